@@ -1,0 +1,26 @@
+# Warnings, -Werror in CI, sanitizers and fuzzing. Applied through an
+# interface target so generated and third-party code (SYSTEM) is unaffected.
+add_library(closbgp_warnings INTERFACE)
+target_compile_options(closbgp_warnings INTERFACE -Wall -Wextra -Wshadow -Wnon-virtual-dtor
+                                                  -Wold-style-cast -Wcast-align -Wpedantic)
+if(DEFINED ENV{CI} AND "$ENV{CI}" STREQUAL "true")
+  set(_werror_default ON)
+else()
+  set(_werror_default OFF)
+endif()
+option(CLOSBGP_WERROR "Treat warnings as errors (on when CI=true)" ${_werror_default})
+if(CLOSBGP_WERROR)
+  target_compile_options(closbgp_warnings INTERFACE -Werror)
+endif()
+
+option(CLOSBGP_SANITIZE "Build with AddressSanitizer and UndefinedBehaviorSanitizer" OFF)
+if(CLOSBGP_SANITIZE)
+  add_compile_options(-fsanitize=address,undefined -fno-sanitize-recover=undefined
+                      -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=address,undefined)
+endif()
+
+option(CLOSBGP_FUZZ "Build libFuzzer targets (needs clang)" OFF)
+if(CLOSBGP_FUZZ AND NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+  message(FATAL_ERROR "CLOSBGP_FUZZ needs clang (configure with CXX=clang++-19)")
+endif()

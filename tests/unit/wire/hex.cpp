@@ -1,0 +1,66 @@
+#include "tests/unit/wire/hex.h"
+
+#include <stdexcept>
+
+namespace closbgp::wire::test {
+
+std::vector<uint8_t> hex(std::string_view text) {
+  std::vector<uint8_t> out;
+  int hi = -1;
+  for (char c : text) {
+    int v;
+    if (c >= '0' && c <= '9')
+      v = c - '0';
+    else if (c >= 'a' && c <= 'f')
+      v = c - 'a' + 10;
+    else if (c >= 'A' && c <= 'F')
+      v = c - 'A' + 10;
+    else if (c == ' ' || c == '\n')
+      continue;
+    else
+      throw std::invalid_argument("bad hex digit");
+    if (hi < 0) {
+      hi = v;
+    } else {
+      out.push_back(uint8_t(hi << 4 | v));
+      hi = -1;
+    }
+  }
+  if (hi >= 0) throw std::invalid_argument("odd number of hex digits");
+  return out;
+}
+
+std::string to_hex(std::span<const uint8_t> bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string s;
+  for (uint8_t b : bytes) {
+    s += kDigits[b >> 4];
+    s += kDigits[b & 15];
+  }
+  return s;
+}
+
+std::vector<uint8_t> framed(uint8_t type, std::string_view body_hex) {
+  std::vector<uint8_t> out(16, 0xff);
+  const auto body = hex(body_hex);
+  const size_t len = 19 + body.size();
+  out.push_back(uint8_t(len >> 8));
+  out.push_back(uint8_t(len));
+  out.push_back(type);
+  out.insert(out.end(), body.begin(), body.end());
+  return out;
+}
+
+std::vector<uint8_t> update_msg(std::string_view withdrawn_hex, std::string_view attrs_hex,
+                                std::string_view nlri_hex) {
+  const auto w = hex(withdrawn_hex), a = hex(attrs_hex);
+  auto len16 = [](size_t n) {
+    const char* d = "0123456789abcdef";
+    return std::string{d[n >> 12 & 15], d[n >> 8 & 15], d[n >> 4 & 15], d[n & 15]};
+  };
+  const std::string body = len16(w.size()) + std::string(withdrawn_hex) + len16(a.size()) +
+                           std::string(attrs_hex) + std::string(nlri_hex);
+  return framed(2, body);
+}
+
+}  // namespace closbgp::wire::test
