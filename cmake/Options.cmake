@@ -21,6 +21,11 @@ if(CLOSBGP_SANITIZE)
 endif()
 
 option(CLOSBGP_FUZZ "Build libFuzzer targets (needs clang)" OFF)
-if(CLOSBGP_FUZZ AND NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
-  message(FATAL_ERROR "CLOSBGP_FUZZ needs clang (configure with CXX=clang++-19)")
+if(CLOSBGP_FUZZ)
+  if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+    message(FATAL_ERROR "CLOSBGP_FUZZ needs clang (configure with CXX=clang++-19)")
+  endif()
+  # Coverage instrumentation for the libraries the targets exercise; the
+  # targets themselves link libFuzzer's main.
+  add_compile_options(-fsanitize=fuzzer-no-link)
 endif()

@@ -12,7 +12,7 @@ packages=(
   libprotobuf-dev protobuf-compiler libgrpc++-dev protobuf-compiler-grpc
   libspdlog-dev libfmt-dev libyaml-cpp-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  clang-19 libclang-rt-19-dev clang-format
+  clang-19 libclang-rt-19-dev llvm-19 clang-format
   # tests, demo and benchmarks
   iproute2 nftables tshark procps psmisc iputils-ping
   mininet python3 python3-pytest python3-grpcio python3-protobuf

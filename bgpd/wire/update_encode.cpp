@@ -21,8 +21,11 @@ void encode_attributes(const AttrSource& src, const EncodeContext& ctx, Writer& 
   std::vector<const RawAttribute*> unknown;
   unknown.reserve(src.attrs.unknown.size());
   for (const auto& u : src.attrs.unknown) unknown.push_back(&u);
-  std::stable_sort(unknown.begin(), unknown.end(),
-                   [](const RawAttribute* a, const RawAttribute* b) { return a->type < b->type; });
+  // Pointers into one vector: comparing them keeps the received order
+  // among attributes of the same type.
+  std::sort(unknown.begin(), unknown.end(), [](const RawAttribute* a, const RawAttribute* b) {
+    return a->type != b->type ? a->type < b->type : a < b;
+  });
   auto next_unknown = unknown.begin();
   auto write_unknown_below = [&](unsigned type) {
     for (; next_unknown != unknown.end() && (*next_unknown)->type < type; ++next_unknown) {

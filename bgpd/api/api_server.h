@@ -1,0 +1,35 @@
+// The gRPC server. Handlers run on gRPC's threads and only post work into the
+// main io_context; the reactor is finished from there (DESIGN.md, Threads).
+#pragma once
+
+#include <expected>
+#include <memory>
+#include <string>
+
+#include "bgpd/api/backend.h"
+#include "bgpd/asio.h"
+
+namespace closbgp::api {
+
+class ApiServer {
+ public:
+  ApiServer(asio::io_context& main, const Backend& backend);
+  ~ApiServer();
+  ApiServer(const ApiServer&) = delete;
+  ApiServer& operator=(const ApiServer&) = delete;
+
+  // Listens on "HOST:PORT" or "unix:PATH"; the error says why it could not.
+  std::expected<void, std::string> start(const std::string& listen);
+  // Stops accepting calls and waits up to `grace_ms` for those in flight.
+  // Must not be called from the main io_context thread, which in-flight
+  // calls need in order to finish.
+  void shutdown(int grace_ms);
+
+ private:
+  class Service;
+  std::unique_ptr<Service> service_;
+  struct Server;
+  std::unique_ptr<Server> server_;
+};
+
+}  // namespace closbgp::api

@@ -1,0 +1,126 @@
+#include "bgpd/cli/commands.h"
+
+#include <google/protobuf/util/json_util.h>
+#include <grpcpp/grpcpp.h>
+
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+
+#include "bgpd/version.h"
+#include "closbgp/v1/bgp.grpc.pb.h"
+
+namespace closbgp::cli {
+namespace {
+
+namespace pb = closbgp::v1;
+
+std::unique_ptr<pb::BgpService::Stub> connect(const ClientOptions& opts) {
+  return pb::BgpService::NewStub(
+      grpc::CreateChannel(opts.server, grpc::InsecureChannelCredentials()));
+}
+
+void set_deadline(grpc::ClientContext& ctx, const ClientOptions& opts) {
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(opts.timeout_ms));
+}
+
+int report(const grpc::Status& status, const ClientOptions& opts) {
+  if (status.error_code() == grpc::StatusCode::UNAVAILABLE ||
+      status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) {
+    std::cerr << "closctl: cannot reach closbgpd at " << opts.server << ": "
+              << status.error_message() << "\n";
+    return kExitNoConnection;
+  }
+  std::cerr << "closctl: " << status.error_message() << "\n";
+  return kExitDaemonError;
+}
+
+void print_json(const google::protobuf::Message& m) {
+  std::string out;
+  google::protobuf::util::JsonPrintOptions o;
+  o.add_whitespace = true;
+  o.always_print_primitive_fields = true;
+  o.preserve_proto_field_names = true;
+  (void)google::protobuf::util::MessageToJsonString(m, &out, o);
+  std::cout << out;
+}
+
+std::string state_name(pb::SessionState s) {
+  switch (s) {
+    case pb::SESSION_STATE_IDLE:
+      return "Idle";
+    case pb::SESSION_STATE_CONNECT:
+      return "Connect";
+    case pb::SESSION_STATE_ACTIVE:
+      return "Active";
+    case pb::SESSION_STATE_OPEN_SENT:
+      return "OpenSent";
+    case pb::SESSION_STATE_OPEN_CONFIRM:
+      return "OpenConfirm";
+    case pb::SESSION_STATE_ESTABLISHED:
+      return "Established";
+    default:
+      return "Unknown";
+  }
+}
+
+std::string duration(uint64_t s) {
+  char buf[32];
+  if (s >= 86400)
+    std::snprintf(buf, sizeof buf, "%lud%02luh%02lum", s / 86400, s / 3600 % 24, s / 60 % 60);
+  else
+    std::snprintf(buf, sizeof buf, "%02lu:%02lu:%02lu", s / 3600, s / 60 % 60, s % 60);
+  return buf;
+}
+
+}  // namespace
+
+int cmd_version(const ClientOptions& opts) {
+  auto stub = connect(opts);
+  grpc::ClientContext ctx;
+  set_deadline(ctx, opts);
+  pb::GetVersionResponse resp;
+  const auto status = stub->GetVersion(&ctx, pb::GetVersionRequest{}, &resp);
+  if (!status.ok()) return report(status, opts);
+  if (opts.json) {
+    print_json(resp);
+  } else {
+    std::cout << "closctl  " << kVersion << " (" << kGitCommit << ")\n";
+    std::cout << "closbgpd " << resp.version() << " (" << resp.git_commit() << ") at "
+              << opts.server << "\n";
+  }
+  return kExitOk;
+}
+
+int cmd_show_bgp_summary(const ClientOptions& opts) {
+  auto stub = connect(opts);
+  grpc::ClientContext ctx;
+  set_deadline(ctx, opts);
+  pb::ShowBgpSummaryResponse resp;
+  const auto status = stub->ShowBgpSummary(&ctx, pb::ShowBgpSummaryRequest{}, &resp);
+  if (!status.ok()) return report(status, opts);
+  if (opts.json) {
+    print_json(resp);
+    return kExitOk;
+  }
+  std::printf("BGP router identifier %s, local AS number %u\n\n", resp.router_id().c_str(),
+              resp.local_as());
+  std::printf("%-26s %-10s %9s %9s %-10s %-12s %8s\n", "Neighbor", "AS", "MsgRcvd", "MsgSent",
+              "Up/Down", "State/PfxRcd", "PfxSnt");
+  for (const auto& p : resp.peers()) {
+    std::string name = p.interface().empty() ? p.address() : p.interface();
+    if (!p.interface().empty() && !p.address().empty()) name += " (" + p.address() + ")";
+    const std::string as =
+        p.remote_as() != 0 ? std::to_string(p.remote_as()) : p.remote_as_config();
+    const std::string state = p.state() == pb::SESSION_STATE_ESTABLISHED
+                                  ? std::to_string(p.prefixes_received())
+                                  : state_name(p.state());
+    std::printf("%-26s %-10s %9lu %9lu %-10s %-12s %8lu\n", name.c_str(), as.c_str(),
+                p.messages_received(), p.messages_sent(), duration(p.uptime_seconds()).c_str(),
+                state.c_str(), p.prefixes_sent());
+  }
+  std::printf("\nTotal number of neighbors %d\n", resp.peers_size());
+  return kExitOk;
+}
+
+}  // namespace closbgp::cli

@@ -1,0 +1,20 @@
+// closctl's commands that talk to the daemon. Each returns the process exit
+// code: 0 ok, 1 error from the daemon, 2 usage, 3 cannot connect.
+#pragma once
+
+#include <string>
+
+namespace closbgp::cli {
+
+inline constexpr int kExitOk = 0, kExitDaemonError = 1, kExitUsage = 2, kExitNoConnection = 3;
+
+struct ClientOptions {
+  std::string server = "127.0.0.1:50051";
+  bool json = false;
+  int timeout_ms = 5000;
+};
+
+int cmd_version(const ClientOptions& opts);
+int cmd_show_bgp_summary(const ClientOptions& opts);
+
+}  // namespace closbgp::cli

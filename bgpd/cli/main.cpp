@@ -1,0 +1,108 @@
+// closctl: the command-line client of closbgpd's gRPC API, plus offline tools.
+#include <iostream>
+#include <iterator>
+#include <string>
+#include <vector>
+
+#include "bgpd/cli/commands.h"
+#include "bgpd/cli/decode_command.h"
+
+using namespace closbgp;
+using namespace closbgp::cli;
+
+namespace {
+
+constexpr const char* kUsage =
+    "Usage: closctl [--server ADDR] [--json] [--timeout SEC] COMMAND\n"
+    "Query and control closbgpd.\n"
+    "\n"
+    "Commands:\n"
+    "  show bgp summary       every neighbour: state, uptime, messages, prefixes\n"
+    "  version                client and daemon versions\n"
+    "  decode [OPTIONS] [HEX] decode BGP messages offline (HEX or stdin) as JSON lines;\n"
+    "                         options: --two-octet-as --ibgp --add-path --extended-message\n"
+    "\n"
+    "Options:\n"
+    "  --server ADDR   daemon API address (default 127.0.0.1:50051, or $CLOSCTL_SERVER)\n"
+    "  --json          print the API's JSON instead of a table\n"
+    "  --timeout SEC   give up after SEC seconds (default 5)\n"
+    "  -h, --help      print this help\n"
+    "\n"
+    "Exit status: 0 ok, 1 error from the daemon (or an invalid message for decode),\n"
+    "2 usage error, 3 cannot connect.\n";
+
+int usage_error(const std::string& why) {
+  std::cerr << "closctl: " << why << "\n\n" << kUsage;
+  return kExitUsage;
+}
+
+int run_decode(const std::vector<std::string>& args) {
+  wire::DecodeContext ctx;
+  std::string hex_text;
+  for (const auto& a : args) {
+    if (a == "--two-octet-as") {
+      ctx.four_octet_as = false;
+    } else if (a == "--ibgp") {
+      ctx.ebgp = false;
+    } else if (a == "--add-path") {
+      ctx.add_path = {wire::Family::Ipv4Unicast, wire::Family::Ipv6Unicast};
+    } else if (a == "--extended-message") {
+      ctx.extended_message = true;
+    } else if (a == "-") {
+      continue;
+    } else if (a.starts_with("--")) {
+      return usage_error("decode: unknown option " + a);
+    } else {
+      hex_text += a;
+    }
+  }
+  if (hex_text.empty())
+    hex_text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+  std::vector<uint8_t> bytes;
+  if (!parse_hex(hex_text, bytes)) return usage_error("decode: input is not hex");
+  if (bytes.empty()) return usage_error("decode: no bytes given");
+  return decode_messages(bytes, ctx, std::cout);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  ClientOptions opts;
+  if (const char* env = std::getenv("CLOSCTL_SERVER")) opts.server = env;
+  std::vector<std::string> words;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (!words.empty() && words[0] == "decode") {
+      words.push_back(a);  // decode takes its own options
+    } else if (a == "-h" || a == "--help") {
+      std::cout << kUsage;
+      return kExitOk;
+    } else if (a == "--json") {
+      opts.json = true;
+    } else if (a == "--server" || a == "--timeout") {
+      if (i + 1 >= argc) return usage_error(a + " needs a value");
+      const std::string v = argv[++i];
+      if (a == "--server") {
+        opts.server = v;
+      } else {
+        try {
+          opts.timeout_ms = int(std::stod(v) * 1000);
+        } catch (...) {
+          return usage_error("--timeout needs a number of seconds");
+        }
+      }
+    } else if (a.starts_with("--")) {
+      return usage_error("unknown option " + a);
+    } else {
+      words.push_back(a);
+    }
+  }
+  if (words.empty()) return usage_error("no command given");
+  if (words[0] == "decode") return run_decode({words.begin() + 1, words.end()});
+  if (words == std::vector<std::string>{"version"}) return cmd_version(opts);
+  if (words == std::vector<std::string>{"show", "bgp", "summary"})
+    return cmd_show_bgp_summary(opts);
+  std::string cmd;
+  for (const auto& w : words) cmd += (cmd.empty() ? "" : " ") + w;
+  return usage_error("unknown command '" + cmd + "'");
+}

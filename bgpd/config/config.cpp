@@ -1,0 +1,255 @@
+#include "bgpd/config/config.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <charconv>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+namespace closbgp::config {
+namespace {
+
+// Thrown only inside this file, while loading, and turned into ConfigError
+// at the boundary: config load is start-up, not the event loop.
+struct Invalid {
+  int line;
+  std::string key;
+  std::string message;
+};
+
+int line_of(const YAML::Node& n) {
+  return n.Mark().line + 1;
+}
+
+[[noreturn]] void fail(const YAML::Node& n, const std::string& key, std::string message) {
+  throw Invalid{line_of(n), key, std::move(message)};
+}
+
+// A mapping whose keys are checked against the ones allowed.
+class Section {
+ public:
+  Section(const YAML::Node& node, std::string path, std::set<std::string> allowed)
+      : node_(node), path_(std::move(path)) {
+    if (!node.IsMap()) fail(node, path_, "must be a mapping");
+    for (auto it = node.begin(); it != node.end(); ++it) {
+      const auto key = it->first.as<std::string>();
+      if (!allowed.contains(key)) {
+        std::string list;
+        for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
+        fail(it->first, key_path(key), "unknown key (allowed: " + list + ")");
+      }
+    }
+  }
+  YAML::Node get(const std::string& key) const { return node_[key]; }
+  bool has(const std::string& key) const { return bool(node_[key]); }
+  std::string key_path(const std::string& key) const {
+    return path_.empty() ? key : path_ + "." + key;
+  }
+  const YAML::Node& node() const { return node_; }
+
+ private:
+  YAML::Node node_;
+  std::string path_;
+};
+
+std::string scalar(const YAML::Node& n, const std::string& key) {
+  if (!n.IsScalar()) fail(n, key, "must be a single value");
+  return n.Scalar();
+}
+
+uint64_t number(const YAML::Node& n, const std::string& key, uint64_t lo, uint64_t hi) {
+  const std::string s = scalar(n, key);
+  uint64_t v = 0;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || end != s.data() + s.size()) fail(n, key, "'" + s + "' is not a number");
+  if (v < lo || v > hi)
+    fail(n, key,
+         std::to_string(v) + " is outside " + std::to_string(lo) + ".." + std::to_string(hi));
+  return v;
+}
+
+bool boolean(const YAML::Node& n, const std::string& key) {
+  const std::string s = scalar(n, key);
+  if (s == "true") return true;
+  if (s == "false") return false;
+  fail(n, key, "'" + s + "' must be true or false");
+}
+
+wire::Prefix prefix(const YAML::Node& n, const std::string& key) {
+  const std::string s = scalar(n, key);
+  auto p = wire::Prefix::parse(s);
+  if (!p) fail(n, key, "'" + s + "' is not a prefix like 10.0.0.0/24 or 2001:db8::/64");
+  return *p;
+}
+
+// Linux interface names: 1-15 characters, no '/', ':' or white space; '*'
+// allowed as a pattern.
+bool valid_ifname(const std::string& s) {
+  if (s.empty() || s.size() > 15) return false;
+  for (char c : s)
+    if (c == '/' || c == ':' || c == ' ' || c == '\t') return false;
+  return true;
+}
+
+Timers parse_timers(const YAML::Node& n) {
+  Section s(n, "timers", {"keepalive", "hold", "connect-retry"});
+  Timers t;
+  if (s.has("hold")) t.hold = uint16_t(number(s.get("hold"), "timers.hold", 0, 65535));
+  if (t.hold == 1 || t.hold == 2)
+    fail(s.get("hold"), "timers.hold", "must be 0 or at least 3 (RFC 4271)");
+  if (s.has("keepalive"))
+    t.keepalive = uint16_t(number(s.get("keepalive"), "timers.keepalive", 0, 21845));
+  else if (t.hold != 0)
+    t.keepalive = uint16_t(std::min<int>(3, t.hold / 3));
+  if (t.hold != 0 && t.keepalive >= t.hold)
+    fail(s.has("keepalive") ? s.get("keepalive") : n, "timers.keepalive",
+         "must be less than the hold time " + std::to_string(t.hold));
+  if (s.has("connect-retry"))
+    t.connect_retry = uint16_t(number(s.get("connect-retry"), "timers.connect-retry", 1, 65535));
+  return t;
+}
+
+RemoteAs parse_remote_as(const YAML::Node& n, const std::string& key) {
+  const std::string s = scalar(n, key);
+  if (s == "external") return {RemoteAs::Kind::External, 0};
+  if (s == "internal") return {RemoteAs::Kind::Internal, 0};
+  if (s.empty() || s.find_first_not_of("0123456789") != std::string::npos)
+    fail(n, key, "'" + s + "' must be external, internal or an AS number");
+  return {RemoteAs::Kind::Number, uint32_t(number(n, key, 1, 4294967295u))};
+}
+
+Neighbor parse_neighbor(const YAML::Node& n, size_t index) {
+  const std::string path = "neighbors[" + std::to_string(index) + "]";
+  Section s(n, path, {"interface", "address", "listen-range", "remote-as"});
+  Neighbor nb;
+  nb.line = line_of(n);
+  const int kinds = int(s.has("interface")) + int(s.has("address")) + int(s.has("listen-range"));
+  if (kinds != 1) fail(n, path, "needs exactly one of interface, address or listen-range");
+  if (s.has("interface")) {
+    nb.interface = scalar(s.get("interface"), s.key_path("interface"));
+    if (!valid_ifname(nb.interface))
+      fail(s.get("interface"), s.key_path("interface"),
+           "'" + nb.interface +
+               "' is not an interface name (1-15 characters, no '/', ':' or spaces)");
+  }
+  if (s.has("address")) {
+    const std::string a = scalar(s.get("address"), s.key_path("address"));
+    nb.address = wire::IpAddress::parse(a);
+    if (!nb.address)
+      fail(s.get("address"), s.key_path("address"), "'" + a + "' is not an IP address");
+  }
+  if (s.has("listen-range"))
+    nb.listen_range = prefix(s.get("listen-range"), s.key_path("listen-range"));
+  if (!s.has("remote-as")) fail(n, s.key_path("remote-as"), "is required");
+  nb.remote_as = parse_remote_as(s.get("remote-as"), s.key_path("remote-as"));
+  return nb;
+}
+
+bool is_loopback_listen(const std::string& listen) {
+  return listen.starts_with("127.") || listen.starts_with("[::1]:") ||
+         listen.starts_with("localhost:") || listen.starts_with("unix:");
+}
+
+Grpc parse_grpc(const YAML::Node& n) {
+  Section s(n, "grpc", {"listen", "insecure"});
+  Grpc g;
+  if (s.has("insecure")) g.insecure = boolean(s.get("insecure"), "grpc.insecure");
+  if (s.has("listen")) {
+    g.listen = scalar(s.get("listen"), "grpc.listen");
+    if (!g.listen.starts_with("unix:") && g.listen.rfind(':') == std::string::npos)
+      fail(s.get("listen"), "grpc.listen", "'" + g.listen + "' must be HOST:PORT or unix:PATH");
+    if (!is_loopback_listen(g.listen) && !g.insecure)
+      fail(s.get("listen"), "grpc.listen",
+           "'" + g.listen +
+               "' is not a loopback address; TLS is not available yet, so "
+               "write 'insecure: true' to accept an unauthenticated API on it");
+  }
+  return g;
+}
+
+Config parse_root(const YAML::Node& root) {
+  if (!root || root.IsNull()) throw Invalid{0, "", "the file is empty"};
+  Section s(root, "", {"asn", "router-id", "timers", "neighbors", "networks", "grpc"});
+  Config c;
+  if (!s.has("asn")) fail(root, "asn", "is required");
+  c.asn = uint32_t(number(s.get("asn"), "asn", 1, 4294967295u));
+  if (!s.has("router-id")) fail(root, "router-id", "is required");
+  const std::string rid = scalar(s.get("router-id"), "router-id");
+  auto addr = wire::IpAddress::parse(rid);
+  if (!addr || !addr->is_v4() || addr->is_unspecified())
+    fail(s.get("router-id"), "router-id", "'" + rid + "' must be a non-zero IPv4 address");
+  c.router_id = *addr;
+  if (s.has("timers")) c.timers = parse_timers(s.get("timers"));
+  if (s.has("neighbors")) {
+    const auto list = s.get("neighbors");
+    if (!list.IsSequence()) fail(list, "neighbors", "must be a list");
+    std::set<std::string> seen;
+    for (size_t i = 0; i < list.size(); ++i) {
+      Neighbor nb = parse_neighbor(list[i], i);
+      if (!seen.insert(nb.name()).second)
+        fail(list[i], "neighbors[" + std::to_string(i) + "]",
+             "'" + nb.name() + "' is configured twice");
+      c.neighbors.push_back(std::move(nb));
+    }
+  }
+  if (s.has("networks")) {
+    const auto list = s.get("networks");
+    if (!list.IsSequence()) fail(list, "networks", "must be a list");
+    for (size_t i = 0; i < list.size(); ++i)
+      c.networks.push_back(prefix(list[i], "networks[" + std::to_string(i) + "]"));
+  }
+  if (s.has("grpc")) c.grpc = parse_grpc(s.get("grpc"));
+  return c;
+}
+
+}  // namespace
+
+std::string RemoteAs::to_string() const {
+  switch (kind) {
+    case Kind::External:
+      return "external";
+    case Kind::Internal:
+      return "internal";
+    case Kind::Number:
+      break;
+  }
+  return std::to_string(asn);
+}
+
+std::string Neighbor::name() const {
+  if (!interface.empty()) return interface;
+  if (address) return address->to_string();
+  return listen_range ? listen_range->to_string() : "";
+}
+
+std::string ConfigError::to_string() const {
+  std::string s = file;
+  if (line > 0) s += ":" + std::to_string(line);
+  s += ": ";
+  if (!key.empty()) s += key + ": ";
+  return s + message;
+}
+
+std::expected<Config, ConfigError> parse_config(const std::string& text,
+                                                const std::string& source) {
+  try {
+    Config c = parse_root(YAML::Load(text));
+    c.source = source;
+    return c;
+  } catch (const Invalid& e) {
+    return std::unexpected(ConfigError{source, e.line, e.key, e.message});
+  } catch (const YAML::Exception& e) {
+    return std::unexpected(ConfigError{source, e.mark.line + 1, "", e.msg});
+  }
+}
+
+std::expected<Config, ConfigError> load_config_file(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return std::unexpected(ConfigError{path, 0, "", "cannot be read"});
+  std::stringstream buf;
+  buf << in.rdbuf();
+  return parse_config(buf.str(), path);
+}
+
+}  // namespace closbgp::config

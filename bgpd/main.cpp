@@ -1,0 +1,80 @@
+// closbgpd: wiring only. Who produces, who consumes, and the process's life.
+#include <csignal>
+#include <iostream>
+#include <thread>
+
+#include "bgpd/api/api_server.h"
+#include "bgpd/api/static_backend.h"
+#include "bgpd/asio.h"
+#include "bgpd/config/command_line.h"
+#include "bgpd/config/config.h"
+#include "bgpd/log/log.h"
+#include "bgpd/version.h"
+
+using namespace closbgp;
+
+int main(int argc, char** argv) {
+  auto opts = config::parse_daemon_options(std::span<char* const>(argv, size_t(argc)));
+  if (!opts) {
+    std::cerr << "closbgpd: " << opts.error() << "\n\n" << config::daemon_usage();
+    return 2;
+  }
+  if (opts->show_help) {
+    std::cout << config::daemon_usage();
+    return 0;
+  }
+  if (opts->show_version) {
+    std::cout << "closbgpd " << kVersion << " (" << kGitCommit << ")\n";
+    return 0;
+  }
+  if (!log::set_level(opts->log_level)) {
+    std::cerr << "closbgpd: unknown log level '" << opts->log_level << "'\n";
+    return 2;
+  }
+  auto main_log = log::get("main");
+  auto cfg = config::load_config_file(opts->config_path);
+  if (!cfg) {
+    log::get("config")->error("invalid configuration: {}", cfg.error().to_string());
+    return 1;
+  }
+  if (opts->check_only) {
+    std::cout << cfg->source << ": valid (AS " << cfg->asn << ", router-id "
+              << cfg->router_id.to_string() << ", " << cfg->neighbors.size() << " neighbors, "
+              << cfg->networks.size() << " networks)\n";
+    return 0;
+  }
+  main_log->info("closbgpd {} starting: AS {}, router-id {}, {} neighbors, config {}", kVersion,
+                 cfg->asn, cfg->router_id.to_string(), cfg->neighbors.size(), cfg->source);
+
+  asio::io_context io;
+  api::StaticBackend backend(*cfg);
+  api::ApiServer api(io, backend);
+  if (auto started = api.start(cfg->grpc.listen); !started) {
+    log::get("api")->error("{}", started.error());
+    return 1;
+  }
+
+  // In-flight API calls finish on the main loop, so the server is shut down
+  // from another thread while the loop keeps running, then the loop stops.
+  std::thread stopper;
+  asio::signal_set signals(io, SIGINT, SIGTERM, SIGHUP);
+  std::function<void(const boost::system::error_code&, int)> on_signal =
+      [&](const boost::system::error_code& ec, int sig) {
+        if (ec) return;
+        if (sig == SIGHUP) {
+          main_log->warn("SIGHUP: configuration reload is not supported yet; nothing changed");
+          signals.async_wait(on_signal);
+          return;
+        }
+        main_log->info("{} received: shutting down", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+        stopper = std::thread([&] {
+          api.shutdown(1000);
+          asio::post(io, [&] { io.stop(); });
+        });
+      };
+  signals.async_wait(on_signal);
+  io.run();
+  if (stopper.joinable()) stopper.join();
+  main_log->info("stopped");
+  return 0;
+}

@@ -1,0 +1,86 @@
+"""closbgpd as a process: starts from a config inside a namespace, serves the
+API there, rejects bad configs without touching the network, and stops
+cleanly on SIGTERM."""
+import signal
+import time
+
+import pytest
+
+from lib.netns import CLOSBGPD, CLOSCTL, Daemon, run, veth
+
+pytestmark = pytest.mark.netns
+
+LEAF = """
+asn: 65101
+router-id: 10.0.0.11
+neighbors:
+  - interface: swp1
+    remote-as: external
+  - address: 192.0.2.1
+    remote-as: 65100
+networks: [10.0.0.11/32]
+"""
+
+
+def test_version_and_help_need_no_config():
+    out = run(CLOSBGPD, "--version").stdout
+    assert out.startswith("closbgpd ")
+    assert "--config" in run(CLOSBGPD, "--help").stdout
+    assert "show bgp summary" in run(CLOSCTL, "--help").stdout
+    assert run(CLOSBGPD, "--bogus", check=False).returncode == 2
+    assert run(CLOSCTL, "frobnicate", check=False).returncode == 2
+
+
+def test_daemon_serves_summary_in_its_namespace(netns_factory, tmp_path):
+    leaf, spine = netns_factory("leaf"), netns_factory("spine")
+    veth(leaf, "swp1", spine, "swp1")
+    d = Daemon(leaf, LEAF, tmp_path)
+    try:
+        d.wait_api()
+        summary = d.ctl_json("show", "bgp", "summary")
+        assert summary["router_id"] == "10.0.0.11"
+        assert summary["local_as"] == 65101
+        peers = {p["interface"] or p["address"]: p for p in summary["peers"]}
+        assert set(peers) == {"swp1", "192.0.2.1"}
+        assert peers["swp1"]["remote_as_config"] == "external"
+        assert peers["192.0.2.1"]["remote_as_config"] == "65100"
+        table = d.ctl("show", "bgp", "summary").stdout
+        assert "BGP router identifier 10.0.0.11, local AS number 65101" in table
+        assert "swp1" in table
+        # The API is bound inside the namespace only.
+        assert spine.exec(CLOSCTL, "--timeout", "1", "version", check=False).returncode == 3
+    finally:
+        started = time.monotonic()
+        rc = d.stop(signal.SIGTERM)
+        elapsed = time.monotonic() - started
+    assert rc == 0, d.log_text()
+    assert elapsed < 2.0
+    log = d.log_text()
+    assert "SIGTERM received" in log and "stopped" in log
+
+
+def test_invalid_config_exits_without_listening(netns_factory, tmp_path):
+    ns = netns_factory("bad")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("asn: 65101\nrouter-id: 10.0.0.11\nneighbors:\n  - interface: swp1\n")
+    r = ns.exec(CLOSBGPD, "--config", str(bad), check=False)
+    assert r.returncode == 1
+    assert f"{bad}:4: neighbors[0].remote-as: is required" in r.stderr
+    listening = ns.exec("ss", "-Htln").stdout
+    assert listening.strip() == ""
+    check = ns.exec(CLOSBGPD, "--check", "--config", str(bad), check=False)
+    assert check.returncode == 1
+
+
+def test_api_port_in_use_is_reported(netns_factory, tmp_path):
+    ns = netns_factory("busy")
+    first = Daemon(ns, LEAF, tmp_path, name="first")
+    try:
+        first.wait_api()
+        second = Daemon(ns, LEAF, tmp_path, name="second")
+        rc = second.proc.wait(10)
+        second.log.close()
+        assert rc == 1
+        assert "cannot listen on 127.0.0.1:50051" in second.log_text()
+    finally:
+        first.stop()

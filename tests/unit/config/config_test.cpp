@@ -1,0 +1,143 @@
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "bgpd/config/command_line.h"
+#include "bgpd/config/config.h"
+
+namespace closbgp::config {
+namespace {
+
+TEST(Config, FullExampleParses) {
+  auto c = parse_config(R"(
+asn: 65101
+router-id: 10.0.0.11
+timers: {keepalive: 1, hold: 3, connect-retry: 5}
+neighbors:
+  - interface: swp1
+    remote-as: external
+  - address: 192.0.2.1
+    remote-as: 65100
+  - address: fe80::1
+    remote-as: internal
+  - listen-range: 10.1.0.0/24
+    remote-as: external
+networks: [10.0.0.11/32, 2001:db8::/64]
+grpc: {listen: "127.0.0.1:50052"}
+)",
+                        "t.yaml");
+  ASSERT_TRUE(c) << c.error().to_string();
+  EXPECT_EQ(c->asn, 65101u);
+  EXPECT_EQ(c->router_id.to_string(), "10.0.0.11");
+  EXPECT_EQ(c->timers, (Timers{1, 3, 5}));
+  ASSERT_EQ(c->neighbors.size(), 4u);
+  EXPECT_EQ(c->neighbors[0].interface, "swp1");
+  EXPECT_EQ(c->neighbors[0].remote_as.kind, RemoteAs::Kind::External);
+  EXPECT_EQ(c->neighbors[0].line, 6);
+  EXPECT_EQ(c->neighbors[1].address->to_string(), "192.0.2.1");
+  EXPECT_EQ(c->neighbors[1].remote_as, (RemoteAs{RemoteAs::Kind::Number, 65100}));
+  EXPECT_EQ(c->neighbors[2].remote_as.kind, RemoteAs::Kind::Internal);
+  EXPECT_EQ(c->neighbors[3].listen_range->to_string(), "10.1.0.0/24");
+  EXPECT_EQ(c->networks.size(), 2u);
+  EXPECT_EQ(c->grpc.listen, "127.0.0.1:50052");
+}
+
+TEST(Config, DefaultsAreDataCenterDefaults) {
+  auto c = parse_config("asn: 65001\nrouter-id: 10.0.0.1\n", "t.yaml");
+  ASSERT_TRUE(c) << c.error().to_string();
+  EXPECT_EQ(c->timers, (Timers{3, 9, 10}));
+  EXPECT_EQ(c->grpc.listen, "127.0.0.1:50051");
+  EXPECT_TRUE(c->neighbors.empty());
+}
+
+struct BadCase {
+  const char* name;
+  const char* yaml;
+  int line;
+  const char* key;
+  const char* says;  // a fragment the message must contain
+};
+
+TEST(Config, ErrorsNameLineKeyAndProblem) {
+  const BadCase cases[] = {
+      {"unknown top key", "asn: 1\nrouter-id: 10.0.0.1\nneighbours: []\n", 3, "neighbours",
+       "unknown key"},
+      {"missing asn", "router-id: 10.0.0.1\n", 1, "asn", "required"},
+      {"asn zero", "asn: 0\nrouter-id: 10.0.0.1\n", 1, "asn", "outside"},
+      {"asn text", "asn: sixty\nrouter-id: 10.0.0.1\n", 1, "asn", "not a number"},
+      {"router-id v6", "asn: 1\nrouter-id: ::1\n", 2, "router-id", "IPv4"},
+      {"hold 2", "asn: 1\nrouter-id: 10.0.0.1\ntimers: {hold: 2}\n", 3, "timers.hold",
+       "at least 3"},
+      {"keepalive >= hold", "asn: 1\nrouter-id: 10.0.0.1\ntimers: {hold: 9, keepalive: 9}\n", 3,
+       "timers.keepalive", "less than"},
+      {"neighbor without remote-as",
+       "asn: 1\nrouter-id: 10.0.0.1\nneighbors:\n  - interface: swp1\n", 4,
+       "neighbors[0].remote-as", "required"},
+      {"neighbor with two kinds",
+       "asn: 1\nrouter-id: 10.0.0.1\nneighbors:\n  - interface: swp1\n    address: 10.0.0.2\n    "
+       "remote-as: external\n",
+       4, "neighbors[0]", "exactly one"},
+      {"bad remote-as",
+       "asn: 1\nrouter-id: 10.0.0.1\nneighbors:\n  - interface: swp1\n    remote-as: outside\n", 5,
+       "neighbors[0].remote-as", "external, internal"},
+      {"unknown neighbor key",
+       "asn: 1\nrouter-id: 10.0.0.1\nneighbors:\n  - interface: swp1\n    remote-as: external\n    "
+       "passwd: x\n",
+       6, "neighbors[0].passwd", "unknown key"},
+      {"bad interface name",
+       "asn: 1\nrouter-id: 10.0.0.1\nneighbors:\n  - interface: a/b\n    remote-as: external\n", 4,
+       "neighbors[0].interface", "not an interface"},
+      {"duplicate neighbor",
+       "asn: 1\nrouter-id: 10.0.0.1\nneighbors:\n  - {interface: swp1, remote-as: external}\n  - "
+       "{interface: swp1, remote-as: external}\n",
+       5, "neighbors[1]", "twice"},
+      {"bad network", "asn: 1\nrouter-id: 10.0.0.1\nnetworks: [10.0.0.0/33]\n", 3, "networks[0]",
+       "not a prefix"},
+      {"public grpc without insecure",
+       "asn: 1\nrouter-id: 10.0.0.1\ngrpc: {listen: \"0.0.0.0:50051\"}\n", 3, "grpc.listen",
+       "insecure: true"},
+      {"yaml syntax", "asn: [1\n", 2, "", ""},
+      {"empty file", "", 0, "", "empty"},
+  };
+  for (const auto& c : cases) {
+    auto r = parse_config(c.yaml, "leaf.yaml");
+    ASSERT_FALSE(r) << c.name;
+    EXPECT_EQ(r.error().line, c.line) << c.name << ": " << r.error().to_string();
+    EXPECT_EQ(r.error().key, c.key) << c.name << ": " << r.error().to_string();
+    EXPECT_NE(r.error().message.find(c.says), std::string::npos)
+        << c.name << ": " << r.error().to_string();
+    EXPECT_TRUE(r.error().to_string().starts_with("leaf.yaml")) << c.name;
+  }
+}
+
+TEST(Config, InsecurePublicGrpcIsAllowedWhenWritten) {
+  auto c = parse_config(
+      "asn: 1\nrouter-id: 10.0.0.1\ngrpc: {listen: \"0.0.0.0:50051\", insecure: true}\n", "t.yaml");
+  ASSERT_TRUE(c) << c.error().to_string();
+}
+
+TEST(Config, ShippedExamplesAreValid) {
+  for (const char* f : {"leaf1.yaml", "spine1.yaml"}) {
+    auto c = load_config_file(std::string(CLOSBGP_EXAMPLES_DIR) + "/" + f);
+    EXPECT_TRUE(c) << f << ": " << c.error().to_string();
+  }
+  auto missing = load_config_file("/nonexistent/closbgpd.yaml");
+  ASSERT_FALSE(missing);
+  EXPECT_NE(missing.error().to_string().find("cannot be read"), std::string::npos);
+}
+
+TEST(CommandLine, ParsesOptions) {
+  const char* argv[] = {"closbgpd", "-c", "x.yaml", "--log-level=debug", "--check"};
+  auto o = parse_daemon_options(std::span<char* const>(const_cast<char**>(argv), 5));
+  ASSERT_TRUE(o);
+  EXPECT_EQ(o->config_path, "x.yaml");
+  EXPECT_EQ(o->log_level, "debug");
+  EXPECT_TRUE(o->check_only);
+  const char* bad[] = {"closbgpd", "--frobnicate"};
+  EXPECT_FALSE(parse_daemon_options(std::span<char* const>(const_cast<char**>(bad), 2)));
+  const char* dangling[] = {"closbgpd", "--config"};
+  EXPECT_FALSE(parse_daemon_options(std::span<char* const>(const_cast<char**>(dangling), 2)));
+}
+
+}  // namespace
+}  // namespace closbgp::config
