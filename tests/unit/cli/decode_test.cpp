@@ -1,0 +1,82 @@
+// closctl decode: hex input forms, JSON for each message, errors with their
+// NOTIFICATION, several messages in one capture.
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "bgpd/cli/decode_command.h"
+#include "bgpd/cli/json_writer.h"
+
+namespace closbgp::cli {
+namespace {
+
+std::string run(std::string_view hex, wire::DecodeContext ctx = {}, int* status = nullptr) {
+  std::vector<uint8_t> bytes;
+  EXPECT_TRUE(parse_hex(hex, bytes));
+  std::ostringstream out;
+  const int rc = decode_messages(bytes, ctx, out);
+  if (status) *status = rc;
+  return out.str();
+}
+
+constexpr const char* kMarker = "ffffffffffffffffffffffffffffffff";
+
+TEST(Decode, AcceptsCommonHexForms) {
+  std::vector<uint8_t> a, b, c;
+  EXPECT_TRUE(parse_hex("ff ff:0x13\n04", a));
+  EXPECT_EQ(a, (std::vector<uint8_t>{0xff, 0xff, 0x13, 0x04}));
+  EXPECT_FALSE(parse_hex("fg", b));
+  EXPECT_FALSE(parse_hex("fff", c));
+}
+
+TEST(Decode, UpdateAsJson) {
+  int rc = -1;
+  const std::string out = run(std::string(kMarker) +
+                                  "0047 02 0000 0030"
+                                  "800e19 0001 01 10 fe800000000000000000000000000001 00 18 0a0102"
+                                  "40010100 400206020100 00fde9 c00804ffff0000",
+                              {}, &rc);
+  EXPECT_EQ(rc, 0);
+  EXPECT_EQ(
+      out,
+      "{\"length\":71,\"type\":\"UPDATE\",\"withdrawn\":[],\"attributes\":{\"origin\":\"igp\","
+      "\"as_path\":[{\"type\":\"sequence\",\"asns\":[65001]}],\"communities\":[\"graceful-"
+      "shutdown\"]},\"mp_reach\":{\"family\":\"ipv4-unicast\",\"next_hop\":\"fe80::1\","
+      "\"nlri\":[\"10.1.2.0/24\"]},\"nlri\":[]}\n");
+}
+
+TEST(Decode, Rfc7606OutcomeIsShown) {
+  // COMMUNITIES of 5 octets: treat-as-withdraw.
+  const std::string out = run(std::string(kMarker) +
+                              "0037 02 0000 001c 40010100 400206020100 00fde9 4003040a000001 "
+                              "c00805 0000000000 180a0102");
+  EXPECT_NE(out.find("\"rfc7606\":{\"action\":\"treat-as-withdraw\",\"errors\":[{\"attribute\":8"),
+            std::string::npos)
+      << out;
+}
+
+TEST(Decode, ErrorShowsTheNotificationAndFails) {
+  int rc = -1;
+  const std::string out = run(std::string(kMarker) + "0013 09", {}, &rc);
+  EXPECT_EQ(rc, 1);
+  EXPECT_NE(out.find("\"code\":1,\"subcode\":3"), std::string::npos) << out;
+  EXPECT_NE(out.find("\"subcode_name\":\"Bad Message Type\""), std::string::npos) << out;
+  EXPECT_NE(out.find("\"data\":\"09\""), std::string::npos) << out;
+}
+
+TEST(Decode, SeveralMessagesOneLineEach) {
+  const std::string out =
+      run(std::string(kMarker) + "001304" + kMarker + "0017 03 0602 0161" + kMarker + "001304");
+  EXPECT_EQ(std::count(out.begin(), out.end(), '\n'), 3);
+  EXPECT_NE(out.find("\"shutdown_message\":\"a\""), std::string::npos) << out;
+  EXPECT_NE(out.find("\"subcode_name\":\"Administrative Shutdown\""), std::string::npos) << out;
+}
+
+TEST(JsonWriter, EscapesStrings) {
+  JsonWriter j;
+  j.begin_object().field("k", "a\"b\\c\n").field("n", uint64_t(7)).field("t", true).end_object();
+  EXPECT_EQ(j.str(), "{\"k\":\"a\\\"b\\\\c\\u000a\",\"n\":7,\"t\":true}");
+}
+
+}  // namespace
+}  // namespace closbgp::cli
