@@ -1,0 +1,129 @@
+// The BGP finite state machine (RFC 4271 sec. 8) for one TCP connection, as
+// a pure function of (session, event, now) that returns actions. Timers are
+// deadlines in the session; the driver arms real timers from them and turns
+// their expiry into events. No sockets, no clock reads, no logging.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "bgpd/wire/codec.h"
+
+namespace closbgp::session {
+
+using Clock = std::chrono::steady_clock;
+
+enum class State : uint8_t { Idle, Connect, Active, OpenSent, OpenConfirm, Established };
+std::string_view state_name(State s);
+
+// Which peer AS we accept (the config's remote-as).
+struct PeerAsRule {
+  enum class Kind { External, Internal, Number } kind = Kind::External;
+  uint32_t asn = 0;
+};
+
+// What we are and offer; fixed for the life of a session.
+struct LocalConfig {
+  uint32_t asn = 0;
+  uint32_t router_id = 0;  // host order
+  PeerAsRule peer_as;
+  uint16_t hold_time = 9;
+  uint16_t keepalive = 3;
+  uint16_t connect_retry = 10;
+  bool passive = false;  // never connect; wait for the peer
+  std::string hostname;  // sent in the FQDN capability, as FRR does
+};
+
+// The result of a successful OPEN exchange.
+struct Negotiated {
+  uint32_t peer_as = 0;
+  uint32_t peer_router_id = 0;
+  uint16_t hold_time = 0;  // 0: no keepalives, no hold timer
+  uint16_t keepalive = 0;
+  wire::FamilySet families;
+  bool four_octet_as = false;
+  bool extended_message = false;
+  bool route_refresh = false;
+  bool ipv4_via_ipv6 = false;  // RFC 8950 negotiated for IPv4 unicast
+  bool ebgp = true;
+  std::string peer_hostname;
+
+  wire::DecodeContext decode_context() const;
+  wire::EncodeContext encode_context() const;
+};
+
+struct Session {
+  State state = State::Idle;
+  LocalConfig local;
+  Negotiated negotiated;  // valid from OpenConfirm on
+  std::optional<Clock::time_point> connect_retry_at, hold_at, keepalive_at;
+  uint32_t connect_retry_count = 0;
+  std::string last_error;             // why the session last went down
+  uint64_t rng = 0x9e3779b97f4a7c15;  // for connect-retry jitter; seed per session
+};
+
+namespace event {
+struct Start {};  // ManualStart (or automatic start after an error)
+struct Stop {     // ManualStop: Cease with this subcode and RFC 9003 message
+  uint8_t cease_subcode = wire::cease::kAdminShutdown;
+  std::string message;
+};
+struct TcpConnected {};  // our connect() completed
+struct TcpAccepted {};   // an inbound connection was attached to this session
+struct TcpFailed {
+  std::string why;
+};
+struct ConnectRetryExpired {};
+struct HoldExpired {};
+struct KeepaliveDue {};
+struct OpenReceived {
+  wire::OpenMessage open;
+};
+struct KeepaliveReceived {};
+struct UpdateReceived {};  // the driver hands the decoded UPDATE to the RIB if Established
+struct NotificationReceived {
+  wire::NotificationMessage notification;
+};
+struct RouteRefreshReceived {};
+struct BadMessage {  // the codec rejected what the peer sent
+  wire::DecodeError error;
+};
+}  // namespace event
+
+using Event = std::variant<event::Start, event::Stop, event::TcpConnected, event::TcpAccepted,
+                           event::TcpFailed, event::ConnectRetryExpired, event::HoldExpired,
+                           event::KeepaliveDue, event::OpenReceived, event::KeepaliveReceived,
+                           event::UpdateReceived, event::NotificationReceived,
+                           event::RouteRefreshReceived, event::BadMessage>;
+
+namespace action {
+struct Connect {};     // start a TCP connection to the peer
+struct Disconnect {};  // close the TCP connection (after sending what is queued)
+struct Send {
+  wire::Message message;
+};
+struct Established {};  // the session came up: advertise, count uptime
+struct Down {           // the session left Established: withdraw its routes
+  std::string reason;
+};
+}  // namespace action
+
+using Action = std::variant<action::Connect, action::Disconnect, action::Send, action::Established,
+                            action::Down>;
+
+std::vector<Action> step(Session& s, const Event& e, Clock::time_point now);
+
+// The OPEN we send, and the checks on the one we receive (RFC 4271 6.2,
+// RFC 6793, RFC 4760, RFC 8950).
+wire::OpenMessage make_open(const LocalConfig& local);
+std::expected<Negotiated, wire::DecodeError> negotiate(const LocalConfig& local,
+                                                       const wire::OpenMessage& theirs);
+
+// RFC 4271 sec. 10: the hold time while waiting for the peer's OPEN.
+inline constexpr std::chrono::seconds kOpenSentHoldTime{240};
+
+}  // namespace closbgp::session
