@@ -4,11 +4,11 @@
 #include <thread>
 
 #include "bgpd/api/api_server.h"
-#include "bgpd/api/static_backend.h"
 #include "bgpd/asio.h"
 #include "bgpd/config/command_line.h"
 #include "bgpd/config/config.h"
 #include "bgpd/log/log.h"
+#include "bgpd/session/speaker.h"
 #include "bgpd/version.h"
 
 using namespace closbgp;
@@ -47,8 +47,12 @@ int main(int argc, char** argv) {
                  cfg->asn, cfg->router_id.to_string(), cfg->neighbors.size(), cfg->source);
 
   asio::io_context io;
-  api::StaticBackend backend(*cfg);
-  api::ApiServer api(io, backend);
+  session::Speaker speaker(io, *cfg);
+  if (auto started = speaker.start(); !started) {
+    log::get("session")->error("{}", started.error());
+    return 1;
+  }
+  api::ApiServer api(io, speaker);
   if (auto started = api.start(cfg->grpc.listen); !started) {
     log::get("api")->error("{}", started.error());
     return 1;
@@ -67,9 +71,12 @@ int main(int argc, char** argv) {
           return;
         }
         main_log->info("{} received: shutting down", sig == SIGTERM ? "SIGTERM" : "SIGINT");
-        stopper = std::thread([&] {
-          api.shutdown(1000);
-          asio::post(io, [&] { io.stop(); });
+        // Peers get Cease / Administrative Shutdown first, then the API stops.
+        speaker.shutdown("closbgpd shutting down", [&] {
+          stopper = std::thread([&] {
+            api.shutdown(1000);
+            asio::post(io, [&] { io.stop(); });
+          });
         });
       };
   signals.async_wait(on_signal);

@@ -49,8 +49,52 @@ void fill(const SummaryView& view, pb::ShowBgpSummaryResponse& out) {
     peer->set_prefixes_accepted(p.prefixes_accepted);
     peer->set_prefixes_sent(p.prefixes_sent);
     peer->set_last_error(p.last_error);
+    peer->set_peer_router_id(p.peer_router_id);
+    peer->set_hold_time(p.hold_time);
+    peer->set_peer_hostname(p.peer_hostname);
   }
 }
+
+void fill(const RouteView& r, pb::Route& out) {
+  out.set_prefix(r.prefix);
+  out.set_peer(r.peer);
+  out.set_next_hop(r.next_hop);
+  out.set_next_hop_link_local(r.next_hop_link_local);
+  for (uint32_t a : r.as_path) out.add_as_path(a);
+  out.set_origin(r.origin);
+  if (r.med) out.set_med(*r.med);
+  if (r.local_pref) out.set_local_pref(*r.local_pref);
+  for (const auto& c : r.communities) out.add_communities(c);
+  out.set_accepted(r.accepted);
+}
+
+// Streams a snapshot of the routes taken on the main loop; the writes
+// happen on gRPC's threads.
+class RouteWriter final : public grpc::ServerWriteReactor<pb::Route> {
+ public:
+  RouteWriter(asio::io_context& main, const Backend& backend, std::string prefix) {
+    asio::post(main, [this, &backend, prefix = std::move(prefix)] {
+      for (const auto& r : backend.routes()) {
+        if (!prefix.empty() && r.prefix != prefix) continue;
+        fill(r, routes_.emplace_back());
+      }
+      next();
+    });
+  }
+  void OnWriteDone(bool ok) override {
+    if (!ok) return Finish(grpc::Status(grpc::StatusCode::CANCELLED, "client went away"));
+    next();
+  }
+  void OnDone() override { delete this; }
+
+ private:
+  void next() {
+    if (i_ == routes_.size()) return Finish(grpc::Status::OK);
+    StartWrite(&routes_[i_++]);
+  }
+  std::vector<pb::Route> routes_;
+  size_t i_ = 0;
+};
 
 }  // namespace
 
@@ -77,6 +121,11 @@ class ApiServer::Service final : public pb::BgpService::CallbackService {
       reactor->Finish(grpc::Status::OK);
     });
     return reactor;
+  }
+
+  grpc::ServerWriteReactor<pb::Route>* ShowRoutes(grpc::CallbackServerContext*,
+                                                  const pb::ShowRoutesRequest* req) override {
+    return new RouteWriter(main_, backend_, req->prefix());
   }
 
  private:

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,22 @@ struct PeerView {
   uint64_t messages_received = 0, messages_sent = 0;
   uint64_t prefixes_received = 0, prefixes_accepted = 0, prefixes_sent = 0;
   std::string last_error;
+  std::string peer_router_id;
+  uint32_t hold_time = 0;
+  std::string peer_hostname;
+};
+
+// One path received from one peer.
+struct RouteView {
+  std::string prefix;
+  std::string peer;
+  std::string next_hop;
+  std::string next_hop_link_local;
+  std::vector<uint32_t> as_path;
+  std::string origin;
+  std::optional<uint32_t> med, local_pref;
+  std::vector<std::string> communities;
+  bool accepted = true;  // false: our AS is in its AS_PATH
 };
 
 struct SummaryView {
@@ -33,6 +50,7 @@ class Backend {
  public:
   virtual ~Backend() = default;
   virtual SummaryView summary() const = 0;
+  virtual std::vector<RouteView> routes() const = 0;
 };
 
 }  // namespace closbgp::api

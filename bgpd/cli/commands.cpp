@@ -123,4 +123,36 @@ int cmd_show_bgp_summary(const ClientOptions& opts) {
   return kExitOk;
 }
 
+int cmd_show_bgp_routes(const ClientOptions& opts, const std::string& prefix) {
+  auto stub = connect(opts);
+  grpc::ClientContext ctx;
+  set_deadline(ctx, opts);
+  pb::ShowRoutesRequest req;
+  req.set_prefix(prefix);
+  auto reader = stub->ShowRoutes(&ctx, req);
+  std::vector<pb::Route> routes;
+  for (pb::Route r; reader->Read(&r);) routes.push_back(r);
+  const auto status = reader->Finish();
+  if (!status.ok()) return report(status, opts);
+  if (opts.json) {
+    std::cout << "[";
+    for (size_t i = 0; i < routes.size(); ++i) {
+      if (i) std::cout << ",";
+      print_json(routes[i]);
+    }
+    std::cout << "]\n";
+    return kExitOk;
+  }
+  std::printf("Status codes: * valid, x rejected (our AS in the path)\n\n");
+  std::printf("   %-24s %-14s %-26s %-20s %s\n", "Network", "Peer", "Next Hop", "Path", "Origin");
+  for (const auto& r : routes) {
+    std::string path;
+    for (uint32_t a : r.as_path()) path += (path.empty() ? "" : " ") + std::to_string(a);
+    std::printf("%s  %-24s %-14s %-26s %-20s %s\n", r.accepted() ? "* " : "x ", r.prefix().c_str(),
+                r.peer().c_str(), r.next_hop().c_str(), path.c_str(), r.origin().c_str());
+  }
+  std::printf("\nDisplayed %zu paths\n", routes.size());
+  return kExitOk;
+}
+
 }  // namespace closbgp::cli

@@ -16,5 +16,6 @@ struct ClientOptions {
 
 int cmd_version(const ClientOptions& opts);
 int cmd_show_bgp_summary(const ClientOptions& opts);
+int cmd_show_bgp_routes(const ClientOptions& opts, const std::string& prefix);
 
 }  // namespace closbgp::cli

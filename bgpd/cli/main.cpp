@@ -18,6 +18,7 @@ constexpr const char* kUsage =
     "\n"
     "Commands:\n"
     "  show bgp summary       every neighbour: state, uptime, messages, prefixes\n"
+    "  show bgp routes [PFX]  paths received from neighbours (one prefix, or all)\n"
     "  version                client and daemon versions\n"
     "  decode [OPTIONS] [HEX] decode BGP messages offline (HEX or stdin) as JSON lines;\n"
     "                         options: --two-octet-as --ibgp --add-path --extended-message\n"
@@ -102,6 +103,9 @@ int main(int argc, char** argv) {
   if (words == std::vector<std::string>{"version"}) return cmd_version(opts);
   if (words == std::vector<std::string>{"show", "bgp", "summary"})
     return cmd_show_bgp_summary(opts);
+  if (words.size() >= 3 && words.size() <= 4 && words[0] == "show" && words[1] == "bgp" &&
+      words[2] == "routes")
+    return cmd_show_bgp_routes(opts, words.size() == 4 ? words[3] : "");
   std::string cmd;
   for (const auto& w : words) cmd += (cmd.empty() ? "" : " ") + w;
   return usage_error("unknown command '" + cmd + "'");

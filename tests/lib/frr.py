@@ -21,9 +21,10 @@ class FrrNode:
         self.rundir = Path("/var/run/frr") / self.name
         self.rundir.mkdir(parents=True, exist_ok=True)
         shutil.chown(self.rundir, "frr", "frr")
-        self.conf = tmp_path / f"{self.name}-frr.conf"
+        # FRR drops to user frr, which cannot read pytest's private temp dirs.
+        self.conf = self.rundir / "frr.conf"
         self.conf.write_text(config_text)
-        os.chmod(tmp_path, 0o755)
+        shutil.copy(self.conf, tmp_path / f"{self.name}-frr.conf")  # kept for failures
         os.chmod(self.conf, 0o644)
         self.procs = []
         for d in daemons:

@@ -2,6 +2,7 @@
 API there, rejects bad configs without touching the network, and stops
 cleanly on SIGTERM."""
 import signal
+import subprocess
 import time
 
 import pytest
@@ -72,15 +73,29 @@ def test_invalid_config_exits_without_listening(netns_factory, tmp_path):
     assert check.returncode == 1
 
 
-def test_api_port_in_use_is_reported(netns_factory, tmp_path):
+def test_ports_in_use_are_reported(netns_factory, tmp_path):
     ns = netns_factory("busy")
+    # Something else holds the API port: the daemon says so and exits 1.
+    squatter = ns.popen("/usr/bin/python3", "-c",
+                        "import socket,time; s=socket.socket(); s.bind(('127.0.0.1',50051)); "
+                        "s.listen(); print('ready', flush=True); time.sleep(60)",
+                        stdout=subprocess.PIPE, text=True)
+    try:
+        assert squatter.stdout.readline().strip() == "ready"
+        d = Daemon(ns, LEAF, tmp_path, name="api-busy")
+        assert d.proc.wait(10) == 1
+        d.log.close()
+        assert "cannot listen on 127.0.0.1:50051" in d.log_text()
+    finally:
+        squatter.kill()
+        squatter.wait()
+    # A second daemon in the same namespace finds BGP's port taken.
     first = Daemon(ns, LEAF, tmp_path, name="first")
     try:
         first.wait_api()
-        second = Daemon(ns, LEAF, tmp_path, name="second")
-        rc = second.proc.wait(10)
+        second = Daemon(ns, LEAF + 'grpc: {listen: "127.0.0.1:50052"}\n', tmp_path, name="second")
+        assert second.proc.wait(10) == 1
         second.log.close()
-        assert rc == 1
-        assert "cannot listen on 127.0.0.1:50051" in second.log_text()
+        assert "cannot listen for BGP on port 179" in second.log_text()
     finally:
         first.stop()

@@ -1,0 +1,163 @@
+#include "bgpd/discovery/router_advert.h"
+
+#include <arpa/inet.h>
+#include <net/if.h>
+#include <netinet/icmp6.h>
+#include <netinet/in.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <cstring>
+
+#include "bgpd/log/log.h"
+
+namespace closbgp::discovery {
+namespace {
+
+constexpr int kHopLimit = 255;  // RFC 4861 sec. 6.1.2: only 255 is valid
+
+std::array<uint8_t, 6> mac_of(uint32_t ifindex) {
+  std::array<uint8_t, 6> mac{};
+  char name[IF_NAMESIZE] = {};
+  if (!if_indextoname(ifindex, name)) return mac;
+  const int s = ::socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (s < 0) return mac;
+  ifreq ifr{};
+  std::memcpy(ifr.ifr_name, name, IF_NAMESIZE);
+  if (ioctl(s, SIOCGIFHWADDR, &ifr) == 0) std::memcpy(mac.data(), ifr.ifr_hwaddr.sa_data, 6);
+  ::close(s);
+  return mac;
+}
+
+}  // namespace
+
+RouterAdvertiser::RouterAdvertiser(asio::io_context& io, Learned learned)
+    : learned_(std::move(learned)), sd_(io), timer_(io) {}
+
+RouterAdvertiser::~RouterAdvertiser() {
+  timer_.cancel();
+  if (sd_.is_open()) sd_.close();  // closes fd_
+}
+
+std::expected<void, std::string> RouterAdvertiser::open() {
+  fd_ = ::socket(AF_INET6, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_ICMPV6);
+  if (fd_ < 0)
+    return std::unexpected(
+        std::string("cannot open raw ICMPv6 socket for Router Advertisements: ") +
+        std::strerror(errno) + " (needs CAP_NET_RAW)");
+  icmp6_filter filter;
+  ICMP6_FILTER_SETBLOCKALL(&filter);
+  ICMP6_FILTER_SETPASS(ND_ROUTER_ADVERT, &filter);
+  setsockopt(fd_, IPPROTO_ICMPV6, ICMP6_FILTER, &filter, sizeof filter);
+  const int on = 1, off = 0, hops = kHopLimit;
+  setsockopt(fd_, IPPROTO_IPV6, IPV6_RECVPKTINFO, &on, sizeof on);
+  setsockopt(fd_, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, &on, sizeof on);
+  setsockopt(fd_, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, &hops, sizeof hops);
+  setsockopt(fd_, IPPROTO_IPV6, IPV6_UNICAST_HOPS, &hops, sizeof hops);
+  setsockopt(fd_, IPPROTO_IPV6, IPV6_MULTICAST_LOOP, &off, sizeof off);
+  sd_.assign(fd_);
+  receive();
+  tick();
+  return {};
+}
+
+void RouterAdvertiser::enable(uint32_t ifindex) {
+  if (links_.contains(ifindex)) return;
+  links_[ifindex] = Link{3, std::chrono::steady_clock::now()};
+  if (fd_ >= 0) send_ra(ifindex);
+}
+
+void RouterAdvertiser::disable(uint32_t ifindex) {
+  links_.erase(ifindex);
+}
+
+void RouterAdvertiser::receive() {
+  sd_.async_wait(asio::posix::stream_descriptor::wait_read,
+                 [this](const boost::system::error_code& ec) {
+                   if (ec) return;
+                   for (;;) {
+                     std::array<uint8_t, 1500> buf;
+                     sockaddr_in6 from{};
+                     alignas(cmsghdr) std::array<uint8_t, 256> control;
+                     iovec iov{buf.data(), buf.size()};
+                     msghdr msg{};
+                     msg.msg_name = &from;
+                     msg.msg_namelen = sizeof from;
+                     msg.msg_iov = &iov;
+                     msg.msg_iovlen = 1;
+                     msg.msg_control = control.data();
+                     msg.msg_controllen = control.size();
+                     const ssize_t n = ::recvmsg(fd_, &msg, 0);
+                     if (n < 0) break;  // EAGAIN: drained
+                     int hop_limit = -1;
+                     uint32_t ifindex = 0;
+                     for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+                       if (c->cmsg_level != IPPROTO_IPV6) continue;
+                       if (c->cmsg_type == IPV6_HOPLIMIT)
+                         std::memcpy(&hop_limit, CMSG_DATA(c), sizeof hop_limit);
+                       if (c->cmsg_type == IPV6_PKTINFO) {
+                         in6_pktinfo info;
+                         std::memcpy(&info, CMSG_DATA(c), sizeof info);
+                         ifindex = info.ipi6_ifindex;
+                       }
+                     }
+                     // RFC 4861 sec. 6.1.2: hop limit 255, code 0, at least 16 octets,
+                     // link-local source. Anything else is not a neighbour's RA.
+                     if (n < 16 || buf[1] != 0 || hop_limit != kHopLimit ||
+                         !IN6_IS_ADDR_LINKLOCAL(&from.sin6_addr))
+                       continue;
+                     if (!links_.contains(ifindex)) continue;
+                     asio::ip::address_v6::bytes_type bytes;
+                     std::memcpy(bytes.data(), &from.sin6_addr, 16);
+                     learned_(ifindex, asio::ip::address_v6(bytes, ifindex));
+                   }
+                   receive();
+                 });
+}
+
+void RouterAdvertiser::tick() {
+  const auto now = std::chrono::steady_clock::now();
+  for (auto& [ifindex, link] : links_) {
+    if (now < link.next) continue;
+    send_ra(ifindex);
+  }
+  timer_.expires_after(std::chrono::milliseconds(250));
+  timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (!ec) tick();
+  });
+}
+
+void RouterAdvertiser::send_ra(uint32_t ifindex) {
+  auto& link = links_[ifindex];
+  // Router lifetime 0: we are a BGP neighbour, not a default router.
+  std::array<uint8_t, 24> ra{};
+  ra[0] = ND_ROUTER_ADVERT;
+  ra[16] = ND_OPT_SOURCE_LINKADDR;
+  ra[17] = 1;  // in units of 8 octets
+  const auto mac = mac_of(ifindex);
+  std::memcpy(&ra[18], mac.data(), mac.size());
+  sockaddr_in6 to{};
+  to.sin6_family = AF_INET6;
+  inet_pton(AF_INET6, "ff02::1", &to.sin6_addr);
+  to.sin6_scope_id = ifindex;
+  // Fails while the link-local address is still tentative (DAD): the next
+  // tick tries again.
+  const bool sent = ::sendto(fd_, ra.data(), ra.size(), 0, reinterpret_cast<sockaddr*>(&to),
+                             sizeof to) == ssize_t(ra.size());
+  const auto now = std::chrono::steady_clock::now();
+  if (!sent) {
+    link.next = now + std::chrono::seconds(1);
+    return;
+  }
+  if (link.fast_left > 0) {
+    --link.fast_left;
+    link.next = now + std::chrono::seconds(1);
+  } else {
+    link.next = now + kInterval;
+  }
+}
+
+}  // namespace closbgp::discovery

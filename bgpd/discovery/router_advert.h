@@ -1,0 +1,48 @@
+// BGP unnumbered discovery: send IPv6 Router Advertisements with router
+// lifetime 0 on each fabric link (so nobody installs a default route through
+// us), and learn each neighbour's link-local address from the RAs it sends.
+#pragma once
+
+#include <expected>
+#include <functional>
+#include <map>
+#include <string>
+
+#include "bgpd/asio.h"
+
+namespace closbgp::discovery {
+
+class RouterAdvertiser {
+ public:
+  // Called on the main loop for every valid RA: the link and the sender.
+  using Learned = std::function<void(uint32_t ifindex, const asio::ip::address_v6& from)>;
+
+  RouterAdvertiser(asio::io_context& io, Learned learned);
+  ~RouterAdvertiser();
+
+  // Opens the raw ICMPv6 socket (needs CAP_NET_RAW).
+  std::expected<void, std::string> open();
+  // Starts advertising on a link: three RAs a second apart, then every
+  // `interval`. Idempotent.
+  void enable(uint32_t ifindex);
+  void disable(uint32_t ifindex);
+
+  static constexpr auto kInterval = std::chrono::seconds(10);
+
+ private:
+  struct Link {
+    int fast_left = 3;
+    std::chrono::steady_clock::time_point next;
+  };
+  void receive();
+  void tick();
+  void send_ra(uint32_t ifindex);
+
+  Learned learned_;
+  int fd_ = -1;
+  asio::posix::stream_descriptor sd_;
+  asio::steady_timer timer_;
+  std::map<uint32_t, Link> links_;
+};
+
+}  // namespace closbgp::discovery

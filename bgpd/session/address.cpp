@@ -1,0 +1,21 @@
+#include "bgpd/session/address.h"
+
+namespace closbgp::session {
+
+wire::IpAddress to_wire(const asio::ip::address& a) {
+  if (a.is_v4()) return wire::IpAddress::v4(a.to_v4().to_uint());
+  const auto v6 = a.to_v6();
+  if (v6.is_v4_mapped())
+    return wire::IpAddress::v4(asio::ip::make_address_v4(asio::ip::v4_mapped, v6).to_uint());
+  return wire::IpAddress::v6(v6.to_bytes());
+}
+
+std::string address_text(const asio::ip::address& a) {
+  return to_wire(a).to_string();
+}
+
+std::string endpoint_text(const asio::ip::tcp::endpoint& e) {
+  return address_text(e.address()) + " port " + std::to_string(e.port());
+}
+
+}  // namespace closbgp::session

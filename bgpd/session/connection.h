@@ -1,0 +1,64 @@
+// One TCP connection carrying BGP: frames the byte stream into messages,
+// decodes them with the negotiated context, and writes what it is given in
+// order. Owned by a Peer; reports through callbacks on the main loop.
+#pragma once
+
+#include <deque>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "bgpd/asio.h"
+#include "bgpd/wire/codec.h"
+
+namespace closbgp::session {
+
+class Connection : public std::enable_shared_from_this<Connection> {
+ public:
+  struct Handlers {
+    std::function<void(wire::Message&&)> message;
+    std::function<void(wire::DecodeError&&)> bad_message;
+    std::function<void(const std::string& why)> closed;  // EOF or socket error
+    std::function<void()> connected;                     // outbound connect completed
+  };
+
+  Connection(asio::ip::tcp::socket socket, Handlers handlers);
+  Connection(asio::io_context& io, Handlers handlers);  // for an outbound connect
+  ~Connection();
+
+  void connect(const asio::ip::tcp::endpoint& to);
+  void start_reading();
+  // Queues `count` whole encoded messages; written in order.
+  void send(std::vector<uint8_t> bytes, size_t count = 1);
+  // Closes after what is queued has been written (bounded by a short timeout).
+  void close_after_flush();
+  void close_now();
+
+  void set_decode_context(const wire::DecodeContext& ctx) { ctx_ = ctx; }
+  bool is_open() const { return socket_.is_open(); }
+  asio::ip::tcp::endpoint local_endpoint() const;
+  asio::ip::tcp::endpoint remote_endpoint() const;
+  uint64_t messages_received() const { return received_; }
+  uint64_t messages_sent() const { return sent_; }
+
+ private:
+  void read_more();
+  void process_buffer();
+  void write_next();
+  void fail(const std::string& why);
+
+  asio::ip::tcp::socket socket_;
+  Handlers handlers_;
+  wire::DecodeContext ctx_;
+  std::vector<uint8_t> inbuf_;
+  size_t inbuf_used_ = 0;
+  std::deque<std::vector<uint8_t>> outq_;
+  bool writing_ = false;
+  bool closing_ = false;
+  bool dead_ = false;  // no callbacks after close or failure
+  uint64_t received_ = 0, sent_ = 0;
+  asio::steady_timer flush_timer_;
+};
+
+}  // namespace closbgp::session

@@ -1,0 +1,385 @@
+#include "bgpd/session/peer.h"
+
+#include <functional>
+
+#include "bgpd/log/log.h"
+#include "bgpd/session/address.h"
+
+namespace closbgp::session {
+namespace {
+
+constexpr uint16_t kBgpPort = 179;
+
+std::shared_ptr<spdlog::logger> logger() {
+  static auto l = log::get("session");
+  return l;
+}
+
+api::PeerState to_api(State s) {
+  switch (s) {
+    case State::Idle:
+      return api::PeerState::Idle;
+    case State::Connect:
+      return api::PeerState::Connect;
+    case State::Active:
+      return api::PeerState::Active;
+    case State::OpenSent:
+      return api::PeerState::OpenSent;
+    case State::OpenConfirm:
+      return api::PeerState::OpenConfirm;
+    case State::Established:
+      return api::PeerState::Established;
+  }
+  return api::PeerState::Idle;
+}
+
+// An unnumbered next hop is our link-local address, sent in both halves of
+// the 32-octet form as FRR does; a numbered one is just the address.
+wire::MpNextHop ipv6_next_hop(const wire::IpAddress& local) {
+  if (local.is_link_local()) return {local, local};
+  return {local, std::nullopt};
+}
+
+}  // namespace
+
+Peer::Peer(asio::io_context& io, PeerIdentity id, LocalConfig local,
+           const std::vector<wire::Prefix>& networks)
+    : io_(io),
+      id_(std::move(id)),
+      local_(std::move(local)),
+      networks_(networks),
+      out_(io, true),
+      in_(io, false) {
+  const uint64_t seed = std::hash<std::string>{}(id_.name) ^ local_.router_id;
+  out_.fsm.local = local_;
+  out_.fsm.rng = seed | 1;
+  in_.fsm.local = local_;
+  in_.fsm.local.passive = true;
+}
+
+Peer::~Peer() {
+  for (Slot* s : {&out_, &in_}) {
+    s->timer.cancel();
+    if (s->conn) s->conn->close_now();
+  }
+}
+
+void Peer::set_address(const asio::ip::address& addr) {
+  if (address_ == addr) return;
+  logger()->info("{}: peer address {}{}", id_.name, address_text(addr),
+                 address_ ? " (was " + address_text(*address_) + ")" : "");
+  address_ = addr;
+  if (!enabled_ || local_.passive) return;
+  // A session already coming up on the old address is left alone; if the
+  // peer really moved, it fails and the restart uses the new address.
+  for (const Slot* s : {&out_, &in_})
+    if (s->fsm.state == State::OpenConfirm || s->fsm.state == State::Established) return;
+  if (out_.fsm.state != State::Idle) handle(out_, event::Stop{});
+  handle(out_, event::Start{});
+}
+
+void Peer::start() {
+  if (enabled_) return;
+  enabled_ = true;
+  logger()->info("{}: neighbour enabled{}", id_.name,
+                 address_ ? "" : "; waiting to learn its address");
+  if (address_ && !local_.passive) handle(out_, event::Start{});
+}
+
+void Peer::stop(uint8_t cease_subcode, const std::string& message) {
+  if (!enabled_) return;
+  enabled_ = false;
+  for (Slot* s : {&out_, &in_}) handle(*s, event::Stop{cease_subcode, message});
+}
+
+void Peer::accept(asio::ip::tcp::socket socket) {
+  const std::string from = endpoint_text(socket.remote_endpoint());
+  if (!enabled_ || established()) {
+    // RFC 4271 sec. 6.8: an established session wins over a new connection.
+    logger()->info("{}: refusing connection from {}: {}", id_.name, from,
+                   enabled_ ? "a session is already established" : "neighbour is disabled");
+    auto c = std::make_shared<Connection>(std::move(socket), Connection::Handlers{});
+    auto bytes = wire::encode(wire::NotificationMessage{wire::ErrorCode::Cease,
+                                                        enabled_ ? wire::cease::kCollisionResolution
+                                                                 : wire::cease::kConnectionRejected,
+                                                        {}},
+                              wire::EncodeContext{});
+    c->send(std::move(*bytes));
+    c->close_after_flush();
+    return;
+  }
+  if (in_.conn) {
+    logger()->info("{}: new connection from {} replaces the previous inbound one", id_.name, from);
+    in_.conn->close_now();
+    in_.conn.reset();
+  }
+  in_.fsm = Session{};
+  in_.fsm.local = local_;
+  in_.fsm.local.passive = true;
+  in_.conn = make_connection(in_, std::move(socket));
+  handle(in_, event::Start{});
+  handle(in_, event::TcpAccepted{});
+  if (in_.conn) in_.conn->start_reading();
+}
+
+bool Peer::established() const {
+  return out_.fsm.state == State::Established || in_.fsm.state == State::Established;
+}
+
+std::shared_ptr<Connection> Peer::make_connection(Slot& slot,
+                                                  std::optional<asio::ip::tcp::socket> socket) {
+  Connection::Handlers h;
+  h.message = [this, &slot](wire::Message&& m) { on_message(slot, std::move(m)); };
+  h.bad_message = [this, &slot](wire::DecodeError&& e) {
+    logger()->warn("{}: malformed message from the peer: {}", id_.name, e.reason);
+    handle(slot, event::BadMessage{std::move(e)});
+  };
+  h.closed = [this, &slot](const std::string& why) { handle(slot, event::TcpFailed{why}); };
+  h.connected = [this, &slot] {
+    handle(slot, event::TcpConnected{});
+    if (slot.conn) slot.conn->start_reading();
+  };
+  if (socket) return std::make_shared<Connection>(std::move(*socket), std::move(h));
+  return std::make_shared<Connection>(io_, std::move(h));
+}
+
+void Peer::handle(Slot& slot, const Event& e) {
+  const State before = slot.fsm.state;
+  auto actions = step(slot.fsm, e, Clock::now());
+  for (auto& a : actions) execute(slot, a);
+  const State after = slot.fsm.state;
+  if (after != before) {
+    state_since_ = Clock::now();
+    // A connection we close ourselves (collision, operator stop) is not a failure.
+    const bool failed = after == State::Idle && !slot.fsm.last_error.empty() &&
+                        !std::holds_alternative<event::Stop>(e);
+    if (failed) last_error_ = slot.fsm.last_error;
+    logger()->log(
+        failed ? spdlog::level::warn : spdlog::level::info, "{} ({}): {} -> {}{}", id_.name,
+        describe(slot), state_name(before), state_name(after),
+        after == State::Idle && !slot.fsm.last_error.empty() ? ": " + slot.fsm.last_error : "");
+    if (after == State::OpenConfirm) {
+      if (slot.conn) slot.conn->set_decode_context(slot.fsm.negotiated.decode_context());
+      resolve_collision(slot);
+    }
+    if (!slot.outgoing && after == State::Idle) slot.fsm.connect_retry_at.reset();
+  }
+  // Whatever happened to the inbound connection, keep trying outbound.
+  if (enabled_ && address_ && !local_.passive && out_.fsm.state == State::Idle &&
+      !out_.fsm.connect_retry_at && in_.fsm.state == State::Idle)
+    out_.fsm.connect_retry_at = Clock::now() + std::chrono::seconds(local_.connect_retry);
+  arm_timer(slot);
+  if (&slot != &out_) arm_timer(out_);
+}
+
+void Peer::execute(Slot& slot, Action& a) {
+  if (std::holds_alternative<action::Connect>(a)) {
+    if (!address_) return;  // nothing to connect to yet: connect-retry tries again
+    slot.conn = make_connection(slot, std::nullopt);
+    slot.conn->connect(asio::ip::tcp::endpoint(*address_, kBgpPort));
+  } else if (std::holds_alternative<action::Disconnect>(a)) {
+    if (!slot.conn) return;
+    messages_received_ += slot.conn->messages_received();
+    messages_sent_ += slot.conn->messages_sent();
+    slot.conn->close_after_flush();
+    slot.conn.reset();
+  } else if (auto* send = std::get_if<action::Send>(&a)) {
+    if (!slot.conn) return;
+    const auto ctx = slot.fsm.state >= State::OpenConfirm ? slot.fsm.negotiated.encode_context()
+                                                          : wire::EncodeContext{};
+    auto bytes = wire::encode(send->message, ctx);
+    if (!bytes) return logger()->error("{}: cannot encode a message: {}", id_.name, bytes.error());
+    slot.conn->send(std::move(*bytes));
+  } else if (std::holds_alternative<action::Established>(a)) {
+    on_established(slot);
+  } else if (auto* down = std::get_if<action::Down>(&a)) {
+    on_down(slot, down->reason);
+  }
+}
+
+void Peer::arm_timer(Slot& slot) {
+  ++slot.timer_generation;
+  slot.timer.cancel();
+  std::optional<Clock::time_point> next;
+  for (const auto& d : {slot.fsm.connect_retry_at, slot.fsm.hold_at, slot.fsm.keepalive_at})
+    if (d && (!next || *d < *next)) next = d;
+  if (!next) return;
+  slot.timer.expires_at(*next);
+  slot.timer.async_wait(
+      [this, &slot, gen = slot.timer_generation](const boost::system::error_code& ec) {
+        if (ec || gen != slot.timer_generation) return;
+        on_timer(slot);
+      });
+}
+
+void Peer::on_timer(Slot& slot) {
+  const auto now = Clock::now();
+  const auto& f = slot.fsm;
+  if (f.hold_at && *f.hold_at <= now)
+    handle(slot, event::HoldExpired{});
+  else if (f.keepalive_at && *f.keepalive_at <= now)
+    handle(slot, event::KeepaliveDue{});
+  else if (f.connect_retry_at && *f.connect_retry_at <= now)
+    handle(slot, event::ConnectRetryExpired{});
+  else
+    arm_timer(slot);
+}
+
+// RFC 4271 sec. 6.8: of two connections that both reached OPEN, keep the one
+// opened by the speaker with the higher BGP identifier.
+void Peer::resolve_collision(Slot& opened) {
+  Slot& rival = other(opened);
+  if (rival.fsm.state == State::Established) {
+    handle(opened, event::Stop{wire::cease::kCollisionResolution, ""});
+    return;
+  }
+  if (rival.fsm.state != State::OpenSent && rival.fsm.state != State::OpenConfirm) return;
+  const bool keep_incoming = local_.router_id < opened.fsm.negotiated.peer_router_id;
+  logger()->info("{}: connection collision: keeping the {} connection", id_.name,
+                 keep_incoming ? "inbound" : "outbound");
+  handle(keep_incoming ? out_ : in_, event::Stop{wire::cease::kCollisionResolution, ""});
+}
+
+void Peer::on_established(Slot& slot) {
+  established_at_ = Clock::now();
+  last_error_.clear();
+  const auto& n = slot.fsm.negotiated;
+  std::string families;
+  for (auto f : wire::kAllFamilies)
+    if (n.families.has(f))
+      families += std::string(families.empty() ? "" : ", ") + std::string(wire::family_name(f));
+  logger()->info("{}: session established with AS {} ({}{}), hold time {} s, {}{}", id_.name,
+                 n.peer_as, wire::IpAddress::v4(n.peer_router_id).to_string(),
+                 n.peer_hostname.empty() ? "" : ", " + n.peer_hostname, n.hold_time, families,
+                 n.ipv4_via_ipv6 ? ", IPv4 via IPv6 next hops" : "");
+  Slot& rival = other(slot);
+  if (rival.fsm.state != State::Idle)
+    handle(rival, event::Stop{wire::cease::kCollisionResolution, ""});
+  announce(slot);
+}
+
+void Peer::on_down(Slot&, const std::string& reason) {
+  logger()->warn("{}: session down after {} s: {}; {} received prefixes withdrawn", id_.name,
+                 established_at_ ? std::chrono::duration_cast<std::chrono::seconds>(
+                                       Clock::now() - *established_at_)
+                                       .count()
+                                 : 0,
+                 reason, adj_in_.received());
+  adj_in_.clear();
+  established_at_.reset();
+  prefixes_sent_ = 0;
+  last_error_ = reason;
+}
+
+void Peer::announce(Slot& slot) {
+  if (!slot.conn) return;
+  const auto& n = slot.fsm.negotiated;
+  const wire::IpAddress local = to_wire(slot.conn->local_endpoint().address());
+  wire::PathAttributes attrs;
+  attrs.origin = wire::Origin::Igp;
+  attrs.as_path = wire::AsPath{};
+  if (n.ebgp)
+    attrs.as_path->segments.push_back({wire::SegmentType::Sequence, {local_.asn}});
+  else
+    attrs.local_pref = 100;
+  std::vector<wire::Nlri> v4, v6;
+  for (const auto& p : networks_) (p.afi() == wire::Afi::Ipv4 ? v4 : v6).push_back({p, 0});
+
+  std::vector<uint8_t> out;
+  size_t messages = 0;
+  prefixes_sent_ = 0;
+  const auto ctx = n.encode_context();
+  if (n.families.has(wire::Family::Ipv4Unicast) && !v4.empty()) {
+    std::optional<wire::MpNextHop> nh;
+    if (local.is_v4())
+      nh = wire::MpNextHop{local, std::nullopt};
+    else if (n.ipv4_via_ipv6)
+      nh = ipv6_next_hop(local);
+    if (nh) {
+      messages += wire::encode_announce(attrs, *nh, wire::Family::Ipv4Unicast, v4, ctx, out);
+      prefixes_sent_ += v4.size();
+    } else {
+      logger()->warn(
+          "{}: not announcing {} IPv4 prefixes: the session runs over IPv6 and the "
+          "peer did not offer extended next hop (RFC 8950)",
+          id_.name, v4.size());
+    }
+  }
+  if (n.families.has(wire::Family::Ipv6Unicast) && !v6.empty()) {
+    if (local.is_v6()) {
+      messages += wire::encode_announce(attrs, ipv6_next_hop(local), wire::Family::Ipv6Unicast, v6,
+                                        ctx, out);
+      prefixes_sent_ += v6.size();
+    } else {
+      logger()->warn("{}: not announcing {} IPv6 prefixes: the session runs over IPv4", id_.name,
+                     v6.size());
+    }
+  }
+  for (auto f : wire::kAllFamilies) {
+    if (!n.families.has(f)) continue;
+    wire::encode_end_of_rib(f, out);
+    ++messages;
+  }
+  slot.conn->send(std::move(out), messages);
+}
+
+void Peer::on_message(Slot& slot, wire::Message&& m) {
+  if (auto* o = std::get_if<wire::OpenMessage>(&m)) return handle(slot, event::OpenReceived{*o});
+  if (std::holds_alternative<wire::KeepaliveMessage>(m))
+    return handle(slot, event::KeepaliveReceived{});
+  if (auto* n = std::get_if<wire::NotificationMessage>(&m))
+    return handle(slot, event::NotificationReceived{std::move(*n)});
+  if (auto* r = std::get_if<wire::RouteRefreshMessage>(&m)) {
+    handle(slot, event::RouteRefreshReceived{});
+    if (slot.fsm.state == State::Established && r->subtype == wire::RefreshSubtype::Normal)
+      announce(slot);
+    return;
+  }
+  auto& u = std::get<wire::UpdateMessage>(m);
+  handle(slot, event::UpdateReceived{});
+  if (slot.fsm.state != State::Established) return;
+  if (u.action != wire::AttrAction::None) {
+    for (const auto& err : u.errors)
+      logger()->warn("{}: UPDATE attribute {}: {} ({})", id_.name, err.attr_type, err.reason,
+                     wire::action_name(err.action));
+  }
+  adj_in_.apply(u, local_.asn);
+}
+
+std::string Peer::describe(const Slot& s) const {
+  std::string d = s.outgoing ? "outbound" : "inbound";
+  if (s.conn && s.conn->is_open()) d += " " + endpoint_text(s.conn->remote_endpoint());
+  return d;
+}
+
+api::PeerView Peer::view() const {
+  const Slot& best = in_.fsm.state > out_.fsm.state ? in_ : out_;
+  api::PeerView v;
+  v.interface = id_.interface;
+  v.address = address_ ? address_text(*address_) : "";
+  v.remote_as_config = id_.remote_as_config;
+  v.state = to_api(best.fsm.state);
+  if (best.fsm.state >= State::OpenConfirm) {
+    v.remote_as = best.fsm.negotiated.peer_as;
+    v.peer_router_id = wire::IpAddress::v4(best.fsm.negotiated.peer_router_id).to_string();
+    v.hold_time = best.fsm.negotiated.hold_time;
+    v.peer_hostname = best.fsm.negotiated.peer_hostname;
+  }
+  const auto since = established_at_.value_or(state_since_);
+  v.uptime_seconds =
+      uint64_t(std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - since).count());
+  v.messages_received = messages_received_;
+  v.messages_sent = messages_sent_;
+  for (const Slot* s : {&out_, &in_}) {
+    if (!s->conn) continue;
+    v.messages_received += s->conn->messages_received();
+    v.messages_sent += s->conn->messages_sent();
+  }
+  v.prefixes_received = adj_in_.received();
+  v.prefixes_accepted = adj_in_.accepted();
+  v.prefixes_sent = prefixes_sent_;
+  v.last_error = last_error_;
+  return v;
+}
+
+}  // namespace closbgp::session

@@ -1,0 +1,88 @@
+// One BGP neighbour. A peer may have two TCP connections at once, the one we
+// opened and the one the peer opened, each with its own FSM (as in BIRD);
+// RFC 4271 sec. 6.8 collision detection keeps one. The established one
+// carries the routes.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "bgpd/api/backend.h"
+#include "bgpd/asio.h"
+#include "bgpd/session/connection.h"
+#include "bgpd/session/fsm.h"
+#include "rib/adj_rib_in.h"
+
+namespace closbgp::session {
+
+struct PeerIdentity {
+  std::string name;       // what logs and the API call it: "swp1", "192.0.2.1"
+  std::string interface;  // unnumbered: the link
+  uint32_t ifindex = 0;
+  std::string remote_as_config;  // "external", "internal", "65100"
+};
+
+class Peer {
+ public:
+  Peer(asio::io_context& io, PeerIdentity id, LocalConfig local,
+       const std::vector<wire::Prefix>& networks);
+  ~Peer();
+  Peer(const Peer&) = delete;
+  Peer& operator=(const Peer&) = delete;
+
+  // Where to connect: the configured address, or the link-local address
+  // learned by discovery. A new address restarts a session not yet up.
+  void set_address(const asio::ip::address& addr);
+  const std::optional<asio::ip::address>& address() const { return address_; }
+  void start();
+  void stop(uint8_t cease_subcode, const std::string& message);
+  // An inbound connection from this peer.
+  void accept(asio::ip::tcp::socket socket);
+
+  const PeerIdentity& identity() const { return id_; }
+  bool enabled() const { return enabled_; }
+  bool established() const;
+  api::PeerView view() const;
+  const rib::AdjRibIn& adj_rib_in() const { return adj_in_; }
+
+ private:
+  struct Slot {
+    explicit Slot(asio::io_context& io, bool out) : timer(io), outgoing(out) {}
+    Session fsm;
+    std::shared_ptr<Connection> conn;
+    asio::steady_timer timer;
+    uint64_t timer_generation = 0;
+    bool outgoing;
+  };
+
+  void handle(Slot& slot, const Event& e);
+  void execute(Slot& slot, Action& a);
+  void arm_timer(Slot& slot);
+  void on_timer(Slot& slot);
+  void resolve_collision(Slot& opened);
+  void on_established(Slot& slot);
+  void on_down(Slot& slot, const std::string& reason);
+  void announce(Slot& slot);
+  void on_message(Slot& slot, wire::Message&& m);
+  std::shared_ptr<Connection> make_connection(Slot& slot, std::optional<asio::ip::tcp::socket> s);
+  Slot& other(Slot& s) { return &s == &out_ ? in_ : out_; }
+  std::string describe(const Slot& s) const;
+
+  asio::io_context& io_;
+  PeerIdentity id_;
+  LocalConfig local_;
+  const std::vector<wire::Prefix>& networks_;
+  std::optional<asio::ip::address> address_;
+  bool enabled_ = false;
+  Slot out_, in_;
+  rib::AdjRibIn adj_in_;
+  std::optional<Clock::time_point> established_at_;
+  Clock::time_point state_since_ = Clock::now();
+  uint64_t prefixes_sent_ = 0;
+  uint64_t messages_received_ = 0, messages_sent_ = 0;  // of connections already closed
+  std::string last_error_;
+};
+
+}  // namespace closbgp::session

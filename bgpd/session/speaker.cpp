@@ -1,0 +1,241 @@
+#include "bgpd/session/speaker.h"
+
+#include <unistd.h>
+
+#include "bgpd/discovery/interfaces.h"
+#include "bgpd/log/log.h"
+#include "bgpd/session/address.h"
+
+namespace closbgp::session {
+namespace {
+
+constexpr auto kScanInterval = std::chrono::seconds(1);
+constexpr auto kShutdownGrace = std::chrono::milliseconds(300);
+
+std::shared_ptr<spdlog::logger> logger() {
+  static auto l = log::get("session");
+  return l;
+}
+
+bool has_wildcard(const std::string& s) {
+  return s.find_first_of("*?[") != std::string::npos;
+}
+
+std::string hostname() {
+  char buf[256] = {};
+  if (gethostname(buf, sizeof buf - 1) != 0) return "";
+  return buf;
+}
+
+}  // namespace
+
+Speaker::Speaker(asio::io_context& io, const config::Config& cfg, uint16_t port)
+    : io_(io),
+      cfg_(cfg),
+      port_(port),
+      acceptor_(io),
+      scan_timer_(io),
+      shutdown_timer_(io),
+      ra_(io, [this](uint32_t ifindex, const asio::ip::address_v6& from) {
+        on_router_advert(ifindex, from);
+      }) {}
+
+Speaker::~Speaker() = default;
+
+LocalConfig Speaker::local_for(const config::Neighbor& n) const {
+  LocalConfig l;
+  l.asn = cfg_.asn;
+  l.router_id = cfg_.router_id.v4_host_order();
+  l.hold_time = cfg_.timers.hold;
+  l.keepalive = cfg_.timers.keepalive;
+  l.connect_retry = cfg_.timers.connect_retry;
+  l.hostname = hostname();
+  using K = config::RemoteAs::Kind;
+  l.peer_as.kind = n.remote_as.kind == K::External   ? PeerAsRule::Kind::External
+                   : n.remote_as.kind == K::Internal ? PeerAsRule::Kind::Internal
+                                                     : PeerAsRule::Kind::Number;
+  l.peer_as.asn = n.remote_as.asn;
+  l.passive = n.listen_range.has_value();  // dynamic neighbours only answer
+  return l;
+}
+
+Peer* Speaker::add_peer(PeerIdentity id, const config::Neighbor& n) {
+  id.remote_as_config = n.remote_as.to_string();
+  const std::string name = id.name;
+  auto peer = std::make_unique<Peer>(io_, std::move(id), local_for(n), cfg_.networks);
+  return peers_.emplace(name, std::move(peer)).first->second.get();
+}
+
+std::expected<void, std::string> Speaker::start() {
+  boost::system::error_code ec;
+  const asio::ip::tcp::endpoint any(asio::ip::address_v6::any(), port_);
+  acceptor_.open(any.protocol(), ec);
+  if (!ec) acceptor_.set_option(asio::ip::v6_only(false), ec);  // IPv4 arrives v4-mapped
+  if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor_.bind(any, ec);
+  if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec)
+    return std::unexpected("cannot listen for BGP on port " + std::to_string(port_) + ": " +
+                           ec.message() + " (needs CAP_NET_BIND_SERVICE)");
+  logger()->info("listening for BGP on port {} (IPv4 and IPv6)", port_);
+  accept_next();
+
+  const bool unnumbered = std::any_of(cfg_.neighbors.begin(), cfg_.neighbors.end(),
+                                      [](const auto& n) { return !n.interface.empty(); });
+  if (unnumbered) {
+    if (auto r = ra_.open(); !r) return std::unexpected(r.error());
+  }
+  for (const auto& n : cfg_.neighbors) {
+    if (!n.address) continue;
+    Peer* p = add_peer({n.address->to_string(), "", 0, ""}, n);
+    p->set_address(asio::ip::make_address(n.address->to_string()));
+    p->start();
+  }
+  scan_interfaces();
+  return {};
+}
+
+void Speaker::accept_next() {
+  acceptor_.async_accept([this](const boost::system::error_code& ec, asio::ip::tcp::socket s) {
+    if (ec == asio::error::operation_aborted) return;
+    if (!ec) on_accept(std::move(s));
+    accept_next();
+  });
+}
+
+void Speaker::on_accept(asio::ip::tcp::socket socket) {
+  boost::system::error_code ec;
+  const auto remote = socket.remote_endpoint(ec);
+  if (ec || stopping_) return;
+  const auto addr = remote.address();
+  const wire::IpAddress wire_addr = to_wire(addr);
+  if (wire_addr.is_v6() && wire_addr.is_link_local()) {
+    const uint32_t ifindex = addr.to_v6().scope_id();
+    for (auto& [name, p] : peers_) {
+      if (p->identity().ifindex != ifindex || p->identity().interface.empty()) continue;
+      p->set_address(addr);  // an inbound connection also tells us the peer's address
+      return p->accept(std::move(socket));
+    }
+  } else {
+    for (auto& [name, p] : peers_)
+      if (p->address() && to_wire(*p->address()) == wire_addr) return p->accept(std::move(socket));
+    for (const auto& n : cfg_.neighbors) {
+      if (!n.listen_range ||
+          !n.listen_range->contains(wire::Prefix(wire_addr, wire_addr.is_v4() ? 32 : 128)))
+        continue;
+      Peer* p = add_peer({wire_addr.to_string(), "", 0, ""}, n);
+      logger()->info("{}: dynamic neighbour from listen-range {}", wire_addr.to_string(),
+                     n.listen_range->to_string());
+      p->set_address(addr);
+      p->start();
+      return p->accept(std::move(socket));
+    }
+  }
+  logger()->warn("refused BGP connection from {}: not a configured neighbour",
+                 endpoint_text(remote));
+  socket.close(ec);
+}
+
+void Speaker::on_router_advert(uint32_t ifindex, const asio::ip::address_v6& from) {
+  for (auto& [name, p] : peers_)
+    if (p->identity().ifindex == ifindex && !p->identity().interface.empty())
+      p->set_address(asio::ip::address(from));
+}
+
+// Interfaces come and go (and are often created after the daemon starts):
+// match them against the configured interface neighbours every second.
+void Speaker::scan_interfaces() {
+  if (stopping_) return;
+  const auto interfaces = discovery::list_interfaces();
+  for (const auto& n : cfg_.neighbors) {
+    if (n.interface.empty()) continue;
+    bool found = false;
+    for (const auto& i : interfaces) {
+      if (!discovery::interface_matches(n.interface, i.name)) continue;
+      found = true;
+      auto it = peers_.find(i.name);
+      if (it != peers_.end() && it->second->identity().ifindex != i.index) {
+        logger()->info("{}: interface was re-created; restarting its neighbour", i.name);
+        ra_.disable(it->second->identity().ifindex);
+        peers_.erase(it);
+        it = peers_.end();
+      }
+      Peer* p = it != peers_.end() ? it->second.get() : add_peer({i.name, i.name, i.index, ""}, n);
+      if (reported_missing_.erase(n.interface)) logger()->info("{}: interface appeared", i.name);
+      if (i.up && !p->enabled()) {
+        ra_.enable(i.index);
+        p->start();
+      } else if (!i.up && p->enabled()) {
+        logger()->warn("{}: link down", i.name);
+        ra_.disable(i.index);
+        p->stop(wire::cease::kAdminShutdown, "link down");
+      }
+    }
+    if (!found && !has_wildcard(n.interface) && reported_missing_.insert(n.interface).second)
+      logger()->warn(
+          "neighbour on interface {}: interface does not exist yet; it starts when "
+          "the interface appears",
+          n.interface);
+  }
+  scan_timer_.expires_after(kScanInterval);
+  scan_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (!ec) scan_interfaces();
+  });
+}
+
+void Speaker::shutdown(const std::string& message, std::function<void()> done) {
+  stopping_ = true;
+  boost::system::error_code ec;
+  acceptor_.close(ec);
+  scan_timer_.cancel();
+  for (auto& [name, p] : peers_) p->stop(wire::cease::kAdminShutdown, message);
+  shutdown_timer_.expires_after(kShutdownGrace);
+  shutdown_timer_.async_wait(
+      [done = std::move(done)](const boost::system::error_code&) { done(); });
+}
+
+api::SummaryView Speaker::summary() const {
+  api::SummaryView s;
+  s.router_id = cfg_.router_id.to_string();
+  s.local_as = cfg_.asn;
+  for (const auto& [name, p] : peers_) s.peers.push_back(p->view());
+  // Configured interfaces that do not exist yet are shown too, so that a
+  // typo in the config is visible.
+  for (const auto& n : cfg_.neighbors) {
+    if (n.interface.empty() || has_wildcard(n.interface) || peers_.contains(n.interface)) continue;
+    api::PeerView v;
+    v.interface = n.interface;
+    v.remote_as_config = n.remote_as.to_string();
+    v.last_error = "interface does not exist";
+    s.peers.push_back(std::move(v));
+  }
+  return s;
+}
+
+std::vector<api::RouteView> Speaker::routes() const {
+  static constexpr const char* kOrigins[] = {"igp", "egp", "incomplete"};
+  std::vector<api::RouteView> out;
+  for (const auto& [name, p] : peers_) {
+    for (const auto& [prefix, r] : p->adj_rib_in().routes()) {
+      api::RouteView v;
+      v.prefix = prefix.to_string();
+      v.peer = name;
+      v.next_hop = r.next_hop.address.to_string();
+      if (r.next_hop.link_local) v.next_hop_link_local = r.next_hop.link_local->to_string();
+      const auto& a = *r.attributes;
+      if (a.as_path)
+        for (const auto& seg : a.as_path->segments)
+          v.as_path.insert(v.as_path.end(), seg.asns.begin(), seg.asns.end());
+      if (a.origin) v.origin = kOrigins[uint8_t(*a.origin)];
+      v.med = a.med;
+      v.local_pref = a.local_pref;
+      for (uint32_t c : a.communities)
+        v.communities.push_back(std::to_string(c >> 16) + ":" + std::to_string(c & 0xffff));
+      v.accepted = r.accepted;
+      out.push_back(std::move(v));
+    }
+  }
+  return out;
+}
+
+}  // namespace closbgp::session

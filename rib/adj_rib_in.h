@@ -1,0 +1,44 @@
+// Adj-RIB-In of one peer: what it announced, after RFC 7606 handling, with
+// each path marked accepted or not (our AS in its AS_PATH: a loop). All the
+// prefixes of one UPDATE share one attribute set.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+
+#include "bgpd/wire/messages.h"
+
+namespace closbgp::rib {
+
+struct ReceivedRoute {
+  std::shared_ptr<const wire::PathAttributes> attributes;
+  wire::MpNextHop next_hop;
+  bool accepted = true;
+};
+
+class AdjRibIn {
+ public:
+  // Withdrawals first, then announcements; treat-as-withdraw withdraws the
+  // announced prefixes too. Returns how many prefixes changed.
+  size_t apply(const wire::UpdateMessage& update, uint32_t local_as);
+  void clear();
+
+  const std::map<wire::Prefix, ReceivedRoute>& routes() const { return routes_; }
+  size_t received() const { return routes_.size(); }
+  size_t accepted() const { return accepted_; }
+
+ private:
+  size_t withdraw(const std::vector<wire::Nlri>& nlri);
+  size_t announce(const std::vector<wire::Nlri>& nlri,
+                  const std::shared_ptr<const wire::PathAttributes>& attrs,
+                  const wire::MpNextHop& next_hop, bool accepted);
+
+  std::map<wire::Prefix, ReceivedRoute> routes_;
+  size_t accepted_ = 0;
+};
+
+// True if `asn` appears anywhere in the path (RFC 4271 sec. 9.1.2).
+bool path_contains(const wire::AsPath& path, uint32_t asn);
+
+}  // namespace closbgp::rib
