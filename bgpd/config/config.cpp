@@ -121,7 +121,7 @@ RemoteAs parse_remote_as(const YAML::Node& n, const std::string& key) {
 
 Neighbor parse_neighbor(const YAML::Node& n, size_t index) {
   const std::string path = "neighbors[" + std::to_string(index) + "]";
-  Section s(n, path, {"interface", "address", "listen-range", "remote-as"});
+  Section s(n, path, {"interface", "address", "listen-range", "remote-as", "ttl-security"});
   Neighbor nb;
   nb.line = line_of(n);
   const int kinds = int(s.has("interface")) + int(s.has("address")) + int(s.has("listen-range"));
@@ -143,6 +143,8 @@ Neighbor parse_neighbor(const YAML::Node& n, size_t index) {
     nb.listen_range = prefix(s.get("listen-range"), s.key_path("listen-range"));
   if (!s.has("remote-as")) fail(n, s.key_path("remote-as"), "is required");
   nb.remote_as = parse_remote_as(s.get("remote-as"), s.key_path("remote-as"));
+  if (s.has("ttl-security"))
+    nb.ttl_security = boolean(s.get("ttl-security"), s.key_path("ttl-security"));
   return nb;
 }
 

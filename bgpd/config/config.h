@@ -32,8 +32,9 @@ struct Neighbor {
   std::optional<wire::IpAddress> address;    // numbered peer
   std::optional<wire::Prefix> listen_range;  // dynamic neighbours from this range
   RemoteAs remote_as;
-  int line = 0;              // where it was configured, for messages
-  std::string name() const;  // what logs call it: interface, address or range
+  bool ttl_security = false;  // RFC 5082: accept only packets with TTL 255
+  int line = 0;               // where it was configured, for messages
+  std::string name() const;   // what logs call it: interface, address or range
   friend bool operator==(const Neighbor&, const Neighbor&) = default;
 };
 

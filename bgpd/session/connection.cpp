@@ -9,16 +9,28 @@ namespace {
 // Room for the largest message (RFC 8654) plus a partial next one.
 constexpr size_t kBufferSize = 2 * wire::kMaxExtendedMessageSize;
 constexpr auto kFlushTimeout = std::chrono::seconds(1);
+// Work per loop turn is bounded so that timers, BFD hand-offs and API calls
+// run between batches of a large UPDATE burst.
+constexpr size_t kMessagesPerTurn = 64;
+// Large outbound blobs are queued in pieces of whole messages, so urgent
+// messages can go between them.
+constexpr size_t kWriteChunk = 64 * 1024;
 }  // namespace
 
-Connection::Connection(asio::ip::tcp::socket socket, Handlers handlers)
+Connection::Connection(asio::ip::tcp::socket socket, Handlers handlers, bool ttl_security)
     : socket_(std::move(socket)),
       handlers_(std::move(handlers)),
       inbuf_(kBufferSize),
-      flush_timer_(socket_.get_executor()) {}
+      ttl_security_(ttl_security),
+      flush_timer_(socket_.get_executor()) {
+  // An accepted socket: before the first byte (our OPEN) leaves.
+  if (socket_.is_open())
+    apply_bgp_socket_options(socket_.native_handle(), local_endpoint().address().is_v6(),
+                             ttl_security_);
+}
 
-Connection::Connection(asio::io_context& io, Handlers handlers)
-    : Connection(asio::ip::tcp::socket(io), std::move(handlers)) {}
+Connection::Connection(asio::io_context& io, Handlers handlers, bool ttl_security)
+    : Connection(asio::ip::tcp::socket(io), std::move(handlers), ttl_security) {}
 
 Connection::~Connection() {
   close_now();
@@ -29,7 +41,7 @@ void Connection::connect(const asio::ip::tcp::endpoint& to) {
   socket_.open(to.protocol(), ec);
   if (ec) return fail("cannot open socket: " + ec.message());
   // Before connect, so that the SYN already carries TTL 255 and CS6.
-  apply_bgp_socket_options(socket_.native_handle(), to.address().is_v6());
+  apply_bgp_socket_options(socket_.native_handle(), to.address().is_v6(), ttl_security_);
   socket_.async_connect(to, [self = shared_from_this()](const boost::system::error_code& e) {
     if (self->dead_) return;
     if (e) return self->fail(e.message());
@@ -38,7 +50,6 @@ void Connection::connect(const asio::ip::tcp::endpoint& to) {
 }
 
 void Connection::start_reading() {
-  apply_bgp_socket_options(socket_.native_handle(), local_endpoint().address().is_v6());
   read_more();
 }
 
@@ -61,40 +72,68 @@ void Connection::read_more() {
         if (ec)
           return self->fail(ec == asio::error::eof ? "peer closed the connection" : ec.message());
         self->inbuf_used_ += n;
-        self->process_buffer();
-        self->read_more();
+        self->process_then_read();
       });
 }
 
-// Decodes every complete message in the buffer. Handlers may close this
+void Connection::process_then_read() {
+  if (dead_) return;
+  if (!process_buffer()) return read_more();
+  asio::post(socket_.get_executor(), [self = shared_from_this()] { self->process_then_read(); });
+}
+
+// Decodes complete messages from the buffer. Handlers may close this
 // connection, after which nothing more is delivered.
-void Connection::process_buffer() {
-  size_t at = 0;
+bool Connection::process_buffer() {
+  size_t at = 0, delivered = 0;
+  bool more = false;
   while (!dead_ && inbuf_used_ - at >= wire::kHeaderSize) {
+    if (delivered == kMessagesPerTurn) {
+      more = true;
+      break;
+    }
     const std::span<const uint8_t> rest(inbuf_.data() + at, inbuf_used_ - at);
     auto header = wire::decode_header(rest, ctx_);
     if (!header) {
       handlers_.bad_message(std::move(header.error()));
-      return;
+      return false;
     }
     if (rest.size() < header->length) break;
     auto msg = wire::decode(rest.first(header->length), ctx_);
     at += header->length;
     ++received_;
+    ++delivered;
     if (msg)
       handlers_.message(std::move(*msg));
     else
       handlers_.bad_message(std::move(msg.error()));
   }
-  if (dead_) return;
+  if (dead_) return false;
   std::memmove(inbuf_.data(), inbuf_.data() + at, inbuf_used_ - at);
   inbuf_used_ -= at;
+  return more;
 }
 
-void Connection::send(std::vector<uint8_t> bytes, size_t count) {
+void Connection::send(std::vector<uint8_t> bytes, size_t count, bool urgent) {
   if (closing_ || !socket_.is_open()) return;
   sent_ += count;
-  outq_.push_back(std::move(bytes));
+  if (urgent) {
+    // Ahead of everything but the piece being written.
+    outq_.insert(outq_.begin() + (writing_ ? 1 : 0), std::move(bytes));
+  } else if (bytes.size() <= kWriteChunk) {
+    outq_.push_back(std::move(bytes));
+  } else {
+    // Split at message boundaries (each message's length is in its header).
+    size_t start = 0;
+    while (start < bytes.size()) {
+      size_t end = start;
+      while (end < bytes.size() && end - start < kWriteChunk)
+        end += size_t(bytes[end + 16]) << 8 | bytes[end + 17];
+      outq_.emplace_back(bytes.begin() + std::ptrdiff_t(start),
+                         bytes.begin() + std::ptrdiff_t(end));
+      start = end;
+    }
+  }
   if (!writing_) write_next();
 }
 

@@ -23,14 +23,17 @@ class Connection : public std::enable_shared_from_this<Connection> {
     std::function<void()> connected;                     // outbound connect completed
   };
 
-  Connection(asio::ip::tcp::socket socket, Handlers handlers);
-  Connection(asio::io_context& io, Handlers handlers);  // for an outbound connect
+  // `ttl_security`: drop anything that arrives with a TTL below 255 (RFC 5082).
+  Connection(asio::ip::tcp::socket socket, Handlers handlers, bool ttl_security = false);
+  Connection(asio::io_context& io, Handlers handlers, bool ttl_security = false);
   ~Connection();
 
   void connect(const asio::ip::tcp::endpoint& to);
   void start_reading();
-  // Queues `count` whole encoded messages; written in order.
-  void send(std::vector<uint8_t> bytes, size_t count = 1);
+  // Queues `count` whole encoded messages; written in order. `urgent`
+  // (KEEPALIVE, NOTIFICATION) goes ahead of everything not yet being
+  // written, so a large outbound table never starves keepalives.
+  void send(std::vector<uint8_t> bytes, size_t count = 1, bool urgent = false);
   // Closes after what is queued has been written (bounded by a short timeout).
   void close_after_flush();
   void close_now();
@@ -44,7 +47,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
  private:
   void read_more();
-  void process_buffer();
+  // Delivers up to kMessagesPerTurn messages; true if more are waiting.
+  bool process_buffer();
+  void process_then_read();
   void write_next();
   void fail(const std::string& why);
 
@@ -57,6 +62,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool writing_ = false;
   bool closing_ = false;
   bool dead_ = false;  // no callbacks after close or failure
+  bool ttl_security_ = false;
   uint64_t received_ = 0, sent_ = 0;
   asio::steady_timer flush_timer_;
 };

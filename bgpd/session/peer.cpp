@@ -139,8 +139,9 @@ std::shared_ptr<Connection> Peer::make_connection(Slot& slot,
     handle(slot, event::TcpConnected{});
     if (slot.conn) slot.conn->start_reading();
   };
-  if (socket) return std::make_shared<Connection>(std::move(*socket), std::move(h));
-  return std::make_shared<Connection>(io_, std::move(h));
+  if (socket)
+    return std::make_shared<Connection>(std::move(*socket), std::move(h), id_.ttl_security);
+  return std::make_shared<Connection>(io_, std::move(h), id_.ttl_security);
 }
 
 void Peer::handle(Slot& slot, const Event& e) {
@@ -154,9 +155,13 @@ void Peer::handle(Slot& slot, const Event& e) {
     const bool failed = after == State::Idle && !slot.fsm.last_error.empty() &&
                         !std::holds_alternative<event::Stop>(e);
     if (failed) last_error_ = slot.fsm.last_error;
+    // Retrying a connection to a peer that is down is routine: debug only.
+    const bool retrying = after <= State::Active && before <= State::Active;
     logger()->log(
-        failed ? spdlog::level::warn : spdlog::level::info, "{} ({}): {} -> {}{}", id_.name,
-        describe(slot), state_name(before), state_name(after),
+        failed     ? spdlog::level::warn
+        : retrying ? spdlog::level::debug
+                   : spdlog::level::info,
+        "{} ({}): {} -> {}{}", id_.name, describe(slot), state_name(before), state_name(after),
         after == State::Idle && !slot.fsm.last_error.empty() ? ": " + slot.fsm.last_error : "");
     if (after == State::OpenConfirm) {
       if (slot.conn) slot.conn->set_decode_context(slot.fsm.negotiated.decode_context());
@@ -189,7 +194,8 @@ void Peer::execute(Slot& slot, Action& a) {
                                                           : wire::EncodeContext{};
     auto bytes = wire::encode(send->message, ctx);
     if (!bytes) return logger()->error("{}: cannot encode a message: {}", id_.name, bytes.error());
-    slot.conn->send(std::move(*bytes));
+    const bool urgent = !std::holds_alternative<wire::UpdateMessage>(send->message);
+    slot.conn->send(std::move(*bytes), 1, urgent);
   } else if (std::holds_alternative<action::Established>(a)) {
     on_established(slot);
   } else if (auto* down = std::get_if<action::Down>(&a)) {
@@ -348,7 +354,8 @@ void Peer::on_message(Slot& slot, wire::Message&& m) {
 
 std::string Peer::describe(const Slot& s) const {
   std::string d = s.outgoing ? "outbound" : "inbound";
-  if (s.conn && s.conn->is_open()) d += " " + endpoint_text(s.conn->remote_endpoint());
+  if (s.conn && s.conn->remote_endpoint().port() != 0)
+    d += " " + endpoint_text(s.conn->remote_endpoint());
   return d;
 }
 

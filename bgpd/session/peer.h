@@ -22,6 +22,7 @@ struct PeerIdentity {
   std::string interface;  // unnumbered: the link
   uint32_t ifindex = 0;
   std::string remote_as_config;  // "external", "internal", "65100"
+  bool ttl_security = false;     // RFC 5082
 };
 
 class Peer {

@@ -5,6 +5,7 @@
 #include "bgpd/discovery/interfaces.h"
 #include "bgpd/log/log.h"
 #include "bgpd/session/address.h"
+#include "bgpd/session/socket_options.h"
 
 namespace closbgp::session {
 namespace {
@@ -61,6 +62,7 @@ LocalConfig Speaker::local_for(const config::Neighbor& n) const {
 
 Peer* Speaker::add_peer(PeerIdentity id, const config::Neighbor& n) {
   id.remote_as_config = n.remote_as.to_string();
+  id.ttl_security = n.ttl_security;
   const std::string name = id.name;
   auto peer = std::make_unique<Peer>(io_, std::move(id), local_for(n), cfg_.networks);
   return peers_.emplace(name, std::move(peer)).first->second.get();
@@ -72,6 +74,8 @@ std::expected<void, std::string> Speaker::start() {
   acceptor_.open(any.protocol(), ec);
   if (!ec) acceptor_.set_option(asio::ip::v6_only(false), ec);  // IPv4 arrives v4-mapped
   if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
+  // The SYN-ACK comes from the listening socket: TTL 255 and CS6 from there.
+  if (!ec) apply_bgp_socket_options(acceptor_.native_handle(), true, false);
   if (!ec) acceptor_.bind(any, ec);
   if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
   if (ec)

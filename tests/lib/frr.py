@@ -60,7 +60,8 @@ class FrrNode:
         shutil.rmtree(self.rundir, ignore_errors=True)
 
 
-def unnumbered_config(hostname, asn, router_id, interfaces, networks=(), bfd=False):
+def unnumbered_config(hostname, asn, router_id, interfaces, networks=(), bfd=False,
+                      ttl_security=False):
     """An FRR config peering over each interface like a Cumulus fabric."""
     lines = ["frr defaults datacenter", f"hostname {hostname}", "log stdout debugging", "!"]
     for i in interfaces:
@@ -71,6 +72,8 @@ def unnumbered_config(hostname, asn, router_id, interfaces, networks=(), bfd=Fal
         lines.append(f" neighbor {i} interface remote-as external")
         if bfd:
             lines.append(f" neighbor {i} bfd")
+        if ttl_security:
+            lines.append(f" neighbor {i} ttl-security hops 1")
     for afi in ("ipv4", "ipv6"):
         lines.append(f" address-family {afi} unicast")
         for n in networks:

@@ -16,6 +16,7 @@ timers: {keepalive: 1, hold: 3, connect-retry: 5}
 neighbors:
   - interface: swp1
     remote-as: external
+    ttl-security: true
   - address: 192.0.2.1
     remote-as: 65100
   - address: fe80::1
@@ -34,6 +35,8 @@ grpc: {listen: "127.0.0.1:50052"}
   EXPECT_EQ(c->neighbors[0].interface, "swp1");
   EXPECT_EQ(c->neighbors[0].remote_as.kind, RemoteAs::Kind::External);
   EXPECT_EQ(c->neighbors[0].line, 6);
+  EXPECT_TRUE(c->neighbors[0].ttl_security);
+  EXPECT_FALSE(c->neighbors[1].ttl_security);
   EXPECT_EQ(c->neighbors[1].address->to_string(), "192.0.2.1");
   EXPECT_EQ(c->neighbors[1].remote_as, (RemoteAs{RemoteAs::Kind::Number, 65100}));
   EXPECT_EQ(c->neighbors[2].remote_as.kind, RemoteAs::Kind::Internal);

@@ -1,0 +1,74 @@
+"""BIRD 2 and GoBGP as numbered test peers inside a namespace."""
+import subprocess
+import time
+
+from lib.netns import wait_for
+
+
+class BirdNode:
+    def __init__(self, ns, tmp_path, asn, router_id, local, neighbor, neighbor_as, routes=()):
+        self.ns = ns
+        self.sock = tmp_path / f"{ns.name}-bird.ctl"
+        conf = tmp_path / f"{ns.name}-bird.conf"
+        statics = "".join(f"  route {r} blackhole;\n" for r in routes)
+        conf.write_text(f"""router id {router_id};
+protocol device {{}}
+protocol static announce {{ ipv4; {statics} }}
+protocol bgp fabric {{
+  local {local} as {asn};
+  neighbor {neighbor} as {neighbor_as};
+  hold time 9; keepalive time 3; connect retry time 2;
+  ipv4 {{ import all; export all; }};
+}}
+""")
+        self.log = open(tmp_path / f"{ns.name}-bird.log", "w")
+        self.proc = ns.popen("bird", "-f", "-c", str(conf), "-s", str(self.sock),
+                             stdout=self.log, stderr=subprocess.STDOUT)
+        wait_for(lambda: self.sock.exists(), 10, "BIRD's control socket")
+
+    def birdc(self, *cmd):
+        return self.ns.exec("birdc", "-s", str(self.sock), *cmd, check=False).stdout
+
+    def stop(self):
+        self.proc.terminate()
+        try:
+            self.proc.wait(5)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        self.log.close()
+
+
+class GobgpNode:
+    def __init__(self, ns, tmp_path, asn, router_id, neighbor, neighbor_as):
+        self.ns = ns
+        conf = tmp_path / f"{ns.name}-gobgp.toml"
+        conf.write_text(f"""[global.config]
+  as = {asn}
+  router-id = "{router_id}"
+[[neighbors]]
+  [neighbors.config]
+    neighbor-address = "{neighbor}"
+    peer-as = {neighbor_as}
+  [neighbors.timers.config]
+    connect-retry = 2
+    hold-time = 9
+    keepalive-interval = 3
+  [[neighbors.afi-safis]]
+    [neighbors.afi-safis.config]
+      afi-safi-name = "ipv4-unicast"
+""")
+        self.log = open(tmp_path / f"{ns.name}-gobgp.log", "w")
+        self.proc = ns.popen("gobgpd", "-f", str(conf), "--api-hosts", "127.0.0.1:50061",
+                             stdout=self.log, stderr=subprocess.STDOUT)
+        wait_for(lambda: self.gobgp("global").returncode == 0, 15, "gobgpd's API")
+
+    def gobgp(self, *args):
+        return self.ns.exec("gobgp", "-u", "127.0.0.1", "-p", "50061", *args, check=False)
+
+    def stop(self):
+        self.proc.terminate()
+        try:
+            self.proc.wait(5)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        self.log.close()

@@ -1,0 +1,71 @@
+"""Numbered eBGP sessions over IPv4 with BIRD 2 and GoBGP, including a
+dynamic neighbour accepted from a listen-range."""
+import pytest
+
+from lib.netns import Daemon, veth, wait_for
+from lib.peers import BirdNode, GobgpNode
+
+pytestmark = pytest.mark.netns
+
+
+@pytest.fixture
+def link(netns_factory, tmp_path):
+    leaf, other = netns_factory("leaf"), netns_factory("peer")
+    veth(leaf, "swp1", other, "eth0")
+    leaf.ip("addr", "add", "192.0.2.1/24", "dev", "swp1")
+    other.ip("addr", "add", "192.0.2.2/24", "dev", "eth0")
+    return leaf, other, tmp_path
+
+
+def leaf_config(neighbor):
+    return ("asn: 65101\nrouter-id: 10.0.0.11\ntimers: {keepalive: 1, hold: 3, connect-retry: 2}\n"
+            f"neighbors:\n  - {neighbor}\nnetworks: [10.0.0.11/32]\n")
+
+
+def summary_peer(d):
+    peers = d.ctl_json("show", "bgp", "summary")["peers"]
+    return peers[0] if peers else None
+
+
+def routes(d):
+    return {r["prefix"]: r for r in d.ctl_json("show", "bgp", "routes")}
+
+
+def test_bird_numbered(link):
+    leaf_ns, bird_ns, tmp = link
+    leaf = Daemon(leaf_ns, leaf_config("{address: 192.0.2.2, remote-as: 65002}"), tmp, "leaf")
+    bird = BirdNode(bird_ns, tmp, 65002, "10.0.0.2", "192.0.2.2", "192.0.2.1", 65101,
+                    routes=["10.0.0.2/32"])
+    try:
+        leaf.wait_api()
+        p = wait_for(lambda: (lambda q: q if q and q["state"] == "SESSION_STATE_ESTABLISHED" else None)(
+            summary_peer(leaf)), 30, "the session with BIRD")
+        assert p["remote_as"] == 65002 and p["address"] == "192.0.2.2"
+        r = wait_for(lambda: routes(leaf).get("10.0.0.2/32"), 15, "BIRD's route")
+        assert r["next_hop"] == "192.0.2.2" and r["as_path"] == [65002]
+        wait_for(lambda: "10.0.0.11/32" in bird.birdc("show", "route", "10.0.0.11/32"), 15,
+                 "our route in BIRD")
+        assert "192.0.2.1" in bird.birdc("show", "route", "10.0.0.11/32", "all")
+    finally:
+        leaf.stop()
+        bird.stop()
+
+
+def test_gobgp_dynamic_neighbour_from_listen_range(link):
+    leaf_ns, gobgp_ns, tmp = link
+    leaf = Daemon(leaf_ns, leaf_config("{listen-range: 192.0.2.0/24, remote-as: external}"), tmp,
+                  "leaf")
+    gobgp = GobgpNode(gobgp_ns, tmp, 65003, "10.0.0.3", "192.0.2.1", 65101)
+    try:
+        leaf.wait_api()
+        gobgp.gobgp("global", "rib", "add", "10.0.0.3/32", "-a", "ipv4")
+        p = wait_for(lambda: (lambda q: q if q and q["state"] == "SESSION_STATE_ESTABLISHED" else None)(
+            summary_peer(leaf)), 30, "the dynamic session with GoBGP")
+        assert p["address"] == "192.0.2.2" and p["remote_as"] == 65003
+        wait_for(lambda: "10.0.0.3/32" in routes(leaf), 15, "GoBGP's route")
+        wait_for(lambda: "10.0.0.11/32" in gobgp.gobgp("global", "rib", "-a", "ipv4").stdout, 15,
+                 "our route in GoBGP")
+        assert "dynamic neighbour from listen-range 192.0.2.0/24" in leaf.log_text()
+    finally:
+        leaf.stop()
+        gobgp.stop()

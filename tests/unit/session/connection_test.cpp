@@ -1,0 +1,82 @@
+// Connection over real loopback TCP: messages arrive decoded and in order,
+// and an urgent KEEPALIVE overtakes a large queued table.
+#include <gtest/gtest.h>
+
+#include "bgpd/session/connection.h"
+
+namespace closbgp::session {
+namespace {
+
+struct Pair {
+  asio::io_context io;
+  std::shared_ptr<Connection> a, b;
+  std::vector<wire::Message> received;  // by b
+
+  Pair() {
+    asio::ip::tcp::acceptor acc(io, {asio::ip::address_v4::loopback(), 0});
+    asio::ip::tcp::socket client(io), server(io);
+    client.connect(acc.local_endpoint());
+    acc.accept(server);
+    a = std::make_shared<Connection>(
+        std::move(client), Connection::Handlers{[](wire::Message&&) {}, [](wire::DecodeError&&) {},
+                                                [](const std::string&) {}, [] {}});
+    b = std::make_shared<Connection>(
+        std::move(server),
+        Connection::Handlers{[this](wire::Message&& m) { received.push_back(std::move(m)); },
+                             [](wire::DecodeError&& e) { FAIL() << e.reason; },
+                             [](const std::string&) {}, [] {}});
+    b->start_reading();
+  }
+
+  void run_until(size_t n) {
+    for (int i = 0; i < 2000 && received.size() < n; ++i) io.run_for(std::chrono::milliseconds(5));
+  }
+};
+
+std::vector<uint8_t> table(size_t prefixes, size_t* messages) {
+  std::vector<wire::Nlri> nlri;
+  for (size_t i = 0; i < prefixes; ++i)
+    nlri.push_back({wire::Prefix(wire::IpAddress::v4(0x0a000000u + (uint32_t(i) << 8)), 24), 0});
+  wire::PathAttributes attrs;
+  attrs.origin = wire::Origin::Igp;
+  attrs.as_path = wire::AsPath{};
+  std::vector<uint8_t> out;
+  *messages = wire::encode_announce(attrs, {wire::IpAddress::v4(0x0a000001), {}},
+                                    wire::Family::Ipv4Unicast, nlri, wire::EncodeContext{}, out);
+  return out;
+}
+
+TEST(Connection, DeliversMessagesInOrder) {
+  Pair p;
+  size_t n = 0;
+  auto bytes = table(5000, &n);
+  p.a->send(std::move(bytes), n);
+  p.a->send(*wire::encode(wire::KeepaliveMessage{}, {}));
+  p.run_until(n + 1);
+  ASSERT_EQ(p.received.size(), n + 1);
+  size_t prefixes = 0;
+  for (size_t i = 0; i < n; ++i)
+    prefixes += std::get<wire::UpdateMessage>(p.received[i]).nlri.size();
+  EXPECT_EQ(prefixes, 5000u);
+  EXPECT_TRUE(std::holds_alternative<wire::KeepaliveMessage>(p.received.back()));
+  EXPECT_EQ(p.a->messages_sent(), n + 1);
+  EXPECT_EQ(p.b->messages_received(), n + 1);
+}
+
+TEST(Connection, UrgentKeepaliveOvertakesAQueuedTable) {
+  Pair p;
+  size_t n = 0;
+  auto bytes = table(250000, &n);  // about 1 MB: queued in 64 KiB pieces
+  ASSERT_GT(bytes.size(), 900000u);
+  p.a->send(std::move(bytes), n);
+  p.a->send(*wire::encode(wire::KeepaliveMessage{}, {}), 1, /*urgent=*/true);
+  p.run_until(n + 1);
+  ASSERT_EQ(p.received.size(), n + 1);
+  size_t at = 0;
+  while (!std::holds_alternative<wire::KeepaliveMessage>(p.received[at])) ++at;
+  // It went out after at most the first piece, not after the whole table.
+  EXPECT_LT(at, n / 4) << "keepalive arrived after " << at << " of " << n << " UPDATEs";
+}
+
+}  // namespace
+}  // namespace closbgp::session
