@@ -1,13 +1,15 @@
 #include "bgpd/session/connection.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "bgpd/session/socket_options.h"
 
 namespace closbgp::session {
 namespace {
-// Room for the largest message (RFC 8654) plus a partial next one.
-constexpr size_t kBufferSize = 2 * wire::kMaxExtendedMessageSize;
+// The read buffer starts small (a thousand idle sessions should not cost
+// 128 MB) and grows to hold the largest message seen (RFC 8654: 65535).
+constexpr size_t kInitialBuffer = 16 * 1024;
 constexpr auto kFlushTimeout = std::chrono::seconds(1);
 // Work per loop turn is bounded so that timers, BFD hand-offs and API calls
 // run between batches of a large UPDATE burst.
@@ -20,7 +22,7 @@ constexpr size_t kWriteChunk = 64 * 1024;
 Connection::Connection(asio::ip::tcp::socket socket, Handlers handlers, bool ttl_security)
     : socket_(std::move(socket)),
       handlers_(std::move(handlers)),
-      inbuf_(kBufferSize),
+      inbuf_(kInitialBuffer),
       ttl_security_(ttl_security),
       flush_timer_(socket_.get_executor()) {
   // An accepted socket: before the first byte (our OPEN) leaves.
@@ -98,7 +100,10 @@ bool Connection::process_buffer() {
       handlers_.bad_message(std::move(header.error()));
       return false;
     }
-    if (rest.size() < header->length) break;
+    if (rest.size() < header->length) {
+      if (header->length > inbuf_.size() - at) more_room_ = header->length;
+      break;
+    }
     auto msg = wire::decode(rest.first(header->length), ctx_);
     at += header->length;
     ++received_;
@@ -111,6 +116,8 @@ bool Connection::process_buffer() {
   if (dead_) return false;
   std::memmove(inbuf_.data(), inbuf_.data() + at, inbuf_used_ - at);
   inbuf_used_ -= at;
+  if (more_room_ > inbuf_.size()) inbuf_.resize(std::max(more_room_, 2 * inbuf_.size()));
+  more_room_ = 0;
   return more;
 }
 

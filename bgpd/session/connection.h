@@ -58,6 +58,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   wire::DecodeContext ctx_;
   std::vector<uint8_t> inbuf_;
   size_t inbuf_used_ = 0;
+  size_t more_room_ = 0;  // a message longer than the buffer is on its way
   std::deque<std::vector<uint8_t>> outq_;
   bool writing_ = false;
   bool closing_ = false;

@@ -33,7 +33,7 @@ struct Pair {
   }
 };
 
-std::vector<uint8_t> table(size_t prefixes, size_t* messages) {
+std::vector<uint8_t> table(size_t prefixes, size_t* messages, bool extended = false) {
   std::vector<wire::Nlri> nlri;
   for (size_t i = 0; i < prefixes; ++i)
     nlri.push_back({wire::Prefix(wire::IpAddress::v4(0x0a000000u + (uint32_t(i) << 8)), 24), 0});
@@ -41,8 +41,10 @@ std::vector<uint8_t> table(size_t prefixes, size_t* messages) {
   attrs.origin = wire::Origin::Igp;
   attrs.as_path = wire::AsPath{};
   std::vector<uint8_t> out;
+  wire::EncodeContext ctx;
+  ctx.extended_message = extended;
   *messages = wire::encode_announce(attrs, {wire::IpAddress::v4(0x0a000001), {}},
-                                    wire::Family::Ipv4Unicast, nlri, wire::EncodeContext{}, out);
+                                    wire::Family::Ipv4Unicast, nlri, ctx, out);
   return out;
 }
 
@@ -61,6 +63,22 @@ TEST(Connection, DeliversMessagesInOrder) {
   EXPECT_TRUE(std::holds_alternative<wire::KeepaliveMessage>(p.received.back()));
   EXPECT_EQ(p.a->messages_sent(), n + 1);
   EXPECT_EQ(p.b->messages_received(), n + 1);
+}
+
+TEST(Connection, ExtendedMessagesLargerThanTheInitialBuffer) {
+  Pair p;
+  wire::DecodeContext ctx;
+  ctx.extended_message = true;
+  p.b->set_decode_context(ctx);
+  size_t n = 0;
+  auto bytes = table(60000, &n, /*extended=*/true);  // messages of up to 65535 octets
+  ASSERT_LT(n, 5u);
+  p.a->send(std::move(bytes), n);
+  p.run_until(n);
+  ASSERT_EQ(p.received.size(), n);
+  size_t prefixes = 0;
+  for (const auto& m : p.received) prefixes += std::get<wire::UpdateMessage>(m).nlri.size();
+  EXPECT_EQ(prefixes, 60000u);
 }
 
 TEST(Connection, UrgentKeepaliveOvertakesAQueuedTable) {
