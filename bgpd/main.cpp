@@ -5,6 +5,7 @@
 
 #include "bgpd/api/api_server.h"
 #include "bgpd/asio.h"
+#include "bgpd/bfd/service.h"
 #include "bgpd/config/command_line.h"
 #include "bgpd/config/config.h"
 #include "bgpd/log/log.h"
@@ -47,7 +48,12 @@ int main(int argc, char** argv) {
                  cfg->asn, cfg->router_id.to_string(), cfg->neighbors.size(), cfg->source);
 
   asio::io_context io;
-  session::Speaker speaker(io, *cfg);
+  bfd::BfdService bfd(io);
+  if (auto started = bfd.start(); !started) {
+    log::get("bfd")->error("{}", started.error());
+    return 1;
+  }
+  session::Speaker speaker(io, *cfg, bfd);
   if (auto started = speaker.start(); !started) {
     log::get("session")->error("{}", started.error());
     return 1;
@@ -75,6 +81,7 @@ int main(int argc, char** argv) {
         speaker.shutdown("closbgpd shutting down", [&] {
           stopper = std::thread([&] {
             api.shutdown(1000);
+            bfd.stop();
             asio::post(io, [&] { io.stop(); });
           });
         });

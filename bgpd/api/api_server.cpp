@@ -52,6 +52,7 @@ void fill(const SummaryView& view, pb::ShowBgpSummaryResponse& out) {
     peer->set_peer_router_id(p.peer_router_id);
     peer->set_hold_time(p.hold_time);
     peer->set_peer_hostname(p.peer_hostname);
+    peer->set_bfd_state(p.bfd_state);
   }
 }
 

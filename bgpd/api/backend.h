@@ -24,6 +24,7 @@ struct PeerView {
   std::string peer_router_id;
   uint32_t hold_time = 0;
   std::string peer_hostname;
+  std::string bfd_state;  // "up", "down", "init", "admin-down"; empty without BFD
 };
 
 // One path received from one peer.

@@ -110,6 +110,23 @@ Timers parse_timers(const YAML::Node& n) {
   return t;
 }
 
+Bfd parse_bfd(const YAML::Node& n, const std::string& path, Bfd defaults) {
+  Section s(n, path, {"interval-ms", "multiplier"});
+  if (s.has("interval-ms"))
+    defaults.interval_ms =
+        uint32_t(number(s.get("interval-ms"), s.key_path("interval-ms"), 50, 60000));
+  if (s.has("multiplier"))
+    defaults.multiplier = uint8_t(number(s.get("multiplier"), s.key_path("multiplier"), 1, 255));
+  return defaults;
+}
+
+// A neighbour's bfd: true, false, or its own timers.
+std::optional<Bfd> parse_neighbor_bfd(const YAML::Node& n, const std::string& path,
+                                      const Bfd& global) {
+  if (n.IsMap()) return parse_bfd(n, path, global);
+  return boolean(n, path) ? std::optional(global) : std::nullopt;
+}
+
 RemoteAs parse_remote_as(const YAML::Node& n, const std::string& key) {
   const std::string s = scalar(n, key);
   if (s == "external") return {RemoteAs::Kind::External, 0};
@@ -119,9 +136,9 @@ RemoteAs parse_remote_as(const YAML::Node& n, const std::string& key) {
   return {RemoteAs::Kind::Number, uint32_t(number(n, key, 1, 4294967295u))};
 }
 
-Neighbor parse_neighbor(const YAML::Node& n, size_t index) {
+Neighbor parse_neighbor(const YAML::Node& n, size_t index, const Bfd& global_bfd) {
   const std::string path = "neighbors[" + std::to_string(index) + "]";
-  Section s(n, path, {"interface", "address", "listen-range", "remote-as", "ttl-security"});
+  Section s(n, path, {"interface", "address", "listen-range", "remote-as", "ttl-security", "bfd"});
   Neighbor nb;
   nb.line = line_of(n);
   const int kinds = int(s.has("interface")) + int(s.has("address")) + int(s.has("listen-range"));
@@ -145,6 +162,9 @@ Neighbor parse_neighbor(const YAML::Node& n, size_t index) {
   nb.remote_as = parse_remote_as(s.get("remote-as"), s.key_path("remote-as"));
   if (s.has("ttl-security"))
     nb.ttl_security = boolean(s.get("ttl-security"), s.key_path("ttl-security"));
+  // BFD is on by default on fabric links (interface neighbours).
+  if (!nb.interface.empty()) nb.bfd = global_bfd;
+  if (s.has("bfd")) nb.bfd = parse_neighbor_bfd(s.get("bfd"), s.key_path("bfd"), global_bfd);
   return nb;
 }
 
@@ -172,7 +192,7 @@ Grpc parse_grpc(const YAML::Node& n) {
 
 Config parse_root(const YAML::Node& root) {
   if (!root || root.IsNull()) throw Invalid{0, "", "the file is empty"};
-  Section s(root, "", {"asn", "router-id", "timers", "neighbors", "networks", "grpc"});
+  Section s(root, "", {"asn", "router-id", "timers", "bfd", "neighbors", "networks", "grpc"});
   Config c;
   if (!s.has("asn")) fail(root, "asn", "is required");
   c.asn = uint32_t(number(s.get("asn"), "asn", 1, 4294967295u));
@@ -183,12 +203,13 @@ Config parse_root(const YAML::Node& root) {
     fail(s.get("router-id"), "router-id", "'" + rid + "' must be a non-zero IPv4 address");
   c.router_id = *addr;
   if (s.has("timers")) c.timers = parse_timers(s.get("timers"));
+  if (s.has("bfd")) c.bfd = parse_bfd(s.get("bfd"), "bfd", Bfd{});
   if (s.has("neighbors")) {
     const auto list = s.get("neighbors");
     if (!list.IsSequence()) fail(list, "neighbors", "must be a list");
     std::set<std::string> seen;
     for (size_t i = 0; i < list.size(); ++i) {
-      Neighbor nb = parse_neighbor(list[i], i);
+      Neighbor nb = parse_neighbor(list[i], i, c.bfd);
       if (!seen.insert(nb.name()).second)
         fail(list[i], "neighbors[" + std::to_string(i) + "]",
              "'" + nb.name() + "' is configured twice");

@@ -19,6 +19,12 @@ struct Timers {  // seconds; data-center defaults (RFC 7938 practice)
   friend bool operator==(const Timers&, const Timers&) = default;
 };
 
+struct Bfd {  // RFC 5880 timers: desired TX = required RX = interval
+  uint32_t interval_ms = 300;
+  uint8_t multiplier = 3;
+  friend bool operator==(const Bfd&, const Bfd&) = default;
+};
+
 struct RemoteAs {
   enum class Kind { External, Internal, Number } kind = Kind::External;
   uint32_t asn = 0;               // with Kind::Number
@@ -33,6 +39,7 @@ struct Neighbor {
   std::optional<wire::Prefix> listen_range;  // dynamic neighbours from this range
   RemoteAs remote_as;
   bool ttl_security = false;  // RFC 5082: accept only packets with TTL 255
+  std::optional<Bfd> bfd;     // set: BFD on with these timers
   int line = 0;               // where it was configured, for messages
   std::string name() const;   // what logs call it: interface, address or range
   friend bool operator==(const Neighbor&, const Neighbor&) = default;
@@ -49,6 +56,7 @@ struct Config {
   uint32_t asn = 0;
   wire::IpAddress router_id;
   Timers timers;
+  Bfd bfd;  // defaults for neighbours; on by default for interface neighbours
   std::vector<Neighbor> neighbors;
   std::vector<wire::Prefix> networks;
   Grpc grpc;

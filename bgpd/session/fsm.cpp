@@ -98,7 +98,8 @@ class Stepper {
       if (!s_.local.passive) arm_connect_retry();
     } else if (is<event::Stop>(e)) {
       stop_quietly();
-    } else if (!is<event::Start>(e) && !is<event::HoldExpired>(e) && !is<event::KeepaliveDue>(e)) {
+    } else if (!is<event::Start>(e) && !is<event::HoldExpired>(e) && !is<event::KeepaliveDue>(e) &&
+               !is<event::BfdDown>(e)) {
       fail("unexpected event in " + std::string(state_name(s_.state)));
     }
   }
@@ -159,6 +160,10 @@ class Stepper {
       fail("peer sent NOTIFICATION " + describe(n->notification));
     } else if (auto* b = is<event::BadMessage>(e)) {
       reject(b->error);
+    } else if (auto* bfd = is<event::BfdDown>(e)) {
+      // RFC 9384: Cease / BFD Down; routes are withdrawn at once.
+      send(wire::NotificationMessage{ErrorCode::Cease, wire::cease::kBfdDown, {}});
+      fail("BFD down: " + bfd->why);
     } else if (auto* f = is<event::TcpFailed>(e)) {
       fail("connection closed: " + f->why);
     } else if (auto* st = is<event::Stop>(e)) {

@@ -92,13 +92,16 @@ struct RouteRefreshReceived {};
 struct BadMessage {  // the codec rejected what the peer sent
   wire::DecodeError error;
 };
+struct BfdDown {  // BFD saw the path fail (Up -> Down)
+  std::string why;
+};
 }  // namespace event
 
 using Event = std::variant<event::Start, event::Stop, event::TcpConnected, event::TcpAccepted,
                            event::TcpFailed, event::ConnectRetryExpired, event::HoldExpired,
                            event::KeepaliveDue, event::OpenReceived, event::KeepaliveReceived,
                            event::UpdateReceived, event::NotificationReceived,
-                           event::RouteRefreshReceived, event::BadMessage>;
+                           event::RouteRefreshReceived, event::BadMessage, event::BfdDown>;
 
 namespace action {
 struct Connect {};     // start a TCP connection to the peer

@@ -43,13 +43,16 @@ wire::MpNextHop ipv6_next_hop(const wire::IpAddress& local) {
 }  // namespace
 
 Peer::Peer(asio::io_context& io, PeerIdentity id, LocalConfig local,
-           const std::vector<wire::Prefix>& networks)
+           const std::vector<wire::Prefix>& networks, bfd::BfdClient& bfd,
+           std::optional<bfd::Params> bfd_params)
     : io_(io),
       id_(std::move(id)),
       local_(std::move(local)),
       networks_(networks),
       out_(io, true),
-      in_(io, false) {
+      in_(io, false),
+      bfd_(bfd),
+      bfd_params_(bfd_params) {
   const uint64_t seed = std::hash<std::string>{}(id_.name) ^ local_.router_id;
   out_.fsm.local = local_;
   out_.fsm.rng = seed | 1;
@@ -58,6 +61,7 @@ Peer::Peer(asio::io_context& io, PeerIdentity id, LocalConfig local,
 }
 
 Peer::~Peer() {
+  if (bfd_key_) bfd_.unwatch(*bfd_key_);
   for (Slot* s : {&out_, &in_}) {
     s->timer.cancel();
     if (s->conn) s->conn->close_now();
@@ -69,6 +73,7 @@ void Peer::set_address(const asio::ip::address& addr) {
   logger()->info("{}: peer address {}{}", id_.name, address_text(addr),
                  address_ ? " (was " + address_text(*address_) + ")" : "");
   address_ = addr;
+  update_bfd();
   if (!enabled_ || local_.passive) return;
   // A session already coming up on the old address is left alone; if the
   // peer really moved, it fails and the restart uses the new address.
@@ -83,13 +88,42 @@ void Peer::start() {
   enabled_ = true;
   logger()->info("{}: neighbour enabled{}", id_.name,
                  address_ ? "" : "; waiting to learn its address");
+  update_bfd();
   if (address_ && !local_.passive) handle(out_, event::Start{});
 }
 
 void Peer::stop(uint8_t cease_subcode, const std::string& message) {
   if (!enabled_) return;
   enabled_ = false;
+  update_bfd();
   for (Slot* s : {&out_, &in_}) handle(*s, event::Stop{cease_subcode, message});
+}
+
+void Peer::update_bfd() {
+  std::optional<bfd::PeerKey> want;
+  if (enabled_ && address_ && bfd_params_) want = bfd::make_key(*address_, id_.ifindex);
+  if (want == bfd_key_) return;
+  if (bfd_key_) bfd_.unwatch(*bfd_key_);  // sends AdminDown: the peer keeps its session
+  bfd_key_ = want;
+  bfd_state_ = bfd::State::Down;
+  if (!want) return;
+  bfd_.watch(*want, *bfd_params_,
+             [this, alive = std::weak_ptr<bool>(alive_), key = *want](const bfd::StateEvent& ev) {
+               if (alive.expired() || bfd_key_ != key) return;  // a stale session's news
+               on_bfd(ev);
+             });
+}
+
+// Only a real failure of an Up session acts: a peer without BFD, or one that
+// signals AdminDown (graceful restart, maintenance), keeps its BGP session.
+void Peer::on_bfd(const bfd::StateEvent& ev) {
+  const bool was_up = bfd_state_ == bfd::State::Up;
+  bfd_state_ = ev.state;
+  if (!was_up || ev.state != bfd::State::Down || ev.peer_admin_down) return;
+  const std::string why(bfd::diag_name(ev.diag));
+  logger()->warn("{}: BFD down ({}): taking the BGP session down", id_.name, why);
+  for (Slot* s : {&out_, &in_})
+    if (s->fsm.state >= State::OpenSent) handle(*s, event::BfdDown{why});
 }
 
 void Peer::accept(asio::ip::tcp::socket socket) {
@@ -386,6 +420,10 @@ api::PeerView Peer::view() const {
   v.prefixes_accepted = adj_in_.accepted();
   v.prefixes_sent = prefixes_sent_;
   v.last_error = last_error_;
+  if (bfd_key_) {
+    static constexpr const char* kNames[] = {"admin-down", "down", "init", "up"};
+    v.bfd_state = kNames[uint8_t(bfd_state_)];
+  }
   return v;
 }
 

@@ -11,6 +11,7 @@
 
 #include "bgpd/api/backend.h"
 #include "bgpd/asio.h"
+#include "bgpd/bfd/client.h"
 #include "bgpd/session/connection.h"
 #include "bgpd/session/fsm.h"
 #include "rib/adj_rib_in.h"
@@ -27,8 +28,10 @@ struct PeerIdentity {
 
 class Peer {
  public:
+  // `bfd_params`: watch the peer with BFD (through `bfd`) while enabled.
   Peer(asio::io_context& io, PeerIdentity id, LocalConfig local,
-       const std::vector<wire::Prefix>& networks);
+       const std::vector<wire::Prefix>& networks, bfd::BfdClient& bfd,
+       std::optional<bfd::Params> bfd_params);
   ~Peer();
   Peer(const Peer&) = delete;
   Peer& operator=(const Peer&) = delete;
@@ -69,6 +72,9 @@ class Peer {
   void on_message(Slot& slot, wire::Message&& m);
   std::shared_ptr<Connection> make_connection(Slot& slot, std::optional<asio::ip::tcp::socket> s);
   Slot& other(Slot& s) { return &s == &out_ ? in_ : out_; }
+  // Starts, moves or stops the BFD session to follow address and state.
+  void update_bfd();
+  void on_bfd(const bfd::StateEvent& ev);
   std::string describe(const Slot& s) const;
 
   asio::io_context& io_;
@@ -84,6 +90,12 @@ class Peer {
   uint64_t prefixes_sent_ = 0;
   uint64_t messages_received_ = 0, messages_sent_ = 0;  // of connections already closed
   std::string last_error_;
+  bfd::BfdClient& bfd_;
+  std::optional<bfd::Params> bfd_params_;
+  std::optional<bfd::PeerKey> bfd_key_;
+  bfd::State bfd_state_ = bfd::State::Down;
+  // BFD callbacks are posted to the main loop; this tells them the peer is gone.
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 
 }  // namespace closbgp::session

@@ -30,9 +30,11 @@ std::string hostname() {
 
 }  // namespace
 
-Speaker::Speaker(asio::io_context& io, const config::Config& cfg, uint16_t port)
+Speaker::Speaker(asio::io_context& io, const config::Config& cfg, bfd::BfdClient& bfd,
+                 uint16_t port)
     : io_(io),
       cfg_(cfg),
+      bfd_(bfd),
       port_(port),
       acceptor_(io),
       scan_timer_(io),
@@ -64,7 +66,9 @@ Peer* Speaker::add_peer(PeerIdentity id, const config::Neighbor& n) {
   id.remote_as_config = n.remote_as.to_string();
   id.ttl_security = n.ttl_security;
   const std::string name = id.name;
-  auto peer = std::make_unique<Peer>(io_, std::move(id), local_for(n), cfg_.networks);
+  std::optional<bfd::Params> bfd;
+  if (n.bfd) bfd = bfd::Params{n.bfd->interval_ms, n.bfd->multiplier};
+  auto peer = std::make_unique<Peer>(io_, std::move(id), local_for(n), cfg_.networks, bfd_, bfd);
   return peers_.emplace(name, std::move(peer)).first->second.get();
 }
 

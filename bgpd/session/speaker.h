@@ -20,7 +20,8 @@ namespace closbgp::session {
 
 class Speaker final : public api::Backend {
  public:
-  Speaker(asio::io_context& io, const config::Config& cfg, uint16_t port = 179);
+  Speaker(asio::io_context& io, const config::Config& cfg, bfd::BfdClient& bfd,
+          uint16_t port = 179);
   ~Speaker() override;
 
   // Listens, opens discovery and starts every neighbour that can start.
@@ -42,6 +43,7 @@ class Speaker final : public api::Backend {
 
   asio::io_context& io_;
   const config::Config& cfg_;
+  bfd::BfdClient& bfd_;
   uint16_t port_;
   asio::ip::tcp::acceptor acceptor_;
   asio::steady_timer scan_timer_, shutdown_timer_;

@@ -109,3 +109,19 @@ class Daemon:
                 self.proc.wait()
         self.log.close()
         return self.proc.returncode
+
+
+def drop_all(ns, interface):
+    """Silent 100% loss on a link that stays up: an nftables table dropping
+    everything in, out and forwarded on the interface."""
+    rules = f"""table inet closbgp_loss {{
+  chain input {{ type filter hook input priority -400; iifname "{interface}" drop; }}
+  chain output {{ type filter hook output priority -400; oifname "{interface}" drop; }}
+  chain forward {{ type filter hook forward priority -400; iifname "{interface}" drop; oifname "{interface}" drop; }}
+}}
+"""
+    ns.exec("nft", "-f", "-", input=rules)
+
+
+def restore(ns):
+    ns.exec("nft", "delete", "table", "inet", "closbgp_loss")

@@ -89,13 +89,13 @@ def test_ports_in_use_are_reported(netns_factory, tmp_path):
     finally:
         squatter.kill()
         squatter.wait()
-    # A second daemon in the same namespace finds BGP's port taken.
+    # A second daemon in the same namespace finds BFD's port (bound first) taken.
     first = Daemon(ns, LEAF, tmp_path, name="first")
     try:
         first.wait_api()
         second = Daemon(ns, LEAF + 'grpc: {listen: "127.0.0.1:50052"}\n', tmp_path, name="second")
         assert second.proc.wait(10) == 1
         second.log.close()
-        assert "cannot listen for BGP on port 179" in second.log_text()
+        assert "cannot bind BFD's UDP port 3784: Address already in use" in second.log_text()
     finally:
         first.stop()

@@ -113,6 +113,36 @@ TEST(Config, ErrorsNameLineKeyAndProblem) {
   }
 }
 
+TEST(Config, BfdDefaultsAndOverrides) {
+  auto c = parse_config(R"(
+asn: 65101
+router-id: 10.0.0.11
+bfd: {interval-ms: 100, multiplier: 5}
+neighbors:
+  - {interface: swp1, remote-as: external}
+  - {interface: swp2, remote-as: external, bfd: false}
+  - {interface: swp3, remote-as: external, bfd: {interval-ms: 50}}
+  - {address: 192.0.2.1, remote-as: 65100}
+  - {address: 192.0.2.2, remote-as: 65100, bfd: true}
+)",
+                        "t.yaml");
+  ASSERT_TRUE(c) << c.error().to_string();
+  EXPECT_EQ(c->neighbors[0].bfd, (Bfd{100, 5}));  // on by default on fabric links
+  EXPECT_FALSE(c->neighbors[1].bfd);
+  EXPECT_EQ(c->neighbors[2].bfd, (Bfd{50, 5}));
+  EXPECT_FALSE(c->neighbors[3].bfd);  // off by default for numbered neighbours
+  EXPECT_EQ(c->neighbors[4].bfd, (Bfd{100, 5}));
+  auto floor = parse_config("asn: 1\nrouter-id: 10.0.0.1\nbfd: {interval-ms: 10}\n", "t.yaml");
+  ASSERT_FALSE(floor);
+  EXPECT_EQ(floor.error().key, "bfd.interval-ms");
+  auto bad = parse_config(
+      "asn: 1\nrouter-id: 10.0.0.1\nneighbors:\n  - {interface: swp1, remote-as: external, bfd: "
+      "maybe}\n",
+      "t.yaml");
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().key, "neighbors[0].bfd");
+}
+
 TEST(Config, InsecurePublicGrpcIsAllowedWhenWritten) {
   auto c = parse_config(
       "asn: 1\nrouter-id: 10.0.0.1\ngrpc: {listen: \"0.0.0.0:50051\", insecure: true}\n", "t.yaml");

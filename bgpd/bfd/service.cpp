@@ -1,0 +1,288 @@
+#include "bgpd/bfd/service.h"
+
+#include <netinet/in.h>
+#include <pthread.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <cstring>
+#include <random>
+
+#include "bgpd/log/log.h"
+
+namespace closbgp::bfd {
+namespace {
+
+constexpr int kTtl = 255;  // RFC 5881 sec. 5: sent and required
+constexpr int kDscpCs6 = 48 << 2;
+constexpr uint16_t kFirstSourcePort = 49152;  // RFC 5881 sec. 4
+
+std::shared_ptr<spdlog::logger> logger() {
+  static auto l = log::get("bfd");
+  return l;
+}
+
+sockaddr_in6 to_sockaddr(const PeerKey& k, uint16_t port) {
+  sockaddr_in6 sa{};
+  sa.sin6_family = AF_INET6;
+  sa.sin6_port = htons(port);
+  const auto v6 = k.address.is_v4()
+                      ? asio::ip::make_address_v6(asio::ip::v4_mapped, k.address.to_v4())
+                      : k.address.to_v6();
+  const auto bytes = v6.to_bytes();
+  std::memcpy(&sa.sin6_addr, bytes.data(), 16);
+  sa.sin6_scope_id = k.ifindex;
+  return sa;
+}
+
+// A dual-stack UDP socket with TTL 255 and CS6, bound to `port` (0: a free
+// one in the RFC 5881 source range).
+int open_socket(uint16_t port, uint32_t seed) {
+  const int fd = ::socket(AF_INET6, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0) return -1;
+  const int off = 0, ttl = kTtl, tos = kDscpCs6;
+  setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off);
+  setsockopt(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, &ttl, sizeof ttl);
+  setsockopt(fd, IPPROTO_IPV6, IPV6_TCLASS, &tos, sizeof tos);
+  setsockopt(fd, IPPROTO_IP, IP_TTL, &ttl, sizeof ttl);
+  setsockopt(fd, IPPROTO_IP, IP_TOS, &tos, sizeof tos);
+  sockaddr_in6 sa{};
+  sa.sin6_family = AF_INET6;
+  for (uint32_t i = 0; i < (port ? 1u : 16384u); ++i) {
+    sa.sin6_port = htons(port ? port : uint16_t(kFirstSourcePort + (seed + i) % 16384));
+    if (::bind(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa) == 0) return fd;
+  }
+  ::close(fd);
+  return -1;
+}
+
+}  // namespace
+
+PeerKey make_key(const asio::ip::address& address, uint32_t ifindex) {
+  PeerKey k;
+  if (address.is_v6() && address.to_v6().is_v4_mapped()) {
+    k.address = asio::ip::make_address_v4(asio::ip::v4_mapped, address.to_v6());
+  } else if (address.is_v6()) {
+    auto v6 = address.to_v6();
+    const bool ll = v6.is_link_local();
+    v6.scope_id(0);
+    k.address = v6;
+    k.ifindex = ll ? ifindex : 0;
+  } else {
+    k.address = address;
+  }
+  return k;
+}
+
+std::string PeerKey::to_string() const {
+  return address.to_string();
+}
+
+struct BfdService::Entry {
+  Entry(asio::io_context& io, PeerKey k) : key(std::move(k)), timer(io) {}
+  ~Entry() {
+    if (tx_fd >= 0) ::close(tx_fd);
+  }
+  PeerKey key;
+  Session fsm;
+  int tx_fd = -1;
+  asio::steady_timer timer;
+  uint64_t generation = 0;
+  std::function<void(const StateEvent&)> on_change;
+};
+
+BfdService::BfdService(asio::io_context& main, uint16_t port)
+    : main_(main), port_(port), next_disc_(std::random_device{}() | 1) {}
+
+BfdService::~BfdService() {
+  stop();
+}
+
+std::expected<void, std::string> BfdService::start() {
+  rx_fd_ = open_socket(port_, 0);
+  if (rx_fd_ < 0)
+    return std::unexpected("cannot bind BFD's UDP port " + std::to_string(port_) + ": " +
+                           std::strerror(errno));
+  const int on = 1;
+  setsockopt(rx_fd_, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, &on, sizeof on);
+  setsockopt(rx_fd_, IPPROTO_IPV6, IPV6_RECVPKTINFO, &on, sizeof on);
+  setsockopt(rx_fd_, IPPROTO_IP, IP_RECVTTL, &on, sizeof on);
+  rx_ = std::make_unique<asio::posix::stream_descriptor>(io_, rx_fd_);
+  receive();
+  thread_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "bfd");
+    // Real-time priority where the service unit allows it (LimitRTPRIO).
+    sched_param sp{};
+    sp.sched_priority = 50;
+    const bool rt = pthread_setschedparam(pthread_self(), SCHED_FIFO, &sp) == 0;
+    logger()->info("BFD listening on UDP port {}{}", port_,
+                   rt ? ", real-time priority" : " (no real-time priority: not permitted)");
+    auto guard = asio::make_work_guard(io_);
+    io_.run();
+  });
+  return {};
+}
+
+void BfdService::stop() {
+  if (!thread_.joinable()) return;
+  asio::post(io_, [this] {
+    for (auto& [disc, e] : by_disc_) run(*e, admin_down(e->fsm));
+    by_disc_.clear();
+    by_peer_.clear();
+    if (rx_) rx_->close();
+    io_.stop();
+  });
+  thread_.join();
+}
+
+void BfdService::watch(const PeerKey& peer, const Params& params,
+                       std::function<void(const StateEvent&)> on_change) {
+  asio::post(io_, [this, peer, params, on_change = std::move(on_change)]() mutable {
+    remove(peer);
+    const uint32_t disc = next_disc_++;
+    auto e = std::make_unique<Entry>(io_, peer);
+    e->fsm = make_session(params, disc);
+    e->on_change = std::move(on_change);
+    e->tx_fd = open_socket(0, disc);
+    if (e->tx_fd < 0) {
+      logger()->error("{}: cannot open a BFD socket: {}", peer.to_string(), std::strerror(errno));
+      return;
+    }
+    logger()->info("{}: BFD session, {} ms x {}", peer.to_string(), params.interval_ms,
+                   unsigned(params.multiplier));
+    Entry& ref = *e;
+    by_peer_[peer] = disc;
+    by_disc_[disc] = std::move(e);
+    run(ref, bfd::start(ref.fsm, Clock::now()));
+  });
+}
+
+void BfdService::unwatch(const PeerKey& peer) {
+  asio::post(io_, [this, peer] { remove(peer); });
+}
+
+void BfdService::remove(const PeerKey& peer) {
+  auto it = by_peer_.find(peer);
+  if (it == by_peer_.end()) return;
+  auto e = by_disc_.find(it->second);
+  if (e != by_disc_.end()) {
+    run(*e->second, admin_down(e->second->fsm));
+    by_disc_.erase(e);
+  }
+  by_peer_.erase(it);
+  std::lock_guard lock(views_mu_);
+  views_.erase(peer);
+}
+
+std::optional<SessionView> BfdService::view(const PeerKey& peer) const {
+  std::lock_guard lock(views_mu_);
+  auto it = views_.find(peer);
+  if (it == views_.end()) return std::nullopt;
+  return it->second;
+}
+
+void BfdService::run(Entry& e, std::vector<Action> actions) {
+  for (auto& a : actions) {
+    if (auto* send = std::get_if<action::Send>(&a)) {
+      const auto bytes = encode(send->packet);
+      const sockaddr_in6 to = to_sockaddr(e.key, 3784);
+      ::sendto(e.tx_fd, bytes.data(), bytes.size(), 0, reinterpret_cast<const sockaddr*>(&to),
+               sizeof to);
+    } else if (auto* sc = std::get_if<action::StateChange>(&a)) {
+      logger()->log(sc->to == State::Down && sc->from == State::Up ? spdlog::level::warn
+                                                                   : spdlog::level::info,
+                    "{}: BFD {} -> {} ({}){}", e.key.to_string(), state_name(sc->from),
+                    state_name(sc->to), diag_name(sc->diag),
+                    sc->peer_admin_down ? ", the peer is administratively down" : "");
+      if (e.on_change)
+        asio::post(main_, [cb = e.on_change,
+                           ev = StateEvent{sc->to, sc->diag, sc->peer_admin_down}] { cb(ev); });
+    }
+  }
+  {
+    std::lock_guard lock(views_mu_);
+    views_[e.key] = SessionView{e.fsm.state, e.fsm.diag, e.fsm.counters};
+  }
+  arm(e);
+}
+
+void BfdService::arm(Entry& e) {
+  std::optional<Clock::time_point> next;
+  for (const auto& d : {e.fsm.next_tx_at, e.fsm.detect_at})
+    if (d && (!next || *d < *next)) next = d;
+  ++e.generation;
+  e.timer.cancel();
+  if (!next) return;
+  e.timer.expires_at(*next);
+  const uint32_t disc = e.fsm.local_disc;
+  e.timer.async_wait([this, disc, gen = e.generation](const boost::system::error_code& ec) {
+    if (ec) return;
+    auto it = by_disc_.find(disc);
+    if (it == by_disc_.end() || it->second->generation != gen) return;
+    run(*it->second, on_timer(it->second->fsm, Clock::now()));
+  });
+}
+
+void BfdService::receive() {
+  rx_->async_wait(
+      asio::posix::stream_descriptor::wait_read, [this](const boost::system::error_code& ec) {
+        if (ec) return;
+        for (;;) {
+          std::array<uint8_t, 128> buf;
+          sockaddr_in6 from{};
+          alignas(cmsghdr) std::array<uint8_t, 256> control;
+          iovec iov{buf.data(), buf.size()};
+          msghdr msg{};
+          msg.msg_name = &from;
+          msg.msg_namelen = sizeof from;
+          msg.msg_iov = &iov;
+          msg.msg_iovlen = 1;
+          msg.msg_control = control.data();
+          msg.msg_controllen = control.size();
+          const ssize_t n = ::recvmsg(rx_fd_, &msg, 0);
+          if (n < 0) break;
+          int ttl = -1;
+          uint32_t ifindex = from.sin6_scope_id;
+          for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+            if ((c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_HOPLIMIT) ||
+                (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_TTL))
+              std::memcpy(&ttl, CMSG_DATA(c), sizeof ttl);
+            if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_PKTINFO) {
+              in6_pktinfo info;
+              std::memcpy(&info, CMSG_DATA(c), sizeof info);
+              ifindex = info.ipi6_ifindex;
+            }
+          }
+          asio::ip::address_v6::bytes_type bytes;
+          std::memcpy(bytes.data(), &from.sin6_addr, 16);
+          const PeerKey key = make_key(asio::ip::address_v6(bytes), ifindex);
+          // RFC 5881 sec. 5: single-hop packets must arrive with TTL 255.
+          auto packet = decode({buf.data(), size_t(n)});
+          if (ttl != kTtl || !packet) {
+            if (++dropped_ % 100 == 1)
+              logger()->warn(
+                  "{}: dropped BFD packet: {} ({} dropped so far)", key.to_string(),
+                  ttl != kTtl ? "TTL " + std::to_string(ttl) + ", not 255" : packet.error(),
+                  dropped_);
+            continue;
+          }
+          Entry* e = nullptr;
+          if (packet->your_discriminator != 0) {
+            auto it = by_disc_.find(packet->your_discriminator);
+            if (it != by_disc_.end() && it->second->key == key) e = it->second.get();
+          } else if (auto it = by_peer_.find(key); it != by_peer_.end()) {
+            e = by_disc_[it->second].get();
+          }
+          if (!e) {
+            ++dropped_;
+            continue;
+          }
+          run(*e, on_packet(e->fsm, *packet, Clock::now()));
+        }
+        receive();
+      });
+}
+
+}  // namespace closbgp::bfd

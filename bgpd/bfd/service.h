@@ -1,0 +1,55 @@
+// BFD single-hop (RFC 5881) on its own thread and io_context, so that a
+// full-table UPDATE burst on the main thread never delays a BFD packet
+// (FRR issue #9078).
+#pragma once
+
+#include <expected>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include "bgpd/bfd/client.h"
+
+namespace closbgp::bfd {
+
+class BfdService final : public BfdClient {
+ public:
+  explicit BfdService(asio::io_context& main, uint16_t port = 3784);
+  ~BfdService() override;
+
+  // Binds the receive port and starts the BFD thread.
+  std::expected<void, std::string> start();
+  // Sends AdminDown on every session (so peers do not see a failure) and
+  // joins the thread.
+  void stop();
+
+  void watch(const PeerKey& peer, const Params& params,
+             std::function<void(const StateEvent&)> on_change) override;
+  void unwatch(const PeerKey& peer) override;
+  std::optional<SessionView> view(const PeerKey& peer) const override;
+
+ private:
+  struct Entry;
+  void receive();
+  void run(Entry& e, std::vector<Action> actions);
+  void arm(Entry& e);
+  void remove(const PeerKey& peer);
+
+  asio::io_context& main_;
+  uint16_t port_;
+  asio::io_context io_;  // the BFD thread's
+  std::thread thread_;
+  int rx_fd_ = -1;
+  std::unique_ptr<asio::posix::stream_descriptor> rx_;
+  // Touched only on the BFD thread.
+  std::map<uint32_t, std::unique_ptr<Entry>> by_disc_;
+  std::map<PeerKey, uint32_t> by_peer_;
+  uint32_t next_disc_;
+  uint64_t dropped_ = 0;
+  // Read by the API on the main thread.
+  mutable std::mutex views_mu_;
+  std::map<PeerKey, SessionView> views_;
+};
+
+}  // namespace closbgp::bfd
