@@ -9,12 +9,8 @@ ms) and the daemon's resident memory per session.
     sudo /usr/bin/python3 bench/many_peers.py [--peers 1000] [--out bench/results/many_peers.json]
 """
 import argparse
-import asyncio
-import ctypes
 import json
 import os
-import socket
-import struct
 import subprocess
 import sys
 import tempfile
@@ -24,52 +20,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "bench"))
+from bgp_speaker import answer_keepalives, message, open_message, router_id_of, serve_in_netns  # noqa: E402
 from lib.netns import Daemon, Netns, veth  # noqa: E402
 
-MARKER = b"\xff" * 16
-
-
-def message(kind, body=b""):
-    return MARKER + struct.pack("!HB", 19 + len(body), kind) + body
-
-
-def open_message(asn, router_id):
-    caps = bytes([1, 4, 0, 1, 0, 1]) + bytes([65, 4]) + struct.pack("!I", asn)
-    params = bytes([2, len(caps)]) + caps
-    return message(1, struct.pack("!BHHIB", 4, asn, 90, router_id, len(params)) + params)
-
-
 async def speaker(reader, writer):
-    """Answers one connection: OPEN, then KEEPALIVEs; ignores what it receives."""
+    """Answers one connection: OPEN, then KEEPALIVEs."""
     local = writer.get_extra_info("sockname")[0]
-    rid = struct.unpack("!I", socket.inet_aton(local))[0]
-    writer.write(open_message(65002, rid) + message(4))
-    try:
-        while True:
-            head = await reader.readexactly(19)
-            await reader.readexactly(struct.unpack("!H", head[16:18])[0] - 19)
-            if head[18] == 4:  # answer keepalives so the DUT's hold timer never expires
-                writer.write(message(4))
-    except (asyncio.IncompleteReadError, ConnectionError):
-        writer.close()
-
-
-def run_responder(ns_name, ready, stop):
-    # This thread alone moves into the generator's namespace (Python 3.11
-    # has no os.setns).
-    libc = ctypes.CDLL(None, use_errno=True)
-    with open(f"/var/run/netns/{ns_name}") as f:
-        if libc.setns(f.fileno(), 0x40000000) != 0:  # CLONE_NEWNET
-            raise OSError(ctypes.get_errno(), "setns")
-
-    async def main():
-        server = await asyncio.start_server(speaker, "0.0.0.0", 179, backlog=4096)
-        ready.set()
-        while not stop.is_set():
-            await asyncio.sleep(0.1)
-        server.close()
-
-    asyncio.run(main())
+    writer.write(open_message(65002, router_id_of(local)) + message(4))
+    await answer_keepalives(reader, writer)
 
 
 def rss_kb(pid):
@@ -96,7 +55,8 @@ def main():
         batch = "".join(f"addr add {a}/16 dev eth0\n" for a in addrs)
         subprocess.run(["ip", "-n", gen_ns.name, "-batch", "-"], input=batch, text=True, check=True)
         ready = threading.Event()
-        threading.Thread(target=run_responder, args=(gen_ns.name, ready, stop), daemon=True).start()
+        threading.Thread(target=serve_in_netns, args=(gen_ns.name, speaker, ready, stop),
+                         daemon=True).start()
         ready.wait(10)
 
         # Baseline: the same daemon with no neighbours.

@@ -33,16 +33,23 @@ void schedule_tx(Session& s, Clock::time_point now) {
   s.next_tx_at = now + jittered(s, tx_interval(s));
 }
 
-void change_state(Session& s, State to, Diag diag, bool peer_admin_down, std::vector<Action>& out) {
+void change_state(Session& s, State to, Diag diag, bool peer_admin_down, Clock::time_point now,
+                  std::vector<Action>& out) {
   const State from = s.state;
   s.state = to;
   s.diag = diag;
   if (to == State::Up) {
     ++s.counters.up_transitions;
-    // Now the configured rate: announced at once, used once the peer has
-    // acknowledged it with Final (a Poll Sequence, RFC 5880 6.8.3).
+    // Now the configured rate, confirmed by a Poll Sequence (RFC 5880
+    // 6.8.3). The peer's detection time shrinks as soon as it hears the new
+    // value, so a faster rate is used at once; only a slower one waits for
+    // the Final.
     s.desired_min_tx_us = configured_us(s);
     s.polling = true;
+    if (s.desired_min_tx_us < s.tx_interval_us) {
+      s.tx_interval_us = s.desired_min_tx_us;
+      schedule_tx(s, now);
+    }
   } else if (from == State::Up) {
     ++s.counters.down_transitions;
   }
@@ -120,15 +127,16 @@ std::vector<Action> on_packet(Session& s, const ControlPacket& p, Clock::time_po
   if (s.state == State::AdminDown) return out;
 
   if (p.state == State::AdminDown) {
-    if (s.state != State::Down) change_state(s, State::Down, Diag::NeighborSignaledDown, true, out);
+    if (s.state != State::Down)
+      change_state(s, State::Down, Diag::NeighborSignaledDown, true, now, out);
   } else if (s.state == State::Down) {
-    if (p.state == State::Down) change_state(s, State::Init, Diag::None, false, out);
-    if (p.state == State::Init) change_state(s, State::Up, Diag::None, false, out);
+    if (p.state == State::Down) change_state(s, State::Init, Diag::None, false, now, out);
+    if (p.state == State::Init) change_state(s, State::Up, Diag::None, false, now, out);
   } else if (s.state == State::Init) {
     if (p.state == State::Init || p.state == State::Up)
-      change_state(s, State::Up, Diag::None, false, out);
+      change_state(s, State::Up, Diag::None, false, now, out);
   } else if (p.state == State::Down) {  // we are Up
-    change_state(s, State::Down, Diag::NeighborSignaledDown, false, out);
+    change_state(s, State::Down, Diag::NeighborSignaledDown, false, now, out);
   }
   if (p.poll) {  // answer at once with Final (RFC 5880 6.5)
     ControlPacket f = make_packet(s);
@@ -148,7 +156,7 @@ std::vector<Action> on_timer(Session& s, Clock::time_point now) {
     s.remote_disc = 0;
     s.remote_min_rx_us = 1;
     if (s.state == State::Init || s.state == State::Up)
-      change_state(s, State::Down, Diag::DetectionTimeExpired, false, out);
+      change_state(s, State::Down, Diag::DetectionTimeExpired, false, now, out);
   }
   if (s.next_tx_at && now >= *s.next_tx_at) {
     send(s, make_packet(s), out);
@@ -159,7 +167,7 @@ std::vector<Action> on_timer(Session& s, Clock::time_point now) {
 
 std::vector<Action> admin_down(Session& s) {
   std::vector<Action> out;
-  change_state(s, State::AdminDown, Diag::AdminDown, false, out);
+  change_state(s, State::AdminDown, Diag::AdminDown, false, Clock::now(), out);
   s.next_tx_at.reset();
   s.detect_at.reset();
   for (int i = 0; i < 3; ++i) send(s, make_packet(s), out);  // one may be lost

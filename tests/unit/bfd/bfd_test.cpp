@@ -101,6 +101,25 @@ TEST(BfdSession, BringUpThenPollToTheConfiguredRate) {
   EXPECT_LE(l.a.counters.tx, 5000 / 225 + 5);
 }
 
+TEST(BfdSession, FastTimersDoNotFlapRightAfterUp) {
+  // At 50 ms x 3 the peer's detection time drops to 150 ms as soon as we
+  // announce the fast rate, so we must send at that rate from then on, not
+  // only once our Poll Sequence completes (RFC 5880 6.8.3).
+  for (uint64_t seed = 1; seed <= 20; ++seed) {
+    Link l;
+    l.a = make_session({50, 3}, 0xa);
+    l.b = make_session({50, 3}, 0xb);
+    l.a.rng ^= seed;
+    l.b.rng ^= seed * 7;
+    l.apply(l.a, l.b, start(l.a, T0), l.a_states);
+    l.tick_until(T0 + 500ms);
+    l.apply(l.b, l.a, start(l.b, l.now), l.b_states);
+    l.tick_until(l.now + 5s);
+    EXPECT_EQ(l.a.state, State::Up) << "seed " << seed;
+    EXPECT_EQ(l.a.counters.down_transitions + l.b.counters.down_transitions, 0u) << "seed " << seed;
+  }
+}
+
 TEST(BfdSession, DetectionTimeExpiry) {
   Link l;
   l.apply(l.a, l.b, start(l.a, T0), l.a_states);
