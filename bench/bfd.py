@@ -13,7 +13,6 @@ import argparse
 import asyncio
 import datetime
 import json
-import re
 import statistics
 import sys
 import tempfile

@@ -53,6 +53,10 @@ void fill(const SummaryView& view, pb::ShowBgpSummaryResponse& out) {
     peer->set_hold_time(p.hold_time);
     peer->set_peer_hostname(p.peer_hostname);
     peer->set_bfd_state(p.bfd_state);
+    peer->set_bfd_packets_received(p.bfd_packets_received);
+    peer->set_bfd_packets_sent(p.bfd_packets_sent);
+    peer->set_bfd_packets_dropped(p.bfd_packets_dropped);
+    peer->set_bfd_flaps(p.bfd_flaps);
   }
 }
 

@@ -25,6 +25,8 @@ struct PeerView {
   uint32_t hold_time = 0;
   std::string peer_hostname;
   std::string bfd_state;  // "up", "down", "init", "admin-down"; empty without BFD
+  uint64_t bfd_packets_received = 0, bfd_packets_sent = 0, bfd_packets_dropped = 0;
+  uint64_t bfd_flaps = 0;  // Up -> Down transitions
 };
 
 // One path received from one peer.

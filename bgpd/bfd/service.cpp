@@ -105,10 +105,7 @@ std::expected<void, std::string> BfdService::start() {
   if (rx_fd_ < 0)
     return std::unexpected("cannot bind BFD's UDP port " + std::to_string(port_) + ": " +
                            std::strerror(errno));
-  const int on = 1;
-  setsockopt(rx_fd_, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, &on, sizeof on);
-  setsockopt(rx_fd_, IPPROTO_IPV6, IPV6_RECVPKTINFO, &on, sizeof on);
-  setsockopt(rx_fd_, IPPROTO_IP, IP_RECVTTL, &on, sizeof on);
+  net::request_packet_info(rx_fd_);
   rx_ = std::make_unique<asio::posix::stream_descriptor>(io_, rx_fd_);
   receive();
   thread_ = std::thread([this] {
@@ -201,11 +198,13 @@ void BfdService::run(Entry& e, std::vector<Action> actions) {
                            ev = StateEvent{sc->to, sc->diag, sc->peer_admin_down}] { cb(ev); });
     }
   }
-  {
-    std::lock_guard lock(views_mu_);
-    views_[e.key] = SessionView{e.fsm.state, e.fsm.diag, e.fsm.counters};
-  }
+  publish(e);
   arm(e);
+}
+
+void BfdService::publish(const Entry& e) {
+  std::lock_guard lock(views_mu_);
+  views_[e.key] = SessionView{e.fsm.state, e.fsm.diag, e.fsm.counters};
 }
 
 void BfdService::arm(Entry& e) {
@@ -226,63 +225,45 @@ void BfdService::arm(Entry& e) {
 }
 
 void BfdService::receive() {
-  rx_->async_wait(
-      asio::posix::stream_descriptor::wait_read, [this](const boost::system::error_code& ec) {
-        if (ec) return;
-        for (;;) {
-          std::array<uint8_t, 128> buf;
-          sockaddr_in6 from{};
-          alignas(cmsghdr) std::array<uint8_t, 256> control;
-          iovec iov{buf.data(), buf.size()};
-          msghdr msg{};
-          msg.msg_name = &from;
-          msg.msg_namelen = sizeof from;
-          msg.msg_iov = &iov;
-          msg.msg_iovlen = 1;
-          msg.msg_control = control.data();
-          msg.msg_controllen = control.size();
-          const ssize_t n = ::recvmsg(rx_fd_, &msg, 0);
-          if (n < 0) break;
-          int ttl = -1;
-          uint32_t ifindex = from.sin6_scope_id;
-          for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
-            if ((c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_HOPLIMIT) ||
-                (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_TTL))
-              std::memcpy(&ttl, CMSG_DATA(c), sizeof ttl);
-            if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_PKTINFO) {
-              in6_pktinfo info;
-              std::memcpy(&info, CMSG_DATA(c), sizeof info);
-              ifindex = info.ipi6_ifindex;
-            }
-          }
-          asio::ip::address_v6::bytes_type bytes;
-          std::memcpy(bytes.data(), &from.sin6_addr, 16);
-          const PeerKey key = make_key(asio::ip::address_v6(bytes), ifindex);
-          // RFC 5881 sec. 5: single-hop packets must arrive with TTL 255.
-          auto packet = decode({buf.data(), size_t(n)});
-          if (ttl != kTtl || !packet) {
-            if (++dropped_ % 100 == 1)
-              logger()->warn(
-                  "{}: dropped BFD packet: {} ({} dropped so far)", key.to_string(),
-                  ttl != kTtl ? "TTL " + std::to_string(ttl) + ", not 255" : packet.error(),
-                  dropped_);
-            continue;
-          }
-          Entry* e = nullptr;
-          if (packet->your_discriminator != 0) {
-            auto it = by_disc_.find(packet->your_discriminator);
-            if (it != by_disc_.end() && it->second->key == key) e = it->second.get();
-          } else if (auto it = by_peer_.find(key); it != by_peer_.end()) {
-            e = by_disc_[it->second].get();
-          }
-          if (!e) {
-            ++dropped_;
-            continue;
-          }
-          run(*e, on_packet(e->fsm, *packet, Clock::now()));
-        }
-        receive();
-      });
+  rx_->async_wait(asio::posix::stream_descriptor::wait_read,
+                  [this](const boost::system::error_code& ec) {
+                    if (ec) return;
+                    std::array<uint8_t, 128> buf;
+                    while (auto d = net::receive(rx_fd_, buf))
+                      on_datagram(*d, {buf.data(), d->size});
+                    receive();
+                  });
+}
+
+void BfdService::on_datagram(const net::Datagram& d, std::span<const uint8_t> bytes) {
+  asio::ip::address_v6::bytes_type addr;
+  std::memcpy(addr.data(), &d.from.sin6_addr, 16);
+  const PeerKey key = make_key(asio::ip::address_v6(addr), d.ifindex);
+  // RFC 5881 sec. 5: single-hop packets must arrive with TTL 255.
+  auto packet = decode(bytes);
+  if (d.ttl != kTtl || !packet) {
+    // Counted against the session the sender has, if any.
+    if (auto it = by_peer_.find(key); it != by_peer_.end()) {
+      Entry& owner = *by_disc_[it->second];
+      ++owner.fsm.counters.dropped;
+      publish(owner);
+    }
+    // Logged the first time and every 100th after, so a flood cannot fill
+    // the log.
+    if (++invalid_ % 100 == 1)
+      logger()->warn("{}: dropped BFD packet: {} ({} invalid so far)", key.to_string(),
+                     d.ttl != kTtl ? "TTL " + std::to_string(d.ttl) + ", not 255" : packet.error(),
+                     invalid_);
+    return;
+  }
+  Entry* e = nullptr;
+  if (packet->your_discriminator != 0) {
+    auto it = by_disc_.find(packet->your_discriminator);
+    if (it != by_disc_.end() && it->second->key == key) e = it->second.get();
+  } else if (auto it = by_peer_.find(key); it != by_peer_.end()) {
+    e = by_disc_[it->second].get();
+  }
+  if (e) run(*e, on_packet(e->fsm, *packet, Clock::now()));  // else: not (yet) a session of ours
 }
 
 }  // namespace closbgp::bfd

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "bgpd/bfd/client.h"
+#include "bgpd/net/receive.h"
 
 namespace closbgp::bfd {
 
@@ -32,8 +33,10 @@ class BfdService final : public BfdClient {
  private:
   struct Entry;
   void receive();
+  void on_datagram(const net::Datagram& d, std::span<const uint8_t> bytes);
   void run(Entry& e, std::vector<Action> actions);
   void arm(Entry& e);
+  void publish(const Entry& e);  // the API's copy of state and counters
   void remove(const PeerKey& peer);
 
   asio::io_context& main_;
@@ -46,7 +49,7 @@ class BfdService final : public BfdClient {
   std::map<uint32_t, std::unique_ptr<Entry>> by_disc_;
   std::map<PeerKey, uint32_t> by_peer_;
   uint32_t next_disc_;
-  uint64_t dropped_ = 0;
+  uint64_t invalid_ = 0;  // failed the TTL or packet checks
   // Read by the API on the main thread.
   mutable std::mutex views_mu_;
   std::map<PeerKey, SessionView> views_;

@@ -3,21 +3,12 @@
 #include <ostream>
 
 #include "bgpd/cli/json_writer.h"
+#include "bgpd/wire/hex.h"
 
 namespace closbgp::cli {
 namespace {
 
 using namespace wire;
-
-std::string hex_of(std::span<const uint8_t> b) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string s;
-  for (uint8_t x : b) {
-    s += kDigits[x >> 4];
-    s += kDigits[x & 15];
-  }
-  return s;
-}
 
 std::string ipv4(uint32_t host_order) {
   return IpAddress::v4(host_order).to_string();
@@ -81,7 +72,7 @@ void write_attributes(JsonWriter& j, const PathAttributes& a) {
     for (uint64_t c : a.ext_communities) {
       const uint8_t b[8] = {uint8_t(c >> 56), uint8_t(c >> 48), uint8_t(c >> 40), uint8_t(c >> 32),
                             uint8_t(c >> 24), uint8_t(c >> 16), uint8_t(c >> 8),  uint8_t(c)};
-      j.value(hex_of(b));
+      j.value(to_hex(b));
     }
     j.end_array();
   }
@@ -97,7 +88,7 @@ void write_attributes(JsonWriter& j, const PathAttributes& a) {
     j.key("unknown").begin_array();
     for (const auto& u : a.unknown) {
       j.begin_object().field("type", uint64_t(u.type)).field("flags", uint64_t(u.flags));
-      j.field("value", hex_of(u.value)).end_object();
+      j.field("value", to_hex(u.value)).end_object();
     }
     j.end_array();
   }
@@ -182,7 +173,7 @@ void write_open(JsonWriter& j, const OpenMessage& o) {
   if (!c.unknown.empty()) {
     j.key("unknown").begin_array();
     for (const auto& u : c.unknown)
-      j.begin_object().field("code", uint64_t(u.code)).field("value", hex_of(u.value)).end_object();
+      j.begin_object().field("code", uint64_t(u.code)).field("value", to_hex(u.value)).end_object();
     j.end_array();
   }
   j.end_object();
@@ -196,7 +187,7 @@ void write_message(JsonWriter& j, const Message& m) {
     j.field("code", uint64_t(n->code)).field("subcode", uint64_t(n->subcode));
     j.field("code_name", error_code_name(n->code));
     j.field("subcode_name", error_subcode_name(n->code, n->subcode));
-    j.field("data", hex_of(n->data));
+    j.field("data", to_hex(n->data));
     if (auto text = n->shutdown_message()) j.field("shutdown_message", *text);
   }
   if (const auto* r = std::get_if<RouteRefreshMessage>(&m)) {
@@ -212,7 +203,7 @@ void write_error(JsonWriter& j, const DecodeError& e) {
       .field("subcode", uint64_t(e.subcode));
   j.field("code_name", error_code_name(e.code));
   j.field("subcode_name", error_subcode_name(e.code, e.subcode));
-  j.field("data", hex_of(e.data)).field("reason", e.reason);
+  j.field("data", to_hex(e.data)).field("reason", e.reason);
   j.field("action", action_name(AttrAction::SessionReset)).end_object();
 }
 

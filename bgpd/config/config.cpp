@@ -111,12 +111,13 @@ Timers parse_timers(const YAML::Node& n) {
 }
 
 Bfd parse_bfd(const YAML::Node& n, const std::string& path, Bfd defaults) {
-  Section s(n, path, {"interval-ms", "multiplier"});
+  Section s(n, path, {"interval-ms", "multiplier", "strict"});
   if (s.has("interval-ms"))
     defaults.interval_ms =
         uint32_t(number(s.get("interval-ms"), s.key_path("interval-ms"), 50, 60000));
   if (s.has("multiplier"))
     defaults.multiplier = uint8_t(number(s.get("multiplier"), s.key_path("multiplier"), 1, 255));
+  if (s.has("strict")) defaults.strict = boolean(s.get("strict"), s.key_path("strict"));
   return defaults;
 }
 

@@ -22,6 +22,7 @@ struct Timers {  // seconds; data-center defaults (RFC 7938 practice)
 struct Bfd {  // RFC 5880 timers: desired TX = required RX = interval
   uint32_t interval_ms = 300;
   uint8_t multiplier = 3;
+  bool strict = false;  // BGP may come up only while BFD is Up
   friend bool operator==(const Bfd&, const Bfd&) = default;
 };
 

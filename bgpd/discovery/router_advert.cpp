@@ -52,9 +52,8 @@ std::expected<void, std::string> RouterAdvertiser::open() {
   ICMP6_FILTER_SETBLOCKALL(&filter);
   ICMP6_FILTER_SETPASS(ND_ROUTER_ADVERT, &filter);
   setsockopt(fd_, IPPROTO_ICMPV6, ICMP6_FILTER, &filter, sizeof filter);
-  const int on = 1, off = 0, hops = kHopLimit;
-  setsockopt(fd_, IPPROTO_IPV6, IPV6_RECVPKTINFO, &on, sizeof on);
-  setsockopt(fd_, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, &on, sizeof on);
+  const int off = 0, hops = kHopLimit;
+  net::request_packet_info(fd_);
   setsockopt(fd_, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, &hops, sizeof hops);
   setsockopt(fd_, IPPROTO_IPV6, IPV6_UNICAST_HOPS, &hops, sizeof hops);
   setsockopt(fd_, IPPROTO_IPV6, IPV6_MULTICAST_LOOP, &off, sizeof off);
@@ -78,44 +77,21 @@ void RouterAdvertiser::receive() {
   sd_.async_wait(asio::posix::stream_descriptor::wait_read,
                  [this](const boost::system::error_code& ec) {
                    if (ec) return;
-                   for (;;) {
-                     std::array<uint8_t, 1500> buf;
-                     sockaddr_in6 from{};
-                     alignas(cmsghdr) std::array<uint8_t, 256> control;
-                     iovec iov{buf.data(), buf.size()};
-                     msghdr msg{};
-                     msg.msg_name = &from;
-                     msg.msg_namelen = sizeof from;
-                     msg.msg_iov = &iov;
-                     msg.msg_iovlen = 1;
-                     msg.msg_control = control.data();
-                     msg.msg_controllen = control.size();
-                     const ssize_t n = ::recvmsg(fd_, &msg, 0);
-                     if (n < 0) break;  // EAGAIN: drained
-                     int hop_limit = -1;
-                     uint32_t ifindex = 0;
-                     for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
-                       if (c->cmsg_level != IPPROTO_IPV6) continue;
-                       if (c->cmsg_type == IPV6_HOPLIMIT)
-                         std::memcpy(&hop_limit, CMSG_DATA(c), sizeof hop_limit);
-                       if (c->cmsg_type == IPV6_PKTINFO) {
-                         in6_pktinfo info;
-                         std::memcpy(&info, CMSG_DATA(c), sizeof info);
-                         ifindex = info.ipi6_ifindex;
-                       }
-                     }
-                     // RFC 4861 sec. 6.1.2: hop limit 255, code 0, at least 16 octets,
-                     // link-local source. Anything else is not a neighbour's RA.
-                     if (n < 16 || buf[1] != 0 || hop_limit != kHopLimit ||
-                         !IN6_IS_ADDR_LINKLOCAL(&from.sin6_addr))
-                       continue;
-                     if (!links_.contains(ifindex)) continue;
-                     asio::ip::address_v6::bytes_type bytes;
-                     std::memcpy(bytes.data(), &from.sin6_addr, 16);
-                     learned_(ifindex, asio::ip::address_v6(bytes, ifindex));
-                   }
+                   std::array<uint8_t, 1500> buf;
+                   while (auto d = net::receive(fd_, buf)) on_datagram(*d, buf);
                    receive();
                  });
+}
+
+// RFC 4861 sec. 6.1.2: hop limit 255, code 0, at least 16 octets,
+// link-local source. Anything else is not a neighbour's RA.
+void RouterAdvertiser::on_datagram(const net::Datagram& d, std::span<const uint8_t> buf) {
+  if (d.size < 16 || buf[1] != 0 || d.ttl != kHopLimit || !IN6_IS_ADDR_LINKLOCAL(&d.from.sin6_addr))
+    return;
+  if (!links_.contains(d.ifindex)) return;
+  asio::ip::address_v6::bytes_type bytes;
+  std::memcpy(bytes.data(), &d.from.sin6_addr, 16);
+  learned_(d.ifindex, asio::ip::address_v6(bytes, d.ifindex));
 }
 
 void RouterAdvertiser::tick() {

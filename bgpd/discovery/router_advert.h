@@ -6,9 +6,11 @@
 #include <expected>
 #include <functional>
 #include <map>
+#include <span>
 #include <string>
 
 #include "bgpd/asio.h"
+#include "bgpd/net/receive.h"
 
 namespace closbgp::discovery {
 
@@ -35,6 +37,7 @@ class RouterAdvertiser {
     std::chrono::steady_clock::time_point next;
   };
   void receive();
+  void on_datagram(const net::Datagram& d, std::span<const uint8_t> buf);
   void tick();
   void send_ra(uint32_t ifindex);
 

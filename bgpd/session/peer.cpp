@@ -44,7 +44,7 @@ wire::MpNextHop ipv6_next_hop(const wire::IpAddress& local) {
 
 Peer::Peer(asio::io_context& io, PeerIdentity id, LocalConfig local,
            const std::vector<wire::Prefix>& networks, bfd::BfdClient& bfd,
-           std::optional<bfd::Params> bfd_params)
+           std::optional<bfd::Params> bfd_params, bool bfd_strict)
     : io_(io),
       id_(std::move(id)),
       local_(std::move(local)),
@@ -52,7 +52,8 @@ Peer::Peer(asio::io_context& io, PeerIdentity id, LocalConfig local,
       out_(io, true),
       in_(io, false),
       bfd_(bfd),
-      bfd_params_(bfd_params) {
+      bfd_params_(bfd_params),
+      bfd_strict_(bfd_strict && bfd_params) {
   const uint64_t seed = std::hash<std::string>{}(id_.name) ^ local_.router_id;
   out_.fsm.local = local_;
   out_.fsm.rng = seed | 1;
@@ -80,7 +81,7 @@ void Peer::set_address(const asio::ip::address& addr) {
   for (const Slot* s : {&out_, &in_})
     if (s->fsm.state == State::OpenConfirm || s->fsm.state == State::Established) return;
   if (out_.fsm.state != State::Idle) handle(out_, event::Stop{});
-  handle(out_, event::Start{});
+  if (bfd_allows()) handle(out_, event::Start{});
 }
 
 void Peer::start() {
@@ -89,7 +90,7 @@ void Peer::start() {
   logger()->info("{}: neighbour enabled{}", id_.name,
                  address_ ? "" : "; waiting to learn its address");
   update_bfd();
-  if (address_ && !local_.passive) handle(out_, event::Start{});
+  if (address_ && !local_.passive && bfd_allows()) handle(out_, event::Start{});
 }
 
 void Peer::stop(uint8_t cease_subcode, const std::string& message) {
@@ -119,6 +120,11 @@ void Peer::update_bfd() {
 void Peer::on_bfd(const bfd::StateEvent& ev) {
   const bool was_up = bfd_state_ == bfd::State::Up;
   bfd_state_ = ev.state;
+  if (bfd_strict_ && !was_up && ev.state == bfd::State::Up && enabled_ && address_ &&
+      !local_.passive && out_.fsm.state == State::Idle) {
+    logger()->info("{}: BFD up: starting the BGP session (strict BFD)", id_.name);
+    handle(out_, event::Start{});
+  }
   if (!was_up || ev.state != bfd::State::Down || ev.peer_admin_down) return;
   const std::string why(bfd::diag_name(ev.diag));
   logger()->warn("{}: BFD down ({}): taking the BGP session down", id_.name, why);
@@ -128,10 +134,12 @@ void Peer::on_bfd(const bfd::StateEvent& ev) {
 
 void Peer::accept(asio::ip::tcp::socket socket) {
   const std::string from = endpoint_text(socket.remote_endpoint());
-  if (!enabled_ || established()) {
+  if (!enabled_ || established() || !bfd_allows()) {
     // RFC 4271 sec. 6.8: an established session wins over a new connection.
     logger()->info("{}: refusing connection from {}: {}", id_.name, from,
-                   enabled_ ? "a session is already established" : "neighbour is disabled");
+                   !enabled_       ? "neighbour is disabled"
+                   : !bfd_allows() ? "strict BFD is not Up"
+                                   : "a session is already established");
     auto c = std::make_shared<Connection>(std::move(socket), Connection::Handlers{});
     auto bytes = wire::encode(wire::NotificationMessage{wire::ErrorCode::Cease,
                                                         enabled_ ? wire::cease::kCollisionResolution
@@ -204,7 +212,7 @@ void Peer::handle(Slot& slot, const Event& e) {
     if (!slot.outgoing && after == State::Idle) slot.fsm.connect_retry_at.reset();
   }
   // Whatever happened to the inbound connection, keep trying outbound.
-  if (enabled_ && address_ && !local_.passive && out_.fsm.state == State::Idle &&
+  if (enabled_ && address_ && !local_.passive && bfd_allows() && out_.fsm.state == State::Idle &&
       !out_.fsm.connect_retry_at && in_.fsm.state == State::Idle)
     out_.fsm.connect_retry_at = Clock::now() + std::chrono::seconds(local_.connect_retry);
   arm_timer(slot);
@@ -423,6 +431,12 @@ api::PeerView Peer::view() const {
   if (bfd_key_) {
     static constexpr const char* kNames[] = {"admin-down", "down", "init", "up"};
     v.bfd_state = kNames[uint8_t(bfd_state_)];
+    if (auto b = bfd_.view(*bfd_key_)) {
+      v.bfd_packets_received = b->counters.rx;
+      v.bfd_packets_sent = b->counters.tx;
+      v.bfd_packets_dropped = b->counters.dropped;
+      v.bfd_flaps = b->counters.down_transitions;
+    }
   }
   return v;
 }

@@ -28,10 +28,11 @@ struct PeerIdentity {
 
 class Peer {
  public:
-  // `bfd_params`: watch the peer with BFD (through `bfd`) while enabled.
+  // `bfd_params`: watch the peer with BFD (through `bfd`) while enabled;
+  // `bfd_strict`: no BGP session unless BFD is Up.
   Peer(asio::io_context& io, PeerIdentity id, LocalConfig local,
        const std::vector<wire::Prefix>& networks, bfd::BfdClient& bfd,
-       std::optional<bfd::Params> bfd_params);
+       std::optional<bfd::Params> bfd_params, bool bfd_strict = false);
   ~Peer();
   Peer(const Peer&) = delete;
   Peer& operator=(const Peer&) = delete;
@@ -92,6 +93,9 @@ class Peer {
   std::string last_error_;
   bfd::BfdClient& bfd_;
   std::optional<bfd::Params> bfd_params_;
+  bool bfd_strict_ = false;
+  // With strict BFD, whether BFD currently allows a BGP session.
+  bool bfd_allows() const { return !bfd_strict_ || bfd_state_ == bfd::State::Up; }
   std::optional<bfd::PeerKey> bfd_key_;
   bfd::State bfd_state_ = bfd::State::Down;
   // BFD callbacks are posted to the main loop; this tells them the peer is gone.

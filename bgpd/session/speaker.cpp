@@ -68,7 +68,8 @@ Peer* Speaker::add_peer(PeerIdentity id, const config::Neighbor& n) {
   const std::string name = id.name;
   std::optional<bfd::Params> bfd;
   if (n.bfd) bfd = bfd::Params{n.bfd->interval_ms, n.bfd->multiplier};
-  auto peer = std::make_unique<Peer>(io_, std::move(id), local_for(n), cfg_.networks, bfd_, bfd);
+  auto peer = std::make_unique<Peer>(io_, std::move(id), local_for(n), cfg_.networks, bfd_, bfd,
+                                     n.bfd && n.bfd->strict);
   return peers_.emplace(name, std::move(peer)).first->second.get();
 }
 

@@ -4,6 +4,7 @@
 #include <bitset>
 
 #include "bgpd/wire/attr_codec.h"
+#include "bgpd/wire/hex.h"
 #include "bgpd/wire/nlri.h"
 #include "bgpd/wire/update_decode.h"
 
@@ -95,7 +96,7 @@ class UpdateDecoder {
       // RFC 7606 sec. 3 c). The NLRI of an MP attribute are still needed to
       // withdraw them, so those are parsed regardless.
       note(type, AttrAction::TreatAsWithdraw,
-           std::string(d->name) + " has attribute flags 0x" + hex(flags));
+           std::string(d->name) + " has attribute flags 0x" + to_hex({&flags, 1}));
       if (!carries_nlri) return std::nullopt;
     }
     std::string why;
@@ -109,11 +110,6 @@ class UpdateDecoder {
   void note(uint8_t type, AttrAction action, std::string why) {
     msg_.errors.push_back(AttrError{type, action, std::move(why)});
     if (action > msg_.action) msg_.action = action;
-  }
-
-  static std::string hex(uint8_t v) {
-    static constexpr char kDigits[] = "0123456789abcdef";
-    return {kDigits[v >> 4], kDigits[v & 15]};
   }
 
   const DecodeContext& ctx_;

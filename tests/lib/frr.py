@@ -6,10 +6,9 @@ run side by side; see DESIGN.md "Testing layout".
 import os
 import shutil
 import subprocess
-import time
 from pathlib import Path
 
-from lib.netns import run, wait_for
+from lib.netns import terminate, wait_for
 
 FRR = Path("/usr/lib/frr")
 
@@ -49,13 +48,7 @@ class FrrNode:
 
     def stop(self):
         for proc, log in reversed(self.procs):
-            if proc.poll() is None:
-                proc.terminate()
-                try:
-                    proc.wait(5)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
-                    proc.wait()
+            terminate(proc)
             log.close()
         shutil.rmtree(self.rundir, ignore_errors=True)
 

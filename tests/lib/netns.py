@@ -21,6 +21,18 @@ def run(*cmd, check=True, **kw):
     return subprocess.run(cmd, check=check, capture_output=True, text=True, **kw)
 
 
+def terminate(proc, timeout=5):
+    """SIGTERM, then SIGKILL if it has not exited within `timeout` s."""
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    return proc.returncode
+
+
 class Netns:
     """A network namespace with loopback up."""
 
@@ -100,13 +112,9 @@ class Daemon:
         return self.log_path.read_text()
 
     def stop(self, sig=signal.SIGTERM, timeout=5):
-        if self.proc.poll() is None:
+        if self.proc.poll() is None and sig != signal.SIGTERM:
             self.proc.send_signal(sig)
-            try:
-                self.proc.wait(timeout)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        terminate(self.proc, timeout)
         self.log.close()
         return self.proc.returncode
 

@@ -1,8 +1,7 @@
 """BIRD 2 and GoBGP as numbered test peers inside a namespace."""
 import subprocess
-import time
 
-from lib.netns import wait_for
+from lib.netns import terminate, wait_for
 
 
 class BirdNode:
@@ -30,11 +29,7 @@ protocol bgp fabric {{
         return self.ns.exec("birdc", "-s", str(self.sock), *cmd, check=False).stdout
 
     def stop(self):
-        self.proc.terminate()
-        try:
-            self.proc.wait(5)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
+        terminate(self.proc)
         self.log.close()
 
 
@@ -66,9 +61,5 @@ class GobgpNode:
         return self.ns.exec("gobgp", "-u", "127.0.0.1", "-p", "50061", *args, check=False)
 
     def stop(self):
-        self.proc.terminate()
-        try:
-            self.proc.wait(5)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
+        terminate(self.proc)
         self.log.close()

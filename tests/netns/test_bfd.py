@@ -97,3 +97,73 @@ def test_bfd_with_frr_bfdd(pair):
     finally:
         leaf.stop()
         frr.stop()
+
+
+def test_packets_below_ttl_255_are_dropped_and_counted(pair):
+    leaf_ns, spine_ns, tmp = pair
+    leaf = Daemon(leaf_ns, config(65101, "10.0.0.11"), tmp, "leaf")
+    spine = Daemon(spine_ns, config(65000, "10.0.0.1"), tmp, "spine")
+    try:
+        leaf.wait_api()
+        wait_for(lambda: peer(leaf).get("bfd_state") == "up", 20, "BFD up")
+        leaf_ll = leaf_ns.ip("-6", "-o", "addr", "show", "dev", "swp1", "scope", "link").stdout.split()[3]
+        leaf_ll = leaf_ll.split("/")[0]
+        # A well-formed BFD packet (Down, discriminator 1) sent with hop limit 64.
+        sender = ("import socket\n"
+                  "s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)\n"
+                  "s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_UNICAST_HOPS, 64)\n"
+                  "pkt = bytes([0x20, 0x40, 3, 24]) + (1).to_bytes(4, 'big') + bytes(4)"
+                  " + (1000000).to_bytes(4, 'big') * 2 + bytes(4)\n"
+                  "idx = socket.if_nametoindex('swp1')\n"
+                  f"[s.sendto(pkt, ('{leaf_ll}', 3784, 0, idx)) for _ in range(5)]\n")
+        spine_ns.exec("/usr/bin/python3", "-c", sender)
+        wait_for(lambda: int(peer(leaf)["bfd_packets_dropped"]) >= 5, 5, "the drops counted")
+        assert "TTL 64, not 255" in leaf.log_text()
+        assert peer(leaf)["bfd_state"] == "up"  # the real session is untouched
+        assert int(peer(leaf)["bfd_packets_received"]) > 0
+    finally:
+        leaf.stop()
+        spine.stop()
+
+
+def test_strict_mode_holds_bgp_until_bfd_is_up(pair):
+    leaf_ns, spine_ns, tmp = pair
+    strict = "{interval-ms: 300, multiplier: 3, strict: true}"
+    leaf = Daemon(leaf_ns, config(65101, "10.0.0.11", bfd=strict), tmp, "leaf")
+    spine = Daemon(spine_ns, config(65000, "10.0.0.1", bfd="false"), tmp, "spine")
+    try:
+        leaf.wait_api()
+        time.sleep(6)  # the spine runs no BFD: BGP must not come up
+        assert peer(leaf)["state"] != "SESSION_STATE_ESTABLISHED"
+        assert "strict BFD is not Up" in leaf.log_text()
+        spine.stop()
+        spine = Daemon(spine_ns, config(65000, "10.0.0.1"), tmp, "spine-bfd")
+        wait_for(lambda: "10.0.0.1/32" in routes(leaf), 30, "BGP once BFD is up")
+        assert peer(leaf)["bfd_state"] == "up"
+    finally:
+        leaf.stop()
+        spine.stop()
+
+
+def test_bfd_on_a_numbered_ipv4_session(netns_factory, tmp_path):
+    leaf_ns, spine_ns = netns_factory("leaf"), netns_factory("spine")
+    veth(leaf_ns, "swp1", spine_ns, "swp1")
+    leaf_ns.ip("addr", "add", "192.0.2.1/24", "dev", "swp1")
+    spine_ns.ip("addr", "add", "192.0.2.2/24", "dev", "swp1")
+
+    def numbered(asn, rid, other):
+        return (f"asn: {asn}\nrouter-id: {rid}\ntimers: {{keepalive: 3, hold: 9, connect-retry: 2}}\n"
+                f"neighbors:\n  - {{address: {other}, remote-as: external, bfd: {{interval-ms: 100}}}}\n"
+                f"networks: [{rid}/32]\n")
+
+    leaf = Daemon(leaf_ns, numbered(65101, "10.0.0.11", "192.0.2.2"), tmp_path, "leaf")
+    spine = Daemon(spine_ns, numbered(65000, "10.0.0.1", "192.0.2.1"), tmp_path, "spine")
+    try:
+        leaf.wait_api()
+        wait_for(lambda: peer(leaf).get("bfd_state") == "up" and "10.0.0.1/32" in routes(leaf), 20,
+                 "BFD up over IPv4")
+        drop_all(leaf_ns, "swp1")
+        wait_for(lambda: "10.0.0.1/32" not in routes(leaf), 3, "withdraw within the detection time")
+    finally:
+        leaf.stop()
+        spine.stop()

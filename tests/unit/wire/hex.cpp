@@ -30,16 +30,6 @@ std::vector<uint8_t> hex(std::string_view text) {
   return out;
 }
 
-std::string to_hex(std::span<const uint8_t> bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string s;
-  for (uint8_t b : bytes) {
-    s += kDigits[b >> 4];
-    s += kDigits[b & 15];
-  }
-  return s;
-}
-
 std::vector<uint8_t> framed(uint8_t type, std::string_view body_hex) {
   std::vector<uint8_t> out(16, 0xff);
   const auto body = hex(body_hex);

@@ -8,10 +8,12 @@
 #include <string_view>
 #include <vector>
 
+#include "bgpd/wire/hex.h"
+
 namespace closbgp::wire::test {
 
 std::vector<uint8_t> hex(std::string_view text);  // spaces ignored
-std::string to_hex(std::span<const uint8_t> bytes);
+using wire::to_hex;
 
 // Marker, length and type around `body`.
 std::vector<uint8_t> framed(uint8_t type, std::string_view body_hex);
