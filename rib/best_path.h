@@ -1,0 +1,40 @@
+// Best-path selection (RFC 4271 sec. 9.1.2 with the customary tie-breakers)
+// and ECMP multipath. Pure and deterministic.
+#pragma once
+
+#include <span>
+#include <vector>
+
+#include "rib/path.h"
+
+namespace closbgp::rib {
+
+struct SelectionOptions {
+  bool multipath = true;
+  size_t max_paths = 64;
+  bool as_path_relax = true;  // multipath across neighbour ASes (RFC 7938 fabrics)
+  bool always_compare_med = false;
+};
+
+// Negative if `a` is preferred over `b`, positive if `b` is, 0 only for the
+// same source. The order of the steps:
+//   locally originated, LOCAL_PREF, AS_PATH length, ORIGIN, MED (same
+//   neighbour AS unless always_compare_med), eBGP over iBGP, router-id
+//   (ORIGINATOR_ID when present), CLUSTER_LIST length, peer address.
+int compare(const Path& a, const Path& b, const SelectionOptions& o);
+
+// Whether `p` may share the ECMP set with `best`: equal up to and including
+// the eBGP/iBGP step, and with as_path_relax off the same AS_PATH.
+bool multipath_equal(const Path& best, const Path& p, const SelectionOptions& o);
+
+struct Selection {
+  size_t best = 0;
+  std::vector<size_t> multipath;  // indexes into the candidates, best first
+};
+
+// `candidates` in a fixed order (the RIB keeps them by peer id): MED makes
+// pairwise preference non-transitive, so the winner is found by comparing
+// in that order, which makes the result independent of arrival order.
+Selection select(std::span<const Path> candidates, const SelectionOptions& o);
+
+}  // namespace closbgp::rib

@@ -1,0 +1,161 @@
+// Best path, one tie-breaker per row; multipath with and without relax;
+// Loc-RIB change reporting; Adj-RIB-In with RFC 7606 and loops.
+#include <gtest/gtest.h>
+
+#include "rib/adj_rib_in.h"
+#include "rib/loc_rib.h"
+
+namespace closbgp::rib {
+namespace {
+
+using wire::AsPath;
+using wire::SegmentType;
+
+struct P {
+  uint32_t peer = 1;
+  std::vector<uint32_t> path = {65000};
+  std::optional<uint32_t> local_pref = {}, med = {}, originator = {};
+  wire::Origin origin = wire::Origin::Igp;
+  bool ebgp = true;
+  uint32_t router_id = 0x0a000001;
+  std::string address = "fe80::1";
+  std::vector<uint32_t> communities = {};
+  size_t cluster = 0;
+
+  Path make() const {
+    auto a = std::make_shared<wire::PathAttributes>();
+    a->origin = origin;
+    a->as_path = AsPath{};
+    if (!path.empty()) a->as_path->segments.push_back({SegmentType::Sequence, path});
+    a->local_pref = local_pref;
+    a->med = med;
+    a->originator_id = originator;
+    a->communities = communities;
+    a->cluster_list.assign(cluster, 1);
+    Path p;
+    p.attributes = a;
+    p.next_hop = {*wire::IpAddress::parse(address), std::nullopt};
+    p.source = {peer, ebgp, path.empty() ? 0 : path.front(), router_id,
+                *wire::IpAddress::parse(address)};
+    return p;
+  }
+};
+
+struct Row {
+  const char* step;
+  P better, worse;
+  SelectionOptions options{};
+};
+
+TEST(BestPath, EachTieBreaker) {
+  SelectionOptions always;
+  always.always_compare_med = true;
+  const std::vector<Row> rows = {
+      {"locally originated", {.peer = kLocalSource, .path = {}}, {.peer = 2, .path = {}}},
+      {"higher LOCAL_PREF", {.peer = 1, .local_pref = 200}, {.peer = 2, .local_pref = 100}},
+      {"absent LOCAL_PREF is 100", {.peer = 1}, {.peer = 2, .local_pref = 50}},
+      {"graceful shutdown means LOCAL_PREF 0",
+       {.peer = 2, .local_pref = 1},
+       {.peer = 1, .local_pref = 200, .communities = {wire::kGracefulShutdown}}},
+      {"shorter AS_PATH", {.peer = 2, .path = {65000}}, {.peer = 1, .path = {65000, 65001}}},
+      {"lower ORIGIN",
+       {.peer = 2, .origin = wire::Origin::Igp},
+       {.peer = 1, .origin = wire::Origin::Incomplete}},
+      {"lower MED, same neighbour AS", {.peer = 2, .med = 5}, {.peer = 1, .med = 10}},
+      {"MED ignored across neighbour ASes (router-id decides)",
+       {.peer = 2, .path = {65001}, .med = 50, .router_id = 1},
+       {.peer = 1, .path = {65002}, .med = 0, .router_id = 2}},
+      {"MED compared across ASes when always_compare_med",
+       {.peer = 2, .path = {65001}, .med = 0, .router_id = 2},
+       {.peer = 1, .path = {65002}, .med = 50, .router_id = 1},
+       always},
+      {"eBGP over iBGP", {.peer = 2, .ebgp = true}, {.peer = 1, .ebgp = false}},
+      {"lower router-id", {.peer = 2, .router_id = 1}, {.peer = 1, .router_id = 2}},
+      {"ORIGINATOR_ID stands for the router-id",
+       {.peer = 1, .originator = 1, .router_id = 9},
+       {.peer = 2, .router_id = 5}},
+      {"shorter CLUSTER_LIST", {.peer = 2, .cluster = 0}, {.peer = 1, .cluster = 1}},
+      {"lower peer address", {.peer = 2, .address = "fe80::1"}, {.peer = 1, .address = "fe80::2"}},
+  };
+  for (const auto& r : rows) {
+    const Path a = r.better.make(), b = r.worse.make();
+    EXPECT_LT(compare(a, b, r.options), 0) << r.step;
+    EXPECT_GT(compare(b, a, r.options), 0) << r.step;
+    const std::vector<Path> both = {b, a};
+    EXPECT_EQ(select(both, r.options).best, 1u) << r.step;
+  }
+}
+
+TEST(Multipath, RelaxAllowsEveryLeafItsOwnAs) {
+  // Three spines; the far leaf's prefix through each, neighbour ASes differ.
+  std::vector<Path> paths = {P{.peer = 1, .path = {65001, 65102}, .router_id = 3}.make(),
+                             P{.peer = 2, .path = {65002, 65102}, .router_id = 1}.make(),
+                             P{.peer = 3, .path = {65003, 65102}, .router_id = 2}.make(),
+                             P{.peer = 4, .path = {65004, 65000, 65102}, .router_id = 0}.make()};
+  auto s = select(paths, SelectionOptions{});
+  EXPECT_EQ(s.best, 1u);                                   // lowest router-id
+  EXPECT_EQ(s.multipath, (std::vector<size_t>{1, 2, 0}));  // the longer path is out
+  SelectionOptions strict;
+  strict.as_path_relax = false;
+  EXPECT_EQ(select(paths, strict).multipath, (std::vector<size_t>{1}));
+  SelectionOptions two;
+  two.max_paths = 2;
+  EXPECT_EQ(select(paths, two).multipath.size(), 2u);
+  SelectionOptions off;
+  off.multipath = false;
+  EXPECT_EQ(select(paths, off).multipath.size(), 1u);
+}
+
+TEST(Multipath, IdenticalPathsWithoutRelax) {
+  std::vector<Path> paths = {P{.peer = 1, .path = {65000, 65102}, .router_id = 2}.make(),
+                             P{.peer = 2, .path = {65000, 65102}, .router_id = 1}.make()};
+  SelectionOptions strict;
+  strict.as_path_relax = false;
+  EXPECT_EQ(select(paths, strict).multipath, (std::vector<size_t>{1, 0}));
+}
+
+TEST(LocRib, ReportsOnlyVisibleChanges) {
+  LocRib rib;
+  const auto pfx = *wire::Prefix::parse("10.1.0.0/24");
+  EXPECT_TRUE(rib.set(pfx, 1, P{.router_id = 2}.make()));
+  EXPECT_TRUE(rib.set(pfx, 2, P{.router_id = 1}.make()));  // joins the ECMP set
+  ASSERT_EQ(rib.find(pfx)->selection.multipath.size(), 2u);
+  EXPECT_EQ(rib.find(pfx)->best().source.peer_id, 2u);
+  // A worse path outside the set changes nothing anyone sees.
+  EXPECT_FALSE(rib.set(pfx, 3, P{.path = {1, 2, 3}}.make()));
+  EXPECT_FALSE(rib.set(pfx, 3, P{.path = {1, 2, 3, 4}}.make()));
+  EXPECT_FALSE(rib.set(pfx, 9, std::nullopt));  // never had a path
+  EXPECT_TRUE(rib.set(pfx, 2, std::nullopt));   // the best leaves
+  EXPECT_EQ(rib.find(pfx)->best().source.peer_id, 1u);
+  EXPECT_EQ(rib.remove_source(1), std::vector<wire::Prefix>{pfx});  // now peer 3's
+  EXPECT_EQ(rib.find(pfx)->best().source.peer_id, 3u);
+  EXPECT_EQ(rib.remove_source(3), std::vector<wire::Prefix>{pfx});
+  EXPECT_EQ(rib.size(), 0u);
+}
+
+TEST(AdjRibIn, AppliesUpdatesWithRfc7606AndLoops) {
+  AdjRibIn in;
+  wire::UpdateMessage u;
+  u.attributes.origin = wire::Origin::Igp;
+  u.attributes.as_path = AsPath{{{SegmentType::Sequence, {65000}}}};
+  u.mp_reach = wire::MpReach{wire::Family::Ipv4Unicast,
+                             {*wire::IpAddress::parse("fe80::1"), {}},
+                             {{*wire::Prefix::parse("10.0.0.1/32"), 0}}};
+  EXPECT_EQ(in.apply(u, 65101), 1u);
+  EXPECT_EQ(in.accepted(), 1u);
+  // Our own AS in the path: kept, not accepted.
+  u.attributes.as_path = AsPath{{{SegmentType::Sequence, {65000, 65101}}}};
+  u.mp_reach->nlri = {{*wire::Prefix::parse("10.0.0.2/32"), 0}};
+  in.apply(u, 65101);
+  EXPECT_EQ(in.received(), 2u);
+  EXPECT_EQ(in.accepted(), 1u);
+  // Treat-as-withdraw removes what the UPDATE would have announced.
+  u.action = wire::AttrAction::TreatAsWithdraw;
+  u.mp_reach->nlri = {{*wire::Prefix::parse("10.0.0.1/32"), 0}};
+  in.apply(u, 65101);
+  EXPECT_EQ(in.received(), 1u);
+  EXPECT_EQ(in.accepted(), 0u);
+}
+
+}  // namespace
+}  // namespace closbgp::rib
