@@ -10,45 +10,44 @@ bool path_contains(const wire::AsPath& path, uint32_t asn) {
   });
 }
 
-size_t AdjRibIn::withdraw(const std::vector<wire::Nlri>& nlri) {
-  size_t changed = 0;
+void AdjRibIn::withdraw(const std::vector<wire::Nlri>& nlri, std::vector<wire::Prefix>& changed) {
   for (const auto& n : nlri) {
     auto it = routes_.find(n.prefix);
     if (it == routes_.end()) continue;
     if (it->second.accepted) --accepted_;
     routes_.erase(it);
-    ++changed;
+    changed.push_back(n.prefix);
   }
-  return changed;
 }
 
-size_t AdjRibIn::announce(const std::vector<wire::Nlri>& nlri,
-                          const std::shared_ptr<const wire::PathAttributes>& attrs,
-                          const wire::MpNextHop& next_hop, bool accepted) {
+void AdjRibIn::announce(const std::vector<wire::Nlri>& nlri,
+                        const std::shared_ptr<const wire::PathAttributes>& attrs,
+                        const wire::MpNextHop& next_hop, bool accepted,
+                        std::vector<wire::Prefix>& changed) {
   for (const auto& n : nlri) {
     auto [it, inserted] = routes_.try_emplace(n.prefix);
     if (!inserted && it->second.accepted) --accepted_;
     it->second = ReceivedRoute{attrs, next_hop, accepted};
     if (accepted) ++accepted_;
+    changed.push_back(n.prefix);
   }
-  return nlri.size();
 }
 
-size_t AdjRibIn::apply(const wire::UpdateMessage& u, uint32_t local_as) {
-  size_t changed = withdraw(u.withdrawn);
-  if (u.mp_unreach) changed += withdraw(u.mp_unreach->withdrawn);
+void AdjRibIn::apply(const wire::UpdateMessage& u, uint32_t local_as,
+                     std::vector<wire::Prefix>& changed) {
+  withdraw(u.withdrawn, changed);
+  if (u.mp_unreach) withdraw(u.mp_unreach->withdrawn, changed);
   if (u.action == wire::AttrAction::TreatAsWithdraw) {
-    changed += withdraw(u.nlri);
-    if (u.mp_reach) changed += withdraw(u.mp_reach->nlri);
-    return changed;
+    withdraw(u.nlri, changed);
+    if (u.mp_reach) withdraw(u.mp_reach->nlri, changed);
+    return;
   }
-  if (u.nlri.empty() && !u.mp_reach) return changed;
+  if (u.nlri.empty() && !u.mp_reach) return;
   const bool accepted = !(u.attributes.as_path && path_contains(*u.attributes.as_path, local_as));
   auto attrs = std::make_shared<const wire::PathAttributes>(u.attributes);
   if (!u.nlri.empty() && u.attributes.next_hop)
-    changed += announce(u.nlri, attrs, wire::MpNextHop{*u.attributes.next_hop, {}}, accepted);
-  if (u.mp_reach) changed += announce(u.mp_reach->nlri, attrs, u.mp_reach->next_hop, accepted);
-  return changed;
+    announce(u.nlri, attrs, wire::MpNextHop{*u.attributes.next_hop, {}}, accepted, changed);
+  if (u.mp_reach) announce(u.mp_reach->nlri, attrs, u.mp_reach->next_hop, accepted, changed);
 }
 
 void AdjRibIn::clear() {

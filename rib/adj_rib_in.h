@@ -20,8 +20,9 @@ struct ReceivedRoute {
 class AdjRibIn {
  public:
   // Withdrawals first, then announcements; treat-as-withdraw withdraws the
-  // announced prefixes too. Returns how many prefixes changed.
-  size_t apply(const wire::UpdateMessage& update, uint32_t local_as);
+  // announced prefixes too. Appends every prefix it touched to `changed`.
+  void apply(const wire::UpdateMessage& update, uint32_t local_as,
+             std::vector<wire::Prefix>& changed);
   void clear();
 
   const std::map<wire::Prefix, ReceivedRoute>& routes() const { return routes_; }
@@ -29,10 +30,10 @@ class AdjRibIn {
   size_t accepted() const { return accepted_; }
 
  private:
-  size_t withdraw(const std::vector<wire::Nlri>& nlri);
-  size_t announce(const std::vector<wire::Nlri>& nlri,
-                  const std::shared_ptr<const wire::PathAttributes>& attrs,
-                  const wire::MpNextHop& next_hop, bool accepted);
+  void withdraw(const std::vector<wire::Nlri>& nlri, std::vector<wire::Prefix>& changed);
+  void announce(const std::vector<wire::Nlri>& nlri,
+                const std::shared_ptr<const wire::PathAttributes>& attrs,
+                const wire::MpNextHop& next_hop, bool accepted, std::vector<wire::Prefix>& changed);
 
   std::map<wire::Prefix, ReceivedRoute> routes_;
   size_t accepted_ = 0;

@@ -71,6 +71,8 @@ void fill(const RouteView& r, pb::Route& out) {
   if (r.local_pref) out.set_local_pref(*r.local_pref);
   for (const auto& c : r.communities) out.add_communities(c);
   out.set_accepted(r.accepted);
+  out.set_best(r.best);
+  out.set_multipath(r.multipath);
 }
 
 // Streams a snapshot of the routes taken on the main loop; the writes

@@ -39,7 +39,9 @@ struct RouteView {
   std::string origin;
   std::optional<uint32_t> med, local_pref;
   std::vector<std::string> communities;
-  bool accepted = true;  // false: our AS is in its AS_PATH
+  bool accepted = true;    // false: our AS is in its AS_PATH
+  bool best = false;       // the Loc-RIB's best path for the prefix
+  bool multipath = false;  // in the ECMP set (the best path too)
 };
 
 struct SummaryView {

@@ -42,13 +42,14 @@ wire::MpNextHop ipv6_next_hop(const wire::IpAddress& local) {
 
 }  // namespace
 
-Peer::Peer(asio::io_context& io, PeerIdentity id, LocalConfig local,
-           const std::vector<wire::Prefix>& networks, bfd::BfdClient& bfd,
-           std::optional<bfd::Params> bfd_params, bool bfd_strict)
+Peer::Peer(asio::io_context& io, uint32_t id, PeerIdentity identity, LocalConfig local,
+           PeerEvents& events, bfd::BfdClient& bfd, std::optional<bfd::Params> bfd_params,
+           bool bfd_strict)
     : io_(io),
-      id_(std::move(id)),
+      peer_id_(id),
+      id_(std::move(identity)),
       local_(std::move(local)),
-      networks_(networks),
+      events_(events),
       out_(io, true),
       in_(io, false),
       bfd_(bfd),
@@ -303,7 +304,8 @@ void Peer::on_established(Slot& slot) {
   Slot& rival = other(slot);
   if (rival.fsm.state != State::Idle)
     handle(rival, event::Stop{wire::cease::kCollisionResolution, ""});
-  announce(slot);
+  adj_out_.clear();
+  events_.peer_established(*this);
 }
 
 void Peer::on_down(Slot&, const std::string& reason) {
@@ -314,61 +316,49 @@ void Peer::on_down(Slot&, const std::string& reason) {
                                  : 0,
                  reason, adj_in_.received());
   adj_in_.clear();
+  adj_out_.clear();
   established_at_.reset();
-  prefixes_sent_ = 0;
   last_error_ = reason;
+  events_.peer_down(*this);
 }
 
-void Peer::announce(Slot& slot) {
-  if (!slot.conn) return;
-  const auto& n = slot.fsm.negotiated;
-  const wire::IpAddress local = to_wire(slot.conn->local_endpoint().address());
-  wire::PathAttributes attrs;
-  attrs.origin = wire::Origin::Igp;
-  attrs.as_path = wire::AsPath{};
-  if (n.ebgp)
-    attrs.as_path->segments.push_back({wire::SegmentType::Sequence, {local_.asn}});
-  else
-    attrs.local_pref = 100;
-  std::vector<wire::Nlri> v4, v6;
-  for (const auto& p : networks_) (p.afi() == wire::Afi::Ipv4 ? v4 : v6).push_back({p, 0});
+const Peer::Slot* Peer::established_slot() const {
+  for (const Slot* s : {&out_, &in_})
+    if (s->fsm.state == State::Established && s->conn) return s;
+  return nullptr;
+}
 
-  std::vector<uint8_t> out;
-  size_t messages = 0;
-  prefixes_sent_ = 0;
-  const auto ctx = n.encode_context();
-  if (n.families.has(wire::Family::Ipv4Unicast) && !v4.empty()) {
-    std::optional<wire::MpNextHop> nh;
-    if (local.is_v4())
-      nh = wire::MpNextHop{local, std::nullopt};
-    else if (n.ipv4_via_ipv6)
-      nh = ipv6_next_hop(local);
-    if (nh) {
-      messages += wire::encode_announce(attrs, *nh, wire::Family::Ipv4Unicast, v4, ctx, out);
-      prefixes_sent_ += v4.size();
-    } else {
-      logger()->warn(
-          "{}: not announcing {} IPv4 prefixes: the session runs over IPv6 and the "
-          "peer did not offer extended next hop (RFC 8950)",
-          id_.name, v4.size());
-    }
+const Negotiated* Peer::negotiated() const {
+  const Slot* s = established_slot();
+  return s ? &s->fsm.negotiated : nullptr;
+}
+
+std::optional<wire::MpNextHop> Peer::next_hop_self(wire::Family family) const {
+  const Slot* s = established_slot();
+  if (!s) return std::nullopt;
+  const wire::IpAddress local = to_wire(s->conn->local_endpoint().address());
+  if (family == wire::Family::Ipv6Unicast)
+    return local.is_v6() ? std::optional(ipv6_next_hop(local)) : std::nullopt;
+  if (local.is_v4()) return wire::MpNextHop{local, std::nullopt};
+  if (s->fsm.negotiated.ipv4_via_ipv6) return ipv6_next_hop(local);
+  return std::nullopt;
+}
+
+rib::PathSource Peer::source() const {
+  rib::PathSource src;
+  src.peer_id = peer_id_;
+  if (const Negotiated* n = negotiated()) {
+    src.ebgp = n->ebgp;
+    src.peer_as = n->peer_as;
+    src.peer_router_id = n->peer_router_id;
   }
-  if (n.families.has(wire::Family::Ipv6Unicast) && !v6.empty()) {
-    if (local.is_v6()) {
-      messages += wire::encode_announce(attrs, ipv6_next_hop(local), wire::Family::Ipv6Unicast, v6,
-                                        ctx, out);
-      prefixes_sent_ += v6.size();
-    } else {
-      logger()->warn("{}: not announcing {} IPv6 prefixes: the session runs over IPv4", id_.name,
-                     v6.size());
-    }
-  }
-  for (auto f : wire::kAllFamilies) {
-    if (!n.families.has(f)) continue;
-    wire::encode_end_of_rib(f, out);
-    ++messages;
-  }
-  slot.conn->send(std::move(out), messages);
+  if (address_) src.peer_address = to_wire(*address_);
+  return src;
+}
+
+void Peer::send(std::vector<uint8_t> bytes, size_t messages) {
+  const Slot* s = established_slot();
+  if (s && !bytes.empty()) s->conn->send(std::move(bytes), messages);
 }
 
 void Peer::on_message(Slot& slot, wire::Message&& m) {
@@ -379,8 +369,10 @@ void Peer::on_message(Slot& slot, wire::Message&& m) {
     return handle(slot, event::NotificationReceived{std::move(*n)});
   if (auto* r = std::get_if<wire::RouteRefreshMessage>(&m)) {
     handle(slot, event::RouteRefreshReceived{});
-    if (slot.fsm.state == State::Established && r->subtype == wire::RefreshSubtype::Normal)
-      announce(slot);
+    if (slot.fsm.state == State::Established && r->subtype == wire::RefreshSubtype::Normal) {
+      adj_out_.clear();
+      events_.peer_refresh_requested(*this);
+    }
     return;
   }
   auto& u = std::get<wire::UpdateMessage>(m);
@@ -391,7 +383,9 @@ void Peer::on_message(Slot& slot, wire::Message&& m) {
       logger()->warn("{}: UPDATE attribute {}: {} ({})", id_.name, err.attr_type, err.reason,
                      wire::action_name(err.action));
   }
-  adj_in_.apply(u, local_.asn);
+  std::vector<wire::Prefix> changed;
+  adj_in_.apply(u, local_.asn, changed);
+  if (!changed.empty()) events_.peer_routes_changed(*this, changed);
 }
 
 std::string Peer::describe(const Slot& s) const {
@@ -426,7 +420,7 @@ api::PeerView Peer::view() const {
   }
   v.prefixes_received = adj_in_.received();
   v.prefixes_accepted = adj_in_.accepted();
-  v.prefixes_sent = prefixes_sent_;
+  v.prefixes_sent = adj_out_.size();
   v.last_error = last_error_;
   if (bfd_key_) {
     static constexpr const char* kNames[] = {"admin-down", "down", "init", "up"};

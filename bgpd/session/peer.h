@@ -4,6 +4,7 @@
 // carries the routes.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -15,6 +16,7 @@
 #include "bgpd/session/connection.h"
 #include "bgpd/session/fsm.h"
 #include "rib/adj_rib_in.h"
+#include "rib/path.h"
 
 namespace closbgp::session {
 
@@ -26,13 +28,26 @@ struct PeerIdentity {
   bool ttl_security = false;     // RFC 5082
 };
 
+class Peer;
+
+// What a peer tells the owner of the RIB (the Speaker), on the main loop.
+class PeerEvents {
+ public:
+  virtual ~PeerEvents() = default;
+  virtual void peer_established(Peer& p) = 0;  // send it the table
+  virtual void peer_down(Peer& p) = 0;         // its paths are gone
+  // These prefixes of its Adj-RIB-In changed.
+  virtual void peer_routes_changed(Peer& p, const std::vector<wire::Prefix>& changed) = 0;
+  virtual void peer_refresh_requested(Peer& p) = 0;  // ROUTE-REFRESH: send the table again
+};
+
 class Peer {
  public:
   // `bfd_params`: watch the peer with BFD (through `bfd`) while enabled;
   // `bfd_strict`: no BGP session unless BFD is Up.
-  Peer(asio::io_context& io, PeerIdentity id, LocalConfig local,
-       const std::vector<wire::Prefix>& networks, bfd::BfdClient& bfd,
-       std::optional<bfd::Params> bfd_params, bool bfd_strict = false);
+  Peer(asio::io_context& io, uint32_t id, PeerIdentity identity, LocalConfig local,
+       PeerEvents& events, bfd::BfdClient& bfd, std::optional<bfd::Params> bfd_params,
+       bool bfd_strict = false);
   ~Peer();
   Peer(const Peer&) = delete;
   Peer& operator=(const Peer&) = delete;
@@ -46,7 +61,22 @@ class Peer {
   // An inbound connection from this peer.
   void accept(asio::ip::tcp::socket socket);
 
+  uint32_t id() const { return peer_id_; }
   const PeerIdentity& identity() const { return id_; }
+  // The established session's negotiation; nullptr unless Established.
+  const Negotiated* negotiated() const;
+  // Our next hop for `family` on the established session; nullopt if the
+  // session cannot carry that family (IPv6 over IPv4, or IPv4 over IPv6
+  // without RFC 8950).
+  std::optional<wire::MpNextHop> next_hop_self(wire::Family family) const;
+  // Where its paths come from, for best-path selection.
+  rib::PathSource source() const;
+  // Whole encoded messages to the established session.
+  void send(std::vector<uint8_t> bytes, size_t messages);
+  // What we last sent it: prefix -> the Loc-RIB path's attributes.
+  std::map<wire::Prefix, std::shared_ptr<const wire::PathAttributes>>& adj_rib_out() {
+    return adj_out_;
+  }
   bool enabled() const { return enabled_; }
   bool established() const;
   api::PeerView view() const;
@@ -69,26 +99,27 @@ class Peer {
   void resolve_collision(Slot& opened);
   void on_established(Slot& slot);
   void on_down(Slot& slot, const std::string& reason);
-  void announce(Slot& slot);
   void on_message(Slot& slot, wire::Message&& m);
   std::shared_ptr<Connection> make_connection(Slot& slot, std::optional<asio::ip::tcp::socket> s);
   Slot& other(Slot& s) { return &s == &out_ ? in_ : out_; }
+  const Slot* established_slot() const;
   // Starts, moves or stops the BFD session to follow address and state.
   void update_bfd();
   void on_bfd(const bfd::StateEvent& ev);
   std::string describe(const Slot& s) const;
 
   asio::io_context& io_;
+  uint32_t peer_id_;
   PeerIdentity id_;
   LocalConfig local_;
-  const std::vector<wire::Prefix>& networks_;
+  PeerEvents& events_;
   std::optional<asio::ip::address> address_;
   bool enabled_ = false;
   Slot out_, in_;
   rib::AdjRibIn adj_in_;
+  std::map<wire::Prefix, std::shared_ptr<const wire::PathAttributes>> adj_out_;
   std::optional<Clock::time_point> established_at_;
   Clock::time_point state_since_ = Clock::now();
-  uint64_t prefixes_sent_ = 0;
   uint64_t messages_received_ = 0, messages_sent_ = 0;  // of connections already closed
   std::string last_error_;
   bfd::BfdClient& bfd_;

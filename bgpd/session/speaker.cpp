@@ -5,6 +5,7 @@
 #include "bgpd/discovery/interfaces.h"
 #include "bgpd/log/log.h"
 #include "bgpd/session/address.h"
+#include "bgpd/session/export_policy.h"
 #include "bgpd/session/socket_options.h"
 
 namespace closbgp::session {
@@ -68,12 +69,20 @@ Peer* Speaker::add_peer(PeerIdentity id, const config::Neighbor& n) {
   const std::string name = id.name;
   std::optional<bfd::Params> bfd;
   if (n.bfd) bfd = bfd::Params{n.bfd->interval_ms, n.bfd->multiplier};
-  auto peer = std::make_unique<Peer>(io_, std::move(id), local_for(n), cfg_.networks, bfd_, bfd,
-                                     n.bfd && n.bfd->strict);
+  PeerEvents& events = *this;  // a private base: converted here, not in make_unique
+  auto peer = std::make_unique<Peer>(io_, next_peer_id_++, std::move(id), local_for(n), events,
+                                     bfd_, bfd, n.bfd && n.bfd->strict);
   return peers_.emplace(name, std::move(peer)).first->second.get();
 }
 
 std::expected<void, std::string> Speaker::start() {
+  // Originated prefixes are paths of the local source: IGP origin, empty
+  // AS_PATH, next hop set per session when sent.
+  auto local = std::make_shared<wire::PathAttributes>();
+  local->origin = wire::Origin::Igp;
+  local->as_path = wire::AsPath{};
+  for (const auto& p : cfg_.networks) rib_.set(p, rib::kLocalSource, rib::Path{local, {}, {}});
+
   boost::system::error_code ec;
   const asio::ip::tcp::endpoint any(asio::ip::address_v6::any(), port_);
   acceptor_.open(any.protocol(), ec);
@@ -221,6 +230,110 @@ api::SummaryView Speaker::summary() const {
   return s;
 }
 
+void Speaker::peer_established(Peer& p) {
+  send_table(p);
+}
+
+void Speaker::peer_refresh_requested(Peer& p) {
+  send_table(p);
+}
+
+void Speaker::send_table(Peer& p) {
+  const Negotiated* n = p.negotiated();
+  if (!n) return;
+  std::vector<wire::Prefix> all;
+  all.reserve(rib_.size());
+  for (const auto& [prefix, entry] : rib_.entries()) all.push_back(prefix);
+  export_to(p, all);
+  std::vector<uint8_t> eor;
+  size_t count = 0;
+  for (auto f : wire::kAllFamilies) {
+    if (!n->families.has(f)) continue;
+    if (!p.next_hop_self(f))
+      logger()->warn(
+          "{}: {} negotiated but not sendable: {}", p.identity().name, wire::family_name(f),
+          f == wire::Family::Ipv6Unicast
+              ? "the session runs over IPv4"
+              : "the session runs over IPv6 and the peer did not offer extended next hop");
+    wire::encode_end_of_rib(f, eor);
+    ++count;
+  }
+  p.send(std::move(eor), count);
+}
+
+void Speaker::peer_down(Peer& p) {
+  for (const auto& prefix : rib_.remove_source(p.id())) pending_.insert(prefix);
+  schedule_flush();
+}
+
+void Speaker::peer_routes_changed(Peer& p, const std::vector<wire::Prefix>& changed) {
+  const auto& received = p.adj_rib_in().routes();
+  for (const auto& prefix : changed) {
+    std::optional<rib::Path> path;
+    auto it = received.find(prefix);
+    if (it != received.end() && it->second.accepted)
+      path = rib::Path{it->second.attributes, it->second.next_hop, p.source()};
+    if (rib_.set(prefix, p.id(), std::move(path))) pending_.insert(prefix);
+  }
+  schedule_flush();
+}
+
+void Speaker::schedule_flush() {
+  if (flush_scheduled_ || pending_.empty()) return;
+  flush_scheduled_ = true;
+  asio::post(io_, [this] { flush(); });
+}
+
+void Speaker::flush() {
+  flush_scheduled_ = false;
+  const std::vector<wire::Prefix> changed(pending_.begin(), pending_.end());
+  pending_.clear();
+  for (auto& [name, p] : peers_) export_to(*p, changed);
+}
+
+void Speaker::export_to(Peer& p, const std::vector<wire::Prefix>& prefixes) {
+  const Negotiated* n = p.negotiated();
+  if (!n) return;
+  const ExportTarget target{p.id(), n->ebgp, n->peer_as, cfg_.asn};
+  auto& sent = p.adj_rib_out();
+  // Prefixes that share a Loc-RIB path share one attribute set, encoded once.
+  struct Group {
+    wire::PathAttributes attributes;
+    std::vector<wire::Nlri> nlri;
+  };
+  std::map<std::pair<const wire::PathAttributes*, wire::Family>, Group> groups;
+  std::map<wire::Family, std::vector<wire::Nlri>> withdrawals;
+  for (const auto& prefix : prefixes) {
+    const wire::Family family = wire::family_of(prefix.afi());
+    if (!n->families.has(family) || !p.next_hop_self(family)) continue;
+    const rib::LocRib::Entry* entry = rib_.find(prefix);
+    auto attrs = export_attributes(entry, target);
+    auto it = sent.find(prefix);
+    if (!attrs) {
+      if (it != sent.end()) {
+        withdrawals[family].push_back({prefix, 0});
+        sent.erase(it);
+      }
+      continue;
+    }
+    const auto& source = entry->best().attributes;
+    if (it != sent.end() && it->second == source) continue;  // already has this path
+    sent[prefix] = source;
+    auto [g, inserted] = groups.try_emplace({source.get(), family});
+    if (inserted) g->second.attributes = std::move(*attrs);
+    g->second.nlri.push_back({prefix, 0});
+  }
+  std::vector<uint8_t> out;
+  size_t messages = 0;
+  const auto ctx = n->encode_context();
+  for (auto& [family, nlri] : withdrawals)
+    messages += wire::encode_withdraw(family, nlri, ctx, out);
+  for (auto& [key, g] : groups)
+    messages += wire::encode_announce(g.attributes, *p.next_hop_self(key.second), key.second,
+                                      g.nlri, ctx, out);
+  p.send(std::move(out), messages);
+}
+
 std::vector<api::RouteView> Speaker::routes() const {
   static constexpr const char* kOrigins[] = {"igp", "egp", "incomplete"};
   std::vector<api::RouteView> out;
@@ -241,6 +354,14 @@ std::vector<api::RouteView> Speaker::routes() const {
       for (uint32_t c : a.communities)
         v.communities.push_back(std::to_string(c >> 16) + ":" + std::to_string(c & 0xffff));
       v.accepted = r.accepted;
+      if (const auto* entry = rib_.find(prefix)) {
+        const auto& set = entry->selection.multipath;
+        for (size_t i = 0; i < set.size(); ++i) {
+          if (entry->paths[set[i]].source.peer_id != p->id()) continue;
+          v.multipath = true;
+          v.best = i == 0;
+        }
+      }
       out.push_back(std::move(v));
     }
   }

@@ -15,10 +15,11 @@
 #include "bgpd/config/config.h"
 #include "bgpd/discovery/router_advert.h"
 #include "bgpd/session/peer.h"
+#include "rib/loc_rib.h"
 
 namespace closbgp::session {
 
-class Speaker final : public api::Backend {
+class Speaker final : public api::Backend, private PeerEvents {
  public:
   Speaker(asio::io_context& io, const config::Config& cfg, bfd::BfdClient& bfd,
           uint16_t port = 179);
@@ -32,8 +33,21 @@ class Speaker final : public api::Backend {
 
   api::SummaryView summary() const override;
   std::vector<api::RouteView> routes() const override;
+  const rib::LocRib& loc_rib() const { return rib_; }
 
  private:
+  // PeerEvents
+  void peer_established(Peer& p) override;
+  void peer_down(Peer& p) override;
+  void peer_routes_changed(Peer& p, const std::vector<wire::Prefix>& changed) override;
+  void peer_refresh_requested(Peer& p) override;
+  // Sends `p` what changed for `prefixes` since its Adj-RIB-Out.
+  void export_to(Peer& p, const std::vector<wire::Prefix>& prefixes);
+  void send_table(Peer& p);
+  // Loc-RIB changes are sent to peers once per loop turn, batched.
+  void schedule_flush();
+  void flush();
+
   void accept_next();
   void on_accept(asio::ip::tcp::socket socket);
   void scan_interfaces();
@@ -49,7 +63,11 @@ class Speaker final : public api::Backend {
   asio::steady_timer scan_timer_, shutdown_timer_;
   discovery::RouterAdvertiser ra_;
   std::map<std::string, std::unique_ptr<Peer>> peers_;  // by name
-  std::set<std::string> reported_missing_;              // interfaces we said are absent
+  uint32_t next_peer_id_ = 1;                           // 0 is rib::kLocalSource
+  rib::LocRib rib_;
+  std::set<wire::Prefix> pending_;  // changed in the Loc-RIB, not yet sent
+  bool flush_scheduled_ = false;
+  std::set<std::string> reported_missing_;  // interfaces we said are absent
   bool stopping_ = false;
 };
 

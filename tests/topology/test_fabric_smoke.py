@@ -52,3 +52,40 @@ def test_leaf_and_spines_peer_by_interface(fabric):
         assert summary["router_id"] == f"10.0.0.{i}"
         assert [p["interface"] for p in summary["peers"]] == ["swp1"]  # matched by "swp*"
         assert summary["peers"][0]["remote_as"] == 65101
+
+
+def test_diamond_propagates_routes_with_ecmp(fabric):
+    leaves = [fabric.router("leaf1"), fabric.router("leaf2")]
+    spines = [fabric.router("spine1"), fabric.router("spine2")]
+    for leaf in leaves:
+        for spine in spines:
+            fabric.link(leaf, spine)
+    fabric.start()
+    for i, leaf in enumerate(leaves, start=1):
+        fabric.run_closbgpd(leaf, router_config(65100 + i, f"10.0.0.1{i}", ["swp*"]))
+    for i, spine in enumerate(spines, start=1):
+        fabric.run_closbgpd(spine, router_config(65000, f"10.0.0.{i}", ["swp*"]))
+    for h in leaves + spines:
+        fabric.wait_api(h)
+
+    def paths(host, prefix):
+        return [r for r in fabric.ctl_json(host, "show", "bgp", "routes", prefix)]
+
+    # leaf1 reaches leaf2's loopback through both spines, both in the ECMP set.
+    got = wait_for(lambda: (lambda p: p if len(p) == 2 and all(r["multipath"] for r in p) else None)(
+        paths(leaves[0], "10.0.0.12/32")), 30, "two ECMP paths to leaf2 at leaf1")
+    assert sorted(r["peer"] for r in got) == ["swp1", "swp2"]
+    assert sum(r["best"] for r in got) == 1
+    assert all(r["as_path"] == [65000, 65102] for r in got)
+    assert all(r["next_hop"].startswith("fe80::") for r in got)
+    # And the other way round.
+    wait_for(lambda: len(paths(leaves[1], "10.0.0.11/32")) == 2, 15, "two paths to leaf1 at leaf2")
+    # A spine never sends a leaf's route back to it, nor one through the other spine.
+    assert paths(leaves[0], "10.0.0.11/32") == []
+
+    # leaf2 goes away: the spines withdraw its loopback from leaf1.
+    proc, log = fabric.daemons.pop("leaf2")
+    proc.terminate()
+    proc.wait(5)
+    log.close()
+    wait_for(lambda: paths(leaves[0], "10.0.0.12/32") == [], 15, "leaf2's loopback withdrawn")

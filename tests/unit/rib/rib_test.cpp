@@ -141,18 +141,20 @@ TEST(AdjRibIn, AppliesUpdatesWithRfc7606AndLoops) {
   u.mp_reach = wire::MpReach{wire::Family::Ipv4Unicast,
                              {*wire::IpAddress::parse("fe80::1"), {}},
                              {{*wire::Prefix::parse("10.0.0.1/32"), 0}}};
-  EXPECT_EQ(in.apply(u, 65101), 1u);
+  std::vector<wire::Prefix> changed;
+  in.apply(u, 65101, changed);
+  EXPECT_EQ(changed.size(), 1u);
   EXPECT_EQ(in.accepted(), 1u);
   // Our own AS in the path: kept, not accepted.
   u.attributes.as_path = AsPath{{{SegmentType::Sequence, {65000, 65101}}}};
   u.mp_reach->nlri = {{*wire::Prefix::parse("10.0.0.2/32"), 0}};
-  in.apply(u, 65101);
+  in.apply(u, 65101, changed);
   EXPECT_EQ(in.received(), 2u);
   EXPECT_EQ(in.accepted(), 1u);
   // Treat-as-withdraw removes what the UPDATE would have announced.
   u.action = wire::AttrAction::TreatAsWithdraw;
   u.mp_reach->nlri = {{*wire::Prefix::parse("10.0.0.1/32"), 0}};
-  in.apply(u, 65101);
+  in.apply(u, 65101, changed);
   EXPECT_EQ(in.received(), 1u);
   EXPECT_EQ(in.accepted(), 0u);
 }
