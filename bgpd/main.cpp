@@ -11,6 +11,7 @@
 #include "bgpd/log/log.h"
 #include "bgpd/session/speaker.h"
 #include "bgpd/version.h"
+#include "fib/netlink_fib.h"
 
 using namespace closbgp;
 
@@ -53,7 +54,18 @@ int main(int argc, char** argv) {
     log::get("bfd")->error("{}", started.error());
     return 1;
   }
-  session::Speaker speaker(io, *cfg, bfd);
+  std::unique_ptr<fib::NetlinkFib> kernel;
+  if (cfg->fib.enabled) {
+    kernel = std::make_unique<fib::NetlinkFib>(
+        fib::NetlinkOptions{cfg->fib.table, cfg->fib.metric, cfg->fib.protocol});
+    if (auto started = kernel->start(); !started) {
+      log::get("fib")->error("{}", started.error());
+      return 1;
+    }
+  } else {
+    main_log->info("fib: disabled; running the control plane only");
+  }
+  session::Speaker speaker(io, *cfg, bfd, kernel.get());
   if (auto started = speaker.start(); !started) {
     log::get("session")->error("{}", started.error());
     return 1;

@@ -18,6 +18,7 @@ struct PathSource {
   uint32_t peer_as = 0;
   uint32_t peer_router_id = 0;  // host order
   wire::IpAddress peer_address;
+  uint32_t ifindex = 0;  // the link of an interface (unnumbered) neighbour
 };
 
 struct Path {

@@ -191,9 +191,25 @@ Grpc parse_grpc(const YAML::Node& n) {
   return g;
 }
 
+Fib parse_fib(const YAML::Node& n) {
+  Section s(n, "fib", {"enabled", "table", "metric", "protocol"});
+  Fib f;
+  if (s.has("enabled")) f.enabled = boolean(s.get("enabled"), "fib.enabled");
+  if (s.has("table")) {
+    const auto t = s.get("table");
+    f.table = t.IsScalar() && t.Scalar() == "main"
+                  ? 254u
+                  : uint32_t(number(t, "fib.table", 1, 4294967295u));
+  }
+  if (s.has("metric")) f.metric = uint32_t(number(s.get("metric"), "fib.metric", 0, 4294967295u));
+  if (s.has("protocol")) f.protocol = uint8_t(number(s.get("protocol"), "fib.protocol", 1, 255));
+  return f;
+}
+
 Config parse_root(const YAML::Node& root) {
   if (!root || root.IsNull()) throw Invalid{0, "", "the file is empty"};
-  Section s(root, "", {"asn", "router-id", "timers", "bfd", "neighbors", "networks", "grpc"});
+  Section s(root, "",
+            {"asn", "router-id", "timers", "bfd", "neighbors", "networks", "fib", "grpc"});
   Config c;
   if (!s.has("asn")) fail(root, "asn", "is required");
   c.asn = uint32_t(number(s.get("asn"), "asn", 1, 4294967295u));
@@ -223,6 +239,7 @@ Config parse_root(const YAML::Node& root) {
     for (size_t i = 0; i < list.size(); ++i)
       c.networks.push_back(prefix(list[i], "networks[" + std::to_string(i) + "]"));
   }
+  if (s.has("fib")) c.fib = parse_fib(s.get("fib"));
   if (s.has("grpc")) c.grpc = parse_grpc(s.get("grpc"));
   return c;
 }

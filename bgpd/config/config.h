@@ -46,6 +46,14 @@ struct Neighbor {
   friend bool operator==(const Neighbor&, const Neighbor&) = default;
 };
 
+struct Fib {
+  bool enabled = true;
+  uint32_t table = 254;  // main
+  uint32_t metric = 20;
+  uint8_t protocol = 186;  // "bgp", as FRR's zebra
+  friend bool operator==(const Fib&, const Fib&) = default;
+};
+
 struct Grpc {
   std::string listen = "127.0.0.1:50051";
   bool insecure = false;
@@ -60,6 +68,7 @@ struct Config {
   Bfd bfd;  // defaults for neighbours; on by default for interface neighbours
   std::vector<Neighbor> neighbors;
   std::vector<wire::Prefix> networks;
+  Fib fib;
   Grpc grpc;
 };
 

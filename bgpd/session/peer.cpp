@@ -353,6 +353,7 @@ rib::PathSource Peer::source() const {
     src.peer_router_id = n->peer_router_id;
   }
   if (address_) src.peer_address = to_wire(*address_);
+  src.ifindex = id_.ifindex;
   return src;
 }
 

@@ -32,10 +32,11 @@ std::string hostname() {
 }  // namespace
 
 Speaker::Speaker(asio::io_context& io, const config::Config& cfg, bfd::BfdClient& bfd,
-                 uint16_t port)
+                 fib::Fib* fib, uint16_t port)
     : io_(io),
       cfg_(cfg),
       bfd_(bfd),
+      fib_(fib),
       port_(port),
       acceptor_(io),
       scan_timer_(io),
@@ -288,7 +289,31 @@ void Speaker::flush() {
   flush_scheduled_ = false;
   const std::vector<wire::Prefix> changed(pending_.begin(), pending_.end());
   pending_.clear();
+  if (fib_) fib_->apply(fib_update(changed));
   for (auto& [name, p] : peers_) export_to(*p, changed);
+}
+
+// The ECMP set of each prefix as links and gateways. Originated prefixes are
+// not installed (they are the node's own), nor paths whose link is unknown
+// (numbered neighbours: a later slice).
+fib::RouteUpdate Speaker::fib_update(const std::vector<wire::Prefix>& prefixes) const {
+  fib::RouteUpdate u;
+  for (const auto& prefix : prefixes) {
+    std::vector<fib::NextHop> set;
+    if (const auto* e = rib_.find(prefix); e && e->best().source.peer_id != rib::kLocalSource) {
+      for (size_t i : e->selection.multipath) {
+        const rib::Path& path = e->paths[i];
+        if (path.source.ifindex == 0) continue;
+        const auto& nh = path.next_hop;
+        set.push_back({path.source.ifindex, nh.link_local.value_or(nh.address)});
+      }
+    }
+    if (set.empty())
+      u.remove.push_back(prefix);
+    else
+      u.upsert.emplace_back(prefix, std::move(set));
+  }
+  return u;
 }
 
 void Speaker::export_to(Peer& p, const std::vector<wire::Prefix>& prefixes) {

@@ -15,13 +15,15 @@
 #include "bgpd/config/config.h"
 #include "bgpd/discovery/router_advert.h"
 #include "bgpd/session/peer.h"
+#include "fib/fib.h"
 #include "rib/loc_rib.h"
 
 namespace closbgp::session {
 
 class Speaker final : public api::Backend, private PeerEvents {
  public:
-  Speaker(asio::io_context& io, const config::Config& cfg, bfd::BfdClient& bfd,
+  // `fib`: where the ECMP sets go; nullptr runs the control plane only.
+  Speaker(asio::io_context& io, const config::Config& cfg, bfd::BfdClient& bfd, fib::Fib* fib,
           uint16_t port = 179);
   ~Speaker() override;
 
@@ -47,6 +49,8 @@ class Speaker final : public api::Backend, private PeerEvents {
   // Loc-RIB changes are sent to peers once per loop turn, batched.
   void schedule_flush();
   void flush();
+  // What the kernel should hold for these prefixes.
+  fib::RouteUpdate fib_update(const std::vector<wire::Prefix>& prefixes) const;
 
   void accept_next();
   void on_accept(asio::ip::tcp::socket socket);
@@ -58,6 +62,7 @@ class Speaker final : public api::Backend, private PeerEvents {
   asio::io_context& io_;
   const config::Config& cfg_;
   bfd::BfdClient& bfd_;
+  fib::Fib* fib_;
   uint16_t port_;
   asio::ip::tcp::acceptor acceptor_;
   asio::steady_timer scan_timer_, shutdown_timer_;

@@ -36,6 +36,15 @@ class Fabric:
         self.net.build()
         for h in self.net.hosts:
             h.cmd("ip link set lo up")
+            # Routers forward; Mininet hosts do not by default.
+            h.cmd("sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1")
+
+    def loopback(self, host, address):
+        host.cmd(f"ip addr add {address}/32 dev lo")
+
+    def ip_json(self, host, *args):
+        out = host.cmd("ip", "-j", *args)
+        return json.loads(out) if out.strip() else []
 
     def run_closbgpd(self, host, config_text):
         cfg = self.tmp / f"{host.name}.yaml"

@@ -62,8 +62,10 @@ def test_diamond_propagates_routes_with_ecmp(fabric):
             fabric.link(leaf, spine)
     fabric.start()
     for i, leaf in enumerate(leaves, start=1):
+        fabric.loopback(leaf, f"10.0.0.1{i}")
         fabric.run_closbgpd(leaf, router_config(65100 + i, f"10.0.0.1{i}", ["swp*"]))
     for i, spine in enumerate(spines, start=1):
+        fabric.loopback(spine, f"10.0.0.{i}")
         fabric.run_closbgpd(spine, router_config(65000, f"10.0.0.{i}", ["swp*"]))
     for h in leaves + spines:
         fabric.wait_api(h)
@@ -83,9 +85,30 @@ def test_diamond_propagates_routes_with_ecmp(fabric):
     # A spine never sends a leaf's route back to it, nor one through the other spine.
     assert paths(leaves[0], "10.0.0.11/32") == []
 
+    # The kernel holds the ECMP set: an IPv4 route via a nexthop group of
+    # both spines' IPv6 link-local addresses, protocol bgp (186).
+    def kernel_route():
+        r = fabric.ip_json(leaves[0], "route", "show", "10.0.0.12/32")
+        return r[0] if r and "nhid" in r[0] else None
+
+    route = wait_for(kernel_route, 10, "leaf2's loopback in leaf1's kernel")
+    assert route["protocol"] == "bgp"
+    group = fabric.ip_json(leaves[0], "nexthop", "show", "id", str(route["nhid"]))[0]
+    members = [fabric.ip_json(leaves[0], "nexthop", "show", "id", str(m["id"]))[0]
+               for m in group["group"]]
+    assert sorted(m["dev"] for m in members) == ["swp1", "swp2"]
+    assert all(m["gateway"].startswith("fe80::") for m in members)
+    # Packets cross the fabric: leaf1's loopback to leaf2's, through a spine.
+    out = leaves[0].cmd("ping -c 3 -W 2 -I 10.0.0.11 10.0.0.12")
+    assert " 0% packet loss" in out, out
+
     # leaf2 goes away: the spines withdraw its loopback from leaf1.
     proc, log = fabric.daemons.pop("leaf2")
     proc.terminate()
     proc.wait(5)
     log.close()
     wait_for(lambda: paths(leaves[0], "10.0.0.12/32") == [], 15, "leaf2's loopback withdrawn")
+    wait_for(lambda: fabric.ip_json(leaves[0], "route", "show", "10.0.0.12/32") == [], 10,
+             "and removed from the kernel")
+    # Its group and the nexthops only it used are gone too.
+    assert route["nhid"] not in [n["id"] for n in fabric.ip_json(leaves[0], "nexthop", "show")]

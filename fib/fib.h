@@ -1,0 +1,24 @@
+// The FIB seen from the RIB: takes RouteUpdates, never blocks the caller.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "fib/route_update.h"
+
+namespace closbgp::fib {
+
+struct FibStatus {
+  uint64_t routes = 0, groups = 0, nexthops = 0;
+  uint64_t operations = 0, errors = 0;
+  std::string last_error;
+};
+
+class Fib {
+ public:
+  virtual ~Fib() = default;
+  virtual void apply(RouteUpdate update) = 0;  // queued
+  virtual FibStatus status() const = 0;
+};
+
+}  // namespace closbgp::fib

@@ -1,0 +1,171 @@
+#include "fib/netlink_fib.h"
+
+#include <linux/nexthop.h>
+#include <linux/rtnetlink.h>
+#include <netlink/attr.h>
+#include <netlink/msg.h>
+#include <netlink/netlink.h>
+#include <netlink/socket.h>
+#include <sys/socket.h>
+
+#include "bgpd/log/log.h"
+
+namespace closbgp::fib {
+namespace {
+
+// Our nexthop and group ids: a range of our own, so that nothing collides
+// with zebra's or anyone else's objects.
+constexpr uint32_t kFirstObjectId = 0x0c1b0000;
+
+std::shared_ptr<spdlog::logger> logger() {
+  static auto l = log::get("fib");
+  return l;
+}
+
+int family_of(const wire::IpAddress& a) {
+  return a.is_v4() ? AF_INET : AF_INET6;
+}
+
+std::string describe(const Op& op) {
+  struct V {
+    std::string operator()(const op::AddNexthop& o) {
+      return "nexthop " + std::to_string(o.id) + " via " + o.nexthop.gateway.to_string() +
+             " ifindex " + std::to_string(o.nexthop.ifindex);
+    }
+    std::string operator()(const op::AddGroup& o) { return "group " + std::to_string(o.id); }
+    std::string operator()(const op::SetRoute& o) {
+      return "route " + o.prefix.to_string() + " nhid " + std::to_string(o.group);
+    }
+    std::string operator()(const op::DelRoute& o) { return "delete route " + o.prefix.to_string(); }
+    std::string operator()(const op::DelGroup& o) { return "delete group " + std::to_string(o.id); }
+    std::string operator()(const op::DelNexthop& o) {
+      return "delete nexthop " + std::to_string(o.id);
+    }
+  };
+  return std::visit(V{}, op);
+}
+
+}  // namespace
+
+NetlinkFib::NetlinkFib(NetlinkOptions options) : options_(options), planner_(kFirstObjectId) {}
+
+NetlinkFib::~NetlinkFib() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+  if (sock_) nl_socket_free(sock_);
+}
+
+std::expected<void, std::string> NetlinkFib::start() {
+  sock_ = nl_socket_alloc();
+  if (!sock_ || nl_connect(sock_, NETLINK_ROUTE) < 0)
+    return std::unexpected("cannot open a netlink socket to the kernel's routing table");
+  nl_socket_set_buffer_size(sock_, 4 << 20, 4 << 20);
+  thread_ = std::thread([this] { run(); });
+  logger()->info("FIB: kernel table {}, metric {}, protocol {}", options_.table, options_.metric,
+                 unsigned(options_.protocol));
+  return {};
+}
+
+void NetlinkFib::apply(RouteUpdate update) {
+  {
+    std::lock_guard lock(mu_);
+    for (auto& [prefix, set] : update.upsert) pending_[prefix] = std::move(set);
+    for (const auto& prefix : update.remove) pending_[prefix].clear();
+  }
+  cv_.notify_one();
+}
+
+FibStatus NetlinkFib::status() const {
+  std::lock_guard lock(mu_);
+  return status_;
+}
+
+void NetlinkFib::run() {
+  for (;;) {
+    std::map<wire::Prefix, std::vector<NextHop>> work;
+    {
+      std::unique_lock lock(mu_);
+      cv_.wait(lock, [this] { return stopping_ || !pending_.empty(); });
+      if (stopping_) return;
+      work.swap(pending_);
+    }
+    RouteUpdate u;
+    for (auto& [prefix, set] : work) {
+      if (set.empty())
+        u.remove.push_back(prefix);
+      else
+        u.upsert.emplace_back(prefix, std::move(set));
+    }
+    for (const auto& op : planner_.plan(u)) execute(op);
+    std::lock_guard lock(mu_);
+    status_.routes = planner_.routes();
+    status_.groups = planner_.groups();
+    status_.nexthops = planner_.nexthops();
+  }
+}
+
+void NetlinkFib::execute(const Op& o) {
+  nl_msg* m = nullptr;
+  auto nexthop_header = [&](int type, int flags, uint8_t family) {
+    m = nlmsg_alloc_simple(type, flags);
+    nhmsg nh{};
+    nh.nh_family = family;
+    // The kernel wants the rest of the header zero in a delete.
+    if (type == RTM_NEWNEXTHOP) nh.nh_protocol = options_.protocol;
+    nlmsg_append(m, &nh, sizeof nh, NLMSG_ALIGNTO);
+  };
+  auto route_header = [&](int type, int flags, const wire::Prefix& p) {
+    m = nlmsg_alloc_simple(type, flags);
+    rtmsg rt{};
+    rt.rtm_family = uint8_t(family_of(p.address()));
+    rt.rtm_dst_len = p.length();
+    rt.rtm_table = options_.table < 256 ? uint8_t(options_.table) : uint8_t(RT_TABLE_UNSPEC);
+    rt.rtm_protocol = options_.protocol;
+    rt.rtm_scope = RT_SCOPE_UNIVERSE;
+    rt.rtm_type = RTN_UNICAST;
+    nlmsg_append(m, &rt, sizeof rt, NLMSG_ALIGNTO);
+    nla_put(m, RTA_DST, int(p.address().size()), p.address().bytes().data());
+    nla_put_u32(m, RTA_TABLE, options_.table);
+    nla_put_u32(m, RTA_PRIORITY, options_.metric);
+  };
+  constexpr int kCreate = NLM_F_CREATE | NLM_F_REPLACE;
+  if (auto* a = std::get_if<op::AddNexthop>(&o)) {
+    const auto& gw = a->nexthop.gateway;
+    nexthop_header(RTM_NEWNEXTHOP, kCreate, uint8_t(family_of(gw)));
+    nla_put_u32(m, NHA_ID, a->id);
+    nla_put_u32(m, NHA_OIF, a->nexthop.ifindex);
+    nla_put(m, NHA_GATEWAY, int(gw.size()), gw.bytes().data());
+  } else if (auto* g = std::get_if<op::AddGroup>(&o)) {
+    nexthop_header(RTM_NEWNEXTHOP, kCreate, AF_UNSPEC);
+    nla_put_u32(m, NHA_ID, g->id);
+    std::vector<nexthop_grp> members(g->members.size());
+    for (size_t i = 0; i < members.size(); ++i) members[i].id = g->members[i];
+    nla_put(m, NHA_GROUP, int(members.size() * sizeof(nexthop_grp)), members.data());
+  } else if (auto* r = std::get_if<op::SetRoute>(&o)) {
+    route_header(RTM_NEWROUTE, kCreate, r->prefix);
+    nla_put_u32(m, RTA_NH_ID, r->group);
+  } else if (auto* d = std::get_if<op::DelRoute>(&o)) {
+    route_header(RTM_DELROUTE, 0, d->prefix);
+  } else {
+    const uint32_t id = std::holds_alternative<op::DelGroup>(o) ? std::get<op::DelGroup>(o).id
+                                                                : std::get<op::DelNexthop>(o).id;
+    nexthop_header(RTM_DELNEXTHOP, 0, AF_UNSPEC);
+    nla_put_u32(m, NHA_ID, id);
+  }
+  int err = nl_send_auto(sock_, m);
+  nlmsg_free(m);
+  if (err >= 0) err = nl_wait_for_ack(sock_);
+  std::lock_guard lock(mu_);
+  ++status_.operations;
+  if (err < 0) {
+    ++status_.errors;
+    status_.last_error = describe(o) + ": " + nl_geterror(err);
+    logger()->error("FIB: {}", status_.last_error);
+  }
+}
+
+}  // namespace closbgp::fib

@@ -1,0 +1,51 @@
+// The kernel FIB over rtnetlink, on its own thread: updates are queued and
+// coalesced (the latest wins per prefix) while the main thread keeps
+// parsing, then planned (fib/planner.h) and written as nexthop objects,
+// groups and routes with our protocol number.
+#pragma once
+
+#include <condition_variable>
+#include <expected>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+#include "fib/fib.h"
+#include "fib/planner.h"
+
+struct nl_sock;
+
+namespace closbgp::fib {
+
+struct NetlinkOptions {
+  uint32_t table = 254;  // main
+  uint32_t metric = 20;
+  uint8_t protocol = 186;  // "bgp", as FRR's zebra
+};
+
+class NetlinkFib final : public Fib {
+ public:
+  explicit NetlinkFib(NetlinkOptions options);
+  ~NetlinkFib() override;  // routes stay in the kernel (retain on exit)
+
+  std::expected<void, std::string> start();
+  void apply(RouteUpdate update) override;
+  FibStatus status() const override;
+
+ private:
+  void run();
+  void execute(const Op& op);
+
+  NetlinkOptions options_;
+  nl_sock* sock_ = nullptr;
+  Planner planner_;  // FIB thread only
+  std::thread thread_;
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  std::map<wire::Prefix, std::vector<NextHop>> pending_;  // empty set: remove
+  bool stopping_ = false;
+  FibStatus status_;
+};
+
+}  // namespace closbgp::fib

@@ -1,0 +1,70 @@
+// Turns RouteUpdates into kernel operations on nexthop objects, groups and
+// routes: one nexthop per (link, gateway), one group per distinct ECMP set
+// shared by every prefix that uses it, created before the routes that use
+// them and deleted after the last one goes. Pure, so the FIB's logic is
+// tested without a kernel.
+#pragma once
+
+#include <map>
+#include <variant>
+#include <vector>
+
+#include "fib/route_update.h"
+
+namespace closbgp::fib {
+
+namespace op {
+struct AddNexthop {
+  uint32_t id;
+  NextHop nexthop;
+};
+struct AddGroup {
+  uint32_t id;
+  std::vector<uint32_t> members;
+};
+struct SetRoute {
+  wire::Prefix prefix;
+  uint32_t group;
+};
+struct DelRoute {
+  wire::Prefix prefix;
+};
+struct DelGroup {
+  uint32_t id;
+};
+struct DelNexthop {
+  uint32_t id;
+};
+}  // namespace op
+using Op = std::variant<op::AddNexthop, op::AddGroup, op::SetRoute, op::DelRoute, op::DelGroup,
+                        op::DelNexthop>;
+
+class Planner {
+ public:
+  // Object ids are allocated from `first_id` up (a range of our own, so
+  // nothing collides with other daemons' nexthops).
+  explicit Planner(uint32_t first_id) : next_id_(first_id) {}
+
+  std::vector<Op> plan(const RouteUpdate& update);
+
+  size_t routes() const { return routes_.size(); }
+  size_t groups() const { return groups_.size(); }
+  size_t nexthops() const { return nexthops_.size(); }
+
+ private:
+  struct Counted {
+    uint32_t id;
+    uint32_t refs;
+  };
+  uint32_t acquire_group(const std::vector<NextHop>& set, std::vector<Op>& ops);
+  void release_group(uint32_t id);
+  void collect(std::vector<Op>& ops);
+
+  uint32_t next_id_;
+  std::map<NextHop, Counted> nexthops_;                   // refs: groups using it
+  std::map<std::vector<uint32_t>, Counted> groups_;       // by member ids; refs: routes
+  std::map<uint32_t, std::vector<uint32_t>> members_of_;  // group id -> members
+  std::map<wire::Prefix, uint32_t> routes_;               // prefix -> group id
+};
+
+}  // namespace closbgp::fib

@@ -1,0 +1,66 @@
+// The FIB planner: groups shared by prefixes with the same ECMP set,
+// reference counts, and safe ordering (objects before the routes that use
+// them, deletions after).
+#include <gtest/gtest.h>
+
+#include "fib/planner.h"
+
+namespace closbgp::fib {
+namespace {
+
+NextHop nh(uint32_t ifindex, const char* gw) {
+  return {ifindex, *wire::IpAddress::parse(gw)};
+}
+wire::Prefix pfx(const char* p) {
+  return *wire::Prefix::parse(p);
+}
+
+std::vector<std::string> kinds(const std::vector<Op>& ops) {
+  static constexpr const char* kNames[] = {"AddNexthop", "AddGroup", "SetRoute",
+                                           "DelRoute",   "DelGroup", "DelNexthop"};
+  std::vector<std::string> out;
+  for (const auto& o : ops) out.push_back(kNames[o.index()]);
+  return out;
+}
+
+TEST(Planner, PrefixesWithTheSameSetShareOneGroup) {
+  Planner p(100);
+  const std::vector<NextHop> ecmp = {nh(2, "fe80::1"), nh(3, "fe80::2")};
+  auto ops = p.plan(
+      {{{pfx("10.0.0.1/32"), ecmp}, {pfx("10.0.0.2/32"), ecmp}, {pfx("2001:db8::/64"), ecmp}}, {}});
+  EXPECT_EQ(kinds(ops), (std::vector<std::string>{"AddNexthop", "AddNexthop", "AddGroup",
+                                                  "SetRoute", "SetRoute", "SetRoute"}));
+  EXPECT_EQ(p.groups(), 1u);
+  EXPECT_EQ(p.nexthops(), 2u);
+  // The same set again, in another order: nothing to do.
+  EXPECT_TRUE(p.plan({{{pfx("10.0.0.1/32"), {ecmp[1], ecmp[0]}}}, {}}).empty());
+}
+
+TEST(Planner, MovingAndRemovingCleansUpAfterTheRoutes) {
+  Planner p(100);
+  const std::vector<NextHop> two = {nh(2, "fe80::1"), nh(3, "fe80::2")};
+  const std::vector<NextHop> one = {nh(2, "fe80::1")};
+  p.plan({{{pfx("10.0.0.1/32"), two}}, {}});
+  // The set shrinks: a new group, the route moves, then the old group and
+  // the unused nexthop go.
+  auto ops = p.plan({{{pfx("10.0.0.1/32"), one}}, {}});
+  EXPECT_EQ(kinds(ops),
+            (std::vector<std::string>{"AddGroup", "SetRoute", "DelGroup", "DelNexthop"}));
+  EXPECT_EQ(std::get<op::DelNexthop>(ops[3]).id, 101u);  // fe80::2's nexthop
+  // The last route goes: everything goes, routes first.
+  ops = p.plan({{}, {pfx("10.0.0.1/32")}});
+  EXPECT_EQ(kinds(ops), (std::vector<std::string>{"DelRoute", "DelGroup", "DelNexthop"}));
+  EXPECT_EQ(p.routes() + p.groups() + p.nexthops(), 0u);
+  EXPECT_TRUE(p.plan({{}, {pfx("10.0.0.9/32")}}).empty());  // never installed
+}
+
+TEST(Planner, AGroupStaysWhileAnyPrefixUsesIt) {
+  Planner p(100);
+  const std::vector<NextHop> ecmp = {nh(2, "fe80::1"), nh(3, "fe80::2")};
+  p.plan({{{pfx("10.0.0.1/32"), ecmp}, {pfx("10.0.0.2/32"), ecmp}}, {}});
+  EXPECT_EQ(kinds(p.plan({{}, {pfx("10.0.0.1/32")}})), std::vector<std::string>{"DelRoute"});
+  EXPECT_EQ(p.groups(), 1u);
+}
+
+}  // namespace
+}  // namespace closbgp::fib
