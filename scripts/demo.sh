@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Sets up, builds and runs a small fabric: a leaf and a spine, each in its
 # own network namespace, joined by an unnumbered link (swp1), each running
-# closbgpd from the shipped example configs. Shows the daemons through
-# closctl, then tears everything down. Needs root (network namespaces).
+# closbgpd from the shipped example configs. Shows the sessions and routes
+# through closctl, the kernel's ECMP routes, a ping across the link, then
+# tears everything down. Needs root (network namespaces).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -33,7 +34,12 @@ done
 ip link add demo-l1 type veth peer name demo-s1
 ip link set demo-l1 netns demo-leaf1 name swp1
 ip link set demo-s1 netns demo-spine1 name swp1
-for n in "${nodes[@]}"; do ip -n "demo-$n" link set swp1 up; done
+declare -A loopback=([leaf1]=10.0.0.11 [spine1]=10.0.0.1)
+for n in "${nodes[@]}"; do
+  ip -n "demo-$n" link set swp1 up
+  ip -n "demo-$n" addr add "${loopback[$n]}/32" dev lo
+  ip netns exec "demo-$n" sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
+done
 
 say "Starting closbgpd on each node (examples/leaf1.yaml, examples/spine1.yaml)"
 for n in "${nodes[@]}"; do
@@ -48,12 +54,24 @@ for n in "${nodes[@]}"; do
   done
 done
 
+say "Waiting for the unnumbered session (Router Advertisements, then BGP and BFD)"
+for _ in $(seq 100); do
+  ip netns exec demo-leaf1 "$ctl" --json show bgp summary | grep -q '"bfd_state": "up"' && break
+  sleep 0.2
+done
+
 for n in "${nodes[@]}"; do
-  say "$n: closctl version"
-  ip netns exec "demo-$n" "$ctl" version
   say "$n: closctl show bgp summary"
   ip netns exec "demo-$n" "$ctl" show bgp summary
 done
+say "leaf1: closctl show bgp routes (learned from spine1 over IPv6 link-local)"
+ip netns exec demo-leaf1 "$ctl" show bgp routes
+say "leaf1: the kernel's routes from BGP (IPv4 via an IPv6 link-local nexthop group)"
+ip -n demo-leaf1 route show proto bgp
+ip -n demo-leaf1 -6 route show proto bgp
+ip -n demo-leaf1 nexthop show
+say "leaf1: ping spine1's loopback from leaf1's, across the unnumbered link"
+ip netns exec demo-leaf1 ping -c 3 -I 10.0.0.11 10.0.0.1
 
 say "closctl decode: an UPDATE as an unnumbered FRR peer sends it (RFC 8950)"
 "$ctl" decode "ffffffffffffffffffffffffffffffff 0047 02 0000 0030" \
