@@ -20,8 +20,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
-sys.path.insert(0, str(ROOT / "bench"))
-from bgp_speaker import answer_keepalives, message, open_message, router_id_of, serve_in_netns  # noqa: E402
+from lib.bgp_speaker import answer_keepalives, message, open_message, router_id_of, serve_in_netns  # noqa: E402
 from lib.netns import Daemon, Netns, veth  # noqa: E402
 
 async def speaker(reader, writer):

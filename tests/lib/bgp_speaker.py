@@ -1,5 +1,5 @@
-"""A minimal BGP speaker for benchmarks: builds messages and runs asyncio
-servers inside a network namespace (from a thread of this process)."""
+"""A minimal BGP speaker for tests and benchmarks: builds messages (also
+malformed ones) and runs asyncio servers inside a network namespace."""
 import asyncio
 import ctypes
 import socket
@@ -18,6 +18,13 @@ def open_message(asn, router_id, hold=90):
     caps = bytes([1, 4, 0, 1, 0, 1]) + bytes([65, 4]) + struct.pack("!I", asn)
     params = bytes([2, len(caps)]) + caps
     return message(1, struct.pack("!BHHIB", 4, min(asn, 23456), hold, router_id, len(params)) + params)
+
+
+def update(withdrawn=b"", attributes=b"", nlri=b""):
+    """An UPDATE from raw parts; lengths are filled in, contents are not checked."""
+    body = (struct.pack("!H", len(withdrawn)) + withdrawn + struct.pack("!H", len(attributes)) +
+            attributes + nlri)
+    return message(2, body)
 
 
 def router_id_of(address):

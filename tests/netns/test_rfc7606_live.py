@@ -1,0 +1,108 @@
+"""RFC 7606 inside a live session: a scripted peer sends malformed UPDATEs;
+treat-as-withdraw withdraws and keeps the session, attribute-discard installs
+the route without the attribute, and a session-reset case gets the exact
+NOTIFICATION. A well-formed sentinel prefix sent last proves that every
+UPDATE before it was processed (no sleeps)."""
+import json
+import select
+import socket
+import struct
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from lib.bgp_speaker import update
+from lib.netns import Daemon, terminate, veth, wait_for
+
+pytestmark = pytest.mark.netns
+
+RAW_PEER = Path(__file__).with_name("raw_peer.py")
+ORIGIN = bytes.fromhex("40010100")
+AS_PATH = bytes.fromhex("4002060201") + struct.pack("!I", 65002)
+NEXT_HOP = bytes.fromhex("400304") + socket.inet_aton("192.0.2.2")
+VALID = ORIGIN + AS_PATH + NEXT_HOP
+
+
+def nlri(prefix):
+    net, length = prefix.split("/")
+    return bytes([int(length)]) + socket.inet_aton(net)[: (int(length) + 7) // 8]
+
+
+@pytest.fixture
+def dut(netns_factory, tmp_path):
+    dut_ns, peer_ns = netns_factory("dut"), netns_factory("peer")
+    veth(dut_ns, "swp1", peer_ns, "eth0")
+    dut_ns.ip("addr", "add", "192.0.2.1/24", "dev", "swp1")
+    peer_ns.ip("addr", "add", "192.0.2.2/24", "dev", "eth0")
+    cfg = ("asn: 65101\nrouter-id: 10.0.0.11\n"
+           "neighbors:\n  - {address: 192.0.2.2, remote-as: 65002}\n")
+    d = Daemon(dut_ns, cfg, tmp_path, "dut")
+    d.wait_api()
+    yield d, peer_ns, tmp_path
+    d.stop()
+
+
+def run_peer(peer_ns, tmp_path, messages):
+    f = tmp_path / "messages.hex"
+    f.write_text("\n".join(m.hex() for m in messages))
+    return peer_ns.popen("/usr/bin/python3", str(RAW_PEER), "192.0.2.1", "65002", "10.0.0.2",
+                         str(f), stdout=subprocess.PIPE, text=True)
+
+
+def next_report(peer, timeout=15):
+    """The raw peer's next JSON line, failing (not hanging) after `timeout` s."""
+    ready, _, _ = select.select([peer.stdout], [], [], timeout)
+    assert ready, f"no report from the raw peer within {timeout} s"
+    return json.loads(peer.stdout.readline())
+
+
+def routes(d):
+    return {r["prefix"]: r for r in d.ctl_json("show", "bgp", "routes")}
+
+
+def test_survivable_errors_keep_the_session(dut):
+    d, peer_ns, tmp = dut
+    messages = [
+        update(attributes=VALID, nlri=nlri("10.9.1.0/24")),
+        # COMMUNITIES of 5 octets: treat-as-withdraw (never installed).
+        update(attributes=VALID + bytes.fromhex("c008050000000000"), nlri=nlri("10.9.2.0/24")),
+        # ORIGIN value 7 on an installed prefix: treat-as-withdraw removes it.
+        update(attributes=bytes.fromhex("40010107") + AS_PATH + NEXT_HOP, nlri=nlri("10.9.1.0/24")),
+        # LOCAL_PREF from an eBGP peer: discarded, route installed.
+        update(attributes=VALID + bytes.fromhex("40050400000064"), nlri=nlri("10.9.3.0/24")),
+        # ATOMIC_AGGREGATE of 1 octet: discarded, route installed.
+        update(attributes=VALID + bytes.fromhex("40060100"), nlri=nlri("10.9.4.0/24")),
+        # Unknown optional transitive attribute: kept, not an error.
+        update(attributes=VALID + bytes.fromhex("c0630201ff"), nlri=nlri("10.9.5.0/24")),
+        update(attributes=VALID, nlri=nlri("10.9.9.0/24")),  # the sentinel
+    ]
+    peer = run_peer(peer_ns, tmp, messages)
+    try:
+        assert next_report(peer) == {"established": True}
+        wait_for(lambda: "10.9.9.0/24" in routes(d), 15, "the sentinel prefix")
+        r = routes(d)
+        assert "10.9.1.0/24" not in r  # withdrawn by treat-as-withdraw
+        assert "10.9.2.0/24" not in r
+        assert r["10.9.3.0/24"]["accepted"] and "local_pref" not in r["10.9.3.0/24"]
+        assert "10.9.4.0/24" in r and "10.9.5.0/24" in r
+        peers = d.ctl_json("show", "bgp", "summary")["peers"]
+        assert peers[0]["state"] == "SESSION_STATE_ESTABLISHED"
+        log = d.log_text()
+        assert "192.0.2.2: UPDATE attribute 8: COMMUNITIES must be a non-zero multiple of 4" in log
+        assert "(treat-as-withdraw)" in log and "(attribute-discard)" in log
+    finally:
+        terminate(peer)
+
+
+def test_session_reset_sends_the_exact_notification(dut):
+    d, peer_ns, tmp = dut
+    bad_attr = bytes.fromhex("40630100")  # unrecognized well-known attribute
+    peer = run_peer(peer_ns, tmp, [update(attributes=VALID + bad_attr, nlri=nlri("10.9.1.0/24"))])
+    try:
+        assert next_report(peer) == {"established": True}
+        notification = next_report(peer)
+        assert notification == {"code": 3, "subcode": 2, "data": bad_attr.hex()}
+        wait_for(lambda: "Unrecognized Well-known Attribute" in d.log_text(), 5, "the log")
+    finally:
+        terminate(peer)
