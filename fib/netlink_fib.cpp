@@ -8,6 +8,9 @@
 #include <netlink/socket.h>
 #include <sys/socket.h>
 
+#include <fstream>
+#include <optional>
+
 #include "bgpd/log/log.h"
 
 namespace closbgp::fib {
@@ -45,6 +48,26 @@ std::string describe(const Op& op) {
   return std::visit(V{}, op);
 }
 
+// Settings without which the routes we install do not forward as an
+// operator expects: logged once at start, not changed (they are the host's).
+void check_kernel_settings() {
+  auto read = [](const char* path) -> std::optional<int> {
+    std::ifstream in(path);
+    int v = 0;
+    if (in >> v) return v;
+    return std::nullopt;
+  };
+  if (read("/proc/sys/net/ipv4/ip_forward") == 0)
+    logger()->warn("net.ipv4.ip_forward is 0: this node will not forward IPv4 traffic");
+  if (read("/proc/sys/net/ipv6/conf/all/forwarding") == 0)
+    logger()->warn("net.ipv6.conf.all.forwarding is 0: this node will not forward IPv6 traffic");
+  if (auto policy = read("/proc/sys/net/ipv4/fib_multipath_hash_policy"); policy && *policy != 1)
+    logger()->warn(
+        "net.ipv4.fib_multipath_hash_policy is {}: ECMP hashes on addresses only; 1 (layer 4) "
+        "spreads flows between the same hosts",
+        *policy);
+}
+
 }  // namespace
 
 NetlinkFib::NetlinkFib(NetlinkOptions options) : options_(options), planner_(kFirstObjectId) {}
@@ -64,6 +87,7 @@ std::expected<void, std::string> NetlinkFib::start() {
   if (!sock_ || nl_connect(sock_, NETLINK_ROUTE) < 0)
     return std::unexpected("cannot open a netlink socket to the kernel's routing table");
   nl_socket_set_buffer_size(sock_, 4 << 20, 4 << 20);
+  check_kernel_settings();
   thread_ = std::thread([this] { run(); });
   logger()->info("FIB: kernel table {}, metric {}, protocol {}", options_.table, options_.metric,
                  unsigned(options_.protocol));
