@@ -6,6 +6,7 @@
 
 #include "bgpd/cli/commands.h"
 #include "bgpd/cli/decode_command.h"
+#include "bgpd/wire/hex.h"
 
 using namespace closbgp;
 using namespace closbgp::cli;
@@ -60,7 +61,7 @@ int run_decode(const std::vector<std::string>& args) {
   if (hex_text.empty())
     hex_text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
   std::vector<uint8_t> bytes;
-  if (!parse_hex(hex_text, bytes)) return usage_error("decode: input is not hex");
+  if (!wire::parse_hex(hex_text, bytes)) return usage_error("decode: input is not hex");
   if (bytes.empty()) return usage_error("decode: no bytes given");
   return decode_messages(bytes, ctx, std::cout);
 }

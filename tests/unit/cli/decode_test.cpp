@@ -6,13 +6,14 @@
 
 #include "bgpd/cli/decode_command.h"
 #include "bgpd/cli/json_writer.h"
+#include "bgpd/wire/hex.h"
 
 namespace closbgp::cli {
 namespace {
 
 std::string run(std::string_view hex, wire::DecodeContext ctx = {}, int* status = nullptr) {
   std::vector<uint8_t> bytes;
-  EXPECT_TRUE(parse_hex(hex, bytes));
+  EXPECT_TRUE(wire::parse_hex(hex, bytes));
   std::ostringstream out;
   const int rc = decode_messages(bytes, ctx, out);
   if (status) *status = rc;
@@ -23,10 +24,10 @@ constexpr const char* kMarker = "ffffffffffffffffffffffffffffffff";
 
 TEST(Decode, AcceptsCommonHexForms) {
   std::vector<uint8_t> a, b, c;
-  EXPECT_TRUE(parse_hex("ff ff:0x13\n04", a));
+  EXPECT_TRUE(wire::parse_hex("ff ff:0x13\n04", a));
   EXPECT_EQ(a, (std::vector<uint8_t>{0xff, 0xff, 0x13, 0x04}));
-  EXPECT_FALSE(parse_hex("fg", b));
-  EXPECT_FALSE(parse_hex("fff", c));
+  EXPECT_FALSE(wire::parse_hex("fg", b));
+  EXPECT_FALSE(wire::parse_hex("fff", c));
 }
 
 TEST(Decode, UpdateAsJson) {

@@ -6,27 +6,7 @@ namespace closbgp::wire::test {
 
 std::vector<uint8_t> hex(std::string_view text) {
   std::vector<uint8_t> out;
-  int hi = -1;
-  for (char c : text) {
-    int v;
-    if (c >= '0' && c <= '9')
-      v = c - '0';
-    else if (c >= 'a' && c <= 'f')
-      v = c - 'a' + 10;
-    else if (c >= 'A' && c <= 'F')
-      v = c - 'A' + 10;
-    else if (c == ' ' || c == '\n')
-      continue;
-    else
-      throw std::invalid_argument("bad hex digit");
-    if (hi < 0) {
-      hi = v;
-    } else {
-      out.push_back(uint8_t(hi << 4 | v));
-      hi = -1;
-    }
-  }
-  if (hi >= 0) throw std::invalid_argument("odd number of hex digits");
+  if (!parse_hex(text, out)) throw std::invalid_argument("bad hex in a test vector");
   return out;
 }
 
