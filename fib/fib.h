@@ -19,6 +19,9 @@ class Fib {
   virtual ~Fib() = default;
   virtual void apply(RouteUpdate update) = 0;  // queued
   virtual FibStatus status() const = 0;
+  // Prefixes queued and not yet written: the RIB stops reading from peers
+  // while this is high, so TCP pushes back instead of memory growing.
+  virtual size_t backlog() const = 0;
 };
 
 }  // namespace closbgp::fib

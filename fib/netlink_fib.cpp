@@ -103,6 +103,11 @@ void NetlinkFib::apply(RouteUpdate update) {
   cv_.notify_one();
 }
 
+size_t NetlinkFib::backlog() const {
+  std::lock_guard lock(mu_);
+  return pending_.size() + in_progress_;
+}
+
 FibStatus NetlinkFib::status() const {
   std::lock_guard lock(mu_);
   return status_;
@@ -116,6 +121,7 @@ void NetlinkFib::run() {
       cv_.wait(lock, [this] { return stopping_ || !pending_.empty(); });
       if (stopping_) return;
       work.swap(pending_);
+      in_progress_ = work.size();
     }
     RouteUpdate u;
     for (auto& [prefix, set] : work) {
@@ -126,6 +132,7 @@ void NetlinkFib::run() {
     }
     for (const auto& op : planner_.plan(u)) execute(op);
     std::lock_guard lock(mu_);
+    in_progress_ = 0;
     status_.routes = planner_.routes();
     status_.groups = planner_.groups();
     status_.nexthops = planner_.nexthops();

@@ -32,6 +32,7 @@ class NetlinkFib final : public Fib {
   std::expected<void, std::string> start();
   void apply(RouteUpdate update) override;
   FibStatus status() const override;
+  size_t backlog() const override;
 
  private:
   void run();
@@ -45,6 +46,7 @@ class NetlinkFib final : public Fib {
   std::condition_variable cv_;
   std::map<wire::Prefix, std::vector<NextHop>> pending_;  // empty set: remove
   bool stopping_ = false;
+  size_t in_progress_ = 0;  // prefixes of the batch being written
   FibStatus status_;
 };
 

@@ -65,11 +65,23 @@ asio::ip::tcp::endpoint Connection::remote_endpoint() const {
   return socket_.remote_endpoint(ec);
 }
 
+void Connection::pause_reading() {
+  paused_ = true;
+}
+
+void Connection::resume_reading() {
+  if (!paused_) return;
+  paused_ = false;
+  if (!read_pending_) process_then_read();
+}
+
 void Connection::read_more() {
-  if (dead_) return;
+  if (dead_ || paused_) return;
+  read_pending_ = true;
   socket_.async_read_some(
       asio::buffer(inbuf_.data() + inbuf_used_, inbuf_.size() - inbuf_used_),
       [self = shared_from_this()](const boost::system::error_code& ec, size_t n) {
+        self->read_pending_ = false;
         if (self->dead_) return;
         if (ec)
           return self->fail(ec == asio::error::eof ? "peer closed the connection" : ec.message());
@@ -79,7 +91,7 @@ void Connection::read_more() {
 }
 
 void Connection::process_then_read() {
-  if (dead_) return;
+  if (dead_ || paused_) return;
   if (!process_buffer()) return read_more();
   asio::post(socket_.get_executor(), [self = shared_from_this()] { self->process_then_read(); });
 }

@@ -39,6 +39,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void close_now();
 
   void set_decode_context(const wire::DecodeContext& ctx) { ctx_ = ctx; }
+  // Stops reading (after the read under way) until resumed; writes go on.
+  void pause_reading();
+  void resume_reading();
   bool is_open() const { return socket_.is_open(); }
   asio::ip::tcp::endpoint local_endpoint() const;
   asio::ip::tcp::endpoint remote_endpoint() const;
@@ -64,6 +67,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool closing_ = false;
   bool dead_ = false;  // no callbacks after close or failure
   bool ttl_security_ = false;
+  bool paused_ = false;
+  bool read_pending_ = false;  // an async read is under way
   uint64_t received_ = 0, sent_ = 0;
   asio::steady_timer flush_timer_;
 };

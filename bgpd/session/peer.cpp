@@ -182,9 +182,11 @@ std::shared_ptr<Connection> Peer::make_connection(Slot& slot,
     handle(slot, event::TcpConnected{});
     if (slot.conn) slot.conn->start_reading();
   };
-  if (socket)
-    return std::make_shared<Connection>(std::move(*socket), std::move(h), id_.ttl_security);
-  return std::make_shared<Connection>(io_, std::move(h), id_.ttl_security);
+  auto conn = socket
+                  ? std::make_shared<Connection>(std::move(*socket), std::move(h), id_.ttl_security)
+                  : std::make_shared<Connection>(io_, std::move(h), id_.ttl_security);
+  if (reading_paused_) conn->pause_reading();
+  return conn;
 }
 
 void Peer::handle(Slot& slot, const Event& e) {
@@ -355,6 +357,17 @@ rib::PathSource Peer::source() const {
   if (address_) src.peer_address = to_wire(*address_);
   src.ifindex = id_.ifindex;
   return src;
+}
+
+void Peer::pause_reading(bool paused) {
+  reading_paused_ = paused;
+  for (Slot* s : {&out_, &in_}) {
+    if (!s->conn) continue;
+    if (paused)
+      s->conn->pause_reading();
+    else
+      s->conn->resume_reading();
+  }
 }
 
 void Peer::send(std::vector<uint8_t> bytes, size_t messages) {

@@ -71,6 +71,8 @@ class Peer {
   std::optional<wire::MpNextHop> next_hop_self(wire::Family family) const;
   // Where its paths come from, for best-path selection.
   rib::PathSource source() const;
+  // Back-pressure: stop or restart reading from the peer's connections.
+  void pause_reading(bool paused);
   // Whole encoded messages to the established session.
   void send(std::vector<uint8_t> bytes, size_t messages);
   // What we last sent it: prefix -> the Loc-RIB path's attributes.
@@ -115,6 +117,7 @@ class Peer {
   PeerEvents& events_;
   std::optional<asio::ip::address> address_;
   bool enabled_ = false;
+  bool reading_paused_ = false;
   Slot out_, in_;
   rib::AdjRibIn adj_in_;
   std::map<wire::Prefix, std::shared_ptr<const wire::PathAttributes>> adj_out_;

@@ -13,6 +13,9 @@ namespace {
 
 constexpr auto kScanInterval = std::chrono::seconds(1);
 constexpr auto kShutdownGrace = std::chrono::milliseconds(300);
+// FIB back-pressure: prefixes queued for the kernel.
+constexpr size_t kBacklogHigh = 200000, kBacklogLow = 50000;
+constexpr auto kBackpressurePoll = std::chrono::milliseconds(20);
 
 std::shared_ptr<spdlog::logger> logger() {
   static auto l = log::get("session");
@@ -41,9 +44,9 @@ Speaker::Speaker(asio::io_context& io, const config::Config& cfg, bfd::BfdClient
       acceptor_(io),
       scan_timer_(io),
       shutdown_timer_(io),
-      ra_(io, [this](uint32_t ifindex, const asio::ip::address_v6& from) {
-        on_router_advert(ifindex, from);
-      }) {}
+      ra_(io, [this](uint32_t ifindex,
+                     const asio::ip::address_v6& from) { on_router_advert(ifindex, from); }),
+      backpressure_timer_(io) {}
 
 Speaker::~Speaker() = default;
 
@@ -291,6 +294,24 @@ void Speaker::flush() {
   pending_.clear();
   if (fib_) fib_->apply(fib_update(changed));
   for (auto& [name, p] : peers_) export_to(*p, changed);
+  apply_backpressure();
+}
+
+void Speaker::apply_backpressure() {
+  if (!fib_) return;
+  const size_t backlog = fib_->backlog();
+  const bool pause = reading_paused_ ? backlog > kBacklogLow : backlog > kBacklogHigh;
+  if (pause != reading_paused_) {
+    reading_paused_ = pause;
+    logger()->info("FIB backlog {} prefixes: {} reading from peers", backlog,
+                   pause ? "pausing" : "resuming");
+    for (auto& [name, p] : peers_) p->pause_reading(pause);
+  }
+  if (!reading_paused_) return;
+  backpressure_timer_.expires_after(kBackpressurePoll);
+  backpressure_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (!ec) apply_backpressure();
+  });
 }
 
 // The ECMP set of each prefix as links and gateways. Originated prefixes are

@@ -49,6 +49,9 @@ class Speaker final : public api::Backend, private PeerEvents {
   // Loc-RIB changes are sent to peers once per loop turn, batched.
   void schedule_flush();
   void flush();
+  // Pauses reading from every peer while the FIB's backlog is above the
+  // high-water mark, and resumes below the low one.
+  void apply_backpressure();
   // What the kernel should hold for these prefixes.
   fib::RouteUpdate fib_update(const std::vector<wire::Prefix>& prefixes) const;
 
@@ -72,6 +75,8 @@ class Speaker final : public api::Backend, private PeerEvents {
   rib::LocRib rib_;
   std::set<wire::Prefix> pending_;  // changed in the Loc-RIB, not yet sent
   bool flush_scheduled_ = false;
+  bool reading_paused_ = false;
+  asio::steady_timer backpressure_timer_;
   std::set<std::string> reported_missing_;  // interfaces we said are absent
   bool stopping_ = false;
 };
