@@ -3,6 +3,7 @@
 #include <linux/nexthop.h>
 #include <linux/rtnetlink.h>
 #include <netlink/attr.h>
+#include <netlink/errno.h>
 #include <netlink/msg.h>
 #include <netlink/netlink.h>
 #include <netlink/socket.h>
@@ -190,6 +191,12 @@ void NetlinkFib::execute(const Op& o) {
   int err = nl_send_auto(sock_, m);
   nlmsg_free(m);
   if (err >= 0) err = nl_wait_for_ack(sock_);
+  // On link down the kernel deletes that link's nexthops, and the routes and
+  // group members using them, itself: a delete that finds nothing is done.
+  const bool deleting = std::holds_alternative<op::DelRoute>(o) ||
+                        std::holds_alternative<op::DelGroup>(o) ||
+                        std::holds_alternative<op::DelNexthop>(o);
+  if (deleting && err == -NLE_OBJ_NOTFOUND) err = 0;
   std::lock_guard lock(mu_);
   ++status_.operations;
   if (err < 0) {

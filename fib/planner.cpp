@@ -4,7 +4,8 @@
 
 namespace closbgp::fib {
 
-uint32_t Planner::acquire_group(const std::vector<NextHop>& set, std::vector<Op>& ops) {
+std::vector<uint32_t> Planner::acquire_nexthops(const std::vector<NextHop>& set,
+                                                std::vector<Op>& ops) {
   std::vector<uint32_t> members;
   for (const auto& nh : set) {
     auto [it, inserted] = nexthops_.try_emplace(nh, Counted{next_id_, 0});
@@ -16,12 +17,21 @@ uint32_t Planner::acquire_group(const std::vector<NextHop>& set, std::vector<Op>
   }
   std::sort(members.begin(), members.end());
   members.erase(std::unique(members.begin(), members.end()), members.end());
-  auto [g, inserted] = groups_.try_emplace(members, Counted{next_id_, 0});
-  if (inserted) {
-    ++next_id_;
-    for (uint32_t m : members)
-      for (auto& [nh, c] : nexthops_)
-        if (c.id == m) ++c.refs;
+  return members;
+}
+
+void Planner::add_refs(const std::vector<uint32_t>& members, int delta) {
+  for (uint32_t m : members)
+    for (auto& [nh, c] : nexthops_)
+      if (c.id == m) c.refs = uint32_t(int(c.refs) + delta);
+}
+
+uint32_t Planner::acquire_group(const std::vector<NextHop>& set, std::vector<Op>& ops) {
+  const auto members = acquire_nexthops(set, ops);
+  auto g = groups_.find(members);
+  if (g == groups_.end()) {
+    g = groups_.emplace(members, Counted{next_id_++, 0});
+    add_refs(members, +1);
     members_of_[g->second.id] = members;
     ops.push_back(op::AddGroup{g->second.id, members});
   }
@@ -34,6 +44,48 @@ void Planner::release_group(uint32_t id) {
     if (c.id == id) --c.refs;
 }
 
+void Planner::rewrite_groups_in_place(const RouteUpdate& update, std::vector<Op>& ops,
+                                      std::map<wire::Prefix, bool>& settled) {
+  // For each group touched: how many of its prefixes move, and whether they
+  // all move to one and the same new set.
+  struct Move {
+    uint32_t moving = 0;
+    std::vector<NextHop> to;  // sorted
+    bool same = true;
+  };
+  std::map<uint32_t, Move> moves;
+  for (const auto& [prefix, set] : update.upsert) {
+    auto r = routes_.find(prefix);
+    if (r == routes_.end() || set.empty()) continue;
+    std::vector<NextHop> sorted = set;
+    std::sort(sorted.begin(), sorted.end());
+    Move& m = moves[r->second];
+    if (m.moving++ == 0)
+      m.to = std::move(sorted);
+    else
+      m.same = m.same && m.to == sorted;
+  }
+  for (const auto& [gid, m] : moves) {
+    auto old = std::find_if(groups_.begin(), groups_.end(),
+                            [gid](const auto& g) { return g.second.id == gid; });
+    if (old == groups_.end() || !m.same || m.moving != old->second.refs) continue;
+    const auto members = acquire_nexthops(m.to, ops);
+    if (members == old->first) continue;
+    const Counted counted = old->second;
+    const std::vector<uint32_t> old_members = old->first;
+    groups_.erase(old);
+    groups_.emplace(members, counted);
+    add_refs(members, +1);
+    add_refs(old_members, -1);
+    members_of_[gid] = members;
+    ops.push_back(op::AddGroup{gid, members});
+    for (const auto& [prefix, set] : update.upsert) {
+      auto r = routes_.find(prefix);
+      if (r != routes_.end() && r->second == gid) settled[prefix] = true;
+    }
+  }
+}
+
 // Deletes what no route uses any more: groups first, then their nexthops.
 void Planner::collect(std::vector<Op>& ops) {
   for (auto g = groups_.begin(); g != groups_.end();) {
@@ -42,9 +94,7 @@ void Planner::collect(std::vector<Op>& ops) {
       continue;
     }
     ops.push_back(op::DelGroup{g->second.id});
-    for (uint32_t m : g->first)
-      for (auto& [nh, c] : nexthops_)
-        if (c.id == m) --c.refs;
+    add_refs(g->first, -1);
     members_of_.erase(g->second.id);
     g = groups_.erase(g);
   }
@@ -60,8 +110,10 @@ void Planner::collect(std::vector<Op>& ops) {
 
 std::vector<Op> Planner::plan(const RouteUpdate& update) {
   std::vector<Op> ops;
+  std::map<wire::Prefix, bool> settled;  // prefixes whose group was rewritten in place
+  rewrite_groups_in_place(update, ops, settled);
   for (const auto& [prefix, set] : update.upsert) {
-    if (set.empty()) continue;
+    if (set.empty() || settled.contains(prefix)) continue;
     const uint32_t group = acquire_group(set, ops);
     auto [it, inserted] = routes_.try_emplace(prefix, group);
     if (!inserted) {

@@ -1,8 +1,10 @@
 // Turns RouteUpdates into kernel operations on nexthop objects, groups and
 // routes: one nexthop per (link, gateway), one group per distinct ECMP set
 // shared by every prefix that uses it, created before the routes that use
-// them and deleted after the last one goes. Pure, so the FIB's logic is
-// tested without a kernel.
+// them and deleted after the last one goes. When every prefix of a group
+// moves to the same new set (a link lost under an ECMP set), the group is
+// rewritten in place: one message however many prefixes use it. Pure, so
+// the FIB's logic is tested without a kernel.
 #pragma once
 
 #include <map>
@@ -18,7 +20,7 @@ struct AddNexthop {
   uint32_t id;
   NextHop nexthop;
 };
-struct AddGroup {
+struct AddGroup {  // also rewrites an existing group in place (NLM_F_REPLACE)
   uint32_t id;
   std::vector<uint32_t> members;
 };
@@ -56,13 +58,21 @@ class Planner {
     uint32_t id;
     uint32_t refs;
   };
+  std::vector<uint32_t> acquire_nexthops(const std::vector<NextHop>& set, std::vector<Op>& ops);
   uint32_t acquire_group(const std::vector<NextHop>& set, std::vector<Op>& ops);
+  // Groups all of whose prefixes move to one new set not yet a group:
+  // rewritten in place; their prefixes need no route change.
+  void rewrite_groups_in_place(const RouteUpdate& update, std::vector<Op>& ops,
+                               std::map<wire::Prefix, bool>& settled);
+  void add_refs(const std::vector<uint32_t>& members, int delta);
   void release_group(uint32_t id);
   void collect(std::vector<Op>& ops);
 
   uint32_t next_id_;
-  std::map<NextHop, Counted> nexthops_;                   // refs: groups using it
-  std::map<std::vector<uint32_t>, Counted> groups_;       // by member ids; refs: routes
+  std::map<NextHop, Counted> nexthops_;  // refs: groups using it
+  // By member ids; refs: routes. Two groups may hold the same members (one
+  // rewritten in place to a set another already had), as DESIGN.md allows.
+  std::multimap<std::vector<uint32_t>, Counted> groups_;
   std::map<uint32_t, std::vector<uint32_t>> members_of_;  // group id -> members
   std::map<wire::Prefix, uint32_t> routes_;               // prefix -> group id
 };

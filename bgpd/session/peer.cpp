@@ -214,6 +214,15 @@ void Peer::handle(Slot& slot, const Event& e) {
     }
     if (!slot.outgoing && after == State::Idle) slot.fsm.connect_retry_at.reset();
   }
+  // While a session is up, the other connection does not retry (each
+  // attempt would be refused as a collision); when it goes down, retry.
+  if (established()) {
+    for (Slot* s : {&out_, &in_})
+      if (s->fsm.state == State::Idle && s->fsm.connect_retry_at) {
+        s->fsm.connect_retry_at.reset();
+        if (s != &slot) arm_timer(*s);
+      }
+  }
   // Whatever happened to the inbound connection, keep trying outbound.
   if (enabled_ && address_ && !local_.passive && bfd_allows() && out_.fsm.state == State::Idle &&
       !out_.fsm.connect_retry_at && in_.fsm.state == State::Idle)

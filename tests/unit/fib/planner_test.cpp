@@ -41,12 +41,13 @@ TEST(Planner, MovingAndRemovingCleansUpAfterTheRoutes) {
   const std::vector<NextHop> two = {nh(2, "fe80::1"), nh(3, "fe80::2")};
   const std::vector<NextHop> one = {nh(2, "fe80::1")};
   p.plan({{{pfx("10.0.0.1/32"), two}}, {}});
-  // The set shrinks: a new group, the route moves, then the old group and
-  // the unused nexthop go.
+  // The set shrinks: the group is rewritten in place, then the unused
+  // nexthop goes.
   auto ops = p.plan({{{pfx("10.0.0.1/32"), one}}, {}});
-  EXPECT_EQ(kinds(ops),
-            (std::vector<std::string>{"AddGroup", "SetRoute", "DelGroup", "DelNexthop"}));
-  EXPECT_EQ(std::get<op::DelNexthop>(ops[3]).id, 101u);  // fe80::2's nexthop
+  ASSERT_EQ(kinds(ops), (std::vector<std::string>{"AddGroup", "DelNexthop"}));
+  EXPECT_EQ(std::get<op::AddGroup>(ops[0]).id, 102u);  // the same group
+  EXPECT_EQ(std::get<op::AddGroup>(ops[0]).members, std::vector<uint32_t>{100});
+  EXPECT_EQ(std::get<op::DelNexthop>(ops[1]).id, 101u);  // fe80::2's nexthop
   // The last route goes: everything goes, routes first.
   ops = p.plan({{}, {pfx("10.0.0.1/32")}});
   EXPECT_EQ(kinds(ops), (std::vector<std::string>{"DelRoute", "DelGroup", "DelNexthop"}));
@@ -60,6 +61,36 @@ TEST(Planner, AGroupStaysWhileAnyPrefixUsesIt) {
   p.plan({{{pfx("10.0.0.1/32"), ecmp}, {pfx("10.0.0.2/32"), ecmp}}, {}});
   EXPECT_EQ(kinds(p.plan({{}, {pfx("10.0.0.1/32")}})), std::vector<std::string>{"DelRoute"});
   EXPECT_EQ(p.groups(), 1u);
+}
+
+TEST(Planner, LosingALinkIsOneMessagePerGroup) {
+  // 1,000 prefixes over two spines; one spine goes: the shared group is
+  // rewritten in place and no route is touched (DESIGN.md, "FIB").
+  Planner p(100);
+  const std::vector<NextHop> two = {nh(2, "fe80::1"), nh(3, "fe80::2")};
+  RouteUpdate up, down;
+  for (uint32_t i = 0; i < 1000; ++i) {
+    const wire::Prefix prefix(wire::IpAddress::v4(0x0b000000u + (i << 8)), 24);
+    up.upsert.emplace_back(prefix, two);
+    down.upsert.emplace_back(prefix, std::vector<NextHop>{two[0]});
+  }
+  // Another prefix already has a group of just the first spine; the shared
+  // group is still rewritten in place (two groups may hold the same members).
+  up.upsert.emplace_back(pfx("10.0.0.1/32"), std::vector<NextHop>{two[0]});
+  p.plan(up);
+  EXPECT_EQ(kinds(p.plan(down)), (std::vector<std::string>{"AddGroup", "DelNexthop"}));
+  EXPECT_EQ(p.groups(), 2u);
+  EXPECT_EQ(p.routes(), 1001u);
+}
+
+TEST(Planner, AGroupPartlyMovingIsNotRewritten) {
+  Planner p(100);
+  const std::vector<NextHop> two = {nh(2, "fe80::1"), nh(3, "fe80::2")};
+  p.plan({{{pfx("10.0.0.1/32"), two}, {pfx("10.0.0.2/32"), two}}, {}});
+  // Only one of its two prefixes moves: a new group for it, the old one stays.
+  auto ops = p.plan({{{pfx("10.0.0.1/32"), {two[0]}}}, {}});
+  EXPECT_EQ(kinds(ops), (std::vector<std::string>{"AddGroup", "SetRoute"}));
+  EXPECT_EQ(p.groups(), 2u);
 }
 
 }  // namespace
