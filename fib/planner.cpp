@@ -32,7 +32,6 @@ uint32_t Planner::acquire_group(const std::vector<NextHop>& set, std::vector<Op>
   if (g == groups_.end()) {
     g = groups_.emplace(members, Counted{next_id_++, 0});
     add_refs(members, +1);
-    members_of_[g->second.id] = members;
     ops.push_back(op::AddGroup{g->second.id, members});
   }
   ++g->second.refs;
@@ -77,7 +76,6 @@ void Planner::rewrite_groups_in_place(const RouteUpdate& update, std::vector<Op>
     groups_.emplace(members, counted);
     add_refs(members, +1);
     add_refs(old_members, -1);
-    members_of_[gid] = members;
     ops.push_back(op::AddGroup{gid, members});
     for (const auto& [prefix, set] : update.upsert) {
       auto r = routes_.find(prefix);
@@ -95,7 +93,6 @@ void Planner::collect(std::vector<Op>& ops) {
     }
     ops.push_back(op::DelGroup{g->second.id});
     add_refs(g->first, -1);
-    members_of_.erase(g->second.id);
     g = groups_.erase(g);
   }
   for (auto n = nexthops_.begin(); n != nexthops_.end();) {

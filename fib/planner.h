@@ -73,8 +73,7 @@ class Planner {
   // By member ids; refs: routes. Two groups may hold the same members (one
   // rewritten in place to a set another already had), as DESIGN.md allows.
   std::multimap<std::vector<uint32_t>, Counted> groups_;
-  std::map<uint32_t, std::vector<uint32_t>> members_of_;  // group id -> members
-  std::map<wire::Prefix, uint32_t> routes_;               // prefix -> group id
+  std::map<wire::Prefix, uint32_t> routes_;  // prefix -> group id
 };
 
 }  // namespace closbgp::fib

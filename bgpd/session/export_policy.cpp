@@ -11,6 +11,9 @@ std::optional<wire::PathAttributes> export_attributes(const rib::LocRib::Entry* 
   if (best.source.peer_id == to.peer_id) return std::nullopt;  // never back to its source
   const bool from_ibgp = best.source.peer_id != rib::kLocalSource && !best.source.ebgp;
   if (!to.ebgp && from_ibgp) return std::nullopt;  // RFC 4271 9.1.3, no route reflection
+  // The peer would drop a path with its own AS in it: do not send it.
+  const auto& path = best.attributes->as_path;
+  if (to.ebgp && path && rib::path_contains(*path, to.peer_as)) return std::nullopt;
   wire::PathAttributes a = *best.attributes;
   a.next_hop.reset();  // the session's own, set when encoding
   if (!to.ebgp) {
@@ -18,8 +21,6 @@ std::optional<wire::PathAttributes> export_attributes(const rib::LocRib::Entry* 
     if (!a.as_path) a.as_path = wire::AsPath{};
     return a;
   }
-  // The peer would drop a path with its own AS in it: do not send it.
-  if (a.as_path && rib::path_contains(*a.as_path, to.peer_as)) return std::nullopt;
   a.local_pref.reset();
   a.med.reset();  // MED is not passed on to another AS
   a.originator_id.reset();

@@ -349,13 +349,21 @@ void Speaker::export_to(Peer& p, const std::vector<wire::Prefix>& prefixes) {
   };
   std::map<std::pair<const wire::PathAttributes*, wire::Family>, Group> groups;
   std::map<wire::Family, std::vector<wire::Nlri>> withdrawals;
+  // The session's next hop per family (a socket call): once, not per prefix.
+  std::map<wire::Family, wire::MpNextHop> next_hops;
+  for (auto f : wire::kAllFamilies)
+    if (auto nh = p.next_hop_self(f); nh && n->families.has(f)) next_hops.emplace(f, *nh);
   for (const auto& prefix : prefixes) {
     const wire::Family family = wire::family_of(prefix.afi());
-    if (!n->families.has(family) || !p.next_hop_self(family)) continue;
+    if (!next_hops.contains(family)) continue;
     const rib::LocRib::Entry* entry = rib_.find(prefix);
-    auto attrs = export_attributes(entry, target);
+    // The export of a path depends only on its attribute set (which belongs
+    // to one source), so it is computed once per group.
+    auto g = entry ? groups.find({entry->best().attributes.get(), family}) : groups.end();
+    std::optional<wire::PathAttributes> attrs;
+    if (g == groups.end()) attrs = export_attributes(entry, target);
     auto it = sent.find(prefix);
-    if (!attrs) {
+    if (g == groups.end() && !attrs) {
       if (it != sent.end()) {
         withdrawals[family].push_back({prefix, 0});
         sent.erase(it);
@@ -365,8 +373,8 @@ void Speaker::export_to(Peer& p, const std::vector<wire::Prefix>& prefixes) {
     const auto& source = entry->best().attributes;
     if (it != sent.end() && it->second == source) continue;  // already has this path
     sent[prefix] = source;
-    auto [g, inserted] = groups.try_emplace({source.get(), family});
-    if (inserted) g->second.attributes = std::move(*attrs);
+    if (g == groups.end())
+      g = groups.emplace(std::pair(source.get(), family), Group{std::move(*attrs), {}}).first;
     g->second.nlri.push_back({prefix, 0});
   }
   std::vector<uint8_t> out;
@@ -375,8 +383,8 @@ void Speaker::export_to(Peer& p, const std::vector<wire::Prefix>& prefixes) {
   for (auto& [family, nlri] : withdrawals)
     messages += wire::encode_withdraw(family, nlri, ctx, out);
   for (auto& [key, g] : groups)
-    messages += wire::encode_announce(g.attributes, *p.next_hop_self(key.second), key.second,
-                                      g.nlri, ctx, out);
+    messages +=
+        wire::encode_announce(g.attributes, next_hops.at(key.second), key.second, g.nlri, ctx, out);
   p.send(std::move(out), messages);
 }
 
