@@ -10,6 +10,13 @@ bool path_contains(const wire::AsPath& path, uint32_t asn) {
   });
 }
 
+size_t path_count(const wire::AsPath& path, uint32_t asn) {
+  size_t n = 0;
+  for (const auto& seg : path.segments)
+    n += size_t(std::count(seg.asns.begin(), seg.asns.end(), asn));
+  return n;
+}
+
 void AdjRibIn::withdraw(const std::vector<wire::Nlri>& nlri, std::vector<wire::Prefix>& changed) {
   for (const auto& n : nlri) {
     auto it = routes_.find(n.prefix);
@@ -33,7 +40,7 @@ void AdjRibIn::announce(const std::vector<wire::Nlri>& nlri,
   }
 }
 
-void AdjRibIn::apply(const wire::UpdateMessage& u, uint32_t local_as,
+void AdjRibIn::apply(const wire::UpdateMessage& u, uint32_t local_as, uint8_t allowas_in,
                      std::vector<wire::Prefix>& changed) {
   withdraw(u.withdrawn, changed);
   if (u.mp_unreach) withdraw(u.mp_unreach->withdrawn, changed);
@@ -43,7 +50,8 @@ void AdjRibIn::apply(const wire::UpdateMessage& u, uint32_t local_as,
     return;
   }
   if (u.nlri.empty() && !u.mp_reach) return;
-  const bool accepted = !(u.attributes.as_path && path_contains(*u.attributes.as_path, local_as));
+  const bool accepted =
+      !u.attributes.as_path || path_count(*u.attributes.as_path, local_as) <= allowas_in;
   auto attrs = std::make_shared<const wire::PathAttributes>(u.attributes);
   if (!u.nlri.empty() && u.attributes.next_hop)
     announce(u.nlri, attrs, wire::MpNextHop{*u.attributes.next_hop, {}}, accepted, changed);

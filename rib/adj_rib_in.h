@@ -21,7 +21,9 @@ class AdjRibIn {
  public:
   // Withdrawals first, then announcements; treat-as-withdraw withdraws the
   // announced prefixes too. Appends every prefix it touched to `changed`.
-  void apply(const wire::UpdateMessage& update, uint32_t local_as,
+  // A path with our AS in it more than `allowas_in` times is a loop: kept
+  // but not accepted.
+  void apply(const wire::UpdateMessage& update, uint32_t local_as, uint8_t allowas_in,
              std::vector<wire::Prefix>& changed);
   void clear();
 
@@ -41,5 +43,7 @@ class AdjRibIn {
 
 // True if `asn` appears anywhere in the path (RFC 4271 sec. 9.1.2).
 bool path_contains(const wire::AsPath& path, uint32_t asn);
+// How many times `asn` appears.
+size_t path_count(const wire::AsPath& path, uint32_t asn);
 
 }  // namespace closbgp::rib

@@ -70,6 +70,7 @@ void fill(const RouteView& r, pb::Route& out) {
   if (r.med) out.set_med(*r.med);
   if (r.local_pref) out.set_local_pref(*r.local_pref);
   for (const auto& c : r.communities) out.add_communities(c);
+  for (const auto& c : r.large_communities) out.add_large_communities(c);
   out.set_accepted(r.accepted);
   out.set_best(r.best);
   out.set_multipath(r.multipath);

@@ -38,8 +38,8 @@ struct RouteView {
   std::vector<uint32_t> as_path;
   std::string origin;
   std::optional<uint32_t> med, local_pref;
-  std::vector<std::string> communities;
-  bool accepted = true;    // false: our AS is in its AS_PATH
+  std::vector<std::string> communities, large_communities;
+  bool accepted = true;    // false: a loop (our AS in its AS_PATH) or denied by route-map-in
   bool best = false;       // the Loc-RIB's best path for the prefix
   bool multipath = false;  // in the ECMP set (the best path too)
 };

@@ -143,14 +143,18 @@ int cmd_show_bgp_routes(const ClientOptions& opts, const std::string& prefix) {
     std::cout << "]\n";
     return kExitOk;
   }
-  std::printf("Status codes: * valid, > best, = multipath, x rejected (our AS in the path)\n\n");
-  std::printf("   %-24s %-14s %-26s %-20s %s\n", "Network", "Peer", "Next Hop", "Path", "Origin");
+  std::printf(
+      "Status codes: * valid, > best, = multipath, x rejected (a loop, or denied by "
+      "route-map-in)\n\n");
+  std::printf("   %-24s %-14s %-26s %6s %-20s %s\n", "Network", "Peer", "Next Hop", "LocPrf",
+              "Path", "Origin");
   for (const auto& r : routes) {
     std::string path;
     for (uint32_t a : r.as_path()) path += (path.empty() ? "" : " ") + std::to_string(a);
     const char* code = !r.accepted() ? "x " : r.best() ? "*>" : r.multipath() ? "*=" : "* ";
-    std::printf("%s  %-24s %-14s %-26s %-20s %s\n", code, r.prefix().c_str(), r.peer().c_str(),
-                r.next_hop().c_str(), path.c_str(), r.origin().c_str());
+    const std::string local_pref = r.has_local_pref() ? std::to_string(r.local_pref()) : "";
+    std::printf("%s  %-24s %-14s %-26s %6s %-20s %s\n", code, r.prefix().c_str(), r.peer().c_str(),
+                r.next_hop().c_str(), local_pref.c_str(), path.c_str(), r.origin().c_str());
   }
   std::printf("\nDisplayed %zu paths\n", routes.size());
   return kExitOk;

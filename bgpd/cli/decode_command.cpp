@@ -4,6 +4,7 @@
 
 #include "bgpd/cli/json_writer.h"
 #include "bgpd/wire/hex.h"
+#include "policy/community.h"
 
 namespace closbgp::cli {
 namespace {
@@ -12,11 +13,6 @@ using namespace wire;
 
 std::string ipv4(uint32_t host_order) {
   return IpAddress::v4(host_order).to_string();
-}
-
-std::string community(uint32_t c) {
-  if (c == kGracefulShutdown) return "graceful-shutdown";
-  return std::to_string(c >> 16) + ":" + std::to_string(c & 0xffff);
 }
 
 void write_nlri(JsonWriter& j, std::string_view key, const std::vector<Nlri>& list) {
@@ -58,7 +54,7 @@ void write_attributes(JsonWriter& j, const PathAttributes& a) {
   }
   if (!a.communities.empty()) {
     j.key("communities").begin_array();
-    for (uint32_t c : a.communities) j.value(community(c));
+    for (uint32_t c : a.communities) j.value(policy::community_text(c));
     j.end_array();
   }
   if (a.originator_id) j.field("originator_id", ipv4(*a.originator_id));
@@ -78,9 +74,7 @@ void write_attributes(JsonWriter& j, const PathAttributes& a) {
   }
   if (!a.large_communities.empty()) {
     j.key("large_communities").begin_array();
-    for (const auto& c : a.large_communities)
-      j.value(std::to_string(c.global) + ":" + std::to_string(c.local1) + ":" +
-              std::to_string(c.local2));
+    for (const auto& c : a.large_communities) j.value(policy::large_community_text(c));
     j.end_array();
   }
   if (a.otc) j.field("otc", uint64_t(*a.otc));

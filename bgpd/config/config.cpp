@@ -2,86 +2,16 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include <charconv>
 #include <fstream>
 #include <set>
 #include <sstream>
 
+#include "bgpd/config/policy_config.h"
+#include "bgpd/config/yaml_reader.h"
+
 namespace closbgp::config {
+using namespace yaml;
 namespace {
-
-// Thrown only inside this file, while loading, and turned into ConfigError
-// at the boundary: config load is start-up, not the event loop.
-struct Invalid {
-  int line;
-  std::string key;
-  std::string message;
-};
-
-int line_of(const YAML::Node& n) {
-  return n.Mark().line + 1;
-}
-
-[[noreturn]] void fail(const YAML::Node& n, const std::string& key, std::string message) {
-  throw Invalid{line_of(n), key, std::move(message)};
-}
-
-// A mapping whose keys are checked against the ones allowed.
-class Section {
- public:
-  Section(const YAML::Node& node, std::string path, std::set<std::string> allowed)
-      : node_(node), path_(std::move(path)) {
-    if (!node.IsMap()) fail(node, path_, "must be a mapping");
-    for (auto it = node.begin(); it != node.end(); ++it) {
-      const auto key = it->first.as<std::string>();
-      if (!allowed.contains(key)) {
-        std::string list;
-        for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
-        fail(it->first, key_path(key), "unknown key (allowed: " + list + ")");
-      }
-    }
-  }
-  YAML::Node get(const std::string& key) const { return node_[key]; }
-  bool has(const std::string& key) const { return bool(node_[key]); }
-  std::string key_path(const std::string& key) const {
-    return path_.empty() ? key : path_ + "." + key;
-  }
-  const YAML::Node& node() const { return node_; }
-
- private:
-  YAML::Node node_;
-  std::string path_;
-};
-
-std::string scalar(const YAML::Node& n, const std::string& key) {
-  if (!n.IsScalar()) fail(n, key, "must be a single value");
-  return n.Scalar();
-}
-
-uint64_t number(const YAML::Node& n, const std::string& key, uint64_t lo, uint64_t hi) {
-  const std::string s = scalar(n, key);
-  uint64_t v = 0;
-  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || end != s.data() + s.size()) fail(n, key, "'" + s + "' is not a number");
-  if (v < lo || v > hi)
-    fail(n, key,
-         std::to_string(v) + " is outside " + std::to_string(lo) + ".." + std::to_string(hi));
-  return v;
-}
-
-bool boolean(const YAML::Node& n, const std::string& key) {
-  const std::string s = scalar(n, key);
-  if (s == "true") return true;
-  if (s == "false") return false;
-  fail(n, key, "'" + s + "' must be true or false");
-}
-
-wire::Prefix prefix(const YAML::Node& n, const std::string& key) {
-  const std::string s = scalar(n, key);
-  auto p = wire::Prefix::parse(s);
-  if (!p) fail(n, key, "'" + s + "' is not a prefix like 10.0.0.0/24 or 2001:db8::/64");
-  return *p;
-}
 
 // Linux interface names: 1-15 characters, no '/', ':' or white space; '*'
 // allowed as a pattern.
@@ -137,9 +67,19 @@ RemoteAs parse_remote_as(const YAML::Node& n, const std::string& key) {
   return {RemoteAs::Kind::Number, uint32_t(number(n, key, 1, 4294967295u))};
 }
 
-Neighbor parse_neighbor(const YAML::Node& n, size_t index, const Bfd& global_bfd) {
+Neighbor::RemovePrivateAs parse_remove_private_as(const YAML::Node& n, const std::string& key) {
+  const std::string s = scalar(n, key);
+  if (s == "all") return Neighbor::RemovePrivateAs::All;
+  return boolean(n, key) ? Neighbor::RemovePrivateAs::IfOnlyPrivate
+                         : Neighbor::RemovePrivateAs::Off;
+}
+
+Neighbor parse_neighbor(const YAML::Node& n, size_t index, const Bfd& global_bfd,
+                        const policy::Policies& policies) {
   const std::string path = "neighbors[" + std::to_string(index) + "]";
-  Section s(n, path, {"interface", "address", "listen-range", "remote-as", "ttl-security", "bfd"});
+  Section s(n, path,
+            {"interface", "address", "listen-range", "remote-as", "ttl-security", "bfd",
+             "route-map-in", "route-map-out", "allowas-in", "remove-private-as"});
   Neighbor nb;
   nb.line = line_of(n);
   const int kinds = int(s.has("interface")) + int(s.has("address")) + int(s.has("listen-range"));
@@ -166,6 +106,23 @@ Neighbor parse_neighbor(const YAML::Node& n, size_t index, const Bfd& global_bfd
   // BFD is on by default on fabric links (interface neighbours).
   if (!nb.interface.empty()) nb.bfd = global_bfd;
   if (s.has("bfd")) nb.bfd = parse_neighbor_bfd(s.get("bfd"), s.key_path("bfd"), global_bfd);
+  for (auto [key, name] : {std::pair{"route-map-in", &nb.route_map_in},
+                           std::pair{"route-map-out", &nb.route_map_out}}) {
+    if (!s.has(key)) continue;
+    *name = scalar(s.get(key), s.key_path(key));
+    require_route_map(policies, s.get(key), s.key_path(key));
+  }
+  if (s.has("allowas-in")) {
+    // `true` is FRR's default count, 3.
+    const auto a = s.get("allowas-in");
+    nb.allowas_in = a.IsScalar() && a.Scalar() == "true" ? 3
+                    : a.IsScalar() && a.Scalar() == "false"
+                        ? 0
+                        : uint8_t(number(a, s.key_path("allowas-in"), 0, 10));
+  }
+  if (s.has("remove-private-as"))
+    nb.remove_private_as =
+        parse_remove_private_as(s.get("remove-private-as"), s.key_path("remove-private-as"));
   return nb;
 }
 
@@ -206,11 +163,47 @@ Fib parse_fib(const YAML::Node& n) {
   return f;
 }
 
+// "10.0.0.0/24" or {prefix: 10.0.0.0/24, route-map: NAME}.
+Network parse_network(const YAML::Node& n, const std::string& path,
+                      const policy::Policies& policies) {
+  if (!n.IsMap()) return {prefix(n, path), ""};
+  Section s(n, path, {"prefix", "route-map"});
+  if (!s.has("prefix")) fail(n, s.key_path("prefix"), "is required");
+  Network net{prefix(s.get("prefix"), s.key_path("prefix")), ""};
+  if (s.has("route-map")) {
+    net.route_map = scalar(s.get("route-map"), s.key_path("route-map"));
+    require_route_map(policies, s.get("route-map"), s.key_path("route-map"));
+  }
+  return net;
+}
+
+Multipath parse_multipath(const YAML::Node& n) {
+  Section s(n, "multipath", {"max-paths", "as-path-relax"});
+  Multipath m;
+  if (s.has("max-paths"))
+    m.max_paths = uint32_t(number(s.get("max-paths"), "multipath.max-paths", 1, 256));
+  if (s.has("as-path-relax"))
+    m.as_path_relax = boolean(s.get("as-path-relax"), "multipath.as-path-relax");
+  return m;
+}
+
 Config parse_root(const YAML::Node& root) {
   if (!root || root.IsNull()) throw Invalid{0, "", "the file is empty"};
-  Section s(root, "",
-            {"asn", "router-id", "timers", "bfd", "neighbors", "networks", "fib", "grpc"});
+  std::set<std::string> keys{"asn",
+                             "router-id",
+                             "timers",
+                             "bfd",
+                             "neighbors",
+                             "networks",
+                             "fib",
+                             "grpc",
+                             "multipath",
+                             "always-compare-med",
+                             "ebgp-requires-policy"};
+  keys.insert(kPolicySections.begin(), kPolicySections.end());
+  Section s(root, "", keys);
   Config c;
+  c.policies = parse_policies(s);
   if (!s.has("asn")) fail(root, "asn", "is required");
   c.asn = uint32_t(number(s.get("asn"), "asn", 1, 4294967295u));
   if (!s.has("router-id")) fail(root, "router-id", "is required");
@@ -226,7 +219,7 @@ Config parse_root(const YAML::Node& root) {
     if (!list.IsSequence()) fail(list, "neighbors", "must be a list");
     std::set<std::string> seen;
     for (size_t i = 0; i < list.size(); ++i) {
-      Neighbor nb = parse_neighbor(list[i], i, c.bfd);
+      Neighbor nb = parse_neighbor(list[i], i, c.bfd, c.policies);
       if (!seen.insert(nb.name()).second)
         fail(list[i], "neighbors[" + std::to_string(i) + "]",
              "'" + nb.name() + "' is configured twice");
@@ -237,8 +230,14 @@ Config parse_root(const YAML::Node& root) {
     const auto list = s.get("networks");
     if (!list.IsSequence()) fail(list, "networks", "must be a list");
     for (size_t i = 0; i < list.size(); ++i)
-      c.networks.push_back(prefix(list[i], "networks[" + std::to_string(i) + "]"));
+      c.networks.push_back(
+          parse_network(list[i], "networks[" + std::to_string(i) + "]", c.policies));
   }
+  if (s.has("multipath")) c.multipath = parse_multipath(s.get("multipath"));
+  if (s.has("always-compare-med"))
+    c.always_compare_med = boolean(s.get("always-compare-med"), "always-compare-med");
+  if (s.has("ebgp-requires-policy"))
+    c.ebgp_requires_policy = boolean(s.get("ebgp-requires-policy"), "ebgp-requires-policy");
   if (s.has("fib")) c.fib = parse_fib(s.get("fib"));
   if (s.has("grpc")) c.grpc = parse_grpc(s.get("grpc"));
   return c;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "bgpd/wire/ip.h"
+#include "policy/policies.h"
 
 namespace closbgp::config {
 
@@ -39,10 +40,13 @@ struct Neighbor {
   std::optional<wire::IpAddress> address;    // numbered peer
   std::optional<wire::Prefix> listen_range;  // dynamic neighbours from this range
   RemoteAs remote_as;
-  bool ttl_security = false;  // RFC 5082: accept only packets with TTL 255
-  std::optional<Bfd> bfd;     // set: BFD on with these timers
-  int line = 0;               // where it was configured, for messages
-  std::string name() const;   // what logs call it: interface, address or range
+  bool ttl_security = false;                // RFC 5082: accept only packets with TTL 255
+  std::optional<Bfd> bfd;                   // set: BFD on with these timers
+  std::string route_map_in, route_map_out;  // names in Config::policies; empty: none
+  uint8_t allowas_in = 0;  // accept paths with our AS this many times (ASNs reused per pod)
+  enum class RemovePrivateAs { Off, IfOnlyPrivate, All } remove_private_as = RemovePrivateAs::Off;
+  int line = 0;              // where it was configured, for messages
+  std::string name() const;  // what logs call it: interface, address or range
   friend bool operator==(const Neighbor&, const Neighbor&) = default;
 };
 
@@ -60,6 +64,19 @@ struct Grpc {
   friend bool operator==(const Grpc&, const Grpc&) = default;
 };
 
+// An originated prefix, optionally through a route-map (to set communities).
+struct Network {
+  wire::Prefix prefix;
+  std::string route_map;
+  friend bool operator==(const Network&, const Network&) = default;
+};
+
+struct Multipath {  // ECMP; relax: paths from different neighbour ASes (RFC 7938)
+  uint32_t max_paths = 64;
+  bool as_path_relax = true;
+  friend bool operator==(const Multipath&, const Multipath&) = default;
+};
+
 struct Config {
   std::string source;  // file it came from
   uint32_t asn = 0;
@@ -67,7 +84,14 @@ struct Config {
   Timers timers;
   Bfd bfd;  // defaults for neighbours; on by default for interface neighbours
   std::vector<Neighbor> neighbors;
-  std::vector<wire::Prefix> networks;
+  std::vector<Network> networks;
+  Multipath multipath;
+  bool always_compare_med = false;
+  // RFC 8212: an eBGP neighbour without route-map-in / route-map-out
+  // receives and accepts nothing. Off by default: a fabric session
+  // accepts and advertises everything.
+  bool ebgp_requires_policy = false;
+  policy::Policies policies;
   Fib fib;
   Grpc grpc;
 };

@@ -368,6 +368,13 @@ rib::PathSource Peer::source() const {
   return src;
 }
 
+policy::Neighbor Peer::policy_neighbor() const {
+  policy::Neighbor n;
+  n.interface = id_.interface;
+  if (address_) n.address = to_wire(*address_);
+  return n;
+}
+
 void Peer::pause_reading(bool paused) {
   reading_paused_ = paused;
   for (Slot* s : {&out_, &in_}) {
@@ -407,7 +414,7 @@ void Peer::on_message(Slot& slot, wire::Message&& m) {
                      wire::action_name(err.action));
   }
   std::vector<wire::Prefix> changed;
-  adj_in_.apply(u, local_.asn, changed);
+  adj_in_.apply(u, local_.asn, policy_.allowas_in, changed);
   if (!changed.empty()) events_.peer_routes_changed(*this, changed);
 }
 

@@ -15,6 +15,7 @@
 #include "bgpd/bfd/client.h"
 #include "bgpd/session/connection.h"
 #include "bgpd/session/fsm.h"
+#include "bgpd/session/route_policy.h"
 #include "rib/adj_rib_in.h"
 #include "rib/path.h"
 
@@ -71,6 +72,11 @@ class Peer {
   std::optional<wire::MpNextHop> next_hop_self(wire::Family family) const;
   // Where its paths come from, for best-path selection.
   rib::PathSource source() const;
+  // Set before start(); the speaker applies it, the peer uses allowas-in.
+  void set_policy(PeerPolicy p) { policy_ = std::move(p); }
+  const PeerPolicy& policy() const { return policy_; }
+  // What route-maps match on: the interface and the peer's address.
+  policy::Neighbor policy_neighbor() const;
   // Back-pressure: stop or restart reading from the peer's connections.
   void pause_reading(bool paused);
   // Whole encoded messages to the established session.
@@ -120,6 +126,7 @@ class Peer {
   bool reading_paused_ = false;
   Slot out_, in_;
   rib::AdjRibIn adj_in_;
+  PeerPolicy policy_;
   std::map<wire::Prefix, std::shared_ptr<const wire::PathAttributes>> adj_out_;
   std::optional<Clock::time_point> established_at_;
   Clock::time_point state_since_ = Clock::now();

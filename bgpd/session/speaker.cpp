@@ -5,8 +5,9 @@
 #include "bgpd/discovery/interfaces.h"
 #include "bgpd/log/log.h"
 #include "bgpd/session/address.h"
-#include "bgpd/session/export_policy.h"
+#include "bgpd/session/route_policy.h"
 #include "bgpd/session/socket_options.h"
+#include "policy/community.h"
 
 namespace closbgp::session {
 namespace {
@@ -24,6 +25,15 @@ std::shared_ptr<spdlog::logger> logger() {
 
 bool has_wildcard(const std::string& s) {
   return s.find_first_of("*?[") != std::string::npos;
+}
+
+rib::SelectionOptions selection_options(const config::Config& cfg) {
+  rib::SelectionOptions o;
+  o.max_paths = cfg.multipath.max_paths;
+  o.multipath = cfg.multipath.max_paths > 1;
+  o.as_path_relax = cfg.multipath.as_path_relax;
+  o.always_compare_med = cfg.always_compare_med;
+  return o;
 }
 
 std::string hostname() {
@@ -46,6 +56,7 @@ Speaker::Speaker(asio::io_context& io, const config::Config& cfg, bfd::BfdClient
       shutdown_timer_(io),
       ra_(io, [this](uint32_t ifindex,
                      const asio::ip::address_v6& from) { on_router_advert(ifindex, from); }),
+      rib_(selection_options(cfg)),
       backpressure_timer_(io) {}
 
 Speaker::~Speaker() = default;
@@ -76,16 +87,14 @@ Peer* Speaker::add_peer(PeerIdentity id, const config::Neighbor& n) {
   PeerEvents& events = *this;  // a private base: converted here, not in make_unique
   auto peer = std::make_unique<Peer>(io_, next_peer_id_++, std::move(id), local_for(n), events,
                                      bfd_, bfd, n.bfd && n.bfd->strict);
+  peer->set_policy({cfg_.policies.route_map(n.route_map_in),
+                    cfg_.policies.route_map(n.route_map_out), n.remove_private_as,
+                    cfg_.ebgp_requires_policy, n.allowas_in});
   return peers_.emplace(name, std::move(peer)).first->second.get();
 }
 
 std::expected<void, std::string> Speaker::start() {
-  // Originated prefixes are paths of the local source: IGP origin, empty
-  // AS_PATH, next hop set per session when sent.
-  auto local = std::make_shared<wire::PathAttributes>();
-  local->origin = wire::Origin::Igp;
-  local->as_path = wire::AsPath{};
-  for (const auto& p : cfg_.networks) rib_.set(p, rib::kLocalSource, rib::Path{local, {}, {}});
+  originate_networks();
 
   boost::system::error_code ec;
   const asio::ip::tcp::endpoint any(asio::ip::address_v6::any(), port_);
@@ -115,6 +124,30 @@ std::expected<void, std::string> Speaker::start() {
   }
   scan_interfaces();
   return {};
+}
+
+// Originated prefixes are paths of the local source: IGP origin, empty
+// AS_PATH, next hop set per session when sent; a network's route-map may
+// change them (communities, MED) or refuse the prefix.
+void Speaker::originate_networks() {
+  wire::PathAttributes base;
+  base.origin = wire::Origin::Igp;
+  base.as_path = wire::AsPath{};
+  const auto local = std::make_shared<const wire::PathAttributes>(std::move(base));
+  for (const auto& n : cfg_.networks) {
+    auto attrs = local;
+    if (auto map = cfg_.policies.route_map(n.route_map)) {
+      auto verdict = map->apply(n.prefix, *local, {});
+      if (!verdict.permit) {
+        logger()->warn("network {}: denied by route-map {}; not originated", n.prefix.to_string(),
+                       n.route_map);
+        continue;
+      }
+      if (verdict.changed)
+        attrs = std::make_shared<const wire::PathAttributes>(std::move(*verdict.changed));
+    }
+    rib_.set(n.prefix, rib::kLocalSource, rib::Path{attrs, {}, {}});
+  }
 }
 
 void Speaker::accept_next() {
@@ -235,6 +268,11 @@ api::SummaryView Speaker::summary() const {
 }
 
 void Speaker::peer_established(Peer& p) {
+  const Negotiated* n = p.negotiated();
+  if (n && n->ebgp && p.policy().requires_policy && (!p.policy().in || !p.policy().out))
+    logger()->warn("{}: ebgp-requires-policy (RFC 8212) and no route-map-{}: {}", p.identity().name,
+                   p.policy().in ? "out" : "in",
+                   p.policy().in ? "nothing is advertised to it" : "nothing it sends is accepted");
   send_table(p);
 }
 
@@ -272,11 +310,30 @@ void Speaker::peer_down(Peer& p) {
 
 void Speaker::peer_routes_changed(Peer& p, const std::vector<wire::Prefix>& changed) {
   const auto& received = p.adj_rib_in().routes();
+  const rib::PathSource source = p.source();
+  const policy::Neighbor from = p.policy_neighbor();
+  const PeerPolicy& policy = p.policy();
+  // All prefixes of an UPDATE share one attribute set: unless route-map-in
+  // looks at the prefix, the verdict is the same for all of them, and so is
+  // the resulting (interned) attribute set.
+  const bool per_prefix = policy.in && policy.in->matches_prefix();
+  const wire::PathAttributes* last_received = nullptr;
+  std::shared_ptr<const wire::PathAttributes> last_result;
   for (const auto& prefix : changed) {
     std::optional<rib::Path> path;
     auto it = received.find(prefix);
-    if (it != received.end() && it->second.accepted)
-      path = rib::Path{it->second.attributes, it->second.next_hop, p.source()};
+    if (it != received.end() && it->second.accepted) {
+      const auto& attrs = it->second.attributes;
+      if (per_prefix || attrs.get() != last_received) {
+        auto result = import_attributes(policy, source.ebgp, prefix, attrs, from);
+        // Equal results share one copy (a prefix-list verdict differs per
+        // prefix, the attributes it leaves mostly do not).
+        if (!(result && last_result && result != attrs && *result == *last_result))
+          last_result = std::move(result);
+        last_received = attrs.get();
+      }
+      if (last_result) path = rib::Path{last_result, it->second.next_hop, source};
+    }
     if (rib_.set(prefix, p.id(), std::move(path))) pending_.insert(prefix);
   }
   schedule_flush();
@@ -340,14 +397,18 @@ fib::RouteUpdate Speaker::fib_update(const std::vector<wire::Prefix>& prefixes) 
 void Speaker::export_to(Peer& p, const std::vector<wire::Prefix>& prefixes) {
   const Negotiated* n = p.negotiated();
   if (!n) return;
-  const ExportTarget target{p.id(), n->ebgp, n->peer_as, cfg_.asn};
+  const ExportTarget target{p.id(),   n->ebgp,     n->peer_as,
+                            cfg_.asn, &p.policy(), p.policy_neighbor()};
   auto& sent = p.adj_rib_out();
-  // Prefixes that share a Loc-RIB path share one attribute set, encoded once.
+  // Prefixes that share a Loc-RIB path share one exported attribute set,
+  // encoded once; a route-map-out that looks at the prefix may turn one
+  // Loc-RIB path into several variants (nullopt: not sent).
   struct Group {
-    wire::PathAttributes attributes;
+    std::optional<wire::PathAttributes> attributes;
     std::vector<wire::Nlri> nlri;
   };
-  std::map<std::pair<const wire::PathAttributes*, wire::Family>, Group> groups;
+  std::map<std::pair<const wire::PathAttributes*, wire::Family>, std::vector<Group>> groups;
+  const bool per_prefix = p.policy().out && p.policy().out->matches_prefix();
   std::map<wire::Family, std::vector<wire::Nlri>> withdrawals;
   // The session's next hop per family (a socket call): once, not per prefix.
   std::map<wire::Family, wire::MpNextHop> next_hops;
@@ -357,13 +418,22 @@ void Speaker::export_to(Peer& p, const std::vector<wire::Prefix>& prefixes) {
     const wire::Family family = wire::family_of(prefix.afi());
     if (!next_hops.contains(family)) continue;
     const rib::LocRib::Entry* entry = rib_.find(prefix);
-    // The export of a path depends only on its attribute set (which belongs
-    // to one source), so it is computed once per group.
-    auto g = entry ? groups.find({entry->best().attributes.get(), family}) : groups.end();
-    std::optional<wire::PathAttributes> attrs;
-    if (g == groups.end()) attrs = export_attributes(entry, target);
+    Group* g = nullptr;
+    if (entry) {
+      // The export of a path depends on its attribute set (which belongs
+      // to one source) and, with such a route-map, on the prefix.
+      auto& variants = groups[{entry->best().attributes.get(), family}];
+      if (!variants.empty() && !per_prefix) {
+        g = &variants.front();
+      } else {
+        auto attrs = export_attributes(entry, prefix, target);
+        auto same = std::find_if(variants.begin(), variants.end(),
+                                 [&](const Group& v) { return v.attributes == attrs; });
+        g = same != variants.end() ? &*same : &variants.emplace_back(Group{std::move(attrs), {}});
+      }
+    }
     auto it = sent.find(prefix);
-    if (g == groups.end() && !attrs) {
+    if (!g || !g->attributes) {
       if (it != sent.end()) {
         withdrawals[family].push_back({prefix, 0});
         sent.erase(it);
@@ -373,18 +443,18 @@ void Speaker::export_to(Peer& p, const std::vector<wire::Prefix>& prefixes) {
     const auto& source = entry->best().attributes;
     if (it != sent.end() && it->second == source) continue;  // already has this path
     sent[prefix] = source;
-    if (g == groups.end())
-      g = groups.emplace(std::pair(source.get(), family), Group{std::move(*attrs), {}}).first;
-    g->second.nlri.push_back({prefix, 0});
+    g->nlri.push_back({prefix, 0});
   }
   std::vector<uint8_t> out;
   size_t messages = 0;
   const auto ctx = n->encode_context();
   for (auto& [family, nlri] : withdrawals)
     messages += wire::encode_withdraw(family, nlri, ctx, out);
-  for (auto& [key, g] : groups)
-    messages +=
-        wire::encode_announce(g.attributes, next_hops.at(key.second), key.second, g.nlri, ctx, out);
+  for (auto& [key, variants] : groups)
+    for (auto& g : variants)
+      if (g.attributes && !g.nlri.empty())
+        messages += wire::encode_announce(*g.attributes, next_hops.at(key.second), key.second,
+                                          g.nlri, ctx, out);
   p.send(std::move(out), messages);
 }
 
@@ -398,17 +468,25 @@ std::vector<api::RouteView> Speaker::routes() const {
       v.peer = name;
       v.next_hop = r.next_hop.address.to_string();
       if (r.next_hop.link_local) v.next_hop_link_local = r.next_hop.link_local->to_string();
-      const auto& a = *r.attributes;
+      // A path in the Loc-RIB is shown as policy left it; one that is not
+      // (a loop, or denied by route-map-in) as received.
+      const rib::LocRib::Entry* entry = rib_.find(prefix);
+      const rib::Path* path = nullptr;
+      if (entry)
+        for (const auto& candidate : entry->paths)
+          if (candidate.source.peer_id == p->id()) path = &candidate;
+      const auto& a = path ? *path->attributes : *r.attributes;
       if (a.as_path)
         for (const auto& seg : a.as_path->segments)
           v.as_path.insert(v.as_path.end(), seg.asns.begin(), seg.asns.end());
       if (a.origin) v.origin = kOrigins[uint8_t(*a.origin)];
       v.med = a.med;
       v.local_pref = a.local_pref;
-      for (uint32_t c : a.communities)
-        v.communities.push_back(std::to_string(c >> 16) + ":" + std::to_string(c & 0xffff));
-      v.accepted = r.accepted;
-      if (const auto* entry = rib_.find(prefix)) {
+      for (uint32_t c : a.communities) v.communities.push_back(policy::community_text(c));
+      for (const auto& c : a.large_communities)
+        v.large_communities.push_back(policy::large_community_text(c));
+      v.accepted = path != nullptr;
+      if (entry) {
         const auto& set = entry->selection.multipath;
         for (size_t i = 0; i < set.size(); ++i) {
           if (entry->paths[set[i]].source.peer_id != p->id()) continue;

@@ -55,6 +55,7 @@ class Speaker final : public api::Backend, private PeerEvents {
   // What the kernel should hold for these prefixes.
   fib::RouteUpdate fib_update(const std::vector<wire::Prefix>& prefixes) const;
 
+  void originate_networks();
   void accept_next();
   void on_accept(asio::ip::tcp::socket socket);
   void scan_interfaces();

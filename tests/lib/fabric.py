@@ -32,6 +32,16 @@ class Fabric:
         return self.net.addLink(a, b, intfName1=f"swp{self.ports[a.name]}",
                                 intfName2=f"swp{self.ports[b.name]}")
 
+    def clos(self, leaves, spines):
+        """Leaves and spines, every leaf linked to every spine in order:
+        leaf swpN goes to spine N, spine swpN to leaf N."""
+        leaf_hosts = [self.router(name) for name in leaves]
+        spine_hosts = [self.router(name) for name in spines]
+        for leaf in leaf_hosts:
+            for spine in spine_hosts:
+                self.link(leaf, spine)
+        return leaf_hosts, spine_hosts
+
     def start(self):
         self.net.build()
         for h in self.net.hosts:

@@ -3,7 +3,6 @@ config that names only fabric ports (the spines with a "swp*" pattern), the
 sessions come up unnumbered, and the leaf learns both spines' loopbacks."""
 import pytest
 
-from lib.fabric import Fabric
 from lib.netns import wait_for
 
 pytestmark = pytest.mark.topology
@@ -16,18 +15,8 @@ def router_config(asn, router_id, interfaces):
             f"neighbors:\n{neighbors}networks: [{router_id}/32]\n")
 
 
-@pytest.fixture
-def fabric(tmp_path):
-    f = Fabric(tmp_path)
-    yield f
-    f.stop()
-
-
 def test_leaf_and_spines_peer_by_interface(fabric):
-    leaf = fabric.router("leaf1")
-    spines = [fabric.router("spine1"), fabric.router("spine2")]
-    for s in spines:
-        fabric.link(leaf, s)
+    (leaf,), spines = fabric.clos(["leaf1"], ["spine1", "spine2"])
     fabric.start()
 
     fabric.run_closbgpd(leaf, router_config(65101, "10.0.0.11", ["swp1", "swp2"]))
@@ -55,11 +44,7 @@ def test_leaf_and_spines_peer_by_interface(fabric):
 
 
 def test_diamond_propagates_routes_with_ecmp(fabric):
-    leaves = [fabric.router("leaf1"), fabric.router("leaf2")]
-    spines = [fabric.router("spine1"), fabric.router("spine2")]
-    for leaf in leaves:
-        for spine in spines:
-            fabric.link(leaf, spine)
+    leaves, spines = fabric.clos(["leaf1", "leaf2"], ["spine1", "spine2"])
     fabric.start()
     for i, leaf in enumerate(leaves, start=1):
         fabric.loopback(leaf, f"10.0.0.1{i}")

@@ -99,6 +99,41 @@ TEST(Config, ErrorsNameLineKeyAndProblem) {
       {"public grpc without insecure",
        "asn: 1\nrouter-id: 10.0.0.1\ngrpc: {listen: \"0.0.0.0:50051\"}\n", 3, "grpc.listen",
        "insecure: true"},
+      {"undefined route-map",
+       "asn: 1\nrouter-id: 10.0.0.1\nneighbors:\n  - {interface: swp1, remote-as: external, "
+       "route-map-in: NOPE}\n",
+       4, "neighbors[0].route-map-in", "route-map 'NOPE' is not defined"},
+      {"undefined prefix-list",
+       "asn: 1\nrouter-id: 10.0.0.1\nroute-maps:\n  M:\n    - {action: permit, match: "
+       "{prefix-list: PL}}\n",
+       5, "route-maps.M[0].match.prefix-list", "prefix-list 'PL' is not defined"},
+      {"ge shorter than prefix",
+       "asn: 1\nrouter-id: 10.0.0.1\nprefix-lists:\n  PL:\n    - {permit: 10.0.0.0/16, ge: 8}\n", 5,
+       "prefix-lists.PL[0]", "shorter than the prefix"},
+      {"permit and deny",
+       "asn: 1\nrouter-id: 10.0.0.1\nprefix-lists:\n  PL:\n    - {permit: 10.0.0.0/16, deny: "
+       "10.0.0.0/8}\n",
+       5, "prefix-lists.PL[0]", "exactly one of permit or deny"},
+      {"bad community",
+       "asn: 1\nrouter-id: 10.0.0.1\ncommunity-lists:\n  C:\n    - {permit: [\"65000:70000\"]}\n",
+       5, "community-lists.C[0].permit", "not a community"},
+      {"bad regex",
+       "asn: 1\nrouter-id: 10.0.0.1\nas-path-lists:\n  A:\n    - {permit: \"(65000\"}\n", 5,
+       "as-path-lists.A[0].permit", "not a regular expression"},
+      {"continue to nothing",
+       "asn: 1\nrouter-id: 10.0.0.1\nroute-maps:\n  M:\n    - {action: permit, continue: 50}\n    "
+       "- {action: permit}\n",
+       5, "route-maps.M[0].continue", "no entry with seq 50"},
+      {"deny with set",
+       "asn: 1\nrouter-id: 10.0.0.1\nroute-maps:\n  M:\n    - {action: deny, set: {med: 1}}\n", 5,
+       "route-maps.M[0].set", "nothing to set"},
+      {"seq out of order",
+       "asn: 1\nrouter-id: 10.0.0.1\nroute-maps:\n  M:\n    - {seq: 20, action: permit}\n    - "
+       "{seq: 10, action: deny}\n",
+       6, "route-maps.M[1].seq", "greater than"},
+      {"network route-map",
+       "asn: 1\nrouter-id: 10.0.0.1\nnetworks:\n  - {prefix: 10.0.0.0/24, route-map: X}\n", 4,
+       "networks[0].route-map", "not defined"},
       {"yaml syntax", "asn: [1\n", 2, "", ""},
       {"empty file", "", 0, "", "empty"},
   };
@@ -111,6 +146,84 @@ TEST(Config, ErrorsNameLineKeyAndProblem) {
         << c.name << ": " << r.error().to_string();
     EXPECT_TRUE(r.error().to_string().starts_with("leaf.yaml")) << c.name;
   }
+}
+
+TEST(Config, PoliciesAndTheirUse) {
+  auto c = parse_config(R"(
+asn: 65101
+router-id: 10.0.0.11
+prefix-lists:
+  LOOPBACKS:
+    - {permit: 10.0.0.0/24, ge: 32}
+    - {deny: 0.0.0.0/0, le: 32}
+community-lists:
+  DRAIN: [{permit: graceful-shutdown}, {permit: ["65000:1", "65000:2"]}]
+large-community-lists:
+  L: [{permit: "65000:1:1"}]
+ext-community-lists:
+  E: [{deny: "rt:65000:1"}]
+as-path-lists:
+  VIA-SPINE: [{permit: "^65000_"}]
+route-maps:
+  FROM-SPINE:
+    - action: permit
+      match: {prefix-list: LOOPBACKS, as-path: VIA-SPINE}
+      set:
+        local-preference: 200
+        community: {add: ["65101:1"], delete: DRAIN}
+        large-community: {replace: []}
+        as-path-prepend: {last-as: 2}
+      continue: true
+    - {seq: 100, action: deny, match: {community: DRAIN, family: ipv6-unicast}}
+    - {seq: 110, action: permit, set: {med: 0, as-path-prepend: [65101, 65101], origin: igp}}
+neighbors:
+  - interface: swp1
+    remote-as: external
+    route-map-in: FROM-SPINE
+    route-map-out: FROM-SPINE
+    allowas-in: true
+    remove-private-as: all
+  - {interface: swp2, remote-as: external, allowas-in: 2, remove-private-as: true}
+networks:
+  - 10.0.0.11/32
+  - {prefix: 10.1.1.0/24, route-map: FROM-SPINE}
+multipath: {max-paths: 8, as-path-relax: false}
+always-compare-med: true
+ebgp-requires-policy: true
+)",
+                        "t.yaml");
+  ASSERT_TRUE(c) << c.error().to_string();
+  const auto& p = c->policies;
+  EXPECT_EQ(p.prefix_lists.at("LOOPBACKS")->entries.size(), 2u);
+  EXPECT_EQ(p.community_lists.at("DRAIN")->entries[1].members.size(), 2u);
+  const auto& map = *p.route_map("FROM-SPINE");
+  ASSERT_EQ(map.entries().size(), 3u);
+  EXPECT_EQ(map.entries()[0].seq, 10u);
+  EXPECT_EQ(map.entries()[0].continue_to, 0u);
+  EXPECT_EQ(map.entries()[0].set.prepend_last_as, 2u);
+  EXPECT_TRUE(map.entries()[0].set.large_communities.replace->empty());
+  EXPECT_EQ(map.entries()[1].match.family, wire::Afi::Ipv6);
+  EXPECT_EQ(map.entries()[2].set.prepend, (std::vector<uint32_t>{65101, 65101}));
+  EXPECT_EQ(c->neighbors[0].route_map_in, "FROM-SPINE");
+  EXPECT_EQ(c->neighbors[0].allowas_in, 3);
+  EXPECT_EQ(c->neighbors[0].remove_private_as, Neighbor::RemovePrivateAs::All);
+  EXPECT_EQ(c->neighbors[1].allowas_in, 2);
+  EXPECT_EQ(c->neighbors[1].remove_private_as, Neighbor::RemovePrivateAs::IfOnlyPrivate);
+  EXPECT_EQ(c->networks[1].route_map, "FROM-SPINE");
+  EXPECT_EQ(c->multipath, (Multipath{8, false}));
+  EXPECT_TRUE(c->always_compare_med);
+  EXPECT_TRUE(c->ebgp_requires_policy);
+  // The map works as configured: a loopback via the spine gets local-pref 200.
+  wire::PathAttributes a;
+  a.as_path = wire::AsPath{{{wire::SegmentType::Sequence, {65000, 65102}}}};
+  a.communities = {wire::kGracefulShutdown, 7};
+  const auto v = map.apply(*wire::Prefix::parse("10.0.0.12/32"), a, {});
+  ASSERT_TRUE(v.permit && v.changed);
+  EXPECT_EQ(v.changed->local_pref, 200u);
+  EXPECT_EQ(v.changed->med, 0u);
+  EXPECT_EQ(v.changed->communities, (std::vector<uint32_t>{7, 65101u << 16 | 1}));
+  EXPECT_EQ(v.changed->as_path->segments[0].asns,
+            (std::vector<uint32_t>{65101, 65101, 65000, 65000, 65000, 65102}));
 }
 
 TEST(Config, BfdDefaultsAndOverrides) {

@@ -142,21 +142,29 @@ TEST(AdjRibIn, AppliesUpdatesWithRfc7606AndLoops) {
                              {*wire::IpAddress::parse("fe80::1"), {}},
                              {{*wire::Prefix::parse("10.0.0.1/32"), 0}}};
   std::vector<wire::Prefix> changed;
-  in.apply(u, 65101, changed);
+  in.apply(u, 65101, 0, changed);
   EXPECT_EQ(changed.size(), 1u);
   EXPECT_EQ(in.accepted(), 1u);
   // Our own AS in the path: kept, not accepted.
   u.attributes.as_path = AsPath{{{SegmentType::Sequence, {65000, 65101}}}};
   u.mp_reach->nlri = {{*wire::Prefix::parse("10.0.0.2/32"), 0}};
-  in.apply(u, 65101, changed);
+  in.apply(u, 65101, 0, changed);
   EXPECT_EQ(in.received(), 2u);
   EXPECT_EQ(in.accepted(), 1u);
+  // allowas-in 1 accepts it once, not twice (ASNs reused across pods).
+  in.apply(u, 65101, 1, changed);
+  EXPECT_EQ(in.accepted(), 2u);
+  u.attributes.as_path = AsPath{{{SegmentType::Sequence, {65101, 65000, 65101}}}};
+  in.apply(u, 65101, 1, changed);
+  EXPECT_EQ(in.accepted(), 1u);
+  in.apply(u, 65101, 2, changed);
+  EXPECT_EQ(in.accepted(), 2u);
   // Treat-as-withdraw removes what the UPDATE would have announced.
   u.action = wire::AttrAction::TreatAsWithdraw;
   u.mp_reach->nlri = {{*wire::Prefix::parse("10.0.0.1/32"), 0}};
-  in.apply(u, 65101, changed);
+  in.apply(u, 65101, 0, changed);
   EXPECT_EQ(in.received(), 1u);
-  EXPECT_EQ(in.accepted(), 0u);
+  EXPECT_EQ(in.accepted(), 1u);  // 10.0.0.2, accepted with allowas-in 2
 }
 
 }  // namespace

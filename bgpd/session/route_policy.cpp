@@ -1,0 +1,70 @@
+#include "bgpd/session/route_policy.h"
+
+#include <algorithm>
+
+#include "rib/adj_rib_in.h"
+
+namespace closbgp::session {
+bool is_private_as(uint32_t asn) {
+  return (asn >= 64512 && asn <= 65534) || (asn >= 4200000000u && asn <= 4294967294u);
+}
+
+void remove_private_as(wire::AsPath& path, config::Neighbor::RemovePrivateAs mode) {
+  using Mode = config::Neighbor::RemovePrivateAs;
+  if (mode == Mode::Off) return;
+  if (mode == Mode::IfOnlyPrivate) {
+    const bool all_private = std::all_of(path.segments.begin(), path.segments.end(), [](auto& s) {
+      return std::all_of(s.asns.begin(), s.asns.end(), is_private_as);
+    });
+    if (!all_private) return;
+  }
+  for (auto& s : path.segments) std::erase_if(s.asns, is_private_as);
+  std::erase_if(path.segments, [](const auto& s) { return s.asns.empty(); });
+}
+
+std::shared_ptr<const wire::PathAttributes> import_attributes(
+    const PeerPolicy& p, bool ebgp, const wire::Prefix& prefix,
+    const std::shared_ptr<const wire::PathAttributes>& received, const policy::Neighbor& from) {
+  if (!p.in) return ebgp && p.requires_policy ? nullptr : received;
+  auto verdict = p.in->apply(prefix, *received, from);
+  if (!verdict.permit) return nullptr;
+  if (!verdict.changed) return received;
+  return std::make_shared<const wire::PathAttributes>(std::move(*verdict.changed));
+}
+
+std::optional<wire::PathAttributes> export_attributes(const rib::LocRib::Entry* entry,
+                                                      const wire::Prefix& prefix,
+                                                      const ExportTarget& to) {
+  if (!entry) return std::nullopt;
+  const rib::Path& best = entry->best();
+  if (best.source.peer_id == to.peer_id) return std::nullopt;  // never back to its source
+  const bool from_ibgp = best.source.peer_id != rib::kLocalSource && !best.source.ebgp;
+  if (!to.ebgp && from_ibgp) return std::nullopt;  // RFC 4271 9.1.3, no route reflection
+  // The peer would drop a path with its own AS in it: do not send it.
+  const auto& path = best.attributes->as_path;
+  if (to.ebgp && path && rib::path_contains(*path, to.peer_as)) return std::nullopt;
+  const PeerPolicy none;
+  const PeerPolicy& policy = to.policy ? *to.policy : none;
+  if (to.ebgp && policy.requires_policy && !policy.out) return std::nullopt;  // RFC 8212
+  wire::PathAttributes a = *best.attributes;
+  a.next_hop.reset();  // the session's own, set when encoding
+  if (!a.as_path) a.as_path = wire::AsPath{};
+  if (!to.ebgp) {
+    a.local_pref = best.local_pref();
+  } else {
+    a.local_pref.reset();
+    a.med.reset();  // MED is not passed on to another AS
+    a.originator_id.reset();
+    a.cluster_list.clear();
+    remove_private_as(*a.as_path, policy.remove_private_as);
+  }
+  if (policy.out) {
+    auto verdict = policy.out->apply(prefix, a, to.neighbor);
+    if (!verdict.permit) return std::nullopt;
+    if (verdict.changed) a = std::move(*verdict.changed);
+  }
+  if (to.ebgp) policy::prepend_as(a, {to.local_as});
+  return a;
+}
+
+}  // namespace closbgp::session

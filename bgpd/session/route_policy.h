@@ -1,0 +1,47 @@
+// A peer's routing policy: what enters the Loc-RIB from it (route-map-in,
+// RFC 8212) and what it is sent from the Loc-RIB's best path (RFC 4271
+// sec. 9.1.3 and 5.1, route-map-out, remove-private-as). The next hop is the
+// session's own, set when encoding.
+#pragma once
+
+#include <memory>
+#include <optional>
+
+#include "bgpd/config/config.h"
+#include "policy/route_map.h"
+#include "rib/loc_rib.h"
+
+namespace closbgp::session {
+
+struct PeerPolicy {
+  std::shared_ptr<const policy::RouteMap> in, out;
+  config::Neighbor::RemovePrivateAs remove_private_as = config::Neighbor::RemovePrivateAs::Off;
+  bool requires_policy = false;  // RFC 8212: an eBGP peer needs in/out route-maps
+  uint8_t allowas_in = 0;        // times our own AS may appear in a received path
+};
+
+struct ExportTarget {
+  uint32_t peer_id = 0;
+  bool ebgp = true;
+  uint32_t peer_as = 0;
+  uint32_t local_as = 0;
+  const PeerPolicy* policy = nullptr;  // none: send everything eligible
+  policy::Neighbor neighbor;           // what route-map-out may match on
+};
+
+// The attributes the Loc-RIB holds for a route received from an eBGP or
+// iBGP peer; nullptr when the policy rejects it. `ebgp` for RFC 8212.
+std::shared_ptr<const wire::PathAttributes> import_attributes(
+    const PeerPolicy& p, bool ebgp, const wire::Prefix& prefix,
+    const std::shared_ptr<const wire::PathAttributes>& received, const policy::Neighbor& from);
+
+// nullopt: the peer should not have the prefix (withdraw if it was sent).
+std::optional<wire::PathAttributes> export_attributes(const rib::LocRib::Entry* entry,
+                                                      const wire::Prefix& prefix,
+                                                      const ExportTarget& to);
+
+// Private AS numbers (RFC 6996): 64512-65534 and 4200000000-4294967294.
+bool is_private_as(uint32_t asn);
+void remove_private_as(wire::AsPath& path, config::Neighbor::RemovePrivateAs mode);
+
+}  // namespace closbgp::session

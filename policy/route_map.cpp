@@ -1,0 +1,109 @@
+#include "policy/route_map.h"
+
+#include <algorithm>
+
+namespace closbgp::policy {
+namespace {
+
+bool matches(const Match& m, const wire::Prefix& prefix, const wire::PathAttributes& a,
+             const Neighbor& n) {
+  if (m.family && prefix.afi() != *m.family) return false;
+  if (m.prefix_list && !m.prefix_list->permits(prefix)) return false;
+  if (m.origin && a.origin.value_or(wire::Origin::Incomplete) != *m.origin) return false;
+  if (!m.interface.empty() && n.interface != m.interface) return false;
+  if (m.neighbor && n.address != m.neighbor) return false;
+  if (m.community && !m.community->permits(a.communities)) return false;
+  if (m.large_community && !m.large_community->permits(a.large_communities)) return false;
+  if (m.ext_community && !m.ext_community->permits(a.ext_communities)) return false;
+  if (m.as_path && !m.as_path->permits(a.as_path ? as_path_text(*a.as_path) : "")) return false;
+  return true;
+}
+
+}  // namespace
+
+void prepend_as(wire::PathAttributes& a, const std::vector<uint32_t>& asns) {
+  if (asns.empty()) return;
+  if (!a.as_path) a.as_path = wire::AsPath{};
+  auto& segs = a.as_path->segments;
+  if (segs.empty() || segs.front().type != wire::SegmentType::Sequence)
+    segs.insert(segs.begin(), {wire::SegmentType::Sequence, {}});
+  auto& front = segs.front().asns;
+  front.insert(front.begin(), asns.begin(), asns.end());
+  // A segment holds at most 255 ASes: spill the excess into a new one.
+  while (segs.front().asns.size() > 255) {
+    std::vector<uint32_t> rest(segs.front().asns.begin() + 255, segs.front().asns.end());
+    segs.front().asns.resize(255);
+    segs.insert(segs.begin() + 1, {wire::SegmentType::Sequence, std::move(rest)});
+  }
+}
+
+namespace {
+
+void apply_set(const Set& s, wire::PathAttributes& a) {
+  if (s.local_pref) a.local_pref = s.local_pref;
+  if (s.med) a.med = s.med;
+  if (s.origin) a.origin = s.origin;
+  s.communities.apply(a.communities);
+  s.large_communities.apply(a.large_communities);
+  s.ext_communities.apply(a.ext_communities);
+  if (s.prepend_last_as && a.as_path && !a.as_path->segments.empty() &&
+      !a.as_path->segments.front().asns.empty() &&
+      a.as_path->segments.front().type == wire::SegmentType::Sequence)
+    prepend_as(a,
+               std::vector<uint32_t>(s.prepend_last_as, a.as_path->segments.front().asns.front()));
+  prepend_as(a, s.prepend);
+}
+
+}  // namespace
+
+template <class T>
+void CommunityEdit<T>::apply(std::vector<T>& values) const {
+  if (replace) values = *replace;
+  if (remove) std::erase_if(values, [&](const T& v) { return remove->permits_value(v); });
+  for (const T& v : add)
+    if (std::find(values.begin(), values.end(), v) == values.end()) values.push_back(v);
+}
+template struct CommunityEdit<uint32_t>;
+template struct CommunityEdit<wire::LargeCommunity>;
+template struct CommunityEdit<uint64_t>;
+
+bool Set::empty() const {
+  return !local_pref && !med && !origin && communities.empty() && large_communities.empty() &&
+         ext_communities.empty() && prepend.empty() && prepend_last_as == 0;
+}
+
+RouteMap::RouteMap(std::vector<RouteMapEntry> entries) : entries_(std::move(entries)) {
+  std::sort(entries_.begin(), entries_.end(),
+            [](const auto& x, const auto& y) { return x.seq < y.seq; });
+  matches_prefix_ = std::any_of(entries_.begin(), entries_.end(), [](const auto& e) {
+    return e.match.prefix_list || e.match.family;
+  });
+}
+
+Verdict RouteMap::apply(const wire::Prefix& prefix, const wire::PathAttributes& attributes,
+                        const Neighbor& neighbor) const {
+  Verdict v;
+  for (size_t i = 0; i < entries_.size();) {
+    const RouteMapEntry& e = entries_[i];
+    const wire::PathAttributes& current = v.changed ? *v.changed : attributes;
+    if (!matches(e.match, prefix, current, neighbor)) {
+      ++i;
+      continue;
+    }
+    if (e.action == Action::Deny) return {};
+    v.permit = true;
+    if (!e.set.empty()) {
+      if (!v.changed) v.changed = attributes;
+      apply_set(e.set, *v.changed);
+    }
+    if (!e.continue_to) return v;
+    // Continue targets lie after the entry (checked when loaded).
+    const uint32_t target = *e.continue_to ? *e.continue_to : e.seq + 1;
+    i = size_t(std::lower_bound(entries_.begin(), entries_.end(), target,
+                                [](const auto& x, uint32_t s) { return x.seq < s; }) -
+               entries_.begin());
+  }
+  return v;
+}
+
+}  // namespace closbgp::policy

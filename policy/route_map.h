@@ -1,0 +1,101 @@
+// Route-maps: ordered entries (by sequence number), each permit or deny, with
+// match clauses (all must hold) and set clauses. Evaluation as FRR's:
+//   - the first entry whose matches all hold decides;
+//   - deny: the route is rejected;
+//   - permit: the sets apply, then the route is accepted, unless the entry
+//     says `continue`, which resumes matching at the next (or the named)
+//     entry with the changed attributes; a later deny still rejects;
+//   - no entry matches: rejected (the implicit deny at the end), except
+//     after a `continue`, where the earlier permit stands.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "bgpd/wire/attributes.h"
+#include "policy/as_path_list.h"
+#include "policy/community_list.h"
+#include "policy/prefix_list.h"
+
+namespace closbgp::policy {
+
+// Where a route comes from (inbound) or goes to (outbound).
+struct Neighbor {
+  std::string_view interface;  // empty for numbered neighbours
+  std::optional<wire::IpAddress> address;
+};
+
+struct Match {
+  std::shared_ptr<const PrefixList> prefix_list;
+  std::shared_ptr<const CommunityList> community;
+  std::shared_ptr<const LargeCommunityList> large_community;
+  std::shared_ptr<const ExtCommunityList> ext_community;
+  std::shared_ptr<const AsPathList> as_path;
+  std::optional<wire::Origin> origin;
+  std::optional<wire::Afi> family;
+  std::string interface;
+  std::optional<wire::IpAddress> neighbor;
+};
+
+// replace (when set) clears the route's values first; then `remove` deletes
+// every value its list permits; then `add` appends what is missing.
+template <class T>
+struct CommunityEdit {
+  std::optional<std::vector<T>> replace;
+  std::shared_ptr<const BasicCommunityList<T>> remove;
+  std::vector<T> add;
+  bool empty() const { return !replace && !remove && add.empty(); }
+  void apply(std::vector<T>& values) const;
+};
+
+struct Set {
+  std::optional<uint32_t> local_pref;
+  std::optional<uint32_t> med;
+  std::optional<wire::Origin> origin;
+  CommunityEdit<uint32_t> communities;
+  CommunityEdit<wire::LargeCommunity> large_communities;
+  CommunityEdit<uint64_t> ext_communities;
+  std::vector<uint32_t> prepend;  // leftmost first
+  uint8_t prepend_last_as = 0;    // times to repeat the path's first AS
+  bool empty() const;
+};
+
+struct RouteMapEntry {
+  uint32_t seq = 0;
+  Action action = Action::Permit;
+  Match match;
+  Set set;
+  // After a permit: go on matching from this sequence number (0: the next entry).
+  std::optional<uint32_t> continue_to;
+};
+
+struct Verdict {
+  bool permit = false;
+  // The changed attributes when a set clause ran; nullopt means unchanged.
+  std::optional<wire::PathAttributes> changed;
+};
+
+class RouteMap {
+ public:
+  explicit RouteMap(std::vector<RouteMapEntry> entries);  // sorted by seq here
+  Verdict apply(const wire::Prefix& prefix, const wire::PathAttributes& attributes,
+                const Neighbor& neighbor) const;
+  // False when no match looks at the prefix: the verdict then depends only
+  // on the attributes and the neighbour, and may be cached per attribute set.
+  bool matches_prefix() const { return matches_prefix_; }
+  const std::vector<RouteMapEntry>& entries() const { return entries_; }
+
+ private:
+  std::vector<RouteMapEntry> entries_;
+  bool matches_prefix_ = false;
+};
+
+// Puts `asns` (leftmost first) in front of the AS_PATH, in a new leading
+// AS_SEQUENCE when the path starts with a set, at most 255 per segment.
+void prepend_as(wire::PathAttributes& a, const std::vector<uint32_t>& asns);
+
+}  // namespace closbgp::policy

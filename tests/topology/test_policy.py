@@ -1,0 +1,102 @@
+"""Policy across a diamond of closbgpd routers (leaf1, leaf2 under spine1,
+spine2), each leaf in its own AS, both spines in AS 65000:
+
+- leaf2's route-map-out denies 10.2.9.0/24 (it never appears anywhere) and
+  prepends its AS twice on 10.2.1.0/24 (visible at leaf1);
+- spine1's route-map-in tags everything from leaves with 65000:1 and the
+  large community 65000:1:1 (visible at leaf1 on the paths via spine1 only);
+- leaf1's route-map-in raises local-preference to 200 for 10.2.1.0/24 via
+  paths carrying 65000:1, so only spine1's path is in its ECMP set, while
+  leaf2's loopback keeps both spines.
+"""
+import pytest
+
+from lib.netns import wait_for
+
+pytestmark = pytest.mark.topology
+
+TIMERS = "timers: {keepalive: 1, hold: 3, connect-retry: 2}\n"
+
+LEAF2 = TIMERS + """asn: 65102
+router-id: 10.0.0.12
+prefix-lists:
+  SECRET: [{permit: 10.2.9.0/24}]
+  LONGER-PATH: [{permit: 10.2.1.0/24}]
+route-maps:
+  TO-SPINE:
+    - {action: deny, match: {prefix-list: SECRET}}
+    - {action: permit, match: {prefix-list: LONGER-PATH}, set: {as-path-prepend: [65102, 65102]}}
+    - {action: permit}
+neighbors:
+  - {interface: "swp*", remote-as: external, route-map-out: TO-SPINE}
+networks: [10.0.0.12/32, 10.2.1.0/24, 10.2.9.0/24]
+"""
+
+SPINE = TIMERS.replace("{", "{{").replace("}", "}}") + """asn: 65000
+router-id: 10.0.0.{n}
+route-maps:
+  FROM-LEAF:
+    - action: permit
+      set: {{community: {{add: ["65000:{tag}"]}}, large-community: {{add: ["65000:{tag}:1"]}}}}
+neighbors:
+  - {{interface: "swp*", remote-as: external, route-map-in: FROM-LEAF}}
+networks: [10.0.0.{n}/32]
+"""
+
+LEAF1 = TIMERS + """asn: 65101
+router-id: 10.0.0.11
+prefix-lists:
+  PREFERRED: [{permit: 10.2.0.0/16, le: 24}]
+community-lists:
+  VIA-SPINE1: [{permit: ["65000:1"]}]
+route-maps:
+  FROM-SPINE:
+    - action: permit
+      match: {prefix-list: PREFERRED, community: VIA-SPINE1}
+      set: {local-preference: 200}
+    - {action: permit}
+neighbors:
+  - {interface: "swp*", remote-as: external, route-map-in: FROM-SPINE}
+networks: [10.0.0.11/32]
+"""
+
+
+def test_route_maps_across_a_diamond(fabric):
+    (leaf1, leaf2), spines = fabric.clos(["leaf1", "leaf2"], ["spine1", "spine2"])
+    fabric.start()
+    fabric.run_closbgpd(leaf1, LEAF1)
+    fabric.run_closbgpd(leaf2, LEAF2)
+    for n, spine in enumerate(spines, start=1):
+        # spine2 tags with 65000:2: only spine1's paths match leaf1's list.
+        fabric.run_closbgpd(spine, SPINE.format(n=n, tag=n))
+    for h in (leaf1, leaf2, *spines):
+        fabric.wait_api(h)
+
+    def paths(host, prefix=None):
+        return fabric.ctl_json(host, "show", "bgp", "routes", *([prefix] if prefix else []))
+
+    def both_paths(prefix):
+        p = paths(leaf1, prefix)
+        return p if len(p) == 2 else None
+
+    loopback = wait_for(lambda: both_paths("10.0.0.12/32"), 30, "leaf2's loopback via both spines")
+    assert all(r["multipath"] for r in loopback), loopback  # local-pref untouched: ECMP
+    by_spine = {r["peer"]: r for r in loopback}
+    assert by_spine["swp1"]["communities"] == ["65000:1"]
+    assert by_spine["swp1"]["large_communities"] == ["65000:1:1"]
+    assert by_spine["swp2"]["communities"] == ["65000:2"]
+
+    longer = wait_for(lambda: both_paths("10.2.1.0/24"), 15, "10.2.1.0/24 via both spines")
+    assert all(r["as_path"] == [65000, 65102, 65102, 65102] for r in longer), longer
+    by_spine = {r["peer"]: r for r in longer}
+    assert by_spine["swp1"]["local_pref"] == 200
+    assert by_spine["swp1"]["best"] and by_spine["swp1"]["multipath"]
+    assert "local_pref" not in by_spine["swp2"] and not by_spine["swp2"]["multipath"]
+    # The kernel follows the ECMP set: one next hop, through spine1.
+    route = fabric.ip_json(leaf1, "route", "show", "10.2.1.0/24")
+    assert route and route[0].get("dev") == "swp1", route
+
+    # The denied prefix is nowhere: not at the spines, not at leaf1.
+    for host in (leaf1, *spines):
+        assert [r for r in paths(host) if r["prefix"] == "10.2.9.0/24"] == [], host.name
+    assert fabric.ip_json(leaf1, "route", "show", "10.2.9.0/24") == []

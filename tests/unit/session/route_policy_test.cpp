@@ -1,0 +1,128 @@
+// Export rules: what a peer is sent from the Loc-RIB's best path.
+#include <gtest/gtest.h>
+
+#include "bgpd/session/route_policy.h"
+
+namespace closbgp::session {
+namespace {
+
+const wire::Prefix kPrefix = *wire::Prefix::parse("10.1.0.0/24");
+
+rib::LocRib::Entry entry(uint32_t from_peer, bool ebgp, std::vector<uint32_t> path) {
+  auto a = std::make_shared<wire::PathAttributes>();
+  a->origin = wire::Origin::Igp;
+  a->as_path = wire::AsPath{};
+  if (!path.empty()) a->as_path->segments.push_back({wire::SegmentType::Sequence, path});
+  a->med = 5;
+  a->local_pref = 300;
+  a->next_hop = wire::IpAddress::v4(0x0a000001);
+  rib::LocRib::Entry e;
+  rib::Path p;
+  p.attributes = a;
+  p.source.peer_id = from_peer;
+  p.source.ebgp = ebgp;
+  e.paths.push_back(p);
+  e.selection.multipath = {0};
+  return e;
+}
+
+TEST(ExportPolicy, EbgpPrependsAndStripsWhatStaysInTheAs) {
+  const auto e = entry(1, true, {65000, 65102});
+  auto a = export_attributes(&e, kPrefix, {2, true, 65003, 65101, nullptr, {}});
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->as_path->segments.front().asns, (std::vector<uint32_t>{65101, 65000, 65102}));
+  EXPECT_FALSE(a->med);
+  EXPECT_FALSE(a->local_pref);
+  EXPECT_FALSE(a->next_hop);  // the session's own, set when encoding
+}
+
+TEST(ExportPolicy, LocalRoutesGetOurAsOnly) {
+  const auto e = entry(rib::kLocalSource, true, {});
+  auto a = export_attributes(&e, kPrefix, {2, true, 65000, 65101, nullptr, {}});
+  ASSERT_TRUE(a);
+  ASSERT_EQ(a->as_path->segments.size(), 1u);
+  EXPECT_EQ(a->as_path->segments[0].asns, std::vector<uint32_t>{65101});
+}
+
+TEST(ExportPolicy, NothingBackToItsSourceOrToAnAsAlreadyInThePath) {
+  const auto e = entry(1, true, {65000, 65102});
+  EXPECT_FALSE(export_attributes(&e, kPrefix, {1, true, 65000, 65101, nullptr, {}}));  // the source
+  EXPECT_FALSE(export_attributes(&e, kPrefix,
+                                 {2, true, 65102, 65101, nullptr, {}}));  // its AS is in the path
+  EXPECT_FALSE(export_attributes(nullptr, kPrefix, {2, true, 65003, 65101, nullptr, {}}));
+}
+
+TEST(ExportPolicy, IbgpKeepsThePathAndNeverRelaysIbgp) {
+  const auto from_ebgp = entry(1, true, {65000});
+  auto a = export_attributes(&from_ebgp, kPrefix, {2, false, 65101, 65101, nullptr, {}});
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->as_path->segments[0].asns, std::vector<uint32_t>{65000});  // no prepend
+  EXPECT_EQ(a->local_pref, 300u);
+  const auto from_ibgp = entry(3, false, {65000});
+  EXPECT_FALSE(export_attributes(&from_ibgp, kPrefix, {2, false, 65101, 65101, nullptr, {}}));
+  EXPECT_TRUE(export_attributes(&from_ibgp, kPrefix, {4, true, 65007, 65101, nullptr, {}}));
+}
+
+TEST(RoutePolicy, RemovePrivateAs) {
+  using Mode = config::Neighbor::RemovePrivateAs;
+  const wire::AsPath mixed{{{wire::SegmentType::Sequence, {65000, 3356, 4200000001u}}}};
+  const wire::AsPath only_private{
+      {{wire::SegmentType::Sequence, {65000, 64512}}, {wire::SegmentType::Set, {65001}}}};
+  auto p = mixed;
+  remove_private_as(p, Mode::IfOnlyPrivate);
+  EXPECT_EQ(p, mixed);  // a public AS in it: left alone
+  remove_private_as(p, Mode::All);
+  EXPECT_EQ(p.segments[0].asns, std::vector<uint32_t>{3356});
+  p = only_private;
+  remove_private_as(p, Mode::IfOnlyPrivate);
+  EXPECT_TRUE(p.segments.empty());
+  EXPECT_FALSE(is_private_as(65535));
+  EXPECT_FALSE(is_private_as(4294967295u));
+}
+
+std::shared_ptr<const policy::RouteMap> set_med_unless_denied() {
+  auto deny = std::make_shared<policy::PrefixList>();
+  deny->entries.push_back(*policy::make_prefix_list_entry(
+      policy::Action::Permit, *wire::Prefix::parse("10.9.0.0/16"), {}, 32));
+  policy::RouteMapEntry no;
+  no.seq = 10;
+  no.action = policy::Action::Deny;
+  no.match.prefix_list = deny;
+  policy::RouteMapEntry yes;
+  yes.seq = 20;
+  yes.set.med = 42;
+  return std::make_shared<const policy::RouteMap>(std::vector{no, yes});
+}
+
+TEST(RoutePolicy, RouteMapOutRunsBeforeOurAsIsPrepended) {
+  const auto e = entry(1, true, {65000});
+  PeerPolicy policy;
+  policy.out = set_med_unless_denied();
+  const ExportTarget to{2, true, 65003, 65101, &policy, {}};
+  auto a = export_attributes(&e, kPrefix, to);
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->med, 42u);  // set by the map, after MED was stripped for eBGP
+  EXPECT_EQ(a->as_path->segments[0].asns, (std::vector<uint32_t>{65101, 65000}));
+  EXPECT_FALSE(export_attributes(&e, *wire::Prefix::parse("10.9.1.0/24"), to));
+}
+
+TEST(RoutePolicy, Rfc8212WithoutPolicyNothingMovesOverEbgp) {
+  const auto e = entry(1, true, {65000});
+  PeerPolicy strict;
+  strict.requires_policy = true;
+  EXPECT_FALSE(export_attributes(&e, kPrefix, {2, true, 65003, 65101, &strict, {}}));
+  EXPECT_TRUE(export_attributes(&e, kPrefix, {2, false, 65101, 65101, &strict, {}}));  // iBGP
+  const auto received = e.paths[0].attributes;
+  EXPECT_EQ(import_attributes(strict, true, kPrefix, received, {}), nullptr);
+  EXPECT_EQ(import_attributes(strict, false, kPrefix, received, {}), received);
+  strict.in = set_med_unless_denied();
+  const auto changed = import_attributes(strict, true, kPrefix, received, {});
+  ASSERT_TRUE(changed);
+  EXPECT_EQ(changed->med, 42u);
+  EXPECT_EQ(import_attributes(strict, true, *wire::Prefix::parse("10.9.0.0/24"), received, {}),
+            nullptr);
+  EXPECT_EQ(import_attributes(PeerPolicy{}, true, kPrefix, received, {}), received);  // shared
+}
+
+}  // namespace
+}  // namespace closbgp::session
