@@ -177,6 +177,21 @@ Network parse_network(const YAML::Node& n, const std::string& path,
   return net;
 }
 
+Aggregate parse_aggregate(const YAML::Node& n, const std::string& path,
+                          const policy::Policies& policies) {
+  Section s(n, path, {"prefix", "summary-only", "as-set", "route-map"});
+  if (!s.has("prefix")) fail(n, s.key_path("prefix"), "is required");
+  Aggregate a{prefix(s.get("prefix"), s.key_path("prefix")), false, false, ""};
+  if (s.has("summary-only"))
+    a.summary_only = boolean(s.get("summary-only"), s.key_path("summary-only"));
+  if (s.has("as-set")) a.as_set = boolean(s.get("as-set"), s.key_path("as-set"));
+  if (s.has("route-map")) {
+    a.route_map = scalar(s.get("route-map"), s.key_path("route-map"));
+    require_route_map(policies, s.get("route-map"), s.key_path("route-map"));
+  }
+  return a;
+}
+
 Multipath parse_multipath(const YAML::Node& n) {
   Section s(n, "multipath", {"max-paths", "as-path-relax"});
   Multipath m;
@@ -189,17 +204,10 @@ Multipath parse_multipath(const YAML::Node& n) {
 
 Config parse_root(const YAML::Node& root) {
   if (!root || root.IsNull()) throw Invalid{0, "", "the file is empty"};
-  std::set<std::string> keys{"asn",
-                             "router-id",
-                             "timers",
-                             "bfd",
-                             "neighbors",
-                             "networks",
-                             "fib",
-                             "grpc",
-                             "multipath",
-                             "always-compare-med",
-                             "ebgp-requires-policy"};
+  std::set<std::string> keys{
+      "asn",       "router-id",          "timers",     "bfd",
+      "neighbors", "networks",           "fib",        "grpc",
+      "multipath", "always-compare-med", "aggregates", "ebgp-requires-policy"};
   keys.insert(kPolicySections.begin(), kPolicySections.end());
   Section s(root, "", keys);
   Config c;
@@ -232,6 +240,22 @@ Config parse_root(const YAML::Node& root) {
     for (size_t i = 0; i < list.size(); ++i)
       c.networks.push_back(
           parse_network(list[i], "networks[" + std::to_string(i) + "]", c.policies));
+  }
+  if (s.has("aggregates")) {
+    const auto list = s.get("aggregates");
+    if (!list.IsSequence()) fail(list, "aggregates", "must be a list");
+    for (size_t i = 0; i < list.size(); ++i) {
+      const std::string path = "aggregates[" + std::to_string(i) + "]";
+      Aggregate a = parse_aggregate(list[i], path, c.policies);
+      // Both would be the node's own path for one prefix.
+      for (const auto& n : c.networks)
+        if (n.prefix == a.prefix)
+          fail(list[i], path, a.prefix.to_string() + " is also in networks");
+      for (const auto& other : c.aggregates)
+        if (other.prefix == a.prefix)
+          fail(list[i], path, a.prefix.to_string() + " is listed twice");
+      c.aggregates.push_back(std::move(a));
+    }
   }
   if (s.has("multipath")) c.multipath = parse_multipath(s.get("multipath"));
   if (s.has("always-compare-med"))

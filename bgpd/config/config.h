@@ -71,6 +71,15 @@ struct Network {
   friend bool operator==(const Network&, const Network&) = default;
 };
 
+// A summary prefix originated while a more-specific exists (see rib/aggregation.h).
+struct Aggregate {
+  wire::Prefix prefix;
+  bool summary_only = false;  // advertise only the summary
+  bool as_set = false;        // AS_SET of the contributors' ASes instead of ATOMIC_AGGREGATE
+  std::string route_map;
+  friend bool operator==(const Aggregate&, const Aggregate&) = default;
+};
+
 struct Multipath {  // ECMP; relax: paths from different neighbour ASes (RFC 7938)
   uint32_t max_paths = 64;
   bool as_path_relax = true;
@@ -85,6 +94,7 @@ struct Config {
   Bfd bfd;  // defaults for neighbours; on by default for interface neighbours
   std::vector<Neighbor> neighbors;
   std::vector<Network> networks;
+  std::vector<Aggregate> aggregates;
   Multipath multipath;
   bool always_compare_med = false;
   // RFC 8212: an eBGP neighbour without route-map-in / route-map-out

@@ -36,6 +36,13 @@ rib::SelectionOptions selection_options(const config::Config& cfg) {
   return o;
 }
 
+std::vector<rib::AggregateSpec> aggregate_specs(const config::Config& cfg) {
+  std::vector<rib::AggregateSpec> specs;
+  for (const auto& a : cfg.aggregates)
+    specs.push_back({a.prefix, a.summary_only, a.as_set, cfg.policies.route_map(a.route_map)});
+  return specs;
+}
+
 std::string hostname() {
   char buf[256] = {};
   if (gethostname(buf, sizeof buf - 1) != 0) return "";
@@ -57,6 +64,7 @@ Speaker::Speaker(asio::io_context& io, const config::Config& cfg, bfd::BfdClient
       ra_(io, [this](uint32_t ifindex,
                      const asio::ip::address_v6& from) { on_router_advert(ifindex, from); }),
       rib_(selection_options(cfg)),
+      aggregation_(aggregate_specs(cfg), cfg.asn, cfg.router_id.v4_host_order()),
       backpressure_timer_(io) {}
 
 Speaker::~Speaker() = default;
@@ -147,7 +155,9 @@ void Speaker::originate_networks() {
         attrs = std::make_shared<const wire::PathAttributes>(std::move(*verdict.changed));
     }
     rib_.set(n.prefix, rib::kLocalSource, rib::Path{attrs, {}, {}});
+    pending_.insert(n.prefix);  // may turn an aggregate on
   }
+  schedule_flush();
 }
 
 void Speaker::accept_next() {
@@ -347,8 +357,11 @@ void Speaker::schedule_flush() {
 
 void Speaker::flush() {
   flush_scheduled_ = false;
-  const std::vector<wire::Prefix> changed(pending_.begin(), pending_.end());
+  std::vector<wire::Prefix> changed(pending_.begin(), pending_.end());
   pending_.clear();
+  aggregation_.update(rib_, changed);
+  std::sort(changed.begin(), changed.end());
+  changed.erase(std::unique(changed.begin(), changed.end()), changed.end());
   if (fib_) fib_->apply(fib_update(changed));
   for (auto& [name, p] : peers_) export_to(*p, changed);
   apply_backpressure();
@@ -417,7 +430,7 @@ void Speaker::export_to(Peer& p, const std::vector<wire::Prefix>& prefixes) {
   for (const auto& prefix : prefixes) {
     const wire::Family family = wire::family_of(prefix.afi());
     if (!next_hops.contains(family)) continue;
-    const rib::LocRib::Entry* entry = rib_.find(prefix);
+    const rib::LocRib::Entry* entry = aggregation_.suppressed(prefix) ? nullptr : rib_.find(prefix);
     Group* g = nullptr;
     if (entry) {
       // The export of a path depends on its attribute set (which belongs

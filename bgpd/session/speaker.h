@@ -16,6 +16,7 @@
 #include "bgpd/discovery/router_advert.h"
 #include "bgpd/session/peer.h"
 #include "fib/fib.h"
+#include "rib/aggregation.h"
 #include "rib/loc_rib.h"
 
 namespace closbgp::session {
@@ -74,6 +75,7 @@ class Speaker final : public api::Backend, private PeerEvents {
   std::map<std::string, std::unique_ptr<Peer>> peers_;  // by name
   uint32_t next_peer_id_ = 1;                           // 0 is rib::kLocalSource
   rib::LocRib rib_;
+  rib::Aggregation aggregation_;
   std::set<wire::Prefix> pending_;  // changed in the Loc-RIB, not yet sent
   bool flush_scheduled_ = false;
   bool reading_paused_ = false;

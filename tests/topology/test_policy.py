@@ -1,6 +1,8 @@
 """Policy across a diamond of closbgpd routers (leaf1, leaf2 under spine1,
 spine2), each leaf in its own AS, both spines in AS 65000:
 
+- leaf2 aggregates 10.20.1.0/24 and 10.20.2.0/24 into 10.20.0.0/16,
+  summary-only: leaf1 sees the summary and neither more-specific;
 - leaf2's route-map-out denies 10.2.9.0/24 (it never appears anywhere) and
   prepends its AS twice on 10.2.1.0/24 (visible at leaf1);
 - spine1's route-map-in tags everything from leaves with 65000:1 and the
@@ -29,7 +31,9 @@ route-maps:
     - {action: permit}
 neighbors:
   - {interface: "swp*", remote-as: external, route-map-out: TO-SPINE}
-networks: [10.0.0.12/32, 10.2.1.0/24, 10.2.9.0/24]
+networks: [10.0.0.12/32, 10.2.1.0/24, 10.2.9.0/24, 10.20.1.0/24, 10.20.2.0/24]
+aggregates:
+  - {prefix: 10.20.0.0/16, summary-only: true}
 """
 
 SPINE = TIMERS.replace("{", "{{").replace("}", "}}") + """asn: 65000
@@ -100,3 +104,9 @@ def test_route_maps_across_a_diamond(fabric):
     for host in (leaf1, *spines):
         assert [r for r in paths(host) if r["prefix"] == "10.2.9.0/24"] == [], host.name
     assert fabric.ip_json(leaf1, "route", "show", "10.2.9.0/24") == []
+
+    # The aggregate replaced its more-specifics, and is sent like any route.
+    summary = wait_for(lambda: both_paths("10.20.0.0/16"), 15, "leaf2's aggregate at leaf1")
+    assert all(r["as_path"] == [65000, 65102] for r in summary), summary
+    assert [r for r in paths(leaf1) if r["prefix"].startswith("10.20.")
+            and r["prefix"] != "10.20.0.0/16"] == []

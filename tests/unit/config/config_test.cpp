@@ -131,6 +131,13 @@ TEST(Config, ErrorsNameLineKeyAndProblem) {
        "asn: 1\nrouter-id: 10.0.0.1\nroute-maps:\n  M:\n    - {seq: 20, action: permit}\n    - "
        "{seq: 10, action: deny}\n",
        6, "route-maps.M[1].seq", "greater than"},
+      {"aggregate also a network",
+       "asn: 1\nrouter-id: 10.0.0.1\nnetworks: [10.2.0.0/16]\naggregates:\n  - {prefix: "
+       "10.2.0.0/16}\n",
+       5, "aggregates[0]", "also in networks"},
+      {"aggregate key",
+       "asn: 1\nrouter-id: 10.0.0.1\naggregates:\n  - {prefix: 10.2.0.0/16, summary: true}\n", 4,
+       "aggregates[0].summary", "unknown key"},
       {"network route-map",
        "asn: 1\nrouter-id: 10.0.0.1\nnetworks:\n  - {prefix: 10.0.0.0/24, route-map: X}\n", 4,
        "networks[0].route-map", "not defined"},
@@ -187,6 +194,9 @@ neighbors:
 networks:
   - 10.0.0.11/32
   - {prefix: 10.1.1.0/24, route-map: FROM-SPINE}
+aggregates:
+  - {prefix: 10.2.0.0/16, summary-only: true, as-set: true, route-map: FROM-SPINE}
+  - {prefix: 10.3.0.0/16}
 multipath: {max-paths: 8, as-path-relax: false}
 always-compare-med: true
 ebgp-requires-policy: true
@@ -210,6 +220,9 @@ ebgp-requires-policy: true
   EXPECT_EQ(c->neighbors[1].allowas_in, 2);
   EXPECT_EQ(c->neighbors[1].remove_private_as, Neighbor::RemovePrivateAs::IfOnlyPrivate);
   EXPECT_EQ(c->networks[1].route_map, "FROM-SPINE");
+  EXPECT_EQ(c->aggregates[0],
+            (Aggregate{*wire::Prefix::parse("10.2.0.0/16"), true, true, "FROM-SPINE"}));
+  EXPECT_EQ(c->aggregates[1], (Aggregate{*wire::Prefix::parse("10.3.0.0/16"), false, false, ""}));
   EXPECT_EQ(c->multipath, (Multipath{8, false}));
   EXPECT_TRUE(c->always_compare_med);
   EXPECT_TRUE(c->ebgp_requires_policy);
