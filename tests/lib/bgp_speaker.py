@@ -57,13 +57,13 @@ def enter_netns(name):
             raise OSError(ctypes.get_errno(), "setns")
 
 
-def serve_in_netns(ns_name, handler, ready, stop, port=179):
+def serve_in_netns(ns_name, handler, ready, stop, port=179, host="0.0.0.0"):
     """Runs an asyncio server with `handler(reader, writer)` in the namespace
     until `stop` is set. Call in a thread of its own."""
     enter_netns(ns_name)
 
     async def main():
-        server = await asyncio.start_server(handler, "0.0.0.0", port, backlog=4096)
+        server = await asyncio.start_server(handler, host, port, backlog=4096)
         ready.set()
         while not stop.is_set():
             await asyncio.sleep(0.1)

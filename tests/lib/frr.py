@@ -14,7 +14,9 @@ FRR = Path("/usr/lib/frr")
 
 
 class FrrNode:
-    def __init__(self, ns, config_text, tmp_path, daemons=("zebra", "bgpd")):
+    def __init__(self, ns, config_text, tmp_path, daemons=("zebra", "bgpd"), extra_args=None):
+        """`extra_args`: per daemon, more command-line arguments."""
+        self.extra_args = extra_args or {}
         self.ns = ns
         self.name = ns.name
         self.rundir = Path("/var/run/frr") / self.name
@@ -35,6 +37,7 @@ class FrrNode:
                 "-f", str(self.conf), "-u", "frr", "-g", "frr", "--log", "stdout"]
         if daemon == "bfdd":
             args += ["--bfdctl", str(self.rundir / "bfdd.sock")]
+        args += self.extra_args.get(daemon, [])
         log = open(tmp_path / f"{self.name}-{daemon}.log", "w")
         self.procs.append((self.ns.popen(*args, stdout=log, stderr=subprocess.STDOUT), log))
         if daemon == "zebra":  # the others connect to zebra's socket

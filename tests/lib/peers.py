@@ -4,13 +4,10 @@ import subprocess
 from lib.netns import terminate, wait_for
 
 
-class BirdNode:
-    def __init__(self, ns, tmp_path, asn, router_id, local, neighbor, neighbor_as, routes=()):
-        self.ns = ns
-        self.sock = tmp_path / f"{ns.name}-bird.ctl"
-        conf = tmp_path / f"{ns.name}-bird.conf"
-        statics = "".join(f"  route {r} blackhole;\n" for r in routes)
-        conf.write_text(f"""router id {router_id};
+def bird_numbered_config(asn, router_id, local, neighbor, neighbor_as, routes=()):
+    """One numbered eBGP session announcing `routes` (as blackhole statics)."""
+    statics = "".join(f"  route {r} blackhole;\n" for r in routes)
+    return f"""router id {router_id};
 protocol device {{}}
 protocol static announce {{ ipv4; {statics} }}
 protocol bgp fabric {{
@@ -19,7 +16,15 @@ protocol bgp fabric {{
   hold time 9; keepalive time 3; connect retry time 2;
   ipv4 {{ import all; export all; }};
 }}
-""")
+"""
+
+
+class BirdNode:
+    def __init__(self, ns, tmp_path, config_text):
+        self.ns = ns
+        self.sock = tmp_path / f"{ns.name}-bird.ctl"
+        conf = tmp_path / f"{ns.name}-bird.conf"
+        conf.write_text(config_text)
         self.log = open(tmp_path / f"{ns.name}-bird.log", "w")
         self.proc = ns.popen("bird", "-f", "-c", str(conf), "-s", str(self.sock),
                              stdout=self.log, stderr=subprocess.STDOUT)

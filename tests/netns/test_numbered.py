@@ -3,7 +3,7 @@ dynamic neighbour accepted from a listen-range."""
 import pytest
 
 from lib.netns import Daemon, veth, wait_for
-from lib.peers import BirdNode, GobgpNode
+from lib.peers import BirdNode, bird_numbered_config, GobgpNode
 
 pytestmark = pytest.mark.netns
 
@@ -34,8 +34,8 @@ def routes(d):
 def test_bird_numbered(link):
     leaf_ns, bird_ns, tmp = link
     leaf = Daemon(leaf_ns, leaf_config("{address: 192.0.2.2, remote-as: 65002}"), tmp, "leaf")
-    bird = BirdNode(bird_ns, tmp, 65002, "10.0.0.2", "192.0.2.2", "192.0.2.1", 65101,
-                    routes=["10.0.0.2/32"])
+    bird = BirdNode(bird_ns, tmp, bird_numbered_config(65002, "10.0.0.2", "192.0.2.2", "192.0.2.1", 65101,
+                    routes=["10.0.0.2/32"]))
     try:
         leaf.wait_api()
         p = wait_for(lambda: (lambda q: q if q and q["state"] == "SESSION_STATE_ESTABLISHED" else None)(
