@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "rib/attr_intern.h"
+
 namespace closbgp::rib {
 
 bool path_contains(const wire::AsPath& path, uint32_t asn) {
@@ -19,29 +21,27 @@ size_t path_count(const wire::AsPath& path, uint32_t asn) {
 
 void AdjRibIn::withdraw(const std::vector<wire::Nlri>& nlri, std::vector<wire::Prefix>& changed) {
   for (const auto& n : nlri) {
-    auto it = routes_.find(n.prefix);
-    if (it == routes_.end()) continue;
-    if (it->second.accepted) --accepted_;
-    routes_.erase(it);
+    const PathRef* r = routes_.find(n.prefix);
+    if (!r) continue;
+    if ((*r)->accepted) --accepted_;
+    routes_.erase(n.prefix);
     changed.push_back(n.prefix);
   }
 }
 
-void AdjRibIn::announce(const std::vector<wire::Nlri>& nlri,
-                        const std::shared_ptr<const wire::PathAttributes>& attrs,
-                        const wire::MpNextHop& next_hop, bool accepted,
+void AdjRibIn::announce(const std::vector<wire::Nlri>& nlri, const PathRef& path,
                         std::vector<wire::Prefix>& changed) {
   for (const auto& n : nlri) {
-    auto [it, inserted] = routes_.try_emplace(n.prefix);
-    if (!inserted && it->second.accepted) --accepted_;
-    it->second = ReceivedRoute{attrs, next_hop, accepted};
-    if (accepted) ++accepted_;
+    auto [slot, inserted] = routes_.try_emplace(n.prefix);
+    if (!inserted && (*slot)->accepted) --accepted_;
+    *slot = path;
+    if (path->accepted) ++accepted_;
     changed.push_back(n.prefix);
   }
 }
 
-void AdjRibIn::apply(const wire::UpdateMessage& u, uint32_t local_as, uint8_t allowas_in,
-                     std::vector<wire::Prefix>& changed) {
+void AdjRibIn::apply(const wire::UpdateMessage& u, const PathSource& source, uint32_t local_as,
+                     uint8_t allowas_in, std::vector<wire::Prefix>& changed) {
   withdraw(u.withdrawn, changed);
   if (u.mp_unreach) withdraw(u.mp_unreach->withdrawn, changed);
   if (u.action == wire::AttrAction::TreatAsWithdraw) {
@@ -52,10 +52,13 @@ void AdjRibIn::apply(const wire::UpdateMessage& u, uint32_t local_as, uint8_t al
   if (u.nlri.empty() && !u.mp_reach) return;
   const bool accepted =
       !u.attributes.as_path || path_count(*u.attributes.as_path, local_as) <= allowas_in;
-  auto attrs = std::make_shared<const wire::PathAttributes>(u.attributes);
+  auto attrs = intern(u.attributes);
   if (!u.nlri.empty() && u.attributes.next_hop)
-    announce(u.nlri, attrs, wire::MpNextHop{*u.attributes.next_hop, {}}, accepted, changed);
-  if (u.mp_reach) announce(u.mp_reach->nlri, attrs, u.mp_reach->next_hop, accepted, changed);
+    announce(u.nlri,
+             make_path(attrs, wire::MpNextHop{*u.attributes.next_hop, {}}, source, accepted),
+             changed);
+  if (u.mp_reach)
+    announce(u.mp_reach->nlri, make_path(attrs, u.mp_reach->next_hop, source, accepted), changed);
 }
 
 void AdjRibIn::clear() {

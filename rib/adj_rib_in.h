@@ -1,43 +1,40 @@
-// Adj-RIB-In of one peer: what it announced, after RFC 7606 handling, with
-// each path marked accepted or not (our AS in its AS_PATH: a loop). All the
-// prefixes of one UPDATE share one attribute set.
+// Adj-RIB-In of one peer: what it announced, after RFC 7606 handling and
+// before policy. All the prefixes of one UPDATE share one Path; a path with
+// our AS in it (a loop) is kept but marked not accepted.
 #pragma once
 
 #include <cstdint>
-#include <map>
-#include <memory>
+#include <vector>
 
-#include "bgpd/wire/messages.h"
+#include "rib/path.h"
+#include "rib/prefix_map.h"
 
 namespace closbgp::rib {
-
-struct ReceivedRoute {
-  std::shared_ptr<const wire::PathAttributes> attributes;
-  wire::MpNextHop next_hop;
-  bool accepted = true;
-};
 
 class AdjRibIn {
  public:
   // Withdrawals first, then announcements; treat-as-withdraw withdraws the
-  // announced prefixes too. Appends every prefix it touched to `changed`.
-  // A path with our AS in it more than `allowas_in` times is a loop: kept
-  // but not accepted.
-  void apply(const wire::UpdateMessage& update, uint32_t local_as, uint8_t allowas_in,
-             std::vector<wire::Prefix>& changed);
+  // announced prefixes too. A path with `local_as` in it more than
+  // `allowas_in` times is a loop. Appends every prefix it touched to
+  // `changed`.
+  void apply(const wire::UpdateMessage& update, const PathSource& source, uint32_t local_as,
+             uint8_t allowas_in, std::vector<wire::Prefix>& changed);
   void clear();
 
-  const std::map<wire::Prefix, ReceivedRoute>& routes() const { return routes_; }
+  const PrefixMap<PathRef>& routes() const { return routes_; }
+  const Path* find(const wire::Prefix& p) const {
+    const PathRef* r = routes_.find(p);
+    return r ? r->get() : nullptr;
+  }
   size_t received() const { return routes_.size(); }
   size_t accepted() const { return accepted_; }
 
  private:
   void withdraw(const std::vector<wire::Nlri>& nlri, std::vector<wire::Prefix>& changed);
-  void announce(const std::vector<wire::Nlri>& nlri,
-                const std::shared_ptr<const wire::PathAttributes>& attrs,
-                const wire::MpNextHop& next_hop, bool accepted, std::vector<wire::Prefix>& changed);
+  void announce(const std::vector<wire::Nlri>& nlri, const PathRef& path,
+                std::vector<wire::Prefix>& changed);
 
-  std::map<wire::Prefix, ReceivedRoute> routes_;
+  PrefixMap<PathRef> routes_;
   size_t accepted_ = 0;
 };
 

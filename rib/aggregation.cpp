@@ -6,17 +6,6 @@
 namespace closbgp::rib {
 namespace {
 
-// Calls f(prefix, entry) for every Loc-RIB entry strictly inside `agg`. The
-// map is ordered by address then length, so they are one contiguous run
-// starting at the aggregate itself.
-template <class F>
-void for_each_inside(const LocRib& rib, const wire::Prefix& agg, F f) {
-  for (auto it = rib.entries().lower_bound(agg); it != rib.entries().end(); ++it) {
-    if (!agg.contains(it->first)) break;
-    if (it->first.length() > agg.length()) f(it->first, it->second);
-  }
-}
-
 bool inside(const wire::Prefix& agg, const wire::Prefix& p) {
   return p.length() > agg.length() && agg.contains(p);
 }
@@ -27,27 +16,27 @@ Aggregation::Aggregation(std::vector<AggregateSpec> specs, uint32_t local_as, ui
     : local_as_(local_as), router_id_(router_id) {
   // The most specific first: a nested aggregate is a contributor of the
   // one around it and must be up to date before it.
-  std::stable_sort(specs.begin(), specs.end(), [](const auto& a, const auto& b) {
-    return a.prefix.length() > b.prefix.length();
+  std::sort(specs.begin(), specs.end(), [](const auto& a, const auto& b) {
+    return a.prefix.length() != b.prefix.length() ? a.prefix.length() > b.prefix.length()
+                                                  : a.prefix < b.prefix;
   });
-  for (auto& s : specs) aggregates_.push_back({std::move(s), nullptr});
+  for (auto& s : specs) aggregates_.push_back({std::move(s), {}, nullptr});
 }
 
-std::shared_ptr<const wire::PathAttributes> Aggregation::summarize(
-    const LocRib& rib, const AggregateSpec& spec) const {
-  bool any = false;
+std::shared_ptr<const wire::PathAttributes> Aggregation::summarize(const LocRib& rib,
+                                                                   const State& agg) const {
+  const AggregateSpec& spec = agg.spec;
+  if (agg.contributors.empty()) return nullptr;
   wire::Origin origin = wire::Origin::Igp;
   std::set<uint32_t> asns, communities;
-  for_each_inside(rib, spec.prefix, [&](const wire::Prefix&, const LocRib::Entry& e) {
-    any = true;
-    const auto& a = *e.best().attributes;
+  for (const auto& prefix : agg.contributors) {
+    const auto& a = *rib.find(prefix)->best().attributes;
     origin = std::max(origin, a.origin.value_or(wire::Origin::Incomplete));
-    if (!spec.as_set) return;
+    if (!spec.as_set) continue;
     if (a.as_path)
       for (const auto& seg : a.as_path->segments) asns.insert(seg.asns.begin(), seg.asns.end());
     communities.insert(a.communities.begin(), a.communities.end());
-  });
-  if (!any) return nullptr;
+  }
   wire::PathAttributes a;
   a.origin = origin;
   a.as_path = wire::AsPath{};
@@ -68,21 +57,27 @@ std::shared_ptr<const wire::PathAttributes> Aggregation::summarize(
 void Aggregation::update(LocRib& rib, std::vector<wire::Prefix>& changed) {
   for (auto& agg : aggregates_) {
     const auto& spec = agg.spec;
-    if (std::none_of(changed.begin(), changed.end(),
-                     [&](const wire::Prefix& p) { return inside(spec.prefix, p); }))
-      continue;
-    auto attrs = summarize(rib, spec);
+    bool touched = false;
+    for (const auto& p : changed) {
+      if (!inside(spec.prefix, p)) continue;
+      touched = true;
+      if (rib.find(p))
+        agg.contributors.insert(p);
+      else
+        agg.contributors.erase(p);
+    }
+    if (!touched) continue;
+    auto attrs = summarize(rib, agg);
     const bool was_active = agg.attributes != nullptr;
     if (attrs && agg.attributes && *attrs == *agg.attributes) continue;
     agg.attributes = attrs;
-    std::optional<Path> path;
-    if (attrs) path = Path{attrs, {}, {}};
-    if (rib.set(spec.prefix, kLocalSource, std::move(path))) changed.push_back(spec.prefix);
+    const bool visible =
+        attrs ? rib.set(spec.prefix, make_path(attrs)) : rib.remove(spec.prefix, kLocalSource);
+    if (visible) changed.push_back(spec.prefix);
     // Turning a summary-only aggregate on or off changes what its
     // more-specifics' peers should have.
     if (spec.summary_only && was_active != (attrs != nullptr))
-      for_each_inside(rib, spec.prefix,
-                      [&](const wire::Prefix& p, const LocRib::Entry&) { changed.push_back(p); });
+      changed.insert(changed.end(), agg.contributors.begin(), agg.contributors.end());
   }
 }
 

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <memory>
+#include <set>
 #include <vector>
 
 #include "policy/route_map.h"
@@ -37,11 +38,11 @@ class Aggregation {
  private:
   struct State {
     AggregateSpec spec;
+    std::set<wire::Prefix> contributors;                     // Loc-RIB prefixes strictly inside
     std::shared_ptr<const wire::PathAttributes> attributes;  // null: inactive
   };
   // The summary's attributes from its contributors; nullptr with none.
-  std::shared_ptr<const wire::PathAttributes> summarize(const LocRib& rib,
-                                                        const AggregateSpec& spec) const;
+  std::shared_ptr<const wire::PathAttributes> summarize(const LocRib& rib, const State& agg) const;
 
   std::vector<State> aggregates_;
   uint32_t local_as_, router_id_;

@@ -35,6 +35,6 @@ struct Selection {
 // `candidates` in a fixed order (the RIB keeps them by peer id): MED makes
 // pairwise preference non-transitive, so the winner is found by comparing
 // in that order, which makes the result independent of arrival order.
-Selection select(std::span<const Path> candidates, const SelectionOptions& o);
+Selection select(std::span<const PathRef> candidates, const SelectionOptions& o);
 
 }  // namespace closbgp::rib

@@ -5,66 +5,121 @@
 namespace closbgp::rib {
 namespace {
 
-// What the outside sees of an entry: the sources and attributes of the ECMP
-// set, best first.
-std::vector<std::pair<uint32_t, const wire::PathAttributes*>> visible(const LocRib::Entry& e) {
-  std::vector<std::pair<uint32_t, const wire::PathAttributes*>> v;
-  for (size_t i : e.selection.multipath)
-    v.emplace_back(e.paths[i].source.peer_id, e.paths[i].attributes.get());
+constexpr uint16_t kOnlyPath[1] = {0};
+
+// What the outside sees of an entry: the ECMP set's paths, best first.
+std::vector<const Path*> visible(const LocRib::Entry& e) {
+  std::vector<const Path*> v;
+  for (uint16_t i : e.multipath()) v.push_back(&e.path(i));
   return v;
 }
 
 }  // namespace
 
-bool LocRib::set(const wire::Prefix& prefix, uint32_t peer_id, std::optional<Path> path) {
-  auto it = entries_.find(prefix);
-  if (it == entries_.end()) {
-    if (!path) return false;
-    path->source.peer_id = peer_id;
-    Entry e;
-    e.paths.push_back(std::move(*path));
-    e.selection = select(e.paths, options_);
-    entries_.emplace(prefix, std::move(e));
+LocRib::Entry& LocRib::Entry::operator=(Entry&& o) noexcept {
+  if (this != &o) {
+    reset();
+    bits_ = std::exchange(o.bits_, 0);
+  }
+  return *this;
+}
+
+void LocRib::Entry::reset() {
+  if (many())
+    delete as_many();
+  else if (bits_)
+    intrusive_ptr_release(as_one());
+  bits_ = 0;
+}
+
+void LocRib::Entry::hold_one(PathRef p) {
+  reset();
+  bits_ = reinterpret_cast<uintptr_t>(p.detach());  // the reference moves into bits_
+}
+
+size_t LocRib::Entry::size() const {
+  return many() ? as_many()->paths.size() : bits_ != 0;
+}
+
+const Path& LocRib::Entry::path(size_t i) const {
+  return many() ? *as_many()->paths[i] : *as_one();
+}
+
+size_t LocRib::Entry::best_index() const {
+  return many() ? as_many()->multipath.front() : 0;
+}
+
+std::span<const uint16_t> LocRib::Entry::multipath() const {
+  if (many()) return as_many()->multipath;
+  return bits_ ? std::span<const uint16_t>(kOnlyPath) : std::span<const uint16_t>();
+}
+
+bool LocRib::Entry::set(uint32_t peer_id, PathRef path, const SelectionOptions& o) {
+  // The common case: one source, replaced or removed.
+  if (!many() && (bits_ == 0 || as_one()->source.peer_id == peer_id)) {
+    const Path* before = bits_ ? as_one() : nullptr;
+    if (before == path.get()) return false;
+    if (path)
+      hold_one(std::move(path));
+    else
+      reset();
     return true;
   }
-  Entry& e = it->second;
-  const auto before = visible(e);
-  auto pos = std::lower_bound(e.paths.begin(), e.paths.end(), peer_id,
-                              [](const Path& p, uint32_t id) { return p.source.peer_id < id; });
-  const bool present = pos != e.paths.end() && pos->source.peer_id == peer_id;
-  if (!path) {
-    if (!present) return false;
-    e.paths.erase(pos);
-    if (e.paths.empty()) {
-      entries_.erase(it);
-      return true;
-    }
-  } else {
-    path->source.peer_id = peer_id;
-    if (present)
-      *pos = std::move(*path);
-    else
-      e.paths.insert(pos, std::move(*path));
+  const auto before = visible(*this);
+  std::vector<PathRef> paths;
+  if (many())
+    paths = std::move(as_many()->paths);
+  else
+    paths.emplace_back(as_one());
+  auto pos = std::lower_bound(paths.begin(), paths.end(), peer_id,
+                              [](const PathRef& p, uint32_t id) { return p->source.peer_id < id; });
+  const bool present = pos != paths.end() && (*pos)->source.peer_id == peer_id;
+  if (!path && !present) {
+    if (many()) as_many()->paths = std::move(paths);
+    return false;
   }
-  e.selection = select(e.paths, options_);
-  // A replaced path in the set has new attributes, hence a new pointer.
-  return visible(e) != before;
+  if (!path)
+    paths.erase(pos);
+  else if (present)
+    *pos = std::move(path);
+  else
+    paths.insert(pos, std::move(path));
+  if (paths.size() == 1) {
+    hold_one(std::move(paths.front()));
+  } else {
+    auto m = std::make_unique<Many>();
+    const Selection s = select(paths, o);
+    m->multipath.assign(s.multipath.begin(), s.multipath.end());
+    m->paths = std::move(paths);
+    reset();
+    bits_ = reinterpret_cast<uintptr_t>(m.release()) | kMany;
+  }
+  // A replaced path in the set is a new object, hence a new pointer.
+  return visible(*this) != before;
+}
+
+bool LocRib::set(const wire::Prefix& prefix, PathRef path) {
+  const uint32_t peer = path->source.peer_id;
+  auto [entry, inserted] = entries_.try_emplace(prefix);
+  return entry->set(peer, std::move(path), options_);
+}
+
+bool LocRib::remove(const wire::Prefix& prefix, uint32_t peer_id) {
+  Entry* e = entries_.find(prefix);
+  if (!e || !e->set(peer_id, nullptr, options_)) return false;
+  if (e->size() == 0) entries_.erase(prefix);
+  return true;
 }
 
 std::vector<wire::Prefix> LocRib::remove_source(uint32_t peer_id) {
   std::vector<wire::Prefix> candidates, changed;
-  for (const auto& [prefix, e] : entries_)
-    if (std::any_of(e.paths.begin(), e.paths.end(),
-                    [&](const Path& p) { return p.source.peer_id == peer_id; }))
-      candidates.push_back(prefix);
+  entries_.for_each([&](const wire::Prefix& prefix, const Entry& e) {
+    for (size_t i = 0; i < e.size(); ++i)
+      if (e.path(i).source.peer_id == peer_id) candidates.push_back(prefix);
+  });
   for (const auto& p : candidates)
-    if (set(p, peer_id, std::nullopt)) changed.push_back(p);
+    if (remove(p, peer_id)) changed.push_back(p);
   return changed;
-}
-
-const LocRib::Entry* LocRib::find(const wire::Prefix& prefix) const {
-  auto it = entries_.find(prefix);
-  return it == entries_.end() ? nullptr : &it->second;
 }
 
 }  // namespace closbgp::rib

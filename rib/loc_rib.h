@@ -1,40 +1,74 @@
 // Loc-RIB: every prefix's candidate paths (one per source), the best path
 // and the ECMP set. Updated one path at a time; says whether what the FIB
-// and the peers see has changed.
+// and the peers see has changed. A prefix with one path (most of a full
+// table) costs one 8-byte word beside its key.
 #pragma once
 
-#include <map>
-#include <optional>
+#include <cstdint>
+#include <span>
 #include <vector>
 
 #include "rib/best_path.h"
+#include "rib/prefix_map.h"
 
 namespace closbgp::rib {
 
 class LocRib {
  public:
-  struct Entry {
-    std::vector<Path> paths;  // ordered by source peer id
-    Selection selection;
-    const Path& best() const { return paths[selection.best]; }
+  class Entry {
+   public:
+    Entry() = default;
+    ~Entry() { reset(); }
+    Entry(Entry&& o) noexcept : bits_(std::exchange(o.bits_, 0)) {}
+    Entry& operator=(Entry&& o) noexcept;
+    Entry(const Entry&) = delete;
+    Entry& operator=(const Entry&) = delete;
+
+    // Candidates ordered by source peer id.
+    size_t size() const;
+    const Path& path(size_t i) const;
+    const Path& best() const { return path(best_index()); }
+    size_t best_index() const;
+    // The ECMP set: indexes into the candidates, best first.
+    std::span<const uint16_t> multipath() const;
+
+    // Sets (or with nullptr removes) the candidate of `peer_id` and selects
+    // again. Returns false if nothing visible (best path, ECMP set) changed.
+    bool set(uint32_t peer_id, PathRef path, const SelectionOptions& o);
+
+   private:
+    struct Many {
+      std::vector<PathRef> paths;
+      std::vector<uint16_t> multipath;  // best first
+    };
+    static constexpr uintptr_t kMany = 1;  // low bit: bits_ points at a Many
+    bool many() const { return bits_ & kMany; }
+    Many* as_many() const { return reinterpret_cast<Many*>(bits_ & ~kMany); }
+    const Path* as_one() const { return reinterpret_cast<const Path*>(bits_); }
+    void reset();
+    void hold_one(PathRef p);
+
+    uintptr_t bits_ = 0;  // 0: empty; else a counted Path* or a Many*
   };
 
   explicit LocRib(SelectionOptions options = {}) : options_(options) {}
 
-  // Sets the path from `peer_id` for `prefix`, or removes it (nullopt).
-  // True if the best path or the ECMP set changed.
-  bool set(const wire::Prefix& prefix, uint32_t peer_id, std::optional<Path> path);
+  // Sets `path` as the candidate of its source for `prefix`. True if the
+  // best path or the ECMP set changed.
+  bool set(const wire::Prefix& prefix, PathRef path);
+  // Removes the candidate of `peer_id`; true if that changed what is visible.
+  bool remove(const wire::Prefix& prefix, uint32_t peer_id);
   // Removes every path from `peer_id`; returns the prefixes whose best path
   // or ECMP set changed.
   std::vector<wire::Prefix> remove_source(uint32_t peer_id);
 
-  const Entry* find(const wire::Prefix& prefix) const;
-  const std::map<wire::Prefix, Entry>& entries() const { return entries_; }
+  const Entry* find(const wire::Prefix& prefix) const { return entries_.find(prefix); }
+  const PrefixMap<Entry>& entries() const { return entries_; }
   size_t size() const { return entries_.size(); }
 
  private:
   SelectionOptions options_;
-  std::map<wire::Prefix, Entry> entries_;
+  PrefixMap<Entry> entries_;
 };
 
 }  // namespace closbgp::rib

@@ -1,7 +1,11 @@
 // A path as the RIB holds it: interned attributes, next hop, and what
-// best-path selection needs to know about where it came from.
+// best-path selection needs to know about where it came from. Every prefix
+// of one UPDATE shares one Path object (PathRef: an 8-byte counted
+// reference, not atomic: the RIB lives on the main thread only).
 #pragma once
 
+#include <boost/smart_ptr/intrusive_ptr.hpp>
+#include <boost/smart_ptr/intrusive_ref_counter.hpp>
 #include <cstdint>
 #include <memory>
 
@@ -21,10 +25,18 @@ struct PathSource {
   uint32_t ifindex = 0;  // the link of an interface (unnumbered) neighbour
 };
 
-struct Path {
+struct Path : boost::intrusive_ref_counter<Path, boost::thread_unsafe_counter> {
+  Path() = default;
+  explicit Path(std::shared_ptr<const wire::PathAttributes> a, wire::MpNextHop nh = {},
+                PathSource s = {}, bool ok = true)
+      : attributes(std::move(a)), next_hop(nh), source(s), accepted(ok) {}
+
   std::shared_ptr<const wire::PathAttributes> attributes;
   wire::MpNextHop next_hop;
   PathSource source;
+  // False for a loop (our AS in the AS_PATH more often than allowas-in
+  // permits): kept in the Adj-RIB-In, never selected.
+  bool accepted = true;
 
   // LOCAL_PREF, 100 when absent, 0 with the GRACEFUL_SHUTDOWN community
   // (RFC 8326: a draining neighbour's paths are used only as a last resort).
@@ -33,5 +45,12 @@ struct Path {
   uint32_t neighbor_as() const;
   size_t as_path_length() const;
 };
+
+using PathRef = boost::intrusive_ptr<const Path>;
+
+template <class... Args>
+PathRef make_path(Args&&... args) {
+  return PathRef(new Path(std::forward<Args>(args)...));
+}
 
 }  // namespace closbgp::rib

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds clos-bgp. Two trees:
 #   build/       GCC 12, everything (daemon, client, tests, benchmarks)
-#   build-fuzz/  clang-19 with ASan/UBSan: the codec, its unit tests and the
+#   build-fuzz/  clang-19 with ASan/UBSan: the codec, policy and RIB, their unit tests and the
 #                libFuzzer targets (skipped with --main-only)
 set -euo pipefail
 cd "$(dirname "$0")/.."

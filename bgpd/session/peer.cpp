@@ -414,7 +414,7 @@ void Peer::on_message(Slot& slot, wire::Message&& m) {
                      wire::action_name(err.action));
   }
   std::vector<wire::Prefix> changed;
-  adj_in_.apply(u, local_.asn, policy_.allowas_in, changed);
+  adj_in_.apply(u, source(), local_.asn, policy_.allowas_in, changed);
   if (!changed.empty()) events_.peer_routes_changed(*this, changed);
 }
 

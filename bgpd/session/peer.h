@@ -81,10 +81,9 @@ class Peer {
   void pause_reading(bool paused);
   // Whole encoded messages to the established session.
   void send(std::vector<uint8_t> bytes, size_t messages);
-  // What we last sent it: prefix -> the Loc-RIB path's attributes.
-  std::map<wire::Prefix, std::shared_ptr<const wire::PathAttributes>>& adj_rib_out() {
-    return adj_out_;
-  }
+  // Adj-RIB-Out: the Loc-RIB path last sent for each prefix (what was sent
+  // follows from its attributes).
+  rib::PrefixMap<rib::PathRef>& adj_rib_out() { return adj_out_; }
   bool enabled() const { return enabled_; }
   bool established() const;
   api::PeerView view() const;
@@ -127,7 +126,7 @@ class Peer {
   Slot out_, in_;
   rib::AdjRibIn adj_in_;
   PeerPolicy policy_;
-  std::map<wire::Prefix, std::shared_ptr<const wire::PathAttributes>> adj_out_;
+  rib::PrefixMap<rib::PathRef> adj_out_;
   std::optional<Clock::time_point> established_at_;
   Clock::time_point state_since_ = Clock::now();
   uint64_t messages_received_ = 0, messages_sent_ = 0;  // of connections already closed

@@ -8,6 +8,7 @@
 #include "bgpd/session/route_policy.h"
 #include "bgpd/session/socket_options.h"
 #include "policy/community.h"
+#include "rib/attr_intern.h"
 
 namespace closbgp::session {
 namespace {
@@ -154,8 +155,8 @@ void Speaker::originate_networks() {
       if (verdict.changed)
         attrs = std::make_shared<const wire::PathAttributes>(std::move(*verdict.changed));
     }
-    rib_.set(n.prefix, rib::kLocalSource, rib::Path{attrs, {}, {}});
-    pending_.insert(n.prefix);  // may turn an aggregate on
+    rib_.set(n.prefix, rib::make_path(attrs));
+    pending_.try_emplace(n.prefix);  // may turn an aggregate on
   }
   schedule_flush();
 }
@@ -293,10 +294,7 @@ void Speaker::peer_refresh_requested(Peer& p) {
 void Speaker::send_table(Peer& p) {
   const Negotiated* n = p.negotiated();
   if (!n) return;
-  std::vector<wire::Prefix> all;
-  all.reserve(rib_.size());
-  for (const auto& [prefix, entry] : rib_.entries()) all.push_back(prefix);
-  export_to(p, all);
+  export_to(p, rib_.entries().keys());
   std::vector<uint8_t> eor;
   size_t count = 0;
   for (auto f : wire::kAllFamilies) {
@@ -314,37 +312,43 @@ void Speaker::send_table(Peer& p) {
 }
 
 void Speaker::peer_down(Peer& p) {
-  for (const auto& prefix : rib_.remove_source(p.id())) pending_.insert(prefix);
+  for (const auto& prefix : rib_.remove_source(p.id())) pending_.try_emplace(prefix);
   schedule_flush();
 }
 
 void Speaker::peer_routes_changed(Peer& p, const std::vector<wire::Prefix>& changed) {
   const auto& received = p.adj_rib_in().routes();
-  const rib::PathSource source = p.source();
   const policy::Neighbor from = p.policy_neighbor();
   const PeerPolicy& policy = p.policy();
-  // All prefixes of an UPDATE share one attribute set: unless route-map-in
-  // looks at the prefix, the verdict is the same for all of them, and so is
-  // the resulting (interned) attribute set.
+  // All prefixes of an UPDATE share one Path: unless route-map-in looks at
+  // the prefix, the verdict is the same for all of them, and so is the
+  // resulting Path. Without a change by policy the received Path itself
+  // goes into the Loc-RIB.
   const bool per_prefix = policy.in && policy.in->matches_prefix();
-  const wire::PathAttributes* last_received = nullptr;
-  std::shared_ptr<const wire::PathAttributes> last_result;
+  const rib::Path* last_received = nullptr;
+  rib::PathRef last_result;
   for (const auto& prefix : changed) {
-    std::optional<rib::Path> path;
-    auto it = received.find(prefix);
-    if (it != received.end() && it->second.accepted) {
-      const auto& attrs = it->second.attributes;
-      if (per_prefix || attrs.get() != last_received) {
-        auto result = import_attributes(policy, source.ebgp, prefix, attrs, from);
-        // Equal results share one copy (a prefix-list verdict differs per
+    const rib::PathRef* r = received.find(prefix);
+    if (r && (*r)->accepted && (per_prefix || r->get() != last_received)) {
+      const rib::Path& in = **r;
+      auto attrs = import_attributes(policy, in.source.ebgp, prefix, in.attributes, from);
+      if (attrs == in.attributes) {
+        last_result = *r;
+      } else if (!attrs) {
+        last_result = nullptr;
+      } else {
+        // Equal results share one Path (a prefix-list verdict differs per
         // prefix, the attributes it leaves mostly do not).
-        if (!(result && last_result && result != attrs && *result == *last_result))
-          last_result = std::move(result);
-        last_received = attrs.get();
+        attrs = rib::intern(*attrs);
+        if (!last_result || last_result->attributes != attrs ||
+            last_result->next_hop != in.next_hop)
+          last_result = rib::make_path(attrs, in.next_hop, in.source);
       }
-      if (last_result) path = rib::Path{last_result, it->second.next_hop, source};
+      last_received = r->get();
     }
-    if (rib_.set(prefix, p.id(), std::move(path))) pending_.insert(prefix);
+    const bool visible = r && (*r)->accepted && last_result ? rib_.set(prefix, last_result)
+                                                            : rib_.remove(prefix, p.id());
+    if (visible) pending_.try_emplace(prefix);
   }
   schedule_flush();
 }
@@ -357,7 +361,7 @@ void Speaker::schedule_flush() {
 
 void Speaker::flush() {
   flush_scheduled_ = false;
-  std::vector<wire::Prefix> changed(pending_.begin(), pending_.end());
+  std::vector<wire::Prefix> changed = pending_.keys();
   pending_.clear();
   aggregation_.update(rib_, changed);
   std::sort(changed.begin(), changed.end());
@@ -392,8 +396,8 @@ fib::RouteUpdate Speaker::fib_update(const std::vector<wire::Prefix>& prefixes) 
   for (const auto& prefix : prefixes) {
     std::vector<fib::NextHop> set;
     if (const auto* e = rib_.find(prefix); e && e->best().source.peer_id != rib::kLocalSource) {
-      for (size_t i : e->selection.multipath) {
-        const rib::Path& path = e->paths[i];
+      for (uint16_t i : e->multipath()) {
+        const rib::Path& path = e->path(i);
         if (path.source.ifindex == 0) continue;
         const auto& nh = path.next_hop;
         set.push_back({path.source.ifindex, nh.link_local.value_or(nh.address)});
@@ -445,17 +449,18 @@ void Speaker::export_to(Peer& p, const std::vector<wire::Prefix>& prefixes) {
         g = same != variants.end() ? &*same : &variants.emplace_back(Group{std::move(attrs), {}});
       }
     }
-    auto it = sent.find(prefix);
+    rib::PathRef* last = sent.find(prefix);
     if (!g || !g->attributes) {
-      if (it != sent.end()) {
+      if (last) {
         withdrawals[family].push_back({prefix, 0});
-        sent.erase(it);
+        sent.erase(prefix);
       }
       continue;
     }
-    const auto& source = entry->best().attributes;
-    if (it != sent.end() && it->second == source) continue;  // already has this path
-    sent[prefix] = source;
+    const rib::Path& best = entry->best();
+    // Already sent: the same attributes (interned, so compared by address).
+    if (last && (*last)->attributes == best.attributes) continue;
+    *sent.try_emplace(prefix).first = rib::PathRef(&best);
     g->nlri.push_back({prefix, 0});
   }
   std::vector<uint8_t> out;
@@ -475,7 +480,9 @@ std::vector<api::RouteView> Speaker::routes() const {
   static constexpr const char* kOrigins[] = {"igp", "egp", "incomplete"};
   std::vector<api::RouteView> out;
   for (const auto& [name, p] : peers_) {
-    for (const auto& [prefix, r] : p->adj_rib_in().routes()) {
+    const auto& received = p->adj_rib_in().routes();
+    for (const auto& prefix : received.sorted_keys()) {
+      const rib::Path& r = **received.find(prefix);
       api::RouteView v;
       v.prefix = prefix.to_string();
       v.peer = name;
@@ -485,9 +492,8 @@ std::vector<api::RouteView> Speaker::routes() const {
       // (a loop, or denied by route-map-in) as received.
       const rib::LocRib::Entry* entry = rib_.find(prefix);
       const rib::Path* path = nullptr;
-      if (entry)
-        for (const auto& candidate : entry->paths)
-          if (candidate.source.peer_id == p->id()) path = &candidate;
+      for (size_t i = 0; entry && i < entry->size(); ++i)
+        if (entry->path(i).source.peer_id == p->id()) path = &entry->path(i);
       const auto& a = path ? *path->attributes : *r.attributes;
       if (a.as_path)
         for (const auto& seg : a.as_path->segments)
@@ -500,9 +506,9 @@ std::vector<api::RouteView> Speaker::routes() const {
         v.large_communities.push_back(policy::large_community_text(c));
       v.accepted = path != nullptr;
       if (entry) {
-        const auto& set = entry->selection.multipath;
+        const auto set = entry->multipath();
         for (size_t i = 0; i < set.size(); ++i) {
-          if (entry->paths[set[i]].source.peer_id != p->id()) continue;
+          if (entry->path(set[i]).source.peer_id != p->id()) continue;
           v.multipath = true;
           v.best = i == 0;
         }

@@ -76,7 +76,7 @@ class Speaker final : public api::Backend, private PeerEvents {
   uint32_t next_peer_id_ = 1;                           // 0 is rib::kLocalSource
   rib::LocRib rib_;
   rib::Aggregation aggregation_;
-  std::set<wire::Prefix> pending_;  // changed in the Loc-RIB, not yet sent
+  rib::PrefixSet pending_;  // changed in the Loc-RIB, not yet sent
   bool flush_scheduled_ = false;
   bool reading_paused_ = false;
   asio::steady_timer backpressure_timer_;

@@ -11,25 +11,25 @@ wire::Prefix P(const char* s) {
   return *wire::Prefix::parse(s);
 }
 
-Path path(uint32_t peer, std::vector<uint32_t> asns, wire::Origin origin = wire::Origin::Igp,
-          std::vector<uint32_t> communities = {}) {
+PathRef path(uint32_t peer, std::vector<uint32_t> asns, wire::Origin origin = wire::Origin::Igp,
+             std::vector<uint32_t> communities = {}) {
   auto a = std::make_shared<wire::PathAttributes>();
   a->origin = origin;
   a->as_path = wire::AsPath{{{wire::SegmentType::Sequence, std::move(asns)}}};
   a->communities = std::move(communities);
-  Path p;
-  p.attributes = a;
-  p.source.peer_id = peer;
-  return p;
+  PathSource source;
+  source.peer_id = peer;
+  return make_path(a, wire::MpNextHop{}, source);
 }
 
 struct Fixture {
   LocRib rib;
   Aggregation agg;
   explicit Fixture(std::vector<AggregateSpec> specs) : agg(std::move(specs), 65101, 0x0a00000b) {}
-  std::vector<wire::Prefix> set(const char* prefix, std::optional<Path> p) {
+  // Sets peer 1's path, or removes it (nullptr).
+  std::vector<wire::Prefix> set(const char* prefix, PathRef p) {
     std::vector<wire::Prefix> changed;
-    if (rib.set(P(prefix), p ? p->source.peer_id : 1, std::move(p))) changed.push_back(P(prefix));
+    if (p ? rib.set(P(prefix), p) : rib.remove(P(prefix), 1)) changed.push_back(P(prefix));
     agg.update(rib, changed);
     return changed;
   }
@@ -57,10 +57,10 @@ TEST(Aggregation, ActiveOnlyWhileAMoreSpecificExists) {
   f.set("10.2.2.0/24", path(1, {65000, 65103}, wire::Origin::Incomplete));
   EXPECT_EQ(f.summary("10.2.0.0/16")->origin, wire::Origin::Incomplete);
   // An unrelated change leaves it alone.
-  EXPECT_EQ(f.set("10.3.0.0/24", std::nullopt).size(), 1u);
-  f.set("10.2.1.0/24", std::nullopt);
+  EXPECT_EQ(f.set("10.3.0.0/24", nullptr).size(), 1u);
+  f.set("10.2.1.0/24", nullptr);
   EXPECT_TRUE(f.summary("10.2.0.0/16"));
-  changed = f.set("10.2.2.0/24", std::nullopt);
+  changed = f.set("10.2.2.0/24", nullptr);
   EXPECT_EQ(changed, (std::vector<wire::Prefix>{P("10.2.2.0/24"), P("10.2.0.0/16")}));
   EXPECT_FALSE(f.summary("10.2.0.0/16"));
 }
@@ -73,9 +73,9 @@ TEST(Aggregation, SummaryOnlySuppressesTheMoreSpecifics) {
   EXPECT_TRUE(f.agg.suppressed(P("10.2.2.0/24")));
   EXPECT_FALSE(f.agg.suppressed(P("10.2.0.0/16")));  // the summary itself is sent
   EXPECT_FALSE(f.agg.suppressed(P("10.3.0.0/24")));
-  f.set("10.2.1.0/24", std::nullopt);
+  f.set("10.2.1.0/24", nullptr);
   // The last one goes: the summary is withdrawn and nothing stays suppressed.
-  changed = f.set("10.2.2.0/24", std::nullopt);
+  changed = f.set("10.2.2.0/24", nullptr);
   EXPECT_FALSE(f.agg.suppressed(P("10.2.2.0/24")));
   EXPECT_FALSE(f.summary("10.2.0.0/16"));
 }
@@ -85,7 +85,7 @@ TEST(Aggregation, TurningOnReportsTheMoreSpecificsForReexport) {
   // Both contributors arrive in one batch: both are reported, plus the summary.
   std::vector<wire::Prefix> changed;
   for (const char* p : {"10.2.1.0/24", "10.2.2.0/24"}) {
-    f.rib.set(P(p), 1, path(1, {65000}));
+    f.rib.set(P(p), path(1, {65000}));
     changed.push_back(P(p));
   }
   f.agg.update(f.rib, changed);
@@ -130,7 +130,7 @@ TEST(Aggregation, NestedAggregatesFeedTheOuterOne) {
   f.set("10.2.1.0/24", path(1, {65000}));
   EXPECT_TRUE(f.summary("10.2.0.0/16"));
   EXPECT_TRUE(f.summary("10.0.0.0/8"));
-  f.set("10.2.1.0/24", std::nullopt);
+  f.set("10.2.1.0/24", nullptr);
   EXPECT_FALSE(f.summary("10.2.0.0/16"));
   EXPECT_FALSE(f.summary("10.0.0.0/8"));
 }

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "rib/adj_rib_in.h"
+#include "rib/attr_intern.h"
 #include "rib/loc_rib.h"
 
 namespace closbgp::rib {
@@ -22,7 +23,7 @@ struct P {
   std::vector<uint32_t> communities = {};
   size_t cluster = 0;
 
-  Path make() const {
+  PathRef make() const {
     auto a = std::make_shared<wire::PathAttributes>();
     a->origin = origin;
     a->as_path = AsPath{};
@@ -32,12 +33,9 @@ struct P {
     a->originator_id = originator;
     a->communities = communities;
     a->cluster_list.assign(cluster, 1);
-    Path p;
-    p.attributes = a;
-    p.next_hop = {*wire::IpAddress::parse(address), std::nullopt};
-    p.source = {peer, ebgp, path.empty() ? 0 : path.front(), router_id,
-                *wire::IpAddress::parse(address)};
-    return p;
+    return make_path(a, wire::MpNextHop{*wire::IpAddress::parse(address), std::nullopt},
+                     PathSource{peer, ebgp, path.empty() ? 0 : path.front(), router_id,
+                                *wire::IpAddress::parse(address)});
   }
 };
 
@@ -78,20 +76,20 @@ TEST(BestPath, EachTieBreaker) {
       {"lower peer address", {.peer = 2, .address = "fe80::1"}, {.peer = 1, .address = "fe80::2"}},
   };
   for (const auto& r : rows) {
-    const Path a = r.better.make(), b = r.worse.make();
-    EXPECT_LT(compare(a, b, r.options), 0) << r.step;
-    EXPECT_GT(compare(b, a, r.options), 0) << r.step;
-    const std::vector<Path> both = {b, a};
+    const PathRef a = r.better.make(), b = r.worse.make();
+    EXPECT_LT(compare(*a, *b, r.options), 0) << r.step;
+    EXPECT_GT(compare(*b, *a, r.options), 0) << r.step;
+    const std::vector<PathRef> both = {b, a};
     EXPECT_EQ(select(both, r.options).best, 1u) << r.step;
   }
 }
 
 TEST(Multipath, RelaxAllowsEveryLeafItsOwnAs) {
   // Three spines; the far leaf's prefix through each, neighbour ASes differ.
-  std::vector<Path> paths = {P{.peer = 1, .path = {65001, 65102}, .router_id = 3}.make(),
-                             P{.peer = 2, .path = {65002, 65102}, .router_id = 1}.make(),
-                             P{.peer = 3, .path = {65003, 65102}, .router_id = 2}.make(),
-                             P{.peer = 4, .path = {65004, 65000, 65102}, .router_id = 0}.make()};
+  std::vector<PathRef> paths = {P{.peer = 1, .path = {65001, 65102}, .router_id = 3}.make(),
+                                P{.peer = 2, .path = {65002, 65102}, .router_id = 1}.make(),
+                                P{.peer = 3, .path = {65003, 65102}, .router_id = 2}.make(),
+                                P{.peer = 4, .path = {65004, 65000, 65102}, .router_id = 0}.make()};
   auto s = select(paths, SelectionOptions{});
   EXPECT_EQ(s.best, 1u);                                   // lowest router-id
   EXPECT_EQ(s.multipath, (std::vector<size_t>{1, 2, 0}));  // the longer path is out
@@ -107,8 +105,8 @@ TEST(Multipath, RelaxAllowsEveryLeafItsOwnAs) {
 }
 
 TEST(Multipath, IdenticalPathsWithoutRelax) {
-  std::vector<Path> paths = {P{.peer = 1, .path = {65000, 65102}, .router_id = 2}.make(),
-                             P{.peer = 2, .path = {65000, 65102}, .router_id = 1}.make()};
+  std::vector<PathRef> paths = {P{.peer = 1, .path = {65000, 65102}, .router_id = 2}.make(),
+                                P{.peer = 2, .path = {65000, 65102}, .router_id = 1}.make()};
   SelectionOptions strict;
   strict.as_path_relax = false;
   EXPECT_EQ(select(paths, strict).multipath, (std::vector<size_t>{1, 0}));
@@ -117,20 +115,37 @@ TEST(Multipath, IdenticalPathsWithoutRelax) {
 TEST(LocRib, ReportsOnlyVisibleChanges) {
   LocRib rib;
   const auto pfx = *wire::Prefix::parse("10.1.0.0/24");
-  EXPECT_TRUE(rib.set(pfx, 1, P{.router_id = 2}.make()));
-  EXPECT_TRUE(rib.set(pfx, 2, P{.router_id = 1}.make()));  // joins the ECMP set
-  ASSERT_EQ(rib.find(pfx)->selection.multipath.size(), 2u);
+  EXPECT_TRUE(rib.set(pfx, P{.peer = 1, .router_id = 2}.make()));
+  EXPECT_TRUE(rib.set(pfx, P{.peer = 2, .router_id = 1}.make()));  // joins the ECMP set
+  ASSERT_EQ(rib.find(pfx)->multipath().size(), 2u);
   EXPECT_EQ(rib.find(pfx)->best().source.peer_id, 2u);
   // A worse path outside the set changes nothing anyone sees.
-  EXPECT_FALSE(rib.set(pfx, 3, P{.path = {1, 2, 3}}.make()));
-  EXPECT_FALSE(rib.set(pfx, 3, P{.path = {1, 2, 3, 4}}.make()));
-  EXPECT_FALSE(rib.set(pfx, 9, std::nullopt));  // never had a path
-  EXPECT_TRUE(rib.set(pfx, 2, std::nullopt));   // the best leaves
+  EXPECT_FALSE(rib.set(pfx, P{.peer = 3, .path = {1, 2, 3}}.make()));
+  EXPECT_FALSE(rib.set(pfx, P{.peer = 3, .path = {1, 2, 3, 4}}.make()));
+  EXPECT_FALSE(rib.remove(pfx, 9));  // never had a path
+  EXPECT_TRUE(rib.remove(pfx, 2));   // the best leaves
   EXPECT_EQ(rib.find(pfx)->best().source.peer_id, 1u);
   EXPECT_EQ(rib.remove_source(1), std::vector<wire::Prefix>{pfx});  // now peer 3's
   EXPECT_EQ(rib.find(pfx)->best().source.peer_id, 3u);
   EXPECT_EQ(rib.remove_source(3), std::vector<wire::Prefix>{pfx});
   EXPECT_EQ(rib.size(), 0u);
+}
+
+TEST(LocRib, OnePathEntriesAndBackFromMany) {
+  LocRib rib;
+  const auto pfx = *wire::Prefix::parse("2001:db8::/48");
+  const PathRef first = P{.peer = 1}.make(), second = P{.peer = 2, .router_id = 0}.make();
+  EXPECT_TRUE(rib.set(pfx, first));
+  EXPECT_FALSE(rib.set(pfx, first));  // the same object again
+  EXPECT_EQ(rib.find(pfx)->size(), 1u);
+  EXPECT_TRUE(rib.set(pfx, second));
+  EXPECT_EQ(rib.find(pfx)->size(), 2u);
+  EXPECT_EQ(rib.find(pfx)->best_index(), 1u);
+  EXPECT_TRUE(rib.remove(pfx, 2));
+  EXPECT_EQ(rib.find(pfx)->size(), 1u);
+  EXPECT_EQ(&rib.find(pfx)->best(), first.get());
+  EXPECT_EQ(first->use_count(), 2u);  // ours and the RIB's, nothing leaked
+  EXPECT_EQ(second->use_count(), 1u);
 }
 
 TEST(AdjRibIn, AppliesUpdatesWithRfc7606AndLoops) {
@@ -142,29 +157,39 @@ TEST(AdjRibIn, AppliesUpdatesWithRfc7606AndLoops) {
                              {*wire::IpAddress::parse("fe80::1"), {}},
                              {{*wire::Prefix::parse("10.0.0.1/32"), 0}}};
   std::vector<wire::Prefix> changed;
-  in.apply(u, 65101, 0, changed);
+  in.apply(u, PathSource{}, 65101, 0, changed);
   EXPECT_EQ(changed.size(), 1u);
   EXPECT_EQ(in.accepted(), 1u);
   // Our own AS in the path: kept, not accepted.
   u.attributes.as_path = AsPath{{{SegmentType::Sequence, {65000, 65101}}}};
   u.mp_reach->nlri = {{*wire::Prefix::parse("10.0.0.2/32"), 0}};
-  in.apply(u, 65101, 0, changed);
+  in.apply(u, PathSource{}, 65101, 0, changed);
   EXPECT_EQ(in.received(), 2u);
   EXPECT_EQ(in.accepted(), 1u);
   // allowas-in 1 accepts it once, not twice (ASNs reused across pods).
-  in.apply(u, 65101, 1, changed);
+  in.apply(u, PathSource{}, 65101, 1, changed);
   EXPECT_EQ(in.accepted(), 2u);
   u.attributes.as_path = AsPath{{{SegmentType::Sequence, {65101, 65000, 65101}}}};
-  in.apply(u, 65101, 1, changed);
+  in.apply(u, PathSource{}, 65101, 1, changed);
   EXPECT_EQ(in.accepted(), 1u);
-  in.apply(u, 65101, 2, changed);
+  in.apply(u, PathSource{}, 65101, 2, changed);
   EXPECT_EQ(in.accepted(), 2u);
+  // Equal attribute sets from different UPDATEs are one shared copy.
+  const auto* p1 = in.find(*wire::Prefix::parse("10.0.0.1/32"));
+  const auto* p2 = in.find(*wire::Prefix::parse("10.0.0.2/32"));
+  ASSERT_TRUE(p1 && p2);
+  EXPECT_NE(p1->attributes, p2->attributes);
+  u.attributes.as_path = AsPath{{{SegmentType::Sequence, {65000}}}};
+  u.mp_reach->nlri = {{*wire::Prefix::parse("10.0.0.3/32"), 0}};
+  in.apply(u, PathSource{}, 65101, 0, changed);
+  EXPECT_EQ(in.find(*wire::Prefix::parse("10.0.0.3/32"))->attributes, p1->attributes);
+  u.mp_reach->nlri = {{*wire::Prefix::parse("10.0.0.1/32"), 0}};
   // Treat-as-withdraw removes what the UPDATE would have announced.
   u.action = wire::AttrAction::TreatAsWithdraw;
   u.mp_reach->nlri = {{*wire::Prefix::parse("10.0.0.1/32"), 0}};
-  in.apply(u, 65101, 0, changed);
-  EXPECT_EQ(in.received(), 1u);
-  EXPECT_EQ(in.accepted(), 1u);  // 10.0.0.2, accepted with allowas-in 2
+  in.apply(u, PathSource{}, 65101, 0, changed);
+  EXPECT_EQ(in.received(), 2u);
+  EXPECT_EQ(in.accepted(), 2u);  // 10.0.0.2 (allowas-in 2) and 10.0.0.3
 }
 
 }  // namespace

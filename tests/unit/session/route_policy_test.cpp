@@ -16,13 +16,11 @@ rib::LocRib::Entry entry(uint32_t from_peer, bool ebgp, std::vector<uint32_t> pa
   a->med = 5;
   a->local_pref = 300;
   a->next_hop = wire::IpAddress::v4(0x0a000001);
+  rib::PathSource source;
+  source.peer_id = from_peer;
+  source.ebgp = ebgp;
   rib::LocRib::Entry e;
-  rib::Path p;
-  p.attributes = a;
-  p.source.peer_id = from_peer;
-  p.source.ebgp = ebgp;
-  e.paths.push_back(p);
-  e.selection.multipath = {0};
+  e.set(from_peer, rib::make_path(a, wire::MpNextHop{}, source), {});
   return e;
 }
 
@@ -112,7 +110,7 @@ TEST(RoutePolicy, Rfc8212WithoutPolicyNothingMovesOverEbgp) {
   strict.requires_policy = true;
   EXPECT_FALSE(export_attributes(&e, kPrefix, {2, true, 65003, 65101, &strict, {}}));
   EXPECT_TRUE(export_attributes(&e, kPrefix, {2, false, 65101, 65101, &strict, {}}));  // iBGP
-  const auto received = e.paths[0].attributes;
+  const auto received = e.path(0).attributes;
   EXPECT_EQ(import_attributes(strict, true, kPrefix, received, {}), nullptr);
   EXPECT_EQ(import_attributes(strict, false, kPrefix, received, {}), received);
   strict.in = set_med_unless_denied();

@@ -1,0 +1,198 @@
+// PrefixMap: the RIB's table from prefix to V, built for a million entries.
+// Open addressing with linear probing over compact keys (IPv4: one 8-byte
+// word, IPv6: 17 bytes) in one flat array per family, so a route costs its
+// key and value and about 40% slack, not a tree node of 50 bytes plus a
+// heap block. Unordered; `sorted_keys` for listings. Capacity grows by half
+// (not doubling) to keep the slack down; erasing shifts the following run
+// back instead of leaving tombstones.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
+#include <utility>
+#include <vector>
+
+#include "bgpd/wire/ip.h"
+
+namespace closbgp::rib {
+
+namespace detail {
+
+__extension__ typedef unsigned __int128 u128;  // GCC and clang; -Wpedantic would object
+
+inline uint64_t mix(uint64_t x) {  // murmur3's finaliser
+  x ^= x >> 33;
+  x *= 0xff51afd7ed558ccdULL;
+  x ^= x >> 33;
+  x *= 0xc4ceb9fe1a85ec53ULL;
+  return x ^ (x >> 33);
+}
+
+struct V4Key {
+  uint64_t bits = 0;  // address << 8 | length
+  friend bool operator==(V4Key, V4Key) = default;
+  uint64_t hash() const { return mix(bits); }
+};
+
+struct V6Key {
+  uint64_t hi = 0, lo = 0;
+  uint8_t length = 0;
+  friend bool operator==(const V6Key&, const V6Key&) = default;
+  uint64_t hash() const { return mix(hi ^ mix(lo ^ length)); }
+};
+
+template <class K, class V>
+class FlatTable {
+ public:
+  V* find(const K& k) {
+    if (size_ == 0) return nullptr;
+    for (size_t i = home(k);; i = next(i)) {
+      if (!used_[i]) return nullptr;
+      if (slots_[i].first == k) return &slots_[i].second;
+    }
+  }
+  // The value for `k`, default-constructed if new; true when inserted.
+  std::pair<V*, bool> try_emplace(const K& k) {
+    if ((size_ + 1) * 5 > slots_.size() * 4) grow();  // at most 80% full
+    size_t i = home(k);
+    for (; used_[i]; i = next(i))
+      if (slots_[i].first == k) return {&slots_[i].second, false};
+    used_[i] = 1;
+    slots_[i].first = k;
+    ++size_;
+    return {&slots_[i].second, true};
+  }
+  bool erase(const K& k) {
+    if (size_ == 0) return false;
+    size_t i = home(k);
+    for (; used_[i]; i = next(i)) {
+      if (!(slots_[i].first == k)) continue;
+      // Shift back every entry of the run that may sit at or before `i`.
+      for (size_t j = next(i); used_[j]; j = next(j)) {
+        const size_t h = home(slots_[j].first);
+        const bool stays = i <= j ? (i < h && h <= j) : (i < h || h <= j);
+        if (stays) continue;
+        slots_[i] = std::move(slots_[j]);
+        i = j;
+      }
+      used_[i] = 0;
+      slots_[i] = {};
+      --size_;
+      return true;
+    }
+    return false;
+  }
+  template <class F>
+  void for_each(F&& f) const {
+    for (size_t i = 0; i < slots_.size(); ++i)
+      if (used_[i]) f(slots_[i].first, slots_[i].second);
+  }
+  template <class F>
+  void for_each_mut(F&& f) {
+    for (size_t i = 0; i < slots_.size(); ++i)
+      if (used_[i]) f(slots_[i].first, slots_[i].second);
+  }
+  size_t size() const { return size_; }
+  void clear() {
+    slots_.clear();
+    used_.clear();
+    size_ = 0;
+  }
+
+ private:
+  size_t home(const K& k) const {  // k's hash scaled to the capacity (no modulo)
+    return size_t(static_cast<u128>(k.hash()) * slots_.size() >> 64);
+  }
+  size_t next(size_t i) const { return i + 1 == slots_.size() ? 0 : i + 1; }
+  void grow() {
+    std::vector<std::pair<K, V>> old = std::move(slots_);
+    std::vector<uint8_t> old_used = std::move(used_);
+    const size_t capacity = std::max<size_t>(16, old.size() + old.size() / 2);
+    slots_ = std::vector<std::pair<K, V>>(capacity);
+    used_.assign(capacity, 0);
+    size_ = 0;
+    for (size_t i = 0; i < old.size(); ++i)
+      if (old_used[i]) *try_emplace(old[i].first).first = std::move(old[i].second);
+  }
+
+  std::vector<std::pair<K, V>> slots_;
+  std::vector<uint8_t> used_;
+  size_t size_ = 0;
+};
+
+}  // namespace detail
+
+template <class V>
+class PrefixMap {
+ public:
+  V* find(const wire::Prefix& p) {
+    return p.afi() == wire::Afi::Ipv4 ? v4_.find(v4(p)) : v6_.find(v6(p));
+  }
+  const V* find(const wire::Prefix& p) const { return const_cast<PrefixMap*>(this)->find(p); }
+  std::pair<V*, bool> try_emplace(const wire::Prefix& p) {
+    return p.afi() == wire::Afi::Ipv4 ? v4_.try_emplace(v4(p)) : v6_.try_emplace(v6(p));
+  }
+  bool erase(const wire::Prefix& p) {
+    return p.afi() == wire::Afi::Ipv4 ? v4_.erase(v4(p)) : v6_.erase(v6(p));
+  }
+  bool contains(const wire::Prefix& p) const { return find(p) != nullptr; }
+  size_t size() const { return v4_.size() + v6_.size(); }
+  bool empty() const { return size() == 0; }
+  void clear() {
+    v4_.clear();
+    v6_.clear();
+  }
+  // f(const wire::Prefix&, const V&), in no particular order.
+  template <class F>
+  void for_each(F&& f) const {
+    v4_.for_each([&](detail::V4Key k, const V& v) { f(prefix(k), v); });
+    v6_.for_each([&](const detail::V6Key& k, const V& v) { f(prefix(k), v); });
+  }
+  template <class F>
+  void for_each_mut(F&& f) {
+    v4_.for_each_mut([&](detail::V4Key k, V& v) { f(prefix(k), v); });
+    v6_.for_each_mut([&](const detail::V6Key& k, V& v) { f(prefix(k), v); });
+  }
+  std::vector<wire::Prefix> keys() const {
+    std::vector<wire::Prefix> out;
+    out.reserve(size());
+    for_each([&](const wire::Prefix& p, const V&) { out.push_back(p); });
+    return out;
+  }
+  std::vector<wire::Prefix> sorted_keys() const {
+    auto out = keys();
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+
+ private:
+  static detail::V4Key v4(const wire::Prefix& p) {
+    return {uint64_t(p.address().v4_host_order()) << 8 | p.length()};
+  }
+  static detail::V6Key v6(const wire::Prefix& p) {
+    detail::V6Key k;
+    std::memcpy(&k.hi, p.address().bytes().data(), 8);
+    std::memcpy(&k.lo, p.address().bytes().data() + 8, 8);
+    k.length = p.length();
+    return k;
+  }
+  static wire::Prefix prefix(detail::V4Key k) {
+    return wire::Prefix(wire::IpAddress::v4(uint32_t(k.bits >> 8)), uint8_t(k.bits & 0xff));
+  }
+  static wire::Prefix prefix(const detail::V6Key& k) {
+    std::array<uint8_t, 16> b;
+    std::memcpy(b.data(), &k.hi, 8);
+    std::memcpy(b.data() + 8, &k.lo, 8);
+    return wire::Prefix(wire::IpAddress::v6(b), k.length);
+  }
+
+  detail::FlatTable<detail::V4Key, V> v4_;
+  detail::FlatTable<detail::V6Key, V> v6_;
+};
+
+// A set of prefixes: the map with an empty value.
+struct Unit {};
+using PrefixSet = PrefixMap<Unit>;
+
+}  // namespace closbgp::rib

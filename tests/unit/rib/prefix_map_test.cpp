@@ -1,0 +1,68 @@
+// PrefixMap against std::map under random inserts and erases (the erase
+// shifts runs back, the part most easily got wrong), both families.
+#include <gtest/gtest.h>
+
+#include <map>
+#include <random>
+
+#include "rib/prefix_map.h"
+
+namespace closbgp::rib {
+namespace {
+
+wire::Prefix random_prefix(std::mt19937& rng, bool v6) {
+  if (!v6) return wire::Prefix(wire::IpAddress::v4(rng() & 0x0fffff00u), uint8_t(16 + rng() % 17));
+  std::array<uint8_t, 16> b{0x20, 0x01, 0x0d, 0xb8};
+  for (int i = 4; i < 8; ++i) b[i] = uint8_t(rng() % 4);
+  return wire::Prefix(wire::IpAddress::v6(b), uint8_t(32 + rng() % 33));
+}
+
+TEST(PrefixMap, MatchesStdMapUnderChurn) {
+  std::mt19937 rng(7);
+  PrefixMap<int> map;
+  std::map<wire::Prefix, int> ref;
+  for (int step = 0; step < 200000; ++step) {
+    const auto p = random_prefix(rng, step % 3 == 0);
+    if (rng() % 3 == 0) {
+      EXPECT_EQ(map.erase(p), ref.erase(p) == 1);
+    } else {
+      auto [v, inserted] = map.try_emplace(p);
+      EXPECT_EQ(inserted, !ref.contains(p));
+      *v = step;
+      ref[p] = step;
+    }
+  }
+  ASSERT_EQ(map.size(), ref.size());
+  for (const auto& [p, v] : ref) {
+    const int* got = map.find(p);
+    ASSERT_TRUE(got) << p.to_string();
+    EXPECT_EQ(*got, v);
+  }
+  std::vector<wire::Prefix> keys;
+  for (const auto& [p, v] : ref) keys.push_back(p);
+  EXPECT_EQ(map.sorted_keys(), keys);
+  size_t visited = 0;
+  map.for_each([&](const wire::Prefix& p, int v) {
+    EXPECT_EQ(ref.at(p), v);
+    ++visited;
+  });
+  EXPECT_EQ(visited, ref.size());
+  for (const auto& [p, v] : ref) EXPECT_TRUE(map.erase(p));
+  EXPECT_TRUE(map.empty());
+  EXPECT_FALSE(map.find(keys.front()));
+}
+
+TEST(PrefixMap, KeysKeepFamilyAndLength) {
+  PrefixMap<int> map;
+  const auto a = *wire::Prefix::parse("10.0.0.0/8"), b = *wire::Prefix::parse("10.0.0.0/16");
+  const auto c = *wire::Prefix::parse("::/0"), d = *wire::Prefix::parse("0.0.0.0/0");
+  for (const auto& p : {a, b, c, d}) *map.try_emplace(p).first = p.length();
+  EXPECT_EQ(map.size(), 4u);
+  EXPECT_EQ(*map.find(a), 8);
+  EXPECT_EQ(*map.find(b), 16);
+  EXPECT_EQ(*map.find(c), 0);
+  EXPECT_EQ(map.sorted_keys(), (std::vector<wire::Prefix>{d, a, b, c}));
+}
+
+}  // namespace
+}  // namespace closbgp::rib
