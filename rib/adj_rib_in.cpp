@@ -19,29 +19,29 @@ size_t path_count(const wire::AsPath& path, uint32_t asn) {
   return n;
 }
 
-void AdjRibIn::withdraw(const std::vector<wire::Nlri>& nlri, std::vector<wire::Prefix>& changed) {
+void AdjRibIn::withdraw(const std::vector<wire::Nlri>& nlri, std::vector<RouteChange>& changed) {
   for (const auto& n : nlri) {
     const PathRef* r = routes_.find(n.prefix);
     if (!r) continue;
     if ((*r)->accepted) --accepted_;
     routes_.erase(n.prefix);
-    changed.push_back(n.prefix);
+    changed.push_back({n.prefix, nullptr});
   }
 }
 
 void AdjRibIn::announce(const std::vector<wire::Nlri>& nlri, const PathRef& path,
-                        std::vector<wire::Prefix>& changed) {
+                        std::vector<RouteChange>& changed) {
   for (const auto& n : nlri) {
     auto [slot, inserted] = routes_.try_emplace(n.prefix);
     if (!inserted && (*slot)->accepted) --accepted_;
     *slot = path;
     if (path->accepted) ++accepted_;
-    changed.push_back(n.prefix);
+    changed.push_back({n.prefix, path});
   }
 }
 
 void AdjRibIn::apply(const wire::UpdateMessage& u, const PathSource& source, uint32_t local_as,
-                     uint8_t allowas_in, std::vector<wire::Prefix>& changed) {
+                     uint8_t allowas_in, std::vector<RouteChange>& changed) {
   withdraw(u.withdrawn, changed);
   if (u.mp_unreach) withdraw(u.mp_unreach->withdrawn, changed);
   if (u.action == wire::AttrAction::TreatAsWithdraw) {

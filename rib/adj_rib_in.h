@@ -11,14 +11,20 @@
 
 namespace closbgp::rib {
 
+// One prefix an UPDATE touched and the path it has now (null: withdrawn).
+struct RouteChange {
+  wire::Prefix prefix;
+  PathRef path;
+};
+
 class AdjRibIn {
  public:
   // Withdrawals first, then announcements; treat-as-withdraw withdraws the
   // announced prefixes too. A path with `local_as` in it more than
-  // `allowas_in` times is a loop. Appends every prefix it touched to
-  // `changed`.
+  // `allowas_in` times is a loop. Appends every prefix it touched, with its
+  // path, to `changed`.
   void apply(const wire::UpdateMessage& update, const PathSource& source, uint32_t local_as,
-             uint8_t allowas_in, std::vector<wire::Prefix>& changed);
+             uint8_t allowas_in, std::vector<RouteChange>& changed);
   void clear();
 
   const PrefixMap<PathRef>& routes() const { return routes_; }
@@ -30,9 +36,9 @@ class AdjRibIn {
   size_t accepted() const { return accepted_; }
 
  private:
-  void withdraw(const std::vector<wire::Nlri>& nlri, std::vector<wire::Prefix>& changed);
+  void withdraw(const std::vector<wire::Nlri>& nlri, std::vector<RouteChange>& changed);
   void announce(const std::vector<wire::Nlri>& nlri, const PathRef& path,
-                std::vector<wire::Prefix>& changed);
+                std::vector<RouteChange>& changed);
 
   PrefixMap<PathRef> routes_;
   size_t accepted_ = 0;

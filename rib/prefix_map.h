@@ -94,13 +94,25 @@ class FlatTable {
       if (used_[i]) f(slots_[i].first, slots_[i].second);
   }
   size_t size() const { return size_; }
+  // Keeps the slots of a small table (the speaker's set of pending changes
+  // fills and empties every loop turn), frees those of a big one.
   void clear() {
-    slots_.clear();
-    used_.clear();
+    if (slots_.size() > kRetainedSlots) {
+      slots_ = {};
+      used_ = {};
+    } else {
+      for (size_t i = 0; i < slots_.size(); ++i)
+        if (used_[i]) {
+          slots_[i] = {};
+          used_[i] = 0;
+        }
+    }
     size_ = 0;
   }
 
  private:
+  static constexpr size_t kRetainedSlots = size_t(1) << 18;
+
   size_t home(const K& k) const {  // k's hash scaled to the capacity (no modulo)
     return size_t(static_cast<u128>(k.hash()) * slots_.size() >> 64);
   }
@@ -177,14 +189,17 @@ class PrefixMap {
     k.length = p.length();
     return k;
   }
+  // Keys hold canonical prefixes: rebuilt without Prefix's masking loop.
   static wire::Prefix prefix(detail::V4Key k) {
-    return wire::Prefix(wire::IpAddress::v4(uint32_t(k.bits >> 8)), uint8_t(k.bits & 0xff));
+    const uint32_t a = uint32_t(k.bits >> 8);
+    const uint8_t b[4] = {uint8_t(a >> 24), uint8_t(a >> 16), uint8_t(a >> 8), uint8_t(a)};
+    return wire::Prefix::from_wire(wire::Afi::Ipv4, uint8_t(k.bits & 0xff), b);
   }
   static wire::Prefix prefix(const detail::V6Key& k) {
-    std::array<uint8_t, 16> b;
-    std::memcpy(b.data(), &k.hi, 8);
-    std::memcpy(b.data() + 8, &k.lo, 8);
-    return wire::Prefix(wire::IpAddress::v6(b), k.length);
+    uint8_t b[16];
+    std::memcpy(b, &k.hi, 8);
+    std::memcpy(b + 8, &k.lo, 8);
+    return wire::Prefix::from_wire(wire::Afi::Ipv6, k.length, b);
   }
 
   detail::FlatTable<detail::V4Key, V> v4_;

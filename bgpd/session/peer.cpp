@@ -413,7 +413,7 @@ void Peer::on_message(Slot& slot, wire::Message&& m) {
       logger()->warn("{}: UPDATE attribute {}: {} ({})", id_.name, err.attr_type, err.reason,
                      wire::action_name(err.action));
   }
-  std::vector<wire::Prefix> changed;
+  std::vector<rib::RouteChange> changed;
   adj_in_.apply(u, source(), local_.asn, policy_.allowas_in, changed);
   if (!changed.empty()) events_.peer_routes_changed(*this, changed);
 }

@@ -38,7 +38,7 @@ class PeerEvents {
   virtual void peer_established(Peer& p) = 0;  // send it the table
   virtual void peer_down(Peer& p) = 0;         // its paths are gone
   // These prefixes of its Adj-RIB-In changed.
-  virtual void peer_routes_changed(Peer& p, const std::vector<wire::Prefix>& changed) = 0;
+  virtual void peer_routes_changed(Peer& p, const std::vector<rib::RouteChange>& changed) = 0;
   virtual void peer_refresh_requested(Peer& p) = 0;  // ROUTE-REFRESH: send the table again
 };
 

@@ -316,8 +316,7 @@ void Speaker::peer_down(Peer& p) {
   schedule_flush();
 }
 
-void Speaker::peer_routes_changed(Peer& p, const std::vector<wire::Prefix>& changed) {
-  const auto& received = p.adj_rib_in().routes();
+void Speaker::peer_routes_changed(Peer& p, const std::vector<rib::RouteChange>& changed) {
   const policy::Neighbor from = p.policy_neighbor();
   const PeerPolicy& policy = p.policy();
   // All prefixes of an UPDATE share one Path: unless route-map-in looks at
@@ -327,13 +326,12 @@ void Speaker::peer_routes_changed(Peer& p, const std::vector<wire::Prefix>& chan
   const bool per_prefix = policy.in && policy.in->matches_prefix();
   const rib::Path* last_received = nullptr;
   rib::PathRef last_result;
-  for (const auto& prefix : changed) {
-    const rib::PathRef* r = received.find(prefix);
-    if (r && (*r)->accepted && (per_prefix || r->get() != last_received)) {
-      const rib::Path& in = **r;
+  for (const auto& [prefix, r] : changed) {
+    if (r && r->accepted && (per_prefix || r.get() != last_received)) {
+      const rib::Path& in = *r;
       auto attrs = import_attributes(policy, in.source.ebgp, prefix, in.attributes, from);
       if (attrs == in.attributes) {
-        last_result = *r;
+        last_result = r;
       } else if (!attrs) {
         last_result = nullptr;
       } else {
@@ -344,10 +342,10 @@ void Speaker::peer_routes_changed(Peer& p, const std::vector<wire::Prefix>& chan
             last_result->next_hop != in.next_hop)
           last_result = rib::make_path(attrs, in.next_hop, in.source);
       }
-      last_received = r->get();
+      last_received = r.get();
     }
-    const bool visible = r && (*r)->accepted && last_result ? rib_.set(prefix, last_result)
-                                                            : rib_.remove(prefix, p.id());
+    const bool visible = r && r->accepted && last_result ? rib_.set(prefix, last_result)
+                                                         : rib_.remove(prefix, p.id());
     if (visible) pending_.try_emplace(prefix);
   }
   schedule_flush();
@@ -363,9 +361,12 @@ void Speaker::flush() {
   flush_scheduled_ = false;
   std::vector<wire::Prefix> changed = pending_.keys();
   pending_.clear();
+  const size_t before = changed.size();
   aggregation_.update(rib_, changed);
-  std::sort(changed.begin(), changed.end());
-  changed.erase(std::unique(changed.begin(), changed.end()), changed.end());
+  if (changed.size() != before) {  // it may add prefixes already there
+    std::sort(changed.begin(), changed.end());
+    changed.erase(std::unique(changed.begin(), changed.end()), changed.end());
+  }
   if (fib_) fib_->apply(fib_update(changed));
   for (auto& [name, p] : peers_) export_to(*p, changed);
   apply_backpressure();
@@ -449,18 +450,15 @@ void Speaker::export_to(Peer& p, const std::vector<wire::Prefix>& prefixes) {
         g = same != variants.end() ? &*same : &variants.emplace_back(Group{std::move(attrs), {}});
       }
     }
-    rib::PathRef* last = sent.find(prefix);
     if (!g || !g->attributes) {
-      if (last) {
-        withdrawals[family].push_back({prefix, 0});
-        sent.erase(prefix);
-      }
+      if (sent.erase(prefix)) withdrawals[family].push_back({prefix, 0});
       continue;
     }
     const rib::Path& best = entry->best();
     // Already sent: the same attributes (interned, so compared by address).
-    if (last && (*last)->attributes == best.attributes) continue;
-    *sent.try_emplace(prefix).first = rib::PathRef(&best);
+    auto [last, first_time] = sent.try_emplace(prefix);
+    if (!first_time && (*last)->attributes == best.attributes) continue;
+    *last = rib::PathRef(&best);
     g->nlri.push_back({prefix, 0});
   }
   std::vector<uint8_t> out;

@@ -42,7 +42,7 @@ class Speaker final : public api::Backend, private PeerEvents {
   // PeerEvents
   void peer_established(Peer& p) override;
   void peer_down(Peer& p) override;
-  void peer_routes_changed(Peer& p, const std::vector<wire::Prefix>& changed) override;
+  void peer_routes_changed(Peer& p, const std::vector<rib::RouteChange>& changed) override;
   void peer_refresh_requested(Peer& p) override;
   // Sends `p` what changed for `prefixes` since its Adj-RIB-Out.
   void export_to(Peer& p, const std::vector<wire::Prefix>& prefixes);

@@ -62,6 +62,12 @@ TEST(PrefixMap, KeysKeepFamilyAndLength) {
   EXPECT_EQ(*map.find(b), 16);
   EXPECT_EQ(*map.find(c), 0);
   EXPECT_EQ(map.sorted_keys(), (std::vector<wire::Prefix>{d, a, b, c}));
+  // Cleared and used again (small tables keep their slots).
+  map.clear();
+  EXPECT_TRUE(map.empty());
+  EXPECT_FALSE(map.find(a));
+  EXPECT_TRUE(map.try_emplace(b).second);
+  EXPECT_EQ(map.keys(), std::vector<wire::Prefix>{b});
 }
 
 }  // namespace

@@ -156,7 +156,7 @@ TEST(AdjRibIn, AppliesUpdatesWithRfc7606AndLoops) {
   u.mp_reach = wire::MpReach{wire::Family::Ipv4Unicast,
                              {*wire::IpAddress::parse("fe80::1"), {}},
                              {{*wire::Prefix::parse("10.0.0.1/32"), 0}}};
-  std::vector<wire::Prefix> changed;
+  std::vector<RouteChange> changed;
   in.apply(u, PathSource{}, 65101, 0, changed);
   EXPECT_EQ(changed.size(), 1u);
   EXPECT_EQ(in.accepted(), 1u);
