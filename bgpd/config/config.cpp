@@ -77,9 +77,10 @@ Neighbor::RemovePrivateAs parse_remove_private_as(const YAML::Node& n, const std
 Neighbor parse_neighbor(const YAML::Node& n, size_t index, const Bfd& global_bfd,
                         const policy::Policies& policies) {
   const std::string path = "neighbors[" + std::to_string(index) + "]";
-  Section s(n, path,
-            {"interface", "address", "listen-range", "remote-as", "ttl-security", "bfd",
-             "route-map-in", "route-map-out", "allowas-in", "remove-private-as"});
+  Section s(
+      n, path,
+      {"interface", "address", "listen-range", "remote-as", "ttl-security", "bfd", "route-map-in",
+       "route-map-out", "allowas-in", "remove-private-as", "default-originate"});
   Neighbor nb;
   nb.line = line_of(n);
   const int kinds = int(s.has("interface")) + int(s.has("address")) + int(s.has("listen-range"));
@@ -120,6 +121,8 @@ Neighbor parse_neighbor(const YAML::Node& n, size_t index, const Bfd& global_bfd
                         ? 0
                         : uint8_t(number(a, s.key_path("allowas-in"), 0, 10));
   }
+  if (s.has("default-originate"))
+    nb.default_originate = boolean(s.get("default-originate"), s.key_path("default-originate"));
   if (s.has("remove-private-as"))
     nb.remove_private_as =
         parse_remove_private_as(s.get("remove-private-as"), s.key_path("remove-private-as"));

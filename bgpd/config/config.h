@@ -43,7 +43,8 @@ struct Neighbor {
   bool ttl_security = false;                // RFC 5082: accept only packets with TTL 255
   std::optional<Bfd> bfd;                   // set: BFD on with these timers
   std::string route_map_in, route_map_out;  // names in Config::policies; empty: none
-  uint8_t allowas_in = 0;  // accept paths with our AS this many times (ASNs reused per pod)
+  uint8_t allowas_in = 0;          // accept paths with our AS this many times (ASNs reused per pod)
+  bool default_originate = false;  // send it a default route (border leaves)
   enum class RemovePrivateAs { Off, IfOnlyPrivate, All } remove_private_as = RemovePrivateAs::Off;
   int line = 0;              // where it was configured, for messages
   std::string name() const;  // what logs call it: interface, address or range

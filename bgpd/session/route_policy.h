@@ -18,6 +18,8 @@ struct PeerPolicy {
   config::Neighbor::RemovePrivateAs remove_private_as = config::Neighbor::RemovePrivateAs::Off;
   bool requires_policy = false;  // RFC 8212: an eBGP peer needs in/out route-maps
   uint8_t allowas_in = 0;        // times our own AS may appear in a received path
+  // Send 0.0.0.0/0 and ::/0 of our own; the Loc-RIB's defaults are not sent.
+  bool default_originate = false;
 };
 
 struct ExportTarget {

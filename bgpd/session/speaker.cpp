@@ -98,7 +98,7 @@ Peer* Speaker::add_peer(PeerIdentity id, const config::Neighbor& n) {
                                      bfd_, bfd, n.bfd && n.bfd->strict);
   peer->set_policy({cfg_.policies.route_map(n.route_map_in),
                     cfg_.policies.route_map(n.route_map_out), n.remove_private_as,
-                    cfg_.ebgp_requires_policy, n.allowas_in});
+                    cfg_.ebgp_requires_policy, n.allowas_in, n.default_originate});
   return peers_.emplace(name, std::move(peer)).first->second.get();
 }
 
@@ -299,6 +299,7 @@ void Speaker::send_table(Peer& p) {
   size_t count = 0;
   for (auto f : wire::kAllFamilies) {
     if (!n->families.has(f)) continue;
+    if (p.policy().default_originate) count += originate_default(p, f, eor);
     if (!p.next_hop_self(f))
       logger()->warn(
           "{}: {} negotiated but not sendable: {}", p.identity().name, wire::family_name(f),
@@ -309,6 +310,26 @@ void Speaker::send_table(Peer& p) {
     ++count;
   }
   p.send(std::move(eor), count);
+}
+
+// default-originate: our own default route, whatever the Loc-RIB holds,
+// with our AS only (eBGP) or LOCAL_PREF 100 (iBGP).
+size_t Speaker::originate_default(Peer& p, wire::Family f, std::vector<uint8_t>& out) {
+  const auto next_hop = p.next_hop_self(f);
+  if (!next_hop) return 0;
+  const Negotiated& n = *p.negotiated();
+  wire::PathAttributes a;
+  a.origin = wire::Origin::Igp;
+  a.as_path = wire::AsPath{};
+  if (n.ebgp)
+    a.as_path->segments.push_back({wire::SegmentType::Sequence, {cfg_.asn}});
+  else
+    a.local_pref = rib::kDefaultLocalPref;
+  const wire::Prefix any(
+      wire::IpAddress::parse(f == wire::Family::Ipv4Unicast ? "0.0.0.0" : "::").value(), 0);
+  logger()->info("{}: originating {} (default-originate)", p.identity().name, any.to_string());
+  const wire::Nlri nlri[] = {{any, 0}};
+  return wire::encode_announce(a, *next_hop, f, nlri, n.encode_context(), out);
 }
 
 void Speaker::peer_down(Peer& p) {
@@ -435,6 +456,7 @@ void Speaker::export_to(Peer& p, const std::vector<wire::Prefix>& prefixes) {
   for (const auto& prefix : prefixes) {
     const wire::Family family = wire::family_of(prefix.afi());
     if (!next_hops.contains(family)) continue;
+    if (prefix.length() == 0 && p.policy().default_originate) continue;  // ours is sent
     const rib::LocRib::Entry* entry = aggregation_.suppressed(prefix) ? nullptr : rib_.find(prefix);
     Group* g = nullptr;
     if (entry) {

@@ -47,6 +47,7 @@ class Speaker final : public api::Backend, private PeerEvents {
   // Sends `p` what changed for `prefixes` since its Adj-RIB-Out.
   void export_to(Peer& p, const std::vector<wire::Prefix>& prefixes);
   void send_table(Peer& p);
+  size_t originate_default(Peer& p, wire::Family f, std::vector<uint8_t>& out);
   // Loc-RIB changes are sent to peers once per loop turn, batched.
   void schedule_flush();
   void flush();

@@ -7,6 +7,8 @@ spine2), each leaf in its own AS, both spines in AS 65000:
   prepends its AS twice on 10.2.1.0/24 (visible at leaf1);
 - spine1's route-map-in tags everything from leaves with 65000:1 and the
   large community 65000:1:1 (visible at leaf1 on the paths via spine1 only);
+- both spines send the leaves a default route of their own
+  (default-originate): leaf1 installs it with both spines as next hops;
 - leaf1's route-map-in raises local-preference to 200 for 10.2.1.0/24 via
   paths carrying 65000:1, so only spine1's path is in its ECMP set, while
   leaf2's loopback keeps both spines.
@@ -43,7 +45,7 @@ route-maps:
     - action: permit
       set: {{community: {{add: ["65000:{tag}"]}}, large-community: {{add: ["65000:{tag}:1"]}}}}
 neighbors:
-  - {{interface: "swp*", remote-as: external, route-map-in: FROM-LEAF}}
+  - {{interface: "swp*", remote-as: external, route-map-in: FROM-LEAF, default-originate: true}}
 networks: [10.0.0.{n}/32]
 """
 
@@ -104,6 +106,13 @@ def test_route_maps_across_a_diamond(fabric):
     for host in (leaf1, *spines):
         assert [r for r in paths(host) if r["prefix"] == "10.2.9.0/24"] == [], host.name
     assert fabric.ip_json(leaf1, "route", "show", "10.2.9.0/24") == []
+
+    # Each spine's own default route, both in leaf1's ECMP set and kernel.
+    default = wait_for(lambda: both_paths("0.0.0.0/0"), 15, "the spines' default routes")
+    assert all(r["as_path"] == [65000] and r["multipath"] for r in default), default
+    kernel_default = wait_for(lambda: fabric.ip_json(leaf1, "route", "show", "default"), 10,
+                              "the default route in leaf1's kernel")
+    assert kernel_default[0]["protocol"] == "bgp", kernel_default
 
     # The aggregate replaced its more-specifics, and is sent like any route.
     summary = wait_for(lambda: both_paths("10.20.0.0/16"), 15, "leaf2's aggregate at leaf1")
