@@ -22,7 +22,9 @@ struct PathSource {
   uint32_t peer_as = 0;
   uint32_t peer_router_id = 0;  // host order
   wire::IpAddress peer_address;
-  uint32_t ifindex = 0;  // the link of an interface (unnumbered) neighbour
+  // The link the session runs over: an interface (unnumbered) neighbour's,
+  // or a directly connected numbered one's; 0 otherwise.
+  uint32_t ifindex = 0;
 };
 
 struct Path : boost::intrusive_ref_counter<Path, boost::thread_unsafe_counter> {

@@ -1,7 +1,9 @@
 #include "bgpd/discovery/interfaces.h"
 
 #include <fnmatch.h>
+#include <ifaddrs.h>
 #include <net/if.h>
+#include <netinet/in.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -26,6 +28,25 @@ std::vector<InterfaceInfo> list_interfaces() {
   if (s >= 0) ::close(s);
   if_freenameindex(all);
   return out;
+}
+
+uint32_t interface_with_address(const std::array<uint8_t, 16>& address, bool v4) {
+  ifaddrs* all = nullptr;
+  if (getifaddrs(&all) != 0) return 0;
+  uint32_t found = 0;
+  for (ifaddrs* i = all; i && !found; i = i->ifa_next) {
+    if (!i->ifa_addr) continue;
+    if (v4 && i->ifa_addr->sa_family == AF_INET) {
+      const auto* sin = reinterpret_cast<const sockaddr_in*>(i->ifa_addr);
+      if (std::memcmp(&sin->sin_addr, address.data(), 4) == 0) found = if_nametoindex(i->ifa_name);
+    } else if (!v4 && i->ifa_addr->sa_family == AF_INET6) {
+      const auto* sin6 = reinterpret_cast<const sockaddr_in6*>(i->ifa_addr);
+      if (std::memcmp(&sin6->sin6_addr, address.data(), 16) == 0)
+        found = if_nametoindex(i->ifa_name);
+    }
+  }
+  freeifaddrs(all);
+  return found;
 }
 
 bool interface_matches(const std::string& pattern, const std::string& name) {

@@ -2,6 +2,7 @@
 // exist, their index, whether they are up, and which match a pattern.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -15,6 +16,9 @@ struct InterfaceInfo {
 };
 
 std::vector<InterfaceInfo> list_interfaces();
+// The interface that holds `address` (an address of this host), 0 if none:
+// the link a numbered neighbour's session runs over.
+uint32_t interface_with_address(const std::array<uint8_t, 16>& address, bool v4);
 // Shell-style pattern ("swp*", "swp[1-4]"), or an exact name.
 bool interface_matches(const std::string& pattern, const std::string& name);
 

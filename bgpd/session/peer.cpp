@@ -2,6 +2,7 @@
 
 #include <functional>
 
+#include "bgpd/discovery/interfaces.h"
 #include "bgpd/log/log.h"
 #include "bgpd/session/address.h"
 
@@ -316,6 +317,13 @@ void Peer::on_established(Slot& slot) {
   if (rival.fsm.state != State::Idle)
     handle(rival, event::Stop{wire::cease::kCollisionResolution, ""});
   adj_out_.clear();
+  // A numbered neighbour's link: where our end of the session lives, so that
+  // its paths can be installed via it (unnumbered ones know theirs).
+  link_ifindex_ = id_.ifindex;
+  if (!link_ifindex_ && slot.conn) {
+    const wire::IpAddress local = to_wire(slot.conn->local_endpoint().address());
+    link_ifindex_ = discovery::interface_with_address(local.bytes(), local.is_v4());
+  }
   events_.peer_established(*this);
 }
 
@@ -364,7 +372,7 @@ rib::PathSource Peer::source() const {
     src.peer_router_id = n->peer_router_id;
   }
   if (address_) src.peer_address = to_wire(*address_);
-  src.ifindex = id_.ifindex;
+  src.ifindex = link_ifindex_;
   return src;
 }
 

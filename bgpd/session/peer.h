@@ -126,6 +126,7 @@ class Peer {
   Slot out_, in_;
   rib::AdjRibIn adj_in_;
   PeerPolicy policy_;
+  uint32_t link_ifindex_ = 0;  // the session's link; 0 when not directly connected
   rib::PrefixMap<rib::PathRef> adj_out_;
   std::optional<Clock::time_point> established_at_;
   Clock::time_point state_since_ = Clock::now();

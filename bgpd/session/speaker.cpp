@@ -411,8 +411,9 @@ void Speaker::apply_backpressure() {
 }
 
 // The ECMP set of each prefix as links and gateways. Originated prefixes are
-// not installed (they are the node's own), nor paths whose link is unknown
-// (numbered neighbours: a later slice).
+// not installed (they are the node's own), nor paths whose next hop is not
+// the neighbour itself on its link (a third-party or multihop next hop needs
+// recursive resolution, not done yet).
 fib::RouteUpdate Speaker::fib_update(const std::vector<wire::Prefix>& prefixes) const {
   fib::RouteUpdate u;
   for (const auto& prefix : prefixes) {
@@ -420,8 +421,9 @@ fib::RouteUpdate Speaker::fib_update(const std::vector<wire::Prefix>& prefixes) 
     if (const auto* e = rib_.find(prefix); e && e->best().source.peer_id != rib::kLocalSource) {
       for (uint16_t i : e->multipath()) {
         const rib::Path& path = e->path(i);
-        if (path.source.ifindex == 0) continue;
         const auto& nh = path.next_hop;
+        if (path.source.ifindex == 0 || (!nh.link_local && nh.address != path.source.peer_address))
+          continue;
         set.push_back({path.source.ifindex, nh.link_local.value_or(nh.address)});
       }
     }

@@ -34,8 +34,8 @@ def routes(d):
 def test_bird_numbered(link):
     leaf_ns, bird_ns, tmp = link
     leaf = Daemon(leaf_ns, leaf_config("{address: 192.0.2.2, remote-as: 65002}"), tmp, "leaf")
-    bird = BirdNode(bird_ns, tmp, bird_numbered_config(65002, "10.0.0.2", "192.0.2.2", "192.0.2.1", 65101,
-                    routes=["10.0.0.2/32"]))
+    bird = BirdNode(bird_ns, tmp, bird_numbered_config(65002, "10.0.0.2", "192.0.2.2", "192.0.2.1",
+                                                       65101, routes=["10.0.0.2/32"]))
     try:
         leaf.wait_api()
         p = wait_for(lambda: (lambda q: q if q and q["state"] == "SESSION_STATE_ESTABLISHED" else None)(
@@ -43,6 +43,11 @@ def test_bird_numbered(link):
         assert p["remote_as"] == 65002 and p["address"] == "192.0.2.2"
         r = wait_for(lambda: routes(leaf).get("10.0.0.2/32"), 15, "BIRD's route")
         assert r["next_hop"] == "192.0.2.2" and r["as_path"] == [65002]
+        # Installed via the neighbour on its link (the session's interface).
+        kernel = wait_for(lambda: leaf_ns.ip("-j", "route", "show", "10.0.0.2/32").stdout.strip()
+                          not in ("", "[]") and leaf_ns.ip("route", "show", "10.0.0.2/32").stdout,
+                          10, "BIRD's route in the kernel")
+        assert "via 192.0.2.2 dev swp1 proto bgp" in kernel, kernel
         wait_for(lambda: "10.0.0.11/32" in bird.birdc("show", "route", "10.0.0.11/32"), 15,
                  "our route in BIRD")
         assert "192.0.2.1" in bird.birdc("show", "route", "10.0.0.11/32", "all")
