@@ -1,0 +1,110 @@
+"""Fan-in benchmark, side by side: 32 neighbours each announce the same
+10,000 IPv4 /24s (each with its own AS and itself as next hop, on one
+link); measured is the time from their first UPDATE until the kernel of
+the router under test holds all 10,000 prefixes with a 32-way ECMP set,
+and the router's resident memory then.
+
+Every router installs into the kernel here (that is the point): closbgpd
+with its FIB, BIRD through its kernel protocol with `merge paths`, FRR
+through zebra, each with multipath across neighbour ASes.
+
+    sudo /usr/bin/python3 bench/fanin.py [--peers 32] [--routes 10000] [--runs 3]
+"""
+import argparse
+import json
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from harness import KINDS, ROOT, Dut, Generator, ratios
+from lib.bgp_speaker import announcements
+from lib.netns import Netns, veth, wait_for
+
+
+def peer_address(i):
+    return f"10.0.1.{i + 2}"
+
+
+def configs(peers):
+    addrs = [(peer_address(i), 65001 + i) for i in range(peers)]
+    closbgpd = "asn: 65000\nrouter-id: 10.0.0.1\nneighbors:\n" + "".join(
+        f"  - {{address: {a}, remote-as: {asn}, bfd: false}}\n" for a, asn in addrs)
+    bird = ("router id 10.0.0.1;\nprotocol device {}\n"
+            "protocol kernel { ipv4 { export all; }; merge paths on limit 64; }\n" + "".join(
+                f"protocol bgp p{i} {{ local 10.0.1.1 as 65000; neighbor {a} as {asn};\n"
+                f"  ipv4 {{ import all; export none; }}; }}\n" for i, (a, asn) in enumerate(addrs)))
+    frr = ("frr defaults datacenter\nhostname dut\n!\nrouter bgp 65000\n bgp router-id 10.0.0.1\n"
+           " no bgp ebgp-requires-policy\n bgp bestpath as-path multipath-relax\n" + "".join(
+               f" neighbor {a} remote-as {asn}\n" for a, asn in addrs) +
+           " address-family ipv4 unicast\n  maximum-paths 64\n exit-address-family\n!\n")
+    return {"closbgpd": closbgpd, "bird": bird, "frr": frr}
+
+
+def full_ecmp_routes(ns, peers):
+    """Routes in the kernel with `peers` next hops (nexthop groups or
+    RTA_MULTIPATH), among all non-connected IPv4 routes."""
+    routes = json.loads(ns.ip("-j", "route", "show").stdout or "[]")
+    groups = {n["id"]: len(n["group"]) for n in json.loads(ns.ip("-j", "nexthop", "show").stdout or "[]")
+              if "group" in n}
+    count = 0
+    for r in routes:
+        width = len(r["nexthops"]) if "nexthops" in r else groups.get(r.get("nhid"), 1)
+        count += width == peers
+    return count
+
+
+def one_run(kind, peers, count, tmp):
+    dut_ns, tester = Netns("fanin-dut"), Netns("fanin-tester")
+    gen = dut = None
+    try:
+        veth(dut_ns, "eth1", tester, "eth1")
+        dut_ns.ip("addr", "add", "10.0.1.1/24", "dev", "eth1")
+        for i in range(peers):
+            tester.ip("addr", "add", f"{peer_address(i)}/24", "dev", "eth1")
+        asns = {peer_address(i): 65001 + i for i in range(peers)}
+        tables = {a: announcements(count, asn, a, attribute_sets=1) for a, asn in asns.items()}
+        gen = Generator(tester.name, asns, tables)
+        dut = Dut(kind, dut_ns, tmp, configs(peers))
+        gen.wait_up()
+        time.sleep(1)
+        gen.go()
+        wait_for(lambda: full_ecmp_routes(dut_ns, peers) >= count, 300,
+                 f"{count} routes with {peers}-way ECMP in the kernel")
+        seconds = time.monotonic() - gen.started
+        return {"seconds_to_full_ecmp": round(seconds, 3), "rss_mb": dut.rss_mb()}
+    finally:
+        if gen:
+            gen.stop()
+        if dut:
+            dut.stop()
+        dut_ns.delete()
+        tester.delete()
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--peers", type=int, default=32)
+    ap.add_argument("--routes", type=int, default=10000)
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--only", default=",".join(KINDS))
+    ap.add_argument("--out", default=str(ROOT / "bench" / "results" / "fanin.json"))
+    args = ap.parse_args()
+    tmp = Path(tempfile.mkdtemp())
+    out = {"date": time.strftime("%Y-%m-%d"), "peers": args.peers, "routes": args.routes,
+           "runs": args.runs, "results": {}}
+    for kind in args.only.split(","):
+        runs = [one_run(kind, args.peers, args.routes, tmp) for _ in range(args.runs)]
+        for r in runs:
+            print(kind, r, flush=True)
+        out["results"][kind] = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
+        out["results"][kind]["all_runs"] = runs
+    out["ratios"] = {**ratios(out["results"], "seconds_to_full_ecmp"),
+                     **ratios(out["results"], "rss_mb")}
+    print(json.dumps(out["ratios"], indent=2))
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.out).write_text(json.dumps(out, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()

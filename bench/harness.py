@@ -1,0 +1,102 @@
+"""What the side-by-side benchmarks share: the routers under test (closbgpd,
+BIRD, FRR) started from a config text in a namespace, their resident
+memory, and a generator that answers BGP sessions in the tester namespace
+and sends a pre-encoded table when told to."""
+import asyncio
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+from lib.bgp_speaker import answer_keepalives, message, open_message, router_id_of, serve_in_netns  # noqa: E402
+from lib.frr import FrrNode  # noqa: E402
+from lib.netns import Daemon  # noqa: E402
+from lib.peers import BirdNode  # noqa: E402
+
+KINDS = ("closbgpd", "bird", "frr")
+
+
+def rss_kb(pids):
+    total = 0
+    for pid in pids:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                total += int(line.split()[1])
+    return total
+
+
+class Dut:
+    """One router under test; `configs` maps kind to config text; `pids`
+    are the processes whose memory counts (FRR: zebra and bgpd)."""
+
+    def __init__(self, kind, ns, tmp, configs, frr_bgpd_args=()):
+        self.kind = kind
+        if kind == "closbgpd":
+            self.node = Daemon(ns, configs[kind], tmp, "dut-closbgpd")
+            self.node.wait_api()
+            self.pids = [self.node.proc.pid]
+        elif kind == "bird":
+            self.node = BirdNode(ns, tmp, configs[kind])
+            self.pids = [self.node.proc.pid]
+        else:
+            self.node = FrrNode(ns, configs[kind], tmp, extra_args={"bgpd": list(frr_bgpd_args)})
+            self.pids = [p.pid for p, _ in self.node.procs]
+
+    def rss_mb(self):
+        return round(rss_kb(self.pids) / 1024, 1)
+
+    def stop(self):
+        self.node.stop()
+
+
+class Generator:
+    """BGP speakers in the tester namespace, one per local address the DUT
+    connects to: OPEN (hold time 0), then nothing until `go()`, then each
+    sends `tables[address]`. `started` is the monotonic time of go()."""
+
+    def __init__(self, ns_name, asns, tables, host="0.0.0.0"):
+        self.asns, self.tables = asns, tables
+        self.go_event, self.stop_event = threading.Event(), threading.Event()
+        self.started = None
+        self.up = set()  # addresses whose session got the DUT's OPEN
+        ready = threading.Event()
+        threading.Thread(target=serve_in_netns,
+                         args=(ns_name, self._session, ready, self.stop_event),
+                         kwargs={"host": host}, daemon=True).start()
+        ready.wait(10)
+
+    async def _session(self, reader, writer):
+        local = writer.get_extra_info("sockname")[0]
+        writer.write(open_message(self.asns[local], router_id_of(local), hold=0) + message(4))
+        head = await reader.readexactly(19)  # the DUT's OPEN
+        await reader.readexactly(int.from_bytes(head[16:18], "big") - 19)
+        self.up.add(local)
+        while not self.go_event.is_set():
+            await asyncio.sleep(0.05)
+        writer.write(self.tables[local])
+        await answer_keepalives(reader, writer)
+
+    def wait_up(self, timeout=60):
+        deadline = time.monotonic() + timeout
+        while self.up != set(self.asns):
+            if time.monotonic() > deadline:
+                raise AssertionError(f"sessions up: {sorted(self.up)} of {sorted(self.asns)}")
+            time.sleep(0.05)
+
+    def go(self):
+        self.started = time.monotonic()
+        self.go_event.set()
+
+    def stop(self):
+        self.stop_event.set()
+
+
+def ratios(results, key):
+    """closbgpd's `key` against each other router's (lower is better)."""
+    if "closbgpd" not in results:
+        return {}
+    ours = results["closbgpd"][key]
+    return {f"{key}_vs_{k}": round(ours / v[key], 3) for k, v in results.items()
+            if k != "closbgpd" and v[key]}
