@@ -78,6 +78,9 @@ RouteMap::RouteMap(std::vector<RouteMapEntry> entries) : entries_(std::move(entr
   matches_prefix_ = std::any_of(entries_.begin(), entries_.end(), [](const auto& e) {
     return e.match.prefix_list || e.match.family;
   });
+  matches_neighbor_ = std::any_of(entries_.begin(), entries_.end(), [](const auto& e) {
+    return !e.match.interface.empty() || e.match.neighbor;
+  });
 }
 
 Verdict RouteMap::apply(const wire::Prefix& prefix, const wire::PathAttributes& attributes,

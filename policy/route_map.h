@@ -87,11 +87,14 @@ class RouteMap {
   // False when no match looks at the prefix: the verdict then depends only
   // on the attributes and the neighbour, and may be cached per attribute set.
   bool matches_prefix() const { return matches_prefix_; }
+  // True when an entry matches on the neighbour (interface, address): peers
+  // then cannot share the map's verdicts.
+  bool matches_neighbor() const { return matches_neighbor_; }
   const std::vector<RouteMapEntry>& entries() const { return entries_; }
 
  private:
   std::vector<RouteMapEntry> entries_;
-  bool matches_prefix_ = false;
+  bool matches_prefix_ = false, matches_neighbor_ = false;
 };
 
 // Puts `asns` (leftmost first) in front of the AS_PATH, in a new leading

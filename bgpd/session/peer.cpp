@@ -316,7 +316,7 @@ void Peer::on_established(Slot& slot) {
   Slot& rival = other(slot);
   if (rival.fsm.state != State::Idle)
     handle(rival, event::Stop{wire::cease::kCollisionResolution, ""});
-  adj_out_.clear();
+  prefixes_sent_ = 0;
   // A numbered neighbour's link: where our end of the session lives, so that
   // its paths can be installed via it (unnumbered ones know theirs).
   link_ifindex_ = id_.ifindex;
@@ -335,7 +335,7 @@ void Peer::on_down(Slot&, const std::string& reason) {
                                  : 0,
                  reason, adj_in_.received());
   adj_in_.clear();
-  adj_out_.clear();
+  prefixes_sent_ = 0;
   established_at_.reset();
   last_error_ = reason;
   events_.peer_down(*this);
@@ -408,7 +408,6 @@ void Peer::on_message(Slot& slot, wire::Message&& m) {
   if (auto* r = std::get_if<wire::RouteRefreshMessage>(&m)) {
     handle(slot, event::RouteRefreshReceived{});
     if (slot.fsm.state == State::Established && r->subtype == wire::RefreshSubtype::Normal) {
-      adj_out_.clear();
       events_.peer_refresh_requested(*this);
     }
     return;
@@ -458,7 +457,7 @@ api::PeerView Peer::view() const {
   }
   v.prefixes_received = adj_in_.received();
   v.prefixes_accepted = adj_in_.accepted();
-  v.prefixes_sent = adj_out_.size();
+  v.prefixes_sent = prefixes_sent_;
   v.last_error = last_error_;
   if (bfd_key_) {
     static constexpr const char* kNames[] = {"admin-down", "down", "init", "up"};

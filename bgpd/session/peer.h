@@ -81,9 +81,9 @@ class Peer {
   void pause_reading(bool paused);
   // Whole encoded messages to the established session.
   void send(std::vector<uint8_t> bytes, size_t messages);
-  // Adj-RIB-Out: the Loc-RIB path last sent for each prefix (what was sent
-  // follows from its attributes).
-  rib::PrefixMap<rib::PathRef>& adj_rib_out() { return adj_out_; }
+  // Prefixes its update group has sent it (the group keeps the Adj-RIB-Out).
+  void set_prefixes_sent(size_t n) { prefixes_sent_ = n; }
+  void add_prefixes_sent(long delta) { prefixes_sent_ = size_t(long(prefixes_sent_) + delta); }
   bool enabled() const { return enabled_; }
   bool established() const;
   api::PeerView view() const;
@@ -127,7 +127,7 @@ class Peer {
   rib::AdjRibIn adj_in_;
   PeerPolicy policy_;
   uint32_t link_ifindex_ = 0;  // the session's link; 0 when not directly connected
-  rib::PrefixMap<rib::PathRef> adj_out_;
+  size_t prefixes_sent_ = 0;
   std::optional<Clock::time_point> established_at_;
   Clock::time_point state_since_ = Clock::now();
   uint64_t messages_received_ = 0, messages_sent_ = 0;  // of connections already closed

@@ -32,17 +32,11 @@ std::shared_ptr<const wire::PathAttributes> import_attributes(
   return std::make_shared<const wire::PathAttributes>(std::move(*verdict.changed));
 }
 
-std::optional<wire::PathAttributes> export_attributes(const rib::LocRib::Entry* entry,
+std::optional<wire::PathAttributes> export_attributes(const rib::Path& best,
                                                       const wire::Prefix& prefix,
-                                                      const ExportTarget& to) {
-  if (!entry) return std::nullopt;
-  const rib::Path& best = entry->best();
-  if (best.source.peer_id == to.peer_id) return std::nullopt;  // never back to its source
+                                                      const ExportRules& to) {
   const bool from_ibgp = best.source.peer_id != rib::kLocalSource && !best.source.ebgp;
   if (!to.ebgp && from_ibgp) return std::nullopt;  // RFC 4271 9.1.3, no route reflection
-  // The peer would drop a path with its own AS in it: do not send it.
-  const auto& path = best.attributes->as_path;
-  if (to.ebgp && path && rib::path_contains(*path, to.peer_as)) return std::nullopt;
   const PeerPolicy none;
   const PeerPolicy& policy = to.policy ? *to.policy : none;
   if (to.ebgp && policy.requires_policy && !policy.out) return std::nullopt;  // RFC 8212
@@ -65,6 +59,12 @@ std::optional<wire::PathAttributes> export_attributes(const rib::LocRib::Entry* 
   }
   if (to.ebgp) policy::prepend_as(a, {to.local_as});
   return a;
+}
+
+bool exportable_to(const rib::Path& best, uint32_t peer_id, bool ebgp, uint32_t peer_as) {
+  if (best.source.peer_id == peer_id) return false;
+  const auto& path = best.attributes->as_path;
+  return !(ebgp && path && rib::path_contains(*path, peer_as));
 }
 
 }  // namespace closbgp::session

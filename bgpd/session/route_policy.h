@@ -22,10 +22,9 @@ struct PeerPolicy {
   bool default_originate = false;
 };
 
-struct ExportTarget {
-  uint32_t peer_id = 0;
+// How routes leave towards a set of peers (an update group).
+struct ExportRules {
   bool ebgp = true;
-  uint32_t peer_as = 0;
   uint32_t local_as = 0;
   const PeerPolicy* policy = nullptr;  // none: send everything eligible
   policy::Neighbor neighbor;           // what route-map-out may match on
@@ -37,10 +36,14 @@ std::shared_ptr<const wire::PathAttributes> import_attributes(
     const PeerPolicy& p, bool ebgp, const wire::Prefix& prefix,
     const std::shared_ptr<const wire::PathAttributes>& received, const policy::Neighbor& from);
 
-// nullopt: the peer should not have the prefix (withdraw if it was sent).
-std::optional<wire::PathAttributes> export_attributes(const rib::LocRib::Entry* entry,
+// What is sent for `prefix` whose best path is `best`; nullopt: nothing
+// (withdraw if it was sent). The same for every peer the rules cover.
+std::optional<wire::PathAttributes> export_attributes(const rib::Path& best,
                                                       const wire::Prefix& prefix,
-                                                      const ExportTarget& to);
+                                                      const ExportRules& rules);
+// What differs per peer: a path never goes back to its source, nor to an
+// eBGP peer whose AS is in it (the peer would drop it as a loop).
+bool exportable_to(const rib::Path& best, uint32_t peer_id, bool ebgp, uint32_t peer_as);
 
 // Private AS numbers (RFC 6996): 64512-65534 and 4200000000-4294967294.
 bool is_private_as(uint32_t asn);

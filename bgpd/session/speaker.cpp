@@ -223,6 +223,7 @@ void Speaker::scan_interfaces() {
       if (it != peers_.end() && it->second->identity().ifindex != i.index) {
         logger()->info("{}: interface was re-created; restarting its neighbour", i.name);
         ra_.disable(it->second->identity().ifindex);
+        forget(*it->second);
         peers_.erase(it);
         it = peers_.end();
       }
@@ -278,63 +279,44 @@ api::SummaryView Speaker::summary() const {
   return s;
 }
 
+void Speaker::join_group(Peer& p) {
+  const GroupKey key = group_key(p);
+  auto& group = groups_[key];
+  if (!group) group = std::make_unique<UpdateGroup>(key, p, cfg_.asn);
+  group_of_[p.id()] = group.get();
+  group->join(p, rib_, aggregation_);
+  logger()->debug("{}: in an update group of {}", p.identity().name, group->size());
+}
+
+// A peer that is down or about to be destroyed: out of its update group
+// (an empty group goes, and its Adj-RIB-Out with it), its paths out of the
+// Loc-RIB.
+void Speaker::forget(Peer& p) {
+  if (auto it = group_of_.find(p.id()); it != group_of_.end()) {
+    it->second->leave(p);
+    if (it->second->empty())
+      std::erase_if(groups_, [&](const auto& g) { return g.second.get() == it->second; });
+    group_of_.erase(it);
+  }
+  for (const auto& prefix : rib_.remove_source(p.id())) pending_.try_emplace(prefix);
+  schedule_flush();
+}
+
 void Speaker::peer_established(Peer& p) {
   const Negotiated* n = p.negotiated();
   if (n && n->ebgp && p.policy().requires_policy && (!p.policy().in || !p.policy().out))
     logger()->warn("{}: ebgp-requires-policy (RFC 8212) and no route-map-{}: {}", p.identity().name,
                    p.policy().in ? "out" : "in",
                    p.policy().in ? "nothing is advertised to it" : "nothing it sends is accepted");
-  send_table(p);
+  join_group(p);
 }
 
 void Speaker::peer_refresh_requested(Peer& p) {
-  send_table(p);
-}
-
-void Speaker::send_table(Peer& p) {
-  const Negotiated* n = p.negotiated();
-  if (!n) return;
-  export_to(p, rib_.entries().keys());
-  std::vector<uint8_t> eor;
-  size_t count = 0;
-  for (auto f : wire::kAllFamilies) {
-    if (!n->families.has(f)) continue;
-    if (p.policy().default_originate) count += originate_default(p, f, eor);
-    if (!p.next_hop_self(f))
-      logger()->warn(
-          "{}: {} negotiated but not sendable: {}", p.identity().name, wire::family_name(f),
-          f == wire::Family::Ipv6Unicast
-              ? "the session runs over IPv4"
-              : "the session runs over IPv6 and the peer did not offer extended next hop");
-    wire::encode_end_of_rib(f, eor);
-    ++count;
-  }
-  p.send(std::move(eor), count);
-}
-
-// default-originate: our own default route, whatever the Loc-RIB holds,
-// with our AS only (eBGP) or LOCAL_PREF 100 (iBGP).
-size_t Speaker::originate_default(Peer& p, wire::Family f, std::vector<uint8_t>& out) {
-  const auto next_hop = p.next_hop_self(f);
-  if (!next_hop) return 0;
-  const Negotiated& n = *p.negotiated();
-  wire::PathAttributes a;
-  a.origin = wire::Origin::Igp;
-  a.as_path = wire::AsPath{};
-  if (n.ebgp)
-    a.as_path->segments.push_back({wire::SegmentType::Sequence, {cfg_.asn}});
-  else
-    a.local_pref = rib::kDefaultLocalPref;
-  const wire::Prefix any(
-      wire::IpAddress::parse(f == wire::Family::Ipv4Unicast ? "0.0.0.0" : "::").value(), 0);
-  logger()->info("{}: originating {} (default-originate)", p.identity().name, any.to_string());
-  const wire::Nlri nlri[] = {{any, 0}};
-  return wire::encode_announce(a, *next_hop, f, nlri, n.encode_context(), out);
+  if (auto it = group_of_.find(p.id()); it != group_of_.end()) it->second->resend(p);
 }
 
 void Speaker::peer_down(Peer& p) {
-  for (const auto& prefix : rib_.remove_source(p.id())) pending_.try_emplace(prefix);
-  schedule_flush();
+  forget(p);
 }
 
 void Speaker::peer_routes_changed(Peer& p, const std::vector<rib::RouteChange>& changed) {
@@ -389,7 +371,7 @@ void Speaker::flush() {
     changed.erase(std::unique(changed.begin(), changed.end()), changed.end());
   }
   if (fib_) fib_->apply(fib_update(changed));
-  for (auto& [name, p] : peers_) export_to(*p, changed);
+  for (auto& [key, group] : groups_) group->export_changes(changed, rib_, aggregation_);
   apply_backpressure();
 }
 
@@ -433,69 +415,6 @@ fib::RouteUpdate Speaker::fib_update(const std::vector<wire::Prefix>& prefixes) 
       u.upsert.emplace_back(prefix, std::move(set));
   }
   return u;
-}
-
-void Speaker::export_to(Peer& p, const std::vector<wire::Prefix>& prefixes) {
-  const Negotiated* n = p.negotiated();
-  if (!n) return;
-  const ExportTarget target{p.id(),   n->ebgp,     n->peer_as,
-                            cfg_.asn, &p.policy(), p.policy_neighbor()};
-  auto& sent = p.adj_rib_out();
-  // Prefixes that share a Loc-RIB path share one exported attribute set,
-  // encoded once; a route-map-out that looks at the prefix may turn one
-  // Loc-RIB path into several variants (nullopt: not sent).
-  struct Group {
-    std::optional<wire::PathAttributes> attributes;
-    std::vector<wire::Nlri> nlri;
-  };
-  std::map<std::pair<const wire::PathAttributes*, wire::Family>, std::vector<Group>> groups;
-  const bool per_prefix = p.policy().out && p.policy().out->matches_prefix();
-  std::map<wire::Family, std::vector<wire::Nlri>> withdrawals;
-  // The session's next hop per family (a socket call): once, not per prefix.
-  std::map<wire::Family, wire::MpNextHop> next_hops;
-  for (auto f : wire::kAllFamilies)
-    if (auto nh = p.next_hop_self(f); nh && n->families.has(f)) next_hops.emplace(f, *nh);
-  for (const auto& prefix : prefixes) {
-    const wire::Family family = wire::family_of(prefix.afi());
-    if (!next_hops.contains(family)) continue;
-    if (prefix.length() == 0 && p.policy().default_originate) continue;  // ours is sent
-    const rib::LocRib::Entry* entry = aggregation_.suppressed(prefix) ? nullptr : rib_.find(prefix);
-    Group* g = nullptr;
-    if (entry) {
-      // The export of a path depends on its attribute set (which belongs
-      // to one source) and, with such a route-map, on the prefix.
-      auto& variants = groups[{entry->best().attributes.get(), family}];
-      if (!variants.empty() && !per_prefix) {
-        g = &variants.front();
-      } else {
-        auto attrs = export_attributes(entry, prefix, target);
-        auto same = std::find_if(variants.begin(), variants.end(),
-                                 [&](const Group& v) { return v.attributes == attrs; });
-        g = same != variants.end() ? &*same : &variants.emplace_back(Group{std::move(attrs), {}});
-      }
-    }
-    if (!g || !g->attributes) {
-      if (sent.erase(prefix)) withdrawals[family].push_back({prefix, 0});
-      continue;
-    }
-    const rib::Path& best = entry->best();
-    // Already sent: the same attributes (interned, so compared by address).
-    auto [last, first_time] = sent.try_emplace(prefix);
-    if (!first_time && (*last)->attributes == best.attributes) continue;
-    *last = rib::PathRef(&best);
-    g->nlri.push_back({prefix, 0});
-  }
-  std::vector<uint8_t> out;
-  size_t messages = 0;
-  const auto ctx = n->encode_context();
-  for (auto& [family, nlri] : withdrawals)
-    messages += wire::encode_withdraw(family, nlri, ctx, out);
-  for (auto& [key, variants] : groups)
-    for (auto& g : variants)
-      if (g.attributes && !g.nlri.empty())
-        messages += wire::encode_announce(*g.attributes, next_hops.at(key.second), key.second,
-                                          g.nlri, ctx, out);
-  p.send(std::move(out), messages);
 }
 
 std::vector<api::RouteView> Speaker::routes() const {

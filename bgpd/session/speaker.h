@@ -15,6 +15,7 @@
 #include "bgpd/config/config.h"
 #include "bgpd/discovery/router_advert.h"
 #include "bgpd/session/peer.h"
+#include "bgpd/session/update_group.h"
 #include "fib/fib.h"
 #include "rib/aggregation.h"
 #include "rib/loc_rib.h"
@@ -44,10 +45,8 @@ class Speaker final : public api::Backend, private PeerEvents {
   void peer_down(Peer& p) override;
   void peer_routes_changed(Peer& p, const std::vector<rib::RouteChange>& changed) override;
   void peer_refresh_requested(Peer& p) override;
-  // Sends `p` what changed for `prefixes` since its Adj-RIB-Out.
-  void export_to(Peer& p, const std::vector<wire::Prefix>& prefixes);
-  void send_table(Peer& p);
-  size_t originate_default(Peer& p, wire::Family f, std::vector<uint8_t>& out);
+  void join_group(Peer& p);
+  void forget(Peer& p);
   // Loc-RIB changes are sent to peers once per loop turn, batched.
   void schedule_flush();
   void flush();
@@ -77,7 +76,9 @@ class Speaker final : public api::Backend, private PeerEvents {
   uint32_t next_peer_id_ = 1;                           // 0 is rib::kLocalSource
   rib::LocRib rib_;
   rib::Aggregation aggregation_;
-  rib::PrefixSet pending_;  // changed in the Loc-RIB, not yet sent
+  std::map<GroupKey, std::unique_ptr<UpdateGroup>> groups_;
+  std::map<uint32_t, UpdateGroup*> group_of_;  // by peer id
+  rib::PrefixSet pending_;                     // changed in the Loc-RIB, not yet sent
   bool flush_scheduled_ = false;
   bool reading_paused_ = false;
   asio::steady_timer backpressure_timer_;

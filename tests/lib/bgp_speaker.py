@@ -4,6 +4,7 @@ import asyncio
 import ctypes
 import socket
 import struct
+import threading
 
 MARKER = b"\xff" * 16
 CLONE_NEWNET = 0x40000000
@@ -82,3 +83,110 @@ async def answer_keepalives(reader, writer):
                 writer.write(message(4))
     except (asyncio.IncompleteReadError, ConnectionError):
         writer.close()
+
+
+def prefix_nlri(prefix):
+    """'10.1.0.0/24' as NLRI octets."""
+    addr, length = prefix.split("/")
+    length = int(length)
+    return bytes([length]) + socket.inet_aton(addr)[:(length + 7) // 8]
+
+
+def parse_nlri(data):
+    out = []
+    i = 0
+    while i < len(data):
+        length = data[i]
+        n = (length + 7) // 8
+        addr = data[i + 1:i + 1 + n] + bytes(4 - n)
+        out.append(f"{socket.inet_ntoa(addr)}/{length}")
+        i += 1 + n
+    return out
+
+
+def parse_as_path(value):
+    """AS_PATH with four-octet ASes, flattened."""
+    asns, i = [], 0
+    while i < len(value):
+        count = value[i + 1]
+        asns += list(struct.unpack(f"!{count}I", value[i + 2:i + 2 + 4 * count]))
+        i += 2 + 4 * count
+    return asns
+
+
+class ScriptedPeer:
+    """A numbered IPv4 eBGP peer driven from a test: connects to the router
+    from `local` inside namespace `ns_name`, announces and withdraws IPv4
+    prefixes (itself as next hop), and keeps what it is sent: `routes`
+    maps prefix to AS path, `withdrawn` counts withdrawals per prefix."""
+
+    def __init__(self, ns_name, local, dut, asn):
+        self.local, self.asn = local, asn
+        self.routes, self.withdrawn = {}, {}
+        self.lock = threading.Lock()
+        established = threading.Event()
+        self.sock = None
+
+        def run():
+            enter_netns(ns_name)
+            self.sock = socket.create_connection((dut, 179), timeout=30, source_address=(local, 0))
+            self.sock.sendall(open_message(asn, router_id_of(local), hold=0))
+            buf = b""
+            while True:
+                try:
+                    chunk = self.sock.recv(65536)
+                except OSError:
+                    return
+                if not chunk:
+                    return
+                buf += chunk
+                while len(buf) >= 19 and len(buf) >= struct.unpack("!H", buf[16:18])[0]:
+                    length = struct.unpack("!H", buf[16:18])[0]
+                    kind, body, buf = buf[18], buf[19:length], buf[length:]
+                    if kind == 1:
+                        self.sock.sendall(message(4))
+                    elif kind == 4:
+                        established.set()
+                    elif kind == 2:
+                        self._update(body)
+
+        threading.Thread(target=run, daemon=True).start()
+        if not established.wait(30):
+            raise AssertionError(f"{local}: no session")
+
+    def _update(self, body):
+        wlen = struct.unpack("!H", body[:2])[0]
+        withdrawn = parse_nlri(body[2:2 + wlen])
+        alen = struct.unpack("!H", body[2 + wlen:4 + wlen])[0]
+        attrs, nlri = body[4 + wlen:4 + wlen + alen], parse_nlri(body[4 + wlen + alen:])
+        path, i = [], 0
+        while i < len(attrs):
+            flags, code = attrs[i], attrs[i + 1]
+            size_len = 2 if flags & 0x10 else 1
+            size = int.from_bytes(attrs[i + 2:i + 2 + size_len], "big")
+            value = attrs[i + 2 + size_len:i + 2 + size_len + size]
+            if code == 2:
+                path = parse_as_path(value)
+            i += 2 + size_len + size
+        with self.lock:
+            for p in withdrawn:
+                self.routes.pop(p, None)
+                self.withdrawn[p] = self.withdrawn.get(p, 0) + 1
+            for p in nlri:
+                self.routes[p] = path
+
+    def announce(self, *prefixes):
+        attrs = (bytes([0x40, 1, 1, 0]) + bytes([0x40, 2, 6, 2, 1]) + struct.pack("!I", self.asn) +
+                 bytes([0x40, 3, 4]) + socket.inet_aton(self.local))
+        self.sock.sendall(update(attributes=attrs, nlri=b"".join(prefix_nlri(p) for p in prefixes)))
+
+    def withdraw(self, *prefixes):
+        self.sock.sendall(update(withdrawn=b"".join(prefix_nlri(p) for p in prefixes)))
+
+    def snapshot(self):
+        with self.lock:
+            return dict(self.routes), dict(self.withdrawn)
+
+    def close(self):
+        if self.sock:
+            self.sock.close()

@@ -1,4 +1,5 @@
-// Export rules: what a peer is sent from the Loc-RIB's best path.
+// Import and export rules: what enters the Loc-RIB, what a group of peers
+// is sent from its best paths, and what no single member may get.
 #include <gtest/gtest.h>
 
 #include "bgpd/session/route_policy.h"
@@ -8,7 +9,7 @@ namespace {
 
 const wire::Prefix kPrefix = *wire::Prefix::parse("10.1.0.0/24");
 
-rib::LocRib::Entry entry(uint32_t from_peer, bool ebgp, std::vector<uint32_t> path) {
+rib::PathRef path_from(uint32_t from_peer, bool ebgp, std::vector<uint32_t> path) {
   auto a = std::make_shared<wire::PathAttributes>();
   a->origin = wire::Origin::Igp;
   a->as_path = wire::AsPath{};
@@ -19,14 +20,14 @@ rib::LocRib::Entry entry(uint32_t from_peer, bool ebgp, std::vector<uint32_t> pa
   rib::PathSource source;
   source.peer_id = from_peer;
   source.ebgp = ebgp;
-  rib::LocRib::Entry e;
-  e.set(from_peer, rib::make_path(a, wire::MpNextHop{}, source), {});
-  return e;
+  return rib::make_path(a, wire::MpNextHop{}, source);
 }
 
+const ExportRules kEbgp{true, 65101, nullptr, {}}, kIbgp{false, 65101, nullptr, {}};
+
 TEST(ExportPolicy, EbgpPrependsAndStripsWhatStaysInTheAs) {
-  const auto e = entry(1, true, {65000, 65102});
-  auto a = export_attributes(&e, kPrefix, {2, true, 65003, 65101, nullptr, {}});
+  const auto e = path_from(1, true, {65000, 65102});
+  auto a = export_attributes(*e, kPrefix, kEbgp);
   ASSERT_TRUE(a);
   EXPECT_EQ(a->as_path->segments.front().asns, (std::vector<uint32_t>{65101, 65000, 65102}));
   EXPECT_FALSE(a->med);
@@ -35,30 +36,30 @@ TEST(ExportPolicy, EbgpPrependsAndStripsWhatStaysInTheAs) {
 }
 
 TEST(ExportPolicy, LocalRoutesGetOurAsOnly) {
-  const auto e = entry(rib::kLocalSource, true, {});
-  auto a = export_attributes(&e, kPrefix, {2, true, 65000, 65101, nullptr, {}});
+  const auto e = path_from(rib::kLocalSource, true, {});
+  auto a = export_attributes(*e, kPrefix, kEbgp);
   ASSERT_TRUE(a);
   ASSERT_EQ(a->as_path->segments.size(), 1u);
   EXPECT_EQ(a->as_path->segments[0].asns, std::vector<uint32_t>{65101});
 }
 
 TEST(ExportPolicy, NothingBackToItsSourceOrToAnAsAlreadyInThePath) {
-  const auto e = entry(1, true, {65000, 65102});
-  EXPECT_FALSE(export_attributes(&e, kPrefix, {1, true, 65000, 65101, nullptr, {}}));  // the source
-  EXPECT_FALSE(export_attributes(&e, kPrefix,
-                                 {2, true, 65102, 65101, nullptr, {}}));  // its AS is in the path
-  EXPECT_FALSE(export_attributes(nullptr, kPrefix, {2, true, 65003, 65101, nullptr, {}}));
+  const auto e = path_from(1, true, {65000, 65102});
+  EXPECT_FALSE(exportable_to(*e, 1, true, 65000));  // the source
+  EXPECT_FALSE(exportable_to(*e, 2, true, 65102));  // its AS is in the path
+  EXPECT_TRUE(exportable_to(*e, 2, false, 65102));  // iBGP: its AS is ours, no loop
+  EXPECT_TRUE(exportable_to(*e, 2, true, 65003));
 }
 
 TEST(ExportPolicy, IbgpKeepsThePathAndNeverRelaysIbgp) {
-  const auto from_ebgp = entry(1, true, {65000});
-  auto a = export_attributes(&from_ebgp, kPrefix, {2, false, 65101, 65101, nullptr, {}});
+  const auto from_ebgp = path_from(1, true, {65000});
+  auto a = export_attributes(*from_ebgp, kPrefix, kIbgp);
   ASSERT_TRUE(a);
   EXPECT_EQ(a->as_path->segments[0].asns, std::vector<uint32_t>{65000});  // no prepend
   EXPECT_EQ(a->local_pref, 300u);
-  const auto from_ibgp = entry(3, false, {65000});
-  EXPECT_FALSE(export_attributes(&from_ibgp, kPrefix, {2, false, 65101, 65101, nullptr, {}}));
-  EXPECT_TRUE(export_attributes(&from_ibgp, kPrefix, {4, true, 65007, 65101, nullptr, {}}));
+  const auto from_ibgp = path_from(3, false, {65000});
+  EXPECT_FALSE(export_attributes(*from_ibgp, kPrefix, kIbgp));
+  EXPECT_TRUE(export_attributes(*from_ibgp, kPrefix, kEbgp));
 }
 
 TEST(RoutePolicy, RemovePrivateAs) {
@@ -93,24 +94,24 @@ std::shared_ptr<const policy::RouteMap> set_med_unless_denied() {
 }
 
 TEST(RoutePolicy, RouteMapOutRunsBeforeOurAsIsPrepended) {
-  const auto e = entry(1, true, {65000});
+  const auto e = path_from(1, true, {65000});
   PeerPolicy policy;
   policy.out = set_med_unless_denied();
-  const ExportTarget to{2, true, 65003, 65101, &policy, {}};
-  auto a = export_attributes(&e, kPrefix, to);
+  const ExportRules to{true, 65101, &policy, {}};
+  auto a = export_attributes(*e, kPrefix, to);
   ASSERT_TRUE(a);
   EXPECT_EQ(a->med, 42u);  // set by the map, after MED was stripped for eBGP
   EXPECT_EQ(a->as_path->segments[0].asns, (std::vector<uint32_t>{65101, 65000}));
-  EXPECT_FALSE(export_attributes(&e, *wire::Prefix::parse("10.9.1.0/24"), to));
+  EXPECT_FALSE(export_attributes(*e, *wire::Prefix::parse("10.9.1.0/24"), to));
 }
 
 TEST(RoutePolicy, Rfc8212WithoutPolicyNothingMovesOverEbgp) {
-  const auto e = entry(1, true, {65000});
+  const auto e = path_from(1, true, {65000});
   PeerPolicy strict;
   strict.requires_policy = true;
-  EXPECT_FALSE(export_attributes(&e, kPrefix, {2, true, 65003, 65101, &strict, {}}));
-  EXPECT_TRUE(export_attributes(&e, kPrefix, {2, false, 65101, 65101, &strict, {}}));  // iBGP
-  const auto received = e.path(0).attributes;
+  EXPECT_FALSE(export_attributes(*e, kPrefix, {true, 65101, &strict, {}}));
+  EXPECT_TRUE(export_attributes(*e, kPrefix, {false, 65101, &strict, {}}));  // iBGP
+  const auto received = e->attributes;
   EXPECT_EQ(import_attributes(strict, true, kPrefix, received, {}), nullptr);
   EXPECT_EQ(import_attributes(strict, false, kPrefix, received, {}), received);
   strict.in = set_med_unless_denied();

@@ -1,0 +1,242 @@
+#include "bgpd/session/update_group.h"
+
+#include <map>
+
+#include "bgpd/log/log.h"
+
+namespace closbgp::session {
+namespace {
+
+std::shared_ptr<spdlog::logger> logger() {
+  static auto l = log::get("session");
+  return l;
+}
+
+uint8_t family_bit(wire::Family f) {
+  return uint8_t(1u << uint8_t(f));
+}
+
+// One member's UPDATEs under construction.
+struct Outbox {
+  std::vector<std::vector<wire::Nlri>> announce;  // by variant
+  std::map<wire::Family, std::vector<wire::Nlri>> withdraw;
+};
+
+bool exportable(const rib::Path& path, const Peer& p) {
+  const Negotiated& n = *p.negotiated();
+  return exportable_to(path, p.id(), n.ebgp, n.peer_as);
+}
+
+}  // namespace
+
+// Exported attribute sets, each computed once per Loc-RIB attribute set
+// (and source kind), or per prefix when route-map-out looks at prefixes.
+class UpdateGroup::Exporter {
+ public:
+  Exporter(const ExportRules& rules, bool per_prefix) : rules_(rules), per_prefix_(per_prefix) {}
+
+  // The variant `best` is sent as for `prefix`; -1: not sent.
+  int variant(const rib::Path& best, const wire::Prefix& prefix) {
+    const wire::Family family = wire::family_of(prefix.afi());
+    const bool from_ibgp = best.source.peer_id != rib::kLocalSource && !best.source.ebgp;
+    auto& known = by_source_[{best.attributes.get(), family, from_ibgp}];
+    if (!per_prefix_ && !known.empty()) return known.front();
+    auto attrs = export_attributes(best, prefix, rules_);
+    int v = -1;
+    if (attrs) {
+      for (int k : known)
+        if (k >= 0 && variants_[size_t(k)].attributes == *attrs) v = k;
+      if (v < 0) {
+        v = int(variants_.size());
+        variants_.push_back({std::move(*attrs), family});
+      }
+    }
+    if (known.empty() || per_prefix_) known.push_back(v);
+    return v;
+  }
+  const std::vector<Variant>& variants() const { return variants_; }
+
+ private:
+  const ExportRules& rules_;
+  bool per_prefix_;
+  std::vector<Variant> variants_;
+  std::map<std::tuple<const wire::PathAttributes*, wire::Family, bool>, std::vector<int>>
+      by_source_;
+};
+
+GroupKey group_key(const Peer& p) {
+  const Negotiated& n = *p.negotiated();
+  const PeerPolicy& policy = p.policy();
+  GroupKey k;
+  k.ebgp = n.ebgp;
+  k.route_map_out = policy.out.get();
+  k.remove_private_as = policy.remove_private_as;
+  k.requires_policy = policy.requires_policy;
+  k.default_originate = policy.default_originate;
+  for (auto f : wire::kAllFamilies)
+    if (n.families.has(f) && p.next_hop_self(f)) k.families |= family_bit(f);
+  const auto ctx = n.encode_context();
+  k.four_octet_as = ctx.four_octet_as;
+  k.extended_message = ctx.extended_message;
+  if ((policy.out && policy.out->matches_neighbor()) || !ctx.add_path.empty()) k.only_peer = p.id();
+  return k;
+}
+
+UpdateGroup::UpdateGroup(const GroupKey& key, const Peer& first, uint32_t local_as)
+    : key_(key), policy_(first.policy()) {
+  rules_.ebgp = key.ebgp;
+  rules_.local_as = local_as;
+  rules_.policy = &policy_;
+  // Only a group of one may look at its neighbour (see group_key).
+  if (key.only_peer) rules_.neighbor = first.policy_neighbor();
+}
+
+namespace {
+
+// Encodes and sends one member its outbox, with the session's next hops.
+void send(Peer& p, const std::vector<UpdateGroup::Variant>& variants, const Outbox& box) {
+  const Negotiated* n = p.negotiated();
+  if (!n) return;
+  std::vector<uint8_t> out;
+  size_t messages = 0;
+  const auto ctx = n->encode_context();
+  for (const auto& [family, nlri] : box.withdraw)
+    messages += wire::encode_withdraw(family, nlri, ctx, out);
+  std::map<wire::Family, wire::MpNextHop> next_hops;
+  for (size_t v = 0; v < box.announce.size(); ++v) {
+    if (box.announce[v].empty()) continue;
+    const auto& variant = variants[v];
+    auto nh = next_hops.find(variant.family);
+    if (nh == next_hops.end())
+      nh = next_hops.emplace(variant.family, *p.next_hop_self(variant.family)).first;
+    messages += wire::encode_announce(variant.attributes, nh->second, variant.family,
+                                      box.announce[v], ctx, out);
+  }
+  p.send(std::move(out), messages);
+}
+
+}  // namespace
+
+void UpdateGroup::join(Peer& p, const rib::LocRib& rib, const rib::Aggregation& aggregation) {
+  members_.push_back(&p);
+  p.set_prefixes_sent(0);
+  if (members_.size() == 1 && sent_.empty())
+    export_changes(rib.entries().keys(), rib, aggregation);  // a new group: the whole table
+  else
+    send_table(p);
+  finish_table(p);
+}
+
+void UpdateGroup::leave(const Peer& p) {
+  std::erase(members_, &p);
+}
+
+void UpdateGroup::resend(Peer& p) {
+  send_table(p);
+  finish_table(p);
+}
+
+void UpdateGroup::send_table(Peer& p) {
+  Exporter exporter(rules_, policy_.out && policy_.out->matches_prefix());
+  Outbox box;
+  size_t count = 0;
+  sent_.for_each([&](const wire::Prefix& prefix, const rib::PathRef& path) {
+    if (!exportable(*path, p)) return;
+    const int v = exporter.variant(*path, prefix);
+    if (v < 0) return;
+    if (box.announce.size() <= size_t(v)) box.announce.resize(size_t(v) + 1);
+    box.announce[size_t(v)].push_back({prefix, 0});
+    ++count;
+  });
+  p.set_prefixes_sent(count);
+  send(p, exporter.variants(), box);
+}
+
+// After the table: our default route (default-originate) and End-of-RIB
+// for every family the session carries.
+void UpdateGroup::finish_table(Peer& p) {
+  const Negotiated& n = *p.negotiated();
+  std::vector<uint8_t> out;
+  size_t count = 0;
+  for (auto f : wire::kAllFamilies) {
+    if (!n.families.has(f)) continue;
+    const auto next_hop = p.next_hop_self(f);
+    if (!next_hop)
+      logger()->warn(
+          "{}: {} negotiated but not sendable: {}", p.identity().name, wire::family_name(f),
+          f == wire::Family::Ipv6Unicast
+              ? "the session runs over IPv4"
+              : "the session runs over IPv6 and the peer did not offer extended next hop");
+    if (next_hop && policy_.default_originate) {
+      wire::PathAttributes a;
+      a.origin = wire::Origin::Igp;
+      a.as_path = wire::AsPath{};
+      if (n.ebgp)
+        a.as_path->segments.push_back({wire::SegmentType::Sequence, {rules_.local_as}});
+      else
+        a.local_pref = rib::kDefaultLocalPref;
+      const wire::Nlri any[] = {
+          {wire::Prefix(
+               wire::IpAddress::parse(f == wire::Family::Ipv4Unicast ? "0.0.0.0" : "::").value(),
+               0),
+           0}};
+      logger()->info("{}: originating {} (default-originate)", p.identity().name,
+                     any[0].prefix.to_string());
+      count += wire::encode_announce(a, *next_hop, f, any, n.encode_context(), out);
+    }
+    wire::encode_end_of_rib(f, out);
+    ++count;
+  }
+  p.send(std::move(out), count);
+}
+
+void UpdateGroup::export_changes(const std::vector<wire::Prefix>& prefixes, const rib::LocRib& rib,
+                                 const rib::Aggregation& aggregation) {
+  if (members_.empty()) return;
+  Exporter exporter(rules_, policy_.out && policy_.out->matches_prefix());
+  // The group's decisions: which path each prefix now exports, if any.
+  struct Change {
+    wire::Prefix prefix;
+    int variant;
+    rib::PathRef before, after;
+  };
+  std::vector<Change> changes;
+  for (const auto& prefix : prefixes) {
+    const wire::Family family = wire::family_of(prefix.afi());
+    if (!(key_.families & family_bit(family))) continue;
+    if (prefix.length() == 0 && key_.default_originate) continue;  // ours is sent instead
+    const rib::LocRib::Entry* e = aggregation.suppressed(prefix) ? nullptr : rib.find(prefix);
+    const int v = e ? exporter.variant(e->best(), prefix) : -1;
+    const rib::Path* after = v >= 0 ? &e->best() : nullptr;
+    rib::PathRef* slot = sent_.find(prefix);
+    if ((slot ? slot->get() : nullptr) == after) continue;  // the same path: no change for anyone
+    changes.push_back({prefix, v, slot ? *slot : rib::PathRef(), rib::PathRef(after)});
+    if (!after)
+      sent_.erase(prefix);
+    else if (slot)
+      *slot = changes.back().after;
+    else
+      *sent_.try_emplace(prefix).first = changes.back().after;
+  }
+  if (changes.empty()) return;
+  // Each member's share: announce what it may have now and did not have
+  // in this form, withdraw what it had and may not have any more.
+  for (Peer* m : members_) {
+    Outbox box;
+    box.announce.resize(exporter.variants().size());
+    long delta = 0;
+    for (const auto& c : changes) {
+      const bool was = c.before && exportable(*c.before, *m);
+      const bool now = c.after && exportable(*c.after, *m);
+      if (now && (!was || c.before->attributes != c.after->attributes))
+        box.announce[size_t(c.variant)].push_back({c.prefix, 0});
+      else if (!now && was)
+        box.withdraw[wire::family_of(c.prefix.afi())].push_back({c.prefix, 0});
+      delta += long(now) - long(was);
+    }
+    m->add_prefixes_sent(delta);
+    send(*m, exporter.variants(), box);
+  }
+}
+
+}  // namespace closbgp::session

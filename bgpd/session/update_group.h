@@ -1,0 +1,68 @@
+// Update groups: peers whose routes leave the same way (eBGP or iBGP,
+// outbound policy, families, encoding) share one Adj-RIB-Out and one export
+// decision per prefix, as a spine's dozens of leaf sessions do. Only what
+// differs per member is done per member: a path never goes back to its
+// source nor to an eBGP peer whose AS is in it, and each session has its own
+// next hop, so each member's UPDATEs are encoded for it.
+#pragma once
+
+#include <compare>
+#include <cstdint>
+#include <vector>
+
+#include "bgpd/session/peer.h"
+#include "bgpd/session/route_policy.h"
+#include "rib/aggregation.h"
+#include "rib/loc_rib.h"
+
+namespace closbgp::session {
+
+struct GroupKey {
+  bool ebgp = true;
+  const policy::RouteMap* route_map_out = nullptr;
+  config::Neighbor::RemovePrivateAs remove_private_as{};
+  bool requires_policy = false, default_originate = false;
+  uint8_t families = 0;  // bit per family the session can send
+  bool four_octet_as = true, extended_message = false;
+  // The peer's id when its route-map-out matches on the neighbour: no sharing.
+  uint32_t only_peer = 0;
+  friend auto operator<=>(const GroupKey&, const GroupKey&) = default;
+};
+
+// The group an established peer belongs to.
+GroupKey group_key(const Peer& p);
+
+class UpdateGroup {
+ public:
+  UpdateGroup(const GroupKey& key, const Peer& first, uint32_t local_as);
+
+  // A member joins: gets what the group has sent (or, for a new group,
+  // the whole Loc-RIB), its default route if configured, and End-of-RIB.
+  void join(Peer& p, const rib::LocRib& rib, const rib::Aggregation& aggregation);
+  void leave(const Peer& p);
+  bool empty() const { return members_.empty(); }
+  size_t size() const { return members_.size(); }
+  // Route refresh: the member gets the group's table again.
+  void resend(Peer& p);
+  // Sends every member what changed for `prefixes`.
+  void export_changes(const std::vector<wire::Prefix>& prefixes, const rib::LocRib& rib,
+                      const rib::Aggregation& aggregation);
+
+  struct Variant {  // one exported attribute set
+    wire::PathAttributes attributes;
+    wire::Family family;
+  };
+
+ private:
+  class Exporter;
+  void send_table(Peer& p);    // the group's Adj-RIB-Out, to one member
+  void finish_table(Peer& p);  // default-originate, End-of-RIB
+
+  GroupKey key_;
+  PeerPolicy policy_;
+  ExportRules rules_;
+  std::vector<Peer*> members_;
+  rib::PrefixMap<rib::PathRef> sent_;  // the Loc-RIB path last exported, per prefix
+};
+
+}  // namespace closbgp::session
