@@ -195,6 +195,25 @@ Aggregate parse_aggregate(const YAML::Node& n, const std::string& path,
   return a;
 }
 
+// redistribute: {connected: true} or {connected: {route-map: NAME}}
+Redistribute parse_redistribute(const YAML::Node& n, const policy::Policies& policies) {
+  Section s(n, "redistribute", {"connected"});
+  Redistribute r;
+  if (!s.has("connected")) return r;
+  const auto c = s.get("connected");
+  if (!c.IsMap()) {
+    r.connected = boolean(c, "redistribute.connected");
+    return r;
+  }
+  Section m(c, "redistribute.connected", {"route-map"});
+  r.connected = true;
+  if (m.has("route-map")) {
+    r.connected_route_map = scalar(m.get("route-map"), m.key_path("route-map"));
+    require_route_map(policies, m.get("route-map"), m.key_path("route-map"));
+  }
+  return r;
+}
+
 Multipath parse_multipath(const YAML::Node& n) {
   Section s(n, "multipath", {"max-paths", "as-path-relax"});
   Multipath m;
@@ -208,9 +227,10 @@ Multipath parse_multipath(const YAML::Node& n) {
 Config parse_root(const YAML::Node& root) {
   if (!root || root.IsNull()) throw Invalid{0, "", "the file is empty"};
   std::set<std::string> keys{
-      "asn",       "router-id",          "timers",     "bfd",
-      "neighbors", "networks",           "fib",        "grpc",
-      "multipath", "always-compare-med", "aggregates", "ebgp-requires-policy"};
+      "asn",         "router-id",          "timers",     "bfd",
+      "neighbors",   "networks",           "fib",        "grpc",
+      "multipath",   "always-compare-med", "aggregates", "ebgp-requires-policy",
+      "redistribute"};
   keys.insert(kPolicySections.begin(), kPolicySections.end());
   Section s(root, "", keys);
   Config c;
@@ -260,6 +280,7 @@ Config parse_root(const YAML::Node& root) {
       c.aggregates.push_back(std::move(a));
     }
   }
+  if (s.has("redistribute")) c.redistribute = parse_redistribute(s.get("redistribute"), c.policies);
   if (s.has("multipath")) c.multipath = parse_multipath(s.get("multipath"));
   if (s.has("always-compare-med"))
     c.always_compare_med = boolean(s.get("always-compare-med"), "always-compare-med");

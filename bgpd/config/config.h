@@ -81,6 +81,13 @@ struct Aggregate {
   friend bool operator==(const Aggregate&, const Aggregate&) = default;
 };
 
+// Prefixes originated from elsewhere than the config file.
+struct Redistribute {
+  bool connected = false;  // the prefixes of this node's up interfaces
+  std::string connected_route_map;
+  friend bool operator==(const Redistribute&, const Redistribute&) = default;
+};
+
 struct Multipath {  // ECMP; relax: paths from different neighbour ASes (RFC 7938)
   uint32_t max_paths = 64;
   bool as_path_relax = true;
@@ -96,6 +103,7 @@ struct Config {
   std::vector<Neighbor> neighbors;
   std::vector<Network> networks;
   std::vector<Aggregate> aggregates;
+  Redistribute redistribute;
   Multipath multipath;
   bool always_compare_med = false;
   // RFC 8212: an eBGP neighbour without route-map-in / route-map-out

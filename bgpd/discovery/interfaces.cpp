@@ -1,5 +1,6 @@
 #include "bgpd/discovery/interfaces.h"
 
+#include <arpa/inet.h>
 #include <fnmatch.h>
 #include <ifaddrs.h>
 #include <net/if.h>
@@ -47,6 +48,49 @@ uint32_t interface_with_address(const std::array<uint8_t, 16>& address, bool v4)
   }
   freeifaddrs(all);
   return found;
+}
+
+namespace {
+
+// "ADDRESS/LENGTH" of an address and its netmask; empty for other families.
+std::string prefix_text(const sockaddr* addr, const sockaddr* mask) {
+  char text[INET6_ADDRSTRLEN] = {};
+  int length = 0;
+  if (addr->sa_family == AF_INET) {
+    in_addr a = reinterpret_cast<const sockaddr_in*>(addr)->sin_addr;
+    const uint32_t m = ntohl(reinterpret_cast<const sockaddr_in*>(mask)->sin_addr.s_addr);
+    length = __builtin_popcount(m);
+    a.s_addr &= htonl(m);
+    inet_ntop(AF_INET, &a, text, sizeof text);
+  } else if (addr->sa_family == AF_INET6) {
+    in6_addr a = reinterpret_cast<const sockaddr_in6*>(addr)->sin6_addr;
+    const auto& m = reinterpret_cast<const sockaddr_in6*>(mask)->sin6_addr;
+    for (int i = 0; i < 16; ++i) {
+      length += __builtin_popcount(m.s6_addr[i]);
+      a.s6_addr[i] &= m.s6_addr[i];
+    }
+    inet_ntop(AF_INET6, &a, text, sizeof text);
+  } else {
+    return "";
+  }
+  return std::string(text) + "/" + std::to_string(length);
+}
+
+}  // namespace
+
+std::vector<ConnectedPrefix> connected_prefixes() {
+  std::vector<ConnectedPrefix> out;
+  ifaddrs* all = nullptr;
+  if (getifaddrs(&all) != 0) return out;
+  for (ifaddrs* i = all; i; i = i->ifa_next) {
+    if (!i->ifa_addr || !i->ifa_netmask || !(i->ifa_flags & IFF_UP) ||
+        !(i->ifa_flags & IFF_RUNNING))
+      continue;
+    auto text = prefix_text(i->ifa_addr, i->ifa_netmask);
+    if (!text.empty()) out.push_back({std::move(text), i->ifa_name});
+  }
+  freeifaddrs(all);
+  return out;
 }
 
 bool interface_matches(const std::string& pattern, const std::string& name) {

@@ -19,6 +19,13 @@ std::vector<InterfaceInfo> list_interfaces();
 // The interface that holds `address` (an address of this host), 0 if none:
 // the link a numbered neighbour's session runs over.
 uint32_t interface_with_address(const std::array<uint8_t, 16>& address, bool v4);
+// The prefixes of the addresses on interfaces that are up ("10.1.1.0/24"),
+// with the interface name: what "redistribute connected" originates.
+struct ConnectedPrefix {
+  std::string prefix;
+  std::string interface;
+};
+std::vector<ConnectedPrefix> connected_prefixes();
 // Shell-style pattern ("swp*", "swp[1-4]"), or an exact name.
 bool interface_matches(const std::string& pattern, const std::string& name);
 

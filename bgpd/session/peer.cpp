@@ -420,6 +420,12 @@ void Peer::on_message(Slot& slot, wire::Message&& m) {
       logger()->warn("{}: UPDATE attribute {}: {} ({})", id_.name, err.attr_type, err.reason,
                      wire::action_name(err.action));
   }
+  if (auto eor = u.end_of_rib()) {
+    // The peer's initial table for the family is complete (RFC 4724).
+    logger()->info("{}: End-of-RIB for {} after {} prefixes", id_.name, wire::family_name(*eor),
+                   adj_in_.received());
+    return;
+  }
   std::vector<rib::RouteChange> changed;
   adj_in_.apply(u, source(), local_.asn, policy_.allowas_in, changed);
   if (!changed.empty()) events_.peer_routes_changed(*this, changed);

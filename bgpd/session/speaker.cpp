@@ -24,6 +24,11 @@ std::shared_ptr<spdlog::logger> logger() {
   return l;
 }
 
+bool is_loopback_net(const wire::Prefix& p) {
+  return p.afi() == wire::Afi::Ipv4 ? (p.address().v4_host_order() >> 24) == 127
+                                    : p == wire::Prefix::parse("::1/128");
+}
+
 bool has_wildcard(const std::string& s) {
   return s.find_first_of("*?[") != std::string::npos;
 }
@@ -103,7 +108,8 @@ Peer* Speaker::add_peer(PeerIdentity id, const config::Neighbor& n) {
 }
 
 std::expected<void, std::string> Speaker::start() {
-  originate_networks();
+  for (const auto& n : cfg_.networks)
+    originate(n.prefix, wire::Origin::Igp, n.route_map, "network");
 
   boost::system::error_code ec;
   const asio::ip::tcp::endpoint any(asio::ip::address_v6::any(), port_);
@@ -135,30 +141,59 @@ std::expected<void, std::string> Speaker::start() {
   return {};
 }
 
-// Originated prefixes are paths of the local source: IGP origin, empty
-// AS_PATH, next hop set per session when sent; a network's route-map may
-// change them (communities, MED) or refuse the prefix.
-void Speaker::originate_networks() {
-  wire::PathAttributes base;
-  base.origin = wire::Origin::Igp;
-  base.as_path = wire::AsPath{};
-  const auto local = std::make_shared<const wire::PathAttributes>(std::move(base));
-  for (const auto& n : cfg_.networks) {
-    auto attrs = local;
-    if (auto map = cfg_.policies.route_map(n.route_map)) {
-      auto verdict = map->apply(n.prefix, *local, {});
-      if (!verdict.permit) {
-        logger()->warn("network {}: denied by route-map {}; not originated", n.prefix.to_string(),
-                       n.route_map);
-        continue;
-      }
-      if (verdict.changed)
-        attrs = std::make_shared<const wire::PathAttributes>(std::move(*verdict.changed));
+// Originated prefixes are paths of the local source: empty AS_PATH, next
+// hop set per session when sent; a route-map may change them (communities,
+// MED) or refuse the prefix. `what` names the source in logs.
+void Speaker::originate(const wire::Prefix& prefix, wire::Origin origin,
+                        const std::string& route_map, const char* what) {
+  wire::PathAttributes a;
+  a.origin = origin;
+  a.as_path = wire::AsPath{};
+  if (auto map = cfg_.policies.route_map(route_map)) {
+    auto verdict = map->apply(prefix, a, {});
+    if (!verdict.permit) {
+      logger()->warn("{} {}: denied by route-map {}; not originated", what, prefix.to_string(),
+                     route_map);
+      return;
     }
-    rib_.set(n.prefix, rib::make_path(attrs));
-    pending_.try_emplace(n.prefix);  // may turn an aggregate on
+    if (verdict.changed) a = std::move(*verdict.changed);
   }
+  rib_.set(prefix, rib::make_path(rib::intern(a)));
+  pending_.try_emplace(prefix);  // may turn an aggregate on
   schedule_flush();
+}
+
+void Speaker::withdraw_local(const wire::Prefix& prefix) {
+  if (rib_.remove(prefix, rib::kLocalSource)) pending_.try_emplace(prefix);
+  schedule_flush();
+}
+
+// redistribute connected: the prefixes of this node's up interfaces (not
+// loopback 127/8 and ::1, not link-local), except those already originated
+// as networks or aggregates; followed as addresses come and go.
+void Speaker::redistribute_connected() {
+  if (!cfg_.redistribute.connected) return;
+  std::set<wire::Prefix> now;
+  for (const auto& c : discovery::connected_prefixes()) {
+    const auto prefix = wire::Prefix::parse(c.prefix);
+    if (!prefix || prefix->address().is_link_local() || is_loopback_net(*prefix)) continue;
+    const bool configured = std::any_of(cfg_.networks.begin(), cfg_.networks.end(),
+                                        [&](const auto& n) { return n.prefix == *prefix; }) ||
+                            std::any_of(cfg_.aggregates.begin(), cfg_.aggregates.end(),
+                                        [&](const auto& a) { return a.prefix == *prefix; });
+    if (!configured) now.insert(*prefix);
+  }
+  for (const auto& p : now)
+    if (!connected_.contains(p)) {
+      logger()->info("redistributing connected {}", p.to_string());
+      originate(p, wire::Origin::Incomplete, cfg_.redistribute.connected_route_map, "connected");
+    }
+  for (const auto& p : connected_)
+    if (!now.contains(p)) {
+      logger()->info("connected {} is gone; withdrawing it", p.to_string());
+      withdraw_local(p);
+    }
+  connected_ = std::move(now);
 }
 
 void Speaker::accept_next() {
@@ -212,6 +247,7 @@ void Speaker::on_router_advert(uint32_t ifindex, const asio::ip::address_v6& fro
 // match them against the configured interface neighbours every second.
 void Speaker::scan_interfaces() {
   if (stopping_) return;
+  redistribute_connected();
   const auto interfaces = discovery::list_interfaces();
   for (const auto& n : cfg_.neighbors) {
     if (n.interface.empty()) continue;

@@ -56,7 +56,10 @@ class Speaker final : public api::Backend, private PeerEvents {
   // What the kernel should hold for these prefixes.
   fib::RouteUpdate fib_update(const std::vector<wire::Prefix>& prefixes) const;
 
-  void originate_networks();
+  void originate(const wire::Prefix& prefix, wire::Origin origin, const std::string& route_map,
+                 const char* what);
+  void withdraw_local(const wire::Prefix& prefix);
+  void redistribute_connected();
   void accept_next();
   void on_accept(asio::ip::tcp::socket socket);
   void scan_interfaces();
@@ -82,6 +85,7 @@ class Speaker final : public api::Backend, private PeerEvents {
   bool flush_scheduled_ = false;
   bool reading_paused_ = false;
   asio::steady_timer backpressure_timer_;
+  std::set<wire::Prefix> connected_;        // redistributed connected prefixes
   std::set<std::string> reported_missing_;  // interfaces we said are absent
   bool stopping_ = false;
 };

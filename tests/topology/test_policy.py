@@ -9,6 +9,9 @@ spine2), each leaf in its own AS, both spines in AS 65000:
   large community 65000:1:1 (visible at leaf1 on the paths via spine1 only);
 - both spines send the leaves a default route of their own
   (default-originate): leaf1 installs it with both spines as next hops;
+- leaf1 redistributes its connected server subnets (through a route-map
+  that tags them): a subnet added on a new interface reaches leaf2 with
+  origin incomplete, and goes away when the address is removed;
 - leaf1's route-map-in raises local-preference to 200 for 10.2.1.0/24 via
   paths carrying 65000:1, so only spine1's path is in its ECMP set, while
   leaf2's loopback keeps both spines.
@@ -51,8 +54,10 @@ networks: [10.0.0.{n}/32]
 
 LEAF1 = TIMERS + """asn: 65101
 router-id: 10.0.0.11
+redistribute: {connected: {route-map: SERVERS}}
 prefix-lists:
   PREFERRED: [{permit: 10.2.0.0/16, le: 24}]
+  SERVER-SUBNETS: [{permit: 10.11.0.0/16, le: 24}]
 community-lists:
   VIA-SPINE1: [{permit: ["65000:1"]}]
 route-maps:
@@ -61,6 +66,8 @@ route-maps:
       match: {prefix-list: PREFERRED, community: VIA-SPINE1}
       set: {local-preference: 200}
     - {action: permit}
+  SERVERS:
+    - {action: permit, match: {prefix-list: SERVER-SUBNETS}, set: {community: {add: ["65101:7"]}}}
 neighbors:
   - {interface: "swp*", remote-as: external, route-map-in: FROM-SPINE}
 networks: [10.0.0.11/32]
@@ -113,6 +120,20 @@ def test_route_maps_across_a_diamond(fabric):
     kernel_default = wait_for(lambda: fabric.ip_json(leaf1, "route", "show", "default"), 10,
                               "the default route in leaf1's kernel")
     assert kernel_default[0]["protocol"] == "bgp", kernel_default
+
+    # A server subnet appears on leaf1 and is redistributed; then it goes.
+    # (A veth pair stands in for a server port: this kernel has no dummy.)
+    leaf1.cmd("ip link add srv1 type veth peer name srv1p && ip link set srv1p up && "
+              "ip link set srv1 up && ip addr add 10.11.0.1/24 dev srv1")
+
+    def at_leaf2(prefix):
+        return [r for r in paths(leaf2, prefix) if r["prefix"] == prefix]
+
+    subnet = wait_for(lambda: at_leaf2("10.11.0.0/24"), 15, "leaf1's server subnet at leaf2")
+    assert all(r["origin"] == "incomplete" and r["as_path"][-1] == 65101 for r in subnet), subnet
+    assert all("65101:7" in r["communities"] for r in subnet), subnet
+    leaf1.cmd("ip addr del 10.11.0.1/24 dev srv1")
+    wait_for(lambda: at_leaf2("10.11.0.0/24") == [], 15, "the subnet withdrawn")
 
     # The aggregate replaced its more-specifics, and is sent like any route.
     summary = wait_for(lambda: both_paths("10.20.0.0/16"), 15, "leaf2's aggregate at leaf1")

@@ -135,6 +135,9 @@ TEST(Config, ErrorsNameLineKeyAndProblem) {
        "asn: 1\nrouter-id: 10.0.0.1\nnetworks: [10.2.0.0/16]\naggregates:\n  - {prefix: "
        "10.2.0.0/16}\n",
        5, "aggregates[0]", "also in networks"},
+      {"redistribute route-map",
+       "asn: 1\nrouter-id: 10.0.0.1\nredistribute: {connected: {route-map: NONE}}\n", 3,
+       "redistribute.connected.route-map", "not defined"},
       {"aggregate key",
        "asn: 1\nrouter-id: 10.0.0.1\naggregates:\n  - {prefix: 10.2.0.0/16, summary: true}\n", 4,
        "aggregates[0].summary", "unknown key"},
@@ -198,6 +201,7 @@ networks:
 aggregates:
   - {prefix: 10.2.0.0/16, summary-only: true, as-set: true, route-map: FROM-SPINE}
   - {prefix: 10.3.0.0/16}
+redistribute: {connected: {route-map: FROM-SPINE}}
 multipath: {max-paths: 8, as-path-relax: false}
 always-compare-med: true
 ebgp-requires-policy: true
@@ -226,6 +230,7 @@ ebgp-requires-policy: true
   EXPECT_EQ(c->aggregates[0],
             (Aggregate{*wire::Prefix::parse("10.2.0.0/16"), true, true, "FROM-SPINE"}));
   EXPECT_EQ(c->aggregates[1], (Aggregate{*wire::Prefix::parse("10.3.0.0/16"), false, false, ""}));
+  EXPECT_EQ(c->redistribute, (Redistribute{true, "FROM-SPINE"}));
   EXPECT_EQ(c->multipath, (Multipath{8, false}));
   EXPECT_TRUE(c->always_compare_med);
   EXPECT_TRUE(c->ebgp_requires_policy);
