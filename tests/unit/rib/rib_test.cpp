@@ -194,3 +194,29 @@ TEST(AdjRibIn, AppliesUpdatesWithRfc7606AndLoops) {
 
 }  // namespace
 }  // namespace closbgp::rib
+
+namespace closbgp::rib {
+namespace {
+
+TEST(Intern, OneCopyPerDistinctSetWhileUsed) {
+  const size_t before = interned_count();
+  wire::PathAttributes a;
+  a.origin = wire::Origin::Igp;
+  a.as_path = AsPath{{{SegmentType::Sequence, {65000, 65102}}}};
+  auto first = intern(a), second = intern(a);
+  EXPECT_EQ(first, second);  // the same object
+  EXPECT_EQ(first.use_count(), 2);
+  a.med = 7;
+  auto other = intern(a);
+  EXPECT_NE(other, first);
+  EXPECT_EQ(interned_count(), before + 2);
+  first.reset();
+  EXPECT_EQ(interned_count(), before + 2);  // still used by `second`
+  second.reset();
+  other.reset();
+  EXPECT_EQ(interned_count(), before);  // the last user took it out
+  EXPECT_EQ(*intern(a), a);             // and it can come back
+}
+
+}  // namespace
+}  // namespace closbgp::rib
