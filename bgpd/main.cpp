@@ -65,13 +65,14 @@ int main(int argc, char** argv) {
   } else {
     main_log->info("fib: disabled; running the control plane only");
   }
-  session::Speaker speaker(io, *cfg, bfd, kernel.get());
+  const std::string listen = cfg->grpc.listen;
+  session::Speaker speaker(io, std::move(*cfg), bfd, kernel.get());
   if (auto started = speaker.start(); !started) {
     log::get("session")->error("{}", started.error());
     return 1;
   }
-  api::ApiServer api(io, speaker);
-  if (auto started = api.start(cfg->grpc.listen); !started) {
+  api::ApiServer api(io, speaker, speaker);
+  if (auto started = api.start(listen); !started) {
     log::get("api")->error("{}", started.error());
     return 1;
   }
@@ -84,7 +85,8 @@ int main(int argc, char** argv) {
       [&](const boost::system::error_code& ec, int sig) {
         if (ec) return;
         if (sig == SIGHUP) {
-          main_log->warn("SIGHUP: configuration reload is not supported yet; nothing changed");
+          main_log->info("SIGHUP: reloading {}", speaker.config_source());
+          speaker.reload_config();  // logs what changed, or why nothing did
           signals.async_wait(on_signal);
           return;
         }

@@ -18,6 +18,21 @@ struct Policies {
   std::map<std::string, std::shared_ptr<const ExtCommunityList>> ext_community_lists;
   std::map<std::string, std::shared_ptr<const AsPathList>> as_path_lists;
   std::map<std::string, std::shared_ptr<const RouteMap>> route_maps;
+  // Per route-map, its definition and that of the lists it names, as
+  // loaded: equal text, equal behaviour (a reload keeps the object).
+  std::map<std::string, std::string> route_map_text;
+
+  // For a reload: the route-maps whose text did not change become the
+  // running objects again, so whatever uses them sees no change.
+  void keep_unchanged(const Policies& running) {
+    for (auto& [name, map] : route_maps) {
+      auto old = running.route_maps.find(name);
+      auto old_text = running.route_map_text.find(name);
+      if (old != running.route_maps.end() && old_text != running.route_map_text.end() &&
+          old_text->second == route_map_text.at(name))
+        map = old->second;
+    }
+  }
 
   // nullptr for an empty name (no policy); names are checked when loaded.
   std::shared_ptr<const RouteMap> route_map(const std::string& name) const {

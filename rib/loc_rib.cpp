@@ -98,6 +98,23 @@ bool LocRib::Entry::set(uint32_t peer_id, PathRef path, const SelectionOptions& 
   return visible(*this) != before;
 }
 
+bool LocRib::Entry::reselect(const SelectionOptions& o) {
+  if (!many()) return false;
+  const auto before = visible(*this);
+  const Selection s = select(as_many()->paths, o);
+  as_many()->multipath.assign(s.multipath.begin(), s.multipath.end());
+  return visible(*this) != before;
+}
+
+std::vector<wire::Prefix> LocRib::reselect(const SelectionOptions& options) {
+  options_ = options;
+  std::vector<wire::Prefix> changed;
+  entries_.for_each_mut([&](const wire::Prefix& prefix, Entry& e) {
+    if (e.reselect(options_)) changed.push_back(prefix);
+  });
+  return changed;
+}
+
 bool LocRib::set(const wire::Prefix& prefix, PathRef path) {
   const uint32_t peer = path->source.peer_id;
   auto [entry, inserted] = entries_.try_emplace(prefix);

@@ -35,6 +35,8 @@ class LocRib {
     // Sets (or with nullptr removes) the candidate of `peer_id` and selects
     // again. Returns false if nothing visible (best path, ECMP set) changed.
     bool set(uint32_t peer_id, PathRef path, const SelectionOptions& o);
+    // Selects again among the same candidates; true if the visible set changed.
+    bool reselect(const SelectionOptions& o);
 
    private:
     struct Many {
@@ -61,6 +63,10 @@ class LocRib {
   // Removes every path from `peer_id`; returns the prefixes whose best path
   // or ECMP set changed.
   std::vector<wire::Prefix> remove_source(uint32_t peer_id);
+
+  // New selection options (a reload): every entry with several paths is
+  // selected again; returns the prefixes whose best path or ECMP set changed.
+  std::vector<wire::Prefix> reselect(const SelectionOptions& options);
 
   const Entry* find(const wire::Prefix& prefix) const { return entries_.find(prefix); }
   const PrefixMap<Entry>& entries() const { return entries_; }

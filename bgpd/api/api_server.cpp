@@ -108,7 +108,8 @@ class RouteWriter final : public grpc::ServerWriteReactor<pb::Route> {
 
 class ApiServer::Service final : public pb::BgpService::CallbackService {
  public:
-  Service(asio::io_context& main, const Backend& backend) : main_(main), backend_(backend) {}
+  Service(asio::io_context& main, const Backend& backend, Control& control)
+      : main_(main), backend_(backend), control_(control) {}
 
   grpc::ServerUnaryReactor* GetVersion(grpc::CallbackServerContext* ctx,
                                        const pb::GetVersionRequest*,
@@ -136,17 +137,51 @@ class ApiServer::Service final : public pb::BgpService::CallbackService {
     return new RouteWriter(main_, backend_, req->prefix());
   }
 
+  grpc::ServerUnaryReactor* ValidateConfig(grpc::CallbackServerContext* ctx,
+                                           const pb::ValidateConfigRequest* req,
+                                           pb::ValidateConfigResponse* resp) override {
+    auto* reactor = ctx->DefaultReactor();
+    asio::post(main_, [this, reactor, req, resp] {
+      auto r = control_.validate_config(req->path());
+      if (!r) return reactor->Finish(status(r.error()));
+      resp->set_summary(*r);
+      reactor->Finish(grpc::Status::OK);
+    });
+    return reactor;
+  }
+
+  grpc::ServerUnaryReactor* ReloadConfig(grpc::CallbackServerContext* ctx,
+                                         const pb::ReloadConfigRequest*,
+                                         pb::ReloadConfigResponse* resp) override {
+    auto* reactor = ctx->DefaultReactor();
+    asio::post(main_, [this, reactor, resp] {
+      auto r = control_.reload_config();
+      if (!r) return reactor->Finish(status(r.error()));
+      for (const auto& c : *r) resp->add_changes(c);
+      reactor->Finish(grpc::Status::OK);
+    });
+    return reactor;
+  }
+
  private:
+  static grpc::Status status(const ControlError& e) {
+    return {e.kind == ControlError::Kind::InvalidConfig ? grpc::StatusCode::INVALID_ARGUMENT
+                                                        : grpc::StatusCode::FAILED_PRECONDITION,
+            e.message};
+  }
+
   asio::io_context& main_;
   const Backend& backend_;
+  Control& control_;
 };
 
 struct ApiServer::Server {
   std::unique_ptr<grpc::Server> grpc;
 };
 
-ApiServer::ApiServer(asio::io_context& main, const Backend& backend)
-    : service_(std::make_unique<Service>(main, backend)), server_(std::make_unique<Server>()) {}
+ApiServer::ApiServer(asio::io_context& main, const Backend& backend, Control& control)
+    : service_(std::make_unique<Service>(main, backend, control)),
+      server_(std::make_unique<Server>()) {}
 
 ApiServer::~ApiServer() = default;
 

@@ -13,7 +13,7 @@ namespace closbgp::api {
 
 class ApiServer {
  public:
-  ApiServer(asio::io_context& main, const Backend& backend);
+  ApiServer(asio::io_context& main, const Backend& backend, Control& control);
   ~ApiServer();
   ApiServer(const ApiServer&) = delete;
   ApiServer& operator=(const ApiServer&) = delete;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <expected>
 #include <optional>
 #include <string>
 #include <vector>
@@ -56,6 +57,25 @@ class Backend {
   virtual ~Backend() = default;
   virtual SummaryView summary() const = 0;
   virtual std::vector<RouteView> routes() const = 0;
+};
+
+// Why a control request changed nothing.
+struct ControlError {
+  enum class Kind { InvalidConfig, NeedsRestart } kind;
+  std::string message;  // what was wrong and where (file:line: key: ...)
+};
+
+// What the API may change; called on the main loop.
+class Control {
+ public:
+  virtual ~Control() = default;
+  // Re-reads the running configuration file and applies the difference;
+  // returns what changed.
+  virtual std::expected<std::vector<std::string>, ControlError> reload_config() = 0;
+  // Checks a configuration file (the running one when `path` is empty)
+  // without applying it; returns a one-line summary of it.
+  virtual std::expected<std::string, ControlError> validate_config(
+      const std::string& path) const = 0;
 };
 
 }  // namespace closbgp::api

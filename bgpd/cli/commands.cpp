@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <functional>
 #include <iostream>
 
 #include "bgpd/version.h"
@@ -73,54 +74,56 @@ std::string duration(uint64_t s) {
   return buf;
 }
 
-}  // namespace
-
-int cmd_version(const ClientOptions& opts) {
+// One unary call: the response printed as JSON or by `print_text`; on
+// failure the exit code that says why.
+template <class Req, class Resp>
+int unary(const ClientOptions& opts,
+          grpc::Status (pb::BgpService::Stub::*method)(grpc::ClientContext*, const Req&, Resp*),
+          const Req& req, const std::function<void(const Resp&)>& print_text) {
   auto stub = connect(opts);
   grpc::ClientContext ctx;
   set_deadline(ctx, opts);
-  pb::GetVersionResponse resp;
-  const auto status = stub->GetVersion(&ctx, pb::GetVersionRequest{}, &resp);
-  if (!status.ok()) return report(status, opts);
-  if (opts.json) {
+  Resp resp;
+  if (auto status = ((*stub).*method)(&ctx, req, &resp); !status.ok()) return report(status, opts);
+  if (opts.json)
     print_json(resp);
-  } else {
-    std::cout << "closctl  " << kVersion << " (" << kGitCommit << ")\n";
-    std::cout << "closbgpd " << resp.version() << " (" << resp.git_commit() << ") at "
-              << opts.server << "\n";
-  }
+  else
+    print_text(resp);
   return kExitOk;
 }
 
+}  // namespace
+
+int cmd_version(const ClientOptions& opts) {
+  return unary<pb::GetVersionRequest, pb::GetVersionResponse>(
+      opts, &pb::BgpService::Stub::GetVersion, {}, [&](const auto& resp) {
+        std::cout << "closctl  " << kVersion << " (" << kGitCommit << ")\n";
+        std::cout << "closbgpd " << resp.version() << " (" << resp.git_commit() << ") at "
+                  << opts.server << "\n";
+      });
+}
+
 int cmd_show_bgp_summary(const ClientOptions& opts) {
-  auto stub = connect(opts);
-  grpc::ClientContext ctx;
-  set_deadline(ctx, opts);
-  pb::ShowBgpSummaryResponse resp;
-  const auto status = stub->ShowBgpSummary(&ctx, pb::ShowBgpSummaryRequest{}, &resp);
-  if (!status.ok()) return report(status, opts);
-  if (opts.json) {
-    print_json(resp);
-    return kExitOk;
-  }
-  std::printf("BGP router identifier %s, local AS number %u\n\n", resp.router_id().c_str(),
-              resp.local_as());
-  std::printf("%-26s %-10s %9s %9s %-10s %-12s %8s\n", "Neighbor", "AS", "MsgRcvd", "MsgSent",
-              "Up/Down", "State/PfxRcd", "PfxSnt");
-  for (const auto& p : resp.peers()) {
-    std::string name = p.interface().empty() ? p.address() : p.interface();
-    if (!p.interface().empty() && !p.address().empty()) name += " (" + p.address() + ")";
-    const std::string as =
-        p.remote_as() != 0 ? std::to_string(p.remote_as()) : p.remote_as_config();
-    const std::string state = p.state() == pb::SESSION_STATE_ESTABLISHED
-                                  ? std::to_string(p.prefixes_received())
-                                  : state_name(p.state());
-    std::printf("%-26s %-10s %9lu %9lu %-10s %-12s %8lu\n", name.c_str(), as.c_str(),
-                p.messages_received(), p.messages_sent(), duration(p.uptime_seconds()).c_str(),
-                state.c_str(), p.prefixes_sent());
-  }
-  std::printf("\nTotal number of neighbors %d\n", resp.peers_size());
-  return kExitOk;
+  return unary<pb::ShowBgpSummaryRequest, pb::ShowBgpSummaryResponse>(
+      opts, &pb::BgpService::Stub::ShowBgpSummary, {}, [](const auto& resp) {
+        std::printf("BGP router identifier %s, local AS number %u\n\n", resp.router_id().c_str(),
+                    resp.local_as());
+        std::printf("%-26s %-10s %9s %9s %-10s %-12s %8s\n", "Neighbor", "AS", "MsgRcvd", "MsgSent",
+                    "Up/Down", "State/PfxRcd", "PfxSnt");
+        for (const auto& p : resp.peers()) {
+          std::string name = p.interface().empty() ? p.address() : p.interface();
+          if (!p.interface().empty() && !p.address().empty()) name += " (" + p.address() + ")";
+          const std::string as =
+              p.remote_as() != 0 ? std::to_string(p.remote_as()) : p.remote_as_config();
+          const std::string state = p.state() == pb::SESSION_STATE_ESTABLISHED
+                                        ? std::to_string(p.prefixes_received())
+                                        : state_name(p.state());
+          std::printf("%-26s %-10s %9lu %9lu %-10s %-12s %8lu\n", name.c_str(), as.c_str(),
+                      p.messages_received(), p.messages_sent(),
+                      duration(p.uptime_seconds()).c_str(), state.c_str(), p.prefixes_sent());
+        }
+        std::printf("\nTotal number of neighbors %d\n", resp.peers_size());
+      });
 }
 
 int cmd_show_bgp_routes(const ClientOptions& opts, const std::string& prefix) {
@@ -158,6 +161,21 @@ int cmd_show_bgp_routes(const ClientOptions& opts, const std::string& prefix) {
   }
   std::printf("\nDisplayed %zu paths\n", routes.size());
   return kExitOk;
+}
+
+int cmd_config_validate(const ClientOptions& opts, const std::string& path) {
+  pb::ValidateConfigRequest req;
+  req.set_path(path);
+  return unary<pb::ValidateConfigRequest, pb::ValidateConfigResponse>(
+      opts, &pb::BgpService::Stub::ValidateConfig, req,
+      [](const auto& resp) { std::cout << resp.summary() << "\n"; });
+}
+
+int cmd_config_reload(const ClientOptions& opts) {
+  return unary<pb::ReloadConfigRequest, pb::ReloadConfigResponse>(
+      opts, &pb::BgpService::Stub::ReloadConfig, {}, [](const auto& resp) {
+        for (const auto& c : resp.changes()) std::cout << c << "\n";
+      });
 }
 
 }  // namespace closbgp::cli

@@ -17,5 +17,8 @@ struct ClientOptions {
 int cmd_version(const ClientOptions& opts);
 int cmd_show_bgp_summary(const ClientOptions& opts);
 int cmd_show_bgp_routes(const ClientOptions& opts, const std::string& prefix);
+// `path` empty: the daemon's running configuration file.
+int cmd_config_validate(const ClientOptions& opts, const std::string& path);
+int cmd_config_reload(const ClientOptions& opts);
 
 }  // namespace closbgp::cli

@@ -20,6 +20,8 @@ constexpr const char* kUsage =
     "Commands:\n"
     "  show bgp summary       every neighbour: state, uptime, messages, prefixes\n"
     "  show bgp routes [PFX]  paths received from neighbours (one prefix, or all)\n"
+    "  config validate [FILE] check a configuration file (default: the running one)\n"
+    "  config reload          re-read the running configuration and apply what changed\n"
     "  version                client and daemon versions\n"
     "  decode [OPTIONS] [HEX] decode BGP messages offline (HEX or stdin) as JSON lines;\n"
     "                         options: --two-octet-as --ibgp --add-path --extended-message\n"
@@ -107,6 +109,9 @@ int main(int argc, char** argv) {
   if (words.size() >= 3 && words.size() <= 4 && words[0] == "show" && words[1] == "bgp" &&
       words[2] == "routes")
     return cmd_show_bgp_routes(opts, words.size() == 4 ? words[3] : "");
+  if (words.size() >= 2 && words.size() <= 3 && words[0] == "config" && words[1] == "validate")
+    return cmd_config_validate(opts, words.size() == 3 ? words[2] : "");
+  if (words == std::vector<std::string>{"config", "reload"}) return cmd_config_reload(opts);
   std::string cmd;
   for (const auto& w : words) cmd += (cmd.empty() ? "" : " ") + w;
   return usage_error("unknown command '" + cmd + "'");

@@ -254,6 +254,22 @@ std::shared_ptr<const policy::RouteMap> parse_route_map(const YAML::Node& n,
   return std::make_shared<const policy::RouteMap>(std::move(entries));
 }
 
+// A route-map's YAML and that of every list whose name it mentions (a
+// superset of what it uses: at worst an unrelated change counts as one).
+std::string route_map_text(const Section& root, const YAML::Node& map) {
+  std::string text = YAML::Dump(map);
+  const std::string own = text;
+  for (const auto& section : kPolicySections) {
+    if (section == "route-maps" || !root.has(section) || !root.get(section).IsMap()) continue;
+    for (auto it = root.get(section).begin(); it != root.get(section).end(); ++it) {
+      const std::string name = it->first.as<std::string>();
+      if (own.find(name) != std::string::npos)
+        text += "\n" + section + "." + name + ": " + YAML::Dump(it->second);
+    }
+  }
+  return text;
+}
+
 }  // namespace
 
 policy::Policies parse_policies(const Section& root) {
@@ -275,6 +291,7 @@ policy::Policies parse_policies(const Section& root) {
     for (auto it = map.begin(); it != map.end(); ++it) {
       const std::string name = it->first.as<std::string>();
       p.route_maps.emplace(name, parse_route_map(it->second, "route-maps." + name, p));
+      p.route_map_text.emplace(name, route_map_text(root, it->second));
     }
   }
   return p;

@@ -27,6 +27,7 @@ struct PeerIdentity {
   uint32_t ifindex = 0;
   std::string remote_as_config;  // "external", "internal", "65100"
   bool ttl_security = false;     // RFC 5082
+  std::string config_name;       // the configured neighbour it comes from (Neighbor::name())
 };
 
 class Peer;

@@ -20,6 +20,7 @@ struct PeerPolicy {
   uint8_t allowas_in = 0;        // times our own AS may appear in a received path
   // Send 0.0.0.0/0 and ::/0 of our own; the Loc-RIB's defaults are not sent.
   bool default_originate = false;
+  friend bool operator==(const PeerPolicy&, const PeerPolicy&) = default;
 };
 
 // How routes leave towards a set of peers (an update group).

@@ -33,22 +33,6 @@ bool has_wildcard(const std::string& s) {
   return s.find_first_of("*?[") != std::string::npos;
 }
 
-rib::SelectionOptions selection_options(const config::Config& cfg) {
-  rib::SelectionOptions o;
-  o.max_paths = cfg.multipath.max_paths;
-  o.multipath = cfg.multipath.max_paths > 1;
-  o.as_path_relax = cfg.multipath.as_path_relax;
-  o.always_compare_med = cfg.always_compare_med;
-  return o;
-}
-
-std::vector<rib::AggregateSpec> aggregate_specs(const config::Config& cfg) {
-  std::vector<rib::AggregateSpec> specs;
-  for (const auto& a : cfg.aggregates)
-    specs.push_back({a.prefix, a.summary_only, a.as_set, cfg.policies.route_map(a.route_map)});
-  return specs;
-}
-
 std::string hostname() {
   char buf[256] = {};
   if (gethostname(buf, sizeof buf - 1) != 0) return "";
@@ -57,10 +41,26 @@ std::string hostname() {
 
 }  // namespace
 
-Speaker::Speaker(asio::io_context& io, const config::Config& cfg, bfd::BfdClient& bfd,
-                 fib::Fib* fib, uint16_t port)
+rib::SelectionOptions Speaker::selection_options(const config::Config& cfg) {
+  rib::SelectionOptions o;
+  o.max_paths = cfg.multipath.max_paths;
+  o.multipath = cfg.multipath.max_paths > 1;
+  o.as_path_relax = cfg.multipath.as_path_relax;
+  o.always_compare_med = cfg.always_compare_med;
+  return o;
+}
+
+std::vector<rib::AggregateSpec> Speaker::aggregate_specs(const config::Config& cfg) {
+  std::vector<rib::AggregateSpec> specs;
+  for (const auto& a : cfg.aggregates)
+    specs.push_back({a.prefix, a.summary_only, a.as_set, cfg.policies.route_map(a.route_map)});
+  return specs;
+}
+
+Speaker::Speaker(asio::io_context& io, config::Config cfg, bfd::BfdClient& bfd, fib::Fib* fib,
+                 uint16_t port)
     : io_(io),
-      cfg_(cfg),
+      cfg_(std::move(cfg)),
       bfd_(bfd),
       fib_(fib),
       port_(port),
@@ -69,9 +69,10 @@ Speaker::Speaker(asio::io_context& io, const config::Config& cfg, bfd::BfdClient
       shutdown_timer_(io),
       ra_(io, [this](uint32_t ifindex,
                      const asio::ip::address_v6& from) { on_router_advert(ifindex, from); }),
-      rib_(selection_options(cfg)),
-      aggregation_(aggregate_specs(cfg), cfg.asn, cfg.router_id.v4_host_order()),
-      backpressure_timer_(io) {}
+      rib_(selection_options(cfg_)),
+      aggregation_(aggregate_specs(cfg_), cfg_.asn, cfg_.router_id.v4_host_order()),
+      backpressure_timer_(io),
+      retire_timer_(io) {}
 
 Speaker::~Speaker() = default;
 
@@ -92,19 +93,31 @@ LocalConfig Speaker::local_for(const config::Neighbor& n) const {
   return l;
 }
 
-Peer* Speaker::add_peer(PeerIdentity id, const config::Neighbor& n) {
+Peer* Speaker::add_peer(const std::string& name, const std::string& interface, uint32_t ifindex,
+                        const config::Neighbor& n) {
+  PeerIdentity id;
+  id.name = name;
+  id.interface = interface;
+  id.ifindex = ifindex;
   id.remote_as_config = n.remote_as.to_string();
   id.ttl_security = n.ttl_security;
-  const std::string name = id.name;
+  id.config_name = n.name();
   std::optional<bfd::Params> bfd;
   if (n.bfd) bfd = bfd::Params{n.bfd->interval_ms, n.bfd->multiplier};
   PeerEvents& events = *this;  // a private base: converted here, not in make_unique
   auto peer = std::make_unique<Peer>(io_, next_peer_id_++, std::move(id), local_for(n), events,
                                      bfd_, bfd, n.bfd && n.bfd->strict);
-  peer->set_policy({cfg_.policies.route_map(n.route_map_in),
-                    cfg_.policies.route_map(n.route_map_out), n.remove_private_as,
-                    cfg_.ebgp_requires_policy, n.allowas_in, n.default_originate});
+  peer->set_policy(peer_policy(n));
   return peers_.emplace(name, std::move(peer)).first->second.get();
+}
+
+PeerPolicy Speaker::peer_policy(const config::Neighbor& n) const {
+  return {cfg_.policies.route_map(n.route_map_in),
+          cfg_.policies.route_map(n.route_map_out),
+          n.remove_private_as,
+          cfg_.ebgp_requires_policy,
+          n.allowas_in,
+          n.default_originate};
 }
 
 std::expected<void, std::string> Speaker::start() {
@@ -133,7 +146,7 @@ std::expected<void, std::string> Speaker::start() {
   }
   for (const auto& n : cfg_.neighbors) {
     if (!n.address) continue;
-    Peer* p = add_peer({n.address->to_string(), "", 0, ""}, n);
+    Peer* p = add_peer(n.address->to_string(), "", 0, n);
     p->set_address(asio::ip::make_address(n.address->to_string()));
     p->start();
   }
@@ -224,7 +237,7 @@ void Speaker::on_accept(asio::ip::tcp::socket socket) {
       if (!n.listen_range ||
           !n.listen_range->contains(wire::Prefix(wire_addr, wire_addr.is_v4() ? 32 : 128)))
         continue;
-      Peer* p = add_peer({wire_addr.to_string(), "", 0, ""}, n);
+      Peer* p = add_peer(wire_addr.to_string(), "", 0, n);
       logger()->info("{}: dynamic neighbour from listen-range {}", wire_addr.to_string(),
                      n.listen_range->to_string());
       p->set_address(addr);
@@ -263,7 +276,7 @@ void Speaker::scan_interfaces() {
         peers_.erase(it);
         it = peers_.end();
       }
-      Peer* p = it != peers_.end() ? it->second.get() : add_peer({i.name, i.name, i.index, ""}, n);
+      Peer* p = it != peers_.end() ? it->second.get() : add_peer(i.name, i.name, i.index, n);
       if (reported_missing_.erase(n.interface)) logger()->info("{}: interface appeared", i.name);
       if (i.up && !p->enabled()) {
         ra_.enable(i.index);

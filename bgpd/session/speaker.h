@@ -22,10 +22,10 @@
 
 namespace closbgp::session {
 
-class Speaker final : public api::Backend, private PeerEvents {
+class Speaker final : public api::Backend, public api::Control, private PeerEvents {
  public:
   // `fib`: where the ECMP sets go; nullptr runs the control plane only.
-  Speaker(asio::io_context& io, const config::Config& cfg, bfd::BfdClient& bfd, fib::Fib* fib,
+  Speaker(asio::io_context& io, config::Config cfg, bfd::BfdClient& bfd, fib::Fib* fib,
           uint16_t port = 179);
   ~Speaker() override;
 
@@ -34,6 +34,19 @@ class Speaker final : public api::Backend, private PeerEvents {
   // Cease / Administrative Shutdown with `message` to every peer; `done`
   // runs once the NOTIFICATIONs have had time to leave.
   void shutdown(const std::string& message, std::function<void()> done);
+
+  // Applies a new configuration: only what differs changes. Unchanged
+  // sessions stay up; changed policy is re-applied (inbound from the kept
+  // Adj-RIB-In, outbound from the Loc-RIB); neighbours whose session
+  // settings changed are restarted; new ones start, removed ones stop.
+  // Returns what was done, or why nothing was (settings that need a
+  // restart of the daemon).
+  std::expected<std::vector<std::string>, std::string> reload(config::Config next);
+  const std::string& config_source() const { return cfg_.source; }
+  // api::Control: reload from the running file; validate any file.
+  std::expected<std::vector<std::string>, api::ControlError> reload_config() override;
+  std::expected<std::string, api::ControlError> validate_config(
+      const std::string& path) const override;
 
   api::SummaryView summary() const override;
   std::vector<api::RouteView> routes() const override;
@@ -47,6 +60,15 @@ class Speaker final : public api::Backend, private PeerEvents {
   void peer_refresh_requested(Peer& p) override;
   void join_group(Peer& p);
   void forget(Peer& p);
+  PeerPolicy peer_policy(const config::Neighbor& n) const;
+  static rib::SelectionOptions selection_options(const config::Config& cfg);
+  static std::vector<rib::AggregateSpec> aggregate_specs(const config::Config& cfg);
+  // Reload steps (speaker_reload.cpp).
+  void retire(const std::string& name, uint8_t cease_subcode, const std::string& why);
+  void reapply_policy(Peer& p, const config::Neighbor& n);
+  void regroup(Peer& p);
+  void reload_neighbors(const config::Config& old, std::vector<std::string>& changes);
+  void reload_origination(const config::Config& old, std::vector<std::string>& changes);
   // Loc-RIB changes are sent to peers once per loop turn, batched.
   void schedule_flush();
   void flush();
@@ -65,10 +87,11 @@ class Speaker final : public api::Backend, private PeerEvents {
   void scan_interfaces();
   void on_router_advert(uint32_t ifindex, const asio::ip::address_v6& from);
   LocalConfig local_for(const config::Neighbor& n) const;
-  Peer* add_peer(PeerIdentity id, const config::Neighbor& n);
+  Peer* add_peer(const std::string& name, const std::string& interface, uint32_t ifindex,
+                 const config::Neighbor& n);
 
   asio::io_context& io_;
-  const config::Config& cfg_;
+  config::Config cfg_;
   bfd::BfdClient& bfd_;
   fib::Fib* fib_;
   uint16_t port_;
@@ -88,6 +111,8 @@ class Speaker final : public api::Backend, private PeerEvents {
   std::set<wire::Prefix> connected_;        // redistributed connected prefixes
   std::set<std::string> reported_missing_;  // interfaces we said are absent
   bool stopping_ = false;
+  std::vector<std::unique_ptr<Peer>> retiring_;  // stopped; their NOTIFICATION is leaving
+  asio::steady_timer retire_timer_;
 };
 
 }  // namespace closbgp::session

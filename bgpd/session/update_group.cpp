@@ -22,6 +22,11 @@ struct Outbox {
   std::map<wire::Family, std::vector<wire::Nlri>> withdraw;
 };
 
+wire::Prefix default_route(wire::Family f) {
+  return wire::Prefix(
+      wire::IpAddress::parse(f == wire::Family::Ipv4Unicast ? "0.0.0.0" : "::").value(), 0);
+}
+
 bool exportable(const rib::Path& path, const Peer& p) {
   const Negotiated& n = *p.negotiated();
   return exportable_to(path, p.id(), n.ebgp, n.peer_as);
@@ -136,6 +141,25 @@ void UpdateGroup::resend(Peer& p) {
   finish_table(p);
 }
 
+std::vector<wire::Prefix> UpdateGroup::member_prefixes(const Peer& p) const {
+  std::vector<wire::Prefix> out;
+  sent_.for_each([&](const wire::Prefix& prefix, const rib::PathRef& path) {
+    if (exportable(*path, p)) out.push_back(prefix);
+  });
+  if (policy_.default_originate)
+    for (auto f : wire::kAllFamilies)
+      if (key_.families & family_bit(f)) out.push_back(default_route(f));
+  return out;
+}
+
+void UpdateGroup::withdraw_from(Peer& p, const std::vector<wire::Prefix>& prefixes) {
+  if (prefixes.empty() || !p.negotiated()) return;
+  Outbox box;
+  for (const auto& prefix : prefixes)
+    box.withdraw[wire::family_of(prefix.afi())].push_back({prefix, 0});
+  send(p, {}, box);
+}
+
 void UpdateGroup::send_table(Peer& p) {
   Exporter exporter(rules_, policy_.out && policy_.out->matches_prefix());
   Outbox box;
@@ -175,11 +199,7 @@ void UpdateGroup::finish_table(Peer& p) {
         a.as_path->segments.push_back({wire::SegmentType::Sequence, {rules_.local_as}});
       else
         a.local_pref = rib::kDefaultLocalPref;
-      const wire::Nlri any[] = {
-          {wire::Prefix(
-               wire::IpAddress::parse(f == wire::Family::Ipv4Unicast ? "0.0.0.0" : "::").value(),
-               0),
-           0}};
+      const wire::Nlri any[] = {{default_route(f), 0}};
       logger()->info("{}: originating {} (default-originate)", p.identity().name,
                      any[0].prefix.to_string());
       count += wire::encode_announce(a, *next_hop, f, any, n.encode_context(), out);

@@ -44,6 +44,11 @@ class UpdateGroup {
   size_t size() const { return members_.size(); }
   // Route refresh: the member gets the group's table again.
   void resend(Peer& p);
+  const GroupKey& key() const { return key_; }
+  // What the group has sent member `p` (its own default route included).
+  std::vector<wire::Prefix> member_prefixes(const Peer& p) const;
+  // Withdraws `prefixes` from `p` (a member moving to another group).
+  static void withdraw_from(Peer& p, const std::vector<wire::Prefix>& prefixes);
   // Sends every member what changed for `prefixes`.
   void export_changes(const std::vector<wire::Prefix>& prefixes, const rib::LocRib& rib,
                       const rib::Aggregation& aggregation);

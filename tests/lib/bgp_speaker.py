@@ -123,6 +123,7 @@ class ScriptedPeer:
     def __init__(self, ns_name, local, dut, asn):
         self.local, self.asn = local, asn
         self.routes, self.withdrawn = {}, {}
+        self.notification = None  # (code, subcode) of a NOTIFICATION received
         self.lock = threading.Lock()
         established = threading.Event()
         self.sock = None
@@ -149,6 +150,8 @@ class ScriptedPeer:
                         established.set()
                     elif kind == 2:
                         self._update(body)
+                    elif kind == 3:
+                        self.notification = (body[0], body[1])
 
         threading.Thread(target=run, daemon=True).start()
         if not established.wait(30):

@@ -308,3 +308,37 @@ TEST(CommandLine, ParsesOptions) {
 
 }  // namespace
 }  // namespace closbgp::config
+
+namespace closbgp::config {
+namespace {
+
+TEST(Config, ReloadKeepsRouteMapsWhoseTextDidNotChange) {
+  const std::string base = R"(
+asn: 65101
+router-id: 10.0.0.11
+prefix-lists:
+  PL: [{permit: 10.0.0.0/8, le: 32}]
+  OTHER: [{permit: 10.1.0.0/16}]
+route-maps:
+  USES-PL: [{action: permit, match: {prefix-list: PL}}]
+  PLAIN: [{action: permit, set: {med: 1}}]
+)";
+  auto running = parse_config(base, "a.yaml");
+  ASSERT_TRUE(running);
+  // OTHER changes (used by no route-map), then PL (used by USES-PL).
+  for (auto [from, to, uses_pl_same] :
+       {std::tuple{"10.1.0.0/16", "10.2.0.0/16", true}, std::tuple{"le: 32", "le: 24", false}}) {
+    std::string text = base;
+    text.replace(text.find(from), std::string(from).size(), to);
+    auto next = parse_config(text, "a.yaml");
+    ASSERT_TRUE(next);
+    next->policies.keep_unchanged(running->policies);
+    EXPECT_EQ(next->policies.route_map("PLAIN"), running->policies.route_map("PLAIN"));
+    EXPECT_EQ(next->policies.route_map("USES-PL") == running->policies.route_map("USES-PL"),
+              uses_pl_same)
+        << from;
+  }
+}
+
+}  // namespace
+}  // namespace closbgp::config

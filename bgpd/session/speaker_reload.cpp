@@ -1,0 +1,200 @@
+// Speaker::reload and its steps: apply the difference between the running
+// configuration and a new one.
+#include <algorithm>
+
+#include "bgpd/log/log.h"
+#include "bgpd/session/speaker.h"
+
+namespace closbgp::session {
+namespace {
+
+constexpr auto kRetireGrace = std::chrono::milliseconds(300);
+
+std::shared_ptr<spdlog::logger> logger() {
+  static auto l = log::get("session");
+  return l;
+}
+
+// The parts of a neighbour that only change how routes are filtered and
+// sent: a reload re-applies them to a running session.
+config::Neighbor without_policy(config::Neighbor n) {
+  n.route_map_in.clear();
+  n.route_map_out.clear();
+  n.remove_private_as = {};
+  n.default_originate = false;
+  n.line = 0;
+  return n;
+}
+
+const config::Neighbor* find_neighbor(const config::Config& c, const std::string& name) {
+  auto it = std::find_if(c.neighbors.begin(), c.neighbors.end(),
+                         [&](const auto& n) { return n.name() == name; });
+  return it == c.neighbors.end() ? nullptr : &*it;
+}
+
+}  // namespace
+
+std::expected<std::vector<std::string>, api::ControlError> Speaker::reload_config() {
+  using Kind = api::ControlError::Kind;
+  auto next = config::load_config_file(cfg_.source);
+  if (!next) {
+    logger()->error("reload: {}; nothing changed", next.error().to_string());
+    return std::unexpected(api::ControlError{Kind::InvalidConfig, next.error().to_string()});
+  }
+  auto applied = reload(std::move(*next));
+  if (!applied) {
+    logger()->error("reload: {}; nothing changed", applied.error());
+    return std::unexpected(api::ControlError{Kind::NeedsRestart, applied.error()});
+  }
+  return *applied;
+}
+
+std::expected<std::string, api::ControlError> Speaker::validate_config(
+    const std::string& path) const {
+  auto c = config::load_config_file(path.empty() ? cfg_.source : path);
+  if (!c)
+    return std::unexpected(
+        api::ControlError{api::ControlError::Kind::InvalidConfig, c.error().to_string()});
+  return c->source + ": valid (AS " + std::to_string(c->asn) + ", router-id " +
+         c->router_id.to_string() + ", " + std::to_string(c->neighbors.size()) + " neighbors)";
+}
+
+std::expected<std::vector<std::string>, std::string> Speaker::reload(config::Config next) {
+  // What the running daemon cannot change in place.
+  if (next.asn != cfg_.asn) return std::unexpected("asn changed: restart closbgpd to apply it");
+  if (next.router_id != cfg_.router_id)
+    return std::unexpected("router-id changed: restart closbgpd to apply it");
+  if (next.fib != cfg_.fib) return std::unexpected("fib changed: restart closbgpd to apply it");
+  if (next.grpc != cfg_.grpc) return std::unexpected("grpc changed: restart closbgpd to apply it");
+  std::vector<std::string> changes;
+  next.policies.keep_unchanged(cfg_.policies);
+  const config::Config old = std::exchange(cfg_, std::move(next));
+  reload_neighbors(old, changes);
+  if (cfg_.multipath != old.multipath || cfg_.always_compare_med != old.always_compare_med) {
+    for (const auto& p : rib_.reselect(selection_options(cfg_))) pending_.try_emplace(p);
+    changes.push_back("best-path options changed: every prefix selected again");
+  }
+  reload_origination(old, changes);
+  schedule_flush();
+  if (changes.empty()) changes.push_back("no changes");
+  for (const auto& c : changes) logger()->info("reload: {}", c);
+  return changes;
+}
+
+void Speaker::reload_neighbors(const config::Config& old, std::vector<std::string>& changes) {
+  const bool timers_changed = cfg_.timers != old.timers;
+  if (timers_changed) changes.push_back("timers changed: every session restarts");
+  std::vector<std::string> names;
+  for (const auto& [name, p] : peers_) names.push_back(name);
+  for (const auto& name : names) {
+    Peer& p = *peers_.at(name);
+    const std::string& cname = p.identity().config_name;
+    const config::Neighbor* before = find_neighbor(old, cname);
+    const config::Neighbor* now = find_neighbor(cfg_, cname);
+    if (!now) {
+      changes.push_back("neighbor " + name + " removed");
+      retire(name, wire::cease::kPeerDeconfigured, "removed from the configuration");
+    } else if (timers_changed || !before || without_policy(*before) != without_policy(*now)) {
+      changes.push_back("neighbor " + name + " restarted: its session settings changed");
+      retire(name, wire::cease::kOtherConfigChange, "session settings changed");
+    } else if (peer_policy(*now) != p.policy()) {
+      changes.push_back("neighbor " + name + ": policy re-applied");
+      reapply_policy(p, *now);
+    }
+  }
+  for (const auto& n : cfg_.neighbors) {
+    if (!find_neighbor(old, n.name())) changes.push_back("neighbor " + n.name() + " added");
+    if (!n.address || peers_.contains(n.address->to_string())) continue;
+    Peer* p = add_peer(n.address->to_string(), "", 0, n);
+    p->set_address(asio::ip::make_address(n.address->to_string()));
+    p->start();
+  }
+  scan_interfaces();  // interface neighbours, new or restarted
+}
+
+// A stopped peer lives on briefly so that its NOTIFICATION can leave.
+void Speaker::retire(const std::string& name, uint8_t cease_subcode, const std::string& why) {
+  auto it = peers_.find(name);
+  Peer& p = *it->second;
+  p.stop(cease_subcode, why);
+  if (!p.identity().interface.empty()) ra_.disable(p.identity().ifindex);
+  forget(p);
+  retiring_.push_back(std::move(it->second));
+  peers_.erase(it);
+  retire_timer_.expires_after(kRetireGrace);
+  retire_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (!ec) retiring_.clear();
+  });
+}
+
+// New policy for a running session: every received path goes through the
+// new route-map-in again (the Adj-RIB-In keeps them as received), and the
+// peer moves to the update group its new outbound policy belongs to.
+void Speaker::reapply_policy(Peer& p, const config::Neighbor& n) {
+  p.set_policy(peer_policy(n));
+  if (!p.negotiated()) return;
+  std::vector<rib::RouteChange> all;
+  p.adj_rib_in().routes().for_each([&](const wire::Prefix& prefix, const rib::PathRef& path) {
+    all.push_back({prefix, path});
+  });
+  peer_routes_changed(p, all);
+  regroup(p);
+}
+
+void Speaker::regroup(Peer& p) {
+  auto it = group_of_.find(p.id());
+  if (it == group_of_.end() || it->second->key() == group_key(p)) return;
+  UpdateGroup* old = it->second;
+  std::vector<wire::Prefix> had = old->member_prefixes(p);
+  old->leave(p);
+  if (old->empty()) std::erase_if(groups_, [&](const auto& g) { return g.second.get() == old; });
+  group_of_.erase(it);
+  join_group(p);  // the new group's table, then End-of-RIB
+  // What the old group sent and the new one does not: withdrawn.
+  std::vector<wire::Prefix> has = group_of_.at(p.id())->member_prefixes(p);
+  std::sort(had.begin(), had.end());
+  std::sort(has.begin(), has.end());
+  std::vector<wire::Prefix> gone;
+  std::set_difference(had.begin(), had.end(), has.begin(), has.end(), std::back_inserter(gone));
+  UpdateGroup::withdraw_from(p, gone);
+}
+
+void Speaker::reload_origination(const config::Config& old, std::vector<std::string>& changes) {
+  // A route-map object differs exactly when its text did (keep_unchanged).
+  auto map_changed = [&](const std::string& name) {
+    return cfg_.policies.route_map(name) != old.policies.route_map(name);
+  };
+  // Aggregates first: an old summary may now be a network.
+  const bool aggregates_changed =
+      cfg_.aggregates != old.aggregates ||
+      std::any_of(cfg_.aggregates.begin(), cfg_.aggregates.end(),
+                  [&](const auto& a) { return map_changed(a.route_map); });
+  if (aggregates_changed) {
+    for (const auto& a : old.aggregates) withdraw_local(a.prefix);
+    aggregation_ =
+        rib::Aggregation(aggregate_specs(cfg_), cfg_.asn, cfg_.router_id.v4_host_order());
+    // Every prefix may contribute: the next flush recounts them all.
+    for (const auto& p : rib_.entries().keys()) pending_.try_emplace(p);
+    changes.push_back("aggregates re-applied");
+  }
+  for (const auto& n : old.networks)
+    if (std::none_of(cfg_.networks.begin(), cfg_.networks.end(),
+                     [&](const auto& m) { return m.prefix == n.prefix; })) {
+      withdraw_local(n.prefix);
+      changes.push_back("network " + n.prefix.to_string() + " withdrawn");
+    }
+  for (const auto& n : cfg_.networks) {
+    const bool same = std::find(old.networks.begin(), old.networks.end(), n) != old.networks.end();
+    if (same && !map_changed(n.route_map)) continue;
+    originate(n.prefix, wire::Origin::Igp, n.route_map, "network");
+    changes.push_back("network " + n.prefix.to_string() + (same ? " re-applied" : " originated"));
+  }
+  if (cfg_.redistribute != old.redistribute || map_changed(cfg_.redistribute.connected_route_map)) {
+    for (const auto& p : connected_) withdraw_local(p);
+    connected_.clear();
+    redistribute_connected();
+    changes.push_back("redistribute re-applied");
+  }
+}
+
+}  // namespace closbgp::session

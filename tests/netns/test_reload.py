@@ -1,0 +1,108 @@
+"""Configuration reload (closctl config reload, and SIGHUP) against a live
+closbgpd with two scripted eBGP neighbours: only the difference is applied,
+sessions stay up, an invalid file or a change that needs a restart changes
+nothing, a removed neighbour gets Cease / Peer De-configured."""
+import signal
+import time
+
+import pytest
+
+from lib.bgp_speaker import ScriptedPeer
+from lib.netns import Daemon, veth, wait_for
+
+pytestmark = pytest.mark.netns
+
+A, B = "192.0.2.2", "192.0.2.3"
+BASE = """asn: 65000
+router-id: 10.0.0.1
+fib: {enabled: false}
+neighbors:
+  - {address: 192.0.2.2, remote-as: 65001}
+  - {address: 192.0.2.3, remote-as: 65002%s}
+networks: [10.50.0.0/24%s]
+"""
+POLICY = """prefix-lists:
+  FROM-A: [{permit: 10.60.0.0/24}]
+route-maps:
+  TO-B:
+    - {action: deny, match: {prefix-list: FROM-A}}
+    - {action: permit}
+"""
+
+
+@pytest.fixture
+def router(netns_factory, tmp_path):
+    dut_ns, peers_ns = netns_factory("dut"), netns_factory("peers")
+    veth(dut_ns, "swp1", peers_ns, "eth0")
+    dut_ns.ip("addr", "add", "192.0.2.1/24", "dev", "swp1")
+    for a in (A, B):
+        peers_ns.ip("addr", "add", f"{a}/24", "dev", "eth0")
+    d = Daemon(dut_ns, BASE % ("", ""), tmp_path, "dut")
+    d.wait_api()
+    peers = {}
+    try:
+        peers[A] = ScriptedPeer(peers_ns.name, A, "192.0.2.1", 65001)
+        peers[B] = ScriptedPeer(peers_ns.name, B, "192.0.2.1", 65002)
+        yield d, peers[A], peers[B]
+    finally:
+        for p in peers.values():
+            p.close()
+        d.stop()
+
+
+def established(d):
+    return {p["address"]: int(p["uptime_seconds"]) for p in d.ctl_json("show", "bgp", "summary")["peers"]
+            if p["state"] == "SESSION_STATE_ESTABLISHED"}
+
+
+def test_reload_applies_only_the_difference(router):
+    d, a, b = router
+    a.announce("10.60.0.0/24")
+    wait_for(lambda: "10.60.0.0/24" in b.snapshot()[0] and "10.50.0.0/24" in b.snapshot()[0], 10,
+             "the initial routes at b")
+    time.sleep(1.1)
+    before = established(d)
+    assert set(before) == {A, B}
+
+    # New policy on b's session and a new network: b loses a's prefix and
+    # gains the network; neither session restarts.
+    d.config.write_text(POLICY + BASE % (", route-map-out: TO-B", ", 10.51.0.0/24"))
+    out = d.ctl("config", "reload").stdout
+    assert "neighbor 192.0.2.3: policy re-applied" in out, out
+    assert "network 10.51.0.0/24 originated" in out, out
+    assert "neighbor 192.0.2.2" not in out, out
+    wait_for(lambda: "10.60.0.0/24" not in b.snapshot()[0], 10, "a's prefix withdrawn from b")
+    wait_for(lambda: "10.51.0.0/24" in b.snapshot()[0] and "10.51.0.0/24" in a.snapshot()[0], 10,
+             "the new network at a and b")
+    after = established(d)
+    assert set(after) == {A, B} and all(after[x] >= before[x] for x in after), (before, after)
+    assert a.notification is None and b.notification is None
+
+    # An invalid file changes nothing and says where.
+    d.config.write_text(POLICY + BASE % (", route-map-out: TO-B", "") + "bogus: 1\n")
+    r = d.ctl("config", "reload", check=False)
+    assert r.returncode == 1 and "dut.yaml:" in r.stderr and "bogus" in r.stderr, r.stderr
+    # A change the running daemon cannot make changes nothing either.
+    d.config.write_text((POLICY + BASE % ("", "")).replace("asn: 65000", "asn: 65009"))
+    r = d.ctl("config", "reload", check=False)
+    assert r.returncode == 1 and "asn changed" in r.stderr, r.stderr
+    time.sleep(0.5)
+    assert "10.51.0.0/24" in b.snapshot()[0] and "10.60.0.0/24" not in b.snapshot()[0]
+    assert set(established(d)) == {A, B}
+
+    # Validation alone, of another file.
+    other = d.config.with_name("other.yaml")
+    other.write_text("asn: 1\nrouter-id: 10.0.0.9\nneighbors: [{address: 192.0.2.9}]\n")
+    r = d.ctl("config", "validate", str(other), check=False)
+    assert r.returncode == 1 and "other.yaml:3" in r.stderr and "remote-as" in r.stderr, r.stderr
+    assert "valid" in d.ctl("config", "validate").stdout
+
+    # Removing a neighbour: Cease / Peer De-configured (6/3); its routes go.
+    # SIGHUP does the same as closctl config reload.
+    d.config.write_text(BASE.replace("  - {address: 192.0.2.2, remote-as: 65001}\n", "") % ("", ""))
+    d.proc.send_signal(signal.SIGHUP)
+    wait_for(lambda: a.notification == (6, 3), 10, "Cease / Peer De-configured at a")
+    wait_for(lambda: [p["address"] for p in d.ctl_json("show", "bgp", "summary")["peers"]] == [B], 10,
+             "only b left")
+    wait_for(lambda: "10.51.0.0/24" not in b.snapshot()[0], 10, "the removed network withdrawn")
+    assert "reload: neighbor 192.0.2.2 removed" in d.log_text()
