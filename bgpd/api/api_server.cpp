@@ -35,8 +35,10 @@ pb::SessionState to_proto(PeerState s) {
 void fill(const SummaryView& view, pb::ShowBgpSummaryResponse& out) {
   out.set_router_id(view.router_id);
   out.set_local_as(view.local_as);
+  out.set_drain_state(view.drain_state);
   for (const auto& p : view.peers) {
     auto* peer = out.add_peers();
+    peer->set_drain_state(p.drain_state);
     peer->set_interface(p.interface);
     peer->set_address(p.address);
     peer->set_remote_as_config(p.remote_as_config);
@@ -150,6 +152,19 @@ class ApiServer::Service final : public pb::BgpService::CallbackService {
     return reactor;
   }
 
+  grpc::ServerUnaryReactor* SetDrainState(grpc::CallbackServerContext* ctx,
+                                          const pb::SetDrainStateRequest* req,
+                                          pb::SetDrainStateResponse* resp) override {
+    auto* reactor = ctx->DefaultReactor();
+    asio::post(main_, [this, reactor, req, resp] {
+      auto r = control_.set_drain(req->state(), req->neighbor());
+      if (!r) return reactor->Finish(status(r.error()));
+      resp->set_result(*r);
+      reactor->Finish(grpc::Status::OK);
+    });
+    return reactor;
+  }
+
   grpc::ServerUnaryReactor* ReloadConfig(grpc::CallbackServerContext* ctx,
                                          const pb::ReloadConfigRequest*,
                                          pb::ReloadConfigResponse* resp) override {
@@ -165,9 +180,11 @@ class ApiServer::Service final : public pb::BgpService::CallbackService {
 
  private:
   static grpc::Status status(const ControlError& e) {
-    return {e.kind == ControlError::Kind::InvalidConfig ? grpc::StatusCode::INVALID_ARGUMENT
-                                                        : grpc::StatusCode::FAILED_PRECONDITION,
-            e.message};
+    using K = ControlError::Kind;
+    const auto code = e.kind == K::NeedsRestart ? grpc::StatusCode::FAILED_PRECONDITION
+                      : e.kind == K::NotFound   ? grpc::StatusCode::NOT_FOUND
+                                                : grpc::StatusCode::INVALID_ARGUMENT;
+    return {code, e.message};
   }
 
   asio::io_context& main_;

@@ -27,7 +27,8 @@ struct PeerView {
   std::string peer_hostname;
   std::string bfd_state;  // "up", "down", "init", "admin-down"; empty without BFD
   uint64_t bfd_packets_received = 0, bfd_packets_sent = 0, bfd_packets_dropped = 0;
-  uint64_t bfd_flaps = 0;  // Up -> Down transitions
+  uint64_t bfd_flaps = 0;   // Up -> Down transitions
+  std::string drain_state;  // what the neighbour is sent as: "live", "drained", "warm"
 };
 
 // One path received from one peer.
@@ -48,6 +49,7 @@ struct RouteView {
 struct SummaryView {
   std::string router_id;
   uint32_t local_as = 0;
+  std::string drain_state;  // the node's
   std::vector<PeerView> peers;
 };
 
@@ -61,7 +63,7 @@ class Backend {
 
 // Why a control request changed nothing.
 struct ControlError {
-  enum class Kind { InvalidConfig, NeedsRestart } kind;
+  enum class Kind { InvalidConfig, NeedsRestart, NotFound, InvalidArgument } kind;
   std::string message;  // what was wrong and where (file:line: key: ...)
 };
 
@@ -76,6 +78,10 @@ class Control {
   // without applying it; returns a one-line summary of it.
   virtual std::expected<std::string, ControlError> validate_config(
       const std::string& path) const = 0;
+  // Sets the drain state ("live", "drained", "warm") of the node, or of one
+  // neighbour (by name); kept in the state file. Returns what was done.
+  virtual std::expected<std::string, ControlError> set_drain(const std::string& state,
+                                                             const std::string& neighbor) = 0;
 };
 
 }  // namespace closbgp::api

@@ -106,8 +106,8 @@ int cmd_version(const ClientOptions& opts) {
 int cmd_show_bgp_summary(const ClientOptions& opts) {
   return unary<pb::ShowBgpSummaryRequest, pb::ShowBgpSummaryResponse>(
       opts, &pb::BgpService::Stub::ShowBgpSummary, {}, [](const auto& resp) {
-        std::printf("BGP router identifier %s, local AS number %u\n\n", resp.router_id().c_str(),
-                    resp.local_as());
+        std::printf("BGP router identifier %s, local AS number %u, %s\n\n",
+                    resp.router_id().c_str(), resp.local_as(), resp.drain_state().c_str());
         std::printf("%-26s %-10s %9s %9s %-10s %-12s %8s\n", "Neighbor", "AS", "MsgRcvd", "MsgSent",
                     "Up/Down", "State/PfxRcd", "PfxSnt");
         for (const auto& p : resp.peers()) {
@@ -176,6 +176,16 @@ int cmd_config_reload(const ClientOptions& opts) {
       opts, &pb::BgpService::Stub::ReloadConfig, {}, [](const auto& resp) {
         for (const auto& c : resp.changes()) std::cout << c << "\n";
       });
+}
+
+int cmd_set_drain(const ClientOptions& opts, const std::string& state,
+                  const std::string& neighbor) {
+  pb::SetDrainStateRequest req;
+  req.set_state(state);
+  req.set_neighbor(neighbor);
+  return unary<pb::SetDrainStateRequest, pb::SetDrainStateResponse>(
+      opts, &pb::BgpService::Stub::SetDrainState, req,
+      [](const auto& resp) { std::cout << resp.result() << "\n"; });
 }
 
 }  // namespace closbgp::cli

@@ -20,5 +20,7 @@ int cmd_show_bgp_routes(const ClientOptions& opts, const std::string& prefix);
 // `path` empty: the daemon's running configuration file.
 int cmd_config_validate(const ClientOptions& opts, const std::string& path);
 int cmd_config_reload(const ClientOptions& opts);
+// state "live", "drained" or "warm"; `neighbor` empty: the node.
+int cmd_set_drain(const ClientOptions& opts, const std::string& state, const std::string& neighbor);
 
 }  // namespace closbgp::cli

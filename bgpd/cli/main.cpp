@@ -22,6 +22,9 @@ constexpr const char* kUsage =
     "  show bgp routes [PFX]  paths received from neighbours (one prefix, or all)\n"
     "  config validate [FILE] check a configuration file (default: the running one)\n"
     "  config reload          re-read the running configuration and apply what changed\n"
+    "  drain [NEIGHBOR]       advertise with GRACEFUL_SHUTDOWN and a longer AS path\n"
+    "  undrain [NEIGHBOR]     back to live\n"
+    "  warm [NEIGHBOR]        advertise nothing (RIB and FIB stay)\n"
     "  version                client and daemon versions\n"
     "  decode [OPTIONS] [HEX] decode BGP messages offline (HEX or stdin) as JSON lines;\n"
     "                         options: --two-octet-as --ibgp --add-path --extended-message\n"
@@ -112,6 +115,10 @@ int main(int argc, char** argv) {
   if (words.size() >= 2 && words.size() <= 3 && words[0] == "config" && words[1] == "validate")
     return cmd_config_validate(opts, words.size() == 3 ? words[2] : "");
   if (words == std::vector<std::string>{"config", "reload"}) return cmd_config_reload(opts);
+  if (words.size() <= 2 && (words[0] == "drain" || words[0] == "undrain" || words[0] == "warm")) {
+    const char* state = words[0] == "drain" ? "drained" : words[0] == "undrain" ? "live" : "warm";
+    return cmd_set_drain(opts, state, words.size() == 2 ? words[1] : "");
+  }
   std::string cmd;
   for (const auto& w : words) cmd += (cmd.empty() ? "" : " ") + w;
   return usage_error("unknown command '" + cmd + "'");

@@ -2,6 +2,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -214,6 +215,14 @@ Redistribute parse_redistribute(const YAML::Node& n, const policy::Policies& pol
   return r;
 }
 
+Drain parse_drain(const YAML::Node& n) {
+  Section s(n, "drain", {"prepend", "warm-up"});
+  Drain d;
+  if (s.has("prepend")) d.prepend = uint8_t(number(s.get("prepend"), "drain.prepend", 0, 10));
+  if (s.has("warm-up")) d.warm_up = uint32_t(number(s.get("warm-up"), "drain.warm-up", 0, 3600));
+  return d;
+}
+
 Multipath parse_multipath(const YAML::Node& n) {
   Section s(n, "multipath", {"max-paths", "as-path-relax"});
   Multipath m;
@@ -226,11 +235,14 @@ Multipath parse_multipath(const YAML::Node& n) {
 
 Config parse_root(const YAML::Node& root) {
   if (!root || root.IsNull()) throw Invalid{0, "", "the file is empty"};
-  std::set<std::string> keys{
-      "asn",         "router-id",          "timers",     "bfd",
-      "neighbors",   "networks",           "fib",        "grpc",
-      "multipath",   "always-compare-med", "aggregates", "ebgp-requires-policy",
-      "redistribute"};
+  std::set<std::string> keys{"asn",          "router-id",
+                             "timers",       "bfd",
+                             "neighbors",    "networks",
+                             "fib",          "grpc",
+                             "multipath",    "always-compare-med",
+                             "aggregates",   "ebgp-requires-policy",
+                             "redistribute", "drain",
+                             "state-file"};
   keys.insert(kPolicySections.begin(), kPolicySections.end());
   Section s(root, "", keys);
   Config c;
@@ -281,6 +293,8 @@ Config parse_root(const YAML::Node& root) {
     }
   }
   if (s.has("redistribute")) c.redistribute = parse_redistribute(s.get("redistribute"), c.policies);
+  if (s.has("drain")) c.drain = parse_drain(s.get("drain"));
+  if (s.has("state-file")) c.state_file = scalar(s.get("state-file"), "state-file");
   if (s.has("multipath")) c.multipath = parse_multipath(s.get("multipath"));
   if (s.has("always-compare-med"))
     c.always_compare_med = boolean(s.get("always-compare-med"), "always-compare-med");
@@ -289,6 +303,14 @@ Config parse_root(const YAML::Node& root) {
   if (s.has("fib")) c.fib = parse_fib(s.get("fib"));
   if (s.has("grpc")) c.grpc = parse_grpc(s.get("grpc"));
   return c;
+}
+
+// Beside the config file; for one under /etc (read-only to the service),
+// in the service's state directory.
+std::string default_state_file(const std::string& config_path) {
+  if (config_path.starts_with("/etc/"))
+    return "/var/lib/closbgpd/" + std::filesystem::path(config_path).filename().string() + ".state";
+  return config_path + ".state";
 }
 
 }  // namespace
@@ -324,6 +346,7 @@ std::expected<Config, ConfigError> parse_config(const std::string& text,
   try {
     Config c = parse_root(YAML::Load(text));
     c.source = source;
+    if (c.state_file.empty()) c.state_file = default_state_file(source);
     return c;
   } catch (const Invalid& e) {
     return std::unexpected(ConfigError{source, e.line, e.key, e.message});

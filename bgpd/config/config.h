@@ -88,6 +88,12 @@ struct Redistribute {
   friend bool operator==(const Redistribute&, const Redistribute&) = default;
 };
 
+struct Drain {
+  uint8_t prepend = 2;    // extra copies of our AS on routes sent while drained
+  uint32_t warm_up = 60;  // at most this many seconds WARM after start; 0: start LIVE
+  friend bool operator==(const Drain&, const Drain&) = default;
+};
+
 struct Multipath {  // ECMP; relax: paths from different neighbour ASes (RFC 7938)
   uint32_t max_paths = 64;
   bool as_path_relax = true;
@@ -104,6 +110,10 @@ struct Config {
   std::vector<Network> networks;
   std::vector<Aggregate> aggregates;
   Redistribute redistribute;
+  Drain drain;
+  // Default: the config file's path + ".state"; for a config under /etc,
+  // /var/lib/closbgpd/NAME.state (systemd's StateDirectory).
+  std::string state_file;
   Multipath multipath;
   bool always_compare_med = false;
   // RFC 8212: an eBGP neighbour without route-map-in / route-map-out

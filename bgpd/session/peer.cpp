@@ -317,6 +317,7 @@ void Peer::on_established(Slot& slot) {
   if (rival.fsm.state != State::Idle)
     handle(rival, event::Stop{wire::cease::kCollisionResolution, ""});
   prefixes_sent_ = 0;
+  end_of_rib_ = {};
   // A numbered neighbour's link: where our end of the session lives, so that
   // its paths can be installed via it (unnumbered ones know theirs).
   link_ifindex_ = id_.ifindex;
@@ -376,6 +377,16 @@ rib::PathSource Peer::source() const {
   return src;
 }
 
+bool Peer::initial_table_done() const {
+  const Negotiated* n = negotiated();
+  if (!n || !established_at_) return false;
+  bool all = true;
+  for (auto f : wire::kAllFamilies)
+    if (n->families.has(f) && !end_of_rib_.has(f)) all = false;
+  const auto quiet_since = std::max(*established_at_, last_update_);
+  return all || Clock::now() - quiet_since >= std::chrono::seconds(1);
+}
+
 policy::Neighbor Peer::policy_neighbor() const {
   policy::Neighbor n;
   n.interface = id_.interface;
@@ -420,7 +431,9 @@ void Peer::on_message(Slot& slot, wire::Message&& m) {
       logger()->warn("{}: UPDATE attribute {}: {} ({})", id_.name, err.attr_type, err.reason,
                      wire::action_name(err.action));
   }
+  last_update_ = Clock::now();
   if (auto eor = u.end_of_rib()) {
+    end_of_rib_.add(*eor);
     // The peer's initial table for the family is complete (RFC 4724).
     logger()->info("{}: End-of-RIB for {} after {} prefixes", id_.name, wire::family_name(*eor),
                    adj_in_.received());

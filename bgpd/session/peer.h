@@ -14,6 +14,7 @@
 #include "bgpd/asio.h"
 #include "bgpd/bfd/client.h"
 #include "bgpd/session/connection.h"
+#include "bgpd/session/drain.h"
 #include "bgpd/session/fsm.h"
 #include "bgpd/session/route_policy.h"
 #include "rib/adj_rib_in.h"
@@ -82,6 +83,12 @@ class Peer {
   void pause_reading(bool paused);
   // Whole encoded messages to the established session.
   void send(std::vector<uint8_t> bytes, size_t messages);
+  // Its own drain state (the node's is the Speaker's).
+  void set_drain(DrainState s) { drain_ = s; }
+  DrainState drain() const { return drain_; }
+  // Its initial table is in: End-of-RIB for every family of the session, or
+  // (for peers that never send one) a second without UPDATEs.
+  bool initial_table_done() const;
   // Prefixes its update group has sent it (the group keeps the Adj-RIB-Out).
   void set_prefixes_sent(size_t n) { prefixes_sent_ = n; }
   void add_prefixes_sent(long delta) { prefixes_sent_ = size_t(long(prefixes_sent_) + delta); }
@@ -129,6 +136,9 @@ class Peer {
   PeerPolicy policy_;
   uint32_t link_ifindex_ = 0;  // the session's link; 0 when not directly connected
   size_t prefixes_sent_ = 0;
+  DrainState drain_ = DrainState::Live;
+  wire::FamilySet end_of_rib_;  // families whose End-of-RIB arrived this session
+  Clock::time_point last_update_{};
   std::optional<Clock::time_point> established_at_;
   Clock::time_point state_since_ = Clock::now();
   uint64_t messages_received_ = 0, messages_sent_ = 0;  // of connections already closed

@@ -32,9 +32,20 @@ std::shared_ptr<const wire::PathAttributes> import_attributes(
   return std::make_shared<const wire::PathAttributes>(std::move(*verdict.changed));
 }
 
+void apply_drain(wire::PathAttributes& a, const ExportRules& to) {
+  if (std::find(a.communities.begin(), a.communities.end(), wire::kGracefulShutdown) ==
+      a.communities.end())
+    a.communities.push_back(wire::kGracefulShutdown);
+  if (to.ebgp)
+    policy::prepend_as(a, std::vector<uint32_t>(to.drain_prepend, to.local_as));
+  else
+    a.local_pref = 0;
+}
+
 std::optional<wire::PathAttributes> export_attributes(const rib::Path& best,
                                                       const wire::Prefix& prefix,
                                                       const ExportRules& to) {
+  if (to.drain == DrainState::Warm) return std::nullopt;
   const bool from_ibgp = best.source.peer_id != rib::kLocalSource && !best.source.ebgp;
   if (!to.ebgp && from_ibgp) return std::nullopt;  // RFC 4271 9.1.3, no route reflection
   const PeerPolicy none;
@@ -57,6 +68,7 @@ std::optional<wire::PathAttributes> export_attributes(const rib::Path& best,
     if (!verdict.permit) return std::nullopt;
     if (verdict.changed) a = std::move(*verdict.changed);
   }
+  if (to.drain == DrainState::Drained) apply_drain(a, to);
   if (to.ebgp) policy::prepend_as(a, {to.local_as});
   return a;
 }

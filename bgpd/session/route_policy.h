@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "bgpd/config/config.h"
+#include "bgpd/session/drain.h"
 #include "policy/route_map.h"
 #include "rib/loc_rib.h"
 
@@ -29,6 +30,10 @@ struct ExportRules {
   uint32_t local_as = 0;
   const PeerPolicy* policy = nullptr;  // none: send everything eligible
   policy::Neighbor neighbor;           // what route-map-out may match on
+  // DRAINED: GRACEFUL_SHUTDOWN added and our AS `drain_prepend` more times
+  // (LOCAL_PREF 0 towards iBGP); WARM: nothing is sent.
+  DrainState drain = DrainState::Live;
+  uint8_t drain_prepend = 0;
 };
 
 // The attributes the Loc-RIB holds for a route received from an eBGP or
@@ -42,6 +47,11 @@ std::shared_ptr<const wire::PathAttributes> import_attributes(
 std::optional<wire::PathAttributes> export_attributes(const rib::Path& best,
                                                       const wire::Prefix& prefix,
                                                       const ExportRules& rules);
+// A drained route: GRACEFUL_SHUTDOWN (RFC 8326) and, towards eBGP, our AS
+// prepended `drain_prepend` times (the regular prepend comes on top);
+// towards iBGP LOCAL_PREF 0.
+void apply_drain(wire::PathAttributes& a, const ExportRules& to);
+
 // What differs per peer: a path never goes back to its source, nor to an
 // eBGP peer whose AS is in it (the peer would drop it as a loop).
 bool exportable_to(const rib::Path& best, uint32_t peer_id, bool ebgp, uint32_t peer_as);

@@ -108,6 +108,8 @@ Peer* Speaker::add_peer(const std::string& name, const std::string& interface, u
   auto peer = std::make_unique<Peer>(io_, next_peer_id_++, std::move(id), local_for(n), events,
                                      bfd_, bfd, n.bfd && n.bfd->strict);
   peer->set_policy(peer_policy(n));
+  if (auto d = saved_.neighbors.find(name); d != saved_.neighbors.end())
+    peer->set_drain(parse_drain(d->second).value_or(DrainState::Live));
   return peers_.emplace(name, std::move(peer)).first->second.get();
 }
 
@@ -121,6 +123,7 @@ PeerPolicy Speaker::peer_policy(const config::Neighbor& n) const {
 }
 
 std::expected<void, std::string> Speaker::start() {
+  load_saved_state();
   for (const auto& n : cfg_.networks)
     originate(n.prefix, wire::Origin::Igp, n.route_map, "network");
 
@@ -260,6 +263,7 @@ void Speaker::on_router_advert(uint32_t ifindex, const asio::ip::address_v6& fro
 // match them against the configured interface neighbours every second.
 void Speaker::scan_interfaces() {
   if (stopping_) return;
+  check_warm_up();
   redistribute_connected();
   const auto interfaces = discovery::list_interfaces();
   for (const auto& n : cfg_.neighbors) {
@@ -314,7 +318,11 @@ api::SummaryView Speaker::summary() const {
   api::SummaryView s;
   s.router_id = cfg_.router_id.to_string();
   s.local_as = cfg_.asn;
-  for (const auto& [name, p] : peers_) s.peers.push_back(p->view());
+  s.drain_state = std::string(drain_name(node_drain_));
+  for (const auto& [name, p] : peers_) {
+    s.peers.push_back(p->view());
+    s.peers.back().drain_state = std::string(drain_name(effective_drain(node_drain_, p->drain())));
+  }
   // Configured interfaces that do not exist yet are shown too, so that a
   // typo in the config is visible.
   for (const auto& n : cfg_.neighbors) {
@@ -329,9 +337,9 @@ api::SummaryView Speaker::summary() const {
 }
 
 void Speaker::join_group(Peer& p) {
-  const GroupKey key = group_key(p);
+  const GroupKey key = group_key(p, node_drain_);
   auto& group = groups_[key];
-  if (!group) group = std::make_unique<UpdateGroup>(key, p, cfg_.asn);
+  if (!group) group = std::make_unique<UpdateGroup>(key, p, cfg_.asn, cfg_.drain.prepend);
   group_of_[p.id()] = group.get();
   group->join(p, rib_, aggregation_);
   logger()->debug("{}: in an update group of {}", p.identity().name, group->size());

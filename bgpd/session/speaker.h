@@ -13,6 +13,7 @@
 #include "bgpd/api/backend.h"
 #include "bgpd/asio.h"
 #include "bgpd/config/config.h"
+#include "bgpd/config/state_file.h"
 #include "bgpd/discovery/router_advert.h"
 #include "bgpd/session/peer.h"
 #include "bgpd/session/update_group.h"
@@ -47,6 +48,8 @@ class Speaker final : public api::Backend, public api::Control, private PeerEven
   std::expected<std::vector<std::string>, api::ControlError> reload_config() override;
   std::expected<std::string, api::ControlError> validate_config(
       const std::string& path) const override;
+  std::expected<std::string, api::ControlError> set_drain(const std::string& state,
+                                                          const std::string& neighbor) override;
 
   api::SummaryView summary() const override;
   std::vector<api::RouteView> routes() const override;
@@ -69,6 +72,11 @@ class Speaker final : public api::Backend, public api::Control, private PeerEven
   void regroup(Peer& p);
   void reload_neighbors(const config::Config& old, std::vector<std::string>& changes);
   void reload_origination(const config::Config& old, std::vector<std::string>& changes);
+  // Drain (speaker_drain.cpp).
+  void load_saved_state();
+  void set_node_drain(DrainState s);
+  void check_warm_up();
+  std::string save_drain_state();
   // Loc-RIB changes are sent to peers once per loop turn, batched.
   void schedule_flush();
   void flush();
@@ -111,6 +119,11 @@ class Speaker final : public api::Backend, public api::Control, private PeerEven
   std::set<wire::Prefix> connected_;        // redistributed connected prefixes
   std::set<std::string> reported_missing_;  // interfaces we said are absent
   bool stopping_ = false;
+  DrainState node_drain_ = DrainState::Live;
+  DrainState node_target_ = DrainState::Live;  // what WARM turns into
+  std::optional<std::chrono::steady_clock::time_point> warm_until_;
+  std::chrono::steady_clock::time_point started_at_ = std::chrono::steady_clock::now();
+  config::SavedState saved_;
   std::vector<std::unique_ptr<Peer>> retiring_;  // stopped; their NOTIFICATION is leaving
   asio::steady_timer retire_timer_;
 };

@@ -143,7 +143,7 @@ void Speaker::reapply_policy(Peer& p, const config::Neighbor& n) {
 
 void Speaker::regroup(Peer& p) {
   auto it = group_of_.find(p.id());
-  if (it == group_of_.end() || it->second->key() == group_key(p)) return;
+  if (it == group_of_.end() || it->second->key() == group_key(p, node_drain_)) return;
   UpdateGroup* old = it->second;
   std::vector<wire::Prefix> had = old->member_prefixes(p);
   old->leave(p);

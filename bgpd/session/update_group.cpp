@@ -69,7 +69,7 @@ class UpdateGroup::Exporter {
       by_source_;
 };
 
-GroupKey group_key(const Peer& p) {
+GroupKey group_key(const Peer& p, DrainState node_drain) {
   const Negotiated& n = *p.negotiated();
   const PeerPolicy& policy = p.policy();
   GroupKey k;
@@ -83,14 +83,18 @@ GroupKey group_key(const Peer& p) {
   const auto ctx = n.encode_context();
   k.four_octet_as = ctx.four_octet_as;
   k.extended_message = ctx.extended_message;
+  k.drain = effective_drain(node_drain, p.drain());
   if ((policy.out && policy.out->matches_neighbor()) || !ctx.add_path.empty()) k.only_peer = p.id();
   return k;
 }
 
-UpdateGroup::UpdateGroup(const GroupKey& key, const Peer& first, uint32_t local_as)
+UpdateGroup::UpdateGroup(const GroupKey& key, const Peer& first, uint32_t local_as,
+                         uint8_t drain_prepend)
     : key_(key), policy_(first.policy()) {
   rules_.ebgp = key.ebgp;
   rules_.local_as = local_as;
+  rules_.drain = key.drain;
+  rules_.drain_prepend = drain_prepend;
   rules_.policy = &policy_;
   // Only a group of one may look at its neighbour (see group_key).
   if (key.only_peer) rules_.neighbor = first.policy_neighbor();
@@ -146,7 +150,7 @@ std::vector<wire::Prefix> UpdateGroup::member_prefixes(const Peer& p) const {
   sent_.for_each([&](const wire::Prefix& prefix, const rib::PathRef& path) {
     if (exportable(*path, p)) out.push_back(prefix);
   });
-  if (policy_.default_originate)
+  if (policy_.default_originate && key_.drain != DrainState::Warm)
     for (auto f : wire::kAllFamilies)
       if (key_.families & family_bit(f)) out.push_back(default_route(f));
   return out;
@@ -191,7 +195,7 @@ void UpdateGroup::finish_table(Peer& p) {
           f == wire::Family::Ipv6Unicast
               ? "the session runs over IPv4"
               : "the session runs over IPv6 and the peer did not offer extended next hop");
-    if (next_hop && policy_.default_originate) {
+    if (next_hop && policy_.default_originate && key_.drain != DrainState::Warm) {
       wire::PathAttributes a;
       a.origin = wire::Origin::Igp;
       a.as_path = wire::AsPath{};
@@ -199,6 +203,7 @@ void UpdateGroup::finish_table(Peer& p) {
         a.as_path->segments.push_back({wire::SegmentType::Sequence, {rules_.local_as}});
       else
         a.local_pref = rib::kDefaultLocalPref;
+      if (key_.drain == DrainState::Drained) apply_drain(a, rules_);
       const wire::Nlri any[] = {{default_route(f), 0}};
       logger()->info("{}: originating {} (default-originate)", p.identity().name,
                      any[0].prefix.to_string());

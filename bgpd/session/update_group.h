@@ -24,17 +24,18 @@ struct GroupKey {
   bool requires_policy = false, default_originate = false;
   uint8_t families = 0;  // bit per family the session can send
   bool four_octet_as = true, extended_message = false;
+  DrainState drain = DrainState::Live;  // the members' effective drain state
   // The peer's id when its route-map-out matches on the neighbour: no sharing.
   uint32_t only_peer = 0;
   friend auto operator<=>(const GroupKey&, const GroupKey&) = default;
 };
 
-// The group an established peer belongs to.
-GroupKey group_key(const Peer& p);
+// The group an established peer belongs to, with the node's drain state.
+GroupKey group_key(const Peer& p, DrainState node_drain);
 
 class UpdateGroup {
  public:
-  UpdateGroup(const GroupKey& key, const Peer& first, uint32_t local_as);
+  UpdateGroup(const GroupKey& key, const Peer& first, uint32_t local_as, uint8_t drain_prepend);
 
   // A member joins: gets what the group has sent (or, for a new group,
   // the whole Loc-RIB), its default route if configured, and End-of-RIB.

@@ -123,6 +123,7 @@ class ScriptedPeer:
     def __init__(self, ns_name, local, dut, asn):
         self.local, self.asn = local, asn
         self.routes, self.withdrawn = {}, {}
+        self.communities = {}  # prefix -> COMMUNITIES values, as last sent
         self.notification = None  # (code, subcode) of a NOTIFICATION received
         self.lock = threading.Lock()
         established = threading.Event()
@@ -162,7 +163,7 @@ class ScriptedPeer:
         withdrawn = parse_nlri(body[2:2 + wlen])
         alen = struct.unpack("!H", body[2 + wlen:4 + wlen])[0]
         attrs, nlri = body[4 + wlen:4 + wlen + alen], parse_nlri(body[4 + wlen + alen:])
-        path, i = [], 0
+        path, communities, i = [], [], 0
         while i < len(attrs):
             flags, code = attrs[i], attrs[i + 1]
             size_len = 2 if flags & 0x10 else 1
@@ -170,6 +171,8 @@ class ScriptedPeer:
             value = attrs[i + 2 + size_len:i + 2 + size_len + size]
             if code == 2:
                 path = parse_as_path(value)
+            elif code == 8:
+                communities = list(struct.unpack(f"!{len(value) // 4}I", value))
             i += 2 + size_len + size
         with self.lock:
             for p in withdrawn:
@@ -177,6 +180,7 @@ class ScriptedPeer:
                 self.withdrawn[p] = self.withdrawn.get(p, 0) + 1
             for p in nlri:
                 self.routes[p] = path
+                self.communities[p] = communities
 
     def announce(self, *prefixes):
         attrs = (bytes([0x40, 1, 1, 0]) + bytes([0x40, 2, 6, 2, 1]) + struct.pack("!I", self.asn) +

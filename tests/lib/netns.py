@@ -69,6 +69,17 @@ def veth(a, a_if, b, b_if):
     b.ip("link", "set", b_if, "up")
 
 
+def router_and_peers(netns_factory, peer_addresses, router="dut", peers="peers"):
+    """A router namespace (192.0.2.1 on swp1) and a namespace holding every
+    peer address (on eth0), on one link: for scripted neighbours."""
+    router_ns, peers_ns = netns_factory(router), netns_factory(peers)
+    veth(router_ns, "swp1", peers_ns, "eth0")
+    router_ns.ip("addr", "add", "192.0.2.1/24", "dev", "swp1")
+    for a in peer_addresses:
+        peers_ns.ip("addr", "add", f"{a}/24", "dev", "eth0")
+    return router_ns, peers_ns
+
+
 def wait_for(predicate, timeout, what):
     """Polls until predicate() is truthy; fails with `what` after timeout s."""
     deadline = time.monotonic() + timeout

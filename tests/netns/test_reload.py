@@ -8,7 +8,7 @@ import time
 import pytest
 
 from lib.bgp_speaker import ScriptedPeer
-from lib.netns import Daemon, veth, wait_for
+from lib.netns import Daemon, router_and_peers, wait_for
 
 pytestmark = pytest.mark.netns
 
@@ -32,11 +32,7 @@ route-maps:
 
 @pytest.fixture
 def router(netns_factory, tmp_path):
-    dut_ns, peers_ns = netns_factory("dut"), netns_factory("peers")
-    veth(dut_ns, "swp1", peers_ns, "eth0")
-    dut_ns.ip("addr", "add", "192.0.2.1/24", "dev", "swp1")
-    for a in (A, B):
-        peers_ns.ip("addr", "add", f"{a}/24", "dev", "eth0")
+    dut_ns, peers_ns = router_and_peers(netns_factory, (A, B))
     d = Daemon(dut_ns, BASE % ("", ""), tmp_path, "dut")
     d.wait_api()
     peers = {}

@@ -5,7 +5,7 @@ it and the new one gets a withdrawal."""
 import pytest
 
 from lib.bgp_speaker import ScriptedPeer
-from lib.netns import Daemon, veth, wait_for
+from lib.netns import Daemon, router_and_peers, wait_for
 
 pytestmark = pytest.mark.netns
 
@@ -15,11 +15,7 @@ P = "10.99.0.0/24"
 
 @pytest.fixture
 def spine(netns_factory, tmp_path):
-    dut_ns, peers_ns = netns_factory("spine"), netns_factory("leaves")
-    veth(dut_ns, "swp1", peers_ns, "eth0")
-    dut_ns.ip("addr", "add", "192.0.2.1/24", "dev", "swp1")
-    for a in PEERS:
-        peers_ns.ip("addr", "add", f"{a}/24", "dev", "eth0")
+    dut_ns, peers_ns = router_and_peers(netns_factory, PEERS, "spine", "leaves")
     neighbors = "".join(f"  - {{address: {a}, remote-as: {asn}}}\n" for a, asn in PEERS.items())
     d = Daemon(dut_ns, "asn: 65000\nrouter-id: 10.0.0.1\nfib: {enabled: false}\n"
                f"neighbors:\n{neighbors}", tmp_path, "spine")

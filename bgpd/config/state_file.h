@@ -1,0 +1,23 @@
+// The small state file: what an operator set at run time that must survive
+// a reload and a restart (drain states), so a reboot never undrains a
+// switch under maintenance. YAML; written whole to a temporary file and
+// renamed, so it is never half-written.
+#pragma once
+
+#include <expected>
+#include <map>
+#include <string>
+
+namespace closbgp::config {
+
+struct SavedState {
+  std::string drain;                             // the node's: "live", "drained"; empty: unset
+  std::map<std::string, std::string> neighbors;  // neighbour name -> drain state
+  friend bool operator==(const SavedState&, const SavedState&) = default;
+};
+
+// A missing file is an empty state; an unreadable or invalid one an error.
+std::expected<SavedState, std::string> load_state(const std::string& path);
+std::expected<void, std::string> save_state(const std::string& path, const SavedState& state);
+
+}  // namespace closbgp::config

@@ -1,0 +1,116 @@
+// Drain states of the node and its neighbours, the WARM start, and the state
+// file that keeps them across restarts.
+#include "bgpd/log/log.h"
+#include "bgpd/session/speaker.h"
+
+namespace closbgp::session {
+namespace {
+
+std::shared_ptr<spdlog::logger> logger() {
+  static auto l = log::get("session");
+  return l;
+}
+
+}  // namespace
+
+// At start: what the operator left (a drained switch stays drained), and
+// WARM until the initial tables are in, unless warm-up is 0.
+void Speaker::load_saved_state() {
+  auto saved = config::load_state(cfg_.state_file);
+  if (!saved)
+    logger()->error("state file {}: {}; starting as if it were empty", cfg_.state_file,
+                    saved.error());
+  else
+    saved_ = std::move(*saved);
+  node_target_ = parse_drain(saved_.drain).value_or(DrainState::Live);
+  if (node_target_ != DrainState::Live)
+    logger()->warn("the node was left {} (state file {}): it stays {} until told otherwise",
+                   drain_name(node_target_), cfg_.state_file, drain_name(node_target_));
+  started_at_ = std::chrono::steady_clock::now();
+  if (cfg_.drain.warm_up > 0 && node_target_ != DrainState::Warm) {
+    node_drain_ = DrainState::Warm;
+    warm_until_ = started_at_ + std::chrono::seconds(cfg_.drain.warm_up);
+    logger()->info(
+        "starting WARM: nothing is advertised until the neighbours' initial tables are in and "
+        "the FIB has caught up (at most {} s)",
+        cfg_.drain.warm_up);
+  } else {
+    node_drain_ = node_target_;
+  }
+}
+
+// Called every second while WARM after start: converged once every
+// established neighbour has sent its initial table (End-of-RIB, or a quiet
+// second) and the FIB has caught up, with at least one neighbour up if any
+// is configured to connect; or when warm-up runs out.
+void Speaker::check_warm_up() {
+  if (!warm_until_) return;
+  const auto now = std::chrono::steady_clock::now();
+  size_t up = 0;
+  bool tables_in = true;
+  for (const auto& [name, p] : peers_) {
+    if (!p->negotiated()) continue;
+    ++up;
+    tables_in = tables_in && p->initial_table_done();
+  }
+  const bool waits_for_peers = std::any_of(cfg_.neighbors.begin(), cfg_.neighbors.end(),
+                                           [](const auto& n) { return !n.listen_range; });
+  const bool converged = tables_in && (up > 0 || !waits_for_peers) && pending_.empty() &&
+                         (!fib_ || fib_->backlog() == 0);
+  if (!converged && now < *warm_until_) return;
+  warm_until_.reset();
+  const auto secs = std::chrono::duration_cast<std::chrono::milliseconds>(now - started_at_);
+  logger()->info("{} after {:.1f} s: now {}",
+                 converged ? "initial convergence" : "warm-up time is up", secs.count() / 1000.0,
+                 drain_name(node_target_));
+  set_node_drain(node_target_);
+}
+
+// Every established neighbour moves to the update group of its new state:
+// it is sent what that state gives, and withdrawn what it no longer does.
+void Speaker::set_node_drain(DrainState s) {
+  node_drain_ = s;
+  for (auto& [name, p] : peers_)
+    if (p->negotiated()) regroup(*p);
+}
+
+std::expected<std::string, api::ControlError> Speaker::set_drain(const std::string& state,
+                                                                 const std::string& neighbor) {
+  using Kind = api::ControlError::Kind;
+  const auto s = parse_drain(state);
+  if (!s)
+    return std::unexpected(
+        api::ControlError{Kind::InvalidArgument, "'" + state + "' must be live, drained or warm"});
+  std::string what;
+  if (neighbor.empty()) {
+    warm_until_.reset();  // the operator decides now
+    node_target_ = *s;
+    set_node_drain(*s);
+    saved_.drain = *s == DrainState::Live ? "" : std::string(drain_name(*s));
+    what = "node is now " + std::string(drain_name(*s));
+  } else {
+    auto it = peers_.find(neighbor);
+    if (it == peers_.end())
+      return std::unexpected(api::ControlError{Kind::NotFound, "no neighbour '" + neighbor + "'"});
+    it->second->set_drain(*s);
+    if (it->second->negotiated()) regroup(*it->second);
+    if (*s == DrainState::Live)
+      saved_.neighbors.erase(neighbor);
+    else
+      saved_.neighbors[neighbor] = std::string(drain_name(*s));
+    what = "neighbour " + neighbor + " is now " + std::string(drain_name(*s));
+  }
+  logger()->warn("drain: {}", what);
+  return what + save_drain_state();
+}
+
+// "" when saved; else why not (the change itself is in effect).
+std::string Speaker::save_drain_state() {
+  if (auto saved = config::save_state(cfg_.state_file, saved_); !saved) {
+    logger()->error("drain state not saved: {}", saved.error());
+    return " (not saved: " + saved.error() + ")";
+  }
+  return "";
+}
+
+}  // namespace closbgp::session
