@@ -155,14 +155,25 @@ class ApiServer::Service final : public pb::BgpService::CallbackService {
   grpc::ServerUnaryReactor* SetDrainState(grpc::CallbackServerContext* ctx,
                                           const pb::SetDrainStateRequest* req,
                                           pb::SetDrainStateResponse* resp) override {
-    auto* reactor = ctx->DefaultReactor();
-    asio::post(main_, [this, reactor, req, resp] {
-      auto r = control_.set_drain(req->state(), req->neighbor());
-      if (!r) return reactor->Finish(status(r.error()));
-      resp->set_result(*r);
-      reactor->Finish(grpc::Status::OK);
+    return on_main(ctx, resp,
+                   [this, req] { return control_.set_drain(req->state(), req->neighbor()); });
+  }
+
+  grpc::ServerUnaryReactor* AddRoute(grpc::CallbackServerContext* ctx,
+                                     const pb::AddRouteRequest* req,
+                                     pb::RouteChangeResponse* resp) override {
+    return on_main(ctx, resp, [this, req] {
+      return control_.add_route(req->prefix(),
+                                {req->communities().begin(), req->communities().end()},
+                                {req->large_communities().begin(), req->large_communities().end()},
+                                req->has_med() ? std::optional(req->med()) : std::nullopt);
     });
-    return reactor;
+  }
+
+  grpc::ServerUnaryReactor* DeleteRoute(grpc::CallbackServerContext* ctx,
+                                        const pb::DeleteRouteRequest* req,
+                                        pb::RouteChangeResponse* resp) override {
+    return on_main(ctx, resp, [this, req] { return control_.delete_route(req->prefix()); });
   }
 
   grpc::ServerUnaryReactor* ReloadConfig(grpc::CallbackServerContext* ctx,
@@ -179,11 +190,25 @@ class ApiServer::Service final : public pb::BgpService::CallbackService {
   }
 
  private:
+  // Runs `action` on the main loop; its text goes into `resp->result`.
+  template <class Resp, class Action>
+  grpc::ServerUnaryReactor* on_main(grpc::CallbackServerContext* ctx, Resp* resp, Action action) {
+    auto* reactor = ctx->DefaultReactor();
+    asio::post(main_, [reactor, resp, action] {
+      auto r = action();
+      if (!r) return reactor->Finish(status(r.error()));
+      resp->set_result(*r);
+      reactor->Finish(grpc::Status::OK);
+    });
+    return reactor;
+  }
+
   static grpc::Status status(const ControlError& e) {
     using K = ControlError::Kind;
-    const auto code = e.kind == K::NeedsRestart ? grpc::StatusCode::FAILED_PRECONDITION
-                      : e.kind == K::NotFound   ? grpc::StatusCode::NOT_FOUND
-                                                : grpc::StatusCode::INVALID_ARGUMENT;
+    const auto code = e.kind == K::NeedsRestart || e.kind == K::Conflict
+                          ? grpc::StatusCode::FAILED_PRECONDITION
+                      : e.kind == K::NotFound ? grpc::StatusCode::NOT_FOUND
+                                              : grpc::StatusCode::INVALID_ARGUMENT;
     return {code, e.message};
   }
 

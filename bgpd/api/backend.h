@@ -63,7 +63,7 @@ class Backend {
 
 // Why a control request changed nothing.
 struct ControlError {
-  enum class Kind { InvalidConfig, NeedsRestart, NotFound, InvalidArgument } kind;
+  enum class Kind { InvalidConfig, NeedsRestart, NotFound, InvalidArgument, Conflict } kind;
   std::string message;  // what was wrong and where (file:line: key: ...)
 };
 
@@ -82,6 +82,13 @@ class Control {
   // neighbour (by name); kept in the state file. Returns what was done.
   virtual std::expected<std::string, ControlError> set_drain(const std::string& state,
                                                              const std::string& neighbor) = 0;
+  // Originates `prefix` (a service address) with these communities
+  // ("65000:1", "no-export"), large communities and MED; replaces an
+  // earlier one. Kept in the state file.
+  virtual std::expected<std::string, ControlError> add_route(
+      const std::string& prefix, const std::vector<std::string>& communities,
+      const std::vector<std::string>& large_communities, std::optional<uint32_t> med) = 0;
+  virtual std::expected<std::string, ControlError> delete_route(const std::string& prefix) = 0;
 };
 
 }  // namespace closbgp::api

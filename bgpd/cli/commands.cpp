@@ -188,4 +188,56 @@ int cmd_set_drain(const ClientOptions& opts, const std::string& state,
       [](const auto& resp) { std::cout << resp.result() << "\n"; });
 }
 
+namespace {
+
+std::vector<std::string> split_commas(const std::string& s) {
+  std::vector<std::string> out;
+  for (size_t start = 0; start <= s.size();) {
+    const size_t end = std::min(s.find(',', start), s.size());
+    if (end > start) out.push_back(s.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+int cmd_route(const ClientOptions& opts, const std::vector<std::string>& args) {
+  auto print = [](const pb::RouteChangeResponse& resp) { std::cout << resp.result() << "\n"; };
+  if (args.size() == 2 && (args[0] == "del" || args[0] == "delete")) {
+    pb::DeleteRouteRequest req;
+    req.set_prefix(args[1]);
+    return unary<pb::DeleteRouteRequest, pb::RouteChangeResponse>(
+        opts, &pb::BgpService::Stub::DeleteRoute, req, print);
+  }
+  if (args.size() < 2 || args[0] != "add" || args.size() % 2 != 0) {
+    std::cerr << "closctl: usage: route add PREFIX [community C,...] [large-community L,...] "
+                 "[med N] | route del PREFIX\n";
+    return kExitUsage;
+  }
+  pb::AddRouteRequest req;
+  req.set_prefix(args[1]);
+  for (size_t i = 2; i + 1 < args.size(); i += 2) {
+    const auto& key = args[i];
+    const auto& value = args[i + 1];
+    if (key == "community") {
+      for (const auto& c : split_commas(value)) req.add_communities(c);
+    } else if (key == "large-community") {
+      for (const auto& c : split_commas(value)) req.add_large_communities(c);
+    } else if (key == "med") {
+      try {
+        req.set_med(uint32_t(std::stoul(value)));
+      } catch (...) {
+        std::cerr << "closctl: med needs a number\n";
+        return kExitUsage;
+      }
+    } else {
+      std::cerr << "closctl: route add: unknown '" << key << "'\n";
+      return kExitUsage;
+    }
+  }
+  return unary<pb::AddRouteRequest, pb::RouteChangeResponse>(opts, &pb::BgpService::Stub::AddRoute,
+                                                             req, print);
+}
+
 }  // namespace closbgp::cli

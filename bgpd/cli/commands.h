@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 namespace closbgp::cli {
 
@@ -22,5 +23,7 @@ int cmd_config_validate(const ClientOptions& opts, const std::string& path);
 int cmd_config_reload(const ClientOptions& opts);
 // state "live", "drained" or "warm"; `neighbor` empty: the node.
 int cmd_set_drain(const ClientOptions& opts, const std::string& state, const std::string& neighbor);
+// route add PREFIX [community C,C...] [large-community L,...] [med N] | route del PREFIX
+int cmd_route(const ClientOptions& opts, const std::vector<std::string>& args);
 
 }  // namespace closbgp::cli

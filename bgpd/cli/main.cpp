@@ -25,6 +25,9 @@ constexpr const char* kUsage =
     "  drain [NEIGHBOR]       advertise with GRACEFUL_SHUTDOWN and a longer AS path\n"
     "  undrain [NEIGHBOR]     back to live\n"
     "  warm [NEIGHBOR]        advertise nothing (RIB and FIB stay)\n"
+    "  route add PFX [community C,..] [large-community L,..] [med N]\n"
+    "                         originate a prefix (a service address); kept across restarts\n"
+    "  route del PFX          withdraw a prefix added with route add\n"
     "  version                client and daemon versions\n"
     "  decode [OPTIONS] [HEX] decode BGP messages offline (HEX or stdin) as JSON lines;\n"
     "                         options: --two-octet-as --ibgp --add-path --extended-message\n"
@@ -115,6 +118,7 @@ int main(int argc, char** argv) {
   if (words.size() >= 2 && words.size() <= 3 && words[0] == "config" && words[1] == "validate")
     return cmd_config_validate(opts, words.size() == 3 ? words[2] : "");
   if (words == std::vector<std::string>{"config", "reload"}) return cmd_config_reload(opts);
+  if (words[0] == "route") return cmd_route(opts, {words.begin() + 1, words.end()});
   if (words.size() <= 2 && (words[0] == "drain" || words[0] == "undrain" || words[0] == "warm")) {
     const char* state = words[0] == "drain" ? "drained" : words[0] == "undrain" ? "live" : "warm";
     return cmd_set_drain(opts, state, words.size() == 2 ? words[1] : "");

@@ -21,6 +21,16 @@ std::expected<SavedState, std::string> load_state(const std::string& path) {
     if (const auto n = root["neighbors"]; n && n.IsMap())
       for (auto it = n.begin(); it != n.end(); ++it)
         s.neighbors[it->first.as<std::string>()] = it->second.as<std::string>();
+    if (const auto r = root["routes"]; r && r.IsMap())
+      for (auto it = r.begin(); it != r.end(); ++it) {
+        SavedRoute route;
+        const YAML::Node v = it->second;
+        if (v["communities"]) route.communities = v["communities"].as<std::vector<std::string>>();
+        if (v["large-communities"])
+          route.large_communities = v["large-communities"].as<std::vector<std::string>>();
+        if (v["med"]) route.med = v["med"].as<uint32_t>();
+        s.routes[it->first.as<std::string>()] = std::move(route);
+      }
   } catch (const YAML::Exception& e) {
     return std::unexpected(path + ": " + e.what());
   }
@@ -36,6 +46,19 @@ std::expected<void, std::string> save_state(const std::string& path, const Saved
     out << YAML::Key << "neighbors" << YAML::Value << YAML::BeginMap;
     for (const auto& [name, drain] : state.neighbors)
       out << YAML::Key << name << YAML::Value << drain;
+    out << YAML::EndMap;
+  }
+  if (!state.routes.empty()) {
+    out << YAML::Key << "routes" << YAML::Value << YAML::BeginMap;
+    for (const auto& [prefix, r] : state.routes) {
+      out << YAML::Key << prefix << YAML::Value << YAML::BeginMap;
+      if (!r.communities.empty())
+        out << YAML::Key << "communities" << YAML::Value << YAML::Flow << r.communities;
+      if (!r.large_communities.empty())
+        out << YAML::Key << "large-communities" << YAML::Value << YAML::Flow << r.large_communities;
+      if (r.med) out << YAML::Key << "med" << YAML::Value << *r.med;
+      out << YAML::EndMap;
+    }
     out << YAML::EndMap;
   }
   out << YAML::EndMap;

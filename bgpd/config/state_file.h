@@ -4,15 +4,26 @@
 // renamed, so it is never half-written.
 #pragma once
 
+#include <cstdint>
 #include <expected>
 #include <map>
+#include <optional>
 #include <string>
+#include <vector>
 
 namespace closbgp::config {
+
+// A route originated through the API (a service address).
+struct SavedRoute {
+  std::vector<std::string> communities, large_communities;  // as operators write them
+  std::optional<uint32_t> med;
+  friend bool operator==(const SavedRoute&, const SavedRoute&) = default;
+};
 
 struct SavedState {
   std::string drain;                             // the node's: "live", "drained"; empty: unset
   std::map<std::string, std::string> neighbors;  // neighbour name -> drain state
+  std::map<std::string, SavedRoute> routes;      // prefix -> what it carries
   friend bool operator==(const SavedState&, const SavedState&) = default;
 };
 

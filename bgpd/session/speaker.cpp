@@ -126,6 +126,7 @@ std::expected<void, std::string> Speaker::start() {
   load_saved_state();
   for (const auto& n : cfg_.networks)
     originate(n.prefix, wire::Origin::Igp, n.route_map, "network");
+  originate_api_routes();
 
   boost::system::error_code ec;
   const asio::ip::tcp::endpoint any(asio::ip::address_v6::any(), port_);
@@ -179,6 +180,13 @@ void Speaker::originate(const wire::Prefix& prefix, wire::Origin origin,
   schedule_flush();
 }
 
+bool Speaker::originated_by_config(const wire::Prefix& prefix) const {
+  return std::any_of(cfg_.networks.begin(), cfg_.networks.end(),
+                     [&](const auto& n) { return n.prefix == prefix; }) ||
+         std::any_of(cfg_.aggregates.begin(), cfg_.aggregates.end(),
+                     [&](const auto& a) { return a.prefix == prefix; });
+}
+
 void Speaker::withdraw_local(const wire::Prefix& prefix) {
   if (rib_.remove(prefix, rib::kLocalSource)) pending_.try_emplace(prefix);
   schedule_flush();
@@ -193,11 +201,8 @@ void Speaker::redistribute_connected() {
   for (const auto& c : discovery::connected_prefixes()) {
     const auto prefix = wire::Prefix::parse(c.prefix);
     if (!prefix || prefix->address().is_link_local() || is_loopback_net(*prefix)) continue;
-    const bool configured = std::any_of(cfg_.networks.begin(), cfg_.networks.end(),
-                                        [&](const auto& n) { return n.prefix == *prefix; }) ||
-                            std::any_of(cfg_.aggregates.begin(), cfg_.aggregates.end(),
-                                        [&](const auto& a) { return a.prefix == *prefix; });
-    if (!configured) now.insert(*prefix);
+    if (!originated_by_config(*prefix) && !saved_.routes.contains(prefix->to_string()))
+      now.insert(*prefix);
   }
   for (const auto& p : now)
     if (!connected_.contains(p)) {

@@ -50,6 +50,10 @@ class Speaker final : public api::Backend, public api::Control, private PeerEven
       const std::string& path) const override;
   std::expected<std::string, api::ControlError> set_drain(const std::string& state,
                                                           const std::string& neighbor) override;
+  std::expected<std::string, api::ControlError> add_route(
+      const std::string& prefix, const std::vector<std::string>& communities,
+      const std::vector<std::string>& large_communities, std::optional<uint32_t> med) override;
+  std::expected<std::string, api::ControlError> delete_route(const std::string& prefix) override;
 
   api::SummaryView summary() const override;
   std::vector<api::RouteView> routes() const override;
@@ -76,7 +80,11 @@ class Speaker final : public api::Backend, public api::Control, private PeerEven
   void load_saved_state();
   void set_node_drain(DrainState s);
   void check_warm_up();
-  std::string save_drain_state();
+  std::string save_state_file();
+  // Routes added through the API (speaker_api_routes.cpp).
+  std::expected<wire::PathAttributes, std::string> api_route_attributes(
+      const config::SavedRoute& r) const;
+  void originate_api_routes();
   // Loc-RIB changes are sent to peers once per loop turn, batched.
   void schedule_flush();
   void flush();
@@ -89,6 +97,8 @@ class Speaker final : public api::Backend, public api::Control, private PeerEven
   void originate(const wire::Prefix& prefix, wire::Origin origin, const std::string& route_map,
                  const char* what);
   void withdraw_local(const wire::Prefix& prefix);
+  // A network or an aggregate of the configuration.
+  bool originated_by_config(const wire::Prefix& prefix) const;
   void redistribute_connected();
   void accept_next();
   void on_accept(asio::ip::tcp::socket socket);

@@ -1,36 +1,27 @@
 // Drain states of the node and its neighbours, the WARM start, and the state
 // file that keeps them across restarts.
-#include "bgpd/log/log.h"
+#include "bgpd/session/session_log.h"
 #include "bgpd/session/speaker.h"
 
 namespace closbgp::session {
-namespace {
-
-std::shared_ptr<spdlog::logger> logger() {
-  static auto l = log::get("session");
-  return l;
-}
-
-}  // namespace
-
 // At start: what the operator left (a drained switch stays drained), and
 // WARM until the initial tables are in, unless warm-up is 0.
 void Speaker::load_saved_state() {
   auto saved = config::load_state(cfg_.state_file);
   if (!saved)
-    logger()->error("state file {}: {}; starting as if it were empty", cfg_.state_file,
-                    saved.error());
+    session_logger()->error("state file {}: {}; starting as if it were empty", cfg_.state_file,
+                            saved.error());
   else
     saved_ = std::move(*saved);
   node_target_ = parse_drain(saved_.drain).value_or(DrainState::Live);
   if (node_target_ != DrainState::Live)
-    logger()->warn("the node was left {} (state file {}): it stays {} until told otherwise",
-                   drain_name(node_target_), cfg_.state_file, drain_name(node_target_));
+    session_logger()->warn("the node was left {} (state file {}): it stays {} until told otherwise",
+                           drain_name(node_target_), cfg_.state_file, drain_name(node_target_));
   started_at_ = std::chrono::steady_clock::now();
   if (cfg_.drain.warm_up > 0 && node_target_ != DrainState::Warm) {
     node_drain_ = DrainState::Warm;
     warm_until_ = started_at_ + std::chrono::seconds(cfg_.drain.warm_up);
-    logger()->info(
+    session_logger()->info(
         "starting WARM: nothing is advertised until the neighbours' initial tables are in and "
         "the FIB has caught up (at most {} s)",
         cfg_.drain.warm_up);
@@ -60,9 +51,9 @@ void Speaker::check_warm_up() {
   if (!converged && now < *warm_until_) return;
   warm_until_.reset();
   const auto secs = std::chrono::duration_cast<std::chrono::milliseconds>(now - started_at_);
-  logger()->info("{} after {:.1f} s: now {}",
-                 converged ? "initial convergence" : "warm-up time is up", secs.count() / 1000.0,
-                 drain_name(node_target_));
+  session_logger()->info("{} after {:.1f} s: now {}",
+                         converged ? "initial convergence" : "warm-up time is up",
+                         secs.count() / 1000.0, drain_name(node_target_));
   set_node_drain(node_target_);
 }
 
@@ -100,14 +91,14 @@ std::expected<std::string, api::ControlError> Speaker::set_drain(const std::stri
       saved_.neighbors[neighbor] = std::string(drain_name(*s));
     what = "neighbour " + neighbor + " is now " + std::string(drain_name(*s));
   }
-  logger()->warn("drain: {}", what);
-  return what + save_drain_state();
+  session_logger()->warn("drain: {}", what);
+  return what + save_state_file();
 }
 
 // "" when saved; else why not (the change itself is in effect).
-std::string Speaker::save_drain_state() {
+std::string Speaker::save_state_file() {
   if (auto saved = config::save_state(cfg_.state_file, saved_); !saved) {
-    logger()->error("drain state not saved: {}", saved.error());
+    session_logger()->error("drain state not saved: {}", saved.error());
     return " (not saved: " + saved.error() + ")";
   }
   return "";

@@ -2,18 +2,13 @@
 // configuration and a new one.
 #include <algorithm>
 
-#include "bgpd/log/log.h"
+#include "bgpd/session/session_log.h"
 #include "bgpd/session/speaker.h"
 
 namespace closbgp::session {
 namespace {
 
 constexpr auto kRetireGrace = std::chrono::milliseconds(300);
-
-std::shared_ptr<spdlog::logger> logger() {
-  static auto l = log::get("session");
-  return l;
-}
 
 // The parts of a neighbour that only change how routes are filtered and
 // sent: a reload re-applies them to a running session.
@@ -38,12 +33,12 @@ std::expected<std::vector<std::string>, api::ControlError> Speaker::reload_confi
   using Kind = api::ControlError::Kind;
   auto next = config::load_config_file(cfg_.source);
   if (!next) {
-    logger()->error("reload: {}; nothing changed", next.error().to_string());
+    session_logger()->error("reload: {}; nothing changed", next.error().to_string());
     return std::unexpected(api::ControlError{Kind::InvalidConfig, next.error().to_string()});
   }
   auto applied = reload(std::move(*next));
   if (!applied) {
-    logger()->error("reload: {}; nothing changed", applied.error());
+    session_logger()->error("reload: {}; nothing changed", applied.error());
     return std::unexpected(api::ControlError{Kind::NeedsRestart, applied.error()});
   }
   return *applied;
@@ -77,7 +72,7 @@ std::expected<std::vector<std::string>, std::string> Speaker::reload(config::Con
   reload_origination(old, changes);
   schedule_flush();
   if (changes.empty()) changes.push_back("no changes");
-  for (const auto& c : changes) logger()->info("reload: {}", c);
+  for (const auto& c : changes) session_logger()->info("reload: {}", c);
   return changes;
 }
 
@@ -186,6 +181,11 @@ void Speaker::reload_origination(const config::Config& old, std::vector<std::str
   for (const auto& n : cfg_.networks) {
     const bool same = std::find(old.networks.begin(), old.networks.end(), n) != old.networks.end();
     if (same && !map_changed(n.route_map)) continue;
+    if (saved_.routes.erase(n.prefix.to_string())) {
+      changes.push_back("network " + n.prefix.to_string() +
+                        " replaces the route added through the API");
+      save_state_file();
+    }
     originate(n.prefix, wire::Origin::Igp, n.route_map, "network");
     changes.push_back("network " + n.prefix.to_string() + (same ? " re-applied" : " originated"));
   }

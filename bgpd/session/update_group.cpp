@@ -2,15 +2,10 @@
 
 #include <map>
 
-#include "bgpd/log/log.h"
+#include "bgpd/session/session_log.h"
 
 namespace closbgp::session {
 namespace {
-
-std::shared_ptr<spdlog::logger> logger() {
-  static auto l = log::get("session");
-  return l;
-}
 
 uint8_t family_bit(wire::Family f) {
   return uint8_t(1u << uint8_t(f));
@@ -190,7 +185,7 @@ void UpdateGroup::finish_table(Peer& p) {
     if (!n.families.has(f)) continue;
     const auto next_hop = p.next_hop_self(f);
     if (!next_hop)
-      logger()->warn(
+      session_logger()->warn(
           "{}: {} negotiated but not sendable: {}", p.identity().name, wire::family_name(f),
           f == wire::Family::Ipv6Unicast
               ? "the session runs over IPv4"
@@ -205,8 +200,8 @@ void UpdateGroup::finish_table(Peer& p) {
         a.local_pref = rib::kDefaultLocalPref;
       if (key_.drain == DrainState::Drained) apply_drain(a, rules_);
       const wire::Nlri any[] = {{default_route(f), 0}};
-      logger()->info("{}: originating {} (default-originate)", p.identity().name,
-                     any[0].prefix.to_string());
+      session_logger()->info("{}: originating {} (default-originate)", p.identity().name,
+                             any[0].prefix.to_string());
       count += wire::encode_announce(a, *next_hop, f, any, n.encode_context(), out);
     }
     wire::encode_end_of_rib(f, out);

@@ -1,7 +1,9 @@
-"""Drain states against a live closbgpd with two scripted eBGP neighbours:
-WARM at start until the initial tables are in, then LIVE; DRAINED sends
-GRACEFUL_SHUTDOWN and a longer AS path, for the node or one neighbour; WARM
-sends nothing; the state survives a restart (state file)."""
+"""Operations against a live closbgpd with two scripted eBGP neighbours.
+Drain: WARM at start until the initial tables are in, then LIVE; DRAINED
+sends GRACEFUL_SHUTDOWN and a longer AS path, for the node or one
+neighbour; WARM sends nothing. Routes added through the API. Both survive a
+restart (the state file)."""
+import contextlib
 import time
 
 import pytest
@@ -29,11 +31,22 @@ def link(netns_factory, tmp_path):
     return (*router_and_peers(netns_factory, (A, B)), tmp_path)
 
 
-def start(dut_ns, peers_ns, tmp):
+@contextlib.contextmanager
+def running(dut_ns, peers_ns, tmp):
+    """closbgpd and its two neighbours, stopped afterwards (a restart is a
+    second `with`: the state file stays)."""
     d = Daemon(dut_ns, CONFIG, tmp, "dut")
-    d.wait_api()
-    return d, ScriptedPeer(peers_ns.name, A, "192.0.2.1", 65001), ScriptedPeer(
-        peers_ns.name, B, "192.0.2.1", 65002)
+    peers = []
+    try:
+        d.wait_api()
+        peers = [ScriptedPeer(peers_ns.name, A, "192.0.2.1", 65001),
+                 ScriptedPeer(peers_ns.name, B, "192.0.2.1", 65002)]
+        yield d, *peers
+    finally:
+        for p in peers:
+            p.close()
+        d.stop()
+        time.sleep(0.5)
 
 
 def seen(peer, prefix):
@@ -47,8 +60,7 @@ def node_state(d):
 
 def test_drain_states(link):
     dut_ns, peers_ns, tmp = link
-    d, a, b = start(dut_ns, peers_ns, tmp)
-    try:
+    with running(dut_ns, peers_ns, tmp) as (d, a, b):
         # WARM until both neighbours' initial tables are in, then LIVE.
         wait_for(lambda: seen(b, "10.50.0.0/24") == ([65000], []), 15, "the network at b")
         assert node_state(d) == "live"
@@ -84,18 +96,33 @@ def test_drain_states(link):
         d.ctl("drain")
         d.ctl("undrain", B)
         assert "drain: drained" in (tmp / "dut.yaml.state").read_text()
-    finally:
-        a.close()
-        b.close()
-        d.stop()
-    time.sleep(0.5)
-    d, a, b = start(dut_ns, peers_ns, tmp)
-    try:
+    with running(dut_ns, peers_ns, tmp) as (d, a, b):
         wait_for(lambda: seen(b, "10.50.0.0/24") == ([65000, 65000, 65000], [GSHUT]), 15,
                  "still drained after the restart")
         assert node_state(d) == "drained"
         assert "the node was left drained" in d.log_text()
-    finally:
-        a.close()
-        b.close()
-        d.stop()
+
+
+def test_routes_added_through_the_api(link):
+    dut_ns, peers_ns, tmp = link
+    with running(dut_ns, peers_ns, tmp) as (d, a, b):
+        wait_for(lambda: seen(b, "10.50.0.0/24"), 15, "live")
+        out = d.ctl("route", "add", "10.77.0.1/32", "community", "65000:7,no-export", "med", "5")
+        assert "route 10.77.0.1/32 originated" in out.stdout
+        wait_for(lambda: seen(b, "10.77.0.1/32") == ([65000], [65000 << 16 | 7, 0xFFFFFF01]), 10,
+                 "the service address at b")
+        # Added again: replaced.
+        d.ctl("route", "add", "10.77.0.1/32", "community", "65000:8")
+        wait_for(lambda: seen(b, "10.77.0.1/32") == ([65000], [65000 << 16 | 8]), 10, "replaced")
+        for args, says in [(["10.50.0.0/24"], "originated by the configuration"),
+                           (["10.77.0.2/32", "community", "65000:99999"], "not a community"),
+                           (["10.77.0.0/33"], "not a prefix")]:
+            r = d.ctl("route", "add", *args, check=False)
+            assert r.returncode == 1 and says in r.stderr, (args, r.stderr)
+        assert d.ctl("route", "del", "10.1.1.1/32", check=False).returncode == 1
+        assert "routes:" in (tmp / "dut.yaml.state").read_text()
+    with running(dut_ns, peers_ns, tmp) as (d, a, b):
+        wait_for(lambda: seen(b, "10.77.0.1/32") == ([65000], [65000 << 16 | 8]), 15,
+                 "the route again after a restart")
+        assert "route 10.77.0.1/32 withdrawn" in d.ctl("route", "del", "10.77.0.1/32").stdout
+        wait_for(lambda: seen(b, "10.77.0.1/32") is None, 10, "withdrawn at b")
