@@ -9,6 +9,7 @@
 #include "bgpd/config/command_line.h"
 #include "bgpd/config/config.h"
 #include "bgpd/log/log.h"
+#include "bgpd/net/systemd_notify.h"
 #include "bgpd/session/speaker.h"
 #include "bgpd/version.h"
 #include "fib/netlink_fib.h"
@@ -77,6 +78,21 @@ int main(int argc, char** argv) {
     return 1;
   }
 
+  // systemd (Type=notify): ready now; the watchdog is fed from the main
+  // loop, so a loop that hangs stops feeding it and systemd restarts us.
+  net::systemd_notify("READY=1\nSTATUS=running: AS " + std::to_string(speaker.summary().local_as));
+  asio::steady_timer watchdog(io);
+  std::function<void()> feed_watchdog = [&] {
+    const auto interval = net::systemd_watchdog_interval();
+    if (!interval) return;
+    net::systemd_notify("WATCHDOG=1");
+    watchdog.expires_after(*interval);
+    watchdog.async_wait([&](const boost::system::error_code& ec) {
+      if (!ec) feed_watchdog();
+    });
+  };
+  feed_watchdog();
+
   // In-flight API calls finish on the main loop, so the server is shut down
   // from another thread while the loop keeps running, then the loop stops.
   std::thread stopper;
@@ -86,11 +102,15 @@ int main(int argc, char** argv) {
         if (ec) return;
         if (sig == SIGHUP) {
           main_log->info("SIGHUP: reloading {}", speaker.config_source());
+          net::systemd_notify("RELOADING=1");
           speaker.reload_config();  // logs what changed, or why nothing did
+          net::systemd_notify("READY=1");
           signals.async_wait(on_signal);
           return;
         }
         main_log->info("{} received: shutting down", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+        net::systemd_notify("STOPPING=1");
+        watchdog.cancel();
         // Peers get Cease / Administrative Shutdown first, then the API stops.
         speaker.shutdown("closbgpd shutting down", [&] {
           stopper = std::thread([&] {

@@ -95,14 +95,16 @@ def wait_for(predicate, timeout, what):
 class Daemon:
     """closbgpd running in a namespace, with its log kept for failures."""
 
-    def __init__(self, ns, config_text, tmp_path, name="closbgpd", api="127.0.0.1:50051"):
+    def __init__(self, ns, config_text, tmp_path, name="closbgpd", api="127.0.0.1:50051",
+                 env=None):
         self.ns, self.api = ns, api
         self.config = tmp_path / f"{name}.yaml"
         self.config.write_text(config_text)
         self.log_path = tmp_path / f"{name}.log"
         self.log = open(self.log_path, "w")
         self.proc = ns.popen(CLOSBGPD, "--config", str(self.config), "--log-level", "debug",
-                             stdout=self.log, stderr=subprocess.STDOUT)
+                             stdout=self.log, stderr=subprocess.STDOUT,
+                             env=None if env is None else {**os.environ, **env})
 
     def ctl(self, *args, check=True):
         return self.ns.exec(CLOSCTL, "--server", self.api, *args, check=check)

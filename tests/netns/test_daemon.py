@@ -2,6 +2,7 @@
 API there, rejects bad configs without touching the network, and stops
 cleanly on SIGTERM."""
 import signal
+import socket
 import subprocess
 import time
 
@@ -99,3 +100,36 @@ def test_ports_in_use_are_reported(netns_factory, tmp_path):
         assert "cannot bind BFD's UDP port 3784: Address already in use" in second.log_text()
     finally:
         first.stop()
+
+
+def test_systemd_notify_ready_watchdog_reload_stopping(netns_factory, tmp_path):
+    """Type=notify: READY=1 once serving, WATCHDOG=1 at half of
+    WATCHDOG_USEC from the main loop, RELOADING=1 then READY=1 around a
+    SIGHUP reload, STOPPING=1 at shutdown."""
+    ns = netns_factory("notify")
+    path = tmp_path / "notify.sock"
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    sock.bind(str(path))
+    sock.settimeout(5)
+    d = Daemon(ns, "asn: 65101\nrouter-id: 10.0.0.11\nfib: {enabled: false}\n", tmp_path,
+               env={"NOTIFY_SOCKET": str(path), "WATCHDOG_USEC": "400000"})
+    try:
+        def next_message():
+            return sock.recv(4096).decode()
+
+        assert next_message().startswith("READY=1\nSTATUS=running")
+        d.wait_api()
+        start = time.monotonic()
+        assert next_message() == "WATCHDOG=1"
+        assert next_message() == "WATCHDOG=1"
+        assert time.monotonic() - start < 1.5
+        d.proc.send_signal(signal.SIGHUP)
+        seen = [next_message() for _ in range(4)]
+        assert "RELOADING=1" in seen and seen.index("READY=1") > seen.index("RELOADING=1"), seen
+        d.proc.send_signal(signal.SIGTERM)
+        while (m := next_message()) == "WATCHDOG=1":
+            pass
+        assert m == "STOPPING=1"
+    finally:
+        d.stop()
+        sock.close()
