@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "bgpd/api/api_server.h"
+#include "bgpd/api/metrics_server.h"
 #include "bgpd/asio.h"
 #include "bgpd/bfd/service.h"
 #include "bgpd/config/command_line.h"
@@ -66,7 +67,7 @@ int main(int argc, char** argv) {
   } else {
     main_log->info("fib: disabled; running the control plane only");
   }
-  const std::string listen = cfg->grpc.listen;
+  const std::string listen = cfg->grpc.listen, metrics_listen = cfg->metrics.listen;
   session::Speaker speaker(io, std::move(*cfg), bfd, kernel.get());
   if (auto started = speaker.start(); !started) {
     log::get("session")->error("{}", started.error());
@@ -76,6 +77,14 @@ int main(int argc, char** argv) {
   if (auto started = api.start(listen); !started) {
     log::get("api")->error("{}", started.error());
     return 1;
+  }
+
+  api::MetricsServer metrics(io, speaker);
+  if (!metrics_listen.empty()) {
+    if (auto started = metrics.start(metrics_listen); !started) {
+      log::get("api")->error("{}", started.error());
+      return 1;
+    }
   }
 
   // systemd (Type=notify): ready now; the watchdog is fed from the main
@@ -111,6 +120,7 @@ int main(int argc, char** argv) {
         main_log->info("{} received: shutting down", sig == SIGTERM ? "SIGTERM" : "SIGINT");
         net::systemd_notify("STOPPING=1");
         watchdog.cancel();
+        metrics.stop();
         // Peers get Cease / Administrative Shutdown first, then the API stops.
         speaker.shutdown("closbgpd shutting down", [&] {
           stopper = std::thread([&] {

@@ -36,9 +36,11 @@ void fill(const SummaryView& view, pb::ShowBgpSummaryResponse& out) {
   out.set_router_id(view.router_id);
   out.set_local_as(view.local_as);
   out.set_drain_state(view.drain_state);
+  out.set_rib_prefixes(view.rib_prefixes);
   for (const auto& p : view.peers) {
     auto* peer = out.add_peers();
     peer->set_drain_state(p.drain_state);
+    peer->set_rfc7606_events(p.rfc7606_events);
     peer->set_interface(p.interface);
     peer->set_address(p.address);
     peer->set_remote_as_config(p.remote_as_config);

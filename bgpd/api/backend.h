@@ -27,8 +27,9 @@ struct PeerView {
   std::string peer_hostname;
   std::string bfd_state;  // "up", "down", "init", "admin-down"; empty without BFD
   uint64_t bfd_packets_received = 0, bfd_packets_sent = 0, bfd_packets_dropped = 0;
-  uint64_t bfd_flaps = 0;   // Up -> Down transitions
-  std::string drain_state;  // what the neighbour is sent as: "live", "drained", "warm"
+  uint64_t bfd_flaps = 0;       // Up -> Down transitions
+  std::string drain_state;      // what the neighbour is sent as: "live", "drained", "warm"
+  uint64_t rfc7606_events = 0;  // UPDATEs with attribute errors the session survived
 };
 
 // One path received from one peer.
@@ -49,7 +50,10 @@ struct RouteView {
 struct SummaryView {
   std::string router_id;
   uint32_t local_as = 0;
-  std::string drain_state;  // the node's
+  std::string drain_state;    // the node's
+  uint64_t rib_prefixes = 0;  // in the Loc-RIB
+  bool fib_enabled = false;
+  uint64_t fib_routes = 0, fib_groups = 0, fib_nexthops = 0, fib_operations = 0, fib_errors = 0;
   std::vector<PeerView> peers;
 };
 

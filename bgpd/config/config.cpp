@@ -135,6 +135,19 @@ bool is_loopback_listen(const std::string& listen) {
          listen.starts_with("localhost:") || listen.starts_with("unix:");
 }
 
+Metrics parse_metrics(const YAML::Node& n) {
+  Section s(n, "metrics", {"listen"});
+  Metrics m;
+  if (s.has("listen")) {
+    m.listen = scalar(s.get("listen"), "metrics.listen");
+    const auto colon = m.listen.rfind(':');
+    if (colon == std::string::npos || colon == 0 || colon + 1 == m.listen.size() ||
+        m.listen.find_first_not_of("0123456789", colon + 1) != std::string::npos)
+      fail(s.get("listen"), "metrics.listen", "'" + m.listen + "' must be HOST:PORT");
+  }
+  return m;
+}
+
 Grpc parse_grpc(const YAML::Node& n) {
   Section s(n, "grpc", {"listen", "insecure"});
   Grpc g;
@@ -242,7 +255,7 @@ Config parse_root(const YAML::Node& root) {
                              "multipath",    "always-compare-med",
                              "aggregates",   "ebgp-requires-policy",
                              "redistribute", "drain",
-                             "state-file"};
+                             "state-file",   "metrics"};
   keys.insert(kPolicySections.begin(), kPolicySections.end());
   Section s(root, "", keys);
   Config c;
@@ -302,6 +315,7 @@ Config parse_root(const YAML::Node& root) {
     c.ebgp_requires_policy = boolean(s.get("ebgp-requires-policy"), "ebgp-requires-policy");
   if (s.has("fib")) c.fib = parse_fib(s.get("fib"));
   if (s.has("grpc")) c.grpc = parse_grpc(s.get("grpc"));
+  if (s.has("metrics")) c.metrics = parse_metrics(s.get("metrics"));
   return c;
 }
 

@@ -100,6 +100,11 @@ struct Multipath {  // ECMP; relax: paths from different neighbour ASes (RFC 793
   friend bool operator==(const Multipath&, const Multipath&) = default;
 };
 
+struct Metrics {
+  std::string listen;  // "127.0.0.1:9179"; empty: no metrics endpoint
+  friend bool operator==(const Metrics&, const Metrics&) = default;
+};
+
 struct Config {
   std::string source;  // file it came from
   uint32_t asn = 0;
@@ -123,6 +128,7 @@ struct Config {
   policy::Policies policies;
   Fib fib;
   Grpc grpc;
+  Metrics metrics;
 };
 
 struct ConfigError {

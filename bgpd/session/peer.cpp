@@ -427,6 +427,7 @@ void Peer::on_message(Slot& slot, wire::Message&& m) {
   handle(slot, event::UpdateReceived{});
   if (slot.fsm.state != State::Established) return;
   if (u.action != wire::AttrAction::None) {
+    ++rfc7606_events_;
     for (const auto& err : u.errors)
       logger()->warn("{}: UPDATE attribute {}: {} ({})", id_.name, err.attr_type, err.reason,
                      wire::action_name(err.action));
@@ -457,6 +458,7 @@ api::PeerView Peer::view() const {
   v.interface = id_.interface;
   v.address = address_ ? address_text(*address_) : "";
   v.remote_as_config = id_.remote_as_config;
+  v.rfc7606_events = rfc7606_events_;
   v.state = to_api(best.fsm.state);
   if (best.fsm.state >= State::OpenConfirm) {
     v.remote_as = best.fsm.negotiated.peer_as;

@@ -137,7 +137,8 @@ class Peer {
   uint32_t link_ifindex_ = 0;  // the session's link; 0 when not directly connected
   size_t prefixes_sent_ = 0;
   DrainState drain_ = DrainState::Live;
-  wire::FamilySet end_of_rib_;  // families whose End-of-RIB arrived this session
+  uint64_t rfc7606_events_ = 0;  // UPDATEs with attribute errors the session survived
+  wire::FamilySet end_of_rib_;   // families whose End-of-RIB arrived this session
   Clock::time_point last_update_{};
   std::optional<Clock::time_point> established_at_;
   Clock::time_point state_since_ = Clock::now();

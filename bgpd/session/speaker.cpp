@@ -324,6 +324,16 @@ api::SummaryView Speaker::summary() const {
   s.router_id = cfg_.router_id.to_string();
   s.local_as = cfg_.asn;
   s.drain_state = std::string(drain_name(node_drain_));
+  s.rib_prefixes = rib_.size();
+  if (fib_) {
+    const auto f = fib_->status();
+    s.fib_enabled = true;
+    s.fib_routes = f.routes;
+    s.fib_groups = f.groups;
+    s.fib_nexthops = f.nexthops;
+    s.fib_operations = f.operations;
+    s.fib_errors = f.errors;
+  }
   for (const auto& [name, p] : peers_) {
     s.peers.push_back(p->view());
     s.peers.back().drain_state = std::string(drain_name(effective_drain(node_drain_, p->drain())));

@@ -61,6 +61,8 @@ std::expected<std::vector<std::string>, std::string> Speaker::reload(config::Con
     return std::unexpected("router-id changed: restart closbgpd to apply it");
   if (next.fib != cfg_.fib) return std::unexpected("fib changed: restart closbgpd to apply it");
   if (next.grpc != cfg_.grpc) return std::unexpected("grpc changed: restart closbgpd to apply it");
+  if (next.metrics != cfg_.metrics)
+    return std::unexpected("metrics changed: restart closbgpd to apply it");
   std::vector<std::string> changes;
   next.policies.keep_unchanged(cfg_.policies);
   const config::Config old = std::exchange(cfg_, std::move(next));

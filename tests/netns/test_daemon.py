@@ -133,3 +133,32 @@ def test_systemd_notify_ready_watchdog_reload_stopping(netns_factory, tmp_path):
     finally:
         d.stop()
         sock.close()
+
+
+def test_prometheus_metrics(netns_factory, tmp_path):
+    ns = netns_factory("metrics")
+    d = Daemon(ns, "asn: 65101\nrouter-id: 10.0.0.11\nfib: {enabled: false}\n"
+               "metrics: {listen: \"127.0.0.1:9179\"}\nnetworks: [10.9.0.0/24]\n"
+               "neighbors: [{address: 192.0.2.9, remote-as: 65009}]\n", tmp_path)
+    try:
+        d.wait_api()
+
+        def get(path):
+            code = ("import urllib.request, urllib.error, sys\n"
+                    "try:\n"
+                    f" r = urllib.request.urlopen('http://127.0.0.1:9179{path}', timeout=5)\n"
+                    " print(r.status); print(r.headers['Content-Type']); print(r.read().decode())\n"
+                    "except urllib.error.HTTPError as e:\n"
+                    " print(e.code)\n")
+            return ns.exec("/usr/bin/python3", "-c", code).stdout
+
+        out = get("/metrics")
+        assert out.startswith("200\ntext/plain; version=0.0.4"), out
+        assert '# TYPE closbgp_peer_established gauge' in out
+        assert 'closbgp_info{router_id="10.0.0.11",local_as="65101",drain_state=' in out
+        assert 'closbgp_peer_established{peer="192.0.2.9"} 0' in out
+        assert "closbgp_rib_prefixes 1" in out
+        assert 'closbgp_peer_rfc7606_events_total{peer="192.0.2.9"} 0' in out
+        assert get("/other").startswith("404")
+    finally:
+        d.stop()

@@ -1,0 +1,99 @@
+#include "bgpd/api/metrics_text.h"
+
+#include <functional>
+
+namespace closbgp::api {
+namespace {
+
+// Label values escape backslash, quote and newline.
+std::string label(const std::string& v) {
+  std::string out;
+  for (char c : v) {
+    if (c == '\\' || c == '"') out += '\\';
+    out += c == '\n' ? 'n' : c;
+  }
+  return out;
+}
+
+std::string peer_name(const PeerView& p) {
+  return p.interface.empty() ? p.address : p.interface;
+}
+
+class Writer {
+ public:
+  void family(const char* name, const char* type, const char* help) {
+    out_ += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " " + type + "\n";
+  }
+  void sample(const char* name, const std::string& labels, uint64_t value) {
+    out_ += name;
+    if (!labels.empty()) out_ += "{" + labels + "}";
+    out_ += " " + std::to_string(value) + "\n";
+  }
+  std::string take() { return std::move(out_); }
+
+ private:
+  std::string out_;
+};
+
+}  // namespace
+
+std::string metrics_text(const SummaryView& s) {
+  Writer w;
+  w.family("closbgp_info", "gauge", "Router identity; the value is always 1.");
+  w.sample("closbgp_info",
+           "router_id=\"" + label(s.router_id) + "\",local_as=\"" + std::to_string(s.local_as) +
+               "\",drain_state=\"" + label(s.drain_state) + "\"",
+           1);
+  w.family("closbgp_rib_prefixes", "gauge", "Prefixes in the Loc-RIB.");
+  w.sample("closbgp_rib_prefixes", "", s.rib_prefixes);
+  if (s.fib_enabled) {
+    w.family("closbgp_fib_routes", "gauge", "Routes the daemon holds in the kernel.");
+    w.sample("closbgp_fib_routes", "", s.fib_routes);
+    w.family("closbgp_fib_nexthop_groups", "gauge", "Kernel nexthop groups in use.");
+    w.sample("closbgp_fib_nexthop_groups", "", s.fib_groups);
+    w.family("closbgp_fib_operations_total", "counter", "Netlink operations sent.");
+    w.sample("closbgp_fib_operations_total", "", s.fib_operations);
+    w.family("closbgp_fib_errors_total", "counter", "Netlink operations the kernel refused.");
+    w.sample("closbgp_fib_errors_total", "", s.fib_errors);
+  }
+  struct PeerMetric {
+    const char* name;
+    const char* type;
+    const char* help;
+    std::function<uint64_t(const PeerView&)> value;
+    bool bfd_only = false;
+  };
+  const PeerMetric metrics[] = {
+      {"closbgp_peer_established", "gauge", "1 while the session is Established.",
+       [](const PeerView& p) { return uint64_t(p.state == PeerState::Established); }},
+      {"closbgp_peer_state_seconds", "gauge", "Time in the current session state.",
+       [](const PeerView& p) { return p.uptime_seconds; }},
+      {"closbgp_peer_messages_received_total", "counter", "BGP messages received.",
+       [](const PeerView& p) { return p.messages_received; }},
+      {"closbgp_peer_messages_sent_total", "counter", "BGP messages sent.",
+       [](const PeerView& p) { return p.messages_sent; }},
+      {"closbgp_peer_prefixes_received", "gauge", "Prefixes received (before policy).",
+       [](const PeerView& p) { return p.prefixes_received; }},
+      {"closbgp_peer_prefixes_accepted", "gauge", "Prefixes accepted (no loop).",
+       [](const PeerView& p) { return p.prefixes_accepted; }},
+      {"closbgp_peer_prefixes_sent", "gauge", "Prefixes advertised to the neighbour.",
+       [](const PeerView& p) { return p.prefixes_sent; }},
+      {"closbgp_peer_rfc7606_events_total", "counter",
+       "UPDATEs with attribute errors handled without a reset (RFC 7606).",
+       [](const PeerView& p) { return p.rfc7606_events; }},
+      {"closbgp_peer_bfd_up", "gauge", "1 while BFD is Up.",
+       [](const PeerView& p) { return uint64_t(p.bfd_state == "up"); }, true},
+      {"closbgp_peer_bfd_flaps_total", "counter", "BFD Up to Down transitions.",
+       [](const PeerView& p) { return p.bfd_flaps; }, true},
+  };
+  for (const auto& m : metrics) {
+    w.family(m.name, m.type, m.help);
+    for (const auto& p : s.peers) {
+      if (m.bfd_only && p.bfd_state.empty()) continue;
+      w.sample(m.name, "peer=\"" + label(peer_name(p)) + "\"", m.value(p));
+    }
+  }
+  return w.take();
+}
+
+}  // namespace closbgp::api
