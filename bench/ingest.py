@@ -11,7 +11,8 @@ receives what the DUT re-advertises. Measured per DUT:
   - resident memory of the DUT's processes with the table loaded (FRR:
     bgpd + zebra), and before the routes arrived.
 
-Control plane only, for every DUT: closbgpd with `fib: {enabled: false}`,
+Control plane only, for every DUT: closbgpd with `fib: {enabled: false}`
+(and `drain: {warm-up: 0}`: live from the start, as the others are),
 BIRD without a kernel protocol, FRR's bgpd with -n (no kernel install;
 zebra still runs, bgpd needs it for next-hop tracking).
 
@@ -39,6 +40,7 @@ neighbors:
   - {{address: {GEN}, remote-as: 65001}}
   - {{address: {SINK_ADDR}, remote-as: 65002}}
 fib: {{enabled: false}}
+drain: {{warm-up: 0}}
 """,
     "bird": f"""router id 10.0.0.1;
 protocol device {{}}
@@ -70,9 +72,22 @@ def accepted(dut):
     return sum(int(p.get("prefixes_accepted", 0)) for p in peers if p.get("address") == GEN)
 
 
-def one_run(kind, count, table, tmp):
+def latency_during(probe, start, end):
+    """p50/p99 of the probe's calls that started within [start, end]."""
+    terminate(probe)
+    samples = sorted(float(ms) for t, ms in (line.split() for line in probe.stdout.read().splitlines()
+                                            if line and line != "ready")
+                     if start <= float(t) <= end)
+    if not samples:
+        return {}
+    pick = lambda q: round(samples[min(len(samples) - 1, int(q * len(samples)))], 2)  # noqa: E731
+    return {"api_calls_during_ingest": len(samples), "api_p50_ms": pick(0.5),
+            "api_p99_ms": pick(0.99), "api_max_ms": round(samples[-1], 2)}
+
+
+def one_run(kind, count, table, tmp, api_probe=False):
     dut_ns, tester = Netns("ingest-dut"), Netns("ingest-tester")
-    gen = dut = sink = None
+    gen = dut = sink = probe = None
     try:
         veth(dut_ns, "eth1", tester, "eth1")
         veth(dut_ns, "eth2", tester, "eth2")
@@ -92,9 +107,13 @@ def one_run(kind, count, table, tmp):
         gen.wait_up()
         time.sleep(1)  # both sessions settled
         rss_before = dut.rss_mb()
+        if api_probe:  # ShowBgpSummary back to back while the table flows
+            probe = dut_ns.popen("/usr/bin/python3", str(ROOT / "bench" / "api_probe.py"),
+                                 stdout=subprocess.PIPE, text=True)
+            assert probe.stdout.readline().strip() == "ready"
         gen.go()
         rib_time = None
-        if kind == "closbgpd":
+        if kind == "closbgpd" and not api_probe:
             wait_for(lambda: accepted(dut) >= count or sink.poll() is not None, 600, "RIB")
             rib_time = time.monotonic() - gen.started
         done = json.loads(sink.stdout.readline())
@@ -104,12 +123,16 @@ def one_run(kind, count, table, tmp):
                   "rss_before_mb": rss_before}
         if rib_time is not None:
             result["seconds_to_rib"] = round(rib_time, 3)
+        if probe:
+            result.update(latency_during(probe, gen.started, done["t"]))
         return result
     finally:
         if gen:
             gen.stop()
         if sink:
             terminate(sink)
+        if probe:
+            terminate(probe)
         if dut:
             dut.stop()
         dut_ns.delete()
@@ -121,6 +144,8 @@ def main():
     ap.add_argument("--routes", type=int, default=1000000)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--only", default=",".join(KINDS))
+    ap.add_argument("--api-probe", action="store_true",
+                    help="closbgpd only: ShowBgpSummary latency while the table flows")
     ap.add_argument("--out", default=str(ROOT / "bench" / "results" / "ingest.json"))
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp())
@@ -130,7 +155,7 @@ def main():
     for kind in args.only.split(","):
         runs = []
         for _ in range(args.runs):
-            r = one_run(kind, args.routes, table, tmp)
+            r = one_run(kind, args.routes, table, tmp, args.api_probe)
             print(kind, r, flush=True)
             runs.append(r)
         out["results"][kind] = {

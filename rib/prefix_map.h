@@ -8,6 +8,7 @@
 #pragma once
 
 #include <algorithm>
+#include <atomic>
 #include <cstdint>
 #include <cstring>
 #include <utility>
@@ -113,8 +114,12 @@ class FlatTable {
  private:
   static constexpr size_t kRetainedSlots = size_t(1) << 18;
 
-  size_t home(const K& k) const {  // k's hash scaled to the capacity (no modulo)
-    return size_t(static_cast<u128>(k.hash()) * slots_.size() >> 64);
+  // k's hash, salted per table, scaled to the capacity (no modulo). The
+  // salt matters: filling one table in another's iteration order (a
+  // whole Loc-RIB into a new Adj-RIB-Out) would otherwise hand it keys
+  // sorted by home slot, and linear probing turns that quadratic.
+  size_t home(const K& k) const {
+    return size_t(static_cast<u128>(mix(k.hash() ^ seed_)) * slots_.size() >> 64);
   }
   size_t next(size_t i) const { return i + 1 == slots_.size() ? 0 : i + 1; }
   void grow() {
@@ -128,9 +133,15 @@ class FlatTable {
       if (old_used[i]) *try_emplace(old[i].first).first = std::move(old[i].second);
   }
 
+  static uint64_t next_seed() {
+    static std::atomic<uint64_t> counter{0};
+    return mix((counter.fetch_add(1, std::memory_order_relaxed) + 1) * 0x9e3779b97f4a7c15ULL);
+  }
+
   std::vector<std::pair<K, V>> slots_;
   std::vector<uint8_t> used_;
   size_t size_ = 0;
+  uint64_t seed_ = next_seed();
 };
 
 }  // namespace detail
