@@ -351,12 +351,12 @@ api::SummaryView Speaker::summary() const {
   return s;
 }
 
-void Speaker::join_group(Peer& p) {
+void Speaker::join_group(Peer& p, bool initial) {
   const GroupKey key = group_key(p, node_drain_);
   auto& group = groups_[key];
   if (!group) group = std::make_unique<UpdateGroup>(key, p, cfg_.asn, cfg_.drain.prepend);
   group_of_[p.id()] = group.get();
-  group->join(p, rib_, aggregation_);
+  group->join(p, rib_, aggregation_, initial);
   logger()->debug("{}: in an update group of {}", p.identity().name, group->size());
 }
 

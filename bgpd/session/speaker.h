@@ -65,7 +65,7 @@ class Speaker final : public api::Backend, public api::Control, private PeerEven
   void peer_down(Peer& p) override;
   void peer_routes_changed(Peer& p, const std::vector<rib::RouteChange>& changed) override;
   void peer_refresh_requested(Peer& p) override;
-  void join_group(Peer& p);
+  void join_group(Peer& p, bool initial = true);
   void forget(Peer& p);
   PeerPolicy peer_policy(const config::Neighbor& n) const;
   static rib::SelectionOptions selection_options(const config::Config& cfg);

@@ -146,7 +146,7 @@ void Speaker::regroup(Peer& p) {
   old->leave(p);
   if (old->empty()) std::erase_if(groups_, [&](const auto& g) { return g.second.get() == old; });
   group_of_.erase(it);
-  join_group(p);  // the new group's table, then End-of-RIB
+  join_group(p, false);  // the new group's table (End-of-RIB was sent once already)
   // What the old group sent and the new one does not: withdrawn.
   std::vector<wire::Prefix> has = group_of_.at(p.id())->member_prefixes(p);
   std::sort(had.begin(), had.end());

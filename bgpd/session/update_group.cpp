@@ -121,14 +121,15 @@ void send(Peer& p, const std::vector<UpdateGroup::Variant>& variants, const Outb
 
 }  // namespace
 
-void UpdateGroup::join(Peer& p, const rib::LocRib& rib, const rib::Aggregation& aggregation) {
+void UpdateGroup::join(Peer& p, const rib::LocRib& rib, const rib::Aggregation& aggregation,
+                       bool initial) {
   members_.push_back(&p);
   p.set_prefixes_sent(0);
   if (members_.size() == 1 && sent_.empty())
     export_changes(rib.entries().keys(), rib, aggregation);  // a new group: the whole table
   else
     send_table(p);
-  finish_table(p);
+  finish_table(p, initial);
 }
 
 void UpdateGroup::leave(const Peer& p) {
@@ -137,7 +138,7 @@ void UpdateGroup::leave(const Peer& p) {
 
 void UpdateGroup::resend(Peer& p) {
   send_table(p);
-  finish_table(p);
+  finish_table(p, true);
 }
 
 std::vector<wire::Prefix> UpdateGroup::member_prefixes(const Peer& p) const {
@@ -177,14 +178,14 @@ void UpdateGroup::send_table(Peer& p) {
 
 // After the table: our default route (default-originate) and End-of-RIB
 // for every family the session carries.
-void UpdateGroup::finish_table(Peer& p) {
+void UpdateGroup::finish_table(Peer& p, bool end_of_rib) {
   const Negotiated& n = *p.negotiated();
   std::vector<uint8_t> out;
   size_t count = 0;
   for (auto f : wire::kAllFamilies) {
     if (!n.families.has(f)) continue;
     const auto next_hop = p.next_hop_self(f);
-    if (!next_hop)
+    if (!next_hop && end_of_rib)  // said once, when the session comes up
       session_logger()->warn(
           "{}: {} negotiated but not sendable: {}", p.identity().name, wire::family_name(f),
           f == wire::Family::Ipv6Unicast
@@ -204,6 +205,7 @@ void UpdateGroup::finish_table(Peer& p) {
                              any[0].prefix.to_string());
       count += wire::encode_announce(a, *next_hop, f, any, n.encode_context(), out);
     }
+    if (!end_of_rib) continue;
     wire::encode_end_of_rib(f, out);
     ++count;
   }

@@ -38,8 +38,10 @@ class UpdateGroup {
   UpdateGroup(const GroupKey& key, const Peer& first, uint32_t local_as, uint8_t drain_prepend);
 
   // A member joins: gets what the group has sent (or, for a new group,
-  // the whole Loc-RIB), its default route if configured, and End-of-RIB.
-  void join(Peer& p, const rib::LocRib& rib, const rib::Aggregation& aggregation);
+  // the whole Loc-RIB), its default route if configured, and End-of-RIB
+  // unless it only moved here from another group (`initial` false).
+  void join(Peer& p, const rib::LocRib& rib, const rib::Aggregation& aggregation,
+            bool initial = true);
   void leave(const Peer& p);
   bool empty() const { return members_.empty(); }
   size_t size() const { return members_.size(); }
@@ -61,8 +63,8 @@ class UpdateGroup {
 
  private:
   class Exporter;
-  void send_table(Peer& p);    // the group's Adj-RIB-Out, to one member
-  void finish_table(Peer& p);  // default-originate, End-of-RIB
+  void send_table(Peer& p);                     // the group's Adj-RIB-Out, to one member
+  void finish_table(Peer& p, bool end_of_rib);  // default-originate, End-of-RIB
 
   GroupKey key_;
   PeerPolicy policy_;
