@@ -12,14 +12,13 @@ through zebra, each with multipath across neighbour ASes.
 """
 import argparse
 import json
-import statistics
 import tempfile
 import time
 from pathlib import Path
 
-from harness import KINDS, ROOT, Dut, Generator, ratios
+from harness import KINDS, ROOT, Dut, Generator, namespaces, ratios, run_kinds, write_results
 from lib.bgp_speaker import announcements
-from lib.netns import Netns, veth, wait_for
+from lib.netns import veth, wait_for
 
 
 def peer_address(i):
@@ -55,31 +54,29 @@ def full_ecmp_routes(ns, peers):
 
 
 def one_run(kind, peers, count, tmp):
-    dut_ns, tester = Netns("fanin-dut"), Netns("fanin-tester")
-    gen = dut = None
-    try:
-        veth(dut_ns, "eth1", tester, "eth1")
-        dut_ns.ip("addr", "add", "10.0.1.1/24", "dev", "eth1")
-        for i in range(peers):
-            tester.ip("addr", "add", f"{peer_address(i)}/24", "dev", "eth1")
-        asns = {peer_address(i): 65001 + i for i in range(peers)}
-        tables = {a: announcements(count, asn, a, attribute_sets=1) for a, asn in asns.items()}
-        gen = Generator(tester.name, asns, tables)
-        dut = Dut(kind, dut_ns, tmp, configs(peers))
-        gen.wait_up()
-        time.sleep(1)
-        gen.go()
-        wait_for(lambda: full_ecmp_routes(dut_ns, peers) >= count, 300,
-                 f"{count} routes with {peers}-way ECMP in the kernel")
-        seconds = time.monotonic() - gen.started
-        return {"seconds_to_full_ecmp": round(seconds, 3), "rss_mb": dut.rss_mb()}
-    finally:
-        if gen:
-            gen.stop()
-        if dut:
-            dut.stop()
-        dut_ns.delete()
-        tester.delete()
+    with namespaces("fanin") as (dut_ns, tester):
+        gen = dut = None
+        try:
+            veth(dut_ns, "eth1", tester, "eth1")
+            dut_ns.ip("addr", "add", "10.0.1.1/24", "dev", "eth1")
+            for i in range(peers):
+                tester.ip("addr", "add", f"{peer_address(i)}/24", "dev", "eth1")
+            asns = {peer_address(i): 65001 + i for i in range(peers)}
+            tables = {a: announcements(count, asn, a, attribute_sets=1) for a, asn in asns.items()}
+            gen = Generator(tester.name, asns, tables)
+            dut = Dut(kind, dut_ns, tmp, configs(peers))
+            gen.wait_up()
+            time.sleep(1)
+            gen.go()
+            wait_for(lambda: full_ecmp_routes(dut_ns, peers) >= count, 300,
+                     f"{count} routes with {peers}-way ECMP in the kernel")
+            seconds = time.monotonic() - gen.started
+            return {"seconds_to_full_ecmp": round(seconds, 3), "rss_mb": dut.rss_mb()}
+        finally:
+            if gen:
+                gen.stop()
+            if dut:
+                dut.stop()
 
 
 def main():
@@ -92,18 +89,12 @@ def main():
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp())
     out = {"date": time.strftime("%Y-%m-%d"), "peers": args.peers, "routes": args.routes,
-           "runs": args.runs, "results": {}}
-    for kind in args.only.split(","):
-        runs = [one_run(kind, args.peers, args.routes, tmp) for _ in range(args.runs)]
-        for r in runs:
-            print(kind, r, flush=True)
-        out["results"][kind] = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
-        out["results"][kind]["all_runs"] = runs
+           "runs": args.runs}
+    out["results"] = run_kinds(args.only.split(","), args.runs,
+                               lambda kind: one_run(kind, args.peers, args.routes, tmp))
     out["ratios"] = {**ratios(out["results"], "seconds_to_full_ecmp"),
                      **ratios(out["results"], "rss_mb")}
-    print(json.dumps(out["ratios"], indent=2))
-    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.out).write_text(json.dumps(out, indent=2) + "\n")
+    write_results(out, args.out)
 
 
 if __name__ == "__main__":

@@ -3,6 +3,9 @@ BIRD, FRR) started from a config text in a namespace, their resident
 memory, and a generator that answers BGP sessions in the tester namespace
 and sends a pre-encoded table when told to."""
 import asyncio
+import contextlib
+import json
+import statistics
 import sys
 import threading
 import time
@@ -12,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 from lib.bgp_speaker import answer_keepalives, message, open_message, router_id_of, serve_in_netns  # noqa: E402
 from lib.frr import FrrNode  # noqa: E402
-from lib.netns import Daemon  # noqa: E402
+from lib.netns import Daemon, Netns  # noqa: E402
 from lib.peers import BirdNode  # noqa: E402
 
 KINDS = ("closbgpd", "bird", "frr")
@@ -91,6 +94,38 @@ class Generator:
 
     def stop(self):
         self.stop_event.set()
+
+
+@contextlib.contextmanager
+def namespaces(name):
+    """The router's and the tester's namespaces, deleted afterwards."""
+    dut_ns, tester = Netns(f"{name}-dut"), Netns(f"{name}-tester")
+    try:
+        yield dut_ns, tester
+    finally:
+        dut_ns.delete()
+        tester.delete()
+
+
+def run_kinds(kinds, runs, one_run):
+    """`one_run(kind)` `runs` times per router kind, each result printed;
+    per kind the median of every figure, and every run."""
+    results = {}
+    for kind in kinds:
+        all_runs = []
+        for _ in range(runs):
+            r = one_run(kind)
+            print(kind, r, flush=True)
+            all_runs.append(r)
+        results[kind] = {k: statistics.median(r[k] for r in all_runs) for k in all_runs[0]}
+        results[kind]["all_runs"] = all_runs
+    return results
+
+
+def write_results(out, path):
+    print(json.dumps(out.get("ratios", {}), indent=2))
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    Path(path).write_text(json.dumps(out, indent=2) + "\n")
 
 
 def ratios(results, key):

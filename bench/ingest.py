@@ -20,15 +20,14 @@ zebra still runs, bgpd needs it for next-hop tracking).
 """
 import argparse
 import json
-import statistics
 import subprocess
 import tempfile
 import time
 from pathlib import Path
 
-from harness import KINDS, ROOT, Dut, Generator, ratios
+from harness import KINDS, ROOT, Dut, Generator, namespaces, ratios, run_kinds, write_results
 from lib.bgp_speaker import announcements
-from lib.netns import BUILD, Netns, terminate, veth, wait_for
+from lib.netns import BUILD, terminate, veth, wait_for
 
 SINK = BUILD / "bench" / "bgp_sink"
 GEN, SINK_ADDR = "10.0.1.2", "10.0.2.2"
@@ -86,57 +85,55 @@ def latency_during(probe, start, end):
 
 
 def one_run(kind, count, table, tmp, api_probe=False):
-    dut_ns, tester = Netns("ingest-dut"), Netns("ingest-tester")
-    gen = dut = sink = probe = None
-    try:
-        veth(dut_ns, "eth1", tester, "eth1")
-        veth(dut_ns, "eth2", tester, "eth2")
-        dut_ns.ip("addr", "add", "10.0.1.1/24", "dev", "eth1")
-        dut_ns.ip("addr", "add", "10.0.2.1/24", "dev", "eth2")
-        tester.ip("addr", "add", f"{GEN}/24", "dev", "eth1")
-        tester.ip("addr", "add", f"{SINK_ADDR}/24", "dev", "eth2")
-        # Only on the generator's address: the DUT's connection to the
-        # sink's address must find nothing listening (the sink connects).
-        gen = Generator(tester.name, {GEN: 65001}, {GEN: table}, host=GEN)
-        dut = Dut(kind, dut_ns, tmp, CONFIGS, frr_bgpd_args=["-n"])
-        sink = tester.popen(str(SINK), "--connect", "10.0.2.1", "--local", SINK_ADDR, "--as",
-                            "65002", "--expect", str(count), "--timeout", "600",
-                            stdout=subprocess.PIPE, text=True)
-        established = json.loads(sink.stdout.readline())
-        assert established["event"] == "established", established
-        gen.wait_up()
-        time.sleep(1)  # both sessions settled
-        rss_before = dut.rss_mb()
-        if api_probe:  # ShowBgpSummary back to back while the table flows
-            probe = dut_ns.popen("/usr/bin/python3", str(ROOT / "bench" / "api_probe.py"),
-                                 stdout=subprocess.PIPE, text=True)
-            assert probe.stdout.readline().strip() == "ready"
-        gen.go()
-        rib_time = None
-        if kind == "closbgpd" and not api_probe:
-            wait_for(lambda: accepted(dut) >= count or sink.poll() is not None, 600, "RIB")
-            rib_time = time.monotonic() - gen.started
-        done = json.loads(sink.stdout.readline())
-        assert done["event"] == "complete", done
-        time.sleep(1)
-        result = {"seconds_to_sink": round(done["t"] - gen.started, 3), "rss_mb": dut.rss_mb(),
-                  "rss_before_mb": rss_before}
-        if rib_time is not None:
-            result["seconds_to_rib"] = round(rib_time, 3)
-        if probe:
-            result.update(latency_during(probe, gen.started, done["t"]))
-        return result
-    finally:
-        if gen:
-            gen.stop()
-        if sink:
-            terminate(sink)
-        if probe:
-            terminate(probe)
-        if dut:
-            dut.stop()
-        dut_ns.delete()
-        tester.delete()
+    with namespaces("ingest") as (dut_ns, tester):
+        gen = dut = sink = probe = None
+        try:
+            veth(dut_ns, "eth1", tester, "eth1")
+            veth(dut_ns, "eth2", tester, "eth2")
+            dut_ns.ip("addr", "add", "10.0.1.1/24", "dev", "eth1")
+            dut_ns.ip("addr", "add", "10.0.2.1/24", "dev", "eth2")
+            tester.ip("addr", "add", f"{GEN}/24", "dev", "eth1")
+            tester.ip("addr", "add", f"{SINK_ADDR}/24", "dev", "eth2")
+            # Only on the generator's address: the DUT's connection to the
+            # sink's address must find nothing listening (the sink connects).
+            gen = Generator(tester.name, {GEN: 65001}, {GEN: table}, host=GEN)
+            dut = Dut(kind, dut_ns, tmp, CONFIGS, frr_bgpd_args=["-n"])
+            sink = tester.popen(str(SINK), "--connect", "10.0.2.1", "--local", SINK_ADDR, "--as",
+                                "65002", "--expect", str(count), "--timeout", "600",
+                                stdout=subprocess.PIPE, text=True)
+            established = json.loads(sink.stdout.readline())
+            assert established["event"] == "established", established
+            gen.wait_up()
+            time.sleep(1)  # both sessions settled
+            rss_before = dut.rss_mb()
+            if api_probe:  # ShowBgpSummary back to back while the table flows
+                probe = dut_ns.popen("/usr/bin/python3", str(ROOT / "bench" / "api_probe.py"),
+                                     stdout=subprocess.PIPE, text=True)
+                assert probe.stdout.readline().strip() == "ready"
+            gen.go()
+            rib_time = None
+            if kind == "closbgpd" and not api_probe:
+                wait_for(lambda: accepted(dut) >= count or sink.poll() is not None, 600, "RIB")
+                rib_time = time.monotonic() - gen.started
+            done = json.loads(sink.stdout.readline())
+            assert done["event"] == "complete", done
+            time.sleep(1)
+            result = {"seconds_to_sink": round(done["t"] - gen.started, 3), "rss_mb": dut.rss_mb(),
+                      "rss_before_mb": rss_before}
+            if rib_time is not None:
+                result["seconds_to_rib"] = round(rib_time, 3)
+            if probe:
+                result.update(latency_during(probe, gen.started, done["t"]))
+            return result
+        finally:
+            if gen:
+                gen.stop()
+            if sink:
+                terminate(sink)
+            if probe:
+                terminate(probe)
+            if dut:
+                dut.stop()
 
 
 def main():
@@ -151,17 +148,10 @@ def main():
     tmp = Path(tempfile.mkdtemp())
     table = announcements(args.routes, 65001, GEN)
     out = {"date": time.strftime("%Y-%m-%d"), "routes": args.routes, "attribute_sets": 100,
-           "runs": args.runs, "results": {}}
-    for kind in args.only.split(","):
-        runs = []
-        for _ in range(args.runs):
-            r = one_run(kind, args.routes, table, tmp, args.api_probe)
-            print(kind, r, flush=True)
-            runs.append(r)
-        out["results"][kind] = {
-            key: statistics.median(r[key] for r in runs) for key in runs[0]}
-        out["results"][kind]["all_runs"] = runs
-    res = out["results"]
+           "runs": args.runs}
+    out["results"] = res = run_kinds(
+        args.only.split(","), args.runs,
+        lambda kind: one_run(kind, args.routes, table, tmp, args.api_probe))
     out["ratios"] = {**ratios(res, "seconds_to_sink"), **ratios(res, "rss_mb")}
     others = {k: v for k, v in res.items() if k != "closbgpd"}
     if "closbgpd" in res and others:
@@ -169,10 +159,7 @@ def main():
         out["ratios"]["time_vs_fastest_other"] = round(
             res["closbgpd"]["seconds_to_sink"] / others[fastest]["seconds_to_sink"], 3)
         out["ratios"]["fastest_other"] = fastest
-    print(json.dumps(out.get("ratios", {}), indent=2))
-    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.out).write_text(json.dumps(out, indent=2) + "\n")
-
+    write_results(out, args.out)
 
 if __name__ == "__main__":
     main()
