@@ -3,18 +3,13 @@
 #include <functional>
 
 #include "bgpd/discovery/interfaces.h"
-#include "bgpd/log/log.h"
 #include "bgpd/session/address.h"
+#include "bgpd/session/session_log.h"
 
 namespace closbgp::session {
 namespace {
 
 constexpr uint16_t kBgpPort = 179;
-
-std::shared_ptr<spdlog::logger> logger() {
-  static auto l = log::get("session");
-  return l;
-}
 
 api::PeerState to_api(State s) {
   switch (s) {
@@ -73,8 +68,8 @@ Peer::~Peer() {
 
 void Peer::set_address(const asio::ip::address& addr) {
   if (address_ == addr) return;
-  logger()->info("{}: peer address {}{}", id_.name, address_text(addr),
-                 address_ ? " (was " + address_text(*address_) + ")" : "");
+  session_logger()->info("{}: peer address {}{}", id_.name, address_text(addr),
+                         address_ ? " (was " + address_text(*address_) + ")" : "");
   address_ = addr;
   update_bfd();
   if (!enabled_ || local_.passive) return;
@@ -89,8 +84,8 @@ void Peer::set_address(const asio::ip::address& addr) {
 void Peer::start() {
   if (enabled_) return;
   enabled_ = true;
-  logger()->info("{}: neighbour enabled{}", id_.name,
-                 address_ ? "" : "; waiting to learn its address");
+  session_logger()->info("{}: neighbour enabled{}", id_.name,
+                         address_ ? "" : "; waiting to learn its address");
   update_bfd();
   if (address_ && !local_.passive && bfd_allows()) handle(out_, event::Start{});
 }
@@ -124,12 +119,12 @@ void Peer::on_bfd(const bfd::StateEvent& ev) {
   bfd_state_ = ev.state;
   if (bfd_strict_ && !was_up && ev.state == bfd::State::Up && enabled_ && address_ &&
       !local_.passive && out_.fsm.state == State::Idle) {
-    logger()->info("{}: BFD up: starting the BGP session (strict BFD)", id_.name);
+    session_logger()->info("{}: BFD up: starting the BGP session (strict BFD)", id_.name);
     handle(out_, event::Start{});
   }
   if (!was_up || ev.state != bfd::State::Down || ev.peer_admin_down) return;
   const std::string why(bfd::diag_name(ev.diag));
-  logger()->warn("{}: BFD down ({}): taking the BGP session down", id_.name, why);
+  session_logger()->warn("{}: BFD down ({}): taking the BGP session down", id_.name, why);
   for (Slot* s : {&out_, &in_})
     if (s->fsm.state >= State::OpenSent) handle(*s, event::BfdDown{why});
 }
@@ -138,10 +133,10 @@ void Peer::accept(asio::ip::tcp::socket socket) {
   const std::string from = endpoint_text(socket.remote_endpoint());
   if (!enabled_ || established() || !bfd_allows()) {
     // RFC 4271 sec. 6.8: an established session wins over a new connection.
-    logger()->info("{}: refusing connection from {}: {}", id_.name, from,
-                   !enabled_       ? "neighbour is disabled"
-                   : !bfd_allows() ? "strict BFD is not Up"
-                                   : "a session is already established");
+    session_logger()->info("{}: refusing connection from {}: {}", id_.name, from,
+                           !enabled_       ? "neighbour is disabled"
+                           : !bfd_allows() ? "strict BFD is not Up"
+                                           : "a session is already established");
     auto c = std::make_shared<Connection>(std::move(socket), Connection::Handlers{});
     auto bytes = wire::encode(wire::NotificationMessage{wire::ErrorCode::Cease,
                                                         enabled_ ? wire::cease::kCollisionResolution
@@ -153,7 +148,8 @@ void Peer::accept(asio::ip::tcp::socket socket) {
     return;
   }
   if (in_.conn) {
-    logger()->info("{}: new connection from {} replaces the previous inbound one", id_.name, from);
+    session_logger()->info("{}: new connection from {} replaces the previous inbound one", id_.name,
+                           from);
     in_.conn->close_now();
     in_.conn.reset();
   }
@@ -175,7 +171,7 @@ std::shared_ptr<Connection> Peer::make_connection(Slot& slot,
   Connection::Handlers h;
   h.message = [this, &slot](wire::Message&& m) { on_message(slot, std::move(m)); };
   h.bad_message = [this, &slot](wire::DecodeError&& e) {
-    logger()->warn("{}: malformed message from the peer: {}", id_.name, e.reason);
+    session_logger()->warn("{}: malformed message from the peer: {}", id_.name, e.reason);
     handle(slot, event::BadMessage{std::move(e)});
   };
   h.closed = [this, &slot](const std::string& why) { handle(slot, event::TcpFailed{why}); };
@@ -203,7 +199,7 @@ void Peer::handle(Slot& slot, const Event& e) {
     if (failed) last_error_ = slot.fsm.last_error;
     // Retrying a connection to a peer that is down is routine: debug only.
     const bool retrying = after <= State::Active && before <= State::Active;
-    logger()->log(
+    session_logger()->log(
         failed     ? spdlog::level::warn
         : retrying ? spdlog::level::debug
                    : spdlog::level::info,
@@ -248,7 +244,8 @@ void Peer::execute(Slot& slot, Action& a) {
     const auto ctx = slot.fsm.state >= State::OpenConfirm ? slot.fsm.negotiated.encode_context()
                                                           : wire::EncodeContext{};
     auto bytes = wire::encode(send->message, ctx);
-    if (!bytes) return logger()->error("{}: cannot encode a message: {}", id_.name, bytes.error());
+    if (!bytes)
+      return session_logger()->error("{}: cannot encode a message: {}", id_.name, bytes.error());
     const bool urgent = !std::holds_alternative<wire::UpdateMessage>(send->message);
     slot.conn->send(std::move(*bytes), 1, urgent);
   } else if (std::holds_alternative<action::Established>(a)) {
@@ -296,8 +293,8 @@ void Peer::resolve_collision(Slot& opened) {
   }
   if (rival.fsm.state != State::OpenSent && rival.fsm.state != State::OpenConfirm) return;
   const bool keep_incoming = local_.router_id < opened.fsm.negotiated.peer_router_id;
-  logger()->info("{}: connection collision: keeping the {} connection", id_.name,
-                 keep_incoming ? "inbound" : "outbound");
+  session_logger()->info("{}: connection collision: keeping the {} connection", id_.name,
+                         keep_incoming ? "inbound" : "outbound");
   handle(keep_incoming ? out_ : in_, event::Stop{wire::cease::kCollisionResolution, ""});
 }
 
@@ -309,10 +306,10 @@ void Peer::on_established(Slot& slot) {
   for (auto f : wire::kAllFamilies)
     if (n.families.has(f))
       families += std::string(families.empty() ? "" : ", ") + std::string(wire::family_name(f));
-  logger()->info("{}: session established with AS {} ({}{}), hold time {} s, {}{}", id_.name,
-                 n.peer_as, wire::IpAddress::v4(n.peer_router_id).to_string(),
-                 n.peer_hostname.empty() ? "" : ", " + n.peer_hostname, n.hold_time, families,
-                 n.ipv4_via_ipv6 ? ", IPv4 via IPv6 next hops" : "");
+  session_logger()->info("{}: session established with AS {} ({}{}), hold time {} s, {}{}",
+                         id_.name, n.peer_as, wire::IpAddress::v4(n.peer_router_id).to_string(),
+                         n.peer_hostname.empty() ? "" : ", " + n.peer_hostname, n.hold_time,
+                         families, n.ipv4_via_ipv6 ? ", IPv4 via IPv6 next hops" : "");
   Slot& rival = other(slot);
   if (rival.fsm.state != State::Idle)
     handle(rival, event::Stop{wire::cease::kCollisionResolution, ""});
@@ -329,12 +326,13 @@ void Peer::on_established(Slot& slot) {
 }
 
 void Peer::on_down(Slot&, const std::string& reason) {
-  logger()->warn("{}: session down after {} s: {}; {} received prefixes withdrawn", id_.name,
-                 established_at_ ? std::chrono::duration_cast<std::chrono::seconds>(
-                                       Clock::now() - *established_at_)
-                                       .count()
-                                 : 0,
-                 reason, adj_in_.received());
+  session_logger()->warn(
+      "{}: session down after {} s: {}; {} received prefixes withdrawn", id_.name,
+      established_at_
+          ? std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - *established_at_)
+                .count()
+          : 0,
+      reason, adj_in_.received());
   adj_in_.clear();
   prefixes_sent_ = 0;
   established_at_.reset();
@@ -429,15 +427,15 @@ void Peer::on_message(Slot& slot, wire::Message&& m) {
   if (u.action != wire::AttrAction::None) {
     ++rfc7606_events_;
     for (const auto& err : u.errors)
-      logger()->warn("{}: UPDATE attribute {}: {} ({})", id_.name, err.attr_type, err.reason,
-                     wire::action_name(err.action));
+      session_logger()->warn("{}: UPDATE attribute {}: {} ({})", id_.name, err.attr_type,
+                             err.reason, wire::action_name(err.action));
   }
   last_update_ = Clock::now();
   if (auto eor = u.end_of_rib()) {
     end_of_rib_.add(*eor);
     // The peer's initial table for the family is complete (RFC 4724).
-    logger()->info("{}: End-of-RIB for {} after {} prefixes", id_.name, wire::family_name(*eor),
-                   adj_in_.received());
+    session_logger()->info("{}: End-of-RIB for {} after {} prefixes", id_.name,
+                           wire::family_name(*eor), adj_in_.received());
     return;
   }
   std::vector<rib::RouteChange> changed;

@@ -3,9 +3,9 @@
 #include <unistd.h>
 
 #include "bgpd/discovery/interfaces.h"
-#include "bgpd/log/log.h"
 #include "bgpd/session/address.h"
 #include "bgpd/session/route_policy.h"
+#include "bgpd/session/session_log.h"
 #include "bgpd/session/socket_options.h"
 #include "policy/community.h"
 #include "rib/attr_intern.h"
@@ -18,11 +18,6 @@ constexpr auto kShutdownGrace = std::chrono::milliseconds(300);
 // FIB back-pressure: prefixes queued for the kernel.
 constexpr size_t kBacklogHigh = 200000, kBacklogLow = 50000;
 constexpr auto kBackpressurePoll = std::chrono::milliseconds(20);
-
-std::shared_ptr<spdlog::logger> logger() {
-  static auto l = log::get("session");
-  return l;
-}
 
 bool is_loopback_net(const wire::Prefix& p) {
   return p.afi() == wire::Afi::Ipv4 ? (p.address().v4_host_order() >> 24) == 127
@@ -140,7 +135,7 @@ std::expected<void, std::string> Speaker::start() {
   if (ec)
     return std::unexpected("cannot listen for BGP on port " + std::to_string(port_) + ": " +
                            ec.message() + " (needs CAP_NET_BIND_SERVICE)");
-  logger()->info("listening for BGP on port {} (IPv4 and IPv6)", port_);
+  session_logger()->info("listening for BGP on port {} (IPv4 and IPv6)", port_);
   accept_next();
 
   const bool unnumbered = std::any_of(cfg_.neighbors.begin(), cfg_.neighbors.end(),
@@ -169,8 +164,8 @@ void Speaker::originate(const wire::Prefix& prefix, wire::Origin origin,
   if (auto map = cfg_.policies.route_map(route_map)) {
     auto verdict = map->apply(prefix, a, {});
     if (!verdict.permit) {
-      logger()->warn("{} {}: denied by route-map {}; not originated", what, prefix.to_string(),
-                     route_map);
+      session_logger()->warn("{} {}: denied by route-map {}; not originated", what,
+                             prefix.to_string(), route_map);
       return;
     }
     if (verdict.changed) a = std::move(*verdict.changed);
@@ -206,12 +201,12 @@ void Speaker::redistribute_connected() {
   }
   for (const auto& p : now)
     if (!connected_.contains(p)) {
-      logger()->info("redistributing connected {}", p.to_string());
+      session_logger()->info("redistributing connected {}", p.to_string());
       originate(p, wire::Origin::Incomplete, cfg_.redistribute.connected_route_map, "connected");
     }
   for (const auto& p : connected_)
     if (!now.contains(p)) {
-      logger()->info("connected {} is gone; withdrawing it", p.to_string());
+      session_logger()->info("connected {} is gone; withdrawing it", p.to_string());
       withdraw_local(p);
     }
   connected_ = std::move(now);
@@ -246,15 +241,15 @@ void Speaker::on_accept(asio::ip::tcp::socket socket) {
           !n.listen_range->contains(wire::Prefix(wire_addr, wire_addr.is_v4() ? 32 : 128)))
         continue;
       Peer* p = add_peer(wire_addr.to_string(), "", 0, n);
-      logger()->info("{}: dynamic neighbour from listen-range {}", wire_addr.to_string(),
-                     n.listen_range->to_string());
+      session_logger()->info("{}: dynamic neighbour from listen-range {}", wire_addr.to_string(),
+                             n.listen_range->to_string());
       p->set_address(addr);
       p->start();
       return p->accept(std::move(socket));
     }
   }
-  logger()->warn("refused BGP connection from {}: not a configured neighbour",
-                 endpoint_text(remote));
+  session_logger()->warn("refused BGP connection from {}: not a configured neighbour",
+                         endpoint_text(remote));
   socket.close(ec);
 }
 
@@ -279,25 +274,26 @@ void Speaker::scan_interfaces() {
       found = true;
       auto it = peers_.find(i.name);
       if (it != peers_.end() && it->second->identity().ifindex != i.index) {
-        logger()->info("{}: interface was re-created; restarting its neighbour", i.name);
+        session_logger()->info("{}: interface was re-created; restarting its neighbour", i.name);
         ra_.disable(it->second->identity().ifindex);
         forget(*it->second);
         peers_.erase(it);
         it = peers_.end();
       }
       Peer* p = it != peers_.end() ? it->second.get() : add_peer(i.name, i.name, i.index, n);
-      if (reported_missing_.erase(n.interface)) logger()->info("{}: interface appeared", i.name);
+      if (reported_missing_.erase(n.interface))
+        session_logger()->info("{}: interface appeared", i.name);
       if (i.up && !p->enabled()) {
         ra_.enable(i.index);
         p->start();
       } else if (!i.up && p->enabled()) {
-        logger()->warn("{}: link down", i.name);
+        session_logger()->warn("{}: link down", i.name);
         ra_.disable(i.index);
         p->stop(wire::cease::kAdminShutdown, "link down");
       }
     }
     if (!found && !has_wildcard(n.interface) && reported_missing_.insert(n.interface).second)
-      logger()->warn(
+      session_logger()->warn(
           "neighbour on interface {}: interface does not exist yet; it starts when "
           "the interface appears",
           n.interface);
@@ -357,7 +353,7 @@ void Speaker::join_group(Peer& p, bool initial) {
   if (!group) group = std::make_unique<UpdateGroup>(key, p, cfg_.asn, cfg_.drain.prepend);
   group_of_[p.id()] = group.get();
   group->join(p, rib_, aggregation_, initial);
-  logger()->debug("{}: in an update group of {}", p.identity().name, group->size());
+  session_logger()->debug("{}: in an update group of {}", p.identity().name, group->size());
 }
 
 // A peer that is down or about to be destroyed: out of its update group
@@ -377,9 +373,10 @@ void Speaker::forget(Peer& p) {
 void Speaker::peer_established(Peer& p) {
   const Negotiated* n = p.negotiated();
   if (n && n->ebgp && p.policy().requires_policy && (!p.policy().in || !p.policy().out))
-    logger()->warn("{}: ebgp-requires-policy (RFC 8212) and no route-map-{}: {}", p.identity().name,
-                   p.policy().in ? "out" : "in",
-                   p.policy().in ? "nothing is advertised to it" : "nothing it sends is accepted");
+    session_logger()->warn(
+        "{}: ebgp-requires-policy (RFC 8212) and no route-map-{}: {}", p.identity().name,
+        p.policy().in ? "out" : "in",
+        p.policy().in ? "nothing is advertised to it" : "nothing it sends is accepted");
   join_group(p);
 }
 
@@ -453,8 +450,8 @@ void Speaker::apply_backpressure() {
   const bool pause = reading_paused_ ? backlog > kBacklogLow : backlog > kBacklogHigh;
   if (pause != reading_paused_) {
     reading_paused_ = pause;
-    logger()->info("FIB backlog {} prefixes: {} reading from peers", backlog,
-                   pause ? "pausing" : "resuming");
+    session_logger()->info("FIB backlog {} prefixes: {} reading from peers", backlog,
+                           pause ? "pausing" : "resuming");
     for (auto& [name, p] : peers_) p->pause_reading(pause);
   }
   if (!reading_paused_) return;

@@ -2,7 +2,7 @@
 dynamic neighbour accepted from a listen-range."""
 import pytest
 
-from lib.netns import Daemon, veth, wait_for
+from lib.netns import Daemon, router_and_peers, wait_for
 from lib.peers import BirdNode, bird_numbered_config, GobgpNode
 
 pytestmark = pytest.mark.netns
@@ -10,11 +10,7 @@ pytestmark = pytest.mark.netns
 
 @pytest.fixture
 def link(netns_factory, tmp_path):
-    leaf, other = netns_factory("leaf"), netns_factory("peer")
-    veth(leaf, "swp1", other, "eth0")
-    leaf.ip("addr", "add", "192.0.2.1/24", "dev", "swp1")
-    other.ip("addr", "add", "192.0.2.2/24", "dev", "eth0")
-    return leaf, other, tmp_path
+    return (*router_and_peers(netns_factory, ["192.0.2.2"], "leaf", "peer"), tmp_path)
 
 
 def leaf_config(neighbor):

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from lib.bgp_speaker import update
-from lib.netns import Daemon, terminate, veth, wait_for
+from lib.bgp_speaker import prefix_nlri, update
+from lib.netns import Daemon, router_and_peers, terminate, wait_for
 
 pytestmark = pytest.mark.netns
 
@@ -24,17 +24,9 @@ NEXT_HOP = bytes.fromhex("400304") + socket.inet_aton("192.0.2.2")
 VALID = ORIGIN + AS_PATH + NEXT_HOP
 
 
-def nlri(prefix):
-    net, length = prefix.split("/")
-    return bytes([int(length)]) + socket.inet_aton(net)[: (int(length) + 7) // 8]
-
-
 @pytest.fixture
 def dut(netns_factory, tmp_path):
-    dut_ns, peer_ns = netns_factory("dut"), netns_factory("peer")
-    veth(dut_ns, "swp1", peer_ns, "eth0")
-    dut_ns.ip("addr", "add", "192.0.2.1/24", "dev", "swp1")
-    peer_ns.ip("addr", "add", "192.0.2.2/24", "dev", "eth0")
+    dut_ns, peer_ns = router_and_peers(netns_factory, ["192.0.2.2"], "dut", "peer")
     cfg = ("asn: 65101\nrouter-id: 10.0.0.11\n"
            "neighbors:\n  - {address: 192.0.2.2, remote-as: 65002}\n")
     d = Daemon(dut_ns, cfg, tmp_path, "dut")
@@ -64,18 +56,18 @@ def routes(d):
 def test_survivable_errors_keep_the_session(dut):
     d, peer_ns, tmp = dut
     messages = [
-        update(attributes=VALID, nlri=nlri("10.9.1.0/24")),
+        update(attributes=VALID, nlri=prefix_nlri("10.9.1.0/24")),
         # COMMUNITIES of 5 octets: treat-as-withdraw (never installed).
-        update(attributes=VALID + bytes.fromhex("c008050000000000"), nlri=nlri("10.9.2.0/24")),
+        update(attributes=VALID + bytes.fromhex("c008050000000000"), nlri=prefix_nlri("10.9.2.0/24")),
         # ORIGIN value 7 on an installed prefix: treat-as-withdraw removes it.
-        update(attributes=bytes.fromhex("40010107") + AS_PATH + NEXT_HOP, nlri=nlri("10.9.1.0/24")),
+        update(attributes=bytes.fromhex("40010107") + AS_PATH + NEXT_HOP, nlri=prefix_nlri("10.9.1.0/24")),
         # LOCAL_PREF from an eBGP peer: discarded, route installed.
-        update(attributes=VALID + bytes.fromhex("40050400000064"), nlri=nlri("10.9.3.0/24")),
+        update(attributes=VALID + bytes.fromhex("40050400000064"), nlri=prefix_nlri("10.9.3.0/24")),
         # ATOMIC_AGGREGATE of 1 octet: discarded, route installed.
-        update(attributes=VALID + bytes.fromhex("40060100"), nlri=nlri("10.9.4.0/24")),
+        update(attributes=VALID + bytes.fromhex("40060100"), nlri=prefix_nlri("10.9.4.0/24")),
         # Unknown optional transitive attribute: kept, not an error.
-        update(attributes=VALID + bytes.fromhex("c0630201ff"), nlri=nlri("10.9.5.0/24")),
-        update(attributes=VALID, nlri=nlri("10.9.9.0/24")),  # the sentinel
+        update(attributes=VALID + bytes.fromhex("c0630201ff"), nlri=prefix_nlri("10.9.5.0/24")),
+        update(attributes=VALID, nlri=prefix_nlri("10.9.9.0/24")),  # the sentinel
     ]
     peer = run_peer(peer_ns, tmp, messages)
     try:
@@ -98,7 +90,7 @@ def test_survivable_errors_keep_the_session(dut):
 def test_session_reset_sends_the_exact_notification(dut):
     d, peer_ns, tmp = dut
     bad_attr = bytes.fromhex("40630100")  # unrecognized well-known attribute
-    peer = run_peer(peer_ns, tmp, [update(attributes=VALID + bad_attr, nlri=nlri("10.9.1.0/24"))])
+    peer = run_peer(peer_ns, tmp, [update(attributes=VALID + bad_attr, nlri=prefix_nlri("10.9.1.0/24"))])
     try:
         assert next_report(peer) == {"established": True}
         notification = next_report(peer)
