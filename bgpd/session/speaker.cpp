@@ -170,7 +170,11 @@ void Speaker::originate(const wire::Prefix& prefix, wire::Origin origin,
     }
     if (verdict.changed) a = std::move(*verdict.changed);
   }
-  rib_.set(prefix, rib::make_path(rib::intern(a)));
+  set_local(prefix, a);
+}
+
+void Speaker::set_local(const wire::Prefix& prefix, const wire::PathAttributes& attributes) {
+  rib_.set(prefix, rib::make_path(rib::intern(attributes)));
   pending_.try_emplace(prefix);  // may turn an aggregate on
   schedule_flush();
 }

@@ -96,6 +96,8 @@ class Speaker final : public api::Backend, public api::Control, private PeerEven
 
   void originate(const wire::Prefix& prefix, wire::Origin origin, const std::string& route_map,
                  const char* what);
+  // A path of our own for `prefix` (interned), or none.
+  void set_local(const wire::Prefix& prefix, const wire::PathAttributes& attributes);
   void withdraw_local(const wire::Prefix& prefix);
   // A network or an aggregate of the configuration.
   bool originated_by_config(const wire::Prefix& prefix) const;

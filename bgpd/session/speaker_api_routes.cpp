@@ -3,7 +3,6 @@
 #include "bgpd/session/session_log.h"
 #include "bgpd/session/speaker.h"
 #include "policy/community.h"
-#include "rib/attr_intern.h"
 
 namespace closbgp::session {
 std::expected<wire::PathAttributes, std::string> Speaker::api_route_attributes(
@@ -34,10 +33,8 @@ void Speaker::originate_api_routes() {
       session_logger()->error("state file: route {} is not valid; not originated", text);
       continue;
     }
-    rib_.set(*prefix, rib::make_path(rib::intern(*attrs)));
-    pending_.try_emplace(*prefix);
+    set_local(*prefix, *attrs);
   }
-  schedule_flush();
 }
 
 std::expected<std::string, api::ControlError> Speaker::add_route(
@@ -55,9 +52,7 @@ std::expected<std::string, api::ControlError> Speaker::add_route(
   auto attrs = api_route_attributes(route);
   if (!attrs) return std::unexpected(api::ControlError{Kind::InvalidArgument, attrs.error()});
   connected_.erase(*prefix);  // the API's now, not redistribution's
-  rib_.set(*prefix, rib::make_path(rib::intern(*attrs)));
-  pending_.try_emplace(*prefix);
-  schedule_flush();
+  set_local(*prefix, *attrs);
   saved_.routes[prefix->to_string()] = route;
   const std::string what = "route " + prefix->to_string() + " originated";
   session_logger()->info("api: {}", what);
