@@ -3,10 +3,12 @@
 #include <google/protobuf/util/json_util.h>
 #include <grpcpp/grpcpp.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <functional>
 #include <iostream>
+#include <vector>
 
 #include "bgpd/version.h"
 #include "closbgp/v1/bgp.grpc.pb.h"
@@ -108,18 +110,26 @@ int cmd_show_bgp_summary(const ClientOptions& opts) {
       opts, &pb::BgpService::Stub::ShowBgpSummary, {}, [](const auto& resp) {
         std::printf("BGP router identifier %s, local AS number %u, %s\n\n",
                     resp.router_id().c_str(), resp.local_as(), resp.drain_state().c_str());
-        std::printf("%-26s %-10s %9s %9s %-10s %-12s %8s\n", "Neighbor", "AS", "MsgRcvd", "MsgSent",
-                    "Up/Down", "State/PfxRcd", "PfxSnt");
+        // "swp1 (fe80::...)" is wider than an address: size the column to fit.
+        std::vector<std::string> names;
+        int width = 26;
         for (const auto& p : resp.peers()) {
           std::string name = p.interface().empty() ? p.address() : p.interface();
           if (!p.interface().empty() && !p.address().empty()) name += " (" + p.address() + ")";
+          width = std::max(width, static_cast<int>(name.size()));
+          names.push_back(std::move(name));
+        }
+        std::printf("%-*s %-10s %9s %9s %-10s %-12s %8s\n", width, "Neighbor", "AS", "MsgRcvd",
+                    "MsgSent", "Up/Down", "State/PfxRcd", "PfxSnt");
+        for (int i = 0; i < resp.peers_size(); ++i) {
+          const auto& p = resp.peers(i);
           const std::string as =
               p.remote_as() != 0 ? std::to_string(p.remote_as()) : p.remote_as_config();
           const std::string state = p.state() == pb::SESSION_STATE_ESTABLISHED
                                         ? std::to_string(p.prefixes_received())
                                         : state_name(p.state());
-          std::printf("%-26s %-10s %9lu %9lu %-10s %-12s %8lu\n", name.c_str(), as.c_str(),
-                      p.messages_received(), p.messages_sent(),
+          std::printf("%-*s %-10s %9lu %9lu %-10s %-12s %8lu\n", width, names[i].c_str(),
+                      as.c_str(), p.messages_received(), p.messages_sent(),
                       duration(p.uptime_seconds()).c_str(), state.c_str(), p.prefixes_sent());
         }
         std::printf("\nTotal number of neighbors %d\n", resp.peers_size());

@@ -208,6 +208,12 @@ void Peer::handle(Slot& slot, const Event& e) {
     if (after == State::OpenConfirm) {
       if (slot.conn) slot.conn->set_decode_context(slot.fsm.negotiated.decode_context());
       resolve_collision(slot);
+    } else if (after == State::OpenSent && other(slot).fsm.state == State::OpenConfirm) {
+      // The rival's OPEN told us the peer's identifier, so resolve now (RFC
+      // 4271 sec. 6.8 allows it in OpenSent): left alone, the rival turns
+      // Established and closes this one while the peer, deciding by the
+      // identifiers, keeps this one and closes the rival: both lost.
+      resolve_collision(other(slot));
     }
     if (!slot.outgoing && after == State::Idle) slot.fsm.connect_retry_at.reset();
   }

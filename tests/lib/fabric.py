@@ -8,7 +8,8 @@ import subprocess
 from mininet.log import setLogLevel
 from mininet.net import Mininet
 
-from lib.netns import CLOSBGPD, CLOSCTL, wait_for
+from lib.frr import FrrNode
+from lib.netns import CLOSBGPD, CLOSCTL, Node, wait_for
 
 
 class Fabric:
@@ -19,18 +20,28 @@ class Fabric:
         self.net = Mininet(topo=None, build=False, controller=None, autoSetMacs=False)
         self.tmp = tmp_path
         self.daemons = {}
+        self.frr = {}
         self.ports = {}
+
+    def host(self, name):
+        """A host without addresses: a server, or a router (see router())."""
+        return self.net.addHost(name, ip=None)
 
     def router(self, name):
         self.ports[name] = 0
-        return self.net.addHost(name, ip=None)
+        return self.host(name)
 
-    def link(self, a, b):
-        """Joins the next free swpN on each end."""
-        self.ports[a.name] += 1
-        self.ports[b.name] += 1
-        return self.net.addLink(a, b, intfName1=f"swp{self.ports[a.name]}",
-                                intfName2=f"swp{self.ports[b.name]}")
+    def port(self, host):
+        """The next free swpN of a router."""
+        self.ports[host.name] += 1
+        return f"swp{self.ports[host.name]}"
+
+    def link(self, a, b, a_port=None, b_port=None):
+        """Joins two hosts; a port not named is the next free swpN.
+        Returns the two port names."""
+        a_port, b_port = a_port or self.port(a), b_port or self.port(b)
+        self.net.addLink(a, b, intfName1=a_port, intfName2=b_port)
+        return a_port, b_port
 
     def clos(self, leaves, spines):
         """Leaves and spines, every leaf linked to every spine in order:
@@ -55,6 +66,17 @@ class Fabric:
     def ip_json(self, host, *args):
         out = host.cmd("ip", "-j", *args)
         return json.loads(out) if out.strip() else []
+
+    @staticmethod
+    def node(host):
+        """The host as a lib.netns Node, for peers and nftables helpers."""
+        return Node(host.name, ["mnexec", "-a", str(host.pid)])
+
+    def run_frr(self, host, config_text):
+        """zebra, bgpd and bfdd on the host, FRR's way of running a fabric node."""
+        self.frr[host.name] = FrrNode(self.node(host), config_text, self.tmp,
+                                      daemons=("zebra", "bgpd", "bfdd"))
+        return self.frr[host.name]
 
     def run_closbgpd(self, host, config_text):
         cfg = self.tmp / f"{host.name}.yaml"
@@ -85,4 +107,6 @@ class Fabric:
             if proc.poll() is None:
                 proc.kill()
             log.close()
+        for frr in self.frr.values():
+            frr.stop()
         self.net.stop()

@@ -57,11 +57,15 @@ class FrrNode:
 
 
 def unnumbered_config(hostname, asn, router_id, interfaces, networks=(), bfd=False,
-                      ttl_security=False):
-    """An FRR config peering over each interface like a Cumulus fabric."""
+                      ttl_security=False, accept=None):
+    """An FRR config peering over each interface like a Cumulus fabric.
+    `accept`: if given, (prefix, le) pairs; neighbours' routes outside them
+    are rejected (route-map FROM-FABRIC in)."""
     lines = ["frr defaults datacenter", f"hostname {hostname}", "log stdout debugging", "!"]
     for i in interfaces:
         lines += [f"interface {i}", " ipv6 nd ra-interval 3", " no ipv6 nd suppress-ra", "!"]
+    if accept is not None:
+        lines += _accept_route_map(accept)
     lines += [f"router bgp {asn}", f" bgp router-id {router_id}", " no bgp ebgp-requires-policy",
               " no bgp network import-check"]
     for i in interfaces:
@@ -77,6 +81,20 @@ def unnumbered_config(hostname, asn, router_id, interfaces, networks=(), bfd=Fal
                 lines.append(f"  network {n}")
         if afi == "ipv6":
             lines += [f"  neighbor {i} activate" for i in interfaces]
+        if accept is not None:
+            lines += [f"  neighbor {i} route-map FROM-FABRIC in" for i in interfaces]
         lines.append(" exit-address-family")
     lines.append("!")
     return "\n".join(lines) + "\n"
+
+
+def _accept_route_map(accept):
+    """Prefix-lists per family and a route-map permitting what they match."""
+    lines = []
+    for seq, (prefix, le) in enumerate(accept, start=1):
+        family = "ipv6" if ":" in prefix else "ip"
+        lines.append(f"{family} prefix-list FABRIC-{family} seq {seq * 5} permit {prefix} le {le}")
+    for seq, family in ((10, "ip"), (20, "ipv6")):
+        lines += [f"route-map FROM-FABRIC permit {seq}",
+                  f" match {family} address prefix-list FABRIC-{family}", "exit"]
+    return lines + ["!"]

@@ -33,22 +33,32 @@ def terminate(proc, timeout=5):
     return proc.returncode
 
 
-class Netns:
-    """A network namespace with loopback up."""
+class Node:
+    """Runs commands inside a network namespace: `enter` is the command
+    prefix that gets there (`ip netns exec NAME`, or `mnexec -a PID` for a
+    Mininet host), so peers and helpers work on either kind."""
 
-    def __init__(self, name):
-        self.name = f"{name}-{os.getpid()}"
-        run("ip", "netns", "add", self.name)
-        self.ip("link", "set", "lo", "up")
+    def __init__(self, name, enter):
+        self.name, self.enter = name, enter
 
     def ip(self, *args, check=True):
-        return run("ip", "-n", self.name, *args, check=check)
+        return self.exec("ip", *args, check=check)
 
     def exec(self, *cmd, check=True, **kw):
-        return run("ip", "netns", "exec", self.name, *cmd, check=check, **kw)
+        return run(*self.enter, *cmd, check=check, **kw)
 
     def popen(self, *cmd, **kw):
-        return subprocess.Popen(["ip", "netns", "exec", self.name, *cmd], **kw)
+        return subprocess.Popen([*self.enter, *cmd], **kw)
+
+
+class Netns(Node):
+    """A named network namespace with loopback up."""
+
+    def __init__(self, name):
+        name = f"{name}-{os.getpid()}"
+        super().__init__(name, ["ip", "netns", "exec", name])
+        run("ip", "netns", "add", self.name)
+        self.ip("link", "set", "lo", "up")
 
     def delete(self):
         # Kill anything still running inside before removing the namespace.

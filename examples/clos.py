@@ -1,0 +1,355 @@
+#!/usr/bin/python3
+"""A Clos fabric of closbgpd routers in Mininet (hosts and links only).
+
+Spines over leaves, one server per leaf, every router peering only by
+interface name (BGP unnumbered: neighbours found by Router Advertisements,
+IPv4 and IPv6 over one eBGP session per link, BFD on every link). Run as
+root with Debian's Python, from a checkout where closbgpd is built:
+
+    /usr/bin/python3 examples/clos.py                     # the demo, then tear down
+    /usr/bin/python3 examples/clos.py --cli               # leave the fabric up to explore
+    /usr/bin/python3 examples/clos.py --spines 4 --leaves 8
+    /usr/bin/python3 examples/clos.py --pods 2            # three tiers: pods under super-spines
+    /usr/bin/python3 examples/clos.py --frr spine2,leaf4  # chosen nodes run FRR instead
+
+Numbering, as RFC 7938 and "Cloud Native Data Center Networking" do it:
+every leaf its own AS (65100 + n), the spines of a pod one AS (65000, or
+65000 + pod under super-spines), the super-spines AS 65000. Loopbacks are
+10.0.0.N/32; leaf n's server sits on 10.1.n.0/24 and 2001:db8:1:n::/64
+(the leaf is .1 / ::1, the server .10 / ::10). Every router accepts only
+fabric prefixes (10/8 and 2001:db8::/32) from its neighbours.
+"""
+import argparse
+import contextlib
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+
+from lib.fabric import Fabric  # noqa: E402
+from lib.frr import unnumbered_config  # noqa: E402
+from lib.netns import CLOSCTL, drop_all, restore, wait_for  # noqa: E402
+
+# What every router accepts from a neighbour: (prefix, longest length).
+FABRIC_PREFIXES = [("10.0.0.0/8", 32), ("2001:db8::/32", 128)]
+
+
+@dataclass
+class Server:
+    name: str
+    number: int  # the leaf's number n: 10.1.n.0/24, 2001:db8:1:n::/64
+    port: str = ""  # the leaf's port facing it
+
+    def subnets(self):
+        return [f"10.1.{self.number}.0/24", f"2001:db8:1:{self.number:x}::/64"]
+
+    def address(self, family):
+        return f"10.1.{self.number}.10" if family == 4 else f"2001:db8:1:{self.number:x}::10"
+
+
+@dataclass
+class Router:
+    name: str
+    role: str  # "super", "spine" or "leaf"
+    asn: int
+    loopback: str
+    pod: int
+    daemon: str = "closbgpd"  # or "frr"
+    ports: list = field(default_factory=list)  # fabric ports, in link order
+    server: Server = None  # leaves only
+
+    def networks(self):
+        return [f"{self.loopback}/32"] + (self.server.subnets() if self.server else [])
+
+
+class Clos:
+    """The fabric: planned when made, running between start() and stop()."""
+
+    def __init__(self, workdir, spines=2, leaves=4, pods=0, super_spines=2, frr=()):
+        routers = super_spines + pods * (spines + leaves) if pods else spines + leaves
+        if min(spines, leaves, super_spines) < 1 or pods < 0:
+            raise ValueError("every tier needs at least one router")
+        if pods > 9 or (pods and max(spines, leaves) > 9) or routers > 254:
+            raise ValueError("at most 254 routers (10.0.0.N); three tiers: at most 9 pods "
+                             "of 9 spines and 9 leaves")
+        self.fabric = Fabric(Path(workdir))
+        self.routers, self.hosts, self.servers = {}, {}, {}
+        try:
+            self._plan(spines, leaves, pods, super_spines, frr)
+        except ValueError:
+            self.fabric.stop()  # Mininet made each host's namespace already
+            raise
+
+    # -- the plan ---------------------------------------------------------
+
+    def _plan(self, spines, leaves, pods, super_spines, frr):
+        if pods == 0:
+            self._pod(0, spines, leaves, 65000, uplinks=[])
+        else:
+            supers = [self._router(f"super{i}", "super", 65000, 0) for i in range(1, super_spines + 1)]
+            for pod in range(1, pods + 1):
+                self._pod(pod, spines, leaves, 65000 + pod, uplinks=supers)
+        for name in frr:
+            if name not in self.routers:
+                raise ValueError(f"--frr {name}: no such router (have {', '.join(self.routers)})")
+            self.routers[name].daemon = "frr"
+
+    def _router(self, name, role, asn, pod):
+        r = Router(name, role, asn, f"10.0.0.{len(self.routers) + 1}", pod)
+        self.routers[name] = r
+        self.hosts[name] = self.fabric.router(name)
+        return r
+
+    def _link(self, a, b):
+        a_port, b_port = self.fabric.link(self.hosts[a.name], self.hosts[b.name])
+        a.ports.append(a_port)
+        b.ports.append(b_port)
+
+    def _pod(self, pod, n_spines, n_leaves, spine_asn, uplinks):
+        tag = f"p{pod}" if pod else ""
+        spines = [self._router(f"{tag}spine{i}", "spine", spine_asn, pod)
+                  for i in range(1, n_spines + 1)]
+        for spine in spines:
+            for up in uplinks:
+                self._link(spine, up)
+        for i in range(1, n_leaves + 1):
+            n = len(self.servers) + 1
+            leaf = self._router(f"{tag}leaf{i}", "leaf", 65100 + n, pod)
+            for spine in spines:
+                self._link(leaf, spine)
+            server = Server(f"{tag}server{i}", n)
+            self.hosts[server.name] = self.fabric.host(server.name)
+            _, server.port = self.fabric.link(self.hosts[server.name], self.hosts[leaf.name],
+                                              a_port="eth0")
+            leaf.server = self.servers[server.name] = server
+
+    def of_role(self, role):
+        return [r for r in self.routers.values() if r.role == role]
+
+    def config(self, r, networks=(), extra=""):
+        """closbgpd's YAML for a router; `networks` and `extra` YAML add to it."""
+        accept = "".join(f"    - {{permit: \"{p}\", le: {le}}}\n" for p, le in FABRIC_PREFIXES)
+        neighbors = "".join(f"  - {{interface: {port}, remote-as: external, "
+                            f"route-map-in: FROM-FABRIC}}\n" for port in r.ports)
+        networks = ", ".join(f'"{n}"' for n in [*r.networks(), *networks])
+        return (f"# {r.name}, a {r.role}: generated by examples/clos.py\n"
+                f"asn: {r.asn}\nrouter-id: {r.loopback}\n"
+                f"prefix-lists:\n  FABRIC:\n{accept}"
+                f"route-maps:\n  FROM-FABRIC: [{{action: permit, match: {{prefix-list: FABRIC}}}}]\n"
+                f"neighbors:\n{neighbors}networks: [{networks}]\n{extra}")
+
+    def frr_config(self, r):
+        return unnumbered_config(r.name, r.asn, r.loopback, r.ports, r.networks(), bfd=True,
+                                 accept=FABRIC_PREFIXES)
+
+    # -- running it -------------------------------------------------------
+
+    def start(self):
+        self.fabric.start()
+        for r in self.routers.values():
+            host = self.hosts[r.name]
+            host.cmd(f"ip addr add {r.loopback}/32 dev lo")
+            if r.server:
+                s = r.server
+                host.cmd(f"ip addr add 10.1.{s.number}.1/24 dev {s.port}")
+                host.cmd(f"ip -6 addr add 2001:db8:1:{s.number:x}::1/64 dev {s.port} nodad")
+        for s in self.servers.values():
+            host = self.hosts[s.name]
+            host.cmd(f"ip addr add {s.address(4)}/24 dev eth0")
+            host.cmd(f"ip -6 addr add {s.address(6)}/64 dev eth0 nodad")
+            host.cmd(f"ip route add default via 10.1.{s.number}.1")
+            host.cmd(f"ip -6 route add default via 2001:db8:1:{s.number:x}::1")
+        for r in self.routers.values():
+            if r.daemon == "frr":
+                self.fabric.run_frr(self.hosts[r.name], self.frr_config(r))
+            else:
+                self.fabric.run_closbgpd(self.hosts[r.name], self.config(r))
+        for r in self.routers.values():
+            if r.daemon == "closbgpd":
+                self.fabric.wait_api(self.hosts[r.name])
+
+    def stop(self):
+        self.fabric.stop()
+
+    def reconfigure(self, name, networks=(), extra=""):
+        """Rewrites a closbgpd router's file (see config()) and reloads it:
+        (closctl's exit code, its output)."""
+        r = self.routers[name]
+        (self.fabric.tmp / f"{name}.yaml").write_text(self.config(r, networks, extra))
+        return self.fabric.ctl(self.hosts[name], "config", "reload")
+
+    # -- looking at it ----------------------------------------------------
+
+    def sessions(self, name):
+        """(Established, configured) sessions of a router."""
+        r, host = self.routers[name], self.hosts[name]
+        if r.daemon == "frr":
+            out = self.fabric.frr[name].vtysh("show bgp ipv4 unicast summary json")
+            peers = json.loads(out or "{}").get("peers", {})
+            up = sum(p.get("state") == "Established" for p in peers.values())
+        else:
+            peers = self.fabric.ctl_json(host, "show", "bgp", "summary")["peers"]
+            up = sum(p["state"] == "SESSION_STATE_ESTABLISHED" for p in peers)
+        return up, len(r.ports)
+
+    def show_summary(self, name):
+        if self.routers[name].daemon == "frr":
+            return self.fabric.frr[name].vtysh("show bgp summary")
+        return self.fabric.ctl(self.hosts[name], "show", "bgp", "summary")[1]
+
+    def kernel_ports(self, name, prefix):
+        """The ports of the kernel's route to prefix on a router, sorted."""
+        family = "-6" if ":" in prefix else "-4"
+        routes = self.fabric.ip_json(self.hosts[name], family, "route", "show", prefix)
+        if not routes:
+            return []
+        hops = routes[0].get("nexthops") or [routes[0]]
+        return sorted(h["dev"] for h in hops if "dev" in h)
+
+    def expected_routes(self, leaf):
+        """What a leaf should have from the others: (prefix, number of next hops)."""
+        return [(p, len(leaf.ports)) for other in self.of_role("leaf") if other is not leaf
+                for p in [f"{other.loopback}/32", *other.server.subnets()]]
+
+    def missing(self):
+        """Sessions not up and leaf routes not in the kernel with full
+        ECMP: empty once the fabric has converged."""
+        out = [f"{n}: {up}/{want} sessions" for n in self.routers
+               for up, want in [self.sessions(n)] if up != want]
+        for leaf in self.of_role("leaf"):
+            out += [f"{leaf.name}: {p} via {got or 'nothing'}"
+                    for p, hops in self.expected_routes(leaf)
+                    for got in [self.kernel_ports(leaf.name, p)] if len(got) != hops]
+        return out
+
+    def wait_converged(self, timeout=90):
+        wait_for(lambda: not self.missing(), timeout, "the fabric to converge")
+
+    def ping(self, src, dst, family=4, count=1):
+        """True if every ping from server src to server dst is answered."""
+        out = self.hosts[src].cmd(f"ping -{family} -c {count} -i 0.2 -W 1 "
+                                  f"{self.servers[dst].address(family)}")
+        return f" {count} received" in out, out
+
+    def cut(self, name, port):
+        """Silent loss on a router's port: the link stays up, every packet
+        in or out is dropped (nftables)."""
+        drop_all(self.fabric.node(self.hosts[name]), port)
+
+    def mend(self, name):
+        restore(self.fabric.node(self.hosts[name]))
+
+
+@contextlib.contextmanager
+def running(clos):
+    """The fabric started, and stopped (daemons and namespaces gone) however
+    the block ends."""
+    try:
+        clos.start()
+        yield clos
+    finally:
+        clos.stop()
+
+
+def say(text):
+    print(f"\n\033[1m== {text}\033[0m", flush=True)
+
+
+def show(clos, name, command):
+    print(f"{name}$ {command}")
+    print(clos.hosts[name].cmd(command).rstrip(), flush=True)
+
+
+def demo(clos):
+    """Converged fabric, a cross-fabric ping, then one silently lossy
+    leaf-spine link and its repair."""
+    leaves = clos.of_role("leaf")
+    a, z = leaves[0], leaves[-1]
+    spine = clos.of_role("spine")[0]
+    for r in (a, spine):
+        say(f"{r.name}: show bgp summary ({r.daemon})")
+        print(clos.show_summary(r.name).rstrip())
+    subnet4, subnet6 = z.server.subnets()
+    say(f"{a.name}: the kernel's ECMP routes to {z.name}'s server subnets, one next hop per spine")
+    show(clos, a.name, f"ip route show {subnet4}")
+    show(clos, a.name, f"ip -6 route show {subnet6}")
+    say(f"{a.server.name} -> {z.server.name} across the fabric, IPv4 and IPv6")
+    for family in (4, 6):
+        print(clos.ping(a.server.name, z.server.name, family, count=3)[1].rstrip())
+
+    port = a.ports[0]
+    say(f"Silent loss on {a.name} {port} (nftables drops everything; the link stays up)")
+    started = time.monotonic()
+    clos.cut(a.name, port)
+    want = len(a.ports) - 1
+    wait_for(lambda: len(clos.kernel_ports(a.name, subnet4)) == want, 30, "the ECMP set to shrink")
+    print(f"{a.name}: {subnet4} down to {want} next hop(s) after "
+          f"{time.monotonic() - started:.2f} s (BFD 300 ms x 3)")
+    show(clos, a.name, f"ip route show {subnet4}")
+    wait_for(lambda: clos.ping(a.server.name, z.server.name)[0], 30, "pings over the other spines")
+    print(clos.ping(a.server.name, z.server.name, count=3)[1].rstrip())
+
+    say(f"Restoring {a.name} {port}")
+    clos.mend(a.name)
+    clos.wait_converged()
+    show(clos, a.name, f"ip route show {subnet4}")
+    print(clos.ping(a.server.name, z.server.name, count=3)[1].rstrip())
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--spines", type=int, default=2, help="spines (per pod), default 2")
+    parser.add_argument("--leaves", type=int, default=4, help="leaves (per pod), default 4")
+    parser.add_argument("--pods", type=int, default=0,
+                        help="pods under super-spines (three tiers); 0: two tiers (default)")
+    parser.add_argument("--super-spines", type=int, default=2, help="with --pods, default 2")
+    parser.add_argument("--frr", default="", help="comma-separated routers that run FRR")
+    parser.add_argument("--cli", action="store_true", help="start the Mininet CLI, not the demo")
+    parser.add_argument("--workdir", help="keep configs and logs here (default: a temporary dir)")
+    args = parser.parse_args()
+    if os.geteuid() != 0:
+        parser.error("needs root (network namespaces)")
+
+    workdir = args.workdir or tempfile.mkdtemp(prefix="clos-")
+    os.makedirs(workdir, exist_ok=True)
+    # Mininet hosts inherit the environment: `leaf1 closctl ...` works in the CLI.
+    os.environ["PATH"] = f"{Path(CLOSCTL).parent}:{os.environ['PATH']}"
+    try:
+        clos = Clos(workdir, args.spines, args.leaves, args.pods, args.super_spines,
+                    [n for n in args.frr.split(",") if n])
+    except ValueError as e:
+        parser.error(str(e))
+    say(f"Building {len(clos.routers)} routers and {len(clos.servers)} servers "
+        f"(configs and logs in {workdir})")
+    for r in clos.routers.values():
+        print(f"  {r.name:10} {r.role:6} AS {r.asn}  {r.loopback:12} {r.daemon:9}"
+              f" ports {' '.join(r.ports)}")
+    try:
+        with running(clos):
+            say("Waiting for every session and every leaf's ECMP routes in the kernel")
+            started = time.monotonic()
+            clos.wait_converged()
+            print(f"converged {time.monotonic() - started:.1f} s after the daemons started")
+            if args.cli:
+                from mininet.cli import CLI
+                say("Mininet CLI: e.g. `leaf1 closctl show bgp summary`, "
+                    "`server1 ping 10.1.2.10`, `leaf1 ip route`; exit to tear down")
+                CLI(clos.fabric.net)
+            else:
+                demo(clos)
+    except BaseException:
+        print(f"\nFailed; configs and logs are kept in {workdir}", file=sys.stderr)
+        raise
+    if not args.workdir:
+        shutil.rmtree(workdir, ignore_errors=True)
+    say("Done: every namespace and daemon is gone")
+
+
+if __name__ == "__main__":
+    main()
