@@ -338,8 +338,13 @@ def main():
             print(f"converged {time.monotonic() - started:.1f} s after the daemons started")
             if args.cli:
                 from mininet.cli import CLI
+                from mininet.log import setLogLevel
                 say("Mininet CLI: e.g. `leaf1 closctl show bgp summary`, "
                     "`server1 ping 10.1.2.10`, `leaf1 ip route`; exit to tear down")
+                for r in clos.routers.values():
+                    if r.daemon == "frr":
+                        print(f"FRR on {r.name}: `{r.name} vtysh --vty_socket /var/run/frr/{r.name}`")
+                setLogLevel("output")  # the CLI prints commands' output at this level
                 CLI(clos.fabric.net)
             else:
                 demo(clos)

@@ -18,6 +18,11 @@ class Fib {
  public:
   virtual ~Fib() = default;
   virtual void apply(RouteUpdate update) = 0;  // queued
+  // A FIB that found routes of a previous run at start leaves them
+  // forwarding, untouched, and holds what apply() queues until the RIB has
+  // its neighbours' initial tables; release() says it has: write only what
+  // differs, and remove what the new table lacks. Later calls do nothing.
+  virtual void release() = 0;
   virtual FibStatus status() const = 0;
   // Prefixes queued and not yet written: the RIB stops reading from peers
   // while this is high, so TCP pushes back instead of memory growing.

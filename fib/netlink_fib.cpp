@@ -9,10 +9,13 @@
 #include <netlink/socket.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <fstream>
 #include <optional>
+#include <set>
 
 #include "bgpd/log/log.h"
+#include "fib/kernel_state.h"
 
 namespace closbgp::fib {
 namespace {
@@ -20,6 +23,7 @@ namespace {
 // Our nexthop and group ids: a range of our own, so that nothing collides
 // with zebra's or anyone else's objects.
 constexpr uint32_t kFirstObjectId = 0x0c1b0000;
+constexpr uint32_t kLastObjectId = kFirstObjectId + 0xffffff;
 
 std::shared_ptr<spdlog::logger> logger() {
   static auto l = log::get("fib");
@@ -69,6 +73,22 @@ void check_kernel_settings() {
         *policy);
 }
 
+// How the first write after a restart went, for the log.
+std::string reconcile_summary(const std::vector<Op>& ops,
+                              const std::vector<wire::Prefix>& adopted) {
+  std::set<wire::Prefix> written, removed;
+  for (const auto& o : ops) {
+    if (auto* r = std::get_if<op::SetRoute>(&o)) written.insert(r->prefix);
+    if (auto* d = std::get_if<op::DelRoute>(&o)) removed.insert(d->prefix);
+  }
+  const auto kept = std::count_if(adopted.begin(), adopted.end(), [&](const auto& p) {
+    return !written.contains(p) && !removed.contains(p);
+  });
+  return std::to_string(kept) + " of the previous run's " + std::to_string(adopted.size()) +
+         " routes left as they were, " + std::to_string(written.size()) + " written, " +
+         std::to_string(removed.size()) + " removed";
+}
+
 }  // namespace
 
 NetlinkFib::NetlinkFib(NetlinkOptions options) : options_(options), planner_(kFirstObjectId) {}
@@ -89,10 +109,40 @@ std::expected<void, std::string> NetlinkFib::start() {
     return std::unexpected("cannot open a netlink socket to the kernel's routing table");
   nl_socket_set_buffer_size(sock_, 4 << 20, 4 << 20);
   check_kernel_settings();
+  adopt_previous_run();
   thread_ = std::thread([this] { run(); });
   logger()->info("FIB: kernel table {}, metric {}, protocol {}", options_.table, options_.metric,
                  unsigned(options_.protocol));
   return {};
+}
+
+// Routes a previous run left keep forwarding while we start: adopted, not
+// rewritten, and reconciled once the RIB has its initial tables.
+void NetlinkFib::adopt_previous_run() {
+  auto installed =
+      read_installed(sock_, {options_.table, options_.protocol, kFirstObjectId, kLastObjectId});
+  if (!installed) {
+    logger()->warn("FIB: {}; routes of a previous run, if any, are replaced as they come",
+                   installed.error());
+    return;
+  }
+  if (installed->empty()) return;
+  logger()->info(
+      "FIB: {} routes, {} groups and {} nexthops of a previous run are kept forwarding; "
+      "reconciled once the neighbours' initial tables are in",
+      installed->routes.size(), installed->groups.size(), installed->nexthops.size());
+  planner_.adopt(*installed);
+  for (const auto& [prefix, id] : installed->routes) adopted_.push_back(prefix);
+  holding_ = true;
+}
+
+void NetlinkFib::release() {
+  {
+    std::lock_guard lock(mu_);
+    if (!holding_) return;
+    holding_ = false;
+  }
+  cv_.notify_one();
 }
 
 void NetlinkFib::apply(RouteUpdate update) {
@@ -106,7 +156,8 @@ void NetlinkFib::apply(RouteUpdate update) {
 
 size_t NetlinkFib::backlog() const {
   std::lock_guard lock(mu_);
-  return pending_.size() + in_progress_;
+  // Held routes are not a backlog: reading from peers goes on meanwhile.
+  return holding_ ? 0 : pending_.size() + in_progress_ + adopted_.size();
 }
 
 FibStatus NetlinkFib::status() const {
@@ -119,11 +170,16 @@ void NetlinkFib::run() {
     std::map<wire::Prefix, std::vector<NextHop>> work;
     {
       std::unique_lock lock(mu_);
-      cv_.wait(lock, [this] { return stopping_ || !pending_.empty(); });
+      cv_.wait(lock, [this] {
+        return stopping_ || (!holding_ && (!pending_.empty() || !adopted_.empty()));
+      });
       if (stopping_) return;
       work.swap(pending_);
+      // The first write after a restart: what the new table lacks goes.
+      for (const auto& prefix : adopted_) work.try_emplace(prefix);
       in_progress_ = work.size();
     }
+    const bool reconciling = !adopted_.empty();
     RouteUpdate u;
     for (auto& [prefix, set] : work) {
       if (set.empty())
@@ -131,8 +187,11 @@ void NetlinkFib::run() {
       else
         u.upsert.emplace_back(prefix, std::move(set));
     }
-    for (const auto& op : planner_.plan(u)) execute(op);
+    const auto ops = planner_.plan(u);
+    for (const auto& op : ops) execute(op);
+    if (reconciling) logger()->info("FIB: reconciled: {}", reconcile_summary(ops, adopted_));
     std::lock_guard lock(mu_);
+    adopted_.clear();
     in_progress_ = 0;
     status_.routes = planner_.routes();
     status_.groups = planner_.groups();

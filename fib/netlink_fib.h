@@ -31,10 +31,12 @@ class NetlinkFib final : public Fib {
 
   std::expected<void, std::string> start();
   void apply(RouteUpdate update) override;
+  void release() override;
   FibStatus status() const override;
   size_t backlog() const override;
 
  private:
+  void adopt_previous_run();
   void run();
   void execute(const Op& op);
 
@@ -45,6 +47,8 @@ class NetlinkFib final : public Fib {
   mutable std::mutex mu_;
   std::condition_variable cv_;
   std::map<wire::Prefix, std::vector<NextHop>> pending_;  // empty set: remove
+  bool holding_ = false;               // a previous run's routes wait for release()
+  std::vector<wire::Prefix> adopted_;  // its prefixes, until the first write after
   bool stopping_ = false;
   size_t in_progress_ = 0;  // prefixes of the batch being written
   FibStatus status_;

@@ -103,6 +103,34 @@ void Planner::collect(std::vector<Op>& ops) {
     ops.push_back(op::DelNexthop{n->second.id});
     n = nexthops_.erase(n);
   }
+  std::erase_if(orphans_, [&](uint32_t id) {
+    for (const auto& [members, c] : groups_)
+      if (std::find(members.begin(), members.end(), id) != members.end()) return false;
+    ops.push_back(op::DelNexthop{id});
+    return true;
+  });
+}
+
+void Planner::adopt(const Installed& installed) {
+  uint32_t highest = 0;
+  for (const auto& [id, nh] : installed.nexthops) {
+    // A second object for the same next hop goes once no group uses it.
+    if (!nexthops_.try_emplace(nh, Counted{id, 0}).second) orphans_.push_back(id);
+    highest = std::max(highest, id);
+  }
+  std::map<uint32_t, Counted*> by_id;
+  for (const auto& [id, members] : installed.groups) {
+    std::vector<uint32_t> sorted = members;
+    std::sort(sorted.begin(), sorted.end());
+    by_id[id] = &groups_.emplace(sorted, Counted{id, 0})->second;
+    add_refs(sorted, +1);
+    highest = std::max(highest, id);
+  }
+  for (const auto& [prefix, id] : installed.routes) {
+    routes_.insert_or_assign(prefix, id);
+    if (auto g = by_id.find(id); g != by_id.end()) ++g->second->refs;
+  }
+  next_id_ = std::max(next_id_, highest + 1);
 }
 
 std::vector<Op> Planner::plan(const RouteUpdate& update) {

@@ -41,6 +41,15 @@ struct DelNexthop {
 using Op = std::variant<op::AddNexthop, op::AddGroup, op::SetRoute, op::DelRoute, op::DelGroup,
                         op::DelNexthop>;
 
+// Our objects and routes as a previous run left them in the kernel.
+struct Installed {
+  std::vector<std::pair<uint32_t, NextHop>> nexthops;
+  std::vector<std::pair<uint32_t, std::vector<uint32_t>>> groups;  // id, member ids
+  std::vector<std::pair<wire::Prefix, uint32_t>> routes;           // prefix, nexthop id
+
+  bool empty() const { return nexthops.empty() && groups.empty() && routes.empty(); }
+};
+
 class Planner {
  public:
   // Object ids are allocated from `first_id` up (a range of our own, so
@@ -48,6 +57,14 @@ class Planner {
   explicit Planner(uint32_t first_id) : next_id_(first_id) {}
 
   std::vector<Op> plan(const RouteUpdate& update);
+
+  // Takes over what a previous run installed, so that planning the new
+  // table touches only what differs: an unchanged route finds its group and
+  // nexthops already there. Routes the new table lacks must be removed by
+  // the caller (plan() with them in `remove`); objects no route uses are
+  // then deleted. A route on an object that is not an adopted group is
+  // kept until replaced or removed.
+  void adopt(const Installed& installed);
 
   size_t routes() const { return routes_.size(); }
   size_t groups() const { return groups_.size(); }
@@ -74,6 +91,7 @@ class Planner {
   // rewritten in place to a set another already had), as DESIGN.md allows.
   std::multimap<std::vector<uint32_t>, Counted> groups_;
   std::map<wire::Prefix, uint32_t> routes_;  // prefix -> group id
+  std::vector<uint32_t> orphans_;            // adopted duplicate nexthops
 };
 
 }  // namespace closbgp::fib

@@ -51,6 +51,7 @@ std::expected<void, std::string> RouterAdvertiser::open() {
   icmp6_filter filter;
   ICMP6_FILTER_SETBLOCKALL(&filter);
   ICMP6_FILTER_SETPASS(ND_ROUTER_ADVERT, &filter);
+  ICMP6_FILTER_SETPASS(ND_ROUTER_SOLICIT, &filter);
   setsockopt(fd_, IPPROTO_ICMPV6, ICMP6_FILTER, &filter, sizeof filter);
   const int off = 0, hops = kHopLimit;
   net::request_packet_info(fd_);
@@ -65,7 +66,7 @@ std::expected<void, std::string> RouterAdvertiser::open() {
 
 void RouterAdvertiser::enable(uint32_t ifindex) {
   if (links_.contains(ifindex)) return;
-  links_[ifindex] = Link{3, std::chrono::steady_clock::now()};
+  links_[ifindex].next = std::chrono::steady_clock::now();
   if (fd_ >= 0) send_ra(ifindex);
 }
 
@@ -83,12 +84,21 @@ void RouterAdvertiser::receive() {
                  });
 }
 
-// RFC 4861 sec. 6.1.2: hop limit 255, code 0, at least 16 octets,
-// link-local source. Anything else is not a neighbour's RA.
+// RFC 4861 sec. 6.1.1 and 6.1.2: hop limit 255, code 0, at least 8 (RS) or
+// 16 (RA) octets, link-local source. Anything else is not a neighbour's.
+// A solicitation names its sender as well as an advertisement does.
 void RouterAdvertiser::on_datagram(const net::Datagram& d, std::span<const uint8_t> buf) {
-  if (d.size < 16 || buf[1] != 0 || d.ttl != kHopLimit || !IN6_IS_ADDR_LINKLOCAL(&d.from.sin6_addr))
+  const bool solicit = d.size >= 1 && buf[0] == ND_ROUTER_SOLICIT;
+  if (d.size < (solicit ? 8u : 16u) || buf[1] != 0 || d.ttl != kHopLimit ||
+      !IN6_IS_ADDR_LINKLOCAL(&d.from.sin6_addr))
     return;
-  if (!links_.contains(d.ifindex)) return;
+  auto link = links_.find(d.ifindex);
+  if (link == links_.end()) return;
+  const auto now = std::chrono::steady_clock::now();
+  if (solicit && now - link->second.answered >= std::chrono::seconds(1)) {
+    link->second.answered = now;
+    send_ra(d.ifindex);
+  }
   asio::ip::address_v6::bytes_type bytes;
   std::memcpy(bytes.data(), &d.from.sin6_addr, 16);
   learned_(d.ifindex, asio::ip::address_v6(bytes, d.ifindex));
@@ -106,25 +116,32 @@ void RouterAdvertiser::tick() {
   });
 }
 
+// An RA (router lifetime 0: we are a BGP neighbour, not a default router)
+// or an RS, with our link-layer address; fails while the link-local address
+// is still tentative (DAD).
+bool RouterAdvertiser::send_icmp(uint32_t ifindex, uint8_t type, const char* to) {
+  const size_t header = type == ND_ROUTER_ADVERT ? 16 : 8;
+  std::array<uint8_t, 24> msg{};
+  msg[0] = type;
+  msg[header] = ND_OPT_SOURCE_LINKADDR;
+  msg[header + 1] = 1;  // in units of 8 octets
+  const auto mac = mac_of(ifindex);
+  std::memcpy(&msg[header + 2], mac.data(), mac.size());
+  sockaddr_in6 dst{};
+  dst.sin6_family = AF_INET6;
+  inet_pton(AF_INET6, to, &dst.sin6_addr);
+  dst.sin6_scope_id = ifindex;
+  const size_t size = header + 8;
+  return ::sendto(fd_, msg.data(), size, 0, reinterpret_cast<sockaddr*>(&dst), sizeof dst) ==
+         ssize_t(size);
+}
+
 void RouterAdvertiser::send_ra(uint32_t ifindex) {
   auto& link = links_[ifindex];
-  // Router lifetime 0: we are a BGP neighbour, not a default router.
-  std::array<uint8_t, 24> ra{};
-  ra[0] = ND_ROUTER_ADVERT;
-  ra[16] = ND_OPT_SOURCE_LINKADDR;
-  ra[17] = 1;  // in units of 8 octets
-  const auto mac = mac_of(ifindex);
-  std::memcpy(&ra[18], mac.data(), mac.size());
-  sockaddr_in6 to{};
-  to.sin6_family = AF_INET6;
-  inet_pton(AF_INET6, "ff02::1", &to.sin6_addr);
-  to.sin6_scope_id = ifindex;
-  // Fails while the link-local address is still tentative (DAD): the next
-  // tick tries again.
-  const bool sent = ::sendto(fd_, ra.data(), ra.size(), 0, reinterpret_cast<sockaddr*>(&to),
-                             sizeof to) == ssize_t(ra.size());
+  if (!link.solicited) link.solicited = send_icmp(ifindex, ND_ROUTER_SOLICIT, "ff02::2");
+  const bool sent = send_icmp(ifindex, ND_ROUTER_ADVERT, "ff02::1");
   const auto now = std::chrono::steady_clock::now();
-  if (!sent) {
+  if (!sent) {  // the next tick tries again
     link.next = now + std::chrono::seconds(1);
     return;
   }

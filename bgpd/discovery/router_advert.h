@@ -1,6 +1,9 @@
 // BGP unnumbered discovery: send IPv6 Router Advertisements with router
 // lifetime 0 on each fabric link (so nobody installs a default route through
 // us), and learn each neighbour's link-local address from the RAs it sends.
+// A link starts with a Router Solicitation, which neighbours answer with an
+// RA at once: a restarted node finds its peers in milliseconds, not at their
+// next periodic RA.
 #pragma once
 
 #include <expected>
@@ -24,8 +27,9 @@ class RouterAdvertiser {
 
   // Opens the raw ICMPv6 socket (needs CAP_NET_RAW).
   std::expected<void, std::string> open();
-  // Starts advertising on a link: three RAs a second apart, then every
-  // `interval`. Idempotent.
+  // Starts on a link: a solicitation, three RAs a second apart, then an RA
+  // every `interval`, and one at once for a neighbour's solicitation (at
+  // most one a second). Idempotent.
   void enable(uint32_t ifindex);
   void disable(uint32_t ifindex);
 
@@ -34,12 +38,15 @@ class RouterAdvertiser {
  private:
   struct Link {
     int fast_left = 3;
+    bool solicited = false;  // our Router Solicitation went out
     std::chrono::steady_clock::time_point next;
+    std::chrono::steady_clock::time_point answered;  // the last RA for a solicitation
   };
   void receive();
   void on_datagram(const net::Datagram& d, std::span<const uint8_t> buf);
   void tick();
   void send_ra(uint32_t ifindex);
+  bool send_icmp(uint32_t ifindex, uint8_t type, const char* to);
 
   Learned learned_;
   int fd_ = -1;

@@ -222,10 +222,7 @@ class Stepper {
   }
   // RFC 4271 sec. 10: jitter of 0.75 to 1.0 so that peers do not synchronise.
   void arm_connect_retry() {
-    s_.rng ^= s_.rng << 13;
-    s_.rng ^= s_.rng >> 7;
-    s_.rng ^= s_.rng << 17;
-    const double factor = 0.75 + 0.25 * double(s_.rng % 1001) / 1000.0;
+    const double factor = 0.75 + 0.25 * double(next_random(s_.rng) % 1001) / 1000.0;
     s_.connect_retry_at =
         now_ + duration_cast<Clock::duration>(duration<double>(s_.local.connect_retry * factor));
   }
@@ -236,6 +233,13 @@ class Stepper {
 };
 
 }  // namespace
+
+uint64_t next_random(uint64_t& state) {
+  state ^= state << 13;
+  state ^= state >> 7;
+  state ^= state << 17;
+  return state;
+}
 
 std::string_view state_name(State s) {
   static constexpr std::string_view kNames[] = {"Idle",     "Connect",     "Active",

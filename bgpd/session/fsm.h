@@ -120,6 +120,9 @@ using Action = std::variant<action::Connect, action::Disconnect, action::Send, a
 
 std::vector<Action> step(Session& s, const Event& e, Clock::time_point now);
 
+// xorshift64: the session's jitter source (`Session::rng` is the state).
+uint64_t next_random(uint64_t& state);
+
 // The OPEN we send, and the checks on the one we receive (RFC 4271 6.2,
 // RFC 6793, RFC 4760, RFC 8950).
 wire::OpenMessage make_open(const LocalConfig& local);

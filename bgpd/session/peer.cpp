@@ -78,7 +78,18 @@ void Peer::set_address(const asio::ip::address& addr) {
   for (const Slot* s : {&out_, &in_})
     if (s->fsm.state == State::OpenConfirm || s->fsm.state == State::Established) return;
   if (out_.fsm.state != State::Idle) handle(out_, event::Stop{});
-  if (bfd_allows()) handle(out_, event::Start{});
+  if (bfd_allows()) connect_soon(std::chrono::milliseconds(500));
+}
+
+// Both ends of a link learn each other's address at the same moment (an RA
+// answers a solicitation), and connecting at once opens two connections
+// that collide; each side then resolves a collision with what it knows at
+// that moment, and both may lose. A random delay lets one connection arrive
+// first: the other end then has no reason to connect (see on_timer).
+void Peer::connect_soon(std::chrono::milliseconds within) {
+  const auto jitter = std::chrono::milliseconds(next_random(out_.fsm.rng) % within.count());
+  out_.fsm.connect_retry_at = Clock::now() + jitter;
+  arm_timer(out_);
 }
 
 void Peer::start() {
@@ -87,7 +98,7 @@ void Peer::start() {
   session_logger()->info("{}: neighbour enabled{}", id_.name,
                          address_ ? "" : "; waiting to learn its address");
   update_bfd();
-  if (address_ && !local_.passive && bfd_allows()) handle(out_, event::Start{});
+  if (address_ && !local_.passive && bfd_allows()) connect_soon(std::chrono::milliseconds(500));
 }
 
 void Peer::stop(uint8_t cease_subcode, const std::string& message) {
@@ -114,6 +125,9 @@ void Peer::update_bfd() {
 
 // Only a real failure of an Up session acts: a peer without BFD, or one that
 // signals AdminDown (graceful restart, maintenance), keeps its BGP session.
+// It acts on the Established session only: a connection still opening is
+// most often the neighbour's next incarnation (a restarted daemon's BFD
+// says Down before it says Up), and if the path is dead it fails anyway.
 void Peer::on_bfd(const bfd::StateEvent& ev) {
   const bool was_up = bfd_state_ == bfd::State::Up;
   bfd_state_ = ev.state;
@@ -126,7 +140,7 @@ void Peer::on_bfd(const bfd::StateEvent& ev) {
   const std::string why(bfd::diag_name(ev.diag));
   session_logger()->warn("{}: BFD down ({}): taking the BGP session down", id_.name, why);
   for (Slot* s : {&out_, &in_})
-    if (s->fsm.state >= State::OpenSent) handle(*s, event::BfdDown{why});
+    if (s->fsm.state == State::Established) handle(*s, event::BfdDown{why});
 }
 
 void Peer::accept(asio::ip::tcp::socket socket) {
@@ -226,10 +240,19 @@ void Peer::handle(Slot& slot, const Event& e) {
         if (s != &slot) arm_timer(*s);
       }
   }
-  // Whatever happened to the inbound connection, keep trying outbound.
+  // Whatever happened to the inbound connection, keep trying outbound; soon
+  // if the peer closed it to resolve a collision it saw differently (both
+  // connections lost: nothing failed, so waiting connect-retry helps nobody).
+  const auto* n = std::get_if<event::NotificationReceived>(&e);
+  const bool lost_collision = n && n->notification.code == wire::ErrorCode::Cease &&
+                              n->notification.subcode == wire::cease::kCollisionResolution;
   if (enabled_ && address_ && !local_.passive && bfd_allows() && out_.fsm.state == State::Idle &&
-      !out_.fsm.connect_retry_at && in_.fsm.state == State::Idle)
-    out_.fsm.connect_retry_at = Clock::now() + std::chrono::seconds(local_.connect_retry);
+      in_.fsm.state == State::Idle && (lost_collision || !out_.fsm.connect_retry_at)) {
+    if (lost_collision)
+      connect_soon(std::chrono::milliseconds(1000));
+    else
+      out_.fsm.connect_retry_at = Clock::now() + std::chrono::seconds(local_.connect_retry);
+  }
   arm_timer(slot);
   if (&slot != &out_) arm_timer(out_);
 }
@@ -283,7 +306,12 @@ void Peer::on_timer(Slot& slot) {
     handle(slot, event::HoldExpired{});
   else if (f.keepalive_at && *f.keepalive_at <= now)
     handle(slot, event::KeepaliveDue{});
-  else if (f.connect_retry_at && *f.connect_retry_at <= now)
+  else if (f.connect_retry_at && *f.connect_retry_at <= now && &slot == &out_ &&
+           in_.fsm.state != State::Idle && in_.fsm.state != State::Active) {
+    // The peer's connection is already coming up: do not open a rival. If
+    // it fails, handle() schedules the next attempt.
+    slot.fsm.connect_retry_at.reset();
+  } else if (f.connect_retry_at && *f.connect_retry_at <= now)
     handle(slot, event::ConnectRetryExpired{});
   else
     arm_timer(slot);

@@ -112,6 +112,7 @@ class Peer {
   void arm_timer(Slot& slot);
   void on_timer(Slot& slot);
   void resolve_collision(Slot& opened);
+  void connect_soon(std::chrono::milliseconds within);
   void on_established(Slot& slot);
   void on_down(Slot& slot, const std::string& reason);
   void on_message(Slot& slot, wire::Message&& m);

@@ -33,21 +33,30 @@ void Speaker::load_saved_state() {
 // Called every second while WARM after start: converged once every
 // established neighbour has sent its initial table (End-of-RIB, or a quiet
 // second) and the FIB has caught up, with at least one neighbour up if any
-// is configured to connect; or when warm-up runs out.
+// is configured to connect, and none heard on its link (a Router
+// Advertisement: it is alive) still connecting; or when warm-up runs out.
 void Speaker::check_warm_up() {
-  if (!warm_until_) return;
+  if (!warm_until_) {
+    if (fib_) fib_->release();  // no WARM start, or it ended: nothing to wait for
+    return;
+  }
   const auto now = std::chrono::steady_clock::now();
   size_t up = 0;
   bool tables_in = true;
   for (const auto& [name, p] : peers_) {
-    if (!p->negotiated()) continue;
-    ++up;
-    tables_in = tables_in && p->initial_table_done();
+    if (p->negotiated()) {
+      ++up;
+      tables_in = tables_in && p->initial_table_done();
+    } else if (p->enabled() && p->address() && !p->identity().interface.empty()) {
+      tables_in = false;
+    }
   }
   const bool waits_for_peers = std::any_of(cfg_.neighbors.begin(), cfg_.neighbors.end(),
                                            [](const auto& n) { return !n.listen_range; });
-  const bool converged = tables_in && (up > 0 || !waits_for_peers) && pending_.empty() &&
-                         (!fib_ || fib_->backlog() == 0);
+  const bool tables_ready = tables_in && (up > 0 || !waits_for_peers) && pending_.empty();
+  // The FIB writes what differs from the routes it kept from a previous run.
+  if (fib_ && tables_ready) fib_->release();
+  const bool converged = tables_ready && (!fib_ || fib_->backlog() == 0);
   if (!converged && now < *warm_until_) return;
   warm_until_.reset();
   const auto secs = std::chrono::duration_cast<std::chrono::milliseconds>(now - started_at_);

@@ -3,6 +3,7 @@ each host its own network namespace, fabric links named like switch ports.
 """
 import contextlib
 import json
+import signal
 import subprocess
 
 from mininet.log import setLogLevel
@@ -81,9 +82,16 @@ class Fabric:
     def run_closbgpd(self, host, config_text):
         cfg = self.tmp / f"{host.name}.yaml"
         cfg.write_text(config_text)
-        log = open(self.tmp / f"{host.name}.log", "w")
+        log = open(self.tmp / f"{host.name}.log", "a")  # a restart appends
         self.daemons[host.name] = (host.popen([CLOSBGPD, "--config", str(cfg)], stdout=log,
                                               stderr=subprocess.STDOUT), log)
+
+    def kill(self, host, sig=signal.SIGKILL):
+        """Signals a host's closbgpd and waits for it to exit."""
+        proc, log = self.daemons.pop(host.name)
+        proc.send_signal(sig)
+        proc.wait(10)
+        log.close()
 
     def ctl(self, host, *args):
         """Runs closctl on the host; returns (exit code, output)."""

@@ -288,7 +288,7 @@ TEST(Config, InsecurePublicGrpcIsAllowedWhenWritten) {
 }
 
 TEST(Config, ShippedExamplesAreValid) {
-  for (const char* f : {"leaf1.yaml", "spine1.yaml"}) {
+  for (const char* f : {"leaf.yaml", "spine.yaml"}) {
     auto c = load_config_file(std::string(CLOSBGP_EXAMPLES_DIR) + "/" + f);
     EXPECT_TRUE(c) << f << ": " << c.error().to_string();
   }

@@ -93,5 +93,60 @@ TEST(Planner, AGroupPartlyMovingIsNotRewritten) {
   EXPECT_EQ(p.groups(), 2u);
 }
 
+// What a previous run left: two uplinks, a group of both and a group of the
+// first, three routes, and one stale route over a third link.
+Installed previous_run() {
+  return {{{100, nh(2, "fe80::1")}, {101, nh(3, "fe80::2")}, {105, nh(4, "fe80::3")}},
+          {{102, {101, 100}}, {103, {100}}, {104, {105}}},
+          {{pfx("10.0.0.1/32"), 102},
+           {pfx("10.0.0.2/32"), 102},
+           {pfx("10.0.0.3/32"), 103},
+           {pfx("10.0.0.9/32"), 104}}};
+}
+
+TEST(Planner, AnAdoptedTableThatIsStillRightNeedsNoKernelWrite) {
+  Planner p(100);
+  p.adopt(previous_run());
+  const std::vector<NextHop> ecmp = {nh(3, "fe80::2"), nh(2, "fe80::1")};
+  EXPECT_TRUE(p.plan({{{pfx("10.0.0.1/32"), ecmp},
+                       {pfx("10.0.0.2/32"), ecmp},
+                       {pfx("10.0.0.3/32"), {nh(2, "fe80::1")}},
+                       {pfx("10.0.0.9/32"), {nh(4, "fe80::3")}}},
+                      {}})
+                  .empty());
+  EXPECT_EQ(p.routes(), 4u);
+}
+
+TEST(Planner, ReconcilingChangesOnlyWhatDiffersAndSweepsTheRest) {
+  Planner p(100);
+  p.adopt(previous_run());
+  const std::vector<NextHop> ecmp = {nh(2, "fe80::1"), nh(3, "fe80::2")};
+  auto ops = p.plan({{{pfx("10.0.0.1/32"), ecmp},
+                      {pfx("10.0.0.2/32"), ecmp},
+                      {pfx("10.0.0.3/32"), {nh(3, "fe80::2")}},                     // moved
+                      {pfx("10.0.0.4/32"), {nh(2, "fe80::1"), nh(5, "fe80::4")}}},  // new
+                     {pfx("10.0.0.9/32")}});                                        // gone
+  ASSERT_EQ(kinds(ops), (std::vector<std::string>{"AddGroup", "AddNexthop", "AddGroup", "SetRoute",
+                                                  "DelRoute", "DelGroup", "DelNexthop"}));
+  EXPECT_EQ(std::get<op::AddGroup>(ops[0]).id, 103u);  // rewritten in place to fe80::2
+  EXPECT_EQ(std::get<op::AddGroup>(ops[0]).members, std::vector<uint32_t>{101});
+  EXPECT_EQ(std::get<op::AddNexthop>(ops[1]).id, 106u);  // new ids above the adopted ones
+  EXPECT_EQ(std::get<op::DelGroup>(ops[5]).id, 104u);
+  EXPECT_EQ(std::get<op::DelNexthop>(ops[6]).id, 105u);
+  EXPECT_EQ(p.routes(), 4u);
+  EXPECT_EQ(p.groups(), 3u);
+}
+
+TEST(Planner, ADuplicateAdoptedNexthopGoesOnceNoGroupUsesIt) {
+  Planner p(100);
+  p.adopt({{{100, nh(2, "fe80::1")}, {101, nh(2, "fe80::1")}},
+           {{102, {101}}},
+           {{pfx("10.0.0.1/32"), 102}}});
+  auto ops = p.plan({{{pfx("10.0.0.1/32"), {nh(2, "fe80::1")}}}, {}});
+  ASSERT_EQ(kinds(ops), (std::vector<std::string>{"AddGroup", "DelNexthop"}));
+  EXPECT_EQ(std::get<op::AddGroup>(ops[0]).members, std::vector<uint32_t>{100});
+  EXPECT_EQ(std::get<op::DelNexthop>(ops[1]).id, 101u);
+}
+
 }  // namespace
 }  // namespace closbgp::fib

@@ -1,0 +1,101 @@
+#include "fib/kernel_state.h"
+
+#include <linux/nexthop.h>
+#include <linux/rtnetlink.h>
+#include <netlink/attr.h>
+#include <netlink/errno.h>
+#include <netlink/msg.h>
+#include <netlink/netlink.h>
+#include <netlink/socket.h>
+#include <sys/socket.h>
+
+namespace closbgp::fib {
+namespace {
+
+struct Reader {
+  const OwnedRange& ours;
+  Installed& out;
+
+  bool owned(uint32_t id) const { return id >= ours.first_id && id <= ours.last_id; }
+
+  void nexthop(nlmsghdr* h) {
+    const auto* nh = static_cast<const nhmsg*>(nlmsg_data(h));
+    nlattr* tb[NHA_MAX + 1];
+    if (nlmsg_parse(h, sizeof(nhmsg), tb, NHA_MAX, nullptr) < 0 || !tb[NHA_ID]) return;
+    const uint32_t id = nla_get_u32(tb[NHA_ID]);
+    if (!owned(id)) return;
+    if (tb[NHA_GROUP]) {
+      const auto* members = static_cast<const nexthop_grp*>(nla_data(tb[NHA_GROUP]));
+      std::vector<uint32_t> ids;
+      for (size_t i = 0; i < size_t(nla_len(tb[NHA_GROUP])) / sizeof(nexthop_grp); ++i)
+        ids.push_back(members[i].id);
+      out.groups.emplace_back(id, std::move(ids));
+      return;
+    }
+    const size_t want = nh->nh_family == AF_INET ? 4 : 16;
+    if (!tb[NHA_OIF] || !tb[NHA_GATEWAY] || size_t(nla_len(tb[NHA_GATEWAY])) != want) return;
+    const auto afi = nh->nh_family == AF_INET ? wire::Afi::Ipv4 : wire::Afi::Ipv6;
+    out.nexthops.emplace_back(
+        id, NextHop{nla_get_u32(tb[NHA_OIF]),
+                    wire::IpAddress::from_bytes(
+                        afi, static_cast<const uint8_t*>(nla_data(tb[NHA_GATEWAY])))});
+  }
+
+  void route(nlmsghdr* h) {
+    const auto* rt = static_cast<const rtmsg*>(nlmsg_data(h));
+    if (rt->rtm_protocol != ours.protocol || rt->rtm_type != RTN_UNICAST) return;
+    nlattr* tb[RTA_MAX + 1];
+    if (nlmsg_parse(h, sizeof(rtmsg), tb, RTA_MAX, nullptr) < 0 || !tb[RTA_NH_ID]) return;
+    const uint32_t table = tb[RTA_TABLE] ? nla_get_u32(tb[RTA_TABLE]) : rt->rtm_table;
+    const uint32_t id = nla_get_u32(tb[RTA_NH_ID]);
+    if (table != ours.table || !owned(id)) return;
+    const auto afi = rt->rtm_family == AF_INET ? wire::Afi::Ipv4 : wire::Afi::Ipv6;
+    uint8_t zero[16] = {};
+    const auto* dst = tb[RTA_DST] ? static_cast<const uint8_t*>(nla_data(tb[RTA_DST])) : zero;
+    out.routes.emplace_back(wire::Prefix(wire::IpAddress::from_bytes(afi, dst), rt->rtm_dst_len),
+                            id);
+  }
+
+  static int on_message(nl_msg* msg, void* arg) {
+    auto* self = static_cast<Reader*>(arg);
+    nlmsghdr* h = nlmsg_hdr(msg);
+    if (h->nlmsg_type == RTM_NEWNEXTHOP) self->nexthop(h);
+    if (h->nlmsg_type == RTM_NEWROUTE) self->route(h);
+    return NL_OK;
+  }
+};
+
+// One dump request, every answer through the reader.
+std::expected<void, std::string> dump(nl_sock* sock, Reader& reader, int type, const void* header,
+                                      size_t size, const char* what) {
+  int err = nl_send_simple(sock, type, NLM_F_DUMP, const_cast<void*>(header), size);
+  if (err >= 0) {
+    nl_cb* cb = nl_cb_clone(nl_socket_get_cb(sock));
+    nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, &Reader::on_message, &reader);
+    err = nl_recvmsgs(sock, cb);
+    nl_cb_put(cb);
+  }
+  if (err < 0)
+    return std::unexpected(std::string("reading the kernel's ") + what + ": " + nl_geterror(err));
+  return {};
+}
+
+}  // namespace
+
+std::expected<Installed, std::string> read_installed(nl_sock* sock, const OwnedRange& ours) {
+  Installed out;
+  Reader reader{ours, out};
+  nhmsg nh{};
+  nh.nh_family = AF_UNSPEC;
+  if (auto r = dump(sock, reader, RTM_GETNEXTHOP, &nh, sizeof nh, "nexthops"); !r)
+    return std::unexpected(r.error());
+  for (uint8_t family : {uint8_t(AF_INET), uint8_t(AF_INET6)}) {
+    rtmsg rt{};
+    rt.rtm_family = family;
+    if (auto r = dump(sock, reader, RTM_GETROUTE, &rt, sizeof rt, "routes"); !r)
+      return std::unexpected(r.error());
+  }
+  return out;
+}
+
+}  // namespace closbgp::fib
