@@ -11,12 +11,12 @@ through zebra, each with multipath across neighbour ASes.
     sudo /usr/bin/python3 bench/fanin.py [--peers 32] [--routes 10000] [--runs 3]
 """
 import argparse
-import json
 import tempfile
 import time
 from pathlib import Path
 
-from harness import KINDS, ROOT, Dut, Generator, namespaces, ratios, run_kinds, write_results
+from harness import (KINDS, ROOT, Dut, Generator, namespaces, ratios, routes_with_width, run_kinds,
+                     write_results)
 from lib.bgp_speaker import announcements
 from lib.netns import veth, wait_for
 
@@ -40,19 +40,6 @@ def configs(peers):
     return {"closbgpd": closbgpd, "bird": bird, "frr": frr}
 
 
-def full_ecmp_routes(ns, peers):
-    """Routes in the kernel with `peers` next hops (nexthop groups or
-    RTA_MULTIPATH), among all non-connected IPv4 routes."""
-    routes = json.loads(ns.ip("-j", "route", "show").stdout or "[]")
-    groups = {n["id"]: len(n["group"]) for n in json.loads(ns.ip("-j", "nexthop", "show").stdout or "[]")
-              if "group" in n}
-    count = 0
-    for r in routes:
-        width = len(r["nexthops"]) if "nexthops" in r else groups.get(r.get("nhid"), 1)
-        count += width == peers
-    return count
-
-
 def one_run(kind, peers, count, tmp):
     with namespaces("fanin") as (dut_ns, tester):
         gen = dut = None
@@ -68,7 +55,7 @@ def one_run(kind, peers, count, tmp):
             gen.wait_up()
             time.sleep(1)
             gen.go()
-            wait_for(lambda: full_ecmp_routes(dut_ns, peers) >= count, 300,
+            wait_for(lambda: routes_with_width(dut_ns, peers) >= count, 300,
                      f"{count} routes with {peers}-way ECMP in the kernel")
             seconds = time.monotonic() - gen.started
             return {"seconds_to_full_ecmp": round(seconds, 3), "rss_mb": dut.rss_mb()}

@@ -21,6 +21,18 @@ from lib.peers import BirdNode  # noqa: E402
 KINDS = ("closbgpd", "bird", "frr")
 
 
+def routes_with_width(ns, width):
+    """IPv4 routes in the kernel with `width` next hops (nexthop groups or
+    RTA_MULTIPATH)."""
+    routes = json.loads(ns.ip("-j", "route", "show").stdout or "[]")
+    groups = {n["id"]: len(n["group"]) for n in json.loads(ns.ip("-j", "nexthop", "show").stdout or "[]")
+              if "group" in n}
+    count = 0
+    for r in routes:
+        count += (len(r["nexthops"]) if "nexthops" in r else groups.get(r.get("nhid"), 1)) == width
+    return count
+
+
 def rss_kb(pids):
     total = 0
     for pid in pids:

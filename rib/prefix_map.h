@@ -43,6 +43,13 @@ struct V6Key {
   uint64_t hash() const { return mix(hi ^ mix(lo ^ length)); }
 };
 
+// One counter for every table of every key and value type: a Loc-RIB
+// (PrefixMap<Entry>) and a PrefixSet filled from it must not share a seed.
+inline uint64_t next_seed() {
+  static std::atomic<uint64_t> counter{0};
+  return mix((counter.fetch_add(1, std::memory_order_relaxed) + 1) * 0x9e3779b97f4a7c15ULL);
+}
+
 template <class K, class V>
 class FlatTable {
  public:
@@ -95,6 +102,7 @@ class FlatTable {
       if (used_[i]) f(slots_[i].first, slots_[i].second);
   }
   size_t size() const { return size_; }
+  uint64_t seed() const { return seed_; }
   // Keeps the slots of a small table (the speaker's set of pending changes
   // fills and empties every loop turn), frees those of a big one.
   void clear() {
@@ -131,11 +139,6 @@ class FlatTable {
     size_ = 0;
     for (size_t i = 0; i < old.size(); ++i)
       if (old_used[i]) *try_emplace(old[i].first).first = std::move(old[i].second);
-  }
-
-  static uint64_t next_seed() {
-    static std::atomic<uint64_t> counter{0};
-    return mix((counter.fetch_add(1, std::memory_order_relaxed) + 1) * 0x9e3779b97f4a7c15ULL);
   }
 
   std::vector<std::pair<K, V>> slots_;

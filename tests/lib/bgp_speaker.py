@@ -51,9 +51,10 @@ def announcements(count, asn, next_hop, attribute_sets=100):
 
 
 def enter_netns(name):
-    """Moves the calling thread into a named network namespace."""
+    """Moves the calling thread into a network namespace: a name (ip netns)
+    or a path (/proc/PID/ns/net, e.g. a Mininet host's)."""
     libc = ctypes.CDLL(None, use_errno=True)
-    with open(f"/var/run/netns/{name}") as f:
+    with open(name if name.startswith("/") else f"/var/run/netns/{name}") as f:
         if libc.setns(f.fileno(), CLONE_NEWNET) != 0:
             raise OSError(ctypes.get_errno(), "setns")
 

@@ -57,10 +57,11 @@ class FrrNode:
 
 
 def unnumbered_config(hostname, asn, router_id, interfaces, networks=(), bfd=False,
-                      ttl_security=False, accept=None):
+                      ttl_security=False, accept=None, numbered=()):
     """An FRR config peering over each interface like a Cumulus fabric.
     `accept`: if given, (prefix, le) pairs; neighbours' routes outside them
-    are rejected (route-map FROM-FABRIC in)."""
+    are rejected (route-map FROM-FABRIC in). `numbered`: more neighbours by
+    address (eBGP, IPv4 unicast, no BFD)."""
     lines = ["frr defaults datacenter", f"hostname {hostname}", "log stdout debugging", "!"]
     for i in interfaces:
         lines += [f"interface {i}", " ipv6 nd ra-interval 3", " no ipv6 nd suppress-ra", "!"]
@@ -68,6 +69,7 @@ def unnumbered_config(hostname, asn, router_id, interfaces, networks=(), bfd=Fal
         lines += _accept_route_map(accept)
     lines += [f"router bgp {asn}", f" bgp router-id {router_id}", " no bgp ebgp-requires-policy",
               " no bgp network import-check"]
+    lines += [f" neighbor {a} remote-as external" for a in numbered]
     for i in interfaces:
         lines.append(f" neighbor {i} interface remote-as external")
         if bfd:
@@ -83,6 +85,8 @@ def unnumbered_config(hostname, asn, router_id, interfaces, networks=(), bfd=Fal
             lines += [f"  neighbor {i} activate" for i in interfaces]
         if accept is not None:
             lines += [f"  neighbor {i} route-map FROM-FABRIC in" for i in interfaces]
+            if afi == "ipv4":
+                lines += [f"  neighbor {a} route-map FROM-FABRIC in" for a in numbered]
         lines.append(" exit-address-family")
     lines.append("!")
     return "\n".join(lines) + "\n"
