@@ -23,6 +23,9 @@ class Fib {
   // its neighbours' initial tables; release() says it has: write only what
   // differs, and remove what the new table lacks. Later calls do nothing.
   virtual void release() = 0;
+  // Whether routes of a previous run were found at start (graceful
+  // restart's R and F bits: our forwarding was kept).
+  virtual bool kept_previous_run() const = 0;
   virtual FibStatus status() const = 0;
   // Prefixes queued and not yet written: the RIB stops reading from peers
   // while this is high, so TCP pushes back instead of memory growing.

@@ -134,6 +134,7 @@ void NetlinkFib::adopt_previous_run() {
   planner_.adopt(*installed);
   for (const auto& [prefix, id] : installed->routes) adopted_.push_back(prefix);
   holding_ = true;
+  kept_previous_run_ = true;
 }
 
 void NetlinkFib::release() {

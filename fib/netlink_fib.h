@@ -32,6 +32,7 @@ class NetlinkFib final : public Fib {
   std::expected<void, std::string> start();
   void apply(RouteUpdate update) override;
   void release() override;
+  bool kept_previous_run() const override { return kept_previous_run_; }
   FibStatus status() const override;
   size_t backlog() const override;
 
@@ -48,6 +49,7 @@ class NetlinkFib final : public Fib {
   std::condition_variable cv_;
   std::map<wire::Prefix, std::vector<NextHop>> pending_;  // empty set: remove
   bool holding_ = false;               // a previous run's routes wait for release()
+  bool kept_previous_run_ = false;     // set once at start
   std::vector<wire::Prefix> adopted_;  // its prefixes, until the first write after
   bool stopping_ = false;
   size_t in_progress_ = 0;  // prefixes of the batch being written

@@ -20,13 +20,20 @@ size_t path_count(const wire::AsPath& path, uint32_t asn) {
 }
 
 void AdjRibIn::withdraw(const std::vector<wire::Nlri>& nlri, std::vector<RouteChange>& changed) {
-  for (const auto& n : nlri) {
-    const PathRef* r = routes_.find(n.prefix);
-    if (!r) continue;
-    if ((*r)->accepted) --accepted_;
-    routes_.erase(n.prefix);
-    changed.push_back({n.prefix, nullptr});
-  }
+  for (const auto& n : nlri) remove_one(n.prefix, changed);
+}
+
+void AdjRibIn::remove(const std::vector<wire::Prefix>& prefixes,
+                      std::vector<RouteChange>& changed) {
+  for (const auto& p : prefixes) remove_one(p, changed);
+}
+
+void AdjRibIn::remove_one(const wire::Prefix& prefix, std::vector<RouteChange>& changed) {
+  const PathRef* r = routes_.find(prefix);
+  if (!r) return;
+  if ((*r)->accepted) --accepted_;
+  routes_.erase(prefix);
+  changed.push_back({prefix, nullptr});
 }
 
 void AdjRibIn::announce(const std::vector<wire::Nlri>& nlri, const PathRef& path,

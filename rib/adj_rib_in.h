@@ -26,6 +26,8 @@ class AdjRibIn {
   void apply(const wire::UpdateMessage& update, const PathSource& source, uint32_t local_as,
              uint8_t allowas_in, std::vector<RouteChange>& changed);
   void clear();
+  // Withdraws these prefixes as if the peer had (graceful restart's stale paths).
+  void remove(const std::vector<wire::Prefix>& prefixes, std::vector<RouteChange>& changed);
 
   const PrefixMap<PathRef>& routes() const { return routes_; }
   const Path* find(const wire::Prefix& p) const {
@@ -37,6 +39,7 @@ class AdjRibIn {
 
  private:
   void withdraw(const std::vector<wire::Nlri>& nlri, std::vector<RouteChange>& changed);
+  void remove_one(const wire::Prefix& prefix, std::vector<RouteChange>& changed);
   void announce(const std::vector<wire::Nlri>& nlri, const PathRef& path,
                 std::vector<RouteChange>& changed);
 

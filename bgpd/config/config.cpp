@@ -236,6 +236,22 @@ Drain parse_drain(const YAML::Node& n) {
   return d;
 }
 
+// `graceful-restart: false`, or a mapping of its settings.
+GracefulRestart parse_graceful_restart(const YAML::Node& n) {
+  GracefulRestart g;
+  if (n.IsScalar()) {
+    g.enabled = boolean(n, "graceful-restart");
+    return g;
+  }
+  Section s(n, "graceful-restart", {"restart-time", "stale-time"});
+  if (s.has("restart-time"))
+    g.restart_time =
+        uint16_t(number(s.get("restart-time"), "graceful-restart.restart-time", 1, 4095));
+  if (s.has("stale-time"))
+    g.stale_time = uint32_t(number(s.get("stale-time"), "graceful-restart.stale-time", 1, 3600));
+  return g;
+}
+
 Multipath parse_multipath(const YAML::Node& n) {
   Section s(n, "multipath", {"max-paths", "as-path-relax"});
   Multipath m;
@@ -248,14 +264,23 @@ Multipath parse_multipath(const YAML::Node& n) {
 
 Config parse_root(const YAML::Node& root) {
   if (!root || root.IsNull()) throw Invalid{0, "", "the file is empty"};
-  std::set<std::string> keys{"asn",          "router-id",
-                             "timers",       "bfd",
-                             "neighbors",    "networks",
-                             "fib",          "grpc",
-                             "multipath",    "always-compare-med",
-                             "aggregates",   "ebgp-requires-policy",
-                             "redistribute", "drain",
-                             "state-file",   "metrics"};
+  std::set<std::string> keys{"asn",
+                             "router-id",
+                             "timers",
+                             "bfd",
+                             "neighbors",
+                             "networks",
+                             "fib",
+                             "grpc",
+                             "multipath",
+                             "always-compare-med",
+                             "aggregates",
+                             "ebgp-requires-policy",
+                             "redistribute",
+                             "drain",
+                             "state-file",
+                             "metrics",
+                             "graceful-restart"};
   keys.insert(kPolicySections.begin(), kPolicySections.end());
   Section s(root, "", keys);
   Config c;
@@ -307,6 +332,8 @@ Config parse_root(const YAML::Node& root) {
   }
   if (s.has("redistribute")) c.redistribute = parse_redistribute(s.get("redistribute"), c.policies);
   if (s.has("drain")) c.drain = parse_drain(s.get("drain"));
+  if (s.has("graceful-restart"))
+    c.graceful_restart = parse_graceful_restart(s.get("graceful-restart"));
   if (s.has("state-file")) c.state_file = scalar(s.get("state-file"), "state-file");
   if (s.has("multipath")) c.multipath = parse_multipath(s.get("multipath"));
   if (s.has("always-compare-med"))

@@ -94,6 +94,14 @@ struct Drain {
   friend bool operator==(const Drain&, const Drain&) = default;
 };
 
+// RFC 4724 with RFC 8538's N bit, for planned restarts (docs/sessions.md).
+struct GracefulRestart {
+  bool enabled = true;
+  uint16_t restart_time = 120;  // what we ask helpers to wait for us (12 bits)
+  uint32_t stale_time = 360;    // how long a restarted peer's old paths may wait for its End-of-RIB
+  friend bool operator==(const GracefulRestart&, const GracefulRestart&) = default;
+};
+
 struct Multipath {  // ECMP; relax: paths from different neighbour ASes (RFC 7938)
   uint32_t max_paths = 64;
   bool as_path_relax = true;
@@ -116,6 +124,7 @@ struct Config {
   std::vector<Aggregate> aggregates;
   Redistribute redistribute;
   Drain drain;
+  GracefulRestart graceful_restart;
   // Default: the config file's path + ".state"; for a config under /etc,
   // /var/lib/closbgpd/NAME.state (systemd's StateDirectory).
   std::string state_file;

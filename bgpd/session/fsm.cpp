@@ -167,7 +167,12 @@ class Stepper {
     } else if (auto* f = is<event::TcpFailed>(e)) {
       fail("connection closed: " + f->why);
     } else if (auto* st = is<event::Stop>(e)) {
-      send(wire::NotificationMessage::cease_with_message(st->cease_subcode, st->message));
+      auto cease = wire::NotificationMessage::cease_with_message(st->cease_subcode, st->message);
+      if (st->hard_reset) {  // RFC 8538 sec. 3: the reason goes inside
+        cease.data.insert(cease.data.begin(), cease.subcode);
+        cease.subcode = wire::cease::kHardReset;
+      }
+      send(std::move(cease));
       const std::string reason =
           "stopped: " + std::string(wire::error_subcode_name(ErrorCode::Cease, st->cease_subcode));
       if (s_.state == State::Established) out_.push_back(action::Down{reason});
@@ -263,6 +268,14 @@ wire::OpenMessage make_open(const LocalConfig& local) {
   c.extended_message = true;
   c.four_octet_as = local.asn;
   if (!local.hostname.empty()) c.fqdn = wire::Fqdn{local.hostname, ""};
+  if (local.gr_restart_time != 0) {
+    wire::GracefulRestart gr;
+    gr.restarting = local.gr_restarting;
+    gr.notification = true;
+    gr.restart_time = local.gr_restart_time;
+    for (uint16_t afi : {1, 2}) gr.families.push_back({afi, 1, local.gr_restarting});
+    c.graceful_restart = gr;
+  }
   return o;
 }
 
@@ -313,6 +326,18 @@ std::expected<Negotiated, wire::DecodeError> negotiate(const LocalConfig& local,
   n.extended_message = caps.extended_message;
   n.route_refresh = caps.route_refresh;
   if (caps.fqdn) n.peer_hostname = caps.fqdn->hostname;
+  if (local.gr_restart_time != 0 && caps.graceful_restart) {
+    const auto& gr = *caps.graceful_restart;
+    n.graceful_restart = true;
+    n.gr_notification = gr.notification;
+    n.peer_restart_time = gr.restart_time;
+    n.we_restarted = local.gr_restarting;
+    for (const auto& f : gr.families) {
+      wire::Family family;
+      if (f.forwarding_preserved && wire::to_family(f.afi, f.safi, family))
+        n.peer_forwarding_kept.add(family);
+    }
+  }
   return n;
 }
 

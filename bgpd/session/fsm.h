@@ -36,6 +36,10 @@ struct LocalConfig {
   uint16_t connect_retry = 10;
   bool passive = false;  // never connect; wait for the peer
   std::string hostname;  // sent in the FQDN capability, as FRR does
+  // Graceful restart (RFC 4724 with RFC 8538's N bit), offered unless 0.
+  uint16_t gr_restart_time = 0;
+  bool gr_restarting = false;    // R and F bits: we restarted, the kernel's routes kept
+  uint32_t gr_stale_time = 360;  // a restarted peer's old paths wait this long for End-of-RIB
 };
 
 // The result of a successful OPEN exchange.
@@ -51,6 +55,14 @@ struct Negotiated {
   bool ipv4_via_ipv6 = false;  // RFC 8950 negotiated for IPv4 unicast
   bool ebgp = true;
   std::string peer_hostname;
+  // Graceful restart, when both offered it: the peer's restart time,
+  // whether both set the N bit (a Cease other than Hard Reset is then a
+  // planned restart), and the families whose forwarding it kept (F bit).
+  bool graceful_restart = false;
+  bool gr_notification = false;
+  uint16_t peer_restart_time = 0;
+  wire::FamilySet peer_forwarding_kept;
+  bool we_restarted = false;  // our R bit
 
   wire::DecodeContext decode_context() const;
   wire::EncodeContext encode_context() const;
@@ -69,8 +81,14 @@ struct Session {
 namespace event {
 struct Start {};  // ManualStart (or automatic start after an error)
 struct Stop {     // ManualStop: Cease with this subcode and RFC 9003 message
-  uint8_t cease_subcode = wire::cease::kAdminShutdown;
+  // hard_reset: wrapped in a Hard Reset (RFC 8538), so that a peer which
+  // negotiated the N bit drops our routes instead of keeping them stale.
+  explicit Stop(uint8_t subcode = wire::cease::kAdminShutdown, std::string msg = "",
+                bool hard = false)
+      : cease_subcode(subcode), message(std::move(msg)), hard_reset(hard) {}
+  uint8_t cease_subcode;
   std::string message;
+  bool hard_reset;
 };
 struct TcpConnected {};  // our connect() completed
 struct TcpAccepted {};   // an inbound connection was attached to this session

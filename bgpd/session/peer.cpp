@@ -48,6 +48,7 @@ Peer::Peer(asio::io_context& io, uint32_t id, PeerIdentity identity, LocalConfig
       events_(events),
       out_(io, true),
       in_(io, false),
+      stale_timer_(io),
       bfd_(bfd),
       bfd_params_(bfd_params),
       bfd_strict_(bfd_strict && bfd_params) {
@@ -60,6 +61,7 @@ Peer::Peer(asio::io_context& io, uint32_t id, PeerIdentity identity, LocalConfig
 
 Peer::~Peer() {
   if (bfd_key_) bfd_.unwatch(*bfd_key_);
+  stale_timer_.cancel();
   for (Slot* s : {&out_, &in_}) {
     s->timer.cancel();
     if (s->conn) s->conn->close_now();
@@ -101,11 +103,16 @@ void Peer::start() {
   if (address_ && !local_.passive && bfd_allows()) connect_soon(std::chrono::milliseconds(500));
 }
 
-void Peer::stop(uint8_t cease_subcode, const std::string& message) {
+void Peer::stop(uint8_t cease_subcode, const std::string& message, bool planned) {
   if (!enabled_) return;
   enabled_ = false;
   update_bfd();
-  for (Slot* s : {&out_, &in_}) handle(*s, event::Stop{cease_subcode, message});
+  for (Slot* s : {&out_, &in_}) {
+    const bool hard =
+        !planned && s->fsm.state >= State::OpenConfirm && s->fsm.negotiated.gr_notification;
+    handle(*s, event::Stop{cease_subcode, message, hard});
+  }
+  if (!planned && !stale_.empty()) drop_stale(std::nullopt, "the neighbour was stopped");
 }
 
 void Peer::update_bfd() {
@@ -202,6 +209,7 @@ std::shared_ptr<Connection> Peer::make_connection(Slot& slot,
 
 void Peer::handle(Slot& slot, const Event& e) {
   const State before = slot.fsm.state;
+  if (before == State::Established) down_planned_ = planned_restart(e, slot.fsm.negotiated);
   auto actions = step(slot.fsm, e, Clock::now());
   for (auto& a : actions) execute(slot, a);
   const State after = slot.fsm.state;
@@ -349,6 +357,8 @@ void Peer::on_established(Slot& slot) {
     handle(rival, event::Stop{wire::cease::kCollisionResolution, ""});
   prefixes_sent_ = 0;
   end_of_rib_ = {};
+  end_of_rib_due_ = true;
+  if (!stale_.empty()) on_back_from_restart(n);
   // A numbered neighbour's link: where our end of the session lives, so that
   // its paths can be installed via it (unnumbered ones know theirs).
   link_ifindex_ = id_.ifindex;
@@ -359,7 +369,18 @@ void Peer::on_established(Slot& slot) {
   events_.peer_established(*this);
 }
 
-void Peer::on_down(Slot&, const std::string& reason) {
+void Peer::on_down(Slot& slot, const std::string& reason) {
+  if (down_planned_) {
+    session_logger()->warn("{}: session down: {}; a planned restart", id_.name, reason);
+    keep_stale(slot.fsm.negotiated);
+    prefixes_sent_ = 0;
+    established_at_.reset();
+    last_error_ = reason;
+    events_.peer_restarting(*this);
+    return;
+  }
+  stale_.clear();
+  stale_timer_.cancel();
   session_logger()->warn(
       "{}: session down after {} s: {}; {} received prefixes withdrawn", id_.name,
       established_at_
@@ -470,10 +491,12 @@ void Peer::on_message(Slot& slot, wire::Message&& m) {
     // The peer's initial table for the family is complete (RFC 4724).
     session_logger()->info("{}: End-of-RIB for {} after {} prefixes", id_.name,
                            wire::family_name(*eor), adj_in_.received());
+    if (!stale_.empty()) drop_stale(*eor, "End-of-RIB");
     return;
   }
   std::vector<rib::RouteChange> changed;
   adj_in_.apply(u, source(), local_.asn, policy_.allowas_in, changed);
+  if (!stale_.empty()) refresh_stale(changed);
   if (!changed.empty()) events_.peer_routes_changed(*this, changed);
 }
 

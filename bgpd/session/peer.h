@@ -39,6 +39,8 @@ class PeerEvents {
   virtual ~PeerEvents() = default;
   virtual void peer_established(Peer& p) = 0;  // send it the table
   virtual void peer_down(Peer& p) = 0;         // its paths are gone
+  // A planned restart (graceful restart): stop sending to it, keep its paths.
+  virtual void peer_restarting(Peer& p) = 0;
   // These prefixes of its Adj-RIB-In changed.
   virtual void peer_routes_changed(Peer& p, const std::vector<rib::RouteChange>& changed) = 0;
   virtual void peer_refresh_requested(Peer& p) = 0;  // ROUTE-REFRESH: send the table again
@@ -60,7 +62,9 @@ class Peer {
   void set_address(const asio::ip::address& addr);
   const std::optional<asio::ip::address>& address() const { return address_; }
   void start();
-  void stop(uint8_t cease_subcode, const std::string& message);
+  // `planned`: we are restarting (graceful restart: a peer with the N bit
+  // keeps our routes); otherwise the Cease goes inside a Hard Reset.
+  void stop(uint8_t cease_subcode, const std::string& message, bool planned = false);
   // An inbound connection from this peer.
   void accept(asio::ip::tcp::socket socket);
 
@@ -89,6 +93,12 @@ class Peer {
   // Its initial table is in: End-of-RIB for every family of the session, or
   // (for peers that never send one) a second without UPDATEs.
   bool initial_table_done() const;
+  // End-of-RIB to the peer: due once per session, deferred while we restart
+  // gracefully and are still WARM (a helper drops our stale routes at it).
+  bool end_of_rib_due() const { return end_of_rib_due_; }
+  void end_of_rib_sent() { end_of_rib_due_ = false; }
+  bool restarting_gracefully() const;
+  size_t stale_paths() const { return stale_.size(); }
   // Prefixes its update group has sent it (the group keeps the Adj-RIB-Out).
   void set_prefixes_sent(size_t n) { prefixes_sent_ = n; }
   void add_prefixes_sent(long delta) { prefixes_sent_ = size_t(long(prefixes_sent_) + delta); }
@@ -116,6 +126,13 @@ class Peer {
   void on_established(Slot& slot);
   void on_down(Slot& slot, const std::string& reason);
   void on_message(Slot& slot, wire::Message&& m);
+  // Graceful restart, helper side (peer_graceful_restart.cpp).
+  bool planned_restart(const Event& e, const Negotiated& n) const;
+  void keep_stale(const Negotiated& n);
+  void on_back_from_restart(const Negotiated& n);
+  void drop_stale(std::optional<wire::Family> family, const std::string& why);
+  void refresh_stale(const std::vector<rib::RouteChange>& changed);
+  void arm_stale_timer(uint32_t seconds, const std::string& why);
   std::shared_ptr<Connection> make_connection(Slot& slot, std::optional<asio::ip::tcp::socket> s);
   Slot& other(Slot& s) { return &s == &out_ ? in_ : out_; }
   const Slot* established_slot() const;
@@ -140,6 +157,11 @@ class Peer {
   DrainState drain_ = DrainState::Live;
   uint64_t rfc7606_events_ = 0;  // UPDATEs with attribute errors the session survived
   wire::FamilySet end_of_rib_;   // families whose End-of-RIB arrived this session
+  bool end_of_rib_due_ = false;  // ours to the peer, not yet sent this session
+  // A restarting peer's paths from before its restart, not yet re-sent.
+  rib::PrefixSet stale_;
+  asio::steady_timer stale_timer_;
+  bool down_planned_ = false;  // the event being handled announces a planned restart
   Clock::time_point last_update_{};
   std::optional<Clock::time_point> established_at_;
   Clock::time_point state_since_ = Clock::now();

@@ -85,6 +85,11 @@ LocalConfig Speaker::local_for(const config::Neighbor& n) const {
                                                      : PeerAsRule::Kind::Number;
   l.peer_as.asn = n.remote_as.asn;
   l.passive = n.listen_range.has_value();  // dynamic neighbours only answer
+  if (cfg_.graceful_restart.enabled) {
+    l.gr_restart_time = cfg_.graceful_restart.restart_time;
+    l.gr_stale_time = cfg_.graceful_restart.stale_time;
+    l.gr_restarting = fib_ && fib_->kept_previous_run();
+  }
   return l;
 }
 
@@ -313,7 +318,10 @@ void Speaker::shutdown(const std::string& message, std::function<void()> done) {
   boost::system::error_code ec;
   acceptor_.close(ec);
   scan_timer_.cancel();
-  for (auto& [name, p] : peers_) p->stop(wire::cease::kAdminShutdown, message);
+  // A planned restart for neighbours that negotiated graceful restart: the
+  // kernel keeps our routes, so they may keep theirs towards us.
+  for (auto& [name, p] : peers_)
+    p->stop(wire::cease::kAdminShutdown, message, cfg_.graceful_restart.enabled);
   shutdown_timer_.expires_after(kShutdownGrace);
   shutdown_timer_.async_wait(
       [done = std::move(done)](const boost::system::error_code&) { done(); });
@@ -351,12 +359,12 @@ api::SummaryView Speaker::summary() const {
   return s;
 }
 
-void Speaker::join_group(Peer& p, bool initial) {
+void Speaker::join_group(Peer& p) {
   const GroupKey key = group_key(p, node_drain_);
   auto& group = groups_[key];
   if (!group) group = std::make_unique<UpdateGroup>(key, p, cfg_.asn, cfg_.drain.prepend);
   group_of_[p.id()] = group.get();
-  group->join(p, rib_, aggregation_, initial);
+  group->join(p, rib_, aggregation_);
   session_logger()->debug("{}: in an update group of {}", p.identity().name, group->size());
 }
 
@@ -364,12 +372,7 @@ void Speaker::join_group(Peer& p, bool initial) {
 // (an empty group goes, and its Adj-RIB-Out with it), its paths out of the
 // Loc-RIB.
 void Speaker::forget(Peer& p) {
-  if (auto it = group_of_.find(p.id()); it != group_of_.end()) {
-    it->second->leave(p);
-    if (it->second->empty())
-      std::erase_if(groups_, [&](const auto& g) { return g.second.get() == it->second; });
-    group_of_.erase(it);
-  }
+  leave_group(p);
   for (const auto& prefix : rib_.remove_source(p.id())) pending_.try_emplace(prefix);
   schedule_flush();
 }
@@ -390,6 +393,19 @@ void Speaker::peer_refresh_requested(Peer& p) {
 
 void Speaker::peer_down(Peer& p) {
   forget(p);
+}
+
+void Speaker::peer_restarting(Peer& p) {
+  leave_group(p);
+}
+
+void Speaker::leave_group(Peer& p) {
+  auto it = group_of_.find(p.id());
+  if (it == group_of_.end()) return;
+  it->second->leave(p);
+  if (it->second->empty())
+    std::erase_if(groups_, [&](const auto& g) { return g.second.get() == it->second; });
+  group_of_.erase(it);
 }
 
 void Speaker::peer_routes_changed(Peer& p, const std::vector<rib::RouteChange>& changed) {
@@ -443,7 +459,9 @@ void Speaker::flush() {
     std::sort(changed.begin(), changed.end());
     changed.erase(std::unique(changed.begin(), changed.end()), changed.end());
   }
-  if (fib_) fib_->apply(fib_update(changed));
+  // Stopping, the sessions' ends must not empty the kernel: its routes
+  // keep forwarding while we restart (and the FIB adopts them again).
+  if (fib_ && !stopping_) fib_->apply(fib_update(changed));
   for (auto& [key, group] : groups_) group->export_changes(changed, rib_, aggregation_);
   apply_backpressure();
 }

@@ -63,9 +63,11 @@ class Speaker final : public api::Backend, public api::Control, private PeerEven
   // PeerEvents
   void peer_established(Peer& p) override;
   void peer_down(Peer& p) override;
+  void peer_restarting(Peer& p) override;
   void peer_routes_changed(Peer& p, const std::vector<rib::RouteChange>& changed) override;
   void peer_refresh_requested(Peer& p) override;
-  void join_group(Peer& p, bool initial = true);
+  void join_group(Peer& p);
+  void leave_group(Peer& p);  // out of its update group; its paths stay
   void forget(Peer& p);
   PeerPolicy peer_policy(const config::Neighbor& n) const;
   static rib::SelectionOptions selection_options(const config::Config& cfg);

@@ -63,6 +63,8 @@ std::expected<std::vector<std::string>, std::string> Speaker::reload(config::Con
   if (next.grpc != cfg_.grpc) return std::unexpected("grpc changed: restart closbgpd to apply it");
   if (next.metrics != cfg_.metrics)
     return std::unexpected("metrics changed: restart closbgpd to apply it");
+  if (next.graceful_restart != cfg_.graceful_restart)
+    return std::unexpected("graceful-restart changed: restart closbgpd to apply it");
   std::vector<std::string> changes;
   next.policies.keep_unchanged(cfg_.policies);
   const config::Config old = std::exchange(cfg_, std::move(next));
@@ -141,12 +143,9 @@ void Speaker::reapply_policy(Peer& p, const config::Neighbor& n) {
 void Speaker::regroup(Peer& p) {
   auto it = group_of_.find(p.id());
   if (it == group_of_.end() || it->second->key() == group_key(p, node_drain_)) return;
-  UpdateGroup* old = it->second;
-  std::vector<wire::Prefix> had = old->member_prefixes(p);
-  old->leave(p);
-  if (old->empty()) std::erase_if(groups_, [&](const auto& g) { return g.second.get() == old; });
-  group_of_.erase(it);
-  join_group(p, false);  // the new group's table (End-of-RIB was sent once already)
+  std::vector<wire::Prefix> had = it->second->member_prefixes(p);
+  leave_group(p);
+  join_group(p);  // the new group's table (End-of-RIB only if not sent yet)
   // What the old group sent and the new one does not: withdrawn.
   std::vector<wire::Prefix> has = group_of_.at(p.id())->member_prefixes(p);
   std::sort(had.begin(), had.end());

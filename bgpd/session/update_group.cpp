@@ -121,15 +121,19 @@ void send(Peer& p, const std::vector<UpdateGroup::Variant>& variants, const Outb
 
 }  // namespace
 
-void UpdateGroup::join(Peer& p, const rib::LocRib& rib, const rib::Aggregation& aggregation,
-                       bool initial) {
+void UpdateGroup::join(Peer& p, const rib::LocRib& rib, const rib::Aggregation& aggregation) {
   members_.push_back(&p);
   p.set_prefixes_sent(0);
   if (members_.size() == 1 && sent_.empty())
     export_changes(rib.entries().keys(), rib, aggregation);  // a new group: the whole table
   else
     send_table(p);
-  finish_table(p, initial);
+  // End-of-RIB once per session; a graceful restart's helper would drop our
+  // stale routes at it, so not while WARM after our own restart.
+  const bool end_of_rib =
+      p.end_of_rib_due() && !(key_.drain == DrainState::Warm && p.restarting_gracefully());
+  finish_table(p, end_of_rib);
+  if (end_of_rib) p.end_of_rib_sent();
 }
 
 void UpdateGroup::leave(const Peer& p) {

@@ -40,8 +40,7 @@ class UpdateGroup {
   // A member joins: gets what the group has sent (or, for a new group,
   // the whole Loc-RIB), its default route if configured, and End-of-RIB
   // unless it only moved here from another group (`initial` false).
-  void join(Peer& p, const rib::LocRib& rib, const rib::Aggregation& aggregation,
-            bool initial = true);
+  void join(Peer& p, const rib::LocRib& rib, const rib::Aggregation& aggregation);
   void leave(const Peer& p);
   bool empty() const { return members_.empty(); }
   size_t size() const { return members_.size(); }

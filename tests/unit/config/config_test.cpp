@@ -281,6 +281,24 @@ neighbors:
   EXPECT_EQ(bad.error().key, "neighbors[0].bfd");
 }
 
+TEST(Config, GracefulRestartIsOnByDefaultAndTunable) {
+  const std::string base = "asn: 1\nrouter-id: 10.0.0.1\n";
+  auto c = parse_config(base, "t.yaml");
+  ASSERT_TRUE(c) << c.error().to_string();
+  EXPECT_TRUE(c->graceful_restart.enabled);
+  EXPECT_EQ(c->graceful_restart.restart_time, 120);
+  c = parse_config(base + "graceful-restart: false\n", "t.yaml");
+  ASSERT_TRUE(c) << c.error().to_string();
+  EXPECT_FALSE(c->graceful_restart.enabled);
+  c = parse_config(base + "graceful-restart: {restart-time: 30, stale-time: 60}\n", "t.yaml");
+  ASSERT_TRUE(c) << c.error().to_string();
+  EXPECT_EQ(c->graceful_restart.restart_time, 30);
+  EXPECT_EQ(c->graceful_restart.stale_time, 60u);
+  auto bad = parse_config(base + "graceful-restart: {restart-time: 5000}\n", "t.yaml");
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().key, "graceful-restart.restart-time");
+}
+
 TEST(Config, InsecurePublicGrpcIsAllowedWhenWritten) {
   auto c = parse_config(
       "asn: 1\nrouter-id: 10.0.0.1\ngrpc: {listen: \"0.0.0.0:50051\", insecure: true}\n", "t.yaml");

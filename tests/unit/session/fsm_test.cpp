@@ -241,6 +241,48 @@ TEST(Fsm, PeerNotificationIsTheReason) {
   EXPECT_EQ(s.last_error, "peer sent NOTIFICATION Cease / Administrative Shutdown (\"bye\")");
 }
 
+TEST(Fsm, AHardResetCarriesTheReasonInside) {
+  Session s = in_state(State::Established);
+  auto actions = step(s, event::Stop{wire::cease::kPeerDeconfigured, "", true}, T0);
+  const auto& n =
+      std::get<wire::NotificationMessage>(std::get<action::Send>(actions.front()).message);
+  EXPECT_EQ(n.subcode, wire::cease::kHardReset);
+  ASSERT_FALSE(n.data.empty());
+  EXPECT_EQ(n.data[0], wire::cease::kPeerDeconfigured);  // RFC 8538 sec. 3
+}
+
+TEST(Negotiation, GracefulRestartWhenBothOfferIt) {
+  LocalConfig l = local();
+  l.gr_restart_time = 120;
+  l.gr_restarting = true;
+  const auto open = make_open(l);
+  ASSERT_TRUE(open.capabilities.graceful_restart);
+  const auto& gr = *open.capabilities.graceful_restart;
+  EXPECT_TRUE(gr.restarting);    // R: we restarted
+  EXPECT_TRUE(gr.notification);  // N: RFC 8538
+  EXPECT_EQ(gr.restart_time, 120);
+  ASSERT_EQ(gr.families.size(), 2u);
+  EXPECT_TRUE(gr.families[0].forwarding_preserved);  // F: the kernel kept our routes
+
+  LocalConfig peer;
+  peer.asn = 65000;
+  peer.router_id = 0x0a000001;
+  peer.gr_restart_time = 90;
+  auto n = negotiate(l, make_open(peer));
+  ASSERT_TRUE(n);
+  EXPECT_TRUE(n->graceful_restart);
+  EXPECT_TRUE(n->gr_notification);
+  EXPECT_EQ(n->peer_restart_time, 90);
+  EXPECT_TRUE(n->we_restarted);
+  EXPECT_FALSE(n->peer_forwarding_kept.has(wire::Family::Ipv4Unicast));  // it did not restart
+
+  // Either side without it: none.
+  EXPECT_FALSE(negotiate(l, peer_open())->graceful_restart);
+  l.gr_restart_time = 0;
+  EXPECT_FALSE(make_open(l).capabilities.graceful_restart);
+  EXPECT_FALSE(negotiate(l, make_open(peer))->graceful_restart);
+}
+
 TEST(Negotiation, PeerAsRules) {
   LocalConfig l = local();
   EXPECT_TRUE(negotiate(l, peer_open(65000)));
