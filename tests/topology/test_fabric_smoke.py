@@ -110,11 +110,9 @@ def test_diamond_propagates_routes_with_ecmp(fabric):
         print(fabric.ctl(leaves[0], "show", "bgp", "routes")[1])
         raise
 
-    # leaf2 goes away: the spines withdraw its loopback from leaf1.
-    proc, log = fabric.daemons.pop("leaf2")
-    proc.terminate()
-    proc.wait(5)
-    log.close()
+    # leaf2 fails (a crash; SIGTERM would be a graceful restart, with its
+    # routes kept): the spines withdraw its loopback from leaf1.
+    fabric.kill(leaves[1])
     wait_for(lambda: paths(leaves[0], "10.0.0.12/32") == [], 15, "leaf2's loopback withdrawn")
     wait_for(lambda: fabric.ip_json(leaves[0], "route", "show", "10.0.0.12/32") == [], 10,
              "and removed from the kernel")
