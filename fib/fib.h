@@ -2,8 +2,10 @@
 #pragma once
 
 #include <cstdint>
+#include <expected>
 #include <string>
 
+#include "fib/planner.h"
 #include "fib/route_update.h"
 
 namespace closbgp::fib {
@@ -26,6 +28,9 @@ class Fib {
   // Whether routes of a previous run were found at start (graceful
   // restart's R and F bits: our forwarding was kept).
   virtual bool kept_previous_run() const = 0;
+  // Our routes and objects as the kernel has them now (a dump of its own,
+  // from any thread): for `show fib`.
+  virtual std::expected<Installed, std::string> read_kernel() const = 0;
   virtual FibStatus status() const = 0;
   // Prefixes queued and not yet written: the RIB stops reading from peers
   // while this is high, so TCP pushes back instead of memory growing.

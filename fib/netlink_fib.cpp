@@ -119,8 +119,7 @@ std::expected<void, std::string> NetlinkFib::start() {
 // Routes a previous run left keep forwarding while we start: adopted, not
 // rewritten, and reconciled once the RIB has its initial tables.
 void NetlinkFib::adopt_previous_run() {
-  auto installed =
-      read_installed(sock_, {options_.table, options_.protocol, kFirstObjectId, kLastObjectId});
+  auto installed = read_installed(sock_, owned());
   if (!installed) {
     logger()->warn("FIB: {}; routes of a previous run, if any, are replaced as they come",
                    installed.error());
@@ -135,6 +134,21 @@ void NetlinkFib::adopt_previous_run() {
   for (const auto& [prefix, id] : installed->routes) adopted_.push_back(prefix);
   holding_ = true;
   kept_previous_run_ = true;
+}
+
+OwnedRange NetlinkFib::owned() const {
+  return {options_.table, options_.protocol, kFirstObjectId, kLastObjectId};
+}
+
+std::expected<Installed, std::string> NetlinkFib::read_kernel() const {
+  nl_sock* s = nl_socket_alloc();
+  if (!s || nl_connect(s, NETLINK_ROUTE) < 0) {
+    if (s) nl_socket_free(s);
+    return std::unexpected("cannot open a netlink socket to read the kernel's routes");
+  }
+  auto installed = read_installed(s, owned());
+  nl_socket_free(s);
+  return installed;
 }
 
 void NetlinkFib::release() {

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "fib/fib.h"
+#include "fib/kernel_state.h"
 #include "fib/planner.h"
 
 struct nl_sock;
@@ -33,11 +34,13 @@ class NetlinkFib final : public Fib {
   void apply(RouteUpdate update) override;
   void release() override;
   bool kept_previous_run() const override { return kept_previous_run_; }
+  std::expected<Installed, std::string> read_kernel() const override;
   FibStatus status() const override;
   size_t backlog() const override;
 
  private:
   void adopt_previous_run();
+  OwnedRange owned() const;
   void run();
   void execute(const Op& op);
 

@@ -32,36 +32,65 @@ pb::SessionState to_proto(PeerState s) {
   return pb::SESSION_STATE_UNSPECIFIED;
 }
 
+void fill(const PeerView& p, pb::PeerSummary* peer) {
+  peer->set_drain_state(p.drain_state);
+  peer->set_rfc7606_events(p.rfc7606_events);
+  peer->set_interface(p.interface);
+  peer->set_address(p.address);
+  peer->set_remote_as_config(p.remote_as_config);
+  peer->set_remote_as(p.remote_as);
+  peer->set_state(to_proto(p.state));
+  peer->set_uptime_seconds(p.uptime_seconds);
+  peer->set_messages_received(p.messages_received);
+  peer->set_messages_sent(p.messages_sent);
+  peer->set_prefixes_received(p.prefixes_received);
+  peer->set_prefixes_accepted(p.prefixes_accepted);
+  peer->set_prefixes_sent(p.prefixes_sent);
+  peer->set_last_error(p.last_error);
+  peer->set_peer_router_id(p.peer_router_id);
+  peer->set_hold_time(p.hold_time);
+  peer->set_peer_hostname(p.peer_hostname);
+  peer->set_bfd_state(p.bfd_state);
+  peer->set_bfd_packets_received(p.bfd_packets_received);
+  peer->set_bfd_packets_sent(p.bfd_packets_sent);
+  peer->set_bfd_packets_dropped(p.bfd_packets_dropped);
+  peer->set_bfd_flaps(p.bfd_flaps);
+  for (const auto& c : p.capabilities) peer->add_capabilities(c);
+  peer->set_stale_paths(p.stale_paths);
+}
+
 void fill(const SummaryView& view, pb::ShowBgpSummaryResponse& out) {
   out.set_router_id(view.router_id);
   out.set_local_as(view.local_as);
   out.set_drain_state(view.drain_state);
   out.set_rib_prefixes(view.rib_prefixes);
-  for (const auto& p : view.peers) {
-    auto* peer = out.add_peers();
-    peer->set_drain_state(p.drain_state);
-    peer->set_rfc7606_events(p.rfc7606_events);
-    peer->set_interface(p.interface);
-    peer->set_address(p.address);
-    peer->set_remote_as_config(p.remote_as_config);
-    peer->set_remote_as(p.remote_as);
-    peer->set_state(to_proto(p.state));
-    peer->set_uptime_seconds(p.uptime_seconds);
-    peer->set_messages_received(p.messages_received);
-    peer->set_messages_sent(p.messages_sent);
-    peer->set_prefixes_received(p.prefixes_received);
-    peer->set_prefixes_accepted(p.prefixes_accepted);
-    peer->set_prefixes_sent(p.prefixes_sent);
-    peer->set_last_error(p.last_error);
-    peer->set_peer_router_id(p.peer_router_id);
-    peer->set_hold_time(p.hold_time);
-    peer->set_peer_hostname(p.peer_hostname);
-    peer->set_bfd_state(p.bfd_state);
-    peer->set_bfd_packets_received(p.bfd_packets_received);
-    peer->set_bfd_packets_sent(p.bfd_packets_sent);
-    peer->set_bfd_packets_dropped(p.bfd_packets_dropped);
-    peer->set_bfd_flaps(p.bfd_flaps);
+  out.set_fib_backlog(view.fib_backlog);
+  for (const auto& p : view.peers) fill(p, out.add_peers());
+}
+
+void fill(const FibRouteView& r, pb::FibRoute& out) {
+  out.set_prefix(r.prefix);
+  for (const auto& h : r.next_hops) {
+    auto* nh = out.add_next_hops();
+    nh->set_interface(h.interface);
+    nh->set_gateway(h.gateway);
   }
+  for (const auto& h : r.kernel_next_hops) {
+    auto* nh = out.add_kernel_next_hops();
+    nh->set_interface(h.interface);
+    nh->set_gateway(h.gateway);
+  }
+  out.set_state(r.state);
+}
+
+grpc::Status status(const ControlError& e) {
+  using K = ControlError::Kind;
+  const auto code = e.kind == K::NeedsRestart || e.kind == K::Conflict
+                        ? grpc::StatusCode::FAILED_PRECONDITION
+                    : e.kind == K::NotFound ? grpc::StatusCode::NOT_FOUND
+                    : e.kind == K::Internal ? grpc::StatusCode::INTERNAL
+                                            : grpc::StatusCode::INVALID_ARGUMENT;
+  return {code, e.message};
 }
 
 void fill(const RouteView& r, pb::Route& out) {
@@ -80,31 +109,34 @@ void fill(const RouteView& r, pb::Route& out) {
   out.set_multipath(r.multipath);
 }
 
-// Streams a snapshot of the routes taken on the main loop; the writes
-// happen on gRPC's threads.
-class RouteWriter final : public grpc::ServerWriteReactor<pb::Route> {
+// Streams a snapshot taken on the main loop (the views `take` returns, or
+// the error) of those for `prefix` (all when empty); the writes happen on
+// gRPC's threads.
+template <class Msg>
+class SnapshotWriter final : public grpc::ServerWriteReactor<Msg> {
  public:
-  RouteWriter(asio::io_context& main, const Backend& backend, std::string prefix) {
-    asio::post(main, [this, &backend, prefix = std::move(prefix)] {
-      for (const auto& r : backend.routes()) {
-        if (!prefix.empty() && r.prefix != prefix) continue;
-        fill(r, routes_.emplace_back());
-      }
+  template <class Take>
+  SnapshotWriter(asio::io_context& main, std::string prefix, Take take) {
+    asio::post(main, [this, prefix = std::move(prefix), take = std::move(take)] {
+      auto views = take();
+      if (!views) return this->Finish(status(views.error()));
+      for (const auto& v : *views)
+        if (prefix.empty() || v.prefix == prefix) fill(v, items_.emplace_back());
       next();
     });
   }
   void OnWriteDone(bool ok) override {
-    if (!ok) return Finish(grpc::Status(grpc::StatusCode::CANCELLED, "client went away"));
+    if (!ok) return this->Finish(grpc::Status(grpc::StatusCode::CANCELLED, "client went away"));
     next();
   }
   void OnDone() override { delete this; }
 
  private:
   void next() {
-    if (i_ == routes_.size()) return Finish(grpc::Status::OK);
-    StartWrite(&routes_[i_++]);
+    if (i_ == items_.size()) return this->Finish(grpc::Status::OK);
+    this->StartWrite(&items_[i_++]);
   }
-  std::vector<pb::Route> routes_;
+  std::vector<Msg> items_;
   size_t i_ = 0;
 };
 
@@ -138,7 +170,40 @@ class ApiServer::Service final : public pb::BgpService::CallbackService {
 
   grpc::ServerWriteReactor<pb::Route>* ShowRoutes(grpc::CallbackServerContext*,
                                                   const pb::ShowRoutesRequest* req) override {
-    return new RouteWriter(main_, backend_, req->prefix());
+    return new SnapshotWriter<pb::Route>(main_, req->prefix(), [this] {
+      return std::expected<std::vector<RouteView>, ControlError>(backend_.routes());
+    });
+  }
+
+  grpc::ServerWriteReactor<pb::FibRoute>* ShowFib(grpc::CallbackServerContext*,
+                                                  const pb::ShowFibRequest* req) override {
+    return new SnapshotWriter<pb::FibRoute>(main_, req->prefix(),
+                                            [this] { return backend_.fib_routes(); });
+  }
+
+  grpc::ServerUnaryReactor* ShowNeighbor(grpc::CallbackServerContext* ctx,
+                                         const pb::ShowNeighborRequest* req,
+                                         pb::PeerSummary* resp) override {
+    auto* reactor = ctx->DefaultReactor();
+    asio::post(main_, [this, reactor, req, resp] {
+      for (const auto& p : backend_.summary().peers)
+        if (p.interface == req->neighbor() ||
+            (p.interface.empty() && p.address == req->neighbor())) {
+          fill(p, resp);
+          return reactor->Finish(grpc::Status::OK);
+        }
+      reactor->Finish(
+          status({ControlError::Kind::NotFound,
+                  "no neighbour " + req->neighbor() + " (closctl show bgp summary lists them)"}));
+    });
+    return reactor;
+  }
+
+  grpc::ServerUnaryReactor* ResetNeighbor(grpc::CallbackServerContext* ctx,
+                                          const pb::ResetNeighborRequest* req,
+                                          pb::ResetNeighborResponse* resp) override {
+    return on_main(ctx, resp,
+                   [this, req] { return control_.reset_neighbor(req->neighbor(), req->soft()); });
   }
 
   grpc::ServerUnaryReactor* ValidateConfig(grpc::CallbackServerContext* ctx,
@@ -203,15 +268,6 @@ class ApiServer::Service final : public pb::BgpService::CallbackService {
       reactor->Finish(grpc::Status::OK);
     });
     return reactor;
-  }
-
-  static grpc::Status status(const ControlError& e) {
-    using K = ControlError::Kind;
-    const auto code = e.kind == K::NeedsRestart || e.kind == K::Conflict
-                          ? grpc::StatusCode::FAILED_PRECONDITION
-                      : e.kind == K::NotFound ? grpc::StatusCode::NOT_FOUND
-                                              : grpc::StatusCode::INVALID_ARGUMENT;
-    return {code, e.message};
   }
 
   asio::io_context& main_;

@@ -30,6 +30,20 @@ struct PeerView {
   uint64_t bfd_flaps = 0;       // Up -> Down transitions
   std::string drain_state;      // what the neighbour is sent as: "live", "drained", "warm"
   uint64_t rfc7606_events = 0;  // UPDATEs with attribute errors the session survived
+  std::vector<std::string> capabilities;  // negotiated on the established session
+  uint64_t stale_paths = 0;               // graceful restart: kept from before its restart
+};
+
+struct FibNextHopView {
+  std::string interface, gateway;
+  friend bool operator==(const FibNextHopView&, const FibNextHopView&) = default;
+};
+
+// One prefix: what the RIB wants in the kernel and what the kernel has.
+struct FibRouteView {
+  std::string prefix;
+  std::vector<FibNextHopView> next_hops, kernel_next_hops;
+  std::string state;  // "installed", "missing", "differs", "unexpected"
 };
 
 // One path received from one peer.
@@ -54,7 +68,21 @@ struct SummaryView {
   uint64_t rib_prefixes = 0;  // in the Loc-RIB
   bool fib_enabled = false;
   uint64_t fib_routes = 0, fib_groups = 0, fib_nexthops = 0, fib_operations = 0, fib_errors = 0;
+  uint64_t fib_backlog = 0;
   std::vector<PeerView> peers;
+};
+
+// Why a control request changed nothing.
+struct ControlError {
+  enum class Kind {
+    InvalidConfig,
+    NeedsRestart,
+    NotFound,
+    InvalidArgument,
+    Conflict,
+    Internal  // the kernel or another resource could not be read
+  } kind;
+  std::string message;  // what was wrong and where (file:line: key: ...)
 };
 
 // Implemented by whatever owns the protocol state (the session manager).
@@ -63,12 +91,9 @@ class Backend {
   virtual ~Backend() = default;
   virtual SummaryView summary() const = 0;
   virtual std::vector<RouteView> routes() const = 0;
-};
-
-// Why a control request changed nothing.
-struct ControlError {
-  enum class Kind { InvalidConfig, NeedsRestart, NotFound, InvalidArgument, Conflict } kind;
-  std::string message;  // what was wrong and where (file:line: key: ...)
+  // The kernel's routes of ours against the RIB's wishes, sorted by prefix;
+  // an error when the FIB is disabled or the kernel cannot be read.
+  virtual std::expected<std::vector<FibRouteView>, ControlError> fib_routes() const = 0;
 };
 
 // What the API may change; called on the main loop.
@@ -93,6 +118,10 @@ class Control {
       const std::string& prefix, const std::vector<std::string>& communities,
       const std::vector<std::string>& large_communities, std::optional<uint32_t> med) = 0;
   virtual std::expected<std::string, ControlError> delete_route(const std::string& prefix) = 0;
+  // Restarts a neighbour's session, or with `soft` "in", "out" or "both"
+  // re-applies its policy without touching the session.
+  virtual std::expected<std::string, ControlError> reset_neighbor(const std::string& neighbor,
+                                                                  const std::string& soft) = 0;
 };
 
 }  // namespace closbgp::api

@@ -6,8 +6,10 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <expected>
 #include <functional>
 #include <iostream>
+#include <map>
 #include <vector>
 
 #include "bgpd/version.h"
@@ -94,6 +96,34 @@ int unary(const ClientOptions& opts,
   return kExitOk;
 }
 
+// A server stream read whole: the messages, or the exit code of the failure.
+template <class Req, class Msg>
+std::expected<std::vector<Msg>, int> streamed(
+    const ClientOptions& opts,
+    std::unique_ptr<grpc::ClientReader<Msg>> (pb::BgpService::Stub::*method)(grpc::ClientContext*,
+                                                                             const Req&),
+    const Req& req) {
+  auto stub = connect(opts);
+  grpc::ClientContext ctx;
+  set_deadline(ctx, opts);
+  auto reader = ((*stub).*method)(&ctx, req);
+  std::vector<Msg> out;
+  for (Msg m; reader->Read(&m);) out.push_back(m);
+  if (const auto status = reader->Finish(); !status.ok())
+    return std::unexpected(report(status, opts));
+  return out;
+}
+
+template <class Msg>
+void print_json_array(const std::vector<Msg>& items) {
+  std::cout << "[";
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i) std::cout << ",";
+    print_json(items[i]);
+  }
+  std::cout << "]\n";
+}
+
 }  // namespace
 
 int cmd_version(const ClientOptions& opts) {
@@ -137,23 +167,13 @@ int cmd_show_bgp_summary(const ClientOptions& opts) {
 }
 
 int cmd_show_bgp_routes(const ClientOptions& opts, const std::string& prefix) {
-  auto stub = connect(opts);
-  grpc::ClientContext ctx;
-  set_deadline(ctx, opts);
   pb::ShowRoutesRequest req;
   req.set_prefix(prefix);
-  auto reader = stub->ShowRoutes(&ctx, req);
-  std::vector<pb::Route> routes;
-  for (pb::Route r; reader->Read(&r);) routes.push_back(r);
-  const auto status = reader->Finish();
-  if (!status.ok()) return report(status, opts);
+  auto got = streamed(opts, &pb::BgpService::Stub::ShowRoutes, req);
+  if (!got) return got.error();
+  const auto& routes = *got;
   if (opts.json) {
-    std::cout << "[";
-    for (size_t i = 0; i < routes.size(); ++i) {
-      if (i) std::cout << ",";
-      print_json(routes[i]);
-    }
-    std::cout << "]\n";
+    print_json_array(routes);
     return kExitOk;
   }
   std::printf(
@@ -248,6 +268,81 @@ int cmd_route(const ClientOptions& opts, const std::vector<std::string>& args) {
   }
   return unary<pb::AddRouteRequest, pb::RouteChangeResponse>(opts, &pb::BgpService::Stub::AddRoute,
                                                              req, print);
+}
+
+namespace {
+
+std::string next_hops_text(const google::protobuf::RepeatedPtrField<pb::FibNextHop>& hops) {
+  std::string out;
+  for (const auto& h : hops) out += (out.empty() ? "" : ", ") + h.gateway() + " " + h.interface();
+  return out.empty() ? "-" : out;
+}
+
+}  // namespace
+
+int cmd_show_fib(const ClientOptions& opts, const std::string& prefix) {
+  pb::ShowFibRequest req;
+  req.set_prefix(prefix);
+  auto got = streamed(opts, &pb::BgpService::Stub::ShowFib, req);
+  if (!got) return got.error();
+  if (opts.json) {
+    print_json_array(*got);
+    return kExitOk;
+  }
+  std::map<std::string, int> counts;
+  std::printf("%-24s %-11s %s\n", "Prefix", "State", "Next hops (kernel's, when they differ)");
+  for (const auto& r : *got) {
+    ++counts[r.state()];
+    std::string hops =
+        next_hops_text(r.state() == "unexpected" ? r.kernel_next_hops() : r.next_hops());
+    if (r.state() == "differs") hops += "  (kernel: " + next_hops_text(r.kernel_next_hops()) + ")";
+    std::printf("%-24s %-11s %s\n", r.prefix().c_str(), r.state().c_str(), hops.c_str());
+  }
+  std::printf("\n%zu prefixes", got->size());
+  for (const auto& [state, n] : counts) std::printf(", %d %s", n, state.c_str());
+  std::printf("\n");
+  return kExitOk;
+}
+
+int cmd_show_bgp_neighbor(const ClientOptions& opts, const std::string& name) {
+  pb::ShowNeighborRequest req;
+  req.set_neighbor(name);
+  return unary<pb::ShowNeighborRequest, pb::PeerSummary>(
+      opts, &pb::BgpService::Stub::ShowNeighbor, req, [&](const pb::PeerSummary& p) {
+        std::string caps;
+        for (const auto& c : p.capabilities()) caps += (caps.empty() ? "" : ", ") + c;
+        const std::string as =
+            p.remote_as() != 0 ? std::to_string(p.remote_as()) : p.remote_as_config();
+        std::printf("BGP neighbor %s, remote AS %s, %s for %s\n", name.c_str(), as.c_str(),
+                    state_name(p.state()).c_str(), duration(p.uptime_seconds()).c_str());
+        std::printf("  Address %s, router-id %s, hostname %s, hold time %u s\n",
+                    p.address().empty() ? "-" : p.address().c_str(),
+                    p.peer_router_id().empty() ? "-" : p.peer_router_id().c_str(),
+                    p.peer_hostname().empty() ? "-" : p.peer_hostname().c_str(), p.hold_time());
+        std::printf("  Capabilities: %s\n", caps.empty() ? "-" : caps.c_str());
+        std::printf("  Messages: %lu received, %lu sent\n", p.messages_received(),
+                    p.messages_sent());
+        std::printf(
+            "  Prefixes: %lu received, %lu accepted, %lu sent; %lu stale (graceful restart)\n",
+            p.prefixes_received(), p.prefixes_accepted(), p.prefixes_sent(), p.stale_paths());
+        std::printf("  Sent as: %s; RFC 7606 events: %lu\n", p.drain_state().c_str(),
+                    p.rfc7606_events());
+        if (!p.bfd_state().empty())
+          std::printf("  BFD: %s, %lu flaps, packets %lu received, %lu sent, %lu dropped\n",
+                      p.bfd_state().c_str(), p.bfd_flaps(), p.bfd_packets_received(),
+                      p.bfd_packets_sent(), p.bfd_packets_dropped());
+        if (!p.last_error().empty()) std::printf("  Last reset: %s\n", p.last_error().c_str());
+      });
+}
+
+int cmd_neighbor_reset(const ClientOptions& opts, const std::string& name,
+                       const std::string& soft) {
+  pb::ResetNeighborRequest req;
+  req.set_neighbor(name);
+  req.set_soft(soft);
+  return unary<pb::ResetNeighborRequest, pb::ResetNeighborResponse>(
+      opts, &pb::BgpService::Stub::ResetNeighbor, req,
+      [](const auto& resp) { std::cout << resp.result() << "\n"; });
 }
 
 }  // namespace closbgp::cli

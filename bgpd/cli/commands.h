@@ -25,5 +25,11 @@ int cmd_config_reload(const ClientOptions& opts);
 int cmd_set_drain(const ClientOptions& opts, const std::string& state, const std::string& neighbor);
 // route add PREFIX [community C,C...] [large-community L,...] [med N] | route del PREFIX
 int cmd_route(const ClientOptions& opts, const std::vector<std::string>& args);
+// What the kernel holds of ours against what the RIB wants.
+int cmd_show_fib(const ClientOptions& opts, const std::string& prefix);
+// One neighbour in detail; `show bgp neighbors` without a name lists the summary.
+int cmd_show_bgp_neighbor(const ClientOptions& opts, const std::string& name);
+// `soft` empty: hard reset; "in", "out" or "both".
+int cmd_neighbor_reset(const ClientOptions& opts, const std::string& name, const std::string& soft);
 
 }  // namespace closbgp::cli

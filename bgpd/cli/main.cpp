@@ -20,6 +20,10 @@ constexpr const char* kUsage =
     "Commands:\n"
     "  show bgp summary       every neighbour: state, uptime, messages, prefixes\n"
     "  show bgp routes [PFX]  paths received from neighbours (one prefix, or all)\n"
+    "  show bgp neighbors [N] one neighbour in detail (without N: the summary)\n"
+    "  show fib [PFX]         the kernel's routes of ours against what the RIB wants\n"
+    "  neighbor reset N [--soft [in|out]]\n"
+    "                         restart a session (a Hard Reset), or re-apply its policy\n"
     "  config validate [FILE] check a configuration file (default: the running one)\n"
     "  config reload          re-read the running configuration and apply what changed\n"
     "  drain [NEIGHBOR]       advertise with GRACEFUL_SHUTDOWN and a longer AS path\n"
@@ -101,6 +105,8 @@ int main(int argc, char** argv) {
           return usage_error("--timeout needs a number of seconds");
         }
       }
+    } else if (a == "--soft" && !words.empty() && words[0] == "neighbor") {
+      words.push_back(a);
     } else if (a.starts_with("--")) {
       return usage_error("unknown option " + a);
     } else {
@@ -118,6 +124,17 @@ int main(int argc, char** argv) {
   if (words.size() >= 2 && words.size() <= 3 && words[0] == "config" && words[1] == "validate")
     return cmd_config_validate(opts, words.size() == 3 ? words[2] : "");
   if (words == std::vector<std::string>{"config", "reload"}) return cmd_config_reload(opts);
+  if (words.size() >= 3 && words.size() <= 4 && words[0] == "show" && words[1] == "bgp" &&
+      (words[2] == "neighbors" || words[2] == "neighbor"))
+    return words.size() == 3 ? cmd_show_bgp_summary(opts) : cmd_show_bgp_neighbor(opts, words[3]);
+  if (words.size() >= 2 && words.size() <= 3 && words[0] == "show" && words[1] == "fib")
+    return cmd_show_fib(opts, words.size() == 3 ? words[2] : "");
+  if (words.size() >= 3 && words.size() <= 5 && words[0] == "neighbor" && words[1] == "reset") {
+    // neighbor reset N [--soft [in|out|both]]
+    if (words.size() == 3) return cmd_neighbor_reset(opts, words[2], "");
+    if (words[3] != "--soft") return usage_error("neighbor reset N [--soft [in|out]]");
+    return cmd_neighbor_reset(opts, words[2], words.size() == 5 ? words[4] : "both");
+  }
   if (words[0] == "route") return cmd_route(opts, {words.begin() + 1, words.end()});
   if (words.size() <= 2 && (words[0] == "drain" || words[0] == "undrain" || words[0] == "warm")) {
     const char* state = words[0] == "drain" ? "drained" : words[0] == "undrain" ? "live" : "warm";

@@ -239,6 +239,23 @@ class Stepper {
 
 }  // namespace
 
+std::vector<std::string> capability_names(const Negotiated& n) {
+  std::vector<std::string> out;
+  for (auto f : wire::kAllFamilies)
+    if (n.families.has(f)) out.emplace_back(wire::family_name(f));
+  const std::pair<bool, const char*> flags[] = {
+      {n.ipv4_via_ipv6, "extended-nexthop"},
+      {n.route_refresh, "route-refresh"},
+      {n.four_octet_as, "4-octet-as"},
+      {n.extended_message, "extended-message"},
+      {n.graceful_restart, "graceful-restart"},
+      {n.graceful_restart && n.gr_notification, "graceful-restart-notification"},
+      {!n.peer_hostname.empty(), "hostname"}};
+  for (const auto& [on, name] : flags)
+    if (on) out.emplace_back(name);
+  return out;
+}
+
 uint64_t next_random(uint64_t& state) {
   state ^= state << 13;
   state ^= state >> 7;

@@ -138,6 +138,10 @@ using Action = std::variant<action::Connect, action::Disconnect, action::Send, a
 
 std::vector<Action> step(Session& s, const Event& e, Clock::time_point now);
 
+// What a session negotiated, as the API names it ("ipv4-unicast",
+// "route-refresh", "graceful-restart", ...).
+std::vector<std::string> capability_names(const Negotiated& n);
+
 // xorshift64: the session's jitter source (`Session::rng` is the state).
 uint64_t next_random(uint64_t& state);
 

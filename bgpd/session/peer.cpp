@@ -520,7 +520,9 @@ api::PeerView Peer::view() const {
     v.peer_router_id = wire::IpAddress::v4(best.fsm.negotiated.peer_router_id).to_string();
     v.hold_time = best.fsm.negotiated.hold_time;
     v.peer_hostname = best.fsm.negotiated.peer_hostname;
+    v.capabilities = capability_names(best.fsm.negotiated);
   }
+  v.stale_paths = stale_.size();
   const auto since = established_at_.value_or(state_since_);
   v.uptime_seconds =
       uint64_t(std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - since).count());

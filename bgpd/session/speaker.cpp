@@ -341,6 +341,7 @@ api::SummaryView Speaker::summary() const {
     s.fib_nexthops = f.nexthops;
     s.fib_operations = f.operations;
     s.fib_errors = f.errors;
+    s.fib_backlog = fib_->backlog();
   }
   for (const auto& [name, p] : peers_) {
     s.peers.push_back(p->view());

@@ -57,6 +57,9 @@ class Speaker final : public api::Backend, public api::Control, private PeerEven
 
   api::SummaryView summary() const override;
   std::vector<api::RouteView> routes() const override;
+  std::expected<std::vector<api::FibRouteView>, api::ControlError> fib_routes() const override;
+  std::expected<std::string, api::ControlError> reset_neighbor(const std::string& neighbor,
+                                                               const std::string& soft) override;
   const rib::LocRib& loc_rib() const { return rib_; }
 
  private:
@@ -69,6 +72,8 @@ class Speaker final : public api::Backend, public api::Control, private PeerEven
   void join_group(Peer& p);
   void leave_group(Peer& p);  // out of its update group; its paths stay
   void forget(Peer& p);
+  // Every path of its Adj-RIB-In through route-map-in again.
+  void reimport(Peer& p);
   PeerPolicy peer_policy(const config::Neighbor& n) const;
   static rib::SelectionOptions selection_options(const config::Config& cfg);
   static std::vector<rib::AggregateSpec> aggregate_specs(const config::Config& cfg);

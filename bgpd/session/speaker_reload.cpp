@@ -129,14 +129,18 @@ void Speaker::retire(const std::string& name, uint8_t cease_subcode, const std::
 // New policy for a running session: every received path goes through the
 // new route-map-in again (the Adj-RIB-In keeps them as received), and the
 // peer moves to the update group its new outbound policy belongs to.
-void Speaker::reapply_policy(Peer& p, const config::Neighbor& n) {
-  p.set_policy(peer_policy(n));
-  if (!p.negotiated()) return;
+void Speaker::reimport(Peer& p) {
   std::vector<rib::RouteChange> all;
   p.adj_rib_in().routes().for_each([&](const wire::Prefix& prefix, const rib::PathRef& path) {
     all.push_back({prefix, path});
   });
   peer_routes_changed(p, all);
+}
+
+void Speaker::reapply_policy(Peer& p, const config::Neighbor& n) {
+  p.set_policy(peer_policy(n));
+  if (!p.negotiated()) return;
+  reimport(p);
   regroup(p);
 }
 

@@ -1,6 +1,7 @@
 """A minimal BGP speaker for tests and benchmarks: builds messages (also
 malformed ones) and runs asyncio servers inside a network namespace."""
 import asyncio
+import contextlib
 import ctypes
 import socket
 import struct
@@ -119,11 +120,12 @@ class ScriptedPeer:
     """A numbered IPv4 eBGP peer driven from a test: connects to the router
     from `local` inside namespace `ns_name`, announces and withdraws IPv4
     prefixes (itself as next hop), and keeps what it is sent: `routes`
-    maps prefix to AS path, `withdrawn` counts withdrawals per prefix."""
+    maps prefix to AS path, `withdrawn` and `announced` count withdrawals
+    and announcements per prefix."""
 
     def __init__(self, ns_name, local, dut, asn):
         self.local, self.asn = local, asn
-        self.routes, self.withdrawn = {}, {}
+        self.routes, self.withdrawn, self.announced = {}, {}, {}
         self.communities = {}  # prefix -> COMMUNITIES values, as last sent
         self.notification = None  # (code, subcode) of a NOTIFICATION received
         self.lock = threading.Lock()
@@ -181,6 +183,7 @@ class ScriptedPeer:
                 self.withdrawn[p] = self.withdrawn.get(p, 0) + 1
             for p in nlri:
                 self.routes[p] = path
+                self.announced[p] = self.announced.get(p, 0) + 1
                 self.communities[p] = communities
 
     def announce(self, *prefixes):
@@ -196,5 +199,8 @@ class ScriptedPeer:
             return dict(self.routes), dict(self.withdrawn)
 
     def close(self):
+        """Ends the session (FIN), even while the reader thread waits in recv."""
         if self.sock:
+            with contextlib.suppress(OSError):
+                self.sock.shutdown(socket.SHUT_RDWR)
             self.sock.close()

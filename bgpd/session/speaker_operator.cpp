@@ -1,0 +1,91 @@
+// What an operator asks of the running daemon beyond configuration: the
+// kernel's routes against the RIB's (`show fib`), and neighbour resets.
+#include <net/if.h>
+
+#include <algorithm>
+#include <map>
+
+#include "bgpd/session/session_log.h"
+#include "bgpd/session/speaker.h"
+
+namespace closbgp::session {
+namespace {
+
+api::FibNextHopView view_of(const fib::NextHop& nh) {
+  char name[IF_NAMESIZE] = {};
+  const bool known = if_indextoname(nh.ifindex, name) != nullptr;
+  return {known ? name : "ifindex " + std::to_string(nh.ifindex), nh.gateway.to_string()};
+}
+
+std::vector<api::FibNextHopView> views_of(std::vector<fib::NextHop> set) {
+  std::sort(set.begin(), set.end());
+  std::vector<api::FibNextHopView> out;
+  for (const auto& nh : set) out.push_back(view_of(nh));
+  return out;
+}
+
+// Each route's next hops as the kernel has them: through its group, or
+// the one nexthop object it names.
+std::map<wire::Prefix, std::vector<fib::NextHop>> kernel_sets(const fib::Installed& k) {
+  std::map<uint32_t, fib::NextHop> hops(k.nexthops.begin(), k.nexthops.end());
+  std::map<uint32_t, std::vector<uint32_t>> groups(k.groups.begin(), k.groups.end());
+  std::map<wire::Prefix, std::vector<fib::NextHop>> out;
+  for (const auto& [prefix, id] : k.routes) {
+    auto& set = out[prefix];
+    const auto g = groups.find(id);
+    for (uint32_t m : g != groups.end() ? g->second : std::vector<uint32_t>{id})
+      if (auto h = hops.find(m); h != hops.end()) set.push_back(h->second);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::expected<std::vector<api::FibRouteView>, api::ControlError> Speaker::fib_routes() const {
+  using Kind = api::ControlError::Kind;
+  if (!fib_) return std::unexpected(api::ControlError{Kind::Conflict, "the FIB is disabled"});
+  auto kernel = fib_->read_kernel();
+  if (!kernel) return std::unexpected(api::ControlError{Kind::Internal, kernel.error()});
+  auto in_kernel = kernel_sets(*kernel);
+  std::vector<api::FibRouteView> out;
+  for (auto& [prefix, set] : fib_update(rib_.entries().sorted_keys()).upsert) {
+    api::FibRouteView v{prefix.to_string(), views_of(set), {}, "missing"};
+    if (auto k = in_kernel.find(prefix); k != in_kernel.end()) {
+      v.kernel_next_hops = views_of(k->second);
+      v.state = v.kernel_next_hops == v.next_hops ? "installed" : "differs";
+      in_kernel.erase(k);
+    }
+    out.push_back(std::move(v));
+  }
+  for (auto& [prefix, set] : in_kernel)
+    out.push_back({prefix.to_string(), {}, views_of(set), "unexpected"});
+  return out;
+}
+
+std::expected<std::string, api::ControlError> Speaker::reset_neighbor(const std::string& neighbor,
+                                                                      const std::string& soft) {
+  using Kind = api::ControlError::Kind;
+  auto it = peers_.find(neighbor);
+  if (it == peers_.end())
+    return std::unexpected(api::ControlError{
+        Kind::NotFound, "no neighbour " + neighbor + " (closctl show bgp summary lists them)"});
+  Peer& p = *it->second;
+  if (soft.empty()) {
+    session_logger()->warn("{}: reset by the operator", neighbor);
+    p.stop(wire::cease::kAdminReset, "reset by the operator");
+    p.start();
+    return "neighbour " + neighbor + ": session reset";
+  }
+  if (soft != "in" && soft != "out" && soft != "both")
+    return std::unexpected(
+        api::ControlError{Kind::InvalidArgument, "soft reset '" + soft + "': in, out or both"});
+  if (!p.negotiated())
+    return std::unexpected(api::ControlError{
+        Kind::Conflict, "neighbour " + neighbor + " has no established session to refresh"});
+  session_logger()->info("{}: soft reset {} by the operator", neighbor, soft);
+  if (soft != "out") reimport(p);
+  if (soft != "in") peer_refresh_requested(p);
+  return "neighbour " + neighbor + ": policy re-applied (" + soft + ")";
+}
+
+}  // namespace closbgp::session

@@ -1,0 +1,163 @@
+"""The operator RPCs through closctl against a live closbgpd with two
+scripted eBGP neighbours: show bgp neighbors, show fib (every state it
+reports, from routes changed behind the daemon's back), neighbor reset
+(hard, soft in and out) and their errors and exit codes."""
+import contextlib
+import time
+
+import pytest
+
+from lib.bgp_speaker import ScriptedPeer
+from lib.netns import Daemon, router_and_peers, wait_for
+
+pytestmark = pytest.mark.netns
+
+A, B = "192.0.2.2", "192.0.2.3"
+CONFIG = """asn: 65000
+router-id: 10.0.0.1
+drain: {warm-up: 0}
+neighbors:
+  - {address: 192.0.2.2, remote-as: 65001}
+  - {address: 192.0.2.3, remote-as: 65002}
+networks: [10.50.0.0/24]
+"""
+OUR_NEXTHOP = 0x0C1B8000  # an id in closbgpd's own range, unused by it here
+
+
+@pytest.fixture
+def dut(netns_factory, tmp_path):
+    dut_ns, peers_ns = router_and_peers(netns_factory, (A, B))
+    with contextlib.ExitStack() as stack:
+        d = Daemon(dut_ns, CONFIG, tmp_path, "dut")
+        stack.callback(d.stop)
+        d.wait_api()
+        a = ScriptedPeer(peers_ns.name, A, "192.0.2.1", 65001)
+        stack.callback(a.close)
+        b = ScriptedPeer(peers_ns.name, B, "192.0.2.1", 65002)
+        stack.callback(b.close)
+        yield d, a, b, peers_ns
+
+
+def ctl(d, *args):
+    r = d.ctl(*args, check=False)
+    return r.returncode, r.stdout + r.stderr
+
+
+def fib(d):
+    return {r["prefix"]: r for r in d.ctl_json("show", "fib")}
+
+
+def test_show_bgp_neighbors(dut):
+    d, a, b, _ = dut
+    got = d.ctl_json("show", "bgp", "neighbors", A)
+    assert got["state"] == "SESSION_STATE_ESTABLISHED"
+    assert got["remote_as"] == 65001
+    assert got["capabilities"] == ["ipv4-unicast", "4-octet-as"]
+    assert got["stale_paths"] == "0"  # uint64: a string in the JSON mapping
+    rc, out = ctl(d, "show", "bgp", "neighbors", A)
+    assert rc == 0 and "BGP neighbor 192.0.2.2, remote AS 65001, Established" in out, out
+    assert "Capabilities: ipv4-unicast, 4-octet-as" in out
+    rc, out = ctl(d, "show", "bgp", "neighbors", "192.0.2.99")
+    assert rc == 1 and "no neighbour 192.0.2.99" in out, out
+    # Without a name: the summary.
+    rc, out = ctl(d, "show", "bgp", "neighbors")
+    assert rc == 0 and "Total number of neighbors 2" in out
+
+
+def test_show_fib_compares_the_kernel_with_the_rib(dut):
+    d, a, b, _ = dut
+    a.announce("10.60.0.0/24", "10.60.1.0/24")
+    wait_for(lambda: fib(d).get("10.60.1.0/24", {}).get("state") == "installed", 10,
+             "10.60.1.0/24 installed")
+    got = fib(d)["10.60.0.0/24"]
+    assert got["state"] == "installed"
+    assert got["next_hops"] == [{"interface": "swp1", "gateway": A}]
+    assert got["kernel_next_hops"] == got["next_hops"]
+    assert "10.50.0.0/24" not in fib(d)  # our own network is not installed
+
+    # Behind the daemon's back: one route deleted, one pointed elsewhere
+    # (a nexthop in closbgpd's id range), and one of "ours" it never wrote.
+    ns = d.ns
+    ns.ip("route", "del", "10.60.0.0/24")
+    ns.ip("nexthop", "add", "id", str(OUR_NEXTHOP), "via", B, "dev", "swp1", "proto", "186")
+    ns.ip("route", "replace", "10.60.1.0/24", "nhid", str(OUR_NEXTHOP), "proto", "186",
+          "metric", "20")
+    ns.ip("route", "add", "10.61.0.0/24", "nhid", str(OUR_NEXTHOP), "proto", "186", "metric", "20")
+    states = {p: r["state"] for p, r in fib(d).items()}
+    assert states == {"10.60.0.0/24": "missing", "10.60.1.0/24": "differs",
+                      "10.61.0.0/24": "unexpected"}
+    assert fib(d)["10.60.1.0/24"]["kernel_next_hops"] == [{"interface": "swp1", "gateway": B}]
+    rc, out = ctl(d, "show", "fib")
+    assert rc == 0 and "3 prefixes, 1 differs, 1 missing, 1 unexpected" in out, out
+    assert "(kernel: 192.0.2.3 swp1)" in out
+    rc, out = ctl(d, "show", "fib", "10.61.0.0/24")
+    assert rc == 0 and "1 prefixes, 1 unexpected" in out, out
+
+
+def test_show_fib_without_a_fib(netns_factory, tmp_path):
+    dut_ns, _ = router_and_peers(netns_factory, (A,))
+    d = Daemon(dut_ns, CONFIG.replace("drain:", "fib: {enabled: false}\ndrain:"), tmp_path, "dut")
+    try:
+        d.wait_api()
+        rc, out = ctl(d, "show", "fib")
+        assert rc == 1 and "the FIB is disabled" in out, out
+    finally:
+        d.stop()
+
+
+def test_soft_resets_keep_the_session(dut):
+    d, a, b, _ = dut
+    wait_for(lambda: "10.50.0.0/24" in a.snapshot()[0], 10, "our network at A")
+    uptime = d.ctl_json("show", "bgp", "neighbors", A)["uptime_seconds"]
+    before = a.announced["10.50.0.0/24"]
+    rc, out = ctl(d, "neighbor", "reset", A, "--soft", "out")
+    assert rc == 0 and "policy re-applied (out)" in out, out
+    wait_for(lambda: a.announced["10.50.0.0/24"] == before + 1, 10, "the table sent again")
+    b.announce("10.70.0.0/24")
+    wait_for(lambda: any(r["prefix"] == "10.70.0.0/24" for r in d.ctl_json("show", "bgp", "routes")),
+             10, "B's route")
+    rc, out = ctl(d, "neighbor", "reset", B, "--soft")
+    assert rc == 0 and "policy re-applied (both)" in out, out
+    assert any(r["prefix"] == "10.70.0.0/24" and r["accepted"]
+               for r in d.ctl_json("show", "bgp", "routes"))
+    assert a.notification is None
+    time.sleep(1.1)
+    assert int(d.ctl_json("show", "bgp", "neighbors", A)["uptime_seconds"]) > int(uptime)
+
+
+def test_hard_reset_sends_a_hard_reset(dut):
+    d, a, b, peers_ns = dut
+    rc, out = ctl(d, "neighbor", "reset", A)
+    assert rc == 0 and "neighbour 192.0.2.2: session reset" in out, out
+    wait_for(lambda: a.notification, 5, "A's NOTIFICATION")
+    # Cease / Administrative Reset; not inside a Hard Reset, since this peer
+    # negotiated no graceful restart.
+    assert a.notification == (6, 4)
+    summary = {p["address"]: p for p in d.ctl_json("show", "bgp", "summary")["peers"]}
+    assert summary[A]["state"] != "SESSION_STATE_ESTABLISHED"
+    assert summary[B]["state"] == "SESSION_STATE_ESTABLISHED"  # untouched
+    # The neighbour comes back on its own connection.
+    again = ScriptedPeer(peers_ns.name, A, "192.0.2.1", 65001)
+    try:
+        wait_for(lambda: d.ctl_json("show", "bgp", "neighbors", A)["state"] ==
+                 "SESSION_STATE_ESTABLISHED", 10, "A back")
+    finally:
+        again.close()
+
+
+def test_reset_errors(dut):
+    d, a, b, _ = dut
+    rc, out = ctl(d, "neighbor", "reset", "192.0.2.99")
+    assert rc == 1 and "no neighbour 192.0.2.99" in out, out
+    rc, out = ctl(d, "neighbor", "reset", A, "--soft", "sideways")
+    assert rc == 1 and "in, out or both" in out, out
+    rc, out = ctl(d, "neighbor", "reset")
+    assert rc == 2, out
+    a.close()
+    wait_for(lambda: d.ctl_json("show", "bgp", "neighbors", A)["state"] !=
+             "SESSION_STATE_ESTABLISHED", 10, "A down")
+    rc, out = ctl(d, "neighbor", "reset", A, "--soft")
+    assert rc == 1 and "no established session" in out, out
+    # With --json too, an error is the daemon's message on stderr, exit 1.
+    r = d.ctl("--json", "neighbor", "reset", "192.0.2.99", check=False)
+    assert r.returncode == 1 and "no neighbour" in r.stderr and r.stdout == ""
