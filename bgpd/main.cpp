@@ -59,7 +59,8 @@ int main(int argc, char** argv) {
   std::unique_ptr<fib::NetlinkFib> kernel;
   if (cfg->fib.enabled) {
     kernel = std::make_unique<fib::NetlinkFib>(
-        fib::NetlinkOptions{cfg->fib.table, cfg->fib.metric, cfg->fib.protocol});
+        fib::NetlinkOptions{cfg->fib.table, cfg->fib.metric, cfg->fib.protocol, cfg->fib.resilient,
+                            cfg->fib.retain_on_exit});
     if (auto started = kernel->start(); !started) {
       log::get("fib")->error("{}", started.error());
       return 1;

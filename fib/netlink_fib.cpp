@@ -24,6 +24,9 @@ namespace {
 // with zebra's or anyone else's objects.
 constexpr uint32_t kFirstObjectId = 0x0c1b0000;
 constexpr uint32_t kLastObjectId = kFirstObjectId + 0xffffff;
+// Buckets of a resilient group: enough that flows spread evenly over up to
+// 64 next hops, few enough to rewrite quickly.
+constexpr uint16_t kResilientBuckets = 128;
 
 std::shared_ptr<spdlog::logger> logger() {
   static auto l = log::get("fib");
@@ -100,6 +103,11 @@ NetlinkFib::~NetlinkFib() {
   }
   cv_.notify_all();
   if (thread_.joinable()) thread_.join();
+  if (sock_ && !options_.retain_on_exit) {
+    logger()->info("FIB: removing our {} routes (retain-on-exit: false)", planner_.routes());
+    const auto ops = planner_.plan({{}, planner_.prefixes()});
+    for (const auto& op : ops) execute(op);
+  }
   if (sock_) nl_socket_free(sock_);
 }
 
@@ -111,8 +119,10 @@ std::expected<void, std::string> NetlinkFib::start() {
   check_kernel_settings();
   adopt_previous_run();
   thread_ = std::thread([this] { run(); });
-  logger()->info("FIB: kernel table {}, metric {}, protocol {}", options_.table, options_.metric,
-                 unsigned(options_.protocol));
+  logger()->info("FIB: kernel table {}, metric {}, protocol {}{}{}", options_.table,
+                 options_.metric, unsigned(options_.protocol),
+                 options_.resilient ? ", resilient groups" : "",
+                 options_.retain_on_exit ? "" : ", routes removed on exit");
   return {};
 }
 
@@ -251,6 +261,12 @@ void NetlinkFib::execute(const Op& o) {
     std::vector<nexthop_grp> members(g->members.size());
     for (size_t i = 0; i < members.size(); ++i) members[i].id = g->members[i];
     nla_put(m, NHA_GROUP, int(members.size() * sizeof(nexthop_grp)), members.data());
+    if (options_.resilient) {
+      nla_put_u16(m, NHA_GROUP_TYPE, NEXTHOP_GRP_TYPE_RES);
+      nlattr* res = nla_nest_start(m, NHA_RES_GROUP);
+      nla_put_u16(m, NHA_RES_GROUP_BUCKETS, kResilientBuckets);
+      nla_nest_end(m, res);
+    }
   } else if (auto* r = std::get_if<op::SetRoute>(&o)) {
     route_header(RTM_NEWROUTE, kCreate, r->prefix);
     nla_put_u32(m, RTA_NH_ID, r->group);

@@ -23,12 +23,14 @@ struct NetlinkOptions {
   uint32_t table = 254;  // main
   uint32_t metric = 20;
   uint8_t protocol = 186;  // "bgp", as FRR's zebra
+  bool resilient = false;  // resilient groups (kernel 5.13+), kResilientBuckets buckets
+  bool retain_on_exit = true;
 };
 
 class NetlinkFib final : public Fib {
  public:
   explicit NetlinkFib(NetlinkOptions options);
-  ~NetlinkFib() override;  // routes stay in the kernel (retain on exit)
+  ~NetlinkFib() override;  // routes stay in the kernel unless !retain_on_exit
 
   std::expected<void, std::string> start();
   void apply(RouteUpdate update) override;

@@ -111,6 +111,12 @@ void Planner::collect(std::vector<Op>& ops) {
   });
 }
 
+std::vector<wire::Prefix> Planner::prefixes() const {
+  std::vector<wire::Prefix> out;
+  for (const auto& [prefix, group] : routes_) out.push_back(prefix);
+  return out;
+}
+
 void Planner::adopt(const Installed& installed) {
   uint32_t highest = 0;
   for (const auto& [id, nh] : installed.nexthops) {

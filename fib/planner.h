@@ -67,6 +67,7 @@ class Planner {
   void adopt(const Installed& installed);
 
   size_t routes() const { return routes_.size(); }
+  std::vector<wire::Prefix> prefixes() const;  // every route it holds
   size_t groups() const { return groups_.size(); }
   size_t nexthops() const { return nexthops_.size(); }
 

@@ -166,7 +166,7 @@ Grpc parse_grpc(const YAML::Node& n) {
 }
 
 Fib parse_fib(const YAML::Node& n) {
-  Section s(n, "fib", {"enabled", "table", "metric", "protocol"});
+  Section s(n, "fib", {"enabled", "table", "metric", "protocol", "resilient", "retain-on-exit"});
   Fib f;
   if (s.has("enabled")) f.enabled = boolean(s.get("enabled"), "fib.enabled");
   if (s.has("table")) {
@@ -177,6 +177,9 @@ Fib parse_fib(const YAML::Node& n) {
   }
   if (s.has("metric")) f.metric = uint32_t(number(s.get("metric"), "fib.metric", 0, 4294967295u));
   if (s.has("protocol")) f.protocol = uint8_t(number(s.get("protocol"), "fib.protocol", 1, 255));
+  if (s.has("resilient")) f.resilient = boolean(s.get("resilient"), "fib.resilient");
+  if (s.has("retain-on-exit"))
+    f.retain_on_exit = boolean(s.get("retain-on-exit"), "fib.retain-on-exit");
   return f;
 }
 

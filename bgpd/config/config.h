@@ -56,6 +56,10 @@ struct Fib {
   uint32_t table = 254;  // main
   uint32_t metric = 20;
   uint8_t protocol = 186;  // "bgp", as FRR's zebra
+  // Resilient nexthop groups: a member lost moves only its own flows.
+  bool resilient = false;
+  // Routes stay in the kernel when the daemon exits (forwarding goes on).
+  bool retain_on_exit = true;
   friend bool operator==(const Fib&, const Fib&) = default;
 };
 

@@ -319,9 +319,11 @@ void Speaker::shutdown(const std::string& message, std::function<void()> done) {
   acceptor_.close(ec);
   scan_timer_.cancel();
   // A planned restart for neighbours that negotiated graceful restart: the
-  // kernel keeps our routes, so they may keep theirs towards us.
-  for (auto& [name, p] : peers_)
-    p->stop(wire::cease::kAdminShutdown, message, cfg_.graceful_restart.enabled);
+  // kernel keeps our routes, so they may keep theirs towards us. Not when
+  // our routes leave the kernel with us (retain-on-exit: false).
+  const bool planned =
+      cfg_.graceful_restart.enabled && (!cfg_.fib.enabled || cfg_.fib.retain_on_exit);
+  for (auto& [name, p] : peers_) p->stop(wire::cease::kAdminShutdown, message, planned);
   shutdown_timer_.expires_after(kShutdownGrace);
   shutdown_timer_.async_wait(
       [done = std::move(done)](const boost::system::error_code&) { done(); });

@@ -299,6 +299,18 @@ TEST(Config, GracefulRestartIsOnByDefaultAndTunable) {
   EXPECT_EQ(bad.error().key, "graceful-restart.restart-time");
 }
 
+TEST(Config, FibOptions) {
+  auto c = parse_config("asn: 1\nrouter-id: 10.0.0.1\n", "t.yaml");
+  ASSERT_TRUE(c) << c.error().to_string();
+  EXPECT_FALSE(c->fib.resilient);
+  EXPECT_TRUE(c->fib.retain_on_exit);
+  c = parse_config("asn: 1\nrouter-id: 10.0.0.1\nfib: {resilient: true, retain-on-exit: false}\n",
+                   "t.yaml");
+  ASSERT_TRUE(c) << c.error().to_string();
+  EXPECT_TRUE(c->fib.resilient);
+  EXPECT_FALSE(c->fib.retain_on_exit);
+}
+
 TEST(Config, InsecurePublicGrpcIsAllowedWhenWritten) {
   auto c = parse_config(
       "asn: 1\nrouter-id: 10.0.0.1\ngrpc: {listen: \"0.0.0.0:50051\", insecure: true}\n", "t.yaml");

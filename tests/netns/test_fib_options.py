@@ -1,0 +1,70 @@
+"""FIB options against a real kernel: resilient nexthop groups (a lost
+member is rewritten in place, the group stays resilient), and
+retain-on-exit: false (our routes and objects leave with the daemon; by
+default they stay, see the restart tests)."""
+import contextlib
+import json
+
+import pytest
+
+from lib.bgp_speaker import ScriptedPeer
+from lib.netns import Daemon, router_and_peers, wait_for
+
+pytestmark = pytest.mark.netns
+
+A, B = "192.0.2.2", "192.0.2.3"
+CONFIG = """asn: 65000
+router-id: 10.0.0.1
+drain: {{warm-up: 0}}
+fib: {{{fib}}}
+neighbors:
+  - {{address: 192.0.2.2, remote-as: 65001}}
+  - {{address: 192.0.2.3, remote-as: 65002}}
+"""
+
+
+@contextlib.contextmanager
+def ecmp_router(netns_factory, tmp_path, fib):
+    """closbgpd with two neighbours announcing 10.80.0.0/24 (ECMP)."""
+    dut_ns, peers_ns = router_and_peers(netns_factory, (A, B))
+    with contextlib.ExitStack() as stack:
+        d = Daemon(dut_ns, CONFIG.format(fib=fib), tmp_path, "dut")
+        stack.callback(d.stop)
+        d.wait_api()
+        peers = [ScriptedPeer(peers_ns.name, A, "192.0.2.1", 65001),
+                 ScriptedPeer(peers_ns.name, B, "192.0.2.1", 65002)]
+        for p in peers:
+            stack.callback(p.close)
+            p.announce("10.80.0.0/24")
+        yield d, peers
+
+
+def kernel(ns, *args):
+    out = ns.ip("-j", *args).stdout
+    return json.loads(out) if out.strip() else []
+
+
+def group_of(ns, prefix):
+    routes = kernel(ns, "route", "show", prefix)
+    return kernel(ns, "nexthop", "show", "id", str(routes[0]["nhid"]))[0] if routes else None
+
+
+def test_resilient_groups(netns_factory, tmp_path):
+    with ecmp_router(netns_factory, tmp_path, "resilient: true") as (d, (a, b)):
+        g = wait_for(lambda: (lambda g: g if g and len(g["group"]) == 2 else None)(
+            group_of(d.ns, "10.80.0.0/24")), 10, "a 2-way group")
+        assert g["type"] == "resilient"
+        assert g["resilient_args"]["buckets"] == 128
+        b.withdraw("10.80.0.0/24")
+        wait_for(lambda: len(group_of(d.ns, "10.80.0.0/24")["group"]) == 1, 10, "one member left")
+        after = group_of(d.ns, "10.80.0.0/24")
+        assert after["id"] == g["id"] and after["type"] == "resilient"  # rewritten in place
+
+
+def test_routes_leave_with_the_daemon_when_told(netns_factory, tmp_path):
+    with ecmp_router(netns_factory, tmp_path, "retain-on-exit: false") as (d, peers):
+        wait_for(lambda: group_of(d.ns, "10.80.0.0/24"), 10, "the route")
+        assert d.stop() == 0
+        assert kernel(d.ns, "route", "show", "proto", "bgp") == []
+        assert kernel(d.ns, "nexthop", "show") == []
+        assert "removing our 1 routes (retain-on-exit: false)" in d.log_text()
