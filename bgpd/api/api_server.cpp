@@ -57,6 +57,7 @@ void fill(const PeerView& p, pb::PeerSummary* peer) {
   peer->set_bfd_flaps(p.bfd_flaps);
   for (const auto& c : p.capabilities) peer->add_capabilities(c);
   peer->set_stale_paths(p.stale_paths);
+  peer->set_shutdown(p.shutdown);
 }
 
 void fill(const SummaryView& view, pb::ShowBgpSummaryResponse& out) {
@@ -201,9 +202,25 @@ class ApiServer::Service final : public pb::BgpService::CallbackService {
 
   grpc::ServerUnaryReactor* ResetNeighbor(grpc::CallbackServerContext* ctx,
                                           const pb::ResetNeighborRequest* req,
-                                          pb::ResetNeighborResponse* resp) override {
+                                          pb::NeighborActionResponse* resp) override {
     return on_main(ctx, resp,
                    [this, req] { return control_.reset_neighbor(req->neighbor(), req->soft()); });
+  }
+
+  grpc::ServerUnaryReactor* ShutdownNeighbor(grpc::CallbackServerContext* ctx,
+                                             const pb::ShutdownNeighborRequest* req,
+                                             pb::NeighborActionResponse* resp) override {
+    return on_main(ctx, resp, [this, req] {
+      return control_.set_neighbor_enabled(req->neighbor(), false, req->message());
+    });
+  }
+
+  grpc::ServerUnaryReactor* EnableNeighbor(grpc::CallbackServerContext* ctx,
+                                           const pb::EnableNeighborRequest* req,
+                                           pb::NeighborActionResponse* resp) override {
+    return on_main(ctx, resp, [this, req] {
+      return control_.set_neighbor_enabled(req->neighbor(), true, "");
+    });
   }
 
   grpc::ServerUnaryReactor* ValidateConfig(grpc::CallbackServerContext* ctx,

@@ -32,6 +32,7 @@ struct PeerView {
   uint64_t rfc7606_events = 0;  // UPDATEs with attribute errors the session survived
   std::vector<std::string> capabilities;  // negotiated on the established session
   uint64_t stale_paths = 0;               // graceful restart: kept from before its restart
+  bool shutdown = false;                  // by the operator
 };
 
 struct FibNextHopView {
@@ -122,6 +123,10 @@ class Control {
   // re-applies its policy without touching the session.
   virtual std::expected<std::string, ControlError> reset_neighbor(const std::string& neighbor,
                                                                   const std::string& soft) = 0;
+  // Shuts a neighbour down (with `message` in its Cease) or enables it
+  // again; kept in the state file.
+  virtual std::expected<std::string, ControlError> set_neighbor_enabled(
+      const std::string& neighbor, bool enabled, const std::string& message) = 0;
 };
 
 }  // namespace closbgp::api

@@ -157,7 +157,8 @@ int cmd_show_bgp_summary(const ClientOptions& opts) {
               p.remote_as() != 0 ? std::to_string(p.remote_as()) : p.remote_as_config();
           const std::string state = p.state() == pb::SESSION_STATE_ESTABLISHED
                                         ? std::to_string(p.prefixes_received())
-                                        : state_name(p.state());
+                                    : p.shutdown() ? "Idle (Admin)"
+                                                   : state_name(p.state());
           std::printf("%-*s %-10s %9lu %9lu %-10s %-12s %8lu\n", width, names[i].c_str(),
                       as.c_str(), p.messages_received(), p.messages_sent(),
                       duration(p.uptime_seconds()).c_str(), state.c_str(), p.prefixes_sent());
@@ -272,6 +273,10 @@ int cmd_route(const ClientOptions& opts, const std::vector<std::string>& args) {
 
 namespace {
 
+void print_result(const pb::NeighborActionResponse& resp) {
+  std::cout << resp.result() << "\n";
+}
+
 std::string next_hops_text(const google::protobuf::RepeatedPtrField<pb::FibNextHop>& hops) {
   std::string out;
   for (const auto& h : hops) out += (out.empty() ? "" : ", ") + h.gateway() + " " + h.interface();
@@ -340,9 +345,23 @@ int cmd_neighbor_reset(const ClientOptions& opts, const std::string& name,
   pb::ResetNeighborRequest req;
   req.set_neighbor(name);
   req.set_soft(soft);
-  return unary<pb::ResetNeighborRequest, pb::ResetNeighborResponse>(
-      opts, &pb::BgpService::Stub::ResetNeighbor, req,
-      [](const auto& resp) { std::cout << resp.result() << "\n"; });
+  return unary<pb::ResetNeighborRequest, pb::NeighborActionResponse>(
+      opts, &pb::BgpService::Stub::ResetNeighbor, req, print_result);
+}
+
+int cmd_neighbor_enable(const ClientOptions& opts, const std::string& name, bool enable,
+                        const std::string& message) {
+  if (enable) {
+    pb::EnableNeighborRequest req;
+    req.set_neighbor(name);
+    return unary<pb::EnableNeighborRequest, pb::NeighborActionResponse>(
+        opts, &pb::BgpService::Stub::EnableNeighbor, req, print_result);
+  }
+  pb::ShutdownNeighborRequest req;
+  req.set_neighbor(name);
+  req.set_message(message);
+  return unary<pb::ShutdownNeighborRequest, pb::NeighborActionResponse>(
+      opts, &pb::BgpService::Stub::ShutdownNeighbor, req, print_result);
 }
 
 }  // namespace closbgp::cli

@@ -31,5 +31,8 @@ int cmd_show_fib(const ClientOptions& opts, const std::string& prefix);
 int cmd_show_bgp_neighbor(const ClientOptions& opts, const std::string& name);
 // `soft` empty: hard reset; "in", "out" or "both".
 int cmd_neighbor_reset(const ClientOptions& opts, const std::string& name, const std::string& soft);
+// neighbor shutdown N [MESSAGE] | neighbor enable N
+int cmd_neighbor_enable(const ClientOptions& opts, const std::string& name, bool enable,
+                        const std::string& message);
 
 }  // namespace closbgp::cli

@@ -24,6 +24,8 @@ constexpr const char* kUsage =
     "  show fib [PFX]         the kernel's routes of ours against what the RIB wants\n"
     "  neighbor reset N [--soft [in|out]]\n"
     "                         restart a session (a Hard Reset), or re-apply its policy\n"
+    "  neighbor shutdown N [MESSAGE...] | neighbor enable N\n"
+    "                         keep a neighbour down (kept across restarts), or bring it back\n"
     "  config validate [FILE] check a configuration file (default: the running one)\n"
     "  config reload          re-read the running configuration and apply what changed\n"
     "  drain [NEIGHBOR]       advertise with GRACEFUL_SHUTDOWN and a longer AS path\n"
@@ -135,6 +137,13 @@ int main(int argc, char** argv) {
     if (words[3] != "--soft") return usage_error("neighbor reset N [--soft [in|out]]");
     return cmd_neighbor_reset(opts, words[2], words.size() == 5 ? words[4] : "both");
   }
+  if (words.size() >= 3 && words[0] == "neighbor" && words[1] == "shutdown") {
+    std::string message;
+    for (size_t i = 3; i < words.size(); ++i) message += (message.empty() ? "" : " ") + words[i];
+    return cmd_neighbor_enable(opts, words[2], false, message);
+  }
+  if (words.size() == 3 && words[0] == "neighbor" && words[1] == "enable")
+    return cmd_neighbor_enable(opts, words[2], true, "");
   if (words[0] == "route") return cmd_route(opts, {words.begin() + 1, words.end()});
   if (words.size() <= 2 && (words[0] == "drain" || words[0] == "undrain" || words[0] == "warm")) {
     const char* state = words[0] == "drain" ? "drained" : words[0] == "undrain" ? "live" : "warm";

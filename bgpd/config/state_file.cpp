@@ -21,6 +21,8 @@ std::expected<SavedState, std::string> load_state(const std::string& path) {
     if (const auto n = root["neighbors"]; n && n.IsMap())
       for (auto it = n.begin(); it != n.end(); ++it)
         s.neighbors[it->first.as<std::string>()] = it->second.as<std::string>();
+    if (const auto d = root["shutdown"]; d && d.IsSequence())
+      for (const auto& name : d) s.shutdown.insert(name.as<std::string>());
     if (const auto r = root["routes"]; r && r.IsMap())
       for (auto it = r.begin(); it != r.end(); ++it) {
         SavedRoute route;
@@ -48,6 +50,9 @@ std::expected<void, std::string> save_state(const std::string& path, const Saved
       out << YAML::Key << name << YAML::Value << drain;
     out << YAML::EndMap;
   }
+  if (!state.shutdown.empty())
+    out << YAML::Key << "shutdown" << YAML::Value << YAML::Flow
+        << std::vector<std::string>(state.shutdown.begin(), state.shutdown.end());
   if (!state.routes.empty()) {
     out << YAML::Key << "routes" << YAML::Value << YAML::BeginMap;
     for (const auto& [prefix, r] : state.routes) {

@@ -1,13 +1,14 @@
 // The small state file: what an operator set at run time that must survive
-// a reload and a restart (drain states), so a reboot never undrains a
-// switch under maintenance. YAML; written whole to a temporary file and
-// renamed, so it is never half-written.
+// a reload and a restart (drain states, neighbours shut down, routes added),
+// so a reboot never undrains a switch under maintenance. YAML; written whole to a temporary file
+// and renamed, so it is never half-written.
 #pragma once
 
 #include <cstdint>
 #include <expected>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,7 @@ struct SavedState {
   std::string drain;                             // the node's: "live", "drained"; empty: unset
   std::map<std::string, std::string> neighbors;  // neighbour name -> drain state
   std::map<std::string, SavedRoute> routes;      // prefix -> what it carries
+  std::set<std::string> shutdown;                // neighbours shut down by the operator
   friend bool operator==(const SavedState&, const SavedState&) = default;
 };
 

@@ -152,7 +152,7 @@ std::expected<void, std::string> Speaker::start() {
     if (!n.address) continue;
     Peer* p = add_peer(n.address->to_string(), "", 0, n);
     p->set_address(asio::ip::make_address(n.address->to_string()));
-    p->start();
+    start_peer(*p);
   }
   scan_interfaces();
   return {};
@@ -253,7 +253,7 @@ void Speaker::on_accept(asio::ip::tcp::socket socket) {
       session_logger()->info("{}: dynamic neighbour from listen-range {}", wire_addr.to_string(),
                              n.listen_range->to_string());
       p->set_address(addr);
-      p->start();
+      start_peer(*p);
       return p->accept(std::move(socket));
     }
   }
@@ -294,7 +294,7 @@ void Speaker::scan_interfaces() {
         session_logger()->info("{}: interface appeared", i.name);
       if (i.up && !p->enabled()) {
         ra_.enable(i.index);
-        p->start();
+        start_peer(*p);
       } else if (!i.up && p->enabled()) {
         session_logger()->warn("{}: link down", i.name);
         ra_.disable(i.index);
@@ -348,6 +348,7 @@ api::SummaryView Speaker::summary() const {
   for (const auto& [name, p] : peers_) {
     s.peers.push_back(p->view());
     s.peers.back().drain_state = std::string(drain_name(effective_drain(node_drain_, p->drain())));
+    s.peers.back().shutdown = saved_.shutdown.contains(name);
   }
   // Configured interfaces that do not exist yet are shown too, so that a
   // typo in the config is visible.

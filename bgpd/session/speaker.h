@@ -60,6 +60,8 @@ class Speaker final : public api::Backend, public api::Control, private PeerEven
   std::expected<std::vector<api::FibRouteView>, api::ControlError> fib_routes() const override;
   std::expected<std::string, api::ControlError> reset_neighbor(const std::string& neighbor,
                                                                const std::string& soft) override;
+  std::expected<std::string, api::ControlError> set_neighbor_enabled(
+      const std::string& neighbor, bool enabled, const std::string& message) override;
   const rib::LocRib& loc_rib() const { return rib_; }
 
  private:
@@ -70,6 +72,7 @@ class Speaker final : public api::Backend, public api::Control, private PeerEven
   void peer_routes_changed(Peer& p, const std::vector<rib::RouteChange>& changed) override;
   void peer_refresh_requested(Peer& p) override;
   void join_group(Peer& p);
+  void start_peer(Peer& p);   // unless the operator shut it down
   void leave_group(Peer& p);  // out of its update group; its paths stay
   void forget(Peer& p);
   // Every path of its Adj-RIB-In through route-map-in again.

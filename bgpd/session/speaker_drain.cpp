@@ -107,7 +107,7 @@ std::expected<std::string, api::ControlError> Speaker::set_drain(const std::stri
 // "" when saved; else why not (the change itself is in effect).
 std::string Speaker::save_state_file() {
   if (auto saved = config::save_state(cfg_.state_file, saved_); !saved) {
-    session_logger()->error("drain state not saved: {}", saved.error());
+    session_logger()->error("state file not saved: {}", saved.error());
     return " (not saved: " + saved.error() + ")";
   }
   return "";

@@ -73,7 +73,7 @@ std::expected<std::string, api::ControlError> Speaker::reset_neighbor(const std:
   if (soft.empty()) {
     session_logger()->warn("{}: reset by the operator", neighbor);
     p.stop(wire::cease::kAdminReset, "reset by the operator");
-    p.start();
+    start_peer(p);
     return "neighbour " + neighbor + ": session reset";
   }
   if (soft != "in" && soft != "out" && soft != "both")
@@ -86,6 +86,33 @@ std::expected<std::string, api::ControlError> Speaker::reset_neighbor(const std:
   if (soft != "out") reimport(p);
   if (soft != "in") peer_refresh_requested(p);
   return "neighbour " + neighbor + ": policy re-applied (" + soft + ")";
+}
+
+// A neighbour the operator shut down stays down (the state file keeps it so).
+void Speaker::start_peer(Peer& p) {
+  if (!saved_.shutdown.contains(p.identity().name)) p.start();
+}
+
+std::expected<std::string, api::ControlError> Speaker::set_neighbor_enabled(
+    const std::string& neighbor, bool enabled, const std::string& message) {
+  auto it = peers_.find(neighbor);
+  if (it == peers_.end())
+    return std::unexpected(
+        api::ControlError{api::ControlError::Kind::NotFound,
+                          "no neighbour " + neighbor + " (closctl show bgp summary lists them)"});
+  Peer& p = *it->second;
+  std::string what = "neighbour " + neighbor;
+  if (enabled) {
+    saved_.shutdown.erase(neighbor);
+    start_peer(p);
+    what += " enabled";
+  } else {
+    saved_.shutdown.insert(neighbor);
+    p.stop(wire::cease::kAdminShutdown, message.empty() ? "shut down by the operator" : message);
+    what += " shut down";
+  }
+  session_logger()->warn("{}", what);
+  return what + save_state_file();
 }
 
 }  // namespace closbgp::session

@@ -106,7 +106,7 @@ void Speaker::reload_neighbors(const config::Config& old, std::vector<std::strin
     if (!n.address || peers_.contains(n.address->to_string())) continue;
     Peer* p = add_peer(n.address->to_string(), "", 0, n);
     p->set_address(asio::ip::make_address(n.address->to_string()));
-    p->start();
+    start_peer(*p);
   }
   scan_interfaces();  // interface neighbours, new or restarted
 }

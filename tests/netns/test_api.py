@@ -43,6 +43,16 @@ def ctl(d, *args):
     return r.returncode, r.stdout + r.stderr
 
 
+def comes_back(d, peers_ns):
+    """A connects again: its session comes up."""
+    peer = ScriptedPeer(peers_ns.name, A, "192.0.2.1", 65001)
+    try:
+        wait_for(lambda: d.ctl_json("show", "bgp", "neighbors", A)["state"] ==
+                 "SESSION_STATE_ESTABLISHED", 10, "A back")
+    finally:
+        peer.close()
+
+
 def fib(d):
     return {r["prefix"]: r for r in d.ctl_json("show", "fib")}
 
@@ -137,12 +147,7 @@ def test_hard_reset_sends_a_hard_reset(dut):
     assert summary[A]["state"] != "SESSION_STATE_ESTABLISHED"
     assert summary[B]["state"] == "SESSION_STATE_ESTABLISHED"  # untouched
     # The neighbour comes back on its own connection.
-    again = ScriptedPeer(peers_ns.name, A, "192.0.2.1", 65001)
-    try:
-        wait_for(lambda: d.ctl_json("show", "bgp", "neighbors", A)["state"] ==
-                 "SESSION_STATE_ESTABLISHED", 10, "A back")
-    finally:
-        again.close()
+    comes_back(d, peers_ns)
 
 
 def test_reset_errors(dut):
@@ -161,3 +166,31 @@ def test_reset_errors(dut):
     # With --json too, an error is the daemon's message on stderr, exit 1.
     r = d.ctl("--json", "neighbor", "reset", "192.0.2.99", check=False)
     assert r.returncode == 1 and "no neighbour" in r.stderr and r.stdout == ""
+
+
+def test_shutdown_survives_a_restart_until_enabled(dut, tmp_path):
+    d, a, b, peers_ns = dut
+    rc, out = ctl(d, "neighbor", "shutdown", A, "maintenance,", "ticket", "42")
+    assert rc == 0 and "neighbour 192.0.2.2 shut down" in out, out
+    wait_for(lambda: a.notification, 5, "A's NOTIFICATION")
+    assert a.notification == (6, 2)  # Cease / Administrative Shutdown
+    got = d.ctl_json("show", "bgp", "neighbors", A)
+    assert got["shutdown"] and got["state"] != "SESSION_STATE_ESTABLISHED"
+    rc, out = ctl(d, "show", "bgp", "summary")
+    assert "Idle (Admin)" in out, out
+    assert "shutdown: [192.0.2.2]" in (tmp_path / "dut.yaml.state").read_text()
+    rc, out = ctl(d, "neighbor", "shutdown", "192.0.2.99")
+    assert rc == 1 and "no neighbour" in out, out
+
+    # Restarted, the daemon keeps it down; B comes back as usual.
+    d.stop()
+    again = Daemon(d.ns, CONFIG, tmp_path, "dut")
+    try:
+        again.wait_api()
+        assert again.ctl_json("show", "bgp", "neighbors", A)["shutdown"]
+        rc, out = ctl(again, "neighbor", "enable", A)
+        assert rc == 0 and "neighbour 192.0.2.2 enabled" in out, out
+        comes_back(again, peers_ns)
+        assert "shutdown" not in (tmp_path / "dut.yaml.state").read_text()
+    finally:
+        again.stop()

@@ -407,7 +407,8 @@ TEST(StateFile, SavesAndLoadsWhole) {
   const SavedState s{
       "drained",
       {{"swp1", "warm"}, {"192.0.2.1", "drained"}},
-      {{"10.9.9.9/32", {{"65000:1", "no-export"}, {"65000:1:2"}, 7}}, {"2001:db8::1/128", {}}}};
+      {{"10.9.9.9/32", {{"65000:1", "no-export"}, {"65000:1:2"}, 7}}, {"2001:db8::1/128", {}}},
+      {"swp2", "192.0.2.9"}};
   ASSERT_TRUE(save_state(path, s));
   EXPECT_EQ(load_state(path).value(), s);
   EXPECT_FALSE(std::filesystem::exists(path + ".tmp"));
