@@ -74,7 +74,7 @@ int main(int argc, char** argv) {
     log::get("session")->error("{}", started.error());
     return 1;
   }
-  api::ApiServer api(io, speaker, speaker);
+  api::ApiServer api(io, speaker, speaker, speaker.event_bus());
   if (auto started = api.start(listen); !started) {
     log::get("api")->error("{}", started.error());
     return 1;

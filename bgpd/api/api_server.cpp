@@ -4,6 +4,10 @@
 #include <grpcpp/grpcpp.h>
 
 #include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <mutex>
+#include <set>
 
 #include "bgpd/log/log.h"
 #include "bgpd/version.h"
@@ -141,12 +145,103 @@ class SnapshotWriter final : public grpc::ServerWriteReactor<Msg> {
   size_t i_ = 0;
 };
 
+std::string rfc3339(std::chrono::system_clock::time_point t) {
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch());
+  const std::time_t secs = std::time_t(ms.count() / 1000);
+  std::tm utc{};
+  gmtime_r(&secs, &utc);
+  char buf[40];
+  const size_t n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &utc);
+  std::snprintf(buf + n, sizeof buf - n, ".%03dZ", int(ms.count() % 1000));
+  return buf;
+}
+
+void fill(const EventView& e, pb::Event& out) {
+  out.set_time(rfc3339(e.time));
+  out.set_kind(pb::EventKind(int(e.kind) + pb::EVENT_KIND_PEER));
+  out.set_neighbor(e.neighbor);
+  out.set_prefix(e.prefix);
+  out.set_state(e.state);
+  out.set_detail(e.detail);
+}
+
+// Streams a watcher's events until the client cancels. Events are queued
+// on the main loop (EventBus::publish wakes us there) and written from
+// whichever thread finds the stream idle; one write at a time.
+class EventWriter final : public grpc::ServerWriteReactor<pb::Event> {
+ public:
+  EventWriter(EventBus& bus, std::set<EventKind> kinds) : bus_(bus) {
+    watcher_ = bus_.watch(std::move(kinds), [this] { pump(); });
+  }
+  void OnWriteDone(bool ok) override {
+    bool stop = false;
+    {
+      std::lock_guard lock(mu_);
+      writing_ = false;
+      stop = !ok || cancelled_;
+    }
+    if (stop) return finish();
+    pump();
+  }
+  void OnCancel() override {
+    {
+      std::lock_guard lock(mu_);
+      cancelled_ = true;
+      if (writing_) return;  // OnWriteDone finishes
+    }
+    finish();
+  }
+  void OnDone() override {
+    bus_.unwatch(watcher_);
+    delete this;
+  }
+
+ private:
+  // The next event, if the stream is idle; StartWrite outside the lock, in
+  // case gRPC runs OnWriteDone inline.
+  void pump() {
+    {
+      std::lock_guard lock(mu_);
+      if (writing_ || cancelled_ || finished_) return;
+      auto e = watcher_->pop();
+      if (!e) return;
+      fill(*e, msg_);
+      writing_ = true;
+    }
+    StartWrite(&msg_);
+  }
+  void finish() {
+    bus_.unwatch(watcher_);  // no wake-up after this
+    {
+      std::lock_guard lock(mu_);
+      if (finished_) return;
+      finished_ = true;
+    }
+    Finish(grpc::Status(grpc::StatusCode::CANCELLED, "client went away"));
+  }
+
+  EventBus& bus_;
+  std::shared_ptr<EventBus::Watcher> watcher_;
+  std::mutex mu_;
+  bool writing_ = false, cancelled_ = false, finished_ = false;
+  pb::Event msg_;
+};
+
 }  // namespace
 
 class ApiServer::Service final : public pb::BgpService::CallbackService {
  public:
-  Service(asio::io_context& main, const Backend& backend, Control& control)
-      : main_(main), backend_(backend), control_(control) {}
+  Service(asio::io_context& main, const Backend& backend, Control& control, EventBus& events)
+      : main_(main), backend_(backend), control_(control), events_(events) {}
+
+  grpc::ServerWriteReactor<pb::Event>* WatchEvents(grpc::CallbackServerContext*,
+                                                   const pb::WatchEventsRequest* req) override {
+    std::set<EventKind> kinds;
+    for (int k : req->kinds())
+      if (k >= pb::EVENT_KIND_PEER && k <= pb::EVENT_KIND_FIB)
+        kinds.insert(EventKind(k - pb::EVENT_KIND_PEER));
+    return new EventWriter(events_, std::move(kinds));
+  }
 
   grpc::ServerUnaryReactor* GetVersion(grpc::CallbackServerContext* ctx,
                                        const pb::GetVersionRequest*,
@@ -290,14 +385,16 @@ class ApiServer::Service final : public pb::BgpService::CallbackService {
   asio::io_context& main_;
   const Backend& backend_;
   Control& control_;
+  EventBus& events_;
 };
 
 struct ApiServer::Server {
   std::unique_ptr<grpc::Server> grpc;
 };
 
-ApiServer::ApiServer(asio::io_context& main, const Backend& backend, Control& control)
-    : service_(std::make_unique<Service>(main, backend, control)),
+ApiServer::ApiServer(asio::io_context& main, const Backend& backend, Control& control,
+                     EventBus& events)
+    : service_(std::make_unique<Service>(main, backend, control, events)),
       server_(std::make_unique<Server>()) {}
 
 ApiServer::~ApiServer() = default;

@@ -7,13 +7,14 @@
 #include <string>
 
 #include "bgpd/api/backend.h"
+#include "bgpd/api/event_bus.h"
 #include "bgpd/asio.h"
 
 namespace closbgp::api {
 
 class ApiServer {
  public:
-  ApiServer(asio::io_context& main, const Backend& backend, Control& control);
+  ApiServer(asio::io_context& main, const Backend& backend, Control& control, EventBus& events);
   ~ApiServer();
   ApiServer(const ApiServer&) = delete;
   ApiServer& operator=(const ApiServer&) = delete;

@@ -4,6 +4,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <expected>
@@ -273,6 +274,16 @@ int cmd_route(const ClientOptions& opts, const std::vector<std::string>& args) {
 
 namespace {
 
+std::string upper(std::string s) {
+  for (auto& c : s) c = char(std::toupper(static_cast<unsigned char>(c)));
+  return s;
+}
+
+std::string lower(std::string s) {
+  for (auto& c : s) c = char(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
 void print_result(const pb::NeighborActionResponse& resp) {
   std::cout << resp.result() << "\n";
 }
@@ -362,6 +373,38 @@ int cmd_neighbor_enable(const ClientOptions& opts, const std::string& name, bool
   req.set_message(message);
   return unary<pb::ShutdownNeighborRequest, pb::NeighborActionResponse>(
       opts, &pb::BgpService::Stub::ShutdownNeighbor, req, print_result);
+}
+
+int cmd_watch(const ClientOptions& opts, const std::vector<std::string>& kinds) {
+  pb::WatchEventsRequest req;
+  for (const auto& k : kinds) {
+    pb::EventKind kind;
+    if (!pb::EventKind_Parse("EVENT_KIND_" + upper(k), &kind) ||
+        kind == pb::EVENT_KIND_UNSPECIFIED) {
+      std::cerr << "closctl: watch: '" << k << "' is not peer, bfd, route or fib\n";
+      return kExitUsage;
+    }
+    req.add_kinds(kind);
+  }
+  auto stub = connect(opts);
+  grpc::ClientContext ctx;  // no deadline: until the daemon goes or we are interrupted
+  auto reader = stub->WatchEvents(&ctx, req);
+  for (pb::Event e; reader->Read(&e);) {
+    if (opts.json) {
+      std::string line;
+      google::protobuf::util::JsonPrintOptions o;
+      o.preserve_proto_field_names = true;
+      (void)google::protobuf::util::MessageToJsonString(e, &line, o);
+      std::cout << line << std::endl;
+      continue;
+    }
+    const std::string kind = pb::EventKind_Name(e.kind()).substr(std::string("EVENT_KIND_").size());
+    const std::string& what = e.neighbor().empty() ? e.prefix() : e.neighbor();
+    std::cout << e.time() << " " << lower(kind) << " " << what << (what.empty() ? "" : " ")
+              << e.state() << (e.detail().empty() ? "" : ": " + e.detail()) << std::endl;
+  }
+  const auto status = reader->Finish();
+  return status.ok() ? kExitOk : report(status, opts);
 }
 
 }  // namespace closbgp::cli

@@ -31,6 +31,8 @@ int cmd_show_fib(const ClientOptions& opts, const std::string& prefix);
 int cmd_show_bgp_neighbor(const ClientOptions& opts, const std::string& name);
 // `soft` empty: hard reset; "in", "out" or "both".
 int cmd_neighbor_reset(const ClientOptions& opts, const std::string& name, const std::string& soft);
+// Streams events (of these kinds: peer, bfd, route, fib; none: all) until interrupted.
+int cmd_watch(const ClientOptions& opts, const std::vector<std::string>& kinds);
 // neighbor shutdown N [MESSAGE] | neighbor enable N
 int cmd_neighbor_enable(const ClientOptions& opts, const std::string& name, bool enable,
                         const std::string& message);

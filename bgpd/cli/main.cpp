@@ -34,6 +34,7 @@ constexpr const char* kUsage =
     "  route add PFX [community C,..] [large-community L,..] [med N]\n"
     "                         originate a prefix (a service address); kept across restarts\n"
     "  route del PFX          withdraw a prefix added with route add\n"
+    "  watch [KIND...]        events as they happen (peer, bfd, route, fib; default all)\n"
     "  version                client and daemon versions\n"
     "  decode [OPTIONS] [HEX] decode BGP messages offline (HEX or stdin) as JSON lines;\n"
     "                         options: --two-octet-as --ibgp --add-path --extended-message\n"
@@ -118,6 +119,7 @@ int main(int argc, char** argv) {
   if (words.empty()) return usage_error("no command given");
   if (words[0] == "decode") return run_decode({words.begin() + 1, words.end()});
   if (words == std::vector<std::string>{"version"}) return cmd_version(opts);
+  if (words[0] == "watch") return cmd_watch(opts, {words.begin() + 1, words.end()});
   if (words == std::vector<std::string>{"show", "bgp", "summary"})
     return cmd_show_bgp_summary(opts);
   if (words.size() >= 3 && words.size() <= 4 && words[0] == "show" && words[1] == "bgp" &&

@@ -9,6 +9,11 @@
 namespace closbgp::session {
 namespace {
 
+const char* bfd_state_name(bfd::State s) {
+  static constexpr const char* kNames[] = {"admin-down", "down", "init", "up"};
+  return kNames[uint8_t(s)];
+}
+
 constexpr uint16_t kBgpPort = 179;
 
 api::PeerState to_api(State s) {
@@ -137,6 +142,9 @@ void Peer::update_bfd() {
 // says Down before it says Up), and if the path is dead it fails anyway.
 void Peer::on_bfd(const bfd::StateEvent& ev) {
   const bool was_up = bfd_state_ == bfd::State::Up;
+  if (ev.state != bfd_state_) {
+    events_.peer_bfd_changed(*this, bfd_state_name(ev.state), std::string(bfd::diag_name(ev.diag)));
+  }
   bfd_state_ = ev.state;
   if (bfd_strict_ && !was_up && ev.state == bfd::State::Up && enabled_ && address_ &&
       !local_.passive && out_.fsm.state == State::Idle) {
@@ -538,8 +546,7 @@ api::PeerView Peer::view() const {
   v.prefixes_sent = prefixes_sent_;
   v.last_error = last_error_;
   if (bfd_key_) {
-    static constexpr const char* kNames[] = {"admin-down", "down", "init", "up"};
-    v.bfd_state = kNames[uint8_t(bfd_state_)];
+    v.bfd_state = bfd_state_name(bfd_state_);
     if (auto b = bfd_.view(*bfd_key_)) {
       v.bfd_packets_received = b->counters.rx;
       v.bfd_packets_sent = b->counters.tx;

@@ -44,6 +44,8 @@ class PeerEvents {
   // These prefixes of its Adj-RIB-In changed.
   virtual void peer_routes_changed(Peer& p, const std::vector<rib::RouteChange>& changed) = 0;
   virtual void peer_refresh_requested(Peer& p) = 0;  // ROUTE-REFRESH: send the table again
+  // Its BFD session changed state ("up", "down", "init", "admin-down").
+  virtual void peer_bfd_changed(Peer& p, const std::string& state, const std::string& diag) = 0;
 };
 
 class Peer {
@@ -103,6 +105,7 @@ class Peer {
   void set_prefixes_sent(size_t n) { prefixes_sent_ = n; }
   void add_prefixes_sent(long delta) { prefixes_sent_ = size_t(long(prefixes_sent_) + delta); }
   bool enabled() const { return enabled_; }
+  const std::string& last_error() const { return last_error_; }
   bool established() const;
   api::PeerView view() const;
   const rib::AdjRibIn& adj_rib_in() const { return adj_in_; }

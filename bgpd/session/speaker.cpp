@@ -273,6 +273,7 @@ void Speaker::on_router_advert(uint32_t ifindex, const asio::ip::address_v6& fro
 void Speaker::scan_interfaces() {
   if (stopping_) return;
   check_warm_up();
+  publish_fib_errors();
   redistribute_connected();
   const auto interfaces = discovery::list_interfaces();
   for (const auto& n : cfg_.neighbors) {
@@ -389,6 +390,9 @@ void Speaker::peer_established(Peer& p) {
         p.policy().in ? "out" : "in",
         p.policy().in ? "nothing is advertised to it" : "nothing it sends is accepted");
   join_group(p);
+  const Negotiated* neg = p.negotiated();
+  publish(api::EventKind::Peer, p.identity().name, "", "established",
+          neg ? "AS " + std::to_string(neg->peer_as) : "");
 }
 
 void Speaker::peer_refresh_requested(Peer& p) {
@@ -397,10 +401,16 @@ void Speaker::peer_refresh_requested(Peer& p) {
 
 void Speaker::peer_down(Peer& p) {
   forget(p);
+  publish(api::EventKind::Peer, p.identity().name, "", "down", p.last_error());
 }
 
 void Speaker::peer_restarting(Peer& p) {
   leave_group(p);
+  publish(api::EventKind::Peer, p.identity().name, "", "restarting", p.last_error());
+}
+
+void Speaker::peer_bfd_changed(Peer& p, const std::string& state, const std::string& diag) {
+  publish(api::EventKind::Bfd, p.identity().name, "", state, diag);
 }
 
 void Speaker::leave_group(Peer& p) {
@@ -466,6 +476,7 @@ void Speaker::flush() {
   // Stopping, the sessions' ends must not empty the kernel: its routes
   // keep forwarding while we restart (and the FIB adopts them again).
   if (fib_ && !stopping_) fib_->apply(fib_update(changed));
+  publish_best_paths(changed);
   for (auto& [key, group] : groups_) group->export_changes(changed, rib_, aggregation_);
   apply_backpressure();
 }

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "bgpd/api/backend.h"
+#include "bgpd/api/event_bus.h"
 #include "bgpd/asio.h"
 #include "bgpd/config/config.h"
 #include "bgpd/config/state_file.h"
@@ -63,12 +64,19 @@ class Speaker final : public api::Backend, public api::Control, private PeerEven
   std::expected<std::string, api::ControlError> set_neighbor_enabled(
       const std::string& neighbor, bool enabled, const std::string& message) override;
   const rib::LocRib& loc_rib() const { return rib_; }
+  // What WatchEvents streams: published here, on the main loop.
+  api::EventBus& event_bus() { return bus_; }
 
  private:
   // PeerEvents
   void peer_established(Peer& p) override;
   void peer_down(Peer& p) override;
   void peer_restarting(Peer& p) override;
+  void peer_bfd_changed(Peer& p, const std::string& state, const std::string& diag) override;
+  void publish(api::EventKind kind, const std::string& neighbor, const std::string& prefix,
+               const std::string& state, const std::string& detail);
+  void publish_best_paths(const std::vector<wire::Prefix>& changed);
+  void publish_fib_errors();
   void peer_routes_changed(Peer& p, const std::vector<rib::RouteChange>& changed) override;
   void peer_refresh_requested(Peer& p) override;
   void join_group(Peer& p);
@@ -124,6 +132,8 @@ class Speaker final : public api::Backend, public api::Control, private PeerEven
   config::Config cfg_;
   bfd::BfdClient& bfd_;
   fib::Fib* fib_;
+  api::EventBus bus_;
+  uint64_t fib_errors_seen_ = 0;
   uint16_t port_;
   asio::ip::tcp::acceptor acceptor_;
   asio::steady_timer scan_timer_, shutdown_timer_;

@@ -1,14 +1,18 @@
 """The operator RPCs through closctl against a live closbgpd with two
 scripted eBGP neighbours: show bgp neighbors, show fib (every state it
 reports, from routes changed behind the daemon's back), neighbor reset
-(hard, soft in and out) and their errors and exit codes."""
+(hard, soft in and out), shutdown and enable, watch, and their errors and
+exit codes."""
 import contextlib
+import json
+import subprocess
+import threading
 import time
 
 import pytest
 
 from lib.bgp_speaker import ScriptedPeer
-from lib.netns import Daemon, router_and_peers, wait_for
+from lib.netns import CLOSCTL, Daemon, router_and_peers, wait_for
 
 pytestmark = pytest.mark.netns
 
@@ -194,3 +198,39 @@ def test_shutdown_survives_a_restart_until_enabled(dut, tmp_path):
         assert "shutdown" not in (tmp_path / "dut.yaml.state").read_text()
     finally:
         again.stop()
+
+
+@contextlib.contextmanager
+def watching(d, *kinds):
+    """`closctl --json watch KINDS` in the background; yields the list its
+    events are appended to."""
+    proc = d.ns.popen(CLOSCTL, "--json", "watch", *kinds, stdout=subprocess.PIPE, text=True)
+    events = []
+    reader = threading.Thread(target=lambda: events.extend(json.loads(line) for line in proc.stdout),
+                              daemon=True)
+    reader.start()
+    try:
+        time.sleep(0.5)  # subscribed
+        yield events
+    finally:
+        proc.terminate()
+        proc.wait(5)
+
+
+def test_watch_streams_events(dut):
+    d, a, b, _ = dut
+    with watching(d) as every, watching(d, "route") as routes:
+        b.announce("10.90.0.0/24")
+        wait_for(lambda: any(e.get("prefix") == "10.90.0.0/24" for e in every), 5, "the route")
+        a.close()
+        wait_for(lambda: any(e.get("neighbor") == A for e in every), 5, "A down")
+    route = next(e for e in every if e.get("prefix") == "10.90.0.0/24")
+    assert (route["kind"], route["state"], route["detail"]) == ("EVENT_KIND_ROUTE", "best",
+                                                                 "via 192.0.2.3")
+    assert route["time"].endswith("Z")
+    down = next(e for e in every if e.get("neighbor") == A)
+    assert (down["kind"], down["state"]) == ("EVENT_KIND_PEER", "down")
+    assert down["detail"].startswith("connection closed")
+    assert routes and all(e["kind"] == "EVENT_KIND_ROUTE" for e in routes)
+    rc, out = ctl(d, "watch", "sideways")
+    assert rc == 2 and "not peer, bfd, route or fib" in out, out
