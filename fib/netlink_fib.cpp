@@ -119,10 +119,10 @@ std::expected<void, std::string> NetlinkFib::start() {
   check_kernel_settings();
   adopt_previous_run();
   thread_ = std::thread([this] { run(); });
-  logger()->info("FIB: kernel table {}, metric {}, protocol {}{}{}", options_.table,
-                 options_.metric, unsigned(options_.protocol),
+  logger()->info("FIB: kernel table {}, metric {}, protocol {}{}{}, audit every {} s",
+                 options_.table, options_.metric, unsigned(options_.protocol),
                  options_.resilient ? ", resilient groups" : "",
-                 options_.retain_on_exit ? "" : ", routes removed on exit");
+                 options_.retain_on_exit ? "" : ", routes removed on exit", options_.audit_seconds);
   return {};
 }
 
@@ -190,14 +190,42 @@ FibStatus NetlinkFib::status() const {
   return status_;
 }
 
+// Someone else may have deleted or changed our routes and objects (an
+// operator's `ip route del`, another daemon): when the queue is quiet,
+// compare the kernel with what we wrote and put it back.
+void NetlinkFib::audit_kernel() {
+  auto kernel = read_installed(sock_, owned());
+  if (!kernel) return logger()->warn("FIB: cannot compare with the kernel: {}", kernel.error());
+  const auto ops = planner_.repair(*kernel);
+  if (ops.empty()) return;
+  logger()->warn(
+      "FIB: the kernel differs from what we wrote (changed by someone else); {} operations put "
+      "it back, the first: {}",
+      ops.size(), describe(ops.front()));
+  for (const auto& op : ops) execute(op);
+  std::lock_guard lock(mu_);
+  status_.repairs += ops.size();
+}
+
 void NetlinkFib::run() {
+  const auto interval = std::chrono::seconds(options_.audit_seconds);
+  auto next_audit = std::chrono::steady_clock::now() + interval;
   for (;;) {
     std::map<wire::Prefix, std::vector<NextHop>> work;
     {
       std::unique_lock lock(mu_);
-      cv_.wait(lock, [this] {
+      const auto ready = [this] {
         return stopping_ || (!holding_ && (!pending_.empty() || !adopted_.empty()));
-      });
+      };
+      if (options_.audit_seconds == 0) {
+        cv_.wait(lock, ready);
+      } else if (!cv_.wait_until(lock, next_audit, ready)) {
+        next_audit = std::chrono::steady_clock::now() + interval;
+        if (holding_) continue;  // a previous run's routes are not ours to judge yet
+        lock.unlock();
+        audit_kernel();
+        continue;
+      }
       if (stopping_) return;
       work.swap(pending_);
       // The first write after a restart: what the new table lacks goes.

@@ -25,6 +25,7 @@ struct NetlinkOptions {
   uint8_t protocol = 186;  // "bgp", as FRR's zebra
   bool resilient = false;  // resilient groups (kernel 5.13+), kResilientBuckets buckets
   bool retain_on_exit = true;
+  uint32_t audit_seconds = 60;  // 0: never compare the kernel with what we wrote
 };
 
 class NetlinkFib final : public Fib {
@@ -42,6 +43,7 @@ class NetlinkFib final : public Fib {
 
  private:
   void adopt_previous_run();
+  void audit_kernel();
   OwnedRange owned() const;
   void run();
   void execute(const Op& op);

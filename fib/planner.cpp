@@ -1,6 +1,7 @@
 #include "fib/planner.h"
 
 #include <algorithm>
+#include <set>
 
 namespace closbgp::fib {
 
@@ -137,6 +138,39 @@ void Planner::adopt(const Installed& installed) {
     if (auto g = by_id.find(id); g != by_id.end()) ++g->second->refs;
   }
   next_id_ = std::max(next_id_, highest + 1);
+}
+
+std::vector<Op> Planner::repair(const Installed& kernel) const {
+  std::map<uint32_t, NextHop> hops(kernel.nexthops.begin(), kernel.nexthops.end());
+  std::map<uint32_t, std::vector<uint32_t>> groups;
+  for (const auto& [id, members] : kernel.groups) {
+    auto& sorted = groups[id] = members;
+    std::sort(sorted.begin(), sorted.end());
+  }
+  std::map<wire::Prefix, uint32_t> routes(kernel.routes.begin(), kernel.routes.end());
+  std::vector<Op> ops, removals;
+  std::set<uint32_t> ours;
+  for (const auto& [nh, c] : nexthops_) {
+    ours.insert(c.id);
+    if (auto k = hops.find(c.id); k == hops.end() || k->second != nh)
+      ops.push_back(op::AddNexthop{c.id, nh});
+  }
+  for (const auto& [members, c] : groups_) {
+    ours.insert(c.id);
+    if (auto k = groups.find(c.id); k == groups.end() || k->second != members)
+      ops.push_back(op::AddGroup{c.id, members});
+  }
+  for (const auto& [prefix, group] : routes_)
+    if (auto k = routes.find(prefix); k == routes.end() || k->second != group)
+      ops.push_back(op::SetRoute{prefix, group});
+  for (const auto& [prefix, id] : routes)
+    if (!routes_.contains(prefix)) ops.push_back(op::DelRoute{prefix});
+  // Objects of ours we do not hold: groups before the nexthops they use.
+  for (const auto& [id, members] : groups)
+    if (!ours.contains(id)) ops.push_back(op::DelGroup{id});
+  for (const auto& [id, nh] : hops)
+    if (!ours.contains(id)) ops.push_back(op::DelNexthop{id});
+  return ops;
 }
 
 std::vector<Op> Planner::plan(const RouteUpdate& update) {

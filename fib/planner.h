@@ -66,6 +66,13 @@ class Planner {
   // kept until replaced or removed.
   void adopt(const Installed& installed);
 
+  // What puts the kernel back to what we wrote, when someone else changed
+  // it (`kernel` is a dump of our id range and protocol): objects missing
+  // or different are written again, routes missing or pointing elsewhere
+  // set again, and our routes and objects we do not hold removed. Our own
+  // state does not change: it is what the kernel should have.
+  std::vector<Op> repair(const Installed& kernel) const;
+
   size_t routes() const { return routes_.size(); }
   std::vector<wire::Prefix> prefixes() const;  // every route it holds
   size_t groups() const { return groups_.size(); }

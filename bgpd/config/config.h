@@ -60,6 +60,9 @@ struct Fib {
   bool resilient = false;
   // Routes stay in the kernel when the daemon exits (forwarding goes on).
   bool retain_on_exit = true;
+  // Every so many seconds, compare the kernel with what we wrote and put
+  // back what someone else changed; 0: never.
+  uint32_t audit_interval = 60;
   friend bool operator==(const Fib&, const Fib&) = default;
 };
 

@@ -1,7 +1,8 @@
 """FIB options against a real kernel: resilient nexthop groups (a lost
-member is rewritten in place, the group stays resilient), and
-retain-on-exit: false (our routes and objects leave with the daemon; by
-default they stay, see the restart tests)."""
+member is rewritten in place, the group stays resilient), retain-on-exit:
+false (our routes and objects leave with the daemon; by default they stay,
+see the restart tests), and the audit that puts back what someone else
+changed."""
 import contextlib
 import json
 
@@ -68,3 +69,21 @@ def test_routes_leave_with_the_daemon_when_told(netns_factory, tmp_path):
         assert kernel(d.ns, "route", "show", "proto", "bgp") == []
         assert kernel(d.ns, "nexthop", "show") == []
         assert "removing our 1 routes (retain-on-exit: false)" in d.log_text()
+
+
+def test_changes_by_others_are_put_back(netns_factory, tmp_path):
+    with ecmp_router(netns_factory, tmp_path, "audit-interval: 1") as (d, peers):
+        g = wait_for(lambda: (lambda g: g if g and len(g["group"]) == 2 else None)(
+            group_of(d.ns, "10.80.0.0/24")), 10, "a 2-way group")
+        # Someone deletes our route, removes a member nexthop (the kernel
+        # takes it out of the group), and adds a route on our group.
+        d.ns.ip("route", "del", "10.80.0.0/24")
+        d.ns.ip("nexthop", "del", "id", str(g["group"][0]["id"]))
+        d.ns.ip("route", "add", "10.81.0.0/24", "nhid", str(g["id"]), "proto", "186",
+                "metric", "20")
+        wait_for(lambda: (lambda now: now and now["id"] == g["id"] and len(now["group"]) == 2)(
+            group_of(d.ns, "10.80.0.0/24")), 10, "the route and its group put back")
+        wait_for(lambda: not kernel(d.ns, "route", "show", "10.81.0.0/24"), 5,
+                 "the stranger's route gone")
+        assert "changed by someone else" in d.log_text()
+        assert int(d.ctl_json("show", "bgp", "summary").get("fib_backlog", 0)) == 0

@@ -148,5 +148,32 @@ TEST(Planner, ADuplicateAdoptedNexthopGoesOnceNoGroupUsesIt) {
   EXPECT_EQ(std::get<op::DelNexthop>(ops[1]).id, 101u);
 }
 
+TEST(Planner, RepairPutsBackWhatOthersChanged) {
+  Planner p(100);
+  p.adopt(previous_run());
+  // The kernel as the planner has it: nothing to do.
+  EXPECT_TRUE(p.repair(previous_run()).empty());
+  // Someone deleted 10.0.0.1, pointed 10.0.0.2 at group 103, removed
+  // fe80::2 (the kernel takes it out of group 102 too), and added a route
+  // and a nexthop in our range.
+  Installed k = previous_run();
+  k.nexthops.erase(k.nexthops.begin() + 1);       // 101 fe80::2
+  k.nexthops.push_back({150, nh(9, "fe80::9")});  // not ours
+  k.groups[0].second = {100};                     // 102 lost 101
+  k.routes.erase(k.routes.begin());               // 10.0.0.1
+  k.routes[0].second = 103;                       // 10.0.0.2
+  k.routes.push_back({pfx("10.0.0.7/32"), 150});
+  auto ops = p.repair(k);
+  ASSERT_EQ(kinds(ops), (std::vector<std::string>{"AddNexthop", "AddGroup", "SetRoute", "SetRoute",
+                                                  "DelRoute", "DelNexthop"}));
+  EXPECT_EQ(std::get<op::AddNexthop>(ops[0]).id, 101u);
+  EXPECT_EQ(std::get<op::AddGroup>(ops[1]).id, 102u);
+  EXPECT_EQ(std::get<op::SetRoute>(ops[2]).prefix, pfx("10.0.0.1/32"));
+  EXPECT_EQ(std::get<op::SetRoute>(ops[3]).group, 102u);
+  EXPECT_EQ(std::get<op::DelRoute>(ops[4]).prefix, pfx("10.0.0.7/32"));
+  EXPECT_EQ(std::get<op::DelNexthop>(ops[5]).id, 150u);
+  EXPECT_EQ(p.routes(), 4u);  // its own state is untouched
+}
+
 }  // namespace
 }  // namespace closbgp::fib
