@@ -73,18 +73,19 @@ void fill(const SummaryView& view, pb::ShowBgpSummaryResponse& out) {
   for (const auto& p : view.peers) fill(p, out.add_peers());
 }
 
+void fill(const std::vector<FibNextHopView>& hops,
+          google::protobuf::RepeatedPtrField<pb::FibNextHop>& out) {
+  for (const auto& h : hops) {
+    auto* nh = out.Add();
+    nh->set_interface(h.interface);
+    nh->set_gateway(h.gateway);
+  }
+}
+
 void fill(const FibRouteView& r, pb::FibRoute& out) {
   out.set_prefix(r.prefix);
-  for (const auto& h : r.next_hops) {
-    auto* nh = out.add_next_hops();
-    nh->set_interface(h.interface);
-    nh->set_gateway(h.gateway);
-  }
-  for (const auto& h : r.kernel_next_hops) {
-    auto* nh = out.add_kernel_next_hops();
-    nh->set_interface(h.interface);
-    nh->set_gateway(h.gateway);
-  }
+  fill(r.next_hops, *out.mutable_next_hops());
+  fill(r.kernel_next_hops, *out.mutable_kernel_next_hops());
   out.set_state(r.state);
 }
 
@@ -282,15 +283,10 @@ class ApiServer::Service final : public pb::BgpService::CallbackService {
                                          pb::PeerSummary* resp) override {
     auto* reactor = ctx->DefaultReactor();
     asio::post(main_, [this, reactor, req, resp] {
-      for (const auto& p : backend_.summary().peers)
-        if (p.interface == req->neighbor() ||
-            (p.interface.empty() && p.address == req->neighbor())) {
-          fill(p, resp);
-          return reactor->Finish(grpc::Status::OK);
-        }
-      reactor->Finish(
-          status({ControlError::Kind::NotFound,
-                  "no neighbour " + req->neighbor() + " (closctl show bgp summary lists them)"}));
+      auto p = backend_.neighbor(req->neighbor());
+      if (!p) return reactor->Finish(status(p.error()));
+      fill(*p, resp);
+      reactor->Finish(grpc::Status::OK);
     });
     return reactor;
   }

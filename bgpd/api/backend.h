@@ -95,6 +95,8 @@ class Backend {
   // The kernel's routes of ours against the RIB's wishes, sorted by prefix;
   // an error when the FIB is disabled or the kernel cannot be read.
   virtual std::expected<std::vector<FibRouteView>, ControlError> fib_routes() const = 0;
+  // One neighbour by name ("swp1", "192.0.2.1"), as the summary shows it.
+  virtual std::expected<PeerView, ControlError> neighbor(const std::string& name) const = 0;
 };
 
 // What the API may change; called on the main loop.

@@ -346,22 +346,31 @@ api::SummaryView Speaker::summary() const {
     s.fib_errors = f.errors;
     s.fib_backlog = fib_->backlog();
   }
-  for (const auto& [name, p] : peers_) {
-    s.peers.push_back(p->view());
-    s.peers.back().drain_state = std::string(drain_name(effective_drain(node_drain_, p->drain())));
-    s.peers.back().shutdown = saved_.shutdown.contains(name);
-  }
+  for (const auto& [name, p] : peers_) s.peers.push_back(peer_view(name, *p));
   // Configured interfaces that do not exist yet are shown too, so that a
   // typo in the config is visible.
-  for (const auto& n : cfg_.neighbors) {
-    if (n.interface.empty() || has_wildcard(n.interface) || peers_.contains(n.interface)) continue;
-    api::PeerView v;
-    v.interface = n.interface;
-    v.remote_as_config = n.remote_as.to_string();
-    v.last_error = "interface does not exist";
-    s.peers.push_back(std::move(v));
-  }
+  for (const auto& n : cfg_.neighbors)
+    if (is_missing_interface(n)) s.peers.push_back(missing_interface_view(n));
   return s;
+}
+
+api::PeerView Speaker::peer_view(const std::string& name, const Peer& p) const {
+  api::PeerView v = p.view();
+  v.drain_state = std::string(drain_name(effective_drain(node_drain_, p.drain())));
+  v.shutdown = saved_.shutdown.contains(name);
+  return v;
+}
+
+bool Speaker::is_missing_interface(const config::Neighbor& n) const {
+  return !n.interface.empty() && !has_wildcard(n.interface) && !peers_.contains(n.interface);
+}
+
+api::PeerView Speaker::missing_interface_view(const config::Neighbor& n) {
+  api::PeerView v;
+  v.interface = n.interface;
+  v.remote_as_config = n.remote_as.to_string();
+  v.last_error = "interface does not exist";
+  return v;
 }
 
 void Speaker::join_group(Peer& p) {

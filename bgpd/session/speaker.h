@@ -59,6 +59,7 @@ class Speaker final : public api::Backend, public api::Control, private PeerEven
   api::SummaryView summary() const override;
   std::vector<api::RouteView> routes() const override;
   std::expected<std::vector<api::FibRouteView>, api::ControlError> fib_routes() const override;
+  std::expected<api::PeerView, api::ControlError> neighbor(const std::string& name) const override;
   std::expected<std::string, api::ControlError> reset_neighbor(const std::string& neighbor,
                                                                const std::string& soft) override;
   std::expected<std::string, api::ControlError> set_neighbor_enabled(
@@ -80,7 +81,13 @@ class Speaker final : public api::Backend, public api::Control, private PeerEven
   void peer_routes_changed(Peer& p, const std::vector<rib::RouteChange>& changed) override;
   void peer_refresh_requested(Peer& p) override;
   void join_group(Peer& p);
-  void start_peer(Peer& p);   // unless the operator shut it down
+  void start_peer(Peer& p);  // unless the operator shut it down
+  // The neighbour an operator named; NOT_FOUND says where the names are.
+  std::expected<Peer*, api::ControlError> named_peer(const std::string& name) const;
+  // What the API shows of a neighbour: its own view and the speaker's state of it.
+  api::PeerView peer_view(const std::string& name, const Peer& p) const;
+  bool is_missing_interface(const config::Neighbor& n) const;
+  static api::PeerView missing_interface_view(const config::Neighbor& n);
   void leave_group(Peer& p);  // out of its update group; its paths stay
   void forget(Peer& p);
   // Every path of its Adj-RIB-In through route-map-in again.

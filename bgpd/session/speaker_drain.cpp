@@ -89,11 +89,10 @@ std::expected<std::string, api::ControlError> Speaker::set_drain(const std::stri
     saved_.drain = *s == DrainState::Live ? "" : std::string(drain_name(*s));
     what = "node is now " + std::string(drain_name(*s));
   } else {
-    auto it = peers_.find(neighbor);
-    if (it == peers_.end())
-      return std::unexpected(api::ControlError{Kind::NotFound, "no neighbour '" + neighbor + "'"});
-    it->second->set_drain(*s);
-    if (it->second->negotiated()) regroup(*it->second);
+    auto p = named_peer(neighbor);
+    if (!p) return std::unexpected(p.error());
+    (*p)->set_drain(*s);
+    if ((*p)->negotiated()) regroup(**p);
     if (*s == DrainState::Live)
       saved_.neighbors.erase(neighbor);
     else

@@ -66,11 +66,9 @@ std::expected<std::vector<api::FibRouteView>, api::ControlError> Speaker::fib_ro
 std::expected<std::string, api::ControlError> Speaker::reset_neighbor(const std::string& neighbor,
                                                                       const std::string& soft) {
   using Kind = api::ControlError::Kind;
-  auto it = peers_.find(neighbor);
-  if (it == peers_.end())
-    return std::unexpected(api::ControlError{
-        Kind::NotFound, "no neighbour " + neighbor + " (closctl show bgp summary lists them)"});
-  Peer& p = *it->second;
+  auto named = named_peer(neighbor);
+  if (!named) return std::unexpected(named.error());
+  Peer& p = **named;
   if (soft.empty()) {
     session_logger()->warn("{}: reset by the operator", neighbor);
     p.stop(wire::cease::kAdminReset, "reset by the operator");
@@ -89,6 +87,23 @@ std::expected<std::string, api::ControlError> Speaker::reset_neighbor(const std:
   return "neighbour " + neighbor + ": policy re-applied (" + soft + ")";
 }
 
+std::expected<Peer*, api::ControlError> Speaker::named_peer(const std::string& name) const {
+  auto it = peers_.find(name);
+  if (it == peers_.end())
+    return std::unexpected(
+        api::ControlError{api::ControlError::Kind::NotFound,
+                          "no neighbour " + name + " (closctl show bgp summary lists them)"});
+  return it->second.get();
+}
+
+std::expected<api::PeerView, api::ControlError> Speaker::neighbor(const std::string& name) const {
+  auto p = named_peer(name);
+  if (p) return peer_view(name, **p);
+  for (const auto& n : cfg_.neighbors)
+    if (n.interface == name && is_missing_interface(n)) return missing_interface_view(n);
+  return std::unexpected(p.error());
+}
+
 // A neighbour the operator shut down stays down (the state file keeps it so).
 void Speaker::start_peer(Peer& p) {
   if (!saved_.shutdown.contains(p.identity().name)) p.start();
@@ -96,12 +111,9 @@ void Speaker::start_peer(Peer& p) {
 
 std::expected<std::string, api::ControlError> Speaker::set_neighbor_enabled(
     const std::string& neighbor, bool enabled, const std::string& message) {
-  auto it = peers_.find(neighbor);
-  if (it == peers_.end())
-    return std::unexpected(
-        api::ControlError{api::ControlError::Kind::NotFound,
-                          "no neighbour " + neighbor + " (closctl show bgp summary lists them)"});
-  Peer& p = *it->second;
+  auto named = named_peer(neighbor);
+  if (!named) return std::unexpected(named.error());
+  Peer& p = **named;
   std::string what = "neighbour " + neighbor;
   if (enabled) {
     saved_.shutdown.erase(neighbor);
