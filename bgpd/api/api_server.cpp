@@ -62,6 +62,9 @@ void fill(const PeerView& p, pb::PeerSummary* peer) {
   for (const auto& c : p.capabilities) peer->add_capabilities(c);
   peer->set_stale_paths(p.stale_paths);
   peer->set_shutdown(p.shutdown);
+  peer->set_updates_filtered(p.updates_filtered);
+  peer->set_max_prefix(p.max_prefix);
+  peer->set_max_prefix_exceeded(p.max_prefix_exceeded);
 }
 
 void fill(const SummaryView& view, pb::ShowBgpSummaryResponse& out) {
@@ -69,6 +72,7 @@ void fill(const SummaryView& view, pb::ShowBgpSummaryResponse& out) {
   out.set_local_as(view.local_as);
   out.set_drain_state(view.drain_state);
   out.set_rib_prefixes(view.rib_prefixes);
+  out.set_rib_attribute_sets(view.rib_attribute_sets);
   out.set_fib_backlog(view.fib_backlog);
   for (const auto& p : view.peers) fill(p, out.add_peers());
 }

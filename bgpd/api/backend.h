@@ -33,6 +33,9 @@ struct PeerView {
   std::vector<std::string> capabilities;  // negotiated on the established session
   uint64_t stale_paths = 0;               // graceful restart: kept from before its restart
   bool shutdown = false;                  // by the operator
+  uint64_t updates_filtered = 0;          // UPDATEs its path-attribute filter acted on
+  uint32_t max_prefix = 0;                // the configured limit; 0: none
+  bool max_prefix_exceeded = false;       // the limit closed the session
 };
 
 struct FibNextHopView {
@@ -65,8 +68,9 @@ struct RouteView {
 struct SummaryView {
   std::string router_id;
   uint32_t local_as = 0;
-  std::string drain_state;    // the node's
-  uint64_t rib_prefixes = 0;  // in the Loc-RIB
+  std::string drain_state;          // the node's
+  uint64_t rib_prefixes = 0;        // in the Loc-RIB
+  uint64_t rib_attribute_sets = 0;  // distinct path attribute sets held (interned, shared)
   bool fib_enabled = false;
   uint64_t fib_routes = 0, fib_groups = 0, fib_nexthops = 0, fib_operations = 0, fib_errors = 0;
   uint64_t fib_backlog = 0;

@@ -46,6 +46,9 @@ std::string metrics_text(const SummaryView& s) {
            1);
   w.family("closbgp_rib_prefixes", "gauge", "Prefixes in the Loc-RIB.");
   w.sample("closbgp_rib_prefixes", "", s.rib_prefixes);
+  w.family("closbgp_rib_attribute_sets", "gauge",
+           "Distinct path attribute sets held, each once however many routes share it.");
+  w.sample("closbgp_rib_attribute_sets", "", s.rib_attribute_sets);
   if (s.fib_enabled) {
     w.family("closbgp_fib_routes", "gauge", "Routes the daemon holds in the kernel.");
     w.sample("closbgp_fib_routes", "", s.fib_routes);
@@ -81,6 +84,12 @@ std::string metrics_text(const SummaryView& s) {
       {"closbgp_peer_rfc7606_events_total", "counter",
        "UPDATEs with attribute errors handled without a reset (RFC 7606).",
        [](const PeerView& p) { return p.rfc7606_events; }},
+      {"closbgp_peer_updates_filtered_total", "counter",
+       "UPDATEs the neighbour's path-attribute filter acted on.",
+       [](const PeerView& p) { return p.updates_filtered; }},
+      {"closbgp_peer_max_prefix_exceeded", "gauge",
+       "1 while more than max-prefix arrived and the session is closed.",
+       [](const PeerView& p) { return uint64_t(p.max_prefix_exceeded); }},
       {"closbgp_peer_bfd_up", "gauge", "1 while BFD is Up.",
        [](const PeerView& p) { return uint64_t(p.bfd_state == "up"); }, true},
       {"closbgp_peer_bfd_flaps_total", "counter", "BFD Up to Down transitions.",

@@ -158,8 +158,9 @@ int cmd_show_bgp_summary(const ClientOptions& opts) {
               p.remote_as() != 0 ? std::to_string(p.remote_as()) : p.remote_as_config();
           const std::string state = p.state() == pb::SESSION_STATE_ESTABLISHED
                                         ? std::to_string(p.prefixes_received())
-                                    : p.shutdown() ? "Idle (Admin)"
-                                                   : state_name(p.state());
+                                    : p.shutdown()            ? "Idle (Admin)"
+                                    : p.max_prefix_exceeded() ? "Idle (PfxCt)"
+                                                              : state_name(p.state());
           std::printf("%-*s %-10s %9lu %9lu %-10s %-12s %8lu\n", width, names[i].c_str(),
                       as.c_str(), p.messages_received(), p.messages_sent(),
                       duration(p.uptime_seconds()).c_str(), state.c_str(), p.prefixes_sent());
@@ -341,8 +342,11 @@ int cmd_show_bgp_neighbor(const ClientOptions& opts, const std::string& name) {
         std::printf(
             "  Prefixes: %lu received, %lu accepted, %lu sent; %lu stale (graceful restart)\n",
             p.prefixes_received(), p.prefixes_accepted(), p.prefixes_sent(), p.stale_paths());
-        std::printf("  Sent as: %s; RFC 7606 events: %lu\n", p.drain_state().c_str(),
-                    p.rfc7606_events());
+        std::printf("  Sent as: %s; RFC 7606 events: %lu; UPDATEs filtered: %lu\n",
+                    p.drain_state().c_str(), p.rfc7606_events(), p.updates_filtered());
+        if (p.max_prefix() != 0)
+          std::printf("  Max prefixes: %u%s\n", p.max_prefix(),
+                      p.max_prefix_exceeded() ? " (exceeded: the session is closed)" : "");
         if (!p.bfd_state().empty())
           std::printf("  BFD: %s, %lu flaps, packets %lu received, %lu sent, %lu dropped\n",
                       p.bfd_state().c_str(), p.bfd_flaps(), p.bfd_packets_received(),

@@ -7,21 +7,13 @@
 #include <set>
 #include <sstream>
 
+#include "bgpd/config/neighbor_config.h"
 #include "bgpd/config/policy_config.h"
 #include "bgpd/config/yaml_reader.h"
 
 namespace closbgp::config {
 using namespace yaml;
 namespace {
-
-// Linux interface names: 1-15 characters, no '/', ':' or white space; '*'
-// allowed as a pattern.
-bool valid_ifname(const std::string& s) {
-  if (s.empty() || s.size() > 15) return false;
-  for (char c : s)
-    if (c == '/' || c == ':' || c == ' ' || c == '\t') return false;
-  return true;
-}
 
 Timers parse_timers(const YAML::Node& n) {
   Section s(n, "timers", {"keepalive", "hold", "connect-retry"});
@@ -39,95 +31,6 @@ Timers parse_timers(const YAML::Node& n) {
   if (s.has("connect-retry"))
     t.connect_retry = uint16_t(number(s.get("connect-retry"), "timers.connect-retry", 1, 65535));
   return t;
-}
-
-Bfd parse_bfd(const YAML::Node& n, const std::string& path, Bfd defaults) {
-  Section s(n, path, {"interval-ms", "multiplier", "strict"});
-  if (s.has("interval-ms"))
-    defaults.interval_ms =
-        uint32_t(number(s.get("interval-ms"), s.key_path("interval-ms"), 50, 60000));
-  if (s.has("multiplier"))
-    defaults.multiplier = uint8_t(number(s.get("multiplier"), s.key_path("multiplier"), 1, 255));
-  if (s.has("strict")) defaults.strict = boolean(s.get("strict"), s.key_path("strict"));
-  return defaults;
-}
-
-// A neighbour's bfd: true, false, or its own timers.
-std::optional<Bfd> parse_neighbor_bfd(const YAML::Node& n, const std::string& path,
-                                      const Bfd& global) {
-  if (n.IsMap()) return parse_bfd(n, path, global);
-  return boolean(n, path) ? std::optional(global) : std::nullopt;
-}
-
-RemoteAs parse_remote_as(const YAML::Node& n, const std::string& key) {
-  const std::string s = scalar(n, key);
-  if (s == "external") return {RemoteAs::Kind::External, 0};
-  if (s == "internal") return {RemoteAs::Kind::Internal, 0};
-  if (s.empty() || s.find_first_not_of("0123456789") != std::string::npos)
-    fail(n, key, "'" + s + "' must be external, internal or an AS number");
-  return {RemoteAs::Kind::Number, uint32_t(number(n, key, 1, 4294967295u))};
-}
-
-Neighbor::RemovePrivateAs parse_remove_private_as(const YAML::Node& n, const std::string& key) {
-  const std::string s = scalar(n, key);
-  if (s == "all") return Neighbor::RemovePrivateAs::All;
-  return boolean(n, key) ? Neighbor::RemovePrivateAs::IfOnlyPrivate
-                         : Neighbor::RemovePrivateAs::Off;
-}
-
-Neighbor parse_neighbor(const YAML::Node& n, size_t index, const Bfd& global_bfd,
-                        const policy::Policies& policies) {
-  const std::string path = "neighbors[" + std::to_string(index) + "]";
-  Section s(
-      n, path,
-      {"interface", "address", "listen-range", "remote-as", "ttl-security", "bfd", "route-map-in",
-       "route-map-out", "allowas-in", "remove-private-as", "default-originate"});
-  Neighbor nb;
-  nb.line = line_of(n);
-  const int kinds = int(s.has("interface")) + int(s.has("address")) + int(s.has("listen-range"));
-  if (kinds != 1) fail(n, path, "needs exactly one of interface, address or listen-range");
-  if (s.has("interface")) {
-    nb.interface = scalar(s.get("interface"), s.key_path("interface"));
-    if (!valid_ifname(nb.interface))
-      fail(s.get("interface"), s.key_path("interface"),
-           "'" + nb.interface +
-               "' is not an interface name (1-15 characters, no '/', ':' or spaces)");
-  }
-  if (s.has("address")) {
-    const std::string a = scalar(s.get("address"), s.key_path("address"));
-    nb.address = wire::IpAddress::parse(a);
-    if (!nb.address)
-      fail(s.get("address"), s.key_path("address"), "'" + a + "' is not an IP address");
-  }
-  if (s.has("listen-range"))
-    nb.listen_range = prefix(s.get("listen-range"), s.key_path("listen-range"));
-  if (!s.has("remote-as")) fail(n, s.key_path("remote-as"), "is required");
-  nb.remote_as = parse_remote_as(s.get("remote-as"), s.key_path("remote-as"));
-  if (s.has("ttl-security"))
-    nb.ttl_security = boolean(s.get("ttl-security"), s.key_path("ttl-security"));
-  // BFD is on by default on fabric links (interface neighbours).
-  if (!nb.interface.empty()) nb.bfd = global_bfd;
-  if (s.has("bfd")) nb.bfd = parse_neighbor_bfd(s.get("bfd"), s.key_path("bfd"), global_bfd);
-  for (auto [key, name] : {std::pair{"route-map-in", &nb.route_map_in},
-                           std::pair{"route-map-out", &nb.route_map_out}}) {
-    if (!s.has(key)) continue;
-    *name = scalar(s.get(key), s.key_path(key));
-    require_route_map(policies, s.get(key), s.key_path(key));
-  }
-  if (s.has("allowas-in")) {
-    // `true` is FRR's default count, 3.
-    const auto a = s.get("allowas-in");
-    nb.allowas_in = a.IsScalar() && a.Scalar() == "true" ? 3
-                    : a.IsScalar() && a.Scalar() == "false"
-                        ? 0
-                        : uint8_t(number(a, s.key_path("allowas-in"), 0, 10));
-  }
-  if (s.has("default-originate"))
-    nb.default_originate = boolean(s.get("default-originate"), s.key_path("default-originate"));
-  if (s.has("remove-private-as"))
-    nb.remove_private_as =
-        parse_remove_private_as(s.get("remove-private-as"), s.key_path("remove-private-as"));
-  return nb;
 }
 
 bool is_loopback_listen(const std::string& listen) {
@@ -406,6 +309,13 @@ std::expected<Config, ConfigError> parse_config(const std::string& text,
 std::expected<Config, ConfigError> load_config_file(const std::string& path) {
   std::ifstream in(path);
   if (!in) return std::unexpected(ConfigError{path, 0, "", "cannot be read"});
+  // Whoever may write the file decides what the router announces and with
+  // which passwords: refuse one that any local user may change.
+  std::error_code ec;
+  const auto perms = std::filesystem::status(path, ec).permissions();
+  if (!ec && (perms & std::filesystem::perms::others_write) != std::filesystem::perms::none)
+    return std::unexpected(ConfigError{
+        path, 0, "", "is writable by every user; refusing it (chmod o-w " + path + ")"});
   std::stringstream buf;
   buf << in.rdbuf();
   return parse_config(buf.str(), path);

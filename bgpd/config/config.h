@@ -6,6 +6,7 @@
 #include <expected>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "bgpd/wire/ip.h"
@@ -34,6 +35,27 @@ struct RemoteAs {
   friend bool operator==(const RemoteAs&, const RemoteAs&) = default;
 };
 
+// What a neighbour may send: prefixes received (before policy) beyond the
+// limit end the session (RFC 4486 Cease / Maximum Number of Prefixes
+// Reached) or only warn; a warning is logged at `warning_percent`.
+struct MaxPrefix {
+  uint32_t limit = 0;  // 0: no limit
+  enum class Action { Warn, Restart, Idle } action = Action::Restart;
+  uint32_t restart_after = 60;  // seconds, with Action::Restart
+  uint8_t warning_percent = 75;
+  friend bool operator==(const MaxPrefix&, const MaxPrefix&) = default;
+};
+std::string_view action_name(MaxPrefix::Action a);  // "warn", "restart", "idle"
+
+// Path attributes an operator chooses to drop from a neighbour's UPDATEs, or
+// whose presence withdraws the route (RFC 7606 sec. 2 actions applied by
+// type code, before the attribute is parsed: the defence against a
+// malformed attribute spreading through the Internet, as in 2023).
+struct PathAttributeFilter {
+  std::vector<uint8_t> discard, treat_as_withdraw;  // type codes, sorted
+  friend bool operator==(const PathAttributeFilter&, const PathAttributeFilter&) = default;
+};
+
 // Exactly one of interface, address and listen_range is set.
 struct Neighbor {
   std::string interface;                     // unnumbered: "swp1", or a pattern "swp*"
@@ -46,6 +68,9 @@ struct Neighbor {
   uint8_t allowas_in = 0;          // accept paths with our AS this many times (ASNs reused per pod)
   bool default_originate = false;  // send it a default route (border leaves)
   enum class RemovePrivateAs { Off, IfOnlyPrivate, All } remove_private_as = RemovePrivateAs::Off;
+  MaxPrefix max_prefix;
+  PathAttributeFilter path_attribute;
+  std::string password;      // TCP MD5 signature (RFC 2385); empty: none
   int line = 0;              // where it was configured, for messages
   std::string name() const;  // what logs call it: interface, address or range
   friend bool operator==(const Neighbor&, const Neighbor&) = default;

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
-#include "bgpd/session/socket_options.h"
+#include "bgpd/session/address.h"
 
 namespace closbgp::session {
 namespace {
@@ -19,20 +19,20 @@ constexpr size_t kMessagesPerTurn = 64;
 constexpr size_t kWriteChunk = 64 * 1024;
 }  // namespace
 
-Connection::Connection(asio::ip::tcp::socket socket, Handlers handlers, bool ttl_security)
+Connection::Connection(asio::ip::tcp::socket socket, Handlers handlers, SocketSecurity security)
     : socket_(std::move(socket)),
       handlers_(std::move(handlers)),
       inbuf_(kInitialBuffer),
-      ttl_security_(ttl_security),
+      security_(std::move(security)),
       flush_timer_(socket_.get_executor()) {
   // An accepted socket: before the first byte (our OPEN) leaves.
   if (socket_.is_open())
     apply_bgp_socket_options(socket_.native_handle(), local_endpoint().address().is_v6(),
-                             ttl_security_);
+                             security_.ttl_security);
 }
 
-Connection::Connection(asio::io_context& io, Handlers handlers, bool ttl_security)
-    : Connection(asio::ip::tcp::socket(io), std::move(handlers), ttl_security) {}
+Connection::Connection(asio::io_context& io, Handlers handlers, SocketSecurity security)
+    : Connection(asio::ip::tcp::socket(io), std::move(handlers), std::move(security)) {}
 
 Connection::~Connection() {
   close_now();
@@ -43,7 +43,12 @@ void Connection::connect(const asio::ip::tcp::endpoint& to) {
   socket_.open(to.protocol(), ec);
   if (ec) return fail("cannot open socket: " + ec.message());
   // Before connect, so that the SYN already carries TTL 255 and CS6.
-  apply_bgp_socket_options(socket_.native_handle(), to.address().is_v6(), ttl_security_);
+  apply_bgp_socket_options(socket_.native_handle(), to.address().is_v6(), security_.ttl_security);
+  if (!security_.password.empty()) {
+    const std::string err = set_tcp_md5(socket_.native_handle(), to.address().is_v6(),
+                                        to_wire(to.address()), -1, security_.password);
+    if (!err.empty()) return fail(err);
+  }
   socket_.async_connect(to, [self = shared_from_this()](const boost::system::error_code& e) {
     if (self->dead_) return;
     if (e) return self->fail(e.message());

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "bgpd/asio.h"
+#include "bgpd/session/socket_options.h"
 #include "bgpd/wire/codec.h"
 
 namespace closbgp::session {
@@ -23,9 +24,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
     std::function<void()> connected;                     // outbound connect completed
   };
 
-  // `ttl_security`: drop anything that arrives with a TTL below 255 (RFC 5082).
-  Connection(asio::ip::tcp::socket socket, Handlers handlers, bool ttl_security = false);
-  Connection(asio::io_context& io, Handlers handlers, bool ttl_security = false);
+  // `security`: TTL security (RFC 5082) and the TCP MD5 password, which an
+  // accepted socket has from the listener and connect() sets.
+  Connection(asio::ip::tcp::socket socket, Handlers handlers, SocketSecurity security = {});
+  Connection(asio::io_context& io, Handlers handlers, SocketSecurity security = {});
   ~Connection();
 
   void connect(const asio::ip::tcp::endpoint& to);
@@ -66,7 +68,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool writing_ = false;
   bool closing_ = false;
   bool dead_ = false;  // no callbacks after close or failure
-  bool ttl_security_ = false;
+  SocketSecurity security_;
   bool paused_ = false;
   bool read_pending_ = false;  // an async read is under way
   uint64_t received_ = 0, sent_ = 0;

@@ -167,7 +167,11 @@ class Stepper {
     } else if (auto* f = is<event::TcpFailed>(e)) {
       fail("connection closed: " + f->why);
     } else if (auto* st = is<event::Stop>(e)) {
-      auto cease = wire::NotificationMessage::cease_with_message(st->cease_subcode, st->message);
+      const bool has_text = st->cease_subcode == wire::cease::kAdminShutdown ||
+                            st->cease_subcode == wire::cease::kAdminReset;
+      auto cease =
+          has_text ? wire::NotificationMessage::cease_with_message(st->cease_subcode, st->message)
+                   : wire::NotificationMessage{ErrorCode::Cease, st->cease_subcode, st->data};
       if (st->hard_reset) {  // RFC 8538 sec. 3: the reason goes inside
         cease.data.insert(cease.data.begin(), cease.subcode);
         cease.subcode = wire::cease::kHardReset;

@@ -80,15 +80,21 @@ struct Session {
 
 namespace event {
 struct Start {};  // ManualStart (or automatic start after an error)
-struct Stop {     // ManualStop: Cease with this subcode and RFC 9003 message
+struct Stop {     // ManualStop: Cease with this subcode
   // hard_reset: wrapped in a Hard Reset (RFC 8538), so that a peer which
   // negotiated the N bit drops our routes instead of keeping them stale.
+  // `msg`: the RFC 9003 text of Administrative Shutdown and Reset; `data`:
+  // the NOTIFICATION data of other subcodes (RFC 4486's maximum prefixes).
   explicit Stop(uint8_t subcode = wire::cease::kAdminShutdown, std::string msg = "",
-                bool hard = false)
-      : cease_subcode(subcode), message(std::move(msg)), hard_reset(hard) {}
+                bool hard = false, std::vector<uint8_t> notification_data = {})
+      : cease_subcode(subcode),
+        message(std::move(msg)),
+        hard_reset(hard),
+        data(std::move(notification_data)) {}
   uint8_t cease_subcode;
   std::string message;
   bool hard_reset;
+  std::vector<uint8_t> data;
 };
 struct TcpConnected {};  // our connect() completed
 struct TcpAccepted {};   // an inbound connection was attached to this session

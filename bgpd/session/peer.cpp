@@ -53,6 +53,7 @@ Peer::Peer(asio::io_context& io, uint32_t id, PeerIdentity identity, LocalConfig
       events_(events),
       out_(io, true),
       in_(io, false),
+      max_prefix_timer_(io),
       stale_timer_(io),
       bfd_(bfd),
       bfd_params_(bfd_params),
@@ -67,6 +68,7 @@ Peer::Peer(asio::io_context& io, uint32_t id, PeerIdentity identity, LocalConfig
 Peer::~Peer() {
   if (bfd_key_) bfd_.unwatch(*bfd_key_);
   stale_timer_.cancel();
+  max_prefix_timer_.cancel();
   for (Slot* s : {&out_, &in_}) {
     s->timer.cancel();
     if (s->conn) s->conn->close_now();
@@ -102,20 +104,26 @@ void Peer::connect_soon(std::chrono::milliseconds within) {
 void Peer::start() {
   if (enabled_) return;
   enabled_ = true;
+  max_prefix_exceeded_ = false;
+  max_prefix_timer_.cancel();
   session_logger()->info("{}: neighbour enabled{}", id_.name,
                          address_ ? "" : "; waiting to learn its address");
   update_bfd();
   if (address_ && !local_.passive && bfd_allows()) connect_soon(std::chrono::milliseconds(500));
 }
 
-void Peer::stop(uint8_t cease_subcode, const std::string& message, bool planned) {
+void Peer::stop(uint8_t cease_subcode, const std::string& message, bool planned,
+                std::vector<uint8_t> data) {
+  // Whoever stops it now decides when it starts again, not max-prefix.
+  max_prefix_exceeded_ = false;
+  max_prefix_timer_.cancel();
   if (!enabled_) return;
   enabled_ = false;
   update_bfd();
   for (Slot* s : {&out_, &in_}) {
     const bool hard =
         !planned && s->fsm.state >= State::OpenConfirm && s->fsm.negotiated.gr_notification;
-    handle(*s, event::Stop{cease_subcode, message, hard});
+    handle(*s, event::Stop{cease_subcode, message, hard, data});
   }
   if (!planned && !stale_.empty()) drop_stale(std::nullopt, "the neighbour was stopped");
 }
@@ -208,9 +216,8 @@ std::shared_ptr<Connection> Peer::make_connection(Slot& slot,
     handle(slot, event::TcpConnected{});
     if (slot.conn) slot.conn->start_reading();
   };
-  auto conn = socket
-                  ? std::make_shared<Connection>(std::move(*socket), std::move(h), id_.ttl_security)
-                  : std::make_shared<Connection>(io_, std::move(h), id_.ttl_security);
+  auto conn = socket ? std::make_shared<Connection>(std::move(*socket), std::move(h), id_.security)
+                     : std::make_shared<Connection>(io_, std::move(h), id_.security);
   if (reading_paused_) conn->pause_reading();
   return conn;
 }
@@ -236,7 +243,7 @@ void Peer::handle(Slot& slot, const Event& e) {
         "{} ({}): {} -> {}{}", id_.name, describe(slot), state_name(before), state_name(after),
         after == State::Idle && !slot.fsm.last_error.empty() ? ": " + slot.fsm.last_error : "");
     if (after == State::OpenConfirm) {
-      if (slot.conn) slot.conn->set_decode_context(slot.fsm.negotiated.decode_context());
+      if (slot.conn) slot.conn->set_decode_context(decode_context(slot));
       resolve_collision(slot);
     } else if (after == State::OpenSent && other(slot).fsm.state == State::OpenConfirm) {
       // The rival's OPEN told us the peer's identifier, so resolve now (RFC
@@ -366,6 +373,8 @@ void Peer::on_established(Slot& slot) {
   prefixes_sent_ = 0;
   end_of_rib_ = {};
   end_of_rib_due_ = true;
+  filter_logged_.reset();
+  max_prefix_level_ = 0;
   if (!stale_.empty()) on_back_from_restart(n);
   // A numbered neighbour's link: where our end of the session lives, so that
   // its paths can be installed via it (unnumbered ones know theirs).
@@ -487,12 +496,7 @@ void Peer::on_message(Slot& slot, wire::Message&& m) {
   auto& u = std::get<wire::UpdateMessage>(m);
   handle(slot, event::UpdateReceived{});
   if (slot.fsm.state != State::Established) return;
-  if (u.action != wire::AttrAction::None) {
-    ++rfc7606_events_;
-    for (const auto& err : u.errors)
-      session_logger()->warn("{}: UPDATE attribute {}: {} ({})", id_.name, err.attr_type,
-                             err.reason, wire::action_name(err.action));
-  }
+  if (u.action != wire::AttrAction::None) log_attribute_errors(u);
   last_update_ = Clock::now();
   if (auto eor = u.end_of_rib()) {
     end_of_rib_.add(*eor);
@@ -504,8 +508,72 @@ void Peer::on_message(Slot& slot, wire::Message&& m) {
   }
   std::vector<rib::RouteChange> changed;
   adj_in_.apply(u, source(), local_.asn, policy_.allowas_in, changed);
+  if (!within_max_prefix(u.mp_reach ? u.mp_reach->family : wire::Family::Ipv4Unicast)) return;
   if (!stale_.empty()) refresh_stale(changed);
   if (!changed.empty()) events_.peer_routes_changed(*this, changed);
+}
+
+// An error of the peer is worth a warning each time; what the operator's
+// filter does is expected, and said once per attribute and session.
+void Peer::log_attribute_errors(const wire::UpdateMessage& u) {
+  bool by_peer = false, by_filter = false;
+  for (const auto& err : u.errors) {
+    (err.configured ? by_filter : by_peer) = true;
+    if (!err.configured) {
+      session_logger()->warn("{}: UPDATE attribute {}: {} ({})", id_.name, err.attr_type,
+                             err.reason, wire::action_name(err.action));
+    } else if (!filter_logged_.test(err.attr_type)) {
+      filter_logged_.set(err.attr_type);
+      session_logger()->info("{}: UPDATE {}; counted, not logged again this session", id_.name,
+                             err.reason);
+    }
+  }
+  rfc7606_events_ += by_peer;
+  updates_filtered_ += by_filter;
+}
+
+wire::DecodeContext Peer::decode_context(const Slot& slot) const {
+  wire::DecodeContext ctx = slot.fsm.negotiated.decode_context();
+  for (uint8_t code : policy_.path_attribute.discard) ctx.discard.set(code);
+  for (uint8_t code : policy_.path_attribute.treat_as_withdraw) ctx.treat_as_withdraw.set(code);
+  return ctx;
+}
+
+void Peer::set_policy(PeerPolicy p) {
+  const bool filter_changed = p.path_attribute != policy_.path_attribute;
+  policy_ = std::move(p);
+  if (filter_changed) {
+    for (Slot* s : {&out_, &in_})
+      if (s->conn && s->fsm.state >= State::OpenConfirm)
+        s->conn->set_decode_context(decode_context(*s));
+    // Paths already received keep what the new filter would remove.
+    request_refresh("the path-attribute filter changed");
+  }
+  if (const Negotiated* n = negotiated())  // a lower limit applies at once
+    within_max_prefix(n->families.has(wire::Family::Ipv4Unicast) ? wire::Family::Ipv4Unicast
+                                                                 : wire::Family::Ipv6Unicast);
+}
+
+void Peer::request_refresh(const std::string& why) {
+  for (Slot* s : {&out_, &in_}) {
+    if (s->fsm.state != State::Established || !s->conn) continue;
+    const Negotiated& n = s->fsm.negotiated;
+    if (!n.route_refresh) {
+      session_logger()->warn(
+          "{}: {}, but it does not support route refresh: `closctl neighbor reset {}` makes it "
+          "send its routes again",
+          id_.name, why, id_.name);
+      return;
+    }
+    session_logger()->info("{}: {}: asking it to send its routes again (ROUTE-REFRESH)", id_.name,
+                           why);
+    for (auto f : wire::kAllFamilies) {
+      if (!n.families.has(f)) continue;
+      Action send = action::Send{
+          wire::RouteRefreshMessage{uint16_t(wire::afi_of(f)), uint8_t(wire::Safi::Unicast), {}}};
+      execute(*s, send);
+    }
+  }
 }
 
 std::string Peer::describe(const Slot& s) const {
@@ -522,6 +590,9 @@ api::PeerView Peer::view() const {
   v.address = address_ ? address_text(*address_) : "";
   v.remote_as_config = id_.remote_as_config;
   v.rfc7606_events = rfc7606_events_;
+  v.updates_filtered = updates_filtered_;
+  v.max_prefix = policy_.max_prefix.limit;
+  v.max_prefix_exceeded = max_prefix_exceeded_;
   v.state = to_api(best.fsm.state);
   if (best.fsm.state >= State::OpenConfirm) {
     v.remote_as = best.fsm.negotiated.peer_as;

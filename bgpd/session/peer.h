@@ -4,6 +4,7 @@
 // carries the routes.
 #pragma once
 
+#include <bitset>
 #include <map>
 #include <memory>
 #include <optional>
@@ -17,6 +18,7 @@
 #include "bgpd/session/drain.h"
 #include "bgpd/session/fsm.h"
 #include "bgpd/session/route_policy.h"
+#include "bgpd/session/socket_options.h"
 #include "rib/adj_rib_in.h"
 #include "rib/path.h"
 
@@ -27,7 +29,7 @@ struct PeerIdentity {
   std::string interface;  // unnumbered: the link
   uint32_t ifindex = 0;
   std::string remote_as_config;  // "external", "internal", "65100"
-  bool ttl_security = false;     // RFC 5082
+  SocketSecurity security;       // TTL security, TCP MD5
   std::string config_name;       // the configured neighbour it comes from (Neighbor::name())
 };
 
@@ -66,7 +68,9 @@ class Peer {
   void start();
   // `planned`: we are restarting (graceful restart: a peer with the N bit
   // keeps our routes); otherwise the Cease goes inside a Hard Reset.
-  void stop(uint8_t cease_subcode, const std::string& message, bool planned = false);
+  // `data`: the NOTIFICATION's data where the subcode carries no message.
+  void stop(uint8_t cease_subcode, const std::string& message, bool planned = false,
+            std::vector<uint8_t> data = {});
   // An inbound connection from this peer.
   void accept(asio::ip::tcp::socket socket);
 
@@ -80,8 +84,10 @@ class Peer {
   std::optional<wire::MpNextHop> next_hop_self(wire::Family family) const;
   // Where its paths come from, for best-path selection.
   rib::PathSource source() const;
-  // Set before start(); the speaker applies it, the peer uses allowas-in.
-  void set_policy(PeerPolicy p) { policy_ = std::move(p); }
+  // Set before start(), and again on reload; the speaker applies the route
+  // policy, the peer allowas-in, max-prefix and the path-attribute filter (a
+  // changed filter asks the peer to send its routes again).
+  void set_policy(PeerPolicy p);
   const PeerPolicy& policy() const { return policy_; }
   // What route-maps match on: the interface and the peer's address.
   policy::Neighbor policy_neighbor() const;
@@ -107,6 +113,8 @@ class Peer {
   bool enabled() const { return enabled_; }
   const std::string& last_error() const { return last_error_; }
   bool established() const;
+  // ROUTE-REFRESH for every family of the session, if the peer supports it.
+  void request_refresh(const std::string& why);
   api::PeerView view() const;
   const rib::AdjRibIn& adj_rib_in() const { return adj_in_; }
 
@@ -136,7 +144,12 @@ class Peer {
   void drop_stale(std::optional<wire::Family> family, const std::string& why);
   void refresh_stale(const std::vector<rib::RouteChange>& changed);
   void arm_stale_timer(uint32_t seconds, const std::string& why);
+  // max-prefix (peer_max_prefix.cpp): false when the limit closed the session.
+  bool within_max_prefix(wire::Family family);
   std::shared_ptr<Connection> make_connection(Slot& slot, std::optional<asio::ip::tcp::socket> s);
+  // What decoding its UPDATEs needs: the negotiation and our filter.
+  wire::DecodeContext decode_context(const Slot& slot) const;
+  void log_attribute_errors(const wire::UpdateMessage& u);
   Slot& other(Slot& s) { return &s == &out_ ? in_ : out_; }
   const Slot* established_slot() const;
   // Starts, moves or stops the BFD session to follow address and state.
@@ -158,9 +171,15 @@ class Peer {
   uint32_t link_ifindex_ = 0;  // the session's link; 0 when not directly connected
   size_t prefixes_sent_ = 0;
   DrainState drain_ = DrainState::Live;
-  uint64_t rfc7606_events_ = 0;  // UPDATEs with attribute errors the session survived
-  wire::FamilySet end_of_rib_;   // families whose End-of-RIB arrived this session
-  bool end_of_rib_due_ = false;  // ours to the peer, not yet sent this session
+  uint64_t rfc7606_events_ = 0;     // UPDATEs with attribute errors the session survived
+  uint64_t updates_filtered_ = 0;   // UPDATEs the path-attribute filter acted on
+  std::bitset<256> filter_logged_;  // attribute codes whose filtering was logged this session
+  // max-prefix: 0 below the warning, 1 above it, 2 above the limit (logged once each).
+  uint8_t max_prefix_level_ = 0;
+  bool max_prefix_exceeded_ = false;     // the limit stopped the session
+  asio::steady_timer max_prefix_timer_;  // restart-after
+  wire::FamilySet end_of_rib_;           // families whose End-of-RIB arrived this session
+  bool end_of_rib_due_ = false;          // ours to the peer, not yet sent this session
   // A restarting peer's paths from before its restart, not yet re-sent.
   rib::PrefixSet stale_;
   asio::steady_timer stale_timer_;

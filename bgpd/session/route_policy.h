@@ -21,6 +21,8 @@ struct PeerPolicy {
   uint8_t allowas_in = 0;        // times our own AS may appear in a received path
   // Send 0.0.0.0/0 and ::/0 of our own; the Loc-RIB's defaults are not sent.
   bool default_originate = false;
+  config::MaxPrefix max_prefix;                // checked as its Adj-RIB-In grows
+  config::PathAttributeFilter path_attribute;  // applied when its UPDATEs are decoded
   friend bool operator==(const PeerPolicy&, const PeerPolicy&) = default;
 };
 

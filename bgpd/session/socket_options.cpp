@@ -2,6 +2,7 @@
 
 #include <netinet/in.h>
 #include <netinet/ip.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 
 #include <cerrno>
@@ -36,6 +37,40 @@ std::string apply_bgp_socket_options(int fd, bool ipv6, bool ttl_security) {
   set(IPPROTO_IP, IP_TOS, kDscpCs6, "TOS CS6");
   if (ttl_security) set(IPPROTO_IP, IP_MINTTL, kTtl, "minimum TTL 255");
   return ipv6 ? v6_err : err;
+}
+
+std::string set_tcp_md5(int fd, bool ipv6, const wire::IpAddress& peer, int prefix_len,
+                        const std::string& key) {
+  tcp_md5sig sig{};
+  if (key.size() > sizeof sig.tcpm_key) return "the password is longer than 80 octets";
+  if (ipv6) {
+    sockaddr_in6 a{};
+    a.sin6_family = AF_INET6;
+    if (peer.is_v4()) {  // ::ffff:a.b.c.d, which the kernel keys as IPv4
+      a.sin6_addr.s6_addr[10] = a.sin6_addr.s6_addr[11] = 0xff;
+      std::memcpy(&a.sin6_addr.s6_addr[12], peer.bytes().data(), 4);
+    } else {
+      std::memcpy(&a.sin6_addr, peer.bytes().data(), 16);
+    }
+    std::memcpy(&sig.tcpm_addr, &a, sizeof a);
+  } else {
+    if (!peer.is_v4()) return "an IPv6 peer on an IPv4 socket";
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    std::memcpy(&a.sin_addr, peer.bytes().data(), 4);
+    std::memcpy(&sig.tcpm_addr, &a, sizeof a);
+  }
+  int option = TCP_MD5SIG;
+  if (prefix_len >= 0) {
+    option = TCP_MD5SIG_EXT;
+    sig.tcpm_flags = TCP_MD5SIG_FLAG_PREFIX;
+    sig.tcpm_prefixlen = uint8_t(prefix_len);
+  }
+  sig.tcpm_keylen = uint16_t(key.size());
+  std::memcpy(sig.tcpm_key, key.data(), key.size());
+  if (setsockopt(fd, IPPROTO_TCP, option, &sig, sizeof sig) == 0) return "";
+  return std::string("TCP MD5 signature for ") + peer.to_string() + ": " + std::strerror(errno) +
+         (errno == ENOENT ? " (no key to remove)" : "");
 }
 
 }  // namespace closbgp::session

@@ -100,7 +100,7 @@ Peer* Speaker::add_peer(const std::string& name, const std::string& interface, u
   id.interface = interface;
   id.ifindex = ifindex;
   id.remote_as_config = n.remote_as.to_string();
-  id.ttl_security = n.ttl_security;
+  id.security = {n.ttl_security, n.password};
   id.config_name = n.name();
   std::optional<bfd::Params> bfd;
   if (n.bfd) bfd = bfd::Params{n.bfd->interval_ms, n.bfd->multiplier};
@@ -119,7 +119,9 @@ PeerPolicy Speaker::peer_policy(const config::Neighbor& n) const {
           n.remove_private_as,
           cfg_.ebgp_requires_policy,
           n.allowas_in,
-          n.default_originate};
+          n.default_originate,
+          n.max_prefix,
+          n.path_attribute};
 }
 
 std::expected<void, std::string> Speaker::start() {
@@ -149,10 +151,8 @@ std::expected<void, std::string> Speaker::start() {
     if (auto r = ra_.open(); !r) return std::unexpected(r.error());
   }
   for (const auto& n : cfg_.neighbors) {
-    if (!n.address) continue;
-    Peer* p = add_peer(n.address->to_string(), "", 0, n);
-    p->set_address(asio::ip::make_address(n.address->to_string()));
-    start_peer(*p);
+    if (n.address) add_numbered_peer(n);
+    if (n.listen_range) listener_key(n, true);
   }
   scan_interfaces();
   return {};
@@ -239,7 +239,7 @@ void Speaker::on_accept(asio::ip::tcp::socket socket) {
     const uint32_t ifindex = addr.to_v6().scope_id();
     for (auto& [name, p] : peers_) {
       if (p->identity().ifindex != ifindex || p->identity().interface.empty()) continue;
-      p->set_address(addr);  // an inbound connection also tells us the peer's address
+      set_peer_address(*p, addr);  // an inbound connection also tells us the peer's address
       return p->accept(std::move(socket));
     }
   } else {
@@ -265,7 +265,7 @@ void Speaker::on_accept(asio::ip::tcp::socket socket) {
 void Speaker::on_router_advert(uint32_t ifindex, const asio::ip::address_v6& from) {
   for (auto& [name, p] : peers_)
     if (p->identity().ifindex == ifindex && !p->identity().interface.empty())
-      p->set_address(asio::ip::address(from));
+      set_peer_address(*p, asio::ip::address(from));
 }
 
 // Interfaces come and go (and are often created after the daemon starts):
@@ -287,6 +287,7 @@ void Speaker::scan_interfaces() {
         session_logger()->info("{}: interface was re-created; restarting its neighbour", i.name);
         ra_.disable(it->second->identity().ifindex);
         forget(*it->second);
+        listener_key(*it->second, std::nullopt);
         peers_.erase(it);
         it = peers_.end();
       }
@@ -336,6 +337,7 @@ api::SummaryView Speaker::summary() const {
   s.local_as = cfg_.asn;
   s.drain_state = std::string(drain_name(node_drain_));
   s.rib_prefixes = rib_.size();
+  s.rib_attribute_sets = rib::interned_count();
   if (fib_) {
     const auto f = fib_->status();
     s.fib_enabled = true;

@@ -134,6 +134,13 @@ class Speaker final : public api::Backend, public api::Control, private PeerEven
   LocalConfig local_for(const config::Neighbor& n) const;
   Peer* add_peer(const std::string& name, const std::string& interface, uint32_t ifindex,
                  const config::Neighbor& n);
+  void add_numbered_peer(const config::Neighbor& n);
+  // TCP MD5 on the listener (speaker_tcp_md5.cpp): a configured or learned
+  // peer address follows the peer (nullopt: the peer is going away); a
+  // listen-range's password covers the range.
+  void set_peer_address(Peer& p, const asio::ip::address& addr);
+  void listener_key(const Peer& p, const std::optional<asio::ip::address>& addr);
+  void listener_key(const config::Neighbor& range, bool add);
 
   asio::io_context& io_;
   config::Config cfg_;
@@ -163,6 +170,7 @@ class Speaker final : public api::Backend, public api::Control, private PeerEven
   std::optional<std::chrono::steady_clock::time_point> warm_until_;
   std::chrono::steady_clock::time_point started_at_ = std::chrono::steady_clock::now();
   config::SavedState saved_;
+  std::map<std::string, asio::ip::address> listener_keys_;  // by peer name
   std::vector<std::unique_ptr<Peer>> retiring_;  // stopped; their NOTIFICATION is leaving
   asio::steady_timer retire_timer_;
 };

@@ -17,6 +17,8 @@ config::Neighbor without_policy(config::Neighbor n) {
   n.route_map_out.clear();
   n.remove_private_as = {};
   n.default_originate = false;
+  n.max_prefix = {};
+  n.path_attribute = {};
   n.line = 0;
   return n;
 }
@@ -101,12 +103,16 @@ void Speaker::reload_neighbors(const config::Config& old, std::vector<std::strin
       reapply_policy(p, *now);
     }
   }
+  // A listen-range's password is on the listener, for peers not yet known.
+  for (const auto& n : old.neighbors) {
+    const config::Neighbor* now = find_neighbor(cfg_, n.name());
+    if (n.listen_range && (!now || now->password != n.password)) listener_key(n, false);
+  }
   for (const auto& n : cfg_.neighbors) {
-    if (!find_neighbor(old, n.name())) changes.push_back("neighbor " + n.name() + " added");
-    if (!n.address || peers_.contains(n.address->to_string())) continue;
-    Peer* p = add_peer(n.address->to_string(), "", 0, n);
-    p->set_address(asio::ip::make_address(n.address->to_string()));
-    start_peer(*p);
+    const config::Neighbor* before = find_neighbor(old, n.name());
+    if (!before) changes.push_back("neighbor " + n.name() + " added");
+    if (n.listen_range && (!before || before->password != n.password)) listener_key(n, true);
+    if (n.address && !peers_.contains(n.address->to_string())) add_numbered_peer(n);
   }
   scan_interfaces();  // interface neighbours, new or restarted
 }
@@ -118,6 +124,7 @@ void Speaker::retire(const std::string& name, uint8_t cease_subcode, const std::
   p.stop(cease_subcode, why);
   if (!p.identity().interface.empty()) ra_.disable(p.identity().ifindex);
   forget(p);
+  listener_key(p, std::nullopt);
   retiring_.push_back(std::move(it->second));
   peers_.erase(it);
   retire_timer_.expires_after(kRetireGrace);

@@ -7,6 +7,7 @@
 // (`action`, `errors`) instead.
 #pragma once
 
+#include <bitset>
 #include <cstdint>
 #include <expected>
 #include <span>
@@ -25,6 +26,10 @@ struct DecodeContext {
   FamilySet families{Family::Ipv4Unicast,
                      Family::Ipv6Unicast};  // MP attributes of others are ignored
   FamilySet add_path;  // families whose received NLRI carry path identifiers (RFC 7911)
+  // Attribute type codes the operator chose to drop, or to treat as a
+  // withdraw of the UPDATE's prefixes: applied before the attribute is
+  // parsed, so a malformed one can do no harm (reported as `configured`).
+  std::bitset<256> discard, treat_as_withdraw;
 };
 
 struct EncodeContext {

@@ -67,6 +67,7 @@ struct AttrError {
   uint8_t attr_type = 0;  // the offending attribute's type code (0: the attribute list)
   AttrAction action = AttrAction::None;
   std::string reason;
+  bool configured = false;  // the operator's filter, not an error of the peer
 
   friend bool operator==(const AttrError&, const AttrError&) = default;
 };

@@ -70,6 +70,14 @@ class UpdateDecoder {
  private:
   std::optional<DecodeError> decode_one(uint8_t flags, uint8_t type, std::span<const uint8_t> value,
                                         std::span<const uint8_t> whole) {
+    if (ctx_.discard.test(type) || ctx_.treat_as_withdraw.test(type)) {
+      const bool discard = ctx_.discard.test(type);
+      note(type, discard ? AttrAction::AttributeDiscard : AttrAction::TreatAsWithdraw,
+           "attribute " + std::to_string(type) + (discard ? " discarded" : " withdraws the route") +
+               " as configured",
+           true);
+      return std::nullopt;
+    }
     const detail::AttrDescriptor* d = detail::find_attr(type);
     if (seen_.test(type)) {
       // RFC 7606 sec. 3 g): repeated MP attributes reset; other repeats are dropped.
@@ -107,8 +115,8 @@ class UpdateDecoder {
     return std::nullopt;
   }
 
-  void note(uint8_t type, AttrAction action, std::string why) {
-    msg_.errors.push_back(AttrError{type, action, std::move(why)});
+  void note(uint8_t type, AttrAction action, std::string why, bool configured = false) {
+    msg_.errors.push_back(AttrError{type, action, std::move(why), configured});
     if (action > msg_.action) msg_.action = action;
   }
 

@@ -15,9 +15,12 @@ def message(kind, body=b""):
     return MARKER + struct.pack("!HB", 19 + len(body), kind) + body
 
 
-def open_message(asn, router_id, hold=90):
-    """OPEN with IPv4 unicast and the 4-octet AS capability."""
+def open_message(asn, router_id, hold=90, route_refresh=False):
+    """OPEN with IPv4 unicast and the 4-octet AS capability (and route
+    refresh, if asked)."""
     caps = bytes([1, 4, 0, 1, 0, 1]) + bytes([65, 4]) + struct.pack("!I", asn)
+    if route_refresh:
+        caps += bytes([2, 0])
     params = bytes([2, len(caps)]) + caps
     return message(1, struct.pack("!BHHIB", 4, min(asn, 23456), hold, router_id, len(params)) + params)
 

@@ -57,11 +57,12 @@ class FrrNode:
 
 
 def unnumbered_config(hostname, asn, router_id, interfaces, networks=(), bfd=False,
-                      ttl_security=False, accept=None, numbered=()):
+                      ttl_security=False, accept=None, numbered=(), password=None):
     """An FRR config peering over each interface like a Cumulus fabric.
     `accept`: if given, (prefix, le) pairs; neighbours' routes outside them
     are rejected (route-map FROM-FABRIC in). `numbered`: more neighbours by
-    address (eBGP, IPv4 unicast, no BFD)."""
+    address (eBGP, IPv4 unicast, no BFD). `password`: TCP MD5 on every
+    interface neighbour."""
     lines = ["frr defaults datacenter", f"hostname {hostname}", "log stdout debugging", "!"]
     for i in interfaces:
         lines += [f"interface {i}", " ipv6 nd ra-interval 3", " no ipv6 nd suppress-ra", "!"]
@@ -76,6 +77,8 @@ def unnumbered_config(hostname, asn, router_id, interfaces, networks=(), bfd=Fal
             lines.append(f" neighbor {i} bfd")
         if ttl_security:
             lines.append(f" neighbor {i} ttl-security hops 1")
+        if password:
+            lines.append(f" neighbor {i} password {password}")
     for afi in ("ipv4", "ipv6"):
         lines.append(f" address-family {afi} unicast")
         for n in networks:

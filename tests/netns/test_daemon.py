@@ -158,7 +158,10 @@ def test_prometheus_metrics(netns_factory, tmp_path):
         assert 'closbgp_info{router_id="10.0.0.11",local_as="65101",drain_state=' in out
         assert 'closbgp_peer_established{peer="192.0.2.9"} 0' in out
         assert "closbgp_rib_prefixes 1" in out
+        assert "closbgp_rib_attribute_sets 1" in out  # the one network's
         assert 'closbgp_peer_rfc7606_events_total{peer="192.0.2.9"} 0' in out
+        assert 'closbgp_peer_updates_filtered_total{peer="192.0.2.9"} 0' in out
+        assert 'closbgp_peer_max_prefix_exceeded{peer="192.0.2.9"} 0' in out
         assert get("/other").startswith("404")
     finally:
         d.stop()

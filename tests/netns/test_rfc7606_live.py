@@ -3,25 +3,20 @@ treat-as-withdraw withdraws and keeps the session, attribute-discard installs
 the route without the attribute, and a session-reset case gets the exact
 NOTIFICATION. A well-formed sentinel prefix sent last proves that every
 UPDATE before it was processed (no sleeps)."""
-import json
-import select
 import socket
 import struct
-import subprocess
-from pathlib import Path
 
 import pytest
 
 from lib.bgp_speaker import prefix_nlri, update
 from lib.netns import Daemon, router_and_peers, terminate, wait_for
+from lib import raw_peer
 
 pytestmark = pytest.mark.netns
 
-RAW_PEER = Path(__file__).with_name("raw_peer.py")
-ORIGIN = bytes.fromhex("40010100")
 AS_PATH = bytes.fromhex("4002060201") + struct.pack("!I", 65002)
 NEXT_HOP = bytes.fromhex("400304") + socket.inet_aton("192.0.2.2")
-VALID = ORIGIN + AS_PATH + NEXT_HOP
+VALID = raw_peer.valid_attributes()
 
 
 @pytest.fixture
@@ -33,20 +28,6 @@ def dut(netns_factory, tmp_path):
     d.wait_api()
     yield d, peer_ns, tmp_path
     d.stop()
-
-
-def run_peer(peer_ns, tmp_path, messages):
-    f = tmp_path / "messages.hex"
-    f.write_text("\n".join(m.hex() for m in messages))
-    return peer_ns.popen("/usr/bin/python3", str(RAW_PEER), "192.0.2.1", "65002", "10.0.0.2",
-                         str(f), stdout=subprocess.PIPE, text=True)
-
-
-def next_report(peer, timeout=15):
-    """The raw peer's next JSON line, failing (not hanging) after `timeout` s."""
-    ready, _, _ = select.select([peer.stdout], [], [], timeout)
-    assert ready, f"no report from the raw peer within {timeout} s"
-    return json.loads(peer.stdout.readline())
 
 
 def routes(d):
@@ -69,9 +50,9 @@ def test_survivable_errors_keep_the_session(dut):
         update(attributes=VALID + bytes.fromhex("c0630201ff"), nlri=prefix_nlri("10.9.5.0/24")),
         update(attributes=VALID, nlri=prefix_nlri("10.9.9.0/24")),  # the sentinel
     ]
-    peer = run_peer(peer_ns, tmp, messages)
+    peer = raw_peer.start(peer_ns, tmp, messages)
     try:
-        assert next_report(peer) == {"established": True}
+        assert raw_peer.next_report(peer) == {"established": True}
         wait_for(lambda: "10.9.9.0/24" in routes(d), 15, "the sentinel prefix")
         r = routes(d)
         assert "10.9.1.0/24" not in r  # withdrawn by treat-as-withdraw
@@ -90,10 +71,10 @@ def test_survivable_errors_keep_the_session(dut):
 def test_session_reset_sends_the_exact_notification(dut):
     d, peer_ns, tmp = dut
     bad_attr = bytes.fromhex("40630100")  # unrecognized well-known attribute
-    peer = run_peer(peer_ns, tmp, [update(attributes=VALID + bad_attr, nlri=prefix_nlri("10.9.1.0/24"))])
+    peer = raw_peer.start(peer_ns, tmp, [update(attributes=VALID + bad_attr, nlri=prefix_nlri("10.9.1.0/24"))])
     try:
-        assert next_report(peer) == {"established": True}
-        notification = next_report(peer)
+        assert raw_peer.next_report(peer) == {"established": True}
+        notification = raw_peer.next_report(peer)
         assert notification == {"code": 3, "subcode": 2, "data": bad_attr.hex()}
         wait_for(lambda: "Unrecognized Well-known Attribute" in d.log_text(), 5, "the log")
     finally:

@@ -84,3 +84,38 @@ def test_ttl_security_requires_255(pair):
     finally:
         leaf.stop()
         frr.stop()
+
+
+BLOCK_BGP = """table inet closbgp_block_bgp {
+  chain input { type filter hook input priority -400; tcp dport 179 drop; tcp sport 179 drop; }
+  chain output { type filter hook output priority -400; tcp dport 179 drop; tcp sport 179 drop; }
+}
+"""
+
+
+def test_blackholed_bgp_expires_the_hold_timer_while_bfd_stays_up(pair):
+    """TCP port 179 silently dropped on a link whose BFD still runs: the
+    hold timer (3 s here) ends the session and its NOTIFICATION 4/0 is
+    sent (and lost); BFD, which sees a healthy path, stays Up."""
+    leaf_ns, spine_ns, tmp = pair
+    leaf = Daemon(leaf_ns, config(65101, "10.0.0.11"), tmp, "leaf")
+    spine = Daemon(spine_ns, config(65000, "10.0.0.1"), tmp, "spine")
+    try:
+        leaf.wait_api()
+        wait_for(lambda: state(leaf) == "SESSION_STATE_ESTABLISHED", 20, "the session")
+        peer = lambda: leaf.ctl_json("show", "bgp", "summary")["peers"][0]  # noqa: E731
+        wait_for(lambda: peer()["bfd_state"] == "up", 10, "BFD up")
+        leaf_ns.exec("nft", "-f", "-", input=BLOCK_BGP)
+        blocked = time.monotonic()
+        wait_for(lambda: state(leaf) != "SESSION_STATE_ESTABLISHED", 10, "the hold timer")
+        elapsed = time.monotonic() - blocked
+        assert 1.5 <= elapsed <= 5.0, elapsed  # hold 3 s after the last keepalive
+        log = leaf.log_text()
+        assert "hold timer expired" in log and "BFD down" not in log
+        assert peer()["bfd_state"] == "up"
+        assert peer()["last_error"] == "hold timer expired"
+        wait_for(lambda: "hold timer expired" in spine.log_text(), 10, "the spine's hold timer")
+    finally:
+        leaf_ns.exec("nft", "delete", "table", "inet", "closbgp_block_bgp", check=False)
+        leaf.stop()
+        spine.stop()

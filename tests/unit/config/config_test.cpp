@@ -315,6 +315,70 @@ TEST(Config, FibOptions) {
   EXPECT_EQ(c->fib.audit_interval, 0u);
 }
 
+TEST(Config, NeighbourLimitsFiltersAndPassword) {
+  const std::string base =
+      "asn: 1\nrouter-id: 10.0.0.1\nneighbors:\n  - interface: swp1\n    remote-as: external\n";
+  auto c = parse_config(base, "t.yaml");
+  ASSERT_TRUE(c) << c.error().to_string();
+  const Neighbor& plain = c->neighbors[0];
+  EXPECT_EQ(plain.max_prefix.limit, 0u);
+  EXPECT_TRUE(plain.path_attribute.discard.empty());
+  EXPECT_TRUE(plain.password.empty());
+
+  c = parse_config(base + "    max-prefix: 12000\n", "t.yaml");
+  ASSERT_TRUE(c) << c.error().to_string();
+  EXPECT_EQ(c->neighbors[0].max_prefix.limit, 12000u);
+  EXPECT_EQ(c->neighbors[0].max_prefix.action, MaxPrefix::Action::Restart);
+  EXPECT_EQ(c->neighbors[0].max_prefix.restart_after, 60u);
+  EXPECT_EQ(c->neighbors[0].max_prefix.warning_percent, 75);
+
+  c = parse_config(base +
+                       "    max-prefix: {limit: 10, action: idle, warning-percent: 90}\n"
+                       "    path-attribute: {discard: [28, 40, 28], treat-as-withdraw: 29}\n"
+                       "    password: s3cret\n",
+                   "t.yaml");
+  ASSERT_TRUE(c) << c.error().to_string();
+  const Neighbor& n = c->neighbors[0];
+  EXPECT_EQ(n.max_prefix.action, MaxPrefix::Action::Idle);
+  EXPECT_EQ(n.max_prefix.warning_percent, 90);
+  EXPECT_EQ(n.path_attribute.discard, (std::vector<uint8_t>{28, 40}));
+  EXPECT_EQ(n.path_attribute.treat_as_withdraw, (std::vector<uint8_t>{29}));
+  EXPECT_EQ(n.password, "s3cret");
+
+  const std::pair<const char*, const char*> bad[] = {
+      {"    max-prefix: 0\n", "neighbors[0].max-prefix"},
+      {"    max-prefix: {limit: 5, action: drop}\n", "neighbors[0].max-prefix.action"},
+      {"    max-prefix: {limit: 5, action: warn, restart-after: 9}\n",
+       "neighbors[0].max-prefix.restart-after"},
+      {"    max-prefix: {action: warn}\n", "neighbors[0].max-prefix.limit"},
+      {"    path-attribute: {discard: [2]}\n", "neighbors[0].path-attribute.discard"},
+      {"    path-attribute: {treat-as-withdraw: [14]}\n",
+       "neighbors[0].path-attribute.treat-as-withdraw"},
+      {"    path-attribute: {discard: [28], treat-as-withdraw: [28]}\n",
+       "neighbors[0].path-attribute"},
+      {"    path-attribute: {drop: [28]}\n", "neighbors[0].path-attribute.drop"},
+      {"    password: \"\"\n", "neighbors[0].password"},
+  };
+  for (const auto& [text, key] : bad) {
+    auto e = parse_config(base + text, "t.yaml");
+    ASSERT_FALSE(e) << text;
+    EXPECT_EQ(e.error().key, key) << text << ": " << e.error().to_string();
+    EXPECT_EQ(e.error().line, 6) << text;
+  }
+}
+
+TEST(Config, RefusesAFileEveryoneMayWrite) {
+  const std::string path = testing::TempDir() + "/writable.yaml";
+  std::ofstream(path) << "asn: 1\nrouter-id: 10.0.0.1\n";
+  std::filesystem::permissions(path, std::filesystem::perms(0644));
+  EXPECT_TRUE(load_config_file(path));
+  std::filesystem::permissions(path, std::filesystem::perms(0666));
+  auto c = load_config_file(path);
+  ASSERT_FALSE(c);
+  EXPECT_NE(c.error().to_string().find("writable by every user"), std::string::npos);
+  std::filesystem::remove(path);
+}
+
 TEST(Config, InsecurePublicGrpcIsAllowedWhenWritten) {
   auto c = parse_config(
       "asn: 1\nrouter-id: 10.0.0.1\ngrpc: {listen: \"0.0.0.0:50051\", insecure: true}\n", "t.yaml");

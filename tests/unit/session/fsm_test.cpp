@@ -232,6 +232,23 @@ TEST(Fsm, StopSendsTheShutdownMessage) {
   EXPECT_EQ(n.shutdown_message(), "maintenance");
 }
 
+// Only Administrative Shutdown and Reset carry RFC 9003 text; other
+// subcodes carry their own data (RFC 4486: AFI, SAFI and the prefix limit).
+TEST(Fsm, StopCarriesTheDataOfItsSubcode) {
+  Session s = in_state(State::Established);
+  const std::vector<uint8_t> limit{0, 1, 1, 0, 0, 0, 100};
+  auto actions = step(s, event::Stop{wire::cease::kMaxPrefixes, "", false, limit}, T0);
+  const auto& n =
+      std::get<wire::NotificationMessage>(std::get<action::Send>(actions.front()).message);
+  EXPECT_EQ(n.subcode, wire::cease::kMaxPrefixes);
+  EXPECT_EQ(n.data, limit);
+
+  Session t = in_state(State::OpenConfirm);
+  actions = step(t, event::Stop{wire::cease::kCollisionResolution, ""}, T0);
+  EXPECT_TRUE(std::get<wire::NotificationMessage>(std::get<action::Send>(actions.front()).message)
+                  .data.empty());
+}
+
 TEST(Fsm, PeerNotificationIsTheReason) {
   Session s = in_state(State::Established);
   step(s,

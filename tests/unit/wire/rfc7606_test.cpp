@@ -208,5 +208,38 @@ TEST(Rfc7606, SessionResetsGiveTheExactNotification) {
   }
 }
 
+// The operator's per-neighbour filter acts by type code before parsing: a
+// malformed attribute 28 (the 2023 attribute worm) that would otherwise
+// reset the session is simply dropped, or withdraws the route.
+TEST(Rfc7606, ConfiguredFilterActsBeforeParsing) {
+  const auto bytes = update_msg("", valid_plus("c0 1c 03 ffffff c0 63 02 abcd"), kNlri);
+  DecodeContext ctx;
+  ctx.discard.set(28);
+  auto got = decode(bytes, ctx);
+  ASSERT_TRUE(got);
+  auto u = std::get<UpdateMessage>(*got);
+  EXPECT_EQ(u.action, AttrAction::AttributeDiscard);
+  ASSERT_EQ(u.errors.size(), 1u);
+  EXPECT_TRUE(u.errors[0].configured);
+  EXPECT_EQ(u.errors[0].attr_type, 28);
+  ASSERT_EQ(u.attributes.unknown.size(), 1u);  // 0x63 is still passed on
+  EXPECT_EQ(u.attributes.unknown[0].type, 0x63);
+
+  DecodeContext withdraw;
+  withdraw.treat_as_withdraw.set(0x63);
+  got = decode(bytes, withdraw);
+  ASSERT_TRUE(got);
+  u = std::get<UpdateMessage>(*got);
+  EXPECT_EQ(u.action, AttrAction::TreatAsWithdraw);
+  EXPECT_TRUE(u.attributes.unknown.size() == 1 && u.attributes.unknown[0].type == 28);
+
+  // A filter for a well-known attribute applies too (LOCAL_PREF from eBGP).
+  DecodeContext local_pref;
+  local_pref.discard.set(5);
+  got = decode(update_msg("", valid_plus("40 05 03 000064"), kNlri), local_pref);
+  ASSERT_TRUE(got);
+  EXPECT_FALSE(std::get<UpdateMessage>(*got).attributes.local_pref);
+}
+
 }  // namespace
 }  // namespace closbgp::wire

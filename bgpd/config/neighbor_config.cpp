@@ -1,0 +1,211 @@
+#include "bgpd/config/neighbor_config.h"
+
+#include <algorithm>
+
+#include "bgpd/config/policy_config.h"
+
+namespace closbgp::config {
+using namespace yaml;
+namespace {
+
+// Linux interface names: 1-15 characters, no '/', ':' or white space; '*'
+// allowed as a pattern.
+bool valid_ifname(const std::string& s) {
+  if (s.empty() || s.size() > 15) return false;
+  for (char c : s)
+    if (c == '/' || c == ':' || c == ' ' || c == '\t') return false;
+  return true;
+}
+
+// A neighbour's bfd: true, false, or its own timers.
+std::optional<Bfd> parse_neighbor_bfd(const YAML::Node& n, const std::string& path,
+                                      const Bfd& global) {
+  if (n.IsMap()) return parse_bfd(n, path, global);
+  return boolean(n, path) ? std::optional(global) : std::nullopt;
+}
+
+RemoteAs parse_remote_as(const YAML::Node& n, const std::string& key) {
+  const std::string s = scalar(n, key);
+  if (s == "external") return {RemoteAs::Kind::External, 0};
+  if (s == "internal") return {RemoteAs::Kind::Internal, 0};
+  if (s.empty() || s.find_first_not_of("0123456789") != std::string::npos)
+    fail(n, key, "'" + s + "' must be external, internal or an AS number");
+  return {RemoteAs::Kind::Number, uint32_t(number(n, key, 1, 4294967295u))};
+}
+
+Neighbor::RemovePrivateAs parse_remove_private_as(const YAML::Node& n, const std::string& key) {
+  const std::string s = scalar(n, key);
+  if (s == "all") return Neighbor::RemovePrivateAs::All;
+  return boolean(n, key) ? Neighbor::RemovePrivateAs::IfOnlyPrivate
+                         : Neighbor::RemovePrivateAs::Off;
+}
+
+// max-prefix: N, or {limit: N, action: warn|restart|idle, restart-after: S,
+// warning-percent: P}.
+MaxPrefix parse_max_prefix(const YAML::Node& n, const std::string& path) {
+  MaxPrefix m;
+  if (n.IsScalar()) {
+    m.limit = uint32_t(number(n, path, 1, 4294967295u));
+    return m;
+  }
+  Section s(n, path, {"limit", "action", "restart-after", "warning-percent"});
+  if (!s.has("limit")) fail(n, s.key_path("limit"), "is required");
+  m.limit = uint32_t(number(s.get("limit"), s.key_path("limit"), 1, 4294967295u));
+  if (s.has("action")) {
+    const std::string a = scalar(s.get("action"), s.key_path("action"));
+    if (a == "warn")
+      m.action = MaxPrefix::Action::Warn;
+    else if (a == "restart")
+      m.action = MaxPrefix::Action::Restart;
+    else if (a == "idle")
+      m.action = MaxPrefix::Action::Idle;
+    else
+      fail(s.get("action"), s.key_path("action"), "'" + a + "' must be warn, restart or idle");
+  }
+  if (s.has("restart-after")) {
+    if (m.action != MaxPrefix::Action::Restart)
+      fail(s.get("restart-after"), s.key_path("restart-after"),
+           "applies to action restart only (action is " + std::string(action_name(m.action)) + ")");
+    m.restart_after =
+        uint32_t(number(s.get("restart-after"), s.key_path("restart-after"), 1, 86400));
+  }
+  if (s.has("warning-percent"))
+    m.warning_percent =
+        uint8_t(number(s.get("warning-percent"), s.key_path("warning-percent"), 1, 100));
+  return m;
+}
+
+// Attribute type codes the filter may not name: without them no route can
+// be read (MP_REACH_NLRI / MP_UNREACH_NLRI carry the prefixes themselves),
+// and the well-known mandatory ones cannot be dropped from a valid route.
+constexpr uint8_t kMpReach = 14, kMpUnreach = 15;
+bool may_discard(uint8_t type) {
+  return type > 3 && type != kMpReach && type != kMpUnreach;
+}
+bool may_withdraw(uint8_t type) {
+  return type != kMpReach && type != kMpUnreach;
+}
+
+std::vector<uint8_t> attribute_codes(const YAML::Node& n, const std::string& path,
+                                     bool (*allowed)(uint8_t), const char* why_not) {
+  std::vector<uint8_t> codes;
+  for (const auto& item : items(n)) {
+    const auto code = uint8_t(number(item, path, 1, 255));
+    if (!allowed(code)) fail(item, path, "attribute " + std::to_string(code) + " " + why_not);
+    codes.push_back(code);
+  }
+  std::sort(codes.begin(), codes.end());
+  codes.erase(std::unique(codes.begin(), codes.end()), codes.end());
+  return codes;
+}
+
+PathAttributeFilter parse_path_attribute(const YAML::Node& n, const std::string& path) {
+  Section s(n, path, {"discard", "treat-as-withdraw"});
+  PathAttributeFilter f;
+  if (s.has("discard"))
+    f.discard = attribute_codes(
+        s.get("discard"), s.key_path("discard"), may_discard,
+        "cannot be discarded (ORIGIN, AS_PATH, NEXT_HOP and the MP attributes are needed)");
+  if (s.has("treat-as-withdraw"))
+    f.treat_as_withdraw =
+        attribute_codes(s.get("treat-as-withdraw"), s.key_path("treat-as-withdraw"), may_withdraw,
+                        "carries the prefixes and cannot withdraw them");
+  for (uint8_t code : f.discard)
+    if (std::binary_search(f.treat_as_withdraw.begin(), f.treat_as_withdraw.end(), code))
+      fail(n, path, "attribute " + std::to_string(code) + " is in both lists");
+  return f;
+}
+
+// RFC 2385 allows 80 octets (TCP_MD5SIG_MAXKEYLEN).
+std::string parse_password(const YAML::Node& n, const std::string& path) {
+  std::string p = scalar(n, path);
+  if (p.empty() || p.size() > 80) fail(n, path, "must be 1 to 80 characters");
+  return p;
+}
+
+}  // namespace
+
+Bfd parse_bfd(const YAML::Node& n, const std::string& path, Bfd defaults) {
+  Section s(n, path, {"interval-ms", "multiplier", "strict"});
+  if (s.has("interval-ms"))
+    defaults.interval_ms =
+        uint32_t(number(s.get("interval-ms"), s.key_path("interval-ms"), 50, 60000));
+  if (s.has("multiplier"))
+    defaults.multiplier = uint8_t(number(s.get("multiplier"), s.key_path("multiplier"), 1, 255));
+  if (s.has("strict")) defaults.strict = boolean(s.get("strict"), s.key_path("strict"));
+  return defaults;
+}
+
+Neighbor parse_neighbor(const YAML::Node& n, size_t index, const Bfd& global_bfd,
+                        const policy::Policies& policies) {
+  const std::string path = "neighbors[" + std::to_string(index) + "]";
+  Section s(n, path,
+            {"interface", "address", "listen-range", "remote-as", "ttl-security", "bfd",
+             "route-map-in", "route-map-out", "allowas-in", "remove-private-as",
+             "default-originate", "max-prefix", "path-attribute", "password"});
+  Neighbor nb;
+  nb.line = line_of(n);
+  const int kinds = int(s.has("interface")) + int(s.has("address")) + int(s.has("listen-range"));
+  if (kinds != 1) fail(n, path, "needs exactly one of interface, address or listen-range");
+  if (s.has("interface")) {
+    nb.interface = scalar(s.get("interface"), s.key_path("interface"));
+    if (!valid_ifname(nb.interface))
+      fail(s.get("interface"), s.key_path("interface"),
+           "'" + nb.interface +
+               "' is not an interface name (1-15 characters, no '/', ':' or spaces)");
+  }
+  if (s.has("address")) {
+    const std::string a = scalar(s.get("address"), s.key_path("address"));
+    nb.address = wire::IpAddress::parse(a);
+    if (!nb.address)
+      fail(s.get("address"), s.key_path("address"), "'" + a + "' is not an IP address");
+  }
+  if (s.has("listen-range"))
+    nb.listen_range = prefix(s.get("listen-range"), s.key_path("listen-range"));
+  if (!s.has("remote-as")) fail(n, s.key_path("remote-as"), "is required");
+  nb.remote_as = parse_remote_as(s.get("remote-as"), s.key_path("remote-as"));
+  if (s.has("ttl-security"))
+    nb.ttl_security = boolean(s.get("ttl-security"), s.key_path("ttl-security"));
+  // BFD is on by default on fabric links (interface neighbours).
+  if (!nb.interface.empty()) nb.bfd = global_bfd;
+  if (s.has("bfd")) nb.bfd = parse_neighbor_bfd(s.get("bfd"), s.key_path("bfd"), global_bfd);
+  for (auto [key, name] : {std::pair{"route-map-in", &nb.route_map_in},
+                           std::pair{"route-map-out", &nb.route_map_out}}) {
+    if (!s.has(key)) continue;
+    *name = scalar(s.get(key), s.key_path(key));
+    require_route_map(policies, s.get(key), s.key_path(key));
+  }
+  if (s.has("allowas-in")) {
+    // `true` is FRR's default count, 3.
+    const auto a = s.get("allowas-in");
+    nb.allowas_in = a.IsScalar() && a.Scalar() == "true" ? 3
+                    : a.IsScalar() && a.Scalar() == "false"
+                        ? 0
+                        : uint8_t(number(a, s.key_path("allowas-in"), 0, 10));
+  }
+  if (s.has("default-originate"))
+    nb.default_originate = boolean(s.get("default-originate"), s.key_path("default-originate"));
+  if (s.has("remove-private-as"))
+    nb.remove_private_as =
+        parse_remove_private_as(s.get("remove-private-as"), s.key_path("remove-private-as"));
+  if (s.has("max-prefix"))
+    nb.max_prefix = parse_max_prefix(s.get("max-prefix"), s.key_path("max-prefix"));
+  if (s.has("path-attribute"))
+    nb.path_attribute = parse_path_attribute(s.get("path-attribute"), s.key_path("path-attribute"));
+  if (s.has("password")) nb.password = parse_password(s.get("password"), s.key_path("password"));
+  return nb;
+}
+
+std::string_view action_name(MaxPrefix::Action a) {
+  switch (a) {
+    case MaxPrefix::Action::Warn:
+      return "warn";
+    case MaxPrefix::Action::Restart:
+      return "restart";
+    case MaxPrefix::Action::Idle:
+      break;
+  }
+  return "idle";
+}
+
+}  // namespace closbgp::config

@@ -1,0 +1,17 @@
+// The `neighbors` entries of the config file, and the BFD timers that both
+// the top level and a neighbour may set.
+#pragma once
+
+#include "bgpd/config/config.h"
+#include "bgpd/config/yaml_reader.h"
+
+namespace closbgp::config {
+
+Bfd parse_bfd(const YAML::Node& n, const std::string& path, Bfd defaults);
+
+// neighbors[index]; `global_bfd`: the timers an interface neighbour gets by
+// default; route-maps it names must be in `policies`.
+Neighbor parse_neighbor(const YAML::Node& n, size_t index, const Bfd& global_bfd,
+                        const policy::Policies& policies);
+
+}  // namespace closbgp::config
