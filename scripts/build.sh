@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Builds clos-bgp. Two trees:
+# Builds clos-bgp. Three trees:
 #   build/       GCC 12, everything (daemon, client, tests, benchmarks)
-#   build-fuzz/  clang-19 with ASan/UBSan: the codec, policy and RIB, their unit tests and the
-#                libFuzzer targets (skipped with --main-only)
+#   build-fuzz/  clang-19 with ASan/UBSan: the codec, policy, RIB and session FSM, their unit
+#                tests and the libFuzzer targets (skipped with --main-only)
+#   build-asan/  GCC 12 with ASan/UBSan: the daemon and client only, for the leak test
+#                (skipped with --main-only)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,4 +21,7 @@ if [ $main_only = 0 ]; then
     -DCMAKE_C_COMPILER=clang-19 -DCMAKE_CXX_COMPILER=clang++-19 \
     -DCLOSBGP_FULL=OFF -DCLOSBGP_SANITIZE=ON -DCLOSBGP_FUZZ=ON -DCLOSBGP_WERROR=$werror
   cmake --build build-fuzz
+  cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCLOSBGP_SANITIZE=ON \
+    -DCLOSBGP_WERROR=$werror
+  cmake --build build-asan --target closbgpd closctl
 fi

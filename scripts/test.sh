@@ -4,6 +4,7 @@
 #   netns     daemons in network namespaces (root)
 #   topology  Mininet fabrics (root)
 #   fuzz      libFuzzer targets for a bounded time
+#   leak      session flaps against the AddressSanitizer build (build-asan/)
 # --quick: unit tests of the main tree only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -48,6 +49,7 @@ if [ $quick = 1 ]; then
 else
   run_ctest build -L 'unit|netns|topology'
   run_ctest build-fuzz -L 'unit|fuzz'
+  run_ctest build-asan -L leak
 fi
 
 echo

@@ -111,6 +111,9 @@ class Peer {
   void set_prefixes_sent(size_t n) { prefixes_sent_ = n; }
   void add_prefixes_sent(long delta) { prefixes_sent_ = size_t(long(prefixes_sent_) + delta); }
   bool enabled() const { return enabled_; }
+  // Stopped by max-prefix: it starts again after restart-after, or when an
+  // operator enables or resets it; nothing else may start it meanwhile.
+  bool held_down() const { return max_prefix_exceeded_; }
   const std::string& last_error() const { return last_error_; }
   bool established() const;
   // ROUTE-REFRESH for every family of the session, if the peer supports it.

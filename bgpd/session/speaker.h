@@ -81,7 +81,7 @@ class Speaker final : public api::Backend, public api::Control, private PeerEven
   void peer_routes_changed(Peer& p, const std::vector<rib::RouteChange>& changed) override;
   void peer_refresh_requested(Peer& p) override;
   void join_group(Peer& p);
-  void start_peer(Peer& p);  // unless the operator shut it down
+  void start_peer(Peer& p);  // unless the operator shut it down or max-prefix holds it
   // The neighbour an operator named; NOT_FOUND says where the names are.
   std::expected<Peer*, api::ControlError> named_peer(const std::string& name) const;
   // What the API shows of a neighbour: its own view and the speaker's state of it.

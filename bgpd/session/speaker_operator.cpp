@@ -104,9 +104,10 @@ std::expected<api::PeerView, api::ControlError> Speaker::neighbor(const std::str
   return std::unexpected(p.error());
 }
 
-// A neighbour the operator shut down stays down (the state file keeps it so).
+// A neighbour the operator shut down stays down (the state file keeps it so),
+// and one that max-prefix stopped waits for its restart.
 void Speaker::start_peer(Peer& p) {
-  if (!saved_.shutdown.contains(p.identity().name)) p.start();
+  if (!saved_.shutdown.contains(p.identity().name) && !p.held_down()) p.start();
 }
 
 std::expected<std::string, api::ControlError> Speaker::set_neighbor_enabled(
@@ -117,7 +118,7 @@ std::expected<std::string, api::ControlError> Speaker::set_neighbor_enabled(
   std::string what = "neighbour " + neighbor;
   if (enabled) {
     saved_.shutdown.erase(neighbor);
-    start_peer(p);
+    p.start();  // also one that max-prefix stopped
     what += " enabled";
   } else {
     saved_.shutdown.insert(neighbor);

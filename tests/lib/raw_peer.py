@@ -1,7 +1,8 @@
 """A scripted BGP peer for tests: connects, brings the session up, sends the
 messages given (hex, one per line in a file), then reports every
 NOTIFICATION and ROUTE-REFRESH it receives as a JSON line on stdout until
-the session ends. With `route-refresh` its OPEN offers that capability.
+the session ends. With `route-refresh` its OPEN offers that capability. If
+the first message given is an OPEN, it is sent instead of the peer's own.
 
     raw_peer.py DUT_ADDRESS ASN ROUTER_ID MESSAGES_FILE [route-refresh]
 
@@ -36,28 +37,38 @@ def read_message(sock):
     return head[18], body
 
 
+def report_notification(body):
+    print(json.dumps({"code": body[0], "subcode": body[1], "data": body[2:].hex()}), flush=True)
+
+
 def main():
     dut, asn, rid, messages = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+    messages = [bytes.fromhex(line) for line in Path(messages).read_text().split()]
     sock = socket.create_connection((dut, 179), timeout=30)
-    sock.sendall(open_message(asn, router_id_of(rid), route_refresh="route-refresh" in sys.argv[5:]))
+    if messages and messages[0][18] == 1:
+        sock.sendall(messages.pop(0))
+    else:
+        sock.sendall(open_message(asn, router_id_of(rid),
+                                  route_refresh="route-refresh" in sys.argv[5:]))
     while True:  # the DUT's OPEN, then its KEEPALIVE: Established
         m = read_message(sock)
         if m is None:
             return
+        if m[0] == 3:
+            return report_notification(m[1])
         if m[0] == 1:
             sock.sendall(message(4))
         if m[0] == 4:
             break
     print(json.dumps({"established": True}), flush=True)
-    for line in Path(messages).read_text().split():
-        sock.sendall(bytes.fromhex(line))
+    for m in messages:
+        sock.sendall(m)
     while True:
         m = read_message(sock)
         if m is None:
             break
         if m[0] == 3:
-            print(json.dumps({"code": m[1][0], "subcode": m[1][1], "data": m[1][2:].hex()}),
-                  flush=True)
+            report_notification(m[1])
         if m[0] == 4:
             sock.sendall(message(4))
         if m[0] == 5:

@@ -1,12 +1,14 @@
 """What a neighbour may send: max-prefix (warn, restart, idle) and the
 per-neighbour path-attribute filter, inside live sessions with a scripted
-peer. A well-formed sentinel prefix sent last proves that every UPDATE
-before it was processed (no sleeps)."""
+peer (a well-formed sentinel prefix sent last proves that every UPDATE
+before it was processed) or another closbgpd over an unnumbered link."""
+import time
+
 import pytest
 
 from lib import raw_peer
 from lib.bgp_speaker import prefix_nlri, update
-from lib.netns import Daemon, router_and_peers, terminate, wait_for
+from lib.netns import Daemon, router_and_peers, terminate, veth, wait_for
 
 pytestmark = pytest.mark.netns
 
@@ -147,3 +149,34 @@ def test_path_attribute_filter_discards_or_withdraws_before_parsing(dut):
         assert neighbor(d)["state"] == "SESSION_STATE_ESTABLISHED"
     finally:
         terminate(peer)
+
+
+def test_max_prefix_idle_holds_an_interface_neighbour(netns_factory, tmp_path):
+    """An unnumbered neighbour stopped by max-prefix stays down although its
+    link is up (the interface scan must not restart it) until enabled; six
+    networks from the other closbgpd exceed the limit again."""
+    a, b = netns_factory("leaf"), netns_factory("spine")
+    veth(a, "swp1", b, "swp1")
+    base = ("asn: {asn}\nrouter-id: {rid}\ntimers: {{connect-retry: 1}}\n"
+            "neighbors:\n  - {{interface: swp1, remote-as: external, bfd: false{extra}}}\n")
+    leaf = Daemon(a, base.format(asn=65101, rid="10.0.0.11",
+                                 extra=", max-prefix: {limit: 5, action: idle}"), tmp_path, "leaf")
+    nets = "networks: [" + ", ".join(f"10.1.{i}.0/24" for i in range(6)) + "]\n"
+    spine = Daemon(b, base.format(asn=65000, rid="10.0.0.1", extra="") + nets, tmp_path, "spine")
+    try:
+        leaf.wait_api()
+        spine.wait_api()
+
+        def exceeded():
+            return leaf.ctl_json("show", "bgp", "neighbors", "swp1").get("max_prefix_exceeded")
+
+        wait_for(exceeded, 20, "the limit to stop the session")
+        time.sleep(2.5)  # two interface scans
+        assert exceeded()
+        assert leaf.log_text().count("more than max-prefix 5: closing the session") == 1
+        leaf.ctl("neighbor", "enable", "swp1")
+        wait_for(lambda: leaf.log_text().count("more than max-prefix 5: closing") == 2, 20,
+                 "the session to come back and exceed the limit again")
+    finally:
+        leaf.stop()
+        spine.stop()

@@ -8,7 +8,7 @@ import struct
 
 import pytest
 
-from lib.bgp_speaker import prefix_nlri, update
+from lib.bgp_speaker import ScriptedPeer, message, prefix_nlri, update
 from lib.netns import Daemon, router_and_peers, terminate, wait_for
 from lib import raw_peer
 
@@ -79,3 +79,39 @@ def test_session_reset_sends_the_exact_notification(dut):
         wait_for(lambda: "Unrecognized Well-known Attribute" in d.log_text(), 5, "the log")
     finally:
         terminate(peer)
+
+
+def test_malformed_open_and_route_refresh_leave_other_sessions_alone(netns_factory, tmp_path):
+    """An OPEN whose capability overruns its parameter gets OPEN Message
+    Error; a ROUTE-REFRESH of the wrong length gets ROUTE-REFRESH Message
+    Error / Invalid Message Length (RFC 7313); another neighbour's session
+    is never touched."""
+    dut_ns, peer_ns = router_and_peers(netns_factory, ["192.0.2.2", "192.0.2.3"], "dut", "peer")
+    cfg = ("asn: 65101\nrouter-id: 10.0.0.11\n"
+           "neighbors:\n  - {address: 192.0.2.2, remote-as: 65002}\n"
+           "  - {address: 192.0.2.3, remote-as: 65003}\n")
+    d = Daemon(dut_ns, cfg, tmp_path, "dut")
+    other = None
+    try:
+        d.wait_api()
+        other = ScriptedPeer(peer_ns.name, "192.0.2.3", "192.0.2.1", 65003)
+        bad_open = message(1, bytes.fromhex("04 fdea 00b4 0a000002 04 02 02 4104"))
+        peer = raw_peer.start(peer_ns, tmp_path, [bad_open])
+        try:
+            assert raw_peer.next_report(peer) == {"code": 2, "subcode": 0, "data": ""}
+        finally:
+            terminate(peer)
+        bad_refresh = message(5, bytes.fromhex("0001 00 01 00"))
+        peer = raw_peer.start(peer_ns, tmp_path, [bad_refresh])
+        try:
+            assert raw_peer.next_report(peer) == {"established": True}
+            assert raw_peer.next_report(peer) == {"code": 7, "subcode": 1, "data": bad_refresh.hex()}
+        finally:
+            terminate(peer)
+        states = {p["address"]: p["state"] for p in d.ctl_json("show", "bgp", "summary")["peers"]}
+        assert states["192.0.2.3"] == "SESSION_STATE_ESTABLISHED"
+        assert d.log_text().count("192.0.2.3: session established") == 1
+    finally:
+        if other:
+            other.close()
+        d.stop()
