@@ -15,16 +15,14 @@ to load the 100,000 routes into leaf1's kernel with 2-way ECMP.
 
     sudo /usr/bin/python3 bench/fabric_failover.py [--routes 100000] [--runs 3]
 """
-import argparse
 import datetime
 import itertools
 import subprocess
 import sys
-import tempfile
 import time
-from pathlib import Path
 
-from harness import ROOT, Generator, ratios, routes_with_width, run_kinds, write_results
+from harness import (ROOT, Generator, ratios, routes_with_width, run_kinds, side_by_side_args,
+                     write_results)
 
 sys.path.insert(0, str(ROOT / "examples"))
 from clos import FABRIC_PREFIXES, Clos, running  # noqa: E402
@@ -85,13 +83,7 @@ def one_run(kind, routes, workdir):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--routes", type=int, default=100000)
-    ap.add_argument("--runs", type=int, default=3)
-    ap.add_argument("--only", default=",".join(KINDS))
-    ap.add_argument("--out", default=str(ROOT / "bench" / "results" / "fabric_failover.json"))
-    args = ap.parse_args()
-    tmp = Path(tempfile.mkdtemp())
+    args, tmp = side_by_side_args("fabric_failover", 100000, kinds=KINDS)
     runs = itertools.count()
     out = {"date": time.strftime("%Y-%m-%d"), "routes": args.routes, "runs": args.runs,
            "fabric": "2 spines x 2 leaves, BFD 300 ms x 3, one uplink of leaf1 silently lossy"}

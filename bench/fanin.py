@@ -10,13 +10,10 @@ through zebra, each with multipath across neighbour ASes.
 
     sudo /usr/bin/python3 bench/fanin.py [--peers 32] [--routes 10000] [--runs 3]
 """
-import argparse
-import tempfile
 import time
-from pathlib import Path
 
-from harness import (KINDS, ROOT, Dut, Generator, namespaces, ratios, routes_with_width, run_kinds,
-                     write_results)
+from harness import (Dut, Generator, namespaces, ratios, routes_with_width, run_kinds,
+                     side_by_side_args, write_results)
 from lib.bgp_speaker import announcements
 from lib.netns import veth, wait_for
 
@@ -67,14 +64,8 @@ def one_run(kind, peers, count, tmp):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--peers", type=int, default=32)
-    ap.add_argument("--routes", type=int, default=10000)
-    ap.add_argument("--runs", type=int, default=3)
-    ap.add_argument("--only", default=",".join(KINDS))
-    ap.add_argument("--out", default=str(ROOT / "bench" / "results" / "fanin.json"))
-    args = ap.parse_args()
-    tmp = Path(tempfile.mkdtemp())
+    args, tmp = side_by_side_args("fanin", 10000,
+                                  lambda ap: ap.add_argument("--peers", type=int, default=32))
     out = {"date": time.strftime("%Y-%m-%d"), "peers": args.peers, "routes": args.routes,
            "runs": args.runs}
     out["results"] = run_kinds(args.only.split(","), args.runs,

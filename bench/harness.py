@@ -2,11 +2,13 @@
 BIRD, FRR) started from a config text in a namespace, their resident
 memory, and a generator that answers BGP sessions in the tester namespace
 and sends a pre-encoded table when told to."""
+import argparse
 import asyncio
 import contextlib
 import json
 import statistics
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -19,6 +21,43 @@ from lib.netns import Daemon, Netns  # noqa: E402
 from lib.peers import BirdNode  # noqa: E402
 
 KINDS = ("closbgpd", "bird", "frr")
+
+
+def side_by_side_args(name, routes, extra=None, kinds=KINDS):
+    """The options of every side-by-side benchmark (--routes, --runs,
+    --only KIND,..., --out bench/results/NAME.json); `extra(parser)` adds
+    its own. Returns them and a scratch directory."""
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--routes", type=int, default=routes)
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--only", default=",".join(kinds))
+    ap.add_argument("--out", default=str(ROOT / "bench" / "results" / f"{name}.json"))
+    if extra:
+        extra(ap)
+    return ap.parse_args(), Path(tempfile.mkdtemp())
+
+
+def router_configs(gen, sink=None, kernel=True):
+    """closbgpd, BIRD and FRR as AS 65000 (router-id 10.0.0.1) with the
+    generator at `gen` (AS 65001, reached from 10.0.1.1) and, if given, a
+    sink at `sink` (AS 65002, from 10.0.2.1) that is sent everything.
+    `kernel`: closbgpd's FIB and BIRD's kernel protocol on (FRR's bgpd
+    takes -n for the opposite)."""
+    peers = [(gen, 65001)] + ([(sink, 65002)] if sink else [])
+    closbgpd = ("asn: 65000\nrouter-id: 10.0.0.1\nneighbors:\n" +
+                "".join(f"  - {{address: {a}, remote-as: {asn}}}\n" for a, asn in peers) +
+                ("" if kernel else "fib: {enabled: false}\n") + "drain: {warm-up: 0}\n")
+    bird = ("router id 10.0.0.1;\nprotocol device {}\n" +
+            ("protocol kernel { ipv4 { export all; }; }\n" if kernel else "") +
+            f"protocol bgp generator {{\n  local 10.0.1.1 as 65000; neighbor {gen} as 65001;\n"
+            "  ipv4 { import all; export none; };\n}\n")
+    if sink:
+        bird += (f"protocol bgp sink {{\n  local 10.0.2.1 as 65000; neighbor {sink} as 65002;\n"
+                 "  ipv4 { import none; export all; };\n}\n")
+    frr = ("frr defaults datacenter\nhostname dut\n!\nrouter bgp 65000\n bgp router-id 10.0.0.1\n"
+           " no bgp ebgp-requires-policy\n" +
+           "".join(f" neighbor {a} remote-as {asn}\n" for a, asn in peers) + "!\n")
+    return {"closbgpd": closbgpd, "bird": bird, "frr": frr}
 
 
 def routes_with_width(ns, width):

@@ -18,51 +18,19 @@ zebra still runs, bgpd needs it for next-hop tracking).
 
     sudo /usr/bin/python3 bench/ingest.py [--routes 1000000] [--runs 3] [--only closbgpd,bird,frr]
 """
-import argparse
 import json
 import subprocess
-import tempfile
 import time
-from pathlib import Path
 
-from harness import KINDS, ROOT, Dut, Generator, namespaces, ratios, run_kinds, write_results
+from harness import (ROOT, Dut, Generator, namespaces, ratios, router_configs, run_kinds,
+                     side_by_side_args, write_results)
 from lib.bgp_speaker import announcements
 from lib.netns import BUILD, terminate, veth, wait_for
 
 SINK = BUILD / "bench" / "bgp_sink"
 GEN, SINK_ADDR = "10.0.1.2", "10.0.2.2"
 
-CONFIGS = {
-    "closbgpd": f"""asn: 65000
-router-id: 10.0.0.1
-neighbors:
-  - {{address: {GEN}, remote-as: 65001}}
-  - {{address: {SINK_ADDR}, remote-as: 65002}}
-fib: {{enabled: false}}
-drain: {{warm-up: 0}}
-""",
-    "bird": f"""router id 10.0.0.1;
-protocol device {{}}
-protocol bgp generator {{
-  local 10.0.1.1 as 65000; neighbor {GEN} as 65001;
-  ipv4 {{ import all; export none; }};
-}}
-protocol bgp sink {{
-  local 10.0.2.1 as 65000; neighbor {SINK_ADDR} as 65002;
-  ipv4 {{ import none; export all; }};
-}}
-""",
-    "frr": f"""frr defaults datacenter
-hostname dut
-!
-router bgp 65000
- bgp router-id 10.0.0.1
- no bgp ebgp-requires-policy
- neighbor {GEN} remote-as 65001
- neighbor {SINK_ADDR} remote-as 65002
-!
-""",
-}
+CONFIGS = router_configs(GEN, sink=SINK_ADDR, kernel=False)
 
 
 def accepted(dut):
@@ -137,15 +105,9 @@ def one_run(kind, count, table, tmp, api_probe=False):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--routes", type=int, default=1000000)
-    ap.add_argument("--runs", type=int, default=3)
-    ap.add_argument("--only", default=",".join(KINDS))
-    ap.add_argument("--api-probe", action="store_true",
-                    help="closbgpd only: ShowBgpSummary latency while the table flows")
-    ap.add_argument("--out", default=str(ROOT / "bench" / "results" / "ingest.json"))
-    args = ap.parse_args()
-    tmp = Path(tempfile.mkdtemp())
+    args, tmp = side_by_side_args("ingest", 1000000, lambda ap: ap.add_argument(
+        "--api-probe", action="store_true",
+        help="closbgpd only: ShowBgpSummary latency while the table flows"))
     table = announcements(args.routes, 65001, GEN)
     out = {"date": time.strftime("%Y-%m-%d"), "routes": args.routes, "attribute_sets": 100,
            "runs": args.runs}

@@ -13,6 +13,7 @@ namespace closbgp::fib {
 struct FibStatus {
   uint64_t routes = 0, groups = 0, nexthops = 0;
   uint64_t operations = 0, errors = 0;
+  uint64_t sends = 0;    // netlink sends: batches of operations
   uint64_t repairs = 0;  // operations that put back what someone else changed
   std::string last_error;
 };

@@ -70,7 +70,9 @@ std::expected<void, std::string> dump(nl_sock* sock, Reader& reader, int type, c
                                       size_t size, const char* what) {
   int err = nl_send_simple(sock, type, NLM_F_DUMP, const_cast<void*>(header), size);
   if (err >= 0) {
-    nl_cb* cb = nl_cb_clone(nl_socket_get_cb(sock));
+    nl_cb* socket_cb = nl_socket_get_cb(sock);  // a reference of our own
+    nl_cb* cb = nl_cb_clone(socket_cb);
+    nl_cb_put(socket_cb);
     nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, &Reader::on_message, &reader);
     err = nl_recvmsgs(sock, cb);
     nl_cb_put(cb);

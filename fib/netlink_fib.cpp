@@ -16,6 +16,7 @@
 
 #include "bgpd/log/log.h"
 #include "fib/kernel_state.h"
+#include "fib/netlink_batch.h"
 
 namespace closbgp::fib {
 namespace {
@@ -27,6 +28,9 @@ constexpr uint32_t kLastObjectId = kFirstObjectId + 0xffffff;
 // Buckets of a resilient group: enough that flows spread evenly over up to
 // 64 next hops, few enough to rewrite quickly.
 constexpr uint16_t kResilientBuckets = 128;
+// A write that fails wholesale (a missing nexthop under 100,000 routes)
+// logs this many errors, then a count.
+constexpr size_t kErrorsLoggedPerWrite = 10;
 
 std::shared_ptr<spdlog::logger> logger() {
   static auto l = log::get("fib");
@@ -105,8 +109,7 @@ NetlinkFib::~NetlinkFib() {
   if (thread_.joinable()) thread_.join();
   if (sock_ && !options_.retain_on_exit) {
     logger()->info("FIB: removing our {} routes (retain-on-exit: false)", planner_.routes());
-    const auto ops = planner_.plan({{}, planner_.prefixes()});
-    for (const auto& op : ops) execute(op);
+    write(planner_.plan({{}, planner_.prefixes()}));
   }
   if (sock_) nl_socket_free(sock_);
 }
@@ -202,7 +205,7 @@ void NetlinkFib::audit_kernel() {
       "FIB: the kernel differs from what we wrote (changed by someone else); {} operations put "
       "it back, the first: {}",
       ops.size(), describe(ops.front()));
-  for (const auto& op : ops) execute(op);
+  write(ops);
   std::lock_guard lock(mu_);
   status_.repairs += ops.size();
 }
@@ -241,7 +244,10 @@ void NetlinkFib::run() {
         u.upsert.emplace_back(prefix, std::move(set));
     }
     const auto ops = planner_.plan(u);
-    for (const auto& op : ops) execute(op);
+    if (!write(ops)) {
+      logger()->warn("FIB: some of the kernel's replies were lost; comparing it with the RIB");
+      audit_kernel();
+    }
     if (reconciling) logger()->info("FIB: reconciled: {}", reconcile_summary(ops, adopted_));
     std::lock_guard lock(mu_);
     adopted_.clear();
@@ -252,7 +258,40 @@ void NetlinkFib::run() {
   }
 }
 
-void NetlinkFib::execute(const Op& o) {
+bool NetlinkFib::write(const std::vector<Op>& ops) {
+  if (ops.empty()) return true;
+  size_t failures = 0;
+  std::string last_error;
+  NetlinkBatch batch(sock_, [&](size_t i, int error, std::string_view why) {
+    // On link down the kernel deletes that link's nexthops, and the routes
+    // and group members using them, itself: a delete that finds nothing is done.
+    const Op& o = ops[i];
+    const bool deleting = std::holds_alternative<op::DelRoute>(o) ||
+                          std::holds_alternative<op::DelGroup>(o) ||
+                          std::holds_alternative<op::DelNexthop>(o);
+    if (deleting && (error == -ENOENT || error == -ESRCH)) return;
+    last_error = describe(o) + ": " + std::strerror(-error) +
+                 (why.empty() ? "" : " (" + std::string(why) + ")");
+    if (failures++ < kErrorsLoggedPerWrite) logger()->error("FIB: {}", last_error);
+  });
+  for (size_t i = 0; i < ops.size(); ++i) {
+    nl_msg* m = message_for(ops[i]);
+    batch.add(m, i);
+    nlmsg_free(m);
+  }
+  const bool complete = batch.flush();
+  if (failures > kErrorsLoggedPerWrite)
+    logger()->error("FIB: {} more errors in this write of {} operations, the last: {}",
+                    failures - kErrorsLoggedPerWrite, ops.size(), last_error);
+  std::lock_guard lock(mu_);
+  status_.operations += ops.size();
+  status_.errors += failures;
+  status_.sends += batch.sends();
+  if (failures > 0) status_.last_error = last_error;
+  return complete;
+}
+
+nl_msg* NetlinkFib::message_for(const Op& o) const {
   nl_msg* m = nullptr;
   auto nexthop_header = [&](int type, int flags, uint8_t family) {
     m = nlmsg_alloc_simple(type, flags);
@@ -306,22 +345,7 @@ void NetlinkFib::execute(const Op& o) {
     nexthop_header(RTM_DELNEXTHOP, 0, AF_UNSPEC);
     nla_put_u32(m, NHA_ID, id);
   }
-  int err = nl_send_auto(sock_, m);
-  nlmsg_free(m);
-  if (err >= 0) err = nl_wait_for_ack(sock_);
-  // On link down the kernel deletes that link's nexthops, and the routes and
-  // group members using them, itself: a delete that finds nothing is done.
-  const bool deleting = std::holds_alternative<op::DelRoute>(o) ||
-                        std::holds_alternative<op::DelGroup>(o) ||
-                        std::holds_alternative<op::DelNexthop>(o);
-  if (deleting && err == -NLE_OBJ_NOTFOUND) err = 0;
-  std::lock_guard lock(mu_);
-  ++status_.operations;
-  if (err < 0) {
-    ++status_.errors;
-    status_.last_error = describe(o) + ": " + nl_geterror(err);
-    logger()->error("FIB: {}", status_.last_error);
-  }
+  return m;
 }
 
 }  // namespace closbgp::fib

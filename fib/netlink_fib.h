@@ -16,6 +16,7 @@
 #include "fib/planner.h"
 
 struct nl_sock;
+struct nl_msg;
 
 namespace closbgp::fib {
 
@@ -46,7 +47,10 @@ class NetlinkFib final : public Fib {
   void audit_kernel();
   OwnedRange owned() const;
   void run();
-  void execute(const Op& op);
+  // Writes `ops` in batches; false if the kernel's replies were lost, so
+  // that what it holds is unknown and should be compared.
+  bool write(const std::vector<Op>& ops);
+  nl_msg* message_for(const Op& op) const;  // the caller frees it
 
   NetlinkOptions options_;
   nl_sock* sock_ = nullptr;

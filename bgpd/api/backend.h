@@ -73,6 +73,7 @@ struct SummaryView {
   uint64_t rib_attribute_sets = 0;  // distinct path attribute sets held (interned, shared)
   bool fib_enabled = false;
   uint64_t fib_routes = 0, fib_groups = 0, fib_nexthops = 0, fib_operations = 0, fib_errors = 0;
+  uint64_t fib_sends = 0;  // netlink sends, each a batch of operations
   uint64_t fib_backlog = 0;
   std::vector<PeerView> peers;
 };

@@ -56,6 +56,8 @@ std::string metrics_text(const SummaryView& s) {
     w.sample("closbgp_fib_nexthop_groups", "", s.fib_groups);
     w.family("closbgp_fib_operations_total", "counter", "Netlink operations sent.");
     w.sample("closbgp_fib_operations_total", "", s.fib_operations);
+    w.family("closbgp_fib_sends_total", "counter", "Netlink sends, each a batch of operations.");
+    w.sample("closbgp_fib_sends_total", "", s.fib_sends);
     w.family("closbgp_fib_errors_total", "counter", "Netlink operations the kernel refused.");
     w.sample("closbgp_fib_errors_total", "", s.fib_errors);
   }

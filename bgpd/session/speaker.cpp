@@ -345,6 +345,7 @@ api::SummaryView Speaker::summary() const {
     s.fib_groups = f.groups;
     s.fib_nexthops = f.nexthops;
     s.fib_operations = f.operations;
+    s.fib_sends = f.sends;
     s.fib_errors = f.errors;
     s.fib_backlog = fib_->backlog();
   }

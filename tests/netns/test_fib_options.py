@@ -87,3 +87,37 @@ def test_changes_by_others_are_put_back(netns_factory, tmp_path):
                  "the stranger's route gone")
         assert "changed by someone else" in d.log_text()
         assert int(d.ctl_json("show", "bgp", "summary").get("fib_backlog", 0)) == 0
+
+
+def test_many_routes_go_in_few_sends(netns_factory, tmp_path):
+    """5,000 routes reach the kernel in batches (many requests per netlink
+    send), every one installed; the metrics count operations and sends."""
+    dut_ns, peers_ns = router_and_peers(netns_factory, (A,))
+    d = Daemon(dut_ns, CONFIG.format(fib="") + 'metrics: {listen: "127.0.0.1:9179"}\n', tmp_path,
+               "dut")
+    peer = None
+    try:
+        d.wait_api()
+        peer = ScriptedPeer(peers_ns.name, A, "192.0.2.1", 65001)
+        prefixes = [f"10.{90 + i // 256}.{i % 256}.0/24" for i in range(5000)]
+        for i in range(0, len(prefixes), 800):  # 800 prefixes fit one UPDATE
+            peer.announce(*prefixes[i:i + 800])
+        wait_for(lambda: len(kernel(dut_ns, "route", "show", "proto", "186")) == 5000, 30,
+                 "5,000 routes in the kernel")
+
+        def metric(name):
+            code = ("import urllib.request\n"
+                    "print(urllib.request.urlopen('http://127.0.0.1:9179/metrics').read().decode())")
+            for line in dut_ns.exec("/usr/bin/python3", "-c", code).stdout.splitlines():
+                if line.startswith(name + " "):
+                    return int(line.split()[1])
+            return None
+
+        operations, sends = metric("closbgp_fib_operations_total"), metric("closbgp_fib_sends_total")
+        assert operations >= 5000 and sends >= 1
+        assert sends * 100 < operations, (sends, operations)
+        assert metric("closbgp_fib_errors_total") == 0
+    finally:
+        if peer:
+            peer.close()
+        d.stop()

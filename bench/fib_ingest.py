@@ -1,0 +1,92 @@
+"""Kernel ingest benchmark, side by side: one neighbour announces N IPv4
+/24s (100 attribute sets, one next hop); measured is the time from its
+first UPDATE until the kernel of the router under test holds all N, for
+closbgpd (its FIB: nexthop objects, batched netlink), BIRD 2 (kernel
+protocol) and FRR (bgpd + zebra). The clock is the kernel's own route
+notifications (`build/bench/kernel_routes watch`), not the router.
+
+In the same run, the kernel's floor: `kernel_routes write` inserts the
+same N routes on one nexthop object, about 60 KiB of requests per send,
+with nothing else to do.
+
+    sudo /usr/bin/python3 bench/fib_ingest.py [--routes 1000000] [--runs 3] [--only closbgpd,bird,frr]
+"""
+import json
+import statistics
+import subprocess
+import time
+
+from harness import (Dut, Generator, namespaces, ratios, router_configs, run_kinds,
+                     side_by_side_args, write_results)
+from lib.bgp_speaker import announcements
+from lib.netns import BUILD, terminate, veth
+
+KERNEL_ROUTES = BUILD / "bench" / "kernel_routes"
+GEN = "10.0.1.2"
+
+CONFIGS = router_configs(GEN)
+
+
+def link(dut_ns, tester):
+    veth(dut_ns, "eth1", tester, "eth1")
+    dut_ns.ip("addr", "add", "10.0.1.1/24", "dev", "eth1")
+    tester.ip("addr", "add", f"{GEN}/24", "dev", "eth1")
+
+
+def one_run(kind, count, table, tmp):
+    with namespaces("fibingest") as (dut_ns, tester):
+        gen = dut = watch = None
+        try:
+            link(dut_ns, tester)
+            gen = Generator(tester.name, {GEN: 65001}, {GEN: table}, host=GEN)
+            dut = Dut(kind, dut_ns, tmp, CONFIGS)
+            watch = dut_ns.popen(str(KERNEL_ROUTES), "watch", "--expect", str(count),
+                                 stdout=subprocess.PIPE, text=True)
+            assert json.loads(watch.stdout.readline())["event"] == "ready"
+            gen.wait_up()
+            time.sleep(1)
+            rss_before = dut.rss_mb()
+            gen.go()
+            line = watch.stdout.readline()
+            assert line, f"{kind}: the route watcher stopped (notifications lost?)"
+            done = json.loads(line)
+            time.sleep(1)
+            return {"seconds_to_kernel": round(done["t"] - gen.started, 3), "rss_mb": dut.rss_mb(),
+                    "rss_before_mb": rss_before}
+        finally:
+            if watch:
+                terminate(watch)
+            if gen:
+                gen.stop()
+            if dut:
+                dut.stop()
+
+
+def kernel_floor(count):
+    with namespaces("fibfloor") as (dut_ns, tester):
+        link(dut_ns, tester)
+        out = dut_ns.exec(str(KERNEL_ROUTES), "write", "--count", str(count), "--gateway", GEN,
+                          "--dev", "eth1").stdout
+        return json.loads(out)["seconds"]
+
+
+def main():
+    args, tmp = side_by_side_args("fib_ingest", 1000000)
+    table = announcements(args.routes, 65001, GEN)
+    out = {"date": time.strftime("%Y-%m-%d"), "routes": args.routes, "attribute_sets": 100,
+           "runs": args.runs}
+    floors = [kernel_floor(args.routes) for _ in range(args.runs)]
+    print("kernel floor", floors, flush=True)
+    out["kernel_floor_seconds"] = statistics.median(floors)
+    out["kernel_floor_all_runs"] = floors
+    out["results"] = res = run_kinds(args.only.split(","), args.runs,
+                                     lambda kind: one_run(kind, args.routes, table, tmp))
+    out["ratios"] = {**ratios(res, "seconds_to_kernel"), **ratios(res, "rss_mb")}
+    if "closbgpd" in res:
+        out["ratios"]["seconds_to_kernel_vs_floor"] = round(
+            res["closbgpd"]["seconds_to_kernel"] / out["kernel_floor_seconds"], 3)
+    write_results(out, args.out)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,230 @@
+// Kernel route tools for the FIB benchmarks, raw rtnetlink without libnl:
+//
+//   kernel_routes watch --expect N
+//       counts the distinct IPv4 /24s the kernel adds (route notifications);
+//       prints {"event":"ready"} once listening, then {"event":"complete",
+//       "t":MONOTONIC} when N are in. A clock independent of the router under
+//       test, which may be slow to say what it did.
+//   kernel_routes write --count N --gateway A.B.C.D --dev IFNAME
+//       the kernel's own floor: one nexthop object, then N /24s from
+//       11.0.0.0 on it, about 60 KiB of requests per send, one
+//       acknowledgement per send; prints {"seconds":S}.
+#include <arpa/inet.h>
+#include <linux/nexthop.h>
+#include <linux/rtnetlink.h>
+#include <net/if.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
+namespace {
+
+constexpr uint32_t kFirstPrefix = 0x0b000000;  // 11.0.0.0, as bench/harness.py announces
+constexpr uint32_t kRoutesPerSend = 1400;      // 44 octets each: about 60 KiB
+
+[[noreturn]] void die(const char* what) {
+  std::perror(what);
+  std::exit(1);
+}
+
+double now() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+int open_netlink(uint32_t groups) {
+  const int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+  if (fd < 0) die("socket");
+  const int big = 256 << 20;  // a million notifications must not overflow it
+  if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &big, sizeof big) != 0)
+    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &big, sizeof big);
+  sockaddr_nl sa{};
+  sa.nl_family = AF_NETLINK;
+  sa.nl_groups = groups;
+  if (bind(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa) != 0) die("bind");
+  return fd;
+}
+
+// A netlink request being built: header, fixed part, attributes.
+class Request {
+ public:
+  Request(uint16_t type, uint16_t flags, const void* fixed, size_t size) {
+    nlmsghdr h{};
+    h.nlmsg_type = type;
+    h.nlmsg_flags = uint16_t(NLM_F_REQUEST | flags);
+    append(&h, sizeof h);
+    append(fixed, size);
+  }
+  void attr(uint16_t type, const void* data, size_t size) {
+    rtattr a{};
+    a.rta_len = uint16_t(RTA_LENGTH(size));
+    a.rta_type = type;
+    append(&a, sizeof a);
+    append(data, size);
+  }
+  void u32(uint16_t type, uint32_t v) { attr(type, &v, sizeof v); }
+  // Finished, with its length and sequence number.
+  const std::vector<uint8_t>& done(uint32_t seq) {
+    nlmsghdr h;
+    std::memcpy(&h, buf_.data(), sizeof h);
+    h.nlmsg_len = uint32_t(buf_.size());
+    h.nlmsg_seq = seq;
+    std::memcpy(buf_.data(), &h, sizeof h);
+    return buf_;
+  }
+
+ private:
+  void append(const void* p, size_t n) {
+    const auto* b = static_cast<const uint8_t*>(p);
+    buf_.insert(buf_.end(), b, b + n);
+    buf_.resize((buf_.size() + 3) & ~size_t(3));
+  }
+  std::vector<uint8_t> buf_;
+};
+
+// Calls fn(header, offset) for each whole message in the first `len` octets.
+template <class Fn>
+void for_each_message(const std::vector<uint8_t>& buf, size_t len, Fn fn) {
+  for (size_t off = 0; off + sizeof(nlmsghdr) <= len;) {
+    nlmsghdr h;
+    std::memcpy(&h, buf.data() + off, sizeof h);
+    if (h.nlmsg_len < sizeof h || off + h.nlmsg_len > len) return;
+    fn(h, off);
+    off += NLMSG_ALIGN(h.nlmsg_len);
+  }
+}
+
+// Sends `batch` and reads until the acknowledgement of `last_seq`; exits on
+// any error the kernel reports.
+void send_and_ack(int fd, const std::vector<uint8_t>& batch, uint32_t last_seq) {
+  if (send(fd, batch.data(), batch.size(), 0) < 0) die("send");
+  std::vector<uint8_t> in(1 << 16);
+  bool acked = false;
+  while (!acked) {
+    const ssize_t got = recv(fd, in.data(), in.size(), 0);
+    if (got < 0) die("recv");
+    for_each_message(in, size_t(got), [&](const nlmsghdr& h, size_t off) {
+      if (h.nlmsg_type != NLMSG_ERROR) return;
+      nlmsgerr e;
+      std::memcpy(&e, in.data() + off + sizeof h, sizeof e);
+      if (e.error != 0) {
+        std::fprintf(stderr, "request %u: %s\n", h.nlmsg_seq, std::strerror(-e.error));
+        std::exit(1);
+      }
+      acked = acked || h.nlmsg_seq == last_seq;
+    });
+  }
+}
+
+int write_routes(uint32_t count, const char* gateway, const char* dev) {
+  const int fd = open_netlink(0);
+  in_addr gw{};
+  if (inet_pton(AF_INET, gateway, &gw) != 1) die("gateway");
+  const uint32_t ifindex = if_nametoindex(dev);
+  if (!ifindex) die("dev");
+  uint32_t seq = 1;
+  const uint32_t nhid = 1;
+  nhmsg nh{};
+  nh.nh_family = AF_INET;
+  Request n(RTM_NEWNEXTHOP, NLM_F_CREATE | NLM_F_REPLACE | NLM_F_ACK, &nh, sizeof nh);
+  n.u32(NHA_ID, nhid);
+  n.u32(NHA_OIF, ifindex);
+  n.attr(NHA_GATEWAY, &gw, sizeof gw);
+  send_and_ack(fd, n.done(seq), seq);
+  ++seq;
+
+  const double start = now();
+  std::vector<uint8_t> batch;
+  for (uint32_t i = 0; i < count; ++i) {
+    rtmsg rt{};
+    rt.rtm_family = AF_INET;
+    rt.rtm_dst_len = 24;
+    rt.rtm_table = RT_TABLE_MAIN;
+    rt.rtm_protocol = 186;
+    rt.rtm_scope = RT_SCOPE_UNIVERSE;
+    rt.rtm_type = RTN_UNICAST;
+    const bool last = i + 1 == count || (i + 1) % kRoutesPerSend == 0;
+    Request r(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_REPLACE | (last ? NLM_F_ACK : 0), &rt, sizeof rt);
+    const uint32_t dst = htonl(kFirstPrefix + (i << 8));
+    r.attr(RTA_DST, &dst, sizeof dst);
+    r.u32(RTA_NH_ID, nhid);
+    const auto& bytes = r.done(seq);
+    batch.insert(batch.end(), bytes.begin(), bytes.end());
+    if (last) {
+      send_and_ack(fd, batch, seq);
+      batch.clear();
+    }
+    ++seq;
+  }
+  std::printf("{\"seconds\": %.3f}\n", now() - start);
+  return 0;
+}
+
+int watch_routes(uint32_t expect) {
+  const int fd = open_netlink(RTMGRP_IPV4_ROUTE);
+  std::vector<bool> seen(1u << 24);  // one bit per /24
+  uint32_t count = 0;
+  std::printf("{\"event\": \"ready\"}\n");
+  std::fflush(stdout);
+  std::vector<uint8_t> in(1 << 20);
+  while (count < expect) {
+    const ssize_t got = recv(fd, in.data(), in.size(), 0);
+    if (got < 0) {
+      if (errno == ENOBUFS) {
+        std::fprintf(stderr, "route notifications lost: the count is unreliable\n");
+        return 1;
+      }
+      die("recv");
+    }
+    for_each_message(in, size_t(got), [&](const nlmsghdr& h, size_t off) {
+      if (h.nlmsg_type != RTM_NEWROUTE) return;
+      rtmsg rt;
+      std::memcpy(&rt, in.data() + off + sizeof h, sizeof rt);
+      size_t a = off + sizeof h + NLMSG_ALIGN(sizeof rt);
+      while (rt.rtm_dst_len == 24 && a + sizeof(rtattr) <= off + h.nlmsg_len) {
+        rtattr at;
+        std::memcpy(&at, in.data() + a, sizeof at);
+        if (at.rta_len < sizeof at) return;
+        if (at.rta_type == RTA_DST) {
+          uint32_t dst;
+          std::memcpy(&dst, in.data() + a + sizeof at, sizeof dst);
+          const uint32_t slot = (ntohl(dst) - kFirstPrefix) >> 8;
+          if (slot < seen.size() && !seen[slot]) {
+            seen[slot] = true;
+            ++count;
+          }
+          return;
+        }
+        a += RTA_ALIGN(at.rta_len);
+      }
+    });
+  }
+  std::printf("{\"event\": \"complete\", \"t\": %.6f}\n", now());
+  return 0;
+}
+
+const char* option(int argc, char** argv, const char* name) {
+  for (int i = 2; i + 1 < argc; ++i)
+    if (std::string(argv[i]) == name) return argv[i + 1];
+  std::fprintf(stderr, "missing %s\n", name);
+  std::exit(2);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::string mode = argc > 1 ? argv[1] : "";
+  if (mode == "watch") return watch_routes(uint32_t(std::atol(option(argc, argv, "--expect"))));
+  if (mode == "write")
+    return write_routes(uint32_t(std::atol(option(argc, argv, "--count"))),
+                        option(argc, argv, "--gateway"), option(argc, argv, "--dev"));
+  std::fprintf(stderr,
+               "usage: kernel_routes watch --expect N | write --count N --gateway A --dev IF\n");
+  return 2;
+}
