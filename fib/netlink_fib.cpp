@@ -31,6 +31,9 @@ constexpr uint16_t kResilientBuckets = 128;
 // A write that fails wholesale (a missing nexthop under 100,000 routes)
 // logs this many errors, then a count.
 constexpr size_t kErrorsLoggedPerWrite = 10;
+// After a change by someone else, wait this long before comparing: a
+// `ip route flush` changes many routes one notification at a time.
+constexpr auto kRepairSettle = std::chrono::milliseconds(100);
 
 std::shared_ptr<spdlog::logger> logger() {
   static auto l = log::get("fib");
@@ -101,6 +104,7 @@ std::string reconcile_summary(const std::vector<Op>& ops,
 NetlinkFib::NetlinkFib(NetlinkOptions options) : options_(options), planner_(kFirstObjectId) {}
 
 NetlinkFib::~NetlinkFib() {
+  watch_.reset();
   {
     std::lock_guard lock(mu_);
     stopping_ = true;
@@ -120,12 +124,33 @@ std::expected<void, std::string> NetlinkFib::start() {
     return std::unexpected("cannot open a netlink socket to the kernel's routing table");
   nl_socket_set_buffer_size(sock_, 4 << 20, 4 << 20);
   check_kernel_settings();
+  watch_ = std::make_unique<KernelWatch>(owned(), nl_socket_get_local_port(sock_),
+                                         [this](const std::string& what) {
+                                           {
+                                             std::lock_guard lock(mu_);
+                                             if (!repair_due_) repair_why_ = what;
+                                             repair_due_ = true;
+                                           }
+                                           cv_.notify_one();
+                                         });
+  if (auto watching = watch_->start(); !watching) {
+    logger()->warn(
+        "FIB: cannot watch the kernel's routes ({}); changes by others are found by "
+        "the audit only",
+        watching.error());
+    watch_.reset();
+  }
   adopt_previous_run();
   thread_ = std::thread([this] { run(); });
-  logger()->info("FIB: kernel table {}, metric {}, protocol {}{}{}, audit every {} s",
+  const std::string audit = "an audit every " + std::to_string(options_.audit_seconds) + " s";
+  const std::string repair =
+      watch_ ? "repaired as they happen" + (options_.audit_seconds ? " and by " + audit : "")
+      : options_.audit_seconds ? "repaired by " + audit
+                               : "not repaired";
+  logger()->info("FIB: kernel table {}, metric {}, protocol {}{}{}; changes by others {}",
                  options_.table, options_.metric, unsigned(options_.protocol),
                  options_.resilient ? ", resilient groups" : "",
-                 options_.retain_on_exit ? "" : ", routes removed on exit", options_.audit_seconds);
+                 options_.retain_on_exit ? "" : ", routes removed on exit", repair);
   return {};
 }
 
@@ -218,7 +243,7 @@ void NetlinkFib::run() {
     {
       std::unique_lock lock(mu_);
       const auto ready = [this] {
-        return stopping_ || (!holding_ && (!pending_.empty() || !adopted_.empty()));
+        return stopping_ || (!holding_ && (!pending_.empty() || !adopted_.empty() || repair_due_));
       };
       if (options_.audit_seconds == 0) {
         cv_.wait(lock, ready);
@@ -230,6 +255,15 @@ void NetlinkFib::run() {
         continue;
       }
       if (stopping_) return;
+      if (repair_due_ && pending_.empty() && adopted_.empty()) {
+        repair_due_ = false;
+        const std::string why = std::move(repair_why_);
+        lock.unlock();
+        logger()->info("FIB: {}: comparing the kernel with what we wrote", why);
+        std::this_thread::sleep_for(kRepairSettle);  // let the rest of a burst arrive
+        audit_kernel();
+        continue;
+      }
       work.swap(pending_);
       // The first write after a restart: what the new table lacks goes.
       for (const auto& prefix : adopted_) work.try_emplace(prefix);

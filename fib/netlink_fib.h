@@ -13,6 +13,7 @@
 
 #include "fib/fib.h"
 #include "fib/kernel_state.h"
+#include "fib/kernel_watch.h"
 #include "fib/planner.h"
 
 struct nl_sock;
@@ -63,8 +64,12 @@ class NetlinkFib final : public Fib {
   bool kept_previous_run_ = false;     // set once at start
   std::vector<wire::Prefix> adopted_;  // its prefixes, until the first write after
   bool stopping_ = false;
+  // Someone else changed what we wrote (KernelWatch): compare and repair.
+  bool repair_due_ = false;
+  std::string repair_why_;
   size_t in_progress_ = 0;  // prefixes of the batch being written
   FibStatus status_;
+  std::unique_ptr<KernelWatch> watch_;  // calls back into the above: stopped first
 };
 
 }  // namespace closbgp::fib

@@ -21,7 +21,8 @@ if [ $main_only = 0 ]; then
     -DCMAKE_C_COMPILER=clang-19 -DCMAKE_CXX_COMPILER=clang++-19 \
     -DCLOSBGP_FULL=OFF -DCLOSBGP_SANITIZE=ON -DCLOSBGP_FUZZ=ON -DCLOSBGP_WERROR=$werror
   cmake --build build-fuzz
-  cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCLOSBGP_SANITIZE=ON \
-    -DCLOSBGP_WERROR=$werror
+  # -O1 -g1: half the compile time of RelWithDebInfo, stack traces still name lines.
+  cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=None "-DCMAKE_CXX_FLAGS=-O1 -g1" \
+    -DCLOSBGP_SANITIZE=ON -DCLOSBGP_WERROR=$werror
   cmake --build build-asan --target closbgpd closctl
 fi

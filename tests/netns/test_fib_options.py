@@ -1,8 +1,8 @@
 """FIB options against a real kernel: resilient nexthop groups (a lost
 member is rewritten in place, the group stays resilient), retain-on-exit:
 false (our routes and objects leave with the daemon; by default they stay,
-see the restart tests), and the audit that puts back what someone else
-changed."""
+see the restart tests), what someone else changed put back (by the audit,
+or at once from the kernel's notifications), and batched writes."""
 import contextlib
 import json
 
@@ -71,8 +71,11 @@ def test_routes_leave_with_the_daemon_when_told(netns_factory, tmp_path):
         assert "removing our 1 routes (retain-on-exit: false)" in d.log_text()
 
 
-def test_changes_by_others_are_put_back(netns_factory, tmp_path):
-    with ecmp_router(netns_factory, tmp_path, "audit-interval: 1") as (d, peers):
+@pytest.mark.parametrize("audit", [1, 0], ids=["audit", "notifications"])
+def test_changes_by_others_are_put_back(netns_factory, tmp_path, audit):
+    """Found by the periodic audit, or (audit-interval 0) at once by the
+    kernel's notifications of someone else's change."""
+    with ecmp_router(netns_factory, tmp_path, f"audit-interval: {audit}") as (d, peers):
         g = wait_for(lambda: (lambda g: g if g and len(g["group"]) == 2 else None)(
             group_of(d.ns, "10.80.0.0/24")), 10, "a 2-way group")
         # Someone deletes our route, removes a member nexthop (the kernel
@@ -85,7 +88,10 @@ def test_changes_by_others_are_put_back(netns_factory, tmp_path):
             group_of(d.ns, "10.80.0.0/24")), 10, "the route and its group put back")
         wait_for(lambda: not kernel(d.ns, "route", "show", "10.81.0.0/24"), 5,
                  "the stranger's route gone")
-        assert "changed by someone else" in d.log_text()
+        log = d.log_text()
+        assert "changed by someone else" in log
+        if audit == 0:
+            assert "FIB: a route of ours deleted by process" in log
         assert int(d.ctl_json("show", "bgp", "summary").get("fib_backlog", 0)) == 0
 
 

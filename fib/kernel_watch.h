@@ -1,0 +1,46 @@
+// Watches the kernel's route and nexthop notifications for changes to our
+// routes and objects made by someone else (an operator's `ip route del`,
+// another daemon), so that the FIB puts them back at once instead of at the
+// next audit. Our own changes carry our socket's port id and are ignored;
+// so are the kernel's own (port 0: a link went down and took its nexthops
+// with it, which the RIB follows). Lost notifications (the socket
+// overflowed) count as a change: the FIB then resynchronises in full.
+// Runs its own thread; the callback is called there.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <expected>
+#include <functional>
+#include <string>
+#include <thread>
+
+#include "fib/kernel_state.h"
+
+namespace closbgp::fib {
+
+class KernelWatch {
+ public:
+  using OnChange = std::function<void(const std::string& what)>;
+  // `own_port`: the netlink port id of the socket our writes go through.
+  KernelWatch(OwnedRange ours, uint32_t own_port, OnChange on_change);
+  ~KernelWatch();
+  KernelWatch(const KernelWatch&) = delete;
+  KernelWatch& operator=(const KernelWatch&) = delete;
+
+  std::expected<void, std::string> start();
+
+ private:
+  void run();
+  // What a notification changed of ours, or an empty string.
+  std::string foreign_change(const uint8_t* msg, size_t len) const;
+
+  OwnedRange ours_;
+  uint32_t own_port_;
+  OnChange on_change_;
+  int fd_ = -1;
+  std::atomic<bool> stopping_ = false;
+  std::thread thread_;
+};
+
+}  // namespace closbgp::fib
