@@ -8,7 +8,7 @@
 //   kernel_routes write --count N --gateway A.B.C.D --dev IFNAME
 //       the kernel's own floor: one nexthop object, then N /24s from
 //       11.0.0.0 on it, about 60 KiB of requests per send, one
-//       acknowledgement per send; prints {"seconds":S}.
+//       acknowledgement per send; prints {"seconds":S,"start":MONOTONIC}.
 #include <arpa/inet.h>
 #include <linux/nexthop.h>
 #include <linux/rtnetlink.h>
@@ -162,7 +162,7 @@ int write_routes(uint32_t count, const char* gateway, const char* dev) {
     }
     ++seq;
   }
-  std::printf("{\"seconds\": %.3f}\n", now() - start);
+  std::printf("{\"seconds\": %.3f, \"start\": %.6f}\n", now() - start, start);
   return 0;
 }
 

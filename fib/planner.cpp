@@ -27,11 +27,17 @@ void Planner::add_refs(const std::vector<uint32_t>& members, int delta) {
       if (c.id == m) c.refs = uint32_t(int(c.refs) + delta);
 }
 
+Planner::Groups::iterator Planner::add_group(const std::vector<uint32_t>& members, Counted c) {
+  auto g = groups_.emplace(members, c);
+  group_by_id_.insert_or_assign(c.id, g);
+  return g;
+}
+
 uint32_t Planner::acquire_group(const std::vector<NextHop>& set, std::vector<Op>& ops) {
   const auto members = acquire_nexthops(set, ops);
   auto g = groups_.find(members);
   if (g == groups_.end()) {
-    g = groups_.emplace(members, Counted{next_id_++, 0});
+    g = add_group(members, Counted{next_id_++, 0});
     add_refs(members, +1);
     ops.push_back(op::AddGroup{g->second.id, members});
   }
@@ -40,8 +46,7 @@ uint32_t Planner::acquire_group(const std::vector<NextHop>& set, std::vector<Op>
 }
 
 void Planner::release_group(uint32_t id) {
-  for (auto& [members, c] : groups_)
-    if (c.id == id) --c.refs;
+  if (auto g = group_by_id_.find(id); g != group_by_id_.end()) --g->second->second.refs;
 }
 
 void Planner::rewrite_groups_in_place(const RouteUpdate& update, std::vector<Op>& ops,
@@ -66,15 +71,16 @@ void Planner::rewrite_groups_in_place(const RouteUpdate& update, std::vector<Op>
       m.same = m.same && m.to == sorted;
   }
   for (const auto& [gid, m] : moves) {
-    auto old = std::find_if(groups_.begin(), groups_.end(),
-                            [gid](const auto& g) { return g.second.id == gid; });
-    if (old == groups_.end() || !m.same || m.moving != old->second.refs) continue;
+    auto by_id = group_by_id_.find(gid);
+    if (by_id == group_by_id_.end()) continue;
+    auto old = by_id->second;
+    if (!m.same || m.moving != old->second.refs) continue;
     const auto members = acquire_nexthops(m.to, ops);
     if (members == old->first) continue;
     const Counted counted = old->second;
     const std::vector<uint32_t> old_members = old->first;
     groups_.erase(old);
-    groups_.emplace(members, counted);
+    add_group(members, counted);
     add_refs(members, +1);
     add_refs(old_members, -1);
     ops.push_back(op::AddGroup{gid, members});
@@ -94,6 +100,7 @@ void Planner::collect(std::vector<Op>& ops) {
     }
     ops.push_back(op::DelGroup{g->second.id});
     add_refs(g->first, -1);
+    group_by_id_.erase(g->second.id);
     g = groups_.erase(g);
   }
   for (auto n = nexthops_.begin(); n != nexthops_.end();) {
@@ -129,7 +136,7 @@ void Planner::adopt(const Installed& installed) {
   for (const auto& [id, members] : installed.groups) {
     std::vector<uint32_t> sorted = members;
     std::sort(sorted.begin(), sorted.end());
-    by_id[id] = &groups_.emplace(sorted, Counted{id, 0})->second;
+    by_id[id] = &add_group(sorted, Counted{id, 0})->second;
     add_refs(sorted, +1);
     highest = std::max(highest, id);
   }
@@ -177,9 +184,21 @@ std::vector<Op> Planner::plan(const RouteUpdate& update) {
   std::vector<Op> ops;
   std::map<wire::Prefix, bool> settled;  // prefixes whose group was rewritten in place
   rewrite_groups_in_place(update, ops, settled);
+  // The prefixes of one UPDATE come in a row with the same set: the group
+  // found for the previous one serves them all.
+  const std::vector<NextHop>* last_set = nullptr;
+  uint32_t last_group = 0;
   for (const auto& [prefix, set] : update.upsert) {
-    if (set.empty() || settled.contains(prefix)) continue;
-    const uint32_t group = acquire_group(set, ops);
+    if (set.empty() || (!settled.empty() && settled.contains(prefix))) continue;
+    uint32_t group;
+    if (last_set && *last_set == set) {
+      group = last_group;
+      ++group_by_id_.at(group)->second.refs;
+    } else {
+      group = acquire_group(set, ops);
+    }
+    last_set = &set;
+    last_group = group;
     auto [it, inserted] = routes_.try_emplace(prefix, group);
     if (!inserted) {
       const uint32_t old = it->second;

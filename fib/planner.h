@@ -92,14 +92,17 @@ class Planner {
   void add_refs(const std::vector<uint32_t>& members, int delta);
   void release_group(uint32_t id);
   void collect(std::vector<Op>& ops);
+  using Groups = std::multimap<std::vector<uint32_t>, Counted>;
+  Groups::iterator add_group(const std::vector<uint32_t>& members, Counted c);
 
   uint32_t next_id_;
   std::map<NextHop, Counted> nexthops_;  // refs: groups using it
   // By member ids; refs: routes. Two groups may hold the same members (one
   // rewritten in place to a set another already had), as DESIGN.md allows.
-  std::multimap<std::vector<uint32_t>, Counted> groups_;
-  std::map<wire::Prefix, uint32_t> routes_;  // prefix -> group id
-  std::vector<uint32_t> orphans_;            // adopted duplicate nexthops
+  Groups groups_;
+  std::map<uint32_t, Groups::iterator> group_by_id_;  // the same groups, by id
+  std::map<wire::Prefix, uint32_t> routes_;           // prefix -> group id
+  std::vector<uint32_t> orphans_;                     // adopted duplicate nexthops
 };
 
 }  // namespace closbgp::fib
