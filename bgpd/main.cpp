@@ -69,13 +69,14 @@ int main(int argc, char** argv) {
     main_log->info("fib: disabled; running the control plane only");
   }
   const std::string listen = cfg->grpc.listen, metrics_listen = cfg->metrics.listen;
+  const api::ApiServer::Tls tls{cfg->grpc.tls_cert, cfg->grpc.tls_key, cfg->grpc.tls_client_ca};
   session::Speaker speaker(io, std::move(*cfg), bfd, kernel.get());
   if (auto started = speaker.start(); !started) {
     log::get("session")->error("{}", started.error());
     return 1;
   }
   api::ApiServer api(io, speaker, speaker, speaker.event_bus());
-  if (auto started = api.start(listen); !started) {
+  if (auto started = api.start(listen, tls); !started) {
     log::get("api")->error("{}", started.error());
     return 1;
   }

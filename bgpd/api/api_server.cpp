@@ -6,7 +6,10 @@
 #include <chrono>
 #include <cstdio>
 #include <ctime>
+#include <fstream>
+#include <iterator>
 #include <mutex>
+#include <optional>
 #include <set>
 
 #include "bgpd/log/log.h"
@@ -232,6 +235,29 @@ class EventWriter final : public grpc::ServerWriteReactor<pb::Event> {
   pb::Event msg_;
 };
 
+// Without TLS files: plaintext (loopback, a Unix socket, or `insecure`).
+std::expected<std::shared_ptr<grpc::ServerCredentials>, std::string> server_credentials(
+    const ApiServer::Tls& tls) {
+  if (tls.cert.empty()) return grpc::InsecureServerCredentials();
+  auto pem = [](const std::string& path) -> std::optional<std::string> {
+    std::ifstream in(path);
+    if (!in) return std::nullopt;
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  };
+  const auto cert = pem(tls.cert), key = pem(tls.key);
+  const auto client_ca =
+      tls.client_ca.empty() ? std::optional<std::string>("") : pem(tls.client_ca);
+  for (const auto& [text, path] : {std::pair{&cert, &tls.cert}, std::pair{&key, &tls.key},
+                                   std::pair{&client_ca, &tls.client_ca}})
+    if (!*text) return std::unexpected("cannot read TLS file " + *path);
+  grpc::SslServerCredentialsOptions o(
+      tls.client_ca.empty() ? GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE
+                            : GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
+  o.pem_root_certs = *client_ca;
+  o.pem_key_cert_pairs.push_back({*key, *cert});
+  return grpc::SslServerCredentials(o);
+}
+
 }  // namespace
 
 class ApiServer::Service final : public pb::BgpService::CallbackService {
@@ -399,20 +425,25 @@ ApiServer::ApiServer(asio::io_context& main, const Backend& backend, Control& co
 
 ApiServer::~ApiServer() = default;
 
-std::expected<void, std::string> ApiServer::start(const std::string& listen) {
+std::expected<void, std::string> ApiServer::start(const std::string& listen, const Tls& tls) {
+  auto credentials = server_credentials(tls);
+  if (!credentials) return std::unexpected(credentials.error());
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   int port = 0;
   // gRPC sets SO_REUSEPORT by default, which would let a second daemon in
   // the same namespace share the port and take half the calls.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
-  builder.AddListeningPort(listen, grpc::InsecureServerCredentials(), &port);
+  builder.AddListeningPort(listen, *credentials, &port);
   builder.RegisterService(service_.get());
   server_->grpc = builder.BuildAndStart();
   if (!server_->grpc || (port == 0 && !listen.starts_with("unix:")))
     return std::unexpected("cannot listen on " + listen +
                            " (address in use, not local, or not permitted)");
-  log::get("api")->info("gRPC API listening on {}", listen);
+  log::get("api")->info("gRPC API listening on {}{}", listen,
+                        tls.cert.empty()        ? ""
+                        : tls.client_ca.empty() ? " (TLS)"
+                                                : " (mutual TLS: clients need a certificate)");
   return {};
 }
 

@@ -19,8 +19,13 @@ class ApiServer {
   ApiServer(const ApiServer&) = delete;
   ApiServer& operator=(const ApiServer&) = delete;
 
+  // PEM files; all empty: no TLS. With `client_ca`, mutual TLS: a client
+  // must present a certificate signed by it.
+  struct Tls {
+    std::string cert, key, client_ca;
+  };
   // Listens on "HOST:PORT" or "unix:PATH"; the error says why it could not.
-  std::expected<void, std::string> start(const std::string& listen);
+  std::expected<void, std::string> start(const std::string& listen, const Tls& tls = {});
   // Stops accepting calls and waits up to `grace_ms` for those in flight.
   // Must not be called from the main io_context thread, which in-flight
   // calls need in order to finish.

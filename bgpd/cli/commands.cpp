@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdio>
 #include <expected>
+#include <fstream>
 #include <functional>
 #include <iostream>
 #include <map>
@@ -21,9 +22,30 @@ namespace {
 
 namespace pb = closbgp::v1;
 
+std::string read_file(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) {
+    std::cerr << "closctl: cannot read " << path << "\n";
+    std::exit(kExitUsage);
+  }
+  return {std::istreambuf_iterator<char>(in), {}};
+}
+
+std::shared_ptr<grpc::ChannelCredentials> credentials(const ClientOptions& opts) {
+  if (opts.tls_ca.empty()) return grpc::InsecureChannelCredentials();
+  grpc::SslCredentialsOptions o;
+  o.pem_root_certs = read_file(opts.tls_ca);
+  if (!opts.tls_cert.empty()) {
+    o.pem_cert_chain = read_file(opts.tls_cert);
+    o.pem_private_key = read_file(opts.tls_key);
+  }
+  return grpc::SslCredentials(o);
+}
+
 std::unique_ptr<pb::BgpService::Stub> connect(const ClientOptions& opts) {
-  return pb::BgpService::NewStub(
-      grpc::CreateChannel(opts.server, grpc::InsecureChannelCredentials()));
+  grpc::ChannelArguments args;
+  if (!opts.tls_server_name.empty()) args.SetSslTargetNameOverride(opts.tls_server_name);
+  return pb::BgpService::NewStub(grpc::CreateCustomChannel(opts.server, credentials(opts), args));
 }
 
 void set_deadline(grpc::ClientContext& ctx, const ClientOptions& opts) {

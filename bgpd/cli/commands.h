@@ -13,6 +13,10 @@ struct ClientOptions {
   std::string server = "127.0.0.1:50051";
   bool json = false;
   int timeout_ms = 5000;
+  // TLS, when `tls_ca` is set: the CA that signed the daemon's certificate;
+  // for mutual TLS our certificate and key; the name to expect in the
+  // daemon's certificate when it is not the server address's host.
+  std::string tls_ca, tls_cert, tls_key, tls_server_name;
 };
 
 int cmd_version(const ClientOptions& opts);

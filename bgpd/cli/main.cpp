@@ -41,6 +41,11 @@ constexpr const char* kUsage =
     "\n"
     "Options:\n"
     "  --server ADDR   daemon API address (default 127.0.0.1:50051, or $CLOSCTL_SERVER)\n"
+    "  --tls-ca FILE   use TLS; FILE is the CA that signed the daemon's certificate\n"
+    "  --tls-cert FILE --tls-key FILE\n"
+    "                  our certificate and key, for a daemon that requires them (mutual TLS)\n"
+    "  --tls-server-name NAME\n"
+    "                  the name in the daemon's certificate, if not the address's host\n"
     "  --json          print the API's JSON instead of a table\n"
     "  --timeout SEC   give up after SEC seconds (default 5)\n"
     "  -h, --help      print this help\n"
@@ -96,11 +101,21 @@ int main(int argc, char** argv) {
       return kExitOk;
     } else if (a == "--json") {
       opts.json = true;
-    } else if (a == "--server" || a == "--timeout") {
+    } else if (a == "--server" || a == "--timeout" || a.starts_with("--tls-")) {
       if (i + 1 >= argc) return usage_error(a + " needs a value");
       const std::string v = argv[++i];
       if (a == "--server") {
         opts.server = v;
+      } else if (a == "--tls-ca") {
+        opts.tls_ca = v;
+      } else if (a == "--tls-cert") {
+        opts.tls_cert = v;
+      } else if (a == "--tls-key") {
+        opts.tls_key = v;
+      } else if (a == "--tls-server-name") {
+        opts.tls_server_name = v;
+      } else if (a.starts_with("--tls-")) {
+        return usage_error("unknown option " + a);
       } else {
         try {
           opts.timeout_ms = int(std::stod(v) * 1000);
@@ -117,6 +132,10 @@ int main(int argc, char** argv) {
     }
   }
   if (words.empty()) return usage_error("no command given");
+  if (opts.tls_cert.empty() != opts.tls_key.empty())
+    return usage_error("--tls-cert and --tls-key go together");
+  if (!opts.tls_cert.empty() && opts.tls_ca.empty())
+    return usage_error("--tls-cert needs --tls-ca (the daemon's CA)");
   if (words[0] == "decode") return run_decode({words.begin() + 1, words.end()});
   if (words == std::vector<std::string>{"version"}) return cmd_version(opts);
   if (words[0] == "watch") return cmd_watch(opts, {words.begin() + 1, words.end()});

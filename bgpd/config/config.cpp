@@ -51,19 +51,37 @@ Metrics parse_metrics(const YAML::Node& n) {
   return m;
 }
 
+// A file the daemon reads at start: it must exist and be readable now, so
+// that a typo is a config error with its line, not a failed start.
+std::string readable_file(const YAML::Node& n, const std::string& key) {
+  const std::string path = scalar(n, key);
+  if (!std::ifstream(path)) fail(n, key, "'" + path + "' cannot be read");
+  return path;
+}
+
+// grpc.tls: {cert: FILE, key: FILE, client-ca: FILE}
+void parse_grpc_tls(const YAML::Node& n, Grpc& g) {
+  Section s(n, "grpc.tls", {"cert", "key", "client-ca"});
+  if (!s.has("cert") || !s.has("key")) fail(n, "grpc.tls", "needs both cert and key");
+  g.tls_cert = readable_file(s.get("cert"), "grpc.tls.cert");
+  g.tls_key = readable_file(s.get("key"), "grpc.tls.key");
+  if (s.has("client-ca")) g.tls_client_ca = readable_file(s.get("client-ca"), "grpc.tls.client-ca");
+}
+
 Grpc parse_grpc(const YAML::Node& n) {
-  Section s(n, "grpc", {"listen", "insecure"});
+  Section s(n, "grpc", {"listen", "insecure", "tls"});
   Grpc g;
   if (s.has("insecure")) g.insecure = boolean(s.get("insecure"), "grpc.insecure");
+  if (s.has("tls")) parse_grpc_tls(s.get("tls"), g);
   if (s.has("listen")) {
     g.listen = scalar(s.get("listen"), "grpc.listen");
     if (!g.listen.starts_with("unix:") && g.listen.rfind(':') == std::string::npos)
       fail(s.get("listen"), "grpc.listen", "'" + g.listen + "' must be HOST:PORT or unix:PATH");
-    if (!is_loopback_listen(g.listen) && !g.insecure)
+    if (!is_loopback_listen(g.listen) && !g.insecure && g.tls_cert.empty())
       fail(s.get("listen"), "grpc.listen",
            "'" + g.listen +
-               "' is not a loopback address; TLS is not available yet, so "
-               "write 'insecure: true' to accept an unauthenticated API on it");
+               "' is not a loopback address: configure tls: {cert, key, client-ca} "
+               "(mutual TLS), or write 'insecure: true' to accept an unauthenticated API on it");
   }
   return g;
 }

@@ -94,6 +94,9 @@ struct Fib {
 struct Grpc {
   std::string listen = "127.0.0.1:50051";
   bool insecure = false;
+  // TLS: the server's certificate chain and key (PEM files); with
+  // `tls_client_ca`, mutual TLS: clients must present a certificate it signed.
+  std::string tls_cert, tls_key, tls_client_ca;
   friend bool operator==(const Grpc&, const Grpc&) = default;
 };
 

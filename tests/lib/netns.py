@@ -106,8 +106,9 @@ class Daemon:
     """closbgpd running in a namespace, with its log kept for failures."""
 
     def __init__(self, ns, config_text, tmp_path, name="closbgpd", api="127.0.0.1:50051",
-                 env=None):
-        self.ns, self.api = ns, api
+                 env=None, ctl_options=()):
+        """`ctl_options`: more closctl options for every call (TLS files)."""
+        self.ns, self.api, self.ctl_options = ns, api, list(ctl_options)
         self.config = tmp_path / f"{name}.yaml"
         self.config.write_text(config_text)
         self.log_path = tmp_path / f"{name}.log"
@@ -117,7 +118,7 @@ class Daemon:
                              env=None if env is None else {**os.environ, **env})
 
     def ctl(self, *args, check=True):
-        return self.ns.exec(CLOSCTL, "--server", self.api, *args, check=check)
+        return self.ns.exec(CLOSCTL, "--server", self.api, *self.ctl_options, *args, check=check)
 
     def ctl_json(self, *args):
         return json.loads(self.ctl("--json", *args).stdout)

@@ -61,6 +61,18 @@ def code_of(call):
     return e.value.code(), e.value.details()
 
 
+def test_server_reflection_lists_the_service(api):
+    """Generic gRPC tools (grpcurl, grpc_cli) find the API by reflection."""
+    _, _, d = api
+    with grpc.insecure_channel(d.api) as channel:
+        call = channel.stream_stream(
+            "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo",
+            request_serializer=lambda b: b, response_deserializer=lambda b: b)
+        # ServerReflectionRequest {list_services: ""}: field 7, empty string.
+        (reply,) = list(call(iter([b"\x3a\x00"]), timeout=5))
+    assert b"closbgp.v1.BgpService" in reply
+
+
 def test_reads(api):
     pb, stub, d = api
     assert stub.GetVersion(pb.GetVersionRequest()).version

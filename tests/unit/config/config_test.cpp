@@ -379,6 +379,25 @@ TEST(Config, RefusesAFileEveryoneMayWrite) {
   std::filesystem::remove(path);
 }
 
+TEST(Config, GrpcTlsFilesMustBeReadable) {
+  const std::string dir = testing::TempDir();
+  for (const char* f : {"api.crt", "api.key", "clients.pem"}) std::ofstream(dir + "/" + f) << "x";
+  const std::string base = "asn: 1\nrouter-id: 10.0.0.1\ngrpc:\n  listen: \"0.0.0.0:50051\"\n";
+  auto c = parse_config(base + "  tls: {cert: " + dir + "/api.crt, key: " + dir +
+                            "/api.key, client-ca: " + dir + "/clients.pem}\n",
+                        "t.yaml");
+  ASSERT_TRUE(c) << c.error().to_string();
+  EXPECT_EQ(c->grpc.tls_client_ca, dir + "/clients.pem");
+  auto missing =
+      parse_config(base + "  tls: {cert: " + dir + "/api.crt, key: /nonexistent.key}\n", "t.yaml");
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().key, "grpc.tls.key");
+  EXPECT_EQ(missing.error().line, 5);
+  auto half = parse_config(base + "  tls: {cert: " + dir + "/api.crt}\n", "t.yaml");
+  ASSERT_FALSE(half);
+  EXPECT_NE(half.error().message.find("both cert and key"), std::string::npos);
+}
+
 TEST(Config, InsecurePublicGrpcIsAllowedWhenWritten) {
   auto c = parse_config(
       "asn: 1\nrouter-id: 10.0.0.1\ngrpc: {listen: \"0.0.0.0:50051\", insecure: true}\n", "t.yaml");
