@@ -164,6 +164,7 @@ class PrefixMap {
   }
   bool contains(const wire::Prefix& p) const { return find(p) != nullptr; }
   size_t size() const { return v4_.size() + v6_.size(); }
+  size_t size(wire::Afi afi) const { return afi == wire::Afi::Ipv4 ? v4_.size() : v6_.size(); }
   bool empty() const { return size() == 0; }
   void clear() {
     v4_.clear();

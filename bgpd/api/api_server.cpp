@@ -14,6 +14,7 @@
 
 #include "bgpd/log/log.h"
 #include "bgpd/version.h"
+#include "bgpd/wire/ip.h"
 #include "closbgp/v1/bgp.grpc.pb.h"
 
 namespace closbgp::api {
@@ -37,6 +38,17 @@ pb::SessionState to_proto(PeerState s) {
       return pb::SESSION_STATE_ESTABLISHED;
   }
   return pb::SESSION_STATE_UNSPECIFIED;
+}
+
+std::string rfc3339(std::chrono::system_clock::time_point t) {
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch());
+  const std::time_t secs = std::time_t(ms.count() / 1000);
+  std::tm utc{};
+  gmtime_r(&secs, &utc);
+  char buf[40];
+  const size_t n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &utc);
+  std::snprintf(buf + n, sizeof buf - n, ".%03dZ", int(ms.count() % 1000));
+  return buf;
 }
 
 void fill(const PeerView& p, pb::PeerSummary* peer) {
@@ -68,6 +80,7 @@ void fill(const PeerView& p, pb::PeerSummary* peer) {
   peer->set_updates_filtered(p.updates_filtered);
   peer->set_max_prefix(p.max_prefix);
   peer->set_max_prefix_exceeded(p.max_prefix_exceeded);
+  if (p.last_reset) peer->set_last_reset_time(rfc3339(*p.last_reset));
 }
 
 void fill(const SummaryView& view, pb::ShowBgpSummaryResponse& out) {
@@ -76,6 +89,12 @@ void fill(const SummaryView& view, pb::ShowBgpSummaryResponse& out) {
   out.set_drain_state(view.drain_state);
   out.set_rib_prefixes(view.rib_prefixes);
   out.set_rib_attribute_sets(view.rib_attribute_sets);
+  for (const auto& [family, prefixes] : view.family_prefixes) {
+    auto* f = out.add_families();
+    f->set_family(family);
+    f->set_prefixes(prefixes);
+  }
+  out.set_resident_memory_bytes(view.resident_memory_bytes);
   out.set_fib_backlog(view.fib_backlog);
   for (const auto& p : view.peers) fill(p, out.add_peers());
 }
@@ -125,16 +144,38 @@ void fill(const RouteView& r, pb::Route& out) {
 // Streams a snapshot taken on the main loop (the views `take` returns, or
 // the error) of those for `prefix` (all when empty); the writes happen on
 // gRPC's threads.
+// Which prefixes a request asks for: all, one, or one and those inside it.
+struct PrefixFilter {
+  std::string exact;                   // empty: all
+  std::optional<wire::Prefix> within;  // longer-prefixes
+  bool matches(const std::string& prefix) const {
+    if (!within) return exact.empty() || prefix == exact;
+    const auto p = wire::Prefix::parse(prefix);
+    return p && within->contains(*p);
+  }
+};
+
+std::expected<PrefixFilter, std::string> prefix_filter(const std::string& prefix, bool longer) {
+  if (!longer || prefix.empty()) return PrefixFilter{prefix, std::nullopt};
+  const auto within = wire::Prefix::parse(prefix);
+  if (!within)
+    return std::unexpected("'" + prefix + "' is not a prefix (10.0.0.0/8, 2001:db8::/32)");
+  return PrefixFilter{prefix, within};
+}
+
 template <class Msg>
 class SnapshotWriter final : public grpc::ServerWriteReactor<Msg> {
  public:
   template <class Take>
-  SnapshotWriter(asio::io_context& main, std::string prefix, Take take) {
-    asio::post(main, [this, prefix = std::move(prefix), take = std::move(take)] {
+  SnapshotWriter(asio::io_context& main, std::expected<PrefixFilter, std::string> filter,
+                 Take take) {
+    asio::post(main, [this, filter = std::move(filter), take = std::move(take)] {
+      if (!filter)
+        return this->Finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, filter.error()));
       auto views = take();
       if (!views) return this->Finish(status(views.error()));
       for (const auto& v : *views)
-        if (prefix.empty() || v.prefix == prefix) fill(v, items_.emplace_back());
+        if (filter->matches(v.prefix)) fill(v, items_.emplace_back());
       next();
     });
   }
@@ -152,17 +193,6 @@ class SnapshotWriter final : public grpc::ServerWriteReactor<Msg> {
   std::vector<Msg> items_;
   size_t i_ = 0;
 };
-
-std::string rfc3339(std::chrono::system_clock::time_point t) {
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch());
-  const std::time_t secs = std::time_t(ms.count() / 1000);
-  std::tm utc{};
-  gmtime_r(&secs, &utc);
-  char buf[40];
-  const size_t n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &utc);
-  std::snprintf(buf + n, sizeof buf - n, ".%03dZ", int(ms.count() % 1000));
-  return buf;
-}
 
 void fill(const EventView& e, pb::Event& out) {
   out.set_time(rfc3339(e.time));
@@ -297,14 +327,24 @@ class ApiServer::Service final : public pb::BgpService::CallbackService {
 
   grpc::ServerWriteReactor<pb::Route>* ShowRoutes(grpc::CallbackServerContext*,
                                                   const pb::ShowRoutesRequest* req) override {
-    return new SnapshotWriter<pb::Route>(main_, req->prefix(), [this] {
-      return std::expected<std::vector<RouteView>, ControlError>(backend_.routes());
-    });
+    return new SnapshotWriter<pb::Route>(
+        main_, prefix_filter(req->prefix(), req->longer_prefixes()),
+        [this] { return std::expected<std::vector<RouteView>, ControlError>(backend_.routes()); });
+  }
+
+  grpc::ServerWriteReactor<pb::Route>* ShowAdjRib(grpc::CallbackServerContext*,
+                                                  const pb::ShowAdjRibRequest* req) override {
+    return new SnapshotWriter<pb::Route>(
+        main_, prefix_filter(req->prefix(), req->longer_prefixes()),
+        [this, neighbor = req->neighbor(),
+         out = req->direction() == pb::ShowAdjRibRequest::DIRECTION_OUT] {
+          return backend_.adj_rib(neighbor, out);
+        });
   }
 
   grpc::ServerWriteReactor<pb::FibRoute>* ShowFib(grpc::CallbackServerContext*,
                                                   const pb::ShowFibRequest* req) override {
-    return new SnapshotWriter<pb::FibRoute>(main_, req->prefix(),
+    return new SnapshotWriter<pb::FibRoute>(main_, prefix_filter(req->prefix(), false),
                                             [this] { return backend_.fib_routes(); });
   }
 

@@ -2,6 +2,7 @@
 // so nothing outside bgpd/api includes gRPC. Read on the main loop only.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <expected>
 #include <optional>
@@ -36,6 +37,7 @@ struct PeerView {
   uint64_t updates_filtered = 0;          // UPDATEs its path-attribute filter acted on
   uint32_t max_prefix = 0;                // the configured limit; 0: none
   bool max_prefix_exceeded = false;       // the limit closed the session
+  std::optional<std::chrono::system_clock::time_point> last_reset;  // when it last went down
 };
 
 struct FibNextHopView {
@@ -71,6 +73,8 @@ struct SummaryView {
   std::string drain_state;          // the node's
   uint64_t rib_prefixes = 0;        // in the Loc-RIB
   uint64_t rib_attribute_sets = 0;  // distinct path attribute sets held (interned, shared)
+  std::vector<std::pair<std::string, uint64_t>> family_prefixes;  // "ipv4-unicast", count
+  uint64_t resident_memory_bytes = 0;
   bool fib_enabled = false;
   uint64_t fib_routes = 0, fib_groups = 0, fib_nexthops = 0, fib_operations = 0, fib_errors = 0;
   uint64_t fib_sends = 0;  // netlink sends, each a batch of operations
@@ -102,6 +106,11 @@ class Backend {
   virtual std::expected<std::vector<FibRouteView>, ControlError> fib_routes() const = 0;
   // One neighbour by name ("swp1", "192.0.2.1"), as the summary shows it.
   virtual std::expected<PeerView, ControlError> neighbor(const std::string& name) const = 0;
+  // A neighbour's Adj-RIB-In (as received, before policy; `accepted` says
+  // whether the Loc-RIB took it) or, with `out`, its Adj-RIB-Out (the
+  // attributes it is sent, our next hop).
+  virtual std::expected<std::vector<RouteView>, ControlError> adj_rib(const std::string& neighbor,
+                                                                      bool out) const = 0;
 };
 
 // What the API may change; called on the main loop.

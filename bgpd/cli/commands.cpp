@@ -161,8 +161,13 @@ int cmd_version(const ClientOptions& opts) {
 int cmd_show_bgp_summary(const ClientOptions& opts) {
   return unary<pb::ShowBgpSummaryRequest, pb::ShowBgpSummaryResponse>(
       opts, &pb::BgpService::Stub::ShowBgpSummary, {}, [](const auto& resp) {
-        std::printf("BGP router identifier %s, local AS number %u, %s\n\n",
-                    resp.router_id().c_str(), resp.local_as(), resp.drain_state().c_str());
+        std::printf("BGP router identifier %s, local AS number %u, %s\n", resp.router_id().c_str(),
+                    resp.local_as(), resp.drain_state().c_str());
+        std::string rib;
+        for (const auto& f : resp.families())
+          rib += (rib.empty() ? "" : ", ") + f.family() + " " + std::to_string(f.prefixes());
+        std::printf("RIB prefixes: %s; %lu attribute sets; %.1f MB resident\n\n", rib.c_str(),
+                    resp.rib_attribute_sets(), double(resp.resident_memory_bytes()) / 1e6);
         // "swp1 (fe80::...)" is wider than an address: size the column to fit.
         std::vector<std::string> names;
         int width = 26;
@@ -191,31 +196,54 @@ int cmd_show_bgp_summary(const ClientOptions& opts) {
       });
 }
 
-int cmd_show_bgp_routes(const ClientOptions& opts, const std::string& prefix) {
-  pb::ShowRoutesRequest req;
-  req.set_prefix(prefix);
-  auto got = streamed(opts, &pb::BgpService::Stub::ShowRoutes, req);
+// Paths as `show bgp routes` prints them; `status` false for what we send
+// (no best or ECMP flags).
+int print_routes(const ClientOptions& opts, const std::expected<std::vector<pb::Route>, int>& got,
+                 bool status = true) {
   if (!got) return got.error();
   const auto& routes = *got;
   if (opts.json) {
     print_json_array(routes);
     return kExitOk;
   }
-  std::printf(
-      "Status codes: * valid, > best, = multipath, x rejected (a loop, or denied by "
-      "route-map-in)\n\n");
+  if (status)
+    std::printf(
+        "Status codes: * valid, > best, = multipath, x rejected (a loop, or denied by "
+        "route-map-in)\n\n");
   std::printf("   %-24s %-14s %-26s %6s %-20s %s\n", "Network", "Peer", "Next Hop", "LocPrf",
               "Path", "Origin");
   for (const auto& r : routes) {
     std::string path;
     for (uint32_t a : r.as_path()) path += (path.empty() ? "" : " ") + std::to_string(a);
-    const char* code = !r.accepted() ? "x " : r.best() ? "*>" : r.multipath() ? "*=" : "* ";
+    const char* code = !status         ? "  "
+                       : !r.accepted() ? "x "
+                       : r.best()      ? "*>"
+                       : r.multipath() ? "*="
+                                       : "* ";
     const std::string local_pref = r.has_local_pref() ? std::to_string(r.local_pref()) : "";
     std::printf("%s  %-24s %-14s %-26s %6s %-20s %s\n", code, r.prefix().c_str(), r.peer().c_str(),
                 r.next_hop().c_str(), local_pref.c_str(), path.c_str(), r.origin().c_str());
   }
   std::printf("\nDisplayed %zu paths\n", routes.size());
   return kExitOk;
+}
+
+int cmd_show_bgp_routes(const ClientOptions& opts, const std::string& prefix, bool longer) {
+  pb::ShowRoutesRequest req;
+  req.set_prefix(prefix);
+  req.set_longer_prefixes(longer);
+  return print_routes(opts, streamed(opts, &pb::BgpService::Stub::ShowRoutes, req));
+}
+
+int cmd_show_adj_rib(const ClientOptions& opts, const std::string& neighbor, bool out,
+                     const std::string& prefix, bool longer) {
+  pb::ShowAdjRibRequest req;
+  req.set_neighbor(neighbor);
+  req.set_direction(out ? pb::ShowAdjRibRequest::DIRECTION_OUT
+                        : pb::ShowAdjRibRequest::DIRECTION_IN);
+  req.set_prefix(prefix);
+  req.set_longer_prefixes(longer);
+  return print_routes(opts, streamed(opts, &pb::BgpService::Stub::ShowAdjRib, req), !out);
 }
 
 int cmd_config_validate(const ClientOptions& opts, const std::string& path) {

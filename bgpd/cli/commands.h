@@ -21,7 +21,11 @@ struct ClientOptions {
 
 int cmd_version(const ClientOptions& opts);
 int cmd_show_bgp_summary(const ClientOptions& opts);
-int cmd_show_bgp_routes(const ClientOptions& opts, const std::string& prefix);
+// `prefix` empty: every prefix; `longer`: the prefix and those inside it.
+int cmd_show_bgp_routes(const ClientOptions& opts, const std::string& prefix, bool longer);
+// A neighbour's Adj-RIB-In (received, before policy) or, with `out`, Adj-RIB-Out.
+int cmd_show_adj_rib(const ClientOptions& opts, const std::string& neighbor, bool out,
+                     const std::string& prefix, bool longer);
 // `path` empty: the daemon's running configuration file.
 int cmd_config_validate(const ClientOptions& opts, const std::string& path);
 int cmd_config_reload(const ClientOptions& opts);

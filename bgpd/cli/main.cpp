@@ -1,6 +1,7 @@
 // closctl: the command-line client of closbgpd's gRPC API, plus offline tools.
 #include <iostream>
 #include <iterator>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,8 +20,11 @@ constexpr const char* kUsage =
     "\n"
     "Commands:\n"
     "  show bgp summary       every neighbour: state, uptime, messages, prefixes\n"
-    "  show bgp routes [PFX]  paths received from neighbours (one prefix, or all)\n"
+    "  show bgp routes [PFX [longer-prefixes]]\n"
+    "                         paths received from neighbours (all, one prefix, or those in it)\n"
     "  show bgp neighbors [N] one neighbour in detail (without N: the summary)\n"
+    "  show bgp neighbors N received-routes|advertised-routes [PFX [longer-prefixes]]\n"
+    "                         what it sent us (before policy), or what we send it\n"
     "  show fib [PFX]         the kernel's routes of ours against what the RIB wants\n"
     "  neighbor reset N [--soft [in|out]]\n"
     "                         restart a session (a Hard Reset), or re-apply its policy\n"
@@ -56,6 +60,12 @@ constexpr const char* kUsage =
 int usage_error(const std::string& why) {
   std::cerr << "closctl: " << why << "\n\n" << kUsage;
   return kExitUsage;
+}
+
+// [PREFIX [longer-prefixes]] after a show command: the prefix and the flag.
+std::optional<std::pair<std::string, bool>> prefix_words(const std::vector<std::string>& w) {
+  if (w.size() > 2 || (w.size() == 2 && w[1] != "longer-prefixes")) return std::nullopt;
+  return std::pair{w.empty() ? "" : w[0], w.size() == 2};
 }
 
 int run_decode(const std::vector<std::string>& args) {
@@ -141,9 +151,20 @@ int main(int argc, char** argv) {
   if (words[0] == "watch") return cmd_watch(opts, {words.begin() + 1, words.end()});
   if (words == std::vector<std::string>{"show", "bgp", "summary"})
     return cmd_show_bgp_summary(opts);
-  if (words.size() >= 3 && words.size() <= 4 && words[0] == "show" && words[1] == "bgp" &&
-      words[2] == "routes")
-    return cmd_show_bgp_routes(opts, words.size() == 4 ? words[3] : "");
+  // show bgp routes [PFX [longer-prefixes]]
+  if (words.size() >= 3 && words[0] == "show" && words[1] == "bgp" && words[2] == "routes") {
+    auto f = prefix_words({words.begin() + 3, words.end()});
+    if (!f) return usage_error("show bgp routes [PREFIX [longer-prefixes]]");
+    return cmd_show_bgp_routes(opts, f->first, f->second);
+  }
+  // show bgp neighbors N received-routes|advertised-routes [PFX [longer-prefixes]]
+  if (words.size() >= 5 && words[0] == "show" && words[1] == "bgp" &&
+      (words[2] == "neighbors" || words[2] == "neighbor") &&
+      (words[4] == "received-routes" || words[4] == "advertised-routes")) {
+    auto f = prefix_words({words.begin() + 5, words.end()});
+    if (!f) return usage_error("show bgp neighbors N received-routes|advertised-routes [PREFIX]");
+    return cmd_show_adj_rib(opts, words[3], words[4] == "advertised-routes", f->first, f->second);
+  }
   if (words.size() >= 2 && words.size() <= 3 && words[0] == "config" && words[1] == "validate")
     return cmd_config_validate(opts, words.size() == 3 ? words[2] : "");
   if (words == std::vector<std::string>{"config", "reload"}) return cmd_config_reload(opts);

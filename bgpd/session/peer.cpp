@@ -393,6 +393,7 @@ void Peer::on_down(Slot& slot, const std::string& reason) {
     prefixes_sent_ = 0;
     established_at_.reset();
     last_error_ = reason;
+    last_reset_ = std::chrono::system_clock::now();
     events_.peer_restarting(*this);
     return;
   }
@@ -409,6 +410,7 @@ void Peer::on_down(Slot& slot, const std::string& reason) {
   prefixes_sent_ = 0;
   established_at_.reset();
   last_error_ = reason;
+  last_reset_ = std::chrono::system_clock::now();
   events_.peer_down(*this);
 }
 
@@ -616,6 +618,7 @@ api::PeerView Peer::view() const {
   v.prefixes_accepted = adj_in_.accepted();
   v.prefixes_sent = prefixes_sent_;
   v.last_error = last_error_;
+  v.last_reset = last_reset_;
   if (bfd_key_) {
     v.bfd_state = bfd_state_name(bfd_state_);
     if (auto b = bfd_.view(*bfd_key_)) {

@@ -189,6 +189,7 @@ class Peer {
   bool down_planned_ = false;  // the event being handled announces a planned restart
   Clock::time_point last_update_{};
   std::optional<Clock::time_point> established_at_;
+  std::optional<std::chrono::system_clock::time_point> last_reset_;  // wall clock, for the API
   Clock::time_point state_since_ = Clock::now();
   uint64_t messages_received_ = 0, messages_sent_ = 0;  // of connections already closed
   std::string last_error_;

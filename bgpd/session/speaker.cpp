@@ -7,7 +7,6 @@
 #include "bgpd/session/route_policy.h"
 #include "bgpd/session/session_log.h"
 #include "bgpd/session/socket_options.h"
-#include "policy/community.h"
 #include "rib/attr_intern.h"
 
 namespace closbgp::session {
@@ -331,32 +330,6 @@ void Speaker::shutdown(const std::string& message, std::function<void()> done) {
       [done = std::move(done)](const boost::system::error_code&) { done(); });
 }
 
-api::SummaryView Speaker::summary() const {
-  api::SummaryView s;
-  s.router_id = cfg_.router_id.to_string();
-  s.local_as = cfg_.asn;
-  s.drain_state = std::string(drain_name(node_drain_));
-  s.rib_prefixes = rib_.size();
-  s.rib_attribute_sets = rib::interned_count();
-  if (fib_) {
-    const auto f = fib_->status();
-    s.fib_enabled = true;
-    s.fib_routes = f.routes;
-    s.fib_groups = f.groups;
-    s.fib_nexthops = f.nexthops;
-    s.fib_operations = f.operations;
-    s.fib_sends = f.sends;
-    s.fib_errors = f.errors;
-    s.fib_backlog = fib_->backlog();
-  }
-  for (const auto& [name, p] : peers_) s.peers.push_back(peer_view(name, *p));
-  // Configured interfaces that do not exist yet are shown too, so that a
-  // typo in the config is visible.
-  for (const auto& n : cfg_.neighbors)
-    if (is_missing_interface(n)) s.peers.push_back(missing_interface_view(n));
-  return s;
-}
-
 api::PeerView Speaker::peer_view(const std::string& name, const Peer& p) const {
   api::PeerView v = p.view();
   v.drain_state = std::string(drain_name(effective_drain(node_drain_, p.drain())));
@@ -533,49 +506,6 @@ fib::RouteUpdate Speaker::fib_update(const std::vector<wire::Prefix>& prefixes) 
       u.upsert.emplace_back(prefix, std::move(set));
   }
   return u;
-}
-
-std::vector<api::RouteView> Speaker::routes() const {
-  static constexpr const char* kOrigins[] = {"igp", "egp", "incomplete"};
-  std::vector<api::RouteView> out;
-  for (const auto& [name, p] : peers_) {
-    const auto& received = p->adj_rib_in().routes();
-    for (const auto& prefix : received.sorted_keys()) {
-      const rib::Path& r = **received.find(prefix);
-      api::RouteView v;
-      v.prefix = prefix.to_string();
-      v.peer = name;
-      v.next_hop = r.next_hop.address.to_string();
-      if (r.next_hop.link_local) v.next_hop_link_local = r.next_hop.link_local->to_string();
-      // A path in the Loc-RIB is shown as policy left it; one that is not
-      // (a loop, or denied by route-map-in) as received.
-      const rib::LocRib::Entry* entry = rib_.find(prefix);
-      const rib::Path* path = nullptr;
-      for (size_t i = 0; entry && i < entry->size(); ++i)
-        if (entry->path(i).source.peer_id == p->id()) path = &entry->path(i);
-      const auto& a = path ? *path->attributes : *r.attributes;
-      if (a.as_path)
-        for (const auto& seg : a.as_path->segments)
-          v.as_path.insert(v.as_path.end(), seg.asns.begin(), seg.asns.end());
-      if (a.origin) v.origin = kOrigins[uint8_t(*a.origin)];
-      v.med = a.med;
-      v.local_pref = a.local_pref;
-      for (uint32_t c : a.communities) v.communities.push_back(policy::community_text(c));
-      for (const auto& c : a.large_communities)
-        v.large_communities.push_back(policy::large_community_text(c));
-      v.accepted = path != nullptr;
-      if (entry) {
-        const auto set = entry->multipath();
-        for (size_t i = 0; i < set.size(); ++i) {
-          if (entry->path(set[i]).source.peer_id != p->id()) continue;
-          v.multipath = true;
-          v.best = i == 0;
-        }
-      }
-      out.push_back(std::move(v));
-    }
-  }
-  return out;
 }
 
 }  // namespace closbgp::session

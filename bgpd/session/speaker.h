@@ -60,6 +60,8 @@ class Speaker final : public api::Backend, public api::Control, private PeerEven
   std::vector<api::RouteView> routes() const override;
   std::expected<std::vector<api::FibRouteView>, api::ControlError> fib_routes() const override;
   std::expected<api::PeerView, api::ControlError> neighbor(const std::string& name) const override;
+  std::expected<std::vector<api::RouteView>, api::ControlError> adj_rib(const std::string& neighbor,
+                                                                        bool out) const override;
   std::expected<std::string, api::ControlError> reset_neighbor(const std::string& neighbor,
                                                                const std::string& soft) override;
   std::expected<std::string, api::ControlError> set_neighbor_enabled(
@@ -86,6 +88,9 @@ class Speaker final : public api::Backend, public api::Control, private PeerEven
   std::expected<Peer*, api::ControlError> named_peer(const std::string& name) const;
   // What the API shows of a neighbour: its own view and the speaker's state of it.
   api::PeerView peer_view(const std::string& name, const Peer& p) const;
+  // A path `p` sent, with its flags in the Loc-RIB (speaker_views.cpp).
+  api::RouteView received_view(const std::string& name, const Peer& p, const wire::Prefix& prefix,
+                               const rib::Path& received, bool as_received) const;
   bool is_missing_interface(const config::Neighbor& n) const;
   static api::PeerView missing_interface_view(const config::Neighbor& n);
   void leave_group(Peer& p);  // out of its update group; its paths stay

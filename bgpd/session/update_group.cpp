@@ -145,6 +145,31 @@ void UpdateGroup::resend(Peer& p) {
   finish_table(p, true);
 }
 
+wire::PathAttributes UpdateGroup::default_route_attributes(const Peer& p) const {
+  wire::PathAttributes a;
+  a.origin = wire::Origin::Igp;
+  a.as_path = wire::AsPath{};
+  if (p.negotiated()->ebgp)
+    a.as_path->segments.push_back({wire::SegmentType::Sequence, {rules_.local_as}});
+  else
+    a.local_pref = rib::kDefaultLocalPref;
+  if (key_.drain == DrainState::Drained) apply_drain(a, rules_);
+  return a;
+}
+
+std::vector<std::pair<wire::Prefix, wire::PathAttributes>> UpdateGroup::adj_rib_out(
+    const Peer& p) const {
+  std::vector<std::pair<wire::Prefix, wire::PathAttributes>> out;
+  for (const auto& prefix : member_prefixes(p)) {
+    if (prefix.length() == 0 && policy_.default_originate) {
+      out.emplace_back(prefix, default_route_attributes(p));
+    } else if (const rib::PathRef* path = sent_.find(prefix)) {
+      if (auto a = export_attributes(**path, prefix, rules_)) out.emplace_back(prefix, *a);
+    }
+  }
+  return out;
+}
+
 std::vector<wire::Prefix> UpdateGroup::member_prefixes(const Peer& p) const {
   std::vector<wire::Prefix> out;
   sent_.for_each([&](const wire::Prefix& prefix, const rib::PathRef& path) {
@@ -196,14 +221,7 @@ void UpdateGroup::finish_table(Peer& p, bool end_of_rib) {
               ? "the session runs over IPv4"
               : "the session runs over IPv6 and the peer did not offer extended next hop");
     if (next_hop && policy_.default_originate && key_.drain != DrainState::Warm) {
-      wire::PathAttributes a;
-      a.origin = wire::Origin::Igp;
-      a.as_path = wire::AsPath{};
-      if (n.ebgp)
-        a.as_path->segments.push_back({wire::SegmentType::Sequence, {rules_.local_as}});
-      else
-        a.local_pref = rib::kDefaultLocalPref;
-      if (key_.drain == DrainState::Drained) apply_drain(a, rules_);
+      const wire::PathAttributes a = default_route_attributes(p);
       const wire::Nlri any[] = {{default_route(f), 0}};
       session_logger()->info("{}: originating {} (default-originate)", p.identity().name,
                              any[0].prefix.to_string());

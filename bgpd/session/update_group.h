@@ -49,6 +49,8 @@ class UpdateGroup {
   const GroupKey& key() const { return key_; }
   // What the group has sent member `p` (its own default route included).
   std::vector<wire::Prefix> member_prefixes(const Peer& p) const;
+  // The same with the attributes it was sent (before our next hop is set).
+  std::vector<std::pair<wire::Prefix, wire::PathAttributes>> adj_rib_out(const Peer& p) const;
   // Withdraws `prefixes` from `p` (a member moving to another group).
   static void withdraw_from(Peer& p, const std::vector<wire::Prefix>& prefixes);
   // Sends every member what changed for `prefixes`.
@@ -64,6 +66,8 @@ class UpdateGroup {
   class Exporter;
   void send_table(Peer& p);                     // the group's Adj-RIB-Out, to one member
   void finish_table(Peer& p, bool end_of_rib);  // default-originate, End-of-RIB
+  // Our own default route (default-originate), as member `p` is sent it.
+  wire::PathAttributes default_route_attributes(const Peer& p) const;
 
   GroupKey key_;
   PeerPolicy policy_;

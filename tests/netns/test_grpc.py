@@ -90,8 +90,16 @@ def test_reads(api):
                 "prefixes_sent", "bfd_state", "hold_time", "capabilities", "stale_paths",
                 "shutdown", "rfc7606_events", "drain_state", "last_error"):
         assert key in peer, key
+    assert summary["families"][0] == {"family": "ipv4-unicast", "prefixes": "1"}
+    assert int(summary["resident_memory_bytes"]) > 1_000_000
+    assert peer["last_reset_time"] == ""  # never went down
     (route,) = stub.ShowRoutes(pb.ShowRoutesRequest(prefix="10.60.0.0/24"))
     assert route.best and route.peer == A and list(route.as_path) == [65001]
+    assert not list(stub.ShowRoutes(pb.ShowRoutesRequest(prefix="10.60.0.0/16")))
+    (inside,) = stub.ShowRoutes(pb.ShowRoutesRequest(prefix="10.60.0.0/16", longer_prefixes=True))
+    assert inside.prefix == "10.60.0.0/24"
+    (received,) = stub.ShowAdjRib(pb.ShowAdjRibRequest(neighbor=A))
+    assert received.prefix == "10.60.0.0/24" and received.accepted
     assert stub.ShowNeighbor(pb.ShowNeighborRequest(neighbor=A)).remote_as == 65001
     fib = {r.prefix: r.state for r in stub.ShowFib(pb.ShowFibRequest())}
     assert fib == {"10.60.0.0/24": "installed"}
@@ -109,6 +117,27 @@ def test_changes(api):
     assert "re-applied" in stub.ResetNeighbor(pb.ResetNeighborRequest(neighbor=A, soft="in")).result
     assert "shut down" in stub.ShutdownNeighbor(pb.ShutdownNeighborRequest(neighbor=A)).result
     assert "enabled" in stub.EnableNeighbor(pb.EnableNeighborRequest(neighbor=A)).result
+    peer = stub.ShowNeighbor(pb.ShowNeighborRequest(neighbor=A))
+    assert peer.last_reset_time.endswith("Z") and "Administrative Shutdown" in peer.last_error
+
+
+def test_adj_rib_out_has_what_the_neighbour_is_sent(api):
+    pb, stub, d = api
+    stub.AddRoute(pb.AddRouteRequest(prefix="10.62.0.0/24", communities=["65000:7"]))
+    out = pb.ShowAdjRibRequest.DIRECTION_OUT
+
+    def sent():
+        return {r.prefix: r for r in stub.ShowAdjRib(pb.ShowAdjRibRequest(neighbor=A, direction=out))}
+
+    route = wait_for(lambda: sent().get("10.62.0.0/24"), 10, "the route in A's Adj-RIB-Out")
+    assert list(route.as_path) == [65000] and list(route.communities) == ["65000:7"]
+    assert route.next_hop == "192.0.2.1"
+    assert "10.60.0.0/24" not in sent()  # A's own route does not go back to it
+    text = d.ctl("show", "bgp", "neighbors", A, "advertised-routes").stdout
+    assert "10.62.0.0/24" in text and "Displayed 1 paths" in text
+    text = d.ctl("show", "bgp", "neighbors", A, "received-routes", "10.0.0.0/8",
+                 "longer-prefixes").stdout
+    assert "10.60.0.0/24" in text
 
 
 def test_every_error_has_its_code(api):
@@ -131,6 +160,10 @@ def test_every_error_has_its_code(api):
          C.INVALID_ARGUMENT),
         (lambda: stub.ShutdownNeighbor(pb.ShutdownNeighborRequest(neighbor=unknown)), C.NOT_FOUND),
         (lambda: stub.EnableNeighbor(pb.EnableNeighborRequest(neighbor=unknown)), C.NOT_FOUND),
+        (lambda: list(stub.ShowAdjRib(pb.ShowAdjRibRequest(neighbor=unknown))), C.NOT_FOUND),
+        (lambda: list(stub.ShowRoutes(pb.ShowRoutesRequest(prefix="10.0.0.0/40",
+                                                           longer_prefixes=True))),
+         C.INVALID_ARGUMENT),
     ]
     for call, want in cases:
         code, details = code_of(call)
