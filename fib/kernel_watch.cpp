@@ -8,9 +8,12 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <linux/if.h>
+
 #include <cerrno>
 #include <cstring>
 #include <optional>
+#include <utility>
 
 namespace closbgp::fib {
 namespace {
@@ -37,17 +40,16 @@ std::optional<uint32_t> u32_attr(const uint8_t* msg, size_t len, size_t attrs, u
   return std::nullopt;
 }
 
-// Drops, in the kernel, the notifications we need not see: those of our
-// own writes (the sender's port id is ours) and the kernel's own (port 0).
-// A million routes written must not wake this thread a million times.
+// Drops, in the kernel, the notifications of our own writes (the sender's
+// port id is ours): a million routes written must not wake this thread a
+// million times.
 bool drop_own_notifications(int fd, uint32_t own_port) {
   auto op = [](int code, uint32_t k, uint8_t jump_true = 0, uint8_t jump_false = 0) {
     return sock_filter{uint16_t(code), jump_true, jump_false, k};
   };
   sock_filter code[] = {
       op(BPF_LD | BPF_W | BPF_ABS, offsetof(nlmsghdr, nlmsg_pid)),  // loaded in network order
-      op(BPF_JMP | BPF_JEQ | BPF_K, htonl(own_port), 2, 0),
-      op(BPF_JMP | BPF_JEQ | BPF_K, 0, 1, 0),
+      op(BPF_JMP | BPF_JEQ | BPF_K, htonl(own_port), 1, 0),
       op(BPF_RET | BPF_K, 0xffffffff),  // keep
       op(BPF_RET | BPF_K, 0),           // drop
   };
@@ -77,7 +79,7 @@ std::expected<void, std::string> KernelWatch::start() {
   sa.nl_family = AF_NETLINK;
   if (bind(fd_, reinterpret_cast<sockaddr*>(&sa), sizeof sa) != 0)
     return std::unexpected(std::string("netlink bind: ") + std::strerror(errno));
-  for (int group : {RTNLGRP_IPV4_ROUTE, RTNLGRP_IPV6_ROUTE, RTNLGRP_NEXTHOP})
+  for (int group : {RTNLGRP_IPV4_ROUTE, RTNLGRP_IPV6_ROUTE, RTNLGRP_NEXTHOP, RTNLGRP_LINK})
     if (setsockopt(fd_, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &group, sizeof group) != 0)
       return std::unexpected(std::string("netlink group ") + std::to_string(group) + ": " +
                              std::strerror(errno));
@@ -104,8 +106,20 @@ void KernelWatch::run() {
   }
 }
 
-std::string KernelWatch::foreign_change(const uint8_t* msg, size_t len) const {
+std::string KernelWatch::foreign_change(const uint8_t* msg, size_t len) {
   const auto h = read_at<nlmsghdr>(msg);
+  // A link that comes back: the kernel dropped our nexthops on it when it
+  // went down; if the RIB still wants them (the sessions outlived a short
+  // flap), they go back now rather than at the next audit.
+  if (h.nlmsg_type == RTM_NEWLINK && len >= sizeof h + sizeof(ifinfomsg)) {
+    const auto link = read_at<ifinfomsg>(msg + sizeof h);
+    const bool up = (link.ifi_flags & IFF_UP) && (link.ifi_flags & IFF_LOWER_UP);
+    const bool was_up = std::exchange(link_up_[link.ifi_index], up);
+    return up && !was_up ? "link " + std::to_string(link.ifi_index) + " came up" : "";
+  }
+  // The kernel's own changes (port 0): a link went down and took its
+  // nexthops and routes with it, which the RIB follows.
+  if (h.nlmsg_pid == 0) return "";
   const bool route = h.nlmsg_type == RTM_NEWROUTE || h.nlmsg_type == RTM_DELROUTE;
   const bool nexthop = h.nlmsg_type == RTM_NEWNEXTHOP || h.nlmsg_type == RTM_DELNEXTHOP;
   const bool deleted = h.nlmsg_type == RTM_DELROUTE || h.nlmsg_type == RTM_DELNEXTHOP;

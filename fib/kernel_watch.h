@@ -1,17 +1,19 @@
 // Watches the kernel's route and nexthop notifications for changes to our
 // routes and objects made by someone else (an operator's `ip route del`,
 // another daemon), so that the FIB puts them back at once instead of at the
-// next audit. Our own changes carry our socket's port id and are ignored;
-// so are the kernel's own (port 0: a link went down and took its nexthops
-// with it, which the RIB follows). Lost notifications (the socket
-// overflowed) count as a change: the FIB then resynchronises in full.
-// Runs its own thread; the callback is called there.
+// next audit. Our own changes carry our socket's port id and are dropped
+// in the kernel; the kernel's own (port 0: a link went down and took its
+// nexthops with it, which the RIB follows) are ignored. A link coming up
+// counts as a change: what the kernel dropped with it goes back. Lost
+// notifications (the socket overflowed) count too: the FIB then
+// resynchronises in full. Runs its own thread; the callback is called there.
 #pragma once
 
 #include <atomic>
 #include <cstdint>
 #include <expected>
 #include <functional>
+#include <map>
 #include <string>
 #include <thread>
 
@@ -33,12 +35,13 @@ class KernelWatch {
  private:
   void run();
   // What a notification changed of ours, or an empty string.
-  std::string foreign_change(const uint8_t* msg, size_t len) const;
+  std::string foreign_change(const uint8_t* msg, size_t len);
 
   OwnedRange ours_;
   uint32_t own_port_;
   OnChange on_change_;
   int fd_ = -1;
+  std::map<int, bool> link_up_;  // by ifindex, as last notified (watcher thread only)
   std::atomic<bool> stopping_ = false;
   std::thread thread_;
 };

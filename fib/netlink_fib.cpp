@@ -132,6 +132,25 @@ std::expected<void, std::string> NetlinkFib::start() {
     return std::unexpected("cannot open a netlink socket to the kernel's routing table");
   nl_socket_set_buffer_size(sock_, 4 << 20, 4 << 20);
   check_kernel_settings();
+  if (options_.repair) start_watching();
+  adopt_previous_run();
+  thread_ = std::thread([this] { run(); });
+  const std::string audit = "an audit every " + std::to_string(options_.audit_seconds) + " s";
+  const std::string repair =
+      !options_.repair ? "left alone (repair: false)"
+      : watch_ ? "repaired as they happen" + (options_.audit_seconds ? " and by " + audit : "")
+      : options_.audit_seconds ? "repaired by " + audit
+                               : "not repaired";
+  logger()->info("FIB: kernel table {}, metric {}, protocol {}{}{}; changes by others {}",
+                 options_.table, options_.metric, unsigned(options_.protocol),
+                 options_.resilient ? ", resilient groups" : "",
+                 options_.retain_on_exit ? "" : ", routes removed on exit", repair);
+  return {};
+}
+
+// Someone else's changes to ours, as the kernel reports them: the FIB
+// thread compares and repairs (run()).
+void NetlinkFib::start_watching() {
   watch_ = std::make_unique<KernelWatch>(owned(), nl_socket_get_local_port(sock_),
                                          [this](const std::string& what) {
                                            {
@@ -148,18 +167,6 @@ std::expected<void, std::string> NetlinkFib::start() {
         watching.error());
     watch_.reset();
   }
-  adopt_previous_run();
-  thread_ = std::thread([this] { run(); });
-  const std::string audit = "an audit every " + std::to_string(options_.audit_seconds) + " s";
-  const std::string repair =
-      watch_ ? "repaired as they happen" + (options_.audit_seconds ? " and by " + audit : "")
-      : options_.audit_seconds ? "repaired by " + audit
-                               : "not repaired";
-  logger()->info("FIB: kernel table {}, metric {}, protocol {}{}{}; changes by others {}",
-                 options_.table, options_.metric, unsigned(options_.protocol),
-                 options_.resilient ? ", resilient groups" : "",
-                 options_.retain_on_exit ? "" : ", routes removed on exit", repair);
-  return {};
 }
 
 // Routes a previous run left keep forwarding while we start: adopted, not
@@ -253,7 +260,7 @@ void NetlinkFib::run() {
       const auto ready = [this] {
         return stopping_ || (!holding_ && (!pending_.empty() || !adopted_.empty() || repair_due_));
       };
-      if (options_.audit_seconds == 0) {
+      if (options_.audit_seconds == 0 || !options_.repair) {
         cv_.wait(lock, ready);
       } else if (!cv_.wait_until(lock, next_audit, ready)) {
         next_audit = std::chrono::steady_clock::now() + interval;

@@ -27,7 +27,10 @@ struct NetlinkOptions {
   uint8_t protocol = 186;  // "bgp", as FRR's zebra
   bool resilient = false;  // resilient groups (kernel 5.13+), kResilientBuckets buckets
   bool retain_on_exit = true;
-  uint32_t audit_seconds = 60;  // 0: never compare the kernel with what we wrote
+  // Put back what others change: at once from the kernel's notifications,
+  // and by comparing every `audit_seconds` (0: only at once).
+  bool repair = true;
+  uint32_t audit_seconds = 60;
 };
 
 class NetlinkFib final : public Fib {
@@ -45,6 +48,7 @@ class NetlinkFib final : public Fib {
 
  private:
   void adopt_previous_run();
+  void start_watching();
   void audit_kernel();
   OwnedRange owned() const;
   void run();

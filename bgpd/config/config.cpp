@@ -87,9 +87,9 @@ Grpc parse_grpc(const YAML::Node& n) {
 }
 
 Fib parse_fib(const YAML::Node& n) {
-  Section s(
-      n, "fib",
-      {"enabled", "table", "metric", "protocol", "resilient", "retain-on-exit", "audit-interval"});
+  Section s(n, "fib",
+            {"enabled", "table", "metric", "protocol", "resilient", "retain-on-exit", "repair",
+             "audit-interval"});
   Fib f;
   if (s.has("enabled")) f.enabled = boolean(s.get("enabled"), "fib.enabled");
   if (s.has("table")) {
@@ -103,6 +103,7 @@ Fib parse_fib(const YAML::Node& n) {
   if (s.has("resilient")) f.resilient = boolean(s.get("resilient"), "fib.resilient");
   if (s.has("retain-on-exit"))
     f.retain_on_exit = boolean(s.get("retain-on-exit"), "fib.retain-on-exit");
+  if (s.has("repair")) f.repair = boolean(s.get("repair"), "fib.repair");
   if (s.has("audit-interval"))
     f.audit_interval = uint32_t(number(s.get("audit-interval"), "fib.audit-interval", 0, 86400));
   return f;

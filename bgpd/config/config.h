@@ -85,8 +85,10 @@ struct Fib {
   bool resilient = false;
   // Routes stay in the kernel when the daemon exits (forwarding goes on).
   bool retain_on_exit = true;
-  // Every so many seconds, compare the kernel with what we wrote and put
-  // back what someone else changed; 0: never.
+  // Put back what someone else changes of ours in the kernel: at once (the
+  // kernel's notifications) and every `audit_interval` seconds (0: only at
+  // once). `repair: false` leaves the kernel alone (an operator at work).
+  bool repair = true;
   uint32_t audit_interval = 60;
   friend bool operator==(const Fib&, const Fib&) = default;
 };

@@ -20,6 +20,7 @@ A, B = "192.0.2.2", "192.0.2.3"
 CONFIG = """asn: 65000
 router-id: 10.0.0.1
 drain: {warm-up: 0}
+fib: {repair: false}  # show fib must see what others changed, not a repaired kernel
 neighbors:
   - {address: 192.0.2.2, remote-as: 65001}
   - {address: 192.0.2.3, remote-as: 65002}

@@ -127,3 +127,22 @@ def test_many_routes_go_in_few_sends(netns_factory, tmp_path):
         if peer:
             peer.close()
         d.stop()
+
+
+def test_a_short_link_flap_puts_the_routes_back(netns_factory, tmp_path):
+    """The kernel drops our nexthops and routes with a link that goes down;
+    when the link is back before the sessions noticed (no BFD, no hold
+    timer here), its coming up makes the FIB put them back at once (the
+    periodic audit is off)."""
+    with ecmp_router(netns_factory, tmp_path, "audit-interval: 0") as (d, peers):
+        wait_for(lambda: (lambda g: g and len(g["group"]) == 2)(group_of(d.ns, "10.80.0.0/24")),
+                 10, "a 2-way group")
+        d.ns.ip("link", "set", "swp1", "down")
+        wait_for(lambda: not kernel(d.ns, "route", "show", "10.80.0.0/24"), 5,
+                 "the kernel to drop the route with the link")
+        d.ns.ip("link", "set", "swp1", "up")
+        wait_for(lambda: (lambda g: g and len(g["group"]) == 2)(group_of(d.ns, "10.80.0.0/24")),
+                 5, "the route and its group back")
+        assert "came up: comparing the kernel with what we wrote" in d.log_text()
+        summary = d.ctl_json("show", "bgp", "summary")
+        assert all(p["state"] == "SESSION_STATE_ESTABLISHED" for p in summary["peers"])

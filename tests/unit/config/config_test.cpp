@@ -307,12 +307,13 @@ TEST(Config, FibOptions) {
   EXPECT_EQ(c->fib.audit_interval, 60u);
   c = parse_config(
       "asn: 1\nrouter-id: 10.0.0.1\n"
-      "fib: {resilient: true, retain-on-exit: false, audit-interval: 0}\n",
+      "fib: {resilient: true, retain-on-exit: false, repair: false, audit-interval: 0}\n",
       "t.yaml");
   ASSERT_TRUE(c) << c.error().to_string();
   EXPECT_TRUE(c->fib.resilient);
   EXPECT_FALSE(c->fib.retain_on_exit);
   EXPECT_EQ(c->fib.audit_interval, 0u);
+  EXPECT_FALSE(c->fib.repair);
 }
 
 TEST(Config, NeighbourLimitsFiltersAndPassword) {
