@@ -3,7 +3,8 @@
 // get in the way), decodes every UPDATE with our codec and reports, on
 // CLOCK_MONOTONIC (shared by every namespace), when the session came up,
 // when the first UPDATE arrived and when `--expect` distinct prefixes were
-// held. One JSON object per line on stdout.
+// held (and, with `--sentinel PREFIX`, that one too: the generator sends it
+// last, so churn before it is over). One JSON object per line on stdout.
 //
 //   bgp_sink --connect 10.0.2.1 --local 10.0.2.2 --as 65002 --expect 1000000
 #include <arpa/inet.h>
@@ -14,6 +15,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <optional>
 #include <string>
 #include <unordered_set>
 #include <vector>
@@ -39,6 +41,7 @@ struct Options {
   std::string connect, local;
   uint32_t asn = 65002;
   size_t expect = 0;
+  std::optional<wire::Prefix> sentinel;
   double timeout = 600;
 };
 
@@ -56,6 +59,10 @@ Options parse(int argc, char** argv) {
       o.expect = std::stoul(v);
     else if (k == "--timeout")
       o.timeout = std::stod(v);
+    else if (k == "--sentinel" && !(o.sentinel = wire::Prefix::parse(v)))
+      die("--sentinel " + v + ": not a prefix");
+    else if (k == "--sentinel")
+      continue;
     else
       die("unknown option " + k);
   }
@@ -117,7 +124,7 @@ int main(int argc, char** argv) {
   double first_update = 0;
   bool established = false;
   const double deadline = now() + o.timeout;
-  while (held.size() < o.expect) {
+  while (held.size() < o.expect || (o.sentinel && !held.contains(*o.sentinel))) {
     if (now() > deadline) {
       std::printf("{\"event\": \"timeout\", \"prefixes\": %zu}\n", held.size());
       return 1;

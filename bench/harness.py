@@ -6,7 +6,9 @@ import argparse
 import asyncio
 import contextlib
 import json
+import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -17,10 +19,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 from lib.bgp_speaker import answer_keepalives, message, open_message, router_id_of, serve_in_netns  # noqa: E402
 from lib.frr import FrrNode  # noqa: E402
-from lib.netns import Daemon, Netns  # noqa: E402
+from lib.netns import BUILD, Daemon, Netns, terminate, veth  # noqa: E402
 from lib.peers import BirdNode  # noqa: E402
 
 KINDS = ("closbgpd", "bird", "frr")
+SINK = BUILD / "bench" / "bgp_sink"
+# The generator and the sink of the through-the-router benchmarks.
+GEN, SINK_ADDR = "10.0.1.2", "10.0.2.2"
 
 
 def side_by_side_args(name, routes, extra=None, kinds=KINDS):
@@ -101,6 +106,14 @@ class Dut:
     def rss_mb(self):
         return round(rss_kb(self.pids) / 1024, 1)
 
+    def cpu_seconds(self):
+        """User and system time of its processes so far."""
+        ticks = 0
+        for pid in self.pids:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime
+        return ticks / os.sysconf("SC_CLK_TCK")
+
     def stop(self):
         self.node.stop()
 
@@ -156,6 +169,44 @@ def namespaces(name):
     finally:
         dut_ns.delete()
         tester.delete()
+
+
+@contextlib.contextmanager
+def through_router(kind, tmp, count, table, sink_args=(), frr_bgpd_args=("-n",)):
+    """A router under test (control plane only, `router_configs`) between
+    the generator at GEN, which sends `table` on go(), and the sink at
+    SINK_ADDR, which reports when it holds `count` prefixes (`sink_args`:
+    more of its options). Yields (dut, dut_ns, gen, sink) with both
+    sessions up; everything is stopped afterwards."""
+    with namespaces("through") as (dut_ns, tester):
+        gen = dut = sink = None
+        try:
+            veth(dut_ns, "eth1", tester, "eth1")
+            veth(dut_ns, "eth2", tester, "eth2")
+            dut_ns.ip("addr", "add", "10.0.1.1/24", "dev", "eth1")
+            dut_ns.ip("addr", "add", "10.0.2.1/24", "dev", "eth2")
+            tester.ip("addr", "add", f"{GEN}/24", "dev", "eth1")
+            tester.ip("addr", "add", f"{SINK_ADDR}/24", "dev", "eth2")
+            # Only on the generator's address: the DUT's connection to the
+            # sink's address must find nothing listening (the sink connects).
+            gen = Generator(tester.name, {GEN: 65001}, {GEN: table}, host=GEN)
+            configs = router_configs(GEN, sink=SINK_ADDR, kernel=False)
+            dut = Dut(kind, dut_ns, tmp, configs, frr_bgpd_args=list(frr_bgpd_args))
+            sink = tester.popen(str(SINK), "--connect", "10.0.2.1", "--local", SINK_ADDR, "--as",
+                                "65002", "--expect", str(count), "--timeout", "600", *sink_args,
+                                stdout=subprocess.PIPE, text=True)
+            established = json.loads(sink.stdout.readline())
+            assert established["event"] == "established", established
+            gen.wait_up()
+            time.sleep(1)  # both sessions settled
+            yield dut, dut_ns, gen, sink
+        finally:
+            if gen:
+                gen.stop()
+            if sink:
+                terminate(sink)
+            if dut:
+                dut.stop()
 
 
 def run_kinds(kinds, runs, one_run):

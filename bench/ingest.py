@@ -22,15 +22,9 @@ import json
 import subprocess
 import time
 
-from harness import (ROOT, Dut, Generator, namespaces, ratios, router_configs, run_kinds,
-                     side_by_side_args, write_results)
+from harness import GEN, ROOT, ratios, run_kinds, side_by_side_args, through_router, write_results
 from lib.bgp_speaker import announcements
-from lib.netns import BUILD, terminate, veth, wait_for
-
-SINK = BUILD / "bench" / "bgp_sink"
-GEN, SINK_ADDR = "10.0.1.2", "10.0.2.2"
-
-CONFIGS = router_configs(GEN, sink=SINK_ADDR, kernel=False)
+from lib.netns import terminate, wait_for
 
 
 def accepted(dut):
@@ -53,26 +47,9 @@ def latency_during(probe, start, end):
 
 
 def one_run(kind, count, table, tmp, api_probe=False):
-    with namespaces("ingest") as (dut_ns, tester):
-        gen = dut = sink = probe = None
+    with through_router(kind, tmp, count, table) as (dut, dut_ns, gen, sink):
+        probe = None
         try:
-            veth(dut_ns, "eth1", tester, "eth1")
-            veth(dut_ns, "eth2", tester, "eth2")
-            dut_ns.ip("addr", "add", "10.0.1.1/24", "dev", "eth1")
-            dut_ns.ip("addr", "add", "10.0.2.1/24", "dev", "eth2")
-            tester.ip("addr", "add", f"{GEN}/24", "dev", "eth1")
-            tester.ip("addr", "add", f"{SINK_ADDR}/24", "dev", "eth2")
-            # Only on the generator's address: the DUT's connection to the
-            # sink's address must find nothing listening (the sink connects).
-            gen = Generator(tester.name, {GEN: 65001}, {GEN: table}, host=GEN)
-            dut = Dut(kind, dut_ns, tmp, CONFIGS, frr_bgpd_args=["-n"])
-            sink = tester.popen(str(SINK), "--connect", "10.0.2.1", "--local", SINK_ADDR, "--as",
-                                "65002", "--expect", str(count), "--timeout", "600",
-                                stdout=subprocess.PIPE, text=True)
-            established = json.loads(sink.stdout.readline())
-            assert established["event"] == "established", established
-            gen.wait_up()
-            time.sleep(1)  # both sessions settled
             rss_before = dut.rss_mb()
             if api_probe:  # ShowBgpSummary back to back while the table flows
                 probe = dut_ns.popen("/usr/bin/python3", str(ROOT / "bench" / "api_probe.py"),
@@ -94,14 +71,8 @@ def one_run(kind, count, table, tmp, api_probe=False):
                 result.update(latency_during(probe, gen.started, done["t"]))
             return result
         finally:
-            if gen:
-                gen.stop()
-            if sink:
-                terminate(sink)
             if probe:
                 terminate(probe)
-            if dut:
-                dut.stop()
 
 
 def main():
