@@ -42,11 +42,10 @@ std::string_view ext_ack_message(const uint8_t* base, const nlmsghdr& h, const n
 
 }  // namespace
 
-NetlinkBatch::NetlinkBatch(nl_sock* sock, OnError on_error, size_t batch_bytes)
+NetlinkBatch::NetlinkBatch(nl_sock* sock, size_t batch_bytes)
     : batch_bytes_(batch_bytes),
       fd_(nl_socket_get_fd(sock)),
       port_(nl_socket_get_local_port(sock)),
-      on_error_(std::move(on_error)),
       next_seq_(kFirstSeq) {
   const int on = 1;
   // Errors carry only the failed request's header, and the kernel's reason.
@@ -55,6 +54,10 @@ NetlinkBatch::NetlinkBatch(nl_sock* sock, OnError on_error, size_t batch_bytes)
   if (setsockopt(fd_, SOL_SOCKET, SO_RCVBUFFORCE, &kReceiveBuffer, sizeof kReceiveBuffer) != 0)
     setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &kReceiveBuffer, sizeof kReceiveBuffer);
   buf_.reserve(batch_bytes_);
+}
+
+void NetlinkBatch::begin(OnError on_error) {
+  on_error_ = std::move(on_error);
 }
 
 void NetlinkBatch::add(nl_msg* msg, size_t tag) {

@@ -3,6 +3,9 @@
 // acknowledged, every request before it is done, and each one that failed
 // has come back as an error carrying its sequence number (matched here to
 // the caller's tag). One system call per batch instead of two per route.
+// One NetlinkBatch per socket, for the socket's life: it sets the socket up
+// once, and its sequence numbers never repeat, so a late reply to an
+// earlier write can never be taken for one of this write's.
 #pragma once
 
 #include <cstddef>
@@ -25,8 +28,11 @@ class NetlinkBatch {
   // `batch_bytes`: requests per send, in bytes. The kernel refuses a send
   // larger than the socket's send buffer, which net.core.wmem_max caps (208
   // KiB by default); 64 KiB is about a thousand routes.
-  NetlinkBatch(nl_sock* sock, OnError on_error, size_t batch_bytes = 64 * 1024);
+  explicit NetlinkBatch(nl_sock* sock, size_t batch_bytes = 64 * 1024);
 
+  // Starts a write: the failures of the requests added until flush() go to
+  // `on_error`.
+  void begin(OnError on_error);
   // Queues `msg` (copied; the caller frees it); sends first if the batch is full.
   void add(nl_msg* msg, size_t tag);
   // Sends what is queued and waits until the kernel has handled all of it.
@@ -34,7 +40,7 @@ class NetlinkBatch {
   // that the caller compares the kernel with what it wrote.
   bool flush();
 
-  uint64_t sends() const { return sends_; }
+  uint64_t sends() const { return sends_; }  // since construction
 
  private:
   void send_and_wait();

@@ -16,7 +16,6 @@
 
 #include "bgpd/log/log.h"
 #include "fib/kernel_state.h"
-#include "fib/netlink_batch.h"
 
 namespace closbgp::fib {
 namespace {
@@ -131,6 +130,7 @@ std::expected<void, std::string> NetlinkFib::start() {
   if (!sock_ || nl_connect(sock_, NETLINK_ROUTE) < 0)
     return std::unexpected("cannot open a netlink socket to the kernel's routing table");
   nl_socket_set_buffer_size(sock_, 4 << 20, 4 << 20);
+  batch_ = std::make_unique<NetlinkBatch>(sock_);
   check_kernel_settings();
   if (options_.repair) start_watching();
   adopt_previous_run();
@@ -318,7 +318,8 @@ bool NetlinkFib::write(const std::vector<Op>& ops) {
   if (ops.empty()) return true;
   size_t failures = 0;
   std::string last_error;
-  NetlinkBatch batch(sock_, [&](size_t i, int error, std::string_view why) {
+  const uint64_t sends_before = batch_->sends();
+  batch_->begin([&](size_t i, int error, std::string_view why) {
     // On link down the kernel deletes that link's nexthops, and the routes
     // and group members using them, itself: a delete that finds nothing is done.
     const Op& o = ops[i];
@@ -332,17 +333,17 @@ bool NetlinkFib::write(const std::vector<Op>& ops) {
   });
   for (size_t i = 0; i < ops.size(); ++i) {
     nl_msg* m = message_for(ops[i]);
-    batch.add(m, i);
+    batch_->add(m, i);
     nlmsg_free(m);
   }
-  const bool complete = batch.flush();
+  const bool complete = batch_->flush();
   if (failures > kErrorsLoggedPerWrite)
     logger()->error("FIB: {} more errors in this write of {} operations, the last: {}",
                     failures - kErrorsLoggedPerWrite, ops.size(), last_error);
   std::lock_guard lock(mu_);
   status_.operations += ops.size();
   status_.errors += failures;
-  status_.sends += batch.sends();
+  status_.sends += batch_->sends() - sends_before;
   if (failures > 0) status_.last_error = last_error;
   return complete;
 }

@@ -14,6 +14,7 @@
 #include "fib/fib.h"
 #include "fib/kernel_state.h"
 #include "fib/kernel_watch.h"
+#include "fib/netlink_batch.h"
 #include "fib/planner.h"
 
 struct nl_sock;
@@ -73,7 +74,8 @@ class NetlinkFib final : public Fib {
   std::string repair_why_;
   size_t in_progress_ = 0;  // prefixes of the batch being written
   FibStatus status_;
-  std::unique_ptr<KernelWatch> watch_;  // calls back into the above: stopped first
+  std::unique_ptr<NetlinkBatch> batch_;  // writes on sock_ (FIB thread, or after it)
+  std::unique_ptr<KernelWatch> watch_;   // calls back into the above: stopped first
 };
 
 }  // namespace closbgp::fib

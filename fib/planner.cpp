@@ -155,7 +155,7 @@ std::vector<Op> Planner::repair(const Installed& kernel) const {
     std::sort(sorted.begin(), sorted.end());
   }
   std::map<wire::Prefix, uint32_t> routes(kernel.routes.begin(), kernel.routes.end());
-  std::vector<Op> ops, removals;
+  std::vector<Op> ops;
   std::set<uint32_t> ours;
   for (const auto& [nh, c] : nexthops_) {
     ours.insert(c.id);
@@ -189,7 +189,7 @@ std::vector<Op> Planner::plan(const RouteUpdate& update) {
   const std::vector<NextHop>* last_set = nullptr;
   uint32_t last_group = 0;
   for (const auto& [prefix, set] : update.upsert) {
-    if (set.empty() || (!settled.empty() && settled.contains(prefix))) continue;
+    if (set.empty() || settled.contains(prefix)) continue;
     uint32_t group;
     if (last_set && *last_set == set) {
       group = last_group;

@@ -141,9 +141,6 @@ void fill(const RouteView& r, pb::Route& out) {
   out.set_multipath(r.multipath);
 }
 
-// Streams a snapshot taken on the main loop (the views `take` returns, or
-// the error) of those for `prefix` (all when empty); the writes happen on
-// gRPC's threads.
 // Which prefixes a request asks for: all, one, or one and those inside it.
 struct PrefixFilter {
   std::string exact;                   // empty: all
@@ -163,6 +160,9 @@ std::expected<PrefixFilter, std::string> prefix_filter(const std::string& prefix
   return PrefixFilter{prefix, within};
 }
 
+// Streams a snapshot taken on the main loop (the views `take` returns, or
+// the error) of those `filter` matches (INVALID_ARGUMENT if the request's
+// prefix was not one); the writes happen on gRPC's threads.
 template <class Msg>
 class SnapshotWriter final : public grpc::ServerWriteReactor<Msg> {
  public:

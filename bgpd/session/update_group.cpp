@@ -157,27 +157,31 @@ wire::PathAttributes UpdateGroup::default_route_attributes(const Peer& p) const 
   return a;
 }
 
+template <class Fn>
+void UpdateGroup::for_each_sent(const Peer& p, Fn fn) const {
+  sent_.for_each([&](const wire::Prefix& prefix, const rib::PathRef& path) {
+    if (exportable(*path, p)) fn(prefix, path.get());
+  });
+  if (policy_.default_originate && key_.drain != DrainState::Warm)
+    for (auto f : wire::kAllFamilies)
+      if (key_.families & family_bit(f)) fn(default_route(f), nullptr);
+}
+
 std::vector<std::pair<wire::Prefix, wire::PathAttributes>> UpdateGroup::adj_rib_out(
     const Peer& p) const {
   std::vector<std::pair<wire::Prefix, wire::PathAttributes>> out;
-  for (const auto& prefix : member_prefixes(p)) {
-    if (prefix.length() == 0 && policy_.default_originate) {
+  for_each_sent(p, [&](const wire::Prefix& prefix, const rib::Path* path) {
+    if (!path)
       out.emplace_back(prefix, default_route_attributes(p));
-    } else if (const rib::PathRef* path = sent_.find(prefix)) {
-      if (auto a = export_attributes(**path, prefix, rules_)) out.emplace_back(prefix, *a);
-    }
-  }
+    else if (auto a = export_attributes(*path, prefix, rules_))
+      out.emplace_back(prefix, std::move(*a));
+  });
   return out;
 }
 
 std::vector<wire::Prefix> UpdateGroup::member_prefixes(const Peer& p) const {
   std::vector<wire::Prefix> out;
-  sent_.for_each([&](const wire::Prefix& prefix, const rib::PathRef& path) {
-    if (exportable(*path, p)) out.push_back(prefix);
-  });
-  if (policy_.default_originate && key_.drain != DrainState::Warm)
-    for (auto f : wire::kAllFamilies)
-      if (key_.families & family_bit(f)) out.push_back(default_route(f));
+  for_each_sent(p, [&](const wire::Prefix& prefix, const rib::Path*) { out.push_back(prefix); });
   return out;
 }
 

@@ -68,6 +68,10 @@ class UpdateGroup {
   void finish_table(Peer& p, bool end_of_rib);  // default-originate, End-of-RIB
   // Our own default route (default-originate), as member `p` is sent it.
   wire::PathAttributes default_route_attributes(const Peer& p) const;
+  // fn(prefix, path) for each prefix the group has sent member `p`: the
+  // Loc-RIB path exported, or nullptr for its own default route.
+  template <class Fn>
+  void for_each_sent(const Peer& p, Fn fn) const;
 
   GroupKey key_;
   PeerPolicy policy_;

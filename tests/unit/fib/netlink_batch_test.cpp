@@ -38,8 +38,8 @@ TEST(NetlinkBatch, EveryFailureComesBackWithItsTag) {
   std::map<size_t, int> failed;
   // Small sends: without CAP_NET_ADMIN the receive buffer holds only a few
   // hundred error replies.
-  NetlinkBatch batch(
-      sock, [&](size_t tag, int error, std::string_view) { failed[tag] = error; }, 8 * 1024);
+  NetlinkBatch batch(sock, 8 * 1024);
+  batch.begin([&](size_t tag, int error, std::string_view) { failed[tag] = error; });
   constexpr size_t kRequests = 5000;  // about 220 KB: many sends
   for (size_t i = 0; i < kRequests; ++i) {
     nl_msg* m = delete_route(uint32_t(i % 256));
@@ -69,7 +69,8 @@ TEST(NetlinkBatch, LostRepliesAreReportedNotWaitedFor) {
   nl_sock* sock = nl_socket_alloc();
   ASSERT_EQ(nl_connect(sock, NETLINK_ROUTE), 0);
   size_t failed = 0;
-  NetlinkBatch batch(sock, [&](size_t, int, std::string_view) { ++failed; });
+  NetlinkBatch batch(sock);
+  batch.begin([&](size_t, int, std::string_view) { ++failed; });
   const int tiny = 1;  // the kernel's minimum: a couple of replies
   setsockopt(nl_socket_get_fd(sock), SOL_SOCKET, SO_RCVBUF, &tiny, sizeof tiny);
   for (size_t i = 0; i < 1000; ++i) {
