@@ -14,7 +14,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-19 libclang-rt-19-dev llvm-19 clang-format
   # tests, demo and benchmarks
-  iproute2 nftables tshark procps psmisc iputils-ping
+  iproute2 nftables tshark procps psmisc iputils-ping openssl
   mininet python3 python3-pytest python3-grpcio python3-protobuf
   python3-pyroute2 python3-matplotlib
   frr bird2 gobgpd exabgp
