@@ -60,7 +60,8 @@ int main(int argc, char** argv) {
   if (cfg->fib.enabled) {
     kernel = std::make_unique<fib::NetlinkFib>(
         fib::NetlinkOptions{cfg->fib.table, cfg->fib.metric, cfg->fib.protocol, cfg->fib.resilient,
-                            cfg->fib.retain_on_exit, cfg->fib.repair, cfg->fib.audit_interval});
+                            cfg->fib.nexthop_objects, cfg->fib.retain_on_exit, cfg->fib.repair,
+                            cfg->fib.audit_interval});
     if (auto started = kernel->start(); !started) {
       log::get("fib")->error("{}", started.error());
       return 1;

@@ -9,6 +9,9 @@
 #include <netlink/socket.h>
 #include <sys/socket.h>
 
+#include <cstring>
+#include <optional>
+
 namespace closbgp::fib {
 namespace {
 
@@ -45,15 +48,62 @@ struct Reader {
     const auto* rt = static_cast<const rtmsg*>(nlmsg_data(h));
     if (rt->rtm_protocol != ours.protocol || rt->rtm_type != RTN_UNICAST) return;
     nlattr* tb[RTA_MAX + 1];
-    if (nlmsg_parse(h, sizeof(rtmsg), tb, RTA_MAX, nullptr) < 0 || !tb[RTA_NH_ID]) return;
+    if (nlmsg_parse(h, sizeof(rtmsg), tb, RTA_MAX, nullptr) < 0) return;
     const uint32_t table = tb[RTA_TABLE] ? nla_get_u32(tb[RTA_TABLE]) : rt->rtm_table;
-    const uint32_t id = nla_get_u32(tb[RTA_NH_ID]);
-    if (table != ours.table || !owned(id)) return;
+    if (table != ours.table) return;
     const auto afi = rt->rtm_family == AF_INET ? wire::Afi::Ipv4 : wire::Afi::Ipv6;
     uint8_t zero[16] = {};
     const auto* dst = tb[RTA_DST] ? static_cast<const uint8_t*>(nla_data(tb[RTA_DST])) : zero;
-    out.routes.emplace_back(wire::Prefix(wire::IpAddress::from_bytes(afi, dst), rt->rtm_dst_len),
-                            id);
+    const wire::Prefix prefix(wire::IpAddress::from_bytes(afi, dst), rt->rtm_dst_len);
+    if (tb[RTA_NH_ID]) {
+      if (const uint32_t id = nla_get_u32(tb[RTA_NH_ID]); owned(id))
+        out.routes.emplace_back(prefix, id);
+      return;
+    }
+    const uint32_t metric = tb[RTA_PRIORITY] ? nla_get_u32(tb[RTA_PRIORITY]) : 0;
+    if (ours.mode != KernelNexthops::Multipath || metric != ours.metric) return;
+    std::vector<NextHop> set;
+    if (tb[RTA_MULTIPATH]) {
+      multipath(afi, tb[RTA_MULTIPATH], set);
+    } else if (tb[RTA_OIF]) {
+      if (auto gw = gateway(afi, tb)) set.push_back({nla_get_u32(tb[RTA_OIF]), *gw});
+    }
+    if (!set.empty()) out.multipath_routes.emplace_back(prefix, std::move(set));
+  }
+
+  // RTA_GATEWAY in the route's own family, or RTA_VIA (IPv4 via IPv6).
+  static std::optional<wire::IpAddress> gateway(wire::Afi afi, nlattr** tb) {
+    if (tb[RTA_GATEWAY] && size_t(nla_len(tb[RTA_GATEWAY])) == (afi == wire::Afi::Ipv4 ? 4 : 16))
+      return wire::IpAddress::from_bytes(afi,
+                                         static_cast<const uint8_t*>(nla_data(tb[RTA_GATEWAY])));
+    if (!tb[RTA_VIA] || nla_len(tb[RTA_VIA]) < 2) return std::nullopt;
+    const auto* via = static_cast<const uint8_t*>(nla_data(tb[RTA_VIA]));
+    uint16_t family;
+    std::memcpy(&family, via, sizeof family);
+    const size_t want = family == AF_INET ? 4 : family == AF_INET6 ? 16 : 0;
+    if (want == 0 || size_t(nla_len(tb[RTA_VIA])) < 2 + want) return std::nullopt;
+    return wire::IpAddress::from_bytes(family == AF_INET ? wire::Afi::Ipv4 : wire::Afi::Ipv6,
+                                       via + 2);
+  }
+
+  // RTA_MULTIPATH: rtnexthop entries, each followed by its attributes.
+  static void multipath(wire::Afi afi, nlattr* attr, std::vector<NextHop>& set) {
+    const auto* p = static_cast<const uint8_t*>(nla_data(attr));
+    size_t left = size_t(nla_len(attr));
+    while (left >= sizeof(rtnexthop)) {
+      rtnexthop rtnh;
+      std::memcpy(&rtnh, p, sizeof rtnh);
+      if (rtnh.rtnh_len < sizeof rtnh || rtnh.rtnh_len > left) return;
+      nlattr* tb[RTA_MAX + 1];
+      const size_t header = RTNH_ALIGN(sizeof rtnh);
+      auto* attrs = reinterpret_cast<nlattr*>(const_cast<uint8_t*>(p) + header);
+      if (nla_parse(tb, RTA_MAX, attrs, int(rtnh.rtnh_len - header), nullptr) == 0)
+        if (auto gw = gateway(afi, tb)) set.push_back({uint32_t(rtnh.rtnh_ifindex), *gw});
+      const size_t step = RTNH_ALIGN(rtnh.rtnh_len);
+      if (step >= left) return;
+      p += step;
+      left -= step;
+    }
   }
 
   static int on_message(nl_msg* msg, void* arg) {
@@ -89,8 +139,9 @@ std::expected<Installed, std::string> read_installed(nl_sock* sock, const OwnedR
   Reader reader{ours, out};
   nhmsg nh{};
   nh.nh_family = AF_UNSPEC;
-  if (auto r = dump(sock, reader, RTM_GETNEXTHOP, &nh, sizeof nh, "nexthops"); !r)
-    return std::unexpected(r.error());
+  if (ours.mode == KernelNexthops::Objects)
+    if (auto r = dump(sock, reader, RTM_GETNEXTHOP, &nh, sizeof nh, "nexthops"); !r)
+      return std::unexpected(r.error());
   for (uint8_t family : {uint8_t(AF_INET), uint8_t(AF_INET6)}) {
     rtmsg rt{};
     rt.rtm_family = family;
@@ -98,6 +149,15 @@ std::expected<Installed, std::string> read_installed(nl_sock* sock, const OwnedR
       return std::unexpected(r.error());
   }
   return out;
+}
+
+std::expected<void, std::string> probe_nexthop_objects(nl_sock* sock) {
+  Installed ignored;
+  const OwnedRange none{.table = 0, .protocol = 0, .first_id = 1, .last_id = 0};  // owns nothing
+  Reader reader{none, ignored};
+  nhmsg nh{};
+  nh.nh_family = AF_UNSPEC;
+  return dump(sock, reader, RTM_GETNEXTHOP, &nh, sizeof nh, "nexthops");
 }
 
 }  // namespace closbgp::fib

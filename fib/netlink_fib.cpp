@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 
 #include <algorithm>
+#include <cstring>
 #include <fstream>
 #include <optional>
 #include <set>
@@ -44,9 +45,12 @@ int family_of(const wire::IpAddress& a) {
 }
 
 // libnl's default message is a zeroed page: for a million routes, 4 GB of
-// memset. Ours need a few dozen octets (a group of 64 members, 600).
-nl_msg* new_message(int type, int flags) {
-  nl_msg* m = nlmsg_alloc_size(1024);
+// memset. Ours need a few dozen octets (a group of 64 members, 600), and a
+// route that carries its next hops a few dozen more for each.
+constexpr size_t kMessageSize = 1024;
+constexpr size_t kMultipathHopSize = 40;  // rtnexthop, RTA_VIA with an IPv6 address
+nl_msg* new_message(int type, int flags, size_t size) {
+  nl_msg* m = nlmsg_alloc_size(size);
   nlmsg_put(m, NL_AUTO_PORT, NL_AUTO_SEQ, type, 0, flags);
   return m;
 }
@@ -61,6 +65,12 @@ std::string describe(const Op& op) {
     std::string operator()(const op::SetRoute& o) {
       return "route " + o.prefix.to_string() + " nhid " + std::to_string(o.group);
     }
+    std::string operator()(const op::SetRouteVia& o) {
+      std::string out = "route " + o.prefix.to_string() + " via";
+      for (const auto& nh : o.nexthops)
+        out += " " + nh.gateway.to_string() + " ifindex " + std::to_string(nh.ifindex);
+      return out;
+    }
     std::string operator()(const op::DelRoute& o) { return "delete route " + o.prefix.to_string(); }
     std::string operator()(const op::DelGroup& o) { return "delete group " + std::to_string(o.id); }
     std::string operator()(const op::DelNexthop& o) {
@@ -68,6 +78,20 @@ std::string describe(const Op& op) {
     }
   };
   return std::visit(V{}, op);
+}
+
+// A gateway in the route's own family (RTA_GATEWAY), or another's
+// (RTA_VIA: IPv4 via an IPv6 link-local address).
+void put_gateway(nl_msg* m, const wire::Prefix& route, const wire::IpAddress& gw) {
+  if (family_of(gw) == family_of(route.address())) {
+    nla_put(m, RTA_GATEWAY, int(gw.size()), gw.bytes().data());
+    return;
+  }
+  uint8_t via[2 + 16];
+  const uint16_t family = uint16_t(family_of(gw));
+  std::memcpy(via, &family, sizeof family);
+  std::memcpy(via + 2, gw.bytes().data(), gw.size());
+  nla_put(m, RTA_VIA, int(2 + gw.size()), via);
 }
 
 // Settings without which the routes we install do not forward as an
@@ -131,6 +155,8 @@ std::expected<void, std::string> NetlinkFib::start() {
     return std::unexpected("cannot open a netlink socket to the kernel's routing table");
   nl_socket_set_buffer_size(sock_, 4 << 20, 4 << 20);
   batch_ = std::make_unique<NetlinkBatch>(sock_);
+  if (auto chosen = choose_nexthops(); !chosen) return chosen;
+  planner_ = Planner(kFirstObjectId, mode_);
   check_kernel_settings();
   if (options_.repair) start_watching();
   adopt_previous_run();
@@ -141,10 +167,35 @@ std::expected<void, std::string> NetlinkFib::start() {
       : watch_ ? "repaired as they happen" + (options_.audit_seconds ? " and by " + audit : "")
       : options_.audit_seconds ? "repaired by " + audit
                                : "not repaired";
-  logger()->info("FIB: kernel table {}, metric {}, protocol {}{}{}; changes by others {}",
+  logger()->info("FIB: kernel table {}, metric {}, protocol {}{}{}{}; changes by others {}",
                  options_.table, options_.metric, unsigned(options_.protocol),
+                 mode_ == KernelNexthops::Multipath ? ", routes carry their next hops" : "",
                  options_.resilient ? ", resilient groups" : "",
                  options_.retain_on_exit ? "" : ", routes removed on exit", repair);
+  return {};
+}
+
+// Nexthop objects where the kernel has them (and the operator did not say
+// otherwise); routes that carry their next hops where it has not.
+std::expected<void, std::string> NetlinkFib::choose_nexthops() {
+  if (options_.nexthop_objects == false) {
+    mode_ = KernelNexthops::Multipath;
+    return {};
+  }
+  auto probe = probe_nexthop_objects(sock_);
+  if (probe) {
+    mode_ = KernelNexthops::Objects;
+    return {};
+  }
+  if (options_.nexthop_objects == true)
+    return std::unexpected("fib.nexthop-objects is true, but the kernel has none (" +
+                           probe.error() + "; they came with Linux 5.3)");
+  mode_ = KernelNexthops::Multipath;
+  logger()->warn(
+      "FIB: the kernel has no nexthop objects ({}); each route carries its next hops "
+      "(RTA_MULTIPATH), so a lost link rewrites every route that used it",
+      probe.error());
+  if (options_.resilient) logger()->warn("FIB: resilient groups need nexthop objects: ignored");
   return {};
 }
 
@@ -179,18 +230,19 @@ void NetlinkFib::adopt_previous_run() {
     return;
   }
   if (installed->empty()) return;
+  for (const auto& [prefix, id] : installed->routes) adopted_.push_back(prefix);
+  for (const auto& [prefix, set] : installed->multipath_routes) adopted_.push_back(prefix);
   logger()->info(
       "FIB: {} routes, {} groups and {} nexthops of a previous run are kept forwarding; "
       "reconciled once the neighbours' initial tables are in",
-      installed->routes.size(), installed->groups.size(), installed->nexthops.size());
+      adopted_.size(), installed->groups.size(), installed->nexthops.size());
   planner_.adopt(*installed);
-  for (const auto& [prefix, id] : installed->routes) adopted_.push_back(prefix);
   holding_ = true;
   kept_previous_run_ = true;
 }
 
 OwnedRange NetlinkFib::owned() const {
-  return {options_.table, options_.protocol, kFirstObjectId, kLastObjectId};
+  return {options_.table, options_.protocol, kFirstObjectId, kLastObjectId, mode_, options_.metric};
 }
 
 std::expected<Installed, std::string> NetlinkFib::read_kernel() const {
@@ -351,15 +403,15 @@ bool NetlinkFib::write(const std::vector<Op>& ops) {
 nl_msg* NetlinkFib::message_for(const Op& o) const {
   nl_msg* m = nullptr;
   auto nexthop_header = [&](int type, int flags, uint8_t family) {
-    m = new_message(type, flags);
+    m = new_message(type, flags, kMessageSize);
     nhmsg nh{};
     nh.nh_family = family;
     // The kernel wants the rest of the header zero in a delete.
     if (type == RTM_NEWNEXTHOP) nh.nh_protocol = options_.protocol;
     nlmsg_append(m, &nh, sizeof nh, NLMSG_ALIGNTO);
   };
-  auto route_header = [&](int type, int flags, const wire::Prefix& p) {
-    m = new_message(type, flags);
+  auto route_header = [&](int type, int flags, const wire::Prefix& p, size_t hops = 0) {
+    m = new_message(type, flags, kMessageSize + hops * kMultipathHopSize);
     rtmsg rt{};
     rt.rtm_family = uint8_t(family_of(p.address()));
     rt.rtm_dst_len = p.length();
@@ -394,6 +446,19 @@ nl_msg* NetlinkFib::message_for(const Op& o) const {
   } else if (auto* r = std::get_if<op::SetRoute>(&o)) {
     route_header(RTM_NEWROUTE, kCreate, r->prefix);
     nla_put_u32(m, RTA_NH_ID, r->group);
+  } else if (auto* v = std::get_if<op::SetRouteVia>(&o)) {
+    route_header(RTM_NEWROUTE, kCreate, v->prefix, v->nexthops.size());
+    nlattr* hops = nla_nest_start(m, RTA_MULTIPATH);
+    for (const auto& nh : v->nexthops) {
+      auto* rtnh = static_cast<rtnexthop*>(nlmsg_reserve(m, sizeof(rtnexthop), NLMSG_ALIGNTO));
+      rtnh->rtnh_flags = 0;
+      rtnh->rtnh_hops = 0;
+      rtnh->rtnh_ifindex = int(nh.ifindex);
+      put_gateway(m, v->prefix, nh.gateway);
+      rtnh->rtnh_len = uint16_t(static_cast<uint8_t*>(nlmsg_tail(nlmsg_hdr(m))) -
+                                reinterpret_cast<uint8_t*>(rtnh));
+    }
+    nla_nest_end(m, hops);
   } else if (auto* d = std::get_if<op::DelRoute>(&o)) {
     route_header(RTM_DELROUTE, 0, d->prefix);
   } else {

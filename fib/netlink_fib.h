@@ -27,6 +27,9 @@ struct NetlinkOptions {
   uint32_t metric = 20;
   uint8_t protocol = 186;  // "bgp", as FRR's zebra
   bool resilient = false;  // resilient groups (kernel 5.13+), kResilientBuckets buckets
+  // Nexthop objects and groups (true), routes that carry their next hops
+  // (false: RTA_MULTIPATH), or objects where the kernel has them (unset).
+  std::optional<bool> nexthop_objects;
   bool retain_on_exit = true;
   // Put back what others change: at once from the kernel's notifications,
   // and by comparing every `audit_seconds` (0: only at once).
@@ -48,6 +51,7 @@ class NetlinkFib final : public Fib {
   size_t backlog() const override;
 
  private:
+  std::expected<void, std::string> choose_nexthops();
   void adopt_previous_run();
   void start_watching();
   void audit_kernel();
@@ -59,6 +63,7 @@ class NetlinkFib final : public Fib {
   nl_msg* message_for(const Op& op) const;  // the caller frees it
 
   NetlinkOptions options_;
+  KernelNexthops mode_ = KernelNexthops::Objects;  // set by start()
   nl_sock* sock_ = nullptr;
   Planner planner_;  // FIB thread only
   std::thread thread_;

@@ -21,6 +21,32 @@ std::vector<uint32_t> Planner::acquire_nexthops(const std::vector<NextHop>& set,
   return members;
 }
 
+std::vector<NextHop> Planner::nexthops_of(uint32_t group) const {
+  std::vector<NextHop> out;
+  for (uint32_t id : group_by_id_.at(group)->first)
+    for (const auto& [nh, c] : nexthops_)
+      if (c.id == id) out.push_back(nh);
+  return out;
+}
+
+std::vector<Op> Planner::without_objects(std::vector<Op> ops) const {
+  std::vector<Op> out;
+  uint32_t last_group = 0;  // the prefixes of one UPDATE come in a row with one set
+  std::vector<NextHop> last_set;
+  for (auto& o : ops) {
+    if (auto* r = std::get_if<op::SetRoute>(&o)) {
+      if (r->group != last_group) {  // ids start above 0
+        last_group = r->group;
+        last_set = nexthops_of(r->group);
+      }
+      out.push_back(op::SetRouteVia{r->prefix, last_set});
+    } else if (std::holds_alternative<op::DelRoute>(o)) {
+      out.push_back(std::move(o));
+    }
+  }
+  return out;
+}
+
 void Planner::add_refs(const std::vector<uint32_t>& members, int delta) {
   for (uint32_t m : members)
     for (auto& [nh, c] : nexthops_)
@@ -145,9 +171,35 @@ void Planner::adopt(const Installed& installed) {
     if (auto g = by_id.find(id); g != by_id.end()) ++g->second->refs;
   }
   next_id_ = std::max(next_id_, highest + 1);
+  std::vector<Op> never_written;  // the fallback's sets are interned, not kernel objects
+  for (const auto& [prefix, set] : installed.multipath_routes)
+    routes_.insert_or_assign(prefix, acquire_group(set, never_written));
+}
+
+std::vector<Op> Planner::repair_multipath(const Installed& kernel) const {
+  std::map<wire::Prefix, std::vector<NextHop>> routes;
+  for (const auto& [prefix, set] : kernel.multipath_routes) {
+    auto& sorted = routes[prefix] = set;
+    std::sort(sorted.begin(), sorted.end());
+  }
+  std::map<uint32_t, std::vector<NextHop>> sets;  // by group, sorted
+  for (const auto& [id, g] : group_by_id_) {
+    auto& sorted = sets[id] = nexthops_of(id);
+    std::sort(sorted.begin(), sorted.end());
+  }
+  std::vector<Op> ops;
+  for (const auto& [prefix, group] : routes_) {
+    const auto& want = sets.at(group);
+    if (auto k = routes.find(prefix); k == routes.end() || k->second != want)
+      ops.push_back(op::SetRouteVia{prefix, want});
+  }
+  for (const auto& [prefix, set] : routes)
+    if (!routes_.contains(prefix)) ops.push_back(op::DelRoute{prefix});
+  return ops;
 }
 
 std::vector<Op> Planner::repair(const Installed& kernel) const {
+  if (!objects()) return repair_multipath(kernel);
   std::map<uint32_t, NextHop> hops(kernel.nexthops.begin(), kernel.nexthops.end());
   std::map<uint32_t, std::vector<uint32_t>> groups;
   for (const auto& [id, members] : kernel.groups) {
@@ -183,7 +235,7 @@ std::vector<Op> Planner::repair(const Installed& kernel) const {
 std::vector<Op> Planner::plan(const RouteUpdate& update) {
   std::vector<Op> ops;
   std::map<wire::Prefix, bool> settled;  // prefixes whose group was rewritten in place
-  rewrite_groups_in_place(update, ops, settled);
+  if (objects()) rewrite_groups_in_place(update, ops, settled);
   // The prefixes of one UPDATE come in a row with the same set: the group
   // found for the previous one serves them all.
   const std::vector<NextHop>* last_set = nullptr;
@@ -219,7 +271,7 @@ std::vector<Op> Planner::plan(const RouteUpdate& update) {
     routes_.erase(it);
   }
   collect(ops);
-  return ops;
+  return objects() ? ops : without_objects(std::move(ops));
 }
 
 }  // namespace closbgp::fib

@@ -28,6 +28,11 @@ struct SetRoute {
   wire::Prefix prefix;
   uint32_t group;
 };
+// Without nexthop objects: the route carries its ECMP set (RTA_MULTIPATH).
+struct SetRouteVia {
+  wire::Prefix prefix;
+  std::vector<NextHop> nexthops;
+};
 struct DelRoute {
   wire::Prefix prefix;
 };
@@ -39,22 +44,36 @@ struct DelNexthop {
 };
 }  // namespace op
 using Op = std::variant<op::AddNexthop, op::AddGroup, op::SetRoute, op::DelRoute, op::DelGroup,
-                        op::DelNexthop>;
+                        op::DelNexthop, op::SetRouteVia>;
 
 // Our objects and routes as a previous run left them in the kernel.
 struct Installed {
   std::vector<std::pair<uint32_t, NextHop>> nexthops;
   std::vector<std::pair<uint32_t, std::vector<uint32_t>>> groups;  // id, member ids
   std::vector<std::pair<wire::Prefix, uint32_t>> routes;           // prefix, nexthop id
+  // Without nexthop objects: routes that carry their next hops.
+  std::vector<std::pair<wire::Prefix, std::vector<NextHop>>> multipath_routes;
 
-  bool empty() const { return nexthops.empty() && groups.empty() && routes.empty(); }
+  bool empty() const {
+    return nexthops.empty() && groups.empty() && routes.empty() && multipath_routes.empty();
+  }
+};
+
+// How routes reach their next hops in the kernel.
+enum class KernelNexthops {
+  Objects,    // nexthop objects and groups (kernel 5.3+), shared by routes
+  Multipath,  // each route carries its set (RTA_MULTIPATH, RTA_VIA): the fallback
 };
 
 class Planner {
  public:
   // Object ids are allocated from `first_id` up (a range of our own, so
-  // nothing collides with other daemons' nexthops).
-  explicit Planner(uint32_t first_id) : next_id_(first_id) {}
+  // nothing collides with other daemons' nexthops). With `Multipath` the
+  // planner still interns each ECMP set once (its "groups" are never
+  // written) and emits SetRouteVia and DelRoute only: a set that changes
+  // rewrites every route that has it, as the kernel has no group to change.
+  explicit Planner(uint32_t first_id, KernelNexthops mode = KernelNexthops::Objects)
+      : next_id_(first_id), mode_(mode) {}
 
   std::vector<Op> plan(const RouteUpdate& update);
 
@@ -75,8 +94,9 @@ class Planner {
 
   size_t routes() const { return routes_.size(); }
   std::vector<wire::Prefix> prefixes() const;  // every route it holds
-  size_t groups() const { return groups_.size(); }
-  size_t nexthops() const { return nexthops_.size(); }
+  // Kernel objects: none without them.
+  size_t groups() const { return objects() ? groups_.size() : 0; }
+  size_t nexthops() const { return objects() ? nexthops_.size() : 0; }
 
  private:
   struct Counted {
@@ -89,6 +109,13 @@ class Planner {
   // rewritten in place; their prefixes need no route change.
   void rewrite_groups_in_place(const RouteUpdate& update, std::vector<Op>& ops,
                                std::map<wire::Prefix, bool>& settled);
+  bool objects() const { return mode_ == KernelNexthops::Objects; }
+  // The next hops of a group (its members, sorted by id).
+  std::vector<NextHop> nexthops_of(uint32_t group) const;
+  // Objects mode's operations as the fallback writes them: each SetRoute
+  // with its group's next hops; objects left out.
+  std::vector<Op> without_objects(std::vector<Op> ops) const;
+  std::vector<Op> repair_multipath(const Installed& kernel) const;
   void add_refs(const std::vector<uint32_t>& members, int delta);
   void release_group(uint32_t id);
   void collect(std::vector<Op>& ops);
@@ -96,6 +123,7 @@ class Planner {
   Groups::iterator add_group(const std::vector<uint32_t>& members, Counted c);
 
   uint32_t next_id_;
+  KernelNexthops mode_;
   std::map<NextHop, Counted> nexthops_;  // refs: groups using it
   // By member ids; refs: routes. Two groups may hold the same members (one
   // rewritten in place to a set another already had), as DESIGN.md allows.

@@ -88,8 +88,8 @@ Grpc parse_grpc(const YAML::Node& n) {
 
 Fib parse_fib(const YAML::Node& n) {
   Section s(n, "fib",
-            {"enabled", "table", "metric", "protocol", "resilient", "retain-on-exit", "repair",
-             "audit-interval"});
+            {"enabled", "table", "metric", "protocol", "resilient", "nexthop-objects",
+             "retain-on-exit", "repair", "audit-interval"});
   Fib f;
   if (s.has("enabled")) f.enabled = boolean(s.get("enabled"), "fib.enabled");
   if (s.has("table")) {
@@ -101,6 +101,15 @@ Fib parse_fib(const YAML::Node& n) {
   if (s.has("metric")) f.metric = uint32_t(number(s.get("metric"), "fib.metric", 0, 4294967295u));
   if (s.has("protocol")) f.protocol = uint8_t(number(s.get("protocol"), "fib.protocol", 1, 255));
   if (s.has("resilient")) f.resilient = boolean(s.get("resilient"), "fib.resilient");
+  if (s.has("nexthop-objects")) {
+    const auto objects = s.get("nexthop-objects");
+    if (!(objects.IsScalar() && objects.Scalar() == "auto"))
+      f.nexthop_objects = boolean(objects, "fib.nexthop-objects");
+    if (f.resilient && f.nexthop_objects == false)
+      fail(objects, "fib.nexthop-objects",
+           "resilient groups are nexthop objects: 'resilient: true' needs 'nexthop-objects' true "
+           "or auto");
+  }
   if (s.has("retain-on-exit"))
     f.retain_on_exit = boolean(s.get("retain-on-exit"), "fib.retain-on-exit");
   if (s.has("repair")) f.repair = boolean(s.get("repair"), "fib.repair");

@@ -83,6 +83,9 @@ struct Fib {
   uint8_t protocol = 186;  // "bgp", as FRR's zebra
   // Resilient nexthop groups: a member lost moves only its own flows.
   bool resilient = false;
+  // Nexthop objects and groups (true) or routes that carry their next hops
+  // (false, RTA_MULTIPATH); unset ("auto"): objects where the kernel has them.
+  std::optional<bool> nexthop_objects;
   // Routes stay in the kernel when the daemon exits (forwarding goes on).
   bool retain_on_exit = true;
   // Put back what someone else changes of ours in the kernel: at once (the

@@ -25,8 +25,8 @@ std::vector<api::FibNextHopView> views_of(std::vector<fib::NextHop> set) {
   return out;
 }
 
-// Each route's next hops as the kernel has them: through its group, or
-// the one nexthop object it names.
+// Each route's next hops as the kernel has them: through its group, the
+// one nexthop object it names, or its own (without nexthop objects).
 std::map<wire::Prefix, std::vector<fib::NextHop>> kernel_sets(const fib::Installed& k) {
   std::map<uint32_t, fib::NextHop> hops(k.nexthops.begin(), k.nexthops.end());
   std::map<uint32_t, std::vector<uint32_t>> groups(k.groups.begin(), k.groups.end());
@@ -37,6 +37,7 @@ std::map<wire::Prefix, std::vector<fib::NextHop>> kernel_sets(const fib::Install
     for (uint32_t m : g != groups.end() ? g->second : std::vector<uint32_t>{id})
       if (auto h = hops.find(m); h != hops.end()) set.push_back(h->second);
   }
+  for (const auto& [prefix, set] : k.multipath_routes) out[prefix] = set;
   return out;
 }
 

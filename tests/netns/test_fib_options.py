@@ -2,14 +2,15 @@
 member is rewritten in place, the group stays resilient), retain-on-exit:
 false (our routes and objects leave with the daemon; by default they stay,
 see the restart tests), what someone else changed put back (by the audit,
-or at once from the kernel's notifications), and batched writes."""
+or at once from the kernel's notifications), batched writes, and the
+fallback for kernels without nexthop objects (RTA_MULTIPATH)."""
 import contextlib
 import json
 
 import pytest
 
 from lib.bgp_speaker import ScriptedPeer
-from lib.netns import Daemon, router_and_peers, wait_for
+from lib.netns import Daemon, router_and_peers, veth, wait_for
 
 pytestmark = pytest.mark.netns
 
@@ -146,3 +147,69 @@ def test_a_short_link_flap_puts_the_routes_back(netns_factory, tmp_path):
         assert "came up: comparing the kernel with what we wrote" in d.log_text()
         summary = d.ctl_json("show", "bgp", "summary")
         assert all(p["state"] == "SESSION_STATE_ESTABLISHED" for p in summary["peers"])
+
+
+def test_without_nexthop_objects_routes_carry_their_next_hops(netns_factory, tmp_path):
+    """The fallback for kernels without nexthop objects (forced here): each
+    route carries its ECMP set (RTA_MULTIPATH), no object is written; a lost
+    path rewrites the route; someone else's changes are put back."""
+    with ecmp_router(netns_factory, tmp_path, "nexthop-objects: false, audit-interval: 0") as (
+            d, (a, b)):
+        def gateways():
+            routes = kernel(d.ns, "route", "show", "10.80.0.0/24")
+            if not routes:
+                return []
+            assert "nhid" not in routes[0] and routes[0]["protocol"] == "bgp"
+            return sorted(h["gateway"] for h in routes[0].get("nexthops", [routes[0]]))
+
+        wait_for(lambda: gateways() == [A, B], 10, "a 2-way multipath route")
+        assert kernel(d.ns, "nexthop", "show") == []
+        assert "routes carry their next hops" in d.log_text()
+        b.withdraw("10.80.0.0/24")
+        wait_for(lambda: gateways() == [A], 10, "the route via the remaining neighbour")
+        # Someone deletes ours and adds a route that looks like ours.
+        d.ns.ip("route", "del", "10.80.0.0/24")
+        d.ns.ip("route", "add", "10.81.0.0/24", "via", A, "proto", "186", "metric", "20")
+        wait_for(lambda: gateways() == [A], 10, "the route put back")
+        wait_for(lambda: not kernel(d.ns, "route", "show", "10.81.0.0/24"), 5,
+                 "the stranger's route gone")
+        fib = {r["prefix"]: r for r in d.ctl_json("show", "fib")}
+        assert fib["10.80.0.0/24"]["state"] == "installed"
+
+
+def test_without_nexthop_objects_ipv4_via_ipv6_and_restart(netns_factory, tmp_path):
+    """Unnumbered: IPv4 and IPv6 routes via the spine's IPv6 link-local
+    address (RTA_VIA), and a restart that keeps them: the second run
+    adopts the routes and writes nothing."""
+    leaf_ns, spine_ns = netns_factory("leaf"), netns_factory("spine")
+    veth(leaf_ns, "swp1", spine_ns, "swp1")
+    unnumbered = ("asn: {asn}\nrouter-id: {rid}\nfib: {{nexthop-objects: false}}\n"
+                  "neighbors:\n  - {{interface: swp1, remote-as: external}}\n"
+                  "networks: [{nets}]\n")
+    leaf_config = unnumbered.format(asn=65101, rid="10.0.0.11", nets="10.0.0.11/32")
+    spine = Daemon(spine_ns, unnumbered.format(asn=65000, rid="10.0.0.1",
+                                               nets="10.0.0.1/32, 2001:db8::1/128"),
+                   tmp_path, "spine")
+    leaf = Daemon(leaf_ns, leaf_config, tmp_path, "leaf")
+    second = None
+    try:
+        def via(prefix):
+            routes = kernel(leaf_ns, "-6" if ":" in prefix else "-4", "route", "show", prefix)
+            return routes[0] if routes else None
+
+        v4 = wait_for(lambda: via("10.0.0.1/32"), 20, "the spine's IPv4 loopback in the kernel")
+        assert v4["via"]["family"] == "inet6" and v4["via"]["host"].startswith("fe80::")
+        assert v4["dev"] == "swp1" and "nhid" not in v4
+        v6 = wait_for(lambda: via("2001:db8::1/128"), 10, "the spine's IPv6 loopback")
+        assert v6["gateway"] == v4["via"]["host"]
+        assert leaf.stop() == 0
+        assert via("10.0.0.1/32") and via("2001:db8::1/128")  # retained
+        second = Daemon(leaf_ns, leaf_config, tmp_path, "leaf2")
+        wait_for(lambda: "FIB: reconciled" in second.log_text(), 30, "the reconciliation")
+        assert "FIB: 2 routes, 0 groups and 0 nexthops of a previous run" in second.log_text()
+        assert "2 of the previous run's 2 routes left as they were, 0 written, 0 removed" in \
+            second.log_text()
+    finally:
+        for d in (leaf, second, spine):
+            if d:
+                d.stop()

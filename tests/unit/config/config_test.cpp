@@ -314,6 +314,20 @@ TEST(Config, FibOptions) {
   EXPECT_FALSE(c->fib.retain_on_exit);
   EXPECT_EQ(c->fib.audit_interval, 0u);
   EXPECT_FALSE(c->fib.repair);
+  EXPECT_FALSE(c->fib.nexthop_objects.has_value());  // auto
+  c = parse_config("asn: 1\nrouter-id: 10.0.0.1\nfib: {nexthop-objects: false}\n", "t.yaml");
+  ASSERT_TRUE(c) << c.error().to_string();
+  EXPECT_EQ(c->fib.nexthop_objects, false);
+  c = parse_config("asn: 1\nrouter-id: 10.0.0.1\nfib: {nexthop-objects: auto}\n", "t.yaml");
+  ASSERT_TRUE(c) << c.error().to_string();
+  EXPECT_FALSE(c->fib.nexthop_objects.has_value());
+  auto bad = parse_config(
+      "asn: 1\nrouter-id: 10.0.0.1\nfib: {resilient: true, nexthop-objects: false}\n", "t.yaml");
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().key, "fib.nexthop-objects");
+  bad = parse_config("asn: 1\nrouter-id: 10.0.0.1\nfib: {nexthop-objects: maybe}\n", "t.yaml");
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().key, "fib.nexthop-objects");
 }
 
 TEST(Config, NeighbourLimitsFiltersAndPassword) {

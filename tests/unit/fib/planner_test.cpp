@@ -16,8 +16,8 @@ wire::Prefix pfx(const char* p) {
 }
 
 std::vector<std::string> kinds(const std::vector<Op>& ops) {
-  static constexpr const char* kNames[] = {"AddNexthop", "AddGroup", "SetRoute",
-                                           "DelRoute",   "DelGroup", "DelNexthop"};
+  static constexpr const char* kNames[] = {"AddNexthop", "AddGroup",   "SetRoute",   "DelRoute",
+                                           "DelGroup",   "DelNexthop", "SetRouteVia"};
   std::vector<std::string> out;
   for (const auto& o : ops) out.push_back(kNames[o.index()]);
   return out;
@@ -101,7 +101,8 @@ Installed previous_run() {
           {{pfx("10.0.0.1/32"), 102},
            {pfx("10.0.0.2/32"), 102},
            {pfx("10.0.0.3/32"), 103},
-           {pfx("10.0.0.9/32"), 104}}};
+           {pfx("10.0.0.9/32"), 104}},
+          {}};
 }
 
 TEST(Planner, AnAdoptedTableThatIsStillRightNeedsNoKernelWrite) {
@@ -141,7 +142,8 @@ TEST(Planner, ADuplicateAdoptedNexthopGoesOnceNoGroupUsesIt) {
   Planner p(100);
   p.adopt({{{100, nh(2, "fe80::1")}, {101, nh(2, "fe80::1")}},
            {{102, {101}}},
-           {{pfx("10.0.0.1/32"), 102}}});
+           {{pfx("10.0.0.1/32"), 102}},
+           {}});
   auto ops = p.plan({{{pfx("10.0.0.1/32"), {nh(2, "fe80::1")}}}, {}});
   ASSERT_EQ(kinds(ops), (std::vector<std::string>{"AddGroup", "DelNexthop"}));
   EXPECT_EQ(std::get<op::AddGroup>(ops[0]).members, std::vector<uint32_t>{100});
@@ -173,6 +175,47 @@ TEST(Planner, RepairPutsBackWhatOthersChanged) {
   EXPECT_EQ(std::get<op::DelRoute>(ops[4]).prefix, pfx("10.0.0.7/32"));
   EXPECT_EQ(std::get<op::DelNexthop>(ops[5]).id, 150u);
   EXPECT_EQ(p.routes(), 4u);  // its own state is untouched
+}
+
+// Without nexthop objects (the RTA_MULTIPATH fallback): every route carries
+// its set; nothing else is written.
+TEST(PlannerMultipath, RoutesCarryTheirNextHopsAndNoObjectIsWritten) {
+  Planner p(100, KernelNexthops::Multipath);
+  const std::vector<NextHop> ecmp = {nh(2, "fe80::1"), nh(3, "fe80::2")};
+  auto ops = p.plan({{{pfx("10.0.0.1/32"), ecmp}, {pfx("10.0.0.2/32"), ecmp}}, {}});
+  ASSERT_EQ(kinds(ops), (std::vector<std::string>{"SetRouteVia", "SetRouteVia"}));
+  EXPECT_EQ(std::get<op::SetRouteVia>(ops[1]).nexthops, ecmp);
+  EXPECT_EQ(p.groups(), 0u);  // no kernel objects
+  EXPECT_EQ(p.nexthops(), 0u);
+  EXPECT_TRUE(p.plan({{{pfx("10.0.0.1/32"), {ecmp[1], ecmp[0]}}}, {}}).empty());
+  // A lost link: no group to rewrite, so every route that had it is set again.
+  ops = p.plan({{{pfx("10.0.0.1/32"), {ecmp[0]}}, {pfx("10.0.0.2/32"), {ecmp[0]}}}, {}});
+  ASSERT_EQ(kinds(ops), (std::vector<std::string>{"SetRouteVia", "SetRouteVia"}));
+  EXPECT_EQ(std::get<op::SetRouteVia>(ops[0]).nexthops, std::vector<NextHop>{ecmp[0]});
+  ops = p.plan({{}, {pfx("10.0.0.1/32"), pfx("10.0.0.2/32")}});
+  EXPECT_EQ(kinds(ops), (std::vector<std::string>{"DelRoute", "DelRoute"}));
+  EXPECT_EQ(p.routes(), 0u);
+}
+
+TEST(PlannerMultipath, AdoptsAPreviousRunAndRepairsWhatOthersChanged) {
+  Planner p(100, KernelNexthops::Multipath);
+  const std::vector<NextHop> ecmp = {nh(2, "fe80::1"), nh(3, "fe80::2")};
+  Installed previous;
+  previous.multipath_routes = {{pfx("10.0.0.1/32"), {ecmp[1], ecmp[0]}},
+                               {pfx("10.0.0.2/32"), {ecmp[0]}}};
+  p.adopt(previous);
+  EXPECT_TRUE(p.repair(previous).empty());
+  // The same table again: no kernel write.
+  EXPECT_TRUE(p.plan({{{pfx("10.0.0.1/32"), ecmp}, {pfx("10.0.0.2/32"), {ecmp[0]}}}, {}}).empty());
+  Installed k = previous;
+  k.multipath_routes[0].second = {ecmp[1]};                       // someone dropped a next hop
+  k.multipath_routes.erase(k.multipath_routes.begin() + 1);       // and deleted a route
+  k.multipath_routes.push_back({pfx("10.0.0.7/32"), {ecmp[0]}});  // and added one as ours
+  auto ops = p.repair(k);
+  ASSERT_EQ(kinds(ops), (std::vector<std::string>{"SetRouteVia", "SetRouteVia", "DelRoute"}));
+  EXPECT_EQ(std::get<op::SetRouteVia>(ops[0]).nexthops, ecmp);
+  EXPECT_EQ(std::get<op::SetRouteVia>(ops[1]).prefix, pfx("10.0.0.2/32"));
+  EXPECT_EQ(std::get<op::DelRoute>(ops[2]).prefix, pfx("10.0.0.7/32"));
 }
 
 }  // namespace
