@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <expected>
+#include <functional>
 #include <string>
 
 #include "fib/planner.h"
@@ -20,8 +21,17 @@ struct FibStatus {
 
 class Fib {
  public:
+  // Prefixes the kernel now holds as asked: written, or found already there,
+  // by a write that included every update up to `through` (apply()'s
+  // sequence numbers). Called on the FIB thread.
+  using OnInstalled = std::function<void(std::vector<wire::Prefix> prefixes, uint64_t through)>;
+
   virtual ~Fib() = default;
-  virtual void apply(RouteUpdate update) = 0;  // queued
+  // Queued; returns the update's sequence number (1, 2, ...).
+  virtual uint64_t apply(RouteUpdate update) = 0;
+  // Who hears of installed prefixes (advertise-after-install); an empty
+  // function stops it. Only upserts are reported, not removals.
+  virtual void report_installed(OnInstalled on_installed) = 0;
   // A FIB that found routes of a previous run at start leaves them
   // forwarding, untouched, and holds what apply() queues until the RIB has
   // its neighbours' initial tables; release() says it has: write only what

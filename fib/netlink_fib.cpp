@@ -114,12 +114,28 @@ void check_kernel_settings() {
         *policy);
 }
 
+// The prefix a route operation sets, if it is one.
+std::optional<wire::Prefix> route_of(const Op& o) {
+  if (auto* r = std::get_if<op::SetRoute>(&o)) return r->prefix;
+  if (auto* v = std::get_if<op::SetRouteVia>(&o)) return v->prefix;
+  return std::nullopt;
+}
+
+// The prefixes whose route operation the kernel refused.
+std::set<wire::Prefix> refused_routes(const std::vector<Op>& ops,
+                                      const std::vector<size_t>& failed) {
+  std::set<wire::Prefix> out;
+  for (size_t i : failed)
+    if (auto p = route_of(ops[i])) out.insert(*p);
+  return out;
+}
+
 // How the first write after a restart went, for the log.
 std::string reconcile_summary(const std::vector<Op>& ops,
                               const std::vector<wire::Prefix>& adopted) {
   std::set<wire::Prefix> written, removed;
   for (const auto& o : ops) {
-    if (auto* r = std::get_if<op::SetRoute>(&o)) written.insert(r->prefix);
+    if (auto r = route_of(o)) written.insert(*r);
     if (auto* d = std::get_if<op::DelRoute>(&o)) removed.insert(d->prefix);
   }
   const auto kept = std::count_if(adopted.begin(), adopted.end(), [&](const auto& p) {
@@ -265,13 +281,35 @@ void NetlinkFib::release() {
   cv_.notify_one();
 }
 
-void NetlinkFib::apply(RouteUpdate update) {
+uint64_t NetlinkFib::apply(RouteUpdate update) {
+  uint64_t sequence;
   {
     std::lock_guard lock(mu_);
     for (auto& [prefix, set] : update.upsert) pending_[prefix] = std::move(set);
     for (const auto& prefix : update.remove) pending_[prefix].clear();
+    sequence = ++applied_;
   }
   cv_.notify_one();
+  return sequence;
+}
+
+void NetlinkFib::report_installed(OnInstalled on_installed) {
+  std::lock_guard lock(mu_);
+  on_installed_ = std::move(on_installed);
+}
+
+void NetlinkFib::report(std::vector<wire::Prefix> prefixes, uint64_t through) {
+  OnInstalled listener;
+  {
+    std::lock_guard lock(mu_);
+    listener = on_installed_;
+  }
+  if (listener && !prefixes.empty()) listener(std::move(prefixes), through);
+}
+
+bool NetlinkFib::reporting() const {
+  std::lock_guard lock(mu_);
+  return bool(on_installed_);
 }
 
 size_t NetlinkFib::backlog() const {
@@ -297,9 +335,18 @@ void NetlinkFib::audit_kernel() {
       "FIB: the kernel differs from what we wrote (changed by someone else); {} operations put "
       "it back, the first: {}",
       ops.size(), describe(ops.front()));
-  write(ops);
-  std::lock_guard lock(mu_);
-  status_.repairs += ops.size();
+  const auto written = write(ops);
+  {
+    std::lock_guard lock(mu_);
+    status_.repairs += ops.size();
+  }
+  // A route the kernel refused before may be there now.
+  if (!reporting()) return;
+  const auto refused = refused_routes(ops, written.failed);
+  std::vector<wire::Prefix> put_back;
+  for (const auto& o : ops)
+    if (auto p = route_of(o); p && !refused.contains(*p)) put_back.push_back(*p);
+  report(std::move(put_back), written_through_);
 }
 
 void NetlinkFib::run() {
@@ -307,6 +354,7 @@ void NetlinkFib::run() {
   auto next_audit = std::chrono::steady_clock::now() + interval;
   for (;;) {
     std::map<wire::Prefix, std::vector<NextHop>> work;
+    uint64_t through = 0;  // every update up to it is in `work`
     {
       std::unique_lock lock(mu_);
       const auto ready = [this] {
@@ -335,6 +383,7 @@ void NetlinkFib::run() {
       // The first write after a restart: what the new table lacks goes.
       for (const auto& prefix : adopted_) work.try_emplace(prefix);
       in_progress_ = work.size();
+      through = applied_;
     }
     const bool reconciling = !adopted_.empty();
     RouteUpdate u;
@@ -347,9 +396,18 @@ void NetlinkFib::run() {
     const auto began = std::chrono::steady_clock::now();
     const auto ops = planner_.plan(u);
     const auto planned = std::chrono::steady_clock::now();
-    if (!write(ops)) {
+    const auto written = write(ops);
+    written_through_ = through;
+    if (!written.complete) {
       logger()->warn("FIB: some of the kernel's replies were lost; comparing it with the RIB");
       audit_kernel();
+    }
+    if (reporting()) {
+      const auto refused = refused_routes(ops, written.failed);
+      std::vector<wire::Prefix> held;
+      for (const auto& [prefix, set] : u.upsert)
+        if (!refused.contains(prefix)) held.push_back(prefix);
+      report(std::move(held), through);
     }
     using ms = std::chrono::milliseconds;
     logger()->debug(
@@ -366,8 +424,9 @@ void NetlinkFib::run() {
   }
 }
 
-bool NetlinkFib::write(const std::vector<Op>& ops) {
-  if (ops.empty()) return true;
+NetlinkFib::Written NetlinkFib::write(const std::vector<Op>& ops) {
+  Written out;
+  if (ops.empty()) return out;
   size_t failures = 0;
   std::string last_error;
   const uint64_t sends_before = batch_->sends();
@@ -379,6 +438,7 @@ bool NetlinkFib::write(const std::vector<Op>& ops) {
                           std::holds_alternative<op::DelGroup>(o) ||
                           std::holds_alternative<op::DelNexthop>(o);
     if (deleting && (error == -ENOENT || error == -ESRCH)) return;
+    out.failed.push_back(i);
     last_error = describe(o) + ": " + std::strerror(-error) +
                  (why.empty() ? "" : " (" + std::string(why) + ")");
     if (failures++ < kErrorsLoggedPerWrite) logger()->error("FIB: {}", last_error);
@@ -388,7 +448,7 @@ bool NetlinkFib::write(const std::vector<Op>& ops) {
     batch_->add(m, i);
     nlmsg_free(m);
   }
-  const bool complete = batch_->flush();
+  out.complete = batch_->flush();
   if (failures > kErrorsLoggedPerWrite)
     logger()->error("FIB: {} more errors in this write of {} operations, the last: {}",
                     failures - kErrorsLoggedPerWrite, ops.size(), last_error);
@@ -397,7 +457,7 @@ bool NetlinkFib::write(const std::vector<Op>& ops) {
   status_.errors += failures;
   status_.sends += batch_->sends() - sends_before;
   if (failures > 0) status_.last_error = last_error;
-  return complete;
+  return out;
 }
 
 nl_msg* NetlinkFib::message_for(const Op& o) const {

@@ -43,7 +43,8 @@ class NetlinkFib final : public Fib {
   ~NetlinkFib() override;  // routes stay in the kernel unless !retain_on_exit
 
   std::expected<void, std::string> start();
-  void apply(RouteUpdate update) override;
+  uint64_t apply(RouteUpdate update) override;
+  void report_installed(OnInstalled on_installed) override;
   void release() override;
   bool kept_previous_run() const override { return kept_previous_run_; }
   std::expected<Installed, std::string> read_kernel() const override;
@@ -57,9 +58,14 @@ class NetlinkFib final : public Fib {
   void audit_kernel();
   OwnedRange owned() const;
   void run();
-  // Writes `ops` in batches; false if the kernel's replies were lost, so
-  // that what it holds is unknown and should be compared.
-  bool write(const std::vector<Op>& ops);
+  struct Written {
+    bool complete = true;        // false: the kernel's replies were lost; compare it
+    std::vector<size_t> failed;  // indices of the operations the kernel refused
+  };
+  Written write(const std::vector<Op>& ops);
+  // Tells report_installed()'s listener, if any, of prefixes installed.
+  void report(std::vector<wire::Prefix> prefixes, uint64_t through);
+  bool reporting() const;
   nl_msg* message_for(const Op& op) const;  // the caller frees it
 
   NetlinkOptions options_;
@@ -77,7 +83,10 @@ class NetlinkFib final : public Fib {
   // Someone else changed what we wrote (KernelWatch): compare and repair.
   bool repair_due_ = false;
   std::string repair_why_;
-  size_t in_progress_ = 0;  // prefixes of the batch being written
+  size_t in_progress_ = 0;        // prefixes of the batch being written
+  uint64_t applied_ = 0;          // apply()'s sequence numbers: the last given
+  uint64_t written_through_ = 0;  // every update up to it written (FIB thread)
+  OnInstalled on_installed_;
   FibStatus status_;
   std::unique_ptr<NetlinkBatch> batch_;  // writes on sock_ (FIB thread, or after it)
   std::unique_ptr<KernelWatch> watch_;   // calls back into the above: stopped first

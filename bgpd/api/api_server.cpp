@@ -96,6 +96,7 @@ void fill(const SummaryView& view, pb::ShowBgpSummaryResponse& out) {
   }
   out.set_resident_memory_bytes(view.resident_memory_bytes);
   out.set_fib_backlog(view.fib_backlog);
+  out.set_fib_awaiting_install(view.fib_awaiting_install);
   for (const auto& p : view.peers) fill(p, out.add_peers());
 }
 

@@ -79,6 +79,7 @@ struct SummaryView {
   uint64_t fib_routes = 0, fib_groups = 0, fib_nexthops = 0, fib_operations = 0, fib_errors = 0;
   uint64_t fib_sends = 0;  // netlink sends, each a batch of operations
   uint64_t fib_backlog = 0;
+  uint64_t fib_awaiting_install = 0;  // advertise-after-install: held back from peers
   std::vector<PeerView> peers;
 };
 

@@ -60,6 +60,9 @@ std::string metrics_text(const SummaryView& s) {
     w.sample("closbgp_fib_sends_total", "", s.fib_sends);
     w.family("closbgp_fib_errors_total", "counter", "Netlink operations the kernel refused.");
     w.sample("closbgp_fib_errors_total", "", s.fib_errors);
+    w.family("closbgp_fib_awaiting_install", "gauge",
+             "Prefixes held back from peers until the kernel has them (advertise-after-install).");
+    w.sample("closbgp_fib_awaiting_install", "", s.fib_awaiting_install);
   }
   struct PeerMetric {
     const char* name;

@@ -89,7 +89,7 @@ Grpc parse_grpc(const YAML::Node& n) {
 Fib parse_fib(const YAML::Node& n) {
   Section s(n, "fib",
             {"enabled", "table", "metric", "protocol", "resilient", "nexthop-objects",
-             "retain-on-exit", "repair", "audit-interval"});
+             "advertise-after-install", "retain-on-exit", "repair", "audit-interval"});
   Fib f;
   if (s.has("enabled")) f.enabled = boolean(s.get("enabled"), "fib.enabled");
   if (s.has("table")) {
@@ -110,6 +110,9 @@ Fib parse_fib(const YAML::Node& n) {
            "resilient groups are nexthop objects: 'resilient: true' needs 'nexthop-objects' true "
            "or auto");
   }
+  if (s.has("advertise-after-install"))
+    f.advertise_after_install =
+        boolean(s.get("advertise-after-install"), "fib.advertise-after-install");
   if (s.has("retain-on-exit"))
     f.retain_on_exit = boolean(s.get("retain-on-exit"), "fib.retain-on-exit");
   if (s.has("repair")) f.repair = boolean(s.get("repair"), "fib.repair");

@@ -86,6 +86,9 @@ struct Fib {
   // Nexthop objects and groups (true) or routes that carry their next hops
   // (false, RTA_MULTIPATH); unset ("auto"): objects where the kernel has them.
   std::optional<bool> nexthop_objects;
+  // A route is advertised to peers only once the kernel holds it (FRR's
+  // suppress-fib-pending): peers never draw traffic we cannot forward yet.
+  bool advertise_after_install = false;
   // Routes stay in the kernel when the daemon exits (forwarding goes on).
   bool retain_on_exit = true;
   // Put back what someone else changes of ours in the kernel: at once (the

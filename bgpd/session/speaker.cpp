@@ -14,9 +14,6 @@ namespace {
 
 constexpr auto kScanInterval = std::chrono::seconds(1);
 constexpr auto kShutdownGrace = std::chrono::milliseconds(300);
-// FIB back-pressure: prefixes queued for the kernel.
-constexpr size_t kBacklogHigh = 200000, kBacklogLow = 50000;
-constexpr auto kBackpressurePoll = std::chrono::milliseconds(20);
 
 bool is_loopback_net(const wire::Prefix& p) {
   return p.afi() == wire::Afi::Ipv4 ? (p.address().v4_host_order() >> 24) == 127
@@ -68,7 +65,9 @@ Speaker::Speaker(asio::io_context& io, config::Config cfg, bfd::BfdClient& bfd, 
       backpressure_timer_(io),
       retire_timer_(io) {}
 
-Speaker::~Speaker() = default;
+Speaker::~Speaker() {
+  if (fib_) fib_->report_installed({});  // it may outlive us
+}
 
 LocalConfig Speaker::local_for(const config::Neighbor& n) const {
   LocalConfig l;
@@ -124,6 +123,7 @@ PeerPolicy Speaker::peer_policy(const config::Neighbor& n) const {
 }
 
 std::expected<void, std::string> Speaker::start() {
+  listen_to_fib();
   load_saved_state();
   for (const auto& n : cfg_.networks)
     originate(n.prefix, wire::Origin::Igp, n.route_map, "network");
@@ -354,7 +354,8 @@ void Speaker::join_group(Peer& p) {
   auto& group = groups_[key];
   if (!group) group = std::make_unique<UpdateGroup>(key, p, cfg_.asn, cfg_.drain.prepend);
   group_of_[p.id()] = group.get();
-  group->join(p, rib_, aggregation_);
+  group->join(p, rib_, aggregation_,
+              [this](const wire::Prefix& prefix) { return awaiting_install(prefix); });
   session_logger()->debug("{}: in an update group of {}", p.identity().name, group->size());
 }
 
@@ -458,54 +459,10 @@ void Speaker::flush() {
     std::sort(changed.begin(), changed.end());
     changed.erase(std::unique(changed.begin(), changed.end()), changed.end());
   }
-  // Stopping, the sessions' ends must not empty the kernel: its routes
-  // keep forwarding while we restart (and the FIB adopts them again).
-  if (fib_ && !stopping_) fib_->apply(fib_update(changed));
+  const auto advertised = send_to_fib(changed);
   publish_best_paths(changed);
-  for (auto& [key, group] : groups_) group->export_changes(changed, rib_, aggregation_);
+  for (auto& [key, group] : groups_) group->export_changes(advertised, rib_, aggregation_);
   apply_backpressure();
-}
-
-void Speaker::apply_backpressure() {
-  if (!fib_) return;
-  const size_t backlog = fib_->backlog();
-  const bool pause = reading_paused_ ? backlog > kBacklogLow : backlog > kBacklogHigh;
-  if (pause != reading_paused_) {
-    reading_paused_ = pause;
-    session_logger()->info("FIB backlog {} prefixes: {} reading from peers", backlog,
-                           pause ? "pausing" : "resuming");
-    for (auto& [name, p] : peers_) p->pause_reading(pause);
-  }
-  if (!reading_paused_) return;
-  backpressure_timer_.expires_after(kBackpressurePoll);
-  backpressure_timer_.async_wait([this](const boost::system::error_code& ec) {
-    if (!ec) apply_backpressure();
-  });
-}
-
-// The ECMP set of each prefix as links and gateways. Originated prefixes are
-// not installed (they are the node's own), nor paths whose next hop is not
-// the neighbour itself on its link (a third-party or multihop next hop needs
-// recursive resolution, not done yet).
-fib::RouteUpdate Speaker::fib_update(const std::vector<wire::Prefix>& prefixes) const {
-  fib::RouteUpdate u;
-  for (const auto& prefix : prefixes) {
-    std::vector<fib::NextHop> set;
-    if (const auto* e = rib_.find(prefix); e && e->best().source.peer_id != rib::kLocalSource) {
-      for (uint16_t i : e->multipath()) {
-        const rib::Path& path = e->path(i);
-        const auto& nh = path.next_hop;
-        if (path.source.ifindex == 0 || (!nh.link_local && nh.address != path.source.peer_address))
-          continue;
-        set.push_back({path.source.ifindex, nh.link_local.value_or(nh.address)});
-      }
-    }
-    if (set.empty())
-      u.remove.push_back(prefix);
-    else
-      u.upsert.emplace_back(prefix, std::move(set));
-  }
-  return u;
 }
 
 }  // namespace closbgp::session

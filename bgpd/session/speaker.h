@@ -123,6 +123,14 @@ class Speaker final : public api::Backend, public api::Control, private PeerEven
   void apply_backpressure();
   // What the kernel should hold for these prefixes.
   fib::RouteUpdate fib_update(const std::vector<wire::Prefix>& prefixes) const;
+  // The FIB side (speaker_fib.cpp). send_to_fib queues what changed for the
+  // kernel and returns what may be advertised now: everything, unless
+  // advertise-after-install holds back what the kernel does not have yet,
+  // which fib_installed() then advertises.
+  void listen_to_fib();
+  std::vector<wire::Prefix> send_to_fib(const std::vector<wire::Prefix>& changed);
+  void fib_installed(const std::vector<wire::Prefix>& prefixes, uint64_t through);
+  bool awaiting_install(const wire::Prefix& prefix) const;
 
   void originate(const wire::Prefix& prefix, wire::Origin origin, const std::string& route_map,
                  const char* what);
@@ -164,6 +172,9 @@ class Speaker final : public api::Backend, public api::Control, private PeerEven
   std::map<GroupKey, std::unique_ptr<UpdateGroup>> groups_;
   std::map<uint32_t, UpdateGroup*> group_of_;  // by peer id
   rib::PrefixSet pending_;                     // changed in the Loc-RIB, not yet sent
+  // advertise-after-install: prefixes held back until the kernel has them,
+  // with the FIB update (its sequence number) that carries them.
+  rib::PrefixMap<uint64_t> awaiting_install_;
   bool flush_scheduled_ = false;
   bool reading_paused_ = false;
   asio::steady_timer backpressure_timer_;

@@ -61,6 +61,7 @@ api::SummaryView Speaker::summary() const {
     s.fib_sends = f.sends;
     s.fib_errors = f.errors;
     s.fib_backlog = fib_->backlog();
+    s.fib_awaiting_install = awaiting_install_.size();
   }
   for (const auto& [name, p] : peers_) s.peers.push_back(peer_view(name, *p));
   // Configured interfaces that do not exist yet are shown too, so that a

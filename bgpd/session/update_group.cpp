@@ -121,13 +121,17 @@ void send(Peer& p, const std::vector<UpdateGroup::Variant>& variants, const Outb
 
 }  // namespace
 
-void UpdateGroup::join(Peer& p, const rib::LocRib& rib, const rib::Aggregation& aggregation) {
+void UpdateGroup::join(Peer& p, const rib::LocRib& rib, const rib::Aggregation& aggregation,
+                       const std::function<bool(const wire::Prefix&)>& held) {
   members_.push_back(&p);
   p.set_prefixes_sent(0);
-  if (members_.size() == 1 && sent_.empty())
-    export_changes(rib.entries().keys(), rib, aggregation);  // a new group: the whole table
-  else
+  if (members_.size() == 1 && sent_.empty()) {  // a new group: the whole table
+    auto table = rib.entries().keys();
+    std::erase_if(table, held);
+    export_changes(table, rib, aggregation);
+  } else {
     send_table(p);
+  }
   // End-of-RIB once per session; a graceful restart's helper would drop our
   // stale routes at it, so not while WARM after our own restart.
   const bool end_of_rib =

@@ -8,6 +8,7 @@
 
 #include <compare>
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "bgpd/session/peer.h"
@@ -38,9 +39,10 @@ class UpdateGroup {
   UpdateGroup(const GroupKey& key, const Peer& first, uint32_t local_as, uint8_t drain_prepend);
 
   // A member joins: gets what the group has sent (or, for a new group,
-  // the whole Loc-RIB), its default route if configured, and End-of-RIB
-  // unless it only moved here from another group (`initial` false).
-  void join(Peer& p, const rib::LocRib& rib, const rib::Aggregation& aggregation);
+  // the whole Loc-RIB but what `held` holds back), its default route if
+  // configured, and End-of-RIB unless it only moved here from another group.
+  void join(Peer& p, const rib::LocRib& rib, const rib::Aggregation& aggregation,
+            const std::function<bool(const wire::Prefix&)>& held);
   void leave(const Peer& p);
   bool empty() const { return members_.empty(); }
   size_t size() const { return members_.size(); }

@@ -224,3 +224,20 @@ class ScriptedPeer:
             with contextlib.suppress(OSError):
                 self.sock.shutdown(socket.SHUT_RDWR)
             self.sock.close()
+
+
+@contextlib.contextmanager
+def scripted_router(dut_ns, peers_ns, config, tmp_path, peers, name="dut"):
+    """closbgpd (192.0.2.1, see lib.netns.router_and_peers) with a
+    ScriptedPeer for each (address, asn) of `peers`; yields the daemon and
+    the peers, and stops them all on the way out, failed or not."""
+    from lib.netns import Daemon
+    with contextlib.ExitStack() as stack:
+        d = Daemon(dut_ns, config, tmp_path, name)
+        stack.callback(d.stop)
+        d.wait_api()
+        scripted = []
+        for address, asn in peers:
+            scripted.append(ScriptedPeer(peers_ns.name, address, "192.0.2.1", asn))
+            stack.callback(scripted[-1].close)
+        yield d, scripted

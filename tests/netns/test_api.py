@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from lib.bgp_speaker import ScriptedPeer
+from lib.bgp_speaker import ScriptedPeer, scripted_router
 from lib.netns import CLOSCTL, Daemon, router_and_peers, wait_for
 
 pytestmark = pytest.mark.netns
@@ -32,14 +32,8 @@ OUR_NEXTHOP = 0x0C1B8000  # an id in closbgpd's own range, unused by it here
 @pytest.fixture
 def dut(netns_factory, tmp_path):
     dut_ns, peers_ns = router_and_peers(netns_factory, (A, B))
-    with contextlib.ExitStack() as stack:
-        d = Daemon(dut_ns, CONFIG, tmp_path, "dut")
-        stack.callback(d.stop)
-        d.wait_api()
-        a = ScriptedPeer(peers_ns.name, A, "192.0.2.1", 65001)
-        stack.callback(a.close)
-        b = ScriptedPeer(peers_ns.name, B, "192.0.2.1", 65002)
-        stack.callback(b.close)
+    with scripted_router(dut_ns, peers_ns, CONFIG, tmp_path, [(A, 65001), (B, 65002)]) as (
+            d, (a, b)):
         yield d, a, b, peers_ns
 
 

@@ -2,14 +2,16 @@
 member is rewritten in place, the group stays resilient), retain-on-exit:
 false (our routes and objects leave with the daemon; by default they stay,
 see the restart tests), what someone else changed put back (by the audit,
-or at once from the kernel's notifications), batched writes, and the
-fallback for kernels without nexthop objects (RTA_MULTIPATH)."""
+or at once from the kernel's notifications), batched writes, the
+fallback for kernels without nexthop objects (RTA_MULTIPATH), and
+advertise-after-install."""
 import contextlib
 import json
+import time
 
 import pytest
 
-from lib.bgp_speaker import ScriptedPeer
+from lib.bgp_speaker import ScriptedPeer, scripted_router
 from lib.netns import Daemon, router_and_peers, veth, wait_for
 
 pytestmark = pytest.mark.netns
@@ -29,14 +31,9 @@ neighbors:
 def ecmp_router(netns_factory, tmp_path, fib):
     """closbgpd with two neighbours announcing 10.80.0.0/24 (ECMP)."""
     dut_ns, peers_ns = router_and_peers(netns_factory, (A, B))
-    with contextlib.ExitStack() as stack:
-        d = Daemon(dut_ns, CONFIG.format(fib=fib), tmp_path, "dut")
-        stack.callback(d.stop)
-        d.wait_api()
-        peers = [ScriptedPeer(peers_ns.name, A, "192.0.2.1", 65001),
-                 ScriptedPeer(peers_ns.name, B, "192.0.2.1", 65002)]
+    with scripted_router(dut_ns, peers_ns, CONFIG.format(fib=fib), tmp_path,
+                         [(A, 65001), (B, 65002)]) as (d, peers):
         for p in peers:
-            stack.callback(p.close)
             p.announce("10.80.0.0/24")
         yield d, peers
 
@@ -213,3 +210,40 @@ def test_without_nexthop_objects_ipv4_via_ipv6_and_restart(netns_factory, tmp_pa
         for d in (leaf, second, spine):
             if d:
                 d.stop()
+
+
+@pytest.mark.parametrize("after_install", [True, False], ids=["after-install", "default"])
+def test_advertise_after_install(netns_factory, tmp_path, after_install):
+    """With advertise-after-install a route goes to peers only once the
+    kernel holds it. The kernel is made to refuse A's next hop: the router
+    reaches 192.0.2.2 only through 192.0.2.3 (no link route covers it), so
+    a nexthop via 192.0.2.2 is invalid while the session itself works. B
+    then must not hear of A's prefix until the operator fixes the link
+    route and the audit writes it; by default B hears of it at once."""
+    dut_ns, peers_ns = router_and_peers(netns_factory, (A, B))
+    dut_ns.ip("addr", "replace", "192.0.2.1/32", "dev", "swp1")
+    dut_ns.ip("addr", "del", "192.0.2.1/24", "dev", "swp1")
+    dut_ns.ip("route", "add", f"{B}/32", "dev", "swp1", "scope", "link")
+    dut_ns.ip("route", "add", f"{A}/32", "via", B, "dev", "swp1", "onlink")
+    fib = f"advertise-after-install: {'true' if after_install else 'false'}, audit-interval: 1"
+    with scripted_router(dut_ns, peers_ns, CONFIG.format(fib=fib), tmp_path,
+                         [(A, 65001), (B, 65002)]) as (d, (a, b)):
+        a.announce("10.80.0.0/24")  # the kernel refuses its next hop
+        b.announce("10.81.0.0/24")
+        wait_for(lambda: "10.81.0.0/24" in a.snapshot()[0], 10, "B's installed route at A")
+        assert not kernel(dut_ns, "route", "show", "10.80.0.0/24")
+        if not after_install:
+            wait_for(lambda: "10.80.0.0/24" in b.snapshot()[0], 5, "A's route at B regardless")
+            return
+        wait_for(lambda: d.ctl_json("show", "bgp", "summary").get("fib_awaiting_install") == "1",
+                 5, "A's route held back")
+        time.sleep(2)  # two audits retry and fail meanwhile
+        assert "10.80.0.0/24" not in b.snapshot()[0]
+        assert "Nexthop has invalid gateway" in d.log_text()
+        dut_ns.ip("route", "replace", f"{A}/32", "dev", "swp1", "scope", "link")  # the fix
+        wait_for(lambda: kernel(dut_ns, "route", "show", "10.80.0.0/24"), 5, "the route installed")
+        wait_for(lambda: "10.80.0.0/24" in b.snapshot()[0], 5, "A's route at B once installed")
+        assert d.ctl_json("show", "bgp", "summary")["fib_awaiting_install"] == "0"
+        # A withdrawal is not held back.
+        a.withdraw("10.80.0.0/24")
+        wait_for(lambda: "10.80.0.0/24" not in b.snapshot()[0], 5, "the withdrawal at B")

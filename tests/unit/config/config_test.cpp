@@ -315,6 +315,10 @@ TEST(Config, FibOptions) {
   EXPECT_EQ(c->fib.audit_interval, 0u);
   EXPECT_FALSE(c->fib.repair);
   EXPECT_FALSE(c->fib.nexthop_objects.has_value());  // auto
+  EXPECT_FALSE(c->fib.advertise_after_install);
+  c = parse_config("asn: 1\nrouter-id: 10.0.0.1\nfib: {advertise-after-install: true}\n", "t.yaml");
+  ASSERT_TRUE(c) << c.error().to_string();
+  EXPECT_TRUE(c->fib.advertise_after_install);
   c = parse_config("asn: 1\nrouter-id: 10.0.0.1\nfib: {nexthop-objects: false}\n", "t.yaml");
   ASSERT_TRUE(c) << c.error().to_string();
   EXPECT_EQ(c->fib.nexthop_objects, false);
