@@ -2,6 +2,7 @@
 
 #include <linux/nexthop.h>
 #include <linux/rtnetlink.h>
+#include <malloc.h>
 #include <netlink/attr.h>
 #include <netlink/errno.h>
 #include <netlink/msg.h>
@@ -31,6 +32,8 @@ constexpr uint16_t kResilientBuckets = 128;
 // A write that fails wholesale (a missing nexthop under 100,000 routes)
 // logs this many errors, then a count.
 constexpr size_t kErrorsLoggedPerWrite = 10;
+// Prefixes in a batch after which freed memory is returned to the system.
+constexpr size_t kTrimAfter = 10000;
 // After a change by someone else, wait this long before comparing: a
 // `ip route flush` changes many routes one notification at a time.
 constexpr auto kRepairSettle = std::chrono::milliseconds(100);
@@ -285,8 +288,7 @@ uint64_t NetlinkFib::apply(RouteUpdate update) {
   uint64_t sequence;
   {
     std::lock_guard lock(mu_);
-    for (auto& [prefix, set] : update.upsert) pending_[prefix] = std::move(set);
-    for (const auto& prefix : update.remove) pending_[prefix].clear();
+    queue_.push(std::move(update));
     sequence = ++applied_;
   }
   cv_.notify_one();
@@ -315,7 +317,7 @@ bool NetlinkFib::reporting() const {
 size_t NetlinkFib::backlog() const {
   std::lock_guard lock(mu_);
   // Held routes are not a backlog: reading from peers goes on meanwhile.
-  return holding_ ? 0 : pending_.size() + in_progress_ + adopted_.size();
+  return holding_ ? 0 : queue_.size() + in_progress_ + adopted_.size();
 }
 
 FibStatus NetlinkFib::status() const {
@@ -353,12 +355,12 @@ void NetlinkFib::run() {
   const auto interval = std::chrono::seconds(options_.audit_seconds);
   auto next_audit = std::chrono::steady_clock::now() + interval;
   for (;;) {
-    std::map<wire::Prefix, std::vector<NextHop>> work;
+    Batch work;
     uint64_t through = 0;  // every update up to it is in `work`
     {
       std::unique_lock lock(mu_);
       const auto ready = [this] {
-        return stopping_ || (!holding_ && (!pending_.empty() || !adopted_.empty() || repair_due_));
+        return stopping_ || (!holding_ && (!queue_.empty() || !adopted_.empty() || repair_due_));
       };
       if (options_.audit_seconds == 0 || !options_.repair) {
         cv_.wait(lock, ready);
@@ -370,7 +372,7 @@ void NetlinkFib::run() {
         continue;
       }
       if (stopping_) return;
-      if (repair_due_ && pending_.empty() && adopted_.empty()) {
+      if (repair_due_ && queue_.empty() && adopted_.empty()) {
         repair_due_ = false;
         const std::string why = std::move(repair_why_);
         lock.unlock();
@@ -379,22 +381,15 @@ void NetlinkFib::run() {
         audit_kernel();
         continue;
       }
-      work.swap(pending_);
       // The first write after a restart: what the new table lacks goes.
-      for (const auto& prefix : adopted_) work.try_emplace(prefix);
+      for (const auto& prefix : adopted_) queue_.remove_unless_queued(prefix);
+      work = queue_.take();
       in_progress_ = work.size();
       through = applied_;
     }
     const bool reconciling = !adopted_.empty();
-    RouteUpdate u;
-    for (auto& [prefix, set] : work) {
-      if (set.empty())
-        u.remove.push_back(prefix);
-      else
-        u.upsert.emplace_back(prefix, std::move(set));
-    }
     const auto began = std::chrono::steady_clock::now();
-    const auto ops = planner_.plan(u);
+    auto ops = planner_.plan(work);
     const auto planned = std::chrono::steady_clock::now();
     const auto written = write(ops);
     written_through_ = through;
@@ -405,8 +400,8 @@ void NetlinkFib::run() {
     if (reporting()) {
       const auto refused = refused_routes(ops, written.failed);
       std::vector<wire::Prefix> held;
-      for (const auto& [prefix, set] : u.upsert)
-        if (!refused.contains(prefix)) held.push_back(prefix);
+      for (const auto& [prefix, set] : work.entries)
+        if (set != Batch::kRemove && !refused.contains(prefix)) held.push_back(prefix);
       report(std::move(held), through);
     }
     using ms = std::chrono::milliseconds;
@@ -415,12 +410,24 @@ void NetlinkFib::run() {
         ops.size(), std::chrono::duration_cast<ms>(planned - began).count(),
         std::chrono::duration_cast<ms>(std::chrono::steady_clock::now() - planned).count());
     if (reconciling) logger()->info("FIB: reconciled: {}", reconcile_summary(ops, adopted_));
-    std::lock_guard lock(mu_);
-    adopted_.clear();
-    in_progress_ = 0;
-    status_.routes = planner_.routes();
-    status_.groups = planner_.groups();
-    status_.nexthops = planner_.nexthops();
+    bool quiet;
+    {
+      std::lock_guard lock(mu_);
+      adopted_.clear();
+      in_progress_ = 0;
+      status_.routes = planner_.routes();
+      status_.groups = planner_.groups();
+      status_.nexthops = planner_.nexthops();
+      quiet = queue_.empty();
+    }
+    // A large batch leaves megabytes of freed queue, plan and message
+    // buffers in this thread's and the main thread's malloc arenas; hand
+    // them back to the system once the burst is over, not keep them.
+    if (quiet && work.size() >= kTrimAfter) {
+      work = {};
+      ops = {};
+      malloc_trim(0);
+    }
   }
 }
 

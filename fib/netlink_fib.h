@@ -16,6 +16,7 @@
 #include "fib/kernel_watch.h"
 #include "fib/netlink_batch.h"
 #include "fib/planner.h"
+#include "fib/update_queue.h"
 
 struct nl_sock;
 struct nl_msg;
@@ -75,7 +76,7 @@ class NetlinkFib final : public Fib {
   std::thread thread_;
   mutable std::mutex mu_;
   std::condition_variable cv_;
-  std::map<wire::Prefix, std::vector<NextHop>> pending_;  // empty set: remove
+  UpdateQueue queue_;
   bool holding_ = false;               // a previous run's routes wait for release()
   bool kept_previous_run_ = false;     // set once at start
   std::vector<wire::Prefix> adopted_;  // its prefixes, until the first write after

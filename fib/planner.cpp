@@ -1,6 +1,7 @@
 #include "fib/planner.h"
 
 #include <algorithm>
+#include <optional>
 #include <set>
 
 namespace closbgp::fib {
@@ -19,6 +20,11 @@ std::vector<uint32_t> Planner::acquire_nexthops(const std::vector<NextHop>& set,
   std::sort(members.begin(), members.end());
   members.erase(std::unique(members.begin(), members.end()), members.end());
   return members;
+}
+
+const std::vector<uint32_t>* Planner::members_of(uint32_t group) const {
+  auto g = group_by_id_.find(group);
+  return g == group_by_id_.end() ? nullptr : &g->second->first;
 }
 
 std::vector<NextHop> Planner::nexthops_of(uint32_t group) const {
@@ -59,14 +65,19 @@ Planner::Groups::iterator Planner::add_group(const std::vector<uint32_t>& member
   return g;
 }
 
-uint32_t Planner::acquire_group(const std::vector<NextHop>& set, std::vector<Op>& ops) {
-  const auto members = acquire_nexthops(set, ops);
+Planner::Groups::iterator Planner::group_for(const std::vector<uint32_t>& members,
+                                             std::vector<Op>& ops) {
   auto g = groups_.find(members);
   if (g == groups_.end()) {
     g = add_group(members, Counted{next_id_++, 0});
     add_refs(members, +1);
     ops.push_back(op::AddGroup{g->second.id, members});
   }
+  return g;
+}
+
+uint32_t Planner::acquire_group(const std::vector<NextHop>& set, std::vector<Op>& ops) {
+  auto g = group_for(acquire_nexthops(set, ops), ops);
   ++g->second.refs;
   return g->second.id;
 }
@@ -75,8 +86,8 @@ void Planner::release_group(uint32_t id) {
   if (auto g = group_by_id_.find(id); g != group_by_id_.end()) --g->second->second.refs;
 }
 
-void Planner::rewrite_groups_in_place(const RouteUpdate& update, std::vector<Op>& ops,
-                                      std::map<wire::Prefix, bool>& settled) {
+void Planner::rewrite_groups_in_place(const Batch& batch, std::vector<Op>& ops,
+                                      wire::PrefixSet& settled) {
   // For each group touched: how many of its prefixes move, and whether they
   // all move to one and the same new set.
   struct Move {
@@ -85,17 +96,18 @@ void Planner::rewrite_groups_in_place(const RouteUpdate& update, std::vector<Op>
     bool same = true;
   };
   std::map<uint32_t, Move> moves;
-  for (const auto& [prefix, set] : update.upsert) {
-    auto r = routes_.find(prefix);
-    if (r == routes_.end() || set.empty()) continue;
-    std::vector<NextHop> sorted = set;
+  for (const auto& [prefix, set] : batch.entries) {
+    const uint32_t* r = routes_.find(prefix);
+    if (!r || set == Batch::kRemove || batch.sets[set].empty()) continue;
+    std::vector<NextHop> sorted = batch.sets[set];
     std::sort(sorted.begin(), sorted.end());
-    Move& m = moves[r->second];
+    Move& m = moves[*r];
     if (m.moving++ == 0)
       m.to = std::move(sorted);
     else
       m.same = m.same && m.to == sorted;
   }
+  std::set<uint32_t> rewritten;
   for (const auto& [gid, m] : moves) {
     auto by_id = group_by_id_.find(gid);
     if (by_id == group_by_id_.end()) continue;
@@ -110,11 +122,12 @@ void Planner::rewrite_groups_in_place(const RouteUpdate& update, std::vector<Op>
     add_refs(members, +1);
     add_refs(old_members, -1);
     ops.push_back(op::AddGroup{gid, members});
-    for (const auto& [prefix, set] : update.upsert) {
-      auto r = routes_.find(prefix);
-      if (r != routes_.end() && r->second == gid) settled[prefix] = true;
-    }
+    rewritten.insert(gid);
   }
+  if (rewritten.empty()) return;
+  for (const auto& [prefix, set] : batch.entries)
+    if (const uint32_t* r = routes_.find(prefix); r && rewritten.contains(*r))
+      settled.try_emplace(prefix);
 }
 
 // Deletes what no route uses any more: groups first, then their nexthops.
@@ -146,9 +159,7 @@ void Planner::collect(std::vector<Op>& ops) {
 }
 
 std::vector<wire::Prefix> Planner::prefixes() const {
-  std::vector<wire::Prefix> out;
-  for (const auto& [prefix, group] : routes_) out.push_back(prefix);
-  return out;
+  return routes_.keys();
 }
 
 void Planner::adopt(const Installed& installed) {
@@ -167,19 +178,19 @@ void Planner::adopt(const Installed& installed) {
     highest = std::max(highest, id);
   }
   for (const auto& [prefix, id] : installed.routes) {
-    routes_.insert_or_assign(prefix, id);
+    *routes_.try_emplace(prefix).first = id;
     if (auto g = by_id.find(id); g != by_id.end()) ++g->second->refs;
   }
   next_id_ = std::max(next_id_, highest + 1);
   std::vector<Op> never_written;  // the fallback's sets are interned, not kernel objects
   for (const auto& [prefix, set] : installed.multipath_routes)
-    routes_.insert_or_assign(prefix, acquire_group(set, never_written));
+    *routes_.try_emplace(prefix).first = acquire_group(set, never_written);
 }
 
 std::vector<Op> Planner::repair_multipath(const Installed& kernel) const {
-  std::map<wire::Prefix, std::vector<NextHop>> routes;
+  wire::PrefixMap<std::vector<NextHop>> routes;
   for (const auto& [prefix, set] : kernel.multipath_routes) {
-    auto& sorted = routes[prefix] = set;
+    auto& sorted = *routes.try_emplace(prefix).first = set;
     std::sort(sorted.begin(), sorted.end());
   }
   std::map<uint32_t, std::vector<NextHop>> sets;  // by group, sorted
@@ -188,14 +199,20 @@ std::vector<Op> Planner::repair_multipath(const Installed& kernel) const {
     std::sort(sorted.begin(), sorted.end());
   }
   std::vector<Op> ops;
-  for (const auto& [prefix, group] : routes_) {
+  routes_.for_each([&](const wire::Prefix& prefix, uint32_t group) {
     const auto& want = sets.at(group);
-    if (auto k = routes.find(prefix); k == routes.end() || k->second != want)
+    if (const auto* k = routes.find(prefix); !k || *k != want)
       ops.push_back(op::SetRouteVia{prefix, want});
-  }
-  for (const auto& [prefix, set] : routes)
-    if (!routes_.contains(prefix)) ops.push_back(op::DelRoute{prefix});
+  });
+  add_strangers(routes, ops);
   return ops;
+}
+
+template <class V>
+void Planner::add_strangers(const wire::PrefixMap<V>& kernel, std::vector<Op>& ops) const {
+  kernel.for_each([&](const wire::Prefix& prefix, const V&) {
+    if (!routes_.contains(prefix)) ops.push_back(op::DelRoute{prefix});
+  });
 }
 
 std::vector<Op> Planner::repair(const Installed& kernel) const {
@@ -206,7 +223,8 @@ std::vector<Op> Planner::repair(const Installed& kernel) const {
     auto& sorted = groups[id] = members;
     std::sort(sorted.begin(), sorted.end());
   }
-  std::map<wire::Prefix, uint32_t> routes(kernel.routes.begin(), kernel.routes.end());
+  wire::PrefixMap<uint32_t> routes;
+  for (const auto& [prefix, id] : kernel.routes) *routes.try_emplace(prefix).first = id;
   std::vector<Op> ops;
   std::set<uint32_t> ours;
   for (const auto& [nh, c] : nexthops_) {
@@ -219,11 +237,11 @@ std::vector<Op> Planner::repair(const Installed& kernel) const {
     if (auto k = groups.find(c.id); k == groups.end() || k->second != members)
       ops.push_back(op::AddGroup{c.id, members});
   }
-  for (const auto& [prefix, group] : routes_)
-    if (auto k = routes.find(prefix); k == routes.end() || k->second != group)
+  routes_.for_each([&](const wire::Prefix& prefix, uint32_t group) {
+    if (const uint32_t* k = routes.find(prefix); !k || *k != group)
       ops.push_back(op::SetRoute{prefix, group});
-  for (const auto& [prefix, id] : routes)
-    if (!routes_.contains(prefix)) ops.push_back(op::DelRoute{prefix});
+  });
+  add_strangers(routes, ops);
   // Objects of ours we do not hold: groups before the nexthops they use.
   for (const auto& [id, members] : groups)
     if (!ours.contains(id)) ops.push_back(op::DelGroup{id});
@@ -232,43 +250,50 @@ std::vector<Op> Planner::repair(const Installed& kernel) const {
   return ops;
 }
 
-std::vector<Op> Planner::plan(const RouteUpdate& update) {
+std::vector<Op> Planner::plan(RouteUpdate update) {
+  UpdateQueue queue;
+  queue.push(std::move(update));
+  return plan(queue.take());
+}
+
+std::vector<Op> Planner::plan(const Batch& batch) {
   std::vector<Op> ops;
-  std::map<wire::Prefix, bool> settled;  // prefixes whose group was rewritten in place
-  if (objects()) rewrite_groups_in_place(update, ops, settled);
-  // The prefixes of one UPDATE come in a row with the same set: the group
-  // found for the previous one serves them all.
-  const std::vector<NextHop>* last_set = nullptr;
-  uint32_t last_group = 0;
-  for (const auto& [prefix, set] : update.upsert) {
-    if (set.empty() || settled.contains(prefix)) continue;
-    uint32_t group;
-    if (last_set && *last_set == set) {
-      group = last_group;
-      ++group_by_id_.at(group)->second.refs;
+  wire::PrefixSet settled;  // prefixes whose group was rewritten in place
+  if (objects()) rewrite_groups_in_place(batch, ops, settled);
+  // The prefixes of one UPDATE come in a row with the same set (one entry
+  // of batch.sets): its members and group, found once, serve them all.
+  uint32_t memo_set = Batch::kRemove;
+  std::vector<uint32_t> members;
+  std::optional<Groups::iterator> memo_group;
+  for (const auto& [prefix, set] : batch.entries) {
+    if (set == Batch::kRemove || batch.sets[set].empty() || settled.contains(prefix)) continue;
+    if (set != memo_set) {
+      memo_set = set;
+      members = acquire_nexthops(batch.sets[set], ops);
+      memo_group.reset();
+    }
+    uint32_t* now = routes_.find(prefix);
+    // Already on a group with these members: stays (after a restart two
+    // adopted groups may hold the same members; either serves).
+    if (const auto* m = now ? members_of(*now) : nullptr; m && *m == members) continue;
+    if (!memo_group) memo_group = group_for(members, ops);
+    Counted& group = (*memo_group)->second;
+    ++group.refs;
+    if (now) {
+      release_group(*now);
+      *now = group.id;
     } else {
-      group = acquire_group(set, ops);
+      *routes_.try_emplace(prefix).first = group.id;
     }
-    last_set = &set;
-    last_group = group;
-    auto [it, inserted] = routes_.try_emplace(prefix, group);
-    if (!inserted) {
-      const uint32_t old = it->second;
-      if (old == group) {  // already there
-        release_group(group);
-        continue;
-      }
-      it->second = group;
-      release_group(old);
-    }
-    ops.push_back(op::SetRoute{prefix, group});
+    ops.push_back(op::SetRoute{prefix, group.id});
   }
-  for (const auto& prefix : update.remove) {
-    auto it = routes_.find(prefix);
-    if (it == routes_.end()) continue;
+  for (const auto& [prefix, set] : batch.entries) {
+    if (set != Batch::kRemove) continue;
+    const uint32_t* group = routes_.find(prefix);
+    if (!group) continue;
     ops.push_back(op::DelRoute{prefix});
-    release_group(it->second);
-    routes_.erase(it);
+    release_group(*group);
+    routes_.erase(prefix);
   }
   collect(ops);
   return objects() ? ops : without_objects(std::move(ops));

@@ -11,7 +11,9 @@
 #include <variant>
 #include <vector>
 
+#include "bgpd/wire/prefix_map.h"
 #include "fib/route_update.h"
+#include "fib/update_queue.h"
 
 namespace closbgp::fib {
 
@@ -75,7 +77,8 @@ class Planner {
   explicit Planner(uint32_t first_id, KernelNexthops mode = KernelNexthops::Objects)
       : next_id_(first_id), mode_(mode) {}
 
-  std::vector<Op> plan(const RouteUpdate& update);
+  std::vector<Op> plan(const Batch& batch);
+  std::vector<Op> plan(RouteUpdate update);  // as one batch
 
   // Takes over what a previous run installed, so that planning the new
   // table touches only what differs: an unchanged route finds its group and
@@ -107,20 +110,25 @@ class Planner {
   uint32_t acquire_group(const std::vector<NextHop>& set, std::vector<Op>& ops);
   // Groups all of whose prefixes move to one new set not yet a group:
   // rewritten in place; their prefixes need no route change.
-  void rewrite_groups_in_place(const RouteUpdate& update, std::vector<Op>& ops,
-                               std::map<wire::Prefix, bool>& settled);
+  void rewrite_groups_in_place(const Batch& batch, std::vector<Op>& ops, wire::PrefixSet& settled);
   bool objects() const { return mode_ == KernelNexthops::Objects; }
+  const std::vector<uint32_t>* members_of(uint32_t group) const;  // nullptr: not a group
   // The next hops of a group (its members, sorted by id).
   std::vector<NextHop> nexthops_of(uint32_t group) const;
   // Objects mode's operations as the fallback writes them: each SetRoute
   // with its group's next hops; objects left out.
   std::vector<Op> without_objects(std::vector<Op> ops) const;
   std::vector<Op> repair_multipath(const Installed& kernel) const;
+  // Deletes the routes of ours in `kernel` that we do not hold.
+  template <class V>
+  void add_strangers(const wire::PrefixMap<V>& kernel, std::vector<Op>& ops) const;
   void add_refs(const std::vector<uint32_t>& members, int delta);
   void release_group(uint32_t id);
   void collect(std::vector<Op>& ops);
   using Groups = std::multimap<std::vector<uint32_t>, Counted>;
   Groups::iterator add_group(const std::vector<uint32_t>& members, Counted c);
+  // The group with `members`, created if there is none (no reference taken).
+  Groups::iterator group_for(const std::vector<uint32_t>& members, std::vector<Op>& ops);
 
   uint32_t next_id_;
   KernelNexthops mode_;
@@ -129,7 +137,7 @@ class Planner {
   // rewritten in place to a set another already had), as DESIGN.md allows.
   Groups groups_;
   std::map<uint32_t, Groups::iterator> group_by_id_;  // the same groups, by id
-  std::map<wire::Prefix, uint32_t> routes_;           // prefix -> group id
+  wire::PrefixMap<uint32_t> routes_;                  // prefix -> group id
   std::vector<uint32_t> orphans_;                     // adopted duplicate nexthops
 };
 

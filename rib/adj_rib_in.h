@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "rib/path.h"
-#include "rib/prefix_map.h"
+#include "bgpd/wire/prefix_map.h"
 
 namespace closbgp::rib {
 
@@ -29,7 +29,7 @@ class AdjRibIn {
   // Withdraws these prefixes as if the peer had (graceful restart's stale paths).
   void remove(const std::vector<wire::Prefix>& prefixes, std::vector<RouteChange>& changed);
 
-  const PrefixMap<PathRef>& routes() const { return routes_; }
+  const wire::PrefixMap<PathRef>& routes() const { return routes_; }
   const Path* find(const wire::Prefix& p) const {
     const PathRef* r = routes_.find(p);
     return r ? r->get() : nullptr;
@@ -43,7 +43,7 @@ class AdjRibIn {
   void announce(const std::vector<wire::Nlri>& nlri, const PathRef& path,
                 std::vector<RouteChange>& changed);
 
-  PrefixMap<PathRef> routes_;
+  wire::PrefixMap<PathRef> routes_;
   size_t accepted_ = 0;
 };
 

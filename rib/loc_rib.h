@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "rib/best_path.h"
-#include "rib/prefix_map.h"
+#include "bgpd/wire/prefix_map.h"
 
 namespace closbgp::rib {
 
@@ -69,12 +69,12 @@ class LocRib {
   std::vector<wire::Prefix> reselect(const SelectionOptions& options);
 
   const Entry* find(const wire::Prefix& prefix) const { return entries_.find(prefix); }
-  const PrefixMap<Entry>& entries() const { return entries_; }
+  const wire::PrefixMap<Entry>& entries() const { return entries_; }
   size_t size() const { return entries_.size(); }
 
  private:
   SelectionOptions options_;
-  PrefixMap<Entry> entries_;
+  wire::PrefixMap<Entry> entries_;
 };
 
 }  // namespace closbgp::rib

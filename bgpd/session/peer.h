@@ -184,7 +184,7 @@ class Peer {
   wire::FamilySet end_of_rib_;           // families whose End-of-RIB arrived this session
   bool end_of_rib_due_ = false;          // ours to the peer, not yet sent this session
   // A restarting peer's paths from before its restart, not yet re-sent.
-  rib::PrefixSet stale_;
+  wire::PrefixSet stale_;
   asio::steady_timer stale_timer_;
   bool down_planned_ = false;  // the event being handled announces a planned restart
   Clock::time_point last_update_{};

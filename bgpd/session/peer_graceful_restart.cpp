@@ -65,7 +65,7 @@ void Peer::arm_stale_timer(uint32_t seconds, const std::string& why) {
 
 void Peer::drop_stale(std::optional<wire::Family> family, const std::string& why) {
   std::vector<wire::Prefix> gone;
-  stale_.for_each([&](const wire::Prefix& p, const rib::Unit&) {
+  stale_.for_each([&](const wire::Prefix& p, const wire::Unit&) {
     if (!family || wire::family_of(p.afi()) == *family) gone.push_back(p);
   });
   if (gone.empty()) return;

@@ -79,7 +79,7 @@ class UpdateGroup {
   PeerPolicy policy_;
   ExportRules rules_;
   std::vector<Peer*> members_;
-  rib::PrefixMap<rib::PathRef> sent_;  // the Loc-RIB path last exported, per prefix
+  wire::PrefixMap<rib::PathRef> sent_;  // the Loc-RIB path last exported, per prefix
 };
 
 }  // namespace closbgp::session

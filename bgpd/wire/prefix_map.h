@@ -1,4 +1,5 @@
-// PrefixMap: the RIB's table from prefix to V, built for a million entries.
+// PrefixMap: a table from prefix to V built for a million entries (the RIB's
+// tables, the FIB's).
 // Open addressing with linear probing over compact keys (IPv4: one 8-byte
 // word, IPv6: 17 bytes) in one flat array per family, so a route costs its
 // key and value and about 40% slack, not a tree node of 50 bytes plus a
@@ -16,7 +17,7 @@
 
 #include "bgpd/wire/ip.h"
 
-namespace closbgp::rib {
+namespace closbgp::wire {
 
 namespace detail {
 
@@ -152,25 +153,25 @@ class FlatTable {
 template <class V>
 class PrefixMap {
  public:
-  V* find(const wire::Prefix& p) {
-    return p.afi() == wire::Afi::Ipv4 ? v4_.find(v4(p)) : v6_.find(v6(p));
+  V* find(const Prefix& p) {
+    return p.afi() == Afi::Ipv4 ? v4_.find(v4(p)) : v6_.find(v6(p));
   }
-  const V* find(const wire::Prefix& p) const { return const_cast<PrefixMap*>(this)->find(p); }
-  std::pair<V*, bool> try_emplace(const wire::Prefix& p) {
-    return p.afi() == wire::Afi::Ipv4 ? v4_.try_emplace(v4(p)) : v6_.try_emplace(v6(p));
+  const V* find(const Prefix& p) const { return const_cast<PrefixMap*>(this)->find(p); }
+  std::pair<V*, bool> try_emplace(const Prefix& p) {
+    return p.afi() == Afi::Ipv4 ? v4_.try_emplace(v4(p)) : v6_.try_emplace(v6(p));
   }
-  bool erase(const wire::Prefix& p) {
-    return p.afi() == wire::Afi::Ipv4 ? v4_.erase(v4(p)) : v6_.erase(v6(p));
+  bool erase(const Prefix& p) {
+    return p.afi() == Afi::Ipv4 ? v4_.erase(v4(p)) : v6_.erase(v6(p));
   }
-  bool contains(const wire::Prefix& p) const { return find(p) != nullptr; }
+  bool contains(const Prefix& p) const { return find(p) != nullptr; }
   size_t size() const { return v4_.size() + v6_.size(); }
-  size_t size(wire::Afi afi) const { return afi == wire::Afi::Ipv4 ? v4_.size() : v6_.size(); }
+  size_t size(Afi afi) const { return afi == Afi::Ipv4 ? v4_.size() : v6_.size(); }
   bool empty() const { return size() == 0; }
   void clear() {
     v4_.clear();
     v6_.clear();
   }
-  // f(const wire::Prefix&, const V&), in no particular order.
+  // f(const Prefix&, const V&), in no particular order.
   template <class F>
   void for_each(F&& f) const {
     v4_.for_each([&](detail::V4Key k, const V& v) { f(prefix(k), v); });
@@ -181,23 +182,23 @@ class PrefixMap {
     v4_.for_each_mut([&](detail::V4Key k, V& v) { f(prefix(k), v); });
     v6_.for_each_mut([&](const detail::V6Key& k, V& v) { f(prefix(k), v); });
   }
-  std::vector<wire::Prefix> keys() const {
-    std::vector<wire::Prefix> out;
+  std::vector<Prefix> keys() const {
+    std::vector<Prefix> out;
     out.reserve(size());
-    for_each([&](const wire::Prefix& p, const V&) { out.push_back(p); });
+    for_each([&](const Prefix& p, const V&) { out.push_back(p); });
     return out;
   }
-  std::vector<wire::Prefix> sorted_keys() const {
+  std::vector<Prefix> sorted_keys() const {
     auto out = keys();
     std::sort(out.begin(), out.end());
     return out;
   }
 
  private:
-  static detail::V4Key v4(const wire::Prefix& p) {
+  static detail::V4Key v4(const Prefix& p) {
     return {uint64_t(p.address().v4_host_order()) << 8 | p.length()};
   }
-  static detail::V6Key v6(const wire::Prefix& p) {
+  static detail::V6Key v6(const Prefix& p) {
     detail::V6Key k;
     std::memcpy(&k.hi, p.address().bytes().data(), 8);
     std::memcpy(&k.lo, p.address().bytes().data() + 8, 8);
@@ -205,16 +206,16 @@ class PrefixMap {
     return k;
   }
   // Keys hold canonical prefixes: rebuilt without Prefix's masking loop.
-  static wire::Prefix prefix(detail::V4Key k) {
+  static Prefix prefix(detail::V4Key k) {
     const uint32_t a = uint32_t(k.bits >> 8);
     const uint8_t b[4] = {uint8_t(a >> 24), uint8_t(a >> 16), uint8_t(a >> 8), uint8_t(a)};
-    return wire::Prefix::from_wire(wire::Afi::Ipv4, uint8_t(k.bits & 0xff), b);
+    return Prefix::from_wire(Afi::Ipv4, uint8_t(k.bits & 0xff), b);
   }
-  static wire::Prefix prefix(const detail::V6Key& k) {
+  static Prefix prefix(const detail::V6Key& k) {
     uint8_t b[16];
     std::memcpy(b, &k.hi, 8);
     std::memcpy(b + 8, &k.lo, 8);
-    return wire::Prefix::from_wire(wire::Afi::Ipv6, k.length, b);
+    return Prefix::from_wire(Afi::Ipv6, k.length, b);
   }
 
   detail::FlatTable<detail::V4Key, V> v4_;
@@ -225,4 +226,4 @@ class PrefixMap {
 struct Unit {};
 using PrefixSet = PrefixMap<Unit>;
 
-}  // namespace closbgp::rib
+}  // namespace closbgp::wire

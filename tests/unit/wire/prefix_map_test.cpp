@@ -5,9 +5,9 @@
 #include <map>
 #include <random>
 
-#include "rib/prefix_map.h"
+#include "bgpd/wire/prefix_map.h"
 
-namespace closbgp::rib {
+namespace closbgp::wire {
 namespace {
 
 wire::Prefix random_prefix(std::mt19937& rng, bool v6) {
@@ -84,4 +84,4 @@ TEST(PrefixMap, KeysKeepFamilyAndLength) {
 }
 
 }  // namespace
-}  // namespace closbgp::rib
+}  // namespace closbgp::wire

@@ -1,0 +1,35 @@
+#include "fib/update_queue.h"
+
+#include <utility>
+
+namespace closbgp::fib {
+
+void UpdateQueue::put(const wire::Prefix& prefix, uint32_t set) {
+  auto [position, inserted] = position_.try_emplace(prefix);
+  if (!inserted) {
+    batch_.entries[*position].set = set;
+    return;
+  }
+  *position = uint32_t(batch_.entries.size());
+  batch_.entries.push_back({prefix, set});
+}
+
+void UpdateQueue::push(RouteUpdate update) {
+  for (auto& [prefix, set] : update.upsert) {
+    if (batch_.sets.empty() || batch_.sets.back() != set) batch_.sets.push_back(std::move(set));
+    put(prefix, uint32_t(batch_.sets.size() - 1));
+  }
+  for (const auto& prefix : update.remove) put(prefix, Batch::kRemove);
+}
+
+void UpdateQueue::remove_unless_queued(const wire::Prefix& prefix) {
+  if (!position_.contains(prefix)) put(prefix, Batch::kRemove);
+}
+
+Batch UpdateQueue::take() {
+  Batch out = std::exchange(batch_, {});
+  position_.clear();  // frees a large table: the next batch may be small
+  return out;
+}
+
+}  // namespace closbgp::fib

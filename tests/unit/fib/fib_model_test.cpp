@@ -1,0 +1,141 @@
+// The queue and the planner against the in-memory kernel (kernel_fake.h):
+// random updates, coalesced several at a time, must leave the kernel
+// forwarding exactly the latest set of every prefix, with no operation
+// refused (objects before the routes that use them, deletions after) and
+// no object left that nothing uses; after a link goes down, repair() puts
+// back what the RIB still wants; a restart that adopts the kernel writes
+// nothing for an unchanged table. Both modes: nexthop objects and routes
+// that carry their next hops.
+#include <gtest/gtest.h>
+
+#include <random>
+
+#include "fib/planner.h"
+#include "fib/update_queue.h"
+#include "tests/unit/fib/kernel_fake.h"
+
+namespace closbgp::fib {
+namespace {
+
+using testing::KernelFake;
+using Table = std::map<wire::Prefix, std::vector<NextHop>>;
+
+constexpr uint32_t kFirstId = 1000;
+
+NextHop hop(uint32_t i) {
+  return {2 + i, *wire::IpAddress::parse("fe80::" + std::to_string(i + 1))};
+}
+
+struct Random {
+  std::mt19937 rng;
+  explicit Random(unsigned seed) : rng(seed) {}
+  uint32_t below(uint32_t n) { return rng() % n; }
+
+  wire::Prefix prefix() {
+    const uint32_t i = below(60);
+    return i < 40 ? wire::Prefix(wire::IpAddress::v4(0x0a000000u | i << 8), 24)
+                  : *wire::Prefix::parse("2001:db8:" + std::to_string(i) + "::/48");
+  }
+  std::vector<NextHop> set() {  // 1 to 4 of 4 next hops, in any order
+    std::vector<NextHop> out;
+    for (uint32_t i = 0; i < 4; ++i)
+      if (below(2)) out.push_back(hop(i));
+    if (out.empty()) out.push_back(hop(below(4)));
+    std::shuffle(out.begin(), out.end(), rng);
+    return out;
+  }
+  // Runs of prefixes with one set, as UPDATEs bring them, and removals.
+  RouteUpdate update(Table& want) {
+    RouteUpdate u;
+    std::set<wire::Prefix> seen;
+    for (uint32_t run = below(4); run-- > 0;) {
+      const auto s = set();
+      for (uint32_t n = 1 + below(8); n-- > 0;)
+        if (auto p = prefix(); seen.insert(p).second) u.upsert.emplace_back(p, s);
+    }
+    for (uint32_t n = below(4); n-- > 0;)
+      if (auto p = prefix(); seen.insert(p).second) u.remove.push_back(p);
+    for (const auto& [p, s] : u.upsert) {
+      auto sorted = s;
+      std::sort(sorted.begin(), sorted.end());
+      want[p] = sorted;
+    }
+    for (const auto& p : u.remove) want.erase(p);
+    return u;
+  }
+};
+
+RouteUpdate whole(const Table& table) {
+  RouteUpdate u;
+  for (const auto& [p, s] : table) u.upsert.emplace_back(p, s);
+  return u;
+}
+
+void run_model(KernelNexthops mode, unsigned seed) {
+  SCOPED_TRACE("seed " + std::to_string(seed));
+  Random r(seed);
+  KernelFake kernel;
+  Planner planner(kFirstId, mode);
+  UpdateQueue queue;
+  Table want;
+  for (int step = 0; step < 300; ++step) {
+    for (uint32_t n = 1 + r.below(3); n-- > 0;) queue.push(r.update(want));  // coalesced
+    ASSERT_EQ(kernel.apply(planner.plan(queue.take())), std::vector<std::string>{});
+    ASSERT_EQ(kernel.forwarding(), want) << "step " << step;
+    ASSERT_EQ(planner.routes(), want.size());
+    if (mode == KernelNexthops::Objects) {
+      ASSERT_EQ(kernel.objects(), planner.groups() + planner.nexthops());
+    } else {
+      ASSERT_EQ(kernel.objects(), 0u);
+    }
+    if (step % 50 == 49) {
+      // A link goes down and comes back before the RIB notices: repair.
+      kernel.link_down(2 + r.below(4));
+      ASSERT_EQ(kernel.apply(planner.repair(kernel.dump())), std::vector<std::string>{});
+      ASSERT_EQ(kernel.forwarding(), want) << "after repair, step " << step;
+    }
+  }
+  // A restart: the new run adopts the kernel; the same table writes nothing.
+  Planner next(kFirstId, mode);
+  next.adopt(kernel.dump());
+  EXPECT_TRUE(next.plan(whole(want)).empty());
+  EXPECT_TRUE(next.repair(kernel.dump()).empty());
+}
+
+TEST(FibModel, NexthopObjectsStayExactUnderRandomUpdates) {
+  for (unsigned seed = 1; seed <= 20; ++seed) run_model(KernelNexthops::Objects, seed);
+}
+
+TEST(FibModel, MultipathRoutesStayExactUnderRandomUpdates) {
+  for (unsigned seed = 1; seed <= 20; ++seed) run_model(KernelNexthops::Multipath, seed);
+}
+
+TEST(UpdateQueue, TheLatestSetPerPrefixWinsInFirstArrivalOrder) {
+  UpdateQueue q;
+  const auto a = wire::Prefix::parse("10.0.0.0/24").value();
+  const auto b = wire::Prefix::parse("10.0.1.0/24").value();
+  const auto c = wire::Prefix::parse("10.0.2.0/24").value();
+  q.push({{{a, {hop(0)}}, {b, {hop(0)}}}, {}});
+  q.push({{{c, {hop(1)}}}, {a}});
+  q.push({{{a, {hop(1)}}}, {}});
+  EXPECT_EQ(q.size(), 3u);
+  const Batch batch = q.take();
+  EXPECT_TRUE(q.empty());
+  ASSERT_EQ(batch.entries.size(), 3u);
+  EXPECT_EQ(batch.entries[0].prefix, a);  // where it first arrived
+  EXPECT_EQ(batch.sets[batch.entries[0].set], std::vector<NextHop>{hop(1)});  // the latest
+  EXPECT_EQ(batch.sets[batch.entries[1].set], std::vector<NextHop>{hop(0)});
+  // Each set of a run once: a's and b's first, then c's, which a's latest reuses.
+  EXPECT_EQ(batch.sets.size(), 2u);
+  EXPECT_EQ(batch.entries[0].set, batch.entries[2].set);
+  q.push({{}, {b}});
+  q.remove_unless_queued(b);
+  q.remove_unless_queued(c);
+  const Batch removals = q.take();
+  ASSERT_EQ(removals.entries.size(), 2u);
+  EXPECT_EQ(removals.entries[1].prefix, c);
+  EXPECT_EQ(removals.entries[1].set, Batch::kRemove);
+}
+
+}  // namespace
+}  // namespace closbgp::fib
