@@ -6,8 +6,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "rib/path.h"
 #include "bgpd/wire/prefix_map.h"
+#include "rib/path.h"
 
 namespace closbgp::rib {
 

@@ -8,8 +8,8 @@
 #include <span>
 #include <vector>
 
-#include "rib/best_path.h"
 #include "bgpd/wire/prefix_map.h"
+#include "rib/best_path.h"
 
 namespace closbgp::rib {
 

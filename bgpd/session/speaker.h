@@ -171,7 +171,7 @@ class Speaker final : public api::Backend, public api::Control, private PeerEven
   rib::Aggregation aggregation_;
   std::map<GroupKey, std::unique_ptr<UpdateGroup>> groups_;
   std::map<uint32_t, UpdateGroup*> group_of_;  // by peer id
-  wire::PrefixSet pending_;                     // changed in the Loc-RIB, not yet sent
+  wire::PrefixSet pending_;                    // changed in the Loc-RIB, not yet sent
   // advertise-after-install: prefixes held back until the kernel has them,
   // with the FIB update (its sequence number) that carries them.
   wire::PrefixMap<uint64_t> awaiting_install_;

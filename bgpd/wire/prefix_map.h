@@ -153,16 +153,12 @@ class FlatTable {
 template <class V>
 class PrefixMap {
  public:
-  V* find(const Prefix& p) {
-    return p.afi() == Afi::Ipv4 ? v4_.find(v4(p)) : v6_.find(v6(p));
-  }
+  V* find(const Prefix& p) { return p.afi() == Afi::Ipv4 ? v4_.find(v4(p)) : v6_.find(v6(p)); }
   const V* find(const Prefix& p) const { return const_cast<PrefixMap*>(this)->find(p); }
   std::pair<V*, bool> try_emplace(const Prefix& p) {
     return p.afi() == Afi::Ipv4 ? v4_.try_emplace(v4(p)) : v6_.try_emplace(v6(p));
   }
-  bool erase(const Prefix& p) {
-    return p.afi() == Afi::Ipv4 ? v4_.erase(v4(p)) : v6_.erase(v6(p));
-  }
+  bool erase(const Prefix& p) { return p.afi() == Afi::Ipv4 ? v4_.erase(v4(p)) : v6_.erase(v6(p)); }
   bool contains(const Prefix& p) const { return find(p) != nullptr; }
   size_t size() const { return v4_.size() + v6_.size(); }
   size_t size(Afi afi) const { return afi == Afi::Ipv4 ? v4_.size() : v6_.size(); }
