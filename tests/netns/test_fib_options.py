@@ -7,6 +7,7 @@ fallback for kernels without nexthop objects (RTA_MULTIPATH), and
 advertise-after-install."""
 import contextlib
 import json
+import subprocess
 import time
 
 import pytest
@@ -41,6 +42,16 @@ def ecmp_router(netns_factory, tmp_path, fib):
 def kernel(ns, *args):
     out = ns.ip("-j", *args).stdout
     return json.loads(out) if out.strip() else []
+
+
+def metric(ns, name):
+    """A metric of closbgpd's (metrics: {listen: "127.0.0.1:9179"}) in `ns`."""
+    code = ("import urllib.request\n"
+            "print(urllib.request.urlopen('http://127.0.0.1:9179/metrics').read().decode())")
+    for line in ns.exec("/usr/bin/python3", "-c", code).stdout.splitlines():
+        if line.startswith(name + " "):
+            return int(line.split()[1])
+    return None
 
 
 def group_of(ns, prefix):
@@ -109,18 +120,11 @@ def test_many_routes_go_in_few_sends(netns_factory, tmp_path):
         wait_for(lambda: len(kernel(dut_ns, "route", "show", "proto", "186")) == 5000, 30,
                  "5,000 routes in the kernel")
 
-        def metric(name):
-            code = ("import urllib.request\n"
-                    "print(urllib.request.urlopen('http://127.0.0.1:9179/metrics').read().decode())")
-            for line in dut_ns.exec("/usr/bin/python3", "-c", code).stdout.splitlines():
-                if line.startswith(name + " "):
-                    return int(line.split()[1])
-            return None
-
-        operations, sends = metric("closbgp_fib_operations_total"), metric("closbgp_fib_sends_total")
+        operations = metric(dut_ns, "closbgp_fib_operations_total")
+        sends = metric(dut_ns, "closbgp_fib_sends_total")
         assert operations >= 5000 and sends >= 1
         assert sends * 100 < operations, (sends, operations)
-        assert metric("closbgp_fib_errors_total") == 0
+        assert metric(dut_ns, "closbgp_fib_errors_total") == 0
     finally:
         if peer:
             peer.close()
@@ -247,3 +251,39 @@ def test_advertise_after_install(netns_factory, tmp_path, after_install):
         # A withdrawal is not held back.
         a.withdraw("10.80.0.0/24")
         wait_for(lambda: "10.80.0.0/24" not in b.snapshot()[0], 5, "the withdrawal at B")
+
+
+def test_one_path_withdrawn_is_one_group_update(netns_factory, tmp_path):
+    """50 prefixes share a 2-way group; one neighbour withdraws them all:
+    we write the group in place (and delete the nexthop no longer used), no
+    route. The kernel itself then notifies each route of the group, with
+    the same nhid."""
+    dut_ns, peers_ns = router_and_peers(netns_factory, (A, B))
+    prefixes = [f"10.82.{i}.0/24" for i in range(50)]
+    config = CONFIG.format(fib="") + 'metrics: {listen: "127.0.0.1:9179"}\n'
+    with scripted_router(dut_ns, peers_ns, config, tmp_path, [(A, 65001), (B, 65002)]) as (
+            d, (a, b)):
+        a.announce(*prefixes)
+        b.announce(*prefixes)
+        group = wait_for(lambda: (lambda g: g if g and len(g["group"]) == 2 else None)(
+            group_of(dut_ns, prefixes[0])), 10, "a 2-way group")
+        wait_for(lambda: {r.get("nhid") for r in kernel(dut_ns, "route", "show", "proto", "186")}
+                 == {group["id"]} and len(kernel(dut_ns, "route", "show", "proto", "186")) == 50,
+                 10, "all 50 routes on that group")
+        before = metric(dut_ns, "closbgp_fib_operations_total")
+        monitor = dut_ns.popen("ip", "monitor", "route", "nexthop", stdout=subprocess.PIPE,
+                               text=True)
+        try:
+            time.sleep(0.5)
+            b.withdraw(*prefixes)
+            wait_for(lambda: len(group_of(dut_ns, prefixes[0])["group"]) == 1, 10,
+                     "the group down to one member")
+            time.sleep(0.5)
+        finally:
+            monitor.terminate()
+        assert metric(dut_ns, "closbgp_fib_operations_total") - before == 2
+        events = [line for line in monitor.communicate()[0].splitlines() if line.strip()]
+        groups = [e for e in events if e.startswith(f"id {group['id']} ")]
+        assert len(groups) == 1, events
+        assert all(f"nhid {group['id']} " in e for e in events if e.startswith("10.82.")), events
+        assert all(group_of(dut_ns, p)["id"] == group["id"] for p in prefixes)
