@@ -1,6 +1,7 @@
 // bgp_sink: the receiving end of the ingest benchmarks. Connects to the
-// router under test as an eBGP neighbour (hold time 0: no keepalives to
-// get in the way), decodes every UPDATE with our codec and reports, on
+// router under test as an eBGP neighbour (hold time 90, as every router in
+// the benchmarks; each KEEPALIVE is answered, which keeps the router's hold
+// timer running without a timer here), decodes every UPDATE with our codec and reports, on
 // CLOCK_MONOTONIC (shared by every namespace), when the session came up,
 // when the first UPDATE arrived and when `--expect` distinct prefixes were
 // held (and, with `--sentinel PREFIX`, that one too: the generator sends it
@@ -103,7 +104,7 @@ int main(int argc, char** argv) {
   const int fd = connect_to(o);
   wire::OpenMessage open;
   open.my_as = o.asn > 0xFFFF ? uint16_t(wire::kAsTrans) : uint16_t(o.asn);
-  open.hold_time = 0;
+  open.hold_time = 90;
   open.bgp_id = 0x0a0a0a0a;
   open.capabilities.multiprotocol = {{1, 1}};
   open.capabilities.four_octet_as = o.asn;
@@ -141,10 +142,14 @@ int main(int argc, char** argv) {
       off += header->length;
       if (!msg) die("undecodable message");
       if (std::holds_alternative<wire::NotificationMessage>(*msg)) die("NOTIFICATION received");
-      if (std::holds_alternative<wire::KeepaliveMessage>(*msg) && !established) {
-        established = true;
-        std::printf("{\"event\": \"established\", \"t\": %.6f}\n", now());
-        std::fflush(stdout);
+      if (std::holds_alternative<wire::KeepaliveMessage>(*msg)) {
+        if (established)
+          send_all(fd, *wire::encode(wire::Message{wire::KeepaliveMessage{}}, ectx));
+        if (!established) {
+          established = true;
+          std::printf("{\"event\": \"established\", \"t\": %.6f}\n", now());
+          std::fflush(stdout);
+        }
       }
       auto* u = std::get_if<wire::UpdateMessage>(&*msg);
       if (!u) continue;

@@ -10,7 +10,7 @@ seconds the router's processes spent meanwhile (FRR: bgpd + zebra).
 import json
 import time
 
-from harness import GEN, ratios, run_kinds, side_by_side_args, through_router, write_results
+from harness import CONTROL_KINDS, GEN, ratios, run_kinds, side_by_side_args, through_router, write_results
 from lib.bgp_speaker import announcements, prefix_nlri, route_attributes, update, withdrawals
 
 SENTINEL = "10.255.0.0/24"
@@ -38,7 +38,8 @@ def one_run(kind, count, table, tmp):
 
 def main():
     args, tmp = side_by_side_args(
-        "churn", 100000, lambda ap: ap.add_argument("--rounds", type=int, default=10))
+        "churn", 100000, lambda ap: ap.add_argument("--rounds", type=int, default=10),
+        kinds=CONTROL_KINDS)
     table = churn_table(args.routes, args.rounds)
     out = {"date": time.strftime("%Y-%m-%d"), "routes": args.routes, "rounds": args.rounds,
            "runs": args.runs}

@@ -53,7 +53,7 @@ def one_run(kind, count, table, tmp):
             done = json.loads(line)
             time.sleep(1)
             return {"seconds_to_kernel": round(done["t"] - gen.started, 3), "rss_mb": dut.rss_mb(),
-                    "rss_before_mb": rss_before}
+                    "peak_rss_mb": dut.peak_rss_mb(), "rss_before_mb": rss_before}
         finally:
             if watch:
                 terminate(watch)
@@ -89,7 +89,8 @@ def main():
     out["kernel_floor_all_runs"] = floors
     out["results"] = res = run_kinds(args.only.split(","), args.runs,
                                      lambda kind: one_run(kind, args.routes, table, tmp))
-    out["ratios"] = {**ratios(res, "seconds_to_kernel"), **ratios(res, "rss_mb")}
+    out["ratios"] = {**ratios(res, "seconds_to_kernel"), **ratios(res, "rss_mb"),
+                     **ratios(res, "peak_rss_mb")}
     if "closbgpd" in res:
         out["ratios"]["seconds_to_kernel_vs_floor"] = round(
             res["closbgpd"]["seconds_to_kernel"] / out["kernel_floor_seconds"], 3)

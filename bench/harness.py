@@ -20,9 +20,12 @@ sys.path.insert(0, str(ROOT / "tests"))
 from lib.bgp_speaker import answer_keepalives, message, open_message, router_id_of, serve_in_netns  # noqa: E402
 from lib.frr import FrrNode  # noqa: E402
 from lib.netns import BUILD, Daemon, Netns, terminate, veth  # noqa: E402
-from lib.peers import BirdNode  # noqa: E402
+from lib.peers import BirdNode, GobgpNode, gobgp_config  # noqa: E402
 
 KINDS = ("closbgpd", "bird", "frr")
+# GoBGP has no FIB of its own here (no zebra): it runs in control-plane
+# scenarios only.
+CONTROL_KINDS = KINDS + ("gobgp",)
 SINK = BUILD / "bench" / "bgp_sink"
 # The generator and the sink of the through-the-router benchmarks.
 GEN, SINK_ADDR = "10.0.1.2", "10.0.2.2"
@@ -62,7 +65,8 @@ def router_configs(gen, sink=None, kernel=True):
     frr = ("frr defaults datacenter\nhostname dut\n!\nrouter bgp 65000\n bgp router-id 10.0.0.1\n"
            " no bgp ebgp-requires-policy\n" +
            "".join(f" neighbor {a} remote-as {asn}\n" for a, asn in peers) + "!\n")
-    return {"closbgpd": closbgpd, "bird": bird, "frr": frr}
+    return {"closbgpd": closbgpd, "bird": bird, "frr": frr,
+            "gobgp": gobgp_config(65000, "10.0.0.1", peers, hold=90)}
 
 
 def routes_with_width(ns, width):
@@ -77,11 +81,12 @@ def routes_with_width(ns, width):
     return count
 
 
-def rss_kb(pids):
+def rss_kb(pids, field="VmRSS"):
+    """Resident memory of the processes, summed (VmHWM: each one's peak)."""
     total = 0
     for pid in pids:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
+            if line.startswith(field + ":"):
                 total += int(line.split()[1])
     return total
 
@@ -99,12 +104,18 @@ class Dut:
         elif kind == "bird":
             self.node = BirdNode(ns, tmp, configs[kind])
             self.pids = [self.node.proc.pid]
+        elif kind == "gobgp":
+            self.node = GobgpNode(ns, tmp, configs[kind])
+            self.pids = [self.node.proc.pid]
         else:
             self.node = FrrNode(ns, configs[kind], tmp, extra_args={"bgpd": list(frr_bgpd_args)})
             self.pids = [p.pid for p, _ in self.node.procs]
 
     def rss_mb(self):
         return round(rss_kb(self.pids) / 1024, 1)
+
+    def peak_rss_mb(self):
+        return round(rss_kb(self.pids, "VmHWM") / 1024, 1)
 
     def cpu_seconds(self):
         """User and system time of its processes so far."""
@@ -120,8 +131,9 @@ class Dut:
 
 class Generator:
     """BGP speakers in the tester namespace, one per local address the DUT
-    connects to: OPEN (hold time 0), then nothing until `go()`, then each
-    sends `tables[address]`. `started` is the monotonic time of go()."""
+    connects to: OPEN (hold time 90, every KEEPALIVE answered), then nothing
+    until `go()`, then each sends `tables[address]`. `started` is the
+    monotonic time of go()."""
 
     def __init__(self, ns_name, asns, tables, host="0.0.0.0"):
         self.asns, self.tables = asns, tables
@@ -136,7 +148,7 @@ class Generator:
 
     async def _session(self, reader, writer):
         local = writer.get_extra_info("sockname")[0]
-        writer.write(open_message(self.asns[local], router_id_of(local), hold=0) + message(4))
+        writer.write(open_message(self.asns[local], router_id_of(local), hold=90) + message(4))
         head = await reader.readexactly(19)  # the DUT's OPEN
         await reader.readexactly(int.from_bytes(head[16:18], "big") - 19)
         self.up.add(local)
@@ -210,17 +222,19 @@ def through_router(kind, tmp, count, table, sink_args=(), frr_bgpd_args=("-n",))
 
 
 def run_kinds(kinds, runs, one_run):
-    """`one_run(kind)` `runs` times per router kind, each result printed;
-    per kind the median of every figure, and every run."""
-    results = {}
-    for kind in kinds:
-        all_runs = []
-        for _ in range(runs):
+    """`one_run(kind)` `runs` times per router kind, the kinds alternating
+    (a pass of each, then the next pass), each result printed; per kind the
+    median of every figure, and every run."""
+    all_runs = {kind: [] for kind in kinds}
+    for _ in range(runs):
+        for kind in kinds:
             r = one_run(kind)
             print(kind, r, flush=True)
-            all_runs.append(r)
-        results[kind] = {k: statistics.median(r[k] for r in all_runs) for k in all_runs[0]}
-        results[kind]["all_runs"] = all_runs
+            all_runs[kind].append(r)
+    results = {}
+    for kind, runs_of in all_runs.items():
+        results[kind] = {k: statistics.median(r[k] for r in runs_of) for k in runs_of[0]}
+        results[kind]["all_runs"] = runs_of
     return results
 
 

@@ -22,7 +22,7 @@ import json
 import subprocess
 import time
 
-from harness import GEN, ROOT, ratios, run_kinds, side_by_side_args, through_router, write_results
+from harness import CONTROL_KINDS, GEN, ROOT, ratios, run_kinds, side_by_side_args, through_router, write_results
 from lib.bgp_speaker import announcements
 from lib.netns import terminate, wait_for
 
@@ -64,7 +64,7 @@ def one_run(kind, count, table, tmp, api_probe=False):
             assert done["event"] == "complete", done
             time.sleep(1)
             result = {"seconds_to_sink": round(done["t"] - gen.started, 3), "rss_mb": dut.rss_mb(),
-                      "rss_before_mb": rss_before}
+                      "peak_rss_mb": dut.peak_rss_mb(), "rss_before_mb": rss_before}
             if rib_time is not None:
                 result["seconds_to_rib"] = round(rib_time, 3)
             if probe:
@@ -78,14 +78,15 @@ def one_run(kind, count, table, tmp, api_probe=False):
 def main():
     args, tmp = side_by_side_args("ingest", 1000000, lambda ap: ap.add_argument(
         "--api-probe", action="store_true",
-        help="closbgpd only: ShowBgpSummary latency while the table flows"))
+        help="closbgpd only: ShowBgpSummary latency while the table flows"), kinds=CONTROL_KINDS)
     table = announcements(args.routes, 65001, GEN)
     out = {"date": time.strftime("%Y-%m-%d"), "routes": args.routes, "attribute_sets": 100,
            "runs": args.runs}
     out["results"] = res = run_kinds(
         args.only.split(","), args.runs,
         lambda kind: one_run(kind, args.routes, table, tmp, args.api_probe))
-    out["ratios"] = {**ratios(res, "seconds_to_sink"), **ratios(res, "rss_mb")}
+    out["ratios"] = {**ratios(res, "seconds_to_sink"), **ratios(res, "rss_mb"),
+                     **ratios(res, "peak_rss_mb")}
     others = {k: v for k, v in res.items() if k != "closbgpd"}
     if "closbgpd" in res and others:
         fastest = min(others, key=lambda k: others[k]["seconds_to_sink"])

@@ -1,4 +1,5 @@
-"""BIRD 2 and GoBGP as numbered test peers inside a namespace."""
+"""BIRD 2 and GoBGP as numbered test peers (and benchmarked routers)
+inside a namespace."""
 import subprocess
 
 from lib.netns import terminate, wait_for
@@ -38,25 +39,31 @@ class BirdNode:
         self.log.close()
 
 
-class GobgpNode:
-    def __init__(self, ns, tmp_path, asn, router_id, neighbor, neighbor_as):
-        self.ns = ns
-        conf = tmp_path / f"{ns.name}-gobgp.toml"
-        conf.write_text(f"""[global.config]
-  as = {asn}
-  router-id = "{router_id}"
-[[neighbors]]
+def gobgp_config(asn, router_id, neighbors, hold=9):
+    """GoBGP's TOML: numbered IPv4 neighbours, `neighbors` (address, AS);
+    its default policy accepts and sends everything."""
+    text = f'[global.config]\n  as = {asn}\n  router-id = "{router_id}"\n'
+    for address, peer_as in neighbors:
+        text += f"""[[neighbors]]
   [neighbors.config]
-    neighbor-address = "{neighbor}"
-    peer-as = {neighbor_as}
+    neighbor-address = "{address}"
+    peer-as = {peer_as}
   [neighbors.timers.config]
     connect-retry = 2
-    hold-time = 9
-    keepalive-interval = 3
+    hold-time = {hold}
+    keepalive-interval = {hold // 3}
   [[neighbors.afi-safis]]
     [neighbors.afi-safis.config]
       afi-safi-name = "ipv4-unicast"
-""")
+"""
+    return text
+
+
+class GobgpNode:
+    def __init__(self, ns, tmp_path, config_text):
+        self.ns = ns
+        conf = tmp_path / f"{ns.name}-gobgp.toml"
+        conf.write_text(config_text)
         self.log = open(tmp_path / f"{ns.name}-gobgp.log", "w")
         self.proc = ns.popen("gobgpd", "-f", str(conf), "--api-hosts", "127.0.0.1:50061",
                              stdout=self.log, stderr=subprocess.STDOUT)

@@ -3,7 +3,7 @@ dynamic neighbour accepted from a listen-range."""
 import pytest
 
 from lib.netns import Daemon, router_and_peers, wait_for
-from lib.peers import BirdNode, bird_numbered_config, GobgpNode
+from lib.peers import BirdNode, bird_numbered_config, GobgpNode, gobgp_config
 
 pytestmark = pytest.mark.netns
 
@@ -56,7 +56,7 @@ def test_gobgp_dynamic_neighbour_from_listen_range(link):
     leaf_ns, gobgp_ns, tmp = link
     leaf = Daemon(leaf_ns, leaf_config("{listen-range: 192.0.2.0/24, remote-as: external}"), tmp,
                   "leaf")
-    gobgp = GobgpNode(gobgp_ns, tmp, 65003, "10.0.0.3", "192.0.2.1", 65101)
+    gobgp = GobgpNode(gobgp_ns, tmp, gobgp_config(65003, "10.0.0.3", [("192.0.2.1", 65101)]))
     try:
         leaf.wait_api()
         gobgp.gobgp("global", "rib", "add", "10.0.0.3/32", "-a", "ipv4")
