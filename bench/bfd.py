@@ -10,19 +10,17 @@
     sudo /usr/bin/python3 bench/bfd.py [--trials 10] [--routes 1000000]
 """
 import argparse
-import asyncio
 import datetime
 import json
 import statistics
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
-from lib.bgp_speaker import announcements, answer_keepalives, message, open_message, router_id_of, serve_in_netns  # noqa: E402
+from harness import Generator  # noqa: E402
 from lib.netns import Daemon, Netns, drop_all, restore, veth, wait_for  # noqa: E402
 
 
@@ -70,29 +68,13 @@ def latency(interval, trials, tmp):
 
 def ingest_flaps(count, tmp):
     leaf_ns, spine_ns, gen_ns = Netns("bfd-leaf"), Netns("bfd-spine"), Netns("bfd-gen")
-    stop = threading.Event()
+    gen = None
     try:
         veth(leaf_ns, "swp1", spine_ns, "swp1")
         veth(leaf_ns, "swp2", gen_ns, "eth0")
         leaf_ns.ip("addr", "add", "192.0.2.1/24", "dev", "swp2")
         gen_ns.ip("addr", "add", "192.0.2.2/24", "dev", "eth0")
-        table = announcements(count, 65002, "192.0.2.2")
-        go = threading.Event()  # set once BFD is up on the spine link
-
-        async def generator(reader, writer):
-            writer.write(open_message(65002, router_id_of("192.0.2.2")) + message(4))
-            head = await reader.readexactly(19)  # the leaf's OPEN
-            await reader.readexactly(int.from_bytes(head[16:18], "big") - 19)
-            while not go.is_set():
-                writer.write(message(4))
-                await asyncio.sleep(0.5)
-            writer.write(table)
-            await answer_keepalives(reader, writer)
-
-        ready = threading.Event()
-        threading.Thread(target=serve_in_netns, args=(gen_ns.name, generator, ready, stop),
-                         daemon=True).start()
-        ready.wait(10)
+        gen = Generator(gen_ns, {"192.0.2.2": 65002}, count)
         spine = Daemon(spine_ns, cfg(65000, "10.0.0.1", 50), tmp, "spine-ingest")
         leaf_cfg = cfg(65101, "10.0.0.11", 50,
                        "  - {address: 192.0.2.2, remote-as: 65002, bfd: false}\n")
@@ -104,8 +86,9 @@ def ingest_flaps(count, tmp):
 
         wait_for(lambda: spine_link().get("bfd_state") == "up" and
                  spine_link()["state"] == "SESSION_STATE_ESTABLISHED", 30, "BFD up towards the spine")
-        go.set()
-        start = time.monotonic()
+        gen.wait_up()
+        gen.go()
+        start = gen.started
 
         def received():
             peers = leaf.ctl_json("show", "bgp", "summary")["peers"]
@@ -121,7 +104,8 @@ def ingest_flaps(count, tmp):
         return {"routes": count, "seconds_to_ingest": round(ingest, 2), "bfd_flaps": flaps,
                 "bfd_state_after": bfd_after}
     finally:
-        stop.set()
+        if gen:
+            gen.stop()
         for ns in (leaf_ns, spine_ns, gen_ns):
             ns.delete()
 

@@ -10,17 +10,14 @@ seconds the router's processes spent meanwhile (FRR: bgpd + zebra).
 import json
 import time
 
-from harness import CONTROL_KINDS, GEN, ratios, run_kinds, side_by_side_args, through_router, write_results
-from lib.bgp_speaker import announcements, prefix_nlri, route_attributes, update, withdrawals
+from harness import CONTROL_KINDS, ratios, run_kinds, side_by_side_args, through_router, write_results
 
 SENTINEL = "10.255.0.0/24"
 
 
 def churn_table(count, rounds):
     """Announce, (withdraw, announce) x rounds, then the sentinel."""
-    announce = announcements(count, 65001, GEN)
-    sentinel = update(attributes=route_attributes(65001, GEN), nlri=prefix_nlri(SENTINEL))
-    return announce + (withdrawals(count) + announce) * rounds + sentinel
+    return {"routes": count, "rounds": rounds, "sentinel": SENTINEL}
 
 
 def one_run(kind, count, table, tmp):

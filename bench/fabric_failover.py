@@ -1,5 +1,5 @@
 """Fabric failover benchmark, side by side: the example Clos fabric
-(examples/clos.py, 2 spines over 2 leaves, BFD 300 ms x 3 on every link)
+(examples/clos.py, 2 spines over 4 leaves, BFD 300 ms x 3 on every link)
 built all of closbgpd, and all of FRR (zebra, bgpd, bfdd), carrying
 100,000 IPv4 routes that leaf2's server announces to leaf2. At leaf1 every
 one of them has both spines as next hops. Then leaf1's uplink to spine1
@@ -13,7 +13,7 @@ timestamps, and how many kernel notifications the repair took (with
 rewritten nexthop group is one, each route written is one). Also the time
 to load the 100,000 routes into leaf1's kernel with 2-way ECMP.
 
-    sudo /usr/bin/python3 bench/fabric_failover.py [--routes 100000] [--runs 3]
+    sudo /usr/bin/python3 bench/fabric_failover.py [--routes 100000] [--runs 3] [--leaves 4]
 """
 import datetime
 import itertools
@@ -27,11 +27,9 @@ from harness import (ROOT, Generator, ratios, routes_with_width, run_kinds, side
 sys.path.insert(0, str(ROOT / "examples"))
 from clos import FABRIC_PREFIXES, Clos, running  # noqa: E402
 
-from lib.bgp_speaker import announcements  # noqa: E402
 from lib.netns import wait_for  # noqa: E402
 
 KINDS = ("closbgpd", "frr")
-ROUTERS = ("spine1", "spine2", "leaf1", "leaf2")
 # The announced /24s start at 11.0.0.0 (lib.bgp_speaker.announcements).
 ACCEPT = [*FABRIC_PREFIXES, ("11.0.0.0/8", 32), ("12.0.0.0/8", 32)]
 
@@ -42,15 +40,16 @@ def event_times(text):
             for line in text.splitlines() if line.startswith("[")]
 
 
-def one_run(kind, routes, workdir):
+def one_run(kind, routes, leaves, workdir):
     workdir.mkdir(parents=True)
-    clos = Clos(workdir, spines=2, leaves=2, frr=ROUTERS if kind == "frr" else (), accept=ACCEPT,
-                server_peers=True)
+    routers = ("spine1", "spine2", *(f"leaf{i}" for i in range(1, leaves + 1)))
+    clos = Clos(workdir, spines=2, leaves=leaves, frr=routers if kind == "frr" else (),
+                accept=ACCEPT, server_peers=True)
     with running(clos):
         clos.wait_converged()
         server = clos.servers["server2"].address(4)
-        gen = Generator(f"/proc/{clos.hosts['server2'].pid}/ns/net", {server: 65200},
-                        {server: announcements(routes, 65200, server, attribute_sets=1)})
+        gen = Generator(clos.fabric.node(clos.hosts["server2"]), {server: 65200}, routes,
+                        attribute_sets=1)
         try:
             gen.wait_up()
             gen.go()
@@ -83,12 +82,16 @@ def one_run(kind, routes, workdir):
 
 
 def main():
-    args, tmp = side_by_side_args("fabric_failover", 100000, kinds=KINDS)
+    args, tmp = side_by_side_args(
+        "fabric_failover", 100000, lambda ap: ap.add_argument("--leaves", type=int, default=4),
+        kinds=KINDS)
     runs = itertools.count()
     out = {"date": time.strftime("%Y-%m-%d"), "routes": args.routes, "runs": args.runs,
-           "fabric": "2 spines x 2 leaves, BFD 300 ms x 3, one uplink of leaf1 silently lossy"}
+           "fabric": f"2 spines x {args.leaves} leaves, BFD 300 ms x 3, one uplink of leaf1 "
+                     "silently lossy"}
     out["results"] = run_kinds(args.only.split(","), args.runs,
-                               lambda kind: one_run(kind, args.routes, tmp / f"{kind}-{next(runs)}"))
+                               lambda kind: one_run(kind, args.routes, args.leaves,
+                                                    tmp / f"{kind}-{next(runs)}"))
     out["ratios"] = {**ratios(out["results"], "seconds_to_repair"),
                      **ratios(out["results"], "seconds_to_load")}
     write_results(out, args.out)

@@ -14,7 +14,6 @@ import time
 
 from harness import (Dut, Generator, namespaces, ratios, routes_with_width, run_kinds,
                      side_by_side_args, write_results)
-from lib.bgp_speaker import announcements
 from lib.netns import veth, wait_for
 
 
@@ -46,8 +45,7 @@ def one_run(kind, peers, count, tmp):
             for i in range(peers):
                 tester.ip("addr", "add", f"{peer_address(i)}/24", "dev", "eth1")
             asns = {peer_address(i): 65001 + i for i in range(peers)}
-            tables = {a: announcements(count, asn, a, attribute_sets=1) for a, asn in asns.items()}
-            gen = Generator(tester.name, asns, tables)
+            gen = Generator(tester, asns, count, attribute_sets=1)
             dut = Dut(kind, dut_ns, tmp, configs(peers))
             gen.wait_up()
             time.sleep(1)

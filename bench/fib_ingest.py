@@ -19,7 +19,6 @@ import time
 
 from harness import (Dut, Generator, namespaces, ratios, router_configs, run_kinds,
                      side_by_side_args, write_results)
-from lib.bgp_speaker import announcements
 from lib.netns import BUILD, terminate, veth
 
 KERNEL_ROUTES = BUILD / "bench" / "kernel_routes"
@@ -39,7 +38,7 @@ def one_run(kind, count, table, tmp):
         gen = dut = watch = None
         try:
             link(dut_ns, tester)
-            gen = Generator(tester.name, {GEN: 65001}, {GEN: table}, host=GEN)
+            gen = Generator(tester, {GEN: 65001}, table)
             dut = Dut(kind, dut_ns, tmp, CONFIGS)
             watch = dut_ns.popen(str(KERNEL_ROUTES), "watch", "--expect", str(count),
                                  stdout=subprocess.PIPE, text=True)
@@ -80,7 +79,7 @@ def kernel_floor(count):
 
 def main():
     args, tmp = side_by_side_args("fib_ingest", 1000000)
-    table = announcements(args.routes, 65001, GEN)
+    table = args.routes
     out = {"date": time.strftime("%Y-%m-%d"), "routes": args.routes, "attribute_sets": 100,
            "runs": args.runs}
     floors = [kernel_floor(args.routes) for _ in range(args.runs)]

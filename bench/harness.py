@@ -1,12 +1,12 @@
 """What the side-by-side benchmarks share: the routers under test (closbgpd,
-BIRD, FRR) started from a config text in a namespace, their resident
-memory, and a generator that answers BGP sessions in the tester namespace
-and sends a pre-encoded table when told to."""
+BIRD, FRR, GoBGP) started from a config text in a namespace, their resident
+memory, and the generator (bench/bgp_gen.cpp) that answers BGP sessions in
+the tester namespace and sends a pre-encoded table when told to."""
 import argparse
-import asyncio
 import contextlib
 import json
 import os
+import queue
 import statistics
 import subprocess
 import sys
@@ -17,7 +17,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
-from lib.bgp_speaker import answer_keepalives, message, open_message, router_id_of, serve_in_netns  # noqa: E402
 from lib.frr import FrrNode  # noqa: E402
 from lib.netns import BUILD, Daemon, Netns, terminate, veth  # noqa: E402
 from lib.peers import BirdNode, GobgpNode, gobgp_config  # noqa: E402
@@ -27,6 +26,7 @@ KINDS = ("closbgpd", "bird", "frr")
 # scenarios only.
 CONTROL_KINDS = KINDS + ("gobgp",)
 SINK = BUILD / "bench" / "bgp_sink"
+GEN_BIN = BUILD / "bench" / "bgp_gen"
 # The generator and the sink of the through-the-router benchmarks.
 GEN, SINK_ADDR = "10.0.1.2", "10.0.2.2"
 
@@ -130,46 +130,53 @@ class Dut:
 
 
 class Generator:
-    """BGP speakers in the tester namespace, one per local address the DUT
-    connects to: OPEN (hold time 90, every KEEPALIVE answered), then nothing
-    until `go()`, then each sends `tables[address]`. `started` is the
-    monotonic time of go()."""
+    """`build/bench/bgp_gen` (bench/bgp_gen.cpp) on `node`: an eBGP speaker
+    on each address of `peers` (address -> AS) that the DUT connects to;
+    after `go()` each sends `routes` IPv4 /24s from 11.0.0.0 with
+    `attribute_sets` MEDs, `rounds` times withdrawn and announced again,
+    then `sentinel`. `started` is the monotonic time the tables left."""
 
-    def __init__(self, ns_name, asns, tables, host="0.0.0.0"):
-        self.asns, self.tables = asns, tables
-        self.go_event, self.stop_event = threading.Event(), threading.Event()
-        self.started = None
-        self.up = set()  # addresses whose session got the DUT's OPEN
-        ready = threading.Event()
-        threading.Thread(target=serve_in_netns,
-                         args=(ns_name, self._session, ready, self.stop_event),
-                         kwargs={"host": host}, daemon=True).start()
-        ready.wait(10)
+    def __init__(self, node, peers, routes, attribute_sets=100, rounds=0, sentinel=None):
+        self.peers, self.started, self.up = peers, None, set()
+        args = [str(GEN_BIN), "--routes", str(routes), "--attribute-sets", str(attribute_sets),
+                "--rounds", str(rounds)]
+        for address, asn in peers.items():
+            args += ["--peer", f"{address},{asn}"]
+        if sentinel:
+            args += ["--sentinel", sentinel]
+        self.proc = node.popen(*args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        self.events = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
 
-    async def _session(self, reader, writer):
-        local = writer.get_extra_info("sockname")[0]
-        writer.write(open_message(self.asns[local], router_id_of(local), hold=90) + message(4))
-        head = await reader.readexactly(19)  # the DUT's OPEN
-        await reader.readexactly(int.from_bytes(head[16:18], "big") - 19)
-        self.up.add(local)
-        while not self.go_event.is_set():
-            await asyncio.sleep(0.05)
-        writer.write(self.tables[local])
-        await answer_keepalives(reader, writer)
+    def _read(self):
+        for line in self.proc.stdout:
+            self.events.put(json.loads(line))
+        self.events.put({"event": "exit"})
+
+    def _next(self, timeout):
+        try:
+            e = self.events.get(timeout=timeout)
+        except queue.Empty:
+            raise AssertionError(f"bgp_gen: nothing within {timeout} s") from None
+        assert e["event"] != "exit", f"bgp_gen exited ({self.proc.poll()})"
+        return e
 
     def wait_up(self, timeout=60):
         deadline = time.monotonic() + timeout
-        while self.up != set(self.asns):
-            if time.monotonic() > deadline:
-                raise AssertionError(f"sessions up: {sorted(self.up)} of {sorted(self.asns)}")
-            time.sleep(0.05)
+        while self.up != set(self.peers):
+            e = self._next(max(0.1, deadline - time.monotonic()))
+            if e["event"] == "up":
+                self.up.add(e["address"])
 
     def go(self):
-        self.started = time.monotonic()
-        self.go_event.set()
+        self.proc.stdin.write("go\n")
+        self.proc.stdin.flush()
+        while (e := self._next(60))["event"] != "go":
+            pass
+        self.started = e["t"]
 
     def stop(self):
-        self.stop_event.set()
+        terminate(self.proc)
 
 
 @contextlib.contextmanager
@@ -186,7 +193,8 @@ def namespaces(name):
 @contextlib.contextmanager
 def through_router(kind, tmp, count, table, sink_args=(), frr_bgpd_args=("-n",)):
     """A router under test (control plane only, `router_configs`) between
-    the generator at GEN, which sends `table` on go(), and the sink at
+    the generator at GEN, which sends the table `table` describes (the
+    Generator's options) on go(), and the sink at
     SINK_ADDR, which reports when it holds `count` prefixes (`sink_args`:
     more of its options). Yields (dut, dut_ns, gen, sink) with both
     sessions up; everything is stopped afterwards."""
@@ -201,7 +209,7 @@ def through_router(kind, tmp, count, table, sink_args=(), frr_bgpd_args=("-n",))
             tester.ip("addr", "add", f"{SINK_ADDR}/24", "dev", "eth2")
             # Only on the generator's address: the DUT's connection to the
             # sink's address must find nothing listening (the sink connects).
-            gen = Generator(tester.name, {GEN: 65001}, {GEN: table}, host=GEN)
+            gen = Generator(tester, {GEN: 65001}, **table)
             configs = router_configs(GEN, sink=SINK_ADDR, kernel=False)
             dut = Dut(kind, dut_ns, tmp, configs, frr_bgpd_args=list(frr_bgpd_args))
             sink = tester.popen(str(SINK), "--connect", "10.0.2.1", "--local", SINK_ADDR, "--as",

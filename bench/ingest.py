@@ -23,7 +23,6 @@ import subprocess
 import time
 
 from harness import CONTROL_KINDS, GEN, ROOT, ratios, run_kinds, side_by_side_args, through_router, write_results
-from lib.bgp_speaker import announcements
 from lib.netns import terminate, wait_for
 
 
@@ -79,7 +78,7 @@ def main():
     args, tmp = side_by_side_args("ingest", 1000000, lambda ap: ap.add_argument(
         "--api-probe", action="store_true",
         help="closbgpd only: ShowBgpSummary latency while the table flows"), kinds=CONTROL_KINDS)
-    table = announcements(args.routes, 65001, GEN)
+    table = {"routes": args.routes}
     out = {"date": time.strftime("%Y-%m-%d"), "routes": args.routes, "attribute_sets": 100,
            "runs": args.runs}
     out["results"] = res = run_kinds(

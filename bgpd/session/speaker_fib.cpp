@@ -15,10 +15,11 @@ constexpr auto kBackpressurePoll = std::chrono::milliseconds(20);
 
 void Speaker::listen_to_fib() {
   if (!fib_ || !cfg_.fib.advertise_after_install) return;
-  // The FIB thread reports; the main loop advertises.
-  fib_->report_installed([this](std::vector<wire::Prefix> prefixes, uint64_t through) {
+  // The FIB thread reports; the main loop advertises. The io_context
+  // outlives both (a report racing ~Speaker posts a handler never run).
+  fib_->report_installed([this, &io = io_](std::vector<wire::Prefix> prefixes, uint64_t through) {
     asio::post(
-        io_, [this, prefixes = std::move(prefixes), through] { fib_installed(prefixes, through); });
+        io, [this, prefixes = std::move(prefixes), through] { fib_installed(prefixes, through); });
   });
   session_logger()->info("advertise-after-install: a route goes to peers once the kernel has it");
 }

@@ -36,41 +36,6 @@ def router_id_of(address):
     return struct.unpack("!I", socket.inet_aton(address))[0]
 
 
-PREFIXES_PER_UPDATE = 1000
-
-
-def _table_nlri(first, count):
-    """/24s number first.. of the benchmark table (from 11.0.0.0), packed."""
-    nlri = bytearray()
-    for i in range(first, min(first + PREFIXES_PER_UPDATE, count)):
-        nlri += bytes([24]) + struct.pack("!I", 0x0B000000 + (i << 8))[:3]
-    return bytes(nlri)
-
-
-def withdrawals(count):
-    """UPDATEs withdrawing what announcements(count, ...) announced."""
-    return b"".join(update(withdrawn=_table_nlri(first, count))
-                    for first in range(0, count, PREFIXES_PER_UPDATE))
-
-
-def route_attributes(asn, next_hop, med=0):
-    """ORIGIN IGP, AS_PATH [asn], NEXT_HOP and MED: an eBGP neighbour's route."""
-    return (bytes([0x40, 1, 1, 0]) + bytes([0x40, 2, 6, 2, 1]) + struct.pack("!I", asn) +
-            bytes([0x40, 3, 4]) + socket.inet_aton(next_hop) + bytes([0x80, 4, 4]) +
-            struct.pack("!I", med))
-
-
-def announcements(count, asn, next_hop, attribute_sets=100):
-    """UPDATEs announcing `count` IPv4 /24s from 11.0.0.0, about 1,000 per
-    message, cycling through `attribute_sets` different MED values."""
-    out = []
-    for first in range(0, count, PREFIXES_PER_UPDATE):
-        med = (first // PREFIXES_PER_UPDATE) % attribute_sets
-        out.append(update(attributes=route_attributes(asn, next_hop, med),
-                          nlri=_table_nlri(first, count)))
-    return b"".join(out)
-
-
 def enter_netns(name):
     """Moves the calling thread into a network namespace: a name (ip netns)
     or a path (/proc/PID/ns/net, e.g. a Mininet host's)."""
