@@ -31,25 +31,17 @@
 #include <string>
 #include <vector>
 
+#include "bench/tool.h"
 #include "bgpd/wire/codec.h"
 
 namespace {
 
 using namespace closbgp;
+using bench::die;
+using bench::now;
 
 constexpr size_t kPerUpdate = 1000;  // prefixes per UPDATE: one 4096-octet message
 constexpr uint16_t kHoldTime = 90;
-
-double now() {
-  timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return double(ts.tv_sec) + double(ts.tv_nsec) / 1e9;
-}
-
-[[noreturn]] void die(const std::string& what) {
-  std::fprintf(stderr, "bgp_gen: %s\n", what.c_str());
-  std::exit(2);
-}
 
 struct PeerSpec {
   wire::IpAddress address;

@@ -21,22 +21,14 @@
 #include <unordered_set>
 #include <vector>
 
+#include "bench/tool.h"
 #include "bgpd/wire/codec.h"
 
 namespace {
 
 using namespace closbgp;
-
-double now() {
-  timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return double(ts.tv_sec) + double(ts.tv_nsec) / 1e9;
-}
-
-[[noreturn]] void die(const std::string& what) {
-  std::fprintf(stderr, "bgp_sink: %s\n", what.c_str());
-  std::exit(2);
-}
+using bench::die;
+using bench::now;
 
 struct Options {
   std::string connect, local;
@@ -143,8 +135,7 @@ int main(int argc, char** argv) {
       if (!msg) die("undecodable message");
       if (std::holds_alternative<wire::NotificationMessage>(*msg)) die("NOTIFICATION received");
       if (std::holds_alternative<wire::KeepaliveMessage>(*msg)) {
-        if (established)
-          send_all(fd, *wire::encode(wire::Message{wire::KeepaliveMessage{}}, ectx));
+        if (established) send_all(fd, *wire::encode(wire::Message{wire::KeepaliveMessage{}}, ectx));
         if (!established) {
           established = true;
           std::printf("{\"event\": \"established\", \"t\": %.6f}\n", now());

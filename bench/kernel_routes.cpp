@@ -17,25 +17,24 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <string>
 #include <vector>
 
+#include "bench/tool.h"
+
 namespace {
 
 constexpr uint32_t kFirstPrefix = 0x0b000000;  // 11.0.0.0, as bench/harness.py announces
 constexpr uint32_t kRoutesPerSend = 1400;      // 44 octets each: about 60 KiB
 
-[[noreturn]] void die(const char* what) {
-  std::perror(what);
-  std::exit(1);
-}
+using closbgp::bench::now;
 
-double now() {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+// A system call failed: what, and errno's reason.
+[[noreturn]] void die(const char* what) {
+  closbgp::bench::die(std::string(what) + ": " + std::strerror(errno));
 }
 
 int open_netlink(uint32_t groups) {
