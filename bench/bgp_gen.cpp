@@ -169,25 +169,35 @@ struct Session {
   bool open_received = false;
   std::shared_ptr<const std::vector<uint8_t>> table;  // after "go"
   size_t table_sent = 0;
+  size_t boundary = 0;  // where the table message being sent ends
 
   bool pending() const { return sent < out.size() || (table && table_sent < table->size()); }
 
-  // Sends what the socket takes now; false when the router closed it.
+  // Sends what the socket takes now; false when the router closed it. A
+  // KEEPALIVE answered while the table goes out is sent between two of the
+  // table's messages, never inside one.
   bool flush() {
-    while (sent < out.size()) {
-      const ssize_t n = send(fd, out.data() + sent, out.size() - sent, MSG_NOSIGNAL);
-      if (n < 0) return errno == EAGAIN;
-      sent += size_t(n);
-    }
-    out.clear();
-    sent = 0;
-    while (table && table_sent < table->size()) {
-      const ssize_t n =
-          send(fd, table->data() + table_sent, table->size() - table_sent, MSG_NOSIGNAL);
+    for (;;) {
+      while (table && boundary < table_sent)
+        boundary += size_t((*table)[boundary + 16]) << 8 | (*table)[boundary + 17];
+      const bool between = !table || table_sent == boundary;
+      if (sent < out.size() && between) {
+        const ssize_t n = send(fd, out.data() + sent, out.size() - sent, MSG_NOSIGNAL);
+        if (n < 0) return errno == EAGAIN;
+        sent += size_t(n);
+        if (sent == out.size()) {
+          out.clear();
+          sent = 0;
+        }
+        continue;
+      }
+      if (!table || table_sent == table->size()) return true;
+      // With control bytes waiting, only to the end of this message.
+      const size_t end = sent < out.size() ? boundary : table->size();
+      const ssize_t n = send(fd, table->data() + table_sent, end - table_sent, MSG_NOSIGNAL);
       if (n < 0) return errno == EAGAIN;
       table_sent += size_t(n);
     }
-    return true;
   }
 
   // Reads what arrived: the router's OPEN, KEEPALIVEs (answered).

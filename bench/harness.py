@@ -95,7 +95,7 @@ class Dut:
     """One router under test; `configs` maps kind to config text; `pids`
     are the processes whose memory counts (FRR: zebra and bgpd)."""
 
-    def __init__(self, kind, ns, tmp, configs, frr_bgpd_args=()):
+    def __init__(self, kind, ns, tmp, configs, frr_bgpd_args=(), frr_daemons=("zebra", "bgpd")):
         self.kind = kind
         if kind == "closbgpd":
             self.node = Daemon(ns, configs[kind], tmp, "dut-closbgpd")
@@ -108,7 +108,8 @@ class Dut:
             self.node = GobgpNode(ns, tmp, configs[kind])
             self.pids = [self.node.proc.pid]
         else:
-            self.node = FrrNode(ns, configs[kind], tmp, extra_args={"bgpd": list(frr_bgpd_args)})
+            self.node = FrrNode(ns, configs[kind], tmp, daemons=frr_daemons,
+                                extra_args={"bgpd": list(frr_bgpd_args)})
             self.pids = [p.pid for p, _ in self.node.procs]
 
     def rss_mb(self):

@@ -4,7 +4,7 @@
 # by pass; then the report: bench/results/REPORT.md and bench/results/plots/.
 # As root, after scripts/setup.sh and scripts/build.sh.
 #
-#   bench/run.sh           the issue's sizes, 3 passes (about 40 minutes here)
+#   bench/run.sh           the issue's sizes, 3 passes (about 25 minutes here)
 #   bench/run.sh --quick   small sizes, 1 pass, into bench/results/quick/ (a few minutes)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,7 +33,8 @@ step bench/fib_ingest.py --routes $ingest --runs $runs --out "$out/fib_ingest.js
 step bench/churn.py --routes $churn --rounds $rounds --runs $runs --out "$out/churn.json"
 step bench/fanin.py --peers $fanin_peers --routes $fanin_routes --runs $runs --out "$out/fanin.json"
 step bench/fabric_failover.py --routes $failover --runs $runs --out "$out/fabric_failover.json"
-step bench/bfd.py --trials $bfd_trials --routes $ingest --out "$out/bfd.json"
+step bench/bfd.py --trials $bfd_trials --out "$out/bfd.json"
+step bench/bfd_load.py --routes $ingest --runs $runs --out "$out/bfd_load.json"
 step bench/many_peers.py --peers $peers --out "$out/many_peers.json"
 build/bench/wire_bench --benchmark_format=json --benchmark_out="$out/wire_bench.json" \
   --benchmark_out_format=json >/dev/null
