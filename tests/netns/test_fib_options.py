@@ -29,9 +29,12 @@ neighbors:
 
 
 @contextlib.contextmanager
-def ecmp_router(netns_factory, tmp_path, fib):
-    """closbgpd with two neighbours announcing 10.80.0.0/24 (ECMP)."""
+def ecmp_router(netns_factory, tmp_path, fib, before_start=None):
+    """closbgpd with two neighbours announcing 10.80.0.0/24 (ECMP);
+    `before_start(dut_ns)` prepares the router's namespace."""
     dut_ns, peers_ns = router_and_peers(netns_factory, (A, B))
+    if before_start:
+        before_start(dut_ns)
     with scripted_router(dut_ns, peers_ns, CONFIG.format(fib=fib), tmp_path,
                          [(A, 65001), (B, 65002)]) as (d, peers):
         for p in peers:
@@ -287,3 +290,34 @@ def test_one_path_withdrawn_is_one_group_update(netns_factory, tmp_path):
         assert len(groups) == 1, events
         assert all(f"nhid {group['id']} " in e for e in events if e.startswith("10.82.")), events
         assert all(group_of(dut_ns, p)["id"] == group["id"] for p in prefixes)
+
+
+def test_routes_of_other_protocols_are_left_alone(netns_factory, tmp_path):
+    """Another protocol's routes (the same prefix at another metric, another
+    prefix at ours) and a nexthop object outside our id range survive our
+    writes, a repair, the audit and our exit with retain-on-exit: false."""
+    def others(ns):
+        routes = [(r["dst"], r.get("metric")) for r in kernel(ns, "route", "show", "proto",
+                                                               "static")]
+        return sorted(routes), [n["id"] for n in kernel(ns, "nexthop", "show", "id", "7")]
+
+    def add_others(ns):
+        ns.ip("route", "add", "10.80.0.0/24", "via", A, "proto", "static", "metric", "100")
+        ns.ip("route", "add", "10.99.0.0/24", "via", B, "proto", "static", "metric", "20")
+        ns.ip("nexthop", "add", "id", "7", "via", B, "dev", "swp1", "proto", "static")
+
+    before = ([("10.80.0.0/24", 100), ("10.99.0.0/24", 20)], [7])
+    with ecmp_router(netns_factory, tmp_path, "audit-interval: 1, retain-on-exit: false",
+                     before_start=add_others) as (d, peers):
+        assert others(d.ns) == before
+        def ours():
+            return kernel(d.ns, "route", "show", "10.80.0.0/24", "proto", "bgp")
+
+        wait_for(ours, 10, "our route")
+        d.ns.ip("route", "del", "10.80.0.0/24", "proto", "186")  # repaired, from notifications
+        wait_for(ours, 10, "our route put back")
+        time.sleep(1.5)  # an audit
+        assert others(d.ns) == before
+        assert d.stop() == 0
+        assert kernel(d.ns, "route", "show", "proto", "bgp") == []
+        assert others(d.ns) == before
