@@ -40,8 +40,8 @@ class BirdNode:
 
 
 def gobgp_config(asn, router_id, neighbors, hold=9):
-    """GoBGP's TOML: numbered IPv4 neighbours, `neighbors` (address, AS);
-    its default policy accepts and sends everything."""
+    """GoBGP's TOML: numbered IPv4 neighbours, `neighbors` (address, AS),
+    no MRAI; its default policy accepts and sends everything."""
     text = f'[global.config]\n  as = {asn}\n  router-id = "{router_id}"\n'
     for address, peer_as in neighbors:
         text += f"""[[neighbors]]
@@ -52,6 +52,7 @@ def gobgp_config(asn, router_id, neighbors, hold=9):
     connect-retry = 2
     hold-time = {hold}
     keepalive-interval = {hold // 3}
+    minimum-advertisement-interval = 0
   [[neighbors.afi-safis]]
     [neighbors.afi-safis.config]
       afi-safi-name = "ipv4-unicast"
