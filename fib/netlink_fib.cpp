@@ -434,7 +434,6 @@ void NetlinkFib::run() {
 NetlinkFib::Written NetlinkFib::write(const std::vector<Op>& ops) {
   Written out;
   if (ops.empty()) return out;
-  size_t failures = 0;
   std::string last_error;
   const uint64_t sends_before = batch_->sends();
   batch_->begin([&](size_t i, int error, std::string_view why) {
@@ -448,7 +447,7 @@ NetlinkFib::Written NetlinkFib::write(const std::vector<Op>& ops) {
     out.failed.push_back(i);
     last_error = describe(o) + ": " + std::strerror(-error) +
                  (why.empty() ? "" : " (" + std::string(why) + ")");
-    if (failures++ < kErrorsLoggedPerWrite) logger()->error("FIB: {}", last_error);
+    if (out.failed.size() <= kErrorsLoggedPerWrite) logger()->error("FIB: {}", last_error);
   });
   for (size_t i = 0; i < ops.size(); ++i) {
     nl_msg* m = message_for(ops[i]);
@@ -456,6 +455,7 @@ NetlinkFib::Written NetlinkFib::write(const std::vector<Op>& ops) {
     nlmsg_free(m);
   }
   out.complete = batch_->flush();
+  const size_t failures = out.failed.size();
   if (failures > kErrorsLoggedPerWrite)
     logger()->error("FIB: {} more errors in this write of {} operations, the last: {}",
                     failures - kErrorsLoggedPerWrite, ops.size(), last_error);

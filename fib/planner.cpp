@@ -88,24 +88,25 @@ void Planner::release_group(uint32_t id) {
 
 void Planner::rewrite_groups_in_place(const Batch& batch, std::vector<Op>& ops,
                                       wire::PrefixSet& settled) {
+  // Each of the batch's sets sorted once, not once per prefix that has it.
+  std::vector<std::vector<NextHop>> sorted = batch.sets;
+  for (auto& s : sorted) std::sort(s.begin(), s.end());
   // For each group touched: how many of its prefixes move, and whether they
   // all move to one and the same new set.
   struct Move {
     uint32_t moving = 0;
-    std::vector<NextHop> to;  // sorted
+    const std::vector<NextHop>* to = nullptr;  // sorted
     bool same = true;
   };
   std::map<uint32_t, Move> moves;
   for (const auto& [prefix, set] : batch.entries) {
     const uint32_t* r = routes_.find(prefix);
     if (!r || set == Batch::kRemove || batch.sets[set].empty()) continue;
-    std::vector<NextHop> sorted = batch.sets[set];
-    std::sort(sorted.begin(), sorted.end());
     Move& m = moves[*r];
     if (m.moving++ == 0)
-      m.to = std::move(sorted);
+      m.to = &sorted[set];
     else
-      m.same = m.same && m.to == sorted;
+      m.same = m.same && *m.to == sorted[set];
   }
   std::set<uint32_t> rewritten;
   for (const auto& [gid, m] : moves) {
@@ -113,7 +114,7 @@ void Planner::rewrite_groups_in_place(const Batch& batch, std::vector<Op>& ops,
     if (by_id == group_by_id_.end()) continue;
     auto old = by_id->second;
     if (!m.same || m.moving != old->second.refs) continue;
-    const auto members = acquire_nexthops(m.to, ops);
+    const auto members = acquire_nexthops(*m.to, ops);
     if (members == old->first) continue;
     const Counted counted = old->second;
     const std::vector<uint32_t> old_members = old->first;
