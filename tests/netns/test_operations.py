@@ -72,18 +72,21 @@ def test_drain_states(link):
         assert "node is now drained" in d.ctl("drain").stdout
         wait_for(lambda: seen(b, "10.60.0.0/24") == ([65000, 65000, 65000, 65001], [GSHUT]), 10,
                  "the drained route at b")
-        assert seen(a, "10.50.0.0/24") == ([65000, 65000, 65000], [GSHUT])
+        wait_for(lambda: seen(a, "10.50.0.0/24") == ([65000, 65000, 65000], [GSHUT]), 10,
+                 "the drained network at a")
         peers = d.ctl_json("show", "bgp", "summary")["peers"]
         assert {p["drain_state"] for p in peers} == {"drained"}
 
         d.ctl("undrain")
         wait_for(lambda: seen(b, "10.60.0.0/24") == ([65000, 65001], []), 10, "undrained at b")
+        # Each neighbour's UPDATE is its own send: wait for a's too.
+        wait_for(lambda: seen(a, "10.50.0.0/24") == ([65000], []), 10, "undrained at a")
 
         # One neighbour only.
         assert "neighbour 192.0.2.3 is now drained" in d.ctl("drain", B).stdout
         wait_for(lambda: seen(b, "10.50.0.0/24") == ([65000, 65000, 65000], [GSHUT]), 10,
                  "b alone drained")
-        assert seen(a, "10.50.0.0/24") == ([65000], [])
+        assert seen(a, "10.50.0.0/24") == ([65000], []), "a stays undrained"
         r = d.ctl("drain", "192.0.2.99", check=False)
         assert r.returncode == 1 and "no neighbour" in r.stderr
 
