@@ -6,49 +6,45 @@
 
 namespace closbgp::rib {
 
-uint32_t Path::local_pref() const {
-  const auto& c = attributes->communities;
-  if (std::find(c.begin(), c.end(), wire::kGracefulShutdown) != c.end()) return 0;
-  return attributes->local_pref.value_or(kDefaultLocalPref);
-}
-
-uint32_t Path::neighbor_as() const {
-  const auto& p = attributes->as_path;
-  if (!p) return 0;
-  for (const auto& seg : p->segments)
-    if (seg.type == wire::SegmentType::Sequence && !seg.asns.empty()) return seg.asns.front();
-  return 0;
-}
-
-size_t Path::as_path_length() const {
-  return attributes->as_path ? attributes->as_path->length() : 0;
-}
-
 namespace {
+
+PathRank rank_of(const wire::PathAttributes& a, const PathSource& source) {
+  PathRank r;
+  if (std::find(a.communities.begin(), a.communities.end(), wire::kGracefulShutdown) !=
+      a.communities.end())
+    r.local_pref = 0;
+  else
+    r.local_pref = a.local_pref.value_or(kDefaultLocalPref);
+  if (a.as_path) {
+    r.as_path_length = uint32_t(a.as_path->length());
+    for (const auto& seg : a.as_path->segments)
+      if (seg.type == wire::SegmentType::Sequence && !seg.asns.empty()) {
+        r.neighbor_as = seg.asns.front();
+        break;
+      }
+  }
+  r.origin = uint32_t(a.origin.value_or(wire::Origin::Incomplete));
+  r.med = a.med.value_or(0);
+  r.router_id = a.originator_id.value_or(source.peer_router_id);
+  r.cluster_list_length = uint32_t(a.cluster_list.size());
+  return r;
+}
 
 template <typename T>
 int lower_wins(const T& a, const T& b) {
   return a < b ? -1 : (b < a ? 1 : 0);
 }
 
-uint32_t origin_rank(const Path& p) {
-  return p.attributes->origin ? uint32_t(*p.attributes->origin)
-                              : uint32_t(wire::Origin::Incomplete);
-}
-
-uint32_t router_id(const Path& p) {
-  return p.attributes->originator_id.value_or(p.source.peer_router_id);
-}
-
 // The steps that must all be equal for multipath, in order.
 int compare_up_to_ebgp(const Path& a, const Path& b, const SelectionOptions& o) {
   const bool a_local = a.source.peer_id == kLocalSource, b_local = b.source.peer_id == kLocalSource;
   if (a_local != b_local) return a_local ? -1 : 1;
-  if (int c = lower_wins(b.local_pref(), a.local_pref())) return c;  // higher wins
-  if (int c = lower_wins(a.as_path_length(), b.as_path_length())) return c;
-  if (int c = lower_wins(origin_rank(a), origin_rank(b))) return c;
-  if (o.always_compare_med || a.neighbor_as() == b.neighbor_as()) {
-    if (int c = lower_wins(a.attributes->med.value_or(0), b.attributes->med.value_or(0))) return c;
+  const PathRank &x = a.rank, &y = b.rank;
+  if (int c = lower_wins(y.local_pref, x.local_pref)) return c;  // higher wins
+  if (int c = lower_wins(x.as_path_length, y.as_path_length)) return c;
+  if (int c = lower_wins(x.origin, y.origin)) return c;
+  if (o.always_compare_med || x.neighbor_as == y.neighbor_as) {
+    if (int c = lower_wins(x.med, y.med)) return c;
   }
   if (a.source.ebgp != b.source.ebgp) return a.source.ebgp ? -1 : 1;
   return 0;
@@ -56,14 +52,20 @@ int compare_up_to_ebgp(const Path& a, const Path& b, const SelectionOptions& o) 
 
 // The final tie-breakers: a total order on their own.
 int compare_tiebreak(const Path& a, const Path& b) {
-  if (int c = lower_wins(router_id(a), router_id(b))) return c;
-  if (int c = lower_wins(a.attributes->cluster_list.size(), b.attributes->cluster_list.size()))
-    return c;
+  if (int c = lower_wins(a.rank.router_id, b.rank.router_id)) return c;
+  if (int c = lower_wins(a.rank.cluster_list_length, b.rank.cluster_list_length)) return c;
   if (int c = lower_wins(a.source.peer_address, b.source.peer_address)) return c;
   return lower_wins(a.source.peer_id, b.source.peer_id);
 }
 
 }  // namespace
+
+Path::Path(std::shared_ptr<const wire::PathAttributes> a, wire::MpNextHop nh, PathSource s, bool ok)
+    : attributes(std::move(a)),
+      next_hop(nh),
+      source(s),
+      accepted(ok),
+      rank(rank_of(*attributes, source)) {}
 
 int compare(const Path& a, const Path& b, const SelectionOptions& o) {
   if (int c = compare_up_to_ebgp(a, b, o)) return c;

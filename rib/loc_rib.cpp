@@ -65,34 +65,31 @@ bool LocRib::Entry::set(uint32_t peer_id, PathRef path, const SelectionOptions& 
       reset();
     return true;
   }
-  const auto before = visible(*this);
-  std::vector<PathRef> paths;
-  if (many())
-    paths = std::move(as_many()->paths);
-  else
-    paths.emplace_back(as_one());
-  auto pos = std::lower_bound(paths.begin(), paths.end(), peer_id,
-                              [](const PathRef& p, uint32_t id) { return p->source.peer_id < id; });
-  const bool present = pos != paths.end() && (*pos)->source.peer_id == peer_id;
-  if (!path && !present) {
-    if (many()) as_many()->paths = std::move(paths);
-    return false;
+  if (!many()) {
+    if (!path) return false;  // the one candidate is another source's
+    auto m = std::make_unique<Many>();
+    m->paths.emplace_back(as_one());
+    m->multipath.push_back(0);
+    reset();
+    bits_ = reinterpret_cast<uintptr_t>(m.release()) | kMany;
   }
+  Many& m = *as_many();
+  auto pos = std::lower_bound(m.paths.begin(), m.paths.end(), peer_id,
+                              [](const PathRef& p, uint32_t id) { return p->source.peer_id < id; });
+  const bool present = pos != m.paths.end() && (*pos)->source.peer_id == peer_id;
+  if (!path && !present) return false;
+  const auto before = visible(*this);
   if (!path)
-    paths.erase(pos);
+    m.paths.erase(pos);
   else if (present)
     *pos = std::move(path);
   else
-    paths.insert(pos, std::move(path));
-  if (paths.size() == 1) {
-    hold_one(std::move(paths.front()));
+    m.paths.insert(pos, std::move(path));
+  if (m.paths.size() == 1) {
+    hold_one(std::move(m.paths.front()));  // deletes m
   } else {
-    auto m = std::make_unique<Many>();
-    const Selection s = select(paths, o);
-    m->multipath.assign(s.multipath.begin(), s.multipath.end());
-    m->paths = std::move(paths);
-    reset();
-    bits_ = reinterpret_cast<uintptr_t>(m.release()) | kMany;
+    const Selection s = select(m.paths, o);
+    m.multipath.assign(s.multipath.begin(), s.multipath.end());
   }
   // A replaced path in the set is a new object, hence a new pointer.
   return visible(*this) != before;

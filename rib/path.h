@@ -27,11 +27,26 @@ struct PathSource {
   uint32_t ifindex = 0;
 };
 
+// What best-path selection compares, worked out once when the path is
+// made: every prefix of an UPDATE shares the Path, and selection runs per
+// prefix each time one of its candidates changes.
+struct PathRank {
+  // LOCAL_PREF, 100 when absent, 0 with the GRACEFUL_SHUTDOWN community
+  // (RFC 8326: a draining neighbour's paths are used only as a last resort).
+  uint32_t local_pref = kDefaultLocalPref;
+  uint32_t as_path_length = 0;
+  uint32_t origin = 2;  // INCOMPLETE when absent
+  uint32_t med = 0;
+  // The AS the path was received from: the first AS of its AS_PATH.
+  uint32_t neighbor_as = 0;
+  uint32_t router_id = 0;  // ORIGINATOR_ID, else the peer's router-id
+  uint32_t cluster_list_length = 0;
+};
+
+// Immutable once made (PathRef points at a const Path).
 struct Path : boost::intrusive_ref_counter<Path, boost::thread_unsafe_counter> {
-  Path() = default;
   explicit Path(std::shared_ptr<const wire::PathAttributes> a, wire::MpNextHop nh = {},
-                PathSource s = {}, bool ok = true)
-      : attributes(std::move(a)), next_hop(nh), source(s), accepted(ok) {}
+                PathSource s = {}, bool ok = true);
 
   std::shared_ptr<const wire::PathAttributes> attributes;
   wire::MpNextHop next_hop;
@@ -39,13 +54,11 @@ struct Path : boost::intrusive_ref_counter<Path, boost::thread_unsafe_counter> {
   // False for a loop (our AS in the AS_PATH more often than allowas-in
   // permits): kept in the Adj-RIB-In, never selected.
   bool accepted = true;
+  PathRank rank;
 
-  // LOCAL_PREF, 100 when absent, 0 with the GRACEFUL_SHUTDOWN community
-  // (RFC 8326: a draining neighbour's paths are used only as a last resort).
-  uint32_t local_pref() const;
-  // The AS the path was received from: the first AS of its AS_PATH.
-  uint32_t neighbor_as() const;
-  size_t as_path_length() const;
+  uint32_t local_pref() const { return rank.local_pref; }
+  uint32_t neighbor_as() const { return rank.neighbor_as; }
+  size_t as_path_length() const { return rank.as_path_length; }
 };
 
 using PathRef = boost::intrusive_ptr<const Path>;

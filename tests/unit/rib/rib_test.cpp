@@ -146,6 +146,8 @@ TEST(LocRib, OnePathEntriesAndBackFromMany) {
   EXPECT_EQ(&rib.find(pfx)->best(), first.get());
   EXPECT_EQ(first->use_count(), 2u);  // ours and the RIB's, nothing leaked
   EXPECT_EQ(second->use_count(), 1u);
+  EXPECT_FALSE(rib.remove(pfx, 7));  // another source's: the one candidate stays
+  EXPECT_EQ(&rib.find(pfx)->best(), first.get());
 }
 
 TEST(AdjRibIn, AppliesUpdatesWithRfc7606AndLoops) {
