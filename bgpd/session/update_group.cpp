@@ -27,6 +27,26 @@ bool exportable(const rib::Path& path, const Peer& p) {
   return exportable_to(path, p.id(), n.ebgp, n.peer_as);
 }
 
+// exportable() for one member over a run of changes: consecutive prefixes
+// mostly share their Path (one per UPDATE), so the last verdict is kept.
+class ExportableTo {
+ public:
+  explicit ExportableTo(const Peer& p) : peer_(p) {}
+  bool operator()(const rib::Path* path) {
+    if (!path) return false;
+    if (path != last_) {
+      last_ = path;
+      verdict_ = exportable(*path, peer_);
+    }
+    return verdict_;
+  }
+
+ private:
+  const Peer& peer_;
+  const rib::Path* last_ = nullptr;
+  bool verdict_ = false;
+};
+
 }  // namespace
 
 // Exported attribute sets, each computed once per Loc-RIB attribute set
@@ -39,7 +59,12 @@ class UpdateGroup::Exporter {
   int variant(const rib::Path& best, const wire::Prefix& prefix) {
     const wire::Family family = wire::family_of(prefix.afi());
     const bool from_ibgp = best.source.peer_id != rib::kLocalSource && !best.source.ebgp;
-    auto& known = by_source_[{best.attributes.get(), family, from_ibgp}];
+    const Key key{best.attributes.get(), family, from_ibgp};
+    // Consecutive prefixes mostly came in one UPDATE, with one attribute set.
+    if (!per_prefix_ && last_ && last_->first == key) return last_->second.front();
+    const auto it = by_source_.try_emplace(key).first;
+    auto& known = it->second;
+    last_ = &*it;
     if (!per_prefix_ && !known.empty()) return known.front();
     auto attrs = export_attributes(best, prefix, rules_);
     int v = -1;
@@ -59,9 +84,10 @@ class UpdateGroup::Exporter {
  private:
   const ExportRules& rules_;
   bool per_prefix_;
+  using Key = std::tuple<const wire::PathAttributes*, wire::Family, bool>;
   std::vector<Variant> variants_;
-  std::map<std::tuple<const wire::PathAttributes*, wire::Family, bool>, std::vector<int>>
-      by_source_;
+  std::map<Key, std::vector<int>> by_source_;
+  const std::pair<const Key, std::vector<int>>* last_ = nullptr;  // the last looked up
 };
 
 GroupKey group_key(const Peer& p, DrainState node_drain) {
@@ -277,9 +303,10 @@ void UpdateGroup::export_changes(const std::vector<wire::Prefix>& prefixes, cons
     Outbox box;
     box.announce.resize(exporter.variants().size());
     long delta = 0;
+    ExportableTo had(*m), has(*m);
     for (const auto& c : changes) {
-      const bool was = c.before && exportable(*c.before, *m);
-      const bool now = c.after && exportable(*c.after, *m);
+      const bool was = had(c.before.get());
+      const bool now = has(c.after.get());
       if (now && (!was || c.before->attributes != c.after->attributes))
         box.announce[size_t(c.variant)].push_back({c.prefix, 0});
       else if (!now && was)
