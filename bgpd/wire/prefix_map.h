@@ -5,15 +5,13 @@
 // key and value and about 40% slack, not a tree node of 50 bytes plus a
 // heap block. Unordered; `sorted_keys` for listings. Capacity grows by half
 // (not doubling) to keep the slack down; erasing shifts the following run
-// back instead of leaving tombstones. A large table is split into shards,
-// so that growing it never rehashes more than one shard at a time.
+// back instead of leaving tombstones.
 #pragma once
 
 #include <algorithm>
 #include <atomic>
 #include <cstdint>
 #include <cstring>
-#include <memory>
 #include <utility>
 #include <vector>
 
@@ -65,7 +63,7 @@ class FlatTable {
   }
   // The value for `k`, default-constructed if new; true when inserted.
   std::pair<V*, bool> try_emplace(const K& k) {
-    if (full()) grow();  // at most 80% full
+    if ((size_ + 1) * 5 > slots_.size() * 4) grow();  // at most 80% full
     size_t i = home(k);
     for (; used_[i]; i = next(i))
       if (slots_[i].first == k) return {&slots_[i].second, false};
@@ -106,13 +104,6 @@ class FlatTable {
   }
   size_t size() const { return size_; }
   uint64_t seed() const { return seed_; }
-  // Whether one more entry would make the table grow.
-  bool full() const { return (size_ + 1) * 5 > slots_.size() * 4; }
-  // Room for `n` entries at 60% load (an empty table only).
-  void reserve(size_t n) {
-    slots_ = std::vector<std::pair<K, V>>(std::max<size_t>(16, n * 5 / 3));
-    used_.assign(slots_.size(), 0);
-  }
   // Keeps the slots of a small table (the speaker's set of pending changes
   // fills and empties every loop turn), frees those of a big one.
   void clear() {
@@ -153,104 +144,6 @@ class FlatTable {
 
   std::vector<std::pair<K, V>> slots_;
   std::vector<uint8_t> used_;
-  size_t size_ = 0;
-  uint64_t seed_ = next_seed();
-};
-
-// FlatTables as shards chosen by the low bits of a salted hash
-// (extendible hashing): a shard that would grow past kSplitAt entries
-// splits in two instead, so no insert moves more than one shard's entries.
-// Grown in one piece, a table of 1,000,000 routes took 46 ms to rehash: a
-// loop turn that keepalives and API calls waited for.
-template <class K, class V>
-class ShardedTable {
- public:
-  static constexpr size_t kSplitAt = size_t(1) << 15;
-
-  ShardedTable() = default;  // no shard until the first entry
-  ShardedTable(ShardedTable&& o) noexcept { *this = std::move(o); }
-  ShardedTable& operator=(ShardedTable&& o) noexcept {
-    shards_ = std::exchange(o.shards_, {});
-    directory_ = std::exchange(o.directory_, {});
-    size_ = std::exchange(o.size_, 0);
-    seed_ = std::exchange(o.seed_, next_seed());
-    return *this;
-  }
-
-  V* find(const K& k) { return size_ ? shard_of(k).table.find(k) : nullptr; }
-  std::pair<V*, bool> try_emplace(const K& k) {
-    if (directory_.empty()) reset();
-    Shard* s = &shard_of(k);
-    if (s->table.full() && s->table.size() >= kSplitAt && s->depth < kMaxDepth) {
-      if (V* v = s->table.find(k)) return {v, false};
-      split(*s);
-      s = &shard_of(k);
-    }
-    auto r = s->table.try_emplace(k);
-    size_ += r.second;
-    return r;
-  }
-  bool erase(const K& k) {
-    if (!size_ || !shard_of(k).table.erase(k)) return false;
-    --size_;
-    return true;
-  }
-  template <class F>
-  void for_each(F&& f) const {
-    for (const auto& s : shards_) s->table.for_each(f);
-  }
-  template <class F>
-  void for_each_mut(F&& f) {
-    for (auto& s : shards_) s->table.for_each_mut(f);
-  }
-  size_t size() const { return size_; }
-  size_t shards() const { return shards_.size(); }
-  // A single small shard keeps its slots (see FlatTable::clear).
-  void clear() {
-    if (shards_.size() == 1) {
-      shards_.front()->table.clear();
-    } else {
-      shards_.clear();
-      directory_.clear();
-    }
-    size_ = 0;
-  }
-
- private:
-  static constexpr uint8_t kMaxDepth = 24;
-  struct Shard {
-    FlatTable<K, V> table;
-    uint8_t depth = 0;  // the shard holds the keys whose low `depth` bits select it
-  };
-
-  uint64_t hash(const K& k) const { return mix(k.hash() ^ seed_); }
-  Shard& shard_of(const K& k) const { return *directory_[hash(k) & (directory_.size() - 1)]; }
-  void reset() {
-    shards_.clear();
-    shards_.push_back(std::make_unique<Shard>());
-    directory_.assign(1, shards_.front().get());
-  }
-  void split(Shard& old) {
-    if (size_t(1) << old.depth == directory_.size())  // the directory doubles
-      directory_.insert(directory_.end(), directory_.begin(), directory_.end());
-    const uint64_t bit = uint64_t(1) << old.depth;
-    auto low = std::make_unique<Shard>(), high = std::make_unique<Shard>();
-    low->depth = high->depth = uint8_t(old.depth + 1);
-    low->table.reserve(old.table.size() / 2);
-    high->table.reserve(old.table.size() / 2);
-    old.table.for_each_mut([&](const K& k, V& v) {
-      *((hash(k) & bit) ? high : low)->table.try_emplace(k).first = std::move(v);
-    });
-    for (size_t i = 0; i < directory_.size(); ++i)
-      if (directory_[i] == &old) directory_[i] = (i & bit) ? high.get() : low.get();
-    auto at =
-        std::find_if(shards_.begin(), shards_.end(), [&](auto& s) { return s.get() == &old; });
-    *at = std::move(low);  // frees the old shard
-    shards_.push_back(std::move(high));
-  }
-
-  std::vector<std::unique_ptr<Shard>> shards_;
-  std::vector<Shard*> directory_;  // 2^n entries, indexed by the hash's low n bits
   size_t size_ = 0;
   uint64_t seed_ = next_seed();
 };
@@ -321,8 +214,8 @@ class PrefixMap {
     return Prefix::from_wire(Afi::Ipv6, k.length, b);
   }
 
-  detail::ShardedTable<detail::V4Key, V> v4_;
-  detail::ShardedTable<detail::V6Key, V> v6_;
+  detail::FlatTable<detail::V4Key, V> v4_;
+  detail::FlatTable<detail::V6Key, V> v6_;
 };
 
 // A set of prefixes: the map with an empty value.

@@ -52,40 +52,6 @@ TEST(PrefixMap, MatchesStdMapUnderChurn) {
   EXPECT_FALSE(map.find(keys.front()));
 }
 
-// A large table is split into shards as it grows; moved and cleared, it
-// starts again from nothing.
-TEST(PrefixMap, GrowsShardByShard) {
-  detail::ShardedTable<detail::V4Key, uint64_t> t;
-  const uint64_t n = 8 * detail::ShardedTable<detail::V4Key, uint64_t>::kSplitAt;
-  for (uint64_t i = 0; i < n; ++i) *t.try_emplace({i << 8 | 24}).first = i;
-  EXPECT_GE(t.shards(), 8u);
-  EXPECT_EQ(t.size(), n);
-  for (uint64_t i = 0; i < n; i += 2) EXPECT_TRUE(t.erase({i << 8 | 24}));
-  for (uint64_t i = 0; i < n; ++i) {
-    const uint64_t* v = t.find({i << 8 | 24});
-    ASSERT_EQ(v != nullptr, i % 2 == 1) << i;
-    if (v) {
-      EXPECT_EQ(*v, i);
-    }
-  }
-  uint64_t visited = 0;
-  t.for_each([&](detail::V4Key k, uint64_t v) {
-    EXPECT_EQ(k.bits >> 8, v);
-    ++visited;
-  });
-  EXPECT_EQ(visited, n / 2);
-  auto moved = std::move(t);
-  EXPECT_EQ(moved.size(), n / 2);
-  EXPECT_EQ(t.size(), 0u);
-  EXPECT_FALSE(t.find({1 << 8 | 24}));
-  EXPECT_TRUE(t.try_emplace({1 << 8 | 24}).second);
-  moved.clear();
-  EXPECT_EQ(moved.size(), 0u);
-  EXPECT_EQ(moved.shards(), 0u);
-  EXPECT_FALSE(moved.find({1 << 8 | 24}));
-  EXPECT_TRUE(moved.try_emplace({1 << 8 | 24}).second);
-}
-
 // A set filled in a map's iteration order, with the same salt, gets its
 // keys sorted by home slot: linear probing went quadratic (1.5 s for
 // 100,000 prefixes when a peer went down). Tables of different value
