@@ -78,22 +78,16 @@ bool multipath_equal(const Path& best, const Path& p, const SelectionOptions& o)
   return true;
 }
 
-Selection select(std::span<const PathRef> candidates, const SelectionOptions& o) {
-  Selection s;
+void select(std::span<const PathRef> candidates, const SelectionOptions& o,
+            std::vector<uint16_t>& multipath) {
+  size_t best = 0;
   for (size_t i = 1; i < candidates.size(); ++i)
-    if (compare(*candidates[i], *candidates[s.best], o) < 0) s.best = i;
-  s.multipath.push_back(s.best);
-  if (!o.multipath) return s;
-  for (size_t i = 0; i < candidates.size() && s.multipath.size() < o.max_paths; ++i)
-    if (i != s.best && multipath_equal(*candidates[s.best], *candidates[i], o))
-      s.multipath.push_back(i);
-  // The rest of the set in a stable order, so the FIB sees the same list for
-  // the same paths. Members tie up to eBGP/iBGP already; the tie-breakers
-  // that follow are transitive, unlike MED.
-  std::sort(s.multipath.begin() + 1, s.multipath.end(), [&](size_t x, size_t y) {
-    return compare_tiebreak(*candidates[x], *candidates[y]) < 0;
-  });
-  return s;
+    if (compare(*candidates[i], *candidates[best], o) < 0) best = i;
+  multipath.assign(1, uint16_t(best));
+  if (!o.multipath) return;
+  for (size_t i = 0; i < candidates.size() && multipath.size() < o.max_paths; ++i)
+    if (i != best && multipath_equal(*candidates[best], *candidates[i], o))
+      multipath.push_back(uint16_t(i));
 }
 
 }  // namespace closbgp::rib

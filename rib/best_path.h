@@ -2,6 +2,7 @@
 // and ECMP multipath. Pure and deterministic.
 #pragma once
 
+#include <cstdint>
 #include <span>
 #include <vector>
 
@@ -27,14 +28,13 @@ int compare(const Path& a, const Path& b, const SelectionOptions& o);
 // the eBGP/iBGP step, and with as_path_relax off the same AS_PATH.
 bool multipath_equal(const Path& best, const Path& p, const SelectionOptions& o);
 
-struct Selection {
-  size_t best = 0;
-  std::vector<size_t> multipath;  // indexes into the candidates, best first
-};
-
 // `candidates` in a fixed order (the RIB keeps them by peer id): MED makes
 // pairwise preference non-transitive, so the winner is found by comparing
 // in that order, which makes the result independent of arrival order.
-Selection select(std::span<const PathRef> candidates, const SelectionOptions& o);
+// Fills `multipath` with the ECMP set as indexes into the candidates: the
+// best path first, then the others in candidate order (the same paths give
+// the same list).
+void select(std::span<const PathRef> candidates, const SelectionOptions& o,
+            std::vector<uint16_t>& multipath);
 
 }  // namespace closbgp::rib

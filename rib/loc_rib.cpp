@@ -1,15 +1,17 @@
 #include "rib/loc_rib.h"
 
 #include <algorithm>
+#include <boost/container/small_vector.hpp>
 
 namespace closbgp::rib {
 namespace {
 
 constexpr uint16_t kOnlyPath[1] = {0};
 
-// What the outside sees of an entry: the ECMP set's paths, best first.
-std::vector<const Path*> visible(const LocRib::Entry& e) {
-  std::vector<const Path*> v;
+// What the outside sees of an entry: the ECMP set's paths, best first
+// (kept inline: it is taken twice per change of a multi-path entry).
+boost::container::small_vector<const Path*, 16> visible(const LocRib::Entry& e) {
+  boost::container::small_vector<const Path*, 16> v;
   for (uint16_t i : e.multipath()) v.push_back(&e.path(i));
   return v;
 }
@@ -88,8 +90,7 @@ bool LocRib::Entry::set(uint32_t peer_id, PathRef path, const SelectionOptions& 
   if (m.paths.size() == 1) {
     hold_one(std::move(m.paths.front()));  // deletes m
   } else {
-    const Selection s = select(m.paths, o);
-    m.multipath.assign(s.multipath.begin(), s.multipath.end());
+    select(m.paths, o, m.multipath);
   }
   // A replaced path in the set is a new object, hence a new pointer.
   return visible(*this) != before;
@@ -98,8 +99,7 @@ bool LocRib::Entry::set(uint32_t peer_id, PathRef path, const SelectionOptions& 
 bool LocRib::Entry::reselect(const SelectionOptions& o) {
   if (!many()) return false;
   const auto before = visible(*this);
-  const Selection s = select(as_many()->paths, o);
-  as_many()->multipath.assign(s.multipath.begin(), s.multipath.end());
+  select(as_many()->paths, o, as_many()->multipath);
   return visible(*this) != before;
 }
 
