@@ -451,8 +451,7 @@ void Speaker::schedule_flush() {
 
 void Speaker::flush() {
   flush_scheduled_ = false;
-  std::vector<wire::Prefix> changed = pending_.keys();
-  pending_.clear();
+  std::vector<wire::Prefix> changed = pending_.take_keys();
   const size_t before = changed.size();
   aggregation_.update(rib_, changed);
   if (changed.size() != before) {  // it may add prefixes already there

@@ -109,12 +109,18 @@ class FlatTable {
   // Keeps the slots of a small table (the speaker's set of pending changes
   // fills and empties every loop turn), frees those of a big one.
   void clear() {
-    if (slots_.size() > kRetainedSlots) {
-      slots_ = {};
-    } else {
+    drain([](const K&, V&&) {});
+  }
+  // f(key, value&&) for each entry as it is removed; empty after.
+  template <class F>
+  void drain(F&& f) {
+    if (size_)
       for (auto& slot : slots_)
-        if (!slot.first.empty()) slot = {};
-    }
+        if (!slot.first.empty()) {
+          f(slot.first, std::move(slot.second));
+          slot = {};
+        }
+    if (slots_.size() > kRetainedSlots) slots_ = {};
     size_ = 0;
   }
 
@@ -172,6 +178,15 @@ class PrefixMap {
   void for_each_mut(F&& f) {
     v4_.for_each_mut([&](detail::V4Key k, V& v) { f(prefix(k), v); });
     v6_.for_each_mut([&](const detail::V6Key& k, V& v) { f(prefix(k), v); });
+  }
+  // The keys, and the map is empty after: one pass over the slots (the
+  // speaker drains its pending changes every loop turn).
+  std::vector<Prefix> take_keys() {
+    std::vector<Prefix> out;
+    out.reserve(size());
+    v4_.drain([&](detail::V4Key k, V&&) { out.push_back(prefix(k)); });
+    v6_.drain([&](const detail::V6Key& k, V&&) { out.push_back(prefix(k)); });
+    return out;
   }
   std::vector<Prefix> keys() const {
     std::vector<Prefix> out;

@@ -81,6 +81,14 @@ TEST(PrefixMap, KeysKeepFamilyAndLength) {
   EXPECT_FALSE(map.find(a));
   EXPECT_TRUE(map.try_emplace(b).second);
   EXPECT_EQ(map.keys(), std::vector<wire::Prefix>{b});
+  // Taken: the keys, and empty after.
+  map.try_emplace(c);
+  auto taken = map.take_keys();
+  std::sort(taken.begin(), taken.end());
+  EXPECT_EQ(taken, (std::vector<wire::Prefix>{b, c}));
+  EXPECT_TRUE(map.empty());
+  EXPECT_FALSE(map.find(b));
+  EXPECT_TRUE(map.try_emplace(c).second);
 }
 
 }  // namespace
