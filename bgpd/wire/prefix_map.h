@@ -31,19 +31,15 @@ inline uint64_t mix(uint64_t x) {  // murmur3's finaliser
   return x ^ (x >> 33);
 }
 
-// A default-constructed key marks an empty slot (in the slot itself, so a
-// probe touches one cache line, not a slot and a separate flag).
 struct V4Key {
-  uint64_t bits = ~uint64_t(0);  // address << 8 | length; empty: length 255
-  bool empty() const { return bits == ~uint64_t(0); }
+  uint64_t bits = 0;  // address << 8 | length
   friend bool operator==(V4Key, V4Key) = default;
   uint64_t hash() const { return mix(bits); }
 };
 
 struct V6Key {
   uint64_t hi = 0, lo = 0;
-  uint8_t length = 255;  // empty: length 255
-  bool empty() const { return length == 255; }
+  uint8_t length = 0;
   friend bool operator==(const V6Key&, const V6Key&) = default;
   uint64_t hash() const { return mix(hi ^ mix(lo ^ length)); }
 };
@@ -61,7 +57,7 @@ class FlatTable {
   V* find(const K& k) {
     if (size_ == 0) return nullptr;
     for (size_t i = home(k);; i = next(i)) {
-      if (slots_[i].first.empty()) return nullptr;
+      if (!used_[i]) return nullptr;
       if (slots_[i].first == k) return &slots_[i].second;
     }
   }
@@ -69,8 +65,9 @@ class FlatTable {
   std::pair<V*, bool> try_emplace(const K& k) {
     if ((size_ + 1) * 5 > slots_.size() * 4) grow();  // at most 80% full
     size_t i = home(k);
-    for (; !slots_[i].first.empty(); i = next(i))
+    for (; used_[i]; i = next(i))
       if (slots_[i].first == k) return {&slots_[i].second, false};
+    used_[i] = 1;
     slots_[i].first = k;
     ++size_;
     return {&slots_[i].second, true};
@@ -78,16 +75,17 @@ class FlatTable {
   bool erase(const K& k) {
     if (size_ == 0) return false;
     size_t i = home(k);
-    for (; !slots_[i].first.empty(); i = next(i)) {
+    for (; used_[i]; i = next(i)) {
       if (!(slots_[i].first == k)) continue;
       // Shift back every entry of the run that may sit at or before `i`.
-      for (size_t j = next(i); !slots_[j].first.empty(); j = next(j)) {
+      for (size_t j = next(i); used_[j]; j = next(j)) {
         const size_t h = home(slots_[j].first);
         const bool stays = i <= j ? (i < h && h <= j) : (i < h || h <= j);
         if (stays) continue;
         slots_[i] = std::move(slots_[j]);
         i = j;
       }
+      used_[i] = 0;
       slots_[i] = {};
       --size_;
       return true;
@@ -97,12 +95,12 @@ class FlatTable {
   template <class F>
   void for_each(F&& f) const {
     for (size_t i = 0; i < slots_.size(); ++i)
-      if (!slots_[i].first.empty()) f(slots_[i].first, slots_[i].second);
+      if (used_[i]) f(slots_[i].first, slots_[i].second);
   }
   template <class F>
   void for_each_mut(F&& f) {
     for (size_t i = 0; i < slots_.size(); ++i)
-      if (!slots_[i].first.empty()) f(slots_[i].first, slots_[i].second);
+      if (used_[i]) f(slots_[i].first, slots_[i].second);
   }
   size_t size() const { return size_; }
   uint64_t seed() const { return seed_; }
@@ -115,12 +113,16 @@ class FlatTable {
   template <class F>
   void drain(F&& f) {
     if (size_)
-      for (auto& slot : slots_)
-        if (!slot.first.empty()) {
-          f(slot.first, std::move(slot.second));
-          slot = {};
+      for (size_t i = 0; i < slots_.size(); ++i)
+        if (used_[i]) {
+          f(slots_[i].first, std::move(slots_[i].second));
+          slots_[i] = {};
+          used_[i] = 0;
         }
-    if (slots_.size() > kRetainedSlots) slots_ = {};
+    if (slots_.size() > kRetainedSlots) {
+      slots_ = {};
+      used_ = {};
+    }
     size_ = 0;
   }
 
@@ -137,14 +139,17 @@ class FlatTable {
   size_t next(size_t i) const { return i + 1 == slots_.size() ? 0 : i + 1; }
   void grow() {
     std::vector<std::pair<K, V>> old = std::move(slots_);
+    std::vector<uint8_t> old_used = std::move(used_);
     const size_t capacity = std::max<size_t>(16, old.size() + old.size() / 2);
     slots_ = std::vector<std::pair<K, V>>(capacity);
+    used_.assign(capacity, 0);
     size_ = 0;
-    for (auto& slot : old)
-      if (!slot.first.empty()) *try_emplace(slot.first).first = std::move(slot.second);
+    for (size_t i = 0; i < old.size(); ++i)
+      if (old_used[i]) *try_emplace(old[i].first).first = std::move(old[i].second);
   }
 
   std::vector<std::pair<K, V>> slots_;
+  std::vector<uint8_t> used_;
   size_t size_ = 0;
   uint64_t seed_ = next_seed();
 };
