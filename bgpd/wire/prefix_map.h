@@ -107,6 +107,12 @@ class FlatTable {
   // Keeps the slots of a small table (the speaker's set of pending changes
   // fills and empties every loop turn), frees those of a big one.
   void clear() {
+    if (slots_.size() > kRetainedSlots) {  // freed whole: no pass to empty each slot first
+      slots_ = {};
+      used_ = {};
+      size_ = 0;
+      return;
+    }
     drain([](const K&, V&&) {});
   }
   // f(key, value&&) for each entry as it is removed; empty after.
