@@ -7,7 +7,7 @@
 #include <string>
 
 #include "fib/planner.h"
-#include "fib/route_update.h"
+#include "rib/route_update.h"
 
 namespace closbgp::fib {
 
@@ -28,7 +28,7 @@ class Fib {
 
   virtual ~Fib() = default;
   // Queued; returns the update's sequence number (1, 2, ...).
-  virtual uint64_t apply(RouteUpdate update) = 0;
+  virtual uint64_t apply(rib::RouteUpdate update) = 0;
   // Who hears of installed prefixes (advertise-after-install); an empty
   // function stops it. Only upserts are reported, not removals.
   virtual void report_installed(OnInstalled on_installed) = 0;

@@ -39,9 +39,9 @@ struct Reader {
     if (!tb[NHA_OIF] || !tb[NHA_GATEWAY] || size_t(nla_len(tb[NHA_GATEWAY])) != want) return;
     const auto afi = nh->nh_family == AF_INET ? wire::Afi::Ipv4 : wire::Afi::Ipv6;
     out.nexthops.emplace_back(
-        id, NextHop{nla_get_u32(tb[NHA_OIF]),
-                    wire::IpAddress::from_bytes(
-                        afi, static_cast<const uint8_t*>(nla_data(tb[NHA_GATEWAY])))});
+        id, rib::NextHop{nla_get_u32(tb[NHA_OIF]),
+                         wire::IpAddress::from_bytes(
+                             afi, static_cast<const uint8_t*>(nla_data(tb[NHA_GATEWAY])))});
   }
 
   void route(nlmsghdr* h) {
@@ -62,7 +62,7 @@ struct Reader {
     }
     const uint32_t metric = tb[RTA_PRIORITY] ? nla_get_u32(tb[RTA_PRIORITY]) : 0;
     if (ours.mode != KernelNexthops::Multipath || metric != ours.metric) return;
-    std::vector<NextHop> set;
+    std::vector<rib::NextHop> set;
     if (tb[RTA_MULTIPATH]) {
       multipath(afi, tb[RTA_MULTIPATH], set);
     } else if (tb[RTA_OIF]) {
@@ -87,7 +87,7 @@ struct Reader {
   }
 
   // RTA_MULTIPATH: rtnexthop entries, each followed by its attributes.
-  static void multipath(wire::Afi afi, nlattr* attr, std::vector<NextHop>& set) {
+  static void multipath(wire::Afi afi, nlattr* attr, std::vector<rib::NextHop>& set) {
     const auto* p = static_cast<const uint8_t*>(nla_data(attr));
     size_t left = size_t(nla_len(attr));
     while (left >= sizeof(rtnexthop)) {

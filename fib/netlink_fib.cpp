@@ -284,7 +284,7 @@ void NetlinkFib::release() {
   cv_.notify_one();
 }
 
-uint64_t NetlinkFib::apply(RouteUpdate update) {
+uint64_t NetlinkFib::apply(rib::RouteUpdate update) {
   uint64_t sequence;
   {
     std::lock_guard lock(mu_);

@@ -44,7 +44,7 @@ class NetlinkFib final : public Fib {
   ~NetlinkFib() override;  // routes stay in the kernel unless !retain_on_exit
 
   std::expected<void, std::string> start();
-  uint64_t apply(RouteUpdate update) override;
+  uint64_t apply(rib::RouteUpdate update) override;
   void report_installed(OnInstalled on_installed) override;
   void release() override;
   bool kept_previous_run() const override { return kept_previous_run_; }

@@ -6,7 +6,7 @@
 
 namespace closbgp::fib {
 
-std::vector<uint32_t> Planner::acquire_nexthops(const std::vector<NextHop>& set,
+std::vector<uint32_t> Planner::acquire_nexthops(const std::vector<rib::NextHop>& set,
                                                 std::vector<Op>& ops) {
   std::vector<uint32_t> members;
   for (const auto& nh : set) {
@@ -27,8 +27,8 @@ const std::vector<uint32_t>* Planner::members_of(uint32_t group) const {
   return g == group_by_id_.end() ? nullptr : &g->second->first;
 }
 
-std::vector<NextHop> Planner::nexthops_of(uint32_t group) const {
-  std::vector<NextHop> out;
+std::vector<rib::NextHop> Planner::nexthops_of(uint32_t group) const {
+  std::vector<rib::NextHop> out;
   for (uint32_t id : group_by_id_.at(group)->first)
     for (const auto& [nh, c] : nexthops_)
       if (c.id == id) out.push_back(nh);
@@ -38,7 +38,7 @@ std::vector<NextHop> Planner::nexthops_of(uint32_t group) const {
 std::vector<Op> Planner::without_objects(std::vector<Op> ops) const {
   std::vector<Op> out;
   uint32_t last_group = 0;  // the prefixes of one UPDATE come in a row with one set
-  std::vector<NextHop> last_set;
+  std::vector<rib::NextHop> last_set;
   for (auto& o : ops) {
     if (auto* r = std::get_if<op::SetRoute>(&o)) {
       if (r->group != last_group) {  // ids start above 0
@@ -76,7 +76,7 @@ Planner::Groups::iterator Planner::group_for(const std::vector<uint32_t>& member
   return g;
 }
 
-uint32_t Planner::acquire_group(const std::vector<NextHop>& set, std::vector<Op>& ops) {
+uint32_t Planner::acquire_group(const std::vector<rib::NextHop>& set, std::vector<Op>& ops) {
   auto g = group_for(acquire_nexthops(set, ops), ops);
   ++g->second.refs;
   return g->second.id;
@@ -89,13 +89,13 @@ void Planner::release_group(uint32_t id) {
 void Planner::rewrite_groups_in_place(const Batch& batch, std::vector<Op>& ops,
                                       wire::PrefixSet& settled) {
   // Each of the batch's sets sorted once, not once per prefix that has it.
-  std::vector<std::vector<NextHop>> sorted = batch.sets;
+  std::vector<std::vector<rib::NextHop>> sorted = batch.sets;
   for (auto& s : sorted) std::sort(s.begin(), s.end());
   // For each group touched: how many of its prefixes move, and whether they
   // all move to one and the same new set.
   struct Move {
     uint32_t moving = 0;
-    const std::vector<NextHop>* to = nullptr;  // sorted
+    const std::vector<rib::NextHop>* to = nullptr;  // sorted
     bool same = true;
   };
   std::map<uint32_t, Move> moves;
@@ -189,12 +189,12 @@ void Planner::adopt(const Installed& installed) {
 }
 
 std::vector<Op> Planner::repair_multipath(const Installed& kernel) const {
-  wire::PrefixMap<std::vector<NextHop>> routes;
+  wire::PrefixMap<std::vector<rib::NextHop>> routes;
   for (const auto& [prefix, set] : kernel.multipath_routes) {
     auto& sorted = *routes.try_emplace(prefix).first = set;
     std::sort(sorted.begin(), sorted.end());
   }
-  std::map<uint32_t, std::vector<NextHop>> sets;  // by group, sorted
+  std::map<uint32_t, std::vector<rib::NextHop>> sets;  // by group, sorted
   for (const auto& [id, g] : group_by_id_) {
     auto& sorted = sets[id] = nexthops_of(id);
     std::sort(sorted.begin(), sorted.end());
@@ -218,7 +218,7 @@ void Planner::add_strangers(const wire::PrefixMap<V>& kernel, std::vector<Op>& o
 
 std::vector<Op> Planner::repair(const Installed& kernel) const {
   if (!objects()) return repair_multipath(kernel);
-  std::map<uint32_t, NextHop> hops(kernel.nexthops.begin(), kernel.nexthops.end());
+  std::map<uint32_t, rib::NextHop> hops(kernel.nexthops.begin(), kernel.nexthops.end());
   std::map<uint32_t, std::vector<uint32_t>> groups;
   for (const auto& [id, members] : kernel.groups) {
     auto& sorted = groups[id] = members;
@@ -251,7 +251,7 @@ std::vector<Op> Planner::repair(const Installed& kernel) const {
   return ops;
 }
 
-std::vector<Op> Planner::plan(RouteUpdate update) {
+std::vector<Op> Planner::plan(rib::RouteUpdate update) {
   UpdateQueue queue;
   queue.push(std::move(update));
   return plan(queue.take());

@@ -12,15 +12,15 @@
 #include <vector>
 
 #include "bgpd/wire/prefix_map.h"
-#include "fib/route_update.h"
 #include "fib/update_queue.h"
+#include "rib/route_update.h"
 
 namespace closbgp::fib {
 
 namespace op {
 struct AddNexthop {
   uint32_t id;
-  NextHop nexthop;
+  rib::NextHop nexthop;
 };
 struct AddGroup {  // also rewrites an existing group in place (NLM_F_REPLACE)
   uint32_t id;
@@ -33,7 +33,7 @@ struct SetRoute {
 // Without nexthop objects: the route carries its ECMP set (RTA_MULTIPATH).
 struct SetRouteVia {
   wire::Prefix prefix;
-  std::vector<NextHop> nexthops;
+  std::vector<rib::NextHop> nexthops;
 };
 struct DelRoute {
   wire::Prefix prefix;
@@ -50,11 +50,11 @@ using Op = std::variant<op::AddNexthop, op::AddGroup, op::SetRoute, op::DelRoute
 
 // Our objects and routes as a previous run left them in the kernel.
 struct Installed {
-  std::vector<std::pair<uint32_t, NextHop>> nexthops;
+  std::vector<std::pair<uint32_t, rib::NextHop>> nexthops;
   std::vector<std::pair<uint32_t, std::vector<uint32_t>>> groups;  // id, member ids
   std::vector<std::pair<wire::Prefix, uint32_t>> routes;           // prefix, nexthop id
   // Without nexthop objects: routes that carry their next hops.
-  std::vector<std::pair<wire::Prefix, std::vector<NextHop>>> multipath_routes;
+  std::vector<std::pair<wire::Prefix, std::vector<rib::NextHop>>> multipath_routes;
 
   bool empty() const {
     return nexthops.empty() && groups.empty() && routes.empty() && multipath_routes.empty();
@@ -78,7 +78,7 @@ class Planner {
       : next_id_(first_id), mode_(mode) {}
 
   std::vector<Op> plan(const Batch& batch);
-  std::vector<Op> plan(RouteUpdate update);  // as one batch
+  std::vector<Op> plan(rib::RouteUpdate update);  // as one batch
 
   // Takes over what a previous run installed, so that planning the new
   // table touches only what differs: an unchanged route finds its group and
@@ -106,15 +106,16 @@ class Planner {
     uint32_t id;
     uint32_t refs;
   };
-  std::vector<uint32_t> acquire_nexthops(const std::vector<NextHop>& set, std::vector<Op>& ops);
-  uint32_t acquire_group(const std::vector<NextHop>& set, std::vector<Op>& ops);
+  std::vector<uint32_t> acquire_nexthops(const std::vector<rib::NextHop>& set,
+                                         std::vector<Op>& ops);
+  uint32_t acquire_group(const std::vector<rib::NextHop>& set, std::vector<Op>& ops);
   // Groups all of whose prefixes move to one new set not yet a group:
   // rewritten in place; their prefixes need no route change.
   void rewrite_groups_in_place(const Batch& batch, std::vector<Op>& ops, wire::PrefixSet& settled);
   bool objects() const { return mode_ == KernelNexthops::Objects; }
   const std::vector<uint32_t>* members_of(uint32_t group) const;  // nullptr: not a group
   // The next hops of a group (its members, sorted by id).
-  std::vector<NextHop> nexthops_of(uint32_t group) const;
+  std::vector<rib::NextHop> nexthops_of(uint32_t group) const;
   // Objects mode's operations as the fallback writes them: each SetRoute
   // with its group's next hops; objects left out.
   std::vector<Op> without_objects(std::vector<Op> ops) const;
@@ -132,7 +133,7 @@ class Planner {
 
   uint32_t next_id_;
   KernelNexthops mode_;
-  std::map<NextHop, Counted> nexthops_;  // refs: groups using it
+  std::map<rib::NextHop, Counted> nexthops_;  // refs: groups using it
   // By member ids; refs: routes. Two groups may hold the same members (one
   // rewritten in place to a set another already had), as DESIGN.md allows.
   Groups groups_;

@@ -14,7 +14,7 @@ void UpdateQueue::put(const wire::Prefix& prefix, uint32_t set) {
   batch_.entries.push_back({prefix, set});
 }
 
-void UpdateQueue::push(RouteUpdate update) {
+void UpdateQueue::push(rib::RouteUpdate update) {
   for (auto& [prefix, set] : update.upsert) {
     if (batch_.sets.empty() || batch_.sets.back() != set) batch_.sets.push_back(std::move(set));
     put(prefix, uint32_t(batch_.sets.size() - 1));

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "bgpd/wire/prefix_map.h"
-#include "fib/route_update.h"
+#include "rib/route_update.h"
 
 namespace closbgp::fib {
 
@@ -22,7 +22,7 @@ struct Batch {
     uint32_t set;  // index into `sets`, or kRemove
   };
   std::vector<Entry> entries;
-  std::vector<std::vector<NextHop>> sets;
+  std::vector<std::vector<rib::NextHop>> sets;
 
   size_t size() const { return entries.size(); }
   bool empty() const { return entries.empty(); }
@@ -30,7 +30,7 @@ struct Batch {
 
 class UpdateQueue {
  public:
-  void push(RouteUpdate update);
+  void push(rib::RouteUpdate update);
   // `prefix` is removed unless something for it is queued (the routes of a
   // previous run that the new table may lack).
   void remove_unless_queued(const wire::Prefix& prefix);

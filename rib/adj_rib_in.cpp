@@ -23,9 +23,20 @@ void AdjRibIn::withdraw(const std::vector<wire::Nlri>& nlri, std::vector<RouteCh
   for (const auto& n : nlri) remove_one(n.prefix, changed);
 }
 
-void AdjRibIn::remove(const std::vector<wire::Prefix>& prefixes,
-                      std::vector<RouteChange>& changed) {
-  for (const auto& p : prefixes) remove_one(p, changed);
+size_t AdjRibIn::mark_stale() {
+  routes_.for_each([&](const wire::Prefix& p, const PathRef&) { stale_.try_emplace(p); });
+  return stale_.size();
+}
+
+void AdjRibIn::sweep_stale(std::optional<wire::Family> family, std::vector<RouteChange>& changed) {
+  std::vector<wire::Prefix> gone;
+  stale_.for_each([&](const wire::Prefix& p, const wire::Unit&) {
+    if (!family || wire::family_of(p.afi()) == *family) gone.push_back(p);
+  });
+  for (const auto& p : gone) {
+    stale_.erase(p);
+    remove_one(p, changed);
+  }
 }
 
 void AdjRibIn::remove_one(const wire::Prefix& prefix, std::vector<RouteChange>& changed) {
@@ -49,6 +60,16 @@ void AdjRibIn::announce(const std::vector<wire::Nlri>& nlri, const PathRef& path
 
 void AdjRibIn::apply(const wire::UpdateMessage& u, const PathSource& source, uint32_t local_as,
                      uint8_t allowas_in, std::vector<RouteChange>& changed) {
+  const size_t before = changed.size();
+  apply_update(u, source, local_as, allowas_in, changed);
+  // Re-sent or withdrawn since a restart: no longer stale.
+  if (!stale_.empty())
+    for (size_t i = before; i < changed.size(); ++i) stale_.erase(changed[i].prefix);
+}
+
+void AdjRibIn::apply_update(const wire::UpdateMessage& u, const PathSource& source,
+                            uint32_t local_as, uint8_t allowas_in,
+                            std::vector<RouteChange>& changed) {
   withdraw(u.withdrawn, changed);
   if (u.mp_unreach) withdraw(u.mp_unreach->withdrawn, changed);
   if (u.action == wire::AttrAction::TreatAsWithdraw) {
@@ -70,6 +91,7 @@ void AdjRibIn::apply(const wire::UpdateMessage& u, const PathSource& source, uin
 
 void AdjRibIn::clear() {
   routes_.clear();
+  stale_.clear();
   accepted_ = 0;
 }
 

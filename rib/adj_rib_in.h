@@ -1,9 +1,12 @@
 // Adj-RIB-In of one peer: what it announced, after RFC 7606 handling and
 // before policy. All the prefixes of one UPDATE share one Path; a path with
-// our AS in it (a loop) is kept but marked not accepted.
+// our AS in it (a loop) is kept but marked not accepted. Across a
+// neighbour's graceful restart its paths are kept, marked stale, until it
+// sends them again or they are swept.
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "bgpd/wire/prefix_map.h"
@@ -26,8 +29,13 @@ class AdjRibIn {
   void apply(const wire::UpdateMessage& update, const PathSource& source, uint32_t local_as,
              uint8_t allowas_in, std::vector<RouteChange>& changed);
   void clear();
-  // Withdraws these prefixes as if the peer had (graceful restart's stale paths).
-  void remove(const std::vector<wire::Prefix>& prefixes, std::vector<RouteChange>& changed);
+  // Graceful restart: every path is stale until the peer sends it again.
+  // Returns how many are.
+  size_t mark_stale();
+  // Withdraws the stale paths (of `family` only, if given) as if the peer
+  // had; appends them to `changed`.
+  void sweep_stale(std::optional<wire::Family> family, std::vector<RouteChange>& changed);
+  size_t stale() const { return stale_.size(); }
 
   const wire::PrefixMap<PathRef>& routes() const { return routes_; }
   const Path* find(const wire::Prefix& p) const {
@@ -38,6 +46,8 @@ class AdjRibIn {
   size_t accepted() const { return accepted_; }
 
  private:
+  void apply_update(const wire::UpdateMessage& update, const PathSource& source, uint32_t local_as,
+                    uint8_t allowas_in, std::vector<RouteChange>& changed);
   void withdraw(const std::vector<wire::Nlri>& nlri, std::vector<RouteChange>& changed);
   void remove_one(const wire::Prefix& prefix, std::vector<RouteChange>& changed);
   void announce(const std::vector<wire::Nlri>& nlri, const PathRef& path,
@@ -45,6 +55,7 @@ class AdjRibIn {
 
   wire::PrefixMap<PathRef> routes_;
   size_t accepted_ = 0;
+  wire::PrefixSet stale_;  // kept from before the peer's restart, not yet re-sent
 };
 
 // True if `asn` appears anywhere in the path (RFC 4271 sec. 9.1.2).

@@ -125,7 +125,7 @@ void Peer::stop(uint8_t cease_subcode, const std::string& message, bool planned,
         !planned && s->fsm.state >= State::OpenConfirm && s->fsm.negotiated.gr_notification;
     handle(*s, event::Stop{cease_subcode, message, hard, data});
   }
-  if (!planned && !stale_.empty()) drop_stale(std::nullopt, "the neighbour was stopped");
+  if (!planned && has_stale()) drop_stale(std::nullopt, "the neighbour was stopped");
 }
 
 void Peer::update_bfd() {
@@ -370,12 +370,10 @@ void Peer::on_established(Slot& slot) {
   Slot& rival = other(slot);
   if (rival.fsm.state != State::Idle)
     handle(rival, event::Stop{wire::cease::kCollisionResolution, ""});
-  prefixes_sent_ = 0;
   end_of_rib_ = {};
-  end_of_rib_due_ = true;
   filter_logged_.reset();
   max_prefix_level_ = 0;
-  if (!stale_.empty()) on_back_from_restart(n);
+  if (has_stale()) on_back_from_restart(n);
   // A numbered neighbour's link: where our end of the session lives, so that
   // its paths can be installed via it (unnumbered ones know theirs).
   link_ifindex_ = id_.ifindex;
@@ -387,31 +385,22 @@ void Peer::on_established(Slot& slot) {
 }
 
 void Peer::on_down(Slot& slot, const std::string& reason) {
-  if (down_planned_) {
-    session_logger()->warn("{}: session down: {}; a planned restart", id_.name, reason);
-    keep_stale(slot.fsm.negotiated);
-    prefixes_sent_ = 0;
-    established_at_.reset();
-    last_error_ = reason;
-    last_reset_ = std::chrono::system_clock::now();
-    events_.peer_restarting(*this);
-    return;
-  }
-  stale_.clear();
-  stale_timer_.cancel();
-  session_logger()->warn(
-      "{}: session down after {} s: {}; {} received prefixes withdrawn", id_.name,
+  const auto up_for =
       established_at_
           ? std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - *established_at_)
-                .count()
-          : 0,
-      reason, adj_in_.received());
-  adj_in_.clear();
-  prefixes_sent_ = 0;
+          : std::chrono::seconds(0);
   established_at_.reset();
   last_error_ = reason;
   last_reset_ = std::chrono::system_clock::now();
-  events_.peer_down(*this);
+  if (down_planned_) {
+    session_logger()->warn("{}: session down: {}; a planned restart", id_.name, reason);
+    keep_stale(events_.peer_restarting(*this), slot.fsm.negotiated);
+    return;
+  }
+  stale_timer_.cancel();
+  const size_t withdrawn = events_.peer_down(*this);
+  session_logger()->warn("{}: session down after {} s: {}; {} received prefixes withdrawn",
+                         id_.name, up_for.count(), reason, withdrawn);
 }
 
 const Peer::Slot* Peer::established_slot() const {
@@ -504,15 +493,19 @@ void Peer::on_message(Slot& slot, wire::Message&& m) {
     end_of_rib_.add(*eor);
     // The peer's initial table for the family is complete (RFC 4724).
     session_logger()->info("{}: End-of-RIB for {} after {} prefixes", id_.name,
-                           wire::family_name(*eor), adj_in_.received());
-    if (!stale_.empty()) drop_stale(*eor, "End-of-RIB");
+                           wire::family_name(*eor), events_.peer_received(*this));
+    if (has_stale()) drop_stale(*eor, "End-of-RIB");
     return;
   }
-  std::vector<rib::RouteChange> changed;
-  adj_in_.apply(u, source(), local_.asn, policy_.allowas_in, changed);
-  if (!within_max_prefix(u.mp_reach ? u.mp_reach->family : wire::Family::Ipv4Unicast)) return;
-  if (!stale_.empty()) refresh_stale(changed);
-  if (!changed.empty()) events_.peer_routes_changed(*this, changed);
+  const bool had_stale = has_stale();
+  const size_t received = events_.peer_update(*this, u);
+  if (!within_max_prefix(u.mp_reach ? u.mp_reach->family : wire::Family::Ipv4Unicast, received))
+    return;
+  if (had_stale && !has_stale()) {
+    stale_timer_.cancel();
+    session_logger()->info("{}: graceful restart complete: every stale path was sent again",
+                           id_.name);
+  }
 }
 
 // An error of the peer is worth a warning each time; what the operator's
@@ -553,7 +546,8 @@ void Peer::set_policy(PeerPolicy p) {
   }
   if (const Negotiated* n = negotiated())  // a lower limit applies at once
     within_max_prefix(n->families.has(wire::Family::Ipv4Unicast) ? wire::Family::Ipv4Unicast
-                                                                 : wire::Family::Ipv6Unicast);
+                                                                 : wire::Family::Ipv6Unicast,
+                      events_.peer_received(*this));
 }
 
 void Peer::request_refresh(const std::string& why) {
@@ -603,7 +597,6 @@ api::PeerView Peer::view() const {
     v.peer_hostname = best.fsm.negotiated.peer_hostname;
     v.capabilities = capability_names(best.fsm.negotiated);
   }
-  v.stale_paths = stale_.size();
   const auto since = established_at_.value_or(state_since_);
   v.uptime_seconds =
       uint64_t(std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - since).count());
@@ -614,9 +607,6 @@ api::PeerView Peer::view() const {
     v.messages_received += s->conn->messages_received();
     v.messages_sent += s->conn->messages_sent();
   }
-  v.prefixes_received = adj_in_.received();
-  v.prefixes_accepted = adj_in_.accepted();
-  v.prefixes_sent = prefixes_sent_;
   v.last_error = last_error_;
   v.last_reset = last_reset_;
   if (bfd_key_) {

@@ -14,13 +14,13 @@
 #include "bgpd/api/backend.h"
 #include "bgpd/asio.h"
 #include "bgpd/bfd/client.h"
+#include "bgpd/config/config.h"
 #include "bgpd/session/connection.h"
-#include "bgpd/session/drain.h"
 #include "bgpd/session/fsm.h"
-#include "bgpd/session/route_policy.h"
 #include "bgpd/session/socket_options.h"
-#include "rib/adj_rib_in.h"
+#include "rib/drain.h"
 #include "rib/path.h"
+#include "rib/route_policy.h"
 
 namespace closbgp::session {
 
@@ -33,18 +33,37 @@ struct PeerIdentity {
   std::string config_name;       // the configured neighbour it comes from (Neighbor::name())
 };
 
+// A neighbour's policy: how its routes go in and out (the RIB engine
+// applies it), and what the session itself enforces.
+struct PeerPolicy {
+  rib::PeerPolicy routing;
+  config::MaxPrefix max_prefix;                // checked as its Adj-RIB-In grows
+  config::PathAttributeFilter path_attribute;  // applied when its UPDATEs are decoded
+  friend bool operator==(const PeerPolicy&, const PeerPolicy&) = default;
+};
+
 class Peer;
 
 // What a peer tells the owner of the RIB (the Speaker), on the main loop.
+// The paths a peer brings live in the RIB engine; the peer asks it, through
+// these, how many it holds.
 class PeerEvents {
  public:
   virtual ~PeerEvents() = default;
   virtual void peer_established(Peer& p) = 0;  // send it the table
-  virtual void peer_down(Peer& p) = 0;         // its paths are gone
-  // A planned restart (graceful restart): stop sending to it, keep its paths.
-  virtual void peer_restarting(Peer& p) = 0;
-  // These prefixes of its Adj-RIB-In changed.
-  virtual void peer_routes_changed(Peer& p, const std::vector<rib::RouteChange>& changed) = 0;
+  // Its paths are gone; returns how many it had sent.
+  virtual size_t peer_down(Peer& p) = 0;
+  // A planned restart (graceful restart): stop sending to it, keep its
+  // paths, stale; returns how many.
+  virtual size_t peer_restarting(Peer& p) = 0;
+  // A received UPDATE (not End-of-RIB); returns how many prefixes the
+  // peer has sent us now (max-prefix counts them).
+  virtual size_t peer_update(Peer& p, const wire::UpdateMessage& update) = 0;
+  // Withdraws its stale paths (of `family` only, if given); returns how many.
+  virtual size_t peer_sweep_stale(Peer& p, std::optional<wire::Family> family) = 0;
+  // Its paths still stale, and the prefixes it has sent us.
+  virtual size_t peer_stale(const Peer& p) const = 0;
+  virtual size_t peer_received(const Peer& p) const = 0;
   virtual void peer_refresh_requested(Peer& p) = 0;  // ROUTE-REFRESH: send the table again
   // Its BFD session changed state ("up", "down", "init", "admin-down").
   virtual void peer_bfd_changed(Peer& p, const std::string& state, const std::string& diag) = 0;
@@ -96,20 +115,13 @@ class Peer {
   // Whole encoded messages to the established session.
   void send(std::vector<uint8_t> bytes, size_t messages);
   // Its own drain state (the node's is the Speaker's).
-  void set_drain(DrainState s) { drain_ = s; }
-  DrainState drain() const { return drain_; }
+  void set_drain(rib::DrainState s) { drain_ = s; }
+  rib::DrainState drain() const { return drain_; }
   // Its initial table is in: End-of-RIB for every family of the session, or
   // (for peers that never send one) a second without UPDATEs.
   bool initial_table_done() const;
-  // End-of-RIB to the peer: due once per session, deferred while we restart
-  // gracefully and are still WARM (a helper drops our stale routes at it).
-  bool end_of_rib_due() const { return end_of_rib_due_; }
-  void end_of_rib_sent() { end_of_rib_due_ = false; }
+  // We restarted gracefully and it helps us (End-of-RIB waits for LIVE).
   bool restarting_gracefully() const;
-  size_t stale_paths() const { return stale_.size(); }
-  // Prefixes its update group has sent it (the group keeps the Adj-RIB-Out).
-  void set_prefixes_sent(size_t n) { prefixes_sent_ = n; }
-  void add_prefixes_sent(long delta) { prefixes_sent_ = size_t(long(prefixes_sent_) + delta); }
   bool enabled() const { return enabled_; }
   // Stopped by max-prefix: it starts again after restart-after, or when an
   // operator enables or resets it; nothing else may start it meanwhile.
@@ -119,7 +131,6 @@ class Peer {
   // ROUTE-REFRESH for every family of the session, if the peer supports it.
   void request_refresh(const std::string& why);
   api::PeerView view() const;
-  const rib::AdjRibIn& adj_rib_in() const { return adj_in_; }
 
  private:
   struct Slot {
@@ -142,13 +153,13 @@ class Peer {
   void on_message(Slot& slot, wire::Message&& m);
   // Graceful restart, helper side (peer_graceful_restart.cpp).
   bool planned_restart(const Event& e, const Negotiated& n) const;
-  void keep_stale(const Negotiated& n);
+  void keep_stale(size_t kept, const Negotiated& n);
   void on_back_from_restart(const Negotiated& n);
   void drop_stale(std::optional<wire::Family> family, const std::string& why);
-  void refresh_stale(const std::vector<rib::RouteChange>& changed);
+  bool has_stale() const { return events_.peer_stale(*this) > 0; }
   void arm_stale_timer(uint32_t seconds, const std::string& why);
   // max-prefix (peer_max_prefix.cpp): false when the limit closed the session.
-  bool within_max_prefix(wire::Family family);
+  bool within_max_prefix(wire::Family family, size_t received);
   std::shared_ptr<Connection> make_connection(Slot& slot, std::optional<asio::ip::tcp::socket> s);
   // What decoding its UPDATEs needs: the negotiation and our filter.
   wire::DecodeContext decode_context(const Slot& slot) const;
@@ -169,11 +180,9 @@ class Peer {
   bool enabled_ = false;
   bool reading_paused_ = false;
   Slot out_, in_;
-  rib::AdjRibIn adj_in_;
   PeerPolicy policy_;
   uint32_t link_ifindex_ = 0;  // the session's link; 0 when not directly connected
-  size_t prefixes_sent_ = 0;
-  DrainState drain_ = DrainState::Live;
+  rib::DrainState drain_ = rib::DrainState::Live;
   uint64_t rfc7606_events_ = 0;     // UPDATEs with attribute errors the session survived
   uint64_t updates_filtered_ = 0;   // UPDATEs the path-attribute filter acted on
   std::bitset<256> filter_logged_;  // attribute codes whose filtering was logged this session
@@ -182,11 +191,8 @@ class Peer {
   bool max_prefix_exceeded_ = false;     // the limit stopped the session
   asio::steady_timer max_prefix_timer_;  // restart-after
   wire::FamilySet end_of_rib_;           // families whose End-of-RIB arrived this session
-  bool end_of_rib_due_ = false;          // ours to the peer, not yet sent this session
-  // A restarting peer's paths from before its restart, not yet re-sent.
-  wire::PrefixSet stale_;
-  asio::steady_timer stale_timer_;
-  bool down_planned_ = false;  // the event being handled announces a planned restart
+  asio::steady_timer stale_timer_;       // its stale paths' time (graceful restart)
+  bool down_planned_ = false;            // the event being handled announces a planned restart
   Clock::time_point last_update_{};
   std::optional<Clock::time_point> established_at_;
   std::optional<std::chrono::system_clock::time_point> last_reset_;  // wall clock, for the API

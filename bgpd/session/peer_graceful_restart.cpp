@@ -26,12 +26,10 @@ bool Peer::restarting_gracefully() const {
   return n && n->graceful_restart && n->we_restarted;
 }
 
-void Peer::keep_stale(const Negotiated& n) {
-  adj_in_.routes().for_each(
-      [&](const wire::Prefix& p, const rib::PathRef&) { stale_.try_emplace(p); });
+void Peer::keep_stale(size_t kept, const Negotiated& n) {
   session_logger()->warn(
       "{}: graceful restart: keeping its {} paths, stale, for up to {} s until it is back",
-      id_.name, stale_.size(), n.peer_restart_time);
+      id_.name, kept, n.peer_restart_time);
   arm_stale_timer(n.peer_restart_time, "it did not come back within its restart time");
 }
 
@@ -41,19 +39,11 @@ void Peer::on_back_from_restart(const Negotiated& n) {
   for (auto f : wire::kAllFamilies)
     if (!n.graceful_restart || !n.peer_forwarding_kept.has(f))
       drop_stale(f, "it did not keep its forwarding state");
-  if (stale_.empty()) return;
+  const size_t stale = events_.peer_stale(*this);
+  if (stale == 0) return;
   session_logger()->info("{}: back from a graceful restart; {} stale paths wait for End-of-RIB",
-                         id_.name, stale_.size());
+                         id_.name, stale);
   arm_stale_timer(local_.gr_stale_time, "no End-of-RIB within the stale time");
-}
-
-// Re-sent or withdrawn since the restart: no longer stale.
-void Peer::refresh_stale(const std::vector<rib::RouteChange>& changed) {
-  for (const auto& c : changed) stale_.erase(c.prefix);
-  if (!stale_.empty()) return;
-  stale_timer_.cancel();
-  session_logger()->info("{}: graceful restart complete: every stale path was sent again",
-                         id_.name);
 }
 
 void Peer::arm_stale_timer(uint32_t seconds, const std::string& why) {
@@ -64,19 +54,11 @@ void Peer::arm_stale_timer(uint32_t seconds, const std::string& why) {
 }
 
 void Peer::drop_stale(std::optional<wire::Family> family, const std::string& why) {
-  std::vector<wire::Prefix> gone;
-  stale_.for_each([&](const wire::Prefix& p, const wire::Unit&) {
-    if (!family || wire::family_of(p.afi()) == *family) gone.push_back(p);
-  });
-  if (gone.empty()) return;
-  for (const auto& p : gone) stale_.erase(p);
-  if (stale_.empty()) stale_timer_.cancel();
-  std::vector<rib::RouteChange> changed;
-  adj_in_.remove(gone, changed);
-  session_logger()->info("{}: graceful restart: {} stale paths{} withdrawn: {}", id_.name,
-                         changed.size(),
+  const size_t gone = events_.peer_sweep_stale(*this, family);
+  if (!has_stale()) stale_timer_.cancel();
+  if (gone == 0) return;
+  session_logger()->info("{}: graceful restart: {} stale paths{} withdrawn: {}", id_.name, gone,
                          family ? " of " + std::string(wire::family_name(*family)) : "", why);
-  if (!changed.empty()) events_.peer_routes_changed(*this, changed);
 }
 
 }  // namespace closbgp::session

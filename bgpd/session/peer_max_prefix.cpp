@@ -18,10 +18,9 @@ std::vector<uint8_t> limit_data(wire::Family family, uint32_t limit) {
 
 }  // namespace
 
-bool Peer::within_max_prefix(wire::Family family) {
+bool Peer::within_max_prefix(wire::Family family, size_t received) {
   const config::MaxPrefix& m = policy_.max_prefix;
   if (m.limit == 0) return true;
-  const size_t received = adj_in_.received();
   const uint64_t warn_at = (uint64_t(m.limit) * m.warning_percent + 99) / 100;
   const uint8_t level = received > m.limit ? 2 : received >= warn_at ? 1 : 0;
   const bool news = level > max_prefix_level_;

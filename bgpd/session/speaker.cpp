@@ -4,7 +4,6 @@
 
 #include "bgpd/discovery/interfaces.h"
 #include "bgpd/session/address.h"
-#include "bgpd/session/route_policy.h"
 #include "bgpd/session/session_log.h"
 #include "bgpd/session/socket_options.h"
 #include "rib/attr_intern.h"
@@ -41,6 +40,17 @@ rib::SelectionOptions Speaker::selection_options(const config::Config& cfg) {
   return o;
 }
 
+rib::RibOptions Speaker::rib_options(const config::Config& cfg) {
+  rib::RibOptions o;
+  o.local_as = cfg.asn;
+  o.router_id = cfg.router_id.v4_host_order();
+  o.selection = selection_options(cfg);
+  o.aggregates = aggregate_specs(cfg);
+  o.drain_prepend = cfg.drain.prepend;
+  o.advertise_after_install = cfg.fib.enabled && cfg.fib.advertise_after_install;
+  return o;
+}
+
 std::vector<rib::AggregateSpec> Speaker::aggregate_specs(const config::Config& cfg) {
   std::vector<rib::AggregateSpec> specs;
   for (const auto& a : cfg.aggregates)
@@ -60,8 +70,7 @@ Speaker::Speaker(asio::io_context& io, config::Config cfg, bfd::BfdClient& bfd, 
       shutdown_timer_(io),
       ra_(io, [this](uint32_t ifindex,
                      const asio::ip::address_v6& from) { on_router_advert(ifindex, from); }),
-      rib_(selection_options(cfg_)),
-      aggregation_(aggregate_specs(cfg_), cfg_.asn, cfg_.router_id.v4_host_order()),
+      rib_(rib_options(cfg_)),
       backpressure_timer_(io),
       retire_timer_(io) {}
 
@@ -107,17 +116,19 @@ Peer* Speaker::add_peer(const std::string& name, const std::string& interface, u
                                      bfd_, bfd, n.bfd && n.bfd->strict);
   peer->set_policy(peer_policy(n));
   if (auto d = saved_.neighbors.find(name); d != saved_.neighbors.end())
-    peer->set_drain(parse_drain(d->second).value_or(DrainState::Live));
+    peer->set_drain(rib::parse_drain(d->second).value_or(rib::DrainState::Live));
+  advertiser_.add(*peer);
   return peers_.emplace(name, std::move(peer)).first->second.get();
 }
 
 PeerPolicy Speaker::peer_policy(const config::Neighbor& n) const {
-  return {cfg_.policies.route_map(n.route_map_in),
-          cfg_.policies.route_map(n.route_map_out),
-          n.remove_private_as,
-          cfg_.ebgp_requires_policy,
-          n.allowas_in,
-          n.default_originate,
+  using Mode = config::Neighbor::RemovePrivateAs;
+  const rib::RemovePrivateAs remove_private_as =
+      n.remove_private_as == Mode::All             ? rib::RemovePrivateAs::All
+      : n.remove_private_as == Mode::IfOnlyPrivate ? rib::RemovePrivateAs::IfOnlyPrivate
+                                                   : rib::RemovePrivateAs::Off;
+  return {{cfg_.policies.route_map(n.route_map_in), cfg_.policies.route_map(n.route_map_out),
+           remove_private_as, cfg_.ebgp_requires_policy, n.allowas_in, n.default_originate},
           n.max_prefix,
           n.path_attribute};
 }
@@ -178,8 +189,7 @@ void Speaker::originate(const wire::Prefix& prefix, wire::Origin origin,
 }
 
 void Speaker::set_local(const wire::Prefix& prefix, const wire::PathAttributes& attributes) {
-  rib_.set(prefix, rib::make_path(rib::intern(attributes)));
-  pending_.try_emplace(prefix);  // may turn an aggregate on
+  rib_.originate(prefix, attributes);
   schedule_flush();
 }
 
@@ -191,7 +201,7 @@ bool Speaker::originated_by_config(const wire::Prefix& prefix) const {
 }
 
 void Speaker::withdraw_local(const wire::Prefix& prefix) {
-  if (rib_.remove(prefix, rib::kLocalSource)) pending_.try_emplace(prefix);
+  rib_.withdraw_local(prefix);
   schedule_flush();
 }
 
@@ -287,7 +297,7 @@ void Speaker::scan_interfaces() {
         ra_.disable(it->second->identity().ifindex);
         forget(*it->second);
         listener_key(*it->second, std::nullopt);
-        peers_.erase(it);
+        erase_peer(it);
         it = peers_.end();
       }
       Peer* p = it != peers_.end() ? it->second.get() : add_peer(i.name, i.name, i.index, n);
@@ -332,7 +342,13 @@ void Speaker::shutdown(const std::string& message, std::function<void()> done) {
 
 api::PeerView Speaker::peer_view(const std::string& name, const Peer& p) const {
   api::PeerView v = p.view();
-  v.drain_state = std::string(drain_name(effective_drain(node_drain_, p.drain())));
+  v.drain_state = std::string(drain_name(effective_drain(rib_.node_drain(), p.drain())));
+  if (const rib::AdjRibIn* in = rib_.adj_rib_in(p.id())) {
+    v.prefixes_received = in->received();
+    v.prefixes_accepted = in->accepted();
+    v.stale_paths = in->stale();
+  }
+  v.prefixes_sent = rib_.prefixes_sent(p.id());
   v.shutdown = saved_.shutdown.contains(name);
   return v;
 }
@@ -349,118 +365,99 @@ api::PeerView Speaker::missing_interface_view(const config::Neighbor& n) {
   return v;
 }
 
-void Speaker::join_group(Peer& p) {
-  const GroupKey key = group_key(p, node_drain_);
-  auto& group = groups_[key];
-  if (!group) group = std::make_unique<UpdateGroup>(key, p, cfg_.asn, cfg_.drain.prepend);
-  group_of_[p.id()] = group.get();
-  group->join(p, rib_, aggregation_,
-              [this](const wire::Prefix& prefix) { return awaiting_install(prefix); });
-  session_logger()->debug("{}: in an update group of {}", p.identity().name, group->size());
-}
-
-// A peer that is down or about to be destroyed: out of its update group
-// (an empty group goes, and its Adj-RIB-Out with it), its paths out of the
-// Loc-RIB.
+// Gone for good (removed, re-created, restarted by a reload): out of the
+// engine, its paths with it.
 void Speaker::forget(Peer& p) {
-  leave_group(p);
-  for (const auto& prefix : rib_.remove_source(p.id())) pending_.try_emplace(prefix);
+  rib_.forget(p.id());
   schedule_flush();
 }
 
+void Speaker::erase_peer(std::map<std::string, std::unique_ptr<Peer>>::iterator it) {
+  advertiser_.remove(*it->second);
+  peers_.erase(it);
+}
+
 void Speaker::peer_established(Peer& p) {
-  const Negotiated* n = p.negotiated();
-  if (n && n->ebgp && p.policy().requires_policy && (!p.policy().in || !p.policy().out))
+  const Negotiated& n = *p.negotiated();
+  const rib::PeerPolicy& policy = p.policy().routing;
+  if (n.ebgp && policy.requires_policy && (!policy.in || !policy.out))
     session_logger()->warn(
         "{}: ebgp-requires-policy (RFC 8212) and no route-map-{}: {}", p.identity().name,
-        p.policy().in ? "out" : "in",
-        p.policy().in ? "nothing is advertised to it" : "nothing it sends is accepted");
-  join_group(p);
-  const Negotiated* neg = p.negotiated();
+        policy.in ? "out" : "in",
+        policy.in ? "nothing is advertised to it" : "nothing it sends is accepted");
+  for (auto f : wire::kAllFamilies)
+    if (n.families.has(f) && !p.next_hop_self(f))
+      session_logger()->warn(
+          "{}: {} negotiated but not sendable: {}", p.identity().name, wire::family_name(f),
+          f == wire::Family::Ipv6Unicast
+              ? "the session runs over IPv4"
+              : "the session runs over IPv6 and the peer did not offer extended next hop");
+  if (policy.default_originate)
+    session_logger()->info("{}: originating the default route (default-originate)",
+                           p.identity().name);
+  rib_.session_up(p.source(), member_of(p), policy, advertiser_);
+  session_logger()->debug("{}: in an update group of {}", p.identity().name,
+                          rib_.group_size(p.id()));
   publish(api::EventKind::Peer, p.identity().name, "", "established",
-          neg ? "AS " + std::to_string(neg->peer_as) : "");
+          "AS " + std::to_string(n.peer_as));
+  schedule_flush();
 }
 
 void Speaker::peer_refresh_requested(Peer& p) {
-  if (auto it = group_of_.find(p.id()); it != group_of_.end()) it->second->resend(p);
+  rib_.refresh(p.id(), advertiser_);
 }
 
-void Speaker::peer_down(Peer& p) {
-  forget(p);
+size_t Speaker::peer_down(Peer& p) {
+  const size_t withdrawn = rib_.session_down(p.id(), rib::DownKind::Hard);
   publish(api::EventKind::Peer, p.identity().name, "", "down", p.last_error());
+  schedule_flush();
+  return withdrawn;
 }
 
-void Speaker::peer_restarting(Peer& p) {
-  leave_group(p);
+size_t Speaker::peer_restarting(Peer& p) {
+  const size_t kept = rib_.session_down(p.id(), rib::DownKind::Graceful);
   publish(api::EventKind::Peer, p.identity().name, "", "restarting", p.last_error());
+  return kept;
 }
 
 void Speaker::peer_bfd_changed(Peer& p, const std::string& state, const std::string& diag) {
   publish(api::EventKind::Bfd, p.identity().name, "", state, diag);
 }
 
-void Speaker::leave_group(Peer& p) {
-  auto it = group_of_.find(p.id());
-  if (it == group_of_.end()) return;
-  it->second->leave(p);
-  if (it->second->empty())
-    std::erase_if(groups_, [&](const auto& g) { return g.second.get() == it->second; });
-  group_of_.erase(it);
+size_t Speaker::peer_update(Peer& p, const wire::UpdateMessage& update) {
+  const size_t received = rib_.apply(p.id(), update);
+  schedule_flush();
+  return received;
 }
 
-void Speaker::peer_routes_changed(Peer& p, const std::vector<rib::RouteChange>& changed) {
-  const policy::Neighbor from = p.policy_neighbor();
-  const PeerPolicy& policy = p.policy();
-  // All prefixes of an UPDATE share one Path: unless route-map-in looks at
-  // the prefix, the verdict is the same for all of them, and so is the
-  // resulting Path. Without a change by policy the received Path itself
-  // goes into the Loc-RIB.
-  const bool per_prefix = policy.in && policy.in->matches_prefix();
-  const rib::Path* last_received = nullptr;
-  rib::PathRef last_result;
-  for (const auto& [prefix, r] : changed) {
-    if (r && r->accepted && (per_prefix || r.get() != last_received)) {
-      const rib::Path& in = *r;
-      auto attrs = import_attributes(policy, in.source.ebgp, prefix, in.attributes, from);
-      if (attrs == in.attributes) {
-        last_result = r;
-      } else if (!attrs) {
-        last_result = nullptr;
-      } else {
-        // Equal results share one Path (a prefix-list verdict differs per
-        // prefix, the attributes it leaves mostly do not).
-        attrs = rib::intern(*attrs);
-        if (!last_result || last_result->attributes != attrs ||
-            last_result->next_hop != in.next_hop)
-          last_result = rib::make_path(attrs, in.next_hop, in.source);
-      }
-      last_received = r.get();
-    }
-    const bool visible = r && r->accepted && last_result ? rib_.set(prefix, last_result)
-                                                         : rib_.remove(prefix, p.id());
-    if (visible) pending_.try_emplace(prefix);
-  }
+size_t Speaker::peer_sweep_stale(Peer& p, std::optional<wire::Family> family) {
+  const size_t swept = rib_.sweep_stale(p.id(), family);
   schedule_flush();
+  return swept;
+}
+
+size_t Speaker::peer_stale(const Peer& p) const {
+  const rib::AdjRibIn* in = rib_.adj_rib_in(p.id());
+  return in ? in->stale() : 0;
+}
+
+size_t Speaker::peer_received(const Peer& p) const {
+  const rib::AdjRibIn* in = rib_.adj_rib_in(p.id());
+  return in ? in->received() : 0;
 }
 
 void Speaker::schedule_flush() {
-  if (flush_scheduled_ || pending_.empty()) return;
+  if (flush_scheduled_ || !rib_.pending()) return;
   flush_scheduled_ = true;
   asio::post(io_, [this] { flush(); });
 }
 
 void Speaker::flush() {
   flush_scheduled_ = false;
-  std::vector<wire::Prefix> changed = pending_.take_keys();
-  const size_t before = changed.size();
-  aggregation_.update(rib_, changed);
-  if (changed.size() != before) {  // it may add prefixes already there
-    std::sort(changed.begin(), changed.end());
-    changed.erase(std::unique(changed.begin(), changed.end()), changed.end());
-  }
-  const auto advertised = send_to_fib(changed);
+  // Stopping, the sessions' ends must not empty the kernel: its routes
+  // keep forwarding while we restart (and the FIB adopts them again).
+  const auto changed = rib_.flush(fib_ && !stopping_ ? &install_ : nullptr, advertiser_);
   publish_best_paths(changed);
-  for (auto& [key, group] : groups_) group->export_changes(advertised, rib_, aggregation_);
   apply_backpressure();
 }
 

@@ -16,11 +16,10 @@
 #include "bgpd/config/config.h"
 #include "bgpd/config/state_file.h"
 #include "bgpd/discovery/router_advert.h"
+#include "bgpd/session/advertiser.h"
 #include "bgpd/session/peer.h"
-#include "bgpd/session/update_group.h"
 #include "fib/fib.h"
-#include "rib/aggregation.h"
-#include "rib/loc_rib.h"
+#include "rib/rib.h"
 
 namespace closbgp::session {
 
@@ -66,23 +65,25 @@ class Speaker final : public api::Backend, public api::Control, private PeerEven
                                                                const std::string& soft) override;
   std::expected<std::string, api::ControlError> set_neighbor_enabled(
       const std::string& neighbor, bool enabled, const std::string& message) override;
-  const rib::LocRib& loc_rib() const { return rib_; }
+  const rib::LocRib& loc_rib() const { return rib_.loc_rib(); }
   // What WatchEvents streams: published here, on the main loop.
   api::EventBus& event_bus() { return bus_; }
 
  private:
   // PeerEvents
   void peer_established(Peer& p) override;
-  void peer_down(Peer& p) override;
-  void peer_restarting(Peer& p) override;
+  size_t peer_down(Peer& p) override;
+  size_t peer_restarting(Peer& p) override;
+  size_t peer_update(Peer& p, const wire::UpdateMessage& update) override;
+  size_t peer_sweep_stale(Peer& p, std::optional<wire::Family> family) override;
+  size_t peer_stale(const Peer& p) const override;
+  size_t peer_received(const Peer& p) const override;
   void peer_bfd_changed(Peer& p, const std::string& state, const std::string& diag) override;
   void publish(api::EventKind kind, const std::string& neighbor, const std::string& prefix,
                const std::string& state, const std::string& detail);
   void publish_best_paths(const std::vector<wire::Prefix>& changed);
   void publish_fib_errors();
-  void peer_routes_changed(Peer& p, const std::vector<rib::RouteChange>& changed) override;
   void peer_refresh_requested(Peer& p) override;
-  void join_group(Peer& p);
   void start_peer(Peer& p);  // unless the operator shut it down or max-prefix holds it
   // The neighbour an operator named; NOT_FOUND says where the names are.
   std::expected<Peer*, api::ControlError> named_peer(const std::string& name) const;
@@ -93,44 +94,38 @@ class Speaker final : public api::Backend, public api::Control, private PeerEven
                                const rib::Path& received, bool as_received) const;
   bool is_missing_interface(const config::Neighbor& n) const;
   static api::PeerView missing_interface_view(const config::Neighbor& n);
-  void leave_group(Peer& p);  // out of its update group; its paths stay
+  // Gone for good: its paths and its place in the RIB engine.
   void forget(Peer& p);
-  // Every path of its Adj-RIB-In through route-map-in again.
-  void reimport(Peer& p);
+  // Out of peers_ and the advertiser.
+  void erase_peer(std::map<std::string, std::unique_ptr<Peer>>::iterator it);
   PeerPolicy peer_policy(const config::Neighbor& n) const;
+  static rib::RibOptions rib_options(const config::Config& cfg);
   static rib::SelectionOptions selection_options(const config::Config& cfg);
   static std::vector<rib::AggregateSpec> aggregate_specs(const config::Config& cfg);
   // Reload steps (speaker_reload.cpp).
   void retire(const std::string& name, uint8_t cease_subcode, const std::string& why);
   void reapply_policy(Peer& p, const config::Neighbor& n);
-  void regroup(Peer& p);
   void reload_neighbors(const config::Config& old, std::vector<std::string>& changes);
   void reload_origination(const config::Config& old, std::vector<std::string>& changes);
   // Drain (speaker_drain.cpp).
   void load_saved_state();
-  void set_node_drain(DrainState s);
+  void set_node_drain(rib::DrainState s);
   void check_warm_up();
   std::string save_state_file();
   // Routes added through the API (speaker_api_routes.cpp).
   std::expected<wire::PathAttributes, std::string> api_route_attributes(
       const config::SavedRoute& r) const;
   void originate_api_routes();
-  // Loc-RIB changes are sent to peers once per loop turn, batched.
+  // The RIB engine's changes go to the FIB and to peers once per loop
+  // turn, batched.
   void schedule_flush();
   void flush();
   // Pauses reading from every peer while the FIB's backlog is above the
   // high-water mark, and resumes below the low one.
   void apply_backpressure();
-  // What the kernel should hold for these prefixes.
-  fib::RouteUpdate fib_update(const std::vector<wire::Prefix>& prefixes) const;
-  // The FIB side (speaker_fib.cpp). send_to_fib queues what changed for the
-  // kernel and returns what may be advertised now: everything, unless
-  // advertise-after-install holds back what the kernel does not have yet,
-  // which fib_installed() then advertises.
+  // The FIB side (speaker_fib.cpp): advertise-after-install hears from the
+  // FIB thread which prefixes the kernel has.
   void listen_to_fib();
-  std::vector<wire::Prefix> send_to_fib(const std::vector<wire::Prefix>& changed);
-  void fib_installed(const std::vector<wire::Prefix>& prefixes, uint64_t through);
-  bool awaiting_install(const wire::Prefix& prefix) const;
 
   void originate(const wire::Prefix& prefix, wire::Origin origin, const std::string& route_map,
                  const char* what);
@@ -167,22 +162,16 @@ class Speaker final : public api::Backend, public api::Control, private PeerEven
   discovery::RouterAdvertiser ra_;
   std::map<std::string, std::unique_ptr<Peer>> peers_;  // by name
   uint32_t next_peer_id_ = 1;                           // 0 is rib::kLocalSource
-  rib::LocRib rib_;
-  rib::Aggregation aggregation_;
-  std::map<GroupKey, std::unique_ptr<UpdateGroup>> groups_;
-  std::map<uint32_t, UpdateGroup*> group_of_;  // by peer id
-  wire::PrefixSet pending_;                    // changed in the Loc-RIB, not yet sent
-  // advertise-after-install: prefixes held back until the kernel has them,
-  // with the FIB update (its sequence number) that carries them.
-  wire::PrefixMap<uint64_t> awaiting_install_;
+  rib::Rib rib_;
+  Advertiser advertiser_;        // the engine's advertisements, encoded for each peer
+  rib::Rib::Installer install_;  // the engine's FIB deltas, into the FIB
   bool flush_scheduled_ = false;
   bool reading_paused_ = false;
   asio::steady_timer backpressure_timer_;
   std::set<wire::Prefix> connected_;        // redistributed connected prefixes
   std::set<std::string> reported_missing_;  // interfaces we said are absent
   bool stopping_ = false;
-  DrainState node_drain_ = DrainState::Live;
-  DrainState node_target_ = DrainState::Live;  // what WARM turns into
+  rib::DrainState node_target_ = rib::DrainState::Live;  // what WARM turns into
   std::optional<std::chrono::steady_clock::time_point> warm_until_;
   std::chrono::steady_clock::time_point started_at_ = std::chrono::steady_clock::now();
   config::SavedState saved_;

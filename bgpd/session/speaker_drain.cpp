@@ -13,20 +13,20 @@ void Speaker::load_saved_state() {
                             saved.error());
   else
     saved_ = std::move(*saved);
-  node_target_ = parse_drain(saved_.drain).value_or(DrainState::Live);
-  if (node_target_ != DrainState::Live)
+  node_target_ = rib::parse_drain(saved_.drain).value_or(rib::DrainState::Live);
+  if (node_target_ != rib::DrainState::Live)
     session_logger()->warn("the node was left {} (state file {}): it stays {} until told otherwise",
                            drain_name(node_target_), cfg_.state_file, drain_name(node_target_));
   started_at_ = std::chrono::steady_clock::now();
-  if (cfg_.drain.warm_up > 0 && node_target_ != DrainState::Warm) {
-    node_drain_ = DrainState::Warm;
+  if (cfg_.drain.warm_up > 0 && node_target_ != rib::DrainState::Warm) {
+    rib_.set_node_drain(rib::DrainState::Warm, advertiser_);
     warm_until_ = started_at_ + std::chrono::seconds(cfg_.drain.warm_up);
     session_logger()->info(
         "starting WARM: nothing is advertised until the neighbours' initial tables are in and "
         "the FIB has caught up (at most {} s)",
         cfg_.drain.warm_up);
   } else {
-    node_drain_ = node_target_;
+    rib_.set_node_drain(node_target_, advertiser_);
   }
 }
 
@@ -53,7 +53,7 @@ void Speaker::check_warm_up() {
   }
   const bool waits_for_peers = std::any_of(cfg_.neighbors.begin(), cfg_.neighbors.end(),
                                            [](const auto& n) { return !n.listen_range; });
-  const bool tables_ready = tables_in && (up > 0 || !waits_for_peers) && pending_.empty();
+  const bool tables_ready = tables_in && (up > 0 || !waits_for_peers) && !rib_.pending();
   // The FIB writes what differs from the routes it kept from a previous run.
   if (fib_ && tables_ready) fib_->release();
   const bool converged = tables_ready && (!fib_ || fib_->backlog() == 0);
@@ -68,16 +68,14 @@ void Speaker::check_warm_up() {
 
 // Every established neighbour moves to the update group of its new state:
 // it is sent what that state gives, and withdrawn what it no longer does.
-void Speaker::set_node_drain(DrainState s) {
-  node_drain_ = s;
-  for (auto& [name, p] : peers_)
-    if (p->negotiated()) regroup(*p);
+void Speaker::set_node_drain(rib::DrainState s) {
+  rib_.set_node_drain(s, advertiser_);
 }
 
 std::expected<std::string, api::ControlError> Speaker::set_drain(const std::string& state,
                                                                  const std::string& neighbor) {
   using Kind = api::ControlError::Kind;
-  const auto s = parse_drain(state);
+  const auto s = rib::parse_drain(state);
   if (!s)
     return std::unexpected(
         api::ControlError{Kind::InvalidArgument, "'" + state + "' must be live, drained or warm"});
@@ -86,14 +84,14 @@ std::expected<std::string, api::ControlError> Speaker::set_drain(const std::stri
     warm_until_.reset();  // the operator decides now
     node_target_ = *s;
     set_node_drain(*s);
-    saved_.drain = *s == DrainState::Live ? "" : std::string(drain_name(*s));
+    saved_.drain = *s == rib::DrainState::Live ? "" : std::string(drain_name(*s));
     what = "node is now " + std::string(drain_name(*s));
   } else {
     auto p = named_peer(neighbor);
     if (!p) return std::unexpected(p.error());
     (*p)->set_drain(*s);
-    if ((*p)->negotiated()) regroup(**p);
-    if (*s == DrainState::Live)
+    rib_.set_member_drain((*p)->id(), *s, advertiser_);
+    if (*s == rib::DrainState::Live)
       saved_.neighbors.erase(neighbor);
     else
       saved_.neighbors[neighbor] = std::string(drain_name(*s));

@@ -18,7 +18,7 @@ void Speaker::publish_best_paths(const std::vector<wire::Prefix>& changed) {
   std::map<uint32_t, std::string> names{{rib::kLocalSource, "local"}};
   for (const auto& [name, p] : peers_) names[p->id()] = name;
   for (const auto& prefix : changed) {
-    const rib::LocRib::Entry* e = rib_.find(prefix);
+    const rib::LocRib::Entry* e = rib_.loc_rib().find(prefix);
     std::string via;
     if (e)
       for (uint16_t i : e->multipath())

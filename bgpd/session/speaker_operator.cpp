@@ -12,13 +12,13 @@
 namespace closbgp::session {
 namespace {
 
-api::FibNextHopView view_of(const fib::NextHop& nh) {
+api::FibNextHopView view_of(const rib::NextHop& nh) {
   char name[IF_NAMESIZE] = {};
   const bool known = if_indextoname(nh.ifindex, name) != nullptr;
   return {known ? name : "ifindex " + std::to_string(nh.ifindex), nh.gateway.to_string()};
 }
 
-std::vector<api::FibNextHopView> views_of(std::vector<fib::NextHop> set) {
+std::vector<api::FibNextHopView> views_of(std::vector<rib::NextHop> set) {
   std::sort(set.begin(), set.end());
   std::vector<api::FibNextHopView> out;
   for (const auto& nh : set) out.push_back(view_of(nh));
@@ -27,10 +27,10 @@ std::vector<api::FibNextHopView> views_of(std::vector<fib::NextHop> set) {
 
 // Each route's next hops as the kernel has them: through its group, the
 // one nexthop object it names, or its own (without nexthop objects).
-std::map<wire::Prefix, std::vector<fib::NextHop>> kernel_sets(const fib::Installed& k) {
-  std::map<uint32_t, fib::NextHop> hops(k.nexthops.begin(), k.nexthops.end());
+std::map<wire::Prefix, std::vector<rib::NextHop>> kernel_sets(const fib::Installed& k) {
+  std::map<uint32_t, rib::NextHop> hops(k.nexthops.begin(), k.nexthops.end());
   std::map<uint32_t, std::vector<uint32_t>> groups(k.groups.begin(), k.groups.end());
-  std::map<wire::Prefix, std::vector<fib::NextHop>> out;
+  std::map<wire::Prefix, std::vector<rib::NextHop>> out;
   for (const auto& [prefix, id] : k.routes) {
     auto& set = out[prefix];
     const auto g = groups.find(id);
@@ -50,7 +50,7 @@ std::expected<std::vector<api::FibRouteView>, api::ControlError> Speaker::fib_ro
   if (!kernel) return std::unexpected(api::ControlError{Kind::Internal, kernel.error()});
   auto in_kernel = kernel_sets(*kernel);
   std::vector<api::FibRouteView> out;
-  for (auto& [prefix, set] : fib_update(rib_.entries().sorted_keys()).upsert) {
+  for (auto& [prefix, set] : rib_.fib_update(rib_.loc_rib().entries().sorted_keys()).upsert) {
     api::FibRouteView v{prefix.to_string(), views_of(set), {}, "missing"};
     if (auto k = in_kernel.find(prefix); k != in_kernel.end()) {
       v.kernel_next_hops = views_of(k->second);
@@ -83,8 +83,9 @@ std::expected<std::string, api::ControlError> Speaker::reset_neighbor(const std:
     return std::unexpected(api::ControlError{
         Kind::Conflict, "neighbour " + neighbor + " has no established session to refresh"});
   session_logger()->info("{}: soft reset {} by the operator", neighbor, soft);
-  if (soft != "out") reimport(p);
-  if (soft != "in") peer_refresh_requested(p);
+  if (soft != "out") rib_.reimport(p.id());
+  if (soft != "in") rib_.refresh(p.id(), advertiser_);
+  schedule_flush();
   return "neighbour " + neighbor + ": policy re-applied (" + soft + ")";
 }
 

@@ -72,7 +72,7 @@ std::expected<std::vector<std::string>, std::string> Speaker::reload(config::Con
   const config::Config old = std::exchange(cfg_, std::move(next));
   reload_neighbors(old, changes);
   if (cfg_.multipath != old.multipath || cfg_.always_compare_med != old.always_compare_med) {
-    for (const auto& p : rib_.reselect(selection_options(cfg_))) pending_.try_emplace(p);
+    rib_.set_selection(selection_options(cfg_));
     changes.push_back("best-path options changed: every prefix selected again");
   }
   reload_origination(old, changes);
@@ -125,6 +125,7 @@ void Speaker::retire(const std::string& name, uint8_t cease_subcode, const std::
   if (!p.identity().interface.empty()) ra_.disable(p.identity().ifindex);
   forget(p);
   listener_key(p, std::nullopt);
+  advertiser_.remove(p);
   retiring_.push_back(std::move(it->second));
   peers_.erase(it);
   retire_timer_.expires_after(kRetireGrace);
@@ -134,36 +135,13 @@ void Speaker::retire(const std::string& name, uint8_t cease_subcode, const std::
 }
 
 // New policy for a running session: every received path goes through the
-// new route-map-in again (the Adj-RIB-In keeps them as received), and the
+// new route-map-in again (the engine keeps them as received), and the
 // peer moves to the update group its new outbound policy belongs to.
-void Speaker::reimport(Peer& p) {
-  std::vector<rib::RouteChange> all;
-  p.adj_rib_in().routes().for_each([&](const wire::Prefix& prefix, const rib::PathRef& path) {
-    all.push_back({prefix, path});
-  });
-  peer_routes_changed(p, all);
-}
-
 void Speaker::reapply_policy(Peer& p, const config::Neighbor& n) {
   p.set_policy(peer_policy(n));
   if (!p.negotiated()) return;
-  reimport(p);
-  regroup(p);
-}
-
-void Speaker::regroup(Peer& p) {
-  auto it = group_of_.find(p.id());
-  if (it == group_of_.end() || it->second->key() == group_key(p, node_drain_)) return;
-  std::vector<wire::Prefix> had = it->second->member_prefixes(p);
-  leave_group(p);
-  join_group(p);  // the new group's table (End-of-RIB only if not sent yet)
-  // What the old group sent and the new one does not: withdrawn.
-  std::vector<wire::Prefix> has = group_of_.at(p.id())->member_prefixes(p);
-  std::sort(had.begin(), had.end());
-  std::sort(has.begin(), has.end());
-  std::vector<wire::Prefix> gone;
-  std::set_difference(had.begin(), had.end(), has.begin(), has.end(), std::back_inserter(gone));
-  UpdateGroup::withdraw_from(p, gone);
+  rib_.set_policy(p.id(), p.policy().routing, advertiser_);
+  schedule_flush();
 }
 
 void Speaker::reload_origination(const config::Config& old, std::vector<std::string>& changes) {
@@ -178,10 +156,7 @@ void Speaker::reload_origination(const config::Config& old, std::vector<std::str
                   [&](const auto& a) { return map_changed(a.route_map); });
   if (aggregates_changed) {
     for (const auto& a : old.aggregates) withdraw_local(a.prefix);
-    aggregation_ =
-        rib::Aggregation(aggregate_specs(cfg_), cfg_.asn, cfg_.router_id.v4_host_order());
-    // Every prefix may contribute: the next flush recounts them all.
-    for (const auto& p : rib_.entries().keys()) pending_.try_emplace(p);
+    rib_.set_aggregates(aggregate_specs(cfg_));
     changes.push_back("aggregates re-applied");
   }
   for (const auto& n : old.networks)

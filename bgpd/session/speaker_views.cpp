@@ -45,11 +45,12 @@ api::SummaryView Speaker::summary() const {
   api::SummaryView s;
   s.router_id = cfg_.router_id.to_string();
   s.local_as = cfg_.asn;
-  s.drain_state = std::string(drain_name(node_drain_));
-  s.rib_prefixes = rib_.size();
+  s.drain_state = std::string(drain_name(rib_.node_drain()));
+  s.rib_prefixes = rib_.loc_rib().size();
   s.rib_attribute_sets = rib::interned_count();
   for (auto f : wire::kAllFamilies)
-    s.family_prefixes.emplace_back(wire::family_name(f), rib_.entries().size(wire::afi_of(f)));
+    s.family_prefixes.emplace_back(wire::family_name(f),
+                                   rib_.loc_rib().entries().size(wire::afi_of(f)));
   s.resident_memory_bytes = resident_memory_bytes();
   if (fib_) {
     const auto f = fib_->status();
@@ -61,7 +62,7 @@ api::SummaryView Speaker::summary() const {
     s.fib_sends = f.sends;
     s.fib_errors = f.errors;
     s.fib_backlog = fib_->backlog();
-    s.fib_awaiting_install = awaiting_install_.size();
+    s.fib_awaiting_install = rib_.awaiting_install();
   }
   for (const auto& [name, p] : peers_) s.peers.push_back(peer_view(name, *p));
   // Configured interfaces that do not exist yet are shown too, so that a
@@ -76,10 +77,8 @@ api::SummaryView Speaker::summary() const {
 api::RouteView Speaker::received_view(const std::string& name, const Peer& p,
                                       const wire::Prefix& prefix, const rib::Path& received,
                                       bool as_received) const {
-  const rib::LocRib::Entry* entry = rib_.find(prefix);
-  const rib::Path* in_rib = nullptr;
-  for (size_t i = 0; entry && i < entry->size(); ++i)
-    if (entry->path(i).source.peer_id == p.id()) in_rib = &entry->path(i);
+  const rib::LocRib::Entry* entry = rib_.loc_rib().find(prefix);
+  const rib::Path* in_rib = rib_.accepted(prefix, p.id());
   const auto& shown = in_rib && !as_received ? *in_rib->attributes : *received.attributes;
   api::RouteView v = route_view(prefix, name, received.next_hop, shown);
   v.accepted = in_rib != nullptr;
@@ -97,7 +96,9 @@ api::RouteView Speaker::received_view(const std::string& name, const Peer& p,
 std::vector<api::RouteView> Speaker::routes() const {
   std::vector<api::RouteView> out;
   for (const auto& [name, p] : peers_) {
-    const auto& received = p->adj_rib_in().routes();
+    const rib::AdjRibIn* in = rib_.adj_rib_in(p->id());
+    if (!in) continue;
+    const auto& received = in->routes();
     for (const auto& prefix : received.sorted_keys())
       out.push_back(received_view(name, *p, prefix, **received.find(prefix), false));
   }
@@ -111,14 +112,14 @@ std::expected<std::vector<api::RouteView>, api::ControlError> Speaker::adj_rib(
   const Peer& p = **named;
   std::vector<api::RouteView> views;
   if (!out) {
-    const auto& received = p.adj_rib_in().routes();
+    const rib::AdjRibIn* in = rib_.adj_rib_in(p.id());
+    if (!in) return views;
+    const auto& received = in->routes();
     for (const auto& prefix : received.sorted_keys())
       views.push_back(received_view(neighbor, p, prefix, **received.find(prefix), true));
     return views;
   }
-  auto group = group_of_.find(p.id());
-  if (group == group_of_.end()) return views;  // not established: nothing sent
-  auto sent = group->second->adj_rib_out(p);
+  auto sent = rib_.adj_rib_out(p.id());  // nothing unless established
   std::sort(sent.begin(), sent.end(),
             [](const auto& a, const auto& b) { return a.first < b.first; });
   for (const auto& [prefix, attributes] : sent) {

@@ -1,10 +1,12 @@
 // libFuzzer target: a peer's byte stream through a whole session, as the
 // daemon runs it: framing, decoding with the negotiated context and a
-// path-attribute filter, the FSM (any message in any state), the
-// Adj-RIB-In, route-map-in, the Loc-RIB, and the attributes each new best
-// path is sent on with (export rules, encoding). Unless the first byte is
-// 0, a valid OPEN and KEEPALIVE go first, so most inputs explore an
-// Established session; the first byte also picks the peer's capabilities.
+// path-attribute filter, the FSM (any message in any state), and the real
+// RIB engine (rib::Rib: Adj-RIB-In, route-map-in, Loc-RIB, aggregation,
+// the FIB delta, update groups and the advertisements sent on to a second,
+// drained neighbour, encoded). Unless the first byte is 0, a valid OPEN and
+// KEEPALIVE go first, so most inputs explore an Established session; the
+// first byte also picks the peer's capabilities and whether its session
+// ends gracefully (paths kept stale, then swept).
 //
 // Invariants: nothing crashes (ASan/UBSan); what we would send decodes
 // again; when the session ends, every path and every attribute set it
@@ -15,10 +17,8 @@
 #include <vector>
 
 #include "bgpd/session/fsm.h"
-#include "bgpd/session/route_policy.h"
-#include "rib/adj_rib_in.h"
 #include "rib/attr_intern.h"
-#include "rib/loc_rib.h"
+#include "rib/rib.h"
 
 using namespace closbgp;
 
@@ -28,7 +28,7 @@ void check(bool ok) {
   if (!ok) std::abort();
 }
 
-constexpr uint32_t kLocalAs = 65101, kPeerAs = 65000, kPeerId = 1;
+constexpr uint32_t kLocalAs = 65101, kPeerAs = 65000, kPeerId = 1, kOtherId = 2;
 const auto kNow = session::Clock::time_point{} + std::chrono::hours(1);
 
 session::LocalConfig local_config(uint32_t asn, uint32_t router_id) {
@@ -65,13 +65,62 @@ std::shared_ptr<const policy::RouteMap> route_map_in() {
   return std::make_shared<policy::RouteMap>(std::vector<policy::RouteMapEntry>{drop, tag});
 }
 
+// Encodes what the engine sends, as the session layer would, and decodes it again.
+class Encoder final : public rib::AdvertisementSink {
+ public:
+  wire::EncodeContext ctx;
+
+  void advertise(rib::SourceId, const rib::Advertisement& what) override {
+    std::vector<uint8_t> out;
+    for (const auto& [family, nlri] : what.withdraw) wire::encode_withdraw(family, nlri, ctx, out);
+    const wire::MpNextHop next_hop{*wire::IpAddress::parse("fe80::1"), std::nullopt};
+    for (size_t v = 0; v < what.announce.size(); ++v)
+      if (!what.announce[v].empty())
+        wire::encode_announce(what.variants[v].attributes, next_hop, what.variants[v].family,
+                              what.announce[v], ctx, out);
+    for (auto f : what.end_of_rib) wire::encode_end_of_rib(f, out);
+    wire::DecodeContext dctx;
+    dctx.four_octet_as = ctx.four_octet_as;
+    dctx.extended_message = ctx.extended_message;
+    size_t off = 0;
+    while (off < out.size()) {
+      const auto rest = std::span<const uint8_t>(out).subspan(off);
+      auto header = wire::decode_header(rest, dctx);
+      check(header.has_value() && header->length <= rest.size());
+      check(wire::decode(rest.first(header->length), dctx).has_value());
+      off += header->length;
+    }
+  }
+};
+
+rib::RibOptions rib_options() {
+  rib::RibOptions o;
+  o.local_as = kLocalAs;
+  o.router_id = 0x0a00000b;
+  o.aggregates = {{*wire::Prefix::parse("10.0.0.0/8"), true, true, nullptr}};
+  o.drain_prepend = 2;
+  return o;
+}
+
 class Harness {
  public:
-  Harness() {
+  explicit Harness(bool graceful) : graceful_(graceful), rib_(rib_options()) {
     policy_.in = route_map_in();
     policy_.allowas_in = 1;
-    policy_.remove_private_as = config::Neighbor::RemovePrivateAs::All;
+    policy_.remove_private_as = rib::RemovePrivateAs::All;
     s_.local = local_config(kLocalAs, 0x0a00000b);
+    // The neighbour routes are sent on to: eBGP, drained (the longest
+    // variant: community and prepends).
+    rib::Member other;
+    other.id = kOtherId;
+    other.peer_as = 65002;
+    other.negotiated = other.families = {wire::Family::Ipv4Unicast, wire::Family::Ipv6Unicast};
+    other.drain = rib::DrainState::Drained;
+    rib::PathSource source;
+    source.peer_id = kOtherId;
+    rib_.session_up(source, other, policy_, out_);
+    rib_.originate(*wire::Prefix::parse("10.255.0.0/24"), local_attributes());
+    flush();
     step(session::event::Start{});
     step(session::event::TcpConnected{});
   }
@@ -102,17 +151,50 @@ class Harness {
   void finish() {
     step(session::event::Stop{});
     check(s_.state == session::State::Idle);
-    check(adj_in_.received() == 0 && rib_.size() == 0);
+    rib_.sweep_stale(kPeerId, std::nullopt);
+    rib_.forget(kPeerId);
+    rib_.withdraw_local(*wire::Prefix::parse("10.255.0.0/24"));
+    flush();
+    check(rib_.adj_rib_in(kPeerId) == nullptr && rib_.loc_rib().size() == 0);
+    rib_.forget(kOtherId);
   }
 
  private:
+  static wire::PathAttributes local_attributes() {
+    wire::PathAttributes a;
+    a.origin = wire::Origin::Igp;
+    a.as_path = wire::AsPath{};
+    return a;
+  }
+
+  void flush() {
+    // The FIB delta too: a prefix it installs has a next hop.
+    const rib::Rib::Installer install = [](rib::RouteUpdate u) {
+      for (const auto& [prefix, set] : u.upsert) check(!set.empty());
+      return uint64_t(1);
+    };
+    rib_.flush(&install, out_);
+  }
+
   void step(const session::Event& e) {
     for (auto& a : session::step(s_, e, kNow)) {
-      if (std::holds_alternative<session::action::Down>(a)) {
-        adj_in_.clear();
-        rib_.remove_source(kPeerId);
+      if (std::holds_alternative<session::action::Established>(a)) {
+        rib::PathSource source;
+        source.peer_id = kPeerId;
+        source.peer_as = s_.negotiated.peer_as;
+        source.peer_router_id = s_.negotiated.peer_router_id;
+        source.ifindex = 3;
+        rib::Member m;
+        m.id = kPeerId;
+        m.peer_as = s_.negotiated.peer_as;
+        m.negotiated = m.families = s_.negotiated.families;
+        out_.ctx = s_.negotiated.encode_context();
+        rib_.session_up(source, m, policy_, out_);
+      } else if (std::holds_alternative<session::action::Down>(a)) {
+        rib_.session_down(kPeerId, graceful_ ? rib::DownKind::Graceful : rib::DownKind::Hard);
       }
     }
+    flush();
   }
 
   void deliver(wire::Message&& m) {
@@ -121,61 +203,26 @@ class Harness {
       return step(session::event::KeepaliveReceived{});
     if (auto* n = std::get_if<wire::NotificationMessage>(&m))
       return step(session::event::NotificationReceived{std::move(*n)});
-    if (std::holds_alternative<wire::RouteRefreshMessage>(m))
-      return step(session::event::RouteRefreshReceived{});
-    step(session::event::UpdateReceived{});
-    if (s_.state == session::State::Established) update(std::get<wire::UpdateMessage>(m));
-  }
-
-  void update(const wire::UpdateMessage& u) {
-    rib::PathSource source;
-    source.peer_id = kPeerId;
-    source.peer_as = s_.negotiated.peer_as;
-    source.peer_router_id = s_.negotiated.peer_router_id;
-    std::vector<rib::RouteChange> changed;
-    adj_in_.apply(u, source, kLocalAs, policy_.allowas_in, changed);
-    for (const auto& [prefix, path] : changed) {
-      std::shared_ptr<const wire::PathAttributes> attrs;
-      if (path && path->accepted)
-        attrs = session::import_attributes(policy_, true, prefix, path->attributes, {});
-      if (!attrs) {
-        rib_.remove(prefix, kPeerId);
-        continue;
-      }
-      if (!rib_.set(prefix, rib::make_path(rib::intern(*attrs), path->next_hop, source))) continue;
-      if (const auto* entry = rib_.find(prefix)) send_on(prefix, entry->best());
+    if (std::holds_alternative<wire::RouteRefreshMessage>(m)) {
+      step(session::event::RouteRefreshReceived{});
+      if (s_.state == session::State::Established) rib_.refresh(kPeerId, out_);
+      return;
     }
+    step(session::event::UpdateReceived{});
+    if (s_.state != session::State::Established) return;
+    const auto& u = std::get<wire::UpdateMessage>(m);
+    if (auto eor = u.end_of_rib())
+      rib_.sweep_stale(kPeerId, *eor);
+    else
+      rib_.apply(kPeerId, u);
+    flush();
   }
 
-  // What another eBGP peer would be sent, encoded and decoded again.
-  void send_on(const wire::Prefix& prefix, const rib::Path& best) {
-    session::ExportRules to;
-    to.local_as = kLocalAs;
-    to.policy = &policy_;
-    to.drain = session::DrainState::Drained;  // the longest variant: community and prepends
-    to.drain_prepend = 2;
-    auto attrs = session::export_attributes(best, prefix, to);
-    if (!attrs) return;
-    wire::UpdateMessage out;
-    out.attributes = std::move(*attrs);
-    wire::MpReach reach;
-    reach.family = wire::family_of(prefix.afi());
-    reach.next_hop = {*wire::IpAddress::parse("fe80::1"), std::nullopt};
-    reach.nlri = {{prefix, 0}};
-    out.mp_reach = std::move(reach);
-    const wire::EncodeContext ectx = s_.negotiated.encode_context();
-    auto bytes = wire::encode(wire::Message{out}, ectx);
-    if (!bytes) return;  // too large for the session: the daemon logs and skips it
-    wire::DecodeContext dctx;
-    dctx.four_octet_as = ectx.four_octet_as;
-    dctx.extended_message = ectx.extended_message;
-    check(wire::decode(*bytes, dctx).has_value());
-  }
-
+  bool graceful_;
   session::Session s_;
-  session::PeerPolicy policy_;
-  rib::AdjRibIn adj_in_;
-  rib::LocRib rib_;
+  rib::PeerPolicy policy_;
+  rib::Rib rib_;
+  Encoder out_;
 };
 
 }  // namespace
@@ -187,7 +234,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (data[0] != 0) stream = prologue(data[0]);
   stream.insert(stream.end(), data + 1, data + size);
   {
-    Harness h;
+    Harness h((data[0] & 32) != 0);
     h.run(stream);
     h.finish();
   }

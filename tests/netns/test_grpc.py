@@ -123,6 +123,11 @@ def test_changes(api):
 
 def test_adj_rib_out_has_what_the_neighbour_is_sent(api):
     pb, stub, d = api
+    # A's UPDATE travels on its own after the session is up: wait for it,
+    # or the assertions on A's own route below would look at an empty table.
+    received = pb.ShowAdjRibRequest(neighbor=A, direction=pb.ShowAdjRibRequest.DIRECTION_IN)
+    wait_for(lambda: [r for r in stub.ShowAdjRib(received) if r.prefix == "10.60.0.0/24"], 10,
+             "A's route in its Adj-RIB-In")
     stub.AddRoute(pb.AddRouteRequest(prefix="10.62.0.0/24", communities=["65000:7"]))
     out = pb.ShowAdjRibRequest.DIRECTION_OUT
 

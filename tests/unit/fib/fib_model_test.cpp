@@ -18,11 +18,11 @@ namespace closbgp::fib {
 namespace {
 
 using testing::KernelFake;
-using Table = std::map<wire::Prefix, std::vector<NextHop>>;
+using Table = std::map<wire::Prefix, std::vector<rib::NextHop>>;
 
 constexpr uint32_t kFirstId = 1000;
 
-NextHop hop(uint32_t i) {
+rib::NextHop hop(uint32_t i) {
   return {2 + i, *wire::IpAddress::parse("fe80::" + std::to_string(i + 1))};
 }
 
@@ -36,8 +36,8 @@ struct Random {
     return i < 40 ? wire::Prefix(wire::IpAddress::v4(0x0a000000u | i << 8), 24)
                   : *wire::Prefix::parse("2001:db8:" + std::to_string(i) + "::/48");
   }
-  std::vector<NextHop> set() {  // 1 to 4 of 4 next hops, in any order
-    std::vector<NextHop> out;
+  std::vector<rib::NextHop> set() {  // 1 to 4 of 4 next hops, in any order
+    std::vector<rib::NextHop> out;
     for (uint32_t i = 0; i < 4; ++i)
       if (below(2)) out.push_back(hop(i));
     if (out.empty()) out.push_back(hop(below(4)));
@@ -45,8 +45,8 @@ struct Random {
     return out;
   }
   // Runs of prefixes with one set, as UPDATEs bring them, and removals.
-  RouteUpdate update(Table& want) {
-    RouteUpdate u;
+  rib::RouteUpdate update(Table& want) {
+    rib::RouteUpdate u;
     std::set<wire::Prefix> seen;
     for (uint32_t run = below(4); run-- > 0;) {
       const auto s = set();
@@ -65,8 +65,8 @@ struct Random {
   }
 };
 
-RouteUpdate whole(const Table& table) {
-  RouteUpdate u;
+rib::RouteUpdate whole(const Table& table) {
+  rib::RouteUpdate u;
   for (const auto& [p, s] : table) u.upsert.emplace_back(p, s);
   return u;
 }
@@ -123,8 +123,8 @@ TEST(UpdateQueue, TheLatestSetPerPrefixWinsInFirstArrivalOrder) {
   EXPECT_TRUE(q.empty());
   ASSERT_EQ(batch.entries.size(), 3u);
   EXPECT_EQ(batch.entries[0].prefix, a);  // where it first arrived
-  EXPECT_EQ(batch.sets[batch.entries[0].set], std::vector<NextHop>{hop(1)});  // the latest
-  EXPECT_EQ(batch.sets[batch.entries[1].set], std::vector<NextHop>{hop(0)});
+  EXPECT_EQ(batch.sets[batch.entries[0].set], std::vector<rib::NextHop>{hop(1)});  // the latest
+  EXPECT_EQ(batch.sets[batch.entries[1].set], std::vector<rib::NextHop>{hop(0)});
   // Each set of a run once: a's and b's first, then c's, which a's latest reuses.
   EXPECT_EQ(batch.sets.size(), 2u);
   EXPECT_EQ(batch.entries[0].set, batch.entries[2].set);

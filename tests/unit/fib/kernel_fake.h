@@ -28,15 +28,15 @@ class KernelFake {
   }
 
   // Each route's next hops, resolved through its group (sorted).
-  std::map<wire::Prefix, std::vector<NextHop>> forwarding() const {
-    std::map<wire::Prefix, std::vector<NextHop>> out;
+  std::map<wire::Prefix, std::vector<rib::NextHop>> forwarding() const {
+    std::map<wire::Prefix, std::vector<rib::NextHop>> out;
     for (const auto& [prefix, via] : routes_) {
-      std::vector<NextHop> set;
+      std::vector<rib::NextHop> set;
       if (const auto* id = std::get_if<uint32_t>(&via)) {
         for (uint32_t m : groups_.contains(*id) ? groups_.at(*id) : std::vector<uint32_t>{*id})
           set.push_back(nexthops_.at(m));
       } else {
-        set = std::get<std::vector<NextHop>>(via);
+        set = std::get<std::vector<rib::NextHop>>(via);
       }
       std::sort(set.begin(), set.end());
       out[prefix] = set;
@@ -52,8 +52,8 @@ class KernelFake {
       if (nh.ifindex == ifindex) gone.push_back(id);
     for (uint32_t id : gone) remove_nexthop(id);
     for (auto r = routes_.begin(); r != routes_.end();) {
-      auto* hops = std::get_if<std::vector<NextHop>>(&r->second);
-      if (hops) std::erase_if(*hops, [&](const NextHop& nh) { return nh.ifindex == ifindex; });
+      auto* hops = std::get_if<std::vector<rib::NextHop>>(&r->second);
+      if (hops) std::erase_if(*hops, [&](const rib::NextHop& nh) { return nh.ifindex == ifindex; });
       r = hops && hops->empty() ? routes_.erase(r) : std::next(r);
     }
   }
@@ -66,7 +66,7 @@ class KernelFake {
       if (const auto* id = std::get_if<uint32_t>(&via))
         out.routes.emplace_back(prefix, *id);
       else
-        out.multipath_routes.emplace_back(prefix, std::get<std::vector<NextHop>>(via));
+        out.multipath_routes.emplace_back(prefix, std::get<std::vector<rib::NextHop>>(via));
     }
     return out;
   }
@@ -139,9 +139,9 @@ class KernelFake {
     });
   }
 
-  std::map<uint32_t, NextHop> nexthops_;
+  std::map<uint32_t, rib::NextHop> nexthops_;
   std::map<uint32_t, std::vector<uint32_t>> groups_;
-  std::map<wire::Prefix, std::variant<uint32_t, std::vector<NextHop>>> routes_;
+  std::map<wire::Prefix, std::variant<uint32_t, std::vector<rib::NextHop>>> routes_;
 };
 
 }  // namespace closbgp::fib::testing

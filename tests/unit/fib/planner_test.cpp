@@ -11,7 +11,7 @@
 namespace closbgp::fib {
 namespace {
 
-NextHop nh(uint32_t ifindex, const char* gw) {
+rib::NextHop nh(uint32_t ifindex, const char* gw) {
   return {ifindex, *wire::IpAddress::parse(gw)};
 }
 wire::Prefix pfx(const char* p) {
@@ -28,7 +28,7 @@ std::vector<std::string> kinds(const std::vector<Op>& ops) {
 
 TEST(Planner, PrefixesWithTheSameSetShareOneGroup) {
   Planner p(100);
-  const std::vector<NextHop> ecmp = {nh(2, "fe80::1"), nh(3, "fe80::2")};
+  const std::vector<rib::NextHop> ecmp = {nh(2, "fe80::1"), nh(3, "fe80::2")};
   auto ops = p.plan(
       {{{pfx("10.0.0.1/32"), ecmp}, {pfx("10.0.0.2/32"), ecmp}, {pfx("2001:db8::/64"), ecmp}}, {}});
   EXPECT_EQ(kinds(ops), (std::vector<std::string>{"AddNexthop", "AddNexthop", "AddGroup",
@@ -41,8 +41,8 @@ TEST(Planner, PrefixesWithTheSameSetShareOneGroup) {
 
 TEST(Planner, MovingAndRemovingCleansUpAfterTheRoutes) {
   Planner p(100);
-  const std::vector<NextHop> two = {nh(2, "fe80::1"), nh(3, "fe80::2")};
-  const std::vector<NextHop> one = {nh(2, "fe80::1")};
+  const std::vector<rib::NextHop> two = {nh(2, "fe80::1"), nh(3, "fe80::2")};
+  const std::vector<rib::NextHop> one = {nh(2, "fe80::1")};
   p.plan({{{pfx("10.0.0.1/32"), two}}, {}});
   // The set shrinks: the group is rewritten in place, then the unused
   // nexthop goes.
@@ -60,7 +60,7 @@ TEST(Planner, MovingAndRemovingCleansUpAfterTheRoutes) {
 
 TEST(Planner, AGroupStaysWhileAnyPrefixUsesIt) {
   Planner p(100);
-  const std::vector<NextHop> ecmp = {nh(2, "fe80::1"), nh(3, "fe80::2")};
+  const std::vector<rib::NextHop> ecmp = {nh(2, "fe80::1"), nh(3, "fe80::2")};
   p.plan({{{pfx("10.0.0.1/32"), ecmp}, {pfx("10.0.0.2/32"), ecmp}}, {}});
   EXPECT_EQ(kinds(p.plan({{}, {pfx("10.0.0.1/32")}})), std::vector<std::string>{"DelRoute"});
   EXPECT_EQ(p.groups(), 1u);
@@ -70,16 +70,16 @@ TEST(Planner, LosingALinkIsOneMessagePerGroup) {
   // 1,000 prefixes over two spines; one spine goes: the shared group is
   // rewritten in place and no route is touched (DESIGN.md, "FIB").
   Planner p(100);
-  const std::vector<NextHop> two = {nh(2, "fe80::1"), nh(3, "fe80::2")};
-  RouteUpdate up, down;
+  const std::vector<rib::NextHop> two = {nh(2, "fe80::1"), nh(3, "fe80::2")};
+  rib::RouteUpdate up, down;
   for (uint32_t i = 0; i < 1000; ++i) {
     const wire::Prefix prefix(wire::IpAddress::v4(0x0b000000u + (i << 8)), 24);
     up.upsert.emplace_back(prefix, two);
-    down.upsert.emplace_back(prefix, std::vector<NextHop>{two[0]});
+    down.upsert.emplace_back(prefix, std::vector<rib::NextHop>{two[0]});
   }
   // Another prefix already has a group of just the first spine; the shared
   // group is still rewritten in place (two groups may hold the same members).
-  up.upsert.emplace_back(pfx("10.0.0.1/32"), std::vector<NextHop>{two[0]});
+  up.upsert.emplace_back(pfx("10.0.0.1/32"), std::vector<rib::NextHop>{two[0]});
   p.plan(up);
   EXPECT_EQ(kinds(p.plan(down)), (std::vector<std::string>{"AddGroup", "DelNexthop"}));
   EXPECT_EQ(p.groups(), 2u);
@@ -88,7 +88,7 @@ TEST(Planner, LosingALinkIsOneMessagePerGroup) {
 
 TEST(Planner, AGroupPartlyMovingIsNotRewritten) {
   Planner p(100);
-  const std::vector<NextHop> two = {nh(2, "fe80::1"), nh(3, "fe80::2")};
+  const std::vector<rib::NextHop> two = {nh(2, "fe80::1"), nh(3, "fe80::2")};
   p.plan({{{pfx("10.0.0.1/32"), two}, {pfx("10.0.0.2/32"), two}}, {}});
   // Only one of its two prefixes moves: a new group for it, the old one stays.
   auto ops = p.plan({{{pfx("10.0.0.1/32"), {two[0]}}}, {}});
@@ -111,7 +111,7 @@ Installed previous_run() {
 TEST(Planner, AnAdoptedTableThatIsStillRightNeedsNoKernelWrite) {
   Planner p(100);
   p.adopt(previous_run());
-  const std::vector<NextHop> ecmp = {nh(3, "fe80::2"), nh(2, "fe80::1")};
+  const std::vector<rib::NextHop> ecmp = {nh(3, "fe80::2"), nh(2, "fe80::1")};
   EXPECT_TRUE(p.plan({{{pfx("10.0.0.1/32"), ecmp},
                        {pfx("10.0.0.2/32"), ecmp},
                        {pfx("10.0.0.3/32"), {nh(2, "fe80::1")}},
@@ -124,7 +124,7 @@ TEST(Planner, AnAdoptedTableThatIsStillRightNeedsNoKernelWrite) {
 TEST(Planner, ReconcilingChangesOnlyWhatDiffersAndSweepsTheRest) {
   Planner p(100);
   p.adopt(previous_run());
-  const std::vector<NextHop> ecmp = {nh(2, "fe80::1"), nh(3, "fe80::2")};
+  const std::vector<rib::NextHop> ecmp = {nh(2, "fe80::1"), nh(3, "fe80::2")};
   auto ops = p.plan({{{pfx("10.0.0.1/32"), ecmp},
                       {pfx("10.0.0.2/32"), ecmp},
                       {pfx("10.0.0.3/32"), {nh(3, "fe80::2")}},                     // moved
@@ -188,7 +188,7 @@ TEST(Planner, RepairPutsBackWhatOthersChanged) {
 // its set; nothing else is written.
 TEST(PlannerMultipath, RoutesCarryTheirNextHopsAndNoObjectIsWritten) {
   Planner p(100, KernelNexthops::Multipath);
-  const std::vector<NextHop> ecmp = {nh(2, "fe80::1"), nh(3, "fe80::2")};
+  const std::vector<rib::NextHop> ecmp = {nh(2, "fe80::1"), nh(3, "fe80::2")};
   auto ops = p.plan({{{pfx("10.0.0.1/32"), ecmp}, {pfx("10.0.0.2/32"), ecmp}}, {}});
   ASSERT_EQ(kinds(ops), (std::vector<std::string>{"SetRouteVia", "SetRouteVia"}));
   EXPECT_EQ(std::get<op::SetRouteVia>(ops[1]).nexthops, ecmp);
@@ -198,7 +198,7 @@ TEST(PlannerMultipath, RoutesCarryTheirNextHopsAndNoObjectIsWritten) {
   // A lost link: no group to rewrite, so every route that had it is set again.
   ops = p.plan({{{pfx("10.0.0.1/32"), {ecmp[0]}}, {pfx("10.0.0.2/32"), {ecmp[0]}}}, {}});
   ASSERT_EQ(kinds(ops), (std::vector<std::string>{"SetRouteVia", "SetRouteVia"}));
-  EXPECT_EQ(std::get<op::SetRouteVia>(ops[0]).nexthops, std::vector<NextHop>{ecmp[0]});
+  EXPECT_EQ(std::get<op::SetRouteVia>(ops[0]).nexthops, std::vector<rib::NextHop>{ecmp[0]});
   ops = p.plan({{}, {pfx("10.0.0.1/32"), pfx("10.0.0.2/32")}});
   EXPECT_EQ(kinds(ops), (std::vector<std::string>{"DelRoute", "DelRoute"}));
   EXPECT_EQ(p.routes(), 0u);
@@ -206,7 +206,7 @@ TEST(PlannerMultipath, RoutesCarryTheirNextHopsAndNoObjectIsWritten) {
 
 TEST(PlannerMultipath, AdoptsAPreviousRunAndRepairsWhatOthersChanged) {
   Planner p(100, KernelNexthops::Multipath);
-  const std::vector<NextHop> ecmp = {nh(2, "fe80::1"), nh(3, "fe80::2")};
+  const std::vector<rib::NextHop> ecmp = {nh(2, "fe80::1"), nh(3, "fe80::2")};
   Installed previous;
   previous.multipath_routes = {{pfx("10.0.0.1/32"), {ecmp[1], ecmp[0]}},
                                {pfx("10.0.0.2/32"), {ecmp[0]}}};
@@ -220,11 +220,11 @@ TEST(PlannerMultipath, AdoptsAPreviousRunAndRepairsWhatOthersChanged) {
   k.multipath_routes.push_back({pfx("10.0.0.7/32"), {ecmp[0]}});  // and added one as ours
   auto ops = p.repair(k);
   ASSERT_EQ(kinds(ops), (std::vector<std::string>{"SetRouteVia", "SetRouteVia", "DelRoute"}));
-  std::map<wire::Prefix, std::vector<NextHop>> set_again;
+  std::map<wire::Prefix, std::vector<rib::NextHop>> set_again;
   for (int i : {0, 1})
     set_again[std::get<op::SetRouteVia>(ops[i]).prefix] =
         std::get<op::SetRouteVia>(ops[i]).nexthops;
-  EXPECT_EQ(set_again, (std::map<wire::Prefix, std::vector<NextHop>>{
+  EXPECT_EQ(set_again, (std::map<wire::Prefix, std::vector<rib::NextHop>>{
                            {pfx("10.0.0.1/32"), ecmp}, {pfx("10.0.0.2/32"), {ecmp[0]}}}));
   EXPECT_EQ(std::get<op::DelRoute>(ops[2]).prefix, pfx("10.0.0.7/32"));
 }

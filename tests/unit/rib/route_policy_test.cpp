@@ -2,14 +2,14 @@
 // is sent from its best paths, and what no single member may get.
 #include <gtest/gtest.h>
 
-#include "bgpd/session/route_policy.h"
+#include "rib/route_policy.h"
 
-namespace closbgp::session {
+namespace closbgp::rib {
 namespace {
 
 const wire::Prefix kPrefix = *wire::Prefix::parse("10.1.0.0/24");
 
-rib::PathRef path_from(uint32_t from_peer, bool ebgp, std::vector<uint32_t> path) {
+PathRef path_from(uint32_t from_peer, bool ebgp, std::vector<uint32_t> path) {
   auto a = std::make_shared<wire::PathAttributes>();
   a->origin = wire::Origin::Igp;
   a->as_path = wire::AsPath{};
@@ -17,10 +17,10 @@ rib::PathRef path_from(uint32_t from_peer, bool ebgp, std::vector<uint32_t> path
   a->med = 5;
   a->local_pref = 300;
   a->next_hop = wire::IpAddress::v4(0x0a000001);
-  rib::PathSource source;
+  PathSource source;
   source.peer_id = from_peer;
   source.ebgp = ebgp;
-  return rib::make_path(a, wire::MpNextHop{}, source);
+  return make_path(a, wire::MpNextHop{}, source);
 }
 
 const ExportRules kEbgp{true, 65101, nullptr, {}}, kIbgp{false, 65101, nullptr, {}};
@@ -36,7 +36,7 @@ TEST(ExportPolicy, EbgpPrependsAndStripsWhatStaysInTheAs) {
 }
 
 TEST(ExportPolicy, LocalRoutesGetOurAsOnly) {
-  const auto e = path_from(rib::kLocalSource, true, {});
+  const auto e = path_from(kLocalSource, true, {});
   auto a = export_attributes(*e, kPrefix, kEbgp);
   ASSERT_TRUE(a);
   ASSERT_EQ(a->as_path->segments.size(), 1u);
@@ -63,7 +63,7 @@ TEST(ExportPolicy, IbgpKeepsThePathAndNeverRelaysIbgp) {
 }
 
 TEST(RoutePolicy, RemovePrivateAs) {
-  using Mode = config::Neighbor::RemovePrivateAs;
+  using Mode = RemovePrivateAs;
   const wire::AsPath mixed{{{wire::SegmentType::Sequence, {65000, 3356, 4200000001u}}}};
   const wire::AsPath only_private{
       {{wire::SegmentType::Sequence, {65000, 64512}}, {wire::SegmentType::Set, {65001}}}};
@@ -124,4 +124,4 @@ TEST(RoutePolicy, Rfc8212WithoutPolicyNothingMovesOverEbgp) {
 }
 
 }  // namespace
-}  // namespace closbgp::session
+}  // namespace closbgp::rib

@@ -10,7 +10,7 @@
 
 #include "bgpd/wire/ip.h"
 
-namespace closbgp::fib {
+namespace closbgp::rib {
 
 struct NextHop {
   uint32_t ifindex = 0;
@@ -24,4 +24,4 @@ struct RouteUpdate {
   std::vector<wire::Prefix> remove;
 };
 
-}  // namespace closbgp::fib
+}  // namespace closbgp::rib

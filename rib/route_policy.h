@@ -7,22 +7,23 @@
 #include <memory>
 #include <optional>
 
-#include "bgpd/config/config.h"
-#include "bgpd/session/drain.h"
 #include "policy/route_map.h"
+#include "rib/drain.h"
 #include "rib/loc_rib.h"
 
-namespace closbgp::session {
+namespace closbgp::rib {
 
+// remove-private-as: never, only when every AS of the path is private, always.
+enum class RemovePrivateAs { Off, IfOnlyPrivate, All };
+
+// What a neighbour's routes go through, in and out.
 struct PeerPolicy {
   std::shared_ptr<const policy::RouteMap> in, out;
-  config::Neighbor::RemovePrivateAs remove_private_as = config::Neighbor::RemovePrivateAs::Off;
+  RemovePrivateAs remove_private_as = RemovePrivateAs::Off;
   bool requires_policy = false;  // RFC 8212: an eBGP peer needs in/out route-maps
   uint8_t allowas_in = 0;        // times our own AS may appear in a received path
   // Send 0.0.0.0/0 and ::/0 of our own; the Loc-RIB's defaults are not sent.
   bool default_originate = false;
-  config::MaxPrefix max_prefix;                // checked as its Adj-RIB-In grows
-  config::PathAttributeFilter path_attribute;  // applied when its UPDATEs are decoded
   friend bool operator==(const PeerPolicy&, const PeerPolicy&) = default;
 };
 
@@ -60,6 +61,6 @@ bool exportable_to(const rib::Path& best, uint32_t peer_id, bool ebgp, uint32_t 
 
 // Private AS numbers (RFC 6996): 64512-65534 and 4200000000-4294967294.
 bool is_private_as(uint32_t asn);
-void remove_private_as(wire::AsPath& path, config::Neighbor::RemovePrivateAs mode);
+void remove_private_as(wire::AsPath& path, RemovePrivateAs mode);
 
-}  // namespace closbgp::session
+}  // namespace closbgp::rib

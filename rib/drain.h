@@ -10,7 +10,7 @@
 #include <optional>
 #include <string_view>
 
-namespace closbgp::session {
+namespace closbgp::rib {
 
 enum class DrainState { Live, Drained, Warm };
 
@@ -30,4 +30,4 @@ inline DrainState effective_drain(DrainState node, DrainState neighbor) {
   return node > neighbor ? node : neighbor;
 }
 
-}  // namespace closbgp::session
+}  // namespace closbgp::rib

@@ -1,16 +1,16 @@
-#include "bgpd/session/route_policy.h"
+#include "rib/route_policy.h"
 
 #include <algorithm>
 
 #include "rib/adj_rib_in.h"
 
-namespace closbgp::session {
+namespace closbgp::rib {
 bool is_private_as(uint32_t asn) {
   return (asn >= 64512 && asn <= 65534) || (asn >= 4200000000u && asn <= 4294967294u);
 }
 
-void remove_private_as(wire::AsPath& path, config::Neighbor::RemovePrivateAs mode) {
-  using Mode = config::Neighbor::RemovePrivateAs;
+void remove_private_as(wire::AsPath& path, RemovePrivateAs mode) {
+  using Mode = RemovePrivateAs;
   if (mode == Mode::Off) return;
   if (mode == Mode::IfOnlyPrivate) {
     const bool all_private = std::all_of(path.segments.begin(), path.segments.end(), [](auto& s) {
@@ -42,11 +42,10 @@ void apply_drain(wire::PathAttributes& a, const ExportRules& to) {
     a.local_pref = 0;
 }
 
-std::optional<wire::PathAttributes> export_attributes(const rib::Path& best,
-                                                      const wire::Prefix& prefix,
+std::optional<wire::PathAttributes> export_attributes(const Path& best, const wire::Prefix& prefix,
                                                       const ExportRules& to) {
   if (to.drain == DrainState::Warm) return std::nullopt;
-  const bool from_ibgp = best.source.peer_id != rib::kLocalSource && !best.source.ebgp;
+  const bool from_ibgp = best.source.peer_id != kLocalSource && !best.source.ebgp;
   if (!to.ebgp && from_ibgp) return std::nullopt;  // RFC 4271 9.1.3, no route reflection
   const PeerPolicy none;
   const PeerPolicy& policy = to.policy ? *to.policy : none;
@@ -73,10 +72,10 @@ std::optional<wire::PathAttributes> export_attributes(const rib::Path& best,
   return a;
 }
 
-bool exportable_to(const rib::Path& best, uint32_t peer_id, bool ebgp, uint32_t peer_as) {
+bool exportable_to(const Path& best, uint32_t peer_id, bool ebgp, uint32_t peer_as) {
   if (best.source.peer_id == peer_id) return false;
   const auto& path = best.attributes->as_path;
-  return !(ebgp && path && rib::path_contains(*path, peer_as));
+  return !(ebgp && path && path_contains(*path, peer_as));
 }
 
-}  // namespace closbgp::session
+}  // namespace closbgp::rib

@@ -1,0 +1,72 @@
+// What the engine says to send, and to whom. The engine decides which
+// attributes each neighbour gets for which prefixes; the session layer
+// adds what only a session knows (its own next hop, the negotiated
+// encoding) and writes the bytes.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "bgpd/wire/messages.h"
+#include "policy/route_map.h"
+#include "rib/drain.h"
+
+namespace closbgp::rib {
+
+// A source of paths (a neighbour's session) and a receiver of
+// advertisements share one id; 0 is the node itself (kLocalSource).
+using SourceId = uint32_t;
+
+// An established session as export sees it.
+struct Member {
+  SourceId id = 0;
+  bool ebgp = true;
+  uint32_t peer_as = 0;
+  wire::FamilySet negotiated;  // End-of-RIB goes for each
+  wire::FamilySet families;    // negotiated and sendable: we have a next hop for it
+  // Sessions that encode alike share groups: any value the session layer
+  // derives from the negotiated encoding (4-octet AS, extended messages).
+  uint8_t encoding = 0;
+  bool alone = false;  // shares a group with nobody (add-path)
+  // What route-map-out may match on: the neighbour's link and address.
+  std::string interface;
+  std::optional<wire::IpAddress> address;
+  DrainState drain = DrainState::Live;  // its own; the node's comes on top
+  // We restarted gracefully and it helps us: it would drop our stale
+  // routes at our End-of-RIB, so none goes while the node is WARM.
+  bool we_restarted = false;
+  policy::Neighbor neighbor() const { return {interface, address}; }
+};
+
+// One exported attribute set (no next hop: each session sets its own).
+struct Variant {
+  wire::PathAttributes attributes;
+  wire::Family family;
+};
+
+// One member's share of a change: withdrawals, then announcements by
+// variant, then End-of-RIB for these families.
+struct Advertisement {
+  std::span<const Variant> variants;
+  std::vector<std::vector<wire::Nlri>> announce;  // by variant
+  std::map<wire::Family, std::vector<wire::Nlri>> withdraw;
+  std::vector<wire::Family> end_of_rib;
+  bool empty() const {
+    for (const auto& a : announce)
+      if (!a.empty()) return false;
+    return withdraw.empty() && end_of_rib.empty();
+  }
+};
+
+// Where advertisements go: the session layer, or a test's recorder.
+class AdvertisementSink {
+ public:
+  virtual ~AdvertisementSink() = default;
+  virtual void advertise(SourceId to, const Advertisement& what) = 0;
+};
+
+}  // namespace closbgp::rib

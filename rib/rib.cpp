@@ -1,0 +1,298 @@
+#include "rib/rib.h"
+
+#include <algorithm>
+
+#include "rib/attr_intern.h"
+
+namespace closbgp::rib {
+
+Rib::Rib(RibOptions options)
+    : options_(std::move(options)),
+      loc_rib_(options_.selection),
+      aggregation_(options_.aggregates, options_.local_as, options_.router_id) {}
+
+void Rib::session_up(const PathSource& source, const Member& member, const PeerPolicy& policy,
+                     AdvertisementSink& sink) {
+  Source& s = sources_[source.peer_id];
+  s.path_source = source;
+  s.policy = policy;
+  s.interface = member.interface;
+  auto& m = members_[member.id];
+  m = std::make_unique<MemberState>(MemberState{member, policy});
+  join(*m, sink);
+}
+
+size_t Rib::apply(SourceId id, const wire::UpdateMessage& update) {
+  auto it = sources_.find(id);
+  if (it == sources_.end()) return 0;
+  Source& s = it->second;
+  std::vector<RouteChange> changed;
+  s.adj_in.apply(update, s.path_source, options_.local_as, s.policy.allowas_in, changed);
+  if (!changed.empty()) import(s, changed);
+  return s.adj_in.received();
+}
+
+// All prefixes of an UPDATE share one Path: unless route-map-in looks at
+// the prefix, the verdict is the same for all of them, and so is the
+// resulting Path. Without a change by policy the received Path itself goes
+// into the Loc-RIB.
+void Rib::import(const Source& s, const std::vector<RouteChange>& changed) {
+  const policy::Neighbor from{s.interface, s.path_source.peer_address};
+  const PeerPolicy& policy = s.policy;
+  const bool per_prefix = policy.in && policy.in->matches_prefix();
+  const Path* last_received = nullptr;
+  PathRef last_result;
+  for (const auto& [prefix, r] : changed) {
+    if (r && r->accepted && (per_prefix || r.get() != last_received)) {
+      const Path& in = *r;
+      auto attrs = import_attributes(policy, in.source.ebgp, prefix, in.attributes, from);
+      if (attrs == in.attributes) {
+        last_result = r;
+      } else if (!attrs) {
+        last_result = nullptr;
+      } else {
+        // Equal results share one Path (a prefix-list verdict differs per
+        // prefix, the attributes it leaves mostly do not).
+        attrs = intern(*attrs);
+        if (!last_result || last_result->attributes != attrs ||
+            last_result->next_hop != in.next_hop)
+          last_result = make_path(attrs, in.next_hop, in.source);
+      }
+      last_received = r.get();
+    }
+    const bool visible = r && r->accepted && last_result
+                             ? loc_rib_.set(prefix, last_result)
+                             : loc_rib_.remove(prefix, s.path_source.peer_id);
+    if (visible) mark(prefix);
+  }
+}
+
+size_t Rib::session_down(SourceId id, DownKind kind) {
+  leave(id);
+  members_.erase(id);
+  auto it = sources_.find(id);
+  if (it == sources_.end()) return 0;
+  if (kind == DownKind::Graceful) return it->second.adj_in.mark_stale();
+  const size_t had = it->second.adj_in.received();
+  sources_.erase(it);
+  for (const auto& prefix : loc_rib_.remove_source(id)) mark(prefix);
+  return had;
+}
+
+size_t Rib::sweep_stale(SourceId id, std::optional<wire::Family> family) {
+  auto it = sources_.find(id);
+  if (it == sources_.end() || it->second.adj_in.stale() == 0) return 0;
+  std::vector<RouteChange> changed;
+  it->second.adj_in.sweep_stale(family, changed);
+  import(it->second, changed);
+  return changed.size();
+}
+
+void Rib::forget(SourceId id) {
+  session_down(id, DownKind::Hard);
+}
+
+void Rib::set_policy(SourceId id, const PeerPolicy& policy, AdvertisementSink& sink) {
+  if (auto it = sources_.find(id); it != sources_.end()) {
+    it->second.policy = policy;
+    reimport(id);
+  }
+  if (auto m = members_.find(id); m != members_.end()) {
+    m->second->policy = policy;
+    regroup(*m->second, sink);
+  }
+}
+
+void Rib::reimport(SourceId id) {
+  auto it = sources_.find(id);
+  if (it == sources_.end()) return;
+  std::vector<RouteChange> all;
+  it->second.adj_in.routes().for_each([&](const wire::Prefix& prefix, const PathRef& path) {
+    all.push_back({prefix, path});
+  });
+  import(it->second, all);
+}
+
+void Rib::refresh(SourceId member, AdvertisementSink& sink) {
+  auto m = members_.find(member);
+  auto g = group_of_.find(member);
+  if (m != members_.end() && g != group_of_.end()) g->second->resend(*m->second, sink);
+}
+
+void Rib::set_member_drain(SourceId member, DrainState drain, AdvertisementSink& sink) {
+  auto m = members_.find(member);
+  if (m == members_.end()) return;
+  m->second->info.drain = drain;
+  regroup(*m->second, sink);
+}
+
+void Rib::set_node_drain(DrainState drain, AdvertisementSink& sink) {
+  node_drain_ = drain;
+  for (auto& [id, m] : members_) regroup(*m, sink);
+}
+
+void Rib::join(MemberState& m, AdvertisementSink& sink) {
+  const GroupKey key = group_key(m, node_drain_);
+  auto& group = groups_[key];
+  if (!group)
+    group = std::make_unique<UpdateGroup>(key, m, options_.local_as, options_.drain_prepend);
+  group_of_[m.info.id] = group.get();
+  std::vector<wire::Prefix> table;
+  if (group->empty() && !group->has_sent()) {  // a new group: the whole table
+    table = loc_rib_.entries().keys();
+    std::erase_if(table, [&](const wire::Prefix& p) { return held(p); });
+  }
+  group->join(m, table, loc_rib_, aggregation_, true, sink);
+}
+
+// Out of its update group (an empty group goes, and its Adj-RIB-Out with it).
+void Rib::leave(SourceId member) {
+  auto it = group_of_.find(member);
+  if (it == group_of_.end()) return;
+  auto m = members_.find(member);
+  if (m != members_.end()) it->second->leave(*m->second);
+  if (it->second->empty())
+    std::erase_if(groups_, [&](const auto& g) { return g.second.get() == it->second; });
+  group_of_.erase(it);
+}
+
+void Rib::regroup(MemberState& m, AdvertisementSink& sink) {
+  auto it = group_of_.find(m.info.id);
+  if (it == group_of_.end() || it->second->key() == group_key(m, node_drain_)) return;
+  std::vector<wire::Prefix> had = it->second->member_prefixes(m);
+  leave(m.info.id);
+  join(m, sink);  // the new group's table (End-of-RIB only if not sent yet)
+  // What the old group sent and the new one does not: withdrawn.
+  std::vector<wire::Prefix> has = group_of_.at(m.info.id)->member_prefixes(m);
+  std::sort(had.begin(), had.end());
+  std::sort(has.begin(), has.end());
+  std::vector<wire::Prefix> gone;
+  std::set_difference(had.begin(), had.end(), has.begin(), has.end(), std::back_inserter(gone));
+  withdraw_from(m, gone, sink);
+}
+
+void Rib::originate(const wire::Prefix& prefix, const wire::PathAttributes& attributes) {
+  loc_rib_.set(prefix, make_path(intern(attributes)));
+  mark(prefix);  // may turn an aggregate on
+}
+
+void Rib::withdraw_local(const wire::Prefix& prefix) {
+  if (loc_rib_.remove(prefix, kLocalSource)) mark(prefix);
+}
+
+void Rib::set_selection(const SelectionOptions& options) {
+  options_.selection = options;
+  for (const auto& p : loc_rib_.reselect(options)) mark(p);
+}
+
+void Rib::set_aggregates(std::vector<AggregateSpec> specs) {
+  options_.aggregates = std::move(specs);
+  aggregation_ = Aggregation(options_.aggregates, options_.local_as, options_.router_id);
+  // Every prefix may contribute: the next flush recounts them all.
+  for (const auto& p : loc_rib_.entries().keys()) mark(p);
+}
+
+std::vector<wire::Prefix> Rib::flush(const Installer* install, AdvertisementSink& sink) {
+  std::vector<wire::Prefix> changed = pending_.take_keys();
+  const size_t before = changed.size();
+  aggregation_.update(loc_rib_, changed);
+  if (changed.size() != before) {  // it may add prefixes already there
+    std::sort(changed.begin(), changed.end());
+    changed.erase(std::unique(changed.begin(), changed.end()), changed.end());
+  }
+  if (!install || !*install) {
+    export_to_groups(changed, sink);
+    return changed;
+  }
+  auto update = fib_update(changed);
+  if (!options_.advertise_after_install) {
+    (*install)(std::move(update));
+    export_to_groups(changed, sink);
+    return changed;
+  }
+  // What goes into the kernel waits for it; removals and what the kernel
+  // never holds (our own routes) go to neighbours now.
+  std::vector<wire::Prefix> waiting;
+  waiting.reserve(update.upsert.size());
+  for (const auto& [prefix, set] : update.upsert) waiting.push_back(prefix);
+  for (const auto& prefix : update.remove) awaiting_install_.erase(prefix);
+  const uint64_t sequence = (*install)(std::move(update));
+  for (const auto& prefix : waiting) *awaiting_install_.try_emplace(prefix).first = sequence;
+  std::vector<wire::Prefix> now;
+  now.reserve(changed.size() - waiting.size());
+  for (const auto& prefix : changed)
+    if (!held(prefix)) now.push_back(prefix);
+  export_to_groups(now, sink);
+  return changed;
+}
+
+void Rib::installed(std::span<const wire::Prefix> prefixes, uint64_t through,
+                    AdvertisementSink& sink) {
+  std::vector<wire::Prefix> ready;
+  for (const auto& prefix : prefixes) {
+    const uint64_t* waiting = awaiting_install_.find(prefix);
+    // A later change of the prefix is still on its way to the kernel.
+    if (!waiting || *waiting > through) continue;
+    awaiting_install_.erase(prefix);
+    ready.push_back(prefix);
+  }
+  if (!ready.empty()) export_to_groups(ready, sink);
+}
+
+void Rib::export_to_groups(std::span<const wire::Prefix> prefixes, AdvertisementSink& sink) {
+  for (auto& [key, group] : groups_) group->export_changes(prefixes, loc_rib_, aggregation_, sink);
+}
+
+// Originated prefixes are not installed (they are the node's own), nor
+// paths whose next hop is not the neighbour itself on its link (a
+// third-party or multihop next hop needs recursive resolution, not done yet).
+RouteUpdate Rib::fib_update(std::span<const wire::Prefix> prefixes) const {
+  RouteUpdate u;
+  for (const auto& prefix : prefixes) {
+    std::vector<NextHop> set;
+    if (const auto* e = loc_rib_.find(prefix); e && e->best().source.peer_id != kLocalSource) {
+      for (uint16_t i : e->multipath()) {
+        const Path& path = e->path(i);
+        const auto& nh = path.next_hop;
+        if (path.source.ifindex == 0 || (!nh.link_local && nh.address != path.source.peer_address))
+          continue;
+        set.push_back({path.source.ifindex, nh.link_local.value_or(nh.address)});
+      }
+    }
+    if (set.empty())
+      u.remove.push_back(prefix);
+    else
+      u.upsert.emplace_back(prefix, std::move(set));
+  }
+  return u;
+}
+
+const AdjRibIn* Rib::adj_rib_in(SourceId source) const {
+  auto it = sources_.find(source);
+  return it == sources_.end() ? nullptr : &it->second.adj_in;
+}
+
+std::vector<std::pair<wire::Prefix, wire::PathAttributes>> Rib::adj_rib_out(SourceId member) const {
+  auto g = group_of_.find(member);
+  if (g == group_of_.end()) return {};
+  return g->second->adj_rib_out(*members_.at(member));
+}
+
+size_t Rib::prefixes_sent(SourceId member) const {
+  auto m = members_.find(member);
+  return m == members_.end() ? 0 : m->second->prefixes_sent;
+}
+
+size_t Rib::group_size(SourceId member) const {
+  auto g = group_of_.find(member);
+  return g == group_of_.end() ? 0 : g->second->size();
+}
+
+const Path* Rib::accepted(const wire::Prefix& prefix, SourceId source) const {
+  const LocRib::Entry* entry = loc_rib_.find(prefix);
+  for (size_t i = 0; entry && i < entry->size(); ++i)
+    if (entry->path(i).source.peer_id == source) return &entry->path(i);
+  return nullptr;
+}
+
+}  // namespace closbgp::rib

@@ -1,0 +1,153 @@
+// The RIB engine: one received route walks down it once. It owns, for the
+// default VRF's IPv4 and IPv6 unicast, every neighbour's Adj-RIB-In (as
+// received; what policy accepted is that neighbour's candidate in the
+// Loc-RIB), import policy, the Loc-RIB with best path and multipath,
+// local origination, aggregation, export policy with the update groups'
+// Adj-RIB-Out, drain rules, graceful-restart stale paths, and the hold of
+// advertise-after-install.
+//
+// Pure: no sockets, threads, clock or kernel. Inputs are shaped like the
+// wire (one call per UPDATE, per session event, per local change); its
+// outputs are the FIB delta and the neighbours' advertisements of each
+// flush(), which the caller runs once per loop turn.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <span>
+#include <vector>
+
+#include "rib/adj_rib_in.h"
+#include "rib/advertisement.h"
+#include "rib/aggregation.h"
+#include "rib/loc_rib.h"
+#include "rib/route_policy.h"
+#include "rib/route_update.h"
+#include "rib/update_group.h"
+
+namespace closbgp::rib {
+
+struct RibOptions {
+  uint32_t local_as = 0;
+  uint32_t router_id = 0;  // host order; the AGGREGATOR of our summaries
+  SelectionOptions selection;
+  std::vector<AggregateSpec> aggregates;
+  uint8_t drain_prepend = 0;  // our AS, this many more times, on drained routes
+  // A route goes to neighbours once the FIB reports it installed.
+  bool advertise_after_install = false;
+};
+
+// A neighbour's session going down: its paths go (Hard), or stay, stale,
+// while it restarts (Graceful, RFC 4724).
+enum class DownKind { Hard, Graceful };
+
+class Rib {
+ public:
+  explicit Rib(RibOptions options);
+
+  // --- neighbours -------------------------------------------------------
+  // A session came up: its UPDATEs bring paths from `source`, and it is a
+  // member of the update group its description and policy select, sent
+  // the table through `sink` at once.
+  void session_up(const PathSource& source, const Member& member, const PeerPolicy& policy,
+                  AdvertisementSink& sink);
+  // One received UPDATE (after RFC 7606 handling), through import policy
+  // into the Loc-RIB. Returns how many prefixes its Adj-RIB-In holds now
+  // (max-prefix counts them as received).
+  size_t apply(SourceId source, const wire::UpdateMessage& update);
+  // The session went down. Graceful: its paths stay, stale; returns how
+  // many. Hard: they are withdrawn; returns how many there were.
+  size_t session_down(SourceId source, DownKind kind);
+  // Withdraws the source's stale paths (of `family` only, if given):
+  // End-of-RIB arrived, or its restart or stale time ran out. Returns how many.
+  size_t sweep_stale(SourceId source, std::optional<wire::Family> family);
+  // The neighbour is gone for good (removed, its interface re-created).
+  void forget(SourceId source);
+  // New policy for a neighbour: what it sent goes through the new import
+  // policy again, and if up it moves to the group its export policy selects.
+  void set_policy(SourceId source, const PeerPolicy& policy, AdvertisementSink& sink);
+  // Soft reset in: every received path through import policy again.
+  void reimport(SourceId source);
+  // ROUTE-REFRESH from the member: its table again, then End-of-RIB.
+  void refresh(SourceId member, AdvertisementSink& sink);
+  // Drain states: of one member (its own), and of the node. Members move
+  // to the groups of their new state.
+  void set_member_drain(SourceId member, DrainState drain, AdvertisementSink& sink);
+  void set_node_drain(DrainState drain, AdvertisementSink& sink);
+  DrainState node_drain() const { return node_drain_; }
+
+  // --- the node's own routes --------------------------------------------
+  // A path of the node's own for `prefix` (a network, a connected prefix,
+  // a route added through the API); replaces an earlier one.
+  void originate(const wire::Prefix& prefix, const wire::PathAttributes& attributes);
+  void withdraw_local(const wire::Prefix& prefix);
+  // Reload: new best-path options (every prefix selected again), new
+  // aggregates (every prefix counted again).
+  void set_selection(const SelectionOptions& options);
+  void set_aggregates(std::vector<AggregateSpec> specs);
+
+  // --- outputs ----------------------------------------------------------
+  // Takes a FIB delta and returns its sequence number (Fib::apply).
+  using Installer = std::function<uint64_t(RouteUpdate)>;
+  // Once per loop turn: aggregation, the FIB delta for what changed (to
+  // `install`, when given), and every group's advertisements (to `sink`).
+  // With advertise-after-install what goes into the kernel waits for
+  // installed(). Returns the prefixes whose best path or ECMP set changed.
+  std::vector<wire::Prefix> flush(const Installer* install, AdvertisementSink& sink);
+  bool pending() const { return !pending_.empty(); }
+  // The FIB installed `prefixes` by its update `through`: advertise them.
+  void installed(std::span<const wire::Prefix> prefixes, uint64_t through, AdvertisementSink& sink);
+  size_t awaiting_install() const { return awaiting_install_.size(); }
+  // What the kernel should hold for `prefixes`: the ECMP set as links and
+  // gateways of paths learned over a link; nothing for our own prefixes.
+  RouteUpdate fib_update(std::span<const wire::Prefix> prefixes) const;
+
+  // --- queries (read-only, for the API) -----------------------------------
+  const LocRib& loc_rib() const { return loc_rib_; }
+  // A neighbour's Adj-RIB-In as received; nullptr for an unknown source.
+  const AdjRibIn* adj_rib_in(SourceId source) const;
+  // What its group has sent it, with the attributes (before its next hop).
+  std::vector<std::pair<wire::Prefix, wire::PathAttributes>> adj_rib_out(SourceId member) const;
+  size_t prefixes_sent(SourceId member) const;
+  bool is_member(SourceId member) const { return members_.contains(member); }
+  // How many members share its update group (0: not a member).
+  size_t group_size(SourceId member) const;
+  // The path of `source` in the Loc-RIB for `prefix`: what import policy
+  // made of what it sent; nullptr if rejected or absent.
+  const Path* accepted(const wire::Prefix& prefix, SourceId source) const;
+
+ private:
+  struct Source {
+    PathSource path_source;
+    PeerPolicy policy;
+    std::string interface;  // what route-map-in matches on
+    AdjRibIn adj_in;
+  };
+  // `changed` of the Adj-RIB-In through import policy into the Loc-RIB.
+  void import(const Source& s, const std::vector<RouteChange>& changed);
+  void mark(const wire::Prefix& prefix) { pending_.try_emplace(prefix); }
+  void join(MemberState& m, AdvertisementSink& sink);
+  void leave(SourceId member);
+  // To the group of its current key, withdrawing what the new one does not send.
+  void regroup(MemberState& m, AdvertisementSink& sink);
+  bool held(const wire::Prefix& prefix) const { return awaiting_install_.contains(prefix); }
+  void export_to_groups(std::span<const wire::Prefix> prefixes, AdvertisementSink& sink);
+
+  RibOptions options_;
+  LocRib loc_rib_;
+  Aggregation aggregation_;
+  std::map<SourceId, Source> sources_;
+  // Members by id, stable in memory (groups point at them).
+  std::map<SourceId, std::unique_ptr<MemberState>> members_;
+  std::map<GroupKey, std::unique_ptr<UpdateGroup>> groups_;
+  std::map<SourceId, UpdateGroup*> group_of_;
+  DrainState node_drain_ = DrainState::Live;
+  wire::PrefixSet pending_;  // changed in the Loc-RIB, not yet flushed
+  // advertise-after-install: prefixes held back until the kernel has them,
+  // with the FIB update (its sequence number) that carries them.
+  wire::PrefixMap<uint64_t> awaiting_install_;
+};
+
+}  // namespace closbgp::rib

@@ -1,0 +1,278 @@
+#include "rib/update_group.h"
+
+#include <tuple>
+
+namespace closbgp::rib {
+namespace {
+
+uint8_t family_bit(wire::Family f) {
+  return uint8_t(1u << uint8_t(f));
+}
+
+wire::Prefix default_route(wire::Family f) {
+  return wire::Prefix(
+      wire::IpAddress::parse(f == wire::Family::Ipv4Unicast ? "0.0.0.0" : "::").value(), 0);
+}
+
+bool exportable(const Path& path, const MemberState& m) {
+  return exportable_to(path, m.info.id, m.info.ebgp, m.info.peer_as);
+}
+
+// exportable() for one member over a run of changes: consecutive prefixes
+// mostly share their Path (one per UPDATE), so the last verdict is kept.
+class ExportableTo {
+ public:
+  explicit ExportableTo(const MemberState& m) : member_(m) {}
+  bool operator()(const Path* path) {
+    if (!path) return false;
+    if (path != last_) {
+      last_ = path;
+      verdict_ = exportable(*path, member_);
+    }
+    return verdict_;
+  }
+
+ private:
+  const MemberState& member_;
+  const Path* last_ = nullptr;
+  bool verdict_ = false;
+};
+
+}  // namespace
+
+// Exported attribute sets, each computed once per Loc-RIB attribute set
+// (and source kind), or per prefix when route-map-out looks at prefixes.
+class UpdateGroup::Exporter {
+ public:
+  Exporter(const ExportRules& rules, bool per_prefix) : rules_(rules), per_prefix_(per_prefix) {}
+
+  // The variant `best` is sent as for `prefix`; -1: not sent.
+  int variant(const Path& best, const wire::Prefix& prefix) {
+    const wire::Family family = wire::family_of(prefix.afi());
+    const bool from_ibgp = best.source.peer_id != kLocalSource && !best.source.ebgp;
+    const Key key{best.attributes.get(), family, from_ibgp};
+    // Consecutive prefixes mostly came in one UPDATE, with one attribute set.
+    if (!per_prefix_ && last_ && last_->first == key) return last_->second.front();
+    const auto it = by_source_.try_emplace(key).first;
+    auto& known = it->second;
+    last_ = &*it;
+    if (!per_prefix_ && !known.empty()) return known.front();
+    auto attrs = export_attributes(best, prefix, rules_);
+    int v = -1;
+    if (attrs) v = add(std::move(*attrs), family, known);
+    if (known.empty() || per_prefix_) known.push_back(v);
+    return v;
+  }
+  // A variant of our own (a default route).
+  int own(wire::PathAttributes attrs, wire::Family family) {
+    std::vector<int> none;
+    return add(std::move(attrs), family, none);
+  }
+  const std::vector<Variant>& variants() const { return variants_; }
+
+ private:
+  int add(wire::PathAttributes attrs, wire::Family family, const std::vector<int>& known) {
+    for (int k : known)
+      if (k >= 0 && variants_[size_t(k)].attributes == attrs) return k;
+    variants_.push_back({std::move(attrs), family});
+    return int(variants_.size() - 1);
+  }
+
+  const ExportRules& rules_;
+  bool per_prefix_;
+  using Key = std::tuple<const wire::PathAttributes*, wire::Family, bool>;
+  std::vector<Variant> variants_;
+  std::map<Key, std::vector<int>> by_source_;
+  const std::pair<const Key, std::vector<int>>* last_ = nullptr;  // the last looked up
+};
+
+GroupKey group_key(const MemberState& m, DrainState node_drain) {
+  const PeerPolicy& policy = m.policy;
+  GroupKey k;
+  k.ebgp = m.info.ebgp;
+  k.route_map_out = policy.out.get();
+  k.remove_private_as = policy.remove_private_as;
+  k.requires_policy = policy.requires_policy;
+  k.default_originate = policy.default_originate;
+  for (auto f : wire::kAllFamilies)
+    if (m.info.families.has(f)) k.families |= family_bit(f);
+  k.encoding = m.info.encoding;
+  k.drain = effective_drain(node_drain, m.info.drain);
+  if ((policy.out && policy.out->matches_neighbor()) || m.info.alone) k.only_member = m.info.id;
+  return k;
+}
+
+UpdateGroup::UpdateGroup(const GroupKey& key, const MemberState& first, uint32_t local_as,
+                         uint8_t drain_prepend)
+    : key_(key), policy_(first.policy) {
+  rules_.ebgp = key.ebgp;
+  rules_.local_as = local_as;
+  rules_.drain = key.drain;
+  rules_.drain_prepend = drain_prepend;
+  rules_.policy = &policy_;
+  // Only a group of one may look at its neighbour (see group_key); the
+  // member's strings outlive the group, which goes when its member leaves.
+  if (key.only_member) rules_.neighbor = first.info.neighbor();
+}
+
+void UpdateGroup::join(MemberState& m, std::span<const wire::Prefix> table, const LocRib& rib,
+                       const Aggregation& aggregation, bool end_of_rib_allowed,
+                       AdvertisementSink& sink) {
+  members_.push_back(&m);
+  m.prefixes_sent = 0;
+  if (members_.size() == 1 && sent_.empty())  // a new group: the whole table
+    export_changes(table, rib, aggregation, sink);
+  else
+    send_table(m, sink);
+  // A graceful restart's helper would drop our stale routes at End-of-RIB,
+  // so not while WARM after our own restart.
+  const bool end_of_rib = m.end_of_rib_due && end_of_rib_allowed &&
+                          !(key_.drain == DrainState::Warm && m.info.we_restarted);
+  finish_table(m, end_of_rib, sink);
+  if (end_of_rib) m.end_of_rib_due = false;
+}
+
+void UpdateGroup::leave(const MemberState& m) {
+  std::erase(members_, &m);
+}
+
+void UpdateGroup::resend(MemberState& m, AdvertisementSink& sink) {
+  send_table(m, sink);
+  finish_table(m, true, sink);
+}
+
+wire::PathAttributes UpdateGroup::default_route_attributes(const MemberState& m) const {
+  wire::PathAttributes a;
+  a.origin = wire::Origin::Igp;
+  a.as_path = wire::AsPath{};
+  if (m.info.ebgp)
+    a.as_path->segments.push_back({wire::SegmentType::Sequence, {rules_.local_as}});
+  else
+    a.local_pref = kDefaultLocalPref;
+  if (key_.drain == DrainState::Drained) apply_drain(a, rules_);
+  return a;
+}
+
+template <class Fn>
+void UpdateGroup::for_each_sent(const MemberState& m, Fn fn) const {
+  sent_.for_each([&](const wire::Prefix& prefix, const PathRef& path) {
+    if (exportable(*path, m)) fn(prefix, path.get());
+  });
+  if (policy_.default_originate && key_.drain != DrainState::Warm)
+    for (auto f : wire::kAllFamilies)
+      if (key_.families & family_bit(f)) fn(default_route(f), nullptr);
+}
+
+std::vector<std::pair<wire::Prefix, wire::PathAttributes>> UpdateGroup::adj_rib_out(
+    const MemberState& m) const {
+  std::vector<std::pair<wire::Prefix, wire::PathAttributes>> out;
+  for_each_sent(m, [&](const wire::Prefix& prefix, const Path* path) {
+    if (!path)
+      out.emplace_back(prefix, default_route_attributes(m));
+    else if (auto a = export_attributes(*path, prefix, rules_))
+      out.emplace_back(prefix, std::move(*a));
+  });
+  return out;
+}
+
+std::vector<wire::Prefix> UpdateGroup::member_prefixes(const MemberState& m) const {
+  std::vector<wire::Prefix> out;
+  for_each_sent(m, [&](const wire::Prefix& prefix, const Path*) { out.push_back(prefix); });
+  return out;
+}
+
+void withdraw_from(const MemberState& m, const std::vector<wire::Prefix>& prefixes,
+                   AdvertisementSink& sink) {
+  if (prefixes.empty()) return;
+  Advertisement a;
+  for (const auto& prefix : prefixes)
+    a.withdraw[wire::family_of(prefix.afi())].push_back({prefix, 0});
+  sink.advertise(m.info.id, a);
+}
+
+void UpdateGroup::send_table(MemberState& m, AdvertisementSink& sink) {
+  Exporter exporter(rules_, policy_.out && policy_.out->matches_prefix());
+  Advertisement a;
+  size_t count = 0;
+  sent_.for_each([&](const wire::Prefix& prefix, const PathRef& path) {
+    if (!exportable(*path, m)) return;
+    const int v = exporter.variant(*path, prefix);
+    if (v < 0) return;
+    if (a.announce.size() <= size_t(v)) a.announce.resize(size_t(v) + 1);
+    a.announce[size_t(v)].push_back({prefix, 0});
+    ++count;
+  });
+  m.prefixes_sent = count;
+  a.variants = exporter.variants();
+  if (!a.empty()) sink.advertise(m.info.id, a);
+}
+
+void UpdateGroup::finish_table(const MemberState& m, bool end_of_rib, AdvertisementSink& sink) {
+  Exporter own(rules_, false);
+  Advertisement a;
+  for (auto f : wire::kAllFamilies) {
+    if (!m.info.negotiated.has(f)) continue;
+    if ((key_.families & family_bit(f)) && policy_.default_originate &&
+        key_.drain != DrainState::Warm) {
+      const size_t v = size_t(own.own(default_route_attributes(m), f));
+      a.announce.resize(v + 1);
+      a.announce[v].push_back({default_route(f), 0});
+    }
+    if (end_of_rib) a.end_of_rib.push_back(f);
+  }
+  a.variants = own.variants();
+  if (!a.empty()) sink.advertise(m.info.id, a);
+}
+
+void UpdateGroup::export_changes(std::span<const wire::Prefix> prefixes, const LocRib& rib,
+                                 const Aggregation& aggregation, AdvertisementSink& sink) {
+  if (members_.empty()) return;
+  Exporter exporter(rules_, policy_.out && policy_.out->matches_prefix());
+  // The group's decisions: which path each prefix now exports, if any.
+  struct Change {
+    wire::Prefix prefix;
+    int variant;
+    PathRef before, after;
+  };
+  std::vector<Change> changes;
+  for (const auto& prefix : prefixes) {
+    const wire::Family family = wire::family_of(prefix.afi());
+    if (!(key_.families & family_bit(family))) continue;
+    if (prefix.length() == 0 && key_.default_originate) continue;  // ours is sent instead
+    const LocRib::Entry* e = aggregation.suppressed(prefix) ? nullptr : rib.find(prefix);
+    const int v = e ? exporter.variant(e->best(), prefix) : -1;
+    const Path* after = v >= 0 ? &e->best() : nullptr;
+    PathRef* slot = sent_.find(prefix);
+    if ((slot ? slot->get() : nullptr) == after) continue;  // the same path: no change for anyone
+    changes.push_back({prefix, v, slot ? *slot : PathRef(), PathRef(after)});
+    if (!after)
+      sent_.erase(prefix);
+    else if (slot)
+      *slot = changes.back().after;
+    else
+      *sent_.try_emplace(prefix).first = changes.back().after;
+  }
+  if (changes.empty()) return;
+  // Each member's share: announce what it may have now and did not have
+  // in this form, withdraw what it had and may not have any more.
+  for (MemberState* m : members_) {
+    Advertisement a;
+    a.variants = exporter.variants();
+    a.announce.resize(exporter.variants().size());
+    long delta = 0;
+    ExportableTo had(*m), has(*m);
+    for (const auto& c : changes) {
+      const bool was = had(c.before.get());
+      const bool now = has(c.after.get());
+      if (now && (!was || c.before->attributes != c.after->attributes))
+        a.announce[size_t(c.variant)].push_back({c.prefix, 0});
+      else if (!now && was)
+        a.withdraw[wire::family_of(c.prefix.afi())].push_back({c.prefix, 0});
+      delta += long(now) - long(was);
+    }
+    m->prefixes_sent = size_t(long(m->prefixes_sent) + delta);
+    if (!a.empty()) sink.advertise(m->info.id, a);
+  }
+}
+
+}  // namespace closbgp::rib

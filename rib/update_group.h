@@ -1,0 +1,97 @@
+// Update groups: members whose routes leave the same way (eBGP or iBGP,
+// outbound policy, families, encoding) share one Adj-RIB-Out and one export
+// decision per prefix, as a spine's dozens of leaf sessions do. Only what
+// differs per member is done per member: a path never goes back to its
+// source nor to an eBGP peer whose AS is in it. Each member is handed its
+// own Advertisement; the session layer sets its next hop and encodes it.
+#pragma once
+
+#include <compare>
+#include <cstdint>
+#include <map>
+#include <span>
+#include <vector>
+
+#include "rib/advertisement.h"
+#include "rib/aggregation.h"
+#include "rib/loc_rib.h"
+#include "rib/route_policy.h"
+
+namespace closbgp::rib {
+
+struct GroupKey {
+  bool ebgp = true;
+  const policy::RouteMap* route_map_out = nullptr;
+  RemovePrivateAs remove_private_as{};
+  bool requires_policy = false, default_originate = false;
+  uint8_t families = 0;                 // bit per family the session can send
+  uint8_t encoding = 0;                 // Member::encoding
+  DrainState drain = DrainState::Live;  // the members' effective drain state
+  // The member's id when it may share with nobody (Member::alone, or a
+  // route-map-out that matches on the neighbour).
+  SourceId only_member = 0;
+  friend auto operator<=>(const GroupKey&, const GroupKey&) = default;
+};
+
+// One member as its group sees it: the session's description, its policy,
+// and what the group has done for it.
+struct MemberState {
+  Member info;
+  PeerPolicy policy;
+  size_t prefixes_sent = 0;    // what its Adj-RIB-Out holds for it
+  bool end_of_rib_due = true;  // ours, once per session
+};
+
+// The group `m` belongs to while the node is `node_drain`.
+GroupKey group_key(const MemberState& m, DrainState node_drain);
+
+class UpdateGroup {
+ public:
+  UpdateGroup(const GroupKey& key, const MemberState& first, uint32_t local_as,
+              uint8_t drain_prepend);
+
+  // A member joins: it is sent what the group has sent (or, for a new
+  // group, `table`, exported now), its default route if configured, and
+  // End-of-RIB when due and `end_of_rib_allowed`.
+  void join(MemberState& m, std::span<const wire::Prefix> table, const LocRib& rib,
+            const Aggregation& aggregation, bool end_of_rib_allowed, AdvertisementSink& sink);
+  void leave(const MemberState& m);
+  bool empty() const { return members_.empty(); }
+  size_t size() const { return members_.size(); }
+  bool has_sent() const { return !sent_.empty(); }
+  // Route refresh: the member gets the group's table again, and End-of-RIB.
+  void resend(MemberState& m, AdvertisementSink& sink);
+  const GroupKey& key() const { return key_; }
+  // What the group has sent member `m` (its own default route included).
+  std::vector<wire::Prefix> member_prefixes(const MemberState& m) const;
+  // The same with the attributes it was sent (before its next hop is set).
+  std::vector<std::pair<wire::Prefix, wire::PathAttributes>> adj_rib_out(
+      const MemberState& m) const;
+  // Sends every member what changed for `prefixes`.
+  void export_changes(std::span<const wire::Prefix> prefixes, const LocRib& rib,
+                      const Aggregation& aggregation, AdvertisementSink& sink);
+
+ private:
+  class Exporter;
+  void send_table(MemberState& m, AdvertisementSink& sink);
+  // After the table: default-originate and, with `end_of_rib`, End-of-RIB.
+  void finish_table(const MemberState& m, bool end_of_rib, AdvertisementSink& sink);
+  // Our own default route (default-originate), as member `m` is sent it.
+  wire::PathAttributes default_route_attributes(const MemberState& m) const;
+  // fn(prefix, path) for each prefix the group has sent member `m`: the
+  // Loc-RIB path exported, or nullptr for its own default route.
+  template <class Fn>
+  void for_each_sent(const MemberState& m, Fn fn) const;
+
+  GroupKey key_;
+  PeerPolicy policy_;
+  ExportRules rules_;
+  std::vector<MemberState*> members_;
+  wire::PrefixMap<PathRef> sent_;  // the Loc-RIB path last exported, per prefix
+};
+
+// Withdraws `prefixes` from member `m` (a member moving to another group).
+void withdraw_from(const MemberState& m, const std::vector<wire::Prefix>& prefixes,
+                   AdvertisementSink& sink);
+
+}  // namespace closbgp::rib

@@ -1,0 +1,132 @@
+#!/usr/bin/python3
+"""Checks the layering of docs/architecture.md: which folder may include
+which, and that no two files include each other in a loop. Exits 1 and
+names file, line and rule for every include that breaks them.
+
+Usage: check_includes.py [ROOT]   (ROOT: the repository, default: this script's parent)
+"""
+import re
+import sys
+from pathlib import Path
+
+# Each floor and what it may include besides itself (a folder, or one file).
+# Lower floors first; nothing may include a floor above its own.
+ALLOWED = {
+    "bgpd/wire": [],
+    "bgpd/log": [],
+    "bgpd/net": [],
+    "policy": ["bgpd/wire"],
+    "rib": ["bgpd/wire", "policy"],
+    "fib": ["bgpd/wire", "rib/route_update.h"],
+    "bgpd/config": ["bgpd/wire", "policy", "bgpd/log"],
+    "bgpd/bfd": ["bgpd/asio.h", "bgpd/log", "bgpd/net"],
+    "bgpd/discovery": ["bgpd/asio.h", "bgpd/log", "bgpd/net"],
+    "bgpd/session": ["bgpd/wire", "policy", "rib", "fib/fib.h", "bgpd/config", "bgpd/bfd",
+                     "bgpd/discovery", "bgpd/log", "bgpd/net", "bgpd/asio.h"],
+    "bgpd/api": ["bgpd/wire", "policy", "rib", "bgpd/log", "bgpd/asio.h", "bgpd/version.h",
+                 "closbgp/v1"],
+    "bgpd/cli": ["bgpd/wire", "policy", "bgpd/asio.h", "bgpd/version.h", "closbgp/v1"],
+}
+
+# Includes that break the rules today, each with the issue work that removes
+# it. The list only shrinks: a new violation fails, and so does an entry
+# here that no longer occurs (take it out).
+KNOWN = {
+    ("bgpd/session/peer.h", "bgpd/api/backend.h"): "RIB engine issue: the API adapter builds PeerView",
+    ("bgpd/session/speaker.h", "bgpd/api/backend.h"): "RIB engine issue: Speaker split, API adapter",
+    ("bgpd/session/speaker.h", "bgpd/api/event_bus.h"): "RIB engine issue: events through an observer",
+    ("fib/netlink_fib.cpp", "bgpd/log/log.h"): "RIB engine issue: the FIB is handed a logger",
+}
+
+INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"')
+
+
+def floor_of(path):
+    """The longest ALLOWED key that `path` lies in, or None."""
+    best = None
+    for floor in ALLOWED:
+        if path == floor or path.startswith(floor + "/"):
+            if best is None or len(floor) > len(best):
+                best = floor
+    return best
+
+
+def allowed(floor, target):
+    if floor_of(target) == floor:
+        return True
+    return any(target == rule or target.startswith(rule + "/") for rule in ALLOWED[floor])
+
+
+def sources(root):
+    for top in ("bgpd", "policy", "rib", "fib"):
+        for f in sorted((root / top).rglob("*")):
+            if f.suffix in (".h", ".cpp") and f.is_file():
+                yield f
+
+
+def find_cycle(graph):
+    """A list of files that include each other in a loop, or None."""
+    state = {}
+    stack = []
+
+    def visit(node):
+        state[node] = 1
+        stack.append(node)
+        for nxt in graph.get(node, ()):
+            if state.get(nxt) == 1:
+                return stack[stack.index(nxt):] + [nxt]
+            if nxt not in state:
+                found = visit(nxt)
+                if found:
+                    return found
+        stack.pop()
+        state[node] = 2
+        return None
+
+    for node in sorted(graph):
+        if node not in state:
+            found = visit(node)
+            if found:
+                return found
+    return None
+
+
+def main():
+    root = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parents[1]
+    errors = []
+    seen_known = set()
+    graph = {}
+    for f in sources(root):
+        rel = f.relative_to(root).as_posix()
+        floor = floor_of(rel)
+        for number, line in enumerate(f.read_text().splitlines(), 1):
+            m = INCLUDE.match(line)
+            if not m:
+                continue
+            target = m.group(1)
+            if (root / target).is_file():
+                graph.setdefault(rel, []).append(target)
+            if floor is None or allowed(floor, target):
+                continue
+            if (rel, target) in KNOWN:
+                seen_known.add((rel, target))
+                continue
+            errors.append(f"{rel}:{number}: includes {target}: {floor}/ may include only "
+                          f"{', '.join(ALLOWED[floor]) or 'itself'} (docs/architecture.md)")
+    for (rel, target), why in KNOWN.items():
+        if (rel, target) not in seen_known:
+            errors.append(f"{rel}: no longer includes {target}: remove it from KNOWN ({why})")
+    cycle = find_cycle(graph)
+    if cycle:
+        errors.append("files include each other in a loop: " + " -> ".join(cycle))
+    for e in errors:
+        print(e)
+    known = len(seen_known)
+    print(f"check_includes: {len(errors)} violations, {known} known ones left "
+          f"({', '.join(sorted({w for w in KNOWN.values()}))})" if known else
+          f"check_includes: {len(errors)} violations")
+    return 1 if errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,46 @@
+// A fake session layer for the RIB engine: records every advertisement,
+// decoded into plain lists per member, instead of encoding it.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "rib/advertisement.h"
+
+namespace closbgp::mocks {
+
+class AdvertisementRecorder final : public rib::AdvertisementSink {
+ public:
+  struct Sent {
+    std::map<std::string, wire::PathAttributes> announced;  // by prefix text
+    std::vector<std::string> withdrawn;
+    std::vector<wire::Family> end_of_rib;
+    size_t advertisements = 0;
+  };
+
+  void advertise(rib::SourceId to, const rib::Advertisement& what) override {
+    Sent& s = sent_[to];
+    ++s.advertisements;
+    for (const auto& [family, nlri] : what.withdraw)
+      for (const auto& n : nlri) s.withdrawn.push_back(n.prefix.to_string());
+    for (size_t v = 0; v < what.announce.size(); ++v)
+      for (const auto& n : what.announce[v])
+        s.announced[n.prefix.to_string()] = what.variants[v].attributes;
+    s.end_of_rib.insert(s.end_of_rib.end(), what.end_of_rib.begin(), what.end_of_rib.end());
+  }
+
+  // What member `id` was sent since the last take().
+  Sent take(rib::SourceId id) {
+    Sent s = std::move(sent_[id]);
+    sent_.erase(id);
+    return s;
+  }
+  bool nothing_for(rib::SourceId id) const { return !sent_.contains(id); }
+
+ private:
+  std::map<rib::SourceId, Sent> sent_;
+};
+
+}  // namespace closbgp::mocks

@@ -1,0 +1,333 @@
+// The RIB engine driven as the session layer drives it: UPDATE-shaped
+// inputs, session events and local changes in; FIB deltas and each
+// member's advertisements out (recorded by a fake session layer).
+#include <gtest/gtest.h>
+
+#include "rib/attr_intern.h"
+#include "rib/rib.h"
+#include "tests/mocks/advertisement_recorder.h"
+
+namespace closbgp::rib {
+namespace {
+
+constexpr uint32_t kLocalAs = 65101;
+const wire::Prefix kP1 = *wire::Prefix::parse("10.1.0.0/24");
+const wire::Prefix kP2 = *wire::Prefix::parse("10.2.0.0/24");
+
+// A neighbour on its own link (ifindex = id + 10), at fe80::<id>.
+struct Neighbor {
+  SourceId id;
+  uint32_t as;
+
+  wire::IpAddress address() const { return *wire::IpAddress::parse("fe80::" + std::to_string(id)); }
+  PathSource source() const {
+    return PathSource{id, true, as, 0x0a000000 + id, address(), id + 10};
+  }
+  Member member() const {
+    Member m;
+    m.id = id;
+    m.peer_as = as;
+    m.negotiated = m.families = {wire::Family::Ipv4Unicast, wire::Family::Ipv6Unicast};
+    m.interface = "swp" + std::to_string(id);
+    m.address = address();
+    return m;
+  }
+  // An UPDATE announcing `prefixes` with AS_PATH {as, more...}.
+  wire::UpdateMessage announce(std::vector<wire::Prefix> prefixes,
+                               std::vector<uint32_t> more = {}) const {
+    wire::UpdateMessage u;
+    u.attributes.origin = wire::Origin::Igp;
+    u.attributes.as_path = wire::AsPath{};
+    more.insert(more.begin(), as);
+    u.attributes.as_path->segments.push_back({wire::SegmentType::Sequence, more});
+    wire::MpReach reach;
+    reach.family = wire::Family::Ipv4Unicast;
+    reach.next_hop = {address(), address()};
+    for (const auto& p : prefixes) reach.nlri.push_back({p, 0});
+    u.mp_reach = std::move(reach);
+    return u;
+  }
+  wire::UpdateMessage withdraw(std::vector<wire::Prefix> prefixes) const {
+    wire::UpdateMessage u;
+    for (const auto& p : prefixes) u.withdrawn.push_back({p, 0});
+    return u;
+  }
+};
+
+const Neighbor kA{1, 65001}, kB{2, 65002}, kC{3, 65003};
+
+class Engine : public ::testing::Test {
+ protected:
+  explicit Engine(RibOptions o = options()) : rib_(std::move(o)) {}
+
+  static RibOptions options() {
+    RibOptions o;
+    o.local_as = kLocalAs;
+    o.router_id = 0x0a0000fe;
+    o.drain_prepend = 2;
+    return o;
+  }
+  void up(const Neighbor& n, PeerPolicy policy = {}) {
+    rib_.session_up(n.source(), n.member(), policy, out_);
+  }
+  // One loop turn: the FIB delta it produced, the advertisements recorded.
+  RouteUpdate flush() {
+    RouteUpdate fib;
+    const Rib::Installer install = [&](RouteUpdate u) {
+      fib = std::move(u);
+      return ++sequence_;
+    };
+    rib_.flush(&install, out_);
+    return fib;
+  }
+  static std::vector<uint32_t> as_path(const wire::PathAttributes& a) {
+    return a.as_path->segments.at(0).asns;
+  }
+
+  Rib rib_;
+  mocks::AdvertisementRecorder out_;
+  uint64_t sequence_ = 0;
+};
+
+TEST_F(Engine, AReceivedRouteGoesToTheKernelAndToTheOtherNeighbours) {
+  up(kA);
+  up(kB);
+  EXPECT_EQ(out_.take(kA.id).end_of_rib.size(), 2u);  // an empty table, then End-of-RIB
+  out_.take(kB.id);
+  EXPECT_EQ(rib_.apply(kA.id, kA.announce({kP1, kP2})), 2u);
+  const RouteUpdate fib = flush();
+  ASSERT_EQ(fib.upsert.size(), 2u);
+  EXPECT_EQ(fib.upsert[0].second, (std::vector<NextHop>{{11, kA.address()}}));
+  const auto sent = out_.take(kB.id);
+  ASSERT_EQ(sent.announced.size(), 2u);
+  EXPECT_EQ(as_path(sent.announced.at("10.1.0.0/24")), (std::vector<uint32_t>{kLocalAs, 65001}));
+  EXPECT_TRUE(out_.nothing_for(kA.id));  // never back to its source
+  EXPECT_EQ(rib_.prefixes_sent(kB.id), 2u);
+  EXPECT_EQ(rib_.prefixes_sent(kA.id), 0u);
+}
+
+TEST_F(Engine, AnEbgpNeighbourIsNotSentPathsWithItsAs) {
+  up(kA);
+  up(kB);
+  rib_.apply(kA.id, kA.announce({kP1}, {65002}));
+  flush();
+  EXPECT_TRUE(out_.take(kB.id).announced.empty());
+}
+
+TEST_F(Engine, MultipathInstallsEverySourceAndAWithdrawalShrinksTheSet) {
+  up(kA);
+  up(kB);
+  up(kC);
+  rib_.apply(kA.id, kA.announce({kP1}, {65100}));
+  rib_.apply(kB.id, kB.announce({kP1}, {65100}));
+  auto fib = flush();
+  ASSERT_EQ(fib.upsert.size(), 1u);
+  EXPECT_EQ(fib.upsert[0].second.size(), 2u);
+  rib_.apply(kA.id, kA.withdraw({kP1}));
+  fib = flush();
+  ASSERT_EQ(fib.upsert.size(), 1u);
+  EXPECT_EQ(fib.upsert[0].second, (std::vector<NextHop>{{12, kB.address()}}));
+}
+
+TEST_F(Engine, ImportPolicyDecidesWhatEntersTheLocRibAndTheAdjRibInKeepsAll) {
+  auto deny = std::make_shared<policy::PrefixList>(
+      policy::PrefixList{{{policy::Action::Permit, kP2, 24, 24}}});
+  policy::RouteMapEntry drop{10, policy::Action::Deny, {}, {}, {}};
+  drop.match.prefix_list = deny;
+  policy::RouteMapEntry rest{20, policy::Action::Permit, {}, {}, {}};
+  rest.set.local_pref = 250;
+  PeerPolicy in;
+  in.in = std::make_shared<policy::RouteMap>(std::vector<policy::RouteMapEntry>{drop, rest});
+  up(kA, in);
+  rib_.apply(kA.id, kA.announce({kP1, kP2}));
+  flush();
+  EXPECT_EQ(rib_.adj_rib_in(kA.id)->received(), 2u);
+  ASSERT_NE(rib_.accepted(kP1, kA.id), nullptr);
+  EXPECT_EQ(rib_.accepted(kP1, kA.id)->local_pref(), 250u);
+  EXPECT_EQ(rib_.accepted(kP2, kA.id), nullptr);
+  // New policy: what it sent goes through it again, nothing is asked of it.
+  rib_.set_policy(kA.id, {}, out_);
+  flush();
+  EXPECT_NE(rib_.accepted(kP2, kA.id), nullptr);
+  EXPECT_EQ(rib_.accepted(kP1, kA.id)->local_pref(), kDefaultLocalPref);
+}
+
+TEST_F(Engine, Rfc8212RefusesAnEbgpNeighbourWithoutPolicy) {
+  PeerPolicy strict;
+  strict.requires_policy = true;
+  up(kA, strict);
+  up(kB, strict);
+  rib_.apply(kA.id, kA.announce({kP1}));
+  flush();
+  EXPECT_EQ(rib_.loc_rib().size(), 0u);
+  EXPECT_EQ(rib_.adj_rib_in(kA.id)->received(), 1u);
+}
+
+TEST_F(Engine, AHardDownWithdrawsEverythingItSent) {
+  up(kA);
+  up(kB);
+  rib_.apply(kA.id, kA.announce({kP1, kP2}));
+  flush();
+  out_.take(kB.id);
+  EXPECT_EQ(rib_.session_down(kA.id, DownKind::Hard), 2u);
+  const auto fib = flush();
+  EXPECT_EQ(fib.remove.size(), 2u);
+  EXPECT_EQ(out_.take(kB.id).withdrawn.size(), 2u);
+  EXPECT_EQ(rib_.adj_rib_in(kA.id), nullptr);
+  EXPECT_EQ(rib_.loc_rib().size(), 0u);
+  EXPECT_FALSE(rib_.is_member(kA.id));
+}
+
+TEST_F(Engine, AGracefulDownKeepsPathsStaleUntilSentAgainOrSwept) {
+  up(kA);
+  up(kB);
+  rib_.apply(kA.id, kA.announce({kP1, kP2}));
+  flush();
+  out_.take(kB.id);
+  EXPECT_EQ(rib_.session_down(kA.id, DownKind::Graceful), 2u);
+  EXPECT_TRUE(flush().remove.empty());
+  EXPECT_TRUE(out_.nothing_for(kB.id));  // still forwarding through it
+  EXPECT_EQ(rib_.adj_rib_in(kA.id)->stale(), 2u);
+  up(kA);                                 // back
+  rib_.apply(kA.id, kA.announce({kP1}));  // sent again: no longer stale
+  EXPECT_EQ(rib_.adj_rib_in(kA.id)->stale(), 1u);
+  EXPECT_EQ(rib_.sweep_stale(kA.id, wire::Family::Ipv4Unicast), 1u);  // its End-of-RIB
+  const auto fib = flush();
+  EXPECT_EQ(fib.remove, std::vector<wire::Prefix>{kP2});
+  EXPECT_EQ(out_.take(kB.id).withdrawn, std::vector<std::string>{"10.2.0.0/24"});
+  EXPECT_NE(rib_.loc_rib().find(kP1), nullptr);
+}
+
+TEST_F(Engine, OurOwnRoutesAreAdvertisedButNotInstalled) {
+  up(kA);
+  out_.take(kA.id);
+  wire::PathAttributes own;
+  own.origin = wire::Origin::Igp;
+  own.as_path = wire::AsPath{};
+  rib_.originate(kP1, own);
+  const auto fib = flush();
+  EXPECT_TRUE(fib.upsert.empty());
+  const auto sent = out_.take(kA.id);
+  EXPECT_EQ(as_path(sent.announced.at("10.1.0.0/24")), std::vector<uint32_t>{kLocalAs});
+  rib_.withdraw_local(kP1);
+  flush();
+  EXPECT_EQ(out_.take(kA.id).withdrawn, std::vector<std::string>{"10.1.0.0/24"});
+}
+
+TEST_F(Engine, DrainedAddsGracefulShutdownAndPrependsAndWarmWithdraws) {
+  up(kA);
+  up(kB);
+  rib_.apply(kA.id, kA.announce({kP1}));
+  flush();
+  out_.take(kB.id);
+  rib_.set_node_drain(DrainState::Drained, out_);
+  auto drained = out_.take(kB.id).announced.at("10.1.0.0/24");
+  EXPECT_EQ(as_path(drained), (std::vector<uint32_t>{kLocalAs, kLocalAs, kLocalAs, 65001}));
+  EXPECT_EQ(drained.communities, std::vector<uint32_t>{wire::kGracefulShutdown});
+  rib_.set_member_drain(kB.id, DrainState::Warm, out_);  // its own state wins over the node's
+  EXPECT_EQ(out_.take(kB.id).withdrawn, std::vector<std::string>{"10.1.0.0/24"});
+  rib_.set_member_drain(kB.id, DrainState::Live, out_);
+  rib_.set_node_drain(DrainState::Live, out_);
+  EXPECT_EQ(as_path(out_.take(kB.id).announced.at("10.1.0.0/24")),
+            (std::vector<uint32_t>{kLocalAs, 65001}));
+}
+
+TEST_F(Engine, NoEndOfRibWhileWarmAfterOurOwnGracefulRestart) {
+  rib_.set_node_drain(DrainState::Warm, out_);
+  Member restarted = kA.member();
+  restarted.we_restarted = true;
+  rib_.session_up(kA.source(), restarted, {}, out_);
+  EXPECT_TRUE(out_.take(kA.id).end_of_rib.empty());
+  rib_.set_node_drain(DrainState::Live, out_);  // converged: now it is due
+  EXPECT_EQ(out_.take(kA.id).end_of_rib.size(), 2u);
+}
+
+TEST_F(Engine, MembersAlikeShareAGroupAndARefreshResendsTheTable) {
+  up(kA);
+  up(kB);
+  up(kC);
+  rib_.apply(kA.id, kA.announce({kP1, kP2}));
+  flush();
+  const auto b = out_.take(kB.id), c = out_.take(kC.id);
+  EXPECT_EQ(b.announced.size(), 2u);
+  EXPECT_EQ(b.announced, c.announced);
+  EXPECT_EQ(rib_.adj_rib_out(kB.id), rib_.adj_rib_out(kC.id));
+  EXPECT_EQ(rib_.group_size(kB.id), 3u);
+  rib_.refresh(kC.id, out_);
+  const auto again = out_.take(kC.id);
+  EXPECT_EQ(again.announced.size(), 2u);
+  EXPECT_EQ(again.end_of_rib.size(), 2u);
+  EXPECT_TRUE(out_.nothing_for(kB.id));
+}
+
+TEST_F(Engine, DefaultOriginateSendsOurDefaultRoute) {
+  PeerPolicy with_default;
+  with_default.default_originate = true;
+  up(kA, with_default);
+  const auto sent = out_.take(kA.id);
+  EXPECT_TRUE(sent.announced.contains("0.0.0.0/0"));
+  EXPECT_TRUE(sent.announced.contains("::/0"));
+  EXPECT_EQ(rib_.adj_rib_out(kA.id).size(), 2u);
+}
+
+TEST_F(Engine, ASummaryOnlyAggregateHidesItsMoreSpecifics) {
+  rib_.set_aggregates({{*wire::Prefix::parse("10.0.0.0/8"), true, false, nullptr}});
+  up(kA);
+  up(kB);
+  rib_.apply(kA.id, kA.announce({kP1}));
+  const auto fib = flush();
+  EXPECT_EQ(fib.upsert.size(), 1u);  // the more-specific is still installed
+  const auto sent = out_.take(kB.id);
+  EXPECT_EQ(sent.announced.size(), 1u);
+  EXPECT_TRUE(sent.announced.contains("10.0.0.0/8"));
+}
+
+class AdvertiseAfterInstall : public Engine {
+ protected:
+  static RibOptions with_hold() {
+    RibOptions o = options();
+    o.advertise_after_install = true;
+    return o;
+  }
+  AdvertiseAfterInstall() : Engine(with_hold()) {}
+};
+
+TEST_F(AdvertiseAfterInstall, ARouteWaitsForTheKernel) {
+  up(kA);
+  up(kB);
+  out_.take(kB.id);
+  rib_.apply(kA.id, kA.announce({kP1}));
+  flush();
+  EXPECT_TRUE(out_.nothing_for(kB.id));
+  EXPECT_EQ(rib_.awaiting_install(), 1u);
+  rib_.installed(std::vector<wire::Prefix>{kP1}, sequence_ - 1, out_);  // an older write
+  EXPECT_TRUE(out_.nothing_for(kB.id));
+  rib_.installed(std::vector<wire::Prefix>{kP1}, sequence_, out_);
+  EXPECT_EQ(out_.take(kB.id).announced.size(), 1u);
+  EXPECT_EQ(rib_.awaiting_install(), 0u);
+}
+
+TEST_F(Engine, ApplyCountsWhatTheNeighbourSentForMaxPrefix) {
+  up(kA);
+  EXPECT_EQ(rib_.apply(kA.id, kA.announce({kP1})), 1u);
+  EXPECT_EQ(rib_.apply(kA.id, kA.announce({kP1, kP2})), 2u);
+  EXPECT_EQ(rib_.apply(kA.id, kA.withdraw({kP1})), 1u);
+  EXPECT_EQ(rib_.apply(kB.id, kB.announce({kP1})), 0u);  // not up: ignored
+}
+
+TEST_F(Engine, NothingIsLeftBehindWhenEveryoneIsGone) {
+  const size_t interned = interned_count();
+  up(kA);
+  up(kB);
+  rib_.apply(kA.id, kA.announce({kP1}, {64512}));
+  rib_.apply(kB.id, kB.announce({kP2}, {64513}));
+  flush();
+  rib_.forget(kA.id);
+  rib_.forget(kB.id);
+  flush();
+  EXPECT_EQ(rib_.loc_rib().size(), 0u);
+  EXPECT_EQ(interned_count(), interned);
+}
+
+}  // namespace
+}  // namespace closbgp::rib
