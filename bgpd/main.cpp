@@ -4,7 +4,10 @@
 #include <thread>
 
 #include "bgpd/api/api_server.h"
+#include "bgpd/api/event_publisher.h"
 #include "bgpd/api/metrics_server.h"
+#include "bgpd/api/node_control.h"
+#include "bgpd/api/node_views.h"
 #include "bgpd/asio.h"
 #include "bgpd/bfd/service.h"
 #include "bgpd/config/command_line.h"
@@ -61,7 +64,8 @@ int main(int argc, char** argv) {
     kernel = std::make_unique<fib::NetlinkFib>(
         fib::NetlinkOptions{cfg->fib.table, cfg->fib.metric, cfg->fib.protocol, cfg->fib.resilient,
                             cfg->fib.nexthop_objects, cfg->fib.retain_on_exit, cfg->fib.repair,
-                            cfg->fib.audit_interval});
+                            cfg->fib.audit_interval},
+        log::get("fib"));
     if (auto started = kernel->start(); !started) {
       log::get("fib")->error("{}", started.error());
       return 1;
@@ -72,17 +76,24 @@ int main(int argc, char** argv) {
   const std::string listen = cfg->grpc.listen, metrics_listen = cfg->metrics.listen;
   const api::ApiServer::Tls tls{cfg->grpc.tls_cert, cfg->grpc.tls_key, cfg->grpc.tls_client_ca};
   session::Speaker speaker(io, std::move(*cfg), bfd, kernel.get());
+  // The API reads the speaker and its RIB engine, steers the speaker, and
+  // hears its events.
+  api::NodeViews views(speaker);
+  api::NodeControl control(speaker);
+  api::EventBus events;
+  api::EventPublisher publisher(speaker, events);
+  speaker.set_observer(&publisher);
   if (auto started = speaker.start(); !started) {
     log::get("session")->error("{}", started.error());
     return 1;
   }
-  api::ApiServer api(io, speaker, speaker, speaker.event_bus());
+  api::ApiServer api(io, views, control, events);
   if (auto started = api.start(listen, tls); !started) {
     log::get("api")->error("{}", started.error());
     return 1;
   }
 
-  api::MetricsServer metrics(io, speaker);
+  api::MetricsServer metrics(io, views);
   if (!metrics_listen.empty()) {
     if (auto started = metrics.start(metrics_listen); !started) {
       log::get("api")->error("{}", started.error());
@@ -92,7 +103,7 @@ int main(int argc, char** argv) {
 
   // systemd (Type=notify): ready now; the watchdog is fed from the main
   // loop, so a loop that hangs stops feeding it and systemd restarts us.
-  net::systemd_notify("READY=1\nSTATUS=running: AS " + std::to_string(speaker.summary().local_as));
+  net::systemd_notify("READY=1\nSTATUS=running: AS " + std::to_string(speaker.config().asn));
   asio::steady_timer watchdog(io);
   std::function<void()> feed_watchdog = [&] {
     const auto interval = net::systemd_watchdog_interval();

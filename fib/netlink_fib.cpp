@@ -16,7 +16,6 @@
 #include <optional>
 #include <set>
 
-#include "bgpd/log/log.h"
 #include "fib/kernel_state.h"
 
 namespace closbgp::fib {
@@ -37,11 +36,6 @@ constexpr size_t kTrimAfter = 10000;
 // After a change by someone else, wait this long before comparing: a
 // `ip route flush` changes many routes one notification at a time.
 constexpr auto kRepairSettle = std::chrono::milliseconds(100);
-
-std::shared_ptr<spdlog::logger> logger() {
-  static auto l = log::get("fib");
-  return l;
-}
 
 int family_of(const wire::IpAddress& a) {
   return a.is_v4() ? AF_INET : AF_INET6;
@@ -99,7 +93,7 @@ void put_gateway(nl_msg* m, const wire::Prefix& route, const wire::IpAddress& gw
 
 // Settings without which the routes we install do not forward as an
 // operator expects: logged once at start, not changed (they are the host's).
-void check_kernel_settings() {
+void check_kernel_settings(spdlog::logger& log) {
   auto read = [](const char* path) -> std::optional<int> {
     std::ifstream in(path);
     int v = 0;
@@ -107,11 +101,11 @@ void check_kernel_settings() {
     return std::nullopt;
   };
   if (read("/proc/sys/net/ipv4/ip_forward") == 0)
-    logger()->warn("net.ipv4.ip_forward is 0: this node will not forward IPv4 traffic");
+    log.warn("net.ipv4.ip_forward is 0: this node will not forward IPv4 traffic");
   if (read("/proc/sys/net/ipv6/conf/all/forwarding") == 0)
-    logger()->warn("net.ipv6.conf.all.forwarding is 0: this node will not forward IPv6 traffic");
+    log.warn("net.ipv6.conf.all.forwarding is 0: this node will not forward IPv6 traffic");
   if (auto policy = read("/proc/sys/net/ipv4/fib_multipath_hash_policy"); policy && *policy != 1)
-    logger()->warn(
+    log.warn(
         "net.ipv4.fib_multipath_hash_policy is {}: ECMP hashes on addresses only; 1 (layer 4) "
         "spreads flows between the same hosts",
         *policy);
@@ -151,7 +145,8 @@ std::string reconcile_summary(const std::vector<Op>& ops,
 
 }  // namespace
 
-NetlinkFib::NetlinkFib(NetlinkOptions options) : options_(options), planner_(kFirstObjectId) {}
+NetlinkFib::NetlinkFib(NetlinkOptions options, std::shared_ptr<spdlog::logger> log)
+    : options_(options), log_(std::move(log)), planner_(kFirstObjectId) {}
 
 NetlinkFib::~NetlinkFib() {
   watch_.reset();
@@ -162,7 +157,7 @@ NetlinkFib::~NetlinkFib() {
   cv_.notify_all();
   if (thread_.joinable()) thread_.join();
   if (sock_ && !options_.retain_on_exit) {
-    logger()->info("FIB: removing our {} routes (retain-on-exit: false)", planner_.routes());
+    log_->info("FIB: removing our {} routes (retain-on-exit: false)", planner_.routes());
     write(planner_.plan({{}, planner_.prefixes()}));
   }
   if (sock_) nl_socket_free(sock_);
@@ -176,7 +171,7 @@ std::expected<void, std::string> NetlinkFib::start() {
   batch_ = std::make_unique<NetlinkBatch>(sock_);
   if (auto chosen = choose_nexthops(); !chosen) return chosen;
   planner_ = Planner(kFirstObjectId, mode_);
-  check_kernel_settings();
+  check_kernel_settings(*log_);
   if (options_.repair) start_watching();
   adopt_previous_run();
   thread_ = std::thread([this] { run(); });
@@ -186,11 +181,11 @@ std::expected<void, std::string> NetlinkFib::start() {
       : watch_ ? "repaired as they happen" + (options_.audit_seconds ? " and by " + audit : "")
       : options_.audit_seconds ? "repaired by " + audit
                                : "not repaired";
-  logger()->info("FIB: kernel table {}, metric {}, protocol {}{}{}{}; changes by others {}",
-                 options_.table, options_.metric, unsigned(options_.protocol),
-                 mode_ == KernelNexthops::Multipath ? ", routes carry their next hops" : "",
-                 options_.resilient ? ", resilient groups" : "",
-                 options_.retain_on_exit ? "" : ", routes removed on exit", repair);
+  log_->info("FIB: kernel table {}, metric {}, protocol {}{}{}{}; changes by others {}",
+             options_.table, options_.metric, unsigned(options_.protocol),
+             mode_ == KernelNexthops::Multipath ? ", routes carry their next hops" : "",
+             options_.resilient ? ", resilient groups" : "",
+             options_.retain_on_exit ? "" : ", routes removed on exit", repair);
   return {};
 }
 
@@ -210,11 +205,11 @@ std::expected<void, std::string> NetlinkFib::choose_nexthops() {
     return std::unexpected("fib.nexthop-objects is true, but the kernel has none (" +
                            probe.error() + "; they came with Linux 5.3)");
   mode_ = KernelNexthops::Multipath;
-  logger()->warn(
+  log_->warn(
       "FIB: the kernel has no nexthop objects ({}); each route carries its next hops "
       "(RTA_MULTIPATH), so a lost link rewrites every route that used it",
       probe.error());
-  if (options_.resilient) logger()->warn("FIB: resilient groups need nexthop objects: ignored");
+  if (options_.resilient) log_->warn("FIB: resilient groups need nexthop objects: ignored");
   return {};
 }
 
@@ -231,7 +226,7 @@ void NetlinkFib::start_watching() {
                                            cv_.notify_one();
                                          });
   if (auto watching = watch_->start(); !watching) {
-    logger()->warn(
+    log_->warn(
         "FIB: cannot watch the kernel's routes ({}); changes by others are found by "
         "the audit only",
         watching.error());
@@ -244,14 +239,14 @@ void NetlinkFib::start_watching() {
 void NetlinkFib::adopt_previous_run() {
   auto installed = read_installed(sock_, owned());
   if (!installed) {
-    logger()->warn("FIB: {}; routes of a previous run, if any, are replaced as they come",
-                   installed.error());
+    log_->warn("FIB: {}; routes of a previous run, if any, are replaced as they come",
+               installed.error());
     return;
   }
   if (installed->empty()) return;
   for (const auto& [prefix, id] : installed->routes) adopted_.push_back(prefix);
   for (const auto& [prefix, set] : installed->multipath_routes) adopted_.push_back(prefix);
-  logger()->info(
+  log_->info(
       "FIB: {} routes, {} groups and {} nexthops of a previous run are kept forwarding; "
       "reconciled once the neighbours' initial tables are in",
       adopted_.size(), installed->groups.size(), installed->nexthops.size());
@@ -330,10 +325,10 @@ FibStatus NetlinkFib::status() const {
 // compare the kernel with what we wrote and put it back.
 void NetlinkFib::audit_kernel() {
   auto kernel = read_installed(sock_, owned());
-  if (!kernel) return logger()->warn("FIB: cannot compare with the kernel: {}", kernel.error());
+  if (!kernel) return log_->warn("FIB: cannot compare with the kernel: {}", kernel.error());
   const auto ops = planner_.repair(*kernel);
   if (ops.empty()) return;
-  logger()->warn(
+  log_->warn(
       "FIB: the kernel differs from what we wrote (changed by someone else); {} operations put "
       "it back, the first: {}",
       ops.size(), describe(ops.front()));
@@ -376,7 +371,7 @@ void NetlinkFib::run() {
         repair_due_ = false;
         const std::string why = std::move(repair_why_);
         lock.unlock();
-        logger()->info("FIB: {}: comparing the kernel with what we wrote", why);
+        log_->info("FIB: {}: comparing the kernel with what we wrote", why);
         std::this_thread::sleep_for(kRepairSettle);  // let the rest of a burst arrive
         audit_kernel();
         continue;
@@ -394,7 +389,7 @@ void NetlinkFib::run() {
     const auto written = write(ops);
     written_through_ = through;
     if (!written.complete) {
-      logger()->warn("FIB: some of the kernel's replies were lost; comparing it with the RIB");
+      log_->warn("FIB: some of the kernel's replies were lost; comparing it with the RIB");
       audit_kernel();
     }
     if (reporting()) {
@@ -405,11 +400,10 @@ void NetlinkFib::run() {
       report(std::move(held), through);
     }
     using ms = std::chrono::milliseconds;
-    logger()->debug(
-        "FIB: {} prefixes: {} operations planned in {} ms, written in {} ms", work.size(),
-        ops.size(), std::chrono::duration_cast<ms>(planned - began).count(),
-        std::chrono::duration_cast<ms>(std::chrono::steady_clock::now() - planned).count());
-    if (reconciling) logger()->info("FIB: reconciled: {}", reconcile_summary(ops, adopted_));
+    log_->debug("FIB: {} prefixes: {} operations planned in {} ms, written in {} ms", work.size(),
+                ops.size(), std::chrono::duration_cast<ms>(planned - began).count(),
+                std::chrono::duration_cast<ms>(std::chrono::steady_clock::now() - planned).count());
+    if (reconciling) log_->info("FIB: reconciled: {}", reconcile_summary(ops, adopted_));
     bool quiet;
     {
       std::lock_guard lock(mu_);
@@ -447,7 +441,7 @@ NetlinkFib::Written NetlinkFib::write(const std::vector<Op>& ops) {
     out.failed.push_back(i);
     last_error = describe(o) + ": " + std::strerror(-error) +
                  (why.empty() ? "" : " (" + std::string(why) + ")");
-    if (out.failed.size() <= kErrorsLoggedPerWrite) logger()->error("FIB: {}", last_error);
+    if (out.failed.size() <= kErrorsLoggedPerWrite) log_->error("FIB: {}", last_error);
   });
   for (size_t i = 0; i < ops.size(); ++i) {
     nl_msg* m = message_for(ops[i]);
@@ -457,8 +451,8 @@ NetlinkFib::Written NetlinkFib::write(const std::vector<Op>& ops) {
   out.complete = batch_->flush();
   const size_t failures = out.failed.size();
   if (failures > kErrorsLoggedPerWrite)
-    logger()->error("FIB: {} more errors in this write of {} operations, the last: {}",
-                    failures - kErrorsLoggedPerWrite, ops.size(), last_error);
+    log_->error("FIB: {} more errors in this write of {} operations, the last: {}",
+                failures - kErrorsLoggedPerWrite, ops.size(), last_error);
   std::lock_guard lock(mu_);
   status_.operations += ops.size();
   status_.errors += failures;

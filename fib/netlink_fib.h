@@ -11,6 +11,8 @@
 #include <optional>
 #include <thread>
 
+#include <spdlog/spdlog.h>
+
 #include "fib/fib.h"
 #include "fib/kernel_state.h"
 #include "fib/kernel_watch.h"
@@ -40,7 +42,8 @@ struct NetlinkOptions {
 
 class NetlinkFib final : public Fib {
  public:
-  explicit NetlinkFib(NetlinkOptions options);
+  // `log`: where it says what it does (the daemon's "fib" logger).
+  NetlinkFib(NetlinkOptions options, std::shared_ptr<spdlog::logger> log);
   ~NetlinkFib() override;  // routes stay in the kernel unless !retain_on_exit
 
   std::expected<void, std::string> start();
@@ -70,6 +73,7 @@ class NetlinkFib final : public Fib {
   nl_msg* message_for(const Op& op) const;  // the caller frees it
 
   NetlinkOptions options_;
+  std::shared_ptr<spdlog::logger> log_;
   KernelNexthops mode_ = KernelNexthops::Objects;  // set by start()
   nl_sock* sock_ = nullptr;
   Planner planner_;  // FIB thread only

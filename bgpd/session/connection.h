@@ -11,44 +11,35 @@
 
 #include "bgpd/asio.h"
 #include "bgpd/session/socket_options.h"
+#include "bgpd/session/transport.h"
 #include "bgpd/wire/codec.h"
 
 namespace closbgp::session {
 
-class Connection : public std::enable_shared_from_this<Connection> {
+class Connection final : public Transport, public std::enable_shared_from_this<Connection> {
  public:
-  struct Handlers {
-    std::function<void(wire::Message&&)> message;
-    std::function<void(wire::DecodeError&&)> bad_message;
-    std::function<void(const std::string& why)> closed;  // EOF or socket error
-    std::function<void()> connected;                     // outbound connect completed
-  };
-
   // `security`: TTL security (RFC 5082) and the TCP MD5 password, which an
   // accepted socket has from the listener and connect() sets.
   Connection(asio::ip::tcp::socket socket, Handlers handlers, SocketSecurity security = {});
   Connection(asio::io_context& io, Handlers handlers, SocketSecurity security = {});
-  ~Connection();
+  ~Connection() override;
 
-  void connect(const asio::ip::tcp::endpoint& to);
-  void start_reading();
-  // Queues `count` whole encoded messages; written in order. `urgent`
-  // (KEEPALIVE, NOTIFICATION) goes ahead of everything not yet being
-  // written, so a large outbound table never starves keepalives.
-  void send(std::vector<uint8_t> bytes, size_t count = 1, bool urgent = false);
-  // Closes after what is queued has been written (bounded by a short timeout).
-  void close_after_flush();
-  void close_now();
+  void set_handlers(Handlers handlers) override { handlers_ = std::move(handlers); }
+  void connect(const asio::ip::tcp::endpoint& to) override;
+  void start_reading() override;
+  // A large outbound table never starves keepalives: they are urgent.
+  void send(std::vector<uint8_t> bytes, size_t count = 1, bool urgent = false) override;
+  void close_after_flush() override;
+  void close_now() override;
 
-  void set_decode_context(const wire::DecodeContext& ctx) { ctx_ = ctx; }
-  // Stops reading (after the read under way) until resumed; writes go on.
-  void pause_reading();
-  void resume_reading();
+  void set_decode_context(const wire::DecodeContext& ctx) override { ctx_ = ctx; }
+  void pause_reading() override;
+  void resume_reading() override;
   bool is_open() const { return socket_.is_open(); }
-  asio::ip::tcp::endpoint local_endpoint() const;
-  asio::ip::tcp::endpoint remote_endpoint() const;
-  uint64_t messages_received() const { return received_; }
-  uint64_t messages_sent() const { return sent_; }
+  asio::ip::tcp::endpoint local_endpoint() const override;
+  asio::ip::tcp::endpoint remote_endpoint() const override;
+  uint64_t messages_received() const override { return received_; }
+  uint64_t messages_sent() const override { return sent_; }
 
  private:
   void read_more();
@@ -73,6 +64,22 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool read_pending_ = false;  // an async read is under way
   uint64_t received_ = 0, sent_ = 0;
   asio::steady_timer flush_timer_;
+};
+
+}  // namespace closbgp::session
+
+namespace closbgp::session {
+
+// Outbound Connections on an io_context.
+class AsioTransports final : public Transports {
+ public:
+  explicit AsioTransports(asio::io_context& io) : io_(io) {}
+  std::shared_ptr<Transport> outbound(const SocketSecurity& security) override {
+    return std::make_shared<Connection>(io_, Transport::Handlers{}, security);
+  }
+
+ private:
+  asio::io_context& io_;
 };
 
 }  // namespace closbgp::session

@@ -16,24 +16,6 @@ const char* bfd_state_name(bfd::State s) {
 
 constexpr uint16_t kBgpPort = 179;
 
-api::PeerState to_api(State s) {
-  switch (s) {
-    case State::Idle:
-      return api::PeerState::Idle;
-    case State::Connect:
-      return api::PeerState::Connect;
-    case State::Active:
-      return api::PeerState::Active;
-    case State::OpenSent:
-      return api::PeerState::OpenSent;
-    case State::OpenConfirm:
-      return api::PeerState::OpenConfirm;
-    case State::Established:
-      return api::PeerState::Established;
-  }
-  return api::PeerState::Idle;
-}
-
 // An unnumbered next hop is our link-local address, sent in both halves of
 // the 32-octet form as FRR does; a numbered one is just the address.
 wire::MpNextHop ipv6_next_hop(const wire::IpAddress& local) {
@@ -43,18 +25,20 @@ wire::MpNextHop ipv6_next_hop(const wire::IpAddress& local) {
 
 }  // namespace
 
-Peer::Peer(asio::io_context& io, uint32_t id, PeerIdentity identity, LocalConfig local,
-           PeerEvents& events, bfd::BfdClient& bfd, std::optional<bfd::Params> bfd_params,
-           bool bfd_strict)
-    : io_(io),
+Peer::Peer(TimeSource& time, Transports& transports, uint32_t id, PeerIdentity identity,
+           LocalConfig local, PeerEvents& events, bfd::BfdClient& bfd,
+           std::optional<bfd::Params> bfd_params, bool bfd_strict)
+    : time_(time),
+      transports_(transports),
       peer_id_(id),
       id_(std::move(identity)),
       local_(std::move(local)),
       events_(events),
-      out_(io, true),
-      in_(io, false),
-      max_prefix_timer_(io),
-      stale_timer_(io),
+      out_(time, true),
+      in_(time, false),
+      max_prefix_timer_(time.timer()),
+      stale_timer_(time.timer()),
+      state_since_(time.now()),
       bfd_(bfd),
       bfd_params_(bfd_params),
       bfd_strict_(bfd_strict && bfd_params) {
@@ -67,12 +51,8 @@ Peer::Peer(asio::io_context& io, uint32_t id, PeerIdentity identity, LocalConfig
 
 Peer::~Peer() {
   if (bfd_key_) bfd_.unwatch(*bfd_key_);
-  stale_timer_.cancel();
-  max_prefix_timer_.cancel();
-  for (Slot* s : {&out_, &in_}) {
-    s->timer.cancel();
+  for (Slot* s : {&out_, &in_})
     if (s->conn) s->conn->close_now();
-  }
 }
 
 void Peer::set_address(const asio::ip::address& addr) {
@@ -97,7 +77,7 @@ void Peer::set_address(const asio::ip::address& addr) {
 // first: the other end then has no reason to connect (see on_timer).
 void Peer::connect_soon(std::chrono::milliseconds within) {
   const auto jitter = std::chrono::milliseconds(next_random(out_.fsm.rng) % within.count());
-  out_.fsm.connect_retry_at = Clock::now() + jitter;
+  out_.fsm.connect_retry_at = time_.now() + jitter;
   arm_timer(out_);
 }
 
@@ -105,7 +85,7 @@ void Peer::start() {
   if (enabled_) return;
   enabled_ = true;
   max_prefix_exceeded_ = false;
-  max_prefix_timer_.cancel();
+  max_prefix_timer_->cancel();
   session_logger()->info("{}: neighbour enabled{}", id_.name,
                          address_ ? "" : "; waiting to learn its address");
   update_bfd();
@@ -116,7 +96,7 @@ void Peer::stop(uint8_t cease_subcode, const std::string& message, bool planned,
                 std::vector<uint8_t> data) {
   // Whoever stops it now decides when it starts again, not max-prefix.
   max_prefix_exceeded_ = false;
-  max_prefix_timer_.cancel();
+  max_prefix_timer_->cancel();
   if (!enabled_) return;
   enabled_ = false;
   update_bfd();
@@ -166,22 +146,21 @@ void Peer::on_bfd(const bfd::StateEvent& ev) {
     if (s->fsm.state == State::Established) handle(*s, event::BfdDown{why});
 }
 
-void Peer::accept(asio::ip::tcp::socket socket) {
-  const std::string from = endpoint_text(socket.remote_endpoint());
+void Peer::accept(std::shared_ptr<Transport> transport) {
+  const std::string from = endpoint_text(transport->remote_endpoint());
   if (!enabled_ || established() || !bfd_allows()) {
     // RFC 4271 sec. 6.8: an established session wins over a new connection.
     session_logger()->info("{}: refusing connection from {}: {}", id_.name, from,
                            !enabled_       ? "neighbour is disabled"
                            : !bfd_allows() ? "strict BFD is not Up"
                                            : "a session is already established");
-    auto c = std::make_shared<Connection>(std::move(socket), Connection::Handlers{});
     auto bytes = wire::encode(wire::NotificationMessage{wire::ErrorCode::Cease,
                                                         enabled_ ? wire::cease::kCollisionResolution
                                                                  : wire::cease::kConnectionRejected,
                                                         {}},
                               wire::EncodeContext{});
-    c->send(std::move(*bytes));
-    c->close_after_flush();
+    transport->send(std::move(*bytes), 1, true);
+    transport->close_after_flush();
     return;
   }
   if (in_.conn) {
@@ -193,7 +172,7 @@ void Peer::accept(asio::ip::tcp::socket socket) {
   in_.fsm = Session{};
   in_.fsm.local = local_;
   in_.fsm.local.passive = true;
-  in_.conn = make_connection(in_, std::move(socket));
+  in_.conn = take(in_, std::move(transport));
   handle(in_, event::Start{});
   handle(in_, event::TcpAccepted{});
   if (in_.conn) in_.conn->start_reading();
@@ -203,9 +182,8 @@ bool Peer::established() const {
   return out_.fsm.state == State::Established || in_.fsm.state == State::Established;
 }
 
-std::shared_ptr<Connection> Peer::make_connection(Slot& slot,
-                                                  std::optional<asio::ip::tcp::socket> socket) {
-  Connection::Handlers h;
+std::shared_ptr<Transport> Peer::take(Slot& slot, std::shared_ptr<Transport> conn) {
+  Transport::Handlers h;
   h.message = [this, &slot](wire::Message&& m) { on_message(slot, std::move(m)); };
   h.bad_message = [this, &slot](wire::DecodeError&& e) {
     session_logger()->warn("{}: malformed message from the peer: {}", id_.name, e.reason);
@@ -216,8 +194,7 @@ std::shared_ptr<Connection> Peer::make_connection(Slot& slot,
     handle(slot, event::TcpConnected{});
     if (slot.conn) slot.conn->start_reading();
   };
-  auto conn = socket ? std::make_shared<Connection>(std::move(*socket), std::move(h), id_.security)
-                     : std::make_shared<Connection>(io_, std::move(h), id_.security);
+  conn->set_handlers(std::move(h));
   if (reading_paused_) conn->pause_reading();
   return conn;
 }
@@ -225,11 +202,11 @@ std::shared_ptr<Connection> Peer::make_connection(Slot& slot,
 void Peer::handle(Slot& slot, const Event& e) {
   const State before = slot.fsm.state;
   if (before == State::Established) down_planned_ = planned_restart(e, slot.fsm.negotiated);
-  auto actions = step(slot.fsm, e, Clock::now());
+  auto actions = step(slot.fsm, e, time_.now());
   for (auto& a : actions) execute(slot, a);
   const State after = slot.fsm.state;
   if (after != before) {
-    state_since_ = Clock::now();
+    state_since_ = time_.now();
     // A connection we close ourselves (collision, operator stop) is not a failure.
     const bool failed = after == State::Idle && !slot.fsm.last_error.empty() &&
                         !std::holds_alternative<event::Stop>(e);
@@ -274,7 +251,7 @@ void Peer::handle(Slot& slot, const Event& e) {
     if (lost_collision)
       connect_soon(std::chrono::milliseconds(1000));
     else
-      out_.fsm.connect_retry_at = Clock::now() + std::chrono::seconds(local_.connect_retry);
+      out_.fsm.connect_retry_at = time_.now() + std::chrono::seconds(local_.connect_retry);
   }
   arm_timer(slot);
   if (&slot != &out_) arm_timer(out_);
@@ -283,7 +260,7 @@ void Peer::handle(Slot& slot, const Event& e) {
 void Peer::execute(Slot& slot, Action& a) {
   if (std::holds_alternative<action::Connect>(a)) {
     if (!address_) return;  // nothing to connect to yet: connect-retry tries again
-    slot.conn = make_connection(slot, std::nullopt);
+    slot.conn = take(slot, transports_.outbound(id_.security));
     slot.conn->connect(asio::ip::tcp::endpoint(*address_, kBgpPort));
   } else if (std::holds_alternative<action::Disconnect>(a)) {
     if (!slot.conn) return;
@@ -308,22 +285,15 @@ void Peer::execute(Slot& slot, Action& a) {
 }
 
 void Peer::arm_timer(Slot& slot) {
-  ++slot.timer_generation;
-  slot.timer.cancel();
+  slot.timer->cancel();
   std::optional<Clock::time_point> next;
   for (const auto& d : {slot.fsm.connect_retry_at, slot.fsm.hold_at, slot.fsm.keepalive_at})
     if (d && (!next || *d < *next)) next = d;
-  if (!next) return;
-  slot.timer.expires_at(*next);
-  slot.timer.async_wait(
-      [this, &slot, gen = slot.timer_generation](const boost::system::error_code& ec) {
-        if (ec || gen != slot.timer_generation) return;
-        on_timer(slot);
-      });
+  if (next) slot.timer->arm(*next, [this, &slot] { on_timer(slot); });
 }
 
 void Peer::on_timer(Slot& slot) {
-  const auto now = Clock::now();
+  const auto now = time_.now();
   const auto& f = slot.fsm;
   if (f.hold_at && *f.hold_at <= now)
     handle(slot, event::HoldExpired{});
@@ -356,7 +326,7 @@ void Peer::resolve_collision(Slot& opened) {
 }
 
 void Peer::on_established(Slot& slot) {
-  established_at_ = Clock::now();
+  established_at_ = time_.now();
   last_error_.clear();
   const auto& n = slot.fsm.negotiated;
   std::string families;
@@ -387,7 +357,7 @@ void Peer::on_established(Slot& slot) {
 void Peer::on_down(Slot& slot, const std::string& reason) {
   const auto up_for =
       established_at_
-          ? std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - *established_at_)
+          ? std::chrono::duration_cast<std::chrono::seconds>(time_.now() - *established_at_)
           : std::chrono::seconds(0);
   established_at_.reset();
   last_error_ = reason;
@@ -397,7 +367,7 @@ void Peer::on_down(Slot& slot, const std::string& reason) {
     keep_stale(events_.peer_restarting(*this), slot.fsm.negotiated);
     return;
   }
-  stale_timer_.cancel();
+  stale_timer_->cancel();
   const size_t withdrawn = events_.peer_down(*this);
   session_logger()->warn("{}: session down after {} s: {}; {} received prefixes withdrawn",
                          id_.name, up_for.count(), reason, withdrawn);
@@ -445,7 +415,7 @@ bool Peer::initial_table_done() const {
   for (auto f : wire::kAllFamilies)
     if (n->families.has(f) && !end_of_rib_.has(f)) all = false;
   const auto quiet_since = std::max(*established_at_, last_update_);
-  return all || Clock::now() - quiet_since >= std::chrono::seconds(1);
+  return all || time_.now() - quiet_since >= std::chrono::seconds(1);
 }
 
 policy::Neighbor Peer::policy_neighbor() const {
@@ -468,7 +438,7 @@ void Peer::pause_reading(bool paused) {
 
 void Peer::send(std::vector<uint8_t> bytes, size_t messages) {
   const Slot* s = established_slot();
-  if (s && !bytes.empty()) s->conn->send(std::move(bytes), messages);
+  if (s && !bytes.empty()) s->conn->send(std::move(bytes), messages, false);
 }
 
 void Peer::on_message(Slot& slot, wire::Message&& m) {
@@ -488,7 +458,7 @@ void Peer::on_message(Slot& slot, wire::Message&& m) {
   handle(slot, event::UpdateReceived{});
   if (slot.fsm.state != State::Established) return;
   if (u.action != wire::AttrAction::None) log_attribute_errors(u);
-  last_update_ = Clock::now();
+  last_update_ = time_.now();
   if (auto eor = u.end_of_rib()) {
     end_of_rib_.add(*eor);
     // The peer's initial table for the family is complete (RFC 4724).
@@ -502,7 +472,7 @@ void Peer::on_message(Slot& slot, wire::Message&& m) {
   if (!within_max_prefix(u.mp_reach ? u.mp_reach->family : wire::Family::Ipv4Unicast, received))
     return;
   if (had_stale && !has_stale()) {
-    stale_timer_.cancel();
+    stale_timer_->cancel();
     session_logger()->info("{}: graceful restart complete: every stale path was sent again",
                            id_.name);
   }
@@ -579,27 +549,14 @@ std::string Peer::describe(const Slot& s) const {
   return d;
 }
 
-api::PeerView Peer::view() const {
+PeerStatus Peer::status() const {
   const Slot& best = in_.fsm.state > out_.fsm.state ? in_ : out_;
-  api::PeerView v;
-  v.interface = id_.interface;
-  v.address = address_ ? address_text(*address_) : "";
-  v.remote_as_config = id_.remote_as_config;
-  v.rfc7606_events = rfc7606_events_;
-  v.updates_filtered = updates_filtered_;
-  v.max_prefix = policy_.max_prefix.limit;
-  v.max_prefix_exceeded = max_prefix_exceeded_;
-  v.state = to_api(best.fsm.state);
-  if (best.fsm.state >= State::OpenConfirm) {
-    v.remote_as = best.fsm.negotiated.peer_as;
-    v.peer_router_id = wire::IpAddress::v4(best.fsm.negotiated.peer_router_id).to_string();
-    v.hold_time = best.fsm.negotiated.hold_time;
-    v.peer_hostname = best.fsm.negotiated.peer_hostname;
-    v.capabilities = capability_names(best.fsm.negotiated);
-  }
-  const auto since = established_at_.value_or(state_since_);
-  v.uptime_seconds =
-      uint64_t(std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - since).count());
+  PeerStatus v;
+  v.state = best.fsm.state;
+  if (best.fsm.state >= State::OpenConfirm) v.negotiated = best.fsm.negotiated;
+  if (address_) v.address = address_text(*address_);
+  v.uptime = std::chrono::duration_cast<std::chrono::seconds>(
+      time_.now() - established_at_.value_or(state_since_));
   v.messages_received = messages_received_;
   v.messages_sent = messages_sent_;
   for (const Slot* s : {&out_, &in_}) {
@@ -607,16 +564,14 @@ api::PeerView Peer::view() const {
     v.messages_received += s->conn->messages_received();
     v.messages_sent += s->conn->messages_sent();
   }
+  v.rfc7606_events = rfc7606_events_;
+  v.updates_filtered = updates_filtered_;
+  v.max_prefix_exceeded = max_prefix_exceeded_;
   v.last_error = last_error_;
   v.last_reset = last_reset_;
   if (bfd_key_) {
     v.bfd_state = bfd_state_name(bfd_state_);
-    if (auto b = bfd_.view(*bfd_key_)) {
-      v.bfd_packets_received = b->counters.rx;
-      v.bfd_packets_sent = b->counters.tx;
-      v.bfd_packets_dropped = b->counters.dropped;
-      v.bfd_flaps = b->counters.down_transitions;
-    }
+    v.bfd = bfd_.view(*bfd_key_);
   }
   return v;
 }

@@ -11,13 +11,13 @@
 #include <string>
 #include <vector>
 
-#include "bgpd/api/backend.h"
 #include "bgpd/asio.h"
 #include "bgpd/bfd/client.h"
 #include "bgpd/config/config.h"
-#include "bgpd/session/connection.h"
 #include "bgpd/session/fsm.h"
 #include "bgpd/session/socket_options.h"
+#include "bgpd/session/time_source.h"
+#include "bgpd/session/transport.h"
 #include "rib/drain.h"
 #include "rib/path.h"
 #include "rib/route_policy.h"
@@ -40,6 +40,22 @@ struct PeerPolicy {
   config::MaxPrefix max_prefix;                // checked as its Adj-RIB-In grows
   config::PathAttributeFilter path_attribute;  // applied when its UPDATEs are decoded
   friend bool operator==(const PeerPolicy&, const PeerPolicy&) = default;
+};
+
+// What a neighbour's session looks like now, for the API and metrics.
+struct PeerStatus {
+  State state = State::Idle;             // the more advanced of its two connections
+  std::optional<Negotiated> negotiated;  // from OpenConfirm on
+  std::optional<std::string> address;
+  std::chrono::seconds uptime{0};  // in its state, or since Established
+  uint64_t messages_received = 0, messages_sent = 0;
+  uint64_t rfc7606_events = 0;    // UPDATEs with attribute errors the session survived
+  uint64_t updates_filtered = 0;  // UPDATEs its path-attribute filter acted on
+  bool max_prefix_exceeded = false;
+  std::string last_error;
+  std::optional<std::chrono::system_clock::time_point> last_reset;
+  std::string bfd_state;  // empty without BFD
+  std::optional<bfd::SessionView> bfd;
 };
 
 class Peer;
@@ -73,9 +89,11 @@ class Peer {
  public:
   // `bfd_params`: watch the peer with BFD (through `bfd`) while enabled;
   // `bfd_strict`: no BGP session unless BFD is Up.
-  Peer(asio::io_context& io, uint32_t id, PeerIdentity identity, LocalConfig local,
-       PeerEvents& events, bfd::BfdClient& bfd, std::optional<bfd::Params> bfd_params,
-       bool bfd_strict = false);
+  // `time`: its clock and timers; `transports`: where its outbound
+  // connections come from.
+  Peer(TimeSource& time, Transports& transports, uint32_t id, PeerIdentity identity,
+       LocalConfig local, PeerEvents& events, bfd::BfdClient& bfd,
+       std::optional<bfd::Params> bfd_params, bool bfd_strict = false);
   ~Peer();
   Peer(const Peer&) = delete;
   Peer& operator=(const Peer&) = delete;
@@ -91,7 +109,7 @@ class Peer {
   void stop(uint8_t cease_subcode, const std::string& message, bool planned = false,
             std::vector<uint8_t> data = {});
   // An inbound connection from this peer.
-  void accept(asio::ip::tcp::socket socket);
+  void accept(std::shared_ptr<Transport> transport);
 
   uint32_t id() const { return peer_id_; }
   const PeerIdentity& identity() const { return id_; }
@@ -130,15 +148,14 @@ class Peer {
   bool established() const;
   // ROUTE-REFRESH for every family of the session, if the peer supports it.
   void request_refresh(const std::string& why);
-  api::PeerView view() const;
+  PeerStatus status() const;
 
  private:
   struct Slot {
-    explicit Slot(asio::io_context& io, bool out) : timer(io), outgoing(out) {}
+    Slot(TimeSource& time, bool out) : timer(time.timer()), outgoing(out) {}
     Session fsm;
-    std::shared_ptr<Connection> conn;
-    asio::steady_timer timer;
-    uint64_t timer_generation = 0;
+    std::shared_ptr<Transport> conn;
+    std::unique_ptr<Timer> timer;  // the FSM's next deadline
     bool outgoing;
   };
 
@@ -160,7 +177,8 @@ class Peer {
   void arm_stale_timer(uint32_t seconds, const std::string& why);
   // max-prefix (peer_max_prefix.cpp): false when the limit closed the session.
   bool within_max_prefix(wire::Family family, size_t received);
-  std::shared_ptr<Connection> make_connection(Slot& slot, std::optional<asio::ip::tcp::socket> s);
+  // `conn` becomes `slot`'s: its messages and failures come to this peer.
+  std::shared_ptr<Transport> take(Slot& slot, std::shared_ptr<Transport> conn);
   // What decoding its UPDATEs needs: the negotiation and our filter.
   wire::DecodeContext decode_context(const Slot& slot) const;
   void log_attribute_errors(const wire::UpdateMessage& u);
@@ -171,7 +189,8 @@ class Peer {
   void on_bfd(const bfd::StateEvent& ev);
   std::string describe(const Slot& s) const;
 
-  asio::io_context& io_;
+  TimeSource& time_;
+  Transports& transports_;
   uint32_t peer_id_;
   PeerIdentity id_;
   LocalConfig local_;
@@ -188,15 +207,15 @@ class Peer {
   std::bitset<256> filter_logged_;  // attribute codes whose filtering was logged this session
   // max-prefix: 0 below the warning, 1 above it, 2 above the limit (logged once each).
   uint8_t max_prefix_level_ = 0;
-  bool max_prefix_exceeded_ = false;     // the limit stopped the session
-  asio::steady_timer max_prefix_timer_;  // restart-after
-  wire::FamilySet end_of_rib_;           // families whose End-of-RIB arrived this session
-  asio::steady_timer stale_timer_;       // its stale paths' time (graceful restart)
-  bool down_planned_ = false;            // the event being handled announces a planned restart
+  bool max_prefix_exceeded_ = false;         // the limit stopped the session
+  std::unique_ptr<Timer> max_prefix_timer_;  // restart-after
+  wire::FamilySet end_of_rib_;               // families whose End-of-RIB arrived this session
+  std::unique_ptr<Timer> stale_timer_;       // its stale paths' time (graceful restart)
+  bool down_planned_ = false;                // the event being handled announces a planned restart
   Clock::time_point last_update_{};
   std::optional<Clock::time_point> established_at_;
   std::optional<std::chrono::system_clock::time_point> last_reset_;  // wall clock, for the API
-  Clock::time_point state_since_ = Clock::now();
+  Clock::time_point state_since_;
   uint64_t messages_received_ = 0, messages_sent_ = 0;  // of connections already closed
   std::string last_error_;
   bfd::BfdClient& bfd_;

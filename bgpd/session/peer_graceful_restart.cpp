@@ -47,15 +47,13 @@ void Peer::on_back_from_restart(const Negotiated& n) {
 }
 
 void Peer::arm_stale_timer(uint32_t seconds, const std::string& why) {
-  stale_timer_.expires_after(std::chrono::seconds(seconds));
-  stale_timer_.async_wait([this, why](const boost::system::error_code& ec) {
-    if (!ec) drop_stale(std::nullopt, why);
-  });
+  stale_timer_->arm(time_.now() + std::chrono::seconds(seconds),
+                    [this, why] { drop_stale(std::nullopt, why); });
 }
 
 void Peer::drop_stale(std::optional<wire::Family> family, const std::string& why) {
   const size_t gone = events_.peer_sweep_stale(*this, family);
-  if (!has_stale()) stale_timer_.cancel();
+  if (!has_stale()) stale_timer_->cancel();
   if (gone == 0) return;
   session_logger()->info("{}: graceful restart: {} stale paths{} withdrawn: {}", id_.name, gone,
                          family ? " of " + std::string(wire::family_name(*family)) : "", why);

@@ -41,9 +41,8 @@ bool Peer::within_max_prefix(wire::Family family, size_t received) {
   stop(wire::cease::kMaxPrefixes, "", false, limit_data(family, m.limit));
   max_prefix_exceeded_ = true;
   if (restart) {
-    max_prefix_timer_.expires_after(std::chrono::seconds(m.restart_after));
-    max_prefix_timer_.async_wait([this](const boost::system::error_code& ec) {
-      if (ec || !max_prefix_exceeded_) return;
+    max_prefix_timer_->arm(time_.now() + std::chrono::seconds(m.restart_after), [this] {
+      if (!max_prefix_exceeded_) return;
       session_logger()->info("{}: restarting after max-prefix", id_.name);
       start();
     });

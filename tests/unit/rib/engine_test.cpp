@@ -80,6 +80,14 @@ class Engine : public ::testing::Test {
     rib_.flush(&install, out_);
     return fib;
   }
+  // A and B up, A's `prefixes` sent on to B; B's record starts empty.
+  void a_announces_to_b(std::vector<wire::Prefix> prefixes) {
+    up(kA);
+    up(kB);
+    rib_.apply(kA.id, kA.announce(std::move(prefixes)));
+    flush();
+    out_.take(kB.id);
+  }
   static std::vector<uint32_t> as_path(const wire::PathAttributes& a) {
     return a.as_path->segments.at(0).asns;
   }
@@ -164,11 +172,7 @@ TEST_F(Engine, Rfc8212RefusesAnEbgpNeighbourWithoutPolicy) {
 }
 
 TEST_F(Engine, AHardDownWithdrawsEverythingItSent) {
-  up(kA);
-  up(kB);
-  rib_.apply(kA.id, kA.announce({kP1, kP2}));
-  flush();
-  out_.take(kB.id);
+  a_announces_to_b({kP1, kP2});
   EXPECT_EQ(rib_.session_down(kA.id, DownKind::Hard), 2u);
   const auto fib = flush();
   EXPECT_EQ(fib.remove.size(), 2u);
@@ -179,11 +183,7 @@ TEST_F(Engine, AHardDownWithdrawsEverythingItSent) {
 }
 
 TEST_F(Engine, AGracefulDownKeepsPathsStaleUntilSentAgainOrSwept) {
-  up(kA);
-  up(kB);
-  rib_.apply(kA.id, kA.announce({kP1, kP2}));
-  flush();
-  out_.take(kB.id);
+  a_announces_to_b({kP1, kP2});
   EXPECT_EQ(rib_.session_down(kA.id, DownKind::Graceful), 2u);
   EXPECT_TRUE(flush().remove.empty());
   EXPECT_TRUE(out_.nothing_for(kB.id));  // still forwarding through it
@@ -215,11 +215,7 @@ TEST_F(Engine, OurOwnRoutesAreAdvertisedButNotInstalled) {
 }
 
 TEST_F(Engine, DrainedAddsGracefulShutdownAndPrependsAndWarmWithdraws) {
-  up(kA);
-  up(kB);
-  rib_.apply(kA.id, kA.announce({kP1}));
-  flush();
-  out_.take(kB.id);
+  a_announces_to_b({kP1});
   rib_.set_node_drain(DrainState::Drained, out_);
   auto drained = out_.take(kB.id).announced.at("10.1.0.0/24");
   EXPECT_EQ(as_path(drained), (std::vector<uint32_t>{kLocalAs, kLocalAs, kLocalAs, 65001}));

@@ -1,0 +1,41 @@
+#include "bgpd/api/event_publisher.h"
+
+#include <map>
+
+namespace closbgp::api {
+
+void EventPublisher::publish(EventKind kind, const std::string& neighbor, const std::string& prefix,
+                             const std::string& state, const std::string& detail) {
+  if (bus_.watched()) bus_.publish({kind, {}, neighbor, prefix, state, detail});
+}
+
+void EventPublisher::peer_changed(const session::Peer& p, const std::string& state,
+                                  const std::string& detail) {
+  publish(EventKind::Peer, p.identity().name, "", state, detail);
+}
+
+void EventPublisher::bfd_changed(const session::Peer& p, const std::string& state,
+                                 const std::string& diag) {
+  publish(EventKind::Bfd, p.identity().name, "", state, diag);
+}
+
+void EventPublisher::routes_changed(std::span<const wire::Prefix> prefixes) {
+  if (!bus_.watched()) return;
+  std::map<uint32_t, std::string> names{{rib::kLocalSource, "local"}};
+  for (const auto& [name, p] : speaker_.peers()) names[p->id()] = name;
+  const rib::LocRib& rib = speaker_.rib().loc_rib();
+  for (const auto& prefix : prefixes) {
+    const rib::LocRib::Entry* e = rib.find(prefix);
+    std::string via;
+    if (e)
+      for (uint16_t i : e->multipath())
+        via += (via.empty() ? "via " : ", ") + names[e->path(i).source.peer_id];
+    publish(EventKind::Route, "", prefix.to_string(), e ? "best" : "withdrawn", via);
+  }
+}
+
+void EventPublisher::fib_errors(uint64_t count, const std::string& last) {
+  publish(EventKind::Fib, "", "", "error", std::to_string(count) + " failed; last: " + last);
+}
+
+}  // namespace closbgp::api

@@ -1,0 +1,16 @@
+// `show fib`: the kernel's routes of ours against what the RIB engine
+// wants there, prefix by prefix.
+#pragma once
+
+#include <expected>
+#include <vector>
+
+#include "bgpd/api/backend.h"
+#include "bgpd/session/speaker.h"
+
+namespace closbgp::api {
+
+// Sorted by prefix; an error when the FIB is disabled or the kernel cannot be read.
+std::expected<std::vector<FibRouteView>, ControlError> fib_view(const session::Speaker& speaker);
+
+}  // namespace closbgp::api

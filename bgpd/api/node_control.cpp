@@ -1,0 +1,56 @@
+#include "bgpd/api/node_control.h"
+
+#include "bgpd/api/node_views.h"
+
+namespace closbgp::api {
+namespace {
+
+// std::expected::transform_error, which GCC 12 lacks.
+template <class T>
+std::expected<T, ControlError> translated(std::expected<T, session::OpError> r) {
+  if (r) return std::move(*r);
+  return std::unexpected(control_error(r.error()));
+}
+
+}  // namespace
+
+std::expected<std::vector<std::string>, ControlError> NodeControl::reload_config() {
+  return translated(speaker_.reload_config());
+}
+
+// Any file, the running one when `path` is empty; nothing is applied.
+std::expected<std::string, ControlError> NodeControl::validate_config(
+    const std::string& path) const {
+  auto c = config::load_config_file(path.empty() ? speaker_.config_source() : path);
+  if (!c)
+    return std::unexpected(ControlError{ControlError::Kind::InvalidConfig, c.error().to_string()});
+  return c->source + ": valid (AS " + std::to_string(c->asn) + ", router-id " +
+         c->router_id.to_string() + ", " + std::to_string(c->neighbors.size()) + " neighbors)";
+}
+
+std::expected<std::string, ControlError> NodeControl::set_drain(const std::string& state,
+                                                                const std::string& neighbor) {
+  return translated(speaker_.set_drain(state, neighbor));
+}
+
+std::expected<std::string, ControlError> NodeControl::add_route(
+    const std::string& prefix, const std::vector<std::string>& communities,
+    const std::vector<std::string>& large_communities, std::optional<uint32_t> med) {
+  return translated(speaker_.add_route(prefix, communities, large_communities, med));
+}
+
+std::expected<std::string, ControlError> NodeControl::delete_route(const std::string& prefix) {
+  return translated(speaker_.delete_route(prefix));
+}
+
+std::expected<std::string, ControlError> NodeControl::reset_neighbor(const std::string& neighbor,
+                                                                     const std::string& soft) {
+  return translated(speaker_.reset_neighbor(neighbor, soft));
+}
+
+std::expected<std::string, ControlError> NodeControl::set_neighbor_enabled(
+    const std::string& neighbor, bool enabled, const std::string& message) {
+  return translated(speaker_.set_neighbor_enabled(neighbor, enabled, message));
+}
+
+}  // namespace closbgp::api

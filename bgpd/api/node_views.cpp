@@ -1,0 +1,156 @@
+#include "bgpd/api/node_views.h"
+
+#include <unistd.h>
+
+#include <fstream>
+
+#include "bgpd/api/fib_view.h"
+#include "bgpd/api/route_views.h"
+#include "rib/attr_intern.h"
+
+namespace closbgp::api {
+namespace {
+
+uint64_t resident_memory_bytes() {
+  std::ifstream statm("/proc/self/statm");
+  uint64_t size = 0, resident = 0;
+  statm >> size >> resident;
+  return resident * uint64_t(sysconf(_SC_PAGESIZE));
+}
+
+PeerState to_api(session::State s) {
+  using S = session::State;
+  switch (s) {
+    case S::Idle:
+      return PeerState::Idle;
+    case S::Connect:
+      return PeerState::Connect;
+    case S::Active:
+      return PeerState::Active;
+    case S::OpenSent:
+      return PeerState::OpenSent;
+    case S::OpenConfirm:
+      return PeerState::OpenConfirm;
+    case S::Established:
+      return PeerState::Established;
+  }
+  return PeerState::Idle;
+}
+
+// A configured interface that does not exist: shown, so that a typo is visible.
+PeerView missing_interface_view(const config::Neighbor& n) {
+  PeerView v;
+  v.interface = n.interface;
+  v.remote_as_config = n.remote_as.to_string();
+  v.last_error = "interface does not exist";
+  return v;
+}
+
+}  // namespace
+
+ControlError control_error(const session::OpError& e) {
+  using K = session::OpError::Kind;
+  using A = ControlError::Kind;
+  static constexpr A kKinds[] = {A::InvalidConfig,   A::NeedsRestart, A::NotFound,
+                                 A::InvalidArgument, A::Conflict,     A::Internal};
+  static_assert(std::size(kKinds) == size_t(K::Internal) + 1);
+  return {kKinds[size_t(e.kind)], e.message};
+}
+
+PeerView NodeViews::peer_view(const std::string& name, const session::Peer& p) const {
+  const session::PeerStatus s = p.status();
+  const rib::Rib& rib = speaker_.rib();
+  PeerView v;
+  v.interface = p.identity().interface;
+  v.address = s.address.value_or("");
+  v.remote_as_config = p.identity().remote_as_config;
+  v.state = to_api(s.state);
+  if (s.negotiated) {
+    v.remote_as = s.negotiated->peer_as;
+    v.peer_router_id = wire::IpAddress::v4(s.negotiated->peer_router_id).to_string();
+    v.hold_time = s.negotiated->hold_time;
+    v.peer_hostname = s.negotiated->peer_hostname;
+    v.capabilities = session::capability_names(*s.negotiated);
+  }
+  v.uptime_seconds = uint64_t(s.uptime.count());
+  v.messages_received = s.messages_received;
+  v.messages_sent = s.messages_sent;
+  if (const rib::AdjRibIn* in = rib.adj_rib_in(p.id())) {
+    v.prefixes_received = in->received();
+    v.prefixes_accepted = in->accepted();
+    v.stale_paths = in->stale();
+  }
+  v.prefixes_sent = rib.prefixes_sent(p.id());
+  v.last_error = s.last_error;
+  v.last_reset = s.last_reset;
+  v.rfc7606_events = s.rfc7606_events;
+  v.updates_filtered = s.updates_filtered;
+  v.max_prefix = p.policy().max_prefix.limit;
+  v.max_prefix_exceeded = s.max_prefix_exceeded;
+  v.bfd_state = s.bfd_state;
+  if (s.bfd) {
+    v.bfd_packets_received = s.bfd->counters.rx;
+    v.bfd_packets_sent = s.bfd->counters.tx;
+    v.bfd_packets_dropped = s.bfd->counters.dropped;
+    v.bfd_flaps = s.bfd->counters.down_transitions;
+  }
+  v.drain_state = std::string(drain_name(effective_drain(rib.node_drain(), p.drain())));
+  v.shutdown = speaker_.shut_down(name);
+  return v;
+}
+
+SummaryView NodeViews::summary() const {
+  const config::Config& cfg = speaker_.config();
+  const rib::Rib& rib = speaker_.rib();
+  SummaryView s;
+  s.router_id = cfg.router_id.to_string();
+  s.local_as = cfg.asn;
+  s.drain_state = std::string(drain_name(rib.node_drain()));
+  s.rib_prefixes = rib.loc_rib().size();
+  s.rib_attribute_sets = rib::interned_count();
+  for (auto f : wire::kAllFamilies)
+    s.family_prefixes.emplace_back(wire::family_name(f),
+                                   rib.loc_rib().entries().size(wire::afi_of(f)));
+  s.resident_memory_bytes = resident_memory_bytes();
+  if (const fib::Fib* fib = speaker_.fib()) {
+    const auto f = fib->status();
+    s.fib_enabled = true;
+    s.fib_routes = f.routes;
+    s.fib_groups = f.groups;
+    s.fib_nexthops = f.nexthops;
+    s.fib_operations = f.operations;
+    s.fib_sends = f.sends;
+    s.fib_errors = f.errors;
+    s.fib_backlog = fib->backlog();
+    s.fib_awaiting_install = rib.awaiting_install();
+  }
+  for (const auto& [name, p] : speaker_.peers()) s.peers.push_back(peer_view(name, *p));
+  for (const auto& n : cfg.neighbors)
+    if (speaker_.is_missing_interface(n)) s.peers.push_back(missing_interface_view(n));
+  return s;
+}
+
+std::expected<PeerView, ControlError> NodeViews::neighbor(const std::string& name) const {
+  auto p = speaker_.find_peer(name);
+  if (p) return peer_view(name, **p);
+  for (const auto& n : speaker_.config().neighbors)
+    if (n.interface == name && speaker_.is_missing_interface(n)) return missing_interface_view(n);
+  return std::unexpected(control_error(p.error()));
+}
+
+std::vector<RouteView> NodeViews::routes() const {
+  return received_routes(speaker_);
+}
+
+std::expected<std::vector<RouteView>, ControlError> NodeViews::adj_rib(const std::string& neighbor,
+                                                                       bool out) const {
+  auto p = speaker_.find_peer(neighbor);
+  if (!p) return std::unexpected(control_error(p.error()));
+  return out ? sent_routes(speaker_, neighbor, **p) : received_routes(speaker_, neighbor, **p);
+}
+
+std::expected<std::vector<FibRouteView>, ControlError> NodeViews::fib_routes() const {
+  return fib_view(speaker_);
+}
+
+}  // namespace closbgp::api

@@ -1,0 +1,32 @@
+// The API's read side: what the Speaker and its RIB engine hold, as the
+// plain views of backend.h. Read on the main loop; nothing is copied that
+// the request does not show.
+#pragma once
+
+#include "bgpd/api/backend.h"
+#include "bgpd/session/speaker.h"
+
+namespace closbgp::api {
+
+class NodeViews final : public Backend {
+ public:
+  explicit NodeViews(const session::Speaker& speaker) : speaker_(speaker) {}
+
+  SummaryView summary() const override;
+  std::vector<RouteView> routes() const override;
+  std::expected<std::vector<FibRouteView>, ControlError> fib_routes() const override;
+  std::expected<PeerView, ControlError> neighbor(const std::string& name) const override;
+  std::expected<std::vector<RouteView>, ControlError> adj_rib(const std::string& neighbor,
+                                                              bool out) const override;
+
+ private:
+  // A neighbour: its session's status, and what the engine holds of it.
+  PeerView peer_view(const std::string& name, const session::Peer& p) const;
+
+  const session::Speaker& speaker_;
+};
+
+// The session layer's reasons, as the API's.
+ControlError control_error(const session::OpError& e);
+
+}  // namespace closbgp::api

@@ -1,0 +1,39 @@
+// The Speaker's link to the FIB thread: the engine's deltas go in through
+// installer(); with advertise-after-install the FIB's reports of what the
+// kernel now holds come back to the main loop; and while the FIB's queue
+// is long, reading from peers stops so that TCP pushes back instead of
+// memory growing.
+#pragma once
+
+#include <functional>
+#include <vector>
+
+#include "bgpd/asio.h"
+#include "fib/fib.h"
+#include "rib/rib.h"
+
+namespace closbgp::session {
+
+class FibLink {
+ public:
+  // `fib`: nullptr runs the control plane only.
+  FibLink(asio::io_context& io, fib::Fib* fib);
+  ~FibLink();
+
+  // `on_installed(prefixes, through)` runs on the main loop for each report.
+  void report_installed(std::function<void(std::vector<wire::Prefix>, uint64_t)> on_installed);
+  // What Rib::flush() hands its deltas to; nullptr without a FIB.
+  const rib::Rib::Installer* installer() const { return fib_ ? &install_ : nullptr; }
+  // Pauses (`pause(true)`) reading while the backlog is above the
+  // high-water mark, and resumes below the low one; polls while paused.
+  void apply_backpressure(std::function<void(bool)> pause);
+
+ private:
+  asio::io_context& io_;
+  fib::Fib* fib_;
+  rib::Rib::Installer install_;
+  bool paused_ = false;
+  asio::steady_timer poll_;
+};
+
+}  // namespace closbgp::session

@@ -1,0 +1,110 @@
+#include "bgpd/session/peer_config.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+
+#include "bgpd/session/origination.h"
+
+namespace closbgp::session {
+namespace {
+
+std::string hostname() {
+  char buf[256] = {};
+  if (gethostname(buf, sizeof buf - 1) != 0) return "";
+  return buf;
+}
+
+// The parts of a neighbour that only change how routes are filtered and
+// sent: a reload re-applies them to a running session.
+config::Neighbor without_policy(config::Neighbor n) {
+  n.route_map_in.clear();
+  n.route_map_out.clear();
+  n.remove_private_as = {};
+  n.default_originate = false;
+  n.max_prefix = {};
+  n.path_attribute = {};
+  n.line = 0;
+  return n;
+}
+
+}  // namespace
+
+LocalConfig local_config(const config::Config& cfg, const config::Neighbor& n, bool restarting) {
+  LocalConfig l;
+  l.asn = cfg.asn;
+  l.router_id = cfg.router_id.v4_host_order();
+  l.hold_time = cfg.timers.hold;
+  l.keepalive = cfg.timers.keepalive;
+  l.connect_retry = cfg.timers.connect_retry;
+  l.hostname = hostname();
+  using K = config::RemoteAs::Kind;
+  l.peer_as.kind = n.remote_as.kind == K::External   ? PeerAsRule::Kind::External
+                   : n.remote_as.kind == K::Internal ? PeerAsRule::Kind::Internal
+                                                     : PeerAsRule::Kind::Number;
+  l.peer_as.asn = n.remote_as.asn;
+  l.passive = n.listen_range.has_value();  // dynamic neighbours only answer
+  if (cfg.graceful_restart.enabled) {
+    l.gr_restart_time = cfg.graceful_restart.restart_time;
+    l.gr_stale_time = cfg.graceful_restart.stale_time;
+    l.gr_restarting = restarting;
+  }
+  return l;
+}
+
+PeerPolicy peer_policy(const config::Config& cfg, const config::Neighbor& n) {
+  using Mode = config::Neighbor::RemovePrivateAs;
+  const rib::RemovePrivateAs remove_private_as =
+      n.remove_private_as == Mode::All             ? rib::RemovePrivateAs::All
+      : n.remove_private_as == Mode::IfOnlyPrivate ? rib::RemovePrivateAs::IfOnlyPrivate
+                                                   : rib::RemovePrivateAs::Off;
+  return {{cfg.policies.route_map(n.route_map_in), cfg.policies.route_map(n.route_map_out),
+           remove_private_as, cfg.ebgp_requires_policy, n.allowas_in, n.default_originate},
+          n.max_prefix,
+          n.path_attribute};
+}
+
+rib::SelectionOptions selection_options(const config::Config& cfg) {
+  rib::SelectionOptions o;
+  o.max_paths = cfg.multipath.max_paths;
+  o.multipath = cfg.multipath.max_paths > 1;
+  o.as_path_relax = cfg.multipath.as_path_relax;
+  o.always_compare_med = cfg.always_compare_med;
+  return o;
+}
+
+rib::RibOptions rib_options(const config::Config& cfg) {
+  rib::RibOptions o;
+  o.local_as = cfg.asn;
+  o.router_id = cfg.router_id.v4_host_order();
+  o.selection = selection_options(cfg);
+  o.aggregates = aggregate_specs(cfg);
+  o.drain_prepend = cfg.drain.prepend;
+  o.advertise_after_install = cfg.fib.enabled && cfg.fib.advertise_after_install;
+  return o;
+}
+
+const config::Neighbor* find_neighbor(const config::Config& cfg, const std::string& name) {
+  auto it = std::find_if(cfg.neighbors.begin(), cfg.neighbors.end(),
+                         [&](const auto& n) { return n.name() == name; });
+  return it == cfg.neighbors.end() ? nullptr : &*it;
+}
+
+bool needs_restart(const config::Neighbor& before, const config::Neighbor& now) {
+  return without_policy(before) != without_policy(now);
+}
+
+std::optional<std::string> needs_daemon_restart(const config::Config& running,
+                                                const config::Config& next) {
+  const char* what = next.asn != running.asn                             ? "asn"
+                     : next.router_id != running.router_id               ? "router-id"
+                     : next.fib != running.fib                           ? "fib"
+                     : next.grpc != running.grpc                         ? "grpc"
+                     : next.metrics != running.metrics                   ? "metrics"
+                     : next.graceful_restart != running.graceful_restart ? "graceful-restart"
+                                                                         : nullptr;
+  if (!what) return std::nullopt;
+  return std::string(what) + " changed: restart closbgpd to apply it";
+}
+
+}  // namespace closbgp::session

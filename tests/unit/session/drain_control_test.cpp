@@ -1,0 +1,79 @@
+// The WARM start and drain states, with time passed in: no sleeping.
+#include "bgpd/session/drain_control.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "tests/mocks/advertisement_recorder.h"
+
+namespace closbgp::session {
+namespace {
+
+class DrainControlTest : public ::testing::Test {
+ protected:
+  DrainControlTest()
+      : path_(std::filesystem::temp_directory_path() /
+              ("drain_control_test_" + std::to_string(::getpid()) + ".yaml")),
+        state_(path_.string()),
+        rib_(rib::RibOptions{}),
+        drain_(rib_, out_, state_, nullptr) {
+    std::filesystem::remove(path_);
+  }
+  ~DrainControlTest() override { std::filesystem::remove(path_); }
+
+  const DrainControl::Time t0_ = DrainControl::Time{} + std::chrono::hours(1);
+  std::filesystem::path path_;
+  OperatorState state_;
+  rib::Rib rib_;
+  mocks::AdvertisementRecorder out_;
+  DrainControl drain_;
+};
+
+TEST_F(DrainControlTest, WarmUntilTheTablesAreIn) {
+  drain_.start(60, t0_);
+  EXPECT_EQ(rib_.node_drain(), rib::DrainState::Warm);
+  drain_.check_warm_up(false, t0_ + std::chrono::seconds(5));
+  EXPECT_EQ(rib_.node_drain(), rib::DrainState::Warm);
+  drain_.check_warm_up(true, t0_ + std::chrono::seconds(6));
+  EXPECT_EQ(rib_.node_drain(), rib::DrainState::Live);
+}
+
+TEST_F(DrainControlTest, WarmUpRunsOut) {
+  drain_.start(60, t0_);
+  drain_.check_warm_up(false, t0_ + std::chrono::seconds(59));
+  EXPECT_EQ(rib_.node_drain(), rib::DrainState::Warm);
+  drain_.check_warm_up(false, t0_ + std::chrono::seconds(60));
+  EXPECT_EQ(rib_.node_drain(), rib::DrainState::Live);
+}
+
+TEST_F(DrainControlTest, NoWarmStartWithoutWarmUp) {
+  drain_.start(0, t0_);
+  EXPECT_EQ(rib_.node_drain(), rib::DrainState::Live);
+}
+
+TEST_F(DrainControlTest, ADrainedNodeStaysDrainedAcrossARestart) {
+  ASSERT_TRUE(drain_.set("drained", nullptr, ""));
+  OperatorState again(path_.string());
+  again.load();
+  rib::Rib rib(rib::RibOptions{});
+  DrainControl restarted(rib, out_, again, nullptr);
+  restarted.start(60, t0_);
+  EXPECT_EQ(rib.node_drain(), rib::DrainState::Warm);
+  restarted.check_warm_up(true, t0_ + std::chrono::seconds(1));
+  EXPECT_EQ(rib.node_drain(), rib::DrainState::Drained);
+}
+
+TEST_F(DrainControlTest, AnOperatorDecidesAtOnceAndNonsenseIsRefused) {
+  drain_.start(60, t0_);
+  auto done = drain_.set("live", nullptr, "");
+  ASSERT_TRUE(done);
+  EXPECT_EQ(*done, "node is now live");
+  EXPECT_EQ(rib_.node_drain(), rib::DrainState::Live);
+  auto refused = drain_.set("sideways", nullptr, "");
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().kind, OpError::Kind::InvalidArgument);
+}
+
+}  // namespace
+}  // namespace closbgp::session
