@@ -17,6 +17,7 @@ void Rib::session_up(const PathSource& source, const Member& member, const PeerP
   s.path_source = source;
   s.policy = policy;
   s.interface = member.interface;
+  leave(member.id);  // a session that comes up twice is one member
   auto& m = members_[member.id];
   m = std::make_unique<MemberState>(MemberState{member, policy});
   join(*m, sink);
