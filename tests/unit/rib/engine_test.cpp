@@ -256,6 +256,16 @@ TEST_F(Engine, MembersAlikeShareAGroupAndARefreshResendsTheTable) {
   EXPECT_TRUE(out_.nothing_for(kB.id));
 }
 
+TEST_F(Engine, ASessionUpTwiceIsOneMember) {
+  up(kA);
+  up(kB);
+  up(kB);
+  EXPECT_EQ(rib_.group_size(kB.id), 2u);
+  rib_.apply(kA.id, kA.announce({kP1}));
+  flush();
+  EXPECT_EQ(rib_.prefixes_sent(kB.id), 1u);
+}
+
 TEST_F(Engine, DefaultOriginateSendsOurDefaultRoute) {
   PeerPolicy with_default;
   with_default.default_originate = true;
