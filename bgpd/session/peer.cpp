@@ -9,11 +9,6 @@
 namespace closbgp::session {
 namespace {
 
-const char* bfd_state_name(bfd::State s) {
-  static constexpr const char* kNames[] = {"admin-down", "down", "init", "up"};
-  return kNames[uint8_t(s)];
-}
-
 constexpr uint16_t kBgpPort = 179;
 
 // An unnumbered next hop is our link-local address, sent in both halves of
@@ -36,12 +31,14 @@ Peer::Peer(TimeSource& time, Transports& transports, uint32_t id, PeerIdentity i
       events_(events),
       out_(time, true),
       in_(time, false),
-      max_prefix_timer_(time.timer()),
-      stale_timer_(time.timer()),
+      max_prefix_(time, id_.name),
+      restart_(
+          time, id_.name,
+          [this](std::optional<wire::Family> f) { return events_.peer_sweep_stale(*this, f); },
+          [this] { return events_.peer_stale(*this); }),
       state_since_(time.now()),
-      bfd_(bfd),
-      bfd_params_(bfd_params),
-      bfd_strict_(bfd_strict && bfd_params) {
+      bfd_(bfd, bfd_params, bfd_strict,
+           [this](bfd::State before, const bfd::StateEvent& ev) { on_bfd(before, ev); }) {
   const uint64_t seed = std::hash<std::string>{}(id_.name) ^ local_.router_id;
   out_.fsm.local = local_;
   out_.fsm.rng = seed | 1;
@@ -50,7 +47,6 @@ Peer::Peer(TimeSource& time, Transports& transports, uint32_t id, PeerIdentity i
 }
 
 Peer::~Peer() {
-  if (bfd_key_) bfd_.unwatch(*bfd_key_);
   for (Slot* s : {&out_, &in_})
     if (s->conn) s->conn->close_now();
 }
@@ -67,7 +63,7 @@ void Peer::set_address(const asio::ip::address& addr) {
   for (const Slot* s : {&out_, &in_})
     if (s->fsm.state == State::OpenConfirm || s->fsm.state == State::Established) return;
   if (out_.fsm.state != State::Idle) handle(out_, event::Stop{});
-  if (bfd_allows()) connect_soon(std::chrono::milliseconds(500));
+  if (bfd_.allows()) connect_soon(std::chrono::milliseconds(500));
 }
 
 // Both ends of a link learn each other's address at the same moment (an RA
@@ -84,19 +80,17 @@ void Peer::connect_soon(std::chrono::milliseconds within) {
 void Peer::start() {
   if (enabled_) return;
   enabled_ = true;
-  max_prefix_exceeded_ = false;
-  max_prefix_timer_->cancel();
+  max_prefix_.release();
   session_logger()->info("{}: neighbour enabled{}", id_.name,
                          address_ ? "" : "; waiting to learn its address");
   update_bfd();
-  if (address_ && !local_.passive && bfd_allows()) connect_soon(std::chrono::milliseconds(500));
+  if (address_ && !local_.passive && bfd_.allows()) connect_soon(std::chrono::milliseconds(500));
 }
 
 void Peer::stop(uint8_t cease_subcode, const std::string& message, bool planned,
                 std::vector<uint8_t> data) {
   // Whoever stops it now decides when it starts again, not max-prefix.
-  max_prefix_exceeded_ = false;
-  max_prefix_timer_->cancel();
+  max_prefix_.release();
   if (!enabled_) return;
   enabled_ = false;
   update_bfd();
@@ -105,22 +99,11 @@ void Peer::stop(uint8_t cease_subcode, const std::string& message, bool planned,
         !planned && s->fsm.state >= State::OpenConfirm && s->fsm.negotiated.gr_notification;
     handle(*s, event::Stop{cease_subcode, message, hard, data});
   }
-  if (!planned && has_stale()) drop_stale(std::nullopt, "the neighbour was stopped");
+  if (!planned && restart_.has_stale()) restart_.drop(std::nullopt, "the neighbour was stopped");
 }
 
 void Peer::update_bfd() {
-  std::optional<bfd::PeerKey> want;
-  if (enabled_ && address_ && bfd_params_) want = bfd::make_key(*address_, id_.ifindex);
-  if (want == bfd_key_) return;
-  if (bfd_key_) bfd_.unwatch(*bfd_key_);  // sends AdminDown: the peer keeps its session
-  bfd_key_ = want;
-  bfd_state_ = bfd::State::Down;
-  if (!want) return;
-  bfd_.watch(*want, *bfd_params_,
-             [this, alive = std::weak_ptr<bool>(alive_), key = *want](const bfd::StateEvent& ev) {
-               if (alive.expired() || bfd_key_ != key) return;  // a stale session's news
-               on_bfd(ev);
-             });
+  bfd_.follow(enabled_, address_, id_.ifindex);
 }
 
 // Only a real failure of an Up session acts: a peer without BFD, or one that
@@ -128,13 +111,11 @@ void Peer::update_bfd() {
 // It acts on the Established session only: a connection still opening is
 // most often the neighbour's next incarnation (a restarted daemon's BFD
 // says Down before it says Up), and if the path is dead it fails anyway.
-void Peer::on_bfd(const bfd::StateEvent& ev) {
-  const bool was_up = bfd_state_ == bfd::State::Up;
-  if (ev.state != bfd_state_) {
-    events_.peer_bfd_changed(*this, bfd_state_name(ev.state), std::string(bfd::diag_name(ev.diag)));
-  }
-  bfd_state_ = ev.state;
-  if (bfd_strict_ && !was_up && ev.state == bfd::State::Up && enabled_ && address_ &&
+void Peer::on_bfd(bfd::State before, const bfd::StateEvent& ev) {
+  const bool was_up = before == bfd::State::Up;
+  if (ev.state != before)
+    events_.peer_bfd_changed(*this, bfd_.state_name(), std::string(bfd::diag_name(ev.diag)));
+  if (bfd_.strict() && !was_up && ev.state == bfd::State::Up && enabled_ && address_ &&
       !local_.passive && out_.fsm.state == State::Idle) {
     session_logger()->info("{}: BFD up: starting the BGP session (strict BFD)", id_.name);
     handle(out_, event::Start{});
@@ -148,12 +129,12 @@ void Peer::on_bfd(const bfd::StateEvent& ev) {
 
 void Peer::accept(std::shared_ptr<Transport> transport) {
   const std::string from = endpoint_text(transport->remote_endpoint());
-  if (!enabled_ || established() || !bfd_allows()) {
+  if (!enabled_ || established() || !bfd_.allows()) {
     // RFC 4271 sec. 6.8: an established session wins over a new connection.
     session_logger()->info("{}: refusing connection from {}: {}", id_.name, from,
-                           !enabled_       ? "neighbour is disabled"
-                           : !bfd_allows() ? "strict BFD is not Up"
-                                           : "a session is already established");
+                           !enabled_        ? "neighbour is disabled"
+                           : !bfd_.allows() ? "strict BFD is not Up"
+                                            : "a session is already established");
     auto bytes = wire::encode(wire::NotificationMessage{wire::ErrorCode::Cease,
                                                         enabled_ ? wire::cease::kCollisionResolution
                                                                  : wire::cease::kConnectionRejected,
@@ -201,7 +182,8 @@ std::shared_ptr<Transport> Peer::take(Slot& slot, std::shared_ptr<Transport> con
 
 void Peer::handle(Slot& slot, const Event& e) {
   const State before = slot.fsm.state;
-  if (before == State::Established) down_planned_ = planned_restart(e, slot.fsm.negotiated);
+  if (before == State::Established)
+    down_planned_ = RestartHelper::announced(e, slot.fsm.negotiated);
   auto actions = step(slot.fsm, e, time_.now());
   for (auto& a : actions) execute(slot, a);
   const State after = slot.fsm.state;
@@ -246,7 +228,7 @@ void Peer::handle(Slot& slot, const Event& e) {
   const auto* n = std::get_if<event::NotificationReceived>(&e);
   const bool lost_collision = n && n->notification.code == wire::ErrorCode::Cease &&
                               n->notification.subcode == wire::cease::kCollisionResolution;
-  if (enabled_ && address_ && !local_.passive && bfd_allows() && out_.fsm.state == State::Idle &&
+  if (enabled_ && address_ && !local_.passive && bfd_.allows() && out_.fsm.state == State::Idle &&
       in_.fsm.state == State::Idle && (lost_collision || !out_.fsm.connect_retry_at)) {
     if (lost_collision)
       connect_soon(std::chrono::milliseconds(1000));
@@ -342,8 +324,8 @@ void Peer::on_established(Slot& slot) {
     handle(rival, event::Stop{wire::cease::kCollisionResolution, ""});
   end_of_rib_ = {};
   filter_logged_.reset();
-  max_prefix_level_ = 0;
-  if (has_stale()) on_back_from_restart(n);
+  max_prefix_.new_session();
+  if (restart_.has_stale()) restart_.back(n, local_.gr_stale_time);
   // A numbered neighbour's link: where our end of the session lives, so that
   // its paths can be installed via it (unnumbered ones know theirs).
   link_ifindex_ = id_.ifindex;
@@ -364,10 +346,10 @@ void Peer::on_down(Slot& slot, const std::string& reason) {
   last_reset_ = std::chrono::system_clock::now();
   if (down_planned_) {
     session_logger()->warn("{}: session down: {}; a planned restart", id_.name, reason);
-    keep_stale(events_.peer_restarting(*this), slot.fsm.negotiated);
+    restart_.restarting(events_.peer_restarting(*this), slot.fsm.negotiated);
     return;
   }
-  stale_timer_->cancel();
+  restart_.cancel();
   const size_t withdrawn = events_.peer_down(*this);
   session_logger()->warn("{}: session down after {} s: {}; {} received prefixes withdrawn",
                          id_.name, up_for.count(), reason, withdrawn);
@@ -406,6 +388,20 @@ rib::PathSource Peer::source() const {
   if (address_) src.peer_address = to_wire(*address_);
   src.ifindex = link_ifindex_;
   return src;
+}
+
+// max-prefix: false when the limit closed the session.
+bool Peer::within_max_prefix(wire::Family family, size_t received) {
+  auto data = max_prefix_.check(policy_.max_prefix, received, family);
+  if (!data) return true;
+  stop(wire::cease::kMaxPrefixes, "", false, std::move(*data));
+  max_prefix_.hold(policy_.max_prefix, [this] { start(); });
+  return false;
+}
+
+bool Peer::restarting_gracefully() const {
+  const Negotiated* n = negotiated();
+  return n && n->graceful_restart && n->we_restarted;
 }
 
 bool Peer::initial_table_done() const {
@@ -464,18 +460,14 @@ void Peer::on_message(Slot& slot, wire::Message&& m) {
     // The peer's initial table for the family is complete (RFC 4724).
     session_logger()->info("{}: End-of-RIB for {} after {} prefixes", id_.name,
                            wire::family_name(*eor), events_.peer_received(*this));
-    if (has_stale()) drop_stale(*eor, "End-of-RIB");
+    if (restart_.has_stale()) restart_.drop(*eor, "End-of-RIB");
     return;
   }
-  const bool had_stale = has_stale();
+  const bool had_stale = restart_.has_stale();
   const size_t received = events_.peer_update(*this, u);
   if (!within_max_prefix(u.mp_reach ? u.mp_reach->family : wire::Family::Ipv4Unicast, received))
     return;
-  if (had_stale && !has_stale()) {
-    stale_timer_->cancel();
-    session_logger()->info("{}: graceful restart complete: every stale path was sent again",
-                           id_.name);
-  }
+  restart_.updated(had_stale);
 }
 
 // An error of the peer is worth a warning each time; what the operator's
@@ -566,13 +558,11 @@ PeerStatus Peer::status() const {
   }
   v.rfc7606_events = rfc7606_events_;
   v.updates_filtered = updates_filtered_;
-  v.max_prefix_exceeded = max_prefix_exceeded_;
+  v.max_prefix_exceeded = max_prefix_.held();
   v.last_error = last_error_;
   v.last_reset = last_reset_;
-  if (bfd_key_) {
-    v.bfd_state = bfd_state_name(bfd_state_);
-    v.bfd = bfd_.view(*bfd_key_);
-  }
+  v.bfd_state = bfd_.state_name();
+  v.bfd = bfd_.view();
   return v;
 }
 

@@ -14,7 +14,10 @@
 #include "bgpd/asio.h"
 #include "bgpd/bfd/client.h"
 #include "bgpd/config/config.h"
+#include "bgpd/session/bfd_watch.h"
 #include "bgpd/session/fsm.h"
+#include "bgpd/session/max_prefix_guard.h"
+#include "bgpd/session/restart_helper.h"
 #include "bgpd/session/socket_options.h"
 #include "bgpd/session/time_source.h"
 #include "bgpd/session/transport.h"
@@ -143,7 +146,7 @@ class Peer {
   bool enabled() const { return enabled_; }
   // Stopped by max-prefix: it starts again after restart-after, or when an
   // operator enables or resets it; nothing else may start it meanwhile.
-  bool held_down() const { return max_prefix_exceeded_; }
+  bool held_down() const { return max_prefix_.held(); }
   const std::string& last_error() const { return last_error_; }
   bool established() const;
   // ROUTE-REFRESH for every family of the session, if the peer supports it.
@@ -168,14 +171,7 @@ class Peer {
   void on_established(Slot& slot);
   void on_down(Slot& slot, const std::string& reason);
   void on_message(Slot& slot, wire::Message&& m);
-  // Graceful restart, helper side (peer_graceful_restart.cpp).
-  bool planned_restart(const Event& e, const Negotiated& n) const;
-  void keep_stale(size_t kept, const Negotiated& n);
-  void on_back_from_restart(const Negotiated& n);
-  void drop_stale(std::optional<wire::Family> family, const std::string& why);
-  bool has_stale() const { return events_.peer_stale(*this) > 0; }
-  void arm_stale_timer(uint32_t seconds, const std::string& why);
-  // max-prefix (peer_max_prefix.cpp): false when the limit closed the session.
+  // max-prefix: false when the limit closed the session.
   bool within_max_prefix(wire::Family family, size_t received);
   // `conn` becomes `slot`'s: its messages and failures come to this peer.
   std::shared_ptr<Transport> take(Slot& slot, std::shared_ptr<Transport> conn);
@@ -186,7 +182,7 @@ class Peer {
   const Slot* established_slot() const;
   // Starts, moves or stops the BFD session to follow address and state.
   void update_bfd();
-  void on_bfd(const bfd::StateEvent& ev);
+  void on_bfd(bfd::State before, const bfd::StateEvent& ev);
   std::string describe(const Slot& s) const;
 
   TimeSource& time_;
@@ -205,28 +201,17 @@ class Peer {
   uint64_t rfc7606_events_ = 0;     // UPDATEs with attribute errors the session survived
   uint64_t updates_filtered_ = 0;   // UPDATEs the path-attribute filter acted on
   std::bitset<256> filter_logged_;  // attribute codes whose filtering was logged this session
-  // max-prefix: 0 below the warning, 1 above it, 2 above the limit (logged once each).
-  uint8_t max_prefix_level_ = 0;
-  bool max_prefix_exceeded_ = false;         // the limit stopped the session
-  std::unique_ptr<Timer> max_prefix_timer_;  // restart-after
-  wire::FamilySet end_of_rib_;               // families whose End-of-RIB arrived this session
-  std::unique_ptr<Timer> stale_timer_;       // its stale paths' time (graceful restart)
-  bool down_planned_ = false;                // the event being handled announces a planned restart
+  MaxPrefixGuard max_prefix_;
+  wire::FamilySet end_of_rib_;  // families whose End-of-RIB arrived this session
+  RestartHelper restart_;       // graceful restart, the helper's side: its stale paths' time
+  bool down_planned_ = false;   // the event being handled announces a planned restart
   Clock::time_point last_update_{};
   std::optional<Clock::time_point> established_at_;
   std::optional<std::chrono::system_clock::time_point> last_reset_;  // wall clock, for the API
   Clock::time_point state_since_;
   uint64_t messages_received_ = 0, messages_sent_ = 0;  // of connections already closed
   std::string last_error_;
-  bfd::BfdClient& bfd_;
-  std::optional<bfd::Params> bfd_params_;
-  bool bfd_strict_ = false;
-  // With strict BFD, whether BFD currently allows a BGP session.
-  bool bfd_allows() const { return !bfd_strict_ || bfd_state_ == bfd::State::Up; }
-  std::optional<bfd::PeerKey> bfd_key_;
-  bfd::State bfd_state_ = bfd::State::Down;
-  // BFD callbacks are posted to the main loop; this tells them the peer is gone.
-  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+  BfdWatch bfd_;  // last: its callbacks use the members above
 };
 
 }  // namespace closbgp::session

@@ -55,11 +55,13 @@ LocalConfig ours() {
 }
 
 // The neighbour's OPEN: its router-id decides collisions.
-wire::Message their_open(uint32_t router_id, bool graceful_restart = true) {
+// `restarted`: it comes back from a restart with its forwarding kept (R, F).
+wire::Message their_open(uint32_t router_id, bool graceful_restart = true, bool restarted = false) {
   LocalConfig l;
   l.asn = kTheirAs;
   l.router_id = router_id;
   if (graceful_restart) l.gr_restart_time = 120;
+  l.gr_restarting = restarted;
   return make_open(l);
 }
 
@@ -194,6 +196,24 @@ TEST_F(PeerTest, AnAnnouncedRestartKeepsPathsStaleUntilItsRestartTime) {
   time_.advance(119s);
   EXPECT_EQ(events_.sweeps, 0);
   time_.advance(1s);  // its restart time (120 s) ran out
+  EXPECT_EQ(events_.sweeps, 1);
+  EXPECT_EQ(events_.stale, 0u);
+}
+
+TEST_F(PeerTest, BackFromARestartItsEndOfRibEndsTheStalePaths) {
+  auto& t = establish();
+  events_.received = 5;
+  t.deliver(wire::NotificationMessage{wire::ErrorCode::Cease, wire::cease::kAdminShutdown, {}});
+  time_.advance(11s);  // connect-retry: the next connection
+  ASSERT_EQ(transports_.opened.size(), 2u);
+  auto& again = *transports_.opened.back();
+  again.connected();
+  again.deliver(their_open(0x0a000002, true, true));
+  again.deliver(wire::KeepaliveMessage{});
+  ASSERT_TRUE(peer_.established());
+  EXPECT_EQ(events_.sweeps, 0);  // it kept its forwarding: the paths wait for End-of-RIB
+  EXPECT_EQ(events_.stale, 5u);
+  again.deliver(wire::UpdateMessage{});  // End-of-RIB for IPv4 unicast
   EXPECT_EQ(events_.sweeps, 1);
   EXPECT_EQ(events_.stale, 0u);
 }

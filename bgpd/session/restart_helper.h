@@ -1,0 +1,65 @@
+// Graceful restart (RFC 4724 with RFC 8538), the helper's side: a
+// neighbour that announces a planned restart keeps its paths, stale, in
+// our RIB and FIB while its daemon restarts (its kernel keeps forwarding),
+// and replaces them when it is back.
+//
+// Only a restart the peer announced counts: a Cease other than Hard Reset
+// with the N bit negotiated (what closbgpd sends when stopped, and FRR).
+// A session lost without a word (a crash, a dead link: TCP, hold timer,
+// BFD) is a failure, and its paths go at once: a fabric has other paths,
+// and keeping stale ones towards a dead node would black-hole traffic.
+//
+// The stale paths themselves live in the RIB engine; this keeps their time.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "bgpd/session/fsm.h"
+#include "bgpd/session/time_source.h"
+
+namespace closbgp::session {
+
+class RestartHelper {
+ public:
+  // `sweep(family)` withdraws the neighbour's stale paths (of every family
+  // with nullopt) and returns how many; `stale()` says how many are left.
+  RestartHelper(TimeSource& time, std::string name,
+                std::function<size_t(std::optional<wire::Family>)> sweep,
+                std::function<size_t()> stale)
+      : time_(time),
+        name_(std::move(name)),
+        timer_(time.timer()),
+        sweep_(std::move(sweep)),
+        stale_(std::move(stale)) {}
+
+  // Whether `e`, on an Established session that negotiated `n`, announces
+  // a planned restart.
+  static bool announced(const Event& e, const Negotiated& n);
+  // The neighbour went down announcing a restart; `kept` paths wait for it
+  // for up to its restart time.
+  void restarting(size_t kept, const Negotiated& n);
+  // It is back (`n`): families whose forwarding it did not keep go now, the
+  // rest wait for End-of-RIB or `stale_time`.
+  void back(const Negotiated& n, uint32_t stale_time);
+  // An UPDATE arrived; `had_stale`: there were stale paths before it.
+  void updated(bool had_stale);
+  // Withdraws the stale paths (of `family` only, if given), saying `why`.
+  void drop(std::optional<wire::Family> family, const std::string& why);
+  // A failure: nothing is kept, nothing waits.
+  void cancel() { timer_->cancel(); }
+  bool has_stale() const { return stale_() > 0; }
+
+ private:
+  void arm(uint32_t seconds, const std::string& why);
+
+  TimeSource& time_;
+  std::string name_;
+  std::unique_ptr<Timer> timer_;
+  std::function<size_t(std::optional<wire::Family>)> sweep_;
+  std::function<size_t()> stale_;
+};
+
+}  // namespace closbgp::session
