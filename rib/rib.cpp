@@ -143,7 +143,7 @@ void Rib::join(MemberState& m, AdvertisementSink& sink) {
     table = loc_rib_.entries().keys();
     std::erase_if(table, [&](const wire::Prefix& p) { return held(p); });
   }
-  group->join(m, table, loc_rib_, aggregation_, true, sink);
+  group->join(m, table, loc_rib_, aggregation_, sink);
 }
 
 // Out of its update group (an empty group goes, and its Adj-RIB-Out with it).

@@ -116,8 +116,7 @@ UpdateGroup::UpdateGroup(const GroupKey& key, const MemberState& first, uint32_t
 }
 
 void UpdateGroup::join(MemberState& m, std::span<const wire::Prefix> table, const LocRib& rib,
-                       const Aggregation& aggregation, bool end_of_rib_allowed,
-                       AdvertisementSink& sink) {
+                       const Aggregation& aggregation, AdvertisementSink& sink) {
   members_.push_back(&m);
   m.prefixes_sent = 0;
   if (members_.size() == 1 && sent_.empty())  // a new group: the whole table
@@ -126,8 +125,8 @@ void UpdateGroup::join(MemberState& m, std::span<const wire::Prefix> table, cons
     send_table(m, sink);
   // A graceful restart's helper would drop our stale routes at End-of-RIB,
   // so not while WARM after our own restart.
-  const bool end_of_rib = m.end_of_rib_due && end_of_rib_allowed &&
-                          !(key_.drain == DrainState::Warm && m.info.we_restarted);
+  const bool end_of_rib =
+      m.end_of_rib_due && !(key_.drain == DrainState::Warm && m.info.we_restarted);
   finish_table(m, end_of_rib, sink);
   if (end_of_rib) m.end_of_rib_due = false;
 }

@@ -52,9 +52,9 @@ class UpdateGroup {
 
   // A member joins: it is sent what the group has sent (or, for a new
   // group, `table`, exported now), its default route if configured, and
-  // End-of-RIB when due and `end_of_rib_allowed`.
+  // End-of-RIB when due.
   void join(MemberState& m, std::span<const wire::Prefix> table, const LocRib& rib,
-            const Aggregation& aggregation, bool end_of_rib_allowed, AdvertisementSink& sink);
+            const Aggregation& aggregation, AdvertisementSink& sink);
   void leave(const MemberState& m);
   bool empty() const { return members_.empty(); }
   size_t size() const { return members_.size(); }
