@@ -30,27 +30,27 @@ std::expected<std::string, ControlError> NodeControl::validate_config(
 
 std::expected<std::string, ControlError> NodeControl::set_drain(const std::string& state,
                                                                 const std::string& neighbor) {
-  return translated(speaker_.set_drain(state, neighbor));
+  return translated(speaker_.actions().set_drain(state, neighbor));
 }
 
 std::expected<std::string, ControlError> NodeControl::add_route(
     const std::string& prefix, const std::vector<std::string>& communities,
     const std::vector<std::string>& large_communities, std::optional<uint32_t> med) {
-  return translated(speaker_.add_route(prefix, communities, large_communities, med));
+  return translated(speaker_.actions().add_route(prefix, communities, large_communities, med));
 }
 
 std::expected<std::string, ControlError> NodeControl::delete_route(const std::string& prefix) {
-  return translated(speaker_.delete_route(prefix));
+  return translated(speaker_.actions().delete_route(prefix));
 }
 
 std::expected<std::string, ControlError> NodeControl::reset_neighbor(const std::string& neighbor,
                                                                      const std::string& soft) {
-  return translated(speaker_.reset_neighbor(neighbor, soft));
+  return translated(speaker_.actions().reset_neighbor(neighbor, soft));
 }
 
 std::expected<std::string, ControlError> NodeControl::set_neighbor_enabled(
     const std::string& neighbor, bool enabled, const std::string& message) {
-  return translated(speaker_.set_neighbor_enabled(neighbor, enabled, message));
+  return translated(speaker_.actions().set_neighbor_enabled(neighbor, enabled, message));
 }
 
 }  // namespace closbgp::api

@@ -1,4 +1,5 @@
-// The API's write side: each Control request goes to the Speaker, and its
+// The API's write side: each Control request goes to the Speaker (reload)
+// or its OperatorActions (drain, routes, neighbours), and its
 // reason for refusing comes back as the API's error kind.
 #pragma once
 

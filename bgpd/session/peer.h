@@ -1,10 +1,8 @@
-// One BGP neighbour. A peer may have two TCP connections at once, the one we
-// opened and the one the peer opened, each with its own FSM (as in BIRD);
-// RFC 4271 sec. 6.8 collision detection keeps one. The established one
-// carries the routes.
+// One BGP neighbour: who it is, its policy, what its session means for
+// its routes (the RIB engine hears through PeerEvents), BFD, max-prefix,
+// graceful restart. Its connections and their FSMs are a SessionPair.
 #pragma once
 
-#include <bitset>
 #include <map>
 #include <memory>
 #include <optional>
@@ -18,9 +16,11 @@
 #include "bgpd/session/fsm.h"
 #include "bgpd/session/max_prefix_guard.h"
 #include "bgpd/session/restart_helper.h"
+#include "bgpd/session/session_pair.h"
 #include "bgpd/session/socket_options.h"
 #include "bgpd/session/time_source.h"
 #include "bgpd/session/transport.h"
+#include "bgpd/session/update_intake.h"
 #include "rib/drain.h"
 #include "rib/path.h"
 #include "rib/route_policy.h"
@@ -88,7 +88,7 @@ class PeerEvents {
   virtual void peer_bfd_changed(Peer& p, const std::string& state, const std::string& diag) = 0;
 };
 
-class Peer {
+class Peer : private SessionPair::Owner {
  public:
   // `bfd_params`: watch the peer with BFD (through `bfd`) while enabled;
   // `bfd_strict`: no BGP session unless BFD is Up.
@@ -104,7 +104,7 @@ class Peer {
   // Where to connect: the configured address, or the link-local address
   // learned by discovery. A new address restarts a session not yet up.
   void set_address(const asio::ip::address& addr);
-  const std::optional<asio::ip::address>& address() const { return address_; }
+  const std::optional<asio::ip::address>& address() const override { return address_; }
   void start();
   // `planned`: we are restarting (graceful restart: a peer with the N bit
   // keeps our routes); otherwise the Cease goes inside a Hard Reset.
@@ -147,71 +147,43 @@ class Peer {
   // Stopped by max-prefix: it starts again after restart-after, or when an
   // operator enables or resets it; nothing else may start it meanwhile.
   bool held_down() const { return max_prefix_.held(); }
-  const std::string& last_error() const { return last_error_; }
-  bool established() const;
+  const std::string& last_error() const { return sessions_.last_error(); }
   // ROUTE-REFRESH for every family of the session, if the peer supports it.
   void request_refresh(const std::string& why);
   PeerStatus status() const;
 
  private:
-  struct Slot {
-    Slot(TimeSource& time, bool out) : timer(time.timer()), outgoing(out) {}
-    Session fsm;
-    std::shared_ptr<Transport> conn;
-    std::unique_ptr<Timer> timer;  // the FSM's next deadline
-    bool outgoing;
-  };
+  // SessionPair::Owner: what its connections did.
+  bool may_connect() const override;
+  wire::DecodeContext decode_context(const Negotiated& n) const override;
+  void session_established(SessionSlot& slot) override;
+  void session_down(SessionSlot& slot, const std::string& reason, bool planned) override;
+  void update_received(wire::UpdateMessage& update) override;
+  void refresh_requested() override { events_.peer_refresh_requested(*this); }
 
-  void handle(Slot& slot, const Event& e);
-  void execute(Slot& slot, Action& a);
-  void arm_timer(Slot& slot);
-  void on_timer(Slot& slot);
-  void resolve_collision(Slot& opened);
-  void connect_soon(std::chrono::milliseconds within);
-  void on_established(Slot& slot);
-  void on_down(Slot& slot, const std::string& reason);
-  void on_message(Slot& slot, wire::Message&& m);
   // max-prefix: false when the limit closed the session.
   bool within_max_prefix(wire::Family family, size_t received);
-  // `conn` becomes `slot`'s: its messages and failures come to this peer.
-  std::shared_ptr<Transport> take(Slot& slot, std::shared_ptr<Transport> conn);
-  // What decoding its UPDATEs needs: the negotiation and our filter.
-  wire::DecodeContext decode_context(const Slot& slot) const;
-  void log_attribute_errors(const wire::UpdateMessage& u);
-  Slot& other(Slot& s) { return &s == &out_ ? in_ : out_; }
-  const Slot* established_slot() const;
   // Starts, moves or stops the BFD session to follow address and state.
   void update_bfd();
   void on_bfd(bfd::State before, const bfd::StateEvent& ev);
-  std::string describe(const Slot& s) const;
 
   TimeSource& time_;
-  Transports& transports_;
   uint32_t peer_id_;
   PeerIdentity id_;
   LocalConfig local_;
   PeerEvents& events_;
   std::optional<asio::ip::address> address_;
   bool enabled_ = false;
-  bool reading_paused_ = false;
-  Slot out_, in_;
   PeerPolicy policy_;
   uint32_t link_ifindex_ = 0;  // the session's link; 0 when not directly connected
   rib::DrainState drain_ = rib::DrainState::Live;
-  uint64_t rfc7606_events_ = 0;     // UPDATEs with attribute errors the session survived
-  uint64_t updates_filtered_ = 0;   // UPDATEs the path-attribute filter acted on
-  std::bitset<256> filter_logged_;  // attribute codes whose filtering was logged this session
+  UpdateIntake intake_;
   MaxPrefixGuard max_prefix_;
-  wire::FamilySet end_of_rib_;  // families whose End-of-RIB arrived this session
-  RestartHelper restart_;       // graceful restart, the helper's side: its stale paths' time
-  bool down_planned_ = false;   // the event being handled announces a planned restart
-  Clock::time_point last_update_{};
+  RestartHelper restart_;  // graceful restart, the helper's side: its stale paths' time
   std::optional<Clock::time_point> established_at_;
   std::optional<std::chrono::system_clock::time_point> last_reset_;  // wall clock, for the API
-  Clock::time_point state_since_;
-  uint64_t messages_received_ = 0, messages_sent_ = 0;  // of connections already closed
-  std::string last_error_;
-  BfdWatch bfd_;  // last: its callbacks use the members above
+  SessionPair sessions_;  // after what its callbacks read
+  BfdWatch bfd_;          // last: its callbacks use the members above
 };
 
 }  // namespace closbgp::session

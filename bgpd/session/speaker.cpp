@@ -38,9 +38,9 @@ Speaker::Speaker(asio::io_context& io, config::Config cfg, bfd::BfdClient& bfd, 
       scan_timer_(io),
       shutdown_timer_(io),
       retire_timer_(io),
-      ra_(io, [this](uint32_t ifindex, const asio::ip::address_v6& from) {
-        on_router_advert(ifindex, from);
-      }) {}
+      ra_(io, [this](uint32_t ifindex,
+                     const asio::ip::address_v6& from) { on_router_advert(ifindex, from); }),
+      actions_(peers_, driver_, origination_, drain_, state_) {}
 
 Speaker::~Speaker() = default;
 
@@ -106,18 +106,12 @@ Peer* Speaker::add_peer(const std::string& name, const std::string& interface, u
 void Speaker::add_numbered_peer(const config::Neighbor& n) {
   Peer* p = add_peer(n.address->to_string(), "", 0, n);
   set_peer_address(*p, asio::ip::make_address(n.address->to_string()));
-  start_peer(*p);
+  actions_.start_unless_held(*p);
 }
 
 void Speaker::set_peer_address(Peer& p, const asio::ip::address& addr) {
   listener_.peer_key(p.identity().name, p.identity().security.password, addr);
   p.set_address(addr);
-}
-
-// A neighbour the operator shut down stays down (the state file keeps it so),
-// and one that max-prefix stopped waits for its restart.
-void Speaker::start_peer(Peer& p) {
-  if (!shut_down(p.identity().name) && !p.held_down()) p.start();
 }
 
 std::unique_ptr<Peer> Speaker::release(Peers::iterator it) {
@@ -144,15 +138,6 @@ void Speaker::retire(const std::string& name, uint8_t cease_subcode, const std::
 
 bool Speaker::is_missing_interface(const config::Neighbor& n) const {
   return !n.interface.empty() && !has_wildcard(n.interface) && !peers_.contains(n.interface);
-}
-
-std::expected<Peer*, OpError> Speaker::named_peer(const std::string& name) const {
-  auto it = peers_.find(name);
-  if (it == peers_.end())
-    return std::unexpected(
-        OpError{OpError::Kind::NotFound,
-                "no neighbour " + name + " (closctl show bgp summary lists them)"});
-  return it->second.get();
 }
 
 void Speaker::on_accept(asio::ip::tcp::socket socket) {
@@ -184,7 +169,7 @@ void Speaker::on_accept(asio::ip::tcp::socket socket) {
       session_logger()->info("{}: dynamic neighbour from listen-range {}", wire_addr.to_string(),
                              n.listen_range->to_string());
       p->set_address(addr);
-      start_peer(*p);
+      actions_.start_unless_held(*p);
       return to(*p);
     }
   }
@@ -246,7 +231,7 @@ void Speaker::scan_interfaces() {
         session_logger()->info("{}: interface appeared", i.name);
       if (i.up && !p->enabled()) {
         ra_.enable(i.index);
-        start_peer(*p);
+        actions_.start_unless_held(*p);
       } else if (!i.up && p->enabled()) {
         session_logger()->warn("{}: link down", i.name);
         ra_.disable(i.index);
@@ -263,77 +248,6 @@ void Speaker::scan_interfaces() {
   scan_timer_.async_wait([this](const boost::system::error_code& ec) {
     if (!ec) scan_interfaces();
   });
-}
-
-std::expected<std::string, OpError> Speaker::set_drain(const std::string& state,
-                                                       const std::string& neighbor) {
-  Peer* p = nullptr;
-  if (!neighbor.empty()) {
-    auto named = named_peer(neighbor);
-    if (!named) return std::unexpected(named.error());
-    p = *named;
-  }
-  return drain_.set(state, p, neighbor);
-}
-
-std::expected<std::string, OpError> Speaker::add_route(
-    const std::string& prefix, const std::vector<std::string>& communities,
-    const std::vector<std::string>& large_communities, std::optional<uint32_t> med) {
-  auto done = origination_.add_route(prefix, communities, large_communities, med);
-  driver_.schedule_flush();
-  return done;
-}
-
-std::expected<std::string, OpError> Speaker::delete_route(const std::string& prefix) {
-  auto done = origination_.delete_route(prefix);
-  driver_.schedule_flush();
-  return done;
-}
-
-std::expected<std::string, OpError> Speaker::reset_neighbor(const std::string& neighbor,
-                                                            const std::string& soft) {
-  using Kind = OpError::Kind;
-  auto named = named_peer(neighbor);
-  if (!named) return std::unexpected(named.error());
-  Peer& p = **named;
-  if (soft.empty()) {
-    session_logger()->warn("{}: reset by the operator", neighbor);
-    p.stop(wire::cease::kAdminReset, "reset by the operator");
-    start_peer(p);
-    return "neighbour " + neighbor + ": session reset";
-  }
-  if (soft != "in" && soft != "out" && soft != "both")
-    return std::unexpected(
-        OpError{Kind::InvalidArgument, "soft reset '" + soft + "': in, out or both"});
-  if (!p.negotiated())
-    return std::unexpected(OpError{
-        Kind::Conflict, "neighbour " + neighbor + " has no established session to refresh"});
-  session_logger()->info("{}: soft reset {} by the operator", neighbor, soft);
-  if (soft != "out") driver_.rib().reimport(p.id());
-  if (soft != "in") driver_.rib().refresh(p.id(), driver_.advertiser());
-  driver_.schedule_flush();
-  return "neighbour " + neighbor + ": policy re-applied (" + soft + ")";
-}
-
-std::expected<std::string, OpError> Speaker::set_neighbor_enabled(const std::string& neighbor,
-                                                                  bool enabled,
-                                                                  const std::string& message) {
-  auto named = named_peer(neighbor);
-  if (!named) return std::unexpected(named.error());
-  Peer& p = **named;
-  auto& shutdown = state_.saved().shutdown;
-  std::string what = "neighbour " + neighbor;
-  if (enabled) {
-    shutdown.erase(neighbor);
-    p.start();  // also one that max-prefix stopped
-    what += " enabled";
-  } else {
-    shutdown.insert(neighbor);
-    p.stop(wire::cease::kAdminShutdown, message.empty() ? "shut down by the operator" : message);
-    what += " shut down";
-  }
-  session_logger()->warn("{}", what);
-  return what + state_.save();
 }
 
 std::expected<std::vector<std::string>, OpError> Speaker::reload_config() {

@@ -2,8 +2,8 @@
 // neighbours as Peers (numbered, by interface with unnumbered discovery,
 // dynamic from listen-ranges), the listener on port 179, the RIB engine
 // they feed (through RibDriver), the node's own routes (Origination), drain
-// states (DrainControl), and what an operator may ask: reload, drain,
-// routes, neighbour resets. The API's adapters (bgpd/api/node_*.h) read it
+// states (DrainControl), reload, and what else an operator may ask
+// (OperatorActions: drain, routes, neighbour resets). The API's adapters (bgpd/api/node_*.h) read it
 // and steer it; it knows nothing of them.
 #pragma once
 
@@ -21,6 +21,7 @@
 #include "bgpd/session/drain_control.h"
 #include "bgpd/session/listener.h"
 #include "bgpd/session/op_error.h"
+#include "bgpd/session/operator_actions.h"
 #include "bgpd/session/operator_state.h"
 #include "bgpd/session/origination.h"
 #include "bgpd/session/peer.h"
@@ -34,8 +35,6 @@ namespace closbgp::session {
 
 class Speaker {
  public:
-  using Peers = std::map<std::string, std::unique_ptr<Peer>>;  // by name
-
   // `fib`: where the ECMP sets go; nullptr runs the control plane only.
   Speaker(asio::io_context& io, config::Config cfg, bfd::BfdClient& bfd, fib::Fib* fib,
           uint16_t port = 179);
@@ -58,24 +57,10 @@ class Speaker {
   std::expected<std::vector<std::string>, std::string> reload(config::Config next);
   const std::string& config_source() const { return cfg_.source; }
 
-  // What an operator may do (api::Control forwards here); each returns
-  // what was done. Reload from the running file.
+  // Reload from the running file; what was done, or why nothing was.
   std::expected<std::vector<std::string>, OpError> reload_config();
-  // "live", "drained" or "warm", of the node or of one neighbour.
-  std::expected<std::string, OpError> set_drain(const std::string& state,
-                                                const std::string& neighbor);
-  std::expected<std::string, OpError> add_route(const std::string& prefix,
-                                                const std::vector<std::string>& communities,
-                                                const std::vector<std::string>& large_communities,
-                                                std::optional<uint32_t> med);
-  std::expected<std::string, OpError> delete_route(const std::string& prefix);
-  // Restarts a neighbour's session, or with `soft` "in", "out" or "both"
-  // re-applies its policy without touching the session.
-  std::expected<std::string, OpError> reset_neighbor(const std::string& neighbor,
-                                                     const std::string& soft);
-  std::expected<std::string, OpError> set_neighbor_enabled(const std::string& neighbor,
-                                                           bool enabled,
-                                                           const std::string& message);
+  // What else an operator may do (api::NodeControl forwards there).
+  OperatorActions& actions() { return actions_; }
 
   // What the node looks like, for the API's views (main loop only).
   const config::Config& config() const { return cfg_; }
@@ -84,22 +69,19 @@ class Speaker {
   const Peers& peers() const { return peers_; }
   // The neighbour an operator named; NotFound says where the names are.
   std::expected<const Peer*, OpError> find_peer(const std::string& name) const {
-    return named_peer(name);
+    return session::find_peer(peers_, name);
   }
   // Shut down by an operator (kept in the state file).
-  bool shut_down(const std::string& name) const { return state_.saved().shutdown.contains(name); }
+  bool shut_down(const std::string& name) const { return actions_.shut_down(name); }
   // A configured interface neighbour whose interface does not exist (yet).
   bool is_missing_interface(const config::Neighbor& n) const;
   // Who hears of sessions, BFD and best-path changes (WatchEvents).
   void set_observer(SpeakerObserver* observer) { driver_.set_observer(observer); }
 
  private:
-  std::expected<Peer*, OpError> named_peer(const std::string& name) const;
   Peer* add_peer(const std::string& name, const std::string& interface, uint32_t ifindex,
                  const config::Neighbor& n);
   void add_numbered_peer(const config::Neighbor& n);
-  // Unless the operator shut it down or max-prefix holds it.
-  void start_peer(Peer& p);
   // A configured or learned address: the listener's TCP MD5 key follows it.
   void set_peer_address(Peer& p, const asio::ip::address& addr);
   // Gone for good: out of peers_, the engine (its paths with it), the
@@ -131,6 +113,7 @@ class Speaker {
   asio::steady_timer scan_timer_, shutdown_timer_, retire_timer_;
   discovery::RouterAdvertiser ra_;
   Peers peers_;
+  OperatorActions actions_;
   uint32_t next_peer_id_ = 1;               // 0 is rib::kLocalSource
   std::set<std::string> reported_missing_;  // interfaces we said are absent
   bool stopping_ = false;

@@ -92,7 +92,7 @@ class PeerTest : public ::testing::Test {
     EXPECT_EQ(t.count<wire::OpenMessage>(), 1u);
     t.deliver(their_open(0x0a000002, graceful_restart));
     t.deliver(wire::KeepaliveMessage{});
-    EXPECT_TRUE(peer_.established());
+    EXPECT_TRUE(peer_.negotiated());
     return t;
   }
 
@@ -117,9 +117,9 @@ TEST_F(PeerTest, KeepalivesGoOutAndSilenceEndsTheSessionAtTheHoldTime) {
   const size_t before = t.count<wire::KeepaliveMessage>();
   time_.advance(8s);  // hold 9 s: keepalives every 3 s, nothing heard
   EXPECT_GE(t.count<wire::KeepaliveMessage>(), before + 2);
-  EXPECT_TRUE(peer_.established());
+  EXPECT_TRUE(peer_.negotiated());
   time_.advance(1s);
-  EXPECT_FALSE(peer_.established());
+  EXPECT_FALSE(peer_.negotiated());
   EXPECT_EQ(t.notifications(), (std::vector<std::pair<int, int>>{{4, 0}}));  // Hold Timer Expired
   EXPECT_EQ(events_.down, 1);
   EXPECT_TRUE(t.closed);
@@ -136,7 +136,7 @@ TEST_F(PeerTest, ACollisionKeepsTheConnectionOfTheHigherRouterId) {
   EXPECT_TRUE(out.closed);
   EXPECT_FALSE(in->closed);
   in->deliver(wire::KeepaliveMessage{});
-  EXPECT_TRUE(peer_.established());
+  EXPECT_TRUE(peer_.negotiated());
   EXPECT_EQ(events_.established, 1);
 }
 
@@ -149,7 +149,7 @@ TEST_F(PeerTest, ACollisionWithALowerRouterIdKeepsOurs) {
   EXPECT_EQ(in->notifications(), (std::vector<std::pair<int, int>>{{6, 7}}));
   out.deliver(their_open(0x09000001));
   out.deliver(wire::KeepaliveMessage{});
-  EXPECT_TRUE(peer_.established());
+  EXPECT_TRUE(peer_.negotiated());
   EXPECT_FALSE(out.closed);
 }
 
@@ -159,7 +159,7 @@ TEST_F(PeerTest, AnInboundConnectionWhileEstablishedIsRefused) {
   peer_.accept(late);
   EXPECT_EQ(late->notifications(), (std::vector<std::pair<int, int>>{{6, 7}}));
   EXPECT_TRUE(late->closed);
-  EXPECT_TRUE(peer_.established());
+  EXPECT_TRUE(peer_.negotiated());
 }
 
 TEST_F(PeerTest, MaxPrefixClosesTheSessionAndRestartsAfterItsTime) {
@@ -210,7 +210,7 @@ TEST_F(PeerTest, BackFromARestartItsEndOfRibEndsTheStalePaths) {
   again.connected();
   again.deliver(their_open(0x0a000002, true, true));
   again.deliver(wire::KeepaliveMessage{});
-  ASSERT_TRUE(peer_.established());
+  ASSERT_TRUE(peer_.negotiated());
   EXPECT_EQ(events_.sweeps, 0);  // it kept its forwarding: the paths wait for End-of-RIB
   EXPECT_EQ(events_.stale, 5u);
   again.deliver(wire::UpdateMessage{});  // End-of-RIB for IPv4 unicast
