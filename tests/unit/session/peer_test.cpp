@@ -87,13 +87,24 @@ class PeerTest : public ::testing::Test {
   }
   // An outbound session to Established.
   mocks::FakeTransport& establish(bool graceful_restart = true) {
-    auto& t = connect();
-    t.connected();
+    auto& t = establish_opened(connect(), graceful_restart);
     EXPECT_EQ(t.count<wire::OpenMessage>(), 1u);
-    t.deliver(their_open(0x0a000002, graceful_restart));
-    t.deliver(wire::KeepaliveMessage{});
     EXPECT_TRUE(peer_.negotiated());
     return t;
+  }
+  // Connection `t`, just opened, to Established (the neighbour's OPEN and KEEPALIVE).
+  static mocks::FakeTransport& establish_opened(mocks::FakeTransport& t,
+                                                bool graceful_restart = true) {
+    t.connected();
+    t.deliver(their_open(0x0a000002, graceful_restart));
+    t.deliver(wire::KeepaliveMessage{});
+    return t;
+  }
+  // Started again: its next connection to Established.
+  mocks::FakeTransport& reestablish() {
+    peer_.start();
+    time_.advance(1s);
+    return establish_opened(*transports_.opened.back());
   }
 
   mocks::FakeTime time_;
@@ -234,6 +245,128 @@ TEST_F(PeerTest, ConnectRetryWaitsItsTime) {
   EXPECT_EQ(transports_.opened.size(), 1u);
   time_.advance(4s);
   EXPECT_EQ(transports_.opened.size(), 2u);
+}
+
+// Our own graceful restart (the kernel kept our routes): the OPEN says so
+// with the R and F bits, and a neighbour that helps us is told End-of-RIB
+// only once our tables are in (restarting_gracefully()).
+TEST_F(PeerTest, WeRestartedGracefullyAndSayItInOurOpen) {
+  LocalConfig local = ours();
+  local.gr_restarting = true;
+  Peer restarted(time_, transports_, 8, identity(), local, events_, bfd_, std::nullopt);
+  restarted.set_address(asio::ip::make_address("192.0.2.2"));
+  restarted.start();
+  time_.advance(1s);
+  auto& t = *transports_.opened.back();
+  t.connected();
+  const auto& open = std::get<wire::OpenMessage>(t.sent.front());
+  ASSERT_TRUE(open.capabilities.graceful_restart);
+  EXPECT_TRUE(open.capabilities.graceful_restart->restarting);
+  for (const auto& f : open.capabilities.graceful_restart->families)
+    EXPECT_TRUE(f.forwarding_preserved);
+  t.deliver(their_open(0x0a000002));
+  t.deliver(wire::KeepaliveMessage{});
+  ASSERT_TRUE(restarted.negotiated());
+  EXPECT_TRUE(restarted.restarting_gracefully());
+  // A neighbour without graceful restart does not wait for us.
+  EXPECT_FALSE(peer_.restarting_gracefully());
+}
+
+// Stopped for our own planned restart, a neighbour with the N bit gets a
+// plain Cease and keeps our routes; stopped for good, the Cease goes inside
+// a Hard Reset (RFC 8538) and its stale paths of ours go at once.
+TEST_F(PeerTest, APlannedStopIsAPlainCeaseAndAnyOtherAHardReset) {
+  auto& t = establish();
+  peer_.stop(wire::cease::kAdminShutdown, "restarting", true);
+  EXPECT_EQ(t.notifications(), (std::vector<std::pair<int, int>>{{6, 2}}));
+  auto& again = reestablish();
+  ASSERT_TRUE(peer_.negotiated());
+  peer_.stop(wire::cease::kAdminShutdown, "removed");
+  EXPECT_EQ(again.notifications(), (std::vector<std::pair<int, int>>{{6, 9}}));  // Hard Reset
+}
+
+// Until its initial table is in (End-of-RIB, or a second without UPDATEs
+// from a peer that sends none), the node stays WARM.
+TEST_F(PeerTest, ItsInitialTableIsInAtEndOfRibOrAfterAQuietSecond) {
+  auto& t = establish();
+  EXPECT_FALSE(peer_.initial_table_done());
+  wire::UpdateMessage routes;
+  routes.withdrawn = {{*wire::Prefix::parse("10.0.0.0/24"), 0}};
+  t.deliver(routes);
+  EXPECT_EQ(events_.updates, 1);
+  time_.advance(500ms);
+  EXPECT_FALSE(peer_.initial_table_done());
+  t.deliver(wire::UpdateMessage{});  // End-of-RIB, IPv4 unicast
+  EXPECT_FALSE(peer_.initial_table_done());
+  wire::UpdateMessage v6_end;
+  v6_end.mp_unreach = wire::MpUnreach{wire::Family::Ipv6Unicast, {}};
+  t.deliver(v6_end);  // and IPv6 unicast: every family of the session
+  EXPECT_TRUE(peer_.initial_table_done());
+  EXPECT_EQ(events_.updates, 1);  // End-of-RIB is not a route
+  // A session that never sends End-of-RIB: a quiet second is enough.
+  peer_.stop(wire::cease::kAdminReset, "again");
+  reestablish().deliver(routes);
+  time_.advance(999ms);
+  EXPECT_FALSE(peer_.initial_table_done());
+  time_.advance(1ms);
+  EXPECT_TRUE(peer_.initial_table_done());
+}
+
+// A changed path-attribute filter applies to what comes next, and the
+// neighbour is asked for its routes again so that it applies to the rest.
+TEST_F(PeerTest, ANewAttributeFilterAsksTheNeighbourForItsRoutesAgain) {
+  auto& t = establish();
+  EXPECT_EQ(t.count<wire::RouteRefreshMessage>(), 0u);
+  PeerPolicy p;
+  p.path_attribute.discard = {32};  // LARGE_COMMUNITY
+  peer_.set_policy(p);
+  EXPECT_EQ(t.count<wire::RouteRefreshMessage>(), 2u);  // IPv4 and IPv6 unicast
+  peer_.set_policy(p);                                  // unchanged: nothing asked
+  EXPECT_EQ(t.count<wire::RouteRefreshMessage>(), 2u);
+}
+
+class PeerWithBfdTest : public PeerTest {
+ protected:
+  // A neighbour watched by BFD; `strict`: no BGP session unless BFD is Up.
+  std::unique_ptr<Peer> watched(bool strict) {
+    auto p = std::make_unique<Peer>(time_, transports_, 9, identity(), ours(), events_, bfd_,
+                                    bfd::Params{}, strict);
+    p->set_address(asio::ip::make_address("192.0.2.2"));
+    p->start();
+    return p;
+  }
+  void bfd(bfd::State state, bool peer_admin_down = false) {
+    ASSERT_EQ(bfd_.watched.size(), 1u);
+    bfd_.watched.begin()->second({state, bfd::Diag::None, peer_admin_down});
+  }
+};
+
+TEST_F(PeerWithBfdTest, BfdDownTakesTheSessionDownUnlessThePeerSaysAdminDown) {
+  auto p = watched(false);
+  time_.advance(1s);
+  ASSERT_EQ(transports_.opened.size(), 1u);
+  establish_opened(*transports_.opened.back());
+  ASSERT_TRUE(p->negotiated());
+  bfd(bfd::State::Up);
+  bfd(bfd::State::Down, true);  // maintenance on its side: BGP stays
+  EXPECT_TRUE(p->negotiated());
+  bfd(bfd::State::Up);
+  bfd(bfd::State::Down);
+  EXPECT_FALSE(p->negotiated());
+  EXPECT_EQ(events_.down, 1);
+}
+
+TEST_F(PeerWithBfdTest, StrictBfdStartsTheSessionOnlyOnceBfdIsUp) {
+  auto p = watched(true);
+  time_.advance(5s);
+  EXPECT_TRUE(transports_.opened.empty());
+  auto in = std::make_shared<mocks::FakeTransport>("192.0.2.1", "192.0.2.2");
+  p->accept(in);  // refused while BFD is not Up
+  EXPECT_EQ(in->notifications(), (std::vector<std::pair<int, int>>{{6, 7}}));
+  bfd(bfd::State::Up);
+  ASSERT_EQ(transports_.opened.size(), 1u);
+  establish_opened(*transports_.opened.back());
+  EXPECT_TRUE(p->negotiated());
 }
 
 }  // namespace
