@@ -62,9 +62,12 @@ int main(int argc, char** argv) {
   std::unique_ptr<fib::NetlinkFib> kernel;
   if (cfg->fib.enabled) {
     kernel = std::make_unique<fib::NetlinkFib>(
-        fib::NetlinkOptions{cfg->fib.table, cfg->fib.metric, cfg->fib.protocol, cfg->fib.resilient,
-                            cfg->fib.nexthop_objects, cfg->fib.retain_on_exit, cfg->fib.repair,
-                            cfg->fib.audit_interval},
+        fib::NetlinkOptions{
+            {cfg->fib.table, cfg->fib.metric, cfg->fib.protocol, cfg->fib.resilient},
+            cfg->fib.nexthop_objects,
+            cfg->fib.retain_on_exit,
+            cfg->fib.repair,
+            cfg->fib.audit_interval},
         log::get("fib"));
     if (auto started = kernel->start(); !started) {
       log::get("fib")->error("{}", started.error());
@@ -75,7 +78,7 @@ int main(int argc, char** argv) {
   }
   const std::string listen = cfg->grpc.listen, metrics_listen = cfg->metrics.listen;
   const api::ApiServer::Tls tls{cfg->grpc.tls_cert, cfg->grpc.tls_key, cfg->grpc.tls_client_ca};
-  session::Speaker speaker(io, std::move(*cfg), bfd, kernel.get());
+  session::Speaker speaker(io, std::move(*cfg), bfd, kernel ? &kernel->fib() : nullptr);
   // The API reads the speaker and its RIB engine, steers the speaker, and
   // hears its events.
   api::NodeViews views(speaker);

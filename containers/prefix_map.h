@@ -3,7 +3,8 @@
 // Open addressing with linear probing over compact keys (IPv4: one 8-byte
 // word, IPv6: 17 bytes) in one flat array per family, so a route costs its
 // key and value and about 40% slack, not a tree node of 50 bytes plus a
-// heap block. Unordered; `sorted_keys` for listings. Capacity grows by half
+// heap block. Unordered; `sorted_keys` for listings, `longest_match` and
+// `for_each_within` for lookups. Capacity grows by half
 // (not doubling) to keep the slack down; erasing shifts the following run
 // back instead of leaving tombstones.
 #pragma once
@@ -17,7 +18,10 @@
 
 #include "bgpd/wire/ip.h"
 
-namespace closbgp::wire {
+namespace closbgp::containers {
+
+using wire::Afi;
+using wire::Prefix;
 
 namespace detail {
 
@@ -211,6 +215,29 @@ class PrefixMap {
     return out;
   }
 
+  // Queries for listings and lookups, without copying the table.
+  // The entry of the longest prefix that covers `p` (`p` itself included):
+  // one probe per length, longest first. nullptr when none does.
+  std::pair<Prefix, const V*> longest_match(const Prefix& p) const {
+    for (int len = p.length(); len >= 0; --len) {
+      const Prefix covering(p.address(), uint8_t(len));
+      if (const V* v = find(covering)) return {covering, v};
+    }
+    return {Prefix{}, nullptr};
+  }
+  // f(const Prefix&, const V&) for every entry inside `outer` (`outer`
+  // included), in no particular order: one pass over `outer`'s family.
+  template <class F>
+  void for_each_within(const Prefix& outer, F&& f) const {
+    auto inside = [&](const Prefix& p, const V& v) {
+      if (outer.contains(p)) f(p, v);
+    };
+    if (outer.afi() == Afi::Ipv4)
+      v4_.for_each([&](detail::V4Key k, const V& v) { inside(prefix(k), v); });
+    else
+      v6_.for_each([&](const detail::V6Key& k, const V& v) { inside(prefix(k), v); });
+  }
+
  private:
   static detail::V4Key v4(const Prefix& p) {
     return {uint64_t(p.address().v4_host_order()) << 8 | p.length()};
@@ -243,4 +270,4 @@ class PrefixMap {
 struct Unit {};
 using PrefixSet = PrefixMap<Unit>;
 
-}  // namespace closbgp::wire
+}  // namespace closbgp::containers

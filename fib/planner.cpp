@@ -87,7 +87,7 @@ void Planner::release_group(uint32_t id) {
 }
 
 void Planner::rewrite_groups_in_place(const Batch& batch, std::vector<Op>& ops,
-                                      wire::PrefixSet& settled) {
+                                      containers::PrefixSet& settled) {
   // Each of the batch's sets sorted once, not once per prefix that has it.
   std::vector<std::vector<rib::NextHop>> sorted = batch.sets;
   for (auto& s : sorted) std::sort(s.begin(), s.end());
@@ -189,7 +189,7 @@ void Planner::adopt(const Installed& installed) {
 }
 
 std::vector<Op> Planner::repair_multipath(const Installed& kernel) const {
-  wire::PrefixMap<std::vector<rib::NextHop>> routes;
+  containers::PrefixMap<std::vector<rib::NextHop>> routes;
   for (const auto& [prefix, set] : kernel.multipath_routes) {
     auto& sorted = *routes.try_emplace(prefix).first = set;
     std::sort(sorted.begin(), sorted.end());
@@ -210,7 +210,7 @@ std::vector<Op> Planner::repair_multipath(const Installed& kernel) const {
 }
 
 template <class V>
-void Planner::add_strangers(const wire::PrefixMap<V>& kernel, std::vector<Op>& ops) const {
+void Planner::add_strangers(const containers::PrefixMap<V>& kernel, std::vector<Op>& ops) const {
   kernel.for_each([&](const wire::Prefix& prefix, const V&) {
     if (!routes_.contains(prefix)) ops.push_back(op::DelRoute{prefix});
   });
@@ -224,7 +224,7 @@ std::vector<Op> Planner::repair(const Installed& kernel) const {
     auto& sorted = groups[id] = members;
     std::sort(sorted.begin(), sorted.end());
   }
-  wire::PrefixMap<uint32_t> routes;
+  containers::PrefixMap<uint32_t> routes;
   for (const auto& [prefix, id] : kernel.routes) *routes.try_emplace(prefix).first = id;
   std::vector<Op> ops;
   std::set<uint32_t> ours;
@@ -259,7 +259,7 @@ std::vector<Op> Planner::plan(rib::RouteUpdate update) {
 
 std::vector<Op> Planner::plan(const Batch& batch) {
   std::vector<Op> ops;
-  wire::PrefixSet settled;  // prefixes whose group was rewritten in place
+  containers::PrefixSet settled;  // prefixes whose group was rewritten in place
   if (objects()) rewrite_groups_in_place(batch, ops, settled);
   // The prefixes of one UPDATE come in a row with the same set (one entry
   // of batch.sets): its members and group, found once, serve them all.

@@ -11,7 +11,7 @@
 #include <variant>
 #include <vector>
 
-#include "bgpd/wire/prefix_map.h"
+#include "containers/prefix_map.h"
 #include "fib/update_queue.h"
 #include "rib/route_update.h"
 
@@ -111,7 +111,8 @@ class Planner {
   uint32_t acquire_group(const std::vector<rib::NextHop>& set, std::vector<Op>& ops);
   // Groups all of whose prefixes move to one new set not yet a group:
   // rewritten in place; their prefixes need no route change.
-  void rewrite_groups_in_place(const Batch& batch, std::vector<Op>& ops, wire::PrefixSet& settled);
+  void rewrite_groups_in_place(const Batch& batch, std::vector<Op>& ops,
+                               containers::PrefixSet& settled);
   bool objects() const { return mode_ == KernelNexthops::Objects; }
   const std::vector<uint32_t>* members_of(uint32_t group) const;  // nullptr: not a group
   // The next hops of a group (its members, sorted by id).
@@ -122,7 +123,7 @@ class Planner {
   std::vector<Op> repair_multipath(const Installed& kernel) const;
   // Deletes the routes of ours in `kernel` that we do not hold.
   template <class V>
-  void add_strangers(const wire::PrefixMap<V>& kernel, std::vector<Op>& ops) const;
+  void add_strangers(const containers::PrefixMap<V>& kernel, std::vector<Op>& ops) const;
   void add_refs(const std::vector<uint32_t>& members, int delta);
   void release_group(uint32_t id);
   void collect(std::vector<Op>& ops);
@@ -138,7 +139,7 @@ class Planner {
   // rewritten in place to a set another already had), as DESIGN.md allows.
   Groups groups_;
   std::map<uint32_t, Groups::iterator> group_by_id_;  // the same groups, by id
-  wire::PrefixMap<uint32_t> routes_;                  // prefix -> group id
+  containers::PrefixMap<uint32_t> routes_;            // prefix -> group id
   std::vector<uint32_t> orphans_;                     // adopted duplicate nexthops
 };
 

@@ -9,7 +9,7 @@
 #include <limits>
 #include <vector>
 
-#include "bgpd/wire/prefix_map.h"
+#include "containers/prefix_map.h"
 #include "rib/route_update.h"
 
 namespace closbgp::fib {
@@ -44,7 +44,7 @@ class UpdateQueue {
   void put(const wire::Prefix& prefix, uint32_t set);
 
   Batch batch_;
-  wire::PrefixMap<uint32_t> position_;  // prefix -> index in batch_.entries
+  containers::PrefixMap<uint32_t> position_;  // prefix -> index in batch_.entries
 };
 
 }  // namespace closbgp::fib

@@ -30,7 +30,7 @@ size_t AdjRibIn::mark_stale() {
 
 void AdjRibIn::sweep_stale(std::optional<wire::Family> family, std::vector<RouteChange>& changed) {
   std::vector<wire::Prefix> gone;
-  stale_.for_each([&](const wire::Prefix& p, const wire::Unit&) {
+  stale_.for_each([&](const wire::Prefix& p, const containers::Unit&) {
     if (!family || wire::family_of(p.afi()) == *family) gone.push_back(p);
   });
   for (const auto& p : gone) {

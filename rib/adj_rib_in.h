@@ -9,7 +9,7 @@
 #include <optional>
 #include <vector>
 
-#include "bgpd/wire/prefix_map.h"
+#include "containers/prefix_map.h"
 #include "rib/path.h"
 
 namespace closbgp::rib {
@@ -37,7 +37,7 @@ class AdjRibIn {
   void sweep_stale(std::optional<wire::Family> family, std::vector<RouteChange>& changed);
   size_t stale() const { return stale_.size(); }
 
-  const wire::PrefixMap<PathRef>& routes() const { return routes_; }
+  const containers::PrefixMap<PathRef>& routes() const { return routes_; }
   const Path* find(const wire::Prefix& p) const {
     const PathRef* r = routes_.find(p);
     return r ? r->get() : nullptr;
@@ -53,9 +53,9 @@ class AdjRibIn {
   void announce(const std::vector<wire::Nlri>& nlri, const PathRef& path,
                 std::vector<RouteChange>& changed);
 
-  wire::PrefixMap<PathRef> routes_;
+  containers::PrefixMap<PathRef> routes_;
   size_t accepted_ = 0;
-  wire::PrefixSet stale_;  // kept from before the peer's restart, not yet re-sent
+  containers::PrefixSet stale_;  // kept from before the peer's restart, not yet re-sent
 };
 
 // True if `asn` appears anywhere in the path (RFC 4271 sec. 9.1.2).

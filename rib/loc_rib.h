@@ -8,7 +8,7 @@
 #include <span>
 #include <vector>
 
-#include "bgpd/wire/prefix_map.h"
+#include "containers/prefix_map.h"
 #include "rib/best_path.h"
 
 namespace closbgp::rib {
@@ -69,12 +69,12 @@ class LocRib {
   std::vector<wire::Prefix> reselect(const SelectionOptions& options);
 
   const Entry* find(const wire::Prefix& prefix) const { return entries_.find(prefix); }
-  const wire::PrefixMap<Entry>& entries() const { return entries_; }
+  const containers::PrefixMap<Entry>& entries() const { return entries_; }
   size_t size() const { return entries_.size(); }
 
  private:
   SelectionOptions options_;
-  wire::PrefixMap<Entry> entries_;
+  containers::PrefixMap<Entry> entries_;
 };
 
 }  // namespace closbgp::rib

@@ -273,10 +273,10 @@ const AdjRibIn* Rib::adj_rib_in(SourceId source) const {
   return it == sources_.end() ? nullptr : &it->second.adj_in;
 }
 
-std::vector<std::pair<wire::Prefix, wire::PathAttributes>> Rib::adj_rib_out(SourceId member) const {
+void Rib::visit_adj_rib_out(SourceId member, const PrefixQuery& query,
+                            const UpdateGroup::SentVisitor& f) const {
   auto g = group_of_.find(member);
-  if (g == group_of_.end()) return {};
-  return g->second->adj_rib_out(*members_.at(member));
+  if (g != group_of_.end()) g->second->visit_sent(*members_.at(member), query, f);
 }
 
 size_t Rib::prefixes_sent(SourceId member) const {

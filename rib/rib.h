@@ -108,8 +108,10 @@ class Rib {
   const LocRib& loc_rib() const { return loc_rib_; }
   // A neighbour's Adj-RIB-In as received; nullptr for an unknown source.
   const AdjRibIn* adj_rib_in(SourceId source) const;
-  // What its group has sent it, with the attributes (before its next hop).
-  std::vector<std::pair<wire::Prefix, wire::PathAttributes>> adj_rib_out(SourceId member) const;
+  // What `query` selects of what its group has sent it, with the
+  // attributes (before its next hop); nothing unless it is a member.
+  void visit_adj_rib_out(SourceId member, const PrefixQuery& query,
+                         const UpdateGroup::SentVisitor& f) const;
   size_t prefixes_sent(SourceId member) const;
   bool is_member(SourceId member) const { return members_.contains(member); }
   // How many members share its update group (0: not a member).
@@ -144,10 +146,10 @@ class Rib {
   std::map<GroupKey, std::unique_ptr<UpdateGroup>> groups_;
   std::map<SourceId, UpdateGroup*> group_of_;
   DrainState node_drain_ = DrainState::Live;
-  wire::PrefixSet pending_;  // changed in the Loc-RIB, not yet flushed
+  containers::PrefixSet pending_;  // changed in the Loc-RIB, not yet flushed
   // advertise-after-install: prefixes held back until the kernel has them,
   // with the FIB update (its sequence number) that carries them.
-  wire::PrefixMap<uint64_t> awaiting_install_;
+  containers::PrefixMap<uint64_t> awaiting_install_;
 };
 
 }  // namespace closbgp::rib

@@ -153,30 +153,30 @@ wire::PathAttributes UpdateGroup::default_route_attributes(const MemberState& m)
 }
 
 template <class Fn>
-void UpdateGroup::for_each_sent(const MemberState& m, Fn fn) const {
-  sent_.for_each([&](const wire::Prefix& prefix, const PathRef& path) {
+void UpdateGroup::for_each_sent(const MemberState& m, const PrefixQuery& query, Fn fn) const {
+  query.visit(sent_, [&](const wire::Prefix& prefix, const PathRef& path) {
     if (exportable(*path, m)) fn(prefix, path.get());
   });
   if (policy_.default_originate && key_.drain != DrainState::Warm)
     for (auto f : wire::kAllFamilies)
-      if (key_.families & family_bit(f)) fn(default_route(f), nullptr);
+      if ((key_.families & family_bit(f)) && query.matches(default_route(f)))
+        fn(default_route(f), nullptr);
 }
 
-std::vector<std::pair<wire::Prefix, wire::PathAttributes>> UpdateGroup::adj_rib_out(
-    const MemberState& m) const {
-  std::vector<std::pair<wire::Prefix, wire::PathAttributes>> out;
-  for_each_sent(m, [&](const wire::Prefix& prefix, const Path* path) {
+void UpdateGroup::visit_sent(const MemberState& m, const PrefixQuery& query,
+                             const SentVisitor& f) const {
+  for_each_sent(m, query, [&](const wire::Prefix& prefix, const Path* path) {
     if (!path)
-      out.emplace_back(prefix, default_route_attributes(m));
+      f(prefix, default_route_attributes(m));
     else if (auto a = export_attributes(*path, prefix, rules_))
-      out.emplace_back(prefix, std::move(*a));
+      f(prefix, *a);
   });
-  return out;
 }
 
 std::vector<wire::Prefix> UpdateGroup::member_prefixes(const MemberState& m) const {
   std::vector<wire::Prefix> out;
-  for_each_sent(m, [&](const wire::Prefix& prefix, const Path*) { out.push_back(prefix); });
+  for_each_sent(m, PrefixQuery{},
+                [&](const wire::Prefix& prefix, const Path*) { out.push_back(prefix); });
   return out;
 }
 

@@ -15,6 +15,7 @@
 #include "rib/advertisement.h"
 #include "rib/aggregation.h"
 #include "rib/loc_rib.h"
+#include "rib/prefix_query.h"
 #include "rib/route_policy.h"
 
 namespace closbgp::rib {
@@ -64,9 +65,10 @@ class UpdateGroup {
   const GroupKey& key() const { return key_; }
   // What the group has sent member `m` (its own default route included).
   std::vector<wire::Prefix> member_prefixes(const MemberState& m) const;
-  // The same with the attributes it was sent (before its next hop is set).
-  std::vector<std::pair<wire::Prefix, wire::PathAttributes>> adj_rib_out(
-      const MemberState& m) const;
+  // What `query` selects of it, with the attributes it was sent (before
+  // its next hop is set), in no particular order.
+  using SentVisitor = std::function<void(const wire::Prefix&, const wire::PathAttributes&)>;
+  void visit_sent(const MemberState& m, const PrefixQuery& query, const SentVisitor& f) const;
   // Sends every member what changed for `prefixes`.
   void export_changes(std::span<const wire::Prefix> prefixes, const LocRib& rib,
                       const Aggregation& aggregation, AdvertisementSink& sink);
@@ -81,13 +83,13 @@ class UpdateGroup {
   // fn(prefix, path) for each prefix the group has sent member `m`: the
   // Loc-RIB path exported, or nullptr for its own default route.
   template <class Fn>
-  void for_each_sent(const MemberState& m, Fn fn) const;
+  void for_each_sent(const MemberState& m, const PrefixQuery& query, Fn fn) const;
 
   GroupKey key_;
   PeerPolicy policy_;
   ExportRules rules_;
   std::vector<MemberState*> members_;
-  wire::PrefixMap<PathRef> sent_;  // the Loc-RIB path last exported, per prefix
+  containers::PrefixMap<PathRef> sent_;  // the Loc-RIB path last exported, per prefix
 };
 
 // Withdraws `prefixes` from member `m` (a member moving to another group).

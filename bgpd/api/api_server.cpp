@@ -142,41 +142,38 @@ void fill(const RouteView& r, pb::Route& out) {
   out.set_multipath(r.multipath);
 }
 
-// Which prefixes a request asks for: all, one, or one and those inside it.
-struct PrefixFilter {
-  std::string exact;                   // empty: all
-  std::optional<wire::Prefix> within;  // longer-prefixes
-  bool matches(const std::string& prefix) const {
-    if (!within) return exact.empty() || prefix == exact;
-    const auto p = wire::Prefix::parse(prefix);
-    return p && within->contains(*p);
-  }
-};
+// Which prefixes a request asks for: all, one, or one and those inside it;
+// nullopt when its one prefix is not written as a prefix is (nothing
+// matches); an error when the prefix of longer-prefixes is not one.
+using RequestedPrefixes = std::expected<std::optional<rib::PrefixQuery>, std::string>;
 
-std::expected<PrefixFilter, std::string> prefix_filter(const std::string& prefix, bool longer) {
-  if (!longer || prefix.empty()) return PrefixFilter{prefix, std::nullopt};
-  const auto within = wire::Prefix::parse(prefix);
-  if (!within)
-    return std::unexpected("'" + prefix + "' is not a prefix (10.0.0.0/8, 2001:db8::/32)");
-  return PrefixFilter{prefix, within};
+RequestedPrefixes requested_prefixes(const std::string& prefix, bool longer) {
+  if (prefix.empty()) return rib::PrefixQuery{};
+  const auto parsed = wire::Prefix::parse(prefix);
+  if (longer) {
+    if (!parsed)
+      return std::unexpected("'" + prefix + "' is not a prefix (10.0.0.0/8, 2001:db8::/32)");
+    return rib::PrefixQuery{*parsed, true};
+  }
+  if (!parsed || parsed->to_string() != prefix) return std::nullopt;
+  return rib::PrefixQuery{*parsed, false};
 }
 
-// Streams a snapshot taken on the main loop (the views `take` returns, or
-// the error) of those `filter` matches (INVALID_ARGUMENT if the request's
-// prefix was not one); the writes happen on gRPC's threads.
+// Streams a snapshot taken on the main loop: the views `take(query)`
+// returns for the request's prefixes, or its error (INVALID_ARGUMENT if the
+// request's prefix was not one); the writes happen on gRPC's threads.
 template <class Msg>
 class SnapshotWriter final : public grpc::ServerWriteReactor<Msg> {
  public:
   template <class Take>
-  SnapshotWriter(asio::io_context& main, std::expected<PrefixFilter, std::string> filter,
-                 Take take) {
-    asio::post(main, [this, filter = std::move(filter), take = std::move(take)] {
-      if (!filter)
-        return this->Finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, filter.error()));
-      auto views = take();
+  SnapshotWriter(asio::io_context& main, RequestedPrefixes requested, Take take) {
+    asio::post(main, [this, requested = std::move(requested), take = std::move(take)] {
+      if (!requested)
+        return this->Finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, requested.error()));
+      if (!*requested) return next();
+      auto views = take(**requested);
       if (!views) return this->Finish(status(views.error()));
-      for (const auto& v : *views)
-        if (filter->matches(v.prefix)) fill(v, items_.emplace_back());
+      for (const auto& v : *views) fill(v, items_.emplace_back());
       next();
     });
   }
@@ -329,24 +326,32 @@ class ApiServer::Service final : public pb::BgpService::CallbackService {
   grpc::ServerWriteReactor<pb::Route>* ShowRoutes(grpc::CallbackServerContext*,
                                                   const pb::ShowRoutesRequest* req) override {
     return new SnapshotWriter<pb::Route>(
-        main_, prefix_filter(req->prefix(), req->longer_prefixes()),
-        [this] { return std::expected<std::vector<RouteView>, ControlError>(backend_.routes()); });
+        main_, requested_prefixes(req->prefix(), req->longer_prefixes()),
+        [this](const rib::PrefixQuery& query) {
+          return std::expected<std::vector<RouteView>, ControlError>(backend_.routes(query));
+        });
   }
 
   grpc::ServerWriteReactor<pb::Route>* ShowAdjRib(grpc::CallbackServerContext*,
                                                   const pb::ShowAdjRibRequest* req) override {
     return new SnapshotWriter<pb::Route>(
-        main_, prefix_filter(req->prefix(), req->longer_prefixes()),
+        main_, requested_prefixes(req->prefix(), req->longer_prefixes()),
         [this, neighbor = req->neighbor(),
-         out = req->direction() == pb::ShowAdjRibRequest::DIRECTION_OUT] {
-          return backend_.adj_rib(neighbor, out);
-        });
+         out = req->direction() == pb::ShowAdjRibRequest::DIRECTION_OUT](
+            const rib::PrefixQuery& query) { return backend_.adj_rib(neighbor, out, query); });
   }
 
   grpc::ServerWriteReactor<pb::FibRoute>* ShowFib(grpc::CallbackServerContext*,
                                                   const pb::ShowFibRequest* req) override {
-    return new SnapshotWriter<pb::FibRoute>(main_, prefix_filter(req->prefix(), false),
-                                            [this] { return backend_.fib_routes(); });
+    return new SnapshotWriter<pb::FibRoute>(main_, requested_prefixes(req->prefix(), false),
+                                            [this](const rib::PrefixQuery& query) {
+                                              auto routes = backend_.fib_routes();
+                                              if (routes && query.prefix)
+                                                std::erase_if(*routes, [&](const FibRouteView& r) {
+                                                  return r.prefix != query.prefix->to_string();
+                                                });
+                                              return routes;
+                                            });
   }
 
   grpc::ServerUnaryReactor* ShowNeighbor(grpc::CallbackServerContext* ctx,

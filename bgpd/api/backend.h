@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "rib/prefix_query.h"
+
 namespace closbgp::api {
 
 enum class PeerState { Idle, Connect, Active, OpenSent, OpenConfirm, Established };
@@ -101,7 +103,8 @@ class Backend {
  public:
   virtual ~Backend() = default;
   virtual SummaryView summary() const = 0;
-  virtual std::vector<RouteView> routes() const = 0;
+  // The received paths `query` selects, by neighbour then prefix.
+  virtual std::vector<RouteView> routes(const rib::PrefixQuery& query) const = 0;
   // The kernel's routes of ours against the RIB's wishes, sorted by prefix;
   // an error when the FIB is disabled or the kernel cannot be read.
   virtual std::expected<std::vector<FibRouteView>, ControlError> fib_routes() const = 0;
@@ -110,8 +113,9 @@ class Backend {
   // A neighbour's Adj-RIB-In (as received, before policy; `accepted` says
   // whether the Loc-RIB took it) or, with `out`, its Adj-RIB-Out (the
   // attributes it is sent, our next hop).
-  virtual std::expected<std::vector<RouteView>, ControlError> adj_rib(const std::string& neighbor,
-                                                                      bool out) const = 0;
+  // Of those, what `query` selects, by prefix.
+  virtual std::expected<std::vector<RouteView>, ControlError> adj_rib(
+      const std::string& neighbor, bool out, const rib::PrefixQuery& query) const = 0;
 };
 
 // What the API may change; called on the main loop.

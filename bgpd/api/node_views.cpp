@@ -138,15 +138,16 @@ std::expected<PeerView, ControlError> NodeViews::neighbor(const std::string& nam
   return std::unexpected(control_error(p.error()));
 }
 
-std::vector<RouteView> NodeViews::routes() const {
-  return received_routes(speaker_);
+std::vector<RouteView> NodeViews::routes(const rib::PrefixQuery& query) const {
+  return received_routes(speaker_, query);
 }
 
-std::expected<std::vector<RouteView>, ControlError> NodeViews::adj_rib(const std::string& neighbor,
-                                                                       bool out) const {
+std::expected<std::vector<RouteView>, ControlError> NodeViews::adj_rib(
+    const std::string& neighbor, bool out, const rib::PrefixQuery& query) const {
   auto p = speaker_.find_peer(neighbor);
   if (!p) return std::unexpected(control_error(p.error()));
-  return out ? sent_routes(speaker_, neighbor, **p) : received_routes(speaker_, neighbor, **p);
+  return out ? sent_routes(speaker_, neighbor, **p, query)
+             : received_routes(speaker_, neighbor, **p, query);
 }
 
 std::expected<std::vector<FibRouteView>, ControlError> NodeViews::fib_routes() const {

@@ -13,11 +13,11 @@ class NodeViews final : public Backend {
   explicit NodeViews(const session::Speaker& speaker) : speaker_(speaker) {}
 
   SummaryView summary() const override;
-  std::vector<RouteView> routes() const override;
+  std::vector<RouteView> routes(const rib::PrefixQuery& query) const override;
   std::expected<std::vector<FibRouteView>, ControlError> fib_routes() const override;
   std::expected<PeerView, ControlError> neighbor(const std::string& name) const override;
-  std::expected<std::vector<RouteView>, ControlError> adj_rib(const std::string& neighbor,
-                                                              bool out) const override;
+  std::expected<std::vector<RouteView>, ControlError> adj_rib(
+      const std::string& neighbor, bool out, const rib::PrefixQuery& query) const override;
 
  private:
   // A neighbour: its session's status, and what the engine holds of it.

@@ -47,41 +47,52 @@ RouteView received_view(const rib::Rib& rib, const std::string& name, rib::Sourc
   return v;
 }
 
+// Only what the query selects is visited, and only that is sorted.
 void append_received(const rib::Rib& rib, const std::string& name, const session::Peer& p,
-                     bool as_received, std::vector<RouteView>& out) {
+                     const rib::PrefixQuery& query, bool as_received, std::vector<RouteView>& out) {
   const rib::AdjRibIn* in = rib.adj_rib_in(p.id());
   if (!in) return;
-  const auto& received = in->routes();
-  for (const auto& prefix : received.sorted_keys())
-    out.push_back(received_view(rib, name, p.id(), prefix, **received.find(prefix), as_received));
+  std::vector<std::pair<wire::Prefix, const rib::Path*>> selected;
+  query.visit(in->routes(), [&](const wire::Prefix& prefix, const rib::PathRef& path) {
+    selected.emplace_back(prefix, path.get());
+  });
+  std::sort(selected.begin(), selected.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (const auto& [prefix, path] : selected)
+    out.push_back(received_view(rib, name, p.id(), prefix, *path, as_received));
 }
 
 }  // namespace
 
-std::vector<RouteView> received_routes(const session::Speaker& speaker) {
+std::vector<RouteView> received_routes(const session::Speaker& speaker,
+                                       const rib::PrefixQuery& query) {
   std::vector<RouteView> out;
   for (const auto& [name, p] : speaker.peers())
-    append_received(speaker.rib(), name, *p, false, out);
+    append_received(speaker.rib(), name, *p, query, false, out);
   return out;
 }
 
 std::vector<RouteView> received_routes(const session::Speaker& speaker, const std::string& name,
-                                       const session::Peer& p) {
+                                       const session::Peer& p, const rib::PrefixQuery& query) {
   std::vector<RouteView> out;
-  append_received(speaker.rib(), name, p, true, out);
+  append_received(speaker.rib(), name, p, query, true, out);
   return out;
 }
 
 std::vector<RouteView> sent_routes(const session::Speaker& speaker, const std::string& name,
-                                   const session::Peer& p) {
-  auto sent = speaker.rib().adj_rib_out(p.id());  // nothing unless established
+                                   const session::Peer& p, const rib::PrefixQuery& query) {
+  std::vector<std::pair<wire::Prefix, RouteView>> sent;  // nothing unless established
+  speaker.rib().visit_adj_rib_out(
+      p.id(), query, [&](const wire::Prefix& prefix, const wire::PathAttributes& attributes) {
+        const auto next_hop = p.next_hop_self(wire::family_of(prefix.afi()));
+        sent.emplace_back(
+            prefix, route_view(prefix, name, next_hop.value_or(wire::MpNextHop{}), attributes));
+      });
   std::sort(sent.begin(), sent.end(),
             [](const auto& a, const auto& b) { return a.first < b.first; });
   std::vector<RouteView> views;
-  for (const auto& [prefix, attributes] : sent) {
-    const auto next_hop = p.next_hop_self(wire::family_of(prefix.afi()));
-    views.push_back(route_view(prefix, name, next_hop.value_or(wire::MpNextHop{}), attributes));
-  }
+  views.reserve(sent.size());
+  for (auto& [prefix, view] : sent) views.push_back(std::move(view));
   return views;
 }
 

@@ -10,13 +10,16 @@
 
 namespace closbgp::api {
 
-// Every neighbour's received paths as policy left them, by neighbour then prefix.
-std::vector<RouteView> received_routes(const session::Speaker& speaker);
-// One neighbour's, as it sent them.
+// What `query` selects of: every neighbour's received paths as policy left
+// them, by neighbour then prefix;
+std::vector<RouteView> received_routes(const session::Speaker& speaker,
+                                       const rib::PrefixQuery& query);
+// one neighbour's, as it sent them, by prefix;
 std::vector<RouteView> received_routes(const session::Speaker& speaker, const std::string& name,
-                                       const session::Peer& p);
-// What it is sent: the exported attributes and our next hop on its session.
+                                       const session::Peer& p, const rib::PrefixQuery& query);
+// what it is sent: the exported attributes and our next hop on its
+// session, by prefix.
 std::vector<RouteView> sent_routes(const session::Speaker& speaker, const std::string& name,
-                                   const session::Peer& p);
+                                   const session::Peer& p, const rib::PrefixQuery& query);
 
 }  // namespace closbgp::api

@@ -3,27 +3,45 @@
 // members, a route its group; deleting an object takes it out of groups and
 // drops the routes that used it, as Linux does), so a wrong order shows up
 // as an error or a lost route. Also a link going down, and a dump for
-// adopt() and repair().
+// adopt() and repair(). As a KernelPort it is what the FIB worker writes
+// to in unit tests; `refuse` makes it fail a route as a kernel might.
 #pragma once
 
 #include <algorithm>
+#include <expected>
 #include <map>
 #include <string>
 #include <variant>
 #include <vector>
 
+#include "fib/kernel_port.h"
 #include "fib/planner.h"
 
-namespace closbgp::fib::testing {
+namespace closbgp::mocks {
 
-class KernelFake {
+using fib::Installed;
+using fib::Op;
+namespace op = fib::op;
+
+class FakeKernel final : public fib::KernelPort {
  public:
+  Written write(const std::vector<Op>& ops) override {
+    Written out;
+    out.sends = ops.empty() ? 0 : 1;
+    for (size_t i = 0; i < ops.size(); ++i)
+      if (auto e = std::visit([this](const auto& x) { return step(x); }, ops[i]); !e.empty())
+        out.failed.emplace_back(i, e);
+    return out;
+  }
+  std::expected<Installed, std::string> read() const override { return dump(); }
+
+  // Routes for `prefix` fail from now on.
+  void refuse(const wire::Prefix& prefix) { refused_.push_back(prefix); }
+
   // Applies `ops` in order; the errors a real kernel would return.
   std::vector<std::string> apply(const std::vector<Op>& ops) {
     std::vector<std::string> errors;
-    for (const auto& o : ops)
-      if (auto e = std::visit([this](const auto& x) { return step(x); }, o); !e.empty())
-        errors.push_back(e);
+    for (auto& [i, why] : write(ops).failed) errors.push_back(why);
     return errors;
   }
 
@@ -87,13 +105,18 @@ class KernelFake {
     groups_[o.id] = o.members;
     return "";
   }
+  bool refused(const wire::Prefix& p) const {
+    return std::find(refused_.begin(), refused_.end(), p) != refused_.end();
+  }
   std::string step(const op::SetRoute& o) {
+    if (refused(o.prefix)) return "route " + o.prefix.to_string() + ": refused";
     if (!groups_.contains(o.group) && !nexthops_.contains(o.group))
       return "route " + o.prefix.to_string() + ": no nexthop " + std::to_string(o.group);
     routes_[o.prefix] = o.group;
     return "";
   }
   std::string step(const op::SetRouteVia& o) {
+    if (refused(o.prefix)) return "route " + o.prefix.to_string() + ": refused";
     routes_[o.prefix] = o.nexthops;
     return "";
   }
@@ -142,6 +165,7 @@ class KernelFake {
   std::map<uint32_t, rib::NextHop> nexthops_;
   std::map<uint32_t, std::vector<uint32_t>> groups_;
   std::map<wire::Prefix, std::variant<uint32_t, std::vector<rib::NextHop>>> routes_;
+  std::vector<wire::Prefix> refused_;
 };
 
-}  // namespace closbgp::fib::testing
+}  // namespace closbgp::mocks

@@ -2,12 +2,14 @@
 // shifts runs back, the part most easily got wrong), both families.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
+#include <optional>
 #include <random>
 
-#include "bgpd/wire/prefix_map.h"
+#include "containers/prefix_map.h"
 
-namespace closbgp::wire {
+namespace closbgp::containers {
 namespace {
 
 wire::Prefix random_prefix(std::mt19937& rng, bool v6) {
@@ -91,5 +93,38 @@ TEST(PrefixMap, KeysKeepFamilyAndLength) {
   EXPECT_TRUE(map.try_emplace(c).second);
 }
 
+// Lookups for the API: the longest prefix covering an address or a
+// prefix, and the prefixes inside one, against a brute-force scan.
+TEST(PrefixMap, LongestMatchAndWithinAgreeWithAScan) {
+  std::mt19937 rng(11);
+  PrefixMap<int> map;
+  for (int i = 0; i < 5000; ++i) *map.try_emplace(random_prefix(rng, i % 2 == 1)).first = i;
+  *map.try_emplace(*wire::Prefix::parse("0.0.0.0/0")).first = -1;
+  for (int i = 0; i < 2000; ++i) {
+    const auto probe = random_prefix(rng, i % 2 == 1);
+    std::optional<wire::Prefix> expected;
+    std::vector<wire::Prefix> inside;
+    map.for_each([&](const wire::Prefix& p, int) {
+      if (p.contains(probe) && (!expected || p.length() > expected->length())) expected = p;
+      if (probe.contains(p)) inside.push_back(p);
+    });
+    const auto [found, value] = map.longest_match(probe);
+    ASSERT_EQ(value != nullptr, expected.has_value()) << probe.to_string();
+    if (value) {
+      EXPECT_EQ(found, *expected);
+      EXPECT_EQ(value, map.find(found));
+    }
+    std::vector<wire::Prefix> got;
+    map.for_each_within(probe, [&](const wire::Prefix& p, int) { got.push_back(p); });
+    std::sort(inside.begin(), inside.end());
+    std::sort(got.begin(), got.end());
+    EXPECT_EQ(got, inside) << probe.to_string();
+  }
+  // A host address: the default route when nothing more specific covers it.
+  const auto host = *wire::Prefix::parse("203.0.113.9/32");
+  EXPECT_EQ(map.longest_match(host).first, *wire::Prefix::parse("0.0.0.0/0"));
+  EXPECT_FALSE(map.longest_match(*wire::Prefix::parse("2001:db9::1/128")).second);
+}
+
 }  // namespace
-}  // namespace closbgp::wire
+}  // namespace closbgp::containers

@@ -1,4 +1,4 @@
-// The queue and the planner against the in-memory kernel (kernel_fake.h):
+// The queue and the planner against the in-memory kernel (tests/mocks/fake_kernel.h):
 // random updates, coalesced several at a time, must leave the kernel
 // forwarding exactly the latest set of every prefix, with no operation
 // refused (objects before the routes that use them, deletions after) and
@@ -12,12 +12,12 @@
 
 #include "fib/planner.h"
 #include "fib/update_queue.h"
-#include "tests/unit/fib/kernel_fake.h"
+#include "tests/mocks/fake_kernel.h"
 
 namespace closbgp::fib {
 namespace {
 
-using testing::KernelFake;
+using mocks::FakeKernel;
 using Table = std::map<wire::Prefix, std::vector<rib::NextHop>>;
 
 constexpr uint32_t kFirstId = 1000;
@@ -74,7 +74,7 @@ rib::RouteUpdate whole(const Table& table) {
 void run_model(KernelNexthops mode, unsigned seed) {
   SCOPED_TRACE("seed " + std::to_string(seed));
   Random r(seed);
-  KernelFake kernel;
+  FakeKernel kernel;
   Planner planner(kFirstId, mode);
   UpdateQueue queue;
   Table want;

@@ -3,6 +3,8 @@
 // member's advertisements out (recorded by a fake session layer).
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "rib/attr_intern.h"
 #include "rib/rib.h"
 #include "tests/mocks/advertisement_recorder.h"
@@ -90,6 +92,16 @@ class Engine : public ::testing::Test {
   }
   static std::vector<uint32_t> as_path(const wire::PathAttributes& a) {
     return a.as_path->segments.at(0).asns;
+  }
+  // What `query` selects of a member's Adj-RIB-Out, sorted by prefix.
+  std::vector<std::pair<wire::Prefix, wire::PathAttributes>> sent_to(SourceId member,
+                                                                     PrefixQuery query = {}) const {
+    std::vector<std::pair<wire::Prefix, wire::PathAttributes>> out;
+    rib_.visit_adj_rib_out(member, query,
+                           [&](const auto& p, const auto& a) { out.emplace_back(p, a); });
+    std::sort(out.begin(), out.end(),
+              [](const auto& x, const auto& y) { return x.first < y.first; });
+    return out;
   }
 
   Rib rib_;
@@ -247,7 +259,7 @@ TEST_F(Engine, MembersAlikeShareAGroupAndARefreshResendsTheTable) {
   const auto b = out_.take(kB.id), c = out_.take(kC.id);
   EXPECT_EQ(b.announced.size(), 2u);
   EXPECT_EQ(b.announced, c.announced);
-  EXPECT_EQ(rib_.adj_rib_out(kB.id), rib_.adj_rib_out(kC.id));
+  EXPECT_EQ(sent_to(kB.id), sent_to(kC.id));
   EXPECT_EQ(rib_.group_size(kB.id), 3u);
   rib_.refresh(kC.id, out_);
   const auto again = out_.take(kC.id);
@@ -273,7 +285,28 @@ TEST_F(Engine, DefaultOriginateSendsOurDefaultRoute) {
   const auto sent = out_.take(kA.id);
   EXPECT_TRUE(sent.announced.contains("0.0.0.0/0"));
   EXPECT_TRUE(sent.announced.contains("::/0"));
-  EXPECT_EQ(rib_.adj_rib_out(kA.id).size(), 2u);
+  EXPECT_EQ(sent_to(kA.id).size(), 2u);
+  // Asked for by prefix, it is found without the rest.
+  const auto v4_default = *wire::Prefix::parse("0.0.0.0/0");
+  ASSERT_EQ(sent_to(kA.id, {v4_default, false}).size(), 1u);
+  EXPECT_EQ(sent_to(kA.id, {v4_default, false})[0].first, v4_default);
+}
+
+// The API's lookups: one prefix, or those inside one, without the rest.
+TEST_F(Engine, AnAdjRibOutIsReadByPrefixOrInsideOne) {
+  const auto p3 = *wire::Prefix::parse("10.1.0.128/25");
+  a_announces_to_b({kP1, kP2, p3});
+  EXPECT_EQ(sent_to(kB.id).size(), 3u);
+  const auto one = sent_to(kB.id, {kP2, false});
+  ASSERT_EQ(one.size(), 1u);
+  EXPECT_EQ(one[0].first, kP2);
+  EXPECT_EQ(as_path(one[0].second), (std::vector<uint32_t>{kLocalAs, kA.as}));
+  const auto inside = sent_to(kB.id, {*wire::Prefix::parse("10.1.0.0/16"), true});
+  ASSERT_EQ(inside.size(), 2u);
+  EXPECT_EQ(inside[0].first, kP1);
+  EXPECT_EQ(inside[1].first, p3);
+  EXPECT_TRUE(sent_to(kB.id, {*wire::Prefix::parse("10.9.0.0/24"), false}).empty());
+  EXPECT_TRUE(sent_to(kA.id, {kP1, false}).empty());  // its own route does not go back to it
 }
 
 TEST_F(Engine, ASummaryOnlyAggregateHidesItsMoreSpecifics) {
