@@ -5,12 +5,14 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <span>
 #include <string>
 #include <vector>
 
+#include "bgpd/wire/codec.h"
 #include "bgpd/wire/messages.h"
 #include "policy/route_map.h"
 #include "rib/drain.h"
@@ -61,6 +63,14 @@ struct Advertisement {
     return withdraw.empty() && end_of_rib.empty();
   }
 };
+
+// The bytes of `a` for one session, appended to `out`: withdrawals, then
+// each variant's announcements with the session's own next hop for its
+// family (`next_hop`; a family without one is skipped), then End-of-RIB,
+// encoded as negotiated (`ctx`). Returns how many messages.
+using NextHopFor = std::function<std::optional<wire::MpNextHop>(wire::Family)>;
+size_t encode(const Advertisement& a, const NextHopFor& next_hop, const wire::EncodeContext& ctx,
+              std::vector<uint8_t>& out);
 
 // Where advertisements go: the session layer, or a test's recorder.
 class AdvertisementSink {

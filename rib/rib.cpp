@@ -138,12 +138,10 @@ void Rib::join(MemberState& m, AdvertisementSink& sink) {
   if (!group)
     group = std::make_unique<UpdateGroup>(key, m, options_.local_as, options_.drain_prepend);
   group_of_[m.info.id] = group.get();
-  std::vector<wire::Prefix> table;
-  if (group->empty() && !group->has_sent()) {  // a new group: the whole table
-    table = loc_rib_.entries().keys();
-    std::erase_if(table, [&](const wire::Prefix& p) { return held(p); });
-  }
-  group->join(m, table, loc_rib_, aggregation_, sink);
+  if (!group->is_new()) return group->join(m, sink);
+  std::vector<wire::Prefix> table = loc_rib_.entries().keys();  // a new group: the whole table
+  std::erase_if(table, [&](const wire::Prefix& p) { return held(p); });
+  group->start(m, table, loc_rib_, aggregation_, sink);
 }
 
 // Out of its update group (an empty group goes, and its Adj-RIB-Out with it).

@@ -115,14 +115,22 @@ UpdateGroup::UpdateGroup(const GroupKey& key, const MemberState& first, uint32_t
   if (key.only_member) rules_.neighbor = first.info.neighbor();
 }
 
-void UpdateGroup::join(MemberState& m, std::span<const wire::Prefix> table, const LocRib& rib,
-                       const Aggregation& aggregation, AdvertisementSink& sink) {
+void UpdateGroup::start(MemberState& first, std::span<const wire::Prefix> table, const LocRib& rib,
+                        const Aggregation& aggregation, AdvertisementSink& sink) {
+  members_.push_back(&first);
+  first.prefixes_sent = 0;
+  export_changes(table, rib, aggregation, sink);
+  finish_join(first, sink);
+}
+
+void UpdateGroup::join(MemberState& m, AdvertisementSink& sink) {
   members_.push_back(&m);
   m.prefixes_sent = 0;
-  if (members_.size() == 1 && sent_.empty())  // a new group: the whole table
-    export_changes(table, rib, aggregation, sink);
-  else
-    send_table(m, sink);
+  send_table(m, sink);
+  finish_join(m, sink);
+}
+
+void UpdateGroup::finish_join(MemberState& m, AdvertisementSink& sink) {
   // A graceful restart's helper would drop our stale routes at End-of-RIB,
   // so not while WARM after our own restart.
   const bool end_of_rib =

@@ -51,15 +51,18 @@ class UpdateGroup {
   UpdateGroup(const GroupKey& key, const MemberState& first, uint32_t local_as,
               uint8_t drain_prepend);
 
-  // A member joins: it is sent what the group has sent (or, for a new
-  // group, `table`, exported now), its default route if configured, and
-  // End-of-RIB when due.
-  void join(MemberState& m, std::span<const wire::Prefix> table, const LocRib& rib,
-            const Aggregation& aggregation, AdvertisementSink& sink);
+  // No member yet and nothing sent: its first member starts it.
+  bool is_new() const { return members_.empty() && sent_.empty(); }
+  // The first member of a new group: `table` (the Loc-RIB's prefixes)
+  // exported now; then as join().
+  void start(MemberState& first, std::span<const wire::Prefix> table, const LocRib& rib,
+             const Aggregation& aggregation, AdvertisementSink& sink);
+  // A member joins: it is sent what the group has sent, its default route
+  // if configured, and End-of-RIB when due.
+  void join(MemberState& m, AdvertisementSink& sink);
   void leave(const MemberState& m);
   bool empty() const { return members_.empty(); }
   size_t size() const { return members_.size(); }
-  bool has_sent() const { return !sent_.empty(); }
   // Route refresh: the member gets the group's table again, and End-of-RIB.
   void resend(MemberState& m, AdvertisementSink& sink);
   const GroupKey& key() const { return key_; }
@@ -78,6 +81,8 @@ class UpdateGroup {
   void send_table(MemberState& m, AdvertisementSink& sink);
   // After the table: default-originate and, with `end_of_rib`, End-of-RIB.
   void finish_table(const MemberState& m, bool end_of_rib, AdvertisementSink& sink);
+  // The default route and End-of-RIB, when due, after a member's table.
+  void finish_join(MemberState& m, AdvertisementSink& sink);
   // Our own default route (default-originate), as member `m` is sent it.
   wire::PathAttributes default_route_attributes(const MemberState& m) const;
   // fn(prefix, path) for each prefix the group has sent member `m`: the

@@ -1,7 +1,5 @@
 #include "bgpd/session/advertiser.h"
 
-#include <map>
-
 #include "bgpd/session/address.h"
 
 namespace closbgp::session {
@@ -13,25 +11,8 @@ void Advertiser::advertise(rib::SourceId to, const rib::Advertisement& what) {
   const Negotiated* n = p.negotiated();
   if (!n) return;
   std::vector<uint8_t> out;
-  size_t messages = 0;
-  const auto ctx = n->encode_context();
-  for (const auto& [family, nlri] : what.withdraw)
-    messages += wire::encode_withdraw(family, nlri, ctx, out);
-  std::map<wire::Family, std::optional<wire::MpNextHop>> next_hops;
-  for (size_t v = 0; v < what.announce.size(); ++v) {
-    if (what.announce[v].empty()) continue;
-    const auto& variant = what.variants[v];
-    auto nh = next_hops.find(variant.family);
-    if (nh == next_hops.end())
-      nh = next_hops.emplace(variant.family, p.next_hop_self(variant.family)).first;
-    if (!nh->second) continue;  // the engine sends only families the session can carry
-    messages += wire::encode_announce(variant.attributes, *nh->second, variant.family,
-                                      what.announce[v], ctx, out);
-  }
-  for (auto f : what.end_of_rib) {
-    wire::encode_end_of_rib(f, out);
-    ++messages;
-  }
+  const size_t messages = rib::encode(
+      what, [&p](wire::Family f) { return p.next_hop_self(f); }, n->encode_context(), out);
   p.send(std::move(out), messages);
 }
 

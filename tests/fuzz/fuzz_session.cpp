@@ -72,13 +72,9 @@ class Encoder final : public rib::AdvertisementSink {
 
   void advertise(rib::SourceId, const rib::Advertisement& what) override {
     std::vector<uint8_t> out;
-    for (const auto& [family, nlri] : what.withdraw) wire::encode_withdraw(family, nlri, ctx, out);
     const wire::MpNextHop next_hop{*wire::IpAddress::parse("fe80::1"), std::nullopt};
-    for (size_t v = 0; v < what.announce.size(); ++v)
-      if (!what.announce[v].empty())
-        wire::encode_announce(what.variants[v].attributes, next_hop, what.variants[v].family,
-                              what.announce[v], ctx, out);
-    for (auto f : what.end_of_rib) wire::encode_end_of_rib(f, out);
+    rib::encode(
+        what, [&](wire::Family) { return next_hop; }, ctx, out);
     wire::DecodeContext dctx;
     dctx.four_octet_as = ctx.four_octet_as;
     dctx.extended_message = ctx.extended_message;
