@@ -65,7 +65,9 @@ FibWorker::~FibWorker() {
   if (thread_.joinable()) thread_.join();
   if (!options_.retain_on_exit) {
     log_->info("FIB: removing our {} routes (retain-on-exit: false)", planner_.routes());
-    write(planner_.plan({{}, planner_.prefixes()}));
+    rib::RouteUpdate none;
+    none.remove = planner_.prefixes();
+    write(planner_.plan(std::move(none)));
   }
 }
 

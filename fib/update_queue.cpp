@@ -1,5 +1,6 @@
 #include "fib/update_queue.h"
 
+#include <iterator>
 #include <utility>
 
 namespace closbgp::fib {
@@ -14,11 +15,12 @@ void UpdateQueue::put(const wire::Prefix& prefix, uint32_t set) {
   batch_.entries.push_back({prefix, set});
 }
 
+// The update's sets join the batch's (an update has few), its prefixes
+// name them by their new index.
 void UpdateQueue::push(rib::RouteUpdate update) {
-  for (auto& [prefix, set] : update.upsert) {
-    if (batch_.sets.empty() || batch_.sets.back() != set) batch_.sets.push_back(std::move(set));
-    put(prefix, uint32_t(batch_.sets.size() - 1));
-  }
+  const auto first = uint32_t(batch_.sets.size());
+  std::move(update.sets.begin(), update.sets.end(), std::back_inserter(batch_.sets));
+  for (const auto& [prefix, set] : update.upsert) put(prefix, first + set);
   for (const auto& prefix : update.remove) put(prefix, Batch::kRemove);
 }
 

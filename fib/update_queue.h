@@ -1,8 +1,8 @@
 // The FIB's queue between the RIB and the kernel: RouteUpdates coalesced
 // per prefix (the latest set wins, so churn costs one write per prefix per
-// batch), kept in the order prefixes first arrived (an UPDATE's prefixes
-// stay together with their one set), each set of a run stored once rather
-// than once per prefix. Not thread-safe: the FIB guards it.
+// batch), kept in the order prefixes first arrived, each set stored once
+// per update (the RIB interns them) rather than once per prefix. Not
+// thread-safe: the FIB guards it.
 #pragma once
 
 #include <cstdint>

@@ -246,9 +246,10 @@ void Rib::export_to_groups(std::span<const wire::Prefix> prefixes, Advertisement
 // paths whose next hop is not the neighbour itself on its link (a
 // third-party or multihop next hop needs recursive resolution, not done yet).
 RouteUpdate Rib::fib_update(std::span<const wire::Prefix> prefixes) const {
-  RouteUpdate u;
+  RouteUpdateBuilder u;
+  NextHopSet set;  // reused: only a new set is copied, into the update
   for (const auto& prefix : prefixes) {
-    std::vector<NextHop> set;
+    set.clear();
     if (const auto* e = loc_rib_.find(prefix); e && e->best().source.peer_id != kLocalSource) {
       for (uint16_t i : e->multipath()) {
         const Path& path = e->path(i);
@@ -259,11 +260,11 @@ RouteUpdate Rib::fib_update(std::span<const wire::Prefix> prefixes) const {
       }
     }
     if (set.empty())
-      u.remove.push_back(prefix);
+      u.remove(prefix);
     else
-      u.upsert.emplace_back(prefix, std::move(set));
+      u.upsert(prefix, set);
   }
-  return u;
+  return u.take();
 }
 
 const AdjRibIn* Rib::adj_rib_in(SourceId source) const {

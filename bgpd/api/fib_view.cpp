@@ -48,8 +48,9 @@ std::expected<std::vector<FibRouteView>, ControlError> fib_view(const session::S
   auto in_kernel = kernel_sets(*kernel);
   const rib::Rib& rib = speaker.rib();
   std::vector<FibRouteView> out;
-  for (auto& [prefix, set] : rib.fib_update(rib.loc_rib().entries().sorted_keys()).upsert) {
-    FibRouteView v{prefix.to_string(), views_of(set), {}, "missing"};
+  const auto wanted = rib.fib_update(rib.loc_rib().entries().sorted_keys());
+  for (const auto& [prefix, set] : wanted.upsert) {
+    FibRouteView v{prefix.to_string(), views_of(wanted.set(set)), {}, "missing"};
     if (auto k = in_kernel.find(prefix); k != in_kernel.end()) {
       v.kernel_next_hops = views_of(k->second);
       v.state = v.kernel_next_hops == v.next_hops ? "installed" : "differs";

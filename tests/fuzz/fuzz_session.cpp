@@ -166,7 +166,7 @@ class Harness {
   void flush() {
     // The FIB delta too: a prefix it installs has a next hop.
     const rib::Rib::Installer install = [](rib::RouteUpdate u) {
-      for (const auto& [prefix, set] : u.upsert) check(!set.empty());
+      for (const auto& [prefix, set] : u.upsert) check(set < u.sets.size() && !u.set(set).empty());
       return uint64_t(1);
     };
     rib_.flush(&install, out_);

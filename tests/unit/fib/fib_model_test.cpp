@@ -13,6 +13,7 @@
 #include "fib/planner.h"
 #include "fib/update_queue.h"
 #include "tests/mocks/fake_kernel.h"
+#include "tests/mocks/route_updates.h"
 
 namespace closbgp::fib {
 namespace {
@@ -46,29 +47,31 @@ struct Random {
   }
   // Runs of prefixes with one set, as UPDATEs bring them, and removals.
   rib::RouteUpdate update(Table& want) {
-    rib::RouteUpdate u;
+    rib::RouteUpdateBuilder u;
     std::set<wire::Prefix> seen;
     for (uint32_t run = below(4); run-- > 0;) {
       const auto s = set();
-      for (uint32_t n = 1 + below(8); n-- > 0;)
-        if (auto p = prefix(); seen.insert(p).second) u.upsert.emplace_back(p, s);
-    }
-    for (uint32_t n = below(4); n-- > 0;)
-      if (auto p = prefix(); seen.insert(p).second) u.remove.push_back(p);
-    for (const auto& [p, s] : u.upsert) {
       auto sorted = s;
       std::sort(sorted.begin(), sorted.end());
-      want[p] = sorted;
+      for (uint32_t n = 1 + below(8); n-- > 0;)
+        if (auto p = prefix(); seen.insert(p).second) {
+          u.upsert(p, s);
+          want[p] = sorted;
+        }
     }
-    for (const auto& p : u.remove) want.erase(p);
-    return u;
+    for (uint32_t n = below(4); n-- > 0;)
+      if (auto p = prefix(); seen.insert(p).second) {
+        u.remove(p);
+        want.erase(p);
+      }
+    return u.take();
   }
 };
 
 rib::RouteUpdate whole(const Table& table) {
-  rib::RouteUpdate u;
-  for (const auto& [p, s] : table) u.upsert.emplace_back(p, s);
-  return u;
+  rib::RouteUpdateBuilder u;
+  for (const auto& [p, s] : table) u.upsert(p, s);
+  return u.take();
 }
 
 void run_model(KernelNexthops mode, unsigned seed) {
@@ -115,9 +118,9 @@ TEST(UpdateQueue, TheLatestSetPerPrefixWinsInFirstArrivalOrder) {
   const auto a = wire::Prefix::parse("10.0.0.0/24").value();
   const auto b = wire::Prefix::parse("10.0.1.0/24").value();
   const auto c = wire::Prefix::parse("10.0.2.0/24").value();
-  q.push({{{a, {hop(0)}}, {b, {hop(0)}}}, {}});
-  q.push({{{c, {hop(1)}}}, {a}});
-  q.push({{{a, {hop(1)}}}, {}});
+  q.push(mocks::route_update({{a, {hop(0)}}, {b, {hop(0)}}}));
+  q.push(mocks::route_update({{c, {hop(1)}}}, {a}));
+  q.push(mocks::route_update({{a, {hop(1)}}}));
   EXPECT_EQ(q.size(), 3u);
   const Batch batch = q.take();
   EXPECT_TRUE(q.empty());
@@ -125,10 +128,10 @@ TEST(UpdateQueue, TheLatestSetPerPrefixWinsInFirstArrivalOrder) {
   EXPECT_EQ(batch.entries[0].prefix, a);  // where it first arrived
   EXPECT_EQ(batch.sets[batch.entries[0].set], std::vector<rib::NextHop>{hop(1)});  // the latest
   EXPECT_EQ(batch.sets[batch.entries[1].set], std::vector<rib::NextHop>{hop(0)});
-  // Each set of a run once: a's and b's first, then c's, which a's latest reuses.
-  EXPECT_EQ(batch.sets.size(), 2u);
-  EXPECT_EQ(batch.entries[0].set, batch.entries[2].set);
-  q.push({{}, {b}});
+  // Each set once per update (the RIB interns them), not once per prefix.
+  EXPECT_EQ(batch.sets.size(), 3u);
+  EXPECT_EQ(batch.entries[1].set, 0u);  // a's first set, which b shares
+  q.push(mocks::route_update({}, {b}));
   q.remove_unless_queued(b);
   q.remove_unless_queued(c);
   const Batch removals = q.take();

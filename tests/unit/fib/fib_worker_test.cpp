@@ -10,9 +10,12 @@
 #include <spdlog/spdlog.h>
 
 #include "tests/mocks/fake_kernel.h"
+#include "tests/mocks/route_updates.h"
 
 namespace closbgp::fib {
 namespace {
+
+using mocks::route_update;
 
 constexpr uint32_t kFirstId = 1000;
 
@@ -51,8 +54,9 @@ class FibWorkerTest : public ::testing::Test {
 TEST_F(FibWorkerTest, QueuedUpdatesAreWrittenCoalescedAndReportedInstalled) {
   auto w = worker();
   EXPECT_FALSE(w->drain());  // nothing queued
-  EXPECT_EQ(w->apply({{{pfx("10.0.0.0/24"), {ecmp[0]}}}, {}}), 1u);
-  EXPECT_EQ(w->apply({{{pfx("10.0.0.0/24"), ecmp}, {pfx("10.0.1.0/24"), ecmp}}, {}}), 2u);
+  EXPECT_EQ(w->apply(route_update({{pfx("10.0.0.0/24"), {ecmp[0]}}}, {})), 1u);
+  EXPECT_EQ(w->apply(route_update({{pfx("10.0.0.0/24"), ecmp}, {pfx("10.0.1.0/24"), ecmp}}, {})),
+            2u);
   EXPECT_EQ(w->backlog(), 2u);  // the latest set per prefix
   EXPECT_TRUE(w->drain());
   EXPECT_EQ(w->backlog(), 0u);
@@ -67,7 +71,7 @@ TEST_F(FibWorkerTest, QueuedUpdatesAreWrittenCoalescedAndReportedInstalled) {
   EXPECT_EQ(status.nexthops, 2u);
   EXPECT_EQ(status.errors, 0u);
   // A removal is written, and not reported as installed.
-  w->apply({{}, {pfx("10.0.1.0/24")}});
+  w->apply(route_update({}, {pfx("10.0.1.0/24")}));
   EXPECT_TRUE(w->drain());
   EXPECT_EQ(kernel.forwarding(), (Forwarding{{pfx("10.0.0.0/24"), ecmp}}));
   EXPECT_EQ(reported.size(), 1u);
@@ -76,7 +80,7 @@ TEST_F(FibWorkerTest, QueuedUpdatesAreWrittenCoalescedAndReportedInstalled) {
 TEST_F(FibWorkerTest, ARefusedRouteIsCountedAndNotReportedInstalled) {
   auto w = worker();
   kernel.refuse(pfx("10.0.9.0/24"));
-  w->apply({{{pfx("10.0.8.0/24"), ecmp}, {pfx("10.0.9.0/24"), ecmp}}, {}});
+  w->apply(route_update({{pfx("10.0.8.0/24"), ecmp}, {pfx("10.0.9.0/24"), ecmp}}, {}));
   w->drain();
   ASSERT_EQ(reported.size(), 1u);
   EXPECT_EQ(reported[0].prefixes, std::vector<wire::Prefix>{pfx("10.0.8.0/24")});
@@ -90,7 +94,7 @@ TEST_F(FibWorkerTest, ARefusedRouteIsCountedAndNotReportedInstalled) {
 TEST_F(FibWorkerTest, APreviousRunIsKeptUntilReleaseThenReconciled) {
   {
     auto before = worker();
-    before->apply({{{pfx("10.1.0.0/24"), ecmp}, {pfx("10.2.0.0/24"), ecmp}}, {}});
+    before->apply(route_update({{pfx("10.1.0.0/24"), ecmp}, {pfx("10.2.0.0/24"), ecmp}}, {}));
     before->drain();
   }  // retained on exit
   ASSERT_EQ(kernel.forwarding().size(), 2u);
@@ -98,7 +102,7 @@ TEST_F(FibWorkerTest, APreviousRunIsKeptUntilReleaseThenReconciled) {
   w->adopt(*kernel.read());
   EXPECT_TRUE(w->kept_previous_run());
   // The new table: 10.1 unchanged, 10.3 new, 10.2 gone.
-  w->apply({{{pfx("10.1.0.0/24"), ecmp}, {pfx("10.3.0.0/24"), {ecmp[0]}}}, {}});
+  w->apply(route_update({{pfx("10.1.0.0/24"), ecmp}, {pfx("10.3.0.0/24"), {ecmp[0]}}}, {}));
   EXPECT_EQ(w->backlog(), 0u);  // held: not a backlog, reading goes on
   EXPECT_FALSE(w->drain());
   EXPECT_EQ(kernel.forwarding().size(), 2u);
@@ -111,7 +115,7 @@ TEST_F(FibWorkerTest, APreviousRunIsKeptUntilReleaseThenReconciled) {
 
 TEST_F(FibWorkerTest, WhatOthersChangeIsPutBack) {
   auto w = worker();
-  w->apply({{{pfx("10.4.0.0/24"), ecmp}, {pfx("10.5.0.0/24"), ecmp}}, {}});
+  w->apply(route_update({{pfx("10.4.0.0/24"), ecmp}, {pfx("10.5.0.0/24"), ecmp}}, {}));
   w->drain();
   reported.clear();
   kernel.apply({op::DelRoute{pfx("10.5.0.0/24")}});  // an operator's `ip route del`
@@ -131,7 +135,7 @@ TEST_F(FibWorkerTest, WhatOthersChangeIsPutBack) {
 TEST_F(FibWorkerTest, NotRetainedOnExitItsRoutesLeaveWithIt) {
   {
     auto w = worker({.repair = true, .audit_seconds = 0, .retain_on_exit = false});
-    w->apply({{{pfx("10.6.0.0/24"), ecmp}}, {}});
+    w->apply(route_update({{pfx("10.6.0.0/24"), ecmp}}, {}));
     w->drain();
     EXPECT_EQ(kernel.forwarding().size(), 1u);
   }
@@ -151,7 +155,7 @@ TEST_F(FibWorkerTest, ItsThreadWritesWhatIsQueued) {
     cv.notify_one();
   });
   w->start();
-  w->apply({{{pfx("10.7.0.0/24"), ecmp}}, {}});
+  w->apply(route_update({{pfx("10.7.0.0/24"), ecmp}}, {}));
   std::unique_lock lock(mu);
   ASSERT_TRUE(cv.wait_for(lock, std::chrono::seconds(10), [&] { return installed; }));
 }

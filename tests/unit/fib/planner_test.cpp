@@ -7,9 +7,12 @@
 #include <set>
 
 #include "fib/planner.h"
+#include "tests/mocks/route_updates.h"
 
 namespace closbgp::fib {
 namespace {
+
+using mocks::route_update;
 
 rib::NextHop nh(uint32_t ifindex, const char* gw) {
   return {ifindex, *wire::IpAddress::parse(gw)};
@@ -29,40 +32,41 @@ std::vector<std::string> kinds(const std::vector<Op>& ops) {
 TEST(Planner, PrefixesWithTheSameSetShareOneGroup) {
   Planner p(100);
   const std::vector<rib::NextHop> ecmp = {nh(2, "fe80::1"), nh(3, "fe80::2")};
-  auto ops = p.plan(
-      {{{pfx("10.0.0.1/32"), ecmp}, {pfx("10.0.0.2/32"), ecmp}, {pfx("2001:db8::/64"), ecmp}}, {}});
+  auto ops = p.plan(route_update(
+      {{pfx("10.0.0.1/32"), ecmp}, {pfx("10.0.0.2/32"), ecmp}, {pfx("2001:db8::/64"), ecmp}}, {}));
   EXPECT_EQ(kinds(ops), (std::vector<std::string>{"AddNexthop", "AddNexthop", "AddGroup",
                                                   "SetRoute", "SetRoute", "SetRoute"}));
   EXPECT_EQ(p.groups(), 1u);
   EXPECT_EQ(p.nexthops(), 2u);
   // The same set again, in another order: nothing to do.
-  EXPECT_TRUE(p.plan({{{pfx("10.0.0.1/32"), {ecmp[1], ecmp[0]}}}, {}}).empty());
+  EXPECT_TRUE(p.plan(route_update({{pfx("10.0.0.1/32"), {ecmp[1], ecmp[0]}}}, {})).empty());
 }
 
 TEST(Planner, MovingAndRemovingCleansUpAfterTheRoutes) {
   Planner p(100);
   const std::vector<rib::NextHop> two = {nh(2, "fe80::1"), nh(3, "fe80::2")};
   const std::vector<rib::NextHop> one = {nh(2, "fe80::1")};
-  p.plan({{{pfx("10.0.0.1/32"), two}}, {}});
+  p.plan(route_update({{pfx("10.0.0.1/32"), two}}, {}));
   // The set shrinks: the group is rewritten in place, then the unused
   // nexthop goes.
-  auto ops = p.plan({{{pfx("10.0.0.1/32"), one}}, {}});
+  auto ops = p.plan(route_update({{pfx("10.0.0.1/32"), one}}, {}));
   ASSERT_EQ(kinds(ops), (std::vector<std::string>{"AddGroup", "DelNexthop"}));
   EXPECT_EQ(std::get<op::AddGroup>(ops[0]).id, 102u);  // the same group
   EXPECT_EQ(std::get<op::AddGroup>(ops[0]).members, std::vector<uint32_t>{100});
   EXPECT_EQ(std::get<op::DelNexthop>(ops[1]).id, 101u);  // fe80::2's nexthop
   // The last route goes: everything goes, routes first.
-  ops = p.plan({{}, {pfx("10.0.0.1/32")}});
+  ops = p.plan(route_update({}, {pfx("10.0.0.1/32")}));
   EXPECT_EQ(kinds(ops), (std::vector<std::string>{"DelRoute", "DelGroup", "DelNexthop"}));
   EXPECT_EQ(p.routes() + p.groups() + p.nexthops(), 0u);
-  EXPECT_TRUE(p.plan({{}, {pfx("10.0.0.9/32")}}).empty());  // never installed
+  EXPECT_TRUE(p.plan(route_update({}, {pfx("10.0.0.9/32")})).empty());  // never installed
 }
 
 TEST(Planner, AGroupStaysWhileAnyPrefixUsesIt) {
   Planner p(100);
   const std::vector<rib::NextHop> ecmp = {nh(2, "fe80::1"), nh(3, "fe80::2")};
-  p.plan({{{pfx("10.0.0.1/32"), ecmp}, {pfx("10.0.0.2/32"), ecmp}}, {}});
-  EXPECT_EQ(kinds(p.plan({{}, {pfx("10.0.0.1/32")}})), std::vector<std::string>{"DelRoute"});
+  p.plan(route_update({{pfx("10.0.0.1/32"), ecmp}, {pfx("10.0.0.2/32"), ecmp}}, {}));
+  EXPECT_EQ(kinds(p.plan(route_update({}, {pfx("10.0.0.1/32")}))),
+            std::vector<std::string>{"DelRoute"});
   EXPECT_EQ(p.groups(), 1u);
 }
 
@@ -71,17 +75,17 @@ TEST(Planner, LosingALinkIsOneMessagePerGroup) {
   // rewritten in place and no route is touched (DESIGN.md, "FIB").
   Planner p(100);
   const std::vector<rib::NextHop> two = {nh(2, "fe80::1"), nh(3, "fe80::2")};
-  rib::RouteUpdate up, down;
+  rib::RouteUpdateBuilder up, down;
   for (uint32_t i = 0; i < 1000; ++i) {
     const wire::Prefix prefix(wire::IpAddress::v4(0x0b000000u + (i << 8)), 24);
-    up.upsert.emplace_back(prefix, two);
-    down.upsert.emplace_back(prefix, std::vector<rib::NextHop>{two[0]});
+    up.upsert(prefix, two);
+    down.upsert(prefix, rib::NextHopSet{two[0]});
   }
   // Another prefix already has a group of just the first spine; the shared
   // group is still rewritten in place (two groups may hold the same members).
-  up.upsert.emplace_back(pfx("10.0.0.1/32"), std::vector<rib::NextHop>{two[0]});
-  p.plan(up);
-  EXPECT_EQ(kinds(p.plan(down)), (std::vector<std::string>{"AddGroup", "DelNexthop"}));
+  up.upsert(pfx("10.0.0.1/32"), rib::NextHopSet{two[0]});
+  p.plan(up.take());
+  EXPECT_EQ(kinds(p.plan(down.take())), (std::vector<std::string>{"AddGroup", "DelNexthop"}));
   EXPECT_EQ(p.groups(), 2u);
   EXPECT_EQ(p.routes(), 1001u);
 }
@@ -89,9 +93,9 @@ TEST(Planner, LosingALinkIsOneMessagePerGroup) {
 TEST(Planner, AGroupPartlyMovingIsNotRewritten) {
   Planner p(100);
   const std::vector<rib::NextHop> two = {nh(2, "fe80::1"), nh(3, "fe80::2")};
-  p.plan({{{pfx("10.0.0.1/32"), two}, {pfx("10.0.0.2/32"), two}}, {}});
+  p.plan(route_update({{pfx("10.0.0.1/32"), two}, {pfx("10.0.0.2/32"), two}}, {}));
   // Only one of its two prefixes moves: a new group for it, the old one stays.
-  auto ops = p.plan({{{pfx("10.0.0.1/32"), {two[0]}}}, {}});
+  auto ops = p.plan(route_update({{pfx("10.0.0.1/32"), {two[0]}}}, {}));
   EXPECT_EQ(kinds(ops), (std::vector<std::string>{"AddGroup", "SetRoute"}));
   EXPECT_EQ(p.groups(), 2u);
 }
@@ -112,11 +116,11 @@ TEST(Planner, AnAdoptedTableThatIsStillRightNeedsNoKernelWrite) {
   Planner p(100);
   p.adopt(previous_run());
   const std::vector<rib::NextHop> ecmp = {nh(3, "fe80::2"), nh(2, "fe80::1")};
-  EXPECT_TRUE(p.plan({{{pfx("10.0.0.1/32"), ecmp},
-                       {pfx("10.0.0.2/32"), ecmp},
-                       {pfx("10.0.0.3/32"), {nh(2, "fe80::1")}},
-                       {pfx("10.0.0.9/32"), {nh(4, "fe80::3")}}},
-                      {}})
+  EXPECT_TRUE(p.plan(route_update({{pfx("10.0.0.1/32"), ecmp},
+                                   {pfx("10.0.0.2/32"), ecmp},
+                                   {pfx("10.0.0.3/32"), {nh(2, "fe80::1")}},
+                                   {pfx("10.0.0.9/32"), {nh(4, "fe80::3")}}},
+                                  {}))
                   .empty());
   EXPECT_EQ(p.routes(), 4u);
 }
@@ -125,11 +129,12 @@ TEST(Planner, ReconcilingChangesOnlyWhatDiffersAndSweepsTheRest) {
   Planner p(100);
   p.adopt(previous_run());
   const std::vector<rib::NextHop> ecmp = {nh(2, "fe80::1"), nh(3, "fe80::2")};
-  auto ops = p.plan({{{pfx("10.0.0.1/32"), ecmp},
-                      {pfx("10.0.0.2/32"), ecmp},
-                      {pfx("10.0.0.3/32"), {nh(3, "fe80::2")}},                     // moved
-                      {pfx("10.0.0.4/32"), {nh(2, "fe80::1"), nh(5, "fe80::4")}}},  // new
-                     {pfx("10.0.0.9/32")}});                                        // gone
+  auto ops =
+      p.plan(route_update({{pfx("10.0.0.1/32"), ecmp},
+                           {pfx("10.0.0.2/32"), ecmp},
+                           {pfx("10.0.0.3/32"), {nh(3, "fe80::2")}},                     // moved
+                           {pfx("10.0.0.4/32"), {nh(2, "fe80::1"), nh(5, "fe80::4")}}},  // new
+                          {pfx("10.0.0.9/32")}));                                        // gone
   ASSERT_EQ(kinds(ops), (std::vector<std::string>{"AddGroup", "AddNexthop", "AddGroup", "SetRoute",
                                                   "DelRoute", "DelGroup", "DelNexthop"}));
   EXPECT_EQ(std::get<op::AddGroup>(ops[0]).id, 103u);  // rewritten in place to fe80::2
@@ -147,7 +152,7 @@ TEST(Planner, ADuplicateAdoptedNexthopGoesOnceNoGroupUsesIt) {
            {{102, {101}}},
            {{pfx("10.0.0.1/32"), 102}},
            {}});
-  auto ops = p.plan({{{pfx("10.0.0.1/32"), {nh(2, "fe80::1")}}}, {}});
+  auto ops = p.plan(route_update({{pfx("10.0.0.1/32"), {nh(2, "fe80::1")}}}, {}));
   ASSERT_EQ(kinds(ops), (std::vector<std::string>{"AddGroup", "DelNexthop"}));
   EXPECT_EQ(std::get<op::AddGroup>(ops[0]).members, std::vector<uint32_t>{100});
   EXPECT_EQ(std::get<op::DelNexthop>(ops[1]).id, 101u);
@@ -189,17 +194,18 @@ TEST(Planner, RepairPutsBackWhatOthersChanged) {
 TEST(PlannerMultipath, RoutesCarryTheirNextHopsAndNoObjectIsWritten) {
   Planner p(100, KernelNexthops::Multipath);
   const std::vector<rib::NextHop> ecmp = {nh(2, "fe80::1"), nh(3, "fe80::2")};
-  auto ops = p.plan({{{pfx("10.0.0.1/32"), ecmp}, {pfx("10.0.0.2/32"), ecmp}}, {}});
+  auto ops = p.plan(route_update({{pfx("10.0.0.1/32"), ecmp}, {pfx("10.0.0.2/32"), ecmp}}, {}));
   ASSERT_EQ(kinds(ops), (std::vector<std::string>{"SetRouteVia", "SetRouteVia"}));
   EXPECT_EQ(std::get<op::SetRouteVia>(ops[1]).nexthops, ecmp);
   EXPECT_EQ(p.groups(), 0u);  // no kernel objects
   EXPECT_EQ(p.nexthops(), 0u);
-  EXPECT_TRUE(p.plan({{{pfx("10.0.0.1/32"), {ecmp[1], ecmp[0]}}}, {}}).empty());
+  EXPECT_TRUE(p.plan(route_update({{pfx("10.0.0.1/32"), {ecmp[1], ecmp[0]}}}, {})).empty());
   // A lost link: no group to rewrite, so every route that had it is set again.
-  ops = p.plan({{{pfx("10.0.0.1/32"), {ecmp[0]}}, {pfx("10.0.0.2/32"), {ecmp[0]}}}, {}});
+  ops =
+      p.plan(route_update({{pfx("10.0.0.1/32"), {ecmp[0]}}, {pfx("10.0.0.2/32"), {ecmp[0]}}}, {}));
   ASSERT_EQ(kinds(ops), (std::vector<std::string>{"SetRouteVia", "SetRouteVia"}));
   EXPECT_EQ(std::get<op::SetRouteVia>(ops[0]).nexthops, std::vector<rib::NextHop>{ecmp[0]});
-  ops = p.plan({{}, {pfx("10.0.0.1/32"), pfx("10.0.0.2/32")}});
+  ops = p.plan(route_update({}, {pfx("10.0.0.1/32"), pfx("10.0.0.2/32")}));
   EXPECT_EQ(kinds(ops), (std::vector<std::string>{"DelRoute", "DelRoute"}));
   EXPECT_EQ(p.routes(), 0u);
 }
@@ -213,7 +219,9 @@ TEST(PlannerMultipath, AdoptsAPreviousRunAndRepairsWhatOthersChanged) {
   p.adopt(previous);
   EXPECT_TRUE(p.repair(previous).empty());
   // The same table again: no kernel write.
-  EXPECT_TRUE(p.plan({{{pfx("10.0.0.1/32"), ecmp}, {pfx("10.0.0.2/32"), {ecmp[0]}}}, {}}).empty());
+  EXPECT_TRUE(
+      p.plan(route_update({{pfx("10.0.0.1/32"), ecmp}, {pfx("10.0.0.2/32"), {ecmp[0]}}}, {}))
+          .empty());
   Installed k = previous;
   k.multipath_routes[0].second = {ecmp[1]};                       // someone dropped a next hop
   k.multipath_routes.erase(k.multipath_routes.begin() + 1);       // and deleted a route

@@ -117,7 +117,7 @@ TEST_F(Engine, AReceivedRouteGoesToTheKernelAndToTheOtherNeighbours) {
   EXPECT_EQ(rib_.apply(kA.id, kA.announce({kP1, kP2})), 2u);
   const RouteUpdate fib = flush();
   ASSERT_EQ(fib.upsert.size(), 2u);
-  EXPECT_EQ(fib.upsert[0].second, (std::vector<NextHop>{{11, kA.address()}}));
+  EXPECT_EQ(fib.set(fib.upsert[0].second), (NextHopSet{{11, kA.address()}}));
   const auto sent = out_.take(kB.id);
   ASSERT_EQ(sent.announced.size(), 2u);
   EXPECT_EQ(as_path(sent.announced.at("10.1.0.0/24")), (std::vector<uint32_t>{kLocalAs, 65001}));
@@ -142,11 +142,11 @@ TEST_F(Engine, MultipathInstallsEverySourceAndAWithdrawalShrinksTheSet) {
   rib_.apply(kB.id, kB.announce({kP1}, {65100}));
   auto fib = flush();
   ASSERT_EQ(fib.upsert.size(), 1u);
-  EXPECT_EQ(fib.upsert[0].second.size(), 2u);
+  EXPECT_EQ(fib.set(fib.upsert[0].second).size(), 2u);
   rib_.apply(kA.id, kA.withdraw({kP1}));
   fib = flush();
   ASSERT_EQ(fib.upsert.size(), 1u);
-  EXPECT_EQ(fib.upsert[0].second, (std::vector<NextHop>{{12, kB.address()}}));
+  EXPECT_EQ(fib.set(fib.upsert[0].second), (NextHopSet{{12, kB.address()}}));
 }
 
 TEST_F(Engine, ImportPolicyDecidesWhatEntersTheLocRibAndTheAdjRibInKeepsAll) {
