@@ -12,6 +12,7 @@
 #include <optional>
 #include <set>
 
+#include "bgpd/config/config.h"
 #include "bgpd/log/log.h"
 #include "bgpd/version.h"
 #include "bgpd/wire/ip.h"
@@ -21,6 +22,10 @@ namespace closbgp::api {
 namespace {
 
 namespace pb = closbgp::v1;
+
+// A configuration a client sends to be checked; config files are a few
+// kilobytes, a fabric's largest a few hundred.
+constexpr size_t kMaxConfigText = 1 << 20;
 
 pb::SessionState to_proto(PeerState s) {
   switch (s) {
@@ -394,8 +399,36 @@ class ApiServer::Service final : public pb::BgpService::CallbackService {
                                            const pb::ValidateConfigRequest* req,
                                            pb::ValidateConfigResponse* resp) override {
     auto* reactor = ctx->DefaultReactor();
-    asio::post(main_, [this, reactor, req, resp] {
-      auto r = control_.validate_config(req->path());
+    if (!req->path().empty()) {
+      log::get("api")->warn(
+          "ValidateConfig naming the path {:?} refused: the daemon reads no file for a client",
+          req->path());
+      reactor->Finish(grpc::Status(grpc::StatusCode::PERMISSION_DENIED,
+                                   "the daemon reads no file on a client's behalf: send the "
+                                   "file's text (closctl config validate FILE does)"));
+      return reactor;
+    }
+    if (req->has_text() && req->text().size() > kMaxConfigText) {
+      reactor->Finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                                   "configuration text of " + std::to_string(req->text().size()) +
+                                       " bytes: the limit is 1 MiB"));
+      return reactor;
+    }
+    if (req->has_text()) {
+      // Pure work on a client's text: here, on gRPC's thread, so that a
+      // large or hostile text never holds up routing on the main loop.
+      auto c = config::parse_config(req->text(), req->name().empty() ? "request" : req->name(),
+                                    config::Files::Leave);
+      if (!c) {
+        reactor->Finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, c.error().to_string()));
+        return reactor;
+      }
+      resp->set_summary(config::summary(*c));
+      reactor->Finish(grpc::Status::OK);
+      return reactor;
+    }
+    asio::post(main_, [this, reactor, resp] {
+      auto r = control_.validate_running_config();
       if (!r) return reactor->Finish(status(r.error()));
       resp->set_summary(*r);
       reactor->Finish(grpc::Status::OK);

@@ -125,10 +125,10 @@ class Control {
   // Re-reads the running configuration file and applies the difference;
   // returns what changed.
   virtual std::expected<std::vector<std::string>, ControlError> reload_config() = 0;
-  // Checks a configuration file (the running one when `path` is empty)
-  // without applying it; returns a one-line summary of it.
-  virtual std::expected<std::string, ControlError> validate_config(
-      const std::string& path) const = 0;
+  // Checks the running configuration's file without applying it; returns
+  // a one-line summary of it. (A client's text is checked off the main
+  // loop, by the API server itself.)
+  virtual std::expected<std::string, ControlError> validate_running_config() const = 0;
   // Sets the drain state ("live", "drained", "warm") of the node, or of one
   // neighbour (by name); kept in the state file. Returns what was done.
   virtual std::expected<std::string, ControlError> set_drain(const std::string& state,

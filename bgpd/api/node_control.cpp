@@ -18,14 +18,13 @@ std::expected<std::vector<std::string>, ControlError> NodeControl::reload_config
   return translated(speaker_.reload_config());
 }
 
-// Any file, the running one when `path` is empty; nothing is applied.
-std::expected<std::string, ControlError> NodeControl::validate_config(
-    const std::string& path) const {
-  auto c = config::load_config_file(path.empty() ? speaker_.config_source() : path);
+// The running configuration's own file (never a file a client names);
+// nothing is applied.
+std::expected<std::string, ControlError> NodeControl::validate_running_config() const {
+  auto c = config::load_config_file(speaker_.config_source());
   if (!c)
     return std::unexpected(ControlError{ControlError::Kind::InvalidConfig, c.error().to_string()});
-  return c->source + ": valid (AS " + std::to_string(c->asn) + ", router-id " +
-         c->router_id.to_string() + ", " + std::to_string(c->neighbors.size()) + " neighbors)";
+  return config::summary(*c);
 }
 
 std::expected<std::string, ControlError> NodeControl::set_drain(const std::string& state,

@@ -13,7 +13,7 @@ class NodeControl final : public Control {
   explicit NodeControl(session::Speaker& speaker) : speaker_(speaker) {}
 
   std::expected<std::vector<std::string>, ControlError> reload_config() override;
-  std::expected<std::string, ControlError> validate_config(const std::string& path) const override;
+  std::expected<std::string, ControlError> validate_running_config() const override;
   std::expected<std::string, ControlError> set_drain(const std::string& state,
                                                      const std::string& neighbor) override;
   std::expected<std::string, ControlError> add_route(

@@ -5,8 +5,10 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <expected>
 #include <fstream>
 #include <functional>
@@ -22,10 +24,11 @@ namespace {
 
 namespace pb = closbgp::v1;
 
+// Read with the caller's own rights (never the daemon's).
 std::string read_file(const std::string& path) {
   std::ifstream in(path);
   if (!in) {
-    std::cerr << "closctl: cannot read " << path << "\n";
+    std::cerr << "closctl: cannot read " << path << ": " << std::strerror(errno) << "\n";
     std::exit(kExitUsage);
   }
   return {std::istreambuf_iterator<char>(in), {}};
@@ -246,9 +249,13 @@ int cmd_show_adj_rib(const ClientOptions& opts, const std::string& neighbor, boo
   return print_routes(opts, streamed(opts, &pb::BgpService::Stub::ShowAdjRib, req), !out);
 }
 
+// The daemon checks the text; it reads no file on a client's behalf.
 int cmd_config_validate(const ClientOptions& opts, const std::string& path) {
   pb::ValidateConfigRequest req;
-  req.set_path(path);
+  if (!path.empty()) {
+    req.set_text(read_file(path));
+    req.set_name(path);
+  }
   return unary<pb::ValidateConfigRequest, pb::ValidateConfigResponse>(
       opts, &pb::BgpService::Stub::ValidateConfig, req,
       [](const auto& resp) { std::cout << resp.summary() << "\n"; });

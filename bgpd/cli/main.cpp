@@ -30,7 +30,7 @@ constexpr const char* kUsage =
     "                         restart a session (a Hard Reset), or re-apply its policy\n"
     "  neighbor shutdown N [MESSAGE...] | neighbor enable N\n"
     "                         keep a neighbour down (kept across restarts), or bring it back\n"
-    "  config validate [FILE] check a configuration file (default: the running one)\n"
+    "  config validate [FILE] check a file closctl reads (default: the running one)\n"
     "  config reload          re-read the running configuration and apply what changed\n"
     "  drain [NEIGHBOR]       advertise with GRACEFUL_SHUTDOWN and a longer AS path\n"
     "  undrain [NEIGHBOR]     back to live\n"

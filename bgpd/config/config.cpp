@@ -52,27 +52,29 @@ Metrics parse_metrics(const YAML::Node& n) {
 }
 
 // A file the daemon reads at start: it must exist and be readable now, so
-// that a typo is a config error with its line, not a failed start.
-std::string readable_file(const YAML::Node& n, const std::string& key) {
+// that a typo is a config error with its line, not a failed start. Not
+// opened for a text a client sent (Files::Leave).
+std::string readable_file(const YAML::Node& n, const std::string& key, Files files) {
   const std::string path = scalar(n, key);
-  if (!std::ifstream(path)) fail(n, key, "'" + path + "' cannot be read");
+  if (files == Files::Open && !std::ifstream(path)) fail(n, key, "'" + path + "' cannot be read");
   return path;
 }
 
 // grpc.tls: {cert: FILE, key: FILE, client-ca: FILE}
-void parse_grpc_tls(const YAML::Node& n, Grpc& g) {
+void parse_grpc_tls(const YAML::Node& n, Grpc& g, Files files) {
   Section s(n, "grpc.tls", {"cert", "key", "client-ca"});
   if (!s.has("cert") || !s.has("key")) fail(n, "grpc.tls", "needs both cert and key");
-  g.tls_cert = readable_file(s.get("cert"), "grpc.tls.cert");
-  g.tls_key = readable_file(s.get("key"), "grpc.tls.key");
-  if (s.has("client-ca")) g.tls_client_ca = readable_file(s.get("client-ca"), "grpc.tls.client-ca");
+  g.tls_cert = readable_file(s.get("cert"), "grpc.tls.cert", files);
+  g.tls_key = readable_file(s.get("key"), "grpc.tls.key", files);
+  if (s.has("client-ca"))
+    g.tls_client_ca = readable_file(s.get("client-ca"), "grpc.tls.client-ca", files);
 }
 
-Grpc parse_grpc(const YAML::Node& n) {
+Grpc parse_grpc(const YAML::Node& n, Files files) {
   Section s(n, "grpc", {"listen", "insecure", "tls"});
   Grpc g;
   if (s.has("insecure")) g.insecure = boolean(s.get("insecure"), "grpc.insecure");
-  if (s.has("tls")) parse_grpc_tls(s.get("tls"), g);
+  if (s.has("tls")) parse_grpc_tls(s.get("tls"), g, files);
   if (s.has("listen")) {
     g.listen = scalar(s.get("listen"), "grpc.listen");
     if (!g.listen.starts_with("unix:") && g.listen.rfind(':') == std::string::npos)
@@ -203,7 +205,7 @@ Multipath parse_multipath(const YAML::Node& n) {
   return m;
 }
 
-Config parse_root(const YAML::Node& root) {
+Config parse_root(const YAML::Node& root, Files files) {
   if (!root || root.IsNull()) throw Invalid{0, "", "the file is empty"};
   std::set<std::string> keys{"asn",
                              "router-id",
@@ -241,7 +243,7 @@ Config parse_root(const YAML::Node& root) {
     if (!list.IsSequence()) fail(list, "neighbors", "must be a list");
     std::set<std::string> seen;
     for (size_t i = 0; i < list.size(); ++i) {
-      Neighbor nb = parse_neighbor(list[i], i, c.bfd, c.policies);
+      Neighbor nb = parse_neighbor(list[i], i, c.bfd, c.policies, files);
       if (!seen.insert(nb.name()).second)
         fail(list[i], "neighbors[" + std::to_string(i) + "]",
              "'" + nb.name() + "' is configured twice");
@@ -282,7 +284,7 @@ Config parse_root(const YAML::Node& root) {
   if (s.has("ebgp-requires-policy"))
     c.ebgp_requires_policy = boolean(s.get("ebgp-requires-policy"), "ebgp-requires-policy");
   if (s.has("fib")) c.fib = parse_fib(s.get("fib"));
-  if (s.has("grpc")) c.grpc = parse_grpc(s.get("grpc"));
+  if (s.has("grpc")) c.grpc = parse_grpc(s.get("grpc"), files);
   if (s.has("metrics")) c.metrics = parse_metrics(s.get("metrics"));
   return c;
 }
@@ -323,10 +325,10 @@ std::string ConfigError::to_string() const {
   return s + message;
 }
 
-std::expected<Config, ConfigError> parse_config(const std::string& text,
-                                                const std::string& source) {
+std::expected<Config, ConfigError> parse_config(const std::string& text, const std::string& source,
+                                                Files files) {
   try {
-    Config c = parse_root(YAML::Load(text));
+    Config c = parse_root(YAML::Load(text), files);
     c.source = source;
     if (c.state_file.empty()) c.state_file = default_state_file(source);
     return c;
@@ -349,7 +351,25 @@ std::expected<Config, ConfigError> load_config_file(const std::string& path) {
         path, 0, "", "is writable by every user; refusing it (chmod o-w " + path + ")"});
   std::stringstream buf;
   buf << in.rdbuf();
-  return parse_config(buf.str(), path);
+  auto c = parse_config(buf.str(), path);
+  if (!c || ec) return c;
+  // A password written inline is as secret as the file: only its owner may read it.
+  constexpr auto others = std::filesystem::perms::group_read | std::filesystem::perms::others_read;
+  const bool others_read = (perms & others) != std::filesystem::perms::none;
+  for (size_t i = 0; others_read && i < c->neighbors.size(); ++i) {
+    const Neighbor& n = c->neighbors[i];
+    if (!n.password.empty() && n.password_file.empty())
+      return std::unexpected(
+          ConfigError{path, n.line, "neighbors[" + std::to_string(i) + "].password",
+                      "written inline in a file other users may read: chmod 600 " + path +
+                          ", or keep it in a password-file"});
+  }
+  return c;
+}
+
+std::string summary(const Config& c) {
+  return c.source + ": valid (AS " + std::to_string(c.asn) + ", router-id " +
+         c.router_id.to_string() + ", " + std::to_string(c.neighbors.size()) + " neighbors)";
 }
 
 }  // namespace closbgp::config

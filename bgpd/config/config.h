@@ -70,9 +70,10 @@ struct Neighbor {
   enum class RemovePrivateAs { Off, IfOnlyPrivate, All } remove_private_as = RemovePrivateAs::Off;
   MaxPrefix max_prefix;
   PathAttributeFilter path_attribute;
-  std::string password;      // TCP MD5 signature (RFC 2385); empty: none
-  int line = 0;              // where it was configured, for messages
-  std::string name() const;  // what logs call it: interface, address or range
+  std::string password;       // TCP MD5 signature (RFC 2385); empty: none
+  std::string password_file;  // where `password` was read; empty: written inline
+  int line = 0;               // where it was configured, for messages
+  std::string name() const;   // what logs call it: interface, address or range
   friend bool operator==(const Neighbor&, const Neighbor&) = default;
 };
 
@@ -192,7 +193,14 @@ struct ConfigError {
 };
 
 std::expected<Config, ConfigError> load_config_file(const std::string& path);
+// Whether parsing opens the files a configuration names (TLS certificates,
+// password files): the daemon's own file, yes; a text a client sent, never
+// (that would read files, or tell whether they exist, on its behalf).
+enum class Files { Open, Leave };
 // `source` names the text in errors.
-std::expected<Config, ConfigError> parse_config(const std::string& text, const std::string& source);
+std::expected<Config, ConfigError> parse_config(const std::string& text, const std::string& source,
+                                                Files files = Files::Open);
+// "leaf.yaml: valid (AS 65101, router-id 10.0.0.11, 2 neighbors)"
+std::string summary(const Config& c);
 
 }  // namespace closbgp::config

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "bgpd/config/policy_config.h"
+#include "bgpd/config/secret_file.h"
 
 namespace closbgp::config {
 using namespace yaml;
@@ -137,12 +138,12 @@ Bfd parse_bfd(const YAML::Node& n, const std::string& path, Bfd defaults) {
 }
 
 Neighbor parse_neighbor(const YAML::Node& n, size_t index, const Bfd& global_bfd,
-                        const policy::Policies& policies) {
+                        const policy::Policies& policies, Files files) {
   const std::string path = "neighbors[" + std::to_string(index) + "]";
   Section s(n, path,
             {"interface", "address", "listen-range", "remote-as", "ttl-security", "bfd",
              "route-map-in", "route-map-out", "allowas-in", "remove-private-as",
-             "default-originate", "max-prefix", "path-attribute", "password"});
+             "default-originate", "max-prefix", "path-attribute", "password", "password-file"});
   Neighbor nb;
   nb.line = line_of(n);
   const int kinds = int(s.has("interface")) + int(s.has("address")) + int(s.has("listen-range"));
@@ -192,7 +193,15 @@ Neighbor parse_neighbor(const YAML::Node& n, size_t index, const Bfd& global_bfd
     nb.max_prefix = parse_max_prefix(s.get("max-prefix"), s.key_path("max-prefix"));
   if (s.has("path-attribute"))
     nb.path_attribute = parse_path_attribute(s.get("path-attribute"), s.key_path("path-attribute"));
+  if (s.has("password") && s.has("password-file"))
+    fail(n, path, "has both password and password-file: keep one");
   if (s.has("password")) nb.password = parse_password(s.get("password"), s.key_path("password"));
+  if (s.has("password-file")) {
+    const auto key = s.key_path("password-file");
+    nb.password_file = secret_path(s.get("password-file"), key);
+    if (files == Files::Open)
+      nb.password = read_secret(s.get("password-file"), key, nb.password_file);
+  }
   return nb;
 }
 

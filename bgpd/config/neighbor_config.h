@@ -10,8 +10,9 @@ namespace closbgp::config {
 Bfd parse_bfd(const YAML::Node& n, const std::string& path, Bfd defaults);
 
 // neighbors[index]; `global_bfd`: the timers an interface neighbour gets by
-// default; route-maps it names must be in `policies`.
+// default; route-maps it names must be in `policies`; its password file is
+// read only with Files::Open.
 Neighbor parse_neighbor(const YAML::Node& n, size_t index, const Bfd& global_bfd,
-                        const policy::Policies& policies);
+                        const policy::Policies& policies, Files files);
 
 }  // namespace closbgp::config

@@ -25,6 +25,7 @@ config::Neighbor without_policy(config::Neighbor n) {
   n.max_prefix = {};
   n.path_attribute = {};
   n.line = 0;
+  n.password_file.clear();  // the secret matters, not where it is kept
   return n;
 }
 

@@ -111,6 +111,7 @@ class Daemon:
         self.ns, self.api, self.ctl_options = ns, api, list(ctl_options)
         self.config = tmp_path / f"{name}.yaml"
         self.config.write_text(config_text)
+        self.config.chmod(0o600)  # it may hold an inline password: only its owner may read it
         self.log_path = tmp_path / f"{name}.log"
         self.log = open(self.log_path, "w")
         self.proc = ns.popen(CLOSBGPD, "--config", str(self.config), "--log-level", "debug",

@@ -151,7 +151,12 @@ def test_every_error_has_its_code(api):
     unknown = "192.0.2.99"
     cases = [
         (lambda: stub.ShowNeighbor(pb.ShowNeighborRequest(neighbor=unknown)), C.NOT_FOUND),
-        (lambda: stub.ValidateConfig(pb.ValidateConfigRequest(path="/nonexistent.yaml")),
+        # The daemon reads no file a client names, whatever it is.
+        (lambda: stub.ValidateConfig(pb.ValidateConfigRequest(path="/etc/shadow")),
+         C.PERMISSION_DENIED),
+        (lambda: stub.ValidateConfig(pb.ValidateConfigRequest(text="asn: [", name="mine.yaml")),
+         C.INVALID_ARGUMENT),
+        (lambda: stub.ValidateConfig(pb.ValidateConfigRequest(text="#" * (1 << 20) + "\n")),
          C.INVALID_ARGUMENT),
         (lambda: stub.SetDrainState(pb.SetDrainStateRequest(state="sideways")), C.INVALID_ARGUMENT),
         (lambda: stub.SetDrainState(pb.SetDrainStateRequest(state="drained", neighbor=unknown)),
@@ -173,6 +178,14 @@ def test_every_error_has_its_code(api):
     for call, want in cases:
         code, details = code_of(call)
         assert code == want and details, (want, code, details)
+    assert 'ValidateConfig naming the path "/etc/shadow" refused' in d.log_text()
+    # The text's errors name the client's file; a valid text is summarised.
+    code, details = code_of(
+        lambda: stub.ValidateConfig(pb.ValidateConfigRequest(text="asn: [", name="mine.yaml")))
+    assert details.startswith("mine.yaml:1"), details
+    summary = stub.ValidateConfig(pb.ValidateConfigRequest(
+        text=d.config.read_text(), name="copy.yaml")).summary
+    assert summary.startswith("copy.yaml: valid"), summary
     # A change that needs a restart changes nothing: FAILED_PRECONDITION.
     d.config.write_text(d.config.read_text().replace("router-id: 10.0.0.1", "router-id: 10.0.0.2"))
     code, details = code_of(lambda: stub.ReloadConfig(pb.ReloadConfigRequest()))

@@ -8,7 +8,7 @@ import time
 import pytest
 
 from lib.bgp_speaker import ScriptedPeer
-from lib.netns import Daemon, router_and_peers, wait_for
+from lib.netns import CLOSCTL, Daemon, router_and_peers, wait_for
 
 pytestmark = pytest.mark.netns
 
@@ -86,12 +86,21 @@ def test_reload_applies_only_the_difference(router):
     assert "10.51.0.0/24" in b.snapshot()[0] and "10.60.0.0/24" not in b.snapshot()[0]
     assert set(established(d)) == {A, B}
 
-    # Validation alone, of another file.
+    # Validation alone, of another file: closctl reads it, the daemon checks the text.
     other = d.config.with_name("other.yaml")
     other.write_text("asn: 1\nrouter-id: 10.0.0.9\nneighbors: [{address: 192.0.2.9}]\n")
     r = d.ctl("config", "validate", str(other), check=False)
     assert r.returncode == 1 and "other.yaml:3" in r.stderr and "remote-as" in r.stderr, r.stderr
     assert "valid" in d.ctl("config", "validate").stdout
+    # A file the caller may not read is not read for it by the daemon: the
+    # caller's own error, and the daemon never hears of the file.
+    secret = d.config.with_name("secret.yaml")
+    secret.write_text("asn: 1\n")
+    secret.chmod(0o600)
+    r = d.ns.exec("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", CLOSCTL,
+                  "--server", d.api, "config", "validate", str(secret), check=False)
+    assert r.returncode == 2 and "Permission denied" in r.stderr, r.stderr
+    assert "secret.yaml" not in d.log_text()
 
     # Removing a neighbour: Cease / Peer De-configured (6/3); its routes go.
     # SIGHUP does the same as closctl config reload.

@@ -1,8 +1,10 @@
-"""TCP MD5 signatures (RFC 2385, `password:` on a neighbour): sessions come
-up when both ends sign with the same key, over IPv6 link-local addresses
-(unnumbered, keys follow the learned address) and numbered IPv4, with FRR
-and with closbgpd; a wrong or missing key keeps the session down, and a
-reload that fixes the key brings it up."""
+"""TCP MD5 signatures (RFC 2385, `password:` or `password-file:` on a
+neighbour): sessions come up when both ends sign with the same key, over
+IPv6 link-local addresses (unnumbered, keys follow the learned address) and
+numbered IPv4, with FRR and with closbgpd; a wrong or missing key keeps the
+session down, and a reload that fixes the key brings it up. A key kept in
+a private file leaves the configuration readable by all, and appears in no
+log or API output."""
 import subprocess
 import time
 
@@ -16,8 +18,8 @@ MD5_OPTION = "19"  # TCP option kind of RFC 2385 signatures
 pytestmark = pytest.mark.netns
 
 
-def unnumbered(asn, router_id, password):
-    pw = f"    password: {password}\n" if password else ""
+def unnumbered(asn, router_id, password, key="password"):
+    pw = f"    {key}: {password}\n" if password else ""
     return (f"asn: {asn}\nrouter-id: {router_id}\ntimers: {{connect-retry: 1}}\n"
             f"neighbors:\n  - interface: swp1\n    remote-as: external\n    bfd: false\n{pw}"
             f"networks: [10.0.0.{router_id.split('.')[-1]}/32]\n")
@@ -48,7 +50,11 @@ def test_unnumbered_with_frr(pair):
     cap = a.popen("tshark", "-q", "-i", "swp1", "-f", "tcp port 179", "-w", str(pcap),
                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     wait_for(lambda: pcap.exists(), 15, "tshark to start capturing")
-    d = Daemon(a, unnumbered(65101, "10.0.0.11", "s3cret"), tmp, "leaf")
+    secret = tmp / "md5.secret"
+    secret.write_text("s3cret\n")
+    secret.chmod(0o600)
+    d = Daemon(a, unnumbered(65101, "10.0.0.11", secret, key="password-file"), tmp, "leaf")
+    d.config.chmod(0o644)  # the secret is elsewhere: the configuration may be read by all
     started.append(d)
     frr = FrrNode(b, unnumbered_config("spine", 65000, "10.0.0.1", ["swp1"], ["10.0.0.1/32"],
                                        password="s3cret"), tmp)
@@ -57,6 +63,9 @@ def test_unnumbered_with_frr(pair):
         wait_for(lambda: established(d), 40, "the signed session with FRR")
         wait_for(lambda: any(r["prefix"] == "10.0.0.1/32"
                              for r in d.ctl_json("show", "bgp", "routes")), 10, "FRR's route")
+        shown = d.ctl("--json", "show", "bgp", "summary").stdout + d.ctl(
+            "--json", "show", "bgp", "neighbors", "swp1").stdout
+        assert "s3cret" not in shown and "s3cret" not in d.log_text()
     finally:
         frr.stop()
         cap.terminate()
