@@ -328,7 +328,9 @@ std::string ConfigError::to_string() const {
 std::expected<Config, ConfigError> parse_config(const std::string& text, const std::string& source,
                                                 Files files) {
   try {
-    Config c = parse_root(YAML::Load(text), files);
+    const YAML::Node root = YAML::Load(text);
+    check_unique_keys(root);
+    Config c = parse_root(root, files);
     c.source = source;
     if (c.state_file.empty()) c.state_file = default_state_file(source);
     return c;

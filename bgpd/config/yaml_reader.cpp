@@ -52,7 +52,24 @@ wire::Prefix prefix(const YAML::Node& n, const std::string& key) {
   const std::string s = scalar(n, key);
   auto p = wire::Prefix::parse(s);
   if (!p) fail(n, key, "'" + s + "' is not a prefix like 10.0.0.0/24 or 2001:db8::/64");
+  // 10.0.0.11/24 is most often a host address written where its network
+  // was meant, or the reverse: say so rather than mask it silently.
+  if (wire::IpAddress::parse(s.substr(0, s.find('/'))) != p->address())
+    fail(n, key, "'" + s + "' has bits set beyond its length: " + p->to_string() + "?");
   return *p;
+}
+
+void check_unique_keys(const YAML::Node& n) {
+  if (n.IsSequence())
+    for (const auto& item : n) check_unique_keys(item);
+  if (!n.IsMap()) return;
+  std::set<std::string> seen;
+  for (auto it = n.begin(); it != n.end(); ++it) {
+    if (it->first.IsScalar() && !seen.insert(it->first.Scalar()).second)
+      fail(it->first, it->first.Scalar(),
+           "is given twice in one mapping (YAML would keep the first silently)");
+    check_unique_keys(it->second);
+  }
 }
 
 std::vector<YAML::Node> items(const YAML::Node& n) {

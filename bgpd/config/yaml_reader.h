@@ -43,7 +43,10 @@ class Section {
 std::string scalar(const YAML::Node& n, const std::string& key);
 uint64_t number(const YAML::Node& n, const std::string& key, uint64_t lo, uint64_t hi);
 bool boolean(const YAML::Node& n, const std::string& key);
+// "10.0.0.0/24": a prefix without bits set beyond its length.
 wire::Prefix prefix(const YAML::Node& n, const std::string& key);
+// Fails on a mapping anywhere in `n` that gives one key twice.
+void check_unique_keys(const YAML::Node& n);
 // A sequence, or one scalar taken as a sequence of one.
 std::vector<YAML::Node> items(const YAML::Node& n);
 

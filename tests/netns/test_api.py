@@ -105,7 +105,8 @@ def test_show_fib_compares_the_kernel_with_the_rib(dut):
 
 def test_show_fib_without_a_fib(netns_factory, tmp_path):
     dut_ns, _ = router_and_peers(netns_factory, (A,))
-    d = Daemon(dut_ns, CONFIG.replace("drain:", "fib: {enabled: false}\ndrain:"), tmp_path, "dut")
+    d = Daemon(dut_ns, CONFIG.replace("fib: {repair: false}", "fib: {enabled: false}"), tmp_path,
+               "dut")
     try:
         d.wait_api()
         rc, out = ctl(d, "show", "fib")

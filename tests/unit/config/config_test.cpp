@@ -81,6 +81,37 @@ TEST(Config, HostileTextIsAnErrorNotACrash) {
   EXPECT_NE(r.error().to_string().find("bytes.yaml:"), std::string::npos);
 }
 
+// What YAML would take silently is refused: a key given twice (the first
+// would win, even `asn`), a prefix with bits beyond its length (it would
+// be masked).
+TEST(Config, NothingIsTakenSilently) {
+  const BadCase cases[] = {
+      {"asn twice", "asn: 1\nrouter-id: 10.0.0.1\nasn: 2\n", 3, "asn", "twice"},
+      {"a neighbour's key twice",
+       "asn: 1\nrouter-id: 10.0.0.1\nneighbors:\n  - address: 192.0.2.1\n"
+       "    remote-as: 65001\n    remote-as: 65002\n",
+       6, "remote-as", "twice"},
+      {"a route-map twice",
+       "asn: 1\nrouter-id: 10.0.0.1\nroute-maps:\n  A: [{action: permit}]\n"
+       "  A: [{action: deny}]\n",
+       5, "A", "twice"},
+      {"a network with host bits", "asn: 1\nrouter-id: 10.0.0.1\nnetworks: [10.0.0.11/24]\n", 3,
+       "networks[0]", "10.0.0.0/24?"},
+      {"a listen-range with host bits",
+       "asn: 1\nrouter-id: 10.0.0.1\nneighbors:\n  - listen-range: 2001:db8::1/64\n"
+       "    remote-as: external\n",
+       4, "neighbors[0].listen-range", "2001:db8::/64?"},
+  };
+  for (const auto& c : cases) {
+    auto r = parse_config(c.yaml, "t.yaml");
+    ASSERT_FALSE(r) << c.name;
+    EXPECT_EQ(r.error().line, c.line) << c.name << ": " << r.error().to_string();
+    EXPECT_EQ(r.error().key, c.key) << c.name << ": " << r.error().to_string();
+    EXPECT_NE(r.error().message.find(c.says), std::string::npos)
+        << c.name << ": " << r.error().message;
+  }
+}
+
 TEST(Config, ErrorsNameLineKeyAndProblem) {
   const BadCase cases[] = {
       {"unknown top key", "asn: 1\nrouter-id: 10.0.0.1\nneighbours: []\n", 3, "neighbours",
