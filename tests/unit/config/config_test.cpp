@@ -65,6 +65,17 @@ struct BadCase {
   const char* says;  // a fragment the message must contain
 };
 
+// `c` is refused with its line, key and message, named after its file.
+void expect_refused(const BadCase& c) {
+  auto r = parse_config(c.yaml, "leaf.yaml");
+  ASSERT_FALSE(r) << c.name;
+  EXPECT_EQ(r.error().line, c.line) << c.name << ": " << r.error().to_string();
+  EXPECT_EQ(r.error().key, c.key) << c.name << ": " << r.error().to_string();
+  EXPECT_NE(r.error().message.find(c.says), std::string::npos)
+      << c.name << ": " << r.error().to_string();
+  EXPECT_TRUE(r.error().to_string().starts_with("leaf.yaml")) << c.name;
+}
+
 // The API checks configuration text a client sends (up to 1 MiB): nesting
 // as deep as that allows, or bytes that are not UTF-8, are an error, not a
 // crash.
@@ -102,14 +113,7 @@ TEST(Config, NothingIsTakenSilently) {
        "    remote-as: external\n",
        4, "neighbors[0].listen-range", "2001:db8::/64?"},
   };
-  for (const auto& c : cases) {
-    auto r = parse_config(c.yaml, "t.yaml");
-    ASSERT_FALSE(r) << c.name;
-    EXPECT_EQ(r.error().line, c.line) << c.name << ": " << r.error().to_string();
-    EXPECT_EQ(r.error().key, c.key) << c.name << ": " << r.error().to_string();
-    EXPECT_NE(r.error().message.find(c.says), std::string::npos)
-        << c.name << ": " << r.error().message;
-  }
+  for (const auto& c : cases) expect_refused(c);
 }
 
 TEST(Config, ErrorsNameLineKeyAndProblem) {
@@ -198,15 +202,7 @@ TEST(Config, ErrorsNameLineKeyAndProblem) {
       {"yaml syntax", "asn: [1\n", 2, "", ""},
       {"empty file", "", 0, "", "empty"},
   };
-  for (const auto& c : cases) {
-    auto r = parse_config(c.yaml, "leaf.yaml");
-    ASSERT_FALSE(r) << c.name;
-    EXPECT_EQ(r.error().line, c.line) << c.name << ": " << r.error().to_string();
-    EXPECT_EQ(r.error().key, c.key) << c.name << ": " << r.error().to_string();
-    EXPECT_NE(r.error().message.find(c.says), std::string::npos)
-        << c.name << ": " << r.error().to_string();
-    EXPECT_TRUE(r.error().to_string().starts_with("leaf.yaml")) << c.name;
-  }
+  for (const auto& c : cases) expect_refused(c);
 }
 
 TEST(Config, PoliciesAndTheirUse) {
