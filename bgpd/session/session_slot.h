@@ -1,6 +1,6 @@
 // One of a neighbour's two connections (the one we open, the one it opens)
-// and the FSM that runs it. The Peer steps the FSM and decides (collisions,
-// retries); the slot carries out on its transport: attach, connect, send,
+// and the FSM that runs it. The SessionPair steps the FSM and decides
+// (collisions, retries); the slot carries out on its transport: attach, connect, send,
 // close, arm the timer of the FSM's next deadline, count messages.
 #pragma once
 
@@ -24,7 +24,7 @@ class SessionSlot {
   SessionSlot(const SessionSlot&) = delete;
   SessionSlot& operator=(const SessionSlot&) = delete;
 
-  Session fsm;  // stepped by the Peer
+  Session fsm;  // stepped by the SessionPair
 
   bool outgoing() const { return outgoing_; }
   bool connected() const { return conn_ != nullptr; }
