@@ -20,6 +20,13 @@ SessionPair::SessionPair(TimeSource& time, Transports& transports, std::string n
   const uint64_t seed = std::hash<std::string>{}(name_) ^ local_.router_id;
   out_.fsm.local = local_;
   out_.fsm.rng = seed | 1;
+  reset_inbound();
+}
+
+// The inbound connection's FSM, new: our settings, but passive (the peer
+// opened it).
+void SessionPair::reset_inbound() {
+  in_.fsm = Session{};
   in_.fsm.local = local_;
   in_.fsm.local.passive = true;
 }
@@ -77,9 +84,7 @@ void SessionPair::accept(std::shared_ptr<Transport> transport) {
                            endpoint_text(transport->remote_endpoint()));
     in_.close_now();
   }
-  in_.fsm = Session{};
-  in_.fsm.local = local_;
-  in_.fsm.local.passive = true;
+  reset_inbound();
   take(in_, std::move(transport));
   handle(in_, event::Start{});
   handle(in_, event::TcpAccepted{});

@@ -76,6 +76,7 @@ class SessionPair {
   uint64_t messages_sent() const { return out_.messages_sent() + in_.messages_sent(); }
 
  private:
+  void reset_inbound();
   void handle(SessionSlot& slot, const Event& e);
   void execute(SessionSlot& slot, Action& a);
   void arm_timer(SessionSlot& slot);
