@@ -1,0 +1,143 @@
+#include "bgpd/api/proto_views.h"
+
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+
+namespace closbgp::api {
+namespace {
+
+namespace pb = closbgp::v1;
+
+pb::SessionState to_proto(PeerState s) {
+  switch (s) {
+    case PeerState::Idle:
+      return pb::SESSION_STATE_IDLE;
+    case PeerState::Connect:
+      return pb::SESSION_STATE_CONNECT;
+    case PeerState::Active:
+      return pb::SESSION_STATE_ACTIVE;
+    case PeerState::OpenSent:
+      return pb::SESSION_STATE_OPEN_SENT;
+    case PeerState::OpenConfirm:
+      return pb::SESSION_STATE_OPEN_CONFIRM;
+    case PeerState::Established:
+      return pb::SESSION_STATE_ESTABLISHED;
+  }
+  return pb::SESSION_STATE_UNSPECIFIED;
+}
+
+std::string rfc3339(std::chrono::system_clock::time_point t) {
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch());
+  const std::time_t secs = std::time_t(ms.count() / 1000);
+  std::tm utc{};
+  gmtime_r(&secs, &utc);
+  char buf[40];
+  const size_t n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &utc);
+  std::snprintf(buf + n, sizeof buf - n, ".%03dZ", int(ms.count() % 1000));
+  return buf;
+}
+
+void fill(const std::vector<FibNextHopView>& hops,
+          google::protobuf::RepeatedPtrField<pb::FibNextHop>& out) {
+  for (const auto& h : hops) {
+    auto* nh = out.Add();
+    nh->set_interface(h.interface);
+    nh->set_gateway(h.gateway);
+  }
+}
+
+}  // namespace
+
+void fill(const PeerView& p, closbgp::v1::PeerSummary* peer) {
+  peer->set_drain_state(p.drain_state);
+  peer->set_rfc7606_events(p.rfc7606_events);
+  peer->set_interface(p.interface);
+  peer->set_address(p.address);
+  peer->set_remote_as_config(p.remote_as_config);
+  peer->set_remote_as(p.remote_as);
+  peer->set_state(to_proto(p.state));
+  peer->set_uptime_seconds(p.uptime_seconds);
+  peer->set_messages_received(p.messages_received);
+  peer->set_messages_sent(p.messages_sent);
+  peer->set_prefixes_received(p.prefixes_received);
+  peer->set_prefixes_accepted(p.prefixes_accepted);
+  peer->set_prefixes_sent(p.prefixes_sent);
+  peer->set_last_error(p.last_error);
+  peer->set_peer_router_id(p.peer_router_id);
+  peer->set_hold_time(p.hold_time);
+  peer->set_peer_hostname(p.peer_hostname);
+  peer->set_bfd_state(p.bfd_state);
+  peer->set_bfd_packets_received(p.bfd_packets_received);
+  peer->set_bfd_packets_sent(p.bfd_packets_sent);
+  peer->set_bfd_packets_dropped(p.bfd_packets_dropped);
+  peer->set_bfd_flaps(p.bfd_flaps);
+  for (const auto& c : p.capabilities) peer->add_capabilities(c);
+  peer->set_stale_paths(p.stale_paths);
+  peer->set_shutdown(p.shutdown);
+  peer->set_updates_filtered(p.updates_filtered);
+  peer->set_max_prefix(p.max_prefix);
+  peer->set_max_prefix_exceeded(p.max_prefix_exceeded);
+  if (p.last_reset) peer->set_last_reset_time(rfc3339(*p.last_reset));
+}
+
+void fill(const SummaryView& view, closbgp::v1::ShowBgpSummaryResponse& out) {
+  out.set_router_id(view.router_id);
+  out.set_local_as(view.local_as);
+  out.set_drain_state(view.drain_state);
+  out.set_rib_prefixes(view.rib_prefixes);
+  out.set_rib_attribute_sets(view.rib_attribute_sets);
+  for (const auto& [family, prefixes] : view.family_prefixes) {
+    auto* f = out.add_families();
+    f->set_family(family);
+    f->set_prefixes(prefixes);
+  }
+  out.set_resident_memory_bytes(view.resident_memory_bytes);
+  out.set_fib_backlog(view.fib_backlog);
+  out.set_fib_awaiting_install(view.fib_awaiting_install);
+  for (const auto& p : view.peers) fill(p, out.add_peers());
+}
+
+void fill(const FibRouteView& r, closbgp::v1::FibRoute& out) {
+  out.set_prefix(r.prefix);
+  fill(r.next_hops, *out.mutable_next_hops());
+  fill(r.kernel_next_hops, *out.mutable_kernel_next_hops());
+  out.set_state(r.state);
+}
+
+grpc::Status status(const ControlError& e) {
+  using K = ControlError::Kind;
+  const auto code = e.kind == K::NeedsRestart || e.kind == K::Conflict
+                        ? grpc::StatusCode::FAILED_PRECONDITION
+                    : e.kind == K::NotFound ? grpc::StatusCode::NOT_FOUND
+                    : e.kind == K::Internal ? grpc::StatusCode::INTERNAL
+                                            : grpc::StatusCode::INVALID_ARGUMENT;
+  return {code, e.message};
+}
+
+void fill(const RouteView& r, closbgp::v1::Route& out) {
+  out.set_prefix(r.prefix);
+  out.set_peer(r.peer);
+  out.set_next_hop(r.next_hop);
+  out.set_next_hop_link_local(r.next_hop_link_local);
+  for (uint32_t a : r.as_path) out.add_as_path(a);
+  out.set_origin(r.origin);
+  if (r.med) out.set_med(*r.med);
+  if (r.local_pref) out.set_local_pref(*r.local_pref);
+  for (const auto& c : r.communities) out.add_communities(c);
+  for (const auto& c : r.large_communities) out.add_large_communities(c);
+  out.set_accepted(r.accepted);
+  out.set_best(r.best);
+  out.set_multipath(r.multipath);
+}
+
+void fill(const EventView& e, closbgp::v1::Event& out) {
+  out.set_time(rfc3339(e.time));
+  out.set_kind(closbgp::v1::EventKind(int(e.kind) + closbgp::v1::EVENT_KIND_PEER));
+  out.set_neighbor(e.neighbor);
+  out.set_prefix(e.prefix);
+  out.set_state(e.state);
+  out.set_detail(e.detail);
+}
+
+}  // namespace closbgp::api
