@@ -1,7 +1,7 @@
 """Calls closbgpd's ShowBgpSummary back to back until killed and prints one
-line per call: the CLOCK_MONOTONIC start time and the latency in ms. Run
-inside the router's namespace (the API listens on its loopback). Generic
-gRPC call: no generated Python code needed."""
+line per call: the CLOCK_MONOTONIC start time and the latency in ms. The
+argument is the daemon's API address (its unix:PATH socket). Generic gRPC
+call: no generated Python code needed."""
 import sys
 import time
 
@@ -9,7 +9,7 @@ import grpc
 
 
 def main():
-    target = sys.argv[1] if len(sys.argv) > 1 else "127.0.0.1:50051"
+    target = sys.argv[1]
     channel = grpc.insecure_channel(target)
     call = channel.unary_unary("/closbgp.v1.BgpService/ShowBgpSummary",
                                request_serializer=lambda x: x, response_deserializer=lambda x: x)

@@ -46,7 +46,7 @@ def one_run(kind, count, table, tmp, api_probe=False):
         try:
             rss_before = dut.rss_mb()
             if api_probe:  # ShowBgpSummary back to back while the table flows
-                probe = dut_ns.popen("/usr/bin/python3", str(ROOT / "bench" / "api_probe.py"),
+                probe = dut_ns.popen("/usr/bin/python3", str(ROOT / "bench" / "api_probe.py"), dut.node.api,
                                      stdout=subprocess.PIPE, text=True)
                 assert probe.stdout.readline().strip() == "ready"
             gen.go()

@@ -76,8 +76,8 @@ int main(int argc, char** argv) {
   } else {
     main_log->info("fib: disabled; running the control plane only");
   }
-  const std::string listen = cfg->grpc.listen, metrics_listen = cfg->metrics.listen;
-  const api::ApiServer::Tls tls{cfg->grpc.tls_cert, cfg->grpc.tls_key, cfg->grpc.tls_client_ca};
+  const config::Grpc grpc = cfg->grpc;
+  const std::string metrics_listen = cfg->metrics.listen;
   session::Speaker speaker(io, std::move(*cfg), bfd, kernel ? &kernel->fib() : nullptr);
   // The API reads the speaker and its RIB engine, steers the speaker, and
   // hears its events.
@@ -91,7 +91,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   api::ApiServer api(io, views, control, events);
-  if (auto started = api.start(listen, tls); !started) {
+  if (auto started = api.start(grpc); !started) {
     log::get("api")->error("{}", started.error());
     return 1;
   }

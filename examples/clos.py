@@ -192,7 +192,7 @@ class Clos:
         """Rewrites a closbgpd router's file (see config()) and reloads it:
         (closctl's exit code, its output)."""
         r = self.routers[name]
-        (self.fabric.tmp / f"{name}.yaml").write_text(self.config(r, networks, extra))
+        self.fabric.write_config(self.hosts[name], self.config(r, networks, extra))
         return self.fabric.ctl(self.hosts[name], "config", "reload")
 
     # -- looking at it ----------------------------------------------------

@@ -1,7 +1,10 @@
 #include "bgpd/api/api_server.h"
 
+#include <grp.h>
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/grpcpp.h>
+#include <grpcpp/server_posix.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <fstream>
@@ -9,7 +12,9 @@
 #include <optional>
 #include <set>
 
+#include "bgpd/api/caller_registry.h"
 #include "bgpd/api/stream_writers.h"
+#include "bgpd/api/unix_listener.h"
 #include "bgpd/config/config.h"
 #include "bgpd/log/log.h"
 #include "bgpd/version.h"
@@ -26,8 +31,12 @@ namespace pb = closbgp::v1;
 constexpr size_t kMaxConfigText = 1 << 20;
 
 // Without TLS files: plaintext (loopback, a Unix socket, or `insecure`).
+struct Tls {
+  std::string cert, key, client_ca;
+};
+
 std::expected<std::shared_ptr<grpc::ServerCredentials>, std::string> server_credentials(
-    const ApiServer::Tls& tls) {
+    const Tls& tls) {
   if (tls.cert.empty()) return grpc::InsecureServerCredentials();
   auto pem = [](const std::string& path) -> std::optional<std::string> {
     std::ifstream in(path);
@@ -55,8 +64,13 @@ class ApiServer::Service final : public pb::BgpService::CallbackService {
   Service(asio::io_context& main, const Backend& backend, Control& control, EventBus& events)
       : main_(main), backend_(backend), control_(control), events_(events) {}
 
-  grpc::ServerWriteReactor<pb::Event>* WatchEvents(grpc::CallbackServerContext*,
+  CallerRegistry& callers() { return callers_; }
+  // Set once by start(), before the server accepts a call.
+  void set_rules(AccessRules rules) { rules_ = std::move(rules); }
+
+  grpc::ServerWriteReactor<pb::Event>* WatchEvents(grpc::CallbackServerContext* ctx,
                                                    const pb::WatchEventsRequest* req) override {
+    if (auto refused = refusal(ctx, __func__)) return new Refused<pb::Event>(*refused);
     std::set<EventKind> kinds;
     for (int k : req->kinds())
       if (k >= pb::EVENT_KIND_PEER && k <= pb::EVENT_KIND_FIB)
@@ -67,16 +81,16 @@ class ApiServer::Service final : public pb::BgpService::CallbackService {
   grpc::ServerUnaryReactor* GetVersion(grpc::CallbackServerContext* ctx,
                                        const pb::GetVersionRequest*,
                                        pb::GetVersionResponse* resp) override {
+    if (auto refused = refusal(ctx, __func__)) return finish(ctx, *refused);
     resp->set_version(kVersion);
     resp->set_git_commit(kGitCommit);
-    auto* reactor = ctx->DefaultReactor();
-    reactor->Finish(grpc::Status::OK);
-    return reactor;
+    return finish(ctx, grpc::Status::OK);
   }
 
   grpc::ServerUnaryReactor* ShowBgpSummary(grpc::CallbackServerContext* ctx,
                                            const pb::ShowBgpSummaryRequest*,
                                            pb::ShowBgpSummaryResponse* resp) override {
+    if (auto refused = refusal(ctx, __func__)) return finish(ctx, *refused);
     auto* reactor = ctx->DefaultReactor();
     asio::post(main_, [this, reactor, resp] {
       fill(backend_.summary(), *resp);
@@ -85,8 +99,9 @@ class ApiServer::Service final : public pb::BgpService::CallbackService {
     return reactor;
   }
 
-  grpc::ServerWriteReactor<pb::Route>* ShowRoutes(grpc::CallbackServerContext*,
+  grpc::ServerWriteReactor<pb::Route>* ShowRoutes(grpc::CallbackServerContext* ctx,
                                                   const pb::ShowRoutesRequest* req) override {
+    if (auto refused = refusal(ctx, __func__)) return new Refused<pb::Route>(*refused);
     return new SnapshotWriter<pb::Route>(
         main_, requested_prefixes(req->prefix(), req->longer_prefixes()),
         [this](const rib::PrefixQuery& query) {
@@ -94,8 +109,9 @@ class ApiServer::Service final : public pb::BgpService::CallbackService {
         });
   }
 
-  grpc::ServerWriteReactor<pb::Route>* ShowAdjRib(grpc::CallbackServerContext*,
+  grpc::ServerWriteReactor<pb::Route>* ShowAdjRib(grpc::CallbackServerContext* ctx,
                                                   const pb::ShowAdjRibRequest* req) override {
+    if (auto refused = refusal(ctx, __func__)) return new Refused<pb::Route>(*refused);
     return new SnapshotWriter<pb::Route>(
         main_, requested_prefixes(req->prefix(), req->longer_prefixes()),
         [this, neighbor = req->neighbor(),
@@ -103,8 +119,9 @@ class ApiServer::Service final : public pb::BgpService::CallbackService {
             const rib::PrefixQuery& query) { return backend_.adj_rib(neighbor, out, query); });
   }
 
-  grpc::ServerWriteReactor<pb::FibRoute>* ShowFib(grpc::CallbackServerContext*,
+  grpc::ServerWriteReactor<pb::FibRoute>* ShowFib(grpc::CallbackServerContext* ctx,
                                                   const pb::ShowFibRequest* req) override {
+    if (auto refused = refusal(ctx, __func__)) return new Refused<pb::FibRoute>(*refused);
     return new SnapshotWriter<pb::FibRoute>(main_, requested_prefixes(req->prefix(), false),
                                             [this](const rib::PrefixQuery& query) {
                                               auto routes = backend_.fib_routes();
@@ -119,6 +136,7 @@ class ApiServer::Service final : public pb::BgpService::CallbackService {
   grpc::ServerUnaryReactor* ShowNeighbor(grpc::CallbackServerContext* ctx,
                                          const pb::ShowNeighborRequest* req,
                                          pb::PeerSummary* resp) override {
+    if (auto refused = refusal(ctx, __func__)) return finish(ctx, *refused);
     auto* reactor = ctx->DefaultReactor();
     asio::post(main_, [this, reactor, req, resp] {
       auto p = backend_.neighbor(req->neighbor());
@@ -132,6 +150,7 @@ class ApiServer::Service final : public pb::BgpService::CallbackService {
   grpc::ServerUnaryReactor* ResetNeighbor(grpc::CallbackServerContext* ctx,
                                           const pb::ResetNeighborRequest* req,
                                           pb::NeighborActionResponse* resp) override {
+    if (auto refused = refusal(ctx, __func__)) return finish(ctx, *refused);
     return on_main(ctx, resp,
                    [this, req] { return control_.reset_neighbor(req->neighbor(), req->soft()); });
   }
@@ -139,6 +158,7 @@ class ApiServer::Service final : public pb::BgpService::CallbackService {
   grpc::ServerUnaryReactor* ShutdownNeighbor(grpc::CallbackServerContext* ctx,
                                              const pb::ShutdownNeighborRequest* req,
                                              pb::NeighborActionResponse* resp) override {
+    if (auto refused = refusal(ctx, __func__)) return finish(ctx, *refused);
     return on_main(ctx, resp, [this, req] {
       return control_.set_neighbor_enabled(req->neighbor(), false, req->message());
     });
@@ -147,6 +167,7 @@ class ApiServer::Service final : public pb::BgpService::CallbackService {
   grpc::ServerUnaryReactor* EnableNeighbor(grpc::CallbackServerContext* ctx,
                                            const pb::EnableNeighborRequest* req,
                                            pb::NeighborActionResponse* resp) override {
+    if (auto refused = refusal(ctx, __func__)) return finish(ctx, *refused);
     return on_main(ctx, resp, [this, req] {
       return control_.set_neighbor_enabled(req->neighbor(), true, "");
     });
@@ -155,35 +176,31 @@ class ApiServer::Service final : public pb::BgpService::CallbackService {
   grpc::ServerUnaryReactor* ValidateConfig(grpc::CallbackServerContext* ctx,
                                            const pb::ValidateConfigRequest* req,
                                            pb::ValidateConfigResponse* resp) override {
-    auto* reactor = ctx->DefaultReactor();
+    if (auto refused = refusal(ctx, __func__)) return finish(ctx, *refused);
     if (!req->path().empty()) {
       log::get("api")->warn(
           "ValidateConfig naming the path {:?} refused: the daemon reads no file for a client",
           req->path());
-      reactor->Finish(grpc::Status(grpc::StatusCode::PERMISSION_DENIED,
-                                   "the daemon reads no file on a client's behalf: send the "
-                                   "file's text (closctl config validate FILE does)"));
-      return reactor;
+      return finish(ctx, grpc::Status(grpc::StatusCode::PERMISSION_DENIED,
+                                      "the daemon reads no file on a client's behalf: send the "
+                                      "file's text (closctl config validate FILE does)"));
     }
-    if (req->has_text() && req->text().size() > kMaxConfigText) {
-      reactor->Finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                                   "configuration text of " + std::to_string(req->text().size()) +
-                                       " bytes: the limit is 1 MiB"));
-      return reactor;
-    }
+    if (req->has_text() && req->text().size() > kMaxConfigText)
+      return finish(ctx,
+                    grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                                 "configuration text of " + std::to_string(req->text().size()) +
+                                     " bytes: the limit is 1 MiB"));
     if (req->has_text()) {
       // Pure work on a client's text: here, on gRPC's thread, so that a
       // large or hostile text never holds up routing on the main loop.
       auto c = config::parse_config(req->text(), req->name().empty() ? "request" : req->name(),
                                     config::Files::Leave);
-      if (!c) {
-        reactor->Finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, c.error().to_string()));
-        return reactor;
-      }
+      if (!c)
+        return finish(ctx, grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, c.error().to_string()));
       resp->set_summary(config::summary(*c));
-      reactor->Finish(grpc::Status::OK);
-      return reactor;
+      return finish(ctx, grpc::Status::OK);
     }
+    auto* reactor = ctx->DefaultReactor();
     asio::post(main_, [this, reactor, resp] {
       auto r = control_.validate_running_config();
       if (!r) return reactor->Finish(status(r.error()));
@@ -196,6 +213,7 @@ class ApiServer::Service final : public pb::BgpService::CallbackService {
   grpc::ServerUnaryReactor* SetDrainState(grpc::CallbackServerContext* ctx,
                                           const pb::SetDrainStateRequest* req,
                                           pb::SetDrainStateResponse* resp) override {
+    if (auto refused = refusal(ctx, __func__)) return finish(ctx, *refused);
     return on_main(ctx, resp,
                    [this, req] { return control_.set_drain(req->state(), req->neighbor()); });
   }
@@ -203,6 +221,7 @@ class ApiServer::Service final : public pb::BgpService::CallbackService {
   grpc::ServerUnaryReactor* AddRoute(grpc::CallbackServerContext* ctx,
                                      const pb::AddRouteRequest* req,
                                      pb::RouteChangeResponse* resp) override {
+    if (auto refused = refusal(ctx, __func__)) return finish(ctx, *refused);
     return on_main(ctx, resp, [this, req] {
       return control_.add_route(req->prefix(),
                                 {req->communities().begin(), req->communities().end()},
@@ -214,12 +233,14 @@ class ApiServer::Service final : public pb::BgpService::CallbackService {
   grpc::ServerUnaryReactor* DeleteRoute(grpc::CallbackServerContext* ctx,
                                         const pb::DeleteRouteRequest* req,
                                         pb::RouteChangeResponse* resp) override {
+    if (auto refused = refusal(ctx, __func__)) return finish(ctx, *refused);
     return on_main(ctx, resp, [this, req] { return control_.delete_route(req->prefix()); });
   }
 
   grpc::ServerUnaryReactor* ReloadConfig(grpc::CallbackServerContext* ctx,
                                          const pb::ReloadConfigRequest*,
                                          pb::ReloadConfigResponse* resp) override {
+    if (auto refused = refusal(ctx, __func__)) return finish(ctx, *refused);
     auto* reactor = ctx->DefaultReactor();
     asio::post(main_, [this, reactor, resp] {
       auto r = control_.reload_config();
@@ -231,6 +252,26 @@ class ApiServer::Service final : public pb::BgpService::CallbackService {
   }
 
  private:
+  // Why the caller may not make this call, if it may not; logged, since a
+  // refusal is what an operator needs to see when a script stops working.
+  std::optional<grpc::Status> refusal(grpc::CallbackServerContext* ctx, std::string_view rpc) {
+    const Caller caller = callers_.of(*ctx);
+    const Role has = rules_.role_of(caller), needs = required_role(rpc);
+    if (allows(has, needs)) return std::nullopt;
+    log::get("api")->warn("refused {} to {}: it needs the {} role, the caller has {}", rpc,
+                          caller.describe(), to_string(needs), to_string(has));
+    return grpc::Status(grpc::StatusCode::PERMISSION_DENIED,
+                        std::string(rpc) + " needs the " + to_string(needs) +
+                            " role (docs/security.md says how to grant it)");
+  }
+
+  static grpc::ServerUnaryReactor* finish(grpc::CallbackServerContext* ctx,
+                                          const grpc::Status& status) {
+    auto* reactor = ctx->DefaultReactor();
+    reactor->Finish(status);
+    return reactor;
+  }
+
   // Runs `action` on the main loop; its text goes into `resp->result`.
   template <class Resp, class Action>
   grpc::ServerUnaryReactor* on_main(grpc::CallbackServerContext* ctx, Resp* resp, Action action) {
@@ -248,43 +289,108 @@ class ApiServer::Service final : public pb::BgpService::CallbackService {
   const Backend& backend_;
   Control& control_;
   EventBus& events_;
+  CallerRegistry callers_;
+  AccessRules rules_;
 };
 
 struct ApiServer::Server {
   std::unique_ptr<grpc::Server> grpc;
+  std::unique_ptr<UnixListener> unix_socket;
 };
 
 ApiServer::ApiServer(asio::io_context& main, const Backend& backend, Control& control,
                      EventBus& events)
-    : service_(std::make_unique<Service>(main, backend, control, events)),
+    : main_(main),
+      service_(std::make_unique<Service>(main, backend, control, events)),
       server_(std::make_unique<Server>()) {}
 
 ApiServer::~ApiServer() = default;
 
-std::expected<void, std::string> ApiServer::start(const std::string& listen, const Tls& tls) {
-  auto credentials = server_credentials(tls);
+namespace {
+
+std::vector<gid_t> group_ids(const std::vector<std::string>& names) {
+  std::vector<gid_t> out;
+  for (const auto& name : names) {
+    group g{}, *found = nullptr;
+    std::vector<char> buf(4096);
+    while (::getgrnam_r(name.c_str(), &g, buf.data(), buf.size(), &found) == ERANGE)
+      buf.resize(buf.size() * 2);
+    if (found)
+      out.push_back(found->gr_gid);
+    else
+      log::get("api")->warn("grpc.write-groups: group '{}' does not exist; ignored", name);
+  }
+  return out;
+}
+
+std::string joined(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
+  return out;
+}
+
+// Who may do what, for the log line that says where the API listens.
+std::string grants(const config::Grpc& g, const AccessRules& rules) {
+  if (g.listen.starts_with("unix:")) {
+    std::string who = rules.read_group ? "mode 0660: group " + g.group + " may read"
+                                       : "mode 0600: no group may read";
+    return who + "; root, uid " + std::to_string(rules.own_uid) +
+           (g.write_groups.empty() ? "" : " and groups " + joined(g.write_groups)) + " may write";
+  }
+  if (g.insecure) return "insecure: no authentication, every client may read and write";
+  if (g.tls_client_ca.empty()) return "TLS: clients are anonymous and may read";
+  if (g.tls_read.empty() && g.tls_write.empty())
+    return "mutual TLS: every certificate the CA signed may read and write";
+  return "mutual TLS: certificates named in tls.read may read, in tls.write may write";
+}
+
+}  // namespace
+
+std::expected<void, std::string> ApiServer::start(const config::Grpc& g) {
+  const bool on_unix_socket = g.listen.starts_with("unix:");
+  auto credentials = server_credentials({g.tls_cert, g.tls_key, g.tls_client_ca});
   if (!credentials) return std::unexpected(credentials.error());
+  AccessRules rules{::geteuid(),
+                    std::nullopt,
+                    group_ids(g.write_groups),
+                    g.tls_read,
+                    g.tls_write,
+                    g.insecure                ? Role::Write
+                    : g.tls_client_ca.empty() ? Role::Read
+                                              : Role::None};
+  service_->set_rules(rules);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   int port = 0;
   // gRPC sets SO_REUSEPORT by default, which would let a second daemon in
   // the same namespace share the port and take half the calls.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
-  builder.AddListeningPort(listen, *credentials, &port);
+  if (!on_unix_socket) builder.AddListeningPort(g.listen, *credentials, &port);
   builder.RegisterService(service_.get());
   server_->grpc = builder.BuildAndStart();
-  if (!server_->grpc || (port == 0 && !listen.starts_with("unix:")))
-    return std::unexpected("cannot listen on " + listen +
+  if (!server_->grpc || (!on_unix_socket && port == 0))
+    return std::unexpected("cannot listen on " + g.listen +
                            " (address in use, not local, or not permitted)");
-  log::get("api")->info("gRPC API listening on {}{}", listen,
-                        tls.cert.empty()        ? ""
-                        : tls.client_ca.empty() ? " (TLS)"
-                                                : " (mutual TLS: clients need a certificate)");
+  if (on_unix_socket) {
+    server_->unix_socket = std::make_unique<UnixListener>(main_, [this](int fd, Caller caller) {
+      service_->callers().admit(fd, std::move(caller));
+      grpc::AddInsecureChannelFromFd(server_->grpc.get(), fd);
+    });
+    auto group = server_->unix_socket->open(g.listen.substr(5), g.group);
+    if (!group) return std::unexpected(group.error());
+    // Connections are accepted on this thread's loop, after start returns:
+    // no call is made before the rules are complete.
+    rules.read_group = *group;
+    service_->set_rules(rules);
+  }
+  log::get("api")->info("gRPC API listening on {} ({})", g.listen, grants(g, rules));
   return {};
 }
 
 void ApiServer::shutdown(int grace_ms) {
   if (!server_->grpc) return;
+  // The listener lives on the main loop; it stops there, and removes its socket.
+  if (server_->unix_socket) asio::post(main_, [this] { server_->unix_socket->close(); });
   server_->grpc->Shutdown(std::chrono::system_clock::now() + std::chrono::milliseconds(grace_ms));
   server_->grpc.reset();
 }

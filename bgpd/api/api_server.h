@@ -9,6 +9,7 @@
 #include "bgpd/api/backend.h"
 #include "bgpd/api/event_bus.h"
 #include "bgpd/asio.h"
+#include "bgpd/config/config.h"
 
 namespace closbgp::api {
 
@@ -19,19 +20,18 @@ class ApiServer {
   ApiServer(const ApiServer&) = delete;
   ApiServer& operator=(const ApiServer&) = delete;
 
-  // PEM files; all empty: no TLS. With `client_ca`, mutual TLS: a client
-  // must present a certificate signed by it.
-  struct Tls {
-    std::string cert, key, client_ca;
-  };
-  // Listens on "HOST:PORT" or "unix:PATH"; the error says why it could not.
-  std::expected<void, std::string> start(const std::string& listen, const Tls& tls = {});
+  // Listens where `grpc.listen` says: a Unix socket the daemon accepts on
+  // itself (to know each caller's uid and groups), or TCP through gRPC, with
+  // TLS when configured; every call is checked against the caller's role.
+  // The error says why it could not listen.
+  std::expected<void, std::string> start(const config::Grpc& grpc);
   // Stops accepting calls and waits up to `grace_ms` for those in flight.
   // Must not be called from the main io_context thread, which in-flight
   // calls need in order to finish.
   void shutdown(int grace_ms);
 
  private:
+  asio::io_context& main_;
   class Service;
   std::unique_ptr<Service> service_;
   struct Server;

@@ -26,6 +26,14 @@ namespace closbgp::api {
 using RequestedPrefixes = std::expected<std::optional<rib::PrefixQuery>, std::string>;
 RequestedPrefixes requested_prefixes(const std::string& prefix, bool longer);
 
+// A stream refused before it started (the caller's role).
+template <class Msg>
+class Refused final : public grpc::ServerWriteReactor<Msg> {
+ public:
+  explicit Refused(const grpc::Status& status) { this->Finish(status); }
+  void OnDone() override { delete this; }
+};
+
 // Streams a snapshot taken on the main loop: the views `take(query)`
 // returns for the request's prefixes, or its error (INVALID_ARGUMENT if the
 // request's prefix was not one); the writes happen on gRPC's threads.

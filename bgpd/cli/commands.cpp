@@ -2,6 +2,7 @@
 
 #include <google/protobuf/util/json_util.h>
 #include <grpcpp/grpcpp.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
@@ -55,11 +56,27 @@ void set_deadline(grpc::ClientContext& ctx, const ClientOptions& opts) {
   ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(opts.timeout_ms));
 }
 
+// gRPC says only "failed to connect"; for a Unix socket, say what an
+// operator can act on: no daemon there, or a socket they may not use.
+std::string unreachable_reason(const std::string& server, const std::string& grpc_message) {
+  if (!server.starts_with("unix:")) return grpc_message;
+  const std::string path = server.substr(5);
+  if (::access(path.c_str(), F_OK) != 0)
+    return path +
+           " does not exist (is closbgpd running? does its grpc.listen name another "
+           "socket? --server or $CLOSCTL_SERVER choose another)";
+  if (::access(path.c_str(), R_OK | W_OK) != 0)
+    return "permission denied on " + path +
+           ": reading needs membership of the socket's group (closbgp by default), see "
+           "docs/security.md";
+  return grpc_message;
+}
+
 int report(const grpc::Status& status, const ClientOptions& opts) {
   if (status.error_code() == grpc::StatusCode::UNAVAILABLE ||
       status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) {
     std::cerr << "closctl: cannot reach closbgpd at " << opts.server << ": "
-              << status.error_message() << "\n";
+              << unreachable_reason(opts.server, status.error_message()) << "\n";
     return kExitNoConnection;
   }
   std::cerr << "closctl: " << status.error_message() << "\n";

@@ -10,7 +10,8 @@ namespace closbgp::cli {
 inline constexpr int kExitOk = 0, kExitDaemonError = 1, kExitUsage = 2, kExitNoConnection = 3;
 
 struct ClientOptions {
-  std::string server = "127.0.0.1:50051";
+  // The daemon's default socket (grpc.listen), or HOST:PORT.
+  std::string server = "unix:/run/closbgpd/closbgpd.sock";
   bool json = false;
   int timeout_ms = 5000;
   // TLS, when `tls_ca` is set: the CA that signed the daemon's certificate;

@@ -15,7 +15,7 @@ std::string daemon_usage() {
          "  -h, --help            print this help and exit\n"
          "\n"
          "Runs in the foreground and logs to stderr. SIGTERM and SIGINT stop it.\n"
-         "The API listens on 127.0.0.1:50051 unless the config says otherwise;\n"
+         "The API listens on unix:/run/closbgpd/closbgpd.sock unless the config says otherwise;\n"
          "use closctl to query it.\n";
 }
 

@@ -7,6 +7,7 @@
 #include <set>
 #include <sstream>
 
+#include "bgpd/config/api_config.h"
 #include "bgpd/config/neighbor_config.h"
 #include "bgpd/config/policy_config.h"
 #include "bgpd/config/yaml_reader.h"
@@ -31,61 +32,6 @@ Timers parse_timers(const YAML::Node& n) {
   if (s.has("connect-retry"))
     t.connect_retry = uint16_t(number(s.get("connect-retry"), "timers.connect-retry", 1, 65535));
   return t;
-}
-
-bool is_loopback_listen(const std::string& listen) {
-  return listen.starts_with("127.") || listen.starts_with("[::1]:") ||
-         listen.starts_with("localhost:") || listen.starts_with("unix:");
-}
-
-Metrics parse_metrics(const YAML::Node& n) {
-  Section s(n, "metrics", {"listen"});
-  Metrics m;
-  if (s.has("listen")) {
-    m.listen = scalar(s.get("listen"), "metrics.listen");
-    const auto colon = m.listen.rfind(':');
-    if (colon == std::string::npos || colon == 0 || colon + 1 == m.listen.size() ||
-        m.listen.find_first_not_of("0123456789", colon + 1) != std::string::npos)
-      fail(s.get("listen"), "metrics.listen", "'" + m.listen + "' must be HOST:PORT");
-  }
-  return m;
-}
-
-// A file the daemon reads at start: it must exist and be readable now, so
-// that a typo is a config error with its line, not a failed start. Not
-// opened for a text a client sent (Files::Leave).
-std::string readable_file(const YAML::Node& n, const std::string& key, Files files) {
-  const std::string path = scalar(n, key);
-  if (files == Files::Open && !std::ifstream(path)) fail(n, key, "'" + path + "' cannot be read");
-  return path;
-}
-
-// grpc.tls: {cert: FILE, key: FILE, client-ca: FILE}
-void parse_grpc_tls(const YAML::Node& n, Grpc& g, Files files) {
-  Section s(n, "grpc.tls", {"cert", "key", "client-ca"});
-  if (!s.has("cert") || !s.has("key")) fail(n, "grpc.tls", "needs both cert and key");
-  g.tls_cert = readable_file(s.get("cert"), "grpc.tls.cert", files);
-  g.tls_key = readable_file(s.get("key"), "grpc.tls.key", files);
-  if (s.has("client-ca"))
-    g.tls_client_ca = readable_file(s.get("client-ca"), "grpc.tls.client-ca", files);
-}
-
-Grpc parse_grpc(const YAML::Node& n, Files files) {
-  Section s(n, "grpc", {"listen", "insecure", "tls"});
-  Grpc g;
-  if (s.has("insecure")) g.insecure = boolean(s.get("insecure"), "grpc.insecure");
-  if (s.has("tls")) parse_grpc_tls(s.get("tls"), g, files);
-  if (s.has("listen")) {
-    g.listen = scalar(s.get("listen"), "grpc.listen");
-    if (!g.listen.starts_with("unix:") && g.listen.rfind(':') == std::string::npos)
-      fail(s.get("listen"), "grpc.listen", "'" + g.listen + "' must be HOST:PORT or unix:PATH");
-    if (!is_loopback_listen(g.listen) && !g.insecure && g.tls_cert.empty())
-      fail(s.get("listen"), "grpc.listen",
-           "'" + g.listen +
-               "' is not a loopback address: configure tls: {cert, key, client-ca} "
-               "(mutual TLS), or write 'insecure: true' to accept an unauthenticated API on it");
-  }
-  return g;
 }
 
 Fib parse_fib(const YAML::Node& n) {

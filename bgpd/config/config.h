@@ -100,12 +100,23 @@ struct Fib {
   friend bool operator==(const Fib&, const Fib&) = default;
 };
 
+// The management API. By default a Unix socket that only root, the
+// daemon's user and members of `group` may connect to (docs/security.md).
 struct Grpc {
-  std::string listen = "127.0.0.1:50051";
+  // "unix:PATH" or "HOST:PORT" (TCP: TLS, or `insecure` written explicitly).
+  std::string listen = "unix:/run/closbgpd/closbgpd.sock";
+  // Unix socket: its group (members may connect and read), and the groups
+  // whose members may also write. Root and the daemon's own user may write.
+  std::string group = "closbgp";
+  std::vector<std::string> write_groups;
   bool insecure = false;
   // TLS: the server's certificate chain and key (PEM files); with
   // `tls_client_ca`, mutual TLS: clients must present a certificate it signed.
   std::string tls_cert, tls_key, tls_client_ca;
+  // Mutual TLS roles: certificate names (subject, common name or a SAN)
+  // that may read, and that may also write. Both empty: every certificate
+  // the CA signed may write.
+  std::vector<std::string> tls_read, tls_write;
   friend bool operator==(const Grpc&, const Grpc&) = default;
 };
 

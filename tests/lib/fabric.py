@@ -10,7 +10,7 @@ from mininet.log import setLogLevel
 from mininet.net import Mininet
 
 from lib.frr import FrrNode
-from lib.netns import CLOSBGPD, CLOSCTL, Node, wait_for
+from lib.netns import CLOSBGPD, CLOSCTL, Node, wait_for, with_api_socket
 
 
 class Fabric:
@@ -79,9 +79,16 @@ class Fabric:
                                       daemons=("zebra", "bgpd", "bfdd"))
         return self.frr[host.name]
 
-    def run_closbgpd(self, host, config_text):
+    def write_config(self, host, config_text):
+        """The host's closbgpd config file, with the host's own API socket;
+        closctl run on the host finds it through CLOSCTL_SERVER."""
         cfg = self.tmp / f"{host.name}.yaml"
-        cfg.write_text(config_text)
+        cfg.write_text(with_api_socket(config_text, self.tmp / f"{host.name}.sock"))
+        return cfg
+
+    def run_closbgpd(self, host, config_text):
+        cfg = self.write_config(host, config_text)
+        host.cmd(f"export CLOSCTL_SERVER=unix:{self.tmp / host.name}.sock")
         log = open(self.tmp / f"{host.name}.log", "a")  # a restart appends
         self.daemons[host.name] = (host.popen([CLOSBGPD, "--config", str(cfg)], stdout=log,
                                               stderr=subprocess.STDOUT), log)

@@ -102,21 +102,37 @@ def wait_for(predicate, timeout, what):
     raise AssertionError(f"timed out after {timeout}s waiting for {what} (last: {last!r})")
 
 
+def with_api_socket(config_text, socket_path):
+    """The config with its own API socket, unless it names its own `grpc`:
+    daemons of one test machine share the filesystem, so the default socket
+    would be one for all."""
+    if "grpc:" in config_text:
+        return config_text
+    return config_text.rstrip("\n") + f'\ngrpc: {{listen: "unix:{socket_path}"}}\n'
+
+
 class Daemon:
     """closbgpd running in a namespace, with its log kept for failures."""
 
-    def __init__(self, ns, config_text, tmp_path, name="closbgpd", api="127.0.0.1:50051",
+    def __init__(self, ns, config_text, tmp_path, name="closbgpd", api=None,
                  env=None, ctl_options=()):
-        """`ctl_options`: more closctl options for every call (TLS files)."""
-        self.ns, self.api, self.ctl_options = ns, api, list(ctl_options)
+        """`api`: where closctl reaches it when the config names its own
+        `grpc.listen`; otherwise its socket is NAME.sock in `tmp_path`.
+        `ctl_options`: more closctl options for every call (TLS files)."""
+        self.api = api or f"unix:{tmp_path / name}.sock"
+        self.ns, self.ctl_options = ns, list(ctl_options)
         self.config = tmp_path / f"{name}.yaml"
-        self.config.write_text(config_text)
+        self.write_config(config_text)
         self.config.chmod(0o600)  # it may hold an inline password: only its owner may read it
         self.log_path = tmp_path / f"{name}.log"
         self.log = open(self.log_path, "w")
         self.proc = ns.popen(CLOSBGPD, "--config", str(self.config), "--log-level", "debug",
                              stdout=self.log, stderr=subprocess.STDOUT,
                              env=None if env is None else {**os.environ, **env})
+
+    def write_config(self, config_text):
+        """Replaces its config file (for a reload), keeping its API socket."""
+        self.config.write_text(with_api_socket(config_text, self.api.removeprefix("unix:")))
 
     def ctl(self, *args, check=True):
         return self.ns.exec(CLOSCTL, "--server", self.api, *self.ctl_options, *args, check=check)

@@ -200,7 +200,7 @@ def test_shutdown_survives_a_restart_until_enabled(dut, tmp_path):
 def watching(d, *kinds):
     """`closctl --json watch KINDS` in the background; yields the list its
     events are appended to."""
-    proc = d.ns.popen(CLOSCTL, "--json", "watch", *kinds, stdout=subprocess.PIPE, text=True)
+    proc = d.ns.popen(CLOSCTL, "--server", d.api, "--json", "watch", *kinds, stdout=subprocess.PIPE, text=True)
     events = []
     reader = threading.Thread(target=lambda: events.extend(json.loads(line) for line in proc.stdout),
                               daemon=True)

@@ -83,7 +83,8 @@ def test_ports_in_use_are_reported(netns_factory, tmp_path):
                         stdout=subprocess.PIPE, text=True)
     try:
         assert squatter.stdout.readline().strip() == "ready"
-        d = Daemon(ns, LEAF, tmp_path, name="api-busy")
+        d = Daemon(ns, LEAF + 'grpc: {listen: "127.0.0.1:50051", insecure: true}\n', tmp_path,
+                   name="api-busy", api="127.0.0.1:50051")
         assert d.proc.wait(10) == 1
         d.log.close()
         assert "cannot listen on 127.0.0.1:50051" in d.log_text()
@@ -94,7 +95,7 @@ def test_ports_in_use_are_reported(netns_factory, tmp_path):
     first = Daemon(ns, LEAF, tmp_path, name="first")
     try:
         first.wait_api()
-        second = Daemon(ns, LEAF + 'grpc: {listen: "127.0.0.1:50052"}\n', tmp_path, name="second")
+        second = Daemon(ns, LEAF, tmp_path, name="second")
         assert second.proc.wait(10) == 1
         second.log.close()
         assert "cannot bind BFD's UDP port 3784: Address already in use" in second.log_text()

@@ -62,7 +62,7 @@ def test_reload_applies_only_the_difference(router):
 
     # New policy on b's session and a new network: b loses a's prefix and
     # gains the network; neither session restarts.
-    d.config.write_text(POLICY + BASE % (", route-map-out: TO-B", ", 10.51.0.0/24"))
+    d.write_config(POLICY + BASE % (", route-map-out: TO-B", ", 10.51.0.0/24"))
     out = d.ctl("config", "reload").stdout
     assert "neighbor 192.0.2.3: policy re-applied" in out, out
     assert "network 10.51.0.0/24 originated" in out, out
@@ -75,7 +75,7 @@ def test_reload_applies_only_the_difference(router):
     assert a.notification is None and b.notification is None
 
     # An invalid file changes nothing and says where.
-    d.config.write_text(POLICY + BASE % (", route-map-out: TO-B", "") + "bogus: 1\n")
+    d.write_config(POLICY + BASE % (", route-map-out: TO-B", "") + "bogus: 1\n")
     r = d.ctl("config", "reload", check=False)
     assert r.returncode == 1 and "dut.yaml:" in r.stderr and "bogus" in r.stderr, r.stderr
     # A change the running daemon cannot make changes nothing either.
@@ -104,7 +104,7 @@ def test_reload_applies_only_the_difference(router):
 
     # Removing a neighbour: Cease / Peer De-configured (6/3); its routes go.
     # SIGHUP does the same as closctl config reload.
-    d.config.write_text(BASE.replace("  - {address: 192.0.2.2, remote-as: 65001}\n", "") % ("", ""))
+    d.write_config(BASE.replace("  - {address: 192.0.2.2, remote-as: 65001}\n", "") % ("", ""))
     d.proc.send_signal(signal.SIGHUP)
     wait_for(lambda: a.notification == (6, 3), 10, "Cease / Peer De-configured at a")
     wait_for(lambda: [p["address"] for p in d.ctl_json("show", "bgp", "summary")["peers"]] == [B], 10,

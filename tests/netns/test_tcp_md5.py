@@ -112,6 +112,6 @@ def test_numbered_ipv4_and_a_missing_key(pair):
     right.wait_api()
     time.sleep(4)
     assert not established(left) and not established(right)  # one end does not sign
-    right.config.write_text(numbered(65000, "10.0.0.1", "192.0.2.1", "s3cret"))
+    right.write_config(numbered(65000, "10.0.0.1", "192.0.2.1", "s3cret"))
     right.ctl("config", "reload")
     wait_for(lambda: established(left) and established(right), 20, "the signed IPv4 session")

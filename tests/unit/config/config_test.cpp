@@ -8,6 +8,7 @@
 #include "bgpd/config/command_line.h"
 #include "bgpd/config/config.h"
 #include "bgpd/config/state_file.h"
+#include "tests/unit/config/bad_config.h"
 
 namespace closbgp::config {
 namespace {
@@ -28,7 +29,7 @@ neighbors:
   - listen-range: 10.1.0.0/24
     remote-as: external
 networks: [10.0.0.11/32, 2001:db8::/64]
-grpc: {listen: "127.0.0.1:50052"}
+grpc: {listen: "unix:/run/leaf.sock"}
 )",
                         "t.yaml");
   ASSERT_TRUE(c) << c.error().to_string();
@@ -46,34 +47,15 @@ grpc: {listen: "127.0.0.1:50052"}
   EXPECT_EQ(c->neighbors[2].remote_as.kind, RemoteAs::Kind::Internal);
   EXPECT_EQ(c->neighbors[3].listen_range->to_string(), "10.1.0.0/24");
   EXPECT_EQ(c->networks.size(), 2u);
-  EXPECT_EQ(c->grpc.listen, "127.0.0.1:50052");
+  EXPECT_EQ(c->grpc.listen, "unix:/run/leaf.sock");
 }
 
 TEST(Config, DefaultsAreDataCenterDefaults) {
   auto c = parse_config("asn: 65001\nrouter-id: 10.0.0.1\n", "t.yaml");
   ASSERT_TRUE(c) << c.error().to_string();
   EXPECT_EQ(c->timers, (Timers{3, 9, 10}));
-  EXPECT_EQ(c->grpc.listen, "127.0.0.1:50051");
+  EXPECT_EQ(c->grpc.listen, "unix:/run/closbgpd/closbgpd.sock");
   EXPECT_TRUE(c->neighbors.empty());
-}
-
-struct BadCase {
-  const char* name;
-  const char* yaml;
-  int line;
-  const char* key;
-  const char* says;  // a fragment the message must contain
-};
-
-// `c` is refused with its line, key and message, named after its file.
-void expect_refused(const BadCase& c) {
-  auto r = parse_config(c.yaml, "leaf.yaml");
-  ASSERT_FALSE(r) << c.name;
-  EXPECT_EQ(r.error().line, c.line) << c.name << ": " << r.error().to_string();
-  EXPECT_EQ(r.error().key, c.key) << c.name << ": " << r.error().to_string();
-  EXPECT_NE(r.error().message.find(c.says), std::string::npos)
-      << c.name << ": " << r.error().to_string();
-  EXPECT_TRUE(r.error().to_string().starts_with("leaf.yaml")) << c.name;
 }
 
 // The API checks configuration text a client sends (up to 1 MiB): nesting
@@ -151,9 +133,6 @@ TEST(Config, ErrorsNameLineKeyAndProblem) {
        5, "neighbors[1]", "twice"},
       {"bad network", "asn: 1\nrouter-id: 10.0.0.1\nnetworks: [10.0.0.0/33]\n", 3, "networks[0]",
        "not a prefix"},
-      {"public grpc without insecure",
-       "asn: 1\nrouter-id: 10.0.0.1\ngrpc: {listen: \"0.0.0.0:50051\"}\n", 3, "grpc.listen",
-       "insecure: true"},
       {"undefined route-map",
        "asn: 1\nrouter-id: 10.0.0.1\nneighbors:\n  - {interface: swp1, remote-as: external, "
        "route-map-in: NOPE}\n",
@@ -499,34 +478,6 @@ TEST(Config, PasswordsComeFromPrivateFilesOrFromAPrivateConfig) {
   EXPECT_EQ(cred->neighbors[0].password, "s3cret");
   fs::remove(secret);
   fs::remove(conf);
-}
-
-TEST(Config, GrpcTlsFilesMustBeReadable) {
-  const std::string dir = testing::TempDir();
-  for (const char* f : {"api.crt", "api.key", "clients.pem"}) std::ofstream(dir + "/" + f) << "x";
-  const std::string base = "asn: 1\nrouter-id: 10.0.0.1\ngrpc:\n  listen: \"0.0.0.0:50051\"\n";
-  auto c = parse_config(base + "  tls: {cert: " + dir + "/api.crt, key: " + dir +
-                            "/api.key, client-ca: " + dir + "/clients.pem}\n",
-                        "t.yaml");
-  ASSERT_TRUE(c) << c.error().to_string();
-  EXPECT_EQ(c->grpc.tls_client_ca, dir + "/clients.pem");
-  auto missing =
-      parse_config(base + "  tls: {cert: " + dir + "/api.crt, key: /nonexistent.key}\n", "t.yaml");
-  ASSERT_FALSE(missing);
-  EXPECT_EQ(missing.error().key, "grpc.tls.key");
-  // A client's text is checked without opening the files it names.
-  EXPECT_TRUE(parse_config(base + "  tls: {cert: /root/a.crt, key: /nonexistent.key}\n", "t.yaml",
-                           Files::Leave));
-  EXPECT_EQ(missing.error().line, 5);
-  auto half = parse_config(base + "  tls: {cert: " + dir + "/api.crt}\n", "t.yaml");
-  ASSERT_FALSE(half);
-  EXPECT_NE(half.error().message.find("both cert and key"), std::string::npos);
-}
-
-TEST(Config, InsecurePublicGrpcIsAllowedWhenWritten) {
-  auto c = parse_config(
-      "asn: 1\nrouter-id: 10.0.0.1\ngrpc: {listen: \"0.0.0.0:50051\", insecure: true}\n", "t.yaml");
-  ASSERT_TRUE(c) << c.error().to_string();
 }
 
 TEST(Config, ShippedExamplesAreValid) {

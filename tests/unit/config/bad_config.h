@@ -1,0 +1,30 @@
+// A configuration the loader must refuse, and the check that it does: shared
+// by the config tests of each section.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include "bgpd/config/config.h"
+
+namespace closbgp::config {
+
+struct BadCase {
+  const char* name;
+  const char* yaml;
+  int line;
+  const char* key;
+  const char* says;  // a fragment the message must contain
+};
+
+// `c` is refused with its line, key and message, named after its file.
+inline void expect_refused(const BadCase& c) {
+  auto r = parse_config(c.yaml, "leaf.yaml");
+  ASSERT_FALSE(r) << c.name;
+  EXPECT_EQ(r.error().line, c.line) << c.name << ": " << r.error().to_string();
+  EXPECT_EQ(r.error().key, c.key) << c.name << ": " << r.error().to_string();
+  EXPECT_NE(r.error().message.find(c.says), std::string::npos)
+      << c.name << ": " << r.error().to_string();
+  EXPECT_TRUE(r.error().to_string().starts_with("leaf.yaml")) << c.name;
+}
+
+}  // namespace closbgp::config
