@@ -34,7 +34,7 @@ Role required_role(std::string_view rpc) {
   const auto* service = v1::Access_descriptor()->file()->FindServiceByName("BgpService");
   const auto* method = service->FindMethodByName(std::string(rpc));
   return method && method->options().GetExtension(v1::access) == v1::ACCESS_READ ? Role::Read
-                                                                                  : Role::Write;
+                                                                                 : Role::Write;
 }
 
 }  // namespace closbgp::api

@@ -3,15 +3,13 @@ at test time) against a live closbgpd that listens on a Unix socket
 (`grpc: {listen: "unix:PATH"}`, which also lets a client outside the
 namespace reach it): the answers, the JSON shape of ShowBgpSummary, and
 the status code of every error path."""
-import subprocess
-import sys
 import threading
-from pathlib import Path
 
 import grpc
 import pytest
 from google.protobuf import json_format
 
+from lib import api_stubs
 from lib.bgp_speaker import ScriptedPeer
 from lib.netns import Daemon, router_and_peers, wait_for
 
@@ -22,15 +20,8 @@ A = "192.0.2.2"
 
 @pytest.fixture(scope="module")
 def pb(tmp_path_factory):
-    """bgp_pb2 and bgp_pb2_grpc, generated with protoc and grpc_python_plugin."""
-    out = tmp_path_factory.mktemp("stubs")
-    root = Path(__file__).resolve().parents[2] / "proto"
-    subprocess.run(["protoc", f"-I{root}", f"--python_out={out}", f"--grpc_out={out}",
-                    "--plugin=protoc-gen-grpc=/usr/bin/grpc_python_plugin",
-                    str(root / "closbgp/v1/bgp.proto")], check=True)
-    sys.path.insert(0, str(out))
-    from closbgp.v1 import bgp_pb2, bgp_pb2_grpc
-    return bgp_pb2, bgp_pb2_grpc
+    """bgp_pb2 and bgp_pb2_grpc."""
+    return api_stubs.generate(tmp_path_factory.mktemp("stubs"))
 
 
 @pytest.fixture
@@ -154,9 +145,17 @@ def test_every_error_has_its_code(api):
         # The daemon reads no file a client names, whatever it is.
         (lambda: stub.ValidateConfig(pb.ValidateConfigRequest(path="/etc/shadow")),
          C.PERMISSION_DENIED),
-        (lambda: stub.ValidateConfig(pb.ValidateConfigRequest(text="asn: [", name="mine.yaml")),
+        (lambda: stub.ValidateConfig(pb.ValidateConfigRequest(text=b"asn: [", name="mine.yaml")),
          C.INVALID_ARGUMENT),
-        (lambda: stub.ValidateConfig(pb.ValidateConfigRequest(text="#" * (1 << 20) + "\n")),
+        (lambda: stub.ValidateConfig(pb.ValidateConfigRequest(text=b"#" * (1 << 20) + b"\n")),
+         C.INVALID_ARGUMENT),
+        # Hostile texts: over gRPC's 4 MiB limit, nested as deep as 1 MiB
+        # allows, not UTF-8.
+        (lambda: stub.ValidateConfig(pb.ValidateConfigRequest(text=b"#" * (100 << 20))),
+         C.RESOURCE_EXHAUSTED),
+        (lambda: stub.ValidateConfig(pb.ValidateConfigRequest(text=b"[" * 500000)),
+         C.INVALID_ARGUMENT),
+        (lambda: stub.ValidateConfig(pb.ValidateConfigRequest(text=b"asn: \xff\xfe\n")),
          C.INVALID_ARGUMENT),
         (lambda: stub.SetDrainState(pb.SetDrainStateRequest(state="sideways")), C.INVALID_ARGUMENT),
         (lambda: stub.SetDrainState(pb.SetDrainStateRequest(state="drained", neighbor=unknown)),
@@ -178,13 +177,14 @@ def test_every_error_has_its_code(api):
     for call, want in cases:
         code, details = code_of(call)
         assert code == want and details, (want, code, details)
+    assert stub.GetVersion(pb.GetVersionRequest()).version  # unaffected
     assert 'ValidateConfig naming the path "/etc/shadow" refused' in d.log_text()
     # The text's errors name the client's file; a valid text is summarised.
     code, details = code_of(
-        lambda: stub.ValidateConfig(pb.ValidateConfigRequest(text="asn: [", name="mine.yaml")))
+        lambda: stub.ValidateConfig(pb.ValidateConfigRequest(text=b"asn: [", name="mine.yaml")))
     assert details.startswith("mine.yaml:1"), details
     summary = stub.ValidateConfig(pb.ValidateConfigRequest(
-        text=d.config.read_text(), name="copy.yaml")).summary
+        text=d.config.read_bytes(), name="copy.yaml")).summary
     assert summary.startswith("copy.yaml: valid"), summary
     # A change that needs a restart changes nothing: FAILED_PRECONDITION.
     d.config.write_text(d.config.read_text().replace("router-id: 10.0.0.1", "router-id: 10.0.0.2"))
