@@ -7,6 +7,7 @@ leftovers from a killed run never collide.
 import contextlib
 import json
 import os
+import shutil
 import signal
 import subprocess
 import time
@@ -115,18 +116,22 @@ class Daemon:
     """closbgpd running in a namespace, with its log kept for failures."""
 
     def __init__(self, ns, config_text, tmp_path, name="closbgpd", api=None,
-                 env=None, ctl_options=()):
+                 env=None, ctl_options=(), run_as=(), owner=None):
         """`api`: where closctl reaches it when the config names its own
         `grpc.listen`; otherwise its socket is NAME.sock in `tmp_path`.
-        `ctl_options`: more closctl options for every call (TLS files)."""
+        `ctl_options`: more closctl options for every call (TLS files).
+        `run_as`: a command that runs it as another user (setpriv ...), who
+        is then the `owner` of its config file."""
         self.api = api or f"unix:{tmp_path / name}.sock"
         self.ns, self.ctl_options = ns, list(ctl_options)
         self.config = tmp_path / f"{name}.yaml"
         self.write_config(config_text)
+        if owner:
+            shutil.chown(self.config, owner)
         self.config.chmod(0o600)  # it may hold an inline password: only its owner may read it
         self.log_path = tmp_path / f"{name}.log"
         self.log = open(self.log_path, "w")
-        self.proc = ns.popen(CLOSBGPD, "--config", str(self.config), "--log-level", "debug",
+        self.proc = ns.popen(*run_as, CLOSBGPD, "--config", str(self.config), "--log-level", "debug",
                              stdout=self.log, stderr=subprocess.STDOUT,
                              env=None if env is None else {**os.environ, **env})
 

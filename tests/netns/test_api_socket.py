@@ -26,14 +26,15 @@ def people():
     (both) and an outsider (neither)."""
     tag = os.getpid() % 100000
     names = {"read": f"cbtr{tag}", "write": f"cbtw{tag}", "reader": f"cbtreader{tag}",
-             "writer": f"cbtwriter{tag}", "outsider": f"cbtout{tag}"}
+             "writer": f"cbtwriter{tag}", "outsider": f"cbtout{tag}", "daemon": f"cbtd{tag}"}
     users, groups = [], []
     try:
         for g in ("read", "write"):
             run("groupadd", names[g])
             groups.append(names[g])
         for user, member_of in (("reader", [names["read"]]),
-                                ("writer", [names["read"], names["write"]]), ("outsider", [])):
+                                ("writer", [names["read"], names["write"]]), ("outsider", []),
+                                ("daemon", [])):
             extra = ["-G", ",".join(member_of)] if member_of else []
             run("useradd", "-M", "-N", "-s", "/usr/sbin/nologin", *extra, names[user])
             users.append(names[user])
@@ -138,6 +139,33 @@ def test_every_rpc_enforces_the_role_it_declares(served, tmp_path):
             must_refuse = user == people["reader"] and role[rpc] == bgp_pb2.ACCESS_WRITE
             assert (code == "PERMISSION_DENIED") == must_refuse, (user, rpc, code)
     assert d.ctl_json("show", "bgp", "summary")["drain_state"] == "live"
+
+
+def test_an_unprivileged_daemon_gives_its_socket_to_its_group(netns_factory, people, socket_dir):
+    """As the shipped unit runs it: its own user (DynamicUser), the socket's
+    group as a supplementary group, only the capabilities it needs."""
+    user = people["daemon"]
+    runtime = socket_dir / "closbgpd"  # what RuntimeDirectory= makes
+    runtime.mkdir(mode=0o755)
+    shutil.chown(runtime, user)
+    sock = runtime / "closbgpd.sock"
+    config = BASE + (f"state-file: {runtime}/state\n"
+                     f"grpc: {{listen: \"unix:{sock}\", group: {people['read']}}}\n")
+    caps = "+net_admin,+net_raw,+net_bind_service"
+    run_as = ["setpriv", f"--reuid={user}", f"--regid={pwd.getpwnam(user).pw_gid}",
+              f"--groups={people['read']}", f"--inh-caps={caps}", f"--ambient-caps={caps}"]
+    d = Daemon(netns_factory("apiuser"), config, runtime, api=f"unix:{sock}", run_as=run_as,
+               owner=user)
+    try:
+        d.wait_api()
+        st = os.stat(sock)
+        assert (stat.S_IMODE(st.st_mode), st.st_uid) == (0o660, pwd.getpwnam(user).pw_uid)
+        assert st.st_gid == int(run("getent", "group", people["read"]).stdout.split(":")[2])
+        assert as_user(d, people["reader"], "show", "bgp", "summary").returncode == 0
+        assert as_user(d, people["reader"], "drain").returncode == 1
+        assert d.ctl("drain").returncode == 0  # root
+    finally:
+        d.stop()
 
 
 def test_the_socket_file_stale_taken_or_foreign(netns_factory, tmp_path):
