@@ -1,6 +1,9 @@
 #include "bgpd/api/access.h"
 
+#include <grp.h>
+
 #include <algorithm>
+#include <cerrno>
 
 namespace closbgp::api {
 namespace {
@@ -11,6 +14,15 @@ bool shares(const std::vector<T>& a, const std::vector<T>& b) {
 }
 
 }  // namespace
+
+std::optional<gid_t> group_named(const std::string& name) {
+  group g{}, *found = nullptr;
+  std::vector<char> buf(4096);
+  while (::getgrnam_r(name.c_str(), &g, buf.data(), buf.size(), &found) == ERANGE)
+    buf.resize(buf.size() * 2);
+  if (!found) return std::nullopt;
+  return found->gr_gid;
+}
 
 const char* to_string(Role r) {
   switch (r) {

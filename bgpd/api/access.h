@@ -45,6 +45,10 @@ struct AccessRules {
   Role role_of(const Caller& c) const;
 };
 
+// The id of the group called `name`, if there is one (the system's group
+// database: /etc/group, or NSS).
+std::optional<gid_t> group_named(const std::string& name);
+
 // Whether `has` is enough for an RPC that needs `needed`.
 inline bool allows(Role has, Role needed) {
   return int(has) >= int(needed);

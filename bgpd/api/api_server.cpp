@@ -1,18 +1,15 @@
 #include "bgpd/api/api_server.h"
 
-#include <grp.h>
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/server_posix.h>
-#include <unistd.h>
 
 #include <chrono>
-#include <fstream>
-#include <iterator>
 #include <optional>
 #include <set>
 
 #include "bgpd/api/caller_registry.h"
+#include "bgpd/api/grpc_settings.h"
 #include "bgpd/api/stream_writers.h"
 #include "bgpd/api/unix_listener.h"
 #include "bgpd/config/config.h"
@@ -29,33 +26,6 @@ namespace pb = closbgp::v1;
 // A configuration a client sends to be checked; config files are a few
 // kilobytes, a fabric's largest a few hundred.
 constexpr size_t kMaxConfigText = 1 << 20;
-
-// Without TLS files: plaintext (loopback, a Unix socket, or `insecure`).
-struct Tls {
-  std::string cert, key, client_ca;
-};
-
-std::expected<std::shared_ptr<grpc::ServerCredentials>, std::string> server_credentials(
-    const Tls& tls) {
-  if (tls.cert.empty()) return grpc::InsecureServerCredentials();
-  auto pem = [](const std::string& path) -> std::optional<std::string> {
-    std::ifstream in(path);
-    if (!in) return std::nullopt;
-    return std::string(std::istreambuf_iterator<char>(in), {});
-  };
-  const auto cert = pem(tls.cert), key = pem(tls.key);
-  const auto client_ca =
-      tls.client_ca.empty() ? std::optional<std::string>("") : pem(tls.client_ca);
-  for (const auto& [text, path] : {std::pair{&cert, &tls.cert}, std::pair{&key, &tls.key},
-                                   std::pair{&client_ca, &tls.client_ca}})
-    if (!*text) return std::unexpected("cannot read TLS file " + *path);
-  grpc::SslServerCredentialsOptions o(
-      tls.client_ca.empty() ? GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE
-                            : GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
-  o.pem_root_certs = *client_ca;
-  o.pem_key_cert_pairs.push_back({*key, *cert});
-  return grpc::SslServerCredentials(o);
-}
 
 }  // namespace
 
@@ -306,58 +276,11 @@ ApiServer::ApiServer(asio::io_context& main, const Backend& backend, Control& co
 
 ApiServer::~ApiServer() = default;
 
-namespace {
-
-std::vector<gid_t> group_ids(const std::vector<std::string>& names) {
-  std::vector<gid_t> out;
-  for (const auto& name : names) {
-    group g{}, *found = nullptr;
-    std::vector<char> buf(4096);
-    while (::getgrnam_r(name.c_str(), &g, buf.data(), buf.size(), &found) == ERANGE)
-      buf.resize(buf.size() * 2);
-    if (found)
-      out.push_back(found->gr_gid);
-    else
-      log::get("api")->warn("grpc.write-groups: group '{}' does not exist; ignored", name);
-  }
-  return out;
-}
-
-std::string joined(const std::vector<std::string>& names) {
-  std::string out;
-  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
-  return out;
-}
-
-// Who may do what, for the log line that says where the API listens.
-std::string grants(const config::Grpc& g, const AccessRules& rules) {
-  if (g.listen.starts_with("unix:")) {
-    std::string who = rules.read_group ? "mode 0660: group " + g.group + " may read"
-                                       : "mode 0600: no group may read";
-    return who + "; root, uid " + std::to_string(rules.own_uid) +
-           (g.write_groups.empty() ? "" : " and groups " + joined(g.write_groups)) + " may write";
-  }
-  if (g.insecure) return "insecure: no authentication, every client may read and write";
-  if (g.tls_client_ca.empty()) return "TLS: clients are anonymous and may read";
-  if (g.tls_read.empty() && g.tls_write.empty())
-    return "mutual TLS: every certificate the CA signed may read and write";
-  return "mutual TLS: certificates named in tls.read may read, in tls.write may write";
-}
-
-}  // namespace
-
 std::expected<void, std::string> ApiServer::start(const config::Grpc& g) {
   const bool on_unix_socket = g.listen.starts_with("unix:");
-  auto credentials = server_credentials({g.tls_cert, g.tls_key, g.tls_client_ca});
+  auto credentials = server_credentials(g);
   if (!credentials) return std::unexpected(credentials.error());
-  AccessRules rules{::geteuid(),
-                    std::nullopt,
-                    group_ids(g.write_groups),
-                    g.tls_read,
-                    g.tls_write,
-                    g.insecure                ? Role::Write
-                    : g.tls_client_ca.empty() ? Role::Read
-                                              : Role::None};
+  AccessRules rules = access_rules(g, std::nullopt);
   service_->set_rules(rules);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;

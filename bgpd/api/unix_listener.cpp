@@ -1,6 +1,5 @@
 #include "bgpd/api/unix_listener.h"
 
-#include <grp.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -67,15 +66,6 @@ std::expected<void, std::string> make_parent(const std::string& path) {
   return {};
 }
 
-std::optional<gid_t> group_id(const std::string& name) {
-  group g{}, *found = nullptr;
-  std::vector<char> buf(4096);
-  while (::getgrnam_r(name.c_str(), &g, buf.data(), buf.size(), &found) == ERANGE)
-    buf.resize(buf.size() * 2);
-  if (!found) return std::nullopt;
-  return found->gr_gid;
-}
-
 // The connecting process's identity, as the kernel recorded it at connect().
 std::optional<Caller> peer_of(int fd) {
   ucred cred{};
@@ -118,7 +108,7 @@ std::expected<std::optional<gid_t>, std::string> UnixListener::open(const std::s
   ::lstat(path.c_str(), &bound_);
   // The mode is set before listen(): until then a connect is refused, so
   // nobody gets in through the umask's mode in between.
-  std::optional<gid_t> gid = group_id(group);
+  std::optional<gid_t> gid = group_named(group);
   if (!gid) {
     log->warn(
         "API socket {}: group '{}' does not exist, so the socket is 0600 (root and the "

@@ -165,6 +165,13 @@ class Daemon:
         return self.proc.returncode
 
 
+def metrics_text(ns):
+    """closbgpd's Prometheus text (metrics: {listen: "127.0.0.1:9179"}) in `ns`."""
+    code = ("import urllib.request\n"
+            "print(urllib.request.urlopen('http://127.0.0.1:9179/metrics').read().decode())")
+    return ns.exec("/usr/bin/python3", "-c", code).stdout
+
+
 def drop_all(ns, interface):
     """Silent 100% loss on a link that stays up: an nftables table dropping
     everything in, out and forwarded on the interface."""

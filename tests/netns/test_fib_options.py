@@ -13,7 +13,7 @@ import time
 import pytest
 
 from lib.bgp_speaker import ScriptedPeer, scripted_router
-from lib.netns import Daemon, router_and_peers, veth, wait_for
+from lib.netns import Daemon, metrics_text, router_and_peers, veth, wait_for
 
 pytestmark = pytest.mark.netns
 
@@ -49,9 +49,7 @@ def kernel(ns, *args):
 
 def metric(ns, name):
     """A metric of closbgpd's (metrics: {listen: "127.0.0.1:9179"}) in `ns`."""
-    code = ("import urllib.request\n"
-            "print(urllib.request.urlopen('http://127.0.0.1:9179/metrics').read().decode())")
-    for line in ns.exec("/usr/bin/python3", "-c", code).stdout.splitlines():
+    for line in metrics_text(ns).splitlines():
         if line.startswith(name + " "):
             return int(line.split()[1])
     return None

@@ -11,7 +11,7 @@ import time
 import pytest
 
 from lib.frr import FrrNode, unnumbered_config
-from lib.netns import Daemon, run, veth, wait_for
+from lib.netns import Daemon, metrics_text, run, veth, wait_for
 
 MD5_OPTION = "19"  # TCP option kind of RFC 2385 signatures
 
@@ -53,7 +53,8 @@ def test_unnumbered_with_frr(pair):
     secret = tmp / "md5.secret"
     secret.write_text("s3cret\n")
     secret.chmod(0o600)
-    d = Daemon(a, unnumbered(65101, "10.0.0.11", secret, key="password-file"), tmp, "leaf")
+    d = Daemon(a, unnumbered(65101, "10.0.0.11", secret, key="password-file")
+               + 'metrics: {listen: "127.0.0.1:9179"}\n', tmp, "leaf")
     d.config.chmod(0o644)  # the secret is elsewhere: the configuration may be read by all
     started.append(d)
     frr = FrrNode(b, unnumbered_config("spine", 65000, "10.0.0.1", ["swp1"], ["10.0.0.1/32"],
@@ -65,7 +66,9 @@ def test_unnumbered_with_frr(pair):
                              for r in d.ctl_json("show", "bgp", "routes")), 10, "FRR's route")
         shown = d.ctl("--json", "show", "bgp", "summary").stdout + d.ctl(
             "--json", "show", "bgp", "neighbors", "swp1").stdout
-        assert "s3cret" not in shown and "s3cret" not in d.log_text()
+        metrics = metrics_text(a)
+        assert "closbgp_peer_established" in metrics
+        assert "s3cret" not in shown + metrics and "s3cret" not in d.log_text()
     finally:
         frr.stop()
         cap.terminate()

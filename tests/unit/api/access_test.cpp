@@ -45,6 +45,11 @@ TEST(Access, AnonymousCallersGetWhatTheTransportAllows) {
   EXPECT_EQ(AccessRules{}.role_of({}), Role::None);
 }
 
+TEST(Access, GroupsByName) {
+  EXPECT_EQ(group_named("root"), gid_t(0));
+  EXPECT_EQ(group_named("cbt-no-such-group"), std::nullopt);
+}
+
 TEST(Access, RolesAreOrdered) {
   EXPECT_TRUE(allows(Role::Write, Role::Read));
   EXPECT_TRUE(allows(Role::Read, Role::Read));
