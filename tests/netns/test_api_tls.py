@@ -108,8 +108,9 @@ def test_mutual_tls_roles(netns_factory, pki):
             return d.ns.exec(CLOSCTL, "--server", d.api, *client(pki, name), *args, check=False)
 
         assert ctl("monitor", "show", "bgp", "summary").returncode == 0
-        refused = ctl("monitor", "drain")
-        assert refused.returncode == 1 and "needs the write role" in refused.stderr
+        for write in (["drain"], ["neighbor", "reset", "192.0.2.9"]):
+            refused = ctl("monitor", *write)
+            assert refused.returncode == 1 and "needs the write role" in refused.stderr, write
         assert ctl("robot", "drain").returncode == 0  # by its SAN
         assert ctl("robot", "undrain").returncode == 0
         stranger = ctl("operator", "version")  # signed, not named
