@@ -15,7 +15,7 @@ ALLOWED = {
     "bgpd/wire": [],
     "containers": ["bgpd/wire"],
     "bgpd/log": [],
-    "bgpd/net": [],
+    "bgpd/net": ["bgpd/asio.h"],
     "policy": ["bgpd/wire"],
     "rib": ["bgpd/wire", "containers", "policy"],
     "fib": ["bgpd/wire", "containers", "rib/route_update.h"],

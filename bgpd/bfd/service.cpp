@@ -61,20 +61,19 @@ int open_socket(uint16_t port, uint32_t seed) {
 }  // namespace
 
 struct BfdService::Entry {
-  Entry(asio::io_context& io, PeerKey k) : key(std::move(k)), timer(io) {}
+  Entry(net::TimeSource& time, PeerKey k) : key(std::move(k)), timer(time.timer()) {}
   ~Entry() {
     if (tx_fd >= 0) ::close(tx_fd);
   }
   PeerKey key;
   Session fsm;
   int tx_fd = -1;
-  asio::steady_timer timer;
-  uint64_t generation = 0;
+  std::unique_ptr<net::Timer> timer;  // the FSM's next transmission or detection
   std::function<void(const StateEvent&)> on_change;
 };
 
 BfdService::BfdService(asio::io_context& main, uint16_t port)
-    : main_(main), port_(port), next_disc_(std::random_device{}() | 1) {}
+    : main_(main), port_(port), time_(io_), next_disc_(std::random_device{}() | 1) {}
 
 BfdService::~BfdService() {
   stop();
@@ -119,7 +118,7 @@ void BfdService::watch(const PeerKey& peer, const Params& params,
   asio::post(io_, [this, peer, params, on_change = std::move(on_change)]() mutable {
     remove(peer);
     const uint32_t disc = next_disc_++;
-    auto e = std::make_unique<Entry>(io_, peer);
+    auto e = std::make_unique<Entry>(time_, peer);
     e->fsm = make_session(params, disc);
     e->on_change = std::move(on_change);
     e->tx_fd = open_socket(0, disc);
@@ -132,7 +131,7 @@ void BfdService::watch(const PeerKey& peer, const Params& params,
     Entry& ref = *e;
     by_peer_[peer] = disc;
     by_disc_[disc] = std::move(e);
-    run(ref, bfd::start(ref.fsm, Clock::now()));
+    run(ref, bfd::start(ref.fsm, time_.now()));
   });
 }
 
@@ -191,17 +190,9 @@ void BfdService::arm(Entry& e) {
   std::optional<Clock::time_point> next;
   for (const auto& d : {e.fsm.next_tx_at, e.fsm.detect_at})
     if (d && (!next || *d < *next)) next = d;
-  ++e.generation;
-  e.timer.cancel();
-  if (!next) return;
-  e.timer.expires_at(*next);
-  const uint32_t disc = e.fsm.local_disc;
-  e.timer.async_wait([this, disc, gen = e.generation](const boost::system::error_code& ec) {
-    if (ec) return;
-    auto it = by_disc_.find(disc);
-    if (it == by_disc_.end() || it->second->generation != gen) return;
-    run(*it->second, on_timer(it->second->fsm, Clock::now()));
-  });
+  if (!next) return e.timer->cancel();
+  // The timer is the entry's: it never fires after the entry is gone.
+  e.timer->arm(*next, [this, &e] { run(e, on_timer(e.fsm, time_.now())); });
 }
 
 void BfdService::receive() {
@@ -243,7 +234,7 @@ void BfdService::on_datagram(const net::Datagram& d, std::span<const uint8_t> by
   } else if (auto it = by_peer_.find(key); it != by_peer_.end()) {
     e = by_disc_[it->second].get();
   }
-  if (e) run(*e, on_packet(e->fsm, *packet, Clock::now()));  // else: not (yet) a session of ours
+  if (e) run(*e, on_packet(e->fsm, *packet, time_.now()));  // else: not (yet) a session of ours
 }
 
 }  // namespace closbgp::bfd

@@ -11,6 +11,7 @@
 
 #include "bgpd/bfd/client.h"
 #include "bgpd/net/receive.h"
+#include "bgpd/net/time_source.h"
 
 namespace closbgp::bfd {
 
@@ -41,7 +42,8 @@ class BfdService final : public BfdClient {
 
   asio::io_context& main_;
   uint16_t port_;
-  asio::io_context io_;  // the BFD thread's
+  asio::io_context io_;       // the BFD thread's
+  net::AsioTimeSource time_;  // its clock and timers, on io_
   std::thread thread_;
   int rx_fd_ = -1;
   std::unique_ptr<asio::posix::stream_descriptor> rx_;

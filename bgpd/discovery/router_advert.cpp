@@ -34,11 +34,11 @@ std::array<uint8_t, 6> mac_of(uint32_t ifindex) {
 
 }  // namespace
 
-RouterAdvertiser::RouterAdvertiser(asio::io_context& io, Learned learned)
-    : learned_(std::move(learned)), sd_(io), timer_(io) {}
+RouterAdvertiser::RouterAdvertiser(asio::io_context& io, net::TimeSource& time, Learned learned)
+    : time_(time), learned_(std::move(learned)), sd_(io), timer_(time.timer()) {}
 
 RouterAdvertiser::~RouterAdvertiser() {
-  timer_.cancel();
+  timer_->cancel();
   if (sd_.is_open()) sd_.close();  // closes fd_
 }
 
@@ -65,13 +65,9 @@ std::expected<void, std::string> RouterAdvertiser::open() {
 }
 
 void RouterAdvertiser::enable(uint32_t ifindex) {
-  if (links_.contains(ifindex)) return;
-  links_[ifindex].next = std::chrono::steady_clock::now();
-  if (fd_ >= 0) send_ra(ifindex);
-}
-
-void RouterAdvertiser::disable(uint32_t ifindex) {
-  links_.erase(ifindex);
+  if (!schedule_.enable(ifindex, time_.now()) || fd_ < 0) return;
+  send_ra(ifindex);
+  arm();
 }
 
 void RouterAdvertiser::receive() {
@@ -92,12 +88,10 @@ void RouterAdvertiser::on_datagram(const net::Datagram& d, std::span<const uint8
   if (d.size < (solicit ? 8u : 16u) || buf[1] != 0 || d.ttl != kHopLimit ||
       !IN6_IS_ADDR_LINKLOCAL(&d.from.sin6_addr))
     return;
-  auto link = links_.find(d.ifindex);
-  if (link == links_.end()) return;
-  const auto now = std::chrono::steady_clock::now();
-  if (solicit && now - link->second.answered >= std::chrono::seconds(1)) {
-    link->second.answered = now;
+  if (!schedule_.enabled(d.ifindex)) return;
+  if (solicit && schedule_.answer(d.ifindex, time_.now())) {
     send_ra(d.ifindex);
+    arm();
   }
   asio::ip::address_v6::bytes_type bytes;
   std::memcpy(bytes.data(), &d.from.sin6_addr, 16);
@@ -105,15 +99,15 @@ void RouterAdvertiser::on_datagram(const net::Datagram& d, std::span<const uint8
 }
 
 void RouterAdvertiser::tick() {
-  const auto now = std::chrono::steady_clock::now();
-  for (auto& [ifindex, link] : links_) {
-    if (now < link.next) continue;
-    send_ra(ifindex);
-  }
-  timer_.expires_after(std::chrono::milliseconds(250));
-  timer_.async_wait([this](const boost::system::error_code& ec) {
-    if (!ec) tick();
-  });
+  for (uint32_t ifindex : schedule_.due(time_.now())) send_ra(ifindex);
+  arm();
+}
+
+void RouterAdvertiser::arm() {
+  if (auto next = schedule_.next())
+    timer_->arm(*next, [this] { tick(); });
+  else
+    timer_->cancel();
 }
 
 // An RA (router lifetime 0: we are a BGP neighbour, not a default router)
@@ -137,20 +131,9 @@ bool RouterAdvertiser::send_icmp(uint32_t ifindex, uint8_t type, const char* to)
 }
 
 void RouterAdvertiser::send_ra(uint32_t ifindex) {
-  auto& link = links_[ifindex];
-  if (!link.solicited) link.solicited = send_icmp(ifindex, ND_ROUTER_SOLICIT, "ff02::2");
-  const bool sent = send_icmp(ifindex, ND_ROUTER_ADVERT, "ff02::1");
-  const auto now = std::chrono::steady_clock::now();
-  if (!sent) {  // the next tick tries again
-    link.next = now + std::chrono::seconds(1);
-    return;
-  }
-  if (link.fast_left > 0) {
-    --link.fast_left;
-    link.next = now + std::chrono::seconds(1);
-  } else {
-    link.next = now + kInterval;
-  }
+  if (schedule_.needs_solicitation(ifindex) && send_icmp(ifindex, ND_ROUTER_SOLICIT, "ff02::2"))
+    schedule_.solicitation_sent(ifindex);
+  schedule_.advertised(ifindex, send_icmp(ifindex, ND_ROUTER_ADVERT, "ff02::1"), time_.now());
 }
 
 }  // namespace closbgp::discovery

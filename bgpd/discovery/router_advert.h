@@ -8,12 +8,14 @@
 
 #include <expected>
 #include <functional>
-#include <map>
+#include <memory>
 #include <span>
 #include <string>
 
 #include "bgpd/asio.h"
+#include "bgpd/discovery/ra_schedule.h"
 #include "bgpd/net/receive.h"
+#include "bgpd/net/time_source.h"
 
 namespace closbgp::discovery {
 
@@ -22,37 +24,32 @@ class RouterAdvertiser {
   // Called on the main loop for every valid RA: the link and the sender.
   using Learned = std::function<void(uint32_t ifindex, const asio::ip::address_v6& from)>;
 
-  RouterAdvertiser(asio::io_context& io, Learned learned);
+  // Its socket on `io`; its timer and clock from `time` (the same loop).
+  RouterAdvertiser(asio::io_context& io, net::TimeSource& time, Learned learned);
   ~RouterAdvertiser();
 
   // Opens the raw ICMPv6 socket (needs CAP_NET_RAW).
   std::expected<void, std::string> open();
-  // Starts on a link: a solicitation, three RAs a second apart, then an RA
-  // every `interval`, and one at once for a neighbour's solicitation (at
-  // most one a second). Idempotent.
+  // Starts on a link: a solicitation and RAs as RaSchedule says.
+  // Idempotent.
   void enable(uint32_t ifindex);
-  void disable(uint32_t ifindex);
-
-  static constexpr auto kInterval = std::chrono::seconds(10);
+  void disable(uint32_t ifindex) { schedule_.disable(ifindex); }
 
  private:
-  struct Link {
-    int fast_left = 3;
-    bool solicited = false;  // our Router Solicitation went out
-    std::chrono::steady_clock::time_point next;
-    std::chrono::steady_clock::time_point answered;  // the last RA for a solicitation
-  };
   void receive();
   void on_datagram(const net::Datagram& d, std::span<const uint8_t> buf);
+  // Sends what is due and arms the timer for the next.
   void tick();
+  void arm();
   void send_ra(uint32_t ifindex);
   bool send_icmp(uint32_t ifindex, uint8_t type, const char* to);
 
+  net::TimeSource& time_;
   Learned learned_;
   int fd_ = -1;
   asio::posix::stream_descriptor sd_;
-  asio::steady_timer timer_;
-  std::map<uint32_t, Link> links_;
+  std::unique_ptr<net::Timer> timer_;
+  RaSchedule schedule_;
 };
 
 }  // namespace closbgp::discovery

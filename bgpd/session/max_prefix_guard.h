@@ -14,13 +14,13 @@
 #include <vector>
 
 #include "bgpd/config/config.h"
-#include "bgpd/session/time_source.h"
+#include "bgpd/net/time_source.h"
 
 namespace closbgp::session {
 
 class MaxPrefixGuard {
  public:
-  MaxPrefixGuard(TimeSource& time, std::string name)
+  MaxPrefixGuard(net::TimeSource& time, std::string name)
       : time_(time), name_(std::move(name)), timer_(time.timer()) {}
 
   // A new session: its warnings are said again.
@@ -38,9 +38,9 @@ class MaxPrefixGuard {
   bool held() const { return held_; }
 
  private:
-  TimeSource& time_;
+  net::TimeSource& time_;
   std::string name_;
-  std::unique_ptr<Timer> timer_;  // restart-after
+  std::unique_ptr<net::Timer> timer_;  // restart-after
   uint8_t level_ = 0;  // 0 below the warning, 1 above it, 2 above the limit (logged once each)
   bool held_ = false;
 };

@@ -18,7 +18,7 @@ wire::MpNextHop ipv6_next_hop(const wire::IpAddress& local) {
 
 }  // namespace
 
-Peer::Peer(TimeSource& time, Transports& transports, uint32_t id, PeerIdentity identity,
+Peer::Peer(net::TimeSource& time, Transports& transports, uint32_t id, PeerIdentity identity,
            LocalConfig local, PeerEvents& events, bfd::BfdClient& bfd,
            std::optional<bfd::Params> bfd_params, bool bfd_strict)
     : time_(time),

@@ -12,13 +12,13 @@
 #include "bgpd/asio.h"
 #include "bgpd/bfd/client.h"
 #include "bgpd/config/config.h"
+#include "bgpd/net/time_source.h"
 #include "bgpd/session/bfd_watch.h"
 #include "bgpd/session/fsm.h"
 #include "bgpd/session/max_prefix_guard.h"
 #include "bgpd/session/restart_helper.h"
 #include "bgpd/session/session_pair.h"
 #include "bgpd/session/socket_options.h"
-#include "bgpd/session/time_source.h"
 #include "bgpd/session/transport.h"
 #include "bgpd/session/update_intake.h"
 #include "rib/drain.h"
@@ -94,7 +94,7 @@ class Peer : private SessionPair::Owner {
   // `bfd_strict`: no BGP session unless BFD is Up.
   // `time`: its clock and timers; `transports`: where its outbound
   // connections come from.
-  Peer(TimeSource& time, Transports& transports, uint32_t id, PeerIdentity identity,
+  Peer(net::TimeSource& time, Transports& transports, uint32_t id, PeerIdentity identity,
        LocalConfig local, PeerEvents& events, bfd::BfdClient& bfd,
        std::optional<bfd::Params> bfd_params, bool bfd_strict = false);
   ~Peer();
@@ -167,7 +167,7 @@ class Peer : private SessionPair::Owner {
   void update_bfd();
   void on_bfd(bfd::State before, const bfd::StateEvent& ev);
 
-  TimeSource& time_;
+  net::TimeSource& time_;
   uint32_t peer_id_;
   PeerIdentity id_;
   LocalConfig local_;

@@ -17,8 +17,8 @@
 #include <optional>
 #include <string>
 
+#include "bgpd/net/time_source.h"
 #include "bgpd/session/fsm.h"
-#include "bgpd/session/time_source.h"
 
 namespace closbgp::session {
 
@@ -26,7 +26,7 @@ class RestartHelper {
  public:
   // `sweep(family)` withdraws the neighbour's stale paths (of every family
   // with nullopt) and returns how many; `stale()` says how many are left.
-  RestartHelper(TimeSource& time, std::string name,
+  RestartHelper(net::TimeSource& time, std::string name,
                 std::function<size_t(std::optional<wire::Family>)> sweep,
                 std::function<size_t()> stale)
       : time_(time),
@@ -55,9 +55,9 @@ class RestartHelper {
  private:
   void arm(uint32_t seconds, const std::string& why);
 
-  TimeSource& time_;
+  net::TimeSource& time_;
   std::string name_;
-  std::unique_ptr<Timer> timer_;
+  std::unique_ptr<net::Timer> timer_;
   std::function<size_t(std::optional<wire::Family>)> sweep_;
   std::function<size_t()> stale_;
 };

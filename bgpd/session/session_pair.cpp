@@ -6,7 +6,7 @@
 
 namespace closbgp::session {
 
-SessionPair::SessionPair(TimeSource& time, Transports& transports, std::string name,
+SessionPair::SessionPair(net::TimeSource& time, Transports& transports, std::string name,
                          SocketSecurity security, const LocalConfig& local, Owner& owner)
     : time_(time),
       transports_(transports),

@@ -12,10 +12,10 @@
 #include <string>
 #include <vector>
 
+#include "bgpd/net/time_source.h"
 #include "bgpd/session/fsm.h"
 #include "bgpd/session/session_slot.h"
 #include "bgpd/session/socket_options.h"
-#include "bgpd/session/time_source.h"
 #include "bgpd/session/transport.h"
 
 namespace closbgp::session {
@@ -39,8 +39,8 @@ class SessionPair {
     virtual void refresh_requested() = 0;
   };
 
-  SessionPair(TimeSource& time, Transports& transports, std::string name, SocketSecurity security,
-              const LocalConfig& local, Owner& owner);
+  SessionPair(net::TimeSource& time, Transports& transports, std::string name,
+              SocketSecurity security, const LocalConfig& local, Owner& owner);
 
   // Opens the outbound connection within `within` (random jitter).
   void connect_soon(std::chrono::milliseconds within);
@@ -88,7 +88,7 @@ class SessionPair {
   void log_transition(const SessionSlot& slot, const Event& e, State before);
   SessionSlot& other(SessionSlot& s) { return &s == &out_ ? in_ : out_; }
 
-  TimeSource& time_;
+  net::TimeSource& time_;
   Transports& transports_;
   std::string name_;
   SocketSecurity security_;

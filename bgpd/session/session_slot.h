@@ -9,8 +9,8 @@
 #include <optional>
 #include <string>
 
+#include "bgpd/net/time_source.h"
 #include "bgpd/session/fsm.h"
-#include "bgpd/session/time_source.h"
 #include "bgpd/session/transport.h"
 
 namespace closbgp::session {
@@ -18,7 +18,7 @@ namespace closbgp::session {
 class SessionSlot {
  public:
   // `name`: the neighbour's, for logs.
-  SessionSlot(TimeSource& time, std::string name, bool outgoing)
+  SessionSlot(net::TimeSource& time, std::string name, bool outgoing)
       : timer_(time.timer()), name_(std::move(name)), outgoing_(outgoing) {}
   ~SessionSlot() { close_now(); }
   SessionSlot(const SessionSlot&) = delete;
@@ -56,7 +56,7 @@ class SessionSlot {
   void close(bool flush);
 
   std::shared_ptr<Transport> conn_;
-  std::unique_ptr<Timer> timer_;
+  std::unique_ptr<net::Timer> timer_;
   std::string name_;
   bool outgoing_;
   uint64_t closed_received_ = 0, closed_sent_ = 0;  // of connections already closed

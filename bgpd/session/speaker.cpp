@@ -38,8 +38,10 @@ Speaker::Speaker(asio::io_context& io, config::Config cfg, bfd::BfdClient& bfd, 
       scan_timer_(io),
       shutdown_timer_(io),
       retire_timer_(io),
-      ra_(io, [this](uint32_t ifindex,
-                     const asio::ip::address_v6& from) { on_router_advert(ifindex, from); }),
+      ra_(io, time_,
+          [this](uint32_t ifindex, const asio::ip::address_v6& from) {
+            on_router_advert(ifindex, from);
+          }),
       actions_(peers_, driver_, origination_, drain_, state_) {}
 
 Speaker::~Speaker() = default;

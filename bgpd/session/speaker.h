@@ -3,8 +3,8 @@
 // dynamic from listen-ranges), the listener on port 179, the RIB engine
 // they feed (through RibDriver), the node's own routes (Origination), drain
 // states (DrainControl), reload, and what else an operator may ask
-// (OperatorActions: drain, routes, neighbour resets). The API's adapters (bgpd/api/node_*.h) read it
-// and steer it; it knows nothing of them.
+// (OperatorActions: drain, routes, neighbour resets). The API's adapters (bgpd/api/node_*.h) read
+// it and steer it; it knows nothing of them.
 #pragma once
 
 #include <expected>
@@ -17,6 +17,7 @@
 #include "bgpd/asio.h"
 #include "bgpd/config/config.h"
 #include "bgpd/discovery/router_advert.h"
+#include "bgpd/net/time_source.h"
 #include "bgpd/session/connection.h"
 #include "bgpd/session/drain_control.h"
 #include "bgpd/session/listener.h"
@@ -27,7 +28,6 @@
 #include "bgpd/session/peer.h"
 #include "bgpd/session/rib_driver.h"
 #include "bgpd/session/speaker_observer.h"
-#include "bgpd/session/time_source.h"
 #include "fib/fib.h"
 #include "rib/rib.h"
 
@@ -103,7 +103,7 @@ class Speaker {
   config::Config cfg_;
   bfd::BfdClient& bfd_;
   fib::Fib* fib_;
-  AsioTimeSource time_;        // the peers' clock and timers
+  net::AsioTimeSource time_;   // the clock and timers of the peers and discovery
   AsioTransports transports_;  // their outbound connections
   OperatorState state_;
   RibDriver driver_;

@@ -10,15 +10,15 @@
 #include <optional>
 #include <string>
 
+#include "bgpd/net/time_source.h"
 #include "bgpd/session/fsm.h"
-#include "bgpd/session/time_source.h"
 #include "bgpd/wire/codec.h"
 
 namespace closbgp::session {
 
 class UpdateIntake {
  public:
-  UpdateIntake(TimeSource& time, std::string name) : time_(time), name_(std::move(name)) {}
+  UpdateIntake(net::TimeSource& time, std::string name) : time_(time), name_(std::move(name)) {}
 
   // A new session: no End-of-RIB yet, the filter's actions logged again.
   void new_session(Clock::time_point established_at);
@@ -35,7 +35,7 @@ class UpdateIntake {
  private:
   void log_attribute_errors(const wire::UpdateMessage& u);
 
-  TimeSource& time_;
+  net::TimeSource& time_;
   std::string name_;
   uint64_t rfc7606_events_ = 0;      // UPDATEs with attribute errors the session survived
   uint64_t updates_filtered_ = 0;    // UPDATEs the path-attribute filter acted on

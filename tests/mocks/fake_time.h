@@ -6,17 +6,17 @@
 #include <map>
 #include <memory>
 
-#include "bgpd/session/time_source.h"
+#include "bgpd/net/time_source.h"
 
 namespace closbgp::mocks {
 
-class FakeTime final : public session::TimeSource {
+class FakeTime final : public net::TimeSource {
  public:
-  session::Clock::time_point now() const override { return now_; }
-  std::unique_ptr<session::Timer> timer() override { return std::make_unique<FakeTimer>(*this); }
+  net::Clock::time_point now() const override { return now_; }
+  std::unique_ptr<net::Timer> timer() override { return std::make_unique<FakeTimer>(*this); }
 
   // Moves the clock forward by `d`, firing every timer due on the way.
-  void advance(session::Clock::duration d) {
+  void advance(net::Clock::duration d) {
     const auto until = now_ + d;
     while (!due_.empty() && due_.begin()->first.first <= until) {
       auto it = due_.begin();
@@ -30,13 +30,13 @@ class FakeTime final : public session::TimeSource {
   size_t pending() const { return due_.size(); }
 
  private:
-  using Key = std::pair<session::Clock::time_point, uint64_t>;  // deadline, arming order
+  using Key = std::pair<net::Clock::time_point, uint64_t>;  // deadline, arming order
 
-  class FakeTimer final : public session::Timer {
+  class FakeTimer final : public net::Timer {
    public:
     explicit FakeTimer(FakeTime& t) : time_(t) {}
     ~FakeTimer() override { cancel(); }
-    void arm(session::Clock::time_point at, std::function<void()> fire) override {
+    void arm(net::Clock::time_point at, std::function<void()> fire) override {
       cancel();
       key_ = Key{at, ++time_.armed_};
       time_.due_.emplace(*key_, [this, fire = std::move(fire)] {
@@ -54,7 +54,7 @@ class FakeTime final : public session::TimeSource {
     std::optional<Key> key_;
   };
 
-  session::Clock::time_point now_ = session::Clock::time_point{} + std::chrono::hours(1);
+  net::Clock::time_point now_ = net::Clock::time_point{} + std::chrono::hours(1);
   uint64_t armed_ = 0;
   std::map<Key, std::function<void()>> due_;
 };

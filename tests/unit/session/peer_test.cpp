@@ -131,7 +131,7 @@ TEST_F(PeerTest, KeepalivesGoOutAndSilenceEndsTheSessionAtTheHoldTime) {
   EXPECT_TRUE(peer_.negotiated());
   time_.advance(1s);
   EXPECT_FALSE(peer_.negotiated());
-  EXPECT_EQ(t.notifications(), (std::vector<std::pair<int, int>>{{4, 0}}));  // Hold Timer Expired
+  EXPECT_EQ(t.notifications(), (std::vector<std::pair<int, int>>{{4, 0}}));  // Hold net::Timer Expired
   EXPECT_EQ(events_.down, 1);
   EXPECT_TRUE(t.closed);
 }

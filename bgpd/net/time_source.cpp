@@ -1,6 +1,6 @@
-#include "bgpd/session/time_source.h"
+#include "bgpd/net/time_source.h"
 
-namespace closbgp::session {
+namespace closbgp::net {
 namespace {
 
 class AsioTimer final : public Timer {
@@ -34,4 +34,4 @@ std::unique_ptr<Timer> AsioTimeSource::timer() {
   return std::make_unique<AsioTimer>(io_);
 }
 
-}  // namespace closbgp::session
+}  // namespace closbgp::net

@@ -1,21 +1,24 @@
-// Time, injected: what a Peer reads the clock with and arms its timers on.
-// The daemon's runs on the main io_context; a test's advances by hand
+// Time, injected: what the session layer, discovery and the BFD service read
+// the clock with and arm their timers on. The daemon's runs on an io_context
+// (the main loop's, or BFD's own); a test's advances by hand
 // (tests/mocks/fake_time.h), so no unit test sleeps for a protocol timer.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <memory>
 
 #include "bgpd/asio.h"
-#include "bgpd/session/fsm.h"
 
-namespace closbgp::session {
+namespace closbgp::net {
+
+using Clock = std::chrono::steady_clock;
 
 // One pending deadline at a time: arming again replaces it.
 class Timer {
  public:
   virtual ~Timer() = default;
-  // `fire` runs on the main loop at `at` unless cancelled or re-armed first.
+  // `fire` runs on its loop at `at` unless cancelled or re-armed first.
   virtual void arm(Clock::time_point at, std::function<void()> fire) = 0;
   virtual void cancel() = 0;
 };
@@ -38,4 +41,4 @@ class AsioTimeSource final : public TimeSource {
   asio::io_context& io_;
 };
 
-}  // namespace closbgp::session
+}  // namespace closbgp::net
