@@ -306,6 +306,11 @@ std::expected<Negotiated, wire::DecodeError> negotiate(const LocalConfig& local,
     return std::unexpected(wire::DecodeError{ErrorCode::Open, subcode, {}, std::move(why)});
   };
   const auto& caps = theirs.capabilities;
+  // RFC 7607: AS 0 is no one's.
+  if (theirs.my_as == 0 || caps.four_octet_as == 0u)
+    return open_error(wire::open_error::kBadPeerAs,
+                      std::string("peer AS 0 in its OPEN's ") +
+                          (theirs.my_as == 0 ? "My AS" : "4-octet AS capability") + " (RFC 7607)");
   Negotiated n;
   n.peer_as = caps.four_octet_as.value_or(theirs.my_as);
   n.ebgp = n.peer_as != local.asn;

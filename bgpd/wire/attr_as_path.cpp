@@ -1,4 +1,4 @@
-// AS_PATH and AS4_PATH (RFC 4271 sec. 4.3, RFC 6793, RFC 7606 sec. 7.2).
+// AS_PATH and AS4_PATH (RFC 4271 sec. 4.3, RFC 6793, RFC 7606 sec. 7.2, RFC 7607).
 #include <algorithm>
 
 #include "bgpd/wire/attr_codec.h"
@@ -24,6 +24,13 @@ bool is_confed(SegmentType t) {
 bool has_confed(const AsPath& p) {
   return std::any_of(p.segments.begin(), p.segments.end(),
                      [](const AsPathSegment& s) { return is_confed(s.type); });
+}
+
+// RFC 7607: AS 0 is reserved; a path through it is malformed.
+bool contains_as0(const AsPath& p) {
+  return std::any_of(p.segments.begin(), p.segments.end(), [](const AsPathSegment& s) {
+    return std::find(s.asns.begin(), s.asns.end(), 0u) != s.asns.end();
+  });
 }
 
 bool needs_four_octets(const AsPath& p) {
@@ -95,8 +102,11 @@ AttrAction decode_as_path_attr(std::span<const uint8_t> v, const DecodeContext& 
                                std::string& why) {
   AsPath path;
   const AttrAction a = decode_as_path(v, ctx.four_octet_as, ctx.ebgp, path, why);
-  if (a == AttrAction::None) sink.attrs.as_path = std::move(path);
-  return a;
+  if (a != AttrAction::None) return a;
+  if (contains_as0(path))
+    return reject(why, "AS_PATH contains AS 0 (RFC 7607)", AttrAction::TreatAsWithdraw);
+  sink.attrs.as_path = std::move(path);
+  return AttrAction::None;
 }
 
 // RFC 6793 sec. 6 and RFC 7606 sec. 7.2: a malformed AS4_PATH is discarded.
@@ -110,6 +120,10 @@ AttrAction decode_as4_path_attr(std::span<const uint8_t> v, const DecodeContext&
   }
   if (has_confed(path))
     return reject(why, "AS4_PATH carries a confederation segment", AttrAction::AttributeDiscard);
+  // Discarding it would leave AS_TRANS where the sender put AS 0: the path
+  // itself is what is malformed (FRR withdraws it too).
+  if (contains_as0(path))
+    return reject(why, "AS4_PATH contains AS 0 (RFC 7607)", AttrAction::TreatAsWithdraw);
   sink.as4_path = std::move(path);
   return AttrAction::None;
 }

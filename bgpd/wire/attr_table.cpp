@@ -83,7 +83,8 @@ AttrAction decode_atomic_aggregate(std::span<const uint8_t> v, const DecodeConte
 }
 
 // AGGREGATOR is 2+4 octets on a 2-octet-AS session, 4+4 otherwise;
-// AS4_AGGREGATOR is always 4+4. Malformed: attribute discard (RFC 7606 7.7).
+// AS4_AGGREGATOR is always 4+4. Malformed, AS 0 included (RFC 7607):
+// attribute discard (RFC 7606 7.7).
 AttrAction read_aggregator(std::span<const uint8_t> v, bool four_octet, const char* name,
                            std::optional<Aggregator>& out, std::string& why) {
   const size_t want = four_octet ? 8 : 6;
@@ -100,6 +101,8 @@ AttrAction read_aggregator(std::span<const uint8_t> v, bool four_octet, const ch
     a.asn = as2;
   }
   r.u32(a.address);
+  if (a.asn == 0)
+    return reject(why, std::string(name) + " names AS 0 (RFC 7607)", AttrAction::AttributeDiscard);
   out = a;
   return AttrAction::None;
 }

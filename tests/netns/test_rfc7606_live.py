@@ -48,6 +48,13 @@ def test_survivable_errors_keep_the_session(dut):
         update(attributes=VALID + bytes.fromhex("40060100"), nlri=prefix_nlri("10.9.4.0/24")),
         # Unknown optional transitive attribute: kept, not an error.
         update(attributes=VALID + bytes.fromhex("c0630201ff"), nlri=prefix_nlri("10.9.5.0/24")),
+        # RFC 7607: AS 0 in AS_PATH withdraws an installed prefix; in
+        # AGGREGATOR the attribute goes, the route stays.
+        update(attributes=VALID, nlri=prefix_nlri("10.9.6.0/24")),
+        update(attributes=bytes.fromhex("40010100 40020a0202") + struct.pack("!II", 65002, 0)
+               + NEXT_HOP, nlri=prefix_nlri("10.9.6.0/24")),
+        update(attributes=VALID + bytes.fromhex("c00708 00000000 0a000001"),
+               nlri=prefix_nlri("10.9.7.0/24")),
         update(attributes=VALID, nlri=prefix_nlri("10.9.9.0/24")),  # the sentinel
     ]
     peer = raw_peer.start(peer_ns, tmp, messages)
@@ -59,11 +66,14 @@ def test_survivable_errors_keep_the_session(dut):
         assert "10.9.2.0/24" not in r
         assert r["10.9.3.0/24"]["accepted"] and "local_pref" not in r["10.9.3.0/24"]
         assert "10.9.4.0/24" in r and "10.9.5.0/24" in r
+        assert "10.9.6.0/24" not in r and "10.9.7.0/24" in r
         peers = d.ctl_json("show", "bgp", "summary")["peers"]
         assert peers[0]["state"] == "SESSION_STATE_ESTABLISHED"
         log = d.log_text()
         assert "192.0.2.2: UPDATE attribute 8: COMMUNITIES must be a non-zero multiple of 4" in log
         assert "(treat-as-withdraw)" in log and "(attribute-discard)" in log
+        assert "AS_PATH contains AS 0 (RFC 7607)" in log
+        assert "AGGREGATOR names AS 0 (RFC 7607)" in log
     finally:
         terminate(peer)
 
@@ -83,12 +93,13 @@ def test_session_reset_sends_the_exact_notification(dut):
 
 def test_malformed_open_and_route_refresh_leave_other_sessions_alone(netns_factory, tmp_path):
     """An OPEN whose capability overruns its parameter gets OPEN Message
-    Error; a ROUTE-REFRESH of the wrong length gets ROUTE-REFRESH Message
-    Error / Invalid Message Length (RFC 7313); another neighbour's session
-    is never touched."""
+    Error; an OPEN from AS 0 gets Bad Peer AS even where any external AS is
+    welcome (RFC 7607); a ROUTE-REFRESH of the wrong length gets
+    ROUTE-REFRESH Message Error / Invalid Message Length (RFC 7313);
+    another neighbour's session is never touched."""
     dut_ns, peer_ns = router_and_peers(netns_factory, ["192.0.2.2", "192.0.2.3"], "dut", "peer")
     cfg = ("asn: 65101\nrouter-id: 10.0.0.11\n"
-           "neighbors:\n  - {address: 192.0.2.2, remote-as: 65002}\n"
+           "neighbors:\n  - {address: 192.0.2.2, remote-as: external}\n"
            "  - {address: 192.0.2.3, remote-as: 65003}\n")
     d = Daemon(dut_ns, cfg, tmp_path, "dut")
     other = None
@@ -101,6 +112,12 @@ def test_malformed_open_and_route_refresh_leave_other_sessions_alone(netns_facto
             assert raw_peer.next_report(peer) == {"code": 2, "subcode": 0, "data": ""}
         finally:
             terminate(peer)
+        peer = raw_peer.start(peer_ns, tmp_path, [], asn=0)
+        try:
+            assert raw_peer.next_report(peer) == {"code": 2, "subcode": 2, "data": ""}
+        finally:
+            terminate(peer)
+        wait_for(lambda: "RFC 7607" in d.log_text(), 5, "the log to name RFC 7607")
         bad_refresh = message(5, bytes.fromhex("0001 00 01 00"))
         peer = raw_peer.start(peer_ns, tmp_path, [bad_refresh])
         try:

@@ -314,6 +314,23 @@ TEST(Negotiation, PeerAsRules) {
   EXPECT_FALSE(negotiate(l, peer_open(65000)));
 }
 
+// RFC 7607: AS 0 in My AS or in the 4-octet AS capability is Bad Peer AS,
+// whatever remote-as allows.
+TEST(Negotiation, AsZeroIsABadPeerAs) {
+  LocalConfig l = local();
+  auto zero = peer_open(0);  // My AS 0 and a 4-octet AS capability of 0
+  auto r = negotiate(l, zero);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().subcode, wire::open_error::kBadPeerAs);
+  EXPECT_NE(r.error().reason.find("RFC 7607"), std::string::npos);
+  auto cap_only = peer_open(65000);
+  cap_only.capabilities.four_octet_as = 0;
+  EXPECT_FALSE(negotiate(l, cap_only));
+  auto my_as_only = peer_open(65000);
+  my_as_only.my_as = 0;
+  EXPECT_FALSE(negotiate(l, my_as_only));
+}
+
 TEST(Negotiation, FourOctetAsTravelsAsAsTrans) {
   LocalConfig p = local();
   p.asn = 4200000000u;

@@ -71,6 +71,23 @@ TEST(Rfc7606, SurvivableErrorsGiveTheirAction) {
       {"AS4_PATH malformed on a 2-octet session",
        std::string(kOrigin) + "40 02 04 02 01 fde9" + kNextHop + "c0 11 05 02 01 000100",
        AttributeDiscard, 17, true, false},
+      // RFC 7607: AS 0 anywhere in a path withdraws it; in an aggregator it
+      // is dropped. Between 4-octet speakers AS4_* are ignored, AS 0 too.
+      {"AS 0 in AS_PATH", std::string(kOrigin) + "40 02 0a 02 02 0000fde9 00000000" + kNextHop,
+       TreatAsWithdraw, 2},
+      {"AS 0 in an AS_SET from iBGP",
+       std::string(kOrigin) + "40 02 0a 01 02 00000000 0000fde9" + kNextHop, TreatAsWithdraw, 2,
+       false},
+      {"AS 0 in a 2-octet AS_PATH", std::string(kOrigin) + "40 02 04 02 01 0000" + kNextHop,
+       TreatAsWithdraw, 2, true, false},
+      {"AS 0 in AS4_PATH on a 2-octet session",
+       std::string(kOrigin) + "40 02 04 02 01 5ba0" + kNextHop + "c0 11 06 02 01 00000000",
+       TreatAsWithdraw, 17, true, false},
+      {"AS 0 in AGGREGATOR", valid_plus("c0 07 08 00000000 0a000001"), AttributeDiscard, 7},
+      {"AS 0 in AS4_AGGREGATOR",
+       std::string(kOrigin) + "40 02 04 02 01 5ba0" + kNextHop +
+           "c0 07 06 5ba0 0a000001 c0 12 08 00000000 0a000001",
+       AttributeDiscard, 18, true, false},
       // sec. 3 c): flags in conflict with the attribute's definition
       {"ORIGIN marked optional", std::string("c0 01 01 00") + kAsPath + kNextHop, TreatAsWithdraw,
        1},
