@@ -1,6 +1,7 @@
-// Which prefixes a reader asks the engine for: all, one, or one and every
-// prefix inside it (`longer-prefixes`). The tables are visited in place,
-// never copied: one lookup for one prefix, one pass over a family for
+// Which prefixes a reader asks the engine for: all, one, one and every
+// prefix inside it (`longer-prefixes`), or the longest that contains an
+// address. The tables are visited in place, never copied: one lookup for
+// one prefix, at most 33 or 129 for the longest, one pass over a family for
 // "inside", one pass over all for "all".
 #pragma once
 
@@ -13,10 +14,11 @@ namespace closbgp::rib {
 struct PrefixQuery {
   std::optional<wire::Prefix> prefix;  // none: every prefix
   bool longer = false;                 // with `prefix`: those inside it too
+  bool longest = false;  // `prefix` is an address (/32, /128): the longest that holds it
 
   bool matches(const wire::Prefix& p) const {
     if (!prefix) return true;
-    return longer ? prefix->contains(p) : p == *prefix;
+    return longer || longest ? prefix->contains(p) : p == *prefix;
   }
 
   // f(const wire::Prefix&, const V&) for the entries of `map` it selects,
@@ -25,6 +27,10 @@ struct PrefixQuery {
   void visit(const containers::PrefixMap<V>& map, F&& f) const {
     if (!prefix) return map.for_each(f);
     if (longer) return map.for_each_within(*prefix, f);
+    if (longest) {
+      if (const auto [found, v] = map.longest_match(*prefix); v) f(found, *v);
+      return;
+    }
     if (const V* v = map.find(*prefix)) f(*prefix, *v);
   }
 };

@@ -162,10 +162,15 @@ wire::PathAttributes UpdateGroup::default_route_attributes(const MemberState& m)
 
 template <class Fn>
 void UpdateGroup::for_each_sent(const MemberState& m, const PrefixQuery& query, Fn fn) const {
+  bool found = false;
   query.visit(sent_, [&](const wire::Prefix& prefix, const PathRef& path) {
-    if (exportable(*path, m)) fn(prefix, path.get());
+    if (!exportable(*path, m)) return;
+    found = true;
+    fn(prefix, path.get());
   });
-  if (policy_.default_originate && key_.drain != DrainState::Warm)
+  // The default route is the least specific: for an address, only when
+  // nothing else holds it.
+  if (policy_.default_originate && key_.drain != DrainState::Warm && !(query.longest && found))
     for (auto f : wire::kAllFamilies)
       if ((key_.families & family_bit(f)) && query.matches(default_route(f)))
         fn(default_route(f), nullptr);

@@ -73,7 +73,7 @@ class ApiServer::Service final : public pb::BgpService::CallbackService {
                                                   const pb::ShowRoutesRequest* req) override {
     if (auto refused = refusal(ctx, __func__)) return new Refused<pb::Route>(*refused);
     return new SnapshotWriter<pb::Route>(
-        main_, requested_prefixes(req->prefix(), req->longer_prefixes()),
+        main_, requested_prefixes(req->prefix(), req->longer_prefixes(), req->longest_match()),
         [this](const rib::PrefixQuery& query) {
           return std::expected<std::vector<RouteView>, ControlError>(backend_.routes(query));
         });
@@ -83,7 +83,7 @@ class ApiServer::Service final : public pb::BgpService::CallbackService {
                                                   const pb::ShowAdjRibRequest* req) override {
     if (auto refused = refusal(ctx, __func__)) return new Refused<pb::Route>(*refused);
     return new SnapshotWriter<pb::Route>(
-        main_, requested_prefixes(req->prefix(), req->longer_prefixes()),
+        main_, requested_prefixes(req->prefix(), req->longer_prefixes(), req->longest_match()),
         [this, neighbor = req->neighbor(),
          out = req->direction() == pb::ShowAdjRibRequest::DIRECTION_OUT](
             const rib::PrefixQuery& query) { return backend_.adj_rib(neighbor, out, query); });
@@ -92,7 +92,7 @@ class ApiServer::Service final : public pb::BgpService::CallbackService {
   grpc::ServerWriteReactor<pb::FibRoute>* ShowFib(grpc::CallbackServerContext* ctx,
                                                   const pb::ShowFibRequest* req) override {
     if (auto refused = refusal(ctx, __func__)) return new Refused<pb::FibRoute>(*refused);
-    return new SnapshotWriter<pb::FibRoute>(main_, requested_prefixes(req->prefix(), false),
+    return new SnapshotWriter<pb::FibRoute>(main_, requested_prefixes(req->prefix(), false, false),
                                             [this](const rib::PrefixQuery& query) {
                                               auto routes = backend_.fib_routes();
                                               if (routes && query.prefix)

@@ -139,7 +139,7 @@ std::expected<PeerView, ControlError> NodeViews::neighbor(const std::string& nam
 }
 
 std::vector<RouteView> NodeViews::routes(const rib::PrefixQuery& query) const {
-  return received_routes(speaker_, query);
+  return rib_routes(speaker_, query);
 }
 
 std::expected<std::vector<RouteView>, ControlError> NodeViews::adj_rib(

@@ -1,6 +1,7 @@
 #include "bgpd/api/route_views.h"
 
 #include <algorithm>
+#include <map>
 
 #include "policy/community.h"
 
@@ -25,6 +26,13 @@ RouteView route_view(const wire::Prefix& prefix, const std::string& peer,
   for (const auto& c : a.large_communities)
     v.large_communities.push_back(policy::large_community_text(c));
   return v;
+}
+
+// The node's own routes have no next hop: 0.0.0.0 or ::, as FRR shows them.
+wire::MpNextHop unspecified_next_hop(const wire::Prefix& prefix) {
+  wire::MpNextHop nh;
+  if (prefix.afi() == wire::Afi::Ipv6) nh.address = *wire::IpAddress::parse("::");
+  return nh;
 }
 
 // One received path: as policy left it if it is in the Loc-RIB
@@ -64,11 +72,59 @@ void append_received(const rib::Rib& rib, const std::string& name, const session
 
 }  // namespace
 
-std::vector<RouteView> received_routes(const session::Speaker& speaker,
-                                       const rib::PrefixQuery& query) {
+std::vector<RouteView> rib_routes(const session::Speaker& speaker, const rib::PrefixQuery& query) {
+  const rib::Rib& rib = speaker.rib();
+  const auto& loc = rib.loc_rib().entries();
+  // An address resolves to the prefix forwarding would use: the Loc-RIB's.
+  rib::PrefixQuery selected = query;
+  if (query.longest) {
+    const auto [prefix, entry] = loc.longest_match(*query.prefix);
+    if (!entry) return {};
+    selected = rib::PrefixQuery{prefix, false};
+  }
+  std::map<uint32_t, std::string> names;  // source id -> neighbour
+  std::vector<wire::Prefix> prefixes;
+  selected.visit(loc,
+                 [&](const wire::Prefix& p, const rib::LocRib::Entry&) { prefixes.push_back(p); });
+  for (const auto& [name, peer] : speaker.peers()) {
+    names[peer->id()] = name;
+    if (const rib::AdjRibIn* in = rib.adj_rib_in(peer->id()))
+      selected.visit(in->routes(), [&](const wire::Prefix& p, const rib::PathRef&) {
+        if (!rib.accepted(p, peer->id())) prefixes.push_back(p);  // only rejected paths left
+      });
+  }
+  std::sort(prefixes.begin(), prefixes.end());
+  prefixes.erase(std::unique(prefixes.begin(), prefixes.end()), prefixes.end());
+
   std::vector<RouteView> out;
-  for (const auto& [name, p] : speaker.peers())
-    append_received(speaker.rib(), name, *p, query, false, out);
+  for (const auto& prefix : prefixes) {
+    if (const rib::LocRib::Entry* entry = rib.loc_rib().find(prefix)) {
+      const auto set = entry->multipath();
+      std::vector<bool> shown(entry->size());
+      auto show = [&](size_t i, bool in_set) {
+        const rib::Path& path = entry->path(i);
+        const uint32_t id = path.source.peer_id;
+        const bool local = id == rib::kLocalSource;
+        RouteView v =
+            route_view(prefix, local ? "local" : names[id],
+                       local ? unspecified_next_hop(prefix) : path.next_hop, *path.attributes);
+        v.accepted = true;
+        v.multipath = in_set;
+        v.best = i == entry->best_index();
+        out.push_back(std::move(v));
+        shown[i] = true;
+      };
+      for (uint16_t i : set) show(i, true);
+      for (size_t i = 0; i < entry->size(); ++i)
+        if (!shown[i]) show(i, false);
+    }
+    for (const auto& [name, peer] : speaker.peers()) {
+      const rib::AdjRibIn* in = rib.adj_rib_in(peer->id());
+      const rib::Path* received = in ? in->find(prefix) : nullptr;
+      if (received && !rib.accepted(prefix, peer->id()))
+        out.push_back(received_view(rib, name, peer->id(), prefix, *received, true));
+    }
+  }
   return out;
 }
 

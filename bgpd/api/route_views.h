@@ -1,5 +1,6 @@
-// Paths as the API shows them: received (Adj-RIB-In, with their flags in
-// the Loc-RIB) and sent (a member's Adj-RIB-Out, with our next hop).
+// Paths as the API shows them: the RIB by prefix, received (Adj-RIB-In,
+// with their flags in the Loc-RIB) and sent (a member's Adj-RIB-Out, with
+// our next hop).
 #pragma once
 
 #include <string>
@@ -10,11 +11,11 @@
 
 namespace closbgp::api {
 
-// What `query` selects of: every neighbour's received paths as policy left
-// them, by neighbour then prefix;
-std::vector<RouteView> received_routes(const session::Speaker& speaker,
-                                       const rib::PrefixQuery& query);
-// one neighbour's, as it sent them, by prefix;
+// What `query` selects of: the RIB by prefix, each prefix's paths together
+// (the ECMP set best first, the other candidates, then the rejected paths
+// neighbours sent; the node's own as peer "local");
+std::vector<RouteView> rib_routes(const session::Speaker& speaker, const rib::PrefixQuery& query);
+// one neighbour's received paths, as it sent them, by prefix;
 std::vector<RouteView> received_routes(const session::Speaker& speaker, const std::string& name,
                                        const session::Peer& p, const rib::PrefixQuery& query);
 // what it is sent: the exported attributes and our next hop on its

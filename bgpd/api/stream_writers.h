@@ -20,11 +20,11 @@
 
 namespace closbgp::api {
 
-// Which prefixes a request asks for: all, one, or one and those inside it;
-// nullopt when its one prefix is not written as a prefix is (nothing
-// matches); an error when the prefix of longer-prefixes is not one.
-using RequestedPrefixes = std::expected<std::optional<rib::PrefixQuery>, std::string>;
-RequestedPrefixes requested_prefixes(const std::string& prefix, bool longer);
+// Which prefixes a request asks for: all, one, one and those inside it, or
+// the longest that holds an address; the error when its prefix or address
+// is not one (or has host bits set).
+using RequestedPrefixes = std::expected<rib::PrefixQuery, std::string>;
+RequestedPrefixes requested_prefixes(const std::string& prefix, bool longer, bool longest);
 
 // A stream refused before it started (the caller's role).
 template <class Msg>
@@ -45,8 +45,7 @@ class SnapshotWriter final : public grpc::ServerWriteReactor<Msg> {
     asio::post(main, [this, requested = std::move(requested), take = std::move(take)] {
       if (!requested)
         return this->Finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, requested.error()));
-      if (!*requested) return next();
-      auto views = take(**requested);
+      auto views = take(*requested);
       if (!views) return this->Finish(status(views.error()));
       for (const auto& v : *views) fill(v, items_.emplace_back());
       next();

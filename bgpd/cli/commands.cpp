@@ -46,14 +46,22 @@ std::shared_ptr<grpc::ChannelCredentials> credentials(const ClientOptions& opts)
   return grpc::SslCredentials(o);
 }
 
-std::unique_ptr<pb::BgpService::Stub> connect(const ClientOptions& opts) {
+std::shared_ptr<grpc::Channel> channel(const ClientOptions& opts) {
   grpc::ChannelArguments args;
   if (!opts.tls_server_name.empty()) args.SetSslTargetNameOverride(opts.tls_server_name);
-  return pb::BgpService::NewStub(grpc::CreateCustomChannel(opts.server, credentials(opts), args));
+  return grpc::CreateCustomChannel(opts.server, credentials(opts), args);
+}
+
+std::unique_ptr<pb::BgpService::Stub> connect(const ClientOptions& opts) {
+  return pb::BgpService::NewStub(channel(opts));
+}
+
+std::chrono::system_clock::time_point deadline(const ClientOptions& opts) {
+  return std::chrono::system_clock::now() + std::chrono::milliseconds(opts.timeout_ms);
 }
 
 void set_deadline(grpc::ClientContext& ctx, const ClientOptions& opts) {
-  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(opts.timeout_ms));
+  ctx.set_deadline(deadline(opts));
 }
 
 // gRPC says only "failed to connect"; for a Unix socket, say what an
@@ -146,9 +154,14 @@ std::expected<std::vector<Msg>, int> streamed(
     std::unique_ptr<grpc::ClientReader<Msg>> (pb::BgpService::Stub::*method)(grpc::ClientContext*,
                                                                              const Req&),
     const Req& req) {
-  auto stub = connect(opts);
+  // --timeout bounds reaching the daemon, not the stream: a full table may
+  // take longer than that to arrive.
+  auto ch = channel(opts);
+  if (!ch->WaitForConnected(deadline(opts)))
+    return std::unexpected(report(
+        grpc::Status(grpc::StatusCode::UNAVAILABLE, "no connection within the timeout"), opts));
+  auto stub = pb::BgpService::NewStub(ch);
   grpc::ClientContext ctx;
-  set_deadline(ctx, opts);
   auto reader = ((*stub).*method)(&ctx, req);
   std::vector<Msg> out;
   for (Msg m; reader->Read(&m);) out.push_back(m);
@@ -232,7 +245,12 @@ int print_routes(const ClientOptions& opts, const std::expected<std::vector<pb::
         "route-map-in)\n\n");
   std::printf("   %-24s %-14s %-26s %6s %-20s %s\n", "Network", "Peer", "Next Hop", "LocPrf",
               "Path", "Origin");
+  size_t prefixes = 0;
+  const std::string* last = nullptr;  // a prefix's paths are together: it is named once
   for (const auto& r : routes) {
+    const bool first = !last || *last != r.prefix();
+    prefixes += first;
+    last = &r.prefix();
     std::string path;
     for (uint32_t a : r.as_path()) path += (path.empty() ? "" : " ") + std::to_string(a);
     const char* code = !status         ? "  "
@@ -241,28 +259,31 @@ int print_routes(const ClientOptions& opts, const std::expected<std::vector<pb::
                        : r.multipath() ? "*="
                                        : "* ";
     const std::string local_pref = r.has_local_pref() ? std::to_string(r.local_pref()) : "";
-    std::printf("%s  %-24s %-14s %-26s %6s %-20s %s\n", code, r.prefix().c_str(), r.peer().c_str(),
-                r.next_hop().c_str(), local_pref.c_str(), path.c_str(), r.origin().c_str());
+    std::printf("%s  %-24s %-14s %-26s %6s %-20s %s\n", code, first ? r.prefix().c_str() : "",
+                r.peer().c_str(), r.next_hop().c_str(), local_pref.c_str(), path.c_str(),
+                r.origin().c_str());
   }
-  std::printf("\nDisplayed %zu paths\n", routes.size());
+  std::printf("\nDisplayed %zu paths for %zu prefixes\n", routes.size(), prefixes);
   return kExitOk;
 }
 
-int cmd_show_bgp_routes(const ClientOptions& opts, const std::string& prefix, bool longer) {
+int cmd_show_bgp_routes(const ClientOptions& opts, const RouteSelection& selection) {
   pb::ShowRoutesRequest req;
-  req.set_prefix(prefix);
-  req.set_longer_prefixes(longer);
+  req.set_prefix(selection.prefix);
+  req.set_longer_prefixes(selection.longer);
+  req.set_longest_match(selection.longest);
   return print_routes(opts, streamed(opts, &pb::BgpService::Stub::ShowRoutes, req));
 }
 
 int cmd_show_adj_rib(const ClientOptions& opts, const std::string& neighbor, bool out,
-                     const std::string& prefix, bool longer) {
+                     const RouteSelection& selection) {
   pb::ShowAdjRibRequest req;
   req.set_neighbor(neighbor);
   req.set_direction(out ? pb::ShowAdjRibRequest::DIRECTION_OUT
                         : pb::ShowAdjRibRequest::DIRECTION_IN);
-  req.set_prefix(prefix);
-  req.set_longer_prefixes(longer);
+  req.set_prefix(selection.prefix);
+  req.set_longer_prefixes(selection.longer);
+  req.set_longest_match(selection.longest);
   return print_routes(opts, streamed(opts, &pb::BgpService::Stub::ShowAdjRib, req), !out);
 }
 

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "bgpd/cli/route_selection.h"
+
 namespace closbgp::cli {
 
 inline constexpr int kExitOk = 0, kExitDaemonError = 1, kExitUsage = 2, kExitNoConnection = 3;
@@ -22,11 +24,11 @@ struct ClientOptions {
 
 int cmd_version(const ClientOptions& opts);
 int cmd_show_bgp_summary(const ClientOptions& opts);
-// `prefix` empty: every prefix; `longer`: the prefix and those inside it.
-int cmd_show_bgp_routes(const ClientOptions& opts, const std::string& prefix, bool longer);
+// The RIB by prefix, each prefix's paths together.
+int cmd_show_bgp_routes(const ClientOptions& opts, const RouteSelection& selection);
 // A neighbour's Adj-RIB-In (received, before policy) or, with `out`, Adj-RIB-Out.
 int cmd_show_adj_rib(const ClientOptions& opts, const std::string& neighbor, bool out,
-                     const std::string& prefix, bool longer);
+                     const RouteSelection& selection);
 // `path` empty: the daemon's running configuration file.
 int cmd_config_validate(const ClientOptions& opts, const std::string& path);
 int cmd_config_reload(const ClientOptions& opts);

@@ -20,10 +20,12 @@ constexpr const char* kUsage =
     "\n"
     "Commands:\n"
     "  show bgp summary       every neighbour: state, uptime, messages, prefixes\n"
-    "  show bgp routes [PFX [longer-prefixes]]\n"
-    "                         paths received from neighbours (all, one prefix, or those in it)\n"
+    "  show bgp routes [ipv4|ipv6] [PFX|ADDRESS [longer-prefixes]]\n"
+    "                         the RIB by prefix: each prefix's paths together, best first,\n"
+    "                         our own as \"local\"; an ADDRESS finds the longest prefix holding "
+    "it\n"
     "  show bgp neighbors [N] one neighbour in detail (without N: the summary)\n"
-    "  show bgp neighbors N received-routes|advertised-routes [PFX [longer-prefixes]]\n"
+    "  show bgp neighbors N received-routes|advertised-routes [PFX|ADDRESS [longer-prefixes]]\n"
     "                         what it sent us (before policy), or what we send it\n"
     "  show fib [PFX]         the kernel's routes of ours against what the RIB wants\n"
     "  neighbor reset N [--soft [in|out]]\n"
@@ -58,15 +60,10 @@ constexpr const char* kUsage =
     "Exit status: 0 ok, 1 error from the daemon (or an invalid message for decode),\n"
     "2 usage error, 3 cannot connect.\n";
 
+// What was wrong, and where the commands are: not the whole help.
 int usage_error(const std::string& why) {
-  std::cerr << "closctl: " << why << "\n\n" << kUsage;
+  std::cerr << "closctl: " << why << "\nclosctl --help lists the commands.\n";
   return kExitUsage;
-}
-
-// [PREFIX [longer-prefixes]] after a show command: the prefix and the flag.
-std::optional<std::pair<std::string, bool>> prefix_words(const std::vector<std::string>& w) {
-  if (w.size() > 2 || (w.size() == 2 && w[1] != "longer-prefixes")) return std::nullopt;
-  return std::pair{w.empty() ? "" : w[0], w.size() == 2};
 }
 
 int run_decode(const std::vector<std::string>& args) {
@@ -152,19 +149,19 @@ int main(int argc, char** argv) {
   if (words[0] == "watch") return cmd_watch(opts, {words.begin() + 1, words.end()});
   if (words == std::vector<std::string>{"show", "bgp", "summary"})
     return cmd_show_bgp_summary(opts);
-  // show bgp routes [PFX [longer-prefixes]]
+  // show bgp routes [ipv4|ipv6] [PREFIX|ADDRESS [longer-prefixes]]
   if (words.size() >= 3 && words[0] == "show" && words[1] == "bgp" && words[2] == "routes") {
-    auto f = prefix_words({words.begin() + 3, words.end()});
-    if (!f) return usage_error("show bgp routes [PREFIX [longer-prefixes]]");
-    return cmd_show_bgp_routes(opts, f->first, f->second);
+    auto s = route_selection({words.begin() + 3, words.end()});
+    if (!s) return usage_error("show bgp routes: " + s.error());
+    return cmd_show_bgp_routes(opts, *s);
   }
   // show bgp neighbors N received-routes|advertised-routes [PFX [longer-prefixes]]
   if (words.size() >= 5 && words[0] == "show" && words[1] == "bgp" &&
       (words[2] == "neighbors" || words[2] == "neighbor") &&
       (words[4] == "received-routes" || words[4] == "advertised-routes")) {
-    auto f = prefix_words({words.begin() + 5, words.end()});
-    if (!f) return usage_error("show bgp neighbors N received-routes|advertised-routes [PREFIX]");
-    return cmd_show_adj_rib(opts, words[3], words[4] == "advertised-routes", f->first, f->second);
+    auto s = route_selection({words.begin() + 5, words.end()});
+    if (!s) return usage_error("show bgp neighbors N " + words[4] + ": " + s.error());
+    return cmd_show_adj_rib(opts, words[3], words[4] == "advertised-routes", *s);
   }
   if (words.size() >= 2 && words.size() <= 3 && words[0] == "config" && words[1] == "validate")
     return cmd_config_validate(opts, words.size() == 3 ? words[2] : "");

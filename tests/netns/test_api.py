@@ -115,6 +115,46 @@ def test_show_fib_without_a_fib(netns_factory, tmp_path):
         d.stop()
 
 
+def test_route_table_by_prefix(dut):
+    """show bgp routes lists by prefix, each prefix's paths together, best
+    first, ECMP marked, our own routes as "local"; an address finds the
+    longest prefix holding it; a mistyped prefix is a usage error."""
+    d, a, b, _ = dut
+    a.announce("10.73.0.0/24", "10.73.0.0/16")
+    b.announce("10.73.0.0/24")
+
+    def rows(*args):
+        return d.ctl_json("show", "bgp", "routes", *args)
+
+    wait_for(lambda: len(rows("10.73.0.0/24")) == 2, 10, "both paths to 10.73.0.0/24")
+    table = rows()
+    runs = [r["prefix"] for i, r in enumerate(table) if i == 0 or table[i - 1]["prefix"] != r["prefix"]]
+    assert len(runs) == len(set(runs)), runs  # each prefix once, its paths together
+    for prefix in runs:
+        paths = [r for r in table if r["prefix"] == prefix]
+        assert paths[0]["best"] and not any(r["best"] for r in paths[1:]), paths
+    two = rows("10.73.0.0/24")
+    assert all(r["multipath"] for r in two) and sorted(r["peer"] for r in two) == [A, B]
+    own = rows("10.50.0.0/24")
+    assert [(r["peer"], r["next_hop"], r["origin"], r["best"]) for r in own] == [
+        ("local", "0.0.0.0", "igp", True)]
+    # An address: the longest prefix that holds it, as forwarding picks it.
+    assert {r["prefix"] for r in rows("10.73.0.9")} == {"10.73.0.0/24"}
+    assert {r["prefix"] for r in rows("10.73.9.9")} == {"10.73.0.0/16"}
+    assert rows("10.99.0.1") == []
+    assert {r["prefix"] for r in rows("ipv4", "10.73.0.0/16", "longer-prefixes")} == {
+        "10.73.0.0/16", "10.73.0.0/24"}
+    assert rows("ipv6") == []
+    # In text the prefix is named once for its paths.
+    rc, out = ctl(d, "show", "bgp", "routes", "10.73.0.0/24")
+    assert rc == 0 and out.count("10.73.0.0/24") == 1 and "*>" in out and "*=" in out, out
+    assert "Displayed 2 paths for 1 prefixes" in out
+    for bad, says in (("10.73.0.1/24", "has host bits set: 10.73.0.0/24?"),
+                      ("bogus", "is not a prefix or an address")):
+        rc, out = ctl(d, "show", "bgp", "routes", bad)
+        assert rc == 2 and says in out, out
+
+
 def test_soft_resets_keep_the_session(dut):
     d, a, b, _ = dut
     wait_for(lambda: "10.50.0.0/24" in a.snapshot()[0], 10, "our network at A")

@@ -1,0 +1,21 @@
+// The words after a route listing (`show bgp routes`, `received-routes`,
+// `advertised-routes`): [ipv4|ipv6] [PREFIX|ADDRESS [longer-prefixes]].
+// Checked here, so a typo is a usage error (exit 2), not an empty answer.
+#pragma once
+
+#include <expected>
+#include <string>
+#include <vector>
+
+namespace closbgp::cli {
+
+struct RouteSelection {
+  std::string prefix;    // empty: every prefix
+  bool longer = false;   // the prefix and those inside it
+  bool longest = false;  // `prefix` is an address: the longest prefix holding it
+};
+
+// The selection, or why the words are not one.
+std::expected<RouteSelection, std::string> route_selection(const std::vector<std::string>& words);
+
+}  // namespace closbgp::cli

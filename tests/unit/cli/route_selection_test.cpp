@@ -1,0 +1,46 @@
+#include "bgpd/cli/route_selection.h"
+
+#include <gtest/gtest.h>
+
+namespace closbgp::cli {
+namespace {
+
+RouteSelection ok(std::vector<std::string> words) {
+  auto s = route_selection(words);
+  EXPECT_TRUE(s) << (s ? "" : s.error());
+  return s.value_or(RouteSelection{});
+}
+
+std::string refused(std::vector<std::string> words) {
+  auto s = route_selection(words);
+  EXPECT_FALSE(s);
+  return s ? "" : s.error();
+}
+
+TEST(RouteSelection, EverythingAFamilyAPrefixOrAnAddress) {
+  EXPECT_EQ(ok({}).prefix, "");
+  const auto v4 = ok({"ipv4"});
+  EXPECT_EQ(v4.prefix, "0.0.0.0/0");
+  EXPECT_TRUE(v4.longer);
+  EXPECT_EQ(ok({"ipv6"}).prefix, "::/0");
+  const auto exact = ok({"10.1.0.0/24"});
+  EXPECT_FALSE(exact.longer || exact.longest);
+  EXPECT_TRUE(ok({"ipv4", "10.0.0.0/8", "longer-prefixes"}).longer);
+  const auto address = ok({"10.1.0.7"});
+  EXPECT_EQ(address.prefix, "10.1.0.7");
+  EXPECT_TRUE(address.longest);
+  EXPECT_TRUE(ok({"ipv6", "2001:db8::1"}).longest);
+}
+
+TEST(RouteSelection, MistakesAreNamed) {
+  EXPECT_EQ(refused({"10.0.0.1/24"}), "'10.0.0.1/24' has host bits set: 10.0.0.0/24?");
+  EXPECT_EQ(refused({"10.0.0.0/33"}), "'10.0.0.0/33' is not a prefix");
+  EXPECT_EQ(refused({"swp1"}), "'swp1' is not a prefix or an address");
+  EXPECT_EQ(refused({"10.0.0.1", "longer-prefixes"}),
+            "longer-prefixes needs a prefix (10.0.0.1/32?)");
+  EXPECT_EQ(refused({"ipv6", "10.0.0.0/8"}), "'10.0.0.0/8' is not an IPv6 prefix");
+  EXPECT_EQ(refused({"10.0.0.0/8", "shorter"}), "unexpected 'shorter'");
+}
+
+}  // namespace
+}  // namespace closbgp::cli
