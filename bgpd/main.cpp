@@ -38,6 +38,10 @@ int main(int argc, char** argv) {
     std::cerr << "closbgpd: unknown log level '" << opts->log_level << "'\n";
     return 2;
   }
+  if (!log::set_format(opts->log_format)) {
+    std::cerr << "closbgpd: unknown log format '" << opts->log_format << "' (text or json)\n";
+    return 2;
+  }
   auto main_log = log::get("main");
   auto cfg = config::load_config_file(opts->config_path);
   if (!cfg) {

@@ -14,7 +14,8 @@ from pathlib import Path
 ALLOWED = {
     "bgpd/wire": [],
     "containers": ["bgpd/wire"],
-    "bgpd/log": [],
+    "bgpd/json": [],
+    "bgpd/log": ["bgpd/json"],
     "bgpd/net": ["bgpd/asio.h"],
     "policy": ["bgpd/wire"],
     "rib": ["bgpd/wire", "containers", "policy"],
@@ -26,7 +27,7 @@ ALLOWED = {
                      "bgpd/discovery", "bgpd/log", "bgpd/net", "bgpd/asio.h"],
     "bgpd/api": ["bgpd/wire", "policy", "rib", "bgpd/session", "bgpd/config", "fib/fib.h",
                  "bgpd/log", "bgpd/asio.h", "bgpd/version.h", "closbgp/v1"],
-    "bgpd/cli": ["bgpd/wire", "policy", "bgpd/asio.h", "bgpd/version.h", "closbgp/v1"],
+    "bgpd/cli": ["bgpd/wire", "policy", "bgpd/json", "bgpd/asio.h", "bgpd/version.h", "closbgp/v1"],
 }
 
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"')

@@ -1,8 +1,6 @@
 #include "bgpd/api/proto_views.h"
 
-#include <chrono>
-#include <cstdio>
-#include <ctime>
+#include "bgpd/log/log.h"
 
 namespace closbgp::api {
 namespace {
@@ -25,17 +23,6 @@ pb::SessionState to_proto(PeerState s) {
       return pb::SESSION_STATE_ESTABLISHED;
   }
   return pb::SESSION_STATE_UNSPECIFIED;
-}
-
-std::string rfc3339(std::chrono::system_clock::time_point t) {
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch());
-  const std::time_t secs = std::time_t(ms.count() / 1000);
-  std::tm utc{};
-  gmtime_r(&secs, &utc);
-  char buf[40];
-  const size_t n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &utc);
-  std::snprintf(buf + n, sizeof buf - n, ".%03dZ", int(ms.count() % 1000));
-  return buf;
 }
 
 void fill(const std::vector<FibNextHopView>& hops,
@@ -78,7 +65,7 @@ void fill(const PeerView& p, closbgp::v1::PeerSummary* peer) {
   peer->set_updates_filtered(p.updates_filtered);
   peer->set_max_prefix(p.max_prefix);
   peer->set_max_prefix_exceeded(p.max_prefix_exceeded);
-  if (p.last_reset) peer->set_last_reset_time(rfc3339(*p.last_reset));
+  if (p.last_reset) peer->set_last_reset_time(log::utc_time(*p.last_reset));
 }
 
 void fill(const SummaryView& view, closbgp::v1::ShowBgpSummaryResponse& out) {
@@ -132,7 +119,7 @@ void fill(const RouteView& r, closbgp::v1::Route& out) {
 }
 
 void fill(const EventView& e, closbgp::v1::Event& out) {
-  out.set_time(rfc3339(e.time));
+  out.set_time(log::utc_time(e.time));
   out.set_kind(closbgp::v1::EventKind(int(e.kind) + closbgp::v1::EVENT_KIND_PEER));
   out.set_neighbor(e.neighbor);
   out.set_prefix(e.prefix);

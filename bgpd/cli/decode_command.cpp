@@ -2,7 +2,7 @@
 
 #include <ostream>
 
-#include "bgpd/cli/json_writer.h"
+#include "bgpd/json/json_writer.h"
 #include "bgpd/wire/hex.h"
 #include "policy/community.h"
 
@@ -15,7 +15,7 @@ std::string ipv4(uint32_t host_order) {
   return IpAddress::v4(host_order).to_string();
 }
 
-void write_nlri(JsonWriter& j, std::string_view key, const std::vector<Nlri>& list) {
+void write_nlri(json::JsonWriter& j, std::string_view key, const std::vector<Nlri>& list) {
   j.key(key).begin_array();
   for (const auto& n : list) {
     if (n.path_id == 0) {
@@ -28,7 +28,7 @@ void write_nlri(JsonWriter& j, std::string_view key, const std::vector<Nlri>& li
   j.end_array();
 }
 
-void write_as_path(JsonWriter& j, const AsPath& p) {
+void write_as_path(json::JsonWriter& j, const AsPath& p) {
   static constexpr const char* kNames[] = {"", "set", "sequence", "confed-sequence", "confed-set"};
   j.key("as_path").begin_array();
   for (const auto& seg : p.segments) {
@@ -39,7 +39,7 @@ void write_as_path(JsonWriter& j, const AsPath& p) {
   j.end_array();
 }
 
-void write_attributes(JsonWriter& j, const PathAttributes& a) {
+void write_attributes(json::JsonWriter& j, const PathAttributes& a) {
   static constexpr const char* kOrigins[] = {"igp", "egp", "incomplete"};
   j.key("attributes").begin_object();
   if (a.origin) j.field("origin", kOrigins[uint8_t(*a.origin)]);
@@ -89,7 +89,7 @@ void write_attributes(JsonWriter& j, const PathAttributes& a) {
   j.end_object();
 }
 
-void write_update(JsonWriter& j, const UpdateMessage& u) {
+void write_update(json::JsonWriter& j, const UpdateMessage& u) {
   if (auto eor = u.end_of_rib()) j.field("end_of_rib", family_name(*eor));
   write_nlri(j, "withdrawn", u.withdrawn);
   write_attributes(j, u.attributes);
@@ -118,7 +118,7 @@ void write_update(JsonWriter& j, const UpdateMessage& u) {
   }
 }
 
-void write_open(JsonWriter& j, const OpenMessage& o) {
+void write_open(json::JsonWriter& j, const OpenMessage& o) {
   j.field("version", uint64_t(o.version)).field("my_as", uint64_t(o.my_as));
   j.field("hold_time", uint64_t(o.hold_time)).field("bgp_id", ipv4(o.bgp_id));
   const auto& c = o.capabilities;
@@ -173,7 +173,7 @@ void write_open(JsonWriter& j, const OpenMessage& o) {
   j.end_object();
 }
 
-void write_message(JsonWriter& j, const Message& m) {
+void write_message(json::JsonWriter& j, const Message& m) {
   j.field("type", message_type_name(type_of(m)));
   if (const auto* o = std::get_if<OpenMessage>(&m)) write_open(j, *o);
   if (const auto* u = std::get_if<UpdateMessage>(&m)) write_update(j, *u);
@@ -190,7 +190,7 @@ void write_message(JsonWriter& j, const Message& m) {
   }
 }
 
-void write_error(JsonWriter& j, const DecodeError& e) {
+void write_error(json::JsonWriter& j, const DecodeError& e) {
   j.key("error")
       .begin_object()
       .field("code", uint64_t(e.code))
@@ -206,7 +206,7 @@ void write_error(JsonWriter& j, const DecodeError& e) {
 int decode_messages(std::span<const uint8_t> bytes, const DecodeContext& ctx, std::ostream& out) {
   int status = 0;
   while (!bytes.empty()) {
-    JsonWriter j;
+    json::JsonWriter j;
     j.begin_object();
     auto header = decode_header(bytes, ctx);
     // Without a valid header the rest cannot be framed: report and stop.

@@ -11,10 +11,12 @@ std::string daemon_usage() {
          "  -c, --config FILE     configuration file (default /etc/closbgpd/closbgpd.yaml)\n"
          "      --check           validate the configuration and exit: 0 if valid\n"
          "      --log-level LVL   trace, debug, info (default), warn, error, off\n"
+         "      --log-format FMT  text (default) or json: one object a line\n"
          "  -V, --version         print the version and exit\n"
          "  -h, --help            print this help and exit\n"
          "\n"
-         "Runs in the foreground and logs to stderr. SIGTERM and SIGINT stop it.\n"
+         "Runs in the foreground and logs to stderr, times in UTC; under journald each\n"
+         "line carries its priority. SIGTERM and SIGINT stop it.\n"
          "The API listens on unix:/run/closbgpd/closbgpd.sock unless the config says otherwise;\n"
          "use closctl to query it.\n";
 }
@@ -42,6 +44,8 @@ std::expected<DaemonOptions, std::string> parse_daemon_options(std::span<char* c
       if (!value(o.config_path)) return std::unexpected("--config needs a file name");
     } else if (a == "--log-level" || a.starts_with("--log-level=")) {
       if (!value(o.log_level)) return std::unexpected("--log-level needs a level");
+    } else if (a == "--log-format" || a.starts_with("--log-format=")) {
+      if (!value(o.log_format)) return std::unexpected("--log-format needs text or json");
     } else {
       return std::unexpected("unknown option '" + std::string(a) + "'");
     }

@@ -10,7 +10,8 @@ namespace closbgp::config {
 struct DaemonOptions {
   std::string config_path = "/etc/closbgpd/closbgpd.yaml";
   std::string log_level = "info";
-  bool check_only = false;  // validate the config and exit
+  std::string log_format = "text";  // or "json"
+  bool check_only = false;          // validate the config and exit
   bool show_version = false;
   bool show_help = false;
 };

@@ -1,6 +1,9 @@
 """closbgpd as a process: starts from a config inside a namespace, serves the
 API there, rejects bad configs without touching the network, and stops
 cleanly on SIGTERM."""
+import json
+import os
+import re
 import signal
 import socket
 import subprocess
@@ -72,6 +75,36 @@ def test_invalid_config_exits_without_listening(netns_factory, tmp_path):
     assert listening.strip() == ""
     check = ns.exec(CLOSBGPD, "--check", "--config", str(bad), check=False)
     assert check.returncode == 1
+
+
+def test_log_lines_for_journald_and_as_json(tmp_path):
+    """Times in UTC; under journald (JOURNAL_STREAM names our stderr) each
+    line starts with its syslog priority; --log-format json gives one
+    object a line. An invalid config is enough to make the daemon log."""
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("asn: 65101\nrouter-id: 10.0.0.11\nbogus: 1\n")
+
+    def log_of(*options, journal=False):
+        path = tmp_path / "stderr.log"
+        with open(path, "w") as err:
+            st = os.fstat(err.fileno())
+            env = {**os.environ, "JOURNAL_STREAM": f"{st.st_dev}:{st.st_ino}"} if journal else None
+            rc = subprocess.run([CLOSBGPD, "--config", str(bad), *options], stderr=err,
+                                env=env).returncode
+        assert rc == 1
+        return path.read_text().splitlines()
+
+    text = log_of()
+    assert re.match(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z config  error ", text[-1]), text
+    assert all(line.startswith("<") for line in log_of(journal=True))
+    assert log_of(journal=True)[-1].startswith("<3>")  # error
+    lines = [json.loads(line) for line in log_of("--log-format", "json")]
+    last = lines[-1]
+    assert last["level"] == "error" and last["module"] == "config" and last["time"].endswith("Z")
+    assert "bogus: unknown key" in last["message"]
+    r = subprocess.run([CLOSBGPD, "--log-format", "xml", "--config", str(bad)],
+                       capture_output=True, text=True)
+    assert r.returncode == 2 and "unknown log format 'xml'" in r.stderr
 
 
 def test_ports_in_use_are_reported(netns_factory, tmp_path):

@@ -5,7 +5,6 @@
 #include <sstream>
 
 #include "bgpd/cli/decode_command.h"
-#include "bgpd/cli/json_writer.h"
 #include "bgpd/wire/hex.h"
 
 namespace closbgp::cli {
@@ -73,10 +72,10 @@ TEST(Decode, SeveralMessagesOneLineEach) {
   EXPECT_NE(out.find("\"subcode_name\":\"Administrative Shutdown\""), std::string::npos) << out;
 }
 
-TEST(JsonWriter, EscapesStrings) {
-  JsonWriter j;
-  j.begin_object().field("k", "a\"b\\c\n").field("n", uint64_t(7)).field("t", true).end_object();
-  EXPECT_EQ(j.str(), "{\"k\":\"a\\\"b\\\\c\\u000a\",\"n\":7,\"t\":true}");
+// A shutdown message is the peer's bytes: not UTF-8, it is still valid JSON.
+TEST(Decode, AShutdownMessageThatIsNotUtf8StaysValidJson) {
+  const std::string out = run(std::string(kMarker) + "0018 03 0602 02fffe");
+  EXPECT_NE(out.find("\"shutdown_message\":\"\\ufffd\\ufffd\""), std::string::npos) << out;
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
-// A small streaming JSON writer for closctl's output: commas and escaping
-// handled, nothing else.
+// A small streaming JSON writer, for closctl's output and the daemon's JSON
+// log lines: commas and escaping handled, and text that is not UTF-8 (bytes
+// a peer sent) made valid with U+FFFD in place of each bad sequence.
 #pragma once
 
 #include <cstdint>
@@ -7,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-namespace closbgp::cli {
+namespace closbgp::json {
 
 class JsonWriter {
  public:
@@ -34,4 +35,4 @@ class JsonWriter {
   bool after_key_ = false;
 };
 
-}  // namespace closbgp::cli
+}  // namespace closbgp::json
