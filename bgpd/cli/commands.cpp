@@ -182,10 +182,11 @@ void print_json_array(const std::vector<Msg>& items) {
 
 }  // namespace
 
+// The client's own version first: it is known even when the daemon is not.
 int cmd_version(const ClientOptions& opts) {
+  if (!opts.json) std::cout << "closctl  " << kVersion << " (" << kGitCommit << ")\n" << std::flush;
   return unary<pb::GetVersionRequest, pb::GetVersionResponse>(
       opts, &pb::BgpService::Stub::GetVersion, {}, [&](const auto& resp) {
-        std::cout << "closctl  " << kVersion << " (" << kGitCommit << ")\n";
         std::cout << "closbgpd " << resp.version() << " (" << resp.git_commit() << ") at "
                   << opts.server << "\n";
       });

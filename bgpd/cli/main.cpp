@@ -1,12 +1,15 @@
 // closctl: the command-line client of closbgpd's gRPC API, plus offline tools.
+#include <cstdio>
 #include <iostream>
 #include <iterator>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "bgpd/cli/command_tree.h"
 #include "bgpd/cli/commands.h"
 #include "bgpd/cli/decode_command.h"
+#include "bgpd/version.h"
 #include "bgpd/wire/hex.h"
 
 using namespace closbgp;
@@ -16,7 +19,9 @@ namespace {
 
 constexpr const char* kUsage =
     "Usage: closctl [--server ADDR] [--json] [--timeout SEC] COMMAND\n"
-    "Query and control closbgpd.\n"
+    "Query and control closbgpd. Every command word may be abbreviated to a\n"
+    "unique prefix (closctl sh bgp sum); `closctl show bgp help` (or ?) lists\n"
+    "what may follow.\n"
     "\n"
     "Commands:\n"
     "  show bgp summary       every neighbour: state, uptime, messages, prefixes\n"
@@ -56,6 +61,7 @@ constexpr const char* kUsage =
     "  --json          print the API's JSON instead of a table\n"
     "  --timeout SEC   give up after SEC seconds (default 5)\n"
     "  -h, --help      print this help\n"
+    "  -V, --version   print closctl's version (closctl version asks the daemon too)\n"
     "\n"
     "Exit status: 0 ok, 1 error from the daemon (or an invalid message for decode),\n"
     "2 usage error, 3 cannot connect.\n";
@@ -64,6 +70,29 @@ constexpr const char* kUsage =
 int usage_error(const std::string& why) {
   std::cerr << "closctl: " << why << "\nclosctl --help lists the commands.\n";
   return kExitUsage;
+}
+
+int complete(std::vector<std::string> words) {
+  const std::string partial = words.empty() ? "" : words.back();
+  if (!words.empty()) words.pop_back();
+  auto expanded = expand_keywords(words);
+  if (!expanded) return kExitOk;  // nothing to offer
+  for (const auto& k : next_keywords(*expanded))
+    if (k.word.starts_with(partial)) std::cout << k.word << "\n";
+  return kExitOk;
+}
+
+int help(const std::vector<std::string>& words) {
+  auto expanded = expand_keywords(words);
+  if (!expanded) return usage_error(expanded.error());
+  const auto next = next_keywords(*expanded);
+  if (next.empty()) {
+    std::cout << "closctl " << (words.empty() ? "" : "... ") << "takes arguments here; "
+              << "closctl --help shows them\n";
+    return kExitOk;
+  }
+  for (const auto& k : next) std::printf("  %-18s %s\n", k.word.c_str(), k.help.c_str());
+  return kExitOk;
 }
 
 int run_decode(const std::vector<std::string>& args) {
@@ -102,10 +131,13 @@ int main(int argc, char** argv) {
   std::vector<std::string> words;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
-    if (!words.empty() && words[0] == "decode") {
+    if (!words.empty() && expand_keywords({words[0]}) == std::vector<std::string>{"decode"}) {
       words.push_back(a);  // decode takes its own options
     } else if (a == "-h" || a == "--help") {
       std::cout << kUsage;
+      return kExitOk;
+    } else if (a == "-V" || a == "--version") {
+      std::cout << "closctl " << kVersion << " (" << kGitCommit << ")\n";
       return kExitOk;
     } else if (a == "--json") {
       opts.json = true;
@@ -140,6 +172,14 @@ int main(int argc, char** argv) {
     }
   }
   if (words.empty()) return usage_error("no command given");
+  // `closctl complete WORDS... PARTIAL`: the keywords that continue the
+  // command (bash completion); `... help` or `... ?`: those with their help.
+  if (words[0] == "complete") return complete({words.begin() + 1, words.end()});
+  if (words.back() == "help" || words.back() == "?") return help({words.begin(), words.end() - 1});
+  if (auto expanded = expand_keywords(words))
+    words = std::move(*expanded);
+  else
+    return usage_error(expanded.error());
   if (opts.tls_cert.empty() != opts.tls_key.empty())
     return usage_error("--tls-cert and --tls-key go together");
   if (!opts.tls_cert.empty() && opts.tls_ca.empty())

@@ -15,7 +15,9 @@ std::expected<RouteSelection, std::string> route_selection(const std::vector<std
     return s;
   }
   const std::string& what = words[at++];
-  if (at < words.size() && words[at] == "longer-prefixes") {
+  // Abbreviated like every keyword ("longer").
+  if (at < words.size() && !words[at].empty() &&
+      std::string_view("longer-prefixes").starts_with(words[at])) {
     s.longer = true;
     ++at;
   }

@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import time
+from pathlib import Path
 
 import pytest
 
@@ -34,6 +35,25 @@ def test_version_and_help_need_no_config():
     assert "show bgp summary" in run(CLOSCTL, "--help").stdout
     assert run(CLOSBGPD, "--bogus", check=False).returncode == 2
     assert run(CLOSCTL, "frobnicate", check=False).returncode == 2
+    assert run(CLOSCTL, "--version").stdout.startswith("closctl ")  # no daemon needed
+
+
+def test_closctl_types_like_vtysh():
+    """Abbreviations, "did you mean", help at each level and bash completion,
+    all without a daemon; a usage error is one line, not the whole help."""
+    wrong = run(CLOSCTL, "shwo", "bgp", "summary", check=False)
+    assert wrong.returncode == 2 and "did you mean show?" in wrong.stderr
+    assert len(wrong.stderr.splitlines()) == 2
+    assert "ambiguous: drain, decode" in run(CLOSCTL, "d", check=False).stderr
+    assert "received-routes" in run(CLOSCTL, "sh", "b", "nei", "swp1", "?").stdout
+    assert run(CLOSCTL, "complete", "sh", "bgp", "").stdout.split() == [
+        "summary", "routes", "neighbors"]
+    completion = Path(__file__).resolve().parents[2] / "packaging" / "closctl.bash-completion"
+    script = (f'source {completion}; COMP_WORDS=(closctl --json sh b r); COMP_CWORD=4; '
+              '_closctl; echo "${COMPREPLY[@]}"')
+    env = {**os.environ, "PATH": f"{Path(CLOSCTL).parent}:{os.environ['PATH']}"}
+    assert subprocess.run(["bash", "-c", script], capture_output=True, text=True,
+                          env=env).stdout.split() == ["routes"]
 
 
 def test_daemon_serves_summary_in_its_namespace(netns_factory, tmp_path):
