@@ -74,7 +74,7 @@ def main():
         established = 0
         while time.monotonic() - start < 120:
             peers = dut.ctl_json("show", "bgp", "summary")["peers"]
-            established = sum(p["state"] == "SESSION_STATE_ESTABLISHED" for p in peers)
+            established = sum(p["state"] == "established" for p in peers)
             if established == n:
                 break
             time.sleep(0.1)

@@ -206,7 +206,7 @@ class Clos:
             up = sum(p.get("state") == "Established" for i, p in peers.items() if i in r.ports)
         else:
             peers = self.fabric.ctl_json(host, "show", "bgp", "summary")["peers"]
-            up = sum(p["state"] == "SESSION_STATE_ESTABLISHED" for p in peers
+            up = sum(p["state"] == "established" for p in peers
                      if p["interface"] in r.ports)
         return up, len(r.ports)
 

@@ -1,6 +1,7 @@
 #include "bgpd/cli/commands.h"
 
-#include <google/protobuf/util/json_util.h>
+#include "bgpd/cli/proto_json.h"
+
 #include <grpcpp/grpcpp.h>
 #include <unistd.h>
 
@@ -92,13 +93,7 @@ int report(const grpc::Status& status, const ClientOptions& opts) {
 }
 
 void print_json(const google::protobuf::Message& m) {
-  std::string out;
-  google::protobuf::util::JsonPrintOptions o;
-  o.add_whitespace = true;
-  o.always_print_primitive_fields = true;
-  o.preserve_proto_field_names = true;
-  (void)google::protobuf::util::MessageToJsonString(m, &out, o);
-  std::cout << out;
+  std::cout << to_json(m) << "\n";
 }
 
 std::string state_name(pb::SessionState s) {
@@ -172,12 +167,11 @@ std::expected<std::vector<Msg>, int> streamed(
 
 template <class Msg>
 void print_json_array(const std::vector<Msg>& items) {
-  std::cout << "[";
-  for (size_t i = 0; i < items.size(); ++i) {
-    if (i) std::cout << ",";
-    print_json(items[i]);
-  }
-  std::cout << "]\n";
+  json::JsonWriter w;
+  w.begin_array();
+  for (const auto& item : items) write_json(item, w);
+  w.end_array();
+  std::cout << w.str() << "\n";
 }
 
 }  // namespace
@@ -491,11 +485,7 @@ int cmd_watch(const ClientOptions& opts, const std::vector<std::string>& kinds) 
   auto reader = stub->WatchEvents(&ctx, req);
   for (pb::Event e; reader->Read(&e);) {
     if (opts.json) {
-      std::string line;
-      google::protobuf::util::JsonPrintOptions o;
-      o.preserve_proto_field_names = true;
-      (void)google::protobuf::util::MessageToJsonString(e, &line, o);
-      std::cout << line << std::endl;
+      std::cout << to_json(e) << std::endl;
       continue;
     }
     const std::string kind = pb::EventKind_Name(e.kind()).substr(std::string("EVENT_KIND_").size());

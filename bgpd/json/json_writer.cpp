@@ -1,5 +1,7 @@
 #include "bgpd/json/json_writer.h"
 
+#include <charconv>
+#include <cmath>
 #include <cstdio>
 
 namespace closbgp::json {
@@ -99,10 +101,16 @@ JsonWriter& JsonWriter::value(std::string_view s) {
   out_ += '"';
   return *this;
 }
-JsonWriter& JsonWriter::value(uint64_t n) {
+JsonWriter& JsonWriter::number(const std::string& text) {
   separate();
-  out_ += std::to_string(n);
+  out_ += text;
   return *this;
+}
+JsonWriter& JsonWriter::value(double d) {
+  if (!std::isfinite(d)) return number("null");
+  char buf[32];
+  const auto end = std::to_chars(buf, buf + sizeof buf, d).ptr;
+  return number(std::string(buf, end));
 }
 JsonWriter& JsonWriter::value(bool b) {
   separate();

@@ -3,6 +3,7 @@
 // a peer sent) made valid with U+FFFD in place of each bad sequence.
 #pragma once
 
+#include <concepts>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -19,7 +20,9 @@ class JsonWriter {
   JsonWriter& key(std::string_view k);
   JsonWriter& value(std::string_view s);
   JsonWriter& value(const char* s) { return value(std::string_view(s)); }
-  JsonWriter& value(uint64_t n);
+  template <std::integral T>
+  requires(!std::same_as<T, bool>) JsonWriter& value(T n) { return number(std::to_string(n)); }
+  JsonWriter& value(double d);  // null for what JSON cannot write (NaN, infinities)
   JsonWriter& value(bool b);
   template <typename T>
   JsonWriter& field(std::string_view k, const T& v) {
@@ -29,6 +32,7 @@ class JsonWriter {
   const std::string& str() const { return out_; }
 
  private:
+  JsonWriter& number(const std::string& text);
   void separate();
   std::string out_;
   std::vector<bool> first_;  // per open container: nothing written yet

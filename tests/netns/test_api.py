@@ -47,7 +47,7 @@ def comes_back(d, peers_ns):
     peer = ScriptedPeer(peers_ns.name, A, "192.0.2.1", 65001)
     try:
         wait_for(lambda: d.ctl_json("show", "bgp", "neighbors", A)["state"] ==
-                 "SESSION_STATE_ESTABLISHED", 10, "A back")
+                 "established", 10, "A back")
     finally:
         peer.close()
 
@@ -59,10 +59,10 @@ def fib(d):
 def test_show_bgp_neighbors(dut):
     d, a, b, _ = dut
     got = d.ctl_json("show", "bgp", "neighbors", A)
-    assert got["state"] == "SESSION_STATE_ESTABLISHED"
+    assert got["state"] == "established"
     assert got["remote_as"] == 65001
     assert got["capabilities"] == ["ipv4-unicast", "4-octet-as"]
-    assert got["stale_paths"] == "0"  # uint64: a string in the JSON mapping
+    assert got["stale_paths"] == 0  # a number: closctl writes uint64 as JSON numbers
     rc, out = ctl(d, "show", "bgp", "neighbors", A)
     assert rc == 0 and "BGP neighbor 192.0.2.2, remote AS 65001, Established" in out, out
     assert "Capabilities: ipv4-unicast, 4-octet-as" in out
@@ -155,6 +155,43 @@ def test_route_table_by_prefix(dut):
         assert rc == 2 and says in out, out
 
 
+# docs/json.md: closctl's JSON keys, pinned. A key is added here when the
+# API gains a field; one that disappears or is renamed breaks scripts.
+SUMMARY_KEYS = {"drain_state", "families", "fib_awaiting_install", "fib_backlog", "local_as",
+                "peers", "resident_memory_bytes", "rib_attribute_sets", "rib_prefixes",
+                "router_id"}
+PEER_KEYS = {"address", "bfd_flaps", "bfd_packets_dropped", "bfd_packets_received",
+             "bfd_packets_sent", "bfd_state", "capabilities", "drain_state", "hold_time",
+             "interface", "last_error", "last_reset_time", "max_prefix", "max_prefix_exceeded",
+             "messages_received", "messages_sent", "peer_hostname", "peer_router_id",
+             "prefixes_accepted", "prefixes_received", "prefixes_sent", "remote_as",
+             "remote_as_config", "rfc7606_events", "shutdown", "stale_paths", "state",
+             "updates_filtered", "uptime_seconds"}
+ROUTE_KEYS = {"accepted", "as_path", "best", "communities", "large_communities", "multipath",
+              "next_hop", "next_hop_link_local", "origin", "peer", "prefix"}  # + med, local_pref if set
+FIB_KEYS = {"kernel_next_hops", "next_hops", "prefix", "state"}
+
+
+def test_json_keys_types_and_words_are_pinned(dut):
+    d, a, _, _ = dut
+    a.announce("10.74.0.0/24")
+    wait_for(lambda: d.ctl_json("show", "bgp", "routes", "10.74.0.0/24"), 10, "A's route")
+    summary = d.ctl_json("show", "bgp", "summary")
+    assert set(summary) == SUMMARY_KEYS
+    assert {k for p in summary["peers"] for k in p} == PEER_KEYS
+    assert set(summary["families"][0]) == {"family", "prefixes"}
+    peer = d.ctl_json("show", "bgp", "neighbors", A)
+    assert set(peer) == PEER_KEYS
+    # Numbers are numbers (64-bit counters too), states short words.
+    assert isinstance(peer["prefixes_received"], int) and peer["prefixes_received"] == 1
+    assert isinstance(summary["resident_memory_bytes"], int)
+    assert peer["state"] == "established"
+    route = d.ctl_json("show", "bgp", "routes", "10.74.0.0/24")[0]
+    assert set(route) == ROUTE_KEYS, set(route) ^ ROUTE_KEYS
+    assert set(d.ctl_json("show", "fib")[0]) == FIB_KEYS
+    assert set(d.ctl_json("version")) == {"version", "git_commit"}
+
+
 def test_soft_resets_keep_the_session(dut):
     d, a, b, _ = dut
     wait_for(lambda: "10.50.0.0/24" in a.snapshot()[0], 10, "our network at A")
@@ -184,8 +221,8 @@ def test_hard_reset_sends_a_hard_reset(dut):
     # negotiated no graceful restart.
     assert a.notification == (6, 4)
     summary = {p["address"]: p for p in d.ctl_json("show", "bgp", "summary")["peers"]}
-    assert summary[A]["state"] != "SESSION_STATE_ESTABLISHED"
-    assert summary[B]["state"] == "SESSION_STATE_ESTABLISHED"  # untouched
+    assert summary[A]["state"] != "established"
+    assert summary[B]["state"] == "established"  # untouched
     # The neighbour comes back on its own connection.
     comes_back(d, peers_ns)
 
@@ -200,7 +237,7 @@ def test_reset_errors(dut):
     assert rc == 2, out
     a.close()
     wait_for(lambda: d.ctl_json("show", "bgp", "neighbors", A)["state"] !=
-             "SESSION_STATE_ESTABLISHED", 10, "A down")
+             "established", 10, "A down")
     rc, out = ctl(d, "neighbor", "reset", A, "--soft")
     assert rc == 1 and "no established session" in out, out
     # With --json too, an error is the daemon's message on stderr, exit 1.
@@ -215,7 +252,7 @@ def test_shutdown_survives_a_restart_until_enabled(dut, tmp_path):
     wait_for(lambda: a.notification, 5, "A's NOTIFICATION")
     assert a.notification == (6, 2)  # Cease / Administrative Shutdown
     got = d.ctl_json("show", "bgp", "neighbors", A)
-    assert got["shutdown"] and got["state"] != "SESSION_STATE_ESTABLISHED"
+    assert got["shutdown"] and got["state"] != "established"
     rc, out = ctl(d, "show", "bgp", "summary")
     assert "Idle (Admin)" in out, out
     assert "shutdown: [192.0.2.2]" in (tmp_path / "dut.yaml.state").read_text()
@@ -261,12 +298,12 @@ def test_watch_streams_events(dut):
         a.close()
         wait_for(lambda: any(e.get("neighbor") == A for e in every), 5, "A down")
     route = next(e for e in every if e.get("prefix") == "10.90.0.0/24")
-    assert (route["kind"], route["state"], route["detail"]) == ("EVENT_KIND_ROUTE", "best",
+    assert (route["kind"], route["state"], route["detail"]) == ("route", "best",
                                                                  "via 192.0.2.3")
     assert route["time"].endswith("Z")
     down = next(e for e in every if e.get("neighbor") == A)
-    assert (down["kind"], down["state"]) == ("EVENT_KIND_PEER", "down")
+    assert (down["kind"], down["state"]) == ("peer", "down")
     assert down["detail"].startswith("connection closed")
-    assert routes and all(e["kind"] == "EVENT_KIND_ROUTE" for e in routes)
+    assert routes and all(e["kind"] == "route" for e in routes)
     rc, out = ctl(d, "watch", "sideways")
     assert rc == 2 and "not peer, bfd, route or fib" in out, out

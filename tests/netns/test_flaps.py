@@ -28,7 +28,7 @@ def snapshot(d):
     s = d.ctl_json("show", "bgp", "summary")
     (p,) = s["peers"]
     return {"fds": len(os.listdir(f"/proc/{d.proc.pid}/fd")),
-            "established": p["state"] == "SESSION_STATE_ESTABLISHED",
+            "established": p["state"] == "established",
             "received": int(p["prefixes_received"]), "sent": int(p["prefixes_sent"]),
             "rib": int(s["rib_prefixes"]), "attribute_sets": int(s["rib_attribute_sets"])}
 

@@ -62,7 +62,7 @@ def test_max_prefix_restart_closes_the_session_and_retries_later(dut):
         assert raw_peer.next_report(peer) == LIMIT_5
         n = wait_for(lambda: (lambda n: n if n.get("max_prefix_exceeded") else None)(neighbor(d)), 5,
                      "the neighbour to show the limit exceeded")
-        assert n["max_prefix"] == 5 and n["state"] != "SESSION_STATE_ESTABLISHED"
+        assert n["max_prefix"] == 5 and n["state"] != "established"
         assert routes(d) == {}  # nothing of the session that broke the limit is left
         summary = d.ctl("show", "bgp", "summary").stdout
         assert "Idle (PfxCt)" in summary
@@ -102,7 +102,7 @@ def test_max_prefix_warn_keeps_the_session(dut):
         wait_for(lambda: "10.7.0.0/24" in routes(d), 10, "the sentinel")
         assert len(routes(d)) == 7
         n = neighbor(d)
-        assert n["state"] == "SESSION_STATE_ESTABLISHED" and not n.get("max_prefix_exceeded")
+        assert n["state"] == "established" and not n.get("max_prefix_exceeded")
         log = d.log_text()
         assert "more than max-prefix 5 (action warn: the session stays)" in log
         assert log.count("more than max-prefix") == 1  # said once, not per UPDATE
@@ -133,7 +133,7 @@ def test_path_attribute_filter_discards_or_withdraws_before_parsing(dut):
         r = routes(d)
         assert "10.9.1.0/24" in r and "10.9.2.0/24" in r and "10.9.3.0/24" not in r
         n = neighbor(d)
-        assert n["state"] == "SESSION_STATE_ESTABLISHED"
+        assert n["state"] == "established"
         assert int(n["updates_filtered"]) == 3 and int(n.get("rfc7606_events", 0)) == 0
         log = d.log_text()
         assert f"{PEER}: UPDATE attribute 99 discarded as configured" in log
@@ -146,7 +146,7 @@ def test_path_attribute_filter_discards_or_withdraws_before_parsing(dut):
         changes = d.ctl("config", "reload").stdout
         assert f"neighbor {PEER}: policy re-applied" in changes
         assert raw_peer.next_report(peer) == {"route_refresh": [1, 1]}
-        assert neighbor(d)["state"] == "SESSION_STATE_ESTABLISHED"
+        assert neighbor(d)["state"] == "established"
     finally:
         terminate(peer)
 

@@ -34,7 +34,7 @@ def test_bird_numbered(link):
                                                        65101, routes=["10.0.0.2/32"]))
     try:
         leaf.wait_api()
-        p = wait_for(lambda: (lambda q: q if q and q["state"] == "SESSION_STATE_ESTABLISHED" else None)(
+        p = wait_for(lambda: (lambda q: q if q and q["state"] == "established" else None)(
             summary_peer(leaf)), 30, "the session with BIRD")
         assert p["remote_as"] == 65002 and p["address"] == "192.0.2.2"
         r = wait_for(lambda: routes(leaf).get("10.0.0.2/32"), 15, "BIRD's route")
@@ -60,7 +60,7 @@ def test_gobgp_dynamic_neighbour_from_listen_range(link):
     try:
         leaf.wait_api()
         gobgp.gobgp("global", "rib", "add", "10.0.0.3/32", "-a", "ipv4")
-        p = wait_for(lambda: (lambda q: q if q and q["state"] == "SESSION_STATE_ESTABLISHED" else None)(
+        p = wait_for(lambda: (lambda q: q if q and q["state"] == "established" else None)(
             summary_peer(leaf)), 30, "the dynamic session with GoBGP")
         assert p["address"] == "192.0.2.2" and p["remote_as"] == 65003
         wait_for(lambda: "10.0.0.3/32" in routes(leaf), 15, "GoBGP's route")

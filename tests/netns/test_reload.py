@@ -48,7 +48,7 @@ def router(netns_factory, tmp_path):
 
 def established(d):
     return {p["address"]: int(p["uptime_seconds"]) for p in d.ctl_json("show", "bgp", "summary")["peers"]
-            if p["state"] == "SESSION_STATE_ESTABLISHED"}
+            if p["state"] == "established"}
 
 
 def test_reload_applies_only_the_difference(router):

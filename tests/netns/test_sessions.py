@@ -24,7 +24,7 @@ def peer(daemon, name="swp1"):
 
 def established(daemon, name="swp1"):
     p = peer(daemon, name)
-    return p if p and p["state"] == "SESSION_STATE_ESTABLISHED" else None
+    return p if p and p["state"] == "established" else None
 
 
 def routes(daemon):

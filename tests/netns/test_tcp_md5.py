@@ -31,7 +31,7 @@ def state(d):
 
 
 def established(d):
-    return state(d) == "SESSION_STATE_ESTABLISHED"
+    return state(d) == "established"
 
 
 @pytest.fixture

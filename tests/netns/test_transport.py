@@ -42,7 +42,7 @@ def test_bgp_packets_carry_ttl_255_and_dscp_cs6(pair):
     spine = Daemon(spine_ns, config(65000, "10.0.0.1"), tmp, "spine")
     try:
         leaf.wait_api()
-        wait_for(lambda: state(leaf) == "SESSION_STATE_ESTABLISHED", 20, "the session")
+        wait_for(lambda: state(leaf) == "established", 20, "the session")
         time.sleep(1.5)  # a few keepalives
     finally:
         leaf.stop()
@@ -67,7 +67,7 @@ def test_ttl_security_requires_255(pair):
     try:
         leaf.wait_api()
         time.sleep(8)
-        assert state(leaf) != "SESSION_STATE_ESTABLISHED"
+        assert state(leaf) != "established"
         assert "Established" not in frr.vtysh("show bgp summary")
     finally:
         frr.stop()
@@ -79,7 +79,7 @@ def test_ttl_security_requires_255(pair):
     frr = FrrNode(spine_ns, unnumbered_config("spine1", 65000, "10.0.0.1", ["swp1"],
                                               ttl_security=True), tmp)
     try:
-        wait_for(lambda: state(leaf) == "SESSION_STATE_ESTABLISHED", 30,
+        wait_for(lambda: state(leaf) == "established", 30,
                  "the session once FRR sends TTL 255")
     finally:
         leaf.stop()
@@ -102,12 +102,12 @@ def test_blackholed_bgp_expires_the_hold_timer_while_bfd_stays_up(pair):
     spine = Daemon(spine_ns, config(65000, "10.0.0.1"), tmp, "spine")
     try:
         leaf.wait_api()
-        wait_for(lambda: state(leaf) == "SESSION_STATE_ESTABLISHED", 20, "the session")
+        wait_for(lambda: state(leaf) == "established", 20, "the session")
         peer = lambda: leaf.ctl_json("show", "bgp", "summary")["peers"][0]  # noqa: E731
         wait_for(lambda: peer()["bfd_state"] == "up", 10, "BFD up")
         leaf_ns.exec("nft", "-f", "-", input=BLOCK_BGP)
         blocked = time.monotonic()
-        wait_for(lambda: state(leaf) != "SESSION_STATE_ESTABLISHED", 10, "the hold timer")
+        wait_for(lambda: state(leaf) != "established", 10, "the hold timer")
         elapsed = time.monotonic() - blocked
         assert 1.5 <= elapsed <= 5.0, elapsed  # hold 3 s after the last keepalive
         log = leaf.log_text()
