@@ -56,6 +56,11 @@ int main(int argc, char** argv) {
   }
   main_log->info("closbgpd {} starting: AS {}, router-id {}, {} neighbors, config {}", kVersion,
                  cfg->asn, cfg->router_id.to_string(), cfg->neighbors.size(), cfg->source);
+  if (cfg->neighbors.empty())
+    main_log->warn(
+        "{} configures no neighbors: this node peers with nothing until you add "
+        "some (README, Configuration) and reload",
+        cfg->source);
 
   asio::io_context io;
   bfd::BfdService bfd(io);

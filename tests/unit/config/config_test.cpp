@@ -481,8 +481,8 @@ TEST(Config, PasswordsComeFromPrivateFilesOrFromAPrivateConfig) {
 }
 
 TEST(Config, ShippedExamplesAreValid) {
-  for (const char* f : {"leaf.yaml", "spine.yaml"}) {
-    auto c = load_config_file(std::string(CLOSBGP_EXAMPLES_DIR) + "/" + f);
+  for (const char* f : {"examples/leaf.yaml", "examples/spine.yaml", "packaging/closbgpd.yaml"}) {
+    auto c = load_config_file(std::string(CLOSBGP_SOURCE_DIR) + "/" + f);
     EXPECT_TRUE(c) << f << ": " << c.error().to_string();
   }
   auto missing = load_config_file("/nonexistent/closbgpd.yaml");
