@@ -17,6 +17,7 @@ enum class PeerState { Idle, Connect, Active, OpenSent, OpenConfirm, Established
 
 struct PeerView {
   std::string interface;
+  std::string description;  // the configured neighbour's
   std::string address;
   std::string remote_as_config;
   uint32_t remote_as = 0;

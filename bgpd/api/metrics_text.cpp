@@ -100,6 +100,13 @@ std::string metrics_text(const SummaryView& s) {
       {"closbgp_peer_bfd_flaps_total", "counter", "BFD Up to Down transitions.",
        [](const PeerView& p) { return p.bfd_flaps; }, true},
   };
+  // A neighbour's words go on one info series, not on every sample: a new
+  // description must not start new series for its counters.
+  w.family("closbgp_peer_info", "gauge", "A neighbour's description; the value is always 1.");
+  for (const auto& p : s.peers)
+    w.sample("closbgp_peer_info",
+             "peer=\"" + label(peer_name(p)) + "\",description=\"" + label(p.description) + "\"",
+             1);
   for (const auto& m : metrics) {
     w.family(m.name, m.type, m.help);
     for (const auto& p : s.peers) {

@@ -6,6 +6,7 @@
 
 #include "bgpd/api/fib_view.h"
 #include "bgpd/api/route_views.h"
+#include "bgpd/session/peer_config.h"
 #include "rib/attr_intern.h"
 
 namespace closbgp::api {
@@ -41,6 +42,7 @@ PeerState to_api(session::State s) {
 PeerView missing_interface_view(const config::Neighbor& n) {
   PeerView v;
   v.interface = n.interface;
+  v.description = n.description;
   v.remote_as_config = n.remote_as.to_string();
   v.last_error = "interface does not exist";
   return v;
@@ -64,6 +66,8 @@ PeerView NodeViews::peer_view(const std::string& name, const session::Peer& p) c
   v.interface = p.identity().interface;
   v.address = s.address.value_or("");
   v.remote_as_config = p.identity().remote_as_config;
+  if (const auto* n = session::find_neighbor(speaker_.config(), p.identity().config_name))
+    v.description = n->description;
   v.state = to_api(s.state);
   if (s.negotiated) {
     v.remote_as = s.negotiated->peer_as;

@@ -40,6 +40,7 @@ void fill(const PeerView& p, closbgp::v1::PeerSummary* peer) {
   peer->set_drain_state(p.drain_state);
   peer->set_rfc7606_events(p.rfc7606_events);
   peer->set_interface(p.interface);
+  peer->set_description(p.description);
   peer->set_address(p.address);
   peer->set_remote_as_config(p.remote_as_config);
   peer->set_remote_as(p.remote_as);

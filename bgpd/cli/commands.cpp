@@ -205,8 +205,8 @@ int cmd_show_bgp_summary(const ClientOptions& opts) {
           width = std::max(width, static_cast<int>(name.size()));
           names.push_back(std::move(name));
         }
-        std::printf("%-*s %-10s %9s %9s %-10s %-12s %8s\n", width, "Neighbor", "AS", "MsgRcvd",
-                    "MsgSent", "Up/Down", "State/PfxRcd", "PfxSnt");
+        std::printf("%-*s %-10s %9s %9s %-10s %-12s %8s %s\n", width, "Neighbor", "AS", "MsgRcvd",
+                    "MsgSent", "Up/Down", "State/PfxRcd", "PfxSnt", "Desc");
         for (int i = 0; i < resp.peers_size(); ++i) {
           const auto& p = resp.peers(i);
           const std::string as =
@@ -216,9 +216,10 @@ int cmd_show_bgp_summary(const ClientOptions& opts) {
                                     : p.shutdown()            ? "Idle (Admin)"
                                     : p.max_prefix_exceeded() ? "Idle (PfxCt)"
                                                               : state_name(p.state());
-          std::printf("%-*s %-10s %9lu %9lu %-10s %-12s %8lu\n", width, names[i].c_str(),
+          std::printf("%-*s %-10s %9lu %9lu %-10s %-12s %8lu %s\n", width, names[i].c_str(),
                       as.c_str(), p.messages_received(), p.messages_sent(),
-                      duration(p.uptime_seconds()).c_str(), state.c_str(), p.prefixes_sent());
+                      duration(p.uptime_seconds()).c_str(), state.c_str(), p.prefixes_sent(),
+                      p.description().c_str());
         }
         std::printf("\nTotal number of neighbors %d\n", resp.peers_size());
       });
@@ -422,6 +423,7 @@ int cmd_show_bgp_neighbor(const ClientOptions& opts, const std::string& name) {
             p.remote_as() != 0 ? std::to_string(p.remote_as()) : p.remote_as_config();
         std::printf("BGP neighbor %s, remote AS %s, %s for %s\n", name.c_str(), as.c_str(),
                     state_name(p.state()).c_str(), duration(p.uptime_seconds()).c_str());
+        if (!p.description().empty()) std::printf("  Description: %s\n", p.description().c_str());
         std::printf("  Address %s, router-id %s, hostname %s, hold time %u s\n",
                     p.address().empty() ? "-" : p.address().c_str(),
                     p.peer_router_id().empty() ? "-" : p.peer_router_id().c_str(),

@@ -16,24 +16,6 @@ namespace closbgp::config {
 using namespace yaml;
 namespace {
 
-Timers parse_timers(const YAML::Node& n) {
-  Section s(n, "timers", {"keepalive", "hold", "connect-retry"});
-  Timers t;
-  if (s.has("hold")) t.hold = uint16_t(number(s.get("hold"), "timers.hold", 0, 65535));
-  if (t.hold == 1 || t.hold == 2)
-    fail(s.get("hold"), "timers.hold", "must be 0 or at least 3 (RFC 4271)");
-  if (s.has("keepalive"))
-    t.keepalive = uint16_t(number(s.get("keepalive"), "timers.keepalive", 0, 21845));
-  else if (t.hold != 0)
-    t.keepalive = uint16_t(std::min<int>(3, t.hold / 3));
-  if (t.hold != 0 && t.keepalive >= t.hold)
-    fail(s.has("keepalive") ? s.get("keepalive") : n, "timers.keepalive",
-         "must be less than the hold time " + std::to_string(t.hold));
-  if (s.has("connect-retry"))
-    t.connect_retry = uint16_t(number(s.get("connect-retry"), "timers.connect-retry", 1, 65535));
-  return t;
-}
-
 Fib parse_fib(const YAML::Node& n) {
   Section s(n, "fib",
             {"enabled", "table", "metric", "protocol", "resilient", "nexthop-objects",
@@ -182,7 +164,7 @@ Config parse_root(const YAML::Node& root, Files files) {
   if (!addr || !addr->is_v4() || addr->is_unspecified())
     fail(s.get("router-id"), "router-id", "'" + rid + "' must be a non-zero IPv4 address");
   c.router_id = *addr;
-  if (s.has("timers")) c.timers = parse_timers(s.get("timers"));
+  if (s.has("timers")) c.timers = parse_timers(s.get("timers"), "timers");
   if (s.has("bfd")) c.bfd = parse_bfd(s.get("bfd"), "bfd", Bfd{});
   if (s.has("neighbors")) {
     const auto list = s.get("neighbors");

@@ -62,6 +62,8 @@ struct Neighbor {
   std::optional<wire::IpAddress> address;    // numbered peer
   std::optional<wire::Prefix> listen_range;  // dynamic neighbours from this range
   RemoteAs remote_as;
+  std::string description;                  // the operator's words: "spine1 Eth1/1"
+  std::optional<Timers> timers;             // its own; unset: the top level's
   bool ttl_security = false;                // RFC 5082: accept only packets with TTL 255
   std::optional<Bfd> bfd;                   // set: BFD on with these timers
   std::string route_map_in, route_map_out;  // names in Config::policies; empty: none

@@ -137,13 +137,33 @@ Bfd parse_bfd(const YAML::Node& n, const std::string& path, Bfd defaults) {
   return defaults;
 }
 
+Timers parse_timers(const YAML::Node& n, const std::string& path) {
+  Section s(n, path, {"keepalive", "hold", "connect-retry"});
+  Timers t;
+  if (s.has("hold")) t.hold = uint16_t(number(s.get("hold"), s.key_path("hold"), 0, 65535));
+  if (t.hold == 1 || t.hold == 2)
+    fail(s.get("hold"), s.key_path("hold"), "must be 0 or at least 3 (RFC 4271)");
+  if (s.has("keepalive"))
+    t.keepalive = uint16_t(number(s.get("keepalive"), s.key_path("keepalive"), 0, 21845));
+  else if (t.hold != 0)
+    t.keepalive = uint16_t(std::min<int>(3, t.hold / 3));
+  if (t.hold != 0 && t.keepalive >= t.hold)
+    fail(s.has("keepalive") ? s.get("keepalive") : n, s.key_path("keepalive"),
+         "must be less than the hold time " + std::to_string(t.hold));
+  if (s.has("connect-retry"))
+    t.connect_retry =
+        uint16_t(number(s.get("connect-retry"), s.key_path("connect-retry"), 1, 65535));
+  return t;
+}
+
 Neighbor parse_neighbor(const YAML::Node& n, size_t index, const Bfd& global_bfd,
                         const policy::Policies& policies, Files files) {
   const std::string path = "neighbors[" + std::to_string(index) + "]";
-  Section s(n, path,
-            {"interface", "address", "listen-range", "remote-as", "ttl-security", "bfd",
-             "route-map-in", "route-map-out", "allowas-in", "remove-private-as",
-             "default-originate", "max-prefix", "path-attribute", "password", "password-file"});
+  Section s(
+      n, path,
+      {"interface", "address", "listen-range", "remote-as", "ttl-security", "bfd", "route-map-in",
+       "route-map-out", "allowas-in", "remove-private-as", "default-originate", "max-prefix",
+       "path-attribute", "password", "password-file", "description", "timers"});
   Neighbor nb;
   nb.line = line_of(n);
   const int kinds = int(s.has("interface")) + int(s.has("address")) + int(s.has("listen-range"));
@@ -163,6 +183,9 @@ Neighbor parse_neighbor(const YAML::Node& n, size_t index, const Bfd& global_bfd
   }
   if (s.has("listen-range"))
     nb.listen_range = prefix(s.get("listen-range"), s.key_path("listen-range"));
+  if (s.has("description"))
+    nb.description = scalar(s.get("description"), s.key_path("description"));
+  if (s.has("timers")) nb.timers = parse_timers(s.get("timers"), s.key_path("timers"));
   if (!s.has("remote-as")) fail(n, s.key_path("remote-as"), "is required");
   nb.remote_as = parse_remote_as(s.get("remote-as"), s.key_path("remote-as"));
   if (s.has("ttl-security"))

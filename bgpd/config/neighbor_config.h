@@ -1,5 +1,5 @@
-// The `neighbors` entries of the config file, and the BFD timers that both
-// the top level and a neighbour may set.
+// The `neighbors` entries of the config file, and the BFD and session
+// timers that both the top level and a neighbour may set.
 #pragma once
 
 #include "bgpd/config/config.h"
@@ -8,6 +8,9 @@
 namespace closbgp::config {
 
 Bfd parse_bfd(const YAML::Node& n, const std::string& path, Bfd defaults);
+// timers: {keepalive, hold, connect-retry} at `path` (the top level's, or a
+// neighbour's own); keepalive defaults to a third of hold, at most 3.
+Timers parse_timers(const YAML::Node& n, const std::string& path);
 
 // neighbors[index]; `global_bfd`: the timers an interface neighbour gets by
 // default; route-maps it names must be in `policies`; its password file is

@@ -18,6 +18,8 @@ std::string hostname() {
 // The parts of a neighbour that only change how routes are filtered and
 // sent: a reload re-applies them to a running session.
 config::Neighbor without_policy(config::Neighbor n) {
+  n.description.clear();  // words only: shown at once, nothing restarts
+  n.timers.reset();       // compared as the session runs them (own or top level)
   n.route_map_in.clear();
   n.route_map_out.clear();
   n.remove_private_as = {};
@@ -35,9 +37,10 @@ LocalConfig local_config(const config::Config& cfg, const config::Neighbor& n, b
   LocalConfig l;
   l.asn = cfg.asn;
   l.router_id = cfg.router_id.v4_host_order();
-  l.hold_time = cfg.timers.hold;
-  l.keepalive = cfg.timers.keepalive;
-  l.connect_retry = cfg.timers.connect_retry;
+  const config::Timers& timers = n.timers.value_or(cfg.timers);
+  l.hold_time = timers.hold;
+  l.keepalive = timers.keepalive;
+  l.connect_retry = timers.connect_retry;
   l.hostname = hostname();
   using K = config::RemoteAs::Kind;
   l.peer_as.kind = n.remote_as.kind == K::External   ? PeerAsRule::Kind::External

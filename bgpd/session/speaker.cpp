@@ -284,8 +284,12 @@ std::expected<std::vector<std::string>, std::string> Speaker::reload(config::Con
 }
 
 void Speaker::reload_neighbors(const config::Config& old, std::vector<std::string>& changes) {
-  const bool timers_changed = cfg_.timers != old.timers;
-  if (timers_changed) changes.push_back("timers changed: every session restarts");
+  if (cfg_.timers != old.timers)
+    changes.push_back("timers changed: sessions without timers of their own restart");
+  // The timers a neighbour's session runs with: its own, or the top level's.
+  auto timers = [](const config::Config& c, const config::Neighbor& n) {
+    return n.timers.value_or(c.timers);
+  };
   std::vector<std::string> names;
   for (const auto& [name, p] : peers_) names.push_back(name);
   for (const auto& name : names) {
@@ -295,7 +299,11 @@ void Speaker::reload_neighbors(const config::Config& old, std::vector<std::strin
     if (!now) {
       changes.push_back("neighbor " + name + " removed");
       retire(name, wire::cease::kPeerDeconfigured, "removed from the configuration");
-    } else if (timers_changed || !before || needs_restart(*before, *now)) {
+      continue;
+    }
+    if (before && before->description != now->description)
+      changes.push_back("neighbor " + name + ": description '" + now->description + "'");
+    if (!before || needs_restart(*before, *now) || timers(old, *before) != timers(cfg_, *now)) {
       changes.push_back("neighbor " + name + " restarted: its session settings changed");
       retire(name, wire::cease::kOtherConfigChange, "session settings changed");
     } else if (peer_policy(cfg_, *now) != p.policy()) {

@@ -109,7 +109,7 @@ class ScriptedPeer:
     and announcements per prefix."""
 
     def __init__(self, ns_name, local, dut, asn):
-        self.local, self.asn = local, asn
+        self.ns_name, self.local, self.dut, self.asn = ns_name, local, dut, asn
         self.routes, self.withdrawn, self.announced = {}, {}, {}
         self.communities = {}  # prefix -> COMMUNITIES values, as last sent
         self.notification = None  # (code, subcode) of a NOTIFICATION received

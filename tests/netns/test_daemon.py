@@ -193,7 +193,7 @@ def test_prometheus_metrics(netns_factory, tmp_path):
     ns = netns_factory("metrics")
     d = Daemon(ns, "asn: 65101\nrouter-id: 10.0.0.11\nfib: {enabled: false}\n"
                "metrics: {listen: \"127.0.0.1:9179\"}\nnetworks: [10.9.0.0/24]\n"
-               "neighbors: [{address: 192.0.2.9, remote-as: 65009}]\n", tmp_path)
+               "neighbors: [{address: 192.0.2.9, remote-as: 65009, description: \"edge \\\"1\\\"\"}]\n", tmp_path)
     try:
         d.wait_api()
 
@@ -211,6 +211,8 @@ def test_prometheus_metrics(netns_factory, tmp_path):
         assert '# TYPE closbgp_peer_established gauge' in out
         assert 'closbgp_info{router_id="10.0.0.11",local_as="65101",drain_state=' in out
         assert 'closbgp_peer_established{peer="192.0.2.9"} 0' in out
+        # A description labels one info series (escaped), not every sample.
+        assert 'closbgp_peer_info{peer="192.0.2.9",description="edge \\"1\\""} 1' in out, out
         assert "closbgp_rib_prefixes 1" in out
         assert "closbgp_rib_attribute_sets 1" in out  # the one network's
         assert 'closbgp_peer_rfc7606_events_total{peer="192.0.2.9"} 0' in out

@@ -51,6 +51,36 @@ def established(d):
             if p["state"] == "established"}
 
 
+def test_a_neighbours_description_and_own_timers(router):
+    """description is shown at once and restarts nothing; a neighbour's own
+    timers restart its session only, which then runs with them."""
+    d, a, b = router
+    wait_for(lambda: len(established(d)) == 2, 10, "both sessions")
+    time.sleep(1.1)
+    before = established(d)
+    d.write_config(BASE % (', description: "spine B", timers: {hold: 30}', ""))
+    out = d.ctl("config", "reload").stdout
+    assert "neighbor 192.0.2.3: description 'spine B'" in out, out
+    assert "neighbor 192.0.2.3 restarted" in out and "192.0.2.2" not in out, out
+    wait_for(lambda: b.notification == (6, 6), 10, "Cease / Other Configuration Change at B")
+    b2 = ScriptedPeer(b.ns_name, B, b.dut, b.asn)
+    try:
+        wait_for(lambda: B in established(d), 10, "B back")
+        # (Its hold time is the smaller of both: the scripted peer offers 0;
+        # unit session/peer_config_test.cpp checks the timers it offers.)
+        assert d.ctl_json("show", "bgp", "neighbors", B)["description"] == "spine B"
+        assert established(d)[A] >= before[A]  # A untouched
+        d.write_config(BASE % (', description: "spine B, rack 2", timers: {hold: 30}', ""))
+        out = d.ctl("config", "reload").stdout
+        assert "description 'spine B, rack 2'" in out and "restarted" not in out, out
+        summary = {p["address"]: p for p in d.ctl_json("show", "bgp", "summary")["peers"]}
+        assert summary[B]["description"] == "spine B, rack 2" and summary[A]["description"] == ""
+        assert "spine B, rack 2" in d.ctl("show", "bgp", "summary").stdout
+        assert b2.notification is None
+    finally:
+        b2.close()
+
+
 def test_reload_applies_only_the_difference(router):
     d, a, b = router
     a.announce("10.60.0.0/24")

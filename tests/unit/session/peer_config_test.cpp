@@ -1,0 +1,51 @@
+#include "bgpd/session/peer_config.h"
+
+#include <gtest/gtest.h>
+
+#include "bgpd/config/config.h"
+
+namespace closbgp::session {
+namespace {
+
+config::Config with_neighbor(const std::string& neighbor) {
+  auto c = config::parse_config(
+      "asn: 65101\nrouter-id: 10.0.0.11\ntimers: {hold: 9}\nneighbors:\n  - " + neighbor + "\n",
+      "t.yaml");
+  EXPECT_TRUE(c) << (c ? "" : c.error().to_string());
+  return c.value_or(config::Config{});
+}
+
+TEST(PeerConfig, ANeighbourRunsWithItsOwnTimersOrTheTopLevels) {
+  const auto global = with_neighbor("{interface: swp1, remote-as: external}");
+  const auto l = local_config(global, global.neighbors.at(0), false);
+  EXPECT_EQ(l.hold_time, 9);
+  EXPECT_EQ(l.keepalive, 3);
+  const auto own =
+      with_neighbor("{interface: swp1, remote-as: external, timers: {hold: 30, connect-retry: 2}}");
+  const auto o = local_config(own, own.neighbors.at(0), false);
+  EXPECT_EQ(o.hold_time, 30);
+  EXPECT_EQ(o.keepalive, 3);  // a third of hold, at most 3
+  EXPECT_EQ(o.connect_retry, 2);
+}
+
+TEST(PeerConfig, ADescriptionRestartsNothing) {
+  const auto a = with_neighbor("{interface: swp1, remote-as: external}");
+  const auto b = with_neighbor("{interface: swp1, remote-as: external, description: spine1}");
+  EXPECT_EQ(b.neighbors.at(0).description, "spine1");
+  EXPECT_FALSE(needs_restart(a.neighbors.at(0), b.neighbors.at(0)));
+  const auto c = with_neighbor("{interface: swp1, remote-as: 65000}");
+  EXPECT_TRUE(needs_restart(a.neighbors.at(0), c.neighbors.at(0)));
+}
+
+TEST(PeerConfig, ANeighboursTimersAreCheckedWhereTheyAre) {
+  auto c = config::parse_config(
+      "asn: 65101\nrouter-id: 10.0.0.11\nneighbors:\n"
+      "  - {interface: swp1, remote-as: external, timers: {hold: 2}}\n",
+      "t.yaml");
+  ASSERT_FALSE(c);
+  EXPECT_EQ(c.error().key, "neighbors[0].timers.hold");
+  EXPECT_EQ(c.error().line, 4);
+}
+
+}  // namespace
+}  // namespace closbgp::session
