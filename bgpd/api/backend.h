@@ -34,6 +34,7 @@ struct PeerView {
   uint64_t bfd_flaps = 0;       // Up -> Down transitions
   std::string drain_state;      // what the neighbour is sent as: "live", "drained", "warm"
   uint64_t rfc7606_events = 0;  // UPDATEs with attribute errors the session survived
+  uint64_t transitions = 0;     // into and out of Established
   std::vector<std::string> capabilities;  // negotiated on the established session
   uint64_t stale_paths = 0;               // graceful restart: kept from before its restart
   bool shutdown = false;                  // by the operator
@@ -78,6 +79,8 @@ struct SummaryView {
   uint64_t rib_attribute_sets = 0;  // distinct path attribute sets held (interned, shared)
   std::vector<std::pair<std::string, uint64_t>> family_prefixes;  // "ipv4-unicast", count
   uint64_t resident_memory_bytes = 0;
+  double cpu_seconds = 0;         // user and system, since the start
+  double start_time_seconds = 0;  // since the Unix epoch
   bool fib_enabled = false;
   uint64_t fib_routes = 0, fib_groups = 0, fib_nexthops = 0, fib_operations = 0, fib_errors = 0;
   uint64_t fib_sends = 0;  // netlink sends, each a batch of operations

@@ -1,6 +1,9 @@
 #include "bgpd/api/metrics_text.h"
 
+#include <cstdio>
 #include <functional>
+
+#include "bgpd/version.h"
 
 namespace closbgp::api {
 namespace {
@@ -25,13 +28,21 @@ class Writer {
     out_ += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " " + type + "\n";
   }
   void sample(const char* name, const std::string& labels, uint64_t value) {
-    out_ += name;
-    if (!labels.empty()) out_ += "{" + labels + "}";
-    out_ += " " + std::to_string(value) + "\n";
+    sample_text(name, labels, std::to_string(value));
+  }
+  void sample_seconds(const char* name, const std::string& labels, double value) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.3f", value);
+    sample_text(name, labels, buf);
   }
   std::string take() { return std::move(out_); }
 
  private:
+  void sample_text(const char* name, const std::string& labels, const std::string& value) {
+    out_ += name;
+    if (!labels.empty()) out_ += "{" + labels + "}";
+    out_ += " " + value + "\n";
+  }
   std::string out_;
 };
 
@@ -44,8 +55,22 @@ std::string metrics_text(const SummaryView& s) {
            "router_id=\"" + label(s.router_id) + "\",local_as=\"" + std::to_string(s.local_as) +
                "\",drain_state=\"" + label(s.drain_state) + "\"",
            1);
-  w.family("closbgp_rib_prefixes", "gauge", "Prefixes in the Loc-RIB.");
-  w.sample("closbgp_rib_prefixes", "", s.rib_prefixes);
+  w.family("closbgp_build_info", "gauge", "The daemon's version; the value is always 1.");
+  w.sample("closbgp_build_info",
+           "version=\"" + label(kVersion) + "\",commit=\"" + label(kGitCommit) + "\"", 1);
+  w.family("closbgp_drain_state", "gauge", "1 for the node's drain state, 0 for the others.");
+  for (const char* state : {"live", "drained", "warm"})
+    w.sample("closbgp_drain_state", std::string("state=\"") + state + "\"",
+             uint64_t(s.drain_state == state));
+  w.family("process_resident_memory_bytes", "gauge", "Resident memory.");
+  w.sample("process_resident_memory_bytes", "", s.resident_memory_bytes);
+  w.family("process_cpu_seconds_total", "counter", "User and system CPU time.");
+  w.sample_seconds("process_cpu_seconds_total", "", s.cpu_seconds);
+  w.family("process_start_time_seconds", "gauge", "Start time since the Unix epoch.");
+  w.sample_seconds("process_start_time_seconds", "", s.start_time_seconds);
+  w.family("closbgp_rib_prefixes", "gauge", "Prefixes in the Loc-RIB, per address family.");
+  for (const auto& [family, prefixes] : s.family_prefixes)
+    w.sample("closbgp_rib_prefixes", "afi_safi=\"" + label(family) + "\"", prefixes);
   w.family("closbgp_rib_attribute_sets", "gauge",
            "Distinct path attribute sets held, each once however many routes share it.");
   w.sample("closbgp_rib_attribute_sets", "", s.rib_attribute_sets);
@@ -60,6 +85,8 @@ std::string metrics_text(const SummaryView& s) {
     w.sample("closbgp_fib_sends_total", "", s.fib_sends);
     w.family("closbgp_fib_errors_total", "counter", "Netlink operations the kernel refused.");
     w.sample("closbgp_fib_errors_total", "", s.fib_errors);
+    w.family("closbgp_fib_backlog", "gauge", "Route changes queued for the kernel.");
+    w.sample("closbgp_fib_backlog", "", s.fib_backlog);
     w.family("closbgp_fib_awaiting_install", "gauge",
              "Prefixes held back from peers until the kernel has them (advertise-after-install).");
     w.sample("closbgp_fib_awaiting_install", "", s.fib_awaiting_install);
@@ -76,6 +103,9 @@ std::string metrics_text(const SummaryView& s) {
        [](const PeerView& p) { return uint64_t(p.state == PeerState::Established); }},
       {"closbgp_peer_state_seconds", "gauge", "Time in the current session state.",
        [](const PeerView& p) { return p.uptime_seconds; }},
+      {"closbgp_peer_transitions_total", "counter",
+       "Session transitions into and out of Established (a flap counts two).",
+       [](const PeerView& p) { return p.transitions; }},
       {"closbgp_peer_messages_received_total", "counter", "BGP messages received.",
        [](const PeerView& p) { return p.messages_received; }},
       {"closbgp_peer_messages_sent_total", "counter", "BGP messages sent.",

@@ -1,23 +1,13 @@
 #include "bgpd/api/node_views.h"
 
-#include <unistd.h>
-
-#include <fstream>
-
 #include "bgpd/api/fib_view.h"
+#include "bgpd/api/process_stats.h"
 #include "bgpd/api/route_views.h"
 #include "bgpd/session/peer_config.h"
 #include "rib/attr_intern.h"
 
 namespace closbgp::api {
 namespace {
-
-uint64_t resident_memory_bytes() {
-  std::ifstream statm("/proc/self/statm");
-  uint64_t size = 0, resident = 0;
-  statm >> size >> resident;
-  return resident * uint64_t(sysconf(_SC_PAGESIZE));
-}
 
 PeerState to_api(session::State s) {
   using S = session::State;
@@ -89,6 +79,7 @@ PeerView NodeViews::peer_view(const std::string& name, const session::Peer& p) c
   v.last_reset = s.last_reset;
   v.rfc7606_events = s.rfc7606_events;
   v.updates_filtered = s.updates_filtered;
+  v.transitions = s.transitions;
   v.max_prefix = p.policy().max_prefix.limit;
   v.max_prefix_exceeded = s.max_prefix_exceeded;
   v.bfd_state = s.bfd_state;
@@ -115,7 +106,10 @@ SummaryView NodeViews::summary() const {
   for (auto f : wire::kAllFamilies)
     s.family_prefixes.emplace_back(wire::family_name(f),
                                    rib.loc_rib().entries().size(wire::afi_of(f)));
-  s.resident_memory_bytes = resident_memory_bytes();
+  const ProcessStats process = process_stats();
+  s.resident_memory_bytes = process.resident_bytes;
+  s.cpu_seconds = process.cpu_seconds;
+  s.start_time_seconds = process.start_time_seconds;
   if (const fib::Fib* fib = speaker_.fib()) {
     const auto f = fib->status();
     s.fib_enabled = true;

@@ -39,6 +39,7 @@ void fill(const std::vector<FibNextHopView>& hops,
 void fill(const PeerView& p, closbgp::v1::PeerSummary* peer) {
   peer->set_drain_state(p.drain_state);
   peer->set_rfc7606_events(p.rfc7606_events);
+  peer->set_transitions(p.transitions);
   peer->set_interface(p.interface);
   peer->set_description(p.description);
   peer->set_address(p.address);

@@ -110,6 +110,7 @@ void Peer::accept(std::shared_ptr<Transport> transport) {
 
 void Peer::session_established(SessionSlot& slot) {
   established_at_ = time_.now();
+  ++transitions_;
   const auto& n = slot.fsm.negotiated;
   std::string families;
   for (auto f : wire::kAllFamilies)
@@ -137,6 +138,7 @@ void Peer::session_down(SessionSlot& slot, const std::string& reason, bool plann
       established_at_
           ? std::chrono::duration_cast<std::chrono::seconds>(time_.now() - *established_at_)
           : std::chrono::seconds(0);
+  if (established_at_) ++transitions_;
   established_at_.reset();
   last_reset_ = std::chrono::system_clock::now();
   if (planned) {
@@ -274,6 +276,7 @@ PeerStatus Peer::status() const {
   v.messages_sent = sessions_.messages_sent();
   v.rfc7606_events = intake_.rfc7606_events();
   v.updates_filtered = intake_.updates_filtered();
+  v.transitions = transitions_;
   v.max_prefix_exceeded = max_prefix_.held();
   v.last_error = sessions_.last_error();
   v.last_reset = last_reset_;

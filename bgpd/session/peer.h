@@ -54,6 +54,7 @@ struct PeerStatus {
   uint64_t messages_received = 0, messages_sent = 0;
   uint64_t rfc7606_events = 0;    // UPDATEs with attribute errors the session survived
   uint64_t updates_filtered = 0;  // UPDATEs its path-attribute filter acted on
+  uint64_t transitions = 0;       // into and out of Established (a flap counts two)
   bool max_prefix_exceeded = false;
   std::string last_error;
   std::optional<std::chrono::system_clock::time_point> last_reset;
@@ -182,6 +183,7 @@ class Peer : private SessionPair::Owner {
   RestartHelper restart_;  // graceful restart, the helper's side: its stale paths' time
   std::optional<Clock::time_point> established_at_;
   std::optional<std::chrono::system_clock::time_point> last_reset_;  // wall clock, for the API
+  uint64_t transitions_ = 0;
   SessionPair sessions_;  // after what its callbacks read
   BfdWatch bfd_;          // last: its callbacks use the members above
 };

@@ -213,7 +213,16 @@ def test_prometheus_metrics(netns_factory, tmp_path):
         assert 'closbgp_peer_established{peer="192.0.2.9"} 0' in out
         # A description labels one info series (escaped), not every sample.
         assert 'closbgp_peer_info{peer="192.0.2.9",description="edge \\"1\\""} 1' in out, out
-        assert "closbgp_rib_prefixes 1" in out
+        assert 'closbgp_rib_prefixes{afi_safi="ipv4-unicast"} 1' in out
+        assert 'closbgp_rib_prefixes{afi_safi="ipv6-unicast"} 0' in out
+        assert 'closbgp_build_info{version="' in out and 'closbgp_peer_transitions_total' in out
+        assert sum(f'closbgp_drain_state{{state="{s}"}} 1' in out
+                   for s in ("live", "drained", "warm")) == 1
+        for name in ("process_resident_memory_bytes", "process_cpu_seconds_total",
+                     "process_start_time_seconds"):
+            value = float(next(line for line in out.splitlines() if line.startswith(name + " "))
+                          .split()[1])
+            assert value > 0, name
         assert "closbgp_rib_attribute_sets 1" in out  # the one network's
         assert 'closbgp_peer_rfc7606_events_total{peer="192.0.2.9"} 0' in out
         assert 'closbgp_peer_updates_filtered_total{peer="192.0.2.9"} 0' in out
