@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <functional>
+#include <type_traits>
 
 #include "bgpd/version.h"
 
@@ -29,6 +30,15 @@ class Writer {
   }
   void sample(const char* name, const std::string& labels, uint64_t value) {
     sample_text(name, labels, std::to_string(value));
+  }
+  // A family of one sample without labels.
+  template <class V>
+  void single(const char* name, const char* type, const char* help, V value) {
+    family(name, type, help);
+    if constexpr (std::is_floating_point_v<V>)
+      sample_seconds(name, "", value);
+    else
+      sample(name, "", uint64_t(value));
   }
   void sample_seconds(const char* name, const std::string& labels, double value) {
     char buf[32];
@@ -62,34 +72,29 @@ std::string metrics_text(const SummaryView& s) {
   for (const char* state : {"live", "drained", "warm"})
     w.sample("closbgp_drain_state", std::string("state=\"") + state + "\"",
              uint64_t(s.drain_state == state));
-  w.family("process_resident_memory_bytes", "gauge", "Resident memory.");
-  w.sample("process_resident_memory_bytes", "", s.resident_memory_bytes);
-  w.family("process_cpu_seconds_total", "counter", "User and system CPU time.");
-  w.sample_seconds("process_cpu_seconds_total", "", s.cpu_seconds);
-  w.family("process_start_time_seconds", "gauge", "Start time since the Unix epoch.");
-  w.sample_seconds("process_start_time_seconds", "", s.start_time_seconds);
+  w.single("process_resident_memory_bytes", "gauge", "Resident memory.", s.resident_memory_bytes);
+  w.single("process_cpu_seconds_total", "counter", "User and system CPU time.", s.cpu_seconds);
+  w.single("process_start_time_seconds", "gauge", "Start time since the Unix epoch.",
+           s.start_time_seconds);
   w.family("closbgp_rib_prefixes", "gauge", "Prefixes in the Loc-RIB, per address family.");
   for (const auto& [family, prefixes] : s.family_prefixes)
     w.sample("closbgp_rib_prefixes", "afi_safi=\"" + label(family) + "\"", prefixes);
-  w.family("closbgp_rib_attribute_sets", "gauge",
-           "Distinct path attribute sets held, each once however many routes share it.");
-  w.sample("closbgp_rib_attribute_sets", "", s.rib_attribute_sets);
+  w.single("closbgp_rib_attribute_sets", "gauge",
+           "Distinct path attribute sets held, each once however many routes share it.",
+           s.rib_attribute_sets);
   if (s.fib_enabled) {
-    w.family("closbgp_fib_routes", "gauge", "Routes the daemon holds in the kernel.");
-    w.sample("closbgp_fib_routes", "", s.fib_routes);
-    w.family("closbgp_fib_nexthop_groups", "gauge", "Kernel nexthop groups in use.");
-    w.sample("closbgp_fib_nexthop_groups", "", s.fib_groups);
-    w.family("closbgp_fib_operations_total", "counter", "Netlink operations sent.");
-    w.sample("closbgp_fib_operations_total", "", s.fib_operations);
-    w.family("closbgp_fib_sends_total", "counter", "Netlink sends, each a batch of operations.");
-    w.sample("closbgp_fib_sends_total", "", s.fib_sends);
-    w.family("closbgp_fib_errors_total", "counter", "Netlink operations the kernel refused.");
-    w.sample("closbgp_fib_errors_total", "", s.fib_errors);
-    w.family("closbgp_fib_backlog", "gauge", "Route changes queued for the kernel.");
-    w.sample("closbgp_fib_backlog", "", s.fib_backlog);
-    w.family("closbgp_fib_awaiting_install", "gauge",
-             "Prefixes held back from peers until the kernel has them (advertise-after-install).");
-    w.sample("closbgp_fib_awaiting_install", "", s.fib_awaiting_install);
+    w.single("closbgp_fib_routes", "gauge", "Routes the daemon holds in the kernel.", s.fib_routes);
+    w.single("closbgp_fib_nexthop_groups", "gauge", "Kernel nexthop groups in use.", s.fib_groups);
+    w.single("closbgp_fib_operations_total", "counter", "Netlink operations sent.",
+             s.fib_operations);
+    w.single("closbgp_fib_sends_total", "counter", "Netlink sends, each a batch of operations.",
+             s.fib_sends);
+    w.single("closbgp_fib_errors_total", "counter", "Netlink operations the kernel refused.",
+             s.fib_errors);
+    w.single("closbgp_fib_backlog", "gauge", "Route changes queued for the kernel.", s.fib_backlog);
+    w.single("closbgp_fib_awaiting_install", "gauge",
+             "Prefixes held back from peers until the kernel has them (advertise-after-install).",
+             s.fib_awaiting_install);
   }
   struct PeerMetric {
     const char* name;
