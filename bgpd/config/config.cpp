@@ -140,6 +140,7 @@ Config parse_root(const YAML::Node& root, Files files) {
                              "timers",
                              "bfd",
                              "neighbors",
+                             "peer-templates",
                              "networks",
                              "fib",
                              "grpc",
@@ -166,17 +167,21 @@ Config parse_root(const YAML::Node& root, Files files) {
   c.router_id = *addr;
   if (s.has("timers")) c.timers = parse_timers(s.get("timers"), "timers");
   if (s.has("bfd")) c.bfd = parse_bfd(s.get("bfd"), "bfd", Bfd{});
+  const auto templates = s.has("peer-templates") ? s.get("peer-templates") : YAML::Node();
+  check_templates(templates);
   if (s.has("neighbors")) {
     const auto list = s.get("neighbors");
     if (!list.IsSequence()) fail(list, "neighbors", "must be a list");
     std::set<std::string> seen;
     for (size_t i = 0; i < list.size(); ++i) {
-      Neighbor nb = parse_neighbor(list[i], i, c.bfd, c.policies, files);
+      Neighbor nb =
+          parse_neighbor(with_template(list[i], i, templates), i, c.bfd, c.policies, files);
       if (!seen.insert(nb.name()).second)
         fail(list[i], "neighbors[" + std::to_string(i) + "]",
              "'" + nb.name() + "' is configured twice");
       c.neighbors.push_back(std::move(nb));
     }
+    check_interface_overlaps(list, c.neighbors);
   }
   if (s.has("networks")) {
     const auto list = s.get("networks");

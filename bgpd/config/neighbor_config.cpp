@@ -1,7 +1,9 @@
 #include "bgpd/config/neighbor_config.h"
 
 #include <algorithm>
+#include <set>
 
+#include "bgpd/config/interface_globs.h"
 #include "bgpd/config/policy_config.h"
 #include "bgpd/config/secret_file.h"
 
@@ -124,6 +126,24 @@ std::string parse_password(const YAML::Node& n, const std::string& path) {
   return p;
 }
 
+// The keys that name a neighbour, and those that set how it runs (which a
+// peer template may set too).
+const std::set<std::string> kIdentityKeys = {"interface", "address", "listen-range"};
+const std::set<std::string> kSettingKeys = {"remote-as",
+                                            "ttl-security",
+                                            "bfd",
+                                            "route-map-in",
+                                            "route-map-out",
+                                            "allowas-in",
+                                            "remove-private-as",
+                                            "default-originate",
+                                            "max-prefix",
+                                            "path-attribute",
+                                            "password",
+                                            "password-file",
+                                            "description",
+                                            "timers"};
+
 }  // namespace
 
 Bfd parse_bfd(const YAML::Node& n, const std::string& path, Bfd defaults) {
@@ -135,6 +155,58 @@ Bfd parse_bfd(const YAML::Node& n, const std::string& path, Bfd defaults) {
     defaults.multiplier = uint8_t(number(s.get("multiplier"), s.key_path("multiplier"), 1, 255));
   if (s.has("strict")) defaults.strict = boolean(s.get("strict"), s.key_path("strict"));
   return defaults;
+}
+
+void check_templates(const YAML::Node& templates) {
+  if (!templates || templates.IsNull()) return;
+  if (!templates.IsMap())
+    fail(templates, "peer-templates", "must be a map: NAME: {neighbour keys}");
+  for (const auto& entry : templates) {
+    const std::string name = scalar(entry.first, "peer-templates");
+    const std::string path = "peer-templates." + name;
+    if (!entry.second.IsMap()) fail(entry.second, path, "must be a map of neighbour keys");
+    std::set<std::string> allowed = kSettingKeys;
+    allowed.insert(kIdentityKeys.begin(), kIdentityKeys.end());
+    Section s(entry.second, path, allowed);
+    for (const auto& key : kIdentityKeys)
+      if (s.has(key))
+        fail(s.get(key), s.key_path(key),
+             "a template cannot name the neighbour; set " + key + " in each neighbour");
+  }
+}
+
+YAML::Node with_template(const YAML::Node& n, size_t index, const YAML::Node& templates) {
+  if (!n.IsMap() || !n["template"]) return n;
+  const std::string path = "neighbors[" + std::to_string(index) + "].template";
+  const std::string name = scalar(n["template"], path);
+  if (!templates || !templates.IsMap() || !templates[name])
+    fail(n["template"], path,
+         "no peer-template '" + name + "' (peer-templates: {" + name + ": {...}})");
+  YAML::Node merged = n;  // the document's own node: keys are added to it
+  for (const auto& entry : templates[name]) {
+    const std::string key = entry.first.Scalar();
+    if (!n[key]) merged[key] = entry.second;  // the neighbour's own keys win
+  }
+  return merged;
+}
+
+void check_interface_overlaps(const YAML::Node& list, const std::vector<Neighbor>& neighbors) {
+  for (size_t j = 0; j < neighbors.size(); ++j)
+    for (size_t i = 0; i < j; ++i) {
+      const std::string &first = neighbors[i].interface, &later = neighbors[j].interface;
+      if (first.empty() || later.empty() || !globs_overlap(first, later)) continue;
+      if (glob_covers(later, first)) continue;  // the more specific is listed first
+      const std::string key = "neighbors[" + std::to_string(j) + "].interface";
+      const std::string other = "neighbors[" + std::to_string(i) + "] '" + first + "' (line " +
+                                std::to_string(neighbors[i].line) + ")";
+      fail(list[j], key,
+           glob_covers(first, later)
+               ? "'" + later + "' is never used: " + other +
+                     " matches its interfaces first; list the more specific one first"
+               : "'" + later + "' and " + other +
+                     " both match some interfaces; make them disjoint, or list the more "
+                     "specific one first");
+    }
 }
 
 Timers parse_timers(const YAML::Node& n, const std::string& path) {
@@ -159,11 +231,10 @@ Timers parse_timers(const YAML::Node& n, const std::string& path) {
 Neighbor parse_neighbor(const YAML::Node& n, size_t index, const Bfd& global_bfd,
                         const policy::Policies& policies, Files files) {
   const std::string path = "neighbors[" + std::to_string(index) + "]";
-  Section s(
-      n, path,
-      {"interface", "address", "listen-range", "remote-as", "ttl-security", "bfd", "route-map-in",
-       "route-map-out", "allowas-in", "remove-private-as", "default-originate", "max-prefix",
-       "path-attribute", "password", "password-file", "description", "timers"});
+  std::set<std::string> keys = kIdentityKeys;
+  keys.insert(kSettingKeys.begin(), kSettingKeys.end());
+  keys.insert("template");  // merged in by with_template()
+  Section s(n, path, keys);
   Neighbor nb;
   nb.line = line_of(n);
   const int kinds = int(s.has("interface")) + int(s.has("address")) + int(s.has("listen-range"));

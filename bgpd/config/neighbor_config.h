@@ -12,6 +12,17 @@ Bfd parse_bfd(const YAML::Node& n, const std::string& path, Bfd defaults);
 // neighbour's own); keepalive defaults to a third of hold, at most 3.
 Timers parse_timers(const YAML::Node& n, const std::string& path);
 
+// peer-templates: {NAME: {neighbour keys}}: each a map of the keys a
+// neighbour may have, except those that name it (interface, address,
+// listen-range).
+void check_templates(const YAML::Node& templates);
+// neighbors[index] with the keys of the template it names (`template:
+// NAME`) that it does not set itself; `n` itself when it names none.
+YAML::Node with_template(const YAML::Node& n, size_t index, const YAML::Node& templates);
+// Interface neighbours whose patterns match a common interface: an error,
+// unless the one listed first is the more specific (README, Configuration).
+void check_interface_overlaps(const YAML::Node& list, const std::vector<Neighbor>& neighbors);
+
 // neighbors[index]; `global_bfd`: the timers an interface neighbour gets by
 // default; route-maps it names must be in `policies`; its password file is
 // read only with Files::Open.

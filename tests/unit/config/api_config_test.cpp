@@ -47,8 +47,8 @@ TEST(ApiConfig, WhatCouldOpenTheApiToOthersIsRefused) {
        "grpc.listen", "must be absolute"},
       {"socket path too long", too_long.c_str(), 3, "grpc.listen", "at most 107 bytes"},
       {"TLS on the socket",
-       "asn: 1\nrouter-id: 10.0.0.1\ngrpc:\n  tls: {cert: /dev/null, key: /dev/null}\n", 4, "grpc.tls",
-       "a Unix socket is protected by its mode"},
+       "asn: 1\nrouter-id: 10.0.0.1\ngrpc:\n  tls: {cert: /dev/null, key: /dev/null}\n", 4,
+       "grpc.tls", "a Unix socket is protected by its mode"},
       {"groups over TCP",
        "asn: 1\nrouter-id: 10.0.0.1\ngrpc:\n  listen: 127.0.0.1:50051\n  insecure: true\n"
        "  write-groups: [ops]\n",
