@@ -24,15 +24,19 @@ sockaddr_un address_of(const std::string& path) {
   return a;
 }
 
-// Whether a process accepts connections at `path` (a socket file).
-bool answers(const std::string& path) {
+// What a connect to the socket file at `path` finds: someone answering (0),
+// nobody (ECONNREFUSED: the file is stale), or another errno (EACCES: a
+// socket we may not use, perhaps a live one; it is not ours to remove).
+int connect_result(const std::string& path) {
   const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return false;
+  if (fd < 0) return errno;
   const auto a = address_of(path);
-  const bool up = ::connect(fd, reinterpret_cast<const sockaddr*>(&a), sizeof a) == 0 ||
-                  errno == EAGAIN;  // a full backlog: someone is there
+  const int result = ::connect(fd, reinterpret_cast<const sockaddr*>(&a), sizeof a) == 0 ||
+                             errno == EAGAIN  // a full backlog: someone is there
+                         ? 0
+                         : errno;
   ::close(fd);
-  return up;
+  return result;
 }
 
 // Makes `path` free to bind: nothing there, or a socket nobody answers on
@@ -46,10 +50,13 @@ std::expected<void, std::string> clear_stale(const std::string& path) {
   }
   if (!S_ISSOCK(st.st_mode))
     return std::unexpected(path + " exists and is not a socket: not removing it");
-  if (answers(path))
+  if (const int found = connect_result(path); found == 0)
     return std::unexpected("another process answers on " + path +
                            " (is closbgpd already running? give each daemon its own "
                            "grpc.listen)");
+  else if (found != ECONNREFUSED)
+    return std::unexpected("cannot tell whether the socket " + path + " is stale (" +
+                           errno_text(found) + "): not removing it");
   if (::unlink(path.c_str()) != 0)
     return std::unexpected("cannot remove the stale socket " + path + ": " + errno_text());
   log::get("api")->info("removed the stale socket {} (nothing answered on it)", path);
@@ -114,7 +121,7 @@ std::expected<std::optional<gid_t>, std::string> UnixListener::open(const std::s
         "API socket {}: group '{}' does not exist, so the socket is 0600 (root and the "
         "daemon's user only); create it (groupadd --system {}) to let its members read",
         path, group, group);
-  } else if (::chown(path.c_str(), uid_t(-1), *gid) != 0) {
+  } else if (::lchown(path.c_str(), uid_t(-1), *gid) != 0) {
     log->warn(
         "API socket {}: cannot give it group '{}' ({}), so it is 0600; run the daemon "
         "with that group (SupplementaryGroups={} in its unit)",

@@ -154,8 +154,19 @@ def test_an_unprivileged_daemon_gives_its_socket_to_its_group(netns_factory, peo
     caps = "+net_admin,+net_raw,+net_bind_service"
     run_as = ["setpriv", f"--reuid={user}", f"--regid={pwd.getpwnam(user).pw_gid}",
               f"--groups={people['read']}", f"--inh-caps={caps}", f"--ambient-caps={caps}"]
-    d = Daemon(netns_factory("apiuser"), config, runtime, api=f"unix:{sock}", run_as=run_as,
-               owner=user)
+    ns = netns_factory("apiuser")
+    # A socket it may not connect to is not known to be stale: not removed.
+    foreign = socket.socket(socket.AF_UNIX)
+    foreign.bind(str(sock))
+    foreign.close()
+    os.chmod(sock, 0o600)
+    refused = Daemon(ns, config, runtime, "refused", api=f"unix:{sock}", run_as=run_as, owner=user)
+    assert refused.proc.wait(10) == 1
+    refused.log.close()
+    assert f"cannot tell whether the socket {sock} is stale" in refused.log_text()
+    assert sock.exists()
+    sock.unlink()
+    d = Daemon(ns, config, runtime, api=f"unix:{sock}", run_as=run_as, owner=user)
     try:
         d.wait_api()
         st = os.stat(sock)

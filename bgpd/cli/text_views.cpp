@@ -1,0 +1,153 @@
+#include "bgpd/cli/text_views.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <map>
+
+namespace closbgp::cli {
+namespace {
+
+namespace pb = closbgp::v1;
+
+std::string state_name(pb::SessionState s) {
+  switch (s) {
+    case pb::SESSION_STATE_IDLE:
+      return "Idle";
+    case pb::SESSION_STATE_CONNECT:
+      return "Connect";
+    case pb::SESSION_STATE_ACTIVE:
+      return "Active";
+    case pb::SESSION_STATE_OPEN_SENT:
+      return "OpenSent";
+    case pb::SESSION_STATE_OPEN_CONFIRM:
+      return "OpenConfirm";
+    case pb::SESSION_STATE_ESTABLISHED:
+      return "Established";
+    default:
+      return "Unknown";
+  }
+}
+
+std::string duration(uint64_t s) {
+  char buf[32];
+  if (s >= 86400)
+    std::snprintf(buf, sizeof buf, "%lud%02luh%02lum", s / 86400, s / 3600 % 24, s / 60 % 60);
+  else
+    std::snprintf(buf, sizeof buf, "%02lu:%02lu:%02lu", s / 3600, s / 60 % 60, s % 60);
+  return buf;
+}
+
+std::string next_hops_text(const google::protobuf::RepeatedPtrField<pb::FibNextHop>& hops) {
+  std::string out;
+  for (const auto& h : hops) out += (out.empty() ? "" : ", ") + h.gateway() + " " + h.interface();
+  return out.empty() ? "-" : out;
+}
+
+}  // namespace
+
+void print_summary(const pb::ShowBgpSummaryResponse& resp) {
+  std::printf("BGP router identifier %s, local AS number %u, %s\n", resp.router_id().c_str(),
+              resp.local_as(), resp.drain_state().c_str());
+  std::string rib;
+  for (const auto& f : resp.families())
+    rib += (rib.empty() ? "" : ", ") + f.family() + " " + std::to_string(f.prefixes());
+  std::printf("RIB prefixes: %s; %lu attribute sets; %.1f MB resident\n\n", rib.c_str(),
+              resp.rib_attribute_sets(), double(resp.resident_memory_bytes()) / 1e6);
+  // "swp1 (fe80::...)" is wider than an address: size the column to fit.
+  std::vector<std::string> names;
+  int width = 26;
+  for (const auto& p : resp.peers()) {
+    std::string name = p.interface().empty() ? p.address() : p.interface();
+    if (!p.interface().empty() && !p.address().empty()) name += " (" + p.address() + ")";
+    width = std::max(width, static_cast<int>(name.size()));
+    names.push_back(std::move(name));
+  }
+  std::printf("%-*s %-10s %9s %9s %-10s %-12s %8s %s\n", width, "Neighbor", "AS", "MsgRcvd",
+              "MsgSent", "Up/Down", "State/PfxRcd", "PfxSnt", "Desc");
+  for (int i = 0; i < resp.peers_size(); ++i) {
+    const auto& p = resp.peers(i);
+    const std::string as =
+        p.remote_as() != 0 ? std::to_string(p.remote_as()) : p.remote_as_config();
+    const std::string state = p.state() == pb::SESSION_STATE_ESTABLISHED
+                                  ? std::to_string(p.prefixes_received())
+                              : p.shutdown()            ? "Idle (Admin)"
+                              : p.max_prefix_exceeded() ? "Idle (PfxCt)"
+                                                        : state_name(p.state());
+    std::printf("%-*s %-10s %9lu %9lu %-10s %-12s %8lu %s\n", width, names[i].c_str(), as.c_str(),
+                p.messages_received(), p.messages_sent(), duration(p.uptime_seconds()).c_str(),
+                state.c_str(), p.prefixes_sent(), p.description().c_str());
+  }
+  std::printf("\nTotal number of neighbors %d\n", resp.peers_size());
+}
+
+void print_neighbor(const std::string& name, const pb::PeerSummary& p) {
+  std::string caps;
+  for (const auto& c : p.capabilities()) caps += (caps.empty() ? "" : ", ") + c;
+  const std::string as = p.remote_as() != 0 ? std::to_string(p.remote_as()) : p.remote_as_config();
+  std::printf("BGP neighbor %s, remote AS %s, %s for %s\n", name.c_str(), as.c_str(),
+              state_name(p.state()).c_str(), duration(p.uptime_seconds()).c_str());
+  if (!p.description().empty()) std::printf("  Description: %s\n", p.description().c_str());
+  std::printf("  Address %s, router-id %s, hostname %s, hold time %u s\n",
+              p.address().empty() ? "-" : p.address().c_str(),
+              p.peer_router_id().empty() ? "-" : p.peer_router_id().c_str(),
+              p.peer_hostname().empty() ? "-" : p.peer_hostname().c_str(), p.hold_time());
+  std::printf("  Capabilities: %s\n", caps.empty() ? "-" : caps.c_str());
+  std::printf("  Messages: %lu received, %lu sent\n", p.messages_received(), p.messages_sent());
+  std::printf("  Prefixes: %lu received, %lu accepted, %lu sent; %lu stale (graceful restart)\n",
+              p.prefixes_received(), p.prefixes_accepted(), p.prefixes_sent(), p.stale_paths());
+  std::printf("  Sent as: %s; RFC 7606 events: %lu; UPDATEs filtered: %lu\n",
+              p.drain_state().c_str(), p.rfc7606_events(), p.updates_filtered());
+  if (p.max_prefix() != 0)
+    std::printf("  Max prefixes: %u%s\n", p.max_prefix(),
+                p.max_prefix_exceeded() ? " (exceeded: the session is closed)" : "");
+  if (!p.bfd_state().empty())
+    std::printf("  BFD: %s, %lu flaps, packets %lu received, %lu sent, %lu dropped\n",
+                p.bfd_state().c_str(), p.bfd_flaps(), p.bfd_packets_received(),
+                p.bfd_packets_sent(), p.bfd_packets_dropped());
+  if (!p.last_error().empty()) std::printf("  Last reset: %s\n", p.last_error().c_str());
+}
+
+void print_route_table(const std::vector<pb::Route>& routes, bool status) {
+  if (status)
+    std::printf(
+        "Status codes: * valid, > best, = multipath, x rejected (a loop, or denied by "
+        "route-map-in)\n\n");
+  std::printf("   %-24s %-14s %-26s %6s %-20s %s\n", "Network", "Peer", "Next Hop", "LocPrf",
+              "Path", "Origin");
+  size_t prefixes = 0;
+  const std::string* last = nullptr;  // a prefix's paths are together: it is named once
+  for (const auto& r : routes) {
+    const bool first = !last || *last != r.prefix();
+    prefixes += first;
+    last = &r.prefix();
+    std::string path;
+    for (uint32_t a : r.as_path()) path += (path.empty() ? "" : " ") + std::to_string(a);
+    const char* code = !status         ? "  "
+                       : !r.accepted() ? "x "
+                       : r.best()      ? "*>"
+                       : r.multipath() ? "*="
+                                       : "* ";
+    const std::string local_pref = r.has_local_pref() ? std::to_string(r.local_pref()) : "";
+    std::printf("%s  %-24s %-14s %-26s %6s %-20s %s\n", code, first ? r.prefix().c_str() : "",
+                r.peer().c_str(), r.next_hop().c_str(), local_pref.c_str(), path.c_str(),
+                r.origin().c_str());
+  }
+  std::printf("\nDisplayed %zu paths for %zu prefixes\n", routes.size(), prefixes);
+}
+
+void print_fib_table(const std::vector<pb::FibRoute>& routes) {
+  std::map<std::string, int> counts;
+  std::printf("%-24s %-11s %s\n", "Prefix", "State", "Next hops (kernel's, when they differ)");
+  for (const auto& r : routes) {
+    ++counts[r.state()];
+    std::string hops =
+        next_hops_text(r.state() == "unexpected" ? r.kernel_next_hops() : r.next_hops());
+    if (r.state() == "differs") hops += "  (kernel: " + next_hops_text(r.kernel_next_hops()) + ")";
+    std::printf("%-24s %-11s %s\n", r.prefix().c_str(), r.state().c_str(), hops.c_str());
+  }
+  std::printf("\n%zu prefixes", routes.size());
+  for (const auto& [state, n] : counts) std::printf(", %d %s", n, state.c_str());
+  std::printf("\n");
+}
+
+}  // namespace closbgp::cli
