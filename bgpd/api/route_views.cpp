@@ -86,17 +86,31 @@ std::vector<RouteView> rib_routes(const session::Speaker& speaker, const rib::Pr
   std::vector<wire::Prefix> prefixes;
   selected.visit(loc,
                  [&](const wire::Prefix& p, const rib::LocRib::Entry&) { prefixes.push_back(p); });
+  // The paths neighbours sent that import policy or loop detection refused
+  // are only in their Adj-RIB-In: found in one pass, shown after a prefix's
+  // candidates, by neighbour.
+  struct Rejected {
+    wire::Prefix prefix;
+    const std::string* name;
+    uint32_t id;
+    const rib::Path* path;
+  };
+  std::vector<Rejected> rejected;
   for (const auto& [name, peer] : speaker.peers()) {
     names[peer->id()] = name;
     if (const rib::AdjRibIn* in = rib.adj_rib_in(peer->id()))
-      selected.visit(in->routes(), [&](const wire::Prefix& p, const rib::PathRef&) {
-        if (!rib.accepted(p, peer->id())) prefixes.push_back(p);  // only rejected paths left
+      selected.visit(in->routes(), [&](const wire::Prefix& p, const rib::PathRef& path) {
+        if (!rib.accepted(p, peer->id())) rejected.push_back({p, &name, peer->id(), path.get()});
       });
   }
+  std::stable_sort(rejected.begin(), rejected.end(),
+                   [](const Rejected& a, const Rejected& b) { return a.prefix < b.prefix; });
+  for (const auto& r : rejected) prefixes.push_back(r.prefix);
   std::sort(prefixes.begin(), prefixes.end());
   prefixes.erase(std::unique(prefixes.begin(), prefixes.end()), prefixes.end());
 
   std::vector<RouteView> out;
+  size_t next_rejected = 0;
   for (const auto& prefix : prefixes) {
     if (const rib::LocRib::Entry* entry = rib.loc_rib().find(prefix)) {
       const auto set = entry->multipath();
@@ -118,11 +132,10 @@ std::vector<RouteView> rib_routes(const session::Speaker& speaker, const rib::Pr
       for (size_t i = 0; i < entry->size(); ++i)
         if (!shown[i]) show(i, false);
     }
-    for (const auto& [name, peer] : speaker.peers()) {
-      const rib::AdjRibIn* in = rib.adj_rib_in(peer->id());
-      const rib::Path* received = in ? in->find(prefix) : nullptr;
-      if (received && !rib.accepted(prefix, peer->id()))
-        out.push_back(received_view(rib, name, peer->id(), prefix, *received, true));
+    for (; next_rejected < rejected.size() && rejected[next_rejected].prefix == prefix;
+         ++next_rejected) {
+      const Rejected& r = rejected[next_rejected];
+      out.push_back(received_view(rib, *r.name, r.id, prefix, *r.path, true));
     }
   }
   return out;

@@ -1,13 +1,7 @@
 #include <gtest/gtest.h>
 
-#include <unistd.h>
-
-#include <filesystem>
-#include <fstream>
-
 #include "bgpd/config/command_line.h"
 #include "bgpd/config/config.h"
-#include "bgpd/config/state_file.h"
 #include "tests/unit/config/bad_config.h"
 
 namespace closbgp::config {
@@ -184,95 +178,6 @@ TEST(Config, ErrorsNameLineKeyAndProblem) {
   for (const auto& c : cases) expect_refused(c);
 }
 
-TEST(Config, PoliciesAndTheirUse) {
-  auto c = parse_config(R"(
-asn: 65101
-router-id: 10.0.0.11
-prefix-lists:
-  LOOPBACKS:
-    - {permit: 10.0.0.0/24, ge: 32}
-    - {deny: 0.0.0.0/0, le: 32}
-community-lists:
-  DRAIN: [{permit: graceful-shutdown}, {permit: ["65000:1", "65000:2"]}]
-large-community-lists:
-  L: [{permit: "65000:1:1"}]
-ext-community-lists:
-  E: [{deny: "rt:65000:1"}]
-as-path-lists:
-  VIA-SPINE: [{permit: "^65000_"}]
-route-maps:
-  FROM-SPINE:
-    - action: permit
-      match: {prefix-list: LOOPBACKS, as-path: VIA-SPINE}
-      set:
-        local-preference: 200
-        community: {add: ["65101:1"], delete: DRAIN}
-        large-community: {replace: []}
-        as-path-prepend: {last-as: 2}
-      continue: true
-    - {seq: 100, action: deny, match: {community: DRAIN, family: ipv6-unicast}}
-    - {seq: 110, action: permit, set: {med: 0, as-path-prepend: [65101, 65101], origin: igp}}
-neighbors:
-  - interface: swp1
-    remote-as: external
-    route-map-in: FROM-SPINE
-    route-map-out: FROM-SPINE
-    allowas-in: true
-    remove-private-as: all
-  - {interface: swp2, remote-as: external, allowas-in: 2, remove-private-as: true,
-     default-originate: true}
-networks:
-  - 10.0.0.11/32
-  - {prefix: 10.1.1.0/24, route-map: FROM-SPINE}
-aggregates:
-  - {prefix: 10.2.0.0/16, summary-only: true, as-set: true, route-map: FROM-SPINE}
-  - {prefix: 10.3.0.0/16}
-redistribute: {connected: {route-map: FROM-SPINE}}
-multipath: {max-paths: 8, as-path-relax: false}
-always-compare-med: true
-ebgp-requires-policy: true
-)",
-                        "t.yaml");
-  ASSERT_TRUE(c) << c.error().to_string();
-  const auto& p = c->policies;
-  EXPECT_EQ(p.prefix_lists.at("LOOPBACKS")->entries.size(), 2u);
-  EXPECT_EQ(p.community_lists.at("DRAIN")->entries[1].members.size(), 2u);
-  const auto& map = *p.route_map("FROM-SPINE");
-  ASSERT_EQ(map.entries().size(), 3u);
-  EXPECT_EQ(map.entries()[0].seq, 10u);
-  EXPECT_EQ(map.entries()[0].continue_to, 0u);
-  EXPECT_EQ(map.entries()[0].set.prepend_last_as, 2u);
-  EXPECT_TRUE(map.entries()[0].set.large_communities.replace->empty());
-  EXPECT_EQ(map.entries()[1].match.family, wire::Afi::Ipv6);
-  EXPECT_EQ(map.entries()[2].set.prepend, (std::vector<uint32_t>{65101, 65101}));
-  EXPECT_EQ(c->neighbors[0].route_map_in, "FROM-SPINE");
-  EXPECT_EQ(c->neighbors[0].allowas_in, 3);
-  EXPECT_EQ(c->neighbors[0].remove_private_as, Neighbor::RemovePrivateAs::All);
-  EXPECT_EQ(c->neighbors[1].allowas_in, 2);
-  EXPECT_FALSE(c->neighbors[0].default_originate);
-  EXPECT_TRUE(c->neighbors[1].default_originate);
-  EXPECT_EQ(c->neighbors[1].remove_private_as, Neighbor::RemovePrivateAs::IfOnlyPrivate);
-  EXPECT_EQ(c->networks[1].route_map, "FROM-SPINE");
-  EXPECT_EQ(c->aggregates[0],
-            (Aggregate{*wire::Prefix::parse("10.2.0.0/16"), true, true, "FROM-SPINE"}));
-  EXPECT_EQ(c->aggregates[1], (Aggregate{*wire::Prefix::parse("10.3.0.0/16"), false, false, ""}));
-  EXPECT_EQ(c->redistribute, (Redistribute{true, "FROM-SPINE"}));
-  EXPECT_EQ(c->multipath, (Multipath{8, false}));
-  EXPECT_TRUE(c->always_compare_med);
-  EXPECT_TRUE(c->ebgp_requires_policy);
-  // The map works as configured: a loopback via the spine gets local-pref 200.
-  wire::PathAttributes a;
-  a.as_path = wire::AsPath{{{wire::SegmentType::Sequence, {65000, 65102}}}};
-  a.communities = {wire::kGracefulShutdown, 7};
-  const auto v = map.apply(*wire::Prefix::parse("10.0.0.12/32"), a, {});
-  ASSERT_TRUE(v.permit && v.changed);
-  EXPECT_EQ(v.changed->local_pref, 200u);
-  EXPECT_EQ(v.changed->med, 0u);
-  EXPECT_EQ(v.changed->communities, (std::vector<uint32_t>{7, 65101u << 16 | 1}));
-  EXPECT_EQ(v.changed->as_path->segments[0].asns,
-            (std::vector<uint32_t>{65101, 65101, 65000, 65000, 65000, 65102}));
-}
-
 TEST(Config, BfdDefaultsAndOverrides) {
   auto c = parse_config(R"(
 asn: 65101
@@ -408,78 +313,6 @@ TEST(Config, NeighbourLimitsFiltersAndPassword) {
   }
 }
 
-TEST(Config, RefusesAFileEveryoneMayWrite) {
-  const std::string path = testing::TempDir() + "/writable.yaml";
-  std::ofstream(path) << "asn: 1\nrouter-id: 10.0.0.1\n";
-  std::filesystem::permissions(path, std::filesystem::perms(0644));
-  EXPECT_TRUE(load_config_file(path));
-  std::filesystem::permissions(path, std::filesystem::perms(0666));
-  auto c = load_config_file(path);
-  ASSERT_FALSE(c);
-  EXPECT_NE(c.error().to_string().find("writable by every user"), std::string::npos);
-  std::filesystem::remove(path);
-}
-
-// A password kept in a file only its owner may read; the configuration
-// may then be readable by all. Inline, the configuration must be private.
-TEST(Config, PasswordsComeFromPrivateFilesOrFromAPrivateConfig) {
-  namespace fs = std::filesystem;
-  const std::string dir = testing::TempDir();
-  const std::string secret = dir + "/md5.secret", conf = dir + "/md5.yaml";
-  std::ofstream(secret) << "s3cret\n";
-  fs::permissions(secret, fs::perms(0600));
-  const std::string base =
-      "asn: 1\nrouter-id: 10.0.0.1\nneighbors:\n  - address: 192.0.2.2\n"
-      "    remote-as: 65001\n";
-  std::ofstream(conf) << base << "    password-file: " << secret << "\n";
-  fs::permissions(conf, fs::perms(0644));
-  auto c = load_config_file(conf);
-  ASSERT_TRUE(c) << c.error().to_string();
-  EXPECT_EQ(c->neighbors[0].password, "s3cret");  // without the newline
-  EXPECT_EQ(c->neighbors[0].password_file, secret);
-  // Others may read the secret: refused, with what to do.
-  fs::permissions(secret, fs::perms(0640));
-  c = load_config_file(conf);
-  ASSERT_FALSE(c);
-  EXPECT_EQ(c.error().key, "neighbors[0].password-file");
-  EXPECT_NE(c.error().message.find("chmod 600"), std::string::npos) << c.error().message;
-  // A client's text is checked without reading the file.
-  auto text = parse_config(base + "    password-file: " + secret + "\n", "t.yaml", Files::Leave);
-  ASSERT_TRUE(text) << text.error().to_string();
-  EXPECT_TRUE(text->neighbors[0].password.empty());
-  // Inline in a file others may read: refused; private: accepted.
-  std::ofstream(conf, std::ios::trunc) << base << "    password: s3cret\n";
-  c = load_config_file(conf);
-  ASSERT_FALSE(c);
-  EXPECT_EQ(c.error().key, "neighbors[0].password");
-  EXPECT_EQ(c.error().line, 4);
-  fs::permissions(conf, fs::perms(0600));
-  EXPECT_TRUE(load_config_file(conf));
-  // Both, a relative path, a missing file, an unset credentials directory.
-  const std::pair<std::string, std::string> bad[] = {
-      {"    password: a\n    password-file: " + secret + "\n", "neighbors[0]"},
-      {"    password-file: md5.secret\n", "neighbors[0].password-file"},
-      {"    password-file: /nonexistent/md5\n", "neighbors[0].password-file"},
-      {"    password-file: $CREDENTIALS_DIRECTORY/md5\n", "neighbors[0].password-file"},
-  };
-  unsetenv("CREDENTIALS_DIRECTORY");
-  for (const auto& [text_of, key] : bad) {
-    auto e = parse_config(base + text_of, "t.yaml");
-    ASSERT_FALSE(e) << text_of;
-    EXPECT_EQ(e.error().key, key) << e.error().to_string();
-  }
-  // A systemd credential.
-  fs::permissions(secret, fs::perms(0400));
-  setenv("CREDENTIALS_DIRECTORY", dir.c_str(), 1);
-  auto cred =
-      parse_config(base + "    password-file: $CREDENTIALS_DIRECTORY/md5.secret\n", "t.yaml");
-  unsetenv("CREDENTIALS_DIRECTORY");
-  ASSERT_TRUE(cred) << cred.error().to_string();
-  EXPECT_EQ(cred->neighbors[0].password, "s3cret");
-  fs::remove(secret);
-  fs::remove(conf);
-}
-
 TEST(Config, ShippedExamplesAreValid) {
   for (const char* f : {"examples/leaf.yaml", "examples/spine.yaml", "packaging/closbgpd.yaml"}) {
     auto c = load_config_file(std::string(CLOSBGP_SOURCE_DIR) + "/" + f);
@@ -501,83 +334,6 @@ TEST(CommandLine, ParsesOptions) {
   EXPECT_FALSE(parse_daemon_options(std::span<char* const>(const_cast<char**>(bad), 2)));
   const char* dangling[] = {"closbgpd", "--config"};
   EXPECT_FALSE(parse_daemon_options(std::span<char* const>(const_cast<char**>(dangling), 2)));
-}
-
-}  // namespace
-}  // namespace closbgp::config
-
-namespace closbgp::config {
-namespace {
-
-TEST(Config, ReloadKeepsRouteMapsWhoseTextDidNotChange) {
-  const std::string base = R"(
-asn: 65101
-router-id: 10.0.0.11
-prefix-lists:
-  PL: [{permit: 10.0.0.0/8, le: 32}]
-  OTHER: [{permit: 10.1.0.0/16}]
-route-maps:
-  USES-PL: [{action: permit, match: {prefix-list: PL}}]
-  PLAIN: [{action: permit, set: {med: 1}}]
-)";
-  auto running = parse_config(base, "a.yaml");
-  ASSERT_TRUE(running);
-  // OTHER changes (used by no route-map), then PL (used by USES-PL).
-  for (auto [from, to, uses_pl_same] :
-       {std::tuple{"10.1.0.0/16", "10.2.0.0/16", true}, std::tuple{"le: 32", "le: 24", false}}) {
-    std::string text = base;
-    text.replace(text.find(from), std::string(from).size(), to);
-    auto next = parse_config(text, "a.yaml");
-    ASSERT_TRUE(next);
-    next->policies.keep_unchanged(running->policies);
-    EXPECT_EQ(next->policies.route_map("PLAIN"), running->policies.route_map("PLAIN"));
-    EXPECT_EQ(next->policies.route_map("USES-PL") == running->policies.route_map("USES-PL"),
-              uses_pl_same)
-        << from;
-  }
-}
-
-}  // namespace
-}  // namespace closbgp::config
-
-namespace closbgp::config {
-namespace {
-
-TEST(Config, DrainAndStateFile) {
-  auto c = parse_config("asn: 1\nrouter-id: 10.0.0.1\n", "/etc/closbgpd/x.yaml");
-  ASSERT_TRUE(c);
-  EXPECT_EQ(c->drain, (Drain{2, 60}));
-  EXPECT_EQ(c->state_file, "/var/lib/closbgpd/x.yaml.state");  // /etc is read-only to the service
-  c = parse_config(
-      "asn: 1\nrouter-id: 10.0.0.1\ndrain: {prepend: 4, warm-up: 0}\nstate-file: /var/lib/s\n",
-      "x.yaml");
-  ASSERT_TRUE(c);
-  EXPECT_EQ(c->drain, (Drain{4, 0}));
-  EXPECT_EQ(c->state_file, "/var/lib/s");
-  EXPECT_EQ(parse_config("asn: 1\nrouter-id: 10.0.0.1\n", "/tmp/t/leaf.yaml")->state_file,
-            "/tmp/t/leaf.yaml.state");
-  EXPECT_FALSE(parse_config("asn: 1\nrouter-id: 10.0.0.1\ndrain: {prepend: 11}\n", "x.yaml"));
-}
-
-TEST(StateFile, SavesAndLoadsWhole) {
-  const auto path = (std::filesystem::temp_directory_path() /
-                     ("closbgp-state-" + std::to_string(::getpid()) + ".yaml"))
-                        .string();
-  std::filesystem::remove(path);
-  auto empty = load_state(path);  // missing: empty
-  ASSERT_TRUE(empty);
-  EXPECT_EQ(*empty, SavedState{});
-  const SavedState s{
-      "drained",
-      {{"swp1", "warm"}, {"192.0.2.1", "drained"}},
-      {{"10.9.9.9/32", {{"65000:1", "no-export"}, {"65000:1:2"}, 7}}, {"2001:db8::1/128", {}}},
-      {"swp2", "192.0.2.9"}};
-  ASSERT_TRUE(save_state(path, s));
-  EXPECT_EQ(load_state(path).value(), s);
-  EXPECT_FALSE(std::filesystem::exists(path + ".tmp"));
-  std::ofstream(path) << "drain: [unclosed\n";
-  EXPECT_FALSE(load_state(path));
-  std::filesystem::remove(path);
 }
 
 }  // namespace
