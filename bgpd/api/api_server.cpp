@@ -35,7 +35,7 @@ class ApiServer::Service final : public pb::BgpService::CallbackService {
       : main_(main), backend_(backend), control_(control), events_(events) {}
 
   CallerRegistry& callers() { return callers_; }
-  // Set once by start(), before the server accepts a call.
+  // Set by start(), before the server accepts a call.
   void set_rules(AccessRules rules) { rules_ = std::move(rules); }
 
   grpc::ServerWriteReactor<pb::Event>* WatchEvents(grpc::CallbackServerContext* ctx,
@@ -280,7 +280,19 @@ std::expected<void, std::string> ApiServer::start(const config::Grpc& g) {
   const bool on_unix_socket = g.listen.starts_with("unix:");
   auto credentials = server_credentials(g);
   if (!credentials) return std::unexpected(credentials.error());
-  AccessRules rules = access_rules(g, std::nullopt);
+  // The socket first: its group is who may read. Connections are accepted
+  // on this thread's loop after start returns, when the server is running.
+  std::optional<gid_t> read_group;
+  if (on_unix_socket) {
+    server_->unix_socket = std::make_unique<UnixListener>(main_, [this](int fd, Caller caller) {
+      service_->callers().admit(fd, std::move(caller));
+      grpc::AddInsecureChannelFromFd(server_->grpc.get(), fd);
+    });
+    auto group = server_->unix_socket->open(g.listen.substr(5), g.group);
+    if (!group) return std::unexpected(group.error());
+    read_group = *group;
+  }
+  const AccessRules rules = access_rules(g, read_group);
   service_->set_rules(rules);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
@@ -294,18 +306,6 @@ std::expected<void, std::string> ApiServer::start(const config::Grpc& g) {
   if (!server_->grpc || (!on_unix_socket && port == 0))
     return std::unexpected("cannot listen on " + g.listen +
                            " (address in use, not local, or not permitted)");
-  if (on_unix_socket) {
-    server_->unix_socket = std::make_unique<UnixListener>(main_, [this](int fd, Caller caller) {
-      service_->callers().admit(fd, std::move(caller));
-      grpc::AddInsecureChannelFromFd(server_->grpc.get(), fd);
-    });
-    auto group = server_->unix_socket->open(g.listen.substr(5), g.group);
-    if (!group) return std::unexpected(group.error());
-    // Connections are accepted on this thread's loop, after start returns:
-    // no call is made before the rules are complete.
-    rules.read_group = *group;
-    service_->set_rules(rules);
-  }
   log::get("api")->info("gRPC API listening on {} ({})", g.listen, grants(g, rules));
   return {};
 }
