@@ -34,7 +34,8 @@ int main(int argc, char** argv) {
     std::cout << "closbgpd " << kVersion << " (" << kGitCommit << ")\n";
     return 0;
   }
-  if (!log::set_level(opts->log_level)) {
+  // Until the config is read: the command line's level, or info.
+  if (!log::set_levels(opts->log_level.empty() ? "info" : opts->log_level)) {
     std::cerr << "closbgpd: unknown log level '" << opts->log_level << "'\n";
     return 2;
   }
@@ -48,6 +49,10 @@ int main(int argc, char** argv) {
     log::get("config")->error("invalid configuration: {}", cfg.error().to_string());
     return 1;
   }
+  // The command line's level overrides the config's for every module
+  // the config does not name.
+  log::set_levels(opts->log_level.empty() ? cfg->logging.level : opts->log_level,
+                  cfg->logging.modules);
   if (opts->check_only) {
     std::cout << cfg->source << ": valid (AS " << cfg->asn << ", router-id "
               << cfg->router_id.to_string() << ", " << cfg->neighbors.size() << " neighbors, "

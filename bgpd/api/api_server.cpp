@@ -207,6 +207,33 @@ class ApiServer::Service final : public pb::BgpService::CallbackService {
     return on_main(ctx, resp, [this, req] { return control_.delete_route(req->prefix()); });
   }
 
+  grpc::ServerUnaryReactor* ShowRunningConfig(grpc::CallbackServerContext* ctx,
+                                              const pb::ShowRunningConfigRequest*,
+                                              pb::ShowRunningConfigResponse* resp) override {
+    if (auto refused = refusal(ctx, __func__)) return finish(ctx, *refused);
+    auto* reactor = ctx->DefaultReactor();
+    asio::post(main_, [this, reactor, resp] {
+      auto view = backend_.running_config();
+      resp->set_yaml(std::move(view.yaml));
+      resp->set_source(std::move(view.source));
+      reactor->Finish(grpc::Status::OK);
+    });
+    return reactor;
+  }
+
+  // Levels are the logging module's own, safe from any thread: no need
+  // for the main loop.
+  grpc::ServerUnaryReactor* SetLogLevel(grpc::CallbackServerContext* ctx,
+                                        const pb::SetLogLevelRequest* req,
+                                        pb::SetLogLevelResponse* resp) override {
+    if (auto refused = refusal(ctx, __func__)) return finish(ctx, *refused);
+    auto was = log::set_module_level(req->module(), req->level());
+    if (!was) return finish(ctx, grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, was.error()));
+    resp->set_result(req->module() + ": " + req->level() + " (was " + *was + ")");
+    log::get("api")->info("log level {} set by {}", resp->result(), callers_.of(*ctx).describe());
+    return finish(ctx, grpc::Status::OK);
+  }
+
   grpc::ServerUnaryReactor* ReloadConfig(grpc::CallbackServerContext* ctx,
                                          const pb::ReloadConfigRequest*,
                                          pb::ReloadConfigResponse* resp) override {

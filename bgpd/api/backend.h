@@ -89,6 +89,12 @@ struct SummaryView {
   std::vector<PeerView> peers;
 };
 
+// The configuration the node runs, as YAML without secrets
+// (config/config_writer.h), and the file it came from.
+struct RunningConfigView {
+  std::string yaml, source;
+};
+
 // Why a control request changed nothing.
 struct ControlError {
   enum class Kind {
@@ -120,6 +126,7 @@ class Backend {
   // Of those, what `query` selects, by prefix.
   virtual std::expected<std::vector<RouteView>, ControlError> adj_rib(
       const std::string& neighbor, bool out, const rib::PrefixQuery& query) const = 0;
+  virtual RunningConfigView running_config() const = 0;
 };
 
 // What the API may change; called on the main loop.

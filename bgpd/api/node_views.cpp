@@ -3,6 +3,7 @@
 #include "bgpd/api/fib_view.h"
 #include "bgpd/api/process_stats.h"
 #include "bgpd/api/route_views.h"
+#include "bgpd/config/config_writer.h"
 #include "bgpd/session/peer_config.h"
 #include "rib/attr_intern.h"
 
@@ -150,6 +151,10 @@ std::expected<std::vector<RouteView>, ControlError> NodeViews::adj_rib(
 
 std::expected<std::vector<FibRouteView>, ControlError> NodeViews::fib_routes() const {
   return fib_view(speaker_);
+}
+
+RunningConfigView NodeViews::running_config() const {
+  return {config::running_config_yaml(speaker_.config()), speaker_.config_source()};
 }
 
 }  // namespace closbgp::api

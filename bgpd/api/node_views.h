@@ -18,6 +18,7 @@ class NodeViews final : public Backend {
   std::expected<PeerView, ControlError> neighbor(const std::string& name) const override;
   std::expected<std::vector<RouteView>, ControlError> adj_rib(
       const std::string& neighbor, bool out, const rib::PrefixQuery& query) const override;
+  RunningConfigView running_config() const override;
 
  private:
   // A neighbour: its session's status, and what the engine holds of it.

@@ -30,7 +30,8 @@ const std::vector<Node>& tree() {
            true,
            {{"received-routes", "what it sent us, before policy"},
             {"advertised-routes", "what we send it"}}}}},
-        {"fib", "the kernel's routes of ours against the RIB's [PFX]"}}},
+        {"fib", "the kernel's routes of ours against the RIB's [PFX]"},
+        {"running-config", "the configuration it runs: defaults written out, no secrets"}}},
       {"neighbor",
        "act on one neighbour",
        {{"reset", "restart its session, or --soft [in|out] re-apply policy"},
@@ -48,6 +49,7 @@ const std::vector<Node>& tree() {
        {{"add", "originate PFX [community C,..] [large-community L,..] [med N]"},
         {"del", "withdraw a prefix added with route add: PFX"}}},
       {"watch", "events as they happen [peer|bfd|route|fib ...]"},
+      {"debug", "a module's log level until the next reload: MODULE|all LEVEL"},
       {"version", "client and daemon versions"},
       {"decode", "decode BGP messages offline [OPTIONS] [HEX]"},
   };

@@ -218,6 +218,24 @@ int cmd_config_reload(const ClientOptions& opts) {
       });
 }
 
+int cmd_show_running_config(const ClientOptions& opts) {
+  return unary<pb::ShowRunningConfigRequest, pb::ShowRunningConfigResponse>(
+      opts, &pb::BgpService::Stub::ShowRunningConfig, {}, [](const auto& resp) {
+        std::cout << "# running configuration, from " << resp.source()
+                  << " (defaults written out, secrets hidden)\n"
+                  << resp.yaml();
+      });
+}
+
+int cmd_debug(const ClientOptions& opts, const std::string& module, const std::string& level) {
+  pb::SetLogLevelRequest req;
+  req.set_module(module);
+  req.set_level(level);
+  return unary<pb::SetLogLevelRequest, pb::SetLogLevelResponse>(
+      opts, &pb::BgpService::Stub::SetLogLevel, req,
+      [](const auto& resp) { std::cout << resp.result() << "\n"; });
+}
+
 int cmd_set_drain(const ClientOptions& opts, const std::string& state,
                   const std::string& neighbor) {
   pb::SetDrainStateRequest req;

@@ -32,6 +32,10 @@ int cmd_show_adj_rib(const ClientOptions& opts, const std::string& neighbor, boo
 // `path` empty: the daemon's running configuration file.
 int cmd_config_validate(const ClientOptions& opts, const std::string& path);
 int cmd_config_reload(const ClientOptions& opts);
+// The configuration the daemon runs, as YAML without secrets.
+int cmd_show_running_config(const ClientOptions& opts);
+// A module's log level ("all": every module's) at run time.
+int cmd_debug(const ClientOptions& opts, const std::string& module, const std::string& level);
 // state "live", "drained" or "warm"; `neighbor` empty: the node.
 int cmd_set_drain(const ClientOptions& opts, const std::string& state, const std::string& neighbor);
 // route add PREFIX [community C,C...] [large-community L,...] [med N] | route del PREFIX

@@ -33,6 +33,8 @@ constexpr const char* kUsage =
     "  show bgp neighbors N received-routes|advertised-routes [PFX|ADDRESS [longer-prefixes]]\n"
     "                         what it sent us (before policy), or what we send it\n"
     "  show fib [PFX]         the kernel's routes of ours against what the RIB wants\n"
+    "  show running-config    the configuration the daemon runs: every default written\n"
+    "                         out, peer templates applied, passwords hidden\n"
     "  neighbor reset N [--soft [in|out]]\n"
     "                         restart a session (a Hard Reset), or re-apply its policy\n"
     "  neighbor shutdown N [MESSAGE...] | neighbor enable N\n"
@@ -46,6 +48,8 @@ constexpr const char* kUsage =
     "                         originate a prefix (a service address); kept across restarts\n"
     "  route del PFX          withdraw a prefix added with route add\n"
     "  watch [KIND...]        events as they happen (peer, bfd, route, fib; default all)\n"
+    "  debug MODULE LEVEL     a module's log level (api, bfd, config, fib, main, session;\n"
+    "                         all: every one) until a reload changes logging, or a restart\n"
     "  version                client and daemon versions\n"
     "  decode [OPTIONS] [HEX] decode BGP messages offline (HEX or stdin) as JSON lines;\n"
     "                         options: --two-octet-as --ibgp --add-path --extended-message\n"
@@ -206,6 +210,12 @@ int main(int argc, char** argv) {
   if (words.size() >= 2 && words.size() <= 3 && words[0] == "config" && words[1] == "validate")
     return cmd_config_validate(opts, words.size() == 3 ? words[2] : "");
   if (words == std::vector<std::string>{"config", "reload"}) return cmd_config_reload(opts);
+  if (words == std::vector<std::string>{"show", "running-config"})
+    return cmd_show_running_config(opts);
+  if (words[0] == "debug") {
+    if (words.size() != 3) return usage_error("debug MODULE LEVEL (closctl debug session debug)");
+    return cmd_debug(opts, words[1], words[2]);
+  }
   if (words.size() >= 3 && words.size() <= 4 && words[0] == "show" && words[1] == "bgp" &&
       (words[2] == "neighbors" || words[2] == "neighbor"))
     return words.size() == 3 ? cmd_show_bgp_summary(opts) : cmd_show_bgp_neighbor(opts, words[3]);

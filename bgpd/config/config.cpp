@@ -11,6 +11,7 @@
 #include "bgpd/config/neighbor_config.h"
 #include "bgpd/config/policy_config.h"
 #include "bgpd/config/yaml_reader.h"
+#include "bgpd/log/log.h"
 
 namespace closbgp::config {
 using namespace yaml;
@@ -133,6 +134,38 @@ Multipath parse_multipath(const YAML::Node& n) {
   return m;
 }
 
+// logging: {level: LEVEL, modules: {MODULE: LEVEL}}
+Logging parse_logging(const YAML::Node& n) {
+  Section s(n, "logging", {"level", "modules"});
+  Logging l;
+  auto level = [](const YAML::Node& v, const std::string& key) {
+    std::string text = scalar(v, key);
+    if (!log::known_level(text))
+      fail(v, key, "'" + text + "' must be trace, debug, info, warn, error, critical or off");
+    return text;
+  };
+  if (s.has("level")) l.level = level(s.get("level"), "logging.level");
+  if (!s.has("modules")) return l;
+  const auto modules = s.get("modules");
+  if (!modules.IsMap()) fail(modules, "logging.modules", "must be a map: MODULE: LEVEL");
+  for (const auto& entry : modules) {
+    const std::string module = scalar(entry.first, "logging.modules");
+    const std::string key = "logging.modules." + module;
+    if (!log::known_module(module))
+      fail(entry.first, key, "no module '" + module + "' (" + log::module_names() + ")");
+    l.modules.emplace(module, level(entry.second, key));
+  }
+  return l;
+}
+
+// The policy sections as written, for show running-config.
+std::string policy_yaml(const Section& root) {
+  YAML::Node sections(YAML::NodeType::Map);
+  for (const auto& name : kPolicySections)
+    if (root.has(name)) sections[name] = root.get(name);
+  return sections.size() == 0 ? "" : YAML::Dump(sections);
+}
+
 Config parse_root(const YAML::Node& root, Files files) {
   if (!root || root.IsNull()) throw Invalid{0, "", "the file is empty"};
   std::set<std::string> keys{"asn",
@@ -152,11 +185,13 @@ Config parse_root(const YAML::Node& root, Files files) {
                              "drain",
                              "state-file",
                              "metrics",
+                             "logging",
                              "graceful-restart"};
   keys.insert(kPolicySections.begin(), kPolicySections.end());
   Section s(root, "", keys);
   Config c;
   c.policies = parse_policies(s);
+  c.policy_yaml = policy_yaml(s);
   if (!s.has("asn")) fail(root, "asn", "is required");
   c.asn = uint32_t(number(s.get("asn"), "asn", 1, 4294967295u));
   if (!s.has("router-id")) fail(root, "router-id", "is required");
@@ -219,6 +254,7 @@ Config parse_root(const YAML::Node& root, Files files) {
   if (s.has("fib")) c.fib = parse_fib(s.get("fib"));
   if (s.has("grpc")) c.grpc = parse_grpc(s.get("grpc"), files);
   if (s.has("metrics")) c.metrics = parse_metrics(s.get("metrics"));
+  if (s.has("logging")) c.logging = parse_logging(s.get("logging"));
   return c;
 }
 

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <expected>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -55,6 +56,10 @@ struct PathAttributeFilter {
   std::vector<uint8_t> discard, treat_as_withdraw;  // type codes, sorted
   friend bool operator==(const PathAttributeFilter&, const PathAttributeFilter&) = default;
 };
+
+// What show running-config writes for an inline password; a configuration
+// that gives it as a password is refused (it was copied from that output).
+inline constexpr std::string_view kHiddenSecret = "<hidden>";
 
 // Exactly one of interface, address and listen_range is set.
 struct Neighbor {
@@ -170,6 +175,15 @@ struct Metrics {
   friend bool operator==(const Metrics&, const Metrics&) = default;
 };
 
+// Log levels: every module's, and some modules' own (bgpd/log/log.h names
+// the modules). `closbgpd --log-level` overrides `level` at start;
+// `closctl debug` changes levels until the next reload that changes these.
+struct Logging {
+  std::string level = "info";
+  std::map<std::string, std::string> modules;  // module -> level
+  friend bool operator==(const Logging&, const Logging&) = default;
+};
+
 struct Config {
   std::string source;  // file it came from
   uint32_t asn = 0;
@@ -192,9 +206,13 @@ struct Config {
   // accepts and advertises everything.
   bool ebgp_requires_policy = false;
   policy::Policies policies;
+  // The policy sections (prefix-lists ... route-maps) as they were loaded,
+  // YAML: what `show running-config` shows of them.
+  std::string policy_yaml;
   Fib fib;
   Grpc grpc;
   Metrics metrics;
+  Logging logging;
 };
 
 struct ConfigError {

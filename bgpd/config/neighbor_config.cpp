@@ -123,6 +123,10 @@ PathAttributeFilter parse_path_attribute(const YAML::Node& n, const std::string&
 std::string parse_password(const YAML::Node& n, const std::string& path) {
   std::string p = scalar(n, path);
   if (p.empty() || p.size() > 80) fail(n, path, "must be 1 to 80 characters");
+  if (p == kHiddenSecret)
+    fail(n, path,
+         "is what show running-config writes in place of a password: write the password itself, "
+         "or use password-file");
   return p;
 }
 

@@ -3,16 +3,47 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
+#include <mutex>
+#include <optional>
 
 #include "bgpd/json/json_writer.h"
 
 namespace closbgp::log {
 namespace {
 
+// The default level and each module's own: read when a logger is created,
+// written by the main loop and, for the BFD thread's logger, read there.
+std::mutex g_levels_mutex;
 spdlog::level::level_enum g_level = spdlog::level::info;
+std::map<std::string, spdlog::level::level_enum, std::less<>> g_module_levels;
+
+spdlog::level::level_enum level_for(std::string_view module) {
+  auto it = g_module_levels.find(module);
+  return it == g_module_levels.end() ? g_level : it->second;
+}
+
+std::optional<spdlog::level::level_enum> parse_level(std::string_view level) {
+  const auto l = spdlog::level::from_str(std::string(level));
+  if (l == spdlog::level::off && level != "off") return std::nullopt;
+  return l;
+}
+
+// As the config and closctl write it: "warn", not spdlog's "warning".
+std::string level_name(spdlog::level::level_enum l) {
+  if (l == spdlog::level::warn) return "warn";
+  const auto name = spdlog::level::to_string_view(l);
+  return {name.data(), name.size()};
+}
+
+// Every existing logger to what the levels now say.
+void apply_levels() {
+  spdlog::apply_all(
+      [](const std::shared_ptr<spdlog::logger>& lg) { lg->set_level(level_for(lg->name())); });
+}
 
 std::shared_ptr<spdlog::sinks::stderr_sink_mt> sink() {
   static auto s = std::make_shared<spdlog::sinks::stderr_sink_mt>();
@@ -99,20 +130,64 @@ std::string utc_time(std::chrono::system_clock::time_point t) {
 }
 
 std::shared_ptr<spdlog::logger> get(const std::string& module) {
+  const std::lock_guard lock(g_levels_mutex);
   if (auto existing = spdlog::get(module)) return existing;
   auto logger = std::make_shared<spdlog::logger>(module, sink());
   logger->set_formatter(formatter());
-  logger->set_level(g_level);
+  logger->set_level(level_for(module));
   spdlog::register_logger(logger);
   return logger;
 }
 
-bool set_level(std::string_view level) {
-  const auto l = spdlog::level::from_str(std::string(level));
-  if (l == spdlog::level::off && level != "off") return false;
-  g_level = l;
-  spdlog::apply_all([l](const std::shared_ptr<spdlog::logger>& lg) { lg->set_level(l); });
+bool known_module(std::string_view module) {
+  return std::find(kModules.begin(), kModules.end(), module) != kModules.end();
+}
+
+std::string module_names() {
+  std::string names;
+  for (auto m : kModules) names += (names.empty() ? "" : ", ") + std::string(m);
+  return names;
+}
+
+bool known_level(std::string_view level) {
+  return parse_level(level).has_value();
+}
+
+bool set_levels(std::string_view level, const std::map<std::string, std::string>& modules) {
+  const auto l = parse_level(level);
+  if (!l) return false;
+  std::map<std::string, spdlog::level::level_enum, std::less<>> own;
+  for (const auto& [module, module_level] : modules) {
+    const auto ml = parse_level(module_level);
+    if (!ml || !known_module(module)) return false;
+    own.emplace(module, *ml);
+  }
+  const std::lock_guard lock(g_levels_mutex);
+  g_level = *l;
+  g_module_levels = std::move(own);
+  apply_levels();
   return true;
+}
+
+std::expected<std::string, std::string> set_module_level(std::string_view module,
+                                                         std::string_view level) {
+  const auto l = parse_level(level);
+  if (!l)
+    return std::unexpected("unknown level '" + std::string(level) +
+                           "': trace, debug, info, warn, error, critical or off");
+  if (module != "all" && !known_module(module))
+    return std::unexpected("unknown module '" + std::string(module) + "': " + module_names() +
+                           " or all");
+  const std::lock_guard lock(g_levels_mutex);
+  const std::string was = level_name(module == "all" ? g_level : level_for(module));
+  if (module == "all") {
+    g_level = *l;
+    g_module_levels.clear();
+  } else {
+    g_module_levels.insert_or_assign(std::string(module), *l);
+  }
+  apply_levels();
+  return was;
 }
 
 bool set_format(std::string_view format) {

@@ -7,7 +7,10 @@
 
 #include <spdlog/spdlog.h>
 
+#include <array>
 #include <chrono>
+#include <expected>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -17,8 +20,23 @@ namespace closbgp::log {
 std::shared_ptr<spdlog::logger> get(const std::string& module);
 // "2026-12-04T19:23:55.109Z": how log lines and the API write a moment.
 std::string utc_time(std::chrono::system_clock::time_point t);
-// trace, debug, info, warn, error, critical, off. False if unknown.
-bool set_level(std::string_view level);
+// The modules that log, each through its own logger: what per-module
+// levels (the config's `logging.modules`, `closctl debug`) may name.
+inline constexpr std::array<std::string_view, 6> kModules{"api", "bfd",  "config",
+                                                          "fib", "main", "session"};
+bool known_module(std::string_view module);
+// "api, bfd, config, fib, main, session": for messages.
+std::string module_names();
+// trace, debug, info, warn, error, critical, off.
+bool known_level(std::string_view level);
+// Every module's level, then the levels of the modules `modules` names
+// (module -> level): what the command line and the config set. False, and
+// nothing changed, for an unknown level or module.
+bool set_levels(std::string_view level, const std::map<std::string, std::string>& modules = {});
+// One module's level at run time ("all": every module's); until the next
+// set_levels. Returns the level it had ("info"; for "all", the default's).
+std::expected<std::string, std::string> set_module_level(std::string_view module,
+                                                         std::string_view level);
 // "text" (the default) or "json": {"time", "level", "module", "message"}.
 // False if unknown.
 bool set_format(std::string_view format);

@@ -1,6 +1,7 @@
 #include "bgpd/session/speaker.h"
 
 #include "bgpd/discovery/interfaces.h"
+#include "bgpd/log/log.h"
 #include "bgpd/session/address.h"
 #include "bgpd/session/connection.h"
 #include "bgpd/session/peer_config.h"
@@ -277,6 +278,12 @@ std::expected<std::vector<std::string>, std::string> Speaker::reload(config::Con
     changes.push_back("best-path options changed: every prefix selected again");
   }
   origination_.reload(old, changes);
+  if (cfg_.logging != old.logging) {
+    log::set_levels(cfg_.logging.level, cfg_.logging.modules);
+    std::string levels = "log level " + cfg_.logging.level;
+    for (const auto& [module, level] : cfg_.logging.modules) levels += ", " + module + " " + level;
+    changes.push_back(levels);
+  }
   driver_.schedule_flush();
   if (changes.empty()) changes.push_back("no changes");
   for (const auto& c : changes) session_logger()->info("reload: {}", c);

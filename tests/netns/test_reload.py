@@ -141,3 +141,36 @@ def test_reload_applies_only_the_difference(router):
              "only b left")
     wait_for(lambda: "10.51.0.0/24" not in b.snapshot()[0], 10, "the removed network withdrawn")
     assert "reload: neighbor 192.0.2.2 removed" in d.log_text()
+
+
+def test_running_config_reads_back_and_log_levels_change_at_run_time(router):
+    """show running-config: the effective configuration with no secret in it;
+    fed back as the file, a reload finds nothing to change. closctl debug
+    changes a module's level at once; a reload that changes `logging` sets
+    the configured levels again."""
+    d, a, b = router
+    wait_for(lambda: len(established(d)) == 2, 10, "both sessions")
+    secret = "not-for-your-eyes"
+    d.write_config((BASE % ("", "")).replace(
+        "networks:", f"  - {{address: 192.0.2.9, remote-as: 65009, password: {secret}}}\nnetworks:"))
+    assert "neighbor 192.0.2.9 added" in d.ctl("config", "reload").stdout
+    shown = d.ctl("show", "running-config").stdout
+    assert secret not in shown and "password: <hidden>" in shown, shown
+    assert f"from {d.config}" in shown.splitlines()[0], shown
+    for line in ("asn: 65000", "hold: 9", "remote-as: 65002", "stale-time: 360", "level: info"):
+        assert line in shown, (line, shown)
+    assert secret not in d.ctl("--json", "show", "running-config").stdout
+    d.config.write_text(shown.replace("<hidden>", secret))
+    assert d.ctl("config", "reload").stdout.strip() == "no changes"
+
+    assert d.ctl("debug", "session", "warn").stdout.strip() == "session: warn (was debug)"
+    wait_for(lambda: "log level session: warn (was debug) set by" in d.log_text(), 5, "the change logged")
+    r = d.ctl("debug", "zebra", "debug", check=False)
+    assert r.returncode == 1 and "unknown module 'zebra': api, bfd, config, fib, main, session or all" in r.stderr, r.stderr
+    r = d.ctl("debug", "session", "loud", check=False)
+    assert r.returncode == 1 and "unknown level 'loud'" in r.stderr, r.stderr
+    assert d.ctl("deb", "all", "info").stdout.strip() == "all: info (was debug)"
+    d.config.write_text(shown.replace("<hidden>", secret).replace("level: info", "level: warn\n  modules: {session: debug}"))
+    assert "log level warn, session debug" in d.ctl("config", "reload").stdout
+    assert d.ctl("debug", "session", "info").stdout.strip() == "session: info (was debug)"
+    assert d.ctl("debug", "fib", "info").stdout.strip() == "fib: info (was warn)"

@@ -70,6 +70,8 @@ TEST(Access, EveryRpcDeclaresItsRole) {
   EXPECT_EQ(required_role("ShowBgpSummary"), Role::Read);
   EXPECT_EQ(required_role("WatchEvents"), Role::Read);
   EXPECT_EQ(required_role("ValidateConfig"), Role::Read);
+  EXPECT_EQ(required_role("ShowRunningConfig"), Role::Read);
+  EXPECT_EQ(required_role("SetLogLevel"), Role::Write);
   EXPECT_EQ(required_role("SetDrainState"), Role::Write);
   EXPECT_EQ(required_role("ReloadConfig"), Role::Write);
   EXPECT_EQ(required_role("NoSuchRpc"), Role::Write);

@@ -32,10 +32,12 @@ TEST(CommandTree, KeywordsAbbreviateToAUniquePrefix) {
   EXPECT_EQ(expanded({"ro", "a", "10.1.2.3/32", "community", "65000:7"}),
             (Words{"route", "add", "10.1.2.3/32", "community", "65000:7"}));
   EXPECT_EQ(expanded({"dr", "swp1"}), (Words{"drain", "swp1"}));
+  EXPECT_EQ(expanded({"sh", "run"}), (Words{"show", "running-config"}));
+  EXPECT_EQ(expanded({"deb", "session", "debug"}), (Words{"debug", "session", "debug"}));
 }
 
 TEST(CommandTree, AmbiguousAndUnknownWordsAreNamed) {
-  EXPECT_EQ(refused({"d"}), "'d' is ambiguous: drain, decode");
+  EXPECT_EQ(refused({"d"}), "'d' is ambiguous: drain, debug, decode");
   EXPECT_EQ(refused({"w"}), "'w' is ambiguous: warm, watch");
   EXPECT_EQ(refused({"shwo", "bgp"}), "unknown command word 'shwo'; did you mean show?");
   EXPECT_EQ(refused({"show", "bgp", "sumary"}),
@@ -49,12 +51,12 @@ TEST(CommandTree, WhatMayFollow) {
     for (const auto& k : next_keywords(w)) out.push_back(k.word);
     return out;
   };
-  EXPECT_EQ(words({"show"}), (Words{"bgp", "fib"}));
+  EXPECT_EQ(words({"show"}), (Words{"bgp", "fib", "running-config"}));
   EXPECT_EQ(words({"show", "bgp", "neighbors"}), Words{});  // the neighbour comes next
   EXPECT_EQ(words({"show", "bgp", "neighbors", "swp1"}),
             (Words{"received-routes", "advertised-routes"}));
   EXPECT_EQ(words({"config", "reload"}), Words{});
-  EXPECT_EQ(words({}).size(), 10u);
+  EXPECT_EQ(words({}).size(), 11u);
 }
 
 }  // namespace
