@@ -13,6 +13,8 @@ packages=(
   libspdlog-dev libfmt-dev libyaml-cpp-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-19 libclang-rt-19-dev llvm-19 clang-format
+  # the Debian package (scripts/package.sh)
+  debhelper help2man lintian
   # tests, demo and benchmarks
   iproute2 nftables tshark procps psmisc iputils-ping openssl
   mininet python3 python3-pytest python3-grpcio python3-protobuf

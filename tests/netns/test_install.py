@@ -23,13 +23,14 @@ def test_install_layout_unit_and_kept_configuration(tmp_path):
     install(root)
     for f in ("usr/sbin/closbgpd", "usr/bin/closctl", "etc/closbgpd/closbgpd.yaml",
               "lib/systemd/system/closbgpd.service", "usr/lib/sysusers.d/closbgpd.conf",
-              "usr/share/bash-completion/completions/closctl", "usr/share/doc/closbgp/README.md",
-              "usr/share/doc/closbgp/examples/leaf.yaml"):
+              "usr/share/bash-completion/completions/closctl", "usr/share/doc/closbgpd/README.md",
+              "usr/share/doc/closbgpd/examples/leaf.yaml", "usr/share/man/man8/closbgpd.8",
+              "usr/share/man/man8/closctl.8"):
         assert (root / f).is_file(), f
     unit = (root / "lib/systemd/system/closbgpd.service").read_text()
     assert "ExecStart=/usr/sbin/closbgpd --config /etc/closbgpd/closbgpd.yaml" in unit
     assert "ExecReload=/usr/bin/closctl config reload" in unit
-    assert "Documentation=file:/usr/share/doc/closbgp/README.md" in unit
+    assert "Documentation=file:/usr/share/doc/closbgpd/README.md" in unit
     assert "g closbgp" in (root / "usr/lib/sysusers.d/closbgpd.conf").read_text()
     # The installed configuration is valid and peers with nothing.
     conf = root / "etc/closbgpd/closbgpd.yaml"
