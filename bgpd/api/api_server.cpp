@@ -207,6 +207,13 @@ class ApiServer::Service final : public pb::BgpService::CallbackService {
     return on_main(ctx, resp, [this, req] { return control_.delete_route(req->prefix()); });
   }
 
+  grpc::ServerUnaryReactor* ConfirmConfig(grpc::CallbackServerContext* ctx,
+                                          const pb::ConfirmConfigRequest*,
+                                          pb::ConfirmConfigResponse* resp) override {
+    if (auto refused = refusal(ctx, __func__)) return finish(ctx, *refused);
+    return on_main(ctx, resp, [this] { return control_.confirm_config(); });
+  }
+
   grpc::ServerUnaryReactor* ShowRunningConfig(grpc::CallbackServerContext* ctx,
                                               const pb::ShowRunningConfigRequest*,
                                               pb::ShowRunningConfigResponse* resp) override {
@@ -235,12 +242,12 @@ class ApiServer::Service final : public pb::BgpService::CallbackService {
   }
 
   grpc::ServerUnaryReactor* ReloadConfig(grpc::CallbackServerContext* ctx,
-                                         const pb::ReloadConfigRequest*,
+                                         const pb::ReloadConfigRequest* req,
                                          pb::ReloadConfigResponse* resp) override {
     if (auto refused = refusal(ctx, __func__)) return finish(ctx, *refused);
     auto* reactor = ctx->DefaultReactor();
-    asio::post(main_, [this, reactor, resp] {
-      auto r = control_.reload_config();
+    asio::post(main_, [this, reactor, resp, confirm = req->confirm_seconds()] {
+      auto r = control_.reload_config(confirm);
       if (!r) return reactor->Finish(status(r.error()));
       for (const auto& c : *r) resp->add_changes(c);
       reactor->Finish(grpc::Status::OK);

@@ -134,8 +134,11 @@ class Control {
  public:
   virtual ~Control() = default;
   // Re-reads the running configuration file and applies the difference;
-  // returns what changed.
-  virtual std::expected<std::vector<std::string>, ControlError> reload_config() = 0;
+  // returns what changed. With `confirm_seconds` (not 0), the configuration
+  // before it comes back after that long unless confirm_config() is called.
+  virtual std::expected<std::vector<std::string>, ControlError> reload_config(
+      uint32_t confirm_seconds) = 0;
+  virtual std::expected<std::string, ControlError> confirm_config() = 0;
   // Checks the running configuration's file without applying it; returns
   // a one-line summary of it. (A client's text is checked off the main
   // loop, by the API server itself.)

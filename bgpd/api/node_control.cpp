@@ -5,6 +5,8 @@
 namespace closbgp::api {
 namespace {
 
+constexpr uint32_t kMaxConfirmSeconds = 86400;
+
 // std::expected::transform_error, which GCC 12 lacks.
 template <class T>
 std::expected<T, ControlError> translated(std::expected<T, session::OpError> r) {
@@ -14,8 +16,18 @@ std::expected<T, ControlError> translated(std::expected<T, session::OpError> r) 
 
 }  // namespace
 
-std::expected<std::vector<std::string>, ControlError> NodeControl::reload_config() {
-  return translated(speaker_.reload_config());
+std::expected<std::vector<std::string>, ControlError> NodeControl::reload_config(
+    uint32_t confirm_seconds) {
+  if (confirm_seconds > kMaxConfirmSeconds)
+    return std::unexpected(ControlError{
+        ControlError::Kind::InvalidArgument,
+        "confirm within " + std::to_string(confirm_seconds) + " s: at most a day (86400 s)"});
+  return translated(speaker_.reload_config(
+      confirm_seconds == 0 ? std::nullopt : std::optional(std::chrono::seconds(confirm_seconds))));
+}
+
+std::expected<std::string, ControlError> NodeControl::confirm_config() {
+  return translated(speaker_.confirm_reload());
 }
 
 // The running configuration's own file (never a file a client names);

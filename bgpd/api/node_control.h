@@ -12,7 +12,9 @@ class NodeControl final : public Control {
  public:
   explicit NodeControl(session::Speaker& speaker) : speaker_(speaker) {}
 
-  std::expected<std::vector<std::string>, ControlError> reload_config() override;
+  std::expected<std::vector<std::string>, ControlError> reload_config(
+      uint32_t confirm_seconds) override;
+  std::expected<std::string, ControlError> confirm_config() override;
   std::expected<std::string, ControlError> validate_running_config() const override;
   std::expected<std::string, ControlError> set_drain(const std::string& state,
                                                      const std::string& neighbor) override;

@@ -211,11 +211,19 @@ int cmd_config_validate(const ClientOptions& opts, const std::string& path) {
       [](const auto& resp) { std::cout << resp.summary() << "\n"; });
 }
 
-int cmd_config_reload(const ClientOptions& opts) {
+int cmd_config_reload(const ClientOptions& opts, uint32_t confirm_seconds) {
+  pb::ReloadConfigRequest req;
+  req.set_confirm_seconds(confirm_seconds);
   return unary<pb::ReloadConfigRequest, pb::ReloadConfigResponse>(
-      opts, &pb::BgpService::Stub::ReloadConfig, {}, [](const auto& resp) {
+      opts, &pb::BgpService::Stub::ReloadConfig, req, [](const auto& resp) {
         for (const auto& c : resp.changes()) std::cout << c << "\n";
       });
+}
+
+int cmd_config_confirm(const ClientOptions& opts) {
+  return unary<pb::ConfirmConfigRequest, pb::ConfirmConfigResponse>(
+      opts, &pb::BgpService::Stub::ConfirmConfig, {},
+      [](const auto& resp) { std::cout << resp.result() << "\n"; });
 }
 
 int cmd_show_running_config(const ClientOptions& opts) {

@@ -31,7 +31,9 @@ int cmd_show_adj_rib(const ClientOptions& opts, const std::string& neighbor, boo
                      const RouteSelection& selection);
 // `path` empty: the daemon's running configuration file.
 int cmd_config_validate(const ClientOptions& opts, const std::string& path);
-int cmd_config_reload(const ClientOptions& opts);
+// `confirm_seconds` not 0: rolled back unless `config confirm` comes in time.
+int cmd_config_reload(const ClientOptions& opts, uint32_t confirm_seconds);
+int cmd_config_confirm(const ClientOptions& opts);
 // The configuration the daemon runs, as YAML without secrets.
 int cmd_show_running_config(const ClientOptions& opts);
 // A module's log level ("all": every module's) at run time.

@@ -42,7 +42,10 @@ constexpr const char* kUsage =
     "                         keep a neighbour down (kept across restarts), or bring it back\n"
     "  config validate [FILE]\n"
     "                         check a file closctl reads (default: the running one)\n"
-    "  config reload          re-read the running configuration and apply what changed\n"
+    "  config reload [--confirm SECONDS]\n"
+    "                         re-read the running configuration and apply what changed;\n"
+    "                         with --confirm, undone after SECONDS unless confirmed\n"
+    "  config confirm         keep what config reload --confirm applied\n"
     "  drain [NEIGHBOR]       advertise with GRACEFUL_SHUTDOWN and a longer AS path\n"
     "  undrain [NEIGHBOR]     back to live\n"
     "  warm [NEIGHBOR]        advertise nothing (RIB and FIB stay)\n"
@@ -172,6 +175,8 @@ int main(int argc, char** argv) {
       }
     } else if (a == "--soft" && !words.empty() && words[0] == "neighbor") {
       words.push_back(a);
+    } else if (a == "--confirm" && !words.empty()) {  // config reload --confirm SECONDS
+      words.push_back(a);
     } else if (a.starts_with("--")) {
       return usage_error("unknown option " + a);
     } else {
@@ -212,7 +217,16 @@ int main(int argc, char** argv) {
   }
   if (words.size() >= 2 && words.size() <= 3 && words[0] == "config" && words[1] == "validate")
     return cmd_config_validate(opts, words.size() == 3 ? words[2] : "");
-  if (words == std::vector<std::string>{"config", "reload"}) return cmd_config_reload(opts);
+  if (words == std::vector<std::string>{"config", "reload"}) return cmd_config_reload(opts, 0);
+  if (words.size() >= 3 && words[0] == "config" && words[1] == "reload" &&
+      words[2] == "--confirm") {
+    const std::string seconds = words.size() == 4 ? words[3] : "";
+    if (words.size() != 4 || seconds.empty() || seconds.size() > 5 ||
+        seconds.find_first_not_of("0123456789") != std::string::npos || std::stoul(seconds) == 0)
+      return usage_error("config reload --confirm SECONDS (1 to 86400)");
+    return cmd_config_reload(opts, uint32_t(std::stoul(seconds)));
+  }
+  if (words == std::vector<std::string>{"config", "confirm"}) return cmd_config_confirm(opts);
   if (words == std::vector<std::string>{"show", "running-config"})
     return cmd_show_running_config(opts);
   if (words[0] == "debug") {

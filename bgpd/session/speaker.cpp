@@ -43,7 +43,8 @@ Speaker::Speaker(asio::io_context& io, config::Config cfg, bfd::BfdClient& bfd, 
           [this](uint32_t ifindex, const asio::ip::address_v6& from) {
             on_router_advert(ifindex, from);
           }),
-      actions_(peers_, driver_, origination_, drain_, state_) {}
+      actions_(peers_, driver_, origination_, drain_, state_),
+      confirmed_(time_, [this](config::Config c) { return reload(std::move(c)); }) {}
 
 Speaker::~Speaker() = default;
 
@@ -253,17 +254,25 @@ void Speaker::scan_interfaces() {
   });
 }
 
-std::expected<std::vector<std::string>, OpError> Speaker::reload_config() {
+std::expected<std::vector<std::string>, OpError> Speaker::reload_config(
+    std::optional<std::chrono::seconds> confirm_within) {
   auto next = config::load_config_file(cfg_.source);
   if (!next) {
     session_logger()->error("reload: {}; nothing changed", next.error().to_string());
     return std::unexpected(OpError{OpError::Kind::InvalidConfig, next.error().to_string()});
   }
+  std::optional<config::Config> before;
+  if (confirm_within) before = cfg_;
   auto applied = reload(std::move(*next));
   if (!applied) {
     session_logger()->error("reload: {}; nothing changed", applied.error());
     return std::unexpected(OpError{OpError::Kind::NeedsRestart, applied.error()});
   }
+  if (confirm_within)
+    applied->push_back(confirmed_.begin(std::move(*before), *confirm_within));
+  else if (auto left = confirmed_.remaining())
+    applied->push_back("an earlier reload still rolls back in " + std::to_string(left->count()) +
+                       " s unless confirmed (closctl config confirm)");
   return *applied;
 }
 

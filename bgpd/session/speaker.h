@@ -18,6 +18,7 @@
 #include "bgpd/config/config.h"
 #include "bgpd/discovery/router_advert.h"
 #include "bgpd/net/time_source.h"
+#include "bgpd/session/confirmed_reload.h"
 #include "bgpd/session/connection.h"
 #include "bgpd/session/drain_control.h"
 #include "bgpd/session/listener.h"
@@ -57,8 +58,12 @@ class Speaker {
   std::expected<std::vector<std::string>, std::string> reload(config::Config next);
   const std::string& config_source() const { return cfg_.source; }
 
-  // Reload from the running file; what was done, or why nothing was.
-  std::expected<std::vector<std::string>, OpError> reload_config();
+  // Reload from the running file; what was done, or why nothing was. With
+  // `confirm_within`, the configuration before it comes back unless
+  // confirm_reload() is called in time.
+  std::expected<std::vector<std::string>, OpError> reload_config(
+      std::optional<std::chrono::seconds> confirm_within = std::nullopt);
+  std::expected<std::string, OpError> confirm_reload() { return confirmed_.confirm(); }
   // What else an operator may do (api::NodeControl forwards there).
   OperatorActions& actions() { return actions_; }
 
@@ -114,6 +119,7 @@ class Speaker {
   discovery::RouterAdvertiser ra_;
   Peers peers_;
   OperatorActions actions_;
+  ConfirmedReload confirmed_;
   uint32_t next_peer_id_ = 1;               // 0 is rib::kLocalSource
   std::set<std::string> reported_missing_;  // interfaces we said are absent
   bool stopping_ = false;

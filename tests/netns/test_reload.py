@@ -174,3 +174,34 @@ def test_running_config_reads_back_and_log_levels_change_at_run_time(router):
     assert "log level warn, session debug" in d.ctl("config", "reload").stdout
     assert d.ctl("debug", "session", "info").stdout.strip() == "session: info (was debug)"
     assert d.ctl("debug", "fib", "info").stdout.strip() == "fib: info (was warn)"
+
+
+def test_reload_with_confirm_rolls_back_unless_confirmed(router):
+    """config reload --confirm: applied at once, undone when the time runs
+    out (the neighbours see the withdrawal); confirmed, it stays."""
+    d, a, b = router
+    wait_for(lambda: "10.50.0.0/24" in b.snapshot()[0], 10, "the initial network at b")
+    r = d.ctl("config", "confirm", check=False)
+    assert r.returncode == 1 and "nothing to confirm" in r.stderr, r.stderr
+
+    d.write_config(BASE % ("", ", 10.52.0.0/24"))
+    out = d.ctl("config", "reload", "--confirm", "2").stdout
+    assert "network 10.52.0.0/24 originated" in out, out
+    assert "rolls back in 2 s unless confirmed (closctl config confirm)" in out, out
+    wait_for(lambda: "10.52.0.0/24" in b.snapshot()[0], 5, "the new network at b")
+    wait_for(lambda: "10.52.0.0/24" not in b.snapshot()[0], 10, "the network withdrawn by the rollback")
+    log = d.log_text()
+    assert "reload was not confirmed in time: rolling back" in log, log[-2000:]
+    assert f"{d.config} still holds the unconfirmed configuration" in log
+    assert "10.52.0.0/24" not in d.ctl("show", "running-config").stdout
+
+    out = d.ctl("conf", "rel", "--confirm", "30").stdout
+    assert "network 10.52.0.0/24 originated" in out, out
+    # A plain reload meanwhile keeps the pending rollback, and says so.
+    assert "an earlier reload still rolls back in" in d.ctl("config", "reload").stdout
+    assert d.ctl("config", "confirm").stdout.strip() == "confirmed: the running configuration stays"
+    assert "10.52.0.0/24" in d.ctl("show", "running-config").stdout
+    for bad in (["--confirm"], ["--confirm", "0"], ["--confirm", "soon"]):
+        r = d.ctl("config", "reload", *bad, check=False)
+        assert r.returncode == 2 and "--confirm SECONDS" in r.stderr, (bad, r.stderr)
+    assert set(established(d)) == {A, B}
