@@ -79,6 +79,24 @@ class ApiServer::Service final : public pb::BgpService::CallbackService {
         });
   }
 
+  grpc::ServerUnaryReactor* ShowRoute(grpc::CallbackServerContext* ctx,
+                                      const pb::ShowRouteRequest* req,
+                                      pb::RouteDetail* resp) override {
+    if (auto refused = refusal(ctx, __func__)) return finish(ctx, *refused);
+    auto query = requested_prefixes(req->prefix(), false, req->longest_match());
+    if (!query) return finish(ctx, grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, query.error()));
+    if (!query->prefix)
+      return finish(ctx, grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "no prefix given"));
+    auto* reactor = ctx->DefaultReactor();
+    asio::post(main_, [this, reactor, resp, query = *query] {
+      auto detail = backend_.route_detail(query);
+      if (!detail) return reactor->Finish(status(detail.error()));
+      fill(*detail, *resp);
+      reactor->Finish(grpc::Status::OK);
+    });
+    return reactor;
+  }
+
   grpc::ServerWriteReactor<pb::Route>* ShowAdjRib(grpc::CallbackServerContext* ctx,
                                                   const pb::ShowAdjRibRequest* req) override {
     if (auto refused = refusal(ctx, __func__)) return new Refused<pb::Route>(*refused);

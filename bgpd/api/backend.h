@@ -65,10 +65,21 @@ struct RouteView {
   std::vector<uint32_t> as_path;
   std::string origin;
   std::optional<uint32_t> med, local_pref;
-  std::vector<std::string> communities, large_communities;
+  std::vector<std::string> communities, large_communities, ext_communities;
+  bool atomic_aggregate = false;
+  std::string aggregator;  // "65001 10.0.0.1"
+  std::string originator_id;
+  std::vector<std::string> cluster_list;
   bool accepted = true;    // false: a loop (our AS in its AS_PATH) or denied by route-map-in
   bool best = false;       // the Loc-RIB's best path for the prefix
   bool multipath = false;  // in the ECMP set (the best path too)
+};
+
+// One prefix: its paths (as routes() orders them) and who is sent it.
+struct RouteDetailView {
+  std::string prefix;
+  std::vector<RouteView> paths;
+  std::vector<std::string> advertised_to;  // neighbours, by name
 };
 
 struct SummaryView {
@@ -127,6 +138,10 @@ class Backend {
   virtual std::expected<std::vector<RouteView>, ControlError> adj_rib(
       const std::string& neighbor, bool out, const rib::PrefixQuery& query) const = 0;
   virtual RunningConfigView running_config() const = 0;
+  // The prefix `query` names (exactly, or the longest match of an address)
+  // in detail; NotFound when the RIB holds no path for it.
+  virtual std::expected<RouteDetailView, ControlError> route_detail(
+      const rib::PrefixQuery& query) const = 0;
 };
 
 // What the API may change; called on the main loop.

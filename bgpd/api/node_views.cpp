@@ -153,6 +153,17 @@ std::expected<std::vector<FibRouteView>, ControlError> NodeViews::fib_routes() c
   return fib_view(speaker_);
 }
 
+std::expected<RouteDetailView, ControlError> NodeViews::route_detail(
+    const rib::PrefixQuery& query) const {
+  auto detail = api::route_detail(speaker_, query);
+  if (!detail)
+    return std::unexpected(
+        ControlError{ControlError::Kind::NotFound,
+                     "no path for " + (query.prefix ? query.prefix->to_string() : "") +
+                         (query.longest ? " (no prefix holds it)" : "") + " in the RIB"});
+  return *detail;
+}
+
 RunningConfigView NodeViews::running_config() const {
   return {config::running_config_yaml(speaker_.config()), speaker_.config_source()};
 }

@@ -19,6 +19,8 @@ class NodeViews final : public Backend {
   std::expected<std::vector<RouteView>, ControlError> adj_rib(
       const std::string& neighbor, bool out, const rib::PrefixQuery& query) const override;
   RunningConfigView running_config() const override;
+  std::expected<RouteDetailView, ControlError> route_detail(
+      const rib::PrefixQuery& query) const override;
 
  private:
   // A neighbour: its session's status, and what the engine holds of it.

@@ -115,9 +115,20 @@ void fill(const RouteView& r, closbgp::v1::Route& out) {
   if (r.local_pref) out.set_local_pref(*r.local_pref);
   for (const auto& c : r.communities) out.add_communities(c);
   for (const auto& c : r.large_communities) out.add_large_communities(c);
+  for (const auto& c : r.ext_communities) out.add_ext_communities(c);
+  out.set_atomic_aggregate(r.atomic_aggregate);
+  out.set_aggregator(r.aggregator);
+  out.set_originator_id(r.originator_id);
+  for (const auto& id : r.cluster_list) out.add_cluster_list(id);
   out.set_accepted(r.accepted);
   out.set_best(r.best);
   out.set_multipath(r.multipath);
+}
+
+void fill(const RouteDetailView& d, closbgp::v1::RouteDetail& out) {
+  out.set_prefix(d.prefix);
+  for (const auto& p : d.paths) fill(p, *out.add_paths());
+  for (const auto& n : d.advertised_to) out.add_advertised_to(n);
 }
 
 void fill(const EventView& e, closbgp::v1::Event& out) {

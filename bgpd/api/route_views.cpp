@@ -25,6 +25,13 @@ RouteView route_view(const wire::Prefix& prefix, const std::string& peer,
   for (uint32_t c : a.communities) v.communities.push_back(policy::community_text(c));
   for (const auto& c : a.large_communities)
     v.large_communities.push_back(policy::large_community_text(c));
+  for (uint64_t c : a.ext_communities) v.ext_communities.push_back(policy::ext_community_text(c));
+  v.atomic_aggregate = a.atomic_aggregate;
+  if (a.aggregator)
+    v.aggregator = std::to_string(a.aggregator->asn) + " " +
+                   wire::IpAddress::v4(a.aggregator->address).to_string();
+  if (a.originator_id) v.originator_id = wire::IpAddress::v4(*a.originator_id).to_string();
+  for (uint32_t id : a.cluster_list) v.cluster_list.push_back(wire::IpAddress::v4(id).to_string());
   return v;
 }
 
@@ -139,6 +146,27 @@ std::vector<RouteView> rib_routes(const session::Speaker& speaker, const rib::Pr
     }
   }
   return out;
+}
+
+std::optional<RouteDetailView> route_detail(const session::Speaker& speaker,
+                                            const rib::PrefixQuery& query) {
+  if (!query.prefix) return std::nullopt;
+  wire::Prefix prefix = *query.prefix;
+  if (query.longest) {
+    const auto [found, entry] = speaker.rib().loc_rib().entries().longest_match(prefix);
+    if (!entry) return std::nullopt;
+    prefix = found;
+  }
+  const rib::PrefixQuery exact{prefix, false};
+  RouteDetailView detail{prefix.to_string(), rib_routes(speaker, exact), {}};
+  if (detail.paths.empty()) return std::nullopt;
+  for (const auto& [name, peer] : speaker.peers()) {
+    bool sent = false;
+    speaker.rib().visit_adj_rib_out(
+        peer->id(), exact, [&](const wire::Prefix&, const wire::PathAttributes&) { sent = true; });
+    if (sent) detail.advertised_to.push_back(name);
+  }
+  return detail;
 }
 
 std::vector<RouteView> received_routes(const session::Speaker& speaker, const std::string& name,

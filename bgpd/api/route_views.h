@@ -3,6 +3,7 @@
 // our next hop).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,10 @@ std::vector<RouteView> rib_routes(const session::Speaker& speaker, const rib::Pr
 // one neighbour's received paths, as it sent them, by prefix;
 std::vector<RouteView> received_routes(const session::Speaker& speaker, const std::string& name,
                                        const session::Peer& p, const rib::PrefixQuery& query);
+// one prefix (exactly, or the longest holding an address) with the
+// neighbours it is sent to; nullopt when the RIB holds no path for it;
+std::optional<RouteDetailView> route_detail(const session::Speaker& speaker,
+                                            const rib::PrefixQuery& query);
 // what it is sent: the exported attributes and our next hop on its
 // session, by prefix.
 std::vector<RouteView> sent_routes(const session::Speaker& speaker, const std::string& name,

@@ -24,6 +24,7 @@ const std::vector<Node>& tree() {
          "sessions and routes",
          {{"summary", "every neighbour: state, uptime, prefixes"},
           {"routes", "the RIB by prefix [ipv4|ipv6] [PFX|ADDRESS [longer-prefixes]]"},
+          {"route", "one prefix in detail, who it is sent to: PFX|ADDRESS"},
           {"neighbors",
            "one neighbour in detail: NEIGHBOR [received-routes|advertised-routes]",
            {},

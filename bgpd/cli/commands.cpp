@@ -187,6 +187,14 @@ int cmd_show_bgp_routes(const ClientOptions& opts, const RouteSelection& selecti
   return print_routes(opts, streamed(opts, &pb::BgpService::Stub::ShowRoutes, req));
 }
 
+int cmd_show_bgp_route(const ClientOptions& opts, const RouteSelection& selection) {
+  pb::ShowRouteRequest req;
+  req.set_prefix(selection.prefix);
+  req.set_longest_match(selection.longest);
+  return unary<pb::ShowRouteRequest, pb::RouteDetail>(opts, &pb::BgpService::Stub::ShowRoute, req,
+                                                      print_route_detail);
+}
+
 int cmd_show_adj_rib(const ClientOptions& opts, const std::string& neighbor, bool out,
                      const RouteSelection& selection) {
   pb::ShowAdjRibRequest req;

@@ -26,6 +26,8 @@ int cmd_version(const ClientOptions& opts);
 int cmd_show_bgp_summary(const ClientOptions& opts);
 // The RIB by prefix, each prefix's paths together.
 int cmd_show_bgp_routes(const ClientOptions& opts, const RouteSelection& selection);
+// One prefix (or the longest holding an address) in detail.
+int cmd_show_bgp_route(const ClientOptions& opts, const RouteSelection& selection);
 // A neighbour's Adj-RIB-In (received, before policy) or, with `out`, Adj-RIB-Out.
 int cmd_show_adj_rib(const ClientOptions& opts, const std::string& neighbor, bool out,
                      const RouteSelection& selection);

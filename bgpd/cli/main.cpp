@@ -29,6 +29,9 @@ constexpr const char* kUsage =
     "                         the RIB by prefix: each prefix's paths together, best first,\n"
     "                         our own as \"local\"; an ADDRESS finds the longest prefix holding "
     "it\n"
+    "  show bgp route PFX|ADDRESS\n"
+    "                         one prefix in detail: every path's attributes, and the\n"
+    "                         neighbours it is advertised to\n"
     "  show bgp neighbors [N]\n"
     "                         one neighbour in detail (without N: the summary)\n"
     "  show bgp neighbors N received-routes|advertised-routes [PFX|ADDRESS [longer-prefixes]]\n"
@@ -206,6 +209,14 @@ int main(int argc, char** argv) {
     auto s = route_selection({words.begin() + 3, words.end()});
     if (!s) return usage_error("show bgp routes: " + s.error());
     return cmd_show_bgp_routes(opts, *s);
+  }
+  // show bgp route PREFIX|ADDRESS
+  if (words.size() >= 3 && words[0] == "show" && words[1] == "bgp" && words[2] == "route") {
+    auto s = route_selection({words.begin() + 3, words.end()});
+    if (!s) return usage_error("show bgp route: " + s.error());
+    if (words.size() != 4 || s->longer)
+      return usage_error("show bgp route PREFIX|ADDRESS: one prefix or address");
+    return cmd_show_bgp_route(opts, *s);
   }
   // show bgp neighbors N received-routes|advertised-routes [PFX [longer-prefixes]]
   if (words.size() >= 5 && words[0] == "show" && words[1] == "bgp" &&

@@ -135,6 +135,61 @@ void print_route_table(const std::vector<pb::Route>& routes, bool status) {
   std::printf("\nDisplayed %zu paths for %zu prefixes\n", routes.size(), prefixes);
 }
 
+namespace {
+
+std::string joined(const google::protobuf::RepeatedPtrField<std::string>& items) {
+  std::string out;
+  for (const auto& s : items) out += (out.empty() ? "" : " ") + s;
+  return out;
+}
+
+// A path's attributes, one line each, only those it carries.
+void print_path(int number, const pb::Route& r) {
+  std::string flags = !r.accepted()   ? "rejected (a loop, or denied by route-map-in)"
+                      : r.best()      ? "best, multipath"
+                      : r.multipath() ? "multipath"
+                                      : "valid";
+  if (r.accepted() && r.best() && !r.multipath()) flags = "best";
+  std::printf("  Path %d from %s: %s\n", number, r.peer().c_str(), flags.c_str());
+  std::string path;
+  for (uint32_t a : r.as_path()) path += (path.empty() ? "" : " ") + std::to_string(a);
+  std::printf("    AS path: %s\n", path.empty() ? "(empty)" : path.c_str());
+  std::printf("    Next hop: %s%s\n", r.next_hop().c_str(),
+              r.next_hop_link_local().empty()
+                  ? ""
+                  : (" (link-local " + r.next_hop_link_local() + ")").c_str());
+  std::string line = "Origin " + r.origin();
+  if (r.has_med()) line += ", MED " + std::to_string(r.med());
+  if (r.has_local_pref()) line += ", local-pref " + std::to_string(r.local_pref());
+  if (r.atomic_aggregate()) line += ", atomic-aggregate";
+  if (!r.aggregator().empty()) line += ", aggregated by " + r.aggregator();
+  std::printf("    %s\n", line.c_str());
+  if (r.communities_size()) std::printf("    Communities: %s\n", joined(r.communities()).c_str());
+  if (r.large_communities_size())
+    std::printf("    Large communities: %s\n", joined(r.large_communities()).c_str());
+  if (r.ext_communities_size())
+    std::printf("    Extended communities: %s\n", joined(r.ext_communities()).c_str());
+  if (!r.originator_id().empty())
+    std::printf("    Originator %s, cluster list %s\n", r.originator_id().c_str(),
+                joined(r.cluster_list()).c_str());
+}
+
+}  // namespace
+
+void print_route_detail(const pb::RouteDetail& d) {
+  const auto& paths = d.paths();
+  const auto in_set =
+      std::count_if(paths.begin(), paths.end(), [](const pb::Route& r) { return r.multipath(); });
+  const auto best =
+      std::find_if(paths.begin(), paths.end(), [](const pb::Route& r) { return r.best(); });
+  std::printf("BGP routing table entry for %s\n", d.prefix().c_str());
+  std::printf("Paths: %d available, %s, %ld in the ECMP set\n", paths.size(),
+              best == paths.end() ? "no best" : ("best from " + best->peer()).c_str(), in_set);
+  std::printf("Advertised to: %s\n",
+              d.advertised_to().empty() ? "no neighbour" : joined(d.advertised_to()).c_str());
+  for (int i = 0; i < paths.size(); ++i) print_path(i + 1, paths[i]);
+}
+
 void print_fib_table(const std::vector<pb::FibRoute>& routes) {
   std::map<std::string, int> counts;
   std::printf("%-24s %-11s %s\n", "Prefix", "State", "Next hops (kernel's, when they differ)");

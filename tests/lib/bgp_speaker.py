@@ -171,9 +171,10 @@ class ScriptedPeer:
                 self.announced[p] = self.announced.get(p, 0) + 1
                 self.communities[p] = communities
 
-    def announce(self, *prefixes):
+    def announce(self, *prefixes, extra=b""):
+        """`extra`: more path attributes, encoded, after ORIGIN, AS_PATH, NEXT_HOP."""
         attrs = (bytes([0x40, 1, 1, 0]) + bytes([0x40, 2, 6, 2, 1]) + struct.pack("!I", self.asn) +
-                 bytes([0x40, 3, 4]) + socket.inet_aton(self.local))
+                 bytes([0x40, 3, 4]) + socket.inet_aton(self.local) + extra)
         self.sock.sendall(update(attributes=attrs, nlri=b"".join(prefix_nlri(p) for p in prefixes)))
 
     def withdraw(self, *prefixes):

@@ -5,6 +5,8 @@ reports, from routes changed behind the daemon's back), neighbor reset
 exit codes."""
 import contextlib
 import json
+import socket
+import struct
 import subprocess
 import threading
 import time
@@ -155,6 +157,39 @@ def test_route_table_by_prefix(dut):
         assert rc == 2 and says in out, out
 
 
+def test_one_route_in_detail(dut):
+    """show bgp route: every path with every attribute it carries, and the
+    neighbours the prefix is sent to; an address finds its longest prefix."""
+    d, a, b, _ = dut
+    extra = (bytes([0x40, 6, 0])                                               # ATOMIC_AGGREGATE
+             + bytes([0xC0, 7, 8]) + struct.pack("!I", 65011) + socket.inet_aton("10.0.0.9")
+             + bytes([0xC0, 8, 4]) + struct.pack("!HH", 65000, 7)              # 65000:7
+             + bytes([0xC0, 16, 8, 0x00, 0x02]) + struct.pack("!HI", 65000, 100))  # rt:65000:100
+    a.announce("10.75.0.0/24", extra=extra)
+    b.announce("10.75.0.0/24")
+    wait_for(lambda: len(d.ctl_json("show", "bgp", "routes", "10.75.0.0/24")) == 2, 10, "both paths")
+    detail = d.ctl_json("show", "bgp", "route", "10.75.0.0/24")
+    assert set(detail) == {"prefix", "paths", "advertised_to"} and detail["prefix"] == "10.75.0.0/24"
+    from_a = next(p for p in detail["paths"] if p["peer"] == A)
+    assert from_a["atomic_aggregate"] and from_a["aggregator"] == "65011 10.0.0.9", from_a
+    assert from_a["communities"] == ["65000:7"] and from_a["ext_communities"] == ["rt:65000:100"]
+    assert set(from_a) == ROUTE_KEYS | DETAIL_ROUTE_KEYS, set(from_a) ^ (ROUTE_KEYS | DETAIL_ROUTE_KEYS)
+    assert set(detail["advertised_to"]) <= {A, B}
+    own = d.ctl_json("show", "bgp", "route", "10.50.0.9")  # an address: its longest prefix
+    assert own["prefix"] == "10.50.0.0/24" and set(own["advertised_to"]) == {A, B}, own
+    rc, out = ctl(d, "sh", "b", "route", "10.75.0.0/24")
+    assert rc == 0 and "BGP routing table entry for 10.75.0.0/24" in out, out
+    assert "Paths: 2 available" in out and "Path 1 from" in out and "Path 2 from" in out
+    assert "atomic-aggregate, aggregated by 65011 10.0.0.9" in out
+    assert "Communities: 65000:7" in out and "Extended communities: rt:65000:100" in out
+    assert "Advertised to:" in out
+    rc, out = ctl(d, "show", "bgp", "route", "10.99.0.0/24")
+    assert rc == 1 and "no path for 10.99.0.0/24 in the RIB" in out, out
+    for bad in (["10.75.0.1/24"], [], ["10.75.0.0/24", "longer-prefixes"], ["ipv4"]):
+        rc, out = ctl(d, "show", "bgp", "route", *bad)
+        assert rc == 2 and "show bgp route" in out, (bad, out)
+
+
 # docs/json.md: closctl's JSON keys, pinned. A key is added here when the
 # API gains a field; one that disappears or is renamed breaks scripts.
 SUMMARY_KEYS = {"drain_state", "families", "fib_awaiting_install", "fib_backlog", "local_as",
@@ -169,6 +204,9 @@ PEER_KEYS = {"address", "bfd_flaps", "bfd_packets_dropped", "bfd_packets_receive
              "updates_filtered", "uptime_seconds", "description", "transitions"}
 ROUTE_KEYS = {"accepted", "as_path", "best", "communities", "large_communities", "multipath",
               "next_hop", "next_hop_link_local", "origin", "peer", "prefix"}  # + med, local_pref if set
+# Every route has these too (empty unless the path carries them).
+DETAIL_ROUTE_KEYS = {"aggregator", "atomic_aggregate", "cluster_list", "ext_communities",
+                     "originator_id"}
 FIB_KEYS = {"kernel_next_hops", "next_hops", "prefix", "state"}
 
 
@@ -187,7 +225,7 @@ def test_json_keys_types_and_words_are_pinned(dut):
     assert isinstance(summary["resident_memory_bytes"], int)
     assert peer["state"] == "established"
     route = d.ctl_json("show", "bgp", "routes", "10.74.0.0/24")[0]
-    assert set(route) == ROUTE_KEYS, set(route) ^ ROUTE_KEYS
+    assert set(route) == ROUTE_KEYS | DETAIL_ROUTE_KEYS, set(route) ^ (ROUTE_KEYS | DETAIL_ROUTE_KEYS)
     assert set(d.ctl_json("show", "fib")[0]) == FIB_KEYS
     assert set(d.ctl_json("version")) == {"version", "git_commit"}
 

@@ -44,16 +44,16 @@ def test_closctl_types_like_vtysh():
     wrong = run(CLOSCTL, "shwo", "bgp", "summary", check=False)
     assert wrong.returncode == 2 and "did you mean show?" in wrong.stderr
     assert len(wrong.stderr.splitlines()) == 2
-    assert "ambiguous: drain, decode" in run(CLOSCTL, "d", check=False).stderr
+    assert "ambiguous: drain, debug, decode" in run(CLOSCTL, "d", check=False).stderr
     assert "received-routes" in run(CLOSCTL, "sh", "b", "nei", "swp1", "?").stdout
     assert run(CLOSCTL, "complete", "sh", "bgp", "").stdout.split() == [
-        "summary", "routes", "neighbors"]
+        "summary", "routes", "route", "neighbors"]
     completion = Path(__file__).resolve().parents[2] / "packaging" / "closctl.bash-completion"
     script = (f'source {completion}; COMP_WORDS=(closctl --json sh b r); COMP_CWORD=4; '
               '_closctl; echo "${COMPREPLY[@]}"')
     env = {**os.environ, "PATH": f"{Path(CLOSCTL).parent}:{os.environ['PATH']}"}
     assert subprocess.run(["bash", "-c", script], capture_output=True, text=True,
-                          env=env).stdout.split() == ["routes"]
+                          env=env).stdout.split() == ["routes", "route"]
 
 
 def test_daemon_serves_summary_in_its_namespace(netns_factory, tmp_path):

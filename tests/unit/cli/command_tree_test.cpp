@@ -21,7 +21,7 @@ std::string refused(Words words) {
 
 TEST(CommandTree, KeywordsAbbreviateToAUniquePrefix) {
   EXPECT_EQ(expanded({"sh", "bgp", "sum"}), (Words{"show", "bgp", "summary"}));
-  EXPECT_EQ(expanded({"s", "b", "r", "10.0.0.0/8", "longer-prefixes"}),
+  EXPECT_EQ(expanded({"s", "b", "routes", "10.0.0.0/8", "longer-prefixes"}),
             (Words{"show", "bgp", "routes", "10.0.0.0/8", "longer-prefixes"}));
   // The argument after neighbors stays as typed, the keyword after it expands.
   EXPECT_EQ(expanded({"sh", "bgp", "neighbor", "swp1", "rec"}),
@@ -33,10 +33,14 @@ TEST(CommandTree, KeywordsAbbreviateToAUniquePrefix) {
             (Words{"route", "add", "10.1.2.3/32", "community", "65000:7"}));
   EXPECT_EQ(expanded({"dr", "swp1"}), (Words{"drain", "swp1"}));
   EXPECT_EQ(expanded({"sh", "run"}), (Words{"show", "running-config"}));
+  // A whole word is itself even when it begins another: route, routes.
+  EXPECT_EQ(expanded({"sh", "b", "route", "10.0.0.1"}),
+            (Words{"show", "bgp", "route", "10.0.0.1"}));
   EXPECT_EQ(expanded({"deb", "session", "debug"}), (Words{"debug", "session", "debug"}));
 }
 
 TEST(CommandTree, AmbiguousAndUnknownWordsAreNamed) {
+  EXPECT_EQ(refused({"s", "b", "r"}), "'r' is ambiguous: routes, route");
   EXPECT_EQ(refused({"d"}), "'d' is ambiguous: drain, debug, decode");
   EXPECT_EQ(refused({"w"}), "'w' is ambiguous: warm, watch");
   EXPECT_EQ(refused({"shwo", "bgp"}), "unknown command word 'shwo'; did you mean show?");
