@@ -54,6 +54,7 @@ const std::vector<Node>& tree() {
       {"debug", "a module's log level until the next reload: MODULE|all LEVEL"},
       {"version", "client and daemon versions"},
       {"decode", "decode BGP messages offline [OPTIONS] [HEX]"},
+      {"convert-frr", "an FRR configuration as closbgpd YAML, offline: FILE"},
   };
   return root;
 }

@@ -1,5 +1,6 @@
 // closctl: the command-line client of closbgpd's gRPC API, plus offline tools.
 #include <cstdio>
+#include <fstream>
 #include <iostream>
 #include <iterator>
 #include <optional>
@@ -9,6 +10,7 @@
 #include "bgpd/cli/command_tree.h"
 #include "bgpd/cli/commands.h"
 #include "bgpd/cli/decode_command.h"
+#include "bgpd/cli/frr_convert.h"
 #include "bgpd/version.h"
 #include "bgpd/wire/hex.h"
 
@@ -59,6 +61,8 @@ constexpr const char* kUsage =
     "  debug MODULE LEVEL     a module's log level (api, bfd, config, fib, main, session;\n"
     "                         all: every one) until a reload changes logging, or a restart\n"
     "  version                client and daemon versions\n"
+    "  convert-frr FILE       an FRR configuration (frr.conf) as closbgpd YAML on stdout;\n"
+    "                         every line it could not translate is named on stderr\n"
     "  decode [OPTIONS] [HEX]\n"
     "                         decode BGP messages offline (HEX or stdin) as JSON lines;\n"
     "                         options: --two-octet-as --ibgp --add-path --extended-message\n"
@@ -136,6 +140,25 @@ int run_decode(const std::vector<std::string>& args) {
   return decode_messages(bytes, ctx, std::cout);
 }
 
+// Offline: the YAML on stdout, what the operator must look at on stderr.
+int run_convert_frr(const std::string& path) {
+  std::string text;
+  if (path == "-") {
+    text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+  } else {
+    std::ifstream in(path);
+    if (!in) return usage_error("convert-frr: cannot read " + path);
+    text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  const FrrConversion c = convert_frr(text, path == "-" ? "stdin" : path);
+  std::cout << c.yaml;
+  for (const auto& line : c.untranslated) std::cerr << "not translated: " << line << "\n";
+  for (const auto& n : c.notes) std::cerr << "note: " << n << "\n";
+  std::cerr << "convert-frr: " << c.untranslated.size() << " lines not translated; check the "
+            << "result with closbgpd --check --config FILE\n";
+  return kExitOk;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -200,6 +223,10 @@ int main(int argc, char** argv) {
   if (!opts.tls_cert.empty() && opts.tls_ca.empty())
     return usage_error("--tls-cert needs --tls-ca (the daemon's CA)");
   if (words[0] == "decode") return run_decode({words.begin() + 1, words.end()});
+  if (words[0] == "convert-frr") {
+    if (words.size() != 2) return usage_error("convert-frr FILE (- for stdin)");
+    return run_convert_frr(words[1]);
+  }
   if (words == std::vector<std::string>{"version"}) return cmd_version(opts);
   if (words[0] == "watch") return cmd_watch(opts, {words.begin() + 1, words.end()});
   if (words == std::vector<std::string>{"show", "bgp", "summary"})

@@ -56,6 +56,32 @@ def test_closctl_types_like_vtysh():
                           env=env).stdout.split() == ["routes", "route"]
 
 
+def test_convert_frr_reads_the_configs_the_fabric_tests_give_frr(tmp_path):
+    """The FRR configs the interop tests run (lib/frr.py) convert to files
+    closbgpd accepts, with only FRR's own lines (hostname, log) left out."""
+    from lib.frr import unnumbered_config
+    variants = {
+        "plain": unnumbered_config("spine1", 65000, "10.0.0.1", ["swp1", "swp2"],
+                                   networks=["10.0.0.1/32", "2001:db8::1/128"]),
+        "policy": unnumbered_config("leaf1", 65101, "10.0.0.11", ["swp1"], bfd=True,
+                                    ttl_security=True, accept=[("10.0.0.0/16", 32)],
+                                    numbered=["192.0.2.1"], password="pw"),
+    }
+    for name, text in variants.items():
+        frr_conf = tmp_path / f"{name}.conf"
+        frr_conf.write_text(text)
+        r = run(CLOSCTL, "convert-frr", str(frr_conf))
+        untranslated = [l for l in r.stderr.splitlines() if l.startswith("not translated")]
+        assert all(re.search(r": (hostname|log) ", l) for l in untranslated), untranslated
+        converted = tmp_path / f"{name}.yaml"
+        converted.write_text(r.stdout)
+        converted.chmod(0o600)
+        checked = run(CLOSBGPD, "--check", "--config", str(converted), check=False)
+        assert checked.returncode == 0, (checked.stdout + checked.stderr, r.stdout)
+    assert "ttl-security: true" in r.stdout and "route-map-in: FROM-FABRIC" in r.stdout
+    assert "password: pw" in r.stdout and "bfd: true" in r.stdout
+
+
 def test_daemon_serves_summary_in_its_namespace(netns_factory, tmp_path):
     leaf, spine = netns_factory("leaf"), netns_factory("spine")
     veth(leaf, "swp1", spine, "swp1")

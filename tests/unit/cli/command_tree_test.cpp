@@ -60,7 +60,7 @@ TEST(CommandTree, WhatMayFollow) {
   EXPECT_EQ(words({"show", "bgp", "neighbors", "swp1"}),
             (Words{"received-routes", "advertised-routes"}));
   EXPECT_EQ(words({"config", "reload"}), Words{});
-  EXPECT_EQ(words({}).size(), 11u);
+  EXPECT_EQ(words({}).size(), 12u);
 }
 
 }  // namespace

@@ -1,0 +1,154 @@
+#include "bgpd/cli/frr_convert.h"
+
+#include <gtest/gtest.h>
+
+#include "bgpd/config/config.h"
+
+namespace closbgp::cli {
+namespace {
+
+// A Cumulus-style leaf, as vtysh's show running-config writes it.
+constexpr const char* kLeaf = R"(frr version 8.4.4
+frr defaults datacenter
+hostname leaf1
+!
+interface swp1
+ ipv6 nd ra-interval 3
+ no ipv6 nd suppress-ra
+exit
+!
+router bgp 65101
+ bgp router-id 10.0.0.11
+ bgp bestpath as-path multipath-relax
+ no bgp ebgp-requires-policy
+ neighbor fabric peer-group
+ neighbor fabric remote-as external
+ neighbor fabric bfd
+ neighbor swp1 interface peer-group fabric
+ neighbor swp2 interface peer-group fabric
+ neighbor swp3 interface remote-as internal
+ neighbor 192.0.2.1 remote-as 65100
+ neighbor 192.0.2.1 description border router
+ neighbor 192.0.2.1 ebgp-multihop 2
+ bgp listen range 10.1.0.0/24 peer-group SERVERS
+ neighbor SERVERS peer-group
+ neighbor SERVERS remote-as external
+ !
+ address-family ipv4 unicast
+  network 10.0.0.11/32
+  aggregate-address 10.1.0.0/16 summary-only
+  redistribute connected route-map CONNECTED
+  neighbor fabric route-map FROM-FABRIC in
+  neighbor SERVERS maximum-prefix 100
+ exit-address-family
+ !
+ address-family ipv6 unicast
+  network 2001:db8::/64
+  neighbor fabric activate
+  neighbor fabric route-map FROM-FABRIC in
+ exit-address-family
+ !
+ address-family l2vpn evpn
+  advertise-all-vni
+ exit-address-family
+exit
+!
+ip prefix-list LOOPBACKS seq 5 permit 10.0.0.0/24 ge 32
+ipv6 prefix-list LOOPBACKS seq 5 permit 2001:db8::/32 le 128
+bgp community-list standard TAGGED seq 5 permit 65000:1 65000:2
+bgp as-path access-list SPINES seq 5 permit ^65000_
+!
+route-map FROM-FABRIC permit 10
+ match ip address prefix-list LOOPBACKS
+ set community 65101:1 additive
+exit
+route-map FROM-FABRIC deny 20
+ match community TAGGED
+exit
+route-map FROM-FABRIC permit 30
+exit
+route-map CONNECTED permit 10
+ set metric 10
+ set ip next-hop 10.0.0.1
+exit
+)";
+
+config::Config loaded(const FrrConversion& c) {
+  auto cfg = config::parse_config(c.yaml, "converted.yaml", config::Files::Leave);
+  EXPECT_TRUE(cfg) << cfg.error().to_string() << "\n" << c.yaml;
+  return cfg ? *cfg : config::Config{};
+}
+
+TEST(ConvertFrr, ALeafBecomesAValidConfigurationThatBehavesAlike) {
+  const FrrConversion c = convert_frr(kLeaf, "leaf.conf");
+  const config::Config cfg = loaded(c);
+  EXPECT_EQ(cfg.asn, 65101u);
+  EXPECT_EQ(cfg.router_id.to_string(), "10.0.0.11");
+  EXPECT_TRUE(cfg.multipath.as_path_relax);
+  EXPECT_FALSE(cfg.ebgp_requires_policy);
+  EXPECT_EQ(cfg.timers, config::Timers{});  // the datacenter profile's are ours
+  ASSERT_EQ(cfg.neighbors.size(), 5u);
+  const auto& swp1 = cfg.neighbors[0];
+  EXPECT_EQ(swp1.interface, "swp1");
+  EXPECT_TRUE(swp1.bfd);  // the peer-group's `bfd`
+  EXPECT_EQ(swp1.route_map_in, "FROM-FABRIC");
+  EXPECT_EQ(cfg.neighbors[2].interface, "swp3");
+  EXPECT_FALSE(cfg.neighbors[2].bfd);  // FRR runs BFD only where asked
+  EXPECT_EQ(cfg.neighbors[2].remote_as.kind, config::RemoteAs::Kind::Internal);
+  EXPECT_EQ(cfg.neighbors[3].address->to_string(), "192.0.2.1");
+  EXPECT_EQ(cfg.neighbors[3].description, "border router");
+  EXPECT_EQ(cfg.neighbors[4].listen_range->to_string(), "10.1.0.0/24");
+  EXPECT_EQ(cfg.neighbors[4].max_prefix.limit, 100u);
+  EXPECT_EQ(cfg.neighbors[4].max_prefix.action, config::MaxPrefix::Action::Idle);
+  ASSERT_EQ(cfg.networks.size(), 2u);
+  EXPECT_EQ(cfg.networks[1].prefix.to_string(), "2001:db8::/64");
+  ASSERT_EQ(cfg.aggregates.size(), 1u);
+  EXPECT_TRUE(cfg.aggregates[0].summary_only);
+  EXPECT_EQ(cfg.redistribute.connected_route_map, "CONNECTED");
+  EXPECT_EQ(cfg.policies.prefix_lists.at("LOOPBACKS")->entries.size(), 2u);
+  EXPECT_EQ(cfg.policies.route_maps.count("FROM-FABRIC"), 1u);
+  EXPECT_EQ(cfg.policies.community_lists.count("TAGGED"), 1u);
+  EXPECT_EQ(cfg.policies.as_path_lists.count("SPINES"), 1u);
+  // Each line it could not translate is named with its line number.
+  EXPECT_EQ(c.untranslated, (std::vector<std::string>{
+                                "leaf.conf:3: hostname leaf1",
+                                "leaf.conf:22: neighbor 192.0.2.1 ebgp-multihop 2",
+                                "leaf.conf:41: address-family l2vpn evpn",
+                                "leaf.conf:42: advertise-all-vni",
+                                "leaf.conf:62: set ip next-hop 10.0.0.1",
+                            }));
+}
+
+TEST(ConvertFrr, FrrDefaultsAreWrittenWhereOursDiffer) {
+  // The traditional profile: slow timers and RFC 8212, no multipath-relax.
+  const FrrConversion c = convert_frr(
+      "router bgp 65001\n bgp router-id 10.0.0.1\n neighbor 192.0.2.2 remote-as 65002\n"
+      " address-family ipv4 unicast\n  neighbor 192.0.2.2 maximum-prefix 10 warning-only\n",
+      "r.conf");
+  const config::Config cfg = loaded(c);
+  EXPECT_EQ(cfg.timers, (config::Timers{60, 180, 120}));
+  EXPECT_TRUE(cfg.ebgp_requires_policy);
+  EXPECT_FALSE(cfg.multipath.as_path_relax);
+  EXPECT_EQ(cfg.neighbors.at(0).max_prefix.action, config::MaxPrefix::Action::Warn);
+  EXPECT_TRUE(c.untranslated.empty());
+  EXPECT_FALSE(c.notes.empty());  // says why the timers are there
+}
+
+TEST(ConvertFrr, HandWrittenFilesWithoutIndentationAndVrfsSkipped) {
+  const FrrConversion c = convert_frr(
+      "frr defaults datacenter\nrouter bgp 65001\nbgp router-id 10.0.0.1\n!\n"
+      "neighbor swp1 interface remote-as external\n!\nroute-map RM permit 10\n"
+      "set local-preference 50\n!\nrouter bgp 65001 vrf RED\n neighbor swp9 interface "
+      "remote-as external\n",
+      "h.conf");
+  const config::Config cfg = loaded(c);
+  ASSERT_EQ(cfg.neighbors.size(), 1u);
+  EXPECT_EQ(cfg.neighbors[0].interface, "swp1");
+  EXPECT_EQ(cfg.policies.route_maps.count("RM"), 1u);
+  ASSERT_EQ(c.untranslated.size(), 1u);
+  EXPECT_TRUE(c.untranslated[0].starts_with("h.conf:10: router bgp 65001 vrf RED (VRF"))
+      << c.untranslated[0];
+}
+
+}  // namespace
+}  // namespace closbgp::cli
