@@ -9,6 +9,7 @@
 #include <set>
 
 #include "bgpd/api/caller_registry.h"
+#include "bgpd/api/community_filter.h"
 #include "bgpd/api/grpc_settings.h"
 #include "bgpd/api/stream_writers.h"
 #include "bgpd/api/unix_listener.h"
@@ -72,10 +73,15 @@ class ApiServer::Service final : public pb::BgpService::CallbackService {
   grpc::ServerWriteReactor<pb::Route>* ShowRoutes(grpc::CallbackServerContext* ctx,
                                                   const pb::ShowRoutesRequest* req) override {
     if (auto refused = refusal(ctx, __func__)) return new Refused<pb::Route>(*refused);
+    auto filter = community_filter(req->community());
+    if (!filter)
+      return new Refused<pb::Route>(
+          grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, filter.error()));
     return new SnapshotWriter<pb::Route>(
         main_, requested_prefixes(req->prefix(), req->longer_prefixes(), req->longest_match()),
-        [this](const rib::PrefixQuery& query) {
-          return std::expected<std::vector<RouteView>, ControlError>(backend_.routes(query));
+        [this, filter = *filter](const rib::PrefixQuery& query) {
+          return kept(std::expected<std::vector<RouteView>, ControlError>(backend_.routes(query)),
+                      filter);
         });
   }
 
@@ -100,11 +106,17 @@ class ApiServer::Service final : public pb::BgpService::CallbackService {
   grpc::ServerWriteReactor<pb::Route>* ShowAdjRib(grpc::CallbackServerContext* ctx,
                                                   const pb::ShowAdjRibRequest* req) override {
     if (auto refused = refusal(ctx, __func__)) return new Refused<pb::Route>(*refused);
+    auto filter = community_filter(req->community());
+    if (!filter)
+      return new Refused<pb::Route>(
+          grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, filter.error()));
     return new SnapshotWriter<pb::Route>(
         main_, requested_prefixes(req->prefix(), req->longer_prefixes(), req->longest_match()),
         [this, neighbor = req->neighbor(),
-         out = req->direction() == pb::ShowAdjRibRequest::DIRECTION_OUT](
-            const rib::PrefixQuery& query) { return backend_.adj_rib(neighbor, out, query); });
+         out = req->direction() == pb::ShowAdjRibRequest::DIRECTION_OUT,
+         filter = *filter](const rib::PrefixQuery& query) {
+          return kept(backend_.adj_rib(neighbor, out, query), filter);
+        });
   }
 
   grpc::ServerWriteReactor<pb::FibRoute>* ShowFib(grpc::CallbackServerContext* ctx,
@@ -285,6 +297,13 @@ class ApiServer::Service final : public pb::BgpService::CallbackService {
     return grpc::Status(grpc::StatusCode::PERMISSION_DENIED,
                         std::string(rpc) + " needs the " + to_string(needs) +
                             " role (docs/security.md says how to grant it)");
+  }
+
+  // The routes `filter` keeps, or the error.
+  static std::expected<std::vector<RouteView>, ControlError> kept(
+      std::expected<std::vector<RouteView>, ControlError> routes, const CommunityFilter& filter) {
+    if (routes) std::erase_if(*routes, [&](const RouteView& r) { return !filter.keeps(r); });
+    return routes;
   }
 
   static grpc::ServerUnaryReactor* finish(grpc::CallbackServerContext* ctx,

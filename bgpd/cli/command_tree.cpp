@@ -23,7 +23,7 @@ const std::vector<Node>& tree() {
        {{"bgp",
          "sessions and routes",
          {{"summary", "every neighbour: state, uptime, prefixes"},
-          {"routes", "the RIB by prefix [ipv4|ipv6] [PFX|ADDRESS [longer-prefixes]]"},
+          {"routes", "the RIB by prefix [ipv4|ipv6] [PFX|ADDRESS [longer-prefixes]] [community C]"},
           {"route", "one prefix in detail, who it is sent to: PFX|ADDRESS"},
           {"neighbors",
            "one neighbour in detail: NEIGHBOR [received-routes|advertised-routes]",

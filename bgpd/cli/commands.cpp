@@ -115,36 +115,46 @@ int unary(const ClientOptions& opts,
   return kExitOk;
 }
 
-// A server stream read whole: the messages, or the exit code of the failure.
+// A JSON array written as its items arrive.
+template <class Msg>
+class JsonArray final : public Listing<Msg> {
+ public:
+  void row(const Msg& m) override {
+    json::JsonWriter w;
+    write_json(m, w);
+    std::cout << (rows_++ == 0 ? "[" : ",") << w.str();
+  }
+  void finish() override { std::cout << (rows_ == 0 ? "[]" : "]") << "\n"; }
+
+ private:
+  size_t rows_ = 0;
+};
+
+// A server stream, each message printed as it arrives (`text`, or JSON
+// with --json); the exit code.
 template <class Req, class Msg>
-std::expected<std::vector<Msg>, int> streamed(
-    const ClientOptions& opts,
-    std::unique_ptr<grpc::ClientReader<Msg>> (pb::BgpService::Stub::*method)(grpc::ClientContext*,
-                                                                             const Req&),
-    const Req& req) {
+int print_listing(const ClientOptions& opts,
+                  std::unique_ptr<grpc::ClientReader<Msg>> (pb::BgpService::Stub::*method)(
+                      grpc::ClientContext*, const Req&),
+                  const Req& req, Listing<Msg>& text) {
   // --timeout bounds reaching the daemon, not the stream: a full table may
   // take longer than that to arrive.
   auto ch = channel(opts);
   if (!ch->WaitForConnected(deadline(opts)))
-    return std::unexpected(report(
-        grpc::Status(grpc::StatusCode::UNAVAILABLE, "no connection within the timeout"), opts));
+    return report(grpc::Status(grpc::StatusCode::UNAVAILABLE, "no connection within the timeout"),
+                  opts);
   auto stub = pb::BgpService::NewStub(ch);
   grpc::ClientContext ctx;
   auto reader = ((*stub).*method)(&ctx, req);
-  std::vector<Msg> out;
-  for (Msg m; reader->Read(&m);) out.push_back(m);
-  if (const auto status = reader->Finish(); !status.ok())
-    return std::unexpected(report(status, opts));
-  return out;
-}
-
-template <class Msg>
-void print_json_array(const std::vector<Msg>& items) {
-  json::JsonWriter w;
-  w.begin_array();
-  for (const auto& item : items) write_json(item, w);
-  w.end_array();
-  std::cout << w.str() << "\n";
+  JsonArray<Msg> json;
+  Listing<Msg>& out = opts.json ? static_cast<Listing<Msg>&>(json) : text;
+  for (Msg m; reader->Read(&m);) out.row(m);
+  if (const auto status = reader->Finish(); !status.ok()) {
+    std::cout << std::flush;
+    return report(status, opts);
+  }
+  out.finish();
+  return kExitOk;
 }
 
 }  // namespace
@@ -165,26 +175,14 @@ int cmd_show_bgp_summary(const ClientOptions& opts) {
       [](const auto& resp) { print_summary(resp); });
 }
 
-// Paths as `show bgp routes` prints them; `status` false for what we send
-// (no best or ECMP flags).
-int print_routes(const ClientOptions& opts, const std::expected<std::vector<pb::Route>, int>& got,
-                 bool status = true) {
-  if (!got) return got.error();
-  const auto& routes = *got;
-  if (opts.json) {
-    print_json_array(routes);
-    return kExitOk;
-  }
-  print_route_table(routes, status);
-  return kExitOk;
-}
-
 int cmd_show_bgp_routes(const ClientOptions& opts, const RouteSelection& selection) {
   pb::ShowRoutesRequest req;
   req.set_prefix(selection.prefix);
   req.set_longer_prefixes(selection.longer);
   req.set_longest_match(selection.longest);
-  return print_routes(opts, streamed(opts, &pb::BgpService::Stub::ShowRoutes, req));
+  req.set_community(selection.community);
+  RouteTable table(true);
+  return print_listing(opts, &pb::BgpService::Stub::ShowRoutes, req, table);
 }
 
 int cmd_show_bgp_route(const ClientOptions& opts, const RouteSelection& selection) {
@@ -204,7 +202,9 @@ int cmd_show_adj_rib(const ClientOptions& opts, const std::string& neighbor, boo
   req.set_prefix(selection.prefix);
   req.set_longer_prefixes(selection.longer);
   req.set_longest_match(selection.longest);
-  return print_routes(opts, streamed(opts, &pb::BgpService::Stub::ShowAdjRib, req), !out);
+  req.set_community(selection.community);
+  RouteTable table(!out);  // what we send has no best or ECMP flags
+  return print_listing(opts, &pb::BgpService::Stub::ShowAdjRib, req, table);
 }
 
 // The daemon checks the text; it reads no file on a client's behalf.
@@ -335,14 +335,8 @@ void print_result(const pb::NeighborActionResponse& resp) {
 int cmd_show_fib(const ClientOptions& opts, const std::string& prefix) {
   pb::ShowFibRequest req;
   req.set_prefix(prefix);
-  auto got = streamed(opts, &pb::BgpService::Stub::ShowFib, req);
-  if (!got) return got.error();
-  if (opts.json) {
-    print_json_array(*got);
-    return kExitOk;
-  }
-  print_fib_table(*got);
-  return kExitOk;
+  FibTable table;
+  return print_listing(opts, &pb::BgpService::Stub::ShowFib, req, table);
 }
 
 int cmd_show_bgp_neighbor(const ClientOptions& opts, const std::string& name) {

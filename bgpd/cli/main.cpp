@@ -27,7 +27,7 @@ constexpr const char* kUsage =
     "\n"
     "Commands:\n"
     "  show bgp summary       every neighbour: state, uptime, messages, prefixes\n"
-    "  show bgp routes [ipv4|ipv6] [PFX|ADDRESS [longer-prefixes]]\n"
+    "  show bgp routes [ipv4|ipv6] [PFX|ADDRESS [longer-prefixes]] [community C]\n"
     "                         the RIB by prefix: each prefix's paths together, best first,\n"
     "                         our own as \"local\"; an ADDRESS finds the longest prefix holding "
     "it\n"
@@ -37,7 +37,8 @@ constexpr const char* kUsage =
     "  show bgp neighbors [N]\n"
     "                         one neighbour in detail (without N: the summary)\n"
     "  show bgp neighbors N received-routes|advertised-routes [PFX|ADDRESS [longer-prefixes]]\n"
-    "                         what it sent us (before policy), or what we send it\n"
+    "                         what it sent us (before policy), or what we send it;\n"
+    "                         community C after either: only the paths that carry C\n"
     "  show fib [PFX]         the kernel's routes of ours against what the RIB wants\n"
     "  show running-config    the configuration the daemon runs: every default written\n"
     "                         out, peer templates applied, passwords hidden\n"
@@ -241,7 +242,7 @@ int main(int argc, char** argv) {
   if (words.size() >= 3 && words[0] == "show" && words[1] == "bgp" && words[2] == "route") {
     auto s = route_selection({words.begin() + 3, words.end()});
     if (!s) return usage_error("show bgp route: " + s.error());
-    if (words.size() != 4 || s->longer)
+    if (words.size() != 4 || s->longer || !s->community.empty())
       return usage_error("show bgp route PREFIX|ADDRESS: one prefix or address");
     return cmd_show_bgp_route(opts, *s);
   }

@@ -1,17 +1,22 @@
 #include "bgpd/cli/route_selection.h"
 
 #include "bgpd/wire/ip.h"
+#include "policy/community.h"
 
 namespace closbgp::cli {
 
-std::expected<RouteSelection, std::string> route_selection(const std::vector<std::string>& words) {
+namespace {
+
+// [ipv4|ipv6] [PREFIX|ADDRESS [longer-prefixes]]
+std::expected<RouteSelection, std::string> selected_prefixes(
+    const std::vector<std::string>& words) {
   size_t at = 0;
   std::optional<wire::Afi> family;
   if (at < words.size() && (words[at] == "ipv4" || words[at] == "ipv6"))
     family = words[at++] == "ipv4" ? wire::Afi::Ipv4 : wire::Afi::Ipv6;
   RouteSelection s;
   if (at == words.size()) {  // a whole family, or everything
-    if (family) s = {family == wire::Afi::Ipv4 ? "0.0.0.0/0" : "::/0", true, false};
+    if (family) s = {family == wire::Afi::Ipv4 ? "0.0.0.0/0" : "::/0", true, false, ""};
     return s;
   }
   const std::string& what = words[at++];
@@ -42,6 +47,25 @@ std::expected<RouteSelection, std::string> route_selection(const std::vector<std
     return std::unexpected("'" + what + "' is not " +
                            (family == wire::Afi::Ipv4 ? "an IPv4" : "an IPv6") + " prefix");
   s.prefix = what;
+  return s;
+}
+
+}  // namespace
+
+std::expected<RouteSelection, std::string> route_selection(std::vector<std::string> words) {
+  // community C, last; the keyword abbreviated to at least "comm".
+  std::string community;
+  if (words.size() >= 2 && words[words.size() - 2].size() >= 4 &&
+      std::string_view("community").starts_with(words[words.size() - 2])) {
+    community = words.back();
+    if (!policy::parse_community(community) && !policy::parse_large_community(community))
+      return std::unexpected("'" + community +
+                             "' is not a community (65000:1, no-export) or a large community "
+                             "(65000:1:2)");
+    words.resize(words.size() - 2);
+  }
+  auto s = selected_prefixes(words);
+  if (s) s->community = community;
   return s;
 }
 

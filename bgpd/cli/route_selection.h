@@ -1,5 +1,6 @@
 // The words after a route listing (`show bgp routes`, `received-routes`,
-// `advertised-routes`): [ipv4|ipv6] [PREFIX|ADDRESS [longer-prefixes]].
+// `advertised-routes`): [ipv4|ipv6] [PREFIX|ADDRESS [longer-prefixes]]
+// [community C].
 // Checked here, so a typo is a usage error (exit 2), not an empty answer.
 #pragma once
 
@@ -10,12 +11,13 @@
 namespace closbgp::cli {
 
 struct RouteSelection {
-  std::string prefix;    // empty: every prefix
-  bool longer = false;   // the prefix and those inside it
-  bool longest = false;  // `prefix` is an address: the longest prefix holding it
+  std::string prefix;     // empty: every prefix
+  bool longer = false;    // the prefix and those inside it
+  bool longest = false;   // `prefix` is an address: the longest prefix holding it
+  std::string community;  // only paths with this (large) community; empty: all
 };
 
 // The selection, or why the words are not one.
-std::expected<RouteSelection, std::string> route_selection(const std::vector<std::string>& words);
+std::expected<RouteSelection, std::string> route_selection(std::vector<std::string> words);
 
 }  // namespace closbgp::cli

@@ -107,32 +107,53 @@ void print_neighbor(const std::string& name, const pb::PeerSummary& p) {
   if (!p.last_error().empty()) std::printf("  Last reset: %s\n", p.last_error().c_str());
 }
 
-void print_route_table(const std::vector<pb::Route>& routes, bool status) {
-  if (status)
+void RouteTable::header() {
+  started_ = true;
+  if (status_)
     std::printf(
         "Status codes: * valid, > best, = multipath, x rejected (a loop, or denied by "
         "route-map-in)\n\n");
   std::printf("   %-24s %-14s %-26s %6s %-20s %s\n", "Network", "Peer", "Next Hop", "LocPrf",
               "Path", "Origin");
-  size_t prefixes = 0;
-  const std::string* last = nullptr;  // a prefix's paths are together: it is named once
-  for (const auto& r : routes) {
-    const bool first = !last || *last != r.prefix();
-    prefixes += first;
-    last = &r.prefix();
-    std::string path;
-    for (uint32_t a : r.as_path()) path += (path.empty() ? "" : " ") + std::to_string(a);
-    const char* code = !status         ? "  "
-                       : !r.accepted() ? "x "
-                       : r.best()      ? "*>"
-                       : r.multipath() ? "*="
-                                       : "* ";
-    const std::string local_pref = r.has_local_pref() ? std::to_string(r.local_pref()) : "";
-    std::printf("%s  %-24s %-14s %-26s %6s %-20s %s\n", code, first ? r.prefix().c_str() : "",
-                r.peer().c_str(), r.next_hop().c_str(), local_pref.c_str(), path.c_str(),
-                r.origin().c_str());
-  }
-  std::printf("\nDisplayed %zu paths for %zu prefixes\n", routes.size(), prefixes);
+}
+
+void RouteTable::row(const pb::Route& r) {
+  if (!started_) header();
+  const bool first = paths_ == 0 || last_prefix_ != r.prefix();  // a prefix's paths are together
+  prefixes_ += first;
+  ++paths_;
+  if (first) last_prefix_ = r.prefix();
+  std::string path;
+  for (uint32_t a : r.as_path()) path += (path.empty() ? "" : " ") + std::to_string(a);
+  const char* code = !status_        ? "  "
+                     : !r.accepted() ? "x "
+                     : r.best()      ? "*>"
+                     : r.multipath() ? "*="
+                                     : "* ";
+  const std::string local_pref = r.has_local_pref() ? std::to_string(r.local_pref()) : "";
+  std::printf("%s  %-24s %-14s %-26s %6s %-20s %s\n", code, first ? r.prefix().c_str() : "",
+              r.peer().c_str(), r.next_hop().c_str(), local_pref.c_str(), path.c_str(),
+              r.origin().c_str());
+}
+
+void RouteTable::finish() {
+  if (!started_) header();
+  std::printf("\nDisplayed %zu paths for %zu prefixes\n", paths_, prefixes_);
+}
+
+void FibTable::header() {
+  started_ = true;
+  std::printf("%-24s %-11s %s\n", "Prefix", "State", "Next hops (kernel's, when they differ)");
+}
+
+void FibTable::row(const pb::FibRoute& r) {
+  if (!started_) header();
+  ++prefixes_;
+  ++states_[r.state()];
+  std::string hops =
+      next_hops_text(r.state() == "unexpected" ? r.kernel_next_hops() : r.next_hops());
+  if (r.state() == "differs") hops += "  (kernel: " + next_hops_text(r.kernel_next_hops()) + ")";
+  std::printf("%-24s %-11s %s\n", r.prefix().c_str(), r.state().c_str(), hops.c_str());
 }
 
 namespace {
@@ -190,18 +211,10 @@ void print_route_detail(const pb::RouteDetail& d) {
   for (int i = 0; i < paths.size(); ++i) print_path(i + 1, paths[i]);
 }
 
-void print_fib_table(const std::vector<pb::FibRoute>& routes) {
-  std::map<std::string, int> counts;
-  std::printf("%-24s %-11s %s\n", "Prefix", "State", "Next hops (kernel's, when they differ)");
-  for (const auto& r : routes) {
-    ++counts[r.state()];
-    std::string hops =
-        next_hops_text(r.state() == "unexpected" ? r.kernel_next_hops() : r.next_hops());
-    if (r.state() == "differs") hops += "  (kernel: " + next_hops_text(r.kernel_next_hops()) + ")";
-    std::printf("%-24s %-11s %s\n", r.prefix().c_str(), r.state().c_str(), hops.c_str());
-  }
-  std::printf("\n%zu prefixes", routes.size());
-  for (const auto& [state, n] : counts) std::printf(", %d %s", n, state.c_str());
+void FibTable::finish() {
+  if (!started_) header();
+  std::printf("\n%zu prefixes", prefixes_);
+  for (const auto& [state, n] : states_) std::printf(", %d %s", n, state.c_str());
   std::printf("\n");
 }
 

@@ -183,6 +183,14 @@ def test_one_route_in_detail(dut):
     assert "atomic-aggregate, aggregated by 65011 10.0.0.9" in out
     assert "Communities: 65000:7" in out and "Extended communities: rt:65000:100" in out
     assert "Advertised to:" in out
+    # community C: only the paths that carry it, in every route listing.
+    tagged = d.ctl_json("show", "bgp", "routes", "10.75.0.0/16", "longer-prefixes", "community", "65000:7")
+    assert [(r["prefix"], r["peer"]) for r in tagged] == [("10.75.0.0/24", A)], tagged
+    assert d.ctl_json("show", "bgp", "routes", "comm", "65000:8") == []
+    assert [r["prefix"] for r in d.ctl_json("show", "bgp", "neighbors", A, "received-routes",
+                                            "community", "65000:7")] == ["10.75.0.0/24"]
+    rc, out = ctl(d, "show", "bgp", "routes", "community", "65000")
+    assert rc == 2 and "is not a community" in out, out
     rc, out = ctl(d, "show", "bgp", "route", "10.99.0.0/24")
     assert rc == 1 and "no path for 10.99.0.0/24 in the RIB" in out, out
     for bad in (["10.75.0.1/24"], [], ["10.75.0.0/24", "longer-prefixes"], ["ipv4"]):

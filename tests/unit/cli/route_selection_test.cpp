@@ -32,6 +32,16 @@ TEST(RouteSelection, EverythingAFamilyAPrefixOrAnAddress) {
   EXPECT_TRUE(ok({"ipv6", "2001:db8::1"}).longest);
 }
 
+TEST(RouteSelection, CommunityLast) {
+  const auto tagged = ok({"10.0.0.0/8", "longer-prefixes", "community", "65000:7"});
+  EXPECT_TRUE(tagged.longer);
+  EXPECT_EQ(tagged.community, "65000:7");
+  EXPECT_EQ(ok({"comm", "no-export"}).community, "no-export");
+  EXPECT_EQ(ok({"ipv6", "community", "65000:1:2"}).prefix, "::/0");
+  EXPECT_EQ(refused({"community", "65000"}),
+            "'65000' is not a community (65000:1, no-export) or a large community (65000:1:2)");
+}
+
 TEST(RouteSelection, MistakesAreNamed) {
   EXPECT_EQ(refused({"10.0.0.1/24"}), "'10.0.0.1/24' has host bits set: 10.0.0.0/24?");
   EXPECT_EQ(refused({"10.0.0.0/33"}), "'10.0.0.0/33' is not a prefix");
