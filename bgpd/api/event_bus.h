@@ -28,6 +28,7 @@ struct EventView {
   std::string prefix;    // route events
   std::string state;     // "established", "down", "up", "best", "withdrawn", "error"
   std::string detail;    // the reason, the next hops
+  std::string description;  // peer and BFD events: the configured neighbour's
 };
 
 class EventBus {

@@ -2,21 +2,32 @@
 
 #include <map>
 
+#include "bgpd/session/peer_config.h"
+
 namespace closbgp::api {
 
 void EventPublisher::publish(EventKind kind, const std::string& neighbor, const std::string& prefix,
                              const std::string& state, const std::string& detail) {
-  if (bus_.watched()) bus_.publish({kind, {}, neighbor, prefix, state, detail});
+  if (bus_.watched()) bus_.publish({kind, {}, neighbor, prefix, state, detail, {}});
+}
+
+// A neighbour's event carries its description, so a watcher can tell
+// "spine1 Eth1/1" from swp1 without a second call.
+void EventPublisher::publish_for(EventKind kind, const session::Peer& p, const std::string& state,
+                                 const std::string& detail) {
+  if (!bus_.watched()) return;
+  const auto* n = session::find_neighbor(speaker_.config(), p.identity().config_name);
+  bus_.publish({kind, {}, p.identity().name, "", state, detail, n ? n->description : ""});
 }
 
 void EventPublisher::peer_changed(const session::Peer& p, const std::string& state,
                                   const std::string& detail) {
-  publish(EventKind::Peer, p.identity().name, "", state, detail);
+  publish_for(EventKind::Peer, p, state, detail);
 }
 
 void EventPublisher::bfd_changed(const session::Peer& p, const std::string& state,
                                  const std::string& diag) {
-  publish(EventKind::Bfd, p.identity().name, "", state, diag);
+  publish_for(EventKind::Bfd, p, state, diag);
 }
 
 void EventPublisher::routes_changed(std::span<const wire::Prefix> prefixes) {

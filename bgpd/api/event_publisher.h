@@ -21,6 +21,8 @@ class EventPublisher final : public session::SpeakerObserver {
   void fib_errors(uint64_t count, const std::string& last) override;
 
  private:
+  void publish_for(EventKind kind, const session::Peer& p, const std::string& state,
+                   const std::string& detail);
   void publish(EventKind kind, const std::string& neighbor, const std::string& prefix,
                const std::string& state, const std::string& detail);
 

@@ -138,6 +138,7 @@ void fill(const EventView& e, closbgp::v1::Event& out) {
   out.set_prefix(e.prefix);
   out.set_state(e.state);
   out.set_detail(e.detail);
+  out.set_description(e.description);
 }
 
 }  // namespace closbgp::api

@@ -391,7 +391,10 @@ int cmd_watch(const ClientOptions& opts, const std::vector<std::string>& kinds) 
       continue;
     }
     const std::string kind = pb::EventKind_Name(e.kind()).substr(std::string("EVENT_KIND_").size());
-    const std::string& what = e.neighbor().empty() ? e.prefix() : e.neighbor();
+    const std::string what = e.neighbor().empty() ? e.prefix()
+                             : e.description().empty()
+                                 ? e.neighbor()
+                                 : e.neighbor() + " (" + e.description() + ")";
     std::cout << e.time() << " " << lower(kind) << " " << what << (what.empty() ? "" : " ")
               << e.state() << (e.detail().empty() ? "" : ": " + e.detail()) << std::endl;
   }

@@ -24,7 +24,7 @@ router-id: 10.0.0.1
 drain: {warm-up: 0}
 fib: {repair: false}  # show fib must see what others changed, not a repaired kernel
 neighbors:
-  - {address: 192.0.2.2, remote-as: 65001}
+  - {address: 192.0.2.2, remote-as: 65001, description: "spine A"}
   - {address: 192.0.2.3, remote-as: 65002}
 networks: [10.50.0.0/24]
 """
@@ -348,7 +348,8 @@ def test_watch_streams_events(dut):
                                                                  "via 192.0.2.3")
     assert route["time"].endswith("Z")
     down = next(e for e in every if e.get("neighbor") == A)
-    assert (down["kind"], down["state"]) == ("peer", "down")
+    assert (down["kind"], down["state"], down["description"]) == ("peer", "down", "spine A")
+    assert route["description"] == ""
     assert down["detail"].startswith("connection closed")
     assert routes and all(e["kind"] == "route" for e in routes)
     rc, out = ctl(d, "watch", "sideways")
