@@ -19,7 +19,7 @@ packages=(
   iproute2 nftables tshark procps psmisc iputils-ping openssl
   mininet python3 python3-pytest python3-grpcio python3-protobuf
   python3-pyroute2 python3-matplotlib
-  frr bird2 gobgpd exabgp
+  frr bird2 gobgpd exabgp bgpdump
 )
 
 missing=()

@@ -244,6 +244,12 @@ class ApiServer::Service final : public pb::BgpService::CallbackService {
     return on_main(ctx, resp, [this] { return control_.confirm_config(); });
   }
 
+  grpc::ServerWriteReactor<pb::MrtChunk>* DumpRib(grpc::CallbackServerContext* ctx,
+                                                  const pb::DumpRibRequest*) override {
+    if (auto refused = refusal(ctx, __func__)) return new Refused<pb::MrtChunk>(*refused);
+    return new MrtWriter(main_, [this] { return backend_.mrt_dump(); });
+  }
+
   grpc::ServerUnaryReactor* ShowRunningConfig(grpc::CallbackServerContext* ctx,
                                               const pb::ShowRunningConfigRequest*,
                                               pb::ShowRunningConfigResponse* resp) override {

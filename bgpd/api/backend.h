@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdint>
 #include <expected>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -106,6 +107,14 @@ struct RunningConfigView {
   std::string yaml, source;
 };
 
+// A TABLE_DUMP_V2 snapshot of the Loc-RIB, read in batches on the main
+// loop: each call returns the next whole records, empty at the end.
+class MrtDump {
+ public:
+  virtual ~MrtDump() = default;
+  virtual std::vector<uint8_t> next(size_t max_prefixes) = 0;
+};
+
 // Why a control request changed nothing.
 struct ControlError {
   enum class Kind {
@@ -138,6 +147,9 @@ class Backend {
   virtual std::expected<std::vector<RouteView>, ControlError> adj_rib(
       const std::string& neighbor, bool out, const rib::PrefixQuery& query) const = 0;
   virtual RunningConfigView running_config() const = 0;
+  // A dump of the Loc-RIB as it is now (its prefixes and neighbours are
+  // fixed here; each batch reads their paths as they are then).
+  virtual std::unique_ptr<MrtDump> mrt_dump() const = 0;
   // The prefix `query` names (exactly, or the longest match of an address)
   // in detail; NotFound when the RIB holds no path for it.
   virtual std::expected<RouteDetailView, ControlError> route_detail(

@@ -2,6 +2,7 @@
 
 #include "bgpd/api/fib_view.h"
 #include "bgpd/api/process_stats.h"
+#include "bgpd/api/rib_dump.h"
 #include "bgpd/api/route_views.h"
 #include "bgpd/config/config_writer.h"
 #include "bgpd/session/peer_config.h"
@@ -162,6 +163,10 @@ std::expected<RouteDetailView, ControlError> NodeViews::route_detail(
                      "no path for " + (query.prefix ? query.prefix->to_string() : "") +
                          (query.longest ? " (no prefix holds it)" : "") + " in the RIB"});
   return *detail;
+}
+
+std::unique_ptr<MrtDump> NodeViews::mrt_dump() const {
+  return std::make_unique<RibDump>(speaker_);
 }
 
 RunningConfigView NodeViews::running_config() const {

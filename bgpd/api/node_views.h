@@ -19,6 +19,7 @@ class NodeViews final : public Backend {
   std::expected<std::vector<RouteView>, ControlError> adj_rib(
       const std::string& neighbor, bool out, const rib::PrefixQuery& query) const override;
   RunningConfigView running_config() const override;
+  std::unique_ptr<MrtDump> mrt_dump() const override;
   std::expected<RouteDetailView, ControlError> route_detail(
       const rib::PrefixQuery& query) const override;
 

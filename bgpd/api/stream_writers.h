@@ -66,6 +66,41 @@ class SnapshotWriter final : public grpc::ServerWriteReactor<Msg> {
   size_t i_ = 0;
 };
 
+// Streams an MRT dump in chunks: each is encoded on the main loop (a batch
+// of prefixes, a few milliseconds) when the previous one has been written,
+// so the routing loop runs between batches and a slow client slows only
+// its own dump.
+class MrtWriter final : public grpc::ServerWriteReactor<closbgp::v1::MrtChunk> {
+ public:
+  static constexpr size_t kPrefixesPerChunk = 2000;
+
+  // `start` makes the dump, on the main loop.
+  MrtWriter(asio::io_context& main, std::function<std::unique_ptr<MrtDump>()> start) : main_(main) {
+    asio::post(main_, [this, start = std::move(start)] {
+      dump_ = start();
+      produce();
+    });
+  }
+  void OnWriteDone(bool ok) override {
+    if (!ok) return this->Finish(grpc::Status(grpc::StatusCode::CANCELLED, "client went away"));
+    asio::post(main_, [this] { produce(); });
+  }
+  void OnDone() override { delete this; }
+
+ private:
+  void produce() {  // on the main loop
+    chunk_.set_data(std::string());
+    auto bytes = dump_->next(kPrefixesPerChunk);
+    if (bytes.empty()) return this->Finish(grpc::Status::OK);
+    chunk_.set_data(std::string(bytes.begin(), bytes.end()));
+    this->StartWrite(&chunk_);
+  }
+
+  asio::io_context& main_;
+  std::unique_ptr<MrtDump> dump_;
+  closbgp::v1::MrtChunk chunk_;
+};
+
 // Streams a watcher's events until the client cancels. Events are queued
 // on the main loop (EventBus::publish wakes us there) and written from
 // whichever thread finds the stream idle; one write at a time.

@@ -130,13 +130,14 @@ class JsonArray final : public Listing<Msg> {
   size_t rows_ = 0;
 };
 
-// A server stream, each message printed as it arrives (`text`, or JSON
-// with --json); the exit code.
 template <class Req, class Msg>
-int print_listing(const ClientOptions& opts,
-                  std::unique_ptr<grpc::ClientReader<Msg>> (pb::BgpService::Stub::*method)(
-                      grpc::ClientContext*, const Req&),
-                  const Req& req, Listing<Msg>& text) {
+using StreamMethod = std::unique_ptr<grpc::ClientReader<Msg>> (pb::BgpService::Stub::*)(
+    grpc::ClientContext*, const Req&);
+
+// A server stream, each message handed to `out` as it arrives; the exit code.
+template <class Req, class Msg>
+int stream(const ClientOptions& opts, StreamMethod<Req, Msg> method, const Req& req,
+           Listing<Msg>& out) {
   // --timeout bounds reaching the daemon, not the stream: a full table may
   // take longer than that to arrive.
   auto ch = channel(opts);
@@ -146,8 +147,6 @@ int print_listing(const ClientOptions& opts,
   auto stub = pb::BgpService::NewStub(ch);
   grpc::ClientContext ctx;
   auto reader = ((*stub).*method)(&ctx, req);
-  JsonArray<Msg> json;
-  Listing<Msg>& out = opts.json ? static_cast<Listing<Msg>&>(json) : text;
   for (Msg m; reader->Read(&m);) out.row(m);
   if (const auto status = reader->Finish(); !status.ok()) {
     std::cout << std::flush;
@@ -156,6 +155,30 @@ int print_listing(const ClientOptions& opts,
   out.finish();
   return kExitOk;
 }
+
+// A listing printed as it arrives: `text`, or JSON with --json.
+template <class Req, class Msg>
+int print_listing(const ClientOptions& opts, StreamMethod<Req, Msg> method, const Req& req,
+                  Listing<Msg>& text) {
+  JsonArray<Msg> json;
+  return stream(opts, method, req, opts.json ? static_cast<Listing<Msg>&>(json) : text);
+}
+
+// MRT records into a file, as they arrive.
+class MrtFile final : public Listing<pb::MrtChunk> {
+ public:
+  explicit MrtFile(std::ofstream& out) : out_(out) {}
+  void row(const pb::MrtChunk& c) override {
+    out_.write(c.data().data(), std::streamsize(c.data().size()));
+    bytes_ += c.data().size();
+  }
+  void finish() override { out_.flush(); }
+  size_t bytes() const { return bytes_; }
+
+ private:
+  std::ofstream& out_;
+  size_t bytes_ = 0;
+};
 
 }  // namespace
 
@@ -232,6 +255,25 @@ int cmd_config_confirm(const ClientOptions& opts) {
   return unary<pb::ConfirmConfigRequest, pb::ConfirmConfigResponse>(
       opts, &pb::BgpService::Stub::ConfirmConfig, {},
       [](const auto& resp) { std::cout << resp.result() << "\n"; });
+}
+
+int cmd_dump_rib(const ClientOptions& opts, const std::string& path) {
+  // Written with the caller's rights, where the caller says: never by the daemon.
+  std::ofstream file(path, std::ios::binary | std::ios::trunc);
+  if (!file) {
+    std::cerr << "closctl: cannot write " << path << ": " << std::strerror(errno) << "\n";
+    return kExitUsage;
+  }
+  MrtFile out(file);
+  const int rc = stream(opts, &pb::BgpService::Stub::DumpRib, pb::DumpRibRequest{}, out);
+  if (rc == kExitOk && (!file || out.bytes() == 0)) {
+    std::cerr << "closctl: writing " << path << " failed\n";
+    return kExitUsage;
+  }
+  if (rc == kExitOk)
+    std::cout << path << ": " << out.bytes() << " bytes of MRT TABLE_DUMP_V2 (bgpdump -m " << path
+              << " reads it)\n";
+  return rc;
 }
 
 int cmd_show_running_config(const ClientOptions& opts) {

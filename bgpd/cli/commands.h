@@ -36,6 +36,8 @@ int cmd_config_validate(const ClientOptions& opts, const std::string& path);
 // `confirm_seconds` not 0: rolled back unless `config confirm` comes in time.
 int cmd_config_reload(const ClientOptions& opts, uint32_t confirm_seconds);
 int cmd_config_confirm(const ClientOptions& opts);
+// The Loc-RIB as an MRT TABLE_DUMP_V2 file, written by closctl.
+int cmd_dump_rib(const ClientOptions& opts, const std::string& path);
 // The configuration the daemon runs, as YAML without secrets.
 int cmd_show_running_config(const ClientOptions& opts);
 // A module's log level ("all": every module's) at run time.

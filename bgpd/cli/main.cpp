@@ -59,6 +59,8 @@ constexpr const char* kUsage =
     "                         originate a prefix (a service address); kept across restarts\n"
     "  route del PFX          withdraw a prefix added with route add\n"
     "  watch [KIND...]        events as they happen (peer, bfd, route, fib; default all)\n"
+    "  dump rib FILE          the Loc-RIB as an MRT TABLE_DUMP_V2 file (RFC 6396): every\n"
+    "                         path of every prefix; bgpdump and bgpkit read it\n"
     "  debug MODULE LEVEL     a module's log level (api, bfd, config, fib, main, session;\n"
     "                         all: every one) until a reload changes logging, or a restart\n"
     "  version                client and daemon versions\n"
@@ -230,6 +232,10 @@ int main(int argc, char** argv) {
   }
   if (words == std::vector<std::string>{"version"}) return cmd_version(opts);
   if (words[0] == "watch") return cmd_watch(opts, {words.begin() + 1, words.end()});
+  if (words.size() >= 2 && words[0] == "dump" && words[1] == "rib") {
+    if (words.size() != 3) return usage_error("dump rib FILE");
+    return cmd_dump_rib(opts, words[2]);
+  }
   if (words == std::vector<std::string>{"show", "bgp", "summary"})
     return cmd_show_bgp_summary(opts);
   // show bgp routes [ipv4|ipv6] [PREFIX|ADDRESS [longer-prefixes]]

@@ -17,7 +17,7 @@ using detail::finish_message;
 // All attributes in canonical order; unknown ones passed on interleaved by
 // type code, with the Partial bit set (RFC 4271 sec. 5: an unrecognized
 // optional transitive attribute is passed on marked partial).
-void encode_attributes(const AttrSource& src, const EncodeContext& ctx, Writer& w) {
+void encode_attributes_from(const AttrSource& src, const EncodeContext& ctx, Writer& w) {
   std::vector<const RawAttribute*> unknown;
   unknown.reserve(src.attrs.unknown.size());
   for (const auto& u : src.attrs.unknown) unknown.push_back(&u);
@@ -70,11 +70,16 @@ std::vector<uint8_t> encode_shared_attributes(const PathAttributes& attributes, 
     copy.next_hop = legacy ? std::optional(nh.address) : std::nullopt;
     attrs = &copy;
   }
-  encode_attributes(AttrSource{*attrs, nullptr, nullptr}, ctx, w);
+  encode_attributes_from(AttrSource{*attrs, nullptr, nullptr}, ctx, w);
   return out;
 }
 
 }  // namespace
+
+void encode_path_attributes(const PathAttributes& attrs, const MpReach* mp_reach,
+                            const EncodeContext& ctx, Writer& w) {
+  encode_attributes_from(AttrSource{attrs, mp_reach, nullptr}, ctx, w);
+}
 
 std::expected<void, std::string> encode_update(const UpdateMessage& msg, const EncodeContext& ctx,
                                                Writer& w) {
@@ -84,7 +89,7 @@ std::expected<void, std::string> encode_update(const UpdateMessage& msg, const E
   for (const auto& n : msg.withdrawn) encode_nlri(n, add_path4, w);
   w.patch16(withdrawn_at, uint16_t(std::min<size_t>(w.size() - withdrawn_at - 2, 0xffff)));
   const size_t attrs_at = w.placeholder16();
-  encode_attributes(AttrSource{msg.attributes, msg.mp_reach ? &*msg.mp_reach : nullptr,
+  encode_attributes_from(AttrSource{msg.attributes, msg.mp_reach ? &*msg.mp_reach : nullptr,
                                msg.mp_unreach ? &*msg.mp_unreach : nullptr},
                     ctx, w);
   w.patch16(attrs_at, uint16_t(std::min<size_t>(w.size() - attrs_at - 2, 0xffff)));

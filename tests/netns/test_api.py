@@ -4,6 +4,7 @@ reports, from routes changed behind the daemon's back), neighbor reset
 (hard, soft in and out), shutdown and enable, watch, and their errors and
 exit codes."""
 import contextlib
+import ipaddress
 import json
 import socket
 import struct
@@ -196,6 +197,35 @@ def test_one_route_in_detail(dut):
     for bad in (["10.75.0.1/24"], [], ["10.75.0.0/24", "longer-prefixes"], ["ipv4"]):
         rc, out = ctl(d, "show", "bgp", "route", *bad)
         assert rc == 2 and "show bgp route" in out, (bad, out)
+
+
+def test_dump_rib_as_mrt_read_by_bgpdump(dut, tmp_path):
+    """closctl dump rib FILE: a TABLE_DUMP_V2 file bgpdump reads, with every
+    path of every prefix, the neighbours' and ours (peer 0.0.0.0)."""
+    d, a, b, _ = dut
+    a.announce("10.77.0.0/24", extra=bytes([0xC0, 8, 4]) + struct.pack("!HH", 65000, 9))
+    b.announce("10.77.0.0/24")
+    wait_for(lambda: len(d.ctl_json("show", "bgp", "routes", "10.77.0.0/24")) == 2, 10, "both paths")
+    ctl(d, "route", "add", "2001:db8:77::/48", "community", "65000:10")  # an IPv6 record too
+    dump = tmp_path / "rib.mrt"
+    rc, out = ctl(d, "dump", "rib", str(dump))
+    assert rc == 0 and "bytes of MRT TABLE_DUMP_V2" in out, out
+    lines = subprocess.run(["bgpdump", "-m", str(dump)], capture_output=True, text=True,
+                           check=True).stdout.splitlines()
+    rows = [l.split("|") for l in lines]
+    assert all(r[0] == "TABLE_DUMP2" for r in rows), lines
+    paths = {(r[3], r[5]): r for r in rows}  # (peer address, prefix)
+    from_a = paths[(A, "10.77.0.0/24")]
+    assert (from_a[4], from_a[6], from_a[7], from_a[8]) == ("65001", "65001", "IGP", A), from_a
+    assert from_a[11] == "65000:9", from_a
+    assert paths[(B, "10.77.0.0/24")][6] == "65002"
+    ours = paths[("0.0.0.0", "10.50.0.0/24")]
+    assert ours[4] == "65000" and ours[8] == "0.0.0.0", ours
+    v6 = paths[("0.0.0.0", "2001:db8:77::/48")]
+    assert v6[8] == "::" and v6[11] == "65000:10", v6
+    # In prefix order, a prefix's paths together.
+    order = [r[5] for r in rows]
+    assert order == sorted(order, key=lambda p: (ipaddress.ip_network(p).version, ipaddress.ip_network(p)))
 
 
 # docs/json.md: closctl's JSON keys, pinned. A key is added here when the

@@ -44,7 +44,7 @@ def test_closctl_types_like_vtysh():
     wrong = run(CLOSCTL, "shwo", "bgp", "summary", check=False)
     assert wrong.returncode == 2 and "did you mean show?" in wrong.stderr
     assert len(wrong.stderr.splitlines()) == 2
-    assert "ambiguous: drain, debug, decode" in run(CLOSCTL, "d", check=False).stderr
+    assert "ambiguous: drain, dump, debug, decode" in run(CLOSCTL, "d", check=False).stderr
     assert "received-routes" in run(CLOSCTL, "sh", "b", "nei", "swp1", "?").stdout
     assert run(CLOSCTL, "complete", "sh", "bgp", "").stdout.split() == [
         "summary", "routes", "route", "neighbors"]

@@ -41,7 +41,7 @@ TEST(CommandTree, KeywordsAbbreviateToAUniquePrefix) {
 
 TEST(CommandTree, AmbiguousAndUnknownWordsAreNamed) {
   EXPECT_EQ(refused({"s", "b", "r"}), "'r' is ambiguous: routes, route");
-  EXPECT_EQ(refused({"d"}), "'d' is ambiguous: drain, debug, decode");
+  EXPECT_EQ(refused({"d"}), "'d' is ambiguous: drain, dump, debug, decode");
   EXPECT_EQ(refused({"w"}), "'w' is ambiguous: warm, watch");
   EXPECT_EQ(refused({"shwo", "bgp"}), "unknown command word 'shwo'; did you mean show?");
   EXPECT_EQ(refused({"show", "bgp", "sumary"}),
@@ -60,7 +60,7 @@ TEST(CommandTree, WhatMayFollow) {
   EXPECT_EQ(words({"show", "bgp", "neighbors", "swp1"}),
             (Words{"received-routes", "advertised-routes"}));
   EXPECT_EQ(words({"config", "reload"}), Words{});
-  EXPECT_EQ(words({}).size(), 12u);
+  EXPECT_EQ(words({}).size(), 13u);
 }
 
 }  // namespace

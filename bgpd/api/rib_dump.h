@@ -1,0 +1,29 @@
+// The Loc-RIB as MRT TABLE_DUMP_V2 records (wire/mrt.h), for DumpRib: the
+// neighbours and prefixes are taken when the dump starts, each batch
+// encodes the paths its prefixes have then. Main loop only.
+#pragma once
+
+#include <map>
+#include <vector>
+
+#include "bgpd/api/backend.h"
+#include "bgpd/session/speaker.h"
+
+namespace closbgp::api {
+
+class RibDump final : public MrtDump {
+ public:
+  explicit RibDump(const session::Speaker& speaker);
+  std::vector<uint8_t> next(size_t max_prefixes) override;
+
+ private:
+  const session::Speaker& speaker_;
+  uint32_t timestamp_;
+  std::map<uint32_t, uint16_t> peer_index_;  // source id -> index; ours is 0
+  std::vector<uint8_t> peer_table_;          // sent first
+  std::vector<wire::Prefix> prefixes_;
+  size_t next_ = 0;
+  uint32_t sequence_ = 0;
+};
+
+}  // namespace closbgp::api

@@ -1,0 +1,84 @@
+#include "bgpd/wire/mrt.h"
+
+#include "bgpd/wire/attr_codec.h"
+#include "bgpd/wire/bytes.h"
+#include "bgpd/wire/update_encode.h"
+
+namespace closbgp::wire::mrt {
+namespace {
+
+constexpr uint16_t kTableDumpV2 = 13;
+constexpr uint16_t kPeerIndexTable = 1, kRibIpv4Unicast = 2, kRibIpv6Unicast = 4;
+
+// The common header around what `body` writes.
+template <typename Body>
+void record(uint32_t timestamp, uint16_t subtype, std::vector<uint8_t>& out, Body&& body) {
+  Writer w(out);
+  w.u32(timestamp);
+  w.u16(kTableDumpV2);
+  w.u16(subtype);
+  const size_t length_at = w.size();
+  w.u32(0);
+  body(w);
+  const auto length = uint32_t(w.size() - length_at - 4);
+  for (int i = 0; i < 4; ++i) out[length_at + size_t(i)] = uint8_t(length >> (24 - 8 * i));
+}
+
+void address(Writer& w, const IpAddress& a) {
+  w.bytes(a.bytes().data(), a.size());
+}
+
+// A RIB entry's attributes: NEXT_HOP for an IPv4 prefix reached over IPv4,
+// otherwise MP_REACH_NLRI with the next hop only (RFC 6396 sec. 4.3.4).
+void attributes(const RibEntry& e, const Prefix& prefix, Writer& w) {
+  PathAttributes attrs = *e.attributes;
+  const bool legacy = prefix.afi() == Afi::Ipv4 && e.next_hop.address.is_v4();
+  attrs.next_hop = legacy ? std::optional(e.next_hop.address) : std::nullopt;
+  if (!legacy)
+    detail::write_attr(w, attr_flag::kOptional, attr_type::kMpReach, [&] {
+      w.u8(uint8_t(e.next_hop.address.size() + (e.next_hop.link_local ? 16 : 0)));
+      address(w, e.next_hop.address);
+      if (e.next_hop.link_local) address(w, *e.next_hop.link_local);
+    });
+  const EncodeContext four_octet_as{};  // its default: AS numbers of 4 octets (sec. 4.3.4)
+  encode_path_attributes(attrs, nullptr, four_octet_as, w);
+}
+
+}  // namespace
+
+void peer_index_table(uint32_t timestamp, uint32_t collector_bgp_id, std::string_view view,
+                      std::span<const Peer> peers, std::vector<uint8_t>& out) {
+  record(timestamp, kPeerIndexTable, out, [&](Writer& w) {
+    w.u32(collector_bgp_id);
+    w.u16(uint16_t(view.size()));
+    w.bytes(reinterpret_cast<const uint8_t*>(view.data()), view.size());
+    w.u16(uint16_t(peers.size()));
+    for (const Peer& p : peers) {
+      const bool v6 = !p.address.is_v4();
+      w.u8(uint8_t((v6 ? 0x01 : 0) | 0x02));  // address family, AS numbers of 4 octets
+      w.u32(p.bgp_id);
+      address(w, p.address);
+      w.u32(p.asn);
+    }
+  });
+}
+
+void rib(uint32_t timestamp, uint32_t sequence, const Prefix& prefix,
+         std::span<const RibEntry> entries, std::vector<uint8_t>& out) {
+  const uint16_t subtype = prefix.afi() == Afi::Ipv4 ? kRibIpv4Unicast : kRibIpv6Unicast;
+  record(timestamp, subtype, out, [&](Writer& w) {
+    w.u32(sequence);
+    w.u8(prefix.length());
+    w.bytes(prefix.address().bytes().data(), (prefix.length() + 7u) / 8u);
+    w.u16(uint16_t(entries.size()));
+    for (const RibEntry& e : entries) {
+      w.u16(e.peer_index);
+      w.u32(e.originated);
+      const size_t length_at = w.placeholder16();
+      attributes(e, prefix, w);
+      w.patch16(length_at, uint16_t(w.size() - length_at - 2));
+    }
+  });
+}
+
+}  // namespace closbgp::wire::mrt

@@ -1,0 +1,75 @@
+#include "bgpd/wire/mrt.h"
+
+#include <gtest/gtest.h>
+
+#include "bgpd/wire/codec.h"
+
+namespace closbgp::wire {
+namespace {
+
+uint32_t u32_at(const std::vector<uint8_t>& b, size_t at) {
+  return uint32_t(b[at]) << 24 | uint32_t(b[at + 1]) << 16 | uint32_t(b[at + 2]) << 8 | b[at + 3];
+}
+uint16_t u16_at(const std::vector<uint8_t>& b, size_t at) {
+  return uint16_t(b[at] << 8 | b[at + 1]);
+}
+
+TEST(Mrt, PeerIndexTable) {
+  const mrt::Peer peers[] = {{0x0a000001, *IpAddress::parse("0.0.0.0"), 65001},
+                             {0x0a000002, *IpAddress::parse("fe80::2"), 4200000000u}};
+  std::vector<uint8_t> out;
+  mrt::peer_index_table(1700000000, 0x0a000001, "main", peers, out);
+  ASSERT_GE(out.size(), 12u);
+  EXPECT_EQ(u32_at(out, 0), 1700000000u);
+  EXPECT_EQ(u16_at(out, 4), 13);  // TABLE_DUMP_V2
+  EXPECT_EQ(u16_at(out, 6), 1);   // PEER_INDEX_TABLE
+  EXPECT_EQ(u32_at(out, 8), out.size() - 12);
+  // collector id, view "main", 2 peers: v4 AS4 (1+4+4+4), v6 AS4 (1+4+16+4)
+  EXPECT_EQ(out.size(), 12u + 4 + 2 + 4 + 2 + 13 + 25);
+  EXPECT_EQ(out[12 + 4 + 2 + 4 + 2], 0x02);
+  EXPECT_EQ(out[12 + 4 + 2 + 4 + 2 + 13], 0x03);
+  EXPECT_EQ(u32_at(out, out.size() - 4), 4200000000u);
+}
+
+TEST(Mrt, RibEntriesCarryTheirNextHopWhereTheRfcSays) {
+  PathAttributes a;
+  a.origin = Origin::Igp;
+  a.as_path = AsPath{{{SegmentType::Sequence, {65001, 4200000000u}}}};
+  a.communities = {0xfde80001};
+  const mrt::RibEntry v4[] = {{0, 1700000000, &a, {*IpAddress::parse("192.0.2.1"), {}}}};
+  std::vector<uint8_t> out;
+  mrt::rib(1700000001, 7, *Prefix::parse("10.1.0.0/23"), v4, out);
+  EXPECT_EQ(u16_at(out, 6), 2);  // RIB_IPV4_UNICAST
+  EXPECT_EQ(u32_at(out, 12), 7u);
+  EXPECT_EQ(out[16], 23);
+  EXPECT_EQ(out[17], 10);
+  EXPECT_EQ(out[19], 0);  // three prefix octets
+  EXPECT_EQ(u16_at(out, 20), 1);
+  const size_t attrs_at = 22 + 2 + 4 + 2;
+  const uint16_t attrs_len = u16_at(out, 28);
+  EXPECT_EQ(attrs_at + attrs_len, out.size());
+  // ORIGIN, AS_PATH (4-octet), NEXT_HOP 192.0.2.1, COMMUNITIES: decodable
+  // as an UPDATE's attributes.
+  const std::vector<uint8_t> attr_bytes(out.begin() + attrs_at, out.end());
+  const uint8_t next_hop[] = {0x40, 3, 4, 192, 0, 2, 1};
+  EXPECT_NE(
+      std::search(attr_bytes.begin(), attr_bytes.end(), std::begin(next_hop), std::end(next_hop)),
+      attr_bytes.end());
+
+  // IPv6 with a link-local next hop: MP_REACH_NLRI holding only the next hops.
+  const mrt::RibEntry v6[] = {
+      {1, 1700000000, &a, {*IpAddress::parse("2001:db8::1"), IpAddress::parse("fe80::1")}}};
+  out.clear();
+  mrt::rib(1700000001, 8, *Prefix::parse("2001:db8:1::/48"), v6, out);
+  EXPECT_EQ(u16_at(out, 6), 4);  // RIB_IPV6_UNICAST
+  const size_t entry = 12 + 4 + 1 + 6 + 2;
+  EXPECT_EQ(u16_at(out, entry), 1);  // peer index
+  const size_t mp = entry + 2 + 4 + 2;
+  EXPECT_EQ(out[mp], 0x80);
+  EXPECT_EQ(out[mp + 1], 14);
+  EXPECT_EQ(out[mp + 2], 33);  // next-hop length octet + 32
+  EXPECT_EQ(out[mp + 3], 32);
+}
+
+}  // namespace
+}  // namespace closbgp::wire
