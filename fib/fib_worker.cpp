@@ -85,7 +85,23 @@ void FibWorker::adopt(const Installed& installed) {
 }
 
 void FibWorker::start() {
+  audit_if_due(Clock::now());
   thread_ = std::thread([this] { run(); });
+}
+
+std::optional<FibWorker::Clock::time_point> FibWorker::audit_if_due(Clock::time_point now) {
+  if (options_.audit_seconds == 0 || !options_.repair) return std::nullopt;
+  const auto interval = std::chrono::seconds(options_.audit_seconds);
+  if (next_audit_ && now < *next_audit_) return next_audit_;
+  const bool first = !next_audit_;
+  next_audit_ = now + interval;
+  bool holding;
+  {
+    std::lock_guard lock(mu_);
+    holding = holding_;  // a previous run's routes are not ours to judge yet
+  }
+  if (!first && !holding) audit();
+  return next_audit_;
 }
 
 void FibWorker::changed_by_others(const std::string& what) {
@@ -174,8 +190,6 @@ void FibWorker::audit() {
 }
 
 void FibWorker::run() {
-  const auto interval = std::chrono::seconds(options_.audit_seconds);
-  auto next_audit = std::chrono::steady_clock::now() + interval;
   for (;;) {
     bool repairing;
     {
@@ -183,13 +197,11 @@ void FibWorker::run() {
       const auto ready = [this] {
         return stopping_ || (!holding_ && (!queue_.empty() || !adopted_.empty() || repair_due_));
       };
-      if (options_.audit_seconds == 0 || !options_.repair) {
+      if (!next_audit_) {
         cv_.wait(lock, ready);
-      } else if (!cv_.wait_until(lock, next_audit, ready)) {
-        next_audit = std::chrono::steady_clock::now() + interval;
-        if (holding_) continue;  // a previous run's routes are not ours to judge yet
+      } else if (!cv_.wait_until(lock, *next_audit_, ready)) {
         lock.unlock();
-        audit();
+        audit_if_due(Clock::now());
         continue;
       }
       if (stopping_) return;

@@ -10,9 +10,11 @@
 // on the caller's thread what the thread would.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -53,6 +55,13 @@ class FibWorker final : public Fib {
   bool drain();
   // Compares the kernel with what we wrote and puts back what differs.
   void audit();
+  // The periodic audit at `now` (the thread passes its clock's time, a test
+  // its own): the first call sets the first deadline; a call at or after
+  // the deadline audits (unless a previous run's routes are still held)
+  // and sets the next. Returns the next deadline; nullopt without periodic
+  // audits (audit_seconds 0, or repair off).
+  using Clock = std::chrono::steady_clock;
+  std::optional<Clock::time_point> audit_if_due(Clock::time_point now);
 
   uint64_t apply(rib::RouteUpdate update) override;
   void report_installed(OnInstalled on_installed) override;
@@ -89,6 +98,7 @@ class FibWorker final : public Fib {
   uint64_t written_through_ = 0;  // every update up to it written (FIB thread)
   OnInstalled on_installed_;
   FibStatus status_;
+  std::optional<Clock::time_point> next_audit_;  // FIB thread (or the test's)
 };
 
 }  // namespace closbgp::fib

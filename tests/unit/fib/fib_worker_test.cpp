@@ -132,6 +132,28 @@ TEST_F(FibWorkerTest, WhatOthersChangeIsPutBack) {
             (Forwarding{{pfx("10.4.0.0/24"), ecmp}, {pfx("10.5.0.0/24"), ecmp}}));
 }
 
+// The periodic audit runs on the time it is given: no test sleeps for it.
+TEST_F(FibWorkerTest, AuditsAtItsIntervalOnTheTimeItIsGiven) {
+  using std::chrono::seconds;
+  auto w = worker({.repair = true, .audit_seconds = 60, .retain_on_exit = true});
+  w->release();
+  w->apply(route_update({{pfx("10.8.0.0/24"), ecmp}, {pfx("10.9.0.0/24"), ecmp}}, {}));
+  w->drain();
+  const auto t0 = FibWorker::Clock::time_point{} + std::chrono::hours(1);
+  EXPECT_EQ(w->audit_if_due(t0), t0 + seconds(60));  // the first deadline
+  kernel.apply({op::DelRoute{pfx("10.9.0.0/24")}});  // deleted, and no notice of it
+  EXPECT_EQ(w->audit_if_due(t0 + seconds(59)), t0 + seconds(60));
+  EXPECT_EQ(kernel.forwarding().size(), 1u);  // not due yet
+  EXPECT_EQ(w->audit_if_due(t0 + seconds(61)), t0 + seconds(121));
+  EXPECT_EQ(kernel.forwarding().size(), 2u);  // the audit put it back
+  EXPECT_EQ(w->status().repairs, 1u);
+  EXPECT_EQ(worker({.repair = true, .audit_seconds = 0, .retain_on_exit = true})->audit_if_due(t0),
+            std::nullopt);
+  EXPECT_EQ(
+      worker({.repair = false, .audit_seconds = 60, .retain_on_exit = true})->audit_if_due(t0),
+      std::nullopt);
+}
+
 TEST_F(FibWorkerTest, NotRetainedOnExitItsRoutesLeaveWithIt) {
   {
     auto w = worker({.repair = true, .audit_seconds = 0, .retain_on_exit = false});
