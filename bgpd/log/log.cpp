@@ -75,6 +75,9 @@ int syslog_priority(spdlog::level::level_enum l) {
   }
 }
 
+// The neighbour the current thread's lines are about (NeighborScope).
+thread_local std::string_view t_neighbor;
+
 class LineFormatter final : public spdlog::formatter {
  public:
   LineFormatter(bool json, bool journal) : json_(json), journal_(journal) {}
@@ -91,8 +94,9 @@ class LineFormatter final : public spdlog::formatter {
           .field("time", utc_time(msg.time))
           .field("level", std::string_view(level.data(), level.size()))
           .field("module", module)
-          .field("message", text)
-          .end_object();
+          .field("message", text);
+      if (!t_neighbor.empty()) w.field("neighbor", t_neighbor);
+      w.end_object();
       line += w.str();
     } else {
       line += fmt::format("{} {:<7} {:<5} {}", utc_time(msg.time), module,
@@ -117,6 +121,14 @@ std::unique_ptr<spdlog::formatter> formatter() {
 }
 
 }  // namespace
+
+NeighborScope::NeighborScope(std::string_view neighbor) : previous_(t_neighbor) {
+  t_neighbor = neighbor;
+}
+
+NeighborScope::~NeighborScope() {
+  t_neighbor = previous_;
+}
 
 std::string utc_time(std::chrono::system_clock::time_point t) {
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch());

@@ -37,6 +37,19 @@ bool set_levels(std::string_view level, const std::map<std::string, std::string>
 // set_levels. Returns the level it had ("info"; for "all", the default's).
 std::expected<std::string, std::string> set_module_level(std::string_view module,
                                                          std::string_view level);
+// While one lives, what its thread logs is about `neighbor`: JSON lines
+// carry it as their "neighbor" field. The name must outlive the scope.
+class NeighborScope {
+ public:
+  explicit NeighborScope(std::string_view neighbor);
+  ~NeighborScope();
+  NeighborScope(const NeighborScope&) = delete;
+  NeighborScope& operator=(const NeighborScope&) = delete;
+
+ private:
+  std::string_view previous_;
+};
+
 // "text" (the default) or "json": {"time", "level", "module", "message"}.
 // False if unknown.
 bool set_format(std::string_view format);

@@ -49,9 +49,10 @@ void Listener::peer_key(const std::string& name, const std::string& password,
   }
   if (!address) return;
   if (auto err = set_tcp_md5(fd, true, to_wire(*address), -1, password); !err.empty())
-    return session_logger()->error("{}: {}; its connections will fail", name, err);
+    return neighbor_log(spdlog::level::err, name, "{}; its connections will fail", err);
   keys_.emplace(name, *address);
-  session_logger()->debug("{}: TCP MD5 key for {} on the listener", name, address_text(*address));
+  neighbor_log(spdlog::level::debug, name, "TCP MD5 key for {} on the listener",
+               address_text(*address));
 }
 
 void Listener::range_key(const config::Neighbor& range, bool add) {

@@ -13,9 +13,9 @@ std::optional<std::vector<uint8_t>> MaxPrefixGuard::check(const config::MaxPrefi
   level_ = level;
   if (level < 2 || m.action == config::MaxPrefix::Action::Warn) {
     if (news)
-      session_logger()->warn("{}: {} prefixes received, {} max-prefix {}{}", name_, received,
-                             level == 2 ? "more than" : "close to", m.limit,
-                             level == 2 ? " (action warn: the session stays)" : "");
+      neighbor_log(spdlog::level::warn, name_, "{} prefixes received, {} max-prefix {}{}", received,
+                   level == 2 ? "more than" : "close to", m.limit,
+                   level == 2 ? " (action warn: the session stays)" : "");
     return std::nullopt;
   }
   session_logger()->error(
@@ -36,7 +36,7 @@ void MaxPrefixGuard::hold(const config::MaxPrefix& m, std::function<void()> rest
   if (m.action != config::MaxPrefix::Action::Restart) return;
   timer_->arm(time_.now() + std::chrono::seconds(m.restart_after),
               [this, restart = std::move(restart)] {
-                session_logger()->info("{}: restarting after max-prefix", name_);
+                neighbor_log(spdlog::level::info, name_, "restarting after max-prefix");
                 restart();
               });
 }

@@ -51,7 +51,7 @@ std::expected<std::string, OpError> OperatorActions::reset_neighbor(const std::s
   if (!named) return std::unexpected(named.error());
   Peer& p = **named;
   if (soft.empty()) {
-    session_logger()->warn("{}: reset by the operator", neighbor);
+    neighbor_log(spdlog::level::warn, neighbor, "reset by the operator");
     p.stop(wire::cease::kAdminReset, "reset by the operator");
     start_unless_held(p);
     return "neighbour " + neighbor + ": session reset";
@@ -62,7 +62,7 @@ std::expected<std::string, OpError> OperatorActions::reset_neighbor(const std::s
   if (!p.negotiated())
     return std::unexpected(OpError{
         Kind::Conflict, "neighbour " + neighbor + " has no established session to refresh"});
-  session_logger()->info("{}: soft reset {} by the operator", neighbor, soft);
+  neighbor_log(spdlog::level::info, neighbor, "soft reset {} by the operator", soft);
   if (soft != "out") driver_.rib().reimport(p.id());
   if (soft != "in") driver_.rib().refresh(p.id(), driver_.advertiser());
   driver_.schedule_flush();

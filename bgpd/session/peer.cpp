@@ -40,8 +40,8 @@ Peer::~Peer() = default;
 
 void Peer::set_address(const asio::ip::address& addr) {
   if (address_ == addr) return;
-  session_logger()->info("{}: peer address {}{}", id_.name, address_text(addr),
-                         address_ ? " (was " + address_text(*address_) + ")" : "");
+  neighbor_log(spdlog::level::info, id_.name, "peer address {}{}", address_text(addr),
+               address_ ? " (was " + address_text(*address_) + ")" : "");
   address_ = addr;
   update_bfd();
   if (enabled_ && !local_.passive) sessions_.address_changed();
@@ -55,8 +55,8 @@ void Peer::start() {
   if (enabled_) return;
   enabled_ = true;
   max_prefix_.release();
-  session_logger()->info("{}: neighbour enabled{}", id_.name,
-                         address_ ? "" : "; waiting to learn its address");
+  neighbor_log(spdlog::level::info, id_.name, "neighbour enabled{}",
+               address_ ? "" : "; waiting to learn its address");
   update_bfd();
   if (may_connect()) sessions_.connect_soon(std::chrono::milliseconds(500));
 }
@@ -87,21 +87,21 @@ void Peer::on_bfd(bfd::State before, const bfd::StateEvent& ev) {
     events_.peer_bfd_changed(*this, bfd_.state_name(), std::string(bfd::diag_name(ev.diag)));
   if (bfd_.strict() && !was_up && ev.state == bfd::State::Up && may_connect() &&
       sessions_.start_outbound())
-    session_logger()->info("{}: BFD up: started the BGP session (strict BFD)", id_.name);
+    neighbor_log(spdlog::level::info, id_.name, "BFD up: started the BGP session (strict BFD)");
   if (!was_up || ev.state != bfd::State::Down || ev.peer_admin_down) return;
   const std::string why(bfd::diag_name(ev.diag));
-  session_logger()->warn("{}: BFD down ({}): taking the BGP session down", id_.name, why);
+  neighbor_log(spdlog::level::warn, id_.name, "BFD down ({}): taking the BGP session down", why);
   sessions_.bfd_down(why);
 }
 
 void Peer::accept(std::shared_ptr<Transport> transport) {
   if (!enabled_ || negotiated() || !bfd_.allows()) {
     // RFC 4271 sec. 6.8: an established session wins over a new connection.
-    session_logger()->info("{}: refusing connection from {}: {}", id_.name,
-                           endpoint_text(transport->remote_endpoint()),
-                           !enabled_        ? "neighbour is disabled"
-                           : !bfd_.allows() ? "strict BFD is not Up"
-                                            : "a session is already established");
+    neighbor_log(spdlog::level::info, id_.name, "refusing connection from {}: {}",
+                 endpoint_text(transport->remote_endpoint()),
+                 !enabled_        ? "neighbour is disabled"
+                 : !bfd_.allows() ? "strict BFD is not Up"
+                                  : "a session is already established");
     return SessionPair::refuse(*transport, enabled_ ? wire::cease::kCollisionResolution
                                                     : wire::cease::kConnectionRejected);
   }
@@ -116,10 +116,11 @@ void Peer::session_established(SessionSlot& slot) {
   for (auto f : wire::kAllFamilies)
     if (n.families.has(f))
       families += std::string(families.empty() ? "" : ", ") + std::string(wire::family_name(f));
-  session_logger()->info("{}: session established with AS {} ({}{}), hold time {} s, {}{}",
-                         id_.name, n.peer_as, wire::IpAddress::v4(n.peer_router_id).to_string(),
-                         n.peer_hostname.empty() ? "" : ", " + n.peer_hostname, n.hold_time,
-                         families, n.ipv4_via_ipv6 ? ", IPv4 via IPv6 next hops" : "");
+  neighbor_log(spdlog::level::info, id_.name,
+               "session established with AS {} ({}{}), hold time {} s, {}{}", n.peer_as,
+               wire::IpAddress::v4(n.peer_router_id).to_string(),
+               n.peer_hostname.empty() ? "" : ", " + n.peer_hostname, n.hold_time, families,
+               n.ipv4_via_ipv6 ? ", IPv4 via IPv6 next hops" : "");
   intake_.new_session(*established_at_);
   max_prefix_.new_session();
   if (restart_.has_stale()) restart_.back(n, local_.gr_stale_time);
@@ -142,14 +143,15 @@ void Peer::session_down(SessionSlot& slot, const std::string& reason, bool plann
   established_at_.reset();
   last_reset_ = std::chrono::system_clock::now();
   if (planned) {
-    session_logger()->warn("{}: session down: {}; a planned restart", id_.name, reason);
+    neighbor_log(spdlog::level::warn, id_.name, "session down: {}; a planned restart", reason);
     restart_.restarting(events_.peer_restarting(*this), slot.fsm.negotiated);
     return;
   }
   restart_.cancel();
   const size_t withdrawn = events_.peer_down(*this);
-  session_logger()->warn("{}: session down after {} s: {}; {} received prefixes withdrawn",
-                         id_.name, up_for.count(), reason, withdrawn);
+  neighbor_log(spdlog::level::warn, id_.name,
+               "session down after {} s: {}; {} received prefixes withdrawn", up_for.count(),
+               reason, withdrawn);
 }
 
 const Negotiated* Peer::negotiated() const {
@@ -218,8 +220,8 @@ void Peer::send(std::vector<uint8_t> bytes, size_t messages) {
 void Peer::update_received(wire::UpdateMessage& u) {
   if (auto eor = intake_.received(u)) {
     // The peer's initial table for the family is complete (RFC 4724).
-    session_logger()->info("{}: End-of-RIB for {} after {} prefixes", id_.name,
-                           wire::family_name(*eor), events_.peer_received(*this));
+    neighbor_log(spdlog::level::info, id_.name, "End-of-RIB for {} after {} prefixes",
+                 wire::family_name(*eor), events_.peer_received(*this));
     if (restart_.has_stale()) restart_.drop(*eor, "End-of-RIB");
     return;
   }
@@ -260,8 +262,8 @@ void Peer::request_refresh(const std::string& why) {
         id_.name, why, id_.name);
     return;
   }
-  session_logger()->info("{}: {}: asking it to send its routes again (ROUTE-REFRESH)", id_.name,
-                         why);
+  neighbor_log(spdlog::level::info, id_.name,
+               "{}: asking it to send its routes again (ROUTE-REFRESH)", why);
 }
 
 PeerStatus Peer::status() const {

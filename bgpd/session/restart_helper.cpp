@@ -25,15 +25,16 @@ void RestartHelper::back(const Negotiated& n, uint32_t stale_time) {
       drop(f, "it did not keep its forwarding state");
   const size_t stale = stale_();
   if (stale == 0) return;
-  session_logger()->info("{}: back from a graceful restart; {} stale paths wait for End-of-RIB",
-                         name_, stale);
+  neighbor_log(spdlog::level::info, name_,
+               "back from a graceful restart; {} stale paths wait for End-of-RIB", stale);
   arm(stale_time, "no End-of-RIB within the stale time");
 }
 
 void RestartHelper::updated(bool had_stale) {
   if (!had_stale || has_stale()) return;
   timer_->cancel();
-  session_logger()->info("{}: graceful restart complete: every stale path was sent again", name_);
+  neighbor_log(spdlog::level::info, name_,
+               "graceful restart complete: every stale path was sent again");
 }
 
 void RestartHelper::arm(uint32_t seconds, const std::string& why) {
@@ -45,8 +46,8 @@ void RestartHelper::drop(std::optional<wire::Family> family, const std::string& 
   const size_t gone = sweep_(family);
   if (!has_stale()) timer_->cancel();
   if (gone == 0) return;
-  session_logger()->info("{}: graceful restart: {} stale paths{} withdrawn: {}", name_, gone,
-                         family ? " of " + std::string(wire::family_name(*family)) : "", why);
+  neighbor_log(spdlog::level::info, name_, "graceful restart: {} stale paths{} withdrawn: {}", gone,
+               family ? " of " + std::string(wire::family_name(*family)) : "", why);
 }
 
 }  // namespace closbgp::session

@@ -55,11 +55,11 @@ void RibDriver::peer_established(Peer& p) {
               ? "the session runs over IPv4"
               : "the session runs over IPv6 and the peer did not offer extended next hop");
   if (policy.default_originate)
-    session_logger()->info("{}: originating the default route (default-originate)",
-                           p.identity().name);
+    neighbor_log(spdlog::level::info, p.identity().name,
+                 "originating the default route (default-originate)");
   rib_.session_up(p.source(), member_of(p), policy, advertiser_);
-  session_logger()->debug("{}: in an update group of {}", p.identity().name,
-                          rib_.group_size(p.id()));
+  neighbor_log(spdlog::level::debug, p.identity().name, "in an update group of {}",
+               rib_.group_size(p.id()));
   if (observer_) observer_->peer_changed(p, "established", "AS " + std::to_string(n.peer_as));
   schedule_flush();
 }

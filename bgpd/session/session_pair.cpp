@@ -80,8 +80,9 @@ void SessionPair::refuse(Transport& transport, uint8_t subcode) {
 
 void SessionPair::accept(std::shared_ptr<Transport> transport) {
   if (in_.connected()) {
-    session_logger()->info("{}: new connection from {} replaces the previous inbound one", name_,
-                           endpoint_text(transport->remote_endpoint()));
+    neighbor_log(spdlog::level::info, name_,
+                 "new connection from {} replaces the previous inbound one",
+                 endpoint_text(transport->remote_endpoint()));
     in_.close_now();
   }
   reset_inbound();
@@ -95,7 +96,7 @@ void SessionPair::take(SessionSlot& slot, std::shared_ptr<Transport> conn) {
   Transport::Handlers h;
   h.message = [this, &slot](wire::Message&& m) { on_message(slot, std::move(m)); };
   h.bad_message = [this, &slot](wire::DecodeError&& e) {
-    session_logger()->warn("{}: malformed message from the peer: {}", name_, e.reason);
+    neighbor_log(spdlog::level::warn, name_, "malformed message from the peer: {}", e.reason);
     handle(slot, event::BadMessage{std::move(e)});
   };
   h.closed = [this, &slot](const std::string& why) { handle(slot, event::TcpFailed{why}); };
@@ -225,8 +226,8 @@ void SessionPair::resolve_collision(SessionSlot& opened) {
   }
   if (rival.fsm.state != State::OpenSent && rival.fsm.state != State::OpenConfirm) return;
   const bool keep_incoming = local_.router_id < opened.fsm.negotiated.peer_router_id;
-  session_logger()->info("{}: connection collision: keeping the {} connection", name_,
-                         keep_incoming ? "inbound" : "outbound");
+  neighbor_log(spdlog::level::info, name_, "connection collision: keeping the {} connection",
+               keep_incoming ? "inbound" : "outbound");
   handle(keep_incoming ? out_ : in_, event::Stop{wire::cease::kCollisionResolution, ""});
 }
 

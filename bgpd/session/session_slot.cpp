@@ -42,7 +42,7 @@ void SessionSlot::send(const wire::Message& m) {
       fsm.state >= State::OpenConfirm ? fsm.negotiated.encode_context() : wire::EncodeContext{};
   auto bytes = wire::encode(m, ctx);
   if (!bytes)
-    return session_logger()->error("{}: cannot encode a message: {}", name_, bytes.error());
+    return neighbor_log(spdlog::level::err, name_, "cannot encode a message: {}", bytes.error());
   const bool urgent = !std::holds_alternative<wire::UpdateMessage>(m);
   conn_->send(std::move(*bytes), 1, urgent);
 }

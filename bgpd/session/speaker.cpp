@@ -170,8 +170,8 @@ void Speaker::on_accept(asio::ip::tcp::socket socket) {
           !n.listen_range->contains(wire::Prefix(wire_addr, wire_addr.is_v4() ? 32 : 128)))
         continue;
       Peer* p = add_peer(wire_addr.to_string(), "", 0, n);
-      session_logger()->info("{}: dynamic neighbour from listen-range {}", wire_addr.to_string(),
-                             n.listen_range->to_string());
+      neighbor_log(spdlog::level::info, wire_addr.to_string(),
+                   "dynamic neighbour from listen-range {}", n.listen_range->to_string());
       p->set_address(addr);
       actions_.start_unless_held(*p);
       return to(*p);
@@ -225,19 +225,20 @@ void Speaker::scan_interfaces() {
       found = true;
       auto it = peers_.find(i.name);
       if (it != peers_.end() && it->second->identity().ifindex != i.index) {
-        session_logger()->info("{}: interface was re-created; restarting its neighbour", i.name);
+        neighbor_log(spdlog::level::info, i.name,
+                     "interface was re-created; restarting its neighbour");
         ra_.disable(it->second->identity().ifindex);
         release(it);
         it = peers_.end();
       }
       Peer* p = it != peers_.end() ? it->second.get() : add_peer(i.name, i.name, i.index, n);
       if (reported_missing_.erase(n.interface))
-        session_logger()->info("{}: interface appeared", i.name);
+        neighbor_log(spdlog::level::info, i.name, "interface appeared");
       if (i.up && !p->enabled()) {
         ra_.enable(i.index);
         actions_.start_unless_held(*p);
       } else if (!i.up && p->enabled()) {
-        session_logger()->warn("{}: link down", i.name);
+        neighbor_log(spdlog::level::warn, i.name, "link down");
         ra_.disable(i.index);
         p->stop(wire::cease::kAdminShutdown, "link down");
       }

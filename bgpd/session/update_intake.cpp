@@ -32,12 +32,12 @@ void UpdateIntake::log_attribute_errors(const wire::UpdateMessage& u) {
   for (const auto& err : u.errors) {
     (err.configured ? by_filter : by_peer) = true;
     if (!err.configured) {
-      session_logger()->warn("{}: UPDATE attribute {}: {} ({})", name_, err.attr_type, err.reason,
-                             wire::action_name(err.action));
+      neighbor_log(spdlog::level::warn, name_, "UPDATE attribute {}: {} ({})", err.attr_type,
+                   err.reason, wire::action_name(err.action));
     } else if (!filter_logged_.test(err.attr_type)) {
       filter_logged_.set(err.attr_type);
-      session_logger()->info("{}: UPDATE {}; counted, not logged again this session", name_,
-                             err.reason);
+      neighbor_log(spdlog::level::info, name_, "UPDATE {}; counted, not logged again this session",
+                   err.reason);
     }
   }
   rfc7606_events_ += by_peer;

@@ -85,7 +85,7 @@ def test_convert_frr_reads_the_configs_the_fabric_tests_give_frr(tmp_path):
 def test_daemon_serves_summary_in_its_namespace(netns_factory, tmp_path):
     leaf, spine = netns_factory("leaf"), netns_factory("spine")
     veth(leaf, "swp1", spine, "swp1")
-    d = Daemon(leaf, LEAF, tmp_path)
+    d = Daemon(leaf, LEAF, tmp_path, options=("--log-format", "json"))
     try:
         d.wait_api()
         summary = d.ctl_json("show", "bgp", "summary")
@@ -106,8 +106,13 @@ def test_daemon_serves_summary_in_its_namespace(netns_factory, tmp_path):
         elapsed = time.monotonic() - started
     assert rc == 0, d.log_text()
     assert elapsed < 2.0
-    log = d.log_text()
-    assert "SIGTERM received" in log and "stopped" in log
+    lines = [json.loads(line) for line in d.log_text().splitlines()]
+    messages = [l["message"] for l in lines]
+    assert "SIGTERM received: shutting down" in messages and "stopped" in messages
+    # A line about a neighbour names it in its own field too.
+    about_swp1 = [l for l in lines if l.get("neighbor") == "swp1"]
+    assert about_swp1 and all(l["message"].startswith("swp1: ") for l in about_swp1), lines
+    assert not any("neighbor" in l for l in lines if l["module"] == "main")
 
 
 def test_invalid_config_exits_without_listening(netns_factory, tmp_path):
