@@ -50,7 +50,8 @@ class NeighborScope {
   std::string_view previous_;
 };
 
-// "text" (the default) or "json": {"time", "level", "module", "message"}.
+// "text" (the default) or "json": {"time", "level", "module", "message"},
+// with "neighbor" on the lines a NeighborScope covers.
 // False if unknown.
 bool set_format(std::string_view format);
 
