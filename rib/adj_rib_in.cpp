@@ -42,7 +42,7 @@ void AdjRibIn::sweep_stale(std::optional<wire::Family> family, std::vector<Route
 void AdjRibIn::remove_one(const wire::Prefix& prefix, std::vector<RouteChange>& changed) {
   const PathRef* r = routes_.find(prefix);
   if (!r) return;
-  if ((*r)->accepted) --accepted_;
+  if ((*r)->accepted) --accepted_[prefix.afi()];
   routes_.erase(prefix);
   changed.push_back({prefix, nullptr});
 }
@@ -51,9 +51,9 @@ void AdjRibIn::announce(const std::vector<wire::Nlri>& nlri, const PathRef& path
                         std::vector<RouteChange>& changed) {
   for (const auto& n : nlri) {
     auto [slot, inserted] = routes_.try_emplace(n.prefix);
-    if (!inserted && (*slot)->accepted) --accepted_;
+    if (!inserted && (*slot)->accepted) --accepted_[n.prefix.afi()];
     *slot = path;
-    if (path->accepted) ++accepted_;
+    if (path->accepted) ++accepted_[n.prefix.afi()];
     changed.push_back({n.prefix, path});
   }
 }
@@ -92,7 +92,7 @@ void AdjRibIn::apply_update(const wire::UpdateMessage& u, const PathSource& sour
 void AdjRibIn::clear() {
   routes_.clear();
   stale_.clear();
-  accepted_ = 0;
+  accepted_ = {};
 }
 
 }  // namespace closbgp::rib

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "containers/prefix_map.h"
+#include "rib/family_counts.h"
 #include "rib/path.h"
 
 namespace closbgp::rib {
@@ -43,7 +44,9 @@ class AdjRibIn {
     return r ? r->get() : nullptr;
   }
   size_t received() const { return routes_.size(); }
-  size_t accepted() const { return accepted_; }
+  size_t received(wire::Afi afi) const { return routes_.size(afi); }
+  size_t accepted() const { return accepted_.total(); }
+  size_t accepted(wire::Afi afi) const { return accepted_[afi]; }
 
  private:
   void apply_update(const wire::UpdateMessage& update, const PathSource& source, uint32_t local_as,
@@ -54,7 +57,7 @@ class AdjRibIn {
                 std::vector<RouteChange>& changed);
 
   containers::PrefixMap<PathRef> routes_;
-  size_t accepted_ = 0;
+  FamilyCounts accepted_{};
   containers::PrefixSet stale_;  // kept from before the peer's restart, not yet re-sent
 };
 

@@ -280,7 +280,12 @@ void Rib::visit_adj_rib_out(SourceId member, const PrefixQuery& query,
 
 size_t Rib::prefixes_sent(SourceId member) const {
   auto m = members_.find(member);
-  return m == members_.end() ? 0 : m->second->prefixes_sent;
+  return m == members_.end() ? 0 : m->second->prefixes_sent.total();
+}
+
+size_t Rib::prefixes_sent(SourceId member, wire::Afi afi) const {
+  auto m = members_.find(member);
+  return m == members_.end() ? 0 : m->second->prefixes_sent[afi];
 }
 
 size_t Rib::group_size(SourceId member) const {

@@ -113,6 +113,7 @@ class Rib {
   void visit_adj_rib_out(SourceId member, const PrefixQuery& query,
                          const UpdateGroup::SentVisitor& f) const;
   size_t prefixes_sent(SourceId member) const;
+  size_t prefixes_sent(SourceId member, wire::Afi afi) const;
   bool is_member(SourceId member) const { return members_.contains(member); }
   // How many members share its update group (0: not a member).
   size_t group_size(SourceId member) const;

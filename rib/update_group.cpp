@@ -118,14 +118,14 @@ UpdateGroup::UpdateGroup(const GroupKey& key, const MemberState& first, uint32_t
 void UpdateGroup::start(MemberState& first, std::span<const wire::Prefix> table, const LocRib& rib,
                         const Aggregation& aggregation, AdvertisementSink& sink) {
   members_.push_back(&first);
-  first.prefixes_sent = 0;
+  first.prefixes_sent = {};
   export_changes(table, rib, aggregation, sink);
   finish_join(first, sink);
 }
 
 void UpdateGroup::join(MemberState& m, AdvertisementSink& sink) {
   members_.push_back(&m);
-  m.prefixes_sent = 0;
+  m.prefixes_sent = {};
   send_table(m, sink);
   finish_join(m, sink);
 }
@@ -205,14 +205,14 @@ void withdraw_from(const MemberState& m, const std::vector<wire::Prefix>& prefix
 void UpdateGroup::send_table(MemberState& m, AdvertisementSink& sink) {
   Exporter exporter(rules_, policy_.out && policy_.out->matches_prefix());
   Advertisement a;
-  size_t count = 0;
+  FamilyCounts count;
   sent_.for_each([&](const wire::Prefix& prefix, const PathRef& path) {
     if (!exportable(*path, m)) return;
     const int v = exporter.variant(*path, prefix);
     if (v < 0) return;
     if (a.announce.size() <= size_t(v)) a.announce.resize(size_t(v) + 1);
     a.announce[size_t(v)].push_back({prefix, 0});
-    ++count;
+    ++count[prefix.afi()];
   });
   m.prefixes_sent = count;
   a.variants = exporter.variants();
@@ -271,7 +271,7 @@ void UpdateGroup::export_changes(std::span<const wire::Prefix> prefixes, const L
     Advertisement a;
     a.variants = exporter.variants();
     a.announce.resize(exporter.variants().size());
-    long delta = 0;
+    std::array<long, 2> delta{};
     ExportableTo had(*m), has(*m);
     for (const auto& c : changes) {
       const bool was = had(c.before.get());
@@ -280,9 +280,10 @@ void UpdateGroup::export_changes(std::span<const wire::Prefix> prefixes, const L
         a.announce[size_t(c.variant)].push_back({c.prefix, 0});
       else if (!now && was)
         a.withdraw[wire::family_of(c.prefix.afi())].push_back({c.prefix, 0});
-      delta += long(now) - long(was);
+      delta[c.prefix.afi() == wire::Afi::Ipv4 ? 0 : 1] += long(now) - long(was);
     }
-    m->prefixes_sent = size_t(long(m->prefixes_sent) + delta);
+    for (size_t f = 0; f < 2; ++f)
+      m->prefixes_sent.by_afi[f] = size_t(long(m->prefixes_sent.by_afi[f]) + delta[f]);
     if (!a.empty()) sink.advertise(m->info.id, a);
   }
 }

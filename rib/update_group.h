@@ -14,6 +14,7 @@
 
 #include "rib/advertisement.h"
 #include "rib/aggregation.h"
+#include "rib/family_counts.h"
 #include "rib/loc_rib.h"
 #include "rib/prefix_query.h"
 #include "rib/route_policy.h"
@@ -39,8 +40,8 @@ struct GroupKey {
 struct MemberState {
   Member info;
   PeerPolicy policy;
-  size_t prefixes_sent = 0;    // what its Adj-RIB-Out holds for it
-  bool end_of_rib_due = true;  // ours, once per session
+  FamilyCounts prefixes_sent{};  // what its Adj-RIB-Out holds for it
+  bool end_of_rib_due = true;    // ours, once per session
 };
 
 // The group `m` belongs to while the node is `node_drain`.

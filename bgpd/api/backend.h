@@ -26,6 +26,11 @@ struct PeerView {
   uint64_t uptime_seconds = 0;
   uint64_t messages_received = 0, messages_sent = 0;
   uint64_t prefixes_received = 0, prefixes_accepted = 0, prefixes_sent = 0;
+  struct FamilyPrefixes {
+    std::string family;  // "ipv4-unicast"
+    uint64_t received = 0, accepted = 0, sent = 0;
+  };
+  std::vector<FamilyPrefixes> families;  // the same counts per address family
   std::string last_error;
   std::string peer_router_id;
   uint32_t hold_time = 0;

@@ -24,10 +24,10 @@ enum class EventKind { Peer, Bfd, Route, Fib };
 struct EventView {
   EventKind kind = EventKind::Peer;
   std::chrono::system_clock::time_point time;
-  std::string neighbor;  // peer and BFD events
-  std::string prefix;    // route events
-  std::string state;     // "established", "down", "up", "best", "withdrawn", "error"
-  std::string detail;    // the reason, the next hops
+  std::string neighbor;     // peer and BFD events
+  std::string prefix;       // route events
+  std::string state;        // "established", "down", "up", "best", "withdrawn", "error"
+  std::string detail;       // the reason, the next hops
   std::string description;  // peer and BFD events: the configured neighbour's
 };
 

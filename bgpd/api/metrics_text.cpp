@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <functional>
+#include <tuple>
 #include <type_traits>
 
 #include "bgpd/version.h"
@@ -115,12 +116,6 @@ std::string metrics_text(const SummaryView& s) {
        [](const PeerView& p) { return p.messages_received; }},
       {"closbgp_peer_messages_sent_total", "counter", "BGP messages sent.",
        [](const PeerView& p) { return p.messages_sent; }},
-      {"closbgp_peer_prefixes_received", "gauge", "Prefixes received (before policy).",
-       [](const PeerView& p) { return p.prefixes_received; }},
-      {"closbgp_peer_prefixes_accepted", "gauge", "Prefixes accepted (no loop).",
-       [](const PeerView& p) { return p.prefixes_accepted; }},
-      {"closbgp_peer_prefixes_sent", "gauge", "Prefixes advertised to the neighbour.",
-       [](const PeerView& p) { return p.prefixes_sent; }},
       {"closbgp_peer_rfc7606_events_total", "counter",
        "UPDATEs with attribute errors handled without a reset (RFC 7606).",
        [](const PeerView& p) { return p.rfc7606_events; }},
@@ -148,6 +143,21 @@ std::string metrics_text(const SummaryView& s) {
       if (m.bfd_only && p.bfd_state.empty()) continue;
       w.sample(m.name, "peer=\"" + label(peer_name(p)) + "\"", m.value(p));
     }
+  }
+  using Count = uint64_t PeerView::FamilyPrefixes::*;
+  const std::tuple<const char*, const char*, Count> prefix_gauges[] = {
+      {"closbgp_peer_prefixes_received", "Prefixes received (before policy), per address family.",
+       &PeerView::FamilyPrefixes::received},
+      {"closbgp_peer_prefixes_accepted", "Prefixes accepted (no loop), per address family.",
+       &PeerView::FamilyPrefixes::accepted},
+      {"closbgp_peer_prefixes_sent", "Prefixes advertised to the neighbour, per address family.",
+       &PeerView::FamilyPrefixes::sent}};
+  for (const auto& [name, help, count] : prefix_gauges) {
+    w.family(name, "gauge", help);
+    for (const auto& p : s.peers)
+      for (const auto& f : p.families)
+        w.sample(name, "peer=\"" + label(peer_name(p)) + "\",afi_safi=\"" + label(f.family) + "\"",
+                 f.*count);
   }
   return w.take();
 }

@@ -71,12 +71,18 @@ PeerView NodeViews::peer_view(const std::string& name, const session::Peer& p) c
   v.uptime_seconds = uint64_t(s.uptime.count());
   v.messages_received = s.messages_received;
   v.messages_sent = s.messages_sent;
-  if (const rib::AdjRibIn* in = rib.adj_rib_in(p.id())) {
+  const rib::AdjRibIn* in = rib.adj_rib_in(p.id());
+  if (in) {
     v.prefixes_received = in->received();
     v.prefixes_accepted = in->accepted();
     v.stale_paths = in->stale();
   }
   v.prefixes_sent = rib.prefixes_sent(p.id());
+  for (auto f : wire::kAllFamilies) {
+    const auto afi = wire::afi_of(f);
+    v.families.push_back({std::string(wire::family_name(f)), in ? in->received(afi) : 0,
+                          in ? in->accepted(afi) : 0, rib.prefixes_sent(p.id(), afi)});
+  }
   v.last_error = s.last_error;
   v.last_reset = s.last_reset;
   v.rfc7606_events = s.rfc7606_events;

@@ -258,6 +258,8 @@ def test_prometheus_metrics(netns_factory, tmp_path):
         assert 'closbgp_peer_rfc7606_events_total{peer="192.0.2.9"} 0' in out
         assert 'closbgp_peer_updates_filtered_total{peer="192.0.2.9"} 0' in out
         assert 'closbgp_peer_max_prefix_exceeded{peer="192.0.2.9"} 0' in out
+        for family in ("ipv4-unicast", "ipv6-unicast"):
+            assert f'closbgp_peer_prefixes_received{{peer="192.0.2.9",afi_safi="{family}"}} 0' in out
         assert get("/other").startswith("404")
     finally:
         d.stop()

@@ -124,6 +124,12 @@ TEST_F(Engine, AReceivedRouteGoesToTheKernelAndToTheOtherNeighbours) {
   EXPECT_TRUE(out_.nothing_for(kA.id));  // never back to its source
   EXPECT_EQ(rib_.prefixes_sent(kB.id), 2u);
   EXPECT_EQ(rib_.prefixes_sent(kA.id), 0u);
+  // The same counts per family, for the metrics' afi_safi label.
+  EXPECT_EQ(rib_.prefixes_sent(kB.id, wire::Afi::Ipv4), 2u);
+  EXPECT_EQ(rib_.prefixes_sent(kB.id, wire::Afi::Ipv6), 0u);
+  EXPECT_EQ(rib_.adj_rib_in(kA.id)->received(wire::Afi::Ipv4), 2u);
+  EXPECT_EQ(rib_.adj_rib_in(kA.id)->accepted(wire::Afi::Ipv4), 2u);
+  EXPECT_EQ(rib_.adj_rib_in(kA.id)->accepted(wire::Afi::Ipv6), 0u);
 }
 
 TEST_F(Engine, AnEbgpNeighbourIsNotSentPathsWithItsAs) {
