@@ -53,6 +53,12 @@ def test_package_contents_lintian_and_binaries(tmp_path):
     postinst = (info / "postinst").read_text()
     assert "addgroup --system --quiet closbgp" in postinst
     assert "deb-systemd-helper" in postinst  # dh_installsystemd: enabled on install
+    # An upgrade restarts the daemon once the new files are in (SIGTERM, then
+    # start: a graceful restart, which tests/topology's planned-restart test
+    # shows keeps forwarding); it is never stopped before the unpack.
+    assert "_dh_action=restart" in postinst
+    prerm = (info / "prerm").read_text()
+    assert '"$1" = remove' in prerm and "upgrade" not in prerm, prerm
 
     root = tmp_path / "root"
     run("dpkg-deb", "--extract", str(deb), str(root))
