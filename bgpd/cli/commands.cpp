@@ -1,168 +1,22 @@
 #include "bgpd/cli/commands.h"
 
+#include "bgpd/cli/daemon_client.h"
 #include "bgpd/cli/proto_json.h"
 #include "bgpd/cli/text_views.h"
-
-#include <grpcpp/grpcpp.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
-#include <chrono>
-#include <cstdio>
 #include <cstring>
-#include <expected>
 #include <fstream>
-#include <functional>
 #include <iostream>
 #include <map>
 #include <vector>
 
 #include "bgpd/version.h"
-#include "closbgp/v1/bgp.grpc.pb.h"
 
 namespace closbgp::cli {
 namespace {
-
-namespace pb = closbgp::v1;
-
-// Read with the caller's own rights (never the daemon's).
-std::string read_file(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) {
-    std::cerr << "closctl: cannot read " << path << ": " << std::strerror(errno) << "\n";
-    std::exit(kExitUsage);
-  }
-  return {std::istreambuf_iterator<char>(in), {}};
-}
-
-std::shared_ptr<grpc::ChannelCredentials> credentials(const ClientOptions& opts) {
-  if (opts.tls_ca.empty()) return grpc::InsecureChannelCredentials();
-  grpc::SslCredentialsOptions o;
-  o.pem_root_certs = read_file(opts.tls_ca);
-  if (!opts.tls_cert.empty()) {
-    o.pem_cert_chain = read_file(opts.tls_cert);
-    o.pem_private_key = read_file(opts.tls_key);
-  }
-  return grpc::SslCredentials(o);
-}
-
-std::shared_ptr<grpc::Channel> channel(const ClientOptions& opts) {
-  grpc::ChannelArguments args;
-  if (!opts.tls_server_name.empty()) args.SetSslTargetNameOverride(opts.tls_server_name);
-  return grpc::CreateCustomChannel(opts.server, credentials(opts), args);
-}
-
-std::unique_ptr<pb::BgpService::Stub> connect(const ClientOptions& opts) {
-  return pb::BgpService::NewStub(channel(opts));
-}
-
-std::chrono::system_clock::time_point deadline(const ClientOptions& opts) {
-  return std::chrono::system_clock::now() + std::chrono::milliseconds(opts.timeout_ms);
-}
-
-void set_deadline(grpc::ClientContext& ctx, const ClientOptions& opts) {
-  ctx.set_deadline(deadline(opts));
-}
-
-// gRPC says only "failed to connect"; for a Unix socket, say what an
-// operator can act on: no daemon there, or a socket they may not use.
-std::string unreachable_reason(const std::string& server, const std::string& grpc_message) {
-  if (!server.starts_with("unix:")) return grpc_message;
-  const std::string path = server.substr(5);
-  if (::access(path.c_str(), F_OK) != 0)
-    return path +
-           " does not exist (is closbgpd running? does its grpc.listen name another "
-           "socket? --server or $CLOSCTL_SERVER choose another)";
-  if (::access(path.c_str(), R_OK | W_OK) != 0)
-    return "permission denied on " + path +
-           ": reading needs membership of the socket's group (closbgp by default), see "
-           "docs/security.md";
-  return grpc_message;
-}
-
-int report(const grpc::Status& status, const ClientOptions& opts) {
-  if (status.error_code() == grpc::StatusCode::UNAVAILABLE ||
-      status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) {
-    std::cerr << "closctl: cannot reach closbgpd at " << opts.server << ": "
-              << unreachable_reason(opts.server, status.error_message()) << "\n";
-    return kExitNoConnection;
-  }
-  std::cerr << "closctl: " << status.error_message() << "\n";
-  return kExitDaemonError;
-}
-
-void print_json(const google::protobuf::Message& m) {
-  std::cout << to_json(m) << "\n";
-}
-
-// One unary call: the response printed as JSON or by `print_text`; on
-// failure the exit code that says why.
-template <class Req, class Resp>
-int unary(const ClientOptions& opts,
-          grpc::Status (pb::BgpService::Stub::*method)(grpc::ClientContext*, const Req&, Resp*),
-          const Req& req, const std::function<void(const Resp&)>& print_text) {
-  auto stub = connect(opts);
-  grpc::ClientContext ctx;
-  set_deadline(ctx, opts);
-  Resp resp;
-  if (auto status = ((*stub).*method)(&ctx, req, &resp); !status.ok()) return report(status, opts);
-  if (opts.json)
-    print_json(resp);
-  else
-    print_text(resp);
-  return kExitOk;
-}
-
-// A JSON array written as its items arrive.
-template <class Msg>
-class JsonArray final : public Listing<Msg> {
- public:
-  void row(const Msg& m) override {
-    json::JsonWriter w;
-    write_json(m, w);
-    std::cout << (rows_++ == 0 ? "[" : ",") << w.str();
-  }
-  void finish() override { std::cout << (rows_ == 0 ? "[]" : "]") << "\n"; }
-
- private:
-  size_t rows_ = 0;
-};
-
-template <class Req, class Msg>
-using StreamMethod = std::unique_ptr<grpc::ClientReader<Msg>> (pb::BgpService::Stub::*)(
-    grpc::ClientContext*, const Req&);
-
-// A server stream, each message handed to `out` as it arrives; the exit code.
-template <class Req, class Msg>
-int stream(const ClientOptions& opts, StreamMethod<Req, Msg> method, const Req& req,
-           Listing<Msg>& out) {
-  // --timeout bounds reaching the daemon, not the stream: a full table may
-  // take longer than that to arrive.
-  auto ch = channel(opts);
-  if (!ch->WaitForConnected(deadline(opts)))
-    return report(grpc::Status(grpc::StatusCode::UNAVAILABLE, "no connection within the timeout"),
-                  opts);
-  auto stub = pb::BgpService::NewStub(ch);
-  grpc::ClientContext ctx;
-  auto reader = ((*stub).*method)(&ctx, req);
-  for (Msg m; reader->Read(&m);) out.row(m);
-  if (const auto status = reader->Finish(); !status.ok()) {
-    std::cout << std::flush;
-    return report(status, opts);
-  }
-  out.finish();
-  return kExitOk;
-}
-
-// A listing printed as it arrives: `text`, or JSON with --json.
-template <class Req, class Msg>
-int print_listing(const ClientOptions& opts, StreamMethod<Req, Msg> method, const Req& req,
-                  Listing<Msg>& text) {
-  JsonArray<Msg> json;
-  return stream(opts, method, req, opts.json ? static_cast<Listing<Msg>&>(json) : text);
-}
 
 // MRT records into a file, as they arrive.
 class MrtFile final : public Listing<pb::MrtChunk> {

@@ -1,0 +1,103 @@
+// How closctl calls the daemon: the channel (Unix socket or TCP, TLS when
+// asked), a unary call printed as text or JSON, and a server stream handed
+// row by row to a Listing; failures become closctl's exit codes, with
+// what an operator can act on.
+#pragma once
+
+#include <grpcpp/grpcpp.h>
+
+#include <chrono>
+#include <functional>
+#include <iostream>
+#include <memory>
+#include <string>
+
+#include "bgpd/cli/commands.h"
+#include "bgpd/cli/proto_json.h"
+#include "bgpd/cli/text_views.h"
+#include "bgpd/json/json_writer.h"
+#include "closbgp/v1/bgp.grpc.pb.h"
+
+namespace closbgp::cli {
+
+namespace pb = closbgp::v1;
+
+// Read with the caller's own rights (never the daemon's); exits 2 if it cannot.
+std::string read_file(const std::string& path);
+std::shared_ptr<grpc::Channel> channel(const ClientOptions& opts);
+std::unique_ptr<pb::BgpService::Stub> connect(const ClientOptions& opts);
+// When a connection or unary call gives up (--timeout).
+std::chrono::system_clock::time_point deadline(const ClientOptions& opts);
+void set_deadline(grpc::ClientContext& ctx, const ClientOptions& opts);
+// The failure said on stderr; its exit code (3 unreachable, 1 otherwise).
+int report(const grpc::Status& status, const ClientOptions& opts);
+void print_json(const google::protobuf::Message& m);
+
+// One unary call: the response printed as JSON or by `print_text`; on
+// failure the exit code that says why.
+template <class Req, class Resp>
+int unary(const ClientOptions& opts,
+          grpc::Status (pb::BgpService::Stub::*method)(grpc::ClientContext*, const Req&, Resp*),
+          const Req& req, const std::function<void(const Resp&)>& print_text) {
+  auto stub = connect(opts);
+  grpc::ClientContext ctx;
+  set_deadline(ctx, opts);
+  Resp resp;
+  if (auto status = ((*stub).*method)(&ctx, req, &resp); !status.ok()) return report(status, opts);
+  if (opts.json)
+    print_json(resp);
+  else
+    print_text(resp);
+  return kExitOk;
+}
+
+// A JSON array written as its items arrive.
+template <class Msg>
+class JsonArray final : public Listing<Msg> {
+ public:
+  void row(const Msg& m) override {
+    json::JsonWriter w;
+    write_json(m, w);
+    std::cout << (rows_++ == 0 ? "[" : ",") << w.str();
+  }
+  void finish() override { std::cout << (rows_ == 0 ? "[]" : "]") << "\n"; }
+
+ private:
+  size_t rows_ = 0;
+};
+
+template <class Req, class Msg>
+using StreamMethod = std::unique_ptr<grpc::ClientReader<Msg>> (pb::BgpService::Stub::*)(
+    grpc::ClientContext*, const Req&);
+
+// A server stream, each message handed to `out` as it arrives; the exit code.
+template <class Req, class Msg>
+int stream(const ClientOptions& opts, StreamMethod<Req, Msg> method, const Req& req,
+           Listing<Msg>& out) {
+  // --timeout bounds reaching the daemon, not the stream: a full table may
+  // take longer than that to arrive.
+  auto ch = channel(opts);
+  if (!ch->WaitForConnected(deadline(opts)))
+    return report(grpc::Status(grpc::StatusCode::UNAVAILABLE, "no connection within the timeout"),
+                  opts);
+  auto stub = pb::BgpService::NewStub(ch);
+  grpc::ClientContext ctx;
+  auto reader = ((*stub).*method)(&ctx, req);
+  for (Msg m; reader->Read(&m);) out.row(m);
+  if (const auto status = reader->Finish(); !status.ok()) {
+    std::cout << std::flush;
+    return report(status, opts);
+  }
+  out.finish();
+  return kExitOk;
+}
+
+// A listing printed as it arrives: `text`, or JSON with --json.
+template <class Req, class Msg>
+int print_listing(const ClientOptions& opts, StreamMethod<Req, Msg> method, const Req& req,
+                  Listing<Msg>& text) {
+  JsonArray<Msg> json;
+  return stream(opts, method, req, opts.json ? static_cast<Listing<Msg>&>(json) : text);
+}
+
+}  // namespace closbgp::cli
