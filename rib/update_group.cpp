@@ -271,7 +271,6 @@ void UpdateGroup::export_changes(std::span<const wire::Prefix> prefixes, const L
     Advertisement a;
     a.variants = exporter.variants();
     a.announce.resize(exporter.variants().size());
-    std::array<long, 2> delta{};
     ExportableTo had(*m), has(*m);
     for (const auto& c : changes) {
       const bool was = had(c.before.get());
@@ -280,10 +279,11 @@ void UpdateGroup::export_changes(std::span<const wire::Prefix> prefixes, const L
         a.announce[size_t(c.variant)].push_back({c.prefix, 0});
       else if (!now && was)
         a.withdraw[wire::family_of(c.prefix.afi())].push_back({c.prefix, 0});
-      delta[c.prefix.afi() == wire::Afi::Ipv4 ? 0 : 1] += long(now) - long(was);
+      if (now != was) {
+        size_t& sent = m->prefixes_sent[c.prefix.afi()];
+        sent = now ? sent + 1 : sent - 1;
+      }
     }
-    for (size_t f = 0; f < 2; ++f)
-      m->prefixes_sent.by_afi[f] = size_t(long(m->prefixes_sent.by_afi[f]) + delta[f]);
     if (!a.empty()) sink.advertise(m->info.id, a);
   }
 }

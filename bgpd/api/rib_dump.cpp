@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <utility>
 
+#include "bgpd/api/route_views.h"
 #include "bgpd/wire/mrt.h"
 
 namespace closbgp::api {
@@ -34,30 +36,27 @@ RibDump::RibDump(const session::Speaker& speaker)
   std::sort(prefixes_.begin(), prefixes_.end());
 }
 
-std::vector<uint8_t> RibDump::next(size_t max_prefixes) {
-  std::vector<uint8_t> out = std::move(peer_table_);
-  peer_table_.clear();
-  const rib::LocRib& loc = speaker_.rib().loc_rib();
+void RibDump::append(const wire::Prefix& prefix, std::vector<uint8_t>& out) {
+  const rib::LocRib::Entry* e = speaker_.rib().loc_rib().find(prefix);
+  if (!e) return;  // withdrawn since the dump started
   std::vector<wire::mrt::RibEntry> entries;
+  for (size_t i = 0; i < e->size(); ++i) {
+    const rib::Path& path = e->path(i);
+    auto index = peer_index_.find(path.source.peer_id);
+    if (index == peer_index_.end()) continue;  // a neighbour newer than the dump
+    const bool ours = path.source.peer_id == rib::kLocalSource;
+    entries.push_back({index->second, timestamp_, path.attributes.get(),
+                       ours ? unspecified_next_hop(prefix) : path.next_hop});
+  }
+  if (!entries.empty()) wire::mrt::rib(timestamp_, sequence_++, prefix, entries, out);
+}
+
+std::vector<uint8_t> RibDump::next(size_t max_prefixes) {
+  std::vector<uint8_t> out = std::exchange(peer_table_, {});
   // A batch whose prefixes were all withdrawn meanwhile is not the end.
-  for (size_t end = std::min(prefixes_.size(), next_ + max_prefixes); next_ < end; ++next_) {
-    const rib::LocRib::Entry* e = loc.find(prefixes_[next_]);
-    if (!e) continue;  // withdrawn since the dump started
-    entries.clear();
-    for (size_t i = 0; i < e->size(); ++i) {
-      const rib::Path& path = e->path(i);
-      auto index = peer_index_.find(path.source.peer_id);
-      if (index == peer_index_.end()) continue;  // a neighbour newer than the dump
-      wire::MpNextHop next_hop = path.next_hop;
-      if (path.source.peer_id == rib::kLocalSource)  // our own: 0.0.0.0 or ::
-        next_hop = {
-            *wire::IpAddress::parse(prefixes_[next_].afi() == wire::Afi::Ipv4 ? "0.0.0.0" : "::"),
-            std::nullopt};
-      entries.push_back({index->second, timestamp_, path.attributes.get(), next_hop});
-    }
-    if (!entries.empty()) wire::mrt::rib(timestamp_, sequence_++, prefixes_[next_], entries, out);
-    if (next_ + 1 == end && out.empty() && end < prefixes_.size())
-      end = std::min(prefixes_.size(), end + max_prefixes);
+  while (out.empty() && next_ < prefixes_.size()) {
+    const size_t end = std::min(prefixes_.size(), next_ + max_prefixes);
+    for (; next_ < end; ++next_) append(prefixes_[next_], out);
   }
   return out;
 }

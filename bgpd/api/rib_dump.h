@@ -17,6 +17,9 @@ class RibDump final : public MrtDump {
   std::vector<uint8_t> next(size_t max_prefixes) override;
 
  private:
+  // The record of one prefix with every path it has now, if it has any.
+  void append(const wire::Prefix& prefix, std::vector<uint8_t>& out);
+
   const session::Speaker& speaker_;
   uint32_t timestamp_;
   std::map<uint32_t, uint16_t> peer_index_;  // source id -> index; ours is 0

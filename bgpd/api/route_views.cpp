@@ -35,13 +35,6 @@ RouteView route_view(const wire::Prefix& prefix, const std::string& peer,
   return v;
 }
 
-// The node's own routes have no next hop: 0.0.0.0 or ::, as FRR shows them.
-wire::MpNextHop unspecified_next_hop(const wire::Prefix& prefix) {
-  wire::MpNextHop nh;
-  if (prefix.afi() == wire::Afi::Ipv6) nh.address = *wire::IpAddress::parse("::");
-  return nh;
-}
-
 // One received path: as policy left it if it is in the Loc-RIB
 // (`as_received`: as the neighbour sent it), with its flags there.
 RouteView received_view(const rib::Rib& rib, const std::string& name, rib::SourceId id,
@@ -78,6 +71,12 @@ void append_received(const rib::Rib& rib, const std::string& name, const session
 }
 
 }  // namespace
+
+wire::MpNextHop unspecified_next_hop(const wire::Prefix& prefix) {
+  wire::MpNextHop nh;
+  if (prefix.afi() == wire::Afi::Ipv6) nh.address = *wire::IpAddress::parse("::");
+  return nh;
+}
 
 std::vector<RouteView> rib_routes(const session::Speaker& speaker, const rib::PrefixQuery& query) {
   const rib::Rib& rib = speaker.rib();

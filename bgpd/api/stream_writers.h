@@ -89,7 +89,6 @@ class MrtWriter final : public grpc::ServerWriteReactor<closbgp::v1::MrtChunk> {
 
  private:
   void produce() {  // on the main loop
-    chunk_.set_data(std::string());
     auto bytes = dump_->next(kPrefixesPerChunk);
     if (bytes.empty()) return this->Finish(grpc::Status::OK);
     chunk_.set_data(std::string(bytes.begin(), bytes.end()));

@@ -13,6 +13,15 @@ YAML::Node values(const std::vector<std::string>& v) {
   return list;
 }
 
+// FRR's `rt X` or `soo X` at word `i` as ours ("rt:X"), appended to `v`;
+// `i` is left on its last word. False when the words are not one.
+bool take_ext_community(const Statement& s, size_t& i, std::vector<std::string>& v) {
+  if ((s.at(i) != "rt" && s.at(i) != "soo") || s.at(i + 1).empty()) return false;
+  v.push_back(s.at(i) + ":" + s.at(i + 1));
+  ++i;
+  return true;
+}
+
 // FRR numbers entries without `seq` 5, 10, 15... after the last.
 uint64_t next_seq(const std::map<uint64_t, YAML::Node>& entries) {
   return entries.empty() ? 5 : (entries.rbegin()->first / 5 + 1) * 5;
@@ -89,10 +98,8 @@ bool Converter::community_list(const Statement& s) {
   } else {
     std::vector<std::string> v;
     for (; i < s.words.size(); ++i) {
-      if (section == "ext-community-lists") {  // rt X | soo X
-        if ((s.at(i) != "rt" && s.at(i) != "soo") || s.at(i + 1).empty()) return false;
-        v.push_back(s.at(i) + ":" + s.at(i + 1));
-        ++i;
+      if (section == "ext-community-lists") {
+        if (!take_ext_community(s, i, v)) return false;
       } else if (known_community_value(s.at(i))) {
         v.push_back(s.at(i));
       } else {
@@ -202,10 +209,8 @@ bool Converter::route_map_set(const Statement& s, YAML::Node& entry) {
     for (size_t i = 2; i < s.words.size(); ++i) {
       if (s.at(i) == "additive") {
         additive = true;
-      } else if (key == "ext-community") {  // rt X | soo X
-        if ((s.at(i) != "rt" && s.at(i) != "soo") || s.at(i + 1).empty()) return false;
-        v.push_back(s.at(i) + ":" + s.at(i + 1));
-        ++i;
+      } else if (key == "ext-community") {
+        if (!take_ext_community(s, i, v)) return false;
       } else if (s.at(i) == "none" && s.words.size() == 3) {
         set[key]["replace"] = YAML::Node(YAML::NodeType::Sequence);
         set[key]["replace"].SetStyle(YAML::EmitterStyle::Flow);

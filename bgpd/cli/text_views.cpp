@@ -166,12 +166,11 @@ std::string joined(const google::protobuf::RepeatedPtrField<std::string>& items)
 
 // A path's attributes, one line each, only those it carries.
 void print_path(int number, const pb::Route& r) {
-  std::string flags = !r.accepted()   ? "rejected (a loop, or denied by route-map-in)"
-                      : r.best()      ? "best, multipath"
+  const char* flags = !r.accepted()   ? "rejected (a loop, or denied by route-map-in)"
+                      : r.best()      ? (r.multipath() ? "best, multipath" : "best")
                       : r.multipath() ? "multipath"
                                       : "valid";
-  if (r.accepted() && r.best() && !r.multipath()) flags = "best";
-  std::printf("  Path %d from %s: %s\n", number, r.peer().c_str(), flags.c_str());
+  std::printf("  Path %d from %s: %s\n", number, r.peer().c_str(), flags);
   std::string path;
   for (uint32_t a : r.as_path()) path += (path.empty() ? "" : " ") + std::to_string(a);
   std::printf("    AS path: %s\n", path.empty() ? "(empty)" : path.c_str());
