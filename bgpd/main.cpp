@@ -10,6 +10,7 @@
 #include "bgpd/api/node_views.h"
 #include "bgpd/asio.h"
 #include "bgpd/bfd/service.h"
+#include "bgpd/bmp/exporter.h"
 #include "bgpd/config/command_line.h"
 #include "bgpd/config/config.h"
 #include "bgpd/log/log.h"
@@ -95,7 +96,10 @@ int main(int argc, char** argv) {
   session::Speaker speaker(io, std::move(*cfg), bfd, kernel ? &kernel->fib() : nullptr);
   // The API reads the speaker and its RIB engine, steers the speaker, and
   // hears its events.
-  api::NodeViews views(speaker);
+  // BMP: the sessions and routes mirrored to monitoring stations.
+  bmp::Exporter monitoring(io, speaker);
+  speaker.set_monitor(&monitoring);
+  api::NodeViews views(speaker, monitoring);
   api::NodeControl control(speaker);
   api::EventBus events;
   api::EventPublisher publisher(speaker, events);
@@ -104,6 +108,7 @@ int main(int argc, char** argv) {
     log::get("session")->error("{}", started.error());
     return 1;
   }
+  monitoring.start();
   api::ApiServer api(io, views, control, events);
   if (auto started = api.start(grpc); !started) {
     log::get("api")->error("{}", started.error());
@@ -154,6 +159,7 @@ int main(int argc, char** argv) {
         metrics.stop();
         // Peers get Cease / Administrative Shutdown first, then the API stops.
         speaker.shutdown("closbgpd shutting down", [&] {
+          monitoring.stop();  // after the neighbours' Peer Down
           stopper = std::thread([&] {
             api.shutdown(1000);
             bfd.stop();

@@ -19,8 +19,10 @@ size_t path_count(const wire::AsPath& path, uint32_t asn) {
   return n;
 }
 
-void AdjRibIn::withdraw(const std::vector<wire::Nlri>& nlri, std::vector<RouteChange>& changed) {
-  for (const auto& n : nlri) remove_one(n.prefix, changed);
+void AdjRibIn::withdraw(const std::vector<wire::Nlri>& nlri, std::vector<RouteChange>& changed,
+                        bool by_peer) {
+  for (const auto& n : nlri)
+    if (!remove_one(n.prefix, changed) && by_peer) ++duplicate_withdraws_;
 }
 
 size_t AdjRibIn::mark_stale() {
@@ -39,12 +41,13 @@ void AdjRibIn::sweep_stale(std::optional<wire::Family> family, std::vector<Route
   }
 }
 
-void AdjRibIn::remove_one(const wire::Prefix& prefix, std::vector<RouteChange>& changed) {
+bool AdjRibIn::remove_one(const wire::Prefix& prefix, std::vector<RouteChange>& changed) {
   const PathRef* r = routes_.find(prefix);
-  if (!r) return;
+  if (!r) return false;
   if ((*r)->accepted) --accepted_[prefix.afi()];
   routes_.erase(prefix);
   changed.push_back({prefix, nullptr});
+  return true;
 }
 
 void AdjRibIn::announce(const std::vector<wire::Nlri>& nlri, const PathRef& path,
@@ -70,11 +73,11 @@ void AdjRibIn::apply(const wire::UpdateMessage& u, const PathSource& source, uin
 void AdjRibIn::apply_update(const wire::UpdateMessage& u, const PathSource& source,
                             uint32_t local_as, uint8_t allowas_in,
                             std::vector<RouteChange>& changed) {
-  withdraw(u.withdrawn, changed);
-  if (u.mp_unreach) withdraw(u.mp_unreach->withdrawn, changed);
+  withdraw(u.withdrawn, changed, true);
+  if (u.mp_unreach) withdraw(u.mp_unreach->withdrawn, changed, true);
   if (u.action == wire::AttrAction::TreatAsWithdraw) {
-    withdraw(u.nlri, changed);
-    if (u.mp_reach) withdraw(u.mp_reach->nlri, changed);
+    withdraw(u.nlri, changed, false);
+    if (u.mp_reach) withdraw(u.mp_reach->nlri, changed, false);
     return;
   }
   if (u.nlri.empty() && !u.mp_reach) return;

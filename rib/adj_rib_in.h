@@ -47,18 +47,25 @@ class AdjRibIn {
   size_t received(wire::Afi afi) const { return routes_.size(afi); }
   size_t accepted() const { return accepted_.total(); }
   size_t accepted(wire::Afi afi) const { return accepted_[afi]; }
+  // Withdrawals of prefixes it did not hold (BMP's duplicate withdraws).
+  uint64_t duplicate_withdraws() const { return duplicate_withdraws_; }
 
  private:
   void apply_update(const wire::UpdateMessage& update, const PathSource& source, uint32_t local_as,
                     uint8_t allowas_in, std::vector<RouteChange>& changed);
-  void withdraw(const std::vector<wire::Nlri>& nlri, std::vector<RouteChange>& changed);
-  void remove_one(const wire::Prefix& prefix, std::vector<RouteChange>& changed);
+  // `by_peer`: its withdrawals (counted when they withdraw nothing), not
+  // the treat-as-withdraw of what it announced.
+  void withdraw(const std::vector<wire::Nlri>& nlri, std::vector<RouteChange>& changed,
+                bool by_peer);
+  // False if it held no path for `prefix`.
+  bool remove_one(const wire::Prefix& prefix, std::vector<RouteChange>& changed);
   void announce(const std::vector<wire::Nlri>& nlri, const PathRef& path,
                 std::vector<RouteChange>& changed);
 
   containers::PrefixMap<PathRef> routes_;
   FamilyCounts accepted_{};
   containers::PrefixSet stale_;  // kept from before the peer's restart, not yet re-sent
+  uint64_t duplicate_withdraws_ = 0;
 };
 
 // True if `asn` appears anywhere in the path (RFC 4271 sec. 9.1.2).

@@ -37,7 +37,7 @@ size_t Rib::apply(SourceId id, const wire::UpdateMessage& update) {
 // the prefix, the verdict is the same for all of them, and so is the
 // resulting Path. Without a change by policy the received Path itself goes
 // into the Loc-RIB.
-void Rib::import(const Source& s, const std::vector<RouteChange>& changed) {
+void Rib::import(Source& s, const std::vector<RouteChange>& changed) {
   const policy::Neighbor from{s.interface, s.path_source.peer_address};
   const PeerPolicy& policy = s.policy;
   const bool per_prefix = policy.in && policy.in->matches_prefix();
@@ -61,6 +61,7 @@ void Rib::import(const Source& s, const std::vector<RouteChange>& changed) {
       }
       last_received = r.get();
     }
+    s.rejected += r && r->accepted && !last_result;
     const bool visible = r && r->accepted && last_result
                              ? loc_rib_.set(prefix, last_result)
                              : loc_rib_.remove(prefix, s.path_source.peer_id);
@@ -291,6 +292,11 @@ size_t Rib::prefixes_sent(SourceId member, wire::Afi afi) const {
 size_t Rib::group_size(SourceId member) const {
   auto g = group_of_.find(member);
   return g == group_of_.end() ? 0 : g->second->size();
+}
+
+uint64_t Rib::rejected_by_policy(SourceId source) const {
+  auto it = sources_.find(source);
+  return it == sources_.end() ? 0 : it->second.rejected;
 }
 
 const Path* Rib::accepted(const wire::Prefix& prefix, SourceId source) const {

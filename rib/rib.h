@@ -120,6 +120,8 @@ class Rib {
   // The path of `source` in the Loc-RIB for `prefix`: what import policy
   // made of what it sent; nullptr if rejected or absent.
   const Path* accepted(const wire::Prefix& prefix, SourceId source) const;
+  // How many times import policy rejected one of the source's prefixes.
+  uint64_t rejected_by_policy(SourceId source) const;
 
  private:
   struct Source {
@@ -127,9 +129,10 @@ class Rib {
     PeerPolicy policy;
     std::string interface;  // what route-map-in matches on
     AdjRibIn adj_in;
+    uint64_t rejected = 0;  // prefixes import policy rejected, each time it did
   };
   // `changed` of the Adj-RIB-In through import policy into the Loc-RIB.
-  void import(const Source& s, const std::vector<RouteChange>& changed);
+  void import(Source& s, const std::vector<RouteChange>& changed);
   void mark(const wire::Prefix& prefix) { pending_.try_emplace(prefix); }
   void join(MemberState& m, AdvertisementSink& sink);
   void leave(SourceId member);

@@ -25,8 +25,10 @@ ALLOWED = {
     "bgpd/discovery": ["bgpd/asio.h", "bgpd/log", "bgpd/net"],
     "bgpd/session": ["bgpd/wire", "policy", "rib", "fib/fib.h", "bgpd/config", "bgpd/bfd",
                      "bgpd/discovery", "bgpd/log", "bgpd/net", "bgpd/asio.h"],
+    "bgpd/bmp": ["bgpd/wire", "policy", "rib", "bgpd/session", "bgpd/config", "fib/fib.h",
+                 "bgpd/log", "bgpd/net", "bgpd/asio.h", "bgpd/version.h"],
     "bgpd/api": ["bgpd/wire", "policy", "rib", "bgpd/session", "bgpd/config", "fib/fib.h",
-                 "bgpd/log", "bgpd/asio.h", "bgpd/version.h", "closbgp/v1"],
+                 "bgpd/log", "bgpd/asio.h", "bgpd/version.h", "bgpd/bmp", "closbgp/v1"],
     "bgpd/cli": ["bgpd/wire", "policy", "bgpd/json", "bgpd/asio.h", "bgpd/version.h", "closbgp/v1"],
 }
 

@@ -277,6 +277,17 @@ class ApiServer::Service final : public pb::BgpService::CallbackService {
     return finish(ctx, grpc::Status::OK);
   }
 
+  grpc::ServerUnaryReactor* ShowBmp(grpc::CallbackServerContext* ctx, const pb::ShowBmpRequest*,
+                                    pb::ShowBmpResponse* resp) override {
+    if (auto refused = refusal(ctx, __func__)) return finish(ctx, *refused);
+    auto* reactor = ctx->DefaultReactor();
+    asio::post(main_, [this, reactor, resp] {
+      fill(backend_.bmp(), *resp);
+      reactor->Finish(grpc::Status::OK);
+    });
+    return reactor;
+  }
+
   grpc::ServerUnaryReactor* ReloadConfig(grpc::CallbackServerContext* ctx,
                                          const pb::ReloadConfigRequest* req,
                                          pb::ReloadConfigResponse* resp) override {

@@ -88,6 +88,21 @@ struct RouteDetailView {
   std::vector<std::string> advertised_to;  // neighbours, by name
 };
 
+// One BMP collector, as bmp::Collector reports it.
+struct BmpCollectorView {
+  std::string name, address;
+  std::string state;  // "up", "connecting", "waiting"
+  uint64_t messages = 0, bytes = 0, connections = 0, drops = 0, queued_bytes = 0;
+  std::string last_error;
+  uint64_t uptime_seconds = 0;
+};
+
+struct BmpView {
+  std::vector<BmpCollectorView> collectors;
+  std::vector<std::string> route_monitoring;  // "pre-policy", "post-policy", "loc-rib"
+  uint32_t statistics_interval = 0;
+};
+
 struct SummaryView {
   std::string router_id;
   uint32_t local_as = 0;
@@ -104,6 +119,7 @@ struct SummaryView {
   uint64_t fib_backlog = 0;
   uint64_t fib_awaiting_install = 0;  // advertise-after-install: held back from peers
   std::vector<PeerView> peers;
+  std::vector<BmpCollectorView> bmp_collectors;
 };
 
 // The configuration the node runs, as YAML without secrets
@@ -159,6 +175,7 @@ class Backend {
   // in detail; NotFound when the RIB holds no path for it.
   virtual std::expected<RouteDetailView, ControlError> route_detail(
       const rib::PrefixQuery& query) const = 0;
+  virtual BmpView bmp() const = 0;
 };
 
 // What the API may change; called on the main loop.

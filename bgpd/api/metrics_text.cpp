@@ -159,6 +159,28 @@ std::string metrics_text(const SummaryView& s) {
         w.sample(name, "peer=\"" + label(peer_name(p)) + "\",afi_safi=\"" + label(f.family) + "\"",
                  f.*count);
   }
+  if (s.bmp_collectors.empty()) return w.take();
+  using BmpCount = uint64_t BmpCollectorView::*;
+  const std::tuple<const char*, const char*, const char*, BmpCount> bmp_metrics[] = {
+      {"closbgp_bmp_messages_total", "counter", "BMP messages written to the collector.",
+       &BmpCollectorView::messages},
+      {"closbgp_bmp_bytes_total", "counter", "Bytes written to the collector.",
+       &BmpCollectorView::bytes},
+      {"closbgp_bmp_connections_total", "counter", "Connections made to the collector.",
+       &BmpCollectorView::connections},
+      {"closbgp_bmp_drops_total", "counter",
+       "Times the collector was disconnected for not keeping up (bmp.buffer-kib).",
+       &BmpCollectorView::drops},
+      {"closbgp_bmp_queued_bytes", "gauge", "Bytes waiting to be written to the collector.",
+       &BmpCollectorView::queued_bytes}};
+  w.family("closbgp_bmp_up", "gauge", "1 while the connection to the collector is up.");
+  for (const auto& c : s.bmp_collectors)
+    w.sample("closbgp_bmp_up", "collector=\"" + label(c.name) + "\"", uint64_t(c.state == "up"));
+  for (const auto& [name, type, help, count] : bmp_metrics) {
+    w.family(name, type, help);
+    for (const auto& c : s.bmp_collectors)
+      w.sample(name, "collector=\"" + label(c.name) + "\"", c.*count);
+  }
   return w.take();
 }
 

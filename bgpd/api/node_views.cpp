@@ -40,6 +40,25 @@ PeerView missing_interface_view(const config::Neighbor& n) {
   return v;
 }
 
+BmpCollectorView collector_view(const bmp::Collector::Status& c) {
+  BmpCollectorView v;
+  v.name = c.name;
+  v.address = c.address;
+  using S = bmp::Collector::State;
+  v.state = c.state == S::Up ? "up" : c.state == S::Connecting ? "connecting" : "waiting";
+  v.messages = c.messages;
+  v.bytes = c.bytes;
+  v.connections = c.connections;
+  v.drops = c.drops;
+  v.queued_bytes = c.queued;
+  v.last_error = c.last_error;
+  if (c.up_since)
+    v.uptime_seconds = uint64_t(std::chrono::duration_cast<std::chrono::seconds>(
+                                    std::chrono::system_clock::now() - *c.up_since)
+                                    .count());
+  return v;
+}
+
 }  // namespace
 
 ControlError control_error(const session::OpError& e) {
@@ -133,7 +152,19 @@ SummaryView NodeViews::summary() const {
   for (const auto& [name, p] : speaker_.peers()) s.peers.push_back(peer_view(name, *p));
   for (const auto& n : cfg.neighbors)
     if (speaker_.is_missing_interface(n)) s.peers.push_back(missing_interface_view(n));
+  s.bmp_collectors = bmp().collectors;
   return s;
+}
+
+BmpView NodeViews::bmp() const {
+  const config::Bmp& cfg = speaker_.config().bmp;
+  BmpView v;
+  for (const auto& c : monitoring_.status()) v.collectors.push_back(collector_view(c));
+  if (cfg.pre_policy) v.route_monitoring.push_back("pre-policy");
+  if (cfg.post_policy) v.route_monitoring.push_back("post-policy");
+  if (cfg.loc_rib) v.route_monitoring.push_back("loc-rib");
+  v.statistics_interval = cfg.statistics_interval;
+  return v;
 }
 
 std::expected<PeerView, ControlError> NodeViews::neighbor(const std::string& name) const {

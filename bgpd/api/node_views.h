@@ -4,13 +4,15 @@
 #pragma once
 
 #include "bgpd/api/backend.h"
+#include "bgpd/bmp/exporter.h"
 #include "bgpd/session/speaker.h"
 
 namespace closbgp::api {
 
 class NodeViews final : public Backend {
  public:
-  explicit NodeViews(const session::Speaker& speaker) : speaker_(speaker) {}
+  NodeViews(const session::Speaker& speaker, const bmp::Exporter& monitoring)
+      : speaker_(speaker), monitoring_(monitoring) {}
 
   SummaryView summary() const override;
   std::vector<RouteView> routes(const rib::PrefixQuery& query) const override;
@@ -22,12 +24,14 @@ class NodeViews final : public Backend {
   std::unique_ptr<MrtDump> mrt_dump() const override;
   std::expected<RouteDetailView, ControlError> route_detail(
       const rib::PrefixQuery& query) const override;
+  BmpView bmp() const override;
 
  private:
   // A neighbour: its session's status, and what the engine holds of it.
   PeerView peer_view(const std::string& name, const session::Peer& p) const;
 
   const session::Speaker& speaker_;
+  const bmp::Exporter& monitoring_;
 };
 
 // The session layer's reasons, as the API's.

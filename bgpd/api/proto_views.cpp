@@ -131,6 +131,24 @@ void fill(const RouteDetailView& d, closbgp::v1::RouteDetail& out) {
   for (const auto& n : d.advertised_to) out.add_advertised_to(n);
 }
 
+void fill(const BmpView& v, closbgp::v1::ShowBmpResponse& out) {
+  for (const auto& c : v.collectors) {
+    auto* o = out.add_collectors();
+    o->set_name(c.name);
+    o->set_address(c.address);
+    o->set_state(c.state);
+    o->set_messages(c.messages);
+    o->set_bytes(c.bytes);
+    o->set_connections(c.connections);
+    o->set_drops(c.drops);
+    o->set_queued_bytes(c.queued_bytes);
+    o->set_last_error(c.last_error);
+    o->set_uptime_seconds(c.uptime_seconds);
+  }
+  for (const auto& r : v.route_monitoring) out.add_route_monitoring(r);
+  out.set_statistics_interval(v.statistics_interval);
+}
+
 void fill(const EventView& e, closbgp::v1::Event& out) {
   out.set_time(log::utc_time(e.time));
   out.set_kind(closbgp::v1::EventKind(int(e.kind) + closbgp::v1::EVENT_KIND_PEER));

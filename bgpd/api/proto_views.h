@@ -18,6 +18,7 @@ void fill(const FibRouteView& r, closbgp::v1::FibRoute& out);
 void fill(const RouteView& r, closbgp::v1::Route& out);
 void fill(const RouteDetailView& d, closbgp::v1::RouteDetail& out);
 void fill(const EventView& e, closbgp::v1::Event& out);
+void fill(const BmpView& v, closbgp::v1::ShowBmpResponse& out);
 grpc::Status status(const ControlError& e);
 
 }  // namespace closbgp::api

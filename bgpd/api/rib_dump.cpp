@@ -46,7 +46,7 @@ void RibDump::append(const wire::Prefix& prefix, std::vector<uint8_t>& out) {
     if (index == peer_index_.end()) continue;  // a neighbour newer than the dump
     const bool ours = path.source.peer_id == rib::kLocalSource;
     entries.push_back({index->second, timestamp_, path.attributes.get(),
-                       ours ? unspecified_next_hop(prefix) : path.next_hop});
+                       ours ? wire::unspecified_next_hop(prefix) : path.next_hop});
   }
   if (!entries.empty()) wire::mrt::rib(timestamp_, sequence_++, prefix, entries, out);
 }

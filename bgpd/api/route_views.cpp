@@ -72,12 +72,6 @@ void append_received(const rib::Rib& rib, const std::string& name, const session
 
 }  // namespace
 
-wire::MpNextHop unspecified_next_hop(const wire::Prefix& prefix) {
-  wire::MpNextHop nh;
-  if (prefix.afi() == wire::Afi::Ipv6) nh.address = *wire::IpAddress::parse("::");
-  return nh;
-}
-
 std::vector<RouteView> rib_routes(const session::Speaker& speaker, const rib::PrefixQuery& query) {
   const rib::Rib& rib = speaker.rib();
   const auto& loc = rib.loc_rib().entries();
@@ -125,9 +119,9 @@ std::vector<RouteView> rib_routes(const session::Speaker& speaker, const rib::Pr
         const rib::Path& path = entry->path(i);
         const uint32_t id = path.source.peer_id;
         const bool local = id == rib::kLocalSource;
-        RouteView v =
-            route_view(prefix, local ? "local" : names[id],
-                       local ? unspecified_next_hop(prefix) : path.next_hop, *path.attributes);
+        RouteView v = route_view(prefix, local ? "local" : names[id],
+                                 local ? wire::unspecified_next_hop(prefix) : path.next_hop,
+                                 *path.attributes);
         v.accepted = true;
         v.multipath = in_set;
         v.best = i == entry->best_index();

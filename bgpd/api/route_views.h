@@ -12,9 +12,6 @@
 
 namespace closbgp::api {
 
-// The node's own routes have no next hop: 0.0.0.0 or ::, as FRR shows them.
-wire::MpNextHop unspecified_next_hop(const wire::Prefix& prefix);
-
 // What `query` selects of: the RIB by prefix, each prefix's paths together
 // (the ECMP set best first, the other candidates, then the rejected paths
 // neighbours sent; the node's own as peer "local");

@@ -8,12 +8,15 @@ namespace {
 // A keyword and what may follow it: more keywords, or (`argument`) one
 // argument and then the keywords of `after_argument` (show bgp neighbors N
 // received-routes). A leaf takes whatever arguments its command takes.
+// `whole`: typed in full only, so that a rare keyword never takes a
+// frequent one's abbreviation ("sh b sum" stays show bgp summary).
 struct Node {
   const char* word;
   const char* help;
   std::vector<Node> children{};
   bool argument = false;
   std::vector<Node> after_argument{};
+  bool whole = false;
 };
 
 const std::vector<Node>& tree() {
@@ -32,7 +35,8 @@ const std::vector<Node>& tree() {
            {{"received-routes", "what it sent us, before policy"},
             {"advertised-routes", "what we send it"}}}}},
         {"fib", "the kernel's routes of ours against the RIB's [PFX]"},
-        {"running-config", "the configuration it runs: defaults written out, no secrets"}}},
+        {"running-config", "the configuration it runs: defaults written out, no secrets"},
+        {"bmp", "the BMP collectors: connection, messages written, drops", {}, false, {}, true}}},
       {"neighbor",
        "act on one neighbour",
        {{"reset", "restart its session, or --soft [in|out] re-apply policy"},
@@ -89,7 +93,7 @@ std::expected<const Node*, std::string> find(const std::vector<Node>& level,
   std::vector<const Node*> starting;
   for (const auto& n : level) {
     if (word == n.word) return &n;
-    if (std::string_view(n.word).starts_with(word)) starting.push_back(&n);
+    if (!n.whole && std::string_view(n.word).starts_with(word)) starting.push_back(&n);
   }
   if (starting.size() == 1) return starting.front();
   std::vector<std::string> names;

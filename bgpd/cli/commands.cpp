@@ -139,6 +139,11 @@ int cmd_show_running_config(const ClientOptions& opts) {
       });
 }
 
+int cmd_show_bmp(const ClientOptions& opts) {
+  return unary<pb::ShowBmpRequest, pb::ShowBmpResponse>(opts, &pb::BgpService::Stub::ShowBmp, {},
+                                                        [](const auto& resp) { print_bmp(resp); });
+}
+
 int cmd_debug(const ClientOptions& opts, const std::string& module, const std::string& level) {
   pb::SetLogLevelRequest req;
   req.set_module(module);

@@ -40,6 +40,8 @@ int cmd_config_confirm(const ClientOptions& opts);
 int cmd_dump_rib(const ClientOptions& opts, const std::string& path);
 // The configuration the daemon runs, as YAML without secrets.
 int cmd_show_running_config(const ClientOptions& opts);
+// The BMP collectors and their connections.
+int cmd_show_bmp(const ClientOptions& opts);
 // A module's log level ("all": every module's) at run time.
 int cmd_debug(const ClientOptions& opts, const std::string& module, const std::string& level);
 // state "live", "drained" or "warm"; `neighbor` empty: the node.

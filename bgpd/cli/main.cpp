@@ -42,6 +42,7 @@ constexpr const char* kUsage =
     "  show fib [PFX]         the kernel's routes of ours against what the RIB wants\n"
     "  show running-config    the configuration the daemon runs: every default written\n"
     "                         out, peer templates applied, passwords hidden\n"
+    "  show bmp               the BMP collectors: connection, messages written, drops\n"
     "  neighbor reset N [--soft [in|out]]\n"
     "                         restart a session (a Hard Reset), or re-apply its policy\n"
     "  neighbor shutdown N [MESSAGE...] | neighbor enable N\n"
@@ -61,7 +62,7 @@ constexpr const char* kUsage =
     "  watch [KIND...]        events as they happen (peer, bfd, route, fib; default all)\n"
     "  dump rib FILE          the Loc-RIB as an MRT TABLE_DUMP_V2 file (RFC 6396): every\n"
     "                         path of every prefix; bgpdump and bgpkit read it\n"
-    "  debug MODULE LEVEL     a module's log level (api, bfd, config, fib, main, session;\n"
+    "  debug MODULE LEVEL     a module's log level (api, bfd, bmp, config, fib, main, session;\n"
     "                         all: every one) until a reload changes logging, or a restart\n"
     "  version                client and daemon versions\n"
     "  convert-frr FILE       an FRR configuration (frr.conf) as closbgpd YAML on stdout;\n"
@@ -274,6 +275,7 @@ int main(int argc, char** argv) {
   if (words == std::vector<std::string>{"config", "confirm"}) return cmd_config_confirm(opts);
   if (words == std::vector<std::string>{"show", "running-config"})
     return cmd_show_running_config(opts);
+  if (words == std::vector<std::string>{"show", "bmp"}) return cmd_show_bmp(opts);
   if (words[0] == "debug") {
     if (words.size() != 3) return usage_error("debug MODULE LEVEL (closctl debug session debug)");
     return cmd_debug(opts, words[1], words[2]);

@@ -217,4 +217,25 @@ void FibTable::finish() {
   std::printf("\n");
 }
 
+void print_bmp(const pb::ShowBmpResponse& resp) {
+  if (resp.collectors().empty()) {
+    std::printf("No BMP collectors configured (bmp.collectors)\n");
+    return;
+  }
+  std::string views;
+  for (const auto& v : resp.route_monitoring()) views += (views.empty() ? "" : ", ") + v;
+  std::printf("Route monitoring: %s; statistics every %u s\n\n",
+              views.empty() ? "none" : views.c_str(), resp.statistics_interval());
+  std::printf("%-16s %-28s %-10s %8s %10s %12s %6s %6s\n", "Collector", "Address", "State", "Up",
+              "Messages", "Bytes", "Conns", "Drops");
+  for (const auto& c : resp.collectors()) {
+    std::printf("%-16s %-28s %-10s %8s %10lu %12lu %6lu %6lu\n", c.name().c_str(),
+                c.address().c_str(), c.state().c_str(),
+                c.state() == "up" ? duration(c.uptime_seconds()).c_str() : "-", c.messages(),
+                c.bytes(), c.connections(), c.drops());
+    if (c.queued_bytes() > 0) std::printf("  %lu bytes waiting to be written\n", c.queued_bytes());
+    if (!c.last_error().empty()) std::printf("  last error: %s\n", c.last_error().c_str());
+  }
+}
+
 }  // namespace closbgp::cli

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "bgpd/config/api_config.h"
+#include "bgpd/config/monitoring_config.h"
 #include "bgpd/config/neighbor_config.h"
 #include "bgpd/config/policy_config.h"
 #include "bgpd/config/yaml_reader.h"
@@ -186,6 +187,7 @@ Config parse_root(const YAML::Node& root, Files files) {
                              "state-file",
                              "metrics",
                              "logging",
+                             "bmp",
                              "graceful-restart"};
   keys.insert(kPolicySections.begin(), kPolicySections.end());
   Section s(root, "", keys);
@@ -255,6 +257,7 @@ Config parse_root(const YAML::Node& root, Files files) {
   if (s.has("grpc")) c.grpc = parse_grpc(s.get("grpc"), files);
   if (s.has("metrics")) c.metrics = parse_metrics(s.get("metrics"));
   if (s.has("logging")) c.logging = parse_logging(s.get("logging"));
+  if (s.has("bmp")) c.bmp = parse_bmp(s.get("bmp"));
   return c;
 }
 

@@ -184,6 +184,25 @@ struct Logging {
   friend bool operator==(const Logging&, const Logging&) = default;
 };
 
+// BMP (RFC 7854): the monitoring stations this node mirrors its sessions
+// and routes to, and which views of the routes they get.
+struct BmpCollector {
+  std::string name;  // default: "ADDRESS:PORT"
+  wire::IpAddress address;
+  uint16_t port = 1790;
+  friend bool operator==(const BmpCollector&, const BmpCollector&) = default;
+};
+struct Bmp {
+  std::vector<BmpCollector> collectors;
+  // route-monitoring: the Adj-RIB-In as received, after import policy, the Loc-RIB.
+  bool pre_policy = true, post_policy = true, loc_rib = true;
+  uint32_t statistics_interval = 60;  // seconds; 0: no Statistics Reports
+  // What may wait for one collector to read; beyond it the collector is
+  // disconnected and sent everything again when it is back.
+  uint32_t buffer_kib = 16384;
+  friend bool operator==(const Bmp&, const Bmp&) = default;
+};
+
 struct Config {
   std::string source;  // file it came from
   uint32_t asn = 0;
@@ -213,6 +232,7 @@ struct Config {
   Grpc grpc;
   Metrics metrics;
   Logging logging;
+  Bmp bmp;
 };
 
 struct ConfigError {

@@ -158,6 +158,25 @@ YAML::Node logging(const Logging& l) {
   return n;
 }
 
+YAML::Node bmp(const Bmp& b) {
+  YAML::Node n;
+  for (const auto& c : b.collectors) {
+    YAML::Node collector;
+    collector["name"] = c.name;
+    collector["address"] = c.address.to_string();
+    collector["port"] = number(c.port);
+    n["collectors"].push_back(collector);
+  }
+  YAML::Node views(YAML::NodeType::Sequence);
+  if (b.pre_policy) views.push_back("pre-policy");
+  if (b.post_policy) views.push_back("post-policy");
+  if (b.loc_rib) views.push_back("loc-rib");
+  n["route-monitoring"] = views;
+  n["statistics-interval"] = number(b.statistics_interval);
+  n["buffer-kib"] = number(b.buffer_kib);
+  return n;
+}
+
 }  // namespace
 
 std::string running_config_yaml(const Config& c) {
@@ -189,6 +208,7 @@ std::string running_config_yaml(const Config& c) {
   root["grpc"] = grpc(c.grpc);
   if (!c.metrics.listen.empty()) root["metrics"]["listen"] = c.metrics.listen;
   root["logging"] = logging(c.logging);
+  if (!c.bmp.collectors.empty()) root["bmp"] = bmp(c.bmp);
   if (c.redistribute.connected_route_map.empty())
     root["redistribute"]["connected"] = c.redistribute.connected;
   else

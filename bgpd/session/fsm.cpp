@@ -157,6 +157,7 @@ class Stepper {
       send(wire::NotificationMessage{ErrorCode::HoldTimerExpired, 0, {}});
       fail("hold timer expired");
     } else if (auto* n = is<event::NotificationReceived>(e)) {
+      cause_ = {false, n->notification};
       fail("peer sent NOTIFICATION " + describe(n->notification));
     } else if (auto* b = is<event::BadMessage>(e)) {
       reject(b->error);
@@ -179,7 +180,7 @@ class Stepper {
       send(std::move(cease));
       const std::string reason =
           "stopped: " + std::string(wire::error_subcode_name(ErrorCode::Cease, st->cease_subcode));
-      if (s_.state == State::Established) out_.push_back(action::Down{reason});
+      if (s_.state == State::Established) out_.push_back(action::Down{reason, cause_});
       s_.last_error = reason;
       stop_quietly();
     } else if (is<event::Start>(e) || is<event::ConnectRetryExpired>(e) ||
@@ -200,7 +201,7 @@ class Stepper {
 
   // To Idle after an error; the session restarts by itself after connect-retry.
   void fail(std::string reason) {
-    if (s_.state == State::Established) out_.push_back(action::Down{reason});
+    if (s_.state == State::Established) out_.push_back(action::Down{reason, cause_});
     out_.push_back(action::Disconnect{});
     clear_timers();
     ++s_.connect_retry_count;
@@ -217,7 +218,10 @@ class Stepper {
     s_.state = State::Idle;
   }
 
-  void send(wire::Message m) { out_.push_back(action::Send{std::move(m)}); }
+  void send(wire::Message m) {
+    if (auto* n = std::get_if<wire::NotificationMessage>(&m)) cause_ = {true, *n};
+    out_.push_back(action::Send{std::move(m)});
+  }
   void clear_timers() {
     s_.connect_retry_at.reset();
     s_.hold_at.reset();
@@ -238,6 +242,9 @@ class Stepper {
 
   Session& s_;
   Clock::time_point now_;
+  // Why the session ends if it does in this step: the connection closed,
+  // unless a NOTIFICATION went either way.
+  action::DownCause cause_;
   std::vector<Action> out_;
 };
 
@@ -348,6 +355,8 @@ std::expected<Negotiated, wire::DecodeError> negotiate(const LocalConfig& local,
                                 [](const wire::ExtendedNextHop& e) {
                                   return e.afi == 1 && e.safi == 1 && e.nexthop_afi == 2;
                                 });
+  n.sent_open = make_open(local);
+  n.received_open = theirs;
   n.four_octet_as = caps.four_octet_as.has_value();
   n.extended_message = caps.extended_message;
   n.route_refresh = caps.route_refresh;

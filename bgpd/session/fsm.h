@@ -63,6 +63,8 @@ struct Negotiated {
   uint16_t peer_restart_time = 0;
   wire::FamilySet peer_forwarding_kept;
   bool we_restarted = false;  // our R bit
+  // The OPENs exchanged (BMP's Peer Up repeats them).
+  wire::OpenMessage sent_open, received_open;
 
   wire::DecodeContext decode_context() const;
   wire::EncodeContext encode_context() const;
@@ -134,8 +136,15 @@ struct Send {
   wire::Message message;
 };
 struct Established {};  // the session came up: advertise, count uptime
-struct Down {           // the session left Established: withdraw its routes
+// Why a session left Established, as BMP's Peer Down tells it: which end
+// ended it, and the NOTIFICATION that said why, if one was sent.
+struct DownCause {
+  bool by_us = false;
+  std::optional<wire::NotificationMessage> notification;
+};
+struct Down {  // the session left Established: withdraw its routes
   std::string reason;
+  DownCause cause;
 };
 }  // namespace action
 

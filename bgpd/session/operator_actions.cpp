@@ -63,7 +63,7 @@ std::expected<std::string, OpError> OperatorActions::reset_neighbor(const std::s
     return std::unexpected(OpError{
         Kind::Conflict, "neighbour " + neighbor + " has no established session to refresh"});
   neighbor_log(spdlog::level::info, neighbor, "soft reset {} by the operator", soft);
-  if (soft != "out") driver_.rib().reimport(p.id());
+  if (soft != "out") driver_.reimport(p);
   if (soft != "in") driver_.rib().refresh(p.id(), driver_.advertiser());
   driver_.schedule_flush();
   return "neighbour " + neighbor + ": policy re-applied (" + soft + ")";

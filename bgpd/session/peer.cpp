@@ -128,7 +128,7 @@ void Peer::session_established(SessionSlot& slot) {
   // its paths can be installed via it (unnumbered ones know theirs).
   link_ifindex_ = id_.ifindex;
   if (!link_ifindex_ && slot.connected()) {
-    const wire::IpAddress local = to_wire(slot.local_address());
+    const wire::IpAddress local = to_wire(slot.local_endpoint().address());
     link_ifindex_ = discovery::interface_with_address(local.bytes(), local.is_v4());
   }
   events_.peer_established(*this);
@@ -162,7 +162,7 @@ const Negotiated* Peer::negotiated() const {
 std::optional<wire::MpNextHop> Peer::next_hop_self(wire::Family family) const {
   const SessionSlot* s = sessions_.established();
   if (!s) return std::nullopt;
-  const wire::IpAddress local = to_wire(s->local_address());
+  const wire::IpAddress local = to_wire(s->local_endpoint().address());
   if (family == wire::Family::Ipv6Unicast)
     return local.is_v6() ? std::optional(ipv6_next_hop(local)) : std::nullopt;
   if (local.is_v4()) return wire::MpNextHop{local, std::nullopt};
@@ -277,6 +277,7 @@ PeerStatus Peer::status() const {
   v.messages_received = sessions_.messages_received();
   v.messages_sent = sessions_.messages_sent();
   v.rfc7606_events = intake_.rfc7606_events();
+  v.treat_as_withdraw = intake_.treat_as_withdraw();
   v.updates_filtered = intake_.updates_filtered();
   v.transitions = transitions_;
   v.max_prefix_exceeded = max_prefix_.held();

@@ -52,9 +52,10 @@ struct PeerStatus {
   std::optional<std::string> address;
   std::chrono::seconds uptime{0};  // in its state, or since Established
   uint64_t messages_received = 0, messages_sent = 0;
-  uint64_t rfc7606_events = 0;    // UPDATEs with attribute errors the session survived
-  uint64_t updates_filtered = 0;  // UPDATEs its path-attribute filter acted on
-  uint64_t transitions = 0;       // into and out of Established (a flap counts two)
+  uint64_t rfc7606_events = 0;     // UPDATEs with attribute errors the session survived
+  uint64_t updates_filtered = 0;   // UPDATEs its path-attribute filter acted on
+  uint64_t treat_as_withdraw = 0;  // UPDATEs whose routes were withdrawn (RFC 7606)
+  uint64_t transitions = 0;        // into and out of Established (a flap counts two)
   bool max_prefix_exceeded = false;
   std::string last_error;
   std::optional<std::chrono::system_clock::time_point> last_reset;
@@ -149,6 +150,10 @@ class Peer : private SessionPair::Owner {
   // operator enables or resets it; nothing else may start it meanwhile.
   bool held_down() const { return max_prefix_.held(); }
   const std::string& last_error() const { return sessions_.last_error(); }
+  // Why its established session last went down.
+  const action::DownCause& last_down() const { return sessions_.last_down(); }
+  // The established session's connection; nullptr unless Established.
+  const SessionSlot* established() const { return sessions_.established(); }
   // ROUTE-REFRESH for every family of the session, if the peer supports it.
   void request_refresh(const std::string& why);
   PeerStatus status() const;

@@ -10,6 +10,7 @@
 #include "bgpd/session/advertiser.h"
 #include "bgpd/session/fib_link.h"
 #include "bgpd/session/peer.h"
+#include "bgpd/session/route_monitor.h"
 #include "bgpd/session/speaker_observer.h"
 #include "rib/rib.h"
 
@@ -26,6 +27,8 @@ class RibDriver final : public PeerEvents {
   // Where the engine's advertisements go: to the peers registered here.
   Advertiser& advertiser() { return advertiser_; }
   void set_observer(SpeakerObserver* observer) { observer_ = observer; }
+  void set_monitor(RouteMonitor* monitor) { monitor_ = monitor; }
+  RouteMonitor* monitor() const { return monitor_; }
   // With advertise-after-install: hear from the FIB what it installed.
   void listen_to_fib();
   // Stopping: the sessions' ends must not empty the kernel (its routes keep
@@ -35,6 +38,12 @@ class RibDriver final : public PeerEvents {
   void schedule_flush();
   // Tells the observer of FIB errors since the last time.
   void report_fib_errors();
+
+  // The neighbour's policy changed: what it sent goes through import
+  // policy again, and it moves to the update group of its export policy.
+  void set_policy(Peer& p);
+  // Soft reset in: what it sent through the same import policy again.
+  void reimport(Peer& p);
 
   // PeerEvents
   void peer_established(Peer& p) override;
@@ -57,6 +66,7 @@ class RibDriver final : public PeerEvents {
   FibLink fib_link_;
   std::function<void(bool)> pause_peers_;
   SpeakerObserver* observer_ = nullptr;
+  RouteMonitor* monitor_ = nullptr;
   bool flush_scheduled_ = false;
   bool installing_ = true;
   uint64_t fib_errors_seen_ = 0;

@@ -190,6 +190,7 @@ void SessionPair::execute(SessionSlot& slot, Action& a) {
       handle(rival, event::Stop{wire::cease::kCollisionResolution, ""});
   } else if (auto* down = std::get_if<action::Down>(&a)) {
     last_error_ = down->reason;
+    last_down_ = down->cause;
     owner_.session_down(slot, down->reason, down_planned_);
   }
 }

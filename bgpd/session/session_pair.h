@@ -72,6 +72,8 @@ class SessionPair {
   const SessionSlot& leading() const { return in_.fsm.state > out_.fsm.state ? in_ : out_; }
   Clock::time_point state_since() const { return state_since_; }
   const std::string& last_error() const { return last_error_; }
+  // Why the established session last went down.
+  const action::DownCause& last_down() const { return last_down_; }
   uint64_t messages_received() const { return out_.messages_received() + in_.messages_received(); }
   uint64_t messages_sent() const { return out_.messages_sent() + in_.messages_sent(); }
 
@@ -99,6 +101,7 @@ class SessionPair {
   bool down_planned_ = false;  // the event being handled announces a planned restart
   Clock::time_point state_since_;
   std::string last_error_;
+  action::DownCause last_down_;
 };
 
 }  // namespace closbgp::session

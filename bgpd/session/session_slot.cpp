@@ -78,8 +78,12 @@ std::string SessionSlot::describe() const {
   return d;
 }
 
-asio::ip::address SessionSlot::local_address() const {
-  return conn_->local_endpoint().address();
+asio::ip::tcp::endpoint SessionSlot::local_endpoint() const {
+  return conn_->local_endpoint();
+}
+
+asio::ip::tcp::endpoint SessionSlot::remote_endpoint() const {
+  return conn_->remote_endpoint();
 }
 
 uint64_t SessionSlot::messages_received() const {

@@ -46,8 +46,9 @@ class SessionSlot {
   void arm(std::function<void()> fire);
   // "outbound 192.0.2.1:179", for logs.
   std::string describe() const;
-  // Our end of the connection; needs connected().
-  asio::ip::address local_address() const;
+  // The connection's two ends; need connected().
+  asio::ip::tcp::endpoint local_endpoint() const;
+  asio::ip::tcp::endpoint remote_endpoint() const;
   // Of every connection this slot has had.
   uint64_t messages_received() const;
   uint64_t messages_sent() const;

@@ -294,6 +294,8 @@ std::expected<std::vector<std::string>, std::string> Speaker::reload(config::Con
     for (const auto& [module, level] : cfg_.logging.modules) levels += ", " + module + " " + level;
     changes.push_back(levels);
   }
+  if (cfg_.bmp != old.bmp && driver_.monitor())
+    for (auto& c : driver_.monitor()->reconfigure(cfg_)) changes.push_back(std::move(c));
   driver_.schedule_flush();
   if (changes.empty()) changes.push_back("no changes");
   for (const auto& c : changes) session_logger()->info("reload: {}", c);
@@ -348,8 +350,7 @@ void Speaker::reload_neighbors(const config::Config& old, std::vector<std::strin
 void Speaker::reapply_policy(Peer& p, const config::Neighbor& n) {
   p.set_policy(peer_policy(cfg_, n));
   if (!p.negotiated()) return;
-  driver_.rib().set_policy(p.id(), p.policy().routing, driver_.advertiser());
-  driver_.schedule_flush();
+  driver_.set_policy(p);
 }
 
 }  // namespace closbgp::session

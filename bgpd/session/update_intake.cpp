@@ -12,6 +12,7 @@ void UpdateIntake::new_session(Clock::time_point established_at) {
 
 std::optional<wire::Family> UpdateIntake::received(const wire::UpdateMessage& u) {
   if (u.action != wire::AttrAction::None) log_attribute_errors(u);
+  treat_as_withdraw_ += u.action == wire::AttrAction::TreatAsWithdraw;
   quiet_since_ = time_.now();
   auto eor = u.end_of_rib();
   if (eor) end_of_rib_.add(*eor);

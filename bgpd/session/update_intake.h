@@ -31,6 +31,7 @@ class UpdateIntake {
 
   uint64_t rfc7606_events() const { return rfc7606_events_; }
   uint64_t updates_filtered() const { return updates_filtered_; }
+  uint64_t treat_as_withdraw() const { return treat_as_withdraw_; }
 
  private:
   void log_attribute_errors(const wire::UpdateMessage& u);
@@ -39,6 +40,7 @@ class UpdateIntake {
   std::string name_;
   uint64_t rfc7606_events_ = 0;      // UPDATEs with attribute errors the session survived
   uint64_t updates_filtered_ = 0;    // UPDATEs the path-attribute filter acted on
+  uint64_t treat_as_withdraw_ = 0;   // UPDATEs whose routes were withdrawn (RFC 7606)
   std::bitset<256> filter_logged_;   // attribute codes whose filtering was logged this session
   wire::FamilySet end_of_rib_;       // families whose End-of-RIB arrived this session
   Clock::time_point quiet_since_{};  // the last UPDATE, or the session's start

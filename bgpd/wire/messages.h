@@ -50,6 +50,12 @@ struct MpNextHop {
   friend bool operator==(const MpNextHop&, const MpNextHop&) = default;
 };
 
+// 0.0.0.0 or :: by the prefix's family: the next hop of the node's own
+// routes, as FRR shows them and as dumps and monitoring stations get them.
+inline MpNextHop unspecified_next_hop(const Prefix& prefix) {
+  return {prefix.afi() == Afi::Ipv6 ? IpAddress::v6({}) : IpAddress::v4(0), std::nullopt};
+}
+
 struct MpReach {
   Family family = Family::Ipv6Unicast;
   MpNextHop next_hop;

@@ -37,6 +37,9 @@ TEST(CommandTree, KeywordsAbbreviateToAUniquePrefix) {
   EXPECT_EQ(expanded({"sh", "b", "route", "10.0.0.1"}),
             (Words{"show", "bgp", "route", "10.0.0.1"}));
   EXPECT_EQ(expanded({"deb", "session", "debug"}), (Words{"debug", "session", "debug"}));
+  // A keyword marked whole is typed in full, and takes no abbreviation.
+  EXPECT_EQ(expanded({"sh", "bmp"}), (Words{"show", "bmp"}));
+  EXPECT_EQ(refused({"sh", "bm"}), "unknown command word 'bm'; did you mean bgp, bmp?");
 }
 
 TEST(CommandTree, AmbiguousAndUnknownWordsAreNamed) {
@@ -55,7 +58,7 @@ TEST(CommandTree, WhatMayFollow) {
     for (const auto& k : next_keywords(w)) out.push_back(k.word);
     return out;
   };
-  EXPECT_EQ(words({"show"}), (Words{"bgp", "fib", "running-config"}));
+  EXPECT_EQ(words({"show"}), (Words{"bgp", "fib", "running-config", "bmp"}));
   EXPECT_EQ(words({"show", "bgp", "neighbors"}), Words{});  // the neighbour comes next
   EXPECT_EQ(words({"show", "bgp", "neighbors", "swp1"}),
             (Words{"received-routes", "advertised-routes"}));

@@ -1,0 +1,72 @@
+#include "bgpd/bmp/route_messages.h"
+
+#include <map>
+#include <utility>
+
+#include "bgpd/wire/codec.h"
+
+namespace closbgp::bmp {
+
+const rib::Path* path_in(const rib::Rib& rib, View view, rib::SourceId source,
+                         const wire::Prefix& prefix) {
+  switch (view) {
+    case View::PrePolicy: {
+      const rib::AdjRibIn* in = rib.adj_rib_in(source);
+      return in ? in->find(prefix) : nullptr;
+    }
+    case View::PostPolicy:
+      return rib.accepted(prefix, source);
+    case View::LocRib: {
+      const rib::LocRib::Entry* e = rib.loc_rib().find(prefix);
+      return e && e->size() > 0 ? &e->best() : nullptr;
+    }
+  }
+  return nullptr;
+}
+
+void append_routes(const rib::Rib& rib, View view, rib::SourceId source,
+                   const wire::bmp::PeerHeader& peer, std::span<const wire::Prefix> prefixes,
+                   std::vector<uint8_t>& out, bool withdraw_missing) {
+  // A group per path; the node's own paths (no next hop) by attribute set
+  // and family, as their next hop is the family's unspecified address.
+  struct Group {
+    const rib::Path* path;
+    wire::Family family;
+    std::vector<wire::Nlri> nlri;
+  };
+  std::map<std::pair<const void*, wire::Family>, size_t> index;
+  std::vector<Group> groups;
+  std::map<wire::Family, std::vector<wire::Nlri>> withdrawn;
+  for (const auto& prefix : prefixes) {
+    const wire::Family family = wire::family_of(prefix.afi());
+    const rib::Path* path = path_in(rib, view, source, prefix);
+    if (!path) {
+      if (withdraw_missing) withdrawn[family].push_back({prefix, 0});
+      continue;
+    }
+    const bool ours = path->source.peer_id == rib::kLocalSource;
+    const void* key = ours ? static_cast<const void*>(path->attributes.get()) : path;
+    auto [at, added] = index.try_emplace({key, family}, groups.size());
+    if (added) groups.push_back({path, family, {}});
+    groups[at->second].nlri.push_back({prefix, 0});
+  }
+  const wire::EncodeContext ctx{};  // 4-octet AS numbers, messages of up to 4096 octets
+  std::vector<uint8_t> updates;
+  for (const auto& [family, nlri] : withdrawn) wire::encode_withdraw(family, nlri, ctx, updates);
+  for (const auto& g : groups) {
+    const bool ours = g.path->source.peer_id == rib::kLocalSource;
+    const wire::MpNextHop next_hop =
+        ours ? wire::unspecified_next_hop(g.nlri.front().prefix) : g.path->next_hop;
+    wire::encode_announce(*g.path->attributes, next_hop, g.family, g.nlri, ctx, updates);
+  }
+  wire::bmp::route_monitoring(peer, updates, out);
+}
+
+void append_end_of_rib(const wire::bmp::PeerHeader& peer, wire::Family family,
+                       std::vector<uint8_t>& out) {
+  std::vector<uint8_t> marker;
+  wire::encode_end_of_rib(family, marker);
+  wire::bmp::route_monitoring(peer, marker, out);
+}
+
+}  // namespace closbgp::bmp
