@@ -19,7 +19,7 @@ packages=(
   iproute2 nftables tshark procps psmisc iputils-ping openssl
   mininet python3 python3-pytest python3-grpcio python3-protobuf
   python3-pyroute2 python3-matplotlib
-  frr bird2 gobgpd exabgp bgpdump
+  frr bird2 gobgpd exabgp bgpdump pmacct
 )
 
 missing=()
@@ -37,7 +37,7 @@ if [ "$(id -u)" -ne 0 ]; then
   exit 1
 fi
 
-# FRR, BIRD and ExaBGP ship services that would start in the root network
+# FRR, BIRD, ExaBGP and pmacct ship services that would start in the root network
 # namespace and peer with whatever they find. The tests run them only inside
 # namespaces, so keep their init scripts from starting during installation.
 policy=/usr/sbin/policy-rc.d

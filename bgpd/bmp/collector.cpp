@@ -95,7 +95,9 @@ void Collector::on_connected(const boost::system::error_code& ec) {
 
 bool Collector::send(const std::vector<uint8_t>& bytes) {
   if (state_ != State::Up || bytes.empty()) return false;
-  if (queued() + bytes.size() > buffer_bytes_) {
+  // One change bigger than the bound still goes when nothing waits (a
+  // node-wide withdrawal); what waits behind it is bounded.
+  if (queued() > 0 && queued() + bytes.size() > buffer_bytes_) {
     lost("it does not keep up: " + std::to_string(queued() / 1024) +
              " KiB wait to be written (bmp.buffer-kib " + std::to_string(buffer_bytes_ / 1024) +
              ")",

@@ -49,7 +49,8 @@ class Collector {
   void start();
   bool up() const { return state_ == State::Up; }
   // Queues whole BMP messages; beyond the bound the station is
-  // disconnected instead (false).
+  // disconnected instead (false). One batch larger than the bound is
+  // taken when nothing else waits.
   bool send(const std::vector<uint8_t>& bytes);
   // Room for a batch of the tables: less than a quarter of the bound waits.
   bool has_room() const { return queued() < buffer_bytes_ / 4; }

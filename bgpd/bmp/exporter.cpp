@@ -204,9 +204,10 @@ void Exporter::peer_up(const session::Peer& p) {
   nb.up.remote_port = remote.port();
   nb.up.sent_open = encoded(n->sent_open);
   nb.up.received_open = encoded(n->received_open);
-  nb.up.information.push_back({wire::bmp::info::kString, "neighbor " + nb.name});
-  if (!p.identity().interface.empty())
-    nb.up.information.push_back({wire::bmp::info::kString, "interface " + p.identity().interface});
+  const std::string& interface = p.identity().interface;
+  nb.up.information.push_back({wire::bmp::info::kString, interface.empty()
+                                                             ? "neighbor " + nb.name
+                                                             : "interface " + interface});
   nb.families = n->families;
   auto& stored = up_[p.id()] = std::move(nb);
   if (!anyone_connected()) return;
