@@ -22,7 +22,7 @@ def churn_table(count, rounds):
 
 def one_run(kind, count, table, tmp):
     with through_router(kind, tmp, count + 1, table,
-                        sink_args=("--sentinel", SENTINEL)) as (dut, _, gen, sink):
+                        sink_args=("--sentinel", SENTINEL)) as (dut, _, gen, sink, _):
         cpu_before = dut.cpu_seconds()
         gen.go()
         done = json.loads(sink.stdout.readline())

@@ -192,15 +192,18 @@ def namespaces(name):
 
 
 @contextlib.contextmanager
-def through_router(kind, tmp, count, table, sink_args=(), frr_bgpd_args=("-n",)):
-    """A router under test (control plane only, `router_configs`) between
-    the generator at GEN, which sends the table `table` describes (the
-    Generator's options) on go(), and the sink at
-    SINK_ADDR, which reports when it holds `count` prefixes (`sink_args`:
-    more of its options). Yields (dut, dut_ns, gen, sink) with both
-    sessions up; everything is stopped afterwards."""
+def through_router(kind, tmp, count, table, sink_args=(), frr_bgpd_args=("-n",), config_extra="",
+                   helper=None):
+    """A router under test (control plane only, `router_configs`, plus
+    `config_extra` appended to its config) between the generator at GEN,
+    which sends the table `table` describes (the Generator's options) on
+    go(), and the sink at SINK_ADDR, which reports when it holds `count`
+    prefixes (`sink_args`: more of its options). `helper(tester)`, if
+    given, starts a process in the tester's namespace before the router
+    (a BMP collector). Yields (dut, dut_ns, gen, sink, helper's process)
+    with both sessions up; everything is stopped afterwards."""
     with namespaces("through") as (dut_ns, tester):
-        gen = dut = sink = None
+        gen = dut = sink = extra = None
         try:
             veth(dut_ns, "eth1", tester, "eth1")
             veth(dut_ns, "eth2", tester, "eth2")
@@ -211,7 +214,10 @@ def through_router(kind, tmp, count, table, sink_args=(), frr_bgpd_args=("-n",))
             # Only on the generator's address: the DUT's connection to the
             # sink's address must find nothing listening (the sink connects).
             gen = Generator(tester, {GEN: 65001}, **table)
+            if helper:
+                extra = helper(tester)
             configs = router_configs(GEN, sink=SINK_ADDR, kernel=False)
+            configs[kind] += config_extra
             dut = Dut(kind, dut_ns, tmp, configs, frr_bgpd_args=list(frr_bgpd_args))
             sink = tester.popen(str(SINK), "--connect", "10.0.2.1", "--local", SINK_ADDR, "--as",
                                 "65002", "--expect", str(count), "--timeout", "600", *sink_args,
@@ -220,8 +226,10 @@ def through_router(kind, tmp, count, table, sink_args=(), frr_bgpd_args=("-n",))
             assert established["event"] == "established", established
             gen.wait_up()
             time.sleep(1)  # both sessions settled
-            yield dut, dut_ns, gen, sink
+            yield dut, dut_ns, gen, sink, extra
         finally:
+            if extra:
+                terminate(extra)
             if gen:
                 gen.stop()
             if sink:

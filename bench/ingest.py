@@ -41,7 +41,7 @@ def latency_during(probe, start, end):
 
 
 def one_run(kind, count, table, tmp, api_probe=False):
-    with through_router(kind, tmp, count, table) as (dut, dut_ns, gen, sink):
+    with through_router(kind, tmp, count, table) as (dut, dut_ns, gen, sink, _):
         probe = None
         try:
             rss_before = dut.rss_mb()

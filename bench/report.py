@@ -119,6 +119,19 @@ def main(directory):
         out.append(f"## API under load\n\nShowBgpSummary back to back during the ingest: "
                    f"p50 {r['api_p50_ms']} ms, p99 {r['api_p99_ms']} ms, worst {r['api_max_ms']} "
                    f"ms ({r['api_calls_during_ingest']} calls). Goal: p99 under 20 ms.\n")
+    if (f := d / "bmp.json").exists():
+        b = json.loads(f.read_text())
+        rows = "".join(f"| {case} | {r['seconds_to_sink']} | {r.get('seconds_bmp_quiet', '-')} | "
+                       f"{r.get('bmp_mb', '-')} | {r.get('bmp_route_monitoring', '-')} | "
+                       f"{r['peak_rss_mb']} |\n" for case, r in b["results"].items())
+        ratios = ", ".join(f"{k} {v}" for k, v in b["ratios"].items())
+        out.append(f"## BMP ({b['date']}, {b['runs']} passes)\n\nThe ingest of "
+                   f"{b['routes']:,} /24s with and without BMP to a collector that reads as fast "
+                   "as it can (closbgpd: pre-policy, post-policy, Loc-RIB; FRR 8.4: pre- and "
+                   "post-policy).\n\n| case | seconds to the sink | seconds until BMP is quiet | "
+                   "BMP MB | Route Monitoring messages | peak RSS MB |\n| --- | --- | --- | --- | "
+                   f"--- | --- |\n{rows}\nRatios: {ratios}. Goal: closbgpd with BMP <= 1.3x "
+                   "its time without, memory bounded by bmp.buffer-kib.\n")
     if (f := d / "bfd.json").exists():
         b = json.loads(f.read_text())
         rows = "".join(f"| {k} | {v['detection_time_ms']} | {v['min']} / {v['median']} / "

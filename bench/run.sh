@@ -31,6 +31,7 @@ step bench/ingest.py --routes $ingest --runs $runs --only closbgpd --api-probe \
   --out "$out/api_latency.json"
 step bench/fib_ingest.py --routes $ingest --runs $runs --out "$out/fib_ingest.json"
 step bench/churn.py --routes $churn --rounds $rounds --runs $runs --out "$out/churn.json"
+step bench/bmp.py --routes $ingest --runs $runs --out "$out/bmp.json"
 step bench/fanin.py --peers $fanin_peers --routes $fanin_routes --runs $runs --out "$out/fanin.json"
 step bench/fabric_failover.py --routes $failover --runs $runs --out "$out/fabric_failover.json"
 step bench/bfd.py --trials $bfd_trials --out "$out/bfd.json"

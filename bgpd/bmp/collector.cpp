@@ -129,7 +129,7 @@ void Collector::write_more() {
                         return;
                       }
                       write_more();
-                      if (has_room() && handlers_.drained) handlers_.drained();
+                      if (room_for_tables() > 0 && handlers_.drained) handlers_.drained();
                     }));
 }
 

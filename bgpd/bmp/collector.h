@@ -37,7 +37,7 @@ class Collector {
   };
   struct Handlers {
     std::function<void()> connected;  // send it the Initiation and the tables
-    std::function<void()> drained;    // what waited is down to a quarter of the bound
+    std::function<void()> drained;    // a write completed and there is room for tables
   };
 
   Collector(asio::io_context& io, net::TimeSource& time, config::BmpCollector where,
@@ -52,8 +52,11 @@ class Collector {
   // disconnected instead (false). One batch larger than the bound is
   // taken when nothing else waits.
   bool send(const std::vector<uint8_t>& bytes);
-  // Room for a batch of the tables: less than a quarter of the bound waits.
-  bool has_room() const { return queued() < buffer_bytes_ / 4; }
+  // How much of the tables may be queued now: they fill at most a
+  // quarter of the bound, so that live changes always find room.
+  size_t room_for_tables() const {
+    return queued() < buffer_bytes_ / 4 ? buffer_bytes_ / 4 - queued() : 0;
+  }
   // Sends `last` (the Termination), then closes for good.
   void finish(const std::vector<uint8_t>& last);
   Status status() const;

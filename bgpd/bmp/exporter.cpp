@@ -174,14 +174,14 @@ void Exporter::continue_sync(const std::string& name) {
   if (it == stations_.end()) return;
   Station& s = *it->second;
   if (!s.sync || !s.link->up()) return;
-  for (int i = 0; i < kBatchesPerTurn && !s.sync->done() && s.link->has_room(); ++i) {
+  for (int i = 0; i < kBatchesPerTurn && !s.sync->done() && s.link->room_for_tables() > 0; ++i) {
     std::vector<uint8_t> out;
-    s.sync->next(kSyncBatch, out);
+    s.sync->next(kSyncBatch, s.link->room_for_tables(), out);
     s.link->send(out);
   }
   if (!s.sync->done()) {
     // More while it has room now; else when its writes drain it.
-    if (s.link->has_room()) asio::post(io_, [this, name] { continue_sync(name); });
+    if (s.link->room_for_tables() > 0) asio::post(io_, [this, name] { continue_sync(name); });
     return;
   }
   s.sync.reset();

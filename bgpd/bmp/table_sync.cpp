@@ -21,8 +21,12 @@ void TableSync::start_step() {
   }
 }
 
-void TableSync::next(size_t max_prefixes, std::vector<uint8_t>& out) {
-  while (!steps_.empty()) {
+void TableSync::next(size_t max_prefixes, size_t max_bytes, std::vector<uint8_t>& out) {
+  // Encoded a slice at a time: prefixes that share a path share an UPDATE
+  // within a slice, and the byte budget is checked between slices.
+  constexpr size_t kSlice = 256;
+  size_t taken = 0;
+  while (!steps_.empty() && taken < max_prefixes && out.size() < max_bytes) {
     const Step& s = steps_.front();
     if (s.view != View::LocRib && !is_up_(s.source)) {
       steps_.pop_front();
@@ -30,16 +34,17 @@ void TableSync::next(size_t max_prefixes, std::vector<uint8_t>& out) {
       continue;
     }
     if (!started_) start_step();
-    const size_t end = std::min(prefixes_.size(), next_ + max_prefixes);
-    std::span<const wire::Prefix> batch(prefixes_.data() + next_, end - next_);
-    append_routes(rib_, s.view, s.source, s.peer, batch, out, s.withdraw_missing);
-    next_ = end;
-    if (next_ < prefixes_.size()) return;
+    const size_t n = std::min({kSlice, max_prefixes - taken, prefixes_.size() - next_});
+    append_routes(rib_, s.view, s.source, s.peer,
+                  std::span<const wire::Prefix>(prefixes_.data() + next_, n), out,
+                  s.withdraw_missing);
+    next_ += n;
+    taken += n;
+    if (next_ < prefixes_.size()) continue;
     for (auto f : s.end_of_rib) append_end_of_rib(s.peer, f, out);
     steps_.pop_front();
     started_ = false;
     prefixes_ = {};
-    return;
   }
 }
 

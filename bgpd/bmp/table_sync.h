@@ -36,8 +36,9 @@ class TableSync {
 
   void add(Step step) { steps_.push_back(std::move(step)); }
   bool done() const { return steps_.empty(); }
-  // Appends the messages of up to `max_prefixes` prefixes to `out`.
-  void next(size_t max_prefixes, std::vector<uint8_t>& out);
+  // Appends the messages of up to `max_prefixes` prefixes to `out`,
+  // stopping early once `out` holds `max_bytes` (a few KB more at most).
+  void next(size_t max_prefixes, size_t max_bytes, std::vector<uint8_t>& out);
 
  private:
   // The prefixes of the first step's view, taken when it starts.

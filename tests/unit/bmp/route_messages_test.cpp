@@ -180,7 +180,7 @@ TEST_F(Views, AFirstDumpLeavesOutWhatAViewDoesNotHoldAndEndsWithEndOfRib) {
   std::vector<uint8_t> out;
   size_t batches = 0;
   while (!sync.done()) {
-    sync.next(1, out);
+    sync.next(1, 1 << 20, out);
     ASSERT_LT(++batches, 10u);
   }
   const auto seen = read(out);
@@ -192,6 +192,23 @@ TEST_F(Views, AFirstDumpLeavesOutWhatAViewDoesNotHoldAndEndsWithEndOfRib) {
   }
   EXPECT_EQ(end_of_rib, 2u);
   EXPECT_TRUE(seen.back().end_of_rib);
+}
+
+TEST_F(Views, ABatchStopsAtItsByteBudget) {
+  std::vector<wire::Prefix> many;
+  for (int i = 0; i < 600; ++i)
+    many.push_back(*wire::Prefix::parse("10.3." + std::to_string(i / 4) + "." +
+                                        std::to_string(i % 4 * 64) + "/26"));
+  announce(many);
+  TableSync sync(rib_, [](rib::SourceId) { return true; });
+  sync.add({View::PrePolicy, kA, {}, {wire::Family::Ipv4Unicast}});
+  std::vector<uint8_t> out;
+  sync.next(2048, 1, out);  // one slice of 256 prefixes, then the budget is spent
+  EXPECT_FALSE(sync.done());
+  EXPECT_EQ(announced(read(out)).size(), 256u);
+  sync.next(2048, 1 << 20, out);
+  EXPECT_TRUE(sync.done());
+  EXPECT_EQ(announced(read(out)).size(), 600u);
 }
 
 }  // namespace
