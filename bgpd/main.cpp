@@ -14,6 +14,7 @@
 #include "bgpd/config/command_line.h"
 #include "bgpd/config/config.h"
 #include "bgpd/log/log.h"
+#include "bgpd/mrt/recorder.h"
 #include "bgpd/net/systemd_notify.h"
 #include "bgpd/session/speaker.h"
 #include "bgpd/version.h"
@@ -96,10 +97,12 @@ int main(int argc, char** argv) {
   session::Speaker speaker(io, std::move(*cfg), bfd, kernel ? &kernel->fib() : nullptr);
   // The API reads the speaker and its RIB engine, steers the speaker, and
   // hears its events.
-  // BMP: the sessions and routes mirrored to monitoring stations.
+  // BMP: the sessions and routes mirrored to monitoring stations; MRT files.
   bmp::Exporter monitoring(io, speaker);
-  speaker.set_monitor(&monitoring);
-  api::NodeViews views(speaker, monitoring);
+  speaker.add_monitor(&monitoring);
+  mrt::Recorder recorder(io, speaker);
+  speaker.add_monitor(&recorder);
+  api::NodeViews views(speaker, monitoring, recorder);
   api::NodeControl control(speaker);
   api::EventBus events;
   api::EventPublisher publisher(speaker, events);
@@ -109,6 +112,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   monitoring.start();
+  recorder.start();
   api::ApiServer api(io, views, control, events);
   if (auto started = api.start(grpc); !started) {
     log::get("api")->error("{}", started.error());

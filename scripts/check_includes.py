@@ -27,8 +27,11 @@ ALLOWED = {
                      "bgpd/discovery", "bgpd/log", "bgpd/net", "bgpd/asio.h"],
     "bgpd/bmp": ["bgpd/wire", "policy", "rib", "bgpd/session", "bgpd/config", "fib/fib.h",
                  "bgpd/log", "bgpd/net", "bgpd/asio.h", "bgpd/version.h"],
+    "bgpd/mrt": ["bgpd/wire", "policy", "rib", "bgpd/session", "bgpd/config", "fib/fib.h",
+                 "bgpd/log", "bgpd/asio.h"],
     "bgpd/api": ["bgpd/wire", "policy", "rib", "bgpd/session", "bgpd/config", "fib/fib.h",
-                 "bgpd/log", "bgpd/asio.h", "bgpd/version.h", "bgpd/bmp", "closbgp/v1"],
+                 "bgpd/log", "bgpd/asio.h", "bgpd/version.h", "bgpd/bmp", "bgpd/mrt",
+                 "closbgp/v1"],
     "bgpd/cli": ["bgpd/wire", "policy", "bgpd/json", "bgpd/asio.h", "bgpd/version.h", "closbgp/v1"],
 }
 

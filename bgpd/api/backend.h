@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "bgpd/mrt/rib_dump.h"
 #include "rib/prefix_query.h"
 
 namespace closbgp::api {
@@ -103,6 +104,12 @@ struct BmpView {
   uint32_t statistics_interval = 0;
 };
 
+// One MRT file feed ("updates", "rib"), as mrt::FileWriter counts it.
+struct MrtFeedView {
+  std::string feed;
+  uint64_t records = 0, bytes = 0, dropped = 0;
+};
+
 struct SummaryView {
   std::string router_id;
   uint32_t local_as = 0;
@@ -120,20 +127,13 @@ struct SummaryView {
   uint64_t fib_awaiting_install = 0;  // advertise-after-install: held back from peers
   std::vector<PeerView> peers;
   std::vector<BmpCollectorView> bmp_collectors;
+  std::vector<MrtFeedView> mrt_feeds;
 };
 
 // The configuration the node runs, as YAML without secrets
 // (config/config_writer.h), and the file it came from.
 struct RunningConfigView {
   std::string yaml, source;
-};
-
-// A TABLE_DUMP_V2 snapshot of the Loc-RIB, read in batches on the main
-// loop: each call returns the next whole records, empty at the end.
-class MrtDump {
- public:
-  virtual ~MrtDump() = default;
-  virtual std::vector<uint8_t> next(size_t max_prefixes) = 0;
 };
 
 // Why a control request changed nothing.
@@ -170,7 +170,7 @@ class Backend {
   virtual RunningConfigView running_config() const = 0;
   // A dump of the Loc-RIB as it is now (its prefixes and neighbours are
   // fixed here; each batch reads their paths as they are then).
-  virtual std::unique_ptr<MrtDump> mrt_dump() const = 0;
+  virtual std::unique_ptr<mrt::RibDump> mrt_dump() const = 0;
   // The prefix `query` names (exactly, or the longest match of an address)
   // in detail; NotFound when the RIB holds no path for it.
   virtual std::expected<RouteDetailView, ControlError> route_detail(

@@ -159,6 +159,19 @@ std::string metrics_text(const SummaryView& s) {
         w.sample(name, "peer=\"" + label(peer_name(p)) + "\",afi_safi=\"" + label(f.family) + "\"",
                  f.*count);
   }
+  using MrtCount = uint64_t MrtFeedView::*;
+  const std::tuple<const char*, const char*, MrtCount> mrt_metrics[] = {
+      {"closbgp_mrt_records_total", "MRT records written to the feed's files.",
+       &MrtFeedView::records},
+      {"closbgp_mrt_bytes_total", "Bytes written to the feed's files.", &MrtFeedView::bytes},
+      {"closbgp_mrt_dropped_total",
+       "MRT records not written (the disk full or too slow, the file not writable).",
+       &MrtFeedView::dropped}};
+  if (!s.mrt_feeds.empty())
+    for (const auto& [name, help, count] : mrt_metrics) {
+      w.family(name, "counter", help);
+      for (const auto& f : s.mrt_feeds) w.sample(name, "feed=\"" + label(f.feed) + "\"", f.*count);
+    }
   if (s.bmp_collectors.empty()) return w.take();
   using BmpCount = uint64_t BmpCollectorView::*;
   const std::tuple<const char*, const char*, const char*, BmpCount> bmp_metrics[] = {

@@ -2,7 +2,6 @@
 
 #include "bgpd/api/fib_view.h"
 #include "bgpd/api/process_stats.h"
-#include "bgpd/api/rib_dump.h"
 #include "bgpd/api/route_views.h"
 #include "bgpd/config/config_writer.h"
 #include "bgpd/session/peer_config.h"
@@ -153,6 +152,8 @@ SummaryView NodeViews::summary() const {
   for (const auto& n : cfg.neighbors)
     if (speaker_.is_missing_interface(n)) s.peers.push_back(missing_interface_view(n));
   s.bmp_collectors = bmp().collectors;
+  for (const auto& [feed, stats] : recorder_.stats())
+    s.mrt_feeds.push_back({feed, stats.records, stats.bytes, stats.dropped});
   return s;
 }
 
@@ -202,8 +203,8 @@ std::expected<RouteDetailView, ControlError> NodeViews::route_detail(
   return *detail;
 }
 
-std::unique_ptr<MrtDump> NodeViews::mrt_dump() const {
-  return std::make_unique<RibDump>(speaker_);
+std::unique_ptr<mrt::RibDump> NodeViews::mrt_dump() const {
+  return std::make_unique<mrt::RibDump>(speaker_);
 }
 
 RunningConfigView NodeViews::running_config() const {

@@ -5,14 +5,16 @@
 
 #include "bgpd/api/backend.h"
 #include "bgpd/bmp/exporter.h"
+#include "bgpd/mrt/recorder.h"
 #include "bgpd/session/speaker.h"
 
 namespace closbgp::api {
 
 class NodeViews final : public Backend {
  public:
-  NodeViews(const session::Speaker& speaker, const bmp::Exporter& monitoring)
-      : speaker_(speaker), monitoring_(monitoring) {}
+  NodeViews(const session::Speaker& speaker, const bmp::Exporter& monitoring,
+            const mrt::Recorder& recorder)
+      : speaker_(speaker), monitoring_(monitoring), recorder_(recorder) {}
 
   SummaryView summary() const override;
   std::vector<RouteView> routes(const rib::PrefixQuery& query) const override;
@@ -21,7 +23,7 @@ class NodeViews final : public Backend {
   std::expected<std::vector<RouteView>, ControlError> adj_rib(
       const std::string& neighbor, bool out, const rib::PrefixQuery& query) const override;
   RunningConfigView running_config() const override;
-  std::unique_ptr<MrtDump> mrt_dump() const override;
+  std::unique_ptr<mrt::RibDump> mrt_dump() const override;
   std::expected<RouteDetailView, ControlError> route_detail(
       const rib::PrefixQuery& query) const override;
   BmpView bmp() const override;
@@ -32,6 +34,7 @@ class NodeViews final : public Backend {
 
   const session::Speaker& speaker_;
   const bmp::Exporter& monitoring_;
+  const mrt::Recorder& recorder_;
 };
 
 // The session layer's reasons, as the API's.

@@ -75,7 +75,8 @@ class MrtWriter final : public grpc::ServerWriteReactor<closbgp::v1::MrtChunk> {
   static constexpr size_t kPrefixesPerChunk = 2000;
 
   // `start` makes the dump, on the main loop.
-  MrtWriter(asio::io_context& main, std::function<std::unique_ptr<MrtDump>()> start) : main_(main) {
+  MrtWriter(asio::io_context& main, std::function<std::unique_ptr<mrt::RibDump>()> start)
+      : main_(main) {
     asio::post(main_, [this, start = std::move(start)] {
       dump_ = start();
       produce();
@@ -96,7 +97,7 @@ class MrtWriter final : public grpc::ServerWriteReactor<closbgp::v1::MrtChunk> {
   }
 
   asio::io_context& main_;
-  std::unique_ptr<MrtDump> dump_;
+  std::unique_ptr<mrt::RibDump> dump_;
   closbgp::v1::MrtChunk chunk_;
 };
 

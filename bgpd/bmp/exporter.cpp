@@ -263,6 +263,7 @@ void Exporter::best_changed(std::span<const wire::Prefix> prefixes) {
 }
 
 std::vector<std::string> Exporter::reconfigure(const config::Config& next) {
+  if (next.bmp == config_) return {};
   std::vector<std::string> changes;
   const config::Bmp old = std::exchange(config_, next.bmp);
   retired_.clear();

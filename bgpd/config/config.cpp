@@ -167,7 +167,7 @@ std::string policy_yaml(const Section& root) {
   return sections.size() == 0 ? "" : YAML::Dump(sections);
 }
 
-Config parse_root(const YAML::Node& root, Files files) {
+Config parse_root(const YAML::Node& root, Files files, const std::string& source) {
   if (!root || root.IsNull()) throw Invalid{0, "", "the file is empty"};
   std::set<std::string> keys{"asn",
                              "router-id",
@@ -188,6 +188,7 @@ Config parse_root(const YAML::Node& root, Files files) {
                              "metrics",
                              "logging",
                              "bmp",
+                             "mrt",
                              "graceful-restart"};
   keys.insert(kPolicySections.begin(), kPolicySections.end());
   Section s(root, "", keys);
@@ -258,6 +259,7 @@ Config parse_root(const YAML::Node& root, Files files) {
   if (s.has("metrics")) c.metrics = parse_metrics(s.get("metrics"));
   if (s.has("logging")) c.logging = parse_logging(s.get("logging"));
   if (s.has("bmp")) c.bmp = parse_bmp(s.get("bmp"));
+  if (s.has("mrt")) c.mrt = parse_mrt(s.get("mrt"), files, source);
   return c;
 }
 
@@ -302,7 +304,7 @@ std::expected<Config, ConfigError> parse_config(const std::string& text, const s
   try {
     const YAML::Node root = YAML::Load(text);
     check_unique_keys(root);
-    Config c = parse_root(root, files);
+    Config c = parse_root(root, files, source);
     c.source = source;
     if (c.state_file.empty()) c.state_file = default_state_file(source);
     return c;

@@ -203,6 +203,20 @@ struct Bmp {
   friend bool operator==(const Bmp&, const Bmp&) = default;
 };
 
+// MRT files (RFC 6396) the daemon writes: every received UPDATE
+// (BGP4MP), a new file every rotate-interval; the Loc-RIB (TABLE_DUMP_V2)
+// every interval. `file` is a strftime pattern (UTC); a relative one is
+// under $LOGS_DIRECTORY (systemd's LogsDirectory), else beside the config.
+struct MrtFeed {
+  std::string file;
+  uint32_t interval = 0;  // seconds
+  friend bool operator==(const MrtFeed&, const MrtFeed&) = default;
+};
+struct Mrt {
+  std::optional<MrtFeed> updates, rib;
+  friend bool operator==(const Mrt&, const Mrt&) = default;
+};
+
 struct Config {
   std::string source;  // file it came from
   uint32_t asn = 0;
@@ -233,6 +247,7 @@ struct Config {
   Metrics metrics;
   Logging logging;
   Bmp bmp;
+  Mrt mrt;
 };
 
 struct ConfigError {

@@ -177,6 +177,13 @@ YAML::Node bmp(const Bmp& b) {
   return n;
 }
 
+YAML::Node mrt_feed(const MrtFeed& f, const char* interval_key) {
+  YAML::Node n;
+  n["file"] = f.file;
+  n[interval_key] = number(f.interval);
+  return n;
+}
+
 }  // namespace
 
 std::string running_config_yaml(const Config& c) {
@@ -209,6 +216,8 @@ std::string running_config_yaml(const Config& c) {
   if (!c.metrics.listen.empty()) root["metrics"]["listen"] = c.metrics.listen;
   root["logging"] = logging(c.logging);
   if (!c.bmp.collectors.empty()) root["bmp"] = bmp(c.bmp);
+  if (c.mrt.updates) root["mrt"]["updates"] = mrt_feed(*c.mrt.updates, "rotate-interval");
+  if (c.mrt.rib) root["mrt"]["rib"] = mrt_feed(*c.mrt.rib, "interval");
   if (c.redistribute.connected_route_map.empty())
     root["redistribute"]["connected"] = c.redistribute.connected;
   else

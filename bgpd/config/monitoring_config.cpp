@@ -1,5 +1,9 @@
 #include "bgpd/config/monitoring_config.h"
 
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
 #include <set>
 
 namespace closbgp::config {
@@ -24,7 +28,55 @@ BmpCollector parse_collector(const YAML::Node& n, const std::string& path) {
   return c;
 }
 
+MrtFeed parse_feed(const YAML::Node& n, const std::string& path, const char* interval_key,
+                   uint32_t default_interval, Files files, const std::string& source) {
+  Section s(n, path, {"file", interval_key});
+  if (!s.has("file")) fail(n, s.key_path("file"), "is required");
+  MrtFeed f{scalar(s.get("file"), s.key_path("file")), default_interval};
+  if (f.file.empty() || f.file.ends_with("/"))
+    fail(s.get("file"), s.key_path("file"),
+         "a file name pattern (strftime), like updates.%Y%m%d.%H%M");
+  if (s.has(interval_key))
+    f.interval = uint32_t(number(s.get(interval_key), s.key_path(interval_key), 1, 86400));
+  if (files == Files::Open) {
+    const std::string now = expand_time(mrt_path(f.file, source), std::time(nullptr));
+    const std::filesystem::path dir = std::filesystem::path(now).parent_path();
+    std::error_code ec;
+    if (!std::filesystem::is_directory(dir, ec))
+      fail(s.get("file"), s.key_path("file"),
+           "'" + f.file + "': the directory " + dir.string() + " does not exist");
+    if (::access(dir.c_str(), W_OK) != 0)
+      fail(s.get("file"), s.key_path("file"),
+           "'" + f.file + "': the directory " + dir.string() + " is not writable");
+  }
+  return f;
+}
+
 }  // namespace
+
+std::string mrt_path(const std::string& pattern, const std::string& source) {
+  if (pattern.starts_with("/")) return pattern;
+  if (const char* logs = std::getenv("LOGS_DIRECTORY"); logs && *logs)
+    return (std::filesystem::path(logs) / pattern).string();
+  return (std::filesystem::path(source).parent_path() / pattern).string();
+}
+
+std::string expand_time(const std::string& pattern, std::time_t t) {
+  std::tm utc{};
+  gmtime_r(&t, &utc);
+  char out[4096];
+  const size_t n = std::strftime(out, sizeof out, pattern.c_str(), &utc);
+  return n == 0 ? pattern : std::string(out, n);
+}
+
+Mrt parse_mrt(const YAML::Node& n, Files files, const std::string& source) {
+  Section s(n, "mrt", {"updates", "rib"});
+  Mrt m;
+  if (s.has("updates"))
+    m.updates = parse_feed(s.get("updates"), "mrt.updates", "rotate-interval", 300, files, source);
+  if (s.has("rib")) m.rib = parse_feed(s.get("rib"), "mrt.rib", "interval", 3600, files, source);
+  return m;
+}
 
 Bmp parse_bmp(const YAML::Node& n) {
   Section s(n, "bmp", {"collectors", "route-monitoring", "statistics-interval", "buffer-kib"});

@@ -28,7 +28,7 @@ void RibDriver::flush() {
   flush_scheduled_ = false;
   const auto changed = rib_.flush(installing_ ? fib_link_.installer() : nullptr, advertiser_);
   if (observer_ && observer_->listening()) observer_->routes_changed(changed);
-  if (monitor_) monitor_->best_changed(changed);
+  for (auto* m : monitors_) m->best_changed(changed);
   fib_link_.apply_backpressure(pause_peers_);
 }
 
@@ -62,19 +62,19 @@ void RibDriver::peer_established(Peer& p) {
   neighbor_log(spdlog::level::debug, p.identity().name, "in an update group of {}",
                rib_.group_size(p.id()));
   if (observer_) observer_->peer_changed(p, "established", "AS " + std::to_string(n.peer_as));
-  if (monitor_) monitor_->peer_up(p);
+  for (auto* m : monitors_) m->peer_up(p);
   schedule_flush();
 }
 
 void RibDriver::set_policy(Peer& p) {
   rib_.set_policy(p.id(), p.policy().routing, advertiser_);
-  if (monitor_) monitor_->policy_applied(p);
+  for (auto* m : monitors_) m->policy_applied(p);
   schedule_flush();
 }
 
 void RibDriver::reimport(Peer& p) {
   rib_.reimport(p.id());
-  if (monitor_) monitor_->policy_applied(p);
+  for (auto* m : monitors_) m->policy_applied(p);
   schedule_flush();
 }
 
@@ -85,7 +85,7 @@ void RibDriver::peer_refresh_requested(Peer& p) {
 size_t RibDriver::peer_down(Peer& p) {
   const size_t withdrawn = rib_.session_down(p.id(), rib::DownKind::Hard);
   if (observer_) observer_->peer_changed(p, "down", p.last_error());
-  if (monitor_) monitor_->peer_down(p);
+  for (auto* m : monitors_) m->peer_down(p);
   schedule_flush();
   return withdrawn;
 }
@@ -93,7 +93,7 @@ size_t RibDriver::peer_down(Peer& p) {
 size_t RibDriver::peer_restarting(Peer& p) {
   const size_t kept = rib_.session_down(p.id(), rib::DownKind::Graceful);
   if (observer_) observer_->peer_changed(p, "restarting", p.last_error());
-  if (monitor_) monitor_->peer_down(p);
+  for (auto* m : monitors_) m->peer_down(p);
   return kept;
 }
 
@@ -103,7 +103,7 @@ void RibDriver::peer_bfd_changed(Peer& p, const std::string& state, const std::s
 
 size_t RibDriver::peer_update(Peer& p, const wire::UpdateMessage& update) {
   const size_t received = rib_.apply(p.id(), update);
-  if (monitor_) monitor_->routes_received(p, update);
+  for (auto* m : monitors_) m->routes_received(p, update);
   schedule_flush();
   return received;
 }

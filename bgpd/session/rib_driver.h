@@ -27,8 +27,8 @@ class RibDriver final : public PeerEvents {
   // Where the engine's advertisements go: to the peers registered here.
   Advertiser& advertiser() { return advertiser_; }
   void set_observer(SpeakerObserver* observer) { observer_ = observer; }
-  void set_monitor(RouteMonitor* monitor) { monitor_ = monitor; }
-  RouteMonitor* monitor() const { return monitor_; }
+  void add_monitor(RouteMonitor* monitor) { monitors_.push_back(monitor); }
+  const std::vector<RouteMonitor*>& monitors() const { return monitors_; }
   // With advertise-after-install: hear from the FIB what it installed.
   void listen_to_fib();
   // Stopping: the sessions' ends must not empty the kernel (its routes keep
@@ -66,7 +66,7 @@ class RibDriver final : public PeerEvents {
   FibLink fib_link_;
   std::function<void(bool)> pause_peers_;
   SpeakerObserver* observer_ = nullptr;
-  RouteMonitor* monitor_ = nullptr;
+  std::vector<RouteMonitor*> monitors_;  // BMP, MRT
   bool flush_scheduled_ = false;
   bool installing_ = true;
   uint64_t fib_errors_seen_ = 0;

@@ -294,8 +294,8 @@ std::expected<std::vector<std::string>, std::string> Speaker::reload(config::Con
     for (const auto& [module, level] : cfg_.logging.modules) levels += ", " + module + " " + level;
     changes.push_back(levels);
   }
-  if (cfg_.bmp != old.bmp && driver_.monitor())
-    for (auto& c : driver_.monitor()->reconfigure(cfg_)) changes.push_back(std::move(c));
+  for (auto* m : driver_.monitors())
+    for (auto& c : m->reconfigure(cfg_)) changes.push_back(std::move(c));
   driver_.schedule_flush();
   if (changes.empty()) changes.push_back("no changes");
   for (const auto& c : changes) session_logger()->info("reload: {}", c);

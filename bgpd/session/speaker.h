@@ -82,8 +82,8 @@ class Speaker {
   bool is_missing_interface(const config::Neighbor& n) const;
   // Who hears of sessions, BFD and best-path changes (WatchEvents).
   void set_observer(SpeakerObserver* observer) { driver_.set_observer(observer); }
-  // Who mirrors sessions and routes to monitoring stations (BMP).
-  void set_monitor(RouteMonitor* monitor) { driver_.set_monitor(monitor); }
+  // Who mirrors sessions and routes elsewhere (BMP, MRT files).
+  void add_monitor(RouteMonitor* monitor) { driver_.add_monitor(monitor); }
 
  private:
   Peer* add_peer(const std::string& name, const std::string& interface, uint32_t ifindex,

@@ -7,15 +7,17 @@
 namespace closbgp::wire::mrt {
 namespace {
 
-constexpr uint16_t kTableDumpV2 = 13;
+constexpr uint16_t kTableDumpV2 = 13, kBgp4mp = 16;
 constexpr uint16_t kPeerIndexTable = 1, kRibIpv4Unicast = 2, kRibIpv6Unicast = 4;
+constexpr uint16_t kStateChangeAs4 = 5, kMessageAs4 = 4;
 
 // The common header around what `body` writes.
 template <typename Body>
-void record(uint32_t timestamp, uint16_t subtype, std::vector<uint8_t>& out, Body&& body) {
+void record(uint32_t timestamp, uint16_t type, uint16_t subtype, std::vector<uint8_t>& out,
+            Body&& body) {
   Writer w(out);
   w.u32(timestamp);
-  w.u16(kTableDumpV2);
+  w.u16(type);
   w.u16(subtype);
   const size_t length_at = w.size();
   w.u32(0);
@@ -44,11 +46,21 @@ void attributes(const RibEntry& e, const Prefix& prefix, Writer& w) {
   encode_path_attributes(attrs, nullptr, four_octet_as, w);
 }
 
+// The fields every BGP4MP_*_AS4 record starts with (sec. 4.4.1).
+void session_fields(Writer& w, const Session& s) {
+  w.u32(s.peer_as);
+  w.u32(s.local_as);
+  w.u16(s.ifindex);
+  w.u16(s.peer_address.is_v4() ? 1 : 2);
+  address(w, s.peer_address);
+  address(w, s.local_address);
+}
+
 }  // namespace
 
 void peer_index_table(uint32_t timestamp, uint32_t collector_bgp_id, std::string_view view,
                       std::span<const Peer> peers, std::vector<uint8_t>& out) {
-  record(timestamp, kPeerIndexTable, out, [&](Writer& w) {
+  record(timestamp, kTableDumpV2, kPeerIndexTable, out, [&](Writer& w) {
     w.u32(collector_bgp_id);
     w.u16(uint16_t(view.size()));
     w.bytes(reinterpret_cast<const uint8_t*>(view.data()), view.size());
@@ -66,7 +78,7 @@ void peer_index_table(uint32_t timestamp, uint32_t collector_bgp_id, std::string
 void rib(uint32_t timestamp, uint32_t sequence, const Prefix& prefix,
          std::span<const RibEntry> entries, std::vector<uint8_t>& out) {
   const uint16_t subtype = prefix.afi() == Afi::Ipv4 ? kRibIpv4Unicast : kRibIpv6Unicast;
-  record(timestamp, subtype, out, [&](Writer& w) {
+  record(timestamp, kTableDumpV2, subtype, out, [&](Writer& w) {
     w.u32(sequence);
     w.u8(prefix.length());
     w.bytes(prefix.address().bytes().data(), (prefix.length() + 7u) / 8u);
@@ -78,6 +90,23 @@ void rib(uint32_t timestamp, uint32_t sequence, const Prefix& prefix,
       attributes(e, prefix, w);
       w.patch16(length_at, uint16_t(w.size() - length_at - 2));
     }
+  });
+}
+
+void bgp4mp_message(uint32_t timestamp, const Session& s, std::span<const uint8_t> message,
+                    std::vector<uint8_t>& out) {
+  record(timestamp, kBgp4mp, kMessageAs4, out, [&](Writer& w) {
+    session_fields(w, s);
+    w.bytes(message);
+  });
+}
+
+void bgp4mp_state_change(uint32_t timestamp, const Session& s, uint16_t old_state,
+                         uint16_t new_state, std::vector<uint8_t>& out) {
+  record(timestamp, kBgp4mp, kStateChangeAs4, out, [&](Writer& w) {
+    session_fields(w, s);
+    w.u16(old_state);
+    w.u16(new_state);
   });
 }
 

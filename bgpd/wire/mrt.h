@@ -1,9 +1,10 @@
-// MRT TABLE_DUMP_V2 records (RFC 6396 sec. 4.3): a RIB snapshot that
-// bgpdump, bgpkit and the collectors' tools read. A dump is one
-// PEER_INDEX_TABLE, then one RIB_IPV4_UNICAST or RIB_IPV6_UNICAST record
-// per prefix with an entry per path. Attributes are written with 4-octet
-// AS numbers; an IPv6 (or RFC 8950) next hop goes in an MP_REACH_NLRI
-// holding only the next hop, as sec. 4.3.4 asks.
+// MRT records (RFC 6396) that bgpdump, bgpkit and the collectors' tools
+// read. TABLE_DUMP_V2 (sec. 4.3), a RIB snapshot: one PEER_INDEX_TABLE,
+// then one RIB_IPV4_UNICAST or RIB_IPV6_UNICAST record per prefix with an
+// entry per path; attributes are written with 4-octet AS numbers, an IPv6
+// (or RFC 8950) next hop in an MP_REACH_NLRI holding only the next hop, as
+// sec. 4.3.4 asks. BGP4MP (sec. 4.4), a session's messages and state
+// changes as they happen, with 4-octet AS numbers in the record header.
 #pragma once
 
 #include <cstdint>
@@ -35,5 +36,20 @@ void peer_index_table(uint32_t timestamp, uint32_t collector_bgp_id, std::string
                       std::span<const Peer> peers, std::vector<uint8_t>& out);
 void rib(uint32_t timestamp, uint32_t sequence, const Prefix& prefix,
          std::span<const RibEntry> entries, std::vector<uint8_t>& out);
+
+// Who a BGP4MP record is about: the session's two ends (both of one family).
+struct Session {
+  uint32_t peer_as = 0, local_as = 0;
+  uint16_t ifindex = 0;
+  IpAddress peer_address, local_address;
+};
+// BGP4MP_MESSAGE_AS4: one whole BGP message (header included) as it was
+// received on the session.
+void bgp4mp_message(uint32_t timestamp, const Session& s, std::span<const uint8_t> message,
+                    std::vector<uint8_t>& out);
+// BGP4MP_STATE_CHANGE_AS4; states as RFC 6396 numbers them (1 Idle ... 6
+// Established).
+void bgp4mp_state_change(uint32_t timestamp, const Session& s, uint16_t old_state,
+                         uint16_t new_state, std::vector<uint8_t>& out);
 
 }  // namespace closbgp::wire::mrt

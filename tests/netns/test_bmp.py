@@ -1,10 +1,12 @@
-"""BMP (RFC 7854, RFC 9069) to real collectors: pmacct's pmbmpd reads our
-Peer Up for an FRR neighbour (unnumbered), its routes before and after a
-route-map-in that denies one prefix, the Loc-RIB, Statistics Reports, the
-Peer Down when FRR shuts the session, the Termination when we stop; tshark
-decodes the whole stream without a malformed packet. A collector that
-stops reading is disconnected while routing goes on, and sent everything
-again when it reads."""
+"""Monitoring feeds against real readers. BMP (RFC 7854, RFC 9069):
+pmacct's pmbmpd reads our Peer Up for an FRR neighbour (unnumbered), its
+routes before and after a route-map-in that denies one prefix, the
+Loc-RIB, Statistics Reports, the Peer Down when FRR shuts the session, the
+Termination when we stop; tshark decodes the whole stream. A collector
+that stops reading is disconnected while routing goes on, and sent
+everything again when it reads. MRT (RFC 6396), on the same fabric:
+bgpdump reads the UPDATEs FRR sent and the session's state changes from
+our BGP4MP file, and the Loc-RIB from our periodic TABLE_DUMP_V2 file."""
 import json
 import socket
 import subprocess
@@ -39,6 +41,9 @@ metrics: {{listen: "127.0.0.1:9179"}}
 bmp:
   collectors: [{{address: 127.0.0.1, port: {PMBMPD_PORT}, name: pmacct}}]
   statistics-interval: 1
+mrt:
+  updates: {{file: "updates.%Y%m%d.%H%M"}}
+  rib: {{file: "rib.%H%M%S", interval: 1}}
 """
 
 
@@ -124,6 +129,8 @@ def test_pmbmpd_sees_sessions_views_and_statistics(leaf_and_spine):
                                "import urllib.request\nprint(urllib.request.urlopen("
                                "'http://127.0.0.1:9179/metrics').read().decode())").stdout
         assert 'closbgp_bmp_up{collector="pmacct"} 1' in metrics
+        assert 'closbgp_mrt_dropped_total{feed="updates"} 0' in metrics
+        assert 'closbgp_mrt_records_total{feed="rib"}' in metrics
 
         # FRR ends the session with a Cease: Peer Down, remote, with its NOTIFICATION.
         frr.vtysh("configure terminal", "router bgp 65000", "neighbor swp1 shutdown")
@@ -137,6 +144,7 @@ def test_pmbmpd_sees_sessions_views_and_statistics(leaf_and_spine):
         written = leaf.ctl_json("show", "bmp")["collectors"][0]["messages"]
         assert leaf.stop() == 0, leaf.log_text()
         written += 1  # the Termination
+        check_mrt_files(leaf_ns, tmp)
         wait_for(lambda: find(bmp_log(log_path), bmp_msg_type="term"), 10, "the Termination")
     finally:
         if leaf:
@@ -163,6 +171,31 @@ def test_pmbmpd_sees_sessions_views_and_statistics(leaf_and_spine):
             assert old_dissector and frame_types[-1] == "3", f"malformed: {line}"
     assert {"0", "1", "2", "3", "4", "5"} <= set(types), types
     assert len(types) == written, (len(types), written)
+
+
+def bgpdump(ns, path):
+    return ns.exec("bgpdump", "-m", str(path)).stdout.splitlines()
+
+
+def check_mrt_files(ns, tmp):
+    """The MRT files beside the config (relative names): bgpdump reads in
+    the BGP4MP file every UPDATE FRR sent (the prefix route-map-in denied
+    too: they are as received) and the session's state changes, and in a
+    RIB file the Loc-RIB."""
+    updates = sorted(tmp.glob("updates.*"))
+    assert updates, list(tmp.iterdir())
+    lines = [line for u in updates for line in bgpdump(ns, u)]
+    announced = {f[5] for f in (line.split("|") for line in lines) if f[0] == "BGP4MP" and f[2] == "A"}
+    assert {"10.0.0.1/32", "10.0.0.2/32", "2001:db8::1/128"} <= announced, lines
+    assert any(line.startswith("BGP4MP") and "|STATE|" in line and line.endswith("|5|6")
+               for line in lines), lines
+    assert any("|STATE|" in line and line.endswith("|6|1") for line in lines), lines
+    ribs = sorted(tmp.glob("rib.*"))
+    assert ribs, list(tmp.iterdir())
+    # A dump taken while FRR's routes were in.
+    rib_prefixes = [{line.split("|")[5] for line in bgpdump(ns, r)} for r in ribs]
+    assert any({"10.0.0.1/32", "10.0.0.11/32", "2001:db8::1/128"} <= p for p in rib_prefixes), \
+        rib_prefixes
 
 
 class SlowCollector:

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <filesystem>
+
 #include "bgpd/config/config_writer.h"
 #include "tests/unit/config/bad_config.h"
 
@@ -60,6 +63,40 @@ TEST(BmpConfig, MistakesAreRefusedWithTheirLine) {
        ""},
   };
   for (const auto& c : cases) expect_refused(c);
+}
+
+TEST(MrtConfig, FeedsAndWhereTheirFilesGo) {
+  const std::string dir = ::testing::TempDir();
+  const Config c = parsed("asn: 1\nrouter-id: 10.0.0.1\nmrt:\n  updates: {file: " + dir +
+                          "updates.%Y%m%d.%H%M}\n  rib: {file: rib.%H%M, interval: 600}\n");
+  ASSERT_TRUE(c.mrt.updates && c.mrt.rib);
+  EXPECT_EQ(c.mrt.updates->interval, 300u);
+  EXPECT_EQ(c.mrt.rib->interval, 600u);
+  EXPECT_EQ(expand_time("updates.%Y%m%d.%H%M", 1796432400), "updates.20261205.0100");
+  // Relative: under systemd's LogsDirectory, else beside the config file.
+  ::unsetenv("LOGS_DIRECTORY");
+  EXPECT_EQ(mrt_path("rib.%H", "/etc/closbgpd/closbgpd.yaml"), "/etc/closbgpd/rib.%H");
+  ::setenv("LOGS_DIRECTORY", "/var/log/closbgpd", 1);
+  EXPECT_EQ(mrt_path("rib.%H", "/etc/closbgpd/closbgpd.yaml"), "/var/log/closbgpd/rib.%H");
+  EXPECT_EQ(mrt_path("/srv/mrt/rib.%H", "/etc/closbgpd/closbgpd.yaml"), "/srv/mrt/rib.%H");
+  ::unsetenv("LOGS_DIRECTORY");
+  const Config again = parsed(running_config_yaml(c));
+  EXPECT_EQ(again.mrt, c.mrt);
+}
+
+TEST(MrtConfig, AMissingDirectoryIsAConfigError) {
+  auto r = parse_config("asn: 1\nrouter-id: 10.0.0.1\nmrt:\n  updates: {file: /nonexistent/u.%H}\n",
+                        "leaf.yaml", Files::Open);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().line, 4);
+  EXPECT_EQ(r.error().key, "mrt.updates.file");
+  EXPECT_NE(r.error().message.find("the directory /nonexistent does not exist"), std::string::npos)
+      << r.error().message;
+  // A text a client sent names no file the daemon would check.
+  EXPECT_TRUE(parse_config("asn: 1\nrouter-id: 10.0.0.1\nmrt: {updates: {file: /nonexistent/u}}\n",
+                           "leaf.yaml", Files::Leave));
+  expect_refused({"no file", "asn: 1\nrouter-id: 10.0.0.1\nmrt:\n  rib: {interval: 60}\n", 4,
+                  "mrt.rib.file", "is required"});
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "bgpd/wire/codec.h"
+#include "tests/unit/wire/hex.h"
 
 namespace closbgp::wire {
 namespace {
@@ -69,6 +70,24 @@ TEST(Mrt, RibEntriesCarryTheirNextHopWhereTheRfcSays) {
   EXPECT_EQ(out[mp + 1], 14);
   EXPECT_EQ(out[mp + 2], 33);  // next-hop length octet + 32
   EXPECT_EQ(out[mp + 3], 32);
+}
+
+TEST(Mrt, Bgp4mpRecordsCarryTheSessionAndTheMessage) {
+  const mrt::Session session{65000, 4200000000u, 7, *IpAddress::parse("fe80::1"),
+                             *IpAddress::parse("fe80::2")};
+  const std::vector<uint8_t> keepalive = test::hex("ffffffffffffffffffffffffffffffff 0013 04");
+  std::vector<uint8_t> out;
+  mrt::bgp4mp_message(1700000000, session, keepalive, out);
+  EXPECT_EQ(out, test::hex("6553f100 0010 0004 0000003f"  // BGP4MP, MESSAGE_AS4, length 63
+                           " 0000fde8 fa56ea00 0007 0002"
+                           " fe800000000000000000000000000001 fe800000000000000000000000000002"
+                           " ffffffffffffffffffffffffffffffff 0013 04"));
+  out.clear();
+  const mrt::Session v4{65000, 65101, 0, *IpAddress::parse("192.0.2.1"),
+                        *IpAddress::parse("192.0.2.2")};
+  mrt::bgp4mp_state_change(1700000000, v4, 5, 6, out);
+  EXPECT_EQ(out, test::hex("6553f100 0010 0005 00000018"  // STATE_CHANGE_AS4, length 24
+                           " 0000fde8 0000fe4d 0000 0001 c0000201 c0000202 0005 0006"));
 }
 
 }  // namespace

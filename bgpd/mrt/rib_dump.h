@@ -1,20 +1,23 @@
-// The Loc-RIB as MRT TABLE_DUMP_V2 records (wire/mrt.h), for DumpRib: the
-// neighbours and prefixes are taken when the dump starts, each batch
-// encodes the paths its prefixes have then. Main loop only.
+// The Loc-RIB as MRT TABLE_DUMP_V2 records (wire/mrt.h), for the API's
+// DumpRib and the periodic RIB files: the neighbours and prefixes are
+// taken when the dump starts, each batch encodes the paths its prefixes
+// have then. Main loop only.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <vector>
 
-#include "bgpd/api/backend.h"
 #include "bgpd/session/speaker.h"
 
-namespace closbgp::api {
+namespace closbgp::mrt {
 
-class RibDump final : public MrtDump {
+class RibDump {
  public:
   explicit RibDump(const session::Speaker& speaker);
-  std::vector<uint8_t> next(size_t max_prefixes) override;
+  // The next whole records (the PEER_INDEX_TABLE first), for up to
+  // `max_prefixes` prefixes; empty at the end.
+  std::vector<uint8_t> next(size_t max_prefixes);
 
  private:
   // The record of one prefix with every path it has now, if it has any.
@@ -29,4 +32,4 @@ class RibDump final : public MrtDump {
   uint32_t sequence_ = 0;
 };
 
-}  // namespace closbgp::api
+}  // namespace closbgp::mrt

@@ -1,13 +1,12 @@
-#include "bgpd/api/rib_dump.h"
+#include "bgpd/mrt/rib_dump.h"
 
 #include <algorithm>
 #include <chrono>
 #include <utility>
 
-#include "bgpd/api/route_views.h"
 #include "bgpd/wire/mrt.h"
 
-namespace closbgp::api {
+namespace closbgp::mrt {
 
 RibDump::RibDump(const session::Speaker& speaker)
     : speaker_(speaker),
@@ -61,4 +60,4 @@ std::vector<uint8_t> RibDump::next(size_t max_prefixes) {
   return out;
 }
 
-}  // namespace closbgp::api
+}  // namespace closbgp::mrt
