@@ -32,18 +32,6 @@ std::vector<uint8_t> encoded(const wire::Message& m) {
   return bytes ? std::move(*bytes) : std::vector<uint8_t>{};
 }
 
-std::vector<wire::Prefix> prefixes_of(const wire::UpdateMessage& u) {
-  std::vector<wire::Prefix> out;
-  auto add = [&](const std::vector<wire::Nlri>& nlri) {
-    for (const auto& n : nlri) out.push_back(n.prefix);
-  };
-  add(u.withdrawn);
-  add(u.nlri);
-  if (u.mp_reach) add(u.mp_reach->nlri);
-  if (u.mp_unreach) add(u.mp_unreach->withdrawn);
-  return out;
-}
-
 // RFC 7854 sec. 4.9: who ended the session, and the NOTIFICATION if one went.
 void append_peer_down(const wire::bmp::PeerHeader& h, const session::action::DownCause& cause,
                       std::vector<uint8_t>& out) {

@@ -62,6 +62,18 @@ void append_routes(const rib::Rib& rib, View view, rib::SourceId source,
   wire::bmp::route_monitoring(peer, updates, out);
 }
 
+std::vector<wire::Prefix> prefixes_of(const wire::UpdateMessage& u) {
+  std::vector<wire::Prefix> out;
+  auto add = [&](const std::vector<wire::Nlri>& nlri) {
+    for (const auto& n : nlri) out.push_back(n.prefix);
+  };
+  add(u.withdrawn);
+  add(u.nlri);
+  if (u.mp_reach) add(u.mp_reach->nlri);
+  if (u.mp_unreach) add(u.mp_unreach->withdrawn);
+  return out;
+}
+
 void append_end_of_rib(const wire::bmp::PeerHeader& peer, wire::Family family,
                        std::vector<uint8_t>& out) {
   std::vector<uint8_t> marker;

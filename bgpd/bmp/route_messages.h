@@ -28,6 +28,8 @@ const rib::Path* path_in(const rib::Rib& rib, View view, rib::SourceId source,
 void append_routes(const rib::Rib& rib, View view, rib::SourceId source,
                    const wire::bmp::PeerHeader& peer, std::span<const wire::Prefix> prefixes,
                    std::vector<uint8_t>& out, bool withdraw_missing = true);
+// The prefixes an UPDATE announces or withdraws, every family.
+std::vector<wire::Prefix> prefixes_of(const wire::UpdateMessage& update);
 // The End-of-RIB marker of `family` in Route Monitoring.
 void append_end_of_rib(const wire::bmp::PeerHeader& peer, wire::Family family,
                        std::vector<uint8_t>& out);

@@ -9,13 +9,16 @@
 // ends gracefully (paths kept stale, then swept).
 //
 // Invariants: nothing crashes (ASan/UBSan); what we would send decodes
-// again; when the session ends, every path and every attribute set it
-// brought into the RIB is gone.
+// again, to the neighbour and to a monitoring station (BMP Route
+// Monitoring of the pre-policy, post-policy and Loc-RIB views; the UPDATE
+// re-encoded as an MRT file keeps it); when the session ends, every path
+// and every attribute set it brought into the RIB is gone.
 #include <cstdint>
 #include <cstdlib>
 #include <span>
 #include <vector>
 
+#include "bgpd/bmp/route_messages.h"
 #include "bgpd/session/fsm.h"
 #include "rib/attr_intern.h"
 #include "rib/rib.h"
@@ -63,6 +66,22 @@ std::shared_ptr<const policy::RouteMap> route_map_in() {
   tag.set.communities.add = {0xfde80001};
   tag.set.prepend = {kLocalAs};
   return std::make_shared<policy::RouteMap>(std::vector<policy::RouteMapEntry>{drop, tag});
+}
+
+// Each message of `bmp` is whole, and a Route Monitoring's UPDATE decodes
+// as a collector reads it (4-octet AS numbers, LOCAL_PREF kept).
+void check_collector_reads(const std::vector<uint8_t>& bmp) {
+  wire::DecodeContext ctx;
+  ctx.ebgp = false;
+  size_t at = 0;
+  while (at < bmp.size()) {
+    check(bmp.size() - at >= 6 && bmp[at] == 3);
+    const size_t length = size_t(bmp[at + 1]) << 24 | size_t(bmp[at + 2]) << 16 |
+                          size_t(bmp[at + 3]) << 8 | bmp[at + 4];
+    check(length >= 48 && at + length <= bmp.size() && bmp[at + 5] == 0);
+    check(wire::decode(std::span(bmp).subspan(at + 48, length - 48), ctx).has_value());
+    at += length;
+  }
 }
 
 // Encodes what the engine sends, as the session layer would, and decodes it again.
@@ -169,7 +188,26 @@ class Harness {
       for (const auto& [prefix, set] : u.upsert) check(set < u.sets.size() && !u.set(set).empty());
       return uint64_t(1);
     };
-    rib_.flush(&install, out_);
+    const auto changed = rib_.flush(&install, out_);
+    std::vector<uint8_t> bmp;
+    bmp::append_routes(rib_, bmp::View::LocRib, rib::kLocalSource, {}, changed, bmp);
+    check_collector_reads(bmp);
+  }
+
+  // The views BMP sends of what `u` changed, and `u` as an MRT file keeps it.
+  void monitor(const wire::UpdateMessage& u) {
+    const auto prefixes = bmp::prefixes_of(u);
+    std::vector<uint8_t> out;
+    for (auto view : {bmp::View::PrePolicy, bmp::View::PostPolicy})
+      bmp::append_routes(rib_, view, kPeerId, {}, prefixes, out);
+    check_collector_reads(out);
+    wire::EncodeContext ctx = s_.negotiated.encode_context();
+    ctx.extended_message = true;
+    auto again = wire::encode(wire::Message{u}, ctx);
+    if (!again) return;  // an attribute it cannot represent: not recorded
+    wire::DecodeContext dctx = s_.negotiated.decode_context();
+    dctx.extended_message = true;
+    check(wire::decode(*again, dctx).has_value());
   }
 
   void step(const session::Event& e) {
@@ -211,6 +249,7 @@ class Harness {
       rib_.sweep_stale(kPeerId, *eor);
     else
       rib_.apply(kPeerId, u);
+    monitor(u);
     flush();
   }
 
