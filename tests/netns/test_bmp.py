@@ -203,8 +203,8 @@ class SlowCollector:
     its first connection and reads every other one to the end, keeping the
     bytes and whether the daemon closed it."""
 
-    def __init__(self, ns_name, port, hold_first=True):
-        self.hold_first = hold_first
+    def __init__(self, ns_name, port, hold_first=True, garbage=b""):
+        self.hold_first, self.garbage = hold_first, garbage
         self.received = []  # bytes read, per connection
         self.data = []  # per connection read
         self.closed = []  # per connection read: the daemon closed it
@@ -234,6 +234,7 @@ class SlowCollector:
                 continue
             self.data.append(bytearray())
             self.closed.append(False)
+            conn.sendall(self.garbage)  # BMP is one-way: the daemon must ignore it
             conn.settimeout(0.2)
             while not self.stop.is_set():
                 try:
@@ -313,9 +314,11 @@ def message_types(data):
 
 
 def test_a_reload_adds_and_removes_collectors(netns_factory, tmp_path):
+    """...and a collector that sends garbage is not listened to."""
     ns = netns_factory("bmpreload")
     base = "asn: 65101\nrouter-id: 10.0.0.11\nfib: {enabled: false}\nnetworks: [10.0.0.11/32]\n"
-    collector = SlowCollector(ns.name, SLOW_PORT, hold_first=False)
+    collector = SlowCollector(ns.name, SLOW_PORT, hold_first=False,
+                              garbage=bytes(range(256)) * 1024)
     router = None
     try:
         router = Daemon(ns, base, tmp_path, "bmpreload")
