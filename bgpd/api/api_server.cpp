@@ -245,9 +245,16 @@ class ApiServer::Service final : public pb::BgpService::CallbackService {
   }
 
   grpc::ServerWriteReactor<pb::MrtChunk>* DumpRib(grpc::CallbackServerContext* ctx,
-                                                  const pb::DumpRibRequest*) override {
+                                                  const pb::DumpRibRequest* req) override {
     if (auto refused = refusal(ctx, __func__)) return new Refused<pb::MrtChunk>(*refused);
-    return new MrtWriter(main_, [this] { return backend_.mrt_dump(); });
+    std::optional<wire::Family> family;
+    for (auto f : wire::kAllFamilies)
+      if (req->table() == wire::family_name(f)) family = f;
+    if (!req->table().empty() && !family)
+      return new Refused<pb::MrtChunk>(
+          grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                       "table '" + req->table() + "': ipv4-unicast or ipv6-unicast (empty: both)"));
+    return new MrtWriter(main_, [this, family] { return backend_.mrt_dump(family); });
   }
 
   grpc::ServerUnaryReactor* ShowRunningConfig(grpc::CallbackServerContext* ctx,

@@ -170,7 +170,8 @@ class Backend {
   virtual RunningConfigView running_config() const = 0;
   // A dump of the Loc-RIB as it is now (its prefixes and neighbours are
   // fixed here; each batch reads their paths as they are then).
-  virtual std::unique_ptr<mrt::RibDump> mrt_dump() const = 0;
+  // `family`: only that table.
+  virtual std::unique_ptr<mrt::RibDump> mrt_dump(std::optional<wire::Family> family) const = 0;
   // The prefix `query` names (exactly, or the longest match of an address)
   // in detail; NotFound when the RIB holds no path for it.
   virtual std::expected<RouteDetailView, ControlError> route_detail(

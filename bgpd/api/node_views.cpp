@@ -203,8 +203,8 @@ std::expected<RouteDetailView, ControlError> NodeViews::route_detail(
   return *detail;
 }
 
-std::unique_ptr<mrt::RibDump> NodeViews::mrt_dump() const {
-  return std::make_unique<mrt::RibDump>(speaker_);
+std::unique_ptr<mrt::RibDump> NodeViews::mrt_dump(std::optional<wire::Family> family) const {
+  return std::make_unique<mrt::RibDump>(speaker_, family);
 }
 
 RunningConfigView NodeViews::running_config() const {

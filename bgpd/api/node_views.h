@@ -23,7 +23,7 @@ class NodeViews final : public Backend {
   std::expected<std::vector<RouteView>, ControlError> adj_rib(
       const std::string& neighbor, bool out, const rib::PrefixQuery& query) const override;
   RunningConfigView running_config() const override;
-  std::unique_ptr<mrt::RibDump> mrt_dump() const override;
+  std::unique_ptr<mrt::RibDump> mrt_dump(std::optional<wire::Family> family) const override;
   std::expected<RouteDetailView, ControlError> route_detail(
       const rib::PrefixQuery& query) const override;
   BmpView bmp() const override;

@@ -57,7 +57,7 @@ const std::vector<Node>& tree() {
       {"watch", "events as they happen [peer|bfd|route|fib ...]"},
       {"dump",
        "snapshots for offline tools",
-       {{"rib", "the Loc-RIB as MRT TABLE_DUMP_V2 into FILE (bgpdump reads it)"}}},
+       {{"rib", "the Loc-RIB as MRT TABLE_DUMP_V2 into FILE (bgpdump reads it) [--table T]"}}},
       {"debug", "a module's log level until the next reload: MODULE|all LEVEL"},
       {"version", "client and daemon versions"},
       {"decode", "decode BGP messages offline [OPTIONS] [HEX]"},

@@ -111,7 +111,7 @@ int cmd_config_confirm(const ClientOptions& opts) {
       [](const auto& resp) { std::cout << resp.result() << "\n"; });
 }
 
-int cmd_dump_rib(const ClientOptions& opts, const std::string& path) {
+int cmd_dump_rib(const ClientOptions& opts, const std::string& path, const std::string& table) {
   // Written with the caller's rights, where the caller says: never by the daemon.
   std::ofstream file(path, std::ios::binary | std::ios::trunc);
   if (!file) {
@@ -119,7 +119,9 @@ int cmd_dump_rib(const ClientOptions& opts, const std::string& path) {
     return kExitUsage;
   }
   MrtFile out(file);
-  const int rc = stream(opts, &pb::BgpService::Stub::DumpRib, pb::DumpRibRequest{}, out);
+  pb::DumpRibRequest req;
+  req.set_table(table);
+  const int rc = stream(opts, &pb::BgpService::Stub::DumpRib, req, out);
   if (rc == kExitOk && (!file || out.bytes() == 0)) {
     std::cerr << "closctl: writing " << path << " failed\n";
     return kExitUsage;

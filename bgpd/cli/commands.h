@@ -37,7 +37,8 @@ int cmd_config_validate(const ClientOptions& opts, const std::string& path);
 int cmd_config_reload(const ClientOptions& opts, uint32_t confirm_seconds);
 int cmd_config_confirm(const ClientOptions& opts);
 // The Loc-RIB as an MRT TABLE_DUMP_V2 file, written by closctl.
-int cmd_dump_rib(const ClientOptions& opts, const std::string& path);
+// `table`: "ipv4-unicast" or "ipv6-unicast" only; empty: both.
+int cmd_dump_rib(const ClientOptions& opts, const std::string& path, const std::string& table);
 // The configuration the daemon runs, as YAML without secrets.
 int cmd_show_running_config(const ClientOptions& opts);
 // The BMP collectors and their connections.

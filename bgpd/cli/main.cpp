@@ -60,7 +60,8 @@ constexpr const char* kUsage =
     "                         originate a prefix (a service address); kept across restarts\n"
     "  route del PFX          withdraw a prefix added with route add\n"
     "  watch [KIND...]        events as they happen (peer, bfd, route, fib; default all)\n"
-    "  dump rib FILE          the Loc-RIB as an MRT TABLE_DUMP_V2 file (RFC 6396): every\n"
+    "  dump rib FILE [--table ipv4-unicast|ipv6-unicast]\n"
+    "                         the Loc-RIB as an MRT TABLE_DUMP_V2 file (RFC 6396): every\n"
     "                         path of every prefix; bgpdump and bgpkit read it\n"
     "  debug MODULE LEVEL     a module's log level (api, bfd, bmp, config, fib, main, mrt,\n"
     "                         session; all: every one) until a reload changes logging,\n"
@@ -208,6 +209,8 @@ int main(int argc, char** argv) {
       words.push_back(a);
     } else if (a == "--confirm" && !words.empty()) {  // config reload --confirm SECONDS
       words.push_back(a);
+    } else if (a == "--table" && !words.empty() && words[0] == "dump") {  // dump rib F --table T
+      words.push_back(a);
     } else if (a.starts_with("--")) {
       return usage_error("unknown option " + a);
     } else {
@@ -235,8 +238,12 @@ int main(int argc, char** argv) {
   if (words == std::vector<std::string>{"version"}) return cmd_version(opts);
   if (words[0] == "watch") return cmd_watch(opts, {words.begin() + 1, words.end()});
   if (words.size() >= 2 && words[0] == "dump" && words[1] == "rib") {
-    if (words.size() != 3) return usage_error("dump rib FILE");
-    return cmd_dump_rib(opts, words[2]);
+    // dump rib FILE [--table ipv4-unicast|ipv6-unicast]
+    if (words.size() == 3) return cmd_dump_rib(opts, words[2], "");
+    if (words.size() != 5 || words[3] != "--table" ||
+        (words[4] != "ipv4-unicast" && words[4] != "ipv6-unicast"))
+      return usage_error("dump rib FILE [--table ipv4-unicast|ipv6-unicast]");
+    return cmd_dump_rib(opts, words[2], words[4]);
   }
   if (words == std::vector<std::string>{"show", "bgp", "summary"})
     return cmd_show_bgp_summary(opts);

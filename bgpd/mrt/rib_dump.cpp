@@ -8,7 +8,7 @@
 
 namespace closbgp::mrt {
 
-RibDump::RibDump(const session::Speaker& speaker)
+RibDump::RibDump(const session::Speaker& speaker, std::optional<wire::Family> family)
     : speaker_(speaker),
       timestamp_(uint32_t(std::chrono::system_clock::to_time_t(std::chrono::system_clock::now()))) {
   const auto& cfg = speaker.config();
@@ -30,7 +30,9 @@ RibDump::RibDump(const session::Speaker& speaker)
   wire::mrt::peer_index_table(timestamp_, router_id, "closbgpd", peers, peer_table_);
   prefixes_.reserve(speaker.rib().loc_rib().size());
   speaker.rib().loc_rib().entries().for_each(
-      [&](const wire::Prefix& prefix, const rib::LocRib::Entry&) { prefixes_.push_back(prefix); });
+      [&](const wire::Prefix& prefix, const rib::LocRib::Entry&) {
+        if (!family || wire::family_of(prefix.afi()) == *family) prefixes_.push_back(prefix);
+      });
   // Prefix order, as a dump is read by people and compared between dumps.
   std::sort(prefixes_.begin(), prefixes_.end());
 }

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <vector>
 
 #include "bgpd/session/speaker.h"
@@ -14,7 +15,9 @@ namespace closbgp::mrt {
 
 class RibDump {
  public:
-  explicit RibDump(const session::Speaker& speaker);
+  // `family`: that table only; nullopt: every table.
+  explicit RibDump(const session::Speaker& speaker,
+                   std::optional<wire::Family> family = std::nullopt);
   // The next whole records (the PEER_INDEX_TABLE first), for up to
   // `max_prefixes` prefixes; empty at the end.
   std::vector<uint8_t> next(size_t max_prefixes);

@@ -226,6 +226,14 @@ def test_dump_rib_as_mrt_read_by_bgpdump(dut, tmp_path):
     # In prefix order, a prefix's paths together.
     order = [r[5] for r in rows]
     assert order == sorted(order, key=lambda p: (ipaddress.ip_network(p).version, ipaddress.ip_network(p)))
+    # One table only.
+    rc, out = ctl(d, "dump", "rib", str(dump), "--table", "ipv6-unicast")
+    assert rc == 0, out
+    v6_only = subprocess.run(["bgpdump", "-m", str(dump)], capture_output=True, text=True,
+                             check=True).stdout.splitlines()
+    assert v6_only and all(":" in l.split("|")[5] for l in v6_only), v6_only
+    rc, out = ctl(d, "dump", "rib", str(dump), "--table", "l2vpn-evpn")
+    assert rc == 2 and "--table ipv4-unicast|ipv6-unicast" in out, out
 
 
 # docs/json.md: closctl's JSON keys, pinned. A key is added here when the
