@@ -1,5 +1,7 @@
 #include "fib/fib_worker.h"
 
+#include "bgpd/log/log.h"
+
 #include <malloc.h>
 
 #include <algorithm>
@@ -284,8 +286,12 @@ KernelPort::Written FibWorker::write(const std::vector<Op>& ops) {
   if (ops.empty()) return {};
   auto written = kernel_.write(ops);
   const size_t failures = written.failed.size();
-  for (size_t i = 0; i < std::min(failures, kErrorsLoggedPerWrite); ++i)
-    log_->error("FIB: {}: {}", describe(ops[written.failed[i].first]), written.failed[i].second);
+  for (size_t i = 0; i < std::min(failures, kErrorsLoggedPerWrite); ++i) {
+    const Op& failed = ops[written.failed[i].first];
+    const std::string prefix = prefix_of(failed);
+    const log::PrefixScope about(prefix);
+    log_->error("FIB: {}: {}", describe(failed), written.failed[i].second);
+  }
   const std::string last_error =
       failures ? describe(ops[written.failed.back().first]) + ": " + written.failed.back().second
                : "";

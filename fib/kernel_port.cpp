@@ -27,4 +27,15 @@ std::string describe(const Op& op) {
   return std::visit(V{}, op);
 }
 
+std::string prefix_of(const Op& op) {
+  return std::visit(
+      [](const auto& o) -> std::string {
+        if constexpr (requires { o.prefix; })
+          return o.prefix.to_string();
+        else
+          return "";
+      },
+      op);
+}
+
 }  // namespace closbgp::fib

@@ -32,5 +32,7 @@ class KernelPort {
 
 // "nexthop 7 via 10.0.0.1 ifindex 3", "delete route 10.0.0.0/24": for logs.
 std::string describe(const Op& op);
+// The prefix of a route operation ("10.0.0.0/24"); empty for objects.
+std::string prefix_of(const Op& op);
 
 }  // namespace closbgp::fib

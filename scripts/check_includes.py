@@ -19,7 +19,7 @@ ALLOWED = {
     "bgpd/net": ["bgpd/asio.h"],
     "policy": ["bgpd/wire"],
     "rib": ["bgpd/wire", "containers", "policy"],
-    "fib": ["bgpd/wire", "containers", "rib/route_update.h"],
+    "fib": ["bgpd/wire", "containers", "rib/route_update.h", "bgpd/log"],
     "bgpd/config": ["bgpd/wire", "policy", "bgpd/log"],
     "bgpd/bfd": ["bgpd/asio.h", "bgpd/log", "bgpd/net"],
     "bgpd/discovery": ["bgpd/asio.h", "bgpd/log", "bgpd/net"],

@@ -75,8 +75,8 @@ int syslog_priority(spdlog::level::level_enum l) {
   }
 }
 
-// The neighbour the current thread's lines are about (NeighborScope).
-thread_local std::string_view t_neighbor;
+// What the current thread's lines are about (FieldScope), by Field.
+thread_local std::array<std::string_view, 2> t_fields;
 
 class LineFormatter final : public spdlog::formatter {
  public:
@@ -95,7 +95,8 @@ class LineFormatter final : public spdlog::formatter {
           .field("level", std::string_view(level.data(), level.size()))
           .field("module", module)
           .field("message", text);
-      if (!t_neighbor.empty()) w.field("neighbor", t_neighbor);
+      if (auto v = t_fields[size_t(Field::Neighbor)]; !v.empty()) w.field("neighbor", v);
+      if (auto v = t_fields[size_t(Field::Prefix)]; !v.empty()) w.field("prefix", v);
       w.end_object();
       line += w.str();
     } else {
@@ -122,12 +123,13 @@ std::unique_ptr<spdlog::formatter> formatter() {
 
 }  // namespace
 
-NeighborScope::NeighborScope(std::string_view neighbor) : previous_(t_neighbor) {
-  t_neighbor = neighbor;
+FieldScope::FieldScope(Field field, std::string_view value)
+    : field_(field), previous_(t_fields[size_t(field)]) {
+  t_fields[size_t(field)] = value;
 }
 
-NeighborScope::~NeighborScope() {
-  t_neighbor = previous_;
+FieldScope::~FieldScope() {
+  t_fields[size_t(field_)] = previous_;
 }
 
 std::string utc_time(std::chrono::system_clock::time_point t) {

@@ -37,21 +37,30 @@ bool set_levels(std::string_view level, const std::map<std::string, std::string>
 // set_levels. Returns the level it had ("info"; for "all", the default's).
 std::expected<std::string, std::string> set_module_level(std::string_view module,
                                                          std::string_view level);
-// While one lives, what its thread logs is about `neighbor`: JSON lines
-// carry it as their "neighbor" field. The name must outlive the scope.
-class NeighborScope {
+// While one lives, what its thread logs is about `value`: JSON lines carry
+// it as their `field`. The value must outlive the scope.
+enum class Field { Neighbor, Prefix };
+class FieldScope {
  public:
-  explicit NeighborScope(std::string_view neighbor);
-  ~NeighborScope();
-  NeighborScope(const NeighborScope&) = delete;
-  NeighborScope& operator=(const NeighborScope&) = delete;
+  FieldScope(Field field, std::string_view value);
+  ~FieldScope();
+  FieldScope(const FieldScope&) = delete;
+  FieldScope& operator=(const FieldScope&) = delete;
 
  private:
+  Field field_;
   std::string_view previous_;
+};
+// Lines about a neighbour ("neighbor": "swp1"), about a prefix ("prefix": "10.0.0.0/24").
+struct NeighborScope : FieldScope {
+  explicit NeighborScope(std::string_view neighbor) : FieldScope(Field::Neighbor, neighbor) {}
+};
+struct PrefixScope : FieldScope {
+  explicit PrefixScope(std::string_view prefix) : FieldScope(Field::Prefix, prefix) {}
 };
 
 // "text" (the default) or "json": {"time", "level", "module", "message"},
-// with "neighbor" on the lines a NeighborScope covers.
+// with "neighbor" and "prefix" on the lines their scopes cover.
 // False if unknown.
 bool set_format(std::string_view format);
 

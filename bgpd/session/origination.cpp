@@ -48,8 +48,10 @@ void Origination::originate(const wire::Prefix& prefix, wire::Origin origin,
   if (auto map = cfg_.policies.route_map(route_map)) {
     auto verdict = map->apply(prefix, a, {});
     if (!verdict.permit) {
-      session_logger()->warn("{} {}: denied by route-map {}; not originated", what,
-                             prefix.to_string(), route_map);
+      const std::string text = prefix.to_string();
+      const log::PrefixScope about(text);
+      session_logger()->warn("{} {}: denied by route-map {}; not originated", what, text,
+                             route_map);
       return;
     }
     if (verdict.changed) a = std::move(*verdict.changed);

@@ -24,7 +24,9 @@ neighbors:
     remote-as: external
   - address: 192.0.2.1
     remote-as: 65100
-networks: [10.0.0.11/32]
+networks: [10.0.0.11/32, {prefix: 10.9.9.0/24, route-map: NEVER}]
+route-maps:
+  NEVER: [{seq: 10, action: deny}]
 """
 
 
@@ -113,6 +115,9 @@ def test_daemon_serves_summary_in_its_namespace(netns_factory, tmp_path):
     about_swp1 = [l for l in lines if l.get("neighbor") == "swp1"]
     assert about_swp1 and all(l["message"].startswith("swp1: ") for l in about_swp1), lines
     assert not any("neighbor" in l for l in lines if l["module"] == "main")
+    # A line about a prefix names it in its field.
+    denied = [l for l in lines if l.get("prefix") == "10.9.9.0/24"]
+    assert denied and "denied by route-map NEVER" in denied[0]["message"], lines
 
 
 def test_invalid_config_exits_without_listening(netns_factory, tmp_path):

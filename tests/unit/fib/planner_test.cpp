@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 
+#include "fib/kernel_port.h"
 #include "fib/planner.h"
 #include "tests/mocks/route_updates.h"
 
@@ -235,6 +236,23 @@ TEST(PlannerMultipath, AdoptsAPreviousRunAndRepairsWhatOthersChanged) {
   EXPECT_EQ(set_again, (std::map<wire::Prefix, std::vector<rib::NextHop>>{
                            {pfx("10.0.0.1/32"), ecmp}, {pfx("10.0.0.2/32"), {ecmp[0]}}}));
   EXPECT_EQ(std::get<op::DelRoute>(ops[2]).prefix, pfx("10.0.0.7/32"));
+}
+
+}  // namespace
+}  // namespace closbgp::fib
+
+namespace closbgp::fib {
+namespace {
+
+// What a failed operation's log line says, and the prefix it carries as a field.
+TEST(KernelPort, OperationsDescribeThemselvesForLogs) {
+  const Op route = op::SetRoute{*wire::Prefix::parse("10.0.0.0/24"), 7};
+  const Op group = op::AddGroup{7, {1, 2}};
+  EXPECT_EQ(describe(route), "route 10.0.0.0/24 nhid 7");
+  EXPECT_EQ(prefix_of(route), "10.0.0.0/24");
+  EXPECT_EQ(prefix_of(op::DelRoute{*wire::Prefix::parse("2001:db8::/32")}), "2001:db8::/32");
+  EXPECT_EQ(describe(group), "group 7");
+  EXPECT_EQ(prefix_of(group), "");
 }
 
 }  // namespace
