@@ -62,12 +62,10 @@ class ApiServer::Service final : public pb::BgpService::CallbackService {
                                            const pb::ShowBgpSummaryRequest*,
                                            pb::ShowBgpSummaryResponse* resp) override {
     if (auto refused = refusal(ctx, __func__)) return finish(ctx, *refused);
-    auto* reactor = ctx->DefaultReactor();
-    asio::post(main_, [this, reactor, resp] {
+    return answer_on_main(ctx, [this, resp] {
       fill(backend_.summary(), *resp);
-      reactor->Finish(grpc::Status::OK);
+      return grpc::Status::OK;
     });
-    return reactor;
   }
 
   grpc::ServerWriteReactor<pb::Route>* ShowRoutes(grpc::CallbackServerContext* ctx,
@@ -93,14 +91,12 @@ class ApiServer::Service final : public pb::BgpService::CallbackService {
     if (!query) return finish(ctx, grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, query.error()));
     if (!query->prefix)
       return finish(ctx, grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "no prefix given"));
-    auto* reactor = ctx->DefaultReactor();
-    asio::post(main_, [this, reactor, resp, query = *query] {
+    return answer_on_main(ctx, [this, resp, query = *query] {
       auto detail = backend_.route_detail(query);
-      if (!detail) return reactor->Finish(status(detail.error()));
+      if (!detail) return status(detail.error());
       fill(*detail, *resp);
-      reactor->Finish(grpc::Status::OK);
+      return grpc::Status::OK;
     });
-    return reactor;
   }
 
   grpc::ServerWriteReactor<pb::Route>* ShowAdjRib(grpc::CallbackServerContext* ctx,
@@ -137,14 +133,12 @@ class ApiServer::Service final : public pb::BgpService::CallbackService {
                                          const pb::ShowNeighborRequest* req,
                                          pb::PeerSummary* resp) override {
     if (auto refused = refusal(ctx, __func__)) return finish(ctx, *refused);
-    auto* reactor = ctx->DefaultReactor();
-    asio::post(main_, [this, reactor, req, resp] {
+    return answer_on_main(ctx, [this, req, resp] {
       auto p = backend_.neighbor(req->neighbor());
-      if (!p) return reactor->Finish(status(p.error()));
+      if (!p) return status(p.error());
       fill(*p, resp);
-      reactor->Finish(grpc::Status::OK);
+      return grpc::Status::OK;
     });
-    return reactor;
   }
 
   grpc::ServerUnaryReactor* ResetNeighbor(grpc::CallbackServerContext* ctx,
@@ -200,14 +194,12 @@ class ApiServer::Service final : public pb::BgpService::CallbackService {
       resp->set_summary(config::summary(*c));
       return finish(ctx, grpc::Status::OK);
     }
-    auto* reactor = ctx->DefaultReactor();
-    asio::post(main_, [this, reactor, resp] {
+    return answer_on_main(ctx, [this, resp] {
       auto r = control_.validate_running_config();
-      if (!r) return reactor->Finish(status(r.error()));
+      if (!r) return status(r.error());
       resp->set_summary(*r);
-      reactor->Finish(grpc::Status::OK);
+      return grpc::Status::OK;
     });
-    return reactor;
   }
 
   grpc::ServerUnaryReactor* SetDrainState(grpc::CallbackServerContext* ctx,
@@ -261,14 +253,12 @@ class ApiServer::Service final : public pb::BgpService::CallbackService {
                                               const pb::ShowRunningConfigRequest*,
                                               pb::ShowRunningConfigResponse* resp) override {
     if (auto refused = refusal(ctx, __func__)) return finish(ctx, *refused);
-    auto* reactor = ctx->DefaultReactor();
-    asio::post(main_, [this, reactor, resp] {
+    return answer_on_main(ctx, [this, resp] {
       auto view = backend_.running_config();
       resp->set_yaml(std::move(view.yaml));
       resp->set_source(std::move(view.source));
-      reactor->Finish(grpc::Status::OK);
+      return grpc::Status::OK;
     });
-    return reactor;
   }
 
   // Levels are the logging module's own, safe from any thread: no need
@@ -287,26 +277,22 @@ class ApiServer::Service final : public pb::BgpService::CallbackService {
   grpc::ServerUnaryReactor* ShowBmp(grpc::CallbackServerContext* ctx, const pb::ShowBmpRequest*,
                                     pb::ShowBmpResponse* resp) override {
     if (auto refused = refusal(ctx, __func__)) return finish(ctx, *refused);
-    auto* reactor = ctx->DefaultReactor();
-    asio::post(main_, [this, reactor, resp] {
+    return answer_on_main(ctx, [this, resp] {
       fill(backend_.bmp(), *resp);
-      reactor->Finish(grpc::Status::OK);
+      return grpc::Status::OK;
     });
-    return reactor;
   }
 
   grpc::ServerUnaryReactor* ReloadConfig(grpc::CallbackServerContext* ctx,
                                          const pb::ReloadConfigRequest* req,
                                          pb::ReloadConfigResponse* resp) override {
     if (auto refused = refusal(ctx, __func__)) return finish(ctx, *refused);
-    auto* reactor = ctx->DefaultReactor();
-    asio::post(main_, [this, reactor, resp, confirm = req->confirm_seconds()] {
+    return answer_on_main(ctx, [this, resp, confirm = req->confirm_seconds()] {
       auto r = control_.reload_config(confirm);
-      if (!r) return reactor->Finish(status(r.error()));
+      if (!r) return status(r.error());
       for (const auto& c : *r) resp->add_changes(c);
-      reactor->Finish(grpc::Status::OK);
+      return grpc::Status::OK;
     });
-    return reactor;
   }
 
  private:
@@ -337,17 +323,24 @@ class ApiServer::Service final : public pb::BgpService::CallbackService {
     return reactor;
   }
 
+  // Runs `work` (which fills the response from the backend, or says why
+  // it cannot) on the main loop, and finishes the call with its status.
+  template <class Work>
+  grpc::ServerUnaryReactor* answer_on_main(grpc::CallbackServerContext* ctx, Work work) {
+    auto* reactor = ctx->DefaultReactor();
+    asio::post(main_, [reactor, work] { reactor->Finish(work()); });
+    return reactor;
+  }
+
   // Runs `action` on the main loop; its text goes into `resp->result`.
   template <class Resp, class Action>
   grpc::ServerUnaryReactor* on_main(grpc::CallbackServerContext* ctx, Resp* resp, Action action) {
-    auto* reactor = ctx->DefaultReactor();
-    asio::post(main_, [reactor, resp, action] {
+    return answer_on_main(ctx, [resp, action] {
       auto r = action();
-      if (!r) return reactor->Finish(status(r.error()));
+      if (!r) return status(r.error());
       resp->set_result(*r);
-      reactor->Finish(grpc::Status::OK);
+      return grpc::Status::OK;
     });
-    return reactor;
   }
 
   asio::io_context& main_;
