@@ -105,7 +105,7 @@ bool Collector::send(const std::vector<uint8_t>& bytes) {
     return false;
   }
   pending_.insert(pending_.end(), bytes.begin(), bytes.end());
-  counters_.messages += count_messages(bytes);
+  pending_messages_ += count_messages(bytes);
   write_more();
   return true;
 }
@@ -116,21 +116,24 @@ void Collector::write_more() {
   // complete after the next connection has started.
   auto buffer = std::make_shared<std::vector<uint8_t>>(std::exchange(pending_, {}));
   writing_ = buffer->size();
-  asio::async_write(socket_, asio::buffer(*buffer),
-                    guarded([this, buffer](const boost::system::error_code& ec, size_t n) {
-                      writing_ = 0;
-                      counters_.bytes += n;
-                      if (ec) return lost("cannot write: " + ec.message());
-                      if (finishing_ && pending_.empty()) {
-                        boost::system::error_code ignored;
-                        socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
-                        socket_.close(ignored);
-                        state_ = State::Waiting;
-                        return;
-                      }
-                      write_more();
-                      if (room_for_tables() > 0 && handlers_.drained) handlers_.drained();
-                    }));
+  const size_t messages = std::exchange(pending_messages_, 0);
+  asio::async_write(
+      socket_, asio::buffer(*buffer),
+      guarded([this, buffer, messages](const boost::system::error_code& ec, size_t n) {
+        writing_ = 0;
+        counters_.bytes += n;
+        if (ec) return lost("cannot write: " + ec.message());
+        counters_.messages += messages;
+        if (finishing_ && pending_.empty()) {
+          boost::system::error_code ignored;
+          socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+          socket_.close(ignored);
+          state_ = State::Waiting;
+          return;
+        }
+        write_more();
+        if (room_for_tables() > 0 && handlers_.drained) handlers_.drained();
+      }));
 }
 
 void Collector::read_and_discard() {
@@ -150,6 +153,7 @@ void Collector::lost(const std::string& why, bool slow) {
   socket_.close(ignored);
   writing_ = 0;
   pending_ = {};
+  pending_messages_ = 0;
   state_ = State::Waiting;
   counters_.up_since.reset();
   counters_.last_error = why;
@@ -169,7 +173,7 @@ void Collector::finish(const std::vector<uint8_t>& last) {
     return;
   }
   pending_.insert(pending_.end(), last.begin(), last.end());
-  ++counters_.messages;
+  ++pending_messages_;
   write_more();
 }
 

@@ -88,6 +88,7 @@ class Collector {
   // Messages are appended to pending_ while one write (of writing_ bytes)
   // is on its way.
   std::vector<uint8_t> pending_;
+  size_t pending_messages_ = 0;  // in pending_
   size_t writing_ = 0;
   std::array<uint8_t, 4096> discard_{};
   uint64_t generation_ = 0;  // which connection is the current one

@@ -141,6 +141,9 @@ def test_pmbmpd_sees_sessions_views_and_statistics(leaf_and_spine):
             bmp_log(log_path), bmp_msg_type="route_monitor", log_type="withdraw", is_loc=1)}, 10,
             "FRR's routes withdrawn from the Loc-RIB")
 
+        # No more Statistics Reports: from here on, the Termination is all it writes.
+        leaf.write_config(LEAF.replace("statistics-interval: 1", "statistics-interval: 0"))
+        assert "bmp statistics every 0 s" in leaf.ctl("config", "reload").stdout
         written = leaf.ctl_json("show", "bmp")["collectors"][0]["messages"]
         assert leaf.stop() == 0, leaf.log_text()
         written += 1  # the Termination
