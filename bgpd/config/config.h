@@ -66,6 +66,9 @@ struct Neighbor {
   std::string interface;                     // unnumbered: "swp1", or a pattern "swp*"
   std::optional<wire::IpAddress> address;    // numbered peer
   std::optional<wire::Prefix> listen_range;  // dynamic neighbours from this range
+  // listen-range: a dynamic neighbour whose session stays down this long
+  // (seconds) is removed; 0: kept until a reload or restart.
+  uint32_t expire_after = 300;
   RemoteAs remote_as;
   std::string description;                  // the operator's words: "spine1 Eth1/1"
   std::optional<Timers> timers;             // its own; unset: the top level's

@@ -59,7 +59,10 @@ YAML::Node neighbor(const Neighbor& nb) {
   YAML::Node n;
   if (!nb.interface.empty()) n["interface"] = nb.interface;
   if (nb.address) n["address"] = nb.address->to_string();
-  if (nb.listen_range) n["listen-range"] = nb.listen_range->to_string();
+  if (nb.listen_range) {
+    n["listen-range"] = nb.listen_range->to_string();
+    n["expire-after"] = number(nb.expire_after);
+  }
   n["remote-as"] = nb.remote_as.to_string();
   if (!nb.description.empty()) n["description"] = nb.description;
   if (nb.timers) n["timers"] = timers(*nb.timers);

@@ -146,7 +146,8 @@ const std::set<std::string> kSettingKeys = {"remote-as",
                                             "password",
                                             "password-file",
                                             "description",
-                                            "timers"};
+                                            "timers",
+                                            "expire-after"};
 
 }  // namespace
 
@@ -258,6 +259,13 @@ Neighbor parse_neighbor(const YAML::Node& n, size_t index, const Bfd& global_bfd
   }
   if (s.has("listen-range"))
     nb.listen_range = prefix(s.get("listen-range"), s.key_path("listen-range"));
+  if (s.has("expire-after")) {
+    if (!nb.listen_range)
+      fail(s.get("expire-after"), s.key_path("expire-after"),
+           "only a listen-range's dynamic neighbours expire");
+    nb.expire_after =
+        uint32_t(number(s.get("expire-after"), s.key_path("expire-after"), 0, 7 * 86400));
+  }
   if (s.has("description"))
     nb.description = scalar(s.get("description"), s.key_path("description"));
   if (s.has("timers")) nb.timers = parse_timers(s.get("timers"), s.key_path("timers"));

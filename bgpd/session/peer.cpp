@@ -32,6 +32,7 @@ Peer::Peer(net::TimeSource& time, Transports& transports, uint32_t id, PeerIdent
           time, id_.name,
           [this](std::optional<wire::Family> f) { return events_.peer_sweep_stale(*this, f); },
           [this] { return events_.peer_stale(*this); }),
+      down_since_(time.now()),
       sessions_(time, transports, id_.name, id_.security, local_, *this),
       bfd_(bfd, bfd_params, bfd_strict,
            [this](bfd::State before, const bfd::StateEvent& ev) { on_bfd(before, ev); }) {}
@@ -141,6 +142,7 @@ void Peer::session_down(SessionSlot& slot, const std::string& reason, bool plann
           : std::chrono::seconds(0);
   if (established_at_) ++transitions_;
   established_at_.reset();
+  down_since_ = time_.now();
   last_reset_ = std::chrono::system_clock::now();
   if (planned) {
     neighbor_log(spdlog::level::warn, id_.name, "session down: {}; a planned restart", reason);

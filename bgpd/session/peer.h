@@ -150,6 +150,11 @@ class Peer : private SessionPair::Owner {
   // operator enables or resets it; nothing else may start it meanwhile.
   bool held_down() const { return max_prefix_.held(); }
   const std::string& last_error() const { return sessions_.last_error(); }
+  // Since when its session has been down (since it was made, if never
+  // up); nullopt while Established.
+  std::optional<Clock::time_point> down_since() const {
+    return established_at_ ? std::nullopt : std::optional(down_since_);
+  }
   // Why its established session last went down.
   const action::DownCause& last_down() const { return sessions_.last_down(); }
   // The established session's connection; nullptr unless Established.
@@ -187,6 +192,7 @@ class Peer : private SessionPair::Owner {
   MaxPrefixGuard max_prefix_;
   RestartHelper restart_;  // graceful restart, the helper's side: its stale paths' time
   std::optional<Clock::time_point> established_at_;
+  Clock::time_point down_since_;  // made, or its session last went down
   std::optional<std::chrono::system_clock::time_point> last_reset_;  // wall clock, for the API
   uint64_t transitions_ = 0;
   SessionPair sessions_;  // after what its callbacks read

@@ -28,6 +28,7 @@ config::Neighbor without_policy(config::Neighbor n) {
   n.path_attribute = {};
   n.line = 0;
   n.password_file.clear();  // the secret matters, not where it is kept
+  n.expire_after = 0;       // read by the speaker each second
   return n;
 }
 

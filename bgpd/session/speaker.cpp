@@ -208,10 +208,28 @@ bool Speaker::tables_ready() const {
   return tables_in && (up > 0 || !waits_for_peers) && !driver_.rib().pending();
 }
 
+void Speaker::expire_dynamic_neighbors() {
+  std::vector<std::pair<std::string, uint32_t>> expired;  // name, seconds down
+  for (const auto& [name, p] : peers_) {
+    const config::Neighbor* n = find_neighbor(cfg_, p->identity().config_name);
+    const auto down = p->down_since();
+    if (!n || !n->listen_range || n->expire_after == 0 || !down) continue;
+    const auto for_s = std::chrono::duration_cast<std::chrono::seconds>(time_.now() - *down);
+    if (for_s.count() >= n->expire_after) expired.emplace_back(name, uint32_t(for_s.count()));
+  }
+  for (const auto& [name, seconds] : expired) {
+    neighbor_log(spdlog::level::info, name,
+                 "dynamic neighbour removed: down for {} s (expire-after of its listen-range)",
+                 seconds);
+    retire(name, wire::cease::kPeerDeconfigured, "dynamic neighbour expired");
+  }
+}
+
 // Interfaces come and go (and are often created after the daemon starts):
 // match them against the configured interface neighbours every second.
 void Speaker::scan_interfaces() {
   if (stopping_) return;
+  expire_dynamic_neighbors();
   drain_.check_warm_up(tables_ready(), std::chrono::steady_clock::now());
   driver_.report_fib_errors();
   origination_.redistribute_connected();

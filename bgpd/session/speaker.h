@@ -103,6 +103,9 @@ class Speaker {
   // Each second: interfaces matched against interface neighbours, connected
   // prefixes, the WARM start, FIB errors.
   void scan_interfaces();
+  // Dynamic neighbours (from a listen-range) down longer than their
+  // range's expire-after are removed.
+  void expire_dynamic_neighbors();
   // Every established neighbour has sent its initial table, and the engine has it.
   bool tables_ready() const;
 

@@ -1,5 +1,6 @@
 """Numbered eBGP sessions over IPv4 with BIRD 2 and GoBGP, including a
-dynamic neighbour accepted from a listen-range."""
+dynamic neighbour accepted from a listen-range, and removed once it has
+been down for its range's expire-after."""
 import pytest
 
 from lib.netns import Daemon, router_and_peers, wait_for
@@ -54,8 +55,8 @@ def test_bird_numbered(link):
 
 def test_gobgp_dynamic_neighbour_from_listen_range(link):
     leaf_ns, gobgp_ns, tmp = link
-    leaf = Daemon(leaf_ns, leaf_config("{listen-range: 192.0.2.0/24, remote-as: external}"), tmp,
-                  "leaf")
+    leaf = Daemon(leaf_ns, leaf_config("{listen-range: 192.0.2.0/24, remote-as: external, "
+                                       "expire-after: 2}"), tmp, "leaf")
     gobgp = GobgpNode(gobgp_ns, tmp, gobgp_config(65003, "10.0.0.3", [("192.0.2.1", 65101)]))
     try:
         leaf.wait_api()
@@ -67,6 +68,11 @@ def test_gobgp_dynamic_neighbour_from_listen_range(link):
         wait_for(lambda: "10.0.0.11/32" in gobgp.gobgp("global", "rib", "-a", "ipv4").stdout, 15,
                  "our route in GoBGP")
         assert "dynamic neighbour from listen-range 192.0.2.0/24" in leaf.log_text()
+        # GoBGP goes away: down for expire-after (2 s), the neighbour is removed.
+        gobgp.stop()
+        wait_for(lambda: summary_peer(leaf) is None, 15, "the dynamic neighbour removed")
+        assert "dynamic neighbour removed: down for" in leaf.log_text()
+        assert "10.0.0.3/32" not in routes(leaf)
     finally:
         leaf.stop()
         gobgp.stop()

@@ -40,6 +40,7 @@ grpc: {listen: "unix:/run/leaf.sock"}
   EXPECT_EQ(c->neighbors[1].remote_as, (RemoteAs{RemoteAs::Kind::Number, 65100}));
   EXPECT_EQ(c->neighbors[2].remote_as.kind, RemoteAs::Kind::Internal);
   EXPECT_EQ(c->neighbors[3].listen_range->to_string(), "10.1.0.0/24");
+  EXPECT_EQ(c->neighbors[3].expire_after, 300u);  // five minutes down, by default
   EXPECT_EQ(c->networks.size(), 2u);
   EXPECT_EQ(c->grpc.listen, "unix:/run/leaf.sock");
 }
@@ -88,6 +89,10 @@ TEST(Config, NothingIsTakenSilently) {
        "asn: 1\nrouter-id: 10.0.0.1\nneighbors:\n  - listen-range: 2001:db8::1/64\n"
        "    remote-as: external\n",
        4, "neighbors[0].listen-range", "2001:db8::/64?"},
+      {"expire-after on a configured neighbour",
+       "asn: 1\nrouter-id: 10.0.0.1\nneighbors:\n  - address: 192.0.2.1\n"
+       "    remote-as: external\n    expire-after: 60\n",
+       6, "neighbors[0].expire-after", "only a listen-range's dynamic neighbours expire"},
   };
   for (const auto& c : cases) expect_refused(c);
 }
