@@ -1,5 +1,6 @@
-// The gRPC server. Handlers run on gRPC's threads and only post work into the
-// main io_context; the reactor is finished from there (DESIGN.md, Threads).
+// The gRPC server: where it listens, with which credentials and access
+// rules, and its lifetime. The handlers are bgp_service.h's: they run on
+// gRPC's threads and only post work into the main io_context.
 #pragma once
 
 #include <expected>
@@ -7,6 +8,7 @@
 #include <string>
 
 #include "bgpd/api/backend.h"
+#include "bgpd/api/bgp_service.h"
 #include "bgpd/api/event_bus.h"
 #include "bgpd/asio.h"
 #include "bgpd/config/config.h"
@@ -32,7 +34,6 @@ class ApiServer {
 
  private:
   asio::io_context& main_;
-  class Service;
   std::unique_ptr<Service> service_;
   struct Server;
   std::unique_ptr<Server> server_;

@@ -1,0 +1,351 @@
+#include "bgpd/api/bgp_service.h"
+
+#include <grpcpp/grpcpp.h>
+
+#include <optional>
+#include <set>
+
+#include "bgpd/api/community_filter.h"
+#include "bgpd/api/stream_writers.h"
+#include "bgpd/config/config.h"
+#include "bgpd/log/log.h"
+#include "bgpd/version.h"
+#include "bgpd/wire/ip.h"
+
+namespace closbgp::api {
+namespace {
+
+namespace pb = closbgp::v1;
+
+// A configuration a client sends to be checked; config files are a few
+// kilobytes, a fabric's largest a few hundred.
+constexpr size_t kMaxConfigText = 1 << 20;
+
+class Handlers final : public Service {
+ public:
+  Handlers(asio::io_context& main, const Backend& backend, Control& control, EventBus& events)
+      : main_(main), backend_(backend), control_(control), events_(events) {}
+
+  CallerRegistry& callers() override { return callers_; }
+  void set_rules(AccessRules rules) override { rules_ = std::move(rules); }
+
+  grpc::ServerWriteReactor<pb::Event>* WatchEvents(grpc::CallbackServerContext* ctx,
+                                                   const pb::WatchEventsRequest* req) override {
+    if (auto refused = refusal(ctx, __func__)) return new Refused<pb::Event>(*refused);
+    std::set<EventKind> kinds;
+    for (int k : req->kinds())
+      if (k >= pb::EVENT_KIND_PEER && k <= pb::EVENT_KIND_FIB)
+        kinds.insert(EventKind(k - pb::EVENT_KIND_PEER));
+    return new EventWriter(events_, std::move(kinds));
+  }
+
+  grpc::ServerUnaryReactor* GetVersion(grpc::CallbackServerContext* ctx,
+                                       const pb::GetVersionRequest*,
+                                       pb::GetVersionResponse* resp) override {
+    if (auto refused = refusal(ctx, __func__)) return finish(ctx, *refused);
+    resp->set_version(kVersion);
+    resp->set_git_commit(kGitCommit);
+    return finish(ctx, grpc::Status::OK);
+  }
+
+  grpc::ServerUnaryReactor* ShowBgpSummary(grpc::CallbackServerContext* ctx,
+                                           const pb::ShowBgpSummaryRequest*,
+                                           pb::ShowBgpSummaryResponse* resp) override {
+    if (auto refused = refusal(ctx, __func__)) return finish(ctx, *refused);
+    return answer_on_main(ctx, [this, resp] {
+      fill(backend_.summary(), *resp);
+      return grpc::Status::OK;
+    });
+  }
+
+  grpc::ServerWriteReactor<pb::Route>* ShowRoutes(grpc::CallbackServerContext* ctx,
+                                                  const pb::ShowRoutesRequest* req) override {
+    if (auto refused = refusal(ctx, __func__)) return new Refused<pb::Route>(*refused);
+    auto filter = community_filter(req->community());
+    if (!filter)
+      return new Refused<pb::Route>(
+          grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, filter.error()));
+    return new SnapshotWriter<pb::Route>(
+        main_, requested_prefixes(req->prefix(), req->longer_prefixes(), req->longest_match()),
+        [this, filter = *filter](const rib::PrefixQuery& query) {
+          return kept(std::expected<std::vector<RouteView>, ControlError>(backend_.routes(query)),
+                      filter);
+        });
+  }
+
+  grpc::ServerUnaryReactor* ShowRoute(grpc::CallbackServerContext* ctx,
+                                      const pb::ShowRouteRequest* req,
+                                      pb::RouteDetail* resp) override {
+    if (auto refused = refusal(ctx, __func__)) return finish(ctx, *refused);
+    auto query = requested_prefixes(req->prefix(), false, req->longest_match());
+    if (!query) return finish(ctx, grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, query.error()));
+    if (!query->prefix)
+      return finish(ctx, grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "no prefix given"));
+    return answer_on_main(ctx, [this, resp, query = *query] {
+      auto detail = backend_.route_detail(query);
+      if (!detail) return status(detail.error());
+      fill(*detail, *resp);
+      return grpc::Status::OK;
+    });
+  }
+
+  grpc::ServerWriteReactor<pb::Route>* ShowAdjRib(grpc::CallbackServerContext* ctx,
+                                                  const pb::ShowAdjRibRequest* req) override {
+    if (auto refused = refusal(ctx, __func__)) return new Refused<pb::Route>(*refused);
+    auto filter = community_filter(req->community());
+    if (!filter)
+      return new Refused<pb::Route>(
+          grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, filter.error()));
+    return new SnapshotWriter<pb::Route>(
+        main_, requested_prefixes(req->prefix(), req->longer_prefixes(), req->longest_match()),
+        [this, neighbor = req->neighbor(),
+         out = req->direction() == pb::ShowAdjRibRequest::DIRECTION_OUT,
+         filter = *filter](const rib::PrefixQuery& query) {
+          return kept(backend_.adj_rib(neighbor, out, query), filter);
+        });
+  }
+
+  grpc::ServerWriteReactor<pb::FibRoute>* ShowFib(grpc::CallbackServerContext* ctx,
+                                                  const pb::ShowFibRequest* req) override {
+    if (auto refused = refusal(ctx, __func__)) return new Refused<pb::FibRoute>(*refused);
+    return new SnapshotWriter<pb::FibRoute>(main_, requested_prefixes(req->prefix(), false, false),
+                                            [this](const rib::PrefixQuery& query) {
+                                              auto routes = backend_.fib_routes();
+                                              if (routes && query.prefix)
+                                                std::erase_if(*routes, [&](const FibRouteView& r) {
+                                                  return r.prefix != query.prefix->to_string();
+                                                });
+                                              return routes;
+                                            });
+  }
+
+  grpc::ServerUnaryReactor* ShowNeighbor(grpc::CallbackServerContext* ctx,
+                                         const pb::ShowNeighborRequest* req,
+                                         pb::PeerSummary* resp) override {
+    if (auto refused = refusal(ctx, __func__)) return finish(ctx, *refused);
+    return answer_on_main(ctx, [this, req, resp] {
+      auto p = backend_.neighbor(req->neighbor());
+      if (!p) return status(p.error());
+      fill(*p, resp);
+      return grpc::Status::OK;
+    });
+  }
+
+  grpc::ServerUnaryReactor* ResetNeighbor(grpc::CallbackServerContext* ctx,
+                                          const pb::ResetNeighborRequest* req,
+                                          pb::NeighborActionResponse* resp) override {
+    if (auto refused = refusal(ctx, __func__)) return finish(ctx, *refused);
+    return on_main(ctx, resp,
+                   [this, req] { return control_.reset_neighbor(req->neighbor(), req->soft()); });
+  }
+
+  grpc::ServerUnaryReactor* ShutdownNeighbor(grpc::CallbackServerContext* ctx,
+                                             const pb::ShutdownNeighborRequest* req,
+                                             pb::NeighborActionResponse* resp) override {
+    if (auto refused = refusal(ctx, __func__)) return finish(ctx, *refused);
+    return on_main(ctx, resp, [this, req] {
+      return control_.set_neighbor_enabled(req->neighbor(), false, req->message());
+    });
+  }
+
+  grpc::ServerUnaryReactor* EnableNeighbor(grpc::CallbackServerContext* ctx,
+                                           const pb::EnableNeighborRequest* req,
+                                           pb::NeighborActionResponse* resp) override {
+    if (auto refused = refusal(ctx, __func__)) return finish(ctx, *refused);
+    return on_main(ctx, resp, [this, req] {
+      return control_.set_neighbor_enabled(req->neighbor(), true, "");
+    });
+  }
+
+  grpc::ServerUnaryReactor* ValidateConfig(grpc::CallbackServerContext* ctx,
+                                           const pb::ValidateConfigRequest* req,
+                                           pb::ValidateConfigResponse* resp) override {
+    if (auto refused = refusal(ctx, __func__)) return finish(ctx, *refused);
+    if (!req->path().empty()) {
+      log::get("api")->warn(
+          "ValidateConfig naming the path {:?} refused: the daemon reads no file for a client",
+          req->path());
+      return finish(ctx, grpc::Status(grpc::StatusCode::PERMISSION_DENIED,
+                                      "the daemon reads no file on a client's behalf: send the "
+                                      "file's text (closctl config validate FILE does)"));
+    }
+    if (req->has_text() && req->text().size() > kMaxConfigText)
+      return finish(ctx,
+                    grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                                 "configuration text of " + std::to_string(req->text().size()) +
+                                     " bytes: the limit is 1 MiB"));
+    if (req->has_text()) {
+      // Pure work on a client's text: here, on gRPC's thread, so that a
+      // large or hostile text never holds up routing on the main loop.
+      auto c = config::parse_config(req->text(), req->name().empty() ? "request" : req->name(),
+                                    config::Files::Leave);
+      if (!c)
+        return finish(ctx, grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, c.error().to_string()));
+      resp->set_summary(config::summary(*c));
+      return finish(ctx, grpc::Status::OK);
+    }
+    return answer_on_main(ctx, [this, resp] {
+      auto r = control_.validate_running_config();
+      if (!r) return status(r.error());
+      resp->set_summary(*r);
+      return grpc::Status::OK;
+    });
+  }
+
+  grpc::ServerUnaryReactor* SetDrainState(grpc::CallbackServerContext* ctx,
+                                          const pb::SetDrainStateRequest* req,
+                                          pb::SetDrainStateResponse* resp) override {
+    if (auto refused = refusal(ctx, __func__)) return finish(ctx, *refused);
+    return on_main(ctx, resp,
+                   [this, req] { return control_.set_drain(req->state(), req->neighbor()); });
+  }
+
+  grpc::ServerUnaryReactor* AddRoute(grpc::CallbackServerContext* ctx,
+                                     const pb::AddRouteRequest* req,
+                                     pb::RouteChangeResponse* resp) override {
+    if (auto refused = refusal(ctx, __func__)) return finish(ctx, *refused);
+    return on_main(ctx, resp, [this, req] {
+      return control_.add_route(req->prefix(),
+                                {req->communities().begin(), req->communities().end()},
+                                {req->large_communities().begin(), req->large_communities().end()},
+                                req->has_med() ? std::optional(req->med()) : std::nullopt);
+    });
+  }
+
+  grpc::ServerUnaryReactor* DeleteRoute(grpc::CallbackServerContext* ctx,
+                                        const pb::DeleteRouteRequest* req,
+                                        pb::RouteChangeResponse* resp) override {
+    if (auto refused = refusal(ctx, __func__)) return finish(ctx, *refused);
+    return on_main(ctx, resp, [this, req] { return control_.delete_route(req->prefix()); });
+  }
+
+  grpc::ServerUnaryReactor* ConfirmConfig(grpc::CallbackServerContext* ctx,
+                                          const pb::ConfirmConfigRequest*,
+                                          pb::ConfirmConfigResponse* resp) override {
+    if (auto refused = refusal(ctx, __func__)) return finish(ctx, *refused);
+    return on_main(ctx, resp, [this] { return control_.confirm_config(); });
+  }
+
+  grpc::ServerWriteReactor<pb::MrtChunk>* DumpRib(grpc::CallbackServerContext* ctx,
+                                                  const pb::DumpRibRequest* req) override {
+    if (auto refused = refusal(ctx, __func__)) return new Refused<pb::MrtChunk>(*refused);
+    std::optional<wire::Family> family;
+    for (auto f : wire::kAllFamilies)
+      if (req->table() == wire::family_name(f)) family = f;
+    if (!req->table().empty() && !family)
+      return new Refused<pb::MrtChunk>(
+          grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                       "table '" + req->table() + "': ipv4-unicast or ipv6-unicast (empty: both)"));
+    return new MrtWriter(main_, [this, family] { return backend_.mrt_dump(family); });
+  }
+
+  grpc::ServerUnaryReactor* ShowRunningConfig(grpc::CallbackServerContext* ctx,
+                                              const pb::ShowRunningConfigRequest*,
+                                              pb::ShowRunningConfigResponse* resp) override {
+    if (auto refused = refusal(ctx, __func__)) return finish(ctx, *refused);
+    return answer_on_main(ctx, [this, resp] {
+      auto view = backend_.running_config();
+      resp->set_yaml(std::move(view.yaml));
+      resp->set_source(std::move(view.source));
+      return grpc::Status::OK;
+    });
+  }
+
+  // Levels are the logging module's own, safe from any thread: no need
+  // for the main loop.
+  grpc::ServerUnaryReactor* SetLogLevel(grpc::CallbackServerContext* ctx,
+                                        const pb::SetLogLevelRequest* req,
+                                        pb::SetLogLevelResponse* resp) override {
+    if (auto refused = refusal(ctx, __func__)) return finish(ctx, *refused);
+    auto was = log::set_module_level(req->module(), req->level());
+    if (!was) return finish(ctx, grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, was.error()));
+    resp->set_result(req->module() + ": " + req->level() + " (was " + *was + ")");
+    log::get("api")->info("log level {} set by {}", resp->result(), callers_.of(*ctx).describe());
+    return finish(ctx, grpc::Status::OK);
+  }
+
+  grpc::ServerUnaryReactor* ShowBmp(grpc::CallbackServerContext* ctx, const pb::ShowBmpRequest*,
+                                    pb::ShowBmpResponse* resp) override {
+    if (auto refused = refusal(ctx, __func__)) return finish(ctx, *refused);
+    return answer_on_main(ctx, [this, resp] {
+      fill(backend_.bmp(), *resp);
+      return grpc::Status::OK;
+    });
+  }
+
+  grpc::ServerUnaryReactor* ReloadConfig(grpc::CallbackServerContext* ctx,
+                                         const pb::ReloadConfigRequest* req,
+                                         pb::ReloadConfigResponse* resp) override {
+    if (auto refused = refusal(ctx, __func__)) return finish(ctx, *refused);
+    return answer_on_main(ctx, [this, resp, confirm = req->confirm_seconds()] {
+      auto r = control_.reload_config(confirm);
+      if (!r) return status(r.error());
+      for (const auto& c : *r) resp->add_changes(c);
+      return grpc::Status::OK;
+    });
+  }
+
+ private:
+  // Why the caller may not make this call, if it may not; logged, since a
+  // refusal is what an operator needs to see when a script stops working.
+  std::optional<grpc::Status> refusal(grpc::CallbackServerContext* ctx, std::string_view rpc) {
+    const Caller caller = callers_.of(*ctx);
+    const Role has = rules_.role_of(caller), needs = required_role(rpc);
+    if (allows(has, needs)) return std::nullopt;
+    log::get("api")->warn("refused {} to {}: it needs the {} role, the caller has {}", rpc,
+                          caller.describe(), to_string(needs), to_string(has));
+    return grpc::Status(grpc::StatusCode::PERMISSION_DENIED,
+                        std::string(rpc) + " needs the " + to_string(needs) +
+                            " role (docs/security.md says how to grant it)");
+  }
+
+  // The routes `filter` keeps, or the error.
+  static std::expected<std::vector<RouteView>, ControlError> kept(
+      std::expected<std::vector<RouteView>, ControlError> routes, const CommunityFilter& filter) {
+    if (routes) std::erase_if(*routes, [&](const RouteView& r) { return !filter.keeps(r); });
+    return routes;
+  }
+
+  static grpc::ServerUnaryReactor* finish(grpc::CallbackServerContext* ctx,
+                                          const grpc::Status& status) {
+    auto* reactor = ctx->DefaultReactor();
+    reactor->Finish(status);
+    return reactor;
+  }
+
+  // Runs `work` (which fills the response from the backend, or says why
+  // it cannot) on the main loop, and finishes the call with its status.
+  template <class Work>
+  grpc::ServerUnaryReactor* answer_on_main(grpc::CallbackServerContext* ctx, Work work) {
+    auto* reactor = ctx->DefaultReactor();
+    asio::post(main_, [reactor, work] { reactor->Finish(work()); });
+    return reactor;
+  }
+
+  // Runs `action` on the main loop; its text goes into `resp->result`.
+  template <class Resp, class Action>
+  grpc::ServerUnaryReactor* on_main(grpc::CallbackServerContext* ctx, Resp* resp, Action action) {
+    return answer_on_main(ctx, [resp, action] {
+      auto r = action();
+      if (!r) return status(r.error());
+      resp->set_result(*r);
+      return grpc::Status::OK;
+    });
+  }
+
+  asio::io_context& main_;
+  const Backend& backend_;
+  Control& control_;
+  EventBus& events_;
+  CallerRegistry callers_;
+  AccessRules rules_;
+};
+
+}  // namespace
+
+std::unique_ptr<Service> make_service(asio::io_context& main, const Backend& backend,
+                                      Control& control, EventBus& events) {
+  return std::make_unique<Handlers>(main, backend, control, events);
+}
+
+}  // namespace closbgp::api
