@@ -213,6 +213,7 @@ struct Bmp {
 struct MrtFeed {
   std::string file;
   uint32_t interval = 0;  // seconds
+  bool sent = false;      // updates: what we send too (BGP4MP_MESSAGE_AS4_LOCAL)
   friend bool operator==(const MrtFeed&, const MrtFeed&) = default;
 };
 struct Mrt {

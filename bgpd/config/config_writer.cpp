@@ -219,7 +219,10 @@ std::string running_config_yaml(const Config& c) {
   if (!c.metrics.listen.empty()) root["metrics"]["listen"] = c.metrics.listen;
   root["logging"] = logging(c.logging);
   if (!c.bmp.collectors.empty()) root["bmp"] = bmp(c.bmp);
-  if (c.mrt.updates) root["mrt"]["updates"] = mrt_feed(*c.mrt.updates, "rotate-interval");
+  if (c.mrt.updates) {
+    root["mrt"]["updates"] = mrt_feed(*c.mrt.updates, "rotate-interval");
+    root["mrt"]["updates"]["sent"] = c.mrt.updates->sent;
+  }
   if (c.mrt.rib) root["mrt"]["rib"] = mrt_feed(*c.mrt.rib, "interval");
   if (c.redistribute.connected_route_map.empty())
     root["redistribute"]["connected"] = c.redistribute.connected;

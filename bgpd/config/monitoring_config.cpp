@@ -29,8 +29,10 @@ BmpCollector parse_collector(const YAML::Node& n, const std::string& path) {
 }
 
 MrtFeed parse_feed(const YAML::Node& n, const std::string& path, const char* interval_key,
-                   uint32_t default_interval, Files files, const std::string& source) {
-  Section s(n, path, {"file", interval_key});
+                   uint32_t default_interval, Files files, const std::string& source,
+                   std::set<std::string> more_keys = {}) {
+  more_keys.insert({"file", interval_key});
+  Section s(n, path, std::move(more_keys));
   if (!s.has("file")) fail(n, s.key_path("file"), "is required");
   MrtFeed f{scalar(s.get("file"), s.key_path("file")), default_interval};
   if (f.file.empty() || f.file.ends_with("/"))
@@ -72,8 +74,12 @@ std::string expand_time(const std::string& pattern, std::time_t t) {
 Mrt parse_mrt(const YAML::Node& n, Files files, const std::string& source) {
   Section s(n, "mrt", {"updates", "rib"});
   Mrt m;
-  if (s.has("updates"))
-    m.updates = parse_feed(s.get("updates"), "mrt.updates", "rotate-interval", 300, files, source);
+  if (s.has("updates")) {
+    const auto n_updates = s.get("updates");
+    m.updates =
+        parse_feed(n_updates, "mrt.updates", "rotate-interval", 300, files, source, {"sent"});
+    if (n_updates["sent"]) m.updates->sent = boolean(n_updates["sent"], "mrt.updates.sent");
+  }
   if (s.has("rib")) m.rib = parse_feed(s.get("rib"), "mrt.rib", "interval", 3600, files, source);
   return m;
 }

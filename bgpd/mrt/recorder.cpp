@@ -104,6 +104,19 @@ void Recorder::routes_received(const session::Peer& p, const wire::UpdateMessage
   updates_->write(now, std::move(out), 1);
 }
 
+// What the advertiser wrote, one BGP4MP_MESSAGE_AS4_LOCAL per message.
+void Recorder::updates_sent(const session::Peer& p, std::span<const uint8_t> messages) {
+  if (!updates_ || !config_.updates->sent) return;
+  auto it = up_.find(p.id());
+  if (it == up_.end()) return;
+  const uint32_t now = unix_now();
+  std::vector<uint8_t> out;
+  const size_t count = wire::for_each_message(messages, [&](std::span<const uint8_t> m) {
+    wire::mrt::bgp4mp_message(now, it->second.fields, m, out, true);
+  });
+  updates_->write(now, std::move(out), count);
+}
+
 void Recorder::arm_rib_dump() {
   rib_timer_.cancel();
   if (!config_.rib) return;

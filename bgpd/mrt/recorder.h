@@ -35,6 +35,7 @@ class Recorder final : public session::RouteMonitor {
   void peer_up(const session::Peer& p) override;
   void peer_down(const session::Peer& p) override;
   void routes_received(const session::Peer& p, const wire::UpdateMessage& update) override;
+  void updates_sent(const session::Peer& p, std::span<const uint8_t> messages) override;
   void policy_applied(const session::Peer&) override {}
   void best_changed(std::span<const wire::Prefix>) override {}
   std::vector<std::string> reconfigure(const config::Config& next) override;

@@ -13,6 +13,8 @@ void Advertiser::advertise(rib::SourceId to, const rib::Advertisement& what) {
   std::vector<uint8_t> out;
   const size_t messages = rib::encode(
       what, [&p](wire::Family f) { return p.next_hop_self(f); }, n->encode_context(), out);
+  if (monitors_)
+    for (auto* m : *monitors_) m->updates_sent(p, out);
   p.send(std::move(out), messages);
 }
 

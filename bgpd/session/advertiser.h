@@ -6,6 +6,7 @@
 #include <unordered_map>
 
 #include "bgpd/session/peer.h"
+#include "bgpd/session/route_monitor.h"
 #include "rib/advertisement.h"
 
 namespace closbgp::session {
@@ -16,10 +17,14 @@ class Advertiser final : public rib::AdvertisementSink {
   void add(Peer& p) { peers_[p.id()] = &p; }
   void remove(const Peer& p) { peers_.erase(p.id()); }
 
+  // Who is shown what is sent (the RIB driver's monitors; they outlive it).
+  void set_monitors(const std::vector<RouteMonitor*>* monitors) { monitors_ = monitors; }
+
   void advertise(rib::SourceId to, const rib::Advertisement& what) override;
 
  private:
   std::unordered_map<rib::SourceId, Peer*> peers_;
+  const std::vector<RouteMonitor*>* monitors_ = nullptr;
 };
 
 // What the engine needs to know of an established session.

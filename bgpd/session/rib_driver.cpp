@@ -10,7 +10,9 @@ RibDriver::RibDriver(asio::io_context& io, rib::RibOptions options, fib::Fib* fi
       fib_(fib),
       rib_(std::move(options)),
       fib_link_(io, fib),
-      pause_peers_(std::move(pause_peers)) {}
+      pause_peers_(std::move(pause_peers)) {
+  advertiser_.set_monitors(&monitors_);
+}
 
 void RibDriver::listen_to_fib() {
   fib_link_.report_installed([this](std::vector<wire::Prefix> prefixes, uint64_t through) {
@@ -58,11 +60,12 @@ void RibDriver::peer_established(Peer& p) {
   if (policy.default_originate)
     neighbor_log(spdlog::level::info, p.identity().name,
                  "originating the default route (default-originate)");
+  // Monitors first: the table the engine sends it at once is theirs to see.
+  for (auto* m : monitors_) m->peer_up(p);
   rib_.session_up(p.source(), member_of(p), policy, advertiser_);
   neighbor_log(spdlog::level::debug, p.identity().name, "in an update group of {}",
                rib_.group_size(p.id()));
   if (observer_) observer_->peer_changed(p, "established", "AS " + std::to_string(n.peer_as));
-  for (auto* m : monitors_) m->peer_up(p);
   schedule_flush();
 }
 

@@ -3,6 +3,7 @@
 // each change, so that it reads the engine's state as it now is.
 #pragma once
 
+#include <cstdint>
 #include <span>
 #include <string>
 #include <vector>
@@ -19,7 +20,8 @@ class Peer;
 class RouteMonitor {
  public:
   virtual ~RouteMonitor() = default;
-  // Its session reached Established (the engine has it as a source).
+  // Its session reached Established; the engine is told next (and sends
+  // it the table at once).
   virtual void peer_up(const Peer& p) = 0;
   // Its session went down (Peer::last_down() says why); its paths are
   // withdrawn, or kept stale across a graceful restart.
@@ -29,6 +31,9 @@ class RouteMonitor {
   virtual void routes_received(const Peer& p, const wire::UpdateMessage& update) = 0;
   // Everything it sent went through import policy again.
   virtual void policy_applied(const Peer& p) = 0;
+  // Whole UPDATEs about to be written to its session (an MRT file keeps
+  // them); most monitors have no use for them.
+  virtual void updates_sent(const Peer& /*p*/, std::span<const uint8_t> /*messages*/) {}
   // These prefixes' best path changed in the Loc-RIB.
   virtual void best_changed(std::span<const wire::Prefix> prefixes) = 0;
   // A reload changed its part of the configuration; returns what it did.

@@ -1,6 +1,7 @@
 #include "bgpd/wire/bmp.h"
 
 #include "bgpd/wire/bytes.h"
+#include "bgpd/wire/codec.h"
 
 namespace closbgp::wire::bmp {
 namespace {
@@ -15,7 +16,6 @@ enum class Type : uint8_t {
 };
 
 constexpr uint8_t kFlagV = 0x80, kFlagL = 0x40;
-constexpr size_t kBgpHeaderLength = 19;
 
 // The common header around what `body` writes.
 template <typename Body>
@@ -112,17 +112,12 @@ void peer_down(const PeerHeader& peer, DownReason reason, std::span<const uint8_
 
 void route_monitoring(const PeerHeader& peer, std::span<const uint8_t> updates,
                       std::vector<uint8_t>& out) {
-  Reader r(updates);
-  while (r.remaining() >= kBgpHeaderLength) {
-    const uint8_t* at = r.here();
-    const size_t length = size_t(at[16]) << 8 | at[17];
-    std::span<const uint8_t> pdu;
-    if (length < kBgpHeaderLength || !r.take(length, pdu)) return;  // not ours to send
+  for_each_message(updates, [&](std::span<const uint8_t> pdu) {
     message(Type::RouteMonitoring, out, [&](Writer& w) {
       per_peer(w, peer);
       w.bytes(pdu);
     });
-  }
+  });
 }
 
 void statistics(const PeerHeader& peer, std::span<const Stat> stats, std::vector<uint8_t>& out) {

@@ -209,4 +209,18 @@ std::expected<std::vector<uint8_t>, std::string> encode(const Message& message,
   return out;
 }
 
+size_t for_each_message(std::span<const uint8_t> messages,
+                        const std::function<void(std::span<const uint8_t>)>& f) {
+  size_t count = 0;
+  Reader r(messages);
+  while (r.remaining() >= kHeaderSize) {
+    const size_t length = size_t(r.here()[16]) << 8 | r.here()[17];
+    std::span<const uint8_t> message;
+    if (length < kHeaderSize || !r.take(length, message)) break;
+    f(message);
+    ++count;
+  }
+  return count;
+}
+
 }  // namespace closbgp::wire

@@ -10,6 +10,7 @@
 #include <bitset>
 #include <cstdint>
 #include <expected>
+#include <functional>
 #include <span>
 #include <string>
 #include <vector>
@@ -70,5 +71,11 @@ size_t encode_announce(const PathAttributes& attributes, const MpNextHop& next_h
 size_t encode_withdraw(Family family, std::span<const Nlri> nlri, const EncodeContext& ctx,
                        std::vector<uint8_t>& out);
 void encode_end_of_rib(Family family, std::vector<uint8_t>& out);
+
+// Hands `f` each whole message of `messages` (back to back, as the
+// encoders above append them), by its header's length; stops at a
+// truncated one. Returns how many.
+size_t for_each_message(std::span<const uint8_t> messages,
+                        const std::function<void(std::span<const uint8_t>)>& f);
 
 }  // namespace closbgp::wire

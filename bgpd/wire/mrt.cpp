@@ -9,7 +9,7 @@ namespace {
 
 constexpr uint16_t kTableDumpV2 = 13, kBgp4mp = 16;
 constexpr uint16_t kPeerIndexTable = 1, kRibIpv4Unicast = 2, kRibIpv6Unicast = 4;
-constexpr uint16_t kStateChangeAs4 = 5, kMessageAs4 = 4;
+constexpr uint16_t kStateChangeAs4 = 5, kMessageAs4 = 4, kMessageAs4Local = 7;
 
 // The common header around what `body` writes.
 template <typename Body>
@@ -94,8 +94,8 @@ void rib(uint32_t timestamp, uint32_t sequence, const Prefix& prefix,
 }
 
 void bgp4mp_message(uint32_t timestamp, const Session& s, std::span<const uint8_t> message,
-                    std::vector<uint8_t>& out) {
-  record(timestamp, kBgp4mp, kMessageAs4, out, [&](Writer& w) {
+                    std::vector<uint8_t>& out, bool sent) {
+  record(timestamp, kBgp4mp, sent ? kMessageAs4Local : kMessageAs4, out, [&](Writer& w) {
     session_fields(w, s);
     w.bytes(message);
   });

@@ -44,9 +44,10 @@ struct Session {
   IpAddress peer_address, local_address;
 };
 // BGP4MP_MESSAGE_AS4: one whole BGP message (header included) as it was
-// received on the session.
+// received on the session; with `sent`, BGP4MP_MESSAGE_AS4_LOCAL: one the
+// local router sent.
 void bgp4mp_message(uint32_t timestamp, const Session& s, std::span<const uint8_t> message,
-                    std::vector<uint8_t>& out);
+                    std::vector<uint8_t>& out, bool sent = false);
 // BGP4MP_STATE_CHANGE_AS4; states as RFC 6396 numbers them (1 Idle ... 6
 // Established).
 void bgp4mp_state_change(uint32_t timestamp, const Session& s, uint16_t old_state,

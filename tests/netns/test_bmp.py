@@ -42,7 +42,7 @@ bmp:
   collectors: [{{address: 127.0.0.1, port: {PMBMPD_PORT}, name: pmacct}}]
   statistics-interval: 1
 mrt:
-  updates: {{file: "updates.%Y%m%d.%H%M"}}
+  updates: {{file: "updates.%Y%m%d.%H%M", sent: true}}
   rib: {{file: "rib.%H%M%S", interval: 1}}
 """
 
@@ -183,8 +183,8 @@ def bgpdump(ns, path):
 def check_mrt_files(ns, tmp):
     """The MRT files beside the config (relative names): bgpdump reads in
     the BGP4MP file every UPDATE FRR sent (the prefix route-map-in denied
-    too: they are as received) and the session's state changes, and in a
-    RIB file the Loc-RIB."""
+    too: they are as received), what we sent it, and the session's state
+    changes, and in a RIB file the Loc-RIB."""
     updates = sorted(tmp.glob("updates.*"))
     assert updates, list(tmp.iterdir())
     lines = [line for u in updates for line in bgpdump(ns, u)]
@@ -193,6 +193,9 @@ def check_mrt_files(ns, tmp):
     assert any(line.startswith("BGP4MP") and "|STATE|" in line and line.endswith("|5|6")
                for line in lines), lines
     assert any("|STATE|" in line and line.endswith("|6|1") for line in lines), lines
+    # sent: true: what we sent FRR, as BGP4MP_MESSAGE_AS4_LOCAL.
+    ours = [f for f in (line.split("|") for line in lines) if f[0] == "BGP4MP_LOCAL" and f[2] == "A"]
+    assert any(f[5] == "10.0.0.11/32" and f[6] == "65101" for f in ours), lines
     ribs = sorted(tmp.glob("rib.*"))
     assert ribs, list(tmp.iterdir())
     # A dump taken while FRR's routes were in.

@@ -67,10 +67,13 @@ TEST(BmpConfig, MistakesAreRefusedWithTheirLine) {
 
 TEST(MrtConfig, FeedsAndWhereTheirFilesGo) {
   const std::string dir = ::testing::TempDir();
-  const Config c = parsed("asn: 1\nrouter-id: 10.0.0.1\nmrt:\n  updates: {file: " + dir +
-                          "updates.%Y%m%d.%H%M}\n  rib: {file: rib.%H%M, interval: 600}\n");
+  const Config c =
+      parsed("asn: 1\nrouter-id: 10.0.0.1\nmrt:\n  updates: {file: " + dir +
+             "updates.%Y%m%d.%H%M, sent: true}\n  rib: {file: rib.%H%M, interval: 600}\n");
   ASSERT_TRUE(c.mrt.updates && c.mrt.rib);
   EXPECT_EQ(c.mrt.updates->interval, 300u);
+  EXPECT_TRUE(c.mrt.updates->sent);
+  EXPECT_FALSE(c.mrt.rib->sent);
   EXPECT_EQ(c.mrt.rib->interval, 600u);
   EXPECT_EQ(expand_time("updates.%Y%m%d.%H%M", 1796432400), "updates.20261205.0100");
   // Relative: under systemd's LogsDirectory, else beside the config file.

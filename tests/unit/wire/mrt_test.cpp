@@ -82,6 +82,11 @@ TEST(Mrt, Bgp4mpRecordsCarryTheSessionAndTheMessage) {
                            " 0000fde8 fa56ea00 0007 0002"
                            " fe800000000000000000000000000001 fe800000000000000000000000000002"
                            " ffffffffffffffffffffffffffffffff 0013 04"));
+  // What we sent: BGP4MP_MESSAGE_AS4_LOCAL, the same fields.
+  std::vector<uint8_t> local;
+  mrt::bgp4mp_message(1700000000, session, keepalive, local, true);
+  EXPECT_EQ(u16_at(local, 6), 7);
+  EXPECT_TRUE(std::equal(out.begin() + 8, out.end(), local.begin() + 8));
   out.clear();
   const mrt::Session v4{65000, 65101, 0, *IpAddress::parse("192.0.2.1"),
                         *IpAddress::parse("192.0.2.2")};

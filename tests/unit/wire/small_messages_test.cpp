@@ -66,3 +66,22 @@ TEST(SmallMessages, UnknownRefreshSubtypeIsDecodedForTheSessionToIgnore) {
 
 }  // namespace
 }  // namespace closbgp::wire
+
+namespace closbgp::wire {
+namespace {
+
+TEST(SmallMessages, ForEachMessageSplitsByHeaderLength) {
+  const auto keepalive = test::hex("ffffffffffffffffffffffffffffffff 0013 04");
+  std::vector<uint8_t> two = keepalive;
+  encode_end_of_rib(Family::Ipv4Unicast, two);
+  std::vector<size_t> lengths;
+  EXPECT_EQ(for_each_message(two, [&](std::span<const uint8_t> m) { lengths.push_back(m.size()); }),
+            2u);
+  EXPECT_EQ(lengths, (std::vector<size_t>{19, 23}));
+  // A truncated message ends the walk.
+  two.pop_back();
+  EXPECT_EQ(for_each_message(two, [](std::span<const uint8_t>) {}), 1u);
+}
+
+}  // namespace
+}  // namespace closbgp::wire
