@@ -1,6 +1,7 @@
 #include "bgpd/bmp/collector.h"
 
 #include "bgpd/log/log.h"
+#include "bgpd/wire/bmp.h"
 
 namespace closbgp::bmp {
 namespace {
@@ -17,18 +18,6 @@ std::string endpoint_text(const config::BmpCollector& c) {
   const std::string host =
       c.address.is_v4() ? c.address.to_string() : "[" + c.address.to_string() + "]";
   return host + ":" + std::to_string(c.port);
-}
-
-// How many BMP messages `bytes` holds (each starts with its length).
-size_t count_messages(const std::vector<uint8_t>& bytes) {
-  size_t count = 0;
-  for (size_t at = 0; at + 6 <= bytes.size(); ++count) {
-    const size_t length = size_t(bytes[at + 1]) << 24 | size_t(bytes[at + 2]) << 16 |
-                          size_t(bytes[at + 3]) << 8 | bytes[at + 4];
-    if (length < 6) break;
-    at += length;
-  }
-  return count;
 }
 
 }  // namespace
@@ -105,7 +94,7 @@ bool Collector::send(const std::vector<uint8_t>& bytes) {
     return false;
   }
   pending_.insert(pending_.end(), bytes.begin(), bytes.end());
-  pending_messages_ += count_messages(bytes);
+  pending_messages_ += wire::bmp::for_each_message(bytes, [](std::span<const uint8_t>) {});
   write_more();
   return true;
 }

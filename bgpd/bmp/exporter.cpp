@@ -139,8 +139,7 @@ void Exporter::connected(Station& s) {
   for (const auto& [id, n] : up_) wire::bmp::peer_up(n.header, n.up, out);
   if (config_.loc_rib) loc_rib_peer_up(out);
   s.link->send(out);
-  s.sync = std::make_unique<TableSync>(speaker_.rib(),
-                                       [this](rib::SourceId id) { return up_.contains(id); });
+  s.sync = new_sync();
   for (const auto& [id, n] : up_) {
     std::vector<wire::Family> families;
     for (auto f : wire::kAllFamilies)
@@ -155,6 +154,11 @@ void Exporter::connected(Station& s) {
                  {std::begin(wire::kAllFamilies), std::end(wire::kAllFamilies)},
                  false});
   continue_sync(s.link->config().name);
+}
+
+std::unique_ptr<TableSync> Exporter::new_sync() const {
+  return std::make_unique<TableSync>(speaker_.rib(),
+                                     [this](rib::SourceId id) { return up_.contains(id); });
 }
 
 void Exporter::continue_sync(const std::string& name) {
@@ -235,9 +239,7 @@ void Exporter::policy_applied(const session::Peer& p) {
   if (!config_.post_policy || it == up_.end()) return;
   for (auto& [name, s] : stations_) {
     if (!s->link->up()) continue;
-    if (!s->sync)
-      s->sync = std::make_unique<TableSync>(speaker_.rib(),
-                                            [this](rib::SourceId id) { return up_.contains(id); });
+    if (!s->sync) s->sync = new_sync();
     s->sync->add({View::PostPolicy, p.id(), header(it->second, true), {}, true});
     continue_sync(name);
   }

@@ -56,6 +56,8 @@ class Exporter final : public session::RouteMonitor {
 
   void open(const config::BmpCollector& where);
   void connected(Station& s);
+  // Tables to send, of the neighbours still up when each batch is taken.
+  std::unique_ptr<TableSync> new_sync() const;
   // The next batches of the station's tables, while it has room.
   void continue_sync(const std::string& name);
   // To every connected station.

@@ -112,7 +112,7 @@ void peer_down(const PeerHeader& peer, DownReason reason, std::span<const uint8_
 
 void route_monitoring(const PeerHeader& peer, std::span<const uint8_t> updates,
                       std::vector<uint8_t>& out) {
-  for_each_message(updates, [&](std::span<const uint8_t> pdu) {
+  wire::for_each_message(updates, [&](std::span<const uint8_t> pdu) {
     message(Type::RouteMonitoring, out, [&](Writer& w) {
       per_peer(w, peer);
       w.bytes(pdu);
@@ -144,6 +144,22 @@ void statistics(const PeerHeader& peer, std::span<const Stat> stats, std::vector
       }
     }
   });
+}
+
+size_t for_each_message(std::span<const uint8_t> bytes,
+                        const std::function<void(std::span<const uint8_t>)>& f) {
+  constexpr size_t kCommonHeader = 6;
+  size_t count = 0;
+  Reader r(bytes);
+  while (r.remaining() >= kCommonHeader) {
+    const uint8_t* at = r.here();
+    const size_t length = size_t(at[1]) << 24 | size_t(at[2]) << 16 | size_t(at[3]) << 8 | at[4];
+    std::span<const uint8_t> message;
+    if (length < kCommonHeader || !r.take(length, message)) break;
+    f(message);
+    ++count;
+  }
+  return count;
 }
 
 }  // namespace closbgp::wire::bmp

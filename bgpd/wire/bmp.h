@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -86,5 +87,11 @@ void peer_down(const PeerHeader& peer, DownReason reason, std::span<const uint8_
 void route_monitoring(const PeerHeader& peer, std::span<const uint8_t> updates,
                       std::vector<uint8_t>& out);
 void statistics(const PeerHeader& peer, std::span<const Stat> stats, std::vector<uint8_t>& out);
+
+// Hands `f` each whole BMP message of `bytes` (back to back, as the
+// functions above append them), by its common header's length; stops at
+// a truncated one. Returns how many.
+size_t for_each_message(std::span<const uint8_t> bytes,
+                        const std::function<void(std::span<const uint8_t>)>& f);
 
 }  // namespace closbgp::wire::bmp

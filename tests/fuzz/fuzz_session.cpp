@@ -20,6 +20,7 @@
 
 #include "bgpd/bmp/route_messages.h"
 #include "bgpd/session/fsm.h"
+#include "bgpd/wire/bmp.h"
 #include "rib/attr_intern.h"
 #include "rib/rib.h"
 
@@ -73,15 +74,13 @@ std::shared_ptr<const policy::RouteMap> route_map_in() {
 void check_collector_reads(const std::vector<uint8_t>& bmp) {
   wire::DecodeContext ctx;
   ctx.ebgp = false;
-  size_t at = 0;
-  while (at < bmp.size()) {
-    check(bmp.size() - at >= 6 && bmp[at] == 3);
-    const size_t length = size_t(bmp[at + 1]) << 24 | size_t(bmp[at + 2]) << 16 |
-                          size_t(bmp[at + 3]) << 8 | bmp[at + 4];
-    check(length >= 48 && at + length <= bmp.size() && bmp[at + 5] == 0);
-    check(wire::decode(std::span(bmp).subspan(at + 48, length - 48), ctx).has_value());
-    at += length;
-  }
+  size_t whole = 0;
+  wire::bmp::for_each_message(bmp, [&](std::span<const uint8_t> m) {
+    check(m.size() >= 48 && m[0] == 3 && m[5] == 0);
+    check(wire::decode(m.subspan(48), ctx).has_value());
+    whole += m.size();
+  });
+  check(whole == bmp.size());
 }
 
 // Encodes what the engine sends, as the session layer would, and decodes it again.

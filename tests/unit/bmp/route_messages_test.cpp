@@ -32,20 +32,20 @@ struct Seen {
 
 std::vector<Seen> read(const std::vector<uint8_t>& bytes) {
   std::vector<Seen> out;
-  size_t at = 0;
-  while (at + 6 <= bytes.size()) {
-    const size_t length = size_t(bytes[at + 1]) << 24 | size_t(bytes[at + 2]) << 16 |
-                          size_t(bytes[at + 3]) << 8 | bytes[at + 4];
-    EXPECT_EQ(bytes[at], 3);
-    EXPECT_EQ(bytes[at + 5], 0);  // Route Monitoring
+  size_t whole = 0;
+  wire::bmp::for_each_message(bytes, [&](std::span<const uint8_t> m) {
+    whole += m.size();
+    EXPECT_EQ(m[0], 3);
+    EXPECT_EQ(m[5], 0);  // Route Monitoring
     Seen s;
-    s.peer_type = bytes[at + 6];
-    s.post = bytes[at + 7] & 0x40;
+    s.peer_type = m[6];
+    s.post = m[7] & 0x40;
     wire::DecodeContext ctx;
     ctx.ebgp = false;  // LOCAL_PREF is read, as a collector reads it
-    auto m = wire::decode(std::span(bytes).subspan(at + 48, length - 48), ctx);
-    EXPECT_TRUE(m) << (m ? "" : m.error().reason);
-    const auto& u = std::get<wire::UpdateMessage>(*m);
+    auto msg = wire::decode(m.subspan(48), ctx);
+    EXPECT_TRUE(msg) << (msg ? "" : msg.error().reason);
+    if (!msg) return;
+    const auto& u = std::get<wire::UpdateMessage>(*msg);
     s.end_of_rib = u.end_of_rib().has_value();
     auto names = [](const std::vector<wire::Nlri>& nlri, std::set<std::string>& into) {
       for (const auto& n : nlri) into.insert(n.prefix.to_string());
@@ -56,9 +56,8 @@ std::vector<Seen> read(const std::vector<uint8_t>& bytes) {
     if (u.mp_unreach) names(u.mp_unreach->withdrawn, s.withdrawn);
     s.local_pref = u.attributes.local_pref;
     out.push_back(std::move(s));
-    at += length;
-  }
-  EXPECT_EQ(at, bytes.size());
+  });
+  EXPECT_EQ(whole, bytes.size());
   return out;
 }
 
