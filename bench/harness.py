@@ -18,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 from lib.frr import FrrNode  # noqa: E402
-from lib.netns import BUILD, Daemon, Netns, terminate, veth  # noqa: E402
+from lib.netns import BUILD, Daemon, Netns, terminate, veth, wait_for  # noqa: E402
 from lib.peers import BirdNode, GobgpNode, gobgp_config  # noqa: E402
 
 KINDS = ("closbgpd", "bird", "frr")
@@ -236,6 +236,35 @@ def through_router(kind, tmp, count, table, sink_args=(), frr_bgpd_args=("-n",),
                 terminate(sink)
             if dut:
                 dut.stop()
+
+
+class ApiProbe:
+    """bench/api_probe.py against closbgpd in `ns`: ShowBgpSummary back to
+    back, each call's time written to a file (a pipe nobody reads while
+    the benchmark runs would fill and stop the probe)."""
+
+    def __init__(self, ns, api, tmp):
+        self.path = Path(tmp) / "api_probe.txt"
+        self.out = open(self.path, "w")
+        self.proc = ns.popen("/usr/bin/python3", str(ROOT / "bench" / "api_probe.py"), api,
+                             stdout=self.out)
+        wait_for(lambda: self.path.read_text().startswith("ready"), 10, "the API probe")
+
+    def latency(self, start, end):
+        """p50/p99/max of the calls that started within [start, end]."""
+        self.stop()
+        samples = sorted(float(ms) for t, ms in (line.split() for line in self.path.read_text().splitlines()
+                                                if line and line != "ready")
+                         if start <= float(t) <= end)
+        if not samples:
+            return {}
+        pick = lambda q: round(samples[min(len(samples) - 1, int(q * len(samples)))], 2)  # noqa: E731
+        return {"api_calls": len(samples), "api_p50_ms": pick(0.5), "api_p99_ms": pick(0.99),
+                "api_max_ms": round(samples[-1], 2)}
+
+    def stop(self):
+        terminate(self.proc)
+        self.out.close()
 
 
 def run_kinds(kinds, runs, one_run):

@@ -20,24 +20,9 @@ zebra.
     sudo /usr/bin/python3 bench/ingest.py [--routes 1000000] [--runs 3] [--only closbgpd,bird,frr]
 """
 import json
-import subprocess
 import time
 
-from harness import CONTROL_KINDS, ROOT, ratios, run_kinds, side_by_side_args, through_router, write_results
-from lib.netns import terminate
-
-
-def latency_during(probe, start, end):
-    """p50/p99 of the probe's calls that started within [start, end]."""
-    terminate(probe)
-    samples = sorted(float(ms) for t, ms in (line.split() for line in probe.stdout.read().splitlines()
-                                            if line and line != "ready")
-                     if start <= float(t) <= end)
-    if not samples:
-        return {}
-    pick = lambda q: round(samples[min(len(samples) - 1, int(q * len(samples)))], 2)  # noqa: E731
-    return {"api_calls_during_ingest": len(samples), "api_p50_ms": pick(0.5),
-            "api_p99_ms": pick(0.99), "api_max_ms": round(samples[-1], 2)}
+from harness import CONTROL_KINDS, ApiProbe, ratios, run_kinds, side_by_side_args, through_router, write_results
 
 
 def one_run(kind, count, table, tmp, api_probe=False):
@@ -46,9 +31,7 @@ def one_run(kind, count, table, tmp, api_probe=False):
         try:
             rss_before = dut.rss_mb()
             if api_probe:  # ShowBgpSummary back to back while the table flows
-                probe = dut_ns.popen("/usr/bin/python3", str(ROOT / "bench" / "api_probe.py"), dut.node.api,
-                                     stdout=subprocess.PIPE, text=True)
-                assert probe.stdout.readline().strip() == "ready"
+                probe = ApiProbe(dut_ns, dut.node.api, tmp)
             gen.go()
             done = json.loads(sink.stdout.readline())
             assert done["event"] == "complete", done
@@ -56,11 +39,11 @@ def one_run(kind, count, table, tmp, api_probe=False):
             result = {"seconds_to_sink": round(done["t"] - gen.started, 3), "rss_mb": dut.rss_mb(),
                       "peak_rss_mb": dut.peak_rss_mb(), "rss_before_mb": rss_before}
             if probe:
-                result.update(latency_during(probe, gen.started, done["t"]))
+                result.update(probe.latency(gen.started, done["t"]))
             return result
         finally:
             if probe:
-                terminate(probe)
+                probe.stop()
 
 
 def main():

@@ -4,7 +4,7 @@
 # by pass; then the report: bench/results/REPORT.md and bench/results/plots/.
 # As root, after scripts/setup.sh and scripts/build.sh.
 #
-#   bench/run.sh           the issue's sizes, 3 passes (about 25 minutes here)
+#   bench/run.sh           the issue's sizes, 3 passes (about 30 minutes here)
 #   bench/run.sh --quick   small sizes, 1 pass, into bench/results/quick/ (a few minutes)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,6 +29,7 @@ step() {
 step bench/ingest.py --routes $ingest --runs $runs --out "$out/ingest.json"
 step bench/ingest.py --routes $ingest --runs $runs --only closbgpd --api-probe \
   --out "$out/api_latency.json"
+step bench/listing.py --routes $ingest --runs $runs --out "$out/listing.json"
 step bench/fib_ingest.py --routes $ingest --runs $runs --out "$out/fib_ingest.json"
 step bench/churn.py --routes $churn --rounds $rounds --runs $runs --out "$out/churn.json"
 step bench/bmp.py --routes $ingest --runs $runs --out "$out/bmp.json"

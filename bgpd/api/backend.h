@@ -149,13 +149,26 @@ struct ControlError {
   std::string message;  // what was wrong and where (file:line: key: ...)
 };
 
+// A route listing read a page at a time on the main loop: its prefixes are
+// chosen (and sorted) when it is made, each page shows their paths as they
+// are then, so the routing loop runs between pages however long the listing.
+class RoutePages {
+ public:
+  virtual ~RoutePages() = default;
+  // The views of the next prefixes, as many as fill `max_routes` (a
+  // prefix's paths are never split; none if the prefixes lost their paths
+  // meanwhile); nullopt at the end, or once the neighbour whose table it
+  // lists is gone.
+  virtual std::optional<std::vector<RouteView>> next(size_t max_routes) = 0;
+};
+
 // Implemented by whatever owns the protocol state (the session manager).
 class Backend {
  public:
   virtual ~Backend() = default;
   virtual SummaryView summary() const = 0;
-  // The received paths `query` selects, by neighbour then prefix.
-  virtual std::vector<RouteView> routes(const rib::PrefixQuery& query) const = 0;
+  // The RIB by prefix: what `query` selects, each prefix's paths together.
+  virtual std::unique_ptr<RoutePages> routes(const rib::PrefixQuery& query) const = 0;
   // The kernel's routes of ours against the RIB's wishes, sorted by prefix;
   // an error when the FIB is disabled or the kernel cannot be read.
   virtual std::expected<std::vector<FibRouteView>, ControlError> fib_routes() const = 0;
@@ -165,7 +178,7 @@ class Backend {
   // whether the Loc-RIB took it) or, with `out`, its Adj-RIB-Out (the
   // attributes it is sent, our next hop).
   // Of those, what `query` selects, by prefix.
-  virtual std::expected<std::vector<RouteView>, ControlError> adj_rib(
+  virtual std::expected<std::unique_ptr<RoutePages>, ControlError> adj_rib(
       const std::string& neighbor, bool out, const rib::PrefixQuery& query) const = 0;
   virtual RunningConfigView running_config() const = 0;
   // A dump of the Loc-RIB as it is now (its prefixes and neighbours are

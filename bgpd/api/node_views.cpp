@@ -176,11 +176,11 @@ std::expected<PeerView, ControlError> NodeViews::neighbor(const std::string& nam
   return std::unexpected(control_error(p.error()));
 }
 
-std::vector<RouteView> NodeViews::routes(const rib::PrefixQuery& query) const {
+std::unique_ptr<RoutePages> NodeViews::routes(const rib::PrefixQuery& query) const {
   return rib_routes(speaker_, query);
 }
 
-std::expected<std::vector<RouteView>, ControlError> NodeViews::adj_rib(
+std::expected<std::unique_ptr<RoutePages>, ControlError> NodeViews::adj_rib(
     const std::string& neighbor, bool out, const rib::PrefixQuery& query) const {
   auto p = speaker_.find_peer(neighbor);
   if (!p) return std::unexpected(control_error(p.error()));

@@ -17,10 +17,10 @@ class NodeViews final : public Backend {
       : speaker_(speaker), monitoring_(monitoring), recorder_(recorder) {}
 
   SummaryView summary() const override;
-  std::vector<RouteView> routes(const rib::PrefixQuery& query) const override;
+  std::unique_ptr<RoutePages> routes(const rib::PrefixQuery& query) const override;
   std::expected<std::vector<FibRouteView>, ControlError> fib_routes() const override;
   std::expected<PeerView, ControlError> neighbor(const std::string& name) const override;
-  std::expected<std::vector<RouteView>, ControlError> adj_rib(
+  std::expected<std::unique_ptr<RoutePages>, ControlError> adj_rib(
       const std::string& neighbor, bool out, const rib::PrefixQuery& query) const override;
   RunningConfigView running_config() const override;
   std::unique_ptr<mrt::RibDump> mrt_dump(std::optional<wire::Family> family) const override;

@@ -1,6 +1,7 @@
 #include "bgpd/api/route_views.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <map>
 
 #include "policy/community.h"
@@ -55,63 +56,142 @@ RouteView received_view(const rib::Rib& rib, const std::string& name, rib::Sourc
   return v;
 }
 
-// Only what the query selects is visited, and only that is sorted.
-void append_received(const rib::Rib& rib, const std::string& name, const session::Peer& p,
-                     const rib::PrefixQuery& query, bool as_received, std::vector<RouteView>& out) {
-  const rib::AdjRibIn* in = rib.adj_rib_in(p.id());
-  if (!in) return;
-  std::vector<std::pair<wire::Prefix, const rib::Path*>> selected;
-  query.visit(in->routes(), [&](const wire::Prefix& prefix, const rib::PathRef& path) {
-    selected.emplace_back(prefix, path.get());
-  });
-  std::sort(selected.begin(), selected.end(),
-            [](const auto& a, const auto& b) { return a.first < b.first; });
-  for (const auto& [prefix, path] : selected)
-    out.push_back(received_view(rib, name, p.id(), prefix, *path, as_received));
-}
-
-}  // namespace
-
-std::vector<RouteView> rib_routes(const session::Speaker& speaker, const rib::PrefixQuery& query) {
-  const rib::Rib& rib = speaker.rib();
-  const auto& loc = rib.loc_rib().entries();
-  // An address resolves to the prefix forwarding would use: the Loc-RIB's.
-  rib::PrefixQuery selected = query;
-  if (query.longest) {
-    const auto [prefix, entry] = loc.longest_match(*query.prefix);
-    if (!entry) return {};
-    selected = rib::PrefixQuery{prefix, false};
+// A listing's prefixes, sorted once when it starts; each page looks its
+// prefixes up again, so it shows what the tables hold then.
+class SortedPages : public RoutePages {
+ public:
+  std::optional<std::vector<RouteView>> next(size_t max_routes) override {
+    if (next_ == prefixes_.size() || !begin_page()) return std::nullopt;
+    std::vector<RouteView> out;
+    while (next_ < prefixes_.size() && out.size() < max_routes) append(prefixes_[next_++], out);
+    return out;
   }
-  std::map<uint32_t, std::string> names;  // source id -> neighbour
-  std::vector<wire::Prefix> prefixes;
-  selected.visit(loc,
-                 [&](const wire::Prefix& p, const rib::LocRib::Entry&) { prefixes.push_back(p); });
-  // The paths neighbours sent that import policy or loop detection refused
-  // are only in their Adj-RIB-In: found in one pass, shown after a prefix's
-  // candidates, by neighbour.
+
+ protected:
+  void sort_prefixes() {
+    std::sort(prefixes_.begin(), prefixes_.end());
+    prefixes_.erase(std::unique(prefixes_.begin(), prefixes_.end()), prefixes_.end());
+  }
+  // Before each page: false when the listing cannot go on.
+  virtual bool begin_page() = 0;
+  virtual void append(const wire::Prefix& prefix, std::vector<RouteView>& out) = 0;
+
+  std::vector<wire::Prefix> prefixes_;
+
+ private:
+  size_t next_ = 0;
+};
+
+// One neighbour's table: `name`, as long as it is the same session's
+// neighbour (a reload may remove it, or its interface come back anew).
+class NeighborPages : public SortedPages {
+ protected:
+  NeighborPages(const session::Speaker& speaker, std::string name, const session::Peer& p)
+      : speaker_(speaker), name_(std::move(name)), id_(p.id()), peer_(&p) {}
+  bool begin_page() override {
+    auto p = speaker_.find_peer(name_);
+    peer_ = p && (*p)->id() == id_ ? *p : nullptr;
+    return peer_ != nullptr;
+  }
+
+  const session::Speaker& speaker_;
+  const std::string name_;
+  const rib::SourceId id_;
+  const session::Peer* peer_;  // valid for the page being made
+};
+
+class ReceivedPages final : public NeighborPages {
+ public:
+  ReceivedPages(const session::Speaker& speaker, std::string name, const session::Peer& p,
+                const rib::PrefixQuery& query)
+      : NeighborPages(speaker, std::move(name), p) {
+    if (const rib::AdjRibIn* in = speaker.rib().adj_rib_in(id_))
+      query.visit(in->routes(), [&](const wire::Prefix& prefix, const rib::PathRef&) {
+        prefixes_.push_back(prefix);
+      });
+    sort_prefixes();
+  }
+
+ private:
+  void append(const wire::Prefix& prefix, std::vector<RouteView>& out) override {
+    const rib::AdjRibIn* in = speaker_.rib().adj_rib_in(id_);
+    if (const rib::Path* path = in ? in->find(prefix) : nullptr)
+      out.push_back(received_view(speaker_.rib(), name_, id_, prefix, *path, true));
+  }
+};
+
+class SentPages final : public NeighborPages {
+ public:
+  SentPages(const session::Speaker& speaker, std::string name, const session::Peer& p,
+            const rib::PrefixQuery& query)
+      : NeighborPages(speaker, std::move(name), p) {
+    speaker.rib().visit_adj_rib_out(id_, query,
+                                    [&](const wire::Prefix& prefix, const wire::PathAttributes&) {
+                                      prefixes_.push_back(prefix);
+                                    });
+    sort_prefixes();
+  }
+
+ private:
+  void append(const wire::Prefix& prefix, std::vector<RouteView>& out) override {
+    speaker_.rib().visit_adj_rib_out(
+        id_, rib::PrefixQuery{prefix},
+        [&](const wire::Prefix&, const wire::PathAttributes& attributes) {
+          const auto next_hop = peer_->next_hop_self(wire::family_of(prefix.afi()));
+          out.push_back(
+              route_view(prefix, name_, next_hop.value_or(wire::MpNextHop{}), attributes));
+        });
+  }
+};
+
+// The RIB by prefix. The paths neighbours sent that import policy or loop
+// detection refused are only in their Adj-RIB-In: found in one pass when
+// the listing starts, shown after a prefix's candidates, by neighbour.
+class RibPages final : public SortedPages {
+ public:
+  RibPages(const session::Speaker& speaker, const rib::PrefixQuery& query) : speaker_(speaker) {
+    const rib::Rib& rib = speaker.rib();
+    const auto& loc = rib.loc_rib().entries();
+    // An address resolves to the prefix forwarding would use: the Loc-RIB's.
+    rib::PrefixQuery selected = query;
+    if (query.longest) {
+      const auto [prefix, entry] = loc.longest_match(*query.prefix);
+      if (!entry) return;
+      selected = rib::PrefixQuery{prefix, false};
+    }
+    selected.visit(
+        loc, [&](const wire::Prefix& p, const rib::LocRib::Entry&) { prefixes_.push_back(p); });
+    for (const auto& [name, peer] : speaker.peers()) {
+      const uint32_t id = peer->id();
+      const rib::AdjRibIn* in = rib.adj_rib_in(id);
+      // A path is left out of the Loc-RIB for a loop or by import policy:
+      // a neighbour with neither has none to show here, and its table is
+      // not looked through (most of the pause before a long listing).
+      if (in && (in->accepted() < in->received() || rib.rejected_by_policy(id) > 0))
+        selected.visit(in->routes(), [&](const wire::Prefix& p, const rib::PathRef&) {
+          if (!rib.accepted(p, id)) rejected_.push_back({p, id});
+        });
+    }
+    std::stable_sort(rejected_.begin(), rejected_.end(),
+                     [](const Rejected& a, const Rejected& b) { return a.prefix < b.prefix; });
+    for (const auto& r : rejected_) prefixes_.push_back(r.prefix);
+    sort_prefixes();
+  }
+
+ private:
   struct Rejected {
     wire::Prefix prefix;
-    const std::string* name;
     uint32_t id;
-    const rib::Path* path;
   };
-  std::vector<Rejected> rejected;
-  for (const auto& [name, peer] : speaker.peers()) {
-    names[peer->id()] = name;
-    if (const rib::AdjRibIn* in = rib.adj_rib_in(peer->id()))
-      selected.visit(in->routes(), [&](const wire::Prefix& p, const rib::PathRef& path) {
-        if (!rib.accepted(p, peer->id())) rejected.push_back({p, &name, peer->id(), path.get()});
-      });
-  }
-  std::stable_sort(rejected.begin(), rejected.end(),
-                   [](const Rejected& a, const Rejected& b) { return a.prefix < b.prefix; });
-  for (const auto& r : rejected) prefixes.push_back(r.prefix);
-  std::sort(prefixes.begin(), prefixes.end());
-  prefixes.erase(std::unique(prefixes.begin(), prefixes.end()), prefixes.end());
 
-  std::vector<RouteView> out;
-  size_t next_rejected = 0;
-  for (const auto& prefix : prefixes) {
+  bool begin_page() override {
+    names_.clear();
+    for (const auto& [name, peer] : speaker_.peers()) names_[peer->id()] = &name;
+    return true;
+  }
+
+  void append(const wire::Prefix& prefix, std::vector<RouteView>& out) override {
+    const rib::Rib& rib = speaker_.rib();
     if (const rib::LocRib::Entry* entry = rib.loc_rib().find(prefix)) {
       const auto set = entry->multipath();
       std::vector<bool> shown(entry->size());
@@ -119,7 +199,11 @@ std::vector<RouteView> rib_routes(const session::Speaker& speaker, const rib::Pr
         const rib::Path& path = entry->path(i);
         const uint32_t id = path.source.peer_id;
         const bool local = id == rib::kLocalSource;
-        RouteView v = route_view(prefix, local ? "local" : names[id],
+        const auto name = names_.find(id);
+        RouteView v = route_view(prefix,
+                                 local                  ? "local"
+                                 : name != names_.end() ? *name->second
+                                                        : "",
                                  local ? wire::unspecified_next_hop(prefix) : path.next_hop,
                                  *path.attributes);
         v.accepted = true;
@@ -132,13 +216,39 @@ std::vector<RouteView> rib_routes(const session::Speaker& speaker, const rib::Pr
       for (size_t i = 0; i < entry->size(); ++i)
         if (!shown[i]) show(i, false);
     }
-    for (; next_rejected < rejected.size() && rejected[next_rejected].prefix == prefix;
-         ++next_rejected) {
-      const Rejected& r = rejected[next_rejected];
-      out.push_back(received_view(rib, *r.name, r.id, prefix, *r.path, true));
+    for (; next_rejected_ < rejected_.size() && rejected_[next_rejected_].prefix == prefix;
+         ++next_rejected_) {
+      const Rejected& r = rejected_[next_rejected_];
+      const auto name = names_.find(r.id);
+      const rib::AdjRibIn* in = rib.adj_rib_in(r.id);
+      const rib::Path* path = in ? in->find(prefix) : nullptr;
+      if (name != names_.end() && path && !rib.accepted(prefix, r.id))
+        out.push_back(received_view(rib, *name->second, r.id, prefix, *path, true));
     }
   }
-  return out;
+
+  const session::Speaker& speaker_;
+  std::vector<Rejected> rejected_;  // by prefix
+  size_t next_rejected_ = 0;
+  std::map<uint32_t, const std::string*> names_;  // source id -> neighbour, for one page
+};
+
+}  // namespace
+
+std::unique_ptr<RoutePages> rib_routes(const session::Speaker& speaker,
+                                       const rib::PrefixQuery& query) {
+  return std::make_unique<RibPages>(speaker, query);
+}
+
+std::unique_ptr<RoutePages> received_routes(const session::Speaker& speaker,
+                                            const std::string& name, const session::Peer& p,
+                                            const rib::PrefixQuery& query) {
+  return std::make_unique<ReceivedPages>(speaker, name, p, query);
+}
+
+std::unique_ptr<RoutePages> sent_routes(const session::Speaker& speaker, const std::string& name,
+                                        const session::Peer& p, const rib::PrefixQuery& query) {
+  return std::make_unique<SentPages>(speaker, name, p, query);
 }
 
 std::optional<RouteDetailView> route_detail(const session::Speaker& speaker,
@@ -151,8 +261,9 @@ std::optional<RouteDetailView> route_detail(const session::Speaker& speaker,
     prefix = found;
   }
   const rib::PrefixQuery exact{prefix, false};
-  RouteDetailView detail{prefix.to_string(), rib_routes(speaker, exact), {}};
-  if (detail.paths.empty()) return std::nullopt;
+  auto paths = RibPages(speaker, exact).next(SIZE_MAX);
+  if (!paths || paths->empty()) return std::nullopt;
+  RouteDetailView detail{prefix.to_string(), std::move(*paths), {}};
   for (const auto& [name, peer] : speaker.peers()) {
     bool sent = false;
     speaker.rib().visit_adj_rib_out(
@@ -160,30 +271,6 @@ std::optional<RouteDetailView> route_detail(const session::Speaker& speaker,
     if (sent) detail.advertised_to.push_back(name);
   }
   return detail;
-}
-
-std::vector<RouteView> received_routes(const session::Speaker& speaker, const std::string& name,
-                                       const session::Peer& p, const rib::PrefixQuery& query) {
-  std::vector<RouteView> out;
-  append_received(speaker.rib(), name, p, query, true, out);
-  return out;
-}
-
-std::vector<RouteView> sent_routes(const session::Speaker& speaker, const std::string& name,
-                                   const session::Peer& p, const rib::PrefixQuery& query) {
-  std::vector<std::pair<wire::Prefix, RouteView>> sent;  // nothing unless established
-  speaker.rib().visit_adj_rib_out(
-      p.id(), query, [&](const wire::Prefix& prefix, const wire::PathAttributes& attributes) {
-        const auto next_hop = p.next_hop_self(wire::family_of(prefix.afi()));
-        sent.emplace_back(
-            prefix, route_view(prefix, name, next_hop.value_or(wire::MpNextHop{}), attributes));
-      });
-  std::sort(sent.begin(), sent.end(),
-            [](const auto& a, const auto& b) { return a.first < b.first; });
-  std::vector<RouteView> views;
-  views.reserve(sent.size());
-  for (auto& [prefix, view] : sent) views.push_back(std::move(view));
-  return views;
 }
 
 }  // namespace closbgp::api

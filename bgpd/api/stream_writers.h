@@ -1,15 +1,17 @@
-// The API's server-streaming reactors: a snapshot taken on the main loop and
+// The API's server-streaming reactors: pages made on the main loop and
 // written from gRPC's threads, and a watcher's live events.
 #pragma once
 
 #include <grpcpp/grpcpp.h>
 
 #include <expected>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "bgpd/api/event_bus.h"
@@ -34,72 +36,60 @@ class Refused final : public grpc::ServerWriteReactor<Msg> {
   void OnDone() override { delete this; }
 };
 
-// Streams a snapshot taken on the main loop: the views `take(query)`
-// returns for the request's prefixes, or its error (INVALID_ARGUMENT if the
-// request's prefix was not one); the writes happen on gRPC's threads.
+// Streams pages made on the main loop, each when the previous one has been
+// written: the routing loop runs between pages, and a slow client slows
+// only its own stream. `start`, on the main loop, returns what makes the
+// pages, or the status that ends the stream at once; that returns the next
+// page, or nullopt at the end.
 template <class Msg>
-class SnapshotWriter final : public grpc::ServerWriteReactor<Msg> {
+class PagedWriter final : public grpc::ServerWriteReactor<Msg> {
  public:
-  template <class Take>
-  SnapshotWriter(asio::io_context& main, RequestedPrefixes requested, Take take) {
-    asio::post(main, [this, requested = std::move(requested), take = std::move(take)] {
-      if (!requested)
-        return this->Finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, requested.error()));
-      auto views = take(*requested);
-      if (!views) return this->Finish(status(views.error()));
-      for (const auto& v : *views) fill(v, items_.emplace_back());
-      next();
-    });
-  }
-  void OnWriteDone(bool ok) override {
-    if (!ok) return this->Finish(grpc::Status(grpc::StatusCode::CANCELLED, "client went away"));
-    next();
-  }
-  void OnDone() override { delete this; }
+  using NextPage = std::function<std::optional<std::vector<Msg>>()>;
+  using Start = std::function<std::expected<NextPage, grpc::Status>()>;
 
- private:
-  void next() {
-    if (i_ == items_.size()) return this->Finish(grpc::Status::OK);
-    this->StartWrite(&items_[i_++]);
-  }
-  std::vector<Msg> items_;
-  size_t i_ = 0;
-};
-
-// Streams an MRT dump in chunks: each is encoded on the main loop (a batch
-// of prefixes, a few milliseconds) when the previous one has been written,
-// so the routing loop runs between batches and a slow client slows only
-// its own dump.
-class MrtWriter final : public grpc::ServerWriteReactor<closbgp::v1::MrtChunk> {
- public:
-  static constexpr size_t kPrefixesPerChunk = 2000;
-
-  // `start` makes the dump, on the main loop.
-  MrtWriter(asio::io_context& main, std::function<std::unique_ptr<mrt::RibDump>()> start)
-      : main_(main) {
+  PagedWriter(asio::io_context& main, Start start) : main_(main) {
     asio::post(main_, [this, start = std::move(start)] {
-      dump_ = start();
+      auto next_page = start();
+      if (!next_page) return this->Finish(next_page.error());
+      next_page_ = std::move(*next_page);
       produce();
     });
   }
   void OnWriteDone(bool ok) override {
     if (!ok) return this->Finish(grpc::Status(grpc::StatusCode::CANCELLED, "client went away"));
+    if (++written_ < page_.size()) return this->StartWrite(&page_[written_]);
     asio::post(main_, [this] { produce(); });
   }
   void OnDone() override { delete this; }
 
  private:
   void produce() {  // on the main loop
-    auto bytes = dump_->next(kPrefixesPerChunk);
-    if (bytes.empty()) return this->Finish(grpc::Status::OK);
-    chunk_.set_data(std::string(bytes.begin(), bytes.end()));
-    this->StartWrite(&chunk_);
+    auto page = next_page_();
+    if (!page) return this->Finish(grpc::Status::OK);
+    // Nothing to write (all filtered out): the next page, in a later turn.
+    if (page->empty()) return asio::post(main_, [this] { produce(); });
+    page_ = std::move(*page);
+    written_ = 0;
+    this->StartWrite(&page_[0]);
   }
 
   asio::io_context& main_;
-  std::unique_ptr<mrt::RibDump> dump_;
-  closbgp::v1::MrtChunk chunk_;
+  NextPage next_page_;
+  std::vector<Msg> page_;
+  size_t written_ = 0;
 };
+
+// The pages of `views`, one page: a listing taken whole (the kernel's
+// routes, read from the FIB's thread).
+template <class Msg, class View>
+typename PagedWriter<Msg>::NextPage one_page(std::vector<View> views) {
+  return [views = std::move(views), done = false]() mutable -> std::optional<std::vector<Msg>> {
+    if (std::exchange(done, true)) return std::nullopt;
+    std::vector<Msg> page(views.size());
+    for (size_t i = 0; i < views.size(); ++i) fill(views[i], page[i]);
+    return page;
+  };
+}
 
 // Streams a watcher's events until the client cancels. Events are queued
 // on the main loop (EventBus::publish wakes us there) and written from

@@ -70,9 +70,18 @@ template <class Req, class Msg>
 using StreamMethod = std::unique_ptr<grpc::ClientReader<Msg>> (pb::BgpService::Stub::*)(
     grpc::ClientContext*, const Req&);
 
-// A server stream, each message handed to `out` as it arrives; the exit code.
-template <class Req, class Msg>
-int stream(const ClientOptions& opts, StreamMethod<Req, Msg> method, const Req& req,
+// The rows one streamed message carries: itself, or a page's routes.
+template <class Msg>
+void rows(const Msg& m, Listing<Msg>& out) {
+  out.row(m);
+}
+inline void rows(const pb::RoutePage& page, Listing<pb::Route>& out) {
+  for (const auto& r : page.routes()) out.row(r);
+}
+
+// A server stream, each row handed to `out` as it arrives; the exit code.
+template <class Req, class Wire, class Msg>
+int stream(const ClientOptions& opts, StreamMethod<Req, Wire> method, const Req& req,
            Listing<Msg>& out) {
   // --timeout bounds reaching the daemon, not the stream: a full table may
   // take longer than that to arrive.
@@ -83,7 +92,7 @@ int stream(const ClientOptions& opts, StreamMethod<Req, Msg> method, const Req& 
   auto stub = pb::BgpService::NewStub(ch);
   grpc::ClientContext ctx;
   auto reader = ((*stub).*method)(&ctx, req);
-  for (Msg m; reader->Read(&m);) out.row(m);
+  for (Wire m; reader->Read(&m);) rows(m, out);
   if (const auto status = reader->Finish(); !status.ok()) {
     std::cout << std::flush;
     return report(status, opts);
@@ -93,8 +102,8 @@ int stream(const ClientOptions& opts, StreamMethod<Req, Msg> method, const Req& 
 }
 
 // A listing printed as it arrives: `text`, or JSON with --json.
-template <class Req, class Msg>
-int print_listing(const ClientOptions& opts, StreamMethod<Req, Msg> method, const Req& req,
+template <class Req, class Wire, class Msg>
+int print_listing(const ClientOptions& opts, StreamMethod<Req, Wire> method, const Req& req,
                   Listing<Msg>& text) {
   JsonArray<Msg> json;
   return stream(opts, method, req, opts.json ? static_cast<Listing<Msg>&>(json) : text);

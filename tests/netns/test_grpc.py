@@ -3,6 +3,8 @@ at test time) against a live closbgpd that listens on a Unix socket
 (`grpc: {listen: "unix:PATH"}`, which also lets a client outside the
 namespace reach it): the answers, the JSON shape of ShowBgpSummary, and
 the status code of every error path."""
+import ipaddress
+import struct
 import threading
 
 import grpc
@@ -31,7 +33,9 @@ def api(pb, netns_factory, tmp_path):
     sock = tmp_path / "api.sock"
     config = (f"asn: 65000\nrouter-id: 10.0.0.1\ndrain: {{warm-up: 0}}\n"
               f"grpc: {{listen: \"unix:{sock}\"}}\n"
-              f"neighbors:\n  - {{address: {A}, remote-as: 65001}}\n")
+              "prefix-lists: {NOT-63: [{deny: 10.63.0.0/16, le: 32}, {permit: 0.0.0.0/0, le: 32}]}\n"
+              "route-maps: {IN: [{action: permit, match: {prefix-list: NOT-63}}]}\n"
+              f"neighbors:\n  - {{address: {A}, remote-as: 65001, route-map-in: IN}}\n")
     d = Daemon(dut_ns, config, tmp_path, "dut", api=f"unix:{sock}")
     peer = None
     try:
@@ -39,7 +43,7 @@ def api(pb, netns_factory, tmp_path):
         peer = ScriptedPeer(peers_ns.name, A, "192.0.2.1", 65001)
         peer.announce("10.60.0.0/24")
         with grpc.insecure_channel(f"unix:{sock}") as channel:
-            yield bgp_pb2, bgp_pb2_grpc.BgpServiceStub(channel), d
+            yield bgp_pb2, bgp_pb2_grpc.BgpServiceStub(channel), d, peer
     finally:
         if peer:
             peer.close()
@@ -54,7 +58,7 @@ def code_of(call):
 
 def test_server_reflection_lists_the_service(api):
     """Generic gRPC tools (grpcurl, grpc_cli) find the API by reflection."""
-    _, _, d = api
+    _, _, d, _ = api
     with grpc.insecure_channel(d.api) as channel:
         call = channel.stream_stream(
             "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo",
@@ -65,7 +69,7 @@ def test_server_reflection_lists_the_service(api):
 
 
 def test_reads(api):
-    pb, stub, d = api
+    pb, stub, d, _ = api
     assert stub.GetVersion(pb.GetVersionRequest()).version
     wait_for(lambda: list(stub.ShowRoutes(pb.ShowRoutesRequest())), 10, "A's route")
     summary = json_format.MessageToDict(stub.ShowBgpSummary(pb.ShowBgpSummaryRequest()),
@@ -99,7 +103,7 @@ def test_reads(api):
 
 
 def test_changes(api):
-    pb, stub, d = api
+    pb, stub, d, _ = api
     assert "originated" in stub.AddRoute(pb.AddRouteRequest(prefix="10.9.9.9/32",
                                                             communities=["65000:1"])).result
     assert "withdrawn" in stub.DeleteRoute(pb.DeleteRouteRequest(prefix="10.9.9.9/32")).result
@@ -113,7 +117,7 @@ def test_changes(api):
 
 
 def test_adj_rib_out_has_what_the_neighbour_is_sent(api):
-    pb, stub, d = api
+    pb, stub, d, _ = api
     # A's UPDATE travels on its own after the session is up: wait for it,
     # or the assertions on A's own route below would look at an empty table.
     received = pb.ShowAdjRibRequest(neighbor=A, direction=pb.ShowAdjRibRequest.DIRECTION_IN)
@@ -136,8 +140,53 @@ def test_adj_rib_out_has_what_the_neighbour_is_sent(api):
     assert "10.60.0.0/24" in text
 
 
+def test_long_listings_stream_in_pages(api):
+    """Listings longer than a page (1,024 routes) come whole and sorted,
+    whichever table they read, and a filter that leaves whole pages empty
+    still reaches the end."""
+    pb, stub, d, peer = api
+    theirs = [f"10.61.{i // 16}.{(i % 16) * 16}/28" for i in range(2500)]
+    for i in range(0, len(theirs), 250):
+        peer.announce(*theirs[i:i + 250])
+    # COMMUNITIES 65001:9 on the last prefix only.
+    peer.announce("10.61.200.0/24", extra=bytes([0xC0, 8, 4]) + struct.pack("!HH", 65001, 9))
+    peer.announce("10.63.0.0/24")  # import policy refuses it: listed, not accepted
+    stub.AddRoute(pb.AddRouteRequest(prefix="10.61.100.0/24"))
+    everything = sorted(theirs + ["10.60.0.0/24", "10.61.100.0/24", "10.61.200.0/24",
+                                  "10.63.0.0/24"], key=ipaddress.ip_network)
+
+    def listed(**request):
+        return [r.prefix for r in stub.ShowRoutes(pb.ShowRoutesRequest(**request))]
+
+    wait_for(lambda: listed() == everything, 20, "every route, in order")
+    assert listed(prefix="10.61.0.0/16", longer_prefixes=True) == everything[1:-1]
+    (refused,) = stub.ShowRoutes(pb.ShowRoutesRequest(prefix="10.63.0.0/24"))
+    assert not refused.accepted and not refused.best and refused.peer == A
+    assert listed(community="65001:9") == ["10.61.200.0/24"]
+    local = [r for r in stub.ShowRoutes(pb.ShowRoutesRequest()) if r.peer == "local"]
+    assert [r.prefix for r in local] == ["10.61.100.0/24"] and local[0].best
+
+    received = [r.prefix for r in stub.ShowAdjRib(pb.ShowAdjRibRequest(neighbor=A))]
+    assert received == [p for p in everything if p != "10.61.100.0/24"]
+    out = pb.ShowAdjRibRequest(neighbor=A, direction=pb.ShowAdjRibRequest.DIRECTION_OUT)
+    assert [r.prefix for r in stub.ShowAdjRib(out)] == ["10.61.100.0/24"]
+    # The same listings a page to a message (closctl's), with the same errors.
+    pages = list(stub.ShowRoutePages(pb.ShowRoutesRequest()))
+    assert len(pages) > 1 and [r.prefix for p in pages for r in p.routes] == everything
+    paged_out = [r.prefix for p in stub.ShowAdjRibPages(out) for r in p.routes]
+    assert paged_out == ["10.61.100.0/24"]
+    assert code_of(lambda: list(stub.ShowRoutePages(pb.ShowRoutesRequest(prefix="10.61.0.1/24"))))[0] \
+        == grpc.StatusCode.INVALID_ARGUMENT
+    assert code_of(lambda: list(stub.ShowAdjRibPages(pb.ShowAdjRibRequest(neighbor="nobody"))))[0] \
+        == grpc.StatusCode.NOT_FOUND
+    # closctl prints the listing as it comes: every prefix once, in order.
+    text = d.ctl("show", "bgp", "routes", "ipv4").stdout
+    shown = [line.split()[1] for line in text.splitlines() if line[:1] in ("*", "x")]
+    assert shown == everything, text[-2000:]
+
+
 def test_every_error_has_its_code(api):
-    pb, stub, d = api
+    pb, stub, d, _ = api
     C = grpc.StatusCode
     unknown = "192.0.2.99"
     cases = [
@@ -193,7 +242,7 @@ def test_every_error_has_its_code(api):
 
 
 def test_watch_events(api):
-    pb, stub, d = api
+    pb, stub, d, _ = api
     stream = stub.WatchEvents(pb.WatchEventsRequest(kinds=[pb.EVENT_KIND_ROUTE]))
     got = []
 
