@@ -5,10 +5,9 @@
 #include <functional>
 #include <optional>
 #include <set>
-#include <type_traits>
 
 #include "bgpd/api/community_filter.h"
-#include "bgpd/api/stream_writers.h"
+#include "bgpd/api/stream_pages.h"
 #include "bgpd/config/config.h"
 #include "bgpd/log/log.h"
 #include "bgpd/version.h"
@@ -22,16 +21,6 @@ namespace pb = closbgp::v1;
 // A configuration a client sends to be checked; config files are a few
 // kilobytes, a fabric's largest a few hundred.
 constexpr size_t kMaxConfigText = 1 << 20;
-// A page of a route listing (about a millisecond of the main loop's time,
-// a RoutePage of about 150 KB, far below gRPC's 4 MB message limit) and a
-// chunk of an MRT dump.
-constexpr size_t kRoutesPerPage = 1024;
-constexpr size_t kPrefixesPerChunk = 2000;
-
-// What a stream's first step on the main loop makes: its pages, or why not.
-template <class Msg>
-using Listing = std::expected<typename PagedWriter<Msg>::NextPage, grpc::Status>;
-
 class Handlers final : public Service {
  public:
   Handlers(asio::io_context& main, const Backend& backend, Control& control, EventBus& events)
@@ -239,15 +228,7 @@ class Handlers final : public Service {
           grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
                        "table '" + req->table() + "': ipv4-unicast or ipv6-unicast (empty: both)"));
     return new PagedWriter<pb::MrtChunk>(main_, [this, family]() -> Listing<pb::MrtChunk> {
-      // Each chunk is a batch of prefixes' records, a few milliseconds' work.
-      return [dump = std::shared_ptr(
-                  backend_.mrt_dump(family))]() -> std::optional<std::vector<pb::MrtChunk>> {
-        auto bytes = dump->next(kPrefixesPerChunk);
-        if (bytes.empty()) return std::nullopt;
-        std::vector<pb::MrtChunk> page(1);
-        page[0].set_data(std::string(bytes.begin(), bytes.end()));
-        return page;
-      };
+      return mrt_chunks(backend_.mrt_dump(family));
     });
   }
 
@@ -345,27 +326,6 @@ class Handlers final : public Service {
       auto pages = backend_.adj_rib(neighbor, out, query);
       if (!pages) return std::unexpected(status(pages.error()));
       return std::move(*pages);
-    };
-  }
-
-  // A route listing's pages, of the paths `filter` keeps: a message per
-  // route (Route), or one per page (RoutePage).
-  template <class Msg>
-  static PagedWriter<Msg>::NextPage route_pages(std::shared_ptr<RoutePages> pages,
-                                                const CommunityFilter& filter) {
-    return [pages = std::move(pages), filter]() -> std::optional<std::vector<Msg>> {
-      auto views = pages->next(kRoutesPerPage);
-      if (!views) return std::nullopt;
-      std::erase_if(*views, [&](const RouteView& r) { return !filter.keeps(r); });
-      if constexpr (std::is_same_v<Msg, pb::RoutePage>) {
-        std::vector<pb::RoutePage> page(views->empty() ? 0 : 1);
-        for (const auto& v : *views) fill(v, *page[0].add_routes());
-        return page;
-      } else {
-        std::vector<pb::Route> page(views->size());
-        for (size_t i = 0; i < views->size(); ++i) fill((*views)[i], page[i]);
-        return page;
-      }
     };
   }
 

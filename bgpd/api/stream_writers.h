@@ -79,18 +79,6 @@ class PagedWriter final : public grpc::ServerWriteReactor<Msg> {
   size_t written_ = 0;
 };
 
-// The pages of `views`, one page: a listing taken whole (the kernel's
-// routes, read from the FIB's thread).
-template <class Msg, class View>
-typename PagedWriter<Msg>::NextPage one_page(std::vector<View> views) {
-  return [views = std::move(views), done = false]() mutable -> std::optional<std::vector<Msg>> {
-    if (std::exchange(done, true)) return std::nullopt;
-    std::vector<Msg> page(views.size());
-    for (size_t i = 0; i < views.size(); ++i) fill(views[i], page[i]);
-    return page;
-  };
-}
-
 // Streams a watcher's events until the client cancels. Events are queued
 // on the main loop (EventBus::publish wakes us there) and written from
 // whichever thread finds the stream idle; one write at a time.
