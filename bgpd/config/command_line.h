@@ -9,7 +9,7 @@ namespace closbgp::config {
 
 struct DaemonOptions {
   std::string config_path = "/etc/closbgpd/closbgpd.yaml";
-  std::string log_level;             // empty: the config's logging.level
+  std::string log_level;            // empty: the config's logging.level
   std::string log_format = "text";  // or "json"
   bool check_only = false;          // validate the config and exit
   bool show_version = false;

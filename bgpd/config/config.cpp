@@ -116,12 +116,21 @@ GracefulRestart parse_graceful_restart(const YAML::Node& n) {
     g.enabled = boolean(n, "graceful-restart");
     return g;
   }
-  Section s(n, "graceful-restart", {"restart-time", "stale-time"});
+  Section s(n, "graceful-restart", {"restart-time", "stale-time", "helper"});
   if (s.has("restart-time"))
     g.restart_time =
         uint16_t(number(s.get("restart-time"), "graceful-restart.restart-time", 1, 4095));
   if (s.has("stale-time"))
     g.stale_time = uint32_t(number(s.get("stale-time"), "graceful-restart.stale-time", 1, 3600));
+  if (s.has("helper")) {
+    const std::string h = scalar(s.get("helper"), "graceful-restart.helper");
+    if (h == "planned")
+      g.helper = GracefulRestart::Helper::Planned;
+    else if (h == "always")
+      g.helper = GracefulRestart::Helper::Always;
+    else
+      fail(s.get("helper"), "graceful-restart.helper", "'" + h + "' must be planned or always");
+  }
   return g;
 }
 

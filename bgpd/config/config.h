@@ -164,6 +164,10 @@ struct GracefulRestart {
   bool enabled = true;
   uint16_t restart_time = 120;  // what we ask helpers to wait for us (12 bits)
   uint32_t stale_time = 360;    // how long a restarted peer's old paths may wait for its End-of-RIB
+  // Which losses of a session keep the neighbour's paths, stale: only a
+  // restart it announced (Planned), or also a TCP loss or hold expiry of a
+  // neighbour that keeps its forwarding (Always: RFC 4724's helper, FRR's).
+  enum class Helper { Planned, Always } helper = Helper::Planned;
   friend bool operator==(const GracefulRestart&, const GracefulRestart&) = default;
 };
 

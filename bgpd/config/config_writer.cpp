@@ -205,6 +205,8 @@ std::string running_config_yaml(const Config& c) {
     YAML::Node gr;
     gr["restart-time"] = number(c.graceful_restart.restart_time);
     gr["stale-time"] = number(c.graceful_restart.stale_time);
+    gr["helper"] =
+        c.graceful_restart.helper == GracefulRestart::Helper::Always ? "always" : "planned";
     root["graceful-restart"] = gr;
   } else {
     root["graceful-restart"] = false;

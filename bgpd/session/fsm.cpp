@@ -369,8 +369,9 @@ std::expected<Negotiated, wire::DecodeError> negotiate(const LocalConfig& local,
     n.we_restarted = local.gr_restarting;
     for (const auto& f : gr.families) {
       wire::Family family;
-      if (f.forwarding_preserved && wire::to_family(f.afi, f.safi, family))
-        n.peer_forwarding_kept.add(family);
+      if (!wire::to_family(f.afi, f.safi, family)) continue;
+      n.peer_gr_families.add(family);
+      if (f.forwarding_preserved) n.peer_forwarding_kept.add(family);
     }
   }
   return n;

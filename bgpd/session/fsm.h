@@ -40,6 +40,9 @@ struct LocalConfig {
   uint16_t gr_restart_time = 0;
   bool gr_restarting = false;    // R and F bits: we restarted, the kernel's routes kept
   uint32_t gr_stale_time = 360;  // a restarted peer's old paths wait this long for End-of-RIB
+  // A lost session (TCP, hold timer) keeps the paths of a neighbour with
+  // graceful restart too, not only a restart it announced (RFC 4724).
+  bool gr_help_failures = false;
 };
 
 // The result of a successful OPEN exchange.
@@ -57,10 +60,12 @@ struct Negotiated {
   std::string peer_hostname;
   // Graceful restart, when both offered it: the peer's restart time,
   // whether both set the N bit (a Cease other than Hard Reset is then a
-  // planned restart), and the families whose forwarding it kept (F bit).
+  // planned restart), the families its capability lists (whose paths a
+  // helper keeps) and those whose forwarding it kept (F bit).
   bool graceful_restart = false;
   bool gr_notification = false;
   uint16_t peer_restart_time = 0;
+  wire::FamilySet peer_gr_families;
   wire::FamilySet peer_forwarding_kept;
   bool we_restarted = false;  // our R bit
   // The OPENs exchanged (BMP's Peer Up repeats them).

@@ -90,6 +90,8 @@ void Peer::on_bfd(bfd::State before, const bfd::StateEvent& ev) {
       sessions_.start_outbound())
     neighbor_log(spdlog::level::info, id_.name, "BFD up: started the BGP session (strict BFD)");
   if (!was_up || ev.state != bfd::State::Down || ev.peer_admin_down) return;
+  restart_.forwarding_failed();
+  if (!negotiated()) return;
   const std::string why(bfd::diag_name(ev.diag));
   neighbor_log(spdlog::level::warn, id_.name, "BFD down ({}): taking the BGP session down", why);
   sessions_.bfd_down(why);
@@ -135,7 +137,7 @@ void Peer::session_established(SessionSlot& slot) {
   events_.peer_established(*this);
 }
 
-void Peer::session_down(SessionSlot& slot, const std::string& reason, bool planned) {
+void Peer::session_down(SessionSlot& slot, const std::string& reason, RestartHelper::Kept kept) {
   const auto up_for =
       established_at_
           ? std::chrono::duration_cast<std::chrono::seconds>(time_.now() - *established_at_)
@@ -144,9 +146,13 @@ void Peer::session_down(SessionSlot& slot, const std::string& reason, bool plann
   established_at_.reset();
   down_since_ = time_.now();
   last_reset_ = std::chrono::system_clock::now();
-  if (planned) {
-    neighbor_log(spdlog::level::warn, id_.name, "session down: {}; a planned restart", reason);
-    restart_.restarting(events_.peer_restarting(*this), slot.fsm.negotiated);
+  if (kept != RestartHelper::Kept::No) {
+    neighbor_log(spdlog::level::warn, id_.name, "session down: {}; {}", reason,
+                 kept == RestartHelper::Kept::Announced
+                     ? "a planned restart"
+                     : "its paths kept while it restarts (graceful restart helper: always)");
+    events_.peer_restarting(*this);
+    restart_.restarting(slot.fsm.negotiated, kept);
     return;
   }
   restart_.cancel();

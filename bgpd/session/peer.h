@@ -168,7 +168,8 @@ class Peer : private SessionPair::Owner {
   bool may_connect() const override;
   wire::DecodeContext decode_context(const Negotiated& n) const override;
   void session_established(SessionSlot& slot) override;
-  void session_down(SessionSlot& slot, const std::string& reason, bool planned) override;
+  void session_down(SessionSlot& slot, const std::string& reason,
+                    RestartHelper::Kept kept) override;
   void update_received(wire::UpdateMessage& update) override;
   void refresh_requested() override { events_.peer_refresh_requested(*this); }
 

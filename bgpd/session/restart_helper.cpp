@@ -4,22 +4,40 @@
 
 namespace closbgp::session {
 
-bool RestartHelper::announced(const Event& e, const Negotiated& n) {
-  const auto* got = std::get_if<event::NotificationReceived>(&e);
-  if (!got || !n.graceful_restart || !n.gr_notification || n.peer_restart_time == 0) return false;
-  const auto& m = got->notification;
-  return m.code == wire::ErrorCode::Cease && m.subcode != wire::cease::kHardReset &&
-         m.subcode != wire::cease::kBfdDown;
+RestartHelper::Kept RestartHelper::keeps_paths(const Event& e, const Negotiated& n,
+                                               bool help_failures) {
+  if (!n.graceful_restart || n.peer_restart_time == 0) return Kept::No;
+  if (const auto* got = std::get_if<event::NotificationReceived>(&e)) {
+    const auto& m = got->notification;
+    return n.gr_notification && m.code == wire::ErrorCode::Cease &&
+                   m.subcode != wire::cease::kHardReset && m.subcode != wire::cease::kBfdDown
+               ? Kept::Announced
+               : Kept::No;
+  }
+  // RFC 4724 sec. 4.2 (TCP), RFC 8538 sec. 4 (the hold timer).
+  const bool lost =
+      std::holds_alternative<event::TcpFailed>(e) || std::holds_alternative<event::HoldExpired>(e);
+  return lost && help_failures && !n.peer_gr_families.empty() ? Kept::Lost : Kept::No;
 }
 
-void RestartHelper::restarting(size_t kept, const Negotiated& n) {
+void RestartHelper::restarting(const Negotiated& n, Kept why) {
+  after_loss_ = why == Kept::Lost;
+  if (after_loss_)
+    for (auto f : wire::kAllFamilies)
+      if (!n.peer_gr_families.has(f)) drop(f, "its graceful-restart capability does not list it");
+  if (!has_stale()) return;
   session_logger()->warn(
-      "{}: graceful restart: keeping its {} paths, stale, for up to {} s until it is back", name_,
-      kept, n.peer_restart_time);
+      "{}: graceful restart: keeping its {} paths, stale, for up to {} s until it is back{}", name_,
+      stale_(), n.peer_restart_time, after_loss_ ? " (session lost; helper: always)" : "");
   arm(n.peer_restart_time, "it did not come back within its restart time");
 }
 
+void RestartHelper::forwarding_failed() {
+  if (after_loss_) drop(std::nullopt, "BFD down: its forwarding failed");
+}
+
 void RestartHelper::back(const Negotiated& n, uint32_t stale_time) {
+  after_loss_ = false;
   for (auto f : wire::kAllFamilies)
     if (!n.graceful_restart || !n.peer_forwarding_kept.has(f))
       drop(f, "it did not keep its forwarding state");
@@ -44,7 +62,7 @@ void RestartHelper::arm(uint32_t seconds, const std::string& why) {
 
 void RestartHelper::drop(std::optional<wire::Family> family, const std::string& why) {
   const size_t gone = sweep_(family);
-  if (!has_stale()) timer_->cancel();
+  if (!has_stale()) cancel();
   if (gone == 0) return;
   neighbor_log(spdlog::level::info, name_, "graceful restart: {} stale paths{} withdrawn: {}", gone,
                family ? " of " + std::string(wire::family_name(*family)) : "", why);

@@ -3,11 +3,14 @@
 // our RIB and FIB while its daemon restarts (its kernel keeps forwarding),
 // and replaces them when it is back.
 //
-// Only a restart the peer announced counts: a Cease other than Hard Reset
-// with the N bit negotiated (what closbgpd sends when stopped, and FRR).
-// A session lost without a word (a crash, a dead link: TCP, hold timer,
-// BFD) is a failure, and its paths go at once: a fabric has other paths,
-// and keeping stale ones towards a dead node would black-hole traffic.
+// A restart the peer announced always counts: a Cease other than Hard
+// Reset with the N bit negotiated (what closbgpd sends when stopped, and
+// FRR). A session lost without a word (TCP, hold timer) counts only with
+// `graceful-restart: {helper: always}`, for the families the peer's
+// capability lists: by default it is a failure and its paths go at once (a
+// fabric has other paths, and stale ones towards a dead node would
+// black-hole traffic). BFD Down always takes the paths at once, even
+// after the session was lost: forwarding has failed.
 //
 // The stale paths themselves live in the RIB engine; this keeps their time.
 #pragma once
@@ -35,12 +38,17 @@ class RestartHelper {
         sweep_(std::move(sweep)),
         stale_(std::move(stale)) {}
 
-  // Whether `e`, on an Established session that negotiated `n`, announces
-  // a planned restart.
-  static bool announced(const Event& e, const Negotiated& n);
-  // The neighbour went down announcing a restart; `kept` paths wait for it
-  // for up to its restart time.
-  void restarting(size_t kept, const Negotiated& n);
+  // Why the paths of a neighbour whose session goes down stay, if they do.
+  enum class Kept { No, Announced, Lost };
+  // For `e`, on an Established session that negotiated `n`; `help_failures`:
+  // a lost session keeps them too.
+  static Kept keeps_paths(const Event& e, const Negotiated& n, bool help_failures);
+  // The neighbour went down (`why`) and its paths were marked stale: they
+  // wait for it for up to its restart time (after a lost session: those of
+  // the families its capability lists).
+  void restarting(const Negotiated& n, Kept why);
+  // BFD saw its forwarding fail: paths kept after a lost session go.
+  void forwarding_failed();
   // It is back (`n`): families whose forwarding it did not keep go now, the
   // rest wait for End-of-RIB or `stale_time`.
   void back(const Negotiated& n, uint32_t stale_time);
@@ -49,7 +57,10 @@ class RestartHelper {
   // Withdraws the stale paths (of `family` only, if given), saying `why`.
   void drop(std::optional<wire::Family> family, const std::string& why);
   // A failure: nothing is kept, nothing waits.
-  void cancel() { timer_->cancel(); }
+  void cancel() {
+    timer_->cancel();
+    after_loss_ = false;
+  }
   bool has_stale() const { return stale_() > 0; }
 
  private:
@@ -60,6 +71,7 @@ class RestartHelper {
   std::unique_ptr<net::Timer> timer_;
   std::function<size_t(std::optional<wire::Family>)> sweep_;
   std::function<size_t()> stale_;
+  bool after_loss_ = false;  // the paths wait after a session lost without a word
 };
 
 }  // namespace closbgp::session

@@ -110,7 +110,8 @@ void SessionPair::take(SessionSlot& slot, std::shared_ptr<Transport> conn) {
 void SessionPair::handle(SessionSlot& slot, const Event& e) {
   const State before = slot.fsm.state;
   if (before == State::Established)
-    down_planned_ = RestartHelper::announced(e, slot.fsm.negotiated);
+    down_keeps_ =
+        RestartHelper::keeps_paths(e, slot.fsm.negotiated, slot.fsm.local.gr_help_failures);
   auto actions = step(slot.fsm, e, time_.now());
   for (auto& a : actions) execute(slot, a);
   const State after = slot.fsm.state;
@@ -191,7 +192,7 @@ void SessionPair::execute(SessionSlot& slot, Action& a) {
   } else if (auto* down = std::get_if<action::Down>(&a)) {
     last_error_ = down->reason;
     last_down_ = down->cause;
-    owner_.session_down(slot, down->reason, down_planned_);
+    owner_.session_down(slot, down->reason, down_keeps_);
   }
 }
 

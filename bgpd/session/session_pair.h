@@ -14,6 +14,7 @@
 
 #include "bgpd/net/time_source.h"
 #include "bgpd/session/fsm.h"
+#include "bgpd/session/restart_helper.h"
 #include "bgpd/session/session_slot.h"
 #include "bgpd/session/socket_options.h"
 #include "bgpd/session/transport.h"
@@ -33,8 +34,9 @@ class SessionPair {
     // How its UPDATEs are decoded under `n` (the path-attribute filter).
     virtual wire::DecodeContext decode_context(const Negotiated& n) const = 0;
     virtual void session_established(SessionSlot& slot) = 0;
-    // `planned`: the neighbour announced a graceful restart.
-    virtual void session_down(SessionSlot& slot, const std::string& reason, bool planned) = 0;
+    // `kept`: whether, and why, graceful restart keeps its paths.
+    virtual void session_down(SessionSlot& slot, const std::string& reason,
+                              RestartHelper::Kept kept) = 0;
     virtual void update_received(wire::UpdateMessage& update) = 0;
     virtual void refresh_requested() = 0;
   };
@@ -98,7 +100,8 @@ class SessionPair {
   Owner& owner_;
   SessionSlot out_, in_;
   bool reading_paused_ = false;
-  bool down_planned_ = false;  // the event being handled announces a planned restart
+  // Whether the event being handled keeps the paths if the session goes down.
+  RestartHelper::Kept down_keeps_ = RestartHelper::Kept::No;
   Clock::time_point state_since_;
   std::string last_error_;
   action::DownCause last_down_;

@@ -226,9 +226,17 @@ TEST(Config, GracefulRestartIsOnByDefaultAndTunable) {
   ASSERT_TRUE(c) << c.error().to_string();
   EXPECT_EQ(c->graceful_restart.restart_time, 30);
   EXPECT_EQ(c->graceful_restart.stale_time, 60u);
+  EXPECT_EQ(c->graceful_restart.helper, GracefulRestart::Helper::Planned);
   auto bad = parse_config(base + "graceful-restart: {restart-time: 5000}\n", "t.yaml");
   ASSERT_FALSE(bad);
   EXPECT_EQ(bad.error().key, "graceful-restart.restart-time");
+  c = parse_config(base + "graceful-restart: {helper: always}\n", "t.yaml");
+  ASSERT_TRUE(c) << c.error().to_string();
+  EXPECT_EQ(c->graceful_restart.helper, GracefulRestart::Helper::Always);
+  bad = parse_config(base + "graceful-restart: {helper: sometimes}\n", "t.yaml");
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().key, "graceful-restart.helper");
+  EXPECT_NE(bad.error().message.find("must be planned or always"), std::string::npos);
 }
 
 TEST(Config, FibOptions) {

@@ -93,8 +93,9 @@ TEST(RunningConfig, ShippedExamplesReadBack) {
 TEST(RunningConfig, WritesDefaultsAndAppliedTemplates) {
   const std::string written = running_config_yaml(parsed(kFull));
   for (const char* expected :
-       {"connect-retry: 10", "warm-up: 60", "stale-time: 360", "nexthop-objects: false",
-        "route-map-in: from-spine", "action: warn", "as-path-relax: true", "session: debug"})
+       {"connect-retry: 10", "warm-up: 60", "stale-time: 360", "helper: planned",
+        "nexthop-objects: false", "route-map-in: from-spine", "action: warn", "as-path-relax: true",
+        "session: debug"})
     EXPECT_NE(written.find(expected), std::string::npos) << expected << "\n" << written;
   EXPECT_EQ(written.find("template"), std::string::npos) << written;
   const std::string minimal = running_config_yaml(parsed("asn: 65101\nrouter-id: 10.0.0.1\n"));

@@ -131,7 +131,8 @@ TEST_F(PeerTest, KeepalivesGoOutAndSilenceEndsTheSessionAtTheHoldTime) {
   EXPECT_TRUE(peer_.negotiated());
   time_.advance(1s);
   EXPECT_FALSE(peer_.negotiated());
-  EXPECT_EQ(t.notifications(), (std::vector<std::pair<int, int>>{{4, 0}}));  // Hold net::Timer Expired
+  EXPECT_EQ(t.notifications(),
+            (std::vector<std::pair<int, int>>{{4, 0}}));  // Hold net::Timer Expired
   EXPECT_EQ(events_.down, 1);
   EXPECT_TRUE(t.closed);
 }
@@ -235,6 +236,74 @@ TEST_F(PeerTest, AFailureWithoutAWordWithdrawsAtOnce) {
   EXPECT_EQ(events_.down, 1);
   EXPECT_EQ(events_.restarting, 0);
   EXPECT_EQ(peer_.last_error(), "connection closed: connection reset");
+}
+
+// graceful-restart: {helper: always}: RFC 4724's helper also for a session
+// lost without a word.
+LocalConfig helping_always() {
+  LocalConfig l = ours();
+  l.gr_help_failures = true;
+  return l;
+}
+
+class HelperAlwaysTest : public PeerTest {
+ protected:
+  // A neighbour whose outbound session is Established (`graceful_restart`:
+  // its OPEN offers it), holding 5 paths.
+  std::unique_ptr<Peer> established(bool graceful_restart = true,
+                                    std::optional<bfd::Params> bfd = std::nullopt) {
+    auto p = std::make_unique<Peer>(time_, transports_, 9, identity(), helping_always(), events_,
+                                    bfd_, bfd);
+    p->set_address(asio::ip::make_address("192.0.2.2"));
+    p->start();
+    time_.advance(1s);
+    establish_opened(*transports_.opened.back(), graceful_restart);
+    EXPECT_TRUE(p->negotiated());
+    events_.received = 5;
+    return p;
+  }
+};
+
+TEST_F(HelperAlwaysTest, ALostSessionKeepsThePathsStaleForItsRestartTime) {
+  auto p = established();
+  transports_.opened.back()->fail("connection reset");
+  EXPECT_EQ(events_.restarting, 1);
+  EXPECT_EQ(events_.down, 0);
+  EXPECT_EQ(events_.stale, 5u);
+  time_.advance(119s);
+  EXPECT_EQ(events_.sweeps, 0);
+  time_.advance(1s);  // its restart time ran out
+  EXPECT_EQ(events_.sweeps, 1);
+  EXPECT_EQ(events_.stale, 0u);
+}
+
+TEST_F(HelperAlwaysTest, HoldExpiryIsALostSessionToo) {
+  auto p = established();
+  time_.advance(9s);  // nothing from it for the hold time (RFC 8538 sec. 4)
+  EXPECT_FALSE(p->negotiated());
+  EXPECT_EQ(events_.restarting, 1);
+  EXPECT_EQ(events_.down, 0);
+}
+
+TEST_F(HelperAlwaysTest, ANeighbourWithoutGracefulRestartLosesItsPathsAtOnce) {
+  auto p = established(false);
+  transports_.opened.back()->fail("connection reset");
+  EXPECT_EQ(events_.restarting, 0);
+  EXPECT_EQ(events_.down, 1);
+}
+
+TEST_F(HelperAlwaysTest, BfdDownAfterTheLossTakesTheStalePaths) {
+  auto p = established(true, bfd::Params{});
+  ASSERT_EQ(bfd_.watched.size(), 1u);
+  auto bfd = bfd_.watched.begin()->second;
+  bfd({bfd::State::Up, bfd::Diag::None, false});
+  transports_.opened.back()->fail("connection reset");
+  EXPECT_EQ(events_.stale, 5u);
+  bfd({bfd::State::Down, bfd::Diag::DetectionTimeExpired, false});
+  EXPECT_EQ(events_.sweeps, 1);
+  EXPECT_EQ(events_.stale, 0u);
+  time_.advance(120s);  // nothing left to wait for
+  EXPECT_EQ(events_.sweeps, 1);
 }
 
 TEST_F(PeerTest, ConnectRetryWaitsItsTime) {
