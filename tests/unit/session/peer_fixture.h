@@ -1,0 +1,121 @@
+// The Peer under test without sockets or sleeping: fake connections (the
+// test plays the neighbour), a fake clock, and a fake RIB side that
+// records what the Peer tells it. Shared by peer_test.cpp and
+// peer_restart_test.cpp.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <utility>
+
+#include "bgpd/session/peer.h"
+#include "tests/mocks/fake_bfd.h"
+#include "tests/mocks/fake_time.h"
+#include "tests/mocks/fake_transport.h"
+
+namespace closbgp::session::test {
+
+using namespace std::chrono_literals;
+
+constexpr uint32_t kOurId = 0x0a000001, kTheirAs = 65001;
+
+// The RIB side: counts what it is told; `received` and `stale` are what
+// it answers when asked.
+struct Events final : PeerEvents {
+  void peer_established(Peer&) override { ++established; }
+  size_t peer_down(Peer&) override {
+    ++down;
+    return received;
+  }
+  size_t peer_restarting(Peer&) override {
+    ++restarting;
+    return stale = received;
+  }
+  size_t peer_update(Peer&, const wire::UpdateMessage&) override {
+    ++updates;
+    return received;
+  }
+  size_t peer_sweep_stale(Peer&, std::optional<wire::Family>) override {
+    ++sweeps;
+    return std::exchange(stale, 0);
+  }
+  size_t peer_stale(const Peer&) const override { return stale; }
+  size_t peer_received(const Peer&) const override { return received; }
+  void peer_refresh_requested(Peer&) override {}
+  void peer_bfd_changed(Peer&, const std::string&, const std::string&) override {}
+
+  int established = 0, down = 0, restarting = 0, updates = 0, sweeps = 0;
+  size_t received = 0, stale = 0;
+};
+
+inline LocalConfig ours() {
+  LocalConfig l;
+  l.asn = 65000;
+  l.router_id = kOurId;
+  l.peer_as.kind = PeerAsRule::Kind::External;
+  l.gr_restart_time = 120;
+  return l;
+}
+
+// The neighbour's OPEN: its router-id decides collisions.
+// `restarted`: it comes back from a restart with its forwarding kept (R, F).
+inline wire::Message their_open(uint32_t router_id, bool graceful_restart = true,
+                                bool restarted = false) {
+  LocalConfig l;
+  l.asn = kTheirAs;
+  l.router_id = router_id;
+  if (graceful_restart) l.gr_restart_time = 120;
+  l.gr_restarting = restarted;
+  return make_open(l);
+}
+
+class PeerTest : public ::testing::Test {
+ protected:
+  PeerTest() : peer_(time_, transports_, 7, identity(), ours(), events_, bfd_, std::nullopt) {}
+
+  static PeerIdentity identity() {
+    PeerIdentity id;
+    id.name = "192.0.2.2";
+    id.remote_as_config = "external";
+    return id;
+  }
+  // Starts the peer and lets its first connect attempt go out.
+  mocks::FakeTransport& connect() {
+    peer_.set_address(asio::ip::make_address("192.0.2.2"));
+    peer_.start();
+    time_.advance(1s);
+    EXPECT_EQ(transports_.opened.size(), 1u);
+    auto& t = *transports_.opened.back();
+    EXPECT_TRUE(t.connecting);
+    return t;
+  }
+  // An outbound session to Established.
+  mocks::FakeTransport& establish(bool graceful_restart = true) {
+    auto& t = establish_opened(connect(), graceful_restart);
+    EXPECT_EQ(t.count<wire::OpenMessage>(), 1u);
+    EXPECT_TRUE(peer_.negotiated());
+    return t;
+  }
+  // Connection `t`, just opened, to Established (the neighbour's OPEN and KEEPALIVE).
+  static mocks::FakeTransport& establish_opened(mocks::FakeTransport& t,
+                                                bool graceful_restart = true) {
+    t.connected();
+    t.deliver(their_open(0x0a000002, graceful_restart));
+    t.deliver(wire::KeepaliveMessage{});
+    return t;
+  }
+  // Started again: its next connection to Established.
+  mocks::FakeTransport& reestablish() {
+    peer_.start();
+    time_.advance(1s);
+    return establish_opened(*transports_.opened.back());
+  }
+
+  mocks::FakeTime time_;
+  mocks::FakeTransports transports_;
+  mocks::FakeBfd bfd_;
+  Events events_;
+  Peer peer_;
+};
+
+}  // namespace closbgp::session::test
