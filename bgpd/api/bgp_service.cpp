@@ -72,9 +72,8 @@ class Handlers final : public Service {
                                       pb::RouteDetail* resp) override {
     if (auto refused = refusal(ctx, __func__)) return finish(ctx, *refused);
     auto query = requested_prefixes(req->prefix(), false, req->longest_match());
-    if (!query) return finish(ctx, grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, query.error()));
-    if (!query->prefix)
-      return finish(ctx, grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "no prefix given"));
+    if (!query) return finish(ctx, invalid(query.error()));
+    if (!query->prefix) return finish(ctx, invalid("no prefix given"));
     return answer_on_main(ctx, [this, resp, query = *query] {
       auto detail = backend_.route_detail(query);
       if (!detail) return status(detail.error());
@@ -161,17 +160,14 @@ class Handlers final : public Service {
                                       "file's text (closctl config validate FILE does)"));
     }
     if (req->has_text() && req->text().size() > kMaxConfigText)
-      return finish(ctx,
-                    grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                                 "configuration text of " + std::to_string(req->text().size()) +
-                                     " bytes: the limit is 1 MiB"));
+      return finish(ctx, invalid("configuration text of " + std::to_string(req->text().size()) +
+                                 " bytes: the limit is 1 MiB"));
     if (req->has_text()) {
       // Pure work on a client's text: here, on gRPC's thread, so that a
       // large or hostile text never holds up routing on the main loop.
       auto c = config::parse_config(req->text(), req->name().empty() ? "request" : req->name(),
                                     config::Files::Leave);
-      if (!c)
-        return finish(ctx, grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, c.error().to_string()));
+      if (!c) return finish(ctx, invalid(c.error().to_string()));
       resp->set_summary(config::summary(*c));
       return finish(ctx, grpc::Status::OK);
     }
@@ -225,8 +221,7 @@ class Handlers final : public Service {
       if (req->table() == wire::family_name(f)) family = f;
     if (!req->table().empty() && !family)
       return new Refused<pb::MrtChunk>(
-          grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                       "table '" + req->table() + "': ipv4-unicast or ipv6-unicast (empty: both)"));
+          invalid("table '" + req->table() + "': ipv4-unicast or ipv6-unicast (empty: both)"));
     return new PagedWriter<pb::MrtChunk>(main_, [this, family]() -> Listing<pb::MrtChunk> {
       return mrt_chunks(backend_.mrt_dump(family));
     });
@@ -251,7 +246,7 @@ class Handlers final : public Service {
                                         pb::SetLogLevelResponse* resp) override {
     if (auto refused = refusal(ctx, __func__)) return finish(ctx, *refused);
     auto was = log::set_module_level(req->module(), req->level());
-    if (!was) return finish(ctx, grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, was.error()));
+    if (!was) return finish(ctx, invalid(was.error()));
     resp->set_result(req->module() + ": " + req->level() + " (was " + *was + ")");
     log::get("api")->info("log level {} set by {}", resp->result(), callers_.of(*ctx).describe());
     return finish(ctx, grpc::Status::OK);
