@@ -6,10 +6,45 @@
 
 namespace closbgp::rib {
 
-Rib::Rib(RibOptions options)
-    : options_(std::move(options)),
-      loc_rib_(options_.selection),
-      aggregation_(options_.aggregates, options_.local_as, options_.router_id) {}
+Rib::Rib(RibOptions options) : options_(std::move(options)) {
+  for (auto f : wire::kAllFamilies)
+    unicast_[size_t(f)] = &open_table(TableId{std::string(kDefaultVrf), f});
+}
+
+Table& Rib::open_table(const TableId& id) {
+  auto& table = tables_[id];
+  if (!table)
+    table = std::make_unique<Table>(id, options_.selection, aggregates_of(id), options_.local_as,
+                                    options_.router_id);
+  return *table;
+}
+
+const Table* Rib::find_table(const TableId& id) const {
+  auto it = tables_.find(id);
+  return it == tables_.end() ? nullptr : it->second.get();
+}
+
+std::vector<AggregateSpec> Rib::aggregates_of(const TableId& id) const {
+  std::vector<AggregateSpec> specs;
+  if (!id.is_default_vrf()) return specs;
+  for (const auto& spec : options_.aggregates)
+    if (family_of(spec.prefix) == id.family) specs.push_back(spec);
+  return specs;
+}
+
+size_t Rib::prefixes() const {
+  return unicast(wire::Afi::Ipv4).loc_rib().size() + unicast(wire::Afi::Ipv6).loc_rib().size();
+}
+
+bool Rib::pending() const {
+  return std::ranges::any_of(tables_, [](const auto& t) { return t.second->pending(); });
+}
+
+size_t Rib::awaiting_install() const {
+  size_t n = 0;
+  for (const auto& [id, table] : tables_) n += table->awaiting_install();
+  return n;
+}
 
 void Rib::session_up(const PathSource& source, const Member& member, const PeerPolicy& policy,
                      AdvertisementSink& sink) {
@@ -62,10 +97,11 @@ void Rib::import(Source& s, const std::vector<RouteChange>& changed) {
       last_received = r.get();
     }
     s.rejected += r && r->accepted && !last_result;
+    Table& table = table_of(prefix);
     const bool visible = r && r->accepted && last_result
-                             ? loc_rib_.set(prefix, last_result)
-                             : loc_rib_.remove(prefix, s.path_source.peer_id);
-    if (visible) mark(prefix);
+                             ? table.loc_rib().set(prefix, last_result)
+                             : table.loc_rib().remove(prefix, s.path_source.peer_id);
+    if (visible) table.mark(prefix);
   }
 }
 
@@ -77,7 +113,8 @@ size_t Rib::session_down(SourceId id, DownKind kind) {
   if (kind == DownKind::Graceful) return it->second.adj_in.mark_stale();
   const size_t had = it->second.adj_in.received();
   sources_.erase(it);
-  for (const auto& prefix : loc_rib_.remove_source(id)) mark(prefix);
+  for (auto& [table_id, table] : tables_)
+    for (const auto& prefix : table->loc_rib().remove_source(id)) table->mark(prefix);
   return had;
 }
 
@@ -140,9 +177,7 @@ void Rib::join(MemberState& m, AdvertisementSink& sink) {
     group = std::make_unique<UpdateGroup>(key, m, options_.local_as, options_.drain_prepend);
   group_of_[m.info.id] = group.get();
   if (!group->is_new()) return group->join(m, sink);
-  std::vector<wire::Prefix> table = loc_rib_.entries().keys();  // a new group: the whole table
-  std::erase_if(table, [&](const wire::Prefix& p) { return held(p); });
-  group->start(m, table, loc_rib_, aggregation_, sink);
+  group->start(m, default_vrf(), sink);  // a new group: the whole table
 }
 
 // Out of its update group (an empty group goes, and its Adj-RIB-Out with it).
@@ -172,42 +207,58 @@ void Rib::regroup(MemberState& m, AdvertisementSink& sink) {
 }
 
 void Rib::originate(const wire::Prefix& prefix, const wire::PathAttributes& attributes) {
-  loc_rib_.set(prefix, make_path(intern(attributes)));
-  mark(prefix);  // may turn an aggregate on
+  originate(default_table(prefix.afi()), prefix, attributes);
+}
+
+void Rib::originate(const TableId& id, const wire::Prefix& prefix,
+                    const wire::PathAttributes& attributes) {
+  Table& table = open_table(id);
+  table.loc_rib().set(prefix, make_path(intern(attributes)));
+  table.mark(prefix);  // may turn an aggregate on
 }
 
 void Rib::withdraw_local(const wire::Prefix& prefix) {
-  if (loc_rib_.remove(prefix, kLocalSource)) mark(prefix);
+  withdraw_local(default_table(prefix.afi()), prefix);
+}
+
+void Rib::withdraw_local(const TableId& id, const wire::Prefix& prefix) {
+  auto it = tables_.find(id);
+  if (it != tables_.end() && it->second->loc_rib().remove(prefix, kLocalSource))
+    it->second->mark(prefix);
 }
 
 void Rib::set_selection(const SelectionOptions& options) {
   options_.selection = options;
-  for (const auto& p : loc_rib_.reselect(options)) mark(p);
+  for (auto& [id, table] : tables_)
+    for (const auto& p : table->loc_rib().reselect(options)) table->mark(p);
 }
 
 void Rib::set_aggregates(std::vector<AggregateSpec> specs) {
   options_.aggregates = std::move(specs);
-  aggregation_ = Aggregation(options_.aggregates, options_.local_as, options_.router_id);
   // Every prefix may contribute: the next flush recounts them all.
-  for (const auto& p : loc_rib_.entries().keys()) mark(p);
+  for (auto& [id, table] : tables_)
+    table->set_aggregates(aggregates_of(id), options_.local_as, options_.router_id);
 }
 
-std::vector<wire::Prefix> Rib::flush(const Installer* install, AdvertisementSink& sink) {
-  std::vector<wire::Prefix> changed = pending_.take_keys();
-  const size_t before = changed.size();
-  aggregation_.update(loc_rib_, changed);
-  if (changed.size() != before) {  // it may add prefixes already there
-    std::sort(changed.begin(), changed.end());
-    changed.erase(std::unique(changed.begin(), changed.end()), changed.end());
-  }
+std::vector<Rib::TableChanges> Rib::flush(const Installer* install, AdvertisementSink& sink) {
+  std::vector<TableChanges> out;
+  for (auto& [id, table] : tables_)
+    if (table->pending()) out.push_back({id, flush(*table, install, sink)});
+  return out;
+}
+
+std::vector<wire::Prefix> Rib::flush(Table& table, const Installer* install,
+                                     AdvertisementSink& sink) {
+  std::vector<wire::Prefix> changed = table.take_changes();
   if (!install || !*install) {
-    export_to_groups(changed, sink);
+    export_to_groups(table, changed, sink);
     return changed;
   }
-  auto update = fib_update(changed);
-  if (!options_.advertise_after_install) {
-    (*install)(std::move(update));
-    export_to_groups(changed, sink);
+  auto update = table.fib_update(changed);
+  // Only what neighbours are sent waits for the kernel.
+  if (!options_.advertise_after_install || !table.id().is_default_vrf()) {
+    (*install)(table.id(), std::move(update));
+    export_to_groups(table, changed, sink);
     return changed;
   }
   // What goes into the kernel waits for it; removals and what the kernel
@@ -215,57 +266,31 @@ std::vector<wire::Prefix> Rib::flush(const Installer* install, AdvertisementSink
   std::vector<wire::Prefix> waiting;
   waiting.reserve(update.upsert.size());
   for (const auto& [prefix, set] : update.upsert) waiting.push_back(prefix);
-  for (const auto& prefix : update.remove) awaiting_install_.erase(prefix);
-  const uint64_t sequence = (*install)(std::move(update));
-  for (const auto& prefix : waiting) *awaiting_install_.try_emplace(prefix).first = sequence;
+  for (const auto& prefix : update.remove) table.release(prefix);
+  table.hold(waiting, (*install)(table.id(), std::move(update)));
   std::vector<wire::Prefix> now;
   now.reserve(changed.size() - waiting.size());
   for (const auto& prefix : changed)
-    if (!held(prefix)) now.push_back(prefix);
-  export_to_groups(now, sink);
+    if (!table.held(prefix)) now.push_back(prefix);
+  export_to_groups(table, now, sink);
   return changed;
 }
 
 void Rib::installed(std::span<const wire::Prefix> prefixes, uint64_t through,
                     AdvertisementSink& sink) {
-  std::vector<wire::Prefix> ready;
-  for (const auto& prefix : prefixes) {
-    const uint64_t* waiting = awaiting_install_.find(prefix);
-    // A later change of the prefix is still on its way to the kernel.
-    if (!waiting || *waiting > through) continue;
-    awaiting_install_.erase(prefix);
-    ready.push_back(prefix);
-  }
-  if (!ready.empty()) export_to_groups(ready, sink);
+  std::vector<wire::Prefix> ready[2];  // by family
+  for (const auto& prefix : prefixes)
+    if (table_of(prefix).installed(prefix, through))
+      ready[size_t(family_of(prefix))].push_back(prefix);
+  for (auto f : wire::kAllFamilies)
+    if (!ready[size_t(f)].empty()) export_to_groups(*unicast_[size_t(f)], ready[size_t(f)], sink);
 }
 
-void Rib::export_to_groups(std::span<const wire::Prefix> prefixes, AdvertisementSink& sink) {
-  for (auto& [key, group] : groups_) group->export_changes(prefixes, loc_rib_, aggregation_, sink);
-}
-
-// Originated prefixes are not installed (they are the node's own), nor
-// paths whose next hop is not the neighbour itself on its link (a
-// third-party or multihop next hop needs recursive resolution, not done yet).
-RouteUpdate Rib::fib_update(std::span<const wire::Prefix> prefixes) const {
-  RouteUpdateBuilder u;
-  NextHopSet set;  // reused: only a new set is copied, into the update
-  for (const auto& prefix : prefixes) {
-    set.clear();
-    if (const auto* e = loc_rib_.find(prefix); e && e->best().source.peer_id != kLocalSource) {
-      for (uint16_t i : e->multipath()) {
-        const Path& path = e->path(i);
-        const auto& nh = path.next_hop;
-        if (path.source.ifindex == 0 || (!nh.link_local && nh.address != path.source.peer_address))
-          continue;
-        set.push_back({path.source.ifindex, nh.link_local.value_or(nh.address)});
-      }
-    }
-    if (set.empty())
-      u.remove(prefix);
-    else
-      u.upsert(prefix, set);
-  }
-  return u.take();
+// Sessions are the default VRF's: a tenant's table is not theirs to send.
+void Rib::export_to_groups(const Table& table, std::span<const wire::Prefix> prefixes,
+                           AdvertisementSink& sink) {
+  if (!table.id().is_default_vrf() || prefixes.empty()) return;
+  for (auto& [key, group] : groups_) group->export_changes(prefixes, table, sink);
 }
 
 const AdjRibIn* Rib::adj_rib_in(SourceId source) const {
@@ -300,7 +325,7 @@ uint64_t Rib::rejected_by_policy(SourceId source) const {
 }
 
 const Path* Rib::accepted(const wire::Prefix& prefix, SourceId source) const {
-  const LocRib::Entry* entry = loc_rib_.find(prefix);
+  const LocRib::Entry* entry = this->entry(prefix);
   for (size_t i = 0; entry && i < entry->size(); ++i)
     if (entry->path(i).source.peer_id == source) return &entry->path(i);
   return nullptr;

@@ -1,10 +1,11 @@
-// The RIB engine: one received route walks down it once. It owns, for the
-// default VRF's IPv4 and IPv6 unicast, every neighbour's Adj-RIB-In (as
-// received; what policy accepted is that neighbour's candidate in the
-// Loc-RIB), import policy, the Loc-RIB with best path and multipath,
-// local origination, aggregation, export policy with the update groups'
-// Adj-RIB-Out, drain rules, graceful-restart stale paths, and the hold of
-// advertise-after-install.
+// The RIB engine: one received route walks down it once. It owns every
+// neighbour's Adj-RIB-In (as received; what policy accepted is that
+// neighbour's candidate in the Loc-RIB), import policy, the tables (one per
+// VRF and address family, `rib/table.h`: Loc-RIB with best path and
+// multipath, aggregation, the hold of advertise-after-install), local
+// origination, export policy with the update groups' Adj-RIB-Out, drain
+// rules and graceful-restart stale paths. Sessions, hence neighbours'
+// paths and update groups, are the default VRF's.
 //
 // Pure: no sockets, threads, clock or kernel. Inputs are shaped like the
 // wire (one call per UPDATE, per session event, per local change); its
@@ -12,6 +13,7 @@
 // flush(), which the caller runs once per loop turn.
 #pragma once
 
+#include <array>
 #include <functional>
 #include <map>
 #include <memory>
@@ -21,10 +23,9 @@
 
 #include "rib/adj_rib_in.h"
 #include "rib/advertisement.h"
-#include "rib/aggregation.h"
-#include "rib/loc_rib.h"
 #include "rib/route_policy.h"
 #include "rib/route_update.h"
+#include "rib/table.h"
 #include "rib/update_group.h"
 
 namespace closbgp::rib {
@@ -78,34 +79,59 @@ class Rib {
   void set_node_drain(DrainState drain, AdvertisementSink& sink);
   DrainState node_drain() const { return node_drain_; }
 
+  // --- tables -------------------------------------------------------------
+  // The table `id`, opened empty if new (a tenant VRF's). Only the default
+  // VRF's tables are exported to neighbours.
+  Table& open_table(const TableId& id);
+  // nullptr if not open.
+  const Table* find_table(const TableId& id) const;
+  // The default VRF's table of `afi` (always open).
+  const Table& unicast(wire::Afi afi) const { return *unicast_[size_t(wire::family_of(afi))]; }
+  // The default VRF's tables, IPv4 then IPv6.
+  std::array<const Table*, 2> default_vrf() const { return {unicast_[0], unicast_[1]}; }
+  const std::map<TableId, std::unique_ptr<Table>>& tables() const { return tables_; }
+  // The default VRF's Loc-RIB entry for `prefix`; nullptr if none.
+  const LocRib::Entry* entry(const wire::Prefix& prefix) const {
+    return unicast(prefix.afi()).loc_rib().find(prefix);
+  }
+  // Prefixes in the default VRF's Loc-RIB, both families.
+  size_t prefixes() const;
+
   // --- the node's own routes --------------------------------------------
   // A path of the node's own for `prefix` (a network, a connected prefix,
-  // a route added through the API); replaces an earlier one.
+  // a route added through the API) in the default VRF, or in table
+  // `table`; replaces an earlier one.
   void originate(const wire::Prefix& prefix, const wire::PathAttributes& attributes);
+  void originate(const TableId& table, const wire::Prefix& prefix,
+                 const wire::PathAttributes& attributes);
   void withdraw_local(const wire::Prefix& prefix);
+  void withdraw_local(const TableId& table, const wire::Prefix& prefix);
   // Reload: new best-path options (every prefix selected again), new
   // aggregates (every prefix counted again).
   void set_selection(const SelectionOptions& options);
   void set_aggregates(std::vector<AggregateSpec> specs);
 
   // --- outputs ----------------------------------------------------------
-  // Takes a FIB delta and returns its sequence number (Fib::apply).
-  using Installer = std::function<uint64_t(RouteUpdate)>;
-  // Once per loop turn: aggregation, the FIB delta for what changed (to
-  // `install`, when given), and every group's advertisements (to `sink`).
-  // With advertise-after-install what goes into the kernel waits for
-  // installed(). Returns the prefixes whose best path or ECMP set changed.
-  std::vector<wire::Prefix> flush(const Installer* install, AdvertisementSink& sink);
-  bool pending() const { return !pending_.empty(); }
-  // The FIB installed `prefixes` by its update `through`: advertise them.
+  // Takes a table's FIB delta and returns its sequence number (Fib::apply).
+  using Installer = std::function<uint64_t(const TableId&, RouteUpdate)>;
+  // The prefixes of one table whose best path or ECMP set changed.
+  struct TableChanges {
+    TableId table;
+    std::vector<wire::Prefix> prefixes;
+  };
+  // Once per loop turn, table by table: aggregation, the FIB delta for
+  // what changed (to `install`, when given), and the default VRF's changes
+  // to every group (advertisements to `sink`). With
+  // advertise-after-install what goes into the kernel waits for
+  // installed(). Returns the changes of each table that had some.
+  std::vector<TableChanges> flush(const Installer* install, AdvertisementSink& sink);
+  bool pending() const;
+  // The FIB installed the default VRF's `prefixes` by its update
+  // `through`: advertise them.
   void installed(std::span<const wire::Prefix> prefixes, uint64_t through, AdvertisementSink& sink);
-  size_t awaiting_install() const { return awaiting_install_.size(); }
-  // What the kernel should hold for `prefixes`: the ECMP set as links and
-  // gateways of paths learned over a link; nothing for our own prefixes.
-  RouteUpdate fib_update(std::span<const wire::Prefix> prefixes) const;
+  size_t awaiting_install() const;
 
   // --- queries (read-only, for the API) -----------------------------------
-  const LocRib& loc_rib() const { return loc_rib_; }
   // A neighbour's Adj-RIB-In as received; nullptr for an unknown source.
   const AdjRibIn* adj_rib_in(SourceId source) const;
   // What `query` selects of what its group has sent it, with the
@@ -133,27 +159,29 @@ class Rib {
   };
   // `changed` of the Adj-RIB-In through import policy into the Loc-RIB.
   void import(Source& s, const std::vector<RouteChange>& changed);
-  void mark(const wire::Prefix& prefix) { pending_.try_emplace(prefix); }
+  // Neighbours' paths and the node's routes without a VRF: the default VRF's.
+  Table& table_of(const wire::Prefix& prefix) { return *unicast_[size_t(family_of(prefix))]; }
+  static wire::Family family_of(const wire::Prefix& p) { return wire::family_of(p.afi()); }
   void join(MemberState& m, AdvertisementSink& sink);
   void leave(SourceId member);
   // To the group of its current key, withdrawing what the new one does not send.
   void regroup(MemberState& m, AdvertisementSink& sink);
-  bool held(const wire::Prefix& prefix) const { return awaiting_install_.contains(prefix); }
-  void export_to_groups(std::span<const wire::Prefix> prefixes, AdvertisementSink& sink);
+  void export_to_groups(const Table& table, std::span<const wire::Prefix> prefixes,
+                        AdvertisementSink& sink);
+  // One table's share of flush().
+  std::vector<wire::Prefix> flush(Table& table, const Installer* install, AdvertisementSink& sink);
+  // The aggregates of `table`'s family (a tenant VRF has none).
+  std::vector<AggregateSpec> aggregates_of(const TableId& table) const;
 
   RibOptions options_;
-  LocRib loc_rib_;
-  Aggregation aggregation_;
+  std::map<TableId, std::unique_ptr<Table>> tables_;  // stable in memory
+  Table* unicast_[2] = {};                            // the default VRF's, by Family
   std::map<SourceId, Source> sources_;
   // Members by id, stable in memory (groups point at them).
   std::map<SourceId, std::unique_ptr<MemberState>> members_;
   std::map<GroupKey, std::unique_ptr<UpdateGroup>> groups_;
   std::map<SourceId, UpdateGroup*> group_of_;
   DrainState node_drain_ = DrainState::Live;
-  containers::PrefixSet pending_;  // changed in the Loc-RIB, not yet flushed
-  // advertise-after-install: prefixes held back until the kernel has them,
-  // with the FIB update (its sequence number) that carries them.
-  containers::PrefixMap<uint64_t> awaiting_install_;
 };
 
 }  // namespace closbgp::rib

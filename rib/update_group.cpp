@@ -115,11 +115,11 @@ UpdateGroup::UpdateGroup(const GroupKey& key, const MemberState& first, uint32_t
   if (key.only_member) rules_.neighbor = first.info.neighbor();
 }
 
-void UpdateGroup::start(MemberState& first, std::span<const wire::Prefix> table, const LocRib& rib,
-                        const Aggregation& aggregation, AdvertisementSink& sink) {
+void UpdateGroup::start(MemberState& first, std::span<const Table* const> tables,
+                        AdvertisementSink& sink) {
   members_.push_back(&first);
   first.prefixes_sent = {};
-  export_changes(table, rib, aggregation, sink);
+  for (const Table* table : tables) export_changes(table->exportable_keys(), *table, sink);
   finish_join(first, sink);
 }
 
@@ -236,8 +236,10 @@ void UpdateGroup::finish_table(const MemberState& m, bool end_of_rib, Advertisem
   if (!a.empty()) sink.advertise(m.info.id, a);
 }
 
-void UpdateGroup::export_changes(std::span<const wire::Prefix> prefixes, const LocRib& rib,
-                                 const Aggregation& aggregation, AdvertisementSink& sink) {
+void UpdateGroup::export_changes(std::span<const wire::Prefix> prefixes, const Table& table,
+                                 AdvertisementSink& sink) {
+  const LocRib& rib = table.loc_rib();
+  const Aggregation& aggregation = table.aggregation();
   if (members_.empty()) return;
   Exporter exporter(rules_, policy_.out && policy_.out->matches_prefix());
   // The group's decisions: which path each prefix now exports, if any.

@@ -13,11 +13,10 @@
 #include <vector>
 
 #include "rib/advertisement.h"
-#include "rib/aggregation.h"
 #include "rib/family_counts.h"
-#include "rib/loc_rib.h"
 #include "rib/prefix_query.h"
 #include "rib/route_policy.h"
+#include "rib/table.h"
 
 namespace closbgp::rib {
 
@@ -54,10 +53,9 @@ class UpdateGroup {
 
   // No member yet and nothing sent: its first member starts it.
   bool is_new() const { return members_.empty() && sent_.empty(); }
-  // The first member of a new group: `table` (the Loc-RIB's prefixes)
-  // exported now; then as join().
-  void start(MemberState& first, std::span<const wire::Prefix> table, const LocRib& rib,
-             const Aggregation& aggregation, AdvertisementSink& sink);
+  // The first member of a new group: every table's routes (but those
+  // held for the kernel) exported now; then as join().
+  void start(MemberState& first, std::span<const Table* const> tables, AdvertisementSink& sink);
   // A member joins: it is sent what the group has sent, its default route
   // if configured, and End-of-RIB when due.
   void join(MemberState& m, AdvertisementSink& sink);
@@ -73,9 +71,9 @@ class UpdateGroup {
   // its next hop is set), in no particular order.
   using SentVisitor = std::function<void(const wire::Prefix&, const wire::PathAttributes&)>;
   void visit_sent(const MemberState& m, const PrefixQuery& query, const SentVisitor& f) const;
-  // Sends every member what changed for `prefixes`.
-  void export_changes(std::span<const wire::Prefix> prefixes, const LocRib& rib,
-                      const Aggregation& aggregation, AdvertisementSink& sink);
+  // Sends every member what changed for `prefixes` of `table`.
+  void export_changes(std::span<const wire::Prefix> prefixes, const Table& table,
+                      AdvertisementSink& sink);
 
  private:
   class Exporter;

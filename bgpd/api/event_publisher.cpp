@@ -30,11 +30,14 @@ void EventPublisher::bfd_changed(const session::Peer& p, const std::string& stat
   publish_for(EventKind::Bfd, p, state, diag);
 }
 
-void EventPublisher::routes_changed(std::span<const wire::Prefix> prefixes) {
-  if (!bus_.watched()) return;
+// Route events are the default VRF's: the API names no other table yet.
+void EventPublisher::routes_changed(const rib::TableId& table,
+                                    std::span<const wire::Prefix> prefixes) {
+  const rib::Table* t = speaker_.rib().find_table(table);
+  if (!bus_.watched() || !t || !table.is_default_vrf()) return;
   std::map<uint32_t, std::string> names{{rib::kLocalSource, "local"}};
   for (const auto& [name, p] : speaker_.peers()) names[p->id()] = name;
-  const rib::LocRib& rib = speaker_.rib().loc_rib();
+  const rib::LocRib& rib = t->loc_rib();
   for (const auto& prefix : prefixes) {
     const rib::LocRib::Entry* e = rib.find(prefix);
     std::string via;

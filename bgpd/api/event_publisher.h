@@ -17,7 +17,7 @@ class EventPublisher final : public session::SpeakerObserver {
   void bfd_changed(const session::Peer& p, const std::string& state,
                    const std::string& diag) override;
   // Each prefix's new best path: the neighbours of its ECMP set.
-  void routes_changed(std::span<const wire::Prefix> prefixes) override;
+  void routes_changed(const rib::TableId& table, std::span<const wire::Prefix> prefixes) override;
   void fib_errors(uint64_t count, const std::string& last) override;
 
  private:

@@ -48,15 +48,17 @@ std::expected<std::vector<FibRouteView>, ControlError> fib_view(const session::S
   auto in_kernel = kernel_sets(*kernel);
   const rib::Rib& rib = speaker.rib();
   std::vector<FibRouteView> out;
-  const auto wanted = rib.fib_update(rib.loc_rib().entries().sorted_keys());
-  for (const auto& [prefix, set] : wanted.upsert) {
-    FibRouteView v{prefix.to_string(), views_of(wanted.set(set)), {}, "missing"};
-    if (auto k = in_kernel.find(prefix); k != in_kernel.end()) {
-      v.kernel_next_hops = views_of(k->second);
-      v.state = v.kernel_next_hops == v.next_hops ? "installed" : "differs";
-      in_kernel.erase(k);
+  for (const rib::Table* table : rib.default_vrf()) {  // the kernel's main table
+    const auto wanted = table->fib_update(table->loc_rib().entries().sorted_keys());
+    for (const auto& [prefix, set] : wanted.upsert) {
+      FibRouteView v{prefix.to_string(), views_of(wanted.set(set)), {}, "missing"};
+      if (auto k = in_kernel.find(prefix); k != in_kernel.end()) {
+        v.kernel_next_hops = views_of(k->second);
+        v.state = v.kernel_next_hops == v.next_hops ? "installed" : "differs";
+        in_kernel.erase(k);
+      }
+      out.push_back(std::move(v));
     }
-    out.push_back(std::move(v));
   }
   for (auto& [prefix, set] : in_kernel)
     out.push_back({prefix.to_string(), {}, views_of(set), "unexpected"});

@@ -127,11 +127,11 @@ SummaryView NodeViews::summary() const {
   s.router_id = cfg.router_id.to_string();
   s.local_as = cfg.asn;
   s.drain_state = std::string(drain_name(rib.node_drain()));
-  s.rib_prefixes = rib.loc_rib().size();
+  s.rib_prefixes = rib.prefixes();
   s.rib_attribute_sets = rib::interned_count();
   for (auto f : wire::kAllFamilies)
     s.family_prefixes.emplace_back(wire::family_name(f),
-                                   rib.loc_rib().entries().size(wire::afi_of(f)));
+                                   rib.unicast(wire::afi_of(f)).loc_rib().size());
   const ProcessStats process = process_stats();
   s.resident_memory_bytes = process.resident_bytes;
   s.cpu_seconds = process.cpu_seconds;

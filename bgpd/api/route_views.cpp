@@ -40,7 +40,7 @@ RouteView route_view(const wire::Prefix& prefix, const std::string& peer,
 // (`as_received`: as the neighbour sent it), with its flags there.
 RouteView received_view(const rib::Rib& rib, const std::string& name, rib::SourceId id,
                         const wire::Prefix& prefix, const rib::Path& received, bool as_received) {
-  const rib::LocRib::Entry* entry = rib.loc_rib().find(prefix);
+  const rib::LocRib::Entry* entry = rib.entry(prefix);
   const rib::Path* in_rib = rib.accepted(prefix, id);
   const auto& shown = in_rib && !as_received ? *in_rib->attributes : *received.attributes;
   RouteView v = route_view(prefix, name, received.next_hop, shown);
@@ -151,16 +151,19 @@ class RibPages final : public SortedPages {
  public:
   RibPages(const session::Speaker& speaker, const rib::PrefixQuery& query) : speaker_(speaker) {
     const rib::Rib& rib = speaker.rib();
-    const auto& loc = rib.loc_rib().entries();
     // An address resolves to the prefix forwarding would use: the Loc-RIB's.
     rib::PrefixQuery selected = query;
     if (query.longest) {
+      const auto& loc = rib.unicast(query.prefix->afi()).loc_rib().entries();
       const auto [prefix, entry] = loc.longest_match(*query.prefix);
       if (!entry) return;
       selected = rib::PrefixQuery{prefix, false};
     }
-    selected.visit(
-        loc, [&](const wire::Prefix& p, const rib::LocRib::Entry&) { prefixes_.push_back(p); });
+    for (const rib::Table* table : rib.default_vrf())
+      if (!selected.prefix || wire::family_of(selected.prefix->afi()) == table->id().family)
+        selected.visit(
+            table->loc_rib().entries(),
+            [&](const wire::Prefix& p, const rib::LocRib::Entry&) { prefixes_.push_back(p); });
     for (const auto& [name, peer] : speaker.peers()) {
       const uint32_t id = peer->id();
       const rib::AdjRibIn* in = rib.adj_rib_in(id);
@@ -192,7 +195,7 @@ class RibPages final : public SortedPages {
 
   void append(const wire::Prefix& prefix, std::vector<RouteView>& out) override {
     const rib::Rib& rib = speaker_.rib();
-    if (const rib::LocRib::Entry* entry = rib.loc_rib().find(prefix)) {
+    if (const rib::LocRib::Entry* entry = rib.entry(prefix)) {
       const auto set = entry->multipath();
       std::vector<bool> shown(entry->size());
       auto show = [&](size_t i, bool in_set) {
@@ -256,7 +259,8 @@ std::optional<RouteDetailView> route_detail(const session::Speaker& speaker,
   if (!query.prefix) return std::nullopt;
   wire::Prefix prefix = *query.prefix;
   if (query.longest) {
-    const auto [found, entry] = speaker.rib().loc_rib().entries().longest_match(prefix);
+    const auto [found, entry] =
+        speaker.rib().unicast(prefix.afi()).loc_rib().entries().longest_match(prefix);
     if (!entry) return std::nullopt;
     prefix = found;
   }

@@ -245,8 +245,10 @@ void Exporter::policy_applied(const session::Peer& p) {
   }
 }
 
-void Exporter::best_changed(std::span<const wire::Prefix> prefixes) {
-  if (!config_.loc_rib || prefixes.empty() || !anyone_connected()) return;
+// The Loc-RIB monitored is the default VRF's (RFC 9069 table "default").
+void Exporter::best_changed(const rib::TableId& table, std::span<const wire::Prefix> prefixes) {
+  if (!config_.loc_rib || !table.is_default_vrf() || prefixes.empty() || !anyone_connected())
+    return;
   std::vector<uint8_t> out;
   append_routes(speaker_.rib(), View::LocRib, rib::kLocalSource, loc_rib_header(), prefixes, out);
   broadcast(out);
@@ -326,11 +328,12 @@ void Exporter::send_statistics() {
     wire::bmp::statistics(header(n, false), stats, out);
   }
   if (config_.loc_rib) {
-    const auto& entries = rib.loc_rib().entries();
     const std::vector<Stat> stats{
-        {stat::kLocRib, rib.loc_rib().size(), Stat::Kind::Gauge64},
-        {stat::kLocRibFamily, entries.size(wire::Afi::Ipv4), Stat::Kind::FamilyGauge64, 1, 1},
-        {stat::kLocRibFamily, entries.size(wire::Afi::Ipv6), Stat::Kind::FamilyGauge64, 2, 1},
+        {stat::kLocRib, rib.prefixes(), Stat::Kind::Gauge64},
+        {stat::kLocRibFamily, rib.unicast(wire::Afi::Ipv4).loc_rib().size(),
+         Stat::Kind::FamilyGauge64, 1, 1},
+        {stat::kLocRibFamily, rib.unicast(wire::Afi::Ipv6).loc_rib().size(),
+         Stat::Kind::FamilyGauge64, 2, 1},
     };
     wire::bmp::statistics(loc_rib_header(), stats, out);
   }

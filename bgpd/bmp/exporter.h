@@ -38,7 +38,7 @@ class Exporter final : public session::RouteMonitor {
   void peer_down(const session::Peer& p) override;
   void routes_received(const session::Peer& p, const wire::UpdateMessage& update) override;
   void policy_applied(const session::Peer& p) override;
-  void best_changed(std::span<const wire::Prefix> prefixes) override;
+  void best_changed(const rib::TableId& table, std::span<const wire::Prefix> prefixes) override;
   std::vector<std::string> reconfigure(const config::Config& next) override;
 
  private:

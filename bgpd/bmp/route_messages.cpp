@@ -17,7 +17,7 @@ const rib::Path* path_in(const rib::Rib& rib, View view, rib::SourceId source,
     case View::PostPolicy:
       return rib.accepted(prefix, source);
     case View::LocRib: {
-      const rib::LocRib::Entry* e = rib.loc_rib().find(prefix);
+      const rib::LocRib::Entry* e = rib.entry(prefix);
       return e && e->size() > 0 ? &e->best() : nullptr;
     }
   }

@@ -11,9 +11,10 @@ void TableSync::start_step() {
   next_ = 0;
   started_ = true;
   if (s.view == View::LocRib) {
-    prefixes_.reserve(rib_.loc_rib().size());
-    rib_.loc_rib().entries().for_each(
-        [&](const wire::Prefix& p, const rib::LocRib::Entry&) { prefixes_.push_back(p); });
+    prefixes_.reserve(rib_.prefixes());
+    for (const rib::Table* table : rib_.default_vrf())
+      table->loc_rib().entries().for_each(
+          [&](const wire::Prefix& p, const rib::LocRib::Entry&) { prefixes_.push_back(p); });
   } else if (const rib::AdjRibIn* in = rib_.adj_rib_in(s.source)) {
     prefixes_.reserve(in->received());
     in->routes().for_each(

@@ -37,7 +37,7 @@ class Recorder final : public session::RouteMonitor {
   void routes_received(const session::Peer& p, const wire::UpdateMessage& update) override;
   void updates_sent(const session::Peer& p, std::span<const uint8_t> messages) override;
   void policy_applied(const session::Peer&) override {}
-  void best_changed(std::span<const wire::Prefix>) override {}
+  void best_changed(const rib::TableId&, std::span<const wire::Prefix>) override {}
   std::vector<std::string> reconfigure(const config::Config& next) override;
 
  private:

@@ -28,17 +28,21 @@ RibDump::RibDump(const session::Speaker& speaker, std::optional<wire::Family> fa
     peers.push_back(peer);
   }
   wire::mrt::peer_index_table(timestamp_, router_id, "closbgpd", peers, peer_table_);
-  prefixes_.reserve(speaker.rib().loc_rib().size());
-  speaker.rib().loc_rib().entries().for_each(
-      [&](const wire::Prefix& prefix, const rib::LocRib::Entry&) {
-        if (!family || wire::family_of(prefix.afi()) == *family) prefixes_.push_back(prefix);
-      });
+  const rib::Rib& rib = speaker.rib();
+  for (const rib::Table* table : rib.default_vrf()) {
+    if (family && table->id().family != *family) continue;
+    const auto& entries = table->loc_rib().entries();
+    prefixes_.reserve(prefixes_.size() + entries.size());
+    entries.for_each([&](const wire::Prefix& prefix, const rib::LocRib::Entry&) {
+      prefixes_.push_back(prefix);
+    });
+  }
   // Prefix order, as a dump is read by people and compared between dumps.
   std::sort(prefixes_.begin(), prefixes_.end());
 }
 
 void RibDump::append(const wire::Prefix& prefix, std::vector<uint8_t>& out) {
-  const rib::LocRib::Entry* e = speaker_.rib().loc_rib().find(prefix);
+  const rib::LocRib::Entry* e = speaker_.rib().entry(prefix);
   if (!e) return;  // withdrawn since the dump started
   std::vector<wire::mrt::RibEntry> entries;
   for (size_t i = 0; i < e->size(); ++i) {

@@ -13,7 +13,15 @@ constexpr auto kBackpressurePoll = std::chrono::milliseconds(20);
 
 FibLink::FibLink(asio::io_context& io, fib::Fib* fib) : io_(io), fib_(fib), poll_(io) {
   if (fib_)
-    install_ = [fib = fib_](rib::RouteUpdate update) { return fib->apply(std::move(update)); };
+    install_ = [this](const rib::TableId& table, rib::RouteUpdate update) -> uint64_t {
+      if (table.is_default_vrf()) return fib_->apply(std::move(update));
+      // The FIB writes the main table; a tenant VRF's kernel table is
+      // EVPN's to wire. Said once per table, not per flush.
+      if (unplaced_.insert(table).second)
+        session_logger()->warn("table {}: no kernel table for VRF {}; its routes stay in the RIB",
+                               rib::to_string(table), table.vrf);
+      return 0;
+    };
 }
 
 FibLink::~FibLink() {

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <functional>
+#include <set>
 #include <vector>
 
 #include "bgpd/asio.h"
@@ -32,6 +33,7 @@ class FibLink {
   asio::io_context& io_;
   fib::Fib* fib_;
   rib::Rib::Installer install_;
+  std::set<rib::TableId> unplaced_;  // tables the FIB has no kernel table for
   bool paused_ = false;
   asio::steady_timer poll_;
 };

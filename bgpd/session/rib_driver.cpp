@@ -29,8 +29,10 @@ void RibDriver::schedule_flush() {
 void RibDriver::flush() {
   flush_scheduled_ = false;
   const auto changed = rib_.flush(installing_ ? fib_link_.installer() : nullptr, advertiser_);
-  if (observer_ && observer_->listening()) observer_->routes_changed(changed);
-  for (auto* m : monitors_) m->best_changed(changed);
+  for (const auto& [table, prefixes] : changed) {
+    if (observer_ && observer_->listening()) observer_->routes_changed(table, prefixes);
+    for (auto* m : monitors_) m->best_changed(table, prefixes);
+  }
   fib_link_.apply_backpressure(pause_peers_);
 }
 

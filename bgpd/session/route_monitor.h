@@ -12,6 +12,7 @@
 
 #include "bgpd/wire/ip.h"
 #include "bgpd/wire/messages.h"
+#include "rib/table.h"
 
 namespace closbgp::session {
 
@@ -34,8 +35,8 @@ class RouteMonitor {
   // Whole UPDATEs about to be written to its session (an MRT file keeps
   // them); most monitors have no use for them.
   virtual void updates_sent(const Peer& /*p*/, std::span<const uint8_t> /*messages*/) {}
-  // These prefixes' best path changed in the Loc-RIB.
-  virtual void best_changed(std::span<const wire::Prefix> prefixes) = 0;
+  // These prefixes' best path changed in the Loc-RIB of `table`.
+  virtual void best_changed(const rib::TableId& table, std::span<const wire::Prefix> prefixes) = 0;
   // A reload changed its part of the configuration; returns what it did.
   virtual std::vector<std::string> reconfigure(const config::Config& next) = 0;
 };

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "bgpd/wire/ip.h"
+#include "rib/table.h"
 
 namespace closbgp::session {
 
@@ -21,7 +22,8 @@ class SpeakerObserver {
   virtual void peer_changed(const Peer& p, const std::string& state, const std::string& detail) = 0;
   virtual void bfd_changed(const Peer& p, const std::string& state, const std::string& diag) = 0;
   // These prefixes' best path or ECMP set changed.
-  virtual void routes_changed(std::span<const wire::Prefix> prefixes) = 0;
+  virtual void routes_changed(const rib::TableId& table,
+                              std::span<const wire::Prefix> prefixes) = 0;
   virtual void fib_errors(uint64_t count, const std::string& last) = 0;
 };
 

@@ -169,7 +169,7 @@ class Harness {
     rib_.forget(kPeerId);
     rib_.withdraw_local(*wire::Prefix::parse("10.255.0.0/24"));
     flush();
-    check(rib_.adj_rib_in(kPeerId) == nullptr && rib_.loc_rib().size() == 0);
+    check(rib_.adj_rib_in(kPeerId) == nullptr && rib_.prefixes() == 0);
     rib_.forget(kOtherId);
   }
 
@@ -183,14 +183,16 @@ class Harness {
 
   void flush() {
     // The FIB delta too: a prefix it installs has a next hop.
-    const rib::Rib::Installer install = [](rib::RouteUpdate u) {
+    const rib::Rib::Installer install = [](const rib::TableId& table, rib::RouteUpdate u) {
+      check(table.is_default_vrf());
       for (const auto& [prefix, set] : u.upsert) check(set < u.sets.size() && !u.set(set).empty());
       return uint64_t(1);
     };
-    const auto changed = rib_.flush(&install, out_);
-    std::vector<uint8_t> bmp;
-    bmp::append_routes(rib_, bmp::View::LocRib, rib::kLocalSource, {}, changed, bmp);
-    check_collector_reads(bmp);
+    for (const auto& [table, changed] : rib_.flush(&install, out_)) {
+      std::vector<uint8_t> bmp;
+      bmp::append_routes(rib_, bmp::View::LocRib, rib::kLocalSource, {}, changed, bmp);
+      check_collector_reads(bmp);
+    }
   }
 
   // The views BMP sends of what `u` changed, and `u` as an MRT file keeps it.

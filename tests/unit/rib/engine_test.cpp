@@ -1,113 +1,8 @@
-// The RIB engine driven as the session layer drives it: UPDATE-shaped
-// inputs, session events and local changes in; FIB deltas and each
-// member's advertisements out (recorded by a fake session layer).
-#include <gtest/gtest.h>
+// The RIB engine: one path from UPDATE to FIB delta and advertisement.
+#include "tests/unit/rib/engine_fixture.h"
 
-#include <algorithm>
-
-#include "rib/attr_intern.h"
-#include "rib/rib.h"
-#include "tests/mocks/advertisement_recorder.h"
-
-namespace closbgp::rib {
+namespace closbgp::rib::test {
 namespace {
-
-constexpr uint32_t kLocalAs = 65101;
-const wire::Prefix kP1 = *wire::Prefix::parse("10.1.0.0/24");
-const wire::Prefix kP2 = *wire::Prefix::parse("10.2.0.0/24");
-
-// A neighbour on its own link (ifindex = id + 10), at fe80::<id>.
-struct Neighbor {
-  SourceId id;
-  uint32_t as;
-
-  wire::IpAddress address() const { return *wire::IpAddress::parse("fe80::" + std::to_string(id)); }
-  PathSource source() const {
-    return PathSource{id, true, as, 0x0a000000 + id, address(), id + 10};
-  }
-  Member member() const {
-    Member m;
-    m.id = id;
-    m.peer_as = as;
-    m.negotiated = m.families = {wire::Family::Ipv4Unicast, wire::Family::Ipv6Unicast};
-    m.interface = "swp" + std::to_string(id);
-    m.address = address();
-    return m;
-  }
-  // An UPDATE announcing `prefixes` with AS_PATH {as, more...}.
-  wire::UpdateMessage announce(std::vector<wire::Prefix> prefixes,
-                               std::vector<uint32_t> more = {}) const {
-    wire::UpdateMessage u;
-    u.attributes.origin = wire::Origin::Igp;
-    u.attributes.as_path = wire::AsPath{};
-    more.insert(more.begin(), as);
-    u.attributes.as_path->segments.push_back({wire::SegmentType::Sequence, more});
-    wire::MpReach reach;
-    reach.family = wire::Family::Ipv4Unicast;
-    reach.next_hop = {address(), address()};
-    for (const auto& p : prefixes) reach.nlri.push_back({p, 0});
-    u.mp_reach = std::move(reach);
-    return u;
-  }
-  wire::UpdateMessage withdraw(std::vector<wire::Prefix> prefixes) const {
-    wire::UpdateMessage u;
-    for (const auto& p : prefixes) u.withdrawn.push_back({p, 0});
-    return u;
-  }
-};
-
-const Neighbor kA{1, 65001}, kB{2, 65002}, kC{3, 65003};
-
-class Engine : public ::testing::Test {
- protected:
-  explicit Engine(RibOptions o = options()) : rib_(std::move(o)) {}
-
-  static RibOptions options() {
-    RibOptions o;
-    o.local_as = kLocalAs;
-    o.router_id = 0x0a0000fe;
-    o.drain_prepend = 2;
-    return o;
-  }
-  void up(const Neighbor& n, PeerPolicy policy = {}) {
-    rib_.session_up(n.source(), n.member(), policy, out_);
-  }
-  // One loop turn: the FIB delta it produced, the advertisements recorded.
-  RouteUpdate flush() {
-    RouteUpdate fib;
-    const Rib::Installer install = [&](RouteUpdate u) {
-      fib = std::move(u);
-      return ++sequence_;
-    };
-    rib_.flush(&install, out_);
-    return fib;
-  }
-  // A and B up, A's `prefixes` sent on to B; B's record starts empty.
-  void a_announces_to_b(std::vector<wire::Prefix> prefixes) {
-    up(kA);
-    up(kB);
-    rib_.apply(kA.id, kA.announce(std::move(prefixes)));
-    flush();
-    out_.take(kB.id);
-  }
-  static std::vector<uint32_t> as_path(const wire::PathAttributes& a) {
-    return a.as_path->segments.at(0).asns;
-  }
-  // What `query` selects of a member's Adj-RIB-Out, sorted by prefix.
-  std::vector<std::pair<wire::Prefix, wire::PathAttributes>> sent_to(SourceId member,
-                                                                     PrefixQuery query = {}) const {
-    std::vector<std::pair<wire::Prefix, wire::PathAttributes>> out;
-    rib_.visit_adj_rib_out(member, query,
-                           [&](const auto& p, const auto& a) { out.emplace_back(p, a); });
-    std::sort(out.begin(), out.end(),
-              [](const auto& x, const auto& y) { return x.first < y.first; });
-    return out;
-  }
-
-  Rib rib_;
-  mocks::AdvertisementRecorder out_;
-  uint64_t sequence_ = 0;
-};
 
 TEST_F(Engine, AReceivedRouteGoesToTheKernelAndToTheOtherNeighbours) {
   up(kA);
@@ -185,7 +80,7 @@ TEST_F(Engine, Rfc8212RefusesAnEbgpNeighbourWithoutPolicy) {
   up(kB, strict);
   rib_.apply(kA.id, kA.announce({kP1}));
   flush();
-  EXPECT_EQ(rib_.loc_rib().size(), 0u);
+  EXPECT_EQ(rib_.prefixes(), 0u);
   EXPECT_EQ(rib_.adj_rib_in(kA.id)->received(), 1u);
 }
 
@@ -196,7 +91,7 @@ TEST_F(Engine, AHardDownWithdrawsEverythingItSent) {
   EXPECT_EQ(fib.remove.size(), 2u);
   EXPECT_EQ(out_.take(kB.id).withdrawn.size(), 2u);
   EXPECT_EQ(rib_.adj_rib_in(kA.id), nullptr);
-  EXPECT_EQ(rib_.loc_rib().size(), 0u);
+  EXPECT_EQ(rib_.prefixes(), 0u);
   EXPECT_FALSE(rib_.is_member(kA.id));
 }
 
@@ -213,7 +108,7 @@ TEST_F(Engine, AGracefulDownKeepsPathsStaleUntilSentAgainOrSwept) {
   const auto fib = flush();
   EXPECT_EQ(fib.remove, std::vector<wire::Prefix>{kP2});
   EXPECT_EQ(out_.take(kB.id).withdrawn, std::vector<std::string>{"10.2.0.0/24"});
-  EXPECT_NE(rib_.loc_rib().find(kP1), nullptr);
+  EXPECT_NE(rib_.entry(kP1), nullptr);
 }
 
 TEST_F(Engine, OurOwnRoutesAreAdvertisedButNotInstalled) {
@@ -370,9 +265,9 @@ TEST_F(Engine, NothingIsLeftBehindWhenEveryoneIsGone) {
   rib_.forget(kA.id);
   rib_.forget(kB.id);
   flush();
-  EXPECT_EQ(rib_.loc_rib().size(), 0u);
+  EXPECT_EQ(rib_.prefixes(), 0u);
   EXPECT_EQ(interned_count(), interned);
 }
 
 }  // namespace
-}  // namespace closbgp::rib
+}  // namespace closbgp::rib::test

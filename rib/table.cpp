@@ -1,0 +1,81 @@
+#include "rib/table.h"
+
+#include <algorithm>
+
+namespace closbgp::rib {
+
+std::string to_string(const TableId& id) {
+  return id.vrf + " " + std::string(wire::family_name(id.family));
+}
+
+TableId default_table(wire::Afi afi) {
+  return TableId{std::string(kDefaultVrf), wire::family_of(afi)};
+}
+
+Table::Table(TableId id, const SelectionOptions& selection, std::vector<AggregateSpec> aggregates,
+             uint32_t local_as, uint32_t router_id)
+    : id_(std::move(id)),
+      loc_rib_(selection),
+      aggregation_(std::move(aggregates), local_as, router_id) {}
+
+std::vector<wire::Prefix> Table::take_changes() {
+  std::vector<wire::Prefix> changed = pending_.take_keys();
+  const size_t before = changed.size();
+  aggregation_.update(loc_rib_, changed);
+  if (changed.size() != before) {  // it may add prefixes already there
+    std::sort(changed.begin(), changed.end());
+    changed.erase(std::unique(changed.begin(), changed.end()), changed.end());
+  }
+  return changed;
+}
+
+void Table::set_aggregates(std::vector<AggregateSpec> specs, uint32_t local_as,
+                           uint32_t router_id) {
+  aggregation_ = Aggregation(std::move(specs), local_as, router_id);
+  for (const auto& p : loc_rib_.entries().keys()) mark(p);
+}
+
+// Originated prefixes are not installed (they are the node's own), nor
+// paths whose next hop is not the neighbour itself on its link (a
+// third-party or multihop next hop needs recursive resolution, not done yet).
+RouteUpdate Table::fib_update(std::span<const wire::Prefix> prefixes) const {
+  RouteUpdateBuilder u;
+  NextHopSet set;  // reused: only a new set is copied, into the update
+  for (const auto& prefix : prefixes) {
+    set.clear();
+    if (const auto* e = loc_rib_.find(prefix); e && e->best().source.peer_id != kLocalSource) {
+      for (uint16_t i : e->multipath()) {
+        const Path& path = e->path(i);
+        const auto& nh = path.next_hop;
+        if (path.source.ifindex == 0 || (!nh.link_local && nh.address != path.source.peer_address))
+          continue;
+        set.push_back({path.source.ifindex, nh.link_local.value_or(nh.address)});
+      }
+    }
+    if (set.empty())
+      u.remove(prefix);
+    else
+      u.upsert(prefix, set);
+  }
+  return u.take();
+}
+
+void Table::hold(std::span<const wire::Prefix> prefixes, uint64_t sequence) {
+  for (const auto& prefix : prefixes) *awaiting_install_.try_emplace(prefix).first = sequence;
+}
+
+bool Table::installed(const wire::Prefix& prefix, uint64_t through) {
+  const uint64_t* waiting = awaiting_install_.find(prefix);
+  if (!waiting || *waiting > through) return false;
+  awaiting_install_.erase(prefix);
+  return true;
+}
+
+std::vector<wire::Prefix> Table::exportable_keys() const {
+  std::vector<wire::Prefix> keys = loc_rib_.entries().keys();
+  if (!awaiting_install_.empty())
+    std::erase_if(keys, [&](const wire::Prefix& p) { return held(p); });
+  return keys;
+}
+
+}  // namespace closbgp::rib

@@ -1,0 +1,130 @@
+// The engine's tables, one per (VRF, family): a neighbour's IPv4 and IPv6
+// paths land in the default VRF's two tables; a tenant VRF's table opens
+// without anything outside the engine knowing, goes to the FIB under its
+// own id, and is never sent to the default VRF's neighbours.
+#include "tests/unit/rib/engine_fixture.h"
+
+namespace closbgp::rib::test {
+namespace {
+
+const wire::Prefix kV6 = *wire::Prefix::parse("2001:db8:1::/48");
+const TableId kDefaultV4{std::string(kDefaultVrf), wire::Family::Ipv4Unicast};
+const TableId kDefaultV6{std::string(kDefaultVrf), wire::Family::Ipv6Unicast};
+const TableId kRedV4{"red", wire::Family::Ipv4Unicast};
+
+wire::PathAttributes own_route() {
+  wire::PathAttributes a;
+  a.origin = wire::Origin::Igp;
+  a.as_path = wire::AsPath{};
+  return a;
+}
+
+class Tables : public Engine {
+ protected:
+  // One loop turn: what each table handed the FIB, by table.
+  std::map<TableId, RouteUpdate> flush_by_table() {
+    std::map<TableId, RouteUpdate> fib;
+    const Rib::Installer install = [&](const TableId& table, RouteUpdate u) {
+      EXPECT_FALSE(fib.contains(table));  // one delta per table per turn
+      fib[table] = std::move(u);
+      return ++sequence_;
+    };
+    changed_ = rib_.flush(&install, out_);
+    return fib;
+  }
+  std::vector<Rib::TableChanges> changed_;
+};
+
+TEST_F(Tables, TheDefaultVrfHasATablePerFamilyAndPathsGoByTheirFamily) {
+  EXPECT_EQ(rib_.tables().size(), 2u);
+  ASSERT_NE(rib_.find_table(kDefaultV4), nullptr);
+  ASSERT_NE(rib_.find_table(kDefaultV6), nullptr);
+  EXPECT_EQ(rib_.find_table(kRedV4), nullptr);
+  up(kA);
+  up(kB);
+  out_.take(kB.id);
+  rib_.apply(kA.id, kA.announce({kP1, kP2}));
+  rib_.apply(kA.id, kA.announce({kV6}));
+  EXPECT_EQ(rib_.unicast(wire::Afi::Ipv4).loc_rib().size(), 2u);
+  EXPECT_EQ(rib_.unicast(wire::Afi::Ipv6).loc_rib().size(), 1u);
+  EXPECT_EQ(rib_.prefixes(), 3u);
+  EXPECT_NE(rib_.entry(kV6), nullptr);
+
+  const auto fib = flush_by_table();
+  ASSERT_EQ(fib.size(), 2u);
+  EXPECT_EQ(fib.at(kDefaultV4).upsert.size(), 2u);
+  ASSERT_EQ(fib.at(kDefaultV6).upsert.size(), 1u);
+  EXPECT_EQ(fib.at(kDefaultV6).upsert[0].first, kV6);
+  // The changes, told per table (what monitors and WatchEvents hear).
+  ASSERT_EQ(changed_.size(), 2u);
+  EXPECT_EQ(changed_[0].table, kDefaultV4);
+  EXPECT_EQ(changed_[0].prefixes, (std::vector<wire::Prefix>{kP1, kP2}));
+  EXPECT_EQ(changed_[1].table, kDefaultV6);
+  EXPECT_EQ(changed_[1].prefixes, std::vector<wire::Prefix>{kV6});
+  EXPECT_EQ(out_.take(kB.id).announced.size(), 3u);  // both tables to the neighbour
+
+  // A session going down empties its paths from every table.
+  rib_.session_down(kA.id, DownKind::Hard);
+  const auto gone = flush_by_table();
+  EXPECT_EQ(gone.at(kDefaultV4).remove.size(), 2u);
+  EXPECT_EQ(gone.at(kDefaultV6).remove, std::vector<wire::Prefix>{kV6});
+  EXPECT_EQ(rib_.prefixes(), 0u);
+}
+
+TEST_F(Tables, ATurnWithoutChangesInATableHandsTheFibNothingForIt) {
+  up(kA);
+  rib_.apply(kA.id, kA.announce({kV6}));
+  const auto fib = flush_by_table();
+  EXPECT_EQ(fib.size(), 1u);
+  EXPECT_TRUE(fib.contains(kDefaultV6));
+  EXPECT_TRUE(flush_by_table().empty());
+}
+
+TEST_F(Tables, ATenantTableOpensGoesToTheFibUnderItsIdAndIsNotAdvertised) {
+  up(kA);
+  out_.take(kA.id);
+  Table& red = rib_.open_table(kRedV4);
+  EXPECT_EQ(&red, &rib_.open_table(kRedV4));  // opened once
+  rib_.originate(kRedV4, kP1, own_route());
+  EXPECT_EQ(red.loc_rib().size(), 1u);
+  EXPECT_EQ(rib_.entry(kP1), nullptr);  // the default VRF does not see it
+  EXPECT_EQ(rib_.prefixes(), 0u);
+
+  flush_by_table();
+  ASSERT_EQ(changed_.size(), 1u);
+  EXPECT_EQ(changed_[0].table, kRedV4);
+  EXPECT_TRUE(out_.nothing_for(kA.id));  // the underlay's neighbour is not sent it
+  EXPECT_EQ(rib_.prefixes_sent(kA.id), 0u);
+
+  // The same prefix in the default VRF is a route of its own.
+  rib_.originate(kP1, own_route());
+  flush_by_table();
+  EXPECT_EQ(out_.take(kA.id).announced.size(), 1u);
+  rib_.withdraw_local(kRedV4, kP1);
+  flush_by_table();
+  EXPECT_TRUE(out_.nothing_for(kA.id));
+  EXPECT_EQ(red.loc_rib().size(), 0u);
+  EXPECT_NE(rib_.entry(kP1), nullptr);
+}
+
+TEST_F(Tables, AggregatesBelongToTheTableOfTheirFamily) {
+  RibOptions o = options();
+  for (const char* summary : {"10.0.0.0/8", "2001:db8::/32"}) {
+    AggregateSpec spec;
+    spec.prefix = *wire::Prefix::parse(summary);
+    o.aggregates.push_back(spec);
+  }
+  Rib rib(o);
+  EXPECT_EQ(rib.unicast(wire::Afi::Ipv4).aggregation().suppressed(kP1), false);
+  rib.originate(kV6, own_route());
+  mocks::AdvertisementRecorder out;
+  rib.flush(nullptr, out);
+  // The IPv6 summary came up beside its contributor; IPv4 has none yet.
+  EXPECT_NE(rib.entry(*wire::Prefix::parse("2001:db8::/32")), nullptr);
+  EXPECT_EQ(rib.entry(*wire::Prefix::parse("10.0.0.0/8")), nullptr);
+  EXPECT_EQ(rib.unicast(wire::Afi::Ipv4).loc_rib().size(), 0u);
+  EXPECT_EQ(rib.unicast(wire::Afi::Ipv6).loc_rib().size(), 2u);
+}
+
+}  // namespace
+}  // namespace closbgp::rib::test
