@@ -61,18 +61,23 @@ void AdjRibIn::announce(const std::vector<wire::Nlri>& nlri, const PathRef& path
   }
 }
 
-void AdjRibIn::apply(const wire::UpdateMessage& u, const PathSource& source, uint32_t local_as,
-                     uint8_t allowas_in, std::vector<RouteChange>& changed) {
+bool LoopCheck::is_loop(const wire::PathAttributes& a) const {
+  if (a.as_path && path_count(*a.as_path, local_as) > allowas_in) return true;
+  if (router_id && a.originator_id == router_id) return true;
+  return cluster_id && std::ranges::find(a.cluster_list, cluster_id) != a.cluster_list.end();
+}
+
+void AdjRibIn::apply(const wire::UpdateMessage& u, const PathSource& source, const LoopCheck& loops,
+                     std::vector<RouteChange>& changed) {
   const size_t before = changed.size();
-  apply_update(u, source, local_as, allowas_in, changed);
+  apply_update(u, source, loops, changed);
   // Re-sent or withdrawn since a restart: no longer stale.
   if (!stale_.empty())
     for (size_t i = before; i < changed.size(); ++i) stale_.erase(changed[i].prefix);
 }
 
 void AdjRibIn::apply_update(const wire::UpdateMessage& u, const PathSource& source,
-                            uint32_t local_as, uint8_t allowas_in,
-                            std::vector<RouteChange>& changed) {
+                            const LoopCheck& loops, std::vector<RouteChange>& changed) {
   withdraw(u.withdrawn, changed, true);
   if (u.mp_unreach) withdraw(u.mp_unreach->withdrawn, changed, true);
   if (u.action == wire::AttrAction::TreatAsWithdraw) {
@@ -81,8 +86,7 @@ void AdjRibIn::apply_update(const wire::UpdateMessage& u, const PathSource& sour
     return;
   }
   if (u.nlri.empty() && !u.mp_reach) return;
-  const bool accepted =
-      !u.attributes.as_path || path_count(*u.attributes.as_path, local_as) <= allowas_in;
+  const bool accepted = !loops.is_loop(u.attributes);
   auto attrs = intern(u.attributes);
   if (!u.nlri.empty() && u.attributes.next_hop)
     announce(u.nlri,

@@ -21,14 +21,23 @@ struct RouteChange {
   PathRef path;
 };
 
+// What makes a received path a loop: our AS in its AS_PATH more than
+// `allowas_in` times, or (RFC 4456 sec. 8) our router-id as its
+// ORIGINATOR_ID or our cluster id in its CLUSTER_LIST.
+struct LoopCheck {
+  uint32_t local_as = 0;
+  uint8_t allowas_in = 0;
+  uint32_t router_id = 0, cluster_id = 0;  // host order; 0: not checked
+  bool is_loop(const wire::PathAttributes& a) const;
+};
+
 class AdjRibIn {
  public:
   // Withdrawals first, then announcements; treat-as-withdraw withdraws the
-  // announced prefixes too. A path with `local_as` in it more than
-  // `allowas_in` times is a loop. Appends every prefix it touched, with its
-  // path, to `changed`.
-  void apply(const wire::UpdateMessage& update, const PathSource& source, uint32_t local_as,
-             uint8_t allowas_in, std::vector<RouteChange>& changed);
+  // announced prefixes too. A loop is kept, not accepted. Appends every
+  // prefix it touched, with its path, to `changed`.
+  void apply(const wire::UpdateMessage& update, const PathSource& source, const LoopCheck& loops,
+             std::vector<RouteChange>& changed);
   void clear();
   // Graceful restart: every path is stale until the peer sends it again.
   // Returns how many are.
@@ -51,8 +60,8 @@ class AdjRibIn {
   uint64_t duplicate_withdraws() const { return duplicate_withdraws_; }
 
  private:
-  void apply_update(const wire::UpdateMessage& update, const PathSource& source, uint32_t local_as,
-                    uint8_t allowas_in, std::vector<RouteChange>& changed);
+  void apply_update(const wire::UpdateMessage& update, const PathSource& source,
+                    const LoopCheck& loops, std::vector<RouteChange>& changed);
   // `by_peer`: its withdrawals (counted when they withdraw nothing), not
   // the treat-as-withdraw of what it announced.
   void withdraw(const std::vector<wire::Nlri>& nlri, std::vector<RouteChange>& changed,

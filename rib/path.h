@@ -25,6 +25,9 @@ struct PathSource {
   // The link the session runs over: an interface (unnumbered) neighbour's,
   // or a directly connected numbered one's; 0 otherwise.
   uint32_t ifindex = 0;
+  // An iBGP neighbour we reflect for (RFC 4456): its paths go to every
+  // iBGP neighbour, not only to clients.
+  bool rr_client = false;
 };
 
 // What best-path selection compares, worked out once when the path is

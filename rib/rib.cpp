@@ -50,6 +50,9 @@ void Rib::session_up(const PathSource& source, const Member& member, const PeerP
                      AdvertisementSink& sink) {
   Source& s = sources_[source.peer_id];
   s.path_source = source;
+  // Its paths carry it: a client's are reflected to every iBGP neighbour.
+  // (A neighbour becomes a client or stops being one by a new session.)
+  s.path_source.rr_client = policy.route_reflector_client;
   s.policy = policy;
   s.interface = member.interface;
   leave(member.id);  // a session that comes up twice is one member
@@ -63,7 +66,8 @@ size_t Rib::apply(SourceId id, const wire::UpdateMessage& update) {
   if (it == sources_.end()) return 0;
   Source& s = it->second;
   std::vector<RouteChange> changed;
-  s.adj_in.apply(update, s.path_source, options_.local_as, s.policy.allowas_in, changed);
+  const LoopCheck loops{options_.local_as, s.policy.allowas_in, options_.router_id, cluster_id()};
+  s.adj_in.apply(update, s.path_source, loops, changed);
   if (!changed.empty()) import(s, changed);
   return s.adj_in.received();
 }
@@ -174,7 +178,8 @@ void Rib::join(MemberState& m, AdvertisementSink& sink) {
   const GroupKey key = group_key(m, node_drain_);
   auto& group = groups_[key];
   if (!group)
-    group = std::make_unique<UpdateGroup>(key, m, options_.local_as, options_.drain_prepend);
+    group = std::make_unique<UpdateGroup>(key, m, options_.local_as, options_.drain_prepend,
+                                          cluster_id());
   group_of_[m.info.id] = group.get();
   if (!group->is_new()) return group->join(m, sink);
   group->start(m, default_vrf(), sink);  // a new group: the whole table

@@ -38,6 +38,8 @@ struct RibOptions {
   uint8_t drain_prepend = 0;  // our AS, this many more times, on drained routes
   // A route goes to neighbours once the FIB reports it installed.
   bool advertise_after_install = false;
+  // Route reflection's cluster (RFC 4456), host order; 0: the router-id.
+  uint32_t cluster_id = 0;
 };
 
 // A neighbour's session going down: its paths go (Hard), or stay, stale,
@@ -162,6 +164,9 @@ class Rib {
   // Neighbours' paths and the node's routes without a VRF: the default VRF's.
   Table& table_of(const wire::Prefix& prefix) { return *unicast_[size_t(family_of(prefix))]; }
   static wire::Family family_of(const wire::Prefix& p) { return wire::family_of(p.afi()); }
+  uint32_t cluster_id() const {
+    return options_.cluster_id ? options_.cluster_id : options_.router_id;
+  }
   void join(MemberState& m, AdvertisementSink& sink);
   void leave(SourceId member);
   // To the group of its current key, withdrawing what the new one does not send.

@@ -46,7 +46,9 @@ std::optional<wire::PathAttributes> export_attributes(const Path& best, const wi
                                                       const ExportRules& to) {
   if (to.drain == DrainState::Warm) return std::nullopt;
   const bool from_ibgp = best.source.peer_id != kLocalSource && !best.source.ebgp;
-  if (!to.ebgp && from_ibgp) return std::nullopt;  // RFC 4271 9.1.3, no route reflection
+  // RFC 4271 9.1.3: iBGP to iBGP only when reflected (RFC 4456 sec. 6).
+  const bool reflected = !to.ebgp && from_ibgp;
+  if (reflected && !best.source.rr_client && !to.rr_clients) return std::nullopt;
   const PeerPolicy none;
   const PeerPolicy& policy = to.policy ? *to.policy : none;
   if (to.ebgp && policy.requires_policy && !policy.out) return std::nullopt;  // RFC 8212
@@ -55,6 +57,10 @@ std::optional<wire::PathAttributes> export_attributes(const Path& best, const wi
   if (!a.as_path) a.as_path = wire::AsPath{};
   if (!to.ebgp) {
     a.local_pref = best.local_pref();
+    if (reflected) {
+      if (!a.originator_id) a.originator_id = best.source.peer_router_id;
+      a.cluster_list.insert(a.cluster_list.begin(), to.cluster_id);
+    }
   } else {
     a.local_pref.reset();
     a.med.reset();  // MED is not passed on to another AS

@@ -24,6 +24,9 @@ struct PeerPolicy {
   uint8_t allowas_in = 0;        // times our own AS may appear in a received path
   // Send 0.0.0.0/0 and ::/0 of our own; the Loc-RIB's defaults are not sent.
   bool default_originate = false;
+  // A route-reflector client (RFC 4456): sent what other iBGP neighbours
+  // sent us, and what it sends goes to them.
+  bool route_reflector_client = false;
   friend bool operator==(const PeerPolicy&, const PeerPolicy&) = default;
 };
 
@@ -37,6 +40,10 @@ struct ExportRules {
   // (LOCAL_PREF 0 towards iBGP); WARM: nothing is sent.
   DrainState drain = DrainState::Live;
   uint8_t drain_prepend = 0;
+  // Route reflection (RFC 4456): the peers are our clients; our cluster's
+  // id, added to the CLUSTER_LIST of what we reflect.
+  bool rr_clients = false;
+  uint32_t cluster_id = 0;
 };
 
 // The attributes the Loc-RIB holds for a route received from an eBGP or
@@ -46,7 +53,10 @@ std::shared_ptr<const wire::PathAttributes> import_attributes(
     const std::shared_ptr<const wire::PathAttributes>& received, const policy::Neighbor& from);
 
 // What is sent for `prefix` whose best path is `best`; nullopt: nothing
-// (withdraw if it was sent). The same for every peer the rules cover.
+// (withdraw if it was sent). The same for every peer the rules cover. An
+// iBGP-learned path goes to iBGP peers only by reflection: a client's to
+// every iBGP peer, a non-client's to clients, with ORIGINATOR_ID (its
+// source's router-id, unless set) and our cluster id first in CLUSTER_LIST.
 std::optional<wire::PathAttributes> export_attributes(const rib::Path& best,
                                                       const wire::Prefix& prefix,
                                                       const ExportRules& rules);

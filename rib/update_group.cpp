@@ -50,7 +50,13 @@ class UpdateGroup::Exporter {
   int variant(const Path& best, const wire::Prefix& prefix) {
     const wire::Family family = wire::family_of(prefix.afi());
     const bool from_ibgp = best.source.peer_id != kLocalSource && !best.source.ebgp;
-    const Key key{best.attributes.get(), family, from_ibgp};
+    // What is reflected depends on its source too: whether it is a client,
+    // and its router-id (the ORIGINATOR_ID it gets unless it has one).
+    const bool reflected = from_ibgp && !rules_.ebgp;
+    const uint32_t originator =
+        reflected && !best.attributes->originator_id ? best.source.peer_router_id : 0;
+    const Key key{best.attributes.get(), family, from_ibgp, reflected && best.source.rr_client,
+                  originator};
     // Consecutive prefixes mostly came in one UPDATE, with one attribute set.
     if (!per_prefix_ && last_ && last_->first == key) return last_->second.front();
     const auto it = by_source_.try_emplace(key).first;
@@ -80,7 +86,7 @@ class UpdateGroup::Exporter {
 
   const ExportRules& rules_;
   bool per_prefix_;
-  using Key = std::tuple<const wire::PathAttributes*, wire::Family, bool>;
+  using Key = std::tuple<const wire::PathAttributes*, wire::Family, bool, bool, uint32_t>;
   std::vector<Variant> variants_;
   std::map<Key, std::vector<int>> by_source_;
   const std::pair<const Key, std::vector<int>>* last_ = nullptr;  // the last looked up
@@ -98,13 +104,16 @@ GroupKey group_key(const MemberState& m, DrainState node_drain) {
     if (m.info.families.has(f)) k.families |= family_bit(f);
   k.encoding = m.info.encoding;
   k.drain = effective_drain(node_drain, m.info.drain);
+  k.rr_clients = policy.route_reflector_client;
   if ((policy.out && policy.out->matches_neighbor()) || m.info.alone) k.only_member = m.info.id;
   return k;
 }
 
 UpdateGroup::UpdateGroup(const GroupKey& key, const MemberState& first, uint32_t local_as,
-                         uint8_t drain_prepend)
+                         uint8_t drain_prepend, uint32_t cluster_id)
     : key_(key), policy_(first.policy) {
+  rules_.rr_clients = key.rr_clients;
+  rules_.cluster_id = cluster_id;
   rules_.ebgp = key.ebgp;
   rules_.local_as = local_as;
   rules_.drain = key.drain;

@@ -28,6 +28,7 @@ struct GroupKey {
   uint8_t families = 0;                 // bit per family the session can send
   uint8_t encoding = 0;                 // Member::encoding
   DrainState drain = DrainState::Live;  // the members' effective drain state
+  bool rr_clients = false;              // route-reflector clients (RFC 4456)
   // The member's id when it may share with nobody (Member::alone, or a
   // route-map-out that matches on the neighbour).
   SourceId only_member = 0;
@@ -48,8 +49,9 @@ GroupKey group_key(const MemberState& m, DrainState node_drain);
 
 class UpdateGroup {
  public:
+  // `cluster_id`: what route reflection adds to CLUSTER_LIST.
   UpdateGroup(const GroupKey& key, const MemberState& first, uint32_t local_as,
-              uint8_t drain_prepend);
+              uint8_t drain_prepend, uint32_t cluster_id);
 
   // No member yet and nothing sent: its first member starts it.
   bool is_new() const { return members_.empty() && sent_.empty(); }

@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "bgpd/cli/frr_converter.h"
+#include "bgpd/wire/ip.h"
 
 namespace closbgp::cli::frr {
 namespace {
@@ -88,6 +89,12 @@ bool Converter::bgp_global(const Statement& s) {
     return true;
   }
   if (text == "bgp bestpath as-path multipath-relax") return relax_ = true;
+  if (s.at(0) == "bgp" && s.at(1) == "cluster-id" && s.words.size() == 3) {
+    // FRR takes a number too: the same 32 bits, written as an address.
+    const auto n = number(s.at(2));
+    global_["cluster-id"] = n ? wire::IpAddress::v4(uint32_t(*n)).to_string() : s.at(2);
+    return true;
+  }
   if (text == "bgp always-compare-med") {
     global_["always-compare-med"] = true;
     return true;
@@ -250,6 +257,10 @@ bool Converter::neighbor_in_family(const Statement& s, Neighbor& n) {
   }
   if (w == "default-originate" && s.words.size() == 3) {
     set["default-originate"] = true;
+    return true;
+  }
+  if (w == "route-reflector-client" && s.words.size() == 3) {
+    set["route-reflector-client"] = true;
     return true;
   }
   if (w == "remove-private-AS" && s.words.size() <= 4) {

@@ -180,6 +180,7 @@ Config parse_root(const YAML::Node& root, Files files, const std::string& source
   if (!root || root.IsNull()) throw Invalid{0, "", "the file is empty"};
   std::set<std::string> keys{"asn",
                              "router-id",
+                             "cluster-id",
                              "timers",
                              "bfd",
                              "neighbors",
@@ -212,6 +213,13 @@ Config parse_root(const YAML::Node& root, Files files, const std::string& source
   if (!addr || !addr->is_v4() || addr->is_unspecified())
     fail(s.get("router-id"), "router-id", "'" + rid + "' must be a non-zero IPv4 address");
   c.router_id = *addr;
+  if (s.has("cluster-id")) {
+    const std::string id = scalar(s.get("cluster-id"), "cluster-id");
+    auto cluster = wire::IpAddress::parse(id);
+    if (!cluster || !cluster->is_v4() || cluster->is_unspecified())
+      fail(s.get("cluster-id"), "cluster-id", "'" + id + "' must be a non-zero IPv4 address");
+    c.cluster_id = *cluster;
+  }
   if (s.has("timers")) c.timers = parse_timers(s.get("timers"), "timers");
   if (s.has("bfd")) c.bfd = parse_bfd(s.get("bfd"), "bfd", Bfd{});
   const auto templates = s.has("peer-templates") ? s.get("peer-templates") : YAML::Node();
@@ -226,6 +234,13 @@ Config parse_root(const YAML::Node& root, Files files, const std::string& source
       if (!seen.insert(nb.name()).second)
         fail(list[i], "neighbors[" + std::to_string(i) + "]",
              "'" + nb.name() + "' is configured twice");
+      const bool internal =
+          nb.remote_as.kind == RemoteAs::Kind::Internal ||
+          (nb.remote_as.kind == RemoteAs::Kind::Number && nb.remote_as.asn == c.asn);
+      if (nb.route_reflector_client && !internal)
+        fail(list[i], "neighbors[" + std::to_string(i) + "].route-reflector-client",
+             "only an iBGP neighbour (remote-as internal or " + std::to_string(c.asn) +
+                 ") can be a route-reflector client");
       c.neighbors.push_back(std::move(nb));
     }
     check_interface_overlaps(list, c.neighbors);

@@ -77,6 +77,9 @@ struct Neighbor {
   std::string route_map_in, route_map_out;  // names in Config::policies; empty: none
   uint8_t allowas_in = 0;          // accept paths with our AS this many times (ASNs reused per pod)
   bool default_originate = false;  // send it a default route (border leaves)
+  // iBGP only: we reflect its routes to our other iBGP neighbours and
+  // theirs to it (RFC 4456).
+  bool route_reflector_client = false;
   enum class RemovePrivateAs { Off, IfOnlyPrivate, All } remove_private_as = RemovePrivateAs::Off;
   MaxPrefix max_prefix;
   PathAttributeFilter path_attribute;
@@ -229,6 +232,8 @@ struct Config {
   std::string source;  // file it came from
   uint32_t asn = 0;
   wire::IpAddress router_id;
+  // Route reflection's cluster id (RFC 4456); unset: the router-id.
+  std::optional<wire::IpAddress> cluster_id;
   Timers timers;
   Bfd bfd;  // defaults for neighbours; on by default for interface neighbours
   std::vector<Neighbor> neighbors;

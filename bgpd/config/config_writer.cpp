@@ -72,6 +72,7 @@ YAML::Node neighbor(const Neighbor& nb) {
   if (!nb.route_map_out.empty()) n["route-map-out"] = nb.route_map_out;
   n["allowas-in"] = number(nb.allowas_in);
   n["default-originate"] = nb.default_originate;
+  if (nb.route_reflector_client) n["route-reflector-client"] = true;
   switch (nb.remove_private_as) {
     case Neighbor::RemovePrivateAs::Off:
       n["remove-private-as"] = false;
@@ -193,6 +194,7 @@ std::string running_config_yaml(const Config& c) {
   YAML::Node root;
   root["asn"] = number(c.asn);
   root["router-id"] = c.router_id.to_string();
+  if (c.cluster_id) root["cluster-id"] = c.cluster_id->to_string();
   root["timers"] = timers(c.timers);
   root["bfd"] = bfd(c.bfd);
   YAML::Node multipath;

@@ -65,7 +65,8 @@ PeerPolicy peer_policy(const config::Config& cfg, const config::Neighbor& n) {
       : n.remove_private_as == Mode::IfOnlyPrivate ? rib::RemovePrivateAs::IfOnlyPrivate
                                                    : rib::RemovePrivateAs::Off;
   return {{cfg.policies.route_map(n.route_map_in), cfg.policies.route_map(n.route_map_out),
-           remove_private_as, cfg.ebgp_requires_policy, n.allowas_in, n.default_originate},
+           remove_private_as, cfg.ebgp_requires_policy, n.allowas_in, n.default_originate,
+           n.route_reflector_client},
           n.max_prefix,
           n.path_attribute};
 }
@@ -83,6 +84,7 @@ rib::RibOptions rib_options(const config::Config& cfg) {
   rib::RibOptions o;
   o.local_as = cfg.asn;
   o.router_id = cfg.router_id.v4_host_order();
+  if (cfg.cluster_id) o.cluster_id = cfg.cluster_id->v4_host_order();
   o.selection = selection_options(cfg);
   o.aggregates = aggregate_specs(cfg);
   o.drain_prepend = cfg.drain.prepend;
@@ -104,6 +106,7 @@ std::optional<std::string> needs_daemon_restart(const config::Config& running,
                                                 const config::Config& next) {
   const char* what = next.asn != running.asn                             ? "asn"
                      : next.router_id != running.router_id               ? "router-id"
+                     : next.cluster_id != running.cluster_id             ? "cluster-id"
                      : next.fib != running.fib                           ? "fib"
                      : next.grpc != running.grpc                         ? "grpc"
                      : next.metrics != running.metrics                   ? "metrics"

@@ -134,6 +134,20 @@ TEST(ConvertFrr, FrrDefaultsAreWrittenWhereOursDiffer) {
   EXPECT_FALSE(c.notes.empty());  // says why the timers are there
 }
 
+TEST(ConvertFrr, ARouteReflectorKeepsItsClusterAndClients) {
+  const FrrConversion c = convert_frr(
+      "frr defaults datacenter\nrouter bgp 65000\n bgp router-id 10.0.0.1\n bgp cluster-id 7\n"
+      " neighbor 10.0.0.2 remote-as internal\n neighbor 10.0.0.3 remote-as internal\n"
+      " address-family ipv4 unicast\n  neighbor 10.0.0.2 route-reflector-client\n",
+      "rr.conf");
+  const config::Config cfg = loaded(c);
+  EXPECT_EQ(cfg.cluster_id, wire::IpAddress::parse("0.0.0.7"));  // FRR's number, as an address
+  ASSERT_EQ(cfg.neighbors.size(), 2u);
+  EXPECT_TRUE(cfg.neighbors[0].route_reflector_client);
+  EXPECT_FALSE(cfg.neighbors[1].route_reflector_client);
+  EXPECT_TRUE(c.untranslated.empty());
+}
+
 TEST(ConvertFrr, HandWrittenFilesWithoutIndentationAndVrfsSkipped) {
   const FrrConversion c = convert_frr(
       "frr defaults datacenter\nrouter bgp 65001\nbgp router-id 10.0.0.1\n!\n"

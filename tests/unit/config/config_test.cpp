@@ -326,6 +326,33 @@ TEST(Config, NeighbourLimitsFiltersAndPassword) {
   }
 }
 
+TEST(Config, RouteReflection) {
+  auto c = parse_config(
+      "asn: 65000\nrouter-id: 10.0.0.1\ncluster-id: 10.0.0.100\nneighbors:\n"
+      "  - {address: 10.0.0.2, remote-as: internal, route-reflector-client: true}\n"
+      "  - {address: 10.0.0.3, remote-as: 65000, route-reflector-client: true}\n"
+      "  - {address: 10.0.0.4, remote-as: 65000}\n",
+      "rr.yaml");
+  ASSERT_TRUE(c) << c.error().to_string();
+  EXPECT_EQ(c->cluster_id, wire::IpAddress::parse("10.0.0.100"));
+  EXPECT_TRUE(c->neighbors[0].route_reflector_client);
+  EXPECT_TRUE(c->neighbors[1].route_reflector_client);
+  EXPECT_FALSE(c->neighbors[2].route_reflector_client);
+  const BadCase cases[] = {
+      {"client over eBGP",
+       "asn: 65000\nrouter-id: 10.0.0.1\nneighbors:\n  - {interface: swp1, remote-as: external,"
+       " route-reflector-client: true}\n",
+       4, "neighbors[0].route-reflector-client", "only an iBGP neighbour"},
+      {"client of another AS",
+       "asn: 65000\nrouter-id: 10.0.0.1\nneighbors:\n  - {address: 10.0.0.2, remote-as: 65001,"
+       " route-reflector-client: true}\n",
+       4, "neighbors[0].route-reflector-client", "remote-as internal or 65000"},
+      {"cluster-id not IPv4", "asn: 65000\nrouter-id: 10.0.0.1\ncluster-id: 7\n", 3, "cluster-id",
+       "non-zero IPv4 address"},
+  };
+  for (const auto& bad : cases) expect_refused(bad);
+}
+
 TEST(Config, ShippedExamplesAreValid) {
   for (const char* f : {"examples/leaf.yaml", "examples/spine.yaml", "packaging/closbgpd.yaml"}) {
     auto c = load_config_file(std::string(CLOSBGP_SOURCE_DIR) + "/" + f);

@@ -11,6 +11,7 @@ namespace {
 constexpr const char* kFull = R"(
 asn: 65101
 router-id: 10.0.0.11
+cluster-id: 10.0.0.99
 timers: {keepalive: 1, hold: 3}
 bfd: {interval-ms: 100, multiplier: 5}
 prefix-lists:
@@ -33,6 +34,7 @@ neighbors:
     allowas-in: true
     path-attribute: {discard: [28, 32], treat-as-withdraw: [35]}
   - {listen-range: 10.1.0.0/24, remote-as: internal, default-originate: true}
+  - {address: 10.0.0.12, remote-as: 65101, route-reflector-client: true}
 networks: [10.0.0.11/32, {prefix: 2001:db8::/64, route-map: tag}]
 aggregates: [{prefix: 10.2.0.0/16, summary-only: true}]
 redistribute: {connected: {route-map: tag}}
@@ -59,6 +61,8 @@ TEST(RunningConfig, ReadsBackAsTheSameConfiguration) {
   const Config again = parsed(with_password);
   EXPECT_EQ(running_config_yaml(again), written);
   EXPECT_EQ(again.asn, first.asn);
+  EXPECT_EQ(again.cluster_id, first.cluster_id);
+  EXPECT_TRUE(first.cluster_id);
   EXPECT_EQ(again.timers, first.timers);
   EXPECT_EQ(again.bfd, first.bfd);
   EXPECT_EQ(again.networks, first.networks);

@@ -24,26 +24,29 @@ struct Neighbor {
   uint32_t as;
 
   wire::IpAddress address() const { return *wire::IpAddress::parse("fe80::" + std::to_string(id)); }
-  PathSource source() const {
-    return PathSource{id, true, as, 0x0a000000 + id, address(), id + 10};
-  }
+  bool ebgp() const { return as != kLocalAs; }
+  uint32_t router_id() const { return 0x0a000000 + id; }
+  PathSource source() const { return PathSource{id, ebgp(), as, router_id(), address(), id + 10}; }
   Member member() const {
     Member m;
     m.id = id;
+    m.ebgp = ebgp();
     m.peer_as = as;
     m.negotiated = m.families = {wire::Family::Ipv4Unicast, wire::Family::Ipv6Unicast};
     m.interface = "swp" + std::to_string(id);
     m.address = address();
     return m;
   }
-  // An UPDATE announcing `prefixes` (of one family) with AS_PATH {as, more...}.
+  // An UPDATE announcing `prefixes` (of one family) with AS_PATH {as,
+  // more...}; an iBGP neighbour's without its AS (it is ours).
   wire::UpdateMessage announce(std::vector<wire::Prefix> prefixes,
                                std::vector<uint32_t> more = {}) const {
     wire::UpdateMessage u;
     u.attributes.origin = wire::Origin::Igp;
     u.attributes.as_path = wire::AsPath{};
-    more.insert(more.begin(), as);
-    u.attributes.as_path->segments.push_back({wire::SegmentType::Sequence, more});
+    if (ebgp()) more.insert(more.begin(), as);
+    if (!more.empty())
+      u.attributes.as_path->segments.push_back({wire::SegmentType::Sequence, more});
     wire::MpReach reach;
     reach.family = wire::family_of(prefixes.front().afi());  // one family per UPDATE
     reach.next_hop = {address(), address()};

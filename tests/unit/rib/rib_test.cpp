@@ -166,22 +166,22 @@ TEST(AdjRibIn, AppliesUpdatesWithRfc7606AndLoops) {
                              {*wire::IpAddress::parse("fe80::1"), {}},
                              {{*wire::Prefix::parse("10.0.0.1/32"), 0}}};
   std::vector<RouteChange> changed;
-  in.apply(u, PathSource{}, 65101, 0, changed);
+  in.apply(u, PathSource{}, LoopCheck{65101, 0}, changed);
   EXPECT_EQ(changed.size(), 1u);
   EXPECT_EQ(in.accepted(), 1u);
   // Our own AS in the path: kept, not accepted.
   u.attributes.as_path = AsPath{{{SegmentType::Sequence, {65000, 65101}}}};
   u.mp_reach->nlri = {{*wire::Prefix::parse("10.0.0.2/32"), 0}};
-  in.apply(u, PathSource{}, 65101, 0, changed);
+  in.apply(u, PathSource{}, LoopCheck{65101, 0}, changed);
   EXPECT_EQ(in.received(), 2u);
   EXPECT_EQ(in.accepted(), 1u);
   // allowas-in 1 accepts it once, not twice (ASNs reused across pods).
-  in.apply(u, PathSource{}, 65101, 1, changed);
+  in.apply(u, PathSource{}, LoopCheck{65101, 1}, changed);
   EXPECT_EQ(in.accepted(), 2u);
   u.attributes.as_path = AsPath{{{SegmentType::Sequence, {65101, 65000, 65101}}}};
-  in.apply(u, PathSource{}, 65101, 1, changed);
+  in.apply(u, PathSource{}, LoopCheck{65101, 1}, changed);
   EXPECT_EQ(in.accepted(), 1u);
-  in.apply(u, PathSource{}, 65101, 2, changed);
+  in.apply(u, PathSource{}, LoopCheck{65101, 2}, changed);
   EXPECT_EQ(in.accepted(), 2u);
   // Equal attribute sets from different UPDATEs are one shared copy.
   const auto* p1 = in.find(*wire::Prefix::parse("10.0.0.1/32"));
@@ -190,13 +190,13 @@ TEST(AdjRibIn, AppliesUpdatesWithRfc7606AndLoops) {
   EXPECT_NE(p1->attributes, p2->attributes);
   u.attributes.as_path = AsPath{{{SegmentType::Sequence, {65000}}}};
   u.mp_reach->nlri = {{*wire::Prefix::parse("10.0.0.3/32"), 0}};
-  in.apply(u, PathSource{}, 65101, 0, changed);
+  in.apply(u, PathSource{}, LoopCheck{65101, 0}, changed);
   EXPECT_EQ(in.find(*wire::Prefix::parse("10.0.0.3/32"))->attributes, p1->attributes);
   u.mp_reach->nlri = {{*wire::Prefix::parse("10.0.0.1/32"), 0}};
   // Treat-as-withdraw removes what the UPDATE would have announced.
   u.action = wire::AttrAction::TreatAsWithdraw;
   u.mp_reach->nlri = {{*wire::Prefix::parse("10.0.0.1/32"), 0}};
-  in.apply(u, PathSource{}, 65101, 0, changed);
+  in.apply(u, PathSource{}, LoopCheck{65101, 0}, changed);
   EXPECT_EQ(in.received(), 2u);
   EXPECT_EQ(in.accepted(), 2u);  // 10.0.0.2 (allowas-in 2) and 10.0.0.3
 }
