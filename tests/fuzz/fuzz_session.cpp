@@ -3,7 +3,7 @@
 // path-attribute filter, the FSM (any message in any state), and the real
 // RIB engine (rib::Rib: Adj-RIB-In, route-map-in, Loc-RIB, aggregation,
 // the FIB delta, update groups and the advertisements sent on to a second,
-// drained neighbour, encoded). Unless the first byte is 0, a valid OPEN and
+// drained neighbour and to an iBGP route-reflector client, encoded). Unless the first byte is 0, a valid OPEN and
 // KEEPALIVE go first, so most inputs explore an Established session; the
 // first byte also picks the peer's capabilities and whether its session
 // ends gracefully (paths kept stale, then swept).
@@ -32,7 +32,7 @@ void check(bool ok) {
   if (!ok) std::abort();
 }
 
-constexpr uint32_t kLocalAs = 65101, kPeerAs = 65000, kPeerId = 1, kOtherId = 2;
+constexpr uint32_t kLocalAs = 65101, kPeerAs = 65000, kPeerId = 1, kOtherId = 2, kClientId = 3;
 const auto kNow = session::Clock::time_point{} + std::chrono::hours(1);
 
 session::LocalConfig local_config(uint32_t asn, uint32_t router_id) {
@@ -133,6 +133,16 @@ class Harness {
     rib::PathSource source;
     source.peer_id = kOtherId;
     rib_.session_up(source, other, policy_, out_);
+    // And an iBGP route-reflector client (the fuzzed ORIGINATOR_ID and
+    // CLUSTER_LIST meet the loop check and the iBGP export).
+    rib::Member client = other;
+    client.id = source.peer_id = kClientId;
+    client.ebgp = source.ebgp = false;
+    client.peer_as = source.peer_as = kLocalAs;
+    client.drain = rib::DrainState::Live;
+    rib::PeerPolicy reflected;
+    reflected.route_reflector_client = true;
+    rib_.session_up(source, client, reflected, out_);
     rib_.originate(*wire::Prefix::parse("10.255.0.0/24"), local_attributes());
     flush();
     step(session::event::Start{});
@@ -171,6 +181,7 @@ class Harness {
     flush();
     check(rib_.adj_rib_in(kPeerId) == nullptr && rib_.prefixes() == 0);
     rib_.forget(kOtherId);
+    rib_.forget(kClientId);
   }
 
  private:

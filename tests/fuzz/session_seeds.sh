@@ -14,5 +14,6 @@ seed() {
 seed updates 01 update_8950 frr_update_8950 update_all_attrs update_ipv4 update_ipv6 update_eor_v6 keepalive
 seed refresh_then_withdraw 01 update_8950 route_refresh update_withdraw keepalive
 seed two_octet_as 03 update_all_attrs keepalive
+seed reflected_back 01 update_originator_loop update_all_attrs keepalive
 seed notification 01 update_8950 notification_shutdown
 seed raw_open 00 open_fabric keepalive update_8950
