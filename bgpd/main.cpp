@@ -13,6 +13,7 @@
 #include "bgpd/bmp/exporter.h"
 #include "bgpd/config/command_line.h"
 #include "bgpd/config/config.h"
+#include "bgpd/discovery/link_watch.h"
 #include "bgpd/log/log.h"
 #include "bgpd/mrt/recorder.h"
 #include "bgpd/net/systemd_notify.h"
@@ -111,6 +112,10 @@ int main(int argc, char** argv) {
     log::get("session")->error("{}", started.error());
     return 1;
   }
+  // After the speaker, so it goes first: links followed as the kernel tells.
+  discovery::LinkWatch links(io, [&] { speaker.interfaces_changed(); });
+  if (auto watching = links.start(); !watching)
+    log::get("session")->warn("{}: interfaces are followed every second", watching.error());
   monitoring.start();
   recorder.start();
   api::ApiServer api(io, views, control, events);

@@ -225,13 +225,23 @@ void Speaker::expire_dynamic_neighbors() {
   }
 }
 
-// Interfaces come and go (and are often created after the daemon starts):
-// match them against the configured interface neighbours every second.
 void Speaker::scan_interfaces() {
   if (stopping_) return;
   expire_dynamic_neighbors();
   drain_.check_warm_up(tables_ready(), std::chrono::steady_clock::now());
   driver_.report_fib_errors();
+  interfaces_changed();
+  scan_timer_.expires_after(kScanInterval);
+  scan_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (!ec) scan_interfaces();
+  });
+}
+
+// Interfaces come and go (and are often created after the daemon starts):
+// matched against the configured interface neighbours on each link
+// notification and, as a safety net, every second.
+void Speaker::interfaces_changed() {
+  if (stopping_) return;
   origination_.redistribute_connected();
   driver_.schedule_flush();
   const auto interfaces = discovery::list_interfaces();
@@ -267,10 +277,6 @@ void Speaker::scan_interfaces() {
           "the interface appears",
           n.interface);
   }
-  scan_timer_.expires_after(kScanInterval);
-  scan_timer_.async_wait([this](const boost::system::error_code& ec) {
-    if (!ec) scan_interfaces();
-  });
 }
 
 std::expected<std::vector<std::string>, OpError> Speaker::reload_config(

@@ -45,6 +45,9 @@ class Speaker {
 
   // Listens, opens discovery and starts every neighbour that can start.
   std::expected<void, std::string> start();
+  // The kernel's interfaces changed (a link notification, or the periodic
+  // scan): interface neighbours start or stop, connected prefixes follow.
+  void interfaces_changed();
   // Cease / Administrative Shutdown with `message` to every peer; `done`
   // runs once the NOTIFICATIONs have had time to leave.
   void shutdown(const std::string& message, std::function<void()> done);
@@ -100,8 +103,8 @@ class Speaker {
   void reapply_policy(Peer& p, const config::Neighbor& n);
   void on_accept(asio::ip::tcp::socket socket);
   void on_router_advert(uint32_t ifindex, const asio::ip::address_v6& from);
-  // Each second: interfaces matched against interface neighbours, connected
-  // prefixes, the WARM start, FIB errors.
+  // Each second: the WARM start, FIB errors, dynamic neighbours' expiry,
+  // and interfaces_changed() in case a notification was missed.
   void scan_interfaces();
   // Dynamic neighbours (from a listen-range) down longer than their
   // range's expire-after are removed.

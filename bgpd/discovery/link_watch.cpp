@@ -1,0 +1,64 @@
+#include "bgpd/discovery/link_watch.h"
+
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "bgpd/log/log.h"
+
+namespace closbgp::discovery {
+namespace {
+
+// Links appearing, going, changing state; addresses added and removed.
+constexpr uint32_t kGroups = RTMGRP_LINK | RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR;
+
+}  // namespace
+
+LinkWatch::LinkWatch(asio::io_context& io, std::function<void()> on_change)
+    : io_(io), socket_(io), buffer_(1 << 16), on_change_(std::move(on_change)) {}
+
+std::expected<void, std::string> LinkWatch::start() {
+  const int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, NETLINK_ROUTE);
+  if (fd < 0) return std::unexpected(std::string("netlink socket: ") + std::strerror(errno));
+  sockaddr_nl sa{};
+  sa.nl_family = AF_NETLINK;
+  sa.nl_groups = kGroups;
+  if (bind(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa) != 0) {
+    const std::string why = std::string("netlink bind: ") + std::strerror(errno);
+    close(fd);
+    return std::unexpected(why);
+  }
+  socket_.assign(fd);
+  read();
+  return {};
+}
+
+void LinkWatch::read() {
+  socket_.async_read_some(asio::buffer(buffer_), [this](const boost::system::error_code& ec,
+                                                        size_t) {
+    if (ec == asio::error::operation_aborted) return;
+    // The content does not matter: whatever changed, the interfaces are
+    // read again. ENOBUFS (notifications lost) calls for the same.
+    if (ec && ec.value() != ENOBUFS) {
+      log::get("session")->warn(
+          "link notifications stopped ({}); interfaces are followed every second", ec.message());
+      return;
+    }
+    changed();
+    read();
+  });
+}
+
+void LinkWatch::changed() {
+  if (std::exchange(pending_, true)) return;
+  asio::post(io_, [this] {
+    pending_ = false;
+    on_change_();
+  });
+}
+
+}  // namespace closbgp::discovery
