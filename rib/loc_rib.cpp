@@ -125,15 +125,4 @@ bool LocRib::remove(const wire::Prefix& prefix, uint32_t peer_id) {
   return true;
 }
 
-std::vector<wire::Prefix> LocRib::remove_source(uint32_t peer_id) {
-  std::vector<wire::Prefix> candidates, changed;
-  entries_.for_each([&](const wire::Prefix& prefix, const Entry& e) {
-    for (size_t i = 0; i < e.size(); ++i)
-      if (e.path(i).source.peer_id == peer_id) candidates.push_back(prefix);
-  });
-  for (const auto& p : candidates)
-    if (remove(p, peer_id)) changed.push_back(p);
-  return changed;
-}
-
 }  // namespace closbgp::rib

@@ -60,9 +60,6 @@ class LocRib {
   bool set(const wire::Prefix& prefix, PathRef path);
   // Removes the candidate of `peer_id`; true if that changed what is visible.
   bool remove(const wire::Prefix& prefix, uint32_t peer_id);
-  // Removes every path from `peer_id`; returns the prefixes whose best path
-  // or ECMP set changed.
-  std::vector<wire::Prefix> remove_source(uint32_t peer_id);
 
   // New selection options (a reload): every entry with several paths is
   // selected again; returns the prefixes whose best path or ECMP set changed.

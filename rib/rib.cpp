@@ -116,9 +116,13 @@ size_t Rib::session_down(SourceId id, DownKind kind) {
   if (it == sources_.end()) return 0;
   if (kind == DownKind::Graceful) return it->second.adj_in.mark_stale();
   const size_t had = it->second.adj_in.received();
+  // Its candidates can only be at the prefixes it sent: those are visited,
+  // not the whole Loc-RIB (a server's few routes beside a full table).
+  it->second.adj_in.routes().for_each([&](const wire::Prefix& prefix, const PathRef&) {
+    Table& table = table_of(prefix);
+    if (table.loc_rib().remove(prefix, id)) table.mark(prefix);
+  });
   sources_.erase(it);
-  for (auto& [table_id, table] : tables_)
-    for (const auto& prefix : table->loc_rib().remove_source(id)) table->mark(prefix);
   return had;
 }
 

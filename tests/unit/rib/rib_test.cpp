@@ -132,9 +132,9 @@ TEST(LocRib, ReportsOnlyVisibleChanges) {
   EXPECT_FALSE(rib.remove(pfx, 9));  // never had a path
   EXPECT_TRUE(rib.remove(pfx, 2));   // the best leaves
   EXPECT_EQ(rib.find(pfx)->best().source.peer_id, 1u);
-  EXPECT_EQ(rib.remove_source(1), std::vector<wire::Prefix>{pfx});  // now peer 3's
+  EXPECT_TRUE(rib.remove(pfx, 1));  // now peer 3's
   EXPECT_EQ(rib.find(pfx)->best().source.peer_id, 3u);
-  EXPECT_EQ(rib.remove_source(3), std::vector<wire::Prefix>{pfx});
+  EXPECT_TRUE(rib.remove(pfx, 3));
   EXPECT_EQ(rib.size(), 0u);
 }
 
