@@ -37,6 +37,22 @@ TEST(PeerConfig, ADescriptionRestartsNothing) {
   EXPECT_TRUE(needs_restart(a.neighbors.at(0), c.neighbors.at(0)));
 }
 
+TEST(PeerConfig, BecomingAReflectorClientRestartsTheSessionAndReachesTheEngine) {
+  const auto a = with_neighbor("{address: 10.0.0.2, remote-as: internal}");
+  const auto b =
+      with_neighbor("{address: 10.0.0.2, remote-as: internal, route-reflector-client: true}");
+  // Its paths already received carry what it was: a new session resends them.
+  EXPECT_TRUE(needs_restart(a.neighbors.at(0), b.neighbors.at(0)));
+  EXPECT_FALSE(peer_policy(a, a.neighbors.at(0)).routing.route_reflector_client);
+  EXPECT_TRUE(peer_policy(b, b.neighbors.at(0)).routing.route_reflector_client);
+  // The cluster id defaults to the router-id; a change needs a daemon restart.
+  EXPECT_EQ(rib_options(a).cluster_id, 0u);
+  auto other = b;
+  other.cluster_id = wire::IpAddress::parse("10.0.0.100");
+  EXPECT_EQ(rib_options(other).cluster_id, 0x0a000064u);
+  EXPECT_EQ(needs_daemon_restart(b, other), "cluster-id changed: restart closbgpd to apply it");
+}
+
 TEST(PeerConfig, ANeighboursTimersAreCheckedWhereTheyAre) {
   auto c = config::parse_config(
       "asn: 65101\nrouter-id: 10.0.0.11\nneighbors:\n"
