@@ -3,10 +3,10 @@
 // path-attribute filter, the FSM (any message in any state), and the real
 // RIB engine (rib::Rib: Adj-RIB-In, route-map-in, Loc-RIB, aggregation,
 // the FIB delta, update groups and the advertisements sent on to a second,
-// drained neighbour and to an iBGP route-reflector client, encoded). Unless the first byte is 0, a valid OPEN and
-// KEEPALIVE go first, so most inputs explore an Established session; the
-// first byte also picks the peer's capabilities and whether its session
-// ends gracefully (paths kept stale, then swept).
+// drained neighbour and to an iBGP route-reflector client, encoded). Unless the first byte is 0, a
+// valid OPEN and KEEPALIVE go first, so most inputs explore an Established session; the first byte
+// also picks the peer's capabilities and whether its session ends gracefully (paths kept stale,
+// then swept).
 //
 // Invariants: nothing crashes (ASan/UBSan); what we would send decodes
 // again, to the neighbour and to a monitoring station (BMP Route
