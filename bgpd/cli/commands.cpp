@@ -59,7 +59,8 @@ int cmd_show_bgp_routes(const ClientOptions& opts, const RouteSelection& selecti
   req.set_longest_match(selection.longest);
   req.set_community(selection.community);
   RouteTable table(true);
-  return print_listing(opts, &pb::BgpService::Stub::ShowRoutePages, req, table);
+  return print_routes(opts, &pb::BgpService::Stub::ShowRoutePages,
+                      &pb::BgpService::Stub::ShowRoutes, req, table);
 }
 
 int cmd_show_bgp_route(const ClientOptions& opts, const RouteSelection& selection) {
@@ -81,7 +82,8 @@ int cmd_show_adj_rib(const ClientOptions& opts, const std::string& neighbor, boo
   req.set_longest_match(selection.longest);
   req.set_community(selection.community);
   RouteTable table(!out);  // what we send has no best or ECMP flags
-  return print_listing(opts, &pb::BgpService::Stub::ShowAdjRibPages, req, table);
+  return print_routes(opts, &pb::BgpService::Stub::ShowAdjRibPages,
+                      &pb::BgpService::Stub::ShowAdjRib, req, table);
 }
 
 // The daemon checks the text; it reads no file on a client's behalf.

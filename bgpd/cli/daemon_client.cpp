@@ -73,6 +73,12 @@ int report(const grpc::Status& status, const ClientOptions& opts) {
               << unreachable_reason(opts.server, status.error_message()) << "\n";
     return kExitNoConnection;
   }
+  if (status.error_code() == grpc::StatusCode::UNIMPLEMENTED) {
+    std::cerr << "closctl: closbgpd at " << opts.server
+              << " does not know this request: it runs an older version than closctl (a "
+                 "restart starts the installed one; `closctl version` shows both)\n";
+    return kExitDaemonError;
+  }
   std::cerr << "closctl: " << status.error_message() << "\n";
   return kExitDaemonError;
 }

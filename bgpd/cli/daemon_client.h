@@ -79,34 +79,64 @@ inline void rows(const pb::RoutePage& page, Listing<pb::Route>& out) {
   for (const auto& r : page.routes()) out.row(r);
 }
 
-// A server stream, each row handed to `out` as it arrives; the exit code.
+// A server stream, each row handed to `out` as it arrives (finished when
+// the stream ends well); how it ended.
 template <class Req, class Wire, class Msg>
-int stream(const ClientOptions& opts, StreamMethod<Req, Wire> method, const Req& req,
-           Listing<Msg>& out) {
+grpc::Status read_stream(const ClientOptions& opts, StreamMethod<Req, Wire> method, const Req& req,
+                         Listing<Msg>& out) {
   // --timeout bounds reaching the daemon, not the stream: a full table may
   // take longer than that to arrive.
   auto ch = channel(opts);
   if (!ch->WaitForConnected(deadline(opts)))
-    return report(grpc::Status(grpc::StatusCode::UNAVAILABLE, "no connection within the timeout"),
-                  opts);
+    return grpc::Status(grpc::StatusCode::UNAVAILABLE, "no connection within the timeout");
   auto stub = pb::BgpService::NewStub(ch);
   grpc::ClientContext ctx;
   auto reader = ((*stub).*method)(&ctx, req);
   for (Wire m; reader->Read(&m);) rows(m, out);
-  if (const auto status = reader->Finish(); !status.ok()) {
-    std::cout << std::flush;
-    return report(status, opts);
-  }
-  out.finish();
-  return kExitOk;
+  auto status = reader->Finish();
+  if (status.ok()) out.finish();
+  return status;
 }
 
-// A listing printed as it arrives: `text`, or JSON with --json.
+// The exit code of a stream that ended as `status`.
+inline int stream_result(const grpc::Status& status, const ClientOptions& opts) {
+  if (status.ok()) return kExitOk;
+  std::cout << std::flush;
+  return report(status, opts);
+}
+
+template <class Req, class Wire, class Msg>
+int stream(const ClientOptions& opts, StreamMethod<Req, Wire> method, const Req& req,
+           Listing<Msg>& out) {
+  return stream_result(read_stream(opts, method, req, out), opts);
+}
+
+// Where a listing goes: `text`, or with --json the JSON array.
+template <class Msg>
+Listing<Msg>& output(const ClientOptions& opts, JsonArray<Msg>& json, Listing<Msg>& text) {
+  return opts.json ? static_cast<Listing<Msg>&>(json) : text;
+}
+
+// A listing printed as it arrives.
 template <class Req, class Wire, class Msg>
 int print_listing(const ClientOptions& opts, StreamMethod<Req, Wire> method, const Req& req,
                   Listing<Msg>& text) {
   JsonArray<Msg> json;
-  return stream(opts, method, req, opts.json ? static_cast<Listing<Msg>&>(json) : text);
+  return stream(opts, method, req, output(opts, json, text));
+}
+
+// A listing of routes printed as it arrives, a page to a message. A daemon older than the paged RPC
+// answers UNIMPLEMENTED before any route: the same request then goes to `per_route`, which it has
+// (closctl upgraded before the daemon restarts).
+template <class Req>
+int print_routes(const ClientOptions& opts, StreamMethod<Req, pb::RoutePage> paged,
+                 StreamMethod<Req, pb::Route> per_route, const Req& req, Listing<pb::Route>& text) {
+  JsonArray<pb::Route> json;
+  Listing<pb::Route>& out = output(opts, json, text);
+  auto status = read_stream(opts, paged, req, out);
+  if (status.error_code() == grpc::StatusCode::UNIMPLEMENTED)
+    status = read_stream(opts, per_route, req, out);
+  return stream_result(status, opts);
 }
 
 }  // namespace closbgp::cli
