@@ -35,9 +35,13 @@ struct Reader {
       out.groups.emplace_back(id, std::move(ids));
       return;
     }
+    const auto afi = nh->nh_family == AF_INET ? wire::Afi::Ipv4 : wire::Afi::Ipv6;
+    if (tb[NHA_BLACKHOLE]) {
+      out.nexthops.emplace_back(id, rib::discard_next_hop(afi));
+      return;
+    }
     const size_t want = nh->nh_family == AF_INET ? 4 : 16;
     if (!tb[NHA_OIF] || !tb[NHA_GATEWAY] || size_t(nla_len(tb[NHA_GATEWAY])) != want) return;
-    const auto afi = nh->nh_family == AF_INET ? wire::Afi::Ipv4 : wire::Afi::Ipv6;
     out.nexthops.emplace_back(
         id, rib::NextHop{nla_get_u32(tb[NHA_OIF]),
                          wire::IpAddress::from_bytes(
@@ -46,7 +50,8 @@ struct Reader {
 
   void route(nlmsghdr* h) {
     const auto* rt = static_cast<const rtmsg*>(nlmsg_data(h));
-    if (rt->rtm_protocol != ours.protocol || rt->rtm_type != RTN_UNICAST) return;
+    const bool blackhole = rt->rtm_type == RTN_BLACKHOLE;  // an aggregate's discard
+    if (rt->rtm_protocol != ours.protocol || (rt->rtm_type != RTN_UNICAST && !blackhole)) return;
     nlattr* tb[RTA_MAX + 1];
     if (nlmsg_parse(h, sizeof(rtmsg), tb, RTA_MAX, nullptr) < 0) return;
     const uint32_t table = tb[RTA_TABLE] ? nla_get_u32(tb[RTA_TABLE]) : rt->rtm_table;
@@ -63,7 +68,9 @@ struct Reader {
     const uint32_t metric = tb[RTA_PRIORITY] ? nla_get_u32(tb[RTA_PRIORITY]) : 0;
     if (ours.mode != KernelNexthops::Multipath || metric != ours.metric) return;
     std::vector<rib::NextHop> set;
-    if (tb[RTA_MULTIPATH]) {
+    if (blackhole) {
+      set.push_back(rib::discard_next_hop(afi));
+    } else if (tb[RTA_MULTIPATH]) {
       multipath(afi, tb[RTA_MULTIPATH], set);
     } else if (tb[RTA_OIF]) {
       if (auto gw = gateway(afi, tb)) set.push_back({nla_get_u32(tb[RTA_OIF]), *gw});

@@ -125,7 +125,8 @@ nl_msg* NetlinkPort::message_for(const Op& o) const {
     if (type == RTM_NEWNEXTHOP) nh.nh_protocol = attributes_.protocol;
     nlmsg_append(m, &nh, sizeof nh, NLMSG_ALIGNTO);
   };
-  auto route_header = [&](int type, int flags, const wire::Prefix& p, size_t hops = 0) {
+  auto route_header = [&](int type, int flags, const wire::Prefix& p, size_t hops = 0,
+                          uint8_t route_type = RTN_UNICAST) {
     m = new_message(type, flags, kMessageSize + hops * kMultipathHopSize);
     rtmsg rt{};
     rt.rtm_family = uint8_t(family_of(p.address()));
@@ -133,7 +134,9 @@ nl_msg* NetlinkPort::message_for(const Op& o) const {
     rt.rtm_table = attributes_.table < 256 ? uint8_t(attributes_.table) : uint8_t(RT_TABLE_UNSPEC);
     rt.rtm_protocol = attributes_.protocol;
     rt.rtm_scope = RT_SCOPE_UNIVERSE;
-    rt.rtm_type = RTN_UNICAST;
+    // A delete matches our route whatever its type (unicast or blackhole);
+    // a route on a blackhole nexthop object takes that type from it.
+    rt.rtm_type = type == RTM_DELROUTE ? uint8_t(RTN_UNSPEC) : route_type;
     nlmsg_append(m, &rt, sizeof rt, NLMSG_ALIGNTO);
     nla_put(m, RTA_DST, int(p.address().size()), p.address().bytes().data());
     nla_put_u32(m, RTA_TABLE, attributes_.table);
@@ -144,8 +147,12 @@ nl_msg* NetlinkPort::message_for(const Op& o) const {
     const auto& gw = a->nexthop.gateway;
     nexthop_header(RTM_NEWNEXTHOP, kCreate, uint8_t(family_of(gw)));
     nla_put_u32(m, NHA_ID, a->id);
-    nla_put_u32(m, NHA_OIF, a->nexthop.ifindex);
-    nla_put(m, NHA_GATEWAY, int(gw.size()), gw.bytes().data());
+    if (a->nexthop.is_discard()) {
+      nla_put_flag(m, NHA_BLACKHOLE);
+    } else {
+      nla_put_u32(m, NHA_OIF, a->nexthop.ifindex);
+      nla_put(m, NHA_GATEWAY, int(gw.size()), gw.bytes().data());
+    }
   } else if (auto* g = std::get_if<op::AddGroup>(&o)) {
     nexthop_header(RTM_NEWNEXTHOP, kCreate, AF_UNSPEC);
     nla_put_u32(m, NHA_ID, g->id);
@@ -162,6 +169,10 @@ nl_msg* NetlinkPort::message_for(const Op& o) const {
     route_header(RTM_NEWROUTE, kCreate, r->prefix);
     nla_put_u32(m, RTA_NH_ID, r->group);
   } else if (auto* v = std::get_if<op::SetRouteVia>(&o)) {
+    if (rib::is_discard(v->nexthops)) {
+      route_header(RTM_NEWROUTE, kCreate, v->prefix, 0, RTN_BLACKHOLE);
+      return m;
+    }
     route_header(RTM_NEWROUTE, kCreate, v->prefix, v->nexthops.size());
     nlattr* hops = nla_nest_start(m, RTA_MULTIPATH);
     for (const auto& nh : v->nexthops) {

@@ -87,4 +87,10 @@ bool Aggregation::suppressed(const wire::Prefix& prefix) const {
   });
 }
 
+bool Aggregation::discards(const wire::Prefix& prefix) const {
+  return std::any_of(aggregates_.begin(), aggregates_.end(), [&](const State& a) {
+    return a.spec.discard && a.attributes && a.spec.prefix == prefix;
+  });
+}
+
 }  // namespace closbgp::rib

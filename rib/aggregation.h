@@ -4,7 +4,10 @@
 // Loc-RIB and the kernel but are not advertised. The summary carries
 // ATOMIC_AGGREGATE and AGGREGATOR, the worst ORIGIN of its contributors, and
 // with as-set an AS_SET of their ASes and the union of their communities
-// (so that loop detection still works downstream).
+// (so that loop detection still works downstream). While active, an
+// aggregate with discard (the default) has a blackhole route in the FIB, so
+// traffic for a part of it no more-specific covers is dropped here instead
+// of following a shorter route back up the fabric.
 #pragma once
 
 #include <memory>
@@ -21,6 +24,7 @@ struct AggregateSpec {
   bool summary_only = false;
   bool as_set = false;
   std::shared_ptr<const policy::RouteMap> route_map;  // sets on the summary; deny: none
+  bool discard = true;                                // a blackhole route in the FIB while active
 };
 
 class Aggregation {
@@ -34,6 +38,8 @@ class Aggregation {
   void update(LocRib& rib, std::vector<wire::Prefix>& changed);
   // Covered by an active summary-only aggregate: not advertised.
   bool suppressed(const wire::Prefix& prefix) const;
+  // An active aggregate whose route in the FIB is a discard.
+  bool discards(const wire::Prefix& prefix) const;
 
  private:
   struct State {

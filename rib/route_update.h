@@ -15,14 +15,29 @@
 
 namespace closbgp::rib {
 
+// A next hop without a link (ifindex 0) is a discard: the kernel drops
+// what it would forward (a blackhole route, for an active aggregate).
 struct NextHop {
   uint32_t ifindex = 0;
   wire::IpAddress gateway;
+  bool is_discard() const { return ifindex == 0; }
   friend auto operator<=>(const NextHop&, const NextHop&) = default;
   friend bool operator==(const NextHop&, const NextHop&) = default;
 };
 
+// The discard of a family: its gateway is the family's unspecified address,
+// so IPv4 and IPv6 discards stay apart (the kernel wants a blackhole
+// nexthop of the route's own family).
+inline NextHop discard_next_hop(wire::Afi afi) {
+  return {0, afi == wire::Afi::Ipv4 ? wire::IpAddress::v4(0) : wire::IpAddress::v6({})};
+}
+
 using NextHopSet = std::vector<NextHop>;  // an ECMP set
+
+// A set that drops: a discard is never part of an ECMP set.
+inline bool is_discard(const NextHopSet& set) {
+  return set.size() == 1 && set[0].is_discard();
+}
 
 // Each distinct ECMP set is stored once and named by its index: a million
 // prefixes over a fabric's few sets cost a million indices, not a million

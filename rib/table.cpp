@@ -35,15 +35,19 @@ void Table::set_aggregates(std::vector<AggregateSpec> specs, uint32_t local_as,
   for (const auto& p : loc_rib_.entries().keys()) mark(p);
 }
 
-// Originated prefixes are not installed (they are the node's own), nor
-// paths whose next hop is not the neighbour itself on its link (a
-// third-party or multihop next hop needs recursive resolution, not done yet).
+// Originated prefixes are not installed (they are the node's own) except
+// an active aggregate's discard, nor paths whose next hop is not the
+// neighbour itself on its link (a third-party or multihop next hop needs
+// recursive resolution, not done yet).
 RouteUpdate Table::fib_update(std::span<const wire::Prefix> prefixes) const {
   RouteUpdateBuilder u;
   NextHopSet set;  // reused: only a new set is copied, into the update
   for (const auto& prefix : prefixes) {
     set.clear();
-    if (const auto* e = loc_rib_.find(prefix); e && e->best().source.peer_id != kLocalSource) {
+    const auto* e = loc_rib_.find(prefix);
+    if (e && e->best().source.peer_id == kLocalSource) {
+      if (aggregation_.discards(prefix)) set.push_back(discard_next_hop(prefix.afi()));
+    } else if (e) {
       for (uint16_t i : e->multipath()) {
         const Path& path = e->path(i);
         const auto& nh = path.next_hop;

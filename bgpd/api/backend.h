@@ -53,6 +53,7 @@ struct PeerView {
 
 struct FibNextHopView {
   std::string interface, gateway;
+  bool blackhole = false;  // a discard: interface and gateway empty
   friend bool operator==(const FibNextHopView&, const FibNextHopView&) = default;
 };
 

@@ -9,6 +9,7 @@ namespace closbgp::api {
 namespace {
 
 FibNextHopView view_of(const rib::NextHop& nh) {
+  if (nh.is_discard()) return {"", "", true};
   char name[IF_NAMESIZE] = {};
   const bool known = if_indextoname(nh.ifindex, name) != nullptr;
   return {known ? name : "ifindex " + std::to_string(nh.ifindex), nh.gateway.to_string()};

@@ -31,6 +31,7 @@ void fill(const std::vector<FibNextHopView>& hops,
     auto* nh = out.Add();
     nh->set_interface(h.interface);
     nh->set_gateway(h.gateway);
+    nh->set_blackhole(h.blackhole);
   }
 }
 

@@ -39,7 +39,9 @@ std::string duration(uint64_t s) {
 
 std::string next_hops_text(const google::protobuf::RepeatedPtrField<pb::FibNextHop>& hops) {
   std::string out;
-  for (const auto& h : hops) out += (out.empty() ? "" : ", ") + h.gateway() + " " + h.interface();
+  for (const auto& h : hops)
+    out += (out.empty() ? "" : ", ") +
+           (h.blackhole() ? std::string("blackhole") : h.gateway() + " " + h.interface());
   return out.empty() ? "-" : out;
 }
 

@@ -69,9 +69,11 @@ Network parse_network(const YAML::Node& n, const std::string& path,
 
 Aggregate parse_aggregate(const YAML::Node& n, const std::string& path,
                           const policy::Policies& policies) {
-  Section s(n, path, {"prefix", "summary-only", "as-set", "route-map"});
+  Section s(n, path, {"prefix", "summary-only", "as-set", "route-map", "discard"});
   if (!s.has("prefix")) fail(n, s.key_path("prefix"), "is required");
-  Aggregate a{prefix(s.get("prefix"), s.key_path("prefix")), false, false, ""};
+  Aggregate a;
+  a.prefix = prefix(s.get("prefix"), s.key_path("prefix"));
+  if (s.has("discard")) a.discard = boolean(s.get("discard"), s.key_path("discard"));
   if (s.has("summary-only"))
     a.summary_only = boolean(s.get("summary-only"), s.key_path("summary-only"));
   if (s.has("as-set")) a.as_set = boolean(s.get("as-set"), s.key_path("as-set"));

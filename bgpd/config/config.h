@@ -146,6 +146,7 @@ struct Aggregate {
   bool summary_only = false;  // advertise only the summary
   bool as_set = false;        // AS_SET of the contributors' ASes instead of ATOMIC_AGGREGATE
   std::string route_map;
+  bool discard = true;  // a blackhole route in the kernel while active
   friend bool operator==(const Aggregate&, const Aggregate&) = default;
 };
 

@@ -114,6 +114,7 @@ YAML::Node aggregate(const Aggregate& a) {
   n["summary-only"] = a.summary_only;
   n["as-set"] = a.as_set;
   if (!a.route_map.empty()) n["route-map"] = a.route_map;
+  n["discard"] = a.discard;
   return n;
 }
 

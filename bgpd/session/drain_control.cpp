@@ -25,7 +25,9 @@ void DrainControl::start(uint32_t warm_up, Time now) {
 
 void DrainControl::check_warm_up(bool tables_ready, Time now) {
   if (!warm_until_) {
-    if (fib_) fib_->release();  // no WARM start, or it ended: nothing to wait for
+    // No WARM start, or it ended: nothing to wait for but our own routes
+    // (an aggregate's discard), which the first flush hands the FIB.
+    if (fib_ && !rib_.pending()) fib_->release();
     return;
   }
   // The FIB writes what differs from the routes it kept from a previous run.

@@ -19,7 +19,11 @@ bool is_loopback_net(const wire::Prefix& p) {
 std::vector<rib::AggregateSpec> aggregate_specs(const config::Config& cfg) {
   std::vector<rib::AggregateSpec> specs;
   for (const auto& a : cfg.aggregates)
-    specs.push_back({a.prefix, a.summary_only, a.as_set, cfg.policies.route_map(a.route_map)});
+    specs.push_back({.prefix = a.prefix,
+                     .summary_only = a.summary_only,
+                     .as_set = a.as_set,
+                     .route_map = cfg.policies.route_map(a.route_map),
+                     .discard = a.discard});
   return specs;
 }
 

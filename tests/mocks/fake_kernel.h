@@ -2,7 +2,8 @@
 // and routes with the rules that make ordering matter (a group needs its
 // members, a route its group; deleting an object takes it out of groups and
 // drops the routes that used it, as Linux does), so a wrong order shows up
-// as an error or a lost route. Also a link going down, and a dump for
+// as an error or a lost route; a blackhole nexthop is alone in its group
+// and of its route's family, as Linux wants. Also a link going down, and a dump for
 // adopt() and repair(). As a KernelPort it is what the FIB worker writes
 // to in unit tests; `refuse` makes it fail a route as a kernel might.
 #pragma once
@@ -99,9 +100,12 @@ class FakeKernel final : public fib::KernelPort {
   }
   std::string step(const op::AddGroup& o) {
     if (nexthops_.contains(o.id)) return "group " + std::to_string(o.id) + " is a nexthop";
-    for (uint32_t m : o.members)
+    for (uint32_t m : o.members) {
       if (!nexthops_.contains(m))
         return "group " + std::to_string(o.id) + ": no member " + std::to_string(m);
+      if (nexthops_.at(m).is_discard() && o.members.size() > 1)
+        return "group " + std::to_string(o.id) + ": a blackhole nexthop must be alone";
+    }
     groups_[o.id] = o.members;
     return "";
   }
@@ -112,6 +116,9 @@ class FakeKernel final : public fib::KernelPort {
     if (refused(o.prefix)) return "route " + o.prefix.to_string() + ": refused";
     if (!groups_.contains(o.group) && !nexthops_.contains(o.group))
       return "route " + o.prefix.to_string() + ": no nexthop " + std::to_string(o.group);
+    for (uint32_t m : groups_.contains(o.group) ? groups_.at(o.group) : std::vector{o.group})
+      if (const auto& nh = nexthops_.at(m); nh.is_discard() && nh.gateway.afi() != o.prefix.afi())
+        return "route " + o.prefix.to_string() + ": a blackhole of the other family";
     routes_[o.prefix] = o.group;
     return "";
   }

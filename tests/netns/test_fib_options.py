@@ -3,8 +3,8 @@ member is rewritten in place, the group stays resilient), retain-on-exit:
 false (our routes and objects leave with the daemon; by default they stay,
 see the restart tests), what someone else changed put back (by the audit,
 or at once from the kernel's notifications), batched writes, the
-fallback for kernels without nexthop objects (RTA_MULTIPATH), and
-advertise-after-install."""
+fallback for kernels without nexthop objects (RTA_MULTIPATH),
+advertise-after-install, and aggregates' discard routes."""
 import contextlib
 import json
 import subprocess
@@ -319,3 +319,45 @@ def test_routes_of_other_protocols_are_left_alone(netns_factory, tmp_path):
         assert d.stop() == 0
         assert kernel(d.ns, "route", "show", "proto", "bgp") == []
         assert others(d.ns) == before
+
+
+@pytest.mark.parametrize("objects", [True, False], ids=["nexthop-objects", "multipath"])
+def test_aggregate_discards_are_written_repaired_and_adopted(netns_factory, tmp_path, objects):
+    """An active aggregate is a blackhole route in the kernel, of each family
+    (with objects: a route on a blackhole nexthop object); one deleted by
+    someone else is put back; a restart adopts them without a write; an
+    aggregate with `discard: false` gets none."""
+    ns = netns_factory("discard")
+    config = ("asn: 65000\nrouter-id: 10.0.0.1\ndrain: {warm-up: 0}\n"
+              f"fib: {{nexthop-objects: {str(objects).lower()}, audit-interval: 0}}\n"
+              "networks: [10.90.1.0/24, 10.91.1.0/24, 2001:db8:5::/64]\n"
+              "aggregates: [{prefix: 10.90.0.0/16}, {prefix: 2001:db8::/32},\n"
+              "             {prefix: 10.91.0.0/16, discard: false}]\n")
+    first = Daemon(ns, config, tmp_path, "first")
+    second = None
+    try:
+        def blackholes():
+            return sorted(r["dst"] for family in ("-4", "-6")
+                          for r in kernel(ns, family, "route", "show", "proto", "bgp")
+                          if r.get("type") == "blackhole")
+
+        wait_for(lambda: blackholes() == ["10.90.0.0/16", "2001:db8::/32"], 10,
+                 "the aggregates' discard routes")
+        routes = kernel(ns, "route", "show", "10.90.0.0/16")
+        assert ("nhid" in routes[0]) == objects and routes[0]["metric"] == 20
+        fib = {r["prefix"]: r for r in first.ctl_json("show", "fib")}
+        assert set(fib) == {"10.90.0.0/16", "2001:db8::/32"}
+        assert all(r["state"] == "installed" and r["next_hops"] == r["kernel_next_hops"] ==
+                   [{"interface": "", "gateway": "", "blackhole": True}] for r in fib.values())
+        ns.ip("route", "del", "10.90.0.0/16", "proto", "bgp")
+        wait_for(lambda: blackholes() == ["10.90.0.0/16", "2001:db8::/32"], 10,
+                 "the deleted discard route put back")
+        assert first.stop() == 0
+        second = Daemon(ns, config, tmp_path, "second")
+        wait_for(lambda: "FIB: reconciled" in second.log_text(), 30, "the reconciliation")
+        assert "2 of the previous run's 2 routes left as they were, 0 written, 0 removed" in \
+            second.log_text()
+    finally:
+        for d in (first, second):
+            if d:
+                d.stop()

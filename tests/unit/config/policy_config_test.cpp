@@ -48,7 +48,7 @@ networks:
   - {prefix: 10.1.1.0/24, route-map: FROM-SPINE}
 aggregates:
   - {prefix: 10.2.0.0/16, summary-only: true, as-set: true, route-map: FROM-SPINE}
-  - {prefix: 10.3.0.0/16}
+  - {prefix: 10.3.0.0/16, discard: false}
 redistribute: {connected: {route-map: FROM-SPINE}}
 multipath: {max-paths: 8, as-path-relax: false}
 always-compare-med: true
@@ -77,7 +77,9 @@ ebgp-requires-policy: true
   EXPECT_EQ(c->networks[1].route_map, "FROM-SPINE");
   EXPECT_EQ(c->aggregates[0],
             (Aggregate{*wire::Prefix::parse("10.2.0.0/16"), true, true, "FROM-SPINE"}));
-  EXPECT_EQ(c->aggregates[1], (Aggregate{*wire::Prefix::parse("10.3.0.0/16"), false, false, ""}));
+  EXPECT_EQ(c->aggregates[1],
+            (Aggregate{*wire::Prefix::parse("10.3.0.0/16"), false, false, "", false}));
+  EXPECT_TRUE(c->aggregates[0].discard);  // the default
   EXPECT_EQ(c->redistribute, (Redistribute{true, "FROM-SPINE"}));
   EXPECT_EQ(c->multipath, (Multipath{8, false}));
   EXPECT_TRUE(c->always_compare_med);

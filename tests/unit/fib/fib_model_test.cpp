@@ -4,7 +4,8 @@
 // refused (objects before the routes that use them, deletions after) and
 // no object left that nothing uses; after a link goes down, repair() puts
 // back what the RIB still wants; a restart that adopts the kernel writes
-// nothing for an unchanged table. Both modes: nexthop objects and routes
+// nothing for an unchanged table. Some runs are discards (blackholes).
+// Both modes: nexthop objects and routes
 // that carry their next hops.
 #include <gtest/gtest.h>
 
@@ -50,13 +51,15 @@ struct Random {
     rib::RouteUpdateBuilder u;
     std::set<wire::Prefix> seen;
     for (uint32_t run = below(4); run-- > 0;) {
+      const bool discard = below(5) == 0;  // aggregates' blackholes
       const auto s = set();
       auto sorted = s;
       std::sort(sorted.begin(), sorted.end());
       for (uint32_t n = 1 + below(8); n-- > 0;)
         if (auto p = prefix(); seen.insert(p).second) {
-          u.upsert(p, s);
-          want[p] = sorted;
+          const std::vector<rib::NextHop> dropped = {rib::discard_next_hop(p.afi())};
+          u.upsert(p, discard ? dropped : s);
+          want[p] = discard ? dropped : sorted;
         }
     }
     for (uint32_t n = below(4); n-- > 0;)

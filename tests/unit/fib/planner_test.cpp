@@ -190,6 +190,30 @@ TEST(Planner, RepairPutsBackWhatOthersChanged) {
   EXPECT_EQ(p.routes(), 4u);  // its own state is untouched
 }
 
+// An aggregate's discard is a blackhole nexthop of its family, shared by
+// every discard of that family; when the aggregate's prefix is learned
+// from a neighbour instead, its group is rewritten in place (the kernel
+// takes the route's type from the nexthop).
+TEST(Planner, DiscardsAreBlackholeNexthopsOfTheirFamily) {
+  Planner p(100);
+  const std::vector<rib::NextHop> v4 = {rib::discard_next_hop(wire::Afi::Ipv4)};
+  const std::vector<rib::NextHop> v6 = {rib::discard_next_hop(wire::Afi::Ipv6)};
+  auto ops = p.plan(route_update({{pfx("10.0.0.0/8"), v4}, {pfx("2001:db8::/32"), v6}}));
+  ASSERT_EQ(kinds(ops), (std::vector<std::string>{"AddNexthop", "AddGroup", "SetRoute",
+                                                  "AddNexthop", "AddGroup", "SetRoute"}));
+  EXPECT_TRUE(std::get<op::AddNexthop>(ops[0]).nexthop.is_discard());
+  EXPECT_EQ(std::get<op::AddNexthop>(ops[3]).nexthop.gateway.afi(), wire::Afi::Ipv6);
+  EXPECT_EQ(describe(ops[0]), "nexthop 100 blackhole");
+  p.plan(route_update({{pfx("172.16.0.0/12"), v4}}));
+  EXPECT_EQ(p.groups(), 2u);  // one per family
+  ops = p.plan(route_update({{pfx("10.0.0.0/8"), {nh(2, "fe80::1")}}}));
+  ASSERT_EQ(kinds(ops), (std::vector<std::string>{"AddNexthop", "AddGroup", "SetRoute"}));
+  ops = p.plan(route_update({}, {pfx("172.16.0.0/12")}));
+  EXPECT_EQ(kinds(ops), (std::vector<std::string>{"DelRoute", "DelGroup", "DelNexthop"}));
+  ops = p.plan(route_update({{pfx("2001:db8::/32"), {nh(2, "fe80::1")}}}));
+  ASSERT_EQ(kinds(ops), (std::vector<std::string>{"AddGroup", "DelNexthop"}));  // in place
+}
+
 // Without nexthop objects (the RTA_MULTIPATH fallback): every route carries
 // its set; nothing else is written.
 TEST(PlannerMultipath, RoutesCarryTheirNextHopsAndNoObjectIsWritten) {
@@ -252,6 +276,9 @@ TEST(KernelPort, OperationsDescribeThemselvesForLogs) {
   EXPECT_EQ(prefix_of(route), "10.0.0.0/24");
   EXPECT_EQ(prefix_of(op::DelRoute{*wire::Prefix::parse("2001:db8::/32")}), "2001:db8::/32");
   EXPECT_EQ(describe(group), "group 7");
+  const Op drop =
+      op::SetRouteVia{*wire::Prefix::parse("10.0.0.0/8"), {rib::discard_next_hop(wire::Afi::Ipv4)}};
+  EXPECT_EQ(describe(drop), "route 10.0.0.0/8 blackhole");
   EXPECT_EQ(prefix_of(group), "");
 }
 

@@ -216,7 +216,11 @@ TEST_F(Engine, ASummaryOnlyAggregateHidesItsMoreSpecifics) {
   up(kB);
   rib_.apply(kA.id, kA.announce({kP1}));
   const auto fib = flush();
-  EXPECT_EQ(fib.upsert.size(), 1u);  // the more-specific is still installed
+  // The more-specific is still installed, beside the summary's discard.
+  ASSERT_EQ(fib.upsert.size(), 2u);
+  EXPECT_EQ(fib.upsert[0].first, *wire::Prefix::parse("10.0.0.0/8"));
+  EXPECT_TRUE(is_discard(fib.set(fib.upsert[0].second)));
+  EXPECT_EQ(fib.upsert[1].first, kP1);
   const auto sent = out_.take(kB.id);
   EXPECT_EQ(sent.announced.size(), 1u);
   EXPECT_TRUE(sent.announced.contains("10.0.0.0/8"));
@@ -230,21 +234,36 @@ class AdvertiseAfterInstall : public Engine {
     return o;
   }
   AdvertiseAfterInstall() : Engine(with_hold()) {}
+  // A announces kP1, and B hears nothing of it yet.
+  void a_announces() {
+    up(kA);
+    up(kB);
+    out_.take(kB.id);
+    rib_.apply(kA.id, kA.announce({kP1}));
+    flush();
+    EXPECT_TRUE(out_.nothing_for(kB.id));
+  }
 };
 
 TEST_F(AdvertiseAfterInstall, ARouteWaitsForTheKernel) {
-  up(kA);
-  up(kB);
-  out_.take(kB.id);
-  rib_.apply(kA.id, kA.announce({kP1}));
-  flush();
-  EXPECT_TRUE(out_.nothing_for(kB.id));
+  a_announces();
   EXPECT_EQ(rib_.awaiting_install(), 1u);
   rib_.installed(std::vector<wire::Prefix>{kP1}, sequence_ - 1, out_);  // an older write
   EXPECT_TRUE(out_.nothing_for(kB.id));
   rib_.installed(std::vector<wire::Prefix>{kP1}, sequence_, out_);
   EXPECT_EQ(out_.take(kB.id).announced.size(), 1u);
   EXPECT_EQ(rib_.awaiting_install(), 0u);
+}
+
+// An aggregate's summary forwards through its discard route: it waits
+// for the kernel like a learned route.
+TEST_F(AdvertiseAfterInstall, ASummaryWaitsForItsDiscardRoute) {
+  rib_.set_aggregates({{*wire::Prefix::parse("10.0.0.0/8"), false, false, nullptr}});
+  a_announces();
+  EXPECT_EQ(rib_.awaiting_install(), 2u);
+  rib_.installed(std::vector<wire::Prefix>{*wire::Prefix::parse("10.0.0.0/8"), kP1}, sequence_,
+                 out_);
+  EXPECT_EQ(out_.take(kB.id).announced.size(), 2u);
 }
 
 TEST_F(Engine, ApplyCountsWhatTheNeighbourSentForMaxPrefix) {

@@ -126,5 +126,41 @@ TEST_F(Tables, AggregatesBelongToTheTableOfTheirFamily) {
   EXPECT_EQ(rib.unicast(wire::Afi::Ipv6).loc_rib().size(), 2u);
 }
 
+// While an aggregate is active the FIB holds a discard for it, of its
+// family, unless `discard: false`; it goes with the last more-specific.
+TEST_F(Tables, AnActiveAggregateIsADiscardInTheFib) {
+  const auto summary = *wire::Prefix::parse("10.0.0.0/8");
+  const auto summary6 = *wire::Prefix::parse("2001:db8::/32");
+  const auto kept_out = *wire::Prefix::parse("10.2.0.0/16");  // discard: false
+  std::vector<AggregateSpec> specs(3);
+  specs[0].prefix = summary;
+  specs[1].prefix = summary6;
+  specs[2].prefix = kept_out;
+  specs[2].discard = false;
+  rib_.set_aggregates(specs);
+  up(kA);
+  rib_.apply(kA.id, kA.announce({kP1, kP2, kV6}));
+  auto fib = flush_by_table();
+  const auto installed = [&](const TableId& table) {
+    std::map<wire::Prefix, NextHopSet> out;
+    for (const auto& [prefix, set] : fib.at(table).upsert) out[prefix] = fib.at(table).set(set);
+    return out;
+  };
+  const auto v4 = installed(kDefaultV4);
+  EXPECT_EQ(v4.size(), 3u);  // kP1, kP2 and the summary; not 10.2.0.0/16
+  EXPECT_EQ(v4.at(summary), NextHopSet{discard_next_hop(wire::Afi::Ipv4)});
+  EXPECT_FALSE(v4.contains(kept_out));
+  EXPECT_NE(rib_.entry(kept_out), nullptr);  // active all the same
+  EXPECT_EQ(installed(kDefaultV6).at(summary6), NextHopSet{discard_next_hop(wire::Afi::Ipv6)});
+
+  rib_.apply(kA.id, kA.withdraw({kP1, kP2}));
+  fib = flush_by_table();
+  std::vector<wire::Prefix> removed = fib.at(kDefaultV4).remove;
+  std::vector<wire::Prefix> expected = {summary, kP1, kP2, kept_out};
+  std::sort(removed.begin(), removed.end());
+  std::sort(expected.begin(), expected.end());
+  EXPECT_EQ(removed, expected);
+}
+
 }  // namespace
 }  // namespace closbgp::rib::test

@@ -52,6 +52,37 @@ TEST_F(DrainControlTest, NoWarmStartWithoutWarmUp) {
   EXPECT_EQ(rib_.node_drain(), rib::DrainState::Live);
 }
 
+// A FIB that only counts release().
+class ReleaseCounter final : public fib::Fib {
+ public:
+  uint64_t apply(rib::RouteUpdate) override { return 0; }
+  void report_installed(OnInstalled) override {}
+  void release() override { ++releases; }
+  bool kept_previous_run() const override { return true; }
+  std::expected<fib::Installed, std::string> read_kernel() const override { return {}; }
+  fib::FibStatus status() const override { return {}; }
+  size_t backlog() const override { return 0; }
+  int releases = 0;
+};
+
+// Without a WARM start the FIB reconciles a previous run's routes once our
+// own routes are in the table it compares (an aggregate's discard), not
+// before: it would delete them and write them again.
+TEST_F(DrainControlTest, WithoutWarmUpTheFibIsReleasedOnceOurOwnRoutesAreIn) {
+  ReleaseCounter fib;
+  rib::RibOptions with_aggregate;
+  with_aggregate.aggregates.push_back({*wire::Prefix::parse("10.0.0.0/8"), false, false, nullptr});
+  rib::Rib rib(with_aggregate);
+  DrainControl drain(rib, out_, state_, &fib);
+  drain.start(0, t0_);
+  rib.originate(*wire::Prefix::parse("10.1.0.0/24"), wire::PathAttributes{});
+  drain.check_warm_up(false, t0_);
+  EXPECT_EQ(fib.releases, 0);
+  rib.flush(nullptr, out_);
+  drain.check_warm_up(false, t0_ + std::chrono::seconds(1));
+  EXPECT_EQ(fib.releases, 1);
+}
+
 TEST_F(DrainControlTest, ADrainedNodeStaysDrainedAcrossARestart) {
   ASSERT_TRUE(drain_.set("drained", nullptr, ""));
   OperatorState again(path_.string());
