@@ -53,8 +53,12 @@ void print_summary(const pb::ShowBgpSummaryResponse& resp) {
   std::string rib;
   for (const auto& f : resp.families())
     rib += (rib.empty() ? "" : ", ") + f.family() + " " + std::to_string(f.prefixes());
-  std::printf("RIB prefixes: %s; %lu attribute sets; %.1f MB resident\n\n", rib.c_str(),
+  std::printf("RIB prefixes: %s; %lu attribute sets; %.1f MB resident\n", rib.c_str(),
               resp.rib_attribute_sets(), double(resp.resident_memory_bytes()) / 1e6);
+  if (resp.snapshot_age_ms() > 0)
+    std::printf("As of %u ms ago: the daemon is busy with a burst of updates\n",
+                resp.snapshot_age_ms());
+  std::printf("\n");
   // "swp1 (fe80::...)" is wider than an address: size the column to fit.
   std::vector<std::string> names;
   int width = 26;

@@ -98,7 +98,8 @@ def test_show_fib_compares_the_kernel_with_the_rib(dut):
     states = {p: r["state"] for p, r in fib(d).items()}
     assert states == {"10.60.0.0/24": "missing", "10.60.1.0/24": "differs",
                       "10.61.0.0/24": "unexpected"}
-    assert fib(d)["10.60.1.0/24"]["kernel_next_hops"] == [{"interface": "swp1", "gateway": B, "blackhole": False}]
+    assert fib(d)["10.60.1.0/24"]["kernel_next_hops"] == [
+        {"interface": "swp1", "gateway": B, "blackhole": False}]
     rc, out = ctl(d, "show", "fib")
     assert rc == 0 and "3 prefixes, 1 differs, 1 missing, 1 unexpected" in out, out
     assert "(kernel: 192.0.2.3 swp1)" in out
@@ -240,7 +241,7 @@ def test_dump_rib_as_mrt_read_by_bgpdump(dut, tmp_path):
 # API gains a field; one that disappears or is renamed breaks scripts.
 SUMMARY_KEYS = {"drain_state", "families", "fib_awaiting_install", "fib_backlog", "local_as",
                 "peers", "resident_memory_bytes", "rib_attribute_sets", "rib_prefixes",
-                "router_id"}
+                "router_id", "snapshot_age_ms"}
 PEER_KEYS = {"address", "bfd_flaps", "bfd_packets_dropped", "bfd_packets_received",
              "bfd_packets_sent", "bfd_state", "capabilities", "drain_state", "hold_time",
              "interface", "last_error", "last_reset_time", "max_prefix", "max_prefix_exceeded",
@@ -269,6 +270,7 @@ def test_json_keys_types_and_words_are_pinned(dut):
     # Numbers are numbers (64-bit counters too), states short words.
     assert isinstance(peer["prefixes_received"], int) and peer["prefixes_received"] == 1
     assert isinstance(summary["resident_memory_bytes"], int)
+    assert summary["snapshot_age_ms"] == 0  # an idle daemon computes it for the call
     assert peer["state"] == "established"
     route = d.ctl_json("show", "bgp", "routes", "10.74.0.0/24")[0]
     assert set(route) == ROUTE_KEYS | DETAIL_ROUTE_KEYS, set(route) ^ (ROUTE_KEYS | DETAIL_ROUTE_KEYS)
