@@ -48,6 +48,7 @@ struct PeerView {
   uint64_t updates_filtered = 0;          // UPDATEs its path-attribute filter acted on
   uint32_t max_prefix = 0;                // the configured limit; 0: none
   bool max_prefix_exceeded = false;       // the limit closed the session
+  bool route_reflector_client = false;    // we reflect routes to it (RFC 4456)
   std::optional<std::chrono::system_clock::time_point> last_reset;  // when it last went down
 };
 

@@ -34,6 +34,7 @@ PeerView missing_interface_view(const config::Neighbor& n) {
   PeerView v;
   v.interface = n.interface;
   v.description = n.description;
+  v.route_reflector_client = n.route_reflector_client;
   v.remote_as_config = n.remote_as.to_string();
   v.last_error = "interface does not exist";
   return v;
@@ -107,6 +108,7 @@ PeerView NodeViews::peer_view(const std::string& name, const session::Peer& p) c
   v.updates_filtered = s.updates_filtered;
   v.transitions = s.transitions;
   v.max_prefix = p.policy().max_prefix.limit;
+  v.route_reflector_client = p.policy().routing.route_reflector_client;
   v.max_prefix_exceeded = s.max_prefix_exceeded;
   v.bfd_state = s.bfd_state;
   if (s.bfd) {

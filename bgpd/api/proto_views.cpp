@@ -68,6 +68,7 @@ void fill(const PeerView& p, closbgp::v1::PeerSummary* peer) {
   peer->set_updates_filtered(p.updates_filtered);
   peer->set_max_prefix(p.max_prefix);
   peer->set_max_prefix_exceeded(p.max_prefix_exceeded);
+  peer->set_route_reflector_client(p.route_reflector_client);
   if (p.last_reset) peer->set_last_reset_time(log::utc_time(*p.last_reset));
 }
 

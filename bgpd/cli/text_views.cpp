@@ -103,6 +103,7 @@ void print_neighbor(const std::string& name, const pb::PeerSummary& p) {
               p.prefixes_received(), p.prefixes_accepted(), p.prefixes_sent(), p.stale_paths());
   std::printf("  Sent as: %s; RFC 7606 events: %lu; UPDATEs filtered: %lu\n",
               p.drain_state().c_str(), p.rfc7606_events(), p.updates_filtered());
+  if (p.route_reflector_client()) std::printf("  Route reflector client\n");
   if (p.max_prefix() != 0)
     std::printf("  Max prefixes: %u%s\n", p.max_prefix(),
                 p.max_prefix_exceeded() ? " (exceeded: the session is closed)" : "");

@@ -90,6 +90,7 @@ def test_closbgpd_reflects_between_two_frr_clients(netns_factory, tmp_path):
         sent = hub.ctl_json("show", "bgp", "neighbors", "swp2", "advertised-routes")
         reflected = [r for r in sent if r["prefix"] == "10.1.0.1/32"]
         assert len(reflected) == 1, sent
+        assert hub.ctl_json("show", "bgp", "neighbors", "swp2")["route_reflector_client"]
     finally:
         for frr in frrs:
             frr.stop()
