@@ -1,9 +1,6 @@
 #include "bgpd/api/bgp_service.h"
 
-#include <grpcpp/alarm.h>
 #include <grpcpp/grpcpp.h>
-
-#include <atomic>
 
 #include <functional>
 #include <optional>
@@ -11,7 +8,7 @@
 
 #include "bgpd/api/community_filter.h"
 #include "bgpd/api/stream_pages.h"
-#include "bgpd/api/summary_snapshot.h"
+#include "bgpd/api/summary_answers.h"
 #include "bgpd/config/config.h"
 #include "bgpd/log/log.h"
 #include "bgpd/version.h"
@@ -26,28 +23,6 @@ namespace pb = closbgp::v1;
 // kilobytes, a fabric's largest a few hundred.
 constexpr size_t kMaxConfigText = 1 << 20;
 
-// One ShowBgpSummary call, answered once: by the main loop's summary, or at
-// kFreshWithin by the last one it published, whichever comes first.
-class SummaryCall {
- public:
-  SummaryCall(grpc::ServerUnaryReactor* reactor, pb::ShowBgpSummaryResponse* resp)
-      : reactor_(reactor), resp_(resp) {}
-  // False if the call was answered already.
-  bool answer(const SummaryView& view, std::chrono::milliseconds age) {
-    if (answered_.exchange(true)) return false;
-    fill(view, *resp_);
-    resp_->set_snapshot_age_ms(uint32_t(age.count()));
-    reactor_->Finish(grpc::Status::OK);
-    return true;
-  }
-  grpc::Alarm& deadline() { return deadline_; }
-
- private:
-  grpc::ServerUnaryReactor* reactor_;
-  pb::ShowBgpSummaryResponse* resp_;
-  std::atomic<bool> answered_{false};
-  grpc::Alarm deadline_;
-};
 class Handlers final : public Service {
  public:
   Handlers(asio::io_context& main, const Backend& backend, Control& control, EventBus& events)
@@ -79,23 +54,7 @@ class Handlers final : public Service {
                                            const pb::ShowBgpSummaryRequest*,
                                            pb::ShowBgpSummaryResponse* resp) override {
     if (auto refused = refusal(ctx, __func__)) return finish(ctx, *refused);
-    auto* reactor = ctx->DefaultReactor();
-    auto call = std::make_shared<SummaryCall>(reactor, resp);
-    asio::post(main_, [this, call, snapshot = snapshot_] {
-      auto view = std::make_shared<const SummaryView>(backend_.summary());
-      snapshot->publish(view, std::chrono::steady_clock::now());
-      call->answer(*view, std::chrono::milliseconds(0));
-    });
-    // The alarm holds the call weakly: once the loop has answered, the
-    // call goes, and with it the alarm (cancelled).
-    call->deadline().Set(std::chrono::system_clock::now() + kFreshWithin,
-                         [weak = std::weak_ptr(call), snapshot = snapshot_](bool expired) {
-                           auto waiting = weak.lock();
-                           if (!expired || !waiting) return;
-                           if (auto last = snapshot->latest(std::chrono::steady_clock::now()))
-                             waiting->answer(*last->view, last->age);
-                         });
-    return reactor;
+    return summaries_.answer(ctx, resp);
   }
 
   grpc::ServerWriteReactor<pb::Route>* ShowRoutes(grpc::CallbackServerContext* ctx,
@@ -401,8 +360,7 @@ class Handlers final : public Service {
   EventBus& events_;
   CallerRegistry callers_;
   AccessRules rules_;
-  // Shared with the deadlines of calls in flight, which may outlive a turn.
-  std::shared_ptr<SummarySnapshot> snapshot_ = std::make_shared<SummarySnapshot>();
+  SummaryAnswers summaries_{main_, backend_};
 };
 
 }  // namespace
