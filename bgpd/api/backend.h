@@ -169,6 +169,10 @@ class Backend {
  public:
   virtual ~Backend() = default;
   virtual SummaryView summary() const = 0;
+  // From any thread: how long the main loop's current piece of route work
+  // has run (zero between pieces): a long one is a burst the summary does
+  // not wait for.
+  virtual std::chrono::nanoseconds route_work_running() const = 0;
   // The RIB by prefix: what `query` selects, each prefix's paths together.
   virtual std::unique_ptr<RoutePages> routes(const rib::PrefixQuery& query) const = 0;
   // The kernel's routes of ours against the RIB's wishes, sorted by prefix;

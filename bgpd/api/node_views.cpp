@@ -122,6 +122,10 @@ PeerView NodeViews::peer_view(const std::string& name, const session::Peer& p) c
   return v;
 }
 
+std::chrono::nanoseconds NodeViews::route_work_running() const {
+  return speaker_.activity().running(std::chrono::steady_clock::now());
+}
+
 SummaryView NodeViews::summary() const {
   const config::Config& cfg = speaker_.config();
   const rib::Rib& rib = speaker_.rib();

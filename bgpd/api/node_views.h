@@ -17,6 +17,7 @@ class NodeViews final : public Backend {
       : speaker_(speaker), monitoring_(monitoring), recorder_(recorder) {}
 
   SummaryView summary() const override;
+  std::chrono::nanoseconds route_work_running() const override;
   std::unique_ptr<RoutePages> routes(const rib::PrefixQuery& query) const override;
   std::expected<std::vector<FibRouteView>, ControlError> fib_routes() const override;
   std::expected<PeerView, ControlError> neighbor(const std::string& name) const override;

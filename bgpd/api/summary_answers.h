@@ -1,7 +1,10 @@
 // ShowBgpSummary's answers. The main loop computes a summary for each call
-// and publishes it (SummarySnapshot); a call the loop has not answered
-// within kFreshWithin gets the last one published, with its age, so that a
-// burst of updates never holds up the monitoring that polls the summary.
+// and publishes it (SummarySnapshot). A call the loop has not answered
+// within kFreshWithin, while the loop is in a long piece of route work (a
+// million-entry table growing: session/loop_activity.h), gets the last one
+// published, with its age, so that a burst of updates never holds up the
+// monitoring that polls the summary. An idle loop that is merely slow to
+// wake is waited for: its answers stay current.
 #pragma once
 
 #include <grpcpp/grpcpp.h>

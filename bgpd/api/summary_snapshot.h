@@ -1,9 +1,6 @@
-// ShowBgpSummary without waiting for a burst. The main loop computes a
-// summary for each call; while it is in a long turn (a million-entry table
-// growing takes tens of milliseconds) a call that has waited kFreshWithin
-// gets the last summary the loop computed, with its age, instead of
-// waiting on. The loop publishes each summary it computes here; any thread
-// reads it.
+// The last summary the main loop computed, with the time it did: what a
+// ShowBgpSummary call gets when the loop is in a burst
+// (summary_answers.h). The loop publishes; any thread reads.
 #pragma once
 
 #include <chrono>
@@ -15,7 +12,7 @@
 
 namespace closbgp::api {
 
-// How long a call waits for a summary of its own before it takes the last.
+// How long a call waits for a summary of its own before it may take the last.
 inline constexpr std::chrono::milliseconds kFreshWithin{5};
 
 class SummarySnapshot {

@@ -27,6 +27,7 @@ void RibDriver::schedule_flush() {
 }
 
 void RibDriver::flush() {
+  const LoopActivity::Working working(activity_);
   flush_scheduled_ = false;
   const auto changed = rib_.flush(installing_ ? fib_link_.installer() : nullptr, advertiser_);
   for (const auto& [table, prefixes] : changed) {
@@ -72,12 +73,14 @@ void RibDriver::peer_established(Peer& p) {
 }
 
 void RibDriver::set_policy(Peer& p) {
+  const LoopActivity::Working working(activity_);
   rib_.set_policy(p.id(), p.policy().routing, advertiser_);
   for (auto* m : monitors_) m->policy_applied(p);
   schedule_flush();
 }
 
 void RibDriver::reimport(Peer& p) {
+  const LoopActivity::Working working(activity_);
   rib_.reimport(p.id());
   for (auto* m : monitors_) m->policy_applied(p);
   schedule_flush();
@@ -88,6 +91,7 @@ void RibDriver::peer_refresh_requested(Peer& p) {
 }
 
 size_t RibDriver::peer_down(Peer& p) {
+  const LoopActivity::Working working(activity_);
   const size_t withdrawn = rib_.session_down(p.id(), rib::DownKind::Hard);
   if (observer_) observer_->peer_changed(p, "down", p.last_error());
   for (auto* m : monitors_) m->peer_down(p);
@@ -96,6 +100,7 @@ size_t RibDriver::peer_down(Peer& p) {
 }
 
 size_t RibDriver::peer_restarting(Peer& p) {
+  const LoopActivity::Working working(activity_);
   const size_t kept = rib_.session_down(p.id(), rib::DownKind::Graceful);
   if (observer_) observer_->peer_changed(p, "restarting", p.last_error());
   for (auto* m : monitors_) m->peer_down(p);
@@ -107,6 +112,7 @@ void RibDriver::peer_bfd_changed(Peer& p, const std::string& state, const std::s
 }
 
 size_t RibDriver::peer_update(Peer& p, const wire::UpdateMessage& update) {
+  const LoopActivity::Working working(activity_);
   const size_t received = rib_.apply(p.id(), update);
   for (auto* m : monitors_) m->routes_received(p, update);
   schedule_flush();
@@ -114,6 +120,7 @@ size_t RibDriver::peer_update(Peer& p, const wire::UpdateMessage& update) {
 }
 
 size_t RibDriver::peer_sweep_stale(Peer& p, std::optional<wire::Family> family) {
+  const LoopActivity::Working working(activity_);
   const size_t swept = rib_.sweep_stale(p.id(), family);
   schedule_flush();
   return swept;

@@ -9,6 +9,7 @@
 #include "bgpd/asio.h"
 #include "bgpd/session/advertiser.h"
 #include "bgpd/session/fib_link.h"
+#include "bgpd/session/loop_activity.h"
 #include "bgpd/session/peer.h"
 #include "bgpd/session/route_monitor.h"
 #include "bgpd/session/speaker_observer.h"
@@ -29,6 +30,8 @@ class RibDriver final : public PeerEvents {
   void set_observer(SpeakerObserver* observer) { observer_ = observer; }
   void add_monitor(RouteMonitor* monitor) { monitors_.push_back(monitor); }
   const std::vector<RouteMonitor*>& monitors() const { return monitors_; }
+  // Its route work, as other threads see it (the API's summary).
+  const LoopActivity& activity() const { return activity_; }
   // With advertise-after-install: hear from the FIB what it installed.
   void listen_to_fib();
   // Stopping: the sessions' ends must not empty the kernel (its routes keep
@@ -69,6 +72,7 @@ class RibDriver final : public PeerEvents {
   std::vector<RouteMonitor*> monitors_;  // BMP, MRT
   bool flush_scheduled_ = false;
   bool installing_ = true;
+  LoopActivity activity_;
   uint64_t fib_errors_seen_ = 0;
 };
 

@@ -73,6 +73,7 @@ class Speaker {
   // What the node looks like, for the API's views (main loop only).
   const config::Config& config() const { return cfg_; }
   const rib::Rib& rib() const { return driver_.rib(); }
+  const LoopActivity& activity() const { return driver_.activity(); }
   const fib::Fib* fib() const { return fib_; }
   const Peers& peers() const { return peers_; }
   // The neighbour an operator named; NotFound says where the names are.
