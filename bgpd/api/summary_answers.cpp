@@ -12,6 +12,8 @@ namespace {
 
 using std::chrono::milliseconds;
 
+// How long a call waits for a summary of its own before it may take the last.
+constexpr milliseconds kFreshWithin{5};
 // When a waiting call looks at the loop again: a piece of work that
 // delays it starts within a few turns of the call.
 constexpr std::array<milliseconds, 3> kChecks = {kFreshWithin, 2 * kFreshWithin, 4 * kFreshWithin};

@@ -1,6 +1,6 @@
 // ShowBgpSummary's answers. The main loop computes a summary for each call
 // and publishes it (SummarySnapshot). A call the loop has not answered
-// within kFreshWithin, while the loop is in a long piece of route work (a
+// within 5 ms, while the loop is in a long piece of route work (a
 // million-entry table growing: session/loop_activity.h), gets the last one
 // published, with its age, so that a burst of updates never holds up the
 // monitoring that polls the summary. An idle loop that is merely slow to

@@ -12,9 +12,6 @@
 
 namespace closbgp::api {
 
-// How long a call waits for a summary of its own before it may take the last.
-inline constexpr std::chrono::milliseconds kFreshWithin{5};
-
 class SummarySnapshot {
  public:
   using Time = std::chrono::steady_clock::time_point;
