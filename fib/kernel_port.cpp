@@ -23,7 +23,8 @@ std::string describe(const Op& op) {
     }
     static std::string via(const rib::NextHop& nh) {
       if (nh.is_discard()) return "blackhole";
-      return "via " + nh.gateway.to_string() + " ifindex " + std::to_string(nh.ifindex);
+      return "via " + nh.gateway.to_string() + " ifindex " + std::to_string(nh.ifindex) +
+             (nh.weight != 1 ? " weight " + std::to_string(nh.weight) : "");
     }
   };
   return std::visit(V{}, op);

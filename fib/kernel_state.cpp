@@ -29,10 +29,10 @@ struct Reader {
     if (!owned(id)) return;
     if (tb[NHA_GROUP]) {
       const auto* members = static_cast<const nexthop_grp*>(nla_data(tb[NHA_GROUP]));
-      std::vector<uint32_t> ids;
+      Members group;
       for (size_t i = 0; i < size_t(nla_len(tb[NHA_GROUP])) / sizeof(nexthop_grp); ++i)
-        ids.push_back(members[i].id);
-      out.groups.emplace_back(id, std::move(ids));
+        group.emplace_back(members[i].id, uint16_t(members[i].weight + 1));
+      out.groups.emplace_back(id, std::move(group));
       return;
     }
     const auto afi = nh->nh_family == AF_INET ? wire::Afi::Ipv4 : wire::Afi::Ipv6;
@@ -105,7 +105,8 @@ struct Reader {
       const size_t header = RTNH_ALIGN(sizeof rtnh);
       auto* attrs = reinterpret_cast<nlattr*>(const_cast<uint8_t*>(p) + header);
       if (nla_parse(tb, RTA_MAX, attrs, int(rtnh.rtnh_len - header), nullptr) == 0)
-        if (auto gw = gateway(afi, tb)) set.push_back({uint32_t(rtnh.rtnh_ifindex), *gw});
+        if (auto gw = gateway(afi, tb))
+          set.push_back({uint32_t(rtnh.rtnh_ifindex), *gw, uint16_t(rtnh.rtnh_hops + 1)});
       const size_t step = RTNH_ALIGN(rtnh.rtnh_len);
       if (step >= left) return;
       p += step;

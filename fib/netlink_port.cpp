@@ -157,7 +157,10 @@ nl_msg* NetlinkPort::message_for(const Op& o) const {
     nexthop_header(RTM_NEWNEXTHOP, kCreate, AF_UNSPEC);
     nla_put_u32(m, NHA_ID, g->id);
     std::vector<nexthop_grp> members(g->members.size());
-    for (size_t i = 0; i < members.size(); ++i) members[i].id = g->members[i];
+    for (size_t i = 0; i < members.size(); ++i) {
+      members[i].id = g->members[i].id;
+      members[i].weight = uint8_t(g->members[i].weight - 1);  // the kernel's weight is 1 + this
+    }
     nla_put(m, NHA_GROUP, int(members.size() * sizeof(nexthop_grp)), members.data());
     if (attributes_.resilient) {
       nla_put_u16(m, NHA_GROUP_TYPE, NEXTHOP_GRP_TYPE_RES);
@@ -178,7 +181,7 @@ nl_msg* NetlinkPort::message_for(const Op& o) const {
     for (const auto& nh : v->nexthops) {
       auto* rtnh = static_cast<rtnexthop*>(nlmsg_reserve(m, sizeof(rtnexthop), NLMSG_ALIGNTO));
       rtnh->rtnh_flags = 0;
-      rtnh->rtnh_hops = 0;
+      rtnh->rtnh_hops = uint8_t(nh.weight - 1);  // the route's weight, less 1
       rtnh->rtnh_ifindex = int(nh.ifindex);
       put_gateway(m, v->prefix, nh.gateway);
       rtnh->rtnh_len = uint16_t(static_cast<uint8_t*>(nlmsg_tail(nlmsg_hdr(m))) -

@@ -6,32 +6,32 @@
 
 namespace closbgp::fib {
 
-std::vector<uint32_t> Planner::acquire_nexthops(const std::vector<rib::NextHop>& set,
-                                                std::vector<Op>& ops) {
-  std::vector<uint32_t> members;
-  for (const auto& nh : set) {
+Members Planner::acquire_nexthops(const std::vector<rib::NextHop>& set, std::vector<Op>& ops) {
+  Members members;
+  for (const auto& weighted : set) {
+    const rib::NextHop nh = weighted.unweighted();
     auto [it, inserted] = nexthops_.try_emplace(nh, Counted{next_id_, 0});
     if (inserted) {
       ++next_id_;
       ops.push_back(op::AddNexthop{it->second.id, nh});
     }
-    members.push_back(it->second.id);
+    members.emplace_back(it->second.id, weighted.weight);
   }
   std::sort(members.begin(), members.end());
   members.erase(std::unique(members.begin(), members.end()), members.end());
   return members;
 }
 
-const std::vector<uint32_t>* Planner::members_of(uint32_t group) const {
+const Members* Planner::members_of(uint32_t group) const {
   auto g = group_by_id_.find(group);
   return g == group_by_id_.end() ? nullptr : &g->second->first;
 }
 
 std::vector<rib::NextHop> Planner::nexthops_of(uint32_t group) const {
   std::vector<rib::NextHop> out;
-  for (uint32_t id : group_by_id_.at(group)->first)
+  for (const Member& m : group_by_id_.at(group)->first)
     for (const auto& [nh, c] : nexthops_)
-      if (c.id == id) out.push_back(nh);
+      if (c.id == m.id) out.push_back({nh.ifindex, nh.gateway, m.weight});
   return out;
 }
 
@@ -53,20 +53,19 @@ std::vector<Op> Planner::without_objects(std::vector<Op> ops) const {
   return out;
 }
 
-void Planner::add_refs(const std::vector<uint32_t>& members, int delta) {
-  for (uint32_t m : members)
+void Planner::add_refs(const Members& members, int delta) {
+  for (const Member& m : members)
     for (auto& [nh, c] : nexthops_)
-      if (c.id == m) c.refs = uint32_t(int(c.refs) + delta);
+      if (c.id == m.id) c.refs = uint32_t(int(c.refs) + delta);
 }
 
-Planner::Groups::iterator Planner::add_group(const std::vector<uint32_t>& members, Counted c) {
+Planner::Groups::iterator Planner::add_group(const Members& members, Counted c) {
   auto g = groups_.emplace(members, c);
   group_by_id_.insert_or_assign(c.id, g);
   return g;
 }
 
-Planner::Groups::iterator Planner::group_for(const std::vector<uint32_t>& members,
-                                             std::vector<Op>& ops) {
+Planner::Groups::iterator Planner::group_for(const Members& members, std::vector<Op>& ops) {
   auto g = groups_.find(members);
   if (g == groups_.end()) {
     g = add_group(members, Counted{next_id_++, 0});
@@ -117,7 +116,7 @@ void Planner::rewrite_groups_in_place(const Batch& batch, std::vector<Op>& ops,
     const auto members = acquire_nexthops(*m.to, ops);
     if (members == old->first) continue;
     const Counted counted = old->second;
-    const std::vector<uint32_t> old_members = old->first;
+    const Members old_members = old->first;
     groups_.erase(old);
     add_group(members, counted);
     add_refs(members, +1);
@@ -153,7 +152,7 @@ void Planner::collect(std::vector<Op>& ops) {
   }
   std::erase_if(orphans_, [&](uint32_t id) {
     for (const auto& [members, c] : groups_)
-      if (std::find(members.begin(), members.end(), id) != members.end()) return false;
+      if (std::ranges::find(members, id, &Member::id) != members.end()) return false;
     ops.push_back(op::DelNexthop{id});
     return true;
   });
@@ -172,7 +171,7 @@ void Planner::adopt(const Installed& installed) {
   }
   std::map<uint32_t, Counted*> by_id;
   for (const auto& [id, members] : installed.groups) {
-    std::vector<uint32_t> sorted = members;
+    Members sorted = members;
     std::sort(sorted.begin(), sorted.end());
     by_id[id] = &add_group(sorted, Counted{id, 0})->second;
     add_refs(sorted, +1);
@@ -219,7 +218,7 @@ void Planner::add_strangers(const containers::PrefixMap<V>& kernel, std::vector<
 std::vector<Op> Planner::repair(const Installed& kernel) const {
   if (!objects()) return repair_multipath(kernel);
   std::map<uint32_t, rib::NextHop> hops(kernel.nexthops.begin(), kernel.nexthops.end());
-  std::map<uint32_t, std::vector<uint32_t>> groups;
+  std::map<uint32_t, Members> groups;
   for (const auto& [id, members] : kernel.groups) {
     auto& sorted = groups[id] = members;
     std::sort(sorted.begin(), sorted.end());
@@ -264,7 +263,7 @@ std::vector<Op> Planner::plan(const Batch& batch) {
   // The prefixes of one UPDATE come in a row with the same set (one entry
   // of batch.sets): its members and group, found once, serve them all.
   uint32_t memo_set = Batch::kRemove;
-  std::vector<uint32_t> members;
+  Members members;
   std::optional<Groups::iterator> memo_group;
   for (const auto& [prefix, set] : batch.entries) {
     if (set == Batch::kRemove || batch.sets[set].empty() || settled.contains(prefix)) continue;

@@ -1,6 +1,7 @@
 // Turns RouteUpdates into kernel operations on nexthop objects, groups and
 // routes: one nexthop per (link, gateway), one group per distinct ECMP set
-// shared by every prefix that uses it, created before the routes that use
+// shared by every prefix that uses it (its members weighted as the set's
+// next hops are), created before the routes that use
 // them and deleted after the last one goes. When every prefix of a group
 // moves to the same new set (a link lost under an ECMP set), the group is
 // rewritten in place: one message however many prefixes use it. Pure, so
@@ -17,14 +18,24 @@
 
 namespace closbgp::fib {
 
+// A member of a nexthop group: a nexthop object and its weight (weighted
+// ECMP; a weight belongs to the group, the object serves every group).
+struct Member {
+  constexpr Member(uint32_t object, uint16_t share = 1) : id(object), weight(share) {}  // NOLINT
+  uint32_t id;
+  uint16_t weight;
+  friend auto operator<=>(const Member&, const Member&) = default;
+};
+using Members = std::vector<Member>;  // sorted by id
+
 namespace op {
 struct AddNexthop {
   uint32_t id;
-  rib::NextHop nexthop;
+  rib::NextHop nexthop;  // of weight 1: weights are the groups'
 };
 struct AddGroup {  // also rewrites an existing group in place (NLM_F_REPLACE)
   uint32_t id;
-  std::vector<uint32_t> members;
+  Members members;
 };
 struct SetRoute {
   wire::Prefix prefix;
@@ -51,8 +62,8 @@ using Op = std::variant<op::AddNexthop, op::AddGroup, op::SetRoute, op::DelRoute
 // Our objects and routes as a previous run left them in the kernel.
 struct Installed {
   std::vector<std::pair<uint32_t, rib::NextHop>> nexthops;
-  std::vector<std::pair<uint32_t, std::vector<uint32_t>>> groups;  // id, member ids
-  std::vector<std::pair<wire::Prefix, uint32_t>> routes;           // prefix, nexthop id
+  std::vector<std::pair<uint32_t, Members>> groups;       // id, members
+  std::vector<std::pair<wire::Prefix, uint32_t>> routes;  // prefix, nexthop id
   // Without nexthop objects: routes that carry their next hops.
   std::vector<std::pair<wire::Prefix, std::vector<rib::NextHop>>> multipath_routes;
 
@@ -106,16 +117,15 @@ class Planner {
     uint32_t id;
     uint32_t refs;
   };
-  std::vector<uint32_t> acquire_nexthops(const std::vector<rib::NextHop>& set,
-                                         std::vector<Op>& ops);
+  Members acquire_nexthops(const std::vector<rib::NextHop>& set, std::vector<Op>& ops);
   uint32_t acquire_group(const std::vector<rib::NextHop>& set, std::vector<Op>& ops);
   // Groups all of whose prefixes move to one new set not yet a group:
   // rewritten in place; their prefixes need no route change.
   void rewrite_groups_in_place(const Batch& batch, std::vector<Op>& ops,
                                containers::PrefixSet& settled);
   bool objects() const { return mode_ == KernelNexthops::Objects; }
-  const std::vector<uint32_t>* members_of(uint32_t group) const;  // nullptr: not a group
-  // The next hops of a group (its members, sorted by id).
+  const Members* members_of(uint32_t group) const;  // nullptr: not a group
+  // The next hops of a group (its members, sorted by id, with their weights).
   std::vector<rib::NextHop> nexthops_of(uint32_t group) const;
   // Objects mode's operations as the fallback writes them: each SetRoute
   // with its group's next hops; objects left out.
@@ -124,18 +134,18 @@ class Planner {
   // Deletes the routes of ours in `kernel` that we do not hold.
   template <class V>
   void add_strangers(const containers::PrefixMap<V>& kernel, std::vector<Op>& ops) const;
-  void add_refs(const std::vector<uint32_t>& members, int delta);
+  void add_refs(const Members& members, int delta);
   void release_group(uint32_t id);
   void collect(std::vector<Op>& ops);
-  using Groups = std::multimap<std::vector<uint32_t>, Counted>;
-  Groups::iterator add_group(const std::vector<uint32_t>& members, Counted c);
+  using Groups = std::multimap<Members, Counted>;
+  Groups::iterator add_group(const Members& members, Counted c);
   // The group with `members`, created if there is none (no reference taken).
-  Groups::iterator group_for(const std::vector<uint32_t>& members, std::vector<Op>& ops);
+  Groups::iterator group_for(const Members& members, std::vector<Op>& ops);
 
   uint32_t next_id_;
   KernelNexthops mode_;
-  std::map<rib::NextHop, Counted> nexthops_;  // refs: groups using it
-  // By member ids; refs: routes. Two groups may hold the same members (one
+  std::map<rib::NextHop, Counted> nexthops_;  // unweighted; refs: groups using it
+  // By members; refs: routes. Two groups may hold the same members (one
   // rewritten in place to a set another already had), as DESIGN.md allows.
   Groups groups_;
   std::map<uint32_t, Groups::iterator> group_by_id_;  // the same groups, by id

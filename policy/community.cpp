@@ -6,6 +6,8 @@
 #include <utility>
 #include <vector>
 
+#include "bgpd/wire/link_bandwidth.h"
+
 namespace closbgp::policy {
 namespace {
 
@@ -64,6 +66,12 @@ std::optional<wire::LargeCommunity> parse_large_community(std::string_view text)
 std::optional<uint64_t> parse_ext_community(std::string_view text) {
   const auto parts = split(text, ':');
   if (parts.size() != 3) return std::nullopt;
+  if (parts[0] == "lb") {
+    const auto asn = number(parts[1], 0xFFFF);
+    const auto bw = parse_bandwidth(parts[2]);
+    if (!asn || !bw) return std::nullopt;
+    return wire::link_bandwidth_community(uint32_t(*asn), *bw);
+  }
   uint64_t subtype;
   if (parts[0] == "rt")
     subtype = kRouteTarget;
@@ -100,6 +108,8 @@ std::string large_community_text(const wire::LargeCommunity& c) {
 
 std::string ext_community_text(uint64_t c) {
   const uint8_t type = uint8_t(c >> 56), subtype = uint8_t(c >> 48);
+  if (const float bw = wire::link_bandwidth(c); bw > 0 && type == kTwoOctetAs)
+    return "lb:" + std::to_string((c >> 32) & 0xFFFF) + ":" + bandwidth_text(bw);
   const char* name = subtype == kRouteTarget ? "rt" : subtype == kSiteOfOrigin ? "soo" : nullptr;
   const std::string prefix = name ? std::string(name) + ":" : "";
   if (name && type == kTwoOctetAs)
@@ -112,6 +122,53 @@ std::string ext_community_text(uint64_t c) {
   char hex[19];
   std::snprintf(hex, sizeof hex, "0x%016llx", static_cast<unsigned long long>(c));
   return hex;
+}
+
+std::optional<float> parse_bandwidth(std::string_view text) {
+  double unit = 1e6;  // a bare number: Mbps
+  if (!text.empty()) {
+    switch (text.back()) {
+      case 'K':
+        unit = 1e3;
+        break;
+      case 'M':
+        unit = 1e6;
+        break;
+      case 'G':
+        unit = 1e9;
+        break;
+      case 'T':
+        unit = 1e12;
+        break;
+      default:
+        unit = 0;
+    }
+    if (unit != 0)
+      text.remove_suffix(1);
+    else
+      unit = 1e6;
+  }
+  double v = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size() || !(v > 0))
+    return std::nullopt;
+  const double bytes = v * unit / 8;
+  if (bytes > 3.4e38) return std::nullopt;  // beyond a float
+  return float(bytes);
+}
+
+std::string bandwidth_text(float bytes_per_second) {
+  const double bits = double(bytes_per_second) * 8;
+  constexpr std::array<std::pair<double, char>, 4> kUnits{
+      {{1e12, 'T'}, {1e9, 'G'}, {1e6, 'M'}, {1e3, 'K'}}};
+  char text[32];
+  for (const auto& [size, unit] : kUnits)
+    if (bits >= size) {
+      std::snprintf(text, sizeof text, "%.4g%c", bits / size, unit);
+      return text;
+    }
+  std::snprintf(text, sizeof text, "%.4gK", bits / 1e3);
+  return text;
 }
 
 }  // namespace closbgp::policy

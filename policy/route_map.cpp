@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "bgpd/wire/link_bandwidth.h"
+
 namespace closbgp::policy {
 namespace {
 
@@ -46,6 +48,10 @@ void apply_set(const Set& s, wire::PathAttributes& a) {
   s.communities.apply(a.communities);
   s.large_communities.apply(a.large_communities);
   s.ext_communities.apply(a.ext_communities);
+  if (s.link_bandwidth) {
+    std::erase_if(a.ext_communities, wire::is_link_bandwidth);
+    a.ext_communities.push_back(*s.link_bandwidth);
+  }
   if (s.prepend_last_as && a.as_path && !a.as_path->segments.empty() &&
       !a.as_path->segments.front().asns.empty() &&
       a.as_path->segments.front().type == wire::SegmentType::Sequence)
@@ -69,7 +75,7 @@ template struct CommunityEdit<uint64_t>;
 
 bool Set::empty() const {
   return !local_pref && !med && !origin && communities.empty() && large_communities.empty() &&
-         ext_communities.empty() && prepend.empty() && prepend_last_as == 0;
+         ext_communities.empty() && !link_bandwidth && prepend.empty() && prepend_last_as == 0;
 }
 
 RouteMap::RouteMap(std::vector<RouteMapEntry> entries) : entries_(std::move(entries)) {

@@ -59,6 +59,8 @@ struct Set {
   CommunityEdit<uint32_t> communities;
   CommunityEdit<wire::LargeCommunity> large_communities;
   CommunityEdit<uint64_t> ext_communities;
+  // A link bandwidth community (RFC 10005) in place of any the route has.
+  std::optional<uint64_t> link_bandwidth;
   std::vector<uint32_t> prepend;  // leftmost first
   uint8_t prepend_last_as = 0;    // times to repeat the path's first AS
   bool empty() const;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "bgpd/wire/link_bandwidth.h"
 #include "rib/adj_rib_in.h"
 
 namespace closbgp::rib {
@@ -65,7 +66,8 @@ Path::Path(std::shared_ptr<const wire::PathAttributes> a, wire::MpNextHop nh, Pa
       next_hop(nh),
       source(s),
       accepted(ok),
-      rank(rank_of(*attributes, source)) {}
+      rank(rank_of(*attributes, source)),
+      link_bandwidth(wire::link_bandwidth(attributes->ext_communities)) {}
 
 int compare(const Path& a, const Path& b, const SelectionOptions& o) {
   if (int c = compare_up_to_ebgp(a, b, o)) return c;

@@ -58,6 +58,9 @@ struct Path : boost::intrusive_ref_counter<Path, boost::thread_unsafe_counter> {
   // permits): kept in the Adj-RIB-In, never selected.
   bool accepted = true;
   PathRank rank;
+  // Its link bandwidth community's value (bytes per second), 0 without
+  // one: the path's weight in a weighted ECMP set.
+  float link_bandwidth = 0;
 
   uint32_t local_pref() const { return rank.local_pref; }
   uint32_t neighbor_as() const { return rank.neighbor_as; }

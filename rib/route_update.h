@@ -17,10 +17,14 @@ namespace closbgp::rib {
 
 // A next hop without a link (ifindex 0) is a discard: the kernel drops
 // what it would forward (a blackhole route, for an active aggregate).
+// `weight`: its share of an ECMP set's flows against the others' (weighted
+// ECMP, from link bandwidth); 1 in a set where all weigh the same.
 struct NextHop {
   uint32_t ifindex = 0;
   wire::IpAddress gateway;
+  uint16_t weight = 1;  // 1..kMaxWeight
   bool is_discard() const { return ifindex == 0; }
+  NextHop unweighted() const { return {ifindex, gateway, 1}; }
   friend auto operator<=>(const NextHop&, const NextHop&) = default;
   friend bool operator==(const NextHop&, const NextHop&) = default;
 };
@@ -31,6 +35,10 @@ struct NextHop {
 inline NextHop discard_next_hop(wire::Afi afi) {
   return {0, afi == wire::Afi::Ipv4 ? wire::IpAddress::v4(0) : wire::IpAddress::v6({})};
 }
+
+// Weights are spread over 1..kMaxWeight (as FRR and Cumulus do); the
+// kernel takes up to 256.
+inline constexpr uint16_t kMaxWeight = 100;
 
 using NextHopSet = std::vector<NextHop>;  // an ECMP set
 

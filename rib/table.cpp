@@ -1,8 +1,32 @@
 #include "rib/table.h"
 
 #include <algorithm>
+#include <cmath>
+#include <numeric>
 
 namespace closbgp::rib {
+namespace {
+
+// Weighted ECMP: when every member of a set has a link bandwidth, each
+// weighs its share of their sum in hundredths (at least 1), as FRR does,
+// then divided by their greatest common divisor: 75/25 is written 3/1, and
+// equal bandwidths make a plain ECMP set, shared with the unweighted one.
+// A member without a bandwidth makes the set an equal one (a path that says
+// nothing of its capacity gives no ground to weigh the others against it).
+void weigh(NextHopSet& set, std::span<const float> bandwidths) {
+  if (set.size() < 2 || std::ranges::find(bandwidths, 0.0f) != bandwidths.end()) return;
+  double total = 0;
+  for (float bw : bandwidths) total += bw;
+  uint16_t divisor = 0;
+  for (size_t i = 0; i < set.size(); ++i) {
+    const long share = std::lround(double(bandwidths[i]) * kMaxWeight / total);
+    set[i].weight = uint16_t(std::clamp<long>(share, 1, kMaxWeight));
+    divisor = std::gcd(divisor, set[i].weight);
+  }
+  for (auto& nh : set) nh.weight /= divisor;
+}
+
+}  // namespace
 
 std::string to_string(const TableId& id) {
   return id.vrf + " " + std::string(wire::family_name(id.family));
@@ -42,19 +66,23 @@ void Table::set_aggregates(std::vector<AggregateSpec> specs, uint32_t local_as,
 RouteUpdate Table::fib_update(std::span<const wire::Prefix> prefixes) const {
   RouteUpdateBuilder u;
   NextHopSet set;  // reused: only a new set is copied, into the update
+  std::vector<float> bandwidths;
   for (const auto& prefix : prefixes) {
     set.clear();
     const auto* e = loc_rib_.find(prefix);
     if (e && e->best().source.peer_id == kLocalSource) {
       if (aggregation_.discards(prefix)) set.push_back(discard_next_hop(prefix.afi()));
     } else if (e) {
+      bandwidths.clear();
       for (uint16_t i : e->multipath()) {
         const Path& path = e->path(i);
         const auto& nh = path.next_hop;
         if (path.source.ifindex == 0 || (!nh.link_local && nh.address != path.source.peer_address))
           continue;
         set.push_back({path.source.ifindex, nh.link_local.value_or(nh.address)});
+        bandwidths.push_back(path.link_bandwidth);
       }
+      weigh(set, bandwidths);
     }
     if (set.empty())
       u.remove(prefix);

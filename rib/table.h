@@ -55,7 +55,8 @@ class Table {
   void set_aggregates(std::vector<AggregateSpec> specs, uint32_t local_as, uint32_t router_id);
 
   // What the kernel should hold for `prefixes`: the ECMP set as links and
-  // gateways of paths learned over a link; nothing for our own prefixes.
+  // gateways of paths learned over a link, weighted by their link
+  // bandwidths; nothing for our own prefixes.
   RouteUpdate fib_update(std::span<const wire::Prefix> prefixes) const;
 
   // advertise-after-install: `prefixes` wait for FIB update `sequence`.

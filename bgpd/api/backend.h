@@ -55,6 +55,7 @@ struct PeerView {
 struct FibNextHopView {
   std::string interface, gateway;
   bool blackhole = false;  // a discard: interface and gateway empty
+  uint32_t weight = 1;     // weighted ECMP: its share against the set's others
   friend bool operator==(const FibNextHopView&, const FibNextHopView&) = default;
 };
 

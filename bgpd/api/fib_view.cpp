@@ -12,7 +12,8 @@ FibNextHopView view_of(const rib::NextHop& nh) {
   if (nh.is_discard()) return {"", "", true};
   char name[IF_NAMESIZE] = {};
   const bool known = if_indextoname(nh.ifindex, name) != nullptr;
-  return {known ? name : "ifindex " + std::to_string(nh.ifindex), nh.gateway.to_string()};
+  return {known ? name : "ifindex " + std::to_string(nh.ifindex), nh.gateway.to_string(), false,
+          nh.weight};
 }
 
 std::vector<FibNextHopView> views_of(std::vector<rib::NextHop> set) {
@@ -26,13 +27,14 @@ std::vector<FibNextHopView> views_of(std::vector<rib::NextHop> set) {
 // one nexthop object it names, or its own (without nexthop objects).
 std::map<wire::Prefix, std::vector<rib::NextHop>> kernel_sets(const fib::Installed& k) {
   std::map<uint32_t, rib::NextHop> hops(k.nexthops.begin(), k.nexthops.end());
-  std::map<uint32_t, std::vector<uint32_t>> groups(k.groups.begin(), k.groups.end());
+  std::map<uint32_t, fib::Members> groups(k.groups.begin(), k.groups.end());
   std::map<wire::Prefix, std::vector<rib::NextHop>> out;
   for (const auto& [prefix, id] : k.routes) {
     auto& set = out[prefix];
     const auto g = groups.find(id);
-    for (uint32_t m : g != groups.end() ? g->second : std::vector<uint32_t>{id})
-      if (auto h = hops.find(m); h != hops.end()) set.push_back(h->second);
+    for (const fib::Member& m : g != groups.end() ? g->second : fib::Members{id})
+      if (auto h = hops.find(m.id); h != hops.end())
+        set.push_back({h->second.ifindex, h->second.gateway, m.weight});
   }
   for (const auto& [prefix, set] : k.multipath_routes) out[prefix] = set;
   return out;

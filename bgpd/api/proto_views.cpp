@@ -32,6 +32,7 @@ void fill(const std::vector<FibNextHopView>& hops,
     nh->set_interface(h.interface);
     nh->set_gateway(h.gateway);
     nh->set_blackhole(h.blackhole);
+    nh->set_weight(h.weight);
   }
 }
 

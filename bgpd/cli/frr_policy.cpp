@@ -197,6 +197,13 @@ bool Converter::route_map_set(const Statement& s, YAML::Node& entry) {
     set["as-path-prepend"] = asns;
     return asns.size() > 0;
   }
+  // set extcommunity bandwidth MBPS: a fixed rate converts; FRR's
+  // cumulative, num-multipaths and non-transitive do not (yet).
+  if (what == "extcommunity" && s.at(2) == "bandwidth") {
+    if (s.words.size() != 4 || !number(s.at(3))) return false;
+    set["link-bandwidth"] = s.at(3);
+    return true;
+  }
   // set community|large-community V... [additive] | none;
   // set comm-list|large-comm-list NAME delete
   const std::string key = what == "community"         ? "community"

@@ -37,11 +37,15 @@ std::string duration(uint64_t s) {
   return buf;
 }
 
+// Weights are shown for a weighted set only (some member's weight is not 1).
 std::string next_hops_text(const google::protobuf::RepeatedPtrField<pb::FibNextHop>& hops) {
+  const bool weighted =
+      std::any_of(hops.begin(), hops.end(), [](const auto& h) { return h.weight() > 1; });
   std::string out;
   for (const auto& h : hops)
     out += (out.empty() ? "" : ", ") +
-           (h.blackhole() ? std::string("blackhole") : h.gateway() + " " + h.interface());
+           (h.blackhole() ? std::string("blackhole") : h.gateway() + " " + h.interface()) +
+           (weighted ? " weight " + std::to_string(h.weight()) : "");
   return out.empty() ? "-" : out;
 }
 

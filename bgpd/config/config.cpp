@@ -205,10 +205,10 @@ Config parse_root(const YAML::Node& root, Files files, const std::string& source
   keys.insert(kPolicySections.begin(), kPolicySections.end());
   Section s(root, "", keys);
   Config c;
-  c.policies = parse_policies(s);
-  c.policy_yaml = policy_yaml(s);
   if (!s.has("asn")) fail(root, "asn", "is required");
   c.asn = uint32_t(number(s.get("asn"), "asn", 1, 4294967295u));
+  c.policies = parse_policies(s, c.asn);
+  c.policy_yaml = policy_yaml(s);
   if (!s.has("router-id")) fail(root, "router-id", "is required");
   const std::string rid = scalar(s.get("router-id"), "router-id");
   auto addr = wire::IpAddress::parse(rid);

@@ -2,6 +2,7 @@
 
 #include <functional>
 
+#include "bgpd/wire/link_bandwidth.h"
 #include "policy/community.h"
 
 namespace closbgp::config {
@@ -162,10 +163,11 @@ policy::CommunityEdit<T> parse_edit(
   return e;
 }
 
-policy::Set parse_set(const YAML::Node& n, const std::string& path, const policy::Policies& p) {
+policy::Set parse_set(const YAML::Node& n, const std::string& path, const policy::Policies& p,
+                      uint32_t local_as) {
   Section s(n, path,
             {"local-preference", "med", "origin", "community", "large-community", "ext-community",
-             "as-path-prepend"});
+             "link-bandwidth", "as-path-prepend"});
   policy::Set set;
   auto key = [&](const char* k) { return s.key_path(k); };
   if (s.has("local-preference"))
@@ -185,6 +187,14 @@ policy::Set parse_set(const YAML::Node& n, const std::string& path, const policy
     set.ext_communities =
         parse_edit<uint64_t>(s.get("ext-community"), key("ext-community"), p.ext_community_lists,
                              "ext-community-list", policy::parse_ext_community, "rt:65000:100");
+  if (s.has("link-bandwidth")) {
+    const std::string text = scalar(s.get("link-bandwidth"), key("link-bandwidth"));
+    const auto bw = policy::parse_bandwidth(text);
+    if (!bw)
+      fail(s.get("link-bandwidth"), key("link-bandwidth"),
+           "'" + text + "' is not a bandwidth: a number of Mbps, or with a unit (800K, 10G)");
+    set.link_bandwidth = wire::link_bandwidth_community(local_as, *bw);
+  }
   if (s.has("as-path-prepend")) {
     const auto pp = s.get("as-path-prepend");
     const std::string k = key("as-path-prepend");
@@ -204,7 +214,8 @@ policy::Set parse_set(const YAML::Node& n, const std::string& path, const policy
 
 std::shared_ptr<const policy::RouteMap> parse_route_map(const YAML::Node& n,
                                                         const std::string& path,
-                                                        const policy::Policies& p) {
+                                                        const policy::Policies& p,
+                                                        uint32_t local_as) {
   if (!n.IsSequence()) fail(n, path, "must be a list of entries");
   std::vector<policy::RouteMapEntry> entries;
   std::vector<YAML::Node> continue_nodes;
@@ -228,7 +239,7 @@ std::shared_ptr<const policy::RouteMap> parse_route_map(const YAML::Node& n,
     if (s.has("set")) {
       if (e.action == policy::Action::Deny)
         fail(s.get("set"), s.key_path("set"), "a deny entry has nothing to set");
-      e.set = parse_set(s.get("set"), s.key_path("set"), p);
+      e.set = parse_set(s.get("set"), s.key_path("set"), p, local_as);
     }
     if (s.has("continue")) {
       const auto c = s.get("continue");
@@ -272,7 +283,7 @@ std::string route_map_text(const Section& root, const YAML::Node& map) {
 
 }  // namespace
 
-policy::Policies parse_policies(const Section& root) {
+policy::Policies parse_policies(const Section& root, uint32_t local_as) {
   policy::Policies p;
   parse_named<policy::PrefixList>(root, "prefix-lists", p.prefix_lists, prefix_list_entry);
   parse_named<policy::CommunityList>(
@@ -290,7 +301,7 @@ policy::Policies parse_policies(const Section& root) {
     if (!map.IsMap()) fail(map, "route-maps", "must be a mapping of names to entry lists");
     for (auto it = map.begin(); it != map.end(); ++it) {
       const std::string name = it->first.as<std::string>();
-      p.route_maps.emplace(name, parse_route_map(it->second, "route-maps." + name, p));
+      p.route_maps.emplace(name, parse_route_map(it->second, "route-maps." + name, p, local_as));
       p.route_map_text.emplace(name, route_map_text(root, it->second));
     }
   }

@@ -13,7 +13,8 @@ inline const std::set<std::string> kPolicySections{"prefix-lists",          "com
                                                    "large-community-lists", "ext-community-lists",
                                                    "as-path-lists",         "route-maps"};
 
-policy::Policies parse_policies(const yaml::Section& root);
+// `local_as`: the AS a route-map's link bandwidth community names.
+policy::Policies parse_policies(const yaml::Section& root, uint32_t local_as);
 
 // Fails at `n` unless `name` is a defined route-map.
 void require_route_map(const policy::Policies& p, const YAML::Node& n, const std::string& key);

@@ -12,6 +12,7 @@ seed() {
   { printf "\\x$mode"; for m in "$@"; do msg "$m"; done; } >"session/$name"
 }
 seed updates 01 update_8950 frr_update_8950 update_all_attrs update_ipv4 update_ipv6 update_eor_v6 keepalive
+seed link_bandwidth 01 update_link_bandwidth keepalive
 seed refresh_then_withdraw 01 update_8950 route_refresh update_withdraw keepalive
 seed two_octet_as 03 update_all_attrs keepalive
 seed reflected_back 01 update_originator_loop update_all_attrs keepalive

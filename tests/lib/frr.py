@@ -57,17 +57,20 @@ class FrrNode:
 
 
 def unnumbered_config(hostname, asn, router_id, interfaces, networks=(), bfd=False,
-                      ttl_security=False, accept=None, numbered=(), password=None):
+                      ttl_security=False, accept=None, numbered=(), password=None, sets_out=()):
     """An FRR config peering over each interface like a Cumulus fabric.
     `accept`: if given, (prefix, le) pairs; neighbours' routes outside them
     are rejected (route-map FROM-FABRIC in). `numbered`: more neighbours by
     address (eBGP, IPv4 unicast, no BFD). `password`: TCP MD5 on every
-    interface neighbour."""
+    interface neighbour. `sets_out`: `set` clauses of a route-map TO-FABRIC
+    applied to every route sent to an interface neighbour."""
     lines = ["frr defaults datacenter", f"hostname {hostname}", "log stdout debugging", "!"]
     for i in interfaces:
         lines += [f"interface {i}", " ipv6 nd ra-interval 3", " no ipv6 nd suppress-ra", "!"]
     if accept is not None:
         lines += _accept_route_map(accept)
+    if sets_out:
+        lines += ["route-map TO-FABRIC permit 10", *[f" set {s}" for s in sets_out], "exit", "!"]
     lines += [f"router bgp {asn}", f" bgp router-id {router_id}", " no bgp ebgp-requires-policy",
               " no bgp network import-check"]
     lines += [f" neighbor {a} remote-as external" for a in numbered]
@@ -86,6 +89,8 @@ def unnumbered_config(hostname, asn, router_id, interfaces, networks=(), bfd=Fal
                 lines.append(f"  network {n}")
         if afi == "ipv6":
             lines += [f"  neighbor {i} activate" for i in interfaces]
+        if sets_out:
+            lines += [f"  neighbor {i} route-map TO-FABRIC out" for i in interfaces]
         if accept is not None:
             lines += [f"  neighbor {i} route-map FROM-FABRIC in" for i in interfaces]
             if afi == "ipv4":

@@ -52,8 +52,8 @@ class FakeKernel final : public fib::KernelPort {
     for (const auto& [prefix, via] : routes_) {
       std::vector<rib::NextHop> set;
       if (const auto* id = std::get_if<uint32_t>(&via)) {
-        for (uint32_t m : groups_.contains(*id) ? groups_.at(*id) : std::vector<uint32_t>{*id})
-          set.push_back(nexthops_.at(m));
+        for (const fib::Member& m : groups_.contains(*id) ? groups_.at(*id) : fib::Members{*id})
+          set.push_back({nexthops_.at(m.id).ifindex, nexthops_.at(m.id).gateway, m.weight});
       } else {
         set = std::get<std::vector<rib::NextHop>>(via);
       }
@@ -95,15 +95,18 @@ class FakeKernel final : public fib::KernelPort {
  private:
   std::string step(const op::AddNexthop& o) {
     if (groups_.contains(o.id)) return "nexthop " + std::to_string(o.id) + " is a group";
+    if (o.nexthop.weight != 1) return "nexthop " + std::to_string(o.id) + " has a weight";
     nexthops_[o.id] = o.nexthop;
     return "";
   }
   std::string step(const op::AddGroup& o) {
     if (nexthops_.contains(o.id)) return "group " + std::to_string(o.id) + " is a nexthop";
-    for (uint32_t m : o.members) {
-      if (!nexthops_.contains(m))
-        return "group " + std::to_string(o.id) + ": no member " + std::to_string(m);
-      if (nexthops_.at(m).is_discard() && o.members.size() > 1)
+    for (const fib::Member& m : o.members) {
+      if (!nexthops_.contains(m.id))
+        return "group " + std::to_string(o.id) + ": no member " + std::to_string(m.id);
+      if (m.weight < 1 || m.weight > 256)
+        return "group " + std::to_string(o.id) + ": weight " + std::to_string(m.weight);
+      if (nexthops_.at(m.id).is_discard() && o.members.size() > 1)
         return "group " + std::to_string(o.id) + ": a blackhole nexthop must be alone";
     }
     groups_[o.id] = o.members;
@@ -116,8 +119,10 @@ class FakeKernel final : public fib::KernelPort {
     if (refused(o.prefix)) return "route " + o.prefix.to_string() + ": refused";
     if (!groups_.contains(o.group) && !nexthops_.contains(o.group))
       return "route " + o.prefix.to_string() + ": no nexthop " + std::to_string(o.group);
-    for (uint32_t m : groups_.contains(o.group) ? groups_.at(o.group) : std::vector{o.group})
-      if (const auto& nh = nexthops_.at(m); nh.is_discard() && nh.gateway.afi() != o.prefix.afi())
+    for (const fib::Member& m :
+         groups_.contains(o.group) ? groups_.at(o.group) : fib::Members{o.group})
+      if (const auto& nh = nexthops_.at(m.id);
+          nh.is_discard() && nh.gateway.afi() != o.prefix.afi())
         return "route " + o.prefix.to_string() + ": a blackhole of the other family";
     routes_[o.prefix] = o.group;
     return "";
@@ -138,7 +143,7 @@ class FakeKernel final : public fib::KernelPort {
   }
   std::string step(const op::DelNexthop& o) {
     for (const auto& [id, members] : groups_)
-      if (std::find(members.begin(), members.end(), o.id) != members.end())
+      if (std::ranges::find(members, o.id, &fib::Member::id) != members.end())
         return "nexthop " + std::to_string(o.id) + " deleted under group " + std::to_string(id);
     if (uses(o.id)) return "nexthop " + std::to_string(o.id) + " deleted under its routes";
     nexthops_.erase(o.id);
@@ -158,7 +163,7 @@ class FakeKernel final : public fib::KernelPort {
     nexthops_.erase(id);
     std::vector<uint32_t> emptied;
     for (auto& [gid, members] : groups_) {
-      std::erase(members, id);
+      std::erase_if(members, [&](const fib::Member& m) { return m.id == id; });
       if (members.empty()) emptied.push_back(gid);
     }
     for (uint32_t gid : emptied) groups_.erase(gid);
@@ -170,7 +175,7 @@ class FakeKernel final : public fib::KernelPort {
   }
 
   std::map<uint32_t, rib::NextHop> nexthops_;
-  std::map<uint32_t, std::vector<uint32_t>> groups_;
+  std::map<uint32_t, fib::Members> groups_;
   std::map<wire::Prefix, std::variant<uint32_t, std::vector<rib::NextHop>>> routes_;
   std::vector<wire::Prefix> refused_;
 };

@@ -83,7 +83,7 @@ def test_show_fib_compares_the_kernel_with_the_rib(dut):
              "10.60.1.0/24 installed")
     got = fib(d)["10.60.0.0/24"]
     assert got["state"] == "installed"
-    assert got["next_hops"] == [{"interface": "swp1", "gateway": A, "blackhole": False}]
+    assert got["next_hops"] == [{"interface": "swp1", "gateway": A, "blackhole": False, "weight": 1}]
     assert got["kernel_next_hops"] == got["next_hops"]
     assert "10.50.0.0/24" not in fib(d)  # our own network is not installed
 
@@ -99,7 +99,7 @@ def test_show_fib_compares_the_kernel_with_the_rib(dut):
     assert states == {"10.60.0.0/24": "missing", "10.60.1.0/24": "differs",
                       "10.61.0.0/24": "unexpected"}
     assert fib(d)["10.60.1.0/24"]["kernel_next_hops"] == [
-        {"interface": "swp1", "gateway": B, "blackhole": False}]
+        {"interface": "swp1", "gateway": B, "blackhole": False, "weight": 1}]
     rc, out = ctl(d, "show", "fib")
     assert rc == 0 and "3 prefixes, 1 differs, 1 missing, 1 unexpected" in out, out
     assert "(kernel: 192.0.2.3 swp1)" in out

@@ -348,7 +348,7 @@ def test_aggregate_discards_are_written_repaired_and_adopted(netns_factory, tmp_
         fib = {r["prefix"]: r for r in first.ctl_json("show", "fib")}
         assert set(fib) == {"10.90.0.0/16", "2001:db8::/32"}
         assert all(r["state"] == "installed" and r["next_hops"] == r["kernel_next_hops"] ==
-                   [{"interface": "", "gateway": "", "blackhole": True}] for r in fib.values())
+                   [{"interface": "", "gateway": "", "blackhole": True, "weight": 1}] for r in fib.values())
         ns.ip("route", "del", "10.90.0.0/16", "proto", "bgp")
         wait_for(lambda: blackholes() == ["10.90.0.0/16", "2001:db8::/32"], 10,
                  "the deleted discard route put back")

@@ -83,7 +83,7 @@ def test_a_summary_drops_what_no_more_specific_covers_instead_of_looping(clos):
                  "the summary's blackhole route on pod 1's spines")
         fib = clos.fabric.ctl_json(clos.hosts["p1spine1"], "show", "fib", SUMMARY)
         assert [(r["state"], r["next_hops"]) for r in fib] == [
-            ("installed", [{"interface": "", "gateway": "", "blackhole": True}])], fib
+            ("installed", [{"interface": "", "gateway": "", "blackhole": True, "weight": 1}])], fib
         out = ping_lost(clos)
         assert "Time to live exceeded" not in out and " 0 received" in out, out
         # What the other /24 reaches is unchanged: the discard only takes

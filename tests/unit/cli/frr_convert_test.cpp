@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "bgpd/config/config.h"
+#include "bgpd/wire/link_bandwidth.h"
 
 namespace closbgp::cli {
 namespace {
@@ -69,7 +70,11 @@ route-map FROM-FABRIC permit 30
 exit
 route-map CONNECTED permit 10
  set metric 10
+ set extcommunity bandwidth 300
  set ip next-hop 10.0.0.1
+exit
+route-map CONNECTED permit 20
+ set extcommunity bandwidth num-multipaths
 exit
 )";
 
@@ -115,8 +120,12 @@ TEST(ConvertFrr, ALeafBecomesAValidConfigurationThatBehavesAlike) {
                                 "leaf.conf:22: neighbor 192.0.2.1 ebgp-multihop 2",
                                 "leaf.conf:41: address-family l2vpn evpn",
                                 "leaf.conf:42: advertise-all-vni",
-                                "leaf.conf:62: set ip next-hop 10.0.0.1",
+                                "leaf.conf:63: set ip next-hop 10.0.0.1",
+                                "leaf.conf:66: set extcommunity bandwidth num-multipaths",
                             }));
+  // FRR's fixed link bandwidth (Mbps) is ours.
+  const auto& connected = cfg.policies.route_maps.at("CONNECTED")->entries();
+  EXPECT_EQ(connected[0].set.link_bandwidth, wire::link_bandwidth_community(65101, 37.5e6f));
 }
 
 TEST(ConvertFrr, FrrDefaultsAreWrittenWhereOursDiffer) {

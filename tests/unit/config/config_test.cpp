@@ -160,6 +160,10 @@ TEST(Config, ErrorsNameLineKeyAndProblem) {
       {"deny with set",
        "asn: 1\nrouter-id: 10.0.0.1\nroute-maps:\n  M:\n    - {action: deny, set: {med: 1}}\n", 5,
        "route-maps.M[0].set", "nothing to set"},
+      {"bandwidth without a number",
+       "asn: 1\nrouter-id: 10.0.0.1\nroute-maps:\n  M:\n    - {action: permit, set: "
+       "{link-bandwidth: fast}}\n",
+       5, "route-maps.M[0].set.link-bandwidth", "'fast' is not a bandwidth"},
       {"seq out of order",
        "asn: 1\nrouter-id: 10.0.0.1\nroute-maps:\n  M:\n    - {seq: 20, action: permit}\n    - "
        "{seq: 10, action: deny}\n",

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "bgpd/config/config.h"
+#include "bgpd/wire/link_bandwidth.h"
 #include "tests/unit/config/bad_config.h"
 
 namespace closbgp::config {
@@ -33,7 +34,8 @@ route-maps:
         as-path-prepend: {last-as: 2}
       continue: true
     - {seq: 100, action: deny, match: {community: DRAIN, family: ipv6-unicast}}
-    - {seq: 110, action: permit, set: {med: 0, as-path-prepend: [65101, 65101], origin: igp}}
+    - {seq: 110, action: permit, set: {med: 0, as-path-prepend: [65101, 65101], origin: igp,
+                                       link-bandwidth: 25G}}
 neighbors:
   - interface: swp1
     remote-as: external
@@ -67,6 +69,8 @@ ebgp-requires-policy: true
   EXPECT_TRUE(map.entries()[0].set.large_communities.replace->empty());
   EXPECT_EQ(map.entries()[1].match.family, wire::Afi::Ipv6);
   EXPECT_EQ(map.entries()[2].set.prepend, (std::vector<uint32_t>{65101, 65101}));
+  // Our AS in the link bandwidth community.
+  EXPECT_EQ(map.entries()[2].set.link_bandwidth, wire::link_bandwidth_community(65101, 3.125e9f));
   EXPECT_EQ(c->neighbors[0].route_map_in, "FROM-SPINE");
   EXPECT_EQ(c->neighbors[0].allowas_in, 3);
   EXPECT_EQ(c->neighbors[0].remove_private_as, Neighbor::RemovePrivateAs::All);

@@ -4,7 +4,8 @@
 // refused (objects before the routes that use them, deletions after) and
 // no object left that nothing uses; after a link goes down, repair() puts
 // back what the RIB still wants; a restart that adopts the kernel writes
-// nothing for an unchanged table. Some runs are discards (blackholes).
+// nothing for an unchanged table. Some runs are discards (blackholes),
+// some sets weighted.
 // Both modes: nexthop objects and routes
 // that carry their next hops.
 #include <gtest/gtest.h>
@@ -38,10 +39,15 @@ struct Random {
     return i < 40 ? wire::Prefix(wire::IpAddress::v4(0x0a000000u | i << 8), 24)
                   : *wire::Prefix::parse("2001:db8:" + std::to_string(i) + "::/48");
   }
-  std::vector<rib::NextHop> set() {  // 1 to 4 of 4 next hops, in any order
+  // 1 to 4 of 4 next hops, in any order; a third of the sets weighted.
+  std::vector<rib::NextHop> set() {
+    const bool weighted = below(3) == 0;
     std::vector<rib::NextHop> out;
     for (uint32_t i = 0; i < 4; ++i)
-      if (below(2)) out.push_back(hop(i));
+      if (below(2)) {
+        out.push_back(hop(i));
+        if (weighted) out.back().weight = uint16_t(1 + below(3));
+      }
     if (out.empty()) out.push_back(hop(below(4)));
     std::shuffle(out.begin(), out.end(), rng);
     return out;

@@ -53,7 +53,7 @@ TEST(Planner, MovingAndRemovingCleansUpAfterTheRoutes) {
   auto ops = p.plan(route_update({{pfx("10.0.0.1/32"), one}}, {}));
   ASSERT_EQ(kinds(ops), (std::vector<std::string>{"AddGroup", "DelNexthop"}));
   EXPECT_EQ(std::get<op::AddGroup>(ops[0]).id, 102u);  // the same group
-  EXPECT_EQ(std::get<op::AddGroup>(ops[0]).members, std::vector<uint32_t>{100});
+  EXPECT_EQ(std::get<op::AddGroup>(ops[0]).members, Members{100});
   EXPECT_EQ(std::get<op::DelNexthop>(ops[1]).id, 101u);  // fe80::2's nexthop
   // The last route goes: everything goes, routes first.
   ops = p.plan(route_update({}, {pfx("10.0.0.1/32")}));
@@ -139,7 +139,7 @@ TEST(Planner, ReconcilingChangesOnlyWhatDiffersAndSweepsTheRest) {
   ASSERT_EQ(kinds(ops), (std::vector<std::string>{"AddGroup", "AddNexthop", "AddGroup", "SetRoute",
                                                   "DelRoute", "DelGroup", "DelNexthop"}));
   EXPECT_EQ(std::get<op::AddGroup>(ops[0]).id, 103u);  // rewritten in place to fe80::2
-  EXPECT_EQ(std::get<op::AddGroup>(ops[0]).members, std::vector<uint32_t>{101});
+  EXPECT_EQ(std::get<op::AddGroup>(ops[0]).members, Members{101});
   EXPECT_EQ(std::get<op::AddNexthop>(ops[1]).id, 106u);  // new ids above the adopted ones
   EXPECT_EQ(std::get<op::DelGroup>(ops[5]).id, 104u);
   EXPECT_EQ(std::get<op::DelNexthop>(ops[6]).id, 105u);
@@ -155,7 +155,7 @@ TEST(Planner, ADuplicateAdoptedNexthopGoesOnceNoGroupUsesIt) {
            {}});
   auto ops = p.plan(route_update({{pfx("10.0.0.1/32"), {nh(2, "fe80::1")}}}, {}));
   ASSERT_EQ(kinds(ops), (std::vector<std::string>{"AddGroup", "DelNexthop"}));
-  EXPECT_EQ(std::get<op::AddGroup>(ops[0]).members, std::vector<uint32_t>{100});
+  EXPECT_EQ(std::get<op::AddGroup>(ops[0]).members, Members{100});
   EXPECT_EQ(std::get<op::DelNexthop>(ops[1]).id, 101u);
 }
 
@@ -214,6 +214,43 @@ TEST(Planner, DiscardsAreBlackholeNexthopsOfTheirFamily) {
   ASSERT_EQ(kinds(ops), (std::vector<std::string>{"AddGroup", "DelNexthop"}));  // in place
 }
 
+// Weighted ECMP: a weight belongs to the group's member, not to the nexthop
+// object, so sets that differ only in weights share their objects, and a
+// change of weights under every prefix of a group rewrites it in place.
+TEST(Planner, WeightsAreTheGroupsAndTheirChangeRewritesTheGroupInPlace) {
+  Planner p(100);
+  rib::NextHop a = nh(2, "fe80::1"), b = nh(3, "fe80::2");
+  a.weight = 3;
+  auto ops = p.plan(route_update({{pfx("10.0.0.1/32"), {a, b}}, {pfx("10.0.0.2/32"), {a, b}}}));
+  ASSERT_EQ(kinds(ops), (std::vector<std::string>{"AddNexthop", "AddNexthop", "AddGroup",
+                                                  "SetRoute", "SetRoute"}));
+  EXPECT_EQ(std::get<op::AddNexthop>(ops[0]).nexthop.weight, 1);  // objects weigh nothing
+  EXPECT_EQ(std::get<op::AddGroup>(ops[2]).members, (Members{{100, 3}, {101, 1}}));
+  EXPECT_EQ(describe(op::SetRouteVia{pfx("10.0.0.1/32"), {a}}),
+            "route 10.0.0.1/32 via fe80::1 ifindex 2 weight 3");
+  // A prefix with the same hops, equally weighted: another group, no new object.
+  ops = p.plan(route_update({{pfx("10.0.0.3/32"), {nh(2, "fe80::1"), b}}}));
+  ASSERT_EQ(kinds(ops), (std::vector<std::string>{"AddGroup", "SetRoute"}));
+  EXPECT_EQ(std::get<op::AddGroup>(ops[0]).members, (Members{100, 101}));
+  // The bandwidths change under both prefixes of the first group: one message.
+  a.weight = 1;
+  b.weight = 2;
+  ops = p.plan(route_update({{pfx("10.0.0.1/32"), {a, b}}, {pfx("10.0.0.2/32"), {a, b}}}));
+  ASSERT_EQ(kinds(ops), (std::vector<std::string>{"AddGroup"}));
+  EXPECT_EQ(std::get<op::AddGroup>(ops[0]).id, 102u);
+  EXPECT_EQ(std::get<op::AddGroup>(ops[0]).members, (Members{{100, 1}, {101, 2}}));
+  // A restart adopts the weighted groups as the kernel reports them.
+  Planner next(100);
+  next.adopt({{{100, nh(2, "fe80::1")}, {101, nh(3, "fe80::2")}},
+              {{102, {{100, 1}, {101, 2}}}, {103, {100, 101}}},
+              {{pfx("10.0.0.1/32"), 102}, {pfx("10.0.0.2/32"), 102}, {pfx("10.0.0.3/32"), 103}},
+              {}});
+  EXPECT_TRUE(next.plan(route_update({{pfx("10.0.0.1/32"), {a, b}},
+                                      {pfx("10.0.0.2/32"), {a, b}},
+                                      {pfx("10.0.0.3/32"), {nh(2, "fe80::1"), nh(3, "fe80::2")}}}))
+                  .empty());
+}
+
 // Without nexthop objects (the RTA_MULTIPATH fallback): every route carries
 // its set; nothing else is written.
 TEST(PlannerMultipath, RoutesCarryTheirNextHopsAndNoObjectIsWritten) {
@@ -223,6 +260,13 @@ TEST(PlannerMultipath, RoutesCarryTheirNextHopsAndNoObjectIsWritten) {
   ASSERT_EQ(kinds(ops), (std::vector<std::string>{"SetRouteVia", "SetRouteVia"}));
   EXPECT_EQ(std::get<op::SetRouteVia>(ops[1]).nexthops, ecmp);
   EXPECT_EQ(p.groups(), 0u);  // no kernel objects
+  // Weights ride on the route's next hops.
+  std::vector<rib::NextHop> weighted = ecmp;
+  weighted[1].weight = 4;
+  ops = p.plan(route_update({{pfx("10.0.0.3/32"), weighted}}, {}));
+  ASSERT_EQ(kinds(ops), (std::vector<std::string>{"SetRouteVia"}));
+  EXPECT_EQ(std::get<op::SetRouteVia>(ops[0]).nexthops, weighted);
+  p.plan(route_update({}, {pfx("10.0.0.3/32")}));
   EXPECT_EQ(p.nexthops(), 0u);
   EXPECT_TRUE(p.plan(route_update({{pfx("10.0.0.1/32"), {ecmp[1], ecmp[0]}}}, {})).empty());
   // A lost link: no group to rewrite, so every route that had it is set again.

@@ -1,6 +1,8 @@
 // Prefix-lists, community values and lists, AS-path lists.
 #include <gtest/gtest.h>
 
+#include "bgpd/wire/link_bandwidth.h"
+
 #include "policy/as_path_list.h"
 #include "policy/community.h"
 #include "policy/community_list.h"
@@ -69,6 +71,36 @@ TEST(Community, ParsesAndPrints) {
   EXPECT_FALSE(parse_ext_community("rt:4200000000:70000"));  // 2-octet local part
   EXPECT_FALSE(parse_ext_community("xx:1:2"));
   EXPECT_EQ(ext_community_text(0x0303000000000001u), "0x0303000000000001");
+}
+
+// Link bandwidth (RFC 10005): FRR's encoding, in bytes per second as a float.
+TEST(Communities, LinkBandwidthAsOperatorsWriteIt) {
+  EXPECT_EQ(parse_bandwidth("300"), 37.5e6f);  // a bare number: Mbps, as FRR's
+  EXPECT_EQ(parse_bandwidth("10G"), 1.25e9f);
+  EXPECT_EQ(parse_bandwidth("2.5G"), 312.5e6f);
+  EXPECT_EQ(parse_bandwidth("800K"), 100e3f);
+  for (const char* bad : {"", "0", "-1", "10X", "fast", "1e40T", "G"})
+    EXPECT_FALSE(parse_bandwidth(bad)) << bad;
+  EXPECT_EQ(bandwidth_text(1.25e9f), "10G");
+  EXPECT_EQ(bandwidth_text(312.5e6f), "2.5G");
+  EXPECT_EQ(bandwidth_text(37.5e6f), "300M");
+  // FRR's `set extcommunity bandwidth 300` from AS 65000, as it sends it.
+  const uint64_t frr = 0x0004FDE8'4C0F0D18u;  // 0x4C0F0D18: 37.5e6 as a float
+  EXPECT_EQ(wire::link_bandwidth(frr), 37.5e6f);
+  EXPECT_EQ(ext_community_text(frr), "lb:65000:300M");
+  EXPECT_EQ(parse_ext_community("lb:65000:300M"), frr);
+  EXPECT_EQ(parse_ext_community("lb:65000:300"), frr);
+  EXPECT_EQ(wire::link_bandwidth(frr | 0x4000000000000000u), 37.5e6f);  // the non-transitive form
+  EXPECT_FALSE(parse_ext_community("lb:70000:1G"));                     // two octets of AS
+  // A four-octet AS is AS_TRANS in the community.
+  EXPECT_EQ(wire::link_bandwidth_community(4200000000u, 1e6f) >> 32, 0x00045BA0u);
+  // Values that are no bandwidth are no community to weigh by.
+  EXPECT_EQ(wire::link_bandwidth(0x0004FDE8'00000000u), 0.0f);  // zero
+  EXPECT_EQ(wire::link_bandwidth(0x0004FDE8'BF800000u), 0.0f);  // -1
+  EXPECT_EQ(wire::link_bandwidth(0x0004FDE8'7FC00000u), 0.0f);  // NaN
+  EXPECT_EQ(wire::link_bandwidth(0x0004FDE8'7F800000u), 0.0f);  // infinity
+  const std::vector<uint64_t> several = {0x0002FDE800000064u, 0x0004FDE8'00000000u, frr};
+  EXPECT_EQ(wire::link_bandwidth(several), 37.5e6f);  // the first usable one
 }
 
 TEST(CommunityList, AllMembersMustBePresent) {

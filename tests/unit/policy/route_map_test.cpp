@@ -1,6 +1,7 @@
 // Route-map semantics: first match, implicit deny, continue, sets.
 #include <gtest/gtest.h>
 
+#include "bgpd/wire/link_bandwidth.h"
 #include "policy/route_map.h"
 
 namespace closbgp::policy {
@@ -146,6 +147,18 @@ TEST(RouteMap, CommunityEdits) {
   std::vector<wire::LargeCommunity> lv;
   large.apply(lv);
   EXPECT_EQ(lv.size(), 1u);
+}
+
+TEST(RouteMap, LinkBandwidthReplacesTheRoutesOwn) {
+  auto e = entry(10, Action::Permit);
+  const uint64_t ours = wire::link_bandwidth_community(65000, 1.25e9f);
+  e.set.link_bandwidth = ours;
+  RouteMap m({e});
+  auto a = attrs({65001});
+  a.ext_communities = {0x0002FDE800000064u, wire::link_bandwidth_community(65001, 1e6f)};
+  const auto v = m.apply(P("10.0.0.0/24"), a, {});
+  ASSERT_TRUE(v.permit && v.changed);
+  EXPECT_EQ(v.changed->ext_communities, (std::vector<uint64_t>{0x0002FDE800000064u, ours}));
 }
 
 }  // namespace

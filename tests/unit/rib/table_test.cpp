@@ -2,6 +2,7 @@
 // paths land in the default VRF's two tables; a tenant VRF's table opens
 // without anything outside the engine knowing, goes to the FIB under its
 // own id, and is never sent to the default VRF's neighbours.
+#include "bgpd/wire/link_bandwidth.h"
 #include "tests/unit/rib/engine_fixture.h"
 
 namespace closbgp::rib::test {
@@ -160,6 +161,38 @@ TEST_F(Tables, AnActiveAggregateIsADiscardInTheFib) {
   std::sort(removed.begin(), removed.end());
   std::sort(expected.begin(), expected.end());
   EXPECT_EQ(removed, expected);
+}
+
+// Weighted ECMP (RFC 10005): each member weighs its link bandwidth's share,
+// reduced to the smallest whole numbers; a member without a bandwidth, or
+// equal bandwidths, make an equal set.
+TEST_F(Tables, LinkBandwidthsWeighTheEcmpSet) {
+  const auto announce = [&](const Neighbor& n, float bytes_per_second) {
+    auto u = n.announce({kP1});
+    if (bytes_per_second > 0)
+      u.attributes.ext_communities = {wire::link_bandwidth_community(n.as, bytes_per_second)};
+    rib_.apply(n.id, u);
+  };
+  const auto weights = [&] {
+    auto fib = flush_by_table();
+    const auto& u = fib.at(kDefaultV4);
+    std::map<uint32_t, uint16_t> out;  // ifindex -> weight
+    for (const auto& nh : u.set(u.upsert.at(0).second)) out[nh.ifindex] = nh.weight;
+    return out;
+  };
+  up(kA);
+  up(kB);
+  up(kC);
+  announce(kA, 37.5e6);  // 300 Mbps
+  announce(kB, 12.5e6);  // 100 Mbps
+  EXPECT_EQ(weights(), (std::map<uint32_t, uint16_t>{{11, 3}, {12, 1}}));
+  announce(kC, 0);  // says nothing of its capacity
+  EXPECT_EQ(weights(), (std::map<uint32_t, uint16_t>{{11, 1}, {12, 1}, {13, 1}}));
+  announce(kC, 1.25e9);  // 10 Gbps against 400 Mbps: the small ones keep a share
+  EXPECT_EQ(weights(), (std::map<uint32_t, uint16_t>{{11, 3}, {12, 1}, {13, 96}}));
+  announce(kA, 12.5e6);
+  announce(kC, 12.5e6);
+  EXPECT_EQ(weights(), (std::map<uint32_t, uint16_t>{{11, 1}, {12, 1}, {13, 1}}));
 }
 
 }  // namespace
