@@ -11,10 +11,12 @@
 namespace closbgp::policy {
 namespace {
 
-constexpr std::array<std::pair<std::string_view, uint32_t>, 7> kWellKnown{{
+constexpr std::array<std::pair<std::string_view, uint32_t>, 9> kWellKnown{{
     {"graceful-shutdown", 0xFFFF0000},  // RFC 8326
     {"accept-own", 0xFFFF0001},         // RFC 7611
-    {"blackhole", 0xFFFF029A},          // RFC 7999
+    {"llgr-stale", 0xFFFF0006},         // RFC 9494
+    {"no-llgr", 0xFFFF0007},
+    {"blackhole", 0xFFFF029A},  // RFC 7999
     {"no-export", 0xFFFFFF01},
     {"no-advertise", 0xFFFFFF02},
     {"no-export-subconfed", 0xFFFFFF03},

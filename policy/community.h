@@ -1,5 +1,5 @@
 // Communities as operators write them: standard "65000:100" or a well-known
-// name (RFC 1997, 7999, 8326, 8642), large "65000:1:2" (RFC 8092), extended
+// name (RFC 1997, 7999, 8326, 8642, 9494), large "65000:1:2" (RFC 8092), extended
 // "rt:65000:100" / "soo:10.0.0.1:7" (RFC 4360, 5668), link bandwidth
 // "lb:65000:10G" (RFC 10005).
 #pragma once

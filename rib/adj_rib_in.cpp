@@ -1,6 +1,7 @@
 #include "rib/adj_rib_in.h"
 
 #include <algorithm>
+#include <map>
 
 #include "rib/attr_intern.h"
 
@@ -38,6 +39,32 @@ void AdjRibIn::sweep_stale(std::optional<wire::Family> family, std::vector<Route
   for (const auto& p : gone) {
     stale_.erase(p);
     remove_one(p, changed);
+  }
+}
+
+void AdjRibIn::mark_long_lived(wire::Family family, std::vector<RouteChange>& changed) {
+  std::vector<wire::Prefix> stale;
+  stale_.for_each([&](const wire::Prefix& p, const containers::Unit&) {
+    if (wire::family_of(p.afi()) == family) stale.push_back(p);
+  });
+  std::map<const Path*, PathRef> long_lived;  // prefixes of one UPDATE share their path
+  for (const auto& p : stale) {
+    PathRef& slot = *routes_.find(p);
+    const auto& communities = slot->attributes->communities;
+    if (std::ranges::find(communities, wire::kNoLlgr) != communities.end()) {
+      stale_.erase(p);
+      remove_one(p, changed);
+      continue;
+    }
+    if (slot->rank.llgr_stale) continue;
+    auto [it, added] = long_lived.try_emplace(slot.get());
+    if (added) {
+      wire::PathAttributes a = *slot->attributes;
+      a.communities.push_back(wire::kLlgrStale);
+      it->second = make_path(intern(a), slot->next_hop, slot->source, slot->accepted);
+    }
+    slot = it->second;
+    changed.push_back({p, slot});
   }
 }
 

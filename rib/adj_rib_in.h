@@ -46,6 +46,10 @@ class AdjRibIn {
   // had; appends them to `changed`.
   void sweep_stale(std::optional<wire::Family> family, std::vector<RouteChange>& changed);
   size_t stale() const { return stale_.size(); }
+  // Long-lived graceful restart (RFC 9494 sec. 4.2): the stale paths of
+  // `family` stay with LLGR_STALE added, as if the peer had sent them so;
+  // those with NO_LLGR are withdrawn. Appends both to `changed`.
+  void mark_long_lived(wire::Family family, std::vector<RouteChange>& changed);
 
   const containers::PrefixMap<PathRef>& routes() const { return routes_; }
   const Path* find(const wire::Prefix& p) const {

@@ -41,6 +41,9 @@ struct Member {
   // We restarted gracefully and it helps us: it would drop our stale
   // routes at our End-of-RIB, so none goes while the node is WARM.
   bool we_restarted = false;
+  // It offered long-lived graceful restart (RFC 9494): it may be sent
+  // long-lived stale paths (LLGR_STALE); others are not.
+  bool llgr = false;
   policy::Neighbor neighbor() const { return {interface, address}; }
 };
 

@@ -28,6 +28,7 @@ PathRank rank_of(const wire::PathAttributes& a, const PathSource& source) {
   r.med = a.med.value_or(0);
   r.router_id = a.originator_id.value_or(source.peer_router_id);
   r.cluster_list_length = uint32_t(a.cluster_list.size());
+  r.llgr_stale = std::ranges::find(a.communities, wire::kLlgrStale) != a.communities.end();
   return r;
 }
 
@@ -41,7 +42,8 @@ int compare_up_to_ebgp(const Path& a, const Path& b, const SelectionOptions& o) 
   const bool a_local = a.source.peer_id == kLocalSource, b_local = b.source.peer_id == kLocalSource;
   if (a_local != b_local) return a_local ? -1 : 1;
   const PathRank &x = a.rank, &y = b.rank;
-  if (int c = lower_wins(y.local_pref, x.local_pref)) return c;  // higher wins
+  if (x.llgr_stale != y.llgr_stale) return x.llgr_stale ? 1 : -1;  // RFC 9494 sec. 4.3
+  if (int c = lower_wins(y.local_pref, x.local_pref)) return c;    // higher wins
   if (int c = lower_wins(x.as_path_length, y.as_path_length)) return c;
   if (int c = lower_wins(x.origin, y.origin)) return c;
   if (o.always_compare_med || x.neighbor_as == y.neighbor_as) {

@@ -44,6 +44,10 @@ struct PathRank {
   uint32_t neighbor_as = 0;
   uint32_t router_id = 0;  // ORIGINATOR_ID, else the peer's router-id
   uint32_t cluster_list_length = 0;
+  // LLGR_STALE (RFC 9494): kept long-lived after its neighbour's restart
+  // time; less preferred than any other path, sent only to neighbours
+  // that negotiated long-lived graceful restart.
+  bool llgr_stale = false;
 };
 
 // Immutable once made (PathRef points at a const Path).

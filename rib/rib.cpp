@@ -135,6 +135,15 @@ size_t Rib::sweep_stale(SourceId id, std::optional<wire::Family> family) {
   return changed.size();
 }
 
+size_t Rib::keep_long_lived(SourceId id, wire::Family family) {
+  auto it = sources_.find(id);
+  if (it == sources_.end()) return 0;
+  std::vector<RouteChange> changed;
+  it->second.adj_in.mark_long_lived(family, changed);
+  import(it->second, changed);
+  return size_t(std::ranges::count_if(changed, [](const RouteChange& c) { return bool(c.path); }));
+}
+
 void Rib::forget(SourceId id) {
   session_down(id, DownKind::Hard);
 }

@@ -66,6 +66,10 @@ class Rib {
   // Withdraws the source's stale paths (of `family` only, if given):
   // End-of-RIB arrived, or its restart or stale time ran out. Returns how many.
   size_t sweep_stale(SourceId source, std::optional<wire::Family> family);
+  // Long-lived graceful restart (RFC 9494): its restart time ran out; the
+  // source's stale paths of `family` stay, least preferred, tagged
+  // LLGR_STALE (those with NO_LLGR go). Returns how many stay.
+  size_t keep_long_lived(SourceId source, wire::Family family);
   // The neighbour is gone for good (removed, its interface re-created).
   void forget(SourceId source);
   // New policy for a neighbour: what it sent goes through the new import

@@ -15,7 +15,8 @@ wire::Prefix default_route(wire::Family f) {
 }
 
 bool exportable(const Path& path, const MemberState& m) {
-  return exportable_to(path, m.info.id, m.info.ebgp, m.info.peer_as);
+  return exportable_to(path, m.info.id, m.info.ebgp, m.info.peer_as) &&
+         (m.info.llgr || !path.rank.llgr_stale);  // RFC 9494 sec. 4.5
 }
 
 // exportable() for one member over a run of changes: consecutive prefixes

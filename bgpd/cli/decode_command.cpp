@@ -154,6 +154,15 @@ void write_open(json::JsonWriter& j, const OpenMessage& o) {
     }
     j.end_array().end_object();
   }
+  if (c.long_lived_gr) {
+    j.key("long_lived_graceful_restart").begin_array();
+    for (const auto& f : c.long_lived_gr->families) {
+      j.begin_object().field("afi", uint64_t(f.afi)).field("safi", uint64_t(f.safi));
+      j.field("forwarding_preserved", f.forwarding_preserved);
+      j.field("stale_time", uint64_t(f.stale_time)).end_object();
+    }
+    j.end_array();
+  }
   if (!c.add_path.empty()) {
     static constexpr const char* kModes[] = {"", "receive", "send", "both"};
     j.key("add_path").begin_array();

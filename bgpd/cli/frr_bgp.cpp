@@ -124,6 +124,11 @@ bool Converter::bgp_global(const Statement& s) {
       return false;
     return true;
   }
+  if (s.at(0) == "bgp" && s.at(1) == "long-lived-graceful-restart" && s.at(2) == "stale-time" &&
+      number(s.at(3)) && s.words.size() == 4) {
+    global_["graceful-restart"]["long-lived-stale-time"] = count(*number(s.at(3)));
+    return true;
+  }
   if (s.at(0) == "timers" && s.at(1) == "bgp" && number(s.at(2)) && number(s.at(3))) {
     global_["timers"]["keepalive"] = count(*number(s.at(2)));
     global_["timers"]["hold"] = count(*number(s.at(3)));

@@ -118,12 +118,16 @@ GracefulRestart parse_graceful_restart(const YAML::Node& n) {
     g.enabled = boolean(n, "graceful-restart");
     return g;
   }
-  Section s(n, "graceful-restart", {"restart-time", "stale-time", "helper"});
+  Section s(n, "graceful-restart",
+            {"restart-time", "stale-time", "helper", "long-lived-stale-time"});
   if (s.has("restart-time"))
     g.restart_time =
         uint16_t(number(s.get("restart-time"), "graceful-restart.restart-time", 1, 4095));
   if (s.has("stale-time"))
     g.stale_time = uint32_t(number(s.get("stale-time"), "graceful-restart.stale-time", 1, 3600));
+  if (s.has("long-lived-stale-time"))
+    g.long_lived_stale_time = uint32_t(number(
+        s.get("long-lived-stale-time"), "graceful-restart.long-lived-stale-time", 0, 16777215));
   if (s.has("helper")) {
     const std::string h = scalar(s.get("helper"), "graceful-restart.helper");
     if (h == "planned")

@@ -168,6 +168,9 @@ struct GracefulRestart {
   bool enabled = true;
   uint16_t restart_time = 120;  // what we ask helpers to wait for us (12 bits)
   uint32_t stale_time = 360;    // how long a restarted peer's old paths may wait for its End-of-RIB
+  // RFC 9494: how long helpers may keep our paths, least preferred, after
+  // the restart time (24 bits); 0: long-lived graceful restart not offered.
+  uint32_t long_lived_stale_time = 0;
   // Which losses of a session keep the neighbour's paths, stale: only a
   // restart it announced (Planned), or also a TCP loss or hold expiry of a
   // neighbour that keeps its forwarding (Always: RFC 4724's helper, FRR's).

@@ -208,6 +208,7 @@ std::string running_config_yaml(const Config& c) {
     YAML::Node gr;
     gr["restart-time"] = number(c.graceful_restart.restart_time);
     gr["stale-time"] = number(c.graceful_restart.stale_time);
+    gr["long-lived-stale-time"] = number(c.graceful_restart.long_lived_stale_time);
     gr["helper"] =
         c.graceful_restart.helper == GracefulRestart::Helper::Always ? "always" : "planned";
     root["graceful-restart"] = gr;

@@ -36,6 +36,7 @@ rib::Member member_of(const Peer& p) {
   if (p.address()) m.address = to_wire(*p.address());
   m.drain = p.drain();
   m.we_restarted = p.restarting_gracefully();
+  m.llgr = n.received_open.capabilities.long_lived_gr.has_value();
   return m;
 }
 

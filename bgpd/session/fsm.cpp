@@ -261,6 +261,7 @@ std::vector<std::string> capability_names(const Negotiated& n) {
       {n.extended_message, "extended-message"},
       {n.graceful_restart, "graceful-restart"},
       {n.graceful_restart && n.gr_notification, "graceful-restart-notification"},
+      {!n.peer_llgr.empty(), "long-lived-graceful-restart"},
       {!n.peer_hostname.empty(), "hostname"}};
   for (const auto& [on, name] : flags)
     if (on) out.emplace_back(name);
@@ -303,6 +304,12 @@ wire::OpenMessage make_open(const LocalConfig& local) {
     gr.restart_time = local.gr_restart_time;
     for (uint16_t afi : {1, 2}) gr.families.push_back({afi, 1, local.gr_restarting});
     c.graceful_restart = gr;
+    if (local.llgr_stale_time != 0) {  // RFC 9494 sec. 3: only with graceful restart
+      wire::LongLivedGracefulRestart llgr;
+      for (uint16_t afi : {1, 2})
+        llgr.families.push_back({afi, 1, local.gr_restarting, local.llgr_stale_time});
+      c.long_lived_gr = llgr;
+    }
   }
   return o;
 }
@@ -373,6 +380,15 @@ std::expected<Negotiated, wire::DecodeError> negotiate(const LocalConfig& local,
       n.peer_gr_families.add(family);
       if (f.forwarding_preserved) n.peer_forwarding_kept.add(family);
     }
+    // RFC 9494 sec. 4.2: LLGR goes with graceful restart; a stale time of 0 is none.
+    if (local.llgr_stale_time != 0 && caps.long_lived_gr)
+      for (const auto& f : caps.long_lived_gr->families) {
+        wire::Family family;
+        if (!wire::to_family(f.afi, f.safi, family) || f.stale_time == 0) continue;
+        // We help for at most our own long-lived stale time, as FRR does.
+        n.peer_llgr.emplace_back(family, std::min(f.stale_time, local.llgr_stale_time));
+        if (f.forwarding_preserved) n.peer_llgr_forwarding_kept.add(family);
+      }
   }
   return n;
 }

@@ -43,6 +43,10 @@ struct LocalConfig {
   // A lost session (TCP, hold timer) keeps the paths of a neighbour with
   // graceful restart too, not only a restart it announced (RFC 4724).
   bool gr_help_failures = false;
+  // Long-lived graceful restart (RFC 9494): how long helpers may keep our
+  // paths, least preferred, once the restart time has run out; offered
+  // (with graceful restart) unless 0.
+  uint32_t llgr_stale_time = 0;
 };
 
 // The result of a successful OPEN exchange.
@@ -68,6 +72,12 @@ struct Negotiated {
   wire::FamilySet peer_gr_families;
   wire::FamilySet peer_forwarding_kept;
   bool we_restarted = false;  // our R bit
+  // Long-lived graceful restart (RFC 9494), when both offered it: per
+  // family the peer listed, how long its paths may stay once its restart
+  // time has run out (the lower of its time and ours), and whether it kept
+  // their forwarding (F bit).
+  std::vector<std::pair<wire::Family, uint32_t>> peer_llgr;
+  wire::FamilySet peer_llgr_forwarding_kept;
   // The OPENs exchanged (BMP's Peer Up repeats them).
   wire::OpenMessage sent_open, received_open;
 

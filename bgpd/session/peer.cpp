@@ -31,7 +31,8 @@ Peer::Peer(net::TimeSource& time, Transports& transports, uint32_t id, PeerIdent
       restart_(
           time, id_.name,
           [this](std::optional<wire::Family> f) { return events_.peer_sweep_stale(*this, f); },
-          [this] { return events_.peer_stale(*this); }),
+          [this] { return events_.peer_stale(*this); },
+          [this](wire::Family f) { return events_.peer_keep_long_lived(*this, f); }),
       down_since_(time.now()),
       sessions_(time, transports, id_.name, id_.security, local_, *this),
       bfd_(bfd, bfd_params, bfd_strict,

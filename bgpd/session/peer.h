@@ -82,6 +82,9 @@ class PeerEvents {
   virtual size_t peer_update(Peer& p, const wire::UpdateMessage& update) = 0;
   // Withdraws its stale paths (of `family` only, if given); returns how many.
   virtual size_t peer_sweep_stale(Peer& p, std::optional<wire::Family> family) = 0;
+  // Its restart time ran out: its stale paths of `family` stay, long-lived
+  // (RFC 9494); returns how many.
+  virtual size_t peer_keep_long_lived(Peer& p, wire::Family family) = 0;
   // Its paths still stale, and the prefixes it has sent us.
   virtual size_t peer_stale(const Peer& p) const = 0;
   virtual size_t peer_received(const Peer& p) const = 0;

@@ -54,6 +54,7 @@ LocalConfig local_config(const config::Config& cfg, const config::Neighbor& n, b
     l.gr_stale_time = cfg.graceful_restart.stale_time;
     l.gr_restarting = restarting;
     l.gr_help_failures = cfg.graceful_restart.helper == config::GracefulRestart::Helper::Always;
+    l.llgr_stale_time = cfg.graceful_restart.long_lived_stale_time;
   }
   return l;
 }

@@ -1,12 +1,15 @@
 #include "bgpd/session/restart_helper.h"
 
+#include <algorithm>
+
 #include "bgpd/session/session_log.h"
 
 namespace closbgp::session {
 
 RestartHelper::Kept RestartHelper::keeps_paths(const Event& e, const Negotiated& n,
                                                bool help_failures) {
-  if (!n.graceful_restart || n.peer_restart_time == 0) return Kept::No;
+  // RFC 9494 sec. 4.2: a restart time of 0 with LLGR goes long-lived at once.
+  if (!n.graceful_restart || (n.peer_restart_time == 0 && n.peer_llgr.empty())) return Kept::No;
   if (const auto* got = std::get_if<event::NotificationReceived>(&e)) {
     const auto& m = got->notification;
     return n.gr_notification && m.code == wire::ErrorCode::Cease &&
@@ -22,6 +25,8 @@ RestartHelper::Kept RestartHelper::keeps_paths(const Event& e, const Negotiated&
 
 void RestartHelper::restarting(const Negotiated& n, Kept why) {
   after_loss_ = why == Kept::Lost;
+  long_lived_ = n.peer_llgr;
+  deadlines_.clear();
   if (after_loss_)
     for (auto f : wire::kAllFamilies)
       if (!n.peer_gr_families.has(f)) drop(f, "its graceful-restart capability does not list it");
@@ -29,7 +34,40 @@ void RestartHelper::restarting(const Negotiated& n, Kept why) {
   session_logger()->warn(
       "{}: graceful restart: keeping its {} paths, stale, for up to {} s until it is back{}", name_,
       stale_(), n.peer_restart_time, after_loss_ ? " (session lost; helper: always)" : "");
-  arm(n.peer_restart_time, "it did not come back within its restart time");
+  timer_->arm(time_.now() + std::chrono::seconds(n.peer_restart_time),
+              [this] { restart_time_over(); });
+}
+
+void RestartHelper::restart_time_over() {
+  const std::string why = "it did not come back within its restart time";
+  const auto long_lived = std::exchange(long_lived_, {});
+  if (long_lived.empty()) return drop(std::nullopt, why);
+  for (auto f : wire::kAllFamilies)
+    if (std::ranges::find(long_lived, f, &std::pair<wire::Family, uint32_t>::first) ==
+        long_lived.end())
+      drop(f, why + " (no long-lived graceful restart for it)");
+  for (const auto& [family, seconds] : long_lived) {
+    const size_t kept = keep_long_lived_(family);
+    if (kept == 0) continue;
+    deadlines_[family] = time_.now() + std::chrono::seconds(seconds);
+    session_logger()->warn(
+        "{}: long-lived graceful restart: its restart time ran out; keeping its {} {} paths, "
+        "least preferred (LLGR_STALE), for up to {} s more",
+        name_, kept, wire::family_name(family), seconds);
+  }
+  long_lived_over();
+}
+
+void RestartHelper::long_lived_over() {
+  const auto now = time_.now();
+  std::vector<wire::Family> over;
+  for (const auto& [family, at] : deadlines_)
+    if (at <= now) over.push_back(family);
+  for (auto f : over) deadlines_.erase(f);
+  for (auto f : over) drop(f, "its long-lived stale time ran out");
+  if (deadlines_.empty()) return;
+  auto next = std::ranges::min_element(deadlines_, {}, [](const auto& d) { return d.second; });
+  timer_->arm(next->second, [this] { long_lived_over(); });
 }
 
 void RestartHelper::forwarding_failed() {
@@ -38,6 +76,8 @@ void RestartHelper::forwarding_failed() {
 
 void RestartHelper::back(const Negotiated& n, uint32_t stale_time) {
   after_loss_ = false;
+  long_lived_.clear();
+  deadlines_.clear();
   for (auto f : wire::kAllFamilies)
     if (!n.graceful_restart || !n.peer_forwarding_kept.has(f))
       drop(f, "it did not keep its forwarding state");

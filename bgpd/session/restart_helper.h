@@ -12,13 +12,21 @@
 // black-hole traffic). BFD Down always takes the paths at once, even
 // after the session was lost: forwarding has failed.
 //
+// Long-lived graceful restart (RFC 9494): when the restart time runs out,
+// the families for which both offered it stay, as long-lived stale paths
+// (least preferred, tagged LLGR_STALE), for the neighbour's long-lived
+// stale time of each; the others go.
+//
 // The stale paths themselves live in the RIB engine; this keeps their time.
 #pragma once
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "bgpd/net/time_source.h"
 #include "bgpd/session/fsm.h"
@@ -28,15 +36,18 @@ namespace closbgp::session {
 class RestartHelper {
  public:
   // `sweep(family)` withdraws the neighbour's stale paths (of every family
-  // with nullopt) and returns how many; `stale()` says how many are left.
+  // with nullopt) and returns how many; `stale()` says how many are left;
+  // `keep_long_lived(family)` makes those of `family` long-lived stale
+  // and returns how many stay.
   RestartHelper(net::TimeSource& time, std::string name,
                 std::function<size_t(std::optional<wire::Family>)> sweep,
-                std::function<size_t()> stale)
+                std::function<size_t()> stale, std::function<size_t(wire::Family)> keep_long_lived)
       : time_(time),
         name_(std::move(name)),
         timer_(time.timer()),
         sweep_(std::move(sweep)),
-        stale_(std::move(stale)) {}
+        stale_(std::move(stale)),
+        keep_long_lived_(std::move(keep_long_lived)) {}
 
   // Why the paths of a neighbour whose session goes down stay, if they do.
   enum class Kept { No, Announced, Lost };
@@ -60,18 +71,29 @@ class RestartHelper {
   void cancel() {
     timer_->cancel();
     after_loss_ = false;
+    long_lived_.clear();
+    deadlines_.clear();
   }
   bool has_stale() const { return stale_() > 0; }
 
  private:
   void arm(uint32_t seconds, const std::string& why);
+  // The restart time ran out: long-lived families stay, the others go.
+  void restart_time_over();
+  // Sweeps the families whose long-lived stale time is over; waits for the next.
+  void long_lived_over();
 
   net::TimeSource& time_;
   std::string name_;
   std::unique_ptr<net::Timer> timer_;
   std::function<size_t(std::optional<wire::Family>)> sweep_;
   std::function<size_t()> stale_;
+  std::function<size_t(wire::Family)> keep_long_lived_;
   bool after_loss_ = false;  // the paths wait after a session lost without a word
+  // The neighbour's long-lived stale time per family (RFC 9494), from the
+  // session that went down; and when each long-lived family's paths go.
+  std::vector<std::pair<wire::Family, uint32_t>> long_lived_;
+  std::map<wire::Family, net::Clock::time_point> deadlines_;
 };
 
 }  // namespace closbgp::session

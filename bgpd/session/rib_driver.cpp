@@ -126,6 +126,13 @@ size_t RibDriver::peer_sweep_stale(Peer& p, std::optional<wire::Family> family) 
   return swept;
 }
 
+size_t RibDriver::peer_keep_long_lived(Peer& p, wire::Family family) {
+  const LoopActivity::Working working(activity_);
+  const size_t kept = rib_.keep_long_lived(p.id(), family);
+  schedule_flush();
+  return kept;
+}
+
 size_t RibDriver::peer_stale(const Peer& p) const {
   const rib::AdjRibIn* in = rib_.adj_rib_in(p.id());
   return in ? in->stale() : 0;

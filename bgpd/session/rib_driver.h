@@ -54,6 +54,7 @@ class RibDriver final : public PeerEvents {
   size_t peer_restarting(Peer& p) override;
   size_t peer_update(Peer& p, const wire::UpdateMessage& update) override;
   size_t peer_sweep_stale(Peer& p, std::optional<wire::Family> family) override;
+  size_t peer_keep_long_lived(Peer& p, wire::Family family) override;
   size_t peer_stale(const Peer& p) const override;
   size_t peer_received(const Peer& p) const override;
   void peer_refresh_requested(Peer& p) override;

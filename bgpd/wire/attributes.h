@@ -25,6 +25,8 @@ inline constexpr uint8_t kOptional = 0x80, kTransitive = 0x40, kPartial = 0x20,
 
 inline constexpr uint32_t kAsTrans = 23456;                // RFC 6793
 inline constexpr uint32_t kGracefulShutdown = 0xFFFF0000;  // RFC 8326 community
+// RFC 9494: a long-lived stale path, least preferred; a path never to keep so.
+inline constexpr uint32_t kLlgrStale = 0xFFFF0006, kNoLlgr = 0xFFFF0007;
 
 enum class Origin : uint8_t { Igp = 0, Egp = 1, Incomplete = 2 };
 

@@ -81,6 +81,25 @@ bool decode_one(uint8_t code, std::span<const uint8_t> v, Capabilities& caps, De
       caps.graceful_restart = std::move(gr);
       return true;
     }
+    case kLongLivedGracefulRestart: {
+      if (v.size() % 7 != 0) return malformed(err, code, v.size());
+      LongLivedGracefulRestart llgr;
+      while (!r.empty()) {
+        LongLivedGracefulRestart::Family f;
+        uint8_t flags = 0, high = 0;
+        uint16_t low = 0;
+        r.u16(f.afi);
+        r.u8(f.safi);
+        r.u8(flags);
+        r.u8(high);
+        r.u16(low);
+        f.forwarding_preserved = flags & 0x80;
+        f.stale_time = uint32_t(high) << 16 | low;
+        llgr.families.push_back(f);
+      }
+      caps.long_lived_gr = std::move(llgr);
+      return true;
+    }
     case kAddPath:
       if (v.empty() || v.size() % 4 != 0) return malformed(err, code, v.size());
       while (!r.empty()) {
@@ -164,6 +183,16 @@ void encode_capabilities(const Capabilities& caps, std::vector<uint8_t>& out) {
         w.u16(f.afi);
         w.u8(f.safi);
         w.u8(f.forwarding_preserved ? 0x80 : 0);
+      }
+    });
+  if (caps.long_lived_gr)
+    write_cap(w, kLongLivedGracefulRestart, [&] {
+      for (const auto& f : caps.long_lived_gr->families) {
+        w.u16(f.afi);
+        w.u8(f.safi);
+        w.u8(f.forwarding_preserved ? 0x80 : 0);
+        w.u8(uint8_t(f.stale_time >> 16));
+        w.u16(uint16_t(f.stale_time));
       }
     });
   if (caps.four_octet_as) write_cap(w, kFourOctetAs, [&] { w.u32(*caps.four_octet_as); });

@@ -15,7 +15,8 @@ namespace closbgp::wire {
 namespace capability_code {
 inline constexpr uint8_t kMultiprotocol = 1, kRouteRefresh = 2, kExtendedNextHop = 5,
                          kExtendedMessage = 6, kGracefulRestart = 64, kFourOctetAs = 65,
-                         kAddPath = 69, kEnhancedRouteRefresh = 70, kFqdn = 73;
+                         kAddPath = 69, kEnhancedRouteRefresh = 70, kLongLivedGracefulRestart = 71,
+                         kFqdn = 73;
 }
 
 struct AfiSafi {
@@ -45,6 +46,21 @@ struct GracefulRestart {
   };
   std::vector<Family> families;
   friend bool operator==(const GracefulRestart&, const GracefulRestart&) = default;
+};
+
+// RFC 9494: per family, how long a helper keeps our paths once the
+// graceful-restart time has run out (24 bits of seconds).
+struct LongLivedGracefulRestart {
+  struct Family {
+    uint16_t afi = 0;
+    uint8_t safi = 0;
+    bool forwarding_preserved = false;
+    uint32_t stale_time = 0;
+    friend bool operator==(const Family&, const Family&) = default;
+  };
+  std::vector<Family> families;
+  friend bool operator==(const LongLivedGracefulRestart&,
+                         const LongLivedGracefulRestart&) = default;
 };
 
 // RFC 7911.
@@ -78,6 +94,7 @@ struct Capabilities {
   std::optional<uint32_t> four_octet_as;
   std::vector<ExtendedNextHop> extended_next_hop;
   std::optional<GracefulRestart> graceful_restart;
+  std::optional<LongLivedGracefulRestart> long_lived_gr;
   std::vector<AddPath> add_path;
   std::optional<Fqdn> fqdn;
   std::vector<RawCapability> unknown;

@@ -6,7 +6,7 @@
 // drained neighbour and to an iBGP route-reflector client, encoded). Unless the first byte is 0, a
 // valid OPEN and KEEPALIVE go first, so most inputs explore an Established session; the first byte
 // also picks the peer's capabilities and whether its session ends gracefully (paths kept stale,
-// then swept).
+// long-lived, then swept).
 //
 // Invariants: nothing crashes (ASan/UBSan); what we would send decodes
 // again, to the neighbour and to a monitoring station (BMP Route
@@ -140,6 +140,7 @@ class Harness {
     client.ebgp = source.ebgp = false;
     client.peer_as = source.peer_as = kLocalAs;
     client.drain = rib::DrainState::Live;
+    client.llgr = true;  // long-lived stale paths go to it, not to `other`
     rib::PeerPolicy reflected;
     reflected.route_reflector_client = true;
     rib_.session_up(source, client, reflected, out_);
@@ -175,6 +176,9 @@ class Harness {
   void finish() {
     step(session::event::Stop{});
     check(s_.state == session::State::Idle);
+    // Stale paths of a graceful end live on long-lived (RFC 9494), then go.
+    for (auto f : wire::kAllFamilies) rib_.keep_long_lived(kPeerId, f);
+    flush();
     rib_.sweep_stale(kPeerId, std::nullopt);
     rib_.forget(kPeerId);
     rib_.withdraw_local(*wire::Prefix::parse("10.255.0.0/24"));

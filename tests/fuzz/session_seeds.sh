@@ -18,3 +18,4 @@ seed two_octet_as 03 update_all_attrs keepalive
 seed reflected_back 01 update_originator_loop update_all_attrs keepalive
 seed notification 01 update_8950 notification_shutdown
 seed raw_open 00 open_fabric keepalive update_8950
+seed long_lived_open 00 open_llgr keepalive update_all_attrs

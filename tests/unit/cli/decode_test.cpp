@@ -45,6 +45,16 @@ TEST(Decode, UpdateAsJson) {
       "\"nlri\":[\"10.1.2.0/24\"]},\"nlri\":[]}\n");
 }
 
+TEST(Decode, LongLivedGracefulRestartCapability) {
+  // Capabilities: LLGR (71) for IPv4 unicast, F bit, 3600 s.
+  const std::string out =
+      run(std::string(kMarker) + "0028 01 04 fde8 0009 0a000001 0b 02 09 47 07 0001 01 80 000e10");
+  EXPECT_NE(out.find("\"long_lived_graceful_restart\":[{\"afi\":1,\"safi\":1,"
+                     "\"forwarding_preserved\":true,\"stale_time\":3600}]"),
+            std::string::npos)
+      << out;
+}
+
 TEST(Decode, Rfc7606OutcomeIsShown) {
   // COMMUNITIES of 5 octets: treat-as-withdraw.
   const std::string out = run(std::string(kMarker) +

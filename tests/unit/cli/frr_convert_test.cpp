@@ -21,6 +21,7 @@ exit
 router bgp 65101
  bgp router-id 10.0.0.11
  bgp bestpath as-path multipath-relax
+ bgp long-lived-graceful-restart stale-time 3600
  no bgp ebgp-requires-policy
  neighbor fabric peer-group
  neighbor fabric remote-as external
@@ -90,6 +91,7 @@ TEST(ConvertFrr, ALeafBecomesAValidConfigurationThatBehavesAlike) {
   EXPECT_EQ(cfg.asn, 65101u);
   EXPECT_EQ(cfg.router_id.to_string(), "10.0.0.11");
   EXPECT_TRUE(cfg.multipath.as_path_relax);
+  EXPECT_EQ(cfg.graceful_restart.long_lived_stale_time, 3600u);
   EXPECT_FALSE(cfg.ebgp_requires_policy);
   EXPECT_EQ(cfg.timers, config::Timers{});  // the datacenter profile's are ours
   ASSERT_EQ(cfg.neighbors.size(), 5u);
@@ -117,11 +119,11 @@ TEST(ConvertFrr, ALeafBecomesAValidConfigurationThatBehavesAlike) {
   // Each line it could not translate is named with its line number.
   EXPECT_EQ(c.untranslated, (std::vector<std::string>{
                                 "leaf.conf:3: hostname leaf1",
-                                "leaf.conf:22: neighbor 192.0.2.1 ebgp-multihop 2",
-                                "leaf.conf:41: address-family l2vpn evpn",
-                                "leaf.conf:42: advertise-all-vni",
-                                "leaf.conf:63: set ip next-hop 10.0.0.1",
-                                "leaf.conf:66: set extcommunity bandwidth num-multipaths",
+                                "leaf.conf:23: neighbor 192.0.2.1 ebgp-multihop 2",
+                                "leaf.conf:42: address-family l2vpn evpn",
+                                "leaf.conf:43: advertise-all-vni",
+                                "leaf.conf:64: set ip next-hop 10.0.0.1",
+                                "leaf.conf:67: set extcommunity bandwidth num-multipaths",
                             }));
   // FRR's fixed link bandwidth (Mbps) is ours.
   const auto& connected = cfg.policies.route_maps.at("CONNECTED")->entries();

@@ -231,7 +231,14 @@ TEST(Config, GracefulRestartIsOnByDefaultAndTunable) {
   EXPECT_EQ(c->graceful_restart.restart_time, 30);
   EXPECT_EQ(c->graceful_restart.stale_time, 60u);
   EXPECT_EQ(c->graceful_restart.helper, GracefulRestart::Helper::Planned);
-  auto bad = parse_config(base + "graceful-restart: {restart-time: 5000}\n", "t.yaml");
+  EXPECT_EQ(c->graceful_restart.long_lived_stale_time, 0u);  // not offered by default
+  c = parse_config(base + "graceful-restart: {long-lived-stale-time: 86400}\n", "t.yaml");
+  ASSERT_TRUE(c) << c.error().to_string();
+  EXPECT_EQ(c->graceful_restart.long_lived_stale_time, 86400u);
+  auto bad = parse_config(base + "graceful-restart: {long-lived-stale-time: 16777216}\n", "t.yaml");
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().key, "graceful-restart.long-lived-stale-time");
+  bad = parse_config(base + "graceful-restart: {restart-time: 5000}\n", "t.yaml");
   ASSERT_FALSE(bad);
   EXPECT_EQ(bad.error().key, "graceful-restart.restart-time");
   c = parse_config(base + "graceful-restart: {helper: always}\n", "t.yaml");

@@ -111,6 +111,44 @@ TEST_F(Engine, AGracefulDownKeepsPathsStaleUntilSentAgainOrSwept) {
   EXPECT_NE(rib_.entry(kP1), nullptr);
 }
 
+// Long-lived graceful restart (RFC 9494): once the restart time runs out,
+// the stale paths stay tagged LLGR_STALE, least preferred, sent only to
+// members that offered LLGR; a path with NO_LLGR goes.
+TEST_F(Engine, LongLivedStalePathsAreLeastPreferredAndKeptFromOthers) {
+  up(kA);
+  up(kB);
+  Member c = kC.member();
+  c.llgr = true;
+  rib_.session_up(kC.source(), c, {}, out_);
+  auto no_llgr = kA.announce({kP2});
+  no_llgr.attributes.communities = {wire::kNoLlgr};
+  rib_.apply(kA.id, kA.announce({kP1}));
+  rib_.apply(kA.id, no_llgr);
+  flush();
+  out_.take(kB.id);
+  out_.take(kC.id);
+  rib_.session_down(kA.id, DownKind::Graceful);
+  EXPECT_EQ(rib_.keep_long_lived(kA.id, wire::Family::Ipv4Unicast), 1u);
+  EXPECT_EQ(flush().remove, std::vector<wire::Prefix>{kP2});  // NO_LLGR: gone
+  auto to_b = out_.take(kB.id).withdrawn;  // no LLGR: the long-lived path is not for it
+  std::sort(to_b.begin(), to_b.end());
+  EXPECT_EQ(to_b, (std::vector<std::string>{"10.1.0.0/24", "10.2.0.0/24"}));
+  const auto to_c = out_.take(kC.id);
+  EXPECT_EQ(to_c.withdrawn, std::vector<std::string>{"10.2.0.0/24"});
+  EXPECT_EQ(to_c.announced.at("10.1.0.0/24").communities, std::vector<uint32_t>{wire::kLlgrStale});
+  // Least preferred: a longer path from B wins, alone.
+  rib_.apply(kB.id, kB.announce({kP1}, {65010, 65011}));
+  flush();
+  EXPECT_EQ(rib_.entry(kP1)->best().source.peer_id, kB.id);
+  EXPECT_EQ(rib_.entry(kP1)->multipath().size(), 1u);
+  // A is back and sends it again: fresh, preferred, no longer stale.
+  up(kA);
+  rib_.apply(kA.id, kA.announce({kP1}));
+  flush();
+  EXPECT_EQ(rib_.entry(kP1)->best().source.peer_id, kA.id);
+  EXPECT_EQ(rib_.adj_rib_in(kA.id)->stale(), 0u);
+}
+
 TEST_F(Engine, OurOwnRoutesAreAdvertisedButNotInstalled) {
   up(kA);
   out_.take(kA.id);

@@ -2,6 +2,8 @@
 // matters, with the state and actions that must follow. Time is a value.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "bgpd/session/fsm.h"
 
 namespace closbgp::session {
@@ -298,6 +300,41 @@ TEST(Negotiation, GracefulRestartWhenBothOfferIt) {
   l.gr_restart_time = 0;
   EXPECT_FALSE(make_open(l).capabilities.graceful_restart);
   EXPECT_FALSE(negotiate(l, make_open(peer))->graceful_restart);
+}
+
+TEST(Negotiation, LongLivedGracefulRestartGoesWithGracefulRestart) {
+  LocalConfig l = local();
+  l.gr_restart_time = 120;
+  l.llgr_stale_time = 3600;
+  const auto open = make_open(l);
+  ASSERT_TRUE(open.capabilities.long_lived_gr);
+  ASSERT_EQ(open.capabilities.long_lived_gr->families.size(), 2u);
+  EXPECT_EQ(open.capabilities.long_lived_gr->families[1],
+            (wire::LongLivedGracefulRestart::Family{2, 1, false, 3600}));
+
+  LocalConfig peer;
+  peer.asn = 65000;
+  peer.router_id = 0x0a000001;
+  peer.gr_restart_time = 90;
+  peer.llgr_stale_time = 600;
+  peer.gr_restarting = true;
+  auto n = negotiate(l, make_open(peer));
+  ASSERT_TRUE(n);
+  EXPECT_EQ(n->peer_llgr, (std::vector<std::pair<wire::Family, uint32_t>>{
+                              {wire::Family::Ipv4Unicast, 600}, {wire::Family::Ipv6Unicast, 600}}));
+  EXPECT_TRUE(n->peer_llgr_forwarding_kept.has(wire::Family::Ipv6Unicast));
+  const auto names = capability_names(*n);
+  EXPECT_NE(std::ranges::find(names, "long-lived-graceful-restart"), names.end());
+  l.llgr_stale_time = 300;  // we help for at most our own time
+  EXPECT_EQ(negotiate(l, make_open(peer))->peer_llgr.front().second, 300u);
+  // Not offered by us: the peer's is not used; never without graceful restart.
+  l.llgr_stale_time = 0;
+  EXPECT_FALSE(make_open(l).capabilities.long_lived_gr);
+  EXPECT_TRUE(negotiate(l, make_open(peer))->peer_llgr.empty());
+  l.llgr_stale_time = 3600;
+  l.gr_restart_time = 0;
+  EXPECT_FALSE(make_open(l).capabilities.long_lived_gr);
+  EXPECT_TRUE(negotiate(l, make_open(peer))->peer_llgr.empty());
 }
 
 TEST(Negotiation, PeerAsRules) {

@@ -39,12 +39,16 @@ struct Events final : PeerEvents {
     ++sweeps;
     return std::exchange(stale, 0);
   }
+  size_t peer_keep_long_lived(Peer&, wire::Family) override {
+    ++long_lived;
+    return stale;
+  }
   size_t peer_stale(const Peer&) const override { return stale; }
   size_t peer_received(const Peer&) const override { return received; }
   void peer_refresh_requested(Peer&) override {}
   void peer_bfd_changed(Peer&, const std::string&, const std::string&) override {}
 
-  int established = 0, down = 0, restarting = 0, updates = 0, sweeps = 0;
+  int established = 0, down = 0, restarting = 0, updates = 0, sweeps = 0, long_lived = 0;
   size_t received = 0, stale = 0;
 };
 
@@ -103,6 +107,19 @@ class PeerTest : public ::testing::Test {
     t.deliver(their_open(0x0a000002, graceful_restart));
     t.deliver(wire::KeepaliveMessage{});
     return t;
+  }
+  // Another neighbour (`id`) with `local` settings, started, its first
+  // connection connected.
+  std::pair<std::unique_ptr<Peer>, mocks::FakeTransport*> connected(uint32_t id,
+                                                                    const LocalConfig& local) {
+    auto p = std::make_unique<Peer>(time_, transports_, id, identity(), local, events_, bfd_,
+                                    std::nullopt);
+    p->set_address(asio::ip::make_address("192.0.2.2"));
+    p->start();
+    time_.advance(1s);
+    auto* t = transports_.opened.back().get();
+    t->connected();
+    return {std::move(p), t};
   }
   // Started again: its next connection to Established.
   mocks::FakeTransport& reestablish() {

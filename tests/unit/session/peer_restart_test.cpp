@@ -121,12 +121,9 @@ TEST_F(HelperAlwaysTest, BfdDownAfterTheLossTakesTheStalePaths) {
 TEST_F(PeerTest, WeRestartedGracefullyAndSayItInOurOpen) {
   LocalConfig local = ours();
   local.gr_restarting = true;
-  Peer restarted(time_, transports_, 8, identity(), local, events_, bfd_, std::nullopt);
-  restarted.set_address(asio::ip::make_address("192.0.2.2"));
-  restarted.start();
-  time_.advance(1s);
-  auto& t = *transports_.opened.back();
-  t.connected();
+  auto [peer, transport] = connected(8, local);
+  Peer& restarted = *peer;
+  auto& t = *transport;
   const auto& open = std::get<wire::OpenMessage>(t.sent.front());
   ASSERT_TRUE(open.capabilities.graceful_restart);
   EXPECT_TRUE(open.capabilities.graceful_restart->restarting);
@@ -151,6 +148,35 @@ TEST_F(PeerTest, APlannedStopIsAPlainCeaseAndAnyOtherAHardReset) {
   ASSERT_TRUE(peer_.negotiated());
   peer_.stop(wire::cease::kAdminShutdown, "removed");
   EXPECT_EQ(again.notifications(), (std::vector<std::pair<int, int>>{{6, 9}}));  // Hard Reset
+}
+
+// Long-lived graceful restart (RFC 9494), both offering it: when the
+// restart time runs out the paths stay, long-lived, for the neighbour's
+// long-lived stale time, then go.
+TEST_F(PeerTest, LongLivedStalePathsOutliveTheRestartTimeByTheirOwn) {
+  LocalConfig local = ours();
+  local.llgr_stale_time = 3600;
+  auto [p, transport] = connected(9, local);
+  auto& t = *transport;
+  LocalConfig theirs;
+  theirs.asn = kTheirAs;
+  theirs.router_id = 0x0a000002;
+  theirs.gr_restart_time = 120;
+  theirs.llgr_stale_time = 600;  // the lower, theirs, is what they ask for
+  t.deliver(make_open(theirs));
+  t.deliver(wire::KeepaliveMessage{});
+  ASSERT_TRUE(p->negotiated());
+  events_.received = 5;
+  t.deliver(wire::NotificationMessage{wire::ErrorCode::Cease, wire::cease::kAdminShutdown, {}});
+  EXPECT_EQ(events_.stale, 5u);
+  time_.advance(120s);  // the restart time: both families go long-lived
+  EXPECT_EQ(events_.long_lived, 2);
+  EXPECT_EQ(events_.sweeps, 0);
+  time_.advance(599s);
+  EXPECT_EQ(events_.sweeps, 0);
+  time_.advance(1s);  // the long-lived stale time ran out
+  EXPECT_GE(events_.sweeps, 1);
+  EXPECT_EQ(events_.stale, 0u);
 }
 
 // Until its initial table is in (End-of-RIB, or a second without UPDATEs

@@ -59,6 +59,8 @@ TEST(Open, CapabilityGoldenVectors) {
   };
   Capabilities gr;
   gr.graceful_restart = GracefulRestart{false, false, 90, {{1, 1, true}, {2, 1, false}}};
+  Capabilities llgr;  // RFC 9494: IPv4 kept (F) for a day, IPv6 for 16777215 s
+  llgr.long_lived_gr = LongLivedGracefulRestart{{{1, 1, true, 86400}, {2, 1, false, 16777215}}};
   Capabilities ext_msg;
   ext_msg.extended_message = true;
   Capabilities fqdn;
@@ -67,6 +69,7 @@ TEST(Open, CapabilityGoldenVectors) {
   unknown.unknown = {{99, {0xab, 0xcd}}};
   const Row rows[] = {
       {"400a 005a 0001 01 80 0002 01 00", gr},
+      {"470e 0001 01 80 015180 0002 01 00 ffffff", llgr},
       {"0600", ext_msg},
       {"4912 05 6c65616631 0b 6463312e6578616d706c65", fqdn},
       {"6302abcd", unknown},
