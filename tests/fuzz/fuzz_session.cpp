@@ -5,8 +5,8 @@
 // the FIB delta, update groups and the advertisements sent on to a second,
 // drained neighbour and to an iBGP route-reflector client, encoded). Unless the first byte is 0, a
 // valid OPEN and KEEPALIVE go first, so most inputs explore an Established session; the first byte
-// also picks the peer's capabilities and whether its session ends gracefully (paths kept stale,
-// long-lived, then swept).
+// also picks the peer's capabilities, whether it is an iBGP or an eBGP neighbour, and whether its
+// session ends gracefully (paths kept stale, long-lived, then swept).
 //
 // Invariants: nothing crashes (ASan/UBSan); what we would send decodes
 // again, to the neighbour and to a monitoring station (BMP Route
@@ -43,9 +43,14 @@ session::LocalConfig local_config(uint32_t asn, uint32_t router_id) {
   return l;
 }
 
-// The peer's OPEN and KEEPALIVE; `mode` drops some of its capabilities.
+// The first byte's bits.
+constexpr uint8_t kGraceful = 32, kInternal = 64;
+
+// The peer's OPEN and KEEPALIVE; `mode` drops some of its capabilities and
+// may make it an iBGP neighbour.
 std::vector<uint8_t> prologue(uint8_t mode) {
-  wire::OpenMessage open = session::make_open(local_config(kPeerAs, 0x0a000001));
+  wire::OpenMessage open =
+      session::make_open(local_config(mode & kInternal ? kLocalAs : kPeerAs, 0x0a000001));
   if (mode & 2) open.capabilities.four_octet_as.reset();
   if (mode & 4) open.capabilities.extended_next_hop.clear();
   if (mode & 8) open.capabilities.extended_message = false;
@@ -118,11 +123,13 @@ rib::RibOptions rib_options() {
 
 class Harness {
  public:
-  explicit Harness(bool graceful) : graceful_(graceful), rib_(rib_options()) {
+  Harness(bool graceful, bool internal) : graceful_(graceful), rib_(rib_options()) {
     policy_.in = route_map_in();
     policy_.allowas_in = 1;
     policy_.remove_private_as = rib::RemovePrivateAs::All;
     s_.local = local_config(kLocalAs, 0x0a00000b);
+    s_.local.peer_as.kind =
+        internal ? session::PeerAsRule::Kind::Internal : session::PeerAsRule::Kind::External;
     // The neighbour routes are sent on to: eBGP, drained (the longest
     // variant: community and prepends).
     rib::Member other;
@@ -231,11 +238,13 @@ class Harness {
       if (std::holds_alternative<session::action::Established>(a)) {
         rib::PathSource source;
         source.peer_id = kPeerId;
+        source.ebgp = s_.negotiated.ebgp;
         source.peer_as = s_.negotiated.peer_as;
         source.peer_router_id = s_.negotiated.peer_router_id;
         source.ifindex = 3;
         rib::Member m;
         m.id = kPeerId;
+        m.ebgp = s_.negotiated.ebgp;
         m.peer_as = s_.negotiated.peer_as;
         m.negotiated = m.families = s_.negotiated.families;
         out_.ctx = s_.negotiated.encode_context();
@@ -285,7 +294,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (data[0] != 0) stream = prologue(data[0]);
   stream.insert(stream.end(), data + 1, data + size);
   {
-    Harness h((data[0] & 32) != 0);
+    Harness h((data[0] & kGraceful) != 0, (data[0] & kInternal) != 0);
     h.run(stream);
     h.finish();
   }

@@ -15,6 +15,8 @@ seed updates 01 update_8950 frr_update_8950 update_all_attrs update_ipv4 update_
 seed link_bandwidth 01 update_link_bandwidth keepalive
 seed refresh_then_withdraw 01 update_8950 route_refresh update_withdraw keepalive
 seed two_octet_as 03 update_all_attrs keepalive
+seed internal 41 update_8950 update_all_attrs update_originator_loop keepalive
+seed internal_graceful 61 update_all_attrs update_ipv6 keepalive
 seed reflected_back 01 update_originator_loop update_all_attrs keepalive
 seed notification 01 update_8950 notification_shutdown
 seed raw_open 00 open_fabric keepalive update_8950
