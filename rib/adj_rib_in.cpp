@@ -49,7 +49,12 @@ void AdjRibIn::mark_long_lived(wire::Family family, std::vector<RouteChange>& ch
   });
   std::map<const Path*, PathRef> long_lived;  // prefixes of one UPDATE share their path
   for (const auto& p : stale) {
-    PathRef& slot = *routes_.find(p);
+    PathRef* found = routes_.find(p);
+    if (!found) {  // not expected: a stale prefix always has its path
+      stale_.erase(p);
+      continue;
+    }
+    PathRef& slot = *found;
     const auto& communities = slot->attributes->communities;
     if (std::ranges::find(communities, wire::kNoLlgr) != communities.end()) {
       stale_.erase(p);
