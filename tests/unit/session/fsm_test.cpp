@@ -2,33 +2,15 @@
 // matters, with the state and actions that must follow. Time is a value.
 #include <gtest/gtest.h>
 
-#include <algorithm>
+#include "tests/unit/session/open_fixture.h"
 
-#include "bgpd/session/fsm.h"
-
-namespace closbgp::session {
+namespace closbgp::session::test {
 namespace {
 
 using namespace std::chrono_literals;
 using wire::ErrorCode;
 
 const Clock::time_point T0{};
-
-LocalConfig local() {
-  LocalConfig l;
-  l.asn = 65101;
-  l.router_id = 0x0a00000b;
-  l.hostname = "leaf1";
-  return l;
-}
-
-wire::OpenMessage peer_open(uint32_t asn = 65000, uint16_t hold = 90) {
-  LocalConfig p;
-  p.asn = asn;
-  p.router_id = 0x0a000001;
-  p.hold_time = hold;
-  return make_open(p);
-}
 
 // A session driven into `target` through the normal path.
 Session in_state(State target, LocalConfig l = local()) {
@@ -270,148 +252,5 @@ TEST(Fsm, AHardResetCarriesTheReasonInside) {
   EXPECT_EQ(n.data[0], wire::cease::kPeerDeconfigured);  // RFC 8538 sec. 3
 }
 
-TEST(Negotiation, GracefulRestartWhenBothOfferIt) {
-  LocalConfig l = local();
-  l.gr_restart_time = 120;
-  l.gr_restarting = true;
-  const auto open = make_open(l);
-  ASSERT_TRUE(open.capabilities.graceful_restart);
-  const auto& gr = *open.capabilities.graceful_restart;
-  EXPECT_TRUE(gr.restarting);    // R: we restarted
-  EXPECT_TRUE(gr.notification);  // N: RFC 8538
-  EXPECT_EQ(gr.restart_time, 120);
-  ASSERT_EQ(gr.families.size(), 2u);
-  EXPECT_TRUE(gr.families[0].forwarding_preserved);  // F: the kernel kept our routes
-
-  LocalConfig peer;
-  peer.asn = 65000;
-  peer.router_id = 0x0a000001;
-  peer.gr_restart_time = 90;
-  auto n = negotiate(l, make_open(peer));
-  ASSERT_TRUE(n);
-  EXPECT_TRUE(n->graceful_restart);
-  EXPECT_TRUE(n->gr_notification);
-  EXPECT_EQ(n->peer_restart_time, 90);
-  EXPECT_TRUE(n->we_restarted);
-  EXPECT_FALSE(n->peer_forwarding_kept.has(wire::Family::Ipv4Unicast));  // it did not restart
-
-  // Either side without it: none.
-  EXPECT_FALSE(negotiate(l, peer_open())->graceful_restart);
-  l.gr_restart_time = 0;
-  EXPECT_FALSE(make_open(l).capabilities.graceful_restart);
-  EXPECT_FALSE(negotiate(l, make_open(peer))->graceful_restart);
-}
-
-TEST(Negotiation, LongLivedGracefulRestartGoesWithGracefulRestart) {
-  LocalConfig l = local();
-  l.gr_restart_time = 120;
-  l.llgr_stale_time = 3600;
-  const auto open = make_open(l);
-  ASSERT_TRUE(open.capabilities.long_lived_gr);
-  ASSERT_EQ(open.capabilities.long_lived_gr->families.size(), 2u);
-  EXPECT_EQ(open.capabilities.long_lived_gr->families[1],
-            (wire::LongLivedGracefulRestart::Family{2, 1, false, 3600}));
-
-  LocalConfig peer;
-  peer.asn = 65000;
-  peer.router_id = 0x0a000001;
-  peer.gr_restart_time = 90;
-  peer.llgr_stale_time = 600;
-  peer.gr_restarting = true;
-  auto n = negotiate(l, make_open(peer));
-  ASSERT_TRUE(n);
-  EXPECT_EQ(n->peer_llgr, (std::vector<std::pair<wire::Family, uint32_t>>{
-                              {wire::Family::Ipv4Unicast, 600}, {wire::Family::Ipv6Unicast, 600}}));
-  EXPECT_TRUE(n->peer_llgr_forwarding_kept.has(wire::Family::Ipv6Unicast));
-  const auto names = capability_names(*n);
-  EXPECT_NE(std::ranges::find(names, "long-lived-graceful-restart"), names.end());
-  l.llgr_stale_time = 300;  // we help for at most our own time
-  EXPECT_EQ(negotiate(l, make_open(peer))->peer_llgr.front().second, 300u);
-  // Not offered by us: the peer's is not used; never without graceful restart.
-  l.llgr_stale_time = 0;
-  EXPECT_FALSE(make_open(l).capabilities.long_lived_gr);
-  EXPECT_TRUE(negotiate(l, make_open(peer))->peer_llgr.empty());
-  l.llgr_stale_time = 3600;
-  l.gr_restart_time = 0;
-  EXPECT_FALSE(make_open(l).capabilities.long_lived_gr);
-  EXPECT_TRUE(negotiate(l, make_open(peer))->peer_llgr.empty());
-}
-
-TEST(Negotiation, PeerAsRules) {
-  LocalConfig l = local();
-  EXPECT_TRUE(negotiate(l, peer_open(65000)));
-  auto same = negotiate(l, peer_open(65101));
-  ASSERT_FALSE(same);
-  EXPECT_EQ(same.error().subcode, wire::open_error::kBadPeerAs);
-  l.peer_as = {PeerAsRule::Kind::Internal, 0};
-  EXPECT_TRUE(negotiate(l, peer_open(65101)));
-  EXPECT_FALSE(negotiate(l, peer_open(65000)));
-  l.peer_as = {PeerAsRule::Kind::Number, 4200000000u};
-  EXPECT_TRUE(negotiate(l, peer_open(4200000000u)));
-  EXPECT_FALSE(negotiate(l, peer_open(65000)));
-}
-
-// RFC 7607: AS 0 in My AS or in the 4-octet AS capability is Bad Peer AS,
-// whatever remote-as allows.
-TEST(Negotiation, AsZeroIsABadPeerAs) {
-  LocalConfig l = local();
-  auto zero = peer_open(0);  // My AS 0 and a 4-octet AS capability of 0
-  auto r = negotiate(l, zero);
-  ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().subcode, wire::open_error::kBadPeerAs);
-  EXPECT_NE(r.error().reason.find("RFC 7607"), std::string::npos);
-  auto cap_only = peer_open(65000);
-  cap_only.capabilities.four_octet_as = 0;
-  EXPECT_FALSE(negotiate(l, cap_only));
-  auto my_as_only = peer_open(65000);
-  my_as_only.my_as = 0;
-  EXPECT_FALSE(negotiate(l, my_as_only));
-}
-
-TEST(Negotiation, FourOctetAsTravelsAsAsTrans) {
-  LocalConfig p = local();
-  p.asn = 4200000000u;
-  const auto open = make_open(p);
-  EXPECT_EQ(open.my_as, wire::kAsTrans);
-  EXPECT_EQ(open.capabilities.four_octet_as, 4200000000u);
-  auto n = negotiate(local(), open);
-  ASSERT_TRUE(n);
-  EXPECT_EQ(n->peer_as, 4200000000u);
-  EXPECT_TRUE(n->four_octet_as);
-}
-
-TEST(Negotiation, FamiliesAndExtendedNextHop) {
-  auto n = negotiate(local(), peer_open());
-  ASSERT_TRUE(n);
-  EXPECT_EQ(n->families, (wire::FamilySet{wire::Family::Ipv4Unicast, wire::Family::Ipv6Unicast}));
-  EXPECT_TRUE(n->ipv4_via_ipv6);
-  EXPECT_TRUE(n->ebgp);
-
-  wire::OpenMessage old = peer_open();
-  old.capabilities = {};  // a speaker without capabilities: IPv4 only, 2-octet AS
-  old.my_as = 65000;
-  n = negotiate(local(), old);
-  ASSERT_TRUE(n);
-  EXPECT_EQ(n->families, wire::FamilySet{wire::Family::Ipv4Unicast});
-  EXPECT_FALSE(n->four_octet_as);
-  EXPECT_FALSE(n->ipv4_via_ipv6);
-
-  wire::OpenMessage l2vpn = peer_open();
-  l2vpn.capabilities.multiprotocol = {{25, 70}};
-  auto none = negotiate(local(), l2vpn);
-  ASSERT_FALSE(none);
-  EXPECT_EQ(none.error().subcode, wire::open_error::kUnsupportedCapability);
-}
-
-TEST(Negotiation, IbgpPeerWithOurRouterIdIsRejected) {
-  LocalConfig l = local();
-  l.peer_as = {PeerAsRule::Kind::Internal, 0};
-  wire::OpenMessage o = peer_open(65101);
-  o.bgp_id = l.router_id;
-  auto n = negotiate(l, o);
-  ASSERT_FALSE(n);
-  EXPECT_EQ(n.error().subcode, wire::open_error::kBadBgpId);
-}
-
 }  // namespace
-}  // namespace closbgp::session
+}  // namespace closbgp::session::test
