@@ -95,7 +95,8 @@ def test_link_bandwidth_weighs_the_kernels_ecmp_both_ways(diamond):
     fabric.kill(leaf1, signal.SIGKILL)
     fabric.run_closbgpd(leaf1, LEAF1)
     log = fabric.tmp / "leaf1.log"
-    wait_for(lambda: "routes left as they were, 0 written, 0 removed" in log.read_text(), 60,
+    wait_for(lambda: "2 of the previous run's 2 routes left as they were, 0 written, 0 removed"
+             in log.read_text(), 60,
              "leaf1 to adopt its weighted routes")
     for prefix in PREFIXES:
         assert kernel_weights(fabric, leaf1, prefix) == {"swp1": 3, "swp2": 1}
