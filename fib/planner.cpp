@@ -31,7 +31,7 @@ std::vector<rib::NextHop> Planner::nexthops_of(uint32_t group) const {
   std::vector<rib::NextHop> out;
   for (const Member& m : group_by_id_.at(group)->first)
     for (const auto& [nh, c] : nexthops_)
-      if (c.id == m.id) out.push_back({nh.ifindex, nh.gateway, m.weight});
+      if (c.id == m.id) out.push_back(nh.weighted(m.weight));
   return out;
 }
 

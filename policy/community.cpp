@@ -27,6 +27,10 @@ constexpr std::array<std::pair<std::string_view, uint32_t>, 9> kWellKnown{{
 constexpr uint8_t kTwoOctetAs = 0x00, kIpv4 = 0x01, kFourOctetAs = 0x02;
 constexpr uint8_t kRouteTarget = 0x02, kSiteOfOrigin = 0x03;
 
+// Bandwidths in bits per second, largest unit first.
+constexpr std::array<std::pair<double, char>, 4> kBandwidthUnits{
+    {{1e12, 'T'}, {1e9, 'G'}, {1e6, 'M'}, {1e3, 'K'}}};
+
 std::optional<uint64_t> number(std::string_view s, uint64_t max) {
   uint64_t v = 0;
   auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
@@ -128,28 +132,13 @@ std::string ext_community_text(uint64_t c) {
 
 std::optional<float> parse_bandwidth(std::string_view text) {
   double unit = 1e6;  // a bare number: Mbps
-  if (!text.empty()) {
-    switch (text.back()) {
-      case 'K':
-        unit = 1e3;
+  if (!text.empty())
+    for (const auto& [size, letter] : kBandwidthUnits)
+      if (text.back() == letter) {
+        unit = size;
+        text.remove_suffix(1);
         break;
-      case 'M':
-        unit = 1e6;
-        break;
-      case 'G':
-        unit = 1e9;
-        break;
-      case 'T':
-        unit = 1e12;
-        break;
-      default:
-        unit = 0;
-    }
-    if (unit != 0)
-      text.remove_suffix(1);
-    else
-      unit = 1e6;
-  }
+      }
   double v = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
   if (text.empty() || ec != std::errc() || end != text.data() + text.size() || !(v > 0))
@@ -161,12 +150,10 @@ std::optional<float> parse_bandwidth(std::string_view text) {
 
 std::string bandwidth_text(float bytes_per_second) {
   const double bits = double(bytes_per_second) * 8;
-  constexpr std::array<std::pair<double, char>, 4> kUnits{
-      {{1e12, 'T'}, {1e9, 'G'}, {1e6, 'M'}, {1e3, 'K'}}};
   char text[32];
-  for (const auto& [size, unit] : kUnits)
+  for (const auto& [size, letter] : kBandwidthUnits)
     if (bits >= size) {
-      std::snprintf(text, sizeof text, "%.4g%c", bits / size, unit);
+      std::snprintf(text, sizeof text, "%.4g%c", bits / size, letter);
       return text;
     }
   std::snprintf(text, sizeof text, "%.4gK", bits / 1e3);

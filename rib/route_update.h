@@ -24,7 +24,8 @@ struct NextHop {
   wire::IpAddress gateway;
   uint16_t weight = 1;  // 1..kMaxWeight
   bool is_discard() const { return ifindex == 0; }
-  NextHop unweighted() const { return {ifindex, gateway, 1}; }
+  NextHop weighted(uint16_t w) const { return {ifindex, gateway, w}; }
+  NextHop unweighted() const { return weighted(1); }
   friend auto operator<=>(const NextHop&, const NextHop&) = default;
   friend bool operator==(const NextHop&, const NextHop&) = default;
 };

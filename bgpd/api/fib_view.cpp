@@ -33,8 +33,7 @@ std::map<wire::Prefix, std::vector<rib::NextHop>> kernel_sets(const fib::Install
     auto& set = out[prefix];
     const auto g = groups.find(id);
     for (const fib::Member& m : g != groups.end() ? g->second : fib::Members{id})
-      if (auto h = hops.find(m.id); h != hops.end())
-        set.push_back({h->second.ifindex, h->second.gateway, m.weight});
+      if (auto h = hops.find(m.id); h != hops.end()) set.push_back(h->second.weighted(m.weight));
   }
   for (const auto& [prefix, set] : k.multipath_routes) out[prefix] = set;
   return out;

@@ -3,11 +3,12 @@
 #include <bit>
 #include <cmath>
 
+#include "bgpd/wire/attributes.h"
+
 namespace closbgp::wire {
 namespace {
 
 constexpr uint8_t kTwoOctetAs = 0x00, kNonTransitive = 0x40, kSubtype = 0x04;
-constexpr uint32_t kAsTrans = 23456;  // RFC 6793
 
 }  // namespace
 

@@ -53,7 +53,7 @@ class FakeKernel final : public fib::KernelPort {
       std::vector<rib::NextHop> set;
       if (const auto* id = std::get_if<uint32_t>(&via)) {
         for (const fib::Member& m : groups_.contains(*id) ? groups_.at(*id) : fib::Members{*id})
-          set.push_back({nexthops_.at(m.id).ifindex, nexthops_.at(m.id).gateway, m.weight});
+          set.push_back(nexthops_.at(m.id).weighted(m.weight));
       } else {
         set = std::get<std::vector<rib::NextHop>>(via);
       }
