@@ -85,6 +85,23 @@ void Planner::release_group(uint32_t id) {
   if (auto g = group_by_id_.find(id); g != group_by_id_.end()) --g->second->second.refs;
 }
 
+namespace {
+
+// The kernel deletes a group whose members' links all went down, and the
+// routes on it, without a word; the RIB then moves those routes to another
+// set. So a group is rewritten in place only while it surely exists: one
+// of its members needs no link (a discard) or is on a link of the new set,
+// which is up.
+bool still_in_kernel(const std::vector<rib::NextHop>& group, const std::vector<rib::NextHop>& to) {
+  return std::ranges::any_of(group, [&](const rib::NextHop& old) {
+    return old.is_discard() || std::ranges::any_of(to, [&](const rib::NextHop& now) {
+             return now.ifindex == old.ifindex;
+           });
+  });
+}
+
+}  // namespace
+
 void Planner::rewrite_groups_in_place(const Batch& batch, std::vector<Op>& ops,
                                       containers::PrefixSet& settled) {
   // Each of the batch's sets sorted once, not once per prefix that has it.
@@ -114,7 +131,7 @@ void Planner::rewrite_groups_in_place(const Batch& batch, std::vector<Op>& ops,
     auto old = by_id->second;
     if (!m.same || m.moving != old->second.refs) continue;
     const auto members = acquire_nexthops(*m.to, ops);
-    if (members == old->first) continue;
+    if (members == old->first || !still_in_kernel(nexthops_of(gid), *m.to)) continue;
     const Counted counted = old->second;
     const Members old_members = old->first;
     groups_.erase(old);

@@ -4,7 +4,8 @@
 // next hops are), created before the routes that use
 // them and deleted after the last one goes. When every prefix of a group
 // moves to the same new set (a link lost under an ECMP set), the group is
-// rewritten in place: one message however many prefixes use it. Pure, so
+// rewritten in place: one message however many prefixes use it, unless the
+// kernel may have deleted it (all its links gone). Pure, so
 // the FIB's logic is tested without a kernel.
 #pragma once
 
@@ -119,7 +120,7 @@ class Planner {
   };
   Members acquire_nexthops(const std::vector<rib::NextHop>& set, std::vector<Op>& ops);
   uint32_t acquire_group(const std::vector<rib::NextHop>& set, std::vector<Op>& ops);
-  // Groups all of whose prefixes move to one new set not yet a group:
+  // Groups all of whose prefixes move to one new set, on a link they share:
   // rewritten in place; their prefixes need no route change.
   void rewrite_groups_in_place(const Batch& batch, std::vector<Op>& ops,
                                containers::PrefixSet& settled);
