@@ -154,8 +154,9 @@ void Rib::set_policy(SourceId id, const PeerPolicy& policy, AdvertisementSink& s
     reimport(id);
   }
   if (auto m = members_.find(id); m != members_.end()) {
-    m->second->policy = policy;
-    regroup(*m->second, sink);
+    MemberState changed = *m->second;
+    changed.policy = policy;
+    regroup(*m->second, std::move(changed), sink);
   }
 }
 
@@ -178,13 +179,14 @@ void Rib::refresh(SourceId member, AdvertisementSink& sink) {
 void Rib::set_member_drain(SourceId member, DrainState drain, AdvertisementSink& sink) {
   auto m = members_.find(member);
   if (m == members_.end()) return;
-  m->second->info.drain = drain;
-  regroup(*m->second, sink);
+  MemberState changed = *m->second;
+  changed.info.drain = drain;
+  regroup(*m->second, std::move(changed), sink);
 }
 
 void Rib::set_node_drain(DrainState drain, AdvertisementSink& sink) {
   node_drain_ = drain;
-  for (auto& [id, m] : members_) regroup(*m, sink);
+  for (auto& [id, m] : members_) regroup(*m, *m, sink);
 }
 
 void Rib::join(MemberState& m, AdvertisementSink& sink) {
@@ -209,11 +211,15 @@ void Rib::leave(SourceId member) {
   group_of_.erase(it);
 }
 
-void Rib::regroup(MemberState& m, AdvertisementSink& sink) {
+void Rib::regroup(MemberState& m, MemberState changed, AdvertisementSink& sink) {
   auto it = group_of_.find(m.info.id);
-  if (it == group_of_.end() || it->second->key() == group_key(m, node_drain_)) return;
+  if (it == group_of_.end() || it->second->key() == group_key(changed, node_drain_)) {
+    m = std::move(changed);
+    return;
+  }
   std::vector<wire::Prefix> had = it->second->member_prefixes(m);
   leave(m.info.id);
+  m = std::move(changed);
   join(m, sink);  // the new group's table (End-of-RIB only if not sent yet)
   // What the old group sent and the new one does not: withdrawn.
   std::vector<wire::Prefix> has = group_of_.at(m.info.id)->member_prefixes(m);

@@ -173,8 +173,10 @@ class Rib {
   }
   void join(MemberState& m, AdvertisementSink& sink);
   void leave(SourceId member);
-  // To the group of its current key, withdrawing what the new one does not send.
-  void regroup(MemberState& m, AdvertisementSink& sink);
+  // `m` becomes `changed` and goes to the group of its new key, withdrawing
+  // what the new group does not send. What it had been sent is read before
+  // the change: its policy decides what of its group's routes it is sent.
+  void regroup(MemberState& m, MemberState changed, AdvertisementSink& sink);
   void export_to_groups(const Table& table, std::span<const wire::Prefix> prefixes,
                         AdvertisementSink& sink);
   // One table's share of flush().

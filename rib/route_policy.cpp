@@ -78,7 +78,9 @@ std::optional<wire::PathAttributes> export_attributes(const Path& best, const wi
   return a;
 }
 
-bool exportable_to(const Path& best, uint32_t peer_id, bool ebgp, uint32_t peer_as) {
+bool exportable_to(const Path& best, uint32_t peer_id, bool ebgp, bool sender_loop_check,
+                   uint32_t peer_as) {
+  if (ebgp && !sender_loop_check) return true;
   if (best.source.peer_id == peer_id) return false;
   const auto& path = best.attributes->as_path;
   return !(ebgp && path && path_contains(*path, peer_as));

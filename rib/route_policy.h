@@ -27,6 +27,9 @@ struct PeerPolicy {
   // A route-reflector client (RFC 4456): sent what other iBGP neighbours
   // sent us, and what it sends goes to them.
   bool route_reflector_client = false;
+  // Sender-side loop detection (exportable_to): off for an eBGP peer that
+  // accepts paths with its AS (allowas-in: backup paths through a leaf).
+  bool sender_loop_check = true;
   friend bool operator==(const PeerPolicy&, const PeerPolicy&) = default;
 };
 
@@ -66,8 +69,12 @@ std::optional<wire::PathAttributes> export_attributes(const rib::Path& best,
 void apply_drain(wire::PathAttributes& a, const ExportRules& to);
 
 // What differs per peer: a path never goes back to its source, nor to an
-// eBGP peer whose AS is in it (the peer would drop it as a loop).
-bool exportable_to(const rib::Path& best, uint32_t peer_id, bool ebgp, uint32_t peer_as);
+// eBGP peer whose AS is in it (the peer would drop it as a loop). Without
+// sender-side loop detection an eBGP peer decides for itself (allowas-in):
+// it is sent every path, its own included, which a leaf sends a spine as
+// a backup since its ECMP set also has the other spines.
+bool exportable_to(const rib::Path& best, uint32_t peer_id, bool ebgp, bool sender_loop_check,
+                   uint32_t peer_as);
 
 // Private AS numbers (RFC 6996): 64512-65534 and 4200000000-4294967294.
 bool is_private_as(uint32_t asn);

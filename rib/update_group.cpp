@@ -15,7 +15,8 @@ wire::Prefix default_route(wire::Family f) {
 }
 
 bool exportable(const Path& path, const MemberState& m) {
-  return exportable_to(path, m.info.id, m.info.ebgp, m.info.peer_as) &&
+  return exportable_to(path, m.info.id, m.info.ebgp, m.policy.sender_loop_check,
+                       m.info.peer_as) &&
          (m.info.llgr || !path.rank.llgr_stale);  // RFC 9494 sec. 4.5
 }
 
@@ -106,6 +107,7 @@ GroupKey group_key(const MemberState& m, DrainState node_drain) {
   k.encoding = m.info.encoding;
   k.drain = effective_drain(node_drain, m.info.drain);
   k.rr_clients = policy.route_reflector_client;
+  k.sender_loop_check = policy.sender_loop_check;
   if ((policy.out && policy.out->matches_neighbor()) || m.info.alone) k.only_member = m.info.id;
   return k;
 }

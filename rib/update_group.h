@@ -29,6 +29,9 @@ struct GroupKey {
   uint8_t encoding = 0;                 // Member::encoding
   DrainState drain = DrainState::Live;  // the members' effective drain state
   bool rr_clients = false;              // route-reflector clients (RFC 4456)
+  // Applied per member, but a group shares it so that changing it on a
+  // reload moves the member, which sends and withdraws the difference.
+  bool sender_loop_check = true;
   // The member's id when it may share with nobody (Member::alone, or a
   // route-map-out that matches on the neighbour).
   SourceId only_member = 0;

@@ -227,6 +227,10 @@ bool Converter::neighbor(const Statement& s) {
     set["ttl-security"] = true;
     return true;
   }
+  if (w == "sender-as-path-loop-detection" && s.words.size() == 3) {
+    set["sender-as-path-loop-detection"] = true;
+    return true;
+  }
   // Negotiated by closbgpd on its own (RFC 8950 on interface neighbours).
   if (w == "capability" && s.at(3) == "extended-nexthop") return true;
   return false;

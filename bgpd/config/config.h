@@ -80,6 +80,8 @@ struct Neighbor {
   // iBGP only: we reflect its routes to our other iBGP neighbours and
   // theirs to it (RFC 4456).
   bool route_reflector_client = false;
+  // Sender-side loop detection (PeerPolicy::sender_loop_check).
+  bool sender_loop_check = true;
   enum class RemovePrivateAs { Off, IfOnlyPrivate, All } remove_private_as = RemovePrivateAs::Off;
   MaxPrefix max_prefix;
   PathAttributeFilter path_attribute;

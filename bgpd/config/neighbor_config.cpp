@@ -133,13 +133,23 @@ std::string parse_password(const YAML::Node& n, const std::string& path) {
 // The keys that name a neighbour, and those that set how it runs (which a
 // peer template may set too).
 const std::set<std::string> kIdentityKeys = {"interface", "address", "listen-range"};
-const std::set<std::string> kSettingKeys = {
-    "remote-as",         "ttl-security",      "bfd",
-    "route-map-in",      "route-map-out",     "allowas-in",
-    "remove-private-as", "default-originate", "route-reflector-client",
-    "max-prefix",        "path-attribute",    "password",
-    "password-file",     "description",       "timers",
-    "expire-after"};
+const std::set<std::string> kSettingKeys = {"remote-as",
+                                            "ttl-security",
+                                            "bfd",
+                                            "route-map-in",
+                                            "route-map-out",
+                                            "allowas-in",
+                                            "remove-private-as",
+                                            "default-originate",
+                                            "route-reflector-client",
+                                            "max-prefix",
+                                            "path-attribute",
+                                            "password",
+                                            "password-file",
+                                            "description",
+                                            "timers",
+                                            "expire-after",
+                                            "sender-as-path-loop-detection"};
 
 }  // namespace
 
@@ -287,6 +297,9 @@ Neighbor parse_neighbor(const YAML::Node& n, size_t index, const Bfd& global_bfd
   if (s.has("route-reflector-client"))
     nb.route_reflector_client =
         boolean(s.get("route-reflector-client"), s.key_path("route-reflector-client"));
+  if (s.has("sender-as-path-loop-detection"))
+    nb.sender_loop_check = boolean(s.get("sender-as-path-loop-detection"),
+                                   s.key_path("sender-as-path-loop-detection"));
   if (s.has("remove-private-as"))
     nb.remove_private_as =
         parse_remove_private_as(s.get("remove-private-as"), s.key_path("remove-private-as"));

@@ -67,7 +67,7 @@ PeerPolicy peer_policy(const config::Config& cfg, const config::Neighbor& n) {
                                                    : rib::RemovePrivateAs::Off;
   return {{cfg.policies.route_map(n.route_map_in), cfg.policies.route_map(n.route_map_out),
            remove_private_as, cfg.ebgp_requires_policy, n.allowas_in, n.default_originate,
-           n.route_reflector_client},
+           n.route_reflector_client, n.sender_loop_check},
           n.max_prefix,
           n.path_attribute};
 }

@@ -159,6 +159,18 @@ TEST(ConvertFrr, ARouteReflectorKeepsItsClusterAndClients) {
   EXPECT_TRUE(c.untranslated.empty());
 }
 
+TEST(ConvertFrr, SenderSideLoopDetectionIsOurDefault) {
+  const FrrConversion c = convert_frr(
+      "frr defaults datacenter\nrouter bgp 65101\n bgp router-id 10.0.0.11\n"
+      " neighbor swp1 interface remote-as external\n"
+      " neighbor swp1 sender-as-path-loop-detection\n",
+      "leaf.conf");
+  const config::Config cfg = loaded(c);
+  ASSERT_EQ(cfg.neighbors.size(), 1u);
+  EXPECT_TRUE(cfg.neighbors[0].sender_loop_check);
+  EXPECT_TRUE(c.untranslated.empty());
+}
+
 TEST(ConvertFrr, HandWrittenFilesWithoutIndentationAndVrfsSkipped) {
   const FrrConversion c = convert_frr(
       "frr defaults datacenter\nrouter bgp 65001\nbgp router-id 10.0.0.1\n!\n"

@@ -44,7 +44,7 @@ neighbors:
     allowas-in: true
     remove-private-as: all
   - {interface: swp2, remote-as: external, allowas-in: 2, remove-private-as: true,
-     default-originate: true}
+     default-originate: true, sender-as-path-loop-detection: false}
 networks:
   - 10.0.0.11/32
   - {prefix: 10.1.1.0/24, route-map: FROM-SPINE}
@@ -77,6 +77,8 @@ ebgp-requires-policy: true
   EXPECT_EQ(c->neighbors[1].allowas_in, 2);
   EXPECT_FALSE(c->neighbors[0].default_originate);
   EXPECT_TRUE(c->neighbors[1].default_originate);
+  EXPECT_TRUE(c->neighbors[0].sender_loop_check);  // on unless turned off
+  EXPECT_FALSE(c->neighbors[1].sender_loop_check);
   EXPECT_EQ(c->neighbors[1].remove_private_as, Neighbor::RemovePrivateAs::IfOnlyPrivate);
   EXPECT_EQ(c->networks[1].route_map, "FROM-SPINE");
   EXPECT_EQ(c->aggregates[0],

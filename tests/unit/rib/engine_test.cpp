@@ -35,6 +35,27 @@ TEST_F(Engine, AnEbgpNeighbourIsNotSentPathsWithItsAs) {
   EXPECT_TRUE(out_.take(kB.id).announced.empty());
 }
 
+TEST_F(Engine, WithoutSenderSideLoopDetectionTheNeighbourDecides) {
+  // B accepts such paths (allowas-in): a leaf's backup path for a spine.
+  PeerPolicy sends_loops;
+  sends_loops.sender_loop_check = false;
+  up(kA);
+  up(kB, sends_loops);
+  rib_.apply(kA.id, kA.announce({kP1}, {65002}));
+  flush();
+  EXPECT_EQ(as_path(out_.take(kB.id).announced.at("10.1.0.0/24")),
+            (std::vector<uint32_t>{kLocalAs, 65001, 65002}));
+  // Turned back on by a reload: withdrawn, as if never sent.
+  rib_.set_policy(kB.id, PeerPolicy{}, out_);
+  EXPECT_EQ(out_.take(kB.id).withdrawn.size(), 1u);
+  EXPECT_EQ(rib_.prefixes_sent(kB.id), 0u);
+  // Turned off for A: A is sent its own path back (it decides).
+  EXPECT_TRUE(out_.take(kA.id).announced.empty());
+  rib_.set_policy(kA.id, sends_loops, out_);
+  EXPECT_EQ(as_path(out_.take(kA.id).announced.at("10.1.0.0/24")),
+            (std::vector<uint32_t>{kLocalAs, 65001, 65002}));
+}
+
 TEST_F(Engine, MultipathInstallsEverySourceAndAWithdrawalShrinksTheSet) {
   up(kA);
   up(kB);

@@ -45,10 +45,14 @@ TEST(ExportPolicy, LocalRoutesGetOurAsOnly) {
 
 TEST(ExportPolicy, NothingBackToItsSourceOrToAnAsAlreadyInThePath) {
   const auto e = path_from(1, true, {65000, 65102});
-  EXPECT_FALSE(exportable_to(*e, 1, true, 65000));  // the source
-  EXPECT_FALSE(exportable_to(*e, 2, true, 65102));  // its AS is in the path
-  EXPECT_TRUE(exportable_to(*e, 2, false, 65102));  // iBGP: its AS is ours, no loop
-  EXPECT_TRUE(exportable_to(*e, 2, true, 65003));
+  EXPECT_FALSE(exportable_to(*e, 1, true, true, 65000));   // the source
+  EXPECT_FALSE(exportable_to(*e, 2, true, true, 65102));   // its AS is in the path
+  EXPECT_TRUE(exportable_to(*e, 2, false, true, 65102));   // iBGP: its AS is ours, no loop
+  EXPECT_FALSE(exportable_to(*e, 1, false, true, 65000));  // iBGP: never back to its source
+  EXPECT_TRUE(exportable_to(*e, 2, true, true, 65003));
+  // Without sender-side loop detection the eBGP peer decides, even its own.
+  EXPECT_TRUE(exportable_to(*e, 2, true, false, 65102));
+  EXPECT_TRUE(exportable_to(*e, 1, true, false, 65000));
 }
 
 TEST(ExportPolicy, IbgpKeepsThePathAndNeverRelaysIbgp) {
