@@ -65,11 +65,8 @@ void write_attributes(json::JsonWriter& j, const PathAttributes& a) {
   }
   if (!a.ext_communities.empty()) {
     j.key("extended_communities").begin_array();
-    for (uint64_t c : a.ext_communities) {
-      const uint8_t b[8] = {uint8_t(c >> 56), uint8_t(c >> 48), uint8_t(c >> 40), uint8_t(c >> 32),
-                            uint8_t(c >> 24), uint8_t(c >> 16), uint8_t(c >> 8),  uint8_t(c)};
-      j.value(to_hex(b));
-    }
+    // As show bgp routes and route-maps write them (rt:, soo:, lb:), else hex.
+    for (uint64_t c : a.ext_communities) j.value(policy::ext_community_text(c));
     j.end_array();
   }
   if (!a.large_communities.empty()) {

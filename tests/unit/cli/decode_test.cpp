@@ -45,6 +45,20 @@ TEST(Decode, UpdateAsJson) {
       "\"nlri\":[\"10.1.2.0/24\"]},\"nlri\":[]}\n");
 }
 
+TEST(Decode, ExtendedCommunitiesByName) {
+  // A route target, a link bandwidth of 300 Mbps, and one without a name
+  // (VXLAN encapsulation): as show bgp routes writes them.
+  const std::string out = run(std::string(kMarker) +
+                              "005b 02 0000 0044"
+                              "800e19 0001 01 10 fe800000000000000000000000000001 00 18 0a0102"
+                              "40010100 400206020100 00fde9"
+                              "c01018 0002fde800000064 0004fde84c0f0d18 030c000000000008");
+  EXPECT_NE(out.find("\"extended_communities\":[\"rt:65000:100\",\"lb:65000:300M\","
+                     "\"0x030c000000000008\"]"),
+            std::string::npos)
+      << out;
+}
+
 TEST(Decode, LongLivedGracefulRestartCapability) {
   // Capabilities: LLGR (71) for IPv4 unicast, F bit, 3600 s.
   const std::string out =
