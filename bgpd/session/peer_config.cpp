@@ -24,6 +24,7 @@ config::Neighbor without_policy(config::Neighbor n) {
   n.route_map_out.clear();
   n.remove_private_as = {};
   n.default_originate = false;
+  n.sender_loop_check = true;  // the engine sends or withdraws the difference
   n.max_prefix = {};
   n.path_attribute = {};
   n.line = 0;

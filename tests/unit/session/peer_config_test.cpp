@@ -37,6 +37,15 @@ TEST(PeerConfig, ADescriptionRestartsNothing) {
   EXPECT_TRUE(needs_restart(a.neighbors.at(0), c.neighbors.at(0)));
 }
 
+TEST(PeerConfig, SenderSideLoopDetectionRestartsNothingAndReachesTheEngine) {
+  const auto a = with_neighbor("{interface: swp1, remote-as: external}");
+  const auto b =
+      with_neighbor("{interface: swp1, remote-as: external, sender-as-path-loop-detection: false}");
+  EXPECT_FALSE(needs_restart(a.neighbors.at(0), b.neighbors.at(0)));
+  EXPECT_TRUE(peer_policy(a, a.neighbors.at(0)).routing.sender_loop_check);
+  EXPECT_FALSE(peer_policy(b, b.neighbors.at(0)).routing.sender_loop_check);
+}
+
 TEST(PeerConfig, BecomingAReflectorClientRestartsTheSessionAndReachesTheEngine) {
   const auto a = with_neighbor("{address: 10.0.0.2, remote-as: internal}");
   const auto b =
