@@ -227,6 +227,14 @@ bool Converter::neighbor(const Statement& s) {
     set["ttl-security"] = true;
     return true;
   }
+  if (w == "update-source" && s.words.size() == 4) {
+    set["update-source"] = s.at(3);
+    return true;
+  }
+  if (w == "ebgp-multihop" && (s.words.size() == 3 || (s.words.size() == 4 && number(s.at(3))))) {
+    set["ebgp-multihop"] = count(s.words.size() == 3 ? 255 : *number(s.at(3)));
+    return true;
+  }
   if (w == "sender-as-path-loop-detection" && s.words.size() == 3) {
     set["sender-as-path-loop-detection"] = true;
     return true;

@@ -247,6 +247,9 @@ Config parse_root(const YAML::Node& root, Files files, const std::string& source
         fail(list[i], "neighbors[" + std::to_string(i) + "].route-reflector-client",
              "only an iBGP neighbour (remote-as internal or " + std::to_string(c.asn) +
                  ") can be a route-reflector client");
+      if (nb.ebgp_multihop && internal)
+        fail(list[i], "neighbors[" + std::to_string(i) + "].ebgp-multihop",
+             "applies to eBGP neighbours only (iBGP sessions are sent with TTL 255)");
       if (!nb.sender_loop_check && internal)
         fail(list[i], "neighbors[" + std::to_string(i) + "].sender-as-path-loop-detection",
              "applies to eBGP neighbours only (an iBGP neighbour has our AS)");

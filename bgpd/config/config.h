@@ -70,9 +70,13 @@ struct Neighbor {
   // (seconds) is removed; 0: kept until a reload or restart.
   uint32_t expire_after = 300;
   RemoteAs remote_as;
-  std::string description;                  // the operator's words: "spine1 Eth1/1"
-  std::optional<Timers> timers;             // its own; unset: the top level's
-  bool ttl_security = false;                // RFC 5082: accept only packets with TTL 255
+  std::string description;       // the operator's words: "spine1 Eth1/1"
+  std::optional<Timers> timers;  // its own; unset: the top level's
+  bool ttl_security = false;     // RFC 5082: accept only packets with TTL 255
+  // Numbered neighbours: an address, or an interface (a loopback) whose
+  // address connections start from; empty: the kernel's choice.
+  std::string update_source;
+  uint8_t ebgp_multihop = 0;                // eBGP: the TTL we send (0: 255, RFC 5082's)
   std::optional<Bfd> bfd;                   // set: BFD on with these timers
   std::string route_map_in, route_map_out;  // names in Config::policies; empty: none
   uint8_t allowas_in = 0;          // accept paths with our AS this many times (ASNs reused per pod)

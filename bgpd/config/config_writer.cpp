@@ -67,6 +67,8 @@ YAML::Node neighbor(const Neighbor& nb) {
   if (!nb.description.empty()) n["description"] = nb.description;
   if (nb.timers) n["timers"] = timers(*nb.timers);
   n["ttl-security"] = nb.ttl_security;
+  if (!nb.update_source.empty()) n["update-source"] = nb.update_source;
+  if (nb.ebgp_multihop) n["ebgp-multihop"] = number(nb.ebgp_multihop);
   n["bfd"] = nb.bfd ? bfd(*nb.bfd) : YAML::Node(false);
   if (!nb.route_map_in.empty()) n["route-map-in"] = nb.route_map_in;
   if (!nb.route_map_out.empty()) n["route-map-out"] = nb.route_map_out;

@@ -135,6 +135,8 @@ std::string parse_password(const YAML::Node& n, const std::string& path) {
 const std::set<std::string> kIdentityKeys = {"interface", "address", "listen-range"};
 const std::set<std::string> kSettingKeys = {"remote-as",
                                             "ttl-security",
+                                            "update-source",
+                                            "ebgp-multihop",
                                             "bfd",
                                             "route-map-in",
                                             "route-map-out",
@@ -275,6 +277,31 @@ Neighbor parse_neighbor(const YAML::Node& n, size_t index, const Bfd& global_bfd
   nb.remote_as = parse_remote_as(s.get("remote-as"), s.key_path("remote-as"));
   if (s.has("ttl-security"))
     nb.ttl_security = boolean(s.get("ttl-security"), s.key_path("ttl-security"));
+  if (s.has("update-source")) {
+    const auto node = s.get("update-source");
+    nb.update_source = scalar(node, s.key_path("update-source"));
+    if (!nb.address)
+      fail(node, s.key_path("update-source"),
+           "only a neighbour by address has one (an interface neighbour starts from its link)");
+    if (const auto a = wire::IpAddress::parse(nb.update_source)) {
+      if (a->is_v6() != nb.address->is_v6())
+        fail(node, s.key_path("update-source"),
+             "'" + nb.update_source + "' is not of the neighbour's address family");
+    } else if (!valid_ifname(nb.update_source)) {
+      fail(node, s.key_path("update-source"),
+           "'" + nb.update_source + "' is neither an IP address nor an interface name");
+    }
+  }
+  if (s.has("ebgp-multihop")) {
+    const auto node = s.get("ebgp-multihop");
+    // `true` is FRR's bare `ebgp-multihop`: 255.
+    nb.ebgp_multihop = node.IsScalar() && node.Scalar() == "true"
+                           ? uint8_t(255)
+                           : uint8_t(number(node, s.key_path("ebgp-multihop"), 1, 255));
+    if (nb.ttl_security)
+      fail(node, s.key_path("ebgp-multihop"),
+           "cannot go with ttl-security, which needs TTL 255 from a neighbour one hop away");
+  }
   // BFD is on by default on fabric links (interface neighbours).
   if (!nb.interface.empty()) nb.bfd = global_bfd;
   if (s.has("bfd")) nb.bfd = parse_neighbor_bfd(s.get("bfd"), s.key_path("bfd"), global_bfd);

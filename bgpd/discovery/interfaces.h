@@ -16,9 +16,12 @@ struct InterfaceInfo {
 };
 
 std::vector<InterfaceInfo> list_interfaces();
-// The interface that holds `address` (an address of this host), 0 if none:
-// the link a numbered neighbour's session runs over.
-uint32_t interface_with_address(const std::array<uint8_t, 16>& address, bool v4);
+// The interface that holds `local` (an address of this host) in a subnet
+// that also holds `peer`: the link a numbered neighbour's session runs
+// over. 0 if none: the neighbour is further away (a session between
+// loopbacks), or `local` is not ours.
+uint32_t link_to(const std::array<uint8_t, 16>& local, const std::array<uint8_t, 16>& peer,
+                 bool v4);
 // The prefixes of the addresses on interfaces that are up ("10.1.1.0/24"),
 // with the interface name: what "redistribute connected" originates.
 struct ConnectedPrefix {

@@ -19,20 +19,20 @@ constexpr size_t kMessagesPerTurn = 64;
 constexpr size_t kWriteChunk = 64 * 1024;
 }  // namespace
 
-Connection::Connection(asio::ip::tcp::socket socket, Handlers handlers, SocketSecurity security)
+Connection::Connection(asio::ip::tcp::socket socket, Handlers handlers, SocketSettings settings)
     : socket_(std::move(socket)),
       handlers_(std::move(handlers)),
       inbuf_(kInitialBuffer),
-      security_(std::move(security)),
+      settings_(std::move(settings)),
       flush_timer_(socket_.get_executor()) {
   // An accepted socket: before the first byte (our OPEN) leaves.
   if (socket_.is_open())
     apply_bgp_socket_options(socket_.native_handle(), local_endpoint().address().is_v6(),
-                             security_.ttl_security);
+                             settings_);
 }
 
-Connection::Connection(asio::io_context& io, Handlers handlers, SocketSecurity security)
-    : Connection(asio::ip::tcp::socket(io), std::move(handlers), std::move(security)) {}
+Connection::Connection(asio::io_context& io, Handlers handlers, SocketSettings settings)
+    : Connection(asio::ip::tcp::socket(io), std::move(handlers), std::move(settings)) {}
 
 Connection::~Connection() {
   close_now();
@@ -43,10 +43,16 @@ void Connection::connect(const asio::ip::tcp::endpoint& to) {
   socket_.open(to.protocol(), ec);
   if (ec) return fail("cannot open socket: " + ec.message());
   // Before connect, so that the SYN already carries TTL 255 and CS6.
-  apply_bgp_socket_options(socket_.native_handle(), to.address().is_v6(), security_.ttl_security);
-  if (!security_.password.empty()) {
+  apply_bgp_socket_options(socket_.native_handle(), to.address().is_v6(), settings_);
+  if (!settings_.update_source.empty()) {
+    const auto source = source_address(settings_.update_source, to.address().is_v6());
+    if (!source) return fail(source.error());
+    socket_.bind({asio::ip::make_address(source->to_string()), 0}, ec);
+    if (ec) return fail("update-source " + source->to_string() + ": " + ec.message());
+  }
+  if (!settings_.password.empty()) {
     const std::string err = set_tcp_md5(socket_.native_handle(), to.address().is_v6(),
-                                        to_wire(to.address()), -1, security_.password);
+                                        to_wire(to.address()), -1, settings_.password);
     if (!err.empty()) return fail(err);
   }
   socket_.async_connect(to, [self = shared_from_this()](const boost::system::error_code& e) {

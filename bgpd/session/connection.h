@@ -18,10 +18,11 @@ namespace closbgp::session {
 
 class Connection final : public Transport, public std::enable_shared_from_this<Connection> {
  public:
-  // `security`: TTL security (RFC 5082) and the TCP MD5 password, which an
-  // accepted socket has from the listener and connect() sets.
-  Connection(asio::ip::tcp::socket socket, Handlers handlers, SocketSecurity security = {});
-  Connection(asio::io_context& io, Handlers handlers, SocketSecurity security = {});
+  // `settings`: TTL, TTL security (RFC 5082) and the TCP MD5 password, which
+  // an accepted socket has from the listener and connect() sets; connect()
+  // starts from the update-source.
+  Connection(asio::ip::tcp::socket socket, Handlers handlers, SocketSettings settings = {});
+  Connection(asio::io_context& io, Handlers handlers, SocketSettings settings = {});
   ~Connection() override;
 
   void set_handlers(Handlers handlers) override { handlers_ = std::move(handlers); }
@@ -59,7 +60,7 @@ class Connection final : public Transport, public std::enable_shared_from_this<C
   bool writing_ = false;
   bool closing_ = false;
   bool dead_ = false;  // no callbacks after close or failure
-  SocketSecurity security_;
+  SocketSettings settings_;
   bool paused_ = false;
   bool read_pending_ = false;  // an async read is under way
   uint64_t received_ = 0, sent_ = 0;
@@ -74,8 +75,8 @@ namespace closbgp::session {
 class AsioTransports final : public Transports {
  public:
   explicit AsioTransports(asio::io_context& io) : io_(io) {}
-  std::shared_ptr<Transport> outbound(const SocketSecurity& security) override {
-    return std::make_shared<Connection>(io_, Transport::Handlers{}, security);
+  std::shared_ptr<Transport> outbound(const SocketSettings& settings) override {
+    return std::make_shared<Connection>(io_, Transport::Handlers{}, settings);
   }
 
  private:

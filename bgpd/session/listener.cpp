@@ -13,7 +13,7 @@ std::expected<void, std::string> Listener::open() {
   if (!ec) acceptor_.set_option(asio::ip::v6_only(false), ec);  // IPv4 arrives v4-mapped
   if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
   // The SYN-ACK comes from the listening socket: TTL 255 and CS6 from there.
-  if (!ec) apply_bgp_socket_options(acceptor_.native_handle(), true, false);
+  if (!ec) apply_bgp_socket_options(acceptor_.native_handle(), true, SocketSettings{});
   if (!ec) acceptor_.bind(any, ec);
   if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
   if (ec)

@@ -34,7 +34,7 @@ Peer::Peer(net::TimeSource& time, Transports& transports, uint32_t id, PeerIdent
           [this] { return events_.peer_stale(*this); },
           [this](wire::Family f) { return events_.peer_keep_long_lived(*this, f); }),
       down_since_(time.now()),
-      sessions_(time, transports, id_.name, id_.security, local_, *this),
+      sessions_(time, transports, id_.name, id_.socket, local_, *this),
       bfd_(bfd, bfd_params, bfd_strict,
            [this](bfd::State before, const bfd::StateEvent& ev) { on_bfd(before, ev); }) {}
 
@@ -128,12 +128,15 @@ void Peer::session_established(SessionSlot& slot) {
   intake_.new_session(*established_at_);
   max_prefix_.new_session();
   if (restart_.has_stale()) restart_.back(n, local_.gr_stale_time);
-  // A numbered neighbour's link: where our end of the session lives, so that
-  // its paths can be installed via it (unnumbered ones know theirs).
+  // A numbered neighbour's link: where our end of the session lives, if the
+  // neighbour is on it, so that its paths can be installed via it
+  // (unnumbered ones know theirs). None between loopbacks: their next hops
+  // need recursive resolution.
   link_ifindex_ = id_.ifindex;
   if (!link_ifindex_ && slot.connected()) {
     const wire::IpAddress local = to_wire(slot.local_endpoint().address());
-    link_ifindex_ = discovery::interface_with_address(local.bytes(), local.is_v4());
+    const wire::IpAddress peer = to_wire(slot.remote_endpoint().address());
+    link_ifindex_ = discovery::link_to(local.bytes(), peer.bytes(), local.is_v4());
   }
   events_.peer_established(*this);
 }

@@ -32,7 +32,7 @@ struct PeerIdentity {
   std::string interface;  // unnumbered: the link
   uint32_t ifindex = 0;
   std::string remote_as_config;  // "external", "internal", "65100"
-  SocketSecurity security;       // TTL security, TCP MD5
+  SocketSettings socket;         // TTL, TCP MD5, update-source
   std::string config_name;       // the configured neighbour it comes from (Neighbor::name())
 };
 

@@ -7,11 +7,11 @@
 namespace closbgp::session {
 
 SessionPair::SessionPair(net::TimeSource& time, Transports& transports, std::string name,
-                         SocketSecurity security, const LocalConfig& local, Owner& owner)
+                         SocketSettings settings, const LocalConfig& local, Owner& owner)
     : time_(time),
       transports_(transports),
       name_(std::move(name)),
-      security_(std::move(security)),
+      settings_(std::move(settings)),
       local_(local),
       owner_(owner),
       out_(time, name_, true),
@@ -177,7 +177,7 @@ void SessionPair::execute(SessionSlot& slot, Action& a) {
   if (std::holds_alternative<action::Connect>(a)) {
     const auto& address = owner_.address();
     if (!address) return;  // nothing to connect to yet: connect-retry tries again
-    take(slot, transports_.outbound(security_));
+    take(slot, transports_.outbound(settings_));
     slot.connect(*address);
   } else if (std::holds_alternative<action::Disconnect>(a)) {
     slot.disconnect();

@@ -42,7 +42,7 @@ class SessionPair {
   };
 
   SessionPair(net::TimeSource& time, Transports& transports, std::string name,
-              SocketSecurity security, const LocalConfig& local, Owner& owner);
+              SocketSettings settings, const LocalConfig& local, Owner& owner);
 
   // Opens the outbound connection within `within` (random jitter).
   void connect_soon(std::chrono::milliseconds within);
@@ -95,7 +95,7 @@ class SessionPair {
   net::TimeSource& time_;
   Transports& transports_;
   std::string name_;
-  SocketSecurity security_;
+  SocketSettings settings_;
   LocalConfig local_;
   Owner& owner_;
   SessionSlot out_, in_;

@@ -1,12 +1,16 @@
 #include "bgpd/session/socket_options.h"
 
+#include <arpa/inet.h>
+#include <ifaddrs.h>
 #include <netinet/in.h>
 #include <netinet/ip.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
 
+#include <array>
 #include <cerrno>
 #include <cstring>
+#include <optional>
 
 #ifndef IPV6_MINHOPCOUNT
 #define IPV6_MINHOPCOUNT 73  // linux/in6.h; not in glibc's headers
@@ -19,24 +23,58 @@ constexpr int kTtl = 255;
 constexpr int kDscpCs6 = 48 << 2;  // TOS / traffic class octet
 }  // namespace
 
-std::string apply_bgp_socket_options(int fd, bool ipv6, bool ttl_security) {
+std::string apply_bgp_socket_options(int fd, bool ipv6, const SocketSettings& s) {
   std::string err;
   auto set = [&](int level, int name, int value, const char* what) {
     if (setsockopt(fd, level, name, &value, sizeof value) != 0)
       err += std::string(err.empty() ? "" : "; ") + what + ": " + std::strerror(errno);
   };
   if (ipv6) {
-    set(IPPROTO_IPV6, IPV6_UNICAST_HOPS, kTtl, "hop limit 255");
+    set(IPPROTO_IPV6, IPV6_UNICAST_HOPS, s.ttl, "hop limit");
     set(IPPROTO_IPV6, IPV6_TCLASS, kDscpCs6, "traffic class CS6");
-    if (ttl_security) set(IPPROTO_IPV6, IPV6_MINHOPCOUNT, kTtl, "minimum hop limit 255");
+    if (s.ttl_security) set(IPPROTO_IPV6, IPV6_MINHOPCOUNT, kTtl, "minimum hop limit 255");
   }
   // On an IPv6 socket these apply to IPv4-mapped peers; failures there are
   // expected for native IPv6 peers on some kernels and not reported.
   const std::string v6_err = err;
-  set(IPPROTO_IP, IP_TTL, kTtl, "TTL 255");
+  set(IPPROTO_IP, IP_TTL, s.ttl, "TTL");
   set(IPPROTO_IP, IP_TOS, kDscpCs6, "TOS CS6");
-  if (ttl_security) set(IPPROTO_IP, IP_MINTTL, kTtl, "minimum TTL 255");
+  if (s.ttl_security) set(IPPROTO_IP, IP_MINTTL, kTtl, "minimum TTL 255");
   return ipv6 ? v6_err : err;
+}
+
+std::expected<wire::IpAddress, std::string> source_address(const std::string& update_source,
+                                                           bool v6) {
+  const char* family = v6 ? "IPv6" : "IPv4";
+  if (auto a = wire::IpAddress::parse(update_source)) {
+    if (a->is_v6() != v6)
+      return std::unexpected("update-source " + update_source + " is not an " + family +
+                             " address like the neighbour's");
+    return *a;
+  }
+  ifaddrs* list = nullptr;
+  if (getifaddrs(&list) != 0)
+    return std::unexpected(std::string("getifaddrs: ") + std::strerror(errno));
+  std::optional<wire::IpAddress> found;
+  for (const ifaddrs* i = list; i && !found; i = i->ifa_next) {
+    if (!i->ifa_addr || update_source != i->ifa_name) continue;
+    if (!v6 && i->ifa_addr->sa_family == AF_INET) {
+      const auto& in = reinterpret_cast<const sockaddr_in*>(i->ifa_addr)->sin_addr;
+      const auto a = wire::IpAddress::v4(ntohl(in.s_addr));
+      if ((a.v4_host_order() >> 24) != 127) found = a;
+    } else if (v6 && i->ifa_addr->sa_family == AF_INET6) {
+      const auto& in6 = reinterpret_cast<const sockaddr_in6*>(i->ifa_addr)->sin6_addr;
+      std::array<uint8_t, 16> bytes;
+      std::memcpy(bytes.data(), &in6, 16);
+      const auto a = wire::IpAddress::v6(bytes);
+      if (!a.is_link_local() && !IN6_IS_ADDR_LOOPBACK(&in6)) found = a;
+    }
+  }
+  freeifaddrs(list);
+  if (!found)
+    return std::unexpected("update-source " + update_source + " has no usable " + family +
+                           " address (or no such interface)");
+  return *found;
 }
 
 std::string set_tcp_md5(int fd, bool ipv6, const wire::IpAddress& peer, int prefix_len,

@@ -91,7 +91,8 @@ Peer* Speaker::add_peer(const std::string& name, const std::string& interface, u
   id.interface = interface;
   id.ifindex = ifindex;
   id.remote_as_config = n.remote_as.to_string();
-  id.security = {n.ttl_security, n.password};
+  id.socket = {n.ttl_security, n.password, n.ebgp_multihop ? n.ebgp_multihop : uint8_t(255),
+               n.update_source};
   id.config_name = n.name();
   std::optional<bfd::Params> bfd;
   if (n.bfd) bfd = bfd::Params{n.bfd->interval_ms, n.bfd->multiplier};
@@ -114,7 +115,7 @@ void Speaker::add_numbered_peer(const config::Neighbor& n) {
 }
 
 void Speaker::set_peer_address(Peer& p, const asio::ip::address& addr) {
-  listener_.peer_key(p.identity().name, p.identity().security.password, addr);
+  listener_.peer_key(p.identity().name, p.identity().socket.password, addr);
   p.set_address(addr);
 }
 
@@ -123,7 +124,7 @@ std::unique_ptr<Peer> Speaker::release(Peers::iterator it) {
   peers_.erase(it);
   driver_.rib().forget(p->id());
   driver_.schedule_flush();
-  listener_.peer_key(p->identity().name, p->identity().security.password, std::nullopt);
+  listener_.peer_key(p->identity().name, p->identity().socket.password, std::nullopt);
   driver_.advertiser().remove(*p);
   return p;
 }
@@ -150,10 +151,10 @@ void Speaker::on_accept(asio::ip::tcp::socket socket) {
   if (ec || stopping_) return;
   const auto addr = remote.address();
   const wire::IpAddress wire_addr = to_wire(addr);
-  // The socket, as a connection of `p`'s (with its TTL security).
+  // The socket, as a connection of `p`'s (with its TTL and TTL security).
   auto to = [&socket](Peer& p) {
     p.accept(std::make_shared<Connection>(std::move(socket), Transport::Handlers{},
-                                          p.identity().security));
+                                          p.identity().socket));
   };
   if (wire_addr.is_v6() && wire_addr.is_link_local()) {
     const uint32_t ifindex = addr.to_v6().scope_id();

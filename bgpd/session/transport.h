@@ -51,7 +51,7 @@ class Transports {
  public:
   virtual ~Transports() = default;
   // Not connected yet: the Peer calls connect().
-  virtual std::shared_ptr<Transport> outbound(const SocketSecurity& security) = 0;
+  virtual std::shared_ptr<Transport> outbound(const SocketSettings& settings) = 0;
 };
 
 }  // namespace closbgp::session

@@ -74,7 +74,7 @@ class FakeTransport final : public session::Transport {
 // Outbound connections a Peer opened, newest last.
 class FakeTransports final : public session::Transports {
  public:
-  std::shared_ptr<session::Transport> outbound(const session::SocketSecurity&) override {
+  std::shared_ptr<session::Transport> outbound(const session::SocketSettings&) override {
     opened.push_back(std::make_shared<FakeTransport>("192.0.2.1", "192.0.2.2"));
     return opened.back();
   }

@@ -104,6 +104,7 @@ TEST(ConvertFrr, ALeafBecomesAValidConfigurationThatBehavesAlike) {
   EXPECT_EQ(cfg.neighbors[2].remote_as.kind, config::RemoteAs::Kind::Internal);
   EXPECT_EQ(cfg.neighbors[3].address->to_string(), "192.0.2.1");
   EXPECT_EQ(cfg.neighbors[3].description, "border router");
+  EXPECT_EQ(cfg.neighbors[3].ebgp_multihop, 2);
   EXPECT_EQ(cfg.neighbors[4].listen_range->to_string(), "10.1.0.0/24");
   EXPECT_EQ(cfg.neighbors[4].max_prefix.limit, 100u);
   EXPECT_EQ(cfg.neighbors[4].max_prefix.action, config::MaxPrefix::Action::Idle);
@@ -119,7 +120,6 @@ TEST(ConvertFrr, ALeafBecomesAValidConfigurationThatBehavesAlike) {
   // Each line it could not translate is named with its line number.
   EXPECT_EQ(c.untranslated, (std::vector<std::string>{
                                 "leaf.conf:3: hostname leaf1",
-                                "leaf.conf:23: neighbor 192.0.2.1 ebgp-multihop 2",
                                 "leaf.conf:42: address-family l2vpn evpn",
                                 "leaf.conf:43: advertise-all-vni",
                                 "leaf.conf:64: set ip next-hop 10.0.0.1",
@@ -159,15 +159,19 @@ TEST(ConvertFrr, ARouteReflectorKeepsItsClusterAndClients) {
   EXPECT_TRUE(c.untranslated.empty());
 }
 
-TEST(ConvertFrr, SenderSideLoopDetectionIsOurDefault) {
+TEST(ConvertFrr, SenderSideLoopDetectionUpdateSourceAndMultihop) {
   const FrrConversion c = convert_frr(
       "frr defaults datacenter\nrouter bgp 65101\n bgp router-id 10.0.0.11\n"
       " neighbor swp1 interface remote-as external\n"
-      " neighbor swp1 sender-as-path-loop-detection\n",
+      " neighbor swp1 sender-as-path-loop-detection\n"
+      " neighbor 10.255.0.2 remote-as 65002\n neighbor 10.255.0.2 update-source lo\n"
+      " neighbor 10.255.0.2 ebgp-multihop\n",
       "leaf.conf");
   const config::Config cfg = loaded(c);
-  ASSERT_EQ(cfg.neighbors.size(), 1u);
+  ASSERT_EQ(cfg.neighbors.size(), 2u);
   EXPECT_TRUE(cfg.neighbors[0].sender_loop_check);
+  EXPECT_EQ(cfg.neighbors[1].update_source, "lo");
+  EXPECT_EQ(cfg.neighbors[1].ebgp_multihop, 255);  // FRR's bare ebgp-multihop
   EXPECT_TRUE(c.untranslated.empty());
 }
 

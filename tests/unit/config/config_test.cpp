@@ -358,10 +358,6 @@ TEST(Config, RouteReflection) {
        "asn: 65000\nrouter-id: 10.0.0.1\nneighbors:\n  - {address: 10.0.0.2, remote-as: 65001,"
        " route-reflector-client: true}\n",
        4, "neighbors[0].route-reflector-client", "remote-as internal or 65000"},
-      {"sender-side loop detection over iBGP",
-       "asn: 65000\nrouter-id: 10.0.0.1\nneighbors:\n  - {address: 10.0.0.2, remote-as: internal,"
-       " sender-as-path-loop-detection: false}\n",
-       4, "neighbors[0].sender-as-path-loop-detection", "eBGP neighbours only"},
       {"cluster-id not IPv4", "asn: 65000\nrouter-id: 10.0.0.1\ncluster-id: 7\n", 3, "cluster-id",
        "non-zero IPv4 address"},
   };

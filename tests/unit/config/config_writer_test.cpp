@@ -33,6 +33,9 @@ neighbors:
     remove-private-as: all
     allowas-in: true
     path-attribute: {discard: [28, 32], treat-as-withdraw: [35]}
+    update-source: lo
+    ebgp-multihop: 2
+    sender-as-path-loop-detection: false
   - {listen-range: 10.1.0.0/24, remote-as: internal, default-originate: true}
   - {address: 10.0.0.12, remote-as: 65101, route-reflector-client: true}
 networks: [10.0.0.11/32, {prefix: 2001:db8::/64, route-map: tag}]

@@ -1,6 +1,10 @@
 // Connection over real loopback TCP: messages arrive decoded and in order,
-// and an urgent KEEPALIVE overtakes a large queued table.
+// an urgent KEEPALIVE overtakes a large queued table, and a connection
+// starts from its update-source with its TTL.
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "bgpd/session/connection.h"
 
@@ -117,6 +121,49 @@ TEST(Connection, UrgentKeepaliveOvertakesAQueuedTable) {
   while (!std::holds_alternative<wire::KeepaliveMessage>(p.received[at])) ++at;
   // It went out after at most the first piece, not after the whole table.
   EXPECT_LT(at, n / 4) << "keepalive arrived after " << at << " of " << n << " UPDATEs";
+}
+
+TEST(Connection, StartsFromItsUpdateSourceWithItsTtl) {
+  // A loopback session: the neighbour sees our loopback address, reached
+  // over two hops (ebgp-multihop 2). Any 127/8 address is local.
+  asio::io_context io;
+  asio::ip::tcp::acceptor acc(io, {asio::ip::address_v4::loopback(), 0});
+  asio::ip::tcp::socket server(io);
+  std::string failed;
+  bool connected = false;
+  auto c = std::make_shared<Connection>(
+      io,
+      Connection::Handlers{[](wire::Message&&) {}, [](wire::DecodeError&&) {},
+                           [&](const std::string& why) { failed = why; },
+                           [&] { connected = true; }},
+      SocketSettings{
+          .ttl_security = false, .password = "", .ttl = 2, .update_source = "127.0.0.2"});
+  c->connect(acc.local_endpoint());
+  acc.accept(server);
+  for (int i = 0; i < 200 && !connected && failed.empty(); ++i)
+    io.run_for(std::chrono::milliseconds(5));
+  ASSERT_TRUE(connected) << failed;
+  EXPECT_EQ(server.remote_endpoint().address().to_string(), "127.0.0.2");
+  // The TTL it was given (connect() applies these same options).
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(fd, 0);
+  SocketSettings two_hops;
+  two_hops.ttl = 2;
+  EXPECT_EQ(apply_bgp_socket_options(fd, false, two_hops), "");
+  int ttl = 0;
+  socklen_t len = sizeof ttl;
+  EXPECT_EQ(getsockopt(fd, IPPROTO_IP, IP_TTL, &ttl, &len), 0);
+  EXPECT_EQ(ttl, 2);
+  close(fd);
+}
+
+TEST(Connection, AnUpdateSourceWithoutAnAddressIsNamed) {
+  EXPECT_EQ(source_address("192.0.2.1", false).value().to_string(), "192.0.2.1");
+  EXPECT_NE(source_address("192.0.2.1", true).error().find("not an IPv6 address"),
+            std::string::npos);
+  EXPECT_NE(
+      source_address("nosuchif0", false).error().find("update-source nosuchif0 has no usable"),
+      std::string::npos);
 }
 
 }  // namespace
