@@ -57,6 +57,26 @@ uint32_t link_to(const std::array<uint8_t, 16>& local, const std::array<uint8_t,
   return found;
 }
 
+std::optional<std::array<uint8_t, 16>> usable_address(const std::string& name, bool v4) {
+  ifaddrs* all = nullptr;
+  if (getifaddrs(&all) != 0) return std::nullopt;
+  std::optional<std::array<uint8_t, 16>> found;
+  for (const ifaddrs* i = all; i && !found; i = i->ifa_next) {
+    if (!i->ifa_addr || name != i->ifa_name) continue;
+    std::array<uint8_t, 16> bytes{};
+    if (v4 && i->ifa_addr->sa_family == AF_INET) {
+      std::memcpy(bytes.data(), &reinterpret_cast<const sockaddr_in*>(i->ifa_addr)->sin_addr, 4);
+      if (bytes[0] != 127) found = bytes;
+    } else if (!v4 && i->ifa_addr->sa_family == AF_INET6) {
+      const auto& in6 = reinterpret_cast<const sockaddr_in6*>(i->ifa_addr)->sin6_addr;
+      std::memcpy(bytes.data(), &in6, 16);
+      if (!IN6_IS_ADDR_LINKLOCAL(&in6) && !IN6_IS_ADDR_LOOPBACK(&in6)) found = bytes;
+    }
+  }
+  freeifaddrs(all);
+  return found;
+}
+
 namespace {
 
 // "ADDRESS/LENGTH" of an address and its netmask; empty for other families.

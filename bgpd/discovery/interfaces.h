@@ -4,6 +4,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,10 @@ std::vector<InterfaceInfo> list_interfaces();
 // loopbacks), or `local` is not ours.
 uint32_t link_to(const std::array<uint8_t, 16>& local, const std::array<uint8_t, 16>& peer,
                  bool v4);
+// The first address of interface `name` in family v4 or v6 that a session
+// can start from (not 127/8, ::1 or link-local), in network order (IPv4 in
+// the first 4 bytes); nullopt if it has none or does not exist.
+std::optional<std::array<uint8_t, 16>> usable_address(const std::string& name, bool v4);
 // The prefixes of the addresses on interfaces that are up ("10.1.1.0/24"),
 // with the interface name: what "redistribute connected" originates.
 struct ConnectedPrefix {

@@ -42,7 +42,8 @@ void Connection::connect(const asio::ip::tcp::endpoint& to) {
   boost::system::error_code ec;
   socket_.open(to.protocol(), ec);
   if (ec) return fail("cannot open socket: " + ec.message());
-  // Before connect, so that the SYN already carries TTL 255 and CS6.
+  // Before connect, so that the SYN already carries its TTL and CS6, and
+  // leaves from the update-source.
   apply_bgp_socket_options(socket_.native_handle(), to.address().is_v6(), settings_);
   if (!settings_.update_source.empty()) {
     const auto source = source_address(settings_.update_source, to.address().is_v6());

@@ -1,16 +1,14 @@
 #include "bgpd/session/socket_options.h"
 
-#include <arpa/inet.h>
-#include <ifaddrs.h>
 #include <netinet/in.h>
 #include <netinet/ip.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
 
-#include <array>
 #include <cerrno>
 #include <cstring>
-#include <optional>
+
+#include "bgpd/discovery/interfaces.h"
 
 #ifndef IPV6_MINHOPCOUNT
 #define IPV6_MINHOPCOUNT 73  // linux/in6.h; not in glibc's headers
@@ -52,29 +50,11 @@ std::expected<wire::IpAddress, std::string> source_address(const std::string& up
                              " address like the neighbour's");
     return *a;
   }
-  ifaddrs* list = nullptr;
-  if (getifaddrs(&list) != 0)
-    return std::unexpected(std::string("getifaddrs: ") + std::strerror(errno));
-  std::optional<wire::IpAddress> found;
-  for (const ifaddrs* i = list; i && !found; i = i->ifa_next) {
-    if (!i->ifa_addr || update_source != i->ifa_name) continue;
-    if (!v6 && i->ifa_addr->sa_family == AF_INET) {
-      const auto& in = reinterpret_cast<const sockaddr_in*>(i->ifa_addr)->sin_addr;
-      const auto a = wire::IpAddress::v4(ntohl(in.s_addr));
-      if ((a.v4_host_order() >> 24) != 127) found = a;
-    } else if (v6 && i->ifa_addr->sa_family == AF_INET6) {
-      const auto& in6 = reinterpret_cast<const sockaddr_in6*>(i->ifa_addr)->sin6_addr;
-      std::array<uint8_t, 16> bytes;
-      std::memcpy(bytes.data(), &in6, 16);
-      const auto a = wire::IpAddress::v6(bytes);
-      if (!a.is_link_local() && !IN6_IS_ADDR_LOOPBACK(&in6)) found = a;
-    }
-  }
-  freeifaddrs(list);
+  const auto found = discovery::usable_address(update_source, !v6);
   if (!found)
     return std::unexpected("update-source " + update_source + " has no usable " + family +
                            " address (or no such interface)");
-  return *found;
+  return wire::IpAddress::from_bytes(v6 ? wire::Afi::Ipv6 : wire::Afi::Ipv4, found->data());
 }
 
 std::string set_tcp_md5(int fd, bool ipv6, const wire::IpAddress& peer, int prefix_len,
