@@ -73,6 +73,24 @@ void AdjRibIn::mark_long_lived(wire::Family family, std::vector<RouteChange>& ch
   }
 }
 
+void AdjRibIn::recheck_loops(const LoopCheck& loops, std::vector<RouteChange>& changed) {
+  std::map<const Path*, PathRef> rechecked;  // prefixes of one UPDATE share their path
+  routes_.for_each_mut([&](const wire::Prefix& p, PathRef& slot) {
+    auto [it, added] = rechecked.try_emplace(slot.get());
+    if (added) {
+      const bool accepted = !loops.is_loop(*slot->attributes);
+      it->second = accepted == slot->accepted
+                       ? slot
+                       : make_path(slot->attributes, slot->next_hop, slot->source, accepted);
+    }
+    if (it->second == slot) return;
+    if (slot->accepted) --accepted_[p.afi()];
+    slot = it->second;
+    if (slot->accepted) ++accepted_[p.afi()];
+    changed.push_back({p, slot});
+  });
+}
+
 bool AdjRibIn::remove_one(const wire::Prefix& prefix, std::vector<RouteChange>& changed) {
   const PathRef* r = routes_.find(prefix);
   if (!r) return false;

@@ -50,6 +50,9 @@ class AdjRibIn {
   // `family` stay with LLGR_STALE added, as if the peer had sent them so;
   // those with NO_LLGR are withdrawn. Appends both to `changed`.
   void mark_long_lived(wire::Family family, std::vector<RouteChange>& changed);
+  // Loop checks again (a reload changed allowas-in): each path that is now
+  // a loop, or no longer one, changes; appended to `changed`.
+  void recheck_loops(const LoopCheck& loops, std::vector<RouteChange>& changed);
 
   const containers::PrefixMap<PathRef>& routes() const { return routes_; }
   const Path* find(const wire::Prefix& p) const {

@@ -66,8 +66,7 @@ size_t Rib::apply(SourceId id, const wire::UpdateMessage& update) {
   if (it == sources_.end()) return 0;
   Source& s = it->second;
   std::vector<RouteChange> changed;
-  const LoopCheck loops{options_.local_as, s.policy.allowas_in, options_.router_id, cluster_id()};
-  s.adj_in.apply(update, s.path_source, loops, changed);
+  s.adj_in.apply(update, s.path_source, loop_check(s), changed);
   if (!changed.empty()) import(s, changed);
   return s.adj_in.received();
 }
@@ -150,7 +149,12 @@ void Rib::forget(SourceId id) {
 
 void Rib::set_policy(SourceId id, const PeerPolicy& policy, AdvertisementSink& sink) {
   if (auto it = sources_.find(id); it != sources_.end()) {
+    const bool allowas_changed = it->second.policy.allowas_in != policy.allowas_in;
     it->second.policy = policy;
+    if (allowas_changed) {  // reimport() below takes every path, changed or not
+      std::vector<RouteChange> ignored;
+      it->second.adj_in.recheck_loops(loop_check(it->second), ignored);
+    }
     reimport(id);
   }
   if (auto m = members_.find(id); m != members_.end()) {
@@ -158,6 +162,10 @@ void Rib::set_policy(SourceId id, const PeerPolicy& policy, AdvertisementSink& s
     changed.policy = policy;
     regroup(*m->second, std::move(changed), sink);
   }
+}
+
+LoopCheck Rib::loop_check(const Source& s) const {
+  return {options_.local_as, s.policy.allowas_in, options_.router_id, cluster_id()};
 }
 
 void Rib::reimport(SourceId id) {

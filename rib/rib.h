@@ -171,6 +171,8 @@ class Rib {
   uint32_t cluster_id() const {
     return options_.cluster_id ? options_.cluster_id : options_.router_id;
   }
+  // What makes one of the source's paths a loop (its allowas-in).
+  LoopCheck loop_check(const Source& s) const;
   void join(MemberState& m, AdvertisementSink& sink);
   void leave(SourceId member);
   // `m` becomes `changed` and goes to the group of its new key, withdrawing

@@ -25,6 +25,7 @@ config::Neighbor without_policy(config::Neighbor n) {
   n.remove_private_as = {};
   n.default_originate = false;
   n.sender_loop_check = true;  // the engine sends or withdraws the difference
+  n.allowas_in = 0;            // the kept Adj-RIB-In is checked for loops again
   n.max_prefix = {};
   n.path_attribute = {};
   n.line = 0;

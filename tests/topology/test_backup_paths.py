@@ -166,7 +166,7 @@ def test_a_backup_path_keeps_the_probes_flowing_through_the_spine_that_lost_the_
             got.get(("swp1", (65101,)), {}).get("best")
     wait_for(backup_ready, 60, "spine1's backup path through leaf2")
     # The backups stay between leaves and spines: the other leaves settle on
-    # the spines' paths alone (the reload restarted the spines' sessions).
+    # the spines' paths alone.
     for leaf in leaves[1:]:
         wait_for(lambda: {tuple(p["as_path"]) for p in paths(leaf)} == {(65000, 65101)}, 60,
                  f"{leaf.name} to have only the spines' paths")

@@ -35,6 +35,28 @@ TEST_F(Engine, AnEbgpNeighbourIsNotSentPathsWithItsAs) {
   EXPECT_TRUE(out_.take(kB.id).announced.empty());
 }
 
+TEST_F(Engine, ChangingAllowasInChecksTheKeptPathsAgain) {
+  // A's path has our AS once: a loop until allowas-in 1, then selected and
+  // sent on; back to 0, a loop again and withdrawn.
+  up(kA);
+  up(kB);
+  out_.take(kB.id);
+  rib_.apply(kA.id, kA.announce({kP1}, {kLocalAs, 65009}));
+  flush();
+  EXPECT_EQ(rib_.adj_rib_in(kA.id)->accepted(), 0u);
+  EXPECT_TRUE(out_.take(kB.id).announced.empty());
+  PeerPolicy allow_once;
+  allow_once.allowas_in = 1;
+  rib_.set_policy(kA.id, allow_once, out_);
+  EXPECT_EQ(rib_.adj_rib_in(kA.id)->accepted(), 1u);
+  flush();
+  EXPECT_EQ(out_.take(kB.id).announced.size(), 1u);
+  rib_.set_policy(kA.id, PeerPolicy{}, out_);
+  EXPECT_EQ(rib_.adj_rib_in(kA.id)->accepted(), 0u);
+  flush();
+  EXPECT_EQ(out_.take(kB.id).withdrawn.size(), 1u);
+}
+
 TEST_F(Engine, WithoutSenderSideLoopDetectionTheNeighbourDecides) {
   // B accepts such paths (allowas-in): a leaf's backup path for a spine.
   PeerPolicy sends_loops;

@@ -37,11 +37,13 @@ TEST(PeerConfig, ADescriptionRestartsNothing) {
   EXPECT_TRUE(needs_restart(a.neighbors.at(0), c.neighbors.at(0)));
 }
 
-TEST(PeerConfig, SenderSideLoopDetectionRestartsNothingAndReachesTheEngine) {
+TEST(PeerConfig, LoopChecksRestartNothingAndReachTheEngine) {
   const auto a = with_neighbor("{interface: swp1, remote-as: external}");
-  const auto b =
-      with_neighbor("{interface: swp1, remote-as: external, sender-as-path-loop-detection: false}");
+  const auto b = with_neighbor(
+      "{interface: swp1, remote-as: external, sender-as-path-loop-detection: false,"
+      " allowas-in: 1}");
   EXPECT_FALSE(needs_restart(a.neighbors.at(0), b.neighbors.at(0)));
+  EXPECT_EQ(peer_policy(b, b.neighbors.at(0)).routing.allowas_in, 1);
   EXPECT_TRUE(peer_policy(a, a.neighbors.at(0)).routing.sender_loop_check);
   EXPECT_FALSE(peer_policy(b, b.neighbors.at(0)).routing.sender_loop_check);
 }
