@@ -31,27 +31,20 @@ std::vector<InterfaceInfo> list_interfaces() {
   return out;
 }
 
-uint32_t link_to(const std::array<uint8_t, 16>& local, const std::array<uint8_t, 16>& peer,
-                 bool v4) {
+uint32_t link_of(const std::array<uint8_t, 16>& local, bool v4) {
   ifaddrs* all = nullptr;
   if (getifaddrs(&all) != 0) return 0;
   const int family = v4 ? AF_INET : AF_INET6;
-  const size_t len = v4 ? 4 : 16;
-  // The address bytes of a sockaddr of `family`.
-  auto bytes = [&](const sockaddr* s) {
-    return v4 ? reinterpret_cast<const uint8_t*>(&reinterpret_cast<const sockaddr_in*>(s)->sin_addr)
-              : reinterpret_cast<const uint8_t*>(
-                    &reinterpret_cast<const sockaddr_in6*>(s)->sin6_addr);
-  };
   uint32_t found = 0;
-  for (ifaddrs* i = all; i && !found; i = i->ifa_next) {
-    if (!i->ifa_addr || !i->ifa_netmask || i->ifa_addr->sa_family != family) continue;
-    const uint8_t* address = bytes(i->ifa_addr);
-    const uint8_t* mask = bytes(i->ifa_netmask);
-    if (std::memcmp(address, local.data(), len) != 0) continue;
-    bool same_subnet = true;
-    for (size_t b = 0; b < len; ++b) same_subnet &= (address[b] & mask[b]) == (peer[b] & mask[b]);
-    if (same_subnet) found = if_nametoindex(i->ifa_name);
+  for (const ifaddrs* i = all; i && !found; i = i->ifa_next) {
+    if (!i->ifa_addr || i->ifa_addr->sa_family != family) continue;
+    const void* address =
+        v4 ? static_cast<const void*>(&reinterpret_cast<const sockaddr_in*>(i->ifa_addr)->sin_addr)
+           : static_cast<const void*>(
+                 &reinterpret_cast<const sockaddr_in6*>(i->ifa_addr)->sin6_addr);
+    if (std::memcmp(address, local.data(), v4 ? 4 : 16) != 0) continue;
+    if (i->ifa_flags & IFF_LOOPBACK) break;  // ours, but on no link
+    found = if_nametoindex(i->ifa_name);
   }
   freeifaddrs(all);
   return found;

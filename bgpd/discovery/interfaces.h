@@ -17,12 +17,12 @@ struct InterfaceInfo {
 };
 
 std::vector<InterfaceInfo> list_interfaces();
-// The interface that holds `local` (an address of this host) in a subnet
-// that also holds `peer`: the link a numbered neighbour's session runs
-// over. 0 if none: the neighbour is further away (a session between
-// loopbacks), or `local` is not ours.
-uint32_t link_to(const std::array<uint8_t, 16>& local, const std::array<uint8_t, 16>& peer,
-                 bool v4);
+// The interface that holds `local` (an address of this host): the link a
+// numbered neighbour's session runs over. 0 if `local` is not ours or is
+// on a loopback device: a session between loopbacks runs over no link of
+// its own (its neighbour's address may still be a /32 reached through a
+// link route, as on point-to-point links, so no subnet is required).
+uint32_t link_of(const std::array<uint8_t, 16>& local, bool v4);
 // The first address of interface `name` in family v4 or v6 that a session
 // can start from (not 127/8, ::1 or link-local), in network order (IPv4 in
 // the first 4 bytes); nullopt if it has none or does not exist.

@@ -128,15 +128,13 @@ void Peer::session_established(SessionSlot& slot) {
   intake_.new_session(*established_at_);
   max_prefix_.new_session();
   if (restart_.has_stale()) restart_.back(n, local_.gr_stale_time);
-  // A numbered neighbour's link: where our end of the session lives, if the
-  // neighbour is on it, so that its paths can be installed via it
-  // (unnumbered ones know theirs). None between loopbacks: their next hops
-  // need recursive resolution.
+  // A numbered neighbour's link: where our end of the session lives, so
+  // that its paths can be installed via it (unnumbered ones know theirs).
+  // None between loopbacks: their next hops need recursive resolution.
   link_ifindex_ = id_.ifindex;
   if (!link_ifindex_ && slot.connected()) {
     const wire::IpAddress local = to_wire(slot.local_endpoint().address());
-    const wire::IpAddress peer = to_wire(slot.remote_endpoint().address());
-    link_ifindex_ = discovery::link_to(local.bytes(), peer.bytes(), local.is_v4());
+    link_ifindex_ = discovery::link_of(local.bytes(), local.is_v4());
   }
   events_.peer_established(*this);
 }
