@@ -66,6 +66,7 @@ class LocRib {
   std::vector<wire::Prefix> reselect(const SelectionOptions& options);
 
   const Entry* find(const wire::Prefix& prefix) const { return entries_.find(prefix); }
+  const SelectionOptions& options() const { return options_; }
   const containers::PrefixMap<Entry>& entries() const { return entries_; }
   size_t size() const { return entries_.size(); }
 

@@ -37,7 +37,8 @@ size_t Rib::prefixes() const {
 }
 
 bool Rib::pending() const {
-  return std::ranges::any_of(tables_, [](const auto& t) { return t.second->pending(); });
+  return next_hops_.outdated() ||
+         std::ranges::any_of(tables_, [](const auto& t) { return t.second->pending(); });
 }
 
 size_t Rib::awaiting_install() const {
@@ -101,9 +102,10 @@ void Rib::import(Source& s, const std::vector<RouteChange>& changed) {
     }
     s.rejected += r && r->accepted && !last_result;
     Table& table = table_of(prefix);
-    const bool visible = r && r->accepted && last_result
+    const bool visible = r && r->accepted && last_result && reachable(*last_result, prefix)
                              ? table.loc_rib().set(prefix, last_result)
                              : table.loc_rib().remove(prefix, s.path_source.peer_id);
+    if (!next_hops_.empty()) next_hops_.touched(prefix);
     if (visible) table.mark(prefix);
   }
 }
@@ -117,11 +119,17 @@ size_t Rib::session_down(SourceId id, DownKind kind) {
   const size_t had = it->second.adj_in.received();
   // Its candidates can only be at the prefixes it sent: those are visited,
   // not the whole Loc-RIB (a server's few routes beside a full table).
-  it->second.adj_in.routes().for_each([&](const wire::Prefix& prefix, const PathRef&) {
+  std::vector<RouteChange> resolved;  // its paths through tracked next hops
+  it->second.adj_in.routes().for_each([&](const wire::Prefix& prefix, const PathRef& path) {
     Table& table = table_of(prefix);
     if (table.loc_rib().remove(prefix, id)) table.mark(prefix);
+    if (!next_hops_.empty()) next_hops_.touched(prefix);
+    if (!NextHopTracker::direct(*path)) resolved.push_back({prefix, path});
   });
   sources_.erase(it);
+  for (const auto& [prefix, path] : resolved)
+    if (!depends(prefix, path->next_hop.address))
+      next_hops_.untrack(path->next_hop.address, prefix);
   return had;
 }
 
@@ -259,8 +267,55 @@ void Rib::withdraw_local(const TableId& id, const wire::Prefix& prefix) {
     it->second->mark(prefix);
 }
 
+void Rib::set_connected(std::vector<ConnectedAddress> addresses) {
+  next_hops_.set_connected(std::move(addresses));
+}
+
+bool Rib::reachable(const Path& path, const wire::Prefix& prefix) {
+  return NextHopTracker::direct(path) ||
+         next_hops_.track(path.next_hop.address, prefix, resolution_tables());
+}
+
+bool Rib::depends(const wire::Prefix& prefix, const wire::IpAddress& next_hop) const {
+  return std::ranges::any_of(sources_, [&](const auto& s) {
+    const Path* p = s.second.adj_in.find(prefix);
+    return p && !NextHopTracker::direct(*p) && p->next_hop.address == next_hop;
+  });
+}
+
+// Resolution changes what other resolutions see (a route resolved through
+// another), so it runs until nothing more moves, a bounded number of
+// times: whatever is still pending then is taken up by the next flush.
+void Rib::resolve_next_hops() {
+  constexpr int kMaxPasses = 8;
+  std::vector<wire::Prefix> moved;
+  for (const Table* t : default_vrf())
+    t->for_each_pending([&](const wire::Prefix& p) { moved.push_back(p); });
+  for (int pass = 0; pass < kMaxPasses; ++pass) {
+    auto changes = next_hops_.refresh(moved, resolution_tables());
+    if (changes.empty()) return;
+    moved.clear();
+    for (const auto& change : changes)
+      for (const auto& prefix : change.dependents) {
+        if (!depends(prefix, change.next_hop)) {
+          next_hops_.untrack(change.next_hop, prefix);
+          continue;
+        }
+        moved.push_back(prefix);
+        if (!change.reachability_changed) {
+          table_of(prefix).mark(prefix);  // the same paths, other hops
+          continue;
+        }
+        for (auto& [id, s] : sources_)  // the paths now valid, or no longer
+          if (const PathRef* r = s.adj_in.routes().find(prefix))
+            if ((*r)->next_hop.address == change.next_hop) import(s, {{ prefix, *r }});
+      }
+  }
+}
+
 void Rib::set_selection(const SelectionOptions& options) {
   options_.selection = options;
+  next_hops_.outdate();
   for (auto& [id, table] : tables_)
     for (const auto& p : table->loc_rib().reselect(options)) table->mark(p);
 }
@@ -273,6 +328,7 @@ void Rib::set_aggregates(std::vector<AggregateSpec> specs) {
 }
 
 std::vector<Rib::TableChanges> Rib::flush(const Installer* install, AdvertisementSink& sink) {
+  if (!next_hops_.empty()) resolve_next_hops();
   std::vector<TableChanges> out;
   for (auto& [id, table] : tables_)
     if (table->pending()) out.push_back({id, flush(*table, install, sink)});
@@ -286,7 +342,7 @@ std::vector<wire::Prefix> Rib::flush(Table& table, const Installer* install,
     export_to_groups(table, changed, sink);
     return changed;
   }
-  auto update = table.fib_update(changed);
+  auto update = table.fib_update(changed, table.id().is_default_vrf() ? &next_hops_ : nullptr);
   // Only what neighbours are sent waits for the kernel.
   if (!options_.advertise_after_install || !table.id().is_default_vrf()) {
     (*install)(table.id(), std::move(update));

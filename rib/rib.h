@@ -23,6 +23,7 @@
 
 #include "rib/adj_rib_in.h"
 #include "rib/advertisement.h"
+#include "rib/next_hop_tracker.h"
 #include "rib/route_policy.h"
 #include "rib/route_update.h"
 #include "rib/table.h"
@@ -112,6 +113,9 @@ class Rib {
                  const wire::PathAttributes& attributes);
   void withdraw_local(const wire::Prefix& prefix);
   void withdraw_local(const TableId& table, const wire::Prefix& prefix);
+  // The node's interface addresses (connected subnets and addresses of
+  // ours), which next hops resolve through besides the Loc-RIB.
+  void set_connected(std::vector<ConnectedAddress> addresses);
   // Reload: new best-path options (every prefix selected again), new
   // aggregates (every prefix counted again).
   void set_selection(const SelectionOptions& options);
@@ -138,6 +142,8 @@ class Rib {
   size_t awaiting_install() const;
 
   // --- queries (read-only, for the API) -----------------------------------
+  // The next hops that resolve through the routing table, as they do now.
+  const NextHopTracker& next_hops() const { return next_hops_; }
   // A neighbour's Adj-RIB-In as received; nullptr for an unknown source.
   const AdjRibIn* adj_rib_in(SourceId source) const;
   // What `query` selects of what its group has sent it, with the
@@ -179,6 +185,19 @@ class Rib {
   // what the new group does not send. What it had been sent is read before
   // the change: its policy decides what of its group's routes it is sent.
   void regroup(MemberState& m, MemberState changed, AdvertisementSink& sink);
+  // Whether `path` may enter the Loc-RIB at `prefix` for its next hop:
+  // direct, or resolved (tracked either way).
+  bool reachable(const Path& path, const wire::Prefix& prefix);
+  NextHopTracker::Tables resolution_tables() const {
+    return {&unicast_[0]->loc_rib(), &unicast_[1]->loc_rib()};
+  }
+  // Before a flush: tracked next hops that the pending changes (or new
+  // connected addresses) move are resolved again, and the prefixes that
+  // depend on them are imported again (resolved <-> unresolved) or marked
+  // for the FIB (another ECMP set).
+  void resolve_next_hops();
+  // Whether a neighbour still has a path for `prefix` through `next_hop`.
+  bool depends(const wire::Prefix& prefix, const wire::IpAddress& next_hop) const;
   void export_to_groups(const Table& table, std::span<const wire::Prefix> prefixes,
                         AdvertisementSink& sink);
   // One table's share of flush().
@@ -195,6 +214,7 @@ class Rib {
   std::map<GroupKey, std::unique_ptr<UpdateGroup>> groups_;
   std::map<SourceId, UpdateGroup*> group_of_;
   DrainState node_drain_ = DrainState::Live;
+  NextHopTracker next_hops_;
 };
 
 }  // namespace closbgp::rib

@@ -60,10 +60,12 @@ void Table::set_aggregates(std::vector<AggregateSpec> specs, uint32_t local_as,
 }
 
 // Originated prefixes are not installed (they are the node's own) except
-// an active aggregate's discard, nor paths whose next hop is not the
-// neighbour itself on its link (a third-party or multihop next hop needs
-// recursive resolution, not done yet).
-RouteUpdate Table::fib_update(std::span<const wire::Prefix> prefixes) const {
+// an active aggregate's discard. A path goes to its neighbour on its link,
+// or (with `next_hops`, the default VRF's) where its next hop resolves to.
+// Only a set of neighbours on their links is weighted by link bandwidth:
+// a resolved next hop stands for a whole ECMP set of its own.
+RouteUpdate Table::fib_update(std::span<const wire::Prefix> prefixes,
+                              const NextHopTracker* next_hops) const {
   RouteUpdateBuilder u;
   NextHopSet set;  // reused: only a new set is copied, into the update
   std::vector<float> bandwidths;
@@ -74,15 +76,18 @@ RouteUpdate Table::fib_update(std::span<const wire::Prefix> prefixes) const {
       if (aggregation_.discards(prefix)) set.push_back(discard_next_hop(prefix.afi()));
     } else if (e) {
       bandwidths.clear();
+      bool all_direct = true;
       for (uint16_t i : e->multipath()) {
         const Path& path = e->path(i);
-        const auto& nh = path.next_hop;
-        if (path.source.ifindex == 0 || (!nh.link_local && nh.address != path.source.peer_address))
-          continue;
-        set.push_back({path.source.ifindex, nh.link_local.value_or(nh.address)});
-        bandwidths.push_back(path.link_bandwidth);
+        if (NextHopTracker::direct(path)) {
+          set.push_back(NextHopTracker::direct_hop(path));
+          bandwidths.push_back(path.link_bandwidth);
+        } else {
+          all_direct = false;
+          if (next_hops) next_hops->append_hops(path, set);
+        }
       }
-      weigh(set, bandwidths);
+      if (all_direct) weigh(set, bandwidths);
     }
     if (set.empty())
       u.remove(prefix);

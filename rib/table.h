@@ -14,6 +14,7 @@
 #include "containers/prefix_map.h"
 #include "rib/aggregation.h"
 #include "rib/loc_rib.h"
+#include "rib/next_hop_tracker.h"
 #include "rib/route_update.h"
 
 namespace closbgp::rib {
@@ -55,9 +56,16 @@ class Table {
   void set_aggregates(std::vector<AggregateSpec> specs, uint32_t local_as, uint32_t router_id);
 
   // What the kernel should hold for `prefixes`: the ECMP set as links and
-  // gateways of paths learned over a link, weighted by their link
-  // bandwidths; nothing for our own prefixes.
-  RouteUpdate fib_update(std::span<const wire::Prefix> prefixes) const;
+  // gateways, of paths learned over a link (weighted by their link
+  // bandwidths) and, with `next_hops`, of resolved next hops; nothing for
+  // our own prefixes.
+  RouteUpdate fib_update(std::span<const wire::Prefix> prefixes,
+                         const NextHopTracker* next_hops) const;
+  // f(prefix) for each prefix changed since the last flush.
+  template <class F>
+  void for_each_pending(F&& f) const {
+    pending_.for_each([&](const wire::Prefix& p, const auto&) { f(p); });
+  }
 
   // advertise-after-install: `prefixes` wait for FIB update `sequence`.
   void hold(std::span<const wire::Prefix> prefixes, uint64_t sequence);

@@ -80,9 +80,10 @@ struct RouteView {
   std::string aggregator;  // "65001 10.0.0.1"
   std::string originator_id;
   std::vector<std::string> cluster_list;
-  bool accepted = true;    // false: a loop (our AS in its AS_PATH) or denied by route-map-in
-  bool best = false;       // the Loc-RIB's best path for the prefix
-  bool multipath = false;  // in the ECMP set (the best path too)
+  bool accepted = true;  // false: a loop (our AS in its AS_PATH) or denied by route-map-in
+  bool next_hop_unresolved = false;  // not accepted: its next hop does not resolve
+  bool best = false;                 // the Loc-RIB's best path for the prefix
+  bool multipath = false;            // in the ECMP set (the best path too)
 };
 
 // One prefix: its paths (as routes() orders them) and who is sent it.

@@ -51,7 +51,8 @@ std::expected<std::vector<FibRouteView>, ControlError> fib_view(const session::S
   const rib::Rib& rib = speaker.rib();
   std::vector<FibRouteView> out;
   for (const rib::Table* table : rib.default_vrf()) {  // the kernel's main table
-    const auto wanted = table->fib_update(table->loc_rib().entries().sorted_keys());
+    const auto wanted =
+        table->fib_update(table->loc_rib().entries().sorted_keys(), &rib.next_hops());
     for (const auto& [prefix, set] : wanted.upsert) {
       FibRouteView v{prefix.to_string(), views_of(wanted.set(set)), {}, "missing"};
       if (auto k = in_kernel.find(prefix); k != in_kernel.end()) {

@@ -124,6 +124,7 @@ void fill(const RouteView& r, closbgp::v1::Route& out) {
   out.set_originator_id(r.originator_id);
   for (const auto& id : r.cluster_list) out.add_cluster_list(id);
   out.set_accepted(r.accepted);
+  out.set_next_hop_unresolved(r.next_hop_unresolved);
   out.set_best(r.best);
   out.set_multipath(r.multipath);
 }

@@ -45,6 +45,10 @@ RouteView received_view(const rib::Rib& rib, const std::string& name, rib::Sourc
   const auto& shown = in_rib && !as_received ? *in_rib->attributes : *received.attributes;
   RouteView v = route_view(prefix, name, received.next_hop, shown);
   v.accepted = in_rib != nullptr;
+  if (!v.accepted && received.accepted && !rib::NextHopTracker::direct(received)) {
+    const rib::Resolution* r = rib.next_hops().find(received.next_hop.address);
+    v.next_hop_unresolved = r && !r->resolved();
+  }
   if (entry) {
     const auto set = entry->multipath();
     for (size_t i = 0; i < set.size(); ++i) {
@@ -167,10 +171,12 @@ class RibPages final : public SortedPages {
     for (const auto& [name, peer] : speaker.peers()) {
       const uint32_t id = peer->id();
       const rib::AdjRibIn* in = rib.adj_rib_in(id);
-      // A path is left out of the Loc-RIB for a loop or by import policy:
-      // a neighbour with neither has none to show here, and its table is
-      // not looked through (most of the pause before a long listing).
-      if (in && (in->accepted() < in->received() || rib.rejected_by_policy(id) > 0))
+      // A path is left out of the Loc-RIB for a loop, by import policy or
+      // for a next hop that does not resolve: a neighbour with none of
+      // these has none to show here, and its table is not looked through
+      // (most of the pause before a long listing).
+      if (in && (in->accepted() < in->received() || rib.rejected_by_policy(id) > 0 ||
+                 !rib.next_hops().empty()))
         selected.visit(in->routes(), [&](const wire::Prefix& p, const rib::PathRef&) {
           if (!rib.accepted(p, id)) rejected_.push_back({p, id});
         });

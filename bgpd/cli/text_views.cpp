@@ -123,7 +123,7 @@ void RouteTable::header() {
   if (status_)
     std::printf(
         "Status codes: * valid, > best, = multipath, x rejected (a loop, or denied by "
-        "route-map-in)\n\n");
+        "route-map-in), u next hop unresolved\n\n");
   std::printf("   %-24s %-14s %-26s %6s %-20s %s\n", "Network", "Peer", "Next Hop", "LocPrf",
               "Path", "Origin");
 }
@@ -136,11 +136,12 @@ void RouteTable::row(const pb::Route& r) {
   if (first) last_prefix_ = r.prefix();
   std::string path;
   for (uint32_t a : r.as_path()) path += (path.empty() ? "" : " ") + std::to_string(a);
-  const char* code = !status_        ? "  "
-                     : !r.accepted() ? "x "
-                     : r.best()      ? "*>"
-                     : r.multipath() ? "*="
-                                     : "* ";
+  const char* code = !status_                  ? "  "
+                     : r.next_hop_unresolved() ? "u "
+                     : !r.accepted()           ? "x "
+                     : r.best()                ? "*>"
+                     : r.multipath()           ? "*="
+                                               : "* ";
   const std::string local_pref = r.has_local_pref() ? std::to_string(r.local_pref()) : "";
   std::printf("%s  %-24s %-14s %-26s %6s %-20s %s\n", code, first ? r.prefix().c_str() : "",
               r.peer().c_str(), r.next_hop().c_str(), local_pref.c_str(), path.c_str(),
@@ -177,10 +178,11 @@ std::string joined(const google::protobuf::RepeatedPtrField<std::string>& items)
 
 // A path's attributes, one line each, only those it carries.
 void print_path(int number, const pb::Route& r) {
-  const char* flags = !r.accepted()   ? "rejected (a loop, or denied by route-map-in)"
-                      : r.best()      ? (r.multipath() ? "best, multipath" : "best")
-                      : r.multipath() ? "multipath"
-                                      : "valid";
+  const char* flags = r.next_hop_unresolved() ? "rejected: its next hop does not resolve"
+                      : !r.accepted()         ? "rejected (a loop, or denied by route-map-in)"
+                      : r.best()              ? (r.multipath() ? "best, multipath" : "best")
+                      : r.multipath()         ? "multipath"
+                                              : "valid";
   std::printf("  Path %d from %s: %s\n", number, r.peer().c_str(), flags);
   std::string path;
   for (uint32_t a : r.as_path()) path += (path.empty() ? "" : " ") + std::to_string(a);

@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
 
 namespace closbgp::discovery {
@@ -72,40 +73,68 @@ std::optional<std::array<uint8_t, 16>> usable_address(const std::string& name, b
 
 namespace {
 
+// An IPv4 or IPv6 address and its netmask's length; nullopt for other
+// families.
+std::optional<InterfaceAddress> address_of(const sockaddr* addr, const sockaddr* mask) {
+  InterfaceAddress out;
+  if (addr->sa_family == AF_INET) {
+    out.v4 = true;
+    std::memcpy(out.address.data(), &reinterpret_cast<const sockaddr_in*>(addr)->sin_addr, 4);
+    out.length =
+        uint8_t(__builtin_popcount(reinterpret_cast<const sockaddr_in*>(mask)->sin_addr.s_addr));
+  } else if (addr->sa_family == AF_INET6) {
+    std::memcpy(out.address.data(), &reinterpret_cast<const sockaddr_in6*>(addr)->sin6_addr, 16);
+    for (uint8_t byte : reinterpret_cast<const sockaddr_in6*>(mask)->sin6_addr.s6_addr)
+      out.length = uint8_t(out.length + __builtin_popcount(byte));
+  } else {
+    return std::nullopt;
+  }
+  return out;
+}
+
 // "ADDRESS/LENGTH" of an address and its netmask; empty for other families.
 std::string prefix_text(const sockaddr* addr, const sockaddr* mask) {
-  char text[INET6_ADDRSTRLEN] = {};
-  int length = 0;
-  if (addr->sa_family == AF_INET) {
-    in_addr a = reinterpret_cast<const sockaddr_in*>(addr)->sin_addr;
-    const uint32_t m = ntohl(reinterpret_cast<const sockaddr_in*>(mask)->sin_addr.s_addr);
-    length = __builtin_popcount(m);
-    a.s_addr &= htonl(m);
-    inet_ntop(AF_INET, &a, text, sizeof text);
-  } else if (addr->sa_family == AF_INET6) {
-    in6_addr a = reinterpret_cast<const sockaddr_in6*>(addr)->sin6_addr;
-    const auto& m = reinterpret_cast<const sockaddr_in6*>(mask)->sin6_addr;
-    for (int i = 0; i < 16; ++i) {
-      length += __builtin_popcount(m.s6_addr[i]);
-      a.s6_addr[i] &= m.s6_addr[i];
-    }
-    inet_ntop(AF_INET6, &a, text, sizeof text);
-  } else {
-    return "";
+  auto a = address_of(addr, mask);
+  if (!a) return "";
+  for (size_t i = 0; i < (a->v4 ? 4u : 16u); ++i) {  // the host bits cleared
+    const int bits = std::clamp(int(a->length) - int(i) * 8, 0, 8);
+    a->address[i] &= uint8_t(0xff00 >> bits);
   }
-  return std::string(text) + "/" + std::to_string(length);
+  char text[INET6_ADDRSTRLEN] = {};
+  inet_ntop(a->v4 ? AF_INET : AF_INET6, a->address.data(), text, sizeof text);
+  return std::string(text) + "/" + std::to_string(a->length);
+}
+
+bool up_and_running(const ifaddrs* i) {
+  return (i->ifa_flags & IFF_UP) && (i->ifa_flags & IFF_RUNNING);
 }
 
 }  // namespace
+
+std::vector<InterfaceAddress> interface_addresses() {
+  std::vector<InterfaceAddress> out;
+  ifaddrs* all = nullptr;
+  if (getifaddrs(&all) != 0) return out;
+  for (const ifaddrs* i = all; i; i = i->ifa_next) {
+    if (!i->ifa_addr || !i->ifa_netmask || !up_and_running(i)) continue;
+    auto a = address_of(i->ifa_addr, i->ifa_netmask);
+    if (!a || (!a->v4 && IN6_IS_ADDR_LINKLOCAL(
+                             &reinterpret_cast<const sockaddr_in6*>(i->ifa_addr)->sin6_addr)))
+      continue;
+    a->ifindex = if_nametoindex(i->ifa_name);
+    a->loopback = i->ifa_flags & IFF_LOOPBACK;
+    out.push_back(*a);
+  }
+  freeifaddrs(all);
+  return out;
+}
 
 std::vector<ConnectedPrefix> connected_prefixes() {
   std::vector<ConnectedPrefix> out;
   ifaddrs* all = nullptr;
   if (getifaddrs(&all) != 0) return out;
   for (ifaddrs* i = all; i; i = i->ifa_next) {
-    if (!i->ifa_addr || !i->ifa_netmask || !(i->ifa_flags & IFF_UP) ||
-        !(i->ifa_flags & IFF_RUNNING))
-      continue;
+    if (!i->ifa_addr || !i->ifa_netmask || !up_and_running(i)) continue;
     auto text = prefix_text(i->ifa_addr, i->ifa_netmask);
     if (!text.empty()) out.push_back({std::move(text), i->ifa_name});
   }

@@ -1,5 +1,7 @@
 #include "bgpd/session/address.h"
 
+#include "bgpd/discovery/interfaces.h"
+
 namespace closbgp::session {
 
 wire::IpAddress to_wire(const asio::ip::address& a) {
@@ -16,6 +18,15 @@ std::string address_text(const asio::ip::address& a) {
 
 std::string endpoint_text(const asio::ip::tcp::endpoint& e) {
   return address_text(e.address()) + " port " + std::to_string(e.port());
+}
+
+std::vector<rib::ConnectedAddress> connected_addresses() {
+  std::vector<rib::ConnectedAddress> out;
+  for (const auto& a : discovery::interface_addresses())
+    out.push_back({a.v4 ? wire::IpAddress::from_bytes(wire::Afi::Ipv4, a.address.data())
+                        : wire::IpAddress::v6(a.address),
+                   a.length, a.ifindex, a.loopback});
+  return out;
 }
 
 }  // namespace closbgp::session

@@ -244,6 +244,7 @@ void Speaker::scan_interfaces() {
 void Speaker::interfaces_changed() {
   if (stopping_) return;
   origination_.redistribute_connected();
+  driver_.rib().set_connected(connected_addresses());
   driver_.schedule_flush();
   const auto interfaces = discovery::list_interfaces();
   for (const auto& n : cfg_.neighbors) {

@@ -68,6 +68,25 @@ class Fabric:
         out = host.cmd("ip", "-j", *args)
         return json.loads(out) if out.strip() else []
 
+    def kernel_route(self, host, prefix):
+        """The kernel's route for `prefix` on `host` as (nhid, {device:
+        weight}), nhid None without a nexthop object; (None, {}) without a
+        route; None while the route and its nexthops change between the two
+        reads."""
+        family = "-6" if ":" in prefix else "-4"
+        routes = self.ip_json(host, family, "route", "show", prefix)
+        if not routes:
+            return None, {}
+        route = routes[0]
+        if "nhid" not in route:
+            return None, {nh["dev"]: nh.get("weight", 1) for nh in route.get("nexthops", [route])}
+        objects = {o["id"]: o for o in self.ip_json(host, "nexthop", "show")}
+        try:
+            group = objects[route["nhid"]].get("group", [{"id": route["nhid"]}])
+            return route["nhid"], {objects[m["id"]]["dev"]: m.get("weight", 1) for m in group}
+        except KeyError:
+            return None
+
     @staticmethod
     def node(host):
         """The host as a lib.netns Node, for peers and nftables helpers."""

@@ -7,9 +7,11 @@ Each side reaches the other's loopback through a static route over the
 router in the middle, which has a route to each. The session comes up
 between the loopbacks (FRR accepts it only from 10.255.0.1, the neighbour
 it has); FRR installs our route through the router (its next hop, our
-loopback, resolved); FRR's route stays out of our kernel until we resolve
-next hops recursively. With ebgp-multihop 1 our packets die at the router:
-the session stays down.
+loopback, resolved). FRR's next hop is reached only through the static
+route, which is not one we resolve through (connected subnets and BGP
+routes are, docs/fib.md): its route is shown with an unresolved next hop
+and stays out of our kernel. With ebgp-multihop 1 our packets die at the
+router: the session stays down.
 """
 import json
 import time
@@ -84,8 +86,11 @@ def test_a_session_between_loopbacks_two_hops_apart(two_hops, tmp_path):
         route = wait_for(lambda: {r["prefix"]: r for r in d.ctl_json("show", "bgp", "routes")}
                          .get("10.2.0.0/24"), 15, "FRR's route")
         assert route["next_hop"] == "10.255.0.2" and route["as_path"] == [65002], route
-        # Not on a link of ours: not installed until next hops resolve
-        # recursively (docs/fib.md), and never written via the loopback.
+        # Its next hop does not resolve through a route of ours: invalid,
+        # not installed, and never written via the loopback.
+        assert route["next_hop_unresolved"] and not route["accepted"], route
+        assert any(line.startswith("u ") and "10.2.0.0/24" in line
+                   for line in d.ctl("show", "bgp", "routes").stdout.splitlines())
         assert near.ip("route", "show", "10.2.0.0/24").stdout.strip() == ""
         assert "fib     error" not in d.log_text()
         # Ours reaches FRR with our loopback as next hop, and FRR installs

@@ -95,18 +95,8 @@ def pod(fabric):
 def devices(fabric, host, prefix):
     """The devices of the kernel's route for `prefix` on `host`; None while
     the route and its nexthops change between the two reads."""
-    routes = fabric.ip_json(host, "route", "show", prefix)
-    if not routes:
-        return set()
-    route = routes[0]
-    if "nhid" not in route:
-        return {nh["dev"] for nh in route.get("nexthops", [route])}
-    objects = {o["id"]: o for o in fabric.ip_json(host, "nexthop", "show")}
-    try:
-        group = objects[route["nhid"]].get("group", [{"id": route["nhid"]}])
-        return {objects[m["id"]]["dev"] for m in group}
-    except KeyError:
-        return None
+    route = fabric.kernel_route(host, prefix)
+    return route and set(route[1])
 
 
 def lost_when_cut(fabric, leaves, spines):

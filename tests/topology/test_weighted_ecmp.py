@@ -43,16 +43,8 @@ networks: ["10.99.0.0/24", "2001:db8:99::/64"]
 def kernel_weights(fabric, host, prefix):
     """{device: weight} of the kernel's route for `prefix`, through its
     nexthop group or its own multipath next hops."""
-    family = "-6" if ":" in prefix else "-4"
-    routes = fabric.ip_json(host, family, "route", "show", prefix)
-    if not routes:
-        return {}
-    route = routes[0]
-    if "nhid" not in route:
-        return {nh["dev"]: nh.get("weight", 1) for nh in route.get("nexthops", [])}
-    objects = {o["id"]: o for o in fabric.ip_json(host, "nexthop", "show")}
-    group = objects[route["nhid"]].get("group", [{"id": route["nhid"]}])
-    return {objects[m["id"]]["dev"]: m.get("weight", 1) for m in group}
+    route = fabric.kernel_route(host, prefix)
+    return route and route[1]
 
 
 @pytest.fixture
