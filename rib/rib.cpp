@@ -6,7 +6,9 @@
 
 namespace closbgp::rib {
 
-Rib::Rib(RibOptions options) : options_(std::move(options)) {
+Rib::Rib(RibOptions options)
+    : options_(std::move(options)),
+      groups_(options_.local_as, options_.drain_prepend, cluster_id(options_)) {
   for (auto f : wire::kAllFamilies)
     unicast_[size_t(f)] = &open_table(TableId{std::string(kDefaultVrf), f});
 }
@@ -56,10 +58,7 @@ void Rib::session_up(const PathSource& source, const Member& member, const PeerP
   s.path_source.rr_client = policy.route_reflector_client;
   s.policy = policy;
   s.interface = member.interface;
-  leave(member.id);  // a session that comes up twice is one member
-  auto& m = members_[member.id];
-  m = std::make_unique<MemberState>(MemberState{member, policy});
-  join(*m, sink);
+  groups_.add(member, policy, default_vrf(), sink);
 }
 
 size_t Rib::apply(SourceId id, const wire::UpdateMessage& update) {
@@ -111,8 +110,7 @@ void Rib::import(Source& s, const std::vector<RouteChange>& changed) {
 }
 
 size_t Rib::session_down(SourceId id, DownKind kind) {
-  leave(id);
-  members_.erase(id);
+  groups_.remove(id);
   auto it = sources_.find(id);
   if (it == sources_.end()) return 0;
   if (kind == DownKind::Graceful) return it->second.adj_in.mark_stale();
@@ -165,15 +163,11 @@ void Rib::set_policy(SourceId id, const PeerPolicy& policy, AdvertisementSink& s
     }
     reimport(id);
   }
-  if (auto m = members_.find(id); m != members_.end()) {
-    MemberState changed = *m->second;
-    changed.policy = policy;
-    regroup(*m->second, std::move(changed), sink);
-  }
+  groups_.set_policy(id, policy, default_vrf(), sink);
 }
 
 LoopCheck Rib::loop_check(const Source& s) const {
-  return {options_.local_as, s.policy.allowas_in, options_.router_id, cluster_id()};
+  return {options_.local_as, s.policy.allowas_in, options_.router_id, cluster_id(options_)};
 }
 
 void Rib::reimport(SourceId id) {
@@ -184,66 +178,6 @@ void Rib::reimport(SourceId id) {
     all.push_back({prefix, path});
   });
   import(it->second, all);
-}
-
-void Rib::refresh(SourceId member, AdvertisementSink& sink) {
-  auto m = members_.find(member);
-  auto g = group_of_.find(member);
-  if (m != members_.end() && g != group_of_.end()) g->second->resend(*m->second, sink);
-}
-
-void Rib::set_member_drain(SourceId member, DrainState drain, AdvertisementSink& sink) {
-  auto m = members_.find(member);
-  if (m == members_.end()) return;
-  MemberState changed = *m->second;
-  changed.info.drain = drain;
-  regroup(*m->second, std::move(changed), sink);
-}
-
-void Rib::set_node_drain(DrainState drain, AdvertisementSink& sink) {
-  node_drain_ = drain;
-  for (auto& [id, m] : members_) regroup(*m, *m, sink);
-}
-
-void Rib::join(MemberState& m, AdvertisementSink& sink) {
-  const GroupKey key = group_key(m, node_drain_);
-  auto& group = groups_[key];
-  if (!group)
-    group = std::make_unique<UpdateGroup>(key, m, options_.local_as, options_.drain_prepend,
-                                          cluster_id());
-  group_of_[m.info.id] = group.get();
-  if (!group->is_new()) return group->join(m, sink);
-  group->start(m, default_vrf(), sink);  // a new group: the whole table
-}
-
-// Out of its update group (an empty group goes, and its Adj-RIB-Out with it).
-void Rib::leave(SourceId member) {
-  auto it = group_of_.find(member);
-  if (it == group_of_.end()) return;
-  auto m = members_.find(member);
-  if (m != members_.end()) it->second->leave(*m->second);
-  if (it->second->empty())
-    std::erase_if(groups_, [&](const auto& g) { return g.second.get() == it->second; });
-  group_of_.erase(it);
-}
-
-void Rib::regroup(MemberState& m, MemberState changed, AdvertisementSink& sink) {
-  auto it = group_of_.find(m.info.id);
-  if (it == group_of_.end() || it->second->key() == group_key(changed, node_drain_)) {
-    m = std::move(changed);
-    return;
-  }
-  std::vector<wire::Prefix> had = it->second->member_prefixes(m);
-  leave(m.info.id);
-  m = std::move(changed);
-  join(m, sink);  // the new group's table (End-of-RIB only if not sent yet)
-  // What the old group sent and the new one does not: withdrawn.
-  std::vector<wire::Prefix> has = group_of_.at(m.info.id)->member_prefixes(m);
-  std::sort(had.begin(), had.end());
-  std::sort(has.begin(), has.end());
-  std::vector<wire::Prefix> gone;
-  std::set_difference(had.begin(), had.end(), has.begin(), has.end(), std::back_inserter(gone));
-  withdraw_from(m, gone, sink);
 }
 
 void Rib::originate(const wire::Prefix& prefix, const wire::PathAttributes& attributes) {
@@ -378,33 +312,12 @@ void Rib::installed(std::span<const wire::Prefix> prefixes, uint64_t through,
 void Rib::export_to_groups(const Table& table, std::span<const wire::Prefix> prefixes,
                            AdvertisementSink& sink) {
   if (!table.id().is_default_vrf() || prefixes.empty()) return;
-  for (auto& [key, group] : groups_) group->export_changes(prefixes, table, sink);
+  groups_.export_changes(table, prefixes, sink);
 }
 
 const AdjRibIn* Rib::adj_rib_in(SourceId source) const {
   auto it = sources_.find(source);
   return it == sources_.end() ? nullptr : &it->second.adj_in;
-}
-
-void Rib::visit_adj_rib_out(SourceId member, const PrefixQuery& query,
-                            const UpdateGroup::SentVisitor& f) const {
-  auto g = group_of_.find(member);
-  if (g != group_of_.end()) g->second->visit_sent(*members_.at(member), query, f);
-}
-
-size_t Rib::prefixes_sent(SourceId member) const {
-  auto m = members_.find(member);
-  return m == members_.end() ? 0 : m->second->prefixes_sent.total();
-}
-
-size_t Rib::prefixes_sent(SourceId member, wire::Afi afi) const {
-  auto m = members_.find(member);
-  return m == members_.end() ? 0 : m->second->prefixes_sent[afi];
-}
-
-size_t Rib::group_size(SourceId member) const {
-  auto g = group_of_.find(member);
-  return g == group_of_.end() ? 0 : g->second->size();
 }
 
 uint64_t Rib::rejected_by_policy(SourceId source) const {

@@ -27,7 +27,7 @@
 #include "rib/route_policy.h"
 #include "rib/route_update.h"
 #include "rib/table.h"
-#include "rib/update_group.h"
+#include "rib/update_groups.h"
 
 namespace closbgp::rib {
 
@@ -79,12 +79,16 @@ class Rib {
   // Soft reset in: every received path through import policy again.
   void reimport(SourceId source);
   // ROUTE-REFRESH from the member: its table again, then End-of-RIB.
-  void refresh(SourceId member, AdvertisementSink& sink);
+  void refresh(SourceId member, AdvertisementSink& sink) { groups_.refresh(member, sink); }
   // Drain states: of one member (its own), and of the node. Members move
   // to the groups of their new state.
-  void set_member_drain(SourceId member, DrainState drain, AdvertisementSink& sink);
-  void set_node_drain(DrainState drain, AdvertisementSink& sink);
-  DrainState node_drain() const { return node_drain_; }
+  void set_member_drain(SourceId member, DrainState drain, AdvertisementSink& sink) {
+    groups_.set_member_drain(member, drain, default_vrf(), sink);
+  }
+  void set_node_drain(DrainState drain, AdvertisementSink& sink) {
+    groups_.set_node_drain(drain, default_vrf(), sink);
+  }
+  DrainState node_drain() const { return groups_.node_drain(); }
 
   // --- tables -------------------------------------------------------------
   // The table `id`, opened empty if new (a tenant VRF's). Only the default
@@ -149,12 +153,16 @@ class Rib {
   // What `query` selects of what its group has sent it, with the
   // attributes (before its next hop); nothing unless it is a member.
   void visit_adj_rib_out(SourceId member, const PrefixQuery& query,
-                         const UpdateGroup::SentVisitor& f) const;
-  size_t prefixes_sent(SourceId member) const;
-  size_t prefixes_sent(SourceId member, wire::Afi afi) const;
-  bool is_member(SourceId member) const { return members_.contains(member); }
+                         const UpdateGroup::SentVisitor& f) const {
+    groups_.visit_sent(member, query, f);
+  }
+  size_t prefixes_sent(SourceId member) const { return groups_.prefixes_sent(member); }
+  size_t prefixes_sent(SourceId member, wire::Afi afi) const {
+    return groups_.prefixes_sent(member, afi);
+  }
+  bool is_member(SourceId member) const { return groups_.is_member(member); }
   // How many members share its update group (0: not a member).
-  size_t group_size(SourceId member) const;
+  size_t group_size(SourceId member) const { return groups_.group_size(member); }
   // The path of `source` in the Loc-RIB for `prefix`: what import policy
   // made of what it sent; nullptr if rejected or absent.
   const Path* accepted(const wire::Prefix& prefix, SourceId source) const;
@@ -174,17 +182,11 @@ class Rib {
   // Neighbours' paths and the node's routes without a VRF: the default VRF's.
   Table& table_of(const wire::Prefix& prefix) { return *unicast_[size_t(family_of(prefix))]; }
   static wire::Family family_of(const wire::Prefix& p) { return wire::family_of(p.afi()); }
-  uint32_t cluster_id() const {
-    return options_.cluster_id ? options_.cluster_id : options_.router_id;
+  static uint32_t cluster_id(const RibOptions& o) {
+    return o.cluster_id ? o.cluster_id : o.router_id;
   }
   // What makes one of the source's paths a loop (its allowas-in).
   LoopCheck loop_check(const Source& s) const;
-  void join(MemberState& m, AdvertisementSink& sink);
-  void leave(SourceId member);
-  // `m` becomes `changed` and goes to the group of its new key, withdrawing
-  // what the new group does not send. What it had been sent is read before
-  // the change: its policy decides what of its group's routes it is sent.
-  void regroup(MemberState& m, MemberState changed, AdvertisementSink& sink);
   // Whether `path` may enter the Loc-RIB at `prefix` for its next hop:
   // direct, or resolved (tracked either way).
   bool reachable(const Path& path, const wire::Prefix& prefix);
@@ -209,11 +211,7 @@ class Rib {
   std::map<TableId, std::unique_ptr<Table>> tables_;  // stable in memory
   Table* unicast_[2] = {};                            // the default VRF's, by Family
   std::map<SourceId, Source> sources_;
-  // Members by id, stable in memory (groups point at them).
-  std::map<SourceId, std::unique_ptr<MemberState>> members_;
-  std::map<GroupKey, std::unique_ptr<UpdateGroup>> groups_;
-  std::map<SourceId, UpdateGroup*> group_of_;
-  DrainState node_drain_ = DrainState::Live;
+  UpdateGroups groups_;
   NextHopTracker next_hops_;
 };
 
