@@ -66,6 +66,14 @@ struct FibRouteView {
   std::string state;  // "installed", "missing", "differs", "unexpected"
 };
 
+// A next hop resolved through the routing table, as it resolves now.
+struct TrackedNextHopView {
+  std::string address;
+  std::string via;  // the route or connected subnet; empty: unresolved
+  bool connected = false;
+  std::vector<FibNextHopView> next_hops;
+};
+
 // One path received from one peer.
 struct RouteView {
   std::string prefix;
@@ -198,6 +206,8 @@ class Backend {
   virtual std::expected<RouteDetailView, ControlError> route_detail(
       const rib::PrefixQuery& query) const = 0;
   virtual BmpView bmp() const = 0;
+  // The RIB's tracked next hops, by address.
+  virtual std::vector<TrackedNextHopView> next_hops() const = 0;
 };
 
 // What the API may change; called on the main loop.

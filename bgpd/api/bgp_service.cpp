@@ -108,6 +108,16 @@ class Handlers final : public Service {
         });
   }
 
+  grpc::ServerUnaryReactor* ShowNextHops(grpc::CallbackServerContext* ctx,
+                                         const pb::ShowNextHopsRequest*,
+                                         pb::ShowNextHopsResponse* resp) override {
+    if (auto refused = refusal(ctx, __func__)) return finish(ctx, *refused);
+    return answer_on_main(ctx, [this, resp] {
+      fill(backend_.next_hops(), *resp);
+      return grpc::Status::OK;
+    });
+  }
+
   grpc::ServerUnaryReactor* ShowNeighbor(grpc::CallbackServerContext* ctx,
                                          const pb::ShowNeighborRequest* req,
                                          pb::PeerSummary* resp) override {

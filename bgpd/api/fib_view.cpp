@@ -68,4 +68,13 @@ std::expected<std::vector<FibRouteView>, ControlError> fib_view(const session::S
   return out;
 }
 
+std::vector<TrackedNextHopView> next_hops_view(const session::Speaker& speaker) {
+  std::vector<TrackedNextHopView> out;
+  speaker.rib().next_hops().for_each([&](const wire::IpAddress& address, const rib::Resolution& r) {
+    out.push_back(
+        {address.to_string(), r.via ? r.via->to_string() : "", r.connected, views_of(r.set)});
+  });
+  return out;
+}
+
 }  // namespace closbgp::api

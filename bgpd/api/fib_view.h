@@ -1,5 +1,5 @@
 // `show fib`: the kernel's routes of ours against what the RIB engine
-// wants there, prefix by prefix.
+// wants there, prefix by prefix; and the next hops it resolves.
 #pragma once
 
 #include <expected>
@@ -12,5 +12,8 @@ namespace closbgp::api {
 
 // Sorted by prefix; an error when the FIB is disabled or the kernel cannot be read.
 std::expected<std::vector<FibRouteView>, ControlError> fib_view(const session::Speaker& speaker);
+// The next hops the RIB resolves through the routing table, and where
+// each is forwarded (`show bgp nexthops`).
+std::vector<TrackedNextHopView> next_hops_view(const session::Speaker& speaker);
 
 }  // namespace closbgp::api

@@ -198,6 +198,10 @@ std::expected<std::vector<FibRouteView>, ControlError> NodeViews::fib_routes() c
   return fib_view(speaker_);
 }
 
+std::vector<TrackedNextHopView> NodeViews::next_hops() const {
+  return next_hops_view(speaker_);
+}
+
 std::expected<RouteDetailView, ControlError> NodeViews::route_detail(
     const rib::PrefixQuery& query) const {
   auto detail = api::route_detail(speaker_, query);

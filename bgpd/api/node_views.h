@@ -28,6 +28,7 @@ class NodeViews final : public Backend {
   std::expected<RouteDetailView, ControlError> route_detail(
       const rib::PrefixQuery& query) const override;
   BmpView bmp() const override;
+  std::vector<TrackedNextHopView> next_hops() const override;
 
  private:
   // A neighbour: its session's status, and what the engine holds of it.

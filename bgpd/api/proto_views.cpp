@@ -90,6 +90,18 @@ void fill(const SummaryView& view, closbgp::v1::ShowBgpSummaryResponse& out) {
   for (const auto& p : view.peers) fill(p, out.add_peers());
 }
 
+void fill(const std::vector<TrackedNextHopView>& next_hops,
+          closbgp::v1::ShowNextHopsResponse& out) {
+  for (const auto& v : next_hops) {
+    auto* t = out.add_next_hops();
+    t->set_address(v.address);
+    t->set_resolved(!v.via.empty());
+    t->set_via(v.via);
+    t->set_connected(v.connected);
+    fill(v.next_hops, *t->mutable_next_hops());
+  }
+}
+
 void fill(const FibRouteView& r, closbgp::v1::FibRoute& out) {
   out.set_prefix(r.prefix);
   fill(r.next_hops, *out.mutable_next_hops());

@@ -28,6 +28,7 @@ const std::vector<Node>& tree() {
          {{"summary", "every neighbour: state, uptime, prefixes"},
           {"routes", "the RIB by prefix [ipv4|ipv6] [PFX|ADDRESS [longer-prefixes]] [community C]"},
           {"route", "one prefix in detail, who it is sent to: PFX|ADDRESS"},
+          {"nexthop", "next hops resolved through the routing table, and where they go"},
           {"neighbors",
            "one neighbour in detail: NEIGHBOR [received-routes|advertised-routes]",
            {},

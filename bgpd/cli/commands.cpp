@@ -148,6 +148,12 @@ int cmd_show_bmp(const ClientOptions& opts) {
                                                         [](const auto& resp) { print_bmp(resp); });
 }
 
+int cmd_show_bgp_nexthop(const ClientOptions& opts) {
+  return unary<pb::ShowNextHopsRequest, pb::ShowNextHopsResponse>(
+      opts, &pb::BgpService::Stub::ShowNextHops, {},
+      [](const auto& resp) { print_next_hops(resp); });
+}
+
 int cmd_debug(const ClientOptions& opts, const std::string& module, const std::string& level) {
   pb::SetLogLevelRequest req;
   req.set_module(module);

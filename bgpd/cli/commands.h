@@ -43,6 +43,7 @@ int cmd_dump_rib(const ClientOptions& opts, const std::string& path, const std::
 int cmd_show_running_config(const ClientOptions& opts);
 // The BMP collectors and their connections.
 int cmd_show_bmp(const ClientOptions& opts);
+int cmd_show_bgp_nexthop(const ClientOptions& opts);
 // A module's log level ("all": every module's) at run time.
 int cmd_debug(const ClientOptions& opts, const std::string& module, const std::string& level);
 // state "live", "drained" or "warm"; `neighbor` empty: the node.

@@ -34,6 +34,9 @@ constexpr const char* kUsage =
     "  show bgp route PFX|ADDRESS\n"
     "                         one prefix in detail: every path's attributes, and the\n"
     "                         neighbours it is advertised to\n"
+    "  show bgp nexthop       the next hops resolved through the routing table (loopback\n"
+    "                         sessions, third parties): the route each resolves through,\n"
+    "                         the links it goes out on\n"
     "  show bgp neighbors [N]\n"
     "                         one neighbour in detail (without N: the summary)\n"
     "  show bgp neighbors N received-routes|advertised-routes [PFX|ADDRESS [longer-prefixes]]\n"
@@ -284,6 +287,8 @@ int main(int argc, char** argv) {
   if (words == std::vector<std::string>{"show", "running-config"})
     return cmd_show_running_config(opts);
   if (words == std::vector<std::string>{"show", "bmp"}) return cmd_show_bmp(opts);
+  if (words == std::vector<std::string>{"show", "bgp", "nexthop"})
+    return cmd_show_bgp_nexthop(opts);
   if (words[0] == "debug") {
     if (words.size() != 3) return usage_error("debug MODULE LEVEL (closctl debug session debug)");
     return cmd_debug(opts, words[1], words[2]);

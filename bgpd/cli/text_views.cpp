@@ -230,6 +230,25 @@ void FibTable::finish() {
   std::printf("\n");
 }
 
+// As FRR's `show bgp nexthop`: each address, whether it resolves, through
+// what, and the links it goes out on.
+void print_next_hops(const pb::ShowNextHopsResponse& resp) {
+  if (resp.next_hops().empty()) {
+    std::printf(
+        "No next hops resolved through the routing table (every path's next hop is "
+        "its neighbour on its link)\n");
+    return;
+  }
+  for (const auto& n : resp.next_hops()) {
+    if (!n.resolved()) {
+      std::printf("%s unresolved\n", n.address().c_str());
+      continue;
+    }
+    std::printf("%s resolved through %s%s\n  %s\n", n.address().c_str(), n.via().c_str(),
+                n.connected() ? " (connected)" : "", next_hops_text(n.next_hops()).c_str());
+  }
+}
+
 void print_bmp(const pb::ShowBmpResponse& resp) {
   if (resp.collectors().empty()) {
     std::printf("No BMP collectors configured (bmp.collectors)\n");

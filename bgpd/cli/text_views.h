@@ -53,5 +53,6 @@ class FibTable final : public Listing<closbgp::v1::FibRoute> {
 // One prefix in detail: every path's attributes, who it is advertised to.
 void print_route_detail(const closbgp::v1::RouteDetail& detail);
 void print_bmp(const closbgp::v1::ShowBmpResponse& resp);
+void print_next_hops(const closbgp::v1::ShowNextHopsResponse& resp);
 
 }  // namespace closbgp::cli

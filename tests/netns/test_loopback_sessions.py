@@ -92,6 +92,9 @@ def test_a_session_between_loopbacks_two_hops_apart(two_hops, tmp_path):
         assert any(line.startswith("u ") and "10.2.0.0/24" in line
                    for line in d.ctl("show", "bgp", "routes").stdout.splitlines())
         assert near.ip("route", "show", "10.2.0.0/24").stdout.strip() == ""
+        assert d.ctl_json("show", "bgp", "nexthop")["next_hops"] == [
+            {"address": "10.255.0.2", "resolved": False, "via": "", "connected": False,
+             "next_hops": []}]
         assert "fib     error" not in d.log_text()
         # Ours reaches FRR with our loopback as next hop, and FRR installs
         # it through the router.

@@ -9,7 +9,8 @@ send a leaf's AS its own routes back, sender-as-path-loop-detection off).
 The overlay is an iBGP session between the loopbacks that carries only
 each leaf's server subnet, whose next hop is the other leaf's loopback.
 
-- leaf1 resolves 10.255.0.2 through its underlay route and installs the
+- leaf1 resolves 10.255.0.2 through its underlay route (`show bgp
+  nexthop` says so) and installs the
   overlay subnet on the same two-spine set (the same nexthop group), and
   a ping between the loopbacks goes through that group (the spines do not
   know the overlay subnet: its packets need a tunnel, which is EVPN's job);
@@ -90,12 +91,21 @@ def test_overlay_routes_follow_the_underlay(overlay):
     assert path["next_hop"] == "10.255.0.2" and path["best"] and path["peer"] == "10.255.0.2"
     [fib] = fabric.ctl_json(leaf1, "show", "fib", "10.2.0.0/24")
     assert fib["state"] == "installed" and len(fib["next_hops"]) == 2, fib
+    # What it resolves through, as the operator asks for it.
+    [tracked] = fabric.ctl_json(leaf1, "show", "bgp", "nexthop")["next_hops"]
+    assert (tracked["address"], tracked["resolved"], tracked["via"], tracked["connected"]) == \
+        ("10.255.0.2", True, "10.255.0.2/32", False), tracked
+    assert sorted(h["interface"] for h in tracked["next_hops"]) == ["swp1", "swp2"]
+    rc, text = fabric.ctl(leaf1, "show", "bgp", "nexthop")
+    assert rc == 0 and "10.255.0.2 resolved through 10.255.0.2/32" in text, text
     assert pings(leaf1, "10.255.0.1", "10.255.0.2")
 
     leaf1.cmd("ip link set swp1 down")
     wait_for(lambda: fabric.kernel_route(leaf1, "10.2.0.0/24") == (nhid, {"swp2": 1}), 30,
              "the overlay subnet's group shrunk to spine2, in place")
     assert fabric.kernel_route(leaf1, "10.255.0.2/32") == (nhid, {"swp2": 1})
+    [tracked] = fabric.ctl_json(leaf1, "show", "bgp", "nexthop")["next_hops"]
+    assert [h["interface"] for h in tracked["next_hops"]] == ["swp2"], tracked
     assert overlay_state(fabric, leaf1) == "established"
     assert pings(leaf1, "10.255.0.1", "10.255.0.2")
 
