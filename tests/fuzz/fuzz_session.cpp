@@ -152,6 +152,11 @@ class Harness {
     reflected.route_reflector_client = true;
     rib_.session_up(source, client, reflected, out_);
     rib_.originate(*wire::Prefix::parse("10.255.0.0/24"), local_attributes());
+    // The fuzzed peer's paths are direct only with a link-local next hop
+    // (its address is unset): other next hops resolve through this subnet
+    // or through the fuzzed routes themselves, loops included.
+    rib_.set_connected({{*wire::IpAddress::parse("10.0.0.1"), 8, 3, false},
+                        {*wire::IpAddress::parse("10.255.0.1"), 32, 1, true}});
     flush();
     step(session::event::Start{});
     step(session::event::TcpConnected{});
