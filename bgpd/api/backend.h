@@ -49,6 +49,8 @@ struct PeerView {
   uint32_t max_prefix = 0;                // the configured limit; 0: none
   bool max_prefix_exceeded = false;       // the limit closed the session
   bool route_reflector_client = false;    // we reflect routes to it (RFC 4456)
+  std::string local_address;              // our end of the established session
+  std::string update_source;              // configured
   std::optional<std::chrono::system_clock::time_point> last_reset;  // when it last went down
 };
 

@@ -77,8 +77,11 @@ PeerView NodeViews::peer_view(const std::string& name, const session::Peer& p) c
   v.interface = p.identity().interface;
   v.address = s.address.value_or("");
   v.remote_as_config = p.identity().remote_as_config;
-  if (const auto* n = session::find_neighbor(speaker_.config(), p.identity().config_name))
+  if (const auto* n = session::find_neighbor(speaker_.config(), p.identity().config_name)) {
     v.description = n->description;
+    v.update_source = n->update_source;
+  }
+  v.local_address = s.local_address.value_or("");
   v.state = to_api(s.state);
   if (s.negotiated) {
     v.remote_as = s.negotiated->peer_as;

@@ -70,6 +70,8 @@ void fill(const PeerView& p, closbgp::v1::PeerSummary* peer) {
   peer->set_max_prefix(p.max_prefix);
   peer->set_max_prefix_exceeded(p.max_prefix_exceeded);
   peer->set_route_reflector_client(p.route_reflector_client);
+  peer->set_local_address(p.local_address);
+  peer->set_update_source(p.update_source);
   if (p.last_reset) peer->set_last_reset_time(log::utc_time(*p.last_reset));
 }
 

@@ -101,6 +101,10 @@ void print_neighbor(const std::string& name, const pb::PeerSummary& p) {
               p.address().empty() ? "-" : p.address().c_str(),
               p.peer_router_id().empty() ? "-" : p.peer_router_id().c_str(),
               p.peer_hostname().empty() ? "-" : p.peer_hostname().c_str(), p.hold_time());
+  if (!p.local_address().empty() || !p.update_source().empty())
+    std::printf("  Local address %s%s%s\n",
+                p.local_address().empty() ? "-" : p.local_address().c_str(),
+                p.update_source().empty() ? "" : ", update-source ", p.update_source().c_str());
   std::printf("  Capabilities: %s\n", caps.empty() ? "-" : caps.c_str());
   std::printf("  Messages: %lu received, %lu sent\n", p.messages_received(), p.messages_sent());
   std::printf("  Prefixes: %lu received, %lu accepted, %lu sent; %lu stale (graceful restart)\n",

@@ -282,6 +282,8 @@ PeerStatus Peer::status() const {
   v.state = leading.fsm.state;
   if (leading.fsm.state >= State::OpenConfirm) v.negotiated = leading.fsm.negotiated;
   if (address_) v.address = address_text(*address_);
+  if (const SessionSlot* s = sessions_.established())
+    v.local_address = address_text(s->local_endpoint().address());
   v.uptime = std::chrono::duration_cast<std::chrono::seconds>(
       time_.now() - established_at_.value_or(sessions_.state_since()));
   v.messages_received = sessions_.messages_received();

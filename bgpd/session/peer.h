@@ -50,7 +50,8 @@ struct PeerStatus {
   State state = State::Idle;             // the more advanced of its two connections
   std::optional<Negotiated> negotiated;  // from OpenConfirm on
   std::optional<std::string> address;
-  std::chrono::seconds uptime{0};  // in its state, or since Established
+  std::optional<std::string> local_address;  // of the established session
+  std::chrono::seconds uptime{0};            // in its state, or since Established
   uint64_t messages_received = 0, messages_sent = 0;
   uint64_t rfc7606_events = 0;     // UPDATEs with attribute errors the session survived
   uint64_t updates_filtered = 0;   // UPDATEs its path-attribute filter acted on

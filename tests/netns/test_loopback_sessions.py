@@ -82,6 +82,10 @@ def test_a_session_between_loopbacks_two_hops_apart(two_hops, tmp_path):
     try:
         d.wait_api()
         wait_for(lambda: state(d) == "established", 30, "the session between the loopbacks")
+        peer = d.ctl_json("show", "bgp", "neighbors", "10.255.0.2")
+        assert (peer["local_address"], peer["update_source"]) == ("10.255.0.1", "lo"), peer
+        assert "Local address 10.255.0.1, update-source lo" in \
+            d.ctl("show", "bgp", "neighbors", "10.255.0.2").stdout
         # FRR's route reaches us with its loopback as next hop.
         route = wait_for(lambda: {r["prefix"]: r for r in d.ctl_json("show", "bgp", "routes")}
                          .get("10.2.0.0/24"), 15, "FRR's route")
