@@ -54,6 +54,10 @@ class NextHopTracker {
   // True when the path's next hop is its neighbour on the neighbour's link
   // (the common case in a fabric): forwarded there, no resolution.
   static bool direct(const Path& path);
+  // Whether `path` is forwarded through the tracked `next_hop`.
+  static bool through(const Path& path, const wire::IpAddress& next_hop) {
+    return !direct(path) && path.next_hop.address == next_hop;
+  }
   // That neighbour as the kernel's next hop (its link-local if it sent one).
   static NextHop direct_hop(const Path& path);
 

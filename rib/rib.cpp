@@ -213,7 +213,7 @@ bool Rib::reachable(const Path& path, const wire::Prefix& prefix) {
 bool Rib::depends(const wire::Prefix& prefix, const wire::IpAddress& next_hop) const {
   return std::ranges::any_of(sources_, [&](const auto& s) {
     const Path* p = s.second.adj_in.find(prefix);
-    return p && !NextHopTracker::direct(*p) && p->next_hop.address == next_hop;
+    return p && NextHopTracker::through(*p, next_hop);
   });
 }
 
@@ -242,7 +242,7 @@ void Rib::resolve_next_hops() {
         }
         for (auto& [id, s] : sources_)  // the paths now valid, or no longer
           if (const PathRef* r = s.adj_in.routes().find(prefix))
-            if ((*r)->next_hop.address == change.next_hop) import(s, {{ prefix, *r }});
+            if (NextHopTracker::through(**r, change.next_hop)) import(s, {{ prefix, *r }});
       }
   }
 }

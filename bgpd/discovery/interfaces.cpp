@@ -92,19 +92,6 @@ std::optional<InterfaceAddress> address_of(const sockaddr* addr, const sockaddr*
   return out;
 }
 
-// "ADDRESS/LENGTH" of an address and its netmask; empty for other families.
-std::string prefix_text(const sockaddr* addr, const sockaddr* mask) {
-  auto a = address_of(addr, mask);
-  if (!a) return "";
-  for (size_t i = 0; i < (a->v4 ? 4u : 16u); ++i) {  // the host bits cleared
-    const int bits = std::clamp(int(a->length) - int(i) * 8, 0, 8);
-    a->address[i] &= uint8_t(0xff00 >> bits);
-  }
-  char text[INET6_ADDRSTRLEN] = {};
-  inet_ntop(a->v4 ? AF_INET : AF_INET6, a->address.data(), text, sizeof text);
-  return std::string(text) + "/" + std::to_string(a->length);
-}
-
 bool up_and_running(const ifaddrs* i) {
   return (i->ifa_flags & IFF_UP) && (i->ifa_flags & IFF_RUNNING);
 }
@@ -118,12 +105,11 @@ std::vector<InterfaceAddress> interface_addresses() {
   for (const ifaddrs* i = all; i; i = i->ifa_next) {
     if (!i->ifa_addr || !i->ifa_netmask || !up_and_running(i)) continue;
     auto a = address_of(i->ifa_addr, i->ifa_netmask);
-    if (!a || (!a->v4 && IN6_IS_ADDR_LINKLOCAL(
-                             &reinterpret_cast<const sockaddr_in6*>(i->ifa_addr)->sin6_addr)))
-      continue;
+    if (!a) continue;
+    a->interface = i->ifa_name;
     a->ifindex = if_nametoindex(i->ifa_name);
     a->loopback = i->ifa_flags & IFF_LOOPBACK;
-    out.push_back(*a);
+    out.push_back(std::move(*a));
   }
   freeifaddrs(all);
   return out;
@@ -131,14 +117,15 @@ std::vector<InterfaceAddress> interface_addresses() {
 
 std::vector<ConnectedPrefix> connected_prefixes() {
   std::vector<ConnectedPrefix> out;
-  ifaddrs* all = nullptr;
-  if (getifaddrs(&all) != 0) return out;
-  for (ifaddrs* i = all; i; i = i->ifa_next) {
-    if (!i->ifa_addr || !i->ifa_netmask || !up_and_running(i)) continue;
-    auto text = prefix_text(i->ifa_addr, i->ifa_netmask);
-    if (!text.empty()) out.push_back({std::move(text), i->ifa_name});
+  for (auto& a : interface_addresses()) {
+    for (size_t i = 0; i < (a.v4 ? 4u : 16u); ++i) {  // the host bits cleared
+      const int bits = std::clamp(int(a.length) - int(i) * 8, 0, 8);
+      a.address[i] &= uint8_t(0xff00 >> bits);
+    }
+    char text[INET6_ADDRSTRLEN] = {};
+    inet_ntop(a.v4 ? AF_INET : AF_INET6, a.address.data(), text, sizeof text);
+    out.push_back({std::string(text) + "/" + std::to_string(a.length), std::move(a.interface)});
   }
-  freeifaddrs(all);
   return out;
 }
 

@@ -34,13 +34,14 @@ struct ConnectedPrefix {
   std::string interface;
 };
 std::vector<ConnectedPrefix> connected_prefixes();
-// The addresses of interfaces that are up (not link-local ones), with
-// their subnets' lengths: what next hops resolve through, and which
-// addresses are ours (those on a loopback device are only that).
+// The addresses of interfaces that are up, with their subnets' lengths:
+// what next hops resolve through, and which addresses are ours (those on
+// a loopback device are only that).
 struct InterfaceAddress {
   std::array<uint8_t, 16> address{};  // network order, IPv4 in the first 4 bytes
   bool v4 = false;
   uint8_t length = 0;
+  std::string interface;
   uint32_t ifindex = 0;
   bool loopback = false;
 };

@@ -22,10 +22,12 @@ std::string endpoint_text(const asio::ip::tcp::endpoint& e) {
 
 std::vector<rib::ConnectedAddress> connected_addresses() {
   std::vector<rib::ConnectedAddress> out;
-  for (const auto& a : discovery::interface_addresses())
-    out.push_back({a.v4 ? wire::IpAddress::from_bytes(wire::Afi::Ipv4, a.address.data())
-                        : wire::IpAddress::v6(a.address),
-                   a.length, a.ifindex, a.loopback});
+  for (const auto& a : discovery::interface_addresses()) {
+    const auto address = a.v4 ? wire::IpAddress::from_bytes(wire::Afi::Ipv4, a.address.data())
+                              : wire::IpAddress::v6(a.address);
+    // Never a subnet a next hop resolves through, nor one that makes it ours.
+    if (!address.is_link_local()) out.push_back({address, a.length, a.ifindex, a.loopback});
+  }
   return out;
 }
 
