@@ -13,7 +13,7 @@ void add_unique(NextHopSet& set, const NextHop& hop) {
 }
 
 uint8_t host_length(const wire::IpAddress& a) {
-  return a.is_v4() ? 32 : 128;
+  return wire::max_prefix_length(a.afi());
 }
 
 }  // namespace
@@ -97,20 +97,21 @@ Resolution NextHopTracker::resolve(const wire::IpAddress& address, const Tables&
 NextHopSet NextHopTracker::resolvable_others(const LocRib::Entry& e, const SelectionOptions& o,
                                              const Tables& tables,
                                              std::vector<wire::IpAddress>& resolving) const {
-  std::vector<std::pair<const Path*, NextHopSet>> usable;
+  std::vector<PathRef> usable;  // in candidate order, as selection wants
+  std::vector<NextHopSet> hops;
   for (size_t i = 0; i < e.size(); ++i) {
-    NextHopSet hops;
-    append_resolved(e.path(i), tables, resolving, hops);
-    if (!hops.empty()) usable.emplace_back(&e.path(i), std::move(hops));
+    NextHopSet h;
+    append_resolved(e.path(i), tables, resolving, h);
+    if (h.empty()) continue;
+    usable.emplace_back(&e.path(i));
+    hops.push_back(std::move(h));
   }
   NextHopSet set;
   if (usable.empty()) return set;
-  const Path* best = usable.front().first;
-  for (const auto& [path, hops] : usable)
-    if (compare(*path, *best, o) < 0) best = path;
-  for (const auto& [path, hops] : usable)
-    if (path == best || (o.multipath && multipath_equal(*best, *path, o)))
-      for (const auto& hop : hops) add_unique(set, hop);
+  std::vector<uint16_t> selected;
+  select(usable, o, selected);
+  for (uint16_t i : selected)
+    for (const auto& hop : hops[i]) add_unique(set, hop);
   return set;
 }
 
@@ -175,12 +176,6 @@ void NextHopTracker::append_hops(const Path& path, NextHopSet& set) const {
   if (direct(path)) return add_unique(set, direct_hop(path));
   if (const Resolution* r = find(path.next_hop.address))
     for (const auto& hop : r->set) add_unique(set, hop);
-}
-
-bool NextHopTracker::reachable(const Path& path) const {
-  if (direct(path)) return true;
-  const Resolution* r = find(path.next_hop.address);
-  return r && r->resolved();
 }
 
 const Resolution* NextHopTracker::find(const wire::IpAddress& next_hop) const {

@@ -95,8 +95,6 @@ class NextHopTracker {
   // Appends the kernel's next hops of `path` to `set` (not twice): its
   // neighbour, or what its next hop resolves to.
   void append_hops(const Path& path, NextHopSet& set) const;
-  // Whether the path's next hop is usable (direct, or tracked and resolved).
-  bool reachable(const Path& path) const;
 
   bool empty() const { return tracked_.empty(); }
   // Whether refresh() has something to do (touched, new connected
