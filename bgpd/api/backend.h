@@ -36,7 +36,8 @@ struct PeerView {
   std::string peer_router_id;
   uint32_t hold_time = 0;
   std::string peer_hostname;
-  std::string bfd_state;  // "up", "down", "init", "admin-down"; empty without BFD
+  std::string bfd_state;      // "up", "down", "init", "admin-down"; empty without BFD
+  bool bfd_multihop = false;  // RFC 5883
   uint64_t bfd_packets_received = 0, bfd_packets_sent = 0, bfd_packets_dropped = 0;
   uint64_t bfd_flaps = 0;       // Up -> Down transitions
   std::string drain_state;      // what the neighbour is sent as: "live", "drained", "warm"

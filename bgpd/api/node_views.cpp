@@ -114,6 +114,7 @@ PeerView NodeViews::peer_view(const std::string& name, const session::Peer& p) c
   v.route_reflector_client = p.policy().routing.route_reflector_client;
   v.max_prefix_exceeded = s.max_prefix_exceeded;
   v.bfd_state = s.bfd_state;
+  v.bfd_multihop = s.bfd_multihop;
   if (s.bfd) {
     v.bfd_packets_received = s.bfd->counters.rx;
     v.bfd_packets_sent = s.bfd->counters.tx;

@@ -59,6 +59,7 @@ void fill(const PeerView& p, closbgp::v1::PeerSummary* peer) {
   peer->set_hold_time(p.hold_time);
   peer->set_peer_hostname(p.peer_hostname);
   peer->set_bfd_state(p.bfd_state);
+  peer->set_bfd_multihop(p.bfd_multihop);
   peer->set_bfd_packets_received(p.bfd_packets_received);
   peer->set_bfd_packets_sent(p.bfd_packets_sent);
   peer->set_bfd_packets_dropped(p.bfd_packets_dropped);

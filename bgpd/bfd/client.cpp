@@ -2,8 +2,9 @@
 
 namespace closbgp::bfd {
 
-PeerKey make_key(const asio::ip::address& address, uint32_t ifindex) {
+PeerKey make_key(const asio::ip::address& address, uint32_t ifindex, bool multihop) {
   PeerKey k;
+  k.multihop = multihop;
   if (address.is_v6() && address.to_v6().is_v4_mapped()) {
     k.address = asio::ip::make_address_v4(asio::ip::v4_mapped, address.to_v6());
   } else if (address.is_v6()) {
@@ -11,7 +12,7 @@ PeerKey make_key(const asio::ip::address& address, uint32_t ifindex) {
     const bool ll = v6.is_link_local();
     v6.scope_id(0);
     k.address = v6;
-    k.ifindex = ll ? ifindex : 0;
+    k.ifindex = ll && !multihop ? ifindex : 0;
   } else {
     k.address = address;
   }
@@ -19,7 +20,7 @@ PeerKey make_key(const asio::ip::address& address, uint32_t ifindex) {
 }
 
 std::string PeerKey::to_string() const {
-  return address.to_string();
+  return address.to_string() + (multihop ? " (multihop)" : "");
 }
 
 }  // namespace closbgp::bfd

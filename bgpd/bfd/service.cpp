@@ -15,7 +15,8 @@
 namespace closbgp::bfd {
 namespace {
 
-constexpr int kTtl = 255;  // RFC 5881 sec. 5: sent and required
+constexpr int kTtl = 255;  // RFC 5881 sec. 5: sent, and required on a link
+constexpr uint16_t kSingleHopPort = 3784, kMultihopPort = 4784;  // RFC 5881, RFC 5883
 constexpr int kDscpCs6 = 48 << 2;
 constexpr uint16_t kFirstSourcePort = 49152;  // RFC 5881 sec. 4
 
@@ -38,8 +39,9 @@ sockaddr_in6 to_sockaddr(const PeerKey& k, uint16_t port) {
 }
 
 // A dual-stack UDP socket with TTL 255 and CS6, bound to `port` (0: a free
-// one in the RFC 5881 source range).
-int open_socket(uint16_t port, uint32_t seed) {
+// one in the RFC 5881 source range) on `source` (unset: any address).
+int open_socket(uint16_t port, uint32_t seed,
+                const std::optional<asio::ip::address>& source = std::nullopt) {
   const int fd = ::socket(AF_INET6, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0) return -1;
   const int off = 0, ttl = kTtl, tos = kDscpCs6;
@@ -48,13 +50,16 @@ int open_socket(uint16_t port, uint32_t seed) {
   setsockopt(fd, IPPROTO_IPV6, IPV6_TCLASS, &tos, sizeof tos);
   setsockopt(fd, IPPROTO_IP, IP_TTL, &ttl, sizeof ttl);
   setsockopt(fd, IPPROTO_IP, IP_TOS, &tos, sizeof tos);
-  sockaddr_in6 sa{};
+  sockaddr_in6 sa = source ? to_sockaddr(make_key(*source, 0), 0) : sockaddr_in6{};
   sa.sin6_family = AF_INET6;
   for (uint32_t i = 0; i < (port ? 1u : 16384u); ++i) {
     sa.sin6_port = htons(port ? port : uint16_t(kFirstSourcePort + (seed + i) % 16384));
     if (::bind(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa) == 0) return fd;
+    if (errno != EADDRINUSE) break;  // the source address is not ours (yet)
   }
+  const int error = errno;
   ::close(fd);
+  errno = error;
   return -1;
 }
 
@@ -66,34 +71,48 @@ struct BfdService::Entry {
     if (tx_fd >= 0) ::close(tx_fd);
   }
   PeerKey key;
+  Multihop multihop;  // a multihop key's
   Session fsm;
   int tx_fd = -1;
   std::unique_ptr<net::Timer> timer;  // the FSM's next transmission or detection
   std::function<void(const StateEvent&)> on_change;
 };
 
-BfdService::BfdService(asio::io_context& main, uint16_t port)
-    : main_(main), port_(port), time_(io_), next_disc_(std::random_device{}() | 1) {}
+BfdService::BfdService(asio::io_context& main, uint16_t port, uint16_t multihop_port)
+    : main_(main),
+      port_(port),
+      multihop_port_(multihop_port),
+      time_(io_),
+      next_disc_(std::random_device{}() | 1) {
+  multihop_.multihop = true;
+}
 
 BfdService::~BfdService() {
   stop();
 }
 
-std::expected<void, std::string> BfdService::start() {
-  rx_fd_ = open_socket(port_, 0);
-  if (rx_fd_ < 0)
-    return std::unexpected("cannot bind BFD's UDP port " + std::to_string(port_) + ": " +
+std::expected<void, std::string> BfdService::open(Receiver& r, uint16_t port) {
+  r.fd = open_socket(port, 0);
+  if (r.fd < 0)
+    return std::unexpected("cannot bind BFD's UDP port " + std::to_string(port) + ": " +
                            std::strerror(errno));
-  net::request_packet_info(rx_fd_);
-  rx_ = std::make_unique<asio::posix::stream_descriptor>(io_, rx_fd_);
-  receive();
+  net::request_packet_info(r.fd);
+  r.stream = std::make_unique<asio::posix::stream_descriptor>(io_, r.fd);
+  receive(r);
+  return {};
+}
+
+std::expected<void, std::string> BfdService::start() {
+  if (auto opened = open(single_hop_, port_); !opened) return opened;
+  if (auto opened = open(multihop_, multihop_port_); !opened) return opened;
   thread_ = std::thread([this] {
     pthread_setname_np(pthread_self(), "bfd");
     // Real-time priority where the service unit allows it (LimitRTPRIO).
     sched_param sp{};
     sp.sched_priority = 50;
     const bool rt = pthread_setschedparam(pthread_self(), SCHED_FIFO, &sp) == 0;
-    logger()->info("BFD listening on UDP port {}{}", port_,
+    logger()->info("BFD listening on UDP ports {} (single hop) and {} (multihop){}", port_,
+                   multihop_port_,
                    rt ? ", real-time priority" : " (no real-time priority: not permitted)");
     auto guard = asio::make_work_guard(io_);
     io_.run();
@@ -107,27 +126,37 @@ void BfdService::stop() {
     for (auto& [disc, e] : by_disc_) run(*e, admin_down(e->fsm));
     by_disc_.clear();
     by_peer_.clear();
-    if (rx_) rx_->close();
+    for (auto* r : {&single_hop_, &multihop_})
+      if (r->stream) r->stream->close();
     io_.stop();
   });
   thread_.join();
 }
 
-void BfdService::watch(const PeerKey& peer, const Params& params,
+void BfdService::watch(const PeerKey& peer, const Params& params, const Multihop& multihop,
                        std::function<void(const StateEvent&)> on_change) {
-  asio::post(io_, [this, peer, params, on_change = std::move(on_change)]() mutable {
+  asio::post(io_, [this, peer, params, multihop, on_change = std::move(on_change)]() mutable {
     remove(peer);
     const uint32_t disc = next_disc_++;
     auto e = std::make_unique<Entry>(time_, peer);
     e->fsm = make_session(params, disc);
     e->on_change = std::move(on_change);
-    e->tx_fd = open_socket(0, disc);
+    if (peer.multihop) e->multihop = multihop;
+    const auto source = peer.multihop ? multihop.source : std::nullopt;
+    e->tx_fd = open_socket(0, disc, source);
     if (e->tx_fd < 0) {
-      logger()->error("{}: cannot open a BFD socket: {}", peer.to_string(), std::strerror(errno));
+      logger()->error("{}: cannot open a BFD socket{}: {}", peer.to_string(),
+                      source ? " from " + source->to_string() : "", std::strerror(errno));
       return;
     }
-    logger()->info("{}: BFD session, {} ms x {}", peer.to_string(), params.interval_ms,
-                   unsigned(params.multiplier));
+    if (peer.multihop)
+      logger()->info("{}: BFD session, {} ms x {}, from {}, accepting TTL {} and above",
+                     peer.to_string(), params.interval_ms, unsigned(params.multiplier),
+                     source ? source->to_string() : "the kernel's choice of address",
+                     unsigned(multihop.min_ttl));
+    else
+      logger()->info("{}: BFD session, {} ms x {}", peer.to_string(), params.interval_ms,
+                     unsigned(params.multiplier));
     Entry& ref = *e;
     by_peer_[peer] = disc;
     by_disc_[disc] = std::move(e);
@@ -163,7 +192,7 @@ void BfdService::run(Entry& e, std::vector<Action> actions) {
   for (auto& a : actions) {
     if (auto* send = std::get_if<action::Send>(&a)) {
       const auto bytes = encode(send->packet);
-      const sockaddr_in6 to = to_sockaddr(e.key, 3784);
+      const sockaddr_in6 to = to_sockaddr(e.key, e.key.multihop ? kMultihopPort : kSingleHopPort);
       ::sendto(e.tx_fd, bytes.data(), bytes.size(), 0, reinterpret_cast<const sockaddr*>(&to),
                sizeof to);
     } else if (auto* sc = std::get_if<action::StateChange>(&a)) {
@@ -195,46 +224,51 @@ void BfdService::arm(Entry& e) {
   e.timer->arm(*next, [this, &e] { run(e, on_timer(e.fsm, time_.now())); });
 }
 
-void BfdService::receive() {
-  rx_->async_wait(asio::posix::stream_descriptor::wait_read,
-                  [this](const boost::system::error_code& ec) {
-                    if (ec) return;
-                    std::array<uint8_t, 128> buf;
-                    while (auto d = net::receive(rx_fd_, buf))
-                      on_datagram(*d, {buf.data(), d->size});
-                    receive();
-                  });
+void BfdService::receive(Receiver& r) {
+  r.stream->async_wait(asio::posix::stream_descriptor::wait_read,
+                       [this, &r](const boost::system::error_code& ec) {
+                         if (ec) return;
+                         std::array<uint8_t, 128> buf;
+                         while (auto d = net::receive(r.fd, buf))
+                           on_datagram(*d, {buf.data(), d->size}, r.multihop);
+                         receive(r);
+                       });
 }
 
-void BfdService::on_datagram(const net::Datagram& d, std::span<const uint8_t> bytes) {
+void BfdService::on_datagram(const net::Datagram& d, std::span<const uint8_t> bytes,
+                             bool multihop) {
   asio::ip::address_v6::bytes_type addr;
   std::memcpy(addr.data(), &d.from.sin6_addr, 16);
-  const PeerKey key = make_key(asio::ip::address_v6(addr), d.ifindex);
-  // RFC 5881 sec. 5: single-hop packets must arrive with TTL 255.
+  const PeerKey key = make_key(asio::ip::address_v6(addr), d.ifindex, multihop);
+  auto owner = by_peer_.find(key);
+  Entry* e = owner != by_peer_.end() ? by_disc_[owner->second].get() : nullptr;
+  // RFC 5881 sec. 5: single-hop packets arrive with TTL 255. RFC 5883
+  // sec. 5: multihop ones with at least the session's minimum.
+  const int min_ttl = !multihop ? kTtl : e ? e->multihop.min_ttl : 1;
   auto packet = decode(bytes);
-  if (d.ttl != kTtl || !packet) {
-    // Counted against the session the sender has, if any.
-    if (auto it = by_peer_.find(key); it != by_peer_.end()) {
-      Entry& owner = *by_disc_[it->second];
-      ++owner.fsm.counters.dropped;
-      publish(owner);
-    }
-    // Logged the first time and every 100th after, so a flood cannot fill
-    // the log.
-    if (++invalid_ % 100 == 1)
-      logger()->warn("{}: dropped BFD packet: {} ({} invalid so far)", key.to_string(),
-                     d.ttl != kTtl ? "TTL " + std::to_string(d.ttl) + ", not 255" : packet.error(),
-                     invalid_);
-    return;
-  }
-  Entry* e = nullptr;
+  if (d.ttl < min_ttl)
+    return drop(key, "TTL " + std::to_string(d.ttl) +
+                         (multihop ? ", below " + std::to_string(min_ttl) : ", not 255"));
+  if (!packet) return drop(key, packet.error());
   if (packet->your_discriminator != 0) {
     auto it = by_disc_.find(packet->your_discriminator);
-    if (it != by_disc_.end() && it->second->key == key) e = it->second.get();
-  } else if (auto it = by_peer_.find(key); it != by_peer_.end()) {
-    e = by_disc_[it->second].get();
+    e = it != by_disc_.end() && it->second->key == key ? it->second.get() : nullptr;
   }
   if (e) run(*e, on_packet(e->fsm, *packet, time_.now()));  // else: not (yet) a session of ours
+}
+
+void BfdService::drop(const PeerKey& key, const std::string& why) {
+  // Counted against the session the sender has, if any.
+  if (auto it = by_peer_.find(key); it != by_peer_.end()) {
+    Entry& owner = *by_disc_[it->second];
+    ++owner.fsm.counters.dropped;
+    publish(owner);
+  }
+  // Logged the first time and every 100th after, so a flood cannot fill
+  // the log.
+  if (++invalid_ % 100 == 1)
+    logger()->warn("{}: dropped BFD packet: {} ({} invalid so far)", key.to_string(), why,
+                   invalid_);
 }
 
 }  // namespace closbgp::bfd

@@ -116,9 +116,9 @@ void print_neighbor(const std::string& name, const pb::PeerSummary& p) {
     std::printf("  Max prefixes: %u%s\n", p.max_prefix(),
                 p.max_prefix_exceeded() ? " (exceeded: the session is closed)" : "");
   if (!p.bfd_state().empty())
-    std::printf("  BFD: %s, %lu flaps, packets %lu received, %lu sent, %lu dropped\n",
-                p.bfd_state().c_str(), p.bfd_flaps(), p.bfd_packets_received(),
-                p.bfd_packets_sent(), p.bfd_packets_dropped());
+    std::printf("  BFD%s: %s, %lu flaps, packets %lu received, %lu sent, %lu dropped\n",
+                p.bfd_multihop() ? " (multihop)" : "", p.bfd_state().c_str(), p.bfd_flaps(),
+                p.bfd_packets_received(), p.bfd_packets_sent(), p.bfd_packets_dropped());
   if (!p.last_error().empty()) std::printf("  Last reset: %s\n", p.last_error().c_str());
 }
 

@@ -25,8 +25,11 @@ class BfdWatch {
   BfdWatch(const BfdWatch&) = delete;
   BfdWatch& operator=(const BfdWatch&) = delete;
 
-  // Watches `address` (on `ifindex` if link-local) while `enabled`.
-  void follow(bool enabled, const std::optional<asio::ip::address>& address, uint32_t ifindex);
+  // Watches `address` (on `ifindex` if link-local) while `enabled`; with
+  // `multihop`, as a multihop session (RFC 5883) with those settings.
+  void follow(bool enabled, const std::optional<asio::ip::address>& address, uint32_t ifindex,
+              const std::optional<bfd::Multihop>& multihop);
+  bool multihop() const { return key_ && key_->multihop; }
   // With strict BFD, whether it allows a BGP session now.
   bool allows() const { return !strict_ || state_ == bfd::State::Up; }
   bool strict() const { return strict_; }
@@ -40,6 +43,7 @@ class BfdWatch {
   bool strict_;
   OnChange on_change_;
   std::optional<bfd::PeerKey> key_;
+  bfd::Multihop multihop_;  // key_'s, if multihop
   bfd::State state_ = bfd::State::Down;
   // BFD callbacks are posted to the main loop; this tells them we are gone.
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);

@@ -75,7 +75,12 @@ void Peer::stop(uint8_t cease_subcode, const std::string& message, bool planned,
 }
 
 void Peer::update_bfd() {
-  bfd_.follow(enabled_, address_, id_.ifindex);
+  bfd_.follow(enabled_, address_, id_.ifindex, bfd_multihop_);
+}
+
+void Peer::set_bfd_multihop(const std::optional<bfd::Multihop>& multihop) {
+  bfd_multihop_ = multihop;
+  update_bfd();
 }
 
 // Only a real failure of an Up session acts: a peer without BFD, or one that
@@ -296,6 +301,7 @@ PeerStatus Peer::status() const {
   v.last_error = sessions_.last_error();
   v.last_reset = last_reset_;
   v.bfd_state = bfd_.state_name();
+  v.bfd_multihop = bfd_.multihop();
   v.bfd = bfd_.view();
   return v;
 }

@@ -61,6 +61,7 @@ struct PeerStatus {
   std::string last_error;
   std::optional<std::chrono::system_clock::time_point> last_reset;
   std::string bfd_state;  // empty without BFD
+  bool bfd_multihop = false;
   std::optional<bfd::SessionView> bfd;
 };
 
@@ -166,6 +167,9 @@ class Peer : private SessionPair::Owner {
   // ROUTE-REFRESH for every family of the session, if the peer supports it.
   void request_refresh(const std::string& why);
   PeerStatus status() const;
+  // Its BFD session is multihop (RFC 5883) with these settings; nullopt:
+  // single hop. The Speaker decides, from its configuration and subnets.
+  void set_bfd_multihop(const std::optional<bfd::Multihop>& multihop);
 
  private:
   // SessionPair::Owner: what its connections did.
@@ -200,6 +204,7 @@ class Peer : private SessionPair::Owner {
   Clock::time_point down_since_;  // made, or its session last went down
   std::optional<std::chrono::system_clock::time_point> last_reset_;  // wall clock, for the API
   uint64_t transitions_ = 0;
+  std::optional<bfd::Multihop> bfd_multihop_;
   SessionPair sessions_;  // after what its callbacks read
   BfdWatch bfd_;          // last: its callbacks use the members above
 };

@@ -249,7 +249,7 @@ PEER_KEYS = {"address", "bfd_flaps", "bfd_packets_dropped", "bfd_packets_receive
              "prefixes_accepted", "prefixes_received", "prefixes_sent", "remote_as",
              "remote_as_config", "rfc7606_events", "shutdown", "stale_paths", "state",
              "updates_filtered", "uptime_seconds", "description", "transitions",
-             "route_reflector_client", "local_address", "update_source"}
+             "route_reflector_client", "local_address", "update_source", "bfd_multihop"}
 ROUTE_KEYS = {"accepted", "as_path", "best", "communities", "large_communities", "multipath",
               "next_hop", "next_hop_link_local", "origin", "peer", "prefix"}  # + med, local_pref if set
 # Every route has these too (empty unless the path carries them).

@@ -19,22 +19,24 @@ import time
 import pytest
 
 from lib.frr import FrrNode
-from lib.netns import Daemon, veth, wait_for
+from lib.netns import Daemon, drop_all, restore, veth, wait_for
 
 pytestmark = pytest.mark.netns
 
-FRR_CONF = """frr defaults datacenter
+def frr_conf(hold=3, bfd=False):
+    return f"""frr defaults datacenter
 hostname far
 !
 router bgp 65002
  bgp router-id 10.255.0.2
  no bgp ebgp-requires-policy
  no bgp network import-check
- timers bgp 1 3
+ timers bgp {hold // 3} {hold}
  neighbor 10.255.0.1 remote-as 65001
  neighbor 10.255.0.1 update-source lo
  neighbor 10.255.0.1 ebgp-multihop 2
  neighbor 10.255.0.1 timers connect 1
+{" neighbor 10.255.0.1 bfd" if bfd else "!"}
  address-family ipv4 unicast
   network 10.2.0.0/24
  exit-address-family
@@ -42,12 +44,12 @@ router bgp 65002
 """
 
 
-def ours(multihop):
+def ours(multihop, hold=3, bfd=""):
     return ("asn: 65001\nrouter-id: 10.255.0.1\n"
-            "timers: {keepalive: 1, hold: 3, connect-retry: 1}\n"
+            f"timers: {{keepalive: {hold // 3}, hold: {hold}, connect-retry: 1}}\n"
             "neighbors:\n"
             f"  - {{address: 10.255.0.2, remote-as: 65002, update-source: lo,"
-            f" ebgp-multihop: {multihop}}}\n"
+            f" ebgp-multihop: {multihop}{bfd}}}\n"
             "networks: [10.1.0.0/24]\n")
 
 
@@ -67,7 +69,7 @@ def two_hops(netns_factory):
     far.ip("route", "add", "10.255.0.1/32", "via", "192.0.2.5")
     middle.ip("route", "add", "10.255.0.1/32", "via", "192.0.2.1")
     middle.ip("route", "add", "10.255.0.2/32", "via", "192.0.2.6")
-    return near, far
+    return near, middle, far
 
 
 def state(d):
@@ -76,9 +78,9 @@ def state(d):
 
 
 def test_a_session_between_loopbacks_two_hops_apart(two_hops, tmp_path):
-    near, far = two_hops
+    near, _, far = two_hops
     d = Daemon(near, ours(2), tmp_path, "near")
-    frr = FrrNode(far, FRR_CONF, tmp_path)
+    frr = FrrNode(far, frr_conf(), tmp_path)
     try:
         d.wait_api()
         wait_for(lambda: state(d) == "established", 30, "the session between the loopbacks")
@@ -118,6 +120,55 @@ def test_a_session_between_loopbacks_two_hops_apart(two_hops, tmp_path):
         wait_for(lambda: state(d) != "established", 15, "the session to go")
         time.sleep(5)  # several connect retries on both sides
         assert state(d) != "established"
+    finally:
+        d.stop()
+        frr.stop()
+
+
+def test_multihop_bfd_with_frr_bfdd(two_hops, tmp_path):
+    near, middle, far = two_hops
+    # Hold 9 s, BFD 300 ms x 3: a loss noticed in a few seconds is BFD's doing.
+    d = Daemon(near, ours(2, hold=9, bfd=", bfd: true"), tmp_path, "nearbfd")
+    frr = FrrNode(far, frr_conf(hold=9, bfd=True), tmp_path, daemons=("zebra", "bgpd", "bfdd"))
+    peer = lambda: d.ctl_json("show", "bgp", "neighbors", "10.255.0.2")
+    try:
+        d.wait_api()
+        wait_for(lambda: peer()["bfd_state"] == "up" and state(d) == "established", 30,
+                 "multihop BFD and BGP up between the loopbacks")
+        assert peer()["bfd_multihop"], peer()
+        assert "BFD (multihop): up" in d.ctl("show", "bgp", "neighbors", "10.255.0.2").stdout
+        wait_for(lambda: "Status: up" in frr.vtysh("show bfd peers"), 10, "FRR's bfdd up")
+        frr_peers = frr.vtysh("show bfd peers")
+        assert "peer 10.255.0.1 multihop local-address 10.255.0.2" in frr_peers, frr_peers
+        assert ("10.255.0.2 (multihop): BFD session, 300 ms x 3, from 10.255.0.1,"
+                " accepting TTL 254 and above") \
+            in d.log_text()
+
+        # A well-formed BFD packet from FRR's loopback, sent with TTL 100:
+        # it arrives with 99, from further than ebgp-multihop 2 allows.
+        sender = ("import socket\n"
+                  "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+                  "s.bind(('10.255.0.2', 0))\n"
+                  "s.setsockopt(socket.IPPROTO_IP, socket.IP_TTL, 100)\n"
+                  "pkt = bytes([0x20, 0x40, 3, 24]) + (1).to_bytes(4, 'big') + bytes(4)"
+                  " + (1000000).to_bytes(4, 'big') * 2 + bytes(4)\n"
+                  "[s.sendto(pkt, ('10.255.0.1', 4784)) for _ in range(5)]\n")
+        far.exec("/usr/bin/python3", "-c", sender)
+        wait_for(lambda: peer()["bfd_packets_dropped"] >= 5, 5, "the drops counted")
+        assert "10.255.0.2 (multihop): dropped BFD packet: TTL 99, below 254" in d.log_text()
+        assert peer()["bfd_state"] == "up"
+
+        # Silent loss in the router: BFD goes first and takes BGP with it.
+        drop_all(middle, "eth1")
+        lost = time.monotonic()
+        wait_for(lambda: state(d) != "established", 8, "the session to go")
+        elapsed = time.monotonic() - lost
+        assert elapsed < 4.0, f"took {elapsed:.2f} s (hold time 9 s)"
+        assert "BFD down" in peer()["last_error"], peer()
+        wait_for(lambda: "Status: down" in frr.vtysh("show bfd peers"), 10, "FRR sees BFD down")
+        restore(middle)
+        wait_for(lambda: peer()["bfd_state"] == "up" and state(d) == "established", 40,
+                 "BFD and BGP back after the loss ends")
     finally:
         d.stop()
         frr.stop()

@@ -14,9 +14,11 @@ each leaf's server subnet, whose next hop is the other leaf's loopback.
   overlay subnet on the same two-spine set (the same nexthop group), and
   a ping between the loopbacks goes through that group (the spines do not
   know the overlay subnet: its packets need a tunnel, which is EVPN's job);
+- the overlay session's BFD is multihop (RFC 5883) by itself (`bfd: true`,
+  a neighbour on none of our links), from the loopbacks;
 - leaf1's link to spine1 goes down: the group shrinks to spine2 in place
-  (the same nexthop id), the overlay session stays up, the ping still goes
-  through; the link back, the group has both spines again.
+  (the same nexthop id), the overlay session and its BFD stay up, the ping
+  still goes through; the link back, the group has both spines again.
 """
 import pytest
 
@@ -40,7 +42,7 @@ route-maps:
 neighbors:
   - {{interface: "swp*", remote-as: external, allowas-in: 1, route-map-out: UNDERLAY-OUT}}
   - {{address: 10.255.0.{other}, remote-as: internal, update-source: lo,
-      route-map-out: OVERLAY-OUT}}
+      route-map-out: OVERLAY-OUT, bfd: true}}
 networks: [10.255.0.{n}/32, 10.{n}.0.0/24]
 """
 
@@ -67,9 +69,13 @@ def overlay(fabric):
     return fabric, leaves
 
 
-def overlay_state(fabric, host):
+def overlay_peer(fabric, host):
     peers = fabric.ctl_json(host, "show", "bgp", "summary")["peers"]
-    return next((p["state"] for p in peers if p.get("address", "").startswith("10.255.")), None)
+    return next((p for p in peers if p.get("address", "").startswith("10.255.")), {})
+
+
+def overlay_state(fabric, host):
+    return overlay_peer(fabric, host).get("state")
 
 
 def pings(host, source, target):
@@ -80,6 +86,10 @@ def test_overlay_routes_follow_the_underlay(overlay):
     fabric, (leaf1, leaf2) = overlay
     wait_for(lambda: overlay_state(fabric, leaf1) == "established", 60,
              "the iBGP session between the loopbacks")
+    for host in (leaf1, leaf2):
+        wait_for(lambda: overlay_peer(fabric, host).get("bfd_state") == "up", 15,
+                 "multihop BFD between the loopbacks")
+        assert overlay_peer(fabric, host)["bfd_multihop"]
     both = {"swp1": 1, "swp2": 1}
     wait_for(lambda: (fabric.kernel_route(leaf1, "10.2.0.0/24") or (0, {}))[1] == both, 30,
              "the overlay subnet installed over both spines")
@@ -107,6 +117,8 @@ def test_overlay_routes_follow_the_underlay(overlay):
     [tracked] = fabric.ctl_json(leaf1, "show", "bgp", "nexthop")["next_hops"]
     assert [h["interface"] for h in tracked["next_hops"]] == ["swp2"], tracked
     assert overlay_state(fabric, leaf1) == "established"
+    assert (overlay_peer(fabric, leaf1)["bfd_state"], overlay_peer(fabric, leaf1)["bfd_flaps"]) \
+        == ("up", 0)
     assert pings(leaf1, "10.255.0.1", "10.255.0.2")
 
     leaf1.cmd("ip link set swp1 up")

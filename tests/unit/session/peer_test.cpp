@@ -181,5 +181,27 @@ TEST_F(PeerWithBfdTest, StrictBfdStartsTheSessionOnlyOnceBfdIsUp) {
   EXPECT_TRUE(p->negotiated());
 }
 
+TEST_F(PeerWithBfdTest, AMultihopNeighbourMovesItsBfdSessionToTheMultihopPort) {
+  auto p = watched(false);
+  ASSERT_EQ(bfd_.watched.size(), 1u);
+  EXPECT_FALSE(bfd_.watched.begin()->first.multihop);
+  const bfd::Multihop from_lo{asio::ip::make_address("10.255.0.1"), 254};
+  p->set_bfd_multihop(from_lo);
+  ASSERT_EQ(bfd_.watched.size(), 1u);  // the single-hop session is given up
+  const auto& [key, on_change] = *bfd_.watched.begin();
+  EXPECT_TRUE(key.multihop);
+  EXPECT_EQ(key.to_string(), "192.0.2.2 (multihop)");
+  EXPECT_EQ(bfd_.multihop.at(key), from_lo);
+  EXPECT_TRUE(p->status().bfd_multihop);
+  // A new source address is a new session (the peer's is keyed on it).
+  bfd(bfd::State::Up);
+  p->set_bfd_multihop(bfd::Multihop{asio::ip::make_address("10.255.0.9"), 254});
+  EXPECT_EQ(bfd_.multihop.at(key).source, asio::ip::make_address("10.255.0.9"));
+  EXPECT_EQ(p->status().bfd_state, "down");
+  p->set_bfd_multihop(std::nullopt);
+  EXPECT_FALSE(bfd_.watched.begin()->first.multihop);
+  EXPECT_FALSE(p->status().bfd_multihop);
+}
+
 }  // namespace
 }  // namespace closbgp::session::test
