@@ -41,7 +41,16 @@ void prepend_as(wire::PathAttributes& a, const std::vector<uint32_t>& asns) {
 
 namespace {
 
-void apply_set(const Set& s, wire::PathAttributes& a) {
+// The link bandwidth (bytes per second) `s` gives a route sent from
+// `multipath`; 0: none (its set is unknown, or not every path has one).
+float bandwidth_from(const Set& s, const Multipath* multipath) {
+  constexpr float kOneMbps = 1e6f / 8;  // FRR's reference bandwidth
+  if (!multipath) return 0;
+  return s.bandwidth_from == BandwidthFrom::NumMultipaths ? float(multipath->paths) * kOneMbps
+                                                          : multipath->bandwidth;
+}
+
+void apply_set(const Set& s, wire::PathAttributes& a, const Multipath* multipath) {
   if (s.local_pref) a.local_pref = s.local_pref;
   if (s.med) a.med = s.med;
   if (s.origin) a.origin = s.origin;
@@ -51,6 +60,12 @@ void apply_set(const Set& s, wire::PathAttributes& a) {
   if (s.link_bandwidth) {
     std::erase_if(a.ext_communities, wire::is_link_bandwidth);
     a.ext_communities.push_back(*s.link_bandwidth);
+  } else if (s.bandwidth_from != BandwidthFrom::Fixed) {
+    // As FRR: without a value to give, the route keeps what it has.
+    if (const float bw = bandwidth_from(s, multipath); bw > 0) {
+      std::erase_if(a.ext_communities, wire::is_link_bandwidth);
+      a.ext_communities.push_back(wire::link_bandwidth_community(s.bandwidth_as, bw));
+    }
   }
   if (s.prepend_last_as && a.as_path && !a.as_path->segments.empty() &&
       !a.as_path->segments.front().asns.empty() &&
@@ -75,7 +90,8 @@ template struct CommunityEdit<uint64_t>;
 
 bool Set::empty() const {
   return !local_pref && !med && !origin && communities.empty() && large_communities.empty() &&
-         ext_communities.empty() && !link_bandwidth && prepend.empty() && prepend_last_as == 0;
+         ext_communities.empty() && !link_bandwidth && bandwidth_from == BandwidthFrom::Fixed &&
+         prepend.empty() && prepend_last_as == 0;
 }
 
 RouteMap::RouteMap(std::vector<RouteMapEntry> entries) : entries_(std::move(entries)) {
@@ -87,10 +103,13 @@ RouteMap::RouteMap(std::vector<RouteMapEntry> entries) : entries_(std::move(entr
   matches_neighbor_ = std::any_of(entries_.begin(), entries_.end(), [](const auto& e) {
     return !e.match.interface.empty() || e.match.neighbor;
   });
+  uses_multipath_ = std::any_of(entries_.begin(), entries_.end(), [](const auto& e) {
+    return e.set.bandwidth_from != BandwidthFrom::Fixed;
+  });
 }
 
 Verdict RouteMap::apply(const wire::Prefix& prefix, const wire::PathAttributes& attributes,
-                        const Neighbor& neighbor) const {
+                        const Neighbor& neighbor, const Multipath* multipath) const {
   Verdict v;
   for (size_t i = 0; i < entries_.size();) {
     const RouteMapEntry& e = entries_[i];
@@ -103,7 +122,7 @@ Verdict RouteMap::apply(const wire::Prefix& prefix, const wire::PathAttributes& 
     v.permit = true;
     if (!e.set.empty()) {
       if (!v.changed) v.changed = attributes;
-      apply_set(e.set, *v.changed);
+      apply_set(e.set, *v.changed, multipath);
     }
     if (!e.continue_to) return v;
     // Continue targets lie after the entry (checked when loaded).

@@ -29,6 +29,25 @@ struct Neighbor {
   std::optional<wire::IpAddress> address;
 };
 
+// The ECMP set of the route being sent, for a link bandwidth worked out
+// from it (Set::bandwidth_from).
+struct Multipath {
+  uint32_t paths = 0;
+  // The sum of their link bandwidths (bytes per second) when every path
+  // has one; 0 otherwise.
+  float bandwidth = 0;
+  friend bool operator==(const Multipath&, const Multipath&) = default;
+};
+
+// Where a link bandwidth set by a route-map comes from: a fixed rate, or
+// the route's ECMP set as it is sent (FRR's `set extcommunity bandwidth
+// cumulative | num-multipaths`).
+enum class BandwidthFrom : uint8_t {
+  Fixed,
+  Cumulative,     // the sum of the set's bandwidths, when every path has one
+  NumMultipaths,  // 1 Mbps per path of the set
+};
+
 struct Match {
   std::shared_ptr<const PrefixList> prefix_list;
   std::shared_ptr<const CommunityList> community;
@@ -59,8 +78,12 @@ struct Set {
   CommunityEdit<uint32_t> communities;
   CommunityEdit<wire::LargeCommunity> large_communities;
   CommunityEdit<uint64_t> ext_communities;
-  // A link bandwidth community (RFC 10005) in place of any the route has.
+  // A link bandwidth community (RFC 10005) in place of any the route has:
+  // this one (Fixed), or one of `bandwidth_as` worked out from the route's
+  // ECMP set, only where the route is sent with it (route-map-out).
   std::optional<uint64_t> link_bandwidth;
+  BandwidthFrom bandwidth_from = BandwidthFrom::Fixed;
+  uint32_t bandwidth_as = 0;
   std::vector<uint32_t> prepend;  // leftmost first
   uint8_t prepend_last_as = 0;    // times to repeat the path's first AS
   bool empty() const;
@@ -84,19 +107,23 @@ struct Verdict {
 class RouteMap {
  public:
   explicit RouteMap(std::vector<RouteMapEntry> entries);  // sorted by seq here
+  // `multipath`: the ECMP set the route is sent from, if known.
   Verdict apply(const wire::Prefix& prefix, const wire::PathAttributes& attributes,
-                const Neighbor& neighbor) const;
+                const Neighbor& neighbor, const Multipath* multipath = nullptr) const;
   // False when no match looks at the prefix: the verdict then depends only
   // on the attributes and the neighbour, and may be cached per attribute set.
   bool matches_prefix() const { return matches_prefix_; }
   // True when an entry matches on the neighbour (interface, address): peers
   // then cannot share the map's verdicts.
   bool matches_neighbor() const { return matches_neighbor_; }
+  // True when a set clause works out a link bandwidth from the route's ECMP
+  // set: what is sent then changes with the set, not only the best path.
+  bool uses_multipath() const { return uses_multipath_; }
   const std::vector<RouteMapEntry>& entries() const { return entries_; }
 
  private:
   std::vector<RouteMapEntry> entries_;
-  bool matches_prefix_ = false, matches_neighbor_ = false;
+  bool matches_prefix_ = false, matches_neighbor_ = false, uses_multipath_ = false;
 };
 
 // Puts `asns` (leftmost first) in front of the AS_PATH, in a new leading

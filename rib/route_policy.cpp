@@ -42,8 +42,22 @@ void apply_drain(wire::PathAttributes& a, const ExportRules& to) {
     a.local_pref = 0;
 }
 
+policy::Multipath multipath_of(const LocRib::Entry& e) {
+  policy::Multipath m;
+  bool every = true;
+  for (uint16_t i : e.multipath()) {
+    const float bw = e.path(i).link_bandwidth;
+    ++m.paths;
+    every = every && bw > 0;
+    m.bandwidth += bw;
+  }
+  if (!every) m.bandwidth = 0;
+  return m;
+}
+
 std::optional<wire::PathAttributes> export_attributes(const Path& best, const wire::Prefix& prefix,
-                                                      const ExportRules& to) {
+                                                      const ExportRules& to,
+                                                      const policy::Multipath* multipath) {
   if (to.drain == DrainState::Warm) return std::nullopt;
   const bool from_ibgp = best.source.peer_id != kLocalSource && !best.source.ebgp;
   // RFC 4271 9.1.3: iBGP to iBGP only when reflected (RFC 4456 sec. 6).
@@ -69,7 +83,7 @@ std::optional<wire::PathAttributes> export_attributes(const Path& best, const wi
     remove_private_as(*a.as_path, policy.remove_private_as);
   }
   if (policy.out) {
-    auto verdict = policy.out->apply(prefix, a, to.neighbor);
+    auto verdict = policy.out->apply(prefix, a, to.neighbor, multipath);
     if (!verdict.permit) return std::nullopt;
     if (verdict.changed) a = std::move(*verdict.changed);
   }

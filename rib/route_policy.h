@@ -60,9 +60,15 @@ std::shared_ptr<const wire::PathAttributes> import_attributes(
 // iBGP-learned path goes to iBGP peers only by reflection: a client's to
 // every iBGP peer, a non-client's to clients, with ORIGINATOR_ID (its
 // source's router-id, unless set) and our cluster id first in CLUSTER_LIST.
+// `multipath`: the prefix's ECMP set, for a route-map-out that works out a
+// link bandwidth from it.
 std::optional<wire::PathAttributes> export_attributes(const rib::Path& best,
                                                       const wire::Prefix& prefix,
-                                                      const ExportRules& rules);
+                                                      const ExportRules& rules,
+                                                      const policy::Multipath* multipath = nullptr);
+// What a route-map-out sees of `e`'s ECMP set: how many paths, and the sum
+// of their link bandwidths when every one has one.
+policy::Multipath multipath_of(const LocRib::Entry& e);
 // A drained route: GRACEFUL_SHUTDOWN (RFC 8326) and, towards eBGP, our AS
 // prepended `drain_prepend` times (the regular prepend comes on top);
 // towards iBGP LOCAL_PREF 0.

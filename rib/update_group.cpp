@@ -43,13 +43,19 @@ class ExportableTo {
 }  // namespace
 
 // Exported attribute sets, each computed once per Loc-RIB attribute set
-// (and source kind), or per prefix when route-map-out looks at prefixes.
+// (and source kind), or per prefix when route-map-out looks at prefixes or
+// at their ECMP sets.
 class UpdateGroup::Exporter {
  public:
   Exporter(const ExportRules& rules, bool per_prefix) : rules_(rules), per_prefix_(per_prefix) {}
+  explicit Exporter(const UpdateGroup& g)
+      : Exporter(g.rules_,
+                 g.policy_.out && (g.policy_.out->matches_prefix() || g.uses_multipath_)) {}
 
-  // The variant `best` is sent as for `prefix`; -1: not sent.
-  int variant(const Path& best, const wire::Prefix& prefix) {
+  // The variant `best` is sent as for `prefix` from ECMP set `multipath`
+  // (given when route-map-out uses it); -1: not sent.
+  int variant(const Path& best, const wire::Prefix& prefix,
+              const policy::Multipath* multipath = nullptr) {
     const wire::Family family = wire::family_of(prefix.afi());
     const bool from_ibgp = best.source.peer_id != kLocalSource && !best.source.ebgp;
     // What is reflected depends on its source too: whether it is a client,
@@ -65,7 +71,7 @@ class UpdateGroup::Exporter {
     auto& known = it->second;
     last_ = &*it;
     if (!per_prefix_ && !known.empty()) return known.front();
-    auto attrs = export_attributes(best, prefix, rules_);
+    auto attrs = export_attributes(best, prefix, rules_, multipath);
     int v = -1;
     if (attrs) v = add(std::move(*attrs), family, known);
     if (known.empty() || per_prefix_) known.push_back(v);
@@ -114,7 +120,9 @@ GroupKey group_key(const MemberState& m, DrainState node_drain) {
 
 UpdateGroup::UpdateGroup(const GroupKey& key, const MemberState& first, uint32_t local_as,
                          uint8_t drain_prepend, uint32_t cluster_id)
-    : key_(key), policy_(first.policy) {
+    : key_(key),
+      policy_(first.policy),
+      uses_multipath_(policy_.out && policy_.out->uses_multipath()) {
   rules_.rr_clients = key.rr_clients;
   rules_.cluster_id = cluster_id;
   rules_.ebgp = key.ebgp;
@@ -193,7 +201,7 @@ void UpdateGroup::visit_sent(const MemberState& m, const PrefixQuery& query,
   for_each_sent(m, query, [&](const wire::Prefix& prefix, const Path* path) {
     if (!path)
       f(prefix, default_route_attributes(m));
-    else if (auto a = export_attributes(*path, prefix, rules_))
+    else if (auto a = export_attributes(*path, prefix, rules_, sent_multipath(prefix)))
       f(prefix, *a);
   });
 }
@@ -214,13 +222,17 @@ void withdraw_from(const MemberState& m, const std::vector<wire::Prefix>& prefix
   sink.advertise(m.info.id, a);
 }
 
+const policy::Multipath* UpdateGroup::sent_multipath(const wire::Prefix& prefix) const {
+  return uses_multipath_ ? sent_multipath_.find(prefix) : nullptr;
+}
+
 void UpdateGroup::send_table(MemberState& m, AdvertisementSink& sink) {
-  Exporter exporter(rules_, policy_.out && policy_.out->matches_prefix());
+  Exporter exporter(*this);
   Advertisement a;
   FamilyCounts count;
   sent_.for_each([&](const wire::Prefix& prefix, const PathRef& path) {
     if (!exportable(*path, m)) return;
-    const int v = exporter.variant(*path, prefix);
+    const int v = exporter.variant(*path, prefix, sent_multipath(prefix));
     if (v < 0) return;
     if (a.announce.size() <= size_t(v)) a.announce.resize(size_t(v) + 1);
     a.announce[size_t(v)].push_back({prefix, 0});
@@ -253,12 +265,14 @@ void UpdateGroup::export_changes(std::span<const wire::Prefix> prefixes, const T
   const LocRib& rib = table.loc_rib();
   const Aggregation& aggregation = table.aggregation();
   if (members_.empty()) return;
-  Exporter exporter(rules_, policy_.out && policy_.out->matches_prefix());
-  // The group's decisions: which path each prefix now exports, if any.
+  Exporter exporter(*this);
+  // The group's decisions: which path each prefix now exports, if any, and
+  // whether the same path goes again because its ECMP set moved.
   struct Change {
     wire::Prefix prefix;
     int variant;
     PathRef before, after;
+    bool set_moved;
   };
   std::vector<Change> changes;
   for (const auto& prefix : prefixes) {
@@ -266,17 +280,26 @@ void UpdateGroup::export_changes(std::span<const wire::Prefix> prefixes, const T
     if (!(key_.families & family_bit(family))) continue;
     if (prefix.length() == 0 && key_.default_originate) continue;  // ours is sent instead
     const LocRib::Entry* e = aggregation.suppressed(prefix) ? nullptr : rib.find(prefix);
-    const int v = e ? exporter.variant(e->best(), prefix) : -1;
+    std::optional<policy::Multipath> set;
+    if (e && uses_multipath_) set = multipath_of(*e);
+    const int v = e ? exporter.variant(e->best(), prefix, set ? &*set : nullptr) : -1;
     const Path* after = v >= 0 ? &e->best() : nullptr;
     PathRef* slot = sent_.find(prefix);
-    if ((slot ? slot->get() : nullptr) == after) continue;  // the same path: no change for anyone
-    changes.push_back({prefix, v, slot ? *slot : PathRef(), PathRef(after)});
-    if (!after)
+    const policy::Multipath* sent_set = sent_multipath(prefix);
+    const bool set_moved = after && set && (!sent_set || *sent_set != *set);
+    // The same path (from the same set): no change for anyone.
+    if ((slot ? slot->get() : nullptr) == after && !set_moved) continue;
+    changes.push_back({prefix, v, slot ? *slot : PathRef(), PathRef(after), set_moved});
+    if (!after) {
       sent_.erase(prefix);
-    else if (slot)
+      if (uses_multipath_) sent_multipath_.erase(prefix);
+      continue;
+    }
+    if (slot)
       *slot = changes.back().after;
     else
       *sent_.try_emplace(prefix).first = changes.back().after;
+    if (set) *sent_multipath_.try_emplace(prefix).first = *set;
   }
   if (changes.empty()) return;
   // Each member's share: announce what it may have now and did not have
@@ -289,7 +312,7 @@ void UpdateGroup::export_changes(std::span<const wire::Prefix> prefixes, const T
     for (const auto& c : changes) {
       const bool was = had(c.before.get());
       const bool now = has(c.after.get());
-      if (now && (!was || c.before->attributes != c.after->attributes))
+      if (now && (!was || c.before->attributes != c.after->attributes || c.set_moved))
         a.announce[size_t(c.variant)].push_back({c.prefix, 0});
       else if (!now && was)
         a.withdraw[wire::family_of(c.prefix.afi())].push_back({c.prefix, 0});

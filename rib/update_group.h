@@ -93,12 +93,20 @@ class UpdateGroup {
   // Loc-RIB path exported, or nullptr for its own default route.
   template <class Fn>
   void for_each_sent(const MemberState& m, const PrefixQuery& query, Fn fn) const;
+  // The ECMP set of a prefix as last exported, for what depends on it;
+  // nullptr when nothing does.
+  const policy::Multipath* sent_multipath(const wire::Prefix& prefix) const;
 
   GroupKey key_;
   PeerPolicy policy_;
   ExportRules rules_;
   std::vector<MemberState*> members_;
   containers::PrefixMap<PathRef> sent_;  // the Loc-RIB path last exported, per prefix
+  // With a route-map-out that works out a link bandwidth from the ECMP set
+  // (policy::RouteMap::uses_multipath): that set as last exported, per
+  // prefix of sent_; empty otherwise.
+  bool uses_multipath_ = false;
+  containers::PrefixMap<policy::Multipath> sent_multipath_;
 };
 
 // Withdraws `prefixes` from member `m` (a member moving to another group).

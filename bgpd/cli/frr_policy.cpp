@@ -197,10 +197,11 @@ bool Converter::route_map_set(const Statement& s, YAML::Node& entry) {
     set["as-path-prepend"] = asns;
     return asns.size() > 0;
   }
-  // set extcommunity bandwidth MBPS: a fixed rate converts; FRR's
-  // cumulative, num-multipaths and non-transitive do not (yet).
+  // set extcommunity bandwidth MBPS|cumulative|num-multipaths; not
+  // non-transitive (we send the transitive form only).
   if (what == "extcommunity" && s.at(2) == "bandwidth") {
-    if (s.words.size() != 4 || !number(s.at(3))) return false;
+    if (s.words.size() != 4) return false;
+    if (!number(s.at(3)) && s.at(3) != "cumulative" && s.at(3) != "num-multipaths") return false;
     set["link-bandwidth"] = s.at(3);
     return true;
   }

@@ -189,11 +189,19 @@ policy::Set parse_set(const YAML::Node& n, const std::string& path, const policy
                              "ext-community-list", policy::parse_ext_community, "rt:65000:100");
   if (s.has("link-bandwidth")) {
     const std::string text = scalar(s.get("link-bandwidth"), key("link-bandwidth"));
-    const auto bw = policy::parse_bandwidth(text);
-    if (!bw)
+    set.bandwidth_as = local_as;
+    if (text == "cumulative") {
+      set.bandwidth_from = policy::BandwidthFrom::Cumulative;
+    } else if (text == "num-multipaths") {
+      set.bandwidth_from = policy::BandwidthFrom::NumMultipaths;
+    } else if (const auto bw = policy::parse_bandwidth(text)) {
+      set.link_bandwidth = wire::link_bandwidth_community(local_as, *bw);
+    } else {
       fail(s.get("link-bandwidth"), key("link-bandwidth"),
-           "'" + text + "' is not a bandwidth: a number of Mbps, or with a unit (800K, 10G)");
-    set.link_bandwidth = wire::link_bandwidth_community(local_as, *bw);
+           "'" + text +
+               "' is not a bandwidth: a number of Mbps, with a unit (800K, 10G), cumulative or "
+               "num-multipaths");
+    }
   }
   if (s.has("as-path-prepend")) {
     const auto pp = s.get("as-path-prepend");

@@ -123,11 +123,12 @@ TEST(ConvertFrr, ALeafBecomesAValidConfigurationThatBehavesAlike) {
                                 "leaf.conf:42: address-family l2vpn evpn",
                                 "leaf.conf:43: advertise-all-vni",
                                 "leaf.conf:64: set ip next-hop 10.0.0.1",
-                                "leaf.conf:67: set extcommunity bandwidth num-multipaths",
                             }));
-  // FRR's fixed link bandwidth (Mbps) is ours.
+  // FRR's fixed link bandwidth (Mbps) is ours, and so is one from the ECMP set.
   const auto& connected = cfg.policies.route_maps.at("CONNECTED")->entries();
   EXPECT_EQ(connected[0].set.link_bandwidth, wire::link_bandwidth_community(65101, 37.5e6f));
+  EXPECT_EQ(connected[1].set.bandwidth_from, policy::BandwidthFrom::NumMultipaths);
+  EXPECT_EQ(connected[1].set.bandwidth_as, 65101u);
 }
 
 TEST(ConvertFrr, FrrDefaultsAreWrittenWhereOursDiffer) {

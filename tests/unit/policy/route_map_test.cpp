@@ -161,5 +161,35 @@ TEST(RouteMap, LinkBandwidthReplacesTheRoutesOwn) {
   EXPECT_EQ(v.changed->ext_communities, (std::vector<uint64_t>{0x0002FDE800000064u, ours}));
 }
 
+TEST(RouteMap, LinkBandwidthFromTheEcmpSetTheRouteIsSentFrom) {
+  auto cumulative = entry(10, Action::Permit);
+  cumulative.set.bandwidth_from = BandwidthFrom::Cumulative;
+  cumulative.set.bandwidth_as = 65000;
+  auto per_path = entry(10, Action::Permit);
+  per_path.set.bandwidth_from = BandwidthFrom::NumMultipaths;
+  per_path.set.bandwidth_as = 65000;
+  const RouteMap sum({cumulative}), count({per_path}), fixed({entry(10, Action::Permit)});
+  EXPECT_TRUE(sum.uses_multipath() && count.uses_multipath());
+  EXPECT_FALSE(fixed.uses_multipath());
+  auto a = attrs({65001});
+  const uint64_t received = wire::link_bandwidth_community(65001, 25e6f);
+  a.ext_communities = {received};
+  auto sent = [&](const RouteMap& m, const Multipath* multipath) {
+    const auto v = m.apply(P("10.0.0.0/24"), a, {}, multipath);
+    EXPECT_TRUE(v.permit);
+    return v.changed ? v.changed->ext_communities : a.ext_communities;
+  };
+  // 300 Mbps over two paths (in bytes per second), and 2 x 1 Mbps.
+  const Multipath two{2, 37.5e6f};
+  EXPECT_EQ(sent(sum, &two), std::vector<uint64_t>{wire::link_bandwidth_community(65000, 37.5e6f)});
+  EXPECT_EQ(sent(count, &two),
+            std::vector<uint64_t>{wire::link_bandwidth_community(65000, 250e3f)});
+  // A path of the set without a bandwidth: no sum; the route keeps its own
+  // (FRR's behaviour). Nor without a set (route-map-in).
+  const Multipath unweighted{2, 0};
+  EXPECT_EQ(sent(sum, &unweighted), std::vector<uint64_t>{received});
+  EXPECT_EQ(sent(count, nullptr), std::vector<uint64_t>{received});
+}
+
 }  // namespace
 }  // namespace closbgp::policy
