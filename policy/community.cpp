@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "bgpd/wire/evpn.h"
 #include "bgpd/wire/link_bandwidth.h"
 
 namespace closbgp::policy {
@@ -116,6 +117,7 @@ std::string ext_community_text(uint64_t c) {
   const uint8_t type = uint8_t(c >> 56), subtype = uint8_t(c >> 48);
   if (const float bw = wire::link_bandwidth(c); bw > 0 && type == kTwoOctetAs)
     return "lb:" + std::to_string((c >> 32) & 0xFFFF) + ":" + bandwidth_text(bw);
+  if (auto evpn = wire::evpn_ext_community_text(c)) return *evpn;
   const char* name = subtype == kRouteTarget ? "rt" : subtype == kSiteOfOrigin ? "soo" : nullptr;
   const std::string prefix = name ? std::string(name) + ":" : "";
   if (name && type == kTwoOctetAs)

@@ -28,6 +28,28 @@ void write_nlri(json::JsonWriter& j, std::string_view key, const std::vector<Nlr
   j.end_array();
 }
 
+// EVPN routes (RFC 7432, RFC 9136): each field its type has, labels as VNIs.
+void write_evpn(json::JsonWriter& j, std::string_view key, const std::vector<EvpnRoute>& routes) {
+  j.key(key).begin_array();
+  for (const auto& r : routes) {
+    j.begin_object().field("type", uint64_t(r.type)).field("route", evpn_route_text(r));
+    if (!r.unknown.empty()) {
+      j.field("value", to_hex(r.unknown)).end_object();
+      continue;
+    }
+    j.field("rd", r.rd.to_string()).field("esi", esi_text(r.esi));
+    j.field("ethernet_tag", uint64_t(r.ethernet_tag));
+    if (r.mac) j.field("mac", mac_text(*r.mac));
+    if (r.ip) j.field("ip", r.ip->to_string());
+    if (r.type == uint8_t(EvpnType::IpPrefix)) j.field("prefix_length", uint64_t(r.prefix_length));
+    if (r.gateway) j.field("gateway", r.gateway->to_string());
+    j.key("vni").begin_array();
+    for (uint32_t label : r.labels) j.value(uint64_t(label));
+    j.end_array().end_object();
+  }
+  j.end_array();
+}
+
 void write_as_path(json::JsonWriter& j, const AsPath& p) {
   static constexpr const char* kNames[] = {"", "set", "sequence", "confed-sequence", "confed-set"};
   j.key("as_path").begin_array();
@@ -96,11 +118,13 @@ void write_update(json::JsonWriter& j, const UpdateMessage& u) {
     if (u.mp_reach->next_hop.link_local)
       j.field("next_hop_link_local", u.mp_reach->next_hop.link_local->to_string());
     write_nlri(j, "nlri", u.mp_reach->nlri);
+    if (u.mp_reach->family == Family::L2vpnEvpn) write_evpn(j, "evpn", u.mp_reach->evpn);
     j.end_object();
   }
   if (u.mp_unreach) {
     j.key("mp_unreach").begin_object().field("family", family_name(u.mp_unreach->family));
     write_nlri(j, "withdrawn", u.mp_unreach->withdrawn);
+    if (u.mp_unreach->family == Family::L2vpnEvpn) write_evpn(j, "evpn", u.mp_unreach->evpn);
     j.end_object();
   }
   write_nlri(j, "nlri", u.nlri);

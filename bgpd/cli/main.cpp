@@ -123,6 +123,7 @@ int help(const std::vector<std::string>& words) {
 
 int run_decode(const std::vector<std::string>& args) {
   wire::DecodeContext ctx;
+  ctx.families.add(wire::Family::L2vpnEvpn);  // offline, whatever it carries
   std::string hex_text;
   for (const auto& a : args) {
     if (a == "--two-octet-as") {

@@ -19,7 +19,9 @@ bool read_family(Reader& r, const DecodeContext& ctx, const char* name, Family& 
         reject(why, std::string(name) + " shorter than its AFI/SAFI", AttrAction::SessionReset);
     return false;
   }
-  if (!to_family(afi, safi, f) || !ctx.families.has(f)) {
+  const bool evpn = afi == kAfiL2vpn && safi == kSafiEvpn;
+  if (evpn) f = Family::L2vpnEvpn;
+  if ((!evpn && !to_family(afi, safi, f)) || !ctx.families.has(f)) {
     action = reject(why,
                     std::string(name) + " for AFI " + std::to_string(afi) + " SAFI " +
                         std::to_string(safi) + ", which was not negotiated",
@@ -31,14 +33,15 @@ bool read_family(Reader& r, const DecodeContext& ctx, const char* name, Family& 
 
 bool read_next_hop(std::span<const uint8_t> nh, Family family, MpNextHop& out) {
   switch (nh.size()) {
-    case 4:
-      if (family != Family::Ipv4Unicast) return false;
+    case 4:  // an IPv4 unicast next hop, or an IPv4 VTEP
+      if (family == Family::Ipv6Unicast) return false;
       out.address = IpAddress::from_bytes(Afi::Ipv4, nh.data());
       return true;
     case 16:
       out.address = IpAddress::from_bytes(Afi::Ipv6, nh.data());
       return true;
     case 32:
+      if (family == Family::L2vpnEvpn) return false;
       out.address = IpAddress::from_bytes(Afi::Ipv6, nh.data());
       out.link_local = IpAddress::from_bytes(Afi::Ipv6, nh.data() + 16);
       return true;
@@ -48,8 +51,35 @@ bool read_next_hop(std::span<const uint8_t> nh, Family family, MpNextHop& out) {
 }
 
 void write_family(Writer& w, Family f) {
+  if (f == Family::L2vpnEvpn) {
+    w.u16(kAfiL2vpn);
+    w.u8(kSafiEvpn);
+    return;
+  }
   w.u16(uint16_t(afi_of(f)));
   w.u8(uint8_t(Safi::Unicast));
+}
+
+// The NLRI field of a family's MP_REACH or MP_UNREACH: unicast prefixes
+// into `nlri`, EVPN routes into `evpn`. RFC 7606 sec. 7.11: what cannot be
+// parsed cannot be withdrawn either: the session is reset.
+AttrAction read_nlri(Reader& r, const DecodeContext& ctx, Family family, const char* name,
+                     std::vector<Nlri>& nlri, std::vector<EvpnRoute>& evpn, std::string& why) {
+  std::string detail;
+  const bool ok = family == Family::L2vpnEvpn
+                      ? decode_evpn_nlri(r.rest(), evpn, detail)
+                      : decode_nlri(r.rest(), afi_of(family), ctx.add_path.has(family), nlri);
+  if (ok) return AttrAction::None;
+  return reject(why,
+                std::string(name) + (detail.empty() ? " has a malformed prefix" : ": " + detail),
+                AttrAction::SessionReset);
+}
+
+void write_nlri(Writer& w, const EncodeContext& ctx, Family family, const std::vector<Nlri>& nlri,
+                const std::vector<EvpnRoute>& evpn) {
+  const bool add_path = ctx.add_path.has(family);
+  for (const auto& n : nlri) encode_nlri(n, add_path, w);
+  for (const auto& e : evpn) encode_evpn_route(e, w);
 }
 
 }  // namespace
@@ -69,8 +99,9 @@ AttrAction decode_mp_reach(std::span<const uint8_t> v, const DecodeContext& ctx,
                   "MP_REACH_NLRI next hop length " + std::to_string(nh_len) + " is invalid for " +
                       std::string(family_name(mp.family)),
                   AttrAction::SessionReset);
-  if (!decode_nlri(r.rest(), afi_of(mp.family), ctx.add_path.has(mp.family), mp.nlri))
-    return reject(why, "MP_REACH_NLRI has a malformed prefix", AttrAction::SessionReset);
+  if (auto a = read_nlri(r, ctx, mp.family, "MP_REACH_NLRI", mp.nlri, mp.evpn, why);
+      a != AttrAction::None)
+    return a;
   sink.mp_reach = std::move(mp);
   return AttrAction::None;
 }
@@ -81,8 +112,9 @@ AttrAction decode_mp_unreach(std::span<const uint8_t> v, const DecodeContext& ct
   MpUnreach mp;
   AttrAction action = AttrAction::None;
   if (!read_family(r, ctx, "MP_UNREACH_NLRI", mp.family, action, why)) return action;
-  if (!decode_nlri(r.rest(), afi_of(mp.family), ctx.add_path.has(mp.family), mp.withdrawn))
-    return reject(why, "MP_UNREACH_NLRI has a malformed prefix", AttrAction::SessionReset);
+  if (auto a = read_nlri(r, ctx, mp.family, "MP_UNREACH_NLRI", mp.withdrawn, mp.evpn, why);
+      a != AttrAction::None)
+    return a;
   sink.mp_unreach = std::move(mp);
   return AttrAction::None;
 }
@@ -98,8 +130,7 @@ void encode_mp_reach(const AttrSource& src, const EncodeContext& ctx, Writer& w)
     w.bytes(nh.address.bytes().data(), nh.address.size());
     if (with_ll) w.bytes(nh.link_local->bytes().data(), 16);
     w.u8(0);  // reserved
-    const bool add_path = ctx.add_path.has(mp->family);
-    for (const auto& n : mp->nlri) encode_nlri(n, add_path, w);
+    write_nlri(w, ctx, mp->family, mp->nlri, mp->evpn);
   });
 }
 
@@ -108,8 +139,7 @@ void encode_mp_unreach(const AttrSource& src, const EncodeContext& ctx, Writer& 
   if (!mp) return;
   write_attr(w, attr_flag::kOptional, attr_type::kMpUnreach, [&] {
     write_family(w, mp->family);
-    const bool add_path = ctx.add_path.has(mp->family);
-    for (const auto& n : mp->withdrawn) encode_nlri(n, add_path, w);
+    write_nlri(w, ctx, mp->family, mp->withdrawn, mp->evpn);
   });
 }
 

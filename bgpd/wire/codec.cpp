@@ -89,7 +89,7 @@ std::optional<Family> UpdateMessage::end_of_rib() const {
   if (!withdrawn.empty() || !nlri.empty() || mp_reach || attributes != PathAttributes{})
     return std::nullopt;
   if (!mp_unreach) return Family::Ipv4Unicast;
-  if (mp_unreach->withdrawn.empty()) return mp_unreach->family;
+  if (mp_unreach->withdrawn.empty() && mp_unreach->evpn.empty()) return mp_unreach->family;
   return std::nullopt;
 }
 

@@ -21,7 +21,9 @@ bool to_family(uint16_t afi, uint8_t safi, Family& out) {
 }
 
 std::string_view family_name(Family f) {
-  return f == Family::Ipv4Unicast ? "ipv4-unicast" : "ipv6-unicast";
+  return f == Family::Ipv4Unicast   ? "ipv4-unicast"
+         : f == Family::Ipv6Unicast ? "ipv6-unicast"
+                                    : "l2vpn-evpn";
 }
 
 IpAddress IpAddress::v4(uint32_t host_order) {

@@ -11,6 +11,7 @@
 #include "bgpd/wire/attributes.h"
 #include "bgpd/wire/capabilities.h"
 #include "bgpd/wire/error.h"
+#include "bgpd/wire/evpn.h"
 
 namespace closbgp::wire {
 
@@ -56,16 +57,19 @@ inline MpNextHop unspecified_next_hop(const Prefix& prefix) {
   return {prefix.afi() == Afi::Ipv6 ? IpAddress::v6({}) : IpAddress::v4(0), std::nullopt};
 }
 
+// `nlri` for a unicast family, `evpn` for L2VPN EVPN (its next hop: the VTEP).
 struct MpReach {
   Family family = Family::Ipv6Unicast;
   MpNextHop next_hop;
   std::vector<Nlri> nlri;
+  std::vector<EvpnRoute> evpn;
   friend bool operator==(const MpReach&, const MpReach&) = default;
 };
 
 struct MpUnreach {
   Family family = Family::Ipv6Unicast;
   std::vector<Nlri> withdrawn;
+  std::vector<EvpnRoute> evpn;
   friend bool operator==(const MpUnreach&, const MpUnreach&) = default;
 };
 

@@ -90,8 +90,8 @@ std::expected<void, std::string> encode_update(const UpdateMessage& msg, const E
   w.patch16(withdrawn_at, uint16_t(std::min<size_t>(w.size() - withdrawn_at - 2, 0xffff)));
   const size_t attrs_at = w.placeholder16();
   encode_attributes_from(AttrSource{msg.attributes, msg.mp_reach ? &*msg.mp_reach : nullptr,
-                               msg.mp_unreach ? &*msg.mp_unreach : nullptr},
-                    ctx, w);
+                                    msg.mp_unreach ? &*msg.mp_unreach : nullptr},
+                         ctx, w);
   w.patch16(attrs_at, uint16_t(std::min<size_t>(w.size() - attrs_at - 2, 0xffff)));
   for (const auto& n : msg.nlri) encode_nlri(n, add_path4, w);
   const size_t max = detail::max_message_size(ctx.extended_message);
@@ -180,7 +180,7 @@ size_t encode_withdraw(Family family, std::span<const Nlri> nlri, const EncodeCo
 
 void encode_end_of_rib(Family family, std::vector<uint8_t>& out) {
   UpdateMessage eor;
-  if (family != Family::Ipv4Unicast) eor.mp_unreach = MpUnreach{family, {}};
+  if (family != Family::Ipv4Unicast) eor.mp_unreach = MpUnreach{family, {}, {}};
   Writer w(out);
   (void)encode_update(eor, EncodeContext{}, w);  // a few octets: cannot exceed the limit
 }

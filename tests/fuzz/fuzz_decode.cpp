@@ -36,6 +36,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   d.ebgp = !(mode & 4);
   if (mode & 8) d.add_path = {Family::Ipv4Unicast, Family::Ipv6Unicast};
   if (mode & 16) d.families = {Family::Ipv4Unicast};
+  if (mode & 32) d.families.add(Family::L2vpnEvpn);
   EncodeContext e;
   e.four_octet_as = d.four_octet_as;
   e.extended_message = d.extended_message;

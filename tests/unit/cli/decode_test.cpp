@@ -46,17 +46,46 @@ TEST(Decode, UpdateAsJson) {
 }
 
 TEST(Decode, ExtendedCommunitiesByName) {
-  // A route target, a link bandwidth of 300 Mbps, and one without a name
-  // (VXLAN encapsulation): as show bgp routes writes them.
+  // A route target, a link bandwidth of 300 Mbps, and VXLAN encapsulation:
+  // as show bgp routes writes them.
   const std::string out = run(std::string(kMarker) +
                               "005b 02 0000 0044"
                               "800e19 0001 01 10 fe800000000000000000000000000001 00 18 0a0102"
                               "40010100 400206020100 00fde9"
                               "c01018 0002fde800000064 0004fde84c0f0d18 030c000000000008");
   EXPECT_NE(out.find("\"extended_communities\":[\"rt:65000:100\",\"lb:65000:300M\","
-                     "\"0x030c000000000008\"]"),
+                     "\"encap:vxlan\"]"),
             std::string::npos)
       << out;
+}
+
+TEST(Decode, EvpnRoutesAndTheirCommunities) {
+  // A MAC/IP route (VNI 100) from VTEP 10.0.0.1 with a route target, VXLAN
+  // encapsulation and the router's MAC.
+  const std::string update = std::string(kMarker) +
+                             "0072 02 0000 005b 40010100 400206020100 00fde9"
+                             "c01018 0002fde800000064 030c000000000008 0603aabbccddeeff"
+                             "800e30 0019 46 04 0a000001 00"
+                             "02 25 0001 0a000001 0002 00000000000000000000 00000000"
+                             "30 aabbccddeeff 20 0a01010a 000064";
+  wire::DecodeContext evpn;
+  evpn.families.add(wire::Family::L2vpnEvpn);
+  const std::string out = run(update, evpn);
+  EXPECT_NE(out.find("\"extended_communities\":[\"rt:65000:100\",\"encap:vxlan\","
+                     "\"rmac:aa:bb:cc:dd:ee:ff\"]"),
+            std::string::npos)
+      << out;
+  EXPECT_NE(out.find("\"mp_reach\":{\"family\":\"l2vpn-evpn\",\"next_hop\":\"10.0.0.1\","
+                     "\"nlri\":[],\"evpn\":[{\"type\":2,\"route\":\"[2]:[0]:[48]:[aa:bb:cc:dd:"
+                     "ee:ff]:[32]:[10.1.1.10]\",\"rd\":\"10.0.0.1:2\",\"esi\":\"00:00:00:00:00:"
+                     "00:00:00:00:00\",\"ethernet_tag\":0,\"mac\":\"aa:bb:cc:dd:ee:ff\",\"ip\":"
+                     "\"10.1.1.10\",\"vni\":[100]}]}"),
+            std::string::npos)
+      << out;
+  // A session that did not negotiate EVPN ignores the attribute (RFC 4760).
+  const std::string unicast = run(update);
+  EXPECT_EQ(unicast.find("\"mp_reach\""), std::string::npos) << unicast;
+  EXPECT_NE(unicast.find("AFI 25 SAFI 70, which was not negotiated"), std::string::npos);
 }
 
 TEST(Decode, LongLivedGracefulRestartCapability) {

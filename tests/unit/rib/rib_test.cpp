@@ -164,7 +164,8 @@ TEST(AdjRibIn, AppliesUpdatesWithRfc7606AndLoops) {
   u.attributes.as_path = AsPath{{{SegmentType::Sequence, {65000}}}};
   u.mp_reach = wire::MpReach{wire::Family::Ipv4Unicast,
                              {*wire::IpAddress::parse("fe80::1"), {}},
-                             {{*wire::Prefix::parse("10.0.0.1/32"), 0}}};
+                             {{*wire::Prefix::parse("10.0.0.1/32"), 0}},
+                             {}};
   std::vector<RouteChange> changed;
   in.apply(u, PathSource{}, LoopCheck{65101, 0}, changed);
   EXPECT_EQ(changed.size(), 1u);

@@ -111,7 +111,7 @@ TEST_F(PeerTest, ItsInitialTableIsInAtEndOfRibOrAfterAQuietSecond) {
   t.deliver(wire::UpdateMessage{});  // End-of-RIB, IPv4 unicast
   EXPECT_FALSE(peer_.initial_table_done());
   wire::UpdateMessage v6_end;
-  v6_end.mp_unreach = wire::MpUnreach{wire::Family::Ipv6Unicast, {}};
+  v6_end.mp_unreach = wire::MpUnreach{wire::Family::Ipv6Unicast, {}, {}};
   t.deliver(v6_end);  // and IPv6 unicast: every family of the session
   EXPECT_TRUE(peer_.initial_table_done());
   EXPECT_EQ(events_.updates, 1);  // End-of-RIB is not a route

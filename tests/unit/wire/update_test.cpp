@@ -59,7 +59,7 @@ std::vector<Golden> golden() {
     UpdateMessage u;
     u.attributes = base_attrs();
     u.mp_reach =
-        MpReach{Family::Ipv6Unicast, {A("2001:db8::1"), A("fe80::1")}, {P("2001:db8:1::/64")}};
+        MpReach{Family::Ipv6Unicast, {A("2001:db8::1"), A("fe80::1")}, {P("2001:db8:1::/64")}, {}};
     g.push_back({"ipv6 mp_reach, global + link-local next hop",
                  update_msg("",
                             "80 0e 2e 0002 01 20 20010db8000000000000000000000001"
@@ -71,7 +71,7 @@ std::vector<Golden> golden() {
   {
     UpdateMessage u;
     u.attributes = base_attrs();
-    u.mp_reach = MpReach{Family::Ipv4Unicast, {A("fe80::1"), std::nullopt}, {P("10.1.2.0/24")}};
+    u.mp_reach = MpReach{Family::Ipv4Unicast, {A("fe80::1"), std::nullopt}, {P("10.1.2.0/24")}, {}};
     g.push_back({"rfc 8950 ipv4 via ipv6 link-local",
                  update_msg("",
                             "80 0e 19 0001 01 10 fe800000000000000000000000000001 00 18 0a0102" +
@@ -86,7 +86,7 @@ std::vector<Golden> golden() {
   }
   {
     UpdateMessage u;
-    u.mp_unreach = MpUnreach{Family::Ipv6Unicast, {P("2001:db8:1::/64")}};
+    u.mp_unreach = MpUnreach{Family::Ipv6Unicast, {P("2001:db8:1::/64")}, {}};
     g.push_back({"ipv6 mp_unreach", update_msg("", "80 0f 0c 0002 01 40 20010db800010000", ""), u});
   }
   {
