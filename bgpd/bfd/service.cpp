@@ -52,10 +52,14 @@ int open_socket(uint16_t port, uint32_t seed,
   setsockopt(fd, IPPROTO_IP, IP_TOS, &tos, sizeof tos);
   sockaddr_in6 sa = source ? to_sockaddr(make_key(*source, 0), 0) : sockaddr_in6{};
   sa.sin6_family = AF_INET6;
+  // A configured source address may not be up yet (a loopback configured
+  // after the daemon starts): bound anyway, the packets leave once it is.
+  const int on = 1;
+  if (source) setsockopt(fd, IPPROTO_IP, IP_FREEBIND, &on, sizeof on);
   for (uint32_t i = 0; i < (port ? 1u : 16384u); ++i) {
     sa.sin6_port = htons(port ? port : uint16_t(kFirstSourcePort + (seed + i) % 16384));
     if (::bind(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa) == 0) return fd;
-    if (errno != EADDRINUSE) break;  // the source address is not ours (yet)
+    if (errno != EADDRINUSE) break;
   }
   const int error = errno;
   ::close(fd);

@@ -37,11 +37,13 @@ void write_evpn(json::JsonWriter& j, std::string_view key, const std::vector<Evp
       j.field("value", to_hex(r.unknown)).end_object();
       continue;
     }
-    j.field("rd", r.rd.to_string()).field("esi", esi_text(r.esi));
-    j.field("ethernet_tag", uint64_t(r.ethernet_tag));
+    const auto type = EvpnType(r.type);
+    j.field("rd", r.rd.to_string());
+    if (type != EvpnType::InclusiveMulticast) j.field("esi", esi_text(r.esi));
+    if (type != EvpnType::EthernetSegment) j.field("ethernet_tag", uint64_t(r.ethernet_tag));
     if (r.mac) j.field("mac", mac_text(*r.mac));
     if (r.ip) j.field("ip", r.ip->to_string());
-    if (r.type == uint8_t(EvpnType::IpPrefix)) j.field("prefix_length", uint64_t(r.prefix_length));
+    if (type == EvpnType::IpPrefix) j.field("prefix_length", uint64_t(r.prefix_length));
     if (r.gateway) j.field("gateway", r.gateway->to_string());
     j.key("vni").begin_array();
     for (uint32_t label : r.labels) j.value(uint64_t(label));

@@ -172,3 +172,27 @@ def test_multihop_bfd_with_frr_bfdd(two_hops, tmp_path):
     finally:
         d.stop()
         frr.stop()
+
+
+def test_multihop_bfd_from_an_address_that_comes_later(two_hops, tmp_path):
+    """update-source given as an address not yet on the box (a loopback
+    configured after the daemon starts): the BFD session is made anyway and
+    comes up once the address is there."""
+    near, _, far = two_hops
+    near.ip("addr", "del", "10.255.0.1/32", "dev", "lo")
+    config = ours(2, bfd=", bfd: true").replace("update-source: lo", "update-source: 10.255.0.1")
+    d = Daemon(near, config, tmp_path, "nearlate")
+    frr = FrrNode(far, frr_conf(bfd=True), tmp_path, daemons=("zebra", "bgpd", "bfdd"))
+    peer = lambda: d.ctl_json("show", "bgp", "neighbors", "10.255.0.2")
+    try:
+        d.wait_api()
+        wait_for(lambda: "BFD session, 300 ms x 3, from 10.255.0.1" in d.log_text(), 10,
+                 "the multihop BFD session from the absent address")
+        assert "cannot open a BFD socket" not in d.log_text()
+        assert peer()["bfd_state"] == "down"
+        near.ip("addr", "add", "10.255.0.1/32", "dev", "lo")
+        wait_for(lambda: peer()["bfd_state"] == "up" and state(d) == "established", 30,
+                 "BFD and BGP up once the address is there")
+    finally:
+        d.stop()
+        frr.stop()
