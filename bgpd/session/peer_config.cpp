@@ -101,17 +101,6 @@ const config::Neighbor* find_neighbor(const config::Config& cfg, const std::stri
   return it == cfg.neighbors.end() ? nullptr : &*it;
 }
 
-std::optional<uint8_t> bfd_multihop_min_ttl(const config::Neighbor& n,
-                                            const wire::IpAddress& address,
-                                            std::span<const rib::ConnectedAddress> connected) {
-  if (n.ebgp_multihop) return uint8_t(256 - n.ebgp_multihop);
-  const wire::Prefix host(address, address.is_v4() ? 32 : 128);
-  const bool on_link = std::any_of(connected.begin(), connected.end(), [&](const auto& c) {
-    return !c.loopback && wire::Prefix(c.address, c.length).contains(host);
-  });
-  return on_link ? std::nullopt : std::optional<uint8_t>(1);
-}
-
 bool needs_restart(const config::Neighbor& before, const config::Neighbor& now) {
   return without_policy(before) != without_policy(now);
 }

@@ -3,10 +3,10 @@
 #include "bgpd/discovery/interfaces.h"
 #include "bgpd/log/log.h"
 #include "bgpd/session/address.h"
+#include "bgpd/session/bfd_hops.h"
 #include "bgpd/session/connection.h"
 #include "bgpd/session/peer_config.h"
 #include "bgpd/session/session_log.h"
-#include "bgpd/session/socket_options.h"
 
 namespace closbgp::session {
 namespace {
@@ -112,22 +112,8 @@ Peer* Speaker::add_peer(const std::string& name, const std::string& interface, u
 void Speaker::add_numbered_peer(const config::Neighbor& n) {
   Peer* p = add_peer(n.address->to_string(), "", 0, n);
   set_peer_address(*p, asio::ip::make_address(n.address->to_string()));
-  if (n.bfd) follow_bfd_hops(*p, n, connected_addresses());
+  if (n.bfd) p->set_bfd_multihop(bfd_multihop(n, *p->address(), connected_addresses()));
   actions_.start_unless_held(*p);
-}
-
-void Speaker::follow_bfd_hops(Peer& p, const config::Neighbor& n,
-                              std::span<const rib::ConnectedAddress> connected) {
-  if (!p.address()) return;
-  std::optional<bfd::Multihop> multihop;
-  if (auto min_ttl = bfd_multihop_min_ttl(n, to_wire(*p.address()), connected)) {
-    multihop = bfd::Multihop{std::nullopt, *min_ttl};
-    // The peer's session is keyed on our address: the BGP session's source.
-    if (!n.update_source.empty())
-      if (auto source = source_address(n.update_source, p.address()->is_v6()))
-        multihop->source = asio::ip::make_address(source->to_string());
-  }
-  p.set_bfd_multihop(multihop);
 }
 
 void Speaker::set_peer_address(Peer& p, const asio::ip::address& addr) {
@@ -190,7 +176,7 @@ void Speaker::on_accept(asio::ip::tcp::socket socket) {
       neighbor_log(spdlog::level::info, wire_addr.to_string(),
                    "dynamic neighbour from listen-range {}", n.listen_range->to_string());
       p->set_address(addr);
-      if (n.bfd) follow_bfd_hops(*p, n, connected_addresses());
+      if (n.bfd) p->set_bfd_multihop(bfd_multihop(n, addr, connected_addresses()));
       actions_.start_unless_held(*p);
       return to(*p);
     }
@@ -268,7 +254,8 @@ void Speaker::interfaces_changed() {
   // numbered neighbour's BFD between single hop and multihop.
   for (auto& [name, p] : peers_) {
     const config::Neighbor* n = find_neighbor(cfg_, p->identity().config_name);
-    if (p->identity().interface.empty() && n && n->bfd) follow_bfd_hops(*p, *n, connected);
+    if (p->identity().interface.empty() && p->address() && n && n->bfd)
+      p->set_bfd_multihop(bfd_multihop(*n, *p->address(), connected));
   }
   const auto interfaces = discovery::list_interfaces();
   for (const auto& n : cfg_.neighbors) {

@@ -12,7 +12,6 @@
 #include <map>
 #include <memory>
 #include <set>
-#include <span>
 #include <string>
 
 #include "bgpd/asio.h"
@@ -94,10 +93,6 @@ class Speaker {
   Peer* add_peer(const std::string& name, const std::string& interface, uint32_t ifindex,
                  const config::Neighbor& n);
   void add_numbered_peer(const config::Neighbor& n);
-  // Numbered neighbour `p` (configured as `n`) gets single-hop or multihop
-  // BFD, from where it is against our `connected` subnets.
-  void follow_bfd_hops(Peer& p, const config::Neighbor& n,
-                       std::span<const rib::ConnectedAddress> connected);
   // A configured or learned address: the listener's TCP MD5 key follows it.
   void set_peer_address(Peer& p, const asio::ip::address& addr);
   // Gone for good: out of peers_, the engine (its paths with it), the

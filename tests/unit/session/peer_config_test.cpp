@@ -28,24 +28,6 @@ TEST(PeerConfig, ANeighbourRunsWithItsOwnTimersOrTheTopLevels) {
   EXPECT_EQ(o.connect_retry, 2);
 }
 
-TEST(PeerConfig, BfdIsMultihopOffTheLinksOrWithEbgpMultihop) {
-  const std::vector<rib::ConnectedAddress> connected = {
-      {*wire::IpAddress::parse("192.0.2.1"), 30, 2, false},
-      {*wire::IpAddress::parse("10.255.0.1"), 32, 1, true},
-      {*wire::IpAddress::parse("10.9.0.1"), 16, 1, true}};  // a subnet on lo is no link
-  const auto c = with_neighbor("{address: 10.255.0.2, remote-as: internal, bfd: true}");
-  const auto& n = c.neighbors.at(0);
-  auto at = [&](const config::Neighbor& neighbor, const char* address) {
-    return bfd_multihop_min_ttl(neighbor, *wire::IpAddress::parse(address), connected);
-  };
-  EXPECT_EQ(at(n, "192.0.2.2"), std::nullopt);  // on the link: single hop
-  EXPECT_EQ(at(n, "10.255.0.2"), 1);            // a loopback: any TTL, as FRR's iBGP
-  EXPECT_EQ(at(n, "10.9.0.2"), 1);
-  const auto two = with_neighbor("{address: 192.0.2.2, remote-as: 65002, ebgp-multihop: 2}");
-  EXPECT_EQ(at(two.neighbors.at(0), "192.0.2.2"), 254);  // one router between us at most
-  EXPECT_EQ(at(two.neighbors.at(0), "10.255.0.2"), 254);
-}
-
 TEST(PeerConfig, ADescriptionRestartsNothing) {
   const auto a = with_neighbor("{interface: swp1, remote-as: external}");
   const auto b = with_neighbor("{interface: swp1, remote-as: external, description: spine1}");
