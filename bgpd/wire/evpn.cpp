@@ -1,17 +1,17 @@
 #include "bgpd/wire/evpn.h"
 
-#include <cstdio>
+#include "bgpd/wire/hex.h"
 
 namespace closbgp::wire {
 namespace {
 
+// Colon-separated hex octets (MACs, ESIs): wire::to_hex with separators.
 std::string octets(std::span<const uint8_t> b) {
+  const std::string hex = to_hex(b);
   std::string s;
-  char part[4];
-  for (uint8_t v : b) {
-    std::snprintf(part, sizeof part, "%02x", v);
-    if (!s.empty()) s += ':';
-    s += part;
+  for (size_t i = 0; i < hex.size(); i += 2) {
+    if (i) s += ':';
+    s.append(hex, i, 2);
   }
   return s;
 }
