@@ -112,7 +112,8 @@ class FlatTable {
   // fills and empties every loop turn), frees those of a big one.
   void clear() {
     if (slots_.size() > kRetainedSlots) {  // freed whole: no pass to empty each slot first
-      slots_ = {};
+      // (Not `= {}`: that assigns an initializer list, a copy; values may be move-only.)
+      slots_ = decltype(slots_)();
       used_ = {};
       size_ = 0;
       return;
@@ -130,7 +131,7 @@ class FlatTable {
           used_[i] = 0;
         }
     if (slots_.size() > kRetainedSlots) {
-      slots_ = {};
+      slots_ = decltype(slots_)();
       used_ = {};
     }
     size_ = 0;

@@ -23,91 +23,139 @@ size_t path_count(const wire::AsPath& path, uint32_t asn) {
 void AdjRibIn::withdraw(const std::vector<wire::Nlri>& nlri, std::vector<RouteChange>& changed,
                         bool by_peer) {
   for (const auto& n : nlri)
-    if (!remove_one(n.prefix, changed) && by_peer) ++duplicate_withdraws_;
+    if (!remove_one(n.prefix, n.path_id, changed) && by_peer) ++duplicate_withdraws_;
 }
 
 size_t AdjRibIn::mark_stale() {
-  routes_.for_each([&](const wire::Prefix& p, const PathRef&) { stale_.try_emplace(p); });
+  routes_.for_each([&](const wire::Prefix& p, const ReceivedPaths&) { stale_.try_emplace(p); });
+  refreshed_.clear();
   return stale_.size();
 }
 
-void AdjRibIn::sweep_stale(std::optional<wire::Family> family, std::vector<RouteChange>& changed) {
-  std::vector<wire::Prefix> gone;
+bool AdjRibIn::is_refreshed(const wire::Prefix& prefix, uint32_t path_id) const {
+  const auto* ids = refreshed_.find(prefix);
+  return ids && std::ranges::find(*ids, path_id) != ids->end();
+}
+
+void AdjRibIn::refreshed(const wire::Prefix& prefix, uint32_t path_id) {
+  if (!stale_.contains(prefix)) return;
+  // Stale no more once every path it holds came again (at once without
+  // add-path: one path, id 0).
+  const ReceivedPaths* held = routes_.find(prefix);
+  bool all = true;
+  for (size_t i = 0; held && i < held->size() && all; ++i) {
+    const uint32_t id = held->path(i).source.path_id;
+    all = id == path_id || is_refreshed(prefix, id);
+  }
+  if (all) {
+    stale_.erase(prefix);
+    refreshed_.erase(prefix);
+  } else if (!is_refreshed(prefix, path_id)) {
+    refreshed_.try_emplace(prefix).first->push_back(path_id);
+  }
+}
+
+std::vector<PathRef> AdjRibIn::stale_paths(const wire::Prefix& prefix) const {
+  std::vector<PathRef> out;
+  if (const ReceivedPaths* held = routes_.find(prefix))
+    held->for_each([&](const PathRef& p) {
+      if (!is_refreshed(prefix, p->source.path_id)) out.push_back(p);
+    });
+  return out;
+}
+
+std::vector<wire::Prefix> AdjRibIn::stale_prefixes(std::optional<wire::Family> family) const {
+  std::vector<wire::Prefix> out;
   stale_.for_each([&](const wire::Prefix& p, const containers::Unit&) {
-    if (!family || wire::family_of(p.afi()) == *family) gone.push_back(p);
+    if (!family || wire::family_of(p.afi()) == *family) out.push_back(p);
   });
-  for (const auto& p : gone) {
+  return out;
+}
+
+void AdjRibIn::sweep_stale(std::optional<wire::Family> family, std::vector<RouteChange>& changed) {
+  for (const auto& p : stale_prefixes(family)) {
+    for (const auto& path : stale_paths(p)) remove_one(p, path->source.path_id, changed);
     stale_.erase(p);
-    remove_one(p, changed);
+    refreshed_.erase(p);
   }
 }
 
 void AdjRibIn::mark_long_lived(wire::Family family, std::vector<RouteChange>& changed) {
-  std::vector<wire::Prefix> stale;
-  stale_.for_each([&](const wire::Prefix& p, const containers::Unit&) {
-    if (wire::family_of(p.afi()) == family) stale.push_back(p);
-  });
   std::map<const Path*, PathRef> long_lived;  // prefixes of one UPDATE share their path
-  for (const auto& p : stale) {
-    PathRef* found = routes_.find(p);
-    if (!found) {  // not expected: a stale prefix always has its path
+  for (const auto& p : stale_prefixes(family)) {
+    for (const auto& path : stale_paths(p)) {
+      const auto& communities = path->attributes->communities;
+      if (std::ranges::find(communities, wire::kNoLlgr) != communities.end()) {
+        remove_one(p, path->source.path_id, changed);
+        continue;
+      }
+      if (path->rank.llgr_stale) continue;
+      auto [it, added] = long_lived.try_emplace(path.get());
+      if (added) {
+        wire::PathAttributes a = *path->attributes;
+        a.communities.push_back(wire::kLlgrStale);
+        it->second = make_path(intern(a), path->next_hop, path->source, path->accepted);
+      }
+      hold(p, it->second);
+      changed.push_back({p, it->second, path->source.path_id});
+    }
+    if (stale_paths(p).empty()) {  // all gone (NO_LLGR)
       stale_.erase(p);
-      continue;
+      refreshed_.erase(p);
     }
-    PathRef& slot = *found;
-    const auto& communities = slot->attributes->communities;
-    if (std::ranges::find(communities, wire::kNoLlgr) != communities.end()) {
-      stale_.erase(p);
-      remove_one(p, changed);
-      continue;
-    }
-    if (slot->rank.llgr_stale) continue;
-    auto [it, added] = long_lived.try_emplace(slot.get());
-    if (added) {
-      wire::PathAttributes a = *slot->attributes;
-      a.communities.push_back(wire::kLlgrStale);
-      it->second = make_path(intern(a), slot->next_hop, slot->source, slot->accepted);
-    }
-    slot = it->second;
-    changed.push_back({p, slot});
   }
 }
 
 void AdjRibIn::recheck_loops(const LoopCheck& loops, std::vector<RouteChange>& changed) {
   std::map<const Path*, PathRef> rechecked;  // prefixes of one UPDATE share their path
-  routes_.for_each_mut([&](const wire::Prefix& p, PathRef& slot) {
-    auto [it, added] = rechecked.try_emplace(slot.get());
+  std::vector<RouteChange> moved;
+  for_each_path([&](const wire::Prefix& p, const PathRef& path) {
+    auto [it, added] = rechecked.try_emplace(path.get());
     if (added) {
-      const bool accepted = !loops.is_loop(*slot->attributes);
-      it->second = accepted == slot->accepted
-                       ? slot
-                       : make_path(slot->attributes, slot->next_hop, slot->source, accepted);
+      const bool accepted = !loops.is_loop(*path->attributes);
+      it->second = accepted == path->accepted
+                       ? path
+                       : make_path(path->attributes, path->next_hop, path->source, accepted);
     }
-    if (it->second == slot) return;
-    if (slot->accepted) --accepted_[p.afi()];
-    slot = it->second;
-    if (slot->accepted) ++accepted_[p.afi()];
-    changed.push_back({p, slot});
+    if (it->second != path) moved.push_back({p, it->second, path->source.path_id});
   });
+  for (const auto& c : moved) {
+    hold(c.prefix, c.path);
+    changed.push_back(c);
+  }
 }
 
-bool AdjRibIn::remove_one(const wire::Prefix& prefix, std::vector<RouteChange>& changed) {
-  const PathRef* r = routes_.find(prefix);
-  if (!r) return false;
-  if ((*r)->accepted) --accepted_[prefix.afi()];
-  routes_.erase(prefix);
-  changed.push_back({prefix, nullptr});
+void AdjRibIn::hold(const wire::Prefix& prefix, PathRef path) {
+  const bool accepted = path->accepted;
+  const PathRef before = routes_.try_emplace(prefix).first->set(std::move(path));
+  if (before && before->accepted) --accepted_[prefix.afi()];
+  if (!before) ++received_[prefix.afi()];
+  if (accepted) ++accepted_[prefix.afi()];
+}
+
+bool AdjRibIn::remove_one(const wire::Prefix& prefix, uint32_t path_id,
+                          std::vector<RouteChange>& changed) {
+  ReceivedPaths* held = routes_.find(prefix);
+  const PathRef before = held ? held->remove(path_id) : nullptr;
+  if (!before) return false;
+  if (before->accepted) --accepted_[prefix.afi()];
+  --received_[prefix.afi()];
+  if (held->empty()) routes_.erase(prefix);
+  changed.push_back({prefix, nullptr, path_id});
   return true;
 }
 
 void AdjRibIn::announce(const std::vector<wire::Nlri>& nlri, const PathRef& path,
                         std::vector<RouteChange>& changed) {
+  PathRef with_id = path;  // the last path id's copy: an UPDATE's NLRI mostly share theirs
   for (const auto& n : nlri) {
-    auto [slot, inserted] = routes_.try_emplace(n.prefix);
-    if (!inserted && (*slot)->accepted) --accepted_[n.prefix.afi()];
-    *slot = path;
-    if (path->accepted) ++accepted_[n.prefix.afi()];
-    changed.push_back({n.prefix, path});
+    if (n.path_id != with_id->source.path_id) {
+      PathSource source = path->source;
+      source.path_id = n.path_id;
+      with_id = make_path(path->attributes, path->next_hop, source, path->accepted);
+    }
+    hold(n.prefix, with_id);
+    changed.push_back({n.prefix, with_id, n.path_id});
   }
 }
 
@@ -121,9 +169,9 @@ void AdjRibIn::apply(const wire::UpdateMessage& u, const PathSource& source, con
                      std::vector<RouteChange>& changed) {
   const size_t before = changed.size();
   apply_update(u, source, loops, changed);
-  // Re-sent or withdrawn since a restart: no longer stale.
   if (!stale_.empty())
-    for (size_t i = before; i < changed.size(); ++i) stale_.erase(changed[i].prefix);
+    for (size_t i = before; i < changed.size(); ++i)
+      refreshed(changed[i].prefix, changed[i].path_id);
 }
 
 void AdjRibIn::apply_update(const wire::UpdateMessage& u, const PathSource& source,
@@ -149,7 +197,8 @@ void AdjRibIn::apply_update(const wire::UpdateMessage& u, const PathSource& sour
 void AdjRibIn::clear() {
   routes_.clear();
   stale_.clear();
-  accepted_ = {};
+  refreshed_.clear();
+  received_ = accepted_ = {};
 }
 
 }  // namespace closbgp::rib

@@ -33,7 +33,9 @@ struct Member {
   // Sessions that encode alike share groups: any value the session layer
   // derives from the negotiated encoding (4-octet AS, extended messages).
   uint8_t encoding = 0;
-  bool alone = false;  // shares a group with nobody (add-path)
+  // Families it negotiated to receive path ids in (RFC 7911 add-path): it
+  // shares a group with nobody, and is sent what PeerPolicy::add_path says.
+  wire::FamilySet add_path;
   // What route-map-out may match on: the neighbour's link and address.
   std::string interface;
   std::optional<wire::IpAddress> address;

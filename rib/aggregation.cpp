@@ -72,7 +72,7 @@ void Aggregation::update(LocRib& rib, std::vector<wire::Prefix>& changed) {
     if (attrs && agg.attributes && *attrs == *agg.attributes) continue;
     agg.attributes = attrs;
     const bool visible =
-        attrs ? rib.set(spec.prefix, make_path(attrs)) : rib.remove(spec.prefix, kLocalSource);
+        attrs ? rib.set(spec.prefix, make_path(attrs)) : rib.remove(spec.prefix, {kLocalSource, 0});
     if (visible) changed.push_back(spec.prefix);
     // Turning a summary-only aggregate on or off changes what its
     // more-specifics' peers should have.

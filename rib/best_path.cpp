@@ -58,7 +58,8 @@ int compare_tiebreak(const Path& a, const Path& b) {
   if (int c = lower_wins(a.rank.router_id, b.rank.router_id)) return c;
   if (int c = lower_wins(a.rank.cluster_list_length, b.rank.cluster_list_length)) return c;
   if (int c = lower_wins(a.source.peer_address, b.source.peer_address)) return c;
-  return lower_wins(a.source.peer_id, b.source.peer_id);
+  if (int c = lower_wins(a.source.peer_id, b.source.peer_id)) return c;
+  return lower_wins(a.source.path_id, b.source.path_id);
 }
 
 }  // namespace

@@ -18,10 +18,10 @@ struct SelectionOptions {
 };
 
 // Negative if `a` is preferred over `b`, positive if `b` is, 0 only for the
-// same source. The order of the steps:
+// same source and path id. The order of the steps:
 //   locally originated, LOCAL_PREF, AS_PATH length, ORIGIN, MED (same
 //   neighbour AS unless always_compare_med), eBGP over iBGP, router-id
-//   (ORIGINATOR_ID when present), CLUSTER_LIST length, peer address.
+//   (ORIGINATOR_ID when present), CLUSTER_LIST length, peer address, path id.
 int compare(const Path& a, const Path& b, const SelectionOptions& o);
 
 // Whether `p` may share the ECMP set with `best`: equal up to and including

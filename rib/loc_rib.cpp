@@ -18,29 +18,8 @@ boost::container::small_vector<const Path*, 16> visible(const LocRib::Entry& e) 
 
 }  // namespace
 
-LocRib::Entry& LocRib::Entry::operator=(Entry&& o) noexcept {
-  if (this != &o) {
-    reset();
-    bits_ = std::exchange(o.bits_, 0);
-  }
-  return *this;
-}
-
-void LocRib::Entry::reset() {
-  if (many())
-    delete as_many();
-  else if (bits_)
-    intrusive_ptr_release(as_one());
-  bits_ = 0;
-}
-
-void LocRib::Entry::hold_one(PathRef p) {
-  reset();
-  bits_ = reinterpret_cast<uintptr_t>(p.detach());  // the reference moves into bits_
-}
-
 size_t LocRib::Entry::size() const {
-  return many() ? as_many()->paths.size() : bits_ != 0;
+  return many() ? as_many()->paths.size() : !none();
 }
 
 const Path& LocRib::Entry::path(size_t i) const {
@@ -53,13 +32,13 @@ size_t LocRib::Entry::best_index() const {
 
 std::span<const uint16_t> LocRib::Entry::multipath() const {
   if (many()) return as_many()->multipath;
-  return bits_ ? std::span<const uint16_t>(kOnlyPath) : std::span<const uint16_t>();
+  return none() ? std::span<const uint16_t>() : std::span<const uint16_t>(kOnlyPath);
 }
 
-bool LocRib::Entry::set(uint32_t peer_id, PathRef path, const SelectionOptions& o) {
+bool LocRib::Entry::set(CandidateKey source, PathRef path, const SelectionOptions& o) {
   // The common case: one source, replaced or removed.
-  if (!many() && (bits_ == 0 || as_one()->source.peer_id == peer_id)) {
-    const Path* before = bits_ ? as_one() : nullptr;
+  if (!many() && (none() || CandidateKey::of(*as_one()) == source)) {
+    const Path* before = as_one();
     if (before == path.get()) return false;
     if (path)
       hold_one(std::move(path));
@@ -69,16 +48,15 @@ bool LocRib::Entry::set(uint32_t peer_id, PathRef path, const SelectionOptions& 
   }
   if (!many()) {
     if (!path) return false;  // the one candidate is another source's
-    auto m = std::make_unique<Many>();
-    m->paths.emplace_back(as_one());
-    m->multipath.push_back(0);
-    reset();
-    bits_ = reinterpret_cast<uintptr_t>(m.release()) | kMany;
+    to_many([](PathRef one) {
+      return std::make_unique<Candidates>(Candidates{{std::move(one)}, {0}});
+    });
   }
-  Many& m = *as_many();
-  auto pos = std::lower_bound(m.paths.begin(), m.paths.end(), peer_id,
-                              [](const PathRef& p, uint32_t id) { return p->source.peer_id < id; });
-  const bool present = pos != m.paths.end() && (*pos)->source.peer_id == peer_id;
+  Candidates& m = *as_many();
+  auto pos = std::lower_bound(
+      m.paths.begin(), m.paths.end(), source,
+      [](const PathRef& p, CandidateKey key) { return CandidateKey::of(*p) < key; });
+  const bool present = pos != m.paths.end() && CandidateKey::of(**pos) == source;
   if (!path && !present) return false;
   const auto before = visible(*this);
   if (!path)
@@ -113,14 +91,14 @@ std::vector<wire::Prefix> LocRib::reselect(const SelectionOptions& options) {
 }
 
 bool LocRib::set(const wire::Prefix& prefix, PathRef path) {
-  const uint32_t peer = path->source.peer_id;
+  const CandidateKey source = CandidateKey::of(*path);
   auto [entry, inserted] = entries_.try_emplace(prefix);
-  return entry->set(peer, std::move(path), options_);
+  return entry->set(source, std::move(path), options_);
 }
 
-bool LocRib::remove(const wire::Prefix& prefix, uint32_t peer_id) {
+bool LocRib::remove(const wire::Prefix& prefix, CandidateKey source) {
   Entry* e = entries_.find(prefix);
-  if (!e || !e->set(peer_id, nullptr, options_)) return false;
+  if (!e || !e->set(source, nullptr, options_)) return false;
   if (e->size() == 0) entries_.erase(prefix);
   return true;
 }

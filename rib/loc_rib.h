@@ -10,21 +10,27 @@
 
 #include "containers/prefix_map.h"
 #include "rib/best_path.h"
+#include "rib/one_or_many.h"
 
 namespace closbgp::rib {
 
+// A candidate's place in an entry: its neighbour, and the path id that
+// neighbour gave it (add-path; 0 without).
+struct CandidateKey {
+  uint32_t peer_id = 0, path_id = 0;
+  static CandidateKey of(const Path& p) { return {p.source.peer_id, p.source.path_id}; }
+  friend auto operator<=>(const CandidateKey&, const CandidateKey&) = default;
+};
+
 class LocRib {
  public:
-  class Entry {
+  struct Candidates {
+    std::vector<PathRef> paths;
+    std::vector<uint16_t> multipath;  // best first
+  };
+  class Entry : public OneOrMany<Candidates> {
    public:
-    Entry() = default;
-    ~Entry() { reset(); }
-    Entry(Entry&& o) noexcept : bits_(std::exchange(o.bits_, 0)) {}
-    Entry& operator=(Entry&& o) noexcept;
-    Entry(const Entry&) = delete;
-    Entry& operator=(const Entry&) = delete;
-
-    // Candidates ordered by source peer id.
+    // Candidates ordered by source: peer id, then path id (add-path).
     size_t size() const;
     const Path& path(size_t i) const;
     const Path& best() const { return path(best_index()); }
@@ -32,25 +38,11 @@ class LocRib {
     // The ECMP set: indexes into the candidates, best first.
     std::span<const uint16_t> multipath() const;
 
-    // Sets (or with nullptr removes) the candidate of `peer_id` and selects
+    // Sets (or with nullptr removes) the candidate of `source` and selects
     // again. Returns false if nothing visible (best path, ECMP set) changed.
-    bool set(uint32_t peer_id, PathRef path, const SelectionOptions& o);
+    bool set(CandidateKey source, PathRef path, const SelectionOptions& o);
     // Selects again among the same candidates; true if the visible set changed.
     bool reselect(const SelectionOptions& o);
-
-   private:
-    struct Many {
-      std::vector<PathRef> paths;
-      std::vector<uint16_t> multipath;  // best first
-    };
-    static constexpr uintptr_t kMany = 1;  // low bit: bits_ points at a Many
-    bool many() const { return bits_ & kMany; }
-    Many* as_many() const { return reinterpret_cast<Many*>(bits_ & ~kMany); }
-    const Path* as_one() const { return reinterpret_cast<const Path*>(bits_); }
-    void reset();
-    void hold_one(PathRef p);
-
-    uintptr_t bits_ = 0;  // 0: empty; else a counted Path* or a Many*
   };
 
   explicit LocRib(SelectionOptions options = {}) : options_(options) {}
@@ -58,8 +50,8 @@ class LocRib {
   // Sets `path` as the candidate of its source for `prefix`. True if the
   // best path or the ECMP set changed.
   bool set(const wire::Prefix& prefix, PathRef path);
-  // Removes the candidate of `peer_id`; true if that changed what is visible.
-  bool remove(const wire::Prefix& prefix, uint32_t peer_id);
+  // Removes the candidate of `source`; true if that changed what is visible.
+  bool remove(const wire::Prefix& prefix, CandidateKey source);
 
   // New selection options (a reload): every entry with several paths is
   // selected again; returns the prefixes whose best path or ECMP set changed.

@@ -28,6 +28,9 @@ struct PathSource {
   // An iBGP neighbour we reflect for (RFC 4456): its paths go to every
   // iBGP neighbour, not only to clients.
   bool rr_client = false;
+  // The path identifier it came with (RFC 7911 add-path); 0 without. One
+  // neighbour's paths for a prefix are told apart by it.
+  uint32_t path_id = 0;
 };
 
 // What best-path selection compares, worked out once when the path is

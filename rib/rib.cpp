@@ -81,7 +81,7 @@ void Rib::import(Source& s, const std::vector<RouteChange>& changed) {
   const bool per_prefix = policy.in && policy.in->matches_prefix();
   const Path* last_received = nullptr;
   PathRef last_result;
-  for (const auto& [prefix, r] : changed) {
+  for (const auto& [prefix, r, path_id] : changed) {
     if (r && r->accepted && (per_prefix || r.get() != last_received)) {
       const Path& in = *r;
       auto attrs = import_attributes(policy, in.source.ebgp, prefix, in.attributes, from);
@@ -94,7 +94,8 @@ void Rib::import(Source& s, const std::vector<RouteChange>& changed) {
         // prefix, the attributes it leaves mostly do not).
         attrs = intern(*attrs);
         if (!last_result || last_result->attributes != attrs ||
-            last_result->next_hop != in.next_hop)
+            last_result->next_hop != in.next_hop ||
+            last_result->source.path_id != in.source.path_id)
           last_result = make_path(attrs, in.next_hop, in.source);
       }
       last_received = r.get();
@@ -103,7 +104,7 @@ void Rib::import(Source& s, const std::vector<RouteChange>& changed) {
     Table& table = table_of(prefix);
     const bool visible = r && r->accepted && last_result && reachable(*last_result, prefix)
                              ? table.loc_rib().set(prefix, last_result)
-                             : table.loc_rib().remove(prefix, s.path_source.peer_id);
+                             : table.loc_rib().remove(prefix, {s.path_source.peer_id, path_id});
     if (!next_hops_.empty()) next_hops_.touched(prefix);
     if (visible) table.mark(prefix);
   }
@@ -118,16 +119,16 @@ size_t Rib::session_down(SourceId id, DownKind kind) {
   // Its candidates can only be at the prefixes it sent: those are visited,
   // not the whole Loc-RIB (a server's few routes beside a full table).
   std::vector<RouteChange> resolved;  // its paths through tracked next hops
-  it->second.adj_in.routes().for_each([&](const wire::Prefix& prefix, const PathRef& path) {
+  it->second.adj_in.for_each_path([&](const wire::Prefix& prefix, const PathRef& path) {
     Table& table = table_of(prefix);
-    if (table.loc_rib().remove(prefix, id)) table.mark(prefix);
+    if (table.loc_rib().remove(prefix, CandidateKey::of(*path))) table.mark(prefix);
     if (!next_hops_.empty()) next_hops_.touched(prefix);
     if (!NextHopTracker::direct(*path)) resolved.push_back({prefix, path});
   });
   sources_.erase(it);
-  for (const auto& [prefix, path] : resolved)
-    if (!depends(prefix, path->next_hop.address))
-      next_hops_.untrack(path->next_hop.address, prefix);
+  for (const auto& c : resolved)
+    if (!depends(c.prefix, c.path->next_hop.address))
+      next_hops_.untrack(c.path->next_hop.address, c.prefix);
   return had;
 }
 
@@ -174,8 +175,8 @@ void Rib::reimport(SourceId id) {
   auto it = sources_.find(id);
   if (it == sources_.end()) return;
   std::vector<RouteChange> all;
-  it->second.adj_in.routes().for_each([&](const wire::Prefix& prefix, const PathRef& path) {
-    all.push_back({prefix, path});
+  it->second.adj_in.for_each_path([&](const wire::Prefix& prefix, const PathRef& path) {
+    all.push_back({prefix, path, path->source.path_id});
   });
   import(it->second, all);
 }
@@ -197,7 +198,7 @@ void Rib::withdraw_local(const wire::Prefix& prefix) {
 
 void Rib::withdraw_local(const TableId& id, const wire::Prefix& prefix) {
   auto it = tables_.find(id);
-  if (it != tables_.end() && it->second->loc_rib().remove(prefix, kLocalSource))
+  if (it != tables_.end() && it->second->loc_rib().remove(prefix, {kLocalSource, 0}))
     it->second->mark(prefix);
 }
 
@@ -212,8 +213,10 @@ bool Rib::reachable(const Path& path, const wire::Prefix& prefix) {
 
 bool Rib::depends(const wire::Prefix& prefix, const wire::IpAddress& next_hop) const {
   return std::ranges::any_of(sources_, [&](const auto& s) {
-    const Path* p = s.second.adj_in.find(prefix);
-    return p && NextHopTracker::through(*p, next_hop);
+    const ReceivedPaths* paths = s.second.adj_in.paths(prefix);
+    for (size_t i = 0; paths && i < paths->size(); ++i)
+      if (NextHopTracker::through(paths->path(i), next_hop)) return true;
+    return false;
   });
 }
 
@@ -240,9 +243,15 @@ void Rib::resolve_next_hops() {
           table_of(prefix).mark(prefix);  // the same paths, other hops
           continue;
         }
-        for (auto& [id, s] : sources_)  // the paths now valid, or no longer
-          if (const PathRef* r = s.adj_in.routes().find(prefix))
-            if (NextHopTracker::through(**r, change.next_hop)) import(s, {{ prefix, *r }});
+        for (auto& [id, s] : sources_) {  // the paths now valid, or no longer
+          std::vector<RouteChange> again;
+          if (const ReceivedPaths* paths = s.adj_in.paths(prefix))
+            paths->for_each([&](const PathRef& r) {
+              if (NextHopTracker::through(*r, change.next_hop))
+                again.push_back({prefix, r, r->source.path_id});
+            });
+          if (!again.empty()) import(s, again);
+        }
       }
   }
 }
@@ -325,10 +334,10 @@ uint64_t Rib::rejected_by_policy(SourceId source) const {
   return it == sources_.end() ? 0 : it->second.rejected;
 }
 
-const Path* Rib::accepted(const wire::Prefix& prefix, SourceId source) const {
+const Path* Rib::accepted(const wire::Prefix& prefix, SourceId source, uint32_t path_id) const {
   const LocRib::Entry* entry = this->entry(prefix);
   for (size_t i = 0; entry && i < entry->size(); ++i)
-    if (entry->path(i).source.peer_id == source) return &entry->path(i);
+    if (CandidateKey::of(entry->path(i)) == CandidateKey{source, path_id}) return &entry->path(i);
   return nullptr;
 }
 

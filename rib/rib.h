@@ -163,9 +163,10 @@ class Rib {
   bool is_member(SourceId member) const { return groups_.is_member(member); }
   // How many members share its update group (0: not a member).
   size_t group_size(SourceId member) const { return groups_.group_size(member); }
-  // The path of `source` in the Loc-RIB for `prefix`: what import policy
-  // made of what it sent; nullptr if rejected or absent.
-  const Path* accepted(const wire::Prefix& prefix, SourceId source) const;
+  // The path of `source` (its `path_id` with add-path) in the Loc-RIB for
+  // `prefix`: what import policy made of what it sent; nullptr if
+  // rejected or absent.
+  const Path* accepted(const wire::Prefix& prefix, SourceId source, uint32_t path_id = 0) const;
   // How many times import policy rejected one of the source's prefixes.
   uint64_t rejected_by_policy(SourceId source) const;
 

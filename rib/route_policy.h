@@ -4,6 +4,7 @@
 // session's own, set when encoding.
 #pragma once
 
+#include <compare>
 #include <memory>
 #include <optional>
 
@@ -15,6 +16,16 @@ namespace closbgp::rib {
 
 // remove-private-as: never, only when every AS of the path is private, always.
 enum class RemovePrivateAs { Off, IfOnlyPrivate, All };
+
+// Which of a prefix's paths go to an add-path neighbour (RFC 7911): every
+// one, the best N (in the order best-path selection prefers them), or the
+// ECMP set. Off: the best path only, as without add-path.
+struct AddPathSend {
+  enum class Mode : uint8_t { Off, All, Best, Ecmp };
+  Mode mode = Mode::Off;
+  uint8_t best = 1;  // Mode::Best: how many
+  friend auto operator<=>(const AddPathSend&, const AddPathSend&) = default;
+};
 
 // What a neighbour's routes go through, in and out.
 struct PeerPolicy {
@@ -30,6 +41,8 @@ struct PeerPolicy {
   // Sender-side loop detection (exportable_to): off for an eBGP peer that
   // accepts paths with its AS (allowas-in: backup paths through a leaf).
   bool sender_loop_check = true;
+  // What it is sent where it receives path ids (Member::add_path).
+  AddPathSend add_path;
   friend bool operator==(const PeerPolicy&, const PeerPolicy&) = default;
 };
 

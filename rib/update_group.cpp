@@ -114,7 +114,9 @@ GroupKey group_key(const MemberState& m, DrainState node_drain) {
   k.drain = effective_drain(node_drain, m.info.drain);
   k.rr_clients = policy.route_reflector_client;
   k.sender_loop_check = policy.sender_loop_check;
-  if ((policy.out && policy.out->matches_neighbor()) || m.info.alone) k.only_member = m.info.id;
+  if ((policy.out && policy.out->matches_neighbor()) || !m.info.add_path.empty())
+    k.only_member = m.info.id;
+  if (!m.info.add_path.empty()) k.add_path = policy.add_path;
   return k;
 }
 
@@ -133,6 +135,8 @@ UpdateGroup::UpdateGroup(const GroupKey& key, const MemberState& first, uint32_t
   // Only a group of one may look at its neighbour (see group_key); the
   // member's strings outlive the group, which goes when its member leaves.
   if (key.only_member) rules_.neighbor = first.info.neighbor();
+  if (key.add_path.mode != AddPathSend::Mode::Off)
+    add_path_ = std::make_unique<AddPathOut>(key.add_path, first.info.add_path);
 }
 
 void UpdateGroup::start(MemberState& first, std::span<const Table* const> tables,
@@ -183,42 +187,47 @@ wire::PathAttributes UpdateGroup::default_route_attributes(const MemberState& m)
 template <class Fn>
 void UpdateGroup::for_each_sent(const MemberState& m, const PrefixQuery& query, Fn fn) const {
   bool found = false;
+  if (add_path_)
+    add_path_->visit(query, [&](const wire::Prefix& prefix, uint32_t id, const Path& path) {
+      found = true;  // the group's one member's: checked when sent
+      fn(prefix, id, &path);
+    });
   query.visit(sent_, [&](const wire::Prefix& prefix, const PathRef& path) {
     if (!exportable(*path, m)) return;
     found = true;
-    fn(prefix, path.get());
+    fn(prefix, 0, path.get());
   });
   // The default route is the least specific: for an address, only when
   // nothing else holds it.
   if (policy_.default_originate && key_.drain != DrainState::Warm && !(query.longest && found))
     for (auto f : wire::kAllFamilies)
       if ((key_.families & family_bit(f)) && query.matches(default_route(f)))
-        fn(default_route(f), nullptr);
+        fn(default_route(f), 0, nullptr);
 }
 
 void UpdateGroup::visit_sent(const MemberState& m, const PrefixQuery& query,
                              const SentVisitor& f) const {
-  for_each_sent(m, query, [&](const wire::Prefix& prefix, const Path* path) {
+  for_each_sent(m, query, [&](const wire::Prefix& prefix, uint32_t id, const Path* path) {
     if (!path)
-      f(prefix, default_route_attributes(m));
+      f(prefix, id, default_route_attributes(m));
     else if (auto a = export_attributes(*path, prefix, rules_, sent_multipath(prefix)))
-      f(prefix, *a);
+      f(prefix, id, *a);
   });
 }
 
-std::vector<wire::Prefix> UpdateGroup::member_prefixes(const MemberState& m) const {
-  std::vector<wire::Prefix> out;
-  for_each_sent(m, PrefixQuery{},
-                [&](const wire::Prefix& prefix, const Path*) { out.push_back(prefix); });
+std::vector<wire::Nlri> UpdateGroup::member_nlri(const MemberState& m) const {
+  std::vector<wire::Nlri> out;
+  for_each_sent(m, PrefixQuery{}, [&](const wire::Prefix& prefix, uint32_t id, const Path*) {
+    out.push_back({prefix, id});
+  });
   return out;
 }
 
-void withdraw_from(const MemberState& m, const std::vector<wire::Prefix>& prefixes,
+void withdraw_from(const MemberState& m, const std::vector<wire::Nlri>& nlri,
                    AdvertisementSink& sink) {
-  if (prefixes.empty()) return;
+  if (nlri.empty()) return;
   Advertisement a;
-  for (const auto& prefix : prefixes)
-    a.withdraw[wire::family_of(prefix.afi())].push_back({prefix, 0});
+  for (const auto& n : nlri) a.withdraw[wire::family_of(n.prefix.afi())].push_back(n);
   sink.advertise(m.info.id, a);
 }
 
@@ -230,13 +239,15 @@ void UpdateGroup::send_table(MemberState& m, AdvertisementSink& sink) {
   Exporter exporter(*this);
   Advertisement a;
   FamilyCounts count;
-  sent_.for_each([&](const wire::Prefix& prefix, const PathRef& path) {
-    if (!exportable(*path, m)) return;
+  std::optional<wire::Prefix> last;  // a prefix's paths come together
+  for_each_sent(m, PrefixQuery{}, [&](const wire::Prefix& prefix, uint32_t id, const Path* path) {
+    if (!path) return;  // the default route comes after the table
     const int v = exporter.variant(*path, prefix, sent_multipath(prefix));
     if (v < 0) return;
     if (a.announce.size() <= size_t(v)) a.announce.resize(size_t(v) + 1);
-    a.announce[size_t(v)].push_back({prefix, 0});
-    ++count[prefix.afi()];
+    a.announce[size_t(v)].push_back({prefix, id});
+    if (last != prefix) ++count[prefix.afi()];
+    last = prefix;
   });
   m.prefixes_sent = count;
   a.variants = exporter.variants();
@@ -265,6 +276,7 @@ void UpdateGroup::export_changes(std::span<const wire::Prefix> prefixes, const T
   const LocRib& rib = table.loc_rib();
   const Aggregation& aggregation = table.aggregation();
   if (members_.empty()) return;
+  if (add_path_) return export_add_path(prefixes, table, sink);
   Exporter exporter(*this);
   // The group's decisions: which path each prefix now exports, if any, and
   // whether the same path goes again because its ECMP set moved.
@@ -323,6 +335,27 @@ void UpdateGroup::export_changes(std::span<const wire::Prefix> prefixes, const T
     }
     if (!a.empty()) sink.advertise(m->info.id, a);
   }
+}
+
+void UpdateGroup::export_add_path(std::span<const wire::Prefix> prefixes, const Table& table,
+                                  AdvertisementSink& sink) {
+  MemberState& m = *members_.front();  // its only member
+  Exporter exporter(*this);
+  std::optional<policy::Multipath> set;  // the prefix's, when route-map-out uses it
+  const AddPathOut::VariantOf variant_of = [&](const Path& path, const wire::Prefix& prefix) {
+    return exportable(path, m) ? exporter.variant(path, prefix, set ? &*set : nullptr) : -1;
+  };
+  Advertisement a;
+  for (const auto& prefix : prefixes) {
+    if (!(key_.families & family_bit(wire::family_of(prefix.afi())))) continue;
+    if (prefix.length() == 0 && key_.default_originate) continue;  // ours is sent instead
+    const LocRib::Entry* e =
+        table.aggregation().suppressed(prefix) ? nullptr : table.loc_rib().find(prefix);
+    if (e && uses_multipath_) set = multipath_of(*e);
+    add_path_->update(prefix, e, table.loc_rib().options(), variant_of, a, m.prefixes_sent);
+  }
+  a.variants = exporter.variants();
+  if (!a.empty()) sink.advertise(m.info.id, a);
 }
 
 }  // namespace closbgp::rib

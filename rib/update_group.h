@@ -9,9 +9,11 @@
 #include <compare>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <span>
 #include <vector>
 
+#include "rib/add_path_out.h"
 #include "rib/advertisement.h"
 #include "rib/family_counts.h"
 #include "rib/prefix_query.h"
@@ -32,9 +34,10 @@ struct GroupKey {
   // Applied per member, but a group shares it so that changing it on a
   // reload moves the member, which sends and withdraws the difference.
   bool sender_loop_check = true;
-  // The member's id when it may share with nobody (Member::alone, or a
-  // route-map-out that matches on the neighbour).
+  // The member's id when it may share with nobody (it receives path ids,
+  // or a route-map-out matches on the neighbour).
   SourceId only_member = 0;
+  AddPathSend add_path{};  // a member that receives path ids: what it is sent
   friend auto operator<=>(const GroupKey&, const GroupKey&) = default;
 };
 
@@ -57,7 +60,9 @@ class UpdateGroup {
               uint8_t drain_prepend, uint32_t cluster_id);
 
   // No member yet and nothing sent: its first member starts it.
-  bool is_new() const { return members_.empty() && sent_.empty(); }
+  bool is_new() const {
+    return members_.empty() && sent_.empty() && (!add_path_ || add_path_->empty());
+  }
   // The first member of a new group: every table's routes (but those
   // held for the kernel) exported now; then as join().
   void start(MemberState& first, std::span<const Table* const> tables, AdvertisementSink& sink);
@@ -70,11 +75,13 @@ class UpdateGroup {
   // Route refresh: the member gets the group's table again, and End-of-RIB.
   void resend(MemberState& m, AdvertisementSink& sink);
   const GroupKey& key() const { return key_; }
-  // What the group has sent member `m` (its own default route included).
-  std::vector<wire::Prefix> member_prefixes(const MemberState& m) const;
-  // What `query` selects of it, with the attributes it was sent (before
-  // its next hop is set), in no particular order.
-  using SentVisitor = std::function<void(const wire::Prefix&, const wire::PathAttributes&)>;
+  // What the group has sent member `m` (its own default route included),
+  // with path ids where it sends them.
+  std::vector<wire::Nlri> member_nlri(const MemberState& m) const;
+  // What `query` selects of it, with the path id and attributes it was
+  // sent (before its next hop is set), in no particular order.
+  using SentVisitor =
+      std::function<void(const wire::Prefix&, uint32_t path_id, const wire::PathAttributes&)>;
   void visit_sent(const MemberState& m, const PrefixQuery& query, const SentVisitor& f) const;
   // Sends every member what changed for `prefixes` of `table`.
   void export_changes(std::span<const wire::Prefix> prefixes, const Table& table,
@@ -89,13 +96,16 @@ class UpdateGroup {
   void finish_join(MemberState& m, AdvertisementSink& sink);
   // Our own default route (default-originate), as member `m` is sent it.
   wire::PathAttributes default_route_attributes(const MemberState& m) const;
-  // fn(prefix, path) for each prefix the group has sent member `m`: the
-  // Loc-RIB path exported, or nullptr for its own default route.
+  // fn(prefix, path id, path) for each path the group has sent member
+  // `m`: the Loc-RIB path exported, or nullptr for its own default route.
   template <class Fn>
   void for_each_sent(const MemberState& m, const PrefixQuery& query, Fn fn) const;
   // The ECMP set of a prefix as last exported, for what depends on it;
   // nullptr when nothing does.
   const policy::Multipath* sent_multipath(const wire::Prefix& prefix) const;
+  // export_changes() of a group whose member receives path ids.
+  void export_add_path(std::span<const wire::Prefix> prefixes, const Table& table,
+                       AdvertisementSink& sink);
 
   GroupKey key_;
   PeerPolicy policy_;
@@ -107,10 +117,13 @@ class UpdateGroup {
   // prefix of sent_; empty otherwise.
   bool uses_multipath_ = false;
   containers::PrefixMap<policy::Multipath> sent_multipath_;
+  // A group whose member receives path ids and is sent several paths per
+  // prefix keeps them here instead of in sent_.
+  std::unique_ptr<AddPathOut> add_path_;
 };
 
-// Withdraws `prefixes` from member `m` (a member moving to another group).
-void withdraw_from(const MemberState& m, const std::vector<wire::Prefix>& prefixes,
+// Withdraws `nlri` from member `m` (a member moving to another group).
+void withdraw_from(const MemberState& m, const std::vector<wire::Nlri>& nlri,
                    AdvertisementSink& sink);
 
 }  // namespace closbgp::rib

@@ -72,15 +72,15 @@ void UpdateGroups::regroup(MemberState& m, MemberState changed, const Tables& ta
     m = std::move(changed);
     return;
   }
-  std::vector<wire::Prefix> had = it->second->member_prefixes(m);
+  std::vector<wire::Nlri> had = it->second->member_nlri(m);
   leave(m.info.id);
   m = std::move(changed);
   join(m, tables, sink);  // the new group's table (End-of-RIB only if not sent yet)
   // What the old group sent and the new one does not: withdrawn.
-  std::vector<wire::Prefix> has = group_of_.at(m.info.id)->member_prefixes(m);
+  std::vector<wire::Nlri> has = group_of_.at(m.info.id)->member_nlri(m);
   std::sort(had.begin(), had.end());
   std::sort(has.begin(), has.end());
-  std::vector<wire::Prefix> gone;
+  std::vector<wire::Nlri> gone;
   std::set_difference(had.begin(), had.end(), has.begin(), has.end(), std::back_inserter(gone));
   withdraw_from(m, gone, sink);
 }

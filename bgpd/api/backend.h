@@ -95,6 +95,7 @@ struct RouteView {
   bool next_hop_unresolved = false;  // not accepted: its next hop does not resolve
   bool best = false;                 // the Loc-RIB's best path for the prefix
   bool multipath = false;            // in the ECMP set (the best path too)
+  uint32_t path_id = 0;              // add-path: received (or sent) with this id
 };
 
 // One prefix: its paths (as routes() orders them) and who is sent it.

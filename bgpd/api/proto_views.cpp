@@ -142,6 +142,7 @@ void fill(const RouteView& r, closbgp::v1::Route& out) {
   out.set_next_hop_unresolved(r.next_hop_unresolved);
   out.set_best(r.best);
   out.set_multipath(r.multipath);
+  out.set_path_id(r.path_id);
 }
 
 void fill(const RouteDetailView& d, closbgp::v1::RouteDetail& out) {

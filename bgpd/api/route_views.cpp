@@ -41,9 +41,11 @@ RouteView route_view(const wire::Prefix& prefix, const std::string& peer,
 RouteView received_view(const rib::Rib& rib, const std::string& name, rib::SourceId id,
                         const wire::Prefix& prefix, const rib::Path& received, bool as_received) {
   const rib::LocRib::Entry* entry = rib.entry(prefix);
-  const rib::Path* in_rib = rib.accepted(prefix, id);
+  const uint32_t path_id = received.source.path_id;
+  const rib::Path* in_rib = rib.accepted(prefix, id, path_id);
   const auto& shown = in_rib && !as_received ? *in_rib->attributes : *received.attributes;
   RouteView v = route_view(prefix, name, received.next_hop, shown);
+  v.path_id = path_id;
   v.accepted = in_rib != nullptr;
   if (!v.accepted && received.accepted && !rib::NextHopTracker::direct(received)) {
     const rib::Resolution* r = rib.next_hops().find(received.next_hop.address);
@@ -52,12 +54,21 @@ RouteView received_view(const rib::Rib& rib, const std::string& name, rib::Sourc
   if (entry) {
     const auto set = entry->multipath();
     for (size_t i = 0; i < set.size(); ++i) {
-      if (entry->path(set[i]).source.peer_id != id) continue;
+      if (rib::CandidateKey::of(entry->path(set[i])) != rib::CandidateKey{id, path_id}) continue;
       v.multipath = true;
       v.best = i == 0;
     }
   }
   return v;
+}
+
+// Whether import policy, loop detection or resolution left one of the
+// neighbour's paths for `prefix` out of the Loc-RIB.
+bool any_rejected(const rib::Rib& rib, const wire::Prefix& prefix, rib::SourceId id,
+                  const rib::ReceivedPaths& paths) {
+  for (size_t i = 0; i < paths.size(); ++i)
+    if (!rib.accepted(prefix, id, paths.path(i).source.path_id)) return true;
+  return false;
 }
 
 // A listing's prefixes, sorted once when it starts; each page looks its
@@ -110,7 +121,7 @@ class ReceivedPages final : public NeighborPages {
                 const rib::PrefixQuery& query)
       : NeighborPages(speaker, std::move(name), p) {
     if (const rib::AdjRibIn* in = speaker.rib().adj_rib_in(id_))
-      query.visit(in->routes(), [&](const wire::Prefix& prefix, const rib::PathRef&) {
+      query.visit(in->routes(), [&](const wire::Prefix& prefix, const rib::ReceivedPaths&) {
         prefixes_.push_back(prefix);
       });
     sort_prefixes();
@@ -119,8 +130,9 @@ class ReceivedPages final : public NeighborPages {
  private:
   void append(const wire::Prefix& prefix, std::vector<RouteView>& out) override {
     const rib::AdjRibIn* in = speaker_.rib().adj_rib_in(id_);
-    if (const rib::Path* path = in ? in->find(prefix) : nullptr)
-      out.push_back(received_view(speaker_.rib(), name_, id_, prefix, *path, true));
+    if (const rib::ReceivedPaths* paths = in ? in->paths(prefix) : nullptr)
+      for (size_t i = 0; i < paths->size(); ++i)
+        out.push_back(received_view(speaker_.rib(), name_, id_, prefix, paths->path(i), true));
   }
 };
 
@@ -129,10 +141,10 @@ class SentPages final : public NeighborPages {
   SentPages(const session::Speaker& speaker, std::string name, const session::Peer& p,
             const rib::PrefixQuery& query)
       : NeighborPages(speaker, std::move(name), p) {
-    speaker.rib().visit_adj_rib_out(id_, query,
-                                    [&](const wire::Prefix& prefix, const wire::PathAttributes&) {
-                                      prefixes_.push_back(prefix);
-                                    });
+    speaker.rib().visit_adj_rib_out(
+        id_, query, [&](const wire::Prefix& prefix, uint32_t, const wire::PathAttributes&) {
+          prefixes_.push_back(prefix);
+        });
     sort_prefixes();
   }
 
@@ -140,10 +152,11 @@ class SentPages final : public NeighborPages {
   void append(const wire::Prefix& prefix, std::vector<RouteView>& out) override {
     speaker_.rib().visit_adj_rib_out(
         id_, rib::PrefixQuery{prefix},
-        [&](const wire::Prefix&, const wire::PathAttributes& attributes) {
+        [&](const wire::Prefix&, uint32_t path_id, const wire::PathAttributes& attributes) {
           const auto next_hop = peer_->next_hop_self(wire::family_of(prefix.afi()));
           out.push_back(
               route_view(prefix, name_, next_hop.value_or(wire::MpNextHop{}), attributes));
+          out.back().path_id = path_id;
         });
   }
 };
@@ -177,8 +190,8 @@ class RibPages final : public SortedPages {
       // (most of the pause before a long listing).
       if (in && (in->accepted() < in->received() || rib.rejected_by_policy(id) > 0 ||
                  !rib.next_hops().empty()))
-        selected.visit(in->routes(), [&](const wire::Prefix& p, const rib::PathRef&) {
-          if (!rib.accepted(p, id)) rejected_.push_back({p, id});
+        selected.visit(in->routes(), [&](const wire::Prefix& p, const rib::ReceivedPaths& paths) {
+          if (any_rejected(rib, p, id, paths)) rejected_.push_back({p, id});
         });
     }
     std::stable_sort(rejected_.begin(), rejected_.end(),
@@ -218,6 +231,7 @@ class RibPages final : public SortedPages {
         v.accepted = true;
         v.multipath = in_set;
         v.best = i == entry->best_index();
+        v.path_id = path.source.path_id;
         out.push_back(std::move(v));
         shown[i] = true;
       };
@@ -230,9 +244,10 @@ class RibPages final : public SortedPages {
       const Rejected& r = rejected_[next_rejected_];
       const auto name = names_.find(r.id);
       const rib::AdjRibIn* in = rib.adj_rib_in(r.id);
-      const rib::Path* path = in ? in->find(prefix) : nullptr;
-      if (name != names_.end() && path && !rib.accepted(prefix, r.id))
-        out.push_back(received_view(rib, *name->second, r.id, prefix, *path, true));
+      const rib::ReceivedPaths* paths = in ? in->paths(prefix) : nullptr;
+      for (size_t i = 0; name != names_.end() && paths && i < paths->size(); ++i)
+        if (!rib.accepted(prefix, r.id, paths->path(i).source.path_id))
+          out.push_back(received_view(rib, *name->second, r.id, prefix, paths->path(i), true));
     }
   }
 
@@ -277,7 +292,8 @@ std::optional<RouteDetailView> route_detail(const session::Speaker& speaker,
   for (const auto& [name, peer] : speaker.peers()) {
     bool sent = false;
     speaker.rib().visit_adj_rib_out(
-        peer->id(), exact, [&](const wire::Prefix&, const wire::PathAttributes&) { sent = true; });
+        peer->id(), exact,
+        [&](const wire::Prefix&, uint32_t, const wire::PathAttributes&) { sent = true; });
     if (sent) detail.advertised_to.push_back(name);
   }
   return detail;

@@ -10,12 +10,18 @@ namespace closbgp::bmp {
 const rib::Path* path_in(const rib::Rib& rib, View view, rib::SourceId source,
                          const wire::Prefix& prefix) {
   switch (view) {
+    // An add-path neighbour's prefix is shown by its first path (path ids
+    // in BMP are not written yet).
     case View::PrePolicy: {
       const rib::AdjRibIn* in = rib.adj_rib_in(source);
-      return in ? in->find(prefix) : nullptr;
+      const rib::ReceivedPaths* paths = in ? in->paths(prefix) : nullptr;
+      return paths ? &paths->path(0) : nullptr;
     }
-    case View::PostPolicy:
-      return rib.accepted(prefix, source);
+    case View::PostPolicy: {
+      const rib::AdjRibIn* in = rib.adj_rib_in(source);
+      const rib::ReceivedPaths* paths = in ? in->paths(prefix) : nullptr;
+      return paths ? rib.accepted(prefix, source, paths->path(0).source.path_id) : nullptr;
+    }
     case View::LocRib: {
       const rib::LocRib::Entry* e = rib.entry(prefix);
       return e && e->size() > 0 ? &e->best() : nullptr;

@@ -18,7 +18,7 @@ void TableSync::start_step() {
   } else if (const rib::AdjRibIn* in = rib_.adj_rib_in(s.source)) {
     prefixes_.reserve(in->received());
     in->routes().for_each(
-        [&](const wire::Prefix& p, const rib::PathRef&) { prefixes_.push_back(p); });
+        [&](const wire::Prefix& p, const rib::ReceivedPaths&) { prefixes_.push_back(p); });
   }
 }
 

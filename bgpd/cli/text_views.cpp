@@ -187,7 +187,8 @@ void print_path(int number, const pb::Route& r) {
                       : r.best()              ? (r.multipath() ? "best, multipath" : "best")
                       : r.multipath()         ? "multipath"
                                               : "valid";
-  std::printf("  Path %d from %s: %s\n", number, r.peer().c_str(), flags);
+  const std::string id = r.path_id() ? " (path id " + std::to_string(r.path_id()) + ")" : "";
+  std::printf("  Path %d from %s%s: %s\n", number, r.peer().c_str(), id.c_str(), flags);
   std::string path;
   for (uint32_t a : r.as_path()) path += (path.empty() ? "" : " ") + std::to_string(a);
   std::printf("    AS path: %s\n", path.empty() ? "(empty)" : path.c_str());

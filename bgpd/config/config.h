@@ -57,6 +57,19 @@ struct PathAttributeFilter {
   friend bool operator==(const PathAttributeFilter&, const PathAttributeFilter&) = default;
 };
 
+// Add-path (RFC 7911), IPv4 and IPv6 unicast: whether we take several
+// paths per prefix from the neighbour, and which paths we send it (its
+// ECMP set, its best N, all; Off: the best, as without add-path). Each is
+// offered in the OPEN and used where the neighbour offers the other side.
+struct AddPath {
+  bool receive = false;
+  enum class Send { Off, All, Best, Ecmp } send = Send::Off;
+  uint8_t best = 0;  // Send::Best: how many
+  friend bool operator==(const AddPath&, const AddPath&) = default;
+};
+// "all", "ecmp", "best-N"; "false" for Off.
+std::string send_name(const AddPath& a);
+
 // What show running-config writes for an inline password; a configuration
 // that gives it as a password is refused (it was copied from that output).
 inline constexpr std::string_view kHiddenSecret = "<hidden>";
@@ -88,6 +101,7 @@ struct Neighbor {
   bool sender_loop_check = true;
   enum class RemovePrivateAs { Off, IfOnlyPrivate, All } remove_private_as = RemovePrivateAs::Off;
   MaxPrefix max_prefix;
+  AddPath add_path;
   PathAttributeFilter path_attribute;
   std::string password;       // TCP MD5 signature (RFC 2385); empty: none
   std::string password_file;  // where `password` was read; empty: written inline

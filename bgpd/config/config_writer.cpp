@@ -88,6 +88,10 @@ YAML::Node neighbor(const Neighbor& nb) {
       break;
   }
   if (nb.max_prefix.limit != 0) n["max-prefix"] = max_prefix(nb.max_prefix);
+  if (nb.add_path != AddPath{}) {
+    n["add-path"]["receive"] = nb.add_path.receive;
+    n["add-path"]["send"] = send_name(nb.add_path);
+  }
   if (!nb.path_attribute.discard.empty() || !nb.path_attribute.treat_as_withdraw.empty()) {
     YAML::Node f;
     if (!nb.path_attribute.discard.empty()) f["discard"] = codes(nb.path_attribute.discard);

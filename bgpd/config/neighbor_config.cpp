@@ -1,6 +1,7 @@
 #include "bgpd/config/neighbor_config.h"
 
 #include <algorithm>
+#include <charconv>
 #include <set>
 
 #include "bgpd/config/interface_globs.h"
@@ -41,6 +42,32 @@ Neighbor::RemovePrivateAs parse_remove_private_as(const YAML::Node& n, const std
   if (s == "all") return Neighbor::RemovePrivateAs::All;
   return boolean(n, key) ? Neighbor::RemovePrivateAs::IfOnlyPrivate
                          : Neighbor::RemovePrivateAs::Off;
+}
+
+// add-path: {receive: BOOL, send: all|ecmp|best-N|false}.
+AddPath parse_add_path(const YAML::Node& n, const std::string& path) {
+  AddPath a;
+  Section s(n, path, {"receive", "send"});
+  if (s.has("receive")) a.receive = boolean(s.get("receive"), s.key_path("receive"));
+  if (!s.has("send")) return a;
+  const auto node = s.get("send");
+  const std::string v = scalar(node, s.key_path("send"));
+  unsigned best = 0;
+  const char* digits = v.data() + std::min<size_t>(5, v.size());
+  const auto [end, err] = std::from_chars(digits, v.data() + v.size(), best);
+  if (v == "all") {
+    a.send = AddPath::Send::All;
+  } else if (v == "ecmp") {
+    a.send = AddPath::Send::Ecmp;
+  } else if (v.starts_with("best-") && err == std::errc{} && end == v.data() + v.size() &&
+             best >= 1 && best <= 64) {
+    a.send = AddPath::Send::Best;
+    a.best = uint8_t(best);
+  } else if (v != "false") {
+    fail(node, s.key_path("send"),
+         "'" + v + "' must be all, ecmp, best-N (N from 1 to 64) or false");
+  }
+  return a;
 }
 
 // max-prefix: N, or {limit: N, action: warn|restart|idle, restart-after: S,
@@ -145,6 +172,7 @@ const std::set<std::string> kSettingKeys = {"remote-as",
                                             "default-originate",
                                             "route-reflector-client",
                                             "max-prefix",
+                                            "add-path",
                                             "path-attribute",
                                             "password",
                                             "password-file",
@@ -332,6 +360,7 @@ Neighbor parse_neighbor(const YAML::Node& n, size_t index, const Bfd& global_bfd
         parse_remove_private_as(s.get("remove-private-as"), s.key_path("remove-private-as"));
   if (s.has("max-prefix"))
     nb.max_prefix = parse_max_prefix(s.get("max-prefix"), s.key_path("max-prefix"));
+  if (s.has("add-path")) nb.add_path = parse_add_path(s.get("add-path"), s.key_path("add-path"));
   if (s.has("path-attribute"))
     nb.path_attribute = parse_path_attribute(s.get("path-attribute"), s.key_path("path-attribute"));
   if (s.has("password") && s.has("password-file"))
@@ -344,6 +373,20 @@ Neighbor parse_neighbor(const YAML::Node& n, size_t index, const Bfd& global_bfd
       nb.password = read_secret(s.get("password-file"), key, nb.password_file);
   }
   return nb;
+}
+
+std::string send_name(const AddPath& a) {
+  switch (a.send) {
+    case AddPath::Send::All:
+      return "all";
+    case AddPath::Send::Ecmp:
+      return "ecmp";
+    case AddPath::Send::Best:
+      return "best-" + std::to_string(a.best);
+    case AddPath::Send::Off:
+      break;
+  }
+  return "false";
 }
 
 std::string_view action_name(MaxPrefix::Action a) {

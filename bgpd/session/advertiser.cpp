@@ -31,7 +31,7 @@ rib::Member member_of(const Peer& p) {
   }
   const auto ctx = n.encode_context();
   m.encoding = uint8_t(ctx.four_octet_as) | uint8_t(ctx.extended_message << 1);
-  m.alone = !ctx.add_path.empty();
+  m.add_path = ctx.add_path;
   m.interface = p.identity().interface;
   if (p.address()) m.address = to_wire(*p.address());
   m.drain = p.drain();

@@ -47,6 +47,9 @@ struct LocalConfig {
   // paths, least preferred, once the restart time has run out; offered
   // (with graceful restart) unless 0.
   uint32_t llgr_stale_time = 0;
+  // Add-path (RFC 7911) offered for IPv4 and IPv6 unicast: to receive
+  // several paths per prefix, to send them.
+  bool add_path_receive = false, add_path_send = false;
 };
 
 // The result of a successful OPEN exchange.
@@ -78,6 +81,9 @@ struct Negotiated {
   // their forwarding (F bit).
   std::vector<std::pair<wire::Family, uint32_t>> peer_llgr;
   wire::FamilySet peer_llgr_forwarding_kept;
+  // Add-path: the families whose NLRI carry path ids, as received (we
+  // offered to receive, it to send) and as sent (the other way round).
+  wire::FamilySet add_path_rx, add_path_tx;
   // The OPENs exchanged (BMP's Peer Up repeats them).
   wire::OpenMessage sent_open, received_open;
 

@@ -18,6 +18,8 @@ std::vector<std::string> capability_names(const Negotiated& n) {
       {n.graceful_restart, "graceful-restart"},
       {n.graceful_restart && n.gr_notification, "graceful-restart-notification"},
       {!n.peer_llgr.empty(), "long-lived-graceful-restart"},
+      {!n.add_path_rx.empty(), "add-path-receive"},
+      {!n.add_path_tx.empty(), "add-path-send"},
       {!n.peer_hostname.empty(), "hostname"}};
   for (const auto& [on, name] : flags)
     if (on) out.emplace_back(name);
@@ -36,6 +38,12 @@ wire::OpenMessage make_open(const LocalConfig& local) {
   c.extended_message = true;
   c.four_octet_as = local.asn;
   if (!local.hostname.empty()) c.fqdn = wire::Fqdn{local.hostname, ""};
+  if (local.add_path_receive || local.add_path_send) {
+    const auto mode = !local.add_path_send      ? wire::AddPathMode::Receive
+                      : !local.add_path_receive ? wire::AddPathMode::Send
+                                                : wire::AddPathMode::Both;
+    for (uint16_t afi : {1, 2}) c.add_path.push_back({afi, 1, mode});
+  }
   if (local.gr_restart_time != 0) {
     wire::GracefulRestart gr;
     gr.restarting = local.gr_restarting;
@@ -106,6 +114,15 @@ std::expected<Negotiated, wire::DecodeError> negotiate(const LocalConfig& local,
   n.four_octet_as = caps.four_octet_as.has_value();
   n.extended_message = caps.extended_message;
   n.route_refresh = caps.route_refresh;
+  // RFC 7911 sec. 4: ids flow where one side offered to send and the other
+  // to receive, for a family both negotiated.
+  for (const auto& a : caps.add_path) {
+    wire::Family f;
+    if (!wire::to_family(a.afi, a.safi, f) || !n.families.has(f)) continue;
+    const auto bits = uint8_t(a.mode);
+    if (local.add_path_receive && (bits & uint8_t(wire::AddPathMode::Send))) n.add_path_rx.add(f);
+    if (local.add_path_send && (bits & uint8_t(wire::AddPathMode::Receive))) n.add_path_tx.add(f);
+  }
   if (caps.fqdn) n.peer_hostname = caps.fqdn->hostname;
   if (local.gr_restart_time != 0 && caps.graceful_restart) {
     const auto& gr = *caps.graceful_restart;
@@ -138,6 +155,7 @@ wire::DecodeContext Negotiated::decode_context() const {
   c.extended_message = extended_message;
   c.ebgp = ebgp;
   c.families = families;
+  c.add_path = add_path_rx;
   return c;
 }
 
@@ -145,6 +163,7 @@ wire::EncodeContext Negotiated::encode_context() const {
   wire::EncodeContext c;
   c.four_octet_as = four_octet_as;
   c.extended_message = extended_message;
+  c.add_path = add_path_tx;
   return c;
 }
 

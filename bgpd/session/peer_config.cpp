@@ -27,11 +27,24 @@ config::Neighbor without_policy(config::Neighbor n) {
   n.sender_loop_check = true;  // the engine sends or withdraws the difference
   n.allowas_in = 0;            // the kept Adj-RIB-In is checked for loops again
   n.max_prefix = {};
+  // Which paths go is policy; whether ids are sent at all is the OPEN's.
+  if (n.add_path.send != config::AddPath::Send::Off) n.add_path.send = config::AddPath::Send::All;
+  n.add_path.best = 0;
   n.path_attribute = {};
   n.line = 0;
   n.password_file.clear();  // the secret matters, not where it is kept
   n.expire_after = 0;       // read by the speaker each second
   return n;
+}
+
+rib::AddPathSend add_path_send(const config::AddPath& a) {
+  using S = config::AddPath::Send;
+  using M = rib::AddPathSend::Mode;
+  const M mode = a.send == S::All    ? M::All
+                 : a.send == S::Best ? M::Best
+                 : a.send == S::Ecmp ? M::Ecmp
+                                     : M::Off;
+  return {mode, a.send == S::Best ? a.best : uint8_t(1)};
 }
 
 }  // namespace
@@ -58,6 +71,8 @@ LocalConfig local_config(const config::Config& cfg, const config::Neighbor& n, b
     l.gr_help_failures = cfg.graceful_restart.helper == config::GracefulRestart::Helper::Always;
     l.llgr_stale_time = cfg.graceful_restart.long_lived_stale_time;
   }
+  l.add_path_receive = n.add_path.receive;
+  l.add_path_send = n.add_path.send != config::AddPath::Send::Off;
   return l;
 }
 
@@ -69,7 +84,7 @@ PeerPolicy peer_policy(const config::Config& cfg, const config::Neighbor& n) {
                                                    : rib::RemovePrivateAs::Off;
   return {{cfg.policies.route_map(n.route_map_in), cfg.policies.route_map(n.route_map_out),
            remove_private_as, cfg.ebgp_requires_policy, n.allowas_in, n.default_originate,
-           n.route_reflector_client, n.sender_loop_check},
+           n.route_reflector_client, n.sender_loop_check, add_path_send(n.add_path)},
           n.max_prefix,
           n.path_attribute};
 }

@@ -41,6 +41,9 @@ struct Nlri {
   Prefix prefix;
   uint32_t path_id = 0;
   friend bool operator==(const Nlri&, const Nlri&) = default;
+  friend bool operator<(const Nlri& a, const Nlri& b) {
+    return a.prefix < b.prefix || (a.prefix == b.prefix && a.path_id < b.path_id);
+  }
 };
 
 // Next hop in MP_REACH_NLRI: IPv4 or IPv6 global, plus an optional IPv6

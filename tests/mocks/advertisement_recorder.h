@@ -13,8 +13,12 @@ namespace closbgp::mocks {
 
 class AdvertisementRecorder final : public rib::AdvertisementSink {
  public:
+  // A prefix's text, with "#<path id>" when it has one (add-path).
+  static std::string key(const wire::Nlri& n) {
+    return n.prefix.to_string() + (n.path_id ? "#" + std::to_string(n.path_id) : "");
+  }
   struct Sent {
-    std::map<std::string, wire::PathAttributes> announced;  // by prefix text
+    std::map<std::string, wire::PathAttributes> announced;  // by key()
     std::vector<std::string> withdrawn;
     std::vector<wire::Family> end_of_rib;
     size_t advertisements = 0;
@@ -24,10 +28,9 @@ class AdvertisementRecorder final : public rib::AdvertisementSink {
     Sent& s = sent_[to];
     ++s.advertisements;
     for (const auto& [family, nlri] : what.withdraw)
-      for (const auto& n : nlri) s.withdrawn.push_back(n.prefix.to_string());
+      for (const auto& n : nlri) s.withdrawn.push_back(key(n));
     for (size_t v = 0; v < what.announce.size(); ++v)
-      for (const auto& n : what.announce[v])
-        s.announced[n.prefix.to_string()] = what.variants[v].attributes;
+      for (const auto& n : what.announce[v]) s.announced[key(n)] = what.variants[v].attributes;
     s.end_of_rib.insert(s.end_of_rib.end(), what.end_of_rib.begin(), what.end_of_rib.end());
   }
 

@@ -254,7 +254,7 @@ ROUTE_KEYS = {"accepted", "as_path", "best", "communities", "large_communities",
               "next_hop", "next_hop_link_local", "origin", "peer", "prefix"}  # + med, local_pref if set
 # Every route has these too (empty unless the path carries them).
 DETAIL_ROUTE_KEYS = {"aggregator", "atomic_aggregate", "cluster_list", "ext_communities",
-                     "next_hop_unresolved", "originator_id"}
+                     "next_hop_unresolved", "originator_id", "path_id"}
 FIB_KEYS = {"kernel_next_hops", "next_hops", "prefix", "state"}
 
 

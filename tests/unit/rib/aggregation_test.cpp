@@ -29,7 +29,7 @@ struct Fixture {
   // Sets peer 1's path, or removes it (nullptr).
   std::vector<wire::Prefix> set(const char* prefix, PathRef p) {
     std::vector<wire::Prefix> changed;
-    if (p ? rib.set(P(prefix), p) : rib.remove(P(prefix), 1)) changed.push_back(P(prefix));
+    if (p ? rib.set(P(prefix), p) : rib.remove(P(prefix), {1, 0})) changed.push_back(P(prefix));
     agg.update(rib, changed);
     return changed;
   }

@@ -106,7 +106,7 @@ class Engine : public ::testing::Test {
                                                                      PrefixQuery query = {}) const {
     std::vector<std::pair<wire::Prefix, wire::PathAttributes>> out;
     rib_.visit_adj_rib_out(member, query,
-                           [&](const auto& p, const auto& a) { out.emplace_back(p, a); });
+                           [&](const auto& p, uint32_t, const auto& a) { out.emplace_back(p, a); });
     std::sort(out.begin(), out.end(),
               [](const auto& x, const auto& y) { return x.first < y.first; });
     return out;

@@ -129,12 +129,12 @@ TEST(LocRib, ReportsOnlyVisibleChanges) {
   // A worse path outside the set changes nothing anyone sees.
   EXPECT_FALSE(rib.set(pfx, P{.peer = 3, .path = {1, 2, 3}}.make()));
   EXPECT_FALSE(rib.set(pfx, P{.peer = 3, .path = {1, 2, 3, 4}}.make()));
-  EXPECT_FALSE(rib.remove(pfx, 9));  // never had a path
-  EXPECT_TRUE(rib.remove(pfx, 2));   // the best leaves
+  EXPECT_FALSE(rib.remove(pfx, {9, 0}));  // never had a path
+  EXPECT_TRUE(rib.remove(pfx, {2, 0}));   // the best leaves
   EXPECT_EQ(rib.find(pfx)->best().source.peer_id, 1u);
-  EXPECT_TRUE(rib.remove(pfx, 1));  // now peer 3's
+  EXPECT_TRUE(rib.remove(pfx, {1, 0}));  // now peer 3's
   EXPECT_EQ(rib.find(pfx)->best().source.peer_id, 3u);
-  EXPECT_TRUE(rib.remove(pfx, 3));
+  EXPECT_TRUE(rib.remove(pfx, {3, 0}));
   EXPECT_EQ(rib.size(), 0u);
 }
 
@@ -148,12 +148,12 @@ TEST(LocRib, OnePathEntriesAndBackFromMany) {
   EXPECT_TRUE(rib.set(pfx, second));
   EXPECT_EQ(rib.find(pfx)->size(), 2u);
   EXPECT_EQ(rib.find(pfx)->best_index(), 1u);
-  EXPECT_TRUE(rib.remove(pfx, 2));
+  EXPECT_TRUE(rib.remove(pfx, {2, 0}));
   EXPECT_EQ(rib.find(pfx)->size(), 1u);
   EXPECT_EQ(&rib.find(pfx)->best(), first.get());
   EXPECT_EQ(first->use_count(), 2u);  // ours and the RIB's, nothing leaked
   EXPECT_EQ(second->use_count(), 1u);
-  EXPECT_FALSE(rib.remove(pfx, 7));  // another source's: the one candidate stays
+  EXPECT_FALSE(rib.remove(pfx, {7, 0}));  // another source's: the one candidate stays
   EXPECT_EQ(&rib.find(pfx)->best(), first.get());
 }
 

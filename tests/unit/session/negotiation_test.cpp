@@ -79,6 +79,39 @@ TEST(Negotiation, LongLivedGracefulRestartGoesWithGracefulRestart) {
   EXPECT_TRUE(negotiate(l, make_open(peer))->peer_llgr.empty());
 }
 
+TEST(Negotiation, AddPathIdsFlowWhereOneSendsAndTheOtherReceives) {
+  LocalConfig l = local();
+  l.add_path_receive = true;
+  const auto offered = make_open(l).capabilities.add_path;
+  ASSERT_EQ(offered.size(), 2u);  // IPv4 and IPv6 unicast
+  EXPECT_EQ(offered[0].mode, wire::AddPathMode::Receive);
+
+  LocalConfig peer;
+  peer.asn = 65000;
+  peer.router_id = 0x0a000001;
+  peer.add_path_send = true;
+  auto n = negotiate(l, make_open(peer));
+  ASSERT_TRUE(n);
+  EXPECT_TRUE(n->add_path_rx.has(wire::Family::Ipv4Unicast));
+  EXPECT_TRUE(n->add_path_tx.empty());  // we did not offer to send
+  EXPECT_TRUE(n->decode_context().add_path.has(wire::Family::Ipv6Unicast));
+  EXPECT_TRUE(n->encode_context().add_path.empty());
+
+  l.add_path_send = true;  // both ways: Both
+  EXPECT_EQ(make_open(l).capabilities.add_path[0].mode, wire::AddPathMode::Both);
+  n = negotiate(l, make_open(peer));
+  EXPECT_TRUE(n->add_path_tx.empty());  // it only sends
+  peer.add_path_receive = true;
+  n = negotiate(l, make_open(peer));
+  EXPECT_TRUE(n->encode_context().add_path.has(wire::Family::Ipv4Unicast));
+  const auto names = capability_names(*n);
+  EXPECT_NE(std::ranges::find(names, "add-path-send"), names.end());
+
+  // Neither side without it.
+  EXPECT_TRUE(negotiate(l, peer_open())->add_path_rx.empty());
+  EXPECT_TRUE(make_open(local()).capabilities.add_path.empty());
+}
+
 TEST(Negotiation, PeerAsRules) {
   LocalConfig l = local();
   EXPECT_TRUE(negotiate(l, peer_open(65000)));
