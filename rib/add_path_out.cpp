@@ -11,10 +11,22 @@ std::vector<AddPathOut::Chosen> AddPathOut::chosen(const wire::Prefix& prefix,
   std::vector<const Path*> order;
   if (send_.mode == AddPathSend::Mode::Ecmp) {
     for (uint16_t i : e.multipath()) order.push_back(&e.path(i));  // best first
+  } else if (send_.mode == AddPathSend::Mode::All) {
+    order.push_back(&e.best());  // first: a family without ids gets it alone
+    for (size_t i = 0; i < e.size(); ++i)
+      if (i != e.best_index()) order.push_back(&e.path(i));
   } else {
-    for (size_t i = 0; i < e.size(); ++i) order.push_back(&e.path(i));
-    std::ranges::stable_sort(order,
-                             [&](const Path* a, const Path* b) { return compare(*a, *b, o) < 0; });
+    // Most preferred first, each the best of those left, as selection
+    // finds it: MED makes preference non-transitive, so no std::sort.
+    std::vector<const Path*> left;
+    for (size_t i = 0; i < e.size(); ++i) left.push_back(&e.path(i));
+    while (!left.empty()) {
+      auto best = left.begin();
+      for (auto it = left.begin() + 1; it != left.end(); ++it)
+        if (compare(**it, **best, o) < 0) best = it;
+      order.push_back(*best);
+      left.erase(best);
+    }
   }
   const size_t most = !ids_.has(wire::family_of(prefix.afi())) ? 1
                       : send_.mode == AddPathSend::Mode::Best  ? send_.best

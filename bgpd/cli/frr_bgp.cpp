@@ -280,6 +280,10 @@ bool Converter::neighbor_in_family(const Statement& s, Neighbor& n) {
     set["route-reflector-client"] = true;
     return true;
   }
+  if (w == "addpath-tx-all-paths" && s.words.size() == 3) {
+    set["add-path"]["send"] = "all";
+    return true;
+  }
   if (w == "remove-private-AS" && s.words.size() <= 4) {
     if (s.words.size() == 3)
       set["remove-private-as"] = true;

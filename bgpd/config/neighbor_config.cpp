@@ -1,9 +1,9 @@
 #include "bgpd/config/neighbor_config.h"
 
 #include <algorithm>
-#include <charconv>
 #include <set>
 
+#include "bgpd/config/add_path_config.h"
 #include "bgpd/config/interface_globs.h"
 #include "bgpd/config/policy_config.h"
 #include "bgpd/config/secret_file.h"
@@ -42,32 +42,6 @@ Neighbor::RemovePrivateAs parse_remove_private_as(const YAML::Node& n, const std
   if (s == "all") return Neighbor::RemovePrivateAs::All;
   return boolean(n, key) ? Neighbor::RemovePrivateAs::IfOnlyPrivate
                          : Neighbor::RemovePrivateAs::Off;
-}
-
-// add-path: {receive: BOOL, send: all|ecmp|best-N|false}.
-AddPath parse_add_path(const YAML::Node& n, const std::string& path) {
-  AddPath a;
-  Section s(n, path, {"receive", "send"});
-  if (s.has("receive")) a.receive = boolean(s.get("receive"), s.key_path("receive"));
-  if (!s.has("send")) return a;
-  const auto node = s.get("send");
-  const std::string v = scalar(node, s.key_path("send"));
-  unsigned best = 0;
-  const char* digits = v.data() + std::min<size_t>(5, v.size());
-  const auto [end, err] = std::from_chars(digits, v.data() + v.size(), best);
-  if (v == "all") {
-    a.send = AddPath::Send::All;
-  } else if (v == "ecmp") {
-    a.send = AddPath::Send::Ecmp;
-  } else if (v.starts_with("best-") && err == std::errc{} && end == v.data() + v.size() &&
-             best >= 1 && best <= 64) {
-    a.send = AddPath::Send::Best;
-    a.best = uint8_t(best);
-  } else if (v != "false") {
-    fail(node, s.key_path("send"),
-         "'" + v + "' must be all, ecmp, best-N (N from 1 to 64) or false");
-  }
-  return a;
 }
 
 // max-prefix: N, or {limit: N, action: warn|restart|idle, restart-after: S,
@@ -373,20 +347,6 @@ Neighbor parse_neighbor(const YAML::Node& n, size_t index, const Bfd& global_bfd
       nb.password = read_secret(s.get("password-file"), key, nb.password_file);
   }
   return nb;
-}
-
-std::string send_name(const AddPath& a) {
-  switch (a.send) {
-    case AddPath::Send::All:
-      return "all";
-    case AddPath::Send::Ecmp:
-      return "ecmp";
-    case AddPath::Send::Best:
-      return "best-" + std::to_string(a.best);
-    case AddPath::Send::Off:
-      break;
-  }
-  return "false";
 }
 
 std::string_view action_name(MaxPrefix::Action a) {

@@ -69,6 +69,7 @@ void Recorder::peer_up(const session::Peer& p) {
   s.fields.peer_address = session::to_wire(*p.address());
   s.fields.local_address = session::to_wire(slot->local_endpoint().address());
   s.encoding = n->encode_context();
+  s.received_ids = n->add_path_rx;
   const auto& stored = up_[p.id()] = s;
   if (!updates_) return;
   std::vector<uint8_t> out;
@@ -95,12 +96,13 @@ void Recorder::routes_received(const session::Peer& p, const wire::UpdateMessage
   auto it = up_.find(p.id());
   if (it == up_.end()) return;
   wire::EncodeContext ctx = it->second.encoding;
-  ctx.extended_message = true;  // it was received, so it fits as received
+  ctx.extended_message = true;             // it was received, so it fits as received
+  ctx.add_path = it->second.received_ids;  // its path ids, as received
   auto bytes = wire::encode(update, ctx);
   if (!bytes) return;
   std::vector<uint8_t> out;
   const uint32_t now = unix_now();
-  wire::mrt::bgp4mp_message(now, it->second.fields, *bytes, out);
+  wire::mrt::bgp4mp_message(now, it->second.fields, *bytes, out, false, !ctx.add_path.empty());
   updates_->write(now, std::move(out), 1);
 }
 
@@ -112,7 +114,8 @@ void Recorder::updates_sent(const session::Peer& p, std::span<const uint8_t> mes
   const uint32_t now = unix_now();
   std::vector<uint8_t> out;
   const size_t count = wire::for_each_message(messages, [&](std::span<const uint8_t> m) {
-    wire::mrt::bgp4mp_message(now, it->second.fields, m, out, true);
+    wire::mrt::bgp4mp_message(now, it->second.fields, m, out, true,
+                              !it->second.encoding.add_path.empty());
   });
   updates_->write(now, std::move(out), count);
 }

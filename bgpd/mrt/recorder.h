@@ -44,7 +44,8 @@ class Recorder final : public session::RouteMonitor {
   // An established session: its record fields and how its messages are encoded.
   struct Session {
     wire::mrt::Session fields;
-    wire::EncodeContext encoding;
+    wire::EncodeContext encoding;  // as we send
+    wire::FamilySet received_ids;  // families it sends path ids in (add-path)
   };
   void open_feeds();
   void arm_rib_dump();

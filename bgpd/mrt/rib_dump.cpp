@@ -50,7 +50,7 @@ void RibDump::append(const wire::Prefix& prefix, std::vector<uint8_t>& out) {
     auto index = peer_index_.find(path.source.peer_id);
     if (index == peer_index_.end()) continue;  // a neighbour newer than the dump
     const bool ours = path.source.peer_id == rib::kLocalSource;
-    entries.push_back({index->second, timestamp_, path.attributes.get(),
+    entries.push_back({index->second, timestamp_, path.source.path_id, path.attributes.get(),
                        ours ? wire::unspecified_next_hop(prefix) : path.next_hop});
   }
   if (!entries.empty()) wire::mrt::rib(timestamp_, sequence_++, prefix, entries, out);

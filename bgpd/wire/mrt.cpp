@@ -1,5 +1,7 @@
 #include "bgpd/wire/mrt.h"
 
+#include <algorithm>
+
 #include "bgpd/wire/attr_codec.h"
 #include "bgpd/wire/bytes.h"
 #include "bgpd/wire/update_encode.h"
@@ -9,7 +11,11 @@ namespace {
 
 constexpr uint16_t kTableDumpV2 = 13, kBgp4mp = 16;
 constexpr uint16_t kPeerIndexTable = 1, kRibIpv4Unicast = 2, kRibIpv6Unicast = 4;
+// RFC 8050: entries with path ids (a neighbour's several paths for a prefix).
+constexpr uint16_t kRibIpv4UnicastAddPath = 8, kRibIpv6UnicastAddPath = 10;
 constexpr uint16_t kStateChangeAs4 = 5, kMessageAs4 = 4, kMessageAs4Local = 7;
+// RFC 8050: the same, for a session whose NLRI carry path ids.
+constexpr uint16_t kMessageAs4AddPath = 9, kMessageAs4LocalAddPath = 11;
 
 // The common header around what `body` writes.
 template <typename Body>
@@ -77,7 +83,11 @@ void peer_index_table(uint32_t timestamp, uint32_t collector_bgp_id, std::string
 
 void rib(uint32_t timestamp, uint32_t sequence, const Prefix& prefix,
          std::span<const RibEntry> entries, std::vector<uint8_t>& out) {
-  const uint16_t subtype = prefix.afi() == Afi::Ipv4 ? kRibIpv4Unicast : kRibIpv6Unicast;
+  const bool add_path =
+      std::ranges::any_of(entries, [](const RibEntry& e) { return e.path_id != 0; });
+  const bool v4 = prefix.afi() == Afi::Ipv4;
+  const uint16_t subtype = add_path ? (v4 ? kRibIpv4UnicastAddPath : kRibIpv6UnicastAddPath)
+                                    : (v4 ? kRibIpv4Unicast : kRibIpv6Unicast);
   record(timestamp, kTableDumpV2, subtype, out, [&](Writer& w) {
     w.u32(sequence);
     w.u8(prefix.length());
@@ -86,6 +96,7 @@ void rib(uint32_t timestamp, uint32_t sequence, const Prefix& prefix,
     for (const RibEntry& e : entries) {
       w.u16(e.peer_index);
       w.u32(e.originated);
+      if (add_path) w.u32(e.path_id);
       const size_t length_at = w.placeholder16();
       attributes(e, prefix, w);
       w.patch16(length_at, uint16_t(w.size() - length_at - 2));
@@ -94,8 +105,10 @@ void rib(uint32_t timestamp, uint32_t sequence, const Prefix& prefix,
 }
 
 void bgp4mp_message(uint32_t timestamp, const Session& s, std::span<const uint8_t> message,
-                    std::vector<uint8_t>& out, bool sent) {
-  record(timestamp, kBgp4mp, sent ? kMessageAs4Local : kMessageAs4, out, [&](Writer& w) {
+                    std::vector<uint8_t>& out, bool sent, bool add_path) {
+  const uint16_t subtype = add_path ? (sent ? kMessageAs4LocalAddPath : kMessageAs4AddPath)
+                                    : (sent ? kMessageAs4Local : kMessageAs4);
+  record(timestamp, kBgp4mp, subtype, out, [&](Writer& w) {
     session_fields(w, s);
     w.bytes(message);
   });

@@ -27,6 +27,7 @@ struct Peer {
 struct RibEntry {
   uint16_t peer_index = 0;  // into the PEER_INDEX_TABLE
   uint32_t originated = 0;  // Unix time the path was received
+  uint32_t path_id = 0;     // add-path: the id it came with
   const PathAttributes* attributes = nullptr;
   MpNextHop next_hop;
 };
@@ -45,9 +46,10 @@ struct Session {
 };
 // BGP4MP_MESSAGE_AS4: one whole BGP message (header included) as it was
 // received on the session; with `sent`, BGP4MP_MESSAGE_AS4_LOCAL: one the
-// local router sent.
+// local router sent. With `add_path`, their RFC 8050 subtypes (_ADDPATH):
+// the message's NLRI carry path ids.
 void bgp4mp_message(uint32_t timestamp, const Session& s, std::span<const uint8_t> message,
-                    std::vector<uint8_t>& out, bool sent = false);
+                    std::vector<uint8_t>& out, bool sent = false, bool add_path = false);
 // BGP4MP_STATE_CHANGE_AS4; states as RFC 6396 numbers them (1 Idle ... 6
 // Established).
 void bgp4mp_state_change(uint32_t timestamp, const Session& s, uint16_t old_state,

@@ -5,8 +5,9 @@
 // the FIB delta, update groups and the advertisements sent on to a second,
 // drained neighbour and to an iBGP route-reflector client, encoded). Unless the first byte is 0, a
 // valid OPEN and KEEPALIVE go first, so most inputs explore an Established session; the first byte
-// also picks the peer's capabilities, whether it is an iBGP or an eBGP neighbour, and whether its
-// session ends gracefully (paths kept stale, long-lived, then swept).
+// also picks the peer's capabilities, whether it is an iBGP or an eBGP neighbour, whether its
+// session ends gracefully (paths kept stale, long-lived, then swept), and whether path ids flow
+// both ways (add-path: its paths kept apart by id, every path sent on under ids of ours).
 //
 // Invariants: nothing crashes (ASan/UBSan); what we would send decodes
 // again, to the neighbour and to a monitoring station (BMP Route
@@ -44,13 +45,14 @@ session::LocalConfig local_config(uint32_t asn, uint32_t router_id) {
 }
 
 // The first byte's bits.
-constexpr uint8_t kGraceful = 32, kInternal = 64;
+constexpr uint8_t kGraceful = 32, kInternal = 64, kAddPath = 128;
 
 // The peer's OPEN and KEEPALIVE; `mode` drops some of its capabilities and
 // may make it an iBGP neighbour.
 std::vector<uint8_t> prologue(uint8_t mode) {
-  wire::OpenMessage open =
-      session::make_open(local_config(mode & kInternal ? kLocalAs : kPeerAs, 0x0a000001));
+  session::LocalConfig peer = local_config(mode & kInternal ? kLocalAs : kPeerAs, 0x0a000001);
+  peer.add_path_receive = peer.add_path_send = (mode & kAddPath) != 0;  // path ids both ways
+  wire::OpenMessage open = session::make_open(peer);
   if (mode & 2) open.capabilities.four_octet_as.reset();
   if (mode & 4) open.capabilities.extended_next_hop.clear();
   if (mode & 8) open.capabilities.extended_message = false;
@@ -101,6 +103,7 @@ class Encoder final : public rib::AdvertisementSink {
     wire::DecodeContext dctx;
     dctx.four_octet_as = ctx.four_octet_as;
     dctx.extended_message = ctx.extended_message;
+    dctx.add_path = ctx.add_path;
     size_t off = 0;
     while (off < out.size()) {
       const auto rest = std::span<const uint8_t>(out).subspan(off);
@@ -123,11 +126,15 @@ rib::RibOptions rib_options() {
 
 class Harness {
  public:
-  Harness(bool graceful, bool internal) : graceful_(graceful), rib_(rib_options()) {
+  Harness(bool graceful, bool internal, bool add_path) : graceful_(graceful), rib_(rib_options()) {
     policy_.in = route_map_in();
     policy_.allowas_in = 1;
     policy_.remove_private_as = rib::RemovePrivateAs::All;
+    // Every path to a neighbour that takes path ids (the fuzzed one, when
+    // it offered to receive them, and `other` below with add-path).
+    policy_.add_path = {rib::AddPathSend::Mode::All, 1};
     s_.local = local_config(kLocalAs, 0x0a00000b);
+    s_.local.add_path_receive = s_.local.add_path_send = add_path;
     s_.local.peer_as.kind =
         internal ? session::PeerAsRule::Kind::Internal : session::PeerAsRule::Kind::External;
     // The neighbour routes are sent on to: eBGP, drained (the longest
@@ -137,6 +144,7 @@ class Harness {
     other.peer_as = 65002;
     other.negotiated = other.families = {wire::Family::Ipv4Unicast, wire::Family::Ipv6Unicast};
     other.drain = rib::DrainState::Drained;
+    if (add_path) other.add_path = {wire::Family::Ipv4Unicast, wire::Family::Ipv6Unicast};
     rib::PathSource source;
     source.peer_id = kOtherId;
     rib_.session_up(source, other, policy_, out_);
@@ -253,6 +261,7 @@ class Harness {
         m.peer_as = s_.negotiated.peer_as;
         m.negotiated = m.families = s_.negotiated.families;
         out_.ctx = s_.negotiated.encode_context();
+        m.add_path = out_.ctx.add_path;
         rib_.session_up(source, m, policy_, out_);
       } else if (std::holds_alternative<session::action::Down>(a)) {
         rib_.session_down(kPeerId, graceful_ ? rib::DownKind::Graceful : rib::DownKind::Hard);
@@ -299,7 +308,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (data[0] != 0) stream = prologue(data[0]);
   stream.insert(stream.end(), data + 1, data + size);
   {
-    Harness h((data[0] & kGraceful) != 0, (data[0] & kInternal) != 0);
+    Harness h((data[0] & kGraceful) != 0, (data[0] & kInternal) != 0, (data[0] & kAddPath) != 0);
     h.run(stream);
     h.finish();
   }

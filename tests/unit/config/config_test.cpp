@@ -315,21 +315,7 @@ TEST(Config, NeighbourLimitsFiltersAndPassword) {
   EXPECT_EQ(n.path_attribute.treat_as_withdraw, (std::vector<uint8_t>{29}));
   EXPECT_EQ(n.password, "s3cret");
 
-  c = parse_config(base + "    add-path: {receive: true, send: best-3}\n", "t.yaml");
-  ASSERT_TRUE(c) << c.error().to_string();
-  EXPECT_EQ(c->neighbors[0].add_path, (AddPath{true, AddPath::Send::Best, 3}));
-  EXPECT_EQ(send_name(c->neighbors[0].add_path), "best-3");
-  c = parse_config(base + "    add-path: {send: ecmp}\n", "t.yaml");
-  ASSERT_TRUE(c) << c.error().to_string();
-  EXPECT_EQ(c->neighbors[0].add_path, (AddPath{false, AddPath::Send::Ecmp, 0}));
-
   const std::pair<const char*, const char*> bad[] = {
-      {"    add-path: {send: best-0}\n", "neighbors[0].add-path.send"},
-      {"    add-path: {send: best-65}\n", "neighbors[0].add-path.send"},
-      {"    add-path: {send: best-2x}\n", "neighbors[0].add-path.send"},
-      {"    add-path: {send: some}\n", "neighbors[0].add-path.send"},
-      {"    add-path: {receive: maybe}\n", "neighbors[0].add-path.receive"},
-      {"    add-path: {transmit: all}\n", "neighbors[0].add-path.transmit"},
       {"    max-prefix: 0\n", "neighbors[0].max-prefix"},
       {"    max-prefix: {limit: 5, action: drop}\n", "neighbors[0].max-prefix.action"},
       {"    max-prefix: {limit: 5, action: warn, restart-after: 9}\n",

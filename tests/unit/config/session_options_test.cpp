@@ -1,5 +1,5 @@
 // Per-neighbour options of how a session runs that are not policy:
-// update-source, ebgp-multihop, sender-side loop detection.
+// update-source, ebgp-multihop, sender-side loop detection, add-path.
 #include <gtest/gtest.h>
 
 #include "tests/unit/config/bad_config.h"
@@ -26,8 +26,39 @@ TEST(SessionOptions, LoopbackSessions) {
   EXPECT_EQ(c->neighbors[2].ebgp_multihop, 0);    // iBGP: TTL 255
 }
 
+TEST(SessionOptions, AddPath) {
+  auto c = parse_config(std::string(kHead) +
+                            "  - {interface: swp1, remote-as: external,"
+                            " add-path: {receive: true, send: best-3}}\n"
+                            "  - {interface: swp2, remote-as: external, add-path: {send: ecmp}}\n"
+                            "  - {interface: swp3, remote-as: external}\n",
+                        "leaf.yaml");
+  ASSERT_TRUE(c) << c.error().to_string();
+  EXPECT_EQ(c->neighbors[0].add_path, (AddPath{true, AddPath::Send::Best, 3}));
+  EXPECT_EQ(send_name(c->neighbors[0].add_path), "best-3");
+  EXPECT_EQ(c->neighbors[1].add_path, (AddPath{false, AddPath::Send::Ecmp, 0}));
+  EXPECT_EQ(c->neighbors[2].add_path, AddPath{});  // off both ways
+  for (const char* send : {"best-0", "best-65", "best-2x", "best-", "some"}) {
+    auto bad = parse_config(
+        std::string(kHead) + "  - {interface: swp1, remote-as: external, add-path: {send: " + send +
+            "}}\n",
+        "leaf.yaml");
+    ASSERT_FALSE(bad) << send;
+    EXPECT_EQ(bad.error().key, "neighbors[0].add-path.send") << bad.error().to_string();
+    EXPECT_NE(bad.error().message.find("best-N (N from 1 to 64)"), std::string::npos);
+  }
+}
+
 TEST(SessionOptions, EachRefusalSaysWhy) {
   const BadCase cases[] = {
+      {"add-path with a key it does not have",
+       "asn: 65101\nrouter-id: 10.0.0.11\nneighbors:\n"
+       "  - {interface: swp1, remote-as: external, add-path: {transmit: all}}\n",
+       4, "neighbors[0].add-path.transmit", ""},
+      {"add-path receive not a boolean",
+       "asn: 65101\nrouter-id: 10.0.0.11\nneighbors:\n"
+       "  - {interface: swp1, remote-as: external, add-path: {receive: maybe}}\n",
+       4, "neighbors[0].add-path.receive", ""},
       {"update-source on an interface neighbour",
        "asn: 65101\nrouter-id: 10.0.0.11\nneighbors:\n"
        "  - {interface: swp1, remote-as: external, update-source: lo}\n",

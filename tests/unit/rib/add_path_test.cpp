@@ -193,6 +193,29 @@ TEST_F(AddPathSending, ANeighbourIsNeverSentItsOwnPath) {
   EXPECT_EQ(keys(out_.take(kB.id)), (std::vector<std::string>{"10.1.0.0/24#1"}));  // A's
 }
 
+TEST_F(AddPathSending, AFamilyWithoutIdsGetsTheBestPathAlone) {
+  Member m = kB.member();
+  m.add_path = {wire::Family::Ipv6Unicast};  // it takes ids for IPv6 only
+  PeerPolicy policy;
+  policy.add_path = {AddPathSend::Mode::All, 1};
+  rib_.session_up(kB.source(), m, policy, out_);
+  out_.take(kB.id);
+  for (const Neighbor* n : {&kD, &kC, &kA}) up(*n);  // D's path first in candidate order
+  rib_.apply(kD.id, kD.announce({kP1}, {65010}));
+  rib_.apply(kC.id, kC.announce({kP1}));
+  rib_.apply(kA.id, kA.announce({kP1}));
+  flush();
+  const auto sent = out_.take(kB.id);
+  ASSERT_EQ(keys(sent), (std::vector<std::string>{"10.1.0.0/24"}));
+  EXPECT_EQ(as_path(sent.announced.at("10.1.0.0/24")), (std::vector<uint32_t>{kLocalAs, 65001}));
+  // The best moves to C: the same prefix, no withdrawal first.
+  rib_.apply(kA.id, kA.withdraw({kP1}));
+  flush();
+  const auto moved = out_.take(kB.id);
+  EXPECT_TRUE(moved.withdrawn.empty());
+  EXPECT_EQ(as_path(moved.announced.at("10.1.0.0/24")), (std::vector<uint32_t>{kLocalAs, 65003}));
+}
+
 TEST_F(AddPathSending, WithoutASendModeTheBestGoesWithPathIdZero) {
   b_receives_ids(AddPathSend::Mode::Off);
   three_paths();

@@ -37,7 +37,7 @@ TEST(Mrt, RibEntriesCarryTheirNextHopWhereTheRfcSays) {
   a.origin = Origin::Igp;
   a.as_path = AsPath{{{SegmentType::Sequence, {65001, 4200000000u}}}};
   a.communities = {0xfde80001};
-  const mrt::RibEntry v4[] = {{0, 1700000000, &a, {*IpAddress::parse("192.0.2.1"), {}}}};
+  const mrt::RibEntry v4[] = {{0, 1700000000, 0, &a, {*IpAddress::parse("192.0.2.1"), {}}}};
   std::vector<uint8_t> out;
   mrt::rib(1700000001, 7, *Prefix::parse("10.1.0.0/23"), v4, out);
   EXPECT_EQ(u16_at(out, 6), 2);  // RIB_IPV4_UNICAST
@@ -59,7 +59,7 @@ TEST(Mrt, RibEntriesCarryTheirNextHopWhereTheRfcSays) {
 
   // IPv6 with a link-local next hop: MP_REACH_NLRI holding only the next hops.
   const mrt::RibEntry v6[] = {
-      {1, 1700000000, &a, {*IpAddress::parse("2001:db8::1"), IpAddress::parse("fe80::1")}}};
+      {1, 1700000000, 0, &a, {*IpAddress::parse("2001:db8::1"), IpAddress::parse("fe80::1")}}};
   out.clear();
   mrt::rib(1700000001, 8, *Prefix::parse("2001:db8:1::/48"), v6, out);
   EXPECT_EQ(u16_at(out, 6), 4);  // RIB_IPV6_UNICAST
@@ -70,6 +70,20 @@ TEST(Mrt, RibEntriesCarryTheirNextHopWhereTheRfcSays) {
   EXPECT_EQ(out[mp + 1], 14);
   EXPECT_EQ(out[mp + 2], 33);  // next-hop length octet + 32
   EXPECT_EQ(out[mp + 3], 32);
+}
+
+TEST(Mrt, ANeighboursSeveralPathsAreWrittenWithTheirPathIds) {
+  PathAttributes a;
+  a.origin = Origin::Igp;
+  const mrt::RibEntry paths[] = {{0, 1700000000, 7, &a, {*IpAddress::parse("192.0.2.1"), {}}},
+                                 {0, 1700000000, 9, &a, {*IpAddress::parse("192.0.2.2"), {}}}};
+  std::vector<uint8_t> out;
+  mrt::rib(1700000001, 1, *Prefix::parse("10.1.0.0/24"), paths, out);
+  EXPECT_EQ(u16_at(out, 6), 8);  // RIB_IPV4_UNICAST_ADDPATH (RFC 8050)
+  const size_t entry = 12 + 4 + 1 + 3 + 2;
+  EXPECT_EQ(u32_at(out, entry + 2 + 4), 7u);  // after peer index and originated time
+  const size_t second = entry + 2 + 4 + 4 + 2 + u16_at(out, entry + 2 + 4 + 4);
+  EXPECT_EQ(u32_at(out, second + 2 + 4), 9u);
 }
 
 TEST(Mrt, Bgp4mpRecordsCarryTheSessionAndTheMessage) {
