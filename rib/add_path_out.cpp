@@ -51,7 +51,6 @@ void AddPathOut::update(const wire::Prefix& prefix, const LocRib::Entry* e,
   // then each new one takes the lowest id free.
   SentPaths after;
   std::vector<int> variants;
-  std::vector<const Path*> unplaced;
   for (const auto& c : now) {
     auto same = std::ranges::find_if(before, [&](const Sent& s) {
       return !with_ids || CandidateKey::of(*s.path) == CandidateKey::of(*c.path);

@@ -144,15 +144,18 @@ void Exporter::connected(Station& s) {
     std::vector<wire::Family> families;
     for (auto f : wire::kAllFamilies)
       if (n.families.has(f)) families.push_back(f);
-    if (config_.pre_policy) s.sync->add({View::PrePolicy, id, header(n, false), families, false});
-    if (config_.post_policy) s.sync->add({View::PostPolicy, id, header(n, true), families, false});
+    if (config_.pre_policy)
+      s.sync->add({View::PrePolicy, id, header(n, false), families, false, n.ids});
+    if (config_.post_policy)
+      s.sync->add({View::PostPolicy, id, header(n, true), families, false, n.ids});
   }
   if (config_.loc_rib)
     s.sync->add({View::LocRib,
                  rib::kLocalSource,
                  loc_rib_header(),
                  {std::begin(wire::kAllFamilies), std::end(wire::kAllFamilies)},
-                 false});
+                 false,
+                 {}});
   continue_sync(s.link->config().name);
 }
 
@@ -201,6 +204,7 @@ void Exporter::peer_up(const session::Peer& p) {
                                                              ? "neighbor " + nb.name
                                                              : "interface " + interface});
   nb.families = n->families;
+  nb.ids = n->add_path_rx;
   auto& stored = up_[p.id()] = std::move(nb);
   if (!anyone_connected()) return;
   std::vector<uint8_t> out;
@@ -223,14 +227,15 @@ void Exporter::routes_received(const session::Peer& p, const wire::UpdateMessage
   if (!(config_.pre_policy || config_.post_policy) || !anyone_connected()) return;
   auto it = up_.find(p.id());
   if (it == up_.end()) return;
-  const auto prefixes = prefixes_of(update);
+  const auto nlri = nlri_of(update);
+  const Neighbor& nb = it->second;
   std::vector<uint8_t> out;
   if (config_.pre_policy)
-    append_routes(speaker_.rib(), View::PrePolicy, p.id(), header(it->second, false), prefixes,
-                  out);
+    append_routes(speaker_.rib(), View::PrePolicy, p.id(), header(nb, false), nlri, out, true,
+                  nb.ids);
   if (config_.post_policy)
-    append_routes(speaker_.rib(), View::PostPolicy, p.id(), header(it->second, true), prefixes,
-                  out);
+    append_routes(speaker_.rib(), View::PostPolicy, p.id(), header(nb, true), nlri, out, true,
+                  nb.ids);
   broadcast(out);
 }
 
@@ -240,7 +245,7 @@ void Exporter::policy_applied(const session::Peer& p) {
   for (auto& [name, s] : stations_) {
     if (!s->link->up()) continue;
     if (!s->sync) s->sync = new_sync();
-    s->sync->add({View::PostPolicy, p.id(), header(it->second, true), {}, true});
+    s->sync->add({View::PostPolicy, p.id(), header(it->second, true), {}, true, it->second.ids});
     continue_sync(name);
   }
 }
@@ -250,7 +255,8 @@ void Exporter::best_changed(const rib::TableId& table, std::span<const wire::Pre
   if (!config_.loc_rib || !table.is_default_vrf() || prefixes.empty() || !anyone_connected())
     return;
   std::vector<uint8_t> out;
-  append_routes(speaker_.rib(), View::LocRib, rib::kLocalSource, loc_rib_header(), prefixes, out);
+  append_routes(speaker_.rib(), View::LocRib, rib::kLocalSource, loc_rib_header(),
+                without_ids(prefixes), out);
   broadcast(out);
 }
 

@@ -48,6 +48,7 @@ class Exporter final : public session::RouteMonitor {
     wire::bmp::PeerHeader header;  // the time it came up
     wire::bmp::PeerUp up;
     wire::FamilySet families;
+    wire::FamilySet ids;  // families it sends path ids in (add-path)
   };
   struct Station {
     std::unique_ptr<Collector> link;

@@ -8,22 +8,16 @@
 namespace closbgp::bmp {
 
 const rib::Path* path_in(const rib::Rib& rib, View view, rib::SourceId source,
-                         const wire::Prefix& prefix) {
+                         const wire::Nlri& n) {
   switch (view) {
-    // An add-path neighbour's prefix is shown by its first path (path ids
-    // in BMP are not written yet).
     case View::PrePolicy: {
       const rib::AdjRibIn* in = rib.adj_rib_in(source);
-      const rib::ReceivedPaths* paths = in ? in->paths(prefix) : nullptr;
-      return paths ? &paths->path(0) : nullptr;
+      return in ? in->find(n.prefix, n.path_id) : nullptr;
     }
-    case View::PostPolicy: {
-      const rib::AdjRibIn* in = rib.adj_rib_in(source);
-      const rib::ReceivedPaths* paths = in ? in->paths(prefix) : nullptr;
-      return paths ? rib.accepted(prefix, source, paths->path(0).source.path_id) : nullptr;
-    }
+    case View::PostPolicy:
+      return rib.accepted(n.prefix, source, n.path_id);
     case View::LocRib: {
-      const rib::LocRib::Entry* e = rib.entry(prefix);
+      const rib::LocRib::Entry* e = rib.entry(n.prefix);
       return e && e->size() > 0 ? &e->best() : nullptr;
     }
   }
@@ -31,8 +25,8 @@ const rib::Path* path_in(const rib::Rib& rib, View view, rib::SourceId source,
 }
 
 void append_routes(const rib::Rib& rib, View view, rib::SourceId source,
-                   const wire::bmp::PeerHeader& peer, std::span<const wire::Prefix> prefixes,
-                   std::vector<uint8_t>& out, bool withdraw_missing) {
+                   const wire::bmp::PeerHeader& peer, std::span<const wire::Nlri> nlri,
+                   std::vector<uint8_t>& out, bool withdraw_missing, wire::FamilySet ids) {
   // A group per path; the node's own paths (no next hop) by attribute set
   // and family, as their next hop is the family's unspecified address.
   struct Group {
@@ -43,22 +37,23 @@ void append_routes(const rib::Rib& rib, View view, rib::SourceId source,
   std::map<std::pair<const void*, wire::Family>, size_t> index;
   std::vector<Group> groups;
   std::map<wire::Family, std::vector<wire::Nlri>> withdrawn;
-  for (const auto& prefix : prefixes) {
-    const wire::Family family = wire::family_of(prefix.afi());
-    const rib::Path* path = path_in(rib, view, source, prefix);
+  for (const auto& n : nlri) {
+    const wire::Family family = wire::family_of(n.prefix.afi());
+    const rib::Path* path = path_in(rib, view, source, n);
     if (!path) {
-      if (withdraw_missing) withdrawn[family].push_back({prefix, 0});
+      if (withdraw_missing) withdrawn[family].push_back(n);
       continue;
     }
     const bool ours = path->source.peer_id == rib::kLocalSource;
     const void* key = ours ? static_cast<const void*>(path->attributes.get()) : path;
     auto [at, added] = index.try_emplace({key, family}, groups.size());
     if (added) groups.push_back({path, family, {}});
-    groups[at->second].nlri.push_back({prefix, 0});
+    groups[at->second].nlri.push_back(n);
   }
-  const wire::EncodeContext ctx{};  // 4-octet AS numbers, messages of up to 4096 octets
+  wire::EncodeContext ctx;  // 4-octet AS numbers, messages of up to 4096 octets
+  ctx.add_path = ids;
   std::vector<uint8_t> updates;
-  for (const auto& [family, nlri] : withdrawn) wire::encode_withdraw(family, nlri, ctx, updates);
+  for (const auto& [family, gone] : withdrawn) wire::encode_withdraw(family, gone, ctx, updates);
   for (const auto& g : groups) {
     const bool ours = g.path->source.peer_id == rib::kLocalSource;
     const wire::MpNextHop next_hop =
@@ -68,15 +63,22 @@ void append_routes(const rib::Rib& rib, View view, rib::SourceId source,
   wire::bmp::route_monitoring(peer, updates, out);
 }
 
-std::vector<wire::Prefix> prefixes_of(const wire::UpdateMessage& u) {
-  std::vector<wire::Prefix> out;
+std::vector<wire::Nlri> nlri_of(const wire::UpdateMessage& u) {
+  std::vector<wire::Nlri> out;
   auto add = [&](const std::vector<wire::Nlri>& nlri) {
-    for (const auto& n : nlri) out.push_back(n.prefix);
+    out.insert(out.end(), nlri.begin(), nlri.end());
   };
   add(u.withdrawn);
   add(u.nlri);
   if (u.mp_reach) add(u.mp_reach->nlri);
   if (u.mp_unreach) add(u.mp_unreach->withdrawn);
+  return out;
+}
+
+std::vector<wire::Nlri> without_ids(std::span<const wire::Prefix> prefixes) {
+  std::vector<wire::Nlri> out;
+  out.reserve(prefixes.size());
+  for (const auto& p : prefixes) out.push_back({p, 0});
   return out;
 }
 

@@ -16,20 +16,25 @@ namespace closbgp::bmp {
 
 enum class View : uint8_t { PrePolicy, PostPolicy, LocRib };
 
-// The path `view` holds for `prefix` (of `source` for the Adj-RIB-In
-// views); nullptr: none, the prefix is withdrawn there.
-const rib::Path* path_in(const rib::Rib& rib, View view, rib::SourceId source,
-                         const wire::Prefix& prefix);
+// The path `view` holds for `n`'s prefix: in the Adj-RIB-In views, of
+// `source` with `n`'s path id (0 without add-path); in the Loc-RIB, the
+// best. nullptr: none, withdrawn there.
+const rib::Path* path_in(const rib::Rib& rib, View view, rib::SourceId source, const wire::Nlri& n);
 
-// Route Monitoring messages for `prefixes` as `view` holds them now:
-// prefixes that share a path go in one UPDATE; the ones it does not hold
-// are withdrawn, or with `withdraw_missing` false (a first dump) left out.
-// Attributes are written with 4-octet AS numbers (A flag clear).
+// Route Monitoring messages for `nlri` as `view` holds them now: paths
+// that share attributes go in one UPDATE; those it does not hold are
+// withdrawn, or with `withdraw_missing` false (a first dump) left out.
+// Attributes are written with 4-octet AS numbers (A flag clear); NLRI of
+// the families in `ids` with their path ids (an add-path neighbour's
+// views: the collector reads the ids from the OPENs of its Peer Up).
 void append_routes(const rib::Rib& rib, View view, rib::SourceId source,
-                   const wire::bmp::PeerHeader& peer, std::span<const wire::Prefix> prefixes,
-                   std::vector<uint8_t>& out, bool withdraw_missing = true);
-// The prefixes an UPDATE announces or withdraws, every family.
-std::vector<wire::Prefix> prefixes_of(const wire::UpdateMessage& update);
+                   const wire::bmp::PeerHeader& peer, std::span<const wire::Nlri> nlri,
+                   std::vector<uint8_t>& out, bool withdraw_missing = true,
+                   wire::FamilySet ids = {});
+// What an UPDATE announces or withdraws, every family, with path ids.
+std::vector<wire::Nlri> nlri_of(const wire::UpdateMessage& update);
+// `prefixes` as NLRI without path ids (the Loc-RIB's).
+std::vector<wire::Nlri> without_ids(std::span<const wire::Prefix> prefixes);
 // The End-of-RIB marker of `family` in Route Monitoring.
 void append_end_of_rib(const wire::bmp::PeerHeader& peer, wire::Family family,
                        std::vector<uint8_t>& out);

@@ -7,18 +7,20 @@ namespace closbgp::bmp {
 
 void TableSync::start_step() {
   const Step& s = steps_.front();
-  prefixes_.clear();
+  nlri_.clear();
   next_ = 0;
   started_ = true;
   if (s.view == View::LocRib) {
-    prefixes_.reserve(rib_.prefixes());
+    nlri_.reserve(rib_.prefixes());
     for (const rib::Table* table : rib_.default_vrf())
-      table->loc_rib().entries().for_each(
-          [&](const wire::Prefix& p, const rib::LocRib::Entry&) { prefixes_.push_back(p); });
+      table->loc_rib().entries().for_each([&](const wire::Prefix& p, const rib::LocRib::Entry&) {
+        nlri_.push_back({p, 0});
+      });
   } else if (const rib::AdjRibIn* in = rib_.adj_rib_in(s.source)) {
-    prefixes_.reserve(in->received());
-    in->routes().for_each(
-        [&](const wire::Prefix& p, const rib::ReceivedPaths&) { prefixes_.push_back(p); });
+    nlri_.reserve(in->received());
+    in->for_each_path([&](const wire::Prefix& p, const rib::PathRef& path) {
+      nlri_.push_back({p, path->source.path_id});
+    });
   }
 }
 
@@ -35,17 +37,17 @@ void TableSync::next(size_t max_prefixes, size_t max_bytes, std::vector<uint8_t>
       continue;
     }
     if (!started_) start_step();
-    const size_t n = std::min({kSlice, max_prefixes - taken, prefixes_.size() - next_});
+    const size_t n = std::min({kSlice, max_prefixes - taken, nlri_.size() - next_});
     append_routes(rib_, s.view, s.source, s.peer,
-                  std::span<const wire::Prefix>(prefixes_.data() + next_, n), out,
-                  s.withdraw_missing);
+                  std::span<const wire::Nlri>(nlri_.data() + next_, n), out, s.withdraw_missing,
+                  s.ids);
     next_ += n;
     taken += n;
-    if (next_ < prefixes_.size()) continue;
+    if (next_ < nlri_.size()) continue;
     for (auto f : s.end_of_rib) append_end_of_rib(s.peer, f, out);
     steps_.pop_front();
     started_ = false;
-    prefixes_ = {};
+    nlri_ = {};
   }
 }
 

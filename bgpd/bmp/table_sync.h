@@ -27,6 +27,7 @@ class TableSync {
     // A prefix the view no longer holds is withdrawn (a re-sent view)
     // rather than skipped (a first one).
     bool withdraw_missing = false;
+    wire::FamilySet ids;  // families whose NLRI carry path ids (add-path)
   };
   // Whether the neighbour of `source` is up (its Peer Up has gone out and
   // no Peer Down since): a neighbour's view is dropped when it is not.
@@ -47,7 +48,7 @@ class TableSync {
   const rib::Rib& rib_;
   IsUp is_up_;
   std::deque<Step> steps_;
-  std::vector<wire::Prefix> prefixes_;
+  std::vector<wire::Nlri> nlri_;
   size_t next_ = 0;
   bool started_ = false;
 };

@@ -78,9 +78,10 @@ std::shared_ptr<const policy::RouteMap> route_map_in() {
 
 // Each message of `bmp` is whole, and a Route Monitoring's UPDATE decodes
 // as a collector reads it (4-octet AS numbers, LOCAL_PREF kept).
-void check_collector_reads(const std::vector<uint8_t>& bmp) {
+void check_collector_reads(const std::vector<uint8_t>& bmp, wire::FamilySet ids = {}) {
   wire::DecodeContext ctx;
   ctx.ebgp = false;
+  ctx.add_path = ids;
   size_t whole = 0;
   wire::bmp::for_each_message(bmp, [&](std::span<const uint8_t> m) {
     check(m.size() >= 48 && m[0] == 3 && m[5] == 0);
@@ -225,18 +226,20 @@ class Harness {
     };
     for (const auto& [table, changed] : rib_.flush(&install, out_)) {
       std::vector<uint8_t> bmp;
-      bmp::append_routes(rib_, bmp::View::LocRib, rib::kLocalSource, {}, changed, bmp);
+      bmp::append_routes(rib_, bmp::View::LocRib, rib::kLocalSource, {}, bmp::without_ids(changed),
+                         bmp);
       check_collector_reads(bmp);
     }
   }
 
   // The views BMP sends of what `u` changed, and `u` as an MRT file keeps it.
   void monitor(const wire::UpdateMessage& u) {
-    const auto prefixes = bmp::prefixes_of(u);
+    const auto nlri = bmp::nlri_of(u);
+    const wire::FamilySet ids = s_.negotiated.add_path_rx;
     std::vector<uint8_t> out;
     for (auto view : {bmp::View::PrePolicy, bmp::View::PostPolicy})
-      bmp::append_routes(rib_, view, kPeerId, {}, prefixes, out);
-    check_collector_reads(out);
+      bmp::append_routes(rib_, view, kPeerId, {}, nlri, out, true, ids);
+    check_collector_reads(out, ids);
     wire::EncodeContext ctx = s_.negotiated.encode_context();
     ctx.extended_message = true;
     auto again = wire::encode(wire::Message{u}, ctx);

@@ -39,9 +39,10 @@ class BirdNode:
         self.log.close()
 
 
-def gobgp_config(asn, router_id, neighbors, hold=9):
+def gobgp_config(asn, router_id, neighbors, hold=9, add_path=False):
     """GoBGP's TOML: numbered IPv4 neighbours, `neighbors` (address, AS),
-    no MRAI; its default policy accepts and sends everything."""
+    no MRAI; its default policy accepts and sends everything. `add_path`:
+    it takes path ids and sends up to 8 paths per prefix (RFC 7911)."""
     text = f'[global.config]\n  as = {asn}\n  router-id = "{router_id}"\n'
     for address, peer_as in neighbors:
         text += f"""[[neighbors]]
@@ -56,6 +57,11 @@ def gobgp_config(asn, router_id, neighbors, hold=9):
   [[neighbors.afi-safis]]
     [neighbors.afi-safis.config]
       afi-safi-name = "ipv4-unicast"
+"""
+        if add_path:
+            text += """    [neighbors.afi-safis.add-paths.config]
+      receive = true
+      send-max = 8
 """
     return text
 

@@ -11,7 +11,8 @@ The hub sends the collector every path (`send: all`) and takes the
 collector's (`addpath-tx-all-paths`): each side holds the other's two
 paths apart by path id (FRR also sends the hub's own back: kept as
 loops, never selected). A reload to `best-1` takes one path back without
-a reset; a leaf's withdrawal takes away just that leaf's path id."""
+a reset; a leaf's withdrawal takes away just that leaf's path id. The
+hub's MRT files (RFC 8050 records) keep the ids, as bgpdump reads them."""
 import json
 
 import pytest
@@ -26,7 +27,9 @@ PREFIX = "10.70.0.0/24"
 
 def hub_config(send):
     return ("asn: 65000\nrouter-id: 10.0.0.100\n"
-            "timers: {keepalive: 1, hold: 3, connect-retry: 1}\nneighbors:\n"
+            "timers: {keepalive: 1, hold: 3, connect-retry: 1}\n"
+            'mrt: {updates: {file: "apupdates.%H%M%S", sent: true},'
+            ' rib: {file: "aprib.%H%M%S", interval: 1}}\nneighbors:\n'
             "  - {interface: swp1, remote-as: external, bfd: false}\n"
             "  - {interface: swp2, remote-as: external, bfd: false}\n"
             "  - {interface: swp3, remote-as: external, bfd: false,\n"
@@ -51,6 +54,17 @@ def received(hub, interface):
     its paths back, ours too: those have our AS, kept as loops.)"""
     return [r for r in hub.ctl_json("show", "bgp", "neighbors", interface, "received-routes")
             if r["prefix"] == PREFIX and r["accepted"]]
+
+
+def mrt_paths(ns, files, kind):
+    """(path id, AS path) of PREFIX from the collector (AS 65100) in the
+    newest of `files` as bgpdump reads it; `kind`: TABLE_DUMP2_AP (a RIB
+    dump) or BGP4MP_AP (UPDATEs), RFC 8050's records with path ids."""
+    if not files:
+        return set()
+    lines = ns.exec("bgpdump", "-m", str(files[-1]), check=False).stdout.splitlines()
+    return {(f[6], f[7]) for f in (line.split("|") for line in lines)
+            if len(f) > 7 and f[0] == kind and f[4] == "65100" and f[5] == PREFIX}
 
 
 def uptime(hub, interface):
@@ -100,6 +114,12 @@ def test_add_path_both_ways_with_frr(netns_factory, tmp_path):
         assert len(candidates) == 4, detail  # two leaves, two from the collector
         best = [p for p in detail["paths"] if p["multipath"]]
         assert sorted(p["peer"] for p in best) == ["swp1", "swp2"], detail
+
+        # MRT (RFC 8050): bgpdump reads the collector's paths apart, by id.
+        want = {(str(r["path_id"]), " ".join(map(str, r["as_path"]))) for r in paths}
+        wait_for(lambda: mrt_paths(hub_ns, sorted(tmp_path.glob("aprib.*")), "TABLE_DUMP2_AP")
+                 == want, 10, "both of the collector's paths in a RIB dump")
+        assert want <= mrt_paths(hub_ns, sorted(tmp_path.glob("apupdates.*")), "BGP4MP_AP")
 
         # best-1 on reload: one path goes back, the session stays.
         before = uptime(hub, "swp3")

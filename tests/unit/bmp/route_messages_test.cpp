@@ -21,7 +21,8 @@ const wire::Prefix kP6 = *wire::Prefix::parse("2001:db8:1::/48");
 constexpr rib::SourceId kA = 1;
 
 // What a collector makes of the bytes: per message, the peer type, the L
-// flag, and the prefixes announced and withdrawn.
+// flag, and the prefixes announced and withdrawn ("#<path id>" after a
+// prefix with one: `ids`, the families the collector reads ids in).
 struct Seen {
   uint8_t peer_type = 0;
   bool post = false;
@@ -30,7 +31,7 @@ struct Seen {
   std::optional<uint32_t> local_pref;
 };
 
-std::vector<Seen> read(const std::vector<uint8_t>& bytes) {
+std::vector<Seen> read(const std::vector<uint8_t>& bytes, wire::FamilySet ids = {}) {
   std::vector<Seen> out;
   size_t whole = 0;
   wire::bmp::for_each_message(bytes, [&](std::span<const uint8_t> m) {
@@ -42,13 +43,15 @@ std::vector<Seen> read(const std::vector<uint8_t>& bytes) {
     s.post = m[7] & 0x40;
     wire::DecodeContext ctx;
     ctx.ebgp = false;  // LOCAL_PREF is read, as a collector reads it
+    ctx.add_path = ids;
     auto msg = wire::decode(m.subspan(48), ctx);
     EXPECT_TRUE(msg) << (msg ? "" : msg.error().reason);
     if (!msg) return;
     const auto& u = std::get<wire::UpdateMessage>(*msg);
     s.end_of_rib = u.end_of_rib().has_value();
     auto names = [](const std::vector<wire::Nlri>& nlri, std::set<std::string>& into) {
-      for (const auto& n : nlri) into.insert(n.prefix.to_string());
+      for (const auto& n : nlri)
+        into.insert(n.prefix.to_string() + (n.path_id ? "#" + std::to_string(n.path_id) : ""));
     };
     names(u.nlri, s.announced);
     names(u.withdrawn, s.withdrawn);
@@ -114,7 +117,7 @@ class Views : public ::testing::Test {
     wire::bmp::PeerHeader h;
     h.type = v == View::LocRib ? wire::bmp::PeerType::LocRib : wire::bmp::PeerType::Global;
     h.post_policy = v == View::PostPolicy;
-    append_routes(rib_, v, kA, h, prefixes, out);
+    append_routes(rib_, v, kA, h, without_ids(prefixes), out);
     return read(out);
   }
 
@@ -169,13 +172,54 @@ TEST_F(Views, AWithdrawnPrefixIsWithdrawnInEveryView) {
   }
 }
 
+TEST_F(Views, AnAddPathNeighboursPathsGoWithTheirPathIds) {
+  for (uint32_t id : {1u, 2u}) {
+    wire::UpdateMessage u;
+    u.attributes.origin = wire::Origin::Igp;
+    u.attributes.as_path = wire::AsPath{{{wire::SegmentType::Sequence, {65001, 64999 + id}}}};
+    wire::MpReach reach;
+    reach.family = wire::Family::Ipv4Unicast;
+    reach.next_hop = {*wire::IpAddress::parse("fe80::1"), wire::IpAddress::parse("fe80::1")};
+    reach.nlri = {{kP1, id}};
+    u.mp_reach = reach;
+    rib_.apply(kA, u);
+  }
+  const wire::FamilySet ids{wire::Family::Ipv4Unicast};
+  const std::vector<wire::Nlri> both{{kP1, 1}, {kP1, 2}};
+  std::vector<uint8_t> out;
+  append_routes(rib_, View::PrePolicy, kA, {}, both, out, true, ids);
+  EXPECT_EQ(announced(read(out, ids)), (std::set<std::string>{"10.1.0.0/24#1", "10.1.0.0/24#2"}));
+  // The neighbour withdraws id 1: that id is withdrawn, in both views.
+  wire::UpdateMessage gone;
+  gone.withdrawn = {{kP1, 1}};
+  rib_.apply(kA, gone);
+  for (auto v : {View::PrePolicy, View::PostPolicy}) {
+    out.clear();
+    append_routes(rib_, v, kA, {}, nlri_of(gone), out, true, ids);
+    const auto seen = read(out, ids);
+    ASSERT_EQ(seen.size(), 1u);
+    EXPECT_EQ(seen[0].withdrawn, (std::set<std::string>{"10.1.0.0/24#1"}));
+  }
+  // A first dump lists each path id it holds.
+  TableSync sync(rib_, [](rib::SourceId id) { return id == kA; });
+  sync.add({View::PrePolicy, kA, {}, {}, false, ids});
+  out.clear();
+  while (!sync.done()) sync.next(16, 1 << 20, out);
+  EXPECT_EQ(announced(read(out, ids)), (std::set<std::string>{"10.1.0.0/24#2"}));
+}
+
 TEST_F(Views, AFirstDumpLeavesOutWhatAViewDoesNotHoldAndEndsWithEndOfRib) {
   announce({kP1, kP2, kP6});
   TableSync sync(rib_, [](rib::SourceId id) { return id == kA; });
   wire::bmp::PeerHeader post;
   post.post_policy = true;
-  sync.add({View::PostPolicy, kA, post, {wire::Family::Ipv4Unicast, wire::Family::Ipv6Unicast}});
-  sync.add({View::PrePolicy, 7, {}, {wire::Family::Ipv4Unicast}});  // not up: dropped
+  sync.add({View::PostPolicy,
+            kA,
+            post,
+            {wire::Family::Ipv4Unicast, wire::Family::Ipv6Unicast},
+            false,
+            {}});
+  sync.add({View::PrePolicy, 7, {}, {wire::Family::Ipv4Unicast}, false, {}});  // not up: dropped
   std::vector<uint8_t> out;
   size_t batches = 0;
   while (!sync.done()) {
@@ -200,7 +244,7 @@ TEST_F(Views, ABatchStopsAtItsByteBudget) {
                                         std::to_string(i % 4 * 64) + "/26"));
   announce(many);
   TableSync sync(rib_, [](rib::SourceId) { return true; });
-  sync.add({View::PrePolicy, kA, {}, {wire::Family::Ipv4Unicast}});
+  sync.add({View::PrePolicy, kA, {}, {wire::Family::Ipv4Unicast}, false, {}});
   std::vector<uint8_t> out;
   sync.next(2048, 1, out);  // one slice of 256 prefixes, then the budget is spent
   EXPECT_FALSE(sync.done());
