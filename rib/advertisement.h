@@ -49,10 +49,13 @@ struct Member {
   policy::Neighbor neighbor() const { return {interface, address}; }
 };
 
-// One exported attribute set (no next hop: each session sets its own).
+// One exported attribute set. Each session sets its own next hop, but
+// where a reflected path keeps its source's (kept_next_hop).
 struct Variant {
   wire::PathAttributes attributes;
   wire::Family family;
+  std::optional<wire::IpAddress> next_hop;  // kept: sent as it is
+  friend bool operator==(const Variant&, const Variant&) = default;
 };
 
 // One member's share of a change: withdrawals, then announcements by
@@ -70,8 +73,8 @@ struct Advertisement {
 };
 
 // The bytes of `a` for one session, appended to `out`: withdrawals, then
-// each variant's announcements with the session's own next hop for its
-// family (`next_hop`; a family without one is skipped), then End-of-RIB,
+// each variant's announcements with its kept next hop or the session's own
+// for its family (`next_hop`; a family without one is skipped), then End-of-RIB,
 // encoded as negotiated (`ctx`). Returns how many messages.
 using NextHopFor = std::function<std::optional<wire::MpNextHop>(wire::Family)>;
 size_t encode(const Advertisement& a, const NextHopFor& next_hop, const wire::EncodeContext& ctx,

@@ -92,6 +92,16 @@ std::optional<wire::PathAttributes> export_attributes(const Path& best, const wi
   return a;
 }
 
+std::optional<wire::IpAddress> kept_next_hop(const Path& best, const wire::Prefix& prefix,
+                                             const ExportRules& to) {
+  const bool reflected = !to.ebgp && best.source.peer_id != kLocalSource && !best.source.ebgp;
+  const wire::IpAddress& nh = best.next_hop.address;
+  if (!reflected || to.next_hop_self || nh.afi() != prefix.afi() || nh.is_link_local() ||
+      nh.is_unspecified())
+    return std::nullopt;
+  return nh;
+}
+
 bool exportable_to(const Path& best, uint32_t peer_id, bool ebgp, bool sender_loop_check,
                    uint32_t peer_as) {
   if (ebgp && !sender_loop_check) return true;

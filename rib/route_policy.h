@@ -1,7 +1,7 @@
 // A peer's routing policy: what enters the Loc-RIB from it (route-map-in,
 // RFC 8212) and what it is sent from the Loc-RIB's best path (RFC 4271
 // sec. 9.1.3 and 5.1, route-map-out, remove-private-as). The next hop is the
-// session's own, set when encoding.
+// session's own, set when encoding, unless a reflected path keeps its own.
 #pragma once
 
 #include <compare>
@@ -38,6 +38,10 @@ struct PeerPolicy {
   // A route-reflector client (RFC 4456): sent what other iBGP neighbours
   // sent us, and what it sends goes to them.
   bool route_reflector_client = false;
+  // Our next hop on reflected paths too (FRR's `next-hop-self force`):
+  // without it a reflected path keeps its source's next hop where that is
+  // a global address (kept_next_hop).
+  bool next_hop_self = false;
   // Sender-side loop detection (exportable_to): off for an eBGP peer that
   // accepts paths with its AS (allowas-in: backup paths through a leaf).
   bool sender_loop_check = true;
@@ -60,6 +64,7 @@ struct ExportRules {
   // id, added to the CLUSTER_LIST of what we reflect.
   bool rr_clients = false;
   uint32_t cluster_id = 0;
+  bool next_hop_self = false;  // PeerPolicy::next_hop_self
 };
 
 // The attributes the Loc-RIB holds for a route received from an eBGP or
@@ -79,6 +84,15 @@ std::optional<wire::PathAttributes> export_attributes(const rib::Path& best,
                                                       const wire::Prefix& prefix,
                                                       const ExportRules& rules,
                                                       const policy::Multipath* multipath = nullptr);
+// The next hop `best` keeps when sent for `prefix` under `to`; nullopt: the
+// session's own. A path reflected between iBGP neighbours keeps its
+// source's next hop (RFC 4456 sec. 10, RFC 4271 sec. 5.1.3): the clients
+// resolve it through the underlay and forward around the reflector. Only
+// a global address of the prefix's family is kept: a link-local one means
+// nothing beyond its link (unnumbered sessions), and an IPv6 next hop for
+// IPv4 (RFC 8950) needs the receiver's consent, which is per session.
+std::optional<wire::IpAddress> kept_next_hop(const Path& best, const wire::Prefix& prefix,
+                                             const ExportRules& to);
 // What a route-map-out sees of `e`'s ECMP set: how many paths, and the sum
 // of their link bandwidths when every one has one.
 policy::Multipath multipath_of(const LocRib::Entry& e);

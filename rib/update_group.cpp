@@ -52,49 +52,58 @@ class UpdateGroup::Exporter {
       : Exporter(g.rules_,
                  g.policy_.out && (g.policy_.out->matches_prefix() || g.uses_multipath_)) {}
 
+  // What sets how `best` goes for `prefix`, besides a route-map-out that
+  // looks at prefixes or ECMP sets: its attributes, and what is reflected
+  // depends on its source too (whether a client, its router-id as the
+  // ORIGINATOR_ID it gets unless it has one, the next hop it keeps).
+  using Key = std::tuple<const wire::PathAttributes*, wire::Family, bool, bool, uint32_t,
+                         std::optional<wire::IpAddress>>;
+  Key key_of(const Path& best, const wire::Prefix& prefix) const {
+    const bool from_ibgp = best.source.peer_id != kLocalSource && !best.source.ebgp;
+    const bool reflected = from_ibgp && !rules_.ebgp;
+    const uint32_t originator =
+        reflected && !best.attributes->originator_id ? best.source.peer_router_id : 0;
+    return {best.attributes.get(),
+            wire::family_of(prefix.afi()),
+            from_ibgp,
+            reflected && best.source.rr_client,
+            originator,
+            kept_next_hop(best, prefix, rules_)};
+  }
   // The variant `best` is sent as for `prefix` from ECMP set `multipath`
   // (given when route-map-out uses it); -1: not sent.
   int variant(const Path& best, const wire::Prefix& prefix,
               const policy::Multipath* multipath = nullptr) {
-    const wire::Family family = wire::family_of(prefix.afi());
-    const bool from_ibgp = best.source.peer_id != kLocalSource && !best.source.ebgp;
-    // What is reflected depends on its source too: whether it is a client,
-    // and its router-id (the ORIGINATOR_ID it gets unless it has one).
-    const bool reflected = from_ibgp && !rules_.ebgp;
-    const uint32_t originator =
-        reflected && !best.attributes->originator_id ? best.source.peer_router_id : 0;
-    const Key key{best.attributes.get(), family, from_ibgp, reflected && best.source.rr_client,
-                  originator};
+    Key key = key_of(best, prefix);
     // Consecutive prefixes mostly came in one UPDATE, with one attribute set.
     if (!per_prefix_ && last_ && last_->first == key) return last_->second.front();
-    const auto it = by_source_.try_emplace(key).first;
+    const auto it = by_source_.try_emplace(std::move(key)).first;
     auto& known = it->second;
     last_ = &*it;
     if (!per_prefix_ && !known.empty()) return known.front();
     auto attrs = export_attributes(best, prefix, rules_, multipath);
     int v = -1;
-    if (attrs) v = add(std::move(*attrs), family, known);
+    if (attrs) v = add({std::move(*attrs), std::get<1>(it->first), std::get<5>(it->first)}, known);
     if (known.empty() || per_prefix_) known.push_back(v);
     return v;
   }
   // A variant of our own (a default route).
   int own(wire::PathAttributes attrs, wire::Family family) {
     std::vector<int> none;
-    return add(std::move(attrs), family, none);
+    return add({std::move(attrs), family, std::nullopt}, none);
   }
   const std::vector<Variant>& variants() const { return variants_; }
 
  private:
-  int add(wire::PathAttributes attrs, wire::Family family, const std::vector<int>& known) {
+  int add(Variant variant, const std::vector<int>& known) {
     for (int k : known)
-      if (k >= 0 && variants_[size_t(k)].attributes == attrs) return k;
-    variants_.push_back({std::move(attrs), family});
+      if (k >= 0 && variants_[size_t(k)] == variant) return k;
+    variants_.push_back(std::move(variant));
     return int(variants_.size() - 1);
   }
 
   const ExportRules& rules_;
   bool per_prefix_;
-  using Key = std::tuple<const wire::PathAttributes*, wire::Family, bool, bool, uint32_t>;
   std::vector<Variant> variants_;
   std::map<Key, std::vector<int>> by_source_;
   const std::pair<const Key, std::vector<int>>* last_ = nullptr;  // the last looked up
@@ -113,6 +122,7 @@ GroupKey group_key(const MemberState& m, DrainState node_drain) {
   k.encoding = m.info.encoding;
   k.drain = effective_drain(node_drain, m.info.drain);
   k.rr_clients = policy.route_reflector_client;
+  k.next_hop_self = policy.next_hop_self;
   k.sender_loop_check = policy.sender_loop_check;
   if ((policy.out && policy.out->matches_neighbor()) || !m.info.add_path.empty())
     k.only_member = m.info.id;
@@ -126,6 +136,7 @@ UpdateGroup::UpdateGroup(const GroupKey& key, const MemberState& first, uint32_t
       policy_(first.policy),
       uses_multipath_(policy_.out && policy_.out->uses_multipath()) {
   rules_.rr_clients = key.rr_clients;
+  rules_.next_hop_self = key.next_hop_self;
   rules_.cluster_id = cluster_id;
   rules_.ebgp = key.ebgp;
   rules_.local_as = local_as;
@@ -208,10 +219,11 @@ void UpdateGroup::for_each_sent(const MemberState& m, const PrefixQuery& query, 
 void UpdateGroup::visit_sent(const MemberState& m, const PrefixQuery& query,
                              const SentVisitor& f) const {
   for_each_sent(m, query, [&](const wire::Prefix& prefix, uint32_t id, const Path* path) {
+    const wire::Family family = wire::family_of(prefix.afi());
     if (!path)
-      f(prefix, id, default_route_attributes(m));
+      f(prefix, id, {default_route_attributes(m), family, std::nullopt});
     else if (auto a = export_attributes(*path, prefix, rules_, sent_multipath(prefix)))
-      f(prefix, id, *a);
+      f(prefix, id, {std::move(*a), family, kept_next_hop(*path, prefix, rules_)});
   });
 }
 
@@ -279,12 +291,13 @@ void UpdateGroup::export_changes(std::span<const wire::Prefix> prefixes, const T
   if (add_path_) return export_add_path(prefixes, table, sink);
   Exporter exporter(*this);
   // The group's decisions: which path each prefix now exports, if any, and
-  // whether the same path goes again because its ECMP set moved.
+  // whether it goes again to a member that had one: another path that is
+  // sent otherwise, or the same path because its ECMP set moved.
   struct Change {
     wire::Prefix prefix;
     int variant;
     PathRef before, after;
-    bool set_moved;
+    bool restated;
   };
   std::vector<Change> changes;
   for (const auto& prefix : prefixes) {
@@ -301,7 +314,11 @@ void UpdateGroup::export_changes(std::span<const wire::Prefix> prefixes, const T
     const bool set_moved = after && set && (!sent_set || *sent_set != *set);
     // The same path (from the same set): no change for anyone.
     if ((slot ? slot->get() : nullptr) == after && !set_moved) continue;
-    changes.push_back({prefix, v, slot ? *slot : PathRef(), PathRef(after), set_moved});
+    const Path* before = slot ? slot->get() : nullptr;
+    const bool restated =
+        set_moved ||
+        (before && after && exporter.key_of(*before, prefix) != exporter.key_of(*after, prefix));
+    changes.push_back({prefix, v, PathRef(before), PathRef(after), restated});
     if (!after) {
       sent_.erase(prefix);
       if (uses_multipath_) sent_multipath_.erase(prefix);
@@ -324,7 +341,7 @@ void UpdateGroup::export_changes(std::span<const wire::Prefix> prefixes, const T
     for (const auto& c : changes) {
       const bool was = had(c.before.get());
       const bool now = has(c.after.get());
-      if (now && (!was || c.before->attributes != c.after->attributes || c.set_moved))
+      if (now && (!was || c.restated))
         a.announce[size_t(c.variant)].push_back({c.prefix, 0});
       else if (!now && was)
         a.withdraw[wire::family_of(c.prefix.afi())].push_back({c.prefix, 0});

@@ -31,6 +31,7 @@ struct GroupKey {
   uint8_t encoding = 0;                 // Member::encoding
   DrainState drain = DrainState::Live;  // the members' effective drain state
   bool rr_clients = false;              // route-reflector clients (RFC 4456)
+  bool next_hop_self = false;           // PeerPolicy::next_hop_self
   // Applied per member, but a group shares it so that changing it on a
   // reload moves the member, which sends and withdraws the difference.
   bool sender_loop_check = true;
@@ -78,10 +79,9 @@ class UpdateGroup {
   // What the group has sent member `m` (its own default route included),
   // with path ids where it sends them.
   std::vector<wire::Nlri> member_nlri(const MemberState& m) const;
-  // What `query` selects of it, with the path id and attributes it was
-  // sent (before its next hop is set), in no particular order.
-  using SentVisitor =
-      std::function<void(const wire::Prefix&, uint32_t path_id, const wire::PathAttributes&)>;
+  // What `query` selects of it, with the path id and what it was sent
+  // (the session sets its next hop unless one is kept), in no particular order.
+  using SentVisitor = std::function<void(const wire::Prefix&, uint32_t path_id, const Variant&)>;
   void visit_sent(const MemberState& m, const PrefixQuery& query, const SentVisitor& f) const;
   // Sends every member what changed for `prefixes` of `table`.
   void export_changes(std::span<const wire::Prefix> prefixes, const Table& table,

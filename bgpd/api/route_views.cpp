@@ -141,10 +141,10 @@ class SentPages final : public NeighborPages {
   SentPages(const session::Speaker& speaker, std::string name, const session::Peer& p,
             const rib::PrefixQuery& query)
       : NeighborPages(speaker, std::move(name), p) {
-    speaker.rib().visit_adj_rib_out(
-        id_, query, [&](const wire::Prefix& prefix, uint32_t, const wire::PathAttributes&) {
-          prefixes_.push_back(prefix);
-        });
+    speaker.rib().visit_adj_rib_out(id_, query,
+                                    [&](const wire::Prefix& prefix, uint32_t, const rib::Variant&) {
+                                      prefixes_.push_back(prefix);
+                                    });
     sort_prefixes();
   }
 
@@ -152,10 +152,11 @@ class SentPages final : public NeighborPages {
   void append(const wire::Prefix& prefix, std::vector<RouteView>& out) override {
     speaker_.rib().visit_adj_rib_out(
         id_, rib::PrefixQuery{prefix},
-        [&](const wire::Prefix&, uint32_t path_id, const wire::PathAttributes& attributes) {
-          const auto next_hop = peer_->next_hop_self(wire::family_of(prefix.afi()));
-          out.push_back(
-              route_view(prefix, name_, next_hop.value_or(wire::MpNextHop{}), attributes));
+        [&](const wire::Prefix&, uint32_t path_id, const rib::Variant& sent) {
+          const auto next_hop = sent.next_hop
+                                    ? wire::MpNextHop{*sent.next_hop, std::nullopt}
+                                    : peer_->next_hop_self(sent.family).value_or(wire::MpNextHop{});
+          out.push_back(route_view(prefix, name_, next_hop, sent.attributes));
           out.back().path_id = path_id;
         });
   }
@@ -293,7 +294,7 @@ std::optional<RouteDetailView> route_detail(const session::Speaker& speaker,
     bool sent = false;
     speaker.rib().visit_adj_rib_out(
         peer->id(), exact,
-        [&](const wire::Prefix&, uint32_t, const wire::PathAttributes&) { sent = true; });
+        [&](const wire::Prefix&, uint32_t, const rib::Variant&) { sent = true; });
     if (sent) detail.advertised_to.push_back(name);
   }
   return detail;

@@ -280,6 +280,13 @@ bool Converter::neighbor_in_family(const Statement& s, Neighbor& n) {
     set["route-reflector-client"] = true;
     return true;
   }
+  // Plain `next-hop-self` is what we do anyway (our next hop on all but
+  // reflected routes); `force` takes reflected routes too.
+  if (w == "next-hop-self" && s.words.size() <= 4) {
+    if (s.words.size() == 4 && s.at(3) != "force") return false;
+    if (s.words.size() == 4) set["next-hop-self"] = true;
+    return true;
+  }
   if (w == "addpath-tx-all-paths" && s.words.size() == 3) {
     set["add-path"]["send"] = "all";
     return true;

@@ -97,6 +97,8 @@ struct Neighbor {
   // iBGP only: we reflect its routes to our other iBGP neighbours and
   // theirs to it (RFC 4456).
   bool route_reflector_client = false;
+  // Our next hop on the routes we reflect to it (PeerPolicy::next_hop_self).
+  bool next_hop_self = false;
   // Sender-side loop detection (PeerPolicy::sender_loop_check).
   bool sender_loop_check = true;
   enum class RemovePrivateAs { Off, IfOnlyPrivate, All } remove_private_as = RemovePrivateAs::Off;

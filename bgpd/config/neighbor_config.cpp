@@ -145,6 +145,7 @@ const std::set<std::string> kSettingKeys = {"remote-as",
                                             "remove-private-as",
                                             "default-originate",
                                             "route-reflector-client",
+                                            "next-hop-self",
                                             "max-prefix",
                                             "add-path",
                                             "path-attribute",
@@ -326,6 +327,8 @@ Neighbor parse_neighbor(const YAML::Node& n, size_t index, const Bfd& global_bfd
   if (s.has("route-reflector-client"))
     nb.route_reflector_client =
         boolean(s.get("route-reflector-client"), s.key_path("route-reflector-client"));
+  if (s.has("next-hop-self"))
+    nb.next_hop_self = boolean(s.get("next-hop-self"), s.key_path("next-hop-self"));
   if (s.has("sender-as-path-loop-detection"))
     nb.sender_loop_check = boolean(s.get("sender-as-path-loop-detection"),
                                    s.key_path("sender-as-path-loop-detection"));

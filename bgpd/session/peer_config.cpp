@@ -25,6 +25,7 @@ config::Neighbor without_policy(config::Neighbor n) {
   n.remove_private_as = {};
   n.default_originate = false;
   n.sender_loop_check = true;  // the engine sends or withdraws the difference
+  n.next_hop_self = false;     // the engine sends what goes with another next hop
   n.allowas_in = 0;            // the kept Adj-RIB-In is checked for loops again
   n.max_prefix = {};
   // Which paths go is policy; whether ids are sent at all is the OPEN's.
@@ -82,11 +83,12 @@ PeerPolicy peer_policy(const config::Config& cfg, const config::Neighbor& n) {
       n.remove_private_as == Mode::All             ? rib::RemovePrivateAs::All
       : n.remove_private_as == Mode::IfOnlyPrivate ? rib::RemovePrivateAs::IfOnlyPrivate
                                                    : rib::RemovePrivateAs::Off;
-  return {{cfg.policies.route_map(n.route_map_in), cfg.policies.route_map(n.route_map_out),
-           remove_private_as, cfg.ebgp_requires_policy, n.allowas_in, n.default_originate,
-           n.route_reflector_client, n.sender_loop_check, add_path_send(n.add_path)},
-          n.max_prefix,
-          n.path_attribute};
+  return {
+      {cfg.policies.route_map(n.route_map_in), cfg.policies.route_map(n.route_map_out),
+       remove_private_as, cfg.ebgp_requires_policy, n.allowas_in, n.default_originate,
+       n.route_reflector_client, n.next_hop_self, n.sender_loop_check, add_path_send(n.add_path)},
+      n.max_prefix,
+      n.path_attribute};
 }
 
 rib::SelectionOptions selection_options(const config::Config& cfg) {

@@ -19,6 +19,8 @@ class AdvertisementRecorder final : public rib::AdvertisementSink {
   }
   struct Sent {
     std::map<std::string, wire::PathAttributes> announced;  // by key()
+    // The next hop an announcement keeps (rib::Variant::next_hop), by key().
+    std::map<std::string, std::optional<wire::IpAddress>> next_hops;
     std::vector<std::string> withdrawn;
     std::vector<wire::Family> end_of_rib;
     size_t advertisements = 0;
@@ -30,7 +32,10 @@ class AdvertisementRecorder final : public rib::AdvertisementSink {
     for (const auto& [family, nlri] : what.withdraw)
       for (const auto& n : nlri) s.withdrawn.push_back(key(n));
     for (size_t v = 0; v < what.announce.size(); ++v)
-      for (const auto& n : what.announce[v]) s.announced[key(n)] = what.variants[v].attributes;
+      for (const auto& n : what.announce[v]) {
+        s.announced[key(n)] = what.variants[v].attributes;
+        s.next_hops[key(n)] = what.variants[v].next_hop;
+      }
     s.end_of_rib.insert(s.end_of_rib.end(), what.end_of_rib.begin(), what.end_of_rib.end());
   }
 

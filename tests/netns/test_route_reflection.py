@@ -121,3 +121,92 @@ def test_closbgpd_as_a_client_of_an_frr_reflector(netns_factory, tmp_path):
         for frr in frrs:
             frr.stop()
         me.stop()
+
+
+def numbered_client(hostname, router_id, hub, network):
+    """An FRR client of AS 65000 with one numbered iBGP session to `hub`."""
+    return f"""frr defaults datacenter
+hostname {hostname}
+log stdout debugging
+!
+router bgp {AS}
+ bgp router-id {router_id}
+ no bgp network import-check
+ timers bgp 1 3
+ neighbor {hub} remote-as internal
+ neighbor {hub} timers connect 1
+ address-family ipv4 unicast
+  network {network}
+ exit-address-family
+!
+"""
+
+
+def uptime(hub, address):
+    peers = hub.ctl_json("show", "bgp", "summary")["peers"]
+    return next(int(p["uptime_seconds"]) for p in peers if p.get("address") == address)
+
+
+def next_hop(frr, prefix):
+    path = frr_path(frr, prefix)
+    return path["nexthops"][0]["ip"] if path else None
+
+
+def test_a_reflector_out_of_the_forwarding_path(netns_factory, tmp_path):
+    """Two numbered FRR clients of closbgpd with a link of their own: each
+    gets the other's route with the other's next hop (10.0.1.2, 10.0.2.2),
+    reaches it over that link and pings past the reflector. With
+    `next-hop-self: true` on one client (a reload, the session stays) that
+    client gets our next hop instead."""
+    hub_ns = netns_factory("rrnhhub")
+    c1_ns, c2_ns = netns_factory("rrnhc1"), netns_factory("rrnhc2")
+    veth(hub_ns, "swp1", c1_ns, "swp1")
+    veth(hub_ns, "swp2", c2_ns, "swp1")
+    veth(c1_ns, "swp2", c2_ns, "swp2")
+    hub_ns.ip("addr", "add", "10.0.1.1/24", "dev", "swp1")
+    hub_ns.ip("addr", "add", "10.0.2.1/24", "dev", "swp2")
+    for ns, n in ((c1_ns, 1), (c2_ns, 2)):
+        ns.ip("addr", "add", f"10.0.{n}.2/24", "dev", "swp1")
+        ns.ip("addr", "add", f"10.0.12.{n}/30", "dev", "swp2")
+        ns.ip("addr", "add", f"10.{n}.0.1/32", "dev", "lo")
+        # The other client's session address, over the clients' own link.
+        ns.ip("route", "add", f"10.0.{3 - n}.2/32", "via", f"10.0.12.{3 - n}")
+
+    def hub_config(next_hop_self):
+        nhs = ", next-hop-self: true" if next_hop_self else ""
+        return (f"asn: {AS}\nrouter-id: 10.0.0.100\n"
+                "timers: {keepalive: 1, hold: 3, connect-retry: 1}\nneighbors:\n"
+                "  - {address: 10.0.1.2, remote-as: internal, route-reflector-client: true}\n"
+                "  - {address: 10.0.2.2, remote-as: internal, route-reflector-client: true"
+                f"{nhs}}}\n")
+
+    hub = Daemon(hub_ns, hub_config(False), tmp_path, "rrnhhub")
+    frrs = []
+    try:
+        hub.wait_api()
+        frrs.append(FrrNode(c1_ns, numbered_client("rrnhc1", "10.0.0.1", "10.0.1.1", "10.1.0.1/32"),
+                            tmp_path))
+        frrs.append(FrrNode(c2_ns, numbered_client("rrnhc2", "10.0.0.2", "10.0.2.1", "10.2.0.1/32"),
+                            tmp_path))
+        c1, c2 = frrs
+        assert wait_for(lambda: next_hop(c2, "10.1.0.1/32"), 30, "c1's route at c2") == "10.0.1.2"
+        assert wait_for(lambda: next_hop(c1, "10.2.0.1/32"), 30, "c2's route at c1") == "10.0.2.2"
+        # Installed over the clients' link, not through the reflector.
+        wait_for(lambda: "via 10.0.12.1" in c2_ns.ip("route", "show", "10.1.0.1").stdout, 10,
+                 "c1's route in c2's kernel via the clients' link")
+        wait_for(lambda: "via 10.0.12.2" in c1_ns.ip("route", "show", "10.2.0.1").stdout, 10,
+                 "c2's route in c1's kernel via the clients' link")
+        c2_ns.exec("ping", "-c", "1", "-W", "2", "-I", "10.2.0.1", "10.1.0.1")
+        sent = hub.ctl_json("show", "bgp", "neighbors", "10.0.2.2", "advertised-routes")
+        assert [r["next_hop"] for r in sent if r["prefix"] == "10.1.0.1/32"] == ["10.0.1.2"], sent
+        # next-hop-self on c2's session: c2 is sent our next hop, c1 keeps c2's.
+        before = uptime(hub, "10.0.2.2")
+        hub.write_config(hub_config(True))
+        hub.ctl("config", "reload")
+        wait_for(lambda: next_hop(c2, "10.1.0.1/32") == "10.0.2.1", 15, "our next hop at c2")
+        assert next_hop(c1, "10.2.0.1/32") == "10.0.2.2"
+        assert uptime(hub, "10.0.2.2") >= before  # no reset
+    finally:
+        for frr in frrs:
+            frr.stop()
+        hub.stop()

@@ -151,7 +151,8 @@ TEST(ConvertFrr, ARouteReflectorKeepsItsClusterAndClients) {
       "frr defaults datacenter\nrouter bgp 65000\n bgp router-id 10.0.0.1\n bgp cluster-id 7\n"
       " neighbor 10.0.0.2 remote-as internal\n neighbor 10.0.0.3 remote-as internal\n"
       " address-family ipv4 unicast\n  neighbor 10.0.0.2 route-reflector-client\n"
-      "  neighbor 10.0.0.3 addpath-tx-all-paths\n",
+      "  neighbor 10.0.0.3 addpath-tx-all-paths\n  neighbor 10.0.0.2 next-hop-self\n"
+      "  neighbor 10.0.0.3 next-hop-self force\n",
       "rr.conf");
   const config::Config cfg = loaded(c);
   EXPECT_EQ(cfg.cluster_id, wire::IpAddress::parse("0.0.0.7"));  // FRR's number, as an address
@@ -159,6 +160,9 @@ TEST(ConvertFrr, ARouteReflectorKeepsItsClusterAndClients) {
   EXPECT_TRUE(cfg.neighbors[0].route_reflector_client);
   EXPECT_FALSE(cfg.neighbors[1].route_reflector_client);
   EXPECT_EQ(cfg.neighbors[1].add_path.send, config::AddPath::Send::All);
+  // Plain next-hop-self is what we do anyway; `force` takes reflected routes too.
+  EXPECT_FALSE(cfg.neighbors[0].next_hop_self);
+  EXPECT_TRUE(cfg.neighbors[1].next_hop_self);
   EXPECT_TRUE(c.untranslated.empty());
 }
 

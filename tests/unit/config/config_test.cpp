@@ -342,13 +342,15 @@ TEST(Config, RouteReflection) {
       "asn: 65000\nrouter-id: 10.0.0.1\ncluster-id: 10.0.0.100\nneighbors:\n"
       "  - {address: 10.0.0.2, remote-as: internal, route-reflector-client: true}\n"
       "  - {address: 10.0.0.3, remote-as: 65000, route-reflector-client: true}\n"
-      "  - {address: 10.0.0.4, remote-as: 65000}\n",
+      "  - {address: 10.0.0.4, remote-as: 65000, next-hop-self: true}\n",
       "rr.yaml");
   ASSERT_TRUE(c) << c.error().to_string();
   EXPECT_EQ(c->cluster_id, wire::IpAddress::parse("10.0.0.100"));
   EXPECT_TRUE(c->neighbors[0].route_reflector_client);
   EXPECT_TRUE(c->neighbors[1].route_reflector_client);
   EXPECT_FALSE(c->neighbors[2].route_reflector_client);
+  EXPECT_FALSE(c->neighbors[0].next_hop_self);
+  EXPECT_TRUE(c->neighbors[2].next_hop_self);
   const BadCase cases[] = {
       {"client over eBGP",
        "asn: 65000\nrouter-id: 10.0.0.1\nneighbors:\n  - {interface: swp1, remote-as: external,"

@@ -105,8 +105,9 @@ class Engine : public ::testing::Test {
   std::vector<std::pair<wire::Prefix, wire::PathAttributes>> sent_to(SourceId member,
                                                                      PrefixQuery query = {}) const {
     std::vector<std::pair<wire::Prefix, wire::PathAttributes>> out;
-    rib_.visit_adj_rib_out(member, query,
-                           [&](const auto& p, uint32_t, const auto& a) { out.emplace_back(p, a); });
+    rib_.visit_adj_rib_out(member, query, [&](const auto& p, uint32_t, const Variant& v) {
+      out.emplace_back(p, v.attributes);
+    });
     std::sort(out.begin(), out.end(),
               [](const auto& x, const auto& y) { return x.first < y.first; });
     return out;

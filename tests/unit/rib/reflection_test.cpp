@@ -75,6 +75,95 @@ TEST_F(Reflection, PathsOfTwoClientsWithEqualAttributesKeepTheirOwnOriginators) 
   EXPECT_EQ(sent.announced.at("10.2.0.0/24").originator_id, kClient2.router_id());
 }
 
+// A client that announces from its loopback (iBGP between loopbacks): its
+// next hop is a global address, reachable through the underlay.
+wire::UpdateMessage from_loopback(const Neighbor& n, const wire::Prefix& p, uint32_t loopback) {
+  auto u = n.announce({p});
+  u.mp_reach->next_hop = {wire::IpAddress::v4(loopback), std::nullopt};
+  return u;
+}
+constexpr uint32_t kLoopback1 = 0x0a00010b, kLoopback2 = 0x0a00010c;  // 10.0.1.11, .12
+
+// RFC 4456 sec. 10: the reflector is not in the forwarding path; each
+// client forwards to the other's loopback through the underlay.
+TEST_F(Reflection, AReflectedPathKeepsItsGlobalNextHop) {
+  rib_.set_connected({{wire::IpAddress::v4(0x0a000101), 24, 21, false}});  // 10.0.1.0/24
+  rib_.apply(kClient1.id, from_loopback(kClient1, kP1, kLoopback1));
+  flush();
+  for (const auto& n : {kClient2, kOther})
+    EXPECT_EQ(out_.take(n.id).next_hops.at("10.1.0.0/24"), wire::IpAddress::v4(kLoopback1)) << n.id;
+  // Not reflected: towards eBGP, the next hop is the session's own.
+  EXPECT_EQ(out_.take(kExternal.id).next_hops.at("10.1.0.0/24"), std::nullopt);
+}
+
+TEST_F(Reflection, ALinkLocalOrExternalNextHopIsReplacedByOurs) {
+  rib_.apply(kClient1.id, kClient1.announce({kP1}));  // fe80::11: only on its link
+  rib_.apply(kExternal.id, kExternal.announce({kP2}));
+  flush();
+  const auto sent = out_.take(kClient2.id);
+  EXPECT_EQ(sent.next_hops.at("10.1.0.0/24"), std::nullopt);
+  EXPECT_EQ(sent.next_hops.at("10.2.0.0/24"), std::nullopt);
+}
+
+TEST_F(Reflection, NextHopSelfForcesOursOnReflectedPaths) {
+  PeerPolicy forced = client();
+  forced.next_hop_self = true;
+  rib_.set_policy(kClient2.id, forced, out_);
+  out_.take(kClient2.id);
+  rib_.set_connected({{wire::IpAddress::v4(0x0a000101), 24, 21, false}});
+  rib_.apply(kClient1.id, from_loopback(kClient1, kP1, kLoopback1));
+  flush();
+  EXPECT_EQ(out_.take(kClient2.id).next_hops.at("10.1.0.0/24"), std::nullopt);
+  EXPECT_EQ(out_.take(kOther.id).next_hops.at("10.1.0.0/24"), wire::IpAddress::v4(kLoopback1));
+}
+
+// Two clients announce one anycast prefix with equal attributes: when the
+// best path moves from one to the other, what was sent changes (next hop
+// and ORIGINATOR_ID) and goes again, though the attributes are one object.
+TEST_F(Reflection, ABestPathMovingToAnotherClientIsSentAgain) {
+  rib_.set_connected({{wire::IpAddress::v4(0x0a000101), 24, 21, false}});
+  rib_.apply(kClient1.id, from_loopback(kClient1, kP1, kLoopback1));
+  rib_.apply(kClient2.id, from_loopback(kClient2, kP1, kLoopback2));
+  flush();
+  const auto first = out_.take(kOther.id);
+  EXPECT_EQ(first.next_hops.at("10.1.0.0/24"), wire::IpAddress::v4(kLoopback1));  // lower router-id
+  rib_.apply(kClient1.id, kClient1.withdraw({kP1}));
+  flush();
+  const auto moved = out_.take(kOther.id);
+  ASSERT_EQ(moved.announced.size(), 1u);
+  EXPECT_EQ(moved.next_hops.at("10.1.0.0/24"), wire::IpAddress::v4(kLoopback2));
+  EXPECT_EQ(moved.announced.at("10.1.0.0/24").originator_id, kClient2.router_id());
+}
+
+// The session layer writes a kept next hop as it is, the others with its own.
+TEST(ReflectedNextHop, IsEncodedInPlaceOfTheSessionsOwn) {
+  wire::PathAttributes attrs;
+  attrs.origin = wire::Origin::Igp;
+  attrs.as_path = wire::AsPath{};
+  attrs.local_pref = 100;
+  const Variant variants[] = {{attrs, wire::Family::Ipv4Unicast, wire::IpAddress::v4(kLoopback1)},
+                              {attrs, wire::Family::Ipv4Unicast, std::nullopt}};
+  Advertisement a;
+  a.variants = variants;
+  a.announce = {{{kP1, 0}}, {{kP2, 0}}};
+  const auto ours = wire::IpAddress::v4(0x0a0000fe);
+  std::vector<uint8_t> bytes;
+  ASSERT_EQ(encode(
+                a,
+                [&](wire::Family) {
+                  return wire::MpNextHop{ours, std::nullopt};
+                },
+                {}, bytes),
+            2u);
+  std::vector<wire::IpAddress> next_hops;
+  wire::for_each_message(bytes, [&](std::span<const uint8_t> m) {
+    auto u = wire::decode(m, {});
+    ASSERT_TRUE(u.has_value());
+    next_hops.push_back(*std::get<wire::UpdateMessage>(*u).attributes.next_hop);
+  });
+  EXPECT_EQ(next_hops, (std::vector<wire::IpAddress>{wire::IpAddress::v4(kLoopback1), ours}));
+}
+
 TEST_F(Reflection, OurRouterIdOrClusterIdInAPathIsALoop) {
   auto ours = kOther.announce({kP1});
   ours.attributes.originator_id = kRouterId;

@@ -62,6 +62,12 @@ TEST(PeerConfig, BecomingAReflectorClientRestartsTheSessionAndReachesTheEngine) 
   other.cluster_id = wire::IpAddress::parse("10.0.0.100");
   EXPECT_EQ(rib_options(other).cluster_id, 0x0a000064u);
   EXPECT_EQ(needs_daemon_restart(b, other), "cluster-id changed: restart closbgpd to apply it");
+  // next-hop-self is export policy: the engine sends the routes again.
+  const auto c = with_neighbor(
+      "{address: 10.0.0.2, remote-as: internal, route-reflector-client: true,"
+      " next-hop-self: true}");
+  EXPECT_FALSE(needs_restart(b.neighbors.at(0), c.neighbors.at(0)));
+  EXPECT_TRUE(peer_policy(c, c.neighbors.at(0)).routing.next_hop_self);
 }
 
 TEST(PeerConfig, ANeighboursTimersAreCheckedWhereTheyAre) {
