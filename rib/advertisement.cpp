@@ -19,6 +19,11 @@ size_t encode(const Advertisement& a, const NextHopFor& next_hop, const wire::En
     messages += wire::encode_announce(variant.attributes, variant.next_hop ? kept : *nh->second,
                                       variant.family, a.announce[v], ctx, out);
   }
+  messages += wire::encode_evpn_withdraw(a.evpn_withdraw, ctx, out);
+  for (size_t v = 0; v < a.evpn_announce.size(); ++v)
+    if (!a.evpn_announce[v].empty() && a.variants[v].next_hop)
+      messages += wire::encode_evpn_announce(a.variants[v].attributes, *a.variants[v].next_hop,
+                                             a.evpn_announce[v], ctx, out);
   for (auto f : a.end_of_rib) {
     wire::encode_end_of_rib(f, out);
     ++messages;

@@ -64,17 +64,24 @@ struct Advertisement {
   std::span<const Variant> variants;
   std::vector<std::vector<wire::Nlri>> announce;  // by variant
   std::map<wire::Family, std::vector<wire::Nlri>> withdraw;
+  // L2VPN EVPN routes (rib/evpn_export.h): announced by variant, whose
+  // next hop is theirs (the VTEP), and withdrawn.
+  std::vector<std::vector<wire::EvpnRoute>> evpn_announce;
+  std::vector<wire::EvpnRoute> evpn_withdraw;
   std::vector<wire::Family> end_of_rib;
   bool empty() const {
     for (const auto& a : announce)
       if (!a.empty()) return false;
-    return withdraw.empty() && end_of_rib.empty();
+    for (const auto& a : evpn_announce)
+      if (!a.empty()) return false;
+    return withdraw.empty() && evpn_withdraw.empty() && end_of_rib.empty();
   }
 };
 
 // The bytes of `a` for one session, appended to `out`: withdrawals, then
 // each variant's announcements with its kept next hop or the session's own
-// for its family (`next_hop`; a family without one is skipped), then End-of-RIB,
+// for its family (`next_hop`; a family without one is skipped), EVPN
+// routes with their variant's next hop, then End-of-RIB,
 // encoded as negotiated (`ctx`). Returns how many messages.
 using NextHopFor = std::function<std::optional<wire::MpNextHop>(wire::Family)>;
 size_t encode(const Advertisement& a, const NextHopFor& next_hop, const wire::EncodeContext& ctx,

@@ -8,7 +8,8 @@ namespace closbgp::rib {
 
 Rib::Rib(RibOptions options)
     : options_(std::move(options)),
-      groups_(options_.local_as, options_.drain_prepend, cluster_id(options_)) {
+      groups_(options_.local_as, options_.drain_prepend, cluster_id(options_)),
+      evpn_out_(options_.local_as, options_.drain_prepend, cluster_id(options_)) {
   for (auto f : wire::kAllFamilies)
     unicast_[size_t(f)] = &open_table(TableId{std::string(kDefaultVrf), f});
 }
@@ -39,7 +40,7 @@ size_t Rib::prefixes() const {
 }
 
 bool Rib::pending() const {
-  return next_hops_.outdated() ||
+  return next_hops_.outdated() || evpn_.pending() ||
          std::ranges::any_of(tables_, [](const auto& t) { return t.second->pending(); });
 }
 
@@ -59,6 +60,8 @@ void Rib::session_up(const PathSource& source, const Member& member, const PeerP
   s.policy = policy;
   s.interface = member.interface;
   groups_.add(member, policy, default_vrf(), sink);
+  if (member.negotiated.has(wire::Family::L2vpnEvpn))
+    evpn_out_.add(member, policy, groups_.node_drain(), evpn_, sink);
 }
 
 size_t Rib::apply(SourceId id, const wire::UpdateMessage& update) {
@@ -68,7 +71,25 @@ size_t Rib::apply(SourceId id, const wire::UpdateMessage& update) {
   std::vector<RouteChange> changed;
   s.adj_in.apply(update, s.path_source, loop_check(s), changed);
   if (!changed.empty()) import(s, changed);
+  apply_evpn(s, update);
   return s.adj_in.received();
+}
+
+// No import policy but RFC 8212's (route-maps are about prefixes) and loop
+// detection: a loop or a treat-as-withdraw takes the routes it announces
+// out, as a withdrawal would.
+void Rib::apply_evpn(const Source& s, const wire::UpdateMessage& u) {
+  const CandidateKey from{s.path_source.peer_id, 0};
+  if (u.mp_unreach && u.mp_unreach->family == wire::Family::L2vpnEvpn)
+    evpn_.withdraw(from, u.mp_unreach->evpn);
+  if (!u.mp_reach || u.mp_reach->family != wire::Family::L2vpnEvpn) return;
+  const auto& routes = u.mp_reach->evpn;
+  const bool refused = s.path_source.ebgp && s.policy.requires_policy && !s.policy.in;
+  if (u.action == wire::AttrAction::TreatAsWithdraw || refused ||
+      loop_check(s).is_loop(u.attributes))
+    evpn_.withdraw(from, routes);
+  else
+    evpn_.announce(make_path(intern(u.attributes), u.mp_reach->next_hop, s.path_source), routes);
 }
 
 // All prefixes of an UPDATE share one Path: unless route-map-in looks at
@@ -112,6 +133,9 @@ void Rib::import(Source& s, const std::vector<RouteChange>& changed) {
 
 size_t Rib::session_down(SourceId id, DownKind kind) {
   groups_.remove(id);
+  // EVPN is not in our graceful-restart capability: its routes go at once.
+  evpn_out_.remove(id);
+  evpn_.remove_source(id);
   auto it = sources_.find(id);
   if (it == sources_.end()) return 0;
   if (kind == DownKind::Graceful) return it->second.adj_in.mark_stale();
@@ -156,6 +180,7 @@ void Rib::forget(SourceId id) {
 
 void Rib::set_policy(SourceId id, const PeerPolicy& policy, AdvertisementSink& sink) {
   if (auto it = sources_.find(id); it != sources_.end()) {
+    evpn_out_.set_policy(id, policy, evpn_, sink);
     const bool allowas_changed = it->second.policy.allowas_in != policy.allowas_in;
     it->second.policy = policy;
     if (allowas_changed) {  // reimport() below takes every path, changed or not
@@ -272,6 +297,7 @@ void Rib::set_aggregates(std::vector<AggregateSpec> specs) {
 
 std::vector<Rib::TableChanges> Rib::flush(const Installer* install, AdvertisementSink& sink) {
   if (!next_hops_.empty()) resolve_next_hops();
+  if (evpn_.pending()) evpn_out_.export_changes(evpn_.take_changes(), evpn_, sink);
   std::vector<TableChanges> out;
   for (auto& [id, table] : tables_)
     if (table->pending()) out.push_back({id, flush(*table, install, sink)});

@@ -5,7 +5,9 @@
 // multipath, aggregation, the hold of advertise-after-install), local
 // origination, export policy with the update groups' Adj-RIB-Out, drain
 // rules and graceful-restart stale paths. Sessions, hence neighbours'
-// paths and update groups, are the default VRF's.
+// paths and update groups, are the default VRF's. L2VPN EVPN routes have a
+// table of their own (rib/evpn_table.h), kept and passed on
+// (rib/evpn_export.h).
 //
 // Pure: no sockets, threads, clock or kernel. Inputs are shaped like the
 // wire (one call per UPDATE, per session event, per local change); its
@@ -23,6 +25,8 @@
 
 #include "rib/adj_rib_in.h"
 #include "rib/advertisement.h"
+#include "rib/evpn_export.h"
+#include "rib/evpn_table.h"
 #include "rib/next_hop_tracker.h"
 #include "rib/route_policy.h"
 #include "rib/route_update.h"
@@ -84,9 +88,11 @@ class Rib {
   // to the groups of their new state.
   void set_member_drain(SourceId member, DrainState drain, AdvertisementSink& sink) {
     groups_.set_member_drain(member, drain, default_vrf(), sink);
+    evpn_out_.set_member_drain(member, drain, evpn_, sink);
   }
   void set_node_drain(DrainState drain, AdvertisementSink& sink) {
     groups_.set_node_drain(drain, default_vrf(), sink);
+    evpn_out_.set_node_drain(drain, evpn_, sink);
   }
   DrainState node_drain() const { return groups_.node_drain(); }
 
@@ -107,6 +113,8 @@ class Rib {
   }
   // Prefixes in the default VRF's Loc-RIB, both families.
   size_t prefixes() const;
+  // The L2VPN EVPN table: every neighbour's routes and the best of each.
+  const EvpnTable& evpn() const { return evpn_; }
 
   // --- the node's own routes --------------------------------------------
   // A path of the node's own for `prefix` (a network, a connected prefix,
@@ -157,6 +165,7 @@ class Rib {
     groups_.visit_sent(member, query, f);
   }
   size_t prefixes_sent(SourceId member) const { return groups_.prefixes_sent(member); }
+  size_t evpn_routes_sent(SourceId member) const { return evpn_out_.sent(member); }
   size_t prefixes_sent(SourceId member, wire::Afi afi) const {
     return groups_.prefixes_sent(member, afi);
   }
@@ -180,6 +189,8 @@ class Rib {
   };
   // `changed` of the Adj-RIB-In through import policy into the Loc-RIB.
   void import(Source& s, const std::vector<RouteChange>& changed);
+  // The EVPN routes of `update` into the EVPN table.
+  void apply_evpn(const Source& s, const wire::UpdateMessage& update);
   // Neighbours' paths and the node's routes without a VRF: the default VRF's.
   Table& table_of(const wire::Prefix& prefix) { return *unicast_[size_t(family_of(prefix))]; }
   static wire::Family family_of(const wire::Prefix& p) { return wire::family_of(p.afi()); }
@@ -214,6 +225,8 @@ class Rib {
   std::map<SourceId, Source> sources_;
   UpdateGroups groups_;
   NextHopTracker next_hops_;
+  EvpnTable evpn_;
+  EvpnExport evpn_out_;
 };
 
 }  // namespace closbgp::rib

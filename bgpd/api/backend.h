@@ -77,6 +77,26 @@ struct TrackedNextHopView {
   std::vector<FibNextHopView> next_hops;
 };
 
+// The L2VPN EVPN table (`show bgp evpn routes`): a route and its paths.
+struct EvpnPathView {
+  std::string peer, next_hop, esi;
+  std::vector<uint32_t> as_path, vnis;
+  std::vector<std::string> ext_communities;
+  bool best = false;
+};
+struct EvpnRouteView {
+  std::string rd;
+  uint32_t type = 0;
+  std::string route;
+  std::vector<EvpnPathView> paths;
+};
+// Which routes: of a type, with a path carrying a VNI, of an RD (0 or
+// empty: any).
+struct EvpnQuery {
+  uint32_t type = 0, vni = 0;
+  std::string rd;
+};
+
 // One path received from one peer.
 struct RouteView {
   std::string prefix;
@@ -212,6 +232,8 @@ class Backend {
   virtual BmpView bmp() const = 0;
   // The RIB's tracked next hops, by address.
   virtual std::vector<TrackedNextHopView> next_hops() const = 0;
+  // What `query` selects of the EVPN table, by RD and route.
+  virtual std::vector<EvpnRouteView> evpn_routes(const EvpnQuery& query) const = 0;
 };
 
 // What the API may change; called on the main loop.

@@ -118,6 +118,16 @@ class Handlers final : public Service {
     });
   }
 
+  grpc::ServerUnaryReactor* ShowEvpnRoutes(grpc::CallbackServerContext* ctx,
+                                           const pb::ShowEvpnRoutesRequest* req,
+                                           pb::ShowEvpnRoutesResponse* resp) override {
+    if (auto refused = refusal(ctx, __func__)) return finish(ctx, *refused);
+    return answer_on_main(ctx, [this, req, resp] {
+      fill(backend_.evpn_routes({req->type(), req->vni(), req->rd()}), *resp);
+      return grpc::Status::OK;
+    });
+  }
+
   grpc::ServerUnaryReactor* ShowNeighbor(grpc::CallbackServerContext* ctx,
                                          const pb::ShowNeighborRequest* req,
                                          pb::PeerSummary* resp) override {

@@ -1,5 +1,6 @@
 #include "bgpd/api/node_views.h"
 
+#include "bgpd/api/evpn_view.h"
 #include "bgpd/api/fib_view.h"
 #include "bgpd/api/process_stats.h"
 #include "bgpd/api/route_views.h"
@@ -204,6 +205,10 @@ std::expected<std::vector<FibRouteView>, ControlError> NodeViews::fib_routes() c
 
 std::vector<TrackedNextHopView> NodeViews::next_hops() const {
   return next_hops_view(speaker_);
+}
+
+std::vector<EvpnRouteView> NodeViews::evpn_routes(const EvpnQuery& query) const {
+  return evpn_view(speaker_, query);
 }
 
 std::expected<RouteDetailView, ControlError> NodeViews::route_detail(

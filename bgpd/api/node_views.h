@@ -29,6 +29,7 @@ class NodeViews final : public Backend {
       const rib::PrefixQuery& query) const override;
   BmpView bmp() const override;
   std::vector<TrackedNextHopView> next_hops() const override;
+  std::vector<EvpnRouteView> evpn_routes(const EvpnQuery& query) const override;
 
  private:
   // A neighbour: its session's status, and what the engine holds of it.

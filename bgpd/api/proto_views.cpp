@@ -105,6 +105,25 @@ void fill(const std::vector<TrackedNextHopView>& next_hops,
   }
 }
 
+void fill(const std::vector<EvpnRouteView>& routes, closbgp::v1::ShowEvpnRoutesResponse& out) {
+  for (const auto& r : routes) {
+    auto* route = out.add_routes();
+    route->set_rd(r.rd);
+    route->set_type(r.type);
+    route->set_route(r.route);
+    for (const auto& p : r.paths) {
+      auto* path = route->add_paths();
+      path->set_peer(p.peer);
+      path->set_next_hop(p.next_hop);
+      path->set_esi(p.esi);
+      path->set_best(p.best);
+      path->mutable_as_path()->Add(p.as_path.begin(), p.as_path.end());
+      path->mutable_vnis()->Add(p.vnis.begin(), p.vnis.end());
+      for (const auto& ec : p.ext_communities) path->add_ext_communities(ec);
+    }
+  }
+}
+
 void fill(const FibRouteView& r, closbgp::v1::FibRoute& out) {
   out.set_prefix(r.prefix);
   fill(r.next_hops, *out.mutable_next_hops());

@@ -154,6 +154,16 @@ int cmd_show_bgp_nexthop(const ClientOptions& opts) {
       [](const auto& resp) { print_next_hops(resp); });
 }
 
+int cmd_show_bgp_evpn_routes(const ClientOptions& opts, const EvpnSelection& selection) {
+  pb::ShowEvpnRoutesRequest req;
+  req.set_type(selection.type);
+  req.set_vni(selection.vni);
+  req.set_rd(selection.rd);
+  return unary<pb::ShowEvpnRoutesRequest, pb::ShowEvpnRoutesResponse>(
+      opts, &pb::BgpService::Stub::ShowEvpnRoutes, req,
+      [](const auto& resp) { print_evpn_routes(resp); });
+}
+
 int cmd_debug(const ClientOptions& opts, const std::string& module, const std::string& level) {
   pb::SetLogLevelRequest req;
   req.set_module(module);

@@ -44,6 +44,7 @@ int cmd_show_running_config(const ClientOptions& opts);
 // The BMP collectors and their connections.
 int cmd_show_bmp(const ClientOptions& opts);
 int cmd_show_bgp_nexthop(const ClientOptions& opts);
+int cmd_show_bgp_evpn_routes(const ClientOptions& opts, const EvpnSelection& selection);
 // A module's log level ("all": every module's) at run time.
 int cmd_debug(const ClientOptions& opts, const std::string& module, const std::string& level);
 // state "live", "drained" or "warm"; `neighbor` empty: the node.

@@ -29,6 +29,8 @@ bool Converter::bgp(const Statement& s) {
   if (w == "address-family") return address_family(s);
   if (family_ == Family::Other) return false;
   if (w == "neighbor") return neighbor(s);
+  // A spine's EVPN is its neighbours' `activate`; the rest is a leaf's (VNIs).
+  if (family_ == Family::Evpn) return false;
   if (family_ != Family::None || w == "network" || w == "aggregate-address" ||
       w == "redistribute" || w == "maximum-paths") {
     // Family statements; FRR also takes them outside address-family (IPv4).
@@ -143,6 +145,10 @@ bool Converter::bgp_global(const Statement& s) {
 }
 
 bool Converter::address_family(const Statement& s) {
+  if (s.at(1) == "l2vpn" && s.at(2) == "evpn" && s.words.size() == 3) {
+    family_ = Family::Evpn;
+    return true;
+  }
   if (s.at(2) != "unicast" && !s.at(2).empty()) {
     family_ = Family::Other;
     return false;
@@ -247,6 +253,11 @@ bool Converter::neighbor(const Statement& s) {
 bool Converter::neighbor_in_family(const Statement& s, Neighbor& n) {
   const std::string& w = s.at(2);
   YAML::Node& set = n.settings;
+  if (family_ == Family::Evpn) {
+    if (w != "activate" || s.words.size() != 3) return false;
+    set["evpn"] = true;
+    return true;
+  }
   // Both families are negotiated with every neighbour; FRR's defaults for
   // these are closbgpd's behaviour too.
   if (w == "activate" || (w == "soft-reconfiguration" && s.at(3) == "inbound") ||

@@ -41,7 +41,7 @@ class Converter {
 
  private:
   enum class Block { None, Bgp, RouteMap, Interface, Skipped };
-  enum class Family { None, Ipv4, Ipv6, Other };
+  enum class Family { None, Ipv4, Ipv6, Evpn, Other };
 
   void top_level(const Statement& s);
   bool bgp(const Statement& s);  // false: not translated

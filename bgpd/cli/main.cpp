@@ -290,6 +290,12 @@ int main(int argc, char** argv) {
   if (words == std::vector<std::string>{"show", "bmp"}) return cmd_show_bmp(opts);
   if (words == std::vector<std::string>{"show", "bgp", "nexthop"})
     return cmd_show_bgp_nexthop(opts);
+  if (words.size() >= 4 && words[0] == "show" && words[1] == "bgp" && words[2] == "evpn" &&
+      words[3] == "routes") {
+    auto s = evpn_selection({words.begin() + 4, words.end()});
+    if (!s) return usage_error("show bgp evpn routes: " + s.error());
+    return cmd_show_bgp_evpn_routes(opts, *s);
+  }
   if (words[0] == "debug") {
     if (words.size() != 3) return usage_error("debug MODULE LEVEL (closctl debug session debug)");
     return cmd_debug(opts, words[1], words[2]);

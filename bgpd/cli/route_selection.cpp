@@ -69,4 +69,34 @@ std::expected<RouteSelection, std::string> route_selection(std::vector<std::stri
   return s;
 }
 
+std::expected<EvpnSelection, std::string> evpn_selection(const std::vector<std::string>& words) {
+  EvpnSelection s;
+  for (size_t at = 0; at < words.size(); at += 2) {
+    const std::string& key = words[at];
+    if (at + 1 == words.size()) return std::unexpected("'" + key + "' needs a value");
+    const std::string& value = words[at + 1];
+    const auto number = [&](uint32_t max) -> std::optional<uint32_t> {
+      if (value.empty() || value.size() > 8 ||
+          value.find_first_not_of("0123456789") != std::string::npos)
+        return std::nullopt;
+      const auto n = uint32_t(std::stoul(value));
+      return n >= 1 && n <= max ? std::optional(n) : std::nullopt;
+    };
+    if (key == "type") {
+      const auto t = number(5);
+      if (!t) return std::unexpected("type " + value + ": a route type is 1 to 5");
+      s.type = *t;
+    } else if (key == "vni") {
+      const auto v = number(16777215);
+      if (!v) return std::unexpected("vni " + value + ": a VNI is 1 to 16777215");
+      s.vni = *v;
+    } else if (key == "rd") {
+      s.rd = value;
+    } else {
+      return std::unexpected("unexpected '" + key + "' (type N, vni V, rd RD)");
+    }
+  }
+  return s;
+}
+
 }  // namespace closbgp::cli

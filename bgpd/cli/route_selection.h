@@ -4,6 +4,7 @@
 // Checked here, so a typo is a usage error (exit 2), not an empty answer.
 #pragma once
 
+#include <cstdint>
 #include <expected>
 #include <string>
 #include <vector>
@@ -19,5 +20,12 @@ struct RouteSelection {
 
 // The selection, or why the words are not one.
 std::expected<RouteSelection, std::string> route_selection(std::vector<std::string> words);
+
+// The words after `show bgp evpn routes`: [type 1-5] [vni V] [rd RD], in any order.
+struct EvpnSelection {
+  uint32_t type = 0, vni = 0;  // 0: any
+  std::string rd;              // empty: any
+};
+std::expected<EvpnSelection, std::string> evpn_selection(const std::vector<std::string>& words);
 
 }  // namespace closbgp::cli

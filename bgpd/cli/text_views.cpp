@@ -254,6 +254,32 @@ void print_next_hops(const pb::ShowNextHopsResponse& resp) {
   }
 }
 
+// As FRR's `show bgp l2vpn evpn`: routes under their RD, `*>` the path
+// passed on, each with its VTEP, neighbour, AS path, VNIs and communities.
+void print_evpn_routes(const pb::ShowEvpnRoutesResponse& resp) {
+  if (resp.routes().empty()) {
+    std::printf("No EVPN routes (neighbours with `evpn: true` send them)\n");
+    return;
+  }
+  std::string rd;
+  for (const auto& r : resp.routes()) {
+    if (r.rd() != rd)
+      std::printf("%sRoute Distinguisher: %s\n", rd.empty() ? "" : "\n", r.rd().c_str());
+    rd = r.rd();
+    for (const auto& p : r.paths()) {
+      std::string as_path, vnis, communities;
+      for (uint32_t as : p.as_path()) as_path += " " + std::to_string(as);
+      for (uint32_t vni : p.vnis()) vnis += " " + std::to_string(vni);
+      for (const auto& c : p.ext_communities()) communities += " " + c;
+      std::printf("%s %s\n    %s from %s, AS path%s%s%s%s\n", p.best() ? "*>" : "* ",
+                  r.route().c_str(), p.next_hop().c_str(), p.peer().c_str(),
+                  as_path.empty() ? " (ours)" : as_path.c_str(), vnis.empty() ? "" : ", VNI",
+                  vnis.c_str(), communities.c_str());
+    }
+  }
+  std::printf("\n%d routes\n", resp.routes_size());
+}
+
 void print_bmp(const pb::ShowBmpResponse& resp) {
   if (resp.collectors().empty()) {
     std::printf("No BMP collectors configured (bmp.collectors)\n");

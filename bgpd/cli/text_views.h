@@ -54,5 +54,6 @@ class FibTable final : public Listing<closbgp::v1::FibRoute> {
 void print_route_detail(const closbgp::v1::RouteDetail& detail);
 void print_bmp(const closbgp::v1::ShowBmpResponse& resp);
 void print_next_hops(const closbgp::v1::ShowNextHopsResponse& resp);
+void print_evpn_routes(const closbgp::v1::ShowEvpnRoutesResponse& resp);
 
 }  // namespace closbgp::cli

@@ -99,6 +99,8 @@ struct Neighbor {
   bool route_reflector_client = false;
   // Our next hop on the routes we reflect to it (PeerPolicy::next_hop_self).
   bool next_hop_self = false;
+  // L2VPN EVPN negotiated besides IPv4 and IPv6 unicast (docs/evpn.md).
+  bool evpn = false;
   // Sender-side loop detection (PeerPolicy::sender_loop_check).
   bool sender_loop_check = true;
   enum class RemovePrivateAs { Off, IfOnlyPrivate, All } remove_private_as = RemovePrivateAs::Off;

@@ -76,6 +76,7 @@ YAML::Node neighbor(const Neighbor& nb) {
   n["default-originate"] = nb.default_originate;
   if (nb.route_reflector_client) n["route-reflector-client"] = true;
   if (nb.next_hop_self) n["next-hop-self"] = true;
+  if (nb.evpn) n["evpn"] = true;
   if (!nb.sender_loop_check) n["sender-as-path-loop-detection"] = false;
   switch (nb.remove_private_as) {
     case Neighbor::RemovePrivateAs::Off:

@@ -146,6 +146,7 @@ const std::set<std::string> kSettingKeys = {"remote-as",
                                             "default-originate",
                                             "route-reflector-client",
                                             "next-hop-self",
+                                            "evpn",
                                             "max-prefix",
                                             "add-path",
                                             "path-attribute",
@@ -327,6 +328,7 @@ Neighbor parse_neighbor(const YAML::Node& n, size_t index, const Bfd& global_bfd
   if (s.has("route-reflector-client"))
     nb.route_reflector_client =
         boolean(s.get("route-reflector-client"), s.key_path("route-reflector-client"));
+  if (s.has("evpn")) nb.evpn = boolean(s.get("evpn"), s.key_path("evpn"));
   if (s.has("next-hop-self"))
     nb.next_hop_self = boolean(s.get("next-hop-self"), s.key_path("next-hop-self"));
   if (s.has("sender-as-path-loop-detection"))

@@ -29,6 +29,11 @@ rib::Member member_of(const Peer& p) {
     m.negotiated.add(f);
     if (p.next_hop_self(f)) m.families.add(f);
   }
+  // An EVPN route carries its own next hop (the VTEP): always sendable.
+  if (n.families.has(wire::Family::L2vpnEvpn)) {
+    m.negotiated.add(wire::Family::L2vpnEvpn);
+    m.families.add(wire::Family::L2vpnEvpn);
+  }
   const auto ctx = n.encode_context();
   m.encoding = uint8_t(ctx.four_octet_as) | uint8_t(ctx.extended_message << 1);
   m.add_path = ctx.add_path;

@@ -50,6 +50,8 @@ struct LocalConfig {
   // Add-path (RFC 7911) offered for IPv4 and IPv6 unicast: to receive
   // several paths per prefix, to send them.
   bool add_path_receive = false, add_path_send = false;
+  // L2VPN EVPN (AFI 25, SAFI 70) offered besides IPv4 and IPv6 unicast.
+  bool evpn = false;
 };
 
 // The result of a successful OPEN exchange.

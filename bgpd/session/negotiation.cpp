@@ -10,6 +10,8 @@ std::vector<std::string> capability_names(const Negotiated& n) {
   std::vector<std::string> out;
   for (auto f : wire::kAllFamilies)
     if (n.families.has(f)) out.emplace_back(wire::family_name(f));
+  if (n.families.has(wire::Family::L2vpnEvpn))
+    out.emplace_back(wire::family_name(wire::Family::L2vpnEvpn));
   const std::pair<bool, const char*> flags[] = {
       {n.ipv4_via_ipv6, "extended-nexthop"},
       {n.route_refresh, "route-refresh"},
@@ -33,6 +35,7 @@ wire::OpenMessage make_open(const LocalConfig& local) {
   o.bgp_id = local.router_id;
   auto& c = o.capabilities;
   c.multiprotocol = {{1, 1}, {2, 1}};
+  if (local.evpn) c.multiprotocol.push_back({wire::kAfiL2vpn, wire::kSafiEvpn});
   c.route_refresh = true;
   c.extended_next_hop = {{1, 1, 2}};
   c.extended_message = true;
@@ -100,6 +103,8 @@ std::expected<Negotiated, wire::DecodeError> negotiate(const LocalConfig& local,
     for (const auto& mp : caps.multiprotocol) {
       wire::Family f;
       if (wire::to_family(mp.afi, mp.safi, f)) n.families.add(f);
+      if (local.evpn && mp.afi == wire::kAfiL2vpn && mp.safi == wire::kSafiEvpn)
+        n.families.add(wire::Family::L2vpnEvpn);
     }
   }
   if (n.families.empty())

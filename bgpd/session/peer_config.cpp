@@ -73,6 +73,7 @@ LocalConfig local_config(const config::Config& cfg, const config::Neighbor& n, b
     l.llgr_stale_time = cfg.graceful_restart.long_lived_stale_time;
   }
   l.add_path_receive = n.add_path.receive;
+  l.evpn = n.evpn;
   l.add_path_send = n.add_path.send != config::AddPath::Send::Off;
   return l;
 }

@@ -71,6 +71,13 @@ size_t encode_announce(const PathAttributes& attributes, const MpNextHop& next_h
 size_t encode_withdraw(Family family, std::span<const Nlri> nlri, const EncodeContext& ctx,
                        std::vector<uint8_t>& out);
 void encode_end_of_rib(Family family, std::vector<uint8_t>& out);
+// The same for L2VPN EVPN routes: announced with `attributes` and the VTEP
+// `next_hop` in MP_REACH_NLRI, or withdrawn in MP_UNREACH_NLRI.
+size_t encode_evpn_announce(const PathAttributes& attributes, const IpAddress& next_hop,
+                            std::span<const EvpnRoute> routes, const EncodeContext& ctx,
+                            std::vector<uint8_t>& out);
+size_t encode_evpn_withdraw(std::span<const EvpnRoute> routes, const EncodeContext& ctx,
+                            std::vector<uint8_t>& out);
 
 // Hands `f` each whole message of `messages` (back to back, as the
 // encoders above append them), by its header's length; stops at a

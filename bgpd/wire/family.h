@@ -11,9 +11,9 @@ enum class Afi : uint16_t { Ipv4 = 1, Ipv6 = 2 };
 enum class Safi : uint8_t { Unicast = 1 };
 
 // Address families, a bit each in FamilySet. L2VPN EVPN (AFI 25, SAFI 70)
-// is decoded and encoded where a DecodeContext lists it (`closctl
-// decode`), not negotiated or routed yet: kAllFamilies, afi_of, family_of
-// and to_family are about the unicast families we route.
+// has a table of its own (rib/evpn_table.h): kAllFamilies, afi_of,
+// family_of and to_family are about the unicast families, whose tables
+// are keyed by prefix.
 enum class Family : uint8_t { Ipv4Unicast = 0, Ipv6Unicast = 1, L2vpnEvpn = 2 };
 inline constexpr Family kAllFamilies[] = {Family::Ipv4Unicast, Family::Ipv6Unicast};
 

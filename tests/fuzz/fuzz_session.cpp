@@ -7,7 +7,8 @@
 // valid OPEN and KEEPALIVE go first, so most inputs explore an Established session; the first byte
 // also picks the peer's capabilities, whether it is an iBGP or an eBGP neighbour, whether its
 // session ends gracefully (paths kept stale, long-lived, then swept), and whether path ids flow
-// both ways (add-path: its paths kept apart by id, every path sent on under ids of ours).
+// both ways (add-path: its paths kept apart by id, every path sent on under ids of ours). L2VPN
+// EVPN is negotiated: its routes go into the EVPN table and on to both members.
 //
 // Invariants: nothing crashes (ASan/UBSan); what we would send decodes
 // again, to the neighbour and to a monitoring station (BMP Route
@@ -52,6 +53,7 @@ constexpr uint8_t kGraceful = 32, kInternal = 64, kAddPath = 128;
 std::vector<uint8_t> prologue(uint8_t mode) {
   session::LocalConfig peer = local_config(mode & kInternal ? kLocalAs : kPeerAs, 0x0a000001);
   peer.add_path_receive = peer.add_path_send = (mode & kAddPath) != 0;  // path ids both ways
+  peer.evpn = true;
   wire::OpenMessage open = session::make_open(peer);
   if (mode & 2) open.capabilities.four_octet_as.reset();
   if (mode & 4) open.capabilities.extended_next_hop.clear();
@@ -105,6 +107,7 @@ class Encoder final : public rib::AdvertisementSink {
     dctx.four_octet_as = ctx.four_octet_as;
     dctx.extended_message = ctx.extended_message;
     dctx.add_path = ctx.add_path;
+    dctx.families.add(wire::Family::L2vpnEvpn);
     size_t off = 0;
     while (off < out.size()) {
       const auto rest = std::span<const uint8_t>(out).subspan(off);
@@ -136,6 +139,7 @@ class Harness {
     policy_.add_path = {rib::AddPathSend::Mode::All, 1};
     s_.local = local_config(kLocalAs, 0x0a00000b);
     s_.local.add_path_receive = s_.local.add_path_send = add_path;
+    s_.local.evpn = true;  // its EVPN routes go on to both members below
     s_.local.peer_as.kind =
         internal ? session::PeerAsRule::Kind::Internal : session::PeerAsRule::Kind::External;
     // The neighbour routes are sent on to: eBGP, drained (the longest
@@ -143,7 +147,8 @@ class Harness {
     rib::Member other;
     other.id = kOtherId;
     other.peer_as = 65002;
-    other.negotiated = other.families = {wire::Family::Ipv4Unicast, wire::Family::Ipv6Unicast};
+    other.negotiated = other.families = {wire::Family::Ipv4Unicast, wire::Family::Ipv6Unicast,
+                                         wire::Family::L2vpnEvpn};
     other.drain = rib::DrainState::Drained;
     if (add_path) other.add_path = {wire::Family::Ipv4Unicast, wire::Family::Ipv6Unicast};
     rib::PathSource source;

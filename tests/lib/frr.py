@@ -14,9 +14,14 @@ FRR = Path("/usr/lib/frr")
 
 
 class FrrNode:
-    def __init__(self, ns, config_text, tmp_path, daemons=("zebra", "bgpd"), extra_args=None):
-        """`extra_args`: per daemon, more command-line arguments."""
+    def __init__(self, ns, config_text, tmp_path, daemons=("zebra", "bgpd"), extra_args=None,
+                 daemon_configs=None):
+        """`extra_args`: per daemon, more command-line arguments.
+        `daemon_configs`: per daemon, a config of its own instead of
+        `config_text` (each daemon reads its file whole: zebra takes a `vni
+        N` line under bgpd's `address-family l2vpn evpn` as its own)."""
         self.extra_args = extra_args or {}
+        self.daemon_configs = daemon_configs or {}
         self.ns = ns
         self.name = ns.name
         self.rundir = Path("/var/run/frr") / self.name
@@ -32,9 +37,14 @@ class FrrNode:
             self._start(d, tmp_path)
 
     def _start(self, daemon, tmp_path):
+        conf = self.conf
+        if daemon in self.daemon_configs:
+            conf = self.rundir / f"{daemon}.conf"
+            conf.write_text(self.daemon_configs[daemon])
+            os.chmod(conf, 0o644)
         args = [str(FRR / daemon), "-N", self.name, "-i", str(self.rundir / f"{daemon}.pid"),
                 "-z", str(self.rundir / "zserv.api"), "--vty_socket", str(self.rundir),
-                "-f", str(self.conf), "-u", "frr", "-g", "frr", "--log", "stdout"]
+                "-f", str(conf), "-u", "frr", "-g", "frr", "--log", "stdout"]
         if daemon == "bfdd":
             args += ["--bfdctl", str(self.rundir / "bfdd.sock")]
         args += self.extra_args.get(daemon, [])

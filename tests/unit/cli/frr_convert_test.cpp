@@ -120,7 +120,6 @@ TEST(ConvertFrr, ALeafBecomesAValidConfigurationThatBehavesAlike) {
   // Each line it could not translate is named with its line number.
   EXPECT_EQ(c.untranslated, (std::vector<std::string>{
                                 "leaf.conf:3: hostname leaf1",
-                                "leaf.conf:42: address-family l2vpn evpn",
                                 "leaf.conf:43: advertise-all-vni",
                                 "leaf.conf:64: set ip next-hop 10.0.0.1",
                             }));
@@ -160,10 +159,27 @@ TEST(ConvertFrr, ARouteReflectorKeepsItsClusterAndClients) {
   EXPECT_TRUE(cfg.neighbors[0].route_reflector_client);
   EXPECT_FALSE(cfg.neighbors[1].route_reflector_client);
   EXPECT_EQ(cfg.neighbors[1].add_path.send, config::AddPath::Send::All);
+  EXPECT_FALSE(cfg.neighbors[0].evpn);
   // Plain next-hop-self is what we do anyway; `force` takes reflected routes too.
   EXPECT_FALSE(cfg.neighbors[0].next_hop_self);
   EXPECT_TRUE(cfg.neighbors[1].next_hop_self);
   EXPECT_TRUE(c.untranslated.empty());
+}
+
+// A spine's EVPN is `activate` under `address-family l2vpn evpn`; a
+// leaf's VNI statements are not ours yet and are named with their lines.
+TEST(ConvertFrr, AnEvpnSpinesNeighboursGetEvpn) {
+  const FrrConversion c = convert_frr(
+      "frr defaults datacenter\nrouter bgp 65100\n bgp router-id 10.0.0.100\n"
+      " neighbor swp1 interface remote-as external\n neighbor swp2 interface remote-as external\n"
+      " address-family l2vpn evpn\n  neighbor swp1 activate\n  advertise-all-vni\n"
+      " exit-address-family\n",
+      "spine.conf");
+  const config::Config cfg = loaded(c);
+  ASSERT_EQ(cfg.neighbors.size(), 2u);
+  EXPECT_TRUE(cfg.neighbors[0].evpn);
+  EXPECT_FALSE(cfg.neighbors[1].evpn);
+  EXPECT_EQ(c.untranslated, std::vector<std::string>{"spine.conf:8: advertise-all-vni"});
 }
 
 TEST(ConvertFrr, SenderSideLoopDetectionUpdateSourceAndMultihop) {

@@ -52,5 +52,20 @@ TEST(RouteSelection, MistakesAreNamed) {
   EXPECT_EQ(refused({"10.0.0.0/8", "shorter"}), "unexpected 'shorter'");
 }
 
+TEST(EvpnSelection, TypeVniAndRdInAnyOrderMistakesNamed) {
+  const auto all = evpn_selection({});
+  ASSERT_TRUE(all);
+  EXPECT_EQ(all->type, 0u);
+  const auto some = evpn_selection({"rd", "10.0.0.1:2", "type", "2", "vni", "100"});
+  ASSERT_TRUE(some);
+  EXPECT_EQ(some->type, 2u);
+  EXPECT_EQ(some->vni, 100u);
+  EXPECT_EQ(some->rd, "10.0.0.1:2");
+  EXPECT_EQ(evpn_selection({"type", "6"}).error(), "type 6: a route type is 1 to 5");
+  EXPECT_EQ(evpn_selection({"vni", "0"}).error(), "vni 0: a VNI is 1 to 16777215");
+  EXPECT_EQ(evpn_selection({"vni"}).error(), "'vni' needs a value");
+  EXPECT_EQ(evpn_selection({"mac", "aa"}).error(), "unexpected 'mac' (type N, vni V, rd RD)");
+}
+
 }  // namespace
 }  // namespace closbgp::cli

@@ -37,7 +37,7 @@ neighbors:
     ebgp-multihop: 2
     sender-as-path-loop-detection: false
   - {listen-range: 10.1.0.0/24, remote-as: internal, default-originate: true}
-  - {address: 10.0.0.12, remote-as: 65101, route-reflector-client: true, next-hop-self: true}
+  - {address: 10.0.0.12, remote-as: 65101, route-reflector-client: true, next-hop-self: true, evpn: true}
 networks: [10.0.0.11/32, {prefix: 2001:db8::/64, route-map: tag}]
 aggregates: [{prefix: 10.2.0.0/16, summary-only: true}, {prefix: 10.3.0.0/16, discard: false}]
 redistribute: {connected: {route-map: tag}}

@@ -49,6 +49,21 @@ TEST(SessionOptions, AddPath) {
   }
 }
 
+TEST(SessionOptions, Evpn) {
+  auto c = parse_config(std::string(kHead) +
+                            "  - {interface: swp1, remote-as: external, evpn: true}\n"
+                            "  - {interface: swp2, remote-as: external}\n",
+                        "spine.yaml");
+  ASSERT_TRUE(c) << c.error().to_string();
+  EXPECT_TRUE(c->neighbors[0].evpn);
+  EXPECT_FALSE(c->neighbors[1].evpn);
+  auto bad = parse_config(
+      std::string(kHead) + "  - {interface: swp1, remote-as: external, evpn: yes-please}\n",
+      "spine.yaml");
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().key, "neighbors[0].evpn");
+}
+
 TEST(SessionOptions, EachRefusalSaysWhy) {
   const BadCase cases[] = {
       {"add-path with a key it does not have",

@@ -112,6 +112,29 @@ TEST(Negotiation, AddPathIdsFlowWhereOneSendsAndTheOtherReceives) {
   EXPECT_TRUE(make_open(local()).capabilities.add_path.empty());
 }
 
+// L2VPN EVPN goes where both offered it; its routes are then decoded.
+TEST(Negotiation, EvpnIsNegotiatedWhereBothOfferIt) {
+  LocalConfig l = local();
+  l.evpn = true;
+  const auto& offered = make_open(l).capabilities.multiprotocol;
+  ASSERT_EQ(offered.size(), 3u);
+  EXPECT_EQ(offered[2].afi, wire::kAfiL2vpn);
+  EXPECT_EQ(offered[2].safi, wire::kSafiEvpn);
+  LocalConfig peer;
+  peer.asn = 65000;
+  peer.router_id = 0x0a000001;
+  EXPECT_FALSE(negotiate(l, make_open(peer))->families.has(wire::Family::L2vpnEvpn));
+  peer.evpn = true;
+  auto n = negotiate(l, make_open(peer));
+  ASSERT_TRUE(n);
+  EXPECT_TRUE(n->families.has(wire::Family::L2vpnEvpn));
+  EXPECT_TRUE(n->decode_context().families.has(wire::Family::L2vpnEvpn));
+  const auto names = capability_names(*n);
+  EXPECT_NE(std::ranges::find(names, "l2vpn-evpn"), names.end());
+  // We did not offer it: not negotiated, whatever the peer offers.
+  EXPECT_FALSE(negotiate(local(), make_open(peer))->families.has(wire::Family::L2vpnEvpn));
+}
+
 TEST(Negotiation, PeerAsRules) {
   LocalConfig l = local();
   EXPECT_TRUE(negotiate(l, peer_open(65000)));

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include "bgpd/wire/codec.h"
+
 #include "tests/unit/wire/hex.h"
 
 namespace closbgp::wire {
@@ -116,6 +118,52 @@ TEST(Evpn, ARouteDistinguisherOfAnotherTypeIsShownAsItsOctets) {
   rd.type = 3;
   rd.value = {1, 2, 3, 4, 5, 6};
   EXPECT_EQ(rd.to_string(), "3:01:02:03:04:05:06");
+}
+
+// Many routes under one attribute set: as few UPDATEs as the limit
+// allows, each within it, the VTEP as next hop; withdrawn alike.
+TEST(EvpnUpdates, RoutesArePackedUnderTheSizeLimit) {
+  std::vector<EvpnRoute> routes;
+  for (uint32_t i = 0; i < 300; ++i) {
+    EvpnRoute r;
+    r.type = uint8_t(EvpnType::MacIp);
+    r.rd.type = 1;
+    r.rd.value = {10, 0, 0, 1, 0, 2};
+    r.mac = MacAddress{0xaa, 0, 0, 0, uint8_t(i >> 8), uint8_t(i)};
+    r.ip = IpAddress::v4(0x0a010000 + i);
+    r.labels = {100};
+    routes.push_back(r);
+  }
+  PathAttributes a;
+  a.origin = Origin::Igp;
+  a.as_path = AsPath{};
+  a.ext_communities = {0x030c00000000'0008};  // encap:vxlan
+  const IpAddress vtep = IpAddress::v4(0x0a000001);
+  DecodeContext ctx;
+  ctx.families.add(Family::L2vpnEvpn);
+  for (bool withdraw : {false, true}) {
+    std::vector<uint8_t> out;
+    const size_t messages = withdraw ? encode_evpn_withdraw(routes, {}, out)
+                                     : encode_evpn_announce(a, vtep, routes, {}, out);
+    EXPECT_EQ(messages, 3u);  // 300 routes of 39 octets in 4,096-octet messages
+    std::vector<EvpnRoute> back;
+    EXPECT_EQ(for_each_message(out,
+                               [&](std::span<const uint8_t> m) {
+                                 EXPECT_LE(m.size(), 4096u);
+                                 auto u = decode(m, ctx);
+                                 ASSERT_TRUE(u.has_value());
+                                 const auto& update = std::get<UpdateMessage>(*u);
+                                 const auto& evpn =
+                                     withdraw ? update.mp_unreach->evpn : update.mp_reach->evpn;
+                                 if (!withdraw) {
+                                   EXPECT_EQ(update.mp_reach->next_hop.address, vtep);
+                                   EXPECT_EQ(update.attributes.ext_communities, a.ext_communities);
+                                 }
+                                 back.insert(back.end(), evpn.begin(), evpn.end());
+                               }),
+              messages);
+    EXPECT_EQ(back, routes);
+  }
 }
 
 }  // namespace

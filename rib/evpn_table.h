@@ -1,0 +1,69 @@
+// The L2VPN EVPN table (RFC 7432, RFC 8365): each route's candidate paths,
+// one per neighbour and path id, and the best of them. What identifies a
+// route is its NLRI without the fields RFC 7432 sec. 7.2 (and RFC 9136
+// sec. 3.1) make attributes of a path: the labels (VNIs under VXLAN), and
+// for MAC/IP and IP prefix routes the ESI and gateway. Those go with each
+// path as it was received. Nothing here is installed: a spine keeps these
+// routes and passes them on (rib/evpn_export.h).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "bgpd/wire/evpn.h"
+#include "rib/best_path.h"
+#include "rib/loc_rib.h"
+
+namespace closbgp::rib {
+
+class EvpnTable {
+ public:
+  // A route's identity as octets: its NLRI with the path's fields cleared
+  // (one zero label for the types that carry labels, so that it still
+  // parses). Ordered, compact, and read back by route_of().
+  using Key = std::string;
+  static Key key_of(const wire::EvpnRoute& route);
+  // The route a key stands for, labels zero: what a withdrawal carries.
+  static wire::EvpnRoute route_of(const Key& key);
+
+  struct Candidate {
+    PathRef path;
+    wire::EvpnRoute route;  // as received, labels included
+  };
+  struct Entry {
+    std::vector<Candidate> candidates;  // by CandidateKey
+    size_t best = 0;                    // index into candidates
+    const Candidate& best_candidate() const { return candidates[best]; }
+  };
+
+  // `path` becomes its source's candidate for each of `routes` (replacing
+  // one the source had).
+  void announce(const PathRef& path, std::span<const wire::EvpnRoute> routes);
+  // The candidates of `source` for `routes` go.
+  void withdraw(CandidateKey source, std::span<const wire::EvpnRoute> routes);
+  // Every candidate of neighbour `peer_id` goes; returns how many.
+  size_t remove_source(uint32_t peer_id);
+
+  // The routes whose best path changed, or that went, since the last call.
+  std::vector<Key> take_changes();
+  bool pending() const { return !changed_.empty(); }
+
+  const Entry* find(const Key& key) const;
+  const std::map<Key, Entry>& entries() const { return entries_; }
+  size_t size() const { return entries_.size(); }
+  // How many routes neighbour `peer_id` has a candidate for.
+  size_t received(uint32_t peer_id) const;
+
+ private:
+  // Selects the best of `e`'s candidates again; marks `key` changed if the
+  // best path (or its route) moved, or if the entry is left empty (erased).
+  void reselect(std::map<Key, Entry>::iterator it, const Candidate* best_before);
+
+  std::map<Key, Entry> entries_;
+  std::vector<Key> changed_;  // may repeat; take_changes() makes it unique
+};
+
+}  // namespace closbgp::rib

@@ -1,0 +1,117 @@
+"""closbgpd as the EVPN spine between two FRR leaves (RFC 7432, RFC 8365).
+
+    host1 -- leaf1 (FRR, AS 65101, VTEP 10.0.0.1) --\\
+                                                    spine (closbgpd, AS 65100)
+    host2 -- leaf2 (FRR, AS 65102, VTEP 10.0.0.2) --/
+
+Unnumbered eBGP carries IPv4 unicast (the VTEPs' loopbacks) and L2VPN
+EVPN on the same sessions. Each leaf has VNI 100 as an operator sets it
+up: a VXLAN device (`nolearning`) and the host's port in one bridge. The
+spine keeps the leaves' routes and passes them on with the next hop
+unchanged: each leaf puts the other VTEP in its flood list (type 3),
+learns the other host's MAC (type 2), the hosts ping each other in one
+stretched segment, and a leaf that goes away is withdrawn from the other.
+"""
+import pytest
+
+from lib.frr import FrrNode, unnumbered_config
+from lib.netns import Daemon, veth, wait_for
+
+pytestmark = pytest.mark.netns
+
+SPINE = ("asn: 65100\nrouter-id: 10.0.0.100\n"
+         "timers: {keepalive: 1, hold: 3, connect-retry: 1}\nneighbors:\n"
+         "  - {interface: swp1, remote-as: external, bfd: false, evpn: true}\n"
+         "  - {interface: swp2, remote-as: external, bfd: false, evpn: true}\n")
+
+
+# zebra's own config (RAs for the unnumbered session): given the bgpd
+# config's `vni 100` it would make VNI 100 an L3 VNI.
+ZEBRA = "log stdout debugging\n!\ninterface swp1\n ipv6 nd ra-interval 3\n no ipv6 nd suppress-ra\n!\n"
+
+
+def leaf_config(name, asn, vtep):
+    """An FRR leaf: its VTEP in IPv4 unicast, every local VNI in EVPN with
+    one route target for VNI 100 on both leaves (each leaf has its own AS,
+    so FRR's automatic AS:VNI would differ)."""
+    conf = unnumbered_config(name, asn, vtep, ["swp1"], networks=[f"{vtep}/32"])
+    evpn = (" address-family l2vpn evpn\n  neighbor swp1 activate\n  advertise-all-vni\n"
+            "  vni 100\n   route-target import 65000:100\n   route-target export 65000:100\n"
+            "  exit-vni\n exit-address-family\n!\n")
+    assert conf.endswith("!\n")
+    return conf[:-2] + evpn
+
+
+def vni_100(ns, vtep, host_port):
+    """VNI 100 on a leaf: a bridge with the VXLAN device and the host's port."""
+    ns.ip("addr", "add", f"{vtep}/32", "dev", "lo")
+    ns.ip("link", "add", "br100", "type", "bridge")
+    ns.ip("link", "add", "vxlan100", "type", "vxlan", "id", "100", "local", vtep,
+          "dstport", "4789", "nolearning")
+    for port in ("vxlan100", host_port):
+        ns.ip("link", "set", port, "master", "br100")
+        ns.ip("link", "set", port, "up")
+    ns.ip("link", "set", "br100", "up")
+
+
+def fdb(ns):
+    return ns.exec("bridge", "fdb", "show", "dev", "vxlan100").stdout
+
+
+def mac_of(ns, dev):
+    return ns.ip("-br", "link", "show", dev).stdout.split()[2]
+
+
+def test_closbgpd_spine_between_two_frr_evpn_leaves(netns_factory, tmp_path):
+    spine_ns = netns_factory("evspine")
+    leaf_ns = [netns_factory("evleaf1"), netns_factory("evleaf2")]
+    host_ns = [netns_factory("evhost1"), netns_factory("evhost2")]
+    spine_ns.exec("sysctl", "-qw", "net.ipv4.ip_forward=1")
+    for i in range(2):
+        veth(spine_ns, f"swp{i + 1}", leaf_ns[i], "swp1")
+        veth(leaf_ns[i], "swp2", host_ns[i], "eth0")
+        vni_100(leaf_ns[i], f"10.0.0.{i + 1}", "swp2")
+        host_ns[i].ip("addr", "add", f"10.1.1.{i + 1}/24", "dev", "eth0")
+    spine = Daemon(spine_ns, SPINE, tmp_path, "evspine")
+    leaves = []
+    try:
+        spine.wait_api()
+        for i in range(2):
+            leaves.append(FrrNode(leaf_ns[i], leaf_config(f"evleaf{i + 1}", 65101 + i,
+                                                          f"10.0.0.{i + 1}"), tmp_path,
+                                  daemon_configs={"zebra": ZEBRA}))
+        # EVPN negotiated on both sessions.
+        for swp in ("swp1", "swp2"):
+            wait_for(lambda s=swp: "l2vpn-evpn" in spine.ctl_json("show", "bgp", "neighbors", s)
+                     .get("capabilities", []), 30, f"EVPN negotiated on {swp}")
+        # Type 3 through the spine: each VTEP in the other's flood list.
+        for i in range(2):
+            other = f"10.0.0.{2 - i}"
+            wait_for(lambda n=leaf_ns[i], o=other: f"00:00:00:00:00:00 dst {o}" in fdb(n), 30,
+                     f"VTEP {other} in leaf{i + 1}'s flood list")
+        # One stretched segment: the hosts reach each other over the tunnel.
+        wait_for(lambda: host_ns[0].exec("ping", "-c", "1", "-W", "1", "10.1.1.2",
+                                         check=False).returncode == 0, 20,
+                 "host1 pinging host2 across the VTEPs")
+        # Type 2 through the spine: host1's MAC at leaf2, behind leaf1's VTEP.
+        host1_mac = mac_of(host_ns[0], "eth0")
+        wait_for(lambda: any(host1_mac in line and "dst 10.0.0.1" in line
+                             for line in fdb(leaf_ns[1]).splitlines()), 20,
+                 "host1's MAC learned by leaf2 through EVPN")
+        # The spine's table: both VTEPs' type 3, host1's MAC/IP under VNI 100.
+        routes = spine.ctl_json("show", "bgp", "evpn", "routes")
+        imet = [r for r in routes["routes"] if r["type"] == 3]
+        assert sorted(r["paths"][0]["next_hop"] for r in imet) == ["10.0.0.1", "10.0.0.2"], routes
+        assert {r["paths"][0]["peer"] for r in imet} == {"swp1", "swp2"}
+        assert all("encap:vxlan" in r["paths"][0]["ext_communities"] for r in imet)
+        macs = spine.ctl_json("show", "bgp", "evpn", "routes", "type", "2", "vni", "100")
+        assert any(host1_mac in r["route"] and r["paths"][0]["best"] for r in macs["routes"]), macs
+        assert "Route Distinguisher: 10.0.0.1:2" in spine.ctl("show", "bgp", "evpn", "routes").stdout
+        # leaf1 goes away: the spine withdraws its routes from leaf2.
+        leaves[0].stop()
+        wait_for(lambda: "dst 10.0.0.1" not in fdb(leaf_ns[1]), 20,
+                 "leaf1's VTEP and MAC withdrawn from leaf2")
+    finally:
+        for leaf in leaves:
+            leaf.stop()
+        spine.stop()
