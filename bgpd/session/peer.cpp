@@ -235,15 +235,19 @@ void Peer::send(std::vector<uint8_t> bytes, size_t messages) {
 void Peer::update_received(wire::UpdateMessage& u) {
   if (auto eor = intake_.received(u)) {
     // The peer's initial table for the family is complete (RFC 4724).
-    neighbor_log(spdlog::level::info, id_.name, "End-of-RIB for {} after {} prefixes",
-                 wire::family_name(*eor), events_.peer_received(*this));
+    if (*eor == wire::Family::L2vpnEvpn)  // the prefix count is unicast's
+      neighbor_log(spdlog::level::info, id_.name, "End-of-RIB for l2vpn-evpn");
+    else
+      neighbor_log(spdlog::level::info, id_.name, "End-of-RIB for {} after {} prefixes",
+                   wire::family_name(*eor), events_.peer_received(*this));
     if (restart_.has_stale()) restart_.drop(*eor, "End-of-RIB");
     return;
   }
   const bool had_stale = restart_.has_stale();
   const size_t received = events_.peer_update(*this, u);
-  if (!within_max_prefix(u.mp_reach ? u.mp_reach->family : wire::Family::Ipv4Unicast, received))
-    return;
+  // max-prefix counts unicast prefixes: an EVPN UPDATE adds none.
+  const wire::Family family = u.mp_reach ? u.mp_reach->family : wire::Family::Ipv4Unicast;
+  if (family != wire::Family::L2vpnEvpn && !within_max_prefix(family, received)) return;
   restart_.updated(had_stale);
 }
 
