@@ -5,8 +5,7 @@
 namespace closbgp::rib {
 namespace {
 
-// EVPN routes have no MED worth comparing across neighbours and no ECMP
-// here: the best path alone goes on.
+// One path of a route goes on: no multipath.
 const SelectionOptions kSelection{
     .multipath = false, .max_paths = 1, .as_path_relax = false, .always_compare_med = false};
 

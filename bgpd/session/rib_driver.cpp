@@ -104,6 +104,7 @@ size_t RibDriver::peer_restarting(Peer& p) {
   const size_t kept = rib_.session_down(p.id(), rib::DownKind::Graceful);
   if (observer_) observer_->peer_changed(p, "restarting", p.last_error());
   for (auto* m : monitors_) m->peer_down(p);
+  schedule_flush();  // its EVPN routes went (not in graceful restart)
   return kept;
 }
 
