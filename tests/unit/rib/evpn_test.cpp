@@ -163,6 +163,34 @@ TEST_F(EvpnSpine, ADrainedNodeSendsItsEvpnRoutesWithGracefulShutdown) {
   EXPECT_NE(std::ranges::find(communities, wire::kGracefulShutdown), communities.end());
 }
 
+// An iBGP overlay with the spine as route reflector: a client's routes go
+// to the other client with ORIGINATOR_ID and CLUSTER_LIST, next hop kept.
+TEST_F(EvpnSpine, AReflectorPassesAClientsRoutesToTheOtherClients) {
+  const Neighbor c1{21, kLocalAs}, c2{22, kLocalAs};
+  PeerPolicy client;
+  client.route_reflector_client = true;
+  for (const auto& n : {c1, c2}) {
+    Member m = n.member();
+    m.negotiated.add(wire::Family::L2vpnEvpn);
+    m.families.add(wire::Family::L2vpnEvpn);
+    PathSource source = n.source();
+    source.rr_client = true;
+    rib_.session_up(source, m, client, out_);
+    out_.take(n.id);
+  }
+  rib_.apply(c1.id, evpn_announce(c1, {imet(1, kVtepA)}, kVtepA));
+  flush();
+  const auto sent = out_.take(c2.id);
+  const auto& [attrs, next_hop] = sent.evpn_announced.at(kImetA);
+  EXPECT_EQ(next_hop, kVtepA);
+  EXPECT_EQ(attrs.originator_id, c1.router_id());
+  EXPECT_EQ(attrs.cluster_list, std::vector<uint32_t>{0x0a0000fe});
+  EXPECT_TRUE(out_.nothing_for(c1.id));
+  // And to the eBGP leaves, as an eBGP route of ours.
+  const auto to_b = out_.take(kB.id);
+  EXPECT_FALSE(to_b.evpn_announced.at(kImetA).first.originator_id);
+}
+
 TEST(EvpnKeys, ARouteIsKnownWithoutItsLabelsAndReadsBackAsAWithdrawal) {
   const auto key = EvpnTable::key_of(mac_ip(1, 100));
   EXPECT_EQ(key, EvpnTable::key_of(mac_ip(1, 200)));
