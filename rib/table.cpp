@@ -26,6 +26,31 @@ void weigh(NextHopSet& set, std::span<const float> bandwidths) {
   for (auto& nh : set) nh.weight /= divisor;
 }
 
+// A resolved path's link bandwidth is spread over the hops its next hop
+// resolves to, as their own weights share them; a hop that several paths
+// resolve to adds up its shares. `bandwidths[i]`: the share of `set[i]`;
+// all 0 when some path has no bandwidth (weigh() then leaves the weights
+// the resolving routes gave).
+void resolved_shares(const LocRib::Entry& e, const NextHopTracker& next_hops, const NextHopSet& set,
+                     std::vector<float>& bandwidths) {
+  bandwidths.assign(set.size(), 0.0f);
+  NextHopSet hops;
+  for (uint16_t i : e.multipath()) {
+    const Path& path = e.path(i);
+    if (path.link_bandwidth <= 0) return bandwidths.assign(set.size(), 0.0f);
+    hops.clear();
+    next_hops.append_hops(path, hops);
+    double total = 0;
+    for (const auto& h : hops) total += h.weight;
+    for (const auto& h : hops) {
+      const auto at = std::ranges::find_if(
+          set, [&](const NextHop& s) { return s.ifindex == h.ifindex && s.gateway == h.gateway; });
+      if (at != set.end())
+        bandwidths[size_t(at - set.begin())] += float(path.link_bandwidth * h.weight / total);
+    }
+  }
+}
+
 }  // namespace
 
 std::string to_string(const TableId& id) {
@@ -62,8 +87,6 @@ void Table::set_aggregates(std::vector<AggregateSpec> specs, uint32_t local_as,
 // Originated prefixes are not installed (they are the node's own) except
 // an active aggregate's discard. A path goes to its neighbour on its link,
 // or (with `next_hops`, the default VRF's) where its next hop resolves to.
-// Only a set of neighbours on their links is weighted by link bandwidth:
-// a resolved next hop stands for a whole ECMP set of its own.
 RouteUpdate Table::fib_update(std::span<const wire::Prefix> prefixes,
                               const NextHopTracker* next_hops) const {
   RouteUpdateBuilder u;
@@ -87,7 +110,9 @@ RouteUpdate Table::fib_update(std::span<const wire::Prefix> prefixes,
           if (next_hops) next_hops->append_hops(path, set);
         }
       }
-      if (all_direct) weigh(set, bandwidths);
+      if (!all_direct && next_hops && set.size() > 1)
+        resolved_shares(*e, *next_hops, set, bandwidths);
+      if (all_direct || (next_hops && set.size() > 1)) weigh(set, bandwidths);
     }
     if (set.empty())
       u.remove(prefix);

@@ -2,6 +2,7 @@
 // Loc-RIB and the connected subnets, ECMP inherited, followed when the
 // underlay changes, invalid (kept out of selection) when they do not
 // resolve, loops ending unresolved.
+#include "bgpd/wire/link_bandwidth.h"
 #include "rib/next_hop_tracker.h"
 #include "tests/unit/rib/engine_fixture.h"
 
@@ -169,6 +170,34 @@ TEST_F(NextHops, ALoopbackLearnedFromItsOwnerOverIbgpResolvesThroughTheOthers) {
   EXPECT_TRUE(removed(gone, kOverlay));
   EXPECT_TRUE(removed(gone, kLoopback2Host));
   EXPECT_FALSE(rib_.pending());
+}
+
+// Weighted ECMP across resolved next hops: each path's link bandwidth is
+// spread over the hops its next hop resolves to; a hop shared by several
+// paths adds up their shares.
+TEST_F(NextHops, LinkBandwidthsWeighTheHopsTheirNextHopsResolveTo) {
+  const LoopbackNeighbor leaf3{6, *wire::IpAddress::parse("10.255.0.3")};
+  rib_.session_up(leaf3.source(), leaf3.member(), {}, out_);
+  const auto with_bandwidth = [](wire::UpdateMessage u, float bytes_per_second) {
+    u.attributes.ext_communities = {wire::link_bandwidth_community(kLocalAs, bytes_per_second)};
+    return u;
+  };
+  // leaf2 (3 Gbit/s) behind spine A only, leaf3 (1 Gbit/s) behind B only.
+  rib_.apply(kA.id, kA.announce({kLoopback2Host}));
+  rib_.apply(kB.id, kB.announce({*wire::Prefix::parse("10.255.0.3/32")}));
+  rib_.apply(leaf2_.id, with_bandwidth(leaf2_.announce({kOverlay}), 375e6f));
+  rib_.apply(leaf3.id, with_bandwidth(leaf3.announce({kOverlay}), 125e6f));
+  auto set = installed(flush(), kOverlay);
+  ASSERT_TRUE(set);
+  NextHopSet weighted = hops({&kA, &kB});
+  weighted[0].weight = 3;
+  EXPECT_EQ(*set, weighted);
+  // Both loopbacks behind both spines: each spine carries half of each: equal.
+  rib_.apply(kA.id, kA.announce({*wire::Prefix::parse("10.255.0.3/32")}));
+  rib_.apply(kB.id, kB.announce({kLoopback2Host}));
+  set = installed(flush(), kOverlay);
+  ASSERT_TRUE(set);
+  EXPECT_EQ(*set, hops({&kA, &kB}));
 }
 
 TEST_F(NextHops, NotThroughTheDefaultRouteNorToOurOwnAddress) {
