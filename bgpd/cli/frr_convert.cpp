@@ -37,6 +37,10 @@ const std::string& Statement::at(size_t i) const {
   return i < words.size() ? words[i] : none;
 }
 
+YAML::Node count(uint64_t n) {
+  return YAML::Node(std::to_string(n));
+}
+
 std::optional<uint64_t> number(const std::string& s) {
   if (s.empty() || s.size() > 10 || s.find_first_not_of("0123456789") != std::string::npos)
     return std::nullopt;

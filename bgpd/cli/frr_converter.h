@@ -1,6 +1,6 @@
 // The state of one FRR-to-YAML conversion (frr_convert.h): the statements of
-// `router bgp` (frr_bgp.cpp) and of the policy sections (frr_policy.cpp) fill
-// it; output() writes the YAML.
+// `router bgp` (frr_bgp.cpp, its neighbours frr_neighbor.cpp) and of the
+// policy sections (frr_policy.cpp) fill it; output() writes the YAML.
 #pragma once
 
 #include <yaml-cpp/yaml.h>
@@ -87,6 +87,8 @@ class Converter {
 
 // A decimal number of up to ten digits; nullopt for anything else.
 std::optional<uint64_t> number(const std::string& s);
+// A count as YAML writes it.
+YAML::Node count(uint64_t n);
 
 // FRR's community words are ours but for "internet" (no equivalent: none).
 bool known_community_value(const std::string& word);
