@@ -59,6 +59,13 @@ void EvpnExport::set_node_drain(DrainState drain, const EvpnTable& table, Advert
   }
 }
 
+void EvpnExport::refresh(SourceId id, const EvpnTable& table, AdvertisementSink& sink) {
+  auto it = members_.find(id);
+  if (it == members_.end()) return;
+  it->second.sent.clear();  // all of it goes again
+  send(it->second, nullptr, table, sink);
+}
+
 void EvpnExport::export_changes(std::span<const EvpnTable::Key> keys, const EvpnTable& table,
                                 AdvertisementSink& sink) {
   if (keys.empty()) return;

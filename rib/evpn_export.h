@@ -35,6 +35,8 @@ class EvpnExport {
   void set_member_drain(SourceId id, DrainState drain, const EvpnTable& table,
                         AdvertisementSink& sink);
   void set_node_drain(DrainState drain, const EvpnTable& table, AdvertisementSink& sink);
+  // ROUTE-REFRESH from the member: its table again.
+  void refresh(SourceId id, const EvpnTable& table, AdvertisementSink& sink);
   // The routes `keys` changed: every member is sent its share.
   void export_changes(std::span<const EvpnTable::Key> keys, const EvpnTable& table,
                       AdvertisementSink& sink);

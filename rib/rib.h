@@ -83,7 +83,10 @@ class Rib {
   // Soft reset in: every received path through import policy again.
   void reimport(SourceId source);
   // ROUTE-REFRESH from the member: its table again, then End-of-RIB.
-  void refresh(SourceId member, AdvertisementSink& sink) { groups_.refresh(member, sink); }
+  void refresh(SourceId member, AdvertisementSink& sink) {
+    groups_.refresh(member, sink);
+    evpn_out_.refresh(member, evpn_, sink);
+  }
   // Drain states: of one member (its own), and of the node. Members move
   // to the groups of their new state.
   void set_member_drain(SourceId member, DrainState drain, AdvertisementSink& sink) {

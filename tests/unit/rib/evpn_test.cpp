@@ -153,6 +153,15 @@ TEST_F(EvpnSpine, ARouteWithOurAsIsALoopAndTreatAsWithdrawTakesTheRouteOut) {
   EXPECT_EQ(out_.take(kB.id).evpn_withdrawn, std::vector<std::string>{kImetA});
 }
 
+TEST_F(EvpnSpine, ARouteRefreshSendsTheTableAgain) {
+  rib_.apply(kA.id, evpn_announce(kA, {imet(1, kVtepA), mac_ip(1, 100)}, kVtepA));
+  flush();
+  out_.take(kB.id);
+  rib_.refresh(kB.id, out_);
+  EXPECT_EQ(out_.take(kB.id).evpn_announced.size(), 2u);
+  EXPECT_EQ(rib_.evpn_routes_sent(kB.id), 2u);
+}
+
 TEST_F(EvpnSpine, ADrainedNodeSendsItsEvpnRoutesWithGracefulShutdown) {
   rib_.apply(kA.id, evpn_announce(kA, {imet(1, kVtepA)}, kVtepA));
   flush();
