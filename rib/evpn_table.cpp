@@ -117,12 +117,4 @@ const EvpnTable::Entry* EvpnTable::find(const Key& key) const {
   return it == entries_.end() ? nullptr : &it->second;
 }
 
-size_t EvpnTable::received(uint32_t peer_id) const {
-  size_t n = 0;
-  for (const auto& [key, e] : entries_)
-    n += size_t(std::ranges::count_if(
-        e.candidates, [&](const Candidate& c) { return c.path->source.peer_id == peer_id; }));
-  return n;
-}
-
 }  // namespace closbgp::rib

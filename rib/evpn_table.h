@@ -54,8 +54,6 @@ class EvpnTable {
   const Entry* find(const Key& key) const;
   const std::map<Key, Entry>& entries() const { return entries_; }
   size_t size() const { return entries_.size(); }
-  // How many routes neighbour `peer_id` has a candidate for.
-  size_t received(uint32_t peer_id) const;
 
  private:
   // Selects the best of `e`'s candidates again; marks `key` changed if the
