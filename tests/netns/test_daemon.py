@@ -49,7 +49,7 @@ def test_closctl_types_like_vtysh():
     assert "ambiguous: drain, dump, debug, decode" in run(CLOSCTL, "d", check=False).stderr
     assert "received-routes" in run(CLOSCTL, "sh", "b", "nei", "swp1", "?").stdout
     assert run(CLOSCTL, "complete", "sh", "bgp", "").stdout.split() == [
-        "summary", "routes", "route", "nexthop", "neighbors"]
+        "summary", "routes", "route", "nexthop", "evpn", "neighbors"]
     completion = Path(__file__).resolve().parents[2] / "packaging" / "closctl.bash-completion"
     script = (f'source {completion}; COMP_WORDS=(closctl --json sh b r); COMP_CWORD=4; '
               '_closctl; echo "${COMPREPLY[@]}"')
