@@ -15,8 +15,7 @@ size_t encode(const Advertisement& a, const NextHopFor& next_hop, const wire::En
     if (nh == next_hops.end())
       nh = next_hops.emplace(variant.family, next_hop(variant.family)).first;
     if (!nh->second) continue;  // the engine sends only families the session can carry
-    const wire::MpNextHop kept{variant.next_hop.value_or(wire::IpAddress{}), std::nullopt};
-    messages += wire::encode_announce(variant.attributes, variant.next_hop ? kept : *nh->second,
+    messages += wire::encode_announce(variant.attributes, *sent_next_hop(variant, nh->second),
                                       variant.family, a.announce[v], ctx, out);
   }
   messages += wire::encode_evpn_withdraw(a.evpn_withdraw, ctx, out);

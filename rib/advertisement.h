@@ -58,6 +58,12 @@ struct Variant {
   friend bool operator==(const Variant&, const Variant&) = default;
 };
 
+// The next hop `v` goes with: the one it keeps, else the session's `own`.
+inline std::optional<wire::MpNextHop> sent_next_hop(const Variant& v,
+                                                    const std::optional<wire::MpNextHop>& own) {
+  return v.next_hop ? std::optional(wire::MpNextHop{*v.next_hop, std::nullopt}) : own;
+}
+
 // One member's share of a change: withdrawals, then announcements by
 // variant, then End-of-RIB for these families.
 struct Advertisement {

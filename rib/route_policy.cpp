@@ -59,9 +59,8 @@ std::optional<wire::PathAttributes> export_attributes(const Path& best, const wi
                                                       const ExportRules& to,
                                                       const policy::Multipath* multipath) {
   if (to.drain == DrainState::Warm) return std::nullopt;
-  const bool from_ibgp = best.source.peer_id != kLocalSource && !best.source.ebgp;
   // RFC 4271 9.1.3: iBGP to iBGP only when reflected (RFC 4456 sec. 6).
-  const bool reflected = !to.ebgp && from_ibgp;
+  const bool reflected = is_reflection(best, to);
   if (reflected && !best.source.rr_client && !to.rr_clients) return std::nullopt;
   const PeerPolicy none;
   const PeerPolicy& policy = to.policy ? *to.policy : none;
@@ -94,10 +93,9 @@ std::optional<wire::PathAttributes> export_attributes(const Path& best, const wi
 
 std::optional<wire::IpAddress> kept_next_hop(const Path& best, const wire::Prefix& prefix,
                                              const ExportRules& to) {
-  const bool reflected = !to.ebgp && best.source.peer_id != kLocalSource && !best.source.ebgp;
   const wire::IpAddress& nh = best.next_hop.address;
-  if (!reflected || to.next_hop_self || nh.afi() != prefix.afi() || nh.is_link_local() ||
-      nh.is_unspecified())
+  if (!is_reflection(best, to) || to.next_hop_self || nh.afi() != prefix.afi() ||
+      nh.is_link_local() || nh.is_unspecified())
     return std::nullopt;
   return nh;
 }

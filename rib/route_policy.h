@@ -67,6 +67,15 @@ struct ExportRules {
   bool next_hop_self = false;  // PeerPolicy::next_hop_self
 };
 
+// Learned from an iBGP neighbour (not the node's own, not eBGP).
+inline bool learned_over_ibgp(const Path& p) {
+  return p.source.peer_id != kLocalSource && !p.source.ebgp;
+}
+// Going from iBGP to iBGP: only by reflection (RFC 4271 sec. 9.1.3, RFC 4456).
+inline bool is_reflection(const Path& p, const ExportRules& to) {
+  return !to.ebgp && learned_over_ibgp(p);
+}
+
 // The attributes the Loc-RIB holds for a route received from an eBGP or
 // iBGP peer; nullptr when the policy rejects it. `ebgp` for RFC 8212.
 std::shared_ptr<const wire::PathAttributes> import_attributes(

@@ -59,8 +59,8 @@ class UpdateGroup::Exporter {
   using Key = std::tuple<const wire::PathAttributes*, wire::Family, bool, bool, uint32_t,
                          std::optional<wire::IpAddress>>;
   Key key_of(const Path& best, const wire::Prefix& prefix) const {
-    const bool from_ibgp = best.source.peer_id != kLocalSource && !best.source.ebgp;
-    const bool reflected = from_ibgp && !rules_.ebgp;
+    const bool from_ibgp = learned_over_ibgp(best);
+    const bool reflected = is_reflection(best, rules_);
     const uint32_t originator =
         reflected && !best.attributes->originator_id ? best.source.peer_router_id : 0;
     return {best.attributes.get(),

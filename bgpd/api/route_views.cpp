@@ -153,9 +153,8 @@ class SentPages final : public NeighborPages {
     speaker_.rib().visit_adj_rib_out(
         id_, rib::PrefixQuery{prefix},
         [&](const wire::Prefix&, uint32_t path_id, const rib::Variant& sent) {
-          const auto next_hop = sent.next_hop
-                                    ? wire::MpNextHop{*sent.next_hop, std::nullopt}
-                                    : peer_->next_hop_self(sent.family).value_or(wire::MpNextHop{});
+          const auto next_hop = rib::sent_next_hop(sent, peer_->next_hop_self(sent.family))
+                                    .value_or(wire::MpNextHop{});
           out.push_back(route_view(prefix, name_, next_hop, sent.attributes));
           out.back().path_id = path_id;
         });
