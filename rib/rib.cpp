@@ -9,7 +9,8 @@ namespace closbgp::rib {
 Rib::Rib(RibOptions options)
     : options_(std::move(options)),
       groups_(options_.local_as, options_.drain_prepend, cluster_id(options_)),
-      evpn_out_(options_.local_as, options_.drain_prepend, cluster_id(options_)) {
+      evpn_out_(options_.local_as, options_.drain_prepend, cluster_id(options_)),
+      evpn_leaf_(options_.local_as, options_.router_id, evpn_) {
   for (auto f : wire::kAllFamilies)
     unicast_[size_t(f)] = &open_table(TableId{std::string(kDefaultVrf), f});
 }
@@ -40,7 +41,7 @@ size_t Rib::prefixes() const {
 }
 
 bool Rib::pending() const {
-  return next_hops_.outdated() || evpn_.pending() ||
+  return next_hops_.outdated() || evpn_.pending() || evpn_leaf_.pending() ||
          std::ranges::any_of(tables_, [](const auto& t) { return t.second->pending(); });
 }
 
@@ -297,7 +298,13 @@ void Rib::set_aggregates(std::vector<AggregateSpec> specs) {
 
 std::vector<Rib::TableChanges> Rib::flush(const Installer* install, AdvertisementSink& sink) {
   if (!next_hops_.empty()) resolve_next_hops();
-  if (evpn_.pending()) evpn_out_.export_changes(evpn_.take_changes(), evpn_, sink);
+  if (evpn_.pending()) {
+    std::vector<EvpnTable::Key> keys = evpn_.take_changes();
+    // A remote claim on a MAC of ours may take our route out (it moved).
+    evpn_leaf_.table_changed(keys);
+    if (evpn_.pending()) std::ranges::move(evpn_.take_changes(), std::back_inserter(keys));
+    evpn_out_.export_changes(keys, evpn_, sink);
+  }
   std::vector<TableChanges> out;
   for (auto& [id, table] : tables_)
     if (table->pending()) out.push_back({id, flush(*table, install, sink)});

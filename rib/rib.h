@@ -7,7 +7,8 @@
 // rules and graceful-restart stale paths. Sessions, hence neighbours'
 // paths and update groups, are the default VRF's. L2VPN EVPN routes have a
 // table of their own (rib/evpn_table.h), kept and passed on
-// (rib/evpn_export.h).
+// (rib/evpn_export.h); a leaf's VNIs add routes of its own to it and
+// import the others' (rib/evpn_leaf.h).
 //
 // Pure: no sockets, threads, clock or kernel. Inputs are shaped like the
 // wire (one call per UPDATE, per session event, per local change); its
@@ -26,6 +27,7 @@
 #include "rib/adj_rib_in.h"
 #include "rib/advertisement.h"
 #include "rib/evpn_export.h"
+#include "rib/evpn_leaf.h"
 #include "rib/evpn_table.h"
 #include "rib/next_hop_tracker.h"
 #include "rib/route_policy.h"
@@ -118,6 +120,10 @@ class Rib {
   size_t prefixes() const;
   // The L2VPN EVPN table: every neighbour's routes and the best of each.
   const EvpnTable& evpn() const { return evpn_; }
+  // The leaf's VNIs: their routes of our own, and what the kernel should
+  // hold of the remote ones (take_kernel_update() after each flush()).
+  EvpnLeaf& evpn_leaf() { return evpn_leaf_; }
+  const EvpnLeaf& evpn_leaf() const { return evpn_leaf_; }
 
   // --- the node's own routes --------------------------------------------
   // A path of the node's own for `prefix` (a network, a connected prefix,
@@ -230,6 +236,7 @@ class Rib {
   NextHopTracker next_hops_;
   EvpnTable evpn_;
   EvpnExport evpn_out_;
+  EvpnLeaf evpn_leaf_;  // after evpn_, which it refers to
 };
 
 }  // namespace closbgp::rib

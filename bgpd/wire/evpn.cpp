@@ -136,8 +136,33 @@ std::string esi_text(const Esi& esi) {
   return octets(esi);
 }
 
+namespace {
+constexpr uint8_t kOpaque = 0x03, kEvpn = 0x06;
+}  // namespace
+
+uint64_t mac_mobility_community(const MacMobility& m) {
+  return uint64_t(kEvpn) << 56 | uint64_t(m.sticky ? 1 : 0) << 40 | m.sequence;
+}
+
+std::optional<MacMobility> mac_mobility_of(std::span<const uint64_t> ext) {
+  for (uint64_t c : ext)
+    if (uint8_t(c >> 56) == kEvpn && uint8_t(c >> 48) == 0x00)
+      return MacMobility{uint32_t(c), (uint8_t(c >> 40) & 1) != 0};
+  return std::nullopt;
+}
+
+RawAttribute pmsi_ingress_replication(uint32_t vni, const IpAddress& vtep) {
+  constexpr uint8_t kIngressReplication = 6;
+  RawAttribute a{attr_flag::kOptional | attr_flag::kTransitive, kAttrPmsiTunnel, {}};
+  Writer w(a.value);
+  w.u8(0);  // flags: no leaf information required
+  w.u8(kIngressReplication);
+  write_label(w, vni);
+  w.bytes({vtep.bytes().data(), vtep.size()});
+  return a;
+}
+
 std::optional<std::string> evpn_ext_community_text(uint64_t c) {
-  constexpr uint8_t kOpaque = 0x03, kEvpn = 0x06;
   constexpr uint16_t kVxlan = 8;  // RFC 9012's tunnel type
   const uint8_t type = uint8_t(c >> 56), subtype = uint8_t(c >> 48);
   const uint8_t flags = uint8_t(c >> 40);

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "bgpd/wire/attributes.h"
 #include "bgpd/wire/bytes.h"
 #include "bgpd/wire/ip.h"
 
@@ -79,5 +80,21 @@ std::string esi_text(const Esi& esi);         // ten octets, "00:...:00"
 // "es-import:MAC" (7.6), "rmac:MAC" (router's MAC, RFC 9135 sec. 8.1);
 // nullopt for any other.
 std::optional<std::string> evpn_ext_community_text(uint64_t c);
+
+// What a VTEP attaches to its own routes (RFC 8365 sec. 5.1.3, RFC 7432
+// sec. 7.7 and 11.2).
+inline constexpr uint64_t kEncapVxlan = 0x030c000000000008;  // RFC 9012 tunnel type 8
+struct MacMobility {
+  uint32_t sequence = 0;
+  bool sticky = false;
+  friend bool operator==(const MacMobility&, const MacMobility&) = default;
+};
+uint64_t mac_mobility_community(const MacMobility& m);
+// The MAC mobility community among `ext`, if one is.
+std::optional<MacMobility> mac_mobility_of(std::span<const uint64_t> ext);
+// PMSI_TUNNEL (RFC 6514 sec. 5) for ingress replication: a type-3 route's
+// VNI (the whole 24-bit label field) and the VTEP that wants the copies.
+inline constexpr uint8_t kAttrPmsiTunnel = 22;
+RawAttribute pmsi_ingress_replication(uint32_t vni, const IpAddress& vtep);
 
 }  // namespace closbgp::wire

@@ -1,0 +1,157 @@
+#include "rib/evpn_import.h"
+
+#include <algorithm>
+
+namespace closbgp::rib {
+namespace {
+
+constexpr uint64_t kTwoOctetAsRouteTarget = 0x0002;  // type 0x00, subtype 0x02 (RFC 4360)
+
+// RFC 7432 sec. 15.1: the higher sequence number, then the lower VTEP.
+bool better(const EvpnImport::Remote& a, const EvpnImport::Remote& b) {
+  if (a.mobility.sequence != b.mobility.sequence) return a.mobility.sequence > b.mobility.sequence;
+  return a.vtep < b.vtep;
+}
+const EvpnImport::Remote& remote_of(const EvpnImport::Remote& r) { return r; }
+const EvpnImport::Remote& remote_of(const std::pair<EvpnImport::Remote, wire::MacAddress>& r) {
+  return r.first;
+}
+
+}  // namespace
+
+template <class K, class V>
+const V* EvpnImport::winner(const std::map<K, std::map<EvpnTable::Key, V>>& claims, const K& k) {
+  auto it = claims.find(k);
+  if (it == claims.end()) return nullptr;
+  const V* best = nullptr;
+  for (const auto& [key, v] : it->second)
+    if (!best || better(remote_of(v), remote_of(*best))) best = &v;
+  return best;
+}
+
+void EvpnImport::set_vnis(std::map<uint32_t, uint64_t> import_rts, const EvpnTable& table) {
+  if (import_rts == import_rts_) return;
+  import_rts_ = std::move(import_rts);
+  // Every remote route is imported again into the VNIs it now selects.
+  for (const auto& [key, entry] : table.entries()) update(key, &entry);
+}
+
+std::vector<uint32_t> EvpnImport::vnis_of(const wire::PathAttributes& a) const {
+  std::vector<uint32_t> out;
+  for (const auto& [vni, rt] : import_rts_) {
+    const bool selected = std::ranges::any_of(a.ext_communities, [&](uint64_t c) {
+      if (rt) return c == rt;
+      return c >> 48 == kTwoOctetAsRouteTarget && uint32_t(c) == vni;
+    });
+    if (selected) out.push_back(vni);
+  }
+  return out;
+}
+
+void EvpnImport::update(const EvpnTable::Key& key, const EvpnTable::Entry* entry) {
+  if (auto it = imported_.find(key); it != imported_.end()) {
+    remove(key, it->second);
+    imported_.erase(it);
+  }
+  if (!entry) return;
+  const auto& best = entry->best_candidate();
+  const Path& path = *best.path;
+  const auto& route = best.route;
+  if (path.source.peer_id == kLocalSource) return;
+  const bool flood = route.type == uint8_t(wire::EvpnType::InclusiveMulticast);
+  const bool mac = route.type == uint8_t(wire::EvpnType::MacIp) && route.mac;
+  if (!flood && !mac) return;  // types 1, 4 and 5 are not a leaf's L2 business
+  Contribution c{vnis_of(*path.attributes), route.type, path.next_hop.address, route.mac,
+                 route.ip, wire::mac_mobility_of(path.attributes->ext_communities).value_or(wire::MacMobility{})};
+  if (c.vnis.empty()) return;
+  add(key, c);
+  imported_.emplace(key, std::move(c));
+}
+
+void EvpnImport::add(const EvpnTable::Key& key, const Contribution& c) {
+  const Remote remote{c.vtep, c.mobility};
+  for (uint32_t vni : c.vnis) {
+    if (!c.mac) {
+      ++floods_[vni][c.vtep];
+      dirty_floods_.insert({vni, c.vtep});
+      continue;
+    }
+    const MacKey mk{vni, *c.mac};
+    macs_[mk][key] = remote;
+    dirty_macs_.insert(mk);
+    if (c.ip && !c.ip->is_link_local()) {
+      const IpKey ik{vni, *c.ip};
+      neighbors_[ik][key] = {remote, *c.mac};
+      dirty_neighbors_.insert(ik);
+    }
+  }
+}
+
+void EvpnImport::remove(const EvpnTable::Key& key, const Contribution& c) {
+  const auto drop = [&](auto& claims, const auto& k) {
+    auto it = claims.find(k);
+    if (it == claims.end()) return;
+    it->second.erase(key);
+    if (it->second.empty()) claims.erase(it);
+  };
+  for (uint32_t vni : c.vnis) {
+    if (!c.mac) {
+      auto& vteps = floods_[vni];
+      if (--vteps[c.vtep] == 0) vteps.erase(c.vtep);
+      if (vteps.empty()) floods_.erase(vni);
+      dirty_floods_.insert({vni, c.vtep});
+      continue;
+    }
+    drop(macs_, MacKey{vni, *c.mac});
+    dirty_macs_.insert({vni, *c.mac});
+    if (c.ip && !c.ip->is_link_local()) {
+      drop(neighbors_, IpKey{vni, *c.ip});
+      dirty_neighbors_.insert({vni, *c.ip});
+    }
+  }
+}
+
+const EvpnImport::Remote* EvpnImport::mac(const MacKey& k) const { return winner(macs_, k); }
+
+const std::pair<EvpnImport::Remote, wire::MacAddress>* EvpnImport::neighbor(const IpKey& k) const {
+  return winner(neighbors_, k);
+}
+
+EvpnKernelUpdate EvpnImport::take_update(const std::function<bool(const MacKey&)>& local_mac,
+                                         const std::function<bool(const IpKey&)>& local_ip) {
+  EvpnKernelUpdate u;
+  for (const auto& f : dirty_floods_) {
+    auto vni = floods_.find(f.vni);
+    const bool wanted = vni != floods_.end() && vni->second.contains(f.vtep);
+    if (wanted && installed_floods_.insert(f).second) u.add_flood.push_back(f);
+    if (!wanted && installed_floods_.erase(f)) u.remove_flood.push_back(f);
+  }
+  for (const auto& k : dirty_macs_) {
+    const Remote* r = local_mac(k) ? nullptr : mac(k);
+    auto at = installed_macs_.find(k);
+    if (r && (at == installed_macs_.end() || at->second != r->vtep)) {
+      installed_macs_[k] = r->vtep;
+      u.set_macs.push_back({k.first, k.second, r->vtep});
+    } else if (!r && at != installed_macs_.end()) {
+      installed_macs_.erase(at);
+      u.remove_macs.push_back({k.first, k.second, {}});
+    }
+  }
+  for (const auto& k : dirty_neighbors_) {
+    const auto* n = local_ip(k) ? nullptr : neighbor(k);
+    auto at = installed_neighbors_.find(k);
+    if (n && (at == installed_neighbors_.end() || at->second != n->second)) {
+      installed_neighbors_[k] = n->second;
+      u.set_neighbors.push_back({k.first, k.second, n->second});
+    } else if (!n && at != installed_neighbors_.end()) {
+      installed_neighbors_.erase(at);
+      u.remove_neighbors.push_back({k.first, k.second, {}});
+    }
+  }
+  dirty_floods_.clear();
+  dirty_macs_.clear();
+  dirty_neighbors_.clear();
+  return u;
+}
+
+}  // namespace closbgp::rib

@@ -1,0 +1,125 @@
+// A leaf's import of remote EVPN routes into its VNIs (RFC 7432 sec. 9.2,
+// RFC 8365 sec. 5.1.2): which VNIs a route's route targets select, and
+// what the kernel should then hold for each VNI: remote VTEPs in the
+// flood list (type 3), remote MACs behind their VTEPs (type 2) and remote
+// MAC/IP bindings for ARP/ND suppression (type 2 with an IP). Several
+// routes may name one MAC (it moved, or two leaves claim it): the highest
+// MAC mobility sequence wins, then the lowest VTEP address (RFC 7432 sec.
+// 15.1). What the kernel should hold comes out as deltas
+// (EvpnKernelUpdate); the MACs and addresses the node has itself are never
+// installed as remote ones.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <set>
+#include <tuple>
+#include <vector>
+
+#include "bgpd/wire/evpn.h"
+#include "rib/evpn_table.h"
+
+namespace closbgp::rib {
+
+// The kernel's remote side of the VNIs, as deltas.
+struct EvpnKernelUpdate {
+  struct Flood {  // `vtep` gets a copy of the VNI's broadcast and unknown traffic
+    uint32_t vni = 0;
+    wire::IpAddress vtep;
+    friend auto operator<=>(const Flood&, const Flood&) = default;
+  };
+  struct Mac {  // `mac` is behind `vtep` (unset in a removal)
+    uint32_t vni = 0;
+    wire::MacAddress mac{};
+    wire::IpAddress vtep;
+    friend bool operator==(const Mac&, const Mac&) = default;
+  };
+  struct Neighbor {  // `ip` is at `mac` (unset in a removal)
+    uint32_t vni = 0;
+    wire::IpAddress ip;
+    wire::MacAddress mac{};
+    friend bool operator==(const Neighbor&, const Neighbor&) = default;
+  };
+  std::vector<Flood> add_flood, remove_flood;
+  std::vector<Mac> set_macs, remove_macs;
+  std::vector<Neighbor> set_neighbors, remove_neighbors;
+  bool empty() const {
+    return add_flood.empty() && remove_flood.empty() && set_macs.empty() && remove_macs.empty() &&
+           set_neighbors.empty() && remove_neighbors.empty();
+  }
+  friend bool operator==(const EvpnKernelUpdate&, const EvpnKernelUpdate&) = default;
+};
+
+class EvpnImport {
+ public:
+  using MacKey = std::pair<uint32_t, wire::MacAddress>;  // VNI, MAC
+  using IpKey = std::pair<uint32_t, wire::IpAddress>;    // VNI, address
+  struct Remote {
+    wire::IpAddress vtep;
+    wire::MacMobility mobility;
+  };
+
+  // The route target each local VNI imports: `rt`, or with 0 any
+  // two-octet-AS route target AS:VNI, whatever the AS (each leaf of an eBGP
+  // fabric has its own AS, and so its own automatic route targets).
+  void set_vnis(std::map<uint32_t, uint64_t> import_rts, const EvpnTable& table);
+  // Route `key` changed in the table (`entry` null: gone). Paths of our own
+  // (the local source) are not imported.
+  void update(const EvpnTable::Key& key, const EvpnTable::Entry* entry);
+
+  // The winning remote claim on a MAC, or on an address; nullptr if none.
+  const Remote* mac(const MacKey& k) const;
+  const std::pair<Remote, wire::MacAddress>* neighbor(const IpKey& k) const;
+  // VNI -> its remote VTEPs.
+  const std::map<uint32_t, std::map<wire::IpAddress, int>>& floods() const { return floods_; }
+
+  // A MAC or address the node has itself (in the VNI's bridge) is not
+  // installed as remote; call when that changes.
+  void local_changed(const MacKey& k) { dirty_macs_.insert(k); }
+  void local_changed(const IpKey& k) { dirty_neighbors_.insert(k); }
+  // What the kernel should now hold differently; `local_mac` /
+  // `local_ip` say what the node has itself.
+  EvpnKernelUpdate take_update(const std::function<bool(const MacKey&)>& local_mac,
+                               const std::function<bool(const IpKey&)>& local_ip);
+  // The MACs whose claims changed since take_update().
+  const std::set<MacKey>& changed_macs() const { return dirty_macs_; }
+  bool pending() const {
+    return !dirty_floods_.empty() || !dirty_macs_.empty() || !dirty_neighbors_.empty();
+  }
+  // MACs and addresses in the kernel as remote now.
+  const std::map<MacKey, wire::IpAddress>& installed_macs() const { return installed_macs_; }
+  const std::map<IpKey, wire::MacAddress>& installed_neighbors() const {
+    return installed_neighbors_;
+  }
+
+ private:
+  // What one route brings into the VNIs it is imported into.
+  struct Contribution {
+    std::vector<uint32_t> vnis;
+    uint8_t type = 0;
+    wire::IpAddress vtep;
+    std::optional<wire::MacAddress> mac;
+    std::optional<wire::IpAddress> ip;
+    wire::MacMobility mobility;
+  };
+  std::vector<uint32_t> vnis_of(const wire::PathAttributes& a) const;
+  void add(const EvpnTable::Key& key, const Contribution& c);
+  void remove(const EvpnTable::Key& key, const Contribution& c);
+  template <class K, class V>
+  static const V* winner(const std::map<K, std::map<EvpnTable::Key, V>>& claims, const K& k);
+
+  std::map<uint32_t, uint64_t> import_rts_;
+  std::map<EvpnTable::Key, Contribution> imported_;
+  std::map<uint32_t, std::map<wire::IpAddress, int>> floods_;  // VNI -> VTEP -> routes
+  std::map<MacKey, std::map<EvpnTable::Key, Remote>> macs_;    // the claims on each MAC
+  std::map<IpKey, std::map<EvpnTable::Key, std::pair<Remote, wire::MacAddress>>> neighbors_;
+  std::set<EvpnKernelUpdate::Flood> dirty_floods_;
+  std::set<MacKey> dirty_macs_;
+  std::set<IpKey> dirty_neighbors_;
+  std::set<EvpnKernelUpdate::Flood> installed_floods_;
+  std::map<MacKey, wire::IpAddress> installed_macs_;
+  std::map<IpKey, wire::MacAddress> installed_neighbors_;
+};
+
+}  // namespace closbgp::rib

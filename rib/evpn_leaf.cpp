@@ -1,0 +1,241 @@
+#include "rib/evpn_leaf.h"
+
+#include <algorithm>
+
+#include "rib/attr_intern.h"
+
+namespace closbgp::rib {
+namespace {
+
+constexpr CandidateKey kOurs{kLocalSource, 0};
+
+wire::EvpnRoute flood_route(const EvpnLeaf::Vni& v) {
+  wire::EvpnRoute r;
+  r.type = uint8_t(wire::EvpnType::InclusiveMulticast);
+  r.rd = v.rd;
+  r.ip = v.local.vtep;
+  return r;
+}
+
+wire::EvpnRoute mac_route(const EvpnLeaf::Vni& v, const wire::MacAddress& mac,
+                          std::optional<wire::IpAddress> ip) {
+  wire::EvpnRoute r;
+  r.type = uint8_t(wire::EvpnType::MacIp);
+  r.rd = v.rd;
+  r.mac = mac;
+  r.ip = ip;
+  r.labels = {v.local.vni};
+  return r;
+}
+
+// Our own path for `v`'s routes: no AS yet (export prepends it), the VTEP
+// as next hop, the route target and the VXLAN encapsulation; a MAC's
+// sequence number once it moved; type 3 says how to flood (ingress
+// replication to the VTEP).
+PathRef our_path(const EvpnLeaf::Vni& v, uint32_t sequence, bool flood) {
+  wire::PathAttributes a;
+  a.origin = wire::Origin::Igp;
+  a.as_path = wire::AsPath{};
+  a.ext_communities = {v.export_rt, wire::kEncapVxlan};
+  if (sequence) a.ext_communities.push_back(wire::mac_mobility_community({sequence, false}));
+  std::ranges::sort(a.ext_communities);
+  if (flood) a.unknown.push_back(wire::pmsi_ingress_replication(v.local.vni, v.local.vtep));
+  return make_path(intern(a), wire::MpNextHop{v.local.vtep, std::nullopt});
+}
+
+}  // namespace
+
+wire::RouteDistinguisher EvpnLeaf::allocate_rd(uint32_t vni) const {
+  // router-id:N (type 1), N the VNI's low 16 bits unless another VNI of
+  // ours has that: stable across restarts, unique among our VNIs.
+  uint16_t n = uint16_t(vni);
+  const auto taken = [&](uint16_t candidate) {
+    return std::ranges::any_of(vnis_, [&](const auto& kv) {
+      const auto& value = kv.second.rd.value;
+      return kv.first != vni && uint16_t(value[4] << 8 | value[5]) == candidate;
+    });
+  };
+  while (taken(n)) ++n;
+  wire::RouteDistinguisher rd{1, {}};
+  for (int i = 0; i < 4; ++i) rd.value[size_t(i)] = uint8_t(router_id_ >> (24 - 8 * i));
+  rd.value[4] = uint8_t(n >> 8);
+  rd.value[5] = uint8_t(n);
+  return rd;
+}
+
+uint64_t EvpnLeaf::auto_route_target(uint32_t vni) const {
+  // A four-octet AS lends its low 16 bits, as FRR's automatic targets do.
+  return uint64_t(0x0002) << 48 | uint64_t(local_as_ & 0xFFFF) << 32 | vni;
+}
+
+void EvpnLeaf::set_route_targets(std::map<uint32_t, uint64_t> route_targets) {
+  if (route_targets == route_targets_) return;
+  route_targets_ = std::move(route_targets);
+  for (auto& [vni, v] : vnis_) {
+    auto rt = route_targets_.find(vni);
+    const uint64_t export_rt = rt == route_targets_.end() ? auto_route_target(vni) : rt->second;
+    v.import_rt = rt == route_targets_.end() ? 0 : rt->second;
+    if (export_rt == v.export_rt) continue;
+    v.export_rt = export_rt;
+    advertise_flood(v);
+    for (const auto& [mac, local] : v.macs)
+      if (local.advertised) advertise_mac(v, mac);
+  }
+  import_again();
+}
+
+void EvpnLeaf::set_vnis(const std::vector<LocalVni>& vnis) {
+  for (auto it = vnis_.begin(); it != vnis_.end();) {
+    const auto next = std::next(it);
+    const bool kept = std::ranges::any_of(vnis, [&](const LocalVni& l) { return l == it->second.local; });
+    if (!kept) {
+      withdraw_all(it->second);
+      vnis_.erase(it);
+    }
+    it = next;
+  }
+  for (const auto& l : vnis) {
+    if (vnis_.contains(l.vni)) continue;
+    Vni& v = vnis_[l.vni];
+    v.local = l;
+    v.rd = allocate_rd(l.vni);
+    auto rt = route_targets_.find(l.vni);
+    v.export_rt = rt == route_targets_.end() ? auto_route_target(l.vni) : rt->second;
+    v.import_rt = rt == route_targets_.end() ? 0 : rt->second;
+    advertise_flood(v);
+  }
+  import_again();
+}
+
+void EvpnLeaf::import_again() {
+  std::map<uint32_t, uint64_t> imports;
+  for (const auto& [vni, v] : vnis_) imports.emplace(vni, v.import_rt);
+  import_.set_vnis(std::move(imports), table_);
+}
+
+void EvpnLeaf::set_mac(uint32_t vni, const wire::MacAddress& mac, bool present) {
+  auto vit = vnis_.find(vni);
+  if (vit == vnis_.end()) return;
+  Vni& v = vit->second;
+  auto it = v.macs.find(mac);
+  if (!present) {
+    if (it == v.macs.end()) return;
+    if (it->second.advertised) withdraw_mac(v, mac);
+    v.macs.erase(it);
+    import_.local_changed(EvpnImport::MacKey{vni, mac});
+    return;
+  }
+  if (it != v.macs.end()) return;
+  LocalMac local;
+  // Learned here while another VTEP has it: the host moved to us (RFC
+  // 7432 sec. 15.1), our claim is the next in sequence.
+  if (const auto* remote = import_.mac({vni, mac})) local.sequence = remote->mobility.sequence + 1;
+  local.advertised = true;
+  v.macs.emplace(mac, local);
+  advertise_mac(v, mac);
+  import_.local_changed(EvpnImport::MacKey{vni, mac});
+  for (const auto& [ip, at] : v.neighbors)
+    if (at == mac) import_.local_changed(EvpnImport::IpKey{vni, ip});
+}
+
+void EvpnLeaf::set_neighbor(uint32_t vni, const wire::IpAddress& ip,
+                            std::optional<wire::MacAddress> mac) {
+  auto vit = vnis_.find(vni);
+  if (vit == vnis_.end()) return;
+  Vni& v = vit->second;
+  auto it = v.neighbors.find(ip);
+  if (it != v.neighbors.end() && mac && it->second == *mac) return;
+  const auto advertised = [&](const wire::MacAddress& m) {
+    auto local = v.macs.find(m);
+    return local != v.macs.end() && local->second.advertised;
+  };
+  if (it != v.neighbors.end()) {
+    if (advertised(it->second)) table_.withdraw(kOurs, std::vector{mac_route(v, it->second, ip)});
+    v.neighbors.erase(it);
+  }
+  if (mac) {
+    v.neighbors.emplace(ip, *mac);
+    if (advertised(*mac)) advertise_mac(v, *mac);
+  }
+  import_.local_changed(EvpnImport::IpKey{vni, ip});
+}
+
+std::vector<wire::EvpnRoute> EvpnLeaf::mac_routes(const Vni& v, const wire::MacAddress& mac) const {
+  std::vector<wire::EvpnRoute> routes{mac_route(v, mac, std::nullopt)};
+  for (const auto& [ip, at] : v.neighbors)
+    if (at == mac) routes.push_back(mac_route(v, mac, ip));
+  return routes;
+}
+
+void EvpnLeaf::advertise_flood(const Vni& v) {
+  table_.announce(our_path(v, 0, true), std::vector{flood_route(v)});
+}
+
+void EvpnLeaf::advertise_mac(const Vni& v, const wire::MacAddress& mac) {
+  table_.announce(our_path(v, v.macs.at(mac).sequence, false), mac_routes(v, mac));
+}
+
+void EvpnLeaf::withdraw_mac(const Vni& v, const wire::MacAddress& mac) {
+  table_.withdraw(kOurs, mac_routes(v, mac));
+}
+
+void EvpnLeaf::withdraw_all(const Vni& v) {
+  table_.withdraw(kOurs, std::vector{flood_route(v)});
+  for (const auto& [mac, local] : v.macs)
+    if (local.advertised) withdraw_mac(v, mac);
+}
+
+bool EvpnLeaf::beaten(const Vni& v, const LocalMac& ours, const EvpnImport::Remote& remote) const {
+  if (remote.mobility.sequence != ours.sequence) return remote.mobility.sequence > ours.sequence;
+  return remote.vtep < v.local.vtep;
+}
+
+void EvpnLeaf::reconsider(Vni& v, const wire::MacAddress& mac) {
+  auto it = v.macs.find(mac);
+  if (it == v.macs.end()) return;
+  LocalMac& ours = it->second;
+  const auto* remote = import_.mac({v.local.vni, mac});
+  const bool beaten_now = remote && beaten(v, ours, *remote);
+  if (beaten_now && ours.advertised) {
+    // The host moved away: its new leaf's claim is newer. Ours goes; the
+    // kernel is told where the MAC is now.
+    withdraw_mac(v, mac);
+    ours.advertised = false;
+  } else if (!beaten_now && !ours.advertised) {
+    // The other claim went while the MAC is still here: ours again.
+    ours.advertised = true;
+    advertise_mac(v, mac);
+  } else {
+    return;
+  }
+  for (const auto& [ip, at] : v.neighbors)
+    if (at == mac) import_.local_changed(EvpnImport::IpKey{v.local.vni, ip});
+}
+
+void EvpnLeaf::table_changed(std::span<const EvpnTable::Key> keys) {
+  for (const auto& key : keys) import_.update(key, table_.find(key));
+  const std::set<EvpnImport::MacKey> moved = import_.changed_macs();
+  for (const auto& [vni, mac] : moved)
+    if (auto v = vnis_.find(vni); v != vnis_.end()) reconsider(v->second, mac);
+}
+
+bool EvpnLeaf::has_local(const EvpnImport::MacKey& k) const {
+  auto v = vnis_.find(k.first);
+  if (v == vnis_.end()) return false;
+  auto m = v->second.macs.find(k.second);
+  return m != v->second.macs.end() && m->second.advertised;
+}
+
+bool EvpnLeaf::has_local(const EvpnImport::IpKey& k) const {
+  auto v = vnis_.find(k.first);
+  if (v == vnis_.end()) return false;
+  auto n = v->second.neighbors.find(k.second);
+  return n != v->second.neighbors.end() && has_local(EvpnImport::MacKey{k.first, n->second});
+}
+
+EvpnKernelUpdate EvpnLeaf::take_kernel_update() {
+  return import_.take_update([this](const EvpnImport::MacKey& k) { return has_local(k); },
+                             [this](const EvpnImport::IpKey& k) { return has_local(k); });
+}
+
+}  // namespace closbgp::rib

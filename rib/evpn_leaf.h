@@ -1,0 +1,94 @@
+// The leaf's role in EVPN over VXLAN (RFC 7432, RFC 8365): the node's own
+// VNIs, found in the kernel, become routes of the EVPN table: a type 3
+// (inclusive multicast, "send me the VNI's flooded traffic") per VNI, a
+// type 2 per MAC learned on the VNI's bridge and per IP/MAC binding of its
+// neighbour table. Remote routes are imported into the VNIs their route
+// targets select (rib/evpn_import.h) and come out as what the kernel
+// should hold. MAC mobility (RFC 7432 sec. 15): a MAC learned here that
+// another VTEP claims is advertised with the next sequence number; a
+// remote claim that beats ours takes our route out (the host moved).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <span>
+#include <vector>
+
+#include "rib/evpn_import.h"
+#include "rib/evpn_table.h"
+
+namespace closbgp::rib {
+
+// A VNI of this node: a VXLAN device in a bridge.
+struct LocalVni {
+  uint32_t vni = 0;
+  wire::IpAddress vtep;  // the VXLAN device's local address: where tunnels end here
+  friend bool operator==(const LocalVni&, const LocalVni&) = default;
+};
+
+class EvpnLeaf {
+ public:
+  // `router_id` (host order) makes the route distinguishers; `local_as`
+  // the automatic route targets (AS:VNI, RFC 8365 sec. 5.1.2.1).
+  EvpnLeaf(uint32_t local_as, uint32_t router_id, EvpnTable& table)
+      : local_as_(local_as), router_id_(router_id), table_(table) {}
+
+  // Route targets given per VNI (imported and exported); the others are
+  // automatic: AS:VNI exported, any AS with our VNI imported.
+  void set_route_targets(std::map<uint32_t, uint64_t> route_targets);
+  // The node's VNIs now: new ones are advertised, gone ones withdrawn.
+  void set_vnis(const std::vector<LocalVni>& vnis);
+  // A MAC learned on (or gone from) a port of the VNI's bridge.
+  void set_mac(uint32_t vni, const wire::MacAddress& mac, bool present);
+  // An address of the VNI's bridge's neighbour table at `mac`, or gone.
+  void set_neighbor(uint32_t vni, const wire::IpAddress& ip, std::optional<wire::MacAddress> mac);
+
+  // The table's routes `keys` changed (EvpnTable::take_changes).
+  void table_changed(std::span<const EvpnTable::Key> keys);
+  // What the kernel should hold differently since the last call.
+  EvpnKernelUpdate take_kernel_update();
+  bool pending() const { return import_.pending(); }
+
+  struct LocalMac {
+    uint32_t sequence = 0;    // MAC mobility
+    bool advertised = false;  // false while a remote claim beats ours
+  };
+  struct Vni {
+    LocalVni local;
+    wire::RouteDistinguisher rd;
+    uint64_t export_rt = 0;
+    uint64_t import_rt = 0;  // 0: any AS:VNI
+    std::map<wire::MacAddress, LocalMac> macs;
+    std::map<wire::IpAddress, wire::MacAddress> neighbors;
+  };
+  const std::map<uint32_t, Vni>& vnis() const { return vnis_; }
+  const EvpnImport& remote() const { return import_; }
+
+ private:
+  wire::RouteDistinguisher allocate_rd(uint32_t vni) const;
+  uint64_t auto_route_target(uint32_t vni) const;
+  // Our routes of `v`: its type 3, a MAC's type 2 (with its addresses).
+  void advertise_flood(const Vni& v);
+  void advertise_mac(const Vni& v, const wire::MacAddress& mac);
+  void withdraw_mac(const Vni& v, const wire::MacAddress& mac);
+  void withdraw_all(const Vni& v);
+  // The type 2 routes of `mac` in `v`: MAC only, then one per address.
+  std::vector<wire::EvpnRoute> mac_routes(const Vni& v, const wire::MacAddress& mac) const;
+  // After a change of remote claims on `mac`: ours is advertised or not.
+  void reconsider(Vni& v, const wire::MacAddress& mac);
+  bool beaten(const Vni& v, const LocalMac& ours, const EvpnImport::Remote& remote) const;
+  // Whether the kernel has `k` itself (so it is not installed as remote).
+  bool has_local(const EvpnImport::MacKey& k) const;
+  bool has_local(const EvpnImport::IpKey& k) const;
+  void import_again();
+
+  uint32_t local_as_;
+  uint32_t router_id_;
+  EvpnTable& table_;
+  std::map<uint32_t, uint64_t> route_targets_;
+  std::map<uint32_t, Vni> vnis_;
+  EvpnImport import_;
+};
+
+}  // namespace closbgp::rib

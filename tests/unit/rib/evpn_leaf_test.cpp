@@ -1,0 +1,186 @@
+// A leaf's VNIs in the engine (RFC 7432, RFC 8365): its own type 3 and
+// type 2 routes, remote routes imported by route target into what the
+// kernel should hold, MAC mobility between leaves.
+#include "tests/unit/rib/engine_fixture.h"
+
+namespace closbgp::rib::test {
+namespace {
+
+const wire::IpAddress kOurVtep = wire::IpAddress::v4(0x0a0000fe);  // 10.0.0.254
+const wire::IpAddress kVtepA = wire::IpAddress::v4(0x0a000001);    // 10.0.0.1
+const wire::MacAddress kHost{0xaa, 0xbb, 0xcc, 0, 0, 1};
+const wire::IpAddress kHostIp = wire::IpAddress::v4(0x0a01010a);  // 10.1.1.10
+const uint64_t kAutoRt = 0x0002fe4d00000064;                      // rt:65101:100 (ours)
+const uint64_t kRtOfA = 0x0002fde900000064;                       // rt:65001:100
+const uint64_t kRtOfAFor200 = 0x0002fde9000000c8;                 // rt:65001:200
+const std::string kOurImet = "10.0.0.254:100:[3]:[0]:[32]:[10.0.0.254]";
+const std::string kOurMac = "10.0.0.254:100:[2]:[0]:[48]:[aa:bb:cc:00:00:01] vni 100";
+// A withdrawal carries a zero label.
+const std::string kOurMacWithdrawn = "10.0.0.254:100:[2]:[0]:[48]:[aa:bb:cc:00:00:01] vni 0";
+const std::string kOurMacIp =
+    "10.0.0.254:100:[2]:[0]:[48]:[aa:bb:cc:00:00:01]:[32]:[10.1.1.10] vni 100";
+
+wire::EvpnRoute remote_imet() {
+  wire::EvpnRoute r;
+  r.type = uint8_t(wire::EvpnType::InclusiveMulticast);
+  r.rd = {1, {10, 0, 0, 1, 0, 2}};
+  r.ip = kVtepA;
+  return r;
+}
+wire::EvpnRoute remote_mac(std::optional<wire::IpAddress> ip) {
+  wire::EvpnRoute r;
+  r.type = uint8_t(wire::EvpnType::MacIp);
+  r.rd = {1, {10, 0, 0, 1, 0, 2}};
+  r.mac = kHost;
+  r.ip = ip;
+  r.labels = {100};
+  return r;
+}
+
+class EvpnLeafTest : public Engine {
+ protected:
+  void SetUp() override {
+    Member m = kA.member();
+    m.negotiated.add(wire::Family::L2vpnEvpn);
+    m.families.add(wire::Family::L2vpnEvpn);
+    rib_.session_up(kA.source(), m, {}, out_);
+    leaf().set_vnis({{100, kOurVtep}});
+    flush();
+    out_.take(kA.id);
+    kernel();
+  }
+  EvpnLeaf& leaf() { return rib_.evpn_leaf(); }
+  EvpnKernelUpdate kernel() { return leaf().take_kernel_update(); }
+  // A's UPDATE with `routes`, the route target `rt` and MAC mobility `sequence`.
+  void a_announces(std::vector<wire::EvpnRoute> routes, uint64_t rt = kRtOfA,
+                   uint32_t sequence = 0) {
+    wire::UpdateMessage u = kA.announce({*wire::Prefix::parse("10.0.0.0/24")});
+    u.mp_reach->family = wire::Family::L2vpnEvpn;
+    u.mp_reach->nlri.clear();
+    u.mp_reach->next_hop = {kVtepA, std::nullopt};
+    u.mp_reach->evpn = std::move(routes);
+    u.attributes.ext_communities = {rt, wire::kEncapVxlan};
+    if (sequence) u.attributes.ext_communities.push_back(wire::mac_mobility_community({sequence}));
+    rib_.apply(kA.id, u);
+    flush();
+  }
+  void a_withdraws(std::vector<wire::EvpnRoute> routes) {
+    wire::UpdateMessage u;
+    u.mp_unreach = wire::MpUnreach{wire::Family::L2vpnEvpn, {}, std::move(routes)};
+    rib_.apply(kA.id, u);
+    flush();
+  }
+};
+
+TEST_F(EvpnLeafTest, AVniIsAdvertisedAsType3WithItsVtepAndRouteTarget) {
+  leaf().set_vnis({{100, kOurVtep}, {200, kOurVtep}});
+  flush();
+  const auto sent = out_.take(kA.id);
+  ASSERT_EQ(sent.evpn_announced.size(), 1u);  // 100's went at SetUp
+  const auto& [attrs, next_hop] =
+      sent.evpn_announced.at("10.0.0.254:200:[3]:[0]:[32]:[10.0.0.254]");
+  EXPECT_EQ(next_hop, kOurVtep);
+  EXPECT_EQ(as_path(attrs), std::vector<uint32_t>{kLocalAs});
+  EXPECT_EQ(attrs.ext_communities, (std::vector<uint64_t>{0x0002fe4d000000c8, wire::kEncapVxlan}));
+  ASSERT_EQ(attrs.unknown.size(), 1u);  // PMSI tunnel: ingress replication, VNI, VTEP
+  EXPECT_EQ(attrs.unknown[0].type, wire::kAttrPmsiTunnel);
+  EXPECT_EQ(attrs.unknown[0].value, (std::vector<uint8_t>{0, 6, 0, 0, 200, 10, 0, 0, 254}));
+
+  leaf().set_vnis({{200, kOurVtep}});  // 100's bridge went
+  flush();
+  EXPECT_EQ(out_.take(kA.id).evpn_withdrawn, std::vector<std::string>{kOurImet});
+}
+
+TEST_F(EvpnLeafTest, ARemoteType3PutsItsVtepInTheFloodListOfTheVniItsTargetSelects) {
+  a_announces({remote_imet()});
+  EXPECT_EQ(kernel().add_flood, (std::vector<EvpnKernelUpdate::Flood>{{100, kVtepA}}));
+  a_announces({remote_imet()}, kRtOfAFor200);  // now for a VNI we do not have
+  EXPECT_EQ(kernel().remove_flood, (std::vector<EvpnKernelUpdate::Flood>{{100, kVtepA}}));
+  a_announces({remote_imet()});
+  kernel();
+  a_withdraws({remote_imet()});
+  EXPECT_EQ(kernel().remove_flood, (std::vector<EvpnKernelUpdate::Flood>{{100, kVtepA}}));
+}
+
+TEST_F(EvpnLeafTest, LocalMacsAndTheirAddressesAreAdvertised) {
+  leaf().set_neighbor(100, kHostIp, kHost);  // ARP before the bridge learned it
+  flush();
+  EXPECT_TRUE(out_.nothing_for(kA.id));
+  leaf().set_mac(100, kHost, true);
+  flush();
+  auto sent = out_.take(kA.id);
+  EXPECT_EQ(sent.evpn_announced.size(), 2u);
+  EXPECT_EQ(sent.evpn_announced.at(kOurMac).second, kOurVtep);
+  EXPECT_TRUE(sent.evpn_announced.contains(kOurMacIp));
+  EXPECT_TRUE(kernel().empty());  // nothing remote
+
+  leaf().set_neighbor(100, kHostIp, std::nullopt);
+  flush();
+  EXPECT_EQ(out_.take(kA.id).evpn_withdrawn,
+            std::vector<std::string>{
+                "10.0.0.254:100:[2]:[0]:[48]:[aa:bb:cc:00:00:01]:[32]:[10.1.1.10] vni 0"});
+  leaf().set_mac(100, kHost, false);
+  flush();
+  EXPECT_EQ(out_.take(kA.id).evpn_withdrawn,
+            std::vector<std::string>{kOurMacWithdrawn});
+}
+
+TEST_F(EvpnLeafTest, RemoteMacsAndAddressesAreInstalledBehindTheirVtep) {
+  a_announces({remote_mac(std::nullopt), remote_mac(kHostIp)});
+  auto k = kernel();
+  EXPECT_EQ(k.set_macs, (std::vector<EvpnKernelUpdate::Mac>{{100, kHost, kVtepA}}));
+  EXPECT_EQ(k.set_neighbors, (std::vector<EvpnKernelUpdate::Neighbor>{{100, kHostIp, kHost}}));
+  a_withdraws({remote_mac(kHostIp)});
+  k = kernel();
+  EXPECT_TRUE(k.remove_macs.empty());  // the MAC-only route still stands
+  EXPECT_EQ(k.remove_neighbors, (std::vector<EvpnKernelUpdate::Neighbor>{{100, kHostIp, {}}}));
+}
+
+TEST_F(EvpnLeafTest, AHostMovingHereIsAdvertisedWithTheNextSequenceAndMovingAwayWithdrawn) {
+  a_announces({remote_mac(std::nullopt)});
+  kernel();
+  leaf().set_mac(100, kHost, true);  // the host is here now
+  flush();
+  auto sent = out_.take(kA.id);
+  const auto& attrs = sent.evpn_announced.at(kOurMac).first;
+  EXPECT_EQ(wire::mac_mobility_of(attrs.ext_communities), (wire::MacMobility{1, false}));
+  EXPECT_EQ(kernel().remove_macs, (std::vector<EvpnKernelUpdate::Mac>{{100, kHost, {}}}));
+
+  // The other leaf withdraws, then learns it again: sequence 2 beats ours.
+  a_withdraws({remote_mac(std::nullopt)});
+  a_announces({remote_mac(std::nullopt)}, kRtOfA, 2);
+  EXPECT_EQ(out_.take(kA.id).evpn_withdrawn,
+            std::vector<std::string>{kOurMacWithdrawn});
+  EXPECT_EQ(kernel().set_macs, (std::vector<EvpnKernelUpdate::Mac>{{100, kHost, kVtepA}}));
+  EXPECT_EQ(leaf().vnis().at(100).macs.at(kHost).advertised, false);
+
+  // The bridge moves the MAC to the tunnel: no longer local.
+  leaf().set_mac(100, kHost, false);
+  flush();
+  EXPECT_TRUE(out_.nothing_for(kA.id));
+  EXPECT_TRUE(kernel().empty());
+}
+
+TEST_F(EvpnLeafTest, AConfiguredRouteTargetIsExportedAndTheOnlyOneImported) {
+  const uint64_t rt = 0x0002fde800000064;  // rt:65000:100
+  leaf().set_route_targets({{100, rt}});
+  flush();
+  const auto sent = out_.take(kA.id);
+  EXPECT_EQ(sent.evpn_announced.at(kOurImet).first.ext_communities,
+            (std::vector<uint64_t>{rt, wire::kEncapVxlan}));
+  a_announces({remote_imet()});  // rt:65001:100
+  EXPECT_TRUE(kernel().empty());
+  a_announces({remote_imet()}, rt);
+  EXPECT_EQ(kernel().add_flood, (std::vector<EvpnKernelUpdate::Flood>{{100, kVtepA}}));
+}
+
+TEST_F(EvpnLeafTest, OurOwnRoutesAreNeverInstalledAsRemote) {
+  leaf().set_mac(100, kHost, true);
+  flush();
+  EXPECT_TRUE(kernel().empty());
+  EXPECT_TRUE(leaf().remote().installed_macs().empty());
+  EXPECT_EQ(rib_.evpn().size(), 2u);  // our type 3 and MAC
+}
+
+}  // namespace
+}  // namespace closbgp::rib::test
