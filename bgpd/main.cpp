@@ -14,6 +14,7 @@
 #include "bgpd/config/command_line.h"
 #include "bgpd/config/config.h"
 #include "bgpd/discovery/link_watch.h"
+#include "bgpd/evpn/vni_sync.h"
 #include "bgpd/log/log.h"
 #include "bgpd/mrt/recorder.h"
 #include "bgpd/net/systemd_notify.h"
@@ -116,6 +117,21 @@ int main(int argc, char** argv) {
   discovery::LinkWatch links(io, [&] { speaker.interfaces_changed(); });
   if (auto watching = links.start(); !watching)
     log::get("session")->warn("{}: interfaces are followed every second", watching.error());
+  // A leaf's VNIs: the kernel's VXLAN devices, MACs and neighbours in, the
+  // remote VNIs' entries out.
+  std::unique_ptr<evpn::VniSync> vnis;
+  if (speaker.config().evpn.advertise_all_vni) {
+    vnis = std::make_unique<evpn::VniSync>(
+        io,
+        evpn::VniSync::Hooks{[&](const auto& change) { speaker.change_evpn_leaf(change); },
+                             [&] { return speaker.initial_tables_in(); }},
+        std::chrono::seconds(std::max<uint32_t>(speaker.config().drain.warm_up, 60)));
+    speaker.set_evpn_kernel([&](const rib::EvpnKernelUpdate& u) { vnis->apply(u); });
+    if (auto started = vnis->start(); !started) {
+      log::get("evpn")->error("{}", started.error());
+      return 1;
+    }
+  }
   monitoring.start();
   recorder.start();
   api::ApiServer api(io, views, control, events);

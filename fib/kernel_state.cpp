@@ -12,6 +12,8 @@
 #include <cstring>
 #include <optional>
 
+#include "fib/netlink_dump.h"
+
 namespace closbgp::fib {
 namespace {
 
@@ -114,30 +116,15 @@ struct Reader {
     }
   }
 
-  static int on_message(nl_msg* msg, void* arg) {
-    auto* self = static_cast<Reader*>(arg);
-    nlmsghdr* h = nlmsg_hdr(msg);
-    if (h->nlmsg_type == RTM_NEWNEXTHOP) self->nexthop(h);
-    if (h->nlmsg_type == RTM_NEWROUTE) self->route(h);
-    return NL_OK;
+  void on_message(nlmsghdr* h) {
+    if (h->nlmsg_type == RTM_NEWNEXTHOP) nexthop(h);
+    if (h->nlmsg_type == RTM_NEWROUTE) route(h);
   }
 };
 
-// One dump request, every answer through the reader.
 std::expected<void, std::string> dump(nl_sock* sock, Reader& reader, int type, const void* header,
                                       size_t size, const char* what) {
-  int err = nl_send_simple(sock, type, NLM_F_DUMP, const_cast<void*>(header), size);
-  if (err >= 0) {
-    nl_cb* socket_cb = nl_socket_get_cb(sock);  // a reference of our own
-    nl_cb* cb = nl_cb_clone(socket_cb);
-    nl_cb_put(socket_cb);
-    nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, &Reader::on_message, &reader);
-    err = nl_recvmsgs(sock, cb);
-    nl_cb_put(cb);
-  }
-  if (err < 0)
-    return std::unexpected(std::string("reading the kernel's ") + what + ": " + nl_geterror(err));
-  return {};
+  return fib::dump(sock, type, header, size, what, [&](nlmsghdr* h) { reader.on_message(h); });
 }
 
 }  // namespace

@@ -12,7 +12,9 @@ bool better(const EvpnImport::Remote& a, const EvpnImport::Remote& b) {
   if (a.mobility.sequence != b.mobility.sequence) return a.mobility.sequence > b.mobility.sequence;
   return a.vtep < b.vtep;
 }
-const EvpnImport::Remote& remote_of(const EvpnImport::Remote& r) { return r; }
+const EvpnImport::Remote& remote_of(const EvpnImport::Remote& r) {
+  return r;
+}
 const EvpnImport::Remote& remote_of(const std::pair<EvpnImport::Remote, wire::MacAddress>& r) {
   return r.first;
 }
@@ -61,8 +63,13 @@ void EvpnImport::update(const EvpnTable::Key& key, const EvpnTable::Entry* entry
   const bool flood = route.type == uint8_t(wire::EvpnType::InclusiveMulticast);
   const bool mac = route.type == uint8_t(wire::EvpnType::MacIp) && route.mac;
   if (!flood && !mac) return;  // types 1, 4 and 5 are not a leaf's L2 business
-  Contribution c{vnis_of(*path.attributes), route.type, path.next_hop.address, route.mac,
-                 route.ip, wire::mac_mobility_of(path.attributes->ext_communities).value_or(wire::MacMobility{})};
+  Contribution c{
+      vnis_of(*path.attributes),
+      route.type,
+      path.next_hop.address,
+      route.mac,
+      route.ip,
+      wire::mac_mobility_of(path.attributes->ext_communities).value_or(wire::MacMobility{})};
   if (c.vnis.empty()) return;
   add(key, c);
   imported_.emplace(key, std::move(c));
@@ -111,7 +118,9 @@ void EvpnImport::remove(const EvpnTable::Key& key, const Contribution& c) {
   }
 }
 
-const EvpnImport::Remote* EvpnImport::mac(const MacKey& k) const { return winner(macs_, k); }
+const EvpnImport::Remote* EvpnImport::mac(const MacKey& k) const {
+  return winner(macs_, k);
+}
 
 const std::pair<EvpnImport::Remote, wire::MacAddress>* EvpnImport::neighbor(const IpKey& k) const {
   return winner(neighbors_, k);

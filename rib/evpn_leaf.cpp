@@ -87,7 +87,8 @@ void EvpnLeaf::set_route_targets(std::map<uint32_t, uint64_t> route_targets) {
 void EvpnLeaf::set_vnis(const std::vector<LocalVni>& vnis) {
   for (auto it = vnis_.begin(); it != vnis_.end();) {
     const auto next = std::next(it);
-    const bool kept = std::ranges::any_of(vnis, [&](const LocalVni& l) { return l == it->second.local; });
+    const bool kept =
+        std::ranges::any_of(vnis, [&](const LocalVni& l) { return l == it->second.local; });
     if (!kept) {
       withdraw_all(it->second);
       vnis_.erase(it);

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "bgpd/config/api_config.h"
+#include "bgpd/config/evpn_config.h"
 #include "bgpd/config/monitoring_config.h"
 #include "bgpd/config/neighbor_config.h"
 #include "bgpd/config/policy_config.h"
@@ -205,6 +206,7 @@ Config parse_root(const YAML::Node& root, Files files, const std::string& source
                              "logging",
                              "bmp",
                              "mrt",
+                             "evpn",
                              "graceful-restart"};
   keys.insert(kPolicySections.begin(), kPolicySections.end());
   Section s(root, "", keys);
@@ -296,6 +298,7 @@ Config parse_root(const YAML::Node& root, Files files, const std::string& source
   if (s.has("logging")) c.logging = parse_logging(s.get("logging"));
   if (s.has("bmp")) c.bmp = parse_bmp(s.get("bmp"));
   if (s.has("mrt")) c.mrt = parse_mrt(s.get("mrt"), files, source);
+  if (s.has("evpn")) c.evpn = parse_evpn(s.get("evpn"));
   return c;
 }
 

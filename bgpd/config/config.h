@@ -256,6 +256,20 @@ struct Mrt {
   friend bool operator==(const Mrt&, const Mrt&) = default;
 };
 
+// A leaf's EVPN (docs/evpn.md): VNIs found in the kernel's VXLAN devices
+// are advertised and imported; a VNI listed here gets its route target
+// (imported and exported) instead of the automatic AS:VNI.
+struct EvpnVni {
+  uint32_t vni = 0;
+  uint64_t route_target = 0;  // 0: automatic
+  friend bool operator==(const EvpnVni&, const EvpnVni&) = default;
+};
+struct Evpn {
+  bool advertise_all_vni = false;
+  std::vector<EvpnVni> vnis;
+  friend bool operator==(const Evpn&, const Evpn&) = default;
+};
+
 struct Config {
   std::string source;  // file it came from
   uint32_t asn = 0;
@@ -289,6 +303,7 @@ struct Config {
   Logging logging;
   Bmp bmp;
   Mrt mrt;
+  Evpn evpn;
 };
 
 struct ConfigError {

@@ -2,6 +2,8 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "policy/community.h"
+
 namespace closbgp::config {
 namespace {
 
@@ -239,6 +241,16 @@ std::string running_config_yaml(const Config& c) {
     root["mrt"]["updates"]["sent"] = c.mrt.updates->sent;
   }
   if (c.mrt.rib) root["mrt"]["rib"] = mrt_feed(*c.mrt.rib, "interval");
+  if (c.evpn != Evpn{}) {
+    root["evpn"]["advertise-all-vni"] = c.evpn.advertise_all_vni;
+    for (const auto& v : c.evpn.vnis) {
+      YAML::Node vni;
+      vni["vni"] = number(v.vni);
+      if (v.route_target)  // "rt:65000:100" without its "rt:"
+        vni["route-target"] = policy::ext_community_text(v.route_target).substr(3);
+      root["evpn"]["vnis"].push_back(vni);
+    }
+  }
   if (c.redistribute.connected_route_map.empty())
     root["redistribute"]["connected"] = c.redistribute.connected;
   else

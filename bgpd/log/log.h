@@ -22,10 +22,10 @@ std::shared_ptr<spdlog::logger> get(const std::string& module);
 std::string utc_time(std::chrono::system_clock::time_point t);
 // The modules that log, each through its own logger: what per-module
 // levels (the config's `logging.modules`, `closctl debug`) may name.
-inline constexpr std::array<std::string_view, 8> kModules{"api", "bfd",  "bmp", "config",
+inline constexpr std::array<std::string_view, 9> kModules{"api", "bfd",  "bmp", "config", "evpn",
                                                           "fib", "main", "mrt", "session"};
 bool known_module(std::string_view module);
-// "api, bfd, bmp, config, fib, main, mrt, session": for messages.
+// "api, bfd, bmp, config, evpn, fib, main, mrt, session": for messages.
 std::string module_names();
 // trace, debug, info, warn, error, critical, off.
 bool known_level(std::string_view level);

@@ -132,7 +132,9 @@ std::optional<std::string> needs_daemon_restart(const config::Config& running,
                      : next.grpc != running.grpc                         ? "grpc"
                      : next.metrics != running.metrics                   ? "metrics"
                      : next.graceful_restart != running.graceful_restart ? "graceful-restart"
-                                                                         : nullptr;
+                     : next.evpn.advertise_all_vni != running.evpn.advertise_all_vni
+                         ? "evpn.advertise-all-vni"
+                         : nullptr;
   if (!what) return std::nullopt;
   return std::string(what) + " changed: restart closbgpd to apply it";
 }

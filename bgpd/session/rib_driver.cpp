@@ -34,6 +34,8 @@ void RibDriver::flush() {
     if (observer_ && observer_->listening()) observer_->routes_changed(table, prefixes);
     for (auto* m : monitors_) m->best_changed(table, prefixes);
   }
+  if (evpn_kernel_ && installing_)
+    if (auto u = rib_.evpn_leaf().take_kernel_update(); !u.empty()) evpn_kernel_(u);
   fib_link_.apply_backpressure(pause_peers_);
 }
 

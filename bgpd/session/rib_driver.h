@@ -37,6 +37,9 @@ class RibDriver final : public PeerEvents {
   // Stopping: the sessions' ends must not empty the kernel (its routes keep
   // forwarding while we restart, and the FIB adopts them again).
   void stop_installing() { installing_ = false; }
+  // Where the engine's deltas for a leaf's VNIs go after each flush.
+  using EvpnKernel = std::function<void(const rib::EvpnKernelUpdate&)>;
+  void set_evpn_kernel(EvpnKernel kernel) { evpn_kernel_ = std::move(kernel); }
   // Runs flush() on the next loop turn if the engine has changes.
   void schedule_flush();
   // Tells the observer of FIB errors since the last time.
@@ -71,6 +74,7 @@ class RibDriver final : public PeerEvents {
   std::function<void(bool)> pause_peers_;
   SpeakerObserver* observer_ = nullptr;
   std::vector<RouteMonitor*> monitors_;  // BMP, MRT
+  EvpnKernel evpn_kernel_;
   bool flush_scheduled_ = false;
   bool installing_ = true;
   LoopActivity activity_;

@@ -1,5 +1,6 @@
 #include "bgpd/session/speaker.h"
 
+#include "bgpd/config/evpn_config.h"
 #include "bgpd/discovery/interfaces.h"
 #include "bgpd/log/log.h"
 #include "bgpd/session/address.h"
@@ -54,6 +55,7 @@ std::expected<void, std::string> Speaker::start() {
   state_.load();
   drain_.start(cfg_.drain.warm_up, std::chrono::steady_clock::now());
   origination_.start();
+  driver_.rib().evpn_leaf().set_route_targets(config::route_targets(cfg_.evpn));
   driver_.schedule_flush();
   if (auto listening = listener_.open(); !listening) return listening;
   const bool unnumbered = std::any_of(cfg_.neighbors.begin(), cfg_.neighbors.end(),
@@ -325,6 +327,10 @@ std::expected<std::vector<std::string>, std::string> Speaker::reload(config::Con
     changes.push_back("best-path options changed: every prefix selected again");
   }
   origination_.reload(old, changes);
+  if (cfg_.evpn.vnis != old.evpn.vnis) {
+    driver_.rib().evpn_leaf().set_route_targets(config::route_targets(cfg_.evpn));
+    changes.push_back("evpn route targets changed: our VNIs' routes sent again");
+  }
   if (cfg_.logging != old.logging) {
     log::set_levels(cfg_.logging.level, cfg_.logging.modules);
     std::string levels = "log level " + cfg_.logging.level;

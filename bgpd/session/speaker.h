@@ -70,6 +70,16 @@ class Speaker {
   // What else an operator may do (api::NodeControl forwards there).
   OperatorActions& actions() { return actions_; }
 
+  // A leaf's EVPN (bgpd/evpn/vni_sync.h): the kernel's local changes go
+  // into the engine (a flush follows), its kernel deltas come out after
+  // each flush; the neighbours' first tables are in (initial convergence).
+  void change_evpn_leaf(const std::function<void(rib::EvpnLeaf&)>& change) {
+    change(driver_.rib().evpn_leaf());
+    driver_.schedule_flush();
+  }
+  void set_evpn_kernel(RibDriver::EvpnKernel kernel) { driver_.set_evpn_kernel(std::move(kernel)); }
+  bool initial_tables_in() const { return tables_ready(); }
+
   // What the node looks like, for the API's views (main loop only).
   const config::Config& config() const { return cfg_; }
   const rib::Rib& rib() const { return driver_.rib(); }

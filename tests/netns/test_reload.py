@@ -166,7 +166,7 @@ def test_running_config_reads_back_and_log_levels_change_at_run_time(router):
     assert d.ctl("debug", "session", "warn").stdout.strip() == "session: warn (was debug)"
     wait_for(lambda: "log level session: warn (was debug) set by" in d.log_text(), 5, "the change logged")
     r = d.ctl("debug", "zebra", "debug", check=False)
-    assert r.returncode == 1 and "unknown module 'zebra': api, bfd, bmp, config, fib, main, mrt, session or all" in r.stderr, r.stderr
+    assert r.returncode == 1 and "unknown module 'zebra': api, bfd, bmp, config, evpn, fib, main, mrt, session or all" in r.stderr, r.stderr
     r = d.ctl("debug", "session", "loud", check=False)
     assert r.returncode == 1 and "unknown level 'loud'" in r.stderr, r.stderr
     assert d.ctl("deb", "all", "info").stdout.strip() == "all: info (was debug)"

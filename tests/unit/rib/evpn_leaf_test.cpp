@@ -121,8 +121,7 @@ TEST_F(EvpnLeafTest, LocalMacsAndTheirAddressesAreAdvertised) {
                 "10.0.0.254:100:[2]:[0]:[48]:[aa:bb:cc:00:00:01]:[32]:[10.1.1.10] vni 0"});
   leaf().set_mac(100, kHost, false);
   flush();
-  EXPECT_EQ(out_.take(kA.id).evpn_withdrawn,
-            std::vector<std::string>{kOurMacWithdrawn});
+  EXPECT_EQ(out_.take(kA.id).evpn_withdrawn, std::vector<std::string>{kOurMacWithdrawn});
 }
 
 TEST_F(EvpnLeafTest, RemoteMacsAndAddressesAreInstalledBehindTheirVtep) {
@@ -149,8 +148,7 @@ TEST_F(EvpnLeafTest, AHostMovingHereIsAdvertisedWithTheNextSequenceAndMovingAway
   // The other leaf withdraws, then learns it again: sequence 2 beats ours.
   a_withdraws({remote_mac(std::nullopt)});
   a_announces({remote_mac(std::nullopt)}, kRtOfA, 2);
-  EXPECT_EQ(out_.take(kA.id).evpn_withdrawn,
-            std::vector<std::string>{kOurMacWithdrawn});
+  EXPECT_EQ(out_.take(kA.id).evpn_withdrawn, std::vector<std::string>{kOurMacWithdrawn});
   EXPECT_EQ(kernel().set_macs, (std::vector<EvpnKernelUpdate::Mac>{{100, kHost, kVtepA}}));
   EXPECT_EQ(leaf().vnis().at(100).macs.at(kHost).advertised, false);
 

@@ -1,0 +1,16 @@
+// The `evpn` section of the config file: a leaf's VNIs (docs/evpn.md).
+#pragma once
+
+#include <map>
+
+#include "bgpd/config/config.h"
+#include "bgpd/config/yaml_reader.h"
+
+namespace closbgp::config {
+
+// evpn: {advertise-all-vni: BOOL, vnis: [{vni: N, route-target: AS:N}]}
+Evpn parse_evpn(const YAML::Node& n);
+// The route targets given, by VNI (rib::EvpnLeaf::set_route_targets).
+std::map<uint32_t, uint64_t> route_targets(const Evpn& e);
+
+}  // namespace closbgp::config

@@ -1,0 +1,139 @@
+#include "bgpd/evpn/vni_sync.h"
+
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "bgpd/log/log.h"
+
+namespace closbgp::evpn {
+namespace {
+
+auto logger() {
+  return log::get("evpn");
+}
+
+std::string vni_list(const std::map<uint32_t, fib::VxlanDevice>& devices) {
+  std::string s;
+  for (const auto& [vni, d] : devices)
+    s += (s.empty() ? "" : ", ") + std::to_string(vni) + " (" + d.name + ", VTEP " +
+         d.local.to_string() + ")";
+  return s.empty() ? "none" : s;
+}
+
+}  // namespace
+
+VniSync::VniSync(asio::io_context& io, Hooks hooks, std::chrono::seconds max_wait)
+    : io_(io),
+      hooks_(std::move(hooks)),
+      sweep_by_(std::chrono::steady_clock::now() + max_wait),
+      socket_(io),
+      buffer_(1 << 16),
+      sweep_timer_(io) {}
+
+std::expected<void, std::string> VniSync::start() {
+  if (auto opened = port_.open(); !opened) return opened;
+  const int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, NETLINK_ROUTE);
+  if (fd < 0) return std::unexpected(std::string("netlink socket: ") + std::strerror(errno));
+  sockaddr_nl sa{};
+  sa.nl_family = AF_NETLINK;
+  sa.nl_groups = RTMGRP_LINK | RTMGRP_NEIGH;
+  int size = 4 << 20;
+  setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
+  if (bind(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa) != 0) {
+    const std::string why = std::string("netlink bind: ") + std::strerror(errno);
+    close(fd);
+    return std::unexpected(why);
+  }
+  socket_.assign(fd);
+  read_notifications();
+  sync();
+  wait_for_tables();
+  return {};
+}
+
+void VniSync::read_notifications() {
+  socket_.async_read_some(
+      asio::buffer(buffer_), [this](const boost::system::error_code& ec, size_t bytes) {
+        if (ec == asio::error::operation_aborted) return;
+        if (ec && ec.value() != ENOBUFS) {
+          logger()->error(
+              "kernel notifications stopped ({}): VNIs, MACs and neighbours are no "
+              "longer followed",
+              ec.message());
+          return;
+        }
+        // Lost notifications (ENOBUFS): the whole state is read again anyway.
+        if (ec || foreign(bytes)) kernel_changed();
+        read_notifications();
+      });
+}
+
+bool VniSync::foreign(size_t bytes) const {
+  const uint32_t ours = port_.port_id();
+  size_t left = bytes;
+  for (auto* h = reinterpret_cast<const nlmsghdr*>(buffer_.data()); NLMSG_OK(h, left);
+       h = NLMSG_NEXT(h, left))
+    if (h->nlmsg_pid != ours) return true;
+  return false;
+}
+
+void VniSync::kernel_changed() {
+  if (std::exchange(sync_posted_, true)) return;
+  asio::post(io_, [this] {
+    sync_posted_ = false;
+    sync();
+  });
+}
+
+void VniSync::sync() {
+  auto state = port_.read();
+  if (!state) {
+    logger()->error("{}", state.error());
+    return;
+  }
+  auto local = mirror_.local_changes(*state);
+  if (!local.empty()) {
+    if (local.vnis) logger()->info("VNIs: {}", vni_list(mirror_.devices()));
+    for (const auto& [vni, mac, present] : local.macs)
+      logger()->debug("VNI {}: local MAC {} {}", vni, wire::mac_text(mac),
+                      present ? "learned" : "gone");
+    hooks_.change_leaf([&](rib::EvpnLeaf& leaf) {
+      if (local.vnis) leaf.set_vnis(*local.vnis);
+      for (const auto& [vni, mac, present] : local.macs) leaf.set_mac(vni, mac, present);
+      for (const auto& [vni, ip, mac] : local.neighbors) leaf.set_neighbor(vni, ip, mac);
+    });
+  }
+  write(mirror_.repair(*state, swept_));
+}
+
+void VniSync::apply(const rib::EvpnKernelUpdate& u) {
+  write(mirror_.want(u));
+}
+
+void VniSync::write(const rib::EvpnKernelUpdate& u) {
+  if (u.empty()) return;
+  for (const auto& f : u.add_flood)
+    logger()->debug("VNI {}: VTEP {} in the flood list", f.vni, f.vtep.to_string());
+  for (const auto& m : u.set_macs)
+    logger()->debug("VNI {}: MAC {} behind {}", m.vni, wire::mac_text(m.mac), m.vtep.to_string());
+  for (const auto& failure : port_.write(u, mirror_.devices())) logger()->warn("{}", failure);
+}
+
+void VniSync::wait_for_tables() {
+  if (hooks_.tables_in() || std::chrono::steady_clock::now() >= sweep_by_) {
+    swept_ = true;
+    sync();  // what a previous run left and nobody wants goes now
+    return;
+  }
+  sweep_timer_.expires_after(std::chrono::seconds(1));
+  sweep_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (!ec) wait_for_tables();
+  });
+}
+
+}  // namespace closbgp::evpn

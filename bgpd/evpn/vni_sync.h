@@ -1,0 +1,62 @@
+// A leaf's VNIs between the kernel and the RIB engine, on the main loop:
+// the VXLAN devices in bridges, the MACs the bridges learn and the
+// addresses their neighbour tables resolve go into the engine
+// (rib::EvpnLeaf) as the kernel announces them (rtnetlink link and
+// neighbour notifications, read again in full once per burst); what the
+// engine wants of the remote VNIs goes into the kernel
+// (fib::VxlanPort). A previous run's entries are adopted; what someone
+// else removes is put back; stale ones go once the first tables are in.
+#pragma once
+
+#include <chrono>
+#include <expected>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "bgpd/asio.h"
+#include "bgpd/evpn/kernel_mirror.h"
+#include "fib/vxlan_port.h"
+
+namespace closbgp::evpn {
+
+class VniSync {
+ public:
+  struct Hooks {
+    // Runs `change` on the engine's leaf and schedules a flush.
+    std::function<void(const std::function<void(rib::EvpnLeaf&)>& change)> change_leaf;
+    // The neighbours' first tables are in: what nobody wants may go.
+    std::function<bool()> tables_in;
+  };
+  // `max_wait`: stale entries go at the latest this long after start.
+  VniSync(asio::io_context& io, Hooks hooks, std::chrono::seconds max_wait);
+
+  std::expected<void, std::string> start();
+  // The engine's deltas for the kernel.
+  void apply(const rib::EvpnKernelUpdate& u);
+  // The node's VNIs as found: their devices.
+  const std::map<uint32_t, fib::VxlanDevice>& devices() const { return mirror_.devices(); }
+
+ private:
+  void read_notifications();
+  // Whether a burst holds a notification not caused by our own writes.
+  bool foreign(size_t bytes) const;
+  void kernel_changed();
+  // Reads the kernel, tells the engine what changed locally, repairs ours.
+  void sync();
+  void write(const rib::EvpnKernelUpdate& u);
+  void wait_for_tables();
+
+  asio::io_context& io_;
+  Hooks hooks_;
+  std::chrono::steady_clock::time_point sweep_by_;
+  fib::VxlanPort port_;
+  KernelMirror mirror_;
+  asio::posix::stream_descriptor socket_;
+  std::vector<uint8_t> buffer_;
+  asio::steady_timer sweep_timer_;
+  bool sync_posted_ = false;
+  bool swept_ = false;
+};
+
+}  // namespace closbgp::evpn

@@ -1,0 +1,21 @@
+// One rtnetlink dump request (RTM_GET... with NLM_F_DUMP), every answer
+// handed to a callback: what each reader of the kernel's tables shares.
+#pragma once
+
+#include <cstddef>
+#include <expected>
+#include <functional>
+#include <string>
+
+struct nl_sock;
+struct nlmsghdr;
+
+namespace closbgp::fib {
+
+// `header`: the request's family header (rtmsg, nhmsg, ndmsg, ifinfomsg);
+// `what` names the table in an error ("reading the kernel's WHAT: ...").
+std::expected<void, std::string> dump(nl_sock* sock, int type, const void* header, size_t size,
+                                      const char* what,
+                                      const std::function<void(nlmsghdr*)>& on_message);
+
+}  // namespace closbgp::fib

@@ -1,0 +1,134 @@
+#include "fib/vxlan_port.h"
+
+#include <linux/neighbour.h>
+#include <linux/rtnetlink.h>
+#include <netlink/attr.h>
+#include <netlink/msg.h>
+#include <netlink/netlink.h>
+#include <netlink/socket.h>
+#include <sys/socket.h>
+
+#include <cstring>
+#include <functional>
+
+namespace closbgp::fib {
+namespace {
+
+constexpr size_t kMessageSize = 128;
+
+nl_sock* connected_socket() {
+  nl_sock* s = nl_socket_alloc();
+  if (s && nl_connect(s, NETLINK_ROUTE) == 0) return s;
+  if (s) nl_socket_free(s);
+  return nullptr;
+}
+
+nl_msg* neigh_message(int type, int flags, uint8_t family, uint32_t ifindex, uint16_t state,
+                      uint8_t ntf) {
+  nl_msg* m = nlmsg_alloc_size(kMessageSize);
+  nlmsg_put(m, NL_AUTO_PORT, NL_AUTO_SEQ, type, 0, flags);
+  ndmsg nd{};
+  nd.ndm_family = family;
+  nd.ndm_ifindex = int(ifindex);
+  nd.ndm_state = state;
+  nd.ndm_flags = ntf;
+  nlmsg_append(m, &nd, sizeof nd, NLMSG_ALIGNTO);
+  return m;
+}
+
+void put_address(nl_msg* m, int type, const wire::IpAddress& a) {
+  nla_put(m, type, int(a.size()), a.bytes().data());
+}
+
+}  // namespace
+
+VxlanPort::~VxlanPort() {
+  batch_.reset();
+  if (sock_) nl_socket_free(sock_);
+}
+
+std::expected<void, std::string> VxlanPort::open() {
+  sock_ = connected_socket();
+  if (!sock_) return std::unexpected("cannot open a netlink socket for VXLAN forwarding entries");
+  nl_socket_set_buffer_size(sock_, 1 << 20, 1 << 20);
+  batch_ = std::make_unique<NetlinkBatch>(sock_);
+  return {};
+}
+
+uint32_t VxlanPort::port_id() const {
+  return nl_socket_get_local_port(sock_);
+}
+
+std::expected<VxlanState, std::string> VxlanPort::read() const {
+  nl_sock* s = connected_socket();
+  if (!s) return std::unexpected("cannot open a netlink socket to read VXLAN state");
+  nl_socket_set_buffer_size(s, 4 << 20, 4 << 20);
+  auto state = read_vxlan_state(s);
+  nl_socket_free(s);
+  return state;
+}
+
+std::vector<std::string> VxlanPort::write(const rib::EvpnKernelUpdate& u,
+                                          const std::map<uint32_t, VxlanDevice>& devices) {
+  std::vector<std::string> failed;
+  std::vector<std::string> what;  // by tag
+  batch_->begin([&](size_t tag, int error, std::string_view why) {
+    if (error == -ENOENT) return;  // a delete of something already gone
+    failed.push_back(what[tag] + ": " + std::strerror(-error) +
+                     (why.empty() ? "" : " (" + std::string(why) + ")"));
+  });
+  const auto send = [&](nl_msg* m, std::string description) {
+    what.push_back(std::move(description));
+    batch_->add(m, what.size() - 1);
+    nlmsg_free(m);
+  };
+  const auto device = [&](uint32_t vni) -> const VxlanDevice* {
+    auto it = devices.find(vni);
+    return it == devices.end() ? nullptr : &it->second;
+  };
+  const wire::MacAddress zero{};
+  const auto flood = [&](const rib::EvpnKernelUpdate::Flood& f, bool add) {
+    const VxlanDevice* d = device(f.vni);
+    if (!d) return;
+    nl_msg* m =
+        neigh_message(add ? RTM_NEWNEIGH : RTM_DELNEIGH, add ? NLM_F_CREATE | NLM_F_APPEND : 0,
+                      AF_BRIDGE, d->ifindex, NUD_PERMANENT, NTF_SELF);
+    nla_put(m, NDA_LLADDR, 6, zero.data());
+    put_address(m, NDA_DST, f.vtep);
+    send(m, std::string(add ? "adding " : "removing ") + "flood entry " + f.vtep.to_string() +
+                " on " + d->name);
+  };
+  for (const auto& f : u.remove_flood) flood(f, false);
+  for (const auto& f : u.add_flood) flood(f, true);
+  const auto mac = [&](const rib::EvpnKernelUpdate::Mac& e, bool set) {
+    const VxlanDevice* d = device(e.vni);
+    if (!d) return;
+    nl_msg* m = neigh_message(set ? RTM_NEWNEIGH : RTM_DELNEIGH,
+                              set ? NLM_F_CREATE | NLM_F_REPLACE : 0, AF_BRIDGE, d->ifindex,
+                              NUD_REACHABLE, NTF_SELF | NTF_MASTER | NTF_EXT_LEARNED);
+    nla_put(m, NDA_LLADDR, 6, e.mac.data());
+    if (set) put_address(m, NDA_DST, e.vtep);
+    send(m, std::string(set ? "installing " : "removing ") + "remote MAC " + wire::mac_text(e.mac) +
+                " on " + d->name);
+  };
+  for (const auto& e : u.remove_macs) mac(e, false);
+  for (const auto& e : u.set_macs) mac(e, true);
+  const auto neighbor = [&](const rib::EvpnKernelUpdate::Neighbor& n, bool set) {
+    const VxlanDevice* d = device(n.vni);
+    if (!d) return;
+    nl_msg* m =
+        neigh_message(set ? RTM_NEWNEIGH : RTM_DELNEIGH, set ? NLM_F_CREATE | NLM_F_REPLACE : 0,
+                      uint8_t(n.ip.is_v4() ? AF_INET : AF_INET6), d->bridge, set ? NUD_NOARP : 0,
+                      NTF_EXT_LEARNED);
+    put_address(m, NDA_DST, n.ip);
+    if (set) nla_put(m, NDA_LLADDR, 6, n.mac.data());
+    send(m, std::string(set ? "installing " : "removing ") + "remote neighbour " +
+                n.ip.to_string() + " of VNI " + std::to_string(n.vni));
+  };
+  for (const auto& n : u.remove_neighbors) neighbor(n, false);
+  for (const auto& n : u.set_neighbors) neighbor(n, true);
+  if (!batch_->flush()) failed.push_back("replies lost: the kernel is compared again");
+  return failed;
+}
+
+}  // namespace closbgp::fib

@@ -1,0 +1,48 @@
+// Writes the remote side of the node's VNIs into the kernel over rtnetlink,
+// as FRR's zebra does: a remote VTEP in a VNI's flood list is an all-zero
+// MAC entry of its VXLAN device (`bridge fdb append 00:00:00:00:00:00 dev
+// vxlan100 dst VTEP self permanent`); a remote MAC an `extern_learn` entry
+// both of the device (`dst VTEP self`) and of its bridge (`master`), so
+// that the bridge moves a MAC it had learned locally once it has moved
+// away; a remote address an `extern_learn` neighbour entry of the bridge's
+// interface (the SVI), so the kernel answers ARP and ND for it with the
+// bridge's `neigh_suppress`. Many requests per send (fib/netlink_batch.h).
+#pragma once
+
+#include <expected>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "fib/netlink_batch.h"
+#include "fib/vxlan_state.h"
+
+struct nl_sock;
+
+namespace closbgp::fib {
+
+class VxlanPort {
+ public:
+  VxlanPort() = default;
+  ~VxlanPort();
+  VxlanPort(const VxlanPort&) = delete;
+  VxlanPort& operator=(const VxlanPort&) = delete;
+
+  std::expected<void, std::string> open();
+  // What the kernel holds now, on a socket of its own.
+  std::expected<VxlanState, std::string> read() const;
+  // Writes `u` to the devices of its VNIs (`devices`: VNI -> its VXLAN
+  // device); what the kernel refused, said for a log. Entries of a VNI
+  // without a device are skipped (they went with it).
+  std::vector<std::string> write(const rib::EvpnKernelUpdate& u,
+                                 const std::map<uint32_t, VxlanDevice>& devices);
+  // The netlink port id our writes carry: their notifications are ours.
+  uint32_t port_id() const;
+
+ private:
+  nl_sock* sock_ = nullptr;
+  std::unique_ptr<NetlinkBatch> batch_;
+};
+
+}  // namespace closbgp::fib

@@ -1,0 +1,145 @@
+#include "fib/vxlan_state.h"
+
+#include <linux/if_link.h>
+#include <linux/neighbour.h>
+#include <linux/rtnetlink.h>
+#include <net/if.h>
+#include <netlink/attr.h>
+#include <netlink/msg.h>
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <cstring>
+#include <map>
+
+#include "fib/netlink_dump.h"
+
+namespace closbgp::fib {
+namespace {
+
+std::optional<VxlanDevice> vxlan_device(nlmsghdr* h) {
+  const auto* ifi = static_cast<const ifinfomsg*>(nlmsg_data(h));
+  nlattr* tb[IFLA_MAX + 1];
+  if (nlmsg_parse(h, sizeof(ifinfomsg), tb, IFLA_MAX, nullptr) < 0 || !tb[IFLA_LINKINFO])
+    return std::nullopt;
+  nlattr* info[IFLA_INFO_MAX + 1];
+  if (nla_parse_nested(info, IFLA_INFO_MAX, tb[IFLA_LINKINFO], nullptr) < 0 ||
+      !info[IFLA_INFO_KIND] || !info[IFLA_INFO_DATA] ||
+      std::strcmp(static_cast<const char*>(nla_data(info[IFLA_INFO_KIND])), "vxlan") != 0)
+    return std::nullopt;
+  nlattr* vx[IFLA_VXLAN_MAX + 1];
+  if (nla_parse_nested(vx, IFLA_VXLAN_MAX, info[IFLA_INFO_DATA], nullptr) < 0 || !vx[IFLA_VXLAN_ID])
+    return std::nullopt;
+  VxlanDevice d;
+  d.ifindex = uint32_t(ifi->ifi_index);
+  if (tb[IFLA_IFNAME]) d.name = static_cast<const char*>(nla_data(tb[IFLA_IFNAME]));
+  d.vni = nla_get_u32(vx[IFLA_VXLAN_ID]);
+  if (vx[IFLA_VXLAN_LOCAL] && nla_len(vx[IFLA_VXLAN_LOCAL]) == 4)
+    d.local = wire::IpAddress::from_bytes(
+        wire::Afi::Ipv4, static_cast<const uint8_t*>(nla_data(vx[IFLA_VXLAN_LOCAL])));
+  d.bridge = tb[IFLA_MASTER] ? nla_get_u32(tb[IFLA_MASTER]) : 0;
+  d.up = (ifi->ifi_flags & IFF_UP) != 0;
+  return d;
+}
+
+std::optional<wire::MacAddress> mac_of(nlattr* lladdr) {
+  if (!lladdr || nla_len(lladdr) != 6) return std::nullopt;
+  wire::MacAddress mac;
+  std::memcpy(mac.data(), nla_data(lladdr), 6);
+  return mac;
+}
+
+std::optional<wire::IpAddress> address_of(nlattr* a) {
+  if (!a) return std::nullopt;
+  const auto* bytes = static_cast<const uint8_t*>(nla_data(a));
+  if (nla_len(a) == 4) return wire::IpAddress::from_bytes(wire::Afi::Ipv4, bytes);
+  if (nla_len(a) == 16) return wire::IpAddress::from_bytes(wire::Afi::Ipv6, bytes);
+  return std::nullopt;
+}
+
+struct Reader {
+  VxlanState& out;
+  std::map<uint32_t, const VxlanDevice*> by_ifindex, by_bridge;
+
+  void index() {
+    for (const auto& d : out.devices) {
+      by_ifindex[d.ifindex] = &d;
+      if (d.bridge) by_bridge.emplace(d.bridge, &d);  // one VNI per bridge: the first
+    }
+  }
+
+  // A forwarding entry: the VXLAN device's own (NTF_SELF: flood list,
+  // remote MACs), or a bridge's (learned MACs).
+  void fdb_entry(nlmsghdr* h) {
+    const auto* nd = static_cast<const ndmsg*>(nlmsg_data(h));
+    nlattr* tb[NDA_MAX + 1];
+    if (nlmsg_parse(h, sizeof(ndmsg), tb, NDA_MAX, nullptr) < 0) return;
+    const auto mac = mac_of(tb[NDA_LLADDR]);
+    if (!mac) return;
+    const bool ours = (nd->ndm_flags & NTF_EXT_LEARNED) != 0;
+    auto device = by_ifindex.find(uint32_t(nd->ndm_ifindex));
+    if (device != by_ifindex.end()) {
+      const auto dst = address_of(tb[NDA_DST]);
+      if (!(nd->ndm_flags & NTF_SELF) || !dst) return;  // the bridge's view of the port
+      const uint32_t vni = device->second->vni;
+      if (*mac == wire::MacAddress{})
+        out.floods.push_back({vni, *dst});
+      else if (ours)
+        out.remote_macs.push_back({vni, *mac, *dst});
+      return;
+    }
+    const bool learned = !(nd->ndm_state & (NUD_PERMANENT | NUD_NOARP)) && !ours;
+    const uint16_t vlan = tb[NDA_VLAN] ? nla_get_u16(tb[NDA_VLAN]) : 0;
+    if (!tb[NDA_MASTER] || (nd->ndm_flags & NTF_SELF) || !learned || vlan != 0) return;
+    out.macs.push_back({nla_get_u32(tb[NDA_MASTER]), uint32_t(nd->ndm_ifindex), *mac});
+  }
+
+  // A neighbour (ARP/ND) entry of a bridge with a VNI.
+  void neighbor(nlmsghdr* h) {
+    const auto* nd = static_cast<const ndmsg*>(nlmsg_data(h));
+    auto bridge = by_bridge.find(uint32_t(nd->ndm_ifindex));
+    if (bridge == by_bridge.end()) return;
+    nlattr* tb[NDA_MAX + 1];
+    if (nlmsg_parse(h, sizeof(ndmsg), tb, NDA_MAX, nullptr) < 0) return;
+    const auto mac = mac_of(tb[NDA_LLADDR]);
+    const auto ip = address_of(tb[NDA_DST]);
+    if (!mac || !ip || ip->is_link_local()) return;
+    if (nd->ndm_flags & NTF_EXT_LEARNED) {
+      out.remote_neighbors.push_back({bridge->second->vni, *ip, *mac});
+      return;
+    }
+    constexpr uint16_t kResolved =
+        NUD_REACHABLE | NUD_STALE | NUD_DELAY | NUD_PROBE | NUD_PERMANENT;
+    if (nd->ndm_state & kResolved) out.neighbors.push_back({bridge->first, *ip, *mac});
+  }
+};
+
+}  // namespace
+
+std::expected<VxlanState, std::string> read_vxlan_state(nl_sock* sock) {
+  VxlanState out;
+  ifinfomsg ifi{};
+  ifi.ifi_family = AF_UNSPEC;
+  auto links = dump(sock, RTM_GETLINK, &ifi, sizeof ifi, "links", [&](nlmsghdr* h) {
+    if (auto d = vxlan_device(h)) out.devices.push_back(std::move(*d));
+  });
+  if (!links) return std::unexpected(links.error());
+  Reader reader{out, {}, {}};
+  reader.index();
+  ndmsg nd{};
+  nd.ndm_family = AF_BRIDGE;
+  if (auto r = dump(sock, RTM_GETNEIGH, &nd, sizeof nd, "forwarding entries",
+                    [&](nlmsghdr* h) { reader.fdb_entry(h); });
+      !r)
+    return std::unexpected(r.error());
+  for (uint8_t family : {uint8_t(AF_INET), uint8_t(AF_INET6)}) {
+    nd.ndm_family = family;
+    if (auto r = dump(sock, RTM_GETNEIGH, &nd, sizeof nd, "neighbours",
+                      [&](nlmsghdr* h) { reader.neighbor(h); });
+        !r)
+      return std::unexpected(r.error());
+  }
+  return out;
+}
+
+}  // namespace closbgp::fib

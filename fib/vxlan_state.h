@@ -1,0 +1,59 @@
+// What the kernel holds for EVPN over VXLAN (RFC 8365), read back over
+// rtnetlink as an operator's `ip -d link`, `bridge fdb` and `ip neigh`
+// would show it: the VXLAN devices in bridges (the node's VNIs), the MACs
+// the bridges learned on their other ports and the addresses the bridges'
+// neighbour tables resolved (the node's own hosts), and the remote
+// entries a previous run of ours installed (extern_learn), so that a
+// restart adopts them. Only VLAN-unaware bridges (one VNI per bridge).
+#pragma once
+
+#include <cstdint>
+#include <expected>
+#include <string>
+#include <vector>
+
+#include "rib/evpn_kernel_update.h"
+
+struct nl_sock;
+
+namespace closbgp::fib {
+
+struct VxlanDevice {
+  uint32_t ifindex = 0;
+  std::string name;
+  uint32_t vni = 0;
+  wire::IpAddress local;  // its tunnels' source: the VTEP
+  uint32_t bridge = 0;    // the bridge it is a port of (its master); 0: none
+  bool up = false;
+  // A VNI of ours: in a bridge, up, with a local IPv4 address.
+  bool usable() const { return bridge != 0 && up && local.is_v4() && !local.is_unspecified(); }
+  friend bool operator==(const VxlanDevice&, const VxlanDevice&) = default;
+};
+
+struct BridgeMac {  // learned by `bridge` on its port `port`
+  uint32_t bridge = 0;
+  uint32_t port = 0;
+  wire::MacAddress mac{};
+  friend auto operator<=>(const BridgeMac&, const BridgeMac&) = default;
+};
+
+struct BridgeNeighbor {  // resolved by the bridge's own interface (the SVI)
+  uint32_t bridge = 0;
+  wire::IpAddress ip;
+  wire::MacAddress mac{};
+  friend auto operator<=>(const BridgeNeighbor&, const BridgeNeighbor&) = default;
+};
+
+struct VxlanState {
+  std::vector<VxlanDevice> devices;
+  std::vector<BridgeMac> macs;            // dynamic entries on ports that are not VXLAN devices
+  std::vector<BridgeNeighbor> neighbors;  // not ours, not link-local, not failed
+  // Ours (by VNI): flood-list entries, remote MACs, remote addresses.
+  std::vector<rib::EvpnKernelUpdate::Flood> floods;
+  std::vector<rib::EvpnKernelUpdate::Mac> remote_macs;
+  std::vector<rib::EvpnKernelUpdate::Neighbor> remote_neighbors;
+};
+
+std::expected<VxlanState, std::string> read_vxlan_state(nl_sock* sock);
+
+}  // namespace closbgp::fib

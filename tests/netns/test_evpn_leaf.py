@@ -1,0 +1,195 @@
+"""closbgpd as an EVPN leaf beside an FRR leaf, through an FRR spine
+(RFC 7432, RFC 8365).
+
+    host1 -- leaf1 (closbgpd, AS 65101, VTEP 10.0.0.1) --\\
+                                                          spine (FRR, AS 65100)
+    host2 -- leaf2 (FRR, AS 65102, VTEP 10.0.0.2) ------/
+    host3 --/  (the host that moves: host1's MAC at leaf2)
+
+Each leaf has VNI 100 as an operator sets it up with ifupdown2 or `ip
+link`: a VXLAN device (`nolearning`) and the hosts' ports in one bridge,
+whose own interface (the SVI) has an address in the hosts' subnet.
+closbgpd finds the VNI in the kernel (`evpn: {advertise-all-vni: true}`),
+advertises it (type 3) and the MACs and addresses its bridge learns
+(type 2), and installs what leaf2 advertises: the flood list, remote MACs
+and remote neighbours, `extern_learn`. One fabric serves every check.
+"""
+import time
+
+import pytest
+
+from lib.frr import FrrNode, unnumbered_config
+from lib.netns import Daemon, veth, wait_for
+
+pytestmark = pytest.mark.netns
+
+LEAF1 = ("asn: 65101\nrouter-id: 10.0.0.1\n"
+         "timers: {keepalive: 1, hold: 3, connect-retry: 1}\n"
+         "networks: [{prefix: 10.0.0.1/32}]\n"
+         "evpn:\n  advertise-all-vni: true\n  vnis: [{vni: 100, route-target: 65000:100}]\n"
+         "neighbors:\n  - {interface: swp1, remote-as: external, bfd: false, evpn: true}\n")
+
+# zebra's own config: given bgpd's `vni 100` it would make VNI 100 an L3 VNI.
+ZEBRA = "log stdout debugging\n!\ninterface swp1\n ipv6 nd ra-interval 3\n no ipv6 nd suppress-ra\n!\n"
+
+
+def with_evpn(conf, interfaces, vni_lines=""):
+    evpn = (" address-family l2vpn evpn\n"
+            + "".join(f"  neighbor {i} activate\n" for i in interfaces)
+            + vni_lines + " exit-address-family\n!\n")
+    assert conf.endswith("!\n")
+    return conf[:-2] + evpn
+
+
+def spine_config():
+    return with_evpn(unnumbered_config("elspine", 65100, "10.0.0.100", ["swp1", "swp2"]),
+                     ["swp1", "swp2"])
+
+
+def leaf2_config():
+    return with_evpn(unnumbered_config("elleaf2", 65102, "10.0.0.2", ["swp1"],
+                                       networks=["10.0.0.2/32"]), ["swp1"],
+                     "  advertise-all-vni\n  vni 100\n   route-target import 65000:100\n"
+                     "   route-target export 65000:100\n  exit-vni\n")
+
+
+def vni_100(ns, vtep, svi_address, host_ports):
+    """VNI 100 on a leaf: a bridge with the VXLAN device and the hosts' ports;
+    the bridge learns nothing on the VXLAN port (EVPN says where remote MACs
+    are) and answers ARP for remote hosts from its neighbour table (as
+    ifupdown2's `bridge-learning off` and `bridge-arp-nd-suppress on`)."""
+    ns.ip("addr", "add", f"{vtep}/32", "dev", "lo")
+    ns.ip("link", "add", "br100", "type", "bridge")
+    ns.ip("link", "add", "vxlan100", "type", "vxlan", "id", "100", "local", vtep,
+          "dstport", "4789", "nolearning")
+    for port in ("vxlan100", *host_ports):
+        ns.ip("link", "set", port, "master", "br100")
+        ns.ip("link", "set", port, "up")
+    ns.exec("bridge", "link", "set", "dev", "vxlan100", "learning", "off", "neigh_suppress", "on")
+    ns.ip("addr", "add", svi_address, "dev", "br100")
+    ns.ip("link", "set", "br100", "up")
+
+
+def fdb(ns):
+    return ns.exec("bridge", "fdb", "show", "dev", "vxlan100").stdout
+
+
+def fdb_line(ns, mac):
+    return next((line for line in fdb(ns).splitlines() if line.startswith(mac) and "dst" in line),
+                "")
+
+
+def neighbours(ns):
+    return ns.ip("neigh", "show", "dev", "br100").stdout
+
+
+def mac_of(ns, dev):
+    return ns.ip("-br", "link", "show", dev).stdout.split()[2]
+
+
+def ping(ns, address):
+    return ns.exec("ping", "-c", "1", "-W", "1", address, check=False).returncode == 0
+
+
+def our_route(leaf, mac):
+    """leaf1's own type-2 route for `mac` (MAC only) in its table, or None."""
+    routes = leaf.ctl_json("show", "bgp", "evpn", "routes", "type", "2", "rd", "10.0.0.1:100")
+    return next((r for r in routes["routes"] if mac in r["route"] and "[32]" not in r["route"]),
+                None)
+
+
+def test_closbgpd_leaf_beside_an_frr_leaf(netns_factory, tmp_path):
+    spine_ns = netns_factory("elspine")
+    leaf1_ns, leaf2_ns = netns_factory("elleaf1"), netns_factory("elleaf2")
+    host1, host2, host3 = (netns_factory("elhost1"), netns_factory("elhost2"),
+                           netns_factory("elhost3"))
+    spine_ns.exec("sysctl", "-qw", "net.ipv4.ip_forward=1")
+    veth(spine_ns, "swp1", leaf1_ns, "swp1")
+    veth(spine_ns, "swp2", leaf2_ns, "swp1")
+    veth(leaf1_ns, "swp2", host1, "eth0")
+    veth(leaf2_ns, "swp2", host2, "eth0")
+    veth(leaf2_ns, "swp3", host3, "eth0")
+    vni_100(leaf1_ns, "10.0.0.1", "10.1.1.251/24", ["swp2"])
+    vni_100(leaf2_ns, "10.0.0.2", "10.1.1.252/24", ["swp2", "swp3"])
+    for i, host in enumerate((host1, host2), 1):
+        host.ip("addr", "add", f"10.1.1.{i}/24", "dev", "eth0")
+    # host3 is where host1 moves to: same MAC and address, port down until then.
+    host1_mac = mac_of(host1, "eth0")
+    for host in (host1, host3):  # nothing but what the test sends (no IPv6 DAD or MLD)
+        host.exec("sysctl", "-qw", "net.ipv6.conf.eth0.disable_ipv6=1")
+    host3.ip("link", "set", "eth0", "down")
+    host3.ip("link", "set", "eth0", "address", host1_mac)
+    host3.ip("addr", "add", "10.1.1.1/24", "dev", "eth0")
+    leaf2_ns.ip("link", "set", "swp3", "down")
+
+    spine = leaf2 = None
+    leaf1 = Daemon(leaf1_ns, LEAF1, tmp_path, "elleaf1")
+    try:
+        leaf1.wait_api()
+        spine = FrrNode(spine_ns, spine_config(), tmp_path)
+        leaf2 = FrrNode(leaf2_ns, leaf2_config(), tmp_path, daemon_configs={"zebra": ZEBRA})
+        wait_for(lambda: "l2vpn-evpn" in leaf1.ctl_json("show", "bgp", "neighbors", "swp1")
+                 .get("capabilities", []), 30, "EVPN negotiated with the spine")
+
+        # Type 3 both ways: each VTEP in the other's flood list.
+        wait_for(lambda: "00:00:00:00:00:00 dst 10.0.0.1" in fdb(leaf2_ns), 30,
+                 "leaf1's VNI 100 (found in its kernel) in leaf2's flood list")
+        wait_for(lambda: "00:00:00:00:00:00 dst 10.0.0.2" in fdb(leaf1_ns), 30,
+                 "leaf2's VTEP in leaf1's flood list, installed by closbgpd")
+
+        # One stretched segment; the SVIs resolve their hosts (ARP).
+        wait_for(lambda: ping(host1, "10.1.1.2"), 20, "host1 pinging host2 across the VTEPs")
+        assert ping(leaf1_ns, "10.1.1.1") and ping(leaf2_ns, "10.1.1.2")
+
+        # Type 2 both ways: host1's MAC and address at leaf2 behind leaf1's
+        # VTEP; host2's at leaf1, installed extern_learn, its address in
+        # br100's neighbour table for ARP suppression.
+        host2_mac = mac_of(host2, "eth0")
+        wait_for(lambda: "dst 10.0.0.1" in fdb_line(leaf2_ns, host1_mac), 20,
+                 "host1's MAC advertised by closbgpd, at leaf2")
+        wait_for(lambda: f"10.1.1.1 lladdr {host1_mac}" in neighbours(leaf2_ns), 20,
+                 "host1's address (MAC/IP route) in leaf2's neighbour table")
+        wait_for(lambda: "extern_learn" in fdb_line(leaf1_ns, host2_mac)
+                 and "dst 10.0.0.2" in fdb_line(leaf1_ns, host2_mac), 20,
+                 "host2's MAC installed by closbgpd behind leaf2's VTEP")
+        wait_for(lambda: any(f"10.1.1.2 lladdr {host2_mac}" in line and "extern_learn" in line
+                             for line in neighbours(leaf1_ns).splitlines()), 20,
+                 "host2's address installed by closbgpd in br100's neighbour table")
+
+        # The host moves to leaf2 (host3, same MAC) while leaf1's bridge
+        # still has it (a quiet host: `arp off`): leaf2 advertises it with
+        # the next sequence number; closbgpd withdraws its own route and
+        # points the MAC at leaf2, and its bridge follows.
+        host1.ip("link", "set", "eth0", "arp", "off")
+        leaf2_ns.ip("link", "set", "swp3", "up")
+        host3.ip("link", "set", "eth0", "up")
+        wait_for(lambda: ping(host3, "10.1.1.2"), 20, "the moved host reaching host2")
+        wait_for(lambda: "dst 10.0.0.2" in fdb_line(leaf1_ns, host1_mac), 20,
+                 "host1's MAC behind leaf2 at leaf1 after the move")
+        wait_for(lambda: our_route(leaf1, host1_mac) is None, 20,
+                 "closbgpd's route for the moved MAC withdrawn")
+        assert f"{host1_mac} dev swp2" not in leaf1_ns.exec("bridge", "fdb", "show").stdout
+
+        # And back, leaf2 still holding it: closbgpd advertises it with a
+        # higher sequence than leaf2's, and leaf2 points it at leaf1 again.
+        host3.ip("link", "set", "eth0", "arp", "off")
+        host1.ip("link", "set", "eth0", "arp", "on")
+        wait_for(lambda: ping(host1, "10.1.1.2"), 20, "host1 back at leaf1")
+        wait_for(lambda: our_route(leaf1, host1_mac) is not None, 20,
+                 "closbgpd advertising host1's MAC again")
+        ext = our_route(leaf1, host1_mac)["paths"][0]["ext_communities"]
+        assert any(c.startswith("mm:") and int(c.split(":")[1]) >= 2 for c in ext), ext
+        wait_for(lambda: "dst 10.0.0.1" in fdb_line(leaf2_ns, host1_mac), 20,
+                 "leaf2 pointing host1's MAC at leaf1 again")
+
+        # Host port down: the bridge forgets the MAC, closbgpd withdraws it.
+        leaf1_ns.ip("link", "set", "swp2", "down")
+        start = time.monotonic()
+        wait_for(lambda: "dst 10.0.0.1" not in fdb_line(leaf2_ns, host1_mac), 10,
+                 "host1's MAC withdrawn from leaf2 after its port went down")
+        assert time.monotonic() - start < 3, "withdrawal took more than 3 s"
+    finally:
+        for node in (leaf2, spine):
+            if node:
+                node.stop()
+        leaf1.stop()
