@@ -125,7 +125,10 @@ void VniSync::write(const rib::EvpnKernelUpdate& u) {
 }
 
 void VniSync::wait_for_tables() {
-  if (hooks_.tables_in() || std::chrono::steady_clock::now() >= sweep_by_) {
+  const bool tables_in = hooks_.tables_in();
+  if (tables_in || std::chrono::steady_clock::now() >= sweep_by_) {
+    logger()->info("{}: entries of ours in the kernel that nobody wants go from now on",
+                   tables_in ? "the neighbours' first tables are in" : "waited long enough");
     swept_ = true;
     sync();  // what a previous run left and nobody wants goes now
     return;

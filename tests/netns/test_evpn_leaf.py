@@ -14,6 +14,7 @@ advertises it (type 3) and the MACs and addresses its bridge learns
 (type 2), and installs what leaf2 advertises: the flood list, remote MACs
 and remote neighbours, `extern_learn`. One fabric serves every check.
 """
+import subprocess
 import time
 
 import pytest
@@ -181,6 +182,35 @@ def test_closbgpd_leaf_beside_an_frr_leaf(netns_factory, tmp_path):
         assert any(c.startswith("mm:") and int(c.split(":")[1]) >= 2 for c in ext), ext
         wait_for(lambda: "dst 10.0.0.1" in fdb_line(leaf2_ns, host1_mac), 20,
                  "leaf2 pointing host1's MAC at leaf1 again")
+
+        # A restart without churn: closbgpd stops (SIGTERM) and starts
+        # again; the entries it installed stay in the kernel throughout and
+        # are adopted: neither deleted nor written again.
+        monitor_log = tmp_path / "elleaf1-monitor.txt"
+        with open(monitor_log, "w") as out:
+            monitors = [leaf1_ns.popen(*cmd, stdout=out, stderr=subprocess.STDOUT)
+                        for cmd in (("bridge", "monitor", "fdb"), ("ip", "monitor", "neigh"))]
+            try:
+                time.sleep(0.2)  # subscribed before the restart
+                leaf1.stop()
+                assert "dst 10.0.0.2" in fdb_line(leaf1_ns, host2_mac)
+                assert "00:00:00:00:00:00 dst 10.0.0.2" in fdb(leaf1_ns)
+                leaf1 = Daemon(leaf1_ns, LEAF1, tmp_path, "elleaf1-again")
+                leaf1.wait_api()
+                wait_for(lambda: our_route(leaf1, host1_mac) is not None, 30,
+                         "host1's MAC advertised again after the restart")
+                wait_for(lambda: "entries of ours in the kernel that nobody wants go"
+                         in leaf1.log_text(), 30, "the restarted daemon's sweep")
+                wait_for(lambda: "dst 10.0.0.1" in fdb_line(leaf2_ns, host1_mac), 30,
+                         "leaf2 learning host1's MAC again")
+                assert all(m.poll() is None for m in monitors), monitor_log.read_text()
+            finally:
+                for m in monitors:
+                    m.terminate()
+                    m.wait()
+        events = monitor_log.read_text()
+        assert host2_mac not in events and "10.0.0.2" not in events and "10.1.1.2" not in events, \
+            events
 
         # Host port down: the bridge forgets the MAC, closbgpd withdraws it.
         leaf1_ns.ip("link", "set", "swp2", "down")

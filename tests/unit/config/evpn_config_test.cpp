@@ -1,0 +1,56 @@
+#include "bgpd/config/evpn_config.h"
+
+#include <gtest/gtest.h>
+
+#include "bgpd/config/config_writer.h"
+#include "tests/unit/config/bad_config.h"
+
+namespace closbgp::config {
+namespace {
+
+Config parsed(const std::string& text) {
+  auto c = parse_config(text, "leaf.yaml", Files::Leave);
+  EXPECT_TRUE(c) << c.error().to_string() << "\n" << text;
+  return c ? *c : Config{};
+}
+
+TEST(EvpnConfig, VnisAndTheirRouteTargets) {
+  const Config c = parsed(
+      "asn: 65101\nrouter-id: 10.0.0.1\nevpn:\n  advertise-all-vni: true\n"
+      "  vnis: [{vni: 100, route-target: 65000:100}, {vni: 200}, "
+      "{vni: 300, route-target: 10.0.0.1:7}]\n");
+  EXPECT_TRUE(c.evpn.advertise_all_vni);
+  ASSERT_EQ(c.evpn.vnis.size(), 3u);
+  EXPECT_EQ(c.evpn.vnis[0].route_target, 0x0002fde800000064u);
+  EXPECT_EQ(c.evpn.vnis[1].route_target, 0u);  // automatic
+  EXPECT_EQ(route_targets(c.evpn),
+            (std::map<uint32_t, uint64_t>{{100, 0x0002fde800000064u}, {300, 0x01020a0000010007u}}));
+  EXPECT_FALSE(parsed("asn: 1\nrouter-id: 10.0.0.1\n").evpn.advertise_all_vni);  // off by default
+}
+
+TEST(EvpnConfig, ReadsBackFromTheRunningConfig) {
+  const Config first = parsed(
+      "asn: 65101\nrouter-id: 10.0.0.1\nevpn: {advertise-all-vni: true, "
+      "vnis: [{vni: 100, route-target: 65000:100}, {vni: 200}]}\n");
+  EXPECT_EQ(parsed(running_config_yaml(first)).evpn, first.evpn);
+}
+
+TEST(EvpnConfig, MistakesAreRefusedWithTheirLine) {
+  const BadCase cases[] = {
+      {"no vni", "asn: 1\nrouter-id: 10.0.0.1\nevpn:\n  vnis:\n    - {route-target: 1:1}\n", 5,
+       "evpn.vnis[0].vni", "is required"},
+      {"VNI beyond 24 bits", "asn: 1\nrouter-id: 10.0.0.1\nevpn:\n  vnis:\n    - {vni: 16777216}\n",
+       5, "evpn.vnis[0].vni", ""},
+      {"twice", "asn: 1\nrouter-id: 10.0.0.1\nevpn:\n  vnis:\n    - {vni: 5}\n    - {vni: 5}\n", 6,
+       "evpn.vnis[1].vni", "listed twice"},
+      {"bad target",
+       "asn: 1\nrouter-id: 10.0.0.1\nevpn:\n  vnis:\n    - {vni: 5, route-target: x:1}\n", 5,
+       "evpn.vnis[0].route-target", "AS:N or IPv4:N"},
+      {"unknown key", "asn: 1\nrouter-id: 10.0.0.1\nevpn:\n  advertise-all-vnis: true\n", 4,
+       "evpn.advertise-all-vnis", ""},
+  };
+  for (const auto& c : cases) expect_refused(c);
+}
+
+}  // namespace
+}  // namespace closbgp::config

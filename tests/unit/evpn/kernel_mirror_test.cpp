@@ -1,0 +1,107 @@
+// The leaf's kernel side without the kernel: what was read becomes the
+// engine's local changes; what the engine wants is written where the
+// kernel, as read, differs; a previous run's entries are adopted, and go
+// only when swept.
+#include "bgpd/evpn/kernel_mirror.h"
+
+#include <gtest/gtest.h>
+
+namespace closbgp::evpn {
+namespace {
+
+using Update = rib::EvpnKernelUpdate;
+
+const wire::IpAddress kVtep = wire::IpAddress::v4(0x0a000001);   // 10.0.0.1
+const wire::IpAddress kOther = wire::IpAddress::v4(0x0a000002);  // 10.0.0.2
+const wire::MacAddress kMac{2, 0, 0, 0, 0, 1}, kRemoteMac{2, 0, 0, 0, 0, 2};
+const wire::IpAddress kHost = wire::IpAddress::v4(0x0a01010a);
+
+// VNI 100: vxlan100 (ifindex 7) in br100 (ifindex 5); a host on swp2 (6).
+fib::VxlanState kernel() {
+  fib::VxlanState s;
+  s.devices.push_back({7, "vxlan100", 100, kVtep, 5, true});
+  s.devices.push_back({8, "vxlan200", 200, kVtep, 0, true});  // in no bridge: not a VNI of ours
+  s.macs.push_back({5, 6, kMac});
+  s.neighbors.push_back({5, kHost, kMac});
+  return s;
+}
+
+TEST(KernelMirror, TheLocalSideComesOutAsChangesBetweenReads) {
+  KernelMirror m;
+  auto first = m.local_changes(kernel());
+  ASSERT_TRUE(first.vnis);
+  EXPECT_EQ(*first.vnis, (std::vector<rib::LocalVni>{{100, kVtep}}));
+  EXPECT_EQ(first.macs.size(), 1u);
+  EXPECT_EQ(first.neighbors.size(), 1u);
+  EXPECT_TRUE(m.local_changes(kernel()).empty());  // nothing new
+
+  fib::VxlanState later = kernel();
+  later.macs.clear();                   // the host's port went down
+  later.neighbors[0].mac = kRemoteMac;  // the address is elsewhere now
+  auto second = m.local_changes(later);
+  EXPECT_FALSE(second.vnis);
+  ASSERT_EQ(second.macs.size(), 1u);
+  EXPECT_EQ(second.macs[0], std::make_tuple(100u, kMac, false));
+  ASSERT_EQ(second.neighbors.size(), 1u);
+  EXPECT_EQ(std::get<2>(second.neighbors[0]), kRemoteMac);
+
+  later.devices[0].up = false;  // vxlan100 down: VNI 100 is gone
+  auto third = m.local_changes(later);
+  ASSERT_TRUE(third.vnis);
+  EXPECT_TRUE(third.vnis->empty());
+  EXPECT_EQ(third.neighbors.size(), 1u);  // its bridge is no VNI's any more
+}
+
+TEST(KernelMirror, APreviousRunsEntriesAreAdoptedAndStaleOnesGoOnlyWhenSwept) {
+  KernelMirror m;
+  fib::VxlanState s = kernel();
+  m.local_changes(s);
+  s.floods.push_back({100, kOther});
+  s.remote_macs.push_back({100, kRemoteMac, kOther});
+  s.remote_macs.push_back({100, kMac, kOther});  // stale: nobody wants it
+  EXPECT_TRUE(m.repair(s, false).empty());       // nothing wanted yet, nothing swept
+
+  // The engine wants what the kernel has: nothing is written again.
+  Update u;
+  u.add_flood = {{100, kOther}};
+  u.set_macs = {{100, kRemoteMac, kOther}};
+  EXPECT_TRUE(m.want(u).empty());
+  // Once the first tables are in, the stale entry goes.
+  const Update swept = m.repair(s, true);
+  EXPECT_EQ(swept.remove_macs, (std::vector<Update::Mac>{{100, kMac, {}}}));
+  EXPECT_TRUE(swept.add_flood.empty() && swept.set_macs.empty());
+}
+
+TEST(KernelMirror, WhatSomeoneElseRemovesIsPutBack) {
+  KernelMirror m;
+  m.local_changes(kernel());
+  m.repair(kernel(), true);
+  Update u;
+  u.add_flood = {{100, kOther}};
+  u.set_neighbors = {{100, kHost, kRemoteMac}};
+  EXPECT_EQ(m.want(u), u);  // new: written
+  // An operator deleted the neighbour entry; the flood entry is still there.
+  fib::VxlanState s = kernel();
+  s.floods.push_back({100, kOther});
+  const Update repaired = m.repair(s, true);
+  EXPECT_EQ(repaired.set_neighbors, u.set_neighbors);
+  EXPECT_TRUE(repaired.add_flood.empty());
+  // The engine no longer wants the flood entry: it is removed once.
+  Update gone;
+  gone.remove_flood = {{100, kOther}};
+  EXPECT_EQ(m.want(gone), gone);
+  EXPECT_TRUE(m.want(gone).empty());
+}
+
+TEST(KernelMirror, AMacMovingToAnotherVtepIsWrittenAgain) {
+  KernelMirror m;
+  Update u;
+  u.set_macs = {{100, kRemoteMac, kOther}};
+  m.want(u);
+  EXPECT_TRUE(m.want(u).empty());
+  u.set_macs = {{100, kRemoteMac, kVtep}};
+  EXPECT_EQ(m.want(u), u);
+}
+
+}  // namespace
+}  // namespace closbgp::evpn
