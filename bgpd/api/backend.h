@@ -97,6 +97,24 @@ struct EvpnQuery {
   std::string rd;
 };
 
+// A leaf's VNI (`show evpn vni|mac|arp-cache`): ours and the remote side.
+struct EvpnMacView {
+  std::string mac, vtep;  // vtep: a remote MAC's
+  bool local = false, moved = false;
+  uint32_t sequence = 0;
+};
+struct EvpnNeighborView {
+  std::string ip, mac, vtep;
+  bool local = false;
+};
+struct EvpnVniView {
+  uint32_t vni = 0;
+  std::string vtep, rd, export_rt, import_rt;
+  std::vector<std::string> remote_vteps;
+  std::vector<EvpnMacView> macs;
+  std::vector<EvpnNeighborView> neighbors;
+};
+
 // One path received from one peer.
 struct RouteView {
   std::string prefix;
@@ -234,6 +252,8 @@ class Backend {
   virtual std::vector<TrackedNextHopView> next_hops() const = 0;
   // What `query` selects of the EVPN table, by RD and route.
   virtual std::vector<EvpnRouteView> evpn_routes(const EvpnQuery& query) const = 0;
+  // The leaf's VNIs (`vni` only, unless 0), by VNI.
+  virtual std::vector<EvpnVniView> evpn_vnis(uint32_t vni) const = 0;
 };
 
 // What the API may change; called on the main loop.

@@ -7,9 +7,9 @@
 #include <set>
 
 #include "bgpd/api/community_filter.h"
+#include "bgpd/api/config_check.h"
 #include "bgpd/api/stream_pages.h"
 #include "bgpd/api/summary_answers.h"
-#include "bgpd/config/config.h"
 #include "bgpd/log/log.h"
 #include "bgpd/version.h"
 #include "bgpd/wire/ip.h"
@@ -18,10 +18,6 @@ namespace closbgp::api {
 namespace {
 
 namespace pb = closbgp::v1;
-
-// A configuration a client sends to be checked; config files are a few
-// kilobytes, a fabric's largest a few hundred.
-constexpr size_t kMaxConfigText = 1 << 20;
 
 class Handlers final : public Service {
  public:
@@ -128,6 +124,16 @@ class Handlers final : public Service {
     });
   }
 
+  grpc::ServerUnaryReactor* ShowEvpnVnis(grpc::CallbackServerContext* ctx,
+                                         const pb::ShowEvpnVnisRequest* req,
+                                         pb::ShowEvpnVnisResponse* resp) override {
+    if (auto refused = refusal(ctx, __func__)) return finish(ctx, *refused);
+    return answer_on_main(ctx, [this, vni = req->vni(), resp] {
+      fill(backend_.evpn_vnis(vni), *resp);
+      return grpc::Status::OK;
+    });
+  }
+
   grpc::ServerUnaryReactor* ShowNeighbor(grpc::CallbackServerContext* ctx,
                                          const pb::ShowNeighborRequest* req,
                                          pb::PeerSummary* resp) override {
@@ -170,26 +176,7 @@ class Handlers final : public Service {
                                            const pb::ValidateConfigRequest* req,
                                            pb::ValidateConfigResponse* resp) override {
     if (auto refused = refusal(ctx, __func__)) return finish(ctx, *refused);
-    if (!req->path().empty()) {
-      log::get("api")->warn(
-          "ValidateConfig naming the path {:?} refused: the daemon reads no file for a client",
-          req->path());
-      return finish(ctx, grpc::Status(grpc::StatusCode::PERMISSION_DENIED,
-                                      "the daemon reads no file on a client's behalf: send the "
-                                      "file's text (closctl config validate FILE does)"));
-    }
-    if (req->has_text() && req->text().size() > kMaxConfigText)
-      return finish(ctx, invalid("configuration text of " + std::to_string(req->text().size()) +
-                                 " bytes: the limit is 1 MiB"));
-    if (req->has_text()) {
-      // Pure work on a client's text: here, on gRPC's thread, so that a
-      // large or hostile text never holds up routing on the main loop.
-      auto c = config::parse_config(req->text(), req->name().empty() ? "request" : req->name(),
-                                    config::Files::Leave);
-      if (!c) return finish(ctx, invalid(c.error().to_string()));
-      resp->set_summary(config::summary(*c));
-      return finish(ctx, grpc::Status::OK);
-    }
+    if (auto answered = check_config_text(*req, *resp)) return finish(ctx, *answered);
     return answer_on_main(ctx, [this, resp] {
       auto r = control_.validate_running_config();
       if (!r) return status(r.error());

@@ -35,7 +35,7 @@ bool selected(const EvpnQuery& q, const wire::EvpnRoute& key, const rib::EvpnTab
 }  // namespace
 
 std::vector<EvpnRouteView> evpn_view(const session::Speaker& speaker, const EvpnQuery& query) {
-  std::map<uint32_t, std::string> names;  // source id -> neighbour
+  std::map<uint32_t, std::string> names{{rib::kLocalSource, "local"}};  // source id -> neighbour
   for (const auto& [name, peer] : speaker.peers()) names[peer->id()] = name;
   using Order = std::tuple<wire::RouteDistinguisher, const std::string*>;
   std::vector<std::pair<Order, EvpnRouteView>> out;
@@ -59,6 +59,43 @@ std::vector<EvpnRouteView> evpn_view(const session::Speaker& speaker, const Evpn
   views.reserve(out.size());
   for (auto& [order, v] : out) views.push_back(std::move(v));
   return views;
+}
+
+std::vector<EvpnVniView> evpn_vni_view(const rib::EvpnLeaf& leaf, uint32_t only) {
+  std::vector<EvpnVniView> out;
+  const auto& remote = leaf.remote();
+  for (const auto& [vni, v] : leaf.vnis()) {
+    if (only && vni != only) continue;
+    EvpnVniView view{
+        vni,
+        v.local.vtep.to_string(),
+        v.rd.to_string(),
+        policy::ext_community_text(v.export_rt),
+        v.import_rt ? policy::ext_community_text(v.import_rt) : "rt:*:" + std::to_string(vni),
+        {},
+        {},
+        {}};
+    if (auto f = remote.floods().find(vni); f != remote.floods().end())
+      for (const auto& [vtep, routes] : f->second) view.remote_vteps.push_back(vtep.to_string());
+    for (const auto& [mac, local] : v.macs)
+      view.macs.push_back({wire::mac_text(mac), "", true, !local.advertised, local.sequence});
+    for (const auto& [k, vtep] : remote.installed_macs())
+      if (k.first == vni) {
+        const auto* claim = remote.mac(k);
+        view.macs.push_back({wire::mac_text(k.second), vtep.to_string(), false, false,
+                             claim ? claim->mobility.sequence : 0});
+      }
+    for (const auto& [ip, mac] : v.neighbors)
+      view.neighbors.push_back({ip.to_string(), wire::mac_text(mac), "", true});
+    for (const auto& [k, mac] : remote.installed_neighbors())
+      if (k.first == vni) {
+        const auto* claim = remote.neighbor(k);
+        view.neighbors.push_back({k.second.to_string(), wire::mac_text(mac),
+                                  claim ? claim->first.vtep.to_string() : "", false});
+      }
+    out.push_back(std::move(view));
+  }
+  return out;
 }
 
 }  // namespace closbgp::api

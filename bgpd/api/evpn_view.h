@@ -10,5 +10,7 @@ namespace closbgp::api {
 
 // What `query` selects, by RD, then route; each route's paths by neighbour.
 std::vector<EvpnRouteView> evpn_view(const session::Speaker& speaker, const EvpnQuery& query);
+// The leaf's VNIs (`vni` only, unless 0): `show evpn vni|mac|arp-cache`.
+std::vector<EvpnVniView> evpn_vni_view(const rib::EvpnLeaf& leaf, uint32_t vni);
 
 }  // namespace closbgp::api

@@ -211,6 +211,10 @@ std::vector<EvpnRouteView> NodeViews::evpn_routes(const EvpnQuery& query) const 
   return evpn_view(speaker_, query);
 }
 
+std::vector<EvpnVniView> NodeViews::evpn_vnis(uint32_t vni) const {
+  return evpn_vni_view(speaker_.rib().evpn_leaf(), vni);
+}
+
 std::expected<RouteDetailView, ControlError> NodeViews::route_detail(
     const rib::PrefixQuery& query) const {
   auto detail = api::route_detail(speaker_, query);

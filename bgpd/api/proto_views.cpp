@@ -124,6 +124,33 @@ void fill(const std::vector<EvpnRouteView>& routes, closbgp::v1::ShowEvpnRoutesR
   }
 }
 
+void fill(const std::vector<EvpnVniView>& vnis, closbgp::v1::ShowEvpnVnisResponse& out) {
+  for (const auto& v : vnis) {
+    auto* vni = out.add_vnis();
+    vni->set_vni(v.vni);
+    vni->set_vtep(v.vtep);
+    vni->set_rd(v.rd);
+    vni->set_export_rt(v.export_rt);
+    vni->set_import_rt(v.import_rt);
+    for (const auto& vtep : v.remote_vteps) vni->add_remote_vteps(vtep);
+    for (const auto& m : v.macs) {
+      auto* mac = vni->add_macs();
+      mac->set_mac(m.mac);
+      mac->set_local(m.local);
+      mac->set_vtep(m.vtep);
+      mac->set_sequence(m.sequence);
+      mac->set_moved(m.moved);
+    }
+    for (const auto& n : v.neighbors) {
+      auto* neighbor = vni->add_neighbors();
+      neighbor->set_ip(n.ip);
+      neighbor->set_mac(n.mac);
+      neighbor->set_local(n.local);
+      neighbor->set_vtep(n.vtep);
+    }
+  }
+}
+
 void fill(const FibRouteView& r, closbgp::v1::FibRoute& out) {
   out.set_prefix(r.prefix);
   fill(r.next_hops, *out.mutable_next_hops());

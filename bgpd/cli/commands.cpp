@@ -164,6 +164,14 @@ int cmd_show_bgp_evpn_routes(const ClientOptions& opts, const EvpnSelection& sel
       [](const auto& resp) { print_evpn_routes(resp); });
 }
 
+int cmd_show_evpn(const ClientOptions& opts, EvpnVniPart part, uint32_t vni) {
+  pb::ShowEvpnVnisRequest req;
+  req.set_vni(vni);
+  return unary<pb::ShowEvpnVnisRequest, pb::ShowEvpnVnisResponse>(
+      opts, &pb::BgpService::Stub::ShowEvpnVnis, req,
+      [part](const auto& resp) { print_evpn_vnis(resp, part); });
+}
+
 int cmd_debug(const ClientOptions& opts, const std::string& module, const std::string& level) {
   pb::SetLogLevelRequest req;
   req.set_module(module);

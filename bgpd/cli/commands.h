@@ -45,6 +45,8 @@ int cmd_show_running_config(const ClientOptions& opts);
 int cmd_show_bmp(const ClientOptions& opts);
 int cmd_show_bgp_nexthop(const ClientOptions& opts);
 int cmd_show_bgp_evpn_routes(const ClientOptions& opts, const EvpnSelection& selection);
+// show evpn vni [V] | mac vni V | arp-cache vni V.
+int cmd_show_evpn(const ClientOptions& opts, EvpnVniPart part, uint32_t vni);
 // A module's log level ("all": every module's) at run time.
 int cmd_debug(const ClientOptions& opts, const std::string& module, const std::string& level);
 // state "live", "drained" or "warm"; `neighbor` empty: the node.

@@ -296,6 +296,11 @@ int main(int argc, char** argv) {
     if (!s) return usage_error("show bgp evpn routes: " + s.error());
     return cmd_show_bgp_evpn_routes(opts, *s);
   }
+  if (words.size() >= 3 && words[0] == "show" && words[1] == "evpn") {
+    auto v = evpn_vni_selection({words.begin() + 2, words.end()});
+    if (!v) return usage_error("show evpn: " + v.error());
+    return cmd_show_evpn(opts, v->first, v->second);
+  }
   if (words[0] == "debug") {
     if (words.size() != 3) return usage_error("debug MODULE LEVEL (closctl debug session debug)");
     return cmd_debug(opts, words[1], words[2]);

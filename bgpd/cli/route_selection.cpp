@@ -69,26 +69,35 @@ std::expected<RouteSelection, std::string> route_selection(std::vector<std::stri
   return s;
 }
 
+namespace {
+
+// 1 to `max`, in decimal.
+std::optional<uint32_t> number(const std::string& value, uint32_t max) {
+  if (value.empty() || value.size() > 8 ||
+      value.find_first_not_of("0123456789") != std::string::npos)
+    return std::nullopt;
+  const auto n = uint32_t(std::stoul(value));
+  return n >= 1 && n <= max ? std::optional(n) : std::nullopt;
+}
+
+constexpr uint32_t kMaxVni = 16777215;
+const char* const kBadVni = ": a VNI is 1 to 16777215";
+
+}  // namespace
+
 std::expected<EvpnSelection, std::string> evpn_selection(const std::vector<std::string>& words) {
   EvpnSelection s;
   for (size_t at = 0; at < words.size(); at += 2) {
     const std::string& key = words[at];
     if (at + 1 == words.size()) return std::unexpected("'" + key + "' needs a value");
     const std::string& value = words[at + 1];
-    const auto number = [&](uint32_t max) -> std::optional<uint32_t> {
-      if (value.empty() || value.size() > 8 ||
-          value.find_first_not_of("0123456789") != std::string::npos)
-        return std::nullopt;
-      const auto n = uint32_t(std::stoul(value));
-      return n >= 1 && n <= max ? std::optional(n) : std::nullopt;
-    };
     if (key == "type") {
-      const auto t = number(5);
+      const auto t = number(value, 5);
       if (!t) return std::unexpected("type " + value + ": a route type is 1 to 5");
       s.type = *t;
     } else if (key == "vni") {
-      const auto v = number(16777215);
-      if (!v) return std::unexpected("vni " + value + ": a VNI is 1 to 16777215");
+      const auto v = number(value, kMaxVni);
+      if (!v) return std::unexpected("vni " + value + kBadVni);
       s.vni = *v;
     } else if (key == "rd") {
       s.rd = value;
@@ -97,6 +106,25 @@ std::expected<EvpnSelection, std::string> evpn_selection(const std::vector<std::
     }
   }
   return s;
+}
+
+std::expected<std::pair<EvpnVniPart, uint32_t>, std::string> evpn_vni_selection(
+    const std::vector<std::string>& words) {
+  std::optional<EvpnVniPart> part;
+  std::string vni;  // empty: every VNI
+  if (words.size() <= 2 && words[0] == "vni") {
+    part = EvpnVniPart::Vnis;
+    if (words.size() == 2) vni = words[1];
+  } else if (words.size() == 3 && (words[0] == "mac" || words[0] == "arp-cache") &&
+             words[1] == "vni") {
+    part = words[0] == "mac" ? EvpnVniPart::Macs : EvpnVniPart::ArpCache;
+    vni = words[2];
+  }
+  if (!part) return std::unexpected("vni [VNI], mac vni VNI or arp-cache vni VNI");
+  if (vni.empty()) return std::pair{*part, uint32_t(0)};
+  const auto v = number(vni, kMaxVni);
+  if (!v) return std::unexpected("vni " + vni + kBadVni);
+  return std::pair{*part, *v};
 }
 
 }  // namespace closbgp::cli

@@ -280,6 +280,45 @@ void print_evpn_routes(const pb::ShowEvpnRoutesResponse& resp) {
   std::printf("\n%d routes\n", resp.routes_size());
 }
 
+void print_evpn_vnis(const pb::ShowEvpnVnisResponse& resp, EvpnVniPart part) {
+  if (resp.vnis().empty()) {
+    std::printf(
+        "No VNIs (evpn: {advertise-all-vni: true} finds them in the kernel's VXLAN "
+        "devices: docs/evpn.md)\n");
+    return;
+  }
+  const auto mac_type = [](bool local, bool moved) {
+    return local ? (moved ? "local (moved)" : "local") : "remote";
+  };
+  if (part == EvpnVniPart::Vnis) {
+    std::printf("%-9s %-16s %-20s %-18s %-18s %6s %7s  %s\n", "VNI", "VTEP", "RD", "Export RT",
+                "Import RT", "MACs", "ARP", "Remote VTEPs");
+    for (const auto& v : resp.vnis()) {
+      std::string vteps;
+      for (const auto& vtep : v.remote_vteps()) vteps += (vteps.empty() ? "" : " ") + vtep;
+      std::printf("%-9u %-16s %-20s %-18s %-18s %6d %7d  %s\n", v.vni(), v.vtep().c_str(),
+                  v.rd().c_str(), v.export_rt().c_str(), v.import_rt().c_str(), v.macs_size(),
+                  v.neighbors_size(), vteps.empty() ? "-" : vteps.c_str());
+    }
+    return;
+  }
+  for (const auto& v : resp.vnis()) {
+    if (part == EvpnVniPart::Macs) {
+      std::printf("VNI %u: %d MACs\n%-18s %-14s %-16s %s\n", v.vni(), v.macs_size(), "MAC", "Type",
+                  "VTEP", "Seq");
+      for (const auto& m : v.macs())
+        std::printf("%-18s %-14s %-16s %u\n", m.mac().c_str(), mac_type(m.local(), m.moved()),
+                    m.local() ? "-" : m.vtep().c_str(), m.sequence());
+    } else {
+      std::printf("VNI %u: %d neighbours\n%-40s %-18s %-7s %s\n", v.vni(), v.neighbors_size(), "IP",
+                  "MAC", "Type", "VTEP");
+      for (const auto& n : v.neighbors())
+        std::printf("%-40s %-18s %-7s %s\n", n.ip().c_str(), n.mac().c_str(),
+                    n.local() ? "local" : "remote", n.local() ? "-" : n.vtep().c_str());
+    }
+  }
+}
+
 void print_bmp(const pb::ShowBmpResponse& resp) {
   if (resp.collectors().empty()) {
     std::printf("No BMP collectors configured (bmp.collectors)\n");

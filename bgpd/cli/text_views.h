@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "bgpd/cli/route_selection.h"
 #include "closbgp/v1/bgp.pb.h"
 
 namespace closbgp::cli {
@@ -55,5 +56,8 @@ void print_route_detail(const closbgp::v1::RouteDetail& detail);
 void print_bmp(const closbgp::v1::ShowBmpResponse& resp);
 void print_next_hops(const closbgp::v1::ShowNextHopsResponse& resp);
 void print_evpn_routes(const closbgp::v1::ShowEvpnRoutesResponse& resp);
+// A leaf's VNIs as FRR's `show evpn vni`, `show evpn mac vni V`, `show
+// evpn arp-cache vni V`.
+void print_evpn_vnis(const closbgp::v1::ShowEvpnVnisResponse& resp, EvpnVniPart part);
 
 }  // namespace closbgp::cli

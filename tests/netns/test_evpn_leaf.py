@@ -157,6 +157,20 @@ def test_closbgpd_leaf_beside_an_frr_leaf(netns_factory, tmp_path):
                              for line in neighbours(leaf1_ns).splitlines()), 20,
                  "host2's address installed by closbgpd in br100's neighbour table")
 
+        # What closbgpd shows of its VNI: VTEP, RD, targets, flood list,
+        # MACs and addresses, local and remote.
+        vni = leaf1.ctl_json("show", "evpn", "vni")["vnis"]
+        assert [(v["vni"], v["vtep"], v["rd"], v["export_rt"], v["remote_vteps"]) for v in vni] \
+            == [(100, "10.0.0.1", "10.0.0.1:100", "rt:65000:100", ["10.0.0.2"])], vni
+        macs = {m["mac"]: m for m in leaf1.ctl_json("show", "evpn", "mac", "vni", "100")
+                ["vnis"][0]["macs"]}
+        assert macs[host1_mac].get("local") and macs[host2_mac]["vtep"] == "10.0.0.2", macs
+        arp = leaf1.ctl("show", "evpn", "arp-cache", "vni", "100").stdout
+        assert any(line.split()[:4] == ["10.1.1.2", host2_mac, "remote", "10.0.0.2"]
+                   for line in arp.splitlines()), arp
+        assert any(line.split()[:3] == ["10.1.1.1", host1_mac, "local"]
+                   for line in arp.splitlines()), arp
+
         # The host moves to leaf2 (host3, same MAC) while leaf1's bridge
         # still has it (a quiet host: `arp off`): leaf2 advertises it with
         # the next sequence number; closbgpd withdraws its own route and

@@ -58,7 +58,8 @@ TEST(CommandTree, WhatMayFollow) {
     for (const auto& k : next_keywords(w)) out.push_back(k.word);
     return out;
   };
-  EXPECT_EQ(words({"show"}), (Words{"bgp", "fib", "running-config", "bmp"}));
+  EXPECT_EQ(words({"show"}), (Words{"bgp", "evpn", "fib", "running-config", "bmp"}));
+  EXPECT_EQ(words({"show", "evpn"}), (Words{"vni", "mac", "arp-cache"}));
   EXPECT_EQ(words({"show", "bgp", "neighbors"}), Words{});  // the neighbour comes next
   EXPECT_EQ(words({"show", "bgp", "neighbors", "swp1"}),
             (Words{"received-routes", "advertised-routes"}));

@@ -67,5 +67,16 @@ TEST(EvpnSelection, TypeVniAndRdInAnyOrderMistakesNamed) {
   EXPECT_EQ(evpn_selection({"mac", "aa"}).error(), "unexpected 'mac' (type N, vni V, rd RD)");
 }
 
+TEST(EvpnVniSelection, WhichPartOfWhichVni) {
+  using P = std::pair<EvpnVniPart, uint32_t>;
+  EXPECT_EQ(evpn_vni_selection({"vni"}), P(EvpnVniPart::Vnis, 0));
+  EXPECT_EQ(evpn_vni_selection({"vni", "100"}), P(EvpnVniPart::Vnis, 100));
+  EXPECT_EQ(evpn_vni_selection({"mac", "vni", "100"}), P(EvpnVniPart::Macs, 100));
+  EXPECT_EQ(evpn_vni_selection({"arp-cache", "vni", "7"}), P(EvpnVniPart::ArpCache, 7));
+  EXPECT_EQ(evpn_vni_selection({"mac", "vni", "16777216"}).error(),
+            "vni 16777216: a VNI is 1 to 16777215");
+  EXPECT_EQ(evpn_vni_selection({"mac"}).error(), "vni [VNI], mac vni VNI or arp-cache vni VNI");
+}
+
 }  // namespace
 }  // namespace closbgp::cli
