@@ -11,7 +11,7 @@ bool Converter::bgp(const Statement& s) {
   if (family_ == Family::Other) return false;
   if (w == "neighbor") return neighbor(s);
   // A spine's EVPN is its neighbours' `activate`; the rest is a leaf's (VNIs).
-  if (family_ == Family::Evpn) return false;
+  if (family_ == Family::Evpn) return evpn(s);
   if (family_ != Family::None || w == "network" || w == "aggregate-address" ||
       w == "redistribute" || w == "maximum-paths") {
     // Family statements; FRR also takes them outside address-family (IPv4).
@@ -125,6 +125,32 @@ bool Converter::bgp_global(const Statement& s) {
   return false;
 }
 
+// A leaf's EVPN: advertise-all-vni, and each VNI's route targets.
+bool Converter::evpn(const Statement& s) {
+  const std::string& w = s.at(0);
+  if (w == "advertise-all-vni" && s.words.size() == 1) {
+    global_["evpn"]["advertise-all-vni"] = true;
+    return true;
+  }
+  if (w == "vni" && number(s.at(1)) && s.words.size() == 2) {
+    vni_ = uint32_t(*number(s.at(1)));
+    vni_targets_[*vni_];
+    return true;
+  }
+  if (w == "exit-vni" && s.words.size() == 1) {
+    vni_.reset();
+    return true;
+  }
+  const std::string& how = s.at(1);
+  if (w != "route-target" || !vni_ || s.words.size() != 3 ||
+      (how != "import" && how != "export" && how != "both"))
+    return false;
+  auto& [import, export_] = vni_targets_[*vni_];
+  if (how != "export") import = s.at(2);
+  if (how != "import") export_ = s.at(2);
+  return true;
+}
+
 bool Converter::address_family(const Statement& s) {
   if (s.at(1) == "l2vpn" && s.at(2) == "evpn" && s.words.size() == 3) {
     family_ = Family::Evpn;
@@ -171,6 +197,18 @@ YAML::Node Converter::bgp_section() {
   if (networks_.size()) root["networks"] = networks_;
   if (aggregates_.size()) root["aggregates"] = aggregates_;
   if (!redistribute_.IsNull()) root["redistribute"]["connected"] = redistribute_;
+  // closbgpd gives a VNI one route target, imported and exported.
+  for (const auto& [vni, targets] : vni_targets_) {
+    const auto& [import, export_] = targets;
+    if (import.empty() && export_.empty()) continue;
+    if (import != export_)
+      note("vni " + std::to_string(vni) + ": closbgpd imports and exports one route target; " +
+           (export_.empty() ? import : export_) + " is written, check the other leaves");
+    YAML::Node v;
+    v["vni"] = count(vni);
+    v["route-target"] = export_.empty() ? import : export_;
+    root["evpn"]["vnis"].push_back(v);
+  }
   return root;
 }
 

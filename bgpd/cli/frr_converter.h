@@ -47,6 +47,7 @@ class Converter {
   bool bgp(const Statement& s);  // false: not translated
   bool bgp_global(const Statement& s);
   bool address_family(const Statement& s);
+  bool evpn(const Statement& s);
   bool neighbor(const Statement& s);
   bool neighbor_in_family(const Statement& s, Neighbor& n);
   bool prefix_list(const Statement& s);
@@ -77,6 +78,8 @@ class Converter {
   std::vector<std::pair<std::string, std::string>> listen_ranges_;  // prefix, peer-group
   YAML::Node networks_{YAML::NodeType::Sequence}, aggregates_{YAML::NodeType::Sequence};
   YAML::Node redistribute_;
+  std::optional<uint32_t> vni_;  // inside `vni N` of the EVPN family
+  std::map<uint32_t, std::pair<std::string, std::string>> vni_targets_;  // import, export
   // Named lists: section -> name -> seq -> entry (FRR orders entries by seq).
   std::map<std::string, std::map<std::string, std::map<uint64_t, YAML::Node>>> lists_;
   std::map<std::string, std::map<uint32_t, YAML::Node>> route_maps_;

@@ -117,10 +117,10 @@ TEST(ConvertFrr, ALeafBecomesAValidConfigurationThatBehavesAlike) {
   EXPECT_EQ(cfg.policies.route_maps.count("FROM-FABRIC"), 1u);
   EXPECT_EQ(cfg.policies.community_lists.count("TAGGED"), 1u);
   EXPECT_EQ(cfg.policies.as_path_lists.count("SPINES"), 1u);
+  EXPECT_TRUE(cfg.evpn.advertise_all_vni);
   // Each line it could not translate is named with its line number.
   EXPECT_EQ(c.untranslated, (std::vector<std::string>{
                                 "leaf.conf:3: hostname leaf1",
-                                "leaf.conf:43: advertise-all-vni",
                                 "leaf.conf:64: set ip next-hop 10.0.0.1",
                             }));
   // FRR's fixed link bandwidth (Mbps) is ours, and so is one from the ECMP set.
@@ -166,20 +166,29 @@ TEST(ConvertFrr, ARouteReflectorKeepsItsClusterAndClients) {
   EXPECT_TRUE(c.untranslated.empty());
 }
 
-// A spine's EVPN is `activate` under `address-family l2vpn evpn`; a
-// leaf's VNI statements are not ours yet and are named with their lines.
-TEST(ConvertFrr, AnEvpnSpinesNeighboursGetEvpn) {
+// EVPN is `activate` under `address-family l2vpn evpn`; a leaf's
+// advertise-all-vni and VNI route targets become the evpn section.
+TEST(ConvertFrr, EvpnNeighboursAndALeafsVnis) {
   const FrrConversion c = convert_frr(
-      "frr defaults datacenter\nrouter bgp 65100\n bgp router-id 10.0.0.100\n"
+      "frr defaults datacenter\nrouter bgp 65101\n bgp router-id 10.0.0.1\n"
       " neighbor swp1 interface remote-as external\n neighbor swp2 interface remote-as external\n"
       " address-family l2vpn evpn\n  neighbor swp1 activate\n  advertise-all-vni\n"
-      " exit-address-family\n",
-      "spine.conf");
+      "  vni 100\n   route-target import 65000:100\n   route-target export 65000:100\n"
+      "  exit-vni\n  vni 200\n   route-target both 65000:200\n  exit-vni\n"
+      "  vni 300\n   route-target import 65000:300\n  exit-vni\n"
+      "  advertise-svi-ip\n exit-address-family\n",
+      "leaf.conf");
   const config::Config cfg = loaded(c);
   ASSERT_EQ(cfg.neighbors.size(), 2u);
   EXPECT_TRUE(cfg.neighbors[0].evpn);
   EXPECT_FALSE(cfg.neighbors[1].evpn);
-  EXPECT_EQ(c.untranslated, std::vector<std::string>{"spine.conf:8: advertise-all-vni"});
+  EXPECT_TRUE(cfg.evpn.advertise_all_vni);
+  ASSERT_EQ(cfg.evpn.vnis.size(), 3u);
+  EXPECT_EQ(cfg.evpn.vnis[0].route_target, 0x0002fde800000064u);  // 65000:100
+  EXPECT_EQ(cfg.evpn.vnis[1].vni, 200u);
+  EXPECT_EQ(cfg.evpn.vnis[2].route_target, 0x0002fde80000012cu);  // import only: noted
+  EXPECT_EQ(c.untranslated, std::vector<std::string>{"leaf.conf:19: advertise-svi-ip"});
+  EXPECT_EQ(c.notes.size(), 1u);
 }
 
 TEST(ConvertFrr, SenderSideLoopDetectionUpdateSourceAndMultihop) {
