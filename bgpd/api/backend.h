@@ -164,6 +164,13 @@ struct MrtFeedView {
   uint64_t records = 0, bytes = 0, dropped = 0;
 };
 
+// A leaf's VNI in numbers (the metrics).
+struct EvpnVniCounts {
+  uint32_t vni = 0;
+  uint64_t local_macs = 0, moved_macs = 0, remote_macs = 0;
+  uint64_t local_neighbors = 0, remote_neighbors = 0, remote_vteps = 0;
+};
+
 struct SummaryView {
   std::string router_id;
   uint32_t local_as = 0;
@@ -182,6 +189,7 @@ struct SummaryView {
   std::vector<PeerView> peers;
   std::vector<BmpCollectorView> bmp_collectors;
   std::vector<MrtFeedView> mrt_feeds;
+  std::vector<EvpnVniCounts> evpn_vnis;
 };
 
 // The configuration the node runs, as YAML without secrets

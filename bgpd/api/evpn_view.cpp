@@ -98,4 +98,24 @@ std::vector<EvpnVniView> evpn_vni_view(const rib::EvpnLeaf& leaf, uint32_t only)
   return out;
 }
 
+std::vector<EvpnVniCounts> evpn_vni_counts(const rib::EvpnLeaf& leaf) {
+  std::map<uint32_t, EvpnVniCounts> by_vni;
+  for (const auto& [vni, v] : leaf.vnis()) {
+    EvpnVniCounts& c = by_vni[vni];
+    c.vni = vni;
+    for (const auto& [mac, local] : v.macs) ++(local.advertised ? c.local_macs : c.moved_macs);
+    c.local_neighbors = v.neighbors.size();
+  }
+  const auto& remote = leaf.remote();
+  for (const auto& [k, vtep] : remote.installed_macs())
+    if (auto it = by_vni.find(k.first); it != by_vni.end()) ++it->second.remote_macs;
+  for (const auto& [k, mac] : remote.installed_neighbors())
+    if (auto it = by_vni.find(k.first); it != by_vni.end()) ++it->second.remote_neighbors;
+  for (const auto& [vni, vteps] : remote.floods())
+    if (auto it = by_vni.find(vni); it != by_vni.end()) it->second.remote_vteps = vteps.size();
+  std::vector<EvpnVniCounts> out;
+  for (auto& [vni, c] : by_vni) out.push_back(c);
+  return out;
+}
+
 }  // namespace closbgp::api

@@ -172,6 +172,27 @@ std::string metrics_text(const SummaryView& s) {
       w.family(name, "counter", help);
       for (const auto& f : s.mrt_feeds) w.sample(name, "feed=\"" + label(f.feed) + "\"", f.*count);
     }
+  using VniCount = uint64_t EvpnVniCounts::*;
+  const std::tuple<const char*, const char*, VniCount> vni_metrics[] = {
+      {"closbgp_evpn_local_macs", "MACs the VNI's bridge learned here, advertised.",
+       &EvpnVniCounts::local_macs},
+      {"closbgp_evpn_moved_macs",
+       "MACs learned here that another VTEP claims with a higher sequence (moved away).",
+       &EvpnVniCounts::moved_macs},
+      {"closbgp_evpn_remote_macs", "Remote MACs installed behind their VTEPs.",
+       &EvpnVniCounts::remote_macs},
+      {"closbgp_evpn_local_neighbors", "Addresses the VNI's bridge resolved here.",
+       &EvpnVniCounts::local_neighbors},
+      {"closbgp_evpn_remote_neighbors", "Remote addresses installed for ARP/ND suppression.",
+       &EvpnVniCounts::remote_neighbors},
+      {"closbgp_evpn_remote_vteps", "VTEPs in the VNI's flood list.",
+       &EvpnVniCounts::remote_vteps}};
+  if (!s.evpn_vnis.empty())
+    for (const auto& [name, help, count] : vni_metrics) {
+      w.family(name, "gauge", help);
+      for (const auto& v : s.evpn_vnis)
+        w.sample(name, "vni=\"" + std::to_string(v.vni) + "\"", v.*count);
+    }
   if (s.bmp_collectors.empty()) return w.take();
   using BmpCount = uint64_t BmpCollectorView::*;
   const std::tuple<const char*, const char*, const char*, BmpCount> bmp_metrics[] = {

@@ -165,6 +165,7 @@ SummaryView NodeViews::summary() const {
   s.bmp_collectors = bmp().collectors;
   for (const auto& [feed, stats] : recorder_.stats())
     s.mrt_feeds.push_back({feed, stats.records, stats.bytes, stats.dropped});
+  s.evpn_vnis = evpn_vni_counts(rib.evpn_leaf());
   return s;
 }
 

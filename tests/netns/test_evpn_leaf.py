@@ -20,13 +20,13 @@ import time
 import pytest
 
 from lib.frr import FrrNode, unnumbered_config
-from lib.netns import Daemon, veth, wait_for
+from lib.netns import Daemon, metrics_text, veth, wait_for
 
 pytestmark = pytest.mark.netns
 
 LEAF1 = ("asn: 65101\nrouter-id: 10.0.0.1\n"
          "timers: {keepalive: 1, hold: 3, connect-retry: 1}\n"
-         "networks: [{prefix: 10.0.0.1/32}]\n"
+         "networks: [{prefix: 10.0.0.1/32}]\nmetrics: {listen: \"127.0.0.1:9179\"}\n"
          "evpn:\n  advertise-all-vni: true\n  vnis: [{vni: 100, route-target: 65000:100}]\n"
          "neighbors:\n  - {interface: swp1, remote-as: external, bfd: false, evpn: true}\n")
 
@@ -170,6 +170,11 @@ def test_closbgpd_leaf_beside_an_frr_leaf(netns_factory, tmp_path):
                    for line in arp.splitlines()), arp
         assert any(line.split()[:3] == ["10.1.1.1", host1_mac, "local"]
                    for line in arp.splitlines()), arp
+        metrics = metrics_text(leaf1_ns)
+        for sample in ('closbgp_evpn_local_macs{vni="100"} 1', 'closbgp_evpn_remote_macs{vni="100"} 1',
+                       'closbgp_evpn_remote_neighbors{vni="100"} 1',
+                       'closbgp_evpn_remote_vteps{vni="100"} 1'):
+            assert sample in metrics, metrics
 
         # The host moves to leaf2 (host3, same MAC) while leaf1's bridge
         # still has it (a quiet host: `arp off`): leaf2 advertises it with
