@@ -12,7 +12,9 @@ whose own interface (the SVI) has an address in the hosts' subnet.
 closbgpd finds the VNI in the kernel (`evpn: {advertise-all-vni: true}`),
 advertises it (type 3) and the MACs and addresses its bridge learns
 (type 2), and installs what leaf2 advertises: the flood list, remote MACs
-and remote neighbours, `extern_learn`. One fabric serves every check.
+and remote neighbours, `extern_learn`. Both leaves use automatic route
+targets (AS:VNI, each its own AS): each imports the other's by the VNI
+alone. One fabric serves every check.
 """
 import subprocess
 import time
@@ -27,7 +29,7 @@ pytestmark = pytest.mark.netns
 LEAF1 = ("asn: 65101\nrouter-id: 10.0.0.1\n"
          "timers: {keepalive: 1, hold: 3, connect-retry: 1}\n"
          "networks: [{prefix: 10.0.0.1/32}]\nmetrics: {listen: \"127.0.0.1:9179\"}\n"
-         "evpn:\n  advertise-all-vni: true\n  vnis: [{vni: 100, route-target: 65000:100}]\n"
+         "evpn: {advertise-all-vni: true}\n"
          "neighbors:\n  - {interface: swp1, remote-as: external, bfd: false, evpn: true}\n")
 
 # zebra's own config: given bgpd's `vni 100` it would make VNI 100 an L3 VNI.
@@ -50,8 +52,7 @@ def spine_config():
 def leaf2_config():
     return with_evpn(unnumbered_config("elleaf2", 65102, "10.0.0.2", ["swp1"],
                                        networks=["10.0.0.2/32"]), ["swp1"],
-                     "  advertise-all-vni\n  vni 100\n   route-target import 65000:100\n"
-                     "   route-target export 65000:100\n  exit-vni\n")
+                     "  advertise-all-vni\n")
 
 
 def vni_100(ns, vtep, svi_address, host_ports):
@@ -160,8 +161,9 @@ def test_closbgpd_leaf_beside_an_frr_leaf(netns_factory, tmp_path):
         # What closbgpd shows of its VNI: VTEP, RD, targets, flood list,
         # MACs and addresses, local and remote.
         vni = leaf1.ctl_json("show", "evpn", "vni")["vnis"]
-        assert [(v["vni"], v["vtep"], v["rd"], v["export_rt"], v["remote_vteps"]) for v in vni] \
-            == [(100, "10.0.0.1", "10.0.0.1:100", "rt:65000:100", ["10.0.0.2"])], vni
+        assert [(v["vni"], v["vtep"], v["rd"], v["export_rt"], v["import_rt"], v["remote_vteps"])
+                for v in vni] == [(100, "10.0.0.1", "10.0.0.1:100", "rt:65101:100", "rt:*:100",
+                                   ["10.0.0.2"])], vni
         macs = {m["mac"]: m for m in leaf1.ctl_json("show", "evpn", "mac", "vni", "100")
                 ["vnis"][0]["macs"]}
         assert macs[host1_mac].get("local") and macs[host2_mac]["vtep"] == "10.0.0.2", macs

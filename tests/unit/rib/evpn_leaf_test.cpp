@@ -77,6 +77,7 @@ TEST_F(EvpnLeafTest, AVniIsAdvertisedAsType3WithItsVtepAndRouteTarget) {
   flush();
   const auto sent = out_.take(kA.id);
   ASSERT_EQ(sent.evpn_announced.size(), 1u);  // 100's went at SetUp
+  EXPECT_EQ(leaf().vnis().at(100).export_rt, kAutoRt);
   const auto& [attrs, next_hop] =
       sent.evpn_announced.at("10.0.0.254:200:[3]:[0]:[32]:[10.0.0.254]");
   EXPECT_EQ(next_hop, kOurVtep);
