@@ -12,6 +12,18 @@ bool better(const EvpnImport::Remote& a, const EvpnImport::Remote& b) {
   if (a.mobility.sequence != b.mobility.sequence) return a.mobility.sequence > b.mobility.sequence;
   return a.vtep < b.vtep;
 }
+// What may become a kernel entry: a VTEP a tunnel can go to (unicast
+// IPv4, as our VXLAN devices' local addresses are), a host's MAC (unicast,
+// not zero: a zero MAC is a flood-list entry).
+bool usable_vtep(const wire::IpAddress& a) {
+  if (!a.is_v4() || a.is_unspecified() || a.is_link_local()) return false;
+  const uint8_t first = a.bytes()[0];
+  return first != 127 && first < 224;
+}
+bool usable_mac(const wire::MacAddress& m) {
+  return (m[0] & 1) == 0 && m != wire::MacAddress{};
+}
+
 const EvpnImport::Remote& remote_of(const EvpnImport::Remote& r) {
   return r;
 }
@@ -63,6 +75,10 @@ void EvpnImport::update(const EvpnTable::Key& key, const EvpnTable::Entry* entry
   const bool flood = route.type == uint8_t(wire::EvpnType::InclusiveMulticast);
   const bool mac = route.type == uint8_t(wire::EvpnType::MacIp) && route.mac;
   if (!flood && !mac) return;  // types 1, 4 and 5 are not a leaf's L2 business
+  if (!usable_vtep(path.next_hop.address) || (mac && !usable_mac(*route.mac))) {
+    ++unusable_;
+    return;
+  }
   Contribution c{
       vnis_of(*path.attributes),
       route.type,

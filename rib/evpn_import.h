@@ -54,6 +54,10 @@ class EvpnImport {
   // `local_ip` say what the node has itself.
   EvpnKernelUpdate take_update(const std::function<bool(const MacKey&)>& local_mac,
                                const std::function<bool(const IpKey&)>& local_ip);
+  // Remote routes not imported because their VTEP (next hop) or MAC could
+  // not be a kernel entry (a multicast or zero MAC, an unspecified,
+  // loopback or multicast VTEP), each time one came.
+  uint64_t unusable() const { return unusable_; }
   // The MACs whose claims changed since take_update().
   const std::set<MacKey>& changed_macs() const { return dirty_macs_; }
   bool pending() const {
@@ -83,6 +87,7 @@ class EvpnImport {
 
   std::map<uint32_t, uint64_t> import_rts_;
   std::map<EvpnTable::Key, Contribution> imported_;
+  uint64_t unusable_ = 0;
   std::map<uint32_t, std::map<wire::IpAddress, int>> floods_;  // VNI -> VTEP -> routes
   std::map<MacKey, std::map<EvpnTable::Key, Remote>> macs_;    // the claims on each MAC
   std::map<IpKey, std::map<EvpnTable::Key, std::pair<Remote, wire::MacAddress>>> neighbors_;

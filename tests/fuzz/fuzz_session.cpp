@@ -35,6 +35,7 @@ void check(bool ok) {
 }
 
 constexpr uint32_t kLocalAs = 65101, kPeerAs = 65000, kPeerId = 1, kOtherId = 2, kClientId = 3;
+const wire::IpAddress kVtep = wire::IpAddress::v4(0x0a00000b);  // our VXLAN devices' address
 const auto kNow = session::Clock::time_point{} + std::chrono::hours(1);
 
 session::LocalConfig local_config(uint32_t asn, uint32_t router_id) {
@@ -166,6 +167,11 @@ class Harness {
     reflected.route_reflector_client = true;
     rib_.session_up(source, client, reflected, out_);
     rib_.originate(*wire::Prefix::parse("10.255.0.0/24"), local_attributes());
+    // A leaf's VNIs (automatic targets import rt:*:100 and rt:*:200), a MAC
+    // of ours the fuzzed routes may claim: what they make of the kernel is
+    // checked in flush().
+    rib_.evpn_leaf().set_vnis({{100, kVtep}, {200, kVtep}});
+    rib_.evpn_leaf().set_mac(100, {2, 0, 0, 0, 0, 1}, true);
     // The fuzzed peer's paths are direct only with a link-local next hop
     // (its address is unset): other next hops resolve through this subnet
     // or through the fuzzed routes themselves, loops included.
@@ -235,6 +241,14 @@ class Harness {
                          bmp);
       check_collector_reads(bmp);
     }
+    // Kernel entries only for our VNIs, towards unicast VTEPs, for host MACs.
+    const auto k = rib_.evpn_leaf().take_kernel_update();
+    const auto ours = [](uint32_t vni) { return vni == 100 || vni == 200; };
+    for (const auto& f : k.add_flood)
+      check(ours(f.vni) && f.vtep.is_v4() && !f.vtep.is_unspecified());
+    for (const auto& m : k.set_macs)
+      check(ours(m.vni) && m.vtep.is_v4() && !m.vtep.is_unspecified() && (m.mac[0] & 1) == 0);
+    for (const auto& n : k.set_neighbors) check(ours(n.vni) && !n.ip.is_link_local());
   }
 
   // The views BMP sends of what `u` changed, and `u` as an MRT file keeps it.

@@ -173,6 +173,28 @@ TEST_F(EvpnLeafTest, AConfiguredRouteTargetIsExportedAndTheOnlyOneImported) {
   EXPECT_EQ(kernel().add_flood, (std::vector<EvpnKernelUpdate::Flood>{{100, kVtepA}}));
 }
 
+TEST_F(EvpnLeafTest, WhatCouldNotBeAKernelEntryIsNotImported) {
+  wire::EvpnRoute zero = remote_mac(std::nullopt);
+  zero.mac = wire::MacAddress{};  // would be a flood-list entry
+  zero.rd.value[5] = 3;
+  wire::EvpnRoute group = remote_mac(std::nullopt);
+  group.mac = wire::MacAddress{0x01, 0, 0x5e, 0, 0, 1};
+  a_announces({zero, group});
+  EXPECT_TRUE(kernel().empty());
+  EXPECT_EQ(leaf().remote().unusable(), 2u);
+  // Nor a VTEP no tunnel can go to.
+  wire::UpdateMessage u = kA.announce({*wire::Prefix::parse("10.0.0.0/24")});
+  u.mp_reach->family = wire::Family::L2vpnEvpn;
+  u.mp_reach->nlri.clear();
+  u.mp_reach->next_hop = {wire::IpAddress::v4(0), std::nullopt};
+  u.mp_reach->evpn = {remote_imet()};
+  u.attributes.ext_communities = {kRtOfA, wire::kEncapVxlan};
+  rib_.apply(kA.id, u);
+  flush();
+  EXPECT_TRUE(kernel().empty());
+  EXPECT_EQ(leaf().remote().unusable(), 3u);
+}
+
 TEST_F(EvpnLeafTest, OurOwnRoutesAreNeverInstalledAsRemote) {
   leaf().set_mac(100, kHost, true);
   flush();

@@ -62,6 +62,15 @@ TEST(PeerConfig, BecomingAReflectorClientRestartsTheSessionAndReachesTheEngine) 
   other.cluster_id = wire::IpAddress::parse("10.0.0.100");
   EXPECT_EQ(rib_options(other).cluster_id, 0x0a000064u);
   EXPECT_EQ(needs_daemon_restart(b, other), "cluster-id changed: restart closbgpd to apply it");
+  // Becoming an EVPN leaf starts watching the kernel: a restart; route
+  // targets are applied by a reload.
+  auto leaf = b;
+  leaf.evpn.advertise_all_vni = true;
+  EXPECT_EQ(needs_daemon_restart(b, leaf),
+            "evpn.advertise-all-vni changed: restart closbgpd to apply it");
+  auto targets = leaf;
+  targets.evpn.vnis.push_back({100, 0x0002fde800000064});
+  EXPECT_EQ(needs_daemon_restart(leaf, targets), std::nullopt);
   // next-hop-self is export policy: the engine sends the routes again.
   const auto c = with_neighbor(
       "{address: 10.0.0.2, remote-as: internal, route-reflector-client: true,"
