@@ -1,6 +1,7 @@
 #include "rib/evpn_leaf.h"
 
 #include <algorithm>
+#include <utility>
 
 #include "rib/attr_intern.h"
 
@@ -68,30 +69,35 @@ uint64_t EvpnLeaf::auto_route_target(uint32_t vni) const {
   return uint64_t(0x0002) << 48 | uint64_t(local_as_ & 0xFFFF) << 32 | vni;
 }
 
+bool EvpnLeaf::assign_targets(Vni& v) const {
+  auto rt = route_targets_.find(v.local.vni);
+  const uint64_t export_rt =
+      rt == route_targets_.end() ? auto_route_target(v.local.vni) : rt->second;
+  v.import_rt = rt == route_targets_.end() ? 0 : rt->second;
+  return std::exchange(v.export_rt, export_rt) != export_rt;
+}
+
 void EvpnLeaf::set_route_targets(std::map<uint32_t, uint64_t> route_targets) {
   if (route_targets == route_targets_) return;
   route_targets_ = std::move(route_targets);
-  for (auto& [vni, v] : vnis_) {
-    auto rt = route_targets_.find(vni);
-    const uint64_t export_rt = rt == route_targets_.end() ? auto_route_target(vni) : rt->second;
-    v.import_rt = rt == route_targets_.end() ? 0 : rt->second;
-    if (export_rt == v.export_rt) continue;
-    v.export_rt = export_rt;
-    advertise_flood(v);
-    for (const auto& [mac, local] : v.macs)
-      if (local.advertised) advertise_mac(v, mac);
-  }
+  for (auto& [vni, v] : vnis_)
+    if (assign_targets(v)) advertise_all(v);
   import_again();
 }
 
 void EvpnLeaf::set_vnis(const std::vector<LocalVni>& vnis) {
   for (auto it = vnis_.begin(); it != vnis_.end();) {
     const auto next = std::next(it);
-    const bool kept =
-        std::ranges::any_of(vnis, [&](const LocalVni& l) { return l == it->second.local; });
-    if (!kept) {
+    const auto now =
+        std::ranges::find_if(vnis, [&](const LocalVni& l) { return l.vni == it->first; });
+    if (now == vnis.end()) {
       withdraw_all(it->second);
       vnis_.erase(it);
+    } else if (now->vtep != it->second.local.vtep) {
+      // A new local address: the same VNI, MACs and addresses, from another VTEP.
+      withdraw_all(it->second);
+      it->second.local = *now;
+      advertise_all(it->second);
     }
     it = next;
   }
@@ -100,9 +106,7 @@ void EvpnLeaf::set_vnis(const std::vector<LocalVni>& vnis) {
     Vni& v = vnis_[l.vni];
     v.local = l;
     v.rd = allocate_rd(l.vni);
-    auto rt = route_targets_.find(l.vni);
-    v.export_rt = rt == route_targets_.end() ? auto_route_target(l.vni) : rt->second;
-    v.import_rt = rt == route_targets_.end() ? 0 : rt->second;
+    assign_targets(v);
     advertise_flood(v);
   }
   import_again();
@@ -174,6 +178,12 @@ void EvpnLeaf::advertise_flood(const Vni& v) {
 
 void EvpnLeaf::advertise_mac(const Vni& v, const wire::MacAddress& mac) {
   table_.announce(our_path(v, v.macs.at(mac).sequence, false), mac_routes(v, mac));
+}
+
+void EvpnLeaf::advertise_all(const Vni& v) {
+  advertise_flood(v);
+  for (const auto& [mac, local] : v.macs)
+    if (local.advertised) advertise_mac(v, mac);
 }
 
 void EvpnLeaf::withdraw_mac(const Vni& v, const wire::MacAddress& mac) {

@@ -68,8 +68,11 @@ class EvpnLeaf {
  private:
   wire::RouteDistinguisher allocate_rd(uint32_t vni) const;
   uint64_t auto_route_target(uint32_t vni) const;
-  // Our routes of `v`: its type 3, a MAC's type 2 (with its addresses).
+  // `v`'s route targets, configured or automatic; whether its export one changed.
+  bool assign_targets(Vni& v) const;
+  // Our routes of `v`: its type 3, a MAC's type 2 (with its addresses), all.
   void advertise_flood(const Vni& v);
+  void advertise_all(const Vni& v);
   void advertise_mac(const Vni& v, const wire::MacAddress& mac);
   void withdraw_mac(const Vni& v, const wire::MacAddress& mac);
   void withdraw_all(const Vni& v);

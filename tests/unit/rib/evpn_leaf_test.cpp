@@ -92,6 +92,20 @@ TEST_F(EvpnLeafTest, AVniIsAdvertisedAsType3WithItsVtepAndRouteTarget) {
   EXPECT_EQ(out_.take(kA.id).evpn_withdrawn, std::vector<std::string>{kOurImet});
 }
 
+TEST_F(EvpnLeafTest, ANewVtepAddressKeepsTheVnisMacsAndSendsThemFromIt) {
+  leaf().set_mac(100, kHost, true);
+  flush();
+  out_.take(kA.id);
+  const wire::IpAddress moved = wire::IpAddress::v4(0x0a0000fd);  // 10.0.0.253
+  leaf().set_vnis({{100, moved}});
+  flush();
+  const auto sent = out_.take(kA.id);
+  EXPECT_EQ(sent.evpn_announced.at(kOurMac).second, moved);
+  EXPECT_TRUE(sent.evpn_announced.contains("10.0.0.254:100:[3]:[0]:[32]:[10.0.0.253]"));
+  EXPECT_EQ(sent.evpn_withdrawn, std::vector<std::string>{kOurImet});  // the old VTEP's type 3
+  EXPECT_EQ(leaf().vnis().at(100).macs.size(), 1u);
+}
+
 TEST_F(EvpnLeafTest, ARemoteType3PutsItsVtepInTheFloodListOfTheVniItsTargetSelects) {
   a_announces({remote_imet()});
   EXPECT_EQ(kernel().add_flood, (std::vector<EvpnKernelUpdate::Flood>{{100, kVtepA}}));
