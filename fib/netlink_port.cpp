@@ -11,6 +11,8 @@
 
 #include <cstring>
 
+#include "fib/netlink_socket.h"
+
 namespace closbgp::fib {
 namespace {
 
@@ -45,13 +47,6 @@ void put_gateway(nl_msg* m, const wire::Prefix& route, const wire::IpAddress& gw
   std::memcpy(via, &family, sizeof family);
   std::memcpy(via + 2, gw.bytes().data(), gw.size());
   nla_put(m, RTA_VIA, int(2 + gw.size()), via);
-}
-
-nl_sock* connected_socket() {
-  nl_sock* s = nl_socket_alloc();
-  if (s && nl_connect(s, NETLINK_ROUTE) == 0) return s;
-  if (s) nl_socket_free(s);
-  return nullptr;
 }
 
 }  // namespace

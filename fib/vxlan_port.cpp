@@ -11,17 +11,12 @@
 #include <cstring>
 #include <functional>
 
+#include "fib/netlink_socket.h"
+
 namespace closbgp::fib {
 namespace {
 
 constexpr size_t kMessageSize = 128;
-
-nl_sock* connected_socket() {
-  nl_sock* s = nl_socket_alloc();
-  if (s && nl_connect(s, NETLINK_ROUTE) == 0) return s;
-  if (s) nl_socket_free(s);
-  return nullptr;
-}
 
 nl_msg* neigh_message(int type, int flags, uint8_t family, uint32_t ifindex, uint16_t state,
                       uint8_t ntf) {

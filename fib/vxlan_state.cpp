@@ -12,7 +12,7 @@
 #include <cstring>
 #include <map>
 
-#include "fib/netlink_dump.h"
+#include "fib/netlink_socket.h"
 
 namespace closbgp::fib {
 namespace {

@@ -24,7 +24,7 @@ ALLOWED = {
     "bgpd/config": ["bgpd/wire", "policy", "bgpd/log"],
     "bgpd/bfd": ["bgpd/asio.h", "bgpd/log", "bgpd/net"],
     "bgpd/discovery": ["bgpd/asio.h", "bgpd/log", "bgpd/net"],
-    "bgpd/evpn": ["bgpd/wire", "rib", "fib", "bgpd/log", "bgpd/asio.h"],
+    "bgpd/evpn": ["bgpd/wire", "rib", "fib", "bgpd/log", "bgpd/net", "bgpd/asio.h"],
     "bgpd/session": ["bgpd/wire", "policy", "rib", "fib/fib.h", "bgpd/config", "bgpd/bfd",
                      "bgpd/discovery", "bgpd/log", "bgpd/net", "bgpd/asio.h"],
     "bgpd/bmp": ["bgpd/wire", "policy", "rib", "bgpd/session", "bgpd/config", "fib/fib.h",

@@ -2,13 +2,11 @@
 
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <cerrno>
-#include <cstring>
 
 #include "bgpd/log/log.h"
+#include "bgpd/net/netlink_listen.h"
 
 namespace closbgp::discovery {
 namespace {
@@ -22,17 +20,9 @@ LinkWatch::LinkWatch(asio::io_context& io, std::function<void()> on_change)
     : io_(io), socket_(io), buffer_(1 << 16), on_change_(std::move(on_change)) {}
 
 std::expected<void, std::string> LinkWatch::start() {
-  const int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, NETLINK_ROUTE);
-  if (fd < 0) return std::unexpected(std::string("netlink socket: ") + std::strerror(errno));
-  sockaddr_nl sa{};
-  sa.nl_family = AF_NETLINK;
-  sa.nl_groups = kGroups;
-  if (bind(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa) != 0) {
-    const std::string why = std::string("netlink bind: ") + std::strerror(errno);
-    close(fd);
-    return std::unexpected(why);
-  }
-  socket_.assign(fd);
+  const auto fd = net::rtnetlink_listener(kGroups);
+  if (!fd) return std::unexpected(fd.error());
+  socket_.assign(*fd);
   read();
   return {};
 }

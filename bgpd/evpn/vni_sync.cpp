@@ -2,13 +2,11 @@
 
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <cerrno>
-#include <cstring>
 
 #include "bgpd/log/log.h"
+#include "bgpd/net/netlink_listen.h"
 
 namespace closbgp::evpn {
 namespace {
@@ -37,19 +35,10 @@ VniSync::VniSync(asio::io_context& io, Hooks hooks, std::chrono::seconds max_wai
 
 std::expected<void, std::string> VniSync::start() {
   if (auto opened = port_.open(); !opened) return opened;
-  const int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, NETLINK_ROUTE);
-  if (fd < 0) return std::unexpected(std::string("netlink socket: ") + std::strerror(errno));
-  sockaddr_nl sa{};
-  sa.nl_family = AF_NETLINK;
-  sa.nl_groups = RTMGRP_LINK | RTMGRP_NEIGH;
-  int size = 4 << 20;
-  setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
-  if (bind(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa) != 0) {
-    const std::string why = std::string("netlink bind: ") + std::strerror(errno);
-    close(fd);
-    return std::unexpected(why);
-  }
-  socket_.assign(fd);
+  // A MAC table's worth of notifications may come at once.
+  const auto fd = net::rtnetlink_listener(RTMGRP_LINK | RTMGRP_NEIGH, 4 << 20);
+  if (!fd) return std::unexpected(fd.error());
+  socket_.assign(*fd);
   read_notifications();
   sync();
   wait_for_tables();

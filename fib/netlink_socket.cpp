@@ -1,4 +1,4 @@
-#include "fib/netlink_dump.h"
+#include "fib/netlink_socket.h"
 
 #include <netlink/errno.h>
 #include <netlink/msg.h>
@@ -14,6 +14,13 @@ int on_valid(nl_msg* msg, void* arg) {
 }
 
 }  // namespace
+
+nl_sock* connected_socket() {
+  nl_sock* s = nl_socket_alloc();
+  if (s && nl_connect(s, NETLINK_ROUTE) == 0) return s;
+  if (s) nl_socket_free(s);
+  return nullptr;
+}
 
 std::expected<void, std::string> dump(nl_sock* sock, int type, const void* header, size_t size,
                                       const char* what,

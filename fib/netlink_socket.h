@@ -1,5 +1,6 @@
-// One rtnetlink dump request (RTM_GET... with NLM_F_DUMP), every answer
-// handed to a callback: what each reader of the kernel's tables shares.
+// What every rtnetlink reader and writer here shares (libnl-3): a socket
+// connected to the routing family, and one dump request (RTM_GET... with
+// NLM_F_DUMP) with every answer handed to a callback.
 #pragma once
 
 #include <cstddef>
@@ -11,6 +12,9 @@ struct nl_sock;
 struct nlmsghdr;
 
 namespace closbgp::fib {
+
+// nullptr if the kernel refuses one.
+nl_sock* connected_socket();
 
 // `header`: the request's family header (rtmsg, nhmsg, ndmsg, ifinfomsg);
 // `what` names the table in an error ("reading the kernel's WHAT: ...").
