@@ -95,16 +95,27 @@ std::vector<std::string> VxlanPort::write(const rib::EvpnKernelUpdate& u,
   };
   for (const auto& f : u.remove_flood) flood(f, false);
   for (const auto& f : u.add_flood) flood(f, true);
+  // One request writes both entries. A removal takes two: the kernel stops
+  // at the bridge's part when the bridge has learned the MAC on a port of
+  // its own since (the host came back), and the device's entry would stay.
   const auto mac = [&](const rib::EvpnKernelUpdate::Mac& e, bool set) {
     const VxlanDevice* d = device(e.vni);
     if (!d) return;
-    nl_msg* m = neigh_message(set ? RTM_NEWNEIGH : RTM_DELNEIGH,
-                              set ? NLM_F_CREATE | NLM_F_REPLACE : 0, AF_BRIDGE, d->ifindex,
-                              NUD_REACHABLE, NTF_SELF | NTF_MASTER | NTF_EXT_LEARNED);
-    nla_put(m, NDA_LLADDR, 6, e.mac.data());
-    if (set) put_address(m, NDA_DST, e.vtep);
-    send(m, std::string(set ? "installing " : "removing ") + "remote MAC " + wire::mac_text(e.mac) +
-                " on " + d->name);
+    const auto request = [&](uint8_t which) {
+      nl_msg* m =
+          neigh_message(set ? RTM_NEWNEIGH : RTM_DELNEIGH, set ? NLM_F_CREATE | NLM_F_REPLACE : 0,
+                        AF_BRIDGE, d->ifindex, NUD_REACHABLE, which | NTF_EXT_LEARNED);
+      nla_put(m, NDA_LLADDR, 6, e.mac.data());
+      if (set) put_address(m, NDA_DST, e.vtep);
+      send(m, std::string(set ? "installing " : "removing ") + "remote MAC " +
+                  wire::mac_text(e.mac) + " on " + d->name);
+    };
+    if (set) {
+      request(NTF_SELF | NTF_MASTER);
+    } else {
+      request(NTF_MASTER);
+      request(NTF_SELF);
+    }
   };
   for (const auto& e : u.remove_macs) mac(e, false);
   for (const auto& e : u.set_macs) mac(e, true);

@@ -108,8 +108,12 @@ void VniSync::write(const rib::EvpnKernelUpdate& u) {
   if (u.empty()) return;
   for (const auto& f : u.add_flood)
     logger()->debug("VNI {}: VTEP {} in the flood list", f.vni, f.vtep.to_string());
+  for (const auto& f : u.remove_flood)
+    logger()->debug("VNI {}: VTEP {} out of the flood list", f.vni, f.vtep.to_string());
   for (const auto& m : u.set_macs)
     logger()->debug("VNI {}: MAC {} behind {}", m.vni, wire::mac_text(m.mac), m.vtep.to_string());
+  for (const auto& m : u.remove_macs)
+    logger()->debug("VNI {}: remote MAC {} removed", m.vni, wire::mac_text(m.mac));
   for (const auto& failure : port_.write(u, mirror_.devices())) logger()->warn("{}", failure);
 }
 

@@ -239,6 +239,13 @@ def test_closbgpd_leaf_beside_an_frr_leaf(netns_factory, tmp_path):
         wait_for(lambda: "dst 10.0.0.1" not in fdb_line(leaf2_ns, host1_mac), 10,
                  "host1's MAC withdrawn from leaf2 after its port went down")
         assert time.monotonic() - start < 3, "withdrawal took more than 3 s"
+
+        # leaf2 goes away: closbgpd removes its flood entry, MAC and address.
+        leaf2.stop()
+        wait_for(lambda: "10.0.0.2" not in fdb(leaf1_ns), 20,
+                 "leaf2's flood entry and MAC removed from vxlan100")
+        wait_for(lambda: "10.1.1.2 " not in neighbours(leaf1_ns).replace("FAILED", ""), 20,
+                 "host2's address removed from br100")
     finally:
         for node in (leaf2, spine):
             if node:
