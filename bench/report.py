@@ -149,6 +149,14 @@ def main(directory):
         out.append(f"## Many neighbours\n\n{m['peers']} numbered sessions Established in "
                    f"{m['seconds_to_all_established']} s; {m['rss_kb_per_session']} KB per "
                    "session.\n")
+    if (f := d / "evpn_vnis.json").exists():
+        e = json.loads(f.read_text())
+        rows = "".join(f"| {k} | {v['seconds']} | {v['cpu_seconds']} | {v['rss_mb']} |\n"
+                       for k, v in e["results"].items())
+        out.append(f"## EVPN leaf start-up\n\n{e['vnis']} VNIs in the kernel before the leaf "
+                   "starts; until a closbgpd spine holds every type-3 route (medians of "
+                   f"{e['runs']}).\n\n| leaf | seconds | CPU seconds | RSS MB |\n| --- | --- | --- | "
+                   f"--- |\n{rows}\nRatios: {e['ratios']}.\n")
     if (f := d / "wire_bench.json").exists():
         rows = "".join(f"| {b['name']} | {b.get('items_per_second', 0) / 1e6:.0f} M |\n"
                        for b in json.loads(f.read_text())["benchmarks"])
