@@ -127,20 +127,45 @@ void EvpnLeaf::set_mac(uint32_t vni, const wire::MacAddress& mac, bool present) 
     if (it == v.macs.end()) return;
     if (it->second.advertised) withdraw_mac(v, mac);
     v.macs.erase(it);
-    import_.local_changed(EvpnImport::MacKey{vni, mac});
+    local_changed(v, mac);
     return;
   }
   if (it != v.macs.end()) return;
-  LocalMac local;
+  v.macs.emplace(mac, LocalMac{});
+  claim(v, mac);
+}
+
+void EvpnLeaf::claim(Vni& v, const wire::MacAddress& mac) {
+  LocalMac& local = v.macs.at(mac);
   // Learned here while another VTEP has it: the host moved to us (RFC
   // 7432 sec. 15.1), our claim is the next in sequence.
-  if (const auto* remote = import_.mac({vni, mac})) local.sequence = remote->mobility.sequence + 1;
-  local.advertised = true;
-  v.macs.emplace(mac, local);
-  advertise_mac(v, mac);
-  import_.local_changed(EvpnImport::MacKey{vni, mac});
+  if (const auto* remote = import_.mac({v.local.vni, mac}))
+    local.sequence = std::max(local.sequence, remote->mobility.sequence + 1);
+  local.advertised = !frozen(v.local.vni, mac);
+  if (local.advertised) advertise_mac(v, mac);
+  local_changed(v, mac);
+}
+
+void EvpnLeaf::local_changed(const Vni& v, const wire::MacAddress& mac) {
+  import_.local_changed(EvpnImport::MacKey{v.local.vni, mac});
   for (const auto& [ip, at] : v.neighbors)
-    if (at == mac) import_.local_changed(EvpnImport::IpKey{vni, ip});
+    if (at == mac) import_.local_changed(EvpnImport::IpKey{v.local.vni, ip});
+}
+
+void EvpnLeaf::set_frozen(uint32_t vni, const wire::MacAddress& mac, bool frozen) {
+  if (frozen ? !frozen_.insert({vni, mac}).second : !frozen_.erase({vni, mac})) return;
+  auto vit = vnis_.find(vni);
+  if (vit == vnis_.end()) return;
+  Vni& v = vit->second;
+  auto it = v.macs.find(mac);
+  if (it == v.macs.end()) return;
+  if (!frozen) {
+    claim(v, mac);
+  } else if (it->second.advertised) {
+    withdraw_mac(v, mac);
+    it->second.advertised = false;
+    local_changed(v, mac);
+  }
 }
 
 void EvpnLeaf::set_neighbor(uint32_t vni, const wire::IpAddress& ip,
@@ -212,15 +237,14 @@ void EvpnLeaf::reconsider(Vni& v, const wire::MacAddress& mac) {
     // kernel is told where the MAC is now.
     withdraw_mac(v, mac);
     ours.advertised = false;
-  } else if (!beaten_now && !ours.advertised) {
+  } else if (!beaten_now && !ours.advertised && !frozen(v.local.vni, mac)) {
     // The other claim went while the MAC is still here: ours again.
     ours.advertised = true;
     advertise_mac(v, mac);
   } else {
     return;
   }
-  for (const auto& [ip, at] : v.neighbors)
-    if (at == mac) import_.local_changed(EvpnImport::IpKey{v.local.vni, ip});
+  local_changed(v, mac);
 }
 
 void EvpnLeaf::table_changed(std::span<const EvpnTable::Key> keys) {

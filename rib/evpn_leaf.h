@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <span>
 #include <vector>
 
@@ -43,6 +44,13 @@ class EvpnLeaf {
   void set_mac(uint32_t vni, const wire::MacAddress& mac, bool present);
   // An address of the VNI's bridge's neighbour table at `mac`, or gone.
   void set_neighbor(uint32_t vni, const wire::IpAddress& ip, std::optional<wire::MacAddress> mac);
+  // A duplicate MAC (it keeps moving: bgpd/evpn/duplicate_macs.h) is
+  // frozen: not advertised by us, another VTEP's claim installed. Thawed,
+  // a MAC still here is claimed again with the next sequence number.
+  void set_frozen(uint32_t vni, const wire::MacAddress& mac, bool frozen);
+  bool frozen(uint32_t vni, const wire::MacAddress& mac) const {
+    return frozen_.contains({vni, mac});
+  }
 
   // The table's routes `keys` changed (EvpnTable::take_changes).
   void table_changed(std::span<const EvpnTable::Key> keys);
@@ -78,6 +86,11 @@ class EvpnLeaf {
   void withdraw_all(const Vni& v);
   // The type 2 routes of `mac` in `v`: MAC only, then one per address.
   std::vector<wire::EvpnRoute> mac_routes(const Vni& v, const wire::MacAddress& mac) const;
+  // `mac` is here: claimed (the next sequence after a remote claim) and
+  // advertised, unless frozen.
+  void claim(Vni& v, const wire::MacAddress& mac);
+  // The kernel's view of `mac` and its addresses is to be worked out again.
+  void local_changed(const Vni& v, const wire::MacAddress& mac);
   // After a change of remote claims on `mac`: ours is advertised or not.
   void reconsider(Vni& v, const wire::MacAddress& mac);
   bool beaten(const Vni& v, const LocalMac& ours, const EvpnImport::Remote& remote) const;
@@ -92,6 +105,7 @@ class EvpnLeaf {
   std::map<uint32_t, uint64_t> route_targets_;
   std::map<uint32_t, Vni> vnis_;
   EvpnImport import_;
+  std::set<EvpnImport::MacKey> frozen_;
 };
 
 }  // namespace closbgp::rib

@@ -100,7 +100,7 @@ struct EvpnQuery {
 // A leaf's VNI (`show evpn vni|mac|arp-cache`): ours and the remote side.
 struct EvpnMacView {
   std::string mac, vtep;  // vtep: a remote MAC's
-  bool local = false, moved = false;
+  bool local = false, moved = false, duplicate = false;
   uint32_t sequence = 0;
 };
 struct EvpnNeighborView {
@@ -167,7 +167,7 @@ struct MrtFeedView {
 // A leaf's VNI in numbers (the metrics).
 struct EvpnVniCounts {
   uint32_t vni = 0;
-  uint64_t local_macs = 0, moved_macs = 0, remote_macs = 0;
+  uint64_t local_macs = 0, moved_macs = 0, duplicate_macs = 0, remote_macs = 0;
   uint64_t local_neighbors = 0, remote_neighbors = 0, remote_vteps = 0;
 };
 

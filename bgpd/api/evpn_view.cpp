@@ -77,12 +77,15 @@ std::vector<EvpnVniView> evpn_vni_view(const rib::EvpnLeaf& leaf, uint32_t only)
         {}};
     if (auto f = remote.floods().find(vni); f != remote.floods().end())
       for (const auto& [vtep, routes] : f->second) view.remote_vteps.push_back(vtep.to_string());
-    for (const auto& [mac, local] : v.macs)
-      view.macs.push_back({wire::mac_text(mac), "", true, !local.advertised, local.sequence});
+    for (const auto& [mac, local] : v.macs) {
+      const bool duplicate = leaf.frozen(vni, mac);
+      view.macs.push_back({wire::mac_text(mac), "", true, !local.advertised && !duplicate,
+                           duplicate, local.sequence});
+    }
     for (const auto& [k, vtep] : remote.installed_macs())
       if (k.first == vni) {
         const auto* claim = remote.mac(k);
-        view.macs.push_back({wire::mac_text(k.second), vtep.to_string(), false, false,
+        view.macs.push_back({wire::mac_text(k.second), vtep.to_string(), false, false, false,
                              claim ? claim->mobility.sequence : 0});
       }
     for (const auto& [ip, mac] : v.neighbors)
@@ -103,7 +106,8 @@ std::vector<EvpnVniCounts> evpn_vni_counts(const rib::EvpnLeaf& leaf) {
   for (const auto& [vni, v] : leaf.vnis()) {
     EvpnVniCounts& c = by_vni[vni];
     c.vni = vni;
-    for (const auto& [mac, local] : v.macs) ++(local.advertised ? c.local_macs : c.moved_macs);
+    for (const auto& [mac, local] : v.macs)
+      ++(leaf.frozen(vni, mac) ? c.duplicate_macs : local.advertised ? c.local_macs : c.moved_macs);
     c.local_neighbors = v.neighbors.size();
   }
   const auto& remote = leaf.remote();

@@ -140,6 +140,7 @@ void fill(const std::vector<EvpnVniView>& vnis, closbgp::v1::ShowEvpnVnisRespons
       mac->set_vtep(m.vtep);
       mac->set_sequence(m.sequence);
       mac->set_moved(m.moved);
+      mac->set_duplicate(m.duplicate);
     }
     for (const auto& n : v.neighbors) {
       auto* neighbor = vni->add_neighbors();

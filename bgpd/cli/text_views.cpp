@@ -287,8 +287,11 @@ void print_evpn_vnis(const pb::ShowEvpnVnisResponse& resp, EvpnVniPart part) {
         "devices: docs/evpn.md)\n");
     return;
   }
-  const auto mac_type = [](bool local, bool moved) {
-    return local ? (moved ? "local (moved)" : "local") : "remote";
+  const auto mac_type = [](const pb::EvpnMac& m) {
+    return !m.local()      ? "remote"
+           : m.duplicate() ? "local (dup)"
+           : m.moved()     ? "local (moved)"
+                           : "local";
   };
   if (part == EvpnVniPart::Vnis) {
     std::printf("%-9s %-16s %-20s %-18s %-18s %6s %7s  %s\n", "VNI", "VTEP", "RD", "Export RT",
@@ -307,7 +310,7 @@ void print_evpn_vnis(const pb::ShowEvpnVnisResponse& resp, EvpnVniPart part) {
       std::printf("VNI %u: %d MACs\n%-18s %-14s %-16s %s\n", v.vni(), v.macs_size(), "MAC", "Type",
                   "VTEP", "Seq");
       for (const auto& m : v.macs())
-        std::printf("%-18s %-14s %-16s %u\n", m.mac().c_str(), mac_type(m.local(), m.moved()),
+        std::printf("%-18s %-14s %-16s %u\n", m.mac().c_str(), mac_type(m),
                     m.local() ? "-" : m.vtep().c_str(), m.sequence());
     } else {
       std::printf("VNI %u: %d neighbours\n%-40s %-18s %-7s %s\n", v.vni(), v.neighbors_size(), "IP",

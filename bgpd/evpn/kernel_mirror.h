@@ -39,6 +39,14 @@ class KernelMirror {
   };
   LocalChanges local_changes(const fib::VxlanState& kernel);
 
+  // Whether the engine wants `mac` installed as remote; whether the last
+  // read found it learned here.
+  bool remote_mac(uint32_t vni, const wire::MacAddress& mac) const {
+    return macs_.contains({vni, mac});
+  }
+  bool local_mac(uint32_t vni, const wire::MacAddress& mac) const {
+    return local_macs_.contains({vni, mac});
+  }
   // The node's VNIs: their usable VXLAN devices.
   const std::map<uint32_t, fib::VxlanDevice>& devices() const { return devices_; }
 

@@ -31,7 +31,8 @@ VniSync::VniSync(asio::io_context& io, Hooks hooks, std::chrono::seconds max_wai
       sweep_by_(std::chrono::steady_clock::now() + max_wait),
       socket_(io),
       buffer_(1 << 16),
-      sweep_timer_(io) {}
+      sweep_timer_(io),
+      thaw_timer_(io) {}
 
 std::expected<void, std::string> VniSync::start() {
   if (auto opened = port_.open(); !opened) return opened;
@@ -86,6 +87,8 @@ void VniSync::sync() {
     return;
   }
   auto local = mirror_.local_changes(*state);
+  for (const auto& [vni, mac, present] : local.macs)
+    if (present && mirror_.remote_mac(vni, mac)) moved(vni, mac, "here");
   if (!local.empty()) {
     if (local.vnis) logger()->info("VNIs: {}", vni_list(mirror_.devices()));
     for (const auto& [vni, mac, present] : local.macs)
@@ -101,7 +104,35 @@ void VniSync::sync() {
 }
 
 void VniSync::apply(const rib::EvpnKernelUpdate& u) {
+  for (const auto& m : u.set_macs)
+    if (mirror_.local_mac(m.vni, m.mac)) moved(m.vni, m.mac, "away");
   write(mirror_.want(u));
+}
+
+void VniSync::moved(uint32_t vni, const wire::MacAddress& mac, const char* where) {
+  logger()->debug("VNI {}: MAC {} moved {}", vni, wire::mac_text(mac), where);
+  if (!duplicates_.moved({vni, mac}, std::chrono::steady_clock::now())) return;
+  logger()->warn(
+      "VNI {}: MAC {} moved {} times in {} s between this VTEP and others: a duplicate (two "
+      "hosts with one MAC, or a loop); frozen for {} s: not advertised by us",
+      vni, wire::mac_text(mac), duplicates_.max_moves(), duplicates_.window().count(),
+      duplicates_.window().count());
+  hooks_.change_leaf([&](rib::EvpnLeaf& leaf) { leaf.set_frozen(vni, mac, true); });
+  thaw_later();
+}
+
+void VniSync::thaw_later() {
+  const auto at = duplicates_.next_thaw();
+  if (!at) return;
+  thaw_timer_.expires_at(*at);
+  thaw_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (ec) return;
+    for (const auto& [vni, mac] : duplicates_.thaw(std::chrono::steady_clock::now())) {
+      logger()->info("VNI {}: MAC {} no longer frozen", vni, wire::mac_text(mac));
+      hooks_.change_leaf([&](rib::EvpnLeaf& leaf) { leaf.set_frozen(vni, mac, false); });
+    }
+    thaw_later();
+  });
 }
 
 void VniSync::write(const rib::EvpnKernelUpdate& u) {

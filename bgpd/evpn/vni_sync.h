@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "bgpd/asio.h"
+#include "bgpd/evpn/duplicate_macs.h"
 #include "bgpd/evpn/kernel_mirror.h"
 #include "fib/vxlan_port.h"
 
@@ -46,6 +47,9 @@ class VniSync {
   void sync();
   void write(const rib::EvpnKernelUpdate& u);
   void wait_for_tables();
+  // `mac` moved between us and another VTEP: a duplicate after too many.
+  void moved(uint32_t vni, const wire::MacAddress& mac, const char* where);
+  void thaw_later();
 
   asio::io_context& io_;
   Hooks hooks_;
@@ -55,6 +59,8 @@ class VniSync {
   asio::posix::stream_descriptor socket_;
   std::vector<uint8_t> buffer_;
   asio::steady_timer sweep_timer_;
+  DuplicateMacs duplicates_;
+  asio::steady_timer thaw_timer_;
   bool sync_posted_ = false;
   bool swept_ = false;
 };

@@ -251,3 +251,53 @@ def test_closbgpd_leaf_beside_an_frr_leaf(netns_factory, tmp_path):
             if node:
                 node.stop()
         leaf1.stop()
+
+
+def test_a_mac_that_keeps_moving_is_frozen_as_a_duplicate(netns_factory, tmp_path):
+    """Two hosts with one MAC behind two leaves (closbgpd and FRR, peering
+    directly; FRR's own duplicate detection off): the MAC moves back and
+    forth with every frame; after 5 moves closbgpd freezes it: no longer
+    advertised by us, shown as a duplicate, the warning logged."""
+    leaf1_ns, leaf2_ns = netns_factory("eldleaf1"), netns_factory("eldleaf2")
+    host1, host3 = netns_factory("eldhost1"), netns_factory("eldhost3")
+    veth(leaf1_ns, "swp1", leaf2_ns, "swp1")
+    veth(leaf1_ns, "swp2", host1, "eth0")
+    veth(leaf2_ns, "swp2", host3, "eth0")
+    vni_100(leaf1_ns, "10.0.0.1", "10.1.1.251/24", ["swp2"])
+    vni_100(leaf2_ns, "10.0.0.2", "10.1.1.252/24", ["swp2"])
+    mac = mac_of(host1, "eth0")
+    host3.ip("link", "set", "eth0", "address", mac)
+    for host in (host1, host3):
+        host.exec("sysctl", "-qw", "net.ipv6.conf.eth0.disable_ipv6=1")
+        host.ip("addr", "add", "10.1.1.1/24", "dev", "eth0")
+    leaf2_conf = with_evpn(unnumbered_config("eldleaf2", 65102, "10.0.0.2", ["swp1"],
+                                             networks=["10.0.0.2/32"]), ["swp1"],
+                           "  advertise-all-vni\n  no dup-addr-detection\n")
+    leaf2 = None
+    leaf1 = Daemon(leaf1_ns, LEAF1.replace("metrics: {listen: \"127.0.0.1:9179\"}\n", ""),
+                   tmp_path, "eldleaf1")
+    try:
+        leaf1.wait_api()
+        leaf2 = FrrNode(leaf2_ns, leaf2_conf, tmp_path, daemon_configs={"zebra": ZEBRA})
+        wait_for(lambda: "00:00:00:00:00:00 dst 10.0.0.2" in fdb(leaf1_ns), 30,
+                 "the leaves' type 3 exchanged")
+        # Both hosts talk: each frame teaches its leaf the MAC again.
+        senders = [h.popen("ping", "-i", "0.2", "-w", "20", "10.1.1.251" if h is host1
+                           else "10.1.1.252", stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                   for h in (host1, host3)]
+        try:
+            def duplicate():
+                macs = leaf1.ctl_json("show", "evpn", "mac", "vni", "100")["vnis"][0]["macs"]
+                return any(m["mac"] == mac and m.get("duplicate") for m in macs)
+            wait_for(duplicate, 20, "the MAC frozen as a duplicate")
+        finally:
+            for s in senders:
+                s.terminate()
+                s.wait()
+        assert "a duplicate (two hosts with one MAC, or a loop)" in leaf1.log_text()
+        assert our_route(leaf1, mac) is None  # not advertised by us while frozen
+        assert "local (dup)" in leaf1.ctl("show", "evpn", "mac", "vni", "100").stdout
+    finally:
+        if leaf2:
+            leaf2.stop()
+        leaf1.stop()

@@ -174,6 +174,31 @@ TEST_F(EvpnLeafTest, AHostMovingHereIsAdvertisedWithTheNextSequenceAndMovingAway
   EXPECT_TRUE(kernel().empty());
 }
 
+TEST_F(EvpnLeafTest, AFrozenMacIsNotAdvertisedAndClaimedAgainWhenThawed) {
+  a_announces({remote_mac(std::nullopt)});
+  kernel();
+  leaf().set_mac(100, kHost, true);
+  flush();
+  out_.take(kA.id);
+  kernel();
+  leaf().set_frozen(100, kHost, true);  // a duplicate: it kept moving
+  flush();
+  EXPECT_EQ(out_.take(kA.id).evpn_withdrawn, std::vector<std::string>{kOurMacWithdrawn});
+  EXPECT_EQ(kernel().set_macs, (std::vector<EvpnKernelUpdate::Mac>{{100, kHost, kVtepA}}));
+  // Learned here again while frozen: nothing is sent.
+  leaf().set_mac(100, kHost, false);
+  leaf().set_mac(100, kHost, true);
+  flush();
+  EXPECT_TRUE(out_.nothing_for(kA.id));
+  // Thawed while still here: claimed with the next sequence after A's.
+  leaf().set_frozen(100, kHost, false);
+  flush();
+  const auto sent = out_.take(kA.id);
+  EXPECT_EQ(wire::mac_mobility_of(sent.evpn_announced.at(kOurMac).first.ext_communities),
+            (wire::MacMobility{1, false}));
+  EXPECT_EQ(kernel().remove_macs, (std::vector<EvpnKernelUpdate::Mac>{{100, kHost, {}}}));
+}
+
 TEST_F(EvpnLeafTest, AConfiguredRouteTargetIsExportedAndTheOnlyOneImported) {
   const uint64_t rt = 0x0002fde800000064;  // rt:65000:100
   leaf().set_route_targets({{100, rt}});

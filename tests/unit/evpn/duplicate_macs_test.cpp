@@ -1,0 +1,34 @@
+// Duplicate MAC detection: N moves within the window freeze a MAC for the
+// window; moves further apart never add up.
+#include "bgpd/evpn/duplicate_macs.h"
+
+#include <gtest/gtest.h>
+
+namespace closbgp::evpn {
+namespace {
+
+using std::chrono::seconds;
+const DuplicateMacs::Key kMac{100, {2, 0, 0, 0, 0, 1}};
+const DuplicateMacs::Time kStart{};
+
+TEST(DuplicateMacs, FiveMovesWithinTheWindowFreezeItForTheWindow) {
+  DuplicateMacs d;  // FRR's defaults: 5 moves in 180 s
+  for (int i = 0; i < 4; ++i) EXPECT_FALSE(d.moved(kMac, kStart + seconds(10 * i)));
+  EXPECT_TRUE(d.moved(kMac, kStart + seconds(40)));
+  EXPECT_FALSE(d.moved(kMac, kStart + seconds(41)));  // already
+  EXPECT_EQ(d.next_thaw(), kStart + seconds(220));
+  EXPECT_TRUE(d.thaw(kStart + seconds(219)).empty());
+  EXPECT_EQ(d.thaw(kStart + seconds(220)), std::vector<DuplicateMacs::Key>{kMac});
+  EXPECT_FALSE(d.next_thaw());
+  EXPECT_FALSE(d.moved(kMac, kStart + seconds(221)));  // counting afresh
+}
+
+TEST(DuplicateMacs, MovesFurtherApartThanTheWindowNeverAddUp) {
+  DuplicateMacs d(3, seconds(60));
+  for (int i = 0; i < 10; ++i) EXPECT_FALSE(d.moved(kMac, kStart + seconds(31 * i)));
+  EXPECT_TRUE(d.thaw(kStart + seconds(400)).empty());  // forgotten, not thawed
+  EXPECT_FALSE(d.moved(kMac, kStart + seconds(401)));
+}
+
+}  // namespace
+}  // namespace closbgp::evpn
