@@ -1,5 +1,5 @@
-// A configuration the loader must refuse, and the check that it does: shared
-// by the config tests of each section.
+// A configuration the loader must refuse, and the check that it does; one
+// it must accept: shared by the config tests of each section.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -25,6 +25,13 @@ inline void expect_refused(const BadCase& c) {
   EXPECT_NE(r.error().message.find(c.says), std::string::npos)
       << c.name << ": " << r.error().to_string();
   EXPECT_TRUE(r.error().to_string().starts_with("leaf.yaml")) << c.name;
+}
+
+// `text` loaded (a failure to load is the test's); an empty Config if not.
+inline Config parsed(const std::string& text) {
+  auto c = parse_config(text, "leaf.yaml", Files::Leave);
+  EXPECT_TRUE(c) << c.error().to_string() << "\n" << text;
+  return c ? *c : Config{};
 }
 
 }  // namespace closbgp::config

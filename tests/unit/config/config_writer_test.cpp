@@ -50,12 +50,6 @@ metrics: {listen: "127.0.0.1:9179"}
 logging: {level: warn, modules: {session: debug}}
 )";
 
-Config parsed(const std::string& text) {
-  auto c = parse_config(text, "leaf.yaml", Files::Leave);
-  EXPECT_TRUE(c) << c.error().to_string() << "\n" << text;
-  return c ? *c : Config{};
-}
-
 TEST(RunningConfig, ReadsBackAsTheSameConfiguration) {
   const Config first = parsed(kFull);
   const std::string written = running_config_yaml(first);

@@ -8,12 +8,6 @@
 namespace closbgp::config {
 namespace {
 
-Config parsed(const std::string& text) {
-  auto c = parse_config(text, "leaf.yaml", Files::Leave);
-  EXPECT_TRUE(c) << c.error().to_string() << "\n" << text;
-  return c ? *c : Config{};
-}
-
 TEST(EvpnConfig, VnisAndTheirRouteTargets) {
   const Config c = parsed(
       "asn: 65101\nrouter-id: 10.0.0.1\nevpn:\n  advertise-all-vni: true\n"

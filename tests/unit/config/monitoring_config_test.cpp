@@ -11,12 +11,6 @@
 namespace closbgp::config {
 namespace {
 
-Config parsed(const std::string& text) {
-  auto c = parse_config(text, "leaf.yaml", Files::Leave);
-  EXPECT_TRUE(c) << c.error().to_string() << "\n" << text;
-  return c ? *c : Config{};
-}
-
 TEST(BmpConfig, DefaultsAndNames) {
   const Config c = parsed(
       "asn: 1\nrouter-id: 10.0.0.1\nbmp:\n  collectors:\n"
