@@ -302,7 +302,12 @@ std::vector<Rib::TableChanges> Rib::flush(const Installer* install, Advertisemen
     std::vector<EvpnTable::Key> keys = evpn_.take_changes();
     // A remote claim on a MAC of ours may take our route out (it moved).
     evpn_leaf_.table_changed(keys);
-    if (evpn_.pending()) std::ranges::move(evpn_.take_changes(), std::back_inserter(keys));
+    if (evpn_.pending()) {
+      // Ours may be among the first changes too: each route goes out once.
+      std::ranges::move(evpn_.take_changes(), std::back_inserter(keys));
+      std::ranges::sort(keys);
+      keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+    }
     evpn_out_.export_changes(keys, evpn_, sink);
   }
   std::vector<TableChanges> out;

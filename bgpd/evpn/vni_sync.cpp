@@ -87,13 +87,13 @@ void VniSync::sync() {
     return;
   }
   auto local = mirror_.local_changes(*state);
-  for (const auto& [vni, mac, present] : local.macs)
+  for (const auto& [vni, mac, present] : local.macs) {
+    logger()->debug("VNI {}: local MAC {} {}", vni, wire::mac_text(mac),
+                    present ? "learned" : "gone");
     if (present && mirror_.remote_mac(vni, mac)) moved(vni, mac, "here");
+  }
   if (!local.empty()) {
     if (local.vnis) logger()->info("VNIs: {}", vni_list(mirror_.devices()));
-    for (const auto& [vni, mac, present] : local.macs)
-      logger()->debug("VNI {}: local MAC {} {}", vni, wire::mac_text(mac),
-                      present ? "learned" : "gone");
     hooks_.change_leaf([&](rib::EvpnLeaf& leaf) {
       if (local.vnis) leaf.set_vnis(*local.vnis);
       for (const auto& [vni, mac, present] : local.macs) leaf.set_mac(vni, mac, present);
