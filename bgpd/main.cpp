@@ -121,11 +121,17 @@ int main(int argc, char** argv) {
   // remote VNIs' entries out.
   std::unique_ptr<evpn::VniSync> vnis;
   if (speaker.config().evpn.advertise_all_vni) {
+    // A routed tenant's routes: the main table ("default"), the FIB's
+    // protocol, the metric after the underlay's.
+    std::optional<fib::RouteMarks> tenant_routes;
+    if (const auto& c = speaker.config(); !c.evpn.vrfs.empty())
+      tenant_routes = fib::RouteMarks{254, c.fib.protocol, c.fib.metric + 1};
     vnis = std::make_unique<evpn::VniSync>(
         io,
         evpn::VniSync::Hooks{[&](const auto& change) { speaker.change_evpn_leaf(change); },
                              [&] { return speaker.initial_tables_in(); }},
-        std::chrono::seconds(std::max<uint32_t>(speaker.config().drain.warm_up, 60)));
+        std::chrono::seconds(std::max<uint32_t>(speaker.config().drain.warm_up, 60)),
+        tenant_routes);
     speaker.set_evpn_kernel([&](const rib::EvpnKernelUpdate& u) { vnis->apply(u); });
     if (auto started = vnis->start(); !started) {
       log::get("evpn")->error("{}", started.error());

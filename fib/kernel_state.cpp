@@ -13,6 +13,7 @@
 #include <optional>
 
 #include "fib/netlink_socket.h"
+#include "fib/route_message.h"
 
 namespace closbgp::fib {
 namespace {
@@ -70,50 +71,11 @@ struct Reader {
     const uint32_t metric = tb[RTA_PRIORITY] ? nla_get_u32(tb[RTA_PRIORITY]) : 0;
     if (ours.mode != KernelNexthops::Multipath || metric != ours.metric) return;
     std::vector<rib::NextHop> set;
-    if (blackhole) {
+    if (blackhole)
       set.push_back(rib::discard_next_hop(afi));
-    } else if (tb[RTA_MULTIPATH]) {
-      multipath(afi, tb[RTA_MULTIPATH], set);
-    } else if (tb[RTA_OIF]) {
-      if (auto gw = gateway(afi, tb)) set.push_back({nla_get_u32(tb[RTA_OIF]), *gw});
-    }
+    else
+      set = route_next_hops(afi, tb);
     if (!set.empty()) out.multipath_routes.emplace_back(prefix, std::move(set));
-  }
-
-  // RTA_GATEWAY in the route's own family, or RTA_VIA (IPv4 via IPv6).
-  static std::optional<wire::IpAddress> gateway(wire::Afi afi, nlattr** tb) {
-    if (tb[RTA_GATEWAY] && size_t(nla_len(tb[RTA_GATEWAY])) == (afi == wire::Afi::Ipv4 ? 4 : 16))
-      return wire::IpAddress::from_bytes(afi,
-                                         static_cast<const uint8_t*>(nla_data(tb[RTA_GATEWAY])));
-    if (!tb[RTA_VIA] || nla_len(tb[RTA_VIA]) < 2) return std::nullopt;
-    const auto* via = static_cast<const uint8_t*>(nla_data(tb[RTA_VIA]));
-    uint16_t family;
-    std::memcpy(&family, via, sizeof family);
-    const size_t want = family == AF_INET ? 4 : family == AF_INET6 ? 16 : 0;
-    if (want == 0 || size_t(nla_len(tb[RTA_VIA])) < 2 + want) return std::nullopt;
-    return wire::IpAddress::from_bytes(family == AF_INET ? wire::Afi::Ipv4 : wire::Afi::Ipv6,
-                                       via + 2);
-  }
-
-  // RTA_MULTIPATH: rtnexthop entries, each followed by its attributes.
-  static void multipath(wire::Afi afi, nlattr* attr, std::vector<rib::NextHop>& set) {
-    const auto* p = static_cast<const uint8_t*>(nla_data(attr));
-    size_t left = size_t(nla_len(attr));
-    while (left >= sizeof(rtnexthop)) {
-      rtnexthop rtnh;
-      std::memcpy(&rtnh, p, sizeof rtnh);
-      if (rtnh.rtnh_len < sizeof rtnh || rtnh.rtnh_len > left) return;
-      nlattr* tb[RTA_MAX + 1];
-      const size_t header = RTNH_ALIGN(sizeof rtnh);
-      auto* attrs = reinterpret_cast<nlattr*>(const_cast<uint8_t*>(p) + header);
-      if (nla_parse(tb, RTA_MAX, attrs, int(rtnh.rtnh_len - header), nullptr) == 0)
-        if (auto gw = gateway(afi, tb))
-          set.push_back({uint32_t(rtnh.rtnh_ifindex), *gw, uint16_t(rtnh.rtnh_hops + 1)});
-      const size_t step = RTNH_ALIGN(rtnh.rtnh_len);
-      if (step >= left) return;
-      p += step;
-      left -= step;
-    }
   }
 
   void on_message(nlmsghdr* h) {

@@ -12,6 +12,7 @@
 #include <cstring>
 
 #include "fib/netlink_socket.h"
+#include "fib/route_message.h"
 
 namespace closbgp::fib {
 namespace {
@@ -25,28 +26,13 @@ int family_of(const wire::IpAddress& a) {
 }
 
 // libnl's default message is a zeroed page: for a million routes, 4 GB of
-// memset. Ours need a few dozen octets (a group of 64 members, 600), and a
-// route that carries its next hops a few dozen more for each.
+// memset. Ours need a few dozen octets (a group of 64 members, 600); a
+// route's are fib/route_message.h's.
 constexpr size_t kMessageSize = 1024;
-constexpr size_t kMultipathHopSize = 40;  // rtnexthop, RTA_VIA with an IPv6 address
 nl_msg* new_message(int type, int flags, size_t size) {
   nl_msg* m = nlmsg_alloc_size(size);
   nlmsg_put(m, NL_AUTO_PORT, NL_AUTO_SEQ, type, 0, flags);
   return m;
-}
-
-// A gateway in the route's own family (RTA_GATEWAY), or another's
-// (RTA_VIA: IPv4 via an IPv6 link-local address).
-void put_gateway(nl_msg* m, const wire::Prefix& route, const wire::IpAddress& gw) {
-  if (family_of(gw) == family_of(route.address())) {
-    nla_put(m, RTA_GATEWAY, int(gw.size()), gw.bytes().data());
-    return;
-  }
-  uint8_t via[2 + 16];
-  const uint16_t family = uint16_t(family_of(gw));
-  std::memcpy(via, &family, sizeof family);
-  std::memcpy(via + 2, gw.bytes().data(), gw.size());
-  nla_put(m, RTA_VIA, int(2 + gw.size()), via);
 }
 
 }  // namespace
@@ -122,20 +108,8 @@ nl_msg* NetlinkPort::message_for(const Op& o) const {
   };
   auto route_header = [&](int type, int flags, const wire::Prefix& p, size_t hops = 0,
                           uint8_t route_type = RTN_UNICAST) {
-    m = new_message(type, flags, kMessageSize + hops * kMultipathHopSize);
-    rtmsg rt{};
-    rt.rtm_family = uint8_t(family_of(p.address()));
-    rt.rtm_dst_len = p.length();
-    rt.rtm_table = attributes_.table < 256 ? uint8_t(attributes_.table) : uint8_t(RT_TABLE_UNSPEC);
-    rt.rtm_protocol = attributes_.protocol;
-    rt.rtm_scope = RT_SCOPE_UNIVERSE;
-    // A delete matches our route whatever its type (unicast or blackhole);
-    // a route on a blackhole nexthop object takes that type from it.
-    rt.rtm_type = type == RTM_DELROUTE ? uint8_t(RTN_UNSPEC) : route_type;
-    nlmsg_append(m, &rt, sizeof rt, NLMSG_ALIGNTO);
-    nla_put(m, RTA_DST, int(p.address().size()), p.address().bytes().data());
-    nla_put_u32(m, RTA_TABLE, attributes_.table);
-    nla_put_u32(m, RTA_PRIORITY, attributes_.metric);
+    m = route_message(type, flags, p, {attributes_.table, attributes_.protocol, attributes_.metric},
+                      hops, route_type);
   };
   constexpr int kCreate = NLM_F_CREATE | NLM_F_REPLACE;
   if (auto* a = std::get_if<op::AddNexthop>(&o)) {
@@ -172,17 +146,7 @@ nl_msg* NetlinkPort::message_for(const Op& o) const {
       return m;
     }
     route_header(RTM_NEWROUTE, kCreate, v->prefix, v->nexthops.size());
-    nlattr* hops = nla_nest_start(m, RTA_MULTIPATH);
-    for (const auto& nh : v->nexthops) {
-      auto* rtnh = static_cast<rtnexthop*>(nlmsg_reserve(m, sizeof(rtnexthop), NLMSG_ALIGNTO));
-      rtnh->rtnh_flags = 0;
-      rtnh->rtnh_hops = uint8_t(nh.weight - 1);  // the route's weight, less 1
-      rtnh->rtnh_ifindex = int(nh.ifindex);
-      put_gateway(m, v->prefix, nh.gateway);
-      rtnh->rtnh_len = uint16_t(static_cast<uint8_t*>(nlmsg_tail(nlmsg_hdr(m))) -
-                                reinterpret_cast<uint8_t*>(rtnh));
-    }
-    nla_nest_end(m, hops);
+    put_multipath(m, v->prefix, v->nexthops, 0);
   } else if (auto* d = std::get_if<op::DelRoute>(&o)) {
     route_header(RTM_DELROUTE, 0, d->prefix);
   } else {

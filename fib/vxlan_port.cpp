@@ -58,7 +58,7 @@ std::expected<VxlanState, std::string> VxlanPort::read() const {
   nl_sock* s = connected_socket();
   if (!s) return std::unexpected("cannot open a netlink socket to read VXLAN state");
   nl_socket_set_buffer_size(s, 4 << 20, 4 << 20);
-  auto state = read_vxlan_state(s);
+  auto state = read_vxlan_state(s, tenant_);
   nl_socket_free(s);
   return state;
 }
@@ -133,6 +133,23 @@ std::vector<std::string> VxlanPort::write(const rib::EvpnKernelUpdate& u,
   };
   for (const auto& n : u.remove_neighbors) neighbor(n, false);
   for (const auto& n : u.set_neighbors) neighbor(n, true);
+  // After the router MACs: a route's VTEP is resolved once it is in.
+  const auto route = [&](const rib::EvpnKernelUpdate::Route& r, bool set) {
+    const VxlanDevice* d = device(r.l3vni);
+    if (!d || !tenant_) return;
+    nl_msg* m =
+        route_message(set ? RTM_NEWROUTE : RTM_DELROUTE, set ? NLM_F_CREATE | NLM_F_REPLACE : 0,
+                      r.prefix, *tenant_, r.vteps.size(), RTN_UNICAST);
+    if (set) {
+      std::vector<rib::NextHop> hops;
+      for (const auto& vtep : r.vteps) hops.push_back({d->bridge, vtep});
+      put_multipath(m, r.prefix, hops, RTNH_F_ONLINK);
+    }
+    send(m, std::string(set ? "installing " : "removing ") + "tenant route " +
+                r.prefix.to_string() + " of L3 VNI " + std::to_string(r.l3vni));
+  };
+  for (const auto& r : u.remove_routes) route(r, false);
+  for (const auto& r : u.set_routes) route(r, true);
   if (!batch_->flush()) failed.push_back("replies lost: the kernel is compared again");
   return failed;
 }

@@ -6,12 +6,17 @@
 // that the bridge moves a MAC it had learned locally once it has moved
 // away; a remote address an `extern_learn` neighbour entry of the bridge's
 // interface (the SVI), so the kernel answers ARP and ND for it with the
-// bridge's `neigh_suppress`. Many requests per send (fib/netlink_batch.h).
+// bridge's `neigh_suppress`. A routed tenant's route goes through its L3
+// VNI's bridge to the VTEPs, `onlink` (`ip route replace PREFIX proto bgp
+// metric 21 nexthop via VTEP dev br4001 onlink ...`); each VTEP's router
+// MAC is a remote MAC and neighbour of the L3 VNI. Many requests per send
+// (fib/netlink_batch.h).
 #pragma once
 
 #include <expected>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,7 +29,8 @@ namespace closbgp::fib {
 
 class VxlanPort {
  public:
-  VxlanPort() = default;
+  // `tenant`: what marks a routed tenant's routes (none: no tenant).
+  explicit VxlanPort(std::optional<RouteMarks> tenant = std::nullopt) : tenant_(tenant) {}
   ~VxlanPort();
   VxlanPort(const VxlanPort&) = delete;
   VxlanPort& operator=(const VxlanPort&) = delete;
@@ -41,6 +47,7 @@ class VxlanPort {
   uint32_t port_id() const;
 
  private:
+  std::optional<RouteMarks> tenant_;
   nl_sock* sock_ = nullptr;
   std::unique_ptr<NetlinkBatch> batch_;
 };

@@ -1,5 +1,6 @@
 #include "fib/vxlan_state.h"
 
+#include <linux/if_addr.h>
 #include <linux/if_link.h>
 #include <linux/neighbour.h>
 #include <linux/rtnetlink.h>
@@ -13,6 +14,7 @@
 #include <map>
 
 #include "fib/netlink_socket.h"
+#include "fib/route_message.h"
 
 namespace closbgp::fib {
 namespace {
@@ -59,13 +61,58 @@ std::optional<wire::IpAddress> address_of(nlattr* a) {
 
 struct Reader {
   VxlanState& out;
-  std::map<uint32_t, const VxlanDevice*> by_ifindex, by_bridge;
+  std::map<uint32_t, wire::MacAddress> link_macs;
+  std::map<uint32_t, VxlanDevice*> by_ifindex, by_bridge;
+
+  void link(nlmsghdr* h) {
+    if (auto d = vxlan_device(h)) out.devices.push_back(std::move(*d));
+    nlattr* tb[IFLA_MAX + 1];
+    if (nlmsg_parse(h, sizeof(ifinfomsg), tb, IFLA_MAX, nullptr) < 0) return;
+    if (auto mac = mac_of(tb[IFLA_ADDRESS]))
+      link_macs[uint32_t(static_cast<const ifinfomsg*>(nlmsg_data(h))->ifi_index)] = *mac;
+  }
 
   void index() {
-    for (const auto& d : out.devices) {
+    for (auto& d : out.devices) {
       by_ifindex[d.ifindex] = &d;
-      if (d.bridge) by_bridge.emplace(d.bridge, &d);  // one VNI per bridge: the first
+      if (!d.bridge) continue;
+      by_bridge.emplace(d.bridge, &d);  // one VNI per bridge: the first
+      if (auto mac = link_macs.find(d.bridge); mac != link_macs.end()) d.bridge_mac = mac->second;
     }
+  }
+
+  // An address of a bridge with a VNI: its prefix is a subnet of the VNI.
+  void address(nlmsghdr* h) {
+    const auto* ifa = static_cast<const ifaddrmsg*>(nlmsg_data(h));
+    auto bridge = by_bridge.find(ifa->ifa_index);
+    if (bridge == by_bridge.end()) return;
+    nlattr* tb[IFA_MAX + 1];
+    if (nlmsg_parse(h, sizeof(ifaddrmsg), tb, IFA_MAX, nullptr) < 0) return;
+    const auto a = address_of(tb[IFA_LOCAL] ? tb[IFA_LOCAL] : tb[IFA_ADDRESS]);
+    if (!a || a->is_link_local() || ifa->ifa_prefixlen > wire::max_prefix_length(a->afi())) return;
+    bridge->second->subnets.emplace_back(*a, ifa->ifa_prefixlen);
+  }
+
+  // A route of the tenant's: in its table, marked ours, every next hop
+  // through one L3 VNI's bridge.
+  void route(nlmsghdr* h, const RouteMarks& tenant) {
+    if (!tenant_route_message(h, tenant)) return;
+    const auto* rt = static_cast<const rtmsg*>(nlmsg_data(h));
+    nlattr* tb[RTA_MAX + 1];
+    if (nlmsg_parse(h, sizeof(rtmsg), tb, RTA_MAX, nullptr) < 0 || !tb[RTA_DST]) return;
+    const auto dst = address_of(tb[RTA_DST]);
+    if (!dst || rt->rtm_dst_len > wire::max_prefix_length(dst->afi())) return;
+    const auto next_hops = route_next_hops(dst->afi(), tb);
+    if (next_hops.empty()) return;
+    auto bridge = by_bridge.find(next_hops[0].ifindex);
+    if (bridge == by_bridge.end()) return;
+    rib::EvpnKernelUpdate::Route r{bridge->second->vni, wire::Prefix(*dst, rt->rtm_dst_len), {}};
+    for (const auto& nh : next_hops) {
+      if (nh.ifindex != next_hops[0].ifindex) return;
+      r.vteps.push_back(nh.gateway);
+    }
+    std::ranges::sort(r.vteps);
+    out.routes.push_back(std::move(r));
   }
 
   // A forwarding entry: the VXLAN device's own (NTF_SELF: flood list,
@@ -116,16 +163,36 @@ struct Reader {
 
 }  // namespace
 
-std::expected<VxlanState, std::string> read_vxlan_state(nl_sock* sock) {
+bool tenant_route_message(const nlmsghdr* h, const RouteMarks& tenant) {
+  if (h->nlmsg_type != RTM_NEWROUTE && h->nlmsg_type != RTM_DELROUTE) return false;
+  auto* msg = const_cast<nlmsghdr*>(h);
+  const auto* rt = static_cast<const rtmsg*>(nlmsg_data(msg));
+  if (rt->rtm_protocol != tenant.protocol || rt->rtm_type != RTN_UNICAST) return false;
+  nlattr* tb[RTA_MAX + 1];
+  if (nlmsg_parse(msg, sizeof(rtmsg), tb, RTA_MAX, nullptr) < 0) return false;
+  const uint32_t table = tb[RTA_TABLE] ? nla_get_u32(tb[RTA_TABLE]) : rt->rtm_table;
+  const uint32_t metric = tb[RTA_PRIORITY] ? nla_get_u32(tb[RTA_PRIORITY]) : 0;
+  return table == tenant.table && metric == tenant.metric;
+}
+
+std::expected<VxlanState, std::string> read_vxlan_state(nl_sock* sock,
+                                                        const std::optional<RouteMarks>& tenant) {
   VxlanState out;
+  Reader reader{out, {}, {}, {}};
   ifinfomsg ifi{};
   ifi.ifi_family = AF_UNSPEC;
-  auto links = dump(sock, RTM_GETLINK, &ifi, sizeof ifi, "links", [&](nlmsghdr* h) {
-    if (auto d = vxlan_device(h)) out.devices.push_back(std::move(*d));
-  });
-  if (!links) return std::unexpected(links.error());
-  Reader reader{out, {}, {}};
+  if (auto r =
+          dump(sock, RTM_GETLINK, &ifi, sizeof ifi, "links", [&](nlmsghdr* h) { reader.link(h); });
+      !r)
+    return std::unexpected(r.error());
   reader.index();
+  ifaddrmsg ifa{};
+  ifa.ifa_family = AF_UNSPEC;
+  if (auto r = dump(sock, RTM_GETADDR, &ifa, sizeof ifa, "addresses",
+                    [&](nlmsghdr* h) { reader.address(h); });
+      !r)
+    return std::unexpected(r.error());
+  for (auto& d : out.devices) std::ranges::sort(d.subnets);
   ndmsg nd{};
   nd.ndm_family = AF_BRIDGE;
   if (auto r = dump(sock, RTM_GETNEIGH, &nd, sizeof nd, "forwarding entries",
@@ -136,6 +203,15 @@ std::expected<VxlanState, std::string> read_vxlan_state(nl_sock* sock) {
     nd.ndm_family = family;
     if (auto r = dump(sock, RTM_GETNEIGH, &nd, sizeof nd, "neighbours",
                       [&](nlmsghdr* h) { reader.neighbor(h); });
+        !r)
+      return std::unexpected(r.error());
+  }
+  if (!tenant) return out;
+  for (uint8_t family : {uint8_t(AF_INET), uint8_t(AF_INET6)}) {
+    rtmsg rt{};
+    rt.rtm_family = family;
+    if (auto r = dump(sock, RTM_GETROUTE, &rt, sizeof rt, "routes",
+                      [&](nlmsghdr* h) { reader.route(h, *tenant); });
         !r)
       return std::unexpected(r.error());
   }

@@ -5,16 +5,20 @@
 // neighbour tables resolved (the node's own hosts), and the remote
 // entries a previous run of ours installed (extern_learn), so that a
 // restart adopts them. Only VLAN-unaware bridges (one VNI per bridge).
+// With a routed tenant, its routes through an L3 VNI too.
 #pragma once
 
 #include <cstdint>
 #include <expected>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "fib/route_message.h"
 #include "rib/evpn_kernel_update.h"
 
 struct nl_sock;
+struct nlmsghdr;
 
 namespace closbgp::fib {
 
@@ -25,6 +29,10 @@ struct VxlanDevice {
   wire::IpAddress local;  // its tunnels' source: the VTEP
   uint32_t bridge = 0;    // the bridge it is a port of (its master); 0: none
   bool up = false;
+  // The bridge's (its SVI's): its MAC (an L3 VNI's router MAC) and the
+  // prefixes of its addresses (a routed tenant's subnets; no link-local).
+  wire::MacAddress bridge_mac{};
+  std::vector<wire::Prefix> subnets{};
   // A VNI of ours: in a bridge, up, with a local IPv4 address.
   bool usable() const { return bridge != 0 && up && local.is_v4() && !local.is_unspecified(); }
   friend bool operator==(const VxlanDevice&, const VxlanDevice&) = default;
@@ -52,8 +60,16 @@ struct VxlanState {
   std::vector<rib::EvpnKernelUpdate::Flood> floods;
   std::vector<rib::EvpnKernelUpdate::Mac> remote_macs;
   std::vector<rib::EvpnKernelUpdate::Neighbor> remote_neighbors;
+  std::vector<rib::EvpnKernelUpdate::Route> routes;  // through an L3 VNI's bridge (with `tenant`)
 };
 
-std::expected<VxlanState, std::string> read_vxlan_state(nl_sock* sock);
+// With `tenant` (where a routed tenant's routes go: its table, and the
+// protocol and metric that mark them ours; the FIB's underlay routes use
+// another metric, so neither takes the other's for its own), its routes
+// are read too (a dump of the table).
+std::expected<VxlanState, std::string> read_vxlan_state(nl_sock* sock,
+                                                        const std::optional<RouteMarks>& tenant);
+// Whether a route notification is about a route `tenant` marks ours.
+bool tenant_route_message(const nlmsghdr* h, const RouteMarks& tenant);
 
 }  // namespace closbgp::fib

@@ -12,18 +12,6 @@ bool better(const EvpnImport::Remote& a, const EvpnImport::Remote& b) {
   if (a.mobility.sequence != b.mobility.sequence) return a.mobility.sequence > b.mobility.sequence;
   return a.vtep < b.vtep;
 }
-// What may become a kernel entry: a VTEP a tunnel can go to (unicast
-// IPv4, as our VXLAN devices' local addresses are), a host's MAC (unicast,
-// not zero: a zero MAC is a flood-list entry).
-bool usable_vtep(const wire::IpAddress& a) {
-  if (!a.is_v4() || a.is_unspecified() || a.is_link_local()) return false;
-  const uint8_t first = a.bytes()[0];
-  return first != 127 && first < 224;
-}
-bool usable_mac(const wire::MacAddress& m) {
-  return (m[0] & 1) == 0 && m != wire::MacAddress{};
-}
-
 const EvpnImport::Remote& remote_of(const EvpnImport::Remote& r) {
   return r;
 }
@@ -32,6 +20,23 @@ const EvpnImport::Remote& remote_of(const std::pair<EvpnImport::Remote, wire::Ma
 }
 
 }  // namespace
+
+bool usable_vtep(const wire::IpAddress& a) {
+  if (!a.is_v4() || a.is_unspecified() || a.is_link_local()) return false;
+  const uint8_t first = a.bytes()[0];
+  return first != 127 && first < 224;
+}
+
+bool usable_mac(const wire::MacAddress& m) {
+  return (m[0] & 1) == 0 && m != wire::MacAddress{};
+}
+
+bool selects(std::span<const uint64_t> ext, uint64_t rt, uint32_t vni) {
+  return std::ranges::any_of(ext, [&](uint64_t c) {
+    if (rt) return c == rt;
+    return c >> 48 == kTwoOctetAsRouteTarget && uint32_t(c) == vni;
+  });
+}
 
 template <class K, class V>
 const V* EvpnImport::winner(const std::map<K, std::map<EvpnTable::Key, V>>& claims, const K& k) {
@@ -52,13 +57,8 @@ void EvpnImport::set_vnis(std::map<uint32_t, uint64_t> import_rts, const EvpnTab
 
 std::vector<uint32_t> EvpnImport::vnis_of(const wire::PathAttributes& a) const {
   std::vector<uint32_t> out;
-  for (const auto& [vni, rt] : import_rts_) {
-    const bool selected = std::ranges::any_of(a.ext_communities, [&](uint64_t c) {
-      if (rt) return c == rt;
-      return c >> 48 == kTwoOctetAsRouteTarget && uint32_t(c) == vni;
-    });
-    if (selected) out.push_back(vni);
-  }
+  for (const auto& [vni, rt] : import_rts_)
+    if (selects(a.ext_communities, rt, vni)) out.push_back(vni);
   return out;
 }
 

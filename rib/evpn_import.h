@@ -14,6 +14,7 @@
 #include <functional>
 #include <map>
 #include <set>
+#include <span>
 #include <tuple>
 #include <vector>
 
@@ -22,6 +23,16 @@
 #include "rib/evpn_table.h"
 
 namespace closbgp::rib {
+
+// What may become a kernel entry: a VTEP a tunnel can go to (unicast IPv4,
+// as our VXLAN devices' local addresses are), a host's or router's MAC
+// (unicast, not zero: a zero MAC is a flood-list entry).
+bool usable_vtep(const wire::IpAddress& a);
+bool usable_mac(const wire::MacAddress& m);
+// Whether route targets `ext` select a VNI that imports `rt`, or with 0
+// any two-octet-AS route target AS:`vni`, whatever the AS (each leaf of an
+// eBGP fabric has its own AS, and so its own automatic route targets).
+bool selects(std::span<const uint64_t> ext, uint64_t rt, uint32_t vni);
 
 class EvpnImport {
  public:

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "bgpd/wire/evpn.h"
+#include "bgpd/wire/ip.h"
 
 namespace closbgp::rib {
 
@@ -30,12 +31,23 @@ struct EvpnKernelUpdate {
     wire::MacAddress mac{};
     friend bool operator==(const Neighbor&, const Neighbor&) = default;
   };
+  // A routed tenant's prefix (symmetric IRB, RFC 9135): through the
+  // tunnels of its L3 VNI to `vteps` (ECMP; empty in a removal). Each
+  // VTEP's router MAC goes in as a Mac and a Neighbor of the L3 VNI.
+  struct Route {
+    uint32_t l3vni = 0;
+    wire::Prefix prefix;
+    std::vector<wire::IpAddress> vteps;  // sorted
+    friend bool operator==(const Route&, const Route&) = default;
+  };
   std::vector<Flood> add_flood, remove_flood;
   std::vector<Mac> set_macs, remove_macs;
   std::vector<Neighbor> set_neighbors, remove_neighbors;
+  std::vector<Route> set_routes, remove_routes;
   bool empty() const {
     return add_flood.empty() && remove_flood.empty() && set_macs.empty() && remove_macs.empty() &&
-           set_neighbors.empty() && remove_neighbors.empty();
+           set_neighbors.empty() && remove_neighbors.empty() && set_routes.empty() &&
+           remove_routes.empty();
   }
   friend bool operator==(const EvpnKernelUpdate&, const EvpnKernelUpdate&) = default;
 };

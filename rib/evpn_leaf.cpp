@@ -8,8 +8,6 @@
 namespace closbgp::rib {
 namespace {
 
-constexpr CandidateKey kOurs{kLocalSource, 0};
-
 wire::EvpnRoute flood_route(const EvpnLeaf::Vni& v) {
   wire::EvpnRoute r;
   r.type = uint8_t(wire::EvpnType::InclusiveMulticast);
@@ -18,27 +16,36 @@ wire::EvpnRoute flood_route(const EvpnLeaf::Vni& v) {
   return r;
 }
 
+// With an address and a routed tenant, the tenant's L3 VNI is the second
+// label (RFC 9135 sec. 8.1).
 wire::EvpnRoute mac_route(const EvpnLeaf::Vni& v, const wire::MacAddress& mac,
-                          std::optional<wire::IpAddress> ip) {
+                          std::optional<wire::IpAddress> ip, const EvpnTenant* routed = nullptr) {
   wire::EvpnRoute r;
   r.type = uint8_t(wire::EvpnType::MacIp);
   r.rd = v.rd;
   r.mac = mac;
   r.ip = ip;
   r.labels = {v.local.vni};
+  if (ip && routed) r.labels.push_back(routed->config().l3vni);
   return r;
 }
 
 // Our own path for `v`'s routes: no AS yet (export prepends it), the VTEP
 // as next hop, the route target and the VXLAN encapsulation; a MAC's
 // sequence number once it moved; type 3 says how to flood (ingress
-// replication to the VTEP).
-PathRef our_path(const EvpnLeaf::Vni& v, uint32_t sequence, bool flood) {
+// replication to the VTEP); a MAC/IP route of a routed tenant carries its
+// route target and our router MAC too.
+PathRef our_path(const EvpnLeaf::Vni& v, uint32_t sequence, bool flood,
+                 const EvpnTenant* routed = nullptr) {
   wire::PathAttributes a;
   a.origin = wire::Origin::Igp;
   a.as_path = wire::AsPath{};
   a.ext_communities = {v.export_rt, wire::kEncapVxlan};
   if (sequence) a.ext_communities.push_back(wire::mac_mobility_community({sequence, false}));
+  if (routed) {
+    a.ext_communities.push_back(routed->identity().export_rt);
+    a.ext_communities.push_back(wire::router_mac_community(routed->attachment()->router_mac));
+  }
   std::ranges::sort(a.ext_communities);
   if (flood) a.unknown.push_back(wire::pmsi_ingress_replication(v.local.vni, v.local.vtep));
   return make_path(intern(a), wire::MpNextHop{v.local.vtep, std::nullopt});
@@ -50,11 +57,15 @@ wire::RouteDistinguisher EvpnLeaf::allocate_rd(uint32_t vni) const {
   // router-id:N (type 1), N the VNI's low 16 bits unless another VNI of
   // ours has that: stable across restarts, unique among our VNIs.
   uint16_t n = uint16_t(vni);
+  const auto low = [](const wire::RouteDistinguisher& rd) {
+    return uint16_t(rd.value[4] << 8 | rd.value[5]);
+  };
   const auto taken = [&](uint16_t candidate) {
-    return std::ranges::any_of(vnis_, [&](const auto& kv) {
-      const auto& value = kv.second.rd.value;
-      return kv.first != vni && uint16_t(value[4] << 8 | value[5]) == candidate;
-    });
+    if (tenant_ && tenant_->config().l3vni != vni && tenant_->identity().rd.type == 1 &&
+        low(tenant_->identity().rd) == candidate)
+      return true;
+    return std::ranges::any_of(
+        vnis_, [&](const auto& kv) { return kv.first != vni && low(kv.second.rd) == candidate; });
   };
   while (taken(n)) ++n;
   wire::RouteDistinguisher rd{1, {}};
@@ -82,10 +93,57 @@ void EvpnLeaf::set_route_targets(std::map<uint32_t, uint64_t> route_targets) {
   route_targets_ = std::move(route_targets);
   for (auto& [vni, v] : vnis_)
     if (assign_targets(v)) advertise_all(v);
+  update_tenant();
   import_again();
 }
 
-void EvpnLeaf::set_vnis(const std::vector<LocalVni>& vnis) {
+void EvpnLeaf::set_tenant(const TenantConfig& config) {
+  tenant_.emplace(config, table_);
+}
+
+const EvpnTenant* EvpnLeaf::routed() const {
+  return tenant_ && tenant_->attachment() ? &*tenant_ : nullptr;
+}
+
+void EvpnLeaf::update_tenant() {
+  if (!tenant_) return;
+  const uint32_t l3vni = tenant_->config().l3vni;
+  std::optional<EvpnTenant::Attachment> attachment;
+  std::set<wire::Prefix> subnets;
+  for (const auto& l : kernel_vnis_) {
+    if (l.vni == l3vni)
+      attachment = EvpnTenant::Attachment{l.vtep, l.bridge_mac};
+    else
+      subnets.insert(l.subnets.begin(), l.subnets.end());
+  }
+  auto rt = route_targets_.find(l3vni);
+  const EvpnTenant::Identity id{allocate_rd(l3vni),
+                                rt == route_targets_.end() ? auto_route_target(l3vni) : rt->second,
+                                rt == route_targets_.end() ? 0 : rt->second};
+  const auto* before = tenant_->attachment();
+  const bool carried_changed = (before ? std::optional(*before) : std::nullopt) != attachment ||
+                               tenant_->identity().export_rt != id.export_rt;
+  tenant_->attach(attachment, id);
+  tenant_->set_subnets(std::move(subnets));
+  if (!carried_changed) return;
+  // Our MAC/IP routes carry the tenant's label, target and router MAC.
+  for (const auto& [vni, v] : vnis_)
+    for (const auto& [mac, local] : v.macs)
+      if (local.advertised) advertise_mac(v, mac);
+}
+
+bool EvpnLeaf::local_host(const wire::IpAddress& ip) const {
+  return std::ranges::any_of(vnis_, [&](const auto& kv) {
+    return has_local(EvpnImport::IpKey{kv.first, ip});
+  });
+}
+
+void EvpnLeaf::set_vnis(const std::vector<LocalVni>& all) {
+  kernel_vnis_ = all;
+  // A routed tenant's L3 VNI is not bridged: no MACs, no flooding.
+  std::vector<LocalVni> vnis;
+  for (const auto& l : all)
+    if (!tenant_ || l.vni != tenant_->config().l3vni) vnis.push_back(l);
   for (auto it = vnis_.begin(); it != vnis_.end();) {
     const auto next = std::next(it);
     const auto now =
@@ -109,6 +167,7 @@ void EvpnLeaf::set_vnis(const std::vector<LocalVni>& vnis) {
     assign_targets(v);
     advertise_flood(v);
   }
+  update_tenant();
   import_again();
 }
 
@@ -149,7 +208,12 @@ void EvpnLeaf::claim(Vni& v, const wire::MacAddress& mac) {
 void EvpnLeaf::local_changed(const Vni& v, const wire::MacAddress& mac) {
   import_.local_changed(EvpnImport::MacKey{v.local.vni, mac});
   for (const auto& [ip, at] : v.neighbors)
-    if (at == mac) import_.local_changed(EvpnImport::IpKey{v.local.vni, ip});
+    if (at == mac) host_changed(v, ip);
+}
+
+void EvpnLeaf::host_changed(const Vni& v, const wire::IpAddress& ip) {
+  import_.local_changed(EvpnImport::IpKey{v.local.vni, ip});
+  if (tenant_) tenant_->local_changed(ip);
 }
 
 void EvpnLeaf::set_frozen(uint32_t vni, const wire::MacAddress& mac, bool frozen) {
@@ -180,20 +244,21 @@ void EvpnLeaf::set_neighbor(uint32_t vni, const wire::IpAddress& ip,
     return local != v.macs.end() && local->second.advertised;
   };
   if (it != v.neighbors.end()) {
-    if (advertised(it->second)) table_.withdraw(kOurs, std::vector{mac_route(v, it->second, ip)});
+    if (advertised(it->second))
+      table_.withdraw(kOwnEvpnRoutes, std::vector{mac_route(v, it->second, ip)});
     v.neighbors.erase(it);
   }
   if (mac) {
     v.neighbors.emplace(ip, *mac);
     if (advertised(*mac)) advertise_mac(v, *mac);
   }
-  import_.local_changed(EvpnImport::IpKey{vni, ip});
+  host_changed(v, ip);
 }
 
 std::vector<wire::EvpnRoute> EvpnLeaf::mac_routes(const Vni& v, const wire::MacAddress& mac) const {
   std::vector<wire::EvpnRoute> routes{mac_route(v, mac, std::nullopt)};
   for (const auto& [ip, at] : v.neighbors)
-    if (at == mac) routes.push_back(mac_route(v, mac, ip));
+    if (at == mac) routes.push_back(mac_route(v, mac, ip, routed()));
   return routes;
 }
 
@@ -202,7 +267,11 @@ void EvpnLeaf::advertise_flood(const Vni& v) {
 }
 
 void EvpnLeaf::advertise_mac(const Vni& v, const wire::MacAddress& mac) {
-  table_.announce(our_path(v, v.macs.at(mac).sequence, false), mac_routes(v, mac));
+  const uint32_t sequence = v.macs.at(mac).sequence;
+  const auto routes = mac_routes(v, mac);
+  table_.announce(our_path(v, sequence, false), std::span(routes).first(1));
+  if (routes.size() > 1)
+    table_.announce(our_path(v, sequence, false, routed()), std::span(routes).subspan(1));
 }
 
 void EvpnLeaf::advertise_all(const Vni& v) {
@@ -212,11 +281,11 @@ void EvpnLeaf::advertise_all(const Vni& v) {
 }
 
 void EvpnLeaf::withdraw_mac(const Vni& v, const wire::MacAddress& mac) {
-  table_.withdraw(kOurs, mac_routes(v, mac));
+  table_.withdraw(kOwnEvpnRoutes, mac_routes(v, mac));
 }
 
 void EvpnLeaf::withdraw_all(const Vni& v) {
-  table_.withdraw(kOurs, std::vector{flood_route(v)});
+  table_.withdraw(kOwnEvpnRoutes, std::vector{flood_route(v)});
   for (const auto& [mac, local] : v.macs)
     if (local.advertised) withdraw_mac(v, mac);
 }
@@ -248,7 +317,10 @@ void EvpnLeaf::reconsider(Vni& v, const wire::MacAddress& mac) {
 }
 
 void EvpnLeaf::table_changed(std::span<const EvpnTable::Key> keys) {
-  for (const auto& key : keys) import_.update(key, table_.find(key));
+  for (const auto& key : keys) {
+    import_.update(key, table_.find(key));
+    if (tenant_) tenant_->update(key, table_.find(key));
+  }
   const std::set<EvpnImport::MacKey> moved = import_.changed_macs();
   for (const auto& [vni, mac] : moved)
     if (auto v = vnis_.find(vni); v != vnis_.end()) reconsider(v->second, mac);
@@ -269,8 +341,11 @@ bool EvpnLeaf::has_local(const EvpnImport::IpKey& k) const {
 }
 
 EvpnKernelUpdate EvpnLeaf::take_kernel_update() {
-  return import_.take_update([this](const EvpnImport::MacKey& k) { return has_local(k); },
-                             [this](const EvpnImport::IpKey& k) { return has_local(k); });
+  auto u = import_.take_update([this](const EvpnImport::MacKey& k) { return has_local(k); },
+                               [this](const EvpnImport::IpKey& k) { return has_local(k); });
+  if (tenant_)
+    tenant_->take_update([this](const wire::IpAddress& ip) { return local_host(ip); }, u);
+  return u;
 }
 
 }  // namespace closbgp::rib

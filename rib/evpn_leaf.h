@@ -6,7 +6,9 @@
 // targets select (rib/evpn_import.h) and come out as what the kernel
 // should hold. MAC mobility (RFC 7432 sec. 15): a MAC learned here that
 // another VTEP claims is advertised with the next sequence number; a
-// remote claim that beats ours takes our route out (the host moved).
+// remote claim that beats ours takes our route out (the host moved). A
+// routed tenant (symmetric IRB) is rib/evpn_tenant.h: its L3 VNI is one
+// of the kernel's VNIs, not bridged but routed.
 #pragma once
 
 #include <cstdint>
@@ -18,13 +20,16 @@
 
 #include "rib/evpn_import.h"
 #include "rib/evpn_table.h"
+#include "rib/evpn_tenant.h"
 
 namespace closbgp::rib {
 
 // A VNI of this node: a VXLAN device in a bridge.
 struct LocalVni {
   uint32_t vni = 0;
-  wire::IpAddress vtep;  // the VXLAN device's local address: where tunnels end here
+  wire::IpAddress vtep;                 // the VXLAN device's local address: where tunnels end here
+  wire::MacAddress bridge_mac{};        // the bridge's own: an L3 VNI's router MAC
+  std::vector<wire::Prefix> subnets{};  // the bridge's (its SVI's) addresses' prefixes
   friend bool operator==(const LocalVni&, const LocalVni&) = default;
 };
 
@@ -38,6 +43,10 @@ class EvpnLeaf {
   // Route targets given per VNI (imported and exported); the others are
   // automatic: AS:VNI exported, any AS with our VNI imported.
   void set_route_targets(std::map<uint32_t, uint64_t> route_targets);
+  // The routed tenant (before the VNIs come): its L3 VNI among them is
+  // routed, the others' subnets are its own.
+  void set_tenant(const TenantConfig& config);
+  const EvpnTenant* tenant() const { return tenant_ ? &*tenant_ : nullptr; }
   // The node's VNIs now: new ones are advertised, gone ones withdrawn.
   void set_vnis(const std::vector<LocalVni>& vnis);
   // A MAC learned on (or gone from) a port of the VNI's bridge.
@@ -56,7 +65,7 @@ class EvpnLeaf {
   void table_changed(std::span<const EvpnTable::Key> keys);
   // What the kernel should hold differently since the last call.
   EvpnKernelUpdate take_kernel_update();
-  bool pending() const { return import_.pending(); }
+  bool pending() const { return import_.pending() || (tenant_ && tenant_->pending()); }
 
   struct LocalMac {
     uint32_t sequence = 0;    // MAC mobility
@@ -98,6 +107,14 @@ class EvpnLeaf {
   bool has_local(const EvpnImport::MacKey& k) const;
   bool has_local(const EvpnImport::IpKey& k) const;
   void import_again();
+  // The tenant's attachment, identity and subnets from the kernel's VNIs
+  // now; MAC/IP routes go again when what they carry for it changed.
+  void update_tenant();
+  // The tenant while its L3 VNI is here: what MAC/IP routes carry for it.
+  const EvpnTenant* routed() const;
+  bool local_host(const wire::IpAddress& ip) const;
+  // Whether `ip` is a host of ours changed.
+  void host_changed(const Vni& v, const wire::IpAddress& ip);
 
   uint32_t local_as_;
   uint32_t router_id_;
@@ -106,6 +123,8 @@ class EvpnLeaf {
   std::map<uint32_t, Vni> vnis_;
   EvpnImport import_;
   std::set<EvpnImport::MacKey> frozen_;
+  std::optional<EvpnTenant> tenant_;
+  std::vector<LocalVni> kernel_vnis_;  // as last set, the L3 VNI included
 };
 
 }  // namespace closbgp::rib

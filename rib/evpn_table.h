@@ -19,6 +19,9 @@
 
 namespace closbgp::rib {
 
+// The candidate of a leaf's own routes (its VNIs', its tenant's).
+inline constexpr CandidateKey kOwnEvpnRoutes{kLocalSource, 0};
+
 class EvpnTable {
  public:
   // A route's identity as octets: its NLRI with the path's fields cleared

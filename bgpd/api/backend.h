@@ -115,6 +115,21 @@ struct EvpnVniView {
   std::vector<EvpnNeighborView> neighbors;
 };
 
+struct EvpnTenantView {
+  std::string name;
+  uint32_t l3vni = 0;
+  bool present = false;
+  std::string vtep, router_mac, rd, export_rt, import_rt;
+  std::vector<std::string> subnets;
+  std::vector<std::pair<std::string, std::vector<std::string>>> routes;  // prefix, VTEPs
+  std::vector<std::pair<std::string, std::string>> router_macs;          // VTEP, MAC
+};
+
+struct EvpnVnisView {
+  std::vector<EvpnVniView> vnis;
+  std::vector<EvpnTenantView> tenants;
+};
+
 // One path received from one peer.
 struct RouteView {
   std::string prefix;
@@ -171,6 +186,11 @@ struct EvpnVniCounts {
   uint64_t local_neighbors = 0, remote_neighbors = 0, remote_vteps = 0;
 };
 
+struct EvpnTenantCounts {
+  uint32_t l3vni = 0;
+  uint64_t routes = 0, router_macs = 0, unusable = 0;
+};
+
 struct SummaryView {
   std::string router_id;
   uint32_t local_as = 0;
@@ -190,6 +210,7 @@ struct SummaryView {
   std::vector<BmpCollectorView> bmp_collectors;
   std::vector<MrtFeedView> mrt_feeds;
   std::vector<EvpnVniCounts> evpn_vnis;
+  std::optional<EvpnTenantCounts> evpn_tenant;
 };
 
 // The configuration the node runs, as YAML without secrets
@@ -261,7 +282,7 @@ class Backend {
   // What `query` selects of the EVPN table, by RD and route.
   virtual std::vector<EvpnRouteView> evpn_routes(const EvpnQuery& query) const = 0;
   // The leaf's VNIs (`vni` only, unless 0), by VNI.
-  virtual std::vector<EvpnVniView> evpn_vnis(uint32_t vni) const = 0;
+  virtual EvpnVnisView evpn_vnis(uint32_t vni) const = 0;
 };
 
 // What the API may change; called on the main loop.

@@ -32,6 +32,11 @@ bool selected(const EvpnQuery& q, const wire::EvpnRoute& key, const rib::EvpnTab
   });
 }
 
+// An import target as shown: "rt:*:VNI" for the automatic one (any AS).
+std::string import_rt_text(uint64_t rt, uint32_t vni) {
+  return rt ? policy::ext_community_text(rt) : "rt:*:" + std::to_string(vni);
+}
+
 }  // namespace
 
 std::vector<EvpnRouteView> evpn_view(const session::Speaker& speaker, const EvpnQuery& query) {
@@ -66,15 +71,14 @@ std::vector<EvpnVniView> evpn_vni_view(const rib::EvpnLeaf& leaf, uint32_t only)
   const auto& remote = leaf.remote();
   for (const auto& [vni, v] : leaf.vnis()) {
     if (only && vni != only) continue;
-    EvpnVniView view{
-        vni,
-        v.local.vtep.to_string(),
-        v.rd.to_string(),
-        policy::ext_community_text(v.export_rt),
-        v.import_rt ? policy::ext_community_text(v.import_rt) : "rt:*:" + std::to_string(vni),
-        {},
-        {},
-        {}};
+    EvpnVniView view{vni,
+                     v.local.vtep.to_string(),
+                     v.rd.to_string(),
+                     policy::ext_community_text(v.export_rt),
+                     import_rt_text(v.import_rt, vni),
+                     {},
+                     {},
+                     {}};
     if (auto f = remote.floods().find(vni); f != remote.floods().end())
       for (const auto& [vtep, routes] : f->second) view.remote_vteps.push_back(vtep.to_string());
     for (const auto& [mac, local] : v.macs) {
@@ -99,6 +103,32 @@ std::vector<EvpnVniView> evpn_vni_view(const rib::EvpnLeaf& leaf, uint32_t only)
     out.push_back(std::move(view));
   }
   return out;
+}
+
+EvpnTenantView evpn_tenant_view(const rib::EvpnTenant& tenant, const std::string& name) {
+  const auto& id = tenant.identity();
+  const uint32_t l3vni = tenant.config().l3vni;
+  EvpnTenantView v;
+  v.name = name;
+  v.l3vni = l3vni;
+  if (const auto* a = tenant.attachment()) {
+    v.present = true;
+    v.vtep = a->vtep.to_string();
+    v.router_mac = wire::mac_text(a->router_mac);
+    v.rd = id.rd.to_string();
+    v.export_rt = policy::ext_community_text(id.export_rt);
+    v.import_rt = import_rt_text(id.import_rt, l3vni);
+  }
+  const auto& c = tenant.config();
+  for (const auto& p : tenant.subnets())
+    if (p.afi() == wire::Afi::Ipv4 ? c.ipv4 : c.ipv6) v.subnets.push_back(p.to_string());
+  for (const auto& [prefix, vteps] : tenant.routes()) {
+    auto& r = v.routes.emplace_back(prefix.to_string(), std::vector<std::string>{});
+    for (const auto& vtep : vteps) r.second.push_back(vtep.to_string());
+  }
+  for (const auto& [vtep, mac] : tenant.router_macs())
+    v.router_macs.emplace_back(vtep.to_string(), wire::mac_text(mac));
+  return v;
 }
 
 std::vector<EvpnVniCounts> evpn_vni_counts(const rib::EvpnLeaf& leaf) {

@@ -196,6 +196,18 @@ std::string metrics_text(const SummaryView& s) {
       for (const auto& v : s.evpn_vnis)
         w.sample(name, "vni=\"" + std::to_string(v.vni) + "\"", v.*count);
     }
+  if (const auto& t = s.evpn_tenant) {
+    const std::string l3vni = "l3vni=\"" + std::to_string(t->l3vni) + "\"";
+    w.family("closbgp_evpn_tenant_routes", "gauge",
+             "Remote prefixes of the routed tenant in the kernel through its L3 VNI.");
+    w.sample("closbgp_evpn_tenant_routes", l3vni, t->routes);
+    w.family("closbgp_evpn_tenant_router_macs", "gauge", "Remote VTEPs' router MACs installed.");
+    w.sample("closbgp_evpn_tenant_router_macs", l3vni, t->router_macs);
+    w.family("closbgp_evpn_tenant_unusable_total", "counter",
+             "Routes for the tenant not installed: no router MAC, an unusable VTEP or MAC, a "
+             "gateway address, or a prefix holding its VTEP.");
+    w.sample("closbgp_evpn_tenant_unusable_total", l3vni, t->unusable);
+  }
   if (s.bmp_collectors.empty()) return w.take();
   using BmpCount = uint64_t BmpCollectorView::*;
   const std::tuple<const char*, const char*, const char*, BmpCount> bmp_metrics[] = {

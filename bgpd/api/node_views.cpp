@@ -166,6 +166,9 @@ SummaryView NodeViews::summary() const {
   for (const auto& [feed, stats] : recorder_.stats())
     s.mrt_feeds.push_back({feed, stats.records, stats.bytes, stats.dropped});
   s.evpn_vnis = evpn_vni_counts(rib.evpn_leaf());
+  if (const auto* t = rib.evpn_leaf().tenant())
+    s.evpn_tenant = EvpnTenantCounts{t->config().l3vni, t->routes().size(), t->router_macs().size(),
+                                     t->unusable()};
   return s;
 }
 
@@ -212,8 +215,12 @@ std::vector<EvpnRouteView> NodeViews::evpn_routes(const EvpnQuery& query) const 
   return evpn_view(speaker_, query);
 }
 
-std::vector<EvpnVniView> NodeViews::evpn_vnis(uint32_t vni) const {
-  return evpn_vni_view(speaker_.rib().evpn_leaf(), vni);
+EvpnVnisView NodeViews::evpn_vnis(uint32_t vni) const {
+  const auto& leaf = speaker_.rib().evpn_leaf();
+  EvpnVnisView v{evpn_vni_view(leaf, vni), {}};
+  if (const auto* tenant = leaf.tenant(); tenant && !speaker_.config().evpn.vrfs.empty())
+    v.tenants.push_back(evpn_tenant_view(*tenant, speaker_.config().evpn.vrfs[0].name));
+  return v;
 }
 
 std::expected<RouteDetailView, ControlError> NodeViews::route_detail(

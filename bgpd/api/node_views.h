@@ -30,7 +30,7 @@ class NodeViews final : public Backend {
   BmpView bmp() const override;
   std::vector<TrackedNextHopView> next_hops() const override;
   std::vector<EvpnRouteView> evpn_routes(const EvpnQuery& query) const override;
-  std::vector<EvpnVniView> evpn_vnis(uint32_t vni) const override;
+  EvpnVnisView evpn_vnis(uint32_t vni) const override;
 
  private:
   // A neighbour: its session's status, and what the engine holds of it.

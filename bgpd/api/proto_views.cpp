@@ -124,8 +124,30 @@ void fill(const std::vector<EvpnRouteView>& routes, closbgp::v1::ShowEvpnRoutesR
   }
 }
 
-void fill(const std::vector<EvpnVniView>& vnis, closbgp::v1::ShowEvpnVnisResponse& out) {
-  for (const auto& v : vnis) {
+void fill(const EvpnVnisView& view, closbgp::v1::ShowEvpnVnisResponse& out) {
+  for (const auto& t : view.tenants) {
+    auto* tenant = out.add_tenants();
+    tenant->set_name(t.name);
+    tenant->set_l3vni(t.l3vni);
+    tenant->set_present(t.present);
+    tenant->set_vtep(t.vtep);
+    tenant->set_router_mac(t.router_mac);
+    tenant->set_rd(t.rd);
+    tenant->set_export_rt(t.export_rt);
+    tenant->set_import_rt(t.import_rt);
+    for (const auto& s : t.subnets) tenant->add_subnets(s);
+    for (const auto& [prefix, vteps] : t.routes) {
+      auto* r = tenant->add_routes();
+      r->set_prefix(prefix);
+      for (const auto& vtep : vteps) r->add_vteps(vtep);
+    }
+    for (const auto& [vtep, mac] : t.router_macs) {
+      auto* r = tenant->add_router_macs();
+      r->set_vtep(vtep);
+      r->set_mac(mac);
+    }
+  }
+  for (const auto& v : view.vnis) {
     auto* vni = out.add_vnis();
     vni->set_vni(v.vni);
     vni->set_vtep(v.vtep);

@@ -17,7 +17,7 @@ void fill(const SummaryView& view, closbgp::v1::ShowBgpSummaryResponse& out);
 void fill(const FibRouteView& r, closbgp::v1::FibRoute& out);
 void fill(const std::vector<TrackedNextHopView>& next_hops, closbgp::v1::ShowNextHopsResponse& out);
 void fill(const std::vector<EvpnRouteView>& routes, closbgp::v1::ShowEvpnRoutesResponse& out);
-void fill(const std::vector<EvpnVniView>& vnis, closbgp::v1::ShowEvpnVnisResponse& out);
+void fill(const EvpnVnisView& view, closbgp::v1::ShowEvpnVnisResponse& out);
 void fill(const RouteView& r, closbgp::v1::Route& out);
 void fill(const RouteDetailView& d, closbgp::v1::RouteDetail& out);
 void fill(const EventView& e, closbgp::v1::Event& out);

@@ -119,8 +119,10 @@ std::expected<std::pair<EvpnVniPart, uint32_t>, std::string> evpn_vni_selection(
              words[1] == "vni") {
     part = words[0] == "mac" ? EvpnVniPart::Macs : EvpnVniPart::ArpCache;
     vni = words[2];
+  } else if (words.size() == 1 && words[0] == "vrf") {
+    part = EvpnVniPart::Tenants;
   }
-  if (!part) return std::unexpected("vni [VNI], mac vni VNI or arp-cache vni VNI");
+  if (!part) return std::unexpected("vni [VNI], mac vni VNI, arp-cache vni VNI or vrf");
   if (vni.empty()) return std::pair{*part, uint32_t(0)};
   const auto v = number(vni, kMaxVni);
   if (!v) return std::unexpected("vni " + vni + kBadVni);

@@ -28,9 +28,9 @@ struct EvpnSelection {
 };
 std::expected<EvpnSelection, std::string> evpn_selection(const std::vector<std::string>& words);
 
-// `show evpn vni [V]`, `mac vni V`, `arp-cache vni V`: what part of which
-// VNI (0: every one); `words` follow "show evpn".
-enum class EvpnVniPart { Vnis, Macs, ArpCache };
+// `show evpn vni [V]`, `mac vni V`, `arp-cache vni V`, `vrf`: what part of
+// which VNI (0: every one); `words` follow "show evpn".
+enum class EvpnVniPart { Vnis, Macs, ArpCache, Tenants };
 std::expected<std::pair<EvpnVniPart, uint32_t>, std::string> evpn_vni_selection(
     const std::vector<std::string>& words);
 

@@ -280,7 +280,48 @@ void print_evpn_routes(const pb::ShowEvpnRoutesResponse& resp) {
   std::printf("\n%d routes\n", resp.routes_size());
 }
 
+namespace {
+
+// A tenant's L3 VNI in one line: `show evpn vni`'s last.
+void print_tenant_line(const pb::EvpnTenant& t) {
+  if (!t.present()) {
+    std::printf(
+        "L3 VNI %u (vrf %s): not in the kernel (a VXLAN device with that id, in a bridge, "
+        "up, with a local address)\n",
+        t.l3vni(), t.name().c_str());
+    return;
+  }
+  std::printf(
+      "L3 VNI %u (vrf %s): VTEP %s, router MAC %s, RD %s, %s, import %s, %d subnets out, "
+      "%d routes in\n",
+      t.l3vni(), t.name().c_str(), t.vtep().c_str(), t.router_mac().c_str(), t.rd().c_str(),
+      t.export_rt().c_str(), t.import_rt().c_str(), t.subnets_size(), t.routes_size());
+}
+
+void print_tenant(const pb::EvpnTenant& t) {
+  print_tenant_line(t);
+  std::string subnets;
+  for (const auto& s : t.subnets()) subnets += (subnets.empty() ? "" : " ") + s;
+  std::printf("Advertised (type 5): %s\n\n%-43s %s\n", subnets.empty() ? "-" : subnets.c_str(),
+              "Remote prefix", "VTEPs");
+  for (const auto& r : t.routes()) {
+    std::string vteps;
+    for (const auto& v : r.vteps()) vteps += (vteps.empty() ? "" : " ") + v;
+    std::printf("%-43s %s\n", r.prefix().c_str(), vteps.c_str());
+  }
+  std::printf("\n%-16s %s\n", "VTEP", "Router MAC");
+  for (const auto& m : t.router_macs())
+    std::printf("%-16s %s\n", m.vtep().c_str(), m.mac().c_str());
+}
+
+}  // namespace
+
 void print_evpn_vnis(const pb::ShowEvpnVnisResponse& resp, EvpnVniPart part) {
+  if (part == EvpnVniPart::Tenants) {
+    if (resp.tenants().empty()) std::printf("No routed tenant (evpn.vrfs: docs/evpn.md)\n");
+    for (const auto& t : resp.tenants()) print_tenant(t);
+    return;
+  }
   if (resp.vnis().empty()) {
     std::printf(
         "No VNIs (evpn: {advertise-all-vni: true} finds them in the kernel's VXLAN "
@@ -303,6 +344,7 @@ void print_evpn_vnis(const pb::ShowEvpnVnisResponse& resp, EvpnVniPart part) {
                   v.rd().c_str(), v.export_rt().c_str(), v.import_rt().c_str(), v.macs_size(),
                   v.neighbors_size(), vteps.empty() ? "-" : vteps.c_str());
     }
+    for (const auto& t : resp.tenants()) print_tenant_line(t);
     return;
   }
   for (const auto& v : resp.vnis()) {

@@ -264,9 +264,19 @@ struct EvpnVni {
   uint64_t route_target = 0;  // 0: automatic
   friend bool operator==(const EvpnVni&, const EvpnVni&) = default;
 };
+// A routed tenant (symmetric IRB): its L3 VNI and which of its subnets go
+// out as type-5 routes. "default" is the main routing table.
+struct EvpnVrf {
+  std::string name;
+  uint32_t vni = 0;
+  uint64_t route_target = 0;  // 0: automatic
+  bool ipv4 = true, ipv6 = true;
+  friend bool operator==(const EvpnVrf&, const EvpnVrf&) = default;
+};
 struct Evpn {
   bool advertise_all_vni = false;
   std::vector<EvpnVni> vnis;
+  std::vector<EvpnVrf> vrfs;
   friend bool operator==(const Evpn&, const Evpn&) = default;
 };
 

@@ -250,6 +250,18 @@ std::string running_config_yaml(const Config& c) {
         vni["route-target"] = policy::ext_community_text(v.route_target).substr(3);
       root["evpn"]["vnis"].push_back(vni);
     }
+    for (const auto& v : c.evpn.vrfs) {
+      YAML::Node vrf;
+      vrf["name"] = v.name;
+      vrf["vni"] = number(v.vni);
+      if (v.route_target)
+        vrf["route-target"] = policy::ext_community_text(v.route_target).substr(3);
+      YAML::Node advertise(YAML::NodeType::Sequence);
+      if (v.ipv4) advertise.push_back("ipv4-unicast");
+      if (v.ipv6) advertise.push_back("ipv6-unicast");
+      vrf["advertise"] = advertise;
+      root["evpn"]["vrfs"].push_back(vrf);
+    }
   }
   if (c.redistribute.connected_route_map.empty())
     root["redistribute"]["connected"] = c.redistribute.connected;

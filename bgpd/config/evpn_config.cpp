@@ -1,44 +1,99 @@
 #include "bgpd/config/evpn_config.h"
 
+#include <set>
+
 #include "policy/community.h"
 
 namespace closbgp::config {
 
 using namespace yaml;
 
+namespace {
+
+// The sequence under `key`, each item a mapping at "evpn.KEY[i]".
+template <class Item>
+void each_item(const Section& s, const std::string& key, Item item) {
+  if (!s.has(key)) return;
+  const auto list = s.get(key);
+  if (!list.IsSequence()) fail(list, "evpn." + key, "must be a list");
+  for (size_t i = 0; i < list.size(); ++i)
+    item(list[i], "evpn." + key + "[" + std::to_string(i) + "]");
+}
+
+uint32_t vni_of(const YAML::Node& n, const Section& s, const std::string& path) {
+  if (!s.has("vni")) fail(n, path + ".vni", "is required");
+  return uint32_t(number(s.get("vni"), path + ".vni", 1, 16777215));
+}
+
+uint64_t route_target_of(const Section& s, const std::string& path) {
+  if (!s.has("route-target")) return 0;
+  const std::string text = scalar(s.get("route-target"), path + ".route-target");
+  const auto rt = policy::parse_ext_community("rt:" + text);
+  if (!rt)
+    fail(s.get("route-target"), path + ".route-target",
+         "'" + text + "' must be AS:N or IPv4:N (65000:100, 10.0.0.1:100)");
+  return *rt;
+}
+
+void parse_advertise(const YAML::Node& n, const std::string& path, EvpnVrf& vrf) {
+  vrf.ipv4 = vrf.ipv6 = false;
+  for (const auto& item : items(n)) {
+    const std::string family = scalar(item, path);
+    if (family == "ipv4-unicast")
+      vrf.ipv4 = true;
+    else if (family == "ipv6-unicast")
+      vrf.ipv6 = true;
+    else
+      fail(item, path, "'" + family + "' must be ipv4-unicast or ipv6-unicast");
+  }
+}
+
+}  // namespace
+
 Evpn parse_evpn(const YAML::Node& n) {
-  Section s(n, "evpn", {"advertise-all-vni", "vnis"});
+  Section s(n, "evpn", {"advertise-all-vni", "vnis", "vrfs"});
   Evpn e;
   if (s.has("advertise-all-vni"))
     e.advertise_all_vni = boolean(s.get("advertise-all-vni"), "evpn.advertise-all-vni");
-  if (!s.has("vnis")) return e;
-  const auto list = s.get("vnis");
-  if (!list.IsSequence()) fail(list, "evpn.vnis", "must be a list");
-  for (size_t i = 0; i < list.size(); ++i) {
-    const std::string path = "evpn.vnis[" + std::to_string(i) + "]";
-    Section v(list[i], path, {"vni", "route-target"});
-    if (!v.has("vni")) fail(list[i], path + ".vni", "is required");
-    EvpnVni vni;
-    vni.vni = uint32_t(number(v.get("vni"), path + ".vni", 1, 16777215));
-    for (const auto& other : e.vnis)
-      if (other.vni == vni.vni)
-        fail(list[i], path + ".vni", std::to_string(vni.vni) + " is listed twice");
-    if (v.has("route-target")) {
-      const std::string text = scalar(v.get("route-target"), path + ".route-target");
-      const auto rt = policy::parse_ext_community("rt:" + text);
-      if (!rt)
-        fail(v.get("route-target"), path + ".route-target",
-             "'" + text + "' must be AS:N or IPv4:N (65000:100, 10.0.0.1:100)");
-      vni.route_target = *rt;
-    }
+  // A VNI is listed once, as bridged or as a tenant's L3 VNI.
+  std::set<uint32_t> listed;
+  const auto once = [&](const YAML::Node& item, const std::string& path, uint32_t vni) {
+    if (!listed.insert(vni).second)
+      fail(item, path + ".vni", std::to_string(vni) + " is listed twice");
+  };
+  each_item(s, "vnis", [&](const YAML::Node& item, const std::string& path) {
+    Section v(item, path, {"vni", "route-target"});
+    EvpnVni vni{vni_of(item, v, path), route_target_of(v, path)};
+    once(item, path, vni.vni);
     e.vnis.push_back(vni);
-  }
+  });
+  each_item(s, "vrfs", [&](const YAML::Node& item, const std::string& path) {
+    Section v(item, path, {"name", "vni", "route-target", "advertise"});
+    EvpnVrf vrf;
+    vrf.name = v.has("name") ? scalar(v.get("name"), path + ".name") : "";
+    // This project's kernels lack VRF devices (docs/evpn.md): the main
+    // table is the one tenant table for now.
+    if (vrf.name != "default")
+      fail(item, path + ".name",
+           "'" + vrf.name + "': only 'default' (the main routing table) is supported so far");
+    if (!e.vrfs.empty()) fail(item, path, "only one routed tenant (vrf) is supported so far");
+    vrf.vni = vni_of(item, v, path);
+    once(item, path, vrf.vni);
+    vrf.route_target = route_target_of(v, path);
+    if (v.has("advertise")) parse_advertise(v.get("advertise"), path + ".advertise", vrf);
+    e.vrfs.push_back(vrf);
+  });
+  if (!e.vrfs.empty() && !e.advertise_all_vni)
+    fail(s.get("vrfs"), "evpn.vrfs",
+         "needs advertise-all-vni: true (the VNIs come from the kernel)");
   return e;
 }
 
 std::map<uint32_t, uint64_t> route_targets(const Evpn& e) {
   std::map<uint32_t, uint64_t> out;
   for (const auto& v : e.vnis)
+    if (v.route_target) out.emplace(v.vni, v.route_target);
+  for (const auto& v : e.vrfs)
     if (v.route_target) out.emplace(v.vni, v.route_target);
   return out;
 }

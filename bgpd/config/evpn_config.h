@@ -8,9 +8,12 @@
 
 namespace closbgp::config {
 
-// evpn: {advertise-all-vni: BOOL, vnis: [{vni: N, route-target: AS:N}]}
+// evpn: {advertise-all-vni: BOOL, vnis: [{vni: N, route-target: AS:N}],
+//        vrfs: [{name: default, vni: L3VNI, route-target: AS:N,
+//                advertise: [ipv4-unicast, ipv6-unicast]}]}
 Evpn parse_evpn(const YAML::Node& n);
-// The route targets given, by VNI (rib::EvpnLeaf::set_route_targets).
+// The route targets given, by VNI, L3 VNIs included
+// (rib::EvpnLeaf::set_route_targets).
 std::map<uint32_t, uint64_t> route_targets(const Evpn& e);
 
 }  // namespace closbgp::config

@@ -2,6 +2,51 @@
 
 namespace closbgp::evpn {
 
+template <class Entry>
+void KernelMirror::Kind<Entry>::want(const std::vector<Entry>& remove, const std::vector<Entry>& set,
+                                     std::vector<Entry>& out_remove, std::vector<Entry>& out_set) {
+  for (const auto& e : remove) {
+    const auto [k, v] = key_value(e);
+    wanted.erase(k);
+    if (kernel.erase(k)) out_remove.push_back(e);
+  }
+  for (const auto& e : set) {
+    const auto [k, v] = key_value(e);
+    wanted[k] = v;
+    auto [it, added] = kernel.try_emplace(k, v);
+    if (added || it->second != v) out_set.push_back(e);
+    it->second = v;
+  }
+}
+
+template <class Entry>
+void KernelMirror::Kind<Entry>::read(const std::vector<Entry>& ours) {
+  kernel.clear();
+  for (const auto& e : ours) {
+    const auto [k, v] = key_value(e);
+    kernel[k] = v;
+  }
+}
+
+template <class Entry>
+void KernelMirror::Kind<Entry>::repair(bool sweep, std::vector<Entry>& out_remove,
+                                       std::vector<Entry>& out_set) {
+  for (const auto& [k, v] : wanted)
+    if (auto it = kernel.find(k); it == kernel.end() || it->second != v) {
+      out_set.push_back({k.first, k.second, v});
+      kernel[k] = v;  // the kernel holds what is written now
+    }
+  if (!sweep) return;
+  for (auto it = kernel.begin(); it != kernel.end();) {
+    if (wanted.contains(it->first)) {
+      ++it;
+      continue;
+    }
+    out_remove.push_back({it->first.first, it->first.second, {}});
+    it = kernel.erase(it);
+  }
+}
+
 KernelMirror::Update KernelMirror::want(const Update& u) {
   Update out;
   for (const auto& f : u.remove_flood) {
@@ -12,63 +57,32 @@ KernelMirror::Update KernelMirror::want(const Update& u) {
     floods_.insert(f);
     if (kernel_floods_.insert(f).second) out.add_flood.push_back(f);
   }
-  for (const auto& m : u.remove_macs) {
-    macs_.erase({m.vni, m.mac});
-    if (kernel_macs_.erase({m.vni, m.mac})) out.remove_macs.push_back(m);
-  }
-  for (const auto& m : u.set_macs) {
-    macs_[{m.vni, m.mac}] = m.vtep;
-    auto [it, added] = kernel_macs_.try_emplace({m.vni, m.mac}, m.vtep);
-    if (added || it->second != m.vtep) out.set_macs.push_back(m);
-    it->second = m.vtep;
-  }
-  for (const auto& n : u.remove_neighbors) {
-    neighbors_.erase({n.vni, n.ip});
-    if (kernel_neighbors_.erase({n.vni, n.ip})) out.remove_neighbors.push_back(n);
-  }
-  for (const auto& n : u.set_neighbors) {
-    neighbors_[{n.vni, n.ip}] = n.mac;
-    auto [it, added] = kernel_neighbors_.try_emplace({n.vni, n.ip}, n.mac);
-    if (added || it->second != n.mac) out.set_neighbors.push_back(n);
-    it->second = n.mac;
-  }
+  macs_.want(u.remove_macs, u.set_macs, out.remove_macs, out.set_macs);
+  neighbors_.want(u.remove_neighbors, u.set_neighbors, out.remove_neighbors, out.set_neighbors);
+  routes_.want(u.remove_routes, u.set_routes, out.remove_routes, out.set_routes);
   return out;
 }
 
-void KernelMirror::remember_ours(const fib::VxlanState& kernel) {
-  kernel_floods_ = {kernel.floods.begin(), kernel.floods.end()};
-  kernel_macs_.clear();
-  for (const auto& m : kernel.remote_macs) kernel_macs_[{m.vni, m.mac}] = m.vtep;
-  kernel_neighbors_.clear();
-  for (const auto& n : kernel.remote_neighbors) kernel_neighbors_[{n.vni, n.ip}] = n.mac;
-}
-
 KernelMirror::Update KernelMirror::repair(const fib::VxlanState& kernel, bool sweep) {
-  remember_ours(kernel);
+  kernel_floods_ = {kernel.floods.begin(), kernel.floods.end()};
+  macs_.read(kernel.remote_macs);
+  neighbors_.read(kernel.remote_neighbors);
+  routes_.read(kernel.routes);
   Update out;
   for (const auto& f : floods_)
-    if (!kernel_floods_.contains(f)) out.add_flood.push_back(f);
-  for (const auto& [k, vtep] : macs_)
-    if (auto it = kernel_macs_.find(k); it == kernel_macs_.end() || it->second != vtep)
-      out.set_macs.push_back({k.first, k.second, vtep});
-  for (const auto& [k, mac] : neighbors_)
-    if (auto it = kernel_neighbors_.find(k); it == kernel_neighbors_.end() || it->second != mac)
-      out.set_neighbors.push_back({k.first, k.second, mac});
-  if (sweep) {
-    for (const auto& f : kernel_floods_)
-      if (!floods_.contains(f)) out.remove_flood.push_back(f);
-    for (const auto& [k, vtep] : kernel_macs_)
-      if (!macs_.contains(k)) out.remove_macs.push_back({k.first, k.second, {}});
-    for (const auto& [k, mac] : kernel_neighbors_)
-      if (!neighbors_.contains(k)) out.remove_neighbors.push_back({k.first, k.second, {}});
-  }
-  // The kernel holds what is written now.
-  for (const auto& f : out.add_flood) kernel_floods_.insert(f);
-  for (const auto& f : out.remove_flood) kernel_floods_.erase(f);
-  for (const auto& m : out.set_macs) kernel_macs_[{m.vni, m.mac}] = m.vtep;
-  for (const auto& m : out.remove_macs) kernel_macs_.erase({m.vni, m.mac});
-  for (const auto& n : out.set_neighbors) kernel_neighbors_[{n.vni, n.ip}] = n.mac;
-  for (const auto& n : out.remove_neighbors) kernel_neighbors_.erase({n.vni, n.ip});
+    if (kernel_floods_.insert(f).second) out.add_flood.push_back(f);
+  if (sweep)
+    for (auto it = kernel_floods_.begin(); it != kernel_floods_.end();) {
+      if (floods_.contains(*it)) {
+        ++it;
+        continue;
+      }
+      out.remove_flood.push_back(*it);
+      it = kernel_floods_.erase(it);
+    }
+  macs_.repair(sweep, out.remove_macs, out.set_macs);
+  neighbors_.repair(sweep, out.remove_neighbors, out.set_neighbors);
+  routes_.repair(sweep, out.remove_routes, out.set_routes);
   return out;
 }
 
@@ -83,7 +97,7 @@ KernelMirror::LocalChanges KernelMirror::local_changes(const fib::VxlanState& ke
     }
   if (devices != devices_) {
     std::vector<rib::LocalVni> vnis;
-    for (const auto& [vni, d] : devices) vnis.push_back({vni, d.local});
+    for (const auto& [vni, d] : devices) vnis.push_back({vni, d.local, d.bridge_mac, d.subnets});
     out.vnis = std::move(vnis);
     devices_ = std::move(devices);
   }

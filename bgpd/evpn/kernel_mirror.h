@@ -1,6 +1,7 @@
 // The leaf's kernel side of EVPN, without the kernel: what the engine wants
 // the kernel to hold of the remote VNIs' state, and what changed on the
-// local side between two reads (VNIs, learned MACs, resolved neighbours).
+// local side between two reads (VNIs, learned MACs, resolved neighbours;
+// a routed tenant's routes too).
 // Both are compared with what the kernel holds as read (fib/vxlan_state.h):
 // an entry a previous run installed that is still wanted is adopted, not
 // written again; one someone removed is put back; one nobody wants any more
@@ -12,12 +13,25 @@
 #include <optional>
 #include <set>
 #include <tuple>
+#include <utility>
 #include <vector>
 
 #include "fib/vxlan_state.h"
 #include "rib/evpn_leaf.h"
 
 namespace closbgp::evpn {
+
+// Each keyed kind of entry of ours as key and value (what differs in the
+// kernel when it changes).
+inline auto key_value(const rib::EvpnKernelUpdate::Mac& m) {
+  return std::pair{std::pair{m.vni, m.mac}, m.vtep};
+}
+inline auto key_value(const rib::EvpnKernelUpdate::Neighbor& n) {
+  return std::pair{std::pair{n.vni, n.ip}, n.mac};
+}
+inline auto key_value(const rib::EvpnKernelUpdate::Route& r) {
+  return std::pair{std::pair{r.l3vni, r.prefix}, r.vteps};
+}
 
 class KernelMirror {
  public:
@@ -42,7 +56,7 @@ class KernelMirror {
   // Whether the engine wants `mac` installed as remote; whether the last
   // read found it learned here.
   bool remote_mac(uint32_t vni, const wire::MacAddress& mac) const {
-    return macs_.contains({vni, mac});
+    return macs_.wanted.contains({vni, mac});
   }
   bool local_mac(uint32_t vni, const wire::MacAddress& mac) const {
     return local_macs_.contains({vni, mac});
@@ -51,16 +65,27 @@ class KernelMirror {
   const std::map<uint32_t, fib::VxlanDevice>& devices() const { return devices_; }
 
  private:
-  void remember_ours(const fib::VxlanState& kernel);
+  // One keyed kind (remote MACs, addresses, tenant routes): what the
+  // engine wants, and what of ours the kernel holds as last read (and
+  // written since).
+  template <class Entry>
+  struct Kind {
+    using KeyValue = decltype(key_value(std::declval<Entry>()));
+    std::map<typename KeyValue::first_type, typename KeyValue::second_type> wanted, kernel;
+    // The engine's deltas; what of them the kernel lacks goes to `out_*`.
+    void want(const std::vector<Entry>& remove, const std::vector<Entry>& set,
+              std::vector<Entry>& out_remove, std::vector<Entry>& out_set);
+    void read(const std::vector<Entry>& ours);
+    // What to write so the kernel holds what is wanted (and, with
+    // `sweep`, nothing else of ours).
+    void repair(bool sweep, std::vector<Entry>& out_remove, std::vector<Entry>& out_set);
+  };
 
-  // Wanted: the engine's view.
-  std::set<Update::Flood> floods_;
-  std::map<std::pair<uint32_t, wire::MacAddress>, wire::IpAddress> macs_;
-  std::map<std::pair<uint32_t, wire::IpAddress>, wire::MacAddress> neighbors_;
-  // Ours in the kernel as last read.
-  std::set<Update::Flood> kernel_floods_;
-  std::map<std::pair<uint32_t, wire::MacAddress>, wire::IpAddress> kernel_macs_;
-  std::map<std::pair<uint32_t, wire::IpAddress>, wire::MacAddress> kernel_neighbors_;
+  std::set<Update::Flood> floods_;         // wanted
+  std::set<Update::Flood> kernel_floods_;  // ours in the kernel
+  Kind<Update::Mac> macs_;
+  Kind<Update::Neighbor> neighbors_;
+  Kind<Update::Route> routes_;
   // The local side as last read.
   std::map<uint32_t, fib::VxlanDevice> devices_;  // usable, by VNI
   std::set<std::pair<uint32_t, wire::MacAddress>> local_macs_;

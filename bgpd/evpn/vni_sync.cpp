@@ -25,10 +25,13 @@ std::string vni_list(const std::map<uint32_t, fib::VxlanDevice>& devices) {
 
 }  // namespace
 
-VniSync::VniSync(asio::io_context& io, Hooks hooks, std::chrono::seconds max_wait)
+VniSync::VniSync(asio::io_context& io, Hooks hooks, std::chrono::seconds max_wait,
+                 std::optional<fib::RouteMarks> tenant)
     : io_(io),
       hooks_(std::move(hooks)),
+      tenant_(tenant),
       sweep_by_(std::chrono::steady_clock::now() + max_wait),
+      port_(tenant),
       socket_(io),
       buffer_(1 << 16),
       sweep_timer_(io),
@@ -36,8 +39,12 @@ VniSync::VniSync(asio::io_context& io, Hooks hooks, std::chrono::seconds max_wai
 
 std::expected<void, std::string> VniSync::start() {
   if (auto opened = port_.open(); !opened) return opened;
-  // A MAC table's worth of notifications may come at once.
-  const auto fd = net::rtnetlink_listener(RTMGRP_LINK | RTMGRP_NEIGH, 4 << 20);
+  // A MAC table's worth of notifications may come at once. Addresses
+  // make a tenant's subnets; its routes are put back when someone removes
+  // them.
+  uint32_t groups = RTMGRP_LINK | RTMGRP_NEIGH | RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR;
+  if (tenant_) groups |= RTMGRP_IPV4_ROUTE | RTMGRP_IPV6_ROUTE;
+  const auto fd = net::rtnetlink_listener(groups, 4 << 20);
   if (!fd) return std::unexpected(fd.error());
   socket_.assign(*fd);
   read_notifications();
@@ -67,8 +74,12 @@ bool VniSync::foreign(size_t bytes) const {
   const uint32_t ours = port_.port_id();
   size_t left = bytes;
   for (auto* h = reinterpret_cast<const nlmsghdr*>(buffer_.data()); NLMSG_OK(h, left);
-       h = NLMSG_NEXT(h, left))
-    if (h->nlmsg_pid != ours) return true;
+       h = NLMSG_NEXT(h, left)) {
+    if (h->nlmsg_pid == ours) continue;
+    // The underlay's routes (the FIB's, the kernel's) are not our business.
+    const bool route = h->nlmsg_type == RTM_NEWROUTE || h->nlmsg_type == RTM_DELROUTE;
+    if (!route || fib::tenant_route_message(h, *tenant_)) return true;
+  }
   return false;
 }
 
@@ -145,6 +156,11 @@ void VniSync::write(const rib::EvpnKernelUpdate& u) {
     logger()->debug("VNI {}: MAC {} behind {}", m.vni, wire::mac_text(m.mac), m.vtep.to_string());
   for (const auto& m : u.remove_macs)
     logger()->debug("VNI {}: remote MAC {} removed", m.vni, wire::mac_text(m.mac));
+  for (const auto& r : u.set_routes)
+    logger()->debug("L3 VNI {}: {} through {} VTEP(s)", r.l3vni, r.prefix.to_string(),
+                    r.vteps.size());
+  for (const auto& r : u.remove_routes)
+    logger()->debug("L3 VNI {}: {} removed", r.l3vni, r.prefix.to_string());
   for (const auto& failure : port_.write(u, mirror_.devices())) logger()->warn("{}", failure);
 }
 

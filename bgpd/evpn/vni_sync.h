@@ -1,8 +1,9 @@
 // A leaf's VNIs between the kernel and the RIB engine, on the main loop:
 // the VXLAN devices in bridges, the MACs the bridges learn and the
 // addresses their neighbour tables resolve go into the engine
-// (rib::EvpnLeaf) as the kernel announces them (rtnetlink link and
-// neighbour notifications, read again in full once per burst); what the
+// (rib::EvpnLeaf) as the kernel announces them (rtnetlink link,
+// neighbour and address notifications, and with a routed tenant its
+// routes', read again in full once per burst); what the
 // engine wants of the remote VNIs goes into the kernel
 // (fib::VxlanPort). A previous run's entries are adopted; what someone
 // else removes is put back; stale ones go once the first tables are in.
@@ -29,8 +30,10 @@ class VniSync {
     // The neighbours' first tables are in: what nobody wants may go.
     std::function<bool()> tables_in;
   };
-  // `max_wait`: stale entries go at the latest this long after start.
-  VniSync(asio::io_context& io, Hooks hooks, std::chrono::seconds max_wait);
+  // `max_wait`: stale entries go at the latest this long after start;
+  // `tenant`: what marks a routed tenant's routes (none: no tenant).
+  VniSync(asio::io_context& io, Hooks hooks, std::chrono::seconds max_wait,
+          std::optional<fib::RouteMarks> tenant);
 
   std::expected<void, std::string> start();
   // The engine's deltas for the kernel.
@@ -53,6 +56,7 @@ class VniSync {
 
   asio::io_context& io_;
   Hooks hooks_;
+  std::optional<fib::RouteMarks> tenant_;
   std::chrono::steady_clock::time_point sweep_by_;
   fib::VxlanPort port_;
   KernelMirror mirror_;

@@ -48,6 +48,13 @@ rib::AddPathSend add_path_send(const config::AddPath& a) {
   return {mode, a.send == S::Best ? a.best : uint8_t(1)};
 }
 
+// A tenant's route target reloads; the rest of it needs a restart.
+std::vector<config::EvpnVrf> tenants(const config::Evpn& e) {
+  auto vrfs = e.vrfs;
+  for (auto& v : vrfs) v.route_target = 0;
+  return vrfs;
+}
+
 }  // namespace
 
 LocalConfig local_config(const config::Config& cfg, const config::Neighbor& n, bool restarting) {
@@ -134,7 +141,8 @@ std::optional<std::string> needs_daemon_restart(const config::Config& running,
                      : next.graceful_restart != running.graceful_restart ? "graceful-restart"
                      : next.evpn.advertise_all_vni != running.evpn.advertise_all_vni
                          ? "evpn.advertise-all-vni"
-                         : nullptr;
+                     : tenants(next.evpn) != tenants(running.evpn) ? "evpn.vrfs"
+                                                                   : nullptr;
   if (!what) return std::nullopt;
   return std::string(what) + " changed: restart closbgpd to apply it";
 }

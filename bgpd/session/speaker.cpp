@@ -55,6 +55,8 @@ std::expected<void, std::string> Speaker::start() {
   state_.load();
   drain_.start(cfg_.drain.warm_up, std::chrono::steady_clock::now());
   origination_.start();
+  for (const auto& vrf : cfg_.evpn.vrfs)
+    driver_.rib().evpn_leaf().set_tenant({vrf.vni, vrf.ipv4, vrf.ipv6});
   driver_.rib().evpn_leaf().set_route_targets(config::route_targets(cfg_.evpn));
   driver_.schedule_flush();
   if (auto listening = listener_.open(); !listening) return listening;

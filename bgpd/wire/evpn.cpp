@@ -151,6 +151,22 @@ std::optional<MacMobility> mac_mobility_of(std::span<const uint64_t> ext) {
   return std::nullopt;
 }
 
+uint64_t router_mac_community(const MacAddress& mac) {
+  uint64_t c = uint64_t(kEvpn) << 56 | uint64_t(0x03) << 48;
+  for (size_t i = 0; i < 6; ++i) c |= uint64_t(mac[i]) << (40 - 8 * i);
+  return c;
+}
+
+std::optional<MacAddress> router_mac_of(std::span<const uint64_t> ext) {
+  for (uint64_t c : ext) {
+    if (uint8_t(c >> 56) != kEvpn || uint8_t(c >> 48) != 0x03) continue;
+    MacAddress mac;
+    for (size_t i = 0; i < 6; ++i) mac[i] = uint8_t(c >> (40 - 8 * i));
+    return mac;
+  }
+  return std::nullopt;
+}
+
 RawAttribute pmsi_ingress_replication(uint32_t vni, const IpAddress& vtep) {
   constexpr uint8_t kIngressReplication = 6;
   RawAttribute a{attr_flag::kOptional | attr_flag::kTransitive, kAttrPmsiTunnel, {}};

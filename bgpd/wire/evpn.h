@@ -92,6 +92,10 @@ struct MacMobility {
 uint64_t mac_mobility_community(const MacMobility& m);
 // The MAC mobility community among `ext`, if one is.
 std::optional<MacMobility> mac_mobility_of(std::span<const uint64_t> ext);
+// Router's MAC (RFC 9135 sec. 8.1): the MAC a VTEP's routed traffic is
+// sent to inside the tunnel, on its type-2 MAC/IP and type-5 routes.
+uint64_t router_mac_community(const MacAddress& mac);
+std::optional<MacAddress> router_mac_of(std::span<const uint64_t> ext);
 // PMSI_TUNNEL (RFC 6514 sec. 5) for ingress replication: a type-3 route's
 // VNI (the whole 24-bit label field) and the VTEP that wants the copies.
 inline constexpr uint8_t kAttrPmsiTunnel = 22;

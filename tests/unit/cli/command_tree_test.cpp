@@ -59,7 +59,7 @@ TEST(CommandTree, WhatMayFollow) {
     return out;
   };
   EXPECT_EQ(words({"show"}), (Words{"bgp", "evpn", "fib", "running-config", "bmp"}));
-  EXPECT_EQ(words({"show", "evpn"}), (Words{"vni", "mac", "arp-cache"}));
+  EXPECT_EQ(words({"show", "evpn"}), (Words{"vni", "mac", "arp-cache", "vrf"}));
   EXPECT_EQ(words({"show", "bgp", "neighbors"}), Words{});  // the neighbour comes next
   EXPECT_EQ(words({"show", "bgp", "neighbors", "swp1"}),
             (Words{"received-routes", "advertised-routes"}));

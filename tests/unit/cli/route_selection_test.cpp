@@ -75,7 +75,11 @@ TEST(EvpnVniSelection, WhichPartOfWhichVni) {
   EXPECT_EQ(evpn_vni_selection({"arp-cache", "vni", "7"}), P(EvpnVniPart::ArpCache, 7));
   EXPECT_EQ(evpn_vni_selection({"mac", "vni", "16777216"}).error(),
             "vni 16777216: a VNI is 1 to 16777215");
-  EXPECT_EQ(evpn_vni_selection({"mac"}).error(), "vni [VNI], mac vni VNI or arp-cache vni VNI");
+  EXPECT_EQ(evpn_vni_selection({"vrf"}), P(EvpnVniPart::Tenants, 0));
+  EXPECT_EQ(evpn_vni_selection({"mac"}).error(),
+            "vni [VNI], mac vni VNI, arp-cache vni VNI or vrf");
+  EXPECT_EQ(evpn_vni_selection({"vrf", "x"}).error(),
+            "vni [VNI], mac vni VNI, arp-cache vni VNI or vrf");
 }
 
 }  // namespace

@@ -22,10 +22,25 @@ TEST(EvpnConfig, VnisAndTheirRouteTargets) {
   EXPECT_FALSE(parsed("asn: 1\nrouter-id: 10.0.0.1\n").evpn.advertise_all_vni);  // off by default
 }
 
+TEST(EvpnConfig, ARoutedTenant) {
+  const Config c = parsed(
+      "asn: 65101\nrouter-id: 10.0.0.1\nevpn:\n  advertise-all-vni: true\n"
+      "  vrfs: [{name: default, vni: 4001, route-target: 65000:4001, advertise: ipv4-unicast}]\n");
+  ASSERT_EQ(c.evpn.vrfs.size(), 1u);
+  EXPECT_EQ(c.evpn.vrfs[0], (EvpnVrf{"default", 4001, 0x0002fde800000fa1u, true, false}));
+  EXPECT_EQ(route_targets(c.evpn), (std::map<uint32_t, uint64_t>{{4001, 0x0002fde800000fa1u}}));
+  // Both families by default, the target automatic.
+  const Config d = parsed(
+      "asn: 65101\nrouter-id: 10.0.0.1\nevpn: {advertise-all-vni: true, "
+      "vrfs: [{name: default, vni: 4001}]}\n");
+  EXPECT_EQ(d.evpn.vrfs[0], (EvpnVrf{"default", 4001, 0, true, true}));
+}
+
 TEST(EvpnConfig, ReadsBackFromTheRunningConfig) {
   const Config first = parsed(
       "asn: 65101\nrouter-id: 10.0.0.1\nevpn: {advertise-all-vni: true, "
-      "vnis: [{vni: 100, route-target: 65000:100}, {vni: 200}]}\n");
+      "vnis: [{vni: 100, route-target: 65000:100}, {vni: 200}], "
+      "vrfs: [{name: default, vni: 4001, advertise: [ipv6-unicast]}]}\n");
   EXPECT_EQ(parsed(running_config_yaml(first)).evpn, first.evpn);
 }
 
@@ -42,6 +57,21 @@ TEST(EvpnConfig, MistakesAreRefusedWithTheirLine) {
        "evpn.vnis[0].route-target", "AS:N or IPv4:N"},
       {"unknown key", "asn: 1\nrouter-id: 10.0.0.1\nevpn:\n  advertise-all-vnis: true\n", 4,
        "evpn.advertise-all-vnis", ""},
+      {"a VRF device",
+       "asn: 1\nrouter-id: 10.0.0.1\nevpn:\n  advertise-all-vni: true\n"
+       "  vrfs:\n    - {name: blue, vni: 4001}\n",
+       6, "evpn.vrfs[0].name", "only 'default'"},
+      {"an L3 VNI bridged too",
+       "asn: 1\nrouter-id: 10.0.0.1\nevpn:\n  advertise-all-vni: true\n  vnis: [{vni: 4001}]\n"
+       "  vrfs:\n    - {name: default, vni: 4001}\n",
+       7, "evpn.vrfs[0].vni", "listed twice"},
+      {"a family",
+       "asn: 1\nrouter-id: 10.0.0.1\nevpn:\n  advertise-all-vni: true\n"
+       "  vrfs:\n    - {name: default, vni: 4001, advertise: [l2vpn-evpn]}\n",
+       6, "evpn.vrfs[0].advertise", "ipv4-unicast or ipv6-unicast"},
+      {"without the VNIs",
+       "asn: 1\nrouter-id: 10.0.0.1\nevpn:\n  vrfs:\n    - {name: default, vni: 4001}\n", 5,
+       "evpn.vrfs", "advertise-all-vni"},
   };
   for (const auto& c : cases) expect_refused(c);
 }

@@ -103,5 +103,31 @@ TEST(KernelMirror, AMacMovingToAnotherVtepIsWrittenAgain) {
   EXPECT_EQ(m.want(u), u);
 }
 
+TEST(KernelMirror, TenantRoutesAreAdoptedPutBackAndSwept) {
+  KernelMirror m;
+  fib::VxlanState s = kernel();
+  s.devices[0].bridge_mac = kMac;
+  s.devices[0].subnets = {*wire::Prefix::parse("10.1.1.0/24")};
+  const auto local = m.local_changes(s);
+  ASSERT_TRUE(local.vnis);  // the bridge's MAC and subnets go with the VNI
+  EXPECT_EQ(
+      *local.vnis,
+      (std::vector<rib::LocalVni>{{100, kVtep, kMac, {*wire::Prefix::parse("10.1.1.0/24")}}}));
+  const Update::Route route{100, *wire::Prefix::parse("10.2.2.0/24"), {kOther}};
+  const Update::Route stale{100, *wire::Prefix::parse("10.3.3.0/24"), {kOther}};
+  s.routes = {route, stale};  // a previous run's
+  m.repair(s, false);
+  Update u;
+  u.set_routes = {route};
+  EXPECT_TRUE(m.want(u).empty());  // adopted
+  EXPECT_EQ(m.repair(s, true).remove_routes,
+            (std::vector<Update::Route>{{stale.l3vni, stale.prefix, {}}}));
+  s.routes.clear();  // someone deleted ours
+  EXPECT_EQ(m.repair(s, true).set_routes, u.set_routes);
+  // ECMP changes are written again.
+  u.set_routes[0].vteps = {kVtep, kOther};
+  EXPECT_EQ(m.want(u), u);
+}
+
 }  // namespace
 }  // namespace closbgp::evpn

@@ -1,0 +1,174 @@
+#include "rib/evpn_tenant.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "rib/attr_intern.h"
+#include "rib/evpn_import.h"
+
+namespace closbgp::rib {
+
+void EvpnTenant::attach(std::optional<Attachment> a, const Identity& id) {
+  if (a == attached_ && id == id_) return;
+  withdraw();
+  const bool import_changed =
+      a.has_value() != attached_.has_value() || id.import_rt != id_.import_rt;
+  attached_ = std::move(a);
+  id_ = id;
+  advertise();
+  if (import_changed) import_all();
+}
+
+void EvpnTenant::set_subnets(std::set<wire::Prefix> subnets) {
+  if (subnets == subnets_) return;
+  withdraw();
+  // A subnet of ours is not installed as remote: both sides of the change
+  // are looked at again.
+  for (const auto& p : subnets_) dirty_prefixes_.insert(p);
+  for (const auto& p : subnets) dirty_prefixes_.insert(p);
+  subnets_ = std::move(subnets);
+  advertise();
+}
+
+std::vector<wire::EvpnRoute> EvpnTenant::type5_routes() const {
+  std::vector<wire::EvpnRoute> routes;
+  for (const auto& p : subnets_) {
+    if (!(p.afi() == wire::Afi::Ipv4 ? config_.ipv4 : config_.ipv6)) continue;
+    wire::EvpnRoute r;
+    r.type = uint8_t(wire::EvpnType::IpPrefix);
+    r.rd = id_.rd;
+    r.ip = p.address();
+    r.prefix_length = p.length();
+    r.labels = {config_.l3vni};
+    routes.push_back(std::move(r));
+  }
+  return routes;
+}
+
+void EvpnTenant::advertise() {
+  if (!attached_) return;
+  wire::PathAttributes a;
+  a.origin = wire::Origin::Igp;
+  a.as_path = wire::AsPath{};
+  a.ext_communities = {id_.export_rt, wire::kEncapVxlan,
+                       wire::router_mac_community(attached_->router_mac)};
+  std::ranges::sort(a.ext_communities);
+  table_.announce(make_path(intern(a), wire::MpNextHop{attached_->vtep, std::nullopt}),
+                  type5_routes());
+  advertised_ = true;
+}
+
+void EvpnTenant::withdraw() {
+  if (!std::exchange(advertised_, false)) return;
+  table_.withdraw(kOwnEvpnRoutes, type5_routes());
+}
+
+void EvpnTenant::import_all() {
+  while (!imported_.empty()) drop(imported_.begin()->first);
+  for (const auto& [key, entry] : table_.entries()) update(key, &entry);
+}
+
+std::optional<wire::Prefix> EvpnTenant::prefix_of(const wire::EvpnRoute& route) const {
+  if (!route.ip) return std::nullopt;
+  if (route.type == uint8_t(wire::EvpnType::IpPrefix))
+    return wire::Prefix(*route.ip, route.prefix_length);
+  // A host's MAC/IP route names the tenant with its second label.
+  if (route.type == uint8_t(wire::EvpnType::MacIp) && route.labels.size() == 2 &&
+      !route.ip->is_link_local())
+    return wire::Prefix(*route.ip, wire::max_prefix_length(route.ip->afi()));
+  return std::nullopt;
+}
+
+void EvpnTenant::drop(const EvpnTable::Key& key) {
+  auto it = imported_.find(key);
+  if (it == imported_.end()) return;
+  const Claim& c = it->second;
+  if (auto cl = claims_.find(c.prefix); cl != claims_.end()) {
+    cl->second.erase(key);
+    if (cl->second.empty()) claims_.erase(cl);
+  }
+  auto& macs = rmacs_[c.vtep];
+  if (--macs[c.router_mac] == 0) macs.erase(c.router_mac);
+  if (macs.empty()) rmacs_.erase(c.vtep);
+  dirty_prefixes_.insert(c.prefix);
+  dirty_vteps_.insert(c.vtep);
+  imported_.erase(it);
+}
+
+void EvpnTenant::update(const EvpnTable::Key& key, const EvpnTable::Entry* entry) {
+  drop(key);
+  if (!entry || !attached_) return;
+  const auto& best = entry->best_candidate();
+  const Path& path = *best.path;
+  if (path.source.peer_id == kLocalSource) return;
+  const auto prefix = prefix_of(best.route);
+  if (!prefix) return;
+  const auto& ext = path.attributes->ext_communities;
+  if (!selects(ext, id_.import_rt, config_.l3vni)) return;
+  const auto rmac = wire::router_mac_of(ext);
+  const auto& vtep = path.next_hop.address;
+  const bool recursive = best.route.gateway && !best.route.gateway->is_unspecified();
+  if (!rmac || !usable_mac(*rmac) || !usable_vtep(vtep) || recursive ||
+      prefix->contains(wire::Prefix(vtep, 32))) {
+    ++unusable_;
+    return;
+  }
+  imported_.emplace(key, Claim{*prefix, vtep, *rmac});
+  claims_[*prefix].insert(key);
+  ++rmacs_[vtep][*rmac];
+  dirty_prefixes_.insert(*prefix);
+  dirty_vteps_.insert(vtep);
+}
+
+void EvpnTenant::local_changed(const wire::IpAddress& ip) {
+  const wire::Prefix host(ip, wire::max_prefix_length(ip.afi()));
+  if (claims_.contains(host) || installed_.contains(host)) dirty_prefixes_.insert(host);
+}
+
+std::vector<wire::IpAddress> EvpnTenant::wanted(
+    const wire::Prefix& p, const std::function<bool(const wire::IpAddress&)>& local_host) const {
+  auto cl = claims_.find(p);
+  if (!attached_ || cl == claims_.end() || subnets_.contains(p)) return {};
+  if (p.length() == wire::max_prefix_length(p.afi()) && local_host(p.address())) return {};
+  std::set<wire::IpAddress> vteps;
+  for (const auto& key : cl->second) vteps.insert(imported_.at(key).vtep);
+  return {vteps.begin(), vteps.end()};
+}
+
+void EvpnTenant::take_update(const std::function<bool(const wire::IpAddress&)>& local_host,
+                             EvpnKernelUpdate& u) {
+  const uint32_t l3vni = config_.l3vni;
+  for (const auto& p : dirty_prefixes_) {
+    auto vteps = wanted(p, local_host);
+    auto at = installed_.find(p);
+    if (!vteps.empty() && (at == installed_.end() || at->second != vteps)) {
+      installed_[p] = vteps;
+      u.set_routes.push_back({l3vni, p, std::move(vteps)});
+    } else if (vteps.empty() && at != installed_.end()) {
+      installed_.erase(at);
+      u.remove_routes.push_back({l3vni, p, {}});
+    }
+  }
+  for (const auto& vtep : dirty_vteps_) {
+    // One router MAC per VTEP: the lowest, should its routes disagree.
+    auto claimed = rmacs_.find(vtep);
+    const auto rmac = attached_ && claimed != rmacs_.end()
+                          ? std::optional(claimed->second.begin()->first)
+                          : std::nullopt;
+    auto at = installed_rmacs_.find(vtep);
+    if (at != installed_rmacs_.end() && (!rmac || at->second != *rmac)) {
+      u.remove_macs.push_back({l3vni, at->second, {}});
+      if (!rmac) u.remove_neighbors.push_back({l3vni, vtep, {}});
+      installed_rmacs_.erase(at);
+    }
+    if (rmac && !installed_rmacs_.contains(vtep)) {
+      installed_rmacs_.emplace(vtep, *rmac);
+      u.set_macs.push_back({l3vni, *rmac, vtep});
+      u.set_neighbors.push_back({l3vni, vtep, *rmac});
+    }
+  }
+  dirty_prefixes_.clear();
+  dirty_vteps_.clear();
+}
+
+}  // namespace closbgp::rib
