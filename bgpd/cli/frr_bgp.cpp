@@ -141,6 +141,16 @@ bool Converter::evpn(const Statement& s) {
     vni_.reset();
     return true;
   }
+  // advertise ipv4|ipv6 unicast [route-map NAME]: the tenant's type 5.
+  if (w == "advertise" && s.at(2) == "unicast" && (s.at(1) == "ipv4" || s.at(1) == "ipv6") &&
+      (s.words.size() == 3 || (s.words.size() == 5 && s.at(3) == "route-map"))) {
+    tenant_families_.insert(s.at(1) + "-unicast");
+    if (s.words.size() == 5)
+      note("advertise " + s.at(1) + " unicast route-map " + s.at(4) +
+           ": closbgpd advertises its SVIs' subnets as type 5, without a route-map; check that "
+           "they are what the route-map admitted");
+    return true;
+  }
   const std::string& how = s.at(1);
   if (w != "route-target" || !vni_ || s.words.size() != 3 ||
       (how != "import" && how != "export" && how != "both"))
@@ -208,6 +218,14 @@ YAML::Node Converter::bgp_section() {
     v["vni"] = count(vni);
     v["route-target"] = export_.empty() ? import : export_;
     root["evpn"]["vnis"].push_back(v);
+  }
+  if (l3vni_) {
+    YAML::Node vrf;
+    vrf["name"] = "default";
+    vrf["vni"] = count(*l3vni_);
+    vrf["advertise"] = YAML::Node(YAML::NodeType::Sequence);
+    for (const auto& f : tenant_families_) vrf["advertise"].push_back(f);
+    root["evpn"]["vrfs"].push_back(vrf);
   }
   return root;
 }

@@ -53,9 +53,9 @@ bool known_community_value(const std::string& word) {
 
 void Converter::statement(const Statement& s) {
   static const std::set<std::string> kBgpWords = {
-      "neighbor",      "bgp",          "address-family",    "network", "timers",
-      "maximum-paths", "redistribute", "aggregate-address", "no",      "advertise-all-vni",
-      "vni",           "route-target", "exit-vni"};
+      "neighbor",      "bgp",          "address-family",    "network",  "timers",
+      "maximum-paths", "redistribute", "aggregate-address", "no",       "advertise-all-vni",
+      "vni",           "route-target", "exit-vni",          "advertise"};
   static const std::set<std::string> kRouteMapWords = {"match",    "set",         "on-match",
                                                        "continue", "description", "call"};
   const std::string& w = s.at(0);
@@ -89,6 +89,13 @@ void Converter::statement(const Statement& s) {
     if (!interface_line_we_do_ourselves(s)) untranslated(s);
     return;
   }
+  if (block_ == Block::DefaultVrf && s.indented) {
+    if (w == "vni" && number(s.at(1)) && s.words.size() == 2)
+      l3vni_ = uint32_t(*number(s.at(1)));
+    else
+      untranslated(s);
+    return;
+  }
   if (block_ == Block::Skipped && s.indented) return;
   top_level(s);
 }
@@ -114,6 +121,16 @@ void Converter::top_level(const Statement& s) {
     block_ = Block::Bgp;
   } else if (w == "interface") {
     block_ = Block::Interface;
+  } else if (w == "vrf" && s.words.size() == 2) {
+    // The default VRF's L3 VNI is closbgpd's routed tenant "default".
+    if (s.at(1) == "default") {
+      block_ = Block::DefaultVrf;
+      return;
+    }
+    untranslated(s, "tenants in VRF devices are not supported yet; the block is skipped");
+    block_ = Block::Skipped;
+  } else if (w == "exit-vrf" && s.words.size() == 1) {
+    // the end of a `vrf` block
   } else if (w == "route-map") {
     if (!route_map_line(s)) untranslated(s);
   } else if ((w == "ip" || w == "ipv6") && s.at(1) == "prefix-list") {

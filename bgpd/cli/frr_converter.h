@@ -7,6 +7,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -40,7 +41,7 @@ class Converter {
   FrrConversion finish();
 
  private:
-  enum class Block { None, Bgp, RouteMap, Interface, Skipped };
+  enum class Block { None, Bgp, RouteMap, Interface, DefaultVrf, Skipped };
   enum class Family { None, Ipv4, Ipv6, Evpn, Other };
 
   void top_level(const Statement& s);
@@ -80,6 +81,10 @@ class Converter {
   YAML::Node redistribute_;
   std::optional<uint32_t> vni_;  // inside `vni N` of the EVPN family
   std::map<uint32_t, std::pair<std::string, std::string>> vni_targets_;  // import, export
+  // A routed tenant in the default VRF: zebra's `vrf default / vni N`, and
+  // the families the EVPN family's `advertise ... unicast` names.
+  std::optional<uint32_t> l3vni_;
+  std::set<std::string> tenant_families_;
   // Named lists: section -> name -> seq -> entry (FRR orders entries by seq).
   std::map<std::string, std::map<std::string, std::map<uint64_t, YAML::Node>>> lists_;
   std::map<std::string, std::map<uint32_t, YAML::Node>> route_maps_;

@@ -35,7 +35,8 @@ void check(bool ok) {
 }
 
 constexpr uint32_t kLocalAs = 65101, kPeerAs = 65000, kPeerId = 1, kOtherId = 2, kClientId = 3;
-const wire::IpAddress kVtep = wire::IpAddress::v4(0x0a00000b);  // our VXLAN devices' address
+const wire::IpAddress kVtep = wire::IpAddress::v4(0x0a00000b);        // our VXLAN devices' address
+const wire::Prefix kOurSubnet = *wire::Prefix::parse("10.1.1.0/24");  // VNI 100's SVI
 const auto kNow = session::Clock::time_point{} + std::chrono::hours(1);
 
 session::LocalConfig local_config(uint32_t asn, uint32_t router_id) {
@@ -167,10 +168,13 @@ class Harness {
     reflected.route_reflector_client = true;
     rib_.session_up(source, client, reflected, out_);
     rib_.originate(*wire::Prefix::parse("10.255.0.0/24"), local_attributes());
-    // A leaf's VNIs (automatic targets import rt:*:100 and rt:*:200), a MAC
+    // A leaf's VNIs (automatic targets import rt:*:100 and rt:*:200) and a
+    // routed tenant (L3 VNI 4001, rt:*:4001; VNI 100's subnet ours), a MAC
     // of ours the fuzzed routes may claim: what they make of the kernel is
     // checked in flush().
-    rib_.evpn_leaf().set_vnis({{100, kVtep}, {200, kVtep}});
+    rib_.evpn_leaf().set_tenant({4001, true, true});
+    rib_.evpn_leaf().set_vnis(
+        {{100, kVtep, {}, {kOurSubnet}}, {200, kVtep}, {4001, kVtep, {2, 0, 0, 0, 0, 0xfe}, {}}});
     rib_.evpn_leaf().set_mac(100, {2, 0, 0, 0, 0, 1}, true);
     // The fuzzed peer's paths are direct only with a link-local next hop
     // (its address is unset): other next hops resolve through this subnet
@@ -241,9 +245,16 @@ class Harness {
                          bmp);
       check_collector_reads(bmp);
     }
-    // Kernel entries only for our VNIs, towards unicast VTEPs, for host MACs.
+    // Kernel entries only for our VNIs, towards unicast VTEPs, for host
+    // (or router) MACs; tenant routes never for our subnet, never holding
+    // their own VTEP.
     const auto k = rib_.evpn_leaf().take_kernel_update();
-    const auto ours = [](uint32_t vni) { return vni == 100 || vni == 200; };
+    const auto ours = [](uint32_t vni) { return vni == 100 || vni == 200 || vni == 4001; };
+    for (const auto& r : k.set_routes) {
+      check(r.l3vni == 4001 && !r.vteps.empty() && r.prefix != kOurSubnet);
+      for (const auto& vtep : r.vteps)
+        check(vtep.is_v4() && !vtep.is_unspecified() && !r.prefix.contains({vtep, 32}));
+    }
     for (const auto& f : k.add_flood)
       check(ours(f.vni) && f.vtep.is_v4() && !f.vtep.is_unspecified());
     for (const auto& m : k.set_macs)

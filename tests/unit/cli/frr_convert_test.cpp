@@ -191,6 +191,24 @@ TEST(ConvertFrr, EvpnNeighboursAndALeafsVnis) {
   EXPECT_EQ(c.notes.size(), 1u);
 }
 
+TEST(ConvertFrr, ARoutedTenantInTheDefaultVrf) {
+  const FrrConversion c = convert_frr(
+      "frr defaults datacenter\nvrf default\n vni 4001\nexit-vrf\n!\nvrf RED\n vni 4002\n"
+      "exit-vrf\n!\nrouter bgp 65101\n bgp router-id 10.0.0.1\n"
+      " neighbor swp1 interface remote-as external\n"
+      " address-family l2vpn evpn\n  neighbor swp1 activate\n  advertise-all-vni\n"
+      "  advertise ipv4 unicast route-map TENANT\n exit-address-family\n",
+      "leaf.conf");
+  const config::Config cfg = loaded(c);
+  ASSERT_EQ(cfg.evpn.vrfs.size(), 1u);
+  EXPECT_EQ(cfg.evpn.vrfs[0], (config::EvpnVrf{"default", 4001, 0, true, false}));
+  ASSERT_EQ(c.untranslated.size(), 1u);  // the VRF device's tenant
+  EXPECT_TRUE(c.untranslated[0].starts_with("leaf.conf:6: vrf RED (tenants in VRF devices"))
+      << c.untranslated[0];
+  ASSERT_EQ(c.notes.size(), 1u);  // the route-map is not carried over
+  EXPECT_NE(c.notes[0].find("route-map TENANT"), std::string::npos) << c.notes[0];
+}
+
 TEST(ConvertFrr, SenderSideLoopDetectionUpdateSourceAndMultihop) {
   const FrrConversion c = convert_frr(
       "frr defaults datacenter\nrouter bgp 65101\n bgp router-id 10.0.0.11\n"
