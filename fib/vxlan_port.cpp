@@ -142,7 +142,9 @@ std::vector<std::string> VxlanPort::write(const rib::EvpnKernelUpdate& u,
                       r.prefix, *tenant_, r.vteps.size(), RTN_UNICAST);
     if (set) {
       std::vector<rib::NextHop> hops;
-      for (const auto& vtep : r.vteps) hops.push_back({d->bridge, vtep});
+      // An IPv6 route's IPv4 VTEP is IPv4-mapped (its neighbour entry too).
+      for (const auto& vtep : r.vteps)
+        hops.push_back({d->bridge, r.prefix.afi() == wire::Afi::Ipv6 ? vtep.v4_mapped() : vtep});
       put_multipath(m, r.prefix, hops, RTNH_F_ONLINK);
     }
     send(m, std::string(set ? "installing " : "removing ") + "tenant route " +

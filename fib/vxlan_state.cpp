@@ -109,7 +109,7 @@ struct Reader {
     rib::EvpnKernelUpdate::Route r{bridge->second->vni, wire::Prefix(*dst, rt->rtm_dst_len), {}};
     for (const auto& nh : next_hops) {
       if (nh.ifindex != next_hops[0].ifindex) return;
-      r.vteps.push_back(nh.gateway);
+      r.vteps.push_back(nh.gateway.unmapped_v4().value_or(nh.gateway));
     }
     std::ranges::sort(r.vteps);
     out.routes.push_back(std::move(r));

@@ -156,15 +156,18 @@ void EvpnTenant::take_update(const std::function<bool(const wire::IpAddress&)>& 
                           ? std::optional(claimed->second.begin()->first)
                           : std::nullopt;
     auto at = installed_rmacs_.find(vtep);
+    // The VTEP as the neighbour of IPv4 routes and, IPv4-mapped, of IPv6 ones.
+    const wire::IpAddress gateways[] = {vtep, vtep.v4_mapped()};
     if (at != installed_rmacs_.end() && (!rmac || at->second != *rmac)) {
       u.remove_macs.push_back({l3vni, at->second, {}});
-      if (!rmac) u.remove_neighbors.push_back({l3vni, vtep, {}});
+      if (!rmac)
+        for (const auto& gw : gateways) u.remove_neighbors.push_back({l3vni, gw, {}});
       installed_rmacs_.erase(at);
     }
     if (rmac && !installed_rmacs_.contains(vtep)) {
       installed_rmacs_.emplace(vtep, *rmac);
       u.set_macs.push_back({l3vni, *rmac, vtep});
-      u.set_neighbors.push_back({l3vni, vtep, *rmac});
+      for (const auto& gw : gateways) u.set_neighbors.push_back({l3vni, gw, *rmac});
     }
   }
   dirty_prefixes_.clear();

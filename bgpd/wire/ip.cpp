@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cstring>
 
@@ -77,6 +78,20 @@ bool IpAddress::is_unspecified() const {
   for (size_t i = 0; i < size(); ++i)
     if (bytes_[i] != 0) return false;
   return true;
+}
+
+IpAddress IpAddress::v4_mapped() const {
+  if (!is_v4()) return *this;
+  std::array<uint8_t, 16> b{};
+  b[10] = b[11] = 0xff;
+  std::copy_n(bytes_.begin(), 4, b.begin() + 12);
+  return v6(b);
+}
+
+std::optional<IpAddress> IpAddress::unmapped_v4() const {
+  constexpr std::array<uint8_t, 12> kPrefix{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+  if (!is_v6() || !std::equal(kPrefix.begin(), kPrefix.end(), bytes_.begin())) return std::nullopt;
+  return from_bytes(Afi::Ipv4, bytes_.data() + 12);
 }
 
 std::string IpAddress::to_string() const {

@@ -31,6 +31,11 @@ class IpAddress {
   size_t size() const { return is_v4() ? 4 : 16; }
   bool is_link_local() const;  // fe80::/10 or 169.254/16
   bool is_unspecified() const;
+  // ::ffff:a.b.c.d for an IPv4 address (RFC 4291 sec. 2.5.5.2), as the
+  // kernel takes an IPv4 gateway of an IPv6 route; an IPv6 address as is.
+  IpAddress v4_mapped() const;
+  // The IPv4 address an IPv4-mapped one holds; nullopt for any other.
+  std::optional<IpAddress> unmapped_v4() const;
   std::string to_string() const;
 
   friend bool operator==(const IpAddress&, const IpAddress&) = default;

@@ -1,9 +1,9 @@
 """closbgpd as an EVPN leaf routing a tenant (symmetric IRB, RFC 9135; IP
 prefix routes, RFC 9136) beside an FRR leaf, through an FRR spine.
 
-    host1 -- leaf1 (closbgpd, AS 65101, VTEP 10.0.0.1, VNI 100: 10.1.1.0/24) --\\
-                                                                  spine (FRR, AS 65100)
-    host2 -- leaf2 (FRR, AS 65102, VTEP 10.0.0.2, VNI 200: 10.2.2.0/24) -------/
+    host1 -- leaf1 (closbgpd, AS 65101, VTEP 10.0.0.1, VNI 100: 10.1.1.0/24, 2001:db8:1::/64) --\\
+                                                                              spine (FRR, AS 65100)
+    host2 -- leaf2 (FRR, AS 65102, VTEP 10.0.0.2, VNI 200: 10.2.2.0/24, 2001:db8:2::/64) -------/
 
 The hosts are in different subnets, each bridged on its own leaf only;
 they reach each other routed through the tenant's L3 VNI 4001, which both
@@ -13,7 +13,8 @@ main routing table (`vrfs: [{name: default, vni: 4001}]`, FRR's `vrf
 default / vni 4001`). Each leaf advertises its subnet as a type-5 route and
 its hosts' MAC/IP routes with the L3 VNI as second label; each installs
 the other's as routes `via VTEP dev br4001 onlink`, with the other's
-router MAC as neighbour and FDB entry. One fabric serves every check.
+router MAC as neighbour and FDB entry (IPv6 routes through the VTEP's
+IPv4-mapped address, ::ffff:10.0.0.2). One fabric serves every check.
 """
 import subprocess
 import time
@@ -45,9 +46,13 @@ interface swp1
  no ipv6 nd suppress-ra
 !
 ip prefix-list TENANT seq 5 permit 10.2.2.0/24
+ipv6 prefix-list TENANT6 seq 5 permit 2001:db8:2::/64
 !
 route-map TENANT-ONLY permit 10
  match ip address prefix-list TENANT
+exit
+route-map TENANT-ONLY permit 20
+ match ipv6 address prefix-list TENANT6
 exit
 !
 route-map UNDERLAY-OUT deny 10
@@ -66,10 +71,14 @@ router bgp 65102
   network 10.2.2.0/24
   neighbor swp1 route-map UNDERLAY-OUT out
  exit-address-family
+ address-family ipv6 unicast
+  network 2001:db8:2::/64
+ exit-address-family
  address-family l2vpn evpn
   neighbor swp1 activate
   advertise-all-vni
   advertise ipv4 unicast route-map TENANT-ONLY
+  advertise ipv6 unicast route-map TENANT-ONLY
  exit-address-family
 !
 """
@@ -82,7 +91,7 @@ def spine_config():
                         "  neighbor swp2 activate\n exit-address-family\n!\n")
 
 
-def bridged(ns, vni, vtep, svi_address=None, port=None):
+def bridged(ns, vni, vtep, svi_addresses=(), port=None):
     """A VNI as an operator sets it up with ifupdown2: a bridge with the
     VXLAN device (and a host's port); the bridge's own interface (the SVI)
     routes for the hosts. Without a port or address: the L3 VNI."""
@@ -94,22 +103,27 @@ def bridged(ns, vni, vtep, svi_address=None, port=None):
         ns.ip("link", "set", dev, "up")
     ns.exec("bridge", "link", "set", "dev", f"vxlan{vni}", "learning", "off",
             "neigh_suppress", "on")
-    if svi_address:
-        ns.ip("addr", "add", svi_address, "dev", f"br{vni}")
+    for address in svi_addresses:
+        ns.ip("addr", "add", address, "dev", f"br{vni}", "nodad")
     ns.ip("link", "set", f"br{vni}", "up")
 
 
-def leaf(ns, vtep, vni, svi_address):
+def leaf(ns, vtep, vni, svi_addresses):
     ns.exec("sysctl", "-qw", "net.ipv4.ip_forward=1")
+    ns.exec("sysctl", "-qw", "net.ipv6.conf.all.forwarding=1")
     ns.ip("addr", "add", f"{vtep}/32", "dev", "lo")
-    bridged(ns, vni, vtep, svi_address, "swp2")
+    bridged(ns, vni, vtep, svi_addresses, "swp2")
     bridged(ns, 4001, vtep)
 
 
-def host(ns, address, gateway):
-    ns.exec("sysctl", "-qw", "net.ipv6.conf.eth0.disable_ipv6=1")
-    ns.ip("addr", "add", address, "dev", "eth0")
-    ns.ip("route", "add", "default", "via", gateway)
+def host(ns, subnet, gateway_host):
+    """A host `subnet`.N (IPv4 10.S.S.N/24, IPv6 2001:db8:S::N/64), its
+    gateway the leaf's SVI at .254."""
+    for address, gateway in ((f"10.{subnet}.{subnet}.{gateway_host}/24",
+                              f"10.{subnet}.{subnet}.254"),
+                             (f"2001:db8:{subnet}::{gateway_host}/64", f"2001:db8:{subnet}::254")):
+        ns.ip("addr", "add", address, "dev", "eth0", "nodad")
+        ns.ip("route", "add", "default", "via", gateway)
 
 
 def mac_of(ns, dev):
@@ -117,11 +131,15 @@ def mac_of(ns, dev):
 
 
 def route(ns, prefix):
-    return ns.ip("route", "show", prefix).stdout
+    return ns.ip("-6" if ":" in prefix else "-4", "route", "show", prefix).stdout
 
 
 def ping(ns, address):
     return ns.exec("ping", "-c", "1", "-W", "1", address, check=False).returncode == 0
+
+
+SVI1 = ["10.1.1.254/24", "2001:db8:1::254/64"]
+SVI2 = ["10.2.2.254/24", "2001:db8:2::254/64"]
 
 
 def test_closbgpd_routes_a_tenant_beside_an_frr_leaf(netns_factory, tmp_path):
@@ -133,10 +151,10 @@ def test_closbgpd_routes_a_tenant_beside_an_frr_leaf(netns_factory, tmp_path):
     veth(spine_ns, "swp2", leaf2_ns, "swp1")
     veth(leaf1_ns, "swp2", host1, "eth0")
     veth(leaf2_ns, "swp2", host2, "eth0")
-    leaf(leaf1_ns, "10.0.0.1", 100, "10.1.1.254/24")
-    leaf(leaf2_ns, "10.0.0.2", 200, "10.2.2.254/24")
-    host(host1, "10.1.1.1/24", "10.1.1.254")
-    host(host2, "10.2.2.2/24", "10.2.2.254")
+    leaf(leaf1_ns, "10.0.0.1", 100, SVI1)
+    leaf(leaf2_ns, "10.0.0.2", 200, SVI2)
+    host(host1, 1, 1)
+    host(host2, 2, 2)
     rmac1, rmac2 = mac_of(leaf1_ns, "br4001"), mac_of(leaf2_ns, "br4001")
 
     spine = leaf2 = None
@@ -161,8 +179,17 @@ def test_closbgpd_routes_a_tenant_beside_an_frr_leaf(netns_factory, tmp_path):
         assert any(line.startswith(rmac2) and "dst 10.0.0.2" in line for line in fdb.splitlines()), \
             fdb
 
+        # IPv6 too, through the VTEPs' IPv4-mapped addresses.
+        wait_for(lambda: "via ::ffff:10.0.0.1 dev br4001" in route(leaf2_ns, "2001:db8:1::/64"),
+                 20, "leaf1's IPv6 subnet (type 5 from closbgpd) in leaf2's kernel")
+        wait_for(lambda: "via ::ffff:10.0.0.2 dev br4001" in route(leaf1_ns, "2001:db8:2::/64"),
+                 20, "leaf2's IPv6 subnet installed by closbgpd")
+        neigh6 = leaf1_ns.ip("neigh", "show", "::ffff:10.0.0.2", "dev", "br4001").stdout
+        assert f"lladdr {rmac2}" in neigh6, neigh6
+
         # Routed across the overlay: host1's subnet to host2's.
         wait_for(lambda: ping(host1, "10.2.2.2"), 20, "host1 pinging host2 through L3 VNI 4001")
+        wait_for(lambda: ping(host1, "2001:db8:2::2"), 20, "host1 pinging host2 over IPv6")
 
         # Type 2 with the L3 VNI: each host's address as a host route at the
         # other leaf.
@@ -180,12 +207,14 @@ def test_closbgpd_routes_a_tenant_beside_an_frr_leaf(netns_factory, tmp_path):
         # What closbgpd shows of the tenant.
         tenants = leaf1.ctl_json("show", "evpn", "vrf")["tenants"]
         assert [(t["name"], t["l3vni"], t["vtep"], t["router_mac"], t["subnets"])
-                for t in tenants] == [("default", 4001, "10.0.0.1", rmac1, ["10.1.1.0/24"])], tenants
+                for t in tenants] == [("default", 4001, "10.0.0.1", rmac1,
+                                       ["10.1.1.0/24", "2001:db8:1::/64"])], tenants
         routes = {r["prefix"]: r["vteps"] for r in tenants[0]["routes"]}
-        assert routes == {"10.2.2.0/24": ["10.0.0.2"], "10.2.2.2/32": ["10.0.0.2"]}, routes
+        for prefix in ("10.2.2.0/24", "10.2.2.2/32", "2001:db8:2::/64"):
+            assert routes.get(prefix) == ["10.0.0.2"], routes
         assert tenants[0]["router_macs"] == [{"vtep": "10.0.0.2", "mac": rmac2}], tenants
         assert "L3 VNI 4001 (vrf default)" in leaf1.ctl("show", "evpn", "vni").stdout
-        assert 'closbgp_evpn_tenant_routes{l3vni="4001"} 2' in metrics_text(leaf1_ns)
+        assert f'closbgp_evpn_tenant_routes{{l3vni="4001"}} {len(routes)}' in metrics_text(leaf1_ns)
 
         # Someone removes closbgpd's tenant route: it is put back.
         leaf1_ns.ip("route", "del", "10.2.2.0/24", "metric", "21")
@@ -213,7 +242,7 @@ def test_closbgpd_routes_a_tenant_beside_an_frr_leaf(netns_factory, tmp_path):
                 monitor.terminate()
                 monitor.wait()
         events = monitor_log.read_text()
-        assert "10.2.2." not in events and "10.0.0.2 " not in events, events
+        assert all(a not in events for a in ("10.2.2.", "2001:db8:2:", "10.0.0.2 ")), events
         assert ping(host1, "10.2.2.2")
 
         # leaf2 goes away: its routes and router MAC go from leaf1.

@@ -134,7 +134,9 @@ TEST_F(EvpnTenantTest, TheirPrefixesAndHostsAreRoutedThroughTheL3Vni) {
                               {4001, *wire::Prefix::parse("10.2.2.2/32"), {kVtepA}}}));
   // The VTEP's router MAC: an FDB entry and a neighbour of the L3 VNI.
   EXPECT_EQ(k.set_macs, (std::vector<EvpnKernelUpdate::Mac>{{4001, kRmacA, kVtepA}}));
-  EXPECT_EQ(k.set_neighbors, (std::vector<EvpnKernelUpdate::Neighbor>{{4001, kVtepA, kRmacA}}));
+  // As the gateway of IPv4 routes and, IPv4-mapped, of IPv6 ones.
+  EXPECT_EQ(k.set_neighbors, (std::vector<EvpnKernelUpdate::Neighbor>{
+                                 {4001, kVtepA, kRmacA}, {4001, kVtepA.v4_mapped(), kRmacA}}));
 
   // B advertises the subnet too: ECMP over both VTEPs.
   announce(kB, kVtepB, {type5(kTheirSubnet, 2)}, kRmacB);
@@ -152,7 +154,8 @@ TEST_F(EvpnTenantTest, TheirPrefixesAndHostsAreRoutedThroughTheL3Vni) {
       k.remove_routes,
       (std::vector<EvpnKernelUpdate::Route>{{4001, *wire::Prefix::parse("10.2.2.2/32"), {}}}));
   EXPECT_EQ(k.remove_macs, (std::vector<EvpnKernelUpdate::Mac>{{4001, kRmacA, {}}}));
-  EXPECT_EQ(k.remove_neighbors, (std::vector<EvpnKernelUpdate::Neighbor>{{4001, kVtepA, {}}}));
+  EXPECT_EQ(k.remove_neighbors, (std::vector<EvpnKernelUpdate::Neighbor>{
+                                    {4001, kVtepA, {}}, {4001, kVtepA.v4_mapped(), {}}}));
   EXPECT_EQ(tenant().routes().size(), 1u);
 }
 

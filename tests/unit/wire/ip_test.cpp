@@ -42,5 +42,14 @@ TEST(IpAddress, ClassifiesLinkLocal) {
   EXPECT_EQ(IpAddress::v4(0x0a000001u).to_string(), "10.0.0.1");
 }
 
+TEST(IpAddress, Ipv4MappedBothWays) {
+  const IpAddress v4 = *IpAddress::parse("10.0.0.2");
+  EXPECT_EQ(v4.v4_mapped(), *IpAddress::parse("::ffff:10.0.0.2"));
+  EXPECT_EQ(v4.v4_mapped().unmapped_v4(), v4);
+  EXPECT_EQ(IpAddress::parse("2001:db8::1")->v4_mapped(), *IpAddress::parse("2001:db8::1"));
+  EXPECT_EQ(IpAddress::parse("2001:db8::1")->unmapped_v4(), std::nullopt);
+  EXPECT_EQ(v4.unmapped_v4(), std::nullopt);
+}
+
 }  // namespace
 }  // namespace closbgp::wire
