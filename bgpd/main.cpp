@@ -132,7 +132,10 @@ int main(int argc, char** argv) {
                              [&] { return speaker.initial_tables_in(); }},
         std::chrono::seconds(std::max<uint32_t>(speaker.config().drain.warm_up, 60)),
         tenant_routes);
-    speaker.set_evpn_kernel([&](const rib::EvpnKernelUpdate& u) { vnis->apply(u); });
+    speaker.set_evpn_kernel([&](const rib::EvpnKernelUpdate& u) { vnis->apply(u); },
+                            [&](const rib::EvpnRejections::Taken& r) {
+                              vnis->refused(r, [&](uint32_t id) { return speaker.peer_name(id); });
+                            });
     if (auto started = vnis->start(); !started) {
       log::get("evpn")->error("{}", started.error());
       return 1;

@@ -31,6 +31,14 @@ bool usable_mac(const wire::MacAddress& m) {
   return (m[0] & 1) == 0 && m != wire::MacAddress{};
 }
 
+std::string unusable_because(const wire::IpAddress& vtep,
+                             const std::optional<wire::MacAddress>& mac) {
+  if (!usable_vtep(vtep))
+    return "its VTEP (next hop) " + vtep.to_string() + " is not a unicast IPv4 address";
+  if (mac && !usable_mac(*mac)) return "its MAC " + wire::mac_text(*mac) + " is zero or multicast";
+  return "";
+}
+
 bool selects(std::span<const uint64_t> ext, uint64_t rt, uint32_t vni) {
   return std::ranges::any_of(ext, [&](uint64_t c) {
     if (rt) return c == rt;
@@ -75,10 +83,6 @@ void EvpnImport::update(const EvpnTable::Key& key, const EvpnTable::Entry* entry
   const bool flood = route.type == uint8_t(wire::EvpnType::InclusiveMulticast);
   const bool mac = route.type == uint8_t(wire::EvpnType::MacIp) && route.mac;
   if (!flood && !mac) return;  // types 1, 4 and 5 are not a leaf's L2 business
-  if (!usable_vtep(path.next_hop.address) || (mac && !usable_mac(*route.mac))) {
-    ++unusable_;
-    return;
-  }
   Contribution c{
       vnis_of(*path.attributes),
       route.type,
@@ -87,6 +91,10 @@ void EvpnImport::update(const EvpnTable::Key& key, const EvpnTable::Entry* entry
       route.ip,
       wire::mac_mobility_of(path.attributes->ext_communities).value_or(wire::MacMobility{})};
   if (c.vnis.empty()) return;
+  if (auto why = unusable_because(c.vtep, c.mac); !why.empty()) {
+    rejected_.add(path.source.peer_id, key, std::move(why));
+    return;
+  }
   add(key, c);
   imported_.emplace(key, std::move(c));
 }

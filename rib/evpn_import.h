@@ -13,13 +13,16 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <set>
 #include <span>
+#include <string>
 #include <tuple>
 #include <vector>
 
 #include "bgpd/wire/evpn.h"
 #include "rib/evpn_kernel_update.h"
+#include "rib/evpn_rejections.h"
 #include "rib/evpn_table.h"
 
 namespace closbgp::rib {
@@ -29,6 +32,9 @@ namespace closbgp::rib {
 // (unicast, not zero: a zero MAC is a flood-list entry).
 bool usable_vtep(const wire::IpAddress& a);
 bool usable_mac(const wire::MacAddress& m);
+// Why `vtep` or `mac` could be no kernel entry, for the log; empty if they can.
+std::string unusable_because(const wire::IpAddress& vtep,
+                             const std::optional<wire::MacAddress>& mac);
 // Whether route targets `ext` select a VNI that imports `rt`, or with 0
 // any two-octet-AS route target AS:`vni`, whatever the AS (each leaf of an
 // eBGP fabric has its own AS, and so its own automatic route targets).
@@ -67,8 +73,10 @@ class EvpnImport {
                                const std::function<bool(const IpKey&)>& local_ip);
   // Remote routes not imported because their VTEP (next hop) or MAC could
   // not be a kernel entry (a multicast or zero MAC, an unspecified,
-  // loopback or multicast VTEP), each time one came.
-  uint64_t unusable() const { return unusable_; }
+  // loopback or multicast VTEP), each time one came; rejected() keeps the
+  // latest for the log.
+  uint64_t unusable() const { return rejected_.total(); }
+  EvpnRejections& rejected() { return rejected_; }
   // The MACs whose claims changed since take_update().
   const std::set<MacKey>& changed_macs() const { return dirty_macs_; }
   bool pending() const {
@@ -98,7 +106,7 @@ class EvpnImport {
 
   std::map<uint32_t, uint64_t> import_rts_;
   std::map<EvpnTable::Key, Contribution> imported_;
-  uint64_t unusable_ = 0;
+  EvpnRejections rejected_;
   std::map<uint32_t, std::map<wire::IpAddress, int>> floods_;  // VNI -> VTEP -> routes
   std::map<MacKey, std::map<EvpnTable::Key, Remote>> macs_;    // the claims on each MAC
   std::map<IpKey, std::map<EvpnTable::Key, std::pair<Remote, wire::MacAddress>>> neighbors_;

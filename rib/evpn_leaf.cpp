@@ -340,6 +340,15 @@ bool EvpnLeaf::has_local(const EvpnImport::IpKey& k) const {
   return n != v->second.neighbors.end() && has_local(EvpnImport::MacKey{k.first, n->second});
 }
 
+EvpnRejections::Taken EvpnLeaf::take_rejections() {
+  auto taken = import_.rejected().take();
+  if (!tenant_) return taken;
+  auto more = tenant_->rejected().take();
+  taken.first.insert(taken.first.end(), more.first.begin(), more.first.end());
+  taken.more += more.more;
+  return taken;
+}
+
 EvpnKernelUpdate EvpnLeaf::take_kernel_update() {
   auto u = import_.take_update([this](const EvpnImport::MacKey& k) { return has_local(k); },
                                [this](const EvpnImport::IpKey& k) { return has_local(k); });

@@ -66,6 +66,8 @@ class EvpnLeaf {
   // What the kernel should hold differently since the last call.
   EvpnKernelUpdate take_kernel_update();
   bool pending() const { return import_.pending() || (tenant_ && tenant_->pending()); }
+  // The remote routes refused since the last call (for the log).
+  EvpnRejections::Taken take_rejections();
 
   struct LocalMac {
     uint32_t sequence = 0;    // MAC mobility

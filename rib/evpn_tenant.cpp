@@ -107,10 +107,14 @@ void EvpnTenant::update(const EvpnTable::Key& key, const EvpnTable::Entry* entry
   if (!selects(ext, id_.import_rt, config_.l3vni)) return;
   const auto rmac = wire::router_mac_of(ext);
   const auto& vtep = path.next_hop.address;
-  const bool recursive = best.route.gateway && !best.route.gateway->is_unspecified();
-  if (!rmac || !usable_mac(*rmac) || !usable_vtep(vtep) || recursive ||
-      prefix->contains(wire::Prefix(vtep, 32))) {
-    ++unusable_;
+  std::string why = !rmac ? "it carries no router MAC" : unusable_because(vtep, rmac);
+  if (why.empty() && best.route.gateway && !best.route.gateway->is_unspecified())
+    why =
+        "its gateway address " + best.route.gateway->to_string() + " (recursive) is not supported";
+  if (why.empty() && prefix->contains(wire::Prefix(vtep, 32)))
+    why = "its prefix holds its own VTEP " + vtep.to_string();
+  if (!why.empty()) {
+    rejected_.add(path.source.peer_id, key, std::move(why));
     return;
   }
   imported_.emplace(key, Claim{*prefix, vtep, *rmac});

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "rib/evpn_kernel_update.h"
+#include "rib/evpn_rejections.h"
 #include "rib/evpn_table.h"
 
 namespace closbgp::rib {
@@ -74,7 +75,8 @@ class EvpnTenant {
   }
   // Remote routes not imported: no router MAC, an unusable VTEP or MAC,
   // a gateway address (recursive type 5), or a prefix holding its VTEP.
-  uint64_t unusable() const { return unusable_; }
+  uint64_t unusable() const { return rejected_.total(); }
+  EvpnRejections& rejected() { return rejected_; }
 
  private:
   struct Claim {
@@ -106,7 +108,7 @@ class EvpnTenant {
   std::set<wire::IpAddress> dirty_vteps_;
   std::map<wire::Prefix, std::vector<wire::IpAddress>> installed_;
   std::map<wire::IpAddress, wire::MacAddress> installed_rmacs_;
-  uint64_t unusable_ = 0;
+  EvpnRejections rejected_;
 };
 
 }  // namespace closbgp::rib

@@ -188,7 +188,7 @@ struct EvpnVniCounts {
 
 struct EvpnTenantCounts {
   uint32_t l3vni = 0;
-  uint64_t routes = 0, router_macs = 0, unusable = 0;
+  uint64_t routes = 0, router_macs = 0;
 };
 
 struct SummaryView {
@@ -211,6 +211,7 @@ struct SummaryView {
   std::vector<MrtFeedView> mrt_feeds;
   std::vector<EvpnVniCounts> evpn_vnis;
   std::optional<EvpnTenantCounts> evpn_tenant;
+  uint64_t evpn_refused_routes = 0;  // a leaf's: remote routes that could be no kernel entry
 };
 
 // The configuration the node runs, as YAML without secrets

@@ -203,11 +203,12 @@ std::string metrics_text(const SummaryView& s) {
     w.sample("closbgp_evpn_tenant_routes", l3vni, t->routes);
     w.family("closbgp_evpn_tenant_router_macs", "gauge", "Remote VTEPs' router MACs installed.");
     w.sample("closbgp_evpn_tenant_router_macs", l3vni, t->router_macs);
-    w.family("closbgp_evpn_tenant_unusable_total", "counter",
-             "Routes for the tenant not installed: no router MAC, an unusable VTEP or MAC, a "
-             "gateway address, or a prefix holding its VTEP.");
-    w.sample("closbgp_evpn_tenant_unusable_total", l3vni, t->unusable);
   }
+  if (!s.evpn_vnis.empty() || s.evpn_tenant)
+    w.single("closbgp_evpn_refused_routes_total", "counter",
+             "Remote EVPN routes a leaf did not install: a MAC or VTEP no kernel entry can have, a "
+             "tenant route without a router MAC, recursive, or holding its own VTEP (each logged).",
+             s.evpn_refused_routes);
   if (s.bmp_collectors.empty()) return w.take();
   using BmpCount = uint64_t BmpCollectorView::*;
   const std::tuple<const char*, const char*, const char*, BmpCount> bmp_metrics[] = {

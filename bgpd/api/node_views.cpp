@@ -166,9 +166,12 @@ SummaryView NodeViews::summary() const {
   for (const auto& [feed, stats] : recorder_.stats())
     s.mrt_feeds.push_back({feed, stats.records, stats.bytes, stats.dropped});
   s.evpn_vnis = evpn_vni_counts(rib.evpn_leaf());
-  if (const auto* t = rib.evpn_leaf().tenant())
-    s.evpn_tenant = EvpnTenantCounts{t->config().l3vni, t->routes().size(), t->router_macs().size(),
-                                     t->unusable()};
+  s.evpn_refused_routes = rib.evpn_leaf().remote().unusable();
+  if (const auto* t = rib.evpn_leaf().tenant()) {
+    s.evpn_tenant =
+        EvpnTenantCounts{t->config().l3vni, t->routes().size(), t->router_macs().size()};
+    s.evpn_refused_routes += t->unusable();
+  }
   return s;
 }
 

@@ -120,6 +120,17 @@ void VniSync::apply(const rib::EvpnKernelUpdate& u) {
   write(mirror_.want(u));
 }
 
+void VniSync::refused(const rib::EvpnRejections::Taken& r,
+                      const std::function<std::string(uint32_t)>& name_of) const {
+  for (const auto& e : r.first)
+    logger()->warn("{}: EVPN route {} not installed: {}", name_of(e.peer_id), e.route, e.why);
+  if (r.more)
+    logger()->warn(
+        "{} more EVPN routes not installed (closbgp_evpn_refused_routes_total counts "
+        "them all)",
+        r.more);
+}
+
 void VniSync::moved(uint32_t vni, const wire::MacAddress& mac, const char* where) {
   logger()->debug("VNI {}: MAC {} moved {}", vni, wire::mac_text(mac), where);
   if (!duplicates_.moved({vni, mac}, std::chrono::steady_clock::now())) return;

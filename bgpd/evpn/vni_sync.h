@@ -38,6 +38,10 @@ class VniSync {
   std::expected<void, std::string> start();
   // The engine's deltas for the kernel.
   void apply(const rib::EvpnKernelUpdate& u);
+  // Remote routes the engine refused as kernel entries: logged with their
+  // neighbour's name (`name_of` an engine id).
+  void refused(const rib::EvpnRejections::Taken& r,
+               const std::function<std::string(uint32_t)>& name_of) const;
   // The node's VNIs as found: their devices.
   const std::map<uint32_t, fib::VxlanDevice>& devices() const { return mirror_.devices(); }
 

@@ -36,6 +36,8 @@ void RibDriver::flush() {
   }
   if (evpn_kernel_ && installing_)
     if (auto u = rib_.evpn_leaf().take_kernel_update(); !u.empty()) evpn_kernel_(u);
+  if (evpn_refused_)
+    if (const auto r = rib_.evpn_leaf().take_rejections(); !r.first.empty()) evpn_refused_(r);
   fib_link_.apply_backpressure(pause_peers_);
 }
 

@@ -37,9 +37,14 @@ class RibDriver final : public PeerEvents {
   // Stopping: the sessions' ends must not empty the kernel (its routes keep
   // forwarding while we restart, and the FIB adopts them again).
   void stop_installing() { installing_ = false; }
-  // Where the engine's deltas for a leaf's VNIs go after each flush.
+  // Where the engine's deltas for a leaf's VNIs go after each flush, and
+  // the remote routes it refused as kernel entries.
   using EvpnKernel = std::function<void(const rib::EvpnKernelUpdate&)>;
-  void set_evpn_kernel(EvpnKernel kernel) { evpn_kernel_ = std::move(kernel); }
+  using EvpnRefused = std::function<void(const rib::EvpnRejections::Taken&)>;
+  void set_evpn_kernel(EvpnKernel kernel, EvpnRefused refused) {
+    evpn_kernel_ = std::move(kernel);
+    evpn_refused_ = std::move(refused);
+  }
   // Runs flush() on the next loop turn if the engine has changes.
   void schedule_flush();
   // Tells the observer of FIB errors since the last time.
@@ -75,6 +80,7 @@ class RibDriver final : public PeerEvents {
   SpeakerObserver* observer_ = nullptr;
   std::vector<RouteMonitor*> monitors_;  // BMP, MRT
   EvpnKernel evpn_kernel_;
+  EvpnRefused evpn_refused_;
   bool flush_scheduled_ = false;
   bool installing_ = true;
   LoopActivity activity_;

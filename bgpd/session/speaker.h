@@ -77,7 +77,9 @@ class Speaker {
     change(driver_.rib().evpn_leaf());
     driver_.schedule_flush();
   }
-  void set_evpn_kernel(RibDriver::EvpnKernel kernel) { driver_.set_evpn_kernel(std::move(kernel)); }
+  void set_evpn_kernel(RibDriver::EvpnKernel kernel, RibDriver::EvpnRefused refused) {
+    driver_.set_evpn_kernel(std::move(kernel), std::move(refused));
+  }
   bool initial_tables_in() const { return tables_ready(); }
 
   // What the node looks like, for the API's views (main loop only).
@@ -86,6 +88,12 @@ class Speaker {
   const LoopActivity& activity() const { return driver_.activity(); }
   const fib::Fib* fib() const { return fib_; }
   const Peers& peers() const { return peers_; }
+  // The name of the neighbour with engine id `id` ("neighbour N" if gone).
+  std::string peer_name(uint32_t id) const {
+    for (const auto& [name, p] : peers_)
+      if (p->id() == id) return name;
+    return "neighbour " + std::to_string(id);
+  }
   // The neighbour an operator named; NotFound says where the names are.
   std::expected<const Peer*, OpError> find_peer(const std::string& name) const {
     return session::find_peer(peers_, name);

@@ -16,6 +16,7 @@ the other's as routes `via VTEP dev br4001 onlink`, with the other's
 router MAC as neighbour and FDB entry (IPv6 routes through the VTEP's
 IPv4-mapped address, ::ffff:10.0.0.2). One fabric serves every check.
 """
+import re
 import subprocess
 import time
 
@@ -36,7 +37,9 @@ ZEBRA = ("log stdout debugging\n!\ninterface swp1\n ipv6 nd ra-interval 3\n no i
          "!\nvrf default\n vni 4001\nexit-vrf\n!\n")
 
 # leaf2's subnet goes out as type 5 only: not into the underlay (IPv4
-# unicast), or host1's packets would reach it without the overlay.
+# unicast), or host1's packets would reach it without the overlay. So does
+# 10.0.0.0/16, which holds leaf2's own VTEP: closbgpd must refuse it (the
+# tunnel to 10.0.0.2 would lead into itself) and say so.
 LEAF2 = """frr defaults datacenter
 hostname irleaf2
 log stdout debugging
@@ -46,6 +49,7 @@ interface swp1
  no ipv6 nd suppress-ra
 !
 ip prefix-list TENANT seq 5 permit 10.2.2.0/24
+ip prefix-list TENANT seq 10 permit 10.0.0.0/16
 ipv6 prefix-list TENANT6 seq 5 permit 2001:db8:2::/64
 !
 route-map TENANT-ONLY permit 10
@@ -69,6 +73,7 @@ router bgp 65102
  address-family ipv4 unicast
   network 10.0.0.2/32
   network 10.2.2.0/24
+  network 10.0.0.0/16
   neighbor swp1 route-map UNDERLAY-OUT out
  exit-address-family
  address-family ipv6 unicast
@@ -215,6 +220,14 @@ def test_closbgpd_routes_a_tenant_beside_an_frr_leaf(netns_factory, tmp_path):
         assert tenants[0]["router_macs"] == [{"vtep": "10.0.0.2", "mac": rmac2}], tenants
         assert "L3 VNI 4001 (vrf default)" in leaf1.ctl("show", "evpn", "vni").stdout
         assert f'closbgp_evpn_tenant_routes{{l3vni="4001"}} {len(routes)}' in metrics_text(leaf1_ns)
+
+        # A type 5 holding its own VTEP: refused, logged with the neighbour.
+        wait_for(lambda: "[5]:[0]:[16]:[10.0.0.0] not installed: its prefix holds its own VTEP "
+                 "10.0.0.2" in leaf1.log_text(), 20, "the VTEP-holding prefix refused and logged")
+        assert "swp1: EVPN route" in leaf1.log_text()
+        assert "br4001" not in route(leaf1_ns, "10.0.0.0/16")
+        refused = re.search(r"^closbgp_evpn_refused_routes_total (\d+)$", metrics_text(leaf1_ns), re.M)
+        assert refused and int(refused.group(1)) >= 1, metrics_text(leaf1_ns)
 
         # Someone removes closbgpd's tenant route: it is put back.
         leaf1_ns.ip("route", "del", "10.2.2.0/24", "metric", "21")
