@@ -123,15 +123,19 @@ int main(int argc, char** argv) {
   if (speaker.config().evpn.advertise_all_vni) {
     // A routed tenant's routes: the main table ("default"), the FIB's
     // protocol, the metric after the underlay's.
+    const auto& c = speaker.config();
     std::optional<fib::RouteMarks> tenant_routes;
-    if (const auto& c = speaker.config(); !c.evpn.vrfs.empty())
+    if (!c.evpn.vrfs.empty())
       tenant_routes = fib::RouteMarks{254, c.fib.protocol, c.fib.metric + 1};
+    std::optional<evpn::DuplicateMacs> duplicates;
+    if (const auto& d = c.evpn.duplicates; d.enabled)
+      duplicates.emplace(d.max_moves, std::chrono::seconds(d.time), std::chrono::seconds(d.freeze));
     vnis = std::make_unique<evpn::VniSync>(
         io,
         evpn::VniSync::Hooks{[&](const auto& change) { speaker.change_evpn_leaf(change); },
                              [&] { return speaker.initial_tables_in(); }},
-        std::chrono::seconds(std::max<uint32_t>(speaker.config().drain.warm_up, 60)),
-        tenant_routes);
+        std::chrono::seconds(std::max<uint32_t>(speaker.config().drain.warm_up, 60)), tenant_routes,
+        std::move(duplicates));
     speaker.set_evpn_kernel([&](const rib::EvpnKernelUpdate& u) { vnis->apply(u); },
                             [&](const rib::EvpnRejections::Taken& r) {
                               vnis->refused(r, [&](uint32_t id) { return speaker.peer_name(id); });

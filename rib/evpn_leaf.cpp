@@ -98,7 +98,7 @@ void EvpnLeaf::set_route_targets(std::map<uint32_t, uint64_t> route_targets) {
 }
 
 void EvpnLeaf::set_tenant(const TenantConfig& config) {
-  tenant_.emplace(config, table_);
+  if (!tenant_ || tenant_->config() != config) tenant_.emplace(config, table_);
 }
 
 const EvpnTenant* EvpnLeaf::routed() const {
@@ -318,8 +318,9 @@ void EvpnLeaf::reconsider(Vni& v, const wire::MacAddress& mac) {
 
 void EvpnLeaf::table_changed(std::span<const EvpnTable::Key> keys) {
   for (const auto& key : keys) {
-    import_.update(key, table_.find(key));
-    if (tenant_) tenant_->update(key, table_.find(key));
+    const auto* entry = table_.find(key);
+    import_.update(key, entry);
+    if (tenant_) tenant_->update(key, entry);
   }
   const std::set<EvpnImport::MacKey> moved = import_.changed_macs();
   for (const auto& [vni, mac] : moved)

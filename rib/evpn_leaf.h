@@ -44,7 +44,7 @@ class EvpnLeaf {
   // automatic: AS:VNI exported, any AS with our VNI imported.
   void set_route_targets(std::map<uint32_t, uint64_t> route_targets);
   // The routed tenant (before the VNIs come): its L3 VNI among them is
-  // routed, the others' subnets are its own.
+  // routed, the others' subnets are its own. The same again: kept as is.
   void set_tenant(const TenantConfig& config);
   const EvpnTenant* tenant() const { return tenant_ ? &*tenant_ : nullptr; }
   // The node's VNIs now: new ones are advertised, gone ones withdrawn.

@@ -141,6 +141,27 @@ bool Converter::evpn(const Statement& s) {
     vni_.reset();
     return true;
   }
+  // Duplicate detection: `dup-addr-detection [max-moves N time S]`,
+  // `dup-addr-detection freeze S`, `no dup-addr-detection`.
+  if (w == "no" && s.at(1) == "dup-addr-detection" && s.words.size() == 2) {
+    global_["evpn"]["duplicate-detection"] = false;
+    return true;
+  }
+  if (w == "dup-addr-detection") {
+    auto d = global_["evpn"]["duplicate-detection"];
+    if (s.words.size() == 1) return true;  // the default
+    if (s.words.size() == 5 && s.at(1) == "max-moves" && number(s.at(2)) && s.at(3) == "time" &&
+        number(s.at(4))) {
+      d["max-moves"] = count(*number(s.at(2)));
+      d["time"] = count(*number(s.at(4)));
+      return true;
+    }
+    if (s.words.size() == 3 && s.at(1) == "freeze" && number(s.at(2))) {
+      d["freeze"] = count(*number(s.at(2)));
+      return true;
+    }
+    return false;  // freeze permanent: closbgpd always thaws
+  }
   // advertise ipv4|ipv6 unicast [route-map NAME]: the tenant's type 5.
   if (w == "advertise" && s.at(2) == "unicast" && (s.at(1) == "ipv4" || s.at(1) == "ipv6") &&
       (s.words.size() == 3 || (s.words.size() == 5 && s.at(3) == "route-map"))) {

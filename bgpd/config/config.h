@@ -273,8 +273,18 @@ struct EvpnVrf {
   bool ipv4 = true, ipv6 = true;
   friend bool operator==(const EvpnVrf&, const EvpnVrf&) = default;
 };
+// Duplicate MAC detection (FRR's `dup-addr-detection`): `max_moves` moves
+// within `time` seconds freeze a MAC for `freeze` seconds.
+struct EvpnDuplicates {
+  bool enabled = true;
+  uint32_t max_moves = 5;
+  uint32_t time = 180;
+  uint32_t freeze = 180;
+  friend bool operator==(const EvpnDuplicates&, const EvpnDuplicates&) = default;
+};
 struct Evpn {
   bool advertise_all_vni = false;
+  EvpnDuplicates duplicates;
   std::vector<EvpnVni> vnis;
   std::vector<EvpnVrf> vrfs;
   friend bool operator==(const Evpn&, const Evpn&) = default;

@@ -250,6 +250,14 @@ std::string running_config_yaml(const Config& c) {
         vni["route-target"] = policy::ext_community_text(v.route_target).substr(3);
       root["evpn"]["vnis"].push_back(vni);
     }
+    if (!c.evpn.duplicates.enabled) {
+      root["evpn"]["duplicate-detection"] = false;
+    } else {
+      auto d = root["evpn"]["duplicate-detection"];
+      d["max-moves"] = number(c.evpn.duplicates.max_moves);
+      d["time"] = number(c.evpn.duplicates.time);
+      d["freeze"] = number(c.evpn.duplicates.freeze);
+    }
     for (const auto& v : c.evpn.vrfs) {
       YAML::Node vrf;
       vrf["name"] = v.name;

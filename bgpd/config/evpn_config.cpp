@@ -48,10 +48,26 @@ void parse_advertise(const YAML::Node& n, const std::string& path, EvpnVrf& vrf)
   }
 }
 
+// false, or {max-moves: N, time: S, freeze: S}, FRR's ranges.
+EvpnDuplicates parse_duplicates(const YAML::Node& n) {
+  const std::string path = "evpn.duplicate-detection";
+  EvpnDuplicates d;
+  if (n.IsScalar()) {
+    d.enabled = boolean(n, path);
+    return d;
+  }
+  Section s(n, path, {"max-moves", "time", "freeze"});
+  if (s.has("max-moves"))
+    d.max_moves = uint32_t(number(s.get("max-moves"), path + ".max-moves", 2, 1000));
+  if (s.has("time")) d.time = uint32_t(number(s.get("time"), path + ".time", 2, 1800));
+  if (s.has("freeze")) d.freeze = uint32_t(number(s.get("freeze"), path + ".freeze", 30, 3600));
+  return d;
+}
+
 }  // namespace
 
 Evpn parse_evpn(const YAML::Node& n) {
-  Section s(n, "evpn", {"advertise-all-vni", "vnis", "vrfs"});
+  Section s(n, "evpn", {"advertise-all-vni", "vnis", "vrfs", "duplicate-detection"});
   Evpn e;
   if (s.has("advertise-all-vni"))
     e.advertise_all_vni = boolean(s.get("advertise-all-vni"), "evpn.advertise-all-vni");
@@ -70,7 +86,8 @@ Evpn parse_evpn(const YAML::Node& n) {
   each_item(s, "vrfs", [&](const YAML::Node& item, const std::string& path) {
     Section v(item, path, {"name", "vni", "route-target", "advertise"});
     EvpnVrf vrf;
-    vrf.name = v.has("name") ? scalar(v.get("name"), path + ".name") : "";
+    if (!v.has("name")) fail(item, path + ".name", "is required (default: the main table)");
+    vrf.name = scalar(v.get("name"), path + ".name");
     // This project's kernels lack VRF devices (docs/evpn.md): the main
     // table is the one tenant table for now.
     if (vrf.name != "default")
@@ -86,6 +103,7 @@ Evpn parse_evpn(const YAML::Node& n) {
   if (!e.vrfs.empty() && !e.advertise_all_vni)
     fail(s.get("vrfs"), "evpn.vrfs",
          "needs advertise-all-vni: true (the VNIs come from the kernel)");
+  if (s.has("duplicate-detection")) e.duplicates = parse_duplicates(s.get("duplicate-detection"));
   return e;
 }
 

@@ -8,7 +8,7 @@ bool DuplicateMacs::moved(const Key& k, Time now) {
   while (!r.moves.empty() && now - r.moves.front() > window_) r.moves.pop_front();
   r.moves.push_back(now);
   if (r.moves.size() < max_moves_) return false;
-  r.frozen_until = now + window_;
+  r.frozen_until = now + freeze_;
   r.moves.clear();
   return true;
 }

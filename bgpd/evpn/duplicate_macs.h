@@ -2,8 +2,9 @@
 // others (two hosts with one MAC, or a loop) makes both leaves advertise it
 // with ever higher sequence numbers (RFC 7432 sec. 15.1 asks to detect
 // it). One that moves `max_moves` times within `window` is a duplicate:
-// frozen for `window` (not advertised by us, the other VTEP's claim
-// installed), then it may move again. FRR's defaults: 5 moves in 180 s.
+// frozen for `freeze` (not advertised by us, the other VTEP's claim
+// installed), then it may move again. FRR's defaults: 5 moves in 180 s,
+// frozen for 180 s.
 #pragma once
 
 #include <chrono>
@@ -24,8 +25,9 @@ class DuplicateMacs {
   using Key = std::pair<uint32_t, wire::MacAddress>;  // VNI, MAC
 
   explicit DuplicateMacs(uint32_t max_moves = 5,
-                         std::chrono::seconds window = std::chrono::seconds(180))
-      : max_moves_(max_moves), window_(window) {}
+                         std::chrono::seconds window = std::chrono::seconds(180),
+                         std::chrono::seconds freeze = std::chrono::seconds(180))
+      : max_moves_(max_moves), window_(window), freeze_(freeze) {}
 
   // `k` moved (to us, or away from us) at `now`: true when this move makes
   // it a duplicate, frozen from now on.
@@ -36,6 +38,7 @@ class DuplicateMacs {
   std::optional<Time> next_thaw() const;
   uint32_t max_moves() const { return max_moves_; }
   std::chrono::seconds window() const { return window_; }
+  std::chrono::seconds freeze() const { return freeze_; }
 
  private:
   struct Record {
@@ -44,6 +47,7 @@ class DuplicateMacs {
   };
   uint32_t max_moves_;
   std::chrono::seconds window_;
+  std::chrono::seconds freeze_;
   std::map<Key, Record> records_;
 };
 

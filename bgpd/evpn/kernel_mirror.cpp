@@ -3,8 +3,9 @@
 namespace closbgp::evpn {
 
 template <class Entry>
-void KernelMirror::Kind<Entry>::want(const std::vector<Entry>& remove, const std::vector<Entry>& set,
-                                     std::vector<Entry>& out_remove, std::vector<Entry>& out_set) {
+void KernelMirror::Kind<Entry>::want(const std::vector<Entry>& remove,
+                                     const std::vector<Entry>& set, std::vector<Entry>& out_remove,
+                                     std::vector<Entry>& out_set) {
   for (const auto& e : remove) {
     const auto [k, v] = key_value(e);
     wanted.erase(k);

@@ -26,7 +26,7 @@ std::string vni_list(const std::map<uint32_t, fib::VxlanDevice>& devices) {
 }  // namespace
 
 VniSync::VniSync(asio::io_context& io, Hooks hooks, std::chrono::seconds max_wait,
-                 std::optional<fib::RouteMarks> tenant)
+                 std::optional<fib::RouteMarks> tenant, std::optional<DuplicateMacs> duplicates)
     : io_(io),
       hooks_(std::move(hooks)),
       tenant_(tenant),
@@ -35,6 +35,7 @@ VniSync::VniSync(asio::io_context& io, Hooks hooks, std::chrono::seconds max_wai
       socket_(io),
       buffer_(1 << 16),
       sweep_timer_(io),
+      duplicates_(std::move(duplicates)),
       thaw_timer_(io) {}
 
 std::expected<void, std::string> VniSync::start() {
@@ -78,7 +79,7 @@ bool VniSync::foreign(size_t bytes) const {
     if (h->nlmsg_pid == ours) continue;
     // The underlay's routes (the FIB's, the kernel's) are not our business.
     const bool route = h->nlmsg_type == RTM_NEWROUTE || h->nlmsg_type == RTM_DELROUTE;
-    if (!route || fib::tenant_route_message(h, *tenant_)) return true;
+    if (!route || (tenant_ && fib::tenant_route_message(h, *tenant_))) return true;
   }
   return false;
 }
@@ -133,23 +134,23 @@ void VniSync::refused(const rib::EvpnRejections::Taken& r,
 
 void VniSync::moved(uint32_t vni, const wire::MacAddress& mac, const char* where) {
   logger()->debug("VNI {}: MAC {} moved {}", vni, wire::mac_text(mac), where);
-  if (!duplicates_.moved({vni, mac}, std::chrono::steady_clock::now())) return;
+  if (!duplicates_ || !duplicates_->moved({vni, mac}, std::chrono::steady_clock::now())) return;
   logger()->warn(
       "VNI {}: MAC {} moved {} times in {} s between this VTEP and others: a duplicate (two "
       "hosts with one MAC, or a loop); frozen for {} s: not advertised by us",
-      vni, wire::mac_text(mac), duplicates_.max_moves(), duplicates_.window().count(),
-      duplicates_.window().count());
+      vni, wire::mac_text(mac), duplicates_->max_moves(), duplicates_->window().count(),
+      duplicates_->freeze().count());
   hooks_.change_leaf([&](rib::EvpnLeaf& leaf) { leaf.set_frozen(vni, mac, true); });
   thaw_later();
 }
 
 void VniSync::thaw_later() {
-  const auto at = duplicates_.next_thaw();
+  const auto at = duplicates_->next_thaw();
   if (!at) return;
   thaw_timer_.expires_at(*at);
   thaw_timer_.async_wait([this](const boost::system::error_code& ec) {
     if (ec) return;
-    for (const auto& [vni, mac] : duplicates_.thaw(std::chrono::steady_clock::now())) {
+    for (const auto& [vni, mac] : duplicates_->thaw(std::chrono::steady_clock::now())) {
       logger()->info("VNI {}: MAC {} no longer frozen", vni, wire::mac_text(mac));
       hooks_.change_leaf([&](rib::EvpnLeaf& leaf) { leaf.set_frozen(vni, mac, false); });
     }

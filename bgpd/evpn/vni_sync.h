@@ -31,9 +31,10 @@ class VniSync {
     std::function<bool()> tables_in;
   };
   // `max_wait`: stale entries go at the latest this long after start;
-  // `tenant`: what marks a routed tenant's routes (none: no tenant).
+  // `tenant`: what marks a routed tenant's routes (none: no tenant);
+  // `duplicates`: duplicate MAC detection (none: off).
   VniSync(asio::io_context& io, Hooks hooks, std::chrono::seconds max_wait,
-          std::optional<fib::RouteMarks> tenant);
+          std::optional<fib::RouteMarks> tenant, std::optional<DuplicateMacs> duplicates);
 
   std::expected<void, std::string> start();
   // The engine's deltas for the kernel.
@@ -67,7 +68,7 @@ class VniSync {
   asio::posix::stream_descriptor socket_;
   std::vector<uint8_t> buffer_;
   asio::steady_timer sweep_timer_;
-  DuplicateMacs duplicates_;
+  std::optional<DuplicateMacs> duplicates_;
   asio::steady_timer thaw_timer_;
   bool sync_posted_ = false;
   bool swept_ = false;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "bgpd/config/evpn_config.h"
 #include "bgpd/session/origination.h"
 
 namespace closbgp::session {
@@ -130,6 +131,11 @@ bool needs_restart(const config::Neighbor& before, const config::Neighbor& now) 
   return without_policy(before) != without_policy(now);
 }
 
+void configure_evpn_leaf(const config::Evpn& e, rib::EvpnLeaf& leaf) {
+  for (const auto& vrf : e.vrfs) leaf.set_tenant({vrf.vni, vrf.ipv4, vrf.ipv6});
+  leaf.set_route_targets(config::route_targets(e));
+}
+
 std::optional<std::string> needs_daemon_restart(const config::Config& running,
                                                 const config::Config& next) {
   const char* what = next.asn != running.asn                             ? "asn"
@@ -141,8 +147,9 @@ std::optional<std::string> needs_daemon_restart(const config::Config& running,
                      : next.graceful_restart != running.graceful_restart ? "graceful-restart"
                      : next.evpn.advertise_all_vni != running.evpn.advertise_all_vni
                          ? "evpn.advertise-all-vni"
-                     : tenants(next.evpn) != tenants(running.evpn) ? "evpn.vrfs"
-                                                                   : nullptr;
+                     : tenants(next.evpn) != tenants(running.evpn)     ? "evpn.vrfs"
+                     : next.evpn.duplicates != running.evpn.duplicates ? "evpn.duplicate-detection"
+                                                                       : nullptr;
   if (!what) return std::nullopt;
   return std::string(what) + " changed: restart closbgpd to apply it";
 }

@@ -24,6 +24,9 @@ const config::Neighbor* find_neighbor(const config::Config& cfg, const std::stri
 // Whether a reload must restart neighbour `before` to become `now`: its
 // session settings changed, not only how its routes are filtered and sent.
 bool needs_restart(const config::Neighbor& before, const config::Neighbor& now);
+// What the `evpn` section makes of the engine's leaf: its routed tenant
+// (kept as it is when the same again) and every VNI's route target.
+void configure_evpn_leaf(const config::Evpn& e, rib::EvpnLeaf& leaf);
 // Why `next` cannot replace `running` without restarting the daemon; nullopt: it can.
 std::optional<std::string> needs_daemon_restart(const config::Config& running,
                                                 const config::Config& next);

@@ -55,9 +55,7 @@ std::expected<void, std::string> Speaker::start() {
   state_.load();
   drain_.start(cfg_.drain.warm_up, std::chrono::steady_clock::now());
   origination_.start();
-  for (const auto& vrf : cfg_.evpn.vrfs)
-    driver_.rib().evpn_leaf().set_tenant({vrf.vni, vrf.ipv4, vrf.ipv6});
-  driver_.rib().evpn_leaf().set_route_targets(config::route_targets(cfg_.evpn));
+  configure_evpn_leaf(cfg_.evpn, driver_.rib().evpn_leaf());
   driver_.schedule_flush();
   if (auto listening = listener_.open(); !listening) return listening;
   const bool unnumbered = std::any_of(cfg_.neighbors.begin(), cfg_.neighbors.end(),
@@ -329,9 +327,9 @@ std::expected<std::vector<std::string>, std::string> Speaker::reload(config::Con
     changes.push_back("best-path options changed: every prefix selected again");
   }
   origination_.reload(old, changes);
-  if (cfg_.evpn.vnis != old.evpn.vnis) {
-    driver_.rib().evpn_leaf().set_route_targets(config::route_targets(cfg_.evpn));
-    changes.push_back("evpn route targets changed: our VNIs' routes sent again");
+  if (config::route_targets(cfg_.evpn) != config::route_targets(old.evpn)) {
+    configure_evpn_leaf(cfg_.evpn, driver_.rib().evpn_leaf());
+    changes.push_back("evpn route targets changed: our VNIs' and tenant's routes sent again");
   }
   if (cfg_.logging != old.logging) {
     log::set_levels(cfg_.logging.level, cfg_.logging.modules);

@@ -256,8 +256,9 @@ def test_closbgpd_leaf_beside_an_frr_leaf(netns_factory, tmp_path):
 def test_a_mac_that_keeps_moving_is_frozen_as_a_duplicate(netns_factory, tmp_path):
     """Two hosts with one MAC behind two leaves (closbgpd and FRR, peering
     directly; FRR's own duplicate detection off): the MAC moves back and
-    forth with every frame; after 5 moves closbgpd freezes it: no longer
-    advertised by us, shown as a duplicate, the warning logged."""
+    forth with every frame; after 3 moves (configured: FRR's default is 5)
+    closbgpd freezes it for 30 s: no longer advertised by us, shown as a
+    duplicate, the warning logged."""
     leaf1_ns, leaf2_ns = netns_factory("eldleaf1"), netns_factory("eldleaf2")
     host1, host3 = netns_factory("eldhost1"), netns_factory("eldhost3")
     veth(leaf1_ns, "swp1", leaf2_ns, "swp1")
@@ -274,8 +275,10 @@ def test_a_mac_that_keeps_moving_is_frozen_as_a_duplicate(netns_factory, tmp_pat
                                              networks=["10.0.0.2/32"]), ["swp1"],
                            "  advertise-all-vni\n  no dup-addr-detection\n")
     leaf2 = None
-    leaf1 = Daemon(leaf1_ns, LEAF1.replace("metrics: {listen: \"127.0.0.1:9179\"}\n", ""),
-                   tmp_path, "eldleaf1")
+    conf = LEAF1.replace("metrics: {listen: \"127.0.0.1:9179\"}\n", "").replace(
+        "evpn: {advertise-all-vni: true}",
+        "evpn: {advertise-all-vni: true, duplicate-detection: {max-moves: 3, time: 60, freeze: 30}}")
+    leaf1 = Daemon(leaf1_ns, conf, tmp_path, "eldleaf1")
     try:
         leaf1.wait_api()
         leaf2 = FrrNode(leaf2_ns, leaf2_conf, tmp_path, daemon_configs={"zebra": ZEBRA})
@@ -294,7 +297,8 @@ def test_a_mac_that_keeps_moving_is_frozen_as_a_duplicate(netns_factory, tmp_pat
             for s in senders:
                 s.terminate()
                 s.wait()
-        assert "a duplicate (two hosts with one MAC, or a loop)" in leaf1.log_text()
+        assert "moved 3 times in 60 s" in leaf1.log_text()
+        assert "a duplicate (two hosts with one MAC, or a loop); frozen for 30 s" in leaf1.log_text()
         assert our_route(leaf1, mac) is None  # not advertised by us while frozen
         assert "local (dup)" in leaf1.ctl("show", "evpn", "mac", "vni", "100").stdout
     finally:

@@ -36,11 +36,26 @@ TEST(EvpnConfig, ARoutedTenant) {
   EXPECT_EQ(d.evpn.vrfs[0], (EvpnVrf{"default", 4001, 0, true, true}));
 }
 
+TEST(EvpnConfig, DuplicateDetection) {
+  const std::string head = "asn: 65101\nrouter-id: 10.0.0.1\nevpn:\n  advertise-all-vni: true\n";
+  EXPECT_EQ(parsed(head).evpn.duplicates, (EvpnDuplicates{true, 5, 180, 180}));  // FRR's
+  EXPECT_EQ(parsed(head + "  duplicate-detection: {max-moves: 3, time: 60, freeze: 600}\n")
+                .evpn.duplicates,
+            (EvpnDuplicates{true, 3, 60, 600}));
+  EXPECT_FALSE(parsed(head + "  duplicate-detection: false\n").evpn.duplicates.enabled);
+}
+
 TEST(EvpnConfig, ReadsBackFromTheRunningConfig) {
   const Config first = parsed(
       "asn: 65101\nrouter-id: 10.0.0.1\nevpn: {advertise-all-vni: true, "
       "vnis: [{vni: 100, route-target: 65000:100}, {vni: 200}], "
-      "vrfs: [{name: default, vni: 4001, advertise: [ipv6-unicast]}]}\n");
+      "vrfs: [{name: default, vni: 4001, advertise: [ipv6-unicast]}], "
+      "duplicate-detection: {max-moves: 3, time: 60, freeze: 600}}\n");
+  EXPECT_EQ(parsed(running_config_yaml(first)).evpn, first.evpn);
+  const Config off = parsed(
+      "asn: 65101\nrouter-id: 10.0.0.1\nevpn: {advertise-all-vni: true, "
+      "duplicate-detection: false}\n");
+  EXPECT_EQ(parsed(running_config_yaml(off)).evpn, off.evpn);
   EXPECT_EQ(parsed(running_config_yaml(first)).evpn, first.evpn);
 }
 
@@ -69,6 +84,8 @@ TEST(EvpnConfig, MistakesAreRefusedWithTheirLine) {
        "asn: 1\nrouter-id: 10.0.0.1\nevpn:\n  advertise-all-vni: true\n"
        "  vrfs:\n    - {name: default, vni: 4001, advertise: [l2vpn-evpn]}\n",
        6, "evpn.vrfs[0].advertise", "ipv4-unicast or ipv6-unicast"},
+      {"one move", "asn: 1\nrouter-id: 10.0.0.1\nevpn:\n  duplicate-detection:\n    max-moves: 1\n",
+       5, "evpn.duplicate-detection.max-moves", ""},
       {"without the VNIs",
        "asn: 1\nrouter-id: 10.0.0.1\nevpn:\n  vrfs:\n    - {name: default, vni: 4001}\n", 5,
        "evpn.vrfs", "advertise-all-vni"},

@@ -1,5 +1,5 @@
 // Duplicate MAC detection: N moves within the window freeze a MAC for the
-// window; moves further apart never add up.
+// freeze time; moves further apart never add up.
 #include "bgpd/evpn/duplicate_macs.h"
 
 #include <gtest/gtest.h>
@@ -28,6 +28,13 @@ TEST(DuplicateMacs, MovesFurtherApartThanTheWindowNeverAddUp) {
   for (int i = 0; i < 10; ++i) EXPECT_FALSE(d.moved(kMac, kStart + seconds(31 * i)));
   EXPECT_TRUE(d.thaw(kStart + seconds(400)).empty());  // forgotten, not thawed
   EXPECT_FALSE(d.moved(kMac, kStart + seconds(401)));
+}
+
+TEST(DuplicateMacs, TheFreezeLastsItsOwnTime) {
+  DuplicateMacs d(2, seconds(60), seconds(600));
+  EXPECT_FALSE(d.moved(kMac, kStart));
+  EXPECT_TRUE(d.moved(kMac, kStart + seconds(1)));
+  EXPECT_EQ(d.next_thaw(), kStart + seconds(601));
 }
 
 }  // namespace

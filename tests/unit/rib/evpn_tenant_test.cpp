@@ -190,6 +190,14 @@ TEST_F(EvpnTenantTest, WhatIsOursOrUnusableIsNotInstalled) {
                                      {4001, *wire::Prefix::parse("10.1.1.10/32"), {kVtepA}}}));
 }
 
+TEST_F(EvpnTenantTest, TheSameTenantAgainIsKeptAsItIs) {
+  announce(kA, kVtepA, {type5(kTheirSubnet)}, kRmacA);
+  kernel();
+  leaf().set_tenant({4001, true, true});  // a reload: the same tenant
+  EXPECT_EQ(tenant().routes().size(), 1u);
+  EXPECT_NE(tenant().attachment(), nullptr);
+}
+
 TEST_F(EvpnTenantTest, AConfiguredTargetIsExportedAndTheOnlyOneImported) {
   const uint64_t rt = 0x0002fde800000fa1;  // rt:65000:4001
   out_.take(kA.id);
