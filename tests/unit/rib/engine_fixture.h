@@ -63,6 +63,20 @@ struct Neighbor {
 
 const Neighbor kA{1, 65001}, kB{2, 65002}, kC{3, 65003};
 
+// `n`'s UPDATE with EVPN `routes` from `vtep` and extended communities
+// `ext`; `more` ASes after its own.
+inline wire::UpdateMessage evpn_update(const Neighbor& n, std::vector<wire::EvpnRoute> routes,
+                                       wire::IpAddress vtep, std::vector<uint64_t> ext,
+                                       std::vector<uint32_t> more = {}) {
+  wire::UpdateMessage u = n.announce({kP1}, std::move(more));
+  u.mp_reach->family = wire::Family::L2vpnEvpn;
+  u.mp_reach->nlri.clear();
+  u.mp_reach->next_hop = {vtep, std::nullopt};
+  u.mp_reach->evpn = std::move(routes);
+  u.attributes.ext_communities = std::move(ext);
+  return u;
+}
+
 class Engine : public ::testing::Test {
  protected:
   explicit Engine(RibOptions o = options()) : rib_(std::move(o)) {}
@@ -76,6 +90,13 @@ class Engine : public ::testing::Test {
   }
   void up(const Neighbor& n, PeerPolicy policy = {}) {
     rib_.session_up(n.source(), n.member(), policy, out_);
+  }
+  // `n` up with L2VPN EVPN negotiated too.
+  void up_evpn(const Neighbor& n) {
+    Member m = n.member();
+    m.negotiated.add(wire::Family::L2vpnEvpn);
+    m.families.add(wire::Family::L2vpnEvpn);
+    rib_.session_up(n.source(), m, {}, out_);
   }
   // One loop turn: the default VRF's FIB delta it produced (its tables'
   // together), the advertisements recorded.

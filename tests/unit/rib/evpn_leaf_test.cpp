@@ -40,10 +40,7 @@ wire::EvpnRoute remote_mac(std::optional<wire::IpAddress> ip) {
 class EvpnLeafTest : public Engine {
  protected:
   void SetUp() override {
-    Member m = kA.member();
-    m.negotiated.add(wire::Family::L2vpnEvpn);
-    m.families.add(wire::Family::L2vpnEvpn);
-    rib_.session_up(kA.source(), m, {}, out_);
+    up_evpn(kA);
     leaf().set_vnis({{100, kOurVtep}});
     flush();
     out_.take(kA.id);
@@ -54,12 +51,7 @@ class EvpnLeafTest : public Engine {
   // A's UPDATE with `routes`, the route target `rt` and MAC mobility `sequence`.
   void a_announces(std::vector<wire::EvpnRoute> routes, uint64_t rt = kRtOfA,
                    uint32_t sequence = 0) {
-    wire::UpdateMessage u = kA.announce({*wire::Prefix::parse("10.0.0.0/24")});
-    u.mp_reach->family = wire::Family::L2vpnEvpn;
-    u.mp_reach->nlri.clear();
-    u.mp_reach->next_hop = {kVtepA, std::nullopt};
-    u.mp_reach->evpn = std::move(routes);
-    u.attributes.ext_communities = {rt, wire::kEncapVxlan};
+    wire::UpdateMessage u = evpn_update(kA, std::move(routes), kVtepA, {rt, wire::kEncapVxlan});
     if (sequence) u.attributes.ext_communities.push_back(wire::mac_mobility_community({sequence}));
     rib_.apply(kA.id, u);
     flush();
@@ -222,13 +214,8 @@ TEST_F(EvpnLeafTest, WhatCouldNotBeAKernelEntryIsNotImported) {
   EXPECT_TRUE(kernel().empty());
   EXPECT_EQ(leaf().remote().unusable(), 2u);
   // Nor a VTEP no tunnel can go to.
-  wire::UpdateMessage u = kA.announce({*wire::Prefix::parse("10.0.0.0/24")});
-  u.mp_reach->family = wire::Family::L2vpnEvpn;
-  u.mp_reach->nlri.clear();
-  u.mp_reach->next_hop = {wire::IpAddress::v4(0), std::nullopt};
-  u.mp_reach->evpn = {remote_imet()};
-  u.attributes.ext_communities = {kRtOfA, wire::kEncapVxlan};
-  rib_.apply(kA.id, u);
+  rib_.apply(kA.id,
+             evpn_update(kA, {remote_imet()}, wire::IpAddress::v4(0), {kRtOfA, wire::kEncapVxlan}));
   flush();
   EXPECT_TRUE(kernel().empty());
   EXPECT_EQ(leaf().remote().unusable(), 3u);

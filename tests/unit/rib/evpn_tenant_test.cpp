@@ -52,14 +52,8 @@ wire::EvpnRoute host_route(const wire::IpAddress& ip) {
 class EvpnTenantTest : public Engine {
  protected:
   void SetUp() override {
-    Member m = kA.member();
-    m.negotiated.add(wire::Family::L2vpnEvpn);
-    m.families.add(wire::Family::L2vpnEvpn);
-    rib_.session_up(kA.source(), m, {}, out_);
-    m = kB.member();
-    m.negotiated.add(wire::Family::L2vpnEvpn);
-    m.families.add(wire::Family::L2vpnEvpn);
-    rib_.session_up(kB.source(), m, {}, out_);
+    up_evpn(kA);
+    up_evpn(kB);
     leaf().set_tenant({4001, true, true});
     leaf().set_vnis(our_vnis());
     flush();
@@ -71,12 +65,7 @@ class EvpnTenantTest : public Engine {
   void announce(const Neighbor& from, const wire::IpAddress& vtep,
                 std::vector<wire::EvpnRoute> routes, std::optional<wire::MacAddress> rmac,
                 uint64_t rt = kTenantRtA) {
-    wire::UpdateMessage u = from.announce({*wire::Prefix::parse("10.0.0.0/24")});
-    u.mp_reach->family = wire::Family::L2vpnEvpn;
-    u.mp_reach->nlri.clear();
-    u.mp_reach->next_hop = {vtep, std::nullopt};
-    u.mp_reach->evpn = std::move(routes);
-    u.attributes.ext_communities = {rt, wire::kEncapVxlan};
+    wire::UpdateMessage u = evpn_update(from, std::move(routes), vtep, {rt, wire::kEncapVxlan});
     if (rmac) u.attributes.ext_communities.push_back(wire::router_mac_community(*rmac));
     rib_.apply(from.id, u);
     flush();

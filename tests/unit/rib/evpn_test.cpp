@@ -34,15 +34,10 @@ wire::EvpnRoute mac_ip(uint8_t rd_index, uint32_t vni) {
 const std::string kImetA = "10.0.0.1:2:[3]:[0]:[32]:[10.0.0.1]";
 const std::string kMacA = "10.0.0.1:2:[2]:[0]:[48]:[aa:bb:cc:00:00:01]:[32]:[10.1.1.10]";
 
+// A leaf's UPDATE: its routes with route target and encapsulation.
 wire::UpdateMessage evpn_announce(const Neighbor& n, std::vector<wire::EvpnRoute> routes,
                                   wire::IpAddress vtep, std::vector<uint32_t> more = {}) {
-  wire::UpdateMessage u = n.announce({kP1}, std::move(more));
-  u.mp_reach->family = wire::Family::L2vpnEvpn;
-  u.mp_reach->nlri.clear();
-  u.mp_reach->next_hop = {vtep, std::nullopt};
-  u.mp_reach->evpn = std::move(routes);
-  u.attributes.ext_communities = {kRouteTarget, kEncapVxlan};
-  return u;
+  return evpn_update(n, std::move(routes), vtep, {kRouteTarget, kEncapVxlan}, std::move(more));
 }
 wire::UpdateMessage evpn_withdraw(std::vector<wire::EvpnRoute> routes) {
   wire::UpdateMessage u;
@@ -52,12 +47,6 @@ wire::UpdateMessage evpn_withdraw(std::vector<wire::EvpnRoute> routes) {
 
 class EvpnSpine : public Engine {
  protected:
-  void up_evpn(const Neighbor& n) {
-    Member m = n.member();
-    m.negotiated.add(wire::Family::L2vpnEvpn);
-    m.families.add(wire::Family::L2vpnEvpn);
-    rib_.session_up(n.source(), m, {}, out_);
-  }
   void SetUp() override {
     up_evpn(kA);
     up_evpn(kB);
