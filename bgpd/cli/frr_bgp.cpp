@@ -148,16 +148,18 @@ bool Converter::evpn(const Statement& s) {
     return true;
   }
   if (w == "dup-addr-detection") {
-    auto d = global_["evpn"]["duplicate-detection"];
     if (s.words.size() == 1) return true;  // the default
+    const auto set = [&](const char* key, const std::string& n) {
+      global_["evpn"]["duplicate-detection"][key] = count(*number(n));
+    };
     if (s.words.size() == 5 && s.at(1) == "max-moves" && number(s.at(2)) && s.at(3) == "time" &&
         number(s.at(4))) {
-      d["max-moves"] = count(*number(s.at(2)));
-      d["time"] = count(*number(s.at(4)));
+      set("max-moves", s.at(2));
+      set("time", s.at(4));
       return true;
     }
     if (s.words.size() == 3 && s.at(1) == "freeze" && number(s.at(2))) {
-      d["freeze"] = count(*number(s.at(2)));
+      set("freeze", s.at(2));
       return true;
     }
     return false;  // freeze permanent: closbgpd always thaws

@@ -198,15 +198,17 @@ TEST(ConvertFrr, ARoutedTenantInTheDefaultVrf) {
       " neighbor swp1 interface remote-as external\n"
       " address-family l2vpn evpn\n  neighbor swp1 activate\n  advertise-all-vni\n"
       "  advertise ipv4 unicast route-map TENANT\n  dup-addr-detection max-moves 3 time 60\n"
-      "  dup-addr-detection freeze 600\n exit-address-family\n",
+      "  dup-addr-detection freeze 600\n  dup-addr-detection freeze permanent\n"
+      " exit-address-family\n",
       "leaf.conf");
   const config::Config cfg = loaded(c);
   ASSERT_EQ(cfg.evpn.vrfs.size(), 1u);
   EXPECT_EQ(cfg.evpn.vrfs[0], (config::EvpnVrf{"default", 4001, 0, true, false}));
   EXPECT_EQ(cfg.evpn.duplicates, (config::EvpnDuplicates{true, 3, 60, 600}));
-  ASSERT_EQ(c.untranslated.size(), 1u);  // the VRF device's tenant
+  ASSERT_EQ(c.untranslated.size(), 2u);  // the VRF device's tenant, a permanent freeze
   EXPECT_TRUE(c.untranslated[0].starts_with("leaf.conf:6: vrf RED (tenants in VRF devices"))
       << c.untranslated[0];
+  EXPECT_EQ(c.untranslated[1], "leaf.conf:19: dup-addr-detection freeze permanent");
   ASSERT_EQ(c.notes.size(), 1u);  // the route-map is not carried over
   EXPECT_NE(c.notes[0].find("route-map TENANT"), std::string::npos) << c.notes[0];
 }
