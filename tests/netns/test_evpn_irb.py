@@ -266,6 +266,13 @@ def test_closbgpd_routes_a_tenant_beside_an_frr_leaf(netns_factory, tmp_path):
         wait_for(lambda: rmac2 not in leaf1_ns.exec("bridge", "fdb", "show", "dev",
                                                    "vxlan4001").stdout, 20,
                  "leaf2's router MAC removed from vxlan4001")
+
+        # A reload gives the tenant a route target: its type 5 carries it.
+        leaf1.write_config(LEAF1.replace("vni: 4001}", "vni: 4001, route-target: 65000:4001}"))
+        assert "evpn route targets changed" in leaf1.ctl("config", "reload").stdout
+        type5 = leaf1.ctl_json("show", "bgp", "evpn", "routes", "type", "5")["routes"]
+        assert [r["paths"][0]["ext_communities"] for r in type5 if "10.1.1.0" in r["route"]] \
+            == [["rt:65000:4001", "encap:vxlan", f"rmac:{rmac1}"]], type5
     finally:
         for node in (leaf2, spine):
             if node:
