@@ -30,10 +30,16 @@ void EvpnTenant::set_subnets(std::set<wire::Prefix> subnets) {
   advertise();
 }
 
+std::vector<wire::Prefix> EvpnTenant::advertised_subnets() const {
+  std::vector<wire::Prefix> out;
+  for (const auto& p : subnets_)
+    if (p.afi() == wire::Afi::Ipv4 ? config_.ipv4 : config_.ipv6) out.push_back(p);
+  return out;
+}
+
 std::vector<wire::EvpnRoute> EvpnTenant::type5_routes() const {
   std::vector<wire::EvpnRoute> routes;
-  for (const auto& p : subnets_) {
-    if (!(p.afi() == wire::Afi::Ipv4 ? config_.ipv4 : config_.ipv6)) continue;
+  for (const auto& p : advertised_subnets()) {
     wire::EvpnRoute r;
     r.type = uint8_t(wire::EvpnType::IpPrefix);
     r.rd = id_.rd;

@@ -56,6 +56,8 @@ class EvpnTenant {
   // The tenant's subnets now: its SVIs' prefixes.
   void set_subnets(std::set<wire::Prefix> subnets);
   const std::set<wire::Prefix>& subnets() const { return subnets_; }
+  // Those of the families configured: what goes out as type 5.
+  std::vector<wire::Prefix> advertised_subnets() const;
 
   // Route `key` changed in the table (`entry` null: gone).
   void update(const EvpnTable::Key& key, const EvpnTable::Entry* entry);

@@ -119,9 +119,7 @@ EvpnTenantView evpn_tenant_view(const rib::EvpnTenant& tenant, const std::string
     v.export_rt = policy::ext_community_text(id.export_rt);
     v.import_rt = import_rt_text(id.import_rt, l3vni);
   }
-  const auto& c = tenant.config();
-  for (const auto& p : tenant.subnets())
-    if (p.afi() == wire::Afi::Ipv4 ? c.ipv4 : c.ipv6) v.subnets.push_back(p.to_string());
+  for (const auto& p : tenant.advertised_subnets()) v.subnets.push_back(p.to_string());
   for (const auto& [prefix, vteps] : tenant.routes()) {
     auto& r = v.routes.emplace_back(prefix.to_string(), std::vector<std::string>{});
     for (const auto& vtep : vteps) r.second.push_back(vtep.to_string());
