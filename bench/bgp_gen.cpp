@@ -8,7 +8,12 @@
 // peer's own address as next hop), `--attribute-sets K` different MEDs
 // (one per UPDATE, cycling), then `--rounds R` times all withdrawn and
 // announced again, then `--sentinel PREFIX` last, so that the receiver
-// knows the churn is over. One JSON object per line on stdout, times on
+// knows the churn is over. With `--family evpn` the table is an EVPN-VXLAN
+// leaf's instead: the peer's type-3 route for VNI `--vni V` (100) and N
+// type-2 MAC/IP routes in it, host i with MAC 02:00:00 + i and IPv4
+// 10.128.1.0 + i (bench/kernel_routes watch-evpn counts them in a kernel),
+// route target AS:V, the peer's address as VTEP; `--rounds` withdraw and
+// announce the MAC/IP routes again. One JSON object per line on stdout, times on
 // CLOCK_MONOTONIC (shared by every namespace):
 //   {"event": "up", "address": A}     the router's OPEN arrived on A
 //   {"event": "go", "t": T}           the tables start leaving
@@ -33,6 +38,7 @@
 
 #include "bench/tool.h"
 #include "bgpd/wire/codec.h"
+#include "bgpd/wire/evpn.h"
 
 namespace {
 
@@ -52,6 +58,8 @@ struct Options {
   std::vector<PeerSpec> peers;
   size_t routes = 0, attribute_sets = 1, rounds = 0;
   wire::Family family = wire::Family::Ipv4Unicast;
+  bool evpn = false;  // the table is EVPN routes of VNI `vni` (family unused)
+  uint32_t vni = 100;
   std::optional<wire::Prefix> sentinel;
 };
 
@@ -72,8 +80,12 @@ Options parse(int argc, char** argv) {
     } else if (k == "--rounds") {
       o.rounds = std::stoul(v);
     } else if (k == "--family") {
-      if (v != "ipv4" && v != "ipv6") die("--family ipv4 or ipv6");
-      o.family = v == "ipv4" ? wire::Family::Ipv4Unicast : wire::Family::Ipv6Unicast;
+      if (v != "ipv4" && v != "ipv6" && v != "evpn") die("--family ipv4, ipv6 or evpn");
+      o.evpn = v == "evpn";
+      o.family = v == "ipv6" ? wire::Family::Ipv6Unicast : wire::Family::Ipv4Unicast;
+    } else if (k == "--vni") {
+      o.vni = uint32_t(std::stoul(v));
+      if (o.vni == 0 || o.vni > 0xFFFFFF) die("--vni " + v + ": 1-16777215");
     } else if (k == "--sentinel") {
       if (!(o.sentinel = wire::Prefix::parse(v))) die("--sentinel " + v + ": not a prefix");
     } else {
@@ -81,6 +93,7 @@ Options parse(int argc, char** argv) {
     }
   }
   if (o.peers.empty()) die("needs at least one --peer ADDRESS,AS");
+  if (o.evpn && o.sentinel) die("--sentinel is a unicast prefix: not with --family evpn");
   return o;
 }
 
@@ -100,8 +113,53 @@ wire::PathAttributes attributes(uint32_t asn, uint32_t med) {
   return a;
 }
 
+// Host i of an EVPN table: its MAC/IP route in `vni`, the RD the peer's.
+wire::EvpnRoute nth_host(const wire::RouteDistinguisher& rd, uint32_t vni, size_t i) {
+  wire::EvpnRoute r;
+  r.type = uint8_t(wire::EvpnType::MacIp);
+  r.rd = rd;
+  r.mac = wire::MacAddress{0x02, 0, 0, uint8_t(i >> 16), uint8_t(i >> 8), uint8_t(i)};
+  r.ip = wire::IpAddress::v4(0x0a800100u + uint32_t(i));
+  r.labels = {vni};
+  return r;
+}
+
+// An EVPN leaf's table: its type 3, then the MAC/IP routes, `rounds` times
+// withdrawn and announced again.
+std::vector<uint8_t> evpn_table(const Options& o, const PeerSpec& peer) {
+  const wire::EncodeContext ctx;
+  wire::RouteDistinguisher rd{1, {}};  // VTEP:1, as a leaf's automatic RD
+  const uint32_t vtep = peer.address.v4_host_order();
+  for (size_t b = 0; b < 4; ++b) rd.value[b] = uint8_t(vtep >> (24 - 8 * b));
+  rd.value[5] = 1;
+  auto a = attributes(peer.asn, 0);
+  a.med.reset();
+  a.ext_communities = {uint64_t(0x0002) << 48 | uint64_t(peer.asn & 0xFFFF) << 32 | o.vni,
+                       wire::kEncapVxlan};
+  wire::EvpnRoute imet;
+  imet.type = uint8_t(wire::EvpnType::InclusiveMulticast);
+  imet.rd = rd;
+  imet.ip = peer.address;
+  auto imet_attributes = a;
+  imet_attributes.unknown.push_back(wire::pmsi_ingress_replication(o.vni, peer.address));
+  std::vector<uint8_t> out;
+  wire::encode_evpn_announce(imet_attributes, peer.address, std::span(&imet, 1), ctx, out);
+  std::vector<wire::EvpnRoute> hosts;
+  hosts.reserve(o.routes);
+  for (size_t i = 0; i < o.routes; ++i) hosts.push_back(nth_host(rd, o.vni, i));
+  std::vector<uint8_t> announce;
+  wire::encode_evpn_announce(a, peer.address, hosts, ctx, announce);
+  out.insert(out.end(), announce.begin(), announce.end());
+  for (size_t r = 0; r < o.rounds; ++r) {
+    wire::encode_evpn_withdraw(hosts, ctx, out);
+    out.insert(out.end(), announce.begin(), announce.end());
+  }
+  return out;
+}
+
 // Everything one peer sends after "go".
 std::vector<uint8_t> table(const Options& o, const PeerSpec& peer) {
+  if (o.evpn) return evpn_table(o, peer);
   const wire::EncodeContext ctx;
   // IPv6 routes over an IPv4 session need an IPv6 next hop: the peer's
   // address, IPv4-mapped.
@@ -139,6 +197,7 @@ std::vector<uint8_t> open_for(const Options& o, const PeerSpec& peer) {
   open.bgp_id = peer.address.v4_host_order();
   open.capabilities.multiprotocol = {{1, 1}};
   if (o.family == wire::Family::Ipv6Unicast) open.capabilities.multiprotocol.push_back({2, 1});
+  if (o.evpn) open.capabilities.multiprotocol = {{wire::kAfiL2vpn, wire::kSafiEvpn}};
   open.capabilities.four_octet_as = peer.asn;
   wire::EncodeContext ctx;
   auto bytes = *wire::encode(wire::Message{open}, ctx);

@@ -17,8 +17,8 @@ import statistics
 import subprocess
 import time
 
-from harness import (Dut, Generator, namespaces, ratios, router_configs, run_kinds,
-                     side_by_side_args, write_results)
+from harness import (Dut, Generator, ingest_to_kernel, namespaces, ratios, router_configs,
+                     run_kinds, side_by_side_args, write_results)
 from lib.netns import BUILD, terminate, veth
 
 KERNEL_ROUTES = BUILD / "bench" / "kernel_routes"
@@ -35,27 +35,13 @@ def link(dut_ns, tester):
 
 def one_run(kind, count, table, tmp):
     with namespaces("fibingest") as (dut_ns, tester):
-        gen = dut = watch = None
+        gen = dut = None
         try:
             link(dut_ns, tester)
             gen = Generator(tester, {GEN: 65001}, table)
             dut = Dut(kind, dut_ns, tmp, CONFIGS)
-            watch = dut_ns.popen(str(KERNEL_ROUTES), "watch", "--expect", str(count),
-                                 stdout=subprocess.PIPE, text=True)
-            assert json.loads(watch.stdout.readline())["event"] == "ready"
-            gen.wait_up()
-            time.sleep(1)
-            rss_before = dut.rss_mb()
-            gen.go()
-            line = watch.stdout.readline()
-            assert line, f"{kind}: the route watcher stopped (notifications lost?)"
-            done = json.loads(line)
-            time.sleep(1)
-            return {"seconds_to_kernel": round(done["t"] - gen.started, 3), "rss_mb": dut.rss_mb(),
-                    "peak_rss_mb": dut.peak_rss_mb(), "rss_before_mb": rss_before}
+            return ingest_to_kernel(kind, dut_ns, dut, gen, "watch", count)
         finally:
-            if watch:
-                terminate(watch)
             if gen:
                 gen.stop()
             if dut:

@@ -91,6 +91,12 @@ def rss_kb(pids, field="VmRSS"):
     return total
 
 
+# zebra's netlink receive buffer as Debian's /etc/frr/daemons sets it: with
+# less, a burst of kernel notifications (100,000 forwarding entries) makes
+# it exit ("netlink-listen recvmsg overrun").
+FRR_ZEBRA_ARGS = ("-s", "90000000")
+
+
 class Dut:
     """One router under test; `configs` maps kind to config text; `pids`
     are the processes whose memory counts (FRR: zebra and bgpd)."""
@@ -109,7 +115,8 @@ class Dut:
             self.pids = [self.node.proc.pid]
         else:
             self.node = FrrNode(ns, configs[kind], tmp, daemons=frr_daemons,
-                                extra_args={"bgpd": list(frr_bgpd_args)})
+                                extra_args={"bgpd": list(frr_bgpd_args),
+                                            "zebra": list(FRR_ZEBRA_ARGS)})
             self.pids = [p.pid for p, _ in self.node.procs]
 
     def rss_mb(self):
@@ -135,12 +142,15 @@ class Generator:
     on each address of `peers` (address -> AS) that the DUT connects to;
     after `go()` each sends `routes` IPv4 /24s from 11.0.0.0 with
     `attribute_sets` MEDs, `rounds` times withdrawn and announced again,
-    then `sentinel`. `started` is the monotonic time the tables left."""
+    then `sentinel`; `family="evpn"`: EVPN MAC/IP routes instead (the
+    generator's own description). `started` is the monotonic time the
+    tables left."""
 
-    def __init__(self, node, peers, routes, attribute_sets=100, rounds=0, sentinel=None):
+    def __init__(self, node, peers, routes, attribute_sets=100, rounds=0, sentinel=None,
+                 family="ipv4"):
         self.peers, self.started, self.up = peers, None, set()
         args = [str(GEN_BIN), "--routes", str(routes), "--attribute-sets", str(attribute_sets),
-                "--rounds", str(rounds)]
+                "--rounds", str(rounds), "--family", family]
         for address, asn in peers.items():
             args += ["--peer", f"{address},{asn}"]
         if sentinel:
@@ -178,6 +188,31 @@ class Generator:
 
     def stop(self):
         terminate(self.proc)
+
+
+def ingest_to_kernel(kind, dut_ns, dut, gen, watch, count):
+    """The generator's table into the DUT's kernel, clocked by the kernel's
+    own notifications: `build/bench/kernel_routes WATCH --expect COUNT` in
+    the DUT's namespace. Returns the seconds from the first UPDATE until the
+    kernel held all, the DUT's CPU seconds meanwhile and its memory."""
+    proc = dut_ns.popen(str(BUILD / "bench" / "kernel_routes"), watch, "--expect", str(count),
+                        stdout=subprocess.PIPE, text=True)
+    try:
+        assert json.loads(proc.stdout.readline())["event"] == "ready"
+        gen.wait_up()
+        time.sleep(1)
+        rss_before, cpu_before = dut.rss_mb(), dut.cpu_seconds()
+        gen.go()
+        line = proc.stdout.readline()
+        assert line, f"{kind}: the kernel watcher stopped (notifications lost?)"
+        done = json.loads(line)
+        cpu = dut.cpu_seconds() - cpu_before
+        time.sleep(1)
+        return {"seconds_to_kernel": round(done["t"] - gen.started, 3),
+                "cpu_seconds": round(cpu, 2), "rss_mb": dut.rss_mb(),
+                "peak_rss_mb": dut.peak_rss_mb(), "rss_before_mb": rss_before}
+    finally:
+        terminate(proc)
 
 
 @contextlib.contextmanager

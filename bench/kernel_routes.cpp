@@ -5,17 +5,23 @@
 //       prints {"event":"ready"} once listening, then {"event":"complete",
 //       "t":MONOTONIC} when N are in. A clock independent of the router under
 //       test, which may be slow to say what it did.
+//   kernel_routes watch-evpn --expect N
+//       the same for bench/bgp_gen's EVPN hosts: complete when N of their
+//       MACs are in a bridge FDB and N of their IPv4 addresses in the
+//       neighbour table (neighbour notifications).
 //   kernel_routes write --count N --gateway A.B.C.D --dev IFNAME
 //       the kernel's own floor: one nexthop object, then N /24s from
 //       11.0.0.0 on it, about 60 KiB of requests per send, one
 //       acknowledgement per send; prints {"seconds":S,"start":MONOTONIC}.
 #include <arpa/inet.h>
+#include <linux/neighbour.h>
 #include <linux/nexthop.h>
 #include <linux/rtnetlink.h>
 #include <net/if.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -165,47 +171,98 @@ int write_routes(uint32_t count, const char* gateway, const char* dev) {
   return 0;
 }
 
-int watch_routes(uint32_t expect) {
-  const int fd = open_netlink(RTMGRP_IPV4_ROUTE);
-  std::vector<bool> seen(1u << 24);  // one bit per /24
-  uint32_t count = 0;
+// Reads notifications of `groups` until `count()` reaches `expect`, each
+// message handed to `fn(header, offset, buffer)`; prints "ready" once
+// listening and "complete" with the time at the end.
+template <class Fn, class Count>
+int watch(uint32_t groups, uint32_t expect, Fn fn, Count count) {
+  const int fd = open_netlink(groups);
   std::printf("{\"event\": \"ready\"}\n");
   std::fflush(stdout);
   std::vector<uint8_t> in(1 << 20);
-  while (count < expect) {
+  while (count() < expect) {
     const ssize_t got = recv(fd, in.data(), in.size(), 0);
     if (got < 0) {
       if (errno == ENOBUFS) {
-        std::fprintf(stderr, "route notifications lost: the count is unreliable\n");
+        std::fprintf(stderr, "notifications lost: the count is unreliable\n");
         return 1;
       }
       die("recv");
     }
-    for_each_message(in, size_t(got), [&](const nlmsghdr& h, size_t off) {
-      if (h.nlmsg_type != RTM_NEWROUTE) return;
-      rtmsg rt;
-      std::memcpy(&rt, in.data() + off + sizeof h, sizeof rt);
-      size_t a = off + sizeof h + NLMSG_ALIGN(sizeof rt);
-      while (rt.rtm_dst_len == 24 && a + sizeof(rtattr) <= off + h.nlmsg_len) {
-        rtattr at;
-        std::memcpy(&at, in.data() + a, sizeof at);
-        if (at.rta_len < sizeof at) return;
-        if (at.rta_type == RTA_DST) {
-          uint32_t dst;
-          std::memcpy(&dst, in.data() + a + sizeof at, sizeof dst);
-          const uint32_t slot = (ntohl(dst) - kFirstPrefix) >> 8;
-          if (slot < seen.size() && !seen[slot]) {
-            seen[slot] = true;
-            ++count;
-          }
-          return;
-        }
-        a += RTA_ALIGN(at.rta_len);
-      }
-    });
+    for_each_message(in, size_t(got), [&](const nlmsghdr& h, size_t off) { fn(h, off, in); });
   }
   std::printf("{\"event\": \"complete\", \"t\": %.6f}\n", now());
   return 0;
+}
+
+// Calls fn(type, payload) for each attribute of the message at `off` whose
+// fixed part is `fixed` octets.
+template <class Fn>
+void for_each_attribute(const std::vector<uint8_t>& in, const nlmsghdr& h, size_t off, size_t fixed,
+                        Fn fn) {
+  for (size_t a = off + sizeof h + NLMSG_ALIGN(fixed); a + sizeof(rtattr) <= off + h.nlmsg_len;) {
+    rtattr at;
+    std::memcpy(&at, in.data() + a, sizeof at);
+    if (at.rta_len < sizeof at || a + at.rta_len > off + h.nlmsg_len) return;
+    fn(at.rta_type, in.data() + a + sizeof at, at.rta_len - sizeof at);
+    a += RTA_ALIGN(at.rta_len);
+  }
+}
+
+// Counts distinct members of a numbered set: one bit each.
+struct Seen {
+  std::vector<bool> bits;
+  uint32_t count = 0;
+  explicit Seen(size_t size) : bits(size) {}
+  void add(uint32_t slot) {
+    if (slot < bits.size() && !bits[slot]) {
+      bits[slot] = true;
+      ++count;
+    }
+  }
+};
+
+int watch_routes(uint32_t expect) {
+  Seen routes(1u << 24);  // one bit per /24
+  return watch(
+      RTMGRP_IPV4_ROUTE, expect,
+      [&](const nlmsghdr& h, size_t off, const std::vector<uint8_t>& in) {
+        if (h.nlmsg_type != RTM_NEWROUTE) return;
+        rtmsg rt;
+        std::memcpy(&rt, in.data() + off + sizeof h, sizeof rt);
+        if (rt.rtm_dst_len != 24) return;
+        for_each_attribute(in, h, off, sizeof rt, [&](uint16_t type, const uint8_t* v, size_t n) {
+          uint32_t dst;
+          if (type != RTA_DST || n != sizeof dst) return;
+          std::memcpy(&dst, v, sizeof dst);
+          routes.add((ntohl(dst) - kFirstPrefix) >> 8);
+        });
+      },
+      [&] { return routes.count; });
+}
+
+// bench/bgp_gen's EVPN hosts: MAC 02:00:00 + i, IPv4 10.128.1.0 + i.
+int watch_evpn(uint32_t expect) {
+  constexpr uint32_t kFirstHost = 0x0a800100;
+  Seen macs(1u << 24), neighbors(1u << 24);
+  return watch(
+      RTMGRP_NEIGH, expect,
+      [&](const nlmsghdr& h, size_t off, const std::vector<uint8_t>& in) {
+        if (h.nlmsg_type != RTM_NEWNEIGH) return;
+        ndmsg nd;
+        std::memcpy(&nd, in.data() + off + sizeof h, sizeof nd);
+        for_each_attribute(in, h, off, sizeof nd, [&](uint16_t type, const uint8_t* v, size_t n) {
+          if (nd.ndm_family == AF_BRIDGE && type == NDA_LLADDR && n == 6 && v[0] == 2 &&
+              v[1] == 0 && v[2] == 0)
+            macs.add(uint32_t(v[3]) << 16 | uint32_t(v[4]) << 8 | v[5]);
+          uint32_t dst;
+          if (nd.ndm_family == AF_INET && type == NDA_DST && n == sizeof dst) {
+            std::memcpy(&dst, v, sizeof dst);
+            neighbors.add(ntohl(dst) - kFirstHost);
+          }
+        });
+      },
+      [&] { return std::min(macs.count, neighbors.count); });
 }
 
 const char* option(int argc, char** argv, const char* name) {
@@ -220,10 +277,12 @@ const char* option(int argc, char** argv, const char* name) {
 int main(int argc, char** argv) {
   const std::string mode = argc > 1 ? argv[1] : "";
   if (mode == "watch") return watch_routes(uint32_t(std::atol(option(argc, argv, "--expect"))));
+  if (mode == "watch-evpn") return watch_evpn(uint32_t(std::atol(option(argc, argv, "--expect"))));
   if (mode == "write")
     return write_routes(uint32_t(std::atol(option(argc, argv, "--count"))),
                         option(argc, argv, "--gateway"), option(argc, argv, "--dev"));
   std::fprintf(stderr,
-               "usage: kernel_routes watch --expect N | write --count N --gateway A --dev IF\n");
+               "usage: kernel_routes watch|watch-evpn --expect N | write --count N --gateway A "
+               "--dev IF\n");
   return 2;
 }

@@ -13,11 +13,11 @@ py=/usr/bin/python3
 if [ "${1:-}" = "--quick" ]; then
   out=bench/results/quick runs=1
   ingest=100000 churn=20000 rounds=3 fanin_peers=8 fanin_routes=2000 failover=10000
-  bfd_trials=3 peers=200 vnis=100
+  bfd_trials=3 peers=200 vnis=100 macs=10000
 else
   out=bench/results runs=3
   ingest=1000000 churn=100000 rounds=10 fanin_peers=32 fanin_routes=10000 failover=100000
-  bfd_trials=10 peers=1000 vnis=1000
+  bfd_trials=10 peers=1000 vnis=1000 macs=100000
 fi
 mkdir -p "$out"
 
@@ -39,6 +39,7 @@ step bench/bfd.py --trials $bfd_trials --out "$out/bfd.json"
 step bench/bfd_load.py --routes $ingest --runs $runs --out "$out/bfd_load.json"
 step bench/many_peers.py --peers $peers --out "$out/many_peers.json"
 step bench/evpn_vnis.py --vnis $vnis --runs $runs --out "$out/evpn_vnis.json"
+step bench/evpn_macs.py --routes $macs --runs $runs --out "$out/evpn_macs.json"
 build/bench/wire_bench --benchmark_format=json --benchmark_out="$out/wire_bench.json" \
   --benchmark_out_format=json >/dev/null
 step bench/report.py "$out"

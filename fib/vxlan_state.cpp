@@ -163,6 +163,19 @@ struct Reader {
 
 }  // namespace
 
+std::optional<FdbNotice> fdb_notice(const nlmsghdr* h) {
+  if (h->nlmsg_type != RTM_NEWNEIGH && h->nlmsg_type != RTM_DELNEIGH) return std::nullopt;
+  auto* msg = const_cast<nlmsghdr*>(h);
+  const auto* nd = static_cast<const ndmsg*>(nlmsg_data(msg));
+  nlattr* tb[NDA_MAX + 1];
+  if (nd->ndm_family != AF_BRIDGE || nlmsg_parse(msg, sizeof(ndmsg), tb, NDA_MAX, nullptr) < 0)
+    return std::nullopt;
+  const auto mac = mac_of(tb[NDA_LLADDR]);
+  if (!mac) return std::nullopt;
+  return FdbNotice{uint32_t(nd->ndm_ifindex), h->nlmsg_type == RTM_NEWNEIGH, *mac,
+                   address_of(tb[NDA_DST]), (nd->ndm_flags & NTF_EXT_LEARNED) != 0};
+}
+
 bool tenant_route_message(const nlmsghdr* h, const RouteMarks& tenant) {
   if (h->nlmsg_type != RTM_NEWROUTE && h->nlmsg_type != RTM_DELROUTE) return false;
   auto* msg = const_cast<nlmsghdr*>(h);

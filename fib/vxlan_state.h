@@ -69,6 +69,19 @@ struct VxlanState {
 // are read too (a dump of the table).
 std::expected<VxlanState, std::string> read_vxlan_state(nl_sock* sock,
                                                         const std::optional<RouteMarks>& tenant);
+// A forwarding-entry notification (AF_BRIDGE RTM_NEWNEIGH or RTM_DELNEIGH):
+// the port, whether the entry came or went, its MAC, the VXLAN destination
+// it names (a VXLAN device's own entries), whether it is extern_learn.
+// The kernel sends these without the writer's netlink port id, so this is
+// how the writer recognises its own. nullopt for any other message.
+struct FdbNotice {
+  uint32_t ifindex = 0;
+  bool added = false;
+  wire::MacAddress mac{};
+  std::optional<wire::IpAddress> dst;
+  bool extern_learned = false;
+};
+std::optional<FdbNotice> fdb_notice(const nlmsghdr* h);
 // Whether a route notification is about a route `tenant` marks ours.
 bool tenant_route_message(const nlmsghdr* h, const RouteMarks& tenant);
 

@@ -87,6 +87,18 @@ KernelMirror::Update KernelMirror::repair(const fib::VxlanState& kernel, bool sw
   return out;
 }
 
+bool KernelMirror::echoes_ours(const fib::FdbNotice& n) const {
+  auto vni = vni_of_device_.find(n.ifindex);
+  if (vni == vni_of_device_.end()) return false;
+  if (n.mac == wire::MacAddress{})
+    return n.dst && n.added == kernel_floods_.contains({vni->second, *n.dst});
+  if (!n.extern_learned) return false;
+  auto ours = macs_.kernel.find({vni->second, n.mac});
+  if (!n.added) return ours == macs_.kernel.end();
+  // The bridge's entry names no destination; the device's must be ours.
+  return ours != macs_.kernel.end() && (!n.dst || *n.dst == ours->second);
+}
+
 KernelMirror::LocalChanges KernelMirror::local_changes(const fib::VxlanState& kernel) {
   LocalChanges out;
   std::map<uint32_t, fib::VxlanDevice> devices;
@@ -101,6 +113,8 @@ KernelMirror::LocalChanges KernelMirror::local_changes(const fib::VxlanState& ke
     for (const auto& [vni, d] : devices) vnis.push_back({vni, d.local, d.bridge_mac, d.subnets});
     out.vnis = std::move(vnis);
     devices_ = std::move(devices);
+    vni_of_device_.clear();
+    for (const auto& [vni, d] : devices_) vni_of_device_.emplace(d.ifindex, vni);
   }
   std::set<std::pair<uint32_t, wire::MacAddress>> macs;
   for (const auto& m : kernel.macs)

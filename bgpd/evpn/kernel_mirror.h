@@ -61,6 +61,9 @@ class KernelMirror {
   bool local_mac(uint32_t vni, const wire::MacAddress& mac) const {
     return local_macs_.contains({vni, mac});
   }
+  // Whether `n` only tells what we last wrote or removed (a remote MAC, a
+  // flood-list entry): nothing to read again for it.
+  bool echoes_ours(const fib::FdbNotice& n) const;
   // The node's VNIs: their usable VXLAN devices.
   const std::map<uint32_t, fib::VxlanDevice>& devices() const { return devices_; }
 
@@ -88,6 +91,7 @@ class KernelMirror {
   Kind<Update::Route> routes_;
   // The local side as last read.
   std::map<uint32_t, fib::VxlanDevice> devices_;  // usable, by VNI
+  std::map<uint32_t, uint32_t> vni_of_device_;    // their ifindex -> VNI
   std::set<std::pair<uint32_t, wire::MacAddress>> local_macs_;
   std::map<std::pair<uint32_t, wire::IpAddress>, wire::MacAddress> local_neighbors_;
 };

@@ -77,6 +77,8 @@ bool VniSync::foreign(size_t bytes) const {
   for (auto* h = reinterpret_cast<const nlmsghdr*>(buffer_.data()); NLMSG_OK(h, left);
        h = NLMSG_NEXT(h, left)) {
     if (h->nlmsg_pid == ours) continue;
+    // Forwarding entries we wrote come back without our port id.
+    if (auto fdb = fib::fdb_notice(h); fdb && mirror_.echoes_ours(*fdb)) continue;
     // The underlay's routes (the FIB's, the kernel's) are not our business.
     const bool route = h->nlmsg_type == RTM_NEWROUTE || h->nlmsg_type == RTM_DELROUTE;
     if (!route || (tenant_ && fib::tenant_route_message(h, *tenant_))) return true;

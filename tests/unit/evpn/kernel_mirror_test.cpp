@@ -129,5 +129,39 @@ TEST(KernelMirror, TenantRoutesAreAdoptedPutBackAndSwept) {
   EXPECT_EQ(m.want(u), u);
 }
 
+// The kernel tells of forwarding entries without their writer's port id:
+// what we wrote comes back as an echo, which must not make the leaf read
+// the whole kernel again (100,000 remote MACs would mean as many reads);
+// anyone else's change to them is news.
+TEST(KernelMirror, OurOwnForwardingEntriesComeBackAsEchoes) {
+  KernelMirror m;
+  m.local_changes(kernel());
+  Update u;
+  u.add_flood = {{100, kOther}};
+  u.set_macs = {{100, kRemoteMac, kOther}};
+  m.want(u);
+  const auto notice = [](bool added, wire::MacAddress mac, std::optional<wire::IpAddress> dst,
+                         bool extern_learned = true, uint32_t ifindex = 7) {
+    return fib::FdbNotice{ifindex, added, mac, dst, extern_learned};
+  };
+  EXPECT_TRUE(m.echoes_ours(notice(true, kRemoteMac, kOther)));            // the device's entry
+  EXPECT_TRUE(m.echoes_ours(notice(true, kRemoteMac, std::nullopt)));      // the bridge's
+  EXPECT_TRUE(m.echoes_ours(notice(true, {}, kOther, false)));             // the flood entry
+  EXPECT_FALSE(m.echoes_ours(notice(true, kRemoteMac, kVtep)));            // pointed elsewhere
+  EXPECT_FALSE(m.echoes_ours(notice(false, kRemoteMac, kOther)));          // removed by someone
+  EXPECT_FALSE(m.echoes_ours(notice(false, {}, kOther, false)));           // the flood entry too
+  EXPECT_FALSE(m.echoes_ours(notice(true, kMac, std::nullopt)));           // not ours
+  EXPECT_FALSE(m.echoes_ours(notice(true, kRemoteMac, kOther, false)));    // not extern_learn
+  EXPECT_FALSE(m.echoes_ours(notice(true, kRemoteMac, kOther, true, 8)));  // not a VNI's device
+
+  // Once we remove them, their removal is the echo.
+  std::swap(u.add_flood, u.remove_flood);
+  std::swap(u.set_macs, u.remove_macs);
+  m.want(u);
+  EXPECT_TRUE(m.echoes_ours(notice(false, kRemoteMac, kOther)));
+  EXPECT_TRUE(m.echoes_ours(notice(false, {}, kOther, false)));
+  EXPECT_FALSE(m.echoes_ours(notice(true, kRemoteMac, kOther)));
+}
+
 }  // namespace
 }  // namespace closbgp::evpn

@@ -1,0 +1,77 @@
+"""EVPN type-2 ingest into the kernel, side by side: one neighbour (the
+generator, an EVPN leaf at 10.0.1.2 with VNI 100) announces N MAC/IP
+routes; measured is the time from its first UPDATE until the kernel of
+the leaf under test holds every MAC in the bridge's FDB (`extern_learn
+dst 10.0.1.2` on vxlan100) and every IPv4 address in the SVI's neighbour
+table, for closbgpd and FRR (bgpd + zebra, `advertise-all-vni`); with the
+leaf's resident and peak memory and CPU seconds. The clock is the
+kernel's own neighbour notifications (`build/bench/kernel_routes
+watch-evpn`), not the router.
+
+    sudo /usr/bin/python3 bench/evpn_macs.py [--routes 100000] [--runs 3] [--only closbgpd,frr]
+"""
+import time
+
+from harness import (Dut, Generator, ingest_to_kernel, namespaces, ratios, run_kinds,
+                     side_by_side_args, write_results)
+from lib.netns import veth
+
+GEN, VTEP, VNI = "10.0.1.2", "10.0.0.1", 100
+KINDS = ("closbgpd", "frr")
+
+CONFIGS = {
+    "closbgpd": ("asn: 65000\nrouter-id: 10.0.0.1\ndrain: {warm-up: 0}\n"
+                 "evpn: {advertise-all-vni: true}\n"
+                 f"neighbors:\n  - {{address: {GEN}, remote-as: 65001, evpn: true}}\n"),
+    "frr": ("frr defaults datacenter\nhostname dut\n!\nrouter bgp 65000\n"
+            " bgp router-id 10.0.0.1\n no bgp ebgp-requires-policy\n"
+            f" neighbor {GEN} remote-as 65001\n address-family l2vpn evpn\n"
+            f"  neighbor {GEN} activate\n  advertise-all-vni\n exit-address-family\n!\n"),
+}
+
+
+def leaf_kernel(ns):
+    """VNI 100 as ifupdown2 sets it up: vxlan100 (no learning, ARP
+    suppression) in bridge br100, whose address makes it the SVI of the
+    generator's hosts (10.128.1.0 on)."""
+    for args in (("addr", "add", f"{VTEP}/32", "dev", "lo"),
+                 ("link", "add", "br100", "type", "bridge"),
+                 ("link", "add", "vxlan100", "type", "vxlan", "id", str(VNI), "local", VTEP,
+                  "dstport", "4789", "nolearning"),
+                 ("link", "set", "vxlan100", "master", "br100"),
+                 ("addr", "add", "10.128.0.1/9", "dev", "br100"),
+                 ("link", "set", "vxlan100", "up"), ("link", "set", "br100", "up")):
+        ns.ip(*args)
+    ns.exec("bridge", "link", "set", "dev", "vxlan100", "neigh_suppress", "on", "learning", "off")
+
+
+def one_run(kind, count, tmp):
+    with namespaces("evpnmacs") as (dut_ns, tester):
+        gen = dut = None
+        try:
+            veth(dut_ns, "eth1", tester, "eth1")
+            dut_ns.ip("addr", "add", "10.0.1.1/24", "dev", "eth1")
+            tester.ip("addr", "add", f"{GEN}/24", "dev", "eth1")
+            leaf_kernel(dut_ns)
+            gen = Generator(tester, {GEN: 65001}, count, family="evpn")
+            dut = Dut(kind, dut_ns, tmp, CONFIGS)
+            return ingest_to_kernel(kind, dut_ns, dut, gen, "watch-evpn", count)
+        finally:
+            if gen:
+                gen.stop()
+            if dut:
+                dut.stop()
+
+
+def main():
+    args, tmp = side_by_side_args("evpn_macs", 100000, kinds=KINDS)
+    out = {"date": time.strftime("%Y-%m-%d"), "routes": args.routes, "runs": args.runs}
+    out["results"] = res = run_kinds(args.only.split(","), args.runs,
+                                     lambda kind: one_run(kind, args.routes, tmp))
+    out["ratios"] = {**ratios(res, "seconds_to_kernel"), **ratios(res, "cpu_seconds"),
+                     **ratios(res, "rss_mb"), **ratios(res, "peak_rss_mb")}
+    write_results(out, args.out)
+
+
+if __name__ == "__main__":
+    main()
