@@ -54,12 +54,15 @@ class KernelMirror {
   LocalChanges local_changes(const fib::VxlanState& kernel);
 
   // Whether the engine wants `mac` installed as remote; whether the last
-  // read found it learned here.
+  // read found it (or `ip`) learned here.
   bool remote_mac(uint32_t vni, const wire::MacAddress& mac) const {
     return macs_.wanted.contains({vni, mac});
   }
   bool local_mac(uint32_t vni, const wire::MacAddress& mac) const {
     return local_macs_.contains({vni, mac});
+  }
+  bool local_neighbor(uint32_t vni, const wire::IpAddress& ip) const {
+    return local_neighbors_.contains({vni, ip});
   }
   // Whether `n` only tells what we last wrote or removed (a remote MAC, a
   // flood-list entry): nothing to read again for it.

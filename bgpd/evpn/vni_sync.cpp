@@ -118,9 +118,18 @@ void VniSync::sync() {
 }
 
 void VniSync::apply(const rib::EvpnKernelUpdate& u) {
+  bool displaced = false;
   for (const auto& m : u.set_macs)
-    if (mirror_.local_mac(m.vni, m.mac)) moved(m.vni, m.mac, "away");
+    if (mirror_.local_mac(m.vni, m.mac)) {
+      moved(m.vni, m.mac, "away");
+      displaced = true;
+    }
+  for (const auto& n : u.set_neighbors)
+    displaced = displaced || mirror_.local_neighbor(n.vni, n.ip);
   write(mirror_.want(u));
+  // Our entries took the place of local ones: the kernel's notifications
+  // of that are echoes of our writes, so the local side is read again.
+  if (displaced) kernel_changed();
 }
 
 void VniSync::refused(const rib::EvpnRejections::Taken& r,
