@@ -104,7 +104,7 @@ class Dut:
     def __init__(self, kind, ns, tmp, configs, frr_bgpd_args=(), frr_daemons=("zebra", "bgpd")):
         self.kind = kind
         if kind == "closbgpd":
-            self.node = Daemon(ns, configs[kind], tmp, "dut-closbgpd")
+            self.node = Daemon(ns, configs[kind], tmp, "dut-closbgpd", log_level="info")
             self.node.wait_api()
             self.pids = [self.node.proc.pid]
         elif kind == "bird":

@@ -47,13 +47,18 @@ bool selects(std::span<const uint64_t> ext, uint64_t rt, uint32_t vni) {
 }
 
 template <class K, class V>
-const V* EvpnImport::winner(const std::map<K, std::map<EvpnTable::Key, V>>& claims, const K& k) {
+const V* EvpnImport::winner(const std::map<K, Claims<V>>& claims, const K& k) {
   auto it = claims.find(k);
   if (it == claims.end()) return nullptr;
-  const V* best = nullptr;
-  for (const auto& [key, v] : it->second)
-    if (!best || better(remote_of(v), remote_of(*best))) best = &v;
-  return best;
+  const std::pair<const EvpnTable::Key*, V>* best = nullptr;
+  for (const auto& claim : it->second) {
+    const Remote& r = remote_of(claim.second);
+    // Equal claims: the lowest route key, whatever their order here.
+    if (!best || better(r, remote_of(best->second)) ||
+        (!better(remote_of(best->second), r) && *claim.first < *best->first))
+      best = &claim;
+  }
+  return best ? &best->second : nullptr;
 }
 
 void EvpnImport::set_vnis(std::map<uint32_t, uint64_t> import_rts, const EvpnTable& table) {
@@ -72,7 +77,7 @@ std::vector<uint32_t> EvpnImport::vnis_of(const wire::PathAttributes& a) const {
 
 void EvpnImport::update(const EvpnTable::Key& key, const EvpnTable::Entry* entry) {
   if (auto it = imported_.find(key); it != imported_.end()) {
-    remove(key, it->second);
+    remove(it->first, it->second);
     imported_.erase(it);
   }
   if (!entry) return;
@@ -95,8 +100,8 @@ void EvpnImport::update(const EvpnTable::Key& key, const EvpnTable::Entry* entry
     rejected_.add(path.source.peer_id, key, std::move(why));
     return;
   }
-  add(key, c);
-  imported_.emplace(key, std::move(c));
+  auto it = imported_.emplace(key, std::move(c)).first;
+  add(it->first, it->second);
 }
 
 void EvpnImport::add(const EvpnTable::Key& key, const Contribution& c) {
@@ -108,11 +113,11 @@ void EvpnImport::add(const EvpnTable::Key& key, const Contribution& c) {
       continue;
     }
     const MacKey mk{vni, *c.mac};
-    macs_[mk][key] = remote;
+    macs_[mk].emplace_back(&key, remote);
     dirty_macs_.insert(mk);
     if (c.ip && !c.ip->is_link_local()) {
       const IpKey ik{vni, *c.ip};
-      neighbors_[ik][key] = {remote, *c.mac};
+      neighbors_[ik].emplace_back(&key, std::pair{remote, *c.mac});
       dirty_neighbors_.insert(ik);
     }
   }
@@ -122,7 +127,10 @@ void EvpnImport::remove(const EvpnTable::Key& key, const Contribution& c) {
   const auto drop = [&](auto& claims, const auto& k) {
     auto it = claims.find(k);
     if (it == claims.end()) return;
-    it->second.erase(key);
+    auto& v = it->second;
+    v.erase(
+        std::remove_if(v.begin(), v.end(), [&](const auto& claim) { return claim.first == &key; }),
+        v.end());
     if (it->second.empty()) claims.erase(it);
   };
   for (uint32_t vni : c.vnis) {

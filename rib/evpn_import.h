@@ -20,6 +20,8 @@
 #include <tuple>
 #include <vector>
 
+#include <boost/container/small_vector.hpp>
+
 #include "bgpd/wire/evpn.h"
 #include "rib/evpn_kernel_update.h"
 #include "rib/evpn_rejections.h"
@@ -98,18 +100,25 @@ class EvpnImport {
     std::optional<wire::IpAddress> ip;
     wire::MacMobility mobility;
   };
+  // The routes that claim one MAC or address: each by its key (the one
+  // `imported_` holds) and what it claims. Mostly one, held inline: a
+  // leaf may hold a hundred thousand of them.
+  template <class V>
+  using Claims = boost::container::small_vector<std::pair<const EvpnTable::Key*, V>, 1>;
+
   std::vector<uint32_t> vnis_of(const wire::PathAttributes& a) const;
+  // `key` is imported_'s own: the claims point at it.
   void add(const EvpnTable::Key& key, const Contribution& c);
   void remove(const EvpnTable::Key& key, const Contribution& c);
   template <class K, class V>
-  static const V* winner(const std::map<K, std::map<EvpnTable::Key, V>>& claims, const K& k);
+  static const V* winner(const std::map<K, Claims<V>>& claims, const K& k);
 
   std::map<uint32_t, uint64_t> import_rts_;
   std::map<EvpnTable::Key, Contribution> imported_;
   EvpnRejections rejected_;
   std::map<uint32_t, std::map<wire::IpAddress, int>> floods_;  // VNI -> VTEP -> routes
-  std::map<MacKey, std::map<EvpnTable::Key, Remote>> macs_;    // the claims on each MAC
-  std::map<IpKey, std::map<EvpnTable::Key, std::pair<Remote, wire::MacAddress>>> neighbors_;
+  std::map<MacKey, Claims<Remote>> macs_;
+  std::map<IpKey, Claims<std::pair<Remote, wire::MacAddress>>> neighbors_;
   std::set<EvpnKernelUpdate::Flood> dirty_floods_;
   std::set<MacKey> dirty_macs_;
   std::set<IpKey> dirty_neighbors_;

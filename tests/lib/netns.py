@@ -116,13 +116,14 @@ class Daemon:
     """closbgpd running in a namespace, with its log kept for failures."""
 
     def __init__(self, ns, config_text, tmp_path, name="closbgpd", api=None,
-                 env=None, ctl_options=(), run_as=(), owner=None, options=()):
+                 env=None, ctl_options=(), run_as=(), owner=None, options=(), log_level="debug"):
         """`api`: where closctl reaches it when the config names its own
         `grpc.listen`; otherwise its socket is NAME.sock in `tmp_path`.
         `ctl_options`: more closctl options for every call (TLS files).
         `run_as`: a command that runs it as another user (setpriv ...), who
         is then the `owner` of its config file. `options`: more closbgpd
-        options (--log-format json)."""
+        options (--log-format json). Tests log at debug level; benchmarks
+        at info, as the other routers log by default."""
         self.api = api or f"unix:{tmp_path / name}.sock"
         self.ns, self.ctl_options = ns, list(ctl_options)
         self.config = tmp_path / f"{name}.yaml"
@@ -132,7 +133,7 @@ class Daemon:
         self.config.chmod(0o600)  # it may hold an inline password: only its owner may read it
         self.log_path = tmp_path / f"{name}.log"
         self.log = open(self.log_path, "w")
-        self.proc = ns.popen(*run_as, CLOSBGPD, "--config", str(self.config), "--log-level", "debug",
+        self.proc = ns.popen(*run_as, CLOSBGPD, "--config", str(self.config), "--log-level", log_level,
                              *options,
                              stdout=self.log, stderr=subprocess.STDOUT,
                              env=None if env is None else {**os.environ, **env})
