@@ -7,44 +7,45 @@ void KernelMirror::Kind<Entry>::want(const std::vector<Entry>& remove,
                                      const std::vector<Entry>& set, std::vector<Entry>& out_remove,
                                      std::vector<Entry>& out_set) {
   for (const auto& e : remove) {
-    const auto [k, v] = key_value(e);
-    wanted.erase(k);
-    if (kernel.erase(k)) out_remove.push_back(e);
+    auto it = entries.find(key_value(e).first);
+    if (it == entries.end()) continue;
+    if (it->second.kernel) out_remove.push_back(e);
+    entries.erase(it);
   }
   for (const auto& e : set) {
-    const auto [k, v] = key_value(e);
-    wanted[k] = v;
-    auto [it, added] = kernel.try_emplace(k, v);
-    if (added || it->second != v) out_set.push_back(e);
-    it->second = v;
+    auto [k, v] = key_value(e);
+    Both& both = entries[k];
+    if (both.kernel != v) out_set.push_back(e);
+    both.wanted = v;
+    both.kernel = std::move(v);
   }
 }
 
 template <class Entry>
 void KernelMirror::Kind<Entry>::read(const std::vector<Entry>& ours) {
-  kernel.clear();
+  for (auto& [k, both] : entries) both.kernel.reset();
   for (const auto& e : ours) {
-    const auto [k, v] = key_value(e);
-    kernel[k] = v;
+    auto [k, v] = key_value(e);
+    entries[k].kernel = std::move(v);
   }
+  std::erase_if(entries, [](const auto& kv) { return !kv.second.wanted && !kv.second.kernel; });
 }
 
 template <class Entry>
 void KernelMirror::Kind<Entry>::repair(bool sweep, std::vector<Entry>& out_remove,
                                        std::vector<Entry>& out_set) {
-  for (const auto& [k, v] : wanted)
-    if (auto it = kernel.find(k); it == kernel.end() || it->second != v) {
-      out_set.push_back({k.first, k.second, v});
-      kernel[k] = v;  // the kernel holds what is written now
+  for (auto it = entries.begin(); it != entries.end();) {
+    auto& [k, both] = *it;
+    if (both.wanted && both.kernel != both.wanted) {
+      out_set.push_back({k.first, k.second, *both.wanted});
+      both.kernel = both.wanted;  // the kernel holds what is written now
     }
-  if (!sweep) return;
-  for (auto it = kernel.begin(); it != kernel.end();) {
-    if (wanted.contains(it->first)) {
-      ++it;
+    if (sweep && !both.wanted) {
+      out_remove.push_back({k.first, k.second, {}});
+      it = entries.erase(it);
       continue;
     }
-    out_remove.push_back({it->first.first, it->first.second, {}});
-    it = kernel.erase(it);
+    ++it;
   }
 }
 
@@ -93,10 +94,10 @@ bool KernelMirror::echoes_ours(const fib::FdbNotice& n) const {
   if (n.mac == wire::MacAddress{})
     return n.dst && n.added == kernel_floods_.contains({vni->second, *n.dst});
   if (!n.extern_learned) return false;
-  auto ours = macs_.kernel.find({vni->second, n.mac});
-  if (!n.added) return ours == macs_.kernel.end();
+  const wire::IpAddress* ours = macs_.in_kernel({vni->second, n.mac});
+  if (!n.added) return !ours;
   // The bridge's entry names no destination; the device's must be ours.
-  return ours != macs_.kernel.end() && (!n.dst || *n.dst == ours->second);
+  return ours && (!n.dst || *n.dst == *ours);
 }
 
 KernelMirror::LocalChanges KernelMirror::local_changes(const fib::VxlanState& kernel) {

@@ -56,7 +56,8 @@ class KernelMirror {
   // Whether the engine wants `mac` installed as remote; whether the last
   // read found it (or `ip`) learned here.
   bool remote_mac(uint32_t vni, const wire::MacAddress& mac) const {
-    return macs_.wanted.contains({vni, mac});
+    auto it = macs_.entries.find({vni, mac});
+    return it != macs_.entries.end() && it->second.wanted;
   }
   bool local_mac(uint32_t vni, const wire::MacAddress& mac) const {
     return local_macs_.contains({vni, mac});
@@ -71,13 +72,22 @@ class KernelMirror {
   const std::map<uint32_t, fib::VxlanDevice>& devices() const { return devices_; }
 
  private:
-  // One keyed kind (remote MACs, addresses, tenant routes): what the
-  // engine wants, and what of ours the kernel holds as last read (and
-  // written since).
+  // One keyed kind (remote MACs, addresses, tenant routes): per key, what
+  // the engine wants, and what of ours the kernel holds as last read (and
+  // written since). One map for both: a leaf may hold a hundred thousand.
   template <class Entry>
   struct Kind {
     using KeyValue = decltype(key_value(std::declval<Entry>()));
-    std::map<typename KeyValue::first_type, typename KeyValue::second_type> wanted, kernel;
+    using Value = typename KeyValue::second_type;
+    struct Both {
+      std::optional<Value> wanted, kernel;
+    };
+    std::map<typename KeyValue::first_type, Both> entries;
+    // The kernel's value for `k` as last read, if it holds one of ours.
+    const Value* in_kernel(const typename KeyValue::first_type& k) const {
+      auto it = entries.find(k);
+      return it == entries.end() || !it->second.kernel ? nullptr : &*it->second.kernel;
+    }
     // The engine's deltas; what of them the kernel lacks goes to `out_*`.
     void want(const std::vector<Entry>& remove, const std::vector<Entry>& set,
               std::vector<Entry>& out_remove, std::vector<Entry>& out_set);
