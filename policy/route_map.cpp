@@ -5,12 +5,24 @@
 #include "bgpd/wire/link_bandwidth.h"
 
 namespace closbgp::policy {
+
+// What an entry matches besides the attributes and the neighbour: a unicast
+// prefix, or an EVPN route with the prefix it holds, if any, and its VNI.
+struct RouteMap::Subject {
+  std::optional<wire::Prefix> prefix;
+  const wire::EvpnRoute* evpn = nullptr;
+  std::optional<uint32_t> vni;
+};
+
 namespace {
 
-bool matches(const Match& m, const wire::Prefix& prefix, const wire::PathAttributes& a,
+bool matches(const Match& m, const RouteMap::Subject& subject, const wire::PathAttributes& a,
              const Neighbor& n) {
-  if (m.family && prefix.afi() != *m.family) return false;
-  if (m.prefix_list && !m.prefix_list->permits(prefix)) return false;
+  if (m.family && (subject.evpn || subject.prefix->afi() != *m.family)) return false;
+  if (m.prefix_list && (!subject.prefix || !m.prefix_list->permits(*subject.prefix))) return false;
+  if (m.evpn_route_type && (!subject.evpn || subject.evpn->type != uint8_t(*m.evpn_route_type)))
+    return false;
+  if (m.evpn_vni && (!subject.evpn || subject.vni != m.evpn_vni)) return false;
   if (m.origin && a.origin.value_or(wire::Origin::Incomplete) != *m.origin) return false;
   if (!m.interface.empty() && n.interface != m.interface) return false;
   if (m.neighbor && n.address != m.neighbor) return false;
@@ -98,7 +110,7 @@ RouteMap::RouteMap(std::vector<RouteMapEntry> entries) : entries_(std::move(entr
   std::sort(entries_.begin(), entries_.end(),
             [](const auto& x, const auto& y) { return x.seq < y.seq; });
   matches_prefix_ = std::any_of(entries_.begin(), entries_.end(), [](const auto& e) {
-    return e.match.prefix_list || e.match.family;
+    return e.match.prefix_list || e.match.family || e.match.evpn_route_type || e.match.evpn_vni;
   });
   matches_neighbor_ = std::any_of(entries_.begin(), entries_.end(), [](const auto& e) {
     return !e.match.interface.empty() || e.match.neighbor;
@@ -110,11 +122,28 @@ RouteMap::RouteMap(std::vector<RouteMapEntry> entries) : entries_(std::move(entr
 
 Verdict RouteMap::apply(const wire::Prefix& prefix, const wire::PathAttributes& attributes,
                         const Neighbor& neighbor, const Multipath* multipath) const {
+  return evaluate({prefix, nullptr, std::nullopt}, attributes, neighbor, multipath);
+}
+
+Verdict RouteMap::apply_evpn(const wire::EvpnRoute& route, const wire::PathAttributes& attributes,
+                             const Neighbor& neighbor) const {
+  Subject subject{std::nullopt, &route, std::nullopt};
+  if (route.ip && route.type == uint8_t(wire::EvpnType::IpPrefix))
+    subject.prefix = wire::Prefix(*route.ip, route.prefix_length);
+  else if (route.ip && route.type == uint8_t(wire::EvpnType::MacIp))
+    subject.prefix = wire::Prefix(*route.ip, wire::max_prefix_length(route.ip->afi()));
+  subject.vni = route.labels.empty() ? wire::pmsi_vni(attributes.unknown)
+                                     : std::optional(route.labels.front());
+  return evaluate(subject, attributes, neighbor, nullptr);
+}
+
+Verdict RouteMap::evaluate(const Subject& subject, const wire::PathAttributes& attributes,
+                           const Neighbor& neighbor, const Multipath* multipath) const {
   Verdict v;
   for (size_t i = 0; i < entries_.size();) {
     const RouteMapEntry& e = entries_[i];
     const wire::PathAttributes& current = v.changed ? *v.changed : attributes;
-    if (!matches(e.match, prefix, current, neighbor)) {
+    if (!matches(e.match, subject, current, neighbor)) {
       ++i;
       continue;
     }

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "bgpd/wire/attributes.h"
+#include "bgpd/wire/evpn.h"
 #include "policy/as_path_list.h"
 #include "policy/community_list.h"
 #include "policy/prefix_list.h"
@@ -58,6 +59,10 @@ struct Match {
   std::optional<wire::Afi> family;
   std::string interface;
   std::optional<wire::IpAddress> neighbor;
+  // L2VPN EVPN routes only (FRR's `match evpn route-type | vni`): the
+  // route type; the VNI its label carries (a type 3's: its PMSI tunnel's).
+  std::optional<wire::EvpnType> evpn_route_type;
+  std::optional<uint32_t> evpn_vni;
 };
 
 // replace (when set) clears the route's values first; then `remove` deletes
@@ -110,6 +115,11 @@ class RouteMap {
   // `multipath`: the ECMP set the route is sent from, if known.
   Verdict apply(const wire::Prefix& prefix, const wire::PathAttributes& attributes,
                 const Neighbor& neighbor, const Multipath* multipath = nullptr) const;
+  // The same for an L2VPN EVPN route. A prefix-list looks at its prefix (a
+  // type 5's, a type 2's address as a host route) and matches no route
+  // without one; `family` (unicast) matches none.
+  Verdict apply_evpn(const wire::EvpnRoute& route, const wire::PathAttributes& attributes,
+                     const Neighbor& neighbor) const;
   // False when no match looks at the prefix: the verdict then depends only
   // on the attributes and the neighbour, and may be cached per attribute set.
   bool matches_prefix() const { return matches_prefix_; }
@@ -120,8 +130,12 @@ class RouteMap {
   // set: what is sent then changes with the set, not only the best path.
   bool uses_multipath() const { return uses_multipath_; }
   const std::vector<RouteMapEntry>& entries() const { return entries_; }
+  struct Subject;  // what an entry matches besides attributes and neighbour
 
  private:
+  Verdict evaluate(const Subject& subject, const wire::PathAttributes& attributes,
+                   const Neighbor& neighbor, const Multipath* multipath) const;
+
   std::vector<RouteMapEntry> entries_;
   bool matches_prefix_ = false, matches_neighbor_ = false, uses_multipath_ = false;
 };

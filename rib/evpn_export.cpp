@@ -3,13 +3,15 @@
 namespace closbgp::rib {
 namespace {
 
-// Route-maps match and set on unicast prefixes: EVPN routes pass them by.
-// RFC 8212 still holds: an eBGP neighbour that must have a route-map-out
-// and has none is sent nothing.
-PeerPolicy without_route_maps(const PeerPolicy& p) {
+// What goes with EVPN routes of a neighbour's policy: its EVPN route-map-out
+// is applied route by route (send()); the unicast route-maps are about
+// prefixes and export_attributes() must not apply them. RFC 8212 still
+// holds: an eBGP neighbour that must have a route-map-out and has neither
+// is sent nothing.
+PeerPolicy evpn_policy(const PeerPolicy& p) {
   PeerPolicy q = p;
-  q.requires_policy = p.requires_policy && !p.out;
-  q.in = q.out = nullptr;
+  q.requires_policy = p.requires_policy && !p.out && !p.evpn_out;
+  q.in = q.out = q.evpn_in = nullptr;
   return q;
 }
 
@@ -31,15 +33,15 @@ ExportRules EvpnExport::rules_of(const Receiver& r) const {
 void EvpnExport::add(const Member& m, const PeerPolicy& policy, DrainState node_drain,
                      const EvpnTable& table, AdvertisementSink& sink) {
   Receiver& r = members_[m.id];
-  r = Receiver{m, without_route_maps(policy), node_drain, {}, false};
+  r = Receiver{m, evpn_policy(policy), node_drain, {}, false};
   send(r, nullptr, table, sink);
 }
 
 void EvpnExport::set_policy(SourceId id, const PeerPolicy& policy, const EvpnTable& table,
                             AdvertisementSink& sink) {
   auto it = members_.find(id);
-  if (it == members_.end() || it->second.policy == without_route_maps(policy)) return;
-  it->second.policy = without_route_maps(policy);
+  if (it == members_.end() || it->second.policy == evpn_policy(policy)) return;
+  it->second.policy = evpn_policy(policy);
   send(it->second, nullptr, table, sink);
 }
 
@@ -83,7 +85,21 @@ void EvpnExport::send(Receiver& r, const std::vector<EvpnTable::Key>* keys, cons
   const ExportRules rules = rules_of(r);
   std::vector<Variant> variants;
   std::map<const Path*, int> variant_of;  // the routes of one UPDATE share their path; -1: not sent
+  std::map<int, int> last_changed;        // a variant -> what route-map-out last made of it
   Advertisement a;
+  // The variant `v` becomes for `route` through the EVPN route-map-out
+  // (-1: denied); equal results one after the other share one.
+  const auto route_map_out = [&](int v, const wire::EvpnRoute& route) {
+    const auto verdict =
+        r.policy.evpn_out->apply_evpn(route, variants[size_t(v)].attributes, rules.neighbor);
+    if (!verdict.permit) return -1;
+    if (!verdict.changed) return v;
+    auto [it, added] = last_changed.try_emplace(v, -1);
+    if (it->second >= 0 && variants[size_t(it->second)].attributes == *verdict.changed)
+      return it->second;
+    variants.push_back({*verdict.changed, wire::Family::L2vpnEvpn, variants[size_t(v)].next_hop});
+    return it->second = int(variants.size() - 1);
+  };
   const auto consider = [&](const EvpnTable::Key& key) {
     const EvpnTable::Entry* e = table.find(key);
     int v = -1;
@@ -97,6 +113,7 @@ void EvpnExport::send(Receiver& r, const std::vector<EvpnTable::Key>* keys, cons
           it->second = int(variants.size() - 1);
         }
       v = it->second;
+      if (v >= 0 && r.policy.evpn_out) v = route_map_out(v, e->best_candidate().route);
     }
     if (v >= 0) {
       a.evpn_announce.resize(variants.size());

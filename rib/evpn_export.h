@@ -3,9 +3,9 @@
 // originated it: tunnels end at the leaves, never at a spine), under the
 // session's export rules (eBGP: our AS prepended, MED and LOCAL_PREF
 // removed; iBGP: reflection only; drain states; sender-side loop
-// detection). Route-maps are about unicast prefixes and are not applied
-// to EVPN routes. A member is sent the table when it comes up, then
-// End-of-RIB.
+// detection), then its EVPN route-map-out route by route (the unicast
+// route-maps are about prefixes and are not applied). A member is sent the table when it comes up,
+// then End-of-RIB.
 #pragma once
 
 #include <map>

@@ -76,21 +76,48 @@ size_t Rib::apply(SourceId id, const wire::UpdateMessage& update) {
   return s.adj_in.received();
 }
 
-// No import policy but RFC 8212's (route-maps are about prefixes) and loop
-// detection: a loop or a treat-as-withdraw takes the routes it announces
-// out, as a withdrawal would.
+// RFC 8212 (either route-map-in will do), loop detection, then the EVPN
+// route-map-in, route by route: a loop, a treat-as-withdraw or a route
+// the route-map denies takes the route out, as a withdrawal would.
 void Rib::apply_evpn(const Source& s, const wire::UpdateMessage& u) {
   const CandidateKey from{s.path_source.peer_id, 0};
   if (u.mp_unreach && u.mp_unreach->family == wire::Family::L2vpnEvpn)
     evpn_.withdraw(from, u.mp_unreach->evpn);
   if (!u.mp_reach || u.mp_reach->family != wire::Family::L2vpnEvpn) return;
   const auto& routes = u.mp_reach->evpn;
-  const bool refused = s.path_source.ebgp && s.policy.requires_policy && !s.policy.in;
+  const bool refused =
+      s.path_source.ebgp && s.policy.requires_policy && !s.policy.in && !s.policy.evpn_in;
   if (u.action == wire::AttrAction::TreatAsWithdraw || refused ||
-      loop_check(s).is_loop(u.attributes))
+      loop_check(s).is_loop(u.attributes)) {
     evpn_.withdraw(from, routes);
-  else
-    evpn_.announce(make_path(intern(u.attributes), u.mp_reach->next_hop, s.path_source), routes);
+    return;
+  }
+  const PathRef received = make_path(intern(u.attributes), u.mp_reach->next_hop, s.path_source);
+  if (!s.policy.evpn_in) {
+    evpn_.announce(received, routes);
+    return;
+  }
+  // Routes with equal verdicts one after the other share a path.
+  const policy::Neighbor neighbor{s.interface, s.path_source.peer_address};
+  std::vector<wire::EvpnRoute> denied;
+  std::vector<std::pair<PathRef, std::vector<wire::EvpnRoute>>> accepted;
+  for (const auto& route : routes) {
+    auto verdict = s.policy.evpn_in->apply_evpn(route, u.attributes, neighbor);
+    if (!verdict.permit) {
+      denied.push_back(route);
+      continue;
+    }
+    PathRef path = received;
+    if (verdict.changed) {
+      auto attrs = intern(*verdict.changed);
+      const bool same = !accepted.empty() && accepted.back().first->attributes == attrs;
+      path = same ? accepted.back().first : make_path(attrs, received->next_hop, s.path_source);
+    }
+    if (accepted.empty() || accepted.back().first != path) accepted.push_back({path, {}});
+    accepted.back().second.push_back(route);
+  }
+  evpn_.withdraw(from, denied);
+  for (const auto& [path, some] : accepted) evpn_.announce(path, some);
 }
 
 // All prefixes of an UPDATE share one Path: unless route-map-in looks at

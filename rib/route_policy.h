@@ -47,6 +47,10 @@ struct PeerPolicy {
   bool sender_loop_check = true;
   // What it is sent where it receives path ids (Member::add_path).
   AddPathSend add_path;
+  // Its L2VPN EVPN routes' own route-maps, in and out (FRR's per-family
+  // `neighbor X route-map`): `in` and `out` are about unicast prefixes and
+  // are not applied to them.
+  std::shared_ptr<const policy::RouteMap> evpn_in{}, evpn_out{};
   friend bool operator==(const PeerPolicy&, const PeerPolicy&) = default;
 };
 

@@ -115,8 +115,15 @@ bool Converter::neighbor_in_family(const Statement& s, Neighbor& n) {
   const std::string& w = s.at(2);
   YAML::Node& set = n.settings;
   if (family_ == Family::Evpn) {
-    if (w != "activate" || s.words.size() != 3) return false;
-    set["evpn"] = true;
+    // activate; route-map M in|out: EVPN's own route-maps, `evpn: {...}`.
+    if (w == "activate" && s.words.size() == 3) {
+      if (!set["evpn"].IsMap()) set["evpn"] = true;
+      return true;
+    }
+    if (w != "route-map" || (s.at(4) != "in" && s.at(4) != "out") || s.words.size() != 5)
+      return false;
+    if (!set["evpn"].IsMap()) set["evpn"] = YAML::Node(YAML::NodeType::Map);
+    set["evpn"]["route-map-" + s.at(4)] = s.at(3);
     return true;
   }
   // Both families are negotiated with every neighbour; FRR's defaults for

@@ -149,7 +149,7 @@ bool Converter::route_map_match(const Statement& s, YAML::Node& entry) {
   auto set_once = [&](const std::string& key, const std::string& value) {
     if (match[key] && match[key].as<std::string>() != value) return false;
     match[key] = value;
-    if (key != "origin" && key != "interface" && key != "neighbor")
+    if (key != "origin" && key != "interface" && key != "neighbor" && !key.starts_with("evpn-"))
       list_uses_.emplace_back(key == "as-path" ? "as-path-lists" : key + "s", value);
     return true;
   };
@@ -157,6 +157,12 @@ bool Converter::route_map_match(const Statement& s, YAML::Node& entry) {
   if ((what == "ip" || what == "ipv6") && s.at(2) == "address" && s.at(3) == "prefix-list" &&
       s.words.size() == 5)
     return set_once("prefix-list", s.at(4));
+  // match evpn route-type macip|multicast|prefix|ead|es, match evpn vni N
+  if (what == "evpn" && s.words.size() == 4) {
+    if (s.at(2) == "route-type") return set_once("evpn-route-type", s.at(3));
+    if (s.at(2) == "vni" && number(s.at(3))) return set_once("evpn-vni", s.at(3));
+    return false;
+  }
   if (s.words.size() != 3) return false;
   if (what == "community") return set_once("community", s.at(2));
   if (what == "large-community") return set_once("large-community", s.at(2));

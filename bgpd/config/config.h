@@ -99,8 +99,10 @@ struct Neighbor {
   bool route_reflector_client = false;
   // Our next hop on the routes we reflect to it (PeerPolicy::next_hop_self).
   bool next_hop_self = false;
-  // L2VPN EVPN negotiated besides IPv4 and IPv6 unicast (docs/evpn.md).
+  // L2VPN EVPN negotiated besides IPv4 and IPv6 unicast (docs/evpn.md),
+  // with route-maps of its own for EVPN routes (names; empty: none).
   bool evpn = false;
+  std::string evpn_route_map_in, evpn_route_map_out;
   // Sender-side loop detection (PeerPolicy::sender_loop_check).
   bool sender_loop_check = true;
   enum class RemovePrivateAs { Off, IfOnlyPrivate, All } remove_private_as = RemovePrivateAs::Off;

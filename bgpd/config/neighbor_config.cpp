@@ -21,6 +21,17 @@ bool valid_ifname(const std::string& s) {
   return true;
 }
 
+// A section's route-map-in and route-map-out: names of route-maps that
+// exist.
+void route_maps(const Section& s, const policy::Policies& policies, std::string& in,
+                std::string& out) {
+  for (auto [key, name] : {std::pair{"route-map-in", &in}, std::pair{"route-map-out", &out}}) {
+    if (!s.has(key)) continue;
+    *name = scalar(s.get(key), s.key_path(key));
+    require_route_map(policies, s.get(key), s.key_path(key));
+  }
+}
+
 // A neighbour's bfd: true, false, or its own timers.
 std::optional<Bfd> parse_neighbor_bfd(const YAML::Node& n, const std::string& path,
                                       const Bfd& global) {
@@ -309,12 +320,7 @@ Neighbor parse_neighbor(const YAML::Node& n, size_t index, const Bfd& global_bfd
   // BFD is on by default on fabric links (interface neighbours).
   if (!nb.interface.empty()) nb.bfd = global_bfd;
   if (s.has("bfd")) nb.bfd = parse_neighbor_bfd(s.get("bfd"), s.key_path("bfd"), global_bfd);
-  for (auto [key, name] : {std::pair{"route-map-in", &nb.route_map_in},
-                           std::pair{"route-map-out", &nb.route_map_out}}) {
-    if (!s.has(key)) continue;
-    *name = scalar(s.get(key), s.key_path(key));
-    require_route_map(policies, s.get(key), s.key_path(key));
-  }
+  route_maps(s, policies, nb.route_map_in, nb.route_map_out);
   if (s.has("allowas-in")) {
     // `true` is FRR's default count, 3.
     const auto a = s.get("allowas-in");
@@ -328,7 +334,17 @@ Neighbor parse_neighbor(const YAML::Node& n, size_t index, const Bfd& global_bfd
   if (s.has("route-reflector-client"))
     nb.route_reflector_client =
         boolean(s.get("route-reflector-client"), s.key_path("route-reflector-client"));
-  if (s.has("evpn")) nb.evpn = boolean(s.get("evpn"), s.key_path("evpn"));
+  if (s.has("evpn")) {
+    // `true`, or EVPN's own route-maps (which mean true).
+    const auto e = s.get("evpn");
+    if (e.IsMap()) {
+      nb.evpn = true;
+      route_maps(Section(e, s.key_path("evpn"), {"route-map-in", "route-map-out"}), policies,
+                 nb.evpn_route_map_in, nb.evpn_route_map_out);
+    } else {
+      nb.evpn = boolean(e, s.key_path("evpn"));
+    }
+  }
   if (s.has("next-hop-self"))
     nb.next_hop_self = boolean(s.get("next-hop-self"), s.key_path("next-hop-self"));
   if (s.has("sender-as-path-loop-detection"))

@@ -1,6 +1,7 @@
 #include "bgpd/config/policy_config.h"
 
 #include <functional>
+#include <map>
 
 #include "bgpd/wire/link_bandwidth.h"
 #include "policy/community.h"
@@ -107,7 +108,7 @@ wire::Origin origin(const YAML::Node& n, const std::string& key) {
 policy::Match parse_match(const YAML::Node& n, const std::string& path, const policy::Policies& p) {
   Section s(n, path,
             {"prefix-list", "community", "large-community", "ext-community", "as-path", "origin",
-             "family", "interface", "neighbor"});
+             "family", "interface", "neighbor", "evpn-route-type", "evpn-vni"});
   policy::Match m;
   auto key = [&](const char* k) { return s.key_path(k); };
   if (s.has("prefix-list"))
@@ -132,6 +133,23 @@ policy::Match parse_match(const YAML::Node& n, const std::string& path, const po
     else
       fail(s.get("family"), key("family"), "'" + f + "' must be ipv4-unicast or ipv6-unicast");
   }
+  if (s.has("evpn-route-type")) {
+    // FRR's names for the route types of RFC 7432 and RFC 9136.
+    static const std::map<std::string, wire::EvpnType> kTypes{
+        {"ead", wire::EvpnType::EthernetAutoDiscovery},
+        {"macip", wire::EvpnType::MacIp},
+        {"multicast", wire::EvpnType::InclusiveMulticast},
+        {"es", wire::EvpnType::EthernetSegment},
+        {"prefix", wire::EvpnType::IpPrefix}};
+    const std::string t = scalar(s.get("evpn-route-type"), key("evpn-route-type"));
+    auto it = kTypes.find(t);
+    if (it == kTypes.end())
+      fail(s.get("evpn-route-type"), key("evpn-route-type"),
+           "'" + t + "' must be ead, macip, multicast, es or prefix");
+    m.evpn_route_type = it->second;
+  }
+  if (s.has("evpn-vni"))
+    m.evpn_vni = uint32_t(number(s.get("evpn-vni"), key("evpn-vni"), 1, 16777215));
   if (s.has("interface")) m.interface = scalar(s.get("interface"), key("interface"));
   if (s.has("neighbor")) {
     const std::string a = scalar(s.get("neighbor"), key("neighbor"));

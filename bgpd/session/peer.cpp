@@ -260,11 +260,15 @@ wire::DecodeContext Peer::decode_context(const Negotiated& n) const {
 
 void Peer::set_policy(PeerPolicy p) {
   const bool filter_changed = p.path_attribute != policy_.path_attribute;
+  // The engine keeps EVPN routes as its route-map-in left them.
+  const bool evpn_in_changed = p.routing.evpn_in != policy_.routing.evpn_in;
   policy_ = std::move(p);
   if (filter_changed) {
     sessions_.decode_context_changed();
     // Paths already received keep what the new filter would remove.
     request_refresh("the path-attribute filter changed");
+  } else if (evpn_in_changed) {
+    request_refresh("its EVPN route-map-in changed");
   }
   if (const Negotiated* n = negotiated())  // a lower limit applies at once
     within_max_prefix(n->families.has(wire::Family::Ipv4Unicast) ? wire::Family::Ipv4Unicast

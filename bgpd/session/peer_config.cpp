@@ -23,6 +23,8 @@ config::Neighbor without_policy(config::Neighbor n) {
   n.timers.reset();       // compared as the session runs them (own or top level)
   n.route_map_in.clear();
   n.route_map_out.clear();
+  n.evpn_route_map_in.clear();  // a new one: the neighbour is asked for its routes again
+  n.evpn_route_map_out.clear();
   n.remove_private_as = {};
   n.default_originate = false;
   n.sender_loop_check = true;  // the engine sends or withdraws the difference
@@ -92,12 +94,19 @@ PeerPolicy peer_policy(const config::Config& cfg, const config::Neighbor& n) {
       n.remove_private_as == Mode::All             ? rib::RemovePrivateAs::All
       : n.remove_private_as == Mode::IfOnlyPrivate ? rib::RemovePrivateAs::IfOnlyPrivate
                                                    : rib::RemovePrivateAs::Off;
-  return {
-      {cfg.policies.route_map(n.route_map_in), cfg.policies.route_map(n.route_map_out),
-       remove_private_as, cfg.ebgp_requires_policy, n.allowas_in, n.default_originate,
-       n.route_reflector_client, n.next_hop_self, n.sender_loop_check, add_path_send(n.add_path)},
-      n.max_prefix,
-      n.path_attribute};
+  rib::PeerPolicy routing{cfg.policies.route_map(n.route_map_in),
+                          cfg.policies.route_map(n.route_map_out),
+                          remove_private_as,
+                          cfg.ebgp_requires_policy,
+                          n.allowas_in,
+                          n.default_originate,
+                          n.route_reflector_client,
+                          n.next_hop_self,
+                          n.sender_loop_check,
+                          add_path_send(n.add_path)};
+  routing.evpn_in = cfg.policies.route_map(n.evpn_route_map_in);
+  routing.evpn_out = cfg.policies.route_map(n.evpn_route_map_out);
+  return {std::move(routing), n.max_prefix, n.path_attribute};
 }
 
 rib::SelectionOptions selection_options(const config::Config& cfg) {

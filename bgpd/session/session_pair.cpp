@@ -3,6 +3,7 @@
 #include "bgpd/session/address.h"
 #include "bgpd/session/restart_helper.h"
 #include "bgpd/session/session_log.h"
+#include "bgpd/wire/evpn.h"
 
 namespace closbgp::session {
 
@@ -265,6 +266,8 @@ bool SessionPair::request_refresh() {
       if (n.families.has(f))
         s->send(
             wire::RouteRefreshMessage{uint16_t(wire::afi_of(f)), uint8_t(wire::Safi::Unicast), {}});
+    if (n.families.has(wire::Family::L2vpnEvpn))
+      s->send(wire::RouteRefreshMessage{wire::kAfiL2vpn, wire::kSafiEvpn, {}});
   }
   return true;
 }

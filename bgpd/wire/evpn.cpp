@@ -178,6 +178,17 @@ RawAttribute pmsi_ingress_replication(uint32_t vni, const IpAddress& vtep) {
   return a;
 }
 
+std::optional<uint32_t> pmsi_vni(std::span<const RawAttribute> unknown) {
+  for (const auto& a : unknown) {
+    if (a.type != kAttrPmsiTunnel) continue;
+    Reader r(a.value);
+    uint8_t flags = 0, tunnel_type = 0;
+    uint32_t vni = 0;
+    if (r.u8(flags) && r.u8(tunnel_type) && read_label(r, vni)) return vni;
+  }
+  return std::nullopt;
+}
+
 std::optional<std::string> evpn_ext_community_text(uint64_t c) {
   constexpr uint16_t kVxlan = 8;  // RFC 9012's tunnel type
   const uint8_t type = uint8_t(c >> 56), subtype = uint8_t(c >> 48);

@@ -100,5 +100,8 @@ std::optional<MacAddress> router_mac_of(std::span<const uint64_t> ext);
 // VNI (the whole 24-bit label field) and the VTEP that wants the copies.
 inline constexpr uint8_t kAttrPmsiTunnel = 22;
 RawAttribute pmsi_ingress_replication(uint32_t vni, const IpAddress& vtep);
+// The VNI a PMSI_TUNNEL among `unknown` (a path's attributes without a
+// codec of their own) carries, if one does.
+std::optional<uint32_t> pmsi_vni(std::span<const RawAttribute> unknown);
 
 }  // namespace closbgp::wire

@@ -25,6 +25,10 @@ SPINE = ("asn: 65100\nrouter-id: 10.0.0.100\n"
          "  - {interface: swp2, remote-as: external, bfd: false, evpn: true}\n")
 
 
+FLOODS_FROM_SWP1 = ("route-maps:\n  FLOODS-ONLY:\n"
+                    "    - {action: permit, match: {evpn-route-type: multicast}}\n")
+
+
 # zebra's own config (RAs for the unnumbered session): given the bgpd
 # config's `vni 100` it would make VNI 100 an L3 VNI.
 ZEBRA = "log stdout debugging\n!\ninterface swp1\n ipv6 nd ra-interval 3\n no ipv6 nd suppress-ra\n!\n"
@@ -107,6 +111,22 @@ def test_closbgpd_spine_between_two_frr_evpn_leaves(netns_factory, tmp_path):
         macs = spine.ctl_json("show", "bgp", "evpn", "routes", "type", "2", "vni", "100")
         assert any(host1_mac in r["route"] and r["paths"][0]["best"] for r in macs["routes"]), macs
         assert "Route Distinguisher: 10.0.0.1:2" in spine.ctl("show", "bgp", "evpn", "routes").stdout
+        # A reload gives swp1 an EVPN route-map-in that keeps type 3 only:
+        # leaf1 is asked for its routes again (ROUTE-REFRESH for L2VPN
+        # EVPN), its MAC/IP routes are now denied and leave leaf2; its flood
+        # entry stays. Without the route-map they come back the same way.
+        spine.write_config(FLOODS_FROM_SWP1 + SPINE.replace(
+            "swp1, remote-as: external, bfd: false, evpn: true",
+            "swp1, remote-as: external, bfd: false, evpn: {route-map-in: FLOODS-ONLY}"))
+        assert "policy re-applied" in spine.ctl("config", "reload").stdout
+        wait_for(lambda: host1_mac not in fdb(leaf_ns[1]), 20,
+                 "host1's MAC gone from leaf2 (denied by the spine's EVPN route-map-in)")
+        assert "00:00:00:00:00:00 dst 10.0.0.1" in fdb(leaf_ns[1])
+        spine.write_config(SPINE)
+        spine.ctl("config", "reload")
+        wait_for(lambda: host1_mac in fdb(leaf_ns[1]), 20, "host1's MAC back at leaf2")
+        assert spine.log_text().count("its EVPN route-map-in changed: asking it to send its "
+                                      "routes again (ROUTE-REFRESH)") == 2
         # leaf1 goes away: the spine withdraws its routes from leaf2.
         leaves[0].stop()
         wait_for(lambda: "dst 10.0.0.1" not in fdb(leaf_ns[1]), 20,

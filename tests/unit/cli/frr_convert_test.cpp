@@ -213,6 +213,33 @@ TEST(ConvertFrr, ARoutedTenantInTheDefaultVrf) {
   EXPECT_NE(c.notes[0].find("route-map TENANT"), std::string::npos) << c.notes[0];
 }
 
+// `neighbor X route-map M in|out` under `address-family l2vpn evpn` are
+// the neighbour's EVPN route-maps, apart from its unicast ones; `match
+// evpn route-type | vni` carry over.
+TEST(ConvertFrr, EvpnRouteMapsOfTheirOwn) {
+  const FrrConversion c = convert_frr(
+      "frr defaults datacenter\nroute-map FROM-LEAF permit 10\n match evpn route-type macip\n"
+      " match evpn vni 100\n!\nroute-map FROM-LEAF deny 20\n match evpn route-type multicast\n"
+      "!\nroute-map ANY permit 10\n!\nrouter bgp 65100\n bgp router-id 10.0.0.100\n"
+      " neighbor swp1 interface remote-as external\n"
+      " address-family ipv4 unicast\n  neighbor swp1 route-map ANY in\n exit-address-family\n"
+      " address-family l2vpn evpn\n  neighbor swp1 route-map FROM-LEAF in\n"
+      "  neighbor swp1 activate\n  neighbor swp1 route-map ANY out\n exit-address-family\n",
+      "spine.conf");
+  const config::Config cfg = loaded(c);
+  ASSERT_EQ(cfg.neighbors.size(), 1u);
+  const auto& n = cfg.neighbors[0];
+  EXPECT_TRUE(n.evpn);
+  EXPECT_EQ(n.route_map_in, "ANY");
+  EXPECT_EQ(n.evpn_route_map_in, "FROM-LEAF");
+  EXPECT_EQ(n.evpn_route_map_out, "ANY");
+  const auto& entries = cfg.policies.route_map("FROM-LEAF")->entries();
+  EXPECT_EQ(entries.at(0).match.evpn_route_type, wire::EvpnType::MacIp);
+  EXPECT_EQ(entries.at(0).match.evpn_vni, 100u);
+  EXPECT_EQ(entries.at(1).match.evpn_route_type, wire::EvpnType::InclusiveMulticast);
+  EXPECT_TRUE(c.untranslated.empty()) << c.untranslated.at(0);
+}
+
 TEST(ConvertFrr, SenderSideLoopDetectionUpdateSourceAndMultihop) {
   const FrrConversion c = convert_frr(
       "frr defaults datacenter\nrouter bgp 65101\n bgp router-id 10.0.0.11\n"

@@ -59,6 +59,56 @@ TEST(EvpnConfig, ReadsBackFromTheRunningConfig) {
   EXPECT_EQ(parsed(running_config_yaml(first)).evpn, first.evpn);
 }
 
+// A neighbour's EVPN routes through route-maps of their own, which may
+// match the route type and VNI; they read back from the running config.
+TEST(EvpnConfig, ANeighboursOwnRouteMapsForEvpnRoutes) {
+  const Config c = parsed(
+      "asn: 65100\nrouter-id: 10.0.0.100\n"
+      "route-maps:\n"
+      "  LEAF-IN:\n"
+      "    - {seq: 10, action: deny, match: {evpn-route-type: multicast}}\n"
+      "    - {seq: 20, action: permit, match: {evpn-route-type: macip, evpn-vni: 100}}\n"
+      "  LEAF-OUT: [{action: permit, match: {evpn-route-type: prefix}}]\n"
+      "neighbors:\n"
+      "  - {interface: swp1, remote-as: external, evpn: {route-map-in: LEAF-IN, "
+      "route-map-out: LEAF-OUT}}\n"
+      "  - {interface: swp2, remote-as: external, evpn: true}\n");
+  const Neighbor& n = c.neighbors.at(0);
+  EXPECT_TRUE(n.evpn);
+  EXPECT_EQ(n.evpn_route_map_in, "LEAF-IN");
+  EXPECT_EQ(n.evpn_route_map_out, "LEAF-OUT");
+  EXPECT_TRUE(n.route_map_in.empty());  // the unicast ones are others
+  EXPECT_TRUE(c.neighbors.at(1).evpn && c.neighbors.at(1).evpn_route_map_in.empty());
+  const auto& entries = c.policies.route_map("LEAF-IN")->entries();
+  EXPECT_EQ(entries.at(0).match.evpn_route_type, wire::EvpnType::InclusiveMulticast);
+  EXPECT_EQ(entries.at(1).match.evpn_route_type, wire::EvpnType::MacIp);
+  EXPECT_EQ(entries.at(1).match.evpn_vni, 100u);
+  const Config back = parsed(running_config_yaml(c));
+  EXPECT_EQ(back.neighbors.at(0).evpn_route_map_in, "LEAF-IN");
+  EXPECT_EQ(back.neighbors.at(0).evpn_route_map_out, "LEAF-OUT");
+  EXPECT_TRUE(back.neighbors.at(1).evpn);
+
+  const BadCase cases[] = {
+      {"an unknown route-map",
+       "asn: 1\nrouter-id: 10.0.0.1\nneighbors:\n"
+       "  - {address: 10.0.1.2, remote-as: 2, evpn: {route-map-in: NOPE}}\n",
+       4, "neighbors[0].evpn.route-map-in", "route-map 'NOPE' is not defined"},
+      {"a key of its own",
+       "asn: 1\nrouter-id: 10.0.0.1\nneighbors:\n"
+       "  - {address: 10.0.1.2, remote-as: 2, evpn: {route-map: X}}\n",
+       4, "neighbors[0].evpn.route-map", ""},
+      {"a route type",
+       "asn: 1\nrouter-id: 10.0.0.1\nroute-maps:\n"
+       "  M: [{action: permit, match: {evpn-route-type: type2}}]\n",
+       4, "route-maps.M[0].match.evpn-route-type", "ead, macip, multicast, es or prefix"},
+      {"a VNI",
+       "asn: 1\nrouter-id: 10.0.0.1\nroute-maps:\n"
+       "  M: [{action: permit, match: {evpn-vni: 0}}]\n",
+       4, "route-maps.M[0].match.evpn-vni", "outside"},
+  };
+  for (const auto& bad : cases) expect_refused(bad);
+}
+
 TEST(EvpnConfig, MistakesAreRefusedWithTheirLine) {
   const BadCase cases[] = {
       {"no vni", "asn: 1\nrouter-id: 10.0.0.1\nevpn:\n  vnis:\n    - {route-target: 1:1}\n", 5,

@@ -191,5 +191,69 @@ TEST(RouteMap, LinkBandwidthFromTheEcmpSetTheRouteIsSentFrom) {
   EXPECT_EQ(sent(count, nullptr), std::vector<uint64_t>{received});
 }
 
+// EVPN routes (FRR's `match evpn route-type | vni`): a route-map sees
+// their type, their VNI (a type 3's in its PMSI tunnel) and, for a
+// prefix-list, the prefix a type 5 carries or a MAC/IP route's address;
+// unicast routes never match EVPN entries, EVPN routes never `family`.
+TEST(RouteMap, EvpnRoutesMatchByTypeVniAndTheirPrefix) {
+  wire::EvpnRoute mac_ip;
+  mac_ip.type = uint8_t(wire::EvpnType::MacIp);
+  mac_ip.mac = wire::MacAddress{2, 0, 0, 0, 0, 1};
+  mac_ip.ip = wire::IpAddress::v4(0x0a000005);  // 10.0.0.5: in loopbacks()' le 32
+  mac_ip.labels = {100};
+  wire::EvpnRoute mac_only = mac_ip;
+  mac_only.ip.reset();
+  wire::EvpnRoute prefix;
+  prefix.type = uint8_t(wire::EvpnType::IpPrefix);
+  prefix.ip = wire::IpAddress::v4(0x0a000000);
+  prefix.prefix_length = 24;
+  prefix.labels = {4001};
+  wire::EvpnRoute imet;
+  imet.type = uint8_t(wire::EvpnType::InclusiveMulticast);
+  imet.ip = wire::IpAddress::v4(0x0a000101);
+  auto imet_attrs = attrs({65001});
+  imet_attrs.unknown.push_back(wire::pmsi_ingress_replication(200, *imet.ip));
+
+  auto macip = entry(10, Action::Permit);
+  macip.match.evpn_route_type = wire::EvpnType::MacIp;
+  macip.match.evpn_vni = 100;
+  const RouteMap by_type({macip});
+  EXPECT_TRUE(by_type.matches_prefix());  // a verdict per route, not per attribute set
+  EXPECT_TRUE(by_type.apply_evpn(mac_ip, attrs({1}), {}).permit);
+  EXPECT_TRUE(by_type.apply_evpn(mac_only, attrs({1}), {}).permit);
+  auto other_vni = mac_ip;
+  other_vni.labels = {200};
+  EXPECT_FALSE(by_type.apply_evpn(other_vni, attrs({1}), {}).permit);
+  EXPECT_FALSE(by_type.apply_evpn(prefix, attrs({1}), {}).permit);
+  EXPECT_FALSE(by_type.apply(P("10.0.0.5/32"), attrs({1}), {}).permit);  // not EVPN
+
+  auto flood_200 = entry(10, Action::Permit);
+  flood_200.match.evpn_vni = 200;
+  EXPECT_TRUE(RouteMap({flood_200}).apply_evpn(imet, imet_attrs, {}).permit);
+  EXPECT_FALSE(RouteMap({flood_200}).apply_evpn(imet, attrs({1}), {}).permit);  // no PMSI
+
+  auto listed = entry(10, Action::Permit);
+  listed.match.prefix_list = loopbacks();  // the /32s of 10.0.0.0/24
+  const RouteMap by_prefix({listed});
+  EXPECT_FALSE(by_prefix.apply_evpn(prefix, attrs({1}), {}).permit);  // a /24
+  auto host_prefix = prefix;
+  host_prefix.prefix_length = 32;
+  EXPECT_TRUE(by_prefix.apply_evpn(host_prefix, attrs({1}), {}).permit);
+  EXPECT_TRUE(by_prefix.apply_evpn(mac_ip, attrs({1}), {}).permit);     // 10.0.0.5/32
+  EXPECT_FALSE(by_prefix.apply_evpn(mac_only, attrs({1}), {}).permit);  // no prefix
+  EXPECT_FALSE(by_prefix.apply_evpn(imet, imet_attrs, {}).permit);
+
+  auto ipv4 = entry(10, Action::Permit);
+  ipv4.match.family = wire::Afi::Ipv4;
+  EXPECT_FALSE(RouteMap({ipv4}).apply_evpn(prefix, attrs({1}), {}).permit);
+
+  // Sets apply as to any route: a route target added.
+  auto tag = entry(10, Action::Permit);
+  tag.set.ext_communities.add = {0x0002fde800000fa1};  // rt:65000:4001
+  const auto v = RouteMap({tag}).apply_evpn(prefix, attrs({1}), {});
+  ASSERT_TRUE(v.permit && v.changed);
+  EXPECT_EQ(v.changed->ext_communities, (std::vector<uint64_t>{0x0002fde800000fa1}));
+}
+
 }  // namespace
 }  // namespace closbgp::policy

@@ -189,6 +189,70 @@ TEST_F(EvpnSpine, AReflectorPassesAClientsRoutesToTheOtherClients) {
   EXPECT_FALSE(to_b.evpn_announced.at(kImetA).first.originator_id);
 }
 
+// A neighbour's EVPN route-maps (FRR's per-family `neighbor X route-map`),
+// route by route: in, before the table (a denied route is as withdrawn, a
+// set clause gives the route a path of its own); out, to that neighbour
+// only. The unicast route-maps never touch EVPN routes, and either
+// route-map-in satisfies RFC 8212.
+std::shared_ptr<const policy::RouteMap> route_map(std::vector<policy::RouteMapEntry> entries) {
+  return std::make_shared<const policy::RouteMap>(std::move(entries));
+}
+policy::RouteMapEntry permit_vni(uint32_t seq, uint32_t vni, uint32_t community) {
+  policy::RouteMapEntry e;
+  e.seq = seq;
+  e.match.evpn_vni = vni;
+  e.set.communities.add = {community};
+  return e;
+}
+
+TEST_F(EvpnSpine, AnEvpnRouteMapInKeepsWhatItPermitsAndSetsRouteByRoute) {
+  policy::RouteMapEntry no_floods;
+  no_floods.seq = 10;
+  no_floods.action = policy::Action::Deny;
+  no_floods.match.evpn_route_type = wire::EvpnType::InclusiveMulticast;
+  PeerPolicy policy;
+  policy.requires_policy = true;
+  policy.in = route_map({});  // denies every unicast route
+  policy.evpn_in = route_map({no_floods, permit_vni(20, 100, 0xfde80001)});
+  rib_.set_policy(kA.id, policy, out_);
+  rib_.apply(kA.id, evpn_announce(kA, {imet(1, kVtepA), mac_ip(1, 100), mac_ip(2, 200)}, kVtepA));
+  flush();
+  const auto sent = out_.take(kB.id);
+  ASSERT_EQ(sent.evpn_announced.size(), 1u);
+  EXPECT_EQ(sent.evpn_announced.at(kMacA + " vni 100").first.communities,
+            std::vector<uint32_t>{0xfde80001});
+  EXPECT_EQ(rib_.evpn().size(), 1u);
+  // A route the route-map denies now goes, as withdrawn.
+  rib_.apply(kA.id, evpn_announce(kA, {mac_ip(1, 300)}, kVtepA));
+  flush();
+  EXPECT_EQ(out_.take(kB.id).evpn_withdrawn, std::vector<std::string>{kMacA + " vni 0"});
+  EXPECT_EQ(rib_.evpn().size(), 0u);
+}
+
+TEST_F(EvpnSpine, AnEvpnRouteMapOutFiltersWhatOneNeighbourIsSent) {
+  up_evpn(kC);
+  out_.take(kC.id);
+  PeerPolicy policy;
+  policy.out = route_map({});  // denies every unicast route
+  policy.evpn_out = route_map({permit_vni(10, 100, 0xfde80002)});
+  rib_.set_policy(kB.id, policy, out_);
+  out_.take(kB.id);
+  rib_.apply(kA.id, evpn_announce(kA, {imet(1, kVtepA), mac_ip(1, 100), mac_ip(2, 200)}, kVtepA));
+  flush();
+  const auto to_b = out_.take(kB.id);
+  ASSERT_EQ(to_b.evpn_announced.size(), 1u);
+  EXPECT_EQ(to_b.evpn_announced.at(kMacA + " vni 100").first.communities,
+            std::vector<uint32_t>{0xfde80002});
+  EXPECT_EQ(out_.take(kC.id).evpn_announced.size(), 3u);  // another neighbour: all of them
+  // A new route-map-out: what it denies now is withdrawn.
+  policy.evpn_out = route_map({permit_vni(10, 200, 0xfde80002)});
+  rib_.set_policy(kB.id, policy, out_);
+  const auto after = out_.take(kB.id);
+  EXPECT_EQ(after.evpn_withdrawn, std::vector<std::string>{kMacA + " vni 0"});
+  EXPECT_EQ(after.evpn_announced.size(), 1u);
+  EXPECT_EQ(rib_.evpn_routes_sent(kB.id), 1u);
+}
+
 TEST(EvpnKeys, ARouteIsKnownWithoutItsLabelsAndReadsBackAsAWithdrawal) {
   const auto key = EvpnTable::key_of(mac_ip(1, 100));
   EXPECT_EQ(key, EvpnTable::key_of(mac_ip(1, 200)));
