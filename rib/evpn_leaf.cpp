@@ -98,7 +98,13 @@ void EvpnLeaf::set_route_targets(std::map<uint32_t, uint64_t> route_targets) {
 }
 
 void EvpnLeaf::set_tenant(const TenantConfig& config) {
-  if (!tenant_ || tenant_->config() != config) tenant_.emplace(config, table_);
+  TenantConfig same_map = config;
+  if (tenant_) same_map.route_map = tenant_->config().route_map;
+  // Only another route-map (a reload): the tenant keeps its state.
+  if (tenant_ && tenant_->config() == same_map)
+    tenant_->set_route_map(config.route_map);
+  else
+    tenant_.emplace(config, table_);
 }
 
 const EvpnTenant* EvpnLeaf::routed() const {

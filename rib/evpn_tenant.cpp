@@ -30,43 +30,78 @@ void EvpnTenant::set_subnets(std::set<wire::Prefix> subnets) {
   advertise();
 }
 
-std::vector<wire::Prefix> EvpnTenant::advertised_subnets() const {
-  std::vector<wire::Prefix> out;
-  for (const auto& p : subnets_)
-    if (p.afi() == wire::Afi::Ipv4 ? config_.ipv4 : config_.ipv6) out.push_back(p);
-  return out;
+void EvpnTenant::set_route_map(std::shared_ptr<const policy::RouteMap> route_map) {
+  if (route_map == config_.route_map) return;
+  withdraw();
+  config_.route_map = std::move(route_map);
+  advertise();
 }
 
-std::vector<wire::EvpnRoute> EvpnTenant::type5_routes() const {
-  std::vector<wire::EvpnRoute> routes;
-  for (const auto& p : advertised_subnets()) {
-    wire::EvpnRoute r;
-    r.type = uint8_t(wire::EvpnType::IpPrefix);
-    r.rd = id_.rd;
-    r.ip = p.address();
-    r.prefix_length = p.length();
-    r.labels = {config_.l3vni};
-    routes.push_back(std::move(r));
-  }
-  return routes;
-}
-
-void EvpnTenant::advertise() {
-  if (!attached_) return;
+wire::PathAttributes EvpnTenant::type5_attributes() const {
   wire::PathAttributes a;
   a.origin = wire::Origin::Igp;
   a.as_path = wire::AsPath{};
-  a.ext_communities = {id_.export_rt, wire::kEncapVxlan,
-                       wire::router_mac_community(attached_->router_mac)};
+  a.ext_communities = {id_.export_rt, wire::kEncapVxlan};
+  if (attached_) a.ext_communities.push_back(wire::router_mac_community(attached_->router_mac));
   std::ranges::sort(a.ext_communities);
-  table_.announce(make_path(intern(a), wire::MpNextHop{attached_->vtep, std::nullopt}),
-                  type5_routes());
+  return a;
+}
+
+std::vector<std::pair<wire::Prefix, std::optional<wire::PathAttributes>>> EvpnTenant::outgoing()
+    const {
+  std::vector<std::pair<wire::Prefix, std::optional<wire::PathAttributes>>> out;
+  const auto attributes = type5_attributes();
+  for (const auto& p : subnets_) {
+    if (!(p.afi() == wire::Afi::Ipv4 ? config_.ipv4 : config_.ipv6)) continue;
+    if (!config_.route_map) {
+      out.emplace_back(p, std::nullopt);
+      continue;
+    }
+    auto verdict = config_.route_map->apply(p, attributes, {});
+    if (verdict.permit) out.emplace_back(p, std::move(verdict.changed));
+  }
+  return out;
+}
+
+std::vector<wire::Prefix> EvpnTenant::advertised_subnets() const {
+  std::vector<wire::Prefix> out;
+  for (const auto& [p, attributes] : outgoing()) out.push_back(p);
+  return out;
+}
+
+wire::EvpnRoute EvpnTenant::type5_route(const wire::Prefix& p) const {
+  wire::EvpnRoute r;
+  r.type = uint8_t(wire::EvpnType::IpPrefix);
+  r.rd = id_.rd;
+  r.ip = p.address();
+  r.prefix_length = p.length();
+  r.labels = {config_.l3vni};
+  return r;
+}
+
+// The subnets the route-map left unchanged share one path; each one it
+// changed gets a path of its own.
+void EvpnTenant::advertise() {
+  if (!attached_) return;
+  const wire::MpNextHop next_hop{attached_->vtep, std::nullopt};
+  std::vector<wire::EvpnRoute> plain;
+  for (auto& [p, changed] : outgoing()) {
+    if (!changed) {
+      plain.push_back(type5_route(p));
+      continue;
+    }
+    const wire::EvpnRoute route = type5_route(p);
+    table_.announce(make_path(intern(*changed), next_hop), std::span(&route, 1));
+  }
+  table_.announce(make_path(intern(type5_attributes()), next_hop), plain);
   advertised_ = true;
 }
 
 void EvpnTenant::withdraw() {
   if (!std::exchange(advertised_, false)) return;
-  table_.withdraw(kOwnEvpnRoutes, type5_routes());
+  std::vector<wire::EvpnRoute> routes;
+  for (const auto& p : advertised_subnets()) routes.push_back(type5_route(p));
+  table_.withdraw(kOwnEvpnRoutes, routes);
 }
 
 void EvpnTenant::import_all() {

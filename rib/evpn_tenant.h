@@ -16,10 +16,12 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <vector>
 
+#include "policy/route_map.h"
 #include "rib/evpn_kernel_update.h"
 #include "rib/evpn_rejections.h"
 #include "rib/evpn_table.h"
@@ -29,6 +31,9 @@ namespace closbgp::rib {
 struct TenantConfig {
   uint32_t l3vni = 0;
   bool ipv4 = true, ipv6 = true;  // which of its subnets go out as type 5
+  // Of those, what goes, with what attributes (FRR's `advertise ipv4
+  // unicast route-map`): each subnet as a unicast prefix; none: all.
+  std::shared_ptr<const policy::RouteMap> route_map{};
   friend bool operator==(const TenantConfig&, const TenantConfig&) = default;
 };
 
@@ -56,8 +61,11 @@ class EvpnTenant {
   // The tenant's subnets now: its SVIs' prefixes.
   void set_subnets(std::set<wire::Prefix> subnets);
   const std::set<wire::Prefix>& subnets() const { return subnets_; }
-  // Those of the families configured: what goes out as type 5.
+  // Those of the families configured that the route-map permits: what
+  // goes out as type 5.
   std::vector<wire::Prefix> advertised_subnets() const;
+  // Another route-map for the subnets: what goes out changes.
+  void set_route_map(std::shared_ptr<const policy::RouteMap> route_map);
 
   // Route `key` changed in the table (`entry` null: gone).
   void update(const EvpnTable::Key& key, const EvpnTable::Entry* entry);
@@ -87,7 +95,13 @@ class EvpnTenant {
     wire::MacAddress router_mac{};
   };
   std::optional<wire::Prefix> prefix_of(const wire::EvpnRoute& route) const;
-  std::vector<wire::EvpnRoute> type5_routes() const;
+  // Our type-5 routes' attributes before the route-map: target,
+  // encapsulation, router MAC (once attached).
+  wire::PathAttributes type5_attributes() const;
+  // Each subnet that goes out, with the attributes the route-map gave it
+  // (nullopt: type5_attributes() unchanged).
+  std::vector<std::pair<wire::Prefix, std::optional<wire::PathAttributes>>> outgoing() const;
+  wire::EvpnRoute type5_route(const wire::Prefix& p) const;
   void advertise();
   void withdraw();
   void import_all();

@@ -168,10 +168,14 @@ bool Converter::evpn(const Statement& s) {
   if (w == "advertise" && s.at(2) == "unicast" && (s.at(1) == "ipv4" || s.at(1) == "ipv6") &&
       (s.words.size() == 3 || (s.words.size() == 5 && s.at(3) == "route-map"))) {
     tenant_families_.insert(s.at(1) + "-unicast");
-    if (s.words.size() == 5)
+    if (s.words.size() == 5 && tenant_route_map_.empty()) tenant_route_map_ = s.at(4);
+    if (s.words.size() == 5 && tenant_route_map_ != s.at(4))
       note("advertise " + s.at(1) + " unicast route-map " + s.at(4) +
-           ": closbgpd advertises its SVIs' subnets as type 5, without a route-map; check that "
-           "they are what the route-map admitted");
+           ": closbgpd has one "
+           "route-map for the tenant's subnets, " +
+           tenant_route_map_ +
+           " is written (match "
+           "family: in it tells the families apart)");
     return true;
   }
   const std::string& how = s.at(1);
@@ -248,6 +252,12 @@ YAML::Node Converter::bgp_section() {
     vrf["vni"] = count(*l3vni_);
     vrf["advertise"] = YAML::Node(YAML::NodeType::Sequence);
     for (const auto& f : tenant_families_) vrf["advertise"].push_back(f);
+    // FRR advertises every subnet when the route-map does not exist.
+    if (!tenant_route_map_.empty() && route_maps_.contains(tenant_route_map_))
+      vrf["route-map"] = tenant_route_map_;
+    else if (!tenant_route_map_.empty())
+      note("advertise ... unicast route-map " + tenant_route_map_ +
+           ": the route-map is not defined; every subnet goes out as type 5, as in FRR");
     root["evpn"]["vrfs"].push_back(vrf);
   }
   return root;

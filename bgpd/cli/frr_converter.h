@@ -85,6 +85,7 @@ class Converter {
   // the families the EVPN family's `advertise ... unicast` names.
   std::optional<uint32_t> l3vni_;
   std::set<std::string> tenant_families_;
+  std::string tenant_route_map_;  // advertise ... unicast route-map NAME (one for both)
   // Named lists: section -> name -> seq -> entry (FRR orders entries by seq).
   std::map<std::string, std::map<std::string, std::map<uint64_t, YAML::Node>>> lists_;
   std::map<std::string, std::map<uint32_t, YAML::Node>> route_maps_;

@@ -298,7 +298,7 @@ Config parse_root(const YAML::Node& root, Files files, const std::string& source
   if (s.has("logging")) c.logging = parse_logging(s.get("logging"));
   if (s.has("bmp")) c.bmp = parse_bmp(s.get("bmp"));
   if (s.has("mrt")) c.mrt = parse_mrt(s.get("mrt"), files, source);
-  if (s.has("evpn")) c.evpn = parse_evpn(s.get("evpn"));
+  if (s.has("evpn")) c.evpn = parse_evpn(s.get("evpn"), c.policies);
   return c;
 }
 

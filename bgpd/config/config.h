@@ -273,6 +273,7 @@ struct EvpnVrf {
   uint32_t vni = 0;
   uint64_t route_target = 0;  // 0: automatic
   bool ipv4 = true, ipv6 = true;
+  std::string route_map{};  // what of the subnets goes out as type 5, and how; empty: all
   friend bool operator==(const EvpnVrf&, const EvpnVrf&) = default;
 };
 // Duplicate MAC detection (FRR's `dup-addr-detection`): `max_moves` moves

@@ -273,6 +273,7 @@ std::string running_config_yaml(const Config& c) {
       if (v.ipv4) advertise.push_back("ipv4-unicast");
       if (v.ipv6) advertise.push_back("ipv6-unicast");
       vrf["advertise"] = advertise;
+      if (!v.route_map.empty()) vrf["route-map"] = v.route_map;
       root["evpn"]["vrfs"].push_back(vrf);
     }
   }

@@ -2,6 +2,7 @@
 
 #include <set>
 
+#include "bgpd/config/policy_config.h"
 #include "policy/community.h"
 
 namespace closbgp::config {
@@ -66,7 +67,7 @@ EvpnDuplicates parse_duplicates(const YAML::Node& n) {
 
 }  // namespace
 
-Evpn parse_evpn(const YAML::Node& n) {
+Evpn parse_evpn(const YAML::Node& n, const policy::Policies& policies) {
   Section s(n, "evpn", {"advertise-all-vni", "vnis", "vrfs", "duplicate-detection"});
   Evpn e;
   if (s.has("advertise-all-vni"))
@@ -84,7 +85,7 @@ Evpn parse_evpn(const YAML::Node& n) {
     e.vnis.push_back(vni);
   });
   each_item(s, "vrfs", [&](const YAML::Node& item, const std::string& path) {
-    Section v(item, path, {"name", "vni", "route-target", "advertise"});
+    Section v(item, path, {"name", "vni", "route-target", "advertise", "route-map"});
     EvpnVrf vrf;
     if (!v.has("name")) fail(item, path + ".name", "is required (default: the main table)");
     vrf.name = scalar(v.get("name"), path + ".name");
@@ -98,6 +99,10 @@ Evpn parse_evpn(const YAML::Node& n) {
     once(item, path, vrf.vni);
     vrf.route_target = route_target_of(v, path);
     if (v.has("advertise")) parse_advertise(v.get("advertise"), path + ".advertise", vrf);
+    if (v.has("route-map")) {
+      vrf.route_map = scalar(v.get("route-map"), path + ".route-map");
+      require_route_map(policies, v.get("route-map"), path + ".route-map");
+    }
     e.vrfs.push_back(vrf);
   });
   if (!e.vrfs.empty() && !e.advertise_all_vni)

@@ -261,7 +261,9 @@ wire::DecodeContext Peer::decode_context(const Negotiated& n) const {
 void Peer::set_policy(PeerPolicy p) {
   const bool filter_changed = p.path_attribute != policy_.path_attribute;
   // The engine keeps EVPN routes as its route-map-in left them.
-  const bool evpn_in_changed = p.routing.evpn_in != policy_.routing.evpn_in;
+  const Negotiated* n = negotiated();
+  const bool evpn_in_changed =
+      p.routing.evpn_in != policy_.routing.evpn_in && n && n->families.has(wire::Family::L2vpnEvpn);
   policy_ = std::move(p);
   if (filter_changed) {
     sessions_.decode_context_changed();
@@ -270,7 +272,7 @@ void Peer::set_policy(PeerPolicy p) {
   } else if (evpn_in_changed) {
     request_refresh("its EVPN route-map-in changed");
   }
-  if (const Negotiated* n = negotiated())  // a lower limit applies at once
+  if (n)  // a lower limit applies at once
     within_max_prefix(n->families.has(wire::Family::Ipv4Unicast) ? wire::Family::Ipv4Unicast
                                                                  : wire::Family::Ipv6Unicast,
                       events_.peer_received(*this));

@@ -51,10 +51,14 @@ rib::AddPathSend add_path_send(const config::AddPath& a) {
   return {mode, a.send == S::Best ? a.best : uint8_t(1)};
 }
 
-// A tenant's route target reloads; the rest of it needs a restart.
+// A tenant's route target and route-map reload; the rest of it needs a
+// restart.
 std::vector<config::EvpnVrf> tenants(const config::Evpn& e) {
   auto vrfs = e.vrfs;
-  for (auto& v : vrfs) v.route_target = 0;
+  for (auto& v : vrfs) {
+    v.route_target = 0;
+    v.route_map.clear();
+  }
   return vrfs;
 }
 
@@ -140,9 +144,16 @@ bool needs_restart(const config::Neighbor& before, const config::Neighbor& now) 
   return without_policy(before) != without_policy(now);
 }
 
-void configure_evpn_leaf(const config::Evpn& e, rib::EvpnLeaf& leaf) {
-  for (const auto& vrf : e.vrfs) leaf.set_tenant({vrf.vni, vrf.ipv4, vrf.ipv6});
-  leaf.set_route_targets(config::route_targets(e));
+void configure_evpn_leaf(const config::Config& cfg, rib::EvpnLeaf& leaf) {
+  for (const auto& vrf : cfg.evpn.vrfs)
+    leaf.set_tenant({vrf.vni, vrf.ipv4, vrf.ipv6, cfg.policies.route_map(vrf.route_map)});
+  leaf.set_route_targets(config::route_targets(cfg.evpn));
+}
+
+std::vector<std::shared_ptr<const policy::RouteMap>> tenant_route_maps(const config::Config& cfg) {
+  std::vector<std::shared_ptr<const policy::RouteMap>> out;
+  for (const auto& vrf : cfg.evpn.vrfs) out.push_back(cfg.policies.route_map(vrf.route_map));
+  return out;
 }
 
 std::optional<std::string> needs_daemon_restart(const config::Config& running,

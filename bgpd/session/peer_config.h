@@ -3,8 +3,10 @@
 // may change in place. Pure functions of the configuration.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "bgpd/config/config.h"
 #include "bgpd/session/fsm.h"
@@ -25,8 +27,12 @@ const config::Neighbor* find_neighbor(const config::Config& cfg, const std::stri
 // session settings changed, not only how its routes are filtered and sent.
 bool needs_restart(const config::Neighbor& before, const config::Neighbor& now);
 // What the `evpn` section makes of the engine's leaf: its routed tenant
-// (kept as it is when the same again) and every VNI's route target.
-void configure_evpn_leaf(const config::Evpn& e, rib::EvpnLeaf& leaf);
+// (kept as it is when the same again, or with only another route-map)
+// and every VNI's route target.
+void configure_evpn_leaf(const config::Config& cfg, rib::EvpnLeaf& leaf);
+// The routed tenants' route-maps as loaded: a reload that changes them
+// configures the leaf again.
+std::vector<std::shared_ptr<const policy::RouteMap>> tenant_route_maps(const config::Config& cfg);
 // Why `next` cannot replace `running` without restarting the daemon; nullopt: it can.
 std::optional<std::string> needs_daemon_restart(const config::Config& running,
                                                 const config::Config& next);

@@ -55,7 +55,7 @@ std::expected<void, std::string> Speaker::start() {
   state_.load();
   drain_.start(cfg_.drain.warm_up, std::chrono::steady_clock::now());
   origination_.start();
-  configure_evpn_leaf(cfg_.evpn, driver_.rib().evpn_leaf());
+  configure_evpn_leaf(cfg_, driver_.rib().evpn_leaf());
   driver_.schedule_flush();
   if (auto listening = listener_.open(); !listening) return listening;
   const bool unnumbered = std::any_of(cfg_.neighbors.begin(), cfg_.neighbors.end(),
@@ -327,10 +327,13 @@ std::expected<std::vector<std::string>, std::string> Speaker::reload(config::Con
     changes.push_back("best-path options changed: every prefix selected again");
   }
   origination_.reload(old, changes);
-  if (config::route_targets(cfg_.evpn) != config::route_targets(old.evpn)) {
-    configure_evpn_leaf(cfg_.evpn, driver_.rib().evpn_leaf());
+  const bool targets_changed = config::route_targets(cfg_.evpn) != config::route_targets(old.evpn);
+  const bool tenant_map_changed = tenant_route_maps(cfg_) != tenant_route_maps(old);
+  if (targets_changed || tenant_map_changed) configure_evpn_leaf(cfg_, driver_.rib().evpn_leaf());
+  if (targets_changed)
     changes.push_back("evpn route targets changed: our VNIs' and tenant's routes sent again");
-  }
+  if (tenant_map_changed)
+    changes.push_back("evpn tenant route-map changed: its type-5 routes sent again");
   if (cfg_.logging != old.logging) {
     log::set_levels(cfg_.logging.level, cfg_.logging.modules);
     std::string levels = "log level " + cfg_.logging.level;

@@ -273,6 +273,16 @@ def test_closbgpd_routes_a_tenant_beside_an_frr_leaf(netns_factory, tmp_path):
         type5 = leaf1.ctl_json("show", "bgp", "evpn", "routes", "type", "5")["routes"]
         assert [r["paths"][0]["ext_communities"] for r in type5 if "10.1.1.0" in r["route"]] \
             == [["rt:65000:4001", "encap:vxlan", f"rmac:{rmac1}"]], type5
+        # And a route-map for its subnets: the IPv4 one no longer goes out as
+        # type 5, the IPv6 one does.
+        leaf1.write_config("route-maps: {V6-ONLY: [{action: permit, match: {family: ipv6-unicast}}]}\n"
+                           + LEAF1.replace("vni: 4001}", "vni: 4001, route-target: 65000:4001, "
+                                                         "route-map: V6-ONLY}"))
+        assert "evpn tenant route-map changed" in leaf1.ctl("config", "reload").stdout
+        type5 = [r["route"] for r in
+                 leaf1.ctl_json("show", "bgp", "evpn", "routes", "type", "5")["routes"]]
+        assert not any("10.1.1.0" in r for r in type5), type5
+        assert any("2001:db8:1::" in r for r in type5), type5
     finally:
         for node in (leaf2, spine):
             if node:

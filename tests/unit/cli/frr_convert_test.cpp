@@ -209,8 +209,18 @@ TEST(ConvertFrr, ARoutedTenantInTheDefaultVrf) {
   EXPECT_TRUE(c.untranslated[0].starts_with("leaf.conf:6: vrf RED (tenants in VRF devices"))
       << c.untranslated[0];
   EXPECT_EQ(c.untranslated[1], "leaf.conf:19: dup-addr-detection freeze permanent");
-  ASSERT_EQ(c.notes.size(), 1u);  // the route-map is not carried over
-  EXPECT_NE(c.notes[0].find("route-map TENANT"), std::string::npos) << c.notes[0];
+  ASSERT_EQ(c.notes.size(), 1u);  // the route-map does not exist
+  EXPECT_NE(c.notes[0].find("route-map TENANT: the route-map is not defined"), std::string::npos)
+      << c.notes[0];
+  // Defined, it filters the tenant's subnets.
+  const FrrConversion d = convert_frr(
+      "frr defaults datacenter\nvrf default\n vni 4001\nexit-vrf\n!\n"
+      "route-map TENANT permit 10\n!\nrouter bgp 65101\n bgp router-id 10.0.0.1\n"
+      " address-family l2vpn evpn\n  advertise-all-vni\n"
+      "  advertise ipv4 unicast route-map TENANT\n exit-address-family\n",
+      "leaf.conf");
+  EXPECT_EQ(loaded(d).evpn.vrfs.at(0).route_map, "TENANT");
+  EXPECT_TRUE(d.notes.empty()) << d.notes.at(0);
 }
 
 // `neighbor X route-map M in|out` under `address-family l2vpn evpn` are

@@ -47,11 +47,13 @@ TEST(EvpnConfig, DuplicateDetection) {
 
 TEST(EvpnConfig, ReadsBackFromTheRunningConfig) {
   const Config first = parsed(
-      "asn: 65101\nrouter-id: 10.0.0.1\nevpn: {advertise-all-vni: true, "
+      "asn: 65101\nrouter-id: 10.0.0.1\nroute-maps: {SUBNETS: [{action: permit}]}\n"
+      "evpn: {advertise-all-vni: true, "
       "vnis: [{vni: 100, route-target: 65000:100}, {vni: 200}], "
-      "vrfs: [{name: default, vni: 4001, advertise: [ipv6-unicast]}], "
+      "vrfs: [{name: default, vni: 4001, advertise: [ipv6-unicast], route-map: SUBNETS}], "
       "duplicate-detection: {max-moves: 3, time: 60, freeze: 600}}\n");
   EXPECT_EQ(parsed(running_config_yaml(first)).evpn, first.evpn);
+  EXPECT_EQ(first.evpn.vrfs.at(0).route_map, "SUBNETS");
   const Config off = parsed(
       "asn: 65101\nrouter-id: 10.0.0.1\nevpn: {advertise-all-vni: true, "
       "duplicate-detection: false}\n");
@@ -136,6 +138,10 @@ TEST(EvpnConfig, MistakesAreRefusedWithTheirLine) {
        6, "evpn.vrfs[0].advertise", "ipv4-unicast or ipv6-unicast"},
       {"one move", "asn: 1\nrouter-id: 10.0.0.1\nevpn:\n  duplicate-detection:\n    max-moves: 1\n",
        5, "evpn.duplicate-detection.max-moves", ""},
+      {"an unknown route-map",
+       "asn: 1\nrouter-id: 10.0.0.1\nevpn:\n  advertise-all-vni: true\n"
+       "  vrfs:\n    - {name: default, vni: 4001, route-map: NOPE}\n",
+       6, "evpn.vrfs[0].route-map", "route-map 'NOPE' is not defined"},
       {"without the VNIs",
        "asn: 1\nrouter-id: 10.0.0.1\nevpn:\n  vrfs:\n    - {name: default, vni: 4001}\n", 5,
        "evpn.vrfs", "advertise-all-vni"},

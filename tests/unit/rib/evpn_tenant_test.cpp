@@ -187,6 +187,44 @@ TEST_F(EvpnTenantTest, TheSameTenantAgainIsKeptAsItIs) {
   EXPECT_NE(tenant().attachment(), nullptr);
 }
 
+// FRR's `advertise ipv4 unicast route-map`: what of the subnets goes out
+// as type 5, and with what; a reload that changes only the route-map keeps
+// the tenant's routes.
+TEST_F(EvpnTenantTest, TheSubnetsGoOutThroughTheTenantsRouteMap) {
+  const wire::Prefix lab = *wire::Prefix::parse("10.9.9.0/24");
+  leaf().set_vnis({{100, kOurVtep, {}, {kOurSubnet, lab}}, {4001, kOurVtep, kOurRmac, {}}});
+  announce(kA, kVtepA, {type5(kTheirSubnet)}, kRmacA);
+  out_.take(kA.id);
+  kernel();
+  auto only_lab = std::make_shared<policy::PrefixList>();
+  only_lab->entries.push_back(*policy::make_prefix_list_entry(policy::Action::Permit, lab, {}, {}));
+  policy::RouteMapEntry no_lab, tagged;
+  no_lab.seq = 10;
+  no_lab.action = policy::Action::Deny;
+  no_lab.match.prefix_list = only_lab;
+  tagged.seq = 20;
+  tagged.set.communities.add = {0xfe4d0007};  // 65101:7
+  leaf().set_tenant(
+      {4001, true, true, std::make_shared<const policy::RouteMap>(std::vector{no_lab, tagged})});
+  flush();
+  const auto sent = out_.take(kA.id);
+  EXPECT_EQ(sent.evpn_withdrawn,
+            std::vector<std::string>{"10.0.0.254:4001:[5]:[0]:[24]:[10.9.9.0] vni 0"});
+  const auto& attrs = sent.evpn_announced.at(kOurType5).first;
+  EXPECT_EQ(attrs.communities, std::vector<uint32_t>{0xfe4d0007});
+  EXPECT_EQ(attrs.ext_communities, (std::vector<uint64_t>{kTenantRt, wire::kEncapVxlan,
+                                                          wire::router_mac_community(kOurRmac)}));
+  EXPECT_EQ(tenant().advertised_subnets(), std::vector<wire::Prefix>{kOurSubnet});
+  EXPECT_EQ(tenant().routes().size(), 1u);  // the tenant kept its state
+  EXPECT_TRUE(kernel().empty());
+  // Without it again: both subnets, as they were.
+  leaf().set_tenant({4001, true, true});
+  flush();
+  const auto again = out_.take(kA.id);
+  EXPECT_TRUE(again.evpn_announced.contains("10.0.0.254:4001:[5]:[0]:[24]:[10.9.9.0] vni 4001"));
+  EXPECT_TRUE(again.evpn_announced.at(kOurType5).first.communities.empty());
+}
+
 TEST_F(EvpnTenantTest, AConfiguredTargetIsExportedAndTheOnlyOneImported) {
   const uint64_t rt = 0x0002fde800000fa1;  // rt:65000:4001
   out_.take(kA.id);

@@ -71,7 +71,7 @@ TEST(PeerConfig, BecomingAReflectorClientRestartsTheSessionAndReachesTheEngine) 
   auto targets = leaf;
   targets.evpn.vnis.push_back({100, 0x0002fde800000064});
   EXPECT_EQ(needs_daemon_restart(leaf, targets), std::nullopt);
-  // A routed tenant too; its route target reloads.
+  // A routed tenant too; its route target and route-map reload.
   auto tenant = targets;
   tenant.evpn.vrfs.push_back({"default", 4001, 0, true, true});
   EXPECT_EQ(needs_daemon_restart(targets, tenant),
@@ -79,6 +79,9 @@ TEST(PeerConfig, BecomingAReflectorClientRestartsTheSessionAndReachesTheEngine) 
   auto tenant_rt = tenant;
   tenant_rt.evpn.vrfs[0].route_target = 0x0002fde800000fa1;
   EXPECT_EQ(needs_daemon_restart(tenant, tenant_rt), std::nullopt);
+  auto tenant_map = tenant_rt;  // and its route-map
+  tenant_map.evpn.vrfs[0].route_map = "SUBNETS";
+  EXPECT_EQ(needs_daemon_restart(tenant_rt, tenant_map), std::nullopt);
   // next-hop-self is export policy: the engine sends the routes again.
   const auto c = with_neighbor(
       "{address: 10.0.0.2, remote-as: internal, route-reflector-client: true,"
