@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "rib/attr_intern.h"
+#include "rib/evpn_route_map.h"
 
 namespace closbgp::rib {
 
@@ -97,27 +98,10 @@ void Rib::apply_evpn(const Source& s, const wire::UpdateMessage& u) {
     evpn_.announce(received, routes);
     return;
   }
-  // Routes with equal verdicts one after the other share a path.
-  const policy::Neighbor neighbor{s.interface, s.path_source.peer_address};
-  std::vector<wire::EvpnRoute> denied;
-  std::vector<std::pair<PathRef, std::vector<wire::EvpnRoute>>> accepted;
-  for (const auto& route : routes) {
-    auto verdict = s.policy.evpn_in->apply_evpn(route, u.attributes, neighbor);
-    if (!verdict.permit) {
-      denied.push_back(route);
-      continue;
-    }
-    PathRef path = received;
-    if (verdict.changed) {
-      auto attrs = intern(*verdict.changed);
-      const bool same = !accepted.empty() && accepted.back().first->attributes == attrs;
-      path = same ? accepted.back().first : make_path(attrs, received->next_hop, s.path_source);
-    }
-    if (accepted.empty() || accepted.back().first != path) accepted.push_back({path, {}});
-    accepted.back().second.push_back(route);
-  }
-  evpn_.withdraw(from, denied);
-  for (const auto& [path, some] : accepted) evpn_.announce(path, some);
+  const auto verdicts = evpn_route_map_in(*s.policy.evpn_in, received, routes,
+                                          {s.interface, s.path_source.peer_address});
+  evpn_.withdraw(from, verdicts.denied);
+  for (const auto& [path, some] : verdicts.accepted) evpn_.announce(path, some);
 }
 
 // All prefixes of an UPDATE share one Path: unless route-map-in looks at

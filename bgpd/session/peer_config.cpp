@@ -150,10 +150,19 @@ void configure_evpn_leaf(const config::Config& cfg, rib::EvpnLeaf& leaf) {
   leaf.set_route_targets(config::route_targets(cfg.evpn));
 }
 
-std::vector<std::shared_ptr<const policy::RouteMap>> tenant_route_maps(const config::Config& cfg) {
-  std::vector<std::shared_ptr<const policy::RouteMap>> out;
-  for (const auto& vrf : cfg.evpn.vrfs) out.push_back(cfg.policies.route_map(vrf.route_map));
-  return out;
+void reload_evpn_leaf(const config::Config& running, const config::Config& next,
+                      rib::EvpnLeaf& leaf, std::vector<std::string>& changes) {
+  const auto route_maps = [](const config::Config& c) {
+    std::vector<std::shared_ptr<const policy::RouteMap>> out;
+    for (const auto& vrf : c.evpn.vrfs) out.push_back(c.policies.route_map(vrf.route_map));
+    return out;
+  };
+  const bool targets = config::route_targets(next.evpn) != config::route_targets(running.evpn);
+  const bool tenant_map = route_maps(next) != route_maps(running);
+  if (targets || tenant_map) configure_evpn_leaf(next, leaf);
+  if (targets)
+    changes.push_back("evpn route targets changed: our VNIs' and tenant's routes sent again");
+  if (tenant_map) changes.push_back("evpn tenant route-map changed: its type-5 routes sent again");
 }
 
 std::optional<std::string> needs_daemon_restart(const config::Config& running,

@@ -3,7 +3,6 @@
 // may change in place. Pure functions of the configuration.
 #pragma once
 
-#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -30,9 +29,10 @@ bool needs_restart(const config::Neighbor& before, const config::Neighbor& now);
 // (kept as it is when the same again, or with only another route-map)
 // and every VNI's route target.
 void configure_evpn_leaf(const config::Config& cfg, rib::EvpnLeaf& leaf);
-// The routed tenants' route-maps as loaded: a reload that changes them
-// configures the leaf again.
-std::vector<std::shared_ptr<const policy::RouteMap>> tenant_route_maps(const config::Config& cfg);
+// A reload's share of it: what changed (route targets, a tenant's
+// route-map) is applied and said in `changes`.
+void reload_evpn_leaf(const config::Config& running, const config::Config& next,
+                      rib::EvpnLeaf& leaf, std::vector<std::string>& changes);
 // Why `next` cannot replace `running` without restarting the daemon; nullopt: it can.
 std::optional<std::string> needs_daemon_restart(const config::Config& running,
                                                 const config::Config& next);

@@ -1,6 +1,5 @@
 #include "bgpd/session/speaker.h"
 
-#include "bgpd/config/evpn_config.h"
 #include "bgpd/discovery/interfaces.h"
 #include "bgpd/log/log.h"
 #include "bgpd/session/address.h"
@@ -327,13 +326,7 @@ std::expected<std::vector<std::string>, std::string> Speaker::reload(config::Con
     changes.push_back("best-path options changed: every prefix selected again");
   }
   origination_.reload(old, changes);
-  const bool targets_changed = config::route_targets(cfg_.evpn) != config::route_targets(old.evpn);
-  const bool tenant_map_changed = tenant_route_maps(cfg_) != tenant_route_maps(old);
-  if (targets_changed || tenant_map_changed) configure_evpn_leaf(cfg_, driver_.rib().evpn_leaf());
-  if (targets_changed)
-    changes.push_back("evpn route targets changed: our VNIs' and tenant's routes sent again");
-  if (tenant_map_changed)
-    changes.push_back("evpn tenant route-map changed: its type-5 routes sent again");
+  reload_evpn_leaf(old, cfg_, driver_.rib().evpn_leaf(), changes);
   if (cfg_.logging != old.logging) {
     log::set_levels(cfg_.logging.level, cfg_.logging.modules);
     std::string levels = "log level " + cfg_.logging.level;
