@@ -12,11 +12,12 @@ import json
 import subprocess
 import time
 
-from harness import Dut, Generator, namespaces, run_kinds, side_by_side_args, write_results
+from harness import (GEN, Dut, Generator, link_generator, namespaces, run_kinds,
+                     side_by_side_args, write_results)
 from lib.netns import BUILD, Daemon, Netns, terminate, veth, wait_for
 
 KERNEL_ROUTES = BUILD / "bench" / "kernel_routes"
-GEN, DUT_UP, SPINE = "10.0.1.2", "10.0.3.1", "10.0.3.2"
+DUT_UP, SPINE = "10.0.3.1", "10.0.3.2"
 INTERVAL_MS = 50
 
 SPINE_CONFIG = f"""asn: 65000
@@ -72,9 +73,7 @@ def one_run(kind, count, tmp):
         spine_ns = Netns("bfdload-spine")
         gen = dut = spine = watch = None
         try:
-            veth(dut_ns, "eth1", tester, "eth1")
-            dut_ns.ip("addr", "add", "10.0.1.1/24", "dev", "eth1")
-            tester.ip("addr", "add", f"{GEN}/24", "dev", "eth1")
+            link_generator(dut_ns, tester)
             veth(dut_ns, "swp1", spine_ns, "swp1")
             dut_ns.ip("addr", "add", f"{DUT_UP}/24", "dev", "swp1")
             spine_ns.ip("addr", "add", f"{SPINE}/24", "dev", "swp1")

@@ -12,11 +12,10 @@ watch-evpn`), not the router.
 """
 import time
 
-from harness import (Dut, Generator, ingest_to_kernel, namespaces, ratios, run_kinds,
-                     side_by_side_args, write_results)
-from lib.netns import veth
+from harness import (GEN, Dut, Generator, ingest_to_kernel, link_generator, namespaces, ratios,
+                     run_kinds, side_by_side_args, write_results)
 
-GEN, VTEP, VNI = "10.0.1.2", "10.0.0.1", 100
+VTEP, VNI = "10.0.0.1", 100
 KINDS = ("closbgpd", "frr")
 
 CONFIGS = {
@@ -49,9 +48,7 @@ def one_run(kind, count, tmp):
     with namespaces("evpnmacs") as (dut_ns, tester):
         gen = dut = None
         try:
-            veth(dut_ns, "eth1", tester, "eth1")
-            dut_ns.ip("addr", "add", "10.0.1.1/24", "dev", "eth1")
-            tester.ip("addr", "add", f"{GEN}/24", "dev", "eth1")
+            link_generator(dut_ns, tester)
             leaf_kernel(dut_ns)
             gen = Generator(tester, {GEN: 65001}, count, family="evpn")
             dut = Dut(kind, dut_ns, tmp, CONFIGS)

@@ -12,9 +12,9 @@ through zebra, each with multipath across neighbour ASes.
 """
 import time
 
-from harness import (Dut, Generator, namespaces, ratios, routes_with_width, run_kinds,
-                     side_by_side_args, write_results)
-from lib.netns import veth, wait_for
+from harness import (Dut, Generator, link_generator, namespaces, ratios, routes_with_width,
+                     run_kinds, side_by_side_args, write_results)
+from lib.netns import wait_for
 
 
 def peer_address(i):
@@ -40,10 +40,7 @@ def one_run(kind, peers, count, tmp):
     with namespaces("fanin") as (dut_ns, tester):
         gen = dut = None
         try:
-            veth(dut_ns, "eth1", tester, "eth1")
-            dut_ns.ip("addr", "add", "10.0.1.1/24", "dev", "eth1")
-            for i in range(peers):
-                tester.ip("addr", "add", f"{peer_address(i)}/24", "dev", "eth1")
+            link_generator(dut_ns, tester, [peer_address(i) for i in range(peers)])
             asns = {peer_address(i): 65001 + i for i in range(peers)}
             gen = Generator(tester, asns, count, attribute_sets=1)
             dut = Dut(kind, dut_ns, tmp, configs(peers))

@@ -17,27 +17,20 @@ import statistics
 import subprocess
 import time
 
-from harness import (Dut, Generator, ingest_to_kernel, namespaces, ratios, router_configs,
-                     run_kinds, side_by_side_args, write_results)
-from lib.netns import BUILD, terminate, veth
+from harness import (GEN, Dut, Generator, ingest_to_kernel, link_generator, namespaces, ratios,
+                     router_configs, run_kinds, side_by_side_args, write_results)
+from lib.netns import BUILD, terminate
 
 KERNEL_ROUTES = BUILD / "bench" / "kernel_routes"
-GEN = "10.0.1.2"
 
 CONFIGS = router_configs(GEN)
-
-
-def link(dut_ns, tester):
-    veth(dut_ns, "eth1", tester, "eth1")
-    dut_ns.ip("addr", "add", "10.0.1.1/24", "dev", "eth1")
-    tester.ip("addr", "add", f"{GEN}/24", "dev", "eth1")
 
 
 def one_run(kind, count, table, tmp):
     with namespaces("fibingest") as (dut_ns, tester):
         gen = dut = None
         try:
-            link(dut_ns, tester)
+            link_generator(dut_ns, tester)
             gen = Generator(tester, {GEN: 65001}, table)
             dut = Dut(kind, dut_ns, tmp, CONFIGS)
             return ingest_to_kernel(kind, dut_ns, dut, gen, "watch", count)
@@ -50,7 +43,7 @@ def one_run(kind, count, table, tmp):
 
 def kernel_floor(count):
     with namespaces("fibfloor") as (dut_ns, tester):
-        link(dut_ns, tester)
+        link_generator(dut_ns, tester)
         watch = dut_ns.popen(str(KERNEL_ROUTES), "watch", "--expect", str(count),
                              stdout=subprocess.PIPE, text=True)
         try:

@@ -190,6 +190,15 @@ class Generator:
         terminate(self.proc)
 
 
+def link_generator(dut_ns, tester, addresses=(GEN,)):
+    """eth1 between the router under test (10.0.1.1/24) and the tester,
+    which holds the generator's `addresses` (in 10.0.1.0/24)."""
+    veth(dut_ns, "eth1", tester, "eth1")
+    dut_ns.ip("addr", "add", "10.0.1.1/24", "dev", "eth1")
+    for address in addresses:
+        tester.ip("addr", "add", f"{address}/24", "dev", "eth1")
+
+
 def ingest_to_kernel(kind, dut_ns, dut, gen, watch, count):
     """The generator's table into the DUT's kernel, clocked by the kernel's
     own notifications: `build/bench/kernel_routes WATCH --expect COUNT` in
@@ -240,11 +249,9 @@ def through_router(kind, tmp, count, table, sink_args=(), frr_bgpd_args=("-n",),
     with namespaces("through") as (dut_ns, tester):
         gen = dut = sink = extra = None
         try:
-            veth(dut_ns, "eth1", tester, "eth1")
+            link_generator(dut_ns, tester)
             veth(dut_ns, "eth2", tester, "eth2")
-            dut_ns.ip("addr", "add", "10.0.1.1/24", "dev", "eth1")
             dut_ns.ip("addr", "add", "10.0.2.1/24", "dev", "eth2")
-            tester.ip("addr", "add", f"{GEN}/24", "dev", "eth1")
             tester.ip("addr", "add", f"{SINK_ADDR}/24", "dev", "eth2")
             # Only on the generator's address: the DUT's connection to the
             # sink's address must find nothing listening (the sink connects).
