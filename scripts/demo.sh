@@ -9,6 +9,7 @@
 #   scripts/demo.sh                     # the demo
 #   scripts/demo.sh --cli               # leave the fabric up (Mininet CLI)
 #   scripts/demo.sh --frr spine2,leaf4  # some routers run FRR; --help for more
+#   scripts/demo.sh --evpn              # with an EVPN-VXLAN overlay and tenant hosts
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -92,10 +92,12 @@ class Fabric:
         """The host as a lib.netns Node, for peers and nftables helpers."""
         return Node(host.name, ["mnexec", "-a", str(host.pid)])
 
-    def run_frr(self, host, config_text):
-        """zebra, bgpd and bfdd on the host, FRR's way of running a fabric node."""
+    def run_frr(self, host, config_text, daemon_configs=None):
+        """zebra, bgpd and bfdd on the host, FRR's way of running a fabric
+        node; `daemon_configs` as FrrNode's."""
         self.frr[host.name] = FrrNode(self.node(host), config_text, self.tmp,
-                                      daemons=("zebra", "bgpd", "bfdd"))
+                                      daemons=("zebra", "bgpd", "bfdd"),
+                                      daemon_configs=daemon_configs)
         return self.frr[host.name]
 
     def write_config(self, host, config_text):
