@@ -121,8 +121,9 @@ int main(int argc, char** argv) {
   // remote VNIs' entries out.
   std::unique_ptr<evpn::VniSync> vnis;
   if (speaker.config().evpn.advertise_all_vni) {
-    // A routed tenant's routes: the main table ("default"), the FIB's
-    // protocol, the metric after the underlay's.
+    // Routed tenants' routes: the FIB's protocol, the metric after the
+    // underlay's; each in the table of its L3 VNI's bridge (the main
+    // table, or its VRF's).
     const auto& c = speaker.config();
     std::optional<fib::RouteMarks> tenant_routes;
     if (!c.evpn.vrfs.empty())

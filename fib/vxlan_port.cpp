@@ -137,18 +137,9 @@ std::vector<std::string> VxlanPort::write(const rib::EvpnKernelUpdate& u,
   const auto route = [&](const rib::EvpnKernelUpdate::Route& r, bool set) {
     const VxlanDevice* d = device(r.l3vni);
     if (!d || !tenant_) return;
-    nl_msg* m =
-        route_message(set ? RTM_NEWROUTE : RTM_DELROUTE, set ? NLM_F_CREATE | NLM_F_REPLACE : 0,
-                      r.prefix, *tenant_, r.vteps.size(), RTN_UNICAST);
-    if (set) {
-      std::vector<rib::NextHop> hops;
-      // An IPv6 route's IPv4 VTEP is IPv4-mapped (its neighbour entry too).
-      for (const auto& vtep : r.vteps)
-        hops.push_back({d->bridge, r.prefix.afi() == wire::Afi::Ipv6 ? vtep.v4_mapped() : vtep});
-      put_multipath(m, r.prefix, hops, RTNH_F_ONLINK);
-    }
-    send(m, std::string(set ? "installing " : "removing ") + "tenant route " +
-                r.prefix.to_string() + " of L3 VNI " + std::to_string(r.l3vni));
+    send(tenant_route_request(r, *d, *tenant_, set),
+         std::string(set ? "installing " : "removing ") + "tenant route " + r.prefix.to_string() +
+             " of L3 VNI " + std::to_string(r.l3vni));
   };
   for (const auto& r : u.remove_routes) route(r, false);
   for (const auto& r : u.set_routes) route(r, true);

@@ -7,8 +7,9 @@
 // away; a remote address an `extern_learn` neighbour entry of the bridge's
 // interface (the SVI), so the kernel answers ARP and ND for it with the
 // bridge's `neigh_suppress`. A routed tenant's route goes through its L3
-// VNI's bridge to the VTEPs, `onlink` (`ip route replace PREFIX proto bgp
-// metric 21 nexthop via VTEP dev br4001 onlink ...`); each VTEP's router
+// VNI's bridge to the VTEPs, `onlink`, in the table the bridge routes in
+// (its VRF's, or the main table: `ip route replace PREFIX table T proto
+// bgp metric 21 nexthop via VTEP dev br4001 onlink ...`); each VTEP's router
 // MAC is a remote MAC and neighbour of the L3 VNI (an IPv6 route's gateway
 // is the VTEP IPv4-mapped, ::ffff:10.0.0.2, a neighbour too, as FRR's
 // zebra does). Many requests per send

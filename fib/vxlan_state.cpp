@@ -19,18 +19,26 @@
 namespace closbgp::fib {
 namespace {
 
-std::optional<VxlanDevice> vxlan_device(nlmsghdr* h) {
-  const auto* ifi = static_cast<const ifinfomsg*>(nlmsg_data(h));
-  nlattr* tb[IFLA_MAX + 1];
+// A link message's attributes and, for a link of kind `kind`, its
+// IFLA_INFO_DATA; nullptr for any other kind.
+nlattr* kind_data(nlmsghdr* h, nlattr** tb, const char* kind) {
   if (nlmsg_parse(h, sizeof(ifinfomsg), tb, IFLA_MAX, nullptr) < 0 || !tb[IFLA_LINKINFO])
-    return std::nullopt;
+    return nullptr;
   nlattr* info[IFLA_INFO_MAX + 1];
   if (nla_parse_nested(info, IFLA_INFO_MAX, tb[IFLA_LINKINFO], nullptr) < 0 ||
       !info[IFLA_INFO_KIND] || !info[IFLA_INFO_DATA] ||
-      std::strcmp(static_cast<const char*>(nla_data(info[IFLA_INFO_KIND])), "vxlan") != 0)
-    return std::nullopt;
+      std::strcmp(static_cast<const char*>(nla_data(info[IFLA_INFO_KIND])), kind) != 0)
+    return nullptr;
+  return info[IFLA_INFO_DATA];
+}
+
+std::optional<VxlanDevice> vxlan_device(nlmsghdr* h) {
+  const auto* ifi = static_cast<const ifinfomsg*>(nlmsg_data(h));
+  nlattr* tb[IFLA_MAX + 1];
+  nlattr* data = kind_data(h, tb, "vxlan");
+  if (!data) return std::nullopt;
   nlattr* vx[IFLA_VXLAN_MAX + 1];
-  if (nla_parse_nested(vx, IFLA_VXLAN_MAX, info[IFLA_INFO_DATA], nullptr) < 0 || !vx[IFLA_VXLAN_ID])
+  if (nla_parse_nested(vx, IFLA_VXLAN_MAX, data, nullptr) < 0 || !vx[IFLA_VXLAN_ID])
     return std::nullopt;
   VxlanDevice d;
   d.ifindex = uint32_t(ifi->ifi_index);
@@ -62,14 +70,18 @@ std::optional<wire::IpAddress> address_of(nlattr* a) {
 struct Reader {
   VxlanState& out;
   std::map<uint32_t, wire::MacAddress> link_macs;
+  std::map<uint32_t, uint32_t> masters;  // ifindex -> its master's
+  std::map<uint32_t, VrfDevice> vrfs;
   std::map<uint32_t, VxlanDevice*> by_ifindex, by_bridge;
 
   void link(nlmsghdr* h) {
     if (auto d = vxlan_device(h)) out.devices.push_back(std::move(*d));
+    if (auto v = vrf_device(h)) vrfs.emplace(v->ifindex, std::move(*v));
     nlattr* tb[IFLA_MAX + 1];
     if (nlmsg_parse(h, sizeof(ifinfomsg), tb, IFLA_MAX, nullptr) < 0) return;
-    if (auto mac = mac_of(tb[IFLA_ADDRESS]))
-      link_macs[uint32_t(static_cast<const ifinfomsg*>(nlmsg_data(h))->ifi_index)] = *mac;
+    const auto ifindex = uint32_t(static_cast<const ifinfomsg*>(nlmsg_data(h))->ifi_index);
+    if (auto mac = mac_of(tb[IFLA_ADDRESS])) link_macs[ifindex] = *mac;
+    if (tb[IFLA_MASTER]) masters[ifindex] = nla_get_u32(tb[IFLA_MASTER]);
   }
 
   void index() {
@@ -78,6 +90,11 @@ struct Reader {
       if (!d.bridge) continue;
       by_bridge.emplace(d.bridge, &d);  // one VNI per bridge: the first
       if (auto mac = link_macs.find(d.bridge); mac != link_macs.end()) d.bridge_mac = mac->second;
+      if (auto master = masters.find(d.bridge); master != masters.end())
+        if (auto vrf = vrfs.find(master->second); vrf != vrfs.end()) {
+          d.vrf = vrf->second.name;
+          d.table = vrf->second.table;
+        }
     }
   }
 
@@ -93,8 +110,8 @@ struct Reader {
     bridge->second->subnets.emplace_back(*a, ifa->ifa_prefixlen);
   }
 
-  // A route of the tenant's: in its table, marked ours, every next hop
-  // through one L3 VNI's bridge.
+  // A route of a tenant's: marked ours, every next hop through one L3
+  // VNI's bridge.
   void route(nlmsghdr* h, const RouteMarks& tenant) {
     if (!tenant_route_message(h, tenant)) return;
     const auto* rt = static_cast<const rtmsg*>(nlmsg_data(h));
@@ -183,15 +200,44 @@ bool tenant_route_message(const nlmsghdr* h, const RouteMarks& tenant) {
   if (rt->rtm_protocol != tenant.protocol || rt->rtm_type != RTN_UNICAST) return false;
   nlattr* tb[RTA_MAX + 1];
   if (nlmsg_parse(msg, sizeof(rtmsg), tb, RTA_MAX, nullptr) < 0) return false;
-  const uint32_t table = tb[RTA_TABLE] ? nla_get_u32(tb[RTA_TABLE]) : rt->rtm_table;
   const uint32_t metric = tb[RTA_PRIORITY] ? nla_get_u32(tb[RTA_PRIORITY]) : 0;
-  return table == tenant.table && metric == tenant.metric;
+  return metric == tenant.metric;
+}
+
+std::optional<VrfDevice> vrf_device(const nlmsghdr* h) {
+  auto* msg = const_cast<nlmsghdr*>(h);
+  if (h->nlmsg_type != RTM_NEWLINK) return std::nullopt;
+  nlattr* tb[IFLA_MAX + 1];
+  nlattr* data = kind_data(msg, tb, "vrf");
+  if (!data || !tb[IFLA_IFNAME]) return std::nullopt;
+  nlattr* vrf[IFLA_VRF_MAX + 1];
+  if (nla_parse_nested(vrf, IFLA_VRF_MAX, data, nullptr) < 0 || !vrf[IFLA_VRF_TABLE])
+    return std::nullopt;
+  return VrfDevice{uint32_t(static_cast<const ifinfomsg*>(nlmsg_data(msg))->ifi_index),
+                   static_cast<const char*>(nla_data(tb[IFLA_IFNAME])),
+                   nla_get_u32(vrf[IFLA_VRF_TABLE])};
+}
+
+nl_msg* tenant_route_request(const rib::EvpnKernelUpdate::Route& r, const VxlanDevice& d,
+                             const RouteMarks& tenant, bool set) {
+  RouteMarks marks = tenant;
+  marks.table = d.table;
+  nl_msg* m =
+      route_message(set ? RTM_NEWROUTE : RTM_DELROUTE, set ? NLM_F_CREATE | NLM_F_REPLACE : 0,
+                    r.prefix, marks, r.vteps.size(), RTN_UNICAST);
+  if (!set) return m;
+  std::vector<rib::NextHop> hops;
+  // An IPv6 route's IPv4 VTEP is IPv4-mapped (its neighbour entry too).
+  for (const auto& vtep : r.vteps)
+    hops.push_back({d.bridge, r.prefix.afi() == wire::Afi::Ipv6 ? vtep.v4_mapped() : vtep});
+  put_multipath(m, r.prefix, hops, RTNH_F_ONLINK);
+  return m;
 }
 
 std::expected<VxlanState, std::string> read_vxlan_state(nl_sock* sock,
                                                         const std::optional<RouteMarks>& tenant) {
   VxlanState out;
-  Reader reader{out, {}, {}, {}};
+  Reader reader{out, {}, {}, {}, {}, {}};
   ifinfomsg ifi{};
   ifi.ifi_family = AF_UNSPEC;
   if (auto r =

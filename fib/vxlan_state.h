@@ -5,7 +5,8 @@
 // neighbour tables resolved (the node's own hosts), and the remote
 // entries a previous run of ours installed (extern_learn), so that a
 // restart adopts them. Only VLAN-unaware bridges (one VNI per bridge).
-// With a routed tenant, its routes through an L3 VNI too.
+// With routed tenants, their routes through the L3 VNIs too, in whichever
+// table: a bridge enslaved to a VRF device routes in the VRF's table.
 #pragma once
 
 #include <cstdint>
@@ -17,6 +18,7 @@
 #include "fib/route_message.h"
 #include "rib/evpn_kernel_update.h"
 
+struct nl_msg;
 struct nl_sock;
 struct nlmsghdr;
 
@@ -33,6 +35,10 @@ struct VxlanDevice {
   // prefixes of its addresses (a routed tenant's subnets; no link-local).
   wire::MacAddress bridge_mac{};
   std::vector<wire::Prefix> subnets{};
+  // The VRF device the bridge is enslaved to ("": none) and the table the
+  // bridge routes in (the VRF's; the main table without one).
+  std::string vrf{};
+  uint32_t table = 254;
   // A VNI of ours: in a bridge, up, with a local IPv4 address.
   bool usable() const { return bridge != 0 && up && local.is_v4() && !local.is_unspecified(); }
   friend bool operator==(const VxlanDevice&, const VxlanDevice&) = default;
@@ -63,10 +69,9 @@ struct VxlanState {
   std::vector<rib::EvpnKernelUpdate::Route> routes;  // through an L3 VNI's bridge (with `tenant`)
 };
 
-// With `tenant` (where a routed tenant's routes go: its table, and the
-// protocol and metric that mark them ours; the FIB's underlay routes use
-// another metric, so neither takes the other's for its own), its routes
-// are read too (a dump of the table).
+// With `tenant` (the protocol and metric that mark routed tenants' routes
+// ours; the FIB's underlay routes use another metric, so neither takes the
+// other's for its own), their routes are read too, from every table.
 std::expected<VxlanState, std::string> read_vxlan_state(nl_sock* sock,
                                                         const std::optional<RouteMarks>& tenant);
 // A forwarding-entry notification (AF_BRIDGE RTM_NEWNEIGH or RTM_DELNEIGH):
@@ -82,7 +87,25 @@ struct FdbNotice {
   bool extern_learned = false;
 };
 std::optional<FdbNotice> fdb_notice(const nlmsghdr* h);
-// Whether a route notification is about a route `tenant` marks ours.
+// Whether a route notification is about a route `tenant` marks ours (its
+// protocol and metric, in any table).
 bool tenant_route_message(const nlmsghdr* h, const RouteMarks& tenant);
+
+// A VRF device (`ip link add red type vrf table 1001`) from a link message;
+// nullopt for any other link.
+struct VrfDevice {
+  uint32_t ifindex = 0;
+  std::string name;
+  uint32_t table = 0;
+  friend bool operator==(const VrfDevice&, const VrfDevice&) = default;
+};
+std::optional<VrfDevice> vrf_device(const nlmsghdr* h);
+
+// The request that installs (`set`) or removes a tenant's route through
+// the L3 VNI device `d`: in the table of d's bridge, marked `tenant`, the
+// VTEPs on the bridge `onlink` (an IPv6 route's VTEPs IPv4-mapped). The
+// caller frees it.
+nl_msg* tenant_route_request(const rib::EvpnKernelUpdate::Route& r, const VxlanDevice& d,
+                             const RouteMarks& tenant, bool set);
 
 }  // namespace closbgp::fib

@@ -61,8 +61,10 @@ wire::RouteDistinguisher EvpnLeaf::allocate_rd(uint32_t vni) const {
     return uint16_t(rd.value[4] << 8 | rd.value[5]);
   };
   const auto taken = [&](uint16_t candidate) {
-    if (tenant_ && tenant_->config().l3vni != vni && tenant_->identity().rd.type == 1 &&
-        low(tenant_->identity().rd) == candidate)
+    if (std::ranges::any_of(tenants_, [&](const auto& kv) {
+          const auto& rd = kv.second.identity().rd;
+          return kv.first != vni && rd.type == 1 && low(rd) == candidate;
+        }))
       return true;
     return std::ranges::any_of(
         vnis_, [&](const auto& kv) { return kv.first != vni && low(kv.second.rd) == candidate; });
@@ -93,54 +95,69 @@ void EvpnLeaf::set_route_targets(std::map<uint32_t, uint64_t> route_targets) {
   route_targets_ = std::move(route_targets);
   for (auto& [vni, v] : vnis_)
     if (assign_targets(v)) advertise_all(v);
-  update_tenant();
+  update_tenants();
   import_again();
 }
 
-void EvpnLeaf::set_tenant(const TenantConfig& config) {
-  TenantConfig same_map = config;
-  if (tenant_) same_map.route_map = tenant_->config().route_map;
-  // Only another route-map (a reload): the tenant keeps its state.
-  if (tenant_ && tenant_->config() == same_map)
-    tenant_->set_route_map(config.route_map);
-  else
-    tenant_.emplace(config, table_);
-}
-
-const EvpnTenant* EvpnLeaf::routed() const {
-  return tenant_ && tenant_->attachment() ? &*tenant_ : nullptr;
-}
-
-void EvpnLeaf::update_tenant() {
-  if (!tenant_) return;
-  const uint32_t l3vni = tenant_->config().l3vni;
-  std::optional<EvpnTenant::Attachment> attachment;
-  std::set<wire::Prefix> subnets;
-  for (const auto& l : kernel_vnis_) {
-    if (l.vni == l3vni)
-      attachment = EvpnTenant::Attachment{l.vtep, l.bridge_mac};
-    else
-      subnets.insert(l.subnets.begin(), l.subnets.end());
+void EvpnLeaf::set_tenants(const std::vector<TenantConfig>& configs) {
+  for (const auto& config : configs) {
+    auto it = tenants_.find(config.l3vni);
+    if (it == tenants_.end()) {
+      tenants_.emplace(std::piecewise_construct, std::forward_as_tuple(config.l3vni),
+                       std::forward_as_tuple(config, table_));
+      continue;
+    }
+    // Anything but the route-map changes only with a restart
+    // (session::needs_daemon_restart).
+    it->second.set_route_map(config.route_map);
   }
-  auto rt = route_targets_.find(l3vni);
-  const EvpnTenant::Identity id{allocate_rd(l3vni),
-                                rt == route_targets_.end() ? auto_route_target(l3vni) : rt->second,
-                                rt == route_targets_.end() ? 0 : rt->second};
-  const auto* before = tenant_->attachment();
-  const bool carried_changed = (before ? std::optional(*before) : std::nullopt) != attachment ||
-                               tenant_->identity().export_rt != id.export_rt;
-  tenant_->attach(attachment, id);
-  tenant_->set_subnets(std::move(subnets));
-  if (!carried_changed) return;
-  // Our MAC/IP routes carry the tenant's label, target and router MAC.
-  for (const auto& [vni, v] : vnis_)
-    for (const auto& [mac, local] : v.macs)
-      if (local.advertised) advertise_mac(v, mac);
 }
 
-bool EvpnLeaf::local_host(const wire::IpAddress& ip) const {
+EvpnTenant* EvpnLeaf::tenant_in(const std::string& vrf) {
+  auto it =
+      std::ranges::find_if(tenants_, [&](const auto& t) { return t.second.config().vrf == vrf; });
+  return it == tenants_.end() ? nullptr : &it->second;
+}
+
+const EvpnTenant* EvpnLeaf::routed(const Vni& v) const {
+  auto it = std::ranges::find_if(
+      tenants_, [&](const auto& t) { return t.second.config().vrf == v.local.vrf; });
+  return it != tenants_.end() && it->second.attachment() ? &it->second : nullptr;
+}
+
+void EvpnLeaf::update_tenants() {
+  for (auto& [l3vni, tenant] : tenants_) {
+    const std::string& vrf = tenant.config().vrf;
+    std::optional<EvpnTenant::Attachment> attachment;
+    std::set<wire::Prefix> subnets;
+    for (const auto& l : kernel_vnis_) {
+      if (l.vrf != vrf) continue;
+      if (l.vni == l3vni)
+        attachment = EvpnTenant::Attachment{l.vtep, l.bridge_mac};
+      else if (!tenants_.contains(l.vni))
+        subnets.insert(l.subnets.begin(), l.subnets.end());
+    }
+    auto rt = route_targets_.find(l3vni);
+    const EvpnTenant::Identity id{
+        allocate_rd(l3vni), rt == route_targets_.end() ? auto_route_target(l3vni) : rt->second,
+        rt == route_targets_.end() ? 0 : rt->second};
+    const auto* before = tenant.attachment();
+    const bool carried_changed = (before ? std::optional(*before) : std::nullopt) != attachment ||
+                                 tenant.identity().export_rt != id.export_rt;
+    tenant.attach(attachment, id);
+    tenant.set_subnets(std::move(subnets));
+    if (!carried_changed) continue;
+    // Our MAC/IP routes carry the tenant's label, target and router MAC.
+    for (const auto& [vni, v] : vnis_)
+      if (v.local.vrf == vrf)
+        for (const auto& [mac, local] : v.macs)
+          if (local.advertised) advertise_mac(v, mac);
+  }
+}
+
+bool EvpnLeaf::local_host(const EvpnTenant& t, const wire::IpAddress& ip) const {
   return std::ranges::any_of(vnis_, [&](const auto& kv) {
-    return has_local(EvpnImport::IpKey{kv.first, ip});
+    return kv.second.local.vrf == t.config().vrf && has_local(EvpnImport::IpKey{kv.first, ip});
   });
 }
 
@@ -149,7 +166,7 @@ void EvpnLeaf::set_vnis(const std::vector<LocalVni>& all) {
   // A routed tenant's L3 VNI is not bridged: no MACs, no flooding.
   std::vector<LocalVni> vnis;
   for (const auto& l : all)
-    if (!tenant_ || l.vni != tenant_->config().l3vni) vnis.push_back(l);
+    if (!tenants_.contains(l.vni)) vnis.push_back(l);
   for (auto it = vnis_.begin(); it != vnis_.end();) {
     const auto next = std::next(it);
     const auto now =
@@ -162,6 +179,17 @@ void EvpnLeaf::set_vnis(const std::vector<LocalVni>& all) {
       withdraw_all(it->second);
       it->second.local = *now;
       advertise_all(it->second);
+    } else if (now->vrf != it->second.local.vrf) {
+      // Its bridge moved to another VRF: its MAC/IP routes carry another
+      // tenant (or none), its hosts are another tenant's.
+      Vni& v = it->second;
+      for (const auto& [ip, mac] : v.neighbors) host_changed(v, ip);
+      v.local = *now;
+      for (const auto& [mac, local] : v.macs)
+        if (local.advertised) advertise_mac(v, mac);
+      for (const auto& [ip, mac] : v.neighbors) host_changed(v, ip);
+    } else {
+      it->second.local = *now;
     }
     it = next;
   }
@@ -173,7 +201,7 @@ void EvpnLeaf::set_vnis(const std::vector<LocalVni>& all) {
     assign_targets(v);
     advertise_flood(v);
   }
-  update_tenant();
+  update_tenants();
   import_again();
 }
 
@@ -219,7 +247,7 @@ void EvpnLeaf::local_changed(const Vni& v, const wire::MacAddress& mac) {
 
 void EvpnLeaf::host_changed(const Vni& v, const wire::IpAddress& ip) {
   import_.local_changed(EvpnImport::IpKey{v.local.vni, ip});
-  if (tenant_) tenant_->local_changed(ip);
+  if (auto* t = tenant_in(v.local.vrf)) t->local_changed(ip);
 }
 
 void EvpnLeaf::set_frozen(uint32_t vni, const wire::MacAddress& mac, bool frozen) {
@@ -264,7 +292,7 @@ void EvpnLeaf::set_neighbor(uint32_t vni, const wire::IpAddress& ip,
 std::vector<wire::EvpnRoute> EvpnLeaf::mac_routes(const Vni& v, const wire::MacAddress& mac) const {
   std::vector<wire::EvpnRoute> routes{mac_route(v, mac, std::nullopt)};
   for (const auto& [ip, at] : v.neighbors)
-    if (at == mac) routes.push_back(mac_route(v, mac, ip, routed()));
+    if (at == mac) routes.push_back(mac_route(v, mac, ip, routed(v)));
   return routes;
 }
 
@@ -277,7 +305,7 @@ void EvpnLeaf::advertise_mac(const Vni& v, const wire::MacAddress& mac) {
   const auto routes = mac_routes(v, mac);
   table_.announce(our_path(v, sequence, false), std::span(routes).first(1));
   if (routes.size() > 1)
-    table_.announce(our_path(v, sequence, false, routed()), std::span(routes).subspan(1));
+    table_.announce(our_path(v, sequence, false, routed(v)), std::span(routes).subspan(1));
 }
 
 void EvpnLeaf::advertise_all(const Vni& v) {
@@ -326,7 +354,7 @@ void EvpnLeaf::table_changed(std::span<const EvpnTable::Key> keys) {
   for (const auto& key : keys) {
     const auto* entry = table_.find(key);
     import_.update(key, entry);
-    if (tenant_) tenant_->update(key, entry);
+    for (auto& [l3vni, tenant] : tenants_) tenant.update(key, entry);
   }
   const std::set<EvpnImport::MacKey> moved = import_.changed_macs();
   for (const auto& [vni, mac] : moved)
@@ -349,18 +377,19 @@ bool EvpnLeaf::has_local(const EvpnImport::IpKey& k) const {
 
 EvpnRejections::Taken EvpnLeaf::take_rejections() {
   auto taken = import_.rejected().take();
-  if (!tenant_) return taken;
-  auto more = tenant_->rejected().take();
-  taken.first.insert(taken.first.end(), more.first.begin(), more.first.end());
-  taken.more += more.more;
+  for (auto& [l3vni, tenant] : tenants_) {
+    auto more = tenant.rejected().take();
+    taken.first.insert(taken.first.end(), more.first.begin(), more.first.end());
+    taken.more += more.more;
+  }
   return taken;
 }
 
 EvpnKernelUpdate EvpnLeaf::take_kernel_update() {
   auto u = import_.take_update([this](const EvpnImport::MacKey& k) { return has_local(k); },
                                [this](const EvpnImport::IpKey& k) { return has_local(k); });
-  if (tenant_)
-    tenant_->take_update([this](const wire::IpAddress& ip) { return local_host(ip); }, u);
+  for (auto& [l3vni, tenant] : tenants_)
+    tenant.take_update([&](const wire::IpAddress& ip) { return local_host(tenant, ip); }, u);
   return u;
 }
 

@@ -8,14 +8,18 @@
 // another VTEP claims is advertised with the next sequence number; a
 // remote claim that beats ours takes our route out (the host moved). A
 // routed tenant (symmetric IRB) is rib/evpn_tenant.h: its L3 VNI is one
-// of the kernel's VNIs, not bridged but routed.
+// of the kernel's VNIs, not bridged but routed. Several tenants, each in
+// a VRF (the main table for one): a VNI belongs to the tenant whose VRF
+// its bridge is enslaved to; tenants' addresses may overlap.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <optional>
 #include <set>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "rib/evpn_import.h"
@@ -30,6 +34,7 @@ struct LocalVni {
   wire::IpAddress vtep;                 // the VXLAN device's local address: where tunnels end here
   wire::MacAddress bridge_mac{};        // the bridge's own: an L3 VNI's router MAC
   std::vector<wire::Prefix> subnets{};  // the bridge's (its SVI's) addresses' prefixes
+  std::string vrf{};                    // the VRF device its bridge is in; "": the main table
   friend bool operator==(const LocalVni&, const LocalVni&) = default;
 };
 
@@ -43,10 +48,14 @@ class EvpnLeaf {
   // Route targets given per VNI (imported and exported); the others are
   // automatic: AS:VNI exported, any AS with our VNI imported.
   void set_route_targets(std::map<uint32_t, uint64_t> route_targets);
-  // The routed tenant (before the VNIs come): its L3 VNI among them is
-  // routed, the others' subnets are its own. The same again: kept as is.
-  void set_tenant(const TenantConfig& config);
-  const EvpnTenant* tenant() const { return tenant_ ? &*tenant_ : nullptr; }
+  // The routed tenants (at start, before the VNIs come), each with its
+  // L3 VNI and VRF: an L3 VNI among the kernel's is routed (while its
+  // bridge is in the tenant's VRF), the subnets of the other VNIs whose
+  // bridges are in that VRF are the tenant's. A tenant given again (a
+  // reload) keeps its state and takes its new route-map.
+  void set_tenants(const std::vector<TenantConfig>& configs);
+  // By L3 VNI.
+  const std::map<uint32_t, EvpnTenant>& tenants() const { return tenants_; }
   // The node's VNIs now: new ones are advertised, gone ones withdrawn.
   void set_vnis(const std::vector<LocalVni>& vnis);
   // A MAC learned on (or gone from) a port of the VNI's bridge.
@@ -65,7 +74,10 @@ class EvpnLeaf {
   void table_changed(std::span<const EvpnTable::Key> keys);
   // What the kernel should hold differently since the last call.
   EvpnKernelUpdate take_kernel_update();
-  bool pending() const { return import_.pending() || (tenant_ && tenant_->pending()); }
+  bool pending() const {
+    return import_.pending() ||
+           std::ranges::any_of(tenants_, [](const auto& t) { return t.second.pending(); });
+  }
   // The remote routes refused since the last call (for the log).
   EvpnRejections::Taken take_rejections();
 
@@ -109,12 +121,15 @@ class EvpnLeaf {
   bool has_local(const EvpnImport::MacKey& k) const;
   bool has_local(const EvpnImport::IpKey& k) const;
   void import_again();
-  // The tenant's attachment, identity and subnets from the kernel's VNIs
-  // now; MAC/IP routes go again when what they carry for it changed.
-  void update_tenant();
-  // The tenant while its L3 VNI is here: what MAC/IP routes carry for it.
-  const EvpnTenant* routed() const;
-  bool local_host(const wire::IpAddress& ip) const;
+  // The tenants' attachments, identities and subnets from the kernel's
+  // VNIs now; MAC/IP routes go again when what they carry for one changed.
+  void update_tenants();
+  // The tenant of `vrf`, if one is configured.
+  EvpnTenant* tenant_in(const std::string& vrf);
+  // `v`'s tenant while its L3 VNI is here: what MAC/IP routes carry for it.
+  const EvpnTenant* routed(const Vni& v) const;
+  // Whether `ip` is a host of ours in one of `t`'s VNIs.
+  bool local_host(const EvpnTenant& t, const wire::IpAddress& ip) const;
   // Whether `ip` is a host of ours changed.
   void host_changed(const Vni& v, const wire::IpAddress& ip);
 
@@ -125,8 +140,8 @@ class EvpnLeaf {
   std::map<uint32_t, Vni> vnis_;
   EvpnImport import_;
   std::set<EvpnImport::MacKey> frozen_;
-  std::optional<EvpnTenant> tenant_;
-  std::vector<LocalVni> kernel_vnis_;  // as last set, the L3 VNI included
+  std::map<uint32_t, EvpnTenant> tenants_;  // by L3 VNI
+  std::vector<LocalVni> kernel_vnis_;       // as last set, the L3 VNIs included
 };
 
 }  // namespace closbgp::rib

@@ -19,6 +19,7 @@
 #include <memory>
 #include <optional>
 #include <set>
+#include <string>
 #include <vector>
 
 #include "policy/route_map.h"
@@ -34,6 +35,7 @@ struct TenantConfig {
   // Of those, what goes, with what attributes (FRR's `advertise ipv4
   // unicast route-map`): each subnet as a unicast prefix; none: all.
   std::shared_ptr<const policy::RouteMap> route_map{};
+  std::string vrf{};  // its kernel VRF device; "": the main table
   friend bool operator==(const TenantConfig&, const TenantConfig&) = default;
 };
 

@@ -210,7 +210,7 @@ struct SummaryView {
   std::vector<BmpCollectorView> bmp_collectors;
   std::vector<MrtFeedView> mrt_feeds;
   std::vector<EvpnVniCounts> evpn_vnis;
-  std::optional<EvpnTenantCounts> evpn_tenant;
+  std::vector<EvpnTenantCounts> evpn_tenants;
   uint64_t evpn_refused_routes = 0;  // a leaf's: remote routes that could be no kernel entry
 };
 

@@ -196,15 +196,18 @@ std::string metrics_text(const SummaryView& s) {
       for (const auto& v : s.evpn_vnis)
         w.sample(name, "vni=\"" + std::to_string(v.vni) + "\"", v.*count);
     }
-  if (const auto& t = s.evpn_tenant) {
-    const std::string l3vni = "l3vni=\"" + std::to_string(t->l3vni) + "\"";
+  if (!s.evpn_tenants.empty()) {
+    const auto l3vni = [](const EvpnTenantCounts& t) {
+      return "l3vni=\"" + std::to_string(t.l3vni) + "\"";
+    };
     w.family("closbgp_evpn_tenant_routes", "gauge",
-             "Remote prefixes of the routed tenant in the kernel through its L3 VNI.");
-    w.sample("closbgp_evpn_tenant_routes", l3vni, t->routes);
+             "Remote prefixes of a routed tenant in the kernel through its L3 VNI.");
+    for (const auto& t : s.evpn_tenants) w.sample("closbgp_evpn_tenant_routes", l3vni(t), t.routes);
     w.family("closbgp_evpn_tenant_router_macs", "gauge", "Remote VTEPs' router MACs installed.");
-    w.sample("closbgp_evpn_tenant_router_macs", l3vni, t->router_macs);
+    for (const auto& t : s.evpn_tenants)
+      w.sample("closbgp_evpn_tenant_router_macs", l3vni(t), t.router_macs);
   }
-  if (!s.evpn_vnis.empty() || s.evpn_tenant)
+  if (!s.evpn_vnis.empty() || !s.evpn_tenants.empty())
     w.single("closbgp_evpn_refused_routes_total", "counter",
              "Remote EVPN routes a leaf did not install: a MAC or VTEP no kernel entry can have, a "
              "tenant route without a router MAC, recursive, or holding its own VTEP (each logged).",

@@ -167,10 +167,9 @@ SummaryView NodeViews::summary() const {
     s.mrt_feeds.push_back({feed, stats.records, stats.bytes, stats.dropped});
   s.evpn_vnis = evpn_vni_counts(rib.evpn_leaf());
   s.evpn_refused_routes = rib.evpn_leaf().remote().unusable();
-  if (const auto* t = rib.evpn_leaf().tenant()) {
-    s.evpn_tenant =
-        EvpnTenantCounts{t->config().l3vni, t->routes().size(), t->router_macs().size()};
-    s.evpn_refused_routes += t->unusable();
+  for (const auto& [l3vni, t] : rib.evpn_leaf().tenants()) {
+    s.evpn_tenants.push_back({l3vni, t.routes().size(), t.router_macs().size()});
+    s.evpn_refused_routes += t.unusable();
   }
   return s;
 }
@@ -221,8 +220,9 @@ std::vector<EvpnRouteView> NodeViews::evpn_routes(const EvpnQuery& query) const 
 EvpnVnisView NodeViews::evpn_vnis(uint32_t vni) const {
   const auto& leaf = speaker_.rib().evpn_leaf();
   EvpnVnisView v{evpn_vni_view(leaf, vni), {}};
-  if (const auto* tenant = leaf.tenant(); tenant && !speaker_.config().evpn.vrfs.empty())
-    v.tenants.push_back(evpn_tenant_view(*tenant, speaker_.config().evpn.vrfs[0].name));
+  for (const auto& vrf : speaker_.config().evpn.vrfs)
+    if (auto t = leaf.tenants().find(vrf.vni); t != leaf.tenants().end())
+      v.tenants.push_back(evpn_tenant_view(t->second, vrf.name));
   return v;
 }
 

@@ -1,5 +1,6 @@
 #include "bgpd/config/evpn_config.h"
 
+#include <algorithm>
 #include <set>
 
 #include "bgpd/config/policy_config.h"
@@ -89,12 +90,13 @@ Evpn parse_evpn(const YAML::Node& n, const policy::Policies& policies) {
     EvpnVrf vrf;
     if (!v.has("name")) fail(item, path + ".name", "is required (default: the main table)");
     vrf.name = scalar(v.get("name"), path + ".name");
-    // This project's kernels lack VRF devices (docs/evpn.md): the main
-    // table is the one tenant table for now.
-    if (vrf.name != "default")
+    // A kernel VRF device's name (IFNAMSIZ), or `default`: the main table.
+    if (vrf.name.empty() || vrf.name.size() > 15 ||
+        vrf.name.find_first_of("/ \t:") != std::string::npos)
       fail(item, path + ".name",
-           "'" + vrf.name + "': only 'default' (the main routing table) is supported so far");
-    if (!e.vrfs.empty()) fail(item, path, "only one routed tenant (vrf) is supported so far");
+           "'" + vrf.name + "' is no interface name (a VRF device's, at most 15 characters)");
+    if (std::ranges::any_of(e.vrfs, [&](const EvpnVrf& o) { return o.name == vrf.name; }))
+      fail(item, path + ".name", "'" + vrf.name + "' is listed twice");
     vrf.vni = vni_of(item, v, path);
     once(item, path, vrf.vni);
     vrf.route_target = route_target_of(v, path);

@@ -145,8 +145,11 @@ bool needs_restart(const config::Neighbor& before, const config::Neighbor& now) 
 }
 
 void configure_evpn_leaf(const config::Config& cfg, rib::EvpnLeaf& leaf) {
+  std::vector<rib::TenantConfig> tenants;
   for (const auto& vrf : cfg.evpn.vrfs)
-    leaf.set_tenant({vrf.vni, vrf.ipv4, vrf.ipv6, cfg.policies.route_map(vrf.route_map)});
+    tenants.push_back({vrf.vni, vrf.ipv4, vrf.ipv6, cfg.policies.route_map(vrf.route_map),
+                       vrf.name == "default" ? "" : vrf.name});
+  leaf.set_tenants(tenants);
   leaf.set_route_targets(config::route_targets(cfg.evpn));
 }
 

@@ -172,7 +172,7 @@ class Harness {
     // routed tenant (L3 VNI 4001, rt:*:4001; VNI 100's subnet ours), a MAC
     // of ours the fuzzed routes may claim: what they make of the kernel is
     // checked in flush().
-    rib_.evpn_leaf().set_tenant({4001, true, true});
+    rib_.evpn_leaf().set_tenants({{4001, true, true}});
     rib_.evpn_leaf().set_vnis(
         {{100, kVtep, {}, {kOurSubnet}}, {200, kVtep}, {4001, kVtep, {2, 0, 0, 0, 0, 0xfe}, {}}});
     rib_.evpn_leaf().set_mac(100, {2, 0, 0, 0, 0, 1}, true);

@@ -34,6 +34,12 @@ TEST(EvpnConfig, ARoutedTenant) {
       "asn: 65101\nrouter-id: 10.0.0.1\nevpn: {advertise-all-vni: true, "
       "vrfs: [{name: default, vni: 4001}]}\n");
   EXPECT_EQ(d.evpn.vrfs[0], (EvpnVrf{"default", 4001, 0, true, true}));
+  // Tenants in VRF devices, beside the main table's.
+  const Config e = parsed(
+      "asn: 65101\nrouter-id: 10.0.0.1\nevpn: {advertise-all-vni: true, vrfs: ["
+      "{name: red, vni: 4001}, {name: blue, vni: 4002}, {name: default, vni: 4003}]}\n");
+  ASSERT_EQ(e.evpn.vrfs.size(), 3u);
+  EXPECT_EQ(e.evpn.vrfs[1], (EvpnVrf{"blue", 4002, 0, true, true}));
 }
 
 TEST(EvpnConfig, DuplicateDetection) {
@@ -124,10 +130,14 @@ TEST(EvpnConfig, MistakesAreRefusedWithTheirLine) {
        "evpn.vnis[0].route-target", "AS:N or IPv4:N"},
       {"unknown key", "asn: 1\nrouter-id: 10.0.0.1\nevpn:\n  advertise-all-vnis: true\n", 4,
        "evpn.advertise-all-vnis", ""},
-      {"a VRF device",
+      {"no interface name",
        "asn: 1\nrouter-id: 10.0.0.1\nevpn:\n  advertise-all-vni: true\n"
-       "  vrfs:\n    - {name: blue, vni: 4001}\n",
-       6, "evpn.vrfs[0].name", "only 'default'"},
+       "  vrfs:\n    - {name: tenant-of-the-blue-team, vni: 4001}\n",
+       6, "evpn.vrfs[0].name", "no interface name"},
+      {"a VRF twice",
+       "asn: 1\nrouter-id: 10.0.0.1\nevpn:\n  advertise-all-vni: true\n"
+       "  vrfs:\n    - {name: blue, vni: 4001}\n    - {name: blue, vni: 4002}\n",
+       7, "evpn.vrfs[1].name", "'blue' is listed twice"},
       {"an L3 VNI bridged too",
        "asn: 1\nrouter-id: 10.0.0.1\nevpn:\n  advertise-all-vni: true\n  vnis: [{vni: 4001}]\n"
        "  vrfs:\n    - {name: default, vni: 4001}\n",

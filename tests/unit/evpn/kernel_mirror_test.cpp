@@ -127,6 +127,14 @@ TEST(KernelMirror, TenantRoutesAreAdoptedPutBackAndSwept) {
   // ECMP changes are written again.
   u.set_routes[0].vteps = {kVtep, kOther};
   EXPECT_EQ(m.want(u), u);
+
+  // The bridge enslaved to VRF blue (table 1001): the VNI is blue's now.
+  s.devices[0].vrf = "blue";
+  s.devices[0].table = 1001;
+  const auto moved = m.local_changes(s);
+  ASSERT_TRUE(moved.vnis);
+  EXPECT_EQ(moved.vnis->at(0).vrf, "blue");
+  EXPECT_EQ(m.devices().at(100).table, 1001u);  // where VxlanPort writes its tenant's routes
 }
 
 // The kernel tells of forwarding entries without their writer's port id:

@@ -54,12 +54,12 @@ class EvpnTenantTest : public Engine {
   void SetUp() override {
     up_evpn(kA);
     up_evpn(kB);
-    leaf().set_tenant({4001, true, true});
+    leaf().set_tenants({{4001, true, true}});
     leaf().set_vnis(our_vnis());
     flush();
   }
   EvpnLeaf& leaf() { return rib_.evpn_leaf(); }
-  const EvpnTenant& tenant() { return *leaf().tenant(); }
+  const EvpnTenant& tenant() { return leaf().tenants().at(4001); }
   EvpnKernelUpdate kernel() { return leaf().take_kernel_update(); }
   // `from` (A or B) sends `routes` from `vtep` with the tenant's target and `rmac`.
   void announce(const Neighbor& from, const wire::IpAddress& vtep,
@@ -182,7 +182,7 @@ TEST_F(EvpnTenantTest, WhatIsOursOrUnusableIsNotInstalled) {
 TEST_F(EvpnTenantTest, TheSameTenantAgainIsKeptAsItIs) {
   announce(kA, kVtepA, {type5(kTheirSubnet)}, kRmacA);
   kernel();
-  leaf().set_tenant({4001, true, true});  // a reload: the same tenant
+  leaf().set_tenants({{4001, true, true}});  // a reload: the same tenant
   EXPECT_EQ(tenant().routes().size(), 1u);
   EXPECT_NE(tenant().attachment(), nullptr);
 }
@@ -204,8 +204,8 @@ TEST_F(EvpnTenantTest, TheSubnetsGoOutThroughTheTenantsRouteMap) {
   no_lab.match.prefix_list = only_lab;
   tagged.seq = 20;
   tagged.set.communities.add = {0xfe4d0007};  // 65101:7
-  leaf().set_tenant(
-      {4001, true, true, std::make_shared<const policy::RouteMap>(std::vector{no_lab, tagged})});
+  leaf().set_tenants(
+      {{4001, true, true, std::make_shared<const policy::RouteMap>(std::vector{no_lab, tagged})}});
   flush();
   const auto sent = out_.take(kA.id);
   EXPECT_EQ(sent.evpn_withdrawn,
@@ -218,7 +218,7 @@ TEST_F(EvpnTenantTest, TheSubnetsGoOutThroughTheTenantsRouteMap) {
   EXPECT_EQ(tenant().routes().size(), 1u);  // the tenant kept its state
   EXPECT_TRUE(kernel().empty());
   // Without it again: both subnets, as they were.
-  leaf().set_tenant({4001, true, true});
+  leaf().set_tenants({{4001, true, true}});
   flush();
   const auto again = out_.take(kA.id);
   EXPECT_TRUE(again.evpn_announced.contains("10.0.0.254:4001:[5]:[0]:[24]:[10.9.9.0] vni 4001"));
@@ -255,6 +255,70 @@ TEST_F(EvpnTenantTest, TheL3VniGoingTakesTheTenantsRoutesOut) {
   flush();
   EXPECT_EQ(kernel().set_routes,
             (std::vector<EvpnKernelUpdate::Route>{{4001, kTheirSubnet, {kVtepA}}}));
+}
+
+// Tenants in VRF devices beside the main table's: each VNI belongs to the
+// tenant whose VRF its bridge is in; addresses may overlap between them.
+TEST_F(EvpnTenantTest, TenantsInVrfsKeepTheirSubnetsHostsAndRoutesApart) {
+  const wire::MacAddress blue_rmac{0x02, 0, 0, 0, 0, 0xbb};
+  leaf().set_tenants({{4001, true, true}, {4002, true, true, nullptr, "blue"}});
+  // VNI 200 and L3 VNI 4002 bridged in VRF blue; VNI 200's subnet is VNI
+  // 100's too.
+  leaf().set_vnis({our_vnis()[0],
+                   our_vnis()[1],
+                   {200, kOurVtep, {}, {kOurSubnet}, "blue"},
+                   {4002, kOurVtep, blue_rmac, {}, "blue"}});
+  leaf().set_mac(200, kHost, true);
+  leaf().set_neighbor(200, kHostIp, kHost);
+  flush();
+  const auto sent = out_.take(kA.id);
+  const auto& blue5 = sent.evpn_announced.at("10.0.0.254:4002:[5]:[0]:[24]:[10.1.1.0] vni 4002");
+  EXPECT_EQ(blue5.first.ext_communities,
+            (std::vector<uint64_t>{0x0002fe4d00000fa2, wire::kEncapVxlan,
+                                   wire::router_mac_community(blue_rmac)}));
+  EXPECT_TRUE(sent.evpn_announced.contains(kOurType5));  // the main table's, as before
+  // A host of VNI 200 carries blue's L3 VNI, target and router MAC.
+  const auto& host = sent.evpn_announced.at(
+      "10.0.0.254:200:[2]:[0]:[48]:[aa:bb:cc:00:00:01]:[32]:[10.1.1.10] vni 200 vni 4002");
+  EXPECT_EQ(host.first.ext_communities,
+            (std::vector<uint64_t>{0x0002fe4d000000c8, 0x0002fe4d00000fa2, wire::kEncapVxlan,
+                                   wire::router_mac_community(blue_rmac)}));
+  EXPECT_FALSE(leaf().vnis().contains(4002));  // routed, not bridged
+  EXPECT_EQ(leaf().tenants().at(4001).subnets(), std::set{kOurSubnet});
+  EXPECT_EQ(leaf().tenants().at(4002).subnets(), std::set{kOurSubnet});
+  kernel();
+
+  // A's prefix for blue goes to blue's L3 VNI only; A's host 10.1.1.10 in
+  // the main table's tenant is installed there although blue has a host
+  // of that address itself.
+  auto blue_route = type5(kTheirSubnet);
+  blue_route.rd.value[5] = 0xa2;  // 10.0.0.1:4002
+  blue_route.labels = {4002};
+  announce(kA, kVtepA, {blue_route}, kRmacA, 0x0002fde900000fa2);  // rt:65001:4002
+  auto main_host = host_route(kHostIp);
+  main_host.labels = {100, 4001};
+  announce(kA, kVtepA, {main_host}, kRmacA);
+  const auto k = kernel();
+  EXPECT_EQ(k.set_routes, (std::vector<EvpnKernelUpdate::Route>{
+                              {4001, *wire::Prefix::parse("10.1.1.10/32"), {kVtepA}},
+                              {4002, kTheirSubnet, {kVtepA}}}));
+  EXPECT_EQ(k.set_macs,
+            (std::vector<EvpnKernelUpdate::Mac>{{4001, kRmacA, kVtepA}, {4002, kRmacA, kVtepA}}));
+
+  // VNI 200's bridge leaves VRF blue for the main table: its host's route
+  // carries 4001 now, and A's host of that address is ours in 4001.
+  out_.take(kA.id);
+  leaf().set_vnis({our_vnis()[0],
+                   our_vnis()[1],
+                   {200, kOurVtep, {}, {kOurSubnet}},
+                   {4002, kOurVtep, blue_rmac, {}, "blue"}});
+  flush();
+  EXPECT_TRUE(out_.take(kA.id).evpn_announced.contains(
+      "10.0.0.254:200:[2]:[0]:[48]:[aa:bb:cc:00:00:01]:[32]:[10.1.1.10] vni 200 vni 4001"));
+  EXPECT_EQ(
+      kernel().remove_routes,
+      (std::vector<EvpnKernelUpdate::Route>{{4001, *wire::Prefix::parse("10.1.1.10/32"), {}}}));
+  EXPECT_TRUE(leaf().tenants().at(4002).subnets().empty());
 }
 
 }  // namespace
