@@ -164,28 +164,10 @@ bool Converter::evpn(const Statement& s) {
     }
     return false;  // freeze permanent: closbgpd always thaws
   }
-  // advertise ipv4|ipv6 unicast [route-map NAME]: the tenant's type 5.
-  if (w == "advertise" && s.at(2) == "unicast" && (s.at(1) == "ipv4" || s.at(1) == "ipv6") &&
-      (s.words.size() == 3 || (s.words.size() == 5 && s.at(3) == "route-map"))) {
-    tenant_families_.insert(s.at(1) + "-unicast");
-    if (s.words.size() == 5 && tenant_route_map_.empty()) tenant_route_map_ = s.at(4);
-    if (s.words.size() == 5 && tenant_route_map_ != s.at(4))
-      note("advertise " + s.at(1) + " unicast route-map " + s.at(4) +
-           ": closbgpd has one "
-           "route-map for the tenant's subnets, " +
-           tenant_route_map_ +
-           " is written (match "
-           "family: in it tells the families apart)");
-    return true;
-  }
-  const std::string& how = s.at(1);
-  if (w != "route-target" || !vni_ || s.words.size() != 3 ||
-      (how != "import" && how != "export" && how != "both"))
-    return false;
-  auto& [import, export_] = vni_targets_[*vni_];
-  if (how != "export") import = s.at(2);
-  if (how != "import") export_ = s.at(2);
-  return true;
+  // Inside `vni N` a route target is the VNI's; outside, the default
+  // VRF's tenant's, as are `advertise ... unicast` lines.
+  if (vni_) return route_target(s, vni_targets_[*vni_]);
+  return tenant_evpn(s, tenants_["default"]);
 }
 
 bool Converter::address_family(const Statement& s) {
@@ -236,30 +218,14 @@ YAML::Node Converter::bgp_section() {
   if (!redistribute_.IsNull()) root["redistribute"]["connected"] = redistribute_;
   // closbgpd gives a VNI one route target, imported and exported.
   for (const auto& [vni, targets] : vni_targets_) {
-    const auto& [import, export_] = targets;
-    if (import.empty() && export_.empty()) continue;
-    if (import != export_)
-      note("vni " + std::to_string(vni) + ": closbgpd imports and exports one route target; " +
-           (export_.empty() ? import : export_) + " is written, check the other leaves");
+    auto rt = one_target("vni " + std::to_string(vni), targets);
+    if (!rt) continue;
     YAML::Node v;
     v["vni"] = count(vni);
-    v["route-target"] = export_.empty() ? import : export_;
+    v["route-target"] = *rt;
     root["evpn"]["vnis"].push_back(v);
   }
-  if (l3vni_) {
-    YAML::Node vrf;
-    vrf["name"] = "default";
-    vrf["vni"] = count(*l3vni_);
-    vrf["advertise"] = YAML::Node(YAML::NodeType::Sequence);
-    for (const auto& f : tenant_families_) vrf["advertise"].push_back(f);
-    // FRR advertises every subnet when the route-map does not exist.
-    if (!tenant_route_map_.empty() && route_maps_.contains(tenant_route_map_))
-      vrf["route-map"] = tenant_route_map_;
-    else if (!tenant_route_map_.empty())
-      note("advertise ... unicast route-map " + tenant_route_map_ +
-           ": the route-map is not defined; every subnet goes out as type 5, as in FRR");
-    root["evpn"]["vrfs"].push_back(vrf);
-  }
+  tenants_section(root);
   return root;
 }
 

@@ -89,11 +89,15 @@ void Converter::statement(const Statement& s) {
     if (!interface_line_we_do_ourselves(s)) untranslated(s);
     return;
   }
-  if (block_ == Block::DefaultVrf && s.indented) {
-    if (w == "vni" && number(s.at(1)) && s.words.size() == 2)
-      l3vni_ = uint32_t(*number(s.at(1)));
-    else
-      untranslated(s);
+  if (block_ == Block::Vrf && s.indented) {
+    if (!vrf_line(s)) untranslated(s);
+    return;
+  }
+  if (block_ == Block::TenantBgp && s.indented) {
+    if (!tenant_bgp(s))
+      untranslated(s,
+                   "a tenant's VRF instance gives closbgpd its EVPN advertise and "
+                   "route-target lines only");
     return;
   }
   if (block_ == Block::Skipped && s.indented) return;
@@ -108,8 +112,14 @@ void Converter::top_level(const Statement& s) {
     datacenter_ = s.at(2) == "datacenter";
     if (datacenter_) requires_policy_ = false;
   } else if (w == "router" && s.at(1) == "bgp") {
+    if (s.words.size() == 5 && s.at(3) == "vrf") {
+      vrf_ = s.at(4);
+      tenants_[vrf_].instance = true;
+      block_ = Block::TenantBgp;
+      return;
+    }
     if (s.words.size() > 3) {
-      untranslated(s, "VRF and view instances are not supported yet; the block is skipped");
+      untranslated(s, "view instances are not supported; the block is skipped");
       block_ = Block::Skipped;
       return;
     }
@@ -122,13 +132,8 @@ void Converter::top_level(const Statement& s) {
   } else if (w == "interface") {
     block_ = Block::Interface;
   } else if (w == "vrf" && s.words.size() == 2) {
-    // The default VRF's L3 VNI is closbgpd's routed tenant "default".
-    if (s.at(1) == "default") {
-      block_ = Block::DefaultVrf;
-      return;
-    }
-    untranslated(s, "tenants in VRF devices are not supported yet; the block is skipped");
-    block_ = Block::Skipped;
+    vrf_ = s.at(1);  // a tenant's L3 VNI comes in it
+    block_ = Block::Vrf;
   } else if (w == "exit-vrf" && s.words.size() == 1) {
     // the end of a `vrf` block
   } else if (w == "route-map") {

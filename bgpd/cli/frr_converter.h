@@ -41,7 +41,16 @@ class Converter {
   FrrConversion finish();
 
  private:
-  enum class Block { None, Bgp, RouteMap, Interface, DefaultVrf, Skipped };
+  enum class Block { None, Bgp, RouteMap, Interface, Vrf, TenantBgp, Skipped };
+  using Targets = std::pair<std::string, std::string>;  // import, export
+  // A routed tenant as FRR spreads it (frr_tenants.cpp).
+  struct Tenant {
+    std::optional<uint32_t> l3vni;  // zebra's `vrf NAME` / ` vni N`
+    bool instance = false;          // `router bgp ASN vrf NAME` was seen
+    std::set<std::string> families;
+    std::string route_map;  // advertise ... unicast route-map NAME (one for both)
+    Targets targets;
+  };
   enum class Family { None, Ipv4, Ipv6, Evpn, Other };
 
   void top_level(const Statement& s);
@@ -49,6 +58,13 @@ class Converter {
   bool bgp_global(const Statement& s);
   bool address_family(const Statement& s);
   bool evpn(const Statement& s);
+  bool vrf_line(const Statement& s);    // inside zebra's `vrf NAME`
+  bool tenant_bgp(const Statement& s);  // inside `router bgp ASN vrf NAME`
+  bool tenant_evpn(const Statement& s, Tenant& t);
+  bool route_target(const Statement& s, Targets& targets);
+  // The one target closbgpd gives `what` (noted when FRR's differ).
+  std::optional<std::string> one_target(const std::string& what, const Targets& targets);
+  void tenants_section(YAML::Node& root);
   bool neighbor(const Statement& s);
   bool neighbor_in_family(const Statement& s, Neighbor& n);
   bool prefix_list(const Statement& s);
@@ -80,12 +96,9 @@ class Converter {
   YAML::Node networks_{YAML::NodeType::Sequence}, aggregates_{YAML::NodeType::Sequence};
   YAML::Node redistribute_;
   std::optional<uint32_t> vni_;  // inside `vni N` of the EVPN family
-  std::map<uint32_t, std::pair<std::string, std::string>> vni_targets_;  // import, export
-  // A routed tenant in the default VRF: zebra's `vrf default / vni N`, and
-  // the families the EVPN family's `advertise ... unicast` names.
-  std::optional<uint32_t> l3vni_;
-  std::set<std::string> tenant_families_;
-  std::string tenant_route_map_;  // advertise ... unicast route-map NAME (one for both)
+  std::map<uint32_t, Targets> vni_targets_;
+  std::map<std::string, Tenant> tenants_;  // by VRF, "default" the main table's
+  std::string vrf_;                        // of the `vrf` or VRF `router bgp` block being read
   // Named lists: section -> name -> seq -> entry (FRR orders entries by seq).
   std::map<std::string, std::map<std::string, std::map<uint64_t, YAML::Node>>> lists_;
   std::map<std::string, std::map<uint32_t, YAML::Node>> route_maps_;

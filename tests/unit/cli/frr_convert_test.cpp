@@ -205,13 +205,14 @@ TEST(ConvertFrr, ARoutedTenantInTheDefaultVrf) {
   ASSERT_EQ(cfg.evpn.vrfs.size(), 1u);
   EXPECT_EQ(cfg.evpn.vrfs[0], (config::EvpnVrf{"default", 4001, 0, true, false}));
   EXPECT_EQ(cfg.evpn.duplicates, (config::EvpnDuplicates{true, 3, 60, 600}));
-  ASSERT_EQ(c.untranslated.size(), 2u);  // the VRF device's tenant, a permanent freeze
-  EXPECT_TRUE(c.untranslated[0].starts_with("leaf.conf:6: vrf RED (tenants in VRF devices"))
-      << c.untranslated[0];
-  EXPECT_EQ(c.untranslated[1], "leaf.conf:19: dup-addr-detection freeze permanent");
-  ASSERT_EQ(c.notes.size(), 1u);  // the route-map does not exist
-  EXPECT_NE(c.notes[0].find("route-map TENANT: the route-map is not defined"), std::string::npos)
-      << c.notes[0];
+  ASSERT_EQ(c.untranslated.size(), 1u);  // a permanent freeze
+  EXPECT_EQ(c.untranslated[0], "leaf.conf:19: dup-addr-detection freeze permanent");
+  ASSERT_EQ(c.notes.size(), 2u);  // RED has no BGP instance; the route-map does not exist
+  EXPECT_NE(c.notes[1].find("route-map TENANT: the route-map is not defined"), std::string::npos)
+      << c.notes[1];
+  EXPECT_EQ(c.notes[0],
+            "vrf RED: an L3 VNI but no `router bgp ASN vrf RED`: FRR routes no tenant there, "
+            "none is written");
   // Defined, it filters the tenant's subnets.
   const FrrConversion d = convert_frr(
       "frr defaults datacenter\nvrf default\n vni 4001\nexit-vrf\n!\n"
@@ -266,7 +267,35 @@ TEST(ConvertFrr, SenderSideLoopDetectionUpdateSourceAndMultihop) {
   EXPECT_TRUE(c.untranslated.empty());
 }
 
-TEST(ConvertFrr, HandWrittenFilesWithoutIndentationAndVrfsSkipped) {
+// Tenants in VRF devices: zebra's `vrf NAME` / ` vni N` and the EVPN
+// family of `router bgp ASN vrf NAME`; sessions inside a VRF are left out.
+TEST(ConvertFrr, RoutedTenantsInVrfDevices) {
+  const FrrConversion c = convert_frr(
+      "frr defaults datacenter\nvrf blue\n vni 4002\nexit-vrf\n!\nvrf red\n vni 4003\n"
+      "exit-vrf\n!\nroute-map BLUE-NETS permit 10\n!\nrouter bgp 65101\n"
+      " bgp router-id 10.0.0.1\n neighbor swp1 interface remote-as external\n"
+      " address-family l2vpn evpn\n  neighbor swp1 activate\n  advertise-all-vni\n"
+      " exit-address-family\n!\nrouter bgp 65101 vrf blue\n address-family ipv4 unicast\n"
+      "  redistribute connected\n exit-address-family\n address-family l2vpn evpn\n"
+      "  advertise ipv4 unicast route-map BLUE-NETS\n  advertise ipv6 unicast\n"
+      "  route-target both 65000:4002\n exit-address-family\n!\nrouter bgp 65101 vrf red\n"
+      " neighbor 192.0.2.1 remote-as 65500\n address-family l2vpn evpn\n"
+      "  advertise ipv4 unicast\n exit-address-family\n!\n",
+      "leaf.conf");
+  const config::Config cfg = loaded(c);
+  ASSERT_EQ(cfg.evpn.vrfs.size(), 2u);
+  EXPECT_EQ(cfg.evpn.vrfs[0],
+            (config::EvpnVrf{"blue", 4002, 0x0002fde800000fa2u, true, true, "BLUE-NETS"}));
+  EXPECT_EQ(cfg.evpn.vrfs[1], (config::EvpnVrf{"red", 4003, 0, true, false}));
+  ASSERT_EQ(c.untranslated.size(), 1u);
+  EXPECT_TRUE(
+      c.untranslated[0].starts_with("leaf.conf:31: neighbor 192.0.2.1 remote-as 65500 "
+                                    "(a tenant's VRF instance"))
+      << c.untranslated[0];
+  EXPECT_TRUE(c.notes.empty()) << c.notes.at(0);
+}
+
+TEST(ConvertFrr, HandWrittenFilesWithoutIndentationAndVrfSessionsLeftOut) {
   const FrrConversion c = convert_frr(
       "frr defaults datacenter\nrouter bgp 65001\nbgp router-id 10.0.0.1\n!\n"
       "neighbor swp1 interface remote-as external\n!\nroute-map RM permit 10\n"
@@ -278,7 +307,7 @@ TEST(ConvertFrr, HandWrittenFilesWithoutIndentationAndVrfsSkipped) {
   EXPECT_EQ(cfg.neighbors[0].interface, "swp1");
   EXPECT_EQ(cfg.policies.route_maps.count("RM"), 1u);
   ASSERT_EQ(c.untranslated.size(), 1u);
-  EXPECT_TRUE(c.untranslated[0].starts_with("h.conf:10: router bgp 65001 vrf RED (VRF"))
+  EXPECT_TRUE(c.untranslated[0].starts_with("h.conf:11: neighbor swp9 interface"))
       << c.untranslated[0];
 }
 
