@@ -47,10 +47,12 @@ void EvpnTable::announce(const PathRef& path, std::span<const wire::EvpnRoute> r
     const Candidate best_before = before ? *before : Candidate{};
     auto at = std::ranges::lower_bound(
         cs, source, {}, [](const Candidate& c) { return CandidateKey::of(*c.path); });
-    if (at != cs.end() && CandidateKey::of(*at->path) == source)
+    if (at != cs.end() && CandidateKey::of(*at->path) == source) {
       *at = {path, route};
-    else
+    } else {
       cs.insert(at, {path, route});
+      ++held_[source.peer_id];
+    }
     reselect(it, before ? &best_before : nullptr);
   }
 }
@@ -65,6 +67,7 @@ void EvpnTable::withdraw(CandidateKey source, std::span<const wire::EvpnRoute> r
     if (at == cs.end()) continue;
     const Candidate best_before = it->second.best_candidate();
     cs.erase(at);
+    if (--held_[source.peer_id] == 0) held_.erase(source.peer_id);
     reselect(it, &best_before);
   }
 }
@@ -83,6 +86,7 @@ size_t EvpnTable::remove_source(uint32_t peer_id) {
     }
     it = next;
   }
+  held_.erase(peer_id);
   return removed;
 }
 

@@ -57,6 +57,11 @@ class EvpnTable {
   const Entry* find(const Key& key) const;
   const std::map<Key, Entry>& entries() const { return entries_; }
   size_t size() const { return entries_.size(); }
+  // How many routes neighbour `peer_id` has in the table (its candidates).
+  size_t held(uint32_t peer_id) const {
+    auto it = held_.find(peer_id);
+    return it == held_.end() ? 0 : it->second;
+  }
 
  private:
   // Selects the best of `e`'s candidates again; marks `key` changed if the
@@ -64,7 +69,8 @@ class EvpnTable {
   void reselect(std::map<Key, Entry>::iterator it, const Candidate* best_before);
 
   std::map<Key, Entry> entries_;
-  std::vector<Key> changed_;  // may repeat; take_changes() makes it unique
+  std::vector<Key> changed_;         // may repeat; take_changes() makes it unique
+  std::map<uint32_t, size_t> held_;  // candidates per source (peer id)
 };
 
 }  // namespace closbgp::rib

@@ -106,6 +106,12 @@ PeerView NodeViews::peer_view(const std::string& name, const session::Peer& p) c
     v.families.push_back({std::string(wire::family_name(f)), in ? in->received(afi) : 0,
                           in ? in->accepted(afi) : 0, rib.prefixes_sent(p.id(), afi)});
   }
+  // EVPN routes are kept as the EVPN route-map-in leaves them: what it
+  // denied is not counted as received.
+  const size_t evpn_held = rib.evpn().held(p.id());
+  if (evpn_held || (s.negotiated && s.negotiated->families.has(wire::Family::L2vpnEvpn)))
+    v.families.push_back({std::string(wire::family_name(wire::Family::L2vpnEvpn)), evpn_held,
+                          evpn_held, rib.evpn_routes_sent(p.id())});
   v.last_error = s.last_error;
   v.last_reset = s.last_reset;
   v.rfc7606_events = s.rfc7606_events;
@@ -143,6 +149,8 @@ SummaryView NodeViews::summary() const {
   for (auto f : wire::kAllFamilies)
     s.family_prefixes.emplace_back(wire::family_name(f),
                                    rib.unicast(wire::afi_of(f)).loc_rib().size());
+  if (rib.evpn().size())
+    s.family_prefixes.emplace_back(wire::family_name(wire::Family::L2vpnEvpn), rib.evpn().size());
   const ProcessStats process = process_stats();
   s.resident_memory_bytes = process.resident_bytes;
   s.cpu_seconds = process.cpu_seconds;

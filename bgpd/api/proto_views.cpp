@@ -65,6 +65,13 @@ void fill(const PeerView& p, closbgp::v1::PeerSummary* peer) {
   peer->set_bfd_packets_dropped(p.bfd_packets_dropped);
   peer->set_bfd_flaps(p.bfd_flaps);
   for (const auto& c : p.capabilities) peer->add_capabilities(c);
+  for (const auto& f : p.families) {
+    auto* out = peer->add_families();
+    out->set_family(f.family);
+    out->set_received(f.received);
+    out->set_accepted(f.accepted);
+    out->set_sent(f.sent);
+  }
   peer->set_stale_paths(p.stale_paths);
   peer->set_shutdown(p.shutdown);
   peer->set_updates_filtered(p.updates_filtered);

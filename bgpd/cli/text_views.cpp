@@ -109,6 +109,9 @@ void print_neighbor(const std::string& name, const pb::PeerSummary& p) {
   std::printf("  Messages: %lu received, %lu sent\n", p.messages_received(), p.messages_sent());
   std::printf("  Prefixes: %lu received, %lu accepted, %lu sent; %lu stale (graceful restart)\n",
               p.prefixes_received(), p.prefixes_accepted(), p.prefixes_sent(), p.stale_paths());
+  for (const auto& f : p.families())
+    std::printf("    %-13s %lu received, %lu accepted, %lu sent\n", (f.family() + ":").c_str(),
+                f.received(), f.accepted(), f.sent());
   std::printf("  Sent as: %s; RFC 7606 events: %lu; UPDATEs filtered: %lu\n",
               p.drain_state().c_str(), p.rfc7606_events(), p.updates_filtered());
   if (p.route_reflector_client()) std::printf("  Route reflector client\n");

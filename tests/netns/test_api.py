@@ -249,7 +249,8 @@ PEER_KEYS = {"address", "bfd_flaps", "bfd_packets_dropped", "bfd_packets_receive
              "prefixes_accepted", "prefixes_received", "prefixes_sent", "remote_as",
              "remote_as_config", "rfc7606_events", "shutdown", "stale_paths", "state",
              "updates_filtered", "uptime_seconds", "description", "transitions",
-             "route_reflector_client", "local_address", "update_source", "bfd_multihop"}
+             "route_reflector_client", "local_address", "update_source", "bfd_multihop",
+             "families"}
 ROUTE_KEYS = {"accepted", "as_path", "best", "communities", "large_communities", "multipath",
               "next_hop", "next_hop_link_local", "origin", "peer", "prefix"}  # + med, local_pref if set
 # Every route has these too (empty unless the path carries them).
@@ -270,6 +271,8 @@ def test_json_keys_types_and_words_are_pinned(dut):
     assert set(peer) == PEER_KEYS
     # Numbers are numbers (64-bit counters too), states short words.
     assert isinstance(peer["prefixes_received"], int) and peer["prefixes_received"] == 1
+    assert peer["families"][0] == {"family": "ipv4-unicast", "received": 1, "accepted": 1,
+                                   "sent": peer["families"][0]["sent"]}
     assert isinstance(summary["resident_memory_bytes"], int)
     # Only a loop in a long piece of route work answers from its last summary.
     assert summary["snapshot_age_ms"] == 0

@@ -111,6 +111,13 @@ def test_closbgpd_spine_between_two_frr_evpn_leaves(netns_factory, tmp_path):
         macs = spine.ctl_json("show", "bgp", "evpn", "routes", "type", "2", "vni", "100")
         assert any(host1_mac in r["route"] and r["paths"][0]["best"] for r in macs["routes"]), macs
         assert "Route Distinguisher: 10.0.0.1:2" in spine.ctl("show", "bgp", "evpn", "routes").stdout
+        # The neighbour's EVPN count: leaf1's routes in the table, what went to it.
+        from_leaf1 = [r for r in routes["routes"] if r["paths"][0]["peer"] == "swp1"]
+        counts = {f["family"]: f for f in spine.ctl_json("show", "bgp", "neighbors", "swp1")
+                  ["families"]}
+        assert counts["l2vpn-evpn"]["accepted"] >= len(from_leaf1) > 0, counts
+        assert counts["l2vpn-evpn"]["sent"] > 0, counts
+        assert "l2vpn-evpn:" in spine.ctl("show", "bgp", "neighbors", "swp1").stdout
         # A reload gives swp1 an EVPN route-map-in that keeps type 3 only:
         # leaf1 is asked for its routes again (ROUTE-REFRESH for L2VPN
         # EVPN), its MAC/IP routes are now denied and leave leaf2; its flood

@@ -78,19 +78,23 @@ TEST_F(EvpnSpine, ANewVniForAMacGoesAgainAndAWithdrawalTakesItWhateverItsLabel) 
   rib_.apply(kA.id, evpn_announce(kA, {mac_ip(1, 200)}, kVtepA));
   flush();
   EXPECT_TRUE(out_.take(kB.id).evpn_announced.contains(kMacA + " vni 200"));
-  EXPECT_EQ(rib_.evpn().size(), 1u);  // one route: the VNI is the path's
+  EXPECT_EQ(rib_.evpn().size(), 1u);       // one route: the VNI is the path's
+  EXPECT_EQ(rib_.evpn().held(kA.id), 1u);  // A's count, as show bgp neighbors gives it
+  EXPECT_EQ(rib_.evpn_routes_sent(kB.id), 1u);
   rib_.apply(kA.id, evpn_withdraw({mac_ip(1, 0)}));
   flush();
   const auto sent = out_.take(kB.id);
   ASSERT_EQ(sent.evpn_withdrawn.size(), 1u);
   EXPECT_EQ(sent.evpn_withdrawn[0].substr(0, kMacA.size()), kMacA);
   EXPECT_EQ(rib_.evpn().size(), 0u);
+  EXPECT_EQ(rib_.evpn().held(kA.id), 0u);
 }
 
 TEST_F(EvpnSpine, ALostSessionWithdrawsItsRoutesAndANewMemberGetsTheTableThenEndOfRib) {
   rib_.apply(kA.id, evpn_announce(kA, {imet(1, kVtepA), mac_ip(1, 100)}, kVtepA));
   flush();
   out_.take(kB.id);
+  EXPECT_EQ(rib_.evpn().held(kA.id), 2u);
   up_evpn(kC);  // C comes back with EVPN
   const auto table = out_.take(kC.id);
   EXPECT_EQ(table.evpn_announced.size(), 2u);
@@ -99,6 +103,7 @@ TEST_F(EvpnSpine, ALostSessionWithdrawsItsRoutesAndANewMemberGetsTheTableThenEnd
   flush();
   EXPECT_EQ(out_.take(kB.id).evpn_withdrawn.size(), 2u);
   EXPECT_EQ(rib_.evpn().size(), 0u);
+  EXPECT_EQ(rib_.evpn().held(kA.id), 0u);
 }
 
 TEST_F(EvpnSpine, OfTwoPathsForOneRouteTheBetterGoesAndTheOtherWhenItLeaves) {
