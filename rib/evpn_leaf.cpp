@@ -113,16 +113,19 @@ void EvpnLeaf::set_tenants(const std::vector<TenantConfig>& configs) {
   }
 }
 
-EvpnTenant* EvpnLeaf::tenant_in(const std::string& vrf) {
+const EvpnTenant* EvpnLeaf::tenant_in(const std::string& vrf) const {
   auto it =
       std::ranges::find_if(tenants_, [&](const auto& t) { return t.second.config().vrf == vrf; });
   return it == tenants_.end() ? nullptr : &it->second;
 }
 
+EvpnTenant* EvpnLeaf::tenant_in(const std::string& vrf) {
+  return const_cast<EvpnTenant*>(std::as_const(*this).tenant_in(vrf));
+}
+
 const EvpnTenant* EvpnLeaf::routed(const Vni& v) const {
-  auto it = std::ranges::find_if(
-      tenants_, [&](const auto& t) { return t.second.config().vrf == v.local.vrf; });
-  return it != tenants_.end() && it->second.attachment() ? &it->second : nullptr;
+  const EvpnTenant* t = tenant_in(v.local.vrf);
+  return t && t->attachment() ? t : nullptr;
 }
 
 void EvpnLeaf::update_tenants() {
@@ -174,22 +177,8 @@ void EvpnLeaf::set_vnis(const std::vector<LocalVni>& all) {
     if (now == vnis.end()) {
       withdraw_all(it->second);
       vnis_.erase(it);
-    } else if (now->vtep != it->second.local.vtep) {
-      // A new local address: the same VNI, MACs and addresses, from another VTEP.
-      withdraw_all(it->second);
-      it->second.local = *now;
-      advertise_all(it->second);
-    } else if (now->vrf != it->second.local.vrf) {
-      // Its bridge moved to another VRF: its MAC/IP routes carry another
-      // tenant (or none), its hosts are another tenant's.
-      Vni& v = it->second;
-      for (const auto& [ip, mac] : v.neighbors) host_changed(v, ip);
-      v.local = *now;
-      for (const auto& [mac, local] : v.macs)
-        if (local.advertised) advertise_mac(v, mac);
-      for (const auto& [ip, mac] : v.neighbors) host_changed(v, ip);
     } else {
-      it->second.local = *now;
+      kernel_vni_changed(it->second, *now);
     }
     it = next;
   }
@@ -203,6 +192,26 @@ void EvpnLeaf::set_vnis(const std::vector<LocalVni>& all) {
   }
   update_tenants();
   import_again();
+}
+
+void EvpnLeaf::kernel_vni_changed(Vni& v, const LocalVni& now) {
+  const bool vtep_moved = now.vtep != v.local.vtep, vrf_moved = now.vrf != v.local.vrf;
+  // Its bridge in another VRF: its hosts are another tenant's, the tenants
+  // before and after look at them again.
+  if (vrf_moved)
+    for (const auto& [ip, mac] : v.neighbors) host_changed(v, ip);
+  // A new local address: the same VNI, MACs and addresses, from another VTEP.
+  if (vtep_moved) withdraw_all(v);
+  v.local = now;
+  if (vtep_moved) {
+    advertise_all(v);
+  } else if (vrf_moved) {
+    // Its MAC/IP routes carry the other tenant (or none).
+    for (const auto& [mac, local] : v.macs)
+      if (local.advertised) advertise_mac(v, mac);
+  }
+  if (vrf_moved)
+    for (const auto& [ip, mac] : v.neighbors) host_changed(v, ip);
 }
 
 void EvpnLeaf::import_again() {

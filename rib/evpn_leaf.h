@@ -125,7 +125,11 @@ class EvpnLeaf {
   // VNIs now; MAC/IP routes go again when what they carry for one changed.
   void update_tenants();
   // The tenant of `vrf`, if one is configured.
+  const EvpnTenant* tenant_in(const std::string& vrf) const;
   EvpnTenant* tenant_in(const std::string& vrf);
+  // What the kernel says of a VNI we have changed (its VTEP, its bridge's
+  // VRF, subnets, MAC): what depends on it goes again.
+  void kernel_vni_changed(Vni& v, const LocalVni& now);
   // `v`'s tenant while its L3 VNI is here: what MAC/IP routes carry for it.
   const EvpnTenant* routed(const Vni& v) const;
   // Whether `ip` is a host of ours in one of `t`'s VNIs.
