@@ -61,7 +61,7 @@ wire::RouteDistinguisher EvpnLeaf::allocate_rd(uint32_t vni) const {
     return uint16_t(rd.value[4] << 8 | rd.value[5]);
   };
   const auto taken = [&](uint16_t candidate) {
-    if (std::ranges::any_of(tenants_, [&](const auto& kv) {
+    if (std::ranges::any_of(tenants_.all(), [&](const auto& kv) {
           const auto& rd = kv.second.identity().rd;
           return kv.first != vni && rd.type == 1 && low(rd) == candidate;
         }))
@@ -99,63 +99,19 @@ void EvpnLeaf::set_route_targets(std::map<uint32_t, uint64_t> route_targets) {
   import_again();
 }
 
-void EvpnLeaf::set_tenants(const std::vector<TenantConfig>& configs) {
-  for (const auto& config : configs) {
-    auto it = tenants_.find(config.l3vni);
-    if (it == tenants_.end()) {
-      tenants_.emplace(std::piecewise_construct, std::forward_as_tuple(config.l3vni),
-                       std::forward_as_tuple(config, table_));
-      continue;
-    }
-    // Anything but the route-map changes only with a restart
-    // (session::needs_daemon_restart).
-    it->second.set_route_map(config.route_map);
-  }
-}
-
-const EvpnTenant* EvpnLeaf::tenant_in(const std::string& vrf) const {
-  auto it =
-      std::ranges::find_if(tenants_, [&](const auto& t) { return t.second.config().vrf == vrf; });
-  return it == tenants_.end() ? nullptr : &it->second;
-}
-
-EvpnTenant* EvpnLeaf::tenant_in(const std::string& vrf) {
-  return const_cast<EvpnTenant*>(std::as_const(*this).tenant_in(vrf));
-}
-
-const EvpnTenant* EvpnLeaf::routed(const Vni& v) const {
-  const EvpnTenant* t = tenant_in(v.local.vrf);
-  return t && t->attachment() ? t : nullptr;
-}
-
 void EvpnLeaf::update_tenants() {
-  for (auto& [l3vni, tenant] : tenants_) {
-    const std::string& vrf = tenant.config().vrf;
-    std::optional<EvpnTenant::Attachment> attachment;
-    std::set<wire::Prefix> subnets;
-    for (const auto& l : kernel_vnis_) {
-      if (l.vrf != vrf) continue;
-      if (l.vni == l3vni)
-        attachment = EvpnTenant::Attachment{l.vtep, l.bridge_mac};
-      else if (!tenants_.contains(l.vni))
-        subnets.insert(l.subnets.begin(), l.subnets.end());
-    }
+  const auto identity = [this](uint32_t l3vni) {
     auto rt = route_targets_.find(l3vni);
-    const EvpnTenant::Identity id{
-        allocate_rd(l3vni), rt == route_targets_.end() ? auto_route_target(l3vni) : rt->second,
-        rt == route_targets_.end() ? 0 : rt->second};
-    const auto* before = tenant.attachment();
-    const bool carried_changed = (before ? std::optional(*before) : std::nullopt) != attachment ||
-                                 tenant.identity().export_rt != id.export_rt;
-    tenant.attach(attachment, id);
-    tenant.set_subnets(std::move(subnets));
-    if (!carried_changed) continue;
-    // Our MAC/IP routes carry the tenant's label, target and router MAC.
+    return EvpnTenant::Identity{allocate_rd(l3vni),
+                                rt == route_targets_.end() ? auto_route_target(l3vni) : rt->second,
+                                rt == route_targets_.end() ? 0 : rt->second};
+  };
+  // Our MAC/IP routes carry their tenant's label, target and router MAC.
+  for (const auto& vrf : tenants_.update(kernel_vnis_, identity))
     for (const auto& [vni, v] : vnis_)
       if (v.local.vrf == vrf)
         for (const auto& [mac, local] : v.macs)
           if (local.advertised) advertise_mac(v, mac);
-  }
 }
 
 bool EvpnLeaf::local_host(const EvpnTenant& t, const wire::IpAddress& ip) const {
@@ -169,7 +125,7 @@ void EvpnLeaf::set_vnis(const std::vector<LocalVni>& all) {
   // A routed tenant's L3 VNI is not bridged: no MACs, no flooding.
   std::vector<LocalVni> vnis;
   for (const auto& l : all)
-    if (!tenants_.contains(l.vni)) vnis.push_back(l);
+    if (!tenants_.is_l3vni(l.vni)) vnis.push_back(l);
   for (auto it = vnis_.begin(); it != vnis_.end();) {
     const auto next = std::next(it);
     const auto now =
@@ -256,7 +212,7 @@ void EvpnLeaf::local_changed(const Vni& v, const wire::MacAddress& mac) {
 
 void EvpnLeaf::host_changed(const Vni& v, const wire::IpAddress& ip) {
   import_.local_changed(EvpnImport::IpKey{v.local.vni, ip});
-  if (auto* t = tenant_in(v.local.vrf)) t->local_changed(ip);
+  if (auto* t = tenants_.in(v.local.vrf)) t->local_changed(ip);
 }
 
 void EvpnLeaf::set_frozen(uint32_t vni, const wire::MacAddress& mac, bool frozen) {
@@ -301,7 +257,7 @@ void EvpnLeaf::set_neighbor(uint32_t vni, const wire::IpAddress& ip,
 std::vector<wire::EvpnRoute> EvpnLeaf::mac_routes(const Vni& v, const wire::MacAddress& mac) const {
   std::vector<wire::EvpnRoute> routes{mac_route(v, mac, std::nullopt)};
   for (const auto& [ip, at] : v.neighbors)
-    if (at == mac) routes.push_back(mac_route(v, mac, ip, routed(v)));
+    if (at == mac) routes.push_back(mac_route(v, mac, ip, tenants_.routed(v.local.vrf)));
   return routes;
 }
 
@@ -314,7 +270,8 @@ void EvpnLeaf::advertise_mac(const Vni& v, const wire::MacAddress& mac) {
   const auto routes = mac_routes(v, mac);
   table_.announce(our_path(v, sequence, false), std::span(routes).first(1));
   if (routes.size() > 1)
-    table_.announce(our_path(v, sequence, false, routed(v)), std::span(routes).subspan(1));
+    table_.announce(our_path(v, sequence, false, tenants_.routed(v.local.vrf)),
+                    std::span(routes).subspan(1));
 }
 
 void EvpnLeaf::advertise_all(const Vni& v) {
@@ -363,7 +320,7 @@ void EvpnLeaf::table_changed(std::span<const EvpnTable::Key> keys) {
   for (const auto& key : keys) {
     const auto* entry = table_.find(key);
     import_.update(key, entry);
-    for (auto& [l3vni, tenant] : tenants_) tenant.update(key, entry);
+    tenants_.table_changed(key, entry);
   }
   const std::set<EvpnImport::MacKey> moved = import_.changed_macs();
   for (const auto& [vni, mac] : moved)
@@ -386,19 +343,15 @@ bool EvpnLeaf::has_local(const EvpnImport::IpKey& k) const {
 
 EvpnRejections::Taken EvpnLeaf::take_rejections() {
   auto taken = import_.rejected().take();
-  for (auto& [l3vni, tenant] : tenants_) {
-    auto more = tenant.rejected().take();
-    taken.first.insert(taken.first.end(), more.first.begin(), more.first.end());
-    taken.more += more.more;
-  }
+  tenants_.take_rejections(taken);
   return taken;
 }
 
 EvpnKernelUpdate EvpnLeaf::take_kernel_update() {
   auto u = import_.take_update([this](const EvpnImport::MacKey& k) { return has_local(k); },
                                [this](const EvpnImport::IpKey& k) { return has_local(k); });
-  for (auto& [l3vni, tenant] : tenants_)
-    tenant.take_update([&](const wire::IpAddress& ip) { return local_host(tenant, ip); }, u);
+  tenants_.take_update(
+      [this](const EvpnTenant& t, const wire::IpAddress& ip) { return local_host(t, ip); }, u);
   return u;
 }
 

@@ -13,7 +13,6 @@
 // its bridge is enslaved to; tenants' addresses may overlap.
 #pragma once
 
-#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -25,6 +24,7 @@
 #include "rib/evpn_import.h"
 #include "rib/evpn_table.h"
 #include "rib/evpn_tenant.h"
+#include "rib/evpn_tenants.h"
 
 namespace closbgp::rib {
 
@@ -53,9 +53,9 @@ class EvpnLeaf {
   // bridge is in the tenant's VRF), the subnets of the other VNIs whose
   // bridges are in that VRF are the tenant's. A tenant given again (a
   // reload) keeps its state and takes its new route-map.
-  void set_tenants(const std::vector<TenantConfig>& configs);
+  void set_tenants(const std::vector<TenantConfig>& configs) { tenants_.set(configs); }
   // By L3 VNI.
-  const std::map<uint32_t, EvpnTenant>& tenants() const { return tenants_; }
+  const std::map<uint32_t, EvpnTenant>& tenants() const { return tenants_.all(); }
   // The node's VNIs now: new ones are advertised, gone ones withdrawn.
   void set_vnis(const std::vector<LocalVni>& vnis);
   // A MAC learned on (or gone from) a port of the VNI's bridge.
@@ -74,10 +74,7 @@ class EvpnLeaf {
   void table_changed(std::span<const EvpnTable::Key> keys);
   // What the kernel should hold differently since the last call.
   EvpnKernelUpdate take_kernel_update();
-  bool pending() const {
-    return import_.pending() ||
-           std::ranges::any_of(tenants_, [](const auto& t) { return t.second.pending(); });
-  }
+  bool pending() const { return import_.pending() || tenants_.pending(); }
   // The remote routes refused since the last call (for the log).
   EvpnRejections::Taken take_rejections();
 
@@ -124,14 +121,9 @@ class EvpnLeaf {
   // The tenants' attachments, identities and subnets from the kernel's
   // VNIs now; MAC/IP routes go again when what they carry for one changed.
   void update_tenants();
-  // The tenant of `vrf`, if one is configured.
-  const EvpnTenant* tenant_in(const std::string& vrf) const;
-  EvpnTenant* tenant_in(const std::string& vrf);
   // What the kernel says of a VNI we have changed (its VTEP, its bridge's
   // VRF, subnets, MAC): what depends on it goes again.
   void kernel_vni_changed(Vni& v, const LocalVni& now);
-  // `v`'s tenant while its L3 VNI is here: what MAC/IP routes carry for it.
-  const EvpnTenant* routed(const Vni& v) const;
   // Whether `ip` is a host of ours in one of `t`'s VNIs.
   bool local_host(const EvpnTenant& t, const wire::IpAddress& ip) const;
   // Whether `ip` is a host of ours changed.
@@ -144,8 +136,8 @@ class EvpnLeaf {
   std::map<uint32_t, Vni> vnis_;
   EvpnImport import_;
   std::set<EvpnImport::MacKey> frozen_;
-  std::map<uint32_t, EvpnTenant> tenants_;  // by L3 VNI
-  std::vector<LocalVni> kernel_vnis_;       // as last set, the L3 VNIs included
+  EvpnTenants tenants_{table_};
+  std::vector<LocalVni> kernel_vnis_;  // as last set, the L3 VNIs included
 };
 
 }  // namespace closbgp::rib
