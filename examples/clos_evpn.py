@@ -74,9 +74,6 @@ class Overlay:
                                          a_port="eth0")
             self.tenants[t.name] = t
 
-    def of_leaf(self, leaf):
-        return next(t for t in self.tenants.values() if t.leaf is leaf)
-
     # -- kernel -----------------------------------------------------------
 
     def set_up_kernel(self):
