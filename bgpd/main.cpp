@@ -145,6 +145,8 @@ int main(int argc, char** argv) {
       log::get("evpn")->error("{}", started.error());
       return 1;
     }
+    control.set_clear_duplicates(
+        [&](auto vni, auto mac) { return vnis->clear_duplicates(vni, mac); });
   }
   monitoring.start();
   recorder.start();

@@ -98,7 +98,7 @@ struct Reader {
     }
   }
 
-  // An address of a bridge with a VNI: its prefix is a subnet of the VNI.
+  // An address of a bridge with a VNI (its SVI's): its prefix is a subnet of the VNI.
   void address(nlmsghdr* h) {
     const auto* ifa = static_cast<const ifaddrmsg*>(nlmsg_data(h));
     auto bridge = by_bridge.find(ifa->ifa_index);
@@ -107,6 +107,7 @@ struct Reader {
     if (nlmsg_parse(h, sizeof(ifaddrmsg), tb, IFA_MAX, nullptr) < 0) return;
     const auto a = address_of(tb[IFA_LOCAL] ? tb[IFA_LOCAL] : tb[IFA_ADDRESS]);
     if (!a || a->is_link_local() || ifa->ifa_prefixlen > wire::max_prefix_length(a->afi())) return;
+    bridge->second->addresses.push_back(*a);
     bridge->second->subnets.emplace_back(*a, ifa->ifa_prefixlen);
   }
 
@@ -251,7 +252,10 @@ std::expected<VxlanState, std::string> read_vxlan_state(nl_sock* sock,
                     [&](nlmsghdr* h) { reader.address(h); });
       !r)
     return std::unexpected(r.error());
-  for (auto& d : out.devices) std::ranges::sort(d.subnets);
+  for (auto& d : out.devices) {
+    std::ranges::sort(d.addresses);
+    std::ranges::sort(d.subnets);
+  }
   ndmsg nd{};
   nd.ndm_family = AF_BRIDGE;
   if (auto r = dump(sock, RTM_GETNEIGH, &nd, sizeof nd, "forwarding entries",

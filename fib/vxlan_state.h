@@ -31,9 +31,11 @@ struct VxlanDevice {
   wire::IpAddress local;  // its tunnels' source: the VTEP
   uint32_t bridge = 0;    // the bridge it is a port of (its master); 0: none
   bool up = false;
-  // The bridge's (its SVI's): its MAC (an L3 VNI's router MAC) and the
-  // prefixes of its addresses (a routed tenant's subnets; no link-local).
+  // The bridge's (its SVI's): its MAC (an L3 VNI's router MAC), its
+  // addresses and their prefixes (a routed tenant's subnets); no
+  // link-local, both sorted.
   wire::MacAddress bridge_mac{};
+  std::vector<wire::IpAddress> addresses{};
   std::vector<wire::Prefix> subnets{};
   // The VRF device the bridge is enslaved to ("": none) and the table the
   // bridge routes in (the VRF's; the main table without one).

@@ -30,24 +30,30 @@ wire::EvpnRoute mac_route(const EvpnLeaf::Vni& v, const wire::MacAddress& mac,
   return r;
 }
 
+// What our path for one of `v`'s routes carries besides its route target
+// and the VXLAN encapsulation.
+struct PathExtras {
+  uint32_t sequence = 0;               // MAC mobility, once the MAC moved
+  bool flood = false;                  // type 3: how to flood (ingress replication to the VTEP)
+  bool gateway = false;                // the segment's default gateway (an SVI)
+  const EvpnTenant* routed = nullptr;  // a routed tenant's MAC/IP route: its target, our router MAC
+};
+
 // Our own path for `v`'s routes: no AS yet (export prepends it), the VTEP
-// as next hop, the route target and the VXLAN encapsulation; a MAC's
-// sequence number once it moved; type 3 says how to flood (ingress
-// replication to the VTEP); a MAC/IP route of a routed tenant carries its
-// route target and our router MAC too.
-PathRef our_path(const EvpnLeaf::Vni& v, uint32_t sequence, bool flood,
-                 const EvpnTenant* routed = nullptr) {
+// as next hop.
+PathRef our_path(const EvpnLeaf::Vni& v, const PathExtras& x) {
   wire::PathAttributes a;
   a.origin = wire::Origin::Igp;
   a.as_path = wire::AsPath{};
   a.ext_communities = {v.export_rt, wire::kEncapVxlan};
-  if (sequence) a.ext_communities.push_back(wire::mac_mobility_community({sequence, false}));
-  if (routed) {
-    a.ext_communities.push_back(routed->identity().export_rt);
-    a.ext_communities.push_back(wire::router_mac_community(routed->attachment()->router_mac));
+  if (x.sequence) a.ext_communities.push_back(wire::mac_mobility_community({x.sequence, false}));
+  if (x.gateway) a.ext_communities.push_back(wire::kDefaultGateway);
+  if (x.routed) {
+    a.ext_communities.push_back(x.routed->identity().export_rt);
+    a.ext_communities.push_back(wire::router_mac_community(x.routed->attachment()->router_mac));
   }
   std::ranges::sort(a.ext_communities);
-  if (flood) a.unknown.push_back(wire::pmsi_ingress_replication(v.local.vni, v.local.vtep));
+  if (x.flood) a.unknown.push_back(wire::pmsi_ingress_replication(v.local.vni, v.local.vtep));
   return make_path(intern(a), wire::MpNextHop{v.local.vtep, std::nullopt});
 }
 
@@ -99,6 +105,13 @@ void EvpnLeaf::set_route_targets(std::map<uint32_t, uint64_t> route_targets) {
   import_again();
 }
 
+void EvpnLeaf::set_svi_advertisement(SviAdvertisement a) {
+  if (a == svi_) return;
+  for (const auto& [vni, v] : vnis_) table_.withdraw(kOwnEvpnRoutes, svi_routes(v));
+  svi_ = a;
+  for (const auto& [vni, v] : vnis_) advertise_svi(v);
+}
+
 void EvpnLeaf::update_tenants() {
   const auto identity = [this](uint32_t l3vni) {
     auto rt = route_targets_.find(l3vni);
@@ -109,9 +122,11 @@ void EvpnLeaf::update_tenants() {
   // Our MAC/IP routes carry their tenant's label, target and router MAC.
   for (const auto& vrf : tenants_.update(kernel_vnis_, identity))
     for (const auto& [vni, v] : vnis_)
-      if (v.local.vrf == vrf)
+      if (v.local.vrf == vrf) {
         for (const auto& [mac, local] : v.macs)
           if (local.advertised) advertise_mac(v, mac);
+        advertise_svi(v);
+      }
 }
 
 bool EvpnLeaf::local_host(const EvpnTenant& t, const wire::IpAddress& ip) const {
@@ -145,6 +160,7 @@ void EvpnLeaf::set_vnis(const std::vector<LocalVni>& all) {
     v.rd = allocate_rd(l.vni);
     assign_targets(v);
     advertise_flood(v);
+    advertise_svi(v);
   }
   update_tenants();
   import_again();
@@ -152,22 +168,38 @@ void EvpnLeaf::set_vnis(const std::vector<LocalVni>& all) {
 
 void EvpnLeaf::kernel_vni_changed(Vni& v, const LocalVni& now) {
   const bool vtep_moved = now.vtep != v.local.vtep, vrf_moved = now.vrf != v.local.vrf;
-  // Its bridge in another VRF: its hosts are another tenant's, the tenants
-  // before and after look at them again.
-  if (vrf_moved)
-    for (const auto& [ip, mac] : v.neighbors) host_changed(v, ip);
+  const bool svi_moved = now.bridge_mac != v.local.bridge_mac || now.addresses != v.local.addresses;
+  // What is local before and after is looked at again: with its bridge in
+  // another VRF its hosts are another tenant's; the SVI's own MAC and
+  // addresses are never installed as remote.
+  const auto look_again = [&] {
+    if (vrf_moved)
+      for (const auto& [ip, mac] : v.neighbors) host_changed(v, ip);
+    if (vrf_moved || svi_moved) svi_changed(v);
+  };
+  look_again();
   // A new local address: the same VNI, MACs and addresses, from another VTEP.
-  if (vtep_moved) withdraw_all(v);
+  if (vtep_moved) {
+    withdraw_all(v);
+  } else if (svi_moved) {
+    table_.withdraw(kOwnEvpnRoutes, svi_routes(v));
+  }
   v.local = now;
   if (vtep_moved) {
     advertise_all(v);
-  } else if (vrf_moved) {
+  } else {
     // Its MAC/IP routes carry the other tenant (or none).
-    for (const auto& [mac, local] : v.macs)
-      if (local.advertised) advertise_mac(v, mac);
+    if (vrf_moved)
+      for (const auto& [mac, local] : v.macs)
+        if (local.advertised) advertise_mac(v, mac);
+    if (vrf_moved || svi_moved) advertise_svi(v);
   }
-  if (vrf_moved)
-    for (const auto& [ip, mac] : v.neighbors) host_changed(v, ip);
+  look_again();
+}
+
+void EvpnLeaf::svi_changed(const Vni& v) {
+  import_.local_changed(EvpnImport::MacKey{v.local.vni, v.local.bridge_mac});
+  for (const auto& ip : v.local.addresses) host_changed(v, ip);
 }
 
 void EvpnLeaf::import_again() {
@@ -262,15 +294,32 @@ std::vector<wire::EvpnRoute> EvpnLeaf::mac_routes(const Vni& v, const wire::MacA
 }
 
 void EvpnLeaf::advertise_flood(const Vni& v) {
-  table_.announce(our_path(v, 0, true), std::vector{flood_route(v)});
+  table_.announce(our_path(v, {.flood = true}), std::vector{flood_route(v)});
+}
+
+std::vector<wire::EvpnRoute> EvpnLeaf::svi_routes(const Vni& v) const {
+  // As FRR: MAC/IP routes only (what installs the MAC at the other leaves too).
+  std::vector<wire::EvpnRoute> routes;
+  if (svi_ == SviAdvertisement::None || !usable_mac(v.local.bridge_mac)) return routes;
+  for (const auto& ip : v.local.addresses)
+    routes.push_back(mac_route(v, v.local.bridge_mac, ip, tenants_.routed(v.local.vrf)));
+  return routes;
+}
+
+void EvpnLeaf::advertise_svi(const Vni& v) {
+  const auto routes = svi_routes(v);
+  if (routes.empty()) return;
+  table_.announce(our_path(v, {.gateway = svi_ == SviAdvertisement::DefaultGateway,
+                               .routed = tenants_.routed(v.local.vrf)}),
+                  routes);
 }
 
 void EvpnLeaf::advertise_mac(const Vni& v, const wire::MacAddress& mac) {
   const uint32_t sequence = v.macs.at(mac).sequence;
   const auto routes = mac_routes(v, mac);
-  table_.announce(our_path(v, sequence, false), std::span(routes).first(1));
+  table_.announce(our_path(v, {.sequence = sequence}), std::span(routes).first(1));
   if (routes.size() > 1)
-    table_.announce(our_path(v, sequence, false, tenants_.routed(v.local.vrf)),
+    table_.announce(our_path(v, {.sequence = sequence, .routed = tenants_.routed(v.local.vrf)}),
                     std::span(routes).subspan(1));
 }
 
@@ -278,6 +327,7 @@ void EvpnLeaf::advertise_all(const Vni& v) {
   advertise_flood(v);
   for (const auto& [mac, local] : v.macs)
     if (local.advertised) advertise_mac(v, mac);
+  advertise_svi(v);
 }
 
 void EvpnLeaf::withdraw_mac(const Vni& v, const wire::MacAddress& mac) {
@@ -288,6 +338,7 @@ void EvpnLeaf::withdraw_all(const Vni& v) {
   table_.withdraw(kOwnEvpnRoutes, std::vector{flood_route(v)});
   for (const auto& [mac, local] : v.macs)
     if (local.advertised) withdraw_mac(v, mac);
+  table_.withdraw(kOwnEvpnRoutes, svi_routes(v));
 }
 
 bool EvpnLeaf::beaten(const Vni& v, const LocalMac& ours, const EvpnImport::Remote& remote) const {
@@ -330,6 +381,7 @@ void EvpnLeaf::table_changed(std::span<const EvpnTable::Key> keys) {
 bool EvpnLeaf::has_local(const EvpnImport::MacKey& k) const {
   auto v = vnis_.find(k.first);
   if (v == vnis_.end()) return false;
+  if (k.second == v->second.local.bridge_mac) return true;
   auto m = v->second.macs.find(k.second);
   return m != v->second.macs.end() && m->second.advertised;
 }
@@ -337,6 +389,7 @@ bool EvpnLeaf::has_local(const EvpnImport::MacKey& k) const {
 bool EvpnLeaf::has_local(const EvpnImport::IpKey& k) const {
   auto v = vnis_.find(k.first);
   if (v == vnis_.end()) return false;
+  if (std::ranges::binary_search(v->second.local.addresses, k.second)) return true;
   auto n = v->second.neighbors.find(k.second);
   return n != v->second.neighbors.end() && has_local(EvpnImport::MacKey{k.first, n->second});
 }

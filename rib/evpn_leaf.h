@@ -35,8 +35,17 @@ struct LocalVni {
   wire::MacAddress bridge_mac{};        // the bridge's own: an L3 VNI's router MAC
   std::vector<wire::Prefix> subnets{};  // the bridge's (its SVI's) addresses' prefixes
   std::string vrf{};                    // the VRF device its bridge is in; "": the main table
+  std::vector<wire::IpAddress> addresses{};  // the SVI's own (no link-local), sorted
   friend bool operator==(const LocalVni&, const LocalVni&) = default;
 };
+
+// Whether a VNI's SVI (its bridge's own MAC and addresses) goes out as
+// MAC/IP routes, as FRR's `advertise-svi-ip` and `advertise-default-gw`
+// do: not at all (an anycast gateway is on every leaf anyway), as a host
+// (a gateway with addresses of its own, reachable across the fabric), or
+// as the segment's default gateway (RFC 7432 sec. 10.1: the Default
+// Gateway community, for a gateway on some leaves only).
+enum class SviAdvertisement : uint8_t { None, Addresses, DefaultGateway };
 
 class EvpnLeaf {
  public:
@@ -56,6 +65,7 @@ class EvpnLeaf {
   void set_tenants(const std::vector<TenantConfig>& configs) { tenants_.set(configs); }
   // By L3 VNI.
   const std::map<uint32_t, EvpnTenant>& tenants() const { return tenants_.all(); }
+  void set_svi_advertisement(SviAdvertisement a);
   // The node's VNIs now: new ones are advertised, gone ones withdrawn.
   void set_vnis(const std::vector<LocalVni>& vnis);
   // A MAC learned on (or gone from) a port of the VNI's bridge.
@@ -100,6 +110,9 @@ class EvpnLeaf {
   bool assign_targets(Vni& v) const;
   // Our routes of `v`: its type 3, a MAC's type 2 (with its addresses), all.
   void advertise_flood(const Vni& v);
+  // The SVI's MAC/IP routes (set_svi_advertisement), each of its addresses.
+  std::vector<wire::EvpnRoute> svi_routes(const Vni& v) const;
+  void advertise_svi(const Vni& v);
   void advertise_all(const Vni& v);
   void advertise_mac(const Vni& v, const wire::MacAddress& mac);
   void withdraw_mac(const Vni& v, const wire::MacAddress& mac);
@@ -114,7 +127,8 @@ class EvpnLeaf {
   // After a change of remote claims on `mac`: ours is advertised or not.
   void reconsider(Vni& v, const wire::MacAddress& mac);
   bool beaten(const Vni& v, const LocalMac& ours, const EvpnImport::Remote& remote) const;
-  // Whether the kernel has `k` itself (so it is not installed as remote).
+  // Whether the kernel has `k` itself (so it is not installed as remote):
+  // a MAC learned here and advertised (with its addresses), or the SVI's.
   bool has_local(const EvpnImport::MacKey& k) const;
   bool has_local(const EvpnImport::IpKey& k) const;
   void import_again();
@@ -124,6 +138,9 @@ class EvpnLeaf {
   // What the kernel says of a VNI we have changed (its VTEP, its bridge's
   // VRF, subnets, MAC): what depends on it goes again.
   void kernel_vni_changed(Vni& v, const LocalVni& now);
+  // The VNI's own MAC and addresses (its SVI's) are to be looked at again:
+  // no remote claim on them is installed.
+  void svi_changed(const Vni& v);
   // Whether `ip` is a host of ours in one of `t`'s VNIs.
   bool local_host(const EvpnTenant& t, const wire::IpAddress& ip) const;
   // Whether `ip` is a host of ours changed.
@@ -136,6 +153,7 @@ class EvpnLeaf {
   std::map<uint32_t, Vni> vnis_;
   EvpnImport import_;
   std::set<EvpnImport::MacKey> frozen_;
+  SviAdvertisement svi_ = SviAdvertisement::None;
   EvpnTenants tenants_{table_};
   std::vector<LocalVni> kernel_vnis_;  // as last set, the L3 VNIs included
 };

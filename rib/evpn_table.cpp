@@ -48,6 +48,7 @@ void EvpnTable::announce(const PathRef& path, std::span<const wire::EvpnRoute> r
     auto at = std::ranges::lower_bound(
         cs, source, {}, [](const Candidate& c) { return CandidateKey::of(*c.path); });
     if (at != cs.end() && CandidateKey::of(*at->path) == source) {
+      if (at->stale && --stale_[source.peer_id] == 0) stale_.erase(source.peer_id);
       *at = {path, route};
     } else {
       cs.insert(at, {path, route});
@@ -66,28 +67,58 @@ void EvpnTable::withdraw(CandidateKey source, std::span<const wire::EvpnRoute> r
         std::ranges::find(cs, source, [](const Candidate& c) { return CandidateKey::of(*c.path); });
     if (at == cs.end()) continue;
     const Candidate best_before = it->second.best_candidate();
+    forget_one(source.peer_id, at->stale);
     cs.erase(at);
-    if (--held_[source.peer_id] == 0) held_.erase(source.peer_id);
     reselect(it, &best_before);
   }
 }
 
-size_t EvpnTable::remove_source(uint32_t peer_id) {
+void EvpnTable::forget_one(uint32_t peer_id, bool stale) {
+  if (--held_[peer_id] == 0) held_.erase(peer_id);
+  if (stale && --stale_[peer_id] == 0) stale_.erase(peer_id);
+}
+
+template <class Gone>
+size_t EvpnTable::remove_candidates(uint32_t peer_id, Gone gone) {
   size_t removed = 0;
   for (auto it = entries_.begin(); it != entries_.end();) {
     auto next = std::next(it);
     auto& cs = it->second.candidates;
     const Candidate best_before = it->second.best_candidate();
     const size_t had = cs.size();
-    std::erase_if(cs, [&](const Candidate& c) { return c.path->source.peer_id == peer_id; });
+    std::erase_if(cs, [&](const Candidate& c) {
+      if (c.path->source.peer_id != peer_id || !gone(c)) return false;
+      forget_one(peer_id, c.stale);
+      return true;
+    });
     if (cs.size() != had) {
       removed += had - cs.size();
       reselect(it, &best_before);
     }
     it = next;
   }
-  held_.erase(peer_id);
   return removed;
+}
+
+size_t EvpnTable::remove_source(uint32_t peer_id) {
+  return remove_candidates(peer_id, [](const Candidate&) { return true; });
+}
+
+size_t EvpnTable::sweep_stale(uint32_t peer_id) {
+  if (!stale(peer_id)) return 0;
+  return remove_candidates(peer_id, [](const Candidate& c) { return c.stale; });
+}
+
+size_t EvpnTable::mark_stale(uint32_t peer_id) {
+  size_t marked = 0;
+  for (auto& [key, e] : entries_)
+    for (auto& c : e.candidates)
+      if (c.path->source.peer_id == peer_id && !c.stale) {
+        c.stale = true;
+        ++marked;
+      }
+  if (marked) stale_[peer_id] += marked;
+  return stale(peer_id);
 }
 
 void EvpnTable::reselect(std::map<Key, Entry>::iterator it, const Candidate* best_before) {

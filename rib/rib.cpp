@@ -145,12 +145,13 @@ void Rib::import(Source& s, const std::vector<RouteChange>& changed) {
 
 size_t Rib::session_down(SourceId id, DownKind kind) {
   groups_.remove(id);
-  // EVPN is not in our graceful-restart capability: its routes go at once.
   evpn_out_.remove(id);
-  evpn_.remove_source(id);
+  // Graceful: its EVPN routes stay, stale, as its unicast paths do.
+  const size_t evpn_stale = kind == DownKind::Graceful ? evpn_.mark_stale(id) : 0;
+  if (kind == DownKind::Hard) evpn_.remove_source(id);
   auto it = sources_.find(id);
-  if (it == sources_.end()) return 0;
-  if (kind == DownKind::Graceful) return it->second.adj_in.mark_stale();
+  if (it == sources_.end()) return evpn_stale;
+  if (kind == DownKind::Graceful) return it->second.adj_in.mark_stale() + evpn_stale;
   const size_t had = it->second.adj_in.received();
   // Its candidates can only be at the prefixes it sent: those are visited,
   // not the whole Loc-RIB (a server's few routes beside a full table).
@@ -169,12 +170,18 @@ size_t Rib::session_down(SourceId id, DownKind kind) {
 }
 
 size_t Rib::sweep_stale(SourceId id, std::optional<wire::Family> family) {
+  const size_t evpn = !family || *family == wire::Family::L2vpnEvpn ? evpn_.sweep_stale(id) : 0;
   auto it = sources_.find(id);
-  if (it == sources_.end() || it->second.adj_in.stale() == 0) return 0;
+  if (it == sources_.end() || it->second.adj_in.stale() == 0) return evpn;
   std::vector<RouteChange> changed;
   it->second.adj_in.sweep_stale(family, changed);
   import(it->second, changed);
-  return changed.size();
+  return evpn + changed.size();
+}
+
+size_t Rib::stale(SourceId id) const {
+  auto it = sources_.find(id);
+  return evpn_.stale(id) + (it == sources_.end() ? 0 : it->second.adj_in.stale());
 }
 
 size_t Rib::keep_long_lived(SourceId id, wire::Family family) {

@@ -70,9 +70,12 @@ class Rib {
   // The session went down. Graceful: its paths stay, stale; returns how
   // many. Hard: they are withdrawn; returns how many there were.
   size_t session_down(SourceId source, DownKind kind);
-  // Withdraws the source's stale paths (of `family` only, if given):
-  // End-of-RIB arrived, or its restart or stale time ran out. Returns how many.
+  // Withdraws the source's stale paths (of `family` only, if given; its
+  // EVPN routes are the L2VPN EVPN family's): End-of-RIB arrived, or its
+  // restart or stale time ran out. Returns how many.
   size_t sweep_stale(SourceId source, std::optional<wire::Family> family);
+  // How many of the source's paths and EVPN routes are stale.
+  size_t stale(SourceId source) const;
   // Long-lived graceful restart (RFC 9494): its restart time ran out; the
   // source's stale paths of `family` stay, least preferred, tagged
   // LLGR_STALE (those with NO_LLGR go). Returns how many stay.

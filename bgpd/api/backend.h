@@ -319,6 +319,14 @@ class Control {
   // again; kept in the state file.
   virtual std::expected<std::string, ControlError> set_neighbor_enabled(
       const std::string& neighbor, bool enabled, const std::string& message) = 0;
+  // A leaf's duplicate MACs frozen no more: of VNI `vni` (0: every one),
+  // `mac` only if not empty. How many were frozen, and what was done.
+  struct Cleared {
+    uint32_t count = 0;
+    std::string result;
+  };
+  virtual std::expected<Cleared, ControlError> clear_evpn_duplicates(uint32_t vni,
+                                                                     const std::string& mac) = 0;
 };
 
 }  // namespace closbgp::api

@@ -134,6 +134,19 @@ class Handlers final : public Service {
     });
   }
 
+  grpc::ServerUnaryReactor* ClearEvpnDuplicates(grpc::CallbackServerContext* ctx,
+                                                const pb::ClearEvpnDuplicatesRequest* req,
+                                                pb::ClearEvpnDuplicatesResponse* resp) override {
+    if (auto refused = refusal(ctx, __func__)) return finish(ctx, *refused);
+    return answer_on_main(ctx, [this, req, resp] {
+      auto cleared = control_.clear_evpn_duplicates(req->vni(), req->mac());
+      if (!cleared) return status(cleared.error());
+      resp->set_cleared(cleared->count);
+      resp->set_result(cleared->result);
+      return grpc::Status::OK;
+    });
+  }
+
   grpc::ServerUnaryReactor* ShowNeighbor(grpc::CallbackServerContext* ctx,
                                          const pb::ShowNeighborRequest* req,
                                          pb::PeerSummary* resp) override {

@@ -64,4 +64,24 @@ std::expected<std::string, ControlError> NodeControl::set_neighbor_enabled(
   return translated(speaker_.actions().set_neighbor_enabled(neighbor, enabled, message));
 }
 
+std::expected<Control::Cleared, ControlError> NodeControl::clear_evpn_duplicates(
+    uint32_t vni, const std::string& mac_text) {
+  using K = ControlError::Kind;
+  std::optional<wire::MacAddress> mac;
+  if (!mac_text.empty() && !(mac = wire::parse_mac(mac_text)))
+    return std::unexpected(
+        ControlError{K::InvalidArgument, "'" + mac_text + "' is no MAC (aa:bb:cc:dd:ee:ff)"});
+  if (!clear_duplicates_)
+    return std::unexpected(
+        ControlError{K::Conflict, "no EVPN leaf here (evpn: {advertise-all-vni: true})"});
+  const auto n = clear_duplicates_(vni ? std::optional(vni) : std::nullopt, mac);
+  if (!n)
+    return std::unexpected(
+        ControlError{K::Conflict, "duplicate detection is off (evpn.duplicate-detection)"});
+  const std::string where = (vni ? "VNI " + std::to_string(vni) : std::string("every VNI")) +
+                            (mac ? ", MAC " + wire::mac_text(*mac) : "");
+  return Cleared{uint32_t(*n), where + ": " + std::to_string(*n) + " duplicate MAC" +
+                                   (*n == 1 ? "" : "s") + " frozen no more"};
+}
+
 }  // namespace closbgp::api

@@ -172,6 +172,15 @@ int cmd_show_evpn(const ClientOptions& opts, EvpnVniPart part, uint32_t vni) {
       [part](const auto& resp) { print_evpn_vnis(resp, part); });
 }
 
+int cmd_clear_evpn_dup_addr(const ClientOptions& opts, const DupAddrSelection& selection) {
+  pb::ClearEvpnDuplicatesRequest req;
+  req.set_vni(selection.vni);
+  req.set_mac(selection.mac);
+  return unary<pb::ClearEvpnDuplicatesRequest, pb::ClearEvpnDuplicatesResponse>(
+      opts, &pb::BgpService::Stub::ClearEvpnDuplicates, req,
+      [](const auto& resp) { std::cout << resp.result() << "\n"; });
+}
+
 int cmd_debug(const ClientOptions& opts, const std::string& module, const std::string& level) {
   pb::SetLogLevelRequest req;
   req.set_module(module);

@@ -47,6 +47,7 @@ int cmd_show_bgp_nexthop(const ClientOptions& opts);
 int cmd_show_bgp_evpn_routes(const ClientOptions& opts, const EvpnSelection& selection);
 // show evpn vni [V] | mac vni V | arp-cache vni V.
 int cmd_show_evpn(const ClientOptions& opts, EvpnVniPart part, uint32_t vni);
+int cmd_clear_evpn_dup_addr(const ClientOptions& opts, const DupAddrSelection& selection);
 // A module's log level ("all": every module's) at run time.
 int cmd_debug(const ClientOptions& opts, const std::string& module, const std::string& level);
 // state "live", "drained" or "warm"; `neighbor` empty: the node.

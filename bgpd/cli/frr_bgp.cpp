@@ -125,11 +125,14 @@ bool Converter::bgp_global(const Statement& s) {
   return false;
 }
 
-// A leaf's EVPN: advertise-all-vni, and each VNI's route targets.
+// A leaf's EVPN: advertise-all-vni, the SVIs' advertisement, and each
+// VNI's route targets.
 bool Converter::evpn(const Statement& s) {
   const std::string& w = s.at(0);
-  if (w == "advertise-all-vni" && s.words.size() == 1) {
-    global_["evpn"]["advertise-all-vni"] = true;
+  // For every VNI: inside `vni N` (that VNI only) they stay untranslated.
+  if ((w == "advertise-all-vni" || w == "advertise-default-gw" || w == "advertise-svi-ip") &&
+      s.words.size() == 1 && !vni_) {
+    global_["evpn"][w] = true;
     return true;
   }
   if (w == "vni" && number(s.at(1)) && s.words.size() == 2) {
@@ -162,7 +165,11 @@ bool Converter::evpn(const Statement& s) {
       set("freeze", s.at(2));
       return true;
     }
-    return false;  // freeze permanent: closbgpd always thaws
+    if (s.words.size() == 3 && s.at(1) == "freeze" && s.at(2) == "permanent") {
+      global_["evpn"]["duplicate-detection"]["freeze"] = "permanent";
+      return true;
+    }
+    return false;
   }
   // Inside `vni N` a route target is the VNI's; outside, the default
   // VRF's tenant's, as are `advertise ... unicast` lines.

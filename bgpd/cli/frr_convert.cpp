@@ -52,10 +52,23 @@ bool known_community_value(const std::string& word) {
 }
 
 void Converter::statement(const Statement& s) {
-  static const std::set<std::string> kBgpWords = {
-      "neighbor",      "bgp",          "address-family",    "network",   "timers",
-      "maximum-paths", "redistribute", "aggregate-address", "no",        "advertise-all-vni",
-      "vni",           "route-target", "exit-vni",          "advertise", "dup-addr-detection"};
+  static const std::set<std::string> kBgpWords = {"neighbor",
+                                                  "bgp",
+                                                  "address-family",
+                                                  "network",
+                                                  "timers",
+                                                  "maximum-paths",
+                                                  "redistribute",
+                                                  "aggregate-address",
+                                                  "no",
+                                                  "advertise-all-vni",
+                                                  "vni",
+                                                  "route-target",
+                                                  "exit-vni",
+                                                  "advertise",
+                                                  "dup-addr-detection",
+                                                  "advertise-default-gw",
+                                                  "advertise-svi-ip"};
   static const std::set<std::string> kRouteMapWords = {"match",    "set",         "on-match",
                                                        "continue", "description", "call"};
   const std::string& w = s.at(0);

@@ -56,6 +56,8 @@ constexpr const char* kUsage =
     "                         re-read the running configuration and apply what changed;\n"
     "                         with --confirm, undone after SECONDS unless confirmed\n"
     "  config confirm         keep what config reload --confirm applied\n"
+    "  clear evpn dup-addr [vni all|VNI [mac MAC]]\n"
+    "                         a leaf's duplicate MACs frozen no more, advertised again\n"
     "  drain [NEIGHBOR]       advertise with GRACEFUL_SHUTDOWN and a longer AS path\n"
     "  undrain [NEIGHBOR]     back to live\n"
     "  warm [NEIGHBOR]        advertise nothing (RIB and FIB stay)\n"
@@ -300,6 +302,11 @@ int main(int argc, char** argv) {
     auto v = evpn_vni_selection({words.begin() + 2, words.end()});
     if (!v) return usage_error("show evpn: " + v.error());
     return cmd_show_evpn(opts, v->first, v->second);
+  }
+  if (words.size() >= 3 && words[0] == "clear" && words[1] == "evpn" && words[2] == "dup-addr") {
+    auto s = dup_addr_selection({words.begin() + 3, words.end()});
+    if (!s) return usage_error("clear evpn dup-addr: " + s.error());
+    return cmd_clear_evpn_dup_addr(opts, *s);
   }
   if (words[0] == "debug") {
     if (words.size() != 3) return usage_error("debug MODULE LEVEL (closctl debug session debug)");

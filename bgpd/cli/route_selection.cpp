@@ -129,4 +129,20 @@ std::expected<std::pair<EvpnVniPart, uint32_t>, std::string> evpn_vni_selection(
   return std::pair{*part, *v};
 }
 
+std::expected<DupAddrSelection, std::string> dup_addr_selection(
+    const std::vector<std::string>& words) {
+  DupAddrSelection s;
+  if (words.empty()) return s;
+  const bool shaped = (words.size() == 2 || (words.size() == 4 && words[2] == "mac")) &&
+                      words[0] == "vni" && !(words[1] == "all" && words.size() == 4);
+  if (!shaped) return std::unexpected("[vni all|VNI [mac MAC]]");
+  if (words[1] != "all") {
+    const auto v = number(words[1], kMaxVni);
+    if (!v) return std::unexpected("vni " + words[1] + kBadVni);
+    s.vni = *v;
+  }
+  if (words.size() == 4) s.mac = words[3];
+  return s;
+}
+
 }  // namespace closbgp::cli

@@ -34,4 +34,12 @@ enum class EvpnVniPart { Vnis, Macs, ArpCache, Tenants };
 std::expected<std::pair<EvpnVniPart, uint32_t>, std::string> evpn_vni_selection(
     const std::vector<std::string>& words);
 
+// The words after `clear evpn dup-addr`: [vni all|V [mac MAC]], as FRR's.
+struct DupAddrSelection {
+  uint32_t vni = 0;  // 0: every VNI
+  std::string mac;   // empty: every MAC
+};
+std::expected<DupAddrSelection, std::string> dup_addr_selection(
+    const std::vector<std::string>& words);
+
 }  // namespace closbgp::cli

@@ -277,7 +277,8 @@ struct EvpnVrf {
   friend bool operator==(const EvpnVrf&, const EvpnVrf&) = default;
 };
 // Duplicate MAC detection (FRR's `dup-addr-detection`): `max_moves` moves
-// within `time` seconds freeze a MAC for `freeze` seconds.
+// within `time` seconds freeze a MAC for `freeze` seconds (0: until an
+// operator clears it, FRR's `freeze permanent`).
 struct EvpnDuplicates {
   bool enabled = true;
   uint32_t max_moves = 5;
@@ -287,6 +288,9 @@ struct EvpnDuplicates {
 };
 struct Evpn {
   bool advertise_all_vni = false;
+  // The SVIs' own MAC/IP bindings as type 2 (FRR's names): with the
+  // Default Gateway community, or as plain hosts; at most one of them.
+  bool advertise_default_gw = false, advertise_svi_ip = false;
   EvpnDuplicates duplicates;
   std::vector<EvpnVni> vnis;
   std::vector<EvpnVrf> vrfs;

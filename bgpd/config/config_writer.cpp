@@ -248,6 +248,8 @@ std::string running_config_yaml(const Config& c) {
   if (c.mrt.rib) root["mrt"]["rib"] = mrt_feed(*c.mrt.rib, "interval");
   if (c.evpn != Evpn{}) {
     root["evpn"]["advertise-all-vni"] = c.evpn.advertise_all_vni;
+    if (c.evpn.advertise_default_gw) root["evpn"]["advertise-default-gw"] = true;
+    if (c.evpn.advertise_svi_ip) root["evpn"]["advertise-svi-ip"] = true;
     for (const auto& v : c.evpn.vnis) {
       YAML::Node vni;
       vni["vni"] = number(v.vni);
@@ -261,7 +263,10 @@ std::string running_config_yaml(const Config& c) {
       auto d = root["evpn"]["duplicate-detection"];
       d["max-moves"] = number(c.evpn.duplicates.max_moves);
       d["time"] = number(c.evpn.duplicates.time);
-      d["freeze"] = number(c.evpn.duplicates.freeze);
+      if (c.evpn.duplicates.freeze == 0)
+        d["freeze"] = "permanent";
+      else
+        d["freeze"] = number(c.evpn.duplicates.freeze);
     }
     for (const auto& v : c.evpn.vrfs) {
       YAML::Node vrf;

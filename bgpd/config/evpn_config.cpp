@@ -50,7 +50,7 @@ void parse_advertise(const YAML::Node& n, const std::string& path, EvpnVrf& vrf)
   }
 }
 
-// false, or {max-moves: N, time: S, freeze: S}, FRR's ranges.
+// false, or {max-moves: N, time: S, freeze: S | permanent}, FRR's ranges.
 EvpnDuplicates parse_duplicates(const YAML::Node& n) {
   const std::string path = "evpn.duplicate-detection";
   EvpnDuplicates d;
@@ -62,17 +62,33 @@ EvpnDuplicates parse_duplicates(const YAML::Node& n) {
   if (s.has("max-moves"))
     d.max_moves = uint32_t(number(s.get("max-moves"), path + ".max-moves", 2, 1000));
   if (s.has("time")) d.time = uint32_t(number(s.get("time"), path + ".time", 2, 1800));
-  if (s.has("freeze")) d.freeze = uint32_t(number(s.get("freeze"), path + ".freeze", 30, 3600));
+  if (s.has("freeze"))
+    d.freeze = s.get("freeze").IsScalar() && s.get("freeze").Scalar() == "permanent"
+                   ? 0
+                   : uint32_t(number(s.get("freeze"), path + ".freeze", 30, 3600));
   return d;
 }
 
 }  // namespace
 
 Evpn parse_evpn(const YAML::Node& n, const policy::Policies& policies) {
-  Section s(n, "evpn", {"advertise-all-vni", "vnis", "vrfs", "duplicate-detection"});
+  Section s(n, "evpn",
+            {"advertise-all-vni", "advertise-default-gw", "advertise-svi-ip", "vnis", "vrfs",
+             "duplicate-detection"});
   Evpn e;
   if (s.has("advertise-all-vni"))
     e.advertise_all_vni = boolean(s.get("advertise-all-vni"), "evpn.advertise-all-vni");
+  for (const auto& [key, flag] : {std::pair{"advertise-default-gw", &e.advertise_default_gw},
+                                  std::pair{"advertise-svi-ip", &e.advertise_svi_ip}}) {
+    if (!s.has(key)) continue;
+    *flag = boolean(s.get(key), std::string("evpn.") + key);
+    if (*flag && !e.advertise_all_vni)
+      fail(s.get(key), std::string("evpn.") + key,
+           "needs advertise-all-vni: true (the SVIs are the kernel's VNIs' bridges)");
+  }
+  if (e.advertise_default_gw && e.advertise_svi_ip)
+    fail(s.get("advertise-svi-ip"), "evpn.advertise-svi-ip",
+         "and advertise-default-gw both advertise the SVIs' addresses: choose one");
   // A VNI is listed once, as bridged or as a tenant's L3 VNI.
   std::set<uint32_t> listed;
   const auto once = [&](const YAML::Node& item, const std::string& path, uint32_t vni) {

@@ -8,9 +8,21 @@ bool DuplicateMacs::moved(const Key& k, Time now) {
   while (!r.moves.empty() && now - r.moves.front() > window_) r.moves.pop_front();
   r.moves.push_back(now);
   if (r.moves.size() < max_moves_) return false;
-  r.frozen_until = now + freeze_;
+  r.frozen_until = permanent() ? Time::max() : now + freeze_;
   r.moves.clear();
   return true;
+}
+
+std::vector<DuplicateMacs::Key> DuplicateMacs::clear(std::optional<uint32_t> vni,
+                                                     std::optional<wire::MacAddress> mac) {
+  std::vector<Key> out;
+  std::erase_if(records_, [&](const auto& kv) {
+    const auto& [key, r] = kv;
+    if ((vni && key.first != *vni) || (mac && key.second != *mac)) return false;
+    if (r.frozen_until) out.push_back(key);
+    return true;
+  });
+  return out;
 }
 
 std::vector<DuplicateMacs::Key> DuplicateMacs::thaw(Time now) {
@@ -32,7 +44,8 @@ std::vector<DuplicateMacs::Key> DuplicateMacs::thaw(Time now) {
 std::optional<DuplicateMacs::Time> DuplicateMacs::next_thaw() const {
   std::optional<Time> first;
   for (const auto& [k, r] : records_)
-    if (r.frozen_until && (!first || *r.frozen_until < *first)) first = r.frozen_until;
+    if (r.frozen_until && *r.frozen_until != Time::max() && (!first || *r.frozen_until < *first))
+      first = r.frozen_until;
   return first;
 }
 

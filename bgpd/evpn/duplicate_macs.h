@@ -3,8 +3,9 @@
 // with ever higher sequence numbers (RFC 7432 sec. 15.1 asks to detect
 // it). One that moves `max_moves` times within `window` is a duplicate:
 // frozen for `freeze` (not advertised by us, the other VTEP's claim
-// installed), then it may move again. FRR's defaults: 5 moves in 180 s,
-// frozen for 180 s.
+// installed), then it may move again; a freeze of 0 lasts until an
+// operator clears it (FRR's `freeze permanent`). FRR's defaults: 5 moves
+// in 180 s, frozen for 180 s.
 #pragma once
 
 #include <chrono>
@@ -34,8 +35,12 @@ class DuplicateMacs {
   bool moved(const Key& k, Time now);
   // The keys whose freeze ran out by `now`: no longer frozen, moves forgotten.
   std::vector<Key> thaw(Time now);
-  // When the next freeze runs out, if any is frozen.
+  // An operator's clearing: what is known of the MACs of `vni` (all with
+  // nullopt), or of `mac` only, is forgotten; returns those that were frozen.
+  std::vector<Key> clear(std::optional<uint32_t> vni, std::optional<wire::MacAddress> mac);
+  // When the next freeze runs out, if any is frozen for a time.
   std::optional<Time> next_thaw() const;
+  bool permanent() const { return freeze_.count() == 0; }
   uint32_t max_moves() const { return max_moves_; }
   std::chrono::seconds window() const { return window_; }
   std::chrono::seconds freeze() const { return freeze_; }

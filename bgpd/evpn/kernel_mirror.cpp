@@ -112,7 +112,7 @@ KernelMirror::LocalChanges KernelMirror::local_changes(const fib::VxlanState& ke
   if (devices != devices_) {
     std::vector<rib::LocalVni> vnis;
     for (const auto& [vni, d] : devices)
-      vnis.push_back({vni, d.local, d.bridge_mac, d.subnets, d.vrf});
+      vnis.push_back({vni, d.local, d.bridge_mac, d.subnets, d.vrf, d.addresses});
     out.vnis = std::move(vnis);
     devices_ = std::move(devices);
     vni_of_device_.clear();

@@ -4,6 +4,7 @@
 #include <linux/rtnetlink.h>
 
 #include <cerrno>
+#include <string>
 
 #include "bgpd/log/log.h"
 #include "bgpd/net/netlink_listen.h"
@@ -148,9 +149,10 @@ void VniSync::moved(uint32_t vni, const wire::MacAddress& mac, const char* where
   if (!duplicates_ || !duplicates_->moved({vni, mac}, std::chrono::steady_clock::now())) return;
   logger()->warn(
       "VNI {}: MAC {} moved {} times in {} s between this VTEP and others: a duplicate (two "
-      "hosts with one MAC, or a loop); frozen for {} s: not advertised by us",
+      "hosts with one MAC, or a loop); frozen {}: not advertised by us",
       vni, wire::mac_text(mac), duplicates_->max_moves(), duplicates_->window().count(),
-      duplicates_->freeze().count());
+      duplicates_->permanent() ? std::string("until cleared (closctl clear evpn dup-addr)")
+                               : "for " + std::to_string(duplicates_->freeze().count()) + " s");
   hooks_.change_leaf([&](rib::EvpnLeaf& leaf) { leaf.set_frozen(vni, mac, true); });
   thaw_later();
 }
@@ -161,12 +163,24 @@ void VniSync::thaw_later() {
   thaw_timer_.expires_at(*at);
   thaw_timer_.async_wait([this](const boost::system::error_code& ec) {
     if (ec) return;
-    for (const auto& [vni, mac] : duplicates_->thaw(std::chrono::steady_clock::now())) {
-      logger()->info("VNI {}: MAC {} no longer frozen", vni, wire::mac_text(mac));
-      hooks_.change_leaf([&](rib::EvpnLeaf& leaf) { leaf.set_frozen(vni, mac, false); });
-    }
+    unfreeze(duplicates_->thaw(std::chrono::steady_clock::now()), "its freeze ran out");
     thaw_later();
   });
+}
+
+std::optional<size_t> VniSync::clear_duplicates(std::optional<uint32_t> vni,
+                                                std::optional<wire::MacAddress> mac) {
+  if (!duplicates_) return std::nullopt;
+  const auto cleared = duplicates_->clear(vni, mac);
+  unfreeze(cleared, "cleared by the operator");
+  return cleared.size();
+}
+
+void VniSync::unfreeze(const std::vector<DuplicateMacs::Key>& keys, const char* why) {
+  for (const auto& [vni, mac] : keys) {
+    logger()->info("VNI {}: MAC {} no longer frozen: {}", vni, wire::mac_text(mac), why);
+    hooks_.change_leaf([&](rib::EvpnLeaf& leaf) { leaf.set_frozen(vni, mac, false); });
+  }
 }
 
 void VniSync::write(const rib::EvpnKernelUpdate& u) {

@@ -12,6 +12,7 @@
 #include <chrono>
 #include <expected>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -43,6 +44,12 @@ class VniSync {
   // neighbour's name (`name_of` an engine id).
   void refused(const rib::EvpnRejections::Taken& r,
                const std::function<std::string(uint32_t)>& name_of) const;
+  // An operator clears duplicates (`closctl clear evpn dup-addr`): the
+  // MACs of `vni` (every VNI with nullopt), or `mac` only, are frozen no
+  // more and their moves forgotten. How many were frozen; nullopt without
+  // duplicate detection.
+  std::optional<size_t> clear_duplicates(std::optional<uint32_t> vni,
+                                         std::optional<wire::MacAddress> mac);
   // The node's VNIs as found: their devices.
   const std::map<uint32_t, fib::VxlanDevice>& devices() const { return mirror_.devices(); }
 
@@ -58,6 +65,8 @@ class VniSync {
   // `mac` moved between us and another VTEP: a duplicate after too many.
   void moved(uint32_t vni, const wire::MacAddress& mac, const char* where);
   void thaw_later();
+  // `keys` are frozen no more (`why`): still here, each is claimed again.
+  void unfreeze(const std::vector<DuplicateMacs::Key>& keys, const char* why);
 
   asio::io_context& io_;
   Hooks hooks_;

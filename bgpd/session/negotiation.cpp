@@ -53,6 +53,9 @@ wire::OpenMessage make_open(const LocalConfig& local) {
     gr.notification = true;
     gr.restart_time = local.gr_restart_time;
     for (uint16_t afi : {1, 2}) gr.families.push_back({afi, 1, local.gr_restarting});
+    // A leaf's VXLAN entries stay in the kernel across a restart as its
+    // routes do (docs/evpn.md); a spine has none. LLGR stays unicast's.
+    if (local.evpn) gr.families.push_back({wire::kAfiL2vpn, wire::kSafiEvpn, local.gr_restarting});
     c.graceful_restart = gr;
     if (local.llgr_stale_time != 0) {  // RFC 9494 sec. 3: only with graceful restart
       wire::LongLivedGracefulRestart llgr;
@@ -136,8 +139,10 @@ std::expected<Negotiated, wire::DecodeError> negotiate(const LocalConfig& local,
     n.peer_restart_time = gr.restart_time;
     n.we_restarted = local.gr_restarting;
     for (const auto& f : gr.families) {
-      wire::Family family;
-      if (!wire::to_family(f.afi, f.safi, family)) continue;
+      wire::Family family = wire::Family::L2vpnEvpn;
+      if ((f.afi != wire::kAfiL2vpn || f.safi != wire::kSafiEvpn) &&
+          !wire::to_family(f.afi, f.safi, family))
+        continue;
       n.peer_gr_families.add(family);
       if (f.forwarding_preserved) n.peer_forwarding_kept.add(family);
     }

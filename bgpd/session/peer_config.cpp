@@ -151,6 +151,9 @@ void configure_evpn_leaf(const config::Config& cfg, rib::EvpnLeaf& leaf) {
                        vrf.name == "default" ? "" : vrf.name});
   leaf.set_tenants(tenants);
   leaf.set_route_targets(config::route_targets(cfg.evpn));
+  leaf.set_svi_advertisement(cfg.evpn.advertise_default_gw ? rib::SviAdvertisement::DefaultGateway
+                             : cfg.evpn.advertise_svi_ip   ? rib::SviAdvertisement::Addresses
+                                                           : rib::SviAdvertisement::None);
 }
 
 void reload_evpn_leaf(const config::Config& running, const config::Config& next,
@@ -162,10 +165,14 @@ void reload_evpn_leaf(const config::Config& running, const config::Config& next,
   };
   const bool targets = config::route_targets(next.evpn) != config::route_targets(running.evpn);
   const bool tenant_map = route_maps(next) != route_maps(running);
-  if (targets || tenant_map) configure_evpn_leaf(next, leaf);
+  const bool svi = next.evpn.advertise_default_gw != running.evpn.advertise_default_gw ||
+                   next.evpn.advertise_svi_ip != running.evpn.advertise_svi_ip;
+  if (targets || tenant_map || svi) configure_evpn_leaf(next, leaf);
   if (targets)
     changes.push_back("evpn route targets changed: our VNIs' and tenant's routes sent again");
   if (tenant_map) changes.push_back("evpn tenant route-map changed: its type-5 routes sent again");
+  if (svi)
+    changes.push_back("evpn SVI advertisement changed: the SVIs' MAC/IP routes sent or withdrawn");
 }
 
 std::optional<std::string> needs_daemon_restart(const config::Config& running,

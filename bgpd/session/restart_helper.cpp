@@ -5,6 +5,13 @@
 #include "bgpd/session/session_log.h"
 
 namespace closbgp::session {
+namespace {
+
+// What a neighbour's graceful restart keeps: its unicast paths and EVPN routes.
+constexpr wire::Family kRestartFamilies[] = {wire::Family::Ipv4Unicast, wire::Family::Ipv6Unicast,
+                                             wire::Family::L2vpnEvpn};
+
+}  // namespace
 
 RestartHelper::Kept RestartHelper::keeps_paths(const Event& e, const Negotiated& n,
                                                bool help_failures) {
@@ -27,9 +34,9 @@ void RestartHelper::restarting(const Negotiated& n, Kept why) {
   after_loss_ = why == Kept::Lost;
   long_lived_ = n.peer_llgr;
   deadlines_.clear();
-  if (after_loss_)
-    for (auto f : wire::kAllFamilies)
-      if (!n.peer_gr_families.has(f)) drop(f, "its graceful-restart capability does not list it");
+  // RFC 4724 sec. 4.2: only what its capability lists is kept.
+  for (auto f : kRestartFamilies)
+    if (!n.peer_gr_families.has(f)) drop(f, "its graceful-restart capability does not list it");
   if (!has_stale()) return;
   session_logger()->warn(
       "{}: graceful restart: keeping its {} paths, stale, for up to {} s until it is back{}", name_,
@@ -42,7 +49,7 @@ void RestartHelper::restart_time_over() {
   const std::string why = "it did not come back within its restart time";
   const auto long_lived = std::exchange(long_lived_, {});
   if (long_lived.empty()) return drop(std::nullopt, why);
-  for (auto f : wire::kAllFamilies)
+  for (auto f : kRestartFamilies)
     if (std::ranges::find(long_lived, f, &std::pair<wire::Family, uint32_t>::first) ==
         long_lived.end())
       drop(f, why + " (no long-lived graceful restart for it)");
@@ -78,7 +85,7 @@ void RestartHelper::back(const Negotiated& n, uint32_t stale_time) {
   after_loss_ = false;
   long_lived_.clear();
   deadlines_.clear();
-  for (auto f : wire::kAllFamilies)
+  for (auto f : kRestartFamilies)
     if (!n.graceful_restart || !n.peer_forwarding_kept.has(f))
       drop(f, "it did not keep its forwarding state");
   const size_t stale = stale_();

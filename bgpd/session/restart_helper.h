@@ -1,7 +1,8 @@
 // Graceful restart (RFC 4724 with RFC 8538), the helper's side: a
-// neighbour that announces a planned restart keeps its paths, stale, in
-// our RIB and FIB while its daemon restarts (its kernel keeps forwarding),
-// and replaces them when it is back.
+// neighbour that announces a planned restart keeps its paths (unicast, and
+// EVPN routes with what a leaf installed for them), stale, in our RIB and
+// FIB while its daemon restarts (its kernel keeps forwarding), and
+// replaces them when it is back.
 //
 // A restart the peer announced always counts: a Cease other than Hard
 // Reset with the N bit negotiated (what closbgpd sends when stopped, and
@@ -54,9 +55,9 @@ class RestartHelper {
   // For `e`, on an Established session that negotiated `n`; `help_failures`:
   // a lost session keeps them too.
   static Kept keeps_paths(const Event& e, const Negotiated& n, bool help_failures);
-  // The neighbour went down (`why`) and its paths were marked stale: they
-  // wait for it for up to its restart time (after a lost session: those of
-  // the families its capability lists).
+  // The neighbour went down (`why`) and its paths were marked stale: those
+  // of the families its capability lists wait for it for up to its
+  // restart time, the others go.
   void restarting(const Negotiated& n, Kept why);
   // BFD saw its forwarding fail: paths kept after a lost session go.
   void forwarding_failed();

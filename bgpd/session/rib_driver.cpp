@@ -108,7 +108,7 @@ size_t RibDriver::peer_restarting(Peer& p) {
   const size_t kept = rib_.session_down(p.id(), rib::DownKind::Graceful);
   if (observer_) observer_->peer_changed(p, "restarting", p.last_error());
   for (auto* m : monitors_) m->peer_down(p);
-  schedule_flush();  // its EVPN routes went (not in graceful restart)
+  schedule_flush();
   return kept;
 }
 
@@ -139,8 +139,7 @@ size_t RibDriver::peer_keep_long_lived(Peer& p, wire::Family family) {
 }
 
 size_t RibDriver::peer_stale(const Peer& p) const {
-  const rib::AdjRibIn* in = rib_.adj_rib_in(p.id());
-  return in ? in->stale() : 0;
+  return rib_.stale(p.id());
 }
 
 size_t RibDriver::peer_received(const Peer& p) const {

@@ -1,5 +1,7 @@
 #include "bgpd/wire/evpn.h"
 
+#include <algorithm>
+
 #include "bgpd/wire/hex.h"
 
 namespace closbgp::wire {
@@ -130,6 +132,14 @@ std::string RouteDistinguisher::to_string() const {
 
 std::string mac_text(const MacAddress& mac) {
   return octets(mac);
+}
+
+std::optional<MacAddress> parse_mac(std::string_view text) {
+  std::vector<uint8_t> bytes;
+  if (!parse_hex(text, bytes) || bytes.size() != 6) return std::nullopt;
+  MacAddress mac;
+  std::ranges::copy(bytes, mac.begin());
+  return mac;
 }
 
 std::string esi_text(const Esi& esi) {

@@ -11,6 +11,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "bgpd/wire/attributes.h"
@@ -72,7 +73,9 @@ void encode_evpn_route(const EvpnRoute& r, Writer& w);
 // "[3]:[0]:[32]:[10.0.0.1]", "[5]:[0]:[24]:[10.1.0.0]".
 std::string evpn_route_text(const EvpnRoute& r);
 std::string mac_text(const MacAddress& mac);  // "aa:bb:cc:dd:ee:ff"
-std::string esi_text(const Esi& esi);         // ten octets, "00:...:00"
+// What mac_text writes (or the six octets in another hex spelling wire::parse_hex reads).
+std::optional<MacAddress> parse_mac(std::string_view text);
+std::string esi_text(const Esi& esi);  // ten octets, "00:...:00"
 
 // The extended communities EVPN routes carry, by name: "encap:vxlan"
 // (RFC 9012 sec. 4.1), "default-gw" (RFC 7432 sec. 7.8), "mm:SEQ[:sticky]"
@@ -84,6 +87,8 @@ std::optional<std::string> evpn_ext_community_text(uint64_t c);
 // What a VTEP attaches to its own routes (RFC 8365 sec. 5.1.3, RFC 7432
 // sec. 7.7 and 11.2).
 inline constexpr uint64_t kEncapVxlan = 0x030c000000000008;  // RFC 9012 tunnel type 8
+// Default Gateway (sec. 7.8): a gateway's (an SVI's) MAC/IP route.
+inline constexpr uint64_t kDefaultGateway = 0x030d000000000000;
 struct MacMobility {
   uint32_t sequence = 0;
   bool sticky = false;

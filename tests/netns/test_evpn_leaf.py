@@ -16,6 +16,7 @@ and remote neighbours, `extern_learn`. Both leaves use automatic route
 targets (AS:VNI, each its own AS): each imports the other's by the VNI
 alone. One fabric serves every check.
 """
+import contextlib
 import subprocess
 import time
 
@@ -91,6 +92,23 @@ def mac_of(ns, dev):
 
 def ping(ns, address):
     return ns.exec("ping", "-c", "1", "-W", "1", address, check=False).returncode == 0
+
+
+@contextlib.contextmanager
+def kernel_events(ns, path):
+    """`bridge monitor fdb` and `ip monitor neigh` in `ns` into `path` while
+    the block runs (subscribed before it starts); both live to its end."""
+    with open(path, "w") as out:
+        monitors = [ns.popen(*cmd, stdout=out, stderr=subprocess.STDOUT)
+                    for cmd in (("bridge", "monitor", "fdb"), ("ip", "monitor", "neigh"))]
+        try:
+            time.sleep(0.2)
+            yield
+            assert all(m.poll() is None for m in monitors), path.read_text()
+        finally:
+            for m in monitors:
+                m.terminate()
+                m.wait()
 
 
 def our_route(leaf, mac):
@@ -178,6 +196,38 @@ def test_closbgpd_leaf_beside_an_frr_leaf(netns_factory, tmp_path):
                        'closbgp_evpn_remote_vteps{vni="100"} 1'):
             assert sample in metrics, metrics
 
+        # The SVI as the segment's default gateway (a reload): br100's MAC
+        # and address go out as a MAC/IP route with the Default Gateway
+        # community, and leaf2 (FRR) installs them; advertise-svi-ip sends
+        # it without the community; off again, it is withdrawn.
+        svi_mac = mac_of(leaf1_ns, "br100")
+
+        def svi_at_leaf2():
+            return any(line.startswith(f"10.1.1.251 lladdr {svi_mac}") and "extern_learn" in line
+                       for line in neighbours(leaf2_ns).splitlines())
+
+        def svi_route():
+            routes = leaf1.ctl_json("show", "bgp", "evpn", "routes", "type", "2", "rd",
+                                    "10.0.0.1:100")["routes"]
+            return next((r for r in routes if "[10.1.1.251]" in r["route"]), None)
+
+        for key in ("advertise-default-gw", "advertise-svi-ip"):
+            leaf1.write_config(LEAF1.replace("advertise-all-vni: true}",
+                                             f"advertise-all-vni: true, {key}: true}}"))
+            assert "evpn SVI advertisement changed" in leaf1.ctl("config", "reload").stdout
+            wait_for(svi_at_leaf2, 20, f"leaf1's SVI in leaf2's neighbour table ({key})")
+            assert "dst 10.0.0.1" in fdb_line(leaf2_ns, svi_mac)
+            ext = svi_route()["paths"][0]["ext_communities"]
+            gateway = key == "advertise-default-gw"
+            assert ("default-gw" in ext) == gateway, ext
+            wait_for(lambda: ("Default Gateway" in leaf2.vtysh(
+                "show bgp l2vpn evpn route type macip")) == gateway, 20,
+                f"leaf1's SVI route at leaf2 as {key} sends it")
+        leaf1.write_config(LEAF1)
+        assert "evpn SVI advertisement changed" in leaf1.ctl("config", "reload").stdout
+        wait_for(lambda: not svi_at_leaf2(), 20, "leaf1's SVI withdrawn from leaf2")
+        assert svi_route() is None
+
         # The host moves to leaf2 (host3, same MAC) while leaf1's bridge
         # still has it (a quiet host: `arp off`): leaf2 advertises it with
         # the next sequence number; closbgpd withdraws its own route and
@@ -208,27 +258,18 @@ def test_closbgpd_leaf_beside_an_frr_leaf(netns_factory, tmp_path):
         # again; the entries it installed stay in the kernel throughout and
         # are adopted: neither deleted nor written again.
         monitor_log = tmp_path / "elleaf1-monitor.txt"
-        with open(monitor_log, "w") as out:
-            monitors = [leaf1_ns.popen(*cmd, stdout=out, stderr=subprocess.STDOUT)
-                        for cmd in (("bridge", "monitor", "fdb"), ("ip", "monitor", "neigh"))]
-            try:
-                time.sleep(0.2)  # subscribed before the restart
-                leaf1.stop()
-                assert "dst 10.0.0.2" in fdb_line(leaf1_ns, host2_mac)
-                assert "00:00:00:00:00:00 dst 10.0.0.2" in fdb(leaf1_ns)
-                leaf1 = Daemon(leaf1_ns, LEAF1, tmp_path, "elleaf1-again")
-                leaf1.wait_api()
-                wait_for(lambda: our_route(leaf1, host1_mac) is not None, 30,
-                         "host1's MAC advertised again after the restart")
-                wait_for(lambda: "entries of ours in the kernel that nobody wants go"
-                         in leaf1.log_text(), 30, "the restarted daemon's sweep")
-                wait_for(lambda: "dst 10.0.0.1" in fdb_line(leaf2_ns, host1_mac), 30,
-                         "leaf2 learning host1's MAC again")
-                assert all(m.poll() is None for m in monitors), monitor_log.read_text()
-            finally:
-                for m in monitors:
-                    m.terminate()
-                    m.wait()
+        with kernel_events(leaf1_ns, monitor_log):
+            leaf1.stop()
+            assert "dst 10.0.0.2" in fdb_line(leaf1_ns, host2_mac)
+            assert "00:00:00:00:00:00 dst 10.0.0.2" in fdb(leaf1_ns)
+            leaf1 = Daemon(leaf1_ns, LEAF1, tmp_path, "elleaf1-again")
+            leaf1.wait_api()
+            wait_for(lambda: our_route(leaf1, host1_mac) is not None, 30,
+                     "host1's MAC advertised again after the restart")
+            wait_for(lambda: "entries of ours in the kernel that nobody wants go"
+                     in leaf1.log_text(), 30, "the restarted daemon's sweep")
+            wait_for(lambda: "dst 10.0.0.1" in fdb_line(leaf2_ns, host1_mac), 30,
+                     "leaf2 learning host1's MAC again")
         events = monitor_log.read_text()
         assert host2_mac not in events and "10.0.0.2" not in events and "10.1.1.2" not in events, \
             events
@@ -257,8 +298,9 @@ def test_a_mac_that_keeps_moving_is_frozen_as_a_duplicate(netns_factory, tmp_pat
     """Two hosts with one MAC behind two leaves (closbgpd and FRR, peering
     directly; FRR's own duplicate detection off): the MAC moves back and
     forth with every frame; after 3 moves (configured: FRR's default is 5)
-    closbgpd freezes it for 30 s: no longer advertised by us, shown as a
-    duplicate, the warning logged."""
+    closbgpd freezes it until cleared (`freeze: permanent`): no longer
+    advertised by us, shown as a duplicate, the warning logged; `closctl
+    clear evpn dup-addr` thaws it."""
     leaf1_ns, leaf2_ns = netns_factory("eldleaf1"), netns_factory("eldleaf2")
     host1, host3 = netns_factory("eldhost1"), netns_factory("eldhost3")
     veth(leaf1_ns, "swp1", leaf2_ns, "swp1")
@@ -277,7 +319,8 @@ def test_a_mac_that_keeps_moving_is_frozen_as_a_duplicate(netns_factory, tmp_pat
     leaf2 = None
     conf = LEAF1.replace("metrics: {listen: \"127.0.0.1:9179\"}\n", "").replace(
         "evpn: {advertise-all-vni: true}",
-        "evpn: {advertise-all-vni: true, duplicate-detection: {max-moves: 3, time: 60, freeze: 30}}")
+        "evpn: {advertise-all-vni: true, "
+        "duplicate-detection: {max-moves: 3, time: 60, freeze: permanent}}")
     leaf1 = Daemon(leaf1_ns, conf, tmp_path, "eldleaf1")
     try:
         leaf1.wait_api()
@@ -298,10 +341,73 @@ def test_a_mac_that_keeps_moving_is_frozen_as_a_duplicate(netns_factory, tmp_pat
                 s.terminate()
                 s.wait()
         assert "moved 3 times in 60 s" in leaf1.log_text()
-        assert "a duplicate (two hosts with one MAC, or a loop); frozen for 30 s" in leaf1.log_text()
+        assert ("a duplicate (two hosts with one MAC, or a loop); frozen until cleared"
+                in leaf1.log_text())
         assert our_route(leaf1, mac) is None  # not advertised by us while frozen
         assert "local (dup)" in leaf1.ctl("show", "evpn", "mac", "vni", "100").stdout
+
+        # The operator clears it (FRR's `clear evpn dup-addr`): a MAC that
+        # does not parse is refused; another VNI's clearing leaves it.
+        bad = leaf1.ctl("clear", "evpn", "dup-addr", "vni", "100", "mac", "zz", check=False)
+        assert bad.returncode == 1 and "'zz' is no MAC" in bad.stderr, bad.stderr
+        assert "0 duplicate MACs" in leaf1.ctl("clear", "evpn", "dup-addr", "vni", "200").stdout
+        assert duplicate()
+        out = leaf1.ctl("clear", "evpn", "dup-addr", "vni", "100", "mac", mac).stdout
+        assert f"VNI 100, MAC {mac}: 1 duplicate MAC frozen no more" in out, out
+        assert not duplicate()
+        assert "no longer frozen: cleared by the operator" in leaf1.log_text()
     finally:
         if leaf2:
             leaf2.stop()
+        leaf1.stop()
+
+
+def test_a_leaf_restarting_gracefully_keeps_its_routes_at_the_other(netns_factory, tmp_path):
+    """Graceful restart for EVPN (RFC 4724 with RFC 8538's N bit; closbgpd at
+    both ends, peering directly): leaf2 stops (SIGTERM: a planned restart)
+    and starts again. leaf1 keeps leaf2's EVPN routes, stale, and so what it
+    installed for them: leaf2's flood entry, host2's MAC and address never
+    leave leaf1's kernel, nor are they written again; leaf2's End-of-RIB
+    ends the restart."""
+    leaf1_ns, leaf2_ns = netns_factory("egrleaf1"), netns_factory("egrleaf2")
+    host2 = netns_factory("egrhost2")
+    veth(leaf1_ns, "swp1", leaf2_ns, "swp1")
+    veth(leaf2_ns, "swp2", host2, "eth0")
+    vni_100(leaf1_ns, "10.0.0.1", "10.1.1.251/24", [])
+    vni_100(leaf2_ns, "10.0.0.2", "10.1.1.252/24", ["swp2"])
+    host2.exec("sysctl", "-qw", "net.ipv6.conf.eth0.disable_ipv6=1")
+    host2.ip("addr", "add", "10.1.1.2/24", "dev", "eth0")
+    host2_mac = mac_of(host2, "eth0")
+    conf1 = LEAF1.replace("metrics: {listen: \"127.0.0.1:9179\"}\n", "")
+    conf2 = conf1.replace("asn: 65101\nrouter-id: 10.0.0.1", "asn: 65102\nrouter-id: 10.0.0.2") \
+        .replace("10.0.0.1/32", "10.0.0.2/32")
+    leaf1 = Daemon(leaf1_ns, conf1, tmp_path, "egrleaf1")
+    leaf2 = Daemon(leaf2_ns, conf2, tmp_path, "egrleaf2")
+    try:
+        leaf1.wait_api()
+        leaf2.wait_api()
+        wait_for(lambda: ping(host2, "10.1.1.252"), 20, "host2 speaking to leaf2's SVI")
+        wait_for(lambda: "dst 10.0.0.2" in fdb_line(leaf1_ns, host2_mac)
+                 and "00:00:00:00:00:00 dst 10.0.0.2" in fdb(leaf1_ns)
+                 and f"10.1.1.2 lladdr {host2_mac}" in neighbours(leaf1_ns), 30,
+                 "leaf2's flood entry, host2's MAC and address at leaf1")
+        neighbor = leaf1.ctl_json("show", "bgp", "neighbors", "swp1")
+        assert "graceful-restart" in neighbor["capabilities"], neighbor
+
+        monitor_log = tmp_path / "egrleaf1-monitor.txt"
+        with kernel_events(leaf1_ns, monitor_log):
+            leaf2.stop()
+            wait_for(lambda: "graceful restart: keeping its" in leaf1.log_text(), 10,
+                     "leaf1 keeping leaf2's routes while it restarts")
+            assert "dst 10.0.0.2" in fdb_line(leaf1_ns, host2_mac)
+            leaf2 = Daemon(leaf2_ns, conf2, tmp_path, "egrleaf2-again")
+            leaf2.wait_api()
+            wait_for(lambda: "graceful restart complete" in leaf1.log_text(), 30,
+                     "leaf2 back, every stale route sent again")
+        events = monitor_log.read_text()
+        assert host2_mac not in events and "10.0.0.2" not in events and "10.1.1.2 " not in events, \
+            events
+        assert "dst 10.0.0.2" in fdb_line(leaf1_ns, host2_mac)
+    finally:
+        leaf2.stop()
         leaf1.stop()

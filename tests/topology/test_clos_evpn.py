@@ -6,6 +6,7 @@ segment, tenant2 (leaf2) is in VNI 200. wait_converged() has checked every
 flood list (type 3) and every remote tenant host's route through the L3
 VNI (type 2 with the L3 VNI) on every leaf; here, what flows over them."""
 import pytest
+import clos_evpn
 from clos import Clos, running
 
 from lib.netns import wait_for
@@ -79,3 +80,49 @@ def test_a_tenant_host_that_goes_away_is_withdrawn_from_every_leaf(clos):
     # Back when it speaks again.
     wait_for(lambda: overlay.ping("tenant1", "tenant2")[0], 15, "tenant1 pinging tenant2 again")
     wait_for(lambda: not overlay.missing(), 15, "the overlay converged again")
+
+
+def test_an_anycast_gateway_advertised_by_two_leaves_stays_local(clos):
+    """advertise-default-gw on leaf1 (closbgpd) and leaf3 (FRR): each sends
+    its SVIs' MAC/IP routes with the Default Gateway community. The gateway
+    is anycast (one MAC and address on every leaf), so another leaf's claim
+    on it is never installed: leaf1 and leaf2 (closbgpd) keep it local, and
+    every tenant host still reaches every other. Undone at the end."""
+    overlay = clos.overlay
+    leaf3 = clos.routers["leaf3"]
+    vtep1, vtep3 = clos.routers["leaf1"].loopback, leaf3.loopback
+    frr3 = clos.fabric.frr["leaf3"]
+    evpn3 = ("configure terminal", f"router bgp {leaf3.asn}", "address-family l2vpn evpn")
+
+    def gateway_paths(leaf):
+        """(next hop, communities) of the anycast gateway's MAC/IP routes in leaf's table."""
+        routes = clos.fabric.ctl_json(clos.hosts[leaf], "show", "bgp", "evpn", "routes", "type",
+                                      "2")["routes"]
+        return sorted((p["next_hop"], tuple(p["ext_communities"])) for r in routes
+                      if "[172.16.1.254]" in r["route"] for p in r["paths"])
+
+    rc, out = clos.reconfigure("leaf1", extra="  advertise-default-gw: true\n")
+    assert rc == 0 and "evpn SVI advertisement changed" in out, out
+    frr3.vtysh(*evpn3, "advertise-default-gw")
+    try:
+        wait_for(lambda: {nh for nh, _ in gateway_paths("leaf2")} == {vtep1, vtep3}, 15,
+                 "leaf1's and leaf3's gateway routes at leaf2")
+        mac = clos_evpn.GATEWAY_MACS[100]
+        assert all("default-gw" in ext for _, ext in gateway_paths("leaf2")), gateway_paths("leaf2")
+        assert {nh for nh, _ in gateway_paths("leaf1")} == {vtep1, vtep3}  # ours and leaf3's
+        for name in ("leaf1", "leaf2"):
+            leaf = clos.hosts[name]
+            fdb = leaf.cmd("bridge fdb show dev vxlan100")
+            assert not any(line.startswith(mac) for line in fdb.splitlines()), (name, fdb)
+            neigh = leaf.cmd("ip neigh show dev br100")
+            assert "172.16.1.254 " not in neigh, (name, neigh)
+        for src in overlay.tenants:
+            for dst in overlay.tenants:
+                if src != dst:
+                    ok, ping = overlay.ping(src, dst)
+                    assert ok, ping
+    finally:
+        frr3.vtysh(*evpn3, "no advertise-default-gw")
+        rc, out = clos.reconfigure("leaf1")
+    assert rc == 0, out
+    wait_for(lambda: not gateway_paths("leaf2"), 15, "the gateway routes withdrawn")

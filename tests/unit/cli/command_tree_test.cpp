@@ -64,7 +64,8 @@ TEST(CommandTree, WhatMayFollow) {
   EXPECT_EQ(words({"show", "bgp", "neighbors", "swp1"}),
             (Words{"received-routes", "advertised-routes"}));
   EXPECT_EQ(words({"config", "reload"}), Words{});
-  EXPECT_EQ(words({}).size(), 13u);
+  EXPECT_EQ(words({"clear", "evpn"}), Words{"dup-addr"});
+  EXPECT_EQ(words({}).size(), 14u);
 }
 
 }  // namespace

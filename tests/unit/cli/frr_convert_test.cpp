@@ -167,7 +167,8 @@ TEST(ConvertFrr, ARouteReflectorKeepsItsClusterAndClients) {
 }
 
 // EVPN is `activate` under `address-family l2vpn evpn`; a leaf's
-// advertise-all-vni and VNI route targets become the evpn section.
+// advertise-all-vni, SVI advertisement and VNI route targets become the
+// evpn section (an SVI advertisement for one VNI has no equivalent).
 TEST(ConvertFrr, EvpnNeighboursAndALeafsVnis) {
   const FrrConversion c = convert_frr(
       "frr defaults datacenter\nrouter bgp 65101\n bgp router-id 10.0.0.1\n"
@@ -175,7 +176,7 @@ TEST(ConvertFrr, EvpnNeighboursAndALeafsVnis) {
       " address-family l2vpn evpn\n  neighbor swp1 activate\n  advertise-all-vni\n"
       "  vni 100\n   route-target import 65000:100\n   route-target export 65000:100\n"
       "  exit-vni\n  vni 200\n   route-target both 65000:200\n  exit-vni\n"
-      "  vni 300\n   route-target import 65000:300\n  exit-vni\n"
+      "  vni 300\n   route-target import 65000:300\n   advertise-default-gw\n  exit-vni\n"
       "  advertise-svi-ip\n exit-address-family\n",
       "leaf.conf");
   const config::Config cfg = loaded(c);
@@ -187,7 +188,9 @@ TEST(ConvertFrr, EvpnNeighboursAndALeafsVnis) {
   EXPECT_EQ(cfg.evpn.vnis[0].route_target, 0x0002fde800000064u);  // 65000:100
   EXPECT_EQ(cfg.evpn.vnis[1].vni, 200u);
   EXPECT_EQ(cfg.evpn.vnis[2].route_target, 0x0002fde80000012cu);  // import only: noted
-  EXPECT_EQ(c.untranslated, std::vector<std::string>{"leaf.conf:19: advertise-svi-ip"});
+  EXPECT_TRUE(cfg.evpn.advertise_svi_ip);
+  EXPECT_FALSE(cfg.evpn.advertise_default_gw);
+  EXPECT_EQ(c.untranslated, std::vector<std::string>{"leaf.conf:18: advertise-default-gw"});
   EXPECT_EQ(c.notes.size(), 1u);
 }
 
@@ -204,9 +207,8 @@ TEST(ConvertFrr, ARoutedTenantInTheDefaultVrf) {
   const config::Config cfg = loaded(c);
   ASSERT_EQ(cfg.evpn.vrfs.size(), 1u);
   EXPECT_EQ(cfg.evpn.vrfs[0], (config::EvpnVrf{"default", 4001, 0, true, false}));
-  EXPECT_EQ(cfg.evpn.duplicates, (config::EvpnDuplicates{true, 3, 60, 600}));
-  ASSERT_EQ(c.untranslated.size(), 1u);  // a permanent freeze
-  EXPECT_EQ(c.untranslated[0], "leaf.conf:19: dup-addr-detection freeze permanent");
+  EXPECT_EQ(cfg.evpn.duplicates, (config::EvpnDuplicates{true, 3, 60, 0}));  // the last freeze
+  EXPECT_TRUE(c.untranslated.empty());
   ASSERT_EQ(c.notes.size(), 2u);  // RED has no BGP instance; the route-map does not exist
   EXPECT_NE(c.notes[1].find("route-map TENANT: the route-map is not defined"), std::string::npos)
       << c.notes[1];

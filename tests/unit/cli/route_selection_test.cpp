@@ -82,5 +82,21 @@ TEST(EvpnVniSelection, WhichPartOfWhichVni) {
             "vni [VNI], mac vni VNI, arp-cache vni VNI or vrf");
 }
 
+// `clear evpn dup-addr [vni all|VNI [mac MAC]]`, as FRR's.
+TEST(DupAddrSelection, EveryVniOneOrOneMac) {
+  const auto of = [](const std::vector<std::string>& words) {
+    auto s = dup_addr_selection(words);
+    return s ? std::pair{s->vni, s->mac} : std::pair{uint32_t(99), s.error()};
+  };
+  EXPECT_EQ(of({}), std::pair(uint32_t(0), std::string()));
+  EXPECT_EQ(of({"vni", "all"}), std::pair(uint32_t(0), std::string()));
+  EXPECT_EQ(of({"vni", "100"}), std::pair(uint32_t(100), std::string()));
+  EXPECT_EQ(of({"vni", "100", "mac", "aa:bb:cc:00:00:01"}),
+            std::pair(uint32_t(100), std::string("aa:bb:cc:00:00:01")));
+  EXPECT_EQ(of({"vni", "0"}).second, "vni 0: a VNI is 1 to 16777215");
+  EXPECT_EQ(of({"vni", "all", "mac", "aa:bb:cc:00:00:01"}).second, "[vni all|VNI [mac MAC]]");
+  EXPECT_EQ(of({"mac", "aa:bb:cc:00:00:01"}).second, "[vni all|VNI [mac MAC]]");
+}
+
 }  // namespace
 }  // namespace closbgp::cli

@@ -49,6 +49,23 @@ TEST(EvpnConfig, DuplicateDetection) {
                 .evpn.duplicates,
             (EvpnDuplicates{true, 3, 60, 600}));
   EXPECT_FALSE(parsed(head + "  duplicate-detection: false\n").evpn.duplicates.enabled);
+  // Frozen until cleared (FRR's `freeze permanent`); it reads back.
+  const Config permanent = parsed(head + "  duplicate-detection: {freeze: permanent}\n");
+  EXPECT_EQ(permanent.evpn.duplicates, (EvpnDuplicates{true, 5, 180, 0}));
+  EXPECT_EQ(parsed(running_config_yaml(permanent)).evpn, permanent.evpn);
+}
+
+// FRR's advertise-default-gw and advertise-svi-ip: off by default.
+TEST(EvpnConfig, TheSvisAdvertisement) {
+  const std::string head = "asn: 65101\nrouter-id: 10.0.0.1\nevpn:\n  advertise-all-vni: true\n";
+  const Config none = parsed(head);
+  EXPECT_FALSE(none.evpn.advertise_default_gw || none.evpn.advertise_svi_ip);
+  const Config gw = parsed(head + "  advertise-default-gw: true\n");
+  EXPECT_TRUE(gw.evpn.advertise_default_gw);
+  EXPECT_EQ(parsed(running_config_yaml(gw)).evpn, gw.evpn);
+  const Config svi = parsed(head + "  advertise-svi-ip: true\n");
+  EXPECT_TRUE(svi.evpn.advertise_svi_ip);
+  EXPECT_EQ(parsed(running_config_yaml(svi)).evpn, svi.evpn);
 }
 
 TEST(EvpnConfig, ReadsBackFromTheRunningConfig) {
@@ -155,6 +172,13 @@ TEST(EvpnConfig, MistakesAreRefusedWithTheirLine) {
       {"without the VNIs",
        "asn: 1\nrouter-id: 10.0.0.1\nevpn:\n  vrfs:\n    - {name: default, vni: 4001}\n", 5,
        "evpn.vrfs", "advertise-all-vni"},
+      {"a gateway without the VNIs",
+       "asn: 1\nrouter-id: 10.0.0.1\nevpn:\n  advertise-svi-ip: true\n", 4, "evpn.advertise-svi-ip",
+       "needs advertise-all-vni: true"},
+      {"the SVIs both ways",
+       "asn: 1\nrouter-id: 10.0.0.1\nevpn:\n  advertise-all-vni: true\n"
+       "  advertise-default-gw: true\n  advertise-svi-ip: true\n",
+       6, "evpn.advertise-svi-ip", "choose one"},
   };
   for (const auto& c : cases) expect_refused(c);
 }

@@ -37,5 +37,21 @@ TEST(DuplicateMacs, TheFreezeLastsItsOwnTime) {
   EXPECT_EQ(d.next_thaw(), kStart + seconds(601));
 }
 
+// A freeze of 0 is FRR's `freeze permanent`: it lasts until cleared.
+TEST(DuplicateMacs, APermanentFreezeLastsUntilCleared) {
+  DuplicateMacs d(2, seconds(60), seconds(0));
+  const DuplicateMacs::Key other{200, {2, 0, 0, 0, 0, 2}};
+  EXPECT_FALSE(d.moved(kMac, kStart));
+  EXPECT_TRUE(d.moved(kMac, kStart + seconds(1)));
+  EXPECT_FALSE(d.moved(other, kStart));
+  EXPECT_TRUE(d.moved(other, kStart + seconds(1)));
+  EXPECT_FALSE(d.next_thaw());
+  EXPECT_TRUE(d.thaw(kStart + seconds(100000)).empty());
+  EXPECT_TRUE(d.clear(100, DuplicateMacs::Key(other).second).empty());  // not in VNI 100
+  EXPECT_EQ(d.clear(100, std::nullopt), std::vector<DuplicateMacs::Key>{kMac});
+  EXPECT_EQ(d.clear(std::nullopt, std::nullopt), std::vector<DuplicateMacs::Key>{other});
+  EXPECT_FALSE(d.moved(kMac, kStart + seconds(2)));  // counting afresh
+}
+
 }  // namespace
 }  // namespace closbgp::evpn

@@ -108,11 +108,15 @@ TEST(KernelMirror, TenantRoutesAreAdoptedPutBackAndSwept) {
   fib::VxlanState s = kernel();
   s.devices[0].bridge_mac = kMac;
   s.devices[0].subnets = {*wire::Prefix::parse("10.1.1.0/24")};
+  s.devices[0].addresses = {wire::IpAddress::v4(0x0a010101)};
   const auto local = m.local_changes(s);
-  ASSERT_TRUE(local.vnis);  // the bridge's MAC and subnets go with the VNI
-  EXPECT_EQ(
-      *local.vnis,
-      (std::vector<rib::LocalVni>{{100, kVtep, kMac, {*wire::Prefix::parse("10.1.1.0/24")}}}));
+  ASSERT_TRUE(local.vnis);  // the bridge's MAC, addresses and subnets go with the VNI
+  EXPECT_EQ(*local.vnis, (std::vector<rib::LocalVni>{{100,
+                                                      kVtep,
+                                                      kMac,
+                                                      {*wire::Prefix::parse("10.1.1.0/24")},
+                                                      "",
+                                                      {wire::IpAddress::v4(0x0a010101)}}}));
   const Update::Route route{100, *wire::Prefix::parse("10.2.2.0/24"), {kOther}};
   const Update::Route stale{100, *wire::Prefix::parse("10.3.3.0/24"), {kOther}};
   s.routes = {route, stale};  // a previous run's

@@ -142,6 +142,26 @@ TEST_F(EvpnLeafTest, RemoteMacsAndAddressesAreInstalledBehindTheirVtep) {
   EXPECT_EQ(k.remove_neighbors, (std::vector<EvpnKernelUpdate::Neighbor>{{100, kHostIp, {}}}));
 }
 
+// A neighbour's graceful restart leaves the kernel alone: its routes stay,
+// stale, until its End-of-RIB (or its restart ends) takes what it did not
+// send again.
+TEST_F(EvpnLeafTest, ARestartingNeighboursRoutesStayInTheKernelUntilSwept) {
+  a_announces({remote_imet(), remote_mac(kHostIp)});
+  kernel();
+  rib_.session_down(kA.id, DownKind::Graceful);
+  flush();
+  EXPECT_TRUE(kernel().empty());
+  up_evpn(kA);
+  a_announces({remote_imet()});
+  EXPECT_TRUE(kernel().empty());
+  rib_.sweep_stale(kA.id, wire::Family::L2vpnEvpn);
+  flush();
+  const auto k = kernel();
+  EXPECT_EQ(k.remove_macs, (std::vector<EvpnKernelUpdate::Mac>{{100, kHost, {}}}));
+  EXPECT_EQ(k.remove_neighbors, (std::vector<EvpnKernelUpdate::Neighbor>{{100, kHostIp, {}}}));
+  EXPECT_TRUE(k.remove_flood.empty());
+}
+
 TEST_F(EvpnLeafTest, AHostMovingHereIsAdvertisedWithTheNextSequenceAndMovingAwayWithdrawn) {
   a_announces({remote_mac(std::nullopt)});
   kernel();

@@ -99,11 +99,36 @@ TEST_F(EvpnSpine, ALostSessionWithdrawsItsRoutesAndANewMemberGetsTheTableThenEnd
   const auto table = out_.take(kC.id);
   EXPECT_EQ(table.evpn_announced.size(), 2u);
   EXPECT_NE(std::ranges::find(table.end_of_rib, wire::Family::L2vpnEvpn), table.end_of_rib.end());
-  rib_.session_down(kA.id, DownKind::Graceful);  // EVPN is not in our graceful restart
+  rib_.session_down(kA.id, DownKind::Hard);
   flush();
   EXPECT_EQ(out_.take(kB.id).evpn_withdrawn.size(), 2u);
   EXPECT_EQ(rib_.evpn().size(), 0u);
   EXPECT_EQ(rib_.evpn().held(kA.id), 0u);
+}
+
+// Graceful restart (RFC 4724): a restarting leaf's routes stay, stale, and
+// still go to the others; back, what it sends again is fresh, and what it
+// did not send goes at its EVPN End-of-RIB (not at a unicast one).
+TEST_F(EvpnSpine, ARestartingLeafsRoutesStayStaleUntilItsEvpnEndOfRib) {
+  rib_.apply(kA.id, evpn_announce(kA, {imet(1, kVtepA), mac_ip(1, 100)}, kVtepA));
+  flush();
+  out_.take(kB.id);
+  EXPECT_EQ(rib_.session_down(kA.id, DownKind::Graceful), 2u);
+  flush();
+  EXPECT_TRUE(out_.take(kB.id).evpn_withdrawn.empty());
+  EXPECT_EQ(rib_.evpn().size(), 2u);
+  EXPECT_EQ(rib_.stale(kA.id), 2u);
+
+  up_evpn(kA);
+  rib_.apply(kA.id, evpn_announce(kA, {imet(1, kVtepA)}, kVtepA));
+  flush();
+  EXPECT_EQ(rib_.stale(kA.id), 1u);
+  EXPECT_EQ(rib_.sweep_stale(kA.id, wire::Family::Ipv4Unicast), 0u);
+  EXPECT_EQ(rib_.sweep_stale(kA.id, wire::Family::L2vpnEvpn), 1u);
+  flush();
+  EXPECT_EQ(out_.take(kB.id).evpn_withdrawn.size(), 1u);  // the MAC/IP route
+  EXPECT_EQ(rib_.stale(kA.id), 0u);
+  EXPECT_EQ(rib_.evpn().held(kA.id), 1u);
 }
 
 TEST_F(EvpnSpine, OfTwoPathsForOneRouteTheBetterGoesAndTheOtherWhenItLeaves) {

@@ -44,6 +44,37 @@ TEST(Negotiation, GracefulRestartWhenBothOfferIt) {
   EXPECT_FALSE(negotiate(l, make_open(peer))->graceful_restart);
 }
 
+// A leaf's VXLAN entries outlive its restart as its routes do: EVPN is in
+// its graceful-restart capability (not in the long-lived one), and a
+// neighbour's listing it is understood.
+TEST(Negotiation, EvpnIsInGracefulRestartWhereOffered) {
+  LocalConfig l = local();
+  l.gr_restart_time = 120;
+  l.gr_restarting = true;
+  l.llgr_stale_time = 3600;
+  l.evpn = true;
+  const auto open = make_open(l);
+  const auto& families = open.capabilities.graceful_restart->families;
+  ASSERT_EQ(families.size(), 3u);
+  EXPECT_EQ(families[2].afi, wire::kAfiL2vpn);
+  EXPECT_EQ(families[2].safi, wire::kSafiEvpn);
+  EXPECT_TRUE(families[2].forwarding_preserved);
+  EXPECT_EQ(open.capabilities.long_lived_gr->families.size(), 2u);
+
+  LocalConfig peer;
+  peer.asn = 65000;
+  peer.router_id = 0x0a000001;
+  peer.gr_restart_time = 90;
+  peer.gr_restarting = true;
+  peer.evpn = true;
+  auto n = negotiate(l, make_open(peer));
+  ASSERT_TRUE(n);
+  EXPECT_TRUE(n->peer_gr_families.has(wire::Family::L2vpnEvpn));
+  EXPECT_TRUE(n->peer_forwarding_kept.has(wire::Family::L2vpnEvpn));
+  peer.evpn = false;
+  EXPECT_FALSE(negotiate(l, make_open(peer))->peer_gr_families.has(wire::Family::L2vpnEvpn));
+}
+
 TEST(Negotiation, LongLivedGracefulRestartGoesWithGracefulRestart) {
   LocalConfig l = local();
   l.gr_restart_time = 120;

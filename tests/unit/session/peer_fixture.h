@@ -35,7 +35,10 @@ struct Events final : PeerEvents {
     ++updates;
     return received;
   }
-  size_t peer_sweep_stale(Peer&, std::optional<wire::Family>) override {
+  size_t peer_sweep_stale(Peer&, std::optional<wire::Family> family) override {
+    swept.push_back(family);
+    // Its stale paths are unicast: a sweep of EVPN alone finds none.
+    if (family == wire::Family::L2vpnEvpn) return 0;
     ++sweeps;
     return std::exchange(stale, 0);
   }
@@ -50,6 +53,7 @@ struct Events final : PeerEvents {
 
   int established = 0, down = 0, restarting = 0, updates = 0, sweeps = 0, long_lived = 0;
   size_t received = 0, stale = 0;
+  std::vector<std::optional<wire::Family>> swept;  // each sweep's family
 };
 
 inline LocalConfig ours() {
@@ -63,11 +67,13 @@ inline LocalConfig ours() {
 
 // The neighbour's OPEN: its router-id decides collisions.
 // `restarted`: it comes back from a restart with its forwarding kept (R, F).
+// `evpn`: it offers L2VPN EVPN (in graceful restart too).
 inline wire::Message their_open(uint32_t router_id, bool graceful_restart = true,
-                                bool restarted = false) {
+                                bool restarted = false, bool evpn = false) {
   LocalConfig l;
   l.asn = kTheirAs;
   l.router_id = router_id;
+  l.evpn = evpn;
   if (graceful_restart) l.gr_restart_time = 120;
   l.gr_restarting = restarted;
   return make_open(l);

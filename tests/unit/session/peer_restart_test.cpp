@@ -21,6 +21,28 @@ TEST_F(PeerTest, AnAnnouncedRestartKeepsPathsStaleUntilItsRestartTime) {
   EXPECT_EQ(events_.stale, 0u);
 }
 
+// RFC 4724 sec. 4.2: what its capability does not list goes at once (here
+// EVPN: their OPEN lists unicast only); with EVPN listed, its EVPN routes
+// wait as its unicast paths do.
+TEST_F(PeerTest, AnAnnouncedRestartKeepsOnlyTheFamiliesItsCapabilityLists) {
+  auto& t = establish();
+  events_.received = 5;
+  t.deliver(wire::NotificationMessage{wire::ErrorCode::Cease, wire::cease::kAdminShutdown, {}});
+  EXPECT_EQ(events_.swept, (std::vector<std::optional<wire::Family>>{wire::Family::L2vpnEvpn}));
+  EXPECT_EQ(events_.stale, 5u);
+
+  time_.advance(11s);  // connect-retry
+  ASSERT_EQ(transports_.opened.size(), 2u);
+  auto& next = *transports_.opened.back();
+  next.connected();
+  next.deliver(their_open(0x0a000002, true, true, true));
+  next.deliver(wire::KeepaliveMessage{});
+  ASSERT_TRUE(peer_.negotiated());
+  events_.swept.clear();
+  next.deliver(wire::NotificationMessage{wire::ErrorCode::Cease, wire::cease::kAdminShutdown, {}});
+  EXPECT_TRUE(events_.swept.empty());
+}
+
 TEST_F(PeerTest, BackFromARestartItsEndOfRibEndsTheStalePaths) {
   auto& t = establish();
   events_.received = 5;

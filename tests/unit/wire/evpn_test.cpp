@@ -41,6 +41,9 @@ TEST(Evpn, AMacIpRouteCarriesItsMacItsAddressAndItsVni) {
   EXPECT_EQ(r.type, uint8_t(EvpnType::MacIp));
   EXPECT_EQ(r.rd.to_string(), "10.0.0.1:2");
   EXPECT_EQ(mac_text(*r.mac), "aa:bb:cc:dd:ee:ff");
+  EXPECT_EQ(parse_mac("AA:BB:CC:DD:EE:FF"), r.mac);  // and back, as an operator types it
+  EXPECT_FALSE(parse_mac("aa:bb:cc:dd:ee"));
+  EXPECT_FALSE(parse_mac("aa:bb:cc:dd:ee:fg"));
   EXPECT_EQ(r.ip->to_string(), "10.1.1.10");
   EXPECT_EQ(r.labels, std::vector<uint32_t>{100});  // the whole 24 bits: a VNI (RFC 8365)
   EXPECT_EQ(evpn_route_text(r), "[2]:[0]:[48]:[aa:bb:cc:dd:ee:ff]:[32]:[10.1.1.10]");
