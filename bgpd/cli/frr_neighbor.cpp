@@ -16,6 +16,29 @@ YAML::Node remote_as(const std::string& w) {
   return number(w) ? count(*number(w)) : YAML::Node();
 }
 
+// `neighbor X maximum-prefix N [T] [warning-only|restart M]`: max-prefix's
+// mapping; nullopt if the words are not that.
+std::optional<YAML::Node> max_prefix(const Statement& s) {
+  if (!number(s.at(3))) return std::nullopt;
+  // FRR: the session stays down after the limit unless `restart` is given.
+  YAML::Node m;
+  m["limit"] = count(*number(s.at(3)));
+  m["action"] = "idle";
+  for (size_t i = 4; i < s.words.size(); ++i) {
+    if (number(s.at(i)) && i == 4) {
+      m["warning-percent"] = count(*number(s.at(i)));
+    } else if (s.at(i) == "warning-only") {
+      m["action"] = "warn";
+    } else if (s.at(i) == "restart" && number(s.at(i + 1))) {
+      m["action"] = "restart";
+      m["restart-after"] = count(*number(s.at(++i)) * 60);  // FRR counts minutes
+    } else {
+      return std::nullopt;
+    }
+  }
+  return m;
+}
+
 }  // namespace
 
 Neighbor& Converter::neighbor_named(const std::string& name) {
@@ -120,10 +143,20 @@ bool Converter::neighbor_in_family(const Statement& s, Neighbor& n) {
       if (!set["evpn"].IsMap()) set["evpn"] = true;
       return true;
     }
-    if (w != "route-map" || (s.at(4) != "in" && s.at(4) != "out") || s.words.size() != 5)
+    // route-map M in|out and maximum-prefix: EVPN's own, `evpn: {...}`.
+    YAML::Node value;
+    std::string key;
+    if (w == "route-map" && (s.at(4) == "in" || s.at(4) == "out") && s.words.size() == 5) {
+      key = "route-map-" + s.at(4);
+      value = s.at(3);
+    } else if (auto m = w == "maximum-prefix" ? max_prefix(s) : std::nullopt) {
+      key = "max-prefix";
+      value = *m;
+    } else {
       return false;
+    }
     if (!set["evpn"].IsMap()) set["evpn"] = YAML::Node(YAML::NodeType::Map);
-    set["evpn"]["route-map-" + s.at(4)] = s.at(3);
+    set["evpn"][key] = value;
     return true;
   }
   // Both families are negotiated with every neighbour; FRR's defaults for
@@ -179,25 +212,10 @@ bool Converter::neighbor_in_family(const Statement& s, Neighbor& n) {
       return false;
     return true;
   }
-  if (w == "maximum-prefix" && number(s.at(3))) {
-    // FRR: the session stays down after the limit unless `restart` is given.
-    YAML::Node m;
-    m["limit"] = count(*number(s.at(3)));
-    m["action"] = "idle";
-    for (size_t i = 4; i < s.words.size(); ++i) {
-      if (number(s.at(i)) && i == 4) {
-        m["warning-percent"] = count(*number(s.at(i)));
-      } else if (s.at(i) == "warning-only") {
-        m["action"] = "warn";
-      } else if (s.at(i) == "restart" && number(s.at(i + 1))) {
-        m["action"] = "restart";
-        m["restart-after"] = count(*number(s.at(++i)) * 60);  // FRR counts minutes
-      } else {
-        return false;
-      }
-    }
-    set["max-prefix"] = m;
-    return true;
+  if (w == "maximum-prefix") {
+    auto m = max_prefix(s);
+    if (m) set["max-prefix"] = *m;
+    return bool(m);
   }
   return false;
 }

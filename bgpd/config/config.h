@@ -107,6 +107,8 @@ struct Neighbor {
   bool sender_loop_check = true;
   enum class RemovePrivateAs { Off, IfOnlyPrivate, All } remove_private_as = RemovePrivateAs::Off;
   MaxPrefix max_prefix;
+  // Its EVPN routes (as the EVPN table holds them, after evpn route-map-in).
+  MaxPrefix evpn_max_prefix;
   AddPath add_path;
   PathAttributeFilter path_attribute;
   std::string password;       // TCP MD5 signature (RFC 2385); empty: none

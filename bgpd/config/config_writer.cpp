@@ -78,11 +78,13 @@ YAML::Node neighbor(const Neighbor& nb) {
   n["default-originate"] = nb.default_originate;
   if (nb.route_reflector_client) n["route-reflector-client"] = true;
   if (nb.next_hop_self) n["next-hop-self"] = true;
-  if (nb.evpn && nb.evpn_route_map_in.empty() && nb.evpn_route_map_out.empty()) {
+  if (nb.evpn && nb.evpn_route_map_in.empty() && nb.evpn_route_map_out.empty() &&
+      nb.evpn_max_prefix.limit == 0) {
     n["evpn"] = true;
   } else if (nb.evpn) {
     if (!nb.evpn_route_map_in.empty()) n["evpn"]["route-map-in"] = nb.evpn_route_map_in;
     if (!nb.evpn_route_map_out.empty()) n["evpn"]["route-map-out"] = nb.evpn_route_map_out;
+    if (nb.evpn_max_prefix.limit != 0) n["evpn"]["max-prefix"] = max_prefix(nb.evpn_max_prefix);
   }
   if (!nb.sender_loop_check) n["sender-as-path-loop-detection"] = false;
   switch (nb.remove_private_as) {

@@ -339,8 +339,10 @@ Neighbor parse_neighbor(const YAML::Node& n, size_t index, const Bfd& global_bfd
     const auto e = s.get("evpn");
     if (e.IsMap()) {
       nb.evpn = true;
-      route_maps(Section(e, s.key_path("evpn"), {"route-map-in", "route-map-out"}), policies,
-                 nb.evpn_route_map_in, nb.evpn_route_map_out);
+      const Section es(e, s.key_path("evpn"), {"route-map-in", "route-map-out", "max-prefix"});
+      route_maps(es, policies, nb.evpn_route_map_in, nb.evpn_route_map_out);
+      if (es.has("max-prefix"))
+        nb.evpn_max_prefix = parse_max_prefix(es.get("max-prefix"), es.key_path("max-prefix"));
     } else {
       nb.evpn = boolean(e, s.key_path("evpn"));
     }

@@ -6,6 +6,7 @@
 // operator; nothing else may start it meanwhile.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -24,10 +25,10 @@ class MaxPrefixGuard {
       : time_(time), name_(std::move(name)), timer_(time.timer()) {}
 
   // A new session: its warnings are said again.
-  void new_session() { level_ = 0; }
-  // `received` prefixes under `limit`: logs a warning once per level;
-  // returns the NOTIFICATION data (RFC 4486: AFI, SAFI, the limit) when
-  // the session must close.
+  void new_session() { level_.fill(0); }
+  // `received` prefixes (of unicast; or EVPN routes) under `limit`: logs a
+  // warning once per level and family; returns the NOTIFICATION data (RFC
+  // 4486: AFI, SAFI, the limit) when the session must close.
   std::optional<std::vector<uint8_t>> check(const config::MaxPrefix& limit, size_t received,
                                             wire::Family family);
   // The session was closed for it: held down; with action restart,
@@ -41,7 +42,8 @@ class MaxPrefixGuard {
   net::TimeSource& time_;
   std::string name_;
   std::unique_ptr<net::Timer> timer_;  // restart-after
-  uint8_t level_ = 0;  // 0 below the warning, 1 above it, 2 above the limit (logged once each)
+  // Per family: 0 below the warning, 1 above it, 2 above the limit (logged once each).
+  std::array<uint8_t, 3> level_{};
   bool held_ = false;
 };
 

@@ -200,10 +200,12 @@ rib::PathSource Peer::source() const {
 
 // max-prefix: false when the limit closed the session.
 bool Peer::within_max_prefix(wire::Family family, size_t received) {
-  auto data = max_prefix_.check(policy_.max_prefix, received, family);
+  const auto& limit =
+      family == wire::Family::L2vpnEvpn ? policy_.evpn_max_prefix : policy_.max_prefix;
+  auto data = max_prefix_.check(limit, received, family);
   if (!data) return true;
   stop(wire::cease::kMaxPrefixes, "", false, std::move(*data));
-  max_prefix_.hold(policy_.max_prefix, [this] { start(); });
+  max_prefix_.hold(limit, [this] { start(); });
   return false;
 }
 
@@ -245,9 +247,11 @@ void Peer::update_received(wire::UpdateMessage& u) {
   }
   const bool had_stale = restart_.has_stale();
   const size_t received = events_.peer_update(*this, u);
-  // max-prefix counts unicast prefixes: an EVPN UPDATE adds none.
+  // Unicast prefixes and EVPN routes have limits of their own.
   const wire::Family family = u.mp_reach ? u.mp_reach->family : wire::Family::Ipv4Unicast;
-  if (family != wire::Family::L2vpnEvpn && !within_max_prefix(family, received)) return;
+  if (!within_max_prefix(
+          family, family == wire::Family::L2vpnEvpn ? events_.peer_evpn_routes(*this) : received))
+    return;
   restart_.updated(had_stale);
 }
 
@@ -272,10 +276,12 @@ void Peer::set_policy(PeerPolicy p) {
   } else if (evpn_in_changed) {
     request_refresh("its EVPN route-map-in changed");
   }
-  if (n)  // a lower limit applies at once
-    within_max_prefix(n->families.has(wire::Family::Ipv4Unicast) ? wire::Family::Ipv4Unicast
-                                                                 : wire::Family::Ipv6Unicast,
-                      events_.peer_received(*this));
+  if (!n) return;  // a lower limit applies at once
+  if (within_max_prefix(n->families.has(wire::Family::Ipv4Unicast) ? wire::Family::Ipv4Unicast
+                                                                   : wire::Family::Ipv6Unicast,
+                        events_.peer_received(*this)) &&
+      n->families.has(wire::Family::L2vpnEvpn))
+    within_max_prefix(wire::Family::L2vpnEvpn, events_.peer_evpn_routes(*this));
 }
 
 void Peer::request_refresh(const std::string& why) {

@@ -41,6 +41,7 @@ struct PeerIdentity {
 struct PeerPolicy {
   rib::PeerPolicy routing;
   config::MaxPrefix max_prefix;                // checked as its Adj-RIB-In grows
+  config::MaxPrefix evpn_max_prefix;           // checked as its EVPN routes grow
   config::PathAttributeFilter path_attribute;  // applied when its UPDATEs are decoded
   friend bool operator==(const PeerPolicy&, const PeerPolicy&) = default;
 };
@@ -87,9 +88,11 @@ class PeerEvents {
   // Its restart time ran out: its stale paths of `family` stay, long-lived
   // (RFC 9494); returns how many.
   virtual size_t peer_keep_long_lived(Peer& p, wire::Family family) = 0;
-  // Its paths still stale, and the prefixes it has sent us.
+  // Its paths still stale, the prefixes it has sent us, its EVPN routes
+  // the EVPN table holds.
   virtual size_t peer_stale(const Peer& p) const = 0;
   virtual size_t peer_received(const Peer& p) const = 0;
+  virtual size_t peer_evpn_routes(const Peer& p) const = 0;
   virtual void peer_refresh_requested(Peer& p) = 0;  // ROUTE-REFRESH: send the table again
   // Its BFD session changed state ("up", "down", "init", "admin-down").
   virtual void peer_bfd_changed(Peer& p, const std::string& state, const std::string& diag) = 0;

@@ -31,6 +31,7 @@ config::Neighbor without_policy(config::Neighbor n) {
   n.next_hop_self = false;     // the engine sends what goes with another next hop
   n.allowas_in = 0;            // the kept Adj-RIB-In is checked for loops again
   n.max_prefix = {};
+  n.evpn_max_prefix = {};
   // Which paths go is policy; whether ids are sent at all is the OPEN's.
   if (n.add_path.send != config::AddPath::Send::Off) n.add_path.send = config::AddPath::Send::All;
   n.add_path.best = 0;
@@ -110,7 +111,7 @@ PeerPolicy peer_policy(const config::Config& cfg, const config::Neighbor& n) {
                           add_path_send(n.add_path)};
   routing.evpn_in = cfg.policies.route_map(n.evpn_route_map_in);
   routing.evpn_out = cfg.policies.route_map(n.evpn_route_map_out);
-  return {std::move(routing), n.max_prefix, n.path_attribute};
+  return {std::move(routing), n.max_prefix, n.evpn_max_prefix, n.path_attribute};
 }
 
 rib::SelectionOptions selection_options(const config::Config& cfg) {

@@ -142,6 +142,10 @@ size_t RibDriver::peer_stale(const Peer& p) const {
   return rib_.stale(p.id());
 }
 
+size_t RibDriver::peer_evpn_routes(const Peer& p) const {
+  return rib_.evpn().held(p.id());
+}
+
 size_t RibDriver::peer_received(const Peer& p) const {
   const rib::AdjRibIn* in = rib_.adj_rib_in(p.id());
   return in ? in->received() : 0;

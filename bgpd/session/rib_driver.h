@@ -64,6 +64,7 @@ class RibDriver final : public PeerEvents {
   size_t peer_sweep_stale(Peer& p, std::optional<wire::Family> family) override;
   size_t peer_keep_long_lived(Peer& p, wire::Family family) override;
   size_t peer_stale(const Peer& p) const override;
+  size_t peer_evpn_routes(const Peer& p) const override;
   size_t peer_received(const Peer& p) const override;
   void peer_refresh_requested(Peer& p) override;
   void peer_bfd_changed(Peer& p, const std::string& state, const std::string& diag) override;

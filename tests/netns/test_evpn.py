@@ -134,6 +134,16 @@ def test_closbgpd_spine_between_two_frr_evpn_leaves(netns_factory, tmp_path):
         wait_for(lambda: host1_mac in fdb(leaf_ns[1]), 20, "host1's MAC back at leaf2")
         assert spine.log_text().count("its EVPN route-map-in changed: asking it to send its "
                                       "routes again (ROUTE-REFRESH)") == 2
+        # An EVPN max-prefix of 1 for swp1 (leaf1 sends two): warned at once
+        # by the reload; with action warn the session stays.
+        spine.write_config(SPINE.replace(
+            "  - {interface: swp1, remote-as: external, bfd: false, evpn: true}",
+            "  - {interface: swp1, remote-as: external, bfd: false, "
+            "evpn: {max-prefix: {limit: 1, action: warn}}}"))
+        spine.ctl("config", "reload")
+        assert ("EVPN routes received, more than evpn max-prefix 1 (action warn: the session "
+                "stays)") in spine.log_text(), spine.log_text()
+        assert spine.ctl_json("show", "bgp", "neighbors", "swp1")["state"] == "established"
         # leaf1 goes away: the spine withdraws its routes from leaf2.
         leaves[0].stop()
         wait_for(lambda: "dst 10.0.0.1" not in fdb(leaf_ns[1]), 20,

@@ -226,9 +226,10 @@ TEST(ConvertFrr, ARoutedTenantInTheDefaultVrf) {
   EXPECT_TRUE(d.notes.empty()) << d.notes.at(0);
 }
 
-// `neighbor X route-map M in|out` under `address-family l2vpn evpn` are
-// the neighbour's EVPN route-maps, apart from its unicast ones; `match
-// evpn route-type | vni` carry over.
+// `neighbor X route-map M in|out` and `maximum-prefix` under
+// `address-family l2vpn evpn` are the neighbour's EVPN route-maps and
+// limit, apart from its unicast ones; `match evpn route-type | vni` carry
+// over.
 TEST(ConvertFrr, EvpnRouteMapsOfTheirOwn) {
   const FrrConversion c = convert_frr(
       "frr defaults datacenter\nroute-map FROM-LEAF permit 10\n match evpn route-type macip\n"
@@ -237,7 +238,8 @@ TEST(ConvertFrr, EvpnRouteMapsOfTheirOwn) {
       " neighbor swp1 interface remote-as external\n"
       " address-family ipv4 unicast\n  neighbor swp1 route-map ANY in\n exit-address-family\n"
       " address-family l2vpn evpn\n  neighbor swp1 route-map FROM-LEAF in\n"
-      "  neighbor swp1 activate\n  neighbor swp1 route-map ANY out\n exit-address-family\n",
+      "  neighbor swp1 activate\n  neighbor swp1 route-map ANY out\n"
+      "  neighbor swp1 maximum-prefix 50000 warning-only\n exit-address-family\n",
       "spine.conf");
   const config::Config cfg = loaded(c);
   ASSERT_EQ(cfg.neighbors.size(), 1u);
@@ -246,6 +248,8 @@ TEST(ConvertFrr, EvpnRouteMapsOfTheirOwn) {
   EXPECT_EQ(n.route_map_in, "ANY");
   EXPECT_EQ(n.evpn_route_map_in, "FROM-LEAF");
   EXPECT_EQ(n.evpn_route_map_out, "ANY");
+  EXPECT_EQ(n.evpn_max_prefix, (config::MaxPrefix{50000, config::MaxPrefix::Action::Warn}));
+  EXPECT_EQ(n.max_prefix.limit, 0u);  // the EVPN family's own
   const auto& entries = cfg.policies.route_map("FROM-LEAF")->entries();
   EXPECT_EQ(entries.at(0).match.evpn_route_type, wire::EvpnType::MacIp);
   EXPECT_EQ(entries.at(0).match.evpn_vni, 100u);

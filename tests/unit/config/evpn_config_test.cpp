@@ -113,6 +113,18 @@ TEST(EvpnConfig, ANeighboursOwnRouteMapsForEvpnRoutes) {
   EXPECT_EQ(back.neighbors.at(0).evpn_route_map_out, "LEAF-OUT");
   EXPECT_TRUE(back.neighbors.at(1).evpn);
 
+  // A limit of its own for its EVPN routes, as max-prefix is written.
+  const Config limited = parsed(
+      "asn: 65100\nrouter-id: 10.0.0.100\nneighbors:\n"
+      "  - {interface: swp1, remote-as: external, max-prefix: 1000, "
+      "evpn: {max-prefix: {limit: 200000, action: warn}}}\n");
+  const auto& m = limited.neighbors.at(0).evpn_max_prefix;
+  EXPECT_EQ(m.limit, 200000u);
+  EXPECT_EQ(m.action, MaxPrefix::Action::Warn);
+  EXPECT_EQ(limited.neighbors.at(0).max_prefix.limit, 1000u);
+  EXPECT_TRUE(limited.neighbors.at(0).evpn);
+  EXPECT_EQ(parsed(running_config_yaml(limited)).neighbors.at(0).evpn_max_prefix, m);
+
   const BadCase cases[] = {
       {"an unknown route-map",
        "asn: 1\nrouter-id: 10.0.0.1\nneighbors:\n"

@@ -48,11 +48,12 @@ struct Events final : PeerEvents {
   }
   size_t peer_stale(const Peer&) const override { return stale; }
   size_t peer_received(const Peer&) const override { return received; }
+  size_t peer_evpn_routes(const Peer&) const override { return evpn_routes; }
   void peer_refresh_requested(Peer&) override {}
   void peer_bfd_changed(Peer&, const std::string&, const std::string&) override {}
 
   int established = 0, down = 0, restarting = 0, updates = 0, sweeps = 0, long_lived = 0;
-  size_t received = 0, stale = 0;
+  size_t received = 0, stale = 0, evpn_routes = 0;
   std::vector<std::optional<wire::Family>> swept;  // each sweep's family
 };
 

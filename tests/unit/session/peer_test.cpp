@@ -89,6 +89,31 @@ TEST_F(PeerTest, MaxPrefixClosesTheSessionAndRestartsAfterItsTime) {
   EXPECT_FALSE(peer_.held_down());
 }
 
+// EVPN routes have a limit of their own (evpn: {max-prefix}), counted as
+// the EVPN table holds them; the unicast one does not see them.
+TEST_F(PeerTest, EvpnMaxPrefixIsALimitOfItsOwn) {
+  PeerPolicy p;
+  p.max_prefix.limit = 2;
+  p.evpn_max_prefix.limit = 100;
+  p.evpn_max_prefix.action = config::MaxPrefix::Action::Idle;
+  peer_.set_policy(p);
+  auto& t = establish(false);
+  wire::UpdateMessage u;
+  u.mp_reach = wire::MpReach{};
+  u.mp_reach->family = wire::Family::L2vpnEvpn;
+  events_.evpn_routes = 100;  // at the limit: still fine, unicast's 2 notwithstanding
+  t.deliver(u);
+  EXPECT_TRUE(t.notifications().empty());
+  events_.evpn_routes = 101;
+  t.deliver(u);
+  EXPECT_EQ(t.notifications(), (std::vector<std::pair<int, int>>{{6, 1}}));  // Max Prefixes
+  const auto& n = std::get<wire::NotificationMessage>(t.sent.back());
+  EXPECT_EQ(n.data, (std::vector<uint8_t>{0, 25, 70, 0, 0, 0, 100}));  // L2VPN EVPN, limit 100
+  EXPECT_TRUE(peer_.held_down());
+  time_.advance(3600s);
+  EXPECT_FALSE(peer_.enabled());  // idle: until an operator enables it
+}
+
 TEST_F(PeerTest, ConnectRetryWaitsItsTime) {
   auto& t = connect();
   t.fail("connection refused");
