@@ -3,61 +3,9 @@
 #include <algorithm>
 #include <utility>
 
-#include "rib/attr_intern.h"
+#include "rib/evpn_own_routes.h"
 
 namespace closbgp::rib {
-namespace {
-
-wire::EvpnRoute flood_route(const EvpnLeaf::Vni& v) {
-  wire::EvpnRoute r;
-  r.type = uint8_t(wire::EvpnType::InclusiveMulticast);
-  r.rd = v.rd;
-  r.ip = v.local.vtep;
-  return r;
-}
-
-// With an address and a routed tenant, the tenant's L3 VNI is the second
-// label (RFC 9135 sec. 8.1).
-wire::EvpnRoute mac_route(const EvpnLeaf::Vni& v, const wire::MacAddress& mac,
-                          std::optional<wire::IpAddress> ip, const EvpnTenant* routed = nullptr) {
-  wire::EvpnRoute r;
-  r.type = uint8_t(wire::EvpnType::MacIp);
-  r.rd = v.rd;
-  r.mac = mac;
-  r.ip = ip;
-  r.labels = {v.local.vni};
-  if (ip && routed) r.labels.push_back(routed->config().l3vni);
-  return r;
-}
-
-// What our path for one of `v`'s routes carries besides its route target
-// and the VXLAN encapsulation.
-struct PathExtras {
-  uint32_t sequence = 0;               // MAC mobility, once the MAC moved
-  bool flood = false;                  // type 3: how to flood (ingress replication to the VTEP)
-  bool gateway = false;                // the segment's default gateway (an SVI)
-  const EvpnTenant* routed = nullptr;  // a routed tenant's MAC/IP route: its target, our router MAC
-};
-
-// Our own path for `v`'s routes: no AS yet (export prepends it), the VTEP
-// as next hop.
-PathRef our_path(const EvpnLeaf::Vni& v, const PathExtras& x) {
-  wire::PathAttributes a;
-  a.origin = wire::Origin::Igp;
-  a.as_path = wire::AsPath{};
-  a.ext_communities = {v.export_rt, wire::kEncapVxlan};
-  if (x.sequence) a.ext_communities.push_back(wire::mac_mobility_community({x.sequence, false}));
-  if (x.gateway) a.ext_communities.push_back(wire::kDefaultGateway);
-  if (x.routed) {
-    a.ext_communities.push_back(x.routed->identity().export_rt);
-    a.ext_communities.push_back(wire::router_mac_community(x.routed->attachment()->router_mac));
-  }
-  std::ranges::sort(a.ext_communities);
-  if (x.flood) a.unknown.push_back(wire::pmsi_ingress_replication(v.local.vni, v.local.vtep));
-  return make_path(intern(a), wire::MpNextHop{v.local.vtep, std::nullopt});
-}
-
-}  // namespace
 
 wire::RouteDistinguisher EvpnLeaf::allocate_rd(uint32_t vni) const {
   // router-id:N (type 1), N the VNI's low 16 bits unless another VNI of
