@@ -48,12 +48,12 @@ void EvpnTable::announce(const PathRef& path, std::span<const wire::EvpnRoute> r
     auto at = std::ranges::lower_bound(
         cs, source, {}, [](const Candidate& c) { return CandidateKey::of(*c.path); });
     if (at != cs.end() && CandidateKey::of(*at->path) == source) {
-      if (at->stale && --stale_[source.peer_id] == 0) stale_.erase(source.peer_id);
       *at = {path, route};
     } else {
       cs.insert(at, {path, route});
       ++held_[source.peer_id];
     }
+    refreshed(source.peer_id, it->first);
     reselect(it, before ? &best_before : nullptr);
   }
 }
@@ -67,58 +67,55 @@ void EvpnTable::withdraw(CandidateKey source, std::span<const wire::EvpnRoute> r
         std::ranges::find(cs, source, [](const Candidate& c) { return CandidateKey::of(*c.path); });
     if (at == cs.end()) continue;
     const Candidate best_before = it->second.best_candidate();
-    forget_one(source.peer_id, at->stale);
     cs.erase(at);
+    if (--held_[source.peer_id] == 0) held_.erase(source.peer_id);
+    refreshed(source.peer_id, it->first);
     reselect(it, &best_before);
   }
 }
 
-void EvpnTable::forget_one(uint32_t peer_id, bool stale) {
-  if (--held_[peer_id] == 0) held_.erase(peer_id);
-  if (stale && --stale_[peer_id] == 0) stale_.erase(peer_id);
+void EvpnTable::refreshed(uint32_t peer_id, const Key& key) {
+  if (stale_.empty()) return;  // no neighbour restarting: the usual case
+  auto it = stale_.find(peer_id);
+  if (it != stale_.end() && it->second.erase(key) && it->second.empty()) stale_.erase(it);
 }
 
-template <class Gone>
-size_t EvpnTable::remove_candidates(uint32_t peer_id, Gone gone) {
-  size_t removed = 0;
-  for (auto it = entries_.begin(); it != entries_.end();) {
-    auto next = std::next(it);
-    auto& cs = it->second.candidates;
-    const Candidate best_before = it->second.best_candidate();
-    const size_t had = cs.size();
-    std::erase_if(cs, [&](const Candidate& c) {
-      if (c.path->source.peer_id != peer_id || !gone(c)) return false;
-      forget_one(peer_id, c.stale);
-      return true;
-    });
-    if (cs.size() != had) {
-      removed += had - cs.size();
-      reselect(it, &best_before);
-    }
-    it = next;
-  }
+size_t EvpnTable::remove_at(std::map<Key, Entry>::iterator it, uint32_t peer_id) {
+  auto& cs = it->second.candidates;
+  const Candidate best_before = it->second.best_candidate();
+  const size_t removed =
+      std::erase_if(cs, [&](const Candidate& c) { return c.path->source.peer_id == peer_id; });
+  if (removed == 0) return 0;
+  if ((held_[peer_id] -= removed) == 0) held_.erase(peer_id);
+  reselect(it, &best_before);
   return removed;
 }
 
 size_t EvpnTable::remove_source(uint32_t peer_id) {
-  return remove_candidates(peer_id, [](const Candidate&) { return true; });
-}
-
-size_t EvpnTable::sweep_stale(uint32_t peer_id) {
-  if (!stale(peer_id)) return 0;
-  return remove_candidates(peer_id, [](const Candidate& c) { return c.stale; });
+  size_t removed = 0;
+  for (auto it = entries_.begin(); it != entries_.end();) removed += remove_at(it++, peer_id);
+  stale_.erase(peer_id);
+  return removed;
 }
 
 size_t EvpnTable::mark_stale(uint32_t peer_id) {
-  size_t marked = 0;
-  for (auto& [key, e] : entries_)
-    for (auto& c : e.candidates)
-      if (c.path->source.peer_id == peer_id && !c.stale) {
-        c.stale = true;
-        ++marked;
-      }
-  if (marked) stale_[peer_id] += marked;
-  return stale(peer_id);
+  auto& keys = stale_[peer_id];
+  for (const auto& [key, e] : entries_)
+    if (std::ranges::any_of(e.candidates,
+                            [&](const Candidate& c) { return c.path->source.peer_id == peer_id; }))
+      keys.insert(key);
+  const size_t n = keys.size();
+  if (n == 0) stale_.erase(peer_id);
+  return n;
+}
+
+size_t EvpnTable::sweep_stale(uint32_t peer_id) {
+  auto node = stale_.extract(peer_id);
+  if (node.empty()) return 0;
+  size_t removed = 0;
+  for (const auto& key : node.mapped())
+    if (auto it = entries_.find(key); it != entries_.end()) removed += remove_at(it, peer_id);
+  return removed;
 }
 
 void EvpnTable::reselect(std::map<Key, Entry>::iterator it, const Candidate* best_before) {

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <map>
+#include <set>
 #include <span>
 #include <string>
 #include <vector>
@@ -35,9 +36,6 @@ class EvpnTable {
   struct Candidate {
     PathRef path;
     wire::EvpnRoute route;  // as received, labels included
-    // Its neighbour is restarting (RFC 4724): kept until it sends the
-    // route again, or its restart ends without it.
-    bool stale = false;
   };
   struct Entry {
     std::vector<Candidate> candidates;  // by CandidateKey
@@ -52,13 +50,17 @@ class EvpnTable {
   void withdraw(CandidateKey source, std::span<const wire::EvpnRoute> routes);
   // Every candidate of neighbour `peer_id` goes; returns how many.
   size_t remove_source(uint32_t peer_id);
-  // Graceful restart of neighbour `peer_id`: its candidates stay, stale,
-  // the best paths unchanged; returns how many.
+  // Graceful restart of neighbour `peer_id` (RFC 4724): its candidates
+  // stay, stale, the best paths unchanged, until it sends them again;
+  // returns how many are stale.
   size_t mark_stale(uint32_t peer_id);
   // Its candidates still stale go (End-of-RIB, or its restart is over);
   // returns how many.
   size_t sweep_stale(uint32_t peer_id);
-  size_t stale(uint32_t peer_id) const { return count(stale_, peer_id); }
+  size_t stale(uint32_t peer_id) const {
+    auto it = stale_.find(peer_id);
+    return it == stale_.end() ? 0 : it->second.size();
+  }
 
   // The routes whose best path changed, or that went, since the last call.
   std::vector<Key> take_changes();
@@ -68,26 +70,27 @@ class EvpnTable {
   const std::map<Key, Entry>& entries() const { return entries_; }
   size_t size() const { return entries_.size(); }
   // How many routes neighbour `peer_id` has in the table (its candidates).
-  size_t held(uint32_t peer_id) const { return count(held_, peer_id); }
+  size_t held(uint32_t peer_id) const {
+    auto it = held_.find(peer_id);
+    return it == held_.end() ? 0 : it->second;
+  }
 
  private:
-  static size_t count(const std::map<uint32_t, size_t>& per_peer, uint32_t peer_id) {
-    auto it = per_peer.find(peer_id);
-    return it == per_peer.end() ? 0 : it->second;
-  }
-  // One candidate of `peer_id` fewer, stale or not.
-  void forget_one(uint32_t peer_id, bool stale);
-  // The candidates of `peer_id` that `gone` selects go; returns how many.
-  template <class Gone>
-  size_t remove_candidates(uint32_t peer_id, Gone gone);
+  // `peer_id` sent (or withdrew) the route at `key`: stale no more.
+  void refreshed(uint32_t peer_id, const Key& key);
+  // The candidates of `peer_id` at entry `it` go; returns how many.
+  size_t remove_at(std::map<Key, Entry>::iterator it, uint32_t peer_id);
   // Selects the best of `e`'s candidates again; marks `key` changed if the
   // best path (or its route) moved, or if the entry is left empty (erased).
   void reselect(std::map<Key, Entry>::iterator it, const Candidate* best_before);
 
   std::map<Key, Entry> entries_;
-  std::vector<Key> changed_;          // may repeat; take_changes() makes it unique
-  std::map<uint32_t, size_t> held_;   // candidates per source (peer id)
-  std::map<uint32_t, size_t> stale_;  // stale ones among them
+  std::vector<Key> changed_;         // may repeat; take_changes() makes it unique
+  std::map<uint32_t, size_t> held_;  // candidates per source (peer id)
+  // The routes of restarting neighbours still stale, by neighbour: beside
+  // the candidates, so that a candidate costs nothing more in a table of a
+  // hundred thousand MACs; empty but while a neighbour restarts.
+  std::map<uint32_t, std::set<Key>> stale_;
 };
 
 }  // namespace closbgp::rib

@@ -129,6 +129,11 @@ TEST_F(EvpnSpine, ARestartingLeafsRoutesStayStaleUntilItsEvpnEndOfRib) {
   EXPECT_EQ(out_.take(kB.id).evpn_withdrawn.size(), 1u);  // the MAC/IP route
   EXPECT_EQ(rib_.stale(kA.id), 0u);
   EXPECT_EQ(rib_.evpn().held(kA.id), 1u);
+  // Restarting again, then lost for good: nothing of it stays, stale or not.
+  EXPECT_EQ(rib_.session_down(kA.id, DownKind::Graceful), 1u);
+  rib_.session_down(kA.id, DownKind::Hard);
+  EXPECT_EQ(rib_.stale(kA.id), 0u);
+  EXPECT_EQ(rib_.evpn().size(), 0u);
 }
 
 TEST_F(EvpnSpine, OfTwoPathsForOneRouteTheBetterGoesAndTheOtherWhenItLeaves) {
