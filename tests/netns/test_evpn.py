@@ -6,7 +6,8 @@
 
 Unnumbered eBGP carries IPv4 unicast (the VTEPs' loopbacks) and L2VPN
 EVPN on the same sessions. Each leaf has VNI 100 as an operator sets it
-up: a VXLAN device (`nolearning`) and the host's port in one bridge. The
+up: a VXLAN device (`nolearning`, no bridge learning on its port: EVPN
+says where remote MACs are) and the host's port in one bridge. The
 spine keeps the leaves' routes and passes them on with the next hop
 unchanged: each leaf puts the other VTEP in its flood list (type 3),
 learns the other host's MAC (type 2), the hosts ping each other in one
@@ -47,7 +48,11 @@ def leaf_config(name, asn, vtep):
 
 
 def vni_100(ns, vtep, host_port):
-    """VNI 100 on a leaf: a bridge with the VXLAN device and the host's port."""
+    """VNI 100 on a leaf: a bridge with the VXLAN device and the host's port.
+    The VXLAN port does not learn (ifupdown2's `bridge-learning off`): with
+    learning on, the bridge would learn the other host's MAC from any frame
+    flooded through the tunnel, and a withdrawn MAC/IP route would leave
+    that learned entry behind."""
     ns.ip("addr", "add", f"{vtep}/32", "dev", "lo")
     ns.ip("link", "add", "br100", "type", "bridge")
     ns.ip("link", "add", "vxlan100", "type", "vxlan", "id", "100", "local", vtep,
@@ -56,6 +61,7 @@ def vni_100(ns, vtep, host_port):
         ns.ip("link", "set", port, "master", "br100")
         ns.ip("link", "set", port, "up")
     ns.ip("link", "set", "br100", "up")
+    ns.exec("bridge", "link", "set", "dev", "vxlan100", "learning", "off")
 
 
 def fdb(ns):
@@ -131,7 +137,9 @@ def test_closbgpd_spine_between_two_frr_evpn_leaves(netns_factory, tmp_path):
         assert "00:00:00:00:00:00 dst 10.0.0.1" in fdb(leaf_ns[1])
         spine.write_config(SPINE)
         spine.ctl("config", "reload")
-        wait_for(lambda: host1_mac in fdb(leaf_ns[1]), 20, "host1's MAC back at leaf2")
+        wait_for(lambda: any(host1_mac in line and "dst 10.0.0.1" in line
+                             for line in fdb(leaf_ns[1]).splitlines()), 20,
+                 "host1's MAC back at leaf2, behind leaf1's VTEP")
         assert spine.log_text().count("its EVPN route-map-in changed: asking it to send its "
                                       "routes again (ROUTE-REFRESH)") == 2
         # An EVPN max-prefix of 1 for swp1 (leaf1 sends two): warned at once
