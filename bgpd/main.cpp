@@ -18,6 +18,7 @@
 #include "bgpd/log/log.h"
 #include "bgpd/mrt/recorder.h"
 #include "bgpd/net/systemd_notify.h"
+#include "bgpd/net/time_source.h"
 #include "bgpd/session/speaker.h"
 #include "bgpd/version.h"
 #include "fib/netlink_fib.h"
@@ -119,6 +120,7 @@ int main(int argc, char** argv) {
     log::get("session")->warn("{}: interfaces are followed every second", watching.error());
   // A leaf's VNIs: the kernel's VXLAN devices, MACs and neighbours in, the
   // remote VNIs' entries out.
+  net::AsioTimeSource evpn_time(io);
   std::unique_ptr<evpn::VniSync> vnis;
   if (speaker.config().evpn.advertise_all_vni) {
     // Routed tenants' routes: the FIB's protocol, the metric after the
@@ -132,7 +134,7 @@ int main(int argc, char** argv) {
     if (const auto& d = c.evpn.duplicates; d.enabled)
       duplicates.emplace(d.max_moves, std::chrono::seconds(d.time), std::chrono::seconds(d.freeze));
     vnis = std::make_unique<evpn::VniSync>(
-        io,
+        io, evpn_time,
         evpn::VniSync::Hooks{[&](const auto& change) { speaker.change_evpn_leaf(change); },
                              [&] { return speaker.initial_tables_in(); }},
         std::chrono::seconds(std::max<uint32_t>(speaker.config().drain.warm_up, 60)), tenant_routes,

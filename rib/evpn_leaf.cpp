@@ -70,11 +70,7 @@ void EvpnLeaf::update_tenants() {
   // Our MAC/IP routes carry their tenant's label, target and router MAC.
   for (const auto& vrf : tenants_.update(kernel_vnis_, identity))
     for (const auto& [vni, v] : vnis_)
-      if (v.local.vrf == vrf) {
-        for (const auto& [mac, local] : v.macs)
-          if (local.advertised) advertise_mac(v, mac);
-        advertise_svi(v);
-      }
+      if (v.local.vrf == vrf) advertise_hosts(v);
 }
 
 bool EvpnLeaf::local_host(const EvpnTenant& t, const wire::IpAddress& ip) const {
@@ -138,9 +134,9 @@ void EvpnLeaf::kernel_vni_changed(Vni& v, const LocalVni& now) {
   } else {
     // Its MAC/IP routes carry the other tenant (or none).
     if (vrf_moved)
-      for (const auto& [mac, local] : v.macs)
-        if (local.advertised) advertise_mac(v, mac);
-    if (vrf_moved || svi_moved) advertise_svi(v);
+      advertise_hosts(v);
+    else if (svi_moved)
+      advertise_svi(v);
   }
   look_again();
 }
@@ -271,11 +267,15 @@ void EvpnLeaf::advertise_mac(const Vni& v, const wire::MacAddress& mac) {
                     std::span(routes).subspan(1));
 }
 
-void EvpnLeaf::advertise_all(const Vni& v) {
-  advertise_flood(v);
+void EvpnLeaf::advertise_hosts(const Vni& v) {
   for (const auto& [mac, local] : v.macs)
     if (local.advertised) advertise_mac(v, mac);
   advertise_svi(v);
+}
+
+void EvpnLeaf::advertise_all(const Vni& v) {
+  advertise_flood(v);
+  advertise_hosts(v);
 }
 
 void EvpnLeaf::withdraw_mac(const Vni& v, const wire::MacAddress& mac) {

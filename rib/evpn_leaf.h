@@ -113,6 +113,8 @@ class EvpnLeaf {
   // The SVI's MAC/IP routes (set_svi_advertisement), each of its addresses.
   std::vector<wire::EvpnRoute> svi_routes(const Vni& v) const;
   void advertise_svi(const Vni& v);
+  // Every advertised MAC of `v` (with its addresses), then its SVI.
+  void advertise_hosts(const Vni& v);
   void advertise_all(const Vni& v);
   void advertise_mac(const Vni& v, const wire::MacAddress& mac);
   void withdraw_mac(const Vni& v, const wire::MacAddress& mac);

@@ -19,25 +19,27 @@ auto logger() {
 std::string vni_list(const std::map<uint32_t, fib::VxlanDevice>& devices) {
   std::string s;
   for (const auto& [vni, d] : devices)
-    s += (s.empty() ? "" : ", ") + std::to_string(vni) + " (" + d.name + ", VTEP " +
-         d.local.to_string() + ")";
+    s += (s.empty() ? "" : ", ") + std::to_string(vni) + " (" + d.name +
+         (d.vlan ? ", VLAN " + std::to_string(d.vlan) : "") + ", VTEP " + d.local.to_string() + ")";
   return s.empty() ? "none" : s;
 }
 
 }  // namespace
 
-VniSync::VniSync(asio::io_context& io, Hooks hooks, std::chrono::seconds max_wait,
-                 std::optional<fib::RouteMarks> tenant, std::optional<DuplicateMacs> duplicates)
+VniSync::VniSync(asio::io_context& io, net::TimeSource& time, Hooks hooks,
+                 std::chrono::seconds max_wait, std::optional<fib::RouteMarks> tenant,
+                 std::optional<DuplicateMacs> duplicates)
     : io_(io),
+      time_(time),
       hooks_(std::move(hooks)),
       tenant_(tenant),
-      sweep_by_(std::chrono::steady_clock::now() + max_wait),
+      sweep_by_(time.now() + max_wait),
       port_(tenant),
       socket_(io),
       buffer_(1 << 16),
-      sweep_timer_(io),
+      sweep_timer_(time.timer()),
       duplicates_(std::move(duplicates)),
-      thaw_timer_(io) {}
+      thaw_timer_(time.timer()) {}
 
 std::expected<void, std::string> VniSync::start() {
   if (auto opened = port_.open(); !opened) return opened;
@@ -146,7 +148,7 @@ void VniSync::refused(const rib::EvpnRejections::Taken& r,
 
 void VniSync::moved(uint32_t vni, const wire::MacAddress& mac, const char* where) {
   logger()->debug("VNI {}: MAC {} moved {}", vni, wire::mac_text(mac), where);
-  if (!duplicates_ || !duplicates_->moved({vni, mac}, std::chrono::steady_clock::now())) return;
+  if (!duplicates_ || !duplicates_->moved({vni, mac}, time_.now())) return;
   logger()->warn(
       "VNI {}: MAC {} moved {} times in {} s between this VTEP and others: a duplicate (two "
       "hosts with one MAC, or a loop); frozen {}: not advertised by us",
@@ -160,10 +162,8 @@ void VniSync::moved(uint32_t vni, const wire::MacAddress& mac, const char* where
 void VniSync::thaw_later() {
   const auto at = duplicates_->next_thaw();
   if (!at) return;
-  thaw_timer_.expires_at(*at);
-  thaw_timer_.async_wait([this](const boost::system::error_code& ec) {
-    if (ec) return;
-    unfreeze(duplicates_->thaw(std::chrono::steady_clock::now()), "its freeze ran out");
+  thaw_timer_->arm(*at, [this] {
+    unfreeze(duplicates_->thaw(time_.now()), "its freeze ran out");
     thaw_later();
   });
 }
@@ -203,17 +203,14 @@ void VniSync::write(const rib::EvpnKernelUpdate& u) {
 
 void VniSync::wait_for_tables() {
   const bool tables_in = hooks_.tables_in();
-  if (tables_in || std::chrono::steady_clock::now() >= sweep_by_) {
+  if (tables_in || time_.now() >= sweep_by_) {
     logger()->info("{}: entries of ours in the kernel that nobody wants go from now on",
                    tables_in ? "the neighbours' first tables are in" : "waited long enough");
     swept_ = true;
     sync();  // what a previous run left and nobody wants goes now
     return;
   }
-  sweep_timer_.expires_after(std::chrono::seconds(1));
-  sweep_timer_.async_wait([this](const boost::system::error_code& ec) {
-    if (!ec) wait_for_tables();
-  });
+  sweep_timer_->arm(time_.now() + std::chrono::seconds(1), [this] { wait_for_tables(); });
 }
 
 }  // namespace closbgp::evpn

@@ -12,6 +12,7 @@
 #include <chrono>
 #include <expected>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -19,6 +20,7 @@
 #include "bgpd/asio.h"
 #include "bgpd/evpn/duplicate_macs.h"
 #include "bgpd/evpn/kernel_mirror.h"
+#include "bgpd/net/time_source.h"
 #include "fib/vxlan_port.h"
 
 namespace closbgp::evpn {
@@ -34,7 +36,8 @@ class VniSync {
   // `max_wait`: stale entries go at the latest this long after start;
   // `tenant`: what marks a routed tenant's routes (none: no tenant);
   // `duplicates`: duplicate MAC detection (none: off).
-  VniSync(asio::io_context& io, Hooks hooks, std::chrono::seconds max_wait,
+  // `time`: the clock duplicate detection reads, the sweep and thaw timers.
+  VniSync(asio::io_context& io, net::TimeSource& time, Hooks hooks, std::chrono::seconds max_wait,
           std::optional<fib::RouteMarks> tenant, std::optional<DuplicateMacs> duplicates);
 
   std::expected<void, std::string> start();
@@ -69,16 +72,17 @@ class VniSync {
   void unfreeze(const std::vector<DuplicateMacs::Key>& keys, const char* why);
 
   asio::io_context& io_;
+  net::TimeSource& time_;
   Hooks hooks_;
   std::optional<fib::RouteMarks> tenant_;
-  std::chrono::steady_clock::time_point sweep_by_;
+  net::Clock::time_point sweep_by_;
   fib::VxlanPort port_;
   KernelMirror mirror_;
   asio::posix::stream_descriptor socket_;
   std::vector<uint8_t> buffer_;
-  asio::steady_timer sweep_timer_;
+  std::unique_ptr<net::Timer> sweep_timer_;
   std::optional<DuplicateMacs> duplicates_;
-  asio::steady_timer thaw_timer_;
+  std::unique_ptr<net::Timer> thaw_timer_;
   bool sync_posted_ = false;
   bool swept_ = false;
 };
