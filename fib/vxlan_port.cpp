@@ -106,6 +106,7 @@ std::vector<std::string> VxlanPort::write(const rib::EvpnKernelUpdate& u,
           neigh_message(set ? RTM_NEWNEIGH : RTM_DELNEIGH, set ? NLM_F_CREATE | NLM_F_REPLACE : 0,
                         AF_BRIDGE, d->ifindex, NUD_REACHABLE, which | NTF_EXT_LEARNED);
       nla_put(m, NDA_LLADDR, 6, e.mac.data());
+      if (d->vlan) nla_put_u16(m, NDA_VLAN, d->vlan);  // the bridge's part is per VLAN
       if (set) put_address(m, NDA_DST, e.vtep);
       send(m, std::string(set ? "installing " : "removing ") + "remote MAC " +
                   wire::mac_text(e.mac) + " on " + d->name);
@@ -121,11 +122,10 @@ std::vector<std::string> VxlanPort::write(const rib::EvpnKernelUpdate& u,
   for (const auto& e : u.set_macs) mac(e, true);
   const auto neighbor = [&](const rib::EvpnKernelUpdate::Neighbor& n, bool set) {
     const VxlanDevice* d = device(n.vni);
-    if (!d) return;
-    nl_msg* m =
-        neigh_message(set ? RTM_NEWNEIGH : RTM_DELNEIGH, set ? NLM_F_CREATE | NLM_F_REPLACE : 0,
-                      uint8_t(n.ip.is_v4() ? AF_INET : AF_INET6), d->bridge, set ? NUD_NOARP : 0,
-                      NTF_EXT_LEARNED);
+    if (!d || !d->svi) return;
+    nl_msg* m = neigh_message(
+        set ? RTM_NEWNEIGH : RTM_DELNEIGH, set ? NLM_F_CREATE | NLM_F_REPLACE : 0,
+        uint8_t(n.ip.is_v4() ? AF_INET : AF_INET6), d->svi, set ? NUD_NOARP : 0, NTF_EXT_LEARNED);
     put_address(m, NDA_DST, n.ip);
     if (set) nla_put(m, NDA_LLADDR, 6, n.mac.data());
     send(m, std::string(set ? "installing " : "removing ") + "remote neighbour " +
@@ -136,7 +136,7 @@ std::vector<std::string> VxlanPort::write(const rib::EvpnKernelUpdate& u,
   // After the router MACs: a route's VTEP is resolved once it is in.
   const auto route = [&](const rib::EvpnKernelUpdate::Route& r, bool set) {
     const VxlanDevice* d = device(r.l3vni);
-    if (!d || !tenant_) return;
+    if (!d || !d->svi || !tenant_) return;
     send(tenant_route_request(r, *d, *tenant_, set),
          std::string(set ? "installing " : "removing ") + "tenant route " + r.prefix.to_string() +
              " of L3 VNI " + std::to_string(r.l3vni));

@@ -2,12 +2,13 @@
 // as FRR's zebra does: a remote VTEP in a VNI's flood list is an all-zero
 // MAC entry of its VXLAN device (`bridge fdb append 00:00:00:00:00:00 dev
 // vxlan100 dst VTEP self permanent`); a remote MAC an `extern_learn` entry
-// both of the device (`dst VTEP self`) and of its bridge (`master`), so
+// both of the device (`dst VTEP self`) and of its bridge (`master`, in the
+// VNI's VLAN on a VLAN-aware bridge), so
 // that the bridge moves a MAC it had learned locally once it has moved
-// away; a remote address an `extern_learn` neighbour entry of the bridge's
-// interface (the SVI), so the kernel answers ARP and ND for it with the
+// away; a remote address an `extern_learn` neighbour entry of the VNI's
+// SVI, so the kernel answers ARP and ND for it with the
 // bridge's `neigh_suppress`. A routed tenant's route goes through its L3
-// VNI's bridge to the VTEPs, `onlink`, in the table the bridge routes in
+// VNI's SVI to the VTEPs, `onlink`, in the table the SVI routes in
 // (its VRF's, or the main table: `ip route replace PREFIX table T proto
 // bgp metric 21 nexthop via VTEP dev br4001 onlink ...`); each VTEP's router
 // MAC is a remote MAC and neighbour of the L3 VNI (an IPv6 route's gateway

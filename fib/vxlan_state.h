@@ -4,7 +4,11 @@
 // the bridges learned on their other ports and the addresses the bridges'
 // neighbour tables resolved (the node's own hosts), and the remote
 // entries a previous run of ours installed (extern_learn), so that a
-// restart adopts them. Only VLAN-unaware bridges (one VNI per bridge).
+// restart adopts them. A VNI's segment is a VLAN-unaware bridge (one VNI
+// per bridge, the bridge its SVI) or one VLAN of a VLAN-aware bridge (the
+// VXLAN device its access port, a VLAN device on the bridge its SVI), as
+// FRR's zebra reads them; not yet one VXLAN device for many VNIs
+// (`vnifilter`).
 // With routed tenants, their routes through the L3 VNIs too, in whichever
 // table: a bridge enslaved to a VRF device routes in the VRF's table.
 #pragma once
@@ -31,30 +35,43 @@ struct VxlanDevice {
   wire::IpAddress local;  // its tunnels' source: the VTEP
   uint32_t bridge = 0;    // the bridge it is a port of (its master); 0: none
   bool up = false;
-  // The bridge's (its SVI's): its MAC (an L3 VNI's router MAC), its
-  // addresses and their prefixes (a routed tenant's subnets); no
-  // link-local, both sorted.
+  // A VLAN-aware bridge's (`vlan_filtering 1`) port: the VNI's segment is
+  // the VLAN it is the access port of (its PVID, untagged: `bridge vlan add
+  // dev vxlan100 vid 10 pvid untagged`); 0 when it has none.
+  bool vlan_aware = false;
+  uint16_t vlan = 0;
+  // The VNI's SVI, where its addresses and neighbours are: the bridge, or
+  // on a VLAN-aware bridge the VLAN device for `vlan` on it (`ip link add
+  // vlan10 link br0 type vlan id 10`); 0: none (a VNI that only bridges).
+  uint32_t svi = 0;
+  // The SVI's: its MAC (an L3 VNI's router MAC), its addresses and their
+  // prefixes (a routed tenant's subnets); no link-local, both sorted.
   wire::MacAddress bridge_mac{};
   std::vector<wire::IpAddress> addresses{};
   std::vector<wire::Prefix> subnets{};
-  // The VRF device the bridge is enslaved to ("": none) and the table the
-  // bridge routes in (the VRF's; the main table without one).
+  // The VRF device the SVI is enslaved to ("": none) and the table the
+  // SVI routes in (the VRF's; the main table without one).
   std::string vrf{};
   uint32_t table = 254;
-  // A VNI of ours: in a bridge, up, with a local IPv4 address.
-  bool usable() const { return bridge != 0 && up && local.is_v4() && !local.is_unspecified(); }
+  // A VNI of ours: in a bridge (on a VLAN-aware one, with an access
+  // VLAN), up, with a local IPv4 address.
+  bool usable() const {
+    return bridge != 0 && (!vlan_aware || vlan != 0) && up && local.is_v4() &&
+           !local.is_unspecified();
+  }
   friend bool operator==(const VxlanDevice&, const VxlanDevice&) = default;
 };
 
-struct BridgeMac {  // learned by `bridge` on its port `port`
+struct BridgeMac {  // learned by `bridge` on its port `port`, in `vlan` (0: VLAN-unaware)
   uint32_t bridge = 0;
   uint32_t port = 0;
   wire::MacAddress mac{};
+  uint16_t vlan = 0;
   friend auto operator<=>(const BridgeMac&, const BridgeMac&) = default;
 };
 
-struct BridgeNeighbor {  // resolved by the bridge's own interface (the SVI)
-  uint32_t bridge = 0;
+struct BridgeNeighbor {  // resolved by a VNI's SVI
+  uint32_t svi = 0;
   wire::IpAddress ip;
   wire::MacAddress mac{};
   friend auto operator<=>(const BridgeNeighbor&, const BridgeNeighbor&) = default;
@@ -104,8 +121,8 @@ struct VrfDevice {
 std::optional<VrfDevice> vrf_device(const nlmsghdr* h);
 
 // The request that installs (`set`) or removes a tenant's route through
-// the L3 VNI device `d`: in the table of d's bridge, marked `tenant`, the
-// VTEPs on the bridge `onlink` (an IPv6 route's VTEPs IPv4-mapped). The
+// the L3 VNI device `d`: in the table of d's SVI, marked `tenant`, the
+// VTEPs on the SVI `onlink` (an IPv6 route's VTEPs IPv4-mapped). The
 // caller frees it.
 nl_msg* tenant_route_request(const rib::EvpnKernelUpdate::Route& r, const VxlanDevice& d,
                              const RouteMarks& tenant, bool set);

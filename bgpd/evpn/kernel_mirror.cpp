@@ -103,11 +103,15 @@ bool KernelMirror::echoes_ours(const fib::FdbNotice& n) const {
 KernelMirror::LocalChanges KernelMirror::local_changes(const fib::VxlanState& kernel) {
   LocalChanges out;
   std::map<uint32_t, fib::VxlanDevice> devices;
-  std::map<uint32_t, uint32_t> vni_of_bridge;
+  // By segment (bridge, VLAN) for learned MACs, by SVI for neighbours;
+  // one VNI per segment: the first.
+  std::map<std::pair<uint32_t, uint16_t>, uint32_t> vni_of_segment;
+  std::map<uint32_t, uint32_t> vni_of_svi;
   for (const auto& d : kernel.devices)
-    if (d.usable() && !devices.contains(d.vni) && !vni_of_bridge.contains(d.bridge)) {
+    if (d.usable() && !devices.contains(d.vni) &&
+        vni_of_segment.emplace(std::pair{d.bridge, d.vlan}, d.vni).second) {
       devices.emplace(d.vni, d);
-      vni_of_bridge.emplace(d.bridge, d.vni);
+      if (d.svi) vni_of_svi.emplace(d.svi, d.vni);
     }
   if (devices != devices_) {
     std::vector<rib::LocalVni> vnis;
@@ -120,7 +124,7 @@ KernelMirror::LocalChanges KernelMirror::local_changes(const fib::VxlanState& ke
   }
   std::set<std::pair<uint32_t, wire::MacAddress>> macs;
   for (const auto& m : kernel.macs)
-    if (auto vni = vni_of_bridge.find(m.bridge); vni != vni_of_bridge.end())
+    if (auto vni = vni_of_segment.find({m.bridge, m.vlan}); vni != vni_of_segment.end())
       macs.emplace(vni->second, m.mac);
   for (const auto& k : local_macs_)
     if (!macs.contains(k)) out.macs.emplace_back(k.first, k.second, false);
@@ -129,7 +133,7 @@ KernelMirror::LocalChanges KernelMirror::local_changes(const fib::VxlanState& ke
   local_macs_ = std::move(macs);
   std::map<std::pair<uint32_t, wire::IpAddress>, wire::MacAddress> neighbors;
   for (const auto& n : kernel.neighbors)
-    if (auto vni = vni_of_bridge.find(n.bridge); vni != vni_of_bridge.end())
+    if (auto vni = vni_of_svi.find(n.svi); vni != vni_of_svi.end())
       neighbors[{vni->second, n.ip}] = n.mac;
   for (const auto& [k, mac] : local_neighbors_)
     if (!neighbors.contains(k)) out.neighbors.emplace_back(k.first, k.second, std::nullopt);

@@ -20,6 +20,7 @@ const wire::IpAddress kHost = wire::IpAddress::v4(0x0a01010a);
 fib::VxlanState kernel() {
   fib::VxlanState s;
   s.devices.push_back({7, "vxlan100", 100, kVtep, 5, true});
+  s.devices.back().svi = 5;                                   // the bridge
   s.devices.push_back({8, "vxlan200", 200, kVtep, 0, true});  // in no bridge: not a VNI of ours
   s.macs.push_back({5, 6, kMac});
   s.neighbors.push_back({5, kHost, kMac});
@@ -50,6 +51,38 @@ TEST(KernelMirror, TheLocalSideComesOutAsChangesBetweenReads) {
   ASSERT_TRUE(third.vnis);
   EXPECT_TRUE(third.vnis->empty());
   EXPECT_EQ(third.neighbors.size(), 1u);  // its bridge is no VNI's any more
+}
+
+// One VLAN-aware bridge (5) for several VNIs: each VXLAN device is the
+// access port of a VLAN, whose VLAN device is the VNI's SVI. A MAC is the
+// VNI's of its VLAN; a VLAN without a VXLAN device is none of ours.
+TEST(KernelMirror, AVlanAwareBridgesVnisAreItsVlans) {
+  const wire::MacAddress kElsewhere{2, 0, 0, 0, 0, 3};
+  fib::VxlanState s;
+  const auto vlan_port = [&](uint32_t ifindex, uint32_t vni, uint16_t vlan, uint32_t svi) {
+    s.devices.push_back({ifindex, "vxlan" + std::to_string(vni), vni, kVtep, 5, true});
+    s.devices.back().vlan_aware = true;
+    s.devices.back().vlan = vlan;
+    s.devices.back().svi = svi;
+  };
+  vlan_port(7, 100, 10, 20);
+  vlan_port(8, 200, 20, 0);  // no VLAN device: it only bridges
+  vlan_port(9, 300, 0, 0);   // no access VLAN: no segment, no VNI
+  s.macs = {{5, 6, kMac, 10}, {5, 6, kRemoteMac, 20}, {5, 6, kElsewhere, 30}};
+  s.neighbors = {{20, kHost, kMac}};
+  KernelMirror m;
+  const auto local = m.local_changes(s);
+  ASSERT_TRUE(local.vnis);
+  ASSERT_EQ(local.vnis->size(), 2u);
+  EXPECT_EQ(local.vnis->at(0).vni, 100u);
+  EXPECT_EQ(local.vnis->at(1).vni, 200u);
+  EXPECT_EQ(local.macs, (std::vector<std::tuple<uint32_t, wire::MacAddress, bool>>{
+                            {100, kMac, true}, {200, kRemoteMac, true}}));
+  ASSERT_EQ(local.neighbors.size(), 1u);
+  EXPECT_EQ(std::get<0>(local.neighbors[0]), 100u);
+  // Two VXLAN devices in one VLAN: the first is its VNI.
+  vlan_port(10, 400, 10, 20);
+  EXPECT_FALSE(m.local_changes(s).vnis);
 }
 
 TEST(KernelMirror, APreviousRunsEntriesAreAdoptedAndStaleOnesGoOnlyWhenSwept) {
