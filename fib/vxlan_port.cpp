@@ -123,13 +123,15 @@ std::vector<std::string> VxlanPort::write(const rib::EvpnKernelUpdate& u,
   const auto neighbor = [&](const rib::EvpnKernelUpdate::Neighbor& n, bool set) {
     const VxlanDevice* d = device(n.vni);
     if (!d || !d->svi) return;
-    nl_msg* m = neigh_message(
-        set ? RTM_NEWNEIGH : RTM_DELNEIGH, set ? NLM_F_CREATE | NLM_F_REPLACE : 0,
-        uint8_t(n.ip.is_v4() ? AF_INET : AF_INET6), d->svi, set ? NUD_NOARP : 0, NTF_EXT_LEARNED);
+    nl_msg* m =
+        neigh_message(set ? RTM_NEWNEIGH : RTM_DELNEIGH, set ? NLM_F_CREATE | NLM_F_REPLACE : 0,
+                      uint8_t(n.ip.is_v4() ? AF_INET : AF_INET6), d->svi, set ? NUD_NOARP : 0,
+                      NTF_EXT_LEARNED | (n.router ? NTF_ROUTER : 0));
     put_address(m, NDA_DST, n.ip);
     if (set) nla_put(m, NDA_LLADDR, 6, n.mac.data());
     send(m, std::string(set ? "installing " : "removing ") + "remote neighbour " +
-                n.ip.to_string() + " of VNI " + std::to_string(n.vni));
+                n.ip.to_string() + (n.router ? " (a router)" : "") + " of VNI " +
+                std::to_string(n.vni));
   };
   for (const auto& n : u.remove_neighbors) neighbor(n, false);
   for (const auto& n : u.set_neighbors) neighbor(n, true);

@@ -194,7 +194,8 @@ void VxlanStateReader::neighbor(nlmsghdr* h) {
   const auto ip = address_of(tb[NDA_DST]);
   if (!mac || !ip || ip->is_link_local()) return;
   if (nd->ndm_flags & NTF_EXT_LEARNED) {
-    out_.remote_neighbors.push_back({svi->second->vni, *ip, *mac});
+    out_.remote_neighbors.push_back(
+        {svi->second->vni, *ip, *mac, (nd->ndm_flags & NTF_ROUTER) != 0});
     return;
   }
   constexpr uint16_t kResolved = NUD_REACHABLE | NUD_STALE | NUD_DELAY | NUD_PROBE | NUD_PERMANENT;

@@ -15,7 +15,7 @@ bool better(const EvpnImport::Remote& a, const EvpnImport::Remote& b) {
 const EvpnImport::Remote& remote_of(const EvpnImport::Remote& r) {
   return r;
 }
-const EvpnImport::Remote& remote_of(const std::pair<EvpnImport::Remote, wire::MacAddress>& r) {
+const EvpnImport::Remote& remote_of(const std::pair<EvpnImport::Remote, EvpnImport::Binding>& r) {
   return r.first;
 }
 
@@ -88,13 +88,16 @@ void EvpnImport::update(const EvpnTable::Key& key, const EvpnTable::Entry* entry
   const bool flood = route.type == uint8_t(wire::EvpnType::InclusiveMulticast);
   const bool mac = route.type == uint8_t(wire::EvpnType::MacIp) && route.mac;
   if (!flood && !mac) return;  // types 1, 4 and 5 are not a leaf's L2 business
+  const auto& ext = path.attributes->ext_communities;
   Contribution c{
       vnis_of(*path.attributes),
       route.type,
       path.next_hop.address,
       route.mac,
       route.ip,
-      wire::mac_mobility_of(path.attributes->ext_communities).value_or(wire::MacMobility{})};
+      wire::mac_mobility_of(ext).value_or(wire::MacMobility{}),
+      route.ip && !route.ip->is_v4() &&
+          (wire::nd_router(ext) || std::ranges::find(ext, wire::kDefaultGateway) != ext.end())};
   if (c.vnis.empty()) return;
   if (auto why = unusable_because(c.vtep, c.mac); !why.empty()) {
     rejected_.add(path.source.peer_id, key, std::move(why));
@@ -117,7 +120,7 @@ void EvpnImport::add(const EvpnTable::Key& key, const Contribution& c) {
     dirty_macs_.insert(mk);
     if (c.ip && !c.ip->is_link_local()) {
       const IpKey ik{vni, *c.ip};
-      neighbors_[ik].emplace_back(&key, std::pair{remote, *c.mac});
+      neighbors_[ik].emplace_back(&key, std::pair{remote, Binding{*c.mac, c.router}});
       dirty_neighbors_.insert(ik);
     }
   }
@@ -154,7 +157,8 @@ const EvpnImport::Remote* EvpnImport::mac(const MacKey& k) const {
   return winner(macs_, k);
 }
 
-const std::pair<EvpnImport::Remote, wire::MacAddress>* EvpnImport::neighbor(const IpKey& k) const {
+const std::pair<EvpnImport::Remote, EvpnImport::Binding>* EvpnImport::neighbor(
+    const IpKey& k) const {
   return winner(neighbors_, k);
 }
 
@@ -183,7 +187,7 @@ EvpnKernelUpdate EvpnImport::take_update(const std::function<bool(const MacKey&)
     auto at = installed_neighbors_.find(k);
     if (n && (at == installed_neighbors_.end() || at->second != n->second)) {
       installed_neighbors_[k] = n->second;
-      u.set_neighbors.push_back({k.first, k.second, n->second});
+      u.set_neighbors.push_back({k.first, k.second, n->second.mac, n->second.router});
     } else if (!n && at != installed_neighbors_.end()) {
       installed_neighbors_.erase(at);
       u.remove_neighbors.push_back({k.first, k.second, {}});

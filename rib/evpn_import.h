@@ -50,6 +50,14 @@ class EvpnImport {
     wire::IpAddress vtep;
     wire::MacMobility mobility;
   };
+  // Where a remote address is: its MAC, and whether it is an IPv6
+  // router's (an ARP/ND community with the Router flag, or a Default
+  // Gateway's route).
+  struct Binding {
+    wire::MacAddress mac{};
+    bool router = false;
+    friend bool operator==(const Binding&, const Binding&) = default;
+  };
 
   // The route target each local VNI imports: `rt`, or with 0 any
   // two-octet-AS route target AS:VNI, whatever the AS (each leaf of an eBGP
@@ -61,7 +69,7 @@ class EvpnImport {
 
   // The winning remote claim on a MAC, or on an address; nullptr if none.
   const Remote* mac(const MacKey& k) const;
-  const std::pair<Remote, wire::MacAddress>* neighbor(const IpKey& k) const;
+  const std::pair<Remote, Binding>* neighbor(const IpKey& k) const;
   // VNI -> its remote VTEPs.
   const std::map<uint32_t, std::map<wire::IpAddress, int>>& floods() const { return floods_; }
 
@@ -86,9 +94,7 @@ class EvpnImport {
   }
   // MACs and addresses in the kernel as remote now.
   const std::map<MacKey, wire::IpAddress>& installed_macs() const { return installed_macs_; }
-  const std::map<IpKey, wire::MacAddress>& installed_neighbors() const {
-    return installed_neighbors_;
-  }
+  const std::map<IpKey, Binding>& installed_neighbors() const { return installed_neighbors_; }
 
  private:
   // What one route brings into the VNIs it is imported into.
@@ -99,6 +105,7 @@ class EvpnImport {
     std::optional<wire::MacAddress> mac;
     std::optional<wire::IpAddress> ip;
     wire::MacMobility mobility;
+    bool router = false;  // `ip` is an IPv6 router's
   };
   // The routes that claim one MAC or address: each by its key (the one
   // `imported_` holds) and what it claims. Mostly one, held inline: a
@@ -118,13 +125,13 @@ class EvpnImport {
   EvpnRejections rejected_;
   std::map<uint32_t, std::map<wire::IpAddress, int>> floods_;  // VNI -> VTEP -> routes
   std::map<MacKey, Claims<Remote>> macs_;
-  std::map<IpKey, Claims<std::pair<Remote, wire::MacAddress>>> neighbors_;
+  std::map<IpKey, Claims<std::pair<Remote, Binding>>> neighbors_;
   std::set<EvpnKernelUpdate::Flood> dirty_floods_;
   std::set<MacKey> dirty_macs_;
   std::set<IpKey> dirty_neighbors_;
   std::set<EvpnKernelUpdate::Flood> installed_floods_;
   std::map<MacKey, wire::IpAddress> installed_macs_;
-  std::map<IpKey, wire::MacAddress> installed_neighbors_;
+  std::map<IpKey, Binding> installed_neighbors_;
 };
 
 }  // namespace closbgp::rib

@@ -25,10 +25,13 @@ struct EvpnKernelUpdate {
     wire::IpAddress vtep;
     friend bool operator==(const Mac&, const Mac&) = default;
   };
-  struct Neighbor {  // `ip` is at `mac` (unset in a removal)
+  // `ip` is at `mac` (unset in a removal); `router`: an IPv6 router's
+  // address (the kernel's NTF_ROUTER: the NAs answered for it say so).
+  struct Neighbor {
     uint32_t vni = 0;
     wire::IpAddress ip;
     wire::MacAddress mac{};
+    bool router = false;
     friend bool operator==(const Neighbor&, const Neighbor&) = default;
   };
   // A routed tenant's prefix (symmetric IRB, RFC 9135): through the

@@ -251,11 +251,19 @@ std::vector<wire::EvpnRoute> EvpnLeaf::svi_routes(const Vni& v) const {
 }
 
 void EvpnLeaf::advertise_svi(const Vni& v) {
-  const auto routes = svi_routes(v);
-  if (routes.empty()) return;
-  table_.announce(our_path(v, {.gateway = svi_ == SviAdvertisement::DefaultGateway,
-                               .routed = tenants_.routed(v.local.vrf)}),
-                  routes);
+  auto routes = svi_routes(v);
+  // IPv6 addresses last, with the Router flag (a router's, as FRR sends them).
+  const auto v6 =
+      std::ranges::stable_partition(routes, [](const wire::EvpnRoute& r) { return r.ip->is_v4(); });
+  for (const bool router : {false, true}) {
+    const auto part =
+        router ? std::span(v6.begin(), v6.end()) : std::span(routes.begin(), v6.begin());
+    if (part.empty()) continue;
+    table_.announce(our_path(v, {.gateway = svi_ == SviAdvertisement::DefaultGateway,
+                                 .router = router,
+                                 .routed = tenants_.routed(v.local.vrf)}),
+                    part);
+  }
 }
 
 void EvpnLeaf::advertise_mac(const Vni& v, const wire::MacAddress& mac) {

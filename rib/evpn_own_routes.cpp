@@ -33,6 +33,7 @@ PathRef our_path(const EvpnLeaf::Vni& v, const PathExtras& x) {
   a.ext_communities = {v.export_rt, wire::kEncapVxlan};
   if (x.sequence) a.ext_communities.push_back(wire::mac_mobility_community({x.sequence, false}));
   if (x.gateway) a.ext_communities.push_back(wire::kDefaultGateway);
+  if (x.router) a.ext_communities.push_back(wire::kNdRouter);
   if (x.routed) {
     a.ext_communities.push_back(x.routed->identity().export_rt);
     a.ext_communities.push_back(wire::router_mac_community(x.routed->attachment()->router_mac));

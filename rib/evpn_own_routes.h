@@ -23,9 +23,10 @@ wire::EvpnRoute mac_route(const EvpnLeaf::Vni& v, const wire::MacAddress& mac,
 // What our path for one of `v`'s routes carries besides its route target
 // and the VXLAN encapsulation.
 struct PathExtras {
-  uint32_t sequence = 0;               // MAC mobility, once the MAC moved
-  bool flood = false;                  // type 3: how to flood (ingress replication to the VTEP)
-  bool gateway = false;                // the segment's default gateway (an SVI)
+  uint32_t sequence = 0;  // MAC mobility, once the MAC moved
+  bool flood = false;     // type 3: how to flood (ingress replication to the VTEP)
+  bool gateway = false;   // the segment's default gateway (an SVI)
+  bool router = false;    // IPv6 MAC/IP routes of a router (an SVI): ARP/ND Router flag
   const EvpnTenant* routed = nullptr;  // a routed tenant's MAC/IP route: its target, our router MAC
 };
 // Our own path for `v`'s routes: no AS yet (export prepends it), the VTEP

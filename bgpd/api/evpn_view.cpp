@@ -94,11 +94,11 @@ std::vector<EvpnVniView> evpn_vni_view(const rib::EvpnLeaf& leaf, uint32_t only)
       }
     for (const auto& [ip, mac] : v.neighbors)
       view.neighbors.push_back({ip.to_string(), wire::mac_text(mac), "", true});
-    for (const auto& [k, mac] : remote.installed_neighbors())
+    for (const auto& [k, at] : remote.installed_neighbors())
       if (k.first == vni) {
         const auto* claim = remote.neighbor(k);
-        view.neighbors.push_back({k.second.to_string(), wire::mac_text(mac),
-                                  claim ? claim->first.vtep.to_string() : "", false});
+        view.neighbors.push_back({k.second.to_string(), wire::mac_text(at.mac),
+                                  claim ? claim->first.vtep.to_string() : "", false, at.router});
       }
     out.push_back(std::move(view));
   }
@@ -141,7 +141,7 @@ std::vector<EvpnVniCounts> evpn_vni_counts(const rib::EvpnLeaf& leaf) {
   const auto& remote = leaf.remote();
   for (const auto& [k, vtep] : remote.installed_macs())
     if (auto it = by_vni.find(k.first); it != by_vni.end()) ++it->second.remote_macs;
-  for (const auto& [k, mac] : remote.installed_neighbors())
+  for (const auto& [k, at] : remote.installed_neighbors())
     if (auto it = by_vni.find(k.first); it != by_vni.end()) ++it->second.remote_neighbors;
   for (const auto& [vni, vteps] : remote.floods())
     if (auto it = by_vni.find(vni); it != by_vni.end()) it->second.remote_vteps = vteps.size();

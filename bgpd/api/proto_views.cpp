@@ -177,6 +177,7 @@ void fill(const EvpnVnisView& view, closbgp::v1::ShowEvpnVnisResponse& out) {
       neighbor->set_mac(n.mac);
       neighbor->set_local(n.local);
       neighbor->set_vtep(n.vtep);
+      neighbor->set_router(n.router);
     }
   }
 }

@@ -358,11 +358,12 @@ void print_evpn_vnis(const pb::ShowEvpnVnisResponse& resp, EvpnVniPart part) {
         std::printf("%-18s %-14s %-16s %u\n", m.mac().c_str(), mac_type(m),
                     m.local() ? "-" : m.vtep().c_str(), m.sequence());
     } else {
-      std::printf("VNI %u: %d neighbours\n%-40s %-18s %-7s %s\n", v.vni(), v.neighbors_size(), "IP",
-                  "MAC", "Type", "VTEP");
+      std::printf("VNI %u: %d neighbours\n%-40s %-18s %-7s %-16s %s\n", v.vni(), v.neighbors_size(),
+                  "IP", "MAC", "Type", "VTEP", "Flags");
       for (const auto& n : v.neighbors())
-        std::printf("%-40s %-18s %-7s %s\n", n.ip().c_str(), n.mac().c_str(),
-                    n.local() ? "local" : "remote", n.local() ? "-" : n.vtep().c_str());
+        std::printf("%-40s %-18s %-7s %-16s %s\n", n.ip().c_str(), n.mac().c_str(),
+                    n.local() ? "local" : "remote", n.local() ? "-" : n.vtep().c_str(),
+                    n.router() ? "router" : "-");
     }
   }
 }

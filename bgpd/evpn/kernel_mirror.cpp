@@ -37,11 +37,11 @@ void KernelMirror::Kind<Entry>::repair(bool sweep, std::vector<Entry>& out_remov
   for (auto it = entries.begin(); it != entries.end();) {
     auto& [k, both] = *it;
     if (both.wanted && both.kernel != both.wanted) {
-      out_set.push_back({k.first, k.second, *both.wanted});
+      out_set.push_back(entry_of(k, *both.wanted));
       both.kernel = both.wanted;  // the kernel holds what is written now
     }
     if (sweep && !both.wanted) {
-      out_remove.push_back({k.first, k.second, {}});
+      out_remove.push_back(entry_of(k, Value{}));
       it = entries.erase(it);
       continue;
     }

@@ -22,15 +22,27 @@
 namespace closbgp::evpn {
 
 // Each keyed kind of entry of ours as key and value (what differs in the
-// kernel when it changes).
+// kernel when it changes), and back.
 inline auto key_value(const rib::EvpnKernelUpdate::Mac& m) {
   return std::pair{std::pair{m.vni, m.mac}, m.vtep};
 }
 inline auto key_value(const rib::EvpnKernelUpdate::Neighbor& n) {
-  return std::pair{std::pair{n.vni, n.ip}, n.mac};
+  return std::pair{std::pair{n.vni, n.ip}, std::pair{n.mac, n.router}};
 }
 inline auto key_value(const rib::EvpnKernelUpdate::Route& r) {
   return std::pair{std::pair{r.l3vni, r.prefix}, r.vteps};
+}
+inline rib::EvpnKernelUpdate::Mac entry_of(const std::pair<uint32_t, wire::MacAddress>& k,
+                                           const wire::IpAddress& vtep) {
+  return {k.first, k.second, vtep};
+}
+inline rib::EvpnKernelUpdate::Neighbor entry_of(const std::pair<uint32_t, wire::IpAddress>& k,
+                                                const std::pair<wire::MacAddress, bool>& at) {
+  return {k.first, k.second, at.first, at.second};
+}
+inline rib::EvpnKernelUpdate::Route entry_of(const std::pair<uint32_t, wire::Prefix>& k,
+                                             const std::vector<wire::IpAddress>& vteps) {
+  return {k.first, k.second, vteps};
 }
 
 class KernelMirror {

@@ -161,6 +161,12 @@ std::optional<MacMobility> mac_mobility_of(std::span<const uint64_t> ext) {
   return std::nullopt;
 }
 
+bool nd_router(std::span<const uint64_t> ext) {
+  return std::ranges::any_of(ext, [](uint64_t c) {
+    return uint8_t(c >> 56) == kEvpn && uint8_t(c >> 48) == 0x08 && (uint8_t(c >> 40) & 1);
+  });
+}
+
 uint64_t router_mac_community(const MacAddress& mac) {
   uint64_t c = uint64_t(kEvpn) << 56 | uint64_t(0x03) << 48;
   for (size_t i = 0; i < 6; ++i) c |= uint64_t(mac[i]) << (40 - 8 * i);
@@ -219,6 +225,13 @@ std::optional<std::string> evpn_ext_community_text(uint64_t c) {
       return "es-import:" + mac_text(mac);
     case 0x03:
       return "rmac:" + mac_text(mac);
+    case 0x08: {
+      std::string text = "nd";
+      for (const auto& [bit, name] :
+           {std::pair{1, ":router"}, {2, ":override"}, {4, ":proxy"}, {8, ":immutable"}})
+        if (flags & bit) text += name;
+      return text;
+    }
     default:
       return std::nullopt;
   }

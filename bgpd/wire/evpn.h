@@ -80,7 +80,8 @@ std::string esi_text(const Esi& esi);  // ten octets, "00:...:00"
 // The extended communities EVPN routes carry, by name: "encap:vxlan"
 // (RFC 9012 sec. 4.1), "default-gw" (RFC 7432 sec. 7.8), "mm:SEQ[:sticky]"
 // (MAC mobility, 7.7), "esi-label:N[:single-active]" (7.5),
-// "es-import:MAC" (7.6), "rmac:MAC" (router's MAC, RFC 9135 sec. 8.1);
+// "es-import:MAC" (7.6), "rmac:MAC" (router's MAC, RFC 9135 sec. 8.1),
+// "nd[:router][:override][:proxy][:immutable]" (ARP/ND flags, RFC 9047);
 // nullopt for any other.
 std::optional<std::string> evpn_ext_community_text(uint64_t c);
 
@@ -89,6 +90,13 @@ std::optional<std::string> evpn_ext_community_text(uint64_t c);
 inline constexpr uint64_t kEncapVxlan = 0x030c000000000008;  // RFC 9012 tunnel type 8
 // Default Gateway (sec. 7.8): a gateway's (an SVI's) MAC/IP route.
 inline constexpr uint64_t kDefaultGateway = 0x030d000000000000;
+// ARP/ND with the Router flag (RFC 9047 sec. 3): an IPv6 MAC/IP route of a
+// router's address (an SVI's), which the other leaves install with the
+// kernel's router flag (NTF_ROUTER) so that the NAs they answer for it
+// keep hosts' default routers.
+inline constexpr uint64_t kNdRouter = 0x0608010000000000;
+// Whether `ext` holds an ARP/ND community with the Router flag.
+bool nd_router(std::span<const uint64_t> ext);
 struct MacMobility {
   uint32_t sequence = 0;
   bool sticky = false;

@@ -201,6 +201,13 @@ def test_closbgpd_leaf_beside_an_frr_leaf(netns_factory, tmp_path):
         # community, and leaf2 (FRR) installs them; advertise-svi-ip sends
         # it without the community; off again, it is withdrawn.
         svi_mac = mac_of(leaf1_ns, "br100")
+        leaf1_ns.ip("addr", "add", "2001:db8:1::251/64", "dev", "br100", "nodad")
+
+        def router_at(ns, address, mac):
+            """`address` at `mac` in `ns`'s br100 neighbour table, with the
+            router flag (an IPv6 router's: NAs answered for it say so)."""
+            return any(line.startswith(f"{address} lladdr {mac}") and "router" in line.split()
+                       for line in neighbours(ns).splitlines())
 
         def svi_at_leaf2():
             return any(line.startswith(f"10.1.1.251 lladdr {svi_mac}") and "extern_learn" in line
@@ -216,6 +223,9 @@ def test_closbgpd_leaf_beside_an_frr_leaf(netns_factory, tmp_path):
                                              f"advertise-all-vni: true, {key}: true}}"))
             assert "evpn SVI advertisement changed" in leaf1.ctl("config", "reload").stdout
             wait_for(svi_at_leaf2, 20, f"leaf1's SVI in leaf2's neighbour table ({key})")
+            # Its IPv6 address goes with the ARP/ND community's Router flag.
+            wait_for(lambda: router_at(leaf2_ns, "2001:db8:1::251", svi_mac), 20,
+                     f"leaf1's SVI IPv6 address at leaf2 as a router's ({key})")
             assert "dst 10.0.0.1" in fdb_line(leaf2_ns, svi_mac)
             ext = svi_route()["paths"][0]["ext_communities"]
             gateway = key == "advertise-default-gw"
@@ -227,6 +237,21 @@ def test_closbgpd_leaf_beside_an_frr_leaf(netns_factory, tmp_path):
         assert "evpn SVI advertisement changed" in leaf1.ctl("config", "reload").stdout
         wait_for(lambda: not svi_at_leaf2(), 20, "leaf1's SVI withdrawn from leaf2")
         assert svi_route() is None
+        # FRR's SVI the other way: leaf2 with advertise-default-gw sends its
+        # IPv6 address with the Router flag, and closbgpd installs it as a
+        # router's (`ip neigh` shows `router`; so does show evpn arp-cache).
+        leaf2_ns.ip("addr", "add", "2001:db8:1::252/64", "dev", "br100", "nodad")
+        leaf2_svi_mac = mac_of(leaf2_ns, "br100")
+        evpn_af = ("configure terminal", "router bgp 65102", "address-family l2vpn evpn")
+        leaf2.vtysh(*evpn_af, "advertise-default-gw")
+        wait_for(lambda: router_at(leaf1_ns, "2001:db8:1::252", leaf2_svi_mac), 20,
+                 "leaf2's SVI IPv6 address installed by closbgpd with the router flag")
+        arp = leaf1.ctl("show", "evpn", "arp-cache", "vni", "100").stdout
+        assert any(line.split()[0] == "2001:db8:1::252" and line.split()[-1] == "router"
+                   for line in arp.splitlines()), arp
+        leaf2.vtysh(*evpn_af, "no advertise-default-gw")
+        wait_for(lambda: "2001:db8:1::252 " not in neighbours(leaf1_ns), 20,
+                 "leaf2's SVI withdrawn from leaf1")
 
         # The host moves to leaf2 (host3, same MAC) while leaf1's bridge
         # still has it (a quiet host: `arp off`): leaf2 advertises it with

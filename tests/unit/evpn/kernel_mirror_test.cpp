@@ -136,6 +136,22 @@ TEST(KernelMirror, AMacMovingToAnotherVtepIsWrittenAgain) {
   EXPECT_EQ(m.want(u), u);
 }
 
+// The router flag is part of what a remote address is: a kernel entry
+// without it (someone rewrote it, or a previous run's) is written again.
+TEST(KernelMirror, ARemoteRoutersAddressLosingItsFlagIsWrittenAgain) {
+  KernelMirror m;
+  fib::VxlanState s = kernel();
+  m.local_changes(s);
+  const auto v6 = *wire::IpAddress::parse("2001:db8:1::1");
+  Update u;
+  u.set_neighbors = {{100, v6, kRemoteMac, true}};
+  s.remote_neighbors = {{100, v6, kRemoteMac, true}};
+  m.repair(s, false);
+  EXPECT_TRUE(m.want(u).empty());  // adopted
+  s.remote_neighbors[0].router = false;
+  EXPECT_EQ(m.repair(s, false).set_neighbors, u.set_neighbors);
+}
+
 TEST(KernelMirror, TenantRoutesAreAdoptedPutBackAndSwept) {
   KernelMirror m;
   fib::VxlanState s = kernel();

@@ -142,6 +142,35 @@ TEST_F(EvpnLeafTest, RemoteMacsAndAddressesAreInstalledBehindTheirVtep) {
   EXPECT_EQ(k.remove_neighbors, (std::vector<EvpnKernelUpdate::Neighbor>{{100, kHostIp, {}}}));
 }
 
+// A remote IPv6 address is a router's when its route says so (the ARP/ND
+// community's Router flag, RFC 9047) or is a default gateway's: it goes
+// into the kernel with the router flag. IPv4 addresses have none.
+TEST_F(EvpnLeafTest, ARemoteRoutersIpv6AddressIsInstalledWithTheRouterFlag) {
+  const auto nd = *wire::IpAddress::parse("2001:db8:1::1");
+  const auto gateway = *wire::IpAddress::parse("2001:db8:1::2");
+  const auto host = *wire::IpAddress::parse("2001:db8:1::3");
+  const auto announce = [&](const wire::IpAddress& ip, std::vector<uint64_t> ext) {
+    ext.push_back(kRtOfA);
+    rib_.apply(kA.id, evpn_update(kA, {remote_mac(ip)}, kVtepA, std::move(ext)));
+    flush();
+  };
+  announce(nd, {wire::kNdRouter});
+  announce(gateway, {wire::kDefaultGateway});
+  announce(host, {});
+  announce(kHostIp, {wire::kDefaultGateway, wire::kNdRouter});
+  auto k = kernel();
+  std::ranges::sort(k.set_neighbors, {}, [](const auto& n) { return n.ip; });
+  EXPECT_EQ(k.set_neighbors,
+            (std::vector<EvpnKernelUpdate::Neighbor>{{100, kHostIp, kHost, false},
+                                                     {100, nd, kHost, true},
+                                                     {100, gateway, kHost, true},
+                                                     {100, host, kHost, false}}));
+  // A router no more: written again without the flag.
+  announce(nd, {});
+  EXPECT_EQ(kernel().set_neighbors,
+            (std::vector<EvpnKernelUpdate::Neighbor>{{100, nd, kHost, false}}));
+}
+
 // A neighbour's graceful restart leaves the kernel alone: its routes stay,
 // stale, until its End-of-RIB (or its restart ends) takes what it did not
 // send again.

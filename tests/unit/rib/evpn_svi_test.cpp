@@ -83,6 +83,26 @@ TEST_F(EvpnSviTest, TheSviGoesOutAsDefaultGatewayOrAsAHostOnlyWhenAsked) {
   EXPECT_EQ(out_.take(kA.id).evpn_withdrawn, std::vector<std::string>{kOurSviWithdrawn});
 }
 
+// An IPv6 address of the SVI is a router's: its route carries the ARP/ND
+// community with the Router flag (RFC 9047), so that the other leaves'
+// kernels answer NAs for it with the R flag; an IPv4 one does not.
+TEST_F(EvpnSviTest, TheSvisIpv6AddressesGoOutWithTheRouterFlag) {
+  const auto v6 = *wire::IpAddress::parse("2001:db8:1::1");
+  leaf().set_svi_advertisement(SviAdvertisement::Addresses);
+  leaf().set_vnis(our_vnis({kGatewayIp, v6}));
+  flush();
+  const auto sent = out_.take(kA.id);
+  const std::string v6_route =
+      "10.0.0.254:100:[2]:[0]:[48]:[00:00:5e:00:01:01]:[128]:[2001:db8:1::1] vni 100 vni 4001";
+  ASSERT_TRUE(sent.evpn_announced.contains(v6_route));
+  EXPECT_EQ(std::ranges::count(sent.evpn_announced.at(v6_route).first.ext_communities,
+                               wire::kNdRouter),
+            1);
+  EXPECT_EQ(std::ranges::count(sent.evpn_announced.at(kOurSvi).first.ext_communities,
+                               wire::kNdRouter),
+            0);
+}
+
 TEST_F(EvpnSviTest, AnAddressOfTheSviComingAndGoingIsAdvertisedAndWithdrawn) {
   leaf().set_svi_advertisement(SviAdvertisement::DefaultGateway);
   flush();

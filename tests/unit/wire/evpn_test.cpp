@@ -113,6 +113,10 @@ TEST(Evpn, ItsExtendedCommunitiesByName) {
   EXPECT_EQ(evpn_ext_community_text(0x0601010000000064u), "esi-label:100:single-active");
   EXPECT_EQ(evpn_ext_community_text(0x0602001122334455u), "es-import:00:11:22:33:44:55");
   EXPECT_EQ(evpn_ext_community_text(0x0603aabbccddeeffu), "rmac:aa:bb:cc:dd:ee:ff");
+  EXPECT_EQ(evpn_ext_community_text(kNdRouter), "nd:router");
+  EXPECT_EQ(evpn_ext_community_text(0x0608060000000000u), "nd:override:proxy");
+  EXPECT_TRUE(nd_router(std::vector<uint64_t>{kEncapVxlan, kNdRouter}));
+  EXPECT_FALSE(nd_router(std::vector<uint64_t>{0x0608020000000000u}));  // override only
   EXPECT_EQ(evpn_ext_community_text(0x0002fde800000064u), std::nullopt);  // a route target
 }
 
