@@ -74,6 +74,7 @@ struct BridgeNeighbor {  // resolved by a VNI's SVI
   uint32_t svi = 0;
   wire::IpAddress ip;
   wire::MacAddress mac{};
+  bool router = false;  // an IPv6 router's (its NA said so: NTF_ROUTER)
   friend auto operator<=>(const BridgeNeighbor&, const BridgeNeighbor&) = default;
 };
 

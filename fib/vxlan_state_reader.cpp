@@ -199,7 +199,8 @@ void VxlanStateReader::neighbor(nlmsghdr* h) {
     return;
   }
   constexpr uint16_t kResolved = NUD_REACHABLE | NUD_STALE | NUD_DELAY | NUD_PROBE | NUD_PERMANENT;
-  if (nd->ndm_state & kResolved) out_.neighbors.push_back({svi->first, *ip, *mac});
+  if (nd->ndm_state & kResolved)
+    out_.neighbors.push_back({svi->first, *ip, *mac, (nd->ndm_flags & NTF_ROUTER) != 0});
 }
 
 VxlanState VxlanStateReader::take() {

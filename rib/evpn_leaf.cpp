@@ -208,12 +208,17 @@ void EvpnLeaf::set_frozen(uint32_t vni, const wire::MacAddress& mac, bool frozen
 }
 
 void EvpnLeaf::set_neighbor(uint32_t vni, const wire::IpAddress& ip,
-                            std::optional<wire::MacAddress> mac) {
+                            std::optional<wire::MacAddress> mac, bool router) {
   auto vit = vnis_.find(vni);
   if (vit == vnis_.end()) return;
   Vni& v = vit->second;
   auto it = v.neighbors.find(ip);
-  if (it != v.neighbors.end() && mac && it->second == *mac) return;
+  if (it != v.neighbors.end() && mac && it->second == *mac && v.routers.contains(ip) == router)
+    return;
+  if (mac && router)
+    v.routers.insert(ip);
+  else
+    v.routers.erase(ip);
   const auto advertised = [&](const wire::MacAddress& m) {
     auto local = v.macs.find(m);
     return local != v.macs.end() && local->second.advertised;
@@ -250,29 +255,37 @@ std::vector<wire::EvpnRoute> EvpnLeaf::svi_routes(const Vni& v) const {
   return routes;
 }
 
-void EvpnLeaf::advertise_svi(const Vni& v) {
-  auto routes = svi_routes(v);
-  // IPv6 addresses last, with the Router flag (a router's, as FRR sends them).
-  const auto v6 =
-      std::ranges::stable_partition(routes, [](const wire::EvpnRoute& r) { return r.ip->is_v4(); });
-  for (const bool router : {false, true}) {
-    const auto part =
-        router ? std::span(v6.begin(), v6.end()) : std::span(routes.begin(), v6.begin());
+void EvpnLeaf::announce_hosts(const Vni& v, std::vector<wire::EvpnRoute> routes,
+                              const PathExtras& x,
+                              const std::function<bool(const wire::IpAddress&)>& router) {
+  const auto routers = std::ranges::stable_partition(
+      routes, [&](const wire::EvpnRoute& r) { return !router(*r.ip); });
+  for (const bool flagged : {false, true}) {
+    const auto part = flagged ? std::span(routers.begin(), routers.end())
+                              : std::span(routes.begin(), routers.begin());
     if (part.empty()) continue;
-    table_.announce(our_path(v, {.gateway = svi_ == SviAdvertisement::DefaultGateway,
-                                 .router = router,
-                                 .routed = tenants_.routed(v.local.vrf)}),
-                    part);
+    PathExtras with = x;
+    with.router = flagged;
+    table_.announce(our_path(v, with), part);
   }
+}
+
+void EvpnLeaf::advertise_svi(const Vni& v) {
+  // Its IPv6 addresses are a router's (FRR sends them so too).
+  announce_hosts(
+      v, svi_routes(v),
+      {.gateway = svi_ == SviAdvertisement::DefaultGateway, .routed = tenants_.routed(v.local.vrf)},
+      [](const wire::IpAddress& ip) { return !ip.is_v4(); });
 }
 
 void EvpnLeaf::advertise_mac(const Vni& v, const wire::MacAddress& mac) {
   const uint32_t sequence = v.macs.at(mac).sequence;
-  const auto routes = mac_routes(v, mac);
+  auto routes = mac_routes(v, mac);
   table_.announce(our_path(v, {.sequence = sequence}), std::span(routes).first(1));
-  if (routes.size() > 1)
-    table_.announce(our_path(v, {.sequence = sequence, .routed = tenants_.routed(v.local.vrf)}),
-                    std::span(routes).subspan(1));
+  routes.erase(routes.begin());
+  announce_hosts(v, std::move(routes),
+                 {.sequence = sequence, .routed = tenants_.routed(v.local.vrf)},
+                 [&](const wire::IpAddress& ip) { return v.routers.contains(ip); });
 }
 
 void EvpnLeaf::advertise_hosts(const Vni& v) {

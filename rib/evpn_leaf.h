@@ -14,6 +14,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -27,6 +28,8 @@
 #include "rib/evpn_tenants.h"
 
 namespace closbgp::rib {
+
+struct PathExtras;  // rib/evpn_own_routes.h
 
 // A VNI of this node: a VXLAN device in a bridge.
 struct LocalVni {
@@ -70,8 +73,10 @@ class EvpnLeaf {
   void set_vnis(const std::vector<LocalVni>& vnis);
   // A MAC learned on (or gone from) a port of the VNI's bridge.
   void set_mac(uint32_t vni, const wire::MacAddress& mac, bool present);
-  // An address of the VNI's bridge's neighbour table at `mac`, or gone.
-  void set_neighbor(uint32_t vni, const wire::IpAddress& ip, std::optional<wire::MacAddress> mac);
+  // An address of the VNI's SVI's neighbour table at `mac`, or gone;
+  // `router`: an IPv6 router's (NTF_ROUTER), advertised with the Router flag.
+  void set_neighbor(uint32_t vni, const wire::IpAddress& ip, std::optional<wire::MacAddress> mac,
+                    bool router = false);
   // A duplicate MAC (it keeps moving: bgpd/evpn/duplicate_macs.h) is
   // frozen: not advertised by us, another VTEP's claim installed. Thawed,
   // a MAC still here is claimed again with the next sequence number.
@@ -99,6 +104,7 @@ class EvpnLeaf {
     uint64_t import_rt = 0;  // 0: any AS:VNI
     std::map<wire::MacAddress, LocalMac> macs;
     std::map<wire::IpAddress, wire::MacAddress> neighbors;
+    std::set<wire::IpAddress> routers;  // of the neighbours: IPv6 routers' addresses
   };
   const std::map<uint32_t, Vni>& vnis() const { return vnis_; }
   const EvpnImport& remote() const { return import_; }
@@ -117,6 +123,10 @@ class EvpnLeaf {
   void advertise_hosts(const Vni& v);
   void advertise_all(const Vni& v);
   void advertise_mac(const Vni& v, const wire::MacAddress& mac);
+  // MAC/IP routes of `v` with `x`, those of a router's address with the
+  // Router flag.
+  void announce_hosts(const Vni& v, std::vector<wire::EvpnRoute> routes, const PathExtras& x,
+                      const std::function<bool(const wire::IpAddress&)>& router);
   void withdraw_mac(const Vni& v, const wire::MacAddress& mac);
   void withdraw_all(const Vni& v);
   // The type 2 routes of `mac` in `v`: MAC only, then one per address.

@@ -106,7 +106,7 @@ struct EvpnMacView {
 struct EvpnNeighborView {
   std::string ip, mac, vtep;
   bool local = false;
-  bool router = false;  // remote: an IPv6 router's address
+  bool router = false;  // an IPv6 router's address
 };
 struct EvpnVniView {
   uint32_t vni = 0;

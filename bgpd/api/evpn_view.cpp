@@ -93,7 +93,8 @@ std::vector<EvpnVniView> evpn_vni_view(const rib::EvpnLeaf& leaf, uint32_t only)
                              claim ? claim->mobility.sequence : 0});
       }
     for (const auto& [ip, mac] : v.neighbors)
-      view.neighbors.push_back({ip.to_string(), wire::mac_text(mac), "", true});
+      view.neighbors.push_back(
+          {ip.to_string(), wire::mac_text(mac), "", true, v.routers.contains(ip)});
     for (const auto& [k, at] : remote.installed_neighbors())
       if (k.first == vni) {
         const auto* claim = remote.neighbor(k);

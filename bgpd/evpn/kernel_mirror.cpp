@@ -131,15 +131,15 @@ KernelMirror::LocalChanges KernelMirror::local_changes(const fib::VxlanState& ke
   for (const auto& k : macs)
     if (!local_macs_.contains(k)) out.macs.emplace_back(k.first, k.second, true);
   local_macs_ = std::move(macs);
-  std::map<std::pair<uint32_t, wire::IpAddress>, wire::MacAddress> neighbors;
+  decltype(local_neighbors_) neighbors;
   for (const auto& n : kernel.neighbors)
     if (auto vni = vni_of_svi.find(n.svi); vni != vni_of_svi.end())
-      neighbors[{vni->second, n.ip}] = n.mac;
-  for (const auto& [k, mac] : local_neighbors_)
-    if (!neighbors.contains(k)) out.neighbors.emplace_back(k.first, k.second, std::nullopt);
-  for (const auto& [k, mac] : neighbors)
-    if (auto it = local_neighbors_.find(k); it == local_neighbors_.end() || it->second != mac)
-      out.neighbors.emplace_back(k.first, k.second, mac);
+      neighbors[{vni->second, n.ip}] = {n.mac, n.router};
+  for (const auto& [k, at] : local_neighbors_)
+    if (!neighbors.contains(k)) out.neighbors.emplace_back(k.first, k.second, std::nullopt, false);
+  for (const auto& [k, at] : neighbors)
+    if (auto it = local_neighbors_.find(k); it == local_neighbors_.end() || it->second != at)
+      out.neighbors.emplace_back(k.first, k.second, at.first, at.second);
   local_neighbors_ = std::move(neighbors);
   return out;
 }

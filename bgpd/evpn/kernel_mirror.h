@@ -60,7 +60,9 @@ class KernelMirror {
   struct LocalChanges {
     std::optional<std::vector<rib::LocalVni>> vnis;                  // set when they changed
     std::vector<std::tuple<uint32_t, wire::MacAddress, bool>> macs;  // VNI, MAC, present
-    std::vector<std::tuple<uint32_t, wire::IpAddress, std::optional<wire::MacAddress>>> neighbors;
+    // VNI, address, its MAC (none: gone), whether it is an IPv6 router's.
+    std::vector<std::tuple<uint32_t, wire::IpAddress, std::optional<wire::MacAddress>, bool>>
+        neighbors;
     bool empty() const { return !vnis && macs.empty() && neighbors.empty(); }
   };
   LocalChanges local_changes(const fib::VxlanState& kernel);
@@ -118,7 +120,8 @@ class KernelMirror {
   std::map<uint32_t, fib::VxlanDevice> devices_;  // usable, by VNI
   std::map<uint32_t, uint32_t> vni_of_device_;    // their ifindex -> VNI
   std::set<std::pair<uint32_t, wire::MacAddress>> local_macs_;
-  std::map<std::pair<uint32_t, wire::IpAddress>, wire::MacAddress> local_neighbors_;
+  std::map<std::pair<uint32_t, wire::IpAddress>, std::pair<wire::MacAddress, bool>>
+      local_neighbors_;  // MAC, router
 };
 
 }  // namespace closbgp::evpn

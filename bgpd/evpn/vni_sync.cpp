@@ -114,7 +114,8 @@ void VniSync::sync() {
     hooks_.change_leaf([&](rib::EvpnLeaf& leaf) {
       if (local.vnis) leaf.set_vnis(*local.vnis);
       for (const auto& [vni, mac, present] : local.macs) leaf.set_mac(vni, mac, present);
-      for (const auto& [vni, ip, mac] : local.neighbors) leaf.set_neighbor(vni, ip, mac);
+      for (const auto& [vni, ip, mac, router] : local.neighbors)
+        leaf.set_neighbor(vni, ip, mac, router);
     });
   }
   write(mirror_.repair(*state, swept_));

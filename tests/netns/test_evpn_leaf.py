@@ -86,6 +86,13 @@ def neighbours(ns):
     return ns.ip("neigh", "show", "dev", "br100").stdout
 
 
+def router_at(ns, address, mac):
+    """`address` at `mac` in `ns`'s br100 neighbour table, with the router
+    flag (an IPv6 router's: the NAs answered for it say so)."""
+    return any(line.startswith(f"{address} lladdr {mac}") and "router" in line.split()
+               for line in neighbours(ns).splitlines())
+
+
 def mac_of(ns, dev):
     return ns.ip("-br", "link", "show", dev).stdout.split()[2]
 
@@ -202,12 +209,6 @@ def test_closbgpd_leaf_beside_an_frr_leaf(netns_factory, tmp_path):
         # it without the community; off again, it is withdrawn.
         svi_mac = mac_of(leaf1_ns, "br100")
         leaf1_ns.ip("addr", "add", "2001:db8:1::251/64", "dev", "br100", "nodad")
-
-        def router_at(ns, address, mac):
-            """`address` at `mac` in `ns`'s br100 neighbour table, with the
-            router flag (an IPv6 router's: NAs answered for it say so)."""
-            return any(line.startswith(f"{address} lladdr {mac}") and "router" in line.split()
-                       for line in neighbours(ns).splitlines())
 
         def svi_at_leaf2():
             return any(line.startswith(f"10.1.1.251 lladdr {svi_mac}") and "extern_learn" in line
@@ -393,15 +394,20 @@ def test_a_leaf_restarting_gracefully_keeps_its_routes_at_the_other(netns_factor
     and starts again. leaf1 keeps leaf2's EVPN routes, stale, and so what it
     installed for them: leaf2's flood entry, host2's MAC and address never
     leave leaf1's kernel, nor are they written again; leaf2's End-of-RIB
-    ends the restart."""
+    ends the restart. host2 is an IPv6 router (it forwards, so its NAs say
+    so): leaf2 advertises its address with the Router flag and leaf1
+    installs it with the kernel's router flag, kept through the restart
+    too."""
     leaf1_ns, leaf2_ns = netns_factory("egrleaf1"), netns_factory("egrleaf2")
     host2 = netns_factory("egrhost2")
     veth(leaf1_ns, "swp1", leaf2_ns, "swp1")
     veth(leaf2_ns, "swp2", host2, "eth0")
     vni_100(leaf1_ns, "10.0.0.1", "10.1.1.251/24", [])
     vni_100(leaf2_ns, "10.0.0.2", "10.1.1.252/24", ["swp2"])
-    host2.exec("sysctl", "-qw", "net.ipv6.conf.eth0.disable_ipv6=1")
+    host2.exec("sysctl", "-qw", "net.ipv6.conf.all.forwarding=1")
     host2.ip("addr", "add", "10.1.1.2/24", "dev", "eth0")
+    host2.ip("addr", "add", "2001:db8:1::2/64", "dev", "eth0", "nodad")
+    leaf2_ns.ip("addr", "add", "2001:db8:1::252/64", "dev", "br100", "nodad")
     host2_mac = mac_of(host2, "eth0")
     conf1 = LEAF1.replace("metrics: {listen: \"127.0.0.1:9179\"}\n", "")
     conf2 = conf1.replace("asn: 65101\nrouter-id: 10.0.0.1", "asn: 65102\nrouter-id: 10.0.0.2") \
@@ -412,10 +418,13 @@ def test_a_leaf_restarting_gracefully_keeps_its_routes_at_the_other(netns_factor
         leaf1.wait_api()
         leaf2.wait_api()
         wait_for(lambda: ping(host2, "10.1.1.252"), 20, "host2 speaking to leaf2's SVI")
+        wait_for(lambda: ping(leaf2_ns, "2001:db8:1::2"), 20, "leaf2 resolving host2's IPv6")
         wait_for(lambda: "dst 10.0.0.2" in fdb_line(leaf1_ns, host2_mac)
                  and "00:00:00:00:00:00 dst 10.0.0.2" in fdb(leaf1_ns)
                  and f"10.1.1.2 lladdr {host2_mac}" in neighbours(leaf1_ns), 30,
                  "leaf2's flood entry, host2's MAC and address at leaf1")
+        wait_for(lambda: router_at(leaf1_ns, "2001:db8:1::2", host2_mac), 20,
+                 "host2's IPv6 address at leaf1 as a router's (learned so at leaf2)")
         neighbor = leaf1.ctl_json("show", "bgp", "neighbors", "swp1")
         assert "graceful-restart" in neighbor["capabilities"], neighbor
 
@@ -433,6 +442,7 @@ def test_a_leaf_restarting_gracefully_keeps_its_routes_at_the_other(netns_factor
         assert host2_mac not in events and "10.0.0.2" not in events and "10.1.1.2 " not in events, \
             events
         assert "dst 10.0.0.2" in fdb_line(leaf1_ns, host2_mac)
+        assert router_at(leaf1_ns, "2001:db8:1::2", host2_mac)
     finally:
         leaf2.stop()
         leaf1.stop()

@@ -45,6 +45,10 @@ TEST(KernelMirror, TheLocalSideComesOutAsChangesBetweenReads) {
   EXPECT_EQ(second.macs[0], std::make_tuple(100u, kMac, false));
   ASSERT_EQ(second.neighbors.size(), 1u);
   EXPECT_EQ(std::get<2>(second.neighbors[0]), kRemoteMac);
+  later.neighbors[0].router = true;  // its NA said it is a router
+  const auto flagged = m.local_changes(later);
+  ASSERT_EQ(flagged.neighbors.size(), 1u);
+  EXPECT_TRUE(std::get<3>(flagged.neighbors[0]));
 
   later.devices[0].up = false;  // vxlan100 down: VNI 100 is gone
   auto third = m.local_changes(later);

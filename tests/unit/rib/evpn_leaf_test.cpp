@@ -131,6 +131,34 @@ TEST_F(EvpnLeafTest, LocalMacsAndTheirAddressesAreAdvertised) {
   EXPECT_EQ(out_.take(kA.id).evpn_withdrawn, std::vector<std::string>{kOurMacWithdrawn});
 }
 
+// A host that is an IPv6 router (its NAs say so: the kernel's
+// NTF_ROUTER) has that address advertised with the ARP/ND community's
+// Router flag; its other routes without it.
+TEST_F(EvpnLeafTest, ALocalIpv6RoutersAddressIsAdvertisedWithTheRouterFlag) {
+  const auto v6 = *wire::IpAddress::parse("2001:db8:1::10");
+  const std::string v6_route =
+      "10.0.0.254:100:[2]:[0]:[48]:[aa:bb:cc:00:00:01]:[128]:[2001:db8:1::10] vni 100";
+  const auto flagged = [](const auto& sent, const std::string& route) {
+    return std::ranges::count(sent.evpn_announced.at(route).first.ext_communities,
+                              wire::kNdRouter) == 1;
+  };
+  leaf().set_mac(100, kHost, true);
+  leaf().set_neighbor(100, kHostIp, kHost);
+  leaf().set_neighbor(100, v6, kHost, true);
+  flush();
+  auto sent = out_.take(kA.id);
+  ASSERT_EQ(sent.evpn_announced.size(), 3u);
+  EXPECT_TRUE(flagged(sent, v6_route));
+  EXPECT_FALSE(flagged(sent, kOurMac));
+  EXPECT_FALSE(flagged(sent, kOurMacIp));
+  // No longer a router: sent again without it.
+  leaf().set_neighbor(100, v6, kHost, false);
+  flush();
+  sent = out_.take(kA.id);
+  ASSERT_TRUE(sent.evpn_announced.contains(v6_route));
+  EXPECT_FALSE(flagged(sent, v6_route));
+}
+
 TEST_F(EvpnLeafTest, RemoteMacsAndAddressesAreInstalledBehindTheirVtep) {
   a_announces({remote_mac(std::nullopt), remote_mac(kHostIp)});
   auto k = kernel();
