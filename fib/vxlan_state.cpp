@@ -111,6 +111,7 @@ std::expected<VxlanState, std::string> read_vxlan_state(nl_sock* sock,
     if (auto r = read(RTM_GETNEIGH, nd, "neighbours", [&](nlmsghdr* h) { reader.neighbor(h); }); !r)
       return std::unexpected(r.error());
   }
+  // Routes of ours only with a routed tenant.
   for (uint8_t family : {uint8_t(AF_INET), uint8_t(AF_INET6)}) {
     if (!tenant) break;
     rtmsg rt{};

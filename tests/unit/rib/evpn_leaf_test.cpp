@@ -188,11 +188,10 @@ TEST_F(EvpnLeafTest, ARemoteRoutersIpv6AddressIsInstalledWithTheRouterFlag) {
   announce(kHostIp, {wire::kDefaultGateway, wire::kNdRouter});
   auto k = kernel();
   std::ranges::sort(k.set_neighbors, {}, [](const auto& n) { return n.ip; });
-  EXPECT_EQ(k.set_neighbors,
-            (std::vector<EvpnKernelUpdate::Neighbor>{{100, kHostIp, kHost, false},
-                                                     {100, nd, kHost, true},
-                                                     {100, gateway, kHost, true},
-                                                     {100, host, kHost, false}}));
+  EXPECT_EQ(k.set_neighbors, (std::vector<EvpnKernelUpdate::Neighbor>{{100, kHostIp, kHost, false},
+                                                                      {100, nd, kHost, true},
+                                                                      {100, gateway, kHost, true},
+                                                                      {100, host, kHost, false}}));
   // A router no more: written again without the flag.
   announce(nd, {});
   EXPECT_EQ(kernel().set_neighbors,

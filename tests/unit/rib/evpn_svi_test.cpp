@@ -95,12 +95,12 @@ TEST_F(EvpnSviTest, TheSvisIpv6AddressesGoOutWithTheRouterFlag) {
   const std::string v6_route =
       "10.0.0.254:100:[2]:[0]:[48]:[00:00:5e:00:01:01]:[128]:[2001:db8:1::1] vni 100 vni 4001";
   ASSERT_TRUE(sent.evpn_announced.contains(v6_route));
-  EXPECT_EQ(std::ranges::count(sent.evpn_announced.at(v6_route).first.ext_communities,
-                               wire::kNdRouter),
-            1);
-  EXPECT_EQ(std::ranges::count(sent.evpn_announced.at(kOurSvi).first.ext_communities,
-                               wire::kNdRouter),
-            0);
+  EXPECT_EQ(
+      std::ranges::count(sent.evpn_announced.at(v6_route).first.ext_communities, wire::kNdRouter),
+      1);
+  EXPECT_EQ(
+      std::ranges::count(sent.evpn_announced.at(kOurSvi).first.ext_communities, wire::kNdRouter),
+      0);
 }
 
 TEST_F(EvpnSviTest, AnAddressOfTheSviComingAndGoingIsAdvertisedAndWithdrawn) {

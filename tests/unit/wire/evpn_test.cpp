@@ -116,7 +116,7 @@ TEST(Evpn, ItsExtendedCommunitiesByName) {
   EXPECT_EQ(evpn_ext_community_text(kNdRouter), "nd:router");
   EXPECT_EQ(evpn_ext_community_text(0x0608060000000000u), "nd:override:proxy");
   EXPECT_TRUE(nd_router(std::vector<uint64_t>{kEncapVxlan, kNdRouter}));
-  EXPECT_FALSE(nd_router(std::vector<uint64_t>{0x0608020000000000u}));  // override only
+  EXPECT_FALSE(nd_router(std::vector<uint64_t>{0x0608020000000000u}));    // override only
   EXPECT_EQ(evpn_ext_community_text(0x0002fde800000064u), std::nullopt);  // a route target
 }
 
