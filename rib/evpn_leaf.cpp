@@ -258,8 +258,8 @@ std::vector<wire::EvpnRoute> EvpnLeaf::svi_routes(const Vni& v) const {
 void EvpnLeaf::announce_hosts(const Vni& v, std::vector<wire::EvpnRoute> routes,
                               const PathExtras& x,
                               const std::function<bool(const wire::IpAddress&)>& router) {
-  const auto routers = std::ranges::stable_partition(
-      routes, [&](const wire::EvpnRoute& r) { return !router(*r.ip); });
+  const auto routers =
+      std::ranges::partition(routes, [&](const wire::EvpnRoute& r) { return !router(*r.ip); });
   for (const bool flagged : {false, true}) {
     const auto part = flagged ? std::span(routers.begin(), routers.end())
                               : std::span(routes.begin(), routers.begin());
