@@ -314,10 +314,11 @@ void Rib::set_aggregates(std::vector<AggregateSpec> specs) {
     table->set_aggregates(aggregates_of(id), options_.local_as, options_.router_id);
 }
 
-std::vector<Rib::TableChanges> Rib::flush(const Installer* install, AdvertisementSink& sink) {
+Rib::Flushed Rib::flush(const Installer* install, AdvertisementSink& sink) {
+  Flushed out;
   if (!next_hops_.empty()) resolve_next_hops();
   if (evpn_.pending()) {
-    std::vector<EvpnTable::Key> keys = evpn_.take_changes();
+    std::vector<EvpnTable::Key>& keys = out.evpn = evpn_.take_changes();
     // A remote claim on a MAC of ours may take our route out (it moved).
     evpn_leaf_.table_changed(keys);
     if (evpn_.pending()) {
@@ -328,9 +329,8 @@ std::vector<Rib::TableChanges> Rib::flush(const Installer* install, Advertisemen
     }
     evpn_out_.export_changes(keys, evpn_, sink);
   }
-  std::vector<TableChanges> out;
   for (auto& [id, table] : tables_)
-    if (table->pending()) out.push_back({id, flush(*table, install, sink)});
+    if (table->pending()) out.tables.push_back({id, flush(*table, install, sink)});
   return out;
 }
 

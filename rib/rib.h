@@ -153,12 +153,17 @@ class Rib {
     TableId table;
     std::vector<wire::Prefix> prefixes;
   };
+  struct Flushed {
+    std::vector<TableChanges> tables;  // each table that had changes
+    // The EVPN routes whose best path changed, or that went; sorted.
+    std::vector<EvpnTable::Key> evpn;
+  };
   // Once per loop turn, table by table: aggregation, the FIB delta for
   // what changed (to `install`, when given), and the default VRF's changes
-  // to every group (advertisements to `sink`). With
-  // advertise-after-install what goes into the kernel waits for
-  // installed(). Returns the changes of each table that had some.
-  std::vector<TableChanges> flush(const Installer* install, AdvertisementSink& sink);
+  // to every group (advertisements to `sink`); the EVPN table's changes to
+  // the EVPN members and the leaf's VNIs. With advertise-after-install
+  // what goes into the kernel waits for installed().
+  Flushed flush(const Installer* install, AdvertisementSink& sink);
   bool pending() const;
   // The FIB installed the default VRF's `prefixes` by its update
   // `through`: advertise them.

@@ -48,6 +48,23 @@ void append_peer_down(const wire::bmp::PeerHeader& h, const session::action::Dow
   }
 }
 
+// Whether the Loc-RIB may hold EVPN routes: a leaf's VNIs, or a neighbour
+// that negotiates L2VPN EVPN.
+bool carries_evpn(const config::Config& cfg) {
+  return cfg.evpn.advertise_all_vni ||
+         std::ranges::any_of(cfg.neighbors, [](const config::Neighbor& n) { return n.evpn; });
+}
+
+// The End-of-RIB markers of a dumped view: its unicast families of `set`,
+// then EVPN's if its EVPN routes were dumped.
+std::vector<wire::Family> end_of_rib(wire::FamilySet set, bool evpn) {
+  std::vector<wire::Family> out;
+  for (auto f : wire::kAllFamilies)
+    if (set.has(f)) out.push_back(f);
+  if (evpn) out.push_back(wire::Family::L2vpnEvpn);
+  return out;
+}
+
 }  // namespace
 
 Exporter::Exporter(asio::io_context& io, const session::Speaker& speaker)
@@ -123,6 +140,7 @@ void Exporter::loc_rib_peer_up(std::vector<uint8_t>& out) const {
   open.bgp_id = cfg.router_id.v4_host_order();
   open.capabilities.four_octet_as = cfg.asn;
   open.capabilities.multiprotocol = {{1, 1}, {2, 1}};
+  if (carries_evpn(cfg)) open.capabilities.multiprotocol.push_back({25, 70});
   wire::bmp::PeerUp up;
   up.local_address = wire::IpAddress::v4(0);
   up.sent_open = up.received_open = encoded(open);
@@ -141,21 +159,28 @@ void Exporter::connected(Station& s) {
   s.link->send(out);
   s.sync = new_sync();
   for (const auto& [id, n] : up_) {
-    std::vector<wire::Family> families;
-    for (auto f : wire::kAllFamilies)
-      if (n.families.has(f)) families.push_back(f);
+    const bool evpn = n.families.has(wire::Family::L2vpnEvpn);
+    // The EVPN table holds what a neighbour's EVPN route-map-in left: as
+    // received only without one. With one, its pre-policy EVPN routes go
+    // out live only (and no End-of-RIB says that view is whole).
+    const bool pre_evpn = evpn && evpn_as_received(n);
     if (config_.pre_policy)
-      s.sync->add({View::PrePolicy, id, header(n, false), families, false, n.ids});
+      s.sync->add({View::PrePolicy, id, header(n, false), end_of_rib(n.families, pre_evpn), false,
+                   n.ids, pre_evpn});
     if (config_.post_policy)
-      s.sync->add({View::PostPolicy, id, header(n, true), families, false, n.ids});
+      s.sync->add({View::PostPolicy, id, header(n, true), end_of_rib(n.families, evpn), false,
+                   n.ids, evpn});
   }
-  if (config_.loc_rib)
+  if (config_.loc_rib) {
+    const bool evpn = carries_evpn(speaker_.config());
     s.sync->add({View::LocRib,
                  rib::kLocalSource,
                  loc_rib_header(),
-                 {std::begin(wire::kAllFamilies), std::end(wire::kAllFamilies)},
+                 end_of_rib({wire::Family::Ipv4Unicast, wire::Family::Ipv6Unicast}, evpn),
                  false,
-                 {}});
+                 {},
+                 evpn});
+  }
   continue_sync(s.link->config().name);
 }
 
@@ -230,13 +255,24 @@ void Exporter::routes_received(const session::Peer& p, const wire::UpdateMessage
   const auto nlri = nlri_of(update);
   const Neighbor& nb = it->second;
   std::vector<uint8_t> out;
-  if (config_.pre_policy)
+  const auto evpn = evpn_keys_of(update);
+  if (config_.pre_policy) {
     append_routes(speaker_.rib(), View::PrePolicy, p.id(), header(nb, false), nlri, out, true,
                   nb.ids);
-  if (config_.post_policy)
+    if (!evpn.empty()) append_received_evpn(header(nb, false), update, out);
+  }
+  if (config_.post_policy) {
     append_routes(speaker_.rib(), View::PostPolicy, p.id(), header(nb, true), nlri, out, true,
                   nb.ids);
+    if (!evpn.empty())
+      append_evpn_routes(speaker_.rib(), View::PostPolicy, p.id(), header(nb, true), evpn, out);
+  }
   broadcast(out);
+}
+
+bool Exporter::evpn_as_received(const Neighbor& n) const {
+  auto p = speaker_.peers().find(n.name);
+  return p != speaker_.peers().end() && !p->second->policy().routing.evpn_in;
 }
 
 void Exporter::policy_applied(const session::Peer& p) {
@@ -257,6 +293,13 @@ void Exporter::best_changed(const rib::TableId& table, std::span<const wire::Pre
   std::vector<uint8_t> out;
   append_routes(speaker_.rib(), View::LocRib, rib::kLocalSource, loc_rib_header(),
                 without_ids(prefixes), out);
+  broadcast(out);
+}
+
+void Exporter::evpn_best_changed(std::span<const rib::EvpnTable::Key> keys) {
+  if (!config_.loc_rib || !anyone_connected()) return;
+  std::vector<uint8_t> out;
+  append_evpn_routes(speaker_.rib(), View::LocRib, rib::kLocalSource, loc_rib_header(), keys, out);
   broadcast(out);
 }
 
@@ -323,24 +366,32 @@ void Exporter::send_statistics() {
     uint64_t treat_as_withdraw = 0;
     if (auto p = speaker_.peers().find(n.name); p != speaker_.peers().end())
       treat_as_withdraw = p->second->status().treat_as_withdraw;
-    const std::vector<Stat> stats{
+    // Its EVPN routes count as the EVPN table holds them (after its EVPN
+    // route-map-in): the table keeps no copy as received.
+    const uint64_t evpn = rib.evpn().held(id);
+    std::vector<Stat> stats{
         {stat::kRejectedByPolicy, rib.rejected_by_policy(id)},
         {stat::kDuplicateWithdraws, in->duplicate_withdraws()},
         {stat::kTreatAsWithdrawUpdates, treat_as_withdraw},
-        {stat::kAdjRibIn, in->received(), Stat::Kind::Gauge64},
+        {stat::kAdjRibIn, in->received() + evpn, Stat::Kind::Gauge64},
         {stat::kAdjRibInFamily, in->received(wire::Afi::Ipv4), Stat::Kind::FamilyGauge64, 1, 1},
         {stat::kAdjRibInFamily, in->received(wire::Afi::Ipv6), Stat::Kind::FamilyGauge64, 2, 1},
     };
+    if (n.families.has(wire::Family::L2vpnEvpn))
+      stats.push_back({stat::kAdjRibInFamily, evpn, Stat::Kind::FamilyGauge64, 25, 70});
     wire::bmp::statistics(header(n, false), stats, out);
   }
   if (config_.loc_rib) {
-    const std::vector<Stat> stats{
-        {stat::kLocRib, rib.prefixes(), Stat::Kind::Gauge64},
+    const uint64_t evpn = rib.evpn().size();
+    std::vector<Stat> stats{
+        {stat::kLocRib, rib.prefixes() + evpn, Stat::Kind::Gauge64},
         {stat::kLocRibFamily, rib.unicast(wire::Afi::Ipv4).loc_rib().size(),
          Stat::Kind::FamilyGauge64, 1, 1},
         {stat::kLocRibFamily, rib.unicast(wire::Afi::Ipv6).loc_rib().size(),
          Stat::Kind::FamilyGauge64, 2, 1},
     };
+    if (carries_evpn(speaker_.config()))
+      stats.push_back({stat::kLocRibFamily, evpn, Stat::Kind::FamilyGauge64, 25, 70});
     wire::bmp::statistics(loc_rib_header(), stats, out);
   }
   broadcast(out);

@@ -1,7 +1,8 @@
 // BMP (RFC 7854, RFC 9069's Loc-RIB): every neighbour's session and
 // routes, mirrored to the configured monitoring stations. It hears the
 // speaker as its RouteMonitor and reads the RIB engine's views (Adj-RIB-In
-// as received and after import policy, the Loc-RIB). A station that
+// as received and after import policy, the Loc-RIB; EVPN routes from the
+// EVPN table, docs/monitoring.md says how exactly). A station that
 // connects gets the Initiation, a Peer Up for every established neighbour,
 // then the tables (TableSync), while live changes flow; Statistics Reports
 // go every statistics-interval; a Termination when the daemon stops.
@@ -39,6 +40,7 @@ class Exporter final : public session::RouteMonitor {
   void routes_received(const session::Peer& p, const wire::UpdateMessage& update) override;
   void policy_applied(const session::Peer& p) override;
   void best_changed(const rib::TableId& table, std::span<const wire::Prefix> prefixes) override;
+  void evpn_best_changed(std::span<const rib::EvpnTable::Key> keys) override;
   std::vector<std::string> reconfigure(const config::Config& next) override;
 
  private:
@@ -67,6 +69,9 @@ class Exporter final : public session::RouteMonitor {
   // The header of `n`'s messages now; `post`: its post-policy view.
   wire::bmp::PeerHeader header(const Neighbor& n, bool post) const;
   wire::bmp::PeerHeader loc_rib_header() const;
+  // Whether the EVPN table holds `n`'s EVPN routes as it sent them (it has
+  // no EVPN route-map-in).
+  bool evpn_as_received(const Neighbor& n) const;
   void loc_rib_peer_up(std::vector<uint8_t>& out) const;
   void arm_statistics();
   void send_statistics();

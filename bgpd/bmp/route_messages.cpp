@@ -75,6 +75,76 @@ std::vector<wire::Nlri> nlri_of(const wire::UpdateMessage& u) {
   return out;
 }
 
+namespace {
+
+const rib::EvpnTable::Candidate* evpn_candidate(const rib::Rib& rib, View view,
+                                                rib::SourceId source,
+                                                const rib::EvpnTable::Key& key) {
+  const rib::EvpnTable::Entry* e = rib.evpn().find(key);
+  if (!e) return nullptr;
+  if (view == View::LocRib) return &e->best_candidate();
+  for (const auto& c : e->candidates)
+    if (c.path->source.peer_id == source) return &c;
+  return nullptr;
+}
+
+bool is_evpn(const auto& reach_or_unreach) {
+  return reach_or_unreach && reach_or_unreach->family == wire::Family::L2vpnEvpn;
+}
+
+}  // namespace
+
+void append_evpn_routes(const rib::Rib& rib, View view, rib::SourceId source,
+                        const wire::bmp::PeerHeader& peer,
+                        std::span<const rib::EvpnTable::Key> keys, std::vector<uint8_t>& out,
+                        bool withdraw_missing) {
+  // Routes that share a path share an UPDATE, in the order first seen.
+  std::map<const rib::Path*, size_t> index;
+  std::vector<std::pair<const rib::Path*, std::vector<wire::EvpnRoute>>> held;
+  std::vector<wire::EvpnRoute> gone;
+  for (const auto& key : keys) {
+    const rib::EvpnTable::Candidate* c = evpn_candidate(rib, view, source, key);
+    if (!c) {
+      if (withdraw_missing) gone.push_back(rib::EvpnTable::route_of(key));
+      continue;
+    }
+    auto [at, added] = index.try_emplace(c->path.get(), held.size());
+    if (added) held.push_back({c->path.get(), {}});
+    held[at->second].second.push_back(c->route);
+  }
+  const wire::EncodeContext ctx;
+  std::vector<uint8_t> updates;
+  if (!gone.empty()) wire::encode_evpn_withdraw(gone, ctx, updates);
+  for (const auto& [path, routes] : held)
+    wire::encode_evpn_announce(*path->attributes, path->next_hop.address, routes, ctx, updates);
+  wire::bmp::route_monitoring(peer, updates, out);
+}
+
+void append_received_evpn(const wire::bmp::PeerHeader& peer, const wire::UpdateMessage& u,
+                          std::vector<uint8_t>& out) {
+  const wire::EncodeContext ctx;
+  std::vector<uint8_t> updates;
+  if (is_evpn(u.mp_unreach) && !u.mp_unreach->evpn.empty())
+    wire::encode_evpn_withdraw(u.mp_unreach->evpn, ctx, updates);
+  if (is_evpn(u.mp_reach) && !u.mp_reach->evpn.empty()) {
+    if (u.action == wire::AttrAction::TreatAsWithdraw)
+      wire::encode_evpn_withdraw(u.mp_reach->evpn, ctx, updates);
+    else
+      wire::encode_evpn_announce(u.attributes, u.mp_reach->next_hop.address, u.mp_reach->evpn, ctx,
+                                 updates);
+  }
+  wire::bmp::route_monitoring(peer, updates, out);
+}
+
+std::vector<rib::EvpnTable::Key> evpn_keys_of(const wire::UpdateMessage& u) {
+  std::vector<rib::EvpnTable::Key> out;
+  if (is_evpn(u.mp_unreach))
+    for (const auto& r : u.mp_unreach->evpn) out.push_back(rib::EvpnTable::key_of(r));
+  if (is_evpn(u.mp_reach))
+    for (const auto& r : u.mp_reach->evpn) out.push_back(rib::EvpnTable::key_of(r));
+  return out;
+}
+
 std::vector<wire::Nlri> without_ids(std::span<const wire::Prefix> prefixes) {
   std::vector<wire::Nlri> out;
   out.reserve(prefixes.size());

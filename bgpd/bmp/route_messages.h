@@ -1,7 +1,7 @@
 // The routes of one view (a neighbour's Adj-RIB-In as received or after
 // import policy, or the Loc-RIB) as BMP Route Monitoring messages, read
-// from the RIB engine as it is now. Used alike for live changes and for
-// the tables a collector is sent when it connects.
+// from the RIB engine as it is now: unicast prefixes and EVPN routes. Used alike for live changes
+// and for the tables a collector is sent when it connects.
 #pragma once
 
 #include <cstdint>
@@ -33,6 +33,22 @@ void append_routes(const rib::Rib& rib, View view, rib::SourceId source,
                    wire::FamilySet ids = {});
 // What an UPDATE announces or withdraws, every family, with path ids.
 std::vector<wire::Nlri> nlri_of(const wire::UpdateMessage& update);
+
+// The same for the EVPN table (which has no Adj-RIB-In of its own): in
+// the Adj-RIB-In views a source's candidate, as its EVPN route-map-in left
+// it (as received without one), in the Loc-RIB the best; each route with
+// the labels (VNIs) its path came with.
+void append_evpn_routes(const rib::Rib& rib, View view, rib::SourceId source,
+                        const wire::bmp::PeerHeader& peer,
+                        std::span<const rib::EvpnTable::Key> keys, std::vector<uint8_t>& out,
+                        bool withdraw_missing = true);
+// The EVPN routes of `update` as received (its pre-policy view): what it
+// announces with its attributes, what it withdraws or RFC 7606 treats as
+// withdrawn as withdrawals.
+void append_received_evpn(const wire::bmp::PeerHeader& peer, const wire::UpdateMessage& update,
+                          std::vector<uint8_t>& out);
+// The EVPN routes an UPDATE announces or withdraws, as the table keys them.
+std::vector<rib::EvpnTable::Key> evpn_keys_of(const wire::UpdateMessage& update);
 // `prefixes` as NLRI without path ids (the Loc-RIB's).
 std::vector<wire::Nlri> without_ids(std::span<const wire::Prefix> prefixes);
 // The End-of-RIB marker of `family` in Route Monitoring.

@@ -1,7 +1,8 @@
 // The tables a collector is sent when it connects (and a neighbour's
 // post-policy view again when its import policy changes), in batches
 // paced by how fast the collector reads: for each neighbour the views
-// configured, then the Loc-RIB, each followed by End-of-RIB. Each batch
+// configured, then the Loc-RIB, each followed by End-of-RIB: unicast
+// prefixes first, then the view's EVPN routes where the step asks. Each batch
 // reads the engine as it is then; live changes go out meanwhile, so the
 // collector ends with the tables as they are. Main loop only.
 #pragma once
@@ -28,6 +29,8 @@ class TableSync {
     // rather than skipped (a first one).
     bool withdraw_missing = false;
     wire::FamilySet ids;  // families whose NLRI carry path ids (add-path)
+    // The view's EVPN routes too (append_evpn_routes).
+    bool evpn = false;
   };
   // Whether the neighbour of `source` is up (its Peer Up has gone out and
   // no Peer Down since): a neighbour's view is dropped when it is not.
@@ -42,14 +45,16 @@ class TableSync {
   void next(size_t max_prefixes, size_t max_bytes, std::vector<uint8_t>& out);
 
  private:
-  // The prefixes of the first step's view, taken when it starts.
+  // The prefixes and EVPN routes of the first step's view, taken when it
+  // starts.
   void start_step();
 
   const rib::Rib& rib_;
   IsUp is_up_;
   std::deque<Step> steps_;
   std::vector<wire::Nlri> nlri_;
-  size_t next_ = 0;
+  std::vector<rib::EvpnTable::Key> evpn_;
+  size_t next_ = 0;  // into nlri_, then evpn_
   bool started_ = false;
 };
 

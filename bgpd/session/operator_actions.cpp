@@ -63,7 +63,13 @@ std::expected<std::string, OpError> OperatorActions::reset_neighbor(const std::s
     return std::unexpected(OpError{
         Kind::Conflict, "neighbour " + neighbor + " has no established session to refresh"});
   neighbor_log(spdlog::level::info, neighbor, "soft reset {} by the operator", soft);
-  if (soft != "out") driver_.reimport(p);
+  if (soft != "out") {
+    driver_.reimport(p);
+    // The EVPN table keeps a neighbour's routes only as accepted: policy
+    // is applied to them again as it sends them again.
+    if (p.negotiated()->families.has(wire::Family::L2vpnEvpn))
+      p.request_refresh("soft reset in of its EVPN routes");
+  }
   if (soft != "in") driver_.rib().refresh(p.id(), driver_.advertiser());
   driver_.schedule_flush();
   return "neighbour " + neighbor + ": policy re-applied (" + soft + ")";

@@ -30,10 +30,12 @@ void RibDriver::flush() {
   const LoopActivity::Working working(activity_);
   flush_scheduled_ = false;
   const auto changed = rib_.flush(installing_ ? fib_link_.installer() : nullptr, advertiser_);
-  for (const auto& [table, prefixes] : changed) {
+  for (const auto& [table, prefixes] : changed.tables) {
     if (observer_ && observer_->listening()) observer_->routes_changed(table, prefixes);
     for (auto* m : monitors_) m->best_changed(table, prefixes);
   }
+  if (!changed.evpn.empty())
+    for (auto* m : monitors_) m->evpn_best_changed(changed.evpn);
   if (evpn_kernel_ && installing_)
     if (auto u = rib_.evpn_leaf().take_kernel_update(); !u.empty()) evpn_kernel_(u);
   if (evpn_refused_)

@@ -12,6 +12,7 @@
 
 #include "bgpd/wire/ip.h"
 #include "bgpd/wire/messages.h"
+#include "rib/evpn_table.h"
 #include "rib/table.h"
 
 namespace closbgp::session {
@@ -37,6 +38,9 @@ class RouteMonitor {
   virtual void updates_sent(const Peer& /*p*/, std::span<const uint8_t> /*messages*/) {}
   // These prefixes' best path changed in the Loc-RIB of `table`.
   virtual void best_changed(const rib::TableId& table, std::span<const wire::Prefix> prefixes) = 0;
+  // These EVPN routes' best path changed, or they went (an MRT file has
+  // no use for them).
+  virtual void evpn_best_changed(std::span<const rib::EvpnTable::Key> /*keys*/) {}
   // A reload changed its part of the configuration; returns what it did.
   virtual std::vector<std::string> reconfigure(const config::Config& next) = 0;
 };

@@ -86,6 +86,7 @@ void check_collector_reads(const std::vector<uint8_t>& bmp, wire::FamilySet ids 
   wire::DecodeContext ctx;
   ctx.ebgp = false;
   ctx.add_path = ids;
+  ctx.families.add(wire::Family::L2vpnEvpn);
   size_t whole = 0;
   wire::bmp::for_each_message(bmp, [&](std::span<const uint8_t> m) {
     check(m.size() >= 48 && m[0] == 3 && m[5] == 0);
@@ -239,12 +240,16 @@ class Harness {
       for (const auto& [prefix, set] : u.upsert) check(set < u.sets.size() && !u.set(set).empty());
       return uint64_t(1);
     };
-    for (const auto& [table, changed] : rib_.flush(&install, out_)) {
+    const auto flushed = rib_.flush(&install, out_);
+    for (const auto& [table, changed] : flushed.tables) {
       std::vector<uint8_t> bmp;
       bmp::append_routes(rib_, bmp::View::LocRib, rib::kLocalSource, {}, bmp::without_ids(changed),
                          bmp);
       check_collector_reads(bmp);
     }
+    std::vector<uint8_t> evpn;
+    bmp::append_evpn_routes(rib_, bmp::View::LocRib, rib::kLocalSource, {}, flushed.evpn, evpn);
+    check_collector_reads(evpn);
     // Kernel entries only for our VNIs, towards unicast VTEPs, for host
     // (or router) MACs; tenant routes never for our subnet, never holding
     // their own VTEP.
@@ -269,6 +274,8 @@ class Harness {
     std::vector<uint8_t> out;
     for (auto view : {bmp::View::PrePolicy, bmp::View::PostPolicy})
       bmp::append_routes(rib_, view, kPeerId, {}, nlri, out, true, ids);
+    bmp::append_received_evpn({}, u, out);
+    bmp::append_evpn_routes(rib_, bmp::View::PostPolicy, kPeerId, {}, bmp::evpn_keys_of(u), out);
     check_collector_reads(out, ids);
     wire::EncodeContext ctx = s_.negotiated.encode_context();
     ctx.extended_message = true;

@@ -12,18 +12,25 @@ spine keeps the leaves' routes and passes them on with the next hop
 unchanged: each leaf puts the other VTEP in its flood list (type 3),
 learns the other host's MAC (type 2), the hosts ping each other in one
 stretched segment, and a leaf that goes away is withdrawn from the other.
+A BMP station watches the spine throughout: tshark reads the EVPN routes
+in each view (pre-policy as the leaves sent them, post-policy after the
+spine's EVPN route-map-in, the Loc-RIB) and their Statistics.
 """
 import pytest
 
+from lib.bmp_capture import BmpCapture
 from lib.frr import FrrNode, unnumbered_config
 from lib.netns import Daemon, veth, wait_for
 
 pytestmark = pytest.mark.netns
 
+BMP_PORT = 17913
 SPINE = ("asn: 65100\nrouter-id: 10.0.0.100\n"
          "timers: {keepalive: 1, hold: 3, connect-retry: 1}\nneighbors:\n"
          "  - {interface: swp1, remote-as: external, bfd: false, evpn: true}\n"
-         "  - {interface: swp2, remote-as: external, bfd: false, evpn: true}\n")
+         "  - {interface: swp2, remote-as: external, bfd: false, evpn: true}\n"
+         f"bmp:\n  collectors: [{{address: 127.0.0.1, port: {BMP_PORT}, name: station}}]\n"
+         "  statistics-interval: 1\n")
 
 
 FLOODS_FROM_SWP1 = ("route-maps:\n  FLOODS-ONLY:\n"
@@ -82,9 +89,10 @@ def test_closbgpd_spine_between_two_frr_evpn_leaves(netns_factory, tmp_path):
         veth(leaf_ns[i], "swp2", host_ns[i], "eth0")
         vni_100(leaf_ns[i], f"10.0.0.{i + 1}", "swp2")
         host_ns[i].ip("addr", "add", f"10.1.1.{i + 1}/24", "dev", "eth0")
-    spine = Daemon(spine_ns, SPINE, tmp_path, "evspine")
-    leaves = []
+    station = BmpCapture(spine_ns, BMP_PORT, tmp_path)
+    spine, leaves = None, []
     try:
+        spine = Daemon(spine_ns, SPINE, tmp_path, "evspine")
         spine.wait_api()
         for i in range(2):
             leaves.append(FrrNode(leaf_ns[i], leaf_config(f"evleaf{i + 1}", 65101 + i,
@@ -152,11 +160,62 @@ def test_closbgpd_spine_between_two_frr_evpn_leaves(netns_factory, tmp_path):
         assert ("EVPN routes received, more than evpn max-prefix 1 (action warn: the session "
                 "stays)") in spine.log_text(), spine.log_text()
         assert spine.ctl_json("show", "bgp", "neighbors", "swp1")["state"] == "established"
+        # A soft reset in: the EVPN table keeps only what it accepted, so
+        # leaf1 is asked for its routes again (and a BMP station gets them
+        # before policy once more): FRR answers with its EVPN table again.
+        host1 = bytes.fromhex(host1_mac.replace(":", ""))
+        # First sent, then after each of the two ROUTE-REFRESHes.
+        wait_for(lambda: station.route_monitoring(65101, False, host1) >= 3, 10,
+                 "host1's MAC/IP route from leaf1 before policy, three times")
+        seen = station.route_monitoring(65101, False, host1)
+        assert "policy re-applied (in)" in spine.ctl("neighbor", "reset", "swp1", "--soft",
+                                                     "in").stdout
+        wait_for(lambda: "soft reset in of its EVPN routes: asking it to send its routes again "
+                 "(ROUTE-REFRESH)" in spine.log_text(), 5, "the ROUTE-REFRESH logged")
+        wait_for(lambda: station.route_monitoring(65101, False, host1) > seen, 10,
+                 "host1's MAC/IP route from leaf1 before policy again")
         # leaf1 goes away: the spine withdraws its routes from leaf2.
         leaves[0].stop()
         wait_for(lambda: "dst 10.0.0.1" not in fdb(leaf_ns[1]), 20,
                  "leaf1's VTEP and MAC withdrawn from leaf2")
+        assert spine.stop() == 0, spine.log_text()
+        station.stop()
+        check_bmp(station.messages(), host1_mac.lower())
     finally:
         for leaf in leaves:
             leaf.stop()
-        spine.stop()
+        if spine:
+            spine.stop()
+        station.stop()
+
+
+def check_bmp(messages, host1_mac):
+    """What the spine's BMP station read of leaf1 (AS 65101) and the Loc-RIB."""
+    assert not [m for m in messages if m.malformed and m.type != 3], \
+        "malformed BMP (beyond old Wiresharks' reading of Peer Up TLVs)"
+    def events(**header):
+        """host1's MAC announced (+) and withdrawn (-) in a view, in order."""
+        out = []
+        for m in messages:
+            if m.type == 0 and all(getattr(m, k) == v for k, v in header.items()):
+                out += ["+"] * m.announced_macs.count(host1_mac)
+                out += ["-"] * m.withdrawn_macs.count(host1_mac)
+        return "".join(out)
+    leaf1 = {"peer_type": 0, "peer_asn": 65101}
+    # Pre-policy: what leaf1 sent, each time it sent it (the three ROUTE-
+    # REFRESHes send it again); never withdrawn by the spine's policy.
+    assert events(post_policy=False, **leaf1).count("+") >= 4, events(post_policy=False, **leaf1)
+    assert "-" not in events(post_policy=False, **leaf1)
+    # Post-policy: gone while the route-map-in denied MAC/IP routes, back after.
+    assert "+-+" in events(post_policy=True, **leaf1), events(post_policy=True, **leaf1)
+    # The Loc-RIB: the same, and withdrawn when leaf1 went away.
+    loc = events(peer_type=3)
+    assert loc.startswith("+-+") and loc.endswith("-"), loc
+    # Type 3 routes too, in the Loc-RIB; its first dump ends with EVPN's
+    # End-of-RIB (AFI 25, SAFI 70).
+    assert any(3 in m.announced_types for m in messages if m.peer_type == 3)
+    assert any("25/70" in m.end_of_rib for m in messages if m.peer_type == 3)
+    # Statistics Reports count EVPN routes per AFI/SAFI.
+    stats = [s for m in messages if m.type == 1 for s in m.stats]
+    assert any(s[0] == "adj-rib-in" and s[1] == "25/70" and s[2] >= 2 for s in stats), stats
+    assert any(s[0] == "loc-rib" and s[1] == "25/70" and s[2] >= 3 for s in stats), stats

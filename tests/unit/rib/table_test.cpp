@@ -30,7 +30,7 @@ class Tables : public Engine {
       fib[table] = std::move(u);
       return ++sequence_;
     };
-    changed_ = rib_.flush(&install, out_);
+    changed_ = rib_.flush(&install, out_).tables;
     return fib;
   }
   std::vector<Rib::TableChanges> changed_;
