@@ -236,11 +236,11 @@ class Handlers final : public Service {
                                                   const pb::DumpRibRequest* req) override {
     if (auto refused = refusal(ctx, __func__)) return new Refused<pb::MrtChunk>(*refused);
     std::optional<wire::Family> family;
-    for (auto f : wire::kAllFamilies)
+    for (auto f : {wire::Family::Ipv4Unicast, wire::Family::Ipv6Unicast, wire::Family::L2vpnEvpn})
       if (req->table() == wire::family_name(f)) family = f;
     if (!req->table().empty() && !family)
-      return new Refused<pb::MrtChunk>(
-          invalid("table '" + req->table() + "': ipv4-unicast or ipv6-unicast (empty: both)"));
+      return new Refused<pb::MrtChunk>(invalid(
+          "table '" + req->table() + "': ipv4-unicast, ipv6-unicast or l2vpn-evpn (empty: all)"));
     return new PagedWriter<pb::MrtChunk>(main_, [this, family]() -> Listing<pb::MrtChunk> {
       return mrt_chunks(backend_.mrt_dump(family));
     });

@@ -65,9 +65,10 @@ constexpr const char* kUsage =
     "                         originate a prefix (a service address); kept across restarts\n"
     "  route del PFX          withdraw a prefix added with route add\n"
     "  watch [KIND...]        events as they happen (peer, bfd, route, fib; default all)\n"
-    "  dump rib FILE [--table ipv4-unicast|ipv6-unicast]\n"
+    "  dump rib FILE [--table ipv4-unicast|ipv6-unicast|l2vpn-evpn]\n"
     "                         the Loc-RIB as an MRT TABLE_DUMP_V2 file (RFC 6396): every\n"
-    "                         path of every prefix; bgpdump and bgpkit read it\n"
+    "                         path of every prefix (bgpdump and bgpkit read it), then\n"
+    "                         of every EVPN route (RIB_GENERIC)\n"
     "  debug MODULE LEVEL     a module's log level (api, bfd, bmp, config, evpn, fib, main,\n"
     "                         mrt, session; all: every one) until a reload changes logging,\n"
     "                         or a restart\n"
@@ -244,11 +245,11 @@ int main(int argc, char** argv) {
   if (words == std::vector<std::string>{"version"}) return cmd_version(opts);
   if (words[0] == "watch") return cmd_watch(opts, {words.begin() + 1, words.end()});
   if (words.size() >= 2 && words[0] == "dump" && words[1] == "rib") {
-    // dump rib FILE [--table ipv4-unicast|ipv6-unicast]
+    // dump rib FILE [--table ipv4-unicast|ipv6-unicast|l2vpn-evpn]
     if (words.size() == 3) return cmd_dump_rib(opts, words[2], "");
     if (words.size() != 5 || words[3] != "--table" ||
-        (words[4] != "ipv4-unicast" && words[4] != "ipv6-unicast"))
-      return usage_error("dump rib FILE [--table ipv4-unicast|ipv6-unicast]");
+        (words[4] != "ipv4-unicast" && words[4] != "ipv6-unicast" && words[4] != "l2vpn-evpn"))
+      return usage_error("dump rib FILE [--table ipv4-unicast|ipv6-unicast|l2vpn-evpn]");
     return cmd_dump_rib(opts, words[2], words[4]);
   }
   if (words == std::vector<std::string>{"show", "bgp", "summary"})

@@ -4,8 +4,6 @@
 #include <chrono>
 #include <utility>
 
-#include "bgpd/wire/mrt.h"
-
 namespace closbgp::mrt {
 
 RibDump::RibDump(const session::Speaker& speaker, std::optional<wire::Family> family)
@@ -39,29 +37,57 @@ RibDump::RibDump(const session::Speaker& speaker, std::optional<wire::Family> fa
   }
   // Prefix order, as a dump is read by people and compared between dumps.
   std::sort(prefixes_.begin(), prefixes_.end());
+  if (family && *family != wire::Family::L2vpnEvpn) return;
+  evpn_.reserve(rib.evpn().size());
+  for (const auto& [key, entry] : rib.evpn().entries()) evpn_.push_back(key);  // in key order
+}
+
+std::optional<wire::mrt::RibEntry> RibDump::entry_of(const rib::Path& path,
+                                                     const wire::Prefix* prefix) const {
+  auto index = peer_index_.find(path.source.peer_id);
+  if (index == peer_index_.end()) return std::nullopt;  // a neighbour newer than the dump
+  // Our unicast paths have no next hop: the family's unspecified address.
+  const bool ours = path.source.peer_id == rib::kLocalSource && prefix;
+  return wire::mrt::RibEntry{index->second, timestamp_, path.source.path_id, path.attributes.get(),
+                             ours ? wire::unspecified_next_hop(*prefix) : path.next_hop};
 }
 
 void RibDump::append(const wire::Prefix& prefix, std::vector<uint8_t>& out) {
   const rib::LocRib::Entry* e = speaker_.rib().entry(prefix);
   if (!e) return;  // withdrawn since the dump started
   std::vector<wire::mrt::RibEntry> entries;
-  for (size_t i = 0; i < e->size(); ++i) {
-    const rib::Path& path = e->path(i);
-    auto index = peer_index_.find(path.source.peer_id);
-    if (index == peer_index_.end()) continue;  // a neighbour newer than the dump
-    const bool ours = path.source.peer_id == rib::kLocalSource;
-    entries.push_back({index->second, timestamp_, path.source.path_id, path.attributes.get(),
-                       ours ? wire::unspecified_next_hop(prefix) : path.next_hop});
-  }
+  for (size_t i = 0; i < e->size(); ++i)
+    if (auto entry = entry_of(e->path(i), &prefix)) entries.push_back(*entry);
   if (!entries.empty()) wire::mrt::rib(timestamp_, sequence_++, prefix, entries, out);
+}
+
+void RibDump::append_evpn(const rib::EvpnTable::Key& key, std::vector<uint8_t>& out) {
+  const rib::EvpnTable::Entry* e = speaker_.rib().evpn().find(key);
+  if (!e) return;  // withdrawn since the dump started
+  // Paths with the same labels share a record, in the order of the first.
+  std::vector<std::pair<const wire::EvpnRoute*, std::vector<wire::mrt::RibEntry>>> records;
+  for (const auto& c : e->candidates) {
+    auto entry = entry_of(*c.path, nullptr);
+    if (!entry) continue;
+    auto same = std::ranges::find_if(records, [&](const auto& r) { return *r.first == c.route; });
+    if (same == records.end()) same = records.insert(same, {&c.route, {}});
+    same->second.push_back(*entry);
+  }
+  for (const auto& [route, entries] : records)
+    wire::mrt::rib_evpn(timestamp_, sequence_++, *route, entries, out);
 }
 
 std::vector<uint8_t> RibDump::next(size_t max_prefixes) {
   std::vector<uint8_t> out = std::exchange(peer_table_, {});
   // A batch whose prefixes were all withdrawn meanwhile is not the end.
-  while (out.empty() && next_ < prefixes_.size()) {
-    const size_t end = std::min(prefixes_.size(), next_ + max_prefixes);
-    for (; next_ < end; ++next_) append(prefixes_[next_], out);
+  const size_t total = prefixes_.size() + evpn_.size();
+  while (out.empty() && next_ < total) {
+    const size_t end = std::min(total, next_ + max_prefixes);
+    for (; next_ < end; ++next_)
+      if (next_ < prefixes_.size())
+        append(prefixes_[next_], out);
+      else
+        append_evpn(evpn_[next_ - prefixes_.size()], out);
   }
   return out;
 }

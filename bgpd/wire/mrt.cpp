@@ -4,6 +4,7 @@
 
 #include "bgpd/wire/attr_codec.h"
 #include "bgpd/wire/bytes.h"
+#include "bgpd/wire/evpn.h"
 #include "bgpd/wire/update_encode.h"
 
 namespace closbgp::wire::mrt {
@@ -11,6 +12,8 @@ namespace {
 
 constexpr uint16_t kTableDumpV2 = 13, kBgp4mp = 16;
 constexpr uint16_t kPeerIndexTable = 1, kRibIpv4Unicast = 2, kRibIpv6Unicast = 4;
+// Any other AFI/SAFI, one NLRI in MP_REACH_NLRI form (sec. 4.3.3).
+constexpr uint16_t kRibGeneric = 6;
 // RFC 8050: entries with path ids (a neighbour's several paths for a prefix).
 constexpr uint16_t kRibIpv4UnicastAddPath = 8, kRibIpv6UnicastAddPath = 10;
 constexpr uint16_t kStateChangeAs4 = 5, kMessageAs4 = 4, kMessageAs4Local = 7;
@@ -36,11 +39,12 @@ void address(Writer& w, const IpAddress& a) {
   w.bytes(a.bytes().data(), a.size());
 }
 
-// A RIB entry's attributes: NEXT_HOP for an IPv4 prefix reached over IPv4,
-// otherwise MP_REACH_NLRI with the next hop only (RFC 6396 sec. 4.3.4).
-void attributes(const RibEntry& e, const Prefix& prefix, Writer& w) {
+// A RIB entry's attributes: NEXT_HOP for an IPv4 prefix reached over IPv4
+// (`ipv4_prefix`), otherwise MP_REACH_NLRI with the next hop only (RFC
+// 6396 sec. 4.3.4).
+void attributes(const RibEntry& e, bool ipv4_prefix, Writer& w) {
   PathAttributes attrs = *e.attributes;
-  const bool legacy = prefix.afi() == Afi::Ipv4 && e.next_hop.address.is_v4();
+  const bool legacy = ipv4_prefix && e.next_hop.address.is_v4();
   attrs.next_hop = legacy ? std::optional(e.next_hop.address) : std::nullopt;
   if (!legacy)
     detail::write_attr(w, attr_flag::kOptional, attr_type::kMpReach, [&] {
@@ -50,6 +54,20 @@ void attributes(const RibEntry& e, const Prefix& prefix, Writer& w) {
     });
   const EncodeContext four_octet_as{};  // its default: AS numbers of 4 octets (sec. 4.3.4)
   encode_path_attributes(attrs, nullptr, four_octet_as, w);
+}
+
+// A RIB record's entry count and entries (sec. 4.3.4; RFC 8050 sec. 4.1
+// with path ids).
+void rib_entries(std::span<const RibEntry> entries, bool add_path, bool ipv4_prefix, Writer& w) {
+  w.u16(uint16_t(entries.size()));
+  for (const RibEntry& e : entries) {
+    w.u16(e.peer_index);
+    w.u32(e.originated);
+    if (add_path) w.u32(e.path_id);
+    const size_t length_at = w.placeholder16();
+    attributes(e, ipv4_prefix, w);
+    w.patch16(length_at, uint16_t(w.size() - length_at - 2));
+  }
 }
 
 // The fields every BGP4MP_*_AS4 record starts with (sec. 4.4.1).
@@ -92,15 +110,18 @@ void rib(uint32_t timestamp, uint32_t sequence, const Prefix& prefix,
     w.u32(sequence);
     w.u8(prefix.length());
     w.bytes(prefix.address().bytes().data(), (prefix.length() + 7u) / 8u);
-    w.u16(uint16_t(entries.size()));
-    for (const RibEntry& e : entries) {
-      w.u16(e.peer_index);
-      w.u32(e.originated);
-      if (add_path) w.u32(e.path_id);
-      const size_t length_at = w.placeholder16();
-      attributes(e, prefix, w);
-      w.patch16(length_at, uint16_t(w.size() - length_at - 2));
-    }
+    rib_entries(entries, add_path, v4, w);
+  });
+}
+
+void rib_evpn(uint32_t timestamp, uint32_t sequence, const EvpnRoute& route,
+              std::span<const RibEntry> entries, std::vector<uint8_t>& out) {
+  record(timestamp, kTableDumpV2, kRibGeneric, out, [&](Writer& w) {
+    w.u32(sequence);
+    w.u16(kAfiL2vpn);
+    w.u8(kSafiEvpn);
+    encode_evpn_route(route, w);
+    rib_entries(entries, false, false, w);
   });
 }
 

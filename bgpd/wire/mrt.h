@@ -1,10 +1,10 @@
 // MRT records (RFC 6396) that bgpdump, bgpkit and the collectors' tools
 // read. TABLE_DUMP_V2 (sec. 4.3), a RIB snapshot: one PEER_INDEX_TABLE,
 // then one RIB_IPV4_UNICAST or RIB_IPV6_UNICAST record per prefix with an
-// entry per path; attributes are written with 4-octet AS numbers, an IPv6
-// (or RFC 8950) next hop in an MP_REACH_NLRI holding only the next hop, as
-// sec. 4.3.4 asks. BGP4MP (sec. 4.4), a session's messages and state
-// changes as they happen, with 4-octet AS numbers in the record header.
+// entry per path (RIB_GENERIC for an EVPN route); attributes are written with 4-octet AS numbers,
+// an IPv6 (or RFC 8950) next hop in an MP_REACH_NLRI holding only the next hop, as sec. 4.3.4 asks.
+// BGP4MP (sec. 4.4), a session's messages and state changes as they happen, with 4-octet AS numbers
+// in the record header.
 #pragma once
 
 #include <cstdint>
@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "bgpd/wire/attributes.h"
+#include "bgpd/wire/evpn.h"
 #include "bgpd/wire/ip.h"
 #include "bgpd/wire/messages.h"
 
@@ -37,6 +38,11 @@ void peer_index_table(uint32_t timestamp, uint32_t collector_bgp_id, std::string
                       std::span<const Peer> peers, std::vector<uint8_t>& out);
 void rib(uint32_t timestamp, uint32_t sequence, const Prefix& prefix,
          std::span<const RibEntry> entries, std::vector<uint8_t>& out);
+// RIB_GENERIC (sec. 4.3.3) for one L2VPN EVPN route (AFI 25, SAFI 70; its
+// labels, the VNIs, are part of the NLRI), its entries' next hops in an
+// MP_REACH_NLRI holding only the next hop.
+void rib_evpn(uint32_t timestamp, uint32_t sequence, const EvpnRoute& route,
+              std::span<const RibEntry> entries, std::vector<uint8_t>& out);
 
 // Who a BGP4MP record is about: the session's two ends (both of one family).
 struct Session {

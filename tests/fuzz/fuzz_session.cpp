@@ -23,6 +23,7 @@
 #include "bgpd/bmp/route_messages.h"
 #include "bgpd/session/fsm.h"
 #include "bgpd/wire/bmp.h"
+#include "bgpd/wire/mrt.h"
 #include "rib/attr_intern.h"
 #include "rib/rib.h"
 
@@ -250,6 +251,17 @@ class Harness {
     std::vector<uint8_t> evpn;
     bmp::append_evpn_routes(rib_, bmp::View::LocRib, rib::kLocalSource, {}, flushed.evpn, evpn);
     check_collector_reads(evpn);
+    // Each route's best path as an MRT RIB dump writes it: one whole record.
+    for (const auto& key : flushed.evpn)
+      if (const auto* e = rib_.evpn().find(key)) {
+        const auto& best = e->best_candidate();
+        const wire::mrt::RibEntry entry{1, 0, 0, best.path->attributes.get(), best.path->next_hop};
+        std::vector<uint8_t> record;
+        wire::mrt::rib_evpn(0, 0, best.route, std::span(&entry, 1), record);
+        check(record.size() >= 12 &&
+              record.size() - 12 == (size_t(record[8]) << 24 | size_t(record[9]) << 16 |
+                                     size_t(record[10]) << 8 | record[11]));
+      }
     // Kernel entries only for our VNIs, towards unicast VTEPs, for host
     // (or router) MACs; tenant routes never for our subnet, never holding
     // their own VTEP.

@@ -16,6 +16,8 @@ A BMP station watches the spine throughout: tshark reads the EVPN routes
 in each view (pre-policy as the leaves sent them, post-policy after the
 spine's EVPN route-map-in, the Loc-RIB) and their Statistics.
 """
+import struct
+
 import pytest
 
 from lib.bmp_capture import BmpCapture
@@ -174,6 +176,10 @@ def test_closbgpd_spine_between_two_frr_evpn_leaves(netns_factory, tmp_path):
                  "(ROUTE-REFRESH)" in spine.log_text(), 5, "the ROUTE-REFRESH logged")
         wait_for(lambda: station.route_monitoring(65101, False, host1) > seen, 10,
                  "host1's MAC/IP route from leaf1 before policy again")
+        # MRT RIB dumps (RFC 6396): the EVPN table alone, and everything.
+        spine.ctl("dump", "rib", str(tmp_path / "evpn.mrt"), "--table", "l2vpn-evpn")
+        spine.ctl("dump", "rib", str(tmp_path / "all.mrt"))
+        check_mrt(spine_ns, tmp_path, host1)
         # leaf1 goes away: the spine withdraws its routes from leaf2.
         leaves[0].stop()
         wait_for(lambda: "dst 10.0.0.1" not in fdb(leaf_ns[1]), 20,
@@ -187,6 +193,47 @@ def test_closbgpd_spine_between_two_frr_evpn_leaves(netns_factory, tmp_path):
         if spine:
             spine.stop()
         station.stop()
+
+
+def mrt_records(path):
+    """(type, subtype, body) of each record of an MRT file."""
+    data, at, out = path.read_bytes(), 0, []
+    while at + 12 <= len(data):
+        _, kind, subtype, length = struct.unpack_from("!IHHI", data, at)
+        out.append((kind, subtype, data[at + 12:at + 12 + length]))
+        at += 12 + length
+    assert at == len(data), "a truncated record"
+    return out
+
+
+def check_mrt(ns, tmp, host1):
+    """The spine's EVPN routes as TABLE_DUMP_V2 RIB_GENERIC records (AFI 25,
+    SAFI 70), after the unicast prefixes; no Debian MRT reader decodes EVPN
+    NLRI, so the records are read here, and bgpdump reads the rest."""
+    evpn = mrt_records(tmp / "evpn.mrt")
+    assert evpn[0][:2] == (13, 1)  # PEER_INDEX_TABLE
+    generic = [body for kind, subtype, body in evpn[1:] if (kind, subtype) == (13, 6)]
+    assert len(generic) == len(evpn) - 1 >= 4, evpn  # both leaves' type 3 and MACs
+    host1_routes = []
+    for body in generic:
+        afi, safi, route_type, length = struct.unpack_from("!HBBB", body, 4)
+        assert (afi, safi) == (25, 70)
+        nlri = body[9:9 + length]
+        entries = struct.unpack_from("!H", body, 9 + length)[0]
+        assert entries >= 1
+        if route_type == 2 and host1 in nlri:
+            host1_routes.append(body[9 + length + 2:])
+    # Its entry has leaf1's VTEP as next hop (an MP_REACH_NLRI holding only
+    # the next hop: length 5, an address of 4 octets, 10.0.0.1).
+    assert host1_routes and all(b"\x0e\x05\x04\x0a\x00\x00\x01" in e for e in host1_routes)
+    # The whole dump: the unicast prefixes, then the same EVPN routes.
+    def routes(records):
+        return [body[4:9 + body[8]] for kind, subtype, body in records if subtype == 6]
+    everything = mrt_records(tmp / "all.mrt")
+    assert routes(everything) == routes(evpn)
+    assert {r[1] for r in everything[1:len(everything) - len(generic)]} <= {2, 4}
+    lines = ns.exec("bgpdump", "-m", str(tmp / "all.mrt")).stdout.splitlines()
+    assert {line.split("|")[5] for line in lines} == {"10.0.0.1/32", "10.0.0.2/32"}, lines
 
 
 def check_bmp(messages, host1_mac):

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "bgpd/wire/codec.h"
+#include "bgpd/wire/evpn.h"
 #include "tests/unit/wire/hex.h"
 
 namespace closbgp::wire {
@@ -84,6 +85,43 @@ TEST(Mrt, ANeighboursSeveralPathsAreWrittenWithTheirPathIds) {
   EXPECT_EQ(u32_at(out, entry + 2 + 4), 7u);  // after peer index and originated time
   const size_t second = entry + 2 + 4 + 4 + 2 + u16_at(out, entry + 2 + 4 + 4);
   EXPECT_EQ(u32_at(out, second + 2 + 4), 9u);
+}
+
+TEST(Mrt, AnEvpnRouteIsARibGenericRecordWithItsNlriAndTheVtep) {
+  PathAttributes a;
+  a.origin = Origin::Igp;
+  a.ext_communities = {kEncapVxlan};
+  EvpnRoute r;
+  r.type = uint8_t(EvpnType::MacIp);
+  r.rd.type = 1;
+  r.rd.value = {10, 0, 0, 1, 0, 2};
+  r.mac = MacAddress{0xaa, 0xbb, 0xcc, 0, 0, 1};
+  r.labels = {100};
+  const mrt::RibEntry vtep[] = {{2, 1700000000, 0, &a, {*IpAddress::parse("10.0.0.1"), {}}}};
+  std::vector<uint8_t> out;
+  mrt::rib_evpn(1700000001, 5, r, vtep, out);
+  EXPECT_EQ(u16_at(out, 6), 6);  // RIB_GENERIC
+  EXPECT_EQ(u32_at(out, 8), out.size() - 12);
+  EXPECT_EQ(u32_at(out, 12), 5u);
+  EXPECT_EQ(u16_at(out, 16), 25);  // AFI L2VPN
+  EXPECT_EQ(out[18], 70);          // SAFI EVPN
+  // The route as MP_REACH_NLRI carries it, read back whole.
+  const size_t nlri = 19, nlri_len = 2u + out[20];
+  std::vector<EvpnRoute> back;
+  std::string why;
+  ASSERT_TRUE(decode_evpn_nlri(std::span(out).subspan(nlri, nlri_len), back, why)) << why;
+  ASSERT_EQ(back.size(), 1u);
+  EXPECT_EQ(back[0], r);
+  const size_t entry = nlri + nlri_len + 2;
+  EXPECT_EQ(u16_at(out, entry - 2), 1);  // one entry
+  EXPECT_EQ(u16_at(out, entry), 2);      // peer index
+  // Its attributes: MP_REACH_NLRI with the VTEP only, then the others.
+  const size_t mp = entry + 2 + 4 + 2;
+  EXPECT_EQ(u16_at(out, entry + 6), out.size() - mp);
+  EXPECT_EQ(out[mp + 1], 14);
+  EXPECT_EQ(out[mp + 2], 5);  // next-hop length octet + 4
+  EXPECT_EQ(out[mp + 3], 4);
+  EXPECT_EQ(u32_at(out, mp + 4), 0x0a000001u);
 }
 
 TEST(Mrt, Bgp4mpRecordsCarryTheSessionAndTheMessage) {
