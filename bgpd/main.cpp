@@ -140,8 +140,8 @@ int main(int argc, char** argv) {
         std::chrono::seconds(std::max<uint32_t>(speaker.config().drain.warm_up, 60)), tenant_routes,
         std::move(duplicates));
     speaker.set_evpn_kernel([&](const rib::EvpnKernelUpdate& u) { vnis->apply(u); },
-                            [&](const rib::EvpnRejections::Taken& r) {
-                              vnis->refused(r, [&](uint32_t id) { return speaker.peer_name(id); });
+                            [&](const rib::EvpnLeaf::Findings& f) {
+                              vnis->report(f, [&](uint32_t id) { return speaker.peer_name(id); });
                             });
     if (auto started = vnis->start(); !started) {
       log::get("evpn")->error("{}", started.error());

@@ -89,15 +89,15 @@ void EvpnImport::update(const EvpnTable::Key& key, const EvpnTable::Entry* entry
   const bool mac = route.type == uint8_t(wire::EvpnType::MacIp) && route.mac;
   if (!flood && !mac) return;  // types 1, 4 and 5 are not a leaf's L2 business
   const auto& ext = path.attributes->ext_communities;
-  Contribution c{
-      vnis_of(*path.attributes),
-      route.type,
-      path.next_hop.address,
-      route.mac,
-      route.ip,
-      wire::mac_mobility_of(ext).value_or(wire::MacMobility{}),
-      route.ip && !route.ip->is_v4() &&
-          (wire::nd_router(ext) || std::ranges::find(ext, wire::kDefaultGateway) != ext.end())};
+  const bool gateway = std::ranges::find(ext, wire::kDefaultGateway) != ext.end();
+  Contribution c{vnis_of(*path.attributes),
+                 route.type,
+                 path.next_hop.address,
+                 route.mac,
+                 route.ip,
+                 wire::mac_mobility_of(ext).value_or(wire::MacMobility{}),
+                 route.ip && !route.ip->is_v4() && (wire::nd_router(ext) || gateway),
+                 gateway};
   if (c.vnis.empty()) return;
   if (auto why = unusable_because(c.vtep, c.mac); !why.empty()) {
     rejected_.add(path.source.peer_id, key, std::move(why));
@@ -108,7 +108,7 @@ void EvpnImport::update(const EvpnTable::Key& key, const EvpnTable::Entry* entry
 }
 
 void EvpnImport::add(const EvpnTable::Key& key, const Contribution& c) {
-  const Remote remote{c.vtep, c.mobility};
+  const Remote remote{c.vtep, c.mobility, c.gateway};
   for (uint32_t vni : c.vnis) {
     if (!c.mac) {
       ++floods_[vni][c.vtep];
@@ -160,6 +160,12 @@ const EvpnImport::Remote* EvpnImport::mac(const MacKey& k) const {
 const std::pair<EvpnImport::Remote, EvpnImport::Binding>* EvpnImport::neighbor(
     const IpKey& k) const {
   return winner(neighbors_, k);
+}
+
+void EvpnImport::for_each_claim(const IpKey& k,
+                                const std::function<void(const Remote&, const Binding&)>& f) const {
+  if (auto it = neighbors_.find(k); it != neighbors_.end())
+    for (const auto& [key, claim] : it->second) f(claim.first, claim.second);
 }
 
 EvpnKernelUpdate EvpnImport::take_update(const std::function<bool(const MacKey&)>& local_mac,

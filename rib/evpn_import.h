@@ -49,6 +49,7 @@ class EvpnImport {
   struct Remote {
     wire::IpAddress vtep;
     wire::MacMobility mobility;
+    bool gateway = false;  // a Default Gateway's route (RFC 7432 sec. 7.8)
   };
   // Where a remote address is: its MAC, and whether it is an IPv6
   // router's (an ARP/ND community with the Router flag, or a Default
@@ -87,8 +88,13 @@ class EvpnImport {
   // latest for the log.
   uint64_t unusable() const { return rejected_.total(); }
   EvpnRejections& rejected() { return rejected_; }
-  // The MACs whose claims changed since take_update().
+  // The MACs and addresses whose claims changed since take_update() (or
+  // that the node got or lost itself).
   const std::set<MacKey>& changed_macs() const { return dirty_macs_; }
+  const std::set<IpKey>& changed_ips() const { return dirty_neighbors_; }
+  // Every remote claim on an address, the winner's or not.
+  void for_each_claim(const IpKey& k,
+                      const std::function<void(const Remote&, const Binding&)>& f) const;
   bool pending() const {
     return !dirty_floods_.empty() || !dirty_macs_.empty() || !dirty_neighbors_.empty();
   }
@@ -105,7 +111,8 @@ class EvpnImport {
     std::optional<wire::MacAddress> mac;
     std::optional<wire::IpAddress> ip;
     wire::MacMobility mobility;
-    bool router = false;  // `ip` is an IPv6 router's
+    bool router = false;   // `ip` is an IPv6 router's
+    bool gateway = false;  // a Default Gateway's route
   };
   // The routes that claim one MAC or address: each by its key (the one
   // `imported_` holds) and what it claims. Mostly one, held inline: a

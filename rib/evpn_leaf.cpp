@@ -355,21 +355,34 @@ bool EvpnLeaf::has_local(const EvpnImport::MacKey& k) const {
   return m != v->second.macs.end() && m->second.advertised;
 }
 
-bool EvpnLeaf::has_local(const EvpnImport::IpKey& k) const {
+std::optional<wire::MacAddress> EvpnLeaf::local_binding(const EvpnImport::IpKey& k) const {
   auto v = vnis_.find(k.first);
-  if (v == vnis_.end()) return false;
-  if (std::ranges::binary_search(v->second.local.addresses, k.second)) return true;
+  if (v == vnis_.end()) return std::nullopt;
+  if (std::ranges::binary_search(v->second.local.addresses, k.second))
+    return v->second.local.bridge_mac;
   auto n = v->second.neighbors.find(k.second);
-  return n != v->second.neighbors.end() && has_local(EvpnImport::MacKey{k.first, n->second});
+  if (n == v->second.neighbors.end() || !has_local(EvpnImport::MacKey{k.first, n->second}))
+    return std::nullopt;
+  return n->second;
 }
 
-EvpnRejections::Taken EvpnLeaf::take_rejections() {
-  auto taken = import_.rejected().take();
-  tenants_.take_rejections(taken);
-  return taken;
+void EvpnLeaf::check_duplicate(const EvpnImport::IpKey& k) {
+  EvpnDuplicateIps::Claims claims;
+  if (auto mac = local_binding(k)) claims.push_back({*mac, std::nullopt});
+  import_.for_each_claim(k, [&](const EvpnImport::Remote& r, const EvpnImport::Binding& b) {
+    if (!r.gateway) claims.push_back({b.mac, r.vtep});
+  });
+  duplicate_ips_.check(k, claims);
+}
+
+EvpnLeaf::Findings EvpnLeaf::take_findings() {
+  Findings f{import_.rejected().take(), duplicate_ips_.take_changes()};
+  tenants_.take_rejections(f.refused);
+  return f;
 }
 
 EvpnKernelUpdate EvpnLeaf::take_kernel_update() {
+  for (const auto& k : import_.changed_ips()) check_duplicate(k);
   auto u = import_.take_update([this](const EvpnImport::MacKey& k) { return has_local(k); },
                                [this](const EvpnImport::IpKey& k) { return has_local(k); });
   tenants_.take_update(

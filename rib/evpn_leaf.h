@@ -22,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "rib/evpn_duplicate_ips.h"
 #include "rib/evpn_import.h"
 #include "rib/evpn_table.h"
 #include "rib/evpn_tenant.h"
@@ -90,8 +91,17 @@ class EvpnLeaf {
   // What the kernel should hold differently since the last call.
   EvpnKernelUpdate take_kernel_update();
   bool pending() const { return import_.pending() || tenants_.pending(); }
-  // The remote routes refused since the last call (for the log).
-  EvpnRejections::Taken take_rejections();
+  // What to tell the operator since the last call: remote routes refused
+  // as kernel entries, duplicate addresses found or over.
+  struct Findings {
+    EvpnRejections::Taken refused;
+    std::vector<EvpnDuplicateIps::Change> duplicate_ips;
+    bool empty() const { return refused.first.empty() && duplicate_ips.empty(); }
+  };
+  Findings take_findings();
+  // Addresses that hosts with different MACs claim, as of the last
+  // take_kernel_update() (rib/evpn_duplicate_ips.h).
+  const EvpnDuplicateIps& duplicate_ips() const { return duplicate_ips_; }
 
   struct LocalMac {
     uint32_t sequence = 0;    // MAC mobility
@@ -142,7 +152,11 @@ class EvpnLeaf {
   // Whether the kernel has `k` itself (so it is not installed as remote):
   // a MAC learned here and advertised (with its addresses), or the SVI's.
   bool has_local(const EvpnImport::MacKey& k) const;
-  bool has_local(const EvpnImport::IpKey& k) const;
+  bool has_local(const EvpnImport::IpKey& k) const { return local_binding(k).has_value(); }
+  // The MAC of an address the kernel has itself (has_local()).
+  std::optional<wire::MacAddress> local_binding(const EvpnImport::IpKey& k) const;
+  // Whether hosts with different MACs claim `k` now.
+  void check_duplicate(const EvpnImport::IpKey& k);
   void import_again();
   // The tenants' attachments, identities and subnets from the kernel's
   // VNIs now; MAC/IP routes go again when what they carry for one changed.
@@ -165,6 +179,7 @@ class EvpnLeaf {
   std::map<uint32_t, Vni> vnis_;
   EvpnImport import_;
   std::set<EvpnImport::MacKey> frozen_;
+  EvpnDuplicateIps duplicate_ips_;
   SviAdvertisement svi_ = SviAdvertisement::None;
   EvpnTenants tenants_{table_};
   std::vector<LocalVni> kernel_vnis_;  // as last set, the L3 VNIs included

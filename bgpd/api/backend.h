@@ -106,7 +106,8 @@ struct EvpnMacView {
 struct EvpnNeighborView {
   std::string ip, mac, vtep;
   bool local = false;
-  bool router = false;  // an IPv6 router's address
+  bool router = false;     // an IPv6 router's address
+  bool duplicate = false;  // claimed with different MACs (rib/evpn_duplicate_ips.h)
 };
 struct EvpnVniView {
   uint32_t vni = 0;
@@ -184,7 +185,7 @@ struct MrtFeedView {
 struct EvpnVniCounts {
   uint32_t vni = 0;
   uint64_t local_macs = 0, moved_macs = 0, duplicate_macs = 0, remote_macs = 0;
-  uint64_t local_neighbors = 0, remote_neighbors = 0, remote_vteps = 0;
+  uint64_t local_neighbors = 0, remote_neighbors = 0, remote_vteps = 0, duplicate_ips = 0;
 };
 
 struct EvpnTenantCounts {

@@ -92,14 +92,16 @@ std::vector<EvpnVniView> evpn_vni_view(const rib::EvpnLeaf& leaf, uint32_t only)
         view.macs.push_back({wire::mac_text(k.second), vtep.to_string(), false, false, false,
                              claim ? claim->mobility.sequence : 0});
       }
+    const auto& duplicates = leaf.duplicate_ips();
     for (const auto& [ip, mac] : v.neighbors)
-      view.neighbors.push_back(
-          {ip.to_string(), wire::mac_text(mac), "", true, v.routers.contains(ip)});
+      view.neighbors.push_back({ip.to_string(), wire::mac_text(mac), "", true,
+                                v.routers.contains(ip), duplicates.duplicate({vni, ip})});
     for (const auto& [k, at] : remote.installed_neighbors())
       if (k.first == vni) {
         const auto* claim = remote.neighbor(k);
         view.neighbors.push_back({k.second.to_string(), wire::mac_text(at.mac),
-                                  claim ? claim->first.vtep.to_string() : "", false, at.router});
+                                  claim ? claim->first.vtep.to_string() : "", false, at.router,
+                                  duplicates.duplicate(k)});
       }
     out.push_back(std::move(view));
   }
@@ -146,6 +148,8 @@ std::vector<EvpnVniCounts> evpn_vni_counts(const rib::EvpnLeaf& leaf) {
     if (auto it = by_vni.find(k.first); it != by_vni.end()) ++it->second.remote_neighbors;
   for (const auto& [vni, vteps] : remote.floods())
     if (auto it = by_vni.find(vni); it != by_vni.end()) it->second.remote_vteps = vteps.size();
+  for (const auto& [vni, ip] : leaf.duplicate_ips().all())
+    if (auto it = by_vni.find(vni); it != by_vni.end()) ++it->second.duplicate_ips;
   std::vector<EvpnVniCounts> out;
   for (auto& [vni, c] : by_vni) out.push_back(c);
   return out;

@@ -188,8 +188,10 @@ std::string metrics_text(const SummaryView& s) {
        &EvpnVniCounts::local_neighbors},
       {"closbgp_evpn_remote_neighbors", "Remote addresses installed for ARP/ND suppression.",
        &EvpnVniCounts::remote_neighbors},
-      {"closbgp_evpn_remote_vteps", "VTEPs in the VNI's flood list.",
-       &EvpnVniCounts::remote_vteps}};
+      {"closbgp_evpn_remote_vteps", "VTEPs in the VNI's flood list.", &EvpnVniCounts::remote_vteps},
+      {"closbgp_evpn_duplicate_ips",
+       "Addresses claimed with different MACs (two hosts with one IP).",
+       &EvpnVniCounts::duplicate_ips}};
   if (!s.evpn_vnis.empty())
     for (const auto& [name, help, count] : vni_metrics) {
       w.family(name, "gauge", help);

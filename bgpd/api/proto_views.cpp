@@ -178,6 +178,7 @@ void fill(const EvpnVnisView& view, closbgp::v1::ShowEvpnVnisResponse& out) {
       neighbor->set_local(n.local);
       neighbor->set_vtep(n.vtep);
       neighbor->set_router(n.router);
+      neighbor->set_duplicate(n.duplicate);
     }
   }
 }

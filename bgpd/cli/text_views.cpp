@@ -360,10 +360,13 @@ void print_evpn_vnis(const pb::ShowEvpnVnisResponse& resp, EvpnVniPart part) {
     } else {
       std::printf("VNI %u: %d neighbours\n%-40s %-18s %-7s %-16s %s\n", v.vni(), v.neighbors_size(),
                   "IP", "MAC", "Type", "VTEP", "Flags");
-      for (const auto& n : v.neighbors())
+      for (const auto& n : v.neighbors()) {
+        std::string flags = n.router() ? "router" : "";
+        if (n.duplicate()) flags += flags.empty() ? "duplicate" : ",duplicate";
         std::printf("%-40s %-18s %-7s %-16s %s\n", n.ip().c_str(), n.mac().c_str(),
                     n.local() ? "local" : "remote", n.local() ? "-" : n.vtep().c_str(),
-                    n.router() ? "router" : "-");
+                    flags.empty() ? "-" : flags.c_str());
+      }
     }
   }
 }

@@ -136,15 +136,32 @@ void VniSync::apply(const rib::EvpnKernelUpdate& u) {
   if (displaced) kernel_changed();
 }
 
-void VniSync::refused(const rib::EvpnRejections::Taken& r,
-                      const std::function<std::string(uint32_t)>& name_of) const {
-  for (const auto& e : r.first)
+void VniSync::report(const rib::EvpnLeaf::Findings& f,
+                     const std::function<std::string(uint32_t)>& name_of) const {
+  for (const auto& e : f.refused.first)
     logger()->warn("{}: EVPN route {} not installed: {}", name_of(e.peer_id), e.route, e.why);
-  if (r.more)
+  if (f.refused.more)
     logger()->warn(
         "{} more EVPN routes not installed (closbgp_evpn_refused_routes_total counts "
         "them all)",
-        r.more);
+        f.refused.more);
+  for (const auto& [key, claims] : f.duplicate_ips) {
+    const auto& [vni, ip] = key;
+    if (claims.empty()) {
+      logger()->info("VNI {}: address {} has one MAC again", vni, ip.to_string());
+      continue;
+    }
+    std::string who;
+    for (const auto& c : claims)
+      who += (who.empty() ? "" : ", ") + wire::mac_text(c.mac) +
+             (c.vtep ? " behind VTEP " + c.vtep->to_string() : std::string(" here"));
+    logger()->warn(
+        "VNI {}: address {} is claimed with different MACs ({}): a duplicate address (two hosts "
+        "with one IP); {} here",
+        vni, ip.to_string(), who,
+        claims.front().vtep ? "the claim with the higher sequence, then the lower VTEP, is used"
+                            : "ours is used");
+  }
 }
 
 void VniSync::moved(uint32_t vni, const wire::MacAddress& mac, const char* where) {

@@ -43,10 +43,11 @@ class VniSync {
   std::expected<void, std::string> start();
   // The engine's deltas for the kernel.
   void apply(const rib::EvpnKernelUpdate& u);
-  // Remote routes the engine refused as kernel entries: logged with their
-  // neighbour's name (`name_of` an engine id).
-  void refused(const rib::EvpnRejections::Taken& r,
-               const std::function<std::string(uint32_t)>& name_of) const;
+  // What the engine found, logged: remote routes it refused as kernel
+  // entries with their neighbour's name (`name_of` an engine id),
+  // duplicate addresses found and over.
+  void report(const rib::EvpnLeaf::Findings& f,
+              const std::function<std::string(uint32_t)>& name_of) const;
   // An operator clears duplicates (`closctl clear evpn dup-addr`): the
   // MACs of `vni` (every VNI with nullopt), or `mac` only, are frozen no
   // more and their moves forgotten. How many were frozen; nullopt without

@@ -38,8 +38,8 @@ void RibDriver::flush() {
     for (auto* m : monitors_) m->evpn_best_changed(changed.evpn);
   if (evpn_kernel_ && installing_)
     if (auto u = rib_.evpn_leaf().take_kernel_update(); !u.empty()) evpn_kernel_(u);
-  if (evpn_refused_)
-    if (const auto r = rib_.evpn_leaf().take_rejections(); !r.first.empty()) evpn_refused_(r);
+  if (evpn_findings_)
+    if (const auto f = rib_.evpn_leaf().take_findings(); !f.empty()) evpn_findings_(f);
   fib_link_.apply_backpressure(pause_peers_);
 }
 

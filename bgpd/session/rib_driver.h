@@ -38,12 +38,13 @@ class RibDriver final : public PeerEvents {
   // forwarding while we restart, and the FIB adopts them again).
   void stop_installing() { installing_ = false; }
   // Where the engine's deltas for a leaf's VNIs go after each flush, and
-  // the remote routes it refused as kernel entries.
+  // what it found to tell (remote routes refused as kernel entries,
+  // duplicate addresses).
   using EvpnKernel = std::function<void(const rib::EvpnKernelUpdate&)>;
-  using EvpnRefused = std::function<void(const rib::EvpnRejections::Taken&)>;
-  void set_evpn_kernel(EvpnKernel kernel, EvpnRefused refused) {
+  using EvpnFindings = std::function<void(const rib::EvpnLeaf::Findings&)>;
+  void set_evpn_kernel(EvpnKernel kernel, EvpnFindings findings) {
     evpn_kernel_ = std::move(kernel);
-    evpn_refused_ = std::move(refused);
+    evpn_findings_ = std::move(findings);
   }
   // Runs flush() on the next loop turn if the engine has changes.
   void schedule_flush();
@@ -81,7 +82,7 @@ class RibDriver final : public PeerEvents {
   SpeakerObserver* observer_ = nullptr;
   std::vector<RouteMonitor*> monitors_;  // BMP, MRT
   EvpnKernel evpn_kernel_;
-  EvpnRefused evpn_refused_;
+  EvpnFindings evpn_findings_;
   bool flush_scheduled_ = false;
   bool installing_ = true;
   LoopActivity activity_;

@@ -77,8 +77,8 @@ class Speaker {
     change(driver_.rib().evpn_leaf());
     driver_.schedule_flush();
   }
-  void set_evpn_kernel(RibDriver::EvpnKernel kernel, RibDriver::EvpnRefused refused) {
-    driver_.set_evpn_kernel(std::move(kernel), std::move(refused));
+  void set_evpn_kernel(RibDriver::EvpnKernel kernel, RibDriver::EvpnFindings findings) {
+    driver_.set_evpn_kernel(std::move(kernel), std::move(findings));
   }
   bool initial_tables_in() const { return tables_ready(); }
 

@@ -320,13 +320,16 @@ def test_closbgpd_leaf_beside_an_frr_leaf(netns_factory, tmp_path):
         leaf1.stop()
 
 
-def test_a_mac_that_keeps_moving_is_frozen_as_a_duplicate(netns_factory, tmp_path):
-    """Two hosts with one MAC behind two leaves (closbgpd and FRR, peering
-    directly; FRR's own duplicate detection off): the MAC moves back and
-    forth with every frame; after 3 moves (configured: FRR's default is 5)
-    closbgpd freezes it until cleared (`freeze: permanent`): no longer
-    advertised by us, shown as a duplicate, the warning logged; `closctl
-    clear evpn dup-addr` thaws it."""
+def test_duplicate_addresses_and_a_mac_that_keeps_moving(netns_factory, tmp_path):
+    """Two hosts behind two leaves (closbgpd and FRR, peering directly;
+    FRR's own duplicate detection off). First with one IP address and MACs
+    of their own, each known to its leaf before the leaves peer: closbgpd
+    finds the address claimed with two MACs as soon as FRR's route is in,
+    says so with both claims, and that it is over once FRR's claim goes. Then with one MAC
+    too: the MAC moves back and forth with every frame; after 3 moves
+    (configured: FRR's default is 5) closbgpd freezes it until cleared
+    (`freeze: permanent`): no longer advertised by us, shown as a
+    duplicate, the warning logged; `closctl clear evpn dup-addr` thaws it."""
     leaf1_ns, leaf2_ns = netns_factory("eldleaf1"), netns_factory("eldleaf2")
     host1, host3 = netns_factory("eldhost1"), netns_factory("eldhost3")
     veth(leaf1_ns, "swp1", leaf2_ns, "swp1")
@@ -334,8 +337,7 @@ def test_a_mac_that_keeps_moving_is_frozen_as_a_duplicate(netns_factory, tmp_pat
     veth(leaf2_ns, "swp2", host3, "eth0")
     vni_100(leaf1_ns, "10.0.0.1", "10.1.1.251/24", ["swp2"])
     vni_100(leaf2_ns, "10.0.0.2", "10.1.1.252/24", ["swp2"])
-    mac = mac_of(host1, "eth0")
-    host3.ip("link", "set", "eth0", "address", mac)
+    mac, mac3 = mac_of(host1, "eth0"), mac_of(host3, "eth0")
     for host in (host1, host3):
         host.exec("sysctl", "-qw", "net.ipv6.conf.eth0.disable_ipv6=1")
         host.ip("addr", "add", "10.1.1.1/24", "dev", "eth0")
@@ -350,10 +352,28 @@ def test_a_mac_that_keeps_moving_is_frozen_as_a_duplicate(netns_factory, tmp_pat
     leaf1 = Daemon(leaf1_ns, conf, tmp_path, "eldleaf1")
     try:
         leaf1.wait_api()
+        # 10.1.1.1 at host1 for leaf1, at host3 for leaf2, before they peer.
+        assert ping(host1, "10.1.1.251") and ping(host3, "10.1.1.252")
+        def local_here():
+            vni = leaf1.ctl_json("show", "evpn", "arp-cache", "vni", "100")["vnis"][0]
+            return any(n["ip"] == "10.1.1.1" and n.get("local") for n in vni["neighbors"])
+        wait_for(local_here, 10, "10.1.1.1 resolved at leaf1")
         leaf2 = FrrNode(leaf2_ns, leaf2_conf, tmp_path, daemon_configs={"zebra": ZEBRA})
         wait_for(lambda: "00:00:00:00:00:00 dst 10.0.0.2" in fdb(leaf1_ns), 30,
                  "the leaves' type 3 exchanged")
-        # Both hosts talk: each frame teaches its leaf the MAC again.
+        wait_for(lambda: "address 10.1.1.1 is claimed with different MACs" in leaf1.log_text(),
+                 20, "the duplicate address found")
+        assert (f"({mac} here, {mac3} behind VTEP 10.0.0.2): a duplicate address (two hosts "
+                "with one IP); ours is used here") in leaf1.log_text(), leaf1.log_text()
+        # Over when FRR's claim goes: FRR gives it up itself within a
+        # second or so (it takes our route as the address moving to us), at
+        # the latest when leaf2's kernel forgets host3's binding.
+        leaf2_ns.ip("neigh", "flush", "to", "10.1.1.1", "dev", "br100")
+        wait_for(lambda: "address 10.1.1.1 has one MAC again" in leaf1.log_text(), 20,
+                 "the duplicate address over")
+
+        # Now one MAC too: both hosts talk, each frame teaches its leaf the MAC again.
+        host3.ip("link", "set", "eth0", "address", mac)
         senders = [h.popen("ping", "-i", "0.2", "-w", "20", "10.1.1.251" if h is host1
                            else "10.1.1.252", stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
                    for h in (host1, host3)]

@@ -77,6 +77,18 @@ inline wire::UpdateMessage evpn_update(const Neighbor& n, std::vector<wire::Evpn
   return u;
 }
 
+// A MAC/IP route (type 2) of VNI `vni`, with RD 10.0.0.`rd`:100.
+inline wire::EvpnRoute mac_ip_route(uint8_t rd, const wire::MacAddress& mac,
+                                    std::optional<wire::IpAddress> ip, uint32_t vni = 100) {
+  wire::EvpnRoute r;
+  r.type = uint8_t(wire::EvpnType::MacIp);
+  r.rd = {1, {10, 0, 0, rd, 0, 100}};
+  r.mac = mac;
+  r.ip = ip;
+  r.labels = {vni};
+  return r;
+}
+
 class Engine : public ::testing::Test {
  protected:
   explicit Engine(RibOptions o = options()) : rib_(std::move(o)) {}

@@ -296,13 +296,13 @@ TEST_F(EvpnLeafTest, WhatCouldNotBeAKernelEntryIsNotImported) {
   EXPECT_TRUE(kernel().empty());
   EXPECT_EQ(leaf().remote().unusable(), 3u);
   // Each kept for the log with its neighbour and why.
-  const auto refused = leaf().take_rejections();
+  const auto refused = leaf().take_findings().refused;
   ASSERT_EQ(refused.first.size(), 3u);
   EXPECT_EQ(refused.first[0].peer_id, kA.id);
   EXPECT_EQ(refused.first[0].why, "its MAC 01:00:5e:00:00:01 is zero or multicast");
   EXPECT_EQ(refused.first[2].route, "10.0.0.1:2:[3]:[0]:[32]:[10.0.0.1]");
   EXPECT_EQ(refused.first[2].why, "its VTEP (next hop) 0.0.0.0 is not a unicast IPv4 address");
-  EXPECT_TRUE(leaf().take_rejections().first.empty());
+  EXPECT_TRUE(leaf().take_findings().refused.first.empty());
 }
 
 TEST_F(EvpnLeafTest, OurOwnRoutesAreNeverInstalledAsRemote) {

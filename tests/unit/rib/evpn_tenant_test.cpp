@@ -167,7 +167,7 @@ TEST_F(EvpnTenantTest, WhatIsOursOrUnusableIsNotInstalled) {
   EXPECT_TRUE(kernel().set_routes.empty());
   EXPECT_EQ(tenant().unusable(), 3u);  // the other tenant's is simply not ours
   std::vector<std::string> why;
-  for (const auto& e : leaf().take_rejections().first) why.push_back(e.why);
+  for (const auto& e : leaf().take_findings().refused.first) why.push_back(e.why);
   EXPECT_EQ(why, (std::vector<std::string>{
                      "it carries no router MAC", "its prefix holds its own VTEP 10.0.0.2",
                      "its gateway address 10.4.4.1 (recursive) is not supported"}));
