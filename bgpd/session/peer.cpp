@@ -264,17 +264,23 @@ wire::DecodeContext Peer::decode_context(const Negotiated& n) const {
 
 void Peer::set_policy(PeerPolicy p) {
   const bool filter_changed = p.path_attribute != policy_.path_attribute;
-  // The engine keeps EVPN routes as its route-map-in left them.
+  // The engine keeps EVPN routes only as accepted: what decides that anew
+  // (the EVPN route-map-in, loop detection's allowas-in) needs them again.
   const Negotiated* n = negotiated();
-  const bool evpn_in_changed =
-      p.routing.evpn_in != policy_.routing.evpn_in && n && n->families.has(wire::Family::L2vpnEvpn);
+  const bool evpn = n && n->families.has(wire::Family::L2vpnEvpn);
+  const char* evpn_changed = !evpn ? nullptr
+                             : p.routing.evpn_in != policy_.routing.evpn_in
+                                 ? "its EVPN route-map-in changed"
+                             : p.routing.allowas_in != policy_.routing.allowas_in
+                                 ? "its allowas-in changed (EVPN routes are kept only as accepted)"
+                                 : nullptr;
   policy_ = std::move(p);
   if (filter_changed) {
     sessions_.decode_context_changed();
     // Paths already received keep what the new filter would remove.
     request_refresh("the path-attribute filter changed");
-  } else if (evpn_in_changed) {
-    request_refresh("its EVPN route-map-in changed");
+  } else if (evpn_changed) {
+    request_refresh(evpn_changed);
   }
   if (!n) return;  // a lower limit applies at once
   if (within_max_prefix(n->families.has(wire::Family::Ipv4Unicast) ? wire::Family::Ipv4Unicast

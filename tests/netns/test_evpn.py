@@ -176,6 +176,14 @@ def test_closbgpd_spine_between_two_frr_evpn_leaves(netns_factory, tmp_path):
                  "(ROUTE-REFRESH)" in spine.log_text(), 5, "the ROUTE-REFRESH logged")
         wait_for(lambda: station.route_monitoring(65101, False, host1) > seen, 10,
                  "host1's MAC/IP route from leaf1 before policy again")
+        # allowas-in decides which EVPN routes are loops: a change asks again too.
+        spine.write_config(SPINE.replace("swp1, remote-as: external, bfd: false, evpn: true",
+                                         "swp1, remote-as: external, bfd: false, evpn: true, "
+                                         "allowas-in: 1"))
+        spine.ctl("config", "reload")
+        wait_for(lambda: "its allowas-in changed (EVPN routes are kept only as accepted): asking "
+                 "it to send its routes again (ROUTE-REFRESH)" in spine.log_text(), 5,
+                 "the ROUTE-REFRESH for allowas-in logged")
         # MRT RIB dumps (RFC 6396): the EVPN table alone, and everything.
         spine.ctl("dump", "rib", str(tmp_path / "evpn.mrt"), "--table", "l2vpn-evpn")
         spine.ctl("dump", "rib", str(tmp_path / "all.mrt"))
@@ -249,8 +257,8 @@ def check_bmp(messages, host1_mac):
                 out += ["-"] * m.withdrawn_macs.count(host1_mac)
         return "".join(out)
     leaf1 = {"peer_type": 0, "peer_asn": 65101}
-    # Pre-policy: what leaf1 sent, each time it sent it (the three ROUTE-
-    # REFRESHes send it again); never withdrawn by the spine's policy.
+    # Pre-policy: what leaf1 sent, each time it sent it (each ROUTE-REFRESH
+    # sends it again); never withdrawn by the spine's policy.
     assert events(post_policy=False, **leaf1).count("+") >= 4, events(post_policy=False, **leaf1)
     assert "-" not in events(post_policy=False, **leaf1)
     # Post-policy: gone while the route-map-in denied MAC/IP routes, back after.
