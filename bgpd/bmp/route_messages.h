@@ -1,7 +1,8 @@
 // The routes of one view (a neighbour's Adj-RIB-In as received or after
 // import policy, or the Loc-RIB) as BMP Route Monitoring messages, read
-// from the RIB engine as it is now: unicast prefixes and EVPN routes. Used alike for live changes
-// and for the tables a collector is sent when it connects.
+// from the RIB engine as it is now: unicast prefixes and EVPN routes.
+// Used alike for live changes and for the tables a collector is sent when
+// it connects.
 #pragma once
 
 #include <cstdint>

@@ -2,9 +2,9 @@
 // post-policy view again when its import policy changes), in batches
 // paced by how fast the collector reads: for each neighbour the views
 // configured, then the Loc-RIB, each followed by End-of-RIB: unicast
-// prefixes first, then the view's EVPN routes where the step asks. Each batch
-// reads the engine as it is then; live changes go out meanwhile, so the
-// collector ends with the tables as they are. Main loop only.
+// prefixes first, then the view's EVPN routes where the step asks. Each
+// batch reads the engine as it is then; live changes go out meanwhile, so
+// the collector ends with the tables as they are. Main loop only.
 #pragma once
 
 #include <cstdint>
