@@ -46,12 +46,10 @@ bool selects(std::span<const uint64_t> ext, uint64_t rt, uint32_t vni) {
   });
 }
 
-template <class K, class V>
-const V* EvpnImport::winner(const std::map<K, Claims<V>>& claims, const K& k) {
-  auto it = claims.find(k);
-  if (it == claims.end()) return nullptr;
+template <class V>
+const V* EvpnImport::winner_of(const Claims<V>& claims) {
   const std::pair<const EvpnTable::Key*, V>* best = nullptr;
-  for (const auto& claim : it->second) {
+  for (const auto& claim : claims) {
     const Remote& r = remote_of(claim.second);
     // Equal claims: the lowest route key, whatever their order here.
     if (!best || better(r, remote_of(best->second)) ||
@@ -59,6 +57,12 @@ const V* EvpnImport::winner(const std::map<K, Claims<V>>& claims, const K& k) {
       best = &claim;
   }
   return best ? &best->second : nullptr;
+}
+
+template <class K, class V>
+const V* EvpnImport::winner(const std::map<K, Claims<V>>& claims, const K& k) {
+  auto it = claims.find(k);
+  return it == claims.end() ? nullptr : winner_of(it->second);
 }
 
 void EvpnImport::set_vnis(std::map<uint32_t, uint64_t> import_rts, const EvpnTable& table) {
@@ -162,14 +166,8 @@ const std::pair<EvpnImport::Remote, EvpnImport::Binding>* EvpnImport::neighbor(
   return winner(neighbors_, k);
 }
 
-void EvpnImport::for_each_claim(const IpKey& k,
-                                const std::function<void(const Remote&, const Binding&)>& f) const {
-  if (auto it = neighbors_.find(k); it != neighbors_.end())
-    for (const auto& [key, claim] : it->second) f(claim.first, claim.second);
-}
-
 EvpnKernelUpdate EvpnImport::take_update(const std::function<bool(const MacKey&)>& local_mac,
-                                         const std::function<bool(const IpKey&)>& local_ip) {
+                                         const LocalBinding& local_ip, const ClaimsSeen& seen) {
   EvpnKernelUpdate u;
   for (const auto& f : dirty_floods_) {
     auto vni = floods_.find(f.vni);
@@ -189,7 +187,14 @@ EvpnKernelUpdate EvpnImport::take_update(const std::function<bool(const MacKey&)
     }
   }
   for (const auto& k : dirty_neighbors_) {
-    const auto* n = local_ip(k) ? nullptr : neighbor(k);
+    const auto local = local_ip(k);
+    // One lookup serves the winner and whoever looks at every claim.
+    auto claims = neighbors_.find(k);
+    if (seen)
+      seen(k, local,
+           claims == neighbors_.end() ? IpClaims{}
+                                      : IpClaims(claims->second.data(), claims->second.size()));
+    const auto* n = local || claims == neighbors_.end() ? nullptr : winner_of(claims->second);
     auto at = installed_neighbors_.find(k);
     if (n && (at == installed_neighbors_.end() || at->second != n->second)) {
       installed_neighbors_[k] = n->second;

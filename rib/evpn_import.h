@@ -78,23 +78,27 @@ class EvpnImport {
   // installed as remote; call when that changes.
   void local_changed(const MacKey& k) { dirty_macs_.insert(k); }
   void local_changed(const IpKey& k) { dirty_neighbors_.insert(k); }
+  // Every remote claim on one address (the winner's or not), each with the
+  // key of the route that makes it.
+  using IpClaims = std::span<const std::pair<const EvpnTable::Key*, std::pair<Remote, Binding>>>;
+  // The MAC the node has an address at itself; nullopt if it has not.
+  using LocalBinding = std::function<std::optional<wire::MacAddress>(const IpKey&)>;
+  // Each address whose claims (or the node's own binding) changed.
+  using ClaimsSeen =
+      std::function<void(const IpKey&, const std::optional<wire::MacAddress>& local, IpClaims)>;
   // What the kernel should now hold differently; `local_mac` /
-  // `local_ip` say what the node has itself.
+  // `local_ip` say what the node has itself; `seen` hears of each
+  // address whose claims changed first.
   EvpnKernelUpdate take_update(const std::function<bool(const MacKey&)>& local_mac,
-                               const std::function<bool(const IpKey&)>& local_ip);
+                               const LocalBinding& local_ip, const ClaimsSeen& seen = {});
   // Remote routes not imported because their VTEP (next hop) or MAC could
   // not be a kernel entry (a multicast or zero MAC, an unspecified,
   // loopback or multicast VTEP), each time one came; rejected() keeps the
   // latest for the log.
   uint64_t unusable() const { return rejected_.total(); }
   EvpnRejections& rejected() { return rejected_; }
-  // The MACs and addresses whose claims changed since take_update() (or
-  // that the node got or lost itself).
+  // The MACs whose claims changed since take_update().
   const std::set<MacKey>& changed_macs() const { return dirty_macs_; }
-  const std::set<IpKey>& changed_ips() const { return dirty_neighbors_; }
-  // Every remote claim on an address, the winner's or not.
-  void for_each_claim(const IpKey& k,
-                      const std::function<void(const Remote&, const Binding&)>& f) const;
   bool pending() const {
     return !dirty_floods_.empty() || !dirty_macs_.empty() || !dirty_neighbors_.empty();
   }
@@ -124,6 +128,8 @@ class EvpnImport {
   // `key` is imported_'s own: the claims point at it.
   void add(const EvpnTable::Key& key, const Contribution& c);
   void remove(const EvpnTable::Key& key, const Contribution& c);
+  template <class V>
+  static const V* winner_of(const Claims<V>& claims);
   template <class K, class V>
   static const V* winner(const std::map<K, Claims<V>>& claims, const K& k);
 
