@@ -1,20 +1,31 @@
 #include "rib/evpn_duplicate_ips.h"
 
-#include <algorithm>
+#include <ranges>
 
 namespace closbgp::rib {
 
-void EvpnDuplicateIps::check(const IpKey& k, const Claims& claims) {
-  const bool now =
-      std::ranges::any_of(claims, [&](const Claim& c) { return c.mac != claims.front().mac; });
-  if (now == duplicates_.contains(k)) return;
-  if (now) {
-    duplicates_.insert(k);
-    changes_.push_back({k, {claims.begin(), claims.end()}});
-  } else {
+void EvpnDuplicateIps::check(const IpKey& k, const std::optional<wire::MacAddress>& local,
+                             EvpnImport::IpClaims remote) {
+  const auto host = [](const auto& c) { return !c.second.first.gateway; };
+  // Most addresses have one MAC and no conflict to end: nothing to build.
+  const wire::MacAddress* first = local ? &*local : nullptr;
+  bool differ = false;
+  for (const auto& c : remote | std::views::filter(host)) {
+    if (!first) first = &c.second.second.mac;
+    differ = differ || c.second.second.mac != *first;
+  }
+  if (differ == duplicates_.contains(k)) return;
+  if (!differ) {
     duplicates_.erase(k);
     changes_.push_back({k, {}});
+    return;
   }
+  duplicates_.insert(k);
+  Change found{k, {}};
+  if (local) found.claims.push_back({*local, std::nullopt});
+  for (const auto& c : remote | std::views::filter(host))
+    found.claims.push_back({c.second.second.mac, c.second.first.vtep});
+  changes_.push_back(std::move(found));
 }
 
 }  // namespace closbgp::rib

@@ -16,10 +16,9 @@
 #include <utility>
 #include <vector>
 
-#include <boost/container/small_vector.hpp>
-
 #include "bgpd/wire/evpn.h"
 #include "bgpd/wire/ip.h"
+#include "rib/evpn_import.h"
 
 namespace closbgp::rib {
 
@@ -31,15 +30,17 @@ class EvpnDuplicateIps {
     std::optional<wire::IpAddress> vtep;  // none: here
     friend bool operator==(const Claim&, const Claim&) = default;
   };
-  using Claims = boost::container::small_vector<Claim, 2>;
   // A duplicate found (its claims) or over (no claims).
   struct Change {
     IpKey key;
     std::vector<Claim> claims;
   };
 
-  // `k`'s claims now: a duplicate while they name more than one MAC.
-  void check(const IpKey& k, const Claims& claims);
+  // `k`'s claims now, the node's own (`local`, the MAC it has the address
+  // at) and the remote ones (Default Gateway routes left out): a
+  // duplicate while they name more than one MAC.
+  void check(const IpKey& k, const std::optional<wire::MacAddress>& local,
+             EvpnImport::IpClaims remote);
   bool duplicate(const IpKey& k) const { return duplicates_.contains(k); }
   const std::set<IpKey>& all() const { return duplicates_; }
   // What started or ended since the last call.

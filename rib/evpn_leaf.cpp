@@ -1,7 +1,6 @@
 #include "rib/evpn_leaf.h"
 
 #include <algorithm>
-#include <ranges>
 #include <utility>
 
 #include "rib/evpn_own_routes.h"
@@ -367,26 +366,6 @@ std::optional<wire::MacAddress> EvpnLeaf::local_binding(const EvpnImport::IpKey&
   return n->second;
 }
 
-void EvpnLeaf::check_duplicate(const EvpnImport::IpKey& k,
-                               const std::optional<wire::MacAddress>& local,
-                               EvpnImport::IpClaims claims) {
-  // Default Gateway routes are no host's claim.
-  const auto host = [](const auto& c) { return !c.second.first.gateway; };
-  // Most addresses have one MAC and no conflict to end: nothing to build.
-  const wire::MacAddress* first = local ? &*local : nullptr;
-  bool differ = false;
-  for (const auto& c : claims | std::views::filter(host)) {
-    if (!first) first = &c.second.second.mac;
-    differ = differ || c.second.second.mac != *first;
-  }
-  if (!differ && !duplicate_ips_.duplicate(k)) return;
-  EvpnDuplicateIps::Claims all;
-  if (local) all.push_back({*local, std::nullopt});
-  for (const auto& c : claims | std::views::filter(host))
-    all.push_back({c.second.second.mac, c.second.first.vtep});
-  duplicate_ips_.check(k, all);
-}
-
 EvpnLeaf::Findings EvpnLeaf::take_findings() {
   Findings f{import_.rejected().take(), duplicate_ips_.take_changes()};
   tenants_.take_rejections(f.refused);
@@ -398,7 +377,7 @@ EvpnKernelUpdate EvpnLeaf::take_kernel_update() {
       [this](const EvpnImport::MacKey& k) { return has_local(k); },
       [this](const EvpnImport::IpKey& k) { return local_binding(k); },
       [this](const EvpnImport::IpKey& k, const auto& local, EvpnImport::IpClaims claims) {
-        check_duplicate(k, local, claims);
+        duplicate_ips_.check(k, local, claims);
       });
   tenants_.take_update(
       [this](const EvpnTenant& t, const wire::IpAddress& ip) { return local_host(t, ip); }, u);

@@ -155,10 +155,6 @@ class EvpnLeaf {
   bool has_local(const EvpnImport::IpKey& k) const { return local_binding(k).has_value(); }
   // The MAC of an address the kernel has itself (has_local()).
   std::optional<wire::MacAddress> local_binding(const EvpnImport::IpKey& k) const;
-  // Whether hosts with different MACs claim `k` now (`local`: the MAC we
-  // have it at).
-  void check_duplicate(const EvpnImport::IpKey& k, const std::optional<wire::MacAddress>& local,
-                       EvpnImport::IpClaims claims);
   void import_again();
   // The tenants' attachments, identities and subnets from the kernel's
   // VNIs now; MAC/IP routes go again when what they carry for one changed.

@@ -24,23 +24,16 @@ const wire::IpAddress kVtepA = wire::IpAddress::v4(0x0a000001);  // 10.0.0.1
 wire::EvpnRoute imet() {
   wire::EvpnRoute r;
   r.type = uint8_t(wire::EvpnType::InclusiveMulticast);
-  r.rd.type = 1;
-  r.rd.value = {10, 0, 0, 1, 0, 2};
+  r.rd = {1, {10, 0, 0, 1, 0, 100}};
   r.ip = kVtepA;
   return r;
 }
 wire::EvpnRoute mac(uint8_t host, uint32_t vni) {
-  wire::EvpnRoute r;
-  r.type = uint8_t(wire::EvpnType::MacIp);
-  r.rd.type = 1;
-  r.rd.value = {10, 0, 0, 1, 0, 2};
-  r.mac = wire::MacAddress{0xaa, 0xbb, 0xcc, 0, 0, host};
-  r.labels = {vni};
-  return r;
+  return rib::test::mac_ip_route(1, {0xaa, 0xbb, 0xcc, 0, 0, host}, std::nullopt, vni);
 }
-const std::string kImet = "10.0.0.1:2:[3]:[0]:[32]:[10.0.0.1]";
-const std::string kMac1 = "10.0.0.1:2:[2]:[0]:[48]:[aa:bb:cc:00:00:01]";
-const std::string kMac2 = "10.0.0.1:2:[2]:[0]:[48]:[aa:bb:cc:00:00:02]";
+const std::string kImet = "10.0.0.1:100:[3]:[0]:[32]:[10.0.0.1]";
+const std::string kMac1 = "10.0.0.1:100:[2]:[0]:[48]:[aa:bb:cc:00:00:01]";
+const std::string kMac2 = "10.0.0.1:100:[2]:[0]:[48]:[aa:bb:cc:00:00:02]";
 
 // What a collector reads: per message the peer type and L flag, the EVPN
 // routes announced ("<route> vni <label>" and "via <next hop>") and
