@@ -22,11 +22,7 @@ using rib::test::kB;
 const wire::IpAddress kVtepA = wire::IpAddress::v4(0x0a000001);  // 10.0.0.1
 
 wire::EvpnRoute imet() {
-  wire::EvpnRoute r;
-  r.type = uint8_t(wire::EvpnType::InclusiveMulticast);
-  r.rd = {1, {10, 0, 0, 1, 0, 100}};
-  r.ip = kVtepA;
-  return r;
+  return rib::test::imet_route({1, {10, 0, 0, 1, 0, 100}}, kVtepA);
 }
 wire::EvpnRoute mac(uint8_t host, uint32_t vni) {
   return rib::test::mac_ip_route(1, {0xaa, 0xbb, 0xcc, 0, 0, host}, std::nullopt, vni);

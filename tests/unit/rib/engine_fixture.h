@@ -77,6 +77,14 @@ inline wire::UpdateMessage evpn_update(const Neighbor& n, std::vector<wire::Evpn
   return u;
 }
 
+// An inclusive multicast route (type 3) of `vtep`, with `rd`.
+inline wire::EvpnRoute imet_route(const wire::RouteDistinguisher& rd, wire::IpAddress vtep) {
+  wire::EvpnRoute r;
+  r.type = uint8_t(wire::EvpnType::InclusiveMulticast);
+  r.rd = rd;
+  r.ip = vtep;
+  return r;
+}
 // A MAC/IP route (type 2) of VNI `vni`, with RD 10.0.0.`rd`:100.
 inline wire::EvpnRoute mac_ip_route(uint8_t rd, const wire::MacAddress& mac,
                                     std::optional<wire::IpAddress> ip, uint32_t vni = 100) {

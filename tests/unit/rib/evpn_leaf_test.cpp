@@ -21,11 +21,7 @@ const std::string kOurMacIp =
     "10.0.0.254:100:[2]:[0]:[48]:[aa:bb:cc:00:00:01]:[32]:[10.1.1.10] vni 100";
 
 wire::EvpnRoute remote_imet() {
-  wire::EvpnRoute r;
-  r.type = uint8_t(wire::EvpnType::InclusiveMulticast);
-  r.rd = {1, {10, 0, 0, 1, 0, 2}};
-  r.ip = kVtepA;
-  return r;
+  return imet_route({1, {10, 0, 0, 1, 0, 2}}, kVtepA);
 }
 wire::EvpnRoute remote_mac(std::optional<wire::IpAddress> ip) {
   wire::EvpnRoute r;

@@ -14,12 +14,7 @@ const uint64_t kRouteTarget = 0x0002fde800000064;  // rt:65000:100
 
 // A leaf's routes: its type 3 for VNI 100 and a host's MAC/IP.
 wire::EvpnRoute imet(uint8_t rd_index, wire::IpAddress vtep) {
-  wire::EvpnRoute r;
-  r.type = uint8_t(wire::EvpnType::InclusiveMulticast);
-  r.rd.type = 1;
-  r.rd.value = {10, 0, 0, rd_index, 0, 2};
-  r.ip = vtep;
-  return r;
+  return imet_route({1, {10, 0, 0, rd_index, 0, 2}}, vtep);
 }
 wire::EvpnRoute mac_ip(uint8_t rd_index, uint32_t vni) {
   wire::EvpnRoute r;
