@@ -36,3 +36,23 @@ def netns_factory():
     yield make
     for ns in reversed(made):
         ns.delete()
+
+
+# How much of each log a failed test shows: enough for the last events.
+LOG_TAIL_LINES = 80
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A failed test shows the end of every log in its tmp_path (the
+    daemons', FRR's): CI keeps only what pytest prints, and a failure that
+    happens once in many runs must be explainable from that alone."""
+    outcome = yield
+    report = outcome.get_result()
+    tmp_path = item.funcargs.get("tmp_path") if hasattr(item, "funcargs") else None
+    if report.when != "call" or not report.failed or tmp_path is None:
+        return
+    for log in sorted(Path(tmp_path).rglob("*.log")):
+        lines = log.read_text(errors="replace").splitlines()[-LOG_TAIL_LINES:]
+        report.sections.append((f"log {log.relative_to(tmp_path)} (last {len(lines)} lines)",
+                                "\n".join(line[:300] for line in lines)))

@@ -447,6 +447,14 @@ def test_a_leaf_restarting_gracefully_keeps_its_routes_at_the_other(netns_factor
                  "host2's IPv6 address at leaf1 as a router's (learned so at leaf2)")
         neighbor = leaf1.ctl_json("show", "bgp", "neighbors", "swp1")
         assert "graceful-restart" in neighbor["capabilities"], neighbor
+        # leaf2 restarts with forwarding state to keep: leaf1's route and
+        # flood entry in its kernel. leaf1 sends them once it is LIVE, which
+        # may be after leaf2 (each leaves WARM on its own scan); a leaf2
+        # stopped before has kept nothing, so its OPEN says so (F bit 0)
+        # and leaf1 rightly drops its routes at once.
+        wait_for(lambda: "10.0.0.1 " in leaf2_ns.ip("route", "show", "10.0.0.1").stdout
+                 and "00:00:00:00:00:00 dst 10.0.0.1" in fdb(leaf2_ns), 20,
+                 "leaf1's route and flood entry in leaf2's kernel")
 
         monitor_log = tmp_path / "egrleaf1-monitor.txt"
         with kernel_events(leaf1_ns, monitor_log):
