@@ -113,11 +113,13 @@ void EvpnExport::send(Receiver& r, const std::vector<EvpnTable::Key>* keys, cons
           it->second = int(variants.size() - 1);
         }
       v = it->second;
-      if (v >= 0 && r.policy.evpn_out) v = route_map_out(v, e->best_candidate().route);
     }
+    std::optional<wire::EvpnRoute> route;
+    if (v >= 0) route = e->best_candidate().route(key);
+    if (v >= 0 && r.policy.evpn_out) v = route_map_out(v, *route);
     if (v >= 0) {
       a.evpn_announce.resize(variants.size());
-      a.evpn_announce[size_t(v)].push_back(e->best_candidate().route);
+      a.evpn_announce[size_t(v)].push_back(std::move(*route));
       r.sent.insert(key);
     } else if (r.sent.erase(key)) {
       a.evpn_withdraw.push_back(EvpnTable::route_of(key));

@@ -12,6 +12,8 @@
 #include <set>
 #include <span>
 
+#include <absl/container/btree_set.h>
+
 #include "rib/advertisement.h"
 #include "rib/evpn_table.h"
 #include "rib/route_policy.h"
@@ -48,7 +50,7 @@ class EvpnExport {
     Member info;
     PeerPolicy policy;
     DrainState node_drain = DrainState::Live;
-    std::set<EvpnTable::Key> sent;
+    absl::btree_set<EvpnTable::Key> sent;  // a spine's: every route, to every member
     bool end_of_rib_sent = false;
   };
   ExportRules rules_of(const Receiver& r) const;

@@ -60,7 +60,7 @@ const V* EvpnImport::winner_of(const Claims<V>& claims) {
 }
 
 template <class K, class V>
-const V* EvpnImport::winner(const std::map<K, Claims<V>>& claims, const K& k) {
+const V* EvpnImport::winner(const Table<K, Claims<V>>& claims, const K& k) {
   auto it = claims.find(k);
   return it == claims.end() ? nullptr : winner_of(it->second);
 }
@@ -72,8 +72,8 @@ void EvpnImport::set_vnis(std::map<uint32_t, uint64_t> import_rts, const EvpnTab
   for (const auto& [key, entry] : table.entries()) update(key, &entry);
 }
 
-std::vector<uint32_t> EvpnImport::vnis_of(const wire::PathAttributes& a) const {
-  std::vector<uint32_t> out;
+EvpnImport::Vnis EvpnImport::vnis_of(const wire::PathAttributes& a) const {
+  Vnis out;
   for (const auto& [vni, rt] : import_rts_)
     if (selects(a.ext_communities, rt, vni)) out.push_back(vni);
   return out;
@@ -87,8 +87,8 @@ void EvpnImport::update(const EvpnTable::Key& key, const EvpnTable::Entry* entry
   if (!entry) return;
   const auto& best = entry->best_candidate();
   const Path& path = *best.path;
-  const auto& route = best.route;
   if (path.source.peer_id == kLocalSource) return;
+  const wire::EvpnRoute route = best.route(key);
   const bool flood = route.type == uint8_t(wire::EvpnType::InclusiveMulticast);
   const bool mac = route.type == uint8_t(wire::EvpnType::MacIp) && route.mac;
   if (!flood && !mac) return;  // types 1, 4 and 5 are not a leaf's L2 business

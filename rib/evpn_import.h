@@ -20,6 +20,8 @@
 #include <tuple>
 #include <vector>
 
+#include <absl/container/btree_map.h>
+#include <absl/container/btree_set.h>
 #include <boost/container/small_vector.hpp>
 
 #include "bgpd/wire/evpn.h"
@@ -44,6 +46,14 @@ bool selects(std::span<const uint64_t> ext, uint64_t rt, uint32_t vni);
 
 class EvpnImport {
  public:
+  // A table per MAC or address: B-trees, which hold their entries in
+  // arrays (about 45 bytes for a MAC's VTEP, against a tree node's 80),
+  // ordered for the listings. They move entries as they grow: nothing
+  // keeps a pointer into one across a change.
+  template <class K, class V>
+  using Table = absl::btree_map<K, V>;
+  template <class K>
+  using Keys = absl::btree_set<K>;
   using MacKey = std::pair<uint32_t, wire::MacAddress>;  // VNI, MAC
   using IpKey = std::pair<uint32_t, wire::IpAddress>;    // VNI, address
   struct Remote {
@@ -98,18 +108,20 @@ class EvpnImport {
   uint64_t unusable() const { return rejected_.total(); }
   EvpnRejections& rejected() { return rejected_; }
   // The MACs whose claims changed since take_update().
-  const std::set<MacKey>& changed_macs() const { return dirty_macs_; }
+  const Keys<MacKey>& changed_macs() const { return dirty_macs_; }
   bool pending() const {
     return !dirty_floods_.empty() || !dirty_macs_.empty() || !dirty_neighbors_.empty();
   }
   // MACs and addresses in the kernel as remote now.
-  const std::map<MacKey, wire::IpAddress>& installed_macs() const { return installed_macs_; }
-  const std::map<IpKey, Binding>& installed_neighbors() const { return installed_neighbors_; }
+  const Table<MacKey, wire::IpAddress>& installed_macs() const { return installed_macs_; }
+  const Table<IpKey, Binding>& installed_neighbors() const { return installed_neighbors_; }
 
  private:
   // What one route brings into the VNIs it is imported into.
+  // The VNIs a route is imported into: mostly one, held inline.
+  using Vnis = boost::container::small_vector<uint32_t, 1>;
   struct Contribution {
-    std::vector<uint32_t> vnis;
+    Vnis vnis;
     uint8_t type = 0;
     wire::IpAddress vtep;
     std::optional<wire::MacAddress> mac;
@@ -124,27 +136,27 @@ class EvpnImport {
   template <class V>
   using Claims = boost::container::small_vector<std::pair<const EvpnTable::Key*, V>, 1>;
 
-  std::vector<uint32_t> vnis_of(const wire::PathAttributes& a) const;
+  Vnis vnis_of(const wire::PathAttributes& a) const;
   // `key` is imported_'s own: the claims point at it.
   void add(const EvpnTable::Key& key, const Contribution& c);
   void remove(const EvpnTable::Key& key, const Contribution& c);
   template <class V>
   static const V* winner_of(const Claims<V>& claims);
   template <class K, class V>
-  static const V* winner(const std::map<K, Claims<V>>& claims, const K& k);
+  static const V* winner(const Table<K, Claims<V>>& claims, const K& k);
 
   std::map<uint32_t, uint64_t> import_rts_;
   std::map<EvpnTable::Key, Contribution> imported_;
   EvpnRejections rejected_;
   std::map<uint32_t, std::map<wire::IpAddress, int>> floods_;  // VNI -> VTEP -> routes
-  std::map<MacKey, Claims<Remote>> macs_;
-  std::map<IpKey, Claims<std::pair<Remote, Binding>>> neighbors_;
+  Table<MacKey, Claims<Remote>> macs_;
+  Table<IpKey, Claims<std::pair<Remote, Binding>>> neighbors_;
   std::set<EvpnKernelUpdate::Flood> dirty_floods_;
-  std::set<MacKey> dirty_macs_;
-  std::set<IpKey> dirty_neighbors_;
+  Keys<MacKey> dirty_macs_;
+  Keys<IpKey> dirty_neighbors_;
   std::set<EvpnKernelUpdate::Flood> installed_floods_;
-  std::map<MacKey, wire::IpAddress> installed_macs_;
-  std::map<IpKey, Binding> installed_neighbors_;
+  Table<MacKey, wire::IpAddress> installed_macs_;
+  Table<IpKey, Binding> installed_neighbors_;
 };
 
 }  // namespace closbgp::rib

@@ -342,7 +342,7 @@ void EvpnLeaf::table_changed(std::span<const EvpnTable::Key> keys) {
     import_.update(key, entry);
     tenants_.table_changed(key, entry);
   }
-  const std::set<EvpnImport::MacKey> moved = import_.changed_macs();
+  const auto moved = import_.changed_macs();  // a copy: reconsider() adds to it
   for (const auto& [vni, mac] : moved)
     if (auto v = vnis_.find(vni); v != vnis_.end()) reconsider(v->second, mac);
 }

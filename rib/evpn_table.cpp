@@ -38,6 +38,27 @@ wire::EvpnRoute EvpnTable::route_of(const Key& key) {
   return out.empty() ? wire::EvpnRoute{} : out.front();
 }
 
+EvpnTable::PathFields EvpnTable::PathFields::of(const wire::EvpnRoute& route) {
+  PathFields f;
+  f.label_count = uint8_t(std::min(route.labels.size(), f.labels.size()));  // the codec reads two
+  std::copy_n(route.labels.begin(), f.label_count, f.labels.begin());
+  if (route.type == uint8_t(wire::EvpnType::MacIp) ||
+      route.type == uint8_t(wire::EvpnType::IpPrefix))
+    f.esi = route.esi;
+  f.gateway = route.gateway;
+  return f;
+}
+
+wire::EvpnRoute EvpnTable::Candidate::route(const Key& key) const {
+  wire::EvpnRoute r = route_of(key);
+  const auto labels = fields.label_span();
+  r.labels.assign(labels.begin(), labels.end());
+  if (r.type == uint8_t(wire::EvpnType::MacIp) || r.type == uint8_t(wire::EvpnType::IpPrefix))
+    r.esi = fields.esi;
+  if (fields.gateway) r.gateway = fields.gateway;
+  return r;
+}
+
 void EvpnTable::announce(const PathRef& path, std::span<const wire::EvpnRoute> routes) {
   const CandidateKey source = CandidateKey::of(*path);
   for (const auto& route : routes) {
@@ -48,9 +69,9 @@ void EvpnTable::announce(const PathRef& path, std::span<const wire::EvpnRoute> r
     auto at = std::ranges::lower_bound(
         cs, source, {}, [](const Candidate& c) { return CandidateKey::of(*c.path); });
     if (at != cs.end() && CandidateKey::of(*at->path) == source) {
-      *at = {path, route};
+      *at = {path, PathFields::of(route)};
     } else {
-      cs.insert(at, {path, route});
+      cs.insert(at, {path, PathFields::of(route)});
       ++held_[source.peer_id];
     }
     refreshed(source.peer_id, it->first);
@@ -83,8 +104,10 @@ void EvpnTable::refreshed(uint32_t peer_id, const Key& key) {
 size_t EvpnTable::remove_at(std::map<Key, Entry>::iterator it, uint32_t peer_id) {
   auto& cs = it->second.candidates;
   const Candidate best_before = it->second.best_candidate();
-  const size_t removed =
-      std::erase_if(cs, [&](const Candidate& c) { return c.path->source.peer_id == peer_id; });
+  const auto gone = std::remove_if(
+      cs.begin(), cs.end(), [&](const Candidate& c) { return c.path->source.peer_id == peer_id; });
+  const size_t removed = size_t(cs.end() - gone);
+  cs.erase(gone, cs.end());
   if (removed == 0) return 0;
   if ((held_[peer_id] -= removed) == 0) held_.erase(peer_id);
   reselect(it, &best_before);
@@ -132,7 +155,7 @@ void EvpnTable::reselect(std::map<Key, Entry>::iterator it, const Candidate* bes
   select(paths, kSelection, chosen);
   e.best = chosen.empty() ? 0 : chosen.front();
   const Candidate& now = e.best_candidate();
-  if (!best_before || best_before->path != now.path || best_before->route != now.route)
+  if (!best_before || best_before->path != now.path || best_before->fields != now.fields)
     changed_.push_back(it->first);
 }
 

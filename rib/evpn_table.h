@@ -7,12 +7,16 @@
 // routes and passes them on (rib/evpn_export.h).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <set>
 #include <span>
 #include <string>
 #include <vector>
+
+#include <boost/container/small_vector.hpp>
 
 #include "bgpd/wire/evpn.h"
 #include "rib/best_path.h"
@@ -33,13 +37,28 @@ class EvpnTable {
   // The route a key stands for, labels zero: what a withdrawal carries.
   static wire::EvpnRoute route_of(const Key& key);
 
+  // What of a route a path brings with it: the labels (VNIs), the ESI and
+  // the gateway; the route's key holds the rest. A candidate keeps only
+  // these, not a copy of the route: a leaf may hold a hundred thousand.
+  struct PathFields {
+    std::array<uint32_t, 2> labels{};  // at most two (a MAC/IP route's)
+    uint8_t label_count = 0;
+    wire::Esi esi{};
+    std::optional<wire::IpAddress> gateway;  // an IP prefix route's
+    static PathFields of(const wire::EvpnRoute& route);
+    std::span<const uint32_t> label_span() const { return {labels.data(), label_count}; }
+    friend bool operator==(const PathFields&, const PathFields&) = default;
+  };
   struct Candidate {
     PathRef path;
-    wire::EvpnRoute route;  // as received, labels included
+    PathFields fields;
+    // The route as this path brought it: `key`'s, with its fields.
+    wire::EvpnRoute route(const Key& key) const;
   };
   struct Entry {
-    std::vector<Candidate> candidates;  // by CandidateKey
-    size_t best = 0;                    // index into candidates
+    // By CandidateKey; mostly one, held inline.
+    boost::container::small_vector<Candidate, 1> candidates;
+    uint32_t best = 0;  // index into candidates
     const Candidate& best_candidate() const { return candidates[best]; }
   };
 

@@ -142,16 +142,16 @@ void EvpnTenant::update(const EvpnTable::Key& key, const EvpnTable::Entry* entry
   const auto& best = entry->best_candidate();
   const Path& path = *best.path;
   if (path.source.peer_id == kLocalSource) return;
-  const auto prefix = prefix_of(best.route);
+  const wire::EvpnRoute route = best.route(key);
+  const auto prefix = prefix_of(route);
   if (!prefix) return;
   const auto& ext = path.attributes->ext_communities;
   if (!selects(ext, id_.import_rt, config_.l3vni)) return;
   const auto rmac = wire::router_mac_of(ext);
   const auto& vtep = path.next_hop.address;
   std::string why = !rmac ? "it carries no router MAC" : unusable_because(vtep, rmac);
-  if (why.empty() && best.route.gateway && !best.route.gateway->is_unspecified())
-    why =
-        "its gateway address " + best.route.gateway->to_string() + " (recursive) is not supported";
+  if (why.empty() && route.gateway && !route.gateway->is_unspecified())
+    why = "its gateway address " + route.gateway->to_string() + " (recursive) is not supported";
   if (why.empty() && prefix->contains(wire::Prefix(vtep, 32)))
     why = "its prefix holds its own VTEP " + vtep.to_string();
   if (!why.empty()) {

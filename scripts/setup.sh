@@ -7,7 +7,7 @@ set -euo pipefail
 packages=(
   # build
   build-essential cmake ninja-build pkg-config git ca-certificates
-  libboost-dev libboost-system-dev
+  libboost-dev libboost-system-dev libabsl-dev
   libnl-3-dev libnl-route-3-dev
   libprotobuf-dev protobuf-compiler libgrpc++-dev protobuf-compiler-grpc
   libspdlog-dev libfmt-dev libyaml-cpp-dev

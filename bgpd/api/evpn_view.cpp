@@ -13,8 +13,9 @@ EvpnPathView path_view(const rib::EvpnTable::Candidate& c, const std::string& pe
   EvpnPathView v;
   v.peer = peer;
   v.next_hop = c.path->next_hop.address.to_string();
-  v.esi = wire::esi_text(c.route.esi);
-  v.vnis = c.route.labels;
+  v.esi = wire::esi_text(c.fields.esi);
+  const auto labels = c.fields.label_span();
+  v.vnis.assign(labels.begin(), labels.end());
   const auto& a = *c.path->attributes;
   if (a.as_path)
     for (const auto& seg : a.as_path->segments)
@@ -28,7 +29,8 @@ bool selected(const EvpnQuery& q, const wire::EvpnRoute& key, const rib::EvpnTab
   if (q.type && key.type != q.type) return false;
   if (!q.rd.empty() && key.rd.to_string() != q.rd) return false;
   return !q.vni || std::ranges::any_of(e.candidates, [&](const auto& c) {
-    return std::ranges::find(c.route.labels, q.vni) != c.route.labels.end();
+    const auto labels = c.fields.label_span();
+    return std::ranges::find(labels, q.vni) != labels.end();
   });
 }
 

@@ -110,7 +110,7 @@ void append_evpn_routes(const rib::Rib& rib, View view, rib::SourceId source,
     }
     auto [at, added] = index.try_emplace(c->path.get(), held.size());
     if (added) held.push_back({c->path.get(), {}});
-    held[at->second].second.push_back(c->route);
+    held[at->second].second.push_back(c->route(key));
   }
   const wire::EncodeContext ctx;
   std::vector<uint8_t> updates;

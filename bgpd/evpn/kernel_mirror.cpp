@@ -28,7 +28,7 @@ void KernelMirror::Kind<Entry>::read(const std::vector<Entry>& ours) {
     auto [k, v] = key_value(e);
     entries[k].kernel = std::move(v);
   }
-  std::erase_if(entries, [](const auto& kv) { return !kv.second.wanted && !kv.second.kernel; });
+  absl::erase_if(entries, [](const auto& kv) { return !kv.second.wanted && !kv.second.kernel; });
 }
 
 template <class Entry>
@@ -122,7 +122,7 @@ KernelMirror::LocalChanges KernelMirror::local_changes(const fib::VxlanState& ke
     vni_of_device_.clear();
     for (const auto& [vni, d] : devices_) vni_of_device_.emplace(d.ifindex, vni);
   }
-  std::set<std::pair<uint32_t, wire::MacAddress>> macs;
+  decltype(local_macs_) macs;
   for (const auto& m : kernel.macs)
     if (auto vni = vni_of_segment.find({m.bridge, m.vlan}); vni != vni_of_segment.end())
       macs.emplace(vni->second, m.mac);

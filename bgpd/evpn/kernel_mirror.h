@@ -16,6 +16,9 @@
 #include <utility>
 #include <vector>
 
+#include <absl/container/btree_map.h>
+#include <absl/container/btree_set.h>
+
 #include "fib/vxlan_state.h"
 #include "rib/evpn_leaf.h"
 
@@ -88,7 +91,8 @@ class KernelMirror {
  private:
   // One keyed kind (remote MACs, addresses, tenant routes): per key, what
   // the engine wants, and what of ours the kernel holds as last read (and
-  // written since). One map for both: a leaf may hold a hundred thousand.
+  // written since). One B-tree for both: a leaf may hold a hundred
+  // thousand (rib::EvpnImport::Table says why B-trees).
   template <class Entry>
   struct Kind {
     using KeyValue = decltype(key_value(std::declval<Entry>()));
@@ -96,7 +100,7 @@ class KernelMirror {
     struct Both {
       std::optional<Value> wanted, kernel;
     };
-    std::map<typename KeyValue::first_type, Both> entries;
+    absl::btree_map<typename KeyValue::first_type, Both> entries;
     // The kernel's value for `k` as last read, if it holds one of ours.
     const Value* in_kernel(const typename KeyValue::first_type& k) const {
       auto it = entries.find(k);
@@ -119,8 +123,8 @@ class KernelMirror {
   // The local side as last read.
   std::map<uint32_t, fib::VxlanDevice> devices_;  // usable, by VNI
   std::map<uint32_t, uint32_t> vni_of_device_;    // their ifindex -> VNI
-  std::set<std::pair<uint32_t, wire::MacAddress>> local_macs_;
-  std::map<std::pair<uint32_t, wire::IpAddress>, std::pair<wire::MacAddress, bool>>
+  absl::btree_set<std::pair<uint32_t, wire::MacAddress>> local_macs_;
+  absl::btree_map<std::pair<uint32_t, wire::IpAddress>, std::pair<wire::MacAddress, bool>>
       local_neighbors_;  // MAC, router
 };
 

@@ -65,16 +65,18 @@ void RibDump::append_evpn(const rib::EvpnTable::Key& key, std::vector<uint8_t>& 
   const rib::EvpnTable::Entry* e = speaker_.rib().evpn().find(key);
   if (!e) return;  // withdrawn since the dump started
   // Paths with the same labels share a record, in the order of the first.
-  std::vector<std::pair<const wire::EvpnRoute*, std::vector<wire::mrt::RibEntry>>> records;
+  std::vector<std::pair<const rib::EvpnTable::Candidate*, std::vector<wire::mrt::RibEntry>>>
+      records;
   for (const auto& c : e->candidates) {
     auto entry = entry_of(*c.path, nullptr);
     if (!entry) continue;
-    auto same = std::ranges::find_if(records, [&](const auto& r) { return *r.first == c.route; });
-    if (same == records.end()) same = records.insert(same, {&c.route, {}});
+    auto same =
+        std::ranges::find_if(records, [&](const auto& r) { return r.first->fields == c.fields; });
+    if (same == records.end()) same = records.insert(same, {&c, {}});
     same->second.push_back(*entry);
   }
-  for (const auto& [route, entries] : records)
-    wire::mrt::rib_evpn(timestamp_, sequence_++, *route, entries, out);
+  for (const auto& [c, entries] : records)
+    wire::mrt::rib_evpn(timestamp_, sequence_++, c->route(key), entries, out);
 }
 
 std::vector<uint8_t> RibDump::next(size_t max_prefixes) {
