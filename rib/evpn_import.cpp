@@ -12,13 +12,6 @@ bool better(const EvpnImport::Remote& a, const EvpnImport::Remote& b) {
   if (a.mobility.sequence != b.mobility.sequence) return a.mobility.sequence > b.mobility.sequence;
   return a.vtep < b.vtep;
 }
-const EvpnImport::Remote& remote_of(const EvpnImport::Remote& r) {
-  return r;
-}
-const EvpnImport::Remote& remote_of(const std::pair<EvpnImport::Remote, EvpnImport::Binding>& r) {
-  return r.first;
-}
-
 }  // namespace
 
 bool usable_vtep(const wire::IpAddress& a) {
@@ -46,21 +39,20 @@ bool selects(std::span<const uint64_t> ext, uint64_t rt, uint32_t vni) {
   });
 }
 
-template <class V>
-const V* EvpnImport::winner_of(const Claims<V>& claims) {
-  const std::pair<const EvpnTable::Key*, V>* best = nullptr;
-  for (const auto& claim : claims) {
-    const Remote& r = remote_of(claim.second);
+const EvpnImport::Imported* EvpnImport::winner_of(const Claims& claims) {
+  const Imported* best = nullptr;
+  for (const Imported* claim : claims) {
+    const Remote r = claim->second.remote();
     // Equal claims: the lowest route key, whatever their order here.
-    if (!best || better(r, remote_of(best->second)) ||
-        (!better(remote_of(best->second), r) && *claim.first < *best->first))
-      best = &claim;
+    if (!best || better(r, best->second.remote()) ||
+        (!better(best->second.remote(), r) && claim->first < best->first))
+      best = claim;
   }
-  return best ? &best->second : nullptr;
+  return best;
 }
 
-template <class K, class V>
-const V* EvpnImport::winner(const Table<K, Claims<V>>& claims, const K& k) {
+template <class K>
+const EvpnImport::Imported* EvpnImport::winner(const Table<K, Claims>& claims, const K& k) {
   auto it = claims.find(k);
   return it == claims.end() ? nullptr : winner_of(it->second);
 }
@@ -81,7 +73,7 @@ EvpnImport::Vnis EvpnImport::vnis_of(const wire::PathAttributes& a) const {
 
 void EvpnImport::update(const EvpnTable::Key& key, const EvpnTable::Entry* entry) {
   if (auto it = imported_.find(key); it != imported_.end()) {
-    remove(it->first, it->second);
+    remove(*it);
     imported_.erase(it);
   }
   if (!entry) return;
@@ -94,25 +86,24 @@ void EvpnImport::update(const EvpnTable::Key& key, const EvpnTable::Entry* entry
   if (!flood && !mac) return;  // types 1, 4 and 5 are not a leaf's L2 business
   const auto& ext = path.attributes->ext_communities;
   const bool gateway = std::ranges::find(ext, wire::kDefaultGateway) != ext.end();
-  Contribution c{vnis_of(*path.attributes),
-                 route.type,
-                 path.next_hop.address,
-                 route.mac,
-                 route.ip,
-                 wire::mac_mobility_of(ext).value_or(wire::MacMobility{}),
-                 route.ip && !route.ip->is_v4() && (wire::nd_router(ext) || gateway),
-                 gateway};
+  Contribution c{.vnis = vnis_of(*path.attributes),
+                 .mobility = wire::mac_mobility_of(ext).value_or(wire::MacMobility{}),
+                 .vtep = path.next_hop.address,
+                 .ip = route.ip,
+                 .mac = route.mac,
+                 .type = route.type,
+                 .router = route.ip && !route.ip->is_v4() && (wire::nd_router(ext) || gateway),
+                 .gateway = gateway};
   if (c.vnis.empty()) return;
   if (auto why = unusable_because(c.vtep, c.mac); !why.empty()) {
     rejected_.add(path.source.peer_id, key, std::move(why));
     return;
   }
-  auto it = imported_.emplace(key, std::move(c)).first;
-  add(it->first, it->second);
+  add(*imported_.emplace(key, std::move(c)).first);
 }
 
-void EvpnImport::add(const EvpnTable::Key& key, const Contribution& c) {
-  const Remote remote{c.vtep, c.mobility, c.gateway};
+void EvpnImport::add(const Imported& imported) {
+  const Contribution& c = imported.second;
   for (uint32_t vni : c.vnis) {
     if (!c.mac) {
       ++floods_[vni][c.vtep];
@@ -120,24 +111,23 @@ void EvpnImport::add(const EvpnTable::Key& key, const Contribution& c) {
       continue;
     }
     const MacKey mk{vni, *c.mac};
-    macs_[mk].emplace_back(&key, remote);
+    macs_[mk].push_back(&imported);
     dirty_macs_.insert(mk);
     if (c.ip && !c.ip->is_link_local()) {
       const IpKey ik{vni, *c.ip};
-      neighbors_[ik].emplace_back(&key, std::pair{remote, Binding{*c.mac, c.router}});
+      neighbors_[ik].push_back(&imported);
       dirty_neighbors_.insert(ik);
     }
   }
 }
 
-void EvpnImport::remove(const EvpnTable::Key& key, const Contribution& c) {
+void EvpnImport::remove(const Imported& imported) {
+  const Contribution& c = imported.second;
   const auto drop = [&](auto& claims, const auto& k) {
     auto it = claims.find(k);
     if (it == claims.end()) return;
     auto& v = it->second;
-    v.erase(
-        std::remove_if(v.begin(), v.end(), [&](const auto& claim) { return claim.first == &key; }),
-        v.end());
+    v.erase(std::remove(v.begin(), v.end(), &imported), v.end());
     if (it->second.empty()) claims.erase(it);
   };
   for (uint32_t vni : c.vnis) {
@@ -157,13 +147,15 @@ void EvpnImport::remove(const EvpnTable::Key& key, const Contribution& c) {
   }
 }
 
-const EvpnImport::Remote* EvpnImport::mac(const MacKey& k) const {
-  return winner(macs_, k);
+std::optional<EvpnImport::Remote> EvpnImport::mac(const MacKey& k) const {
+  const Imported* w = winner(macs_, k);
+  return w ? std::optional(w->second.remote()) : std::nullopt;
 }
 
-const std::pair<EvpnImport::Remote, EvpnImport::Binding>* EvpnImport::neighbor(
+std::optional<std::pair<EvpnImport::Remote, EvpnImport::Binding>> EvpnImport::neighbor(
     const IpKey& k) const {
-  return winner(neighbors_, k);
+  const Imported* w = winner(neighbors_, k);
+  return w ? std::optional(std::pair{w->second.remote(), w->second.binding()}) : std::nullopt;
 }
 
 EvpnKernelUpdate EvpnImport::take_update(const std::function<bool(const MacKey&)>& local_mac,
@@ -176,7 +168,7 @@ EvpnKernelUpdate EvpnImport::take_update(const std::function<bool(const MacKey&)
     if (!wanted && installed_floods_.erase(f)) u.remove_flood.push_back(f);
   }
   for (const auto& k : dirty_macs_) {
-    const Remote* r = local_mac(k) ? nullptr : mac(k);
+    const std::optional<Remote> r = local_mac(k) ? std::nullopt : mac(k);
     auto at = installed_macs_.find(k);
     if (r && (at == installed_macs_.end() || at->second != r->vtep)) {
       installed_macs_[k] = r->vtep;
@@ -194,11 +186,12 @@ EvpnKernelUpdate EvpnImport::take_update(const std::function<bool(const MacKey&)
       seen(k, local,
            claims == neighbors_.end() ? IpClaims{}
                                       : IpClaims(claims->second.data(), claims->second.size()));
-    const auto* n = local || claims == neighbors_.end() ? nullptr : winner_of(claims->second);
+    const Imported* w = local || claims == neighbors_.end() ? nullptr : winner_of(claims->second);
+    const auto n = w ? std::optional(w->second.binding()) : std::nullopt;
     auto at = installed_neighbors_.find(k);
-    if (n && (at == installed_neighbors_.end() || at->second != n->second)) {
-      installed_neighbors_[k] = n->second;
-      u.set_neighbors.push_back({k.first, k.second, n->second.mac, n->second.router});
+    if (n && (at == installed_neighbors_.end() || at->second != *n)) {
+      installed_neighbors_[k] = *n;
+      u.set_neighbors.push_back({k.first, k.second, n->mac, n->router});
     } else if (!n && at != installed_neighbors_.end()) {
       installed_neighbors_.erase(at);
       u.remove_neighbors.push_back({k.first, k.second, {}});

@@ -69,6 +69,25 @@ class EvpnImport {
     bool router = false;
     friend bool operator==(const Binding&, const Binding&) = default;
   };
+  // The VNIs a route is imported into: mostly one, held inline.
+  using Vnis = boost::container::small_vector<uint32_t, 1>;
+  // What one route brings into the VNIs it is imported into.
+  // (Fields by alignment: no padding, in a table of a hundred thousand.)
+  struct Contribution {
+    Vnis vnis;
+    wire::MacMobility mobility;
+    wire::IpAddress vtep;
+    std::optional<wire::IpAddress> ip;
+    std::optional<wire::MacAddress> mac;
+    uint8_t type = 0;
+    bool router = false;   // `ip` is an IPv6 router's
+    bool gateway = false;  // a Default Gateway's route
+    Remote remote() const { return {vtep, mobility, gateway}; }
+    // Where it puts `ip` (a MAC/IP route's).
+    Binding binding() const { return {mac.value_or(wire::MacAddress{}), router}; }
+  };
+  // An imported route: its key, and what it brings.
+  using Imported = std::pair<const EvpnTable::Key, Contribution>;
 
   // The route target each local VNI imports: `rt`, or with 0 any
   // two-octet-AS route target AS:VNI, whatever the AS (each leaf of an eBGP
@@ -79,8 +98,8 @@ class EvpnImport {
   void update(const EvpnTable::Key& key, const EvpnTable::Entry* entry);
 
   // The winning remote claim on a MAC, or on an address; nullptr if none.
-  const Remote* mac(const MacKey& k) const;
-  const std::pair<Remote, Binding>* neighbor(const IpKey& k) const;
+  std::optional<Remote> mac(const MacKey& k) const;
+  std::optional<std::pair<Remote, Binding>> neighbor(const IpKey& k) const;
   // VNI -> its remote VTEPs.
   const std::map<uint32_t, std::map<wire::IpAddress, int>>& floods() const { return floods_; }
 
@@ -88,9 +107,9 @@ class EvpnImport {
   // installed as remote; call when that changes.
   void local_changed(const MacKey& k) { dirty_macs_.insert(k); }
   void local_changed(const IpKey& k) { dirty_neighbors_.insert(k); }
-  // Every remote claim on one address (the winner's or not), each with the
-  // key of the route that makes it.
-  using IpClaims = std::span<const std::pair<const EvpnTable::Key*, std::pair<Remote, Binding>>>;
+  // Every remote claim on one address (the winner's or not): the routes
+  // that make them.
+  using IpClaims = std::span<const Imported* const>;
   // The MAC the node has an address at itself; nullopt if it has not.
   using LocalBinding = std::function<std::optional<wire::MacAddress>(const IpKey&)>;
   // Each address whose claims (or the node's own binding) changed.
@@ -117,40 +136,25 @@ class EvpnImport {
   const Table<IpKey, Binding>& installed_neighbors() const { return installed_neighbors_; }
 
  private:
-  // What one route brings into the VNIs it is imported into.
-  // The VNIs a route is imported into: mostly one, held inline.
-  using Vnis = boost::container::small_vector<uint32_t, 1>;
-  struct Contribution {
-    Vnis vnis;
-    uint8_t type = 0;
-    wire::IpAddress vtep;
-    std::optional<wire::MacAddress> mac;
-    std::optional<wire::IpAddress> ip;
-    wire::MacMobility mobility;
-    bool router = false;   // `ip` is an IPv6 router's
-    bool gateway = false;  // a Default Gateway's route
-  };
-  // The routes that claim one MAC or address: each by its key (the one
-  // `imported_` holds) and what it claims. Mostly one, held inline: a
-  // leaf may hold a hundred thousand of them.
-  template <class V>
-  using Claims = boost::container::small_vector<std::pair<const EvpnTable::Key*, V>, 1>;
+  // The routes that claim one MAC or address, each by its entry in
+  // `imported_` (a tree node: it stays put while the route does). Mostly
+  // one, held inline: a leaf may hold a hundred thousand.
+  using Claims = boost::container::small_vector<const Imported*, 1>;
 
   Vnis vnis_of(const wire::PathAttributes& a) const;
-  // `key` is imported_'s own: the claims point at it.
-  void add(const EvpnTable::Key& key, const Contribution& c);
-  void remove(const EvpnTable::Key& key, const Contribution& c);
-  template <class V>
-  static const V* winner_of(const Claims<V>& claims);
-  template <class K, class V>
-  static const V* winner(const Table<K, Claims<V>>& claims, const K& k);
+  // `imported` is imported_'s own: the claims point at it.
+  void add(const Imported& imported);
+  void remove(const Imported& imported);
+  static const Imported* winner_of(const Claims& claims);
+  template <class K>
+  static const Imported* winner(const Table<K, Claims>& claims, const K& k);
 
   std::map<uint32_t, uint64_t> import_rts_;
   std::map<EvpnTable::Key, Contribution> imported_;
   EvpnRejections rejected_;
   std::map<uint32_t, std::map<wire::IpAddress, int>> floods_;  // VNI -> VTEP -> routes
-  Table<MacKey, Claims<Remote>> macs_;
-  Table<IpKey, Claims<std::pair<Remote, Binding>>> neighbors_;
+  Table<MacKey, Claims> macs_;
+  Table<IpKey, Claims> neighbors_;
   std::set<EvpnKernelUpdate::Flood> dirty_floods_;
   Keys<MacKey> dirty_macs_;
   Keys<IpKey> dirty_neighbors_;

@@ -173,7 +173,7 @@ void EvpnLeaf::claim(Vni& v, const wire::MacAddress& mac) {
   LocalMac& local = v.macs.at(mac);
   // Learned here while another VTEP has it: the host moved to us (RFC
   // 7432 sec. 15.1), our claim is the next in sequence.
-  if (const auto* remote = import_.mac({v.local.vni, mac}))
+  if (const auto remote = import_.mac({v.local.vni, mac}))
     local.sequence = std::max(local.sequence, remote->mobility.sequence + 1);
   local.advertised = !frozen(v.local.vni, mac);
   if (local.advertised) advertise_mac(v, mac);
@@ -319,7 +319,7 @@ void EvpnLeaf::reconsider(Vni& v, const wire::MacAddress& mac) {
   auto it = v.macs.find(mac);
   if (it == v.macs.end()) return;
   LocalMac& ours = it->second;
-  const auto* remote = import_.mac({v.local.vni, mac});
+  const auto remote = import_.mac({v.local.vni, mac});
   const bool beaten_now = remote && beaten(v, ours, *remote);
   if (beaten_now && ours.advertised) {
     // The host moved away: its new leaf's claim is newer. Ours goes; the

@@ -27,14 +27,13 @@ EvpnTable::Key EvpnTable::key_of(const wire::EvpnRoute& route) {
   std::vector<uint8_t> bytes;
   wire::Writer w(bytes);
   wire::encode_evpn_route(k, w);
-  return Key(bytes.begin(), bytes.end());
+  return Key(bytes);
 }
 
 wire::EvpnRoute EvpnTable::route_of(const Key& key) {
   std::vector<wire::EvpnRoute> out;
   std::string why;
-  const auto* data = reinterpret_cast<const uint8_t*>(key.data());
-  wire::decode_evpn_nlri({data, key.size()}, out, why);  // made by key_of: it parses
+  wire::decode_evpn_nlri(key.bytes(), out, why);  // made by key_of: it parses
   return out.empty() ? wire::EvpnRoute{} : out.front();
 }
 

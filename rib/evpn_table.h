@@ -20,6 +20,7 @@
 
 #include "bgpd/wire/evpn.h"
 #include "rib/best_path.h"
+#include "rib/evpn_key.h"
 #include "rib/loc_rib.h"
 
 namespace closbgp::rib {
@@ -31,8 +32,8 @@ class EvpnTable {
  public:
   // A route's identity as octets: its NLRI with the path's fields cleared
   // (one zero label for the types that carry labels, so that it still
-  // parses). Ordered, compact, and read back by route_of().
-  using Key = std::string;
+  // parses). Ordered, compact, shared, and read back by route_of().
+  using Key = EvpnKey;
   static Key key_of(const wire::EvpnRoute& route);
   // The route a key stands for, labels zero: what a withdrawal carries.
   static wire::EvpnRoute route_of(const Key& key);

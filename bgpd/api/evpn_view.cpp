@@ -44,7 +44,7 @@ std::string import_rt_text(uint64_t rt, uint32_t vni) {
 std::vector<EvpnRouteView> evpn_view(const session::Speaker& speaker, const EvpnQuery& query) {
   std::map<uint32_t, std::string> names{{rib::kLocalSource, "local"}};  // source id -> neighbour
   for (const auto& [name, peer] : speaker.peers()) names[peer->id()] = name;
-  using Order = std::tuple<wire::RouteDistinguisher, const std::string*>;
+  using Order = std::tuple<wire::RouteDistinguisher, const rib::EvpnTable::Key*>;
   std::vector<std::pair<Order, EvpnRouteView>> out;
   for (const auto& [key, entry] : speaker.rib().evpn().entries()) {
     const wire::EvpnRoute route = rib::EvpnTable::route_of(key);
@@ -90,7 +90,7 @@ std::vector<EvpnVniView> evpn_vni_view(const rib::EvpnLeaf& leaf, uint32_t only)
     }
     for (const auto& [k, vtep] : remote.installed_macs())
       if (k.first == vni) {
-        const auto* claim = remote.mac(k);
+        const auto claim = remote.mac(k);
         view.macs.push_back({wire::mac_text(k.second), vtep.to_string(), false, false, false,
                              claim ? claim->mobility.sequence : 0});
       }
@@ -100,7 +100,7 @@ std::vector<EvpnVniView> evpn_vni_view(const rib::EvpnLeaf& leaf, uint32_t only)
                                 v.routers.contains(ip), duplicates.duplicate({vni, ip})});
     for (const auto& [k, at] : remote.installed_neighbors())
       if (k.first == vni) {
-        const auto* claim = remote.neighbor(k);
+        const auto claim = remote.neighbor(k);
         view.neighbors.push_back({k.second.to_string(), wire::mac_text(at.mac),
                                   claim ? claim->first.vtep.to_string() : "", false, at.router,
                                   duplicates.duplicate(k)});
