@@ -27,6 +27,29 @@ std::optional<FdbNotice> fdb_notice(const nlmsghdr* h) {
                    address_of(tb[NDA_DST]), (nd->ndm_flags & NTF_EXT_LEARNED) != 0};
 }
 
+bool resolved_neighbor_state(uint16_t state) {
+  return state & (NUD_REACHABLE | NUD_STALE | NUD_DELAY | NUD_PROBE | NUD_PERMANENT);
+}
+
+std::optional<NeighborNotice> neighbor_notice(const nlmsghdr* h) {
+  if (h->nlmsg_type != RTM_NEWNEIGH && h->nlmsg_type != RTM_DELNEIGH) return std::nullopt;
+  auto* msg = const_cast<nlmsghdr*>(h);
+  const auto* nd = static_cast<const ndmsg*>(nlmsg_data(msg));
+  nlattr* tb[NDA_MAX + 1];
+  if ((nd->ndm_family != AF_INET && nd->ndm_family != AF_INET6) ||
+      nlmsg_parse(msg, sizeof(ndmsg), tb, NDA_MAX, nullptr) < 0)
+    return std::nullopt;
+  const auto ip = address_of(tb[NDA_DST]);
+  if (!ip) return std::nullopt;
+  NeighborNotice n{uint32_t(nd->ndm_ifindex), *ip, std::nullopt,
+                   (nd->ndm_flags & NTF_EXT_LEARNED) != 0};
+  const auto mac = mac_of(tb[NDA_LLADDR]);
+  if (h->nlmsg_type == RTM_NEWNEIGH && mac && !n.extern_learned &&
+      resolved_neighbor_state(nd->ndm_state))
+    n.binding = BridgeNeighbor{n.ifindex, *ip, *mac, (nd->ndm_flags & NTF_ROUTER) != 0};
+  return n;
+}
+
 bool tenant_route_message(const nlmsghdr* h, const RouteMarks& tenant) {
   if (h->nlmsg_type != RTM_NEWROUTE && h->nlmsg_type != RTM_DELROUTE) return false;
   auto* msg = const_cast<nlmsghdr*>(h);

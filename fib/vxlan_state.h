@@ -107,6 +107,20 @@ struct FdbNotice {
   bool extern_learned = false;
 };
 std::optional<FdbNotice> fdb_notice(const nlmsghdr* h);
+// Whether a learned neighbour entry in NUD state `state` is a binding (a
+// read lists it among `neighbors`): resolved, or being confirmed again.
+bool resolved_neighbor_state(uint16_t state);
+// A neighbour notification (AF_INET or AF_INET6 RTM_NEWNEIGH or
+// RTM_DELNEIGH) as a read would take the entry: `binding` set (its `svi`
+// the notice's interface) when it is a learned, resolved one; whether it
+// is extern_learn (a remote binding). nullopt for any other message.
+struct NeighborNotice {
+  uint32_t ifindex = 0;
+  wire::IpAddress ip;
+  std::optional<BridgeNeighbor> binding;
+  bool extern_learned = false;
+};
+std::optional<NeighborNotice> neighbor_notice(const nlmsghdr* h);
 // Whether a route notification is about a route `tenant` marks ours (its
 // protocol and metric, in any table).
 bool tenant_route_message(const nlmsghdr* h, const RouteMarks& tenant);

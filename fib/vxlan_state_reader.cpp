@@ -198,8 +198,7 @@ void VxlanStateReader::neighbor(nlmsghdr* h) {
         {svi->second->vni, *ip, *mac, (nd->ndm_flags & NTF_ROUTER) != 0});
     return;
   }
-  constexpr uint16_t kResolved = NUD_REACHABLE | NUD_STALE | NUD_DELAY | NUD_PROBE | NUD_PERMANENT;
-  if (nd->ndm_state & kResolved)
+  if (resolved_neighbor_state(nd->ndm_state))
     out_.neighbors.push_back({svi->first, *ip, *mac, (nd->ndm_flags & NTF_ROUTER) != 0});
 }
 

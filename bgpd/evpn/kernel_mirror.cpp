@@ -100,6 +100,17 @@ bool KernelMirror::echoes_ours(const fib::FdbNotice& n) const {
   return ours && (!n.dst || *n.dst == *ours);
 }
 
+bool KernelMirror::repeats_local(const fib::NeighborNotice& n) const {
+  auto vni = vni_of_svi_.find(n.ifindex);
+  if (vni == vni_of_svi_.end() || n.ip.is_link_local()) return true;  // never read
+  // A remote binding someone else changed (ours come with our port id).
+  if (n.extern_learned) return false;
+  auto known = local_neighbors_.find({vni->second, n.ip});
+  if (!n.binding) return known == local_neighbors_.end();
+  return known != local_neighbors_.end() &&
+         known->second == std::pair{n.binding->mac, n.binding->router};
+}
+
 KernelMirror::LocalChanges KernelMirror::local_changes(const fib::VxlanState& kernel) {
   LocalChanges out;
   std::map<uint32_t, fib::VxlanDevice> devices;
@@ -141,6 +152,7 @@ KernelMirror::LocalChanges KernelMirror::local_changes(const fib::VxlanState& ke
     if (auto it = local_neighbors_.find(k); it == local_neighbors_.end() || it->second != at)
       out.neighbors.emplace_back(k.first, k.second, at.first, at.second);
   local_neighbors_ = std::move(neighbors);
+  vni_of_svi_ = std::move(vni_of_svi);
   return out;
 }
 

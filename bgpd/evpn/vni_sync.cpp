@@ -82,6 +82,8 @@ bool VniSync::foreign(size_t bytes) const {
     if (h->nlmsg_pid == ours) continue;
     // Forwarding entries we wrote come back without our port id.
     if (auto fdb = fib::fdb_notice(h); fdb && mirror_.echoes_ours(*fdb)) continue;
+    // Hosts' neighbour entries come and go between states all the time.
+    if (auto n = fib::neighbor_notice(h); n && mirror_.repeats_local(*n)) continue;
     // The underlay's routes (the FIB's, the kernel's) are not our business.
     const bool route = h->nlmsg_type == RTM_NEWROUTE || h->nlmsg_type == RTM_DELROUTE;
     if (!route || (tenant_ && fib::tenant_route_message(h, *tenant_))) return true;

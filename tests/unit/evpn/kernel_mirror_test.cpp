@@ -228,5 +228,31 @@ TEST(KernelMirror, OurOwnForwardingEntriesComeBackAsEchoes) {
   EXPECT_FALSE(m.echoes_ours(notice(true, kRemoteMac, kOther)));
 }
 
+// Hosts' neighbour entries change state every half minute or so, and the
+// underlay's come and go on their own links: a notification that changes
+// nothing the last read found on a VNI's SVI makes no read (a leaf with
+// 100,000 remote MACs takes seconds to read); a real change does.
+TEST(KernelMirror, ANeighbourNotificationThatChangesNothingMakesNoRead) {
+  KernelMirror m;
+  m.local_changes(kernel());  // kHost at kMac on SVI 5 (VNI 100)
+  const auto notice = [](uint32_t ifindex, wire::IpAddress ip, std::optional<wire::MacAddress> mac,
+                         bool router = false, bool extern_learned = false) {
+    fib::NeighborNotice n{ifindex, ip, std::nullopt, extern_learned};
+    if (mac) n.binding = fib::BridgeNeighbor{ifindex, ip, *mac, router};
+    return n;
+  };
+  const auto other_host = wire::IpAddress::v4(0x0a01010b);
+  EXPECT_TRUE(m.repeats_local(notice(5, kHost, kMac)));               // REACHABLE, STALE, ... again
+  EXPECT_TRUE(m.repeats_local(notice(5, other_host, std::nullopt)));  // unknown, unresolved
+  EXPECT_TRUE(m.repeats_local(notice(9, kHost, kRemoteMac)));         // not a VNI's SVI
+  EXPECT_TRUE(m.repeats_local(notice(5, *wire::IpAddress::parse("fe80::1"), kRemoteMac)));
+  EXPECT_FALSE(m.repeats_local(notice(5, kHost, kRemoteMac)));    // moved to another MAC
+  EXPECT_FALSE(m.repeats_local(notice(5, kHost, kMac, true)));    // a router now
+  EXPECT_FALSE(m.repeats_local(notice(5, kHost, std::nullopt)));  // failed or gone
+  EXPECT_FALSE(m.repeats_local(notice(5, other_host, kMac)));     // a new binding
+  EXPECT_FALSE(
+      m.repeats_local(notice(5, other_host, std::nullopt, false, true)));  // someone's extern_learn
+}
+
 }  // namespace
 }  // namespace closbgp::evpn

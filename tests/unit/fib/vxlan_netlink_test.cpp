@@ -195,5 +195,43 @@ TEST(VxlanNetlink, ATenantRouteGoesIntoItsSvisTableAndIsRecognisedThere) {
   nlmsg_free(m);
 }
 
+// A neighbour notification as a read would take the entry: a host's
+// resolved entry on its SVI is a binding (with the IPv6 router flag);
+// being resolved again, failed or deleted it is none; extern_learn is said.
+TEST(VxlanNetlink, ANeighbourNotificationAsAReadWouldTakeIt) {
+  const wire::MacAddress host{2, 0, 0, 0, 0, 9};
+  const auto ip = wire::IpAddress::v4(0x0a01010a);
+  const auto notice = [&](uint16_t type, uint16_t state, uint8_t flags) {
+    nl_msg* m = neigh_message(AF_INET, 6, host, ip, 0, 0);
+    nlmsghdr* h = nlmsg_hdr(m);
+    h->nlmsg_type = type;
+    auto* nd = static_cast<ndmsg*>(nlmsg_data(h));
+    nd->ndm_state = state;
+    nd->ndm_flags = flags;
+    auto n = neighbor_notice(h);
+    nlmsg_free(m);
+    return n;
+  };
+  const auto stale = notice(RTM_NEWNEIGH, NUD_STALE, NTF_ROUTER);
+  ASSERT_TRUE(stale && stale->binding);
+  EXPECT_EQ(*stale->binding, (BridgeNeighbor{6, ip, host, true}));
+  EXPECT_FALSE(stale->extern_learned);
+  for (const auto& none :
+       {notice(RTM_NEWNEIGH, NUD_FAILED, 0), notice(RTM_NEWNEIGH, NUD_INCOMPLETE, 0),
+        notice(RTM_DELNEIGH, NUD_REACHABLE, 0)}) {
+    ASSERT_TRUE(none);
+    EXPECT_EQ(none->ip, ip);
+    EXPECT_FALSE(none->binding);
+  }
+  const auto remote = notice(RTM_NEWNEIGH, NUD_NOARP, NTF_EXT_LEARNED);
+  ASSERT_TRUE(remote);
+  EXPECT_TRUE(remote->extern_learned);
+  EXPECT_FALSE(remote->binding);
+  // A forwarding entry is no neighbour notice.
+  nl_msg* fdb = neigh_message(AF_BRIDGE, 6, host, std::nullopt, 5, 0);
+  EXPECT_FALSE(neighbor_notice(nlmsg_hdr(fdb)));
+  nlmsg_free(fdb);
+}
+
 }  // namespace
 }  // namespace closbgp::fib
