@@ -257,7 +257,7 @@ class Harness {
         const auto& best = e->best_candidate();
         const wire::mrt::RibEntry entry{1, 0, 0, best.path->attributes.get(), best.path->next_hop};
         std::vector<uint8_t> record;
-        wire::mrt::rib_evpn(0, 0, best.route, std::span(&entry, 1), record);
+        wire::mrt::rib_evpn(0, 0, best.route(key), std::span(&entry, 1), record);
         check(record.size() >= 12 &&
               record.size() - 12 == (size_t(record[8]) << 24 | size_t(record[9]) << 16 |
                                      size_t(record[10]) << 8 | record[11]));
