@@ -23,8 +23,18 @@ std::optional<FdbNotice> fdb_notice(const nlmsghdr* h) {
     return std::nullopt;
   const auto mac = mac_of(tb[NDA_LLADDR]);
   if (!mac) return std::nullopt;
-  return FdbNotice{uint32_t(nd->ndm_ifindex), h->nlmsg_type == RTM_NEWNEIGH, *mac,
-                   address_of(tb[NDA_DST]), (nd->ndm_flags & NTF_EXT_LEARNED) != 0};
+  FdbNotice n{uint32_t(nd->ndm_ifindex), h->nlmsg_type == RTM_NEWNEIGH, *mac,
+              address_of(tb[NDA_DST]), (nd->ndm_flags & NTF_EXT_LEARNED) != 0};
+  if (tb[NDA_MASTER] && learned_fdb_entry(nd->ndm_state, nd->ndm_flags)) {
+    n.learned = true;
+    n.bridge = nla_get_u32(tb[NDA_MASTER]);
+    n.vlan = tb[NDA_VLAN] ? nla_get_u16(tb[NDA_VLAN]) : 0;
+  }
+  return n;
+}
+
+bool learned_fdb_entry(uint16_t state, uint8_t flags) {
+  return !(state & (NUD_PERMANENT | NUD_NOARP)) && !(flags & (NTF_EXT_LEARNED | NTF_SELF));
 }
 
 bool resolved_neighbor_state(uint16_t state) {

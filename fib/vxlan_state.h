@@ -98,15 +98,24 @@ std::expected<VxlanState, std::string> read_vxlan_state(nl_sock* sock,
 // the port, whether the entry came or went, its MAC, the VXLAN destination
 // it names (a VXLAN device's own entries), whether it is extern_learn.
 // The kernel sends these without the writer's netlink port id, so this is
-// how the writer recognises its own. nullopt for any other message.
+// how the writer recognises its own. `learned`: the bridge (`bridge`, in
+// `vlan`) learned it on the port, as a read lists it among `macs`.
+// nullopt for any other message.
 struct FdbNotice {
   uint32_t ifindex = 0;
   bool added = false;
   wire::MacAddress mac{};
   std::optional<wire::IpAddress> dst;
   bool extern_learned = false;
+  bool learned = false;
+  uint32_t bridge = 0;
+  uint16_t vlan = 0;
 };
 std::optional<FdbNotice> fdb_notice(const nlmsghdr* h);
+// Whether a bridge's forwarding entry with these NUD state and flags was
+// learned on its port (dynamic: not static, not extern_learn, not the
+// port's own entry).
+bool learned_fdb_entry(uint16_t state, uint8_t flags);
 // Whether a learned neighbour entry in NUD state `state` is a binding (a
 // read lists it among `neighbors`): resolved, or being confirmed again.
 bool resolved_neighbor_state(uint16_t state);

@@ -178,8 +178,7 @@ void VxlanStateReader::fdb_entry(nlmsghdr* h) {
       out_.remote_macs.push_back({vni, *mac, *dst});
     return;
   }
-  const bool learned = !(nd->ndm_state & (NUD_PERMANENT | NUD_NOARP)) && !ours;
-  if (!tb[NDA_MASTER] || (nd->ndm_flags & NTF_SELF) || !learned) return;
+  if (!tb[NDA_MASTER] || !learned_fdb_entry(nd->ndm_state, nd->ndm_flags)) return;
   const uint16_t vlan = tb[NDA_VLAN] ? nla_get_u16(tb[NDA_VLAN]) : 0;
   out_.macs.push_back({nla_get_u32(tb[NDA_MASTER]), uint32_t(nd->ndm_ifindex), *mac, vlan});
 }

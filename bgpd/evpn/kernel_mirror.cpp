@@ -100,15 +100,37 @@ bool KernelMirror::echoes_ours(const fib::FdbNotice& n) const {
   return ours && (!n.dst || *n.dst == *ours);
 }
 
-bool KernelMirror::repeats_local(const fib::NeighborNotice& n) const {
+std::optional<KernelMirror::LocalChanges> KernelMirror::local_notice(const fib::FdbNotice& n) {
+  if (vxlan_ports_.contains(n.ifindex)) return std::nullopt;
+  LocalChanges out;
+  auto vni = n.learned ? vni_of_segment_.find({n.bridge, n.vlan}) : vni_of_segment_.end();
+  if (vni == vni_of_segment_.end()) return out;  // not learned on a VNI's segment: never read
+  const std::pair k{vni->second, n.mac};
+  // A MAC moving between host ports is present all along.
+  if (n.added ? local_macs_.insert(k).second : local_macs_.erase(k) > 0)
+    out.macs.emplace_back(k.first, k.second, n.added);
+  return out;
+}
+
+std::optional<KernelMirror::LocalChanges> KernelMirror::local_notice(const fib::NeighborNotice& n) {
+  LocalChanges out;
   auto vni = vni_of_svi_.find(n.ifindex);
-  if (vni == vni_of_svi_.end() || n.ip.is_link_local()) return true;  // never read
+  if (vni == vni_of_svi_.end() || n.ip.is_link_local()) return out;  // never read
   // A remote binding someone else changed (ours come with our port id).
-  if (n.extern_learned) return false;
-  auto known = local_neighbors_.find({vni->second, n.ip});
-  if (!n.binding) return known == local_neighbors_.end();
-  return known != local_neighbors_.end() &&
-         known->second == std::pair{n.binding->mac, n.binding->router};
+  if (n.extern_learned) return std::nullopt;
+  const std::pair k{vni->second, n.ip};
+  auto known = local_neighbors_.find(k);
+  if (!n.binding) {
+    if (known == local_neighbors_.end()) return out;
+    local_neighbors_.erase(known);
+    out.neighbors.emplace_back(k.first, k.second, std::nullopt, false);
+    return out;
+  }
+  const std::pair at{n.binding->mac, n.binding->router};
+  if (known != local_neighbors_.end() && known->second == at) return out;
+  local_neighbors_[k] = at;
+  out.neighbors.emplace_back(k.first, k.second, at.first, at.second);
+  return out;
 }
 
 KernelMirror::LocalChanges KernelMirror::local_changes(const fib::VxlanState& kernel) {
@@ -153,6 +175,9 @@ KernelMirror::LocalChanges KernelMirror::local_changes(const fib::VxlanState& ke
       out.neighbors.emplace_back(k.first, k.second, at.first, at.second);
   local_neighbors_ = std::move(neighbors);
   vni_of_svi_ = std::move(vni_of_svi);
+  vni_of_segment_ = std::move(vni_of_segment);
+  vxlan_ports_.clear();
+  for (const auto& d : kernel.devices) vxlan_ports_.insert(d.ifindex);
   return out;
 }
 

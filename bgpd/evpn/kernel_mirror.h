@@ -85,12 +85,16 @@ class KernelMirror {
   // Whether `n` only tells what we last wrote or removed (a remote MAC, a
   // flood-list entry): nothing to read again for it.
   bool echoes_ours(const fib::FdbNotice& n) const;
-  // Whether neighbour notification `n` changes nothing the last read found
-  // on the VNIs' SVIs: a host's entry going REACHABLE, STALE, DELAY and back
-  // (each host's does every half minute or so), or an entry on an
-  // interface that is no VNI's SVI (the underlay's). Nothing to read again
-  // for it: a read of a leaf with 100,000 remote MACs costs seconds.
-  bool repeats_local(const fib::NeighborNotice& n) const;
+  // The local change notification `n` makes, taken from it as a read
+  // would take the entry, with no read of the kernel (with 100,000 remote
+  // MACs a read costs seconds): a MAC a VNI's bridge learned on a host port
+  // or aged out, an address a VNI's SVI resolved, moved or lost. Empty when
+  // it changes nothing read before: a host's entry going REACHABLE, STALE,
+  // DELAY and back (each host's does every half minute or so), an entry on
+  // no VNI's segment or SVI (the underlay's). nullopt when only a read can
+  // tell: an entry on a VXLAN device, or someone's extern_learn binding.
+  std::optional<LocalChanges> local_notice(const fib::FdbNotice& n);
+  std::optional<LocalChanges> local_notice(const fib::NeighborNotice& n);
   // The node's VNIs: their usable VXLAN devices.
   const std::map<uint32_t, fib::VxlanDevice>& devices() const { return devices_; }
 
@@ -130,6 +134,9 @@ class KernelMirror {
   std::map<uint32_t, fib::VxlanDevice> devices_;  // usable, by VNI
   std::map<uint32_t, uint32_t> vni_of_device_;    // their ifindex -> VNI
   std::map<uint32_t, uint32_t> vni_of_svi_;       // their SVIs' ifindex -> VNI
+  // Their segments (bridge, VLAN) -> VNI; every VXLAN device's ifindex.
+  std::map<std::pair<uint32_t, uint16_t>, uint32_t> vni_of_segment_;
+  std::set<uint32_t> vxlan_ports_;
   absl::btree_set<std::pair<uint32_t, wire::MacAddress>> local_macs_;
   absl::btree_map<std::pair<uint32_t, wire::IpAddress>, std::pair<wire::MacAddress, bool>>
       local_neighbors_;  // MAC, router

@@ -3,7 +3,9 @@
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <iterator>
 #include <string>
 
 #include "bgpd/log/log.h"
@@ -69,26 +71,40 @@ void VniSync::read_notifications() {
           return;
         }
         // Lost notifications (ENOBUFS): the whole state is read again anyway.
-        if (ec || foreign(bytes)) kernel_changed();
+        if (ec || take_notifications(bytes)) kernel_changed();
         read_notifications();
       });
 }
 
-bool VniSync::foreign(size_t bytes) const {
+bool VniSync::take_notifications(size_t bytes) {
   const uint32_t ours = port_.port_id();
+  KernelMirror::LocalChanges local;
+  const auto add = [&](const std::optional<KernelMirror::LocalChanges>& c) {
+    if (!c) return false;
+    std::ranges::copy(c->macs, std::back_inserter(local.macs));
+    std::ranges::copy(c->neighbors, std::back_inserter(local.neighbors));
+    return true;
+  };
+  bool read = false;
   size_t left = bytes;
   for (auto* h = reinterpret_cast<const nlmsghdr*>(buffer_.data()); NLMSG_OK(h, left);
        h = NLMSG_NEXT(h, left)) {
     if (h->nlmsg_pid == ours) continue;
-    // Forwarding entries we wrote come back without our port id.
-    if (auto fdb = fib::fdb_notice(h); fdb && mirror_.echoes_ours(*fdb)) continue;
-    // Hosts' neighbour entries come and go between states all the time.
-    if (auto n = fib::neighbor_notice(h); n && mirror_.repeats_local(*n)) continue;
+    if (auto fdb = fib::fdb_notice(h)) {
+      // Forwarding entries we wrote come back without our port id.
+      if (!mirror_.echoes_ours(*fdb) && !add(mirror_.local_notice(*fdb))) read = true;
+      continue;
+    }
+    if (auto n = fib::neighbor_notice(h)) {
+      if (!add(mirror_.local_notice(*n))) read = true;
+      continue;
+    }
     // The underlay's routes (the FIB's, the kernel's) are not our business.
     const bool route = h->nlmsg_type == RTM_NEWROUTE || h->nlmsg_type == RTM_DELROUTE;
-    if (!route || (tenant_ && fib::tenant_route_message(h, *tenant_))) return true;
+    if (!route || (tenant_ && fib::tenant_route_message(h, *tenant_))) read = true;
   }
-  return false;
+  tell_leaf(local);
+  return read;
 }
 
 void VniSync::kernel_changed() {
@@ -105,22 +121,24 @@ void VniSync::sync() {
     logger()->error("{}", state.error());
     return;
   }
-  auto local = mirror_.local_changes(*state);
+  tell_leaf(mirror_.local_changes(*state));
+  write(mirror_.repair(*state, swept_));
+}
+
+void VniSync::tell_leaf(const KernelMirror::LocalChanges& local) {
   for (const auto& [vni, mac, present] : local.macs) {
     logger()->debug("VNI {}: local MAC {} {}", vni, wire::mac_text(mac),
                     present ? "learned" : "gone");
     if (present && mirror_.remote_mac(vni, mac)) moved(vni, mac, "here");
   }
-  if (!local.empty()) {
-    if (local.vnis) logger()->info("VNIs: {}", vni_list(mirror_.devices()));
-    hooks_.change_leaf([&](rib::EvpnLeaf& leaf) {
-      if (local.vnis) leaf.set_vnis(*local.vnis);
-      for (const auto& [vni, mac, present] : local.macs) leaf.set_mac(vni, mac, present);
-      for (const auto& [vni, ip, mac, router] : local.neighbors)
-        leaf.set_neighbor(vni, ip, mac, router);
-    });
-  }
-  write(mirror_.repair(*state, swept_));
+  if (local.empty()) return;
+  if (local.vnis) logger()->info("VNIs: {}", vni_list(mirror_.devices()));
+  hooks_.change_leaf([&](rib::EvpnLeaf& leaf) {
+    if (local.vnis) leaf.set_vnis(*local.vnis);
+    for (const auto& [vni, mac, present] : local.macs) leaf.set_mac(vni, mac, present);
+    for (const auto& [vni, ip, mac, router] : local.neighbors)
+      leaf.set_neighbor(vni, ip, mac, router);
+  });
 }
 
 void VniSync::apply(const rib::EvpnKernelUpdate& u) {

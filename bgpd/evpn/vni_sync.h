@@ -59,11 +59,14 @@ class VniSync {
 
  private:
   void read_notifications();
-  // Whether a burst holds a notification not caused by our own writes.
-  bool foreign(size_t bytes) const;
+  // A burst of notifications: local MACs and addresses that came or went
+  // go to the leaf as they are; returns whether anything else (not an echo
+  // of our own writes) needs the kernel read again.
+  bool take_notifications(size_t bytes);
   void kernel_changed();
   // Reads the kernel, tells the engine what changed locally, repairs ours.
   void sync();
+  void tell_leaf(const KernelMirror::LocalChanges& local);
   void write(const rib::EvpnKernelUpdate& u);
   void wait_for_tables();
   // `mac` moved between us and another VTEP: a duplicate after too many.

@@ -228,11 +228,13 @@ TEST(KernelMirror, OurOwnForwardingEntriesComeBackAsEchoes) {
   EXPECT_FALSE(m.echoes_ours(notice(true, kRemoteMac, kOther)));
 }
 
-// Hosts' neighbour entries change state every half minute or so, and the
+// A host's neighbour entry changes state every half minute or so, and the
 // underlay's come and go on their own links: a notification that changes
-// nothing the last read found on a VNI's SVI makes no read (a leaf with
-// 100,000 remote MACs takes seconds to read); a real change does.
-TEST(KernelMirror, ANeighbourNotificationThatChangesNothingMakesNoRead) {
+// nothing the last read found on a VNI's SVI is no change; one that does
+// is the change, taken from it with no read of the kernel (a leaf with
+// 100,000 remote MACs takes seconds to read); someone's extern_learn
+// entry needs a read.
+TEST(KernelMirror, ANeighbourNotificationIsTheChangeItMakesWithoutARead) {
   KernelMirror m;
   m.local_changes(kernel());  // kHost at kMac on SVI 5 (VNI 100)
   const auto notice = [](uint32_t ifindex, wire::IpAddress ip, std::optional<wire::MacAddress> mac,
@@ -241,17 +243,61 @@ TEST(KernelMirror, ANeighbourNotificationThatChangesNothingMakesNoRead) {
     if (mac) n.binding = fib::BridgeNeighbor{ifindex, ip, *mac, router};
     return n;
   };
+  const auto nothing = [&](const fib::NeighborNotice& n) {
+    const auto c = m.local_notice(n);
+    return c && c->empty();
+  };
+  const auto change = [&](const fib::NeighborNotice& n) {
+    const auto c = m.local_notice(n);
+    return c && c->neighbors.size() == 1 ? std::optional(c->neighbors[0]) : std::nullopt;
+  };
   const auto other_host = wire::IpAddress::v4(0x0a01010b);
-  EXPECT_TRUE(m.repeats_local(notice(5, kHost, kMac)));               // REACHABLE, STALE, ... again
-  EXPECT_TRUE(m.repeats_local(notice(5, other_host, std::nullopt)));  // unknown, unresolved
-  EXPECT_TRUE(m.repeats_local(notice(9, kHost, kRemoteMac)));         // not a VNI's SVI
-  EXPECT_TRUE(m.repeats_local(notice(5, *wire::IpAddress::parse("fe80::1"), kRemoteMac)));
-  EXPECT_FALSE(m.repeats_local(notice(5, kHost, kRemoteMac)));    // moved to another MAC
-  EXPECT_FALSE(m.repeats_local(notice(5, kHost, kMac, true)));    // a router now
-  EXPECT_FALSE(m.repeats_local(notice(5, kHost, std::nullopt)));  // failed or gone
-  EXPECT_FALSE(m.repeats_local(notice(5, other_host, kMac)));     // a new binding
-  EXPECT_FALSE(
-      m.repeats_local(notice(5, other_host, std::nullopt, false, true)));  // someone's extern_learn
+  EXPECT_TRUE(nothing(notice(5, kHost, kMac)));               // REACHABLE, STALE, ... again
+  EXPECT_TRUE(nothing(notice(5, other_host, std::nullopt)));  // unknown, unresolved
+  EXPECT_TRUE(nothing(notice(9, kHost, kRemoteMac)));         // not a VNI's SVI
+  EXPECT_TRUE(nothing(notice(5, *wire::IpAddress::parse("fe80::1"), kRemoteMac)));
+  EXPECT_FALSE(m.local_notice(notice(5, other_host, std::nullopt, false, true)));  // read
+  using N = std::tuple<uint32_t, wire::IpAddress, std::optional<wire::MacAddress>, bool>;
+  EXPECT_EQ(change(notice(5, kHost, kRemoteMac)), N(100, kHost, kRemoteMac, false));  // moved
+  EXPECT_EQ(change(notice(5, kHost, kRemoteMac, true)), N(100, kHost, kRemoteMac, true));
+  EXPECT_TRUE(nothing(notice(5, kHost, kRemoteMac, true)));  // and so it is known now
+  EXPECT_EQ(change(notice(5, other_host, kMac)), N(100, other_host, kMac, false));        // new
+  EXPECT_EQ(change(notice(5, kHost, std::nullopt)), N(100, kHost, std::nullopt, false));  // gone
+  EXPECT_TRUE(nothing(notice(5, kHost, std::nullopt)));
+  // What the notifications told, a read finds: no change then.
+  fib::VxlanState now = kernel();
+  now.neighbors = {{5, other_host, kMac}};
+  EXPECT_TRUE(m.local_changes(now).neighbors.empty());
+}
+
+// A MAC learned on a host port of a VNI's bridge, or aged out, is the
+// change its notification makes; a MAC moving between host ports none;
+// entries on no VNI's segment, or the bridge's own, are none either; an
+// entry on a VXLAN device needs a read (unless it echoes our writes).
+TEST(KernelMirror, ALearnedMacNotificationIsTheChangeItMakesWithoutARead) {
+  KernelMirror m;
+  m.local_changes(kernel());  // kMac learned on swp2 (6) of br100 (5): VNI 100
+  const auto notice = [](bool added, uint32_t port, wire::MacAddress mac, bool learned = true,
+                         uint32_t bridge = 5) {
+    fib::FdbNotice n{port, added, mac, std::nullopt, false};
+    n.learned = learned;
+    n.bridge = learned ? bridge : 0;
+    return n;
+  };
+  const auto macs = [&](const fib::FdbNotice& n) {
+    const auto c = m.local_notice(n);
+    return c ? std::optional(c->macs) : std::nullopt;
+  };
+  using Macs = std::vector<std::tuple<uint32_t, wire::MacAddress, bool>>;
+  EXPECT_EQ(macs(notice(true, 6, kMac)), Macs{});                  // known
+  EXPECT_EQ(macs(notice(true, 9, kMac)), Macs{});                  // moved to another host port
+  EXPECT_EQ(macs(notice(true, 6, kRemoteMac, false)), Macs{});     // static: the bridge's own
+  EXPECT_EQ(macs(notice(true, 6, kRemoteMac, true, 11)), Macs{});  // another bridge
+  EXPECT_EQ(macs(notice(true, 6, kRemoteMac)), (Macs{{100, kRemoteMac, true}}));
+  EXPECT_EQ(macs(notice(false, 6, kMac)), (Macs{{100, kMac, false}}));  // aged out
+  EXPECT_EQ(macs(notice(false, 6, kMac)), Macs{});
+  EXPECT_FALSE(macs(notice(true, 7, kRemoteMac)));  // on vxlan100: read
+  EXPECT_FALSE(macs(notice(true, 8, kRemoteMac)));  // on vxlan200 (no VNI of ours) too
 }
 
 }  // namespace
