@@ -91,7 +91,6 @@ void EvpnImport::update(const EvpnTable::Key& key, const EvpnTable::Entry* entry
                  .vtep = path.next_hop.address,
                  .ip = route.ip,
                  .mac = route.mac,
-                 .type = route.type,
                  .router = route.ip && !route.ip->is_v4() && (wire::nd_router(ext) || gateway),
                  .gateway = gateway};
   if (c.vnis.empty()) return;

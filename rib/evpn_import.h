@@ -47,7 +47,7 @@ bool selects(std::span<const uint64_t> ext, uint64_t rt, uint32_t vni);
 class EvpnImport {
  public:
   // A table per MAC or address: B-trees, which hold their entries in
-  // arrays (about 45 bytes for a MAC's VTEP, against a tree node's 80),
+  // arrays (about 47 bytes for a MAC's VTEP, against a tree node's 80),
   // ordered for the listings. They move entries as they grow: nothing
   // keeps a pointer into one across a change.
   template <class K, class V>
@@ -79,7 +79,6 @@ class EvpnImport {
     wire::IpAddress vtep;
     std::optional<wire::IpAddress> ip;
     std::optional<wire::MacAddress> mac;
-    uint8_t type = 0;
     bool router = false;   // `ip` is an IPv6 router's
     bool gateway = false;  // a Default Gateway's route
     Remote remote() const { return {vtep, mobility, gateway}; }
@@ -97,7 +96,7 @@ class EvpnImport {
   // (the local source) are not imported.
   void update(const EvpnTable::Key& key, const EvpnTable::Entry* entry);
 
-  // The winning remote claim on a MAC, or on an address; nullptr if none.
+  // The winning remote claim on a MAC, or on an address; nullopt if none.
   std::optional<Remote> mac(const MacKey& k) const;
   std::optional<std::pair<Remote, Binding>> neighbor(const IpKey& k) const;
   // VNI -> its remote VTEPs.
