@@ -25,7 +25,6 @@ class EvpnKey {
     return block_ ? std::span<const uint8_t>(block_->data(), block_->size)
                   : std::span<const uint8_t>{};
   }
-  size_t size() const { return block_ ? block_->size : 0; }
 
   friend bool operator==(const EvpnKey& a, const EvpnKey& b) {
     return a.block_ == b.block_ || a.view() == b.view();

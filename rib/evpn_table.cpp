@@ -15,14 +15,18 @@ bool carries_labels(uint8_t type) {
          type == uint8_t(T::IpPrefix);
 }
 
+// RFC 7432 sec. 7.2, RFC 9136 sec. 3.1: a MAC/IP or IP prefix route's ESI
+// is its path's, not part of the route's key.
+bool esi_is_the_paths(uint8_t type) {
+  return type == uint8_t(wire::EvpnType::MacIp) || type == uint8_t(wire::EvpnType::IpPrefix);
+}
+
 }  // namespace
 
 EvpnTable::Key EvpnTable::key_of(const wire::EvpnRoute& route) {
   wire::EvpnRoute k = route;
   k.labels.assign(carries_labels(route.type) ? 1 : 0, 0);
-  if (route.type == uint8_t(wire::EvpnType::MacIp) ||
-      route.type == uint8_t(wire::EvpnType::IpPrefix))
-    k.esi = {};
+  if (esi_is_the_paths(route.type)) k.esi = {};
   if (k.gateway) k.gateway = k.gateway->is_v4() ? wire::IpAddress::v4(0) : wire::IpAddress::v6({});
   std::vector<uint8_t> bytes;
   wire::Writer w(bytes);
@@ -41,9 +45,7 @@ EvpnTable::PathFields EvpnTable::PathFields::of(const wire::EvpnRoute& route) {
   PathFields f;
   f.label_count = uint8_t(std::min(route.labels.size(), f.labels.size()));  // the codec reads two
   std::copy_n(route.labels.begin(), f.label_count, f.labels.begin());
-  if (route.type == uint8_t(wire::EvpnType::MacIp) ||
-      route.type == uint8_t(wire::EvpnType::IpPrefix))
-    f.esi = route.esi;
+  if (esi_is_the_paths(route.type)) f.esi = route.esi;
   f.gateway = route.gateway;
   return f;
 }
@@ -52,8 +54,7 @@ wire::EvpnRoute EvpnTable::Candidate::route(const Key& key) const {
   wire::EvpnRoute r = route_of(key);
   const auto labels = fields.label_span();
   r.labels.assign(labels.begin(), labels.end());
-  if (r.type == uint8_t(wire::EvpnType::MacIp) || r.type == uint8_t(wire::EvpnType::IpPrefix))
-    r.esi = fields.esi;
+  if (esi_is_the_paths(r.type)) r.esi = fields.esi;
   if (fields.gateway) r.gateway = fields.gateway;
   return r;
 }

@@ -40,7 +40,7 @@ TEST(EvpnKey, CopiesShareTheOctetsWhichOutliveTheFirst) {
   EXPECT_EQ(back.mac, r.mac);
   EXPECT_EQ(back.ip, r.ip);
   EXPECT_EQ(back.labels, std::vector<uint32_t>{0});  // labels are the path's, not the key's
-  EXPECT_EQ(copy.size(), 39u);                       // a MAC/IP route with an IPv4 address
+  EXPECT_EQ(copy.bytes().size(), 39u);               // a MAC/IP route with an IPv4 address
 }
 
 // A candidate keeps its path's fields only; with the key they make the
