@@ -62,7 +62,8 @@ SCENARIOS = [
     ("evpn_macs.json", "EVPN MAC/IP routes into the kernel",
      lambda d: f"{d['routes']:,} type-2 routes from one neighbour until the leaf's FDB and "
                "neighbour table hold them all",
-     [("seconds_to_kernel", "seconds"), ("cpu_seconds", "CPU seconds"), ("rss_mb", "RSS MB")],
+     [("seconds_to_kernel", "seconds"), ("cpu_seconds", "CPU seconds"), ("rss_mb", "RSS MB"),
+      ("stall_ms", "slowest answer after a link change, ms")],
      "time <= 0.5x FRR's, memory <= 0.3x"),
 ]
 

@@ -9,15 +9,21 @@
 
 namespace closbgp::fib {
 
-nlattr* kind_data(nlmsghdr* h, nlattr** tb, const char* kind) {
-  if (nlmsg_parse(h, sizeof(ifinfomsg), tb, IFLA_MAX, nullptr) < 0 || !tb[IFLA_LINKINFO])
-    return nullptr;
+std::string_view link_kind(nlmsghdr* h, nlattr** tb, nlattr** data) {
+  if (nlmsg_parse(h, sizeof(ifinfomsg), tb, IFLA_MAX, nullptr) < 0 || !tb[IFLA_LINKINFO]) return {};
   nlattr* info[IFLA_INFO_MAX + 1];
   if (nla_parse_nested(info, IFLA_INFO_MAX, tb[IFLA_LINKINFO], nullptr) < 0 ||
-      !info[IFLA_INFO_KIND] || !info[IFLA_INFO_DATA] ||
-      std::strcmp(static_cast<const char*>(nla_data(info[IFLA_INFO_KIND])), kind) != 0)
-    return nullptr;
-  return info[IFLA_INFO_DATA];
+      !info[IFLA_INFO_KIND])
+    return {};
+  if (data) *data = info[IFLA_INFO_DATA];
+  // NUL-terminated as the kernel sends it; strnlen keeps a malformed one inside.
+  const auto* kind = static_cast<const char*>(nla_data(info[IFLA_INFO_KIND]));
+  return {kind, strnlen(kind, size_t(nla_len(info[IFLA_INFO_KIND])))};
+}
+
+nlattr* kind_data(nlmsghdr* h, nlattr** tb, const char* kind) {
+  nlattr* data = nullptr;
+  return link_kind(h, tb, &data) == kind ? data : nullptr;
 }
 
 std::optional<wire::MacAddress> mac_of(nlattr* lladdr) {

@@ -60,6 +60,23 @@ std::optional<NeighborNotice> neighbor_notice(const nlmsghdr* h) {
   return n;
 }
 
+std::optional<LinkNotice> link_notice(const nlmsghdr* h) {
+  auto* msg = const_cast<nlmsghdr*>(h);
+  if (h->nlmsg_type == RTM_NEWADDR || h->nlmsg_type == RTM_DELADDR) {
+    nlattr* tb[IFA_MAX + 1];
+    if (nlmsg_parse(msg, sizeof(ifaddrmsg), tb, IFA_MAX, nullptr) < 0) return std::nullopt;
+    return LinkNotice{static_cast<const ifaddrmsg*>(nlmsg_data(msg))->ifa_index,
+                      true,
+                      {},
+                      address_of(tb[IFA_LOCAL] ? tb[IFA_LOCAL] : tb[IFA_ADDRESS])};
+  }
+  if (h->nlmsg_type != RTM_NEWLINK && h->nlmsg_type != RTM_DELLINK) return std::nullopt;
+  if (h->nlmsg_len < NLMSG_LENGTH(sizeof(ifinfomsg))) return std::nullopt;
+  nlattr* tb[IFLA_MAX + 1];
+  return LinkNotice{uint32_t(static_cast<const ifinfomsg*>(nlmsg_data(msg))->ifi_index), false,
+                    link_kind(msg, tb), std::nullopt};
+}
+
 bool tenant_route_message(const nlmsghdr* h, const RouteMarks& tenant) {
   if (h->nlmsg_type != RTM_NEWROUTE && h->nlmsg_type != RTM_DELROUTE) return false;
   auto* msg = const_cast<nlmsghdr*>(h);

@@ -17,6 +17,7 @@
 #include <expected>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "fib/route_message.h"
@@ -130,6 +131,17 @@ struct NeighborNotice {
   bool extern_learned = false;
 };
 std::optional<NeighborNotice> neighbor_notice(const nlmsghdr* h);
+// A link or address notification (RTM_NEWLINK, RTM_DELLINK of any family;
+// RTM_NEWADDR, RTM_DELADDR): its interface, a link's kind (see
+// link_kind(); valid while the message is), an address notification's
+// address. nullopt for any other message.
+struct LinkNotice {
+  uint32_t ifindex = 0;
+  bool address = false;
+  std::string_view kind;
+  std::optional<wire::IpAddress> ip;
+};
+std::optional<LinkNotice> link_notice(const nlmsghdr* h);
 // Whether a route notification is about a route `tenant` marks ours (its
 // protocol and metric, in any table).
 bool tenant_route_message(const nlmsghdr* h, const RouteMarks& tenant);

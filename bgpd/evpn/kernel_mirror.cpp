@@ -1,19 +1,35 @@
 #include "bgpd/evpn/kernel_mirror.h"
 
+#include <algorithm>
+#include <iterator>
+#include <string_view>
+
 namespace closbgp::evpn {
+namespace {
+
+// Records `k` as changed since the read in flight began, if one is.
+template <class Set, class Key>
+void touch(Set& since_read, bool reading, const Key& k) {
+  if (reading) since_read.insert(k);
+}
+
+}  // namespace
 
 template <class Entry>
 void KernelMirror::Kind<Entry>::want(const std::vector<Entry>& remove,
                                      const std::vector<Entry>& set, std::vector<Entry>& out_remove,
-                                     std::vector<Entry>& out_set) {
+                                     std::vector<Entry>& out_set, bool reading) {
   for (const auto& e : remove) {
-    auto it = entries.find(key_value(e).first);
+    const auto k = key_value(e).first;
+    auto it = entries.find(k);
     if (it == entries.end()) continue;
+    touch(since_read, reading, k);
     if (it->second.kernel) out_remove.push_back(e);
     entries.erase(it);
   }
   for (const auto& e : set) {
     auto [k, v] = key_value(e);
+    touch(since_read, reading, k);
     Both& both = entries[k];
     if (both.kernel != v) out_set.push_back(e);
     both.wanted = v;
@@ -23,11 +39,13 @@ void KernelMirror::Kind<Entry>::want(const std::vector<Entry>& remove,
 
 template <class Entry>
 void KernelMirror::Kind<Entry>::read(const std::vector<Entry>& ours) {
-  for (auto& [k, both] : entries) both.kernel.reset();
+  for (auto& [k, both] : entries)
+    if (!since_read.contains(k)) both.kernel.reset();
   for (const auto& e : ours) {
     auto [k, v] = key_value(e);
-    entries[k].kernel = std::move(v);
+    if (!since_read.contains(k)) entries[k].kernel = std::move(v);
   }
+  since_read.clear();
   absl::erase_if(entries, [](const auto& kv) { return !kv.second.wanted && !kv.second.kernel; });
 }
 
@@ -52,21 +70,32 @@ void KernelMirror::Kind<Entry>::repair(bool sweep, std::vector<Entry>& out_remov
 KernelMirror::Update KernelMirror::want(const Update& u) {
   Update out;
   for (const auto& f : u.remove_flood) {
+    touch(floods_since_read_, reading_, f);
     floods_.erase(f);
     if (kernel_floods_.erase(f)) out.remove_flood.push_back(f);
   }
   for (const auto& f : u.add_flood) {
+    touch(floods_since_read_, reading_, f);
     floods_.insert(f);
     if (kernel_floods_.insert(f).second) out.add_flood.push_back(f);
   }
-  macs_.want(u.remove_macs, u.set_macs, out.remove_macs, out.set_macs);
-  neighbors_.want(u.remove_neighbors, u.set_neighbors, out.remove_neighbors, out.set_neighbors);
-  routes_.want(u.remove_routes, u.set_routes, out.remove_routes, out.set_routes);
+  macs_.want(u.remove_macs, u.set_macs, out.remove_macs, out.set_macs, reading_);
+  neighbors_.want(u.remove_neighbors, u.set_neighbors, out.remove_neighbors, out.set_neighbors,
+                  reading_);
+  routes_.want(u.remove_routes, u.set_routes, out.remove_routes, out.set_routes, reading_);
   return out;
 }
 
 KernelMirror::Update KernelMirror::repair(const fib::VxlanState& kernel, bool sweep) {
-  kernel_floods_ = {kernel.floods.begin(), kernel.floods.end()};
+  std::set<Update::Flood> floods(kernel.floods.begin(), kernel.floods.end());
+  for (const auto& f : floods_since_read_)
+    if (kernel_floods_.contains(f))
+      floods.insert(f);
+    else
+      floods.erase(f);
+  kernel_floods_ = std::move(floods);
+  floods_since_read_.clear();
+  reading_ = false;
   macs_.read(kernel.remote_macs);
   neighbors_.read(kernel.remote_neighbors);
   routes_.read(kernel.routes);
@@ -106,6 +135,7 @@ std::optional<KernelMirror::LocalChanges> KernelMirror::local_notice(const fib::
   auto vni = n.learned ? vni_of_segment_.find({n.bridge, n.vlan}) : vni_of_segment_.end();
   if (vni == vni_of_segment_.end()) return out;  // not learned on a VNI's segment: never read
   const std::pair k{vni->second, n.mac};
+  touch(local_macs_since_read_, reading_, k);
   // A MAC moving between host ports is present all along.
   if (n.added ? local_macs_.insert(k).second : local_macs_.erase(k) > 0)
     out.macs.emplace_back(k.first, k.second, n.added);
@@ -116,9 +146,12 @@ std::optional<KernelMirror::LocalChanges> KernelMirror::local_notice(const fib::
   LocalChanges out;
   auto vni = vni_of_svi_.find(n.ifindex);
   if (vni == vni_of_svi_.end() || n.ip.is_link_local()) return out;  // never read
-  // A remote binding someone else changed (ours come with our port id).
-  if (n.extern_learned) return std::nullopt;
+  // A remote binding someone else changed (ours come with our port id);
+  // an address of ours someone removed (its notification no longer says
+  // extern_learn: the kernel marks it FAILED first).
   const std::pair k{vni->second, n.ip};
+  if (n.extern_learned || neighbors_.in_kernel(k)) return std::nullopt;
+  touch(local_neighbors_since_read_, reading_, k);
   auto known = local_neighbors_.find(k);
   if (!n.binding) {
     if (known == local_neighbors_.end()) return out;
@@ -130,6 +163,29 @@ std::optional<KernelMirror::LocalChanges> KernelMirror::local_notice(const fib::
   if (known != local_neighbors_.end() && known->second == at) return out;
   local_neighbors_[k] = at;
   out.neighbors.emplace_back(k.first, k.second, at.first, at.second);
+  return out;
+}
+
+bool KernelMirror::changes_vnis(const fib::LinkNotice& n) const {
+  if (n.address) return vni_of_svi_.contains(n.ifindex) && !(n.ip && n.ip->is_link_local());
+  static constexpr std::string_view kinds[] = {"vxlan", "bridge", "vlan", "vrf"};
+  return vni_links_.contains(n.ifindex) || std::ranges::find(kinds, n.kind) != std::end(kinds);
+}
+
+KernelMirror::LocalChanges KernelMirror::local_displaced(const Update& u) {
+  LocalChanges out;
+  for (const auto& m : u.set_macs) {
+    const std::pair k{m.vni, m.mac};
+    if (!local_macs_.erase(k)) continue;
+    touch(local_macs_since_read_, reading_, k);
+    out.macs.emplace_back(m.vni, m.mac, false);
+  }
+  for (const auto& n : u.set_neighbors) {
+    const std::pair k{n.vni, n.ip};
+    if (!local_neighbors_.erase(k)) continue;
+    touch(local_neighbors_since_read_, reading_, k);
+    out.neighbors.emplace_back(n.vni, n.ip, std::nullopt, false);
+  }
   return out;
 }
 
@@ -159,6 +215,15 @@ KernelMirror::LocalChanges KernelMirror::local_changes(const fib::VxlanState& ke
   for (const auto& m : kernel.macs)
     if (auto vni = vni_of_segment.find({m.bridge, m.vlan}); vni != vni_of_segment.end())
       macs.emplace(vni->second, m.mac);
+  // Changed since the read began, on a VNI still there: as last known.
+  for (const auto& k : local_macs_since_read_)
+    if (!devices_.contains(k.first))
+      continue;
+    else if (local_macs_.contains(k))
+      macs.insert(k);
+    else
+      macs.erase(k);
+  local_macs_since_read_.clear();
   for (const auto& k : local_macs_)
     if (!macs.contains(k)) out.macs.emplace_back(k.first, k.second, false);
   for (const auto& k : macs)
@@ -168,6 +233,14 @@ KernelMirror::LocalChanges KernelMirror::local_changes(const fib::VxlanState& ke
   for (const auto& n : kernel.neighbors)
     if (auto vni = vni_of_svi.find(n.svi); vni != vni_of_svi.end())
       neighbors[{vni->second, n.ip}] = {n.mac, n.router};
+  for (const auto& k : local_neighbors_since_read_)
+    if (!devices_.contains(k.first))
+      continue;
+    else if (auto known = local_neighbors_.find(k); known != local_neighbors_.end())
+      neighbors[k] = known->second;
+    else
+      neighbors.erase(k);
+  local_neighbors_since_read_.clear();
   for (const auto& [k, at] : local_neighbors_)
     if (!neighbors.contains(k)) out.neighbors.emplace_back(k.first, k.second, std::nullopt, false);
   for (const auto& [k, at] : neighbors)
@@ -177,7 +250,12 @@ KernelMirror::LocalChanges KernelMirror::local_changes(const fib::VxlanState& ke
   vni_of_svi_ = std::move(vni_of_svi);
   vni_of_segment_ = std::move(vni_of_segment);
   vxlan_ports_.clear();
-  for (const auto& d : kernel.devices) vxlan_ports_.insert(d.ifindex);
+  vni_links_.clear();
+  for (const auto& d : kernel.devices) {
+    vxlan_ports_.insert(d.ifindex);
+    vni_links_.insert({d.ifindex, d.bridge, d.svi});
+  }
+  vni_links_.erase(0);  // no bridge, no SVI
   return out;
 }
 

@@ -7,6 +7,10 @@
 // written again; one someone removed is put back; one nobody wants any more
 // is removed once the first tables are in (a restart does not flush what
 // still forwards).
+// A read may take seconds (the kernel's FDB dump is quadratic), so it is
+// made on another thread while the loop goes on writing and taking
+// notifications: what changed on the loop since the read began is newer
+// than what the read may have found, and the mirror keeps it over the read.
 #pragma once
 
 #include <map>
@@ -58,6 +62,11 @@ class KernelMirror {
   // What to write so that the kernel, as read in `kernel`, holds what is
   // wanted; with `sweep`, what of ours it holds unwanted goes too.
   Update repair(const fib::VxlanState& kernel, bool sweep);
+  // A read begins that ends with local_changes() and repair() of what it
+  // found: until then, the keys our writes (want(), local_displaced())
+  // and the notifications taken (local_notice()) change keep what the
+  // mirror knows over what the read finds for them.
+  void read_begins() { reading_ = true; }
 
   // The local side of `kernel` against the last read.
   struct LocalChanges {
@@ -70,17 +79,14 @@ class KernelMirror {
   };
   LocalChanges local_changes(const fib::VxlanState& kernel);
 
-  // Whether the engine wants `mac` installed as remote; whether the last
-  // read found it (or `ip`) learned here.
+  // Whether the engine wants `mac` installed as remote; whether it is
+  // known learned here.
   bool remote_mac(uint32_t vni, const wire::MacAddress& mac) const {
     auto it = macs_.entries.find({vni, mac});
     return it != macs_.entries.end() && it->second.wanted;
   }
   bool local_mac(uint32_t vni, const wire::MacAddress& mac) const {
     return local_macs_.contains({vni, mac});
-  }
-  bool local_neighbor(uint32_t vni, const wire::IpAddress& ip) const {
-    return local_neighbors_.contains({vni, ip});
   }
   // Whether `n` only tells what we last wrote or removed (a remote MAC, a
   // flood-list entry): nothing to read again for it.
@@ -92,9 +98,21 @@ class KernelMirror {
   // it changes nothing read before: a host's entry going REACHABLE, STALE,
   // DELAY and back (each host's does every half minute or so), an entry on
   // no VNI's segment or SVI (the underlay's). nullopt when only a read can
-  // tell: an entry on a VXLAN device, or someone's extern_learn binding.
+  // tell: an entry on a VXLAN device, someone's extern_learn binding, or
+  // any change to an address of ours (someone removed it).
   std::optional<LocalChanges> local_notice(const fib::FdbNotice& n);
   std::optional<LocalChanges> local_notice(const fib::NeighborNotice& n);
+  // Whether a link or address notification may change the VNIs as a read
+  // finds them: a device of a kind VNIs are made of (VXLAN, bridge, VLAN,
+  // VRF), any change to a VXLAN device, its bridge or SVI, an address on
+  // an SVI (not a link-local one: a read leaves those out). Not the underlay's ports, not hosts'
+  // ports (what a bridge learns on them comes as forwarding entries), not their addresses.
+  bool changes_vnis(const fib::LinkNotice& n) const;
+  // Our entries in `u` (the engine's, about to be written) take the place
+  // of local MACs and addresses in the kernel: those are gone from the
+  // local side, as a read after the writes would find (their notifications
+  // are echoes of our writes).
+  LocalChanges local_displaced(const Update& u);
   // The node's VNIs: their usable VXLAN devices.
   const std::map<uint32_t, fib::VxlanDevice>& devices() const { return devices_; }
 
@@ -110,15 +128,20 @@ class KernelMirror {
     struct Both {
       std::optional<Value> wanted, kernel;
     };
-    absl::btree_map<typename KeyValue::first_type, Both> entries;
+    using Key = typename KeyValue::first_type;
+    absl::btree_map<Key, Both> entries;
+    // Keys written since the read in flight began (read_begins()).
+    absl::btree_set<Key> since_read;
     // The kernel's value for `k` as last read, if it holds one of ours.
-    const Value* in_kernel(const typename KeyValue::first_type& k) const {
+    const Value* in_kernel(const Key& k) const {
       auto it = entries.find(k);
       return it == entries.end() || !it->second.kernel ? nullptr : &*it->second.kernel;
     }
     // The engine's deltas; what of them the kernel lacks goes to `out_*`.
+    // `reading`: a read is in flight.
     void want(const std::vector<Entry>& remove, const std::vector<Entry>& set,
-              std::vector<Entry>& out_remove, std::vector<Entry>& out_set);
+              std::vector<Entry>& out_remove, std::vector<Entry>& out_set, bool reading);
+    // What a read found of ours, but for the keys written since it began.
     void read(const std::vector<Entry>& ours);
     // What to write so the kernel holds what is wanted (and, with
     // `sweep`, nothing else of ours).
@@ -137,9 +160,16 @@ class KernelMirror {
   // Their segments (bridge, VLAN) -> VNI; every VXLAN device's ifindex.
   std::map<std::pair<uint32_t, uint16_t>, uint32_t> vni_of_segment_;
   std::set<uint32_t> vxlan_ports_;
+  std::set<uint32_t> vni_links_;  // every VXLAN device's ifindex, bridge, SVI
   absl::btree_set<std::pair<uint32_t, wire::MacAddress>> local_macs_;
   absl::btree_map<std::pair<uint32_t, wire::IpAddress>, std::pair<wire::MacAddress, bool>>
       local_neighbors_;  // MAC, router
+  // While a read is in flight, the keys changed on the loop since it began
+  // (each Kind keeps its own).
+  bool reading_ = false;
+  std::set<Update::Flood> floods_since_read_;
+  absl::btree_set<std::pair<uint32_t, wire::MacAddress>> local_macs_since_read_;
+  absl::btree_set<std::pair<uint32_t, wire::IpAddress>> local_neighbors_since_read_;
 };
 
 }  // namespace closbgp::evpn

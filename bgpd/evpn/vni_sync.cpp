@@ -10,6 +10,7 @@
 
 #include "bgpd/log/log.h"
 #include "bgpd/net/netlink_listen.h"
+#include "fib/echo_filter.h"
 
 namespace closbgp::evpn {
 namespace {
@@ -26,6 +27,15 @@ std::string vni_list(const std::map<uint32_t, fib::VxlanDevice>& devices) {
   return s.empty() ? "none" : s;
 }
 
+// The message after `h` in a buffer aligned for messages: NLMSG_NEXT
+// without its cast from char*, which clang's -Wcast-align refuses.
+const nlmsghdr* next_message(const nlmsghdr* h, size_t& left) {
+  const size_t step = std::min<size_t>(NLMSG_ALIGN(h->nlmsg_len), left);
+  left -= step;
+  return static_cast<const nlmsghdr*>(
+      static_cast<const void*>(reinterpret_cast<const char*>(h) + step));
+}
+
 }  // namespace
 
 VniSync::VniSync(asio::io_context& io, net::TimeSource& time, Hooks hooks,
@@ -38,7 +48,7 @@ VniSync::VniSync(asio::io_context& io, net::TimeSource& time, Hooks hooks,
       sweep_by_(time.now() + max_wait),
       port_(tenant),
       socket_(io),
-      buffer_(1 << 16),
+      buffer_((1 << 16) / sizeof(nlmsghdr)),
       sweep_timer_(time.timer()),
       duplicates_(std::move(duplicates)),
       thaw_timer_(time.timer()) {}
@@ -52,26 +62,42 @@ std::expected<void, std::string> VniSync::start() {
   if (tenant_) groups |= RTMGRP_IPV4_ROUTE | RTMGRP_IPV6_ROUTE;
   const auto fd = net::rtnetlink_listener(groups, 4 << 20);
   if (!fd) return std::unexpected(fd.error());
+  if (auto filtered = fib::filter_our_echoes(*fd, port_.port_id()); !filtered)
+    logger()->warn("{}: they are read and dropped here instead", filtered.error());
   socket_.assign(*fd);
+  socket_.non_blocking(true);
   read_notifications();
-  sync();
+  // The first read on the loop: the engine's first kernel deltas find a
+  // previous run's entries to adopt.
+  compare(port_.read());
   wait_for_tables();
   return {};
 }
 
 void VniSync::read_notifications() {
-  socket_.async_read_some(
-      asio::buffer(buffer_), [this](const boost::system::error_code& ec, size_t bytes) {
+  socket_.async_wait(
+      asio::posix::stream_descriptor::wait_read, [this](const boost::system::error_code& ec) {
         if (ec == asio::error::operation_aborted) return;
-        if (ec && ec.value() != ENOBUFS) {
+        // All that is queued, not one buffer per loop turn: a burst of our own
+        // writes makes thousands of notifications per turn, and a socket read
+        // slower than that overflows (ENOBUFS), which costs a read of the kernel.
+        bool read = false;
+        boost::system::error_code rec = ec;
+        while (!rec) {
+          const size_t bytes = socket_.read_some(asio::buffer(buffer_), rec);
+          if (!rec) read = take_notifications(bytes) || read;
+        }
+        if (rec.value() == ENOBUFS) {
+          logger()->debug(
+              "kernel notifications lost (the socket overflowed): the kernel is read again");
+          read = true;
+        } else if (rec != asio::error::would_block && rec != asio::error::try_again) {
           logger()->error(
-              "kernel notifications stopped ({}): VNIs, MACs and neighbours are no "
-              "longer followed",
-              ec.message());
+              "kernel notifications stopped ({}): VNIs, MACs and neighbours are no longer followed",
+              rec.message());
           return;
         }
-        // Lost notifications (ENOBUFS): the whole state is read again anyway.
-        if (ec || take_notifications(bytes)) kernel_changed();
+        if (read) kernel_changed();
         read_notifications();
       });
 }
@@ -85,38 +111,83 @@ bool VniSync::take_notifications(size_t bytes) {
     std::ranges::copy(c->neighbors, std::back_inserter(local.neighbors));
     return true;
   };
-  bool read = false;
+  // Why the kernel is read again (the first reason of the burst), for
+  // an operator who wonders at the reads.
+  std::string why;
+  size_t reasons = 0;
+  const auto read_for = [&](const std::function<std::string()>& reason) {
+    if (!reasons++) why = reason();
+  };
   size_t left = bytes;
-  for (auto* h = reinterpret_cast<const nlmsghdr*>(buffer_.data()); NLMSG_OK(h, left);
-       h = NLMSG_NEXT(h, left)) {
+  for (const nlmsghdr* h = buffer_.data(); NLMSG_OK(h, left); h = next_message(h, left)) {
     if (h->nlmsg_pid == ours) continue;
     if (auto fdb = fib::fdb_notice(h)) {
       // Forwarding entries we wrote come back without our port id.
-      if (!mirror_.echoes_ours(*fdb) && !add(mirror_.local_notice(*fdb))) read = true;
+      if (!mirror_.echoes_ours(*fdb) && !add(mirror_.local_notice(*fdb)))
+        read_for([&] {
+          return fmt::format("forwarding entry {} on interface {}", wire::mac_text(fdb->mac),
+                             fdb->ifindex);
+        });
       continue;
     }
     if (auto n = fib::neighbor_notice(h)) {
-      if (!add(mirror_.local_notice(*n))) read = true;
+      if (!add(mirror_.local_notice(*n)))
+        read_for([&] {
+          return fmt::format("remote neighbour {} on interface {}", n->ip.to_string(), n->ifindex);
+        });
+      continue;
+    }
+    if (auto link = fib::link_notice(h)) {
+      if (mirror_.changes_vnis(*link))
+        read_for([&] {
+          return fmt::format("{} interface {}{}", link->address ? "an address of" : "link",
+                             link->ifindex,
+                             link->kind.empty() ? "" : " (" + std::string(link->kind) + ")");
+        });
       continue;
     }
     // The underlay's routes (the FIB's, the kernel's) are not our business.
     const bool route = h->nlmsg_type == RTM_NEWROUTE || h->nlmsg_type == RTM_DELROUTE;
-    if (!route || (tenant_ && fib::tenant_route_message(h, *tenant_))) read = true;
+    if (!route || (tenant_ && fib::tenant_route_message(h, *tenant_)))
+      read_for([&] {
+        return fmt::format("{} (netlink message type {})", route ? "a tenant route" : "a message",
+                           h->nlmsg_type);
+      });
   }
   tell_leaf(local);
-  return read;
+  if (reasons)
+    logger()->debug("the kernel is read again for {}{}", why,
+                    reasons > 1 ? fmt::format(" and {} more", reasons - 1) : "");
+  return reasons > 0;
 }
 
 void VniSync::kernel_changed() {
-  if (std::exchange(sync_posted_, true)) return;
-  asio::post(io_, [this] {
-    sync_posted_ = false;
-    sync();
+  if (reading_) {
+    read_again_ = true;
+    return;
+  }
+  if (std::exchange(read_posted_, true)) return;
+  asio::post(io_, [this, alive = std::weak_ptr(alive_)] {
+    if (!alive.expired()) read_in_background();
   });
 }
 
-void VniSync::sync() {
-  auto state = port_.read();
+void VniSync::read_in_background() {
+  read_posted_ = false;
+  reading_ = true;
+  mirror_.read_begins();
+  asio::post(reader_, [this, alive = std::weak_ptr(alive_)] {
+    auto state = port_.read();
+    asio::post(io_, [this, alive, state = std::move(state)] {
+      if (alive.expired()) return;
+      reading_ = false;
+      compare(state);
+      if (std::exchange(read_again_, false)) kernel_changed();
+    });
+  });
+}
+
+void VniSync::compare(const std::expected<fib::VxlanState, std::string>& state) {
   if (!state) {
     logger()->error("{}", state.error());
     return;
@@ -142,18 +213,16 @@ void VniSync::tell_leaf(const KernelMirror::LocalChanges& local) {
 }
 
 void VniSync::apply(const rib::EvpnKernelUpdate& u) {
-  bool displaced = false;
   for (const auto& m : u.set_macs)
-    if (mirror_.local_mac(m.vni, m.mac)) {
-      moved(m.vni, m.mac, "away");
-      displaced = true;
-    }
-  for (const auto& n : u.set_neighbors)
-    displaced = displaced || mirror_.local_neighbor(n.vni, n.ip);
+    if (mirror_.local_mac(m.vni, m.mac)) moved(m.vni, m.mac, "away");
+  // Our entries take the place of local ones: the leaf hears it once the
+  // update it is delivering now is through.
+  auto displaced = mirror_.local_displaced(u);
   write(mirror_.want(u));
-  // Our entries took the place of local ones: the kernel's notifications
-  // of that are echoes of our writes, so the local side is read again.
-  if (displaced) kernel_changed();
+  if (!displaced.empty())
+    asio::post(io_, [this, alive = std::weak_ptr(alive_), displaced = std::move(displaced)] {
+      if (!alive.expired()) tell_leaf(displaced);
+    });
 }
 
 void VniSync::report(const rib::EvpnLeaf::Findings& f,
@@ -245,7 +314,7 @@ void VniSync::wait_for_tables() {
     logger()->info("{}: entries of ours in the kernel that nobody wants go from now on",
                    tables_in ? "the neighbours' first tables are in" : "waited long enough");
     swept_ = true;
-    sync();  // what a previous run left and nobody wants goes now
+    kernel_changed();  // what a previous run left and nobody wants goes with the next read
     return;
   }
   sweep_timer_->arm(time_.now() + std::chrono::seconds(1), [this] { wait_for_tables(); });

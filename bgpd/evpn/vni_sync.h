@@ -2,8 +2,8 @@
 // the VXLAN devices in bridges, the MACs the bridges learn and the
 // addresses their neighbour tables resolve go into the engine
 // (rib::EvpnLeaf) as the kernel announces them (rtnetlink link,
-// neighbour and address notifications, and with a routed tenant its
-// routes', read again in full once per burst); what the
+// neighbour and address notifications; for what they cannot tell, the
+// kernel is read again in full, on a thread of its own); what the
 // engine wants of the remote VNIs goes into the kernel
 // (fib::VxlanPort). A previous run's entries are adopted; what someone
 // else removes is put back; stale ones go once the first tables are in.
@@ -16,6 +16,8 @@
 #include <optional>
 #include <string>
 #include <vector>
+
+#include <linux/netlink.h>
 
 #include "bgpd/asio.h"
 #include "bgpd/evpn/duplicate_macs.h"
@@ -63,9 +65,14 @@ class VniSync {
   // go to the leaf as they are; returns whether anything else (not an echo
   // of our own writes) needs the kernel read again.
   bool take_notifications(size_t bytes);
+  // Something only a read can tell changed: a read follows, one at a time.
   void kernel_changed();
-  // Reads the kernel, tells the engine what changed locally, repairs ours.
-  void sync();
+  // With 100,000 remote MACs a read takes seconds, longer than a hold
+  // time: the reader thread reads, the loop goes on, and compares the
+  // read (KernelMirror keeps what changed meanwhile over it).
+  void read_in_background();
+  // Tells the engine what changed locally, repairs ours.
+  void compare(const std::expected<fib::VxlanState, std::string>& state);
   void tell_leaf(const KernelMirror::LocalChanges& local);
   void write(const rib::EvpnKernelUpdate& u);
   void wait_for_tables();
@@ -83,12 +90,18 @@ class VniSync {
   fib::VxlanPort port_;
   KernelMirror mirror_;
   asio::posix::stream_descriptor socket_;
-  std::vector<uint8_t> buffer_;
+  std::vector<nlmsghdr> buffer_;  // 64 KB, aligned for the messages
   std::unique_ptr<net::Timer> sweep_timer_;
   std::optional<DuplicateMacs> duplicates_;
   std::unique_ptr<net::Timer> thaw_timer_;
-  bool sync_posted_ = false;
+  bool read_posted_ = false;
+  bool reading_ = false;
+  bool read_again_ = false;
   bool swept_ = false;
+  // Work posted to the loop checks it, for a VniSync gone before the loop.
+  std::shared_ptr<char> alive_ = std::make_shared<char>();
+  // Last: it is stopped and joined first, while what a read uses is alive.
+  asio::thread_pool reader_{1};
 };
 
 }  // namespace closbgp::evpn

@@ -12,7 +12,9 @@ namespace closbgp::net {
 std::expected<int, std::string> rtnetlink_listener(uint32_t groups, int receive_buffer) {
   const int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, NETLINK_ROUTE);
   if (fd < 0) return std::unexpected(std::string("netlink socket: ") + std::strerror(errno));
-  if (receive_buffer > 0)
+  // Beyond net.core.rmem_max with CAP_NET_ADMIN (the daemon has it).
+  if (receive_buffer > 0 &&
+      setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &receive_buffer, sizeof receive_buffer) != 0)
     setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &receive_buffer, sizeof receive_buffer);
   sockaddr_nl sa{};
   sa.nl_family = AF_NETLINK;

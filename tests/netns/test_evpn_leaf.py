@@ -182,6 +182,15 @@ def test_closbgpd_leaf_beside_an_frr_leaf(netns_factory, tmp_path):
         wait_for(lambda: any(f"10.1.1.2 lladdr {host2_mac}" in line and "extern_learn" in line
                              for line in neighbours(leaf1_ns).splitlines()), 20,
                  "host2's address installed by closbgpd in br100's neighbour table")
+        # Someone removes them (the VXLAN device's entry, the address): the
+        # removals are not echoes of closbgpd's writes, and it puts both back.
+        leaf1_ns.exec("bridge", "fdb", "del", host2_mac, "dev", "vxlan100", "self")
+        leaf1_ns.ip("neigh", "del", "10.1.1.2", "dev", "br100")
+        wait_for(lambda: "dst 10.0.0.2" in fdb_line(leaf1_ns, host2_mac), 10,
+                 "host2's MAC put back by closbgpd")
+        wait_for(lambda: any(f"10.1.1.2 lladdr {host2_mac}" in line and "extern_learn" in line
+                             for line in neighbours(leaf1_ns).splitlines()), 10,
+                 "host2's address put back by closbgpd")
 
         # What closbgpd shows of its VNI: VTEP, RD, targets, flood list,
         # MACs and addresses, local and remote.

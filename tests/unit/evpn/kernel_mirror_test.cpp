@@ -257,6 +257,13 @@ TEST(KernelMirror, ANeighbourNotificationIsTheChangeItMakesWithoutARead) {
   EXPECT_TRUE(nothing(notice(9, kHost, kRemoteMac)));         // not a VNI's SVI
   EXPECT_TRUE(nothing(notice(5, *wire::IpAddress::parse("fe80::1"), kRemoteMac)));
   EXPECT_FALSE(m.local_notice(notice(5, other_host, std::nullopt, false, true)));  // read
+  Update ours;
+  ours.set_neighbors = {{100, other_host, kRemoteMac}};
+  m.want(ours);
+  EXPECT_FALSE(m.local_notice(notice(5, other_host, std::nullopt)));  // ours, removed: read
+  ours.remove_neighbors = ours.set_neighbors;
+  ours.set_neighbors.clear();
+  m.want(ours);
   using N = std::tuple<uint32_t, wire::IpAddress, std::optional<wire::MacAddress>, bool>;
   EXPECT_EQ(change(notice(5, kHost, kRemoteMac)), N(100, kHost, kRemoteMac, false));  // moved
   EXPECT_EQ(change(notice(5, kHost, kRemoteMac, true)), N(100, kHost, kRemoteMac, true));
@@ -298,6 +305,88 @@ TEST(KernelMirror, ALearnedMacNotificationIsTheChangeItMakesWithoutARead) {
   EXPECT_EQ(macs(notice(false, 6, kMac)), Macs{});
   EXPECT_FALSE(macs(notice(true, 7, kRemoteMac)));  // on vxlan100: read
   EXPECT_FALSE(macs(notice(true, 8, kRemoteMac)));  // on vxlan200 (no VNI of ours) too
+}
+
+// Only links and addresses that can change a VNI need the kernel read:
+// not the underlay's ports nor the hosts' (nor their addresses).
+TEST(KernelMirror, OnlyLinksAndAddressesOfVnisNeedARead) {
+  KernelMirror m;
+  m.local_changes(kernel());  // vxlan100 (7) in br100 (5, its SVI); vxlan200 (8) in none
+  const auto link = [&](uint32_t ifindex, std::string_view kind = "") {
+    return m.changes_vnis({ifindex, false, kind, std::nullopt});
+  };
+  EXPECT_TRUE(link(7) && link(5) && link(8));  // the VXLAN devices, the bridge
+  EXPECT_TRUE(link(30, "vxlan") && link(31, "bridge") && link(32, "vlan") && link(33, "vrf"));
+  EXPECT_FALSE(link(6));                               // a host's port (swp2)
+  EXPECT_FALSE(link(34, "veth"));                      // an underlay port
+  EXPECT_FALSE(link(35, "dummy"));                     // a loopback
+  EXPECT_TRUE(m.changes_vnis({5, true, {}, kHost}));   // an SVI's address
+  EXPECT_FALSE(m.changes_vnis({6, true, {}, kHost}));  // another's
+  EXPECT_FALSE(m.changes_vnis({5, true, {}, wire::IpAddress::parse("fe80::1")}));  // link-local
+}
+
+// A read on another thread may predate what the loop did meanwhile: the
+// local changes notifications told and the entries we wrote or removed
+// since it began are kept over it; the rest is taken from it as always.
+TEST(KernelMirror, WhatChangedDuringAReadIsKeptOverIt) {
+  KernelMirror m;
+  m.local_changes(kernel());  // kMac learned, kHost resolved
+  Update before;
+  before.set_macs = {{100, kMac, kOther}};
+  before.set_neighbors = {{100, kHost, kRemoteMac}};
+  m.repair(kernel(), true);
+  m.want(before);
+
+  const fib::VxlanState read = [] {  // as the kernel was when the read began
+    fib::VxlanState s = kernel();
+    s.remote_macs = {{100, kMac, kOther}};  // the neighbour entry: someone removed it
+    return s;
+  }();
+  m.read_begins();
+  const auto other_host = wire::IpAddress::v4(0x0a01010b);
+  fib::FdbNotice learned{6, true, kRemoteMac, std::nullopt, false};
+  learned.learned = true;
+  learned.bridge = 5;
+  ASSERT_EQ(m.local_notice(learned)->macs.size(), 1u);  // learned while reading
+  ASSERT_EQ(m.local_notice(
+                 fib::NeighborNotice{5, other_host, fib::BridgeNeighbor{5, other_host, kRemoteMac}})
+                ->neighbors.size(),
+            1u);
+  Update during;
+  during.remove_macs = {{100, kMac, kOther}};
+  during.add_flood = {{100, kOther}};
+  during.set_macs = {{100, kRemoteMac, kOther}};
+  EXPECT_EQ(m.want(during), during);
+
+  // The local side: what the notifications told stands; kMac, kHost as read.
+  const auto local = m.local_changes(read);
+  EXPECT_TRUE(local.macs.empty());
+  EXPECT_TRUE(local.neighbors.empty());
+  EXPECT_TRUE(m.local_mac(100, kRemoteMac));
+  // Ours: only the neighbour entry someone removed is written again; the
+  // MAC removed and the entries written since are not touched.
+  Update put_back;
+  put_back.set_neighbors = before.set_neighbors;
+  EXPECT_EQ(m.repair(read, true), put_back);
+
+  // The read after it is compared in full again: the new MAC is missing.
+  EXPECT_EQ(m.repair(read, true).set_macs, during.set_macs);
+}
+
+// Our remote entries written over local ones: those are no longer local.
+TEST(KernelMirror, OurEntriesDisplaceLocalOnes) {
+  KernelMirror m;
+  m.local_changes(kernel());  // kMac learned, kHost resolved, on VNI 100
+  Update u;
+  u.set_macs = {{100, kMac, kOther}, {100, kRemoteMac, kOther}};
+  u.set_neighbors = {{100, kHost, kMac}};
+  const auto displaced = m.local_displaced(u);
+  using Macs = std::vector<std::tuple<uint32_t, wire::MacAddress, bool>>;
+  EXPECT_EQ(displaced.macs, (Macs{{100, kMac, false}}));
+  ASSERT_EQ(displaced.neighbors.size(), 1u);
+  EXPECT_EQ(displaced.neighbors[0], std::make_tuple(100u, kHost, std::nullopt, false));
+  EXPECT_FALSE(m.local_mac(100, kMac));
+  EXPECT_TRUE(m.local_displaced(u).empty());
 }
 
 }  // namespace

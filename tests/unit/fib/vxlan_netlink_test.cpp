@@ -51,6 +51,37 @@ TEST(VxlanNetlink, AVrfDeviceAndItsTable) {
   nlmsg_free(bridge);
 }
 
+// A link or address notification names its interface and a link its
+// kind, if it has one; any other message is neither.
+TEST(VxlanNetlink, ALinkOrAddressNotificationItsInterfaceAndKind) {
+  nl_msg* vrf =
+      link_message(12, "blue", "vrf", 0, [](nl_msg* m) { nla_put_u32(m, IFLA_VRF_TABLE, 1001); });
+  const auto link = link_notice(nlmsg_hdr(vrf));
+  ASSERT_TRUE(link);
+  EXPECT_EQ(link->ifindex, 12u);
+  EXPECT_FALSE(link->address);
+  EXPECT_EQ(link->kind, "vrf");
+  nl_msg* port = nlmsg_alloc_simple(RTM_DELLINK, 0);  // a physical port's: no kind
+  ifinfomsg ifi{};
+  ifi.ifi_index = 3;
+  nlmsg_append(port, &ifi, sizeof ifi, NLMSG_ALIGNTO);
+  EXPECT_EQ(link_notice(nlmsg_hdr(port))->kind, "");
+  nl_msg* address = nlmsg_alloc_simple(RTM_DELADDR, 0);
+  ifaddrmsg ifa{};
+  ifa.ifa_index = 20;
+  nlmsg_append(address, &ifa, sizeof ifa, NLMSG_ALIGNTO);
+  const auto ip = wire::IpAddress::v4(0x0a0101fb);
+  nla_put(address, IFA_LOCAL, 4, ip.bytes().data());
+  const auto gone = link_notice(nlmsg_hdr(address));
+  ASSERT_TRUE(gone);
+  EXPECT_TRUE(gone->address);
+  EXPECT_EQ(gone->ifindex, 20u);
+  EXPECT_EQ(gone->ip, ip);
+  nl_msg* neigh = nlmsg_alloc_simple(RTM_NEWNEIGH, 0);
+  EXPECT_FALSE(link_notice(nlmsg_hdr(neigh)));
+  for (nl_msg* m : {vrf, port, address, neigh}) nlmsg_free(m);
+}
+
 // An AF_BRIDGE link message of port `ifindex` with `vlans` (flags, VID).
 nl_msg* port_message(uint32_t ifindex, std::initializer_list<bridge_vlan_info> vlans) {
   nl_msg* m = nlmsg_alloc_simple(RTM_NEWLINK, 0);
