@@ -157,6 +157,11 @@ std::optional<std::pair<EvpnImport::Remote, EvpnImport::Binding>> EvpnImport::ne
   return w ? std::optional(std::pair{w->second.remote(), w->second.binding()}) : std::nullopt;
 }
 
+void EvpnImport::uninstalled(uint32_t vni, size_t InstalledCounts::*which) {
+  auto it = installed_per_vni_.find(vni);
+  if (--(it->second.*which) == 0 && it->second == InstalledCounts{}) installed_per_vni_.erase(it);
+}
+
 EvpnKernelUpdate EvpnImport::take_update(const std::function<bool(const MacKey&)>& local_mac,
                                          const LocalBinding& local_ip, const ClaimsSeen& seen) {
   EvpnKernelUpdate u;
@@ -170,10 +175,16 @@ EvpnKernelUpdate EvpnImport::take_update(const std::function<bool(const MacKey&)
     const std::optional<Remote> r = local_mac(k) ? std::nullopt : mac(k);
     auto at = installed_macs_.find(k);
     if (r && (at == installed_macs_.end() || at->second != r->vtep)) {
-      installed_macs_[k] = r->vtep;
+      if (at == installed_macs_.end()) {
+        installed_macs_.emplace(k, r->vtep);
+        ++installed_per_vni_[k.first].macs;
+      } else {
+        at->second = r->vtep;
+      }
       u.set_macs.push_back({k.first, k.second, r->vtep});
     } else if (!r && at != installed_macs_.end()) {
       installed_macs_.erase(at);
+      uninstalled(k.first, &InstalledCounts::macs);
       u.remove_macs.push_back({k.first, k.second, {}});
     }
   }
@@ -189,10 +200,16 @@ EvpnKernelUpdate EvpnImport::take_update(const std::function<bool(const MacKey&)
     const auto n = w ? std::optional(w->second.binding()) : std::nullopt;
     auto at = installed_neighbors_.find(k);
     if (n && (at == installed_neighbors_.end() || at->second != *n)) {
-      installed_neighbors_[k] = *n;
+      if (at == installed_neighbors_.end()) {
+        installed_neighbors_.emplace(k, *n);
+        ++installed_per_vni_[k.first].neighbors;
+      } else {
+        at->second = *n;
+      }
       u.set_neighbors.push_back({k.first, k.second, n->mac, n->router});
     } else if (!n && at != installed_neighbors_.end()) {
       installed_neighbors_.erase(at);
+      uninstalled(k.first, &InstalledCounts::neighbors);
       u.remove_neighbors.push_back({k.first, k.second, {}});
     }
   }

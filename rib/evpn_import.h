@@ -133,6 +133,15 @@ class EvpnImport {
   // MACs and addresses in the kernel as remote now.
   const Table<MacKey, wire::IpAddress>& installed_macs() const { return installed_macs_; }
   const Table<IpKey, Binding>& installed_neighbors() const { return installed_neighbors_; }
+  // How many of them per VNI, kept as they change: a summary (the API's,
+  // the metrics') would walk a hundred thousand entries to count them.
+  struct InstalledCounts {
+    size_t macs = 0, neighbors = 0;
+    friend bool operator==(const InstalledCounts&, const InstalledCounts&) = default;
+  };
+  const std::map<uint32_t, InstalledCounts>& installed_per_vni() const {
+    return installed_per_vni_;
+  }
 
  private:
   // The routes that claim one MAC or address, each by its entry in
@@ -145,6 +154,8 @@ class EvpnImport {
   void add(const Imported& imported);
   void remove(const Imported& imported);
   static const Imported* winner_of(const Claims& claims);
+  // One of `vni`'s installed entries went (`which` counts it).
+  void uninstalled(uint32_t vni, size_t InstalledCounts::*which);
   template <class K>
   static const Imported* winner(const Table<K, Claims>& claims, const K& k);
 
@@ -160,6 +171,7 @@ class EvpnImport {
   std::set<EvpnKernelUpdate::Flood> installed_floods_;
   Table<MacKey, wire::IpAddress> installed_macs_;
   Table<IpKey, Binding> installed_neighbors_;
+  std::map<uint32_t, InstalledCounts> installed_per_vni_;
 };
 
 }  // namespace closbgp::rib

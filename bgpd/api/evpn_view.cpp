@@ -144,10 +144,11 @@ std::vector<EvpnVniCounts> evpn_vni_counts(const rib::EvpnLeaf& leaf) {
     c.local_neighbors = v.neighbors.size();
   }
   const auto& remote = leaf.remote();
-  for (const auto& [k, vtep] : remote.installed_macs())
-    if (auto it = by_vni.find(k.first); it != by_vni.end()) ++it->second.remote_macs;
-  for (const auto& [k, at] : remote.installed_neighbors())
-    if (auto it = by_vni.find(k.first); it != by_vni.end()) ++it->second.remote_neighbors;
+  for (const auto& [vni, installed] : remote.installed_per_vni())
+    if (auto it = by_vni.find(vni); it != by_vni.end()) {
+      it->second.remote_macs = installed.macs;
+      it->second.remote_neighbors = installed.neighbors;
+    }
   for (const auto& [vni, vteps] : remote.floods())
     if (auto it = by_vni.find(vni); it != by_vni.end()) it->second.remote_vteps = vteps.size();
   for (const auto& [vni, ip] : leaf.duplicate_ips().all())

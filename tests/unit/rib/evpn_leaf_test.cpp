@@ -160,10 +160,16 @@ TEST_F(EvpnLeafTest, RemoteMacsAndAddressesAreInstalledBehindTheirVtep) {
   auto k = kernel();
   EXPECT_EQ(k.set_macs, (std::vector<EvpnKernelUpdate::Mac>{{100, kHost, kVtepA}}));
   EXPECT_EQ(k.set_neighbors, (std::vector<EvpnKernelUpdate::Neighbor>{{100, kHostIp, kHost}}));
+  using Counts = std::map<uint32_t, EvpnImport::InstalledCounts>;
+  EXPECT_EQ(leaf().remote().installed_per_vni(), (Counts{{100, {1, 1}}}));
   a_withdraws({remote_mac(kHostIp)});
   k = kernel();
   EXPECT_TRUE(k.remove_macs.empty());  // the MAC-only route still stands
   EXPECT_EQ(k.remove_neighbors, (std::vector<EvpnKernelUpdate::Neighbor>{{100, kHostIp, {}}}));
+  EXPECT_EQ(leaf().remote().installed_per_vni(), (Counts{{100, {1, 0}}}));
+  a_withdraws({remote_mac(std::nullopt)});
+  kernel();
+  EXPECT_TRUE(leaf().remote().installed_per_vni().empty());
 }
 
 // A remote IPv6 address is a router's when its route says so (the ARP/ND
