@@ -142,7 +142,8 @@ int main(int argc, char** argv) {
     speaker.set_evpn_kernel([&](const rib::EvpnKernelUpdate& u) { vnis->apply(u); },
                             [&](const rib::EvpnLeaf::Findings& f) {
                               vnis->report(f, [&](uint32_t id) { return speaker.peer_name(id); });
-                            });
+                            },
+                            [&] { return vnis->backlog(); });
     if (auto started = vnis->start(); !started) {
       log::get("evpn")->error("{}", started.error());
       return 1;

@@ -10,6 +10,7 @@
 
 #include <cstring>
 #include <functional>
+#include <type_traits>
 
 #include "fib/netlink_socket.h"
 
@@ -66,15 +67,15 @@ std::expected<VxlanState, std::string> VxlanPort::read() const {
 std::vector<std::string> VxlanPort::write(const rib::EvpnKernelUpdate& u,
                                           const std::map<uint32_t, VxlanDevice>& devices) {
   std::vector<std::string> failed;
-  std::vector<std::string> what;  // by tag
+  std::vector<Request> sent;  // by tag
   batch_->begin([&](size_t tag, int error, std::string_view why) {
     if (error == -ENOENT) return;  // a delete of something already gone
-    failed.push_back(what[tag] + ": " + std::strerror(-error) +
+    failed.push_back(describe(sent[tag]) + ": " + std::strerror(-error) +
                      (why.empty() ? "" : " (" + std::string(why) + ")"));
   });
-  const auto send = [&](nl_msg* m, std::string description) {
-    what.push_back(std::move(description));
-    batch_->add(m, what.size() - 1);
+  const auto send = [&](nl_msg* m, Request r) {
+    sent.push_back(r);
+    batch_->add(m, sent.size() - 1);
     nlmsg_free(m);
   };
   const auto device = [&](uint32_t vni) -> const VxlanDevice* {
@@ -90,8 +91,7 @@ std::vector<std::string> VxlanPort::write(const rib::EvpnKernelUpdate& u,
                       AF_BRIDGE, d->ifindex, NUD_PERMANENT, NTF_SELF);
     nla_put(m, NDA_LLADDR, 6, zero.data());
     put_address(m, NDA_DST, f.vtep);
-    send(m, std::string(add ? "adding " : "removing ") + "flood entry " + f.vtep.to_string() +
-                " on " + d->name);
+    send(m, {&f, add, d});
   };
   for (const auto& f : u.remove_flood) flood(f, false);
   for (const auto& f : u.add_flood) flood(f, true);
@@ -108,8 +108,7 @@ std::vector<std::string> VxlanPort::write(const rib::EvpnKernelUpdate& u,
       nla_put(m, NDA_LLADDR, 6, e.mac.data());
       if (d->vlan) nla_put_u16(m, NDA_VLAN, d->vlan);  // the bridge's part is per VLAN
       if (set) put_address(m, NDA_DST, e.vtep);
-      send(m, std::string(set ? "installing " : "removing ") + "remote MAC " +
-                  wire::mac_text(e.mac) + " on " + d->name);
+      send(m, {&e, set, d});
     };
     if (set) {
       request(NTF_SELF | NTF_MASTER);
@@ -129,9 +128,7 @@ std::vector<std::string> VxlanPort::write(const rib::EvpnKernelUpdate& u,
                       NTF_EXT_LEARNED | (n.router ? NTF_ROUTER : 0));
     put_address(m, NDA_DST, n.ip);
     if (set) nla_put(m, NDA_LLADDR, 6, n.mac.data());
-    send(m, std::string(set ? "installing " : "removing ") + "remote neighbour " +
-                n.ip.to_string() + (n.router ? " (a router)" : "") + " of VNI " +
-                std::to_string(n.vni));
+    send(m, {&n, set, d});
   };
   for (const auto& n : u.remove_neighbors) neighbor(n, false);
   for (const auto& n : u.set_neighbors) neighbor(n, true);
@@ -139,14 +136,31 @@ std::vector<std::string> VxlanPort::write(const rib::EvpnKernelUpdate& u,
   const auto route = [&](const rib::EvpnKernelUpdate::Route& r, bool set) {
     const VxlanDevice* d = device(r.l3vni);
     if (!d || !d->svi || !tenant_) return;
-    send(tenant_route_request(r, *d, *tenant_, set),
-         std::string(set ? "installing " : "removing ") + "tenant route " + r.prefix.to_string() +
-             " of L3 VNI " + std::to_string(r.l3vni));
+    send(tenant_route_request(r, *d, *tenant_, set), {&r, set, d});
   };
   for (const auto& r : u.remove_routes) route(r, false);
   for (const auto& r : u.set_routes) route(r, true);
   if (!batch_->flush()) failed.push_back("replies lost: the kernel is compared again");
   return failed;
+}
+
+std::string VxlanPort::describe(const Request& r) {
+  const auto doing = [&](const char* adding) { return std::string(r.set ? adding : "removing "); };
+  const auto text = [&](const auto* e) -> std::string {
+    using Entry = std::remove_cvref_t<decltype(*e)>;
+    if constexpr (std::is_same_v<Entry, rib::EvpnKernelUpdate::Flood>)
+      return doing("adding ") + "flood entry " + e->vtep.to_string() + " on " + r.device->name;
+    else if constexpr (std::is_same_v<Entry, rib::EvpnKernelUpdate::Mac>)
+      return doing("installing ") + "remote MAC " + wire::mac_text(e->mac) + " on " +
+             r.device->name;
+    else if constexpr (std::is_same_v<Entry, rib::EvpnKernelUpdate::Neighbor>)
+      return doing("installing ") + "remote neighbour " + e->ip.to_string() +
+             (e->router ? " (a router)" : "") + " of VNI " + std::to_string(e->vni);
+    else
+      return doing("installing ") + "tenant route " + e->prefix.to_string() + " of L3 VNI " +
+             std::to_string(e->l3vni);
+  };
+  return std::visit(text, r.entry);
 }
 
 }  // namespace closbgp::fib

@@ -22,6 +22,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "fib/netlink_batch.h"
@@ -51,6 +52,18 @@ class VxlanPort {
   uint32_t port_id() const;
 
  private:
+  // A request sent, described only if it fails (a write of 100,000 remote
+  // MACs makes 100,000 requests): its entry of the update, written or
+  // removed, on which device.
+  struct Request {
+    std::variant<const rib::EvpnKernelUpdate::Flood*, const rib::EvpnKernelUpdate::Mac*,
+                 const rib::EvpnKernelUpdate::Neighbor*, const rib::EvpnKernelUpdate::Route*>
+        entry;
+    bool set = false;
+    const VxlanDevice* device = nullptr;
+  };
+  static std::string describe(const Request& r);
+
   std::optional<RouteMarks> tenant_;
   nl_sock* sock_ = nullptr;
   std::unique_ptr<NetlinkBatch> batch_;

@@ -47,6 +47,11 @@ struct EvpnKernelUpdate {
   std::vector<Mac> set_macs, remove_macs;
   std::vector<Neighbor> set_neighbors, remove_neighbors;
   std::vector<Route> set_routes, remove_routes;
+  size_t size() const {
+    return add_flood.size() + remove_flood.size() + set_macs.size() + remove_macs.size() +
+           set_neighbors.size() + remove_neighbors.size() + set_routes.size() +
+           remove_routes.size();
+  }
   bool empty() const {
     return add_flood.empty() && remove_flood.empty() && set_macs.empty() && remove_macs.empty() &&
            set_neighbors.empty() && remove_neighbors.empty() && set_routes.empty() &&

@@ -2,6 +2,7 @@
 
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
+#include <malloc.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -52,6 +53,11 @@ VniSync::VniSync(asio::io_context& io, net::TimeSource& time, Hooks hooks,
       sweep_timer_(time.timer()),
       duplicates_(std::move(duplicates)),
       thaw_timer_(time.timer()) {}
+
+VniSync::~VniSync() {
+  // What the engine asked for last is in the kernel before we go.
+  writer_.join();
+}
 
 std::expected<void, std::string> VniSync::start() {
   if (auto opened = port_.open(); !opened) return opened;
@@ -176,13 +182,17 @@ void VniSync::read_in_background() {
   read_posted_ = false;
   reading_ = true;
   mirror_.read_begins();
-  asio::post(reader_, [this, alive = std::weak_ptr(alive_)] {
-    auto state = port_.read();
-    asio::post(io_, [this, alive, state = std::move(state)] {
-      if (alive.expired()) return;
-      reading_ = false;
-      compare(state);
-      if (std::exchange(read_again_, false)) kernel_changed();
+  // The read starts once the writes asked for before it are done: what
+  // it finds then is theirs, and what comes after is the mirror's.
+  asio::post(writer_, [this, alive = std::weak_ptr(alive_)] {
+    asio::post(reader_, [this, alive] {
+      auto state = port_.read();
+      asio::post(io_, [this, alive, state = std::move(state)] {
+        if (alive.expired()) return;
+        reading_ = false;
+        compare(state);
+        if (std::exchange(read_again_, false)) kernel_changed();
+      });
     });
   });
 }
@@ -192,7 +202,9 @@ void VniSync::compare(const std::expected<fib::VxlanState, std::string>& state) 
     logger()->error("{}", state.error());
     return;
   }
-  tell_leaf(mirror_.local_changes(*state));
+  const auto local = mirror_.local_changes(*state);
+  if (local.vnis) devices_ = std::make_shared<const Devices>(mirror_.devices());
+  tell_leaf(local);
   write(mirror_.repair(*state, swept_));
 }
 
@@ -290,7 +302,7 @@ void VniSync::unfreeze(const std::vector<DuplicateMacs::Key>& keys, const char* 
   }
 }
 
-void VniSync::write(const rib::EvpnKernelUpdate& u) {
+void VniSync::write(rib::EvpnKernelUpdate u) {
   if (u.empty()) return;
   for (const auto& f : u.add_flood)
     logger()->debug("VNI {}: VTEP {} in the flood list", f.vni, f.vtep.to_string());
@@ -305,7 +317,19 @@ void VniSync::write(const rib::EvpnKernelUpdate& u) {
                     r.vteps.size());
   for (const auto& r : u.remove_routes)
     logger()->debug("L3 VNI {}: {} removed", r.l3vni, r.prefix.to_string());
-  for (const auto& failure : port_.write(u, mirror_.devices())) logger()->warn("{}", failure);
+  // On the writer thread, in order: the loop goes on with the next
+  // UPDATEs while the kernel takes these.
+  backlog_ += u.size();
+  asio::post(writer_, [this, u = std::move(u), devices = devices_] {
+    for (const auto& failure : port_.write(u, *devices)) logger()->warn("{}", failure);
+    written_ += u.size();
+    // A burst's queue was freed amid the tables that grew meanwhile, where
+    // glibc keeps its pages (4 MB at 100,000 MAC/IP routes): give them back.
+    if ((backlog_ -= u.size()) == 0 && written_ >= kTrimAfter) {
+      malloc_trim(0);
+      written_ = 0;
+    }
+  });
 }
 
 void VniSync::wait_for_tables() {

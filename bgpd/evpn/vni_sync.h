@@ -9,6 +9,7 @@
 // else removes is put back; stale ones go once the first tables are in.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <expected>
 #include <functional>
@@ -58,6 +59,12 @@ class VniSync {
                                          std::optional<wire::MacAddress> mac);
   // The node's VNIs as found: their devices.
   const std::map<uint32_t, fib::VxlanDevice>& devices() const { return mirror_.devices(); }
+  // Entries waiting for the writer thread (the loop's back-pressure).
+  size_t backlog() const { return backlog_; }
+  // Pending kernel writes are finished first.
+  ~VniSync();
+  VniSync(const VniSync&) = delete;
+  VniSync& operator=(const VniSync&) = delete;
 
  private:
   void read_notifications();
@@ -74,7 +81,7 @@ class VniSync {
   // Tells the engine what changed locally, repairs ours.
   void compare(const std::expected<fib::VxlanState, std::string>& state);
   void tell_leaf(const KernelMirror::LocalChanges& local);
-  void write(const rib::EvpnKernelUpdate& u);
+  void write(rib::EvpnKernelUpdate u);
   void wait_for_tables();
   // `mac` moved between us and another VTEP: a duplicate after too many.
   void moved(uint32_t vni, const wire::MacAddress& mac, const char* where);
@@ -98,9 +105,22 @@ class VniSync {
   bool reading_ = false;
   bool read_again_ = false;
   bool swept_ = false;
+  // The devices as of the writes being asked for now, for the writer
+  // thread (the loop replaces them, never changes them).
+  using Devices = std::map<uint32_t, fib::VxlanDevice>;
+  std::shared_ptr<const Devices> devices_ = std::make_shared<const Devices>();
   // Work posted to the loop checks it, for a VniSync gone before the loop.
   std::shared_ptr<char> alive_ = std::make_shared<char>();
-  // Last: it is stopped and joined first, while what a read uses is alive.
+  // Last: they are joined first, while what they use is alive. Kernel
+  // writes go out on one thread, in order, so the loop does not wait for
+  // the kernel; reads (seconds with 100,000 remote MACs) on another, so
+  // writes do not wait for them.
+  std::atomic<size_t> queued_{0};
+  std::atomic<size_t> backlog_{0};
+  // Entries written since the heap was last trimmed (the writer's own).
+  static constexpr size_t kTrimAfter = 10000;
+  size_t written_ = 0;
+  asio::thread_pool writer_{1};
   asio::thread_pool reader_{1};
 };
 

@@ -5,7 +5,7 @@
 namespace closbgp::session {
 namespace {
 
-// FIB back-pressure: prefixes queued for the kernel.
+// Back-pressure: prefixes (and EVPN entries) queued for the kernel.
 constexpr size_t kBacklogHigh = 200000, kBacklogLow = 50000;
 constexpr auto kBackpressurePoll = std::chrono::milliseconds(20);
 
@@ -43,13 +43,13 @@ void FibLink::report_installed(
 }
 
 void FibLink::apply_backpressure(std::function<void(bool)> pause) {
-  if (!fib_) return;
-  const size_t backlog = fib_->backlog();
+  if (!fib_ && !other_) return;
+  const size_t backlog = (fib_ ? fib_->backlog() : 0) + (other_ ? other_() : 0);
   const bool now = paused_ ? backlog > kBacklogLow : backlog > kBacklogHigh;
   if (now != paused_) {
     paused_ = now;
-    session_logger()->info("FIB backlog {} prefixes: {} reading from peers", backlog,
-                           now ? "pausing" : "resuming");
+    session_logger()->info("kernel backlog {} prefixes and EVPN entries: {} reading from peers",
+                           backlog, now ? "pausing" : "resuming");
     pause(now);
   }
   if (!paused_) return;

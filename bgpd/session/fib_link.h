@@ -2,7 +2,7 @@
 // installer(); with advertise-after-install the FIB's reports of what the
 // kernel now holds come back to the main loop; and while the FIB's queue
 // is long, reading from peers stops so that TCP pushes back instead of
-// memory growing.
+// memory growing (a leaf's EVPN entries waiting for the kernel count too).
 #pragma once
 
 #include <functional>
@@ -28,10 +28,13 @@ class FibLink {
   // Pauses (`pause(true)`) reading while the backlog is above the
   // high-water mark, and resumes below the low one; polls while paused.
   void apply_backpressure(std::function<void(bool)> pause);
+  // Another kernel writer's queue, in entries, counted in the backlog.
+  void add_backlog(std::function<size_t()> other) { other_ = std::move(other); }
 
  private:
   asio::io_context& io_;
   fib::Fib* fib_;
+  std::function<size_t()> other_;
   rib::Rib::Installer install_;
   std::set<rib::TableId> unplaced_;  // tables the FIB has no kernel table for
   bool paused_ = false;

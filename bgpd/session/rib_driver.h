@@ -39,12 +39,14 @@ class RibDriver final : public PeerEvents {
   void stop_installing() { installing_ = false; }
   // Where the engine's deltas for a leaf's VNIs go after each flush, and
   // what it found to tell (remote routes refused as kernel entries,
-  // duplicate addresses).
+  // duplicate addresses); `backlog`: how many entries wait for the kernel
+  // (they count in the back-pressure as the FIB's prefixes do).
   using EvpnKernel = std::function<void(const rib::EvpnKernelUpdate&)>;
   using EvpnFindings = std::function<void(const rib::EvpnLeaf::Findings&)>;
-  void set_evpn_kernel(EvpnKernel kernel, EvpnFindings findings) {
+  void set_evpn_kernel(EvpnKernel kernel, EvpnFindings findings, std::function<size_t()> backlog) {
     evpn_kernel_ = std::move(kernel);
     evpn_findings_ = std::move(findings);
+    fib_link_.add_backlog(std::move(backlog));
   }
   // Runs flush() on the next loop turn if the engine has changes.
   void schedule_flush();

@@ -77,8 +77,9 @@ class Speaker {
     change(driver_.rib().evpn_leaf());
     driver_.schedule_flush();
   }
-  void set_evpn_kernel(RibDriver::EvpnKernel kernel, RibDriver::EvpnFindings findings) {
-    driver_.set_evpn_kernel(std::move(kernel), std::move(findings));
+  void set_evpn_kernel(RibDriver::EvpnKernel kernel, RibDriver::EvpnFindings findings,
+                       std::function<size_t()> backlog) {
+    driver_.set_evpn_kernel(std::move(kernel), std::move(findings), std::move(backlog));
   }
   bool initial_tables_in() const { return tables_ready(); }
 
