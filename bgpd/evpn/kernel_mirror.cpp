@@ -166,6 +166,16 @@ std::optional<KernelMirror::LocalChanges> KernelMirror::local_notice(const fib::
   return out;
 }
 
+void KernelMirror::read_failed() {
+  reading_ = false;
+  floods_since_read_.clear();
+  local_macs_since_read_.clear();
+  local_neighbors_since_read_.clear();
+  macs_.since_read.clear();
+  neighbors_.since_read.clear();
+  routes_.since_read.clear();
+}
+
 bool KernelMirror::changes_vnis(const fib::LinkNotice& n) const {
   if (n.address) return vni_of_svi_.contains(n.ifindex) && !(n.ip && n.ip->is_link_local());
   static constexpr std::string_view kinds[] = {"vxlan", "bridge", "vlan", "vrf"};

@@ -67,6 +67,8 @@ class KernelMirror {
   // and the notifications taken (local_notice()) change keep what the
   // mirror knows over what the read finds for them.
   void read_begins() { reading_ = true; }
+  // The read failed: nothing to compare, nothing more to keep for it.
+  void read_failed();
 
   // The local side of `kernel` against the last read.
   struct LocalChanges {

@@ -200,6 +200,7 @@ void VniSync::read_in_background() {
 void VniSync::compare(const std::expected<fib::VxlanState, std::string>& state) {
   if (!state) {
     logger()->error("{}", state.error());
+    mirror_.read_failed();
     return;
   }
   const auto local = mirror_.local_changes(*state);

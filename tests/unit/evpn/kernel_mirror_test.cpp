@@ -373,6 +373,20 @@ TEST(KernelMirror, WhatChangedDuringAReadIsKeptOverIt) {
   EXPECT_EQ(m.repair(read, true).set_macs, during.set_macs);
 }
 
+// A read that failed keeps nothing over the next: that one is compared in
+// full (our entry it lacks is written again).
+TEST(KernelMirror, AFailedReadKeepsNothingOverTheNext) {
+  KernelMirror m;
+  m.local_changes(kernel());
+  m.repair(kernel(), true);
+  m.read_begins();
+  Update u;
+  u.set_macs = {{100, kRemoteMac, kOther}};
+  EXPECT_EQ(m.want(u), u);
+  m.read_failed();
+  EXPECT_EQ(m.repair(kernel(), true).set_macs, u.set_macs);
+}
+
 // Our remote entries written over local ones: those are no longer local.
 TEST(KernelMirror, OurEntriesDisplaceLocalOnes) {
   KernelMirror m;
