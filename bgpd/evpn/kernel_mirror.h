@@ -67,6 +67,7 @@ class KernelMirror {
   // and the notifications taken (local_notice()) change keep what the
   // mirror knows over what the read finds for them.
   void read_begins() { reading_ = true; }
+  bool reading() const { return reading_; }
   // The read failed: nothing to compare, nothing more to keep for it.
   void read_failed();
 

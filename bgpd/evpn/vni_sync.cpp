@@ -168,7 +168,7 @@ bool VniSync::take_notifications(size_t bytes) {
 }
 
 void VniSync::kernel_changed() {
-  if (reading_) {
+  if (mirror_.reading()) {
     read_again_ = true;
     return;
   }
@@ -180,7 +180,6 @@ void VniSync::kernel_changed() {
 
 void VniSync::read_in_background() {
   read_posted_ = false;
-  reading_ = true;
   mirror_.read_begins();
   // The read starts once the writes asked for before it are done: what
   // it finds then is theirs, and what comes after is the mirror's.
@@ -189,8 +188,7 @@ void VniSync::read_in_background() {
       auto state = port_.read();
       asio::post(io_, [this, alive, state = std::move(state)] {
         if (alive.expired()) return;
-        reading_ = false;
-        compare(state);
+        compare(state);  // the read ends
         if (std::exchange(read_again_, false)) kernel_changed();
       });
     });

@@ -102,7 +102,6 @@ class VniSync {
   std::optional<DuplicateMacs> duplicates_;
   std::unique_ptr<net::Timer> thaw_timer_;
   bool read_posted_ = false;
-  bool reading_ = false;
   bool read_again_ = false;
   bool swept_ = false;
   // The devices as of the writes being asked for now, for the writer
