@@ -105,24 +105,51 @@ class BmpCapture:
             terminate(p)
         self.procs = []
 
-    def route_monitoring(self, peer_asn, post_policy, holding):
-        """How many Route Monitoring messages received so far are of
-        `peer_asn`'s pre- or post-policy view and hold the octets `holding`
-        (a MAC, say). The stream from the start of each connection: BMP's
-        common header, the per-peer header, the BGP message."""
+    def _received(self):
+        """(type, message) of each whole BMP message received so far: the
+        stream from the start of each connection, each message its common
+        header (version, length, type) first."""
         data = self.stream.read_bytes() if self.stream.exists() else b""
-        at, count = 0, 0
+        at = 0
         while at + 6 <= len(data):
             length, kind = struct.unpack_from("!IB", data, at + 1)
             message = data[at:at + length]
-            if len(message) < length:
-                break  # the rest is on its way
+            if length < 6 or len(message) < length:
+                return  # the rest is on its way
+            yield kind, message
+            at += length
+
+    def route_monitoring(self, peer_asn, post_policy, holding):
+        """How many Route Monitoring messages received so far are of
+        `peer_asn`'s pre- or post-policy view and hold the octets `holding`
+        (a MAC, say): after the common header, the per-peer header, the
+        BGP message."""
+        count = 0
+        for kind, message in self._received():
             if kind == 0 and len(message) > 48:
                 post = bool(message[7] & 0x40)
                 asn = struct.unpack_from("!I", message, 32)[0]
                 count += (asn, post) == (peer_asn, post_policy) and holding in message[48:]
-            at += length
         return count
+
+    def largest_statistic(self, stat_type, afi, safi):
+        """The largest per-AFI/SAFI gauge of `stat_type` (9: routes in an
+        Adj-RIB-In, 10: in the Loc-RIB; RFC 7854 section 4.8) in the
+        Statistics Reports received so far; 0 without one."""
+        largest = 0
+        for kind, message in self._received():
+            if kind != 1 or len(message) < 52:
+                continue
+            count, at = struct.unpack_from("!I", message, 48)[0], 52
+            for _ in range(count):
+                if at + 4 > len(message):
+                    break
+                t, n = struct.unpack_from("!HH", message, at)
+                if (t == stat_type and n == 11 and at + 15 <= len(message)
+                        and struct.unpack_from("!HB", message, at + 4) == (afi, safi)):
+                    largest = max(largest, struct.unpack_from("!Q", message, at + 7)[0])
+                at += 4 + n
+        return largest
 
     def messages(self):
         pdml = self.ns.exec("tshark", "-r", str(self.pcap), "-d", f"tcp.port=={self.port},bmp",

@@ -127,6 +127,12 @@ def test_closbgpd_spine_between_two_frr_evpn_leaves(netns_factory, tmp_path):
         macs = spine.ctl_json("show", "bgp", "evpn", "routes", "type", "2", "vni", "100")
         assert any(host1_mac in r["route"] and r["paths"][0]["best"] for r in macs["routes"]), macs
         assert "Route Distinguisher: 10.0.0.1:2" in spine.ctl("show", "bgp", "evpn", "routes").stdout
+        # The BMP station's Statistics Reports (every second) count them:
+        # wait for one, as the phases below may each be shorter.
+        wait_for(lambda: station.largest_statistic(10, 25, 70) >= 3, 10,
+                 "a Statistics Report counting 3 EVPN routes in the Loc-RIB")
+        wait_for(lambda: station.largest_statistic(9, 25, 70) >= 2, 10,
+                 "a Statistics Report counting 2 EVPN routes in leaf1's Adj-RIB-In")
         # The neighbour's EVPN count: leaf1's routes in the table, what went to it.
         from_leaf1 = [r for r in routes["routes"] if r["paths"][0]["peer"] == "swp1"]
         counts = {f["family"]: f for f in spine.ctl_json("show", "bgp", "neighbors", "swp1")
