@@ -110,15 +110,14 @@ class VniSync {
   std::shared_ptr<const Devices> devices_ = std::make_shared<const Devices>();
   // Work posted to the loop checks it, for a VniSync gone before the loop.
   std::shared_ptr<char> alive_ = std::make_shared<char>();
-  // Last: they are joined first, while what they use is alive. Kernel
-  // writes go out on one thread, in order, so the loop does not wait for
-  // the kernel; reads (seconds with 100,000 remote MACs) on another, so
-  // writes do not wait for them.
-  std::atomic<size_t> queued_{0};
   std::atomic<size_t> backlog_{0};
   // Entries written since the heap was last trimmed (the writer's own).
   static constexpr size_t kTrimAfter = 10000;
   size_t written_ = 0;
+  // Last: they are joined first, while what they use is alive. Kernel
+  // writes go out on one thread, in order, so the loop does not wait for
+  // the kernel; reads (seconds with 100,000 remote MACs) on another, so
+  // writes do not wait for them.
   asio::thread_pool writer_{1};
   asio::thread_pool reader_{1};
 };
