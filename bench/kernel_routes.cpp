@@ -29,91 +29,29 @@
 #include <string>
 #include <vector>
 
-#include "bench/tool.h"
+#include "bench/netlink.h"
 
 namespace {
 
 constexpr uint32_t kFirstPrefix = 0x0b000000;  // 11.0.0.0, as bench/harness.py announces
 constexpr uint32_t kRoutesPerSend = 1400;      // 44 octets each: about 60 KiB
 
+using closbgp::bench::die_errno;
+using closbgp::bench::for_each_attribute;
+using closbgp::bench::for_each_message;
 using closbgp::bench::now;
-
-// A system call failed: what, and errno's reason.
-[[noreturn]] void die(const char* what) {
-  closbgp::bench::die(std::string(what) + ": " + std::strerror(errno));
-}
-
-int open_netlink(uint32_t groups) {
-  const int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
-  if (fd < 0) die("socket");
-  const int big = 256 << 20;  // a million notifications must not overflow it
-  if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &big, sizeof big) != 0)
-    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &big, sizeof big);
-  sockaddr_nl sa{};
-  sa.nl_family = AF_NETLINK;
-  sa.nl_groups = groups;
-  if (bind(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa) != 0) die("bind");
-  return fd;
-}
-
-// A netlink request being built: header, fixed part, attributes.
-class Request {
- public:
-  Request(uint16_t type, uint16_t flags, const void* fixed, size_t size) {
-    nlmsghdr h{};
-    h.nlmsg_type = type;
-    h.nlmsg_flags = uint16_t(NLM_F_REQUEST | flags);
-    append(&h, sizeof h);
-    append(fixed, size);
-  }
-  void attr(uint16_t type, const void* data, size_t size) {
-    rtattr a{};
-    a.rta_len = uint16_t(RTA_LENGTH(size));
-    a.rta_type = type;
-    append(&a, sizeof a);
-    append(data, size);
-  }
-  void u32(uint16_t type, uint32_t v) { attr(type, &v, sizeof v); }
-  // Finished, with its length and sequence number.
-  const std::vector<uint8_t>& done(uint32_t seq) {
-    nlmsghdr h;
-    std::memcpy(&h, buf_.data(), sizeof h);
-    h.nlmsg_len = uint32_t(buf_.size());
-    h.nlmsg_seq = seq;
-    std::memcpy(buf_.data(), &h, sizeof h);
-    return buf_;
-  }
-
- private:
-  void append(const void* p, size_t n) {
-    const auto* b = static_cast<const uint8_t*>(p);
-    buf_.insert(buf_.end(), b, b + n);
-    buf_.resize((buf_.size() + 3) & ~size_t(3));
-  }
-  std::vector<uint8_t> buf_;
-};
-
-// Calls fn(header, offset) for each whole message in the first `len` octets.
-template <class Fn>
-void for_each_message(const std::vector<uint8_t>& buf, size_t len, Fn fn) {
-  for (size_t off = 0; off + sizeof(nlmsghdr) <= len;) {
-    nlmsghdr h;
-    std::memcpy(&h, buf.data() + off, sizeof h);
-    if (h.nlmsg_len < sizeof h || off + h.nlmsg_len > len) return;
-    fn(h, off);
-    off += NLMSG_ALIGN(h.nlmsg_len);
-  }
-}
+using closbgp::bench::open_netlink;
+using closbgp::bench::Request;
 
 // Sends `batch` and reads until the acknowledgement of `last_seq`; exits on
 // any error the kernel reports.
 void send_and_ack(int fd, const std::vector<uint8_t>& batch, uint32_t last_seq) {
-  if (send(fd, batch.data(), batch.size(), 0) < 0) die("send");
+  if (send(fd, batch.data(), batch.size(), 0) < 0) die_errno("send");
   std::vector<uint8_t> in(1 << 16);
   bool acked = false;
   while (!acked) {
     const ssize_t got = recv(fd, in.data(), in.size(), 0);
-    if (got < 0) die("recv");
+    if (got < 0) die_errno("recv");
     for_each_message(in, size_t(got), [&](const nlmsghdr& h, size_t off) {
       if (h.nlmsg_type != NLMSG_ERROR) return;
       nlmsgerr e;
@@ -130,9 +68,9 @@ void send_and_ack(int fd, const std::vector<uint8_t>& batch, uint32_t last_seq) 
 int write_routes(uint32_t count, const char* gateway, const char* dev) {
   const int fd = open_netlink(0);
   in_addr gw{};
-  if (inet_pton(AF_INET, gateway, &gw) != 1) die("gateway");
+  if (inet_pton(AF_INET, gateway, &gw) != 1) die_errno("gateway");
   const uint32_t ifindex = if_nametoindex(dev);
-  if (!ifindex) die("dev");
+  if (!ifindex) die_errno("dev");
   uint32_t seq = 1;
   const uint32_t nhid = 1;
   nhmsg nh{};
@@ -187,26 +125,12 @@ int watch(uint32_t groups, uint32_t expect, Fn fn, Count count) {
         std::fprintf(stderr, "notifications lost: the count is unreliable\n");
         return 1;
       }
-      die("recv");
+      die_errno("recv");
     }
     for_each_message(in, size_t(got), [&](const nlmsghdr& h, size_t off) { fn(h, off, in); });
   }
   std::printf("{\"event\": \"complete\", \"t\": %.6f}\n", now());
   return 0;
-}
-
-// Calls fn(type, payload) for each attribute of the message at `off` whose
-// fixed part is `fixed` octets.
-template <class Fn>
-void for_each_attribute(const std::vector<uint8_t>& in, const nlmsghdr& h, size_t off, size_t fixed,
-                        Fn fn) {
-  for (size_t a = off + sizeof h + NLMSG_ALIGN(fixed); a + sizeof(rtattr) <= off + h.nlmsg_len;) {
-    rtattr at;
-    std::memcpy(&at, in.data() + a, sizeof at);
-    if (at.rta_len < sizeof at || a + at.rta_len > off + h.nlmsg_len) return;
-    fn(at.rta_type, in.data() + a + sizeof at, at.rta_len - sizeof at);
-    a += RTA_ALIGN(at.rta_len);
-  }
 }
 
 // Counts distinct members of a numbered set: one bit each.

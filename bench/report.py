@@ -109,6 +109,48 @@ def plot(results, figures, title, path):
     plt.close(fig)
 
 
+# The fabric scale curve: figure, label.
+CURVE = [("seconds_to_converge", "seconds to converge"), ("pss_mb_per_router", "PSS MB per router"),
+         ("cpu_seconds_per_router", "CPU seconds per router")]
+
+
+def fabric_scale(d):
+    """bench/fabric_scale.py's curve: a table per size, a line per router kind."""
+    data = json.loads((d / "fabric_scale.json").read_text())
+    curve = {k: v for k, v in data["results"].items() if v}
+    ks = routers(curve)
+    rows = ""
+    for k in ks:
+        for p in curve[k]:
+            seconds = p.get("seconds_to_converge") if p["converged"] else "no"
+            rows += (f"| {NAMES[k]} | {p['routers']} | {seconds} | {p['start_seconds']} | "
+                     f"{p['pss_mb_per_router']} | {p['cpu_seconds_per_router']} | "
+                     f"{p['threads_per_router']} |\n")
+    fig, axes = plt.subplots(1, len(CURVE), figsize=(4 * len(CURVE), 3.2))
+    for ax, (key, label) in zip(axes, CURVE):
+        for k in ks:
+            points = [(p["routers"], p[key]) for p in curve[k] if p["converged"]]
+            if points:
+                ax.plot(*zip(*points), marker="o", color=COLOURS[k], label=NAMES[k])
+        ax.set_title(label, fontsize=9)
+        ax.set_xlabel("routers", fontsize=8)
+        ax.tick_params(labelsize=8)
+        ax.legend(fontsize=8)
+    fig.suptitle("Fabric scale", fontsize=10)
+    fig.tight_layout()
+    fig.savefig(d / "plots" / "fabric_scale.png", dpi=90)
+    plt.close(fig)
+    ratios = ", ".join(f"{k} {v}" for k, v in data["ratios"].items()) or "none"
+    return (f"## Fabric scale ({data['date']}, {data['runs']} pass per size)\n\nA cold start of "
+            f"{data['fabric']}; every daemon started, then the clock runs until every leaf's kernel "
+            "holds every other leaf's prefixes with one next hop per spine (`start s`: how long "
+            "starting the daemons took, within the time). Memory: proportional (PSS) of the "
+            "routing daemons, per router.\n\n| router | routers | seconds to converge | start s | "
+            "PSS MB per router | CPU s per router | threads per router |\n| --- | --- | --- | --- | "
+            f"--- | --- | --- |\n{rows}\nRatios: {ratios}. Goal: 1,000 routers converged in under "
+            "120 s with at most 3 MB PSS per router.\n\n![Fabric scale](plots/fabric_scale.png)\n")
+
+
 def main(directory):
     d = Path(directory)
     (d / "plots").mkdir(exist_ok=True)
@@ -130,6 +172,8 @@ def main(directory):
         out.append(f"## {title} ({data['date']}, {passes})\n\n{what(data)}.\n\n"
                    f"{table(res, figures)}\n{ratios_line(res, figures)}Goal: {goal}.\n\n"
                    f"![{title}](plots/{png.name})\n")
+    if (d / "fabric_scale.json").exists():
+        out.append(fabric_scale(d))
     if (f := d / "api_latency.json").exists():
         r = json.loads(f.read_text())["results"]["closbgpd"]
         out.append(f"## API under load\n\nShowBgpSummary back to back during the ingest: "

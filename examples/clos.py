@@ -14,10 +14,12 @@ root with Debian's Python, from a checkout where closbgpd is built:
     /usr/bin/python3 examples/clos.py --evpn              # with an EVPN-VXLAN overlay
 
 Numbering, as RFC 7938 and "Cloud Native Data Center Networking" do it:
-every leaf its own AS (65100 + n), the spines of a pod one AS (65000, or
-65000 + pod under super-spines), the super-spines AS 65000. Loopbacks are
-10.0.0.N/32; leaf n's server sits on 10.1.n.0/24 and 2001:db8:1:n::/64
-(the leaf is .1 / ::1, the server .10 / ::10). Every router accepts only
+every leaf its own AS (65100 + n; 4200000000 + n, a private 4-octet AS,
+past 434 leaves), the spines of a pod one AS (65000, or 65000 + pod under
+super-spines), the super-spines AS 65000. Router i's loopback is
+10.0.0.(i+1)/32 for the first 254 (10.0.1.1 onwards after); leaf n's server
+sits on 10.1.n.0/24 (10.2.0.0/24 onwards past 255 leaves) and
+2001:db8:1:n::/64 (the leaf is .1 / ::1, the server .10 / ::10). Every router accepts only
 fabric prefixes (10/8 and 2001:db8::/32) from its neighbours. `--evpn`
 adds the overlay of examples/clos_evpn.py: a tenant host per leaf in
 stretched segments and a routed tenant.
@@ -36,12 +38,24 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 import clos_evpn  # noqa: E402
-from lib.fabric import Fabric  # noqa: E402
+from lib.fabric import FRR_DAEMONS, Fabric  # noqa: E402
 from lib.frr import unnumbered_config  # noqa: E402
 from lib.netns import CLOSCTL, drop_all, restore, wait_for  # noqa: E402
 
 # What every router accepts from a neighbour: (prefix, longest length).
 FABRIC_PREFIXES = [("10.0.0.0/8", 32), ("2001:db8::/32", 128)]
+MAX_PODS = 99
+# Leaves past this many take private 4-octet AS numbers (65100 + n <= 65534).
+TWO_OCTET_LEAVES = 434
+
+
+def loopback(index):
+    """Router `index`'s (from 0) loopback: 10.0.0.1-254, then 10.0.1.1-254, ..."""
+    return f"10.0.{index // 254}.{index % 254 + 1}"
+
+
+def leaf_asn(n):
+    return 65100 + n if n <= TWO_OCTET_LEAVES else 4200000000 + n
 
 
 @dataclass
@@ -50,11 +64,18 @@ class Server:
     number: int  # the leaf's number n: 10.1.n.0/24, 2001:db8:1:n::/64
     port: str = ""  # the leaf's port facing it
 
+    def v4(self, host):
+        """Address `host` (1: the leaf, 10: the server) in its IPv4 subnet."""
+        return f"10.{1 + self.number // 256}.{self.number % 256}.{host}"
+
     def subnets(self):
-        return [f"10.1.{self.number}.0/24", f"2001:db8:1:{self.number:x}::/64"]
+        return [f"{self.v4(0)}/24", f"2001:db8:1:{self.number:x}::/64"]
 
     def address(self, family):
-        return f"10.1.{self.number}.10" if family == 4 else f"2001:db8:1:{self.number:x}::10"
+        return self.v4(10) if family == 4 else f"2001:db8:1:{self.number:x}::10"
+
+    def gateway(self, family):
+        return self.v4(1) if family == 4 else f"2001:db8:1:{self.number:x}::1"
 
 
 @dataclass
@@ -76,24 +97,27 @@ class Clos:
     """The fabric: planned when made, running between start() and stop()."""
 
     def __init__(self, workdir, spines=2, leaves=4, pods=0, super_spines=2, frr=(),
-                 accept=FABRIC_PREFIXES, server_peers=False, evpn=False):
+                 accept=FABRIC_PREFIXES, server_peers=False, evpn=False, bfd=None):
         """`accept`: (prefix, longest length) pairs every router accepts from
         a neighbour; `server_peers`: each leaf also peers with its server
         (numbered, by the server's address), for servers that announce;
-        `evpn`: the EVPN overlay (clos_evpn.Overlay) on top."""
-        self.accept, self.server_peers = accept, server_peers
-        routers = super_spines + pods * (spines + leaves) if pods else spines + leaves
+        `evpn`: the EVPN overlay (clos_evpn.Overlay) on top; `bfd`: BFD's
+        interval in ms on every link, every router alike (default: each
+        daemon's own, 300 ms x 3)."""
+        self.accept, self.server_peers, self.bfd = accept, server_peers, bfd
         if min(spines, leaves, super_spines) < 1 or pods < 0:
             raise ValueError("every tier needs at least one router")
-        if pods > 9 or (pods and max(spines, leaves) > 9) or routers > 254:
-            raise ValueError("at most 254 routers (10.0.0.N); three tiers: at most 9 pods "
-                             "of 9 spines and 9 leaves")
+        if pods > MAX_PODS:
+            raise ValueError(f"at most {MAX_PODS} pods (the spines' AS 65000 + pod stays "
+                             "below the leaves' 65101)")
         self.fabric = Fabric(Path(workdir))
         self.routers, self.hosts, self.servers = {}, {}, {}
         self.overlay = None
         try:
             self._plan(spines, leaves, pods, super_spines, frr)
             if evpn:
+                if len(self.servers) > 253:
+                    raise ValueError("--evpn: at most 253 leaves (tenant n is 172.16.x.n)")
                 self.overlay = clos_evpn.Overlay(self)
         except ValueError:
             self.fabric.stop()  # Mininet made each host's namespace already
@@ -114,7 +138,7 @@ class Clos:
             self.routers[name].daemon = "frr"
 
     def _router(self, name, role, asn, pod):
-        r = Router(name, role, asn, f"10.0.0.{len(self.routers) + 1}", pod)
+        r = Router(name, role, asn, loopback(len(self.routers)), pod)
         self.routers[name] = r
         self.hosts[name] = self.fabric.router(name)
         return r
@@ -133,7 +157,7 @@ class Clos:
                 self._link(spine, up)
         for i in range(1, n_leaves + 1):
             n = len(self.servers) + 1
-            leaf = self._router(f"{tag}leaf{i}", "leaf", 65100 + n, pod)
+            leaf = self._router(f"{tag}leaf{i}", "leaf", leaf_asn(n), pod)
             for spine in spines:
                 self._link(leaf, spine)
             server = Server(f"{tag}server{i}", n)
@@ -156,6 +180,8 @@ class Clos:
         networks = ", ".join(f'"{n}"' for n in [*r.networks(), *networks])
         if self.overlay:
             extra = self.overlay.closbgpd_extra(r) + extra
+        if self.bfd:
+            extra = f"bfd: {{interval-ms: {self.bfd}, multiplier: 3}}\n" + extra
         return (f"# {r.name}, a {r.role}: generated by examples/clos.py\n"
                 f"asn: {r.asn}\nrouter-id: {r.loopback}\n"
                 f"prefix-lists:\n  FABRIC:\n{accept}"
@@ -164,12 +190,12 @@ class Clos:
 
     def frr_config(self, r):
         """FRR's config for a router, and zebra's own where it needs one."""
+        networks = [*r.networks(), *(self.overlay.frr_networks(r) if self.overlay else ())]
+        conf = unnumbered_config(r.name, r.asn, r.loopback, r.ports, networks,
+                                 bfd=self.bfd or True, accept=self.accept,
+                                 numbered=self.server_addresses(r))
         if not self.overlay:
-            return unnumbered_config(r.name, r.asn, r.loopback, r.ports, r.networks(), bfd=True,
-                                     accept=self.accept, numbered=self.server_addresses(r)), {}
-        conf = unnumbered_config(r.name, r.asn, r.loopback, r.ports,
-                                 [*r.networks(), *self.overlay.frr_networks(r)], bfd=True,
-                                 accept=self.accept, numbered=self.server_addresses(r))
+            return conf, {}
         zebra = {"zebra": self.overlay.zebra_config(r)} if r.role == "leaf" else {}
         return self.overlay.frr_config(r, conf), zebra
 
@@ -180,30 +206,57 @@ class Clos:
     # -- running it -------------------------------------------------------
 
     def start(self):
+        self.build()
+        self.start_daemons()
+        self.wait_api()
+
+    def build(self):
+        """The emulated network: namespaces, links, addresses, the overlay's
+        devices; no daemon yet."""
         self.fabric.start()
         for r in self.routers.values():
             host = self.hosts[r.name]
             host.cmd(f"ip addr add {r.loopback}/32 dev lo")
             if r.server:
                 s = r.server
-                host.cmd(f"ip addr add 10.1.{s.number}.1/24 dev {s.port}")
-                host.cmd(f"ip -6 addr add 2001:db8:1:{s.number:x}::1/64 dev {s.port} nodad")
+                host.cmd(f"ip addr add {s.gateway(4)}/24 dev {s.port}")
+                host.cmd(f"ip -6 addr add {s.gateway(6)}/64 dev {s.port} nodad")
         for s in self.servers.values():
             host = self.hosts[s.name]
             host.cmd(f"ip addr add {s.address(4)}/24 dev eth0")
             host.cmd(f"ip -6 addr add {s.address(6)}/64 dev eth0 nodad")
-            host.cmd(f"ip route add default via 10.1.{s.number}.1")
-            host.cmd(f"ip -6 route add default via 2001:db8:1:{s.number:x}::1")
+            host.cmd(f"ip route add default via {s.gateway(4)}")
+            host.cmd(f"ip -6 route add default via {s.gateway(6)}")
         if self.overlay:
             self.overlay.set_up_kernel()
+
+    def start_daemons(self):
+        """Every router's daemons, all at once as a fabric powering up:
+        closbgpd; FRR's zebra everywhere, then (zebra's socket there) its
+        bgpd and bfdd."""
+        frr = []
         for r in self.routers.values():
             if r.daemon == "frr":
-                self.fabric.run_frr(self.hosts[r.name], *self.frr_config(r))
+                frr.append(self.fabric.run_frr(self.hosts[r.name], *self.frr_config(r),
+                                               daemons=FRR_DAEMONS[:1]))
             else:
                 self.fabric.run_closbgpd(self.hosts[r.name], self.config(r))
+        for node in frr:
+            node.wait_zebra()
+        for node in frr:
+            for daemon in FRR_DAEMONS[1:]:
+                node.start(daemon)
+
+    def wait_api(self):
         for r in self.routers.values():
             if r.daemon == "closbgpd":
                 self.fabric.wait_api(self.hosts[r.name])
+
+    def daemon_pids(self, name):
+        """The processes of a router's routing daemons."""
+        if self.routers[name].daemon == "frr":
+            return [proc.pid for proc, _ in self.fabric.frr[name].procs]
+        return [self.fabric.daemons[name][0].pid]
 
     def stop(self):
         self.fabric.stop()

@@ -13,6 +13,10 @@ from lib.frr import FrrNode
 from lib.netns import CLOSBGPD, CLOSCTL, Node, wait_for, with_api_socket
 
 
+# The FRR daemons of a fabric node.
+FRR_DAEMONS = ("zebra", "bgpd", "bfdd")
+
+
 class Fabric:
     """Routers joined by point-to-point links; started and stopped as one."""
 
@@ -92,11 +96,11 @@ class Fabric:
         """The host as a lib.netns Node, for peers and nftables helpers."""
         return Node(host.name, ["mnexec", "-a", str(host.pid)])
 
-    def run_frr(self, host, config_text, daemon_configs=None):
-        """zebra, bgpd and bfdd on the host, FRR's way of running a fabric
-        node; `daemon_configs` as FrrNode's."""
-        self.frr[host.name] = FrrNode(self.node(host), config_text, self.tmp,
-                                      daemons=("zebra", "bgpd", "bfdd"),
+    def run_frr(self, host, config_text, daemon_configs=None, daemons=FRR_DAEMONS):
+        """FRR on the host: by default zebra, bgpd and bfdd, FRR's way of
+        running a fabric node (or the first of them: the FrrNode starts the
+        rest); `daemon_configs` as FrrNode's."""
+        self.frr[host.name] = FrrNode(self.node(host), config_text, self.tmp, daemons=daemons,
                                       daemon_configs=daemon_configs)
         return self.frr[host.name]
 

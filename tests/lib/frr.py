@@ -33,10 +33,14 @@ class FrrNode:
         shutil.copy(self.conf, tmp_path / f"{self.name}-frr.conf")  # kept for failures
         os.chmod(self.conf, 0o644)
         self.procs = []
+        self.tmp = tmp_path
         for d in daemons:
-            self._start(d, tmp_path)
+            self.start(d)
+            if d == "zebra":  # the others connect to zebra's socket
+                self.wait_zebra()
 
-    def _start(self, daemon, tmp_path):
+    def start(self, daemon):
+        """Starts one more daemon (again, after a kill)."""
         conf = self.conf
         if daemon in self.daemon_configs:
             conf = self.rundir / f"{daemon}.conf"
@@ -48,10 +52,11 @@ class FrrNode:
         if daemon == "bfdd":
             args += ["--bfdctl", str(self.rundir / "bfdd.sock")]
         args += self.extra_args.get(daemon, [])
-        log = open(tmp_path / f"{self.name}-{daemon}.log", "w")
+        log = open(self.tmp / f"{self.name}-{daemon}.log", "w")
         self.procs.append((self.ns.popen(*args, stdout=log, stderr=subprocess.STDOUT), log))
-        if daemon == "zebra":  # the others connect to zebra's socket
-            wait_for(lambda: (self.rundir / "zserv.api").exists(), 10, f"zebra in {self.name}")
+
+    def wait_zebra(self):
+        wait_for(lambda: (self.rundir / "zserv.api").exists(), 10, f"zebra in {self.name}")
 
     def vtysh(self, *commands):
         args = ["vtysh", "--vty_socket", str(self.rundir)]
@@ -69,7 +74,8 @@ class FrrNode:
 def unnumbered_config(hostname, asn, router_id, interfaces, networks=(), bfd=False,
                       ttl_security=False, accept=None, numbered=(), password=None, sets_out=()):
     """An FRR config peering over each interface like a Cumulus fabric.
-    `accept`: if given, (prefix, le) pairs; neighbours' routes outside them
+    `bfd`: True for BFD on every interface neighbour with bfdd's timers, or
+    an interval in ms (a profile `fabric`, x 3). `accept`: if given, (prefix, le) pairs; neighbours' routes outside them
     are rejected (route-map FROM-FABRIC in). `numbered`: more neighbours by
     address (eBGP, IPv4 unicast, no BFD). `password`: TCP MD5 on every
     interface neighbour. `sets_out`: `set` clauses of a route-map TO-FABRIC
@@ -79,6 +85,11 @@ def unnumbered_config(hostname, asn, router_id, interfaces, networks=(), bfd=Fal
         lines += [f"interface {i}", " ipv6 nd ra-interval 3", " no ipv6 nd suppress-ra", "!"]
     if accept is not None:
         lines += _accept_route_map(accept)
+    if bfd is not True and bfd:
+        # No `exit` here: bgpd, which reads this file too, does not know the
+        # bfd node, and an `exit` would leave its config node.
+        lines += ["bfd", " profile fabric", f"  transmit-interval {bfd}",
+                  f"  receive-interval {bfd}", "!"]
     if sets_out:
         lines += ["route-map TO-FABRIC permit 10", *[f" set {s}" for s in sets_out], "exit", "!"]
     lines += [f"router bgp {asn}", f" bgp router-id {router_id}", " no bgp ebgp-requires-policy",
@@ -87,7 +98,7 @@ def unnumbered_config(hostname, asn, router_id, interfaces, networks=(), bfd=Fal
     for i in interfaces:
         lines.append(f" neighbor {i} interface remote-as external")
         if bfd:
-            lines.append(f" neighbor {i} bfd")
+            lines.append(f" neighbor {i} bfd" + ("" if bfd is True else " profile fabric"))
         if ttl_security:
             lines.append(f" neighbor {i} ttl-security hops 1")
         if password:

@@ -62,7 +62,7 @@ def test_a_killed_neighbour_keeps_its_routes_until_it_is_back(netns_factory, tmp
         assert in_kernel(leaf_ns)
         assert "graceful restart helper: always" in leaf.log_text()
 
-        frr._start("bgpd", tmp_path)
+        frr.start("bgpd")
         wait_for(lambda: swp1(leaf)["state"] == "established" and swp1(leaf)["stale_paths"] == 0,
                  60, "FRR back, its stale paths replaced")
         assert in_kernel(leaf_ns)
@@ -163,7 +163,7 @@ def test_a_killed_neighbours_routes_live_on_long_lived_and_only_for_llgr_peers(n
         assert "long-lived graceful restart: its restart time ran out; keeping its 1 ipv4-unicast" \
             in leaf.log_text()
 
-        frr._start("bgpd", tmp_path)
+        frr.start("bgpd")
         wait_for(lambda: (lambda r: r and "llgr-stale" not in r["communities"])(at(leaf)), 60,
                  "FRR back, its route fresh")
         wait_for(lambda: at(other), 30, "FRR's route at the other neighbour again")
