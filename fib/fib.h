@@ -29,6 +29,12 @@ class Fib {
   virtual ~Fib() = default;
   // Queued; returns the update's sequence number (1, 2, ...).
   virtual uint64_t apply(rib::RouteUpdate update) = 0;
+  // The last sequence number apply() gave (0: none yet).
+  virtual uint64_t last_applied() const = 0;
+  // Whether every update up to `sequence` is in the kernel as asked (written
+  // or found there) and a previous run's routes are reconciled: what a WARM
+  // start waits for, whatever was queued after.
+  virtual bool written_through(uint64_t sequence) const = 0;
   // Who hears of installed prefixes (advertise-after-install); an empty
   // function stops it. Only upserts are reported, not removals.
   virtual void report_installed(OnInstalled on_installed) = 0;

@@ -135,6 +135,16 @@ uint64_t FibWorker::apply(rib::RouteUpdate update) {
   return sequence;
 }
 
+uint64_t FibWorker::last_applied() const {
+  std::lock_guard lock(mu_);
+  return applied_;
+}
+
+bool FibWorker::written_through(uint64_t sequence) const {
+  std::lock_guard lock(mu_);
+  return !holding_ && adopted_.empty() && written_through_ >= sequence;
+}
+
 void FibWorker::report_installed(OnInstalled on_installed) {
   std::lock_guard lock(mu_);
   on_installed_ = std::move(on_installed);
@@ -245,7 +255,6 @@ void FibWorker::write_batch(Batch& work, uint64_t through) {
   auto ops = planner_.plan(work);
   const auto planned = std::chrono::steady_clock::now();
   const auto written = write(ops);
-  written_through_ = through;
   if (!written.complete) {
     log_->warn("FIB: some of the kernel's replies were lost; comparing it with the RIB");
     audit();
@@ -265,6 +274,7 @@ void FibWorker::write_batch(Batch& work, uint64_t through) {
   bool quiet;
   {
     std::lock_guard lock(mu_);
+    written_through_ = through;
     adopted_.clear();
     in_progress_ = 0;
     status_.routes = planner_.routes();

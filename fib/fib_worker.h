@@ -64,6 +64,8 @@ class FibWorker final : public Fib {
   std::optional<Clock::time_point> audit_if_due(Clock::time_point now);
 
   uint64_t apply(rib::RouteUpdate update) override;
+  uint64_t last_applied() const override;
+  bool written_through(uint64_t sequence) const override;
   void report_installed(OnInstalled on_installed) override;
   void release() override;
   bool kept_previous_run() const override { return kept_previous_run_; }
@@ -95,7 +97,7 @@ class FibWorker final : public Fib {
   std::string repair_why_;
   size_t in_progress_ = 0;        // prefixes of the batch being written
   uint64_t applied_ = 0;          // apply()'s sequence numbers: the last given
-  uint64_t written_through_ = 0;  // every update up to it written (FIB thread)
+  uint64_t written_through_ = 0;  // every update up to it written (set on the FIB thread)
   OnInstalled on_installed_;
   FibStatus status_;
   std::optional<Clock::time_point> next_audit_;  // FIB thread (or the test's)

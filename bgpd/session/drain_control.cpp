@@ -30,11 +30,19 @@ void DrainControl::check_warm_up(bool tables_ready, Time now) {
     if (fib_ && !rib_.pending()) fib_->release();
     return;
   }
-  // The FIB writes what differs from the routes it kept from a previous run.
-  if (fib_ && tables_ready) fib_->release();
-  const bool converged = tables_ready && (!fib_ || fib_->backlog() == 0);
+  if (tables_ready && !initial_tables_) {
+    // The FIB writes what differs from the routes it kept from a previous
+    // run. What it must have written before we go live is what the
+    // initial tables brought: in a cold start of a fabric, routes keep
+    // coming from neighbours that go live after us, and waiting until the
+    // FIB is idle would wait for them.
+    if (fib_) fib_->release();
+    initial_tables_ = fib_ ? fib_->last_applied() : 0;
+  }
+  const bool converged = initial_tables_ && (!fib_ || fib_->written_through(*initial_tables_));
   if (!converged && now < *warm_until_) return;
   warm_until_.reset();
+  initial_tables_.reset();
   const auto secs = std::chrono::duration_cast<std::chrono::milliseconds>(now - started_at_);
   session_logger()->info("{} after {:.1f} s: now {}",
                          converged ? "initial convergence" : "warm-up time is up",
@@ -52,6 +60,7 @@ std::expected<std::string, OpError> DrainControl::set(const std::string& state, 
   std::string what;
   if (!neighbor) {
     warm_until_.reset();  // the operator decides now
+    initial_tables_.reset();
     target_ = *s;
     rib_.set_node_drain(*s, sink_);
     saved.drain = *s == rib::DrainState::Live ? "" : std::string(drain_name(*s));

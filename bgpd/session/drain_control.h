@@ -28,9 +28,13 @@ class DrainControl {
   // WARM until the initial tables are in, for at most `warm_up` seconds
   // (0: no WARM start).
   void start(uint32_t warm_up, Time now);
-  // Each second: WARM ends once `tables_ready` (every neighbour's initial
-  // table is in the engine) and the FIB has caught up, or when warm-up runs out.
+  // Often: WARM ends once `tables_ready` has been true (every neighbour's
+  // initial table was in the engine) and the FIB has written what was
+  // queued then, or when warm-up runs out. Without a WARM start, releases
+  // the FIB once our own routes are in the engine.
   void check_warm_up(bool tables_ready, Time now);
+  // Whether the node is still in its WARM start.
+  bool warming_up() const { return warm_until_.has_value(); }
   // An operator's "live", "drained" or "warm": of the node, or of `neighbor`.
   std::expected<std::string, OpError> set(const std::string& state, Peer* neighbor,
                                           const std::string& name);
@@ -42,6 +46,9 @@ class DrainControl {
   fib::Fib* fib_;
   rib::DrainState target_ = rib::DrainState::Live;  // what WARM turns into
   std::optional<Time> warm_until_;
+  // While WARM, once the initial tables are in: the FIB's sequence number
+  // then (fib::Fib::last_applied()).
+  std::optional<uint64_t> initial_tables_;
   Time started_at_{};
 };
 

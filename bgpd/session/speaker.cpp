@@ -12,6 +12,9 @@ namespace closbgp::session {
 namespace {
 
 constexpr auto kScanInterval = std::chrono::seconds(1);
+// How often a WARM start looks whether it can end: the scan's second would
+// add up to a second per tier of a fabric starting cold.
+constexpr auto kWarmCheckInterval = std::chrono::milliseconds(50);
 constexpr auto kShutdownGrace = std::chrono::milliseconds(300);
 constexpr auto kRetireGrace = std::chrono::milliseconds(300);
 
@@ -38,6 +41,7 @@ Speaker::Speaker(asio::io_context& io, config::Config cfg, bfd::BfdClient& bfd, 
       drain_(driver_.rib(), driver_.advertiser(), state_, fib),
       listener_(io, port, [this](asio::ip::tcp::socket s) { on_accept(std::move(s)); }),
       scan_timer_(io),
+      warm_timer_(io),
       shutdown_timer_(io),
       retire_timer_(io),
       ra_(io, time_,
@@ -67,6 +71,7 @@ std::expected<void, std::string> Speaker::start() {
     if (n.listen_range) listener_.range_key(n, true);
   }
   scan_interfaces();
+  watch_warm_up();
   return {};
 }
 
@@ -75,6 +80,7 @@ void Speaker::shutdown(const std::string& message, std::function<void()> done) {
   driver_.stop_installing();
   listener_.close();
   scan_timer_.cancel();
+  warm_timer_.cancel();
   // A planned restart for neighbours that negotiated graceful restart: the
   // kernel keeps our routes, so they may keep theirs towards us. Not when
   // our routes leave the kernel with us (retain-on-exit: false).
@@ -228,6 +234,15 @@ void Speaker::expire_dynamic_neighbors() {
                  seconds);
     retire(name, wire::cease::kPeerDeconfigured, "dynamic neighbour expired");
   }
+}
+
+void Speaker::watch_warm_up() {
+  if (stopping_ || !drain_.warming_up()) return;
+  drain_.check_warm_up(tables_ready(), std::chrono::steady_clock::now());
+  warm_timer_.expires_after(kWarmCheckInterval);
+  warm_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (!ec) watch_warm_up();
+  });
 }
 
 void Speaker::scan_interfaces() {

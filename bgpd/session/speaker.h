@@ -126,6 +126,8 @@ class Speaker {
   // Each second: the WARM start, FIB errors, dynamic neighbours' expiry,
   // and interfaces_changed() in case a notification was missed.
   void scan_interfaces();
+  // While the WARM start lasts, whether it can end (DrainControl), often.
+  void watch_warm_up();
   // Dynamic neighbours (from a listen-range) down longer than their
   // range's expire-after are removed.
   void expire_dynamic_neighbors();
@@ -143,7 +145,7 @@ class Speaker {
   Origination origination_;
   DrainControl drain_;
   Listener listener_;
-  asio::steady_timer scan_timer_, shutdown_timer_, retire_timer_;
+  asio::steady_timer scan_timer_, warm_timer_, shutdown_timer_, retire_timer_;
   discovery::RouterAdvertiser ra_;
   Peers peers_;
   OperatorActions actions_;

@@ -52,18 +52,40 @@ TEST_F(DrainControlTest, NoWarmStartWithoutWarmUp) {
   EXPECT_EQ(rib_.node_drain(), rib::DrainState::Live);
 }
 
-// A FIB that only counts release().
+// A FIB that counts release() and writes when told to.
 class ReleaseCounter final : public fib::Fib {
  public:
-  uint64_t apply(rib::RouteUpdate) override { return 0; }
+  uint64_t apply(rib::RouteUpdate) override { return ++applied; }
+  uint64_t last_applied() const override { return applied; }
+  bool written_through(uint64_t sequence) const override { return written >= sequence; }
   void report_installed(OnInstalled) override {}
   void release() override { ++releases; }
   bool kept_previous_run() const override { return true; }
   std::expected<fib::Installed, std::string> read_kernel() const override { return {}; }
   fib::FibStatus status() const override { return {}; }
-  size_t backlog() const override { return 0; }
+  size_t backlog() const override { return applied - written; }
   int releases = 0;
+  uint64_t applied = 0, written = 0;
 };
+
+// In a cold start of a fabric, routes keep coming from neighbours that go
+// live after us: WARM waits for the FIB to write what the initial tables
+// brought, not for it to be idle.
+TEST_F(DrainControlTest, WarmWaitsForTheFibToWriteTheInitialTablesNotForItToBeIdle) {
+  ReleaseCounter fib;
+  DrainControl drain(rib_, out_, state_, &fib);
+  drain.start(60, t0_);
+  fib.apply({});
+  fib.apply({});
+  drain.check_warm_up(true, t0_ + std::chrono::seconds(1));
+  EXPECT_EQ(fib.releases, 1);
+  EXPECT_EQ(rib_.node_drain(), rib::DrainState::Warm);  // two updates to write
+  fib.written = 2;
+  fib.apply({});  // a neighbour that went live later
+  drain.check_warm_up(false, t0_ + std::chrono::seconds(2));
+  EXPECT_EQ(rib_.node_drain(), rib::DrainState::Live);
+  EXPECT_EQ(fib.releases, 1);
+}
 
 // Without a WARM start the FIB reconciles a previous run's routes once our
 // own routes are in the table it compares (an aggregate's discard), not
