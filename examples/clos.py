@@ -49,6 +49,15 @@ MAX_PODS = 99
 TWO_OCTET_LEAVES = 434
 
 
+# The kernel's neighbour tables are shared by every namespace, and their
+# limits are the host's: past a few hundred emulated routers the default
+# 1,024 IPv6 entries overflow ("ndisc_cache: neighbor table overflow!" in
+# the kernel log) and Router Advertisements fail to go out (EINVAL), so
+# neighbours are never found. A real switch has a kernel of its own.
+NEIGH_LIMITS = ("net.ipv6.neigh.default.gc_thresh2", "net.ipv6.neigh.default.gc_thresh3")
+NEIGH_ENTRIES_PER_PORT = 8  # the peer, multicast groups, the port's own addresses
+
+
 def loopback(index):
     """Router `index`'s (from 0) loopback: 10.0.0.1-254, then 10.0.1.1-254, ..."""
     return f"10.0.{index // 254}.{index % 254 + 1}"
@@ -112,6 +121,7 @@ class Clos:
                              "below the leaves' 65101)")
         self.fabric = Fabric(Path(workdir))
         self.routers, self.hosts, self.servers = {}, {}, {}
+        self.neigh_limits = {}  # the host's, while raised
         self.overlay = None
         try:
             self._plan(spines, leaves, pods, super_spines, frr)
@@ -213,6 +223,7 @@ class Clos:
     def build(self):
         """The emulated network: namespaces, links, addresses, the overlay's
         devices; no daemon yet."""
+        self.raise_neighbour_limits()
         self.fabric.start()
         for r in self.routers.values():
             host = self.hosts[r.name]
@@ -260,6 +271,17 @@ class Clos:
 
     def stop(self):
         self.fabric.stop()
+        for key, value in self.neigh_limits.items():
+            write_sysctl(key, value)
+        self.neigh_limits = {}
+
+    def raise_neighbour_limits(self):
+        ports = 2 * len(self.servers) + sum(len(r.ports) for r in self.routers.values())
+        need = NEIGH_ENTRIES_PER_PORT * ports
+        for key, share in zip(NEIGH_LIMITS, (2, 1)):
+            if (now := read_sysctl(key)) < need // share:
+                self.neigh_limits[key] = now
+                write_sysctl(key, need // share)
 
     def reconfigure(self, name, networks=(), extra=""):
         """Rewrites a closbgpd router's file (see config()) and reloads it:
@@ -329,6 +351,18 @@ class Clos:
 
     def mend(self, name):
         restore(self.fabric.node(self.hosts[name]))
+
+
+def sysctl_path(key):
+    return Path("/proc/sys") / key.replace(".", "/")
+
+
+def read_sysctl(key):
+    return int(sysctl_path(key).read_text())
+
+
+def write_sysctl(key, value):
+    sysctl_path(key).write_text(f"{value}\n")
 
 
 @contextlib.contextmanager
