@@ -77,6 +77,11 @@ struct Negotiated {
   wire::FamilySet peer_gr_families;
   wire::FamilySet peer_forwarding_kept;
   bool we_restarted = false;  // our R bit
+  // Its OPEN carried the graceful restart capability without the R bit:
+  // it sends End-of-RIB once its initial table is out (RFC 4724 sec. 2),
+  // whether or not we offered the capability. One that is restarting may
+  // hold End-of-RIB back until it has everyone's.
+  bool peer_sends_end_of_rib = false;
   // Long-lived graceful restart (RFC 9494), when both offered it: per
   // family the peer listed, how long its paths may stay once its restart
   // time has run out (the lower of its time and ours), and whether it kept

@@ -132,6 +132,7 @@ std::expected<Negotiated, wire::DecodeError> negotiate(const LocalConfig& local,
     if (local.add_path_send && (bits & uint8_t(wire::AddPathMode::Receive))) n.add_path_tx.add(f);
   }
   if (caps.fqdn) n.peer_hostname = caps.fqdn->hostname;
+  n.peer_sends_end_of_rib = caps.graceful_restart && !caps.graceful_restart->restarting;
   if (local.gr_restart_time != 0 && caps.graceful_restart) {
     const auto& gr = *caps.graceful_restart;
     n.graceful_restart = true;

@@ -19,11 +19,16 @@ std::optional<wire::Family> UpdateIntake::received(const wire::UpdateMessage& u)
   return eor;
 }
 
+// How long a neighbour that did not promise End-of-RIB may be silent before
+// its initial table counts as in: FRR sends its first UPDATE more than a
+// second after the session comes up (its update coalescing).
+constexpr auto kQuietTable = std::chrono::seconds(3);
+
 bool UpdateIntake::initial_table_done(const Negotiated& n) const {
   bool all = true;
   for (auto f : wire::kAllFamilies)
     if (n.families.has(f) && !end_of_rib_.has(f)) all = false;
-  return all || time_.now() - quiet_since_ >= std::chrono::seconds(1);
+  return all || (!n.peer_sends_end_of_rib && time_.now() - quiet_since_ >= kQuietTable);
 }
 
 // An error of the peer is worth a warning each time; what the operator's

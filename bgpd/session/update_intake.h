@@ -25,8 +25,9 @@ class UpdateIntake {
   // One UPDATE of the established session; returns the family whose
   // End-of-RIB it is, or nullopt when it carries routes.
   std::optional<wire::Family> received(const wire::UpdateMessage& u);
-  // End-of-RIB for every family of the session, or (for peers that never
-  // send one) a second without UPDATEs.
+  // End-of-RIB for every family of the session, or (for peers that did not
+  // promise one: Negotiated::peer_sends_end_of_rib) three seconds without
+  // UPDATEs.
   bool initial_table_done(const Negotiated& n) const;
 
   uint64_t rfc7606_events() const { return rfc7606_events_; }

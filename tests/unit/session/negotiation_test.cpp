@@ -36,12 +36,18 @@ TEST(Negotiation, GracefulRestartWhenBothOfferIt) {
   EXPECT_EQ(n->peer_restart_time, 90);
   EXPECT_TRUE(n->we_restarted);
   EXPECT_FALSE(n->peer_forwarding_kept.has(wire::Family::Ipv4Unicast));  // it did not restart
+  EXPECT_TRUE(n->peer_sends_end_of_rib);
+  peer.gr_restarting = true;  // it may hold End-of-RIB back until it has ours
+  EXPECT_FALSE(negotiate(l, make_open(peer))->peer_sends_end_of_rib);
+  peer.gr_restarting = false;
 
   // Either side without it: none.
   EXPECT_FALSE(negotiate(l, peer_open())->graceful_restart);
   l.gr_restart_time = 0;
   EXPECT_FALSE(make_open(l).capabilities.graceful_restart);
   EXPECT_FALSE(negotiate(l, make_open(peer))->graceful_restart);
+  EXPECT_TRUE(negotiate(l, make_open(peer))->peer_sends_end_of_rib);  // its promise all the same
+  EXPECT_FALSE(negotiate(l, peer_open())->peer_sends_end_of_rib);
 }
 
 // A leaf's VXLAN entries outlive its restart as its routes do: EVPN is in

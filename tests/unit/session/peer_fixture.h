@@ -129,10 +129,10 @@ class PeerTest : public ::testing::Test {
     return {std::move(p), t};
   }
   // Started again: its next connection to Established.
-  mocks::FakeTransport& reestablish() {
+  mocks::FakeTransport& reestablish(bool graceful_restart = true) {
     peer_.start();
     time_.advance(1s);
-    return establish_opened(*transports_.opened.back());
+    return establish_opened(*transports_.opened.back(), graceful_restart);
   }
 
   mocks::FakeTime time_;

@@ -124,14 +124,16 @@ TEST_F(PeerTest, ConnectRetryWaitsItsTime) {
   EXPECT_EQ(transports_.opened.size(), 2u);
 }
 
-TEST_F(PeerTest, ItsInitialTableIsInAtEndOfRibOrAfterAQuietSecond) {
+// A neighbour whose OPEN promises End-of-RIB (graceful restart) is waited
+// for; one that did not promise it counts as done after three quiet seconds.
+TEST_F(PeerTest, ItsInitialTableIsInAtEndOfRibOrAfterThreeQuietSeconds) {
   auto& t = establish();
   EXPECT_FALSE(peer_.initial_table_done());
   wire::UpdateMessage routes;
   routes.withdrawn = {{*wire::Prefix::parse("10.0.0.0/24"), 0}};
   t.deliver(routes);
   EXPECT_EQ(events_.updates, 1);
-  time_.advance(500ms);
+  time_.advance(5s);  // FRR's first UPDATE comes a second or more after Established
   EXPECT_FALSE(peer_.initial_table_done());
   t.deliver(wire::UpdateMessage{});  // End-of-RIB, IPv4 unicast
   EXPECT_FALSE(peer_.initial_table_done());
@@ -140,10 +142,11 @@ TEST_F(PeerTest, ItsInitialTableIsInAtEndOfRibOrAfterAQuietSecond) {
   t.deliver(v6_end);  // and IPv6 unicast: every family of the session
   EXPECT_TRUE(peer_.initial_table_done());
   EXPECT_EQ(events_.updates, 1);  // End-of-RIB is not a route
-  // A session that never sends End-of-RIB: a quiet second is enough.
+  // A session that never sends End-of-RIB: three quiet seconds are enough
+  // (FRR's first UPDATE comes more than a second after Established).
   peer_.stop(wire::cease::kAdminReset, "again");
-  reestablish().deliver(routes);
-  time_.advance(999ms);
+  reestablish(/*graceful_restart=*/false).deliver(routes);
+  time_.advance(2999ms);
   EXPECT_FALSE(peer_.initial_table_done());
   time_.advance(1ms);
   EXPECT_TRUE(peer_.initial_table_done());
