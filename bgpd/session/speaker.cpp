@@ -26,8 +26,7 @@ bool has_wildcard(const std::string& s) {
 
 Speaker::Speaker(asio::io_context& io, config::Config cfg, bfd::BfdClient& bfd, fib::Fib* fib,
                  uint16_t port)
-    : io_(io),
-      cfg_(std::move(cfg)),
+    : cfg_(std::move(cfg)),
       bfd_(bfd),
       fib_(fib),
       time_(io),

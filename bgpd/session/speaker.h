@@ -134,7 +134,6 @@ class Speaker {
   // Every established neighbour has sent its initial table, and the engine has it.
   bool tables_ready() const;
 
-  asio::io_context& io_;
   config::Config cfg_;
   bfd::BfdClient& bfd_;
   fib::Fib* fib_;
