@@ -117,7 +117,9 @@ int main(int argc, char** argv) {
   // After the speaker, so it goes first: links followed as the kernel tells.
   discovery::LinkWatch links(io, [&] { speaker.interfaces_changed(); });
   if (auto watching = links.start(); !watching)
-    log::get("session")->warn("{}: interfaces are followed every second", watching.error());
+    log::get("session")->warn("{}: interfaces are read every second", watching.error());
+  else
+    speaker.interfaces_followed();
   // A leaf's VNIs: the kernel's VXLAN devices, MACs and neighbours in, the
   // remote VNIs' entries out.
   net::AsioTimeSource evpn_time(io);

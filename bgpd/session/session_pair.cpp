@@ -109,6 +109,11 @@ void SessionPair::take(SessionSlot& slot, std::shared_ptr<Transport> conn) {
 }
 
 void SessionPair::handle(SessionSlot& slot, const Event& e) {
+  // An OPEN that loses a collision closes its connection before the FSM
+  // answers it with a KEEPALIVE: the peer then never sees that connection
+  // Established (sending its table on it, only to be closed).
+  if (const auto* o = std::get_if<event::OpenReceived>(&e); o && loses_collision(slot, o->open))
+    return handle(slot, event::Stop{wire::cease::kCollisionResolution, ""});
   const State before = slot.fsm.state;
   if (before == State::Established)
     down_keeps_ =
@@ -221,6 +226,23 @@ void SessionPair::on_timer(SessionSlot& slot) {
 
 // RFC 4271 sec. 6.8: of two connections that both reached OPEN, keep the one
 // opened by the speaker with the higher BGP identifier.
+bool SessionPair::keeps_incoming(uint32_t peer_router_id) const {
+  return local_.router_id < peer_router_id;
+}
+
+bool SessionPair::loses_collision(SessionSlot& slot, const wire::OpenMessage& open) {
+  const State rival = other(slot).fsm.state;
+  if (slot.fsm.state != State::OpenSent) return false;
+  if (rival == State::Established) return true;
+  if (rival != State::OpenSent && rival != State::OpenConfirm) return false;
+  if (keeps_incoming(open.bgp_id) == slot.outgoing()) {
+    neighbor_log(spdlog::level::info, name_, "connection collision: keeping the {} connection",
+                 slot.outgoing() ? "inbound" : "outbound");
+    return true;
+  }
+  return false;
+}
+
 void SessionPair::resolve_collision(SessionSlot& opened) {
   SessionSlot& rival = other(opened);
   if (rival.fsm.state == State::Established) {
@@ -228,7 +250,7 @@ void SessionPair::resolve_collision(SessionSlot& opened) {
     return;
   }
   if (rival.fsm.state != State::OpenSent && rival.fsm.state != State::OpenConfirm) return;
-  const bool keep_incoming = local_.router_id < opened.fsm.negotiated.peer_router_id;
+  const bool keep_incoming = keeps_incoming(opened.fsm.negotiated.peer_router_id);
   neighbor_log(spdlog::level::info, name_, "connection collision: keeping the {} connection",
                keep_incoming ? "inbound" : "outbound");
   handle(keep_incoming ? out_ : in_, event::Stop{wire::cease::kCollisionResolution, ""});

@@ -86,6 +86,8 @@ class SessionPair {
   void arm_timer(SessionSlot& slot);
   void on_timer(SessionSlot& slot);
   void resolve_collision(SessionSlot& opened);
+  bool keeps_incoming(uint32_t peer_router_id) const;
+  bool loses_collision(SessionSlot& slot, const wire::OpenMessage& open);
   // `conn` becomes `slot`'s: its messages and failures come here.
   void take(SessionSlot& slot, std::shared_ptr<Transport> conn);
   void on_message(SessionSlot& slot, wire::Message&& m);

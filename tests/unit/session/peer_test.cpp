@@ -37,6 +37,8 @@ TEST_F(PeerTest, ACollisionKeepsTheConnectionOfTheHigherRouterId) {
   in->deliver(their_open(0x0a000002));  // theirs is higher: their connection stays
   out.deliver(their_open(0x0a000002));
   EXPECT_EQ(out.notifications(), (std::vector<std::pair<int, int>>{{6, 7}}));  // Cease/Collision
+  // Closed without a KEEPALIVE: the peer never takes it for Established.
+  EXPECT_EQ(out.count<wire::KeepaliveMessage>(), 0u);
   EXPECT_TRUE(out.closed);
   EXPECT_FALSE(in->closed);
   in->deliver(wire::KeepaliveMessage{});
@@ -51,6 +53,7 @@ TEST_F(PeerTest, ACollisionWithALowerRouterIdKeepsOurs) {
   peer_.accept(in);
   in->deliver(their_open(0x09000001));  // lower than ours: our connection stays
   EXPECT_EQ(in->notifications(), (std::vector<std::pair<int, int>>{{6, 7}}));
+  EXPECT_EQ(in->count<wire::KeepaliveMessage>(), 0u);
   out.deliver(their_open(0x09000001));
   out.deliver(wire::KeepaliveMessage{});
   EXPECT_TRUE(peer_.negotiated());
