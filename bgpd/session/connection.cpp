@@ -1,5 +1,7 @@
 #include "bgpd/session/connection.h"
 
+#include <sys/ioctl.h>
+
 #include <algorithm>
 #include <cstring>
 
@@ -75,6 +77,18 @@ asio::ip::tcp::endpoint Connection::local_endpoint() const {
 asio::ip::tcp::endpoint Connection::remote_endpoint() const {
   boost::system::error_code ec;
   return socket_.remote_endpoint(ec);
+}
+
+// A whole message in the buffer waiting for its turn (kMessagesPerTurn), or
+// bytes in the kernel. A partial message does not count: a peer that stops
+// in the middle of one is not alive.
+bool Connection::input_waiting() {
+  if (inbuf_used_ >= wire::kHeaderSize &&
+      (size_t(inbuf_[16]) << 8 | inbuf_[17]) <= inbuf_used_)  // the header's length field
+    return true;
+  int unread = 0;
+  return socket_.is_open() && ::ioctl(socket_.native_handle(), FIONREAD, &unread) == 0 &&
+         unread > 0;
 }
 
 void Connection::pause_reading() {

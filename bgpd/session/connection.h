@@ -39,6 +39,7 @@ class Connection final : public Transport, public std::enable_shared_from_this<C
   bool is_open() const { return socket_.is_open(); }
   asio::ip::tcp::endpoint local_endpoint() const override;
   asio::ip::tcp::endpoint remote_endpoint() const override;
+  bool input_waiting() override;
   uint64_t messages_received() const override { return received_; }
   uint64_t messages_sent() const override { return sent_; }
 

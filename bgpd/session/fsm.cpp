@@ -153,7 +153,14 @@ class Stepper {
       if (s_.state == State::OpenSent) return;
       send(wire::KeepaliveMessage{});
       arm_keepalive();
-    } else if (is<event::HoldExpired>(e)) {
+    } else if (auto* h = is<event::HoldExpired>(e)) {
+      // A busy host runs a late loop's due timers before its reads: what the
+      // peer sent is there, unread, and the peer is alive. Read it first
+      // (FRR's bgpd defers alike when its input queue is not empty).
+      if (h->input_waiting) {
+        s_.hold_at = now_ + kUnreadInputGrace;
+        return;
+      }
       send(wire::NotificationMessage{ErrorCode::HoldTimerExpired, 0, {}});
       fail("hold timer expired");
     } else if (auto* n = is<event::NotificationReceived>(e)) {

@@ -132,7 +132,11 @@ struct TcpFailed {
   std::string why;
 };
 struct ConnectRetryExpired {};
-struct HoldExpired {};
+// `input_waiting`: the kernel holds bytes from the peer that the loop has
+// not read yet (it woke late, and found the hold timer due first).
+struct HoldExpired {
+  bool input_waiting = false;
+};
 struct KeepaliveDue {};
 struct OpenReceived {
   wire::OpenMessage open;
@@ -196,5 +200,7 @@ std::expected<Negotiated, wire::DecodeError> negotiate(const LocalConfig& local,
 
 // RFC 4271 sec. 10: the hold time while waiting for the peer's OPEN.
 inline constexpr std::chrono::seconds kOpenSentHoldTime{240};
+// How long a hold timer that found unread input waits for the read.
+inline constexpr std::chrono::milliseconds kUnreadInputGrace{500};
 
 }  // namespace closbgp::session

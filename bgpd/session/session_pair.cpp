@@ -210,7 +210,7 @@ void SessionPair::on_timer(SessionSlot& slot) {
   const auto now = time_.now();
   const auto& f = slot.fsm;
   if (f.hold_at && *f.hold_at <= now)
-    handle(slot, event::HoldExpired{});
+    handle(slot, event::HoldExpired{slot.input_waiting()});
   else if (f.keepalive_at && *f.keepalive_at <= now)
     handle(slot, event::KeepaliveDue{});
   else if (f.connect_retry_at && *f.connect_retry_at <= now && &slot == &out_ &&

@@ -49,6 +49,8 @@ class SessionSlot {
   // The connection's two ends; need connected().
   asio::ip::tcp::endpoint local_endpoint() const;
   asio::ip::tcp::endpoint remote_endpoint() const;
+  // The connection's input_waiting() (false without one).
+  bool input_waiting() const { return conn_ && conn_->input_waiting(); }
   // Of every connection this slot has had.
   uint64_t messages_received() const;
   uint64_t messages_sent() const;

@@ -36,10 +36,12 @@ class FakeTransport final : public session::Transport {
   void resume_reading() override { paused = false; }
   asio::ip::tcp::endpoint local_endpoint() const override { return local_; }
   asio::ip::tcp::endpoint remote_endpoint() const override { return remote_; }
+  bool input_waiting() override { return unread; }
   uint64_t messages_received() const override { return received_; }
   uint64_t messages_sent() const override { return sent.size(); }
 
   // --- the neighbour, played by the test ---
+  bool unread = false;  // input_waiting()
   void connected() { handlers_.connected(); }
   void deliver(wire::Message m) {
     ++received_;

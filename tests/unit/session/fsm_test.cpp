@@ -191,6 +191,15 @@ TEST(Fsm, HoldTimeZeroMeansNoTimers) {
   EXPECT_FALSE(s.keepalive_at);
 }
 
+TEST(Fsm, AHoldTimerThatFindsUnreadInputWaitsForTheRead) {
+  Session s = in_state(State::Established);
+  EXPECT_TRUE(step(s, event::HoldExpired{true}, T0 + 20s).empty());
+  EXPECT_EQ(s.state, State::Established);
+  EXPECT_EQ(s.hold_at, T0 + 20s + kUnreadInputGrace);
+  step(s, event::HoldExpired{false}, *s.hold_at);
+  EXPECT_EQ(s.state, State::Idle);
+}
+
 TEST(Fsm, ErrorsRestartAutomaticallyStopDoesNot) {
   Session s = in_state(State::Established);
   step(s, event::HoldExpired{}, T0 + 20s);

@@ -29,6 +29,17 @@ TEST_F(PeerTest, KeepalivesGoOutAndSilenceEndsTheSessionAtTheHoldTime) {
   EXPECT_TRUE(t.closed);
 }
 
+TEST_F(PeerTest, TheHoldTimerSparesAPeerWhoseMessagesWaitUnread) {
+  auto& t = establish();
+  t.unread = true;  // the loop woke late: the peer's KEEPALIVEs are in the kernel
+  time_.advance(12s);
+  EXPECT_TRUE(peer_.negotiated());
+  t.unread = false;  // read, but no message after all: silence
+  time_.advance(1s);
+  EXPECT_FALSE(peer_.negotiated());
+  EXPECT_EQ(t.notifications(), (std::vector<std::pair<int, int>>{{4, 0}}));
+}
+
 TEST_F(PeerTest, ACollisionKeepsTheConnectionOfTheHigherRouterId) {
   auto& out = connect();
   out.connected();  // our OPEN is out: OpenSent
