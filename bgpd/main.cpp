@@ -115,11 +115,12 @@ int main(int argc, char** argv) {
     return 1;
   }
   // After the speaker, so it goes first: links followed as the kernel tells.
-  discovery::LinkWatch links(io, [&] { speaker.interfaces_changed(); });
+  discovery::LinkWatch links(
+      io, [&] { speaker.interfaces_changed(); }, [&] { speaker.interfaces_followed(false); });
   if (auto watching = links.start(); !watching)
     log::get("session")->warn("{}: interfaces are read every second", watching.error());
   else
-    speaker.interfaces_followed();
+    speaker.interfaces_followed(true);
   // A leaf's VNIs: the kernel's VXLAN devices, MACs and neighbours in, the
   // remote VNIs' entries out.
   net::AsioTimeSource evpn_time(io);

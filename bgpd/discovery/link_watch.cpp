@@ -16,8 +16,13 @@ constexpr uint32_t kGroups = RTMGRP_LINK | RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFAD
 
 }  // namespace
 
-LinkWatch::LinkWatch(asio::io_context& io, std::function<void()> on_change)
-    : io_(io), socket_(io), buffer_(1 << 16), on_change_(std::move(on_change)) {}
+LinkWatch::LinkWatch(asio::io_context& io, std::function<void()> on_change,
+                     std::function<void()> on_stopped)
+    : io_(io),
+      socket_(io),
+      buffer_(1 << 16),
+      on_change_(std::move(on_change)),
+      on_stopped_(std::move(on_stopped)) {}
 
 std::expected<void, std::string> LinkWatch::start() {
   const auto fd = net::rtnetlink_listener(kGroups);
@@ -28,19 +33,20 @@ std::expected<void, std::string> LinkWatch::start() {
 }
 
 void LinkWatch::read() {
-  socket_.async_read_some(asio::buffer(buffer_), [this](const boost::system::error_code& ec,
-                                                        size_t) {
-    if (ec == asio::error::operation_aborted) return;
-    // The content does not matter: whatever changed, the interfaces are
-    // read again. ENOBUFS (notifications lost) calls for the same.
-    if (ec && ec.value() != ENOBUFS) {
-      log::get("session")->warn(
-          "link notifications stopped ({}); interfaces are followed every second", ec.message());
-      return;
-    }
-    changed();
-    read();
-  });
+  socket_.async_read_some(
+      asio::buffer(buffer_), [this](const boost::system::error_code& ec, size_t) {
+        if (ec == asio::error::operation_aborted) return;
+        // The content does not matter: whatever changed, the interfaces are
+        // read again. ENOBUFS (notifications lost) calls for the same.
+        if (ec && ec.value() != ENOBUFS) {
+          log::get("session")->warn(
+              "link notifications stopped ({}); interfaces are read every second", ec.message());
+          on_stopped_();
+          return;
+        }
+        changed();
+        read();
+      });
 }
 
 void LinkWatch::changed() {

@@ -20,7 +20,10 @@ class LinkWatch {
   // `on_change` runs on the loop once per burst of notifications (a host
   // creating a hundred interfaces is one call), and once when some were
   // lost (the socket overflowed): it re-reads the interfaces itself.
-  LinkWatch(asio::io_context& io, std::function<void()> on_change);
+  // `on_stopped` runs if the notifications stop (a socket error): nothing
+  // follows the interfaces any more.
+  LinkWatch(asio::io_context& io, std::function<void()> on_change,
+            std::function<void()> on_stopped);
 
   // Subscribes and starts reading; an error says what failed.
   std::expected<void, std::string> start();
@@ -32,7 +35,7 @@ class LinkWatch {
   asio::io_context& io_;
   asio::posix::stream_descriptor socket_;
   std::vector<uint8_t> buffer_;
-  std::function<void()> on_change_;
+  std::function<void()> on_change_, on_stopped_;
   bool pending_ = false;  // on_change_ already posted for this burst
 };
 

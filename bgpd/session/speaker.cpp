@@ -12,12 +12,6 @@ namespace closbgp::session {
 namespace {
 
 constexpr auto kScanInterval = std::chrono::seconds(1);
-// Reading the interfaces is three netlink dumps under the kernel's one
-// routing lock, shared by every namespace: a second apart, a fabric of 500
-// emulated routers spent 5% of its CPU on them. With the kernel's link and
-// address notifications followed (discovery::LinkWatch, which re-reads
-// when it lost some), the periodic read is a slow safety net.
-constexpr auto kInterfaceRereadFollowed = std::chrono::seconds(30);
 // How often a WARM start looks whether it can end: the scan's second would
 // add up to a second per tier of a fabric starting cold.
 constexpr auto kWarmCheckInterval = std::chrono::milliseconds(50);
@@ -255,7 +249,12 @@ void Speaker::scan_interfaces() {
   expire_dynamic_neighbors();
   drain_.check_warm_up(tables_ready(), std::chrono::steady_clock::now());
   driver_.report_fib_errors();
-  if (std::chrono::steady_clock::now() >= next_interface_read_) interfaces_changed();
+  // Reading the interfaces is three netlink dumps on this loop, under the
+  // kernel's one routing lock (shared by every namespace): in a fabric of
+  // 500 emulated routers on 2 cores, with every FIB writing, a read waited
+  // for the lock for seconds and hold timers expired. So only when the
+  // kernel's notifications are not followed.
+  if (!interfaces_followed_) interfaces_changed();
   scan_timer_.expires_after(kScanInterval);
   scan_timer_.async_wait([this](const boost::system::error_code& ec) {
     if (!ec) scan_interfaces();
@@ -264,12 +263,9 @@ void Speaker::scan_interfaces() {
 
 // Interfaces come and go (and are often created after the daemon starts):
 // matched against the configured interface neighbours on each link
-// notification and, as a safety net, every 30 s (every second when the
-// notifications are not followed).
+// notification (every second when they cannot be followed).
 void Speaker::interfaces_changed() {
   if (stopping_) return;
-  next_interface_read_ = std::chrono::steady_clock::now() +
-                         (interfaces_followed_ ? kInterfaceRereadFollowed : kScanInterval);
   origination_.redistribute_connected();
   const auto connected = connected_addresses();
   driver_.rib().set_connected(connected);
@@ -403,7 +399,7 @@ void Speaker::reload_neighbors(const config::Config& old, std::vector<std::strin
     if (n.listen_range && (!before || before->password != n.password)) listener_.range_key(n, true);
     if (n.address && !peers_.contains(n.address->to_string())) add_numbered_peer(n);
   }
-  scan_interfaces();  // interface neighbours, new or restarted
+  interfaces_changed();  // interface neighbours, new or restarted
 }
 
 // New policy for a running session: every received path goes through the

@@ -49,9 +49,10 @@ class Speaker {
   // The kernel's interfaces changed (a link notification, or the periodic
   // scan): interface neighbours start or stop, connected prefixes follow.
   void interfaces_changed();
-  // The kernel's link and address notifications reach interfaces_changed()
-  // (main's discovery::LinkWatch runs): the periodic re-read slows down.
-  void interfaces_followed() { interfaces_followed_ = true; }
+  // Whether the kernel's link and address notifications reach
+  // interfaces_changed() (main's discovery::LinkWatch); if not, the
+  // interfaces are read every second.
+  void interfaces_followed(bool followed) { interfaces_followed_ = followed; }
   // Cease / Administrative Shutdown with `message` to every peer; `done`
   // runs once the NOTIFICATIONs have had time to leave.
   void shutdown(const std::string& message, std::function<void()> done);
@@ -156,7 +157,6 @@ class Speaker {
   uint32_t next_peer_id_ = 1;               // 0 is rib::kLocalSource
   std::set<std::string> reported_missing_;  // interfaces we said are absent
   bool interfaces_followed_ = false;
-  std::chrono::steady_clock::time_point next_interface_read_{};
   bool stopping_ = false;
   std::vector<std::unique_ptr<Peer>> retiring_;  // stopped; their NOTIFICATION is leaving
 };
