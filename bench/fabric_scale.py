@@ -139,9 +139,10 @@ def one_run(kind, pods, workdir, timeout, bfd):
 
 
 def median_of(runs):
-    keys = [k for k in runs[0] if isinstance(runs[0][k], (int, float)) and
+    keys = [k for k in runs[0] if isinstance(runs[0][k], (int, float)) and k != "routers" and
             not isinstance(runs[0][k], bool) and all(r.get(k) is not None for r in runs)]
-    return {**{k: statistics.median(r[k] for r in runs) for k in keys},
+    return {"routers": runs[0]["routers"],
+            **{k: round(statistics.median(r[k] for r in runs), 3) for k in keys},
             "converged": all(r["converged"] for r in runs), "all_runs": runs}
 
 

@@ -1,7 +1,6 @@
 """Mininet fabrics of closbgpd routers: hosts and links only (no switches),
 each host its own network namespace, fabric links named like switch ports.
 """
-import contextlib
 import json
 import signal
 import subprocess
@@ -27,6 +26,7 @@ class Fabric:
         self.daemons = {}
         self.frr = {}
         self.ports = {}
+        self.closctl_pointed = set()
 
     def host(self, name):
         """A host without addresses: a server, or a router (see router())."""
@@ -34,7 +34,18 @@ class Fabric:
 
     def router(self, name):
         self.ports[name] = 0
-        return self.host(name)
+        host = self.host(name)
+        self.point_closctl(host)
+        return host
+
+    def point_closctl(self, host):
+        """closctl run on the host finds the host's closbgpd through
+        CLOSCTL_SERVER. Set when the host is made: in a fabric starting a
+        thousand daemons, a shell command per start took as long as the
+        start itself on a busy machine."""
+        if host.name not in self.closctl_pointed:
+            host.cmd(f"export CLOSCTL_SERVER=unix:{self.tmp / host.name}.sock")
+            self.closctl_pointed.add(host.name)
 
     def port(self, host):
         """The next free swpN of a router."""
@@ -113,7 +124,7 @@ class Fabric:
 
     def run_closbgpd(self, host, config_text):
         cfg = self.write_config(host, config_text)
-        host.cmd(f"export CLOSCTL_SERVER=unix:{self.tmp / host.name}.sock")
+        self.point_closctl(host)
         log = open(self.tmp / f"{host.name}.log", "a")  # a restart appends
         self.daemons[host.name] = (host.popen([CLOSBGPD, "--config", str(cfg)], stdout=log,
                                               stderr=subprocess.STDOUT), log)
