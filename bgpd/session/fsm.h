@@ -132,8 +132,8 @@ struct TcpFailed {
   std::string why;
 };
 struct ConnectRetryExpired {};
-// `input_waiting`: the kernel holds bytes from the peer that the loop has
-// not read yet (it woke late, and found the hold timer due first).
+// `input_waiting`: what the peer sent waits unread (the loop woke late and
+// found the hold timer due first).
 struct HoldExpired {
   bool input_waiting = false;
 };

@@ -249,11 +249,8 @@ void Speaker::scan_interfaces() {
   expire_dynamic_neighbors();
   drain_.check_warm_up(tables_ready(), std::chrono::steady_clock::now());
   driver_.report_fib_errors();
-  // Reading the interfaces is three netlink dumps on this loop, under the
-  // kernel's one routing lock (shared by every namespace): in a fabric of
-  // 500 emulated routers on 2 cores, with every FIB writing, a read waited
-  // for the lock for seconds and hold timers expired. So only when the
-  // kernel's notifications are not followed.
+  // Three netlink dumps on this loop, under the kernel's one routing lock:
+  // only when notifications are not followed (docs/sessions.md says why).
   if (!interfaces_followed_) interfaces_changed();
   scan_timer_.expires_after(kScanInterval);
   scan_timer_.async_wait([this](const boost::system::error_code& ec) {

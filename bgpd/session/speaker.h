@@ -7,7 +7,6 @@
 // it and steer it; it knows nothing of them.
 #pragma once
 
-#include <chrono>
 #include <expected>
 #include <functional>
 #include <map>

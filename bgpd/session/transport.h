@@ -42,7 +42,8 @@ class Transport {
   virtual void resume_reading() = 0;
   virtual asio::ip::tcp::endpoint local_endpoint() const = 0;
   virtual asio::ip::tcp::endpoint remote_endpoint() const = 0;
-  // Bytes from the peer wait in the kernel, not read yet.
+  // What the peer sent waits unread: bytes in the kernel, or a whole
+  // message received but not handled yet.
   virtual bool input_waiting() = 0;
   virtual uint64_t messages_received() const = 0;
   virtual uint64_t messages_sent() const = 0;

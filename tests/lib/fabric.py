@@ -40,9 +40,9 @@ class Fabric:
 
     def point_closctl(self, host):
         """closctl run on the host finds the host's closbgpd through
-        CLOSCTL_SERVER. Set when the host is made: in a fabric starting a
-        thousand daemons, a shell command per start took as long as the
-        start itself on a busy machine."""
+        CLOSCTL_SERVER. Set when the host is made, not at each start: one
+        shell round trip fewer while a fabric's daemons start on a machine
+        the started ones keep busy."""
         if host.name not in self.closctl_pointed:
             host.cmd(f"export CLOSCTL_SERVER=unix:{self.tmp / host.name}.sock")
             self.closctl_pointed.add(host.name)
