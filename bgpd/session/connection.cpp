@@ -83,8 +83,8 @@ asio::ip::tcp::endpoint Connection::remote_endpoint() const {
 // bytes in the kernel. A partial message does not count: a peer that stops
 // in the middle of one is not alive.
 bool Connection::input_waiting() {
-  if (inbuf_used_ >= wire::kHeaderSize &&
-      (size_t(inbuf_[16]) << 8 | inbuf_[17]) <= inbuf_used_)  // the header's length field
+  if (const auto header = wire::decode_header({inbuf_.data(), inbuf_used_}, ctx_);
+      header && header->length <= inbuf_used_)
     return true;
   int unread = 0;
   return socket_.is_open() && ::ioctl(socket_.native_handle(), FIONREAD, &unread) == 0 &&
