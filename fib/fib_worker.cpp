@@ -36,21 +36,36 @@ std::set<wire::Prefix> refused_routes(const std::vector<Op>& ops,
   return out;
 }
 
-// How the first write after a restart went, for the log.
-std::string reconcile_summary(const std::vector<Op>& ops,
-                              const std::vector<wire::Prefix>& adopted) {
-  std::set<wire::Prefix> written, removed;
-  for (const auto& o : ops) {
-    if (auto r = route_of(o)) written.insert(*r);
-    if (auto* d = std::get_if<op::DelRoute>(&o)) removed.insert(d->prefix);
+// What one batch's writes did, chunk by chunk: for the debug line, the
+// installed prefixes' report and the log of the first write after a
+// restart (which is the only one that keeps every route it touched).
+struct BatchTally {
+  size_t operations = 0;
+  bool complete = true;            // no reply lost
+  std::set<wire::Prefix> refused;  // routes the kernel refused
+  bool reconciling = false;
+  std::set<wire::Prefix> written, removed;  // when reconciling
+
+  void add(const std::vector<Op>& ops, const KernelPort::Written& w) {
+    operations += ops.size();
+    complete = complete && w.complete;
+    refused.merge(refused_routes(ops, w));
+    if (!reconciling) return;
+    for (const auto& o : ops) {
+      if (auto r = route_of(o)) written.insert(*r);
+      if (auto* d = std::get_if<op::DelRoute>(&o)) removed.insert(d->prefix);
+    }
   }
-  const auto kept = std::count_if(adopted.begin(), adopted.end(), [&](const auto& p) {
-    return !written.contains(p) && !removed.contains(p);
-  });
-  return std::to_string(kept) + " of the previous run's " + std::to_string(adopted.size()) +
-         " routes left as they were, " + std::to_string(written.size()) + " written, " +
-         std::to_string(removed.size()) + " removed";
-}
+  // How the first write after a restart went.
+  std::string reconcile_summary(const std::vector<wire::Prefix>& adopted) const {
+    const auto kept = std::count_if(adopted.begin(), adopted.end(), [&](const auto& p) {
+      return !written.contains(p) && !removed.contains(p);
+    });
+    return std::to_string(kept) + " of the previous run's " + std::to_string(adopted.size()) +
+           " routes left as they were, " + std::to_string(written.size()) + " written, " +
+           std::to_string(removed.size()) + " removed";
+  }
+};
 
 }  // namespace
 
@@ -250,27 +265,25 @@ bool FibWorker::drain() {
 }
 
 void FibWorker::write_batch(Batch& work, uint64_t through) {
-  const bool reconciling = !adopted_.empty();
   const auto began = std::chrono::steady_clock::now();
-  auto ops = planner_.plan(work);
-  const auto planned = std::chrono::steady_clock::now();
-  const auto written = write(ops);
-  if (!written.complete) {
+  BatchTally tally;
+  tally.reconciling = !adopted_.empty();
+  planner_.plan(work, [&](std::vector<Op>& ops) { tally.add(ops, write(ops)); });
+  if (!tally.complete) {
     log_->warn("FIB: some of the kernel's replies were lost; comparing it with the RIB");
     audit();
   }
   if (reporting()) {
-    const auto refused = refused_routes(ops, written);
     std::vector<wire::Prefix> held;
     for (const auto& [prefix, set] : work.entries)
-      if (set != Batch::kRemove && !refused.contains(prefix)) held.push_back(prefix);
+      if (set != Batch::kRemove && !tally.refused.contains(prefix)) held.push_back(prefix);
     report(std::move(held), through);
   }
   using ms = std::chrono::milliseconds;
-  log_->debug("FIB: {} prefixes: {} operations planned in {} ms, written in {} ms", work.size(),
-              ops.size(), std::chrono::duration_cast<ms>(planned - began).count(),
-              std::chrono::duration_cast<ms>(std::chrono::steady_clock::now() - planned).count());
-  if (reconciling) log_->info("FIB: reconciled: {}", reconcile_summary(ops, adopted_));
+  log_->debug("FIB: {} prefixes: {} operations planned and written in {} ms", work.size(),
+              tally.operations,
+              std::chrono::duration_cast<ms>(std::chrono::steady_clock::now() - began).count());
+  if (tally.reconciling) log_->info("FIB: reconciled: {}", tally.reconcile_summary(adopted_));
   bool quiet;
   {
     std::lock_guard lock(mu_);
@@ -282,12 +295,14 @@ void FibWorker::write_batch(Batch& work, uint64_t through) {
     status_.nexthops = planner_.nexthops();
     quiet = queue_.empty();
   }
-  // A large batch leaves megabytes of freed queue, plan and message
-  // buffers in this thread's and the main thread's malloc arenas; hand
-  // them back to the system once the burst is over, not keep them.
-  if (quiet && work.size() >= kTrimAfter) {
+  // A burst leaves megabytes of freed queue and message buffers in this
+  // thread's and the main thread's malloc arenas; hand them back to the
+  // system once it is over (counted over the burst's batches: its last
+  // one may be small), not keep them.
+  untrimmed_ += work.size();
+  if (quiet && untrimmed_ >= kTrimAfter) {
     work = {};
-    ops = {};
+    untrimmed_ = 0;
     malloc_trim(0);
   }
 }

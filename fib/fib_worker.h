@@ -101,6 +101,7 @@ class FibWorker final : public Fib {
   OnInstalled on_installed_;
   FibStatus status_;
   std::optional<Clock::time_point> next_audit_;  // FIB thread (or the test's)
+  size_t untrimmed_ = 0;  // prefixes written since memory was last handed back (FIB thread)
 };
 
 }  // namespace closbgp::fib

@@ -1,6 +1,7 @@
 #include "fib/planner.h"
 
 #include <algorithm>
+#include <iterator>
 #include <optional>
 #include <set>
 
@@ -35,11 +36,11 @@ std::vector<rib::NextHop> Planner::nexthops_of(uint32_t group) const {
   return out;
 }
 
-std::vector<Op> Planner::without_objects(std::vector<Op> ops) const {
+std::vector<Op> Planner::without_objects(const std::vector<Op>& ops) const {
   std::vector<Op> out;
   uint32_t last_group = 0;  // the prefixes of one UPDATE come in a row with one set
   std::vector<rib::NextHop> last_set;
-  for (auto& o : ops) {
+  for (const auto& o : ops) {
     if (auto* r = std::get_if<op::SetRoute>(&o)) {
       if (r->group != last_group) {  // ids start above 0
         last_group = r->group;
@@ -47,7 +48,7 @@ std::vector<Op> Planner::without_objects(std::vector<Op> ops) const {
       }
       out.push_back(op::SetRouteVia{r->prefix, last_set});
     } else if (std::holds_alternative<op::DelRoute>(o)) {
-      out.push_back(std::move(o));
+      out.push_back(o);
     }
   }
   return out;
@@ -274,7 +275,27 @@ std::vector<Op> Planner::plan(rib::RouteUpdate update) {
 }
 
 std::vector<Op> Planner::plan(const Batch& batch) {
+  std::vector<Op> all;
+  plan(
+      batch, [&](std::vector<Op>& ops) { std::ranges::move(ops, std::back_inserter(all)); },
+      std::numeric_limits<size_t>::max());
+  return all;
+}
+
+void Planner::plan(const Batch& batch, const Emit& emit, size_t chunk) {
   std::vector<Op> ops;
+  // Hands what is planned on once there is a chunk of it (`at_least` 1:
+  // whatever is left).
+  const auto pass_on = [&](size_t at_least) {
+    if (ops.empty() || ops.size() < at_least) return;
+    if (objects()) {
+      emit(ops);
+    } else {
+      auto via = without_objects(ops);
+      emit(via);
+    }
+    ops.clear();
+  };
   containers::PrefixSet settled;  // prefixes whose group was rewritten in place
   if (objects()) rewrite_groups_in_place(batch, ops, settled);
   // The prefixes of one UPDATE come in a row with the same set (one entry
@@ -303,6 +324,7 @@ std::vector<Op> Planner::plan(const Batch& batch) {
       *routes_.try_emplace(prefix).first = group.id;
     }
     ops.push_back(op::SetRoute{prefix, group.id});
+    pass_on(chunk);
   }
   for (const auto& [prefix, set] : batch.entries) {
     if (set != Batch::kRemove) continue;
@@ -311,9 +333,10 @@ std::vector<Op> Planner::plan(const Batch& batch) {
     ops.push_back(op::DelRoute{prefix});
     release_group(*group);
     routes_.erase(prefix);
+    pass_on(chunk);
   }
   collect(ops);
-  return objects() ? ops : without_objects(std::move(ops));
+  pass_on(1);
 }
 
 }  // namespace closbgp::fib

@@ -9,6 +9,9 @@
 // the FIB's logic is tested without a kernel.
 #pragma once
 
+#include <cstddef>
+#include <functional>
+#include <limits>
 #include <map>
 #include <variant>
 #include <vector>
@@ -91,6 +94,15 @@ class Planner {
 
   std::vector<Op> plan(const Batch& batch);
   std::vector<Op> plan(rib::RouteUpdate update);  // as one batch
+  // The same operations, in the same order, handed to `emit` in chunks of
+  // about `chunk` (the last one may be shorter; emit may reuse the
+  // vector's contents): a batch of a million new routes is written as it
+  // is planned instead of first being a million operations in memory.
+  // Each chunk is ready to write when emitted (its objects come before
+  // the routes that use them; unused objects are deleted in the last).
+  using Emit = std::function<void(std::vector<Op>& chunk)>;
+  static constexpr size_t kChunk = 8192;
+  void plan(const Batch& batch, const Emit& emit, size_t chunk = kChunk);
 
   // Takes over what a previous run installed, so that planning the new
   // table touches only what differs: an unchanged route finds its group and
@@ -130,7 +142,7 @@ class Planner {
   std::vector<rib::NextHop> nexthops_of(uint32_t group) const;
   // Objects mode's operations as the fallback writes them: each SetRoute
   // with its group's next hops; objects left out.
-  std::vector<Op> without_objects(std::vector<Op> ops) const;
+  std::vector<Op> without_objects(const std::vector<Op>& ops) const;
   std::vector<Op> repair_multipath(const Installed& kernel) const;
   // Deletes the routes of ours in `kernel` that we do not hold.
   template <class V>

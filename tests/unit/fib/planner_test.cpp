@@ -269,6 +269,62 @@ TEST(Planner, WeightsAreTheGroupsAndTheirChangeRewritesTheGroupInPlace) {
 
 // Without nexthop objects (the RTA_MULTIPATH fallback): every route carries
 // its set; nothing else is written.
+std::vector<std::string> described(const std::vector<Op>& ops) {
+  std::vector<std::string> out;
+  for (const auto& o : ops) out.push_back(describe(o));
+  return out;
+}
+
+Batch batch_of(rib::RouteUpdate update) {
+  UpdateQueue q;
+  q.push(std::move(update));
+  return q.take();
+}
+
+// `p`'s plan of `batch` in chunks of about `chunk`, put back together;
+// every chunk but the last (which also sweeps what no route uses) is at
+// most a route's new nexthop and group over the size.
+std::vector<Op> planned_in_chunks(Planner& p, const Batch& batch, size_t chunk) {
+  std::vector<std::vector<Op>> chunks;
+  p.plan(
+      batch, [&](std::vector<Op>& ops) { chunks.push_back(ops); }, chunk);
+  std::vector<Op> all;
+  for (size_t i = 0; i < chunks.size(); ++i) {
+    if (i + 1 < chunks.size()) {
+      EXPECT_LE(chunks[i].size(), chunk + 2);
+    }
+    all.insert(all.end(), chunks[i].begin(), chunks[i].end());
+  }
+  EXPECT_GT(chunks.size(), 2u);
+  return all;
+}
+
+// A batch planned in chunks is the same operations in the same order, so
+// that the FIB writes a large batch as it plans it.
+void expect_chunks_plan_alike(KernelNexthops mode) {
+  Planner whole(100, mode), chunked(100, mode);
+  const rib::NextHopSet two = {nh(2, "fe80::1"), nh(3, "fe80::2")}, one = {two[0]};
+  rib::RouteUpdateBuilder first, second;
+  for (uint32_t i = 0; i < 20; ++i) {
+    const wire::Prefix prefix(wire::IpAddress::v4(0x0b000000u + (i << 8)), 24);
+    first.upsert(prefix, i < 10 ? two : one);
+    if (i % 3 == 0) second.remove(prefix);
+    if (i % 3 == 1) second.upsert(prefix, rib::NextHopSet{nh(4, "fe80::3")});
+  }
+  for (const Batch& b : {batch_of(first.take()), batch_of(second.take())})
+    EXPECT_EQ(described(planned_in_chunks(chunked, b, 4)), described(whole.plan(b)));
+  EXPECT_EQ(chunked.routes(), whole.routes());
+  EXPECT_EQ(chunked.groups(), whole.groups());
+}
+
+TEST(Planner, ABatchPlannedInChunksIsTheSameOperationsInOrder) {
+  expect_chunks_plan_alike(KernelNexthops::Objects);
+}
+
+TEST(PlannerMultipath, ABatchPlannedInChunksIsTheSameOperationsInOrder) {
+  expect_chunks_plan_alike(KernelNexthops::Multipath);
+}
+
 TEST(PlannerMultipath, RoutesCarryTheirNextHopsAndNoObjectIsWritten) {
   Planner p(100, KernelNexthops::Multipath);
   const std::vector<rib::NextHop> ecmp = {nh(2, "fe80::1"), nh(3, "fe80::2")};
