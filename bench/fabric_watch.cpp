@@ -16,6 +16,10 @@
 // notifications. The time of a leaf is that of the last notification
 // before the dump that found it complete.
 //
+// The deadline, --timeout SECONDS, runs from the first line (or the end)
+// of its standard input: the harness writes one once the last daemon has
+// started, so that a slow start does not eat into the time to converge.
+//
 // Prints JSON lines: {"event":"ready"}, {"event":"converged","leaf":..,
 // "t":MONOTONIC} per leaf, then {"event":"complete","t":..} (the last
 // leaf's) or, at the deadline, {"event":"timeout","missing":{LEAF:
@@ -30,6 +34,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <unordered_map>
@@ -257,7 +262,8 @@ int main(int argc, char** argv) {
   }
   const Prefixes prefixes = read_prefixes(option(argc, argv, "--prefixes"));
   const int width = std::atoi(option(argc, argv, "--width"));
-  const double deadline = now() + std::atof(option(argc, argv, "--timeout"));
+  const double timeout = std::atof(option(argc, argv, "--timeout"));
+  std::optional<double> deadline;  // once the harness says the daemons are started
   raise_file_limit();
   const int home = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
   if (home < 0) die_errno("/proc/self/ns/net");
@@ -285,8 +291,10 @@ int main(int argc, char** argv) {
   while (!waiting.empty()) {
     std::vector<pollfd> fds;
     for (const Leaf* leaf : waiting) fds.push_back({leaf->listen_fd(), POLLIN, 0});
+    if (!deadline) fds.push_back({STDIN_FILENO, POLLIN, 0});
     poll(fds.data(), fds.size(), 100);
     const double t = now();
+    if (!deadline && fds.back().revents) deadline = t + timeout;  // a line, or the end
     std::erase_if(waiting, [&](Leaf* leaf) {
       const bool news = leaf->take_notifications(buf);
       if ((news && leaf->looks_complete()) || leaf->lost() || leaf->stale(t)) leaf->dump(buf);
@@ -297,7 +305,7 @@ int main(int argc, char** argv) {
       return true;
     });
     std::fflush(stdout);
-    if (!waiting.empty() && t > deadline) {
+    if (!waiting.empty() && deadline && t > *deadline) {
       std::printf("{\"event\": \"timeout\", \"missing\": {");
       for (size_t i = 0; i < waiting.size(); ++i)
         std::printf("%s\"%s\": \"%s\"", i ? ", " : "", waiting[i]->name().c_str(),
