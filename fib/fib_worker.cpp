@@ -1,6 +1,7 @@
 #include "fib/fib_worker.h"
 
 #include "bgpd/log/log.h"
+#include "containers/prefix_map.h"
 
 #include <malloc.h>
 
@@ -38,13 +39,15 @@ std::set<wire::Prefix> refused_routes(const std::vector<Op>& ops,
 
 // What one batch's writes did, chunk by chunk: for the debug line, the
 // installed prefixes' report and the log of the first write after a
-// restart (which is the only one that keeps every route it touched).
+// restart. A batch holds each prefix once, so counting its route
+// operations counts prefixes.
 struct BatchTally {
   size_t operations = 0;
   bool complete = true;            // no reply lost
   std::set<wire::Prefix> refused;  // routes the kernel refused
   bool reconciling = false;
-  std::set<wire::Prefix> written, removed;  // when reconciling
+  size_t written = 0, removed = 0;  // routes, when reconciling
+  containers::PrefixSet touched;    // their prefixes
 
   void add(const std::vector<Op>& ops, const KernelPort::Written& w) {
     operations += ops.size();
@@ -52,18 +55,22 @@ struct BatchTally {
     refused.merge(refused_routes(ops, w));
     if (!reconciling) return;
     for (const auto& o : ops) {
-      if (auto r = route_of(o)) written.insert(*r);
-      if (auto* d = std::get_if<op::DelRoute>(&o)) removed.insert(d->prefix);
+      std::optional<wire::Prefix> p = route_of(o);
+      written += p.has_value();
+      if (auto* d = std::get_if<op::DelRoute>(&o)) {
+        p = d->prefix;
+        ++removed;
+      }
+      if (p) touched.try_emplace(*p);
     }
   }
   // How the first write after a restart went.
   std::string reconcile_summary(const std::vector<wire::Prefix>& adopted) const {
-    const auto kept = std::count_if(adopted.begin(), adopted.end(), [&](const auto& p) {
-      return !written.contains(p) && !removed.contains(p);
-    });
+    const auto kept =
+        std::ranges::count_if(adopted, [&](const auto& p) { return !touched.contains(p); });
     return std::to_string(kept) + " of the previous run's " + std::to_string(adopted.size()) +
-           " routes left as they were, " + std::to_string(written.size()) + " written, " +
-           std::to_string(removed.size()) + " removed";
+           " routes left as they were, " + std::to_string(written) + " written, " +
+           std::to_string(removed) + " removed";
   }
 };
 

@@ -7,7 +7,10 @@
 
 #include <gtest/gtest.h>
 
+#include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/spdlog.h>
+
+#include <sstream>
 
 #include "tests/mocks/fake_kernel.h"
 #include "tests/mocks/route_updates.h"
@@ -38,8 +41,9 @@ struct Reported {
 
 class FibWorkerTest : public ::testing::Test {
  protected:
-  std::unique_ptr<FibWorker> worker(WorkerOptions options = {}) {
-    auto w = std::make_unique<FibWorker>(kernel, Planner(kFirstId), options, quiet());
+  std::unique_ptr<FibWorker> worker(WorkerOptions options = {},
+                                    std::shared_ptr<spdlog::logger> log = quiet()) {
+    auto w = std::make_unique<FibWorker>(kernel, Planner(kFirstId), options, std::move(log));
     w->report_installed([this](std::vector<wire::Prefix> p, uint64_t through) {
       reported.push_back({std::move(p), through});
     });
@@ -98,7 +102,9 @@ TEST_F(FibWorkerTest, APreviousRunIsKeptUntilReleaseThenReconciled) {
     before->drain();
   }  // retained on exit
   ASSERT_EQ(kernel.forwarding().size(), 2u);
-  auto w = worker();
+  std::ostringstream logged;
+  auto w = worker({}, std::make_shared<spdlog::logger>(
+                          "fib-test", std::make_shared<spdlog::sinks::ostream_sink_st>(logged)));
   w->adopt(*kernel.read());
   EXPECT_TRUE(w->kept_previous_run());
   // The new table: 10.1 unchanged, 10.3 new, 10.2 gone.
@@ -111,6 +117,10 @@ TEST_F(FibWorkerTest, APreviousRunIsKeptUntilReleaseThenReconciled) {
   EXPECT_TRUE(w->drain());
   EXPECT_EQ(kernel.forwarding(),
             (Forwarding{{pfx("10.1.0.0/24"), ecmp}, {pfx("10.3.0.0/24"), {ecmp[0]}}}));
+  EXPECT_NE(logged.str().find("reconciled: 1 of the previous run's 2 routes left as they were, "
+                              "1 written, 1 removed"),
+            std::string::npos)
+      << logged.str();
 }
 
 TEST_F(FibWorkerTest, WhatOthersChangeIsPutBack) {
