@@ -122,10 +122,14 @@ int main(int argc, char** argv) {
     log::get("session")->error("{}", started.error());
     return 1;
   }
-  // After the speaker, so it goes first: links followed as the kernel tells.
+  // After the speaker, so it goes first: links followed as the kernel tells,
+  // through the FIB's watch of the kernel when there is one.
   discovery::LinkWatch links(
       io, [&] { speaker.interfaces_changed(); }, [&] { speaker.interfaces_followed(false); });
-  if (auto watching = links.start(); !watching)
+  const auto fib_listener = [&kernel](std::function<void()> on_links) {
+    return kernel && kernel->follow_links(std::move(on_links));
+  };
+  if (auto watching = links.start(fib_listener); !watching)
     log::get("session")->warn("{}: interfaces are read every second", watching.error());
   else
     speaker.interfaces_followed(true);

@@ -40,6 +40,10 @@ std::optional<uint32_t> u32_attr(const uint8_t* msg, size_t len, size_t attrs, u
   return std::nullopt;
 }
 
+bool link_or_address(uint16_t type) {
+  return type == RTM_NEWLINK || type == RTM_DELLINK || type == RTM_NEWADDR || type == RTM_DELADDR;
+}
+
 // Drops, in the kernel, the notifications of our own writes (the sender's
 // port id is ours): a million routes written must not wake this thread a
 // million times.
@@ -79,7 +83,8 @@ std::expected<void, std::string> KernelWatch::start() {
   sa.nl_family = AF_NETLINK;
   if (bind(fd_, reinterpret_cast<sockaddr*>(&sa), sizeof sa) != 0)
     return std::unexpected(std::string("netlink bind: ") + std::strerror(errno));
-  for (int group : {RTNLGRP_IPV4_ROUTE, RTNLGRP_IPV6_ROUTE, RTNLGRP_NEXTHOP, RTNLGRP_LINK})
+  for (int group : {RTNLGRP_IPV4_ROUTE, RTNLGRP_IPV6_ROUTE, RTNLGRP_NEXTHOP, RTNLGRP_LINK,
+                    RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV6_IFADDR})
     if (setsockopt(fd_, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &group, sizeof group) != 0)
       return std::unexpected(std::string("netlink group ") + std::to_string(group) + ": " +
                              std::strerror(errno));
@@ -94,16 +99,31 @@ void KernelWatch::run() {
     if (poll(&p, 1, kPollMs) <= 0) continue;
     const ssize_t got = recv(fd_, in.data(), in.size(), MSG_DONTWAIT);
     if (got < 0) {
-      if (errno == ENOBUFS) on_change_("notifications lost (the socket overflowed)");
+      if (errno != ENOBUFS) continue;
+      on_change_("notifications lost (the socket overflowed)");
+      links_changed();
       continue;
     }
+    bool links = false;
     for (size_t off = 0; off + sizeof(nlmsghdr) <= size_t(got);) {
       const auto h = read_at<nlmsghdr>(in.data() + off);
       if (h.nlmsg_len < sizeof h || off + h.nlmsg_len > size_t(got)) break;
+      links = links || link_or_address(h.nlmsg_type);
       if (auto what = foreign_change(in.data() + off, h.nlmsg_len); !what.empty()) on_change_(what);
       off += NLMSG_ALIGN(h.nlmsg_len);
     }
+    if (links) links_changed();
   }
+}
+
+void KernelWatch::follow_links(std::function<void()> on_links) {
+  std::lock_guard lock(links_mu_);
+  on_links_ = std::move(on_links);
+}
+
+void KernelWatch::links_changed() {
+  std::lock_guard lock(links_mu_);
+  if (on_links_) on_links_();
 }
 
 std::string KernelWatch::foreign_change(const uint8_t* msg, size_t len) {

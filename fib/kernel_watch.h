@@ -7,6 +7,11 @@
 // counts as a change: what the kernel dropped with it goes back. Lost
 // notifications (the socket overflowed) count too: the FIB then
 // resynchronises in full. Runs its own thread; the callback is called there.
+//
+// It also hears links and addresses come and go, and passes that on to
+// whoever follows them (the speaker's discovery::LinkWatch): one socket
+// instead of two per daemon, since the kernel offers each route it writes,
+// in any namespace, to every subscribed netlink socket of every namespace.
 #pragma once
 
 #include <atomic>
@@ -14,6 +19,7 @@
 #include <expected>
 #include <functional>
 #include <map>
+#include <mutex>
 #include <string>
 #include <thread>
 
@@ -31,9 +37,14 @@ class KernelWatch {
   KernelWatch& operator=(const KernelWatch&) = delete;
 
   std::expected<void, std::string> start();
+  // `on_links` is called on its thread after each read that held link or
+  // address notifications, or when some were lost; an empty one stops it
+  // (and returns once no call is running).
+  void follow_links(std::function<void()> on_links);
 
  private:
   void run();
+  void links_changed();
   // What a notification changed of ours, or an empty string.
   std::string foreign_change(const uint8_t* msg, size_t len);
 
@@ -42,6 +53,8 @@ class KernelWatch {
   OnChange on_change_;
   int fd_ = -1;
   std::map<int, bool> link_up_;  // by ifindex, as last notified (watcher thread only)
+  std::mutex links_mu_;
+  std::function<void()> on_links_;
   std::atomic<bool> stopping_ = false;
   std::thread thread_;
 };

@@ -95,6 +95,12 @@ void NetlinkFib::start_watching() {
   }
 }
 
+bool NetlinkFib::follow_links(std::function<void()> on_links) {
+  if (!watch_) return false;
+  watch_->follow_links(std::move(on_links));
+  return true;
+}
+
 // Routes a previous run left keep forwarding while we start: adopted, not
 // rewritten, and reconciled once the RIB has its initial tables.
 void NetlinkFib::adopt_previous_run() {

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <expected>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -42,6 +43,9 @@ class NetlinkFib {
   std::expected<void, std::string> start();
   // What the RIB installs through; valid after start() succeeded.
   Fib& fib() { return *worker_; }
+  // Passes the kernel's link and address notifications on (KernelWatch's
+  // follow_links()) if it watches the kernel; false if it does not.
+  bool follow_links(std::function<void()> on_links);
 
  private:
   std::expected<KernelNexthops, std::string> choose_nexthops();

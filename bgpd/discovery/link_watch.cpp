@@ -24,7 +24,15 @@ LinkWatch::LinkWatch(asio::io_context& io, std::function<void()> on_change,
       on_change_(std::move(on_change)),
       on_stopped_(std::move(on_stopped)) {}
 
-std::expected<void, std::string> LinkWatch::start() {
+LinkWatch::~LinkWatch() {
+  if (fed_by_) fed_by_({});
+}
+
+std::expected<void, std::string> LinkWatch::start(const Follow& shared) {
+  if (shared && shared([this] { changed(); })) {
+    fed_by_ = shared;
+    return {};
+  }
   const auto fd = net::rtnetlink_listener(kGroups);
   if (!fd) return std::unexpected(fd.error());
   socket_.assign(*fd);
@@ -50,7 +58,7 @@ void LinkWatch::read() {
 }
 
 void LinkWatch::changed() {
-  if (std::exchange(pending_, true)) return;
+  if (pending_.exchange(true)) return;
   asio::post(io_, [this] {
     pending_ = false;
     on_change_();
