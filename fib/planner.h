@@ -11,7 +11,6 @@
 
 #include <cstddef>
 #include <functional>
-#include <limits>
 #include <map>
 #include <variant>
 #include <vector>
@@ -95,9 +94,10 @@ class Planner {
   std::vector<Op> plan(const Batch& batch);
   std::vector<Op> plan(rib::RouteUpdate update);  // as one batch
   // The same operations, in the same order, handed to `emit` in chunks of
-  // about `chunk` (the last one may be shorter; emit may reuse the
-  // vector's contents): a batch of a million new routes is written as it
-  // is planned instead of first being a million operations in memory.
+  // about `chunk` (a route's new nexthops and group ride in its chunk; the
+  // last may be shorter; emit may move the operations out): a batch of a
+  // million new routes is written as it is planned instead of first being
+  // a million operations in memory.
   // Each chunk is ready to write when emitted (its objects come before
   // the routes that use them; unused objects are deleted in the last).
   using Emit = std::function<void(std::vector<Op>& chunk)>;
