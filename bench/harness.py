@@ -45,15 +45,25 @@ def side_by_side_args(name, routes, extra=None, kinds=KINDS):
     return ap.parse_args(), Path(tempfile.mkdtemp())
 
 
-def router_configs(gen, sink=None, kernel=True):
+def expected_routes_arg(ap):
+    """--expected-routes, for the benchmarks whose generator feeds one table."""
+    ap.add_argument("--expected-routes", type=int, default=0,
+                    help="closbgpd: the generator's neighbour configured with this size hint "
+                         "(expected-routes: {ipv4-unicast: N}); 0: none")
+
+
+def router_configs(gen, sink=None, kernel=True, expected_routes=0):
     """closbgpd, BIRD and FRR as AS 65000 (router-id 10.0.0.1) with the
     generator at `gen` (AS 65001, reached from 10.0.1.1) and, if given, a
     sink at `sink` (AS 65002, from 10.0.2.1) that is sent everything.
     `kernel`: closbgpd's FIB and BIRD's kernel protocol on (FRR's bgpd
-    takes -n for the opposite)."""
+    takes -n for the opposite). `expected_routes`: closbgpd's size hint
+    for the generator (none of the others has one)."""
     peers = [(gen, 65001)] + ([(sink, 65002)] if sink else [])
+    hint = f", expected-routes: {{ipv4-unicast: {expected_routes}}}" if expected_routes else ""
     closbgpd = ("asn: 65000\nrouter-id: 10.0.0.1\nneighbors:\n" +
-                "".join(f"  - {{address: {a}, remote-as: {asn}}}\n" for a, asn in peers) +
+                "".join(f"  - {{address: {a}, remote-as: {asn}{hint if a == gen else ''}}}\n"
+                        for a, asn in peers) +
                 ("" if kernel else "fib: {enabled: false}\n") + "drain: {warm-up: 0}\n")
     bird = ("router id 10.0.0.1;\nprotocol device {}\n" +
             ("protocol kernel { ipv4 { export all; }; }\n" if kernel else "") +
@@ -237,7 +247,7 @@ def namespaces(name):
 
 @contextlib.contextmanager
 def through_router(kind, tmp, count, table, sink_args=(), frr_bgpd_args=("-n",), config_extra="",
-                   helper=None):
+                   helper=None, expected_routes=0):
     """A router under test (control plane only, `router_configs`, plus
     `config_extra` appended to its config) between the generator at GEN,
     which sends the table `table` describes (the Generator's options) on
@@ -245,7 +255,8 @@ def through_router(kind, tmp, count, table, sink_args=(), frr_bgpd_args=("-n",),
     prefixes (`sink_args`: more of its options). `helper(tester)`, if
     given, starts a process in the tester's namespace before the router
     (a BMP collector). Yields (dut, dut_ns, gen, sink, helper's process)
-    with both sessions up; everything is stopped afterwards."""
+    with both sessions up; everything is stopped afterwards.
+    `expected_routes`: as router_configs'."""
     with namespaces("through") as (dut_ns, tester):
         gen = dut = sink = extra = None
         try:
@@ -258,7 +269,8 @@ def through_router(kind, tmp, count, table, sink_args=(), frr_bgpd_args=("-n",),
             gen = Generator(tester, {GEN: 65001}, **table)
             if helper:
                 extra = helper(tester)
-            configs = router_configs(GEN, sink=SINK_ADDR, kernel=False)
+            configs = router_configs(GEN, sink=SINK_ADDR, kernel=False,
+                                     expected_routes=expected_routes)
             configs[kind] += config_extra
             dut = Dut(kind, dut_ns, tmp, configs, frr_bgpd_args=list(frr_bgpd_args))
             sink = tester.popen(str(SINK), "--connect", "10.0.2.1", "--local", SINK_ADDR, "--as",

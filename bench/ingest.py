@@ -18,15 +18,18 @@ zebra still runs, bgpd needs it for next-hop tracking), GoBGP without
 zebra.
 
     sudo /usr/bin/python3 bench/ingest.py [--routes 1000000] [--runs 3] [--only closbgpd,bird,frr]
+        [--expected-routes N]   # closbgpd's size hint for the generator's table
 """
 import json
 import time
 
-from harness import CONTROL_KINDS, ApiProbe, ratios, run_kinds, side_by_side_args, through_router, write_results
+from harness import (CONTROL_KINDS, ApiProbe, expected_routes_arg, ratios, run_kinds, side_by_side_args,
+                     through_router, write_results)
 
 
-def one_run(kind, count, table, tmp, api_probe=False):
-    with through_router(kind, tmp, count, table) as (dut, dut_ns, gen, sink, _):
+def one_run(kind, count, table, tmp, api_probe=False, expected_routes=0):
+    with through_router(kind, tmp, count, table, expected_routes=expected_routes) as (
+            dut, dut_ns, gen, sink, _):
         probe = None
         try:
             rss_before = dut.rss_mb()
@@ -47,15 +50,18 @@ def one_run(kind, count, table, tmp, api_probe=False):
 
 
 def main():
-    args, tmp = side_by_side_args("ingest", 1000000, lambda ap: ap.add_argument(
-        "--api-probe", action="store_true",
-        help="closbgpd only: ShowBgpSummary latency while the table flows"), kinds=CONTROL_KINDS)
+    def extra(ap):
+        ap.add_argument("--api-probe", action="store_true",
+                        help="closbgpd only: ShowBgpSummary latency while the table flows")
+        expected_routes_arg(ap)
+
+    args, tmp = side_by_side_args("ingest", 1000000, extra, kinds=CONTROL_KINDS)
     table = {"routes": args.routes}
     out = {"date": time.strftime("%Y-%m-%d"), "routes": args.routes, "attribute_sets": 100,
-           "runs": args.runs}
+           "runs": args.runs, "expected_routes": args.expected_routes}
     out["results"] = res = run_kinds(
         args.only.split(","), args.runs,
-        lambda kind: one_run(kind, args.routes, table, tmp, args.api_probe))
+        lambda kind: one_run(kind, args.routes, table, tmp, args.api_probe, args.expected_routes))
     out["ratios"] = {**ratios(res, "seconds_to_sink"), **ratios(res, "rss_mb"),
                      **ratios(res, "peak_rss_mb")}
     others = {k: v for k, v in res.items() if k != "closbgpd"}

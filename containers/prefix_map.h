@@ -6,7 +6,9 @@
 // heap block. Unordered; `sorted_keys` for listings, `longest_match` and
 // `for_each_within` for lookups. Capacity grows by half
 // (not doubling) to keep the slack down; erasing shifts the following run
-// back instead of leaving tombstones.
+// back instead of leaving tombstones. `reserve` sizes a table for what it
+// is expected to hold, so a full table arriving does not grow it in steps
+// (each step holds the old and the new array and moves every entry).
 #pragma once
 
 #include <algorithm>
@@ -107,6 +109,14 @@ class FlatTable {
       if (used_[i]) f(slots_[i].first, slots_[i].second);
   }
   size_t size() const { return size_; }
+  // Slots, and how many entries they hold before the table grows (80%).
+  size_t capacity() const { return slots_.size(); }
+  size_t room() const { return slots_.size() * 4 / 5; }
+  // Room for `n` entries without growing; never shrinks.
+  void reserve(size_t n) {
+    const size_t needed = (n * 5 + 3) / 4;
+    if (needed > slots_.size()) rehash(needed);
+  }
   uint64_t seed() const { return seed_; }
   // Keeps the slots of a small table (the speaker's set of pending changes
   // fills and empties every loop turn), frees those of a big one.
@@ -148,10 +158,10 @@ class FlatTable {
     return size_t(static_cast<u128>(mix(k.hash() ^ seed_)) * slots_.size() >> 64);
   }
   size_t next(size_t i) const { return i + 1 == slots_.size() ? 0 : i + 1; }
-  void grow() {
+  void grow() { rehash(std::max<size_t>(16, slots_.size() + slots_.size() / 2)); }
+  void rehash(size_t capacity) {
     std::vector<std::pair<K, V>> old = std::move(slots_);
     std::vector<uint8_t> old_used = std::move(used_);
-    const size_t capacity = std::max<size_t>(16, old.size() + old.size() / 2);
     slots_ = std::vector<std::pair<K, V>>(capacity);
     used_.assign(capacity, 0);
     size_ = 0;
@@ -179,6 +189,11 @@ class PrefixMap {
   bool contains(const Prefix& p) const { return find(p) != nullptr; }
   size_t size() const { return v4_.size() + v6_.size(); }
   size_t size(Afi afi) const { return afi == Afi::Ipv4 ? v4_.size() : v6_.size(); }
+  size_t capacity(Afi afi) const { return afi == Afi::Ipv4 ? v4_.capacity() : v6_.capacity(); }
+  // How many prefixes of `afi` it holds before it grows.
+  size_t room(Afi afi) const { return afi == Afi::Ipv4 ? v4_.room() : v6_.room(); }
+  // Room for `n` prefixes of `afi` without growing; never shrinks.
+  void reserve(Afi afi, size_t n) { afi == Afi::Ipv4 ? v4_.reserve(n) : v6_.reserve(n); }
   bool empty() const { return size() == 0; }
   void clear() {
     v4_.clear();

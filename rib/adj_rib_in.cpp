@@ -194,6 +194,10 @@ void AdjRibIn::apply_update(const wire::UpdateMessage& u, const PathSource& sour
     announce(u.mp_reach->nlri, make_path(attrs, u.mp_reach->next_hop, source, accepted), changed);
 }
 
+void AdjRibIn::reserve(const FamilyCounts& prefixes) {
+  for (auto afi : {wire::Afi::Ipv4, wire::Afi::Ipv6}) routes_.reserve(afi, prefixes[afi]);
+}
+
 void AdjRibIn::clear() {
   routes_.clear();
   stale_.clear();

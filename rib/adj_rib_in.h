@@ -43,6 +43,9 @@ class AdjRibIn {
   void apply(const wire::UpdateMessage& update, const PathSource& source, const LoopCheck& loops,
              std::vector<RouteChange>& changed);
   void clear();
+  // Room for this many prefixes of each family (a size hint: a full table
+  // on its way), so the table does not grow in steps as it arrives.
+  void reserve(const FamilyCounts& prefixes);
   // Graceful restart: every path is stale until the peer sends it again.
   // Returns how many prefixes have stale paths.
   size_t mark_stale();

@@ -15,6 +15,7 @@ struct FamilyCounts {
   size_t& operator[](wire::Afi afi) { return by_afi[afi == wire::Afi::Ipv4 ? 0 : 1]; }
   size_t operator[](wire::Afi afi) const { return by_afi[afi == wire::Afi::Ipv4 ? 0 : 1]; }
   size_t total() const { return by_afi[0] + by_afi[1]; }
+  friend bool operator==(const FamilyCounts&, const FamilyCounts&) = default;
 };
 
 }  // namespace closbgp::rib

@@ -57,6 +57,9 @@ class LocRib {
   // selected again; returns the prefixes whose best path or ECMP set changed.
   std::vector<wire::Prefix> reselect(const SelectionOptions& options);
 
+  // Room for `n` prefixes of `afi` (a size hint); never shrinks.
+  void reserve(wire::Afi afi, size_t n) { entries_.reserve(afi, n); }
+
   const Entry* find(const wire::Prefix& prefix) const { return entries_.find(prefix); }
   const SelectionOptions& options() const { return options_; }
   const containers::PrefixMap<Entry>& entries() const { return entries_; }

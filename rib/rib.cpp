@@ -52,8 +52,9 @@ size_t Rib::awaiting_install() const {
   return n;
 }
 
-void Rib::session_up(const PathSource& source, const Member& member, const PeerPolicy& policy,
-                     AdvertisementSink& sink) {
+FamilyCounts Rib::session_up(const PathSource& source, const Member& member,
+                             const PeerPolicy& policy, AdvertisementSink& sink,
+                             const FamilyCounts& expected) {
   Source& s = sources_[source.peer_id];
   s.path_source = source;
   // Its paths carry it: a client's are reflected to every iBGP neighbour.
@@ -61,9 +62,29 @@ void Rib::session_up(const PathSource& source, const Member& member, const PeerP
   s.path_source.rr_client = policy.route_reflector_client;
   s.policy = policy;
   s.interface = member.interface;
+  const FamilyCounts hint = presize(s, expected);  // before its group (a new one) starts
   groups_.add(member, policy, default_vrf(), sink);
   if (member.negotiated.has(wire::Family::L2vpnEvpn))
     evpn_out_.add(member, policy, groups_.node_drain(), evpn_, sink);
+  return hint;
+}
+
+// In an ECMP fabric every neighbour sends much the same table: the
+// Loc-RIB is presized for the largest, not for their sum; the update
+// groups that send all of it follow.
+FamilyCounts Rib::presize(Source& s, const FamilyCounts& expected) {
+  FamilyCounts hint = expected;
+  if (auto last = last_received_.find(s.path_source.peer_id); last != last_received_.end())
+    for (auto afi : {wire::Afi::Ipv4, wire::Afi::Ipv6})
+      hint[afi] = std::max(hint[afi], last->second[afi]);
+  s.adj_in.reserve(hint);
+  for (auto afi : {wire::Afi::Ipv4, wire::Afi::Ipv6}) {
+    if (!hint[afi]) continue;
+    Table& table = *unicast_[size_t(wire::family_of(afi))];
+    table.loc_rib().reserve(afi, hint[afi]);
+    groups_.follow(table);
+  }
+  return hint;
 }
 
 size_t Rib::apply(SourceId id, const wire::UpdateMessage& update) {
@@ -153,6 +174,8 @@ size_t Rib::session_down(SourceId id, DownKind kind) {
   if (it == sources_.end()) return evpn_stale;
   if (kind == DownKind::Graceful) return it->second.adj_in.mark_stale() + evpn_stale;
   const size_t had = it->second.adj_in.received();
+  for (auto afi : {wire::Afi::Ipv4, wire::Afi::Ipv6})
+    last_received_[id][afi] = it->second.adj_in.received(afi);
   // Its candidates can only be at the prefixes it sent: those are visited,
   // not the whole Loc-RIB (a server's few routes beside a full table).
   std::vector<RouteChange> resolved;  // its paths through tracked next hops
@@ -195,6 +218,7 @@ size_t Rib::keep_long_lived(SourceId id, wire::Family family) {
 
 void Rib::forget(SourceId id) {
   session_down(id, DownKind::Hard);
+  last_received_.erase(id);
 }
 
 void Rib::set_policy(SourceId id, const PeerPolicy& policy, AdvertisementSink& sink) {

@@ -60,9 +60,12 @@ class Rib {
   // --- neighbours -------------------------------------------------------
   // A session came up: its UPDATEs bring paths from `source`, and it is a
   // member of the update group its description and policy select, sent
-  // the table through `sink` at once.
-  void session_up(const PathSource& source, const Member& member, const PeerPolicy& policy,
-                  AdvertisementSink& sink);
+  // the table through `sink` at once. Its Adj-RIB-In and the Loc-RIB get
+  // room for what it is expected to send: `expected` (configured) or as
+  // many paths as its last session brought, whichever is more; returns
+  // that size hint.
+  FamilyCounts session_up(const PathSource& source, const Member& member, const PeerPolicy& policy,
+                          AdvertisementSink& sink, const FamilyCounts& expected = {});
   // One received UPDATE (after RFC 7606 handling), through import policy
   // into the Loc-RIB. Returns how many prefixes its Adj-RIB-In holds now
   // (max-prefix counts them as received).
@@ -216,6 +219,9 @@ class Rib {
   }
   // What makes one of the source's paths a loop (its allowas-in).
   LoopCheck loop_check(const Source& s) const;
+  // Room in its Adj-RIB-In and the Loc-RIB for what a new session will
+  // send (session_up); returns the size hint.
+  FamilyCounts presize(Source& s, const FamilyCounts& expected);
   // Whether `path` may enter the Loc-RIB at `prefix` for its next hop:
   // direct, or resolved (tracked either way).
   bool reachable(const Path& path, const wire::Prefix& prefix);
@@ -240,6 +246,9 @@ class Rib {
   std::map<TableId, std::unique_ptr<Table>> tables_;  // stable in memory
   Table* unicast_[2] = {};                            // the default VRF's, by Family
   std::map<SourceId, Source> sources_;
+  // How many paths of each family a neighbour's last session brought: the
+  // size hint for its next one.
+  std::map<SourceId, FamilyCounts> last_received_;
   UpdateGroups groups_;
   NextHopTracker next_hops_;
   EvpnTable evpn_;

@@ -154,8 +154,20 @@ void UpdateGroup::start(MemberState& first, std::span<const Table* const> tables
                         AdvertisementSink& sink) {
   members_.push_back(&first);
   first.prefixes_sent = {};
-  for (const Table* table : tables) export_changes(table->exportable_keys(), *table, sink);
+  for (const Table* table : tables) {
+    follow(*table);
+    export_changes(table->exportable_keys(), *table, sink);
+  }
   finish_join(first, sink);
+}
+
+void UpdateGroup::follow(const Table& table) {
+  const wire::Family family = table.id().family;
+  const bool sends_all = !key_.route_map_out && !(key_.ebgp && key_.requires_policy) &&
+                         key_.drain != DrainState::Warm && !add_path_ &&
+                         (key_.families & family_bit(family));
+  const wire::Afi afi = family == wire::Family::Ipv4Unicast ? wire::Afi::Ipv4 : wire::Afi::Ipv6;
+  if (sends_all) sent_.reserve(afi, table.loc_rib().entries().room(afi));
 }
 
 void UpdateGroup::join(MemberState& m, AdvertisementSink& sink) {

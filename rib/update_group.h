@@ -83,6 +83,11 @@ class UpdateGroup {
   // (the session sets its next hop unless one is kept), in no particular order.
   using SentVisitor = std::function<void(const wire::Prefix&, uint32_t path_id, const Variant&)>;
   void visit_sent(const MemberState& m, const PrefixQuery& query, const SentVisitor& f) const;
+  // A group that sends everything it may (no route-map-out, not WARM)
+  // holds as many prefixes as the Loc-RIB: its Adj-RIB-Out gets the room
+  // `table`'s Loc-RIB has (a size hint made there), so it does not grow
+  // in steps while the table arrives. Others are left to grow.
+  void follow(const Table& table);
   // Sends every member what changed for `prefixes` of `table`.
   void export_changes(std::span<const wire::Prefix> prefixes, const Table& table,
                       AdvertisementSink& sink);

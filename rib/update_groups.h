@@ -37,6 +37,11 @@ class UpdateGroups {
                         AdvertisementSink& sink);
   void set_node_drain(DrainState drain, const Tables& tables, AdvertisementSink& sink);
   DrainState node_drain() const { return node_drain_; }
+  // The Loc-RIB of `table` was given room (a size hint): the groups that
+  // send all of it get as much (UpdateGroup::follow).
+  void follow(const Table& table) {
+    for (auto& [key, group] : groups_) group->follow(table);
+  }
   // What changed for `prefixes` of `table` (a default VRF's), to every group.
   void export_changes(const Table& table, std::span<const wire::Prefix> prefixes,
                       AdvertisementSink& sink);

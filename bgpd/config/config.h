@@ -48,6 +48,16 @@ struct MaxPrefix {
 };
 std::string_view action_name(MaxPrefix::Action a);  // "warn", "restart", "idle"
 
+// How many prefixes a neighbour is expected to send, per family: its
+// tables get room for them when its session comes up (a full table then
+// arrives without the tables growing in steps). 0: no hint (its last
+// session's size, if it had one, serves).
+struct ExpectedRoutes {
+  uint32_t ipv4 = 0, ipv6 = 0;
+  friend bool operator==(const ExpectedRoutes&, const ExpectedRoutes&) = default;
+};
+inline constexpr uint32_t kMaxExpectedRoutes = 16'777'216;
+
 // Path attributes an operator chooses to drop from a neighbour's UPDATEs, or
 // whose presence withdraws the route (RFC 7606 sec. 2 actions applied by
 // type code, before the attribute is parsed: the defence against a
@@ -109,6 +119,7 @@ struct Neighbor {
   MaxPrefix max_prefix;
   // Its EVPN routes (as the EVPN table holds them, after evpn route-map-in).
   MaxPrefix evpn_max_prefix;
+  ExpectedRoutes expected_routes;
   AddPath add_path;
   PathAttributeFilter path_attribute;
   std::string password;       // TCP MD5 signature (RFC 2385); empty: none

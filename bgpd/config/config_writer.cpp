@@ -99,6 +99,10 @@ YAML::Node neighbor(const Neighbor& nb) {
       break;
   }
   if (nb.max_prefix.limit != 0) n["max-prefix"] = max_prefix(nb.max_prefix);
+  if (nb.expected_routes.ipv4)
+    n["expected-routes"]["ipv4-unicast"] = number(nb.expected_routes.ipv4);
+  if (nb.expected_routes.ipv6)
+    n["expected-routes"]["ipv6-unicast"] = number(nb.expected_routes.ipv6);
   if (nb.add_path != AddPath{}) {
     n["add-path"]["receive"] = nb.add_path.receive;
     n["add-path"]["send"] = send_name(nb.add_path);

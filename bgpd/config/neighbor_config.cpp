@@ -90,6 +90,17 @@ MaxPrefix parse_max_prefix(const YAML::Node& n, const std::string& path) {
   return m;
 }
 
+// expected-routes: {ipv4-unicast: N, ipv6-unicast: M}: per family, since
+// a wrong family's table would hold the room for nothing.
+ExpectedRoutes parse_expected_routes(const YAML::Node& n, const std::string& path) {
+  if (!n.IsMap()) fail(n, path, "must be a map of families: {ipv4-unicast: N, ipv6-unicast: M}");
+  Section s(n, path, {"ipv4-unicast", "ipv6-unicast"});
+  ExpectedRoutes e;
+  for (auto [key, count] : {std::pair{"ipv4-unicast", &e.ipv4}, std::pair{"ipv6-unicast", &e.ipv6}})
+    if (s.has(key)) *count = uint32_t(number(s.get(key), s.key_path(key), 0, kMaxExpectedRoutes));
+  return e;
+}
+
 // Attribute type codes the filter may not name: without them no route can
 // be read (MP_REACH_NLRI / MP_UNREACH_NLRI carry the prefixes themselves),
 // and the well-known mandatory ones cannot be dropped from a valid route.
@@ -159,6 +170,7 @@ const std::set<std::string> kSettingKeys = {"remote-as",
                                             "next-hop-self",
                                             "evpn",
                                             "max-prefix",
+                                            "expected-routes",
                                             "add-path",
                                             "path-attribute",
                                             "password",
@@ -357,6 +369,9 @@ Neighbor parse_neighbor(const YAML::Node& n, size_t index, const Bfd& global_bfd
         parse_remove_private_as(s.get("remove-private-as"), s.key_path("remove-private-as"));
   if (s.has("max-prefix"))
     nb.max_prefix = parse_max_prefix(s.get("max-prefix"), s.key_path("max-prefix"));
+  if (s.has("expected-routes"))
+    nb.expected_routes =
+        parse_expected_routes(s.get("expected-routes"), s.key_path("expected-routes"));
   if (s.has("add-path")) nb.add_path = parse_add_path(s.get("add-path"), s.key_path("add-path"));
   if (s.has("path-attribute"))
     nb.path_attribute = parse_path_attribute(s.get("path-attribute"), s.key_path("path-attribute"));

@@ -42,6 +42,7 @@ struct PeerPolicy {
   rib::PeerPolicy routing;
   config::MaxPrefix max_prefix;                // checked as its Adj-RIB-In grows
   config::MaxPrefix evpn_max_prefix;           // checked as its EVPN routes grow
+  config::ExpectedRoutes expected_routes;      // room made when its session comes up
   config::PathAttributeFilter path_attribute;  // applied when its UPDATEs are decoded
   friend bool operator==(const PeerPolicy&, const PeerPolicy&) = default;
 };

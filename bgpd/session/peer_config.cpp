@@ -111,7 +111,7 @@ PeerPolicy peer_policy(const config::Config& cfg, const config::Neighbor& n) {
                           add_path_send(n.add_path)};
   routing.evpn_in = cfg.policies.route_map(n.evpn_route_map_in);
   routing.evpn_out = cfg.policies.route_map(n.evpn_route_map_out);
-  return {std::move(routing), n.max_prefix, n.evpn_max_prefix, n.path_attribute};
+  return {std::move(routing), n.max_prefix, n.evpn_max_prefix, n.expected_routes, n.path_attribute};
 }
 
 rib::SelectionOptions selection_options(const config::Config& cfg) {

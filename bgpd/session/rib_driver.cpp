@@ -71,7 +71,20 @@ void RibDriver::peer_established(Peer& p) {
                  "originating the default route (default-originate)");
   // Monitors first: the table the engine sends it at once is theirs to see.
   for (auto* m : monitors_) m->peer_up(p);
-  rib_.session_up(p.source(), member_of(p), policy, advertiser_);
+  rib::FamilyCounts expected;
+  expected[wire::Afi::Ipv4] = p.policy().expected_routes.ipv4;
+  expected[wire::Afi::Ipv6] = p.policy().expected_routes.ipv6;
+  const rib::FamilyCounts hint =
+      rib_.session_up(p.source(), member_of(p), policy, advertiser_, expected);
+  if (hint.total() > 0)
+    // A full table's worth is worth a line at info; a server's few routes not.
+    neighbor_log(hint.total() >= 10'000 ? spdlog::level::info : spdlog::level::debug,
+                 p.identity().name, "room made for {} IPv4 and {} IPv6 prefixes ({})",
+                 hint[wire::Afi::Ipv4], hint[wire::Afi::Ipv6],
+                 hint == expected ? "expected-routes"
+                 : expected.total() == 0
+                     ? "as many as its last session brought"
+                     : "expected-routes, or its last session's count where more");
   neighbor_log(spdlog::level::debug, p.identity().name, "in an update group of {}",
                rib_.group_size(p.id()));
   if (observer_) observer_->peer_changed(p, "established", "AS " + std::to_string(n.peer_as));

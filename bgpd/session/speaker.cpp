@@ -401,10 +401,13 @@ void Speaker::reload_neighbors(const config::Config& old, std::vector<std::strin
 
 // New policy for a running session: every received path goes through the
 // new route-map-in again (the engine keeps them as received), and the
-// peer moves to the update group its new outbound policy belongs to.
+// peer moves to the update group its new outbound policy belongs to. What
+// only the session enforces (max-prefix, the attribute filter, the size
+// hint) leaves the engine alone.
 void Speaker::reapply_policy(Peer& p, const config::Neighbor& n) {
+  const bool routing_changed = peer_policy(cfg_, n).routing != p.policy().routing;
   p.set_policy(peer_policy(cfg_, n));
-  if (!p.negotiated()) return;
+  if (!p.negotiated() || !routing_changed) return;
   driver_.set_policy(p);
 }
 

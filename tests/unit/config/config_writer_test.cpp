@@ -36,6 +36,7 @@ neighbors:
     update-source: lo
     ebgp-multihop: 2
     sender-as-path-loop-detection: false
+    expected-routes: {ipv4-unicast: 1000000, ipv6-unicast: 250000}
   - {listen-range: 10.1.0.0/24, remote-as: internal, default-originate: true}
   - {address: 10.0.0.12, remote-as: 65101, route-reflector-client: true, next-hop-self: true, evpn: true}
 networks: [10.0.0.11/32, {prefix: 2001:db8::/64, route-map: tag}]

@@ -1,5 +1,6 @@
 // Per-neighbour options of how a session runs that are not policy:
-// update-source, ebgp-multihop, sender-side loop detection, add-path.
+// update-source, ebgp-multihop, sender-side loop detection, add-path,
+// expected-routes.
 #include <gtest/gtest.h>
 
 #include "tests/unit/config/bad_config.h"
@@ -64,6 +65,17 @@ TEST(SessionOptions, Evpn) {
   EXPECT_EQ(bad.error().key, "neighbors[0].evpn");
 }
 
+TEST(SessionOptions, ExpectedRoutes) {
+  auto c = parse_config(std::string(kHead) +
+                            "  - {address: 192.0.2.1, remote-as: 65100,"
+                            " expected-routes: {ipv4-unicast: 1000000}}\n"
+                            "  - {interface: swp1, remote-as: external}\n",
+                        "border.yaml");
+  ASSERT_TRUE(c) << c.error().to_string();
+  EXPECT_EQ(c->neighbors[0].expected_routes, (ExpectedRoutes{1000000, 0}));
+  EXPECT_EQ(c->neighbors[1].expected_routes, ExpectedRoutes{});  // no hint
+}
+
 TEST(SessionOptions, EachRefusalSaysWhy) {
   const BadCase cases[] = {
       {"add-path with a key it does not have",
@@ -102,6 +114,18 @@ TEST(SessionOptions, EachRefusalSaysWhy) {
        "asn: 65101\nrouter-id: 10.0.0.11\nneighbors:\n"
        "  - {address: 10.0.0.2, remote-as: internal, sender-as-path-loop-detection: false}\n",
        4, "neighbors[0].sender-as-path-loop-detection", "eBGP neighbours only"},
+      {"expected-routes as one number",
+       "asn: 65101\nrouter-id: 10.0.0.11\nneighbors:\n"
+       "  - {address: 192.0.2.1, remote-as: 65100, expected-routes: 1000000}\n",
+       4, "neighbors[0].expected-routes", "{ipv4-unicast: N, ipv6-unicast: M}"},
+      {"expected-routes of a family it does not know",
+       "asn: 65101\nrouter-id: 10.0.0.11\nneighbors:\n"
+       "  - {address: 192.0.2.1, remote-as: 65100, expected-routes: {l2vpn-evpn: 5}}\n",
+       4, "neighbors[0].expected-routes.l2vpn-evpn", ""},
+      {"expected-routes beyond what a table is sized for",
+       "asn: 65101\nrouter-id: 10.0.0.11\nneighbors:\n"
+       "  - {address: 192.0.2.1, remote-as: 65100, expected-routes: {ipv4-unicast: 99999999}}\n",
+       4, "neighbors[0].expected-routes.ipv4-unicast", "16777216"},
   };
   for (const auto& bad : cases) expect_refused(bad);
 }

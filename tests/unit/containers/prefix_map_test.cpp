@@ -126,5 +126,31 @@ TEST(PrefixMap, LongestMatchAndWithinAgreeWithAScan) {
   EXPECT_FALSE(map.longest_match(*wire::Prefix::parse("2001:db9::1/128")).second);
 }
 
+// reserve(n): room for n keys of that family, kept while n arrive; the
+// entries already there stay; it never shrinks.
+TEST(PrefixMap, ReservedRoomHoldsThatManyWithoutGrowing) {
+  std::mt19937 rng(11);
+  PrefixMap<int> map;
+  std::map<wire::Prefix, int> before;
+  for (int i = 0; i < 100; ++i) {
+    const auto p = random_prefix(rng, false);
+    *map.try_emplace(p).first = i;
+    before[p] = i;
+  }
+  map.reserve(wire::Afi::Ipv4, 10000);
+  const size_t room = map.capacity(wire::Afi::Ipv4);
+  EXPECT_GE(room * 4, size_t(10000 * 5));
+  EXPECT_EQ(map.capacity(wire::Afi::Ipv6), 0u);
+  for (const auto& [p, v] : before) {
+    const int* got = map.find(p);
+    ASSERT_TRUE(got) << p.to_string();
+    EXPECT_EQ(*got, v);
+  }
+  while (map.size() < 10000) *map.try_emplace(random_prefix(rng, false)).first = 1;
+  EXPECT_EQ(map.capacity(wire::Afi::Ipv4), room);
+  map.reserve(wire::Afi::Ipv4, 10);
+  EXPECT_EQ(map.capacity(wire::Afi::Ipv4), room);
+}
+
 }  // namespace
 }  // namespace closbgp::containers
