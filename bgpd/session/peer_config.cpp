@@ -32,6 +32,7 @@ config::Neighbor without_policy(config::Neighbor n) {
   n.allowas_in = 0;            // the kept Adj-RIB-In is checked for loops again
   n.max_prefix = {};
   n.evpn_max_prefix = {};
+  n.expected_routes = {};  // a size hint, taken at the next session
   // Which paths go is policy; whether ids are sent at all is the OPEN's.
   if (n.add_path.send != config::AddPath::Send::Off) n.add_path.send = config::AddPath::Send::All;
   n.add_path.best = 0;

@@ -381,8 +381,10 @@ void Speaker::reload_neighbors(const config::Config& old, std::vector<std::strin
       changes.push_back("neighbor " + name + " restarted: its session settings changed");
       retire(name, wire::cease::kOtherConfigChange, "session settings changed");
     } else if (peer_policy(cfg_, *now) != p.policy()) {
-      changes.push_back("neighbor " + name + ": policy re-applied");
-      reapply_policy(p, *now);
+      changes.push_back("neighbor " + name +
+                        (reapply_policy(p, *now) ? ": policy re-applied"
+                                                 : ": max-prefix, expected-routes or "
+                                                   "path-attribute updated"));
     }
   }
   // A listen-range's password is on the listener, for peers not yet known.
@@ -403,12 +405,13 @@ void Speaker::reload_neighbors(const config::Config& old, std::vector<std::strin
 // new route-map-in again (the engine keeps them as received), and the
 // peer moves to the update group its new outbound policy belongs to. What
 // only the session enforces (max-prefix, the attribute filter, the size
-// hint) leaves the engine alone.
-void Speaker::reapply_policy(Peer& p, const config::Neighbor& n) {
-  const bool routing_changed = peer_policy(cfg_, n).routing != p.policy().routing;
-  p.set_policy(peer_policy(cfg_, n));
-  if (!p.negotiated() || !routing_changed) return;
-  driver_.set_policy(p);
+// hint) leaves the engine alone. True if the engine's policy changed.
+bool Speaker::reapply_policy(Peer& p, const config::Neighbor& n) {
+  PeerPolicy policy = peer_policy(cfg_, n);
+  const bool routing_changed = policy.routing != p.policy().routing;
+  p.set_policy(std::move(policy));
+  if (p.negotiated() && routing_changed) driver_.set_policy(p);
+  return routing_changed;
 }
 
 }  // namespace closbgp::session

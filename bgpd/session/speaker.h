@@ -124,7 +124,7 @@ class Speaker {
   // Stopped with `cease_subcode`; lives on briefly so that its NOTIFICATION can leave.
   void retire(const std::string& name, uint8_t cease_subcode, const std::string& why);
   void reload_neighbors(const config::Config& old, std::vector<std::string>& changes);
-  void reapply_policy(Peer& p, const config::Neighbor& n);
+  bool reapply_policy(Peer& p, const config::Neighbor& n);
   void on_accept(asio::ip::tcp::socket socket);
   void on_router_advert(uint32_t ifindex, const asio::ip::address_v6& from);
   // Each second: the WARM start, FIB errors, dynamic neighbours' expiry,

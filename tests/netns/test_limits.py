@@ -110,6 +110,27 @@ def test_max_prefix_warn_keeps_the_session(dut):
         terminate(peer)
 
 
+def test_expected_routes_makes_room_and_a_changed_hint_reimports_nothing(dut):
+    make, peer_ns, tmp = dut
+    d = make("expected-routes: {ipv4-unicast: 20000}")
+    peer = raw_peer.start(peer_ns, tmp, [update(attributes=VALID, nlri=prefixes(3))])
+    try:
+        assert raw_peer.next_report(peer) == {"established": True}
+        wait_for(lambda: len(routes(d)) == 3, 10, "the routes")
+        assert f"{PEER}: room made for 20000 IPv4 and 0 IPv6 prefixes (expected-routes)" in d.log_text()
+        # A hint (or a limit) is the session's: a reload that changes it
+        # leaves the paths as imported and asks the peer for nothing.
+        d.config.write_text(d.config.read_text().replace("20000", "30000"))
+        changes = d.ctl("config", "reload").stdout
+        assert f"neighbor {PEER}: max-prefix, expected-routes or path-attribute updated" in changes
+        assert "policy re-applied" not in changes
+        n = neighbor(d)
+        assert n["state"] == "established" and len(routes(d)) == 3
+        assert "30000" in d.ctl("show", "running-config").stdout
+    finally:
+        terminate(peer)
+
+
 # Attribute 99 sent as well-known (Optional bit clear): unrecognized, which
 # RFC 4271 answers with a session reset, unless the filter drops it first.
 WELL_KNOWN_99 = bytes.fromhex("40630100")
@@ -144,7 +165,7 @@ def test_path_attribute_filter_discards_or_withdraws_before_parsing(dut):
         # for its routes again, so paths already received are filtered too.
         d.config.write_text(d.config.read_text().replace("discard: [99]", "discard: [99, 32]"))
         changes = d.ctl("config", "reload").stdout
-        assert f"neighbor {PEER}: policy re-applied" in changes
+        assert f"neighbor {PEER}: max-prefix, expected-routes or path-attribute updated" in changes
         assert raw_peer.next_report(peer) == {"route_refresh": [1, 1]}
         assert neighbor(d)["state"] == "established"
     finally:

@@ -48,6 +48,20 @@ TEST(PeerConfig, LoopChecksRestartNothingAndReachTheEngine) {
   EXPECT_FALSE(peer_policy(b, b.neighbors.at(0)).routing.sender_loop_check);
 }
 
+// A size hint is the session's: taken when it comes up, restarting nothing
+// and not the engine's policy (whose change re-imports every path).
+TEST(PeerConfig, ExpectedRoutesRestartNothingAndStayOutOfTheEnginesPolicy) {
+  const auto a = with_neighbor("{address: 192.0.2.1, remote-as: 65100}");
+  const auto b = with_neighbor(
+      "{address: 192.0.2.1, remote-as: 65100, expected-routes: {ipv4-unicast: 900000}}");
+  EXPECT_FALSE(needs_restart(a.neighbors.at(0), b.neighbors.at(0)));
+  const PeerPolicy before = peer_policy(a, a.neighbors.at(0));
+  const PeerPolicy after = peer_policy(b, b.neighbors.at(0));
+  EXPECT_EQ(after.expected_routes, (config::ExpectedRoutes{900000, 0}));
+  EXPECT_NE(after, before);
+  EXPECT_EQ(after.routing, before.routing);
+}
+
 TEST(PeerConfig, BecomingAReflectorClientRestartsTheSessionAndReachesTheEngine) {
   const auto a = with_neighbor("{address: 10.0.0.2, remote-as: internal}");
   const auto b =
