@@ -53,6 +53,10 @@ class Fib {
   // Prefixes queued and not yet written: the RIB stops reading from peers
   // while this is high, so TCP pushes back instead of memory growing.
   virtual size_t backlog() const = 0;
+  // A size hint: about `routes` of `afi` are on their way (a neighbour's
+  // full table; rib::Rib::session_up's hint). The FIB's route table gets
+  // room for them before they come, not in steps as they do.
+  virtual void expect(wire::Afi afi, size_t routes) = 0;
 };
 
 }  // namespace closbgp::fib

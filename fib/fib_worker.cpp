@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <optional>
 #include <set>
+#include <utility>
 
 namespace closbgp::fib {
 namespace {
@@ -192,6 +193,16 @@ size_t FibWorker::backlog() const {
   return holding_ ? 0 : queue_.size() + in_progress_ + adopted_.size();
 }
 
+void FibWorker::expect(wire::Afi afi, size_t routes) {
+  std::lock_guard lock(mu_);
+  size_t& hint = expected_[afi == wire::Afi::Ipv4 ? 0 : 1];
+  hint = std::max(hint, routes);
+}
+
+size_t FibWorker::room(wire::Afi afi) const {
+  return planner_.room(afi);
+}
+
 FibStatus FibWorker::status() const {
   std::lock_guard lock(mu_);
   return status_;
@@ -248,7 +259,8 @@ void FibWorker::run() {
 
 bool FibWorker::drain() {
   Batch work;
-  uint64_t through = 0;  // every update up to it is in `work`
+  uint64_t through = 0;           // every update up to it is in `work`
+  std::array<size_t, 2> hints{};  // expect()'s, applied before planning
   {
     std::unique_lock lock(mu_);
     if (holding_) return false;
@@ -266,7 +278,10 @@ bool FibWorker::drain() {
     work = queue_.take();
     in_progress_ = work.size();
     through = applied_;
+    hints = std::exchange(expected_, {});
   }
+  for (auto afi : {wire::Afi::Ipv4, wire::Afi::Ipv6})
+    if (const size_t n = hints[afi == wire::Afi::Ipv4 ? 0 : 1]) planner_.reserve(afi, n);
   write_batch(work, through);
   return true;
 }

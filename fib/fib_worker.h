@@ -10,6 +10,7 @@
 // on the caller's thread what the thread would.
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <condition_variable>
 #include <memory>
@@ -72,6 +73,10 @@ class FibWorker final : public Fib {
   std::expected<Installed, std::string> read_kernel() const override { return kernel_.read(); }
   FibStatus status() const override;
   size_t backlog() const override;
+  void expect(wire::Afi afi, size_t routes) override;
+  // How many routes of `afi` the planner holds before its table grows
+  // (for tests: a size hint's effect, once drain() has run).
+  size_t room(wire::Afi afi) const;
 
  private:
   void run();
@@ -102,6 +107,9 @@ class FibWorker final : public Fib {
   FibStatus status_;
   std::optional<Clock::time_point> next_audit_;  // FIB thread (or the test's)
   size_t untrimmed_ = 0;  // prefixes written since memory was last handed back (FIB thread)
+  // expect()'s hints, by family (IPv4, IPv6), for the FIB thread to apply
+  // to the planner before it next plans.
+  std::array<size_t, 2> expected_{};
 };
 
 }  // namespace closbgp::fib

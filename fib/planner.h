@@ -120,6 +120,11 @@ class Planner {
   std::vector<Op> repair(const Installed& kernel) const;
 
   size_t routes() const { return routes_.size(); }
+  // A size hint (Fib::expect): room for `routes` of `afi`, so a full table
+  // does not grow the route table in steps; never shrinks.
+  void reserve(wire::Afi afi, size_t routes) { routes_.reserve(afi, routes); }
+  // How many routes of `afi` it holds before its table grows.
+  size_t room(wire::Afi afi) const { return routes_.room(afi); }
   std::vector<wire::Prefix> prefixes() const;  // every route it holds
   // Kernel objects: none without them.
   size_t groups() const { return objects() ? groups_.size() : 0; }

@@ -28,6 +28,12 @@ class FibLink {
   // Pauses (`pause(true)`) reading while the backlog is above the
   // high-water mark, and resumes below the low one; polls while paused.
   void apply_backpressure(std::function<void(bool)> pause);
+  // A neighbour's size hint (rib::Rib::session_up's): the FIB makes room.
+  void expect(const rib::FamilyCounts& routes) {
+    if (!fib_) return;
+    for (auto afi : {wire::Afi::Ipv4, wire::Afi::Ipv6})
+      if (routes[afi]) fib_->expect(afi, routes[afi]);
+  }
   // Another kernel writer's queue, in entries, counted in the backlog.
   void add_backlog(std::function<size_t()> other) { other_ = std::move(other); }
 

@@ -76,6 +76,7 @@ void RibDriver::peer_established(Peer& p) {
   expected[wire::Afi::Ipv6] = p.policy().expected_routes.ipv6;
   const rib::FamilyCounts hint =
       rib_.session_up(p.source(), member_of(p), policy, advertiser_, expected);
+  if (installing_) fib_link_.expect(hint);
   if (hint.total() > 0)
     // A full table's worth is worth a line at info; a server's few routes not.
     neighbor_log(hint.total() >= 10'000 ? spdlog::level::info : spdlog::level::debug,

@@ -2,7 +2,7 @@
 // (drain(), audit()): what it writes, what it reports installed and when
 // (advertise-after-install), a previous run's routes kept until release()
 // and then reconciled, repair of what others change, status and backlog,
-// and the routes removed on exit when not retained.
+// size hints, and the routes removed on exit when not retained.
 #include "fib/fib_worker.h"
 
 #include <gtest/gtest.h>
@@ -91,6 +91,28 @@ TEST_F(FibWorkerTest, ARefusedRouteIsCountedAndNotReportedInstalled) {
   const auto status = w->status();
   EXPECT_EQ(status.errors, 1u);
   EXPECT_NE(status.last_error.find("route 10.0.9.0/24"), std::string::npos) << status.last_error;
+}
+
+// A size hint (a neighbour's full table on its way) gives the planner's
+// route table room before the routes come, taken on its own thread (here
+// drain()); the table then fills without growing. The larger hint wins.
+TEST_F(FibWorkerTest, ASizeHintMakesRoomBeforeTheRoutesCome) {
+  auto w = worker();
+  w->expect(wire::Afi::Ipv4, 100);
+  w->expect(wire::Afi::Ipv4, 500);
+  w->expect(wire::Afi::Ipv4, 200);
+  std::vector<std::pair<wire::Prefix, std::vector<rib::NextHop>>> routes;
+  for (uint32_t i = 0; i < 500; ++i)
+    routes.push_back({wire::Prefix(wire::IpAddress::v4(0x0a000000u + (i << 8)), 24), ecmp});
+  w->apply(route_update({routes.front()}, {}));
+  w->drain();
+  const size_t room = w->room(wire::Afi::Ipv4);
+  EXPECT_GE(room, 500u);
+  EXPECT_EQ(w->room(wire::Afi::Ipv6), 0u);
+  w->apply(route_update(routes, {}));
+  w->drain();
+  EXPECT_EQ(w->status().routes, 500u);
+  EXPECT_EQ(w->room(wire::Afi::Ipv4), room);
 }
 
 // A restart: the previous run's routes keep forwarding, untouched, while

@@ -64,6 +64,7 @@ class ReleaseCounter final : public fib::Fib {
   std::expected<fib::Installed, std::string> read_kernel() const override { return {}; }
   fib::FibStatus status() const override { return {}; }
   size_t backlog() const override { return applied - written; }
+  void expect(wire::Afi, size_t) override {}
   int releases = 0;
   uint64_t applied = 0, written = 0;
 };
