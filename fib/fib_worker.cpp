@@ -195,7 +195,7 @@ size_t FibWorker::backlog() const {
 
 void FibWorker::expect(wire::Afi afi, size_t routes) {
   std::lock_guard lock(mu_);
-  size_t& hint = expected_[afi == wire::Afi::Ipv4 ? 0 : 1];
+  size_t& hint = expected_[size_t(wire::family_of(afi))];
   hint = std::max(hint, routes);
 }
 
@@ -280,8 +280,8 @@ bool FibWorker::drain() {
     through = applied_;
     hints = std::exchange(expected_, {});
   }
-  for (auto afi : {wire::Afi::Ipv4, wire::Afi::Ipv6})
-    if (const size_t n = hints[afi == wire::Afi::Ipv4 ? 0 : 1]) planner_.reserve(afi, n);
+  for (auto family : wire::kAllFamilies)
+    if (const size_t n = hints[size_t(family)]) planner_.reserve(wire::afi_of(family), n);
   write_batch(work, through);
   return true;
 }

@@ -107,8 +107,8 @@ class FibWorker final : public Fib {
   FibStatus status_;
   std::optional<Clock::time_point> next_audit_;  // FIB thread (or the test's)
   size_t untrimmed_ = 0;  // prefixes written since memory was last handed back (FIB thread)
-  // expect()'s hints, by family (IPv4, IPv6), for the FIB thread to apply
-  // to the planner before it next plans.
+  // expect()'s hints, by wire::Family, for the FIB thread to apply to the
+  // planner before it next plans.
   std::array<size_t, 2> expected_{};
 };
 

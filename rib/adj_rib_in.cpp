@@ -195,7 +195,7 @@ void AdjRibIn::apply_update(const wire::UpdateMessage& u, const PathSource& sour
 }
 
 void AdjRibIn::reserve(const FamilyCounts& prefixes) {
-  for (auto afi : {wire::Afi::Ipv4, wire::Afi::Ipv6}) routes_.reserve(afi, prefixes[afi]);
+  for (auto afi : FamilyCounts::kAfis) routes_.reserve(afi, prefixes[afi]);
 }
 
 void AdjRibIn::clear() {

@@ -78,6 +78,7 @@ class AdjRibIn {
   // Paths (as many as prefixes without add-path).
   size_t received() const { return received_.total(); }
   size_t received(wire::Afi afi) const { return received_[afi]; }
+  const FamilyCounts& received_by_family() const { return received_; }
   size_t accepted() const { return accepted_.total(); }
   size_t accepted(wire::Afi afi) const { return accepted_[afi]; }
   // Withdrawals of prefixes it did not hold (BMP's duplicate withdraws).

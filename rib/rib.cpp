@@ -75,10 +75,9 @@ FamilyCounts Rib::session_up(const PathSource& source, const Member& member,
 FamilyCounts Rib::presize(Source& s, const FamilyCounts& expected) {
   FamilyCounts hint = expected;
   if (auto last = last_received_.find(s.path_source.peer_id); last != last_received_.end())
-    for (auto afi : {wire::Afi::Ipv4, wire::Afi::Ipv6})
-      hint[afi] = std::max(hint[afi], last->second[afi]);
+    hint.raise_to(last->second);
   s.adj_in.reserve(hint);
-  for (auto afi : {wire::Afi::Ipv4, wire::Afi::Ipv6}) {
+  for (auto afi : FamilyCounts::kAfis) {
     if (!hint[afi]) continue;
     Table& table = *unicast_[size_t(wire::family_of(afi))];
     table.loc_rib().reserve(afi, hint[afi]);
@@ -174,8 +173,7 @@ size_t Rib::session_down(SourceId id, DownKind kind) {
   if (it == sources_.end()) return evpn_stale;
   if (kind == DownKind::Graceful) return it->second.adj_in.mark_stale() + evpn_stale;
   const size_t had = it->second.adj_in.received();
-  for (auto afi : {wire::Afi::Ipv4, wire::Afi::Ipv6})
-    last_received_[id][afi] = it->second.adj_in.received(afi);
+  last_received_[id] = it->second.adj_in.received_by_family();
   // Its candidates can only be at the prefixes it sent: those are visited,
   // not the whole Loc-RIB (a server's few routes beside a full table).
   std::vector<RouteChange> resolved;  // its paths through tracked next hops

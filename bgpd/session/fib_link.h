@@ -31,7 +31,7 @@ class FibLink {
   // A neighbour's size hint (rib::Rib::session_up's): the FIB makes room.
   void expect(const rib::FamilyCounts& routes) {
     if (!fib_) return;
-    for (auto afi : {wire::Afi::Ipv4, wire::Afi::Ipv6})
+    for (auto afi : rib::FamilyCounts::kAfis)
       if (routes[afi]) fib_->expect(afi, routes[afi]);
   }
   // Another kernel writer's queue, in entries, counted in the backlog.
