@@ -166,7 +166,7 @@ void UpdateGroup::follow(const Table& table) {
   const bool sends_all = !key_.route_map_out && !(key_.ebgp && key_.requires_policy) &&
                          key_.drain != DrainState::Warm && !add_path_ &&
                          (key_.families & family_bit(family));
-  const wire::Afi afi = family == wire::Family::Ipv4Unicast ? wire::Afi::Ipv4 : wire::Afi::Ipv6;
+  const wire::Afi afi = wire::afi_of(family);
   if (sends_all) sent_.reserve(afi, table.loc_rib().entries().room(afi));
 }
 
